@@ -1,0 +1,45 @@
+# Two commands do all the set-up on a fresh Debian machine:
+#   make run    start the app on its embedded default (encrypted SQLite in the user's data folder)
+#   make test   lint, type-check and run the tests (SQLite, a real PostgreSQL server, Qt offscreen)
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test lint typecheck pytest setup system-deps bench clean
+
+$(STAMP): pyproject.toml installer/system-deps.sh
+	@PYTHON=$(PYTHON) sh installer/system-deps.sh
+	@if ! $(BIN)/python -c 'import sys' >/dev/null 2>&1; then \
+		echo "creating $(VENV)"; rm -rf $(VENV); $(PYTHON) -m venv $(VENV); fi
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test,dev]'
+	@touch $@
+
+setup: $(STAMP)
+
+system-deps:
+	@PYTHON=$(PYTHON) sh installer/system-deps.sh
+
+run: $(STAMP)
+	$(BIN)/teller-assist
+
+test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+pytest: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: $(STAMP)
+	$(BIN)/python bench/demo_county.py
+
+clean:
+	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache
