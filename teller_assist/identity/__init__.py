@@ -1,0 +1,1 @@
+"""Identity codes: resident IDs, organisation credit codes, mobile numbers, and masking."""

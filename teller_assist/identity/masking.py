@@ -1,0 +1,47 @@
+"""The one place where personal numbers are masked for screens, paper and logs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+MASK_CHAR = "*"
+
+
+@dataclass(frozen=True, slots=True)
+class Masking:
+    """How many characters of an ID or a phone stay visible (the ``[masking]`` settings)."""
+
+    id_head: int = 4
+    id_tail: int = 4
+    phone_head: int = 3
+    phone_tail: int = 4
+
+    def __post_init__(self) -> None:
+        for name in ("id_head", "id_tail", "phone_head", "phone_tail"):
+            if getattr(self, name) < 0:
+                raise ValueError(f"masking.{name} must not be negative")
+        if self.id_head + self.id_tail > 8:
+            raise ValueError("masking: at most 8 characters of a resident ID may stay visible")
+        if self.phone_head + self.phone_tail > 7:
+            raise ValueError("masking: at most 7 digits of a phone number may stay visible")
+
+    def resident_id(self, value: str) -> str:
+        return mask(value, self.id_head, self.id_tail)
+
+    def phone(self, value: str) -> str:
+        return mask(value, self.phone_head, self.phone_tail)
+
+
+def mask(value: str, head: int, tail: int) -> str:
+    """Keep ``head`` leading and ``tail`` trailing characters, replace the rest with ``*``.
+
+    When the value is too short for that, at most a third of it stays visible, at its end: a short
+    value is never shown whole.
+    """
+    n = len(value)
+    if n == 0:
+        return ""
+    if head + tail >= n:
+        keep = min(tail, n // 3)
+        return MASK_CHAR * (n - keep) + (value[n - keep :] if keep else "")
+    return value[:head] + MASK_CHAR * (n - head - tail) + (value[n - tail :] if tail else "")
