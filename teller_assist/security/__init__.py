@@ -1,0 +1,1 @@
+"""Secrets (keyring), and later operators, login and the audit chain."""

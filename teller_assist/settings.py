@@ -1,0 +1,245 @@
+"""Typed settings, read once at start and passed down.
+
+Sources, later ones winning: built-in defaults, the TOML file in the user's config folder
+(``settings.toml``; ``TELLER_ASSIST_CONFIG`` names another file), environment variables
+(``TELLER_ASSIST_<KEY>``, e.g. ``TELLER_ASSIST_DB`` or ``TELLER_ASSIST_BRANCH_CODE``), then the command
+line (``--db``). Every setting is declared once in :data:`FIELDS`, with its default and description.
+Secrets are never settings: database keys and passwords live in the OS keyring.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import platformdirs
+
+from teller_assist.errors import UserFacingError
+from teller_assist.identity.masking import Masking
+
+APP_NAME = "teller-assist"
+ENV_PREFIX = "TELLER_ASSIST_"
+
+KEY_STORES = ("keyring", "demo-file")
+LANGUAGES = ("zh_CN", "en")
+
+
+class SettingsError(UserFacingError):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class FieldSpec:
+    key: str
+    default: Any
+    description: str
+    env: str
+
+
+FIELDS: tuple[FieldSpec, ...] = (
+    FieldSpec("bank_name", "句容农村商业银行", "bank name on screens and documents", "BANK_NAME"),
+    FieldSpec("bank_short_name", "句容农商银行", "short name, used in SMS texts", "BANK_SHORT_NAME"),
+    FieldSpec("branch_code", "", "this workstation's branch code (网点号)", "BRANCH_CODE"),
+    FieldSpec("branch_name", "", "this workstation's branch name", "BRANCH_NAME"),
+    FieldSpec(
+        "database_url", "", "SQLAlchemy URL; empty = the encrypted SQLite file in the data folder", "DB"
+    ),
+    FieldSpec(
+        "key_store", "keyring", "where the SQLite key lives: keyring, or demo-file (demo only)", "KEY_STORE"
+    ),
+    FieldSpec("printer", "", "printer name for agreements and letters; empty = ask", "PRINTER"),
+    FieldSpec("policy_file", "", "credit policy file; empty = the bundled default policy", "POLICY_FILE"),
+    FieldSpec(
+        "app_download_url",
+        "https://m.example-rcb.cn/app",
+        "mobile-app URL for the printed QR code",
+        "APP_DOWNLOAD_URL",
+    ),
+    FieldSpec("language", "zh_CN", "interface language: zh_CN or en", "LANGUAGE"),
+    FieldSpec("idle_lock_minutes", 5, "lock the window after this many idle minutes", "IDLE_LOCK_MINUTES"),
+    FieldSpec("mask_id_head", 4, "characters of a resident ID shown before the mask", "MASK_ID_HEAD"),
+    FieldSpec("mask_id_tail", 4, "characters of a resident ID shown after the mask", "MASK_ID_TAIL"),
+    FieldSpec("mask_phone_head", 3, "digits of a phone number shown before the mask", "MASK_PHONE_HEAD"),
+    FieldSpec("mask_phone_tail", 4, "digits of a phone number shown after the mask", "MASK_PHONE_TAIL"),
+)
+_BY_KEY = {f.key: f for f in FIELDS}
+
+
+@dataclass(frozen=True, slots=True)
+class Paths:
+    config_file: Path
+    data_dir: Path
+
+    @property
+    def sqlite_file(self) -> Path:
+        return self.data_dir / "teller-assist.db"
+
+    @property
+    def demo_key_file(self) -> Path:
+        return self.data_dir / "DEMO-MODE-database.key"
+
+    @property
+    def backup_dir(self) -> Path:
+        return self.data_dir / "backups"
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    paths: Paths
+    bank_name: str = "句容农村商业银行"
+    bank_short_name: str = "句容农商银行"
+    branch_code: str = ""
+    branch_name: str = ""
+    database_url: str = ""
+    key_store: str = "keyring"
+    printer: str = ""
+    policy_file: str = ""
+    app_download_url: str = "https://m.example-rcb.cn/app"
+    language: str = "zh_CN"
+    idle_lock_minutes: int = 5
+    masking: Masking = field(default_factory=Masking)
+    sources: Mapping[str, str] = field(default_factory=dict)  # key -> where its value came from
+
+    @property
+    def uses_embedded_sqlite(self) -> bool:
+        return not self.database_url
+
+    def public_view(self) -> dict[str, Any]:
+        """The effective settings for ``config show``: never a secret (URL passwords are hidden)."""
+        out: dict[str, Any] = {
+            "config_file": str(self.paths.config_file),
+            "data_dir": str(self.paths.data_dir),
+        }
+        for spec in FIELDS:
+            value = _current(self, spec.key)
+            if spec.key == "database_url":
+                value = redact_url(value) if value else f"(embedded SQLite: {self.paths.sqlite_file})"
+            out[spec.key] = {"value": value, "source": self.sources.get(spec.key, "default")}
+        return out
+
+
+def _current(settings: Settings, key: str) -> Any:
+    if key.startswith("mask_"):
+        return getattr(settings.masking, key.removeprefix("mask_"))
+    return getattr(settings, key)
+
+
+def redact_url(url: str) -> str:
+    """Hide the password of a database URL."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+    return parts._replace(netloc=netloc).geturl()
+
+
+def default_paths(env: Mapping[str, str]) -> Paths:
+    config = env.get(ENV_PREFIX + "CONFIG")
+    data = env.get(ENV_PREFIX + "DATA_DIR")
+    return Paths(
+        config_file=Path(config)
+        if config
+        else Path(platformdirs.user_config_dir(APP_NAME)) / "settings.toml",
+        data_dir=Path(data) if data else Path(platformdirs.user_data_dir(APP_NAME)),
+    )
+
+
+def _coerce(spec: FieldSpec, value: Any, origin: str) -> Any:
+    if isinstance(spec.default, int):
+        if isinstance(value, bool):
+            raise SettingsError(
+                f"设置项 {spec.key} 应为整数（{origin}）", f"{spec.key} must be an integer ({origin})"
+            )
+        try:
+            return int(value)
+        except (TypeError, ValueError):
+            raise SettingsError(
+                f"设置项 {spec.key} 应为整数，实为 {value!r}（{origin}）",
+                f"{spec.key} must be an integer, got {value!r} ({origin})",
+            ) from None
+    if not isinstance(value, str):
+        raise SettingsError(
+            f"设置项 {spec.key} 应为文本（{origin}）", f"{spec.key} must be a string ({origin})"
+        )
+    return value
+
+
+def load_settings(env: Mapping[str, str] | None = None, *, database_url: str | None = None) -> Settings:
+    """Read the settings file and the environment; ``database_url`` is the command line's ``--db``."""
+    env = os.environ if env is None else env
+    paths = default_paths(env)
+    values: dict[str, Any] = {}
+    sources: dict[str, str] = {}
+    if paths.config_file.exists():
+        try:
+            data = tomllib.loads(paths.config_file.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise SettingsError(
+                f"设置文件格式错误：{paths.config_file}：{exc}",
+                f"the settings file is not valid TOML: {paths.config_file}: {exc}",
+                hint_zh="请修正或删除该文件后重试",
+                hint_en="fix or remove the file and try again",
+            ) from None
+        flat = _flatten(data)
+        for key, value in flat.items():
+            spec = _BY_KEY.get(key)
+            if spec is None:
+                raise SettingsError(
+                    f"设置文件中有未知设置项“{key}”：{paths.config_file}",
+                    f"unknown setting {key!r} in {paths.config_file}",
+                    hint_zh="可用的设置项见 teller-assist config show",
+                    hint_en="see teller-assist config show",
+                )
+            values[key] = _coerce(spec, value, str(paths.config_file))
+            sources[key] = str(paths.config_file)
+    for spec in FIELDS:
+        name = ENV_PREFIX + spec.env
+        if name in env:
+            values[spec.key] = _coerce(spec, env[name], name)
+            sources[spec.key] = name
+    if database_url:
+        values["database_url"] = database_url
+        sources["database_url"] = "--db"
+    return build_settings(paths, values, sources)
+
+
+def _flatten(data: Mapping[str, Any]) -> dict[str, Any]:
+    """Accept both ``mask_id_head = 4`` and a ``[masking]`` table with ``id_head = 4``."""
+    flat: dict[str, Any] = {}
+    for key, value in data.items():
+        if key == "masking" and isinstance(value, Mapping):
+            for sub, subvalue in value.items():
+                flat[f"mask_{sub}"] = subvalue
+        else:
+            flat[key] = value
+    return flat
+
+
+def build_settings(
+    paths: Paths, values: Mapping[str, Any], sources: Mapping[str, str] | None = None
+) -> Settings:
+    masks = {k.removeprefix("mask_"): v for k, v in values.items() if k.startswith("mask_")}
+    plain = {k: v for k, v in values.items() if not k.startswith("mask_")}
+    try:
+        masking = dataclasses.replace(Masking(), **masks)
+    except ValueError as exc:
+        raise SettingsError(f"遮蔽设置无效：{exc}", f"invalid masking settings: {exc}") from None
+    settings = Settings(paths=paths, masking=masking, sources=dict(sources or {}), **plain)
+    if settings.key_store not in KEY_STORES:
+        raise SettingsError(
+            f"key_store 只能是 {' 或 '.join(KEY_STORES)}，实为 {settings.key_store!r}",
+            f"key_store must be one of {', '.join(KEY_STORES)}, got {settings.key_store!r}",
+        )
+    if settings.language not in LANGUAGES:
+        raise SettingsError(
+            f"language 只能是 {' 或 '.join(LANGUAGES)}", f"language must be one of {', '.join(LANGUAGES)}"
+        )
+    if settings.idle_lock_minutes < 1:
+        raise SettingsError("idle_lock_minutes 至少为1分钟", "idle_lock_minutes must be at least 1")
+    return settings

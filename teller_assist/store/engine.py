@@ -1,0 +1,172 @@
+"""Opening the database: the encrypted embedded SQLite file, or a PostgreSQL server.
+
+SQLite is opened with SQLCipher (a 256-bit raw key from the keyring), in WAL mode with
+``synchronous=FULL`` and foreign keys on, and the program refuses to go on if any of that did not take.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import sqlcipher3
+from sqlalchemy import URL, Engine, create_engine, event, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError
+from sqlalchemy.orm import Session, sessionmaker
+
+from teller_assist.errors import UserFacingError
+from teller_assist.settings import Settings
+
+BUSY_TIMEOUT_MS = 10_000
+
+
+class StoreError(UserFacingError):
+    pass
+
+
+class WrongKey(StoreError):
+    def __init__(self, path: Path) -> None:
+        super().__init__(
+            f"无法打开数据库 {path}：密钥不对，或文件不是本程序的数据库",
+            f"cannot open {path}: wrong key, or not a Teller Assist database",
+            hint_zh="请确认在创建该数据库的用户账户下运行，或从备份恢复",
+            hint_en="run as the user who created it, or restore from a backup",
+        )
+
+
+def check_durability(dbapi_connection: Any) -> None:
+    """Refuse a connection whose journalling or syncing is off (or anything short of WAL + FULL)."""
+    cursor = dbapi_connection.cursor()
+    try:
+        journal = str(cursor.execute("PRAGMA journal_mode").fetchone()[0]).lower()
+        sync = int(cursor.execute("PRAGMA synchronous").fetchone()[0])
+        fks = int(cursor.execute("PRAGMA foreign_keys").fetchone()[0])
+    finally:
+        cursor.close()
+    if journal != "wal" or sync != 2 or fks != 1:
+        raise StoreError(
+            f"数据库未处于安全模式（journal_mode={journal}, synchronous={sync}, "
+            f"foreign_keys={fks}），拒绝运行",
+            f"the database is not in safe mode (journal_mode={journal}, synchronous={sync}, "
+            f"foreign_keys={fks}); refusing to run",
+            hint_zh="需要 WAL 日志、synchronous=FULL 和外键约束；请检查磁盘是否支持（不要放在网络盘上）",
+            hint_en="WAL, synchronous=FULL and foreign keys are required; the file must be on a local disk",
+        )
+
+
+def sqlite_engine(path: Path, key: str, *, echo: bool = False) -> Engine:
+    """An engine on an encrypted SQLite file (created when missing)."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if not path.exists():  # personal data: only the owner may read the file (SQLite's -wal follows it)
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    url = URL.create("sqlite+pysqlcipher", password=f"x'{key}'", database=str(path))
+    engine = create_engine(url, module=sqlcipher3.dbapi2, echo=echo)
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # SQLAlchemy controls transactions itself (BEGIN below), so DDL is transactional too.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute("PRAGMA cipher_log_level = NONE")  # a wrong key is reported below, once
+            try:
+                cursor.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            except sqlcipher3.dbapi2.DatabaseError:
+                raise WrongKey(path) from None
+            cursor.execute("PRAGMA cipher_log_level = ERROR")
+            cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            cursor.execute("PRAGMA journal_mode = WAL")
+            cursor.execute("PRAGMA synchronous = FULL")
+            cursor.execute("PRAGMA foreign_keys = ON")
+        finally:
+            cursor.close()
+        check_durability(dbapi_connection)
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        conn.exec_driver_sql("BEGIN")
+
+    return engine
+
+
+def postgres_engine(url: str, *, echo: bool = False) -> Engine:
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise StoreError(f"数据库地址格式错误：{exc}", f"malformed database URL: {exc}") from None
+    if parsed.drivername in ("postgresql", "postgres"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    if parsed.drivername != "postgresql+psycopg":
+        raise StoreError(
+            f"不支持的数据库类型：{parsed.drivername}",
+            f"unsupported database: {parsed.drivername}",
+            hint_zh="使用 postgresql://用户@主机/库名，或留空使用内置加密数据库",
+            hint_en="use postgresql://user@host/dbname, or leave it empty for the embedded database",
+        )
+    return create_engine(parsed, echo=echo, pool_pre_ping=True)
+
+
+@dataclass
+class Store:
+    """The database the program works on. Services get sessions from here, nothing else."""
+
+    engine: Engine
+    display: str  # where it is, safe to show (no secrets)
+    demo_mode: bool = False  # the SQLite key sits in a file, not the keyring
+
+    def __post_init__(self) -> None:
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
+
+    @contextlib.contextmanager
+    def session(self) -> Iterator[Session]:
+        """A session in one transaction: committed when the block ends, rolled back on an error."""
+        with self._sessions() as session, session.begin():
+            yield session
+
+    def ping(self) -> None:
+        try:
+            with self.engine.connect() as conn:
+                conn.exec_driver_sql("SELECT 1")
+        except DBAPIError as exc:
+            raise StoreError(
+                f"无法连接数据库 {self.display}：{exc.orig}",
+                f"cannot reach the database {self.display}: {exc.orig}",
+                hint_zh="请检查网络和数据库服务，或联系科技部",
+                hint_en="check the network and the database server",
+            ) from None
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def open_store(settings: Settings, *, echo: bool = False) -> Store:
+    """Open the configured database (without migrating it: see :mod:`teller_assist.store.migrate`)."""
+    from teller_assist.security import keys
+    from teller_assist.settings import redact_url
+
+    if settings.database_url:
+        if (
+            settings.sources.get("database_url", "").endswith(".toml")
+            and make_url(settings.database_url).password
+        ):
+            raise StoreError(
+                "设置文件中的数据库地址含有密码，拒绝使用",
+                "the database URL in the settings file contains a password; refusing it",
+                hint_zh="请从地址中删除密码，使用 PostgreSQL 的 .pgpass、证书或系统密钥环",
+                hint_en="remove the password; use a client certificate, .pgpass or the OS keyring",
+            )
+        return Store(postgres_engine(settings.database_url, echo=echo), redact_url(settings.database_url))
+    path = settings.paths.sqlite_file
+    demo = settings.key_store == "demo-file"
+    if not demo and not keys.keyring_usable()[0] and settings.paths.demo_key_file.exists():
+        demo = True  # this data folder was set up in demo mode earlier; keep using its key file
+    key = keys.demo_file_key(path, settings.paths.demo_key_file) if demo else keys.keyring_key(path)
+    return Store(sqlite_engine(path, key, echo=echo), str(path), demo_mode=demo)

@@ -1,0 +1,101 @@
+"""Schema migrations (Alembic): the app upgrades its database on start, a backup first on SQLite."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, inspect
+
+from teller_assist.store.engine import Store, StoreError
+from teller_assist.store.models import Base
+
+
+def _config(connection: Connection | None = None) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", "teller_assist.store:migrations")
+    if connection is not None:
+        cfg.attributes["connection"] = connection
+    return cfg
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def current_revision(store: Store) -> str | None:
+    with store.engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+@dataclass(frozen=True)
+class UpgradeResult:
+    before: str | None
+    after: str
+    backup: Path | None
+
+    @property
+    def changed(self) -> bool:
+        return self.before != self.after
+
+
+def backup_sqlite(store: Store, backup_dir: Path, label: str) -> Path:
+    """A consistent copy of the database (``VACUUM INTO``, encrypted with the same key)."""
+    backup_dir.mkdir(parents=True, exist_ok=True)
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    target = backup_dir / f"teller-assist-{label}-{stamp}.db"
+    raw = store.engine.raw_connection()  # VACUUM cannot run inside the transaction SQLAlchemy opens
+    try:
+        raw.cursor().execute("VACUUM INTO ?", (str(target),))
+    finally:
+        raw.close()
+    target.chmod(0o600)
+    return target
+
+
+def upgrade(store: Store, *, backup_dir: Path | None = None) -> UpgradeResult:
+    """Bring the schema to the newest revision. On SQLite with data, back the file up first."""
+    before = current_revision(store)
+    head = head_revision()
+    backup: Path | None = None
+    if before == head:
+        return UpgradeResult(before, head, None)
+    if store.is_sqlite and backup_dir is not None:
+        with store.engine.connect() as conn:
+            has_tables = bool(inspect(conn).get_table_names())
+        if has_tables:
+            backup = backup_sqlite(store, backup_dir, before or "unversioned")
+    try:
+        with store.engine.begin() as conn:
+            command.upgrade(_config(conn), "head")
+    except Exception as exc:
+        where = f"，升级前的备份在 {backup}" if backup else ""
+        raise StoreError(
+            f"数据库升级失败{where}：{exc}",
+            f"the database upgrade failed{f'; the backup is {backup}' if backup else ''}: {exc}",
+            hint_zh="数据库未改动（升级在一个事务中进行）；请联系科技部",
+            hint_en="nothing was changed (the upgrade runs in one transaction); call IT support",
+        ) from exc
+    return UpgradeResult(before, head, backup)
+
+
+def schema_drift(store: Store) -> Sequence[object]:
+    """Differences between the migrated schema and the models (empty when they agree)."""
+    with store.engine.connect() as conn:
+        ctx = MigrationContext.configure(conn, opts={"compare_type": True})
+        return list(compare_metadata(ctx, Base.metadata))
+
+
+def make_revision(store: Store, message: str) -> None:
+    """For developers: autogenerate a new revision against an up-to-date database."""
+    with store.engine.begin() as conn:
+        command.revision(_config(conn), message=message, autogenerate=True)
