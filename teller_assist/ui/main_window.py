@@ -1,0 +1,189 @@
+"""The main window: a narrow panel beside the teller system."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMessageBox,
+    QStatusBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from teller_assist.errors import UserFacingError
+from teller_assist.identity.resident_id import (
+    InvalidResidentId,
+    parse_resident_id,
+    partial_problem,
+)
+from teller_assist.security.keys import KeyringUnavailable
+from teller_assist.services.database import Opened, open_database
+from teller_assist.settings import Settings
+from teller_assist.store.engine import Store
+
+AskDemoMode = Callable[[QWidget, KeyringUnavailable], bool]
+
+
+def ask_demo_mode(parent: QWidget, error: KeyringUnavailable) -> bool:
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Warning)
+    box.setWindowTitle(parent.tr("没有系统密钥环"))
+    box.setText(parent.tr("本机没有可用的系统密钥环服务，无法安全保存数据库密钥。"))
+    box.setInformativeText(
+        parent.tr(
+            "可以以【演示模式】继续：密钥保存在仅本用户可读的文件中。\n"
+            "演示模式只能用于演示数据，不得录入真实客户信息。\n\n是否以演示模式继续？"
+        )
+    )
+    box.setDetailedText(error.describe())
+    box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
+    box.setDefaultButton(QMessageBox.StandardButton.No)
+    return box.exec() == QMessageBox.StandardButton.Yes
+
+
+class MainWindow(QMainWindow):
+    DEFAULT_WIDTH = 420
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        ask_demo: AskDemoMode = ask_demo_mode,
+        today: Callable[[], dt.date] = dt.date.today,
+    ) -> None:
+        super().__init__()
+        self.settings = settings
+        self._ask_demo = ask_demo
+        self._today = today
+        self.store: Store | None = None
+        self.opened: Opened | None = None
+
+        self.setObjectName("mainWindow")
+        self.setWindowTitle(self.tr("柜面授信助手"))
+        self.resize(self.DEFAULT_WIDTH, 640)
+
+        central = QWidget(self)
+        layout = QVBoxLayout(central)
+        self.header = QLabel(self._header_text(), central)
+        self.header.setObjectName("header")
+        self.header.setWordWrap(True)
+        layout.addWidget(self.header)
+
+        self.id_input = QLineEdit(central)
+        self.id_input.setObjectName("idInput")
+        self.id_input.setPlaceholderText(self.tr("读卡、扫码或输入身份证号（F2）"))
+        self.id_input.setMaxLength(24)
+        self.id_input.textChanged.connect(self._on_id_changed)
+        self.id_input.returnPressed.connect(self._on_id_entered)
+        layout.addWidget(self.id_input)
+
+        self.id_feedback = QLabel("", central)
+        self.id_feedback.setObjectName("idFeedback")
+        self.id_feedback.setWordWrap(True)
+        layout.addWidget(self.id_feedback)
+
+        self.empty_state = QLabel("", central)
+        self.empty_state.setObjectName("emptyState")
+        self.empty_state.setWordWrap(True)
+        self.empty_state.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.empty_state.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.empty_state, 1)
+        self.setCentralWidget(central)
+
+        status = QStatusBar(self)
+        status.setObjectName("statusBar")
+        self.setStatusBar(status)
+        self.db_status = QLabel("", status)
+        self.db_status.setObjectName("databaseStatus")
+        status.addWidget(self.db_status, 1)
+
+        QShortcut(QKeySequence(Qt.Key.Key_F2), self, self._focus_id)
+
+    # --- start-up ------------------------------------------------------------------------------
+    def _header_text(self) -> str:
+        branch = self.settings.branch_name or self.tr("未设置网点")
+        return f"<b>{self.settings.bank_name}</b> · {branch}"
+
+    def start(self) -> None:
+        """Open the database (asking about demo mode when there is no keyring) and show the state."""
+        try:
+            self.opened = open_database(self.settings)
+        except KeyringUnavailable as exc:
+            if not self._ask_demo(self, exc):
+                self._show_error(exc)
+                return
+            self.settings = dataclasses.replace(self.settings, key_store="demo-file")
+            try:
+                self.opened = open_database(self.settings)
+            except UserFacingError as again:
+                self._show_error(again)
+                return
+        except UserFacingError as exc:
+            self._show_error(exc)
+            return
+        self.store = self.opened.store
+        self._show_overview()
+
+    def _show_error(self, exc: UserFacingError) -> None:
+        self.db_status.setText(self.tr("数据库未打开"))
+        self.empty_state.setText(
+            self.tr("无法打开数据库。")
+            + "\n\n"
+            + exc.message_zh
+            + ("\n\n" + exc.hint_zh if exc.hint_zh else "")
+        )
+
+    def _show_overview(self) -> None:
+        assert self.opened is not None
+        store, overview = self.opened.store, self.opened.overview
+        demo = self.tr("【演示模式】") if store.demo_mode else ""
+        self.setWindowTitle(self.tr("柜面授信助手") + (" " + demo if demo else ""))
+        self.db_status.setText(demo + self.tr("数据库：") + store.display)
+        if overview.empty:
+            self.empty_state.setText(
+                self.tr(
+                    "数据库中还没有客户数据。\n\n"
+                    "下一步：由总行人员导入核心系统的夜间数据文件"
+                    "（命令 teller-assist import 文件夹），"
+                    "或生成演示县数据（teller-assist demo-data --out 文件夹）后导入。\n\n"
+                    "之后在上方输入或读取客户身份证号即可查看客户信息。"
+                )
+            )
+        else:
+            latest = overview.latest_extract.isoformat() if overview.latest_extract else "—"
+            self.empty_state.setText(
+                self.tr("已载入客户 {n} 人，最新数据日期 {d}。\n\n请输入或读取客户身份证号（F2）。")
+                .replace("{n}", f"{overview.customers:,}")
+                .replace("{d}", latest)
+            )
+
+    # --- identification (validation as the characters arrive) ------------------------------------
+    def _focus_id(self) -> None:
+        self.id_input.setFocus()
+        self.id_input.selectAll()
+
+    def _on_id_changed(self, text: str) -> None:
+        problem = partial_problem(text)
+        self.id_feedback.setText(problem.zh if problem else "")
+
+    def _on_id_entered(self) -> None:
+        try:
+            rid = parse_resident_id(self.id_input.text(), today=self._today())
+        except InvalidResidentId as exc:
+            self.id_feedback.setText(exc.rule.zh)
+            return
+        masked = self.settings.masking.resident_id(rid.value)
+        self.id_feedback.setText(self.tr("身份证号有效：") + masked + " · " + rid.region.name)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.store is not None:
+            self.store.dispose()
+        super().closeEvent(event)

@@ -1,0 +1,93 @@
+"""The window opens offscreen, on the bundled font, and says what to do next."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFontDatabase, QFontMetrics
+from PySide6.QtWidgets import QApplication, QLineEdit
+from pytestqt.qtbot import QtBot
+
+from teller_assist.security.keys import KeyringUnavailable
+from teller_assist.settings import Settings
+from teller_assist.ui.fonts import install_fonts
+from teller_assist.ui.main_window import MainWindow
+from tests.helpers.keyrings import MemoryKeyring
+
+TODAY = dt.date(2026, 11, 28)
+
+
+def make_window(qtbot: QtBot, settings: Settings, **kwargs: object) -> MainWindow:
+    QApplication.setFont(install_fonts())
+    window = MainWindow(settings, today=lambda: TODAY, **kwargs)  # type: ignore[arg-type]
+    qtbot.addWidget(window)
+    window.show()
+    window.start()
+    return window
+
+
+def test_opens_with_an_empty_state_that_says_what_to_do(
+    qtbot: QtBot, settings: Settings, memory_keyring: MemoryKeyring
+) -> None:
+    window = make_window(qtbot, settings)
+    assert window.windowTitle() == "柜面授信助手"
+    assert window.width() == MainWindow.DEFAULT_WIDTH
+    empty = window.empty_state.text()
+    assert "还没有客户数据" in empty and "teller-assist import" in empty
+    assert str(settings.paths.sqlite_file) in window.db_status.text()
+    assert window.findChild(QLineEdit, "idInput") is window.id_input
+    assert window.statusBar().objectName() == "statusBar"
+
+
+def test_bundled_fonts_cover_rare_name_characters(qtbot: QtBot) -> None:
+    font = install_fonts()
+    assert font.families()[0] == "WenQuanYi Micro Hei"
+    families = set(QFontDatabase.families())
+    assert {"WenQuanYi Micro Hei", "HanaMinA", "HanaMinB"} <= families
+    for ch, family in (("王", "WenQuanYi Micro Hei"), ("䶮", "HanaMinA"), ("𠀀", "HanaMinB")):
+        from PySide6.QtGui import QFont
+
+        assert QFontMetrics(QFont(family)).inFontUcs4(ord(ch)), (ch, family)
+
+
+def test_typing_validates_as_characters_arrive(
+    qtbot: QtBot, settings: Settings, memory_keyring: MemoryKeyring
+) -> None:
+    window = make_window(qtbot, settings)
+    qtbot.keyClick(window, Qt.Key.Key_F2)
+    qtbot.keyClicks(window.id_input, "3211a")
+    assert "非法字符" in window.id_feedback.text()
+    window.id_input.clear()
+    qtbot.keyClicks(window.id_input, "110105194912310021")
+    qtbot.keyClick(window.id_input, Qt.Key.Key_Return)
+    assert window.id_feedback.text() == "身份证校验位错误"
+    window.id_input.clear()
+    qtbot.keyClicks(window.id_input, "11010519491231002x")
+    qtbot.keyClick(window.id_input, Qt.Key.Key_Return)
+    feedback = window.id_feedback.text()
+    assert "1101**********002X" in feedback and "11010519491231002X" not in feedback
+
+
+def test_no_keyring_asks_before_demo_mode_and_refusal_keeps_the_window_usable(
+    qtbot: QtBot, settings: Settings, no_keyring: None
+) -> None:
+    asked: list[KeyringUnavailable] = []
+
+    def refuse(_parent: object, error: KeyringUnavailable) -> bool:
+        asked.append(error)
+        return False
+
+    window = make_window(qtbot, settings, ask_demo=refuse)
+    assert len(asked) == 1
+    assert "无法打开数据库" in window.empty_state.text() and "密钥环" in window.empty_state.text()
+    assert window.store is None
+    assert not settings.paths.sqlite_file.exists()
+
+
+def test_accepting_demo_mode_labels_the_window(qtbot: QtBot, settings: Settings, no_keyring: None) -> None:
+    window = make_window(qtbot, settings, ask_demo=lambda *_: True)
+    assert "演示模式" in window.windowTitle() and "演示模式" in window.db_status.text()
+    assert window.store is not None and window.store.demo_mode
+    assert dataclasses.replace(settings, key_store="demo-file").paths.demo_key_file.exists()
