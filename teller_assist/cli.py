@@ -16,6 +16,7 @@ from typing import Any, TextIO
 
 from teller_assist import __version__
 from teller_assist.errors import UserFacingError
+from teller_assist.ingest.kinds import KINDS
 from teller_assist.settings import Settings, load_settings
 
 EXIT_OK = 0
@@ -44,20 +45,25 @@ def _positive_int(text: str) -> int:
 class ProgressBar:
     """A one-line progress bar on a terminal; silent when the output is not a terminal."""
 
-    def __init__(self, label: str, stream: TextIO = sys.stderr) -> None:
+    def __init__(self, label: str, stream: TextIO = sys.stderr, *, unit: str = "") -> None:
         self.label = label
         self.stream = stream
         self.enabled = stream.isatty()
         self.started = time.monotonic()
+        self.unit = unit
 
-    def __call__(self, done: int, total: int) -> None:
+    def _amount(self, value: int) -> str:
+        return f"{value / 1e6:,.1f}" if self.unit == "MB" else f"{value:,}"
+
+    def __call__(self, done: int, total: int, label: str | None = None) -> None:
         if not self.enabled or total <= 0:
             return
         width = 30
         filled = int(width * done / total)
         elapsed = time.monotonic() - self.started
         self.stream.write(
-            f"\r{self.label} [{'#' * filled}{'.' * (width - filled)}] {done:,}/{total:,} {elapsed:5.1f}s"
+            f"\r{label or self.label} [{'#' * filled}{'.' * (width - filled)}] "
+            f"{self._amount(done)}/{self._amount(total)}{self.unit} {elapsed:5.1f}s\x1b[K"
         )
         if done >= total:
             self.stream.write("\n")
@@ -84,6 +90,27 @@ def build_parser() -> argparse.ArgumentParser:
     db_sub = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
     db_sub.add_parser("upgrade", parents=[common], help="升级数据库结构 upgrade the schema (backup first)")
     db_sub.add_parser("current", parents=[common], help="显示数据库结构版本 show the schema revision")
+    stats = db_sub.add_parser(
+        "stats", parents=[common], help="各类数据统计 counts per kind, latest batches, size"
+    )
+    stats.add_argument("--json", action="store_true")
+
+    imp = sub.add_parser(
+        "import",
+        parents=[common],
+        help="导入核心系统数据文件 import extract files or folders "
+        "(teller-assist import rejects [BATCH] --out FILE.csv exports refused rows)",
+    )
+    imp.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    imp.add_argument(
+        "--kind", choices=sorted(KINDS), help="数据类型 the kind, when the file name does not say"
+    )
+    imp.add_argument("--encoding", help="文件编码 encoding (default: detect UTF-8 / GB18030)")
+    imp.add_argument("--json", action="store_true")
+
+    rej = sub.add_parser("import-rejects", parents=[common], help=argparse.SUPPRESS)
+    rej.add_argument("batch", nargs="?", type=_positive_int, metavar="BATCH")
+    rej.add_argument("--out", type=Path, required=True, metavar="FILE.csv")
 
     config = sub.add_parser("config", parents=[common], help="设置 settings")
     config_sub = config.add_subparsers(dest="config_command", metavar="ACTION", required=True)
@@ -128,6 +155,8 @@ def cmd_db(args: argparse.Namespace) -> int:
     from teller_assist.store.engine import open_store
 
     settings = _settings(args)
+    if args.db_command == "stats":
+        return cmd_db_stats(args, settings)
     store = open_store(settings)
     try:
         if args.db_command == "current":
@@ -146,6 +175,138 @@ def cmd_db(args: argparse.Namespace) -> int:
         return EXIT_OK
     finally:
         store.dispose()
+
+
+def cmd_db_stats(args: argparse.Namespace, settings: Settings) -> int:
+    from teller_assist.services.database import open_database
+    from teller_assist.store.queries import db_stats
+
+    opened = open_database(settings)
+    try:
+        stats = db_stats(opened.store)
+    finally:
+        opened.store.dispose()
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "database": opened.store.display,
+                    "size_bytes": stats.size_bytes,
+                    "batches": stats.batches,
+                    "rejects": stats.rejects,
+                    "negative_list_active": stats.negative_active,
+                    "kinds": {
+                        k.kind: {
+                            "rows": k.rows,
+                            "latest_batch": k.latest_batch,
+                            "latest_file": k.latest_file,
+                            "latest_extract": k.latest_extract.isoformat() if k.latest_extract else None,
+                            "latest_loaded_at": k.latest_loaded_at.isoformat()
+                            if k.latest_loaded_at
+                            else None,
+                        }
+                        for k in stats.kinds
+                    },
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+        return EXIT_OK
+    print(f"数据库 database: {opened.store.display}  ({stats.size_bytes / 1e6:,.1f} MB)")
+    print(f"{'类型 kind':<22}{'行数 rows':>12}  {'最新批次 latest batch'}")
+    for k in stats.kinds:
+        latest = f"#{k.latest_batch} {k.latest_file} ({k.latest_extract})" if k.latest_batch else "—"
+        print(f"{k.kind:<22}{k.rows:>12,}  {latest}")
+    print(
+        f"负面清单在列 negative list (active): {stats.negative_active:,}; "
+        f"批次 batches: {stats.batches:,}; 拒绝行 refused rows: {stats.rejects:,}"
+    )
+    return EXIT_OK
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from teller_assist.services.database import open_database
+    from teller_assist.services.imports import import_paths
+
+    settings = _settings(args)
+    opened = open_database(settings)
+    bar = ProgressBar("导入 importing", unit="MB")
+    try:
+        report = import_paths(
+            opened.store,
+            args.paths,
+            kind=args.kind,
+            encoding=args.encoding,
+            today=dt.date.today(),  # noqa: DTZ011 - the bank's local date
+            progress=lambda name, done, total: bar(done, total, name[:24]),
+        )
+    finally:
+        opened.store.dispose()
+    if bar.enabled:
+        sys.stderr.write("\n")
+    if args.json:
+        print(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+        return report.exit_code
+    status_zh = {"loaded": "已导入", "skipped": "已跳过", "refused": "已拒绝"}
+    print(
+        f"{'文件 file':<36}{'类型 kind':<20}{'状态 status':<16}"
+        f"{'行 rows':>10}{'导入 loaded':>12}{'拒绝 refused':>13}"
+    )
+    for f in report.files:
+        status = f"{status_zh[f.status]} {f.status}"
+        print(
+            f"{Path(f.path).name[:35]:<36}{(f.kind or '?'):<20}{status:<16}{f.rows:>10,}{f.loaded:>12,}"
+            f"{f.rejected:>13,}"
+        )
+        for warning in f.warnings:
+            print(f"    提示 {warning}")
+        if f.error:
+            print(f"    错误 {f.error}")
+    if any(f.rejected for f in report.files):
+        print("拒绝的行可导出：teller-assist import rejects [批次号] --out 文件.csv")
+    return report.exit_code
+
+
+def cmd_import_rejects(args: argparse.Namespace) -> int:
+    import csv
+
+    from teller_assist.identity.masking import mask_free_text
+    from teller_assist.services.database import open_database
+    from teller_assist.store.queries import batch_exists, rejects
+
+    settings = _settings(args)
+    opened = open_database(settings)
+    try:
+        if args.batch is not None and not batch_exists(opened.store, args.batch):
+            raise UserFacingError(
+                f"没有批次 {args.batch}",
+                f"no batch {args.batch}",
+                hint_zh="批次号见 teller-assist db stats",
+                hint_en="see teller-assist db stats",
+            )
+        count = 0
+        with args.out.open("w", encoding="utf-8-sig", newline="") as out:
+            writer = csv.writer(out)
+            writer.writerow(
+                ["批次 batch", "文件 file", "类型 kind", "行号 line", "原因 reason", "内容 row (masked)"]
+            )
+            for r in rejects(opened.store, args.batch):
+                writer.writerow(
+                    [
+                        r.batch_id,
+                        r.file_name,
+                        r.kind,
+                        r.line_no,
+                        r.reason,
+                        mask_free_text(r.raw, settings.masking),
+                    ]
+                )
+                count += 1
+    finally:
+        opened.store.dispose()
+    print(f"已导出 {count:,} 行拒绝记录 exported {count:,} refused rows → {args.out}")
+    return EXIT_OK
 
 
 def cmd_demo_data(args: argparse.Namespace) -> int:
@@ -244,11 +405,16 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "config": cmd_config_show,
     "demo-data": cmd_demo_data,
     "id": cmd_id_check,
+    "import": cmd_import,
+    "import-rejects": cmd_import_rejects,
 }
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:2] == ["import", "rejects"]:
+        argv = ["import-rejects", *argv[2:]]
     args = parser.parse_args(argv)
     command = args.command or "gui"
     try:

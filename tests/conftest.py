@@ -11,7 +11,9 @@ from pathlib import Path
 import keyring
 import pytest
 
+from teller_assist.services.database import open_database
 from teller_assist.settings import Settings, load_settings
+from teller_assist.store.engine import Store
 from tests.helpers.keyrings import MemoryKeyring
 from tests.helpers.postgres import PostgresServer, PostgresUnavailable, start_server
 
@@ -92,3 +94,27 @@ _db_counter = itertools.count(1)
 def postgres_url(postgres_server: PostgresServer) -> str:
     """A fresh, empty database on the session's server."""
     return postgres_server.create_database(f"t{os.getpid()}_{next(_db_counter)}")
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def store(request: pytest.FixtureRequest, env: dict[str, str]) -> Iterator[Store]:
+    """A migrated, empty store on each engine: encrypted SQLite (demo key file) and PostgreSQL."""
+    if request.param == "sqlite":
+        settings = load_settings({**env, "TELLER_ASSIST_KEY_STORE": "demo-file"})
+    else:
+        url = request.getfixturevalue("postgres_url")
+        settings = load_settings(env, database_url=url)
+    opened = open_database(settings)
+    try:
+        yield opened.store
+    finally:
+        opened.store.dispose()
+
+
+@pytest.fixture
+def sqlite_store(env: dict[str, str]) -> Iterator[Store]:
+    opened = open_database(load_settings({**env, "TELLER_ASSIST_KEY_STORE": "demo-file"}))
+    try:
+        yield opened.store
+    finally:
+        opened.store.dispose()

@@ -523,7 +523,7 @@ def _generate_chunk(chunk: _Chunk) -> ChunkResult:
                     if recent
                     else dt.date.fromordinal(today_ord - rng.randint(400, 4000))
                 )
-                cancelled = rng.random() < 0.03
+                cancelled = rng.random() < 0.03 and not recent  # cancelled after it was signed
                 cancelled_on = months[rng.randint(3, 11)] if cancelled else None
                 rows["utility_agreements"].append(
                     [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 MASK_CHAR = "*"
@@ -45,3 +46,13 @@ def mask(value: str, head: int, tail: int) -> str:
         keep = min(tail, n // 3)
         return MASK_CHAR * (n - keep) + (value[n - keep :] if keep else "")
     return value[:head] + MASK_CHAR * (n - head - tail) + (value[n - tail :] if tail else "")
+
+
+_ID_LIKE = re.compile(r"(?<![0-9A-Za-z])(?:\d{17}[\dXx]|\d{15})(?![0-9A-Za-z])")
+_PHONE_LIKE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
+
+
+def mask_free_text(value: str, masking: Masking) -> str:
+    """Mask every resident-ID-like and mobile-like number inside free text (a refused row, a log line)."""
+    value = _ID_LIKE.sub(lambda m: masking.resident_id(m.group(0)), value)
+    return _PHONE_LIKE.sub(lambda m: masking.phone(m.group(0)), value)

@@ -3,12 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from teller_assist.store.engine import Store
-from teller_assist.store.models import Customer, ImportBatch
+from teller_assist.store.models import (
+    Customer,
+    Drawdown,
+    GroupTag,
+    ImportBatch,
+    ImportReject,
+    NegativeListEntry,
+    PayrollCredit,
+    Target,
+    UtilityAgreement,
+    UtilityDebit,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,3 +40,100 @@ def overview(store: Store) -> Overview:
         batches = session.scalar(select(func.count()).select_from(ImportBatch)) or 0
         latest = session.scalar(select(func.max(ImportBatch.extract_date)))
     return Overview(customers, batches, latest)
+
+
+KIND_TABLES = {
+    "customers": Customer,
+    "payroll": PayrollCredit,
+    "utility_agreements": UtilityAgreement,
+    "utility_debits": UtilityDebit,
+    "negative_list": NegativeListEntry,
+    "drawdowns": Drawdown,
+    "group_tags": GroupTag,
+    "targets": Target,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class KindStats:
+    kind: str
+    rows: int
+    latest_batch: int | None
+    latest_file: str | None
+    latest_extract: dt.date | None
+    latest_loaded_at: dt.datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class DbStats:
+    kinds: list[KindStats]
+    negative_active: int
+    batches: int
+    rejects: int
+    size_bytes: int
+
+
+def db_stats(store: Store) -> DbStats:
+    kinds: list[KindStats] = []
+    with store.session() as session:
+        for kind, model in KIND_TABLES.items():
+            rows = session.scalar(select(func.count()).select_from(model)) or 0
+            latest = session.execute(
+                select(
+                    ImportBatch.id, ImportBatch.file_name, ImportBatch.extract_date, ImportBatch.finished_at
+                )
+                .where(ImportBatch.kind == kind)
+                .order_by(ImportBatch.id.desc())
+                .limit(1)
+            ).first()
+            kinds.append(KindStats(kind, rows, *(latest if latest else (None, None, None, None))))
+        active = session.scalar(
+            select(func.count())
+            .select_from(NegativeListEntry)
+            .where(NegativeListEntry.lifted_batch_id.is_(None))
+        )
+        batches = session.scalar(select(func.count()).select_from(ImportBatch)) or 0
+        rejects = session.scalar(select(func.count()).select_from(ImportReject)) or 0
+        if store.is_sqlite:
+            size = int(session.execute(text("PRAGMA page_count")).scalar_one()) * int(
+                session.execute(text("PRAGMA page_size")).scalar_one()
+            )
+        else:
+            size = int(session.execute(text("SELECT pg_database_size(current_database())")).scalar_one())
+    return DbStats(kinds, active or 0, batches, rejects, size)
+
+
+@dataclass(frozen=True, slots=True)
+class RejectRow:
+    batch_id: int
+    file_name: str
+    kind: str
+    line_no: int
+    reason: str
+    raw: str
+
+
+def rejects(store: Store, batch_id: int | None = None) -> Iterator[RejectRow]:
+    """Refused rows, oldest batch first, in line order (streamed, not held)."""
+    query = (
+        select(
+            ImportReject.batch_id,
+            ImportBatch.file_name,
+            ImportBatch.kind,
+            ImportReject.line_no,
+            ImportReject.reason,
+            ImportReject.raw,
+        )
+        .join(ImportBatch, ImportBatch.id == ImportReject.batch_id)
+        .order_by(ImportReject.batch_id, ImportReject.line_no)
+    )
+    if batch_id is not None:
+        query = query.where(ImportReject.batch_id == batch_id)
+    with store.engine.connect() as conn:
+        for row in conn.execution_options(yield_per=2000).execute(query):
+            yield RejectRow(*row)
+
+
+def batch_exists(store: Store, batch_id: int) -> bool:
+    with store.session() as session:
+        return session.get(ImportBatch, batch_id) is not None

@@ -1,0 +1,1 @@
+"""Reading the core bank's nightly extracts (spec/extracts.md): formats, row rules, batches."""

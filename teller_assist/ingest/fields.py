@@ -1,0 +1,125 @@
+"""Field parsers for extract rows. Each returns the stored value or raises :class:`RowError` whose
+message is the reason a clerk reads in the rejects report."""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+
+from teller_assist.identity.phone import InvalidPhone, parse_mobile
+from teller_assist.identity.resident_id import IdRule, InvalidResidentId, parse_resident_id
+from teller_assist.identity.uscc import InvalidUscc, UsccRule, parse_uscc
+from teller_assist.money import InvalidAmount, parse_yuan
+
+
+class RowError(ValueError):
+    """A refused row; the message is the reason in a clerk's words."""
+
+
+ID_REASONS = {
+    IdRule.EMPTY: "身份证号为空",
+    IdRule.LENGTH: "身份证号长度错误",
+    IdRule.CHARACTERS: "身份证号含非法字符",
+    IdRule.CHECK_CHARACTER: "身份证校验位错误",
+    IdRule.BIRTH_DATE: "身份证中的出生日期无效",
+    IdRule.FUTURE_BIRTH_DATE: "身份证中的出生日期晚于今天",
+}
+USCC_REASONS = {
+    UsccRule.LENGTH: "单位信用代码长度错误",
+    UsccRule.CHARACTERS: "单位信用代码含非法字符",
+    UsccRule.REGION: "单位信用代码格式错误",
+    UsccRule.CHECK_CHARACTER: "单位信用代码校验位错误",
+}
+
+
+def key(text: str, label: str, max_len: int = 64) -> str:
+    """A key column: NFKC, no surrounding space, not empty."""
+    value = unicodedata.normalize("NFKC", text).strip()
+    if not value:
+        raise RowError(f"{label}为空")
+    if len(value) > max_len:
+        raise RowError(f"{label}过长（最多{max_len}个字符）")
+    return value
+
+
+def text(value: str, label: str, max_len: int, *, required: bool = False) -> str | None:
+    value = value.strip()
+    if not value:
+        if required:
+            raise RowError(f"{label}为空")
+        return None
+    if len(value) > max_len:
+        raise RowError(f"{label}过长（最多{max_len}个字符）")
+    return value
+
+
+def resident_id(value: str, today: dt.date) -> str:
+    try:
+        return parse_resident_id(value, today=today).value
+    except InvalidResidentId as exc:
+        raise RowError(ID_REASONS[exc.rule]) from None
+
+
+def uscc(value: str) -> str:
+    try:
+        return parse_uscc(value).value
+    except InvalidUscc as exc:
+        raise RowError(USCC_REASONS[exc.rule]) from None
+
+
+def date(value: str, label: str, *, required: bool = True) -> dt.date | None:
+    value = unicodedata.normalize("NFKC", value).strip()
+    if not value:
+        if required:
+            raise RowError(f"{label}为空")
+        return None
+    try:
+        if len(value) == 8 and value.isdigit():
+            return dt.date(int(value[:4]), int(value[4:6]), int(value[6:]))
+        if len(value) == 10 and value[4] == "-" and value[7] == "-":
+            return dt.date(int(value[:4]), int(value[5:7]), int(value[8:]))
+    except ValueError:
+        pass
+    raise RowError(f"{label}格式错误（应为YYYY-MM-DD或YYYYMMDD）")
+
+
+def amount(value: str, *, positive: bool = True) -> int:
+    try:
+        fen = parse_yuan(value)
+    except InvalidAmount:
+        raise RowError("金额格式错误（元，最多两位小数）") from None
+    if positive and fen <= 0:
+        raise RowError("金额必须大于0")
+    return fen
+
+
+def phone(value: str) -> str | None:
+    if not value.strip():
+        return None
+    try:
+        return parse_mobile(value)
+    except InvalidPhone:
+        raise RowError("手机号格式错误（应为11位大陆手机号）") from None
+
+
+def choice(value: str, label: str, mapping: dict[str, str], *, required: bool = True) -> str | None:
+    """Map English codes or Chinese words (case-insensitive) to the stored code."""
+    cleaned = unicodedata.normalize("NFKC", value).strip().lower()
+    if not cleaned:
+        if required:
+            raise RowError(f"{label}为空")
+        return None
+    found = mapping.get(cleaned)
+    if found is None:
+        raise RowError(f"{label}无效：{value.strip()[:20]}")
+    return found
+
+
+def codes(*pairs: tuple[str, tuple[str, ...]]) -> dict[str, str]:
+    """``("water", ("水费", "水"))`` → every spelling mapped to ``water``."""
+    out: dict[str, str] = {}
+    for code, words in pairs:
+        out[code] = code
+        for word in words:
+            out[word.lower()] = code
+    return out

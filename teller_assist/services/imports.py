@@ -1,0 +1,245 @@
+"""Import the core bank's nightly extracts: each file one batch, all in or nothing, idempotent."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from teller_assist.errors import UserFacingError
+from teller_assist.ingest.fields import RowError
+from teller_assist.ingest.kinds import (
+    KINDS,
+    LOAD_ORDER,
+    extract_date_from_file_name,
+    kind_from_file_name,
+)
+from teller_assist.ingest.reader import FileRefused, RowStream, fingerprint, kind_named
+from teller_assist.store.bulk import find_loaded, open_batch
+from teller_assist.store.engine import Store
+
+CHUNK_ROWS = 5_000
+EXIT_OK, EXIT_ROWS_REFUSED, EXIT_FAILED = 0, 1, 2
+
+Progress = Callable[[str, int, int], None]  # (file name, bytes done over the run, bytes in the run)
+Cancelled = Callable[[], bool]
+
+
+class ImportCancelled(UserFacingError):
+    def __init__(self) -> None:
+        super().__init__(
+            "导入已取消，当前文件未写入任何数据", "import cancelled; nothing of the current file was written"
+        )
+
+
+@dataclass
+class FileResult:
+    path: str
+    kind: str | None
+    status: str  # "loaded" | "skipped" | "refused"
+    rows: int = 0
+    loaded: int = 0
+    rejected: int = 0
+    already_present: int = 0
+    sha256: str | None = None
+    warnings: list[str] = field(default_factory=list)
+    error: str | None = None
+    batch_id: int | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class ImportReport:
+    files: list[FileResult]
+
+    @property
+    def exit_code(self) -> int:
+        if any(f.status == "refused" for f in self.files):
+            return EXIT_FAILED
+        if any(f.rejected for f in self.files):
+            return EXIT_ROWS_REFUSED
+        return EXIT_OK
+
+    def to_json(self) -> dict[str, Any]:
+        return {"files": [f.to_json() for f in self.files]}
+
+
+def plan(paths: Sequence[Path], kind: str | None = None) -> list[tuple[Path, str | None]]:
+    """Files to load, folders expanded, in dependency order (people before their records, agreements
+    before their debits); each with its kind (``None`` when it cannot be told)."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith(".")))
+        else:
+            files.append(path)
+    entries = [(p, kind or kind_from_file_name(p.name)) for p in files]
+    rank = {k: i for i, k in enumerate(LOAD_ORDER)}
+    return sorted(
+        entries,
+        key=lambda e: (
+            rank.get(e[1] or "", len(rank)),
+            extract_date_from_file_name(e[0].name) or dt.date.min,
+            e[0].name,
+        ),
+    )
+
+
+def import_paths(
+    store: Store,
+    paths: Sequence[Path],
+    *,
+    kind: str | None = None,
+    encoding: str | None = None,
+    today: dt.date,
+    now: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
+    progress: Progress | None = None,
+    cancelled: Cancelled | None = None,
+) -> ImportReport:
+    entries = plan(paths, kind)
+    sizes = [p.stat().st_size if p.exists() else 0 for p, _ in entries]
+    total = sum(sizes)
+    done = 0
+    results = []
+    for (path, file_kind), size in zip(entries, sizes, strict=True):
+        base = done
+
+        def file_progress(read: int, _size: int, base: int = base, name: str = path.name) -> None:
+            if progress is not None:
+                progress(name, base + read, total)
+
+        results.append(
+            import_file(
+                store,
+                path,
+                kind=file_kind,
+                encoding=encoding,
+                today=today,
+                now=now,
+                progress=file_progress,
+                cancelled=cancelled,
+            )
+        )
+        done += size
+        if progress is not None:
+            progress(path.name, done, total)
+    return ImportReport(results)
+
+
+def import_file(
+    store: Store,
+    path: Path,
+    *,
+    kind: str | None = None,
+    encoding: str | None = None,
+    today: dt.date,
+    now: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
+    progress: Callable[[int, int], None] | None = None,
+    cancelled: Cancelled | None = None,
+) -> FileResult:
+    """Load one file as one batch. A refused file or a failure writes nothing and says why."""
+    kind = kind or kind_from_file_name(path.name)
+    result = FileResult(str(path), kind, "refused")
+    try:
+        if not path.is_file():
+            raise FileRefused(f"文件不存在：{path}", f"no such file: {path}")
+        if kind is None:
+            raise FileRefused(
+                f"无法从文件名判断数据类型：{path.name}",
+                f"cannot tell the kind from the file name {path.name}",
+                hint_zh="文件名应以类型开头（如 customers_20261127.csv），或用 --kind 指定",
+                hint_en="name it after its kind (customers_20261127.csv) or give --kind",
+            )
+        spec = kind_named(kind)
+        print_ = fingerprint(path, encoding)
+        result.sha256 = print_.sha256
+        earlier = find_loaded(store, print_.sha256)
+        if earlier is not None:
+            result.status = "skipped"
+            result.batch_id = earlier.id
+            result.loaded = earlier.rows_loaded
+            when = earlier.finished_at.astimezone().strftime("%Y-%m-%d %H:%M") if earlier.finished_at else "?"
+            result.warnings.append(
+                f"该文件已于{when}导入（批次{earlier.id}，{earlier.file_name}），本次跳过 "
+                f"(already loaded as batch {earlier.id})"
+            )
+            return result
+        with RowStream(path, spec, print_.encoding) as stream:
+            result.warnings.extend(stream.header.warnings)
+            positions = stream.header.positions
+            width = stream.header.width
+            delimiter = stream.header.delimiter
+            parse = spec.parse
+            rows_total = rejected = 0
+            with open_batch(
+                store,
+                kind=kind,
+                present=stream.header.present,
+                file_name=path.name,
+                sha256=print_.sha256,
+                extract_date=extract_date_from_file_name(path.name) or today,
+                as_of=today,
+                started_at=now(),
+            ) as writer:
+                good: list[tuple[object, ...]] = []
+                lines: list[int] = []
+                bad: list[tuple[int, str, str]] = []
+                for raw in stream:
+                    rows_total += 1
+                    fields = raw.fields
+                    if len(fields) != width:
+                        bad.append(
+                            (
+                                raw.line,
+                                f"列数不符：表头{width}列，本行{len(fields)}列",
+                                delimiter.join(fields),
+                            )
+                        )
+                    else:
+                        try:
+                            good.append(parse([None if p is None else fields[p] for p in positions], today))
+                            lines.append(raw.line)
+                        except RowError as exc:
+                            bad.append((raw.line, str(exc), delimiter.join(fields)))
+                    if len(good) >= CHUNK_ROWS or len(bad) >= CHUNK_ROWS:
+                        if cancelled is not None and cancelled():
+                            raise ImportCancelled
+                        writer.write(good, lines)
+                        writer.reject(bad)
+                        rejected += len(bad)
+                        good, lines, bad = [], [], []
+                        if progress is not None:
+                            progress(stream.bytes_read, print_.size)
+                if cancelled is not None and cancelled():
+                    raise ImportCancelled
+                writer.write(good, lines)
+                writer.reject(bad)
+                rejected += len(bad)
+                outcome = writer.finish(
+                    rows_total=rows_total, rows_rejected=rejected, warnings=result.warnings, finished_at=now()
+                )
+                result.batch_id = writer.batch_id
+        result.status = "loaded"
+        result.rows = rows_total
+        result.rejected = rejected + len(outcome.refused)
+        result.loaded = outcome.written + outcome.present
+        result.already_present = outcome.present
+        return result
+    except ImportCancelled:
+        raise
+    except UserFacingError as exc:
+        result.status = "refused"
+        result.error = exc.describe()
+        return result
+    except OSError as exc:
+        result.status = "refused"
+        result.error = f"无法读取文件：{exc.strerror or exc} (cannot read the file)"
+        return result
+
+
+def known_kinds() -> list[str]:
+    return list(KINDS)
