@@ -22,7 +22,7 @@ system-deps:
 	@PYTHON=$(PYTHON) sh installer/system-deps.sh
 
 run: $(STAMP)
-	$(BIN)/teller-assist
+	$(BIN)/teller-assist gui --demo-if-empty
 
 test: $(STAMP)
 	$(BIN)/ruff check .

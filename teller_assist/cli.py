@@ -84,7 +84,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    sub.add_parser("gui", parents=[common], help="打开窗口 open the window (the default)")
+    gui = sub.add_parser("gui", parents=[common], help="打开窗口 open the window (the default)")
+    gui.add_argument(
+        "--demo-if-empty",
+        action="store_true",
+        help="数据库为空时直接载入演示县数据 load the demo county when the database is empty",
+    )
 
     db = sub.add_parser("db", parents=[common], help="数据库管理 database administration")
     db_sub = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
@@ -269,40 +274,15 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_import_rejects(args: argparse.Namespace) -> int:
-    import csv
-
-    from teller_assist.identity.masking import mask_free_text
     from teller_assist.services.database import open_database
-    from teller_assist.store.queries import batch_exists, rejects
+    from teller_assist.services.imports import export_rejects
 
     settings = _settings(args)
     opened = open_database(settings)
     try:
-        if args.batch is not None and not batch_exists(opened.store, args.batch):
-            raise UserFacingError(
-                f"没有批次 {args.batch}",
-                f"no batch {args.batch}",
-                hint_zh="批次号见 teller-assist db stats",
-                hint_en="see teller-assist db stats",
-            )
-        count = 0
-        with args.out.open("w", encoding="utf-8-sig", newline="") as out:
-            writer = csv.writer(out)
-            writer.writerow(
-                ["批次 batch", "文件 file", "类型 kind", "行号 line", "原因 reason", "内容 row (masked)"]
-            )
-            for r in rejects(opened.store, args.batch):
-                writer.writerow(
-                    [
-                        r.batch_id,
-                        r.file_name,
-                        r.kind,
-                        r.line_no,
-                        r.reason,
-                        mask_free_text(r.raw, settings.masking),
-                    ]
-                )
-                count += 1
+        count = export_rejects(
+            opened.store, args.out, settings.masking, None if args.batch is None else [args.batch]
+        )
     finally:
         opened.store.dispose()
     print(f"已导出 {count:,} 行拒绝记录 exported {count:,} refused rows → {args.out}")
@@ -396,7 +376,7 @@ def cmd_gui(args: argparse.Namespace) -> int:
             hint_zh="请运行 make run 安装所需的系统软件包",
             hint_en="run make run to install the system packages",
         ) from None
-    return run(_settings(args))
+    return run(_settings(args), demo_if_empty=getattr(args, "demo_if_empty", False))
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {

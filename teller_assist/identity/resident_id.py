@@ -11,6 +11,7 @@ Everything here is pure: the date used for "not in the future" and for ages is a
 from __future__ import annotations
 
 import enum
+import operator
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
@@ -63,14 +64,15 @@ def normalise(raw: str) -> str:
 
     Inner spaces are removed too: IDs are often typed or printed in groups (``3211 8319 ...``).
     """
-    text = unicodedata.normalize("NFKC", raw)
+    text = raw if raw.isascii() else unicodedata.normalize("NFKC", raw)
     return "".join(text.split()).upper()
 
 
 def check_character(first17: str) -> str:
     """The ISO 7064 MOD 11-2 check character for the first 17 digits."""
-    total = sum(int(c) * w for c, w in zip(first17, _WEIGHTS, strict=True))
-    return _CHECK[total % 11]
+    if len(first17) != 17:
+        raise ValueError("check_character needs exactly 17 digits")
+    return _CHECK[sum(map(operator.mul, map(int, first17), _WEIGHTS)) % 11]
 
 
 def _birth(text: str) -> date:

@@ -4,6 +4,7 @@ message is the reason a clerk reads in the rejects report."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import unicodedata
 
 from teller_assist.identity.phone import InvalidPhone, parse_mobile
@@ -53,6 +54,7 @@ def text(value: str, label: str, max_len: int, *, required: bool = False) -> str
     return value
 
 
+@functools.lru_cache(maxsize=1 << 17)  # a file names the same people and employers again and again
 def resident_id(value: str, today: dt.date) -> str:
     try:
         return parse_resident_id(value, today=today).value
@@ -60,6 +62,7 @@ def resident_id(value: str, today: dt.date) -> str:
         raise RowError(ID_REASONS[exc.rule]) from None
 
 
+@functools.lru_cache(maxsize=1 << 14)
 def uscc(value: str) -> str:
     try:
         return parse_uscc(value).value
@@ -67,8 +70,9 @@ def uscc(value: str) -> str:
         raise RowError(USCC_REASONS[exc.rule]) from None
 
 
+@functools.lru_cache(maxsize=1 << 14)
 def date(value: str, label: str, *, required: bool = True) -> dt.date | None:
-    value = unicodedata.normalize("NFKC", value).strip()
+    value = (value if value.isascii() else unicodedata.normalize("NFKC", value)).strip()
     if not value:
         if required:
             raise RowError(f"{label}为空")
@@ -84,6 +88,12 @@ def date(value: str, label: str, *, required: bool = True) -> dt.date | None:
 
 
 def amount(value: str, *, positive: bool = True) -> int:
+    whole, dot, cents = value.partition(".")
+    if value.isascii() and whole.isdigit() and (not dot or (0 < len(cents) <= 2 and cents.isdigit())):
+        fen = int(whole) * 100 + (int(cents.ljust(2, "0")) if dot else 0)  # the common plain form, fast
+        if positive and fen <= 0:
+            raise RowError("金额必须大于0")
+        return fen
     try:
         fen = parse_yuan(value)
     except InvalidAmount:
@@ -94,6 +104,8 @@ def amount(value: str, *, positive: bool = True) -> int:
 
 
 def phone(value: str) -> str | None:
+    if len(value) == 11 and value.isascii() and value.isdigit() and value[0] == "1" and value[1] in "3456789":
+        return value  # the common form, fast
     if not value.strip():
         return None
     try:
@@ -104,6 +116,9 @@ def phone(value: str) -> str | None:
 
 def choice(value: str, label: str, mapping: dict[str, str], *, required: bool = True) -> str | None:
     """Map English codes or Chinese words (case-insensitive) to the stored code."""
+    found = mapping.get(value)
+    if found is not None:
+        return found  # the common form, fast
     cleaned = unicodedata.normalize("NFKC", value).strip().lower()
     if not cleaned:
         if required:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
@@ -9,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from teller_assist.errors import UserFacingError
+from teller_assist.identity.masking import Masking, mask_free_text
 from teller_assist.ingest.fields import RowError
 from teller_assist.ingest.kinds import (
     KINDS,
@@ -19,6 +21,7 @@ from teller_assist.ingest.kinds import (
 from teller_assist.ingest.reader import FileRefused, RowStream, fingerprint, kind_named
 from teller_assist.store.bulk import find_loaded, open_batch
 from teller_assist.store.engine import Store
+from teller_assist.store.queries import batch_exists, rejects
 
 CHUNK_ROWS = 5_000
 EXIT_OK, EXIT_ROWS_REFUSED, EXIT_FAILED = 0, 1, 2
@@ -243,3 +246,53 @@ def import_file(
 
 def known_kinds() -> list[str]:
     return list(KINDS)
+
+
+def export_rejects(store: Store, out: Path, masking: Masking, batch_ids: Sequence[int] | None = None) -> int:
+    """Write refused rows of the given batches (all when ``None``) to a CSV (UTF-8 with BOM, so
+    spreadsheet programs read the Chinese), IDs and phones masked. Returns the number of rows written."""
+    for batch_id in batch_ids or ():
+        if not batch_exists(store, batch_id):
+            raise UserFacingError(
+                f"没有批次 {batch_id}",
+                f"no batch {batch_id}",
+                hint_zh="批次号见 teller-assist db stats",
+                hint_en="see teller-assist db stats",
+            )
+    count = 0
+    with out.open("w", encoding="utf-8-sig", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(
+            ["批次 batch", "文件 file", "类型 kind", "行号 line", "原因 reason", "内容 row (masked)"]
+        )
+        for r in rejects(store, batch_ids):
+            writer.writerow(
+                [r.batch_id, r.file_name, r.kind, r.line_no, r.reason, mask_free_text(r.raw, masking)]
+            )
+            count += 1
+    return count
+
+
+def demo_county(
+    store: Store,
+    work_dir: Path,
+    *,
+    people: int,
+    today: dt.date,
+    seed: int = 1,
+    progress: Progress | None = None,
+    cancelled: Cancelled | None = None,
+) -> ImportReport:
+    """Generate the demo county into ``work_dir`` and import it (a newcomer's first start)."""
+    from teller_assist.demo.county import generate_county
+
+    folder = work_dir / f"demo-county-{today:%Y%m%d}"
+    generate_county(
+        folder,
+        people=people,
+        seed=seed,
+        as_of=today,
+        processes=1,
+        progress=(lambda done, total: progress("demo", done // 10, total)) if progress else None,
+    )
+    return import_paths(store, [folder], today=today, progress=progress, cancelled=cancelled)

@@ -14,6 +14,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Literal, cast
 
+import psycopg
+import sqlcipher3
 from sqlalchemy import Connection, Table, insert, select, text, update
 from sqlalchemy.exc import DBAPIError
 
@@ -452,12 +454,12 @@ def open_batch(
             ).scalar_one()
             cls = SqliteWriter if store.is_sqlite else PostgresWriter
             yield cls(conn, kind, present, batch_id, as_of)
-    except DBAPIError as exc:
+    except (DBAPIError, sqlcipher3.dbapi2.Error, psycopg.Error) as exc:
         raise _explain(exc, store) from exc
 
 
-def _explain(exc: DBAPIError, store: Store) -> UserFacingError:
-    message = str(exc.orig)
+def _explain(exc: Exception, store: Store) -> UserFacingError:
+    message = str(exc.orig if isinstance(exc, DBAPIError) else exc)
     lowered = message.lower()
     if "readonly" in lowered or "read-only" in lowered or "read only" in lowered:
         return ImportWriteError(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import func, select, text
@@ -113,8 +113,9 @@ class RejectRow:
     raw: str
 
 
-def rejects(store: Store, batch_id: int | None = None) -> Iterator[RejectRow]:
-    """Refused rows, oldest batch first, in line order (streamed, not held)."""
+def rejects(store: Store, batch_ids: Sequence[int] | None = None) -> Iterator[RejectRow]:
+    """Refused rows of the given batches (all when ``None``), oldest batch first, in line order
+    (streamed, not held)."""
     query = (
         select(
             ImportReject.batch_id,
@@ -127,8 +128,8 @@ def rejects(store: Store, batch_id: int | None = None) -> Iterator[RejectRow]:
         .join(ImportBatch, ImportBatch.id == ImportReject.batch_id)
         .order_by(ImportReject.batch_id, ImportReject.line_no)
     )
-    if batch_id is not None:
-        query = query.where(ImportReject.batch_id == batch_id)
+    if batch_ids is not None:
+        query = query.where(ImportReject.batch_id.in_(list(batch_ids)))
     with store.engine.connect() as conn:
         for row in conn.execution_options(yield_per=2000).execute(query):
             yield RejectRow(*row)

@@ -22,9 +22,12 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     return app
 
 
-def run(settings: Settings) -> int:
+def run(settings: Settings, *, demo_if_empty: bool = False) -> int:
     app = make_application()
     window = MainWindow(settings)
     window.show()
     window.start()
+    if window.opened is not None and window.opened.overview.empty:
+        # a newcomer's first start: offer (or, from `make run`, load) a demo county to look at
+        window.load_demo(ask=not demo_if_empty)
     return app.exec()

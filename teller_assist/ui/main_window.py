@@ -7,12 +7,13 @@ import datetime as dt
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMainWindow,
     QMessageBox,
+    QProgressDialog,
     QStatusBar,
     QVBoxLayout,
     QWidget,
@@ -26,8 +27,14 @@ from teller_assist.identity.resident_id import (
 )
 from teller_assist.security.keys import KeyringUnavailable
 from teller_assist.services.database import Opened, open_database
+from teller_assist.services.imports import ImportReport, demo_county
 from teller_assist.settings import Settings
 from teller_assist.store.engine import Store
+from teller_assist.store.queries import overview
+from teller_assist.ui.import_dialog import ImportDialog
+from teller_assist.ui.tasks import Task
+
+DEMO_PEOPLE = 20_000
 
 AskDemoMode = Callable[[QWidget, KeyringUnavailable], bool]
 
@@ -107,6 +114,21 @@ class MainWindow(QMainWindow):
 
         QShortcut(QKeySequence(Qt.Key.Key_F2), self, self._focus_id)
 
+        data_menu = self.menuBar().addMenu(self.tr("数据(&D)"))
+        self.import_action = QAction(self.tr("导入核心系统数据…"), self)
+        self.import_action.setObjectName("importAction")
+        self.import_action.setShortcut(QKeySequence("Ctrl+I"))
+        self.import_action.triggered.connect(self.open_import_dialog)
+        self.import_action.setEnabled(False)
+        data_menu.addAction(self.import_action)
+        self.demo_action = QAction(self.tr("载入演示县数据…"), self)
+        self.demo_action.setObjectName("demoAction")
+        self.demo_action.triggered.connect(lambda: self.load_demo(ask=True))
+        self.demo_action.setEnabled(False)
+        data_menu.addAction(self.demo_action)
+        self.demo_task: Task | None = None
+        self.demo_progress: QProgressDialog | None = None
+
     # --- start-up ------------------------------------------------------------------------------
     def _header_text(self) -> str:
         branch = self.settings.branch_name or self.tr("未设置网点")
@@ -130,6 +152,8 @@ class MainWindow(QMainWindow):
             self._show_error(exc)
             return
         self.store = self.opened.store
+        self.import_action.setEnabled(True)
+        self.demo_action.setEnabled(True)
         self._show_overview()
 
     def _show_error(self, exc: UserFacingError) -> None:
@@ -140,6 +164,12 @@ class MainWindow(QMainWindow):
             + exc.message_zh
             + ("\n\n" + exc.hint_zh if exc.hint_zh else "")
         )
+
+    def refresh_overview(self) -> None:
+        if self.opened is None:
+            return
+        self.opened = dataclasses.replace(self.opened, overview=overview(self.opened.store))
+        self._show_overview()
 
     def _show_overview(self) -> None:
         assert self.opened is not None
@@ -164,6 +194,72 @@ class MainWindow(QMainWindow):
                 .replace("{n}", f"{overview.customers:,}")
                 .replace("{d}", latest)
             )
+
+    # --- data ---------------------------------------------------------------------------------------
+    def open_import_dialog(self) -> ImportDialog | None:
+        if self.store is None:
+            return None
+        dialog = ImportDialog(self.store, self.settings, self, today=self._today)
+        dialog.finished.connect(lambda _result: self.refresh_overview())
+        dialog.open()
+        return dialog
+
+    def load_demo(self, *, ask: bool, people: int = DEMO_PEOPLE) -> None:
+        """Generate and import the demo county in the background, with progress and cancel."""
+        if self.store is None or self.demo_task is not None:
+            return
+        if ask:
+            answer = QMessageBox.question(
+                self,
+                self.tr("载入演示数据"),
+                self.tr("生成并导入一个{n}人的演示县（虚构数据），用于熟悉软件。是否继续？").format(
+                    n=f"{people:,}"
+                ),
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+        store, work_dir, today = self.store, self.settings.paths.data_dir, self._today()
+
+        def work(report, cancelled):
+            return demo_county(
+                store, work_dir, people=people, today=today, progress=report, cancelled=cancelled
+            )
+
+        progress = QProgressDialog(self.tr("正在生成并导入演示县数据…"), self.tr("取消"), 0, 1000, self)
+        progress.setObjectName("demoProgress")
+        progress.setWindowTitle(self.tr("演示数据"))
+        progress.setMinimumDuration(0)
+        progress.setAutoClose(False)
+        progress.setAutoReset(False)
+        task = Task(work, self)
+        progress.canceled.connect(task.cancel)
+        task.progress.connect(lambda args: progress.setValue(int(1000 * args[1] / args[2]) if args[2] else 0))
+        task.succeeded.connect(self._demo_loaded)
+        task.failed.connect(self._demo_failed)
+        self.demo_task, self.demo_progress = task, progress
+        progress.show()
+        task.start()
+
+    def _end_demo(self) -> None:
+        if self.demo_task is not None:
+            self.demo_task.wait()
+        if self.demo_progress is not None:
+            self.demo_progress.close()
+        self.demo_task = self.demo_progress = None
+
+    def _demo_loaded(self, report: ImportReport) -> None:
+        self._end_demo()
+        self.refresh_overview()
+        if report.exit_code == 2:
+            failed = [f.error or "" for f in report.files if f.status == "refused"]
+            QMessageBox.warning(self, self.tr("演示数据"), self.tr("部分文件未能导入：") + "\n".join(failed))
+
+    def _demo_failed(self, exc: BaseException) -> None:
+        self._end_demo()
+        if isinstance(exc, UserFacingError):
+            self.db_status.setText(exc.message_zh)
+            return
+        raise exc
 
     # --- identification (validation as the characters arrive) ------------------------------------
     def _focus_id(self) -> None:

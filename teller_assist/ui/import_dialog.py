@@ -1,0 +1,271 @@
+"""The import dialog for head-office staff: files or a folder, progress, cancel, summary, refused rows."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QListWidget,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from teller_assist.errors import UserFacingError
+from teller_assist.identity.masking import mask_free_text
+from teller_assist.services.imports import ImportCancelled, ImportReport, export_rejects, import_paths
+from teller_assist.settings import Settings
+from teller_assist.store.engine import Store
+from teller_assist.store.queries import rejects
+from teller_assist.ui.tasks import Task
+
+STATUS_ZH = {"loaded": "已导入", "skipped": "已跳过（此前已导入）", "refused": "已拒绝"}
+MAX_REJECTS_SHOWN = 2_000
+
+
+class ImportDialog(QDialog):
+    def __init__(
+        self,
+        store: Store,
+        settings: Settings,
+        parent: QWidget | None = None,
+        *,
+        today: Callable[[], dt.date] = dt.date.today,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("importDialog")
+        self.setWindowTitle(self.tr("导入核心系统数据"))
+        self.resize(760, 560)
+        self.store = store
+        self.settings = settings
+        self._today = today
+        self.paths: list[Path] = []
+        self.task: Task | None = None
+        self.report: ImportReport | None = None
+        self._reject_batches: list[int] = []
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(
+            QLabel(
+                self.tr("选择夜间数据文件或所在文件夹。每个文件单独导入：要么全部导入，要么完全不导入。"),
+                self,
+            )
+        )
+        pick = QHBoxLayout()
+        self.files_button = QPushButton(self.tr("选择文件…"), self)
+        self.folder_button = QPushButton(self.tr("选择文件夹…"), self)
+        self.files_button.clicked.connect(self._pick_files)
+        self.folder_button.clicked.connect(self._pick_folder)
+        pick.addWidget(self.files_button)
+        pick.addWidget(self.folder_button)
+        pick.addStretch(1)
+        layout.addLayout(pick)
+        self.path_list = QListWidget(self)
+        self.path_list.setObjectName("importPaths")
+        self.path_list.setMaximumHeight(90)
+        layout.addWidget(self.path_list)
+
+        self.progress = QProgressBar(self)
+        self.progress.setObjectName("importProgress")
+        self.progress.setRange(0, 1000)
+        self.progress.setValue(0)
+        self.progress_label = QLabel("", self)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.progress_label)
+
+        self.summary = QTableWidget(0, 7, self)
+        self.summary.setObjectName("importSummary")
+        self.summary.setHorizontalHeaderLabels(
+            [
+                self.tr("文件"),
+                self.tr("类型"),
+                self.tr("状态"),
+                self.tr("行数"),
+                self.tr("导入"),
+                self.tr("拒绝"),
+                self.tr("说明"),
+            ]
+        )
+        self.summary.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.summary.horizontalHeader().setSectionResizeMode(6, QHeaderView.ResizeMode.Stretch)
+        layout.addWidget(self.summary, 1)
+
+        layout.addWidget(QLabel(self.tr("被拒绝的行（身份证号、手机号已遮蔽）："), self))
+        self.rejects_table = QTableWidget(0, 4, self)
+        self.rejects_table.setObjectName("importRejects")
+        self.rejects_table.setHorizontalHeaderLabels(
+            [self.tr("文件"), self.tr("行号"), self.tr("原因"), self.tr("内容")]
+        )
+        self.rejects_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.rejects_table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        layout.addWidget(self.rejects_table, 1)
+
+        buttons = QHBoxLayout()
+        self.export_button = QPushButton(self.tr("导出拒绝行…"), self)
+        self.export_button.setObjectName("exportRejects")
+        self.export_button.setEnabled(False)
+        self.export_button.clicked.connect(self._export)
+        self.start_button = QPushButton(self.tr("开始导入"), self)
+        self.start_button.setObjectName("startImport")
+        self.start_button.setEnabled(False)
+        self.start_button.clicked.connect(self.start)
+        self.cancel_button = QPushButton(self.tr("取消"), self)
+        self.cancel_button.setObjectName("cancelImport")
+        self.cancel_button.clicked.connect(self._cancel_or_close)
+        buttons.addWidget(self.export_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.start_button)
+        buttons.addWidget(self.cancel_button)
+        layout.addLayout(buttons)
+
+    # --- choosing ---------------------------------------------------------------------------------
+    def set_paths(self, paths: list[Path]) -> None:
+        self.paths = paths
+        self.path_list.clear()
+        self.path_list.addItems([str(p) for p in paths])
+        self.start_button.setEnabled(bool(paths) and self.task is None)
+
+    def _pick_files(self) -> None:
+        names, _ = QFileDialog.getOpenFileNames(
+            self, self.tr("选择数据文件"), "", self.tr("数据文件 (*.csv *.txt *.dat);;所有文件 (*)")
+        )
+        if names:
+            self.set_paths([Path(n) for n in names])
+
+    def _pick_folder(self) -> None:
+        name = QFileDialog.getExistingDirectory(self, self.tr("选择数据文件夹"))
+        if name:
+            self.set_paths([Path(name)])
+
+    # --- running -----------------------------------------------------------------------------------
+    def start(self) -> None:
+        if not self.paths or self.task is not None:
+            return
+        self.summary.setRowCount(0)
+        self.rejects_table.setRowCount(0)
+        self.export_button.setEnabled(False)
+        self.start_button.setEnabled(False)
+        self.files_button.setEnabled(False)
+        self.folder_button.setEnabled(False)
+        self.cancel_button.setText(self.tr("取消"))
+        store, paths, today = self.store, list(self.paths), self._today()
+
+        def work(report, cancelled):
+            return import_paths(store, paths, today=today, progress=report, cancelled=cancelled)
+
+        self.task = Task(work, self)
+        self.task.progress.connect(self._on_progress)
+        self.task.succeeded.connect(self._on_done)
+        self.task.failed.connect(self._on_failed)
+        self.task.start()
+
+    def _on_progress(self, args: tuple[str, int, int]) -> None:
+        name, done, total = args
+        self.progress.setValue(int(1000 * done / total) if total else 0)
+        self.progress_label.setText(
+            self.tr("正在导入 {name} （{done:.1f} / {total:.1f} MB）").format(
+                name=name, done=done / 1e6, total=total / 1e6
+            )
+        )
+
+    def _finish_task(self) -> None:
+        if self.task is not None:
+            self.task.wait()
+        self.task = None
+        self.files_button.setEnabled(True)
+        self.folder_button.setEnabled(True)
+        self.start_button.setEnabled(bool(self.paths))
+        self.cancel_button.setText(self.tr("关闭"))
+
+    def _on_done(self, report: ImportReport) -> None:
+        self._finish_task()
+        self.report = report
+        self.progress.setValue(1000)
+        self.summary.setRowCount(len(report.files))
+        for row, f in enumerate(report.files):
+            note = f.error or "；".join(f.warnings)
+            values = [
+                Path(f.path).name,
+                f.kind or "?",
+                STATUS_ZH[f.status],
+                f"{f.rows:,}",
+                f"{f.loaded:,}",
+                f"{f.rejected:,}",
+                note,
+            ]
+            for col, value in enumerate(values):
+                item = QTableWidgetItem(value)
+                if col in (3, 4, 5):
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                self.summary.setItem(row, col, item)
+        refused = sum(f.rejected for f in report.files)
+        failed = sum(f.status == "refused" for f in report.files)
+        self.progress_label.setText(
+            self.tr("完成：{n}个文件，{r}行被拒绝，{f}个文件被拒绝。").format(
+                n=len(report.files), r=refused, f=failed
+            )
+        )
+        self._show_rejects(report)
+
+    def _show_rejects(self, report: ImportReport) -> None:
+        batches = [f.batch_id for f in report.files if f.status == "loaded" and f.rejected and f.batch_id]
+        rows = []
+        for batch in batches:
+            for r in rejects(self.store, [batch]):
+                rows.append(r)
+                if len(rows) >= MAX_REJECTS_SHOWN:
+                    break
+        self.rejects_table.setRowCount(len(rows))
+        for i, r in enumerate(rows):
+            for col, value in enumerate(
+                (r.file_name, str(r.line_no), r.reason, mask_free_text(r.raw, self.settings.masking))
+            ):
+                self.rejects_table.setItem(i, col, QTableWidgetItem(value))
+        self.export_button.setEnabled(bool(batches))
+        self._reject_batches = batches
+
+    def _on_failed(self, exc: BaseException) -> None:
+        self._finish_task()
+        if isinstance(exc, ImportCancelled):
+            self.progress.setValue(0)
+            self.progress_label.setText(self.tr("已取消：当前文件未写入任何数据。"))
+            return
+        text = exc.describe() if isinstance(exc, UserFacingError) else repr(exc)
+        self.progress_label.setText(self.tr("导入失败：") + text)
+        QMessageBox.critical(self, self.tr("导入失败"), text)
+
+    def _cancel_or_close(self) -> None:
+        if self.task is not None:
+            self.task.cancel()
+            self.progress_label.setText(self.tr("正在取消…"))
+        else:
+            self.accept()
+
+    def _export(self) -> None:
+        name, _ = QFileDialog.getSaveFileName(self, self.tr("导出拒绝行"), "rejects.csv", "CSV (*.csv)")
+        if name:
+            self.export_to(Path(name))
+
+    def export_to(self, path: Path) -> int:
+        total = export_rejects(self.store, path, self.settings.masking, self._reject_batches)
+        self.progress_label.setText(self.tr("已导出 {n} 行到 {p}").format(n=total, p=path))
+        return total
+
+    def reject(self) -> None:  # Esc / window close: cancel running work first
+        if self.task is not None:
+            self.task.cancel()
+            self.task.wait()
+        super().reject()

@@ -1,0 +1,62 @@
+"""Background work through one helper: run a function on a worker thread, report back on the GUI thread.
+
+The function gets a ``report(*args)`` callback for progress and a ``cancelled()`` check; it never touches
+a widget. Success, failure and progress arrive as signals in the GUI thread.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QThread, Signal
+
+
+class Task(QObject):
+    progress = Signal(object)  # a tuple of whatever the work reported
+    succeeded = Signal(object)
+    failed = Signal(object)  # the exception
+    finished = Signal()
+
+    def __init__(
+        self, work: Callable[[Callable[..., None], Callable[[], bool]], Any], parent: QObject | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._work = work
+        self._cancel = threading.Event()
+        self._thread = QThread(self)
+        self._runner = _Runner(self)
+        self._runner.moveToThread(self._thread)
+        self._thread.started.connect(self._runner.run)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+    @property
+    def cancel_requested(self) -> bool:
+        return self._cancel.is_set()
+
+    def wait(self, msecs: int = 60_000) -> bool:
+        return self._thread.wait(msecs)
+
+
+class _Runner(QObject):
+    def __init__(self, task: Task) -> None:
+        super().__init__()
+        self.task = task
+
+    def run(self) -> None:
+        task = self.task
+        try:
+            result = task._work(lambda *args: task.progress.emit(args), task._cancel.is_set)
+        except BaseException as exc:  # handed to the GUI thread, which decides what the user sees
+            task.failed.emit(exc)
+        else:
+            task.succeeded.emit(result)
+        finally:
+            task._thread.quit()
+            task.finished.emit()

@@ -1,0 +1,88 @@
+"""The import dialog on a real encrypted database: progress, summary, refused rows, export, cancel."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from pathlib import Path
+
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+from sqlalchemy import func, select
+
+from teller_assist.settings import Settings
+from teller_assist.store.engine import Store
+from teller_assist.store.models import ImportBatch, PayrollCredit
+from teller_assist.ui.fonts import install_fonts
+from teller_assist.ui.import_dialog import ImportDialog
+from teller_assist.ui.main_window import MainWindow
+from tests.helpers.extracts import GOV, MAN, WOMAN, rid, write
+from tests.helpers.keyrings import MemoryKeyring
+
+TODAY = dt.date(2026, 11, 28)
+
+
+def dialog_for(qtbot: QtBot, store: Store, settings: Settings) -> ImportDialog:
+    QApplication.setFont(install_fonts())
+    dialog = ImportDialog(store, settings, today=lambda: TODAY)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    return dialog
+
+
+def test_imports_a_folder_shows_summary_and_masked_rejects_and_exports_them(
+    qtbot: QtBot, sqlite_store: Store, settings: Settings, tmp_path: Path
+) -> None:
+    write(tmp_path / "in", "customers_20261127.csv", ["id_no,name,phone", f"{MAN},张三,13951234567",
+                                                      f"{WOMAN},李四,13951234567x", f"{rid(seq=33)},王五,"])
+    write(tmp_path / "in", "payroll_20261127.csv", ["txn_id,id_no,employer_code,employer_name,pay_date,amount",
+                                                    f"T1,{MAN},{GOV},局,2026-10-01,100"])
+    dialog = dialog_for(qtbot, sqlite_store, settings)
+    dialog.set_paths([tmp_path / "in"])
+    assert dialog.start_button.isEnabled()
+    dialog.start_button.click()
+    qtbot.waitUntil(lambda: dialog.task is None and dialog.report is not None, timeout=20_000)
+    assert dialog.progress.value() == 1000
+    assert dialog.summary.rowCount() == 2
+    assert dialog.summary.item(0, 2).text() == "已导入"
+    assert dialog.summary.item(0, 5).text() == "1"
+    assert dialog.rejects_table.rowCount() == 1
+    shown = dialog.rejects_table.item(0, 3).text()
+    assert WOMAN not in shown and WOMAN[:4] in shown
+    assert dialog.rejects_table.item(0, 2).text() == "手机号格式错误（应为11位大陆手机号）"
+    out = tmp_path / "rejects.csv"
+    assert dialog.export_button.isEnabled()
+    assert dialog.export_to(out) == 1
+    rows = list(csv.reader(out.read_text(encoding="utf-8-sig").splitlines()))
+    assert rows[1][3] == "3" and WOMAN not in out.read_text(encoding="utf-8-sig")
+    assert dialog.cancel_button.text() == "关闭"
+
+
+def test_cancel_writes_nothing(qtbot: QtBot, sqlite_store: Store, settings: Settings, tmp_path: Path) -> None:
+    header = "txn_id,id_no,employer_code,employer_name,pay_date,amount"
+    write(tmp_path, "payroll_20261127.csv", [header, *[f"C{i},{MAN},{GOV},局,2026-10-01,1" for i in range(60_000)]])
+    dialog = dialog_for(qtbot, sqlite_store, settings)
+    dialog.set_paths([tmp_path / "payroll_20261127.csv"])
+    dialog.start()
+    dialog.cancel_button.click()
+    qtbot.waitUntil(lambda: dialog.task is None, timeout=20_000)
+    assert "已取消" in dialog.progress_label.text()
+    with sqlite_store.session() as s:
+        assert s.scalar(select(func.count()).select_from(PayrollCredit)) == 0
+        assert s.scalar(select(func.count()).select_from(ImportBatch)) == 0
+
+
+def test_first_start_loads_the_demo_county_in_the_background(
+    qtbot: QtBot, settings: Settings, memory_keyring: MemoryKeyring
+) -> None:
+    QApplication.setFont(install_fonts())
+    window = MainWindow(settings, today=lambda: TODAY)
+    qtbot.addWidget(window)
+    window.show()
+    window.start()
+    assert window.opened is not None and window.opened.overview.empty
+    window.load_demo(ask=False, people=800)
+    assert window.demo_progress is not None and window.demo_progress.isVisible()
+    qtbot.waitUntil(lambda: window.demo_task is None, timeout=60_000)
+    assert window.opened.overview.customers == 800
+    assert "已载入客户 800 人" in window.empty_state.text()
