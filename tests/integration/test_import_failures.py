@@ -29,15 +29,29 @@ TODAY = dt.date(2026, 11, 28)
 
 def counts(store: Store) -> tuple[int, int]:
     with store.session() as s:
-        return (s.scalar(select(func.count()).select_from(ImportBatch)) or 0,
-                s.scalar(select(func.count()).select_from(Customer)) or 0)
+        return (
+            s.scalar(select(func.count()).select_from(ImportBatch)) or 0,
+            s.scalar(select(func.count()).select_from(Customer)) or 0,
+        )
 
 
 def customers_file(folder: Path, n: int, name: str = "customers_1.csv") -> Path:
-    return write(folder, name, ["id_no,name", *[f"{rid(seq=1 + (i % 499) * 2, born=dt.date(1960, 1, 1) + dt.timedelta(days=i // 499))},某" for i in range(n)]])
+    return write(
+        folder,
+        name,
+        [
+            "id_no,name",
+            *[
+                f"{rid(seq=1 + (i % 499) * 2, born=dt.date(1960, 1, 1) + dt.timedelta(days=i // 499))},某"
+                for i in range(n)
+            ],
+        ],
+    )
 
 
-def test_read_only_database_gives_a_clear_error_and_writes_nothing(sqlite_store: Store, tmp_path: Path) -> None:
+def test_read_only_database_gives_a_clear_error_and_writes_nothing(
+    sqlite_store: Store, tmp_path: Path
+) -> None:
     def read_only(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.execute("PRAGMA query_only = ON")
 
@@ -86,8 +100,11 @@ def test_sigkill_at_20_random_points_leaves_no_partial_batch(
     sqlite_store: Store, env: dict[str, str], tmp_path: Path
 ) -> None:
     header = "txn_id,id_no,employer_code,employer_name,pay_date,amount"
-    big = write(tmp_path, "payroll_20261127.csv",
-                [header, *[f"K{i},{MAN},{GOV},局,2026-10-01,{i % 900 + 1}" for i in range(150_000)]])
+    big = write(
+        tmp_path,
+        "payroll_20261127.csv",
+        [header, *[f"K{i},{MAN},{GOV},局,2026-10-01,{i % 900 + 1}" for i in range(150_000)]],
+    )
     script = tmp_path / "killer.py"
     script.write_text(KILLER)
     child_env = {**os.environ, **env, "TELLER_ASSIST_KEY_STORE": "demo-file"}
@@ -95,8 +112,9 @@ def test_sigkill_at_20_random_points_leaves_no_partial_batch(
     sqlite_store.engine.dispose()
     outcomes = []
     for _ in range(20):
-        proc = subprocess.Popen([sys.executable, str(script), str(big)], stdout=subprocess.PIPE, text=True,
-                                env=child_env)
+        proc = subprocess.Popen(
+            [sys.executable, str(script), str(big)], stdout=subprocess.PIPE, text=True, env=child_env
+        )
         assert proc.stdout is not None and proc.stdout.readline().strip() == "ready"
         time.sleep(rng.uniform(0.0, 1.6))
         proc.send_signal(signal.SIGKILL)
@@ -104,7 +122,9 @@ def test_sigkill_at_20_random_points_leaves_no_partial_batch(
         outcomes.append("loaded" in rest)
         with sqlite_store.engine.connect() as conn:
             assert conn.exec_driver_sql("PRAGMA integrity_check").scalar_one() == "ok"
-            batches = conn.exec_driver_sql("SELECT count(*), coalesce(sum(rows_loaded), 0) FROM import_batch").one()
+            batches = conn.exec_driver_sql(
+                "SELECT count(*), coalesce(sum(rows_loaded), 0) FROM import_batch"
+            ).one()
             rows = conn.exec_driver_sql("SELECT count(*) FROM payroll_credit").scalar_one()
         assert batches in ((0, 0), (1, 150_000))
         assert rows == batches[1]  # never a partial batch
@@ -142,10 +162,16 @@ def test_arbitrary_rows_are_parsed_or_refused_with_a_reason(kind: str, values: l
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(names=st.lists(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=10),
-                      min_size=1, max_size=5))
-def test_generated_names_round_trip_through_gb18030_and_utf8(sqlite_store: Store, tmp_path: Path,
-                                                            names: list[str]) -> None:
+@given(
+    names=st.lists(
+        st.text(alphabet=st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=10),
+        min_size=1,
+        max_size=5,
+    )
+)
+def test_generated_names_round_trip_through_gb18030_and_utf8(
+    sqlite_store: Store, tmp_path: Path, names: list[str]
+) -> None:
     import csv
     import io
 

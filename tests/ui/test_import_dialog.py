@@ -33,10 +33,16 @@ def dialog_for(qtbot: QtBot, store: Store, settings: Settings) -> ImportDialog:
 def test_imports_a_folder_shows_summary_and_masked_rejects_and_exports_them(
     qtbot: QtBot, sqlite_store: Store, settings: Settings, tmp_path: Path
 ) -> None:
-    write(tmp_path / "in", "customers_20261127.csv", ["id_no,name,phone", f"{MAN},张三,13951234567",
-                                                      f"{WOMAN},李四,13951234567x", f"{rid(seq=33)},王五,"])
-    write(tmp_path / "in", "payroll_20261127.csv", ["txn_id,id_no,employer_code,employer_name,pay_date,amount",
-                                                    f"T1,{MAN},{GOV},局,2026-10-01,100"])
+    write(
+        tmp_path / "in",
+        "customers_20261127.csv",
+        ["id_no,name,phone", f"{MAN},张三,13951234567", f"{WOMAN},李四,13951234567x", f"{rid(seq=33)},王五,"],
+    )
+    write(
+        tmp_path / "in",
+        "payroll_20261127.csv",
+        ["txn_id,id_no,employer_code,employer_name,pay_date,amount", f"T1,{MAN},{GOV},局,2026-10-01,100"],
+    )
     dialog = dialog_for(qtbot, sqlite_store, settings)
     dialog.set_paths([tmp_path / "in"])
     assert dialog.start_button.isEnabled()
@@ -60,7 +66,11 @@ def test_imports_a_folder_shows_summary_and_masked_rejects_and_exports_them(
 
 def test_cancel_writes_nothing(qtbot: QtBot, sqlite_store: Store, settings: Settings, tmp_path: Path) -> None:
     header = "txn_id,id_no,employer_code,employer_name,pay_date,amount"
-    write(tmp_path, "payroll_20261127.csv", [header, *[f"C{i},{MAN},{GOV},局,2026-10-01,1" for i in range(60_000)]])
+    write(
+        tmp_path,
+        "payroll_20261127.csv",
+        [header, *[f"C{i},{MAN},{GOV},局,2026-10-01,1" for i in range(60_000)]],
+    )
     dialog = dialog_for(qtbot, sqlite_store, settings)
     dialog.set_paths([tmp_path / "payroll_20261127.csv"])
     dialog.start()
