@@ -153,10 +153,12 @@ def test_arbitrary_bytes_never_raise(sqlite_store: Store, tmp_path: Path, data: 
 @given(kind=st.sampled_from(sorted(KINDS)), values=st.lists(st.text(max_size=24), min_size=9, max_size=9))
 def test_arbitrary_rows_are_parsed_or_refused_with_a_reason(kind: str, values: list[str]) -> None:
     spec = KINDS[kind]
+    reason = ""
     try:
         row = spec.parse(values[: len(spec.columns)], TODAY)
     except RowError as exc:
-        assert str(exc)
+        reason = str(exc)
+        assert reason, "a refused row always says why"
     else:
         assert len(row) == len(spec.columns)
 
