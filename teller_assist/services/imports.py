@@ -11,19 +11,19 @@ from typing import Any
 
 from teller_assist.errors import UserFacingError
 from teller_assist.identity.masking import Masking, mask_free_text
-from teller_assist.ingest.fields import RowError
 from teller_assist.ingest.kinds import (
     KINDS,
     LOAD_ORDER,
     extract_date_from_file_name,
     kind_from_file_name,
 )
-from teller_assist.ingest.reader import FileRefused, RowStream, fingerprint, kind_named
+from teller_assist.ingest.parse import Chunk, ParsedHeader, parse_file, parse_file_in_child
+from teller_assist.ingest.reader import FileRefused, fingerprint, kind_named
 from teller_assist.store.bulk import find_loaded, open_batch
 from teller_assist.store.engine import Store
 from teller_assist.store.queries import batch_exists, rejects
 
-CHUNK_ROWS = 5_000
+PIPELINE_BYTES = 16 << 20  # files this big are parsed by a helper process while the database writes
 EXIT_OK, EXIT_ROWS_REFUSED, EXIT_FAILED = 0, 1, 2
 
 Progress = Callable[[str, int, int], None]  # (file name, bytes done over the run, bytes in the run)
@@ -171,61 +171,42 @@ def import_file(
                 f"(already loaded as batch {earlier.id})"
             )
             return result
-        with RowStream(path, spec, print_.encoding) as stream:
-            result.warnings.extend(stream.header.warnings)
-            positions = stream.header.positions
-            width = stream.header.width
-            delimiter = stream.header.delimiter
-            parse = spec.parse
+        parsed = (parse_file_in_child if print_.size >= PIPELINE_BYTES else parse_file)(
+            path, spec.name, print_.encoding, today
+        )
+        try:
+            header = next(parsed)
+            assert isinstance(header, ParsedHeader)
+            result.warnings.extend(header.warnings)
             rows_total = rejected = 0
             with open_batch(
                 store,
-                kind=kind,
-                present=stream.header.present,
+                kind=spec.name,
+                present=header.present,
                 file_name=path.name,
                 sha256=print_.sha256,
                 extract_date=extract_date_from_file_name(path.name) or today,
                 as_of=today,
                 started_at=now(),
             ) as writer:
-                good: list[tuple[object, ...]] = []
-                lines: list[int] = []
-                bad: list[tuple[int, str, str]] = []
-                for raw in stream:
-                    rows_total += 1
-                    fields = raw.fields
-                    if len(fields) != width:
-                        bad.append(
-                            (
-                                raw.line,
-                                f"列数不符：表头{width}列，本行{len(fields)}列",
-                                delimiter.join(fields),
-                            )
-                        )
-                    else:
-                        try:
-                            good.append(parse([None if p is None else fields[p] for p in positions], today))
-                            lines.append(raw.line)
-                        except RowError as exc:
-                            bad.append((raw.line, str(exc), delimiter.join(fields)))
-                    if len(good) >= CHUNK_ROWS or len(bad) >= CHUNK_ROWS:
-                        if cancelled is not None and cancelled():
-                            raise ImportCancelled
-                        writer.write(good, lines)
-                        writer.reject(bad)
-                        rejected += len(bad)
-                        good, lines, bad = [], [], []
-                        if progress is not None:
-                            progress(stream.bytes_read, print_.size)
+                for chunk in parsed:
+                    assert isinstance(chunk, Chunk)
+                    if cancelled is not None and cancelled():
+                        raise ImportCancelled
+                    writer.write(chunk.good, chunk.lines)
+                    writer.reject(chunk.bad)
+                    rows_total += len(chunk.good) + len(chunk.bad)
+                    rejected += len(chunk.bad)
+                    if progress is not None:
+                        progress(chunk.bytes_read, print_.size)
                 if cancelled is not None and cancelled():
                     raise ImportCancelled
-                writer.write(good, lines)
-                writer.reject(bad)
-                rejected += len(bad)
                 outcome = writer.finish(
                     rows_total=rows_total, rows_rejected=rejected, warnings=result.warnings, finished_at=now()
                 )
                 result.batch_id = writer.batch_id
+        finally:
+            parsed.close()
         result.status = "loaded"
         result.rows = rows_total
         result.rejected = rejected + len(outcome.refused)
