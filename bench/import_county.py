@@ -98,7 +98,8 @@ def sqlite_floor(county: Path, conn: sqlite3.Connection) -> float:
                 )
             else:
                 cols = ", ".join((*spec.columns, "batch_id"))
-                sql = f"INSERT OR REPLACE INTO {spec.table} ({cols}) VALUES ({', '.join('?' * len(spec.columns))}, 1)"
+                marks = ", ".join("?" * len(spec.columns))
+                sql = f"INSERT INTO {spec.table} ({cols}) VALUES ({marks}, 1)"  # noqa: S608 - our own names
             data = [iso(r) for r in rows]
             started = time.perf_counter()
             conn.executemany(sql, data)
