@@ -16,7 +16,7 @@ from typing import Any, Literal, cast
 
 import psycopg
 import sqlcipher3
-from sqlalchemy import Connection, Table, insert, select, text, update
+from sqlalchemy import Connection, Table, bindparam, insert, select, text, update
 from sqlalchemy.exc import DBAPIError
 
 from teller_assist.errors import UserFacingError
@@ -245,15 +245,6 @@ class BatchWriter:
     def _fill_target_branches(self) -> None:
         """Targets without a branch get the branch most customers of their social-security region use."""
         conn = self.conn
-        majority: dict[str, str] = {}
-        counts = conn.execute(
-            text(
-                "SELECT region_code, branch_code, count(*) FROM customer WHERE region_code IS NOT NULL "
-                "AND branch_code IS NOT NULL GROUP BY region_code, branch_code ORDER BY 1, 3 DESC, 2"
-            )
-        ).all()
-        for region, branch, _n in counts:
-            majority.setdefault(region, branch)
         missing = conn.execute(
             text(
                 "SELECT t.campaign, t.id_no, c.region_code FROM target t "
@@ -262,6 +253,19 @@ class BatchWriter:
             ),
             {"b": self.batch_id},
         ).all()
+        regions = sorted({region for _c, _i, region in missing if region})
+        if not regions:
+            return  # the usual night: every target names its branch
+        majority: dict[str, str] = {}
+        counts = conn.execute(
+            text(
+                "SELECT region_code, branch_code, count(*) FROM customer WHERE region_code IN :regions "
+                "AND branch_code IS NOT NULL GROUP BY region_code, branch_code ORDER BY 1, 3 DESC, 2"
+            ).bindparams(bindparam("regions", expanding=True)),
+            {"regions": regions},
+        ).all()
+        for region, branch, _n in counts:
+            majority.setdefault(region, branch)
         updates = [
             {"br": majority[region], "c": campaign, "i": id_no}
             for campaign, id_no, region in missing
@@ -359,13 +363,36 @@ class PostgresWriter(BatchWriter):
                 f"SELECT {', '.join(spec.columns)}, 0::bigint AS line FROM {spec.table} WITH NO DATA"
             )
         self.copy_sql = f"COPY {self.temp} ({', '.join((*spec.columns, 'line'))}) FROM STDIN"
-        self.count = 0
+        self.direct_sql = f"COPY {spec.table} ({', '.join((*spec.columns, 'batch_id'))}) FROM STDIN"
+        # Rows go straight into the table while none of them collides with a row already there (a first
+        # load, a night of new transactions): that is a plain COPY. The first chunk that collides (a key
+        # already present, a debit of an unknown agreement) is rolled back to its savepoint, and from then
+        # on rows take the careful path: a temporary table, then one set-based statement.
+        self.direct = spec.mode != "negative"
+        self.direct_rows = 0
 
     def write(self, rows: Sequence[Row], lines: Sequence[int]) -> None:
-        with self.raw.cursor() as cur, cur.copy(self.copy_sql) as copy:  # type: ignore[union-attr]
+        if not rows:
+            return
+        raw: Any = self.raw
+        if self.direct:
+            b = self.batch_id
+            with raw.cursor() as cur:
+                cur.execute("SAVEPOINT bulk_chunk")
+                try:
+                    with cur.copy(self.direct_sql) as copy:
+                        for row in rows:
+                            copy.write_row((*row, b))
+                except (psycopg.errors.UniqueViolation, psycopg.errors.ForeignKeyViolation):
+                    cur.execute("ROLLBACK TO SAVEPOINT bulk_chunk")
+                    self.direct = False
+                else:
+                    cur.execute("RELEASE SAVEPOINT bulk_chunk")
+                    self.direct_rows += len(rows)
+                    return
+        with raw.cursor() as cur, cur.copy(self.copy_sql) as copy:
             for row, line in zip(rows, lines, strict=True):
                 copy.write_row((*row, line))
-        self.count += len(rows)
 
     def _complete(self) -> None:
         spec, temp, b = self.spec, self.temp, {"b": self.batch_id}
@@ -395,7 +422,10 @@ class PostgresWriter(BatchWriter):
             self._negative_finish(temp)
             return
         total = conn.execute(text(f"SELECT count(*) FROM {temp}")).scalar_one()
-        if spec.mode == "append":
+        self.outcome.written = self.direct_rows
+        if total == 0:
+            pass
+        elif spec.mode == "append":
             result = conn.execute(
                 text(
                     f"INSERT INTO {spec.table} ({cols}, batch_id) SELECT {cols}, :b FROM {temp} "
@@ -403,7 +433,7 @@ class PostgresWriter(BatchWriter):
                 ),
                 b,
             )
-            self.outcome.written = result.rowcount
+            self.outcome.written += result.rowcount
             self.outcome.present = total - result.rowcount
         else:
             sets = ", ".join(f"{c} = excluded.{c}" for c in [*spec.update_columns(self.present), "batch_id"])
@@ -415,7 +445,7 @@ class PostgresWriter(BatchWriter):
                 ),
                 b,
             )
-            self.outcome.written = total
+            self.outcome.written += total
         if self.kind == "targets":
             self._fill_target_branches()
 
