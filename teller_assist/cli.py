@@ -130,6 +130,11 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--processes", type=_positive_int, default=None, help=argparse.SUPPRESS)
     demo.add_argument("--json", action="store_true")
 
+    look = sub.add_parser("lookup", parents=[common], help="查询客户 the customer card for a resident ID")
+    look.add_argument("id_no", metavar="ID")
+    look.add_argument("--as-of", type=_date, default=None, metavar="DATE")
+    look.add_argument("--json", action="store_true")
+
     ident = sub.add_parser("id", parents=[common], help="证件号校验 check an identity code")
     id_sub = ident.add_subparsers(dest="id_command", metavar="ACTION", required=True)
     check = id_sub.add_parser("check", parents=[common], help="校验身份证号 check a resident ID")
@@ -366,6 +371,70 @@ def cmd_id_check(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_lookup(args: argparse.Namespace) -> int:
+    from teller_assist.identity.resident_id import InvalidResidentId, parse_resident_id
+
+    as_of = args.as_of or dt.date.today()  # noqa: DTZ011 - the bank's local date
+    try:
+        rid = parse_resident_id(args.id_no, today=as_of)
+    except InvalidResidentId as exc:  # before any database work: one line, exit 2
+        print(f"无效的身份证号 invalid resident ID: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    from teller_assist.services.database import open_database
+    from teller_assist.services.lookup import card_to_json, lookup
+
+    settings = _settings(args)
+    opened = open_database(settings)
+    try:
+        card = lookup(opened.store, rid, as_of=as_of)
+    finally:
+        opened.store.dispose()
+    data = card_to_json(card, settings.masking)
+    if args.json:
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    print(render_card(data))
+    return EXIT_OK
+
+
+def render_card(d: dict[str, Any]) -> str:
+    gender = "男" if d["gender"] == "M" else "女"
+    who = d["name"] or ("（非本行客户）" if not d["seen"] else "（无客户信息）")
+    lines = [
+        f"{who}  {d['id_masked']}  {gender} {d['age']}岁  {d['region']}",
+        f"手机 {d['phone_masked'] or '—'}  网点 {d['branch_code'] or '—'}  "
+        f"{'本行客户' if d['customer'] else '尚非本行客户（可获基础授信）'}",
+    ]
+    p = d["payroll"]
+    if p["months"]:
+        regularity = {"regular": "规律", "irregular": "不规律"}.get(p["regularity"], "")
+        lines.append(
+            f"代发工资：近12个月{p['months']}个月，月均{p['average_monthly']}元，{p['employer']}"
+            f"（{p['employer_kind']}），最近{p['last_pay_date']}，{regularity}"
+        )
+    else:
+        lines.append("代发工资：无")
+    w = d["withholding"]
+    lines.append(
+        f"代扣：有效协议{w['active_agreements']}个，近12个月成功{w['ok_debits']}次、失败{w['failed_debits']}次"
+        f"{'，稳定户' if w['settled'] else ''}"
+    )
+    n = d["negative"]
+    lines.append(f"负面清单：{'在列（' + str(n['category']) + '）' if n['listed'] else '不在列'}")
+    if d["tags"]:
+        lines.append(
+            "标签："
+            + "、".join(
+                f"{t['tag']}{t['grade'] or ''}{'' if t['valid'] else '（已过期）'}" for t in d["tags"]
+            )
+        )
+    for t in d["targets"]:
+        lines.append(f"目标名单：{t['campaign']} 客户经理 {t['officer'] or '—'} 截止 {t['due_on'] or '—'}")
+    if d["stale"]:
+        lines.append("提示：以下数据超过2天未更新：" + "、".join(d["stale"]))
+    return "\n".join(lines)
+
+
 def cmd_gui(args: argparse.Namespace) -> int:
     try:
         from teller_assist.ui.app import run
@@ -385,6 +454,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "config": cmd_config_show,
     "demo-data": cmd_demo_data,
     "id": cmd_id_check,
+    "lookup": cmd_lookup,
     "import": cmd_import,
     "import-rejects": cmd_import_rejects,
 }

@@ -63,6 +63,21 @@ FIELDS: tuple[FieldSpec, ...] = (
     ),
     FieldSpec("language", "zh_CN", "interface language: zh_CN or en", "LANGUAGE"),
     FieldSpec("idle_lock_minutes", 5, "lock the window after this many idle minutes", "IDLE_LOCK_MINUTES"),
+    FieldSpec(
+        "card_reader",
+        "",
+        "serial device of the ID card reader (/dev/ttyUSB0, COM3); empty = none",
+        "CARD_READER",
+    ),
+    FieldSpec(
+        "clipboard_watch",
+        False,
+        "pick up resident IDs copied in the teller system (opt-in)",
+        "CLIPBOARD_WATCH",
+    ),
+    FieldSpec(
+        "local_hook_port", 0, "loopback port where the teller system pushes IDs; 0 = off", "LOCAL_HOOK_PORT"
+    ),
     FieldSpec("mask_id_head", 4, "characters of a resident ID shown before the mask", "MASK_ID_HEAD"),
     FieldSpec("mask_id_tail", 4, "characters of a resident ID shown after the mask", "MASK_ID_TAIL"),
     FieldSpec("mask_phone_head", 3, "digits of a phone number shown before the mask", "MASK_PHONE_HEAD"),
@@ -103,6 +118,9 @@ class Settings:
     app_download_url: str = "https://m.example-rcb.cn/app"
     language: str = "zh_CN"
     idle_lock_minutes: int = 5
+    card_reader: str = ""
+    clipboard_watch: bool = False
+    local_hook_port: int = 0
     masking: Masking = field(default_factory=Masking)
     sources: Mapping[str, str] = field(default_factory=dict)  # key -> where its value came from
 
@@ -151,6 +169,24 @@ def default_paths(env: Mapping[str, str]) -> Paths:
 
 
 def _coerce(spec: FieldSpec, value: Any, origin: str) -> Any:
+    if isinstance(spec.default, bool):
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.strip().lower() in (
+            "1",
+            "true",
+            "yes",
+            "on",
+            "0",
+            "false",
+            "no",
+            "off",
+        ):
+            return value.strip().lower() in ("1", "true", "yes", "on")
+        raise SettingsError(
+            f"设置项 {spec.key} 应为 true 或 false（{origin}）",
+            f"{spec.key} must be true or false ({origin})",
+        )
     if isinstance(spec.default, int):
         if isinstance(value, bool):
             raise SettingsError(
@@ -240,6 +276,8 @@ def build_settings(
         raise SettingsError(
             f"language 只能是 {' 或 '.join(LANGUAGES)}", f"language must be one of {', '.join(LANGUAGES)}"
         )
+    if not 0 <= settings.local_hook_port <= 65535:
+        raise SettingsError("local_hook_port 应在0到65535之间", "local_hook_port must be 0-65535")
     if settings.idle_lock_minutes < 1:
         raise SettingsError("idle_lock_minutes 至少为1分钟", "idle_lock_minutes must be at least 1")
     return settings

@@ -121,3 +121,31 @@ def _checked(key: str, where: str) -> str:
             hint_en="restore the key from a backup",
         )
     return value
+
+
+HOOK_USER = "local-hook-token"
+
+
+def hook_token(demo_file: Path | None = None) -> str:
+    """The local hook's bearer token, generated on first use, kept in the keyring (or, in demo mode,
+    in ``demo_file`` readable only by its owner)."""
+    if demo_file is not None:
+        if demo_file.exists():
+            return demo_file.read_text(encoding="ascii").strip()
+        token = secrets.token_urlsafe(32)
+        demo_file.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(demo_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="ascii") as out:
+            out.write(token + "\n")
+        return token
+    usable, name = keyring_usable()
+    if not usable:
+        raise KeyringUnavailable(name)
+    try:
+        stored: str | None = keyring.get_password(KEYRING_SERVICE, HOOK_USER)
+        if stored is None:
+            stored = secrets.token_urlsafe(32)
+            keyring.set_password(KEYRING_SERVICE, HOOK_USER, stored)
+    except keyring.errors.KeyringError as exc:
+        raise KeyringUnavailable(f"{name}: {exc}") from None
+    return stored

@@ -6,8 +6,8 @@ import dataclasses
 import datetime as dt
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
@@ -22,15 +22,21 @@ from PySide6.QtWidgets import (
 from teller_assist.errors import UserFacingError
 from teller_assist.identity.resident_id import (
     InvalidResidentId,
+    ResidentId,
     parse_resident_id,
     partial_problem,
 )
-from teller_assist.security.keys import KeyringUnavailable
+from teller_assist.lookup.card import CustomerCard
+from teller_assist.lookup.ga467 import open_serial
+from teller_assist.lookup.sources import LocalHook, ReaderWatcher, clipboard_candidate
+from teller_assist.security.keys import KeyringUnavailable, hook_token
 from teller_assist.services.database import Opened, open_database
 from teller_assist.services.imports import ImportReport, demo_county
+from teller_assist.services.lookup import lookup
 from teller_assist.settings import Settings
 from teller_assist.store.engine import Store
 from teller_assist.store.queries import overview
+from teller_assist.ui.card_panel import CardPanel
 from teller_assist.ui.import_dialog import ImportDialog
 from teller_assist.ui.tasks import Task
 
@@ -56,8 +62,16 @@ def ask_demo_mode(parent: QWidget, error: KeyringUnavailable) -> bool:
     return box.exec() == QMessageBox.StandardButton.Yes
 
 
+class _Bridge(QObject):
+    """Carries callbacks from source threads (card reader, local hook) into the GUI thread."""
+
+    identified = Signal(object, str)  # (ResidentId, source)
+    status = Signal(str)
+
+
 class MainWindow(QMainWindow):
     DEFAULT_WIDTH = 420
+    customerIdentified = Signal(object, str)
 
     def __init__(
         self,
@@ -97,6 +111,9 @@ class MainWindow(QMainWindow):
         self.id_feedback.setWordWrap(True)
         layout.addWidget(self.id_feedback)
 
+        self.card_panel = CardPanel(settings.masking, central)
+        layout.addWidget(self.card_panel, 1)
+
         self.empty_state = QLabel("", central)
         self.empty_state.setObjectName("emptyState")
         self.empty_state.setWordWrap(True)
@@ -111,6 +128,18 @@ class MainWindow(QMainWindow):
         self.db_status = QLabel("", status)
         self.db_status.setObjectName("databaseStatus")
         status.addWidget(self.db_status, 1)
+        self.reader_status = QLabel("", status)
+        self.reader_status.setObjectName("readerStatus")
+        status.addPermanentWidget(self.reader_status)
+
+        self.card: CustomerCard | None = None
+        self._bridge = _Bridge(self)
+        self._bridge.identified.connect(self.customerIdentified)
+        self._bridge.status.connect(self.reader_status.setText)
+        self.customerIdentified.connect(self.show_customer)
+        self.reader_watcher: ReaderWatcher | None = None
+        self.local_hook: LocalHook | None = None
+        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.next_customer)
 
         QShortcut(QKeySequence(Qt.Key.Key_F2), self, self._focus_id)
 
@@ -152,6 +181,7 @@ class MainWindow(QMainWindow):
             self._show_error(exc)
             return
         self.store = self.opened.store
+        self.start_sources()
         self.import_action.setEnabled(True)
         self.demo_action.setEnabled(True)
         self._show_overview()
@@ -276,10 +306,87 @@ class MainWindow(QMainWindow):
         except InvalidResidentId as exc:
             self.id_feedback.setText(exc.rule.zh)
             return
-        masked = self.settings.masking.resident_id(rid.value)
-        self.id_feedback.setText(self.tr("身份证号有效：") + masked + " · " + rid.region.name)
+        self.customerIdentified.emit(rid, "typed")
+
+    def show_customer(self, rid: ResidentId, source: str = "typed") -> None:
+        """The one place every source ends: look the customer up and show the card."""
+        if self.store is None:
+            self.id_feedback.setText(self.tr("数据库未打开，无法查询"))
+            return
+        try:
+            card = lookup(self.store, rid, as_of=self._today())
+        except UserFacingError as exc:
+            self.id_feedback.setText(exc.message_zh)
+            return
+        self.card = card
+        self.id_input.setText(self.settings.masking.resident_id(rid.value))
+        self.id_feedback.setText(
+            {
+                "typed": "",
+                "clipboard": self.tr("已从剪贴板读取"),
+                "reader": self.tr("已读取身份证"),
+                "hook": self.tr("柜员系统已推送"),
+            }.get(source, "")
+        )
+        self.empty_state.setVisible(False)
+        self.card_panel.show_card(card)
+
+    def next_customer(self) -> None:
+        """Esc: clear everything on screen and wait for the next customer."""
+        self.card = None
+        self.card_panel.clear()
+        self.id_input.clear()
+        self.id_feedback.setText("")
+        self.empty_state.setVisible(True)
+        self._focus_id()
+
+    # --- identification sources ----------------------------------------------------------------------
+    def start_sources(self) -> None:
+        """Start the opt-in sources the settings ask for: clipboard watch, card reader, local hook."""
+        if self.settings.clipboard_watch:
+            QGuiApplication.clipboard().dataChanged.connect(self._on_clipboard)
+        if self.settings.card_reader:
+            device = self.settings.card_reader
+            self.reader_watcher = ReaderWatcher(
+                lambda: open_serial(device),
+                lambda rid: self._bridge.identified.emit(rid, "reader"),
+                self._bridge.status.emit,
+                today=self._today,
+            )
+            self.reader_watcher.start()
+        if self.settings.local_hook_port:
+            try:
+                demo = self.store is not None and self.store.demo_mode
+                token = hook_token(self.settings.paths.data_dir / "DEMO-MODE-hook.token" if demo else None)
+                self.local_hook = LocalHook(
+                    token,
+                    lambda rid: self._bridge.identified.emit(rid, "hook"),
+                    today=self._today,
+                    port=self.settings.local_hook_port,
+                )
+                self.local_hook.start()
+            except (UserFacingError, OSError) as exc:
+                message = exc.message_zh if isinstance(exc, UserFacingError) else str(exc)
+                self.reader_status.setText(self.tr("柜员系统接口未启动：") + message)
+
+    def _on_clipboard(self) -> None:
+        rid = clipboard_candidate(QGuiApplication.clipboard().text(), self._today())
+        if rid is not None and (self.card is None or self.card.rid != rid):
+            self.customerIdentified.emit(rid, "clipboard")
+
+    def stop_sources(self) -> None:
+        if self.reader_watcher is not None:
+            self.reader_watcher.stop()
+            self.reader_watcher = None
+        if self.local_hook is not None:
+            self.local_hook.stop()
+            self.local_hook = None
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.stop_sources()
+        if self.demo_task is not None:
+            self.demo_task.cancel()
+            self.demo_task.wait()
         if self.store is not None:
             self.store.dispose()
         super().closeEvent(event)

@@ -1,0 +1,1 @@
+"""Identifying the walk-in customer and the customer card: what the bank already knows."""

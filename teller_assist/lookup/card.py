@@ -1,0 +1,245 @@
+"""The customer card: pure summaries of what the store knows about one resident ID.
+
+The store hands over :class:`CardFacts` (rows, already narrowed to this person and the window); this
+module turns them into a :class:`CustomerCard`. No database, no clock: the date is an argument.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+
+from teller_assist.identity.regions import region_name
+from teller_assist.identity.resident_id import ResidentId
+from teller_assist.identity.uscc import OrgKind, classify
+
+FRESHNESS_DAYS = 2
+SETTLED_MIN_OK_DEBITS = 10  # the default policy's "settled household" (spec/policy.md)
+
+
+# --- facts from the store ---------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class CustomerFacts:
+    name: str
+    phone: str | None
+    branch_code: str | None
+    region_code: str | None
+    customer_no: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class PayFact:
+    pay_date: dt.date
+    amount_fen: int
+    employer_code: str
+    employer_name: str
+
+
+@dataclass(frozen=True, slots=True)
+class AgreementFact:
+    agreement_no: str
+    utility: str
+    status: str
+    signed_on: dt.date
+    cancelled_on: dt.date | None
+    ok_debits: int  # in the window
+    failed_debits: int  # in the window
+
+
+@dataclass(frozen=True, slots=True)
+class TagFact:
+    tag: str
+    grade: str | None
+    valid_until: dt.date | None
+
+
+@dataclass(frozen=True, slots=True)
+class TargetFact:
+    campaign: str
+    branch_code: str | None
+    officer: str | None
+    due_on: dt.date | None
+    scenario: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class CardFacts:
+    customer: CustomerFacts | None
+    payroll: tuple[PayFact, ...]  # pay dates on or after the window start (the current month included)
+    agreements: tuple[AgreementFact, ...]
+    negative_reason: str | None  # the reason's category of an active listing; never the note
+    tags: tuple[TagFact, ...]
+    targets: tuple[TargetFact, ...]
+    freshness: dict[str, dt.date]  # kind -> date of its latest extract
+
+
+# --- the card ---------------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class Window:
+    """The last 12 full calendar months before the decision date: [start, end)."""
+
+    start: dt.date
+    end: dt.date
+
+    @classmethod
+    def before(cls, day: dt.date, months: int = 12) -> Window:
+        end = day.replace(day=1)
+        index = end.year * 12 + end.month - 1 - months
+        return cls(dt.date(index // 12, index % 12 + 1, 1), end)
+
+    def __contains__(self, day: object) -> bool:
+        return isinstance(day, dt.date) and self.start <= day < self.end
+
+
+@dataclass(frozen=True, slots=True)
+class PayrollSummary:
+    months: int  # calendar months of the window with at least one credit
+    total_fen: int  # credited in the window
+    average_monthly_fen: int  # total / months with pay (rounded down to the fen)
+    last_pay_date: dt.date | None  # the latest credit, the current month included
+    employer: str | None  # of the latest credit in the window
+    employer_code: str | None
+    employer_kind: OrgKind | None
+    months_by_kind: dict[OrgKind, int]  # months with pay from each kind of employer
+    regularity: str  # "regular" (≥ 10 of 12 months), "irregular", "none"
+
+    @property
+    def has_pay(self) -> bool:
+        return self.months > 0
+
+
+@dataclass(frozen=True, slots=True)
+class WithholdingSummary:
+    active_agreements: int
+    by_utility: dict[str, int]  # active agreements per utility
+    ok_debits: int
+    failed_debits: int
+    settled: bool
+
+
+@dataclass(frozen=True, slots=True)
+class TagView:
+    tag: str
+    grade: str | None
+    valid_until: dt.date | None
+    valid: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Freshness:
+    kind: str
+    latest: dt.date | None
+    stale: bool  # older than two days, or never loaded
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerCard:
+    rid: ResidentId
+    as_of: dt.date
+    known: bool  # in the customer file (a bank customer), not merely seen in other extracts
+    name: str | None
+    gender: str
+    age: int
+    region: str
+    phone: str | None
+    branch_code: str | None
+    customer_no: str | None
+    payroll: PayrollSummary
+    withholding: WithholdingSummary
+    negative_listed: bool
+    negative_category: str | None
+    tags: tuple[TagView, ...]
+    targets: tuple[TargetFact, ...]
+    freshness: tuple[Freshness, ...]
+    applications: tuple[object, ...] = field(default=())  # pre-credit applications (the workflow issue)
+
+    @property
+    def seen(self) -> bool:
+        """Anything at all about this person: customer row, payroll, withholding, listing, tags, targets."""
+        return (
+            self.known
+            or self.payroll.has_pay
+            or bool(self.withholding.active_agreements or self.negative_listed or self.tags or self.targets)
+        )
+
+    @property
+    def stale_kinds(self) -> list[str]:
+        return [f.kind for f in self.freshness if f.stale]
+
+
+def summarise_payroll(credits: tuple[PayFact, ...], window: Window) -> PayrollSummary:
+    inside = [c for c in credits if c.pay_date in window]
+    months = {(c.pay_date.year, c.pay_date.month) for c in inside}
+    total = sum(c.amount_fen for c in inside)
+    by_kind: Counter[OrgKind] = Counter()
+    for kind in OrgKind:
+        kind_months = {
+            (c.pay_date.year, c.pay_date.month) for c in inside if classify(c.employer_code) is kind
+        }
+        if kind_months:
+            by_kind[kind] = len(kind_months)
+    latest_inside = max(inside, key=lambda c: (c.pay_date, c.employer_code), default=None)
+    latest_any = max((c.pay_date for c in credits), default=None)
+    n = len(months)
+    return PayrollSummary(
+        months=n,
+        total_fen=total,
+        average_monthly_fen=total // n if n else 0,
+        last_pay_date=latest_any,
+        employer=latest_inside.employer_name if latest_inside else None,
+        employer_code=latest_inside.employer_code if latest_inside else None,
+        employer_kind=classify(latest_inside.employer_code) if latest_inside else None,
+        months_by_kind=dict(by_kind),
+        regularity="none" if n == 0 else ("regular" if n >= 10 else "irregular"),
+    )
+
+
+def summarise_withholding(
+    agreements: tuple[AgreementFact, ...], min_ok: int = SETTLED_MIN_OK_DEBITS
+) -> WithholdingSummary:
+    active = [a for a in agreements if a.status == "active"]
+    by_utility = Counter(a.utility for a in active)
+    settled = any(a.ok_debits >= min_ok and a.failed_debits == 0 for a in active)
+    return WithholdingSummary(
+        active_agreements=len(active),
+        by_utility=dict(by_utility),
+        ok_debits=sum(a.ok_debits for a in agreements),
+        failed_debits=sum(a.failed_debits for a in agreements),
+        settled=settled,
+    )
+
+
+def build_card(rid: ResidentId, facts: CardFacts, as_of: dt.date, kinds: tuple[str, ...]) -> CustomerCard:
+    window = Window.before(as_of)
+    customer = facts.customer
+    region_code = rid.region_code
+    return CustomerCard(
+        rid=rid,
+        as_of=as_of,
+        known=customer is not None,
+        name=customer.name if customer else None,
+        gender=rid.gender,
+        age=rid.age_on(as_of),
+        region=region_name(region_code).name,
+        phone=customer.phone if customer else None,
+        branch_code=customer.branch_code if customer else None,
+        customer_no=customer.customer_no if customer else None,
+        payroll=summarise_payroll(facts.payroll, window),
+        withholding=summarise_withholding(facts.agreements),
+        negative_listed=facts.negative_reason is not None,
+        negative_category=facts.negative_reason,
+        tags=tuple(
+            TagView(t.tag, t.grade, t.valid_until, t.valid_until is None or t.valid_until >= as_of)
+            for t in facts.tags
+        ),
+        targets=facts.targets,
+        freshness=tuple(
+            Freshness(
+                kind,
+                facts.freshness.get(kind),
+                kind not in facts.freshness or (as_of - facts.freshness[kind]).days > FRESHNESS_DAYS,
+            )
+            for kind in kinds
+        ),
+    )

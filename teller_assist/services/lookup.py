@@ -1,0 +1,87 @@
+"""Look a walk-in customer up: the resident ID in, the customer card out."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from teller_assist.identity.masking import Masking
+from teller_assist.identity.resident_id import ResidentId, parse_resident_id
+from teller_assist.ingest.kinds import KINDS
+from teller_assist.lookup.card import CustomerCard, Window, build_card
+from teller_assist.store.cards import fetch_card_facts
+from teller_assist.store.engine import Store
+
+KIND_NAMES = tuple(KINDS)
+
+
+def lookup(store: Store, raw_id: str | ResidentId, *, as_of: dt.date) -> CustomerCard:
+    """The card for a resident ID (raises ``InvalidResidentId`` naming the rule a bad ID broke)."""
+    rid = raw_id if isinstance(raw_id, ResidentId) else parse_resident_id(raw_id, today=as_of)
+    window = Window.before(as_of)
+    facts = fetch_card_facts(store, rid.value, window.start, window.end)
+    return build_card(rid, facts, as_of, KIND_NAMES)
+
+
+def yuan(fen: int) -> str:
+    """Integer fen as a decimal string of yuan: 600000 -> "6000.00"."""
+    sign = "-" if fen < 0 else ""
+    whole, cents = divmod(abs(fen), 100)
+    return f"{sign}{whole}.{cents:02d}"
+
+
+def card_to_json(card: CustomerCard, masking: Masking) -> dict[str, Any]:
+    """The card for machines (``lookup --json``): personal numbers masked, never the negative-list note."""
+    p, w = card.payroll, card.withholding
+    return {
+        "id_masked": masking.resident_id(card.rid.value),
+        "name": card.name,
+        "customer": card.known,
+        "seen": card.seen,
+        "gender": card.gender,
+        "age": card.age,
+        "region": card.region,
+        "phone_masked": masking.phone(card.phone) if card.phone else None,
+        "branch_code": card.branch_code,
+        "as_of": card.as_of.isoformat(),
+        "payroll": {
+            "months": p.months,
+            "average_monthly": yuan(p.average_monthly_fen),
+            "total": yuan(p.total_fen),
+            "employer": p.employer,
+            "employer_kind": p.employer_kind.zh if p.employer_kind else None,
+            "last_pay_date": p.last_pay_date.isoformat() if p.last_pay_date else None,
+            "regularity": p.regularity,
+            "months_by_kind": {k.zh: n for k, n in p.months_by_kind.items()},
+        },
+        "withholding": {
+            "active_agreements": w.active_agreements,
+            "by_utility": w.by_utility,
+            "ok_debits": w.ok_debits,
+            "failed_debits": w.failed_debits,
+            "settled": w.settled,
+        },
+        "negative": {"listed": card.negative_listed, "category": card.negative_category},
+        "tags": [
+            {
+                "tag": t.tag,
+                "grade": t.grade,
+                "valid": t.valid,
+                "valid_until": t.valid_until.isoformat() if t.valid_until else None,
+            }
+            for t in card.tags
+        ],
+        "targets": [
+            {
+                "campaign": t.campaign,
+                "branch_code": t.branch_code,
+                "officer": t.officer,
+                "due_on": t.due_on.isoformat() if t.due_on else None,
+                "scenario": t.scenario,
+            }
+            for t in card.targets
+        ],
+        "applications": list(card.applications),
+        "freshness": {f.kind: f.latest.isoformat() if f.latest else None for f in card.freshness},
+        "stale": card.stale_kinds,
+    }

@@ -1,0 +1,204 @@
+"""The customer card in the side panel: laid out for a glance, signals as badges, numbers masked."""
+
+from __future__ import annotations
+
+from html import escape
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from teller_assist.identity.masking import Masking
+from teller_assist.lookup.card import CustomerCard
+from teller_assist.money import format_yuan
+
+UTILITY_ZH = {
+    "water": "水费",
+    "electricity": "电费",
+    "gas": "燃气费",
+    "telecom": "通讯费",
+    "property": "物业费",
+    "tv": "有线电视",
+}
+NEGATIVE_ZH = {
+    "credit_report": "征信问题",
+    "court_defaulter": "失信被执行人",
+    "bad_habit": "不良嗜好",
+    "fraud": "欺诈",
+    "other": "其他",
+}
+TAG_ZH = {
+    "civil_servant": "公务员",
+    "party_member": "党员",
+    "veteran": "退役军人",
+    "exemplary_resident": "道德模范",
+    "integrity_business": "诚信经营户",
+    "family_farm": "家庭农场",
+}
+KIND_ZH = {
+    "customers": "客户",
+    "payroll": "代发",
+    "utility_agreements": "代扣协议",
+    "utility_debits": "代扣流水",
+    "negative_list": "负面清单",
+    "drawdowns": "用信",
+    "group_tags": "标签",
+    "targets": "目标名单",
+}
+BADGE_STYLE = {
+    "on": "background:#e3f4e8; color:#17642f; border:1px solid #7cc493;",
+    "off": "background:#f1f1f1; color:#8a8a8a; border:1px solid #d6d6d6;",
+    "alert": "background:#fde7e7; color:#a11212; border:1px solid #e08a8a; font-weight:bold;",
+}
+
+
+class Badge(QLabel):
+    def __init__(self, text: str, parent: QWidget) -> None:
+        super().__init__(text, parent)
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.state = "off"
+        self.set_state("off")
+
+    def set_state(self, state: str) -> None:
+        self.state = state
+        self.setStyleSheet(f"QLabel {{ {BADGE_STYLE[state]} border-radius:8px; padding:2px 8px; }}")
+
+
+class CardPanel(QFrame):
+    def __init__(self, masking: Masking, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("customerCard")
+        self.masking = masking
+        self.card: CustomerCard | None = None
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 4, 0, 4)
+        self.title = QLabel("", self)
+        self.title.setObjectName("cardTitle")
+        self.title.setWordWrap(True)
+        self.title.setTextFormat(Qt.TextFormat.RichText)
+        layout.addWidget(self.title)
+        badges = QHBoxLayout()
+        self.payroll_badge = Badge(self.tr("代发工资"), self)
+        self.payroll_badge.setObjectName("badgePayroll")
+        self.withholding_badge = Badge(self.tr("代扣"), self)
+        self.withholding_badge.setObjectName("badgeWithholding")
+        self.negative_badge = Badge(self.tr("负面清单"), self)
+        self.negative_badge.setObjectName("badgeNegative")
+        self.target_badge = Badge(self.tr("目标名单"), self)
+        self.target_badge.setObjectName("badgeTarget")
+        for badge in (self.payroll_badge, self.withholding_badge, self.negative_badge, self.target_badge):
+            badges.addWidget(badge)
+        badges.addStretch(1)
+        layout.addLayout(badges)
+        self.estimated_line = QLabel("", self)
+        self.estimated_line.setObjectName("estimatedLine")
+        self.estimated_line.setWordWrap(True)
+        layout.addWidget(self.estimated_line)
+        self.details = QLabel("", self)
+        self.details.setObjectName("cardDetails")
+        self.details.setWordWrap(True)
+        self.details.setTextFormat(Qt.TextFormat.RichText)
+        self.details.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        layout.addWidget(self.details, 1)
+        self.clear()
+
+    def clear(self) -> None:
+        self.card = None
+        self.title.setText("")
+        self.details.setText("")
+        self.estimated_line.setText("")
+        for badge in (self.payroll_badge, self.withholding_badge, self.negative_badge, self.target_badge):
+            badge.set_state("off")
+        self.setVisible(False)
+
+    def show_card(self, card: CustomerCard) -> None:
+        self.card = card
+        m = self.masking
+        gender = self.tr("男") if card.gender == "M" else self.tr("女")
+        if card.known:
+            who = f"<span style='font-size:15pt; font-weight:bold'>{escape(card.name or '')}</span>"
+        elif card.seen:
+            who = "<b>" + self.tr("无客户资料") + "</b>"
+        else:
+            who = "<b>" + self.tr("尚非本行客户") + "</b> " + self.tr("（可获基础授信）")
+        lines = [
+            who,
+            f"{m.resident_id(card.rid.value)} · {gender} · {card.age}{self.tr('岁')} · {escape(card.region)}",
+        ]
+        if card.phone or card.branch_code:
+            lines.append(
+                self.tr("手机")
+                + f" {m.phone(card.phone) if card.phone else '—'} · "
+                + self.tr("网点")
+                + f" {escape(card.branch_code or '—')}"
+            )
+        self.title.setText("<br>".join(lines))
+
+        p, w = card.payroll, card.withholding
+        self.payroll_badge.set_state("on" if p.months >= 6 else "off")
+        self.withholding_badge.set_state("on" if w.settled else "off")
+        self.negative_badge.set_state("alert" if card.negative_listed else "off")
+        self.target_badge.set_state("on" if card.targets else "off")
+
+        rows: list[str] = []
+        if card.negative_listed:
+            category = NEGATIVE_ZH.get(card.negative_category or "", card.negative_category or "")
+            rows.append(
+                "<p style='color:#a11212'><b>" + self.tr("负面清单在列") + f"</b>：{escape(category)}</p>"
+            )
+        if p.months:
+            kind = p.employer_kind.zh if p.employer_kind else ""
+            rows.append(
+                "<p><b>"
+                + self.tr("代发工资")
+                + "</b>："
+                + self.tr("近12个月{n}个月，月均{avg}元").format(
+                    n=p.months, avg=format_yuan(p.average_monthly_fen)
+                )
+                + f"<br>{escape(p.employer or '')}（{kind}）"
+                + "<br>"
+                + self.tr("最近发放 {d}").format(d=p.last_pay_date.isoformat() if p.last_pay_date else "—")
+                + (" · " + self.tr("规律") if p.regularity == "regular" else " · " + self.tr("不规律"))
+                + "</p>"
+            )
+        else:
+            rows.append("<p><b>" + self.tr("代发工资") + "</b>：" + self.tr("无") + "</p>")
+        if w.active_agreements or w.ok_debits or w.failed_debits:
+            utilities = "、".join(
+                f"{UTILITY_ZH.get(u, u)}{n if n > 1 else ''}" for u, n in sorted(w.by_utility.items())
+            )
+            rows.append(
+                "<p><b>"
+                + self.tr("代扣")
+                + "</b>："
+                + (utilities or self.tr("无有效协议"))
+                + "<br>"
+                + self.tr("近12个月成功{ok}次，失败{failed}次").format(ok=w.ok_debits, failed=w.failed_debits)
+                + (" · " + self.tr("稳定户") if w.settled else "")
+                + "</p>"
+            )
+        else:
+            rows.append("<p><b>" + self.tr("代扣") + "</b>：" + self.tr("无") + "</p>")
+        if card.tags:
+            tags = "、".join(
+                escape(TAG_ZH.get(t.tag, t.tag) + (t.grade or ""))
+                + ("" if t.valid else self.tr("（已过期）"))
+                for t in card.tags
+            )
+            rows.append("<p><b>" + self.tr("标签") + "</b>：" + tags + "</p>")
+        for t in card.targets:
+            rows.append(
+                "<p><b>"
+                + self.tr("目标名单")
+                + "</b>："
+                + escape(t.campaign)
+                + (" · " + self.tr("客户经理") + " " + escape(t.officer) if t.officer else "")
+                + (" · " + self.tr("截止") + " " + t.due_on.isoformat() if t.due_on else "")
+                + "</p>"
+            )
+        stale = [KIND_ZH.get(f.kind, f.kind) for f in card.freshness if f.stale]
+        if stale:
+            rows.append(
+                "<p style='color:#8a5a00'>" + self.tr("数据超过2天未更新：") + "、".join(stale) + "</p>"
+            )
+        self.details.setText("".join(rows))
+        self.setVisible(True)

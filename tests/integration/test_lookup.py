@@ -1,0 +1,152 @@
+"""The customer card from real databases, and `teller-assist lookup`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from teller_assist.identity.resident_id import IdRule, InvalidResidentId
+from teller_assist.services.imports import import_paths
+from teller_assist.services.lookup import card_to_json, lookup
+from teller_assist.settings import load_settings
+from teller_assist.store.engine import Store
+from tests.helpers.extracts import COMPANY, GOV, MAN, WOMAN, rid, write
+
+AS_OF = dt.date(2026, 11, 28)
+
+
+def load_fixture(store: Store, folder: Path) -> None:
+    write(
+        folder,
+        "customers_20261127.csv",
+        ["id_no,name,phone,branch_code,region_code", f"{MAN},张三,13951234567,0101,321183"],
+    )
+    payroll = ["txn_id,id_no,employer_code,employer_name,pay_date,amount"]
+    for m in range(1, 11):
+        payroll.append(f'P{m},{MAN},{GOV},句容市财政局,2026-{m:02d}-05,"8,000.00"')
+    payroll.append(f"P11,{MAN},{GOV},句容市财政局,2026-11-05,9000")  # this month: outside the window
+    payroll.append(f"P12,{WOMAN},{COMPANY},某公司,2026-10-05,3000")
+    write(folder, "payroll_20261127.csv", payroll)
+    write(
+        folder,
+        "utility_agreements_20261127.csv",
+        [
+            "agreement_no,id_no,utility,signed_on,status",
+            f"W1,{MAN},water,2020-01-01,active",
+            f"W2,{MAN},gas,2020-01-01,cancelled",
+        ],
+    )
+    debits = ["txn_id,agreement_no,debit_date,amount,result"]
+    debits += [f"D{m},W1,2026-{m:02d}-20,50,ok" for m in range(1, 11)]
+    debits += ["D90,W1,2025-10-20,50,failed", "D91,W2,2026-05-20,30,failed"]  # before the window / cancelled
+    write(folder, "utility_debits_20261127.csv", debits)
+    write(folder, "negative_list_20261127.csv", ["id_no,reason,note", f"{WOMAN},fraud,秘密备注不得显示"])
+    write(
+        folder,
+        "group_tags_20261127.csv",
+        ["id_no,tag,grade,valid_until", f"{MAN},party_member,,2027-01-01", f"{MAN},veteran,,2026-01-01"],
+    )
+    write(
+        folder,
+        "targets_20261127.csv",
+        [
+            "campaign,id_no,branch_code,officer,due_on,scenario",
+            f"2026-walk-in,{MAN},0101,jr010101,2026-12-31,walk_in",
+        ],
+    )
+    report = import_paths(store, [folder], today=AS_OF)
+    assert report.exit_code == 0, report.to_json()
+
+
+def test_card_on_both_engines(store: Store, tmp_path: Path) -> None:
+    load_fixture(store, tmp_path)
+    card = lookup(store, MAN.lower(), as_of=AS_OF)
+    assert card.known and card.name == "张三" and card.phone == "13951234567" and card.branch_code == "0101"
+    assert card.payroll.months == 10 and card.payroll.average_monthly_fen == 800000
+    assert card.payroll.last_pay_date == dt.date(2026, 11, 5)
+    assert card.withholding.active_agreements == 1 and card.withholding.ok_debits == 10
+    assert card.withholding.failed_debits == 1  # the cancelled agreement's failure in the window
+    assert card.withholding.settled
+    assert not card.negative_listed
+    assert [(t.tag, t.valid) for t in card.tags] == [("party_member", True), ("veteran", False)]
+    assert [t.campaign for t in card.targets] == ["2026-walk-in"]
+    assert {f.kind: f.latest for f in card.freshness}["payroll"] == dt.date(2026, 11, 27)
+    assert card.stale_kinds == ["drawdowns"]  # never loaded
+
+    listed = lookup(store, WOMAN, as_of=AS_OF)
+    data = card_to_json(listed, load_settings({}).masking)
+    assert data["negative"] == {"listed": True, "category": "fraud"}
+    assert "秘密备注" not in json.dumps(data, ensure_ascii=False)
+    assert not data["customer"] and data["seen"] and data["payroll"]["employer_kind"] == "企业"
+
+    stranger = lookup(store, rid(seq=201), as_of=AS_OF)
+    assert not stranger.known and not stranger.seen
+
+
+def test_invalid_id_names_the_rule(sqlite_store: Store) -> None:
+    with pytest.raises(InvalidResidentId) as info:
+        lookup(sqlite_store, "3211831985031400", as_of=AS_OF)
+    assert info.value.rule is IdRule.LENGTH
+
+
+def test_lookup_command(env: dict[str, str], tmp_path: Path, sqlite_store: Store) -> None:
+    load_fixture(sqlite_store, tmp_path / "in")
+    sqlite_store.dispose()
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("TELLER_ASSIST_")}
+    run_env = {**clean, **env, "TELLER_ASSIST_KEY_STORE": "demo-file"}
+
+    def cli(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "teller_assist", "lookup", *args],
+            capture_output=True,
+            text=True,
+            env=run_env,
+            timeout=60,
+            check=False,
+        )
+
+    result = cli(MAN, "--as-of", "2026-11-28", "--json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["id_masked"] == MAN[:4] + "*" * 10 + MAN[-4:] and MAN not in result.stdout
+    assert data["name"] == "张三" and data["customer"] is True
+    assert data["payroll"] == {
+        **data["payroll"],
+        "months": 10,
+        "average_monthly": "8000.00",
+        "employer": "句容市财政局",
+        "employer_kind": "机关",
+    }
+    assert data["withholding"] == {
+        "active_agreements": 1,
+        "by_utility": {"water": 1},
+        "ok_debits": 10,
+        "failed_debits": 1,
+        "settled": True,
+    }
+    assert data["negative"] == {"listed": False, "category": None}
+    assert {"tag": "party_member", "grade": None, "valid": True, "valid_until": "2027-01-01"} in data["tags"]
+    assert data["applications"] == [] and data["freshness"]["customers"] == "2026-11-27"
+    assert "13951234567" not in result.stdout
+
+    text = cli(MAN, "--as-of", "20261128")
+    assert text.returncode == 0 and "张三" in text.stdout and "稳定户" in text.stdout
+    for bad, word in (
+        ("32118319850314002", "长度"),
+        ("3211831985031400A1", "非法字符"),
+        (MAN[:-1] + ("1" if MAN[-1] != "1" else "2"), "校验位"),
+        ("321183" + "19851314" + "0212", "出生日期"),
+    ):
+        if word == "出生日期":
+            from teller_assist.identity.resident_id import check_character
+
+            bad = "32118319851314021" + check_character("32118319851314021")
+        out = cli(bad)
+        assert out.returncode == 2 and word in out.stderr and "Traceback" not in out.stderr
+        assert out.stderr.strip().count("\n") == 0
