@@ -129,8 +129,8 @@ def fresh_sqlite(tmp: Path, name: str, key: str | None) -> Path:
     return path
 
 
-def run_import_subprocess(county: Path, env: dict[str, str]) -> tuple[float, float]:
-    """The shipped import in its own process: (seconds, peak RSS MB)."""
+def run_import_subprocess(county: Path, env: dict[str, str]) -> tuple[float, float, float]:
+    """The shipped import in its own process: (seconds, peak RSS MB, the parsing helper's peak RSS MB)."""
     code = (
         "import datetime as dt, resource, sys, time\n"
         "from pathlib import Path\n"
@@ -142,7 +142,8 @@ def run_import_subprocess(county: Path, env: dict[str, str]) -> tuple[float, flo
         "report = import_paths(opened.store, [Path(sys.argv[1])], today=dt.date(2026, 11, 28))\n"
         "elapsed = time.perf_counter() - t\n"
         "assert report.exit_code == 0, report.to_json()\n"
-        "print(elapsed, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)\n"
+        "print(elapsed, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,\n"
+        "      resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)\n"
     )
     out = subprocess.run(
         [sys.executable, "-c", code, str(county)],
@@ -151,8 +152,8 @@ def run_import_subprocess(county: Path, env: dict[str, str]) -> tuple[float, flo
         text=True,
         check=True,
     )
-    seconds, rss = out.stdout.split()
-    return float(seconds), float(rss)
+    seconds, rss, helper = out.stdout.split()
+    return float(seconds), float(rss), float(helper)
 
 
 def make_delta(county: Path, out: Path) -> int:
@@ -199,7 +200,7 @@ def bench_sqlite(county: Path, tmp: Path) -> None:
         "TELLER_ASSIST_KEY_STORE": "demo-file",
         "TELLER_ASSIST_CONFIG": str(tmp / "none.toml"),
     }
-    shipped, rss = run_import_subprocess(county, env)
+    shipped, rss, helper = run_import_subprocess(county, env)
     key = (data_dir / "DEMO-MODE-database.key").read_text().splitlines()[-1].strip()
     import sqlcipher3
 
@@ -212,7 +213,10 @@ def bench_sqlite(county: Path, tmp: Path) -> None:
     for p in (enc_path, plain_path):
         p.unlink()
     print("SQLite (SQLCipher, as shipped), whole county, indexes included:")
-    print(f"  import (teller-assist import):          {shipped:7.1f} s   peak RSS {rss:.0f} MB")
+    print(
+        f"  import (teller-assist import):          {shipped:7.1f} s   peak RSS {rss:.0f} MB "
+        f"(parsing helper {helper:.0f} MB)"
+    )
     print(
         f"  floor: plain executemany, same engine:  {floor_enc:7.1f} s   ratio {shipped / floor_enc:.2f} "
         "(target <= 1.5)"
@@ -238,7 +242,7 @@ def bench_postgres(county: Path) -> None:
     try:
         url = server.create_database("shipped")
         env = {"TELLER_ASSIST_DB": url, "TELLER_ASSIST_CONFIG": "/nonexistent/settings.toml"}
-        shipped, rss = run_import_subprocess(county, env)
+        shipped, rss, helper = run_import_subprocess(county, env)
         floor_url = server.create_database("floor")
         settings = load_settings({**env, "TELLER_ASSIST_DB": floor_url})
         opened = open_database(settings)
@@ -265,7 +269,10 @@ def bench_postgres(county: Path) -> None:
             conn.commit()
             timed += time.perf_counter() - started
         print("PostgreSQL (loopback socket), whole county:")
-        print(f"  import (teller-assist import):  {shipped:7.1f} s   peak RSS {rss:.0f} MB")
+        print(
+            f"  import (teller-assist import):  {shipped:7.1f} s   peak RSS {rss:.0f} MB "
+            f"(parsing helper {helper:.0f} MB)"
+        )
         print(
             f"  floor: plain COPY, same rows:   {timed:7.1f} s   ratio {shipped / timed:.2f} (target <= 1.5)"
         )

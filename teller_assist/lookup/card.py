@@ -169,18 +169,27 @@ class CustomerCard:
 
 
 def summarise_payroll(credits: tuple[PayFact, ...], window: Window) -> PayrollSummary:
-    inside = [c for c in credits if c.pay_date in window]
-    months = {(c.pay_date.year, c.pay_date.month) for c in inside}
-    total = sum(c.amount_fen for c in inside)
-    by_kind: Counter[OrgKind] = Counter()
-    for kind in OrgKind:
-        kind_months = {
-            (c.pay_date.year, c.pay_date.month) for c in inside if classify(c.employer_code) is kind
-        }
-        if kind_months:
-            by_kind[kind] = len(kind_months)
-    latest_inside = max(inside, key=lambda c: (c.pay_date, c.employer_code), default=None)
-    latest_any = max((c.pay_date for c in credits), default=None)
+    start, end = window.start, window.end
+    months: set[tuple[int, int]] = set()
+    kind_months: dict[OrgKind, set[tuple[int, int]]] = {}
+    total = 0
+    latest_inside: PayFact | None = None
+    latest_any: dt.date | None = None
+    for c in credits:  # one pass: this runs for every card a teller opens
+        day = c.pay_date
+        if latest_any is None or day > latest_any:
+            latest_any = day
+        if not start <= day < end:
+            continue
+        month = (day.year, day.month)
+        months.add(month)
+        kind_months.setdefault(classify(c.employer_code), set()).add(month)
+        total += c.amount_fen
+        if latest_inside is None or (day, c.employer_code) > (
+            latest_inside.pay_date,
+            latest_inside.employer_code,
+        ):
+            latest_inside = c
     n = len(months)
     return PayrollSummary(
         months=n,
@@ -190,7 +199,7 @@ def summarise_payroll(credits: tuple[PayFact, ...], window: Window) -> PayrollSu
         employer=latest_inside.employer_name if latest_inside else None,
         employer_code=latest_inside.employer_code if latest_inside else None,
         employer_kind=classify(latest_inside.employer_code) if latest_inside else None,
-        months_by_kind=dict(by_kind),
+        months_by_kind={kind: len(m) for kind, m in kind_months.items()},
         regularity="none" if n == 0 else ("regular" if n >= 10 else "irregular"),
     )
 

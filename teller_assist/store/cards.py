@@ -8,8 +8,10 @@ there each round trip costs more than the queries themselves.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
+import threading
 from typing import Any
 
 import psycopg
@@ -93,16 +95,46 @@ def _facts(
     )
 
 
+_connections = threading.local()
+
+
+def _card_connection(store: Store) -> Any:
+    """A connection kept per thread for cards: a teller's lookups skip the pool's checkout and reset."""
+    held = getattr(_connections, "held", None)
+    if held is None or held[0] is not store.engine:
+        if held is not None:
+            with contextlib.suppress(Exception):
+                held[1].close()
+        held = (store.engine, store.engine.raw_connection())
+        _connections.held = held
+    return held[1]
+
+
+def _drop_card_connection() -> None:
+    held = getattr(_connections, "held", None)
+    _connections.held = None
+    if held is not None:
+        with contextlib.suppress(Exception):
+            held[1].invalidate()
+
+
+def release_card_connection() -> None:
+    """Give this thread's card connection back (when a store is closed)."""
+    held = getattr(_connections, "held", None)
+    _connections.held = None
+    if held is not None:
+        with contextlib.suppress(Exception):
+            held[1].close()
+
+
 def fetch_card_facts(store: Store, id_no: str, window_start: dt.date, window_end: dt.date) -> CardFacts:
     try:
-        raw = store.engine.raw_connection()
-        try:
-            if store.is_sqlite:
-                return _sqlite(raw, id_no, window_start.isoformat(), window_end.isoformat())
-            return _postgres(raw, id_no, window_start, window_end)
-        finally:
-            raw.close()
+        raw = _card_connection(store)
+        if store.is_sqlite:
+            return _sqlite(raw, id_no, window_start.isoformat(), window_end.isoformat())
+        return _postgres(raw, id_no, window_start, window_end)
     except (DBAPIError, sqlcipher3.dbapi2.Error, psycopg.Error) as exc:
+        _drop_card_connection()  # a broken connection is not kept: the next lookup reconnects
         raise StoreError(
             "数据库暂时无法访问，客户信息未能读取",
             f"the database cannot be reached: {type(exc).__name__}",

@@ -144,6 +144,9 @@ class Store:
             ) from None
 
     def dispose(self) -> None:
+        from teller_assist.store.cards import release_card_connection
+
+        release_card_connection()
         self.engine.dispose()
 
 
