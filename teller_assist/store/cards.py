@@ -55,12 +55,12 @@ SELECT json_build_object(
   'payroll', (SELECT coalesce(json_agg(json_build_array(pay_date, amount_fen, employer_code, employer_name)), '[]')
                 FROM payroll_credit WHERE id_no = %(id)s AND pay_date >= %(start)s),
   'agreements', (SELECT coalesce(json_agg(json_build_array(a.agreement_no, a.utility, a.status, a.signed_on,
-                   a.cancelled_on,
-                   (SELECT count(*) FROM utility_debit d WHERE d.agreement_no = a.agreement_no
-                      AND d.debit_date >= %(start)s AND d.debit_date < %(end)s AND d.result = 'ok'),
-                   (SELECT count(*) FROM utility_debit d WHERE d.agreement_no = a.agreement_no
-                      AND d.debit_date >= %(start)s AND d.debit_date < %(end)s AND d.result = 'failed'))), '[]')
-                 FROM utility_agreement a WHERE a.id_no = %(id)s),
+                   a.cancelled_on, d.ok, d.failed)), '[]')
+                 FROM utility_agreement a CROSS JOIN LATERAL (
+                   SELECT count(*) FILTER (WHERE result = 'ok') AS ok, count(*) FILTER (WHERE result = 'failed') AS failed
+                   FROM utility_debit WHERE agreement_no = a.agreement_no
+                     AND debit_date >= %(start)s AND debit_date < %(end)s) d
+                 WHERE a.id_no = %(id)s),
   'negative', (SELECT reason FROM negative_list_entry WHERE id_no = %(id)s AND lifted_batch_id IS NULL),
   'tags', (SELECT coalesce(json_agg(json_build_array(tag, grade, valid_until) ORDER BY tag), '[]')
              FROM group_tag WHERE id_no = %(id)s),

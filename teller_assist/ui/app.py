@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from teller_assist.settings import Settings
@@ -26,8 +27,12 @@ def run(settings: Settings, *, demo_if_empty: bool = False) -> int:
     app = make_application()
     window = MainWindow(settings)
     window.show()
-    window.start()
-    if window.opened is not None and window.opened.overview.empty:
-        # a newcomer's first start: offer (or, from `make run`, load) a demo county to look at
-        window.load_demo(ask=not demo_if_empty)
+
+    def open_data() -> None:  # after the first paint: the database layers take a while to load
+        window.start()
+        if window.opened is not None and window.opened.overview.empty:
+            # a newcomer's first start: offer (or, from `make run`, load) a demo county to look at
+            window.load_demo(ask=not demo_if_empty)
+
+    QTimer.singleShot(0, open_data)
     return app.exec()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QShortcut
@@ -30,15 +31,15 @@ from teller_assist.lookup.card import CustomerCard
 from teller_assist.lookup.ga467 import open_serial
 from teller_assist.lookup.sources import LocalHook, ReaderWatcher, clipboard_candidate
 from teller_assist.security.keys import KeyringUnavailable, hook_token
-from teller_assist.services.database import Opened, open_database
-from teller_assist.services.imports import ImportReport, demo_county
-from teller_assist.services.lookup import lookup
 from teller_assist.settings import Settings
-from teller_assist.store.engine import Store
-from teller_assist.store.queries import overview
 from teller_assist.ui.card_panel import CardPanel
-from teller_assist.ui.import_dialog import ImportDialog
 from teller_assist.ui.tasks import Task
+
+if TYPE_CHECKING:  # the database layers load after the window is painted (cold start at the counter)
+    from teller_assist.services.database import Opened
+    from teller_assist.services.imports import ImportReport
+    from teller_assist.store.engine import Store
+    from teller_assist.ui.import_dialog import ImportDialog
 
 DEMO_PEOPLE = 20_000
 
@@ -165,6 +166,8 @@ class MainWindow(QMainWindow):
 
     def start(self) -> None:
         """Open the database (asking about demo mode when there is no keyring) and show the state."""
+        from teller_assist.services.database import open_database
+
         try:
             self.opened = open_database(self.settings)
         except KeyringUnavailable as exc:
@@ -196,6 +199,8 @@ class MainWindow(QMainWindow):
         )
 
     def refresh_overview(self) -> None:
+        from teller_assist.store.queries import overview
+
         if self.opened is None:
             return
         self.opened = dataclasses.replace(self.opened, overview=overview(self.opened.store))
@@ -227,6 +232,8 @@ class MainWindow(QMainWindow):
 
     # --- data ---------------------------------------------------------------------------------------
     def open_import_dialog(self) -> ImportDialog | None:
+        from teller_assist.ui.import_dialog import ImportDialog
+
         if self.store is None:
             return None
         dialog = ImportDialog(self.store, self.settings, self, today=self._today)
@@ -236,6 +243,8 @@ class MainWindow(QMainWindow):
 
     def load_demo(self, *, ask: bool, people: int = DEMO_PEOPLE) -> None:
         """Generate and import the demo county in the background, with progress and cancel."""
+        from teller_assist.services.imports import demo_county
+
         if self.store is None or self.demo_task is not None:
             return
         if ask:
@@ -310,6 +319,8 @@ class MainWindow(QMainWindow):
 
     def show_customer(self, rid: ResidentId, source: str = "typed") -> None:
         """The one place every source ends: look the customer up and show the card."""
+        from teller_assist.services.lookup import lookup
+
         if self.store is None:
             self.id_feedback.setText(self.tr("数据库未打开，无法查询"))
             return
