@@ -135,6 +135,18 @@ def build_parser() -> argparse.ArgumentParser:
     look.add_argument("--as-of", type=_date, default=None, metavar="DATE")
     look.add_argument("--json", action="store_true")
 
+    pq = sub.add_parser("prequal", parents=[common], help="预授信测算 pre-qualify a resident ID")
+    pq.add_argument("id_no", metavar="ID")
+    pq.add_argument("--survey", type=Path, metavar="FILE", help="调查表JSON the survey as JSON")
+    pq.add_argument("--as-of", type=_date, default=None, metavar="DATE")
+    pq.add_argument("--policy", type=Path, metavar="FILE", help="授信政策文件 a policy file")
+    pq.add_argument("--json", action="store_true")
+
+    pol = sub.add_parser("policy", parents=[common], help="授信政策 the credit policy")
+    pol_sub = pol.add_subparsers(dest="policy_command", metavar="ACTION", required=True)
+    pcheck = pol_sub.add_parser("check", parents=[common], help="校验政策文件 validate a policy file")
+    pcheck.add_argument("file", type=Path, metavar="FILE")
+
     ident = sub.add_parser("id", parents=[common], help="证件号校验 check an identity code")
     id_sub = ident.add_subparsers(dest="id_command", metavar="ACTION", required=True)
     check = id_sub.add_parser("check", parents=[common], help="校验身份证号 check a resident ID")
@@ -435,6 +447,69 @@ def render_card(d: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def cmd_prequal(args: argparse.Namespace) -> int:
+    from teller_assist.identity.resident_id import InvalidResidentId, parse_resident_id
+
+    as_of = args.as_of or dt.date.today()  # noqa: DTZ011 - the bank's local date
+    try:
+        rid = parse_resident_id(args.id_no, today=as_of)
+    except InvalidResidentId as exc:
+        print(f"无效的身份证号 invalid resident ID: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    from teller_assist.prequal.survey import load_survey
+    from teller_assist.services.database import open_database
+    from teller_assist.services.prequal import active_policy, decision_to_json, prequalify
+
+    settings = _settings(args)
+    policy = active_policy(settings, args.policy)
+    survey = load_survey(args.survey) if args.survey else None
+    opened = open_database(settings)
+    try:
+        card, decision = prequalify(opened.store, rid, survey=survey, policy=policy, as_of=as_of)
+    finally:
+        opened.store.dispose()
+    data = decision_to_json(decision)
+    if args.json:
+        print(
+            json.dumps(
+                {"id_masked": settings.masking.resident_id(rid.value), **data}, ensure_ascii=False, indent=2
+            )
+        )
+        return EXIT_OK
+    print(
+        f"{card.name or '（非本行客户）'} {settings.masking.resident_id(rid.value)}  政策 {policy.identity}"
+    )
+    if not decision.eligible:
+        print("不可授信：" + "；".join(decision.reasons))
+        return EXIT_OK
+    print(
+        f"可授信 {decision.grantable_limit:,} 元，年利率 {decision.annual_rate}%，"
+        f"有效期至 {decision.valid_until}"
+    )
+    if decision.potential_limit > decision.grantable_limit:
+        print(f"完成调查最高可达 {decision.potential_limit:,} 元")
+    for f in decision.factors:
+        mark = "✓" if f.applies else "·"
+        print(f"  {mark} {f.evidence}")
+    if decision.missing:
+        print("调查尚缺：" + "、".join(decision.missing))
+    for problem in decision.problems.values():
+        print("调查有误：" + problem)
+    return EXIT_OK
+
+
+def cmd_policy(args: argparse.Namespace) -> int:
+    from teller_assist.prequal.policy import load_policy
+
+    policy = load_policy(args.file)
+    print(f"有效 valid: {policy.name} 版本 {policy.version} sha256 {policy.sha256}")
+    print(
+        f"  基础额度 {policy.base:,} 元，上限 {policy.cap:,} 元，调查表 {len(policy.forms)} 个场景："
+        + "、".join(f.label_zh for f in policy.forms.values())
+    )
+    return EXIT_OK
+
+
 def cmd_gui(args: argparse.Namespace) -> int:
     try:
         from teller_assist.ui.app import run
@@ -455,6 +530,8 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "demo-data": cmd_demo_data,
     "id": cmd_id_check,
     "lookup": cmd_lookup,
+    "prequal": cmd_prequal,
+    "policy": cmd_policy,
     "import": cmd_import,
     "import-rejects": cmd_import_rejects,
 }

@@ -103,6 +103,8 @@ class PayrollSummary:
     employer_kind: OrgKind | None
     months_by_kind: dict[OrgKind, int]  # months with pay from each kind of employer
     regularity: str  # "regular" (≥ 10 of 12 months), "irregular", "none"
+    months_by_prefix: dict[str, int] = field(default_factory=dict)  # by the USCC's first two characters
+    employer_by_prefix: dict[str, str] = field(default_factory=dict)  # the latest employer of each prefix
 
     @property
     def has_pay(self) -> bool:
@@ -116,6 +118,7 @@ class WithholdingSummary:
     ok_debits: int
     failed_debits: int
     settled: bool
+    agreements: tuple[AgreementFact, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,6 +175,8 @@ def summarise_payroll(credits: tuple[PayFact, ...], window: Window) -> PayrollSu
     start, end = window.start, window.end
     months: set[tuple[int, int]] = set()
     kind_months: dict[OrgKind, set[tuple[int, int]]] = {}
+    prefix_months: dict[str, set[tuple[int, int]]] = {}
+    prefix_latest: dict[str, PayFact] = {}
     total = 0
     latest_inside: PayFact | None = None
     latest_any: dt.date | None = None
@@ -184,6 +189,10 @@ def summarise_payroll(credits: tuple[PayFact, ...], window: Window) -> PayrollSu
         month = (day.year, day.month)
         months.add(month)
         kind_months.setdefault(classify(c.employer_code), set()).add(month)
+        prefix = c.employer_code[:2]
+        prefix_months.setdefault(prefix, set()).add(month)
+        if prefix not in prefix_latest or day > prefix_latest[prefix].pay_date:
+            prefix_latest[prefix] = c
         total += c.amount_fen
         if latest_inside is None or (day, c.employer_code) > (
             latest_inside.pay_date,
@@ -201,6 +210,8 @@ def summarise_payroll(credits: tuple[PayFact, ...], window: Window) -> PayrollSu
         employer_kind=classify(latest_inside.employer_code) if latest_inside else None,
         months_by_kind={kind: len(m) for kind, m in kind_months.items()},
         regularity="none" if n == 0 else ("regular" if n >= 10 else "irregular"),
+        months_by_prefix={p: len(m) for p, m in prefix_months.items()},
+        employer_by_prefix={p: c.employer_name for p, c in prefix_latest.items()},
     )
 
 
@@ -216,6 +227,7 @@ def summarise_withholding(
         ok_debits=sum(a.ok_debits for a in agreements),
         failed_debits=sum(a.failed_debits for a in agreements),
         settled=settled,
+        agreements=agreements,
     )
 
 

@@ -150,3 +150,67 @@ def test_lookup_command(env: dict[str, str], tmp_path: Path, sqlite_store: Store
         out = cli(bad)
         assert out.returncode == 2 and word in out.stderr and "Traceback" not in out.stderr
         assert out.stderr.strip().count("\n") == 0
+
+
+def test_prequal_command(env: dict[str, str], tmp_path: Path, sqlite_store: Store) -> None:
+    load_fixture(sqlite_store, tmp_path / "in")
+    sqlite_store.dispose()
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("TELLER_ASSIST_")}
+    run_env = {**clean, **env, "TELLER_ASSIST_KEY_STORE": "demo-file"}
+    survey = tmp_path / "survey.json"
+    survey.write_text(
+        json.dumps(
+            {
+                "scenario": "walk_in",
+                "answers": {
+                    "household_income": 80000,
+                    "debts": 0,
+                    "owns_home": True,
+                    "owns_vehicle": False,
+                    "likely_need": "consumption",
+                    "phone": "13951234567",
+                    "consent_credit_inquiry": True,
+                    "consent_personal_info": True,
+                },
+            }
+        ),
+        encoding="utf-8",
+    )
+
+    def cli(*args: str) -> dict:  # type: ignore[type-arg]
+        out = subprocess.run(
+            [sys.executable, "-m", "teller_assist", "prequal", MAN, "--as-of", "2026-11-28", "--json", *args],
+            capture_output=True,
+            text=True,
+            env=run_env,
+            timeout=60,
+            check=False,
+        )
+        assert out.returncode == 0, out.stderr
+        return json.loads(out.stdout)  # type: ignore[no-any-return]
+
+    before = cli()
+    assert before["eligible"] is True and before["grantable_limit"] == 30000
+    # 10 months of 8,000 from a government organ: the 200,000 floor, +10% settled household
+    assert before["potential_limit"] == 220000 and before["survey_complete"] is False
+    assert before["annual_rate"] == "4.65"  # 4.85 minus 0.20 for the valid party_member tag
+    after = cli("--survey", str(survey))
+    assert after["grantable_limit"] == 220000 and after["annual_rate"] == "3.65"
+    assert after["valid_until"] == "2028-11-27" and after["policy_version"] == "2026.1"
+    assert after["survey_complete"] is True and after["missing"] == []
+    codes = {f["code"]: f for f in after["factors"]}
+    assert codes["civil_servant"]["amount"] == "200000.00"
+    assert codes["civil_servant"]["evidence"].startswith("近12个月中10个月由句容市财政局(机关)代发工资")
+    assert codes["survey"]["amount"] == "160000.00"
+
+    bad_policy = tmp_path / "bad.toml"
+    bad_policy.write_text("[policy]\nname = 'x'\n", encoding="utf-8")
+    out = subprocess.run(
+        [sys.executable, "-m", "teller_assist", "policy", "check", str(bad_policy)],
+        capture_output=True,
+        text=True,
+        env=run_env,
+        timeout=60,
+        check=False,
+    )
+    assert out.returncode == 2 and "policy.version" in out.stderr and "Traceback" not in out.stderr

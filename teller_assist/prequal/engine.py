@@ -1,0 +1,329 @@
+"""The decision engine: (customer card, survey or none, policy, date) -> an explained decision.
+
+Pure: no database, no clock. Money is integer fen inside; limits come out as whole yuan, rounded down.
+Every candidate, adjustment, cap and rounding that was considered is listed with its amount and its
+evidence in words staff can read to the customer.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from teller_assist.lookup.card import CustomerCard
+from teller_assist.money import format_yuan
+from teller_assist.prequal.policy import Policy
+from teller_assist.prequal.survey import CheckedSurvey
+
+NEGATIVE_ZH = {
+    "credit_report": "征信问题",
+    "court_defaulter": "失信被执行人",
+    "bad_habit": "不良嗜好",
+    "fraud": "欺诈",
+    "other": "其他原因",
+}
+
+
+@dataclass(frozen=True)
+class Factor:
+    code: str
+    amount_fen: int | None  # the candidate or adjustment in fen; None where no amount applies
+    applies: bool
+    evidence: str
+
+    @property
+    def amount_yuan(self) -> str | None:
+        return None if self.amount_fen is None else format_yuan(self.amount_fen, grouping=False)
+
+
+@dataclass(frozen=True)
+class Decision:
+    eligible: bool
+    reasons: tuple[str, ...]
+    grantable_limit: int  # whole yuan
+    potential_limit: int  # whole yuan
+    annual_rate: Decimal | None  # percent, e.g. Decimal("3.85")
+    valid_until: dt.date | None
+    policy_version: str
+    policy_sha256: str
+    factors: tuple[Factor, ...]
+    survey_complete: bool
+    missing: tuple[str, ...]
+    problems: dict[str, str] = field(default_factory=dict)
+    scenario: str = "walk_in"
+
+
+def yuan_text(fen: int) -> str:
+    return format_yuan(fen).removesuffix(".00")
+
+
+def add_years(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def decide(card: CustomerCard, survey: CheckedSurvey | None, policy: Policy, as_of: dt.date) -> Decision:
+    factors: list[Factor] = []
+    reasons: list[str] = []
+    complete = survey is not None and survey.complete
+    missing = survey.missing if survey is not None else ()
+    problems = dict(survey.problems) if survey is not None else {}
+    scenario = survey.form.scenario if survey is not None else "walk_in"
+
+    # --- eligibility --------------------------------------------------------------------------------
+    age = card.rid.age_on(as_of)
+    if age < policy.min_age:
+        reasons.append(f"年龄{age}岁，未满{policy.min_age}周岁")
+    elif age > policy.max_age:
+        reasons.append(f"年龄{age}岁，超过{policy.max_age}周岁")
+    factors.append(
+        Factor(
+            "age",
+            None,
+            policy.min_age <= age <= policy.max_age,
+            f"年龄{age}岁（准入{policy.min_age}至{policy.max_age}周岁）",
+        )
+    )
+    if policy.exclude_negative_list and card.negative_listed:
+        category = NEGATIVE_ZH.get(card.negative_category or "", "其他原因")
+        reasons.append(f"在负面清单中（{category}）")
+        factors.append(Factor("negative_list", None, False, f"在负面清单中（{category}）"))
+    if reasons:
+        return Decision(
+            False,
+            tuple(reasons),
+            0,
+            0,
+            None,
+            None,
+            policy.version,
+            policy.sha256,
+            tuple(factors),
+            complete,
+            missing,
+            problems,
+            scenario,
+        )
+
+    # --- candidates -----------------------------------------------------------------------------------
+    base = policy.base * 100
+    candidates: list[Factor] = [Factor("base", base, True, f"基础授信额度{yuan_text(base)}元，人人可得")]
+    p = card.payroll
+    if p.months >= policy.payroll_min_months:
+        amount = p.average_monthly_fen * policy.payroll_multiple
+        kind = f"({p.employer_kind.zh})" if p.employer_kind else ""
+        candidates.append(
+            Factor(
+                "payroll",
+                amount,
+                True,
+                f"近12个月中{p.months}个月由{p.employer}{kind}代发工资，月均{yuan_text(p.average_monthly_fen)}元"
+                f" → {policy.payroll_multiple}倍月均工资{yuan_text(amount)}元",
+            )
+        )
+    else:
+        candidates.append(
+            Factor(
+                "payroll", None, False, f"近12个月代发工资{p.months}个月，不足{policy.payroll_min_months}个月"
+            )
+        )
+
+    valid_tags = {t.tag: t for t in card.tags if t.valid}
+
+    def months_for(prefixes: tuple[str, ...]) -> tuple[int, str | None]:
+        months = sum(p.months_by_prefix.get(prefix, 0) for prefix in prefixes)
+        employer = next((p.employer_by_prefix[x] for x in prefixes if x in p.employer_by_prefix), None)
+        return months, employer
+
+    cs_months, cs_employer = months_for(policy.civil_servant_prefixes)
+    cs_tag = next((t for t in policy.civil_servant_tags if t in valid_tags), None)
+    cs_amount = policy.civil_servant_floor * 100
+    if cs_months >= policy.civil_servant_min_months:
+        candidates.append(
+            Factor(
+                "civil_servant",
+                cs_amount,
+                True,
+                f"近12个月中{cs_months}个月由{cs_employer}(机关)代发工资，月均{yuan_text(p.average_monthly_fen)}元"
+                f" → 公务员保底{yuan_text(cs_amount)}元",
+            )
+        )
+    elif cs_tag is not None:
+        candidates.append(
+            Factor("civil_servant", cs_amount, True, f"有效的公务员标签 → 公务员保底{yuan_text(cs_amount)}元")
+        )
+    pi_months, pi_employer = months_for(policy.public_prefixes)
+    if pi_months >= policy.public_min_months:
+        pi_amount = policy.public_floor * 100
+        candidates.append(
+            Factor(
+                "public_institution",
+                pi_amount,
+                True,
+                f"近12个月中{pi_months}个月由{pi_employer}(事业单位)代发工资"
+                f" → 事业单位保底{yuan_text(pi_amount)}元",
+            )
+        )
+    for code, tag_name, grades, label in (
+        ("family_farm", policy.family_farm_tag, policy.family_farm_grades, "家庭农场"),
+        ("integrity_business", policy.integrity_tag, policy.integrity_grades, "诚信经营户"),
+    ):
+        tag = valid_tags.get(tag_name)
+        if tag is None:
+            continue
+        grade = (tag.grade or "").upper()
+        if grade in grades:
+            amount = grades[grade] * 100
+            grade_unit = "星" if code == "family_farm" else "级"
+            evidence = f"有效的{label}评定（{grade}{grade_unit}） → {yuan_text(amount)}元"
+            candidates.append(Factor(code, amount, True, evidence))
+        else:
+            candidates.append(Factor(code, None, False, f"{label}评定等级{grade or '未知'}不在授信档位内"))
+    if survey is not None:
+        income = survey.values.get(policy.survey_income_field)
+        debts = survey.values.get(policy.survey_debts_field)
+        if isinstance(income, int) and isinstance(debts, int):
+            amount = (policy.survey_income_multiple * income - debts) * 100
+            candidates.append(
+                Factor(
+                    "survey",
+                    amount,
+                    True,
+                    f"申报家庭年收入{yuan_text(income * 100)}元×{policy.survey_income_multiple} − 负债"
+                    f"{yuan_text(debts * 100)}元 = {yuan_text(amount)}元",
+                )
+            )
+    factors.extend(candidates)
+
+    # --- the line: largest candidate, settled-household uplift, cap, rounding ----------------------------
+    best = max(
+        (c for c in candidates if c.applies and c.amount_fen is not None), key=lambda c: c.amount_fen or 0
+    )
+    line = best.amount_fen or 0
+    factors.append(
+        Factor("largest_candidate", line, True, f"取最高候选额度：{_code_zh(best.code)}{yuan_text(line)}元")
+    )
+    settled = next(
+        (
+            a
+            for a in card.withholding.agreements
+            if a.status == "active"
+            and a.ok_debits >= policy.settled_min_ok_debits
+            and a.failed_debits <= policy.settled_max_failed_debits
+        ),
+        None,
+    )
+    if settled is not None:
+        uplift = line * policy.settled_uplift_percent // 100
+        line += uplift
+        factors.append(
+            Factor(
+                "settled_household",
+                uplift,
+                True,
+                f"代扣{_utility_zh(settled.utility)}近12个月成功{settled.ok_debits}次、无失败，稳定户上浮"
+                f"{policy.settled_uplift_percent}% → +{yuan_text(uplift)}元",
+            )
+        )
+    else:
+        factors.append(
+            Factor(
+                "settled_household",
+                0,
+                False,
+                f"无近12个月成功代扣{policy.settled_min_ok_debits}次以上且无失败的有效代扣协议，不上浮",
+            )
+        )
+    cap = policy.cap * 100
+    if line > cap:
+        factors.append(Factor("cap", cap - line, True, f"超过上限，按上限{yuan_text(cap)}元"))
+        line = cap
+    unit = policy.round_down_to * 100
+    rounded = line // unit * unit
+    if rounded != line:
+        factors.append(
+            Factor(
+                "rounding",
+                rounded - line,
+                True,
+                f"向下取整到{yuan_text(unit)}元：{yuan_text(line)}元 → {yuan_text(rounded)}元",
+            )
+        )
+    potential = rounded
+
+    if complete or not policy.survey_required_above_base:
+        grantable = potential
+    else:
+        grantable = base
+        if potential > base:
+            factors.append(
+                Factor(
+                    "survey_required",
+                    base - potential,
+                    True,
+                    f"完成调查前只授予基础额度{yuan_text(base)}元；完成调查最高可达{yuan_text(potential)}元",
+                )
+            )
+
+    # --- rate and validity --------------------------------------------------------------------------------
+    grant_yuan = grantable // 100
+    band = next(b for b in policy.rate_bands if grant_yuan >= b.min_line)
+    rate = band.annual_rate
+    factors.append(Factor("rate_band", None, True, f"额度{yuan_text(grantable)}元适用年利率{rate}%"))
+    discount_tag = next((t for t in policy.discount_tags if t in valid_tags), None)
+    if discount_tag is not None and policy.discount_points:
+        rate = max(Decimal("0"), rate - policy.discount_points)
+        factors.append(
+            Factor(
+                "rate_discount",
+                None,
+                True,
+                f"有效的{_tag_zh(discount_tag)}标签，利率优惠{policy.discount_points}个百分点 → {rate}%",
+            )
+        )
+    valid_until = add_years(as_of, policy.validity_years) - dt.timedelta(days=1)
+    return Decision(
+        True,
+        (),
+        grant_yuan,
+        potential // 100,
+        rate,
+        valid_until,
+        policy.version,
+        policy.sha256,
+        tuple(factors),
+        complete,
+        missing,
+        problems,
+        scenario,
+    )
+
+
+def _code_zh(code: str) -> str:
+    return {
+        "base": "基础额度",
+        "payroll": "代发工资",
+        "civil_servant": "公务员保底",
+        "public_institution": "事业单位保底",
+        "family_farm": "家庭农场",
+        "integrity_business": "诚信经营户",
+        "survey": "调查申报",
+    }.get(code, code)
+
+
+def _utility_zh(utility: str) -> str:
+    return {
+        "water": "水费",
+        "electricity": "电费",
+        "gas": "燃气费",
+        "telecom": "通讯费",
+        "property": "物业费",
+        "tv": "有线电视费",
+    }.get(utility, utility)
+
+
+def _tag_zh(tag: str) -> str:
+    return {"party_member": "党员", "veteran": "退役军人", "exemplary_resident": "道德模范"}.get(tag, tag)

@@ -1,0 +1,58 @@
+"""Pre-qualify a customer: the card, the survey if any, the bank's policy -> an explained decision."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from teller_assist.identity.resident_id import ResidentId
+from teller_assist.lookup.card import CustomerCard
+from teller_assist.prequal.engine import Decision, decide
+from teller_assist.prequal.policy import Policy, default_policy_path, load_policy
+from teller_assist.prequal.survey import Survey, check_survey
+from teller_assist.services.lookup import lookup
+from teller_assist.settings import Settings
+from teller_assist.store.engine import Store
+
+
+def active_policy(settings: Settings, override: Path | None = None) -> Policy:
+    """The policy in force: ``--policy``, else the ``policy_file`` setting, else the bundled default."""
+    if override is not None:
+        return load_policy(override)
+    if settings.policy_file:
+        return load_policy(Path(settings.policy_file))
+    return load_policy(default_policy_path())
+
+
+def decide_for_card(card: CustomerCard, survey: Survey | None, policy: Policy, as_of: dt.date) -> Decision:
+    checked = check_survey(survey, policy) if survey is not None else None
+    return decide(card, checked, policy, as_of)
+
+
+def prequalify(
+    store: Store, rid: ResidentId | str, *, survey: Survey | None, policy: Policy, as_of: dt.date
+) -> tuple[CustomerCard, Decision]:
+    card = lookup(store, rid, as_of=as_of)
+    return card, decide_for_card(card, survey, policy, as_of)
+
+
+def decision_to_json(decision: Decision) -> dict[str, Any]:
+    return {
+        "eligible": decision.eligible,
+        "reasons": list(decision.reasons),
+        "grantable_limit": decision.grantable_limit,
+        "potential_limit": decision.potential_limit,
+        "annual_rate": str(decision.annual_rate) if decision.annual_rate is not None else None,
+        "valid_until": decision.valid_until.isoformat() if decision.valid_until else None,
+        "policy_version": decision.policy_version,
+        "policy_sha256": decision.policy_sha256,
+        "scenario": decision.scenario,
+        "factors": [
+            {"code": f.code, "amount": f.amount_yuan, "applies": f.applies, "evidence": f.evidence}
+            for f in decision.factors
+        ],
+        "survey_complete": decision.survey_complete,
+        "missing": list(decision.missing),
+        "problems": decision.problems,
+    }
