@@ -58,7 +58,7 @@ class Form:
     scenario: str
     label_zh: str
     label_en: str
-    fields: tuple[Field, ...]  # the common fields first, then included forms', then its own
+    fields: tuple[Field, ...]  # included forms' fields, its own, then the common ones (phone, consents)
 
     def field(self, key: str) -> Field | None:
         return next((f for f in self.fields if f.key == key), None)
@@ -288,7 +288,7 @@ def _forms(r: _Reader) -> dict[str, Form]:
             )
         raw = raw_forms[scenario]
         includes = raw.get("includes", [])
-        fields = list(common)
+        fields: list[Field] = []
         for included in includes:
             if included not in own or included == scenario:
                 raise r.fail(
@@ -298,6 +298,7 @@ def _forms(r: _Reader) -> dict[str, Form]:
                 )
             fields.extend(own[included])
         fields.extend(own[scenario])
+        fields.extend(common)  # the phone to confirm and the two consents close every form
         seen: set[str] = set()
         for f in fields:
             if f.key in seen:

@@ -15,6 +15,8 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QProgressDialog,
+    QPushButton,
+    QScrollArea,
     QStatusBar,
     QVBoxLayout,
     QWidget,
@@ -33,9 +35,12 @@ from teller_assist.lookup.sources import LocalHook, ReaderWatcher, clipboard_can
 from teller_assist.security.keys import KeyringUnavailable, hook_token
 from teller_assist.settings import Settings
 from teller_assist.ui.card_panel import CardPanel
+from teller_assist.ui.survey_form import SurveyForm
 from teller_assist.ui.tasks import Task
 
 if TYPE_CHECKING:  # the database layers load after the window is painted (cold start at the counter)
+    from teller_assist.prequal.engine import Decision
+    from teller_assist.prequal.policy import Policy
     from teller_assist.services.database import Opened
     from teller_assist.services.imports import ImportReport
     from teller_assist.store.engine import Store
@@ -61,6 +66,16 @@ def ask_demo_mode(parent: QWidget, error: KeyringUnavailable) -> bool:
     box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
     box.setDefaultButton(QMessageBox.StandardButton.No)
     return box.exec() == QMessageBox.StandardButton.Yes
+
+
+def estimated_line_text(decision: Decision) -> str:
+    """可授信 30,000元；完成调查最高可达200,000元 (or why not)."""
+    if not decision.eligible:
+        return "不可授信：" + "；".join(decision.reasons)
+    text = f"可授信 {decision.grantable_limit:,}元，年利率{decision.annual_rate}%"
+    if decision.potential_limit > decision.grantable_limit:
+        text += f"；完成调查最高可达{decision.potential_limit:,}元"
+    return text
 
 
 class _Bridge(QObject):
@@ -134,6 +149,25 @@ class MainWindow(QMainWindow):
         status.addPermanentWidget(self.reader_status)
 
         self.card: CustomerCard | None = None
+        self.policy: Policy | None = None
+        self.decision: Decision | None = None
+        self.survey_form: SurveyForm | None = None
+        self.survey_button = QPushButton(self.tr("填写调查表 (F3)"), central)
+        self.survey_button.setObjectName("surveyButton")
+        self.survey_button.setVisible(False)
+        self.survey_button.clicked.connect(lambda: self.open_survey())
+        layout.insertWidget(layout.indexOf(self.card_panel) + 1, self.survey_button)
+        self.survey_area = QScrollArea(central)
+        self.survey_area.setObjectName("surveyArea")
+        self.survey_area.setWidgetResizable(True)
+        self.survey_area.setVisible(False)
+        layout.insertWidget(layout.indexOf(self.survey_button) + 1, self.survey_area, 2)
+        self.factors_label = QLabel("", central)
+        self.factors_label.setObjectName("factors")
+        self.factors_label.setWordWrap(True)
+        self.factors_label.setVisible(False)
+        layout.insertWidget(layout.indexOf(self.survey_area) + 1, self.factors_label)
+        QShortcut(QKeySequence(Qt.Key.Key_F3), self, self.open_survey)
         self._bridge = _Bridge(self)
         self._bridge.identified.connect(self.customerIdentified)
         self._bridge.status.connect(self.reader_status.setText)
@@ -184,6 +218,7 @@ class MainWindow(QMainWindow):
             self._show_error(exc)
             return
         self.store = self.opened.store
+        self._load_policy()
         self.start_sources()
         self.import_action.setEnabled(True)
         self.demo_action.setEnabled(True)
@@ -197,6 +232,15 @@ class MainWindow(QMainWindow):
             + exc.message_zh
             + ("\n\n" + exc.hint_zh if exc.hint_zh else "")
         )
+
+    def _load_policy(self) -> None:
+        from teller_assist.services.prequal import active_policy
+
+        try:
+            self.policy = active_policy(self.settings)
+        except UserFacingError as exc:
+            self.policy = None
+            self.db_status.setText(self.tr("授信政策未载入：") + exc.message_zh)
 
     def refresh_overview(self) -> None:
         from teller_assist.store.queries import overview
@@ -341,10 +385,65 @@ class MainWindow(QMainWindow):
         )
         self.empty_state.setVisible(False)
         self.card_panel.show_card(card)
+        self._close_survey()
+        self.survey_button.setVisible(self.policy is not None)
+        self.recompute()
+
+    # --- pre-qualification and the survey ----------------------------------------------------------
+    def recompute(self) -> None:
+        """The estimated line from the card and whatever the survey holds so far."""
+        from teller_assist.services.prequal import decide_for_card
+
+        if self.card is None or self.policy is None:
+            return
+        survey = self.survey_form.survey() if self.survey_form is not None else None
+        try:
+            decision = decide_for_card(self.card, survey, self.policy, self._today())
+        except UserFacingError as exc:
+            self.card_panel.estimated_line.setText(exc.message_zh)
+            return
+        self.decision = decision
+        self.card_panel.estimated_line.setText(estimated_line_text(decision))
+        if self.survey_form is not None:
+            lines = [("✓ " if f.applies else "· ") + f.evidence for f in decision.factors]
+            if decision.missing:
+                labels = {f.key: f.label_zh for f in self.survey_form.form.fields}
+                lines.append(self.tr("尚缺：") + "、".join(labels.get(k, k) for k in decision.missing))
+            lines.extend(decision.problems.values())
+            self.factors_label.setText("\n".join(lines))
+
+    def open_survey(self, scenario: str = "walk_in") -> None:
+        """F3: the scenario's form (walk-in at the counter), the first field focused."""
+        if self.card is None or self.policy is None or not self.card_panel.isVisible():
+            return
+        if self.survey_form is None:
+            form = self.policy.forms[scenario]
+            masked = self.settings.masking.phone(self.card.phone) if self.card.phone else None
+            self.survey_form = SurveyForm(form, phone=self.card.phone, masked_phone=masked)
+            self.survey_form.changed.connect(self.recompute)
+            self.survey_area.setWidget(self.survey_form)
+        self.survey_area.setVisible(True)
+        self.factors_label.setVisible(True)
+        first = self.survey_form.first_field()
+        if first is not None:
+            first.setFocus()
+        self.recompute()
+
+    def _close_survey(self) -> None:
+        if self.survey_form is not None:
+            self.survey_area.takeWidget()
+            self.survey_form.deleteLater()
+            self.survey_form = None
+        self.survey_area.setVisible(False)
+        self.factors_label.setVisible(False)
+        self.factors_label.setText("")
 
     def next_customer(self) -> None:
         """Esc: clear everything on screen and wait for the next customer."""
         self.card = None
+        self.decision = None
+        self._close_survey()
+        self.survey_button.setVisible(False)
         self.card_panel.clear()
         self.id_input.clear()
         self.id_feedback.setText("")

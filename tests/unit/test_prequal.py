@@ -101,7 +101,8 @@ def test_the_default_policy_loads_with_its_version_and_hash() -> None:
         "village",
     }
     enterprise = [f.key for f in POLICY.forms["enterprise"].fields]
-    assert enterprise[:3] == ["phone", "consent_credit_inquiry", "consent_personal_info"]
+    assert enterprise[-3:] == ["phone", "consent_credit_inquiry", "consent_personal_info"]
+    assert enterprise[:5] == ["household_income", "debts", "owns_home", "owns_vehicle", "likely_need"]
     assert "household_income" in enterprise and "hr_evaluation" in enterprise
     assert POLICY.approval == {"lobby_manager": 50_000, "branch_head": 300_000}
 

@@ -1,0 +1,112 @@
+"""The survey form of a scenario, generated from the policy file; answers recomputed as they are typed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QIntValidator, QRegularExpressionValidator
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QWidget,
+)
+
+from teller_assist.prequal.policy import Form
+from teller_assist.prequal.survey import Survey
+
+UNANSWERED = "—"
+
+
+class SurveyForm(QWidget):
+    """One widget per field of the form; ``changed`` fires on every keystroke or choice."""
+
+    changed = Signal()
+
+    def __init__(
+        self,
+        form: Form,
+        parent: QWidget | None = None,
+        *,
+        phone: str | None = None,
+        masked_phone: str | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.prefilled_phone = phone
+        self.setObjectName("surveyForm")
+        self.form = form
+        self.widgets: dict[str, QWidget] = {}
+        layout = QFormLayout(self)
+        layout.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        title = QLabel(f"<b>{form.label_zh}</b> " + self.tr("调查表"), self)
+        layout.addRow(title)
+        for f in form.fields:
+            widget: QWidget
+            if f.type == "consent":
+                box = QCheckBox(f.label_zh, self)
+                box.toggled.connect(self.changed)
+                widget = box
+            elif f.type in ("boolean", "choice"):
+                combo = QComboBox(self)
+                combo.addItem(UNANSWERED, None)
+                if f.type == "boolean":
+                    combo.addItem(self.tr("是"), True)
+                    combo.addItem(self.tr("否"), False)
+                else:
+                    for c in f.choices:
+                        combo.addItem(c.zh, c.value)
+                combo.currentIndexChanged.connect(self.changed)
+                widget = combo
+            else:
+                edit = QLineEdit(self)
+                if f.type in ("yuan", "integer"):
+                    edit.setValidator(QIntValidator(0, 2_000_000_000, edit))
+                elif f.type == "decimal":
+                    edit.setValidator(QRegularExpressionValidator(r"\d{0,9}(\.\d{0,4})?", edit))
+                elif f.type == "mobile":
+                    edit.setValidator(QRegularExpressionValidator(r"1\d{0,10}", edit))
+                edit.setPlaceholderText(f.help_zh)
+                if f.type == "mobile" and phone:
+                    # the number on file stays masked; typing replaces it with the customer's new one
+                    edit.setPlaceholderText(
+                        self.tr("{m}（预留号码，与客户核对；如有变更请输入新号码）").format(
+                            m=masked_phone or ""
+                        )
+                    )
+                edit.textChanged.connect(self.changed)
+                widget = edit
+            widget.setObjectName(f"survey_{f.key}")
+            widget.setToolTip(f.help_zh or f.label_zh)
+            self.widgets[f.key] = widget
+            if f.type == "consent":
+                layout.addRow(widget)
+            else:
+                layout.addRow(f.label_zh + ("*" if f.required else ""), widget)
+
+    def answers(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for f in self.form.fields:
+            widget = self.widgets[f.key]
+            if isinstance(widget, QCheckBox):
+                out[f.key] = widget.isChecked()
+            elif isinstance(widget, QComboBox):
+                value = widget.currentData()
+                if value is not None:
+                    out[f.key] = value
+            elif isinstance(widget, QLineEdit):
+                text = widget.text().strip()
+                if not text and f.type == "mobile" and self.prefilled_phone:
+                    out[f.key] = self.prefilled_phone
+                elif text:
+                    out[f.key] = int(text) if f.type in ("yuan", "integer") and text.isdigit() else text
+        return out
+
+    def survey(self) -> Survey:
+        return Survey(self.form.scenario, self.answers())
+
+    def first_field(self) -> QWidget | None:
+        # the scenario's own questions come first; the phone and the consents close the form
+        return self.widgets[self.form.fields[0].key] if self.form.fields else None
