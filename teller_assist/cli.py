@@ -142,6 +142,18 @@ def build_parser() -> argparse.ArgumentParser:
     pq.add_argument("--policy", type=Path, metavar="FILE", help="授信政策文件 a policy file")
     pq.add_argument("--json", action="store_true")
 
+    sim = sub.add_parser(
+        "simulate", parents=[common], help="全量模拟测算 run a policy over the customer base"
+    )
+    sim.add_argument(
+        "--policy", type=Path, metavar="FILE", help="授信政策文件 (default: the policy in force)"
+    )
+    sim.add_argument("--against", type=Path, metavar="FILE", help="对比的政策文件 a policy to compare with")
+    sim.add_argument("--as-of", type=_date, default=None, metavar="DATE")
+    out_format = sim.add_mutually_exclusive_group()
+    out_format.add_argument("--json", action="store_true")
+    out_format.add_argument("--csv", action="store_true")
+
     pol = sub.add_parser("policy", parents=[common], help="授信政策 the credit policy")
     pol_sub = pol.add_subparsers(dest="policy_command", metavar="ACTION", required=True)
     pcheck = pol_sub.add_parser("check", parents=[common], help="校验政策文件 validate a policy file")
@@ -498,6 +510,114 @@ def cmd_prequal(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_simulate(args: argparse.Namespace) -> int:
+    import csv
+
+    from teller_assist.prequal.policy import load_policy
+    from teller_assist.services.database import open_database
+    from teller_assist.services.prequal import active_policy
+    from teller_assist.services.simulate import simulate
+
+    settings = _settings(args)
+    as_of = args.as_of or dt.date.today()  # noqa: DTZ011 - the bank's local date
+    policies = [active_policy(settings, args.policy)]
+    if args.against:
+        policies.append(load_policy(args.against))
+    opened = open_database(settings)
+    started = time.monotonic()
+    bar = ProgressBar("模拟 simulating")
+    total = opened.overview.customers
+    try:
+        result = simulate(opened.store, policies, as_of=as_of, progress=lambda n: bar(n, total))
+    finally:
+        opened.store.dispose()
+    result.seconds = time.monotonic() - started
+    rows: list[dict[str, Any]] = []
+    for label, run in zip(("policy", "against"), result.runs, strict=False):
+        for measure, column in (("as_is", run.now), ("evidence_confirmed", run.confirmed)):
+            for group, tallies in (("band", column.by_band), ("evidence", column.by_evidence)):
+                for key, tally in tallies.items():
+                    rows.append(
+                        {
+                            "policy": label,
+                            "version": run.policy_version,
+                            "measure": measure,
+                            "group": group,
+                            "key": key,
+                            "people": tally.people,
+                            "exposure": tally.exposure,
+                        }
+                    )
+            rows.append(
+                {
+                    "policy": label,
+                    "version": run.policy_version,
+                    "measure": measure,
+                    "group": "total",
+                    "key": "all",
+                    "people": column.total.people,
+                    "exposure": column.total.exposure,
+                }
+            )
+    if args.csv:
+        writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]) if rows else ["policy"])
+        writer.writeheader()
+        writer.writerows(rows)
+        return EXIT_OK
+    summary: list[dict[str, Any]] = [
+        {
+            "policy": label,
+            "version": run.policy_version,
+            "sha256": run.policy_sha256,
+            "people": run.people,
+            "eligible": run.eligible,
+            "with_line": run.with_line,
+            "coverage": round(run.coverage, 6),
+            "ineligible": run.ineligible_reasons,
+            "exposure_as_is": run.now.total.exposure,
+            "exposure_evidence_confirmed": run.confirmed.total.exposure,
+        }
+        for label, run in zip(("policy", "against"), result.runs, strict=False)
+    ]
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "as_of": as_of.isoformat(),
+                    "seconds": round(result.seconds, 1),
+                    "runs": summary,
+                    "rows": rows,
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+        return EXIT_OK
+    for s in summary:
+        print(
+            f"政策 {s['version']} ({s['sha256'][:12]}): {s['people']:,} 人，可授信 {s['eligible']:,} 人，"
+            f"覆盖率 {s['coverage']:.2%}，不可授信 {s['ineligible']}"
+        )
+        print(f"  现状总敞口 {s['exposure_as_is']:,} 元；证据确认后 {s['exposure_evidence_confirmed']:,} 元")
+    first = result.runs[0]
+    print(f"{'额度段 band':<20}{'现状人数':>12}{'现状敞口(元)':>18}{'确认后人数':>12}{'确认后敞口(元)':>18}")
+    for key in first.now.by_band:
+        a, b = first.now.by_band[key], first.confirmed.by_band[key]
+        print(f"{key:<20}{a.people:>12,}{a.exposure:>18,}{b.people:>12,}{b.exposure:>18,}")
+    print(f"{'依据 evidence':<20}{'确认后人数':>12}{'确认后敞口(元)':>18}")
+    for key, tally in sorted(first.confirmed.by_evidence.items(), key=lambda kv: -kv[1].exposure):
+        print(f"{key:<20}{tally.people:>12,}{tally.exposure:>18,}")
+    if len(result.runs) == 2:
+        other = result.runs[1]
+        print(
+            f"对比 {other.policy_version}：证据确认后敞口差额 "
+            f"{first.confirmed.total.exposure - other.confirmed.total.exposure:+,} 元；"
+            f"现状差额 {first.now.total.exposure - other.now.total.exposure:+,} 元"
+        )
+    print(f"用时 {result.seconds:.1f} s")
+    return EXIT_OK
+
+
 def cmd_policy(args: argparse.Namespace) -> int:
     from teller_assist.prequal.policy import load_policy
 
@@ -532,6 +652,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "lookup": cmd_lookup,
     "prequal": cmd_prequal,
     "policy": cmd_policy,
+    "simulate": cmd_simulate,
     "import": cmd_import,
     "import-rejects": cmd_import_rejects,
 }

@@ -52,6 +52,7 @@ class Decision:
     missing: tuple[str, ...]
     problems: dict[str, str] = field(default_factory=dict)
     scenario: str = "walk_in"
+    source: str = "base"  # the candidate that set the potential line (payroll, civil_servant, survey, ...)
 
 
 def yuan_text(fen: int) -> str:
@@ -299,6 +300,7 @@ def decide(card: CustomerCard, survey: CheckedSurvey | None, policy: Policy, as_
         missing,
         problems,
         scenario,
+        best.code,
     )
 
 
