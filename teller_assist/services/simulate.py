@@ -13,7 +13,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from teller_assist.identity.resident_id import ResidentId
-from teller_assist.ingest.kinds import KINDS
 from teller_assist.lookup.card import Window, build_card
 from teller_assist.prequal.engine import decide
 from teller_assist.prequal.policy import Policy
@@ -81,7 +80,7 @@ def simulate(
 ) -> Simulation:
     window = Window.before(as_of)
     runs = [PolicyRun(p.version, p.sha256) for p in policies]
-    kinds = tuple(KINDS)
+    kinds: tuple[str, ...] = ()  # data freshness is not part of a simulation
     n = 0
     for id_no, facts in iter_all_card_facts(store, window.start, window.end):
         card = build_card(ResidentId(id_no), facts, as_of, kinds)
