@@ -8,6 +8,7 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
+import hypothesis
 import keyring
 import pytest
 
@@ -18,6 +19,11 @@ from tests.helpers.keyrings import MemoryKeyring
 from tests.helpers.postgres import PostgresServer, PostgresUnavailable, start_server
 
 TODAY = dt.date(2026, 11, 28)
+
+# A loaded CI machine must not turn a slow example into a failure: timings are never pass/fail here.
+settings_profile = hypothesis.settings(deadline=None, derandomize=bool(os.environ.get("CI")))
+hypothesis.settings.register_profile("teller-assist", settings_profile)
+hypothesis.settings.load_profile("teller-assist")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -10,13 +10,13 @@ Everything here is pure: the date used for "not in the future" and for ages is a
 
 from __future__ import annotations
 
-import enum
 import operator
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
 from teller_assist.identity.regions import RegionName, region_name
+from teller_assist.vocabulary import Bilingual
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
@@ -25,7 +25,7 @@ _ALLOWED = _DIGITS | {"X"}
 EARLIEST_BIRTH_YEAR = 1850
 
 
-class IdRule(enum.Enum):
+class IdRule(Bilingual):
     """The rule a resident ID failed, with the words shown to staff."""
 
     EMPTY = ("未输入身份证号", "no resident ID given")
@@ -40,14 +40,6 @@ class IdRule(enum.Enum):
     CHECK_CHARACTER = ("身份证校验位错误", "the check character does not match")
     BIRTH_DATE = ("身份证中的出生日期无效", "the birth date in the ID is not a real date")
     FUTURE_BIRTH_DATE = ("身份证中的出生日期晚于今天", "the birth date in the ID is in the future")
-
-    @property
-    def zh(self) -> str:
-        return self.value[0]
-
-    @property
-    def en(self) -> str:
-        return self.value[1]
 
 
 class InvalidResidentId(ValueError):

@@ -7,18 +7,19 @@ village collectives, ``Y1…``), so the format is checked here and only the arit
 
 from __future__ import annotations
 
-import enum
 import unicodedata
 from dataclasses import dataclass
 
 from stdnum.cn import uscc as _stdnum_uscc
+
+from teller_assist.vocabulary import Bilingual
 
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _ALPHABET_SET = frozenset(ALPHABET)
 _DIGITS = frozenset("0123456789")
 
 
-class OrgKind(enum.Enum):
+class OrgKind(Bilingual):
     """What kind of organisation a code belongs to, as the credit policy sees it."""
 
     GOVERNMENT_ORGAN = ("机关", "government organ")
@@ -30,14 +31,6 @@ class OrgKind(enum.Enum):
     MASS_ORGANISATION = ("群众团体", "mass organisation")
     VILLAGE_COLLECTIVE = ("农村集体经济组织", "rural collective")
     OTHER = ("其他组织", "other organisation")
-
-    @property
-    def zh(self) -> str:
-        return self.value[0]
-
-    @property
-    def en(self) -> str:
-        return self.value[1]
 
 
 _KINDS: dict[str, OrgKind] = {
@@ -58,7 +51,7 @@ _KINDS: dict[str, OrgKind] = {
 }
 
 
-class UsccRule(enum.Enum):
+class UsccRule(Bilingual):
     LENGTH = ("单位信用代码长度错误，应为18位", "a social credit code has 18 characters")
     CHARACTERS = (
         "单位信用代码含非法字符",
@@ -66,14 +59,6 @@ class UsccRule(enum.Enum):
     )
     REGION = ("单位信用代码第3至8位应为地区代码数字", "characters 3 to 8 are the region code digits")
     CHECK_CHARACTER = ("单位信用代码校验位错误", "the check character does not match")
-
-    @property
-    def zh(self) -> str:
-        return self.value[0]
-
-    @property
-    def en(self) -> str:
-        return self.value[1]
 
 
 class InvalidUscc(ValueError):

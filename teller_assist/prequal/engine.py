@@ -15,14 +15,7 @@ from teller_assist.lookup.card import CustomerCard
 from teller_assist.money import format_yuan
 from teller_assist.prequal.policy import Policy
 from teller_assist.prequal.survey import CheckedSurvey
-
-NEGATIVE_ZH = {
-    "credit_report": "征信问题",
-    "court_defaulter": "失信被执行人",
-    "bad_habit": "不良嗜好",
-    "fraud": "欺诈",
-    "other": "其他原因",
-}
+from teller_assist.vocabulary import CANDIDATE_ZH, NEGATIVE_ZH, TAG_ZH, UTILITY_ZH
 
 
 @dataclass(frozen=True)
@@ -205,7 +198,12 @@ def decide(card: CustomerCard, survey: CheckedSurvey | None, policy: Policy, as_
     )
     line = best.amount_fen or 0
     factors.append(
-        Factor("largest_candidate", line, True, f"取最高候选额度：{_code_zh(best.code)}{yuan_text(line)}元")
+        Factor(
+            "largest_candidate",
+            line,
+            True,
+            f"取最高候选额度：{CANDIDATE_ZH.get(best.code, best.code)}{yuan_text(line)}元",
+        )
     )
     settled = next(
         (
@@ -225,7 +223,8 @@ def decide(card: CustomerCard, survey: CheckedSurvey | None, policy: Policy, as_
                 "settled_household",
                 uplift,
                 True,
-                f"代扣{_utility_zh(settled.utility)}近12个月成功{settled.ok_debits}次、无失败，稳定户上浮"
+                f"代扣{UTILITY_ZH.get(settled.utility, settled.utility)}近12个月成功{settled.ok_debits}次、"
+                "无失败，稳定户上浮"
                 f"{policy.settled_uplift_percent}% → +{yuan_text(uplift)}元",
             )
         )
@@ -282,7 +281,8 @@ def decide(card: CustomerCard, survey: CheckedSurvey | None, policy: Policy, as_
                 "rate_discount",
                 None,
                 True,
-                f"有效的{_tag_zh(discount_tag)}标签，利率优惠{policy.discount_points}个百分点 → {rate}%",
+                f"有效的{TAG_ZH.get(discount_tag, discount_tag)}标签，"
+                f"利率优惠{policy.discount_points}个百分点 → {rate}%",
             )
         )
     valid_until = add_years(as_of, policy.validity_years) - dt.timedelta(days=1)
@@ -302,30 +302,3 @@ def decide(card: CustomerCard, survey: CheckedSurvey | None, policy: Policy, as_
         scenario,
         best.code,
     )
-
-
-def _code_zh(code: str) -> str:
-    return {
-        "base": "基础额度",
-        "payroll": "代发工资",
-        "civil_servant": "公务员保底",
-        "public_institution": "事业单位保底",
-        "family_farm": "家庭农场",
-        "integrity_business": "诚信经营户",
-        "survey": "调查申报",
-    }.get(code, code)
-
-
-def _utility_zh(utility: str) -> str:
-    return {
-        "water": "水费",
-        "electricity": "电费",
-        "gas": "燃气费",
-        "telecom": "通讯费",
-        "property": "物业费",
-        "tv": "有线电视费",
-    }.get(utility, utility)
-
-
-def _tag_zh(tag: str) -> str:
-    return {"party_member": "党员", "veteran": "退役军人", "exemplary_resident": "道德模范"}.get(tag, tag)

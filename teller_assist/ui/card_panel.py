@@ -10,30 +10,8 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 from teller_assist.identity.masking import Masking
 from teller_assist.lookup.card import CustomerCard
 from teller_assist.money import format_yuan
+from teller_assist.vocabulary import NEGATIVE_ZH, TAG_ZH, UTILITY_ZH
 
-UTILITY_ZH = {
-    "water": "水费",
-    "electricity": "电费",
-    "gas": "燃气费",
-    "telecom": "通讯费",
-    "property": "物业费",
-    "tv": "有线电视",
-}
-NEGATIVE_ZH = {
-    "credit_report": "征信问题",
-    "court_defaulter": "失信被执行人",
-    "bad_habit": "不良嗜好",
-    "fraud": "欺诈",
-    "other": "其他",
-}
-TAG_ZH = {
-    "civil_servant": "公务员",
-    "party_member": "党员",
-    "veteran": "退役军人",
-    "exemplary_resident": "道德模范",
-    "integrity_business": "诚信经营户",
-    "family_farm": "家庭农场",
-}
 KIND_ZH = {
     "customers": "客户",
     "payroll": "代发",
