@@ -154,6 +154,24 @@ def build_parser() -> argparse.ArgumentParser:
     out_format.add_argument("--json", action="store_true")
     out_format.add_argument("--csv", action="store_true")
 
+    users = sub.add_parser("users", parents=[common], help="操作员管理 operators")
+    users_sub = users.add_subparsers(dest="users_command", metavar="ACTION", required=True)
+    uadd = users_sub.add_parser("add", parents=[common], help="新增操作员 add an operator")
+    uadd.add_argument("login")
+    uadd.add_argument("--name", required=True)
+    uadd.add_argument("--role", required=True, choices=["teller", "lobby_manager", "branch_head", "hq_admin"])
+    uadd.add_argument("--branch", default=None)
+    uadd.add_argument(
+        "--password-stdin", action="store_true", help="从标准输入读取密码 read the password from stdin"
+    )
+    ulist = users_sub.add_parser("list", parents=[common], help="列出操作员 list operators")
+    ulist.add_argument("--json", action="store_true")
+    udis = users_sub.add_parser("disable", parents=[common], help="停用操作员 disable an operator")
+    udis.add_argument("login")
+    ureset = users_sub.add_parser("reset-password", parents=[common], help="重置密码 reset a password")
+    ureset.add_argument("login")
+    ureset.add_argument("--password-stdin", action="store_true")
+
     pol = sub.add_parser("policy", parents=[common], help="授信政策 the credit policy")
     pol_sub = pol.add_subparsers(dest="policy_command", metavar="ACTION", required=True)
     pcheck = pol_sub.add_parser("check", parents=[common], help="校验政策文件 validate a policy file")
@@ -618,6 +636,76 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _read_password(from_stdin: bool) -> str:
+    """From stdin (one line) or an interactive prompt, asked twice. Never from the command line."""
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    import getpass
+
+    first = getpass.getpass("密码 password: ")
+    if getpass.getpass("再次输入 again: ") != first:
+        raise UserFacingError("两次输入的密码不一致", "the passwords do not match")
+    return first
+
+
+def cmd_users(args: argparse.Namespace) -> int:
+    from teller_assist.security.passwords import ROLE_ZH
+    from teller_assist.services import operators
+    from teller_assist.services.database import open_database
+
+    settings = _settings(args)
+    opened = open_database(settings)
+    store = opened.store
+    try:
+        if args.users_command == "add":
+            record = operators.add_operator(
+                store,
+                login=args.login,
+                name=args.name,
+                role=args.role,
+                password=_read_password(args.password_stdin),
+                branch_code=args.branch,
+            )
+            print(f"已新增操作员 added {record.login}（{record.name}，{ROLE_ZH[record.role]}）")
+        elif args.users_command == "list":
+            now = dt.datetime.now(dt.UTC)
+            rows = operators.list_operators(store)
+            if args.json:
+                print(
+                    json.dumps(
+                        [
+                            {
+                                "login": r.login,
+                                "name": r.name,
+                                "role": r.role,
+                                "branch_code": r.branch_code,
+                                "active": r.active,
+                                "locked": bool(r.locked_until and r.locked_until > now),
+                            }
+                            for r in rows
+                        ],
+                        ensure_ascii=False,
+                        indent=2,
+                    )
+                )
+            for r in [] if args.json else rows:
+                state = (
+                    "停用"
+                    if not r.active
+                    else ("锁定" if r.locked_until and r.locked_until > now else "正常")
+                )
+                print(f"{r.login:<16}{r.name:<10}{ROLE_ZH[r.role]:<8}{r.branch_code or '—':<8}{state}")
+        elif args.users_command == "disable":
+            operators.disable_operator(store, args.login)
+            print(f"已停用 disabled {args.login}")
+        else:
+            operators.reset_password(store, args.login, _read_password(args.password_stdin))
+            print(f"已重置密码 password reset for {args.login}")
+    finally:
+        store.dispose()
+    return EXIT_OK
+
+
 def cmd_policy(args: argparse.Namespace) -> int:
     from teller_assist.prequal.policy import load_policy
 
@@ -653,6 +741,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "prequal": cmd_prequal,
     "policy": cmd_policy,
     "simulate": cmd_simulate,
+    "users": cmd_users,
     "import": cmd_import,
     "import-rejects": cmd_import_rejects,
 }

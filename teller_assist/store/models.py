@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from teller_assist.store.base import Base, Fen, IdNo, Str16, Str32, Str64, Str200
@@ -21,6 +21,7 @@ __all__ = [
     "ImportBatch",
     "ImportReject",
     "NegativeListEntry",
+    "Operator",
     "PayrollCredit",
     "Target",
     "UtilityAgreement",
@@ -211,3 +212,25 @@ class Target(Base):
     due_on: Mapped[dt.date | None]
     scenario: Mapped[str | None] = mapped_column(String(16))
     batch_id: Mapped[int] = mapped_column(ForeignKey("import_batch.id"))
+
+
+class Operator(Base):
+    """A member of staff who logs in: teller, lobby manager, branch head or head-office administrator."""
+
+    __tablename__ = "operator"
+    __table_args__ = (
+        CheckConstraint("role IN ('teller', 'lobby_manager', 'branch_head', 'hq_admin')", name="role"),
+        CheckConstraint("failed_logins >= 0", name="failed_logins"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    login: Mapped[Str64] = mapped_column(unique=True)
+    name: Mapped[Str64]
+    role: Mapped[Str16]
+    branch_code: Mapped[str | None] = mapped_column(String(16))
+    password_hash: Mapped[str] = mapped_column(Text)  # Argon2id, PHC string format
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    failed_logins: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[dt.datetime | None]
+    created_at: Mapped[dt.datetime]
+    password_changed_at: Mapped[dt.datetime]

@@ -19,11 +19,15 @@ def upgrade() -> None:
     with op.batch_alter_table("utility_debit", schema=None) as batch_op:
         batch_op.drop_index("ix_utility_debit_agreement_no_debit_date")
         batch_op.create_index(
-            "ix_utility_debit_agreement_no_debit_date_result", ["agreement_no", "debit_date", "result"], unique=False
+            "ix_utility_debit_agreement_no_debit_date_result",
+            ["agreement_no", "debit_date", "result"],
+            unique=False,
         )
 
 
 def downgrade() -> None:
     with op.batch_alter_table("utility_debit", schema=None) as batch_op:
         batch_op.drop_index("ix_utility_debit_agreement_no_debit_date_result")
-        batch_op.create_index("ix_utility_debit_agreement_no_debit_date", ["agreement_no", "debit_date"], unique=False)
+        batch_op.create_index(
+            "ix_utility_debit_agreement_no_debit_date", ["agreement_no", "debit_date"], unique=False
+        )
