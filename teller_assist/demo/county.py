@@ -337,7 +337,7 @@ def make_employers(seed: int) -> list[Employer]:
         out.append(
             Employer(
                 _uscc(rng, "92"),
-                f"句容市{town}{_name_for(rng)}{rng.choice(_SHOP_TRADES)}",
+                f"句容市{town}{rng.choice(_COMPANY_WORDS)}{rng.choice(_SHOP_TRADES)}",
                 "92",
                 rng.randint(1, 28),
                 2300,
@@ -345,10 +345,6 @@ def make_employers(seed: int) -> list[Employer]:
             )
         )
     return out
-
-
-def _name_for(rng: random.Random) -> str:
-    return rng.choice(_COMPANY_WORDS)
 
 
 def _pick_weighted(rng: random.Random, cumulative: Sequence[float], items: Sequence[str]) -> str:

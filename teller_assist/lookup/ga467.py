@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -296,6 +295,3 @@ def open_serial(device: str, *, baudrate: int = 115200, timeout: float = 0.5) ->
     except (serial.SerialException, OSError) as exc:
         raise ReaderError(f"无法打开读卡器端口 {device}：{exc}") from None
     return CardReader(port)
-
-
-Identified = Callable[[str], None]
