@@ -31,11 +31,3 @@ def parse_mobile(raw: str) -> str:
     if not _MOBILE.fullmatch(text):
         raise InvalidPhone("不是大陆手机号段（应以13-19开头）", "not a mainland mobile number (13x-19x)")
     return text
-
-
-def is_mobile(raw: str) -> bool:
-    try:
-        parse_mobile(raw)
-    except InvalidPhone:
-        return False
-    return True

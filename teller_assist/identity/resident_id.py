@@ -145,13 +145,6 @@ def parse_resident_id(raw: str, *, today: date) -> ResidentId:
     return ResidentId(text)
 
 
-def is_valid(raw: str, *, today: date) -> bool:
-    try:
-        parse_resident_id(raw, today=today)
-    except InvalidResidentId:
-        return False
-    return True
-
 
 def partial_problem(raw: str) -> IdRule | None:
     """For validation as characters arrive: the rule a *prefix* already breaks, if any.

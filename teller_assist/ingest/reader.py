@@ -10,7 +10,7 @@ import codecs
 import csv
 import hashlib
 import io
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,7 +19,6 @@ from teller_assist.ingest.kinds import KINDS, Kind, normalise_header
 
 BLOCK = 1 << 20
 DELIMITERS = (",", "|", "\t")
-DELIMITER_NAMES = {",": "逗号", "|": "竖线", "\t": "制表符"}
 MAX_FIELD = 1 << 16  # a field longer than this is a runaway quote, not data
 
 
@@ -241,5 +240,3 @@ def kind_named(name: str) -> Kind:
             hint_en="kinds: " + ", ".join(KINDS),
         ) from None
 
-
-ProgressFn = Callable[[int, int], None]

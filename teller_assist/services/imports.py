@@ -12,7 +12,6 @@ from typing import Any
 from teller_assist.errors import UserFacingError
 from teller_assist.identity.masking import Masking, mask_free_text
 from teller_assist.ingest.kinds import (
-    KINDS,
     LOAD_ORDER,
     extract_date_from_file_name,
     kind_from_file_name,
@@ -223,10 +222,6 @@ def import_file(
         result.status = "refused"
         result.error = f"无法读取文件：{exc.strerror or exc} (cannot read the file)"
         return result
-
-
-def known_kinds() -> list[str]:
-    return list(KINDS)
 
 
 def export_rejects(store: Store, out: Path, masking: Masking, batch_ids: Sequence[int] | None = None) -> int:

@@ -36,10 +36,6 @@ class Task(QObject):
     def cancel(self) -> None:
         self._cancel.set()
 
-    @property
-    def cancel_requested(self) -> bool:
-        return self._cancel.is_set()
-
     def wait(self, msecs: int = 60_000) -> bool:
         return self._thread.wait(msecs)
 
