@@ -145,7 +145,6 @@ def parse_resident_id(raw: str, *, today: date) -> ResidentId:
     return ResidentId(text)
 
 
-
 def partial_problem(raw: str) -> IdRule | None:
     """For validation as characters arrive: the rule a *prefix* already breaks, if any.
 

@@ -239,4 +239,3 @@ def kind_named(name: str) -> Kind:
             hint_zh="可用类型：" + "、".join(KINDS),
             hint_en="kinds: " + ", ".join(KINDS),
         ) from None
-

@@ -27,6 +27,9 @@ class CustomerFacts:
     region_code: str | None
     customer_no: str | None
 
+    def __repr__(self) -> str:  # name and phone are personal data: never in a log or a traceback
+        return f"CustomerFacts(branch={self.branch_code!r})"
+
 
 @dataclass(frozen=True, slots=True)
 class PayFact:
@@ -34,6 +37,9 @@ class PayFact:
     amount_fen: int
     employer_code: str
     employer_name: str
+
+    def __repr__(self) -> str:  # pay is personal data
+        return f"PayFact({self.pay_date}, employer={self.employer_code[:2]}…)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +78,9 @@ class CardFacts:
     tags: tuple[TagFact, ...]
     targets: tuple[TargetFact, ...]
     freshness: dict[str, dt.date]  # kind -> date of its latest extract
+
+    def __repr__(self) -> str:
+        return f"CardFacts(customer={self.customer is not None}, payroll={len(self.payroll)} credits)"
 
 
 # --- the card ---------------------------------------------------------------------------------------
@@ -156,6 +165,9 @@ class CustomerCard:
     targets: tuple[TargetFact, ...]
     freshness: tuple[Freshness, ...]
     applications: tuple[object, ...] = field(default=())  # pre-credit applications (the workflow issue)
+
+    def __repr__(self) -> str:  # name, phone and pay stay out of logs and tracebacks; the ID is masked
+        return f"CustomerCard({self.rid}, known={self.known}, as_of={self.as_of})"
 
     @property
     def seen(self) -> bool:

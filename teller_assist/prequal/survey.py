@@ -26,6 +26,9 @@ class Survey:
     scenario: str
     answers: dict[str, Any]
 
+    def __repr__(self) -> str:  # answers hold income, debts and the phone
+        return f"Survey({self.scenario!r}, {len(self.answers)} answers)"
+
 
 @dataclass(frozen=True)
 class CheckedSurvey:
@@ -33,6 +36,9 @@ class CheckedSurvey:
     values: dict[str, Any]  # valid answers, typed (yuan as int, decimals as Decimal, ...)
     missing: tuple[str, ...]  # required keys without a valid answer (consents not given included)
     problems: dict[str, str] = field(default_factory=dict)  # key -> what is wrong, in staff's words
+
+    def __repr__(self) -> str:
+        return f"CheckedSurvey({self.form.scenario!r}, complete={self.complete}, missing={self.missing})"
 
     @property
     def complete(self) -> bool:

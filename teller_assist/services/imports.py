@@ -243,7 +243,14 @@ def export_rejects(store: Store, out: Path, masking: Masking, batch_ids: Sequenc
         )
         for r in rejects(store, batch_ids):
             writer.writerow(
-                [r.batch_id, r.file_name, r.kind, r.line_no, r.reason, mask_free_text(r.raw, masking)]
+                [
+                    r.batch_id,
+                    r.file_name,
+                    r.kind,
+                    r.line_no,
+                    mask_free_text(r.reason, masking),
+                    mask_free_text(r.raw, masking),
+                ]
             )
             count += 1
     return count

@@ -231,7 +231,12 @@ class ImportDialog(QDialog):
         self.rejects_table.setRowCount(len(rows))
         for i, r in enumerate(rows):
             for col, value in enumerate(
-                (r.file_name, str(r.line_no), r.reason, mask_free_text(r.raw, self.settings.masking))
+                (
+                    r.file_name,
+                    str(r.line_no),
+                    mask_free_text(r.reason, self.settings.masking),
+                    mask_free_text(r.raw, self.settings.masking),
+                )
             ):
                 self.rejects_table.setItem(i, col, QTableWidgetItem(value))
         self.export_button.setEnabled(bool(batches))

@@ -329,3 +329,19 @@ def test_same_fixture_same_stats_on_both_engines(
         assert stats[0][0][0][1] == 1500
     finally:
         pg.dispose()
+
+
+def test_exported_rejects_mask_ids_in_reasons_too(sqlite_store: Store, tmp_path: Path) -> None:
+    from teller_assist.identity.masking import Masking
+    from teller_assist.services.imports import export_rejects
+
+    path = write(
+        tmp_path,
+        "utility_agreements_1.csv",
+        ["agreement_no,id_no,utility,signed_on", f"W1,{MAN},{WOMAN},2020-01-01"],
+    )
+    assert import_file(sqlite_store, path, today=TODAY).rejected == 1
+    out = tmp_path / "rejects.csv"
+    assert export_rejects(sqlite_store, out, Masking()) == 1
+    text = out.read_text(encoding="utf-8-sig")
+    assert "代扣类型无效" in text and WOMAN not in text and MAN not in text

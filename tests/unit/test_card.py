@@ -114,3 +114,23 @@ def test_card_tags_and_negative_category() -> None:
         ("veteran", True),
     ]
     assert uscc("12")[:2] == "12"
+
+
+def test_reprs_keep_personal_data_out_of_logs_and_tracebacks() -> None:
+    rid = parse_resident_id(MAN, today=AS_OF)
+    facts = CardFacts(
+        CustomerFacts("张三", "13951234567", "0101", "321183", "62"),
+        (pay(dt.date(2026, 5, 5), 8523),),
+        (),
+        None,
+        (),
+        (),
+        {},
+    )
+    card = build_card(rid, facts, AS_OF, KINDS)
+    for text in (repr(card), repr(facts), repr(facts.payroll[0]), str([card])):
+        assert MAN not in text and "13951234567" not in text and "张三" not in text and "8523" not in text
+    from teller_assist.prequal.survey import Survey
+
+    survey = Survey("walk_in", {"household_income": 80000, "phone": "13951234567"})
+    assert "80000" not in repr(survey) and "13951234567" not in repr(survey)
