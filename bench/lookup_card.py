@@ -29,19 +29,14 @@ from teller_assist.services.lookup import lookup
 from teller_assist.settings import load_settings
 from teller_assist.store import cards
 from teller_assist.store.engine import Store
+from teller_assist.store.queries import customer_ids
 
 AS_OF = dt.date(2026, 11, 28)
 N = 10_000
 
 
 def sample_ids(store: Store, n: int, seed: int = 7) -> list[str]:
-    raw = store.engine.raw_connection()
-    try:
-        cur = raw.cursor()
-        cur.execute("SELECT id_no FROM customer")
-        ids = [r[0] for r in cur.fetchall()]
-    finally:
-        raw.close()
+    ids = customer_ids(store)
     rng = random.Random(seed)
     chosen = rng.sample(ids, min(n, len(ids)))
     for i in range(n // 20):  # 5% strangers the bank has never seen

@@ -27,6 +27,8 @@ from teller_assist.services.database import open_database
 from teller_assist.services.lookup import lookup
 from teller_assist.services.simulate import simulate
 from teller_assist.settings import load_settings
+from teller_assist.store.queries import customer_ids
+from tests.helpers.surveys import walk_in_answers
 
 AS_OF = dt.date(2026, 11, 28)
 
@@ -45,24 +47,10 @@ def main() -> None:
     opened = open_database(settings)
     store = opened.store
     policy = load_policy(default_policy_path())
-    raw = store.engine.raw_connection()
-    ids = [r[0] for r in raw.cursor().execute("SELECT id_no FROM customer").fetchall()]
-    raw.close()
+    ids = customer_ids(store)
     cards = [lookup(store, i, as_of=AS_OF) for i in random.Random(5).sample(ids, 10_000)]
     survey = check_survey(
-        Survey(
-            "walk_in",
-            {
-                "household_income": 90_000,
-                "debts": 10_000,
-                "owns_home": True,
-                "owns_vehicle": False,
-                "likely_need": "consumption",
-                "phone": "13951234567",
-                "consent_credit_inquiry": True,
-                "consent_personal_info": True,
-            },
-        ),
+        Survey("walk_in", walk_in_answers(household_income=90_000, debts=10_000)),
         policy,
     )
     for label, checked in (("no survey", None), ("completed survey", survey)):

@@ -74,6 +74,7 @@ def card_paint(env: dict[str, str], customers: int = 200) -> None:
     from PySide6.QtTest import QTest
 
     from teller_assist.settings import load_settings
+    from teller_assist.store.queries import customer_ids
     from teller_assist.ui.app import make_application
     from teller_assist.ui.main_window import MainWindow
 
@@ -82,9 +83,7 @@ def card_paint(env: dict[str, str], customers: int = 200) -> None:
     window.show()
     window.start()
     assert window.store is not None
-    raw = window.store.engine.raw_connection()
-    ids = [r[0] for r in raw.cursor().execute("SELECT id_no FROM customer").fetchall()]
-    raw.close()
+    ids = customer_ids(window.store)
     rng = random.Random(3)
     painted: list[float] = []
 

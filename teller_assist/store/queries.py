@@ -138,3 +138,9 @@ def rejects(store: Store, batch_ids: Sequence[int] | None = None) -> Iterator[Re
 def batch_exists(store: Store, batch_id: int) -> bool:
     with store.session() as session:
         return session.get(ImportBatch, batch_id) is not None
+
+
+def customer_ids(store: Store) -> list[str]:
+    """Every customer's resident ID, in ID order (for sampling and cross-checks)."""
+    with store.session() as session:
+        return list(session.scalars(select(Customer.id_no).order_by(Customer.id_no)))

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -13,19 +11,12 @@ import pytest
 from teller_assist.cli import main
 from teller_assist.identity.resident_id import to18
 from teller_assist.store import migrate
+from tests.helpers.cli import run_cli as cli
 from tests.helpers.keyrings import MemoryKeyring
 
 
 def run_cli(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("TELLER_ASSIST_")}
-    return subprocess.run(
-        [sys.executable, "-m", "teller_assist", *args],
-        capture_output=True,
-        text=True,
-        env={**clean, **env},
-        timeout=120,
-        check=False,
-    )
+    return cli(*args, env=env, demo_key_file=False)
 
 
 def test_invalid_id_exits_2_with_one_line_and_no_traceback(env: dict[str, str]) -> None:

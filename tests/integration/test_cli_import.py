@@ -3,24 +3,15 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
+from tests.helpers.cli import run_cli
 from tests.helpers.extracts import GOV, MAN, WOMAN, write
 
 
 def cli(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("TELLER_ASSIST_")}
-    return subprocess.run(
-        [sys.executable, "-m", "teller_assist", *args],
-        capture_output=True,
-        text=True,
-        env={**clean, **env, "TELLER_ASSIST_KEY_STORE": "demo-file"},
-        timeout=120,
-        check=False,
-    )
+    return run_cli(*args, env=env)
 
 
 def test_exit_statuses_json_and_masked_rejects(env: dict[str, str], tmp_path: Path) -> None:

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -16,7 +14,9 @@ from teller_assist.services.imports import import_paths
 from teller_assist.services.lookup import card_to_json, lookup
 from teller_assist.settings import load_settings
 from teller_assist.store.engine import Store
+from tests.helpers.cli import run_cli
 from tests.helpers.extracts import COMPANY, GOV, MAN, WOMAN, rid, write
+from tests.helpers.surveys import walk_in_answers
 
 AS_OF = dt.date(2026, 11, 28)
 
@@ -98,18 +98,9 @@ def test_invalid_id_names_the_rule(sqlite_store: Store) -> None:
 def test_lookup_command(env: dict[str, str], tmp_path: Path, sqlite_store: Store) -> None:
     load_fixture(sqlite_store, tmp_path / "in")
     sqlite_store.dispose()
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("TELLER_ASSIST_")}
-    run_env = {**clean, **env, "TELLER_ASSIST_KEY_STORE": "demo-file"}
 
     def cli(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "teller_assist", "lookup", *args],
-            capture_output=True,
-            text=True,
-            env=run_env,
-            timeout=60,
-            check=False,
-        )
+        return run_cli("lookup", *args, env=env, timeout=60)
 
     result = cli(MAN, "--as-of", "2026-11-28", "--json")
     assert result.returncode == 0, result.stderr
@@ -155,37 +146,11 @@ def test_lookup_command(env: dict[str, str], tmp_path: Path, sqlite_store: Store
 def test_prequal_command(env: dict[str, str], tmp_path: Path, sqlite_store: Store) -> None:
     load_fixture(sqlite_store, tmp_path / "in")
     sqlite_store.dispose()
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("TELLER_ASSIST_")}
-    run_env = {**clean, **env, "TELLER_ASSIST_KEY_STORE": "demo-file"}
     survey = tmp_path / "survey.json"
-    survey.write_text(
-        json.dumps(
-            {
-                "scenario": "walk_in",
-                "answers": {
-                    "household_income": 80000,
-                    "debts": 0,
-                    "owns_home": True,
-                    "owns_vehicle": False,
-                    "likely_need": "consumption",
-                    "phone": "13951234567",
-                    "consent_credit_inquiry": True,
-                    "consent_personal_info": True,
-                },
-            }
-        ),
-        encoding="utf-8",
-    )
+    survey.write_text(json.dumps({"scenario": "walk_in", "answers": walk_in_answers()}), encoding="utf-8")
 
     def cli(*args: str) -> dict:  # type: ignore[type-arg]
-        out = subprocess.run(
-            [sys.executable, "-m", "teller_assist", "prequal", MAN, "--as-of", "2026-11-28", "--json", *args],
-            capture_output=True,
-            text=True,
-            env=run_env,
-            timeout=60,
-            check=False,
-        )
+        out = run_cli("prequal", MAN, "--as-of", "2026-11-28", "--json", *args, env=env, timeout=60)
         assert out.returncode == 0, out.stderr
         return json.loads(out.stdout)  # type: ignore[no-any-return]
 
@@ -205,12 +170,5 @@ def test_prequal_command(env: dict[str, str], tmp_path: Path, sqlite_store: Stor
 
     bad_policy = tmp_path / "bad.toml"
     bad_policy.write_text("[policy]\nname = 'x'\n", encoding="utf-8")
-    out = subprocess.run(
-        [sys.executable, "-m", "teller_assist", "policy", "check", str(bad_policy)],
-        capture_output=True,
-        text=True,
-        env=run_env,
-        timeout=60,
-        check=False,
-    )
+    out = run_cli("policy", "check", str(bad_policy), env=env, timeout=60)
     assert out.returncode == 2 and "policy.version" in out.stderr and "Traceback" not in out.stderr

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import subprocess
-import sys
 
 import pytest
 from argon2 import PasswordHasher
@@ -22,6 +20,7 @@ from teller_assist.services.operators import (
 )
 from teller_assist.store import operators as store_ops
 from teller_assist.store.engine import Store
+from tests.helpers.cli import run_cli
 
 T0 = dt.datetime(2026, 11, 28, 1, 0, tzinfo=dt.UTC)
 
@@ -101,19 +100,8 @@ def test_disable_and_reset(store: Store) -> None:
 
 
 def test_users_command_takes_passwords_only_from_stdin_or_a_prompt(env: dict[str, str]) -> None:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("TELLER_ASSIST_")}
-    run_env = {**clean, **env, "TELLER_ASSIST_KEY_STORE": "demo-file"}
-
     def cli(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "teller_assist", "users", *args],
-            input=stdin,
-            capture_output=True,
-            text=True,
-            env=run_env,
-            timeout=60,
-            check=False,
-        )
+        return run_cli("users", *args, env=env, stdin=stdin, timeout=60)
 
     added = cli(
         "add",

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 from teller_assist.demo.county import generate_county
@@ -16,6 +13,8 @@ from teller_assist.services.imports import import_paths
 from teller_assist.services.lookup import lookup
 from teller_assist.services.simulate import band_of, simulate
 from teller_assist.store.engine import Store
+from teller_assist.store.queries import customer_ids
+from tests.helpers.cli import run_cli
 
 AS_OF = dt.date(2026, 11, 28)
 
@@ -31,13 +30,7 @@ def test_simulation_matches_person_by_person_decisions(store: Store, tmp_path: P
     run = result.runs[0]
     assert run.people == 600 and run.coverage == 1.0 and run.with_line == run.eligible > 0
 
-    raw = store.engine.raw_connection()
-    try:
-        cur = raw.cursor()
-        cur.execute("SELECT id_no FROM customer")
-        ids = [r[0] for r in cur.fetchall()]
-    finally:
-        raw.close()
+    ids = customer_ids(store)
     expected_now = expected_confirmed = eligible = 0
     bands: dict[str, int] = {}
     for id_no in ids:
@@ -59,37 +52,13 @@ def test_simulate_command(env: dict[str, str], tmp_path: Path, sqlite_store: Sto
     generate_county(tmp_path / "county", people=300, seed=12, as_of=AS_OF, processes=1)
     import_paths(sqlite_store, [tmp_path / "county"], today=AS_OF)
     sqlite_store.dispose()
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("TELLER_ASSIST_")}
-    run_env = {**clean, **env, "TELLER_ASSIST_KEY_STORE": "demo-file"}
-    out = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "teller_assist",
-            "simulate",
-            "--as-of",
-            "2026-11-28",
-            "--json",
-            "--against",
-            str(default_policy_path()),
-        ],
-        capture_output=True,
-        text=True,
-        env=run_env,
-        timeout=120,
-        check=False,
+    out = run_cli(
+        "simulate", "--as-of", "2026-11-28", "--json", "--against", str(default_policy_path()), env=env
     )
     assert out.returncode == 0, out.stderr
     data = json.loads(out.stdout)
     first, second = data["runs"]
     assert first["coverage"] == 1.0 and first["people"] == 300
     assert first["exposure_evidence_confirmed"] == second["exposure_evidence_confirmed"]
-    csv_out = subprocess.run(
-        [sys.executable, "-m", "teller_assist", "simulate", "--as-of", "2026-11-28", "--csv"],
-        capture_output=True,
-        text=True,
-        env=run_env,
-        timeout=120,
-        check=False,
-    )
+    csv_out = run_cli("simulate", "--as-of", "2026-11-28", "--csv", env=env)
     assert csv_out.stdout.splitlines()[0] == "policy,version,measure,group,key,people,exposure"

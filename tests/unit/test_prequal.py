@@ -17,6 +17,7 @@ from teller_assist.prequal.engine import Decision, decide
 from teller_assist.prequal.policy import PolicyError, default_policy_path, load_policy, parse_policy
 from teller_assist.prequal.survey import Survey, check_survey
 from tests.helpers.extracts import COMPANY, GOV, uscc
+from tests.helpers.surveys import walk_in_answers
 
 AS_OF = dt.date(2026, 11, 28)
 POLICY = load_policy(default_policy_path())
@@ -66,18 +67,7 @@ def card(
 
 
 def survey(income: int = 80_000, debts: int = 0, **extra: object) -> Survey:
-    answers = {
-        "household_income": income,
-        "debts": debts,
-        "owns_home": True,
-        "owns_vehicle": False,
-        "likely_need": "consumption",
-        "phone": "13951234567",
-        "consent_credit_inquiry": True,
-        "consent_personal_info": True,
-    }
-    answers.update(extra)
-    return Survey("walk_in", answers)
+    return Survey("walk_in", walk_in_answers(household_income=income, debts=debts, **extra))
 
 
 def run(c, s: Survey | None = None, as_of: dt.date = AS_OF) -> Decision:  # type: ignore[no-untyped-def]
