@@ -58,6 +58,9 @@ def check_durability(dbapi_connection: Any) -> None:
         )
 
 
+WRITE_OPTION = "teller_assist_write"
+
+
 def sqlite_engine(path: Path, key: str, *, echo: bool = False) -> Engine:
     """An engine on an encrypted SQLite file (created when missing)."""
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -88,7 +91,10 @@ def sqlite_engine(path: Path, key: str, *, echo: bool = False) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN")
+        # A transaction that will write takes the write lock at BEGIN (IMMEDIATE): it then waits its
+        # turn (busy_timeout) instead of failing when another writer committed after it first read.
+        immediate = conn.get_execution_options().get(WRITE_OPTION, False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
     return engine
 
@@ -120,6 +126,9 @@ class Store:
 
     def __post_init__(self) -> None:
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._write_sessions = sessionmaker(
+            self.engine.execution_options(**{WRITE_OPTION: True}), expire_on_commit=False
+        )
 
     @property
     def is_sqlite(self) -> bool:
@@ -129,6 +138,13 @@ class Store:
     def session(self) -> Iterator[Session]:
         """A session in one transaction: committed when the block ends, rolled back on an error."""
         with self._sessions() as session, session.begin():
+            yield session
+
+    @contextlib.contextmanager
+    def write_session(self) -> Iterator[Session]:
+        """A session for read-then-write work (decisions, audit appends): on SQLite it holds the write
+        lock from its first statement, so concurrent writers queue instead of failing."""
+        with self._write_sessions() as session, session.begin():
             yield session
 
     def ping(self) -> None:

@@ -7,13 +7,28 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from teller_assist.store.base import Base, Fen, IdNo, Str16, Str32, Str64, Str200
 
 __all__ = [
     "EXTRACT_KINDS",
+    "Application",
+    "AuditEvent",
+    "AuditHead",
+    "AuthorityGrant",
     "Base",
     "Customer",
     "Drawdown",
@@ -221,6 +236,7 @@ class Operator(Base):
     __table_args__ = (
         CheckConstraint("role IN ('teller', 'lobby_manager', 'branch_head', 'hq_admin')", name="role"),
         CheckConstraint("failed_logins >= 0", name="failed_logins"),
+        UniqueConstraint("id", "role", name="uq_operator_id_role"),  # target of application's checker key
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -234,3 +250,132 @@ class Operator(Base):
     locked_until: Mapped[dt.datetime | None]
     created_at: Mapped[dt.datetime]
     password_changed_at: Mapped[dt.datetime]
+
+
+APPLICATION_STATUSES = ("submitted", "approved", "rejected", "cancelled", "signed", "expired")
+OPEN_STATUSES = ("submitted", "approved", "signed")  # at most one of these per person
+_OPEN_SQL = "status IN ('submitted', 'approved', 'signed')"
+
+
+class AuthorityGrant(Base):
+    """Every approval authority the policy has ever given a role, in whole yuan.
+
+    An approved application names its checker's role and authority, and this key proves the pair was
+    really granted: a row cannot claim an authority the bank's policy never gave.
+    """
+
+    __tablename__ = "authority_grant"
+    __table_args__ = (CheckConstraint("max_line > 0", name="max_line"),)
+
+    role: Mapped[Str16] = mapped_column(primary_key=True)
+    max_line: Mapped[int] = mapped_column(Integer, primary_key=True)
+    policy_version: Mapped[Str32]
+    first_seen: Mapped[dt.datetime]
+
+
+class Application(Base):
+    """A pre-credit application: submitted -> approved | rejected | cancelled; approved -> signed | expired;
+    signed -> expired. The rules that must never be bypassed are constraints, not only Python."""
+
+    __tablename__ = "application"
+    __table_args__ = (
+        CheckConstraint(
+            "status IN ('submitted', 'approved', 'rejected', 'cancelled', 'signed', 'expired')",
+            name="status",
+        ),
+        CheckConstraint("line > 0", name="line"),
+        CheckConstraint("annual_rate_bp > 0 AND annual_rate_bp < 10000", name="annual_rate_bp"),
+        CheckConstraint("version >= 1", name="version"),
+        # maker and checker are two people: no role or setting bypasses this
+        CheckConstraint("checker_id IS NULL OR checker_id <> maker_id", name="maker_checker"),
+        # a decided application names who decided and when
+        CheckConstraint(
+            "(status IN ('submitted', 'cancelled')) OR (checker_id IS NOT NULL AND decided_at IS NOT NULL)",
+            name="decided_by",
+        ),
+        # an approval needs an authority that covers the line
+        CheckConstraint(
+            "status NOT IN ('approved', 'signed', 'expired') OR "
+            "(checker_authority IS NOT NULL AND line <= checker_authority AND agreement_no IS NOT NULL "
+            "AND valid_until IS NOT NULL)",
+            name="authority_covers_line",
+        ),
+        CheckConstraint("status <> 'rejected' OR reject_reason IS NOT NULL", name="reject_reason"),
+        CheckConstraint("status <> 'signed' OR signed_at IS NOT NULL", name="signed_at"),
+        ForeignKeyConstraint(
+            ["checker_id", "checker_role"],
+            ["operator.id", "operator.role"],
+            name="fk_application_checker_operator",
+        ),
+        ForeignKeyConstraint(
+            ["checker_role", "checker_authority"],
+            ["authority_grant.role", "authority_grant.max_line"],
+            name="fk_application_checker_authority_grant",
+        ),
+        Index(
+            "uq_application_one_open",
+            "id_no",
+            unique=True,
+            sqlite_where=text(_OPEN_SQL),
+            postgresql_where=text(_OPEN_SQL),
+        ),
+        Index("ix_application_status_submitted", "status", "submitted_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id_no: Mapped[IdNo] = mapped_column(index=True)
+    name: Mapped[str | None] = mapped_column(String(64))  # unknown for a walk-in the bank has not seen
+    scenario: Mapped[Str16]
+    status: Mapped[Str16]
+    version: Mapped[int] = mapped_column(default=1)  # optimistic locking: every change bumps it
+    survey: Mapped[str] = mapped_column(Text)  # JSON answers as checked at submission
+    consents: Mapped[str] = mapped_column(Text)  # JSON {consent key: {"at": ISO time, "by": login}}
+    decision: Mapped[str] = mapped_column(Text)  # JSON snapshot of the recomputed decision
+    policy_version: Mapped[Str32]
+    policy_sha256: Mapped[str] = mapped_column(String(64))
+    line: Mapped[int] = mapped_column(Integer)  # whole yuan
+    annual_rate_bp: Mapped[int] = mapped_column(Integer)  # percent x 100: 3.85% is 385
+    branch_code: Mapped[str | None] = mapped_column(String(16))
+    workstation: Mapped[Str64]
+    maker_id: Mapped[int] = mapped_column(ForeignKey("operator.id"))
+    checker_id: Mapped[int | None]
+    checker_role: Mapped[str | None] = mapped_column(String(16))
+    checker_authority: Mapped[int | None] = mapped_column(Integer)
+    submitted_at: Mapped[dt.datetime]
+    decided_at: Mapped[dt.datetime | None]
+    reject_reason: Mapped[str | None] = mapped_column(String(200))
+    agreement_no: Mapped[str | None] = mapped_column(String(32), unique=True)
+    valid_until: Mapped[dt.date | None]
+    signed_at: Mapped[dt.datetime | None]
+    signed_by: Mapped[int | None] = mapped_column(ForeignKey("operator.id"))
+    closed_at: Mapped[dt.datetime | None]  # cancelled or expired
+
+
+class AuditEvent(Base):
+    """One audited action. Append-only (triggers refuse UPDATE and DELETE; on PostgreSQL the privileges
+    are revoked too) and chained: each row's hash covers its fields and the previous row's hash."""
+
+    __tablename__ = "audit_event"
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    at: Mapped[dt.datetime]
+    operator: Mapped[str | None] = mapped_column(String(64))  # login, or "os:<user>" from the command line
+    workstation: Mapped[Str64]
+    action: Mapped[Str32] = mapped_column(index=True)
+    subject: Mapped[str | None] = mapped_column(String(64))  # resident ID, application or login acted on
+    purpose: Mapped[str | None] = mapped_column(String(64))
+    detail: Mapped[str] = mapped_column(Text)  # JSON, never personal data
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+class AuditHead(Base):
+    """The chain's head: one row, locked by every append so that appends are serial and a removed tail
+    is seen (the head names the last sequence number and hash)."""
+
+    __tablename__ = "audit_head"
+    __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    seq: Mapped[int] = mapped_column(Integer)
+    hash: Mapped[str] = mapped_column(String(64))

@@ -1,0 +1,75 @@
+"""The application's life, as pure rules: which moves exist, who may make them, and the numbers an
+approval fixes (agreement number, validity, rate in basis points). No database, no clock.
+
+    submitted -> approved | rejected | cancelled
+    approved  -> signed | expired
+    signed    -> expired (at the end of validity)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from teller_assist.prequal.engine import add_years
+from teller_assist.prequal.policy import Policy
+
+TRANSITIONS: dict[str, dict[str, str]] = {
+    "submitted": {"approve": "approved", "reject": "rejected", "cancel": "cancelled"},
+    "approved": {"sign": "signed", "expire": "expired"},
+    "signed": {"expire": "expired"},
+    "rejected": {},
+    "cancelled": {},
+    "expired": {},
+}
+STATUS_ZH = {
+    "submitted": "待审批",
+    "approved": "已批准",
+    "rejected": "已拒绝",
+    "cancelled": "已撤销",
+    "signed": "已签约",
+    "expired": "已失效",
+}
+FINAL = frozenset(s for s, moves in TRANSITIONS.items() if not moves)
+
+
+def leaving(move: str) -> tuple[str, ...]:
+    """The statuses from which ``move`` is legal."""
+    return tuple(status for status, moves in TRANSITIONS.items() if move in moves)
+
+
+def authority(policy: Policy, role: str) -> int | None:
+    """The largest line (whole yuan) a role may approve, or None when it may not approve at all."""
+    return policy.approval.get(role)
+
+
+def authority_problem(policy: Policy, role: str, line: int) -> str | None:
+    """Why an operator of ``role`` may not approve ``line`` yuan, in a clerk's words; None when they may."""
+    limit = authority(policy, role)
+    if limit is None:
+        return "该角色没有审批权限"
+    if line > limit:
+        return f"额度{line:,}元超出审批权限（{limit:,}元），请由更高权限人员审批"
+    return None
+
+
+def agreement_number(app_id: int, approved_on: dt.date) -> str:
+    """YSX + approval date + the application number: unique, and readable over the phone."""
+    return f"YSX{approved_on:%Y%m%d}{app_id:06d}"
+
+
+def valid_until(policy: Policy, approved_on: dt.date) -> dt.date:
+    """The last day of validity: ``validity.years`` after approval, less a day."""
+    return add_years(approved_on, policy.validity_years) - dt.timedelta(days=1)
+
+
+def rate_bp(annual_rate: Decimal) -> int:
+    """A percentage with at most two decimals as an integer: 3.85 -> 385 (exact)."""
+    scaled = annual_rate * 100
+    if scaled != scaled.to_integral_value():
+        raise ValueError(f"annual rate {annual_rate} has more than two decimals")
+    return int(scaled)
+
+
+def rate_text(bp: int) -> str:
+    return f"{Decimal(bp) / 100:.2f}"

@@ -1,0 +1,360 @@
+"""Pre-credit applications: submit (the decision recomputed from stored data), approve or reject by a
+second person, cancel, sign, expire. Every change is committed together with its audit row."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from teller_assist.identity.resident_id import ResidentId, parse_resident_id
+from teller_assist.prequal import workflow
+from teller_assist.prequal.engine import decide
+from teller_assist.prequal.policy import CONSENTS, Policy
+from teller_assist.prequal.survey import Survey, check_survey
+from teller_assist.services.audit import now_utc, workstation
+from teller_assist.services.lookup import lookup
+from teller_assist.services.prequal import decision_to_json
+from teller_assist.store import applications as store_apps
+from teller_assist.store.applications import (
+    AlreadyDecided,
+    ApplicationRecord,
+    NewApplication,
+    WorkflowRefused,
+)
+from teller_assist.store.audit import AuditEntry
+from teller_assist.store.engine import Store
+from teller_assist.store.operators import OperatorRecord
+
+__all__ = [
+    "AlreadyDecided",
+    "ApplicationRecord",
+    "WorkflowRefused",
+    "application_to_json",
+    "approve",
+    "cancel",
+    "expire_due",
+    "get",
+    "listing",
+    "queue",
+    "reject",
+    "sign",
+    "submit",
+]
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The logged-in operator and the machine they sit at."""
+
+    operator: OperatorRecord
+    workstation: str
+
+    @classmethod
+    def here(cls, operator: OperatorRecord) -> Actor:
+        return cls(operator, workstation())
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+
+
+def _entry(actor: Actor, action: str, record: ApplicationRecord, **detail: Any) -> AuditEntry:
+    return AuditEntry(
+        action,
+        actor.operator.login,
+        actor.workstation,
+        f"app:{record.id}",
+        None,
+        {"status": record.status, "version": record.version, **detail},
+    )
+
+
+def _require_active(actor: Actor) -> None:
+    if not actor.operator.active:
+        raise WorkflowRefused("该操作员账户已停用", "this operator account is disabled")
+
+
+def submit(
+    store: Store,
+    policy: Policy,
+    raw_id: str | ResidentId,
+    survey: Survey,
+    actor: Actor,
+    *,
+    today: dt.date,
+    now: dt.datetime | None = None,
+    name: str | None = None,
+    consent_times: dict[str, dt.datetime] | None = None,
+) -> ApplicationRecord:
+    """Submit an application. The line is recomputed here from the stored data and the survey; nothing
+    the window computed is trusted. Refused (with the reason) without both consents, with an incomplete
+    or wrong survey, for an ineligible person, or when the person already has an open application."""
+    _require_active(actor)
+    moment = now or now_utc()
+    rid = raw_id if isinstance(raw_id, ResidentId) else parse_resident_id(raw_id, today=today)
+    checked = check_survey(survey, policy)
+    labels = {f.key: f.label_zh for f in checked.form.fields}
+    no_consent = [c for c in CONSENTS if checked.values.get(c) is not True]
+    if no_consent:
+        raise WorkflowRefused(
+            "客户尚未同意，不能提交：" + "、".join(labels.get(c, c) for c in no_consent),
+            "the customer has not given consent: " + ", ".join(no_consent),
+            hint_zh="请客户签署同意书后勾选",
+            hint_en="tick the consents once the customer has signed them",
+        )
+    if checked.problems:
+        raise WorkflowRefused(
+            "调查表有误：" + "；".join(checked.problems.values()),
+            "the survey has wrong answers: " + ", ".join(checked.problems),
+        )
+    if checked.missing:
+        raise WorkflowRefused(
+            "调查表未填完：" + "、".join(labels.get(k, k) for k in checked.missing),
+            "the survey is incomplete: " + ", ".join(checked.missing),
+        )
+    card = lookup(store, rid, as_of=today)
+    decision = decide(card, checked, policy, today)
+    if not decision.eligible:
+        raise WorkflowRefused(
+            "不符合准入条件：" + "；".join(decision.reasons), "not eligible: " + "; ".join(decision.reasons)
+        )
+    if decision.grantable_limit <= 0 or decision.annual_rate is None:
+        raise WorkflowRefused("测算额度为零，不能提交", "the computed line is zero")
+    existing = store_apps.open_application(store, rid.value)
+    if existing is not None:
+        raise WorkflowRefused(
+            f"该客户已有未结的预授信申请（编号 {existing.id}，{workflow.STATUS_ZH[existing.status]}）",
+            f"this person already has an open application ({existing.id}, {existing.status})",
+        )
+    times = consent_times or {}
+    consents = {
+        c: {"at": times.get(c, moment).astimezone(dt.UTC).isoformat(), "by": actor.operator.login}
+        for c in CONSENTS
+    }
+    new = NewApplication(
+        id_no=rid.value,
+        name=card.name or name,
+        scenario=decision.scenario,
+        survey=_json(checked.values),
+        consents=_json(consents),
+        decision=_json(decision_to_json(decision)),
+        policy_version=policy.version,
+        policy_sha256=policy.sha256,
+        line=decision.grantable_limit,
+        annual_rate_bp=workflow.rate_bp(decision.annual_rate),
+        branch_code=actor.operator.branch_code,
+        workstation=actor.workstation,
+        maker_id=actor.operator.id,
+        submitted_at=moment,
+    )
+    return store_apps.insert_application(
+        store,
+        new,
+        lambda app_id: AuditEntry(
+            "submit",
+            actor.operator.login,
+            actor.workstation,
+            f"app:{app_id}",
+            None,
+            {"line": new.line, "scenario": new.scenario, "policy_version": policy.version},
+        ),
+    )
+
+
+def approve(
+    store: Store,
+    policy: Policy,
+    app_id: int,
+    actor: Actor,
+    *,
+    today: dt.date,
+    expected_version: int | None = None,
+    now: dt.datetime | None = None,
+) -> ApplicationRecord:
+    _require_active(actor)
+    moment = now or now_utc()
+    role = actor.operator.role
+    limit = workflow.authority(policy, role)
+
+    def check(current: ApplicationRecord) -> None:
+        if current.maker_id == actor.operator.id:
+            raise WorkflowRefused(
+                "经办人不能审批自己提交的申请", "the maker cannot approve their own application"
+            )
+        problem = workflow.authority_problem(policy, role, current.line)
+        if problem:
+            raise WorkflowRefused(problem, "the approver's authority does not cover the line")
+
+    if limit is None:
+        raise WorkflowRefused("该角色没有审批权限", f"the role {role} may not approve")
+    return store_apps.transition(
+        store,
+        app_id,
+        leaving=workflow.leaving("approve"),
+        expected_version=expected_version,
+        check=check,
+        grant=(role, limit, policy.version),
+        values=lambda current: {
+            "status": "approved",
+            "checker_id": actor.operator.id,
+            "checker_role": role,
+            "checker_authority": limit,
+            "decided_at": moment,
+            "agreement_no": workflow.agreement_number(current.id, today),
+            "valid_until": workflow.valid_until(policy, today),
+        },
+        entry=lambda r: _entry(actor, "approve", r, line=r.line, agreement_no=r.agreement_no),
+        now=moment,
+    )
+
+
+def reject(
+    store: Store,
+    policy: Policy,
+    app_id: int,
+    actor: Actor,
+    reason: str,
+    *,
+    expected_version: int | None = None,
+    now: dt.datetime | None = None,
+) -> ApplicationRecord:
+    _require_active(actor)
+    moment = now or now_utc()
+    reason = reason.strip()
+    if not reason:
+        raise WorkflowRefused("拒绝时必须填写原因", "a reason is required to reject")
+    if len(reason) > 200:
+        raise WorkflowRefused("原因过长（最多200字）", "the reason is too long (200 characters at most)")
+    if workflow.authority(policy, actor.operator.role) is None:
+        raise WorkflowRefused("该角色没有审批权限", f"the role {actor.operator.role} may not decide")
+
+    def check(current: ApplicationRecord) -> None:
+        if current.maker_id == actor.operator.id:
+            raise WorkflowRefused(
+                "经办人不能审批自己提交的申请（如需放弃请撤销）",
+                "the maker cannot decide their own application (cancel it instead)",
+            )
+
+    return store_apps.transition(
+        store,
+        app_id,
+        leaving=workflow.leaving("reject"),
+        expected_version=expected_version,
+        check=check,
+        values=lambda _c: {
+            "status": "rejected",
+            "checker_id": actor.operator.id,
+            "checker_role": actor.operator.role,
+            "decided_at": moment,
+            "reject_reason": reason,
+            "closed_at": moment,
+        },
+        entry=lambda r: _entry(actor, "reject", r),
+        now=moment,
+    )
+
+
+def cancel(
+    store: Store,
+    app_id: int,
+    actor: Actor,
+    *,
+    expected_version: int | None = None,
+    now: dt.datetime | None = None,
+) -> ApplicationRecord:
+    """Withdraw a submitted application (the customer left, or the survey was wrong)."""
+    _require_active(actor)
+    moment = now or now_utc()
+    return store_apps.transition(
+        store,
+        app_id,
+        leaving=workflow.leaving("cancel"),
+        expected_version=expected_version,
+        values=lambda _c: {"status": "cancelled", "closed_at": moment},
+        entry=lambda r: _entry(actor, "cancel", r),
+        now=moment,
+    )
+
+
+def sign(
+    store: Store,
+    app_id: int,
+    actor: Actor,
+    *,
+    today: dt.date,
+    expected_version: int | None = None,
+    now: dt.datetime | None = None,
+) -> ApplicationRecord:
+    """The customer signed the printed agreement."""
+    _require_active(actor)
+    moment = now or now_utc()
+
+    def check(current: ApplicationRecord) -> None:
+        if current.valid_until is not None and current.valid_until < today:
+            raise WorkflowRefused("该额度已过有效期，不能签约", "the line's validity has ended")
+
+    return store_apps.transition(
+        store,
+        app_id,
+        leaving=workflow.leaving("sign"),
+        expected_version=expected_version,
+        check=check,
+        values=lambda _c: {"status": "signed", "signed_at": moment, "signed_by": actor.operator.id},
+        entry=lambda r: _entry(actor, "sign", r, agreement_no=r.agreement_no),
+        now=moment,
+    )
+
+
+def expire_due(store: Store, today: dt.date, *, now: dt.datetime | None = None) -> int:
+    """Close approved and signed applications whose validity ended before ``today``."""
+    moment = now or now_utc()
+    here = workstation()
+    return store_apps.expire_due(
+        store,
+        today,
+        moment,
+        lambda r: AuditEntry("expire", None, here, f"app:{r.id}", None, {"valid_until": str(r.valid_until)}),
+    )
+
+
+def get(store: Store, app_id: int) -> ApplicationRecord:
+    record = store_apps.get_application(store, app_id)
+    if record is None:
+        raise WorkflowRefused(f"没有编号为 {app_id} 的申请", f"no application {app_id}")
+    return record
+
+
+def listing(store: Store, *, status: str | None = None, id_no: str | None = None) -> list[ApplicationRecord]:
+    return store_apps.list_applications(store, statuses=None if status is None else (status,), id_no=id_no)
+
+
+def queue(store: Store, *, branch_code: str | None = None) -> list[ApplicationRecord]:
+    """Applications waiting for a decision, oldest first (the customer who has waited longest on top)."""
+    return store_apps.list_applications(
+        store, statuses=("submitted",), branch_code=branch_code, oldest_first=True, limit=500
+    )
+
+
+def application_to_json(r: ApplicationRecord, masked_id: str) -> dict[str, Any]:
+    return {
+        "id": r.id,
+        "status": r.status,
+        "status_zh": workflow.STATUS_ZH[r.status],
+        "id_masked": masked_id,
+        "name": r.name,
+        "scenario": r.scenario,
+        "limit": r.line,
+        "annual_rate": workflow.rate_text(r.annual_rate_bp),
+        "agreement_no": r.agreement_no,
+        "valid_until": r.valid_until.isoformat() if r.valid_until else None,
+        "maker": r.maker_login,
+        "checker": r.checker_login,
+        "submitted_at": r.submitted_at.isoformat(timespec="seconds"),
+        "decided_at": r.decided_at.isoformat(timespec="seconds") if r.decided_at else None,
+        "signed_at": r.signed_at.isoformat(timespec="seconds") if r.signed_at else None,
+        "reject_reason": r.reject_reason,
+        "version": r.version,
+        "policy_version": r.policy_version,
+    }

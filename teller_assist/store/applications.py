@@ -1,0 +1,400 @@
+"""Applications in the database: inserts and state changes, each committed with its audit row.
+
+A change is optimistic: it names the version it read and the statuses it may leave, and the UPDATE
+matches only that row in that state, so of two approvers deciding at once exactly one changes it and
+the other is told who was first. The database's own constraints (migration 0004) refuse maker =
+checker, an authority that does not cover the line, and a second open application for one person; the
+errors are translated here into the clerk's words. On PostgreSQL, serialization failures and deadlocks
+are retried a bounded number of times.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.orm import Session
+
+from teller_assist.errors import UserFacingError
+from teller_assist.store import audit
+from teller_assist.store.audit import AuditEntry
+from teller_assist.store.engine import Store
+from teller_assist.store.models import OPEN_STATUSES, Application, AuthorityGrant, Operator
+
+T = TypeVar("T")
+
+RETRIES = 5
+NOTIFY_CHANNEL = "teller_assist_applications"
+
+
+class WorkflowRefused(UserFacingError):
+    """A submission or decision the rules do not allow; the message says which rule."""
+
+
+class AlreadyDecided(WorkflowRefused):
+    pass
+
+
+@dataclass(frozen=True)
+class ApplicationRecord:
+    id: int
+    id_no: str
+    name: str | None
+    scenario: str
+    status: str
+    version: int
+    survey: str
+    consents: str
+    decision: str
+    policy_version: str
+    policy_sha256: str
+    line: int
+    annual_rate_bp: int
+    branch_code: str | None
+    workstation: str
+    maker_id: int
+    maker_login: str
+    checker_id: int | None
+    checker_login: str | None
+    checker_role: str | None
+    checker_authority: int | None
+    submitted_at: dt.datetime
+    decided_at: dt.datetime | None
+    reject_reason: str | None
+    agreement_no: str | None
+    valid_until: dt.date | None
+    signed_at: dt.datetime | None
+    closed_at: dt.datetime | None
+
+    def __repr__(self) -> str:  # the ID number, survey and consents stay out of logs
+        return f"ApplicationRecord(#{self.id}, {self.status!r}, line={self.line}, v{self.version})"
+
+
+@dataclass(frozen=True)
+class NewApplication:
+    id_no: str
+    name: str | None
+    scenario: str
+    survey: str
+    consents: str
+    decision: str
+    policy_version: str
+    policy_sha256: str
+    line: int
+    annual_rate_bp: int
+    branch_code: str | None
+    workstation: str
+    maker_id: int
+    submitted_at: dt.datetime
+
+    def __repr__(self) -> str:
+        return f"NewApplication({self.scenario!r}, line={self.line})"
+
+
+def _select() -> Any:
+    from sqlalchemy.orm import aliased
+
+    maker, checker = aliased(Operator), aliased(Operator)
+    return (
+        select(Application, maker.login, checker.login)
+        .join(maker, maker.id == Application.maker_id)
+        .outerjoin(checker, checker.id == Application.checker_id)
+    )
+
+
+def _record(a: Application, maker_login: str, checker_login: str | None) -> ApplicationRecord:
+    return ApplicationRecord(
+        a.id,
+        a.id_no,
+        a.name,
+        a.scenario,
+        a.status,
+        a.version,
+        a.survey,
+        a.consents,
+        a.decision,
+        a.policy_version,
+        a.policy_sha256,
+        a.line,
+        a.annual_rate_bp,
+        a.branch_code,
+        a.workstation,
+        a.maker_id,
+        maker_login,
+        a.checker_id,
+        checker_login,
+        a.checker_role,
+        a.checker_authority,
+        a.submitted_at,
+        a.decided_at,
+        a.reject_reason,
+        a.agreement_no,
+        a.valid_until,
+        a.signed_at,
+        a.closed_at,
+    )
+
+
+def _get(session: Session, app_id: int) -> ApplicationRecord | None:
+    row = session.execute(_select().where(Application.id == app_id)).one_or_none()
+    return _record(*row) if row else None
+
+
+# --- errors ------------------------------------------------------------------------------------------
+
+
+def constraint_name(exc: DBAPIError) -> str:
+    """The name of the constraint an IntegrityError broke (PostgreSQL reports it; SQLite says it)."""
+    diag = getattr(exc.orig, "diag", None)
+    name = getattr(diag, "constraint_name", None)
+    if name:
+        return str(name)
+    text = str(exc.orig)
+    if "UNIQUE constraint failed: application.id_no" in text:
+        return "uq_application_one_open"
+    if "UNIQUE constraint failed: application.agreement_no" in text:
+        return "uq_application_agreement_no"
+    if "FOREIGN KEY constraint failed" in text:
+        return "fk_application_checker_authority_grant"  # SQLite does not say which key
+    for marker in ("CHECK constraint failed: ",):
+        if marker in text:
+            return text.split(marker, 1)[1].split()[0]
+    return text
+
+
+_REFUSALS = {
+    "uq_application_one_open": ("该客户已有未结的预授信申请", "this person already has an open application"),
+    "ck_application_maker_checker": (
+        "经办人与审批人不能为同一人",
+        "the maker cannot approve their own application",
+    ),
+    "ck_application_authority_covers_line": (
+        "审批权限不足以覆盖该额度",
+        "the approver's authority does not cover the line",
+    ),
+    "fk_application_checker_authority_grant": (
+        "该角色没有此审批权限",
+        "no such approval authority for this role",
+    ),
+    "fk_application_checker_operator": (
+        "审批人角色与操作员不符",
+        "the checker's role does not match the operator",
+    ),
+}
+
+
+def _refusal(exc: IntegrityError) -> WorkflowRefused:
+    name = constraint_name(exc)
+    zh, en = _REFUSALS.get(
+        name, (f"数据库拒绝了此操作（{name}）", f"the database refused the change ({name})")
+    )
+    return WorkflowRefused(zh, en)
+
+
+def _retryable(exc: DBAPIError) -> bool:
+    return getattr(exc.orig, "sqlstate", None) in ("40001", "40P01")  # serialization failure, deadlock
+
+
+def with_retries(store: Store, work: Callable[[Session], T]) -> T:
+    """Run ``work`` in one write transaction; on PostgreSQL retry serialization failures and deadlocks."""
+    for attempt in range(RETRIES):
+        try:
+            with store.write_session() as s:
+                return work(s)
+        except IntegrityError as exc:
+            raise _refusal(exc) from None
+        except DBAPIError as exc:
+            if not _retryable(exc) or attempt == RETRIES - 1:
+                raise
+            time.sleep(random.uniform(0.005, 0.05) * (attempt + 1))
+    raise AssertionError("unreachable")
+
+
+def _notify(session: Session, app_id: int) -> None:
+    """Tell listening approvers (PostgreSQL NOTIFY, delivered at commit); SQLite watchers poll."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(select(func.pg_notify(NOTIFY_CHANNEL, str(app_id))))
+
+
+# --- writes ------------------------------------------------------------------------------------------
+
+
+def insert_application(
+    store: Store, new: NewApplication, entry: Callable[[int], AuditEntry]
+) -> ApplicationRecord:
+    def work(s: Session) -> ApplicationRecord:
+        a = Application(
+            **{k: getattr(new, k) for k in NewApplication.__dataclass_fields__}, status="submitted", version=1
+        )
+        s.add(a)
+        s.flush()
+        audit.append(s, entry(a.id), new.submitted_at)
+        _notify(s, a.id)
+        record = _get(s, a.id)
+        assert record is not None
+        return record
+
+    return with_retries(store, work)
+
+
+def ensure_grant(session: Session, role: str, max_line: int, policy_version: str, now: dt.datetime) -> None:
+    """Record that the policy gives ``role`` authority up to ``max_line`` (once per pair)."""
+    values = {"role": role, "max_line": max_line, "policy_version": policy_version, "first_seen": now}
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(postgresql.insert(AuthorityGrant).values(values).on_conflict_do_nothing())
+    else:
+        session.execute(sqlite.insert(AuthorityGrant).values(values).on_conflict_do_nothing())
+
+
+StatusTag = str
+
+
+def transition(
+    store: Store,
+    app_id: int,
+    *,
+    leaving: Sequence[StatusTag],
+    expected_version: int | None,
+    values: Callable[[ApplicationRecord], dict[str, Any]],
+    entry: Callable[[ApplicationRecord], AuditEntry],
+    now: dt.datetime,
+    check: Callable[[ApplicationRecord], None] = lambda _r: None,
+    grant: tuple[str, int, str] | None = None,
+) -> ApplicationRecord:
+    """Move one application out of one of the ``leaving`` statuses, if it is still at the version the
+    caller saw. ``check`` may refuse (raising) after the current row is read; ``values`` gives the new
+    column values; ``entry`` the audit row; all three see the row as it is now."""
+
+    def work(s: Session) -> ApplicationRecord:
+        current = _get(s, app_id)
+        if current is None:
+            raise WorkflowRefused(f"没有编号为 {app_id} 的申请", f"no application {app_id}")
+        if current.status not in leaving or (
+            expected_version is not None and current.version != expected_version
+        ):
+            raise _already(current)
+        check(current)
+        if grant is not None:
+            ensure_grant(s, *grant, now)
+        changed = s.execute(
+            update(Application)
+            .where(
+                Application.id == app_id,
+                Application.version == current.version,
+                Application.status == current.status,
+            )
+            .values(**values(current), version=current.version + 1)
+            .returning(Application.id)
+            .execution_options(synchronize_session=False)
+        ).scalar_one_or_none()
+        if changed is None:  # someone else changed it between our read and our write
+            raise _LostRace
+        after = _get(s, app_id)
+        assert after is not None
+        audit.append(s, entry(after), now)
+        _notify(s, app_id)
+        return after
+
+    try:
+        return with_retries(store, work)
+    except _LostRace:
+        latest = get_application(store, app_id)
+        assert latest is not None
+        raise _already(latest) from None
+
+
+class _LostRace(Exception):
+    """Another transaction changed the row between this one's read and its write."""
+
+
+_STATUS_ZH = {
+    "submitted": "待审批",
+    "approved": "已批准",
+    "rejected": "已拒绝",
+    "cancelled": "已撤销",
+    "signed": "已签约",
+    "expired": "已失效",
+}
+
+
+def _already(current: ApplicationRecord) -> AlreadyDecided:
+    by = f"，经办/审批人 {current.checker_login}" if current.checker_login else ""
+    return AlreadyDecided(
+        f"申请 {current.id} 已被处理（当前状态：{_STATUS_ZH.get(current.status, current.status)}{by}）",
+        f"application {current.id} was already handled (now {current.status})",
+        hint_zh="请刷新后查看",
+        hint_en="refresh to see its current state",
+    )
+
+
+def expire_due(
+    store: Store, today: dt.date, now: dt.datetime, entry: Callable[[ApplicationRecord], AuditEntry]
+) -> int:
+    """Close every approved or signed application whose validity ended before ``today``."""
+    with store.session() as s:
+        due = s.scalars(
+            select(Application.id).where(
+                Application.status.in_(("approved", "signed")), Application.valid_until < today
+            )
+        ).all()
+    done = 0
+    for app_id in due:
+        try:
+            transition(
+                store,
+                app_id,
+                leaving=("approved", "signed"),
+                expected_version=None,
+                values=lambda _r: {"status": "expired", "closed_at": now},
+                entry=entry,
+                now=now,
+            )
+            done += 1
+        except AlreadyDecided:
+            continue
+    return done
+
+
+# --- reads -------------------------------------------------------------------------------------------
+
+
+def get_application(store: Store, app_id: int) -> ApplicationRecord | None:
+    with store.session() as s:
+        return _get(s, app_id)
+
+
+def list_applications(
+    store: Store,
+    *,
+    statuses: Iterable[str] | None = None,
+    id_no: str | None = None,
+    branch_code: str | None = None,
+    oldest_first: bool = False,
+    limit: int | None = None,
+) -> list[ApplicationRecord]:
+    stmt = _select()
+    if statuses is not None:
+        stmt = stmt.where(Application.status.in_(tuple(statuses)))
+    if id_no is not None:
+        stmt = stmt.where(Application.id_no == id_no)
+    if branch_code is not None:
+        stmt = stmt.where(Application.branch_code == branch_code)
+    stmt = stmt.order_by(
+        Application.submitted_at if oldest_first else Application.submitted_at.desc(), Application.id
+    )
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    with store.session() as s:
+        return [_record(*row) for row in s.execute(stmt)]
+
+
+def open_application(store: Store, id_no: str) -> ApplicationRecord | None:
+    found = list_applications(store, statuses=OPEN_STATUSES, id_no=id_no, limit=1)
+    return found[0] if found else None

@@ -1,0 +1,283 @@
+"""Applications on both engines: submit with the line recomputed, approve by a second person within
+authority, reject, cancel, sign, expire; the rules hold in the database itself, not only in Python."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
+
+from teller_assist.prequal.policy import Policy, default_policy_path, load_policy
+from teller_assist.prequal.survey import Survey
+from teller_assist.services import applications as apps
+from teller_assist.services.applications import Actor, AlreadyDecided, WorkflowRefused
+from teller_assist.services.operators import add_operator
+from teller_assist.store import audit as store_audit
+from teller_assist.store.engine import Store
+from tests.helpers.extracts import MAN, OLD, WOMAN, rid
+from tests.helpers.surveys import walk_in_answers
+
+TODAY = dt.date(2026, 11, 28)
+NOW = dt.datetime(2026, 11, 28, 2, 0, tzinfo=dt.UTC)
+PASSWORD = "Counter2026"
+
+
+@dataclass
+class Team:
+    teller: Actor
+    manager: Actor  # lobby manager: up to 50,000
+    head: Actor  # branch head: up to 300,000
+    admin: Actor
+
+
+def make_team(store: Store) -> Team:
+    def person(login: str, role: str) -> Actor:
+        record = add_operator(
+            store, login=login, name=login, role=role, password=PASSWORD, branch_code="0101"
+        )
+        return Actor(record, "ws-test")
+
+    return Team(
+        person("teller1", "teller"),
+        person("manager1", "lobby_manager"),
+        person("head1", "branch_head"),
+        person("admin1", "hq_admin"),
+    )
+
+
+@pytest.fixture
+def team(store: Store) -> Team:
+    return make_team(store)
+
+
+@pytest.fixture(scope="module")
+def policy() -> Policy:
+    return load_policy(default_policy_path())
+
+
+def forge_approval(
+    store: Store, app_id: int, *, checker: str, role: str, authority: int, grant: bool
+) -> None:
+    """Approve by raw SQL, bypassing every line of Python (``checker`` is an SQL expression)."""
+    with store.write_session() as s:
+        if grant:
+            s.execute(
+                text(
+                    "INSERT INTO authority_grant (role, max_line, policy_version, first_seen) "
+                    "VALUES (:role, :a, 'forged', :now) ON CONFLICT DO NOTHING"
+                ),
+                {"role": role, "a": authority, "now": NOW},
+            )
+        s.execute(
+            text(
+                "UPDATE application SET status = 'approved', checker_id = COALESCE(:c, maker_id), "
+                "checker_role = :role, checker_authority = :a, decided_at = :now, agreement_no = :no, "
+                "valid_until = :d WHERE id = :id"
+            ),
+            {
+                "c": checker,
+                "role": role,
+                "a": authority,
+                "now": NOW,
+                "no": f"F{app_id}",
+                "d": TODAY,
+                "id": app_id,
+            },
+        )
+
+
+def survey(income: int = 80000, **changes: object) -> Survey:
+    return Survey("walk_in", walk_in_answers(household_income=income, **changes))
+
+
+def submit(
+    store: Store, policy: Policy, actor: Actor, who: str = MAN, income: int = 80000
+) -> apps.ApplicationRecord:
+    return apps.submit(store, policy, who, survey(income), actor, today=TODAY, now=NOW)
+
+
+def test_submit_recomputes_the_line_and_stores_the_snapshot(store: Store, team: Team, policy: Policy) -> None:
+    record = submit(store, policy, team.teller)
+    assert record.status == "submitted" and record.version == 1
+    assert record.line == 160_000  # 2 x 80,000 declared income, from the engine, not from the caller
+    assert record.annual_rate_bp == 435
+    assert record.maker_login == "teller1" and record.checker_id is None
+    snapshot = json.loads(record.decision)
+    assert snapshot["policy_version"] == policy.version and snapshot["grantable_limit"] == 160_000
+    assert {f["code"] for f in snapshot["factors"]} >= {"base", "survey"}
+    consents = json.loads(record.consents)
+    assert set(consents) == {"consent_credit_inquiry", "consent_personal_info"}
+    assert consents["consent_personal_info"]["by"] == "teller1"
+    assert MAN not in repr(record)
+
+
+@pytest.mark.parametrize("missing", ["consent_credit_inquiry", "consent_personal_info"])
+def test_a_survey_without_a_consent_is_refused_with_the_reason(
+    store: Store, team: Team, policy: Policy, missing: str
+) -> None:
+    answers = walk_in_answers(**{missing: False})
+    with pytest.raises(WorkflowRefused, match="客户尚未同意") as caught:
+        apps.submit(store, policy, MAN, Survey("walk_in", answers), team.teller, today=TODAY, now=NOW)
+    assert missing in caught.value.message_en
+    assert apps.listing(store) == []
+
+
+def test_ineligible_and_incomplete_are_refused(store: Store, team: Team, policy: Policy) -> None:
+    with pytest.raises(WorkflowRefused, match="不符合准入条件"):
+        submit(store, policy, team.teller, who=OLD)  # over 65
+    answers = walk_in_answers()
+    del answers["debts"]
+    with pytest.raises(WorkflowRefused, match="调查表未填完"):
+        apps.submit(store, policy, MAN, Survey("walk_in", answers), team.teller, today=TODAY, now=NOW)
+    assert apps.listing(store) == []
+
+
+def test_one_open_application_per_person(store: Store, team: Team, policy: Policy) -> None:
+    first = submit(store, policy, team.teller)
+    with pytest.raises(WorkflowRefused, match="已有未结"):
+        submit(store, policy, team.manager)
+    apps.cancel(store, first.id, team.teller, now=NOW)
+    second = submit(store, policy, team.teller)
+    assert second.id != first.id
+    # the database itself refuses a second open one, whatever the code above it does
+    with pytest.raises(IntegrityError), store.write_session() as s:
+        s.execute(
+            text(
+                "INSERT INTO application (id_no, scenario, status, version, survey, consents, decision, "
+                "policy_version, policy_sha256, line, annual_rate_bp, workstation, maker_id, submitted_at) "
+                "SELECT id_no, scenario, 'submitted', 1, survey, consents, decision, policy_version, "
+                "policy_sha256, line, annual_rate_bp, workstation, maker_id, submitted_at "
+                "FROM application WHERE id = :id"
+            ),
+            {"id": second.id},
+        )
+
+
+def test_full_life_approve_sign_expire(store: Store, team: Team, policy: Policy) -> None:
+    record = submit(store, policy, team.teller)
+    approved = apps.approve(store, policy, record.id, team.head, today=TODAY, now=NOW, expected_version=1)
+    assert approved.status == "approved" and approved.checker_login == "head1"
+    assert approved.agreement_no == f"YSX20261128{record.id:06d}"
+    assert approved.valid_until == dt.date(2028, 11, 27)
+    assert approved.checker_authority == 300_000 and approved.version == 2
+    signed = apps.sign(store, record.id, team.teller, today=TODAY, now=NOW)
+    assert signed.status == "signed" and signed.signed_at == NOW
+    assert apps.expire_due(store, dt.date(2028, 11, 27)) == 0
+    assert apps.expire_due(store, dt.date(2028, 11, 28)) == 1
+    assert apps.get(store, record.id).status == "expired"
+    actions = [r.action for r in store_audit.export_rows(store, None, None)]
+    assert actions[-4:] == ["submit", "approve", "sign", "expire"]
+    assert store_audit.verify(store).ok
+
+
+def test_maker_cannot_approve_and_the_database_agrees(store: Store, team: Team, policy: Policy) -> None:
+    record = submit(store, policy, team.head)
+    with pytest.raises(WorkflowRefused, match="不能审批自己"):
+        apps.approve(store, policy, record.id, team.head, today=TODAY, now=NOW)
+    # raw SQL, bypassing every line of Python: the CHECK constraint refuses it
+    with pytest.raises(IntegrityError, match="maker_checker"):
+        forge_approval(store, record.id, checker=None, role="branch_head", authority=300_000, grant=True)
+    assert apps.get(store, record.id).status == "submitted"
+
+
+def test_roles_without_authority_cannot_decide(store: Store, team: Team, policy: Policy) -> None:
+    record = submit(store, policy, team.manager)
+    for actor in (team.teller, team.admin):
+        with pytest.raises(WorkflowRefused, match="没有审批权限"):
+            apps.approve(store, policy, record.id, actor, today=TODAY, now=NOW)
+        with pytest.raises(WorkflowRefused, match="没有审批权限"):
+            apps.reject(store, policy, record.id, actor, "不符合", now=NOW)
+    # a teller forged in by raw SQL, claiming an authority no policy ever gave a teller
+    with pytest.raises(IntegrityError):
+        forge_approval(
+            store,
+            record.id,
+            checker=team.teller.operator.id,
+            role="teller",
+            authority=300_000,
+            grant=False,
+        )
+    # a teller claiming to be a branch head: the checker's role must be the operator's own
+    with pytest.raises(IntegrityError):
+        forge_approval(
+            store,
+            record.id,
+            checker=team.teller.operator.id,
+            role="branch_head",
+            authority=300_000,
+            grant=True,
+        )
+    assert apps.get(store, record.id).status == "submitted"
+
+
+def _policy_with_authority(tmp_path: Path, lobby_manager: int) -> Policy:
+    source = default_policy_path().read_text(encoding="utf-8")
+    assert "lobby_manager = 50000" in source
+    changed = source.replace("lobby_manager = 50000", f"lobby_manager = {lobby_manager}")
+    path = tmp_path / f"policy-{lobby_manager}.toml"
+    path.write_text(changed, encoding="utf-8")
+    return load_policy(path)
+
+
+def test_authority_l_approves_l_and_refuses_l_plus_one_yuan(
+    store: Store, team: Team, policy: Policy, tmp_path: Path
+) -> None:
+    line = submit(store, policy, team.teller, income=25_000).line  # 2 x 25,000 = 50,000
+    assert line == 50_000
+    short = _policy_with_authority(tmp_path, line - 1)
+    exact = _policy_with_authority(tmp_path, line)
+    record = apps.listing(store)[0]
+    with pytest.raises(WorkflowRefused, match="超出审批权限"):
+        apps.approve(store, short, record.id, team.manager, today=TODAY, now=NOW)
+    assert apps.approve(store, exact, record.id, team.manager, today=TODAY, now=NOW).status == "approved"
+
+    # the same limit in the database: an authority of L - 1 recorded against a line of L is refused
+    other = submit(store, policy, team.teller, who=WOMAN, income=25_000)
+    manager = team.manager.operator.id
+    with pytest.raises(IntegrityError, match="authority_covers_line"):
+        forge_approval(store, other.id, checker=manager, role="lobby_manager", authority=line - 1, grant=True)
+    forge_approval(store, other.id, checker=manager, role="lobby_manager", authority=line, grant=False)
+    assert apps.get(store, other.id).status == "approved"
+
+
+def test_of_two_approvers_the_second_is_told_it_was_decided(store: Store, team: Team, policy: Policy) -> None:
+    record = submit(store, policy, team.teller, income=20_000)  # 40,000: within both authorities
+    seen_version = record.version
+    apps.approve(store, policy, record.id, team.manager, today=TODAY, now=NOW, expected_version=seen_version)
+    with pytest.raises(AlreadyDecided, match="已被处理"):
+        apps.reject(store, policy, record.id, team.head, "重复", expected_version=seen_version, now=NOW)
+    with pytest.raises(AlreadyDecided):
+        apps.approve(store, policy, record.id, team.head, today=TODAY, now=NOW)
+    assert apps.get(store, record.id).checker_login == "manager1"
+
+
+def test_reject_needs_a_reason_and_closes(store: Store, team: Team, policy: Policy) -> None:
+    record = submit(store, policy, team.teller)
+    with pytest.raises(WorkflowRefused, match="原因"):
+        apps.reject(store, policy, record.id, team.manager, "  ", now=NOW)
+    rejected = apps.reject(store, policy, record.id, team.manager, "收入证明不足", now=NOW)
+    assert rejected.status == "rejected" and rejected.reject_reason == "收入证明不足"
+    with pytest.raises(AlreadyDecided):
+        apps.sign(store, record.id, team.teller, today=TODAY, now=NOW)
+    assert submit(store, policy, team.teller).status == "submitted"  # a rejected one is not open
+
+
+def test_sign_after_validity_is_refused(store: Store, team: Team, policy: Policy) -> None:
+    record = submit(store, policy, team.teller)
+    apps.approve(store, policy, record.id, team.head, today=TODAY, now=NOW)
+    with pytest.raises(WorkflowRefused, match="有效期"):
+        apps.sign(store, record.id, team.teller, today=dt.date(2029, 1, 1), now=NOW)
+
+
+def test_queue_is_oldest_first(store: Store, team: Team, policy: Policy) -> None:
+    later = apps.submit(store, policy, MAN, survey(), team.teller, today=TODAY, now=NOW)
+    earlier = apps.submit(
+        store, policy, rid(seq=41), survey(), team.teller, today=TODAY, now=NOW - dt.timedelta(minutes=5)
+    )
+    assert [r.id for r in apps.queue(store)] == [earlier.id, later.id]
+    assert [r.id for r in apps.queue(store, branch_code="0999")] == []
