@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from teller_assist import __version__
+from teller_assist import __version__, cli_workflow
 from teller_assist.errors import UserFacingError
 from teller_assist.ingest.kinds import KINDS
 from teller_assist.settings import Settings, load_settings
@@ -95,6 +95,12 @@ def build_parser() -> argparse.ArgumentParser:
     db_sub = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
     db_sub.add_parser("upgrade", parents=[common], help="升级数据库结构 upgrade the schema (backup first)")
     db_sub.add_parser("current", parents=[common], help="显示数据库结构版本 show the schema revision")
+    setpw = db_sub.add_parser(
+        "set-password",
+        parents=[common],
+        help="把 PostgreSQL 密码存入系统密钥环 keep the password in the keyring",
+    )
+    setpw.add_argument("--password-stdin", action="store_true")
     stats = db_sub.add_parser(
         "stats", parents=[common], help="各类数据统计 counts per kind, latest batches, size"
     )
@@ -134,6 +140,7 @@ def build_parser() -> argparse.ArgumentParser:
     look.add_argument("id_no", metavar="ID")
     look.add_argument("--as-of", type=_date, default=None, metavar="DATE")
     look.add_argument("--json", action="store_true")
+    look.add_argument("--purpose", default="cli", help="查询目的（记入审计）the purpose, for the audit trail")
 
     pq = sub.add_parser("prequal", parents=[common], help="预授信测算 pre-qualify a resident ID")
     pq.add_argument("id_no", metavar="ID")
@@ -177,6 +184,8 @@ def build_parser() -> argparse.ArgumentParser:
     pcheck = pol_sub.add_parser("check", parents=[common], help="校验政策文件 validate a policy file")
     pcheck.add_argument("file", type=Path, metavar="FILE")
 
+    cli_workflow.add_parsers(sub, common)
+
     ident = sub.add_parser("id", parents=[common], help="证件号校验 check an identity code")
     id_sub = ident.add_subparsers(dest="id_command", metavar="ACTION", required=True)
     check = id_sub.add_parser("check", parents=[common], help="校验身份证号 check a resident ID")
@@ -209,6 +218,8 @@ def cmd_db(args: argparse.Namespace) -> int:
     settings = _settings(args)
     if args.db_command == "stats":
         return cmd_db_stats(args, settings)
+    if args.db_command == "set-password":
+        return cli_workflow.cmd_db_set_password(args)
     store = open_store(settings)
     try:
         if args.db_command == "current":
@@ -422,6 +433,7 @@ def cmd_lookup(args: argparse.Namespace) -> int:
     except InvalidResidentId as exc:  # before any database work: one line, exit 2
         print(f"无效的身份证号 invalid resident ID: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    from teller_assist.services import audit
     from teller_assist.services.database import open_database
     from teller_assist.services.lookup import card_to_json, lookup
 
@@ -429,6 +441,7 @@ def cmd_lookup(args: argparse.Namespace) -> int:
     opened = open_database(settings)
     try:
         card = lookup(opened.store, rid, as_of=as_of)
+        audit.log(opened.store, "lookup", operator=audit.os_actor(), subject=rid.value, purpose=args.purpose)
     finally:
         opened.store.dispose()
     data = card_to_json(card, settings.masking)
@@ -496,6 +509,9 @@ def cmd_prequal(args: argparse.Namespace) -> int:
     opened = open_database(settings)
     try:
         card, decision = prequalify(opened.store, rid, survey=survey, policy=policy, as_of=as_of)
+        from teller_assist.services import audit
+
+        audit.log(opened.store, "lookup", operator=audit.os_actor(), subject=rid.value, purpose="prequal")
     finally:
         opened.store.dispose()
     data = decision_to_json(decision)
@@ -744,6 +760,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "users": cmd_users,
     "import": cmd_import,
     "import-rejects": cmd_import_rejects,
+    **cli_workflow.COMMANDS,
 }
 
 

@@ -149,3 +149,33 @@ def hook_token(demo_file: Path | None = None) -> str:
     except keyring.errors.KeyringError as exc:
         raise KeyringUnavailable(f"{name}: {exc}") from None
     return stored
+
+
+def _db_password_user(url: str) -> str:
+    """The keyring entry for a PostgreSQL URL: user, host, port and database, never a password."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return f"postgres:{parts.username or ''}@{parts.hostname or ''}:{parts.port or ''}{parts.path}"
+
+
+def set_db_password(url: str, password: str) -> None:
+    """Keep the PostgreSQL password for ``url`` in the OS keyring (refused without a real keyring)."""
+    usable, name = keyring_usable()
+    if not usable:
+        raise KeyringUnavailable(name)
+    try:
+        keyring.set_password(KEYRING_SERVICE, _db_password_user(url), password)
+    except keyring.errors.KeyringError as exc:
+        raise KeyringUnavailable(f"{name}: {exc}") from None
+
+
+def db_password(url: str) -> str | None:
+    """The stored PostgreSQL password for ``url``, or None (then libpq's .pgpass or trust applies)."""
+    usable, _name = keyring_usable()
+    if not usable:
+        return None
+    try:
+        return keyring.get_password(KEYRING_SERVICE, _db_password_user(url))
+    except keyring.errors.KeyringError:
+        return None

@@ -7,7 +7,9 @@ import functools
 from collections.abc import Callable
 
 from teller_assist.errors import UserFacingError
+from teller_assist.identity.masking import Masking, mask_free_text
 from teller_assist.security import passwords
+from teller_assist.services import audit
 from teller_assist.store import operators as store_ops
 from teller_assist.store.engine import Store
 from teller_assist.store.operators import OperatorRecord
@@ -37,7 +39,9 @@ def add_operator(
     password: str,
     branch_code: str | None = None,
     now: Now = _now,
+    actor: str | None = None,
 ) -> OperatorRecord:
+    """Add an operator; ``actor`` (who did it) goes into the audit trail, the OS account if None."""
     try:
         login = passwords.check_login(login)
     except ValueError as exc:
@@ -55,7 +59,7 @@ def add_operator(
         passwords.check_new_password(password, login)
     except passwords.PasswordRejected as exc:
         raise UserFacingError(str(exc), "password rejected") from None
-    return store_ops.insert_operator(
+    record = store_ops.insert_operator(
         store,
         login=login,
         name=name.strip(),
@@ -64,17 +68,24 @@ def add_operator(
         password_hash=passwords.hash_password(password),
         now=now(),
     )
+    audit.log(
+        store, "user_add", operator=actor or audit.os_actor(), subject=login, detail={"role": role}, now=now()
+    )
+    return record
 
 
 def list_operators(store: Store) -> list[OperatorRecord]:
     return store_ops.list_operators(store)
 
 
-def disable_operator(store: Store, login: str) -> None:
+def disable_operator(store: Store, login: str, *, actor: str | None = None, now: Now = _now) -> None:
     store_ops.update_operator(store, login, active=False)
+    audit.log(store, "user_disable", operator=actor or audit.os_actor(), subject=login, now=now())
 
 
-def reset_password(store: Store, login: str, password: str, *, now: Now = _now) -> None:
+def reset_password(
+    store: Store, login: str, password: str, *, now: Now = _now, actor: str | None = None
+) -> None:
     try:
         passwords.check_new_password(password, login)
     except passwords.PasswordRejected as exc:
@@ -87,11 +98,33 @@ def reset_password(store: Store, login: str, password: str, *, now: Now = _now) 
         locked_until=None,
         password_changed_at=now(),
     )
+    audit.log(store, "user_reset_password", operator=actor or audit.os_actor(), subject=login, now=now())
 
 
-def authenticate(store: Store, login: str, password: str, *, now: Now = _now) -> OperatorRecord:
-    """The operator when the password is right; five failures lock the account for 15 minutes."""
+def authenticate(
+    store: Store, login: str, password: str, *, now: Now = _now, purpose: str = "cli"
+) -> OperatorRecord:
+    """The operator when the password is right; five failures lock the account for 15 minutes.
+    Every attempt is audited (``purpose``: where the login happened: cli, window, authorize, unlock)."""
     login = login.strip().lower()
+    try:
+        record = _authenticate(store, login, password, now)
+    except LoginFailed as exc:
+        audit.log(
+            store,
+            "login_failed",
+            operator=None,
+            subject=mask_free_text(login, Masking())[:64],  # a mistyped ID in the login box stays masked
+            purpose=purpose,
+            detail={"reason": exc.message_en},
+            now=now(),
+        )
+        raise
+    audit.log(store, "login", operator=record.login, subject=record.login, purpose=purpose, now=now())
+    return record
+
+
+def _authenticate(store: Store, login: str, password: str, now: Now) -> OperatorRecord:
     record = store_ops.get_operator(store, login)
     wrong = LoginFailed("登录名或密码错误", "wrong login or password")
     if record is None:

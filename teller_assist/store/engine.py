@@ -99,7 +99,7 @@ def sqlite_engine(path: Path, key: str, *, echo: bool = False) -> Engine:
     return engine
 
 
-def postgres_engine(url: str, *, echo: bool = False) -> Engine:
+def postgres_engine(url: str | URL, *, echo: bool = False) -> Engine:
     try:
         parsed = make_url(url)
     except ArgumentError as exc:
@@ -182,7 +182,15 @@ def open_store(settings: Settings, *, echo: bool = False) -> Store:
                 hint_zh="请从地址中删除密码，使用 PostgreSQL 的 .pgpass、证书或系统密钥环",
                 hint_en="remove the password; use a client certificate, .pgpass or the OS keyring",
             )
-        return Store(postgres_engine(settings.database_url, echo=echo), redact_url(settings.database_url))
+        url = make_url(settings.database_url)
+        if url.password is None and url.drivername.startswith("postgres"):
+            stored = keys.db_password(settings.database_url)  # `teller-assist db set-password`
+            if stored is not None:
+                url = url.set(password=stored)
+        return Store(
+            postgres_engine(url, echo=echo),
+            redact_url(settings.database_url),
+        )
     path = settings.paths.sqlite_file
     demo = settings.key_store == "demo-file"
     if not demo and not keys.keyring_usable()[0] and settings.paths.demo_key_file.exists():

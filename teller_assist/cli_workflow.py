@@ -1,0 +1,254 @@
+"""Command-line subcommands for applications, approvals and the audit trail (scripted and batch use).
+
+Passwords come from a prompt or from one line on stdin (``--password-stdin``), never from the command
+line. A refusal exits non-zero with its reason in one line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime as dt
+import json
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from teller_assist.errors import UserFacingError
+from teller_assist.settings import Settings, load_settings
+
+EXIT_OK = 0
+EXIT_USAGE = 2
+EXIT_REFUSED = 3  # a rule refused the action (maker = checker, authority, already decided, ...)
+EXIT_TAMPERED = 4  # audit verify found a broken chain
+
+STATUSES = ("submitted", "approved", "rejected", "cancelled", "signed", "expired")
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"日期应为 YYYY-MM-DD：{text}") from None
+
+
+def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
+    def login_options(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--user", required=True, metavar="LOGIN", help="操作员登录名 the operator's login")
+        p.add_argument(
+            "--password-stdin", action="store_true", help="从标准输入读取密码 read the password from stdin"
+        )
+        p.add_argument("--json", action="store_true")
+
+    apply = sub.add_parser("apply", parents=[common], help="提交预授信申请 submit an application")
+    apply.add_argument("id_no", metavar="ID")
+    apply.add_argument("--survey", type=Path, required=True, metavar="FILE", help="调查表JSON the survey")
+    apply.add_argument("--name", help="客户姓名（非本行客户时）the name, for someone the bank has not seen")
+    apply.add_argument("--as-of", type=_date, default=None, metavar="DATE", help=argparse.SUPPRESS)
+    login_options(apply)
+
+    for verb, help_text in (
+        ("approve", "批准申请 approve"),
+        ("reject", "拒绝申请 reject"),
+        ("sign", "签约 signed"),
+    ):
+        p = sub.add_parser(verb, parents=[common], help=help_text)
+        p.add_argument("app_id", type=int, metavar="APP")
+        if verb == "reject":
+            p.add_argument("--reason", required=True, help="拒绝原因 the reason")
+        p.add_argument("--as-of", type=_date, default=None, metavar="DATE", help=argparse.SUPPRESS)
+        login_options(p)
+
+    cancel = sub.add_parser("cancel", parents=[common], help="撤销申请 withdraw a submitted application")
+    cancel.add_argument("app_id", type=int, metavar="APP")
+    login_options(cancel)
+
+    lst = sub.add_parser("applications", parents=[common], help="申请列表 list applications")
+    lst.add_argument("--status", choices=STATUSES)
+    lst.add_argument("--json", action="store_true")
+    lst.add_argument(
+        "--expire", action="store_true", help="先关闭已到期的额度 close lines past validity first"
+    )
+
+    aud = sub.add_parser("audit", parents=[common], help="审计记录 the audit trail")
+    aud_sub = aud.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
+    aud_sub.add_parser("verify", parents=[common], help="校验审计链 check the chain")
+    exp = aud_sub.add_parser("export", parents=[common], help="导出审计记录 export rows as CSV")
+    exp.add_argument("--from", dest="start", type=_date, metavar="DATE")
+    exp.add_argument("--to", dest="end", type=_date, metavar="DATE")
+    exp.add_argument("--out", type=Path, required=True, metavar="FILE.csv")
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    return load_settings(database_url=args.db)
+
+
+@contextlib.contextmanager
+def _opened(settings: Settings) -> Iterator[Any]:
+    from teller_assist.services.database import open_database
+
+    opened = open_database(settings)
+    try:
+        yield opened.store
+    finally:
+        opened.store.dispose()
+
+
+def read_login_password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    import getpass
+
+    return getpass.getpass("密码 password: ")
+
+
+def _today(args: argparse.Namespace) -> dt.date:
+    return getattr(args, "as_of", None) or dt.date.today()  # noqa: DTZ011 - the bank's local date
+
+
+def _print_application(record: Any, settings: Settings, as_json: bool) -> None:
+    from teller_assist.prequal.workflow import STATUS_ZH, rate_text
+    from teller_assist.services.applications import application_to_json
+
+    if as_json:
+        data = application_to_json(record, settings.masking.resident_id(record.id_no))
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    parts = [
+        f"申请 {record.id}",
+        STATUS_ZH[record.status],
+        settings.masking.resident_id(record.id_no),
+        record.name or "",
+        f"额度 {record.line:,} 元",
+        f"年利率 {rate_text(record.annual_rate_bp)}%",
+    ]
+    if record.agreement_no:
+        parts.append(f"协议号 {record.agreement_no}")
+    if record.valid_until:
+        parts.append(f"有效期至 {record.valid_until}")
+    if record.reject_reason:
+        parts.append(f"原因：{record.reject_reason}")
+    print("  ".join(p for p in parts if p))
+
+
+def cmd_workflow(args: argparse.Namespace) -> int:
+    from teller_assist.services import applications as apps
+    from teller_assist.services.applications import Actor, WorkflowRefused
+    from teller_assist.services.operators import authenticate
+    from teller_assist.services.prequal import active_policy
+
+    settings = _settings(args)
+    policy = active_policy(settings)
+    survey = None
+    if args.command == "apply":
+        from teller_assist.identity.resident_id import InvalidResidentId, parse_resident_id
+        from teller_assist.prequal.survey import load_survey
+
+        try:  # a bad ID fails before any password prompt
+            parse_resident_id(args.id_no, today=_today(args))
+        except InvalidResidentId as exc:
+            print(f"无效的身份证号 invalid resident ID: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+        survey = load_survey(args.survey)
+    password = read_login_password(args.password_stdin)
+    with _opened(settings) as store:
+        actor = Actor.here(authenticate(store, args.user, password))
+        try:
+            if args.command == "apply":
+                assert survey is not None
+                record = apps.submit(
+                    store, policy, args.id_no, survey, actor, today=_today(args), name=args.name
+                )
+            elif args.command == "approve":
+                record = apps.approve(store, policy, args.app_id, actor, today=_today(args))
+            elif args.command == "reject":
+                record = apps.reject(store, policy, args.app_id, actor, args.reason)
+            elif args.command == "sign":
+                record = apps.sign(store, args.app_id, actor, today=_today(args))
+            else:
+                record = apps.cancel(store, args.app_id, actor)
+        except WorkflowRefused as exc:
+            print(f"拒绝 refused: {exc.describe()}", file=sys.stderr)
+            return EXIT_REFUSED
+        _print_application(record, settings, args.json)
+    return EXIT_OK
+
+
+def cmd_applications(args: argparse.Namespace) -> int:
+    from teller_assist.prequal.workflow import STATUS_ZH, rate_text
+    from teller_assist.services import applications as apps
+
+    settings = _settings(args)
+    with _opened(settings) as store:
+        if args.expire:
+            closed = apps.expire_due(store, dt.date.today())  # noqa: DTZ011 - local date
+            print(f"已关闭到期额度 {closed} 笔 closed {closed} past validity", file=sys.stderr)
+        rows = apps.listing(store, status=args.status)
+    if args.json:
+        data = [apps.application_to_json(r, settings.masking.resident_id(r.id_no)) for r in rows]
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    if not rows:
+        print("没有申请 no applications")
+    for r in rows:
+        print(
+            f"{r.id:>6}  {STATUS_ZH[r.status]}  {settings.masking.resident_id(r.id_no)}  {r.name or '—'}  "
+            f"{r.line:>9,} 元  {rate_text(r.annual_rate_bp)}%  {r.agreement_no or ''}  "
+            f"{r.submitted_at.astimezone():%Y-%m-%d %H:%M}  {r.maker_login}→{r.checker_login or '…'}"
+        )
+    return EXIT_OK
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    from teller_assist.services import audit
+
+    settings = _settings(args)
+    with _opened(settings) as store:
+        if args.audit_command == "verify":
+            result = audit.verify(store)
+            if result.ok:
+                print(f"审计链完整 the chain is intact: {result.rows} 条 rows, head {result.head_seq}")
+                return EXIT_OK
+            for f in result.findings:
+                print(f"第 {f.seq} 条 row {f.seq}: {f.problem_zh} ({f.problem_en})")
+            print(f"审计链已被破坏 the chain is broken: {len(result.findings)} 处 findings", file=sys.stderr)
+            return EXIT_TAMPERED
+        if args.start and args.end and args.start > args.end:
+            raise UserFacingError("起始日期晚于结束日期", "--from is after --to")
+        count = audit.export_csv(
+            store,
+            args.out,
+            start=args.start,
+            end=args.end,
+            masking=settings.masking,
+            operator=audit.os_actor(),
+        )
+        print(f"已导出 {count} 条 exported {count} rows to {args.out}")
+    return EXIT_OK
+
+
+def cmd_db_set_password(args: argparse.Namespace) -> int:
+    from teller_assist.security import keys
+
+    settings = _settings(args)
+    if not settings.database_url:
+        raise UserFacingError(
+            "未设置 PostgreSQL 数据库地址",
+            "no PostgreSQL database URL is set",
+            hint_zh="用 --db 或设置 database_url",
+        )
+    keys.set_db_password(settings.database_url, read_login_password(args.password_stdin))
+    print("已保存到系统密钥环 saved in the OS keyring")
+    return EXIT_OK
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "apply": cmd_workflow,
+    "approve": cmd_workflow,
+    "reject": cmd_workflow,
+    "sign": cmd_workflow,
+    "cancel": cmd_workflow,
+    "applications": cmd_applications,
+    "audit": cmd_audit,
+}

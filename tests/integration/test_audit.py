@@ -1,0 +1,165 @@
+"""The audit chain: append-only in the database, and `audit verify` finds an edited row, a deleted row,
+a swapped pair and a removed tail, on both engines."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+import pytest
+from sqlalchemy.exc import DBAPIError
+
+from teller_assist.services import audit
+from teller_assist.services.database import open_database
+from teller_assist.settings import load_settings
+from teller_assist.store import audit as store_audit
+from teller_assist.store.engine import Store
+from tests.helpers.postgres import PostgresServer
+
+T0 = dt.datetime(2026, 11, 28, 1, 0, tzinfo=dt.UTC)
+
+
+def fill(store: Store, n: int = 6) -> None:
+    for i in range(n):
+        audit.log(
+            store,
+            "lookup",
+            operator=f"teller{i % 2}",
+            subject=f"app:{i}",
+            purpose="counter",
+            detail={"n": i},
+            now=T0 + dt.timedelta(minutes=i),
+        )
+
+
+def tamper(store: Store, *statements: str) -> None:
+    """What someone with the database file or a superuser could do: lift the guard, then change rows."""
+    with store.engine.begin() as conn:
+        if store.is_sqlite:
+            conn.exec_driver_sql("DROP TRIGGER audit_event_no_update")
+            conn.exec_driver_sql("DROP TRIGGER audit_event_no_delete")
+        else:
+            conn.exec_driver_sql("ALTER TABLE audit_event DISABLE TRIGGER USER")
+        for statement in statements:
+            conn.exec_driver_sql(statement)
+
+
+def test_a_clean_chain_verifies(store: Store) -> None:
+    fill(store)
+    result = store_audit.verify(store)
+    assert result.ok and result.rows == 6 and result.head_seq == 6
+
+
+@pytest.mark.parametrize(
+    ("change", "seq"),
+    [
+        ("UPDATE audit_event SET operator = 'nobody' WHERE seq = 3", 3),
+        ("UPDATE audit_event SET detail = '{\"n\":99}' WHERE seq = 4", 4),
+        ("UPDATE audit_event SET purpose = NULL WHERE seq = 2", 2),
+    ],
+)
+def test_an_edited_row_is_found(store: Store, change: str, seq: int) -> None:
+    fill(store)
+    tamper(store, *change.split("; "))
+    findings = store_audit.verify(store).findings
+    assert [f.seq for f in findings] == [seq] and "修改" in findings[0].problem_zh
+
+
+def test_a_deleted_row_is_found(store: Store) -> None:
+    fill(store)
+    tamper(store, "DELETE FROM audit_event WHERE seq = 3")
+    result = store_audit.verify(store)
+    assert not result.ok and {f.seq for f in result.findings} == {4}
+
+
+def test_a_swapped_pair_is_found(store: Store) -> None:
+    fill(store)
+    # swap the contents of rows 2 and 3 (each keeps its own hash: the chain and the hashes disagree)
+    tamper(
+        store,
+        "UPDATE audit_event SET seq = -2 WHERE seq = 2",
+        "UPDATE audit_event SET seq = 2 WHERE seq = 3",
+        "UPDATE audit_event SET seq = 3 WHERE seq = -2",
+    )
+    result = store_audit.verify(store)
+    assert not result.ok and {f.seq for f in result.findings} >= {2, 3}
+
+
+def test_a_removed_tail_is_found(store: Store) -> None:
+    fill(store)
+    tamper(store, "DELETE FROM audit_event WHERE seq >= 5")
+    findings = store_audit.verify(store).findings
+    assert len(findings) == 1 and "末尾" in findings[0].problem_zh
+
+
+@pytest.mark.parametrize(
+    "statement",
+    ["UPDATE audit_event SET operator = 'x'", "DELETE FROM audit_event", "DELETE FROM audit_head"],
+)
+def test_the_database_refuses_updates_and_deletes(store: Store, statement: str) -> None:
+    fill(store, 2)
+    with pytest.raises(DBAPIError, match=r"append-only|cannot be deleted"), store.engine.begin() as conn:
+        conn.exec_driver_sql(statement)
+    assert store_audit.verify(store).ok
+
+
+def owner_tries(store: Store, statement: str) -> None:
+    with store.engine.begin() as conn:
+        conn.exec_driver_sql("ALTER TABLE audit_event DISABLE TRIGGER USER")  # the owner may do this...
+        conn.exec_driver_sql(statement)  # ...but the privilege is gone all the same
+
+
+def test_postgres_application_role_has_no_update_or_delete(
+    postgres_server: PostgresServer, env: dict[str, str]
+) -> None:
+    """Migrated by an ordinary (non-superuser) role: that role then lacks the privilege itself."""
+    import psycopg
+
+    with psycopg.connect(
+        host=str(postgres_server.socket_dir), user="postgres", dbname="postgres", autocommit=True
+    ) as c:
+        c.execute("CREATE ROLE ta_app LOGIN")
+        c.execute('CREATE DATABASE "ta_app_db" OWNER ta_app')
+    url = f"postgresql+psycopg://ta_app@/ta_app_db?host={postgres_server.socket_dir}"
+    store = open_database(load_settings(env, database_url=url)).store
+    try:
+        fill(store, 2)
+        for statement in (
+            "UPDATE audit_event SET operator = 'x'",
+            "DELETE FROM audit_event",
+            "TRUNCATE audit_event",
+        ):
+            with pytest.raises(DBAPIError, match=r"permission denied"):
+                owner_tries(store, statement)
+        assert store_audit.verify(store).ok
+    finally:
+        store.dispose()
+
+
+def test_concurrent_appends_keep_one_chain(store: Store) -> None:
+    import concurrent.futures
+
+    def work(i: int) -> int:
+        return audit.log(store, "lookup", operator="t", subject=f"app:{i}", now=T0)
+
+    with concurrent.futures.ThreadPoolExecutor(4) as pool:
+        seqs = sorted(pool.map(work, range(40)))
+    assert seqs == list(range(1, 41))
+    assert store_audit.verify(store).ok
+
+
+def test_export_masks_ids_and_audits_itself(store: Store, tmp_path: object) -> None:
+    from pathlib import Path
+
+    from teller_assist.identity.masking import Masking
+    from tests.helpers.extracts import MAN
+
+    audit.log(store, "lookup", operator="t", subject=MAN, now=T0)
+    audit.log(store, "lookup", operator="t", subject=MAN, now=T0 + dt.timedelta(days=3))
+    out = Path(str(tmp_path)) / "a.csv"
+    local = T0.astimezone().date()
+    assert audit.export_csv(store, out, start=local, end=local, masking=Masking(), operator="auditor") == 1
+    body = out.read_text(encoding="utf-8-sig")
+    assert MAN not in body and MAN[:4] in body
+    last: Callable[[], str] = lambda: list(store_audit.export_rows(store, None, None))[-1].action  # noqa: E731
+    assert last() == "export"
