@@ -97,17 +97,22 @@ def _facts(
 
 
 _connections = threading.local()
+_registry_lock = threading.Lock()
+_registry: dict[int, list[Any]] = {}  # engine id -> every thread's card connection on it
 
 
 def _card_connection(store: Store) -> Any:
-    """A connection kept per thread for cards: a teller's lookups skip the pool's checkout and reset."""
+    """A connection kept per thread for cards: a teller's lookups skip the pool's checkout and reset.
+    It is detached from the pool (it never takes a slot other work needs) and registered, so closing
+    the store closes every thread's card connection, including those of threads that have ended."""
     held = getattr(_connections, "held", None)
     if held is None or held[0] is not store.engine:
-        if held is not None:
-            with contextlib.suppress(Exception):
-                held[1].close()
-        held = (store.engine, store.engine.raw_connection())
+        raw = store.engine.raw_connection()
+        raw.detach()
+        held = (store.engine, raw)
         _connections.held = held
+        with _registry_lock:
+            _registry.setdefault(id(store.engine), []).append(raw)
     return held[1]
 
 
@@ -115,17 +120,22 @@ def _drop_card_connection() -> None:
     held = getattr(_connections, "held", None)
     _connections.held = None
     if held is not None:
+        with _registry_lock, contextlib.suppress(ValueError):
+            _registry.get(id(held[0]), []).remove(held[1])
         with contextlib.suppress(Exception):
             held[1].invalidate()
 
 
-def release_card_connection() -> None:
-    """Give this thread's card connection back (when a store is closed)."""
-    held = getattr(_connections, "held", None)
-    _connections.held = None
-    if held is not None:
+def release_card_connections(store: Store) -> None:
+    """Close every card connection on this store's engine (when the store is closed)."""
+    with _registry_lock:
+        held = _registry.pop(id(store.engine), [])
+    for raw in held:
         with contextlib.suppress(Exception):
-            held[1].close()
+            raw.close()
+    mine = getattr(_connections, "held", None)
+    if mine is not None and mine[0] is store.engine:
+        _connections.held = None
 
 
 def fetch_card_facts(store: Store, id_no: str, window_start: dt.date, window_end: dt.date) -> CardFacts:

@@ -17,6 +17,7 @@ import sqlcipher3
 from sqlalchemy import URL, Engine, create_engine, event, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import QueuePool
 
 from teller_assist.errors import UserFacingError
 from teller_assist.settings import Settings
@@ -67,7 +68,18 @@ def sqlite_engine(path: Path, key: str, *, echo: bool = False) -> Engine:
     if not path.exists():  # personal data: only the owner may read the file (SQLite's -wal follows it)
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
     url = URL.create("sqlite+pysqlcipher", password=f"x'{key}'", database=str(path))
-    engine = create_engine(url, module=sqlcipher3.dbapi2, echo=echo)
+    # The dialect's default pool (SingletonThreadPool, five threads) closes the connections of a sixth
+    # thread's predecessors while they may still be in use; a queue pool hands each connection to one
+    # thread at a time instead.
+    engine = create_engine(
+        url,
+        module=sqlcipher3.dbapi2,
+        echo=echo,
+        poolclass=QueuePool,
+        pool_size=5,
+        max_overflow=20,
+        connect_args={"check_same_thread": False},
+    )
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -160,9 +172,9 @@ class Store:
             ) from None
 
     def dispose(self) -> None:
-        from teller_assist.store.cards import release_card_connection
+        from teller_assist.store.cards import release_card_connections
 
-        release_card_connection()
+        release_card_connections(self)
         self.engine.dispose()
 
 
