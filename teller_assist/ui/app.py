@@ -30,6 +30,9 @@ def run(settings: Settings, *, demo_if_empty: bool = False) -> int:
 
     def open_data() -> None:  # after the first paint: the database layers take a while to load
         window.start()
+        if window.store is not None and not window.ask_login():
+            window.close()
+            return
         if window.opened is not None and window.opened.overview.empty:
             # a newcomer's first start: offer (or, from `make run`, load) a demo county to look at
             window.load_demo(ask=not demo_if_empty)

@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QApplication,
+    QDockWidget,
     QLabel,
     QLineEdit,
     QMainWindow,
@@ -17,6 +19,7 @@ from PySide6.QtWidgets import (
     QProgressDialog,
     QPushButton,
     QScrollArea,
+    QStackedWidget,
     QStatusBar,
     QVBoxLayout,
     QWidget,
@@ -35,6 +38,7 @@ from teller_assist.lookup.sources import LocalHook, ReaderWatcher, clipboard_can
 from teller_assist.security.keys import KeyringUnavailable, hook_token
 from teller_assist.settings import Settings
 from teller_assist.ui.card_panel import CardPanel
+from teller_assist.ui.session import ApprovalQueue, AuthorizeDialog, IdleWatcher, LockPage, LoginDialog
 from teller_assist.ui.survey_form import SurveyForm
 from teller_assist.ui.tasks import Task
 
@@ -43,7 +47,9 @@ if TYPE_CHECKING:  # the database layers load after the window is painted (cold 
     from teller_assist.prequal.policy import Policy
     from teller_assist.services.database import Opened
     from teller_assist.services.imports import ImportReport
+    from teller_assist.store.applications import ApplicationRecord
     from teller_assist.store.engine import Store
+    from teller_assist.store.operators import OperatorRecord
     from teller_assist.ui.import_dialog import ImportDialog
 
 DEMO_PEOPLE = 20_000
@@ -136,7 +142,17 @@ class MainWindow(QMainWindow):
         self.empty_state.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.empty_state.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.empty_state, 1)
-        self.setCentralWidget(central)
+        self.stack = QStackedWidget(self)
+        self.stack.addWidget(central)
+        self.lock_page = LockPage(self.stack)
+        self.lock_page.unlocked.connect(self._unlocked)
+        self.stack.addWidget(self.lock_page)
+        self.setCentralWidget(self.stack)
+        self.operator: OperatorRecord | None = None
+        self.application: ApplicationRecord | None = None
+        self.idle = IdleWatcher(settings.idle_lock_minutes, self.lock, self)
+        self.queue: ApprovalQueue | None = None
+        self.queue_dock: QDockWidget | None = None
 
         status = QStatusBar(self)
         status.setObjectName("statusBar")
@@ -167,6 +183,24 @@ class MainWindow(QMainWindow):
         self.factors_label.setWordWrap(True)
         self.factors_label.setVisible(False)
         layout.insertWidget(layout.indexOf(self.survey_area) + 1, self.factors_label)
+        self.submit_button = QPushButton(self.tr("提交审批 (Ctrl+Enter)"), central)
+        self.submit_button.setObjectName("submitButton")
+        self.submit_button.setVisible(False)
+        self.submit_button.clicked.connect(self.submit)
+        layout.insertWidget(layout.indexOf(self.factors_label) + 1, self.submit_button)
+        self.application_status = QLabel("", central)
+        self.application_status.setObjectName("applicationStatus")
+        self.application_status.setWordWrap(True)
+        self.application_status.setVisible(False)
+        layout.insertWidget(layout.indexOf(self.submit_button) + 1, self.application_status)
+        self.counter_authorize_button = QPushButton(self.tr("主管授权 (F4)"), central)
+        self.counter_authorize_button.setObjectName("counterAuthorizeButton")
+        self.counter_authorize_button.setVisible(False)
+        self.counter_authorize_button.clicked.connect(self.authorize_at_counter)
+        layout.insertWidget(layout.indexOf(self.application_status) + 1, self.counter_authorize_button)
+        QShortcut(QKeySequence("Ctrl+Return"), self, self.submit)
+        QShortcut(QKeySequence("Ctrl+Enter"), self, self.submit)
+        QShortcut(QKeySequence(Qt.Key.Key_F4), self, self.authorize_at_counter)
         QShortcut(QKeySequence(Qt.Key.Key_F3), self, self.open_survey)
         self._bridge = _Bridge(self)
         self._bridge.identified.connect(self.customerIdentified)
@@ -363,13 +397,20 @@ class MainWindow(QMainWindow):
 
     def show_customer(self, rid: ResidentId, source: str = "typed") -> None:
         """The one place every source ends: look the customer up and show the card."""
+        from teller_assist.services import audit
         from teller_assist.services.lookup import lookup
 
         if self.store is None:
             self.id_feedback.setText(self.tr("数据库未打开，无法查询"))
             return
+        if self.is_locked():
+            return  # nothing is shown, or looked up, on a locked screen
+        if self.operator is None:
+            self.id_feedback.setText(self.tr("请先登录"))
+            return
         try:
             card = lookup(self.store, rid, as_of=self._today())
+            audit.log(self.store, "lookup", operator=self.operator.login, subject=rid.value, purpose=source)
         except UserFacingError as exc:
             self.id_feedback.setText(exc.message_zh)
             return
@@ -404,6 +445,8 @@ class MainWindow(QMainWindow):
             return
         self.decision = decision
         self.card_panel.estimated_line.setText(estimated_line_text(decision))
+        self.submit_button.setVisible(self.survey_form is not None and self.application is None)
+        self.submit_button.setEnabled(decision.eligible and decision.survey_complete)
         if self.survey_form is not None:
             lines = [("✓ " if f.applies else "· ") + f.evidence for f in decision.factors]
             if decision.missing:
@@ -442,6 +485,10 @@ class MainWindow(QMainWindow):
         """Esc: clear everything on screen and wait for the next customer."""
         self.card = None
         self.decision = None
+        self.application = None
+        self.submit_button.setVisible(False)
+        self.application_status.setVisible(False)
+        self.counter_authorize_button.setVisible(False)
         self._close_survey()
         self.survey_button.setVisible(False)
         self.card_panel.clear()
@@ -449,6 +496,125 @@ class MainWindow(QMainWindow):
         self.id_feedback.setText("")
         self.empty_state.setVisible(True)
         self._focus_id()
+
+    # --- operators, the idle lock, submission and approval ----------------------------------------------
+    def ask_login(self) -> bool:
+        """The login (or, on a database without operators, the first administrator). False: cancelled."""
+        from teller_assist.store.operators import list_operators
+
+        if self.store is None:
+            return False
+        dialog = LoginDialog(self.store, self, first_admin=not list_operators(self.store))
+        if dialog.exec() != LoginDialog.DialogCode.Accepted or dialog.operator is None:
+            return False
+        self.sign_in(dialog.operator)
+        return True
+
+    def sign_in(self, operator: OperatorRecord) -> None:
+        from teller_assist.prequal.workflow import authority
+        from teller_assist.security.passwords import ROLE_ZH
+
+        self.operator = operator
+        self.header.setText(
+            self._header_text() + f" · {operator.name}（{ROLE_ZH.get(operator.role, operator.role)}）"
+        )
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self.idle)
+        self.idle.start()
+        if self.store is not None and self.policy is not None and authority(self.policy, operator.role):
+            self.queue = ApprovalQueue(
+                self.store, self.policy, self.settings.masking, lambda: self.operator, self._today, self
+            )
+            self.queue_dock = QDockWidget(self.tr("待审批"), self)
+            self.queue_dock.setObjectName("approvalDock")
+            self.queue_dock.setWidget(self.queue)
+            self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.queue_dock)
+            self.queue.start()
+        self._focus_id()
+
+    def is_locked(self) -> bool:
+        return self.stack.currentWidget() is self.lock_page
+
+    def lock(self) -> None:
+        """Hide every customer detail until the same operator unlocks (idle timeout, or by hand)."""
+        from teller_assist.services import audit
+
+        if self.operator is None or self.store is None or self.is_locked():
+            return
+        self.stack.setCurrentWidget(self.lock_page)
+        if self.queue_dock is not None:
+            self.queue_dock.setVisible(False)
+        self.lock_page.lock_for(self.store, self.operator)
+        audit.log(self.store, "lock", operator=self.operator.login)
+
+    def _unlocked(self) -> None:
+        self.stack.setCurrentIndex(0)
+        if self.queue_dock is not None:
+            self.queue_dock.setVisible(True)
+        self.idle.start()
+        self._focus_id()
+
+    def submit(self) -> None:
+        """Ctrl+Enter: submit for approval. The line is recomputed by the service from stored data."""
+        from teller_assist.prequal.workflow import rate_text
+        from teller_assist.services import applications as apps
+
+        if (
+            self.store is None
+            or self.policy is None
+            or self.operator is None
+            or self.card is None
+            or self.survey_form is None
+            or self.application is not None
+            or self.is_locked()
+        ):
+            return
+        try:
+            record = apps.submit(
+                self.store,
+                self.policy,
+                self.card.rid,
+                self.survey_form.survey(),
+                apps.Actor.here(self.operator),
+                today=self._today(),
+            )
+        except UserFacingError as exc:
+            self.application_status.setText(exc.message_zh)  # the survey stays as typed
+            self.application_status.setVisible(True)
+            return
+        self.application = record
+        self.submit_button.setVisible(False)
+        self.application_status.setText(
+            self.tr("已提交申请 {0}：额度 {1} 元，年利率 {2}%，等待审批").format(
+                record.id, f"{record.line:,}", rate_text(record.annual_rate_bp)
+            )
+        )
+        self.application_status.setVisible(True)
+        self.counter_authorize_button.setVisible(True)
+        self.counter_authorize_button.setFocus()
+
+    def authorize_at_counter(self) -> AuthorizeDialog | None:
+        """F4: the supervisor approves on this screen with their own credentials."""
+        if self.store is None or self.policy is None or self.application is None:
+            return None
+        if self.application.status != "submitted":
+            return None
+        dialog = AuthorizeDialog(self.store, self.policy, self.application, self._today(), self)
+        dialog.accepted.connect(lambda: self._approved(dialog.result_record))
+        dialog.open()
+        return dialog
+
+    def _approved(self, record: ApplicationRecord | None) -> None:
+        if record is None:
+            return
+        self.application = record
+        self.counter_authorize_button.setVisible(False)
+        self.application_status.setText(
+            self.tr("已批准：协议号 {0}，额度 {1} 元，有效期至 {2}").format(
+                record.agreement_no, f"{record.line:,}", record.valid_until
+            )
+        )
 
     # --- identification sources ----------------------------------------------------------------------
     def start_sources(self) -> None:
@@ -494,6 +660,13 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.stop_sources()
+        self.idle.stop()
+        if self.queue is not None:
+            self.queue.stop()
+        if self.operator is not None and self.store is not None:
+            from teller_assist.services import audit
+
+            audit.log(self.store, "logout", operator=self.operator.login)
         if self.demo_task is not None:
             self.demo_task.cancel()
             self.demo_task.wait()

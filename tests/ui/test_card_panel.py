@@ -23,6 +23,7 @@ from teller_assist.ui.main_window import MainWindow
 from tests.helpers.extracts import MAN, WOMAN, rid
 from tests.helpers.ga467_sim import SimulatedReader
 from tests.helpers.keyrings import MemoryKeyring
+from tests.helpers.operators import make_operator
 from tests.integration.test_lookup import load_fixture
 
 TODAY = dt.date(2026, 11, 28)
@@ -38,6 +39,9 @@ def window_with_data(qtbot: QtBot, settings: Settings, tmp_path: Path) -> MainWi
     window.start()
     assert window.store is not None
     load_fixture(window.store, tmp_path / "in")
+    from teller_assist.store.operators import get_operator
+
+    window.sign_in(get_operator(window.store, "teller1") or make_operator(window.store))
     return window
 
 

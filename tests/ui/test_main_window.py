@@ -15,6 +15,7 @@ from teller_assist.settings import Settings
 from teller_assist.ui.fonts import install_fonts
 from teller_assist.ui.main_window import MainWindow
 from tests.helpers.keyrings import MemoryKeyring
+from tests.helpers.operators import make_operator
 
 TODAY = dt.date(2026, 11, 28)
 
@@ -27,6 +28,8 @@ def make_window(qtbot: QtBot, settings: Settings, **kwargs: object) -> MainWindo
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow, timeout=3000)  # window shortcuts (F2, Esc) need it
     window.start()
+    if window.store is not None:
+        window.sign_in(make_operator(window.store))
     return window
 
 

@@ -1,0 +1,429 @@
+"""Who is at the keyboard: the login, the first administrator, the idle lock, the supervisor's
+authorisation at the counter (主管授权), and the approval queue a lobby manager watches."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from teller_assist.errors import UserFacingError
+from teller_assist.identity.masking import Masking
+
+if TYPE_CHECKING:
+    from teller_assist.prequal.policy import Policy
+    from teller_assist.store.applications import ApplicationRecord
+    from teller_assist.store.engine import Store
+    from teller_assist.store.operators import OperatorRecord
+
+
+class LoginDialog(QDialog):
+    """The operator logs in; on a database without operators it asks for the first administrator."""
+
+    def __init__(self, store: Store, parent: QWidget | None = None, *, first_admin: bool = False) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.first_admin = first_admin
+        self.operator: OperatorRecord | None = None
+        self.setObjectName("firstAdminDialog" if first_admin else "loginDialog")
+        self.setWindowTitle(self.tr("创建首个管理员") if first_admin else self.tr("操作员登录"))
+        layout = QVBoxLayout(self)
+        if first_admin:
+            intro = QLabel(self.tr("这是首次启动：请创建总行管理员账户，之后用它为柜员和主管开户。"), self)
+            intro.setWordWrap(True)
+            layout.addWidget(intro)
+        form = QFormLayout()
+        self.login = QLineEdit(self)
+        self.login.setObjectName("loginUser")
+        form.addRow(self.tr("登录名"), self.login)
+        self.name = QLineEdit(self)
+        self.name.setObjectName("adminName")
+        if first_admin:
+            form.addRow(self.tr("姓名"), self.name)
+        self.password = QLineEdit(self)
+        self.password.setObjectName("loginPassword")
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        form.addRow(self.tr("密码"), self.password)
+        self.password2 = QLineEdit(self)
+        self.password2.setObjectName("adminPassword2")
+        self.password2.setEchoMode(QLineEdit.EchoMode.Password)
+        if first_admin:
+            form.addRow(self.tr("再次输入"), self.password2)
+        layout.addLayout(form)
+        self.error = QLabel("", self)
+        self.error.setObjectName("loginError")
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color: #b00020")
+        layout.addWidget(self.error)
+        self.button = QPushButton(self.tr("创建并登录") if first_admin else self.tr("登录"), self)
+        self.button.setObjectName("loginButton")
+        self.button.setDefault(True)
+        self.button.clicked.connect(self.try_login)
+        layout.addWidget(self.button)
+        self.password.returnPressed.connect(self.try_login)
+
+    def try_login(self) -> None:
+        from teller_assist.services import operators
+
+        login, password = self.login.text().strip(), self.password.text()
+        try:
+            if self.first_admin:
+                if password != self.password2.text():
+                    raise UserFacingError("两次输入的密码不一致", "the passwords do not match")
+                operators.add_operator(
+                    self.store, login=login, name=self.name.text(), role="hq_admin", password=password
+                )
+            self.operator = operators.authenticate(self.store, login, password, purpose="window")
+        except UserFacingError as exc:
+            self.error.setText(exc.message_zh + ("\n" + exc.hint_zh if exc.hint_zh else ""))
+            self.password.clear()
+            self.password.setFocus()
+            return
+        self.password.clear()
+        self.password2.clear()
+        self.accept()
+
+
+class AuthorizeDialog(QDialog):
+    """主管授权: the approver authorises on the teller's screen with their own login and password."""
+
+    def __init__(
+        self,
+        store: Store,
+        policy: Policy,
+        application: ApplicationRecord,
+        today: dt.date,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.store, self.policy, self.application, self.today = store, policy, application, today
+        self.result_record: ApplicationRecord | None = None
+        self.setObjectName("authorizeDialog")
+        self.setWindowTitle(self.tr("主管授权"))
+        layout = QVBoxLayout(self)
+        from teller_assist.prequal.workflow import rate_text
+
+        summary = QLabel(
+            self.tr("申请 {0}：额度 {1} 元，年利率 {2}%").format(
+                application.id, f"{application.line:,}", rate_text(application.annual_rate_bp)
+            ),
+            self,
+        )
+        summary.setObjectName("authorizeSummary")
+        layout.addWidget(summary)
+        form = QFormLayout()
+        self.login = QLineEdit(self)
+        self.login.setObjectName("approverLogin")
+        form.addRow(self.tr("主管登录名"), self.login)
+        self.password = QLineEdit(self)
+        self.password.setObjectName("approverPassword")
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        form.addRow(self.tr("主管密码"), self.password)
+        layout.addLayout(form)
+        self.error = QLabel("", self)
+        self.error.setObjectName("authorizeError")
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color: #b00020")
+        layout.addWidget(self.error)
+        buttons = QHBoxLayout()
+        self.button = QPushButton(self.tr("授权批准"), self)
+        self.button.setObjectName("authorizeButton")
+        self.button.setDefault(True)
+        self.button.clicked.connect(self.authorize)
+        buttons.addWidget(self.button)
+        cancel = QPushButton(self.tr("取消"), self)
+        cancel.clicked.connect(self.reject)
+        buttons.addWidget(cancel)
+        layout.addLayout(buttons)
+        self.password.returnPressed.connect(self.authorize)
+
+    def authorize(self) -> None:
+        from teller_assist.services import applications as apps
+        from teller_assist.services.operators import authenticate
+
+        try:
+            approver = authenticate(self.store, self.login.text(), self.password.text(), purpose="authorize")
+            self.result_record = apps.approve(
+                self.store,
+                self.policy,
+                self.application.id,
+                apps.Actor.here(approver),
+                today=self.today,
+                expected_version=self.application.version,
+            )
+        except UserFacingError as exc:
+            self.error.setText(exc.message_zh + ("\n" + exc.hint_zh if exc.hint_zh else ""))
+            self.password.clear()
+            return
+        finally:
+            self.password.clear()
+        self.accept()
+
+
+class IdleWatcher(QObject):
+    """Calls ``on_idle`` after ``minutes`` without a key press or mouse use anywhere in the app."""
+
+    ACTIVITY = frozenset(
+        {QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.MouseMove, QEvent.Type.Wheel}
+    )
+
+    def __init__(self, minutes: float, on_idle: Callable[[], None], parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.timer = QTimer(self)
+        self.timer.setSingleShot(True)
+        self.timer.setInterval(max(1, int(minutes * 60_000)))
+        self.timer.timeout.connect(on_idle)
+
+    def start(self) -> None:
+        self.timer.start()
+
+    def stop(self) -> None:
+        self.timer.stop()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in self.ACTIVITY and self.timer.isActive():
+            self.timer.start()
+        return False
+
+
+class LockPage(QWidget):
+    """What the screen shows while locked: no customer data, only who may unlock it."""
+
+    unlocked = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("lockScreen")
+        self.store: Store | None = None
+        self.operator: OperatorRecord | None = None
+        layout = QVBoxLayout(self)
+        layout.addStretch(1)
+        self.label = QLabel("", self)
+        self.label.setObjectName("lockLabel")
+        self.label.setWordWrap(True)
+        self.label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(self.label)
+        self.password = QLineEdit(self)
+        self.password.setObjectName("unlockPassword")
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password.setPlaceholderText(self.tr("输入密码解锁"))
+        self.password.returnPressed.connect(self.try_unlock)
+        layout.addWidget(self.password)
+        self.error = QLabel("", self)
+        self.error.setObjectName("unlockError")
+        self.error.setWordWrap(True)
+        layout.addWidget(self.error)
+        self.button = QPushButton(self.tr("解锁"), self)
+        self.button.setObjectName("unlockButton")
+        self.button.clicked.connect(self.try_unlock)
+        layout.addWidget(self.button)
+        layout.addStretch(2)
+
+    def lock_for(self, store: Store, operator: OperatorRecord) -> None:
+        self.store, self.operator = store, operator
+        self.label.setText(
+            self.tr("屏幕已锁定，客户信息已隐藏。\n仅 {0}（{1}）可以解锁。").format(
+                operator.name, operator.login
+            )
+        )
+        self.error.setText("")
+        self.password.clear()
+        self.password.setFocus()
+
+    def try_unlock(self) -> None:
+        from teller_assist.services import audit
+        from teller_assist.services.operators import authenticate
+
+        assert self.store is not None and self.operator is not None
+        try:
+            authenticate(self.store, self.operator.login, self.password.text(), purpose="unlock")
+        except UserFacingError as exc:
+            self.error.setText(exc.message_zh)
+            self.password.clear()
+            return
+        self.password.clear()
+        audit.log(self.store, "unlock", operator=self.operator.login)
+        self.unlocked.emit()
+
+
+class _Wake(QObject):
+    changed = Signal()
+
+
+class ApprovalQueue(QWidget):
+    """Applications waiting for a decision, oldest first, with how long each customer has waited.
+    Refreshed within two seconds of any change: PostgreSQL NOTIFY, or a one-second poll on SQLite."""
+
+    COLUMNS = ("等待", "申请", "客户", "额度（元）", "经办")
+
+    def __init__(
+        self,
+        store: Store,
+        policy: Policy,
+        masking: Masking,
+        operator: Callable[[], OperatorRecord | None],
+        today: Callable[[], dt.date],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.store, self.policy, self.masking = store, policy, masking
+        self._operator, self._today = operator, today
+        self.setObjectName("approvalQueue")
+        self.rows: list[ApplicationRecord] = []
+        layout = QVBoxLayout(self)
+        self.table = QTableWidget(0, len(self.COLUMNS), self)
+        self.table.setObjectName("approvalTable")
+        self.table.setHorizontalHeaderLabels([self.tr(c) for c in self.COLUMNS])
+        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        layout.addWidget(self.table)
+        buttons = QHBoxLayout()
+        self.approve_button = QPushButton(self.tr("批准"), self)
+        self.approve_button.setObjectName("queueApproveButton")
+        self.approve_button.clicked.connect(self.approve_selected)
+        buttons.addWidget(self.approve_button)
+        self.reject_button = QPushButton(self.tr("拒绝…"), self)
+        self.reject_button.setObjectName("queueRejectButton")
+        self.reject_button.clicked.connect(self.reject_selected)
+        buttons.addWidget(self.reject_button)
+        layout.addLayout(buttons)
+        self.message = QLabel("", self)
+        self.message.setObjectName("queueMessage")
+        self.message.setWordWrap(True)
+        layout.addWidget(self.message)
+
+        self._wake = _Wake(self)
+        self._wake.changed.connect(self.refresh)
+        self._seen_seq = -1
+        self._stop = threading.Event()
+        self._listener: threading.Thread | None = None
+        self.poll = QTimer(self)
+        self.poll.setInterval(1000)
+        self.poll.timeout.connect(self._poll)
+        self.clock = QTimer(self)  # waiting times tick on screen
+        self.clock.setInterval(15_000)
+        self.clock.timeout.connect(self._render)
+
+    def start(self) -> None:
+        self.refresh()
+        self.clock.start()
+        if self.store.is_sqlite:
+            self.poll.start()
+            return
+        from teller_assist.store.notify import listen_for_applications
+
+        self._listener = threading.Thread(
+            target=listen_for_applications,
+            args=(self.store, self._wake.changed.emit, self._stop),
+            name="approval-queue-listener",
+            daemon=True,
+        )
+        self._listener.start()
+
+    def stop(self) -> None:
+        self.poll.stop()
+        self.clock.stop()
+        self._stop.set()
+        if self._listener is not None:
+            self._listener.join(timeout=3)
+            self._listener = None
+
+    def _poll(self) -> None:
+        from teller_assist.store.audit import last_seq
+
+        try:
+            seq = last_seq(self.store)
+        except UserFacingError:
+            return
+        if seq != self._seen_seq:
+            self._seen_seq = seq
+            self.refresh()
+
+    def refresh(self) -> None:
+        from teller_assist.services import applications as apps
+
+        try:
+            self.rows = apps.queue(self.store)
+        except UserFacingError as exc:
+            self.message.setText(exc.message_zh)
+            return
+        self._render()
+
+    def _render(self) -> None:
+        now = dt.datetime.now(dt.UTC)
+        self.table.setRowCount(len(self.rows))
+        for i, r in enumerate(self.rows):
+            waited = max(0, int((now - r.submitted_at).total_seconds() // 60))
+            cells: list[Any] = [
+                self.tr("{0} 分钟").format(waited),
+                str(r.id),
+                f"{r.name or ''} {self.masking.resident_id(r.id_no)}",
+                f"{r.line:,}",
+                r.maker_login,
+            ]
+            for j, value in enumerate(cells):
+                self.table.setItem(i, j, QTableWidgetItem(value))
+        if self.rows and not self.table.selectedItems():
+            self.table.selectRow(0)
+
+    def selected(self) -> ApplicationRecord | None:
+        index = self.table.currentRow()
+        return self.rows[index] if 0 <= index < len(self.rows) else None
+
+    def approve_selected(self) -> None:
+        self._decide(approve=True)
+
+    def reject_selected(self, reason: str | None = None) -> None:
+        if reason is None:
+            reason, ok = QInputDialog.getText(self, self.tr("拒绝原因"), self.tr("请填写拒绝原因："))
+            if not ok:
+                return
+        self._decide(approve=False, reason=reason)
+
+    def _decide(self, *, approve: bool, reason: str = "") -> None:
+        from teller_assist.services import applications as apps
+
+        record, operator = self.selected(), self._operator()
+        if record is None or operator is None:
+            return
+        actor = apps.Actor.here(operator)
+        try:
+            if approve:
+                done = apps.approve(
+                    self.store,
+                    self.policy,
+                    record.id,
+                    actor,
+                    today=self._today(),
+                    expected_version=record.version,
+                )
+            else:
+                done = apps.reject(
+                    self.store, self.policy, record.id, actor, reason, expected_version=record.version
+                )
+        except UserFacingError as exc:
+            self.message.setText(exc.message_zh)
+            self.refresh()
+            return
+        self.message.setText(
+            self.tr("申请 {0} 已批准，协议号 {1}").format(done.id, done.agreement_no)
+            if approve
+            else self.tr("申请 {0} 已拒绝").format(done.id)
+        )
+        self.refresh()

@@ -1,0 +1,190 @@
+"""In the window: the first administrator, the login, the idle lock, submission, 主管授权 at the counter,
+and the approval queue on another desktop."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QCheckBox, QComboBox, QLabel
+from pytestqt.qtbot import QtBot
+
+from teller_assist.prequal.policy import default_policy_path, load_policy
+from teller_assist.prequal.survey import Survey
+from teller_assist.services import applications as apps
+from teller_assist.services.database import open_database
+from teller_assist.settings import Settings, load_settings
+from teller_assist.store import audit as store_audit
+from teller_assist.store.engine import Store
+from teller_assist.ui.fonts import install_fonts
+from teller_assist.ui.main_window import MainWindow
+from teller_assist.ui.session import ApprovalQueue, AuthorizeDialog, LoginDialog
+from tests.helpers.extracts import MAN, rid
+from tests.helpers.keyrings import MemoryKeyring
+from tests.helpers.operators import PASSWORD, make_operator
+from tests.helpers.surveys import walk_in_answers
+from tests.ui.test_card_panel import TODAY, window_with_data
+
+
+def visible_text(window: MainWindow) -> str:
+    return " ".join(label.text() for label in window.findChildren(QLabel) if label.isVisible())
+
+
+def fill_survey(qtbot: QtBot, window: MainWindow) -> None:
+    qtbot.keyClick(window, Qt.Key.Key_F3)
+    form = window.survey_form
+    assert form is not None
+    qtbot.keyClicks(form.widgets["household_income"], "50000")
+    qtbot.keyClicks(form.widgets["debts"], "0")
+    for key in ("owns_home", "owns_vehicle", "likely_need"):
+        combo = form.widgets[key]
+        assert isinstance(combo, QComboBox)
+        combo.setFocus()
+        qtbot.keyClick(combo, Qt.Key.Key_Down)
+    for key in ("consent_credit_inquiry", "consent_personal_info"):
+        box = form.widgets[key]
+        assert isinstance(box, QCheckBox)
+        box.setFocus()
+        qtbot.keyClick(box, Qt.Key.Key_Space)
+
+
+def test_first_start_creates_the_first_administrator(qtbot: QtBot, sqlite_store: Store) -> None:
+    dialog = LoginDialog(sqlite_store, first_admin=True)
+    qtbot.addWidget(dialog)
+    assert dialog.objectName() == "firstAdminDialog"
+    dialog.login.setText("zhao.hq")
+    dialog.name.setText("管理员")
+    dialog.password.setText("Admin2026x")
+    dialog.password2.setText("Admin2026y")
+    dialog.button.click()
+    assert "不一致" in dialog.error.text() and dialog.operator is None
+    dialog.password.setText("Admin2026x")
+    dialog.password2.setText("Admin2026x")
+    dialog.button.click()
+    assert dialog.operator is not None and dialog.operator.role == "hq_admin"
+    assert dialog.result() == LoginDialog.DialogCode.Accepted
+
+
+def test_login_dialog_says_why_and_keeps_the_login(qtbot: QtBot, sqlite_store: Store) -> None:
+    make_operator(sqlite_store, "teller9")
+    dialog = LoginDialog(sqlite_store)
+    qtbot.addWidget(dialog)
+    dialog.login.setText("teller9")
+    dialog.password.setText("wrong-pass1")
+    dialog.button.click()
+    assert "密码错误" in dialog.error.text() and dialog.login.text() == "teller9"
+    assert dialog.password.text() == ""
+    dialog.password.setText(PASSWORD)
+    dialog.button.click()
+    assert dialog.operator is not None and dialog.operator.login == "teller9"
+    actions = [r.action for r in store_audit.export_rows(sqlite_store, None, None)]
+    assert actions[-2:] == ["login_failed", "login"]
+
+
+def test_idle_lock_hides_customer_data_until_the_same_operator_unlocks(
+    qtbot: QtBot, settings: Settings, memory_keyring: MemoryKeyring, tmp_path: Path
+) -> None:
+    window = window_with_data(qtbot, settings, tmp_path)
+    assert window.idle.timer.interval() == settings.idle_lock_minutes * 60_000
+    qtbot.keyClicks(window.id_input, MAN)
+    qtbot.keyClick(window.id_input, Qt.Key.Key_Return)
+    fill_survey(qtbot, window)
+    assert "张三" in visible_text(window)
+    window.idle.timer.setInterval(150)  # five minutes, shortened for the test
+    window.idle.start()
+    qtbot.waitUntil(window.is_locked, timeout=3000)
+    text = visible_text(window)
+    assert "张三" not in text and "可授信" not in text and "屏幕已锁定" in text
+    assert not window.card_panel.isVisible() and window.lock_page.isVisible()
+    window.customerIdentified.emit(window.card.rid if window.card else None, "reader")  # ignored while locked
+    window.lock_page.password.setText("not-the-password1")
+    window.lock_page.button.click()
+    assert window.is_locked() and window.lock_page.error.text()
+    window.lock_page.password.setText(PASSWORD)
+    window.lock_page.button.click()
+    assert not window.is_locked()
+    assert "张三" in visible_text(window)  # nothing typed was lost
+    assert window.survey_form is not None and window.survey_form.answers()["household_income"] == 50000
+    assert window.store is not None
+    actions = [r.action for r in store_audit.export_rows(window.store, None, None)]
+    assert "lock" in actions and actions[-1] == "unlock"
+
+
+def test_submit_then_counter_authorisation(
+    qtbot: QtBot, settings: Settings, memory_keyring: MemoryKeyring, tmp_path: Path
+) -> None:
+    window = window_with_data(qtbot, settings, tmp_path)
+    assert window.store is not None
+    make_operator(window.store, "head1", "branch_head")
+    qtbot.keyClicks(window.id_input, MAN)
+    qtbot.keyClick(window.id_input, Qt.Key.Key_Return)
+    fill_survey(qtbot, window)
+    assert window.submit_button.objectName() == "submitButton" and window.submit_button.isEnabled()
+    qtbot.keyClick(window, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert window.application is not None and window.application.status == "submitted"
+    assert "等待审批" in window.application_status.text()
+
+    qtbot.keyClick(window, Qt.Key.Key_F4)
+    dialog = window.findChild(AuthorizeDialog, "authorizeDialog")
+    assert dialog is not None and dialog.isVisible()
+    login = dialog.findChild(type(dialog.login), "approverLogin")
+    password = dialog.findChild(type(dialog.password), "approverPassword")
+    assert login is not None and password is not None
+    # a teller has no approval authority (and could not approve their own submission anyway)
+    login.setText("teller1")
+    password.setText(PASSWORD)
+    dialog.findChild(type(dialog.button), "authorizeButton").click()
+    assert "没有审批权限" in dialog.error.text() and dialog.isVisible()
+    login.setText("head1")
+    password.setText(PASSWORD)
+    dialog.button.click()
+    qtbot.waitUntil(lambda: window.application is not None and window.application.status == "approved")
+    assert "已批准" in window.application_status.text() and "YSX" in window.application_status.text()
+
+
+@pytest.mark.parametrize("engine", ["sqlite", "postgres"])
+def test_the_remote_queue_sees_a_submission_within_two_seconds(
+    qtbot: QtBot,
+    env: dict[str, str],
+    memory_keyring: MemoryKeyring,
+    request: pytest.FixtureRequest,
+    engine: str,
+) -> None:
+    if engine == "postgres":
+        settings = load_settings(env, database_url=request.getfixturevalue("postgres_url"))
+    else:
+        settings = load_settings({**env, "TELLER_ASSIST_KEY_STORE": "demo-file"})
+    teller_side = open_database(settings).store  # the teller's desktop
+    QApplication.setFont(install_fonts())
+    manager_window = MainWindow(dataclasses.replace(settings), today=lambda: TODAY)  # another desktop
+    qtbot.addWidget(manager_window)
+    manager_window.show()
+    manager_window.start()
+    assert manager_window.store is not None
+    teller = make_operator(teller_side, "teller1")
+    manager_window.sign_in(make_operator(manager_window.store, "manager1", "lobby_manager"))
+    queue = manager_window.findChild(ApprovalQueue, "approvalQueue")
+    assert queue is not None and queue.table.rowCount() == 0
+    policy = load_policy(default_policy_path())
+    try:
+        qtbot.wait(300)  # the listener is connected
+        submitted = apps.submit(
+            teller_side,
+            policy,
+            rid(seq=55),
+            Survey("walk_in", walk_in_answers(household_income=20_000)),
+            apps.Actor.here(teller),
+            today=TODAY,
+        )
+        qtbot.waitUntil(lambda: queue.table.rowCount() == 1, timeout=2000)
+        assert queue.table.item(0, 1).text() == str(submitted.id)
+        assert "分钟" in queue.table.item(0, 0).text() and "40,000" in queue.table.item(0, 3).text()
+        queue.approve_selected()
+        assert apps.get(teller_side, submitted.id).status == "approved"
+        assert "已批准" in queue.message.text()
+        qtbot.waitUntil(lambda: queue.table.rowCount() == 0, timeout=2000)
+    finally:
+        manager_window.close()
+        teller_side.dispose()
