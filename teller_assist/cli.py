@@ -453,6 +453,8 @@ def cmd_lookup(args: argparse.Namespace) -> int:
 
 
 def render_card(d: dict[str, Any]) -> str:
+    from teller_assist.prequal.workflow import STATUS_ZH
+
     gender = "男" if d["gender"] == "M" else "女"
     who = d["name"] or ("（非本行客户）" if not d["seen"] else "（无客户信息）")
     lines = [
@@ -485,6 +487,13 @@ def render_card(d: dict[str, Any]) -> str:
         )
     for t in d["targets"]:
         lines.append(f"目标名单：{t['campaign']} 客户经理 {t['officer'] or '—'} 截止 {t['due_on'] or '—'}")
+    for a in d["applications"][:1]:
+        lines.append(
+            f"{'预授信' if a['open'] else '上次申请'}：{STATUS_ZH[a['status']]} {a['limit']:,}元 "
+            f"年利率{a['annual_rate']}%"
+            + (f" 有效期至{a['valid_until']}" if a["valid_until"] else "")
+            + (f" 协议号{a['agreement_no']}" if a["agreement_no"] else "")
+        )
     if d["stale"]:
         lines.append("提示：以下数据超过2天未更新：" + "、".join(d["stale"]))
     return "\n".join(lines)

@@ -70,6 +70,24 @@ class TargetFact:
 
 
 @dataclass(frozen=True, slots=True)
+class ApplicationFact:
+    """A pre-credit application for this person (the latest few), as the card shows it."""
+
+    id: int
+    status: str  # submitted, approved, rejected, cancelled, signed, expired
+    line: int  # whole yuan
+    annual_rate_bp: int
+    valid_until: dt.date | None
+    agreement_no: str | None
+
+    OPEN = ("submitted", "approved", "signed")
+
+    @property
+    def open(self) -> bool:
+        return self.status in self.OPEN
+
+
+@dataclass(frozen=True, slots=True)
 class CardFacts:
     customer: CustomerFacts | None
     payroll: tuple[PayFact, ...]  # pay dates on or after the window start (the current month included)
@@ -78,6 +96,7 @@ class CardFacts:
     tags: tuple[TagFact, ...]
     targets: tuple[TargetFact, ...]
     freshness: dict[str, dt.date]  # kind -> date of its latest extract
+    applications: tuple[ApplicationFact, ...] = ()  # newest first
 
     def __repr__(self) -> str:
         return f"CardFacts(customer={self.customer is not None}, payroll={len(self.payroll)} credits)"
@@ -164,7 +183,12 @@ class CustomerCard:
     tags: tuple[TagView, ...]
     targets: tuple[TargetFact, ...]
     freshness: tuple[Freshness, ...]
-    applications: tuple[object, ...] = field(default=())  # pre-credit applications (the workflow issue)
+    applications: tuple[ApplicationFact, ...] = field(default=())  # newest first
+
+    @property
+    def open_application(self) -> ApplicationFact | None:
+        """The person's open pre-credit (submitted, approved or signed), if any: at most one exists."""
+        return next((a for a in self.applications if a.open), None)
 
     def __repr__(self) -> str:  # name, phone and pay stay out of logs and tracebacks; the ID is masked
         return f"CustomerCard({self.rid}, known={self.known}, as_of={self.as_of})"
@@ -275,4 +299,5 @@ def build_card(rid: ResidentId, facts: CardFacts, as_of: dt.date, kinds: tuple[s
             )
             for kind in kinds
         ),
+        applications=facts.applications,
     )

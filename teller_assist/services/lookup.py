@@ -9,6 +9,7 @@ from teller_assist.identity.masking import Masking
 from teller_assist.identity.resident_id import ResidentId, parse_resident_id
 from teller_assist.ingest.kinds import KINDS
 from teller_assist.lookup.card import CustomerCard, Window, build_card
+from teller_assist.prequal.workflow import rate_text
 from teller_assist.store.cards import fetch_card_facts
 from teller_assist.store.engine import Store
 
@@ -81,7 +82,18 @@ def card_to_json(card: CustomerCard, masking: Masking) -> dict[str, Any]:
             }
             for t in card.targets
         ],
-        "applications": list(card.applications),
+        "applications": [
+            {
+                "id": a.id,
+                "status": a.status,
+                "open": a.open,
+                "limit": a.line,
+                "annual_rate": rate_text(a.annual_rate_bp),
+                "valid_until": a.valid_until.isoformat() if a.valid_until else None,
+                "agreement_no": a.agreement_no,
+            }
+            for a in card.applications
+        ],
         "freshness": {f.kind: f.latest.isoformat() if f.latest else None for f in card.freshness},
         "stale": card.stale_kinds,
     }

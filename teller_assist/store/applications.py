@@ -23,6 +23,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
 from teller_assist.errors import UserFacingError
+from teller_assist.prequal.workflow import STATUS_ZH
 from teller_assist.store import audit
 from teller_assist.store.audit import AuditEntry
 from teller_assist.store.engine import Store
@@ -314,20 +315,10 @@ class _LostRace(Exception):
     """Another transaction changed the row between this one's read and its write."""
 
 
-_STATUS_ZH = {
-    "submitted": "待审批",
-    "approved": "已批准",
-    "rejected": "已拒绝",
-    "cancelled": "已撤销",
-    "signed": "已签约",
-    "expired": "已失效",
-}
-
-
 def _already(current: ApplicationRecord) -> AlreadyDecided:
     by = f"，经办/审批人 {current.checker_login}" if current.checker_login else ""
     return AlreadyDecided(
-        f"申请 {current.id} 已被处理（当前状态：{_STATUS_ZH.get(current.status, current.status)}{by}）",
+        f"申请 {current.id} 已被处理（当前状态：{STATUS_ZH.get(current.status, current.status)}{by}）",
         f"application {current.id} was already handled (now {current.status})",
         hint_zh="请刷新后查看",
         hint_en="refresh to see its current state",

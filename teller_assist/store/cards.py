@@ -21,6 +21,7 @@ from sqlalchemy.exc import DBAPIError
 
 from teller_assist.lookup.card import (
     AgreementFact,
+    ApplicationFact,
     CardFacts,
     CustomerFacts,
     PayFact,
@@ -47,6 +48,9 @@ _SQLITE = {
         "SELECT campaign, branch_code, officer, due_on, scenario FROM target WHERE id_no = ? ORDER BY due_on, campaign"
     ),
     "freshness": "SELECT kind, max(extract_date) FROM import_batch GROUP BY kind",
+    "applications": (
+        "SELECT id, status, line, annual_rate_bp, valid_until, agreement_no FROM application WHERE id_no = ? ORDER BY id DESC LIMIT 5"
+    ),
 }
 
 _POSTGRES = """
@@ -68,7 +72,9 @@ SELECT json_build_object(
   'targets', (SELECT coalesce(json_agg(json_build_array(campaign, branch_code, officer, due_on, scenario)
                 ORDER BY due_on, campaign), '[]') FROM target WHERE id_no = %(id)s),
   'freshness', (SELECT coalesce(json_object_agg(kind, latest), '{}') FROM
-                  (SELECT kind, max(extract_date) AS latest FROM import_batch GROUP BY kind) f)
+                  (SELECT kind, max(extract_date) AS latest FROM import_batch GROUP BY kind) f),
+  'applications', (SELECT coalesce(json_agg(json_build_array(id, status, line, annual_rate_bp, valid_until, agreement_no)
+                     ORDER BY id DESC), '[]') FROM (SELECT * FROM application WHERE id_no = %(id)s ORDER BY id DESC LIMIT 5) ap)
 )
 """
 
@@ -80,7 +86,14 @@ def _date(value: Any) -> dt.date | None:
 
 
 def _facts(
-    customer: Any, payroll: Any, agreements: Any, negative: Any, tags: Any, targets: Any, freshness: Any
+    customer: Any,
+    payroll: Any,
+    agreements: Any,
+    negative: Any,
+    tags: Any,
+    targets: Any,
+    freshness: Any,
+    applications: Any = (),
 ) -> CardFacts:
     return CardFacts(
         customer=CustomerFacts(*customer) if customer else None,
@@ -93,6 +106,9 @@ def _facts(
         tags=tuple(TagFact(t[0], t[1], _date(t[2])) for t in tags),
         targets=tuple(TargetFact(t[0], t[1], t[2], _date(t[3]), t[4]) for t in targets),
         freshness={k: d for k, v in freshness if (d := _date(v)) is not None},
+        applications=tuple(
+            ApplicationFact(int(a[0]), a[1], int(a[2]), int(a[3]), _date(a[4]), a[5]) for a in applications
+        ),
     )
 
 
@@ -164,10 +180,20 @@ def _sqlite(raw: Any, id_no: str, start: str, end: str) -> CardFacts:
         tags = cur.execute(_SQLITE["tags"], (id_no,)).fetchall()
         targets = cur.execute(_SQLITE["targets"], (id_no,)).fetchall()
         freshness = cur.execute(_SQLITE["freshness"]).fetchall()
+        applications = cur.execute(_SQLITE["applications"], (id_no,)).fetchall()
     finally:
         cur.close()
     raw.rollback()  # end the read transaction: a long-lived read would pin the WAL
-    return _facts(customer, payroll, agreements, negative[0] if negative else None, tags, targets, freshness)
+    return _facts(
+        customer,
+        payroll,
+        agreements,
+        negative[0] if negative else None,
+        tags,
+        targets,
+        freshness,
+        applications,
+    )
 
 
 def _postgres(raw: Any, id_no: str, start: dt.date, end: dt.date) -> CardFacts:
@@ -194,6 +220,7 @@ def _postgres(raw: Any, id_no: str, start: dt.date, end: dt.date) -> CardFacts:
         data["tags"],
         data["targets"],
         list(data["freshness"].items()),
+        data["applications"],
     )
 
 

@@ -4,13 +4,22 @@ from __future__ import annotations
 
 from html import escape
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from teller_assist.identity.masking import Masking
 from teller_assist.lookup.card import CustomerCard
 from teller_assist.money import format_yuan
 from teller_assist.vocabulary import NEGATIVE_ZH, TAG_ZH, UTILITY_ZH
+
+APPLICATION_ZH = {
+    "submitted": "待审批",
+    "approved": "已批准，待签约",
+    "signed": "已签约",
+    "rejected": "已拒绝",
+    "cancelled": "已撤销",
+    "expired": "已失效",
+}
 
 KIND_ZH = {
     "customers": "客户",
@@ -29,6 +38,16 @@ BADGE_STYLE = {
 }
 
 
+class _Unmasked:
+    """Full values, for the seconds after an audited reveal."""
+
+    def resident_id(self, value: str) -> str:
+        return value
+
+    def phone(self, value: str) -> str:
+        return value
+
+
 class Badge(QLabel):
     def __init__(self, text: str, parent: QWidget) -> None:
         super().__init__(text, parent)
@@ -42,6 +61,8 @@ class Badge(QLabel):
 
 
 class CardPanel(QFrame):
+    revealRequested = Signal()  # the teller asks to see the full ID and phone (audited by the window)
+
     def __init__(self, masking: Masking, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("customerCard")
@@ -54,6 +75,11 @@ class CardPanel(QFrame):
         self.title.setWordWrap(True)
         self.title.setTextFormat(Qt.TextFormat.RichText)
         layout.addWidget(self.title)
+        self.reveal_button = QPushButton(self.tr("显示完整号码（记录审计）"), self)
+        self.reveal_button.setObjectName("revealButton")
+        self.reveal_button.setFlat(True)
+        self.reveal_button.clicked.connect(self.revealRequested)
+        layout.addWidget(self.reveal_button, 0, Qt.AlignmentFlag.AlignLeft)
         badges = QHBoxLayout()
         self.payroll_badge = Badge(self.tr("代发工资"), self)
         self.payroll_badge.setObjectName("badgePayroll")
@@ -63,7 +89,9 @@ class CardPanel(QFrame):
         self.negative_badge.setObjectName("badgeNegative")
         self.target_badge = Badge(self.tr("目标名单"), self)
         self.target_badge.setObjectName("badgeTarget")
-        for badge in (self.payroll_badge, self.withholding_badge, self.negative_badge, self.target_badge):
+        self.credit_badge = Badge(self.tr("预授信"), self)
+        self.credit_badge.setObjectName("badgeCredit")
+        for badge in self._badges():
             badges.addWidget(badge)
         badges.addStretch(1)
         layout.addLayout(badges)
@@ -84,13 +112,26 @@ class CardPanel(QFrame):
         self.title.setText("")
         self.details.setText("")
         self.estimated_line.setText("")
-        for badge in (self.payroll_badge, self.withholding_badge, self.negative_badge, self.target_badge):
+        for badge in self._badges():
             badge.set_state("off")
+        self.revealed = False
         self.setVisible(False)
 
-    def show_card(self, card: CustomerCard) -> None:
+    def _badges(self) -> tuple[Badge, ...]:
+        return (
+            self.payroll_badge,
+            self.withholding_badge,
+            self.negative_badge,
+            self.target_badge,
+            self.credit_badge,
+        )
+
+    def show_card(self, card: CustomerCard, *, revealed: bool = False) -> None:
+        """Show the card; ``revealed`` shows the full ID and phone (only after an audited reveal)."""
         self.card = card
-        m = self.masking
+        self.revealed = revealed
+        m: Masking | _Unmasked = _Unmasked() if revealed else self.masking
+        self.reveal_button.setVisible(not revealed and card.seen)
         gender = self.tr("男") if card.gender == "M" else self.tr("女")
         if card.known:
             who = f"<span style='font-size:15pt; font-weight:bold'>{escape(card.name or '')}</span>"
@@ -116,6 +157,8 @@ class CardPanel(QFrame):
         self.withholding_badge.set_state("on" if w.settled else "off")
         self.negative_badge.set_state("alert" if card.negative_listed else "off")
         self.target_badge.set_state("on" if card.targets else "off")
+        current = card.open_application
+        self.credit_badge.set_state("on" if current is not None else "off")
 
         rows: list[str] = []
         if card.negative_listed:
@@ -156,6 +199,27 @@ class CardPanel(QFrame):
             )
         else:
             rows.append("<p><b>" + self.tr("代扣") + "</b>：" + self.tr("无") + "</p>")
+        shown = current or (card.applications[0] if card.applications else None)
+        if shown is not None:
+            rate = f"{shown.annual_rate_bp / 100:.2f}"
+            rows.append(
+                "<p><b>"
+                + (self.tr("预授信") if current else self.tr("上次申请"))
+                + "</b>："
+                + self.tr(APPLICATION_ZH.get(shown.status, shown.status))
+                + f" {shown.line:,}"
+                + self.tr("元")
+                + " · "
+                + self.tr("年利率")
+                + f" {rate}%"
+                + (
+                    " · " + self.tr("有效期至") + " " + shown.valid_until.isoformat()
+                    if shown.valid_until
+                    else ""
+                )
+                + (" · " + escape(shown.agreement_no) if shown.agreement_no else "")
+                + "</p>"
+            )
         if card.tags:
             tags = "、".join(
                 escape(TAG_ZH.get(t.tag, t.tag) + (t.grade or ""))

@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
@@ -134,6 +134,7 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.id_feedback)
 
         self.card_panel = CardPanel(settings.masking, central)
+        self.card_panel.revealRequested.connect(self.reveal)
         layout.addWidget(self.card_panel, 1)
 
         self.empty_state = QLabel("", central)
@@ -533,6 +534,34 @@ class MainWindow(QMainWindow):
             self.queue.start()
         self._focus_id()
 
+    REVEAL_SECONDS = 30
+
+    def reveal(self) -> None:
+        """Show the full ID and phone for a short while; the reveal is an audited action."""
+        from teller_assist.services import audit
+
+        if self.card is None or self.operator is None or self.store is None or self.is_locked():
+            return
+        try:
+            audit.log(
+                self.store,
+                "reveal",
+                operator=self.operator.login,
+                subject=self.card.rid.value,
+                purpose="counter",
+                detail={"fields": ["resident_id", "phone"]},
+            )
+        except UserFacingError as exc:  # no audit row, no reveal
+            self.id_feedback.setText(exc.message_zh)
+            return
+        card = self.card
+        self.card_panel.show_card(card, revealed=True)
+        QTimer.singleShot(self.REVEAL_SECONDS * 1000, lambda: self._remask(card))
+
+    def _remask(self, card: CustomerCard) -> None:
+        if self.card is card and self.card_panel.revealed:
+            self.card_panel.show_card(card)
+
     def is_locked(self) -> bool:
         return self.stack.currentWidget() is self.lock_page
 
@@ -543,6 +572,8 @@ class MainWindow(QMainWindow):
         if self.operator is None or self.store is None or self.is_locked():
             return
         self.stack.setCurrentWidget(self.lock_page)
+        if self.card is not None and self.card_panel.revealed:
+            self.card_panel.show_card(self.card)  # a reveal ends with the lock
         if self.queue_dock is not None:
             self.queue_dock.setVisible(False)
         self.lock_page.lock_for(self.store, self.operator)
@@ -584,6 +615,7 @@ class MainWindow(QMainWindow):
             self.application_status.setVisible(True)
             return
         self.application = record
+        self._refresh_card()
         self.submit_button.setVisible(False)
         self.application_status.setText(
             self.tr("已提交申请 {0}：额度 {1} 元，年利率 {2}%，等待审批").format(
@@ -593,6 +625,20 @@ class MainWindow(QMainWindow):
         self.application_status.setVisible(True)
         self.counter_authorize_button.setVisible(True)
         self.counter_authorize_button.setFocus()
+
+    def _refresh_card(self) -> None:
+        """Re-read the card of the customer at the counter (its pre-credit changed)."""
+        from teller_assist.services.lookup import lookup
+
+        if self.store is None or self.card is None:
+            return
+        try:
+            self.card = lookup(self.store, self.card.rid, as_of=self._today())
+        except UserFacingError:
+            return
+        self.card_panel.show_card(self.card)
+        if self.decision is not None:
+            self.card_panel.estimated_line.setText(estimated_line_text(self.decision))
 
     def authorize_at_counter(self) -> AuthorizeDialog | None:
         """F4: the supervisor approves on this screen with their own credentials."""
@@ -609,6 +655,7 @@ class MainWindow(QMainWindow):
         if record is None:
             return
         self.application = record
+        self._refresh_card()
         self.counter_authorize_button.setVisible(False)
         self.application_status.setText(
             self.tr("已批准：协议号 {0}，额度 {1} 元，有效期至 {2}").format(

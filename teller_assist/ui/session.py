@@ -347,6 +347,8 @@ class ApprovalQueue(QWidget):
     def _poll(self) -> None:
         from teller_assist.store.audit import last_seq
 
+        if self._stop.is_set():
+            return
         try:
             seq = last_seq(self.store)
         except UserFacingError:
@@ -358,6 +360,8 @@ class ApprovalQueue(QWidget):
     def refresh(self) -> None:
         from teller_assist.services import applications as apps
 
+        if self._stop.is_set():  # a wake-up queued before stop() must not reopen a closed store
+            return
         try:
             self.rows = apps.queue(self.store)
         except UserFacingError as exc:

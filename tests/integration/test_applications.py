@@ -12,10 +12,12 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
+from teller_assist.identity.masking import Masking
 from teller_assist.prequal.policy import Policy, default_policy_path, load_policy
 from teller_assist.prequal.survey import Survey
 from teller_assist.services import applications as apps
 from teller_assist.services.applications import Actor, AlreadyDecided, WorkflowRefused
+from teller_assist.services.lookup import card_to_json, lookup
 from teller_assist.services.operators import add_operator
 from teller_assist.store import audit as store_audit
 from teller_assist.store.engine import Store
@@ -167,9 +169,31 @@ def test_full_life_approve_sign_expire(store: Store, team: Team, policy: Policy)
     assert approved.checker_authority == 300_000 and approved.version == 2
     signed = apps.sign(store, record.id, team.teller, today=TODAY, now=NOW)
     assert signed.status == "signed" and signed.signed_at == NOW
+    # the card shows the signed pre-credit and its expiry (issue 4), through its one query path
+    card = lookup(store, MAN, as_of=TODAY)
+    current = card.open_application
+    assert current is not None and (current.id, current.status, current.line) == (
+        record.id,
+        "signed",
+        160_000,
+    )
+    assert current.valid_until == dt.date(2028, 11, 27) and current.agreement_no == approved.agreement_no
+    shown = card_to_json(card, Masking())["applications"]
+    assert shown == [
+        {
+            "id": record.id,
+            "status": "signed",
+            "open": True,
+            "limit": 160_000,
+            "annual_rate": "4.35",
+            "valid_until": "2028-11-27",
+            "agreement_no": approved.agreement_no,
+        }
+    ]
     assert apps.expire_due(store, dt.date(2028, 11, 27)) == 0
     assert apps.expire_due(store, dt.date(2028, 11, 28)) == 1
     assert apps.get(store, record.id).status == "expired"
+    assert lookup(store, MAN, as_of=TODAY).open_application is None
     actions = [r.action for r in store_audit.export_rows(store, None, None)]
     assert actions[-4:] == ["submit", "approve", "sign", "expire"]
     assert store_audit.verify(store).ok

@@ -142,6 +142,28 @@ def test_submit_then_counter_authorisation(
     dialog.button.click()
     qtbot.waitUntil(lambda: window.application is not None and window.application.status == "approved")
     assert "已批准" in window.application_status.text() and "YSX" in window.application_status.text()
+    # the card now shows the pre-credit with its expiry
+    assert window.card_panel.credit_badge.state == "on"
+    assert "已批准，待签约 220,000元" in window.card_panel.details.text()
+    assert "有效期至 2028-11-27" in window.card_panel.details.text()
+
+
+def test_reveal_is_audited_and_ends_with_the_lock(
+    qtbot: QtBot, settings: Settings, memory_keyring: MemoryKeyring, tmp_path: Path
+) -> None:
+    window = window_with_data(qtbot, settings, tmp_path)
+    qtbot.keyClicks(window.id_input, MAN)
+    qtbot.keyClick(window.id_input, Qt.Key.Key_Return)
+    assert MAN not in window.card_panel.title.text() and "139****4567" in window.card_panel.title.text()
+    reveal = window.card_panel.findChild(type(window.card_panel.reveal_button), "revealButton")
+    assert reveal is not None and reveal.isVisible()
+    reveal.click()
+    assert MAN in window.card_panel.title.text() and "13951234567" in window.card_panel.title.text()
+    assert window.store is not None
+    last = list(store_audit.export_rows(window.store, None, None))[-1]
+    assert (last.action, last.operator, last.subject) == ("reveal", "teller1", MAN)
+    window.lock()
+    assert MAN not in window.card_panel.title.text()
 
 
 @pytest.mark.parametrize("engine", ["sqlite", "postgres"])
