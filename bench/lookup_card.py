@@ -76,6 +76,7 @@ def sqlite_floor(store: Store, ids: list[str]) -> list[float]:
             cur.execute(q["tags"], (id_no,)).fetchall()
             cur.execute(q["targets"], (id_no,)).fetchall()
             cur.execute(q["freshness"]).fetchall()
+            cur.execute(q["applications"], (id_no,)).fetchall()
             raw.rollback()
 
         return measure(run, ids)

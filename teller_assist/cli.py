@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import logging
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -18,6 +19,8 @@ from teller_assist import __version__, cli_workflow
 from teller_assist.errors import UserFacingError
 from teller_assist.ingest.kinds import KINDS
 from teller_assist.settings import Settings, load_settings
+
+log = logging.getLogger("teller_assist.cli")
 
 EXIT_OK = 0
 EXIT_USAGE = 2
@@ -773,6 +776,18 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
 }
 
 
+def _start_logging(args: argparse.Namespace) -> None:
+    """The private log and crash reports in the data folder (settings errors surface later, plainly)."""
+    from teller_assist.logs import install_crash_handler, setup_logging
+
+    try:
+        settings = load_settings(database_url=getattr(args, "db", None))
+    except UserFacingError:
+        return
+    setup_logging(settings.paths.data_dir, settings.masking)
+    install_crash_handler(settings.paths.data_dir, settings.masking)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     argv = list(sys.argv[1:] if argv is None else argv)
@@ -780,9 +795,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         argv = ["import-rejects", *argv[2:]]
     args = parser.parse_args(argv)
     command = args.command or "gui"
+    _start_logging(args)
+    log.info("teller-assist %s: %s", __version__, command)
     try:
         return COMMANDS[command](args)
     except UserFacingError as exc:
+        log.warning("%s refused: %s", command, exc.describe())
         print(f"错误 error: {exc.describe()}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,6 +27,8 @@ from teller_assist.store.applications import (
 from teller_assist.store.audit import AuditEntry
 from teller_assist.store.engine import Store
 from teller_assist.store.operators import OperatorRecord
+
+log = logging.getLogger(__name__)
 
 __all__ = [
     "AlreadyDecided",
@@ -61,6 +64,7 @@ def _json(value: Any) -> str:
 
 
 def _entry(actor: Actor, action: str, record: ApplicationRecord, **detail: Any) -> AuditEntry:
+    log.info("application %d: %s by %s, now %s", record.id, action, actor.operator.login, record.status)
     return AuditEntry(
         action,
         actor.operator.login,
@@ -148,6 +152,13 @@ def submit(
         workstation=actor.workstation,
         maker_id=actor.operator.id,
         submitted_at=moment,
+    )
+    log.info(
+        "submitting for %s: line %d, scenario %s, by %s",
+        rid.value,
+        new.line,
+        new.scenario,
+        actor.operator.login,
     )
     return store_apps.insert_application(
         store,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import logging
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -27,6 +28,8 @@ EXIT_OK, EXIT_ROWS_REFUSED, EXIT_FAILED = 0, 1, 2
 
 Progress = Callable[[str, int, int], None]  # (file name, bytes done over the run, bytes in the run)
 Cancelled = Callable[[], bool]
+
+log = logging.getLogger(__name__)
 
 
 class ImportCancelled(UserFacingError):
@@ -129,6 +132,17 @@ def import_paths(
         done += size
         if progress is not None:
             progress(path.name, done, total)
+        last = results[-1]
+        log.info(
+            "import %s (%s): %s, %d rows, %d loaded, %d refused%s",
+            path.name,
+            last.kind,
+            last.status,
+            last.rows,
+            last.loaded,
+            last.rejected,
+            f": {last.error}" if last.error else "",
+        )
     return ImportReport(results)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import logging
 from collections.abc import Callable
 
 from teller_assist.errors import UserFacingError
@@ -15,6 +16,7 @@ from teller_assist.store.engine import Store
 from teller_assist.store.operators import OperatorRecord
 
 Now = Callable[[], dt.datetime]
+log = logging.getLogger(__name__)
 
 
 def _now() -> dt.datetime:
@@ -110,6 +112,7 @@ def authenticate(
     try:
         record = _authenticate(store, login, password, now)
     except LoginFailed as exc:
+        log.warning("login refused for %s (%s): %s", login, purpose, exc.message_en)
         audit.log(
             store,
             "login_failed",
@@ -120,6 +123,7 @@ def authenticate(
             now=now(),
         )
         raise
+    log.info("login %s (%s, %s)", record.login, record.role, purpose)
     audit.log(store, "login", operator=record.login, subject=record.login, purpose=purpose, now=now())
     return record
 
