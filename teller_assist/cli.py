@@ -344,6 +344,15 @@ def cmd_import_rejects(args: argparse.Namespace) -> int:
         count = export_rejects(
             opened.store, args.out, settings.masking, None if args.batch is None else [args.batch]
         )
+        from teller_assist.services import audit
+
+        audit.log(
+            opened.store,
+            "export",
+            operator=audit.os_actor(),
+            subject="rejects",
+            detail={"rows": count, "batch": args.batch},
+        )
     finally:
         opened.store.dispose()
     print(f"已导出 {count:,} 行拒绝记录 exported {count:,} refused rows → {args.out}")

@@ -309,3 +309,33 @@ def test_sigkill_during_submission_or_approval_keeps_rows_and_audit_together(
         assert store_audit.verify(store).ok
     finally:
         store.dispose()
+
+
+def test_postgres_serialization_failures_are_retried_a_bounded_number_of_times(pg_store: Store) -> None:
+    from sqlalchemy import text
+    from sqlalchemy.exc import DBAPIError
+    from sqlalchemy.orm import Session
+
+    from teller_assist.store.applications import RETRIES, with_retries
+
+    attempts: list[int] = []
+
+    def conflict(s: Session) -> None:  # a real SQLSTATE 40001 from the server
+        s.execute(text("DO $$ BEGIN RAISE EXCEPTION 'conflict' USING ERRCODE = '40001'; END $$"))
+
+    def flaky(s: Session) -> str:
+        attempts.append(1)
+        if len(attempts) < 3:
+            conflict(s)
+        return "done"
+
+    assert with_retries(pg_store, flaky) == "done" and len(attempts) == 3
+    attempts.clear()
+
+    def always(s: Session) -> None:
+        attempts.append(1)
+        conflict(s)
+
+    with pytest.raises(DBAPIError, match="conflict"):
+        with_retries(pg_store, always)
+    assert len(attempts) == RETRIES
