@@ -69,6 +69,14 @@ def cold_start(env: dict[str, str], runs: int = 5) -> None:
     )
 
 
+def sign_in(window: object) -> None:
+    from teller_assist.store.operators import get_operator
+    from tests.helpers.operators import make_operator
+
+    store = window.store  # type: ignore[attr-defined]
+    window.sign_in(get_operator(store, "teller1") or make_operator(store))  # type: ignore[attr-defined]
+
+
 def card_paint(env: dict[str, str], customers: int = 200) -> None:
     from PySide6.QtCore import QEvent, QObject, Qt
     from PySide6.QtTest import QTest
@@ -83,6 +91,7 @@ def card_paint(env: dict[str, str], customers: int = 200) -> None:
     window.show()
     window.start()
     assert window.store is not None
+    sign_in(window)  # lookups need an operator, and each writes its audit row (fsync) as at the counter
     ids = customer_ids(window.store)
     rng = random.Random(3)
     painted: list[float] = []
@@ -134,6 +143,7 @@ def reader_stalls(env: dict[str, str], seconds: float = 10.0) -> None:
     window = MainWindow(settings, today=lambda: dt.date(2026, 11, 28))
     window.show()
     window.start()
+    sign_in(window)
     ticks: list[float] = []
     timer = QTimer()
     timer.setInterval(5)

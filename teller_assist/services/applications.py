@@ -342,7 +342,8 @@ def listing(store: Store, *, status: str | None = None, id_no: str | None = None
 
 
 def queue(store: Store, *, branch_code: str | None = None) -> list[ApplicationRecord]:
-    """Applications waiting for a decision, oldest first (the customer who has waited longest on top)."""
+    """Applications waiting for a decision, oldest first (the customer who has waited longest on top);
+    with ``branch_code``, that branch's (and any made by an operator without a branch)."""
     return store_apps.list_applications(
         store, statuses=("submitted",), branch_code=branch_code, oldest_first=True, limit=500
     )

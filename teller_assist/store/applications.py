@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
@@ -375,8 +375,8 @@ def list_applications(
         stmt = stmt.where(Application.status.in_(tuple(statuses)))
     if id_no is not None:
         stmt = stmt.where(Application.id_no == id_no)
-    if branch_code is not None:
-        stmt = stmt.where(Application.branch_code == branch_code)
+    if branch_code is not None:  # that branch's, and those made by operators without a branch
+        stmt = stmt.where(or_(Application.branch_code == branch_code, Application.branch_code.is_(None)))
     stmt = stmt.order_by(
         Application.submitted_at if oldest_first else Application.submitted_at.desc(), Application.id
     )

@@ -254,10 +254,21 @@ class MainWindow(QMainWindow):
             return
         self.store = self.opened.store
         self._load_policy()
+        self._expire_lines()
         self.start_sources()
         self.import_action.setEnabled(True)
         self.demo_action.setEnabled(True)
         self._show_overview()
+
+    def _expire_lines(self) -> None:
+        """Close approved and signed lines whose validity has ended (once a day is enough)."""
+        from teller_assist.services.applications import expire_due
+
+        assert self.store is not None
+        try:
+            expire_due(self.store, self._today())
+        except UserFacingError as exc:
+            self.db_status.setText(exc.message_zh)
 
     def _show_error(self, exc: UserFacingError) -> None:
         self.db_status.setText(self.tr("数据库未打开"))

@@ -363,7 +363,8 @@ class ApprovalQueue(QWidget):
         if self._stop.is_set():  # a wake-up queued before stop() must not reopen a closed store
             return
         try:
-            self.rows = apps.queue(self.store)
+            operator = self._operator()
+            self.rows = apps.queue(self.store, branch_code=operator.branch_code if operator else None)
         except UserFacingError as exc:
             self.message.setText(exc.message_zh)
             return

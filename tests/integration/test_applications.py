@@ -305,3 +305,16 @@ def test_queue_is_oldest_first(store: Store, team: Team, policy: Policy) -> None
     )
     assert [r.id for r in apps.queue(store)] == [earlier.id, later.id]
     assert [r.id for r in apps.queue(store, branch_code="0999")] == []
+
+
+def test_queue_by_branch_includes_applications_without_one(store: Store, team: Team, policy: Policy) -> None:
+    here = submit(store, policy, team.teller)  # the teller's branch, 0101
+    floater = Actor(
+        add_operator(store, login="floater", name="floater", role="teller", password=PASSWORD), "ws"
+    )
+    anywhere = apps.submit(
+        store, policy, WOMAN, survey(), floater, today=TODAY, now=NOW + dt.timedelta(seconds=1)
+    )
+    assert [r.id for r in apps.queue(store, branch_code="0101")] == [here.id, anywhere.id]
+    assert [r.id for r in apps.queue(store, branch_code="0202")] == [anywhere.id]
+    assert [r.id for r in apps.queue(store)] == [here.id, anywhere.id]
