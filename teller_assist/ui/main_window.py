@@ -202,6 +202,7 @@ class MainWindow(QMainWindow):
         QShortcut(QKeySequence("Ctrl+Return"), self, self.submit)
         QShortcut(QKeySequence("Ctrl+Enter"), self, self.submit)
         QShortcut(QKeySequence(Qt.Key.Key_F4), self, self.authorize_at_counter)
+        QShortcut(QKeySequence("Ctrl+L"), self, self.lock)  # the teller steps away
         QShortcut(QKeySequence(Qt.Key.Key_F3), self, self.open_survey)
         self._bridge = _Bridge(self)
         self._bridge.identified.connect(self.customerIdentified)
@@ -657,7 +658,9 @@ class MainWindow(QMainWindow):
             return None
         if self.application.status != "submitted":
             return None
-        dialog = AuthorizeDialog(self.store, self.policy, self.application, self._today(), self)
+        app = self.application
+        who = f"{app.name or ''} {self.settings.masking.resident_id(app.id_no)}".strip()
+        dialog = AuthorizeDialog(self.store, self.policy, app, self._today(), self, who=who)
         dialog.accepted.connect(lambda: self._approved(dialog.result_record))
         dialog.open()
         return dialog

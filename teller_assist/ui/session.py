@@ -110,6 +110,8 @@ class AuthorizeDialog(QDialog):
         application: ApplicationRecord,
         today: dt.date,
         parent: QWidget | None = None,
+        *,
+        who: str = "",
     ) -> None:
         super().__init__(parent)
         self.store, self.policy, self.application, self.today = store, policy, application, today
@@ -120,8 +122,12 @@ class AuthorizeDialog(QDialog):
         from teller_assist.prequal.workflow import rate_text
 
         summary = QLabel(
-            self.tr("申请 {0}：额度 {1} 元，年利率 {2}%").format(
-                application.id, f"{application.line:,}", rate_text(application.annual_rate_bp)
+            self.tr("申请 {0}：{3}\n额度 {1} 元，年利率 {2}%，经办 {4}").format(
+                application.id,
+                f"{application.line:,}",
+                rate_text(application.annual_rate_bp),
+                who,
+                application.maker_login,
             ),
             self,
         )

@@ -162,8 +162,8 @@ def test_reveal_is_audited_and_ends_with_the_lock(
     assert window.store is not None
     last = list(store_audit.export_rows(window.store, None, None))[-1]
     assert (last.action, last.operator, last.subject) == ("reveal", "teller1", MAN)
-    window.lock()
-    assert MAN not in window.card_panel.title.text()
+    qtbot.keyClick(window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)  # the teller steps away
+    assert window.is_locked() and MAN not in window.card_panel.title.text()
 
 
 @pytest.mark.parametrize("engine", ["sqlite", "postgres"])
