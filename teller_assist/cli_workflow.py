@@ -22,6 +22,7 @@ EXIT_OK = 0
 EXIT_USAGE = 2
 EXIT_REFUSED = 3  # a rule refused the action (maker = checker, authority, already decided, ...)
 EXIT_TAMPERED = 4  # audit verify found a broken chain
+EXIT_NOT_GENUINE = 5  # verify: the paper does not match the record
 
 STATUSES = ("submitted", "approved", "rejected", "cancelled", "signed", "expired")
 
@@ -70,6 +71,15 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
     lst.add_argument(
         "--expire", action="store_true", help="先关闭已到期的额度 close lines past validity first"
     )
+
+    doc = sub.add_parser("document", parents=[common], help="出具协议或告知函 write the agreement or letter")
+    doc.add_argument("kind", choices=("agreement", "letter"))
+    doc.add_argument("app_id", type=int, metavar="APP")
+    doc.add_argument("--out", type=Path, required=True, metavar="FILE.pdf")
+
+    ver = sub.add_parser("verify", parents=[common], help="核对纸质文书真伪 check a printed document")
+    ver.add_argument("code", metavar="CODE")
+    ver.add_argument("agreement_no", metavar="AGREEMENT_NO")
 
     aud = sub.add_parser("audit", parents=[common], help="审计记录 the audit trail")
     aud_sub = aud.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
@@ -228,6 +238,40 @@ def cmd_audit(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_document(args: argparse.Namespace) -> int:
+    from teller_assist.services import audit
+    from teller_assist.services.documents import issue, write_pdf
+
+    settings = _settings(args)
+    with _opened(settings) as store:
+        issued = issue(
+            store,
+            settings,
+            args.app_id,
+            args.kind,
+            operator=audit.os_actor(),
+            destination="file",
+            today=_today(args),
+        )
+    write_pdf(issued.pdf, args.out)
+    label = "副本 copy " + str(issued.copy_no) if issued.copy_no else "原件 original"
+    print(f"已写出 wrote {args.out}（{label}，验证码 {issued.verification_code}）")
+    return EXIT_OK
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    from teller_assist.services.documents import verify
+
+    settings = _settings(args)
+    with _opened(settings) as store:
+        verdict = verify(store, settings, args.code, args.agreement_no)
+    if verdict.genuine:
+        print(f"真实 genuine: {verdict.says}")
+        return EXIT_OK
+    print(f"不符 NOT genuine: 验证码与协议记录不符。记录应为：{verdict.says}")
+    return EXIT_NOT_GENUINE
+
+
 def cmd_db_set_password(args: argparse.Namespace) -> int:
     from teller_assist.security import keys
 
@@ -251,4 +295,6 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "cancel": cmd_workflow,
     "applications": cmd_applications,
     "audit": cmd_audit,
+    "document": cmd_document,
+    "verify": cmd_verify,
 }

@@ -126,8 +126,8 @@ def _checked(key: str, where: str) -> str:
 HOOK_USER = "local-hook-token"
 
 
-def hook_token(demo_file: Path | None = None) -> str:
-    """The local hook's bearer token, generated on first use, kept in the keyring (or, in demo mode,
+def keyring_secret(user: str, demo_file: Path | None = None) -> str:
+    """A random secret kept in the keyring under ``user``, generated on first use (or, in demo mode,
     in ``demo_file`` readable only by its owner)."""
     if demo_file is not None:
         if demo_file.exists():
@@ -142,13 +142,27 @@ def hook_token(demo_file: Path | None = None) -> str:
     if not usable:
         raise KeyringUnavailable(name)
     try:
-        stored: str | None = keyring.get_password(KEYRING_SERVICE, HOOK_USER)
+        stored: str | None = keyring.get_password(KEYRING_SERVICE, user)
         if stored is None:
             stored = secrets.token_urlsafe(32)
-            keyring.set_password(KEYRING_SERVICE, HOOK_USER, stored)
+            keyring.set_password(KEYRING_SERVICE, user, stored)
     except keyring.errors.KeyringError as exc:
         raise KeyringUnavailable(f"{name}: {exc}") from None
     return stored
+
+
+def hook_token(demo_file: Path | None = None) -> str:
+    """The local hook's bearer token."""
+    return keyring_secret(HOOK_USER, demo_file)
+
+
+DOCUMENT_USER = "document-verification-key"
+
+
+def document_key(demo_file: Path | None = None) -> bytes:
+    """The HMAC key behind the verification codes printed on documents. Every desktop that prints or
+    verifies must hold the same key (README: copying it to a new desktop)."""
+    return keyring_secret(DOCUMENT_USER, demo_file).encode("ascii")
 
 
 def _db_password_user(url: str) -> str:

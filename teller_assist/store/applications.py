@@ -389,3 +389,9 @@ def list_applications(
 def open_application(store: Store, id_no: str) -> ApplicationRecord | None:
     found = list_applications(store, statuses=OPEN_STATUSES, id_no=id_no, limit=1)
     return found[0] if found else None
+
+
+def application_by_agreement(store: Store, agreement_no: str) -> ApplicationRecord | None:
+    with store.session() as s:
+        row = s.execute(_select().where(Application.agreement_no == agreement_no)).one_or_none()
+        return _record(*row) if row else None

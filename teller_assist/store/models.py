@@ -31,6 +31,7 @@ __all__ = [
     "AuthorityGrant",
     "Base",
     "Customer",
+    "DocumentIssue",
     "Drawdown",
     "GroupTag",
     "ImportBatch",
@@ -379,3 +380,25 @@ class AuditHead(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     seq: Mapped[int] = mapped_column(Integer)
     hash: Mapped[str] = mapped_column(String(64))
+
+
+class DocumentIssue(Base):
+    """Each time an agreement or letter is printed or saved: the first is the original, every later one
+    is a copy (副本) with its number."""
+
+    __tablename__ = "document_issue"
+    __table_args__ = (
+        CheckConstraint("kind IN ('agreement', 'letter')", name="kind"),
+        CheckConstraint("copy_no >= 0", name="copy_no"),
+        UniqueConstraint("application_id", "kind", "copy_no", name="uq_document_issue_copy"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("application.id"))
+    kind: Mapped[Str16]
+    copy_no: Mapped[int]
+    issued_at: Mapped[dt.datetime]
+    operator: Mapped[Str64]
+    workstation: Mapped[Str64]
+    destination: Mapped[Str64]  # a printer's name, or "file"
+    sha256: Mapped[str] = mapped_column(String(64))

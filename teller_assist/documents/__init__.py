@@ -1,0 +1,1 @@
+"""Printed documents: the pre-credit agreement and the credit notification letter (ReportLab)."""

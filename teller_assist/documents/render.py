@@ -1,0 +1,252 @@
+"""Build the agreement and the letter as A4 PDFs (ReportLab platypus), from plain data.
+
+The CJK font is registered once per process and embedded as a subset. Every value a person typed or
+the database holds is escaped before it meets ReportLab's markup; the template's own text may carry
+markup. Pages are numbered "第 x 页 共 y 页"; a reprint carries a 副本 mark on every page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import io
+import itertools
+from dataclasses import dataclass
+from typing import Any
+
+from reportlab.graphics.barcode import qrencoder
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Flowable, KeepTogether, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from teller_assist.documents import fonts
+from teller_assist.documents.linebreak import ChineseParagraph
+from teller_assist.documents.numerals import amount_text
+from teller_assist.documents.templates import KINDS, Template, load_template
+
+
+@dataclass(frozen=True)
+class DocumentData:
+    """What a document says. ``id_masked`` only: the full number never reaches paper."""
+
+    kind: str
+    bank_name: str
+    branch_name: str
+    agreement_no: str
+    name: str
+    id_masked: str
+    line_fen: int
+    annual_rate: str  # "3.85"
+    valid_from: dt.date
+    valid_until: dt.date
+    reasons: tuple[str, ...]
+    app_url: str
+    issue_date: dt.date
+    verification_code: str
+    copy: bool = False  # a reprint: marked 副本
+
+    def __repr__(self) -> str:
+        return f"DocumentData({self.kind!r}, {self.agreement_no!r}, copy={self.copy})"
+
+
+def _styles() -> dict[str, ParagraphStyle]:
+    base = ParagraphStyle(
+        "body", fontName=fonts.PRIMARY, fontSize=11, leading=19, wordWrap="CJK", alignment=TA_JUSTIFY
+    )
+    return {
+        "title": ParagraphStyle(
+            "title", parent=base, fontSize=20, leading=28, alignment=TA_CENTER, spaceAfter=4
+        ),
+        "subtitle": ParagraphStyle(
+            "subtitle", parent=base, fontSize=10, alignment=TA_CENTER, textColor=colors.grey
+        ),
+        "heading": ParagraphStyle("heading", parent=base, fontSize=12, leading=20, spaceBefore=8),
+        "body": ParagraphStyle("body2", parent=base, firstLineIndent=22),
+        "reason": ParagraphStyle("reason", parent=base, leftIndent=22, firstLineIndent=-11),
+        "small": ParagraphStyle("small", parent=base, fontSize=9, leading=14),
+        "sign": ParagraphStyle("sign", parent=base, fontSize=11, leading=24),
+    }
+
+
+def _values(data: DocumentData) -> dict[str, str]:
+    return {
+        "bank_name": fonts.markup(data.bank_name),
+        "branch_name": fonts.markup(data.branch_name),
+        "agreement_no": fonts.markup(data.agreement_no),
+        "name": fonts.markup(data.name),
+        "id_masked": fonts.markup(data.id_masked),
+        "line_amount": fonts.markup(amount_text(data.line_fen)),
+        "annual_rate": fonts.markup(data.annual_rate),
+        "valid_from": f"{data.valid_from:%Y年%m月%d日}",
+        "valid_until": f"{data.valid_until:%Y年%m月%d日}",
+        "app_url": fonts.markup(data.app_url),
+        "issue_date": f"{data.issue_date:%Y年%m月%d日}",
+    }
+
+
+@functools.lru_cache(maxsize=8)
+def _qr_runs(url: str) -> tuple[int, tuple[tuple[int, int, int], ...]]:
+    """The QR code of ``url`` (ReportLab's encoder) as dark runs (row, first column, length); cached:
+    every document of a desktop carries the same mobile-app URL."""
+    qr = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)
+    qr.addData(url)
+    qr.make()
+    runs = []
+    for r, row in enumerate(qr.modules):
+        c = 0
+        for dark, group in itertools.groupby(bool(m) for m in row):
+            n = len(list(group))
+            if dark:
+                runs.append((r, c, n))
+            c += n
+    return len(qr.modules), tuple(runs)
+
+
+class QrFlowable(Flowable):
+    """A QR code drawn as one filled path (fast: the graphics renderer's one shape per run is not)."""
+
+    BORDER = 2
+
+    def __init__(self, url: str, size: float = 26 * mm) -> None:
+        super().__init__()
+        self.url, self.width, self.height = url, size, size
+
+    def draw(self) -> None:
+        count, runs = _qr_runs(self.url)
+        box = self.width / (count + 2 * self.BORDER)
+        path = self.canv.beginPath()
+        for r, c, n in runs:
+            path.rect((c + self.BORDER) * box, self.height - (r + self.BORDER + 1) * box, n * box, box)
+        self.canv.drawPath(path, stroke=0, fill=1)
+
+
+def _flowables(template: Template, data: DocumentData) -> list[Any]:
+    s = _styles()
+    values = _values(data)
+    story: list[Any] = [
+        ChineseParagraph(template.fill(template.title, values), s["title"]),
+        ChineseParagraph(template.fill(template.subtitle, values), s["subtitle"]),
+        Spacer(1, 6 * mm),
+    ]
+    for section in template.sections:
+        if section.heading:
+            story.append(
+                ChineseParagraph("<b>" + template.fill(section.heading, values) + "</b>", s["heading"])
+            )
+        story.append(ChineseParagraph(template.fill(section.text, values), s["body"]))
+        if section.reasons:
+            story.extend(
+                ChineseParagraph(f"{i}. {fonts.markup(reason)}", s["reason"])
+                for i, reason in enumerate(data.reasons, 1)
+            )
+    story.append(Spacer(1, 10 * mm))
+    signatures = Table(
+        [
+            [
+                ChineseParagraph(template.fill(template.sign_left, values), s["sign"]),
+                ChineseParagraph(template.fill(template.sign_right, values), s["sign"]),
+            ],
+            [
+                ChineseParagraph(
+                    template.fill(template.sign_date, values) if template.sign_left else "", s["sign"]
+                ),
+                ChineseParagraph(template.fill(template.sign_date, values), s["sign"]),
+            ],
+        ],
+        colWidths=[85 * mm, 85 * mm],
+        rowHeights=[18 * mm, 10 * mm],
+    )
+    signatures.setStyle(
+        TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("FONT", (0, 0), (-1, -1), fonts.PRIMARY)])
+    )
+    check = Table(
+        [
+            [
+                QrFlowable(data.app_url),
+                ChineseParagraph(
+                    "扫码下载手机银行，随借随还<br/>"
+                    + f"验证码 <b>{fonts.markup(data.verification_code)}</b><br/>"
+                    + "网点可凭协议编号和验证码核对本文书的真实性",
+                    s["small"],
+                ),
+            ]
+        ],
+        colWidths=[30 * mm, 140 * mm],
+    )
+    check.setStyle(
+        TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("FONT", (0, 0), (-1, -1), fonts.PRIMARY)])
+    )
+    story.append(KeepTogether([signatures, Spacer(1, 6 * mm), check]))
+    return story
+
+
+class _NumberedCanvas(Canvas):
+    """Defers each page so the footer can say how many pages there are (and stamp 副本)."""
+
+    copy_mark = False
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._pages: list[dict[str, Any]] = []
+
+    def showPage(self) -> None:
+        self._pages.append(dict(self.__dict__))
+        self._startPage()  # type: ignore[attr-defined]  # ReportLab's own, not in the stubs
+
+    def save(self) -> None:
+        total = len(self._pages)
+        for state in self._pages:
+            self.__dict__.update(state)
+            self._footer(total)
+            super().showPage()
+        super().save()
+
+    def _footer(self, total: int) -> None:
+        self.saveState()
+        self.setFont(fonts.PRIMARY, 9)
+        self.setFillColor(colors.grey)
+        self.drawCentredString(A4[0] / 2, 12 * mm, f"第 {self.getPageNumber()} 页 共 {total} 页")
+        if self.copy_mark:
+            self.setFont(fonts.PRIMARY, 12)
+            self.setFillColor(colors.Color(0.7, 0.1, 0.1))
+            self.drawRightString(A4[0] - 20 * mm, A4[1] - 12 * mm, "副本（补打件，非原件）")
+            self.setFont(fonts.PRIMARY, 60)
+            self.setFillColor(colors.Color(0.8, 0.1, 0.1, alpha=0.25))
+            self.translate(A4[0] / 2, A4[1] / 2)
+            self.rotate(35)
+            self.drawCentredString(0, 0, "副本")
+            self.setFont(fonts.PRIMARY, 14)
+            self.drawCentredString(0, -22 * mm, "COPY · 补打件")
+        self.restoreState()
+
+
+def render(data: DocumentData, template: Template | None = None) -> bytes:
+    """The document as PDF bytes."""
+    if data.kind not in KINDS:
+        raise ValueError(f"unknown document kind {data.kind}")
+    fonts.register()
+    template = template or load_template(data.kind)
+    out = io.BytesIO()
+    doc = SimpleDocTemplate(
+        out,
+        pagesize=A4,
+        leftMargin=20 * mm,
+        rightMargin=20 * mm,
+        topMargin=20 * mm,
+        bottomMargin=22 * mm,
+        title=f"{KINDS[data.kind]} {data.agreement_no}",
+        author=data.bank_name,
+        subject=KINDS[data.kind],
+        creator="Teller Assist",
+        initialFontName=fonts.PRIMARY,  # no stray, unembedded Helvetica
+    )
+
+    class Canvas_(_NumberedCanvas):
+        copy_mark = data.copy
+
+    doc.build(_flowables(template, data), canvasmaker=Canvas_)
+    return out.getvalue()

@@ -1,0 +1,105 @@
+"""Document templates: TOML files under resources/documents/ that the bank can edit (not code)."""
+
+from __future__ import annotations
+
+import string
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from teller_assist.errors import UserFacingError
+from teller_assist.resources import resource
+
+KINDS = {"agreement": "预授信协议", "letter": "授信告知函"}
+PLACEHOLDERS = frozenset(
+    {
+        "bank_name",
+        "branch_name",
+        "agreement_no",
+        "name",
+        "id_masked",
+        "line_amount",
+        "annual_rate",
+        "valid_from",
+        "valid_until",
+        "app_url",
+        "issue_date",
+    }
+)
+
+
+class TemplateError(UserFacingError):
+    pass
+
+
+@dataclass(frozen=True)
+class Section:
+    heading: str
+    text: str
+    reasons: bool = False
+
+
+@dataclass(frozen=True)
+class Template:
+    kind: str
+    title: str
+    subtitle: str
+    sections: tuple[Section, ...]
+    sign_left: str
+    sign_right: str
+    sign_date: str
+
+    def fill(self, text: str, values: dict[str, str]) -> str:
+        return string.Template(text).substitute(values)
+
+
+def _check(text: str, where: str) -> str:
+    for match in string.Template.pattern.finditer(text):
+        name = match.group("named") or match.group("braced")
+        if match.group("invalid") is not None:
+            raise TemplateError(
+                f"模板 {where} 中有无效的 $ 符号", f"template {where}: a stray $ (write $$ for $)"
+            )
+        if name and name not in PLACEHOLDERS:
+            raise TemplateError(
+                f"模板 {where} 中有未知的占位符 ${name}",
+                f"template {where}: unknown placeholder ${name}",
+                hint_zh="可用：" + "、".join(sorted(PLACEHOLDERS)),
+                hint_en=", ".join(sorted(PLACEHOLDERS)),
+            )
+    return text
+
+
+def load_template(kind: str, folder: Path | None = None) -> Template:
+    if kind not in KINDS:
+        raise TemplateError(
+            f"未知的文书类型 {kind}", f"unknown document kind {kind}", hint_en=", ".join(KINDS)
+        )
+    path = (folder / f"{kind}.toml") if folder else resource("documents", f"{kind}.toml")
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise TemplateError(
+            f"无法读取文书模板 {path}：{exc}", f"cannot read the template {path}: {exc}"
+        ) from None
+    try:
+        sections = tuple(
+            Section(
+                _check(str(s.get("heading", "")), f"{path.name} sections[{i}].heading"),
+                _check(str(s["text"]), f"{path.name} sections[{i}].text"),
+                bool(s.get("reasons", False)),
+            )
+            for i, s in enumerate(data["sections"])
+        )
+        signatures = data.get("signatures", {})
+        return Template(
+            kind,
+            _check(str(data["title"]), f"{path.name} title"),
+            _check(str(data.get("subtitle", "")), f"{path.name} subtitle"),
+            sections,
+            _check(str(signatures.get("left", "")), f"{path.name} signatures.left"),
+            _check(str(signatures.get("right", "")), f"{path.name} signatures.right"),
+            _check(str(signatures.get("date", "")), f"{path.name} signatures.date"),
+        )
+    except KeyError as exc:
+        raise TemplateError(f"文书模板 {path} 缺少 {exc}", f"template {path} lacks {exc}") from None

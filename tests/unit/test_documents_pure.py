@@ -1,0 +1,124 @@
+"""Pieces of the printed documents that need no database: capital numerals, Chinese line breaking,
+templates, the verification code."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from reportlab.lib.styles import ParagraphStyle
+
+from teller_assist.documents import fonts
+from teller_assist.documents.linebreak import CANNOT_END, CANNOT_START, ChineseParagraph
+from teller_assist.documents.numerals import amount_text, capital
+from teller_assist.documents.templates import TemplateError, load_template
+from teller_assist.documents.verification import matches, normalise, verification_code
+
+
+@pytest.mark.parametrize(
+    ("fen", "text"),
+    [
+        (20_000_000, "贰拾万元整"),
+        (3_000_000, "叁万元整"),
+        (10_000_005, "壹拾万元零伍分"),
+        (100_150, "壹仟零壹元伍角"),
+        (101_000, "壹仟零壹拾元整"),
+        (30_000_000, "叁拾万元整"),
+        (12_345_678_912, "壹亿贰仟叁佰肆拾伍万陆仟柒佰捌拾玖元壹角贰分"),
+    ],
+)
+def test_capital_numerals(fen: int, text: str) -> None:
+    assert capital(fen) == text
+
+
+def test_amount_in_figures_and_capitals() -> None:
+    assert amount_text(20_000_000) == "人民币贰拾万元整（¥200,000.00）"
+    with pytest.raises(ValueError, match="negative"):
+        capital(-1)
+
+
+def lines_of(text: str, width: float) -> list[str]:
+    fonts.register()
+    style = ParagraphStyle("t", fontName=fonts.PRIMARY, fontSize=11, leading=16, wordWrap="CJK")
+    para = ChineseParagraph(fonts.markup(text), style)
+    para.wrap(width, 10_000)
+    return ["".join(frag.text for frag in line.words) for line in para.blPara.lines]
+
+
+def test_no_line_starts_with_closing_punctuation_where_reportlab_would() -> None:
+    # eleven characters fill a line of 11 x 11 pt; the twelfth is a comma, then more of the same
+    text = ("甲乙丙丁戊己庚辛壬癸子，" * 6) + "丑》。寅（卯）。辰：巳！午？未；申」。"
+    for width in (11 * 11 + 1, 11 * 7 + 1, 11 * 5 + 1):
+        lines = lines_of(text, width)
+        assert "".join(lines) == text
+        for line in lines[1:]:
+            assert line[0] not in CANNOT_START, (width, line)
+
+
+_hanzi = st.sampled_from(list("甲乙丙丁戊己庚辛壬癸授信额度有效期至年月日"))
+_marks = st.sampled_from(list("，。、；：！？）》」（《「“”"))
+chinese = st.one_of(_hanzi, _hanzi, _hanzi, _marks)  # mostly characters, as real text is
+
+
+def longest_punctuation_run(text: str) -> int:
+    return max(
+        (len(list(g)) for p, g in itertools.groupby(text, lambda c: c in CANNOT_START + CANNOT_END) if p),
+        default=0,
+    )
+
+
+@given(st.lists(chinese, min_size=1, max_size=120), st.integers(3, 20))
+def test_chinese_rule_holds_for_any_text(chars: list[str], per_line: int) -> None:
+    text = "".join(chars)
+    lines = lines_of(text, 11 * per_line + 1)
+    assert "".join(lines) == text  # nothing lost, nothing reordered
+    if longest_punctuation_run(text) > 2:
+        return  # real text has at most two marks in a row ("）。"); longer runs cannot always be honoured
+    for before, line in itertools.pairwise(lines):
+        assert line[0] not in CANNOT_START, (before, line)
+        assert before[-1] not in CANNOT_END, (before, line)
+
+
+def test_user_text_is_escaped_and_rare_characters_get_a_font() -> None:
+    assert fonts.markup("<font size=40>&") == "&lt;font size=40&gt;&amp;"
+    assert fonts.markup("王䶮") == '王<font name="TA-HanaMinA">䶮</font>'
+
+
+def test_templates_load_and_refuse_unknown_placeholders(tmp_path: Path) -> None:
+    for kind in ("agreement", "letter"):
+        template = load_template(kind)
+        assert template.sections and template.title
+    (tmp_path / "agreement.toml").write_text(
+        'title = "协议"\n[[sections]]\nheading = ""\ntext = "额度 $line_amount，客户 $customer_nme"\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(TemplateError, match=r"\$customer_nme"):
+        load_template("agreement", tmp_path)
+    (tmp_path / "agreement.toml").write_text('title = "协议 $"\n[[sections]]\ntext = "x"\n', encoding="utf-8")
+    with pytest.raises(TemplateError, match=r"\$"):
+        load_template("agreement", tmp_path)
+
+
+FIELDS = ("YSX20261128000001", 220_000, 365, dt.date(2028, 11, 27), "32118319850314021X")
+
+
+def test_verification_code_rejects_any_changed_field() -> None:
+    key = b"k" * 32
+    code = verification_code(key, *FIELDS)
+    assert len(code) == 11 and code[5] == "-"
+    assert matches(key, code.lower().replace("-", " "), *FIELDS)
+    assert normalise(code.lower()) == code
+    changed = [
+        ("YSX20261128000002", *FIELDS[1:]),
+        (FIELDS[0], 220_001, *FIELDS[2:]),
+        (*FIELDS[:2], 366, *FIELDS[3:]),
+        (*FIELDS[:3], dt.date(2028, 11, 28), FIELDS[4]),
+        (*FIELDS[:4], "321183198503140221"),
+    ]
+    for fields in changed:
+        assert not matches(key, code, *fields)
+    assert not matches(b"x" * 32, code, *FIELDS)
