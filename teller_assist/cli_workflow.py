@@ -81,6 +81,11 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
     ver.add_argument("code", metavar="CODE")
     ver.add_argument("agreement_no", metavar="AGREEMENT_NO")
 
+    sms = sub.add_parser("sms", parents=[common], help="短信 the SMS outbox")
+    sms_sub = sms.add_subparsers(dest="sms_command", metavar="ACTION", required=True)
+    sms_exp = sms_sub.add_parser("export", parents=[common], help="导出待发短信 export queued texts (once)")
+    sms_exp.add_argument("--out", type=Path, required=True, metavar="FILE.csv")
+
     aud = sub.add_parser("audit", parents=[common], help="审计记录 the audit trail")
     aud_sub = aud.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
     aud_sub.add_parser("verify", parents=[common], help="校验审计链 check the chain")
@@ -171,7 +176,14 @@ def cmd_workflow(args: argparse.Namespace) -> int:
                     store, policy, args.id_no, survey, actor, today=_today(args), name=args.name
                 )
             elif args.command == "approve":
-                record = apps.approve(store, policy, args.app_id, actor, today=_today(args))
+                record = apps.approve(
+                    store,
+                    policy,
+                    args.app_id,
+                    actor,
+                    today=_today(args),
+                    sms_sender=settings.bank_short_name,
+                )
             elif args.command == "reject":
                 record = apps.reject(store, policy, args.app_id, actor, args.reason)
             elif args.command == "sign":
@@ -272,6 +284,19 @@ def cmd_verify(args: argparse.Namespace) -> int:
     return EXIT_NOT_GENUINE
 
 
+def cmd_sms(args: argparse.Namespace) -> int:
+    from teller_assist.services import audit, sms
+
+    settings = _settings(args)
+    with _opened(settings) as store:
+        count = sms.export(store, args.out, operator=audit.os_actor())
+    if count:
+        print(f"已导出 {count} 条短信 exported {count} texts → {args.out}")
+    else:
+        print("没有待发短信 nothing queued; no file written")
+    return EXIT_OK
+
+
 def cmd_db_set_password(args: argparse.Namespace) -> int:
     from teller_assist.security import keys
 
@@ -297,4 +322,5 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "audit": cmd_audit,
     "document": cmd_document,
     "verify": cmd_verify,
+    "sms": cmd_sms,
 }

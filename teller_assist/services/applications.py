@@ -183,7 +183,10 @@ def approve(
     today: dt.date,
     expected_version: int | None = None,
     now: dt.datetime | None = None,
+    sms_sender: str | None = None,
 ) -> ApplicationRecord:
+    """Approve as the second person. With ``sms_sender`` (the bank's short name for the 【】 signature)
+    the customer's text is queued in the same transaction; the window and the command line pass it."""
     _require_active(actor)
     moment = now or now_utc()
     role = actor.operator.role
@@ -218,7 +221,26 @@ def approve(
         },
         entry=lambda r: _entry(actor, "approve", r, line=r.line, agreement_no=r.agreement_no),
         now=moment,
+        also=None if sms_sender is None else (lambda session, r: _queue_sms(session, r, sms_sender, moment)),
     )
+
+
+def _queue_sms(session: Any, record: ApplicationRecord, bank_short_name: str, now: dt.datetime) -> None:
+    """Queue the approval text in the approval's own transaction (nothing sent twice, nothing lost)."""
+    from teller_assist.documents.sms import approval_text, load_sms_template
+    from teller_assist.store import sms
+
+    phone = json.loads(record.survey).get("phone")
+    if not phone or record.valid_until is None:
+        return  # no number to text: the agreement and letter still tell the customer
+    text = approval_text(
+        load_sms_template(),
+        bank_short_name=bank_short_name,
+        line=record.line,
+        annual_rate=workflow.rate_text(record.annual_rate_bp),
+        valid_until=record.valid_until,
+    )
+    sms.enqueue(session, record.id, str(phone), text, now)
 
 
 def reject(

@@ -268,6 +268,7 @@ def transition(
     now: dt.datetime,
     check: Callable[[ApplicationRecord], None] = lambda _r: None,
     grant: tuple[str, int, str] | None = None,
+    also: Callable[[Session, ApplicationRecord], None] | None = None,
 ) -> ApplicationRecord:
     """Move one application out of one of the ``leaving`` statuses, if it is still at the version the
     caller saw. ``check`` may refuse (raising) after the current row is read; ``values`` gives the new
@@ -299,6 +300,8 @@ def transition(
             raise _LostRace
         after = _get(s, app_id)
         assert after is not None
+        if also is not None:  # more work that must commit with the change (the SMS for an approval)
+            also(s, after)
         audit.append(s, entry(after), now)
         _notify(s, app_id)
         return after

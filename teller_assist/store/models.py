@@ -39,6 +39,7 @@ __all__ = [
     "NegativeListEntry",
     "Operator",
     "PayrollCredit",
+    "SmsOutbox",
     "Target",
     "UtilityAgreement",
     "UtilityDebit",
@@ -402,3 +403,17 @@ class DocumentIssue(Base):
     workstation: Mapped[Str64]
     destination: Mapped[Str64]  # a printer's name, or "file"
     sha256: Mapped[str] = mapped_column(String(64))
+
+
+class SmsOutbox(Base):
+    """Texts waiting for the bank's SMS platform: queued with the approval, exported exactly once."""
+
+    __tablename__ = "sms_outbox"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("application.id"), unique=True)
+    phone: Mapped[str] = mapped_column(String(11))  # in full: the export is the one place it leaves
+    text: Mapped[str] = mapped_column(Text)
+    queued_at: Mapped[dt.datetime]
+    exported_at: Mapped[dt.datetime | None] = mapped_column(index=True)
+    export_batch: Mapped[str | None] = mapped_column(String(32))

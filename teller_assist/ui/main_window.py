@@ -547,7 +547,13 @@ class MainWindow(QMainWindow):
         self.idle.start()
         if self.store is not None and self.policy is not None and authority(self.policy, operator.role):
             self.queue = ApprovalQueue(
-                self.store, self.policy, self.settings.masking, lambda: self.operator, self._today, self
+                self.store,
+                self.policy,
+                self.settings.masking,
+                lambda: self.operator,
+                self._today,
+                self,
+                sms_sender=self.settings.bank_short_name,
             )
             self.queue_dock = QDockWidget(self.tr("待审批"), self)
             self.queue_dock.setObjectName("approvalDock")
@@ -670,7 +676,15 @@ class MainWindow(QMainWindow):
             return None
         app = self.application
         who = f"{app.name or ''} {self.settings.masking.resident_id(app.id_no)}".strip()
-        dialog = AuthorizeDialog(self.store, self.policy, app, self._today(), self, who=who)
+        dialog = AuthorizeDialog(
+            self.store,
+            self.policy,
+            app,
+            self._today(),
+            self,
+            who=who,
+            sms_sender=self.settings.bank_short_name,
+        )
         dialog.accepted.connect(lambda: self._approved(dialog.result_record))
         dialog.open()
         return dialog

@@ -112,9 +112,11 @@ class AuthorizeDialog(QDialog):
         parent: QWidget | None = None,
         *,
         who: str = "",
+        sms_sender: str | None = None,
     ) -> None:
         super().__init__(parent)
         self.store, self.policy, self.application, self.today = store, policy, application, today
+        self.sms_sender = sms_sender
         self.result_record: ApplicationRecord | None = None
         self.setObjectName("authorizeDialog")
         self.setWindowTitle(self.tr("主管授权"))
@@ -172,6 +174,7 @@ class AuthorizeDialog(QDialog):
                 apps.Actor.here(approver),
                 today=self.today,
                 expected_version=self.application.version,
+                sms_sender=self.sms_sender,
             )
         except UserFacingError as exc:
             self.error.setText(exc.message_zh + ("\n" + exc.hint_zh if exc.hint_zh else ""))
@@ -286,9 +289,12 @@ class ApprovalQueue(QWidget):
         operator: Callable[[], OperatorRecord | None],
         today: Callable[[], dt.date],
         parent: QWidget | None = None,
+        *,
+        sms_sender: str | None = None,
     ) -> None:
         super().__init__(parent)
         self.store, self.policy, self.masking = store, policy, masking
+        self.sms_sender = sms_sender
         self._operator, self._today = operator, today
         self.setObjectName("approvalQueue")
         self.rows: list[ApplicationRecord] = []
@@ -423,6 +429,7 @@ class ApprovalQueue(QWidget):
                     actor,
                     today=self._today(),
                     expected_version=record.version,
+                    sms_sender=self.sms_sender,
                 )
             else:
                 done = apps.reject(

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -22,44 +21,12 @@ from teller_assist.services.operators import add_operator
 from teller_assist.store import audit as store_audit
 from teller_assist.store.engine import Store
 from tests.helpers.extracts import MAN, OLD, WOMAN, rid
+from tests.helpers.operators import PASSWORD
 from tests.helpers.surveys import walk_in_answers
+from tests.helpers.workflow import Team
 
 TODAY = dt.date(2026, 11, 28)
 NOW = dt.datetime(2026, 11, 28, 2, 0, tzinfo=dt.UTC)
-PASSWORD = "Counter2026"
-
-
-@dataclass
-class Team:
-    teller: Actor
-    manager: Actor  # lobby manager: up to 50,000
-    head: Actor  # branch head: up to 300,000
-    admin: Actor
-
-
-def make_team(store: Store) -> Team:
-    def person(login: str, role: str) -> Actor:
-        record = add_operator(
-            store, login=login, name=login, role=role, password=PASSWORD, branch_code="0101"
-        )
-        return Actor(record, "ws-test")
-
-    return Team(
-        person("teller1", "teller"),
-        person("manager1", "lobby_manager"),
-        person("head1", "branch_head"),
-        person("admin1", "hq_admin"),
-    )
-
-
-@pytest.fixture
-def team(store: Store) -> Team:
-    return make_team(store)
-
-
-@pytest.fixture(scope="module")
-def policy() -> Policy:
-    return load_policy(default_policy_path())
 
 
 def forge_approval(

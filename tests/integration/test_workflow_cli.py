@@ -65,6 +65,15 @@ def test_the_whole_life_from_the_command_line(env: dict[str, str], tmp_path: Pat
     code, _out, err = as_user(env, "reject", str(app["id"]), "--reason", "迟到", user="manager1")
     assert code != 0 and "已被处理" in err
 
+    # the approval queued the customer's text; the export hands it over exactly once
+    sms_file = tmp_path / "sms.csv"
+    exported = run_cli("sms", "export", "--out", str(sms_file), env=env)
+    assert exported.returncode == 0 and "1 条" in exported.stdout, exported.stderr
+    body = sms_file.read_text(encoding="utf-8")
+    assert "13951234567" in body and "预授信额度160,000元" in body and approved["agreement_no"] not in body
+    again = run_cli("sms", "export", "--out", str(tmp_path / "sms2.csv"), env=env)
+    assert again.returncode == 0 and "没有待发短信" in again.stdout and not (tmp_path / "sms2.csv").exists()
+
     code, out, err = as_user(env, "sign", str(app["id"]), "--json", user="teller1")
     assert code == 0 and json.loads(out)["status"] == "signed", err
 

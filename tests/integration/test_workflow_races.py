@@ -29,7 +29,8 @@ from teller_assist.settings import load_settings
 from teller_assist.store import audit as store_audit
 from teller_assist.store.engine import Store
 from tests.helpers.extracts import rid
-from tests.integration.test_applications import NOW, TODAY, Team, make_team, survey
+from tests.helpers.workflow import Team, make_team
+from tests.integration.test_applications import NOW, TODAY, survey
 
 POLICY = load_policy(default_policy_path())
 

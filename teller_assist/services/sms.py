@@ -1,0 +1,51 @@
+"""The SMS outbox for the bank's SMS platform: export what is queued, each text exactly once."""
+
+from __future__ import annotations
+
+import csv
+import logging
+import os
+from pathlib import Path
+
+from teller_assist.errors import UserFacingError
+from teller_assist.services import audit
+from teller_assist.store import sms as store_sms
+from teller_assist.store.engine import Store
+from teller_assist.store.sms import OutboxRow
+
+log = logging.getLogger(__name__)
+COLUMNS = ("mobile", "content", "ref")
+
+
+def export(store: Store, out: Path, *, operator: str) -> int:
+    """Write the queued texts to ``out`` (UTF-8 CSV: mobile, content, ref) and mark them exported.
+    The file is complete on disk before anything is marked; if the marking fails, the file is removed
+    and the texts stay queued. The phone appears in full only here. Returns the count."""
+    if out.exists():
+        raise UserFacingError(
+            f"文件 {out} 已存在，为免重复发送不覆盖",
+            f"{out} exists; not overwritten, to avoid sending twice",
+            hint_zh="请换一个文件名",
+            hint_en="choose another file name",
+        )
+    part = out.with_name(out.name + ".part")
+
+    def write(rows: list[OutboxRow]) -> None:
+        with part.open("w", encoding="utf-8", newline="") as f:
+            w = csv.writer(f)
+            w.writerow(COLUMNS)
+            for r in rows:
+                w.writerow([r.phone, r.text, f"APP{r.application_id}"])
+            f.flush()
+            os.fsync(f.fileno())
+
+    try:
+        batch, count = store_sms.export_pending(store, write, audit.now_utc())
+    except BaseException:
+        part.unlink(missing_ok=True)
+        raise
+    if count:
+        part.replace(out)
+    audit.log(store, "export", operator=operator, subject="sms", detail={"rows": count, "batch": batch})
+    log.info("sms export %s: %d texts", batch, count)
+    return count
