@@ -8,8 +8,8 @@ set -eu
 QT_PKGS="libegl1 libgl1 libopengl0 libglib2.0-0 libxkbcommon0 libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4
 libxcb-image0 libxcb-keysyms1 libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1
 libxcb-xfixes0 libx11-xcb1 libfontconfig1 libfreetype6 libdbus-1-3 libcups2"
-# The tests: a real PostgreSQL server, CUPS, PDF tools, a virtual screen for screenshots.
-TEST_PKGS="postgresql cups cups-bsd poppler-utils xvfb xauth"
+# The tests: a real PostgreSQL server, CUPS with a cups-pdf queue, PDF tools, a virtual screen for screenshots.
+TEST_PKGS="postgresql cups cups-bsd printer-driver-cups-pdf poppler-utils xvfb xauth"
 
 PYTHON=${PYTHON:-python3}
 want="$QT_PKGS $TEST_PKGS"

@@ -77,6 +77,11 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
     doc.add_argument("app_id", type=int, metavar="APP")
     doc.add_argument("--out", type=Path, required=True, metavar="FILE.pdf")
 
+    prn = sub.add_parser("print", parents=[common], help="打印协议和告知函 print the agreement and letter")
+    prn.add_argument("app_id", type=int, metavar="APP")
+    prn.add_argument("--printer", metavar="NAME", help="打印机（默认：设置中的 printer）the CUPS queue")
+    prn.add_argument("--kind", choices=("agreement", "letter", "both"), default="both")
+
     ver = sub.add_parser("verify", parents=[common], help="核对纸质文书真伪 check a printed document")
     ver.add_argument("code", metavar="CODE")
     ver.add_argument("agreement_no", metavar="AGREEMENT_NO")
@@ -271,6 +276,53 @@ def cmd_document(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_print(args: argparse.Namespace) -> int:
+    from teller_assist.documents.templates import KINDS
+    from teller_assist.services import audit
+    from teller_assist.services.documents import issue
+    from teller_assist.services.printing import PrintError, check_printer, save_copy, submit
+
+    settings = _settings(args)
+    name = args.printer or settings.printer
+    kinds = ("agreement", "letter") if args.kind == "both" else (args.kind,)
+    try:
+        printer = check_printer(name)
+        problem: PrintError | None = None
+    except PrintError as exc:
+        printer, problem = None, exc
+    folder = settings.paths.data_dir / "printed"
+    with _opened(settings) as store:
+        for kind in kinds:
+            destination = printer.name if printer else "file (printer unavailable)"
+            issued = issue(
+                store,
+                settings,
+                args.app_id,
+                kind,
+                operator=audit.os_actor(),
+                destination=destination,
+                today=_today(args),
+            )
+            label = f"副本{issued.copy_no}" if issued.copy_no else "原件"
+            saved = save_copy(issued.pdf, folder, f"app{args.app_id}-{kind}-{issued.copy_no}")
+            if printer is None:
+                assert problem is not None
+                print(
+                    f"未打印 not printed: {problem.describe()}；"
+                    f"{KINDS[kind]}（{label}）已保存 saved: {saved}",
+                    file=sys.stderr,
+                )
+                continue
+            try:
+                job = submit(printer, saved, f"{KINDS[kind]} {label} app{args.app_id}")
+            except PrintError as exc:
+                print(f"未打印 not printed: {exc.describe()}", file=sys.stderr)
+                problem = exc
+                continue
+            print(f"已送打印机 {printer.name}：{KINDS[kind]}（{label}）任务 {job}")
+    return problem.exit_code if problem else EXIT_OK
+
+
 def cmd_verify(args: argparse.Namespace) -> int:
     from teller_assist.services.documents import verify
 
@@ -322,5 +374,6 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "audit": cmd_audit,
     "document": cmd_document,
     "verify": cmd_verify,
+    "print": cmd_print,
     "sms": cmd_sms,
 }

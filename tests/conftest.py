@@ -15,6 +15,7 @@ import pytest
 from teller_assist.services.database import open_database
 from teller_assist.settings import Settings, load_settings
 from teller_assist.store.engine import Store
+from tests.helpers.cups import CupsServer, CupsUnavailable, start_cups
 from tests.helpers.keyrings import MemoryKeyring
 from tests.helpers.postgres import PostgresServer, PostgresUnavailable, start_server
 
@@ -86,6 +87,22 @@ def postgres_server() -> Iterator[PostgresServer]:
     except PostgresUnavailable as exc:
         if os.environ.get("CI"):
             pytest.fail(f"PostgreSQL is required in CI: {exc}")
+        pytest.skip(str(exc))
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def cups_server() -> Iterator[CupsServer]:
+    """A private CUPS scheduler with a cups-pdf queue (TA-PDF), a print-to-file queue (TA-FILE) and a
+    disabled one (TA-OFF); skipped where it cannot run, required in CI."""
+    try:
+        server = start_cups()
+    except CupsUnavailable as exc:
+        if os.environ.get("CI"):
+            pytest.fail(f"CUPS is required in CI: {exc}")
         pytest.skip(str(exc))
     try:
         yield server

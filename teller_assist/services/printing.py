@@ -1,0 +1,103 @@
+"""Printing through CUPS (``lp``): the branch printer from the settings, checked before anything is
+issued, and every document saved first, so a missing printer, a missing CUPS or a queue that is really
+"print to file" loses nothing and is said plainly."""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from teller_assist.errors import UserFacingError
+
+log = logging.getLogger(__name__)
+TIMEOUT_S = 15
+
+
+class PrintError(UserFacingError):
+    exit_code = 6
+
+
+@dataclass(frozen=True)
+class PrinterState:
+    name: str
+    device: str
+
+
+def _run(args: list[str], data: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
+    try:
+        return subprocess.run(args, input=data, capture_output=True, timeout=TIMEOUT_S, check=False)
+    except subprocess.TimeoutExpired:
+        raise PrintError(
+            "打印服务没有响应",
+            "the print service (CUPS) did not answer",
+            hint_zh="请检查打印服务或联系科技部",
+        ) from None
+
+
+def check_printer(name: str) -> PrinterState:
+    """The printer exists, is enabled, accepts jobs and really prints (not a "print to file" queue)."""
+    if not name:
+        raise PrintError(
+            "未设置打印机",
+            "no printer is set",
+            hint_zh="请在设置中填写 printer，或用 --printer 指定",
+            hint_en="set printer in the settings or pass --printer",
+        )
+    if shutil.which("lp") is None or shutil.which("lpstat") is None:
+        raise PrintError(
+            "本机没有安装打印服务（CUPS）",
+            "CUPS (lp, lpstat) is not installed here",
+            hint_zh="请安装 CUPS 或联系科技部；文书已保存，可稍后打印",
+        )
+    status = _run(["lpstat", "-p", name])
+    text = (status.stdout + status.stderr).decode("utf-8", "replace")
+    if status.returncode != 0 or f"printer {name} " not in text:
+        raise PrintError(
+            f"找不到打印机 {name}",
+            f"no printer named {name}",
+            hint_zh="请检查打印机名称（lpstat -p 可列出）",
+        )
+    if "disabled" in text:
+        raise PrintError(f"打印机 {name} 已停用", f"printer {name} is disabled", hint_zh="请启用打印机后重试")
+    device_out = _run(["lpstat", "-v", name]).stdout.decode("utf-8", "replace")
+    match = re.search(r":\s*(\S+)\s*$", device_out.strip())
+    device = match.group(1) if match else ""
+    if device.startswith("file:") or device in ("/dev/null", "file:/dev/null"):
+        raise PrintError(
+            f"打印机 {name} 实际是“打印到文件”（{device}），纸质文书不会打出",
+            f"printer {name} prints to a file ({device}), not on paper",
+            hint_zh="请选择真实的打印机",
+        )
+    return PrinterState(name, device)
+
+
+def save_copy(pdf: bytes, folder: Path, stem: str) -> Path:
+    """Keep the document in the data folder whatever happens to the print job."""
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    path = folder / f"{stem}.pdf"
+    part = path.with_name(path.name + ".part")
+    fd = os.open(part, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as f:
+        f.write(pdf)
+    part.replace(path)
+    return path
+
+
+def submit(printer: PrinterState, path: Path, title: str) -> str:
+    """Hand the PDF to CUPS; the job id (e.g. ``counter-1-42``)."""
+    done = _run(["lp", "-d", printer.name, "-t", title, "-n", "1", "--", str(path)])
+    out = (done.stdout + done.stderr).decode("utf-8", "replace")
+    match = re.search(r"request id is (\S+)", out)
+    if done.returncode != 0 or not match:
+        raise PrintError(
+            f"打印机 {printer.name} 拒绝了打印任务：{out.strip()}",
+            f"the printer refused the job: {out.strip()}",
+            hint_zh=f"文书已保存在 {path}，可稍后打印",
+        )
+    log.info("print job %s on %s: %s", match.group(1), printer.name, title)
+    return match.group(1)
