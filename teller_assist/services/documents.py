@@ -181,3 +181,19 @@ def verify(store: Store, settings: Settings, code: str, agreement_no: str) -> Ve
         f"年利率 {rate_text(record.annual_rate_bp)}%，有效期至 {record.valid_until}，当前状态 {record.status}"
     )
     return Verdict(genuine, record, says)
+
+
+def preview(
+    store: Store, settings: Settings, app_id: int, kinds: tuple[str, ...], today: dt.date
+) -> list[tuple[str, bytes]]:
+    """What printing now would produce (original or 副本), without recording anything."""
+    record = store_apps.get_application(store, app_id)
+    if record is None:
+        raise DocumentRefused(f"没有编号为 {app_id} 的申请", f"no application {app_id}")
+    key = document_key(store, settings)
+    out = []
+    for kind in kinds:
+        copy = store_docs.issued_count(store, app_id, kind) > 0
+        data = document_data(record, kind, settings, settings.masking, key, copy=copy, today=today)
+        out.append((KINDS[kind] + ("（副本）" if copy else ""), render(data)))
+    return out

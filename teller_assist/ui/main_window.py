@@ -39,6 +39,7 @@ from teller_assist.lookup.sources import LocalHook, ReaderWatcher, clipboard_can
 from teller_assist.security.keys import KeyringUnavailable, hook_token
 from teller_assist.settings import Settings
 from teller_assist.ui.card_panel import CardPanel
+from teller_assist.ui.print_preview import Preview, PrintPreview, choose_printer, print_pdf
 from teller_assist.ui.session import ApprovalQueue, AuthorizeDialog, IdleWatcher, LockPage, LoginDialog
 from teller_assist.ui.survey_form import SurveyForm
 from teller_assist.ui.tasks import Task
@@ -212,6 +213,19 @@ class MainWindow(QMainWindow):
         QShortcut(QKeySequence("Ctrl+Enter"), self, self.submit)
         QShortcut(QKeySequence(Qt.Key.Key_F4), self, self.authorize_at_counter)
         QShortcut(QKeySequence("Ctrl+L"), self, self.lock)  # the teller steps away
+        self.print_button = QPushButton(self.tr("预览并打印协议和告知函 (F8)"), central)
+        self.print_button.setObjectName("printButton")
+        self.print_button.setVisible(False)
+        self.print_button.clicked.connect(self.preview_documents)
+        layout.insertWidget(layout.indexOf(self.counter_authorize_button) + 1, self.print_button)
+        self.signed_button = QPushButton(self.tr("客户已签字 (F9)"), central)
+        self.signed_button.setObjectName("signedButton")
+        self.signed_button.setVisible(False)
+        self.signed_button.clicked.connect(self.mark_signed)
+        layout.insertWidget(layout.indexOf(self.print_button) + 1, self.signed_button)
+        self.preview: PrintPreview | None = None
+        QShortcut(QKeySequence(Qt.Key.Key_F8), self, self.preview_documents)
+        QShortcut(QKeySequence(Qt.Key.Key_F9), self, self.mark_signed)
         QShortcut(QKeySequence(Qt.Key.Key_F3), self, self.open_survey)
         self._bridge = _Bridge(self)
         self._bridge.identified.connect(self.customerIdentified)
@@ -512,6 +526,8 @@ class MainWindow(QMainWindow):
         self.submit_button.setVisible(False)
         self.application_status.setVisible(False)
         self.counter_authorize_button.setVisible(False)
+        self.print_button.setVisible(False)
+        self.signed_button.setVisible(False)
         self._close_survey()
         self.survey_button.setVisible(False)
         self.card_panel.clear()
@@ -654,6 +670,97 @@ class MainWindow(QMainWindow):
         self.counter_authorize_button.setVisible(True)
         self.counter_authorize_button.setFocus()
 
+    DOCUMENT_KINDS = ("agreement", "letter")
+
+    def preview_documents(self) -> PrintPreview | None:
+        """F8: the agreement and the letter in a preview; 打印 prints both."""
+        from teller_assist.services.documents import preview
+
+        app = self.application
+        if self.store is None or app is None or app.status not in ("approved", "signed") or self.is_locked():
+            return None
+        try:
+            pages = preview(self.store, self.settings, app.id, self.DOCUMENT_KINDS, self._today())
+        except UserFacingError as exc:
+            self.application_status.setText(exc.message_zh)
+            return None
+        self.preview = PrintPreview([Preview(t, pdf) for t, pdf in pages], self.print_documents, self)
+        self.preview.open()
+        return self.preview
+
+    def print_documents(self) -> None:
+        """Issue each document (original or 副本, audited), keep it in the data folder, print it."""
+        from teller_assist.documents.templates import KINDS
+        from teller_assist.services.documents import issue
+        from teller_assist.services.printing import save_copy
+
+        app, preview = self.application, self.preview
+        if self.store is None or self.operator is None or app is None or preview is None:
+            return
+        try:
+            printer = choose_printer(self.settings.printer, self)
+            problem = None
+        except UserFacingError as exc:
+            printer, problem = None, exc
+        if printer is None and problem is None:
+            return  # the teller closed the print dialog
+        folder = self.settings.paths.data_dir / "printed"
+        done: list[str] = []
+        for kind in self.DOCUMENT_KINDS:
+            try:
+                issued = issue(
+                    self.store,
+                    self.settings,
+                    app.id,
+                    kind,
+                    operator=self.operator.login,
+                    destination=printer.printerName() if printer else "file (printer unavailable)",
+                    today=self._today(),
+                )
+                label = KINDS[kind] + (f"（副本{issued.copy_no}）" if issued.copy_no else "")
+                save_copy(
+                    issued.pdf, folder, f"app{app.id}-{kind}-{issued.copy_no}"
+                )  # kept, whatever happens
+                if printer is not None:
+                    print_pdf(printer, issued.pdf, label)
+                    done.append(label)
+            except UserFacingError as exc:
+                problem = exc
+                break
+        if problem is not None:
+            text = self.tr("未能打印：{0}。文书已保存在 {1}，可稍后打印。").format(problem.message_zh, folder)
+        else:
+            text = self.tr("已送打印机 {0}：{1}").format(
+                printer.printerName() if printer else "", "、".join(done)
+            )
+        preview.message.setText(text)
+        self.application_status.setText(text)
+        if problem is None:  # printed: back to the counter flow, where F9 marks the signature
+            preview.accept()
+            self.signed_button.setFocus()
+
+    def mark_signed(self) -> None:
+        """F9: the customer signed the printed agreement."""
+        from teller_assist.services import applications as apps
+
+        app = self.application
+        if self.store is None or self.operator is None or app is None or app.status != "approved":
+            return
+        try:
+            self.application = apps.sign(
+                self.store,
+                app.id,
+                apps.Actor.here(self.operator),
+                today=self._today(),
+                expected_version=app.version,
+            )
+        except UserFacingError as exc:
+            self.application_status.setText(exc.message_zh)
+            return
+        self.signed_button.setVisible(False)
+        self.application_status.setText(self.tr("已签约：协议号 {0}").format(self.application.agreement_no))
+        self._refresh_card()
+
     def _refresh_card(self) -> None:
         """Re-read the card of the customer at the counter (its pre-credit changed)."""
         from teller_assist.services.lookup import lookup
@@ -695,6 +802,9 @@ class MainWindow(QMainWindow):
         self.application = record
         self._refresh_card()
         self.counter_authorize_button.setVisible(False)
+        self.print_button.setVisible(True)
+        self.signed_button.setVisible(True)
+        self.print_button.setFocus()
         self.application_status.setText(
             self.tr("已批准：协议号 {0}，额度 {1} 元，有效期至 {2}").format(
                 record.agreement_no, f"{record.line:,}", record.valid_until

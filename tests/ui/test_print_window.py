@@ -1,0 +1,102 @@
+"""The window's print preview (QtPdf) and printing through Qt to a real CUPS queue, by the keyboard:
+F8 previews the agreement and the letter, 打印 prints both, F9 marks the application signed."""
+
+from __future__ import annotations
+
+import dataclasses
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from teller_assist.settings import Settings
+from teller_assist.store import audit as store_audit
+from teller_assist.ui.main_window import MainWindow
+from teller_assist.ui.print_preview import PrintPreview
+from teller_assist.ui.session import AuthorizeDialog
+from tests.helpers.cups import CupsServer
+from tests.helpers.extracts import MAN
+from tests.helpers.keyrings import MemoryKeyring
+from tests.helpers.operators import PASSWORD, make_operator
+from tests.integration.test_printing import landed, pages
+from tests.ui.test_card_panel import window_with_data
+from tests.ui.test_session import fill_survey
+
+
+def approved_at_the_counter(qtbot: QtBot, window: MainWindow) -> None:
+    assert window.store is not None
+    make_operator(window.store, "head1", "branch_head")
+    qtbot.keyClicks(window.id_input, MAN)
+    qtbot.keyClick(window.id_input, Qt.Key.Key_Return)
+    fill_survey(qtbot, window)
+    qtbot.keyClick(window, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(window, Qt.Key.Key_F4)
+    dialog = window.findChild(AuthorizeDialog, "authorizeDialog")
+    assert dialog is not None
+    dialog.login.setText("head1")
+    dialog.password.setText(PASSWORD)
+    dialog.button.click()
+    qtbot.waitUntil(lambda: window.application is not None and window.application.status == "approved")
+
+
+@pytest.fixture
+def printing_settings(
+    settings: Settings, cups_server: CupsServer, monkeypatch: pytest.MonkeyPatch
+) -> Settings:
+    for key, value in cups_server.env.items():
+        monkeypatch.setenv(key, value)  # Qt's CUPS support reads CUPS_SERVER
+    return dataclasses.replace(settings, printer="TA-PDF")
+
+
+def test_preview_then_print_through_qt_then_signed(
+    qtbot: QtBot,
+    printing_settings: Settings,
+    memory_keyring: MemoryKeyring,
+    cups_server: CupsServer,
+    tmp_path: Path,
+) -> None:
+    window = window_with_data(qtbot, printing_settings, tmp_path)
+    approved_at_the_counter(qtbot, window)
+    assert window.print_button.objectName() == "printButton" and window.print_button.isVisible()
+    qtbot.keyClick(window, Qt.Key.Key_F8)
+    preview = window.findChild(PrintPreview, "printPreview")
+    assert preview is not None and preview.isVisible()
+    assert [d.pageCount() for d in preview.documents] == [2, 1]
+    assert preview.choice.itemText(0).startswith("预授信协议")
+
+    since = time.time() - 1
+    started = time.perf_counter()
+    preview.print_button.click()
+    handed = time.perf_counter() - started
+    assert "已送打印机 TA-PDF" in preview.message.text(), preview.message.text()
+    out = landed(cups_server, since, 2, timeout=60)
+    assert sorted(pages(p) for p in out) == [1, 2]
+    assert handed < 30  # generous: a sanity bound, not a benchmark
+
+    qtbot.keyClick(window, Qt.Key.Key_F9)
+    assert window.application is not None and window.application.status == "signed"
+    assert "已签约" in window.application_status.text()
+    assert window.store is not None
+    actions = [e.action for e in store_audit.export_rows(window.store, None, None)]
+    assert actions.count("print") == 2 and actions[-1] == "sign"
+
+
+def test_a_missing_printer_is_said_and_the_documents_are_kept(
+    qtbot: QtBot,
+    printing_settings: Settings,
+    memory_keyring: MemoryKeyring,
+    tmp_path: Path,
+) -> None:
+    window = window_with_data(qtbot, dataclasses.replace(printing_settings, printer="NO-SUCH"), tmp_path)
+    approved_at_the_counter(qtbot, window)
+    preview = window.preview_documents()
+    assert preview is not None
+    preview.print_button.click()
+    assert "找不到打印机 NO-SUCH" in preview.message.text() and "已保存" in preview.message.text()
+    kept = sorted((window.settings.paths.data_dir / "printed").glob("*.pdf"))
+    assert len(kept) == 2
+    text = subprocess.run(["pdftotext", str(kept[0]), "-"], capture_output=True, text=True, check=True).stdout
+    assert "预授信" in text or "授信告知函" in text
