@@ -224,7 +224,7 @@ class MainWindow(QMainWindow):
         self.signed_button.clicked.connect(self.mark_signed)
         layout.insertWidget(layout.indexOf(self.print_button) + 1, self.signed_button)
         self.preview: PrintPreview | None = None
-        QShortcut(QKeySequence(Qt.Key.Key_F8), self, self.preview_documents)
+        self.f8 = QShortcut(QKeySequence(Qt.Key.Key_F8), self, self.preview_documents)
         QShortcut(QKeySequence(Qt.Key.Key_F9), self, self.mark_signed)
         QShortcut(QKeySequence(Qt.Key.Key_F3), self, self.open_survey)
         self._bridge = _Bridge(self)
@@ -685,6 +685,9 @@ class MainWindow(QMainWindow):
             self.application_status.setText(exc.message_zh)
             return None
         self.preview = PrintPreview([Preview(t, pdf) for t, pdf in pages], self.print_documents, self)
+        # the window's F8 would be ambiguous with the preview's own F8 (print) while it is open
+        self.f8.setEnabled(False)
+        self.preview.finished.connect(lambda _result: self.f8.setEnabled(True))
         self.preview.open()
         return self.preview
 

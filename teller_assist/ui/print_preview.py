@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, QRect, Qt
-from PySide6.QtGui import QPainter
+from PySide6.QtGui import QKeySequence, QPainter
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrinterInfo
@@ -126,6 +126,7 @@ class PrintPreview(QDialog):
         self.print_button = QPushButton(self.tr("打印全部 (F8)"), self)
         self.print_button.setObjectName("previewPrintButton")
         self.print_button.setDefault(True)
+        self.print_button.setShortcut(QKeySequence(Qt.Key.Key_F8))  # F8 again prints, as the label says
         self.print_button.clicked.connect(on_print)
         buttons.addWidget(self.print_button)
         close = QPushButton(self.tr("关闭"), self)
