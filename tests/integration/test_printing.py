@@ -21,12 +21,19 @@ def landed(server: CupsServer, since: float, count: int, timeout: float = 30) ->
             for folder in server.output_dirs()
             if folder.is_dir()
             for p in folder.glob("*.pdf")
-            if p.stat().st_mtime >= since
+            if newer(p, since)
         ]
         if len(found) >= count and all(complete(p) for p in found):
             return sorted(found)
         time.sleep(0.2)
     return []
+
+
+def newer(path: Path, since: float) -> bool:
+    try:
+        return path.stat().st_mtime >= since
+    except FileNotFoundError:  # cups-pdf renames its file when done; seen mid-rename
+        return False
 
 
 def complete(pdf: Path) -> bool:
