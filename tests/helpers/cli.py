@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
+from pathlib import Path
+from typing import Any
+
+from tests.helpers.operators import PASSWORD
 
 
 def run_cli(
@@ -27,3 +32,35 @@ def run_cli(
         timeout=timeout,
         check=False,
     )
+
+
+def add_users(env: dict[str, str], *people: tuple[str, str], password: str = PASSWORD) -> None:
+    """Operators (login, role) added through the command line, as an administrator would."""
+    for login, role in people:
+        done = run_cli(
+            "users",
+            "add",
+            login,
+            "--name",
+            login,
+            "--role",
+            role,
+            "--branch",
+            "0101",
+            "--password-stdin",
+            env=env,
+            stdin=password + "\n",
+        )
+        assert done.returncode == 0, done.stderr
+
+
+def write_survey(path: Path, answers: dict[str, Any]) -> Path:
+    path.write_text(json.dumps({"scenario": "walk_in", "answers": answers}), encoding="utf-8")
+    return path
+
+
+def as_user(
+    env: dict[str, str], *args: str, user: str, password: str = PASSWORD
+) -> subprocess.CompletedProcess[str]:
+    """A command that needs a login, with the password on stdin."""
+    return run_cli(*args, "--user", user, "--password-stdin", env=env, stdin=password + "\n")

@@ -7,12 +7,12 @@ import json
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from tests.helpers.cli import run_cli
+from tests.helpers.cli import add_users, as_user, run_cli, write_survey
 from tests.helpers.extracts import MAN, rid
-from tests.helpers.operators import PASSWORD
 from tests.helpers.surveys import walk_in_answers
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
@@ -27,42 +27,16 @@ def cli(env: dict[str, str], *args: str, stdin: str | None = None, code: int = 0
 
 def approved_application(
     env: dict[str, str], tmp_path: Path, who: str, name: str | None = None
-) -> dict[str, object]:
+) -> dict[str, Any]:
     if "teller1" not in cli(env, "users", "list"):
-        for login, role in (("teller1", "teller"), ("head1", "branch_head")):
-            cli(
-                env,
-                "users",
-                "add",
-                login,
-                "--name",
-                login,
-                "--role",
-                role,
-                "--password-stdin",
-                stdin=PASSWORD,
-            )
-    survey = tmp_path / "survey.json"
-    survey.write_text(json.dumps({"scenario": "walk_in", "answers": walk_in_answers()}), encoding="utf-8")
+        add_users(env, ("teller1", "teller"), ("head1", "branch_head"))
+    survey = write_survey(tmp_path / "survey.json", walk_in_answers())
     extra = ["--name", name] if name else []
-    app = json.loads(
-        cli(
-            env,
-            "apply",
-            who,
-            "--survey",
-            str(survey),
-            *extra,
-            "--user",
-            "teller1",
-            "--password-stdin",
-            "--json",
-            stdin=PASSWORD,
-        )
-    )
-    return json.loads(
-        cli(env, "approve", str(app["id"]), "--user", "head1", "--password-stdin", "--json", stdin=PASSWORD)
-    )
+    applied = as_user(env, "apply", who, "--survey", str(survey), *extra, "--json", user="teller1")
+    assert applied.returncode == 0, applied.stderr
+    approved = as_user(env, "approve", str(json.loads(applied.stdout)["id"]), "--json", user="head1")
+    assert approved.returncode == 0, approved.stderr
+    return dict(json.loads(approved.stdout))
 
 
 def text_of(pdf: Path) -> str:
@@ -134,21 +108,9 @@ def test_a_second_issue_is_a_copy_and_audited(env: dict[str, str], tmp_path: Pat
 
 def test_an_unapproved_application_is_not_printed(env: dict[str, str], tmp_path: Path) -> None:
     app = approved_application(env, tmp_path, MAN)
-    cli(env, "sign", str(app["id"]), "--user", "teller1", "--password-stdin", stdin=PASSWORD)
+    assert as_user(env, "sign", str(app["id"]), user="teller1").returncode == 0
     survey = tmp_path / "survey.json"
-    other = json.loads(
-        cli(
-            env,
-            "apply",
-            STRANGER,
-            "--survey",
-            str(survey),
-            "--user",
-            "teller1",
-            "--password-stdin",
-            "--json",
-            stdin=PASSWORD,
-        )
-    )
+    applied = as_user(env, "apply", STRANGER, "--survey", str(survey), "--json", user="teller1")
+    other = json.loads(applied.stdout)
     done = run_cli("document", "agreement", str(other["id"]), "--out", str(tmp_path / "x.pdf"), env=env)
     assert done.returncode != 0 and "尚未批准" in done.stderr and not (tmp_path / "x.pdf").exists()

@@ -14,7 +14,7 @@ import pytest
 from teller_assist.logs import redact, setup_logging, write_crash_report
 from teller_assist.services.database import open_database
 from teller_assist.settings import load_settings
-from tests.helpers.cli import run_cli
+from tests.helpers.cli import add_users, run_cli
 from tests.helpers.extracts import MAN, WOMAN
 from tests.helpers.keyrings import MemoryKeyring
 from tests.helpers.postgres import PostgresServer
@@ -76,18 +76,7 @@ def test_a_whole_flow_leaves_no_secret_in_any_file(
         assert (done.returncode == 0) == ok, done.stderr
         return done.stdout + done.stderr
 
-    for login, role in (("teller1", "teller"), ("head1", "branch_head")):
-        cli(
-            "users",
-            "add",
-            login,
-            "--name",
-            login,
-            "--role",
-            role,
-            "--password-stdin",
-            stdin=OPERATOR_PASSWORD,
-        )
+    add_users(env, ("teller1", "teller"), ("head1", "branch_head"), password=OPERATOR_PASSWORD)
     survey = inputs / "survey.json"
     survey.write_text(json.dumps({"scenario": "walk_in", "answers": walk_in_answers()}), encoding="utf-8")
     outputs = [

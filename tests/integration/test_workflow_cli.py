@@ -5,39 +5,20 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.helpers.cli import run_cli
+from tests.helpers.cli import add_users, run_cli
+from tests.helpers.cli import as_user as run_as
 from tests.helpers.extracts import MAN, WOMAN
+from tests.helpers.operators import PASSWORD
 from tests.helpers.surveys import walk_in_answers
-
-PASSWORD = "Counter2026"
-
-
-def add_user(env: dict[str, str], login: str, role: str) -> None:
-    done = run_cli(
-        "users",
-        "add",
-        login,
-        "--name",
-        login,
-        "--role",
-        role,
-        "--branch",
-        "0101",
-        "--password-stdin",
-        env=env,
-        stdin=PASSWORD + "\n",
-    )
-    assert done.returncode == 0, done.stderr
 
 
 def as_user(env: dict[str, str], *args: str, user: str, password: str = PASSWORD) -> tuple[int, str, str]:
-    done = run_cli(*args, "--user", user, "--password-stdin", env=env, stdin=password + "\n")
+    done = run_as(env, *args, user=user, password=password)
     return done.returncode, done.stdout, done.stderr
 
 
 def test_the_whole_life_from_the_command_line(env: dict[str, str], tmp_path: Path) -> None:
-    for login, role in (("teller1", "teller"), ("manager1", "lobby_manager"), ("head1", "branch_head")):
-        add_user(env, login, role)
+    add_users(env, ("teller1", "teller"), ("manager1", "lobby_manager"), ("head1", "branch_head"))
     survey = tmp_path / "survey.json"
     survey.write_text(json.dumps({"scenario": "walk_in", "answers": walk_in_answers()}), encoding="utf-8")
 
