@@ -224,6 +224,9 @@ class MainWindow(QMainWindow):
         self.signed_button.clicked.connect(self.mark_signed)
         layout.insertWidget(layout.indexOf(self.print_button) + 1, self.signed_button)
         self.preview: PrintPreview | None = None
+        self.decision_watch = QTimer(self)  # while submitted: has someone decided elsewhere?
+        self.decision_watch.setInterval(1000)
+        self.decision_watch.timeout.connect(self._check_decision)
         self.f8 = QShortcut(QKeySequence(Qt.Key.Key_F8), self, self.preview_documents)
         QShortcut(QKeySequence(Qt.Key.Key_F9), self, self.mark_signed)
         QShortcut(QKeySequence(Qt.Key.Key_F3), self, self.open_survey)
@@ -520,6 +523,7 @@ class MainWindow(QMainWindow):
 
     def next_customer(self) -> None:
         """Esc: clear everything on screen and wait for the next customer."""
+        self.decision_watch.stop()
         self.card = None
         self.decision = None
         self.application = None
@@ -669,6 +673,33 @@ class MainWindow(QMainWindow):
         self.application_status.setVisible(True)
         self.counter_authorize_button.setVisible(True)
         self.counter_authorize_button.setFocus()
+        self.decision_watch.start()  # a remote approver may decide on another desktop
+
+    def _check_decision(self) -> None:
+        """Once a second while the customer waits: show a decision made in the approval queue."""
+        from teller_assist.prequal.workflow import STATUS_ZH
+        from teller_assist.services import applications as apps
+
+        app = self.application
+        if self.store is None or app is None or app.status != "submitted":
+            self.decision_watch.stop()
+            return
+        try:
+            now = apps.get(self.store, app.id)
+        except UserFacingError:
+            return  # the database is away for a moment: try again next second
+        if now.status == "submitted":
+            return
+        self.decision_watch.stop()
+        if now.status == "approved":
+            self._approved(now)
+            return
+        self.application = now
+        self.counter_authorize_button.setVisible(False)
+        reason = f"：{now.reject_reason}" if now.reject_reason else ""
+        self.application_status.setText(
+            self.tr("申请 {0} {1}{2}").format(now.id, STATUS_ZH.get(now.status, now.status), reason)
+        )
 
     DOCUMENT_KINDS = ("agreement", "letter")
 

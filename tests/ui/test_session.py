@@ -210,3 +210,34 @@ def test_the_remote_queue_sees_a_submission_within_two_seconds(
     finally:
         manager_window.close()
         teller_side.dispose()
+
+
+@pytest.mark.parametrize("decision", ["approve", "reject"])
+def test_the_tellers_window_sees_a_decision_made_on_another_desktop(
+    qtbot: QtBot, settings: Settings, memory_keyring: MemoryKeyring, tmp_path: Path, decision: str
+) -> None:
+    window = window_with_data(qtbot, settings, tmp_path)
+    assert window.store is not None
+    qtbot.keyClicks(window.id_input, MAN)
+    qtbot.keyClick(window.id_input, Qt.Key.Key_Return)
+    fill_survey(qtbot, window)
+    qtbot.keyClick(window, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert window.application is not None and window.application.status == "submitted"
+    elsewhere = open_database(window.settings).store  # the approver's desktop, its own connection
+    try:
+        head = apps.Actor.here(make_operator(elsewhere, "head1", "branch_head"))
+        policy = load_policy(default_policy_path())
+        if decision == "approve":
+            apps.approve(elsewhere, policy, window.application.id, head, today=TODAY)
+        else:
+            apps.reject(elsewhere, policy, window.application.id, head, "收入证明不足")
+    finally:
+        elsewhere.dispose()
+    qtbot.waitUntil(
+        lambda: window.application is not None and window.application.status != "submitted", timeout=2000
+    )
+    if decision == "approve":
+        assert "已批准" in window.application_status.text() and window.print_button.isVisible()
+    else:
+        assert "已拒绝：收入证明不足" in window.application_status.text()
+        assert not window.counter_authorize_button.isVisible()
