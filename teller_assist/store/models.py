@@ -40,6 +40,7 @@ __all__ = [
     "Operator",
     "PayrollCredit",
     "SmsOutbox",
+    "SurveyDraft",
     "Target",
     "UtilityAgreement",
     "UtilityDebit",
@@ -417,3 +418,16 @@ class SmsOutbox(Base):
     queued_at: Mapped[dt.datetime]
     exported_at: Mapped[dt.datetime | None] = mapped_column(index=True)
     export_batch: Mapped[str | None] = mapped_column(String(32))
+
+
+class SurveyDraft(Base):
+    """A survey being filled at the counter, saved as it is typed so a crash or restart loses nothing;
+    removed when the application is submitted."""
+
+    __tablename__ = "survey_draft"
+
+    id_no: Mapped[IdNo] = mapped_column(primary_key=True)
+    scenario: Mapped[Str16]
+    answers: Mapped[str] = mapped_column(Text)  # JSON, consents left out
+    operator: Mapped[Str64]
+    updated_at: Mapped[dt.datetime]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import threading
@@ -224,6 +225,10 @@ class MainWindow(QMainWindow):
         self.signed_button.clicked.connect(self.mark_signed)
         layout.insertWidget(layout.indexOf(self.print_button) + 1, self.signed_button)
         self.preview: PrintPreview | None = None
+        self.draft_timer = QTimer(self)  # save what is typed, shortly after the typing pauses
+        self.draft_timer.setSingleShot(True)
+        self.draft_timer.setInterval(400)
+        self.draft_timer.timeout.connect(self._save_draft)
         self.decision_watch = QTimer(self)  # while submitted: has someone decided elsewhere?
         self.decision_watch.setInterval(1000)
         self.decision_watch.timeout.connect(self._check_decision)
@@ -282,11 +287,19 @@ class MainWindow(QMainWindow):
         self.store = self.opened.store
         self._load_policy()
         self._expire_lines()
+        self._purge_drafts()
         threading.Thread(target=_prepare_documents, name="register-fonts", daemon=True).start()
         self.start_sources()
         self.import_action.setEnabled(True)
         self.demo_action.setEnabled(True)
         self._show_overview()
+
+    def _purge_drafts(self) -> None:
+        from teller_assist.services import drafts
+
+        assert self.store is not None
+        with contextlib.suppress(UserFacingError):
+            drafts.purge(self.store)
 
     def _expire_lines(self) -> None:
         """Close approved and signed lines whose validity has ended (once a day is enough)."""
@@ -505,12 +518,45 @@ class MainWindow(QMainWindow):
             self.survey_form = SurveyForm(form, phone=self.card.phone, masked_phone=masked)
             self.survey_form.changed.connect(self.recompute)
             self.survey_area.setWidget(self.survey_form)
+            self._restore_draft()
+            self.survey_form.changed.connect(self.draft_timer.start)
         self.survey_area.setVisible(True)
         self.factors_label.setVisible(True)
         first = self.survey_form.first_field()
         if first is not None:
             first.setFocus()
         self.recompute()
+
+    def _restore_draft(self) -> None:
+        """Offer back what was typed for this person before a crash, a restart or Esc."""
+        from teller_assist.services import drafts
+
+        if self.store is None or self.card is None or self.survey_form is None:
+            return
+        try:
+            draft = drafts.load(self.store, self.card.rid.value)
+        except UserFacingError:
+            return
+        if draft is None or draft.survey.scenario != self.survey_form.form.scenario:
+            return
+        self.survey_form.set_answers(draft.survey.answers)
+        self.id_feedback.setText(
+            self.tr("已恢复 {0} 未提交的调查表，请核对后重新勾选客户同意").format(
+                draft.saved_at.astimezone().strftime("%m-%d %H:%M")
+            )
+        )
+
+    def _save_draft(self) -> None:
+        from teller_assist.services import drafts
+
+        if self.store is None or self.card is None or self.survey_form is None or self.operator is None:
+            return
+        if self.application is not None:
+            return  # submitted: the application holds the answers now
+        try:
+            drafts.save(self.store, self.card.rid.value, self.survey_form.survey(), self.operator.login)
+        except UserFacingError as exc:
+            self.id_feedback.setText(self.tr("调查表草稿未能保存：") + exc.message_zh)
 
     def _close_survey(self) -> None:
         if self.survey_form is not None:
@@ -522,7 +568,11 @@ class MainWindow(QMainWindow):
         self.factors_label.setText("")
 
     def next_customer(self) -> None:
-        """Esc: clear everything on screen and wait for the next customer."""
+        """Esc: clear everything on screen and wait for the next customer (a survey in progress stays
+        saved as a draft and comes back when this person is identified again)."""
+        if self.draft_timer.isActive():
+            self.draft_timer.stop()
+            self._save_draft()
         self.decision_watch.stop()
         self.card = None
         self.decision = None
@@ -663,6 +713,8 @@ class MainWindow(QMainWindow):
             self.application_status.setVisible(True)
             return
         self.application = record
+        self.draft_timer.stop()
+        self._discard_draft(record.id_no)
         self._refresh_card()
         self.submit_button.setVisible(False)
         self.application_status.setText(
@@ -674,6 +726,13 @@ class MainWindow(QMainWindow):
         self.counter_authorize_button.setVisible(True)
         self.counter_authorize_button.setFocus()
         self.decision_watch.start()  # a remote approver may decide on another desktop
+
+    def _discard_draft(self, id_no: str) -> None:
+        from teller_assist.services import drafts
+
+        if self.store is not None:
+            with contextlib.suppress(UserFacingError):  # an orphan draft is purged after 30 days
+                drafts.discard(self.store, id_no)
 
     def _check_decision(self) -> None:
         """Once a second while the customer waits: show a decision made in the approval queue."""

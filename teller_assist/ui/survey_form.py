@@ -104,6 +104,22 @@ class SurveyForm(QWidget):
                     out[f.key] = int(text) if f.type in ("yuan", "integer") and text.isdigit() else text
         return out
 
+    def set_answers(self, answers: dict[str, Any]) -> None:
+        """Fill the form from a saved draft (consents are never restored: they are ticked again)."""
+        for f in self.form.fields:
+            if f.key not in answers or f.type == "consent":
+                continue
+            widget, value = self.widgets[f.key], answers[f.key]
+            if isinstance(widget, QComboBox):
+                index = widget.findData(value)
+                if index >= 0:
+                    widget.setCurrentIndex(index)
+            elif isinstance(widget, QLineEdit):
+                if f.type == "mobile" and value == self.prefilled_phone:
+                    continue  # the number on file stays masked, as before
+                widget.setText(str(value))
+        self.changed.emit()
+
     def survey(self) -> Survey:
         return Survey(self.form.scenario, self.answers())
 

@@ -241,3 +241,52 @@ def test_the_tellers_window_sees_a_decision_made_on_another_desktop(
     else:
         assert "已拒绝：收入证明不足" in window.application_status.text()
         assert not window.counter_authorize_button.isVisible()
+
+
+def test_a_half_filled_survey_survives_a_restart_and_goes_once_submitted(
+    qtbot: QtBot, settings: Settings, memory_keyring: MemoryKeyring, tmp_path: Path
+) -> None:
+    window = window_with_data(qtbot, settings, tmp_path)
+    qtbot.keyClicks(window.id_input, MAN)
+    qtbot.keyClick(window.id_input, Qt.Key.Key_Return)
+    qtbot.keyClick(window, Qt.Key.Key_F3)
+    form = window.survey_form
+    assert form is not None
+    qtbot.keyClicks(form.widgets["household_income"], "50000")
+    qtbot.keyClicks(form.widgets["debts"], "1200")
+    consent = form.widgets["consent_credit_inquiry"]
+    assert isinstance(consent, QCheckBox)
+    consent.setChecked(True)
+    qtbot.wait(700)  # the draft is saved once typing pauses
+    window.close()  # the app goes away (a crash, a restart) with nothing submitted
+
+    again = window_with_data(qtbot, settings, tmp_path / "again")  # same data folder, a new window
+    qtbot.keyClicks(again.id_input, MAN)
+    qtbot.keyClick(again.id_input, Qt.Key.Key_Return)
+    qtbot.keyClick(again, Qt.Key.Key_F3)
+    restored = again.survey_form
+    assert restored is not None
+    assert restored.answers()["household_income"] == 50000 and restored.answers()["debts"] == 1200
+    box = restored.widgets["consent_credit_inquiry"]
+    assert isinstance(box, QCheckBox) and not box.isChecked()  # consents are ticked again
+    assert "已恢复" in again.id_feedback.text()
+
+    fill_survey_rest(qtbot, again)
+    qtbot.keyClick(again, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert again.application is not None
+    from teller_assist.services import drafts
+
+    assert again.store is not None and drafts.load(again.store, MAN) is None
+
+
+def fill_survey_rest(qtbot: QtBot, window: MainWindow) -> None:
+    form = window.survey_form
+    assert form is not None
+    for key in ("owns_home", "owns_vehicle", "likely_need"):
+        combo = form.widgets[key]
+        assert isinstance(combo, QComboBox)
+        combo.setCurrentIndex(1)
+    for key in ("consent_credit_inquiry", "consent_personal_info"):
+        box = form.widgets[key]
+        assert isinstance(box, QCheckBox)
+        box.setChecked(True)
