@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QStackedWidget,
     QStatusBar,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -41,7 +42,14 @@ from teller_assist.security.keys import KeyringUnavailable, hook_token
 from teller_assist.settings import Settings
 from teller_assist.ui.card_panel import CardPanel
 from teller_assist.ui.print_preview import Preview, PrintPreview, choose_printer, print_pdf
-from teller_assist.ui.session import ApprovalQueue, AuthorizeDialog, IdleWatcher, LockPage, LoginDialog
+from teller_assist.ui.session import (
+    ApprovalQueue,
+    AuthorizeDialog,
+    IdleWatcher,
+    LockPage,
+    LoginDialog,
+    WalkinsView,
+)
 from teller_assist.ui.survey_form import SurveyForm
 from teller_assist.ui.tasks import Task
 
@@ -164,6 +172,7 @@ class MainWindow(QMainWindow):
         self.application: ApplicationRecord | None = None
         self.idle = IdleWatcher(settings.idle_lock_minutes, self.lock, self)
         self.queue: ApprovalQueue | None = None
+        self.walkins: WalkinsView | None = None
         self.queue_dock: QDockWidget | None = None
 
         status = QStatusBar(self)
@@ -625,9 +634,17 @@ class MainWindow(QMainWindow):
                 self,
                 sms_sender=self.settings.bank_short_name,
             )
-            self.queue_dock = QDockWidget(self.tr("待审批"), self)
+            self.walkins = WalkinsView(
+                self.store, self.settings.masking, lambda: self.operator, self._today, self
+            )
+            self.queue.refreshed.connect(self.walkins.refresh)
+            tabs = QTabWidget(self)
+            tabs.setObjectName("lobbyTabs")
+            tabs.addTab(self.queue, self.tr("待审批"))
+            tabs.addTab(self.walkins, self.tr("今日到店"))
+            self.queue_dock = QDockWidget(self.tr("大堂"), self)
             self.queue_dock.setObjectName("approvalDock")
-            self.queue_dock.setWidget(self.queue)
+            self.queue_dock.setWidget(tabs)
             self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.queue_dock)
             self.queue.start()
         self._focus_id()

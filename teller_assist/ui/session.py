@@ -275,11 +275,76 @@ class _Wake(QObject):
     changed = Signal()
 
 
+class WalkinsView(QWidget):
+    """Today's walk-ins at this branch: how many reached each step, and each person's progress."""
+
+    COLUMNS = ("到店", "客户", "进度", "额度（元）", "柜员")
+
+    def __init__(
+        self,
+        store: Store,
+        masking: Masking,
+        operator: Callable[[], OperatorRecord | None],
+        today: Callable[[], dt.date],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.store, self.masking, self._operator, self._today = store, masking, operator, today
+        self.setObjectName("walkinsView")
+        layout = QVBoxLayout(self)
+        self.summary = QLabel("", self)
+        self.summary.setObjectName("walkinsSummary")
+        self.summary.setWordWrap(True)
+        layout.addWidget(self.summary)
+        self.table = QTableWidget(0, len(self.COLUMNS), self)
+        self.table.setObjectName("walkinsTable")
+        self.table.setHorizontalHeaderLabels([self.tr(c) for c in self.COLUMNS])
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        layout.addWidget(self.table)
+
+    def refresh(self) -> None:
+        from teller_assist.prequal.workflow import STATUS_ZH
+        from teller_assist.services import walkins
+
+        operator = self._operator()
+        try:
+            today = walkins.today(self.store, self._today(), operator.branch_code if operator else None)
+        except UserFacingError as exc:
+            self.summary.setText(exc.message_zh)
+            return
+        counts = "，".join(f"{walkins.STAGE_ZH[s]} {n}" for s, n in today.counts.items())
+        now = dt.datetime.now(dt.UTC)
+        waiting = "；".join(
+            self.tr("{0} 已等 {1} 分钟").format(
+                w.name or self.masking.resident_id(w.id_no),
+                int((now - (w.submitted_at or now)).total_seconds() // 60),
+            )
+            for w in today.waiting
+        )
+        self.summary.setText(
+            self.tr("今日到店 {0} 人：{1}").format(len(today.rows), counts)
+            + ("\n" + self.tr("仍在等待：") + waiting if waiting else "")
+        )
+        self.table.setRowCount(len(today.rows))
+        for i, w in enumerate(today.rows):
+            progress = STATUS_ZH.get(w.status, w.status) if w.status else walkins.STAGE_ZH[walkins.stage(w)]
+            cells = [
+                w.first_seen.astimezone().strftime("%H:%M"),
+                f"{w.name or ''} {self.masking.resident_id(w.id_no)}".strip(),
+                progress,
+                f"{w.line:,}" if w.line else "",
+                w.operator or "",
+            ]
+            for j, value in enumerate(cells):
+                self.table.setItem(i, j, QTableWidgetItem(value))
+
+
 class ApprovalQueue(QWidget):
     """Applications waiting for a decision, oldest first, with how long each customer has waited.
     Refreshed within two seconds of any change: PostgreSQL NOTIFY, or a one-second poll on SQLite."""
 
     COLUMNS = ("等待", "申请", "客户", "额度（元）", "经办")
+    refreshed = Signal()  # after each refresh: other views of the day follow it
 
     def __init__(
         self,
@@ -381,6 +446,7 @@ class ApprovalQueue(QWidget):
             self.message.setText(exc.message_zh)
             return
         self._render()
+        self.refreshed.emit()
 
     def _render(self) -> None:
         now = dt.datetime.now(dt.UTC)

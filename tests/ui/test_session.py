@@ -192,6 +192,9 @@ def test_the_remote_queue_sees_a_submission_within_two_seconds(
     policy = load_policy(default_policy_path())
     try:
         qtbot.wait(300)  # the listener is connected
+        from teller_assist.services import audit
+
+        audit.log(teller_side, "lookup", operator="teller1", subject=rid(seq=55), purpose="typed")
         submitted = apps.submit(
             teller_side,
             policy,
@@ -206,6 +209,10 @@ def test_the_remote_queue_sees_a_submission_within_two_seconds(
         queue.approve_selected()
         assert apps.get(teller_side, submitted.id).status == "approved"
         assert "已批准" in queue.message.text()
+        walkins = manager_window.walkins
+        assert walkins is not None and walkins.objectName() == "walkinsView"
+        qtbot.waitUntil(lambda: "今日到店 1 人" in walkins.summary.text(), timeout=2000)
+        assert "已批准 1" in walkins.summary.text() and walkins.table.rowCount() == 1
         qtbot.waitUntil(lambda: queue.table.rowCount() == 0, timeout=2000)
     finally:
         manager_window.close()

@@ -1,0 +1,52 @@
+"""The lobby manager's picture of today: who came to the counter and how far each got."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass
+
+from teller_assist.store import walkins as store_walkins
+from teller_assist.store.engine import Store
+from teller_assist.store.walkins import WalkIn
+
+STAGES = ("identified", "surveyed", "submitted", "approved", "signed")
+STAGE_ZH = {
+    "identified": "已识别",
+    "surveyed": "已调查",
+    "submitted": "已提交",
+    "approved": "已批准",
+    "signed": "已签约",
+}
+
+
+def stage(w: WalkIn) -> str:
+    """How far a walk-in got today: the furthest of identified → surveyed → submitted → approved → signed."""
+    if w.status in ("signed",):
+        return "signed"
+    if w.status == "approved":
+        return "approved"
+    if w.status is not None:  # submitted, rejected, cancelled, expired: it was submitted
+        return "submitted"
+    return "surveyed" if w.surveyed else "identified"
+
+
+@dataclass(frozen=True)
+class Today:
+    rows: list[WalkIn]
+    counts: dict[str, int]  # how many reached each stage (a signed walk-in counts at every stage)
+    waiting: list[WalkIn]  # submitted and not yet decided, oldest first
+
+
+def today(store: Store, day: dt.date, branch_code: str | None) -> Today:
+    tz = dt.datetime.now().astimezone().tzinfo
+    start = dt.datetime.combine(day, dt.time(), tzinfo=tz)
+    rows = store_walkins.walkins(store, start, start + dt.timedelta(days=1), branch_code)
+    reached: Counter[str] = Counter()
+    for w in rows:
+        for s in STAGES[: STAGES.index(stage(w)) + 1]:
+            reached[s] += 1
+    waiting = sorted(
+        (w for w in rows if w.status == "submitted"), key=lambda w: w.submitted_at or w.first_seen
+    )
+    return Today(rows, {s: reached[s] for s in STAGES}, waiting)
