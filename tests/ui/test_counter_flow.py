@@ -1,0 +1,148 @@
+"""The counter flow by the keyboard alone, with the keystrokes beyond the survey answers counted; and
+two windows on one PostgreSQL database (the teller submits, the lobby manager's queue approves, the
+teller's window sees it)."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QCheckBox, QComboBox, QWidget
+from pytestqt.qtbot import QtBot
+
+from teller_assist.identity.resident_id import parse_resident_id
+from teller_assist.settings import Settings, load_settings
+from teller_assist.ui.fonts import install_fonts
+from teller_assist.ui.main_window import MainWindow
+from teller_assist.ui.session import ApprovalQueue, AuthorizeDialog
+from tests.helpers.extracts import MAN
+from tests.helpers.keyrings import MemoryKeyring
+from tests.helpers.operators import PASSWORD, make_operator
+from tests.integration.test_lookup import load_fixture
+from tests.ui.test_card_panel import TODAY, window_with_data
+
+
+class Keys:
+    """Counts the keystrokes that are not survey answers (the flow's own cost to the teller)."""
+
+    def __init__(self, qtbot: QtBot) -> None:
+        self.qtbot, self.flow = qtbot, 0
+
+    def press(
+        self, widget: QWidget, key: Qt.Key, modifier: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier
+    ) -> None:
+        self.flow += 1
+        self.qtbot.keyClick(widget, key, modifier)
+
+    def answer(self, widget: QWidget, text: str) -> None:  # typing an answer is not flow cost
+        self.qtbot.keyClicks(widget, text)
+
+
+def answer_survey(keys: Keys, window: MainWindow) -> None:
+    form = window.survey_form
+    assert form is not None
+    keys.answer(form.widgets["household_income"], "50000")
+    keys.answer(form.widgets["debts"], "0")
+    for key in ("owns_home", "owns_vehicle", "likely_need"):  # a choice is an answer: Down on the box
+        combo = form.widgets[key]
+        assert isinstance(combo, QComboBox)
+        combo.setFocus()
+        keys.qtbot.keyClick(combo, Qt.Key.Key_Down)
+    for key in ("consent_credit_inquiry", "consent_personal_info"):
+        box = form.widgets[key]
+        assert isinstance(box, QCheckBox)
+        box.setFocus()
+        keys.qtbot.keyClick(box, Qt.Key.Key_Space)
+
+
+def test_the_whole_counter_flow_by_keyboard(
+    qtbot: QtBot, settings: Settings, memory_keyring: MemoryKeyring, tmp_path: Path
+) -> None:
+    window = window_with_data(qtbot, dataclasses.replace(settings, printer="NO-PRINTER"), tmp_path)
+    assert window.store is not None
+    make_operator(window.store, "head1", "branch_head")
+    keys = Keys(qtbot)
+
+    keys.press(window, Qt.Key.Key_F2)
+    assert window.id_input.hasFocus()
+    keys.answer(window.id_input, MAN)  # the ID itself is data, as a reader or scanner would give it
+    keys.press(window.id_input, Qt.Key.Key_Return)
+    assert window.card_panel.isVisible() and "张三" in window.card_panel.title.text()
+    assert window.card_panel.estimated_line.text().startswith("可授信 30,000元")
+
+    keys.press(window, Qt.Key.Key_F3)
+    assert window.survey_form is not None and window.survey_form.objectName() == "surveyForm"
+    answer_survey(keys, window)
+    assert window.card_panel.estimated_line.text() == "可授信 220,000元，年利率3.65%"
+
+    keys.press(window, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert window.application is not None and "等待审批" in window.application_status.text()
+
+    keys.press(window, Qt.Key.Key_F4)
+    dialog = window.findChild(AuthorizeDialog, "authorizeDialog")
+    assert dialog is not None and dialog.isVisible()
+    keys.answer(dialog.login, "head1")  # the supervisor's own credentials are theirs to type
+    keys.press(dialog.login, Qt.Key.Key_Tab)
+    keys.answer(dialog.password, PASSWORD)
+    keys.press(dialog.password, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.application is not None and window.application.status == "approved")
+    assert "协议号 YSX" in window.application_status.text()
+
+    keys.press(window, Qt.Key.Key_F8)
+    preview = window.preview
+    assert preview is not None and [d.pageCount() for d in preview.documents] == [2, 1]
+    preview.print_button.click()  # no printer here: said plainly, and the documents are kept
+    assert "未能打印" in preview.message.text()
+    assert len(list((window.settings.paths.data_dir / "printed").glob("*.pdf"))) == 2
+    preview.reject()
+
+    keys.press(window, Qt.Key.Key_F9)
+    assert window.application is not None and window.application.status == "signed"
+    keys.press(window, Qt.Key.Key_Escape)
+    assert window.card is None and window.id_input.hasFocus() and window.id_input.text() == ""
+    # F2, Enter, F3, Ctrl+Enter, F4, Tab, Enter, F8, F9, Esc: the supervisor's Tab and Enter included
+    assert keys.flow <= 10, keys.flow
+
+
+@pytest.mark.parametrize("engine", ["postgres"])
+def test_two_windows_on_one_postgres_database(
+    qtbot: QtBot,
+    env: dict[str, str],
+    memory_keyring: MemoryKeyring,
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+    engine: str,
+) -> None:
+    settings = load_settings(env, database_url=request.getfixturevalue("postgres_url"))
+    QApplication.setFont(install_fonts())
+    teller = MainWindow(settings, today=lambda: TODAY)
+    manager = MainWindow(settings, today=lambda: TODAY)
+    for w in (teller, manager):
+        qtbot.addWidget(w)
+        w.show()
+        w.start()
+        assert w.store is not None
+    assert teller.store is not None and manager.store is not None
+    load_fixture(teller.store, tmp_path / "in")
+    teller.sign_in(make_operator(teller.store, "teller1"))
+    manager.sign_in(make_operator(manager.store, "head1", "branch_head"))
+    queue = manager.findChild(ApprovalQueue, "approvalQueue")
+    assert queue is not None
+    qtbot.wait(300)
+
+    teller.customerIdentified.emit(parse_resident_id(MAN, today=TODAY), "typed")
+    teller.open_survey()
+    keys = Keys(qtbot)
+    answer_survey(keys, teller)
+    teller.submit()
+    assert teller.application is not None
+    qtbot.waitUntil(lambda: queue.table.rowCount() == 1, timeout=2000)  # the other desktop, within 2 s
+    queue.approve_selected()
+    qtbot.waitUntil(
+        lambda: teller.application is not None and teller.application.status == "approved", timeout=2500
+    )
+    assert "已批准" in teller.application_status.text() and teller.print_button.isVisible()
+    for w in (teller, manager):
+        w.close()
