@@ -1,0 +1,26 @@
+"""Qt tests share one process, and libcups settles on its scheduler the first time anyone asks, then
+keeps it. So the test scheduler is started and named (CUPS_SERVER) before the first Qt test runs,
+whichever test that is, and printing tests see the same queues whatever order they run in."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _qt_sees_the_test_cups(request: pytest.FixtureRequest) -> Iterator[None]:
+    try:
+        server = request.getfixturevalue("cups_server")
+    except pytest.skip.Exception:  # no CUPS here (not root, or not installed): printing tests skip
+        yield
+        return
+    previous = os.environ.get("CUPS_SERVER")
+    os.environ.update(server.env)
+    yield
+    if previous is None:
+        os.environ.pop("CUPS_SERVER", None)
+    else:
+        os.environ["CUPS_SERVER"] = previous
