@@ -9,7 +9,7 @@ import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QObject, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
@@ -266,6 +266,13 @@ class MainWindow(QMainWindow):
         self.demo_action.triggered.connect(lambda: self.load_demo(ask=True))
         self.demo_action.setEnabled(False)
         data_menu.addAction(self.demo_action)
+        view_menu = self.menuBar().addMenu(self.tr("窗口(&W)"))
+        self.stay_on_top_action = QAction(self.tr("保持在最前"), self)
+        self.stay_on_top_action.setObjectName("stayOnTopAction")
+        self.stay_on_top_action.setCheckable(True)
+        self.stay_on_top_action.toggled.connect(self.set_stay_on_top)
+        view_menu.addAction(self.stay_on_top_action)
+        self._restore_place()
         self.demo_task: Task | None = None
         self.demo_progress: QProgressDialog | None = None
 
@@ -963,7 +970,34 @@ class MainWindow(QMainWindow):
             self.local_hook.stop()
             self.local_hook = None
 
+    # --- the window's place beside the teller system ---------------------------------------------------
+    def _window_state(self) -> QSettings:
+        """Where the window sat and whether it stays on top: a small file in the data folder, per user."""
+        return QSettings(str(self.settings.paths.data_dir / "window.ini"), QSettings.Format.IniFormat)
+
+    def _restore_place(self) -> None:
+        state = self._window_state()
+        geometry = state.value("geometry")
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        self.stay_on_top_action.setChecked(str(state.value("stay_on_top", "false")).lower() == "true")
+
+    def set_stay_on_top(self, on: bool) -> None:
+        """Keep the window above the teller system (the setting survives a restart)."""
+        visible = self.isVisible()
+        self.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint, on)
+        if visible:
+            self.show()  # changing a window flag hides the window until it is shown again
+
+    def _save_place(self) -> None:
+        state = self._window_state()
+        state.setValue("geometry", self.saveGeometry())
+        state.setValue("stay_on_top", self.stay_on_top_action.isChecked())
+        state.sync()
+
     def closeEvent(self, event: QCloseEvent) -> None:
+        with contextlib.suppress(OSError):
+            self._save_place()
         self.stop_sources()
         self.idle.stop()
         if self.queue is not None:

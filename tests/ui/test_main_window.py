@@ -29,7 +29,9 @@ def make_window(qtbot: QtBot, settings: Settings, **kwargs: object) -> MainWindo
     qtbot.waitUntil(window.isActiveWindow, timeout=3000)  # window shortcuts (F2, Esc) need it
     window.start()
     if window.store is not None:
-        window.sign_in(make_operator(window.store))
+        from teller_assist.store.operators import get_operator
+
+        window.sign_in(get_operator(window.store, "teller1") or make_operator(window.store))
     return window
 
 
@@ -98,3 +100,20 @@ def test_accepting_demo_mode_labels_the_window(qtbot: QtBot, settings: Settings,
     assert "演示模式" in window.windowTitle() and "演示模式" in window.db_status.text()
     assert window.store is not None and window.store.demo_mode
     assert dataclasses.replace(settings, key_store="demo-file").paths.demo_key_file.exists()
+
+
+def test_the_window_remembers_its_place_and_staying_on_top(
+    qtbot: QtBot, settings: Settings, memory_keyring: MemoryKeyring
+) -> None:
+    window = make_window(qtbot, settings)
+    window.setGeometry(150, 120, 430, 700)
+    window.stay_on_top_action.setChecked(True)
+    assert window.windowFlags() & Qt.WindowType.WindowStaysOnTopHint
+    geometry = window.geometry()
+    window.close()
+    again = make_window(qtbot, settings)
+    assert again.stay_on_top_action.isChecked()
+    assert again.windowFlags() & Qt.WindowType.WindowStaysOnTopHint
+    assert (again.geometry().width(), again.geometry().height()) == (geometry.width(), geometry.height())
+    state = (settings.paths.data_dir / "window.ini").read_text(encoding="utf-8")
+    assert "stay_on_top=true" in state
