@@ -48,3 +48,7 @@ class Bilingual(enum.Enum):
     @property
     def en(self) -> str:
         return str(self.value[1])
+
+
+# A pre-credit application is "open" in these states: at most one per person (a database index holds it).
+OPEN_APPLICATION_STATUSES = ("submitted", "approved", "signed")

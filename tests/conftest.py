@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TypeVar
 
 import hypothesis
 import keyring
@@ -80,14 +81,22 @@ def isolated_environ(env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> di
     return env
 
 
+T = TypeVar("T")
+
+
+def _required_in_ci(start: Callable[[], T], unavailable: type[Exception], what: str) -> T:
+    """Start a throw-away server; where it cannot run, skip locally and fail in CI."""
+    try:
+        return start()
+    except unavailable as exc:
+        if os.environ.get("CI"):
+            pytest.fail(f"{what} is required in CI: {exc}")
+        pytest.skip(str(exc))
+
+
 @pytest.fixture(scope="session")
 def postgres_server() -> Iterator[PostgresServer]:
-    try:
-        server = start_server()
-    except PostgresUnavailable as exc:
-        if os.environ.get("CI"):
-            pytest.fail(f"PostgreSQL is required in CI: {exc}")
-        pytest.skip(str(exc))
+    server = _required_in_ci(start_server, PostgresUnavailable, "PostgreSQL")
     try:
         yield server
     finally:
@@ -97,13 +106,8 @@ def postgres_server() -> Iterator[PostgresServer]:
 @pytest.fixture(scope="session")
 def cups_server() -> Iterator[CupsServer]:
     """A private CUPS scheduler with a cups-pdf queue (TA-PDF), a print-to-file queue (TA-FILE) and a
-    disabled one (TA-OFF); skipped where it cannot run, required in CI."""
-    try:
-        server = start_cups()
-    except CupsUnavailable as exc:
-        if os.environ.get("CI"):
-            pytest.fail(f"CUPS is required in CI: {exc}")
-        pytest.skip(str(exc))
+    disabled one (TA-OFF)."""
+    server = _required_in_ci(start_cups, CupsUnavailable, "CUPS")
     try:
         yield server
     finally:

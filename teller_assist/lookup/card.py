@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from teller_assist.identity.regions import region_name
 from teller_assist.identity.resident_id import ResidentId
 from teller_assist.identity.uscc import OrgKind, classify
+from teller_assist.vocabulary import OPEN_APPLICATION_STATUSES
 
 FRESHNESS_DAYS = 2
 SETTLED_MIN_OK_DEBITS = 10  # the default policy's "settled household" (spec/policy.md)
@@ -80,11 +81,9 @@ class ApplicationFact:
     valid_until: dt.date | None
     agreement_no: str | None
 
-    OPEN = ("submitted", "approved", "signed")
-
     @property
     def open(self) -> bool:
-        return self.status in self.OPEN
+        return self.status in OPEN_APPLICATION_STATUSES
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,7 +30,6 @@ STATUS_ZH = {
     "signed": "已签约",
     "expired": "已失效",
 }
-FINAL = frozenset(s for s, moves in TRANSITIONS.items() if not moves)
 
 
 def leaving(move: str) -> tuple[str, ...]:

@@ -9,6 +9,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
+from teller_assist.identity.masking import Masking
 from teller_assist.identity.resident_id import ResidentId, parse_resident_id
 from teller_assist.prequal import workflow
 from teller_assist.prequal.engine import decide
@@ -155,7 +156,7 @@ def submit(
     )
     log.info(
         "submitting for %s: line %d, scenario %s, by %s",
-        rid.value,
+        Masking().resident_id(rid.value),
         new.line,
         new.scenario,
         actor.operator.login,

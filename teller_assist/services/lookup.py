@@ -21,7 +21,7 @@ log = logging.getLogger(__name__)
 def lookup(store: Store, raw_id: str | ResidentId, *, as_of: dt.date) -> CustomerCard:
     """The card for a resident ID (raises ``InvalidResidentId`` naming the rule a bad ID broke)."""
     rid = raw_id if isinstance(raw_id, ResidentId) else parse_resident_id(raw_id, today=as_of)
-    log.debug("card for %s as of %s", rid.value, as_of)  # the log's formatter masks the number
+    log.debug("card for %s as of %s", Masking().resident_id(rid.value), as_of)  # masked at the source too
     window = Window.before(as_of)
     facts = fetch_card_facts(store, rid.value, window.start, window.end)
     return build_card(rid, facts, as_of, KIND_NAMES)

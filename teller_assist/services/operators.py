@@ -112,12 +112,13 @@ def authenticate(
     try:
         record = _authenticate(store, login, password, now)
     except LoginFailed as exc:
-        log.warning("login refused for %s (%s): %s", login, purpose, exc.message_en)
+        shown = mask_free_text(login, Masking())[:64]  # a mistyped ID in the login box stays masked
+        log.warning("login refused for %s (%s): %s", shown, purpose, exc.message_en)
         audit.log(
             store,
             "login_failed",
             operator=None,
-            subject=mask_free_text(login, Masking())[:64],  # a mistyped ID in the login box stays masked
+            subject=shown,
             purpose=purpose,
             detail={"reason": exc.message_en},
             now=now(),

@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError, IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from teller_assist.errors import UserFacingError
 from teller_assist.prequal.workflow import STATUS_ZH
@@ -100,8 +100,6 @@ class NewApplication:
 
 
 def _select() -> Any:
-    from sqlalchemy.orm import aliased
-
     maker, checker = aliased(Operator), aliased(Operator)
     return (
         select(Application, maker.login, checker.login)
@@ -164,9 +162,9 @@ def constraint_name(exc: DBAPIError) -> str:
         return "uq_application_agreement_no"
     if "FOREIGN KEY constraint failed" in text:
         return "fk_application_checker_authority_grant"  # SQLite does not say which key
-    for marker in ("CHECK constraint failed: ",):
-        if marker in text:
-            return text.split(marker, 1)[1].split()[0]
+    marker = "CHECK constraint failed: "
+    if marker in text:
+        return text.split(marker, 1)[1].split()[0]
     return text
 
 
@@ -254,14 +252,11 @@ def ensure_grant(session: Session, role: str, max_line: int, policy_version: str
         session.execute(sqlite.insert(AuthorityGrant).values(values).on_conflict_do_nothing())
 
 
-StatusTag = str
-
-
 def transition(
     store: Store,
     app_id: int,
     *,
-    leaving: Sequence[StatusTag],
+    leaving: Sequence[str],
     expected_version: int | None,
     values: Callable[[ApplicationRecord], dict[str, Any]],
     entry: Callable[[ApplicationRecord], AuditEntry],

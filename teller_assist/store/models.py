@@ -22,6 +22,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from teller_assist.store.base import Base, Fen, IdNo, Str16, Str32, Str64, Str200
+from teller_assist.vocabulary import OPEN_APPLICATION_STATUSES
 
 __all__ = [
     "EXTRACT_KINDS",
@@ -256,8 +257,8 @@ class Operator(Base):
 
 
 APPLICATION_STATUSES = ("submitted", "approved", "rejected", "cancelled", "signed", "expired")
-OPEN_STATUSES = ("submitted", "approved", "signed")  # at most one of these per person
-_OPEN_SQL = "status IN ('submitted', 'approved', 'signed')"
+OPEN_STATUSES = OPEN_APPLICATION_STATUSES  # at most one of these per person
+_OPEN_SQL = "status IN (" + ", ".join(f"'{s}'" for s in OPEN_STATUSES) + ")"
 
 
 class AuthorityGrant(Base):

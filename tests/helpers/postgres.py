@@ -99,6 +99,17 @@ class PostgresServer:
             conn.execute(f'CREATE DATABASE "{name}"')
         return self.url(name)
 
+    def create_owned_database(self, role: str, password: str | None = None) -> str:
+        """An ordinary (non-superuser) login role and a database it owns, named ``<role>_db``."""
+        import psycopg
+
+        with psycopg.connect(
+            host=str(self.socket_dir), user="postgres", dbname="postgres", autocommit=True
+        ) as conn:
+            conn.execute(f"CREATE ROLE {role} LOGIN" + (f" PASSWORD '{password}'" if password else ""))
+            conn.execute(f'CREATE DATABASE "{role}_db" OWNER {role}')
+        return f"{role}_db"
+
 
 def start_server() -> PostgresServer:
     bindir = _bindir()

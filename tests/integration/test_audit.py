@@ -113,13 +113,8 @@ def test_postgres_application_role_has_no_update_or_delete(
     postgres_server: PostgresServer, env: dict[str, str]
 ) -> None:
     """Migrated by an ordinary (non-superuser) role: that role then lacks the privilege itself."""
-    import psycopg
 
-    with psycopg.connect(
-        host=str(postgres_server.socket_dir), user="postgres", dbname="postgres", autocommit=True
-    ) as c:
-        c.execute("CREATE ROLE ta_app LOGIN")
-        c.execute('CREATE DATABASE "ta_app_db" OWNER ta_app')
+    postgres_server.create_owned_database("ta_app")
     url = f"postgresql+psycopg://ta_app@/ta_app_db?host={postgres_server.socket_dir}"
     store = open_database(load_settings(env, database_url=url)).store
     try:

@@ -8,7 +8,6 @@ import json
 import logging
 from pathlib import Path
 
-import psycopg
 import pytest
 
 from teller_assist.logs import redact, setup_logging, write_crash_report
@@ -53,11 +52,7 @@ def test_redact_masks_ids_phones_and_passwords() -> None:
 def test_a_whole_flow_leaves_no_secret_in_any_file(
     postgres_server: PostgresServer, env: dict[str, str], tmp_path: Path
 ) -> None:
-    with psycopg.connect(
-        host=str(postgres_server.socket_dir), user="postgres", dbname="postgres", autocommit=True
-    ) as conn:
-        conn.execute(f"CREATE ROLE ta_private LOGIN PASSWORD '{DB_PASSWORD}'")
-        conn.execute('CREATE DATABASE "ta_private_db" OWNER ta_private')
+    postgres_server.create_owned_database("ta_private", DB_PASSWORD)
     url = f"postgresql+psycopg://ta_private:{DB_PASSWORD}@/ta_private_db?host={postgres_server.socket_dir}"
     env = {**env, "TELLER_ASSIST_DB": url}  # a password may come from the environment, never a file
     data_dir = Path(env["TELLER_ASSIST_DATA_DIR"])
@@ -170,11 +165,7 @@ def test_db_set_password_keeps_it_in_the_keyring(
 
     from teller_assist.cli import main
 
-    with psycopg.connect(
-        host=str(postgres_server.socket_dir), user="postgres", dbname="postgres", autocommit=True
-    ) as conn:
-        conn.execute(f"CREATE ROLE ta_kr LOGIN PASSWORD '{DB_PASSWORD}'")
-        conn.execute('CREATE DATABASE "ta_kr_db" OWNER ta_kr')
+    postgres_server.create_owned_database("ta_kr", DB_PASSWORD)
     url = f"postgresql://ta_kr@/ta_kr_db?host={postgres_server.socket_dir}"
     for key, value in env.items():
         monkeypatch.setenv(key, value)
