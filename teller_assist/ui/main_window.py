@@ -143,6 +143,8 @@ class MainWindow(QMainWindow):
         self.id_input.setObjectName("idInput")
         self.id_input.setPlaceholderText(self.tr("读卡、扫码或输入身份证号（F2）"))
         self.id_input.setMaxLength(24)
+        self._shown_id = ""  # the masked ID of the customer on screen
+        self._showing_id = False
         self.id_input.textChanged.connect(self._on_id_changed)
         self.id_input.returnPressed.connect(self._on_id_entered)
         layout.addWidget(self.id_input)
@@ -453,10 +455,22 @@ class MainWindow(QMainWindow):
         self.id_input.selectAll()
 
     def _on_id_changed(self, text: str) -> None:
+        if self._showing_id:
+            return  # the masked ID of the customer on screen, not typing
         problem = partial_problem(text)
         self.id_feedback.setText(problem.zh if problem else "")
+        if problem is None and len(text.strip()) == 18:
+            # a complete ID whose check digit holds needs no Enter (a scanner's trailing Enter is ignored)
+            try:
+                rid = parse_resident_id(text, today=self._today())
+            except InvalidResidentId as exc:
+                self.id_feedback.setText(exc.rule.zh)
+                return
+            self.customerIdentified.emit(rid, "typed")
 
     def _on_id_entered(self) -> None:
+        if self.card is not None and self.id_input.text() == self._shown_id:
+            return  # Enter after an ID that identified itself (typed, or a scanner's suffix)
         try:
             rid = parse_resident_id(self.id_input.text(), today=self._today())
         except InvalidResidentId as exc:
@@ -484,7 +498,12 @@ class MainWindow(QMainWindow):
             self.id_feedback.setText(exc.message_zh)
             return
         self.card = card
-        self.id_input.setText(self.settings.masking.resident_id(rid.value))
+        self._shown_id = self.settings.masking.resident_id(rid.value)
+        self._showing_id = True
+        try:
+            self.id_input.setText(self._shown_id)
+        finally:
+            self._showing_id = False
         self.id_feedback.setText(
             {
                 "typed": "",
@@ -498,6 +517,8 @@ class MainWindow(QMainWindow):
         self._close_survey()
         self.survey_button.setVisible(self.policy is not None)
         self.recompute()
+        if self.decision is not None and self.decision.eligible and card.open_application is None:
+            self.open_survey()  # prompt the survey straight away: the teller's next step, no key needed
 
     # --- pre-qualification and the survey ----------------------------------------------------------
     def recompute(self) -> None:

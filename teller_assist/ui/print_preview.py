@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, QRect, Qt
-from PySide6.QtGui import QKeySequence, QPainter
+from PySide6.QtGui import QKeySequence, QPainter, QShowEvent
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrinterInfo
@@ -134,6 +134,10 @@ class PrintPreview(QDialog):
         buttons.addWidget(close)
         layout.addLayout(buttons)
         self._show(0)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.print_button.setFocus()  # Enter prints (as does F8): the next key after looking
 
     def _show(self, index: int) -> None:
         if 0 <= index < len(self.documents):

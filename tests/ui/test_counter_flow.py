@@ -5,6 +5,7 @@ teller's window sees it)."""
 from __future__ import annotations
 
 import dataclasses
+import time
 from pathlib import Path
 
 import pytest
@@ -17,10 +18,12 @@ from teller_assist.settings import Settings, load_settings
 from teller_assist.ui.fonts import install_fonts
 from teller_assist.ui.main_window import MainWindow
 from teller_assist.ui.session import ApprovalQueue, AuthorizeDialog
+from tests.helpers.cups import CupsServer
 from tests.helpers.extracts import MAN
 from tests.helpers.keyrings import MemoryKeyring
 from tests.helpers.operators import PASSWORD, make_operator
 from tests.integration.test_lookup import load_fixture
+from tests.integration.test_printing import landed
 from tests.ui.test_card_panel import TODAY, window_with_data
 
 
@@ -58,22 +61,29 @@ def answer_survey(keys: Keys, window: MainWindow) -> None:
 
 
 def test_the_whole_counter_flow_by_keyboard(
-    qtbot: QtBot, settings: Settings, memory_keyring: MemoryKeyring, tmp_path: Path
+    qtbot: QtBot,
+    settings: Settings,
+    memory_keyring: MemoryKeyring,
+    cups_server: CupsServer,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
 ) -> None:
-    window = window_with_data(qtbot, dataclasses.replace(settings, printer="NO-PRINTER"), tmp_path)
+    for key, value in cups_server.env.items():
+        monkeypatch.setenv(key, value)
+    window = window_with_data(qtbot, dataclasses.replace(settings, printer="TA-PDF"), tmp_path)
     assert window.store is not None
     make_operator(window.store, "head1", "branch_head")
     keys = Keys(qtbot)
+    since = time.time()
 
-    keys.press(window, Qt.Key.Key_F2)
-    assert window.id_input.hasFocus()
-    keys.answer(window.id_input, MAN)  # the ID itself is data, as a reader or scanner would give it
-    keys.press(window.id_input, Qt.Key.Key_Return)
+    assert window.id_input.hasFocus()  # signed in: the ID field waits, no F2 needed
+    keys.answer(window.id_input, MAN)  # the ID is data, as a reader or scanner gives it; no Enter needed
     assert window.card_panel.isVisible() and "张三" in window.card_panel.title.text()
-    assert window.card_panel.estimated_line.text().startswith("可授信 30,000元")
-
-    keys.press(window, Qt.Key.Key_F3)
+    assert window.id_input.text() == MAN[:4] + "*" * 10 + MAN[-4:]
+    # eligible, nothing open: the survey is prompted at once, its first field focused (no F3)
     assert window.survey_form is not None and window.survey_form.objectName() == "surveyForm"
+    assert window.survey_form.first_field() is QApplication.focusWidget()
+    assert window.card_panel.estimated_line.text().startswith("可授信 30,000元")
     answer_survey(keys, window)
     assert window.card_panel.estimated_line.text() == "可授信 220,000元，年利率3.65%"
 
@@ -93,17 +103,36 @@ def test_the_whole_counter_flow_by_keyboard(
     keys.press(window, Qt.Key.Key_F8)
     preview = window.preview
     assert preview is not None and [d.pageCount() for d in preview.documents] == [2, 1]
-    preview.print_button.click()  # no printer here: said plainly, and the documents are kept
-    assert "未能打印" in preview.message.text()
+    assert preview.focusWidget() is preview.print_button  # the focus when the dialog is active
+    keys.press(preview.print_button, Qt.Key.Key_Return)  # Enter on the focused 打印全部
+    assert "已送打印机 TA-PDF" in window.application_status.text(), window.application_status.text()
+    assert not preview.isVisible() and window.signed_button.hasFocus()
     assert len(list((window.settings.paths.data_dir / "printed").glob("*.pdf"))) == 2
-    preview.reject()
+    assert landed(cups_server, since, 2, timeout=60)
 
     keys.press(window, Qt.Key.Key_F9)
     assert window.application is not None and window.application.status == "signed"
+    assert "已签约" in window.application_status.text()
     keys.press(window, Qt.Key.Key_Escape)
     assert window.card is None and window.id_input.hasFocus() and window.id_input.text() == ""
-    # F2, Enter, F3, Ctrl+Enter, F4, Tab, Enter, F8, F9, Esc: the supervisor's Tab and Enter included
-    assert keys.flow <= 10, keys.flow
+    assert not window.card_panel.isVisible() and window.survey_form is None
+    # Ctrl+Enter, F4, Tab and Enter (the supervisor's), F8, Enter, F9, Esc
+    assert keys.flow == 8, keys.flow
+
+
+def test_enter_after_a_self_identifying_id_changes_nothing(
+    qtbot: QtBot, settings: Settings, memory_keyring: MemoryKeyring, tmp_path: Path
+) -> None:
+    window = window_with_data(qtbot, settings, tmp_path)
+    qtbot.keyClicks(window.id_input, MAN)
+    card = window.card
+    assert card is not None and window.id_feedback.text() == ""
+    window.id_input.setFocus()
+    qtbot.keyClick(window.id_input, Qt.Key.Key_Return)  # a scanner's suffix
+    assert window.card is card and window.id_feedback.text() == ""
+    window.next_customer()
+    qtbot.keyClicks(window.id_input, MAN[:-1] + ("0" if MAN[-1] != "0" else "1"))  # wrong check digit
+    assert window.card is None and window.id_feedback.text() != ""
 
 
 @pytest.mark.parametrize("engine", ["postgres"])
