@@ -17,8 +17,8 @@ from typing import Any, TextIO
 
 from teller_assist import __version__, cli_workflow
 from teller_assist.errors import UserFacingError
-from teller_assist.ingest.kinds import KINDS
 from teller_assist.settings import Settings, load_settings
+from teller_assist.vocabulary import EXTRACT_KINDS
 
 log = logging.getLogger("teller_assist.cli")
 
@@ -117,7 +117,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     imp.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     imp.add_argument(
-        "--kind", choices=sorted(KINDS), help="数据类型 the kind, when the file name does not say"
+        "--kind", choices=sorted(EXTRACT_KINDS), help="数据类型 the kind, when the file name does not say"
     )
     imp.add_argument("--encoding", help="文件编码 encoding (default: detect UTF-8 / GB18030)")
     imp.add_argument("--json", action="store_true")

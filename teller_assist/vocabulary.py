@@ -52,3 +52,17 @@ class Bilingual(enum.Enum):
 
 # A pre-credit application is "open" in these states: at most one per person (a database index holds it).
 OPEN_APPLICATION_STATUSES = ("submitted", "approved", "signed")
+
+
+# The core-banking extracts (spec/extracts.md), in load order: people first, agreements before their
+# debits, the rest after. Kept here so the command line can name them without loading the importer.
+EXTRACT_KINDS = (
+    "customers",
+    "negative_list",
+    "group_tags",
+    "payroll",
+    "utility_agreements",
+    "utility_debits",
+    "drawdowns",
+    "targets",
+)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from teller_assist.ingest import fields as f
 from teller_assist.ingest.fields import RowError
+from teller_assist.vocabulary import EXTRACT_KINDS
 
 
 @dataclass(frozen=True, slots=True)
@@ -326,16 +327,8 @@ KINDS: dict[str, Kind] = {
 }
 
 # Load order inside one run: people first, agreements before their debits, the rest after.
-LOAD_ORDER = (
-    "customers",
-    "negative_list",
-    "group_tags",
-    "payroll",
-    "utility_agreements",
-    "utility_debits",
-    "drawdowns",
-    "targets",
-)
+LOAD_ORDER = EXTRACT_KINDS
+assert set(LOAD_ORDER) == set(KINDS), "vocabulary.EXTRACT_KINDS names every kind"
 
 
 def kind_from_file_name(name: str) -> str | None:

@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from sqlalchemy import func, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, aliased
 
@@ -247,8 +246,12 @@ def ensure_grant(session: Session, role: str, max_line: int, policy_version: str
     """Record that the policy gives ``role`` authority up to ``max_line`` (once per pair)."""
     values = {"role": role, "max_line": max_line, "policy_version": policy_version, "first_seen": now}
     if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects import postgresql
+
         session.execute(postgresql.insert(AuthorityGrant).values(values).on_conflict_do_nothing())
     else:
+        from sqlalchemy.dialects import sqlite
+
         session.execute(sqlite.insert(AuthorityGrant).values(values).on_conflict_do_nothing())
 
 

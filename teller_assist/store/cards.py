@@ -11,11 +11,11 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
+import sys
 import threading
 from collections.abc import Iterator
 from typing import Any
 
-import psycopg
 import sqlcipher3
 from sqlalchemy.exc import DBAPIError
 
@@ -154,13 +154,21 @@ def release_card_connections(store: Store) -> None:
         _connections.held = None
 
 
+def _driver_errors() -> tuple[type[BaseException], ...]:
+    """The errors a card read can raise. psycopg is imported only by a PostgreSQL store: if it is not
+    loaded, it cannot have raised (and the window's cold start does not pay ~50 ms to import it)."""
+    psycopg = sys.modules.get("psycopg")
+    found: tuple[type[BaseException], ...] = (DBAPIError, sqlcipher3.dbapi2.Error)
+    return (*found, psycopg.Error) if psycopg is not None else found
+
+
 def fetch_card_facts(store: Store, id_no: str, window_start: dt.date, window_end: dt.date) -> CardFacts:
     try:
         raw = _card_connection(store)
         if store.is_sqlite:
             return _sqlite(raw, id_no, window_start.isoformat(), window_end.isoformat())
         return _postgres(raw, id_no, window_start, window_end)
-    except (DBAPIError, sqlcipher3.dbapi2.Error, psycopg.Error) as exc:
+    except _driver_errors() as exc:
         _drop_card_connection()  # a broken connection is not kept: the next lookup reconnects
         raise StoreError(
             "数据库暂时无法访问，客户信息未能读取",

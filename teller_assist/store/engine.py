@@ -111,6 +111,9 @@ def sqlite_engine(path: Path, key: str, *, echo: bool = False) -> Engine:
     return engine
 
 
+CONNECT_TIMEOUT_S = 5
+
+
 def postgres_engine(url: str | URL, *, echo: bool = False) -> Engine:
     try:
         parsed = make_url(url)
@@ -125,7 +128,9 @@ def postgres_engine(url: str | URL, *, echo: bool = False) -> Engine:
             hint_zh="使用 postgresql://用户@主机/库名，或留空使用内置加密数据库",
             hint_en="use postgresql://user@host/dbname, or leave it empty for the embedded database",
         )
-    return create_engine(parsed, echo=echo, pool_pre_ping=True)
+    # a server that is gone answers "refused" at once; an unplugged network would hang for minutes
+    connect_args = {} if "connect_timeout" in parsed.query else {"connect_timeout": CONNECT_TIMEOUT_S}
+    return create_engine(parsed, echo=echo, pool_pre_ping=True, connect_args=connect_args)
 
 
 @dataclass

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication, QWidget
 
 from teller_assist.settings import Settings
 from teller_assist.ui.fonts import install_fonts
 from teller_assist.ui.main_window import MainWindow
+from teller_assist.ui.qt_workarounds import NoneRefcountGuard, guard_none_refcount
 
 
 def make_application(argv: list[str] | None = None) -> QApplication:
@@ -20,7 +22,29 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     app.setApplicationDisplayName("柜面授信助手")
     app.setOrganizationName("teller-assist")
     app.setFont(install_fonts())
+    if app.findChild(NoneRefcountGuard) is None:
+        guard_none_refcount(app)  # PySide6 6.12.0 on Python 3.11 (see qt_workarounds)
     return app
+
+
+class _FirstPaint(QObject):
+    """Calls ``then`` once, on the next turn of the event loop after ``widget`` first painted."""
+
+    def __init__(self, widget: QWidget, then: Callable[[], None]) -> None:
+        super().__init__(widget)
+        self._then = then
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, self._then)
+        return False
+
+
+def after_first_paint(widget: QWidget, then: Callable[[], None]) -> None:
+    """Run ``then`` once ``widget`` is on screen: a zero-timer alone can fire before the first paint."""
+    _FirstPaint(widget, then)
 
 
 def run(settings: Settings, *, demo_if_empty: bool = False) -> int:
@@ -37,5 +61,5 @@ def run(settings: Settings, *, demo_if_empty: bool = False) -> int:
             # a newcomer's first start: offer (or, from `make run`, load) a demo county to look at
             window.load_demo(ask=not demo_if_empty)
 
-    QTimer.singleShot(0, open_data)
+    after_first_paint(window, open_data)
     return app.exec()

@@ -36,12 +36,8 @@ from teller_assist.identity.resident_id import (
     partial_problem,
 )
 from teller_assist.lookup.card import CustomerCard
-from teller_assist.lookup.ga467 import open_serial
-from teller_assist.lookup.sources import LocalHook, ReaderWatcher, clipboard_candidate
-from teller_assist.security.keys import KeyringUnavailable, hook_token
 from teller_assist.settings import Settings
 from teller_assist.ui.card_panel import CardPanel
-from teller_assist.ui.print_preview import Preview, PrintPreview, choose_printer, print_pdf
 from teller_assist.ui.session import (
     ApprovalQueue,
     AuthorizeDialog,
@@ -50,18 +46,22 @@ from teller_assist.ui.session import (
     LoginDialog,
     WalkinsView,
 )
+from teller_assist.ui.status import BackgroundCheck, ConnectionWatch
 from teller_assist.ui.survey_form import SurveyForm
 from teller_assist.ui.tasks import Task
 
-if TYPE_CHECKING:  # the database layers load after the window is painted (cold start at the counter)
+if TYPE_CHECKING:  # these load after the window is painted, or when first needed (cold start at the counter)
+    from teller_assist.lookup.sources import LocalHook, ReaderWatcher
     from teller_assist.prequal.engine import Decision
     from teller_assist.prequal.policy import Policy
+    from teller_assist.security.keys import KeyringUnavailable
     from teller_assist.services.database import Opened
     from teller_assist.services.imports import ImportReport
     from teller_assist.store.applications import ApplicationRecord
     from teller_assist.store.engine import Store
     from teller_assist.store.operators import OperatorRecord
     from teller_assist.ui.import_dialog import ImportDialog
+    from teller_assist.ui.print_preview import PrintPreview
 
 DEMO_PEOPLE = 20_000
 
@@ -73,7 +73,7 @@ def _prepare_documents() -> None:
     fonts.register()
 
 
-AskDemoMode = Callable[[QWidget, KeyringUnavailable], bool]
+AskDemoMode = Callable[[QWidget, "KeyringUnavailable"], bool]
 
 
 def ask_demo_mode(parent: QWidget, error: KeyringUnavailable) -> bool:
@@ -134,6 +134,12 @@ class MainWindow(QMainWindow):
 
         central = QWidget(self)
         layout = QVBoxLayout(central)
+        self.banner = QLabel("", central)  # the database is away: said at the top, in red, until it is back
+        self.banner.setObjectName("connectionBanner")
+        self.banner.setWordWrap(True)
+        self.banner.setStyleSheet("QLabel { background: #b00020; color: white; padding: 6px; }")
+        self.banner.setVisible(False)
+        layout.addWidget(self.banner)
         self.header = QLabel(self._header_text(), central)
         self.header.setObjectName("header")
         self.header.setWordWrap(True)
@@ -186,6 +192,11 @@ class MainWindow(QMainWindow):
         self.reader_status = QLabel("", status)
         self.reader_status.setObjectName("readerStatus")
         status.addPermanentWidget(self.reader_status)
+        self.printer_status = QLabel("", status)
+        self.printer_status.setObjectName("printerStatus")
+        status.addPermanentWidget(self.printer_status)
+        self.connection: ConnectionWatch | None = None
+        self.printer_check: BackgroundCheck | None = None
 
         self.card: CustomerCard | None = None
         self.policy: Policy | None = None
@@ -285,6 +296,7 @@ class MainWindow(QMainWindow):
 
     def start(self) -> None:
         """Open the database (asking about demo mode when there is no keyring) and show the state."""
+        from teller_assist.security.keys import KeyringUnavailable
         from teller_assist.services.database import open_database
 
         try:
@@ -308,9 +320,60 @@ class MainWindow(QMainWindow):
         self._purge_drafts()
         threading.Thread(target=_prepare_documents, name="register-fonts", daemon=True).start()
         self.start_sources()
+        self.start_watches()
         self.import_action.setEnabled(True)
         self.demo_action.setEnabled(True)
         self._show_overview()
+
+    # --- the database and the printer, watched from a worker thread --------------------------------------
+    PRINTER_CHECK_MS = 60_000
+
+    def start_watches(self) -> None:
+        """PostgreSQL: a lost connection shows a banner until it is back. The printer's state, if set."""
+        assert self.store is not None
+        if not self.store.is_sqlite:
+            self.connection = ConnectionWatch(self.store.ping, parent=self)
+            self.connection.changed.connect(self._on_connection)
+            self.connection.check.start()
+        if self.settings.printer:
+            from teller_assist.services.printing import check_printer
+
+            name = self.settings.printer
+            self.printer_check = BackgroundCheck(
+                lambda: check_printer(name), self.PRINTER_CHECK_MS, "printer-watch", self
+            )
+            self.printer_check.result.connect(self._on_printer)
+            self.printer_check.start()
+        else:
+            self.printer_status.setText(self.tr("未设置打印机（打印时选择）"))
+
+    def _on_connection(self, reachable: bool, problem: UserFacingError | None) -> None:
+        assert self.store is not None
+        if not reachable:
+            reason = problem.message_zh if problem is not None else ""
+            self.banner.setText(
+                self.tr("数据库连接中断，正在自动重连。已输入的内容保留在屏幕上，恢复后可继续。")
+                + ("\n" + reason if reason else "")
+            )
+            self.banner.setVisible(True)
+            self.db_status.setText(self.tr("数据库：连接中断"))
+            return
+        self.banner.setVisible(False)
+        self.db_status.setText(self.tr("数据库已重新连接：") + self.store.display)
+        if self.survey_form is not None and self.application is None:
+            self.draft_timer.start()  # a draft that could not be saved meanwhile is saved now
+
+    def _store_trouble(self) -> None:
+        """An operation failed on the database: ask at once whether the connection is gone."""
+        if self.connection is not None:
+            self.connection.check.check_now()
+
+    def _on_printer(self, problem: UserFacingError | None) -> None:
+        name = self.settings.printer
+        if problem is None:
+            self.printer_status.setText(self.tr("打印机 {0} 就绪").format(name))
+        else:
+            self.printer_status.setText(self.tr("打印机不可用：") + problem.message_zh)
 
     def _purge_drafts(self) -> None:
         from teller_assist.services import drafts
@@ -496,6 +559,7 @@ class MainWindow(QMainWindow):
             audit.log(self.store, "lookup", operator=self.operator.login, subject=rid.value, purpose=source)
         except UserFacingError as exc:
             self.id_feedback.setText(exc.message_zh)
+            self._store_trouble()
             return
         self.card = card
         self._shown_id = self.settings.masking.resident_id(rid.value)
@@ -593,7 +657,8 @@ class MainWindow(QMainWindow):
         try:
             drafts.save(self.store, self.card.rid.value, self.survey_form.survey(), self.operator.login)
         except UserFacingError as exc:
-            self.id_feedback.setText(self.tr("调查表草稿未能保存：") + exc.message_zh)
+            self.id_feedback.setText(self.tr("调查表草稿未能保存（内容仍在屏幕上）：") + exc.message_zh)
+            self._store_trouble()
 
     def _close_survey(self) -> None:
         if self.survey_form is not None:
@@ -756,6 +821,7 @@ class MainWindow(QMainWindow):
         except UserFacingError as exc:
             self.application_status.setText(exc.message_zh)  # the survey stays as typed
             self.application_status.setVisible(True)
+            self._store_trouble()
             return
         self.application = record
         self.draft_timer.stop()
@@ -810,6 +876,7 @@ class MainWindow(QMainWindow):
     def preview_documents(self) -> PrintPreview | None:
         """F8: the agreement and the letter in a preview; 打印 prints both."""
         from teller_assist.services.documents import preview
+        from teller_assist.ui.print_preview import Preview, PrintPreview
 
         app = self.application
         if self.store is None or app is None or app.status not in ("approved", "signed") or self.is_locked():
@@ -831,6 +898,7 @@ class MainWindow(QMainWindow):
         from teller_assist.documents.templates import KINDS
         from teller_assist.services.documents import issue
         from teller_assist.services.printing import save_copy
+        from teller_assist.ui.print_preview import choose_printer, print_pdf
 
         app, preview = self.application, self.preview
         if self.store is None or self.operator is None or app is None or preview is None:
@@ -873,6 +941,8 @@ class MainWindow(QMainWindow):
             )
         preview.message.setText(text)
         self.application_status.setText(text)
+        if self.printer_check is not None:
+            self.printer_check.check_now()
         if problem is None:  # printed: back to the counter flow, where F9 marks the signature
             preview.accept()
             self.signed_button.setFocus()
@@ -952,6 +1022,10 @@ class MainWindow(QMainWindow):
     # --- identification sources ----------------------------------------------------------------------
     def start_sources(self) -> None:
         """Start the opt-in sources the settings ask for: clipboard watch, card reader, local hook."""
+        from teller_assist.lookup.ga467 import open_serial
+        from teller_assist.lookup.sources import LocalHook, ReaderWatcher
+        from teller_assist.security.keys import hook_token
+
         if self.settings.clipboard_watch:
             QGuiApplication.clipboard().dataChanged.connect(self._on_clipboard)
         if self.settings.card_reader:
@@ -979,6 +1053,8 @@ class MainWindow(QMainWindow):
                 self.reader_status.setText(self.tr("柜员系统接口未启动：") + message)
 
     def _on_clipboard(self) -> None:
+        from teller_assist.lookup.sources import clipboard_candidate
+
         rid = clipboard_candidate(QGuiApplication.clipboard().text(), self._today())
         if rid is not None and (self.card is None or self.card.rid != rid):
             self.customerIdentified.emit(rid, "clipboard")
@@ -1020,6 +1096,9 @@ class MainWindow(QMainWindow):
         with contextlib.suppress(OSError):
             self._save_place()
         self.stop_sources()
+        for check in (self.connection.check if self.connection else None, self.printer_check):
+            if check is not None:
+                check.stop()
         self.idle.stop()
         if self.queue is not None:
             self.queue.stop()

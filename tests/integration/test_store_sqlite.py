@@ -22,6 +22,24 @@ from teller_assist.store.models import ImportBatch
 from tests.helpers.keyrings import MemoryKeyring
 
 
+def test_the_fast_start_knows_the_newest_migration() -> None:
+    # the window skips Alembic when the database is at HEAD: HEAD must be what Alembic would find
+    assert migrate.HEAD == migrate.head_revision()
+
+
+def test_an_up_to_date_database_is_read_as_such_without_alembic(
+    settings: Settings, memory_keyring: MemoryKeyring
+) -> None:
+    open_database(settings).store.dispose()
+    again = open_database(settings)
+    try:
+        assert again.upgrade.before == again.upgrade.after == migrate.HEAD
+        assert not again.upgrade.changed
+        assert migrate.current_revision(again.store) == migrate.HEAD
+    finally:
+        again.store.dispose()
+
+
 def test_first_run_creates_an_encrypted_database_with_its_key_in_the_keyring(
     settings: Settings, memory_keyring: MemoryKeyring
 ) -> None:

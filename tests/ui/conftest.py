@@ -1,6 +1,9 @@
 """Qt tests share one process, and libcups settles on its scheduler the first time anyone asks, then
 keeps it. So the test scheduler is started and named (CUPS_SERVER) before the first Qt test runs,
-whichever test that is, and printing tests see the same queues whatever order they run in."""
+whichever test that is, and printing tests see the same queues whatever order they run in.
+
+The whole Qt suite is one long process too, so it gets the same guard as the application against the
+binding's ``None`` reference leak (teller_assist/ui/qt_workarounds.py)."""
 
 from __future__ import annotations
 
@@ -8,6 +11,9 @@ import os
 from collections.abc import Iterator
 
 import pytest
+from PySide6.QtWidgets import QApplication
+
+from teller_assist.ui.qt_workarounds import NoneRefcountGuard, guard_none_refcount
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -24,3 +30,9 @@ def _qt_sees_the_test_cups(request: pytest.FixtureRequest) -> Iterator[None]:
         os.environ.pop("CUPS_SERVER", None)
     else:
         os.environ["CUPS_SERVER"] = previous
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _none_refcount_guard(qapp: QApplication) -> None:
+    if qapp.findChild(NoneRefcountGuard) is None:
+        guard_none_refcount(qapp)
