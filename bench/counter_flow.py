@@ -35,6 +35,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+Act = Callable[[], None]
+
 EMPTY = r"""
 import os, time
 t0 = float(os.environ["T0"])
@@ -116,7 +118,7 @@ def cold_start(env: dict[str, str], runs: int) -> None:
 def flow(env: dict[str, str], customers: int, printer: str) -> None:
     from PySide6.QtCore import Qt
     from PySide6.QtTest import QTest
-    from PySide6.QtWidgets import QApplication, QCheckBox, QComboBox, QLineEdit
+    from PySide6.QtWidgets import QApplication, QCheckBox, QComboBox, QLineEdit, QWidget
 
     from teller_assist.settings import load_settings
     from teller_assist.store.operators import get_operator
@@ -159,84 +161,107 @@ def flow(env: dict[str, str], customers: int, printer: str) -> None:
     def shown_dialog() -> AuthorizeDialog | None:
         return next((d for d in window.findChildren(AuthorizeDialog) if d.isVisible()), None)
 
-    rng = random.Random(8)
-    ids = customer_ids(store)
-    done_flows = 0
-    for id_no in rng.sample(ids, len(ids)):
-        if done_flows == customers:
-            break
+    def key(widget: QWidget, k: Qt.Key, mod: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier) -> Act:
+        return lambda: QTest.keyClick(widget, k, mod)
+
+    def serve(id_no: str) -> float | None:
+        """One customer through the whole flow; None when this customer is not for it."""
         QTest.keyClick(window, Qt.Key.Key_Escape)
         app.processEvents()
         QTest.keyClicks(window.id_input, id_no[:-1])
         app.processEvents()
-        total = step("identify: 18th character to card and survey", lambda: QTest.keyClicks(
-            window.id_input, id_no[-1]), lambda: window.card is not None)
+        total = step(
+            "identify: 18th character to card and survey",
+            lambda: QTest.keyClicks(window.id_input, id_no[-1]),
+            lambda: window.card is not None,
+        )
         form = window.survey_form
         if form is None or window.decision is None or not window.decision.eligible:
-            continue  # ineligible, or holding a line already: not this flow
-        answers = 0.0
-        for key, text in (("household_income", "50000"), ("debts", "0")):
-            widget = form.widgets[key]
-            assert isinstance(widget, QLineEdit)
-            widget.setFocus()
+            return None  # ineligible, or holding a line already: not this flow
+        answer = "survey answer: keystroke to line recomputed"
+        for name, text in (("household_income", "50000"), ("debts", "0")):
+            line = form.widgets[name]
+            assert isinstance(line, QLineEdit)
+            line.setFocus()
             for ch in text:
-                answers += step("survey answer: keystroke to line recomputed", lambda w=widget, c=ch: QTest.keyClicks(
-                    w, c), lambda: True)
-        for key in ("owns_home", "owns_vehicle", "likely_need"):
-            combo = form.widgets[key]
+                total += step(answer, lambda w=line, c=ch: QTest.keyClicks(w, c), lambda: True)
+        for name in ("owns_home", "owns_vehicle", "likely_need"):
+            combo = form.widgets[name]
             assert isinstance(combo, QComboBox)
-            answers += step("survey answer: keystroke to line recomputed",
-                            lambda c=combo: QTest.keyClick(c, Qt.Key.Key_Down), lambda: True)
-        for key in ("consent_credit_inquiry", "consent_personal_info"):
-            box = form.widgets[key]
+            total += step(answer, key(combo, Qt.Key.Key_Down), lambda: True)
+        for name in ("consent_credit_inquiry", "consent_personal_info"):
+            box = form.widgets[name]
             assert isinstance(box, QCheckBox)
-            answers += step("survey answer: keystroke to line recomputed",
-                            lambda b=box: QTest.keyClick(b, Qt.Key.Key_Space), lambda: True)
-        total += answers
+            total += step(answer, key(box, Qt.Key.Key_Space), lambda: True)
         if not window.submit_button.isEnabled():
-            continue  # these answers do not complete this person's survey (or the policy refuses them)
-        total += step("Ctrl+Enter: submitted", lambda: QTest.keyClick(
-            window, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier), lambda: window.application is not None)
-        total += step("F4: authorisation dialog shown", lambda: QTest.keyClick(window, Qt.Key.Key_F4),
-                      lambda: shown_dialog() is not None)
+            return None  # these answers do not complete this person's survey
+        total += step(
+            "Ctrl+Enter: submitted",
+            key(window, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier),
+            lambda: window.application is not None,
+        )
+        total += step(
+            "F4: authorisation dialog shown", key(window, Qt.Key.Key_F4), lambda: shown_dialog() is not None
+        )
         dialog = shown_dialog()
         assert dialog is not None
         QTest.keyClicks(dialog.login, "head1")
         QTest.keyClick(dialog.login, Qt.Key.Key_Tab)
         QTest.keyClicks(dialog.password, PASSWORD)
-        total += step("supervisor's Enter: checked (Argon2id) and approved",
-                      lambda: QTest.keyClick(dialog.password, Qt.Key.Key_Return),
-                      lambda: window.application is not None and window.application.status == "approved")
+        total += step(
+            "supervisor's Enter: checked (Argon2id) and approved",
+            key(dialog.password, Qt.Key.Key_Return),
+            lambda: window.application is not None and window.application.status == "approved",
+        )
         dialog.deleteLater()
         window.activateWindow()  # as the desktop does when a dialog closes (offscreen does not)
         app.processEvents()
-        total += step("F8: both documents rendered into the preview", lambda: QTest.keyClick(
-            window, Qt.Key.Key_F8), lambda: window.preview is not None and window.preview.isVisible())
+        total += step(
+            "F8: both documents rendered into the preview",
+            key(window, Qt.Key.Key_F8),
+            lambda: window.preview is not None and window.preview.isVisible(),
+        )
         preview = window.preview
         assert preview is not None
-        total += step("Enter: printed (3 pages at 300 dpi, spooled)",
-                      lambda: QTest.keyClick(preview.print_button, Qt.Key.Key_Return),
-                      lambda: not preview.isVisible() or "未能打印" in preview.message.text())
+        total += step(
+            "Enter: printed (3 pages at 300 dpi, spooled)",
+            key(preview.print_button, Qt.Key.Key_Return),
+            lambda: not preview.isVisible() or "未能打印" in preview.message.text(),
+        )
         if "未能打印" in preview.message.text():
             raise RuntimeError(preview.message.text())
         preview.deleteLater()
         window.preview = None
         window.activateWindow()
         app.processEvents()
-        total += step("F9: signed", lambda: QTest.keyClick(window, Qt.Key.Key_F9),
-                      lambda: window.application is not None and window.application.status == "signed")
-        total += step("Esc: cleared for the next customer", lambda: QTest.keyClick(window, Qt.Key.Key_Escape),
-                      lambda: window.card is None)
-        totals.append(total)
-        done_flows += 1
+        total += step(
+            "F9: signed",
+            key(window, Qt.Key.Key_F9),
+            lambda: window.application is not None and window.application.status == "signed",
+        )
+        total += step(
+            "Esc: cleared for the next customer", key(window, Qt.Key.Key_Escape), lambda: window.card is None
+        )
+        return total
+
+    rng = random.Random(8)
+    ids = customer_ids(store)
+    for id_no in rng.sample(ids, len(ids)):
+        if len(totals) == customers:
+            break
+        total = serve(id_no)
+        if total is not None:
+            totals.append(total)
     QApplication.processEvents()
-    print(f"each step's response, key to the new state painted, {done_flows} flows (target <= 100 ms each):")
+    print(f"each step's response, key to the new state painted, {len(totals)} flows (target <= 100 ms each):")
     for name, times in steps.items():
         times.sort()
         print(f"  {name:58s} p50 {statistics.median(times):6.1f}  max {times[-1]:6.1f} ms  (n={len(times)})")
     totals.sort()
-    print(f"the scripted flow, typing excluded: p50 {statistics.median(totals):.0f} ms, max {totals[-1]:.0f} ms "
-          "(target <= 2000 ms)")
+    print(
+        f"the scripted flow, typing excluded: p50 {statistics.median(totals):.0f} ms, "
+        f"max {totals[-1]:.0f} ms (target <= 2000 ms)"
+    )
     window.close()
 
 

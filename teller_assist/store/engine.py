@@ -15,7 +15,7 @@ from typing import Any
 
 import sqlcipher3
 from sqlalchemy import URL, Engine, create_engine, event, make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError
+from sqlalchemy.exc import ArgumentError, DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import QueuePool
 
@@ -154,15 +154,32 @@ class Store:
     @contextlib.contextmanager
     def session(self) -> Iterator[Session]:
         """A session in one transaction: committed when the block ends, rolled back on an error."""
-        with self._sessions() as session, session.begin():
+        with self._unreachable_said_plainly(), self._sessions() as session, session.begin():
             yield session
 
     @contextlib.contextmanager
     def write_session(self) -> Iterator[Session]:
         """A session for read-then-write work (decisions, audit appends): on SQLite it holds the write
         lock from its first statement, so concurrent writers queue instead of failing."""
-        with self._write_sessions() as session, session.begin():
+        with self._unreachable_said_plainly(), self._write_sessions() as session, session.begin():
             yield session
+
+    @contextlib.contextmanager
+    def _unreachable_said_plainly(self) -> Iterator[None]:
+        """A lost server, a cut connection or an unreadable file becomes a :class:`StoreError` the
+        window and the command line can say; errors with an SQLSTATE (a refused constraint, a
+        serialization failure to retry) pass through to the code that handles them."""
+        try:
+            yield
+        except (OperationalError, InterfaceError) as exc:
+            if not exc.connection_invalidated and getattr(exc.orig, "sqlstate", None) is not None:
+                raise
+            raise StoreError(
+                f"数据库暂时无法访问（{self.display}）",
+                f"the database cannot be reached ({self.display}): {type(exc.orig).__name__}",
+                hint_zh="已输入的内容仍在屏幕上；请稍后重试，如持续出现请联系科技部",
+                hint_en="what was typed is still on screen; try again shortly, or call IT support",
+            ) from exc
 
     def ping(self) -> None:
         try:

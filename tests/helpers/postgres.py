@@ -65,6 +65,11 @@ class PostgresServer:
             "--locale=C",
             "--no-sync",
         )
+        self.resume()
+
+    def resume(self) -> None:
+        """Start (or start again after :meth:`pause`) the server on its existing data folder."""
+        data = self.root / "data"
         opts = (
             f"-c listen_addresses='' -c unix_socket_directories={self.socket_dir} -c fsync=off "
             "-c synchronous_commit=off -c full_page_writes=off -c max_connections=50"
@@ -80,6 +85,10 @@ class PostgresServer:
             "-w",
             "start",
         )
+
+    def pause(self) -> None:
+        """Stop the server as an outage would (every connection cut), keeping its data for resume()."""
+        self._run(str(self.bindir / "pg_ctl"), "-D", str(self.root / "data"), "-m", "fast", "-w", "stop")
 
     def stop(self) -> None:
         try:

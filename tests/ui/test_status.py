@@ -1,0 +1,95 @@
+"""The status the window reports about the world outside it: a PostgreSQL server that goes away (and
+comes back) while a survey is being typed, and the printer's state from a real CUPS scheduler."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QLineEdit
+from pytestqt.qtbot import QtBot
+
+from teller_assist.settings import Settings, load_settings
+from tests.conftest import _required_in_ci
+from tests.helpers.cups import CupsServer
+from tests.helpers.extracts import MAN
+from tests.helpers.keyrings import MemoryKeyring
+from tests.helpers.postgres import PostgresServer, PostgresUnavailable, start_server
+from tests.ui.test_card_panel import window_with_data
+from tests.ui.test_session import fill_survey_rest
+
+
+@pytest.fixture
+def own_postgres() -> Iterator[PostgresServer]:
+    """A server of this test's own, since the test stops it (the session's server is shared)."""
+    server = _required_in_ci(start_server, PostgresUnavailable, "PostgreSQL")
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def test_a_lost_postgres_connection_shows_a_banner_reconnects_and_loses_nothing_typed(
+    qtbot: QtBot,
+    env: dict[str, str],
+    memory_keyring: MemoryKeyring,
+    own_postgres: PostgresServer,
+    tmp_path: Path,
+) -> None:
+    settings = load_settings(env, database_url=own_postgres.create_database("counter"))
+    window = window_with_data(qtbot, settings, tmp_path)
+    assert window.connection is not None and not window.banner.isVisible()
+    qtbot.keyClicks(window.id_input, MAN)
+    form = window.survey_form
+    assert form is not None
+    income = form.widgets["household_income"]
+    assert isinstance(income, QLineEdit)
+    qtbot.keyClicks(income, "50000")
+
+    own_postgres.pause()  # the server goes away mid-survey
+    debts = form.widgets["debts"]
+    assert isinstance(debts, QLineEdit)
+    qtbot.keyClicks(debts, "0")
+    fill_survey_rest(qtbot, window)
+    qtbot.waitUntil(window.banner.isVisible, timeout=6000)
+    assert "数据库连接中断" in window.banner.text() and "已输入的内容保留" in window.banner.text()
+    assert "连接中断" in window.db_status.text()
+    window.submit()  # refused with a reason; the survey stays as typed
+    assert window.application is None
+    assert window.application_status.isVisible() and window.application_status.text()
+    assert window.survey_form is form and income.text() == "50000" and debts.text() == "0"
+
+    own_postgres.resume()
+    qtbot.waitUntil(lambda: not window.banner.isVisible(), timeout=8000)
+    assert "已重新连接" in window.db_status.text()
+    assert window.survey_form is form and income.text() == "50000"
+    window.submit()  # the same answers, now submitted
+    assert window.application is not None and window.application.status == "submitted"
+    window.close()
+
+
+def test_the_printer_state_is_in_the_status_line(
+    qtbot: QtBot,
+    settings: Settings,
+    memory_keyring: MemoryKeyring,
+    cups_server: CupsServer,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    for key, value in cups_server.env.items():
+        monkeypatch.setenv(key, value)
+    ready = window_with_data(qtbot, dataclasses.replace(settings, printer="TA-PDF"), tmp_path / "a")
+    qtbot.waitUntil(lambda: "就绪" in ready.printer_status.text(), timeout=5000)
+    assert ready.printer_status.text() == "打印机 TA-PDF 就绪"
+    ready.close()
+
+    disabled = window_with_data(qtbot, dataclasses.replace(settings, printer="TA-OFF"), tmp_path / "b")
+    qtbot.waitUntil(lambda: "不可用" in disabled.printer_status.text(), timeout=5000)
+    assert "TA-OFF 已停用" in disabled.printer_status.text()
+    disabled.close()
+
+    unset = window_with_data(qtbot, dataclasses.replace(settings, printer=""), tmp_path / "c")
+    assert unset.printer_status.text() == "未设置打印机（打印时选择）"
+    assert unset.connection is None  # the embedded database is a local file: no connection to watch
