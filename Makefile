@@ -6,7 +6,12 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint typecheck pytest setup system-deps bench clean
+.PHONY: run test lint typecheck pytest setup system-deps bench clean translations update-translations
+
+# The interface's translations: resources/i18n/*.ts are the sources (pyside6-linguist edits them);
+# the .qm files the program loads are built from them here, never committed.
+TS := $(wildcard resources/i18n/teller_assist_*.ts)
+QM := $(patsubst resources/i18n/%.ts,teller_assist/ui/i18n/%.qm,$(TS))
 
 $(STAMP): pyproject.toml installer/system-deps.sh
 	@PYTHON=$(PYTHON) sh installer/system-deps.sh
@@ -16,15 +21,26 @@ $(STAMP): pyproject.toml installer/system-deps.sh
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test,dev]'
 	@touch $@
 
-setup: $(STAMP)
+setup: $(STAMP) $(QM)
+
+teller_assist/ui/i18n/%.qm: resources/i18n/%.ts $(STAMP)
+	@mkdir -p $(dir $@)
+	$(BIN)/pyside6-lrelease -silent $< -qm $@
+
+translations: $(QM)
+
+# after changing strings in teller_assist/ui: add them to the .ts sources, then translate them there
+update-translations: $(STAMP)
+	$(BIN)/pyside6-lupdate teller_assist/ui/*.py -locations none -source-language zh_CN \
+		-target-language en -ts resources/i18n/teller_assist_en.ts
 
 system-deps:
 	@PYTHON=$(PYTHON) sh installer/system-deps.sh
 
-run: $(STAMP)
+run: $(STAMP) $(QM)
 	$(BIN)/teller-assist gui --demo-if-empty
 
-test: $(STAMP)
+test: $(STAMP) $(QM)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest $(PYTEST_ARGS)
@@ -35,7 +51,7 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-pytest: $(STAMP)
+pytest: $(STAMP) $(QM)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: $(STAMP)

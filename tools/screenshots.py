@@ -1,6 +1,6 @@
 """Screenshots of each step of the counter flow, for the README and the bank's trainers.
 
-    xvfb-run -a .venv/bin/python tools/screenshots.py [--out docs/screenshots]
+    xvfb-run -a .venv/bin/python tools/screenshots.py [--out docs/screenshots] [--language en]
 
 Runs the real window on a throw-away demo-mode database with the test fixture's customer, under a
 virtual X display (the xcb platform, as on a counter PC), and saves one PNG per step.
@@ -23,6 +23,7 @@ TODAY = dt.date(2026, 11, 28)
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--out", type=Path, default=Path("docs/screenshots"))
+    parser.add_argument("--language", default="zh_CN", choices=("zh_CN", "en"))
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix="ta-shots-"))
@@ -32,6 +33,7 @@ def main() -> None:
             "TELLER_ASSIST_CONFIG": str(tmp / "none.toml"),
             "TELLER_ASSIST_KEY_STORE": "demo-file",
             "TELLER_ASSIST_BRANCH_NAME": "华阳支行",
+            "TELLER_ASSIST_LANGUAGE": args.language,
         }
     )
     from PySide6.QtCore import Qt
@@ -45,7 +47,7 @@ def main() -> None:
     from tests.helpers.operators import PASSWORD, make_operator
     from tests.integration.test_lookup import load_fixture
 
-    app = make_application([])
+    app = make_application([], language=args.language)
 
     def settle() -> None:
         for _ in range(30):

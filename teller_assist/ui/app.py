@@ -5,21 +5,24 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
 from teller_assist.settings import Settings
+from teller_assist.ui import i18n
 from teller_assist.ui.fonts import install_fonts
 from teller_assist.ui.main_window import MainWindow
 from teller_assist.ui.qt_workarounds import NoneRefcountGuard, guard_none_refcount
 
 
-def make_application(argv: list[str] | None = None) -> QApplication:
+def make_application(argv: list[str] | None = None, language: str = i18n.SOURCE_LANGUAGE) -> QApplication:
+    """The application, its fonts and its language (a missing translation raises MissingTranslation)."""
     app = QApplication.instance()
     if not isinstance(app, QApplication):
         app = QApplication(argv if argv is not None else sys.argv)
     app.setApplicationName("teller-assist")
-    app.setApplicationDisplayName("柜面授信助手")
+    i18n.install(app, language)
+    app.setApplicationDisplayName(QCoreApplication.translate("MainWindow", "柜面授信助手"))
     app.setOrganizationName("teller-assist")
     app.setFont(install_fonts())
     if app.findChild(NoneRefcountGuard) is None:
@@ -48,12 +51,18 @@ def after_first_paint(widget: QWidget, then: Callable[[], None]) -> None:
 
 
 def run(settings: Settings, *, demo_if_empty: bool = False) -> int:
-    app = make_application()
+    try:
+        app = make_application(language=settings.language)
+        problem = None
+    except i18n.MissingTranslation as exc:  # said once the window is up; the interface stays Chinese
+        app, problem = make_application(), exc
     window = MainWindow(settings)
     window.show()
 
     def open_data() -> None:  # after the first paint: the database layers take a while to load
         window.start()
+        if problem is not None:
+            window.db_status.setText(problem.describe())
         if window.store is not None and not window.ask_login():
             window.close()
             return

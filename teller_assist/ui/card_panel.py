@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLay
 from teller_assist.identity.masking import Masking
 from teller_assist.lookup.card import CustomerCard
 from teller_assist.money import format_yuan
+from teller_assist.ui.words import word
 from teller_assist.vocabulary import NEGATIVE_ZH, TAG_ZH, UTILITY_ZH
 
 APPLICATION_ZH = {
@@ -162,7 +163,7 @@ class CardPanel(QFrame):
 
         rows: list[str] = []
         if card.negative_listed:
-            category = NEGATIVE_ZH.get(card.negative_category or "", card.negative_category or "")
+            category = word(NEGATIVE_ZH.get(card.negative_category or "", card.negative_category or ""))
             rows.append(
                 "<p style='color:#a11212'><b>" + self.tr("负面清单在列") + f"</b>：{escape(category)}</p>"
             )
@@ -185,7 +186,7 @@ class CardPanel(QFrame):
             rows.append("<p><b>" + self.tr("代发工资") + "</b>：" + self.tr("无") + "</p>")
         if w.active_agreements or w.ok_debits or w.failed_debits:
             utilities = "、".join(
-                f"{UTILITY_ZH.get(u, u)}{n if n > 1 else ''}" for u, n in sorted(w.by_utility.items())
+                f"{word(UTILITY_ZH.get(u, u))}{n if n > 1 else ''}" for u, n in sorted(w.by_utility.items())
             )
             rows.append(
                 "<p><b>"
@@ -206,7 +207,7 @@ class CardPanel(QFrame):
                 "<p><b>"
                 + (self.tr("预授信") if current else self.tr("上次申请"))
                 + "</b>："
-                + self.tr(APPLICATION_ZH.get(shown.status, shown.status))
+                + word(APPLICATION_ZH.get(shown.status, shown.status))
                 + f" {shown.line:,}"
                 + self.tr("元")
                 + " · "
@@ -222,7 +223,7 @@ class CardPanel(QFrame):
             )
         if card.tags:
             tags = "、".join(
-                escape(TAG_ZH.get(t.tag, t.tag) + (t.grade or ""))
+                escape(word(TAG_ZH.get(t.tag, t.tag)) + (t.grade or ""))
                 + ("" if t.valid else self.tr("（已过期）"))
                 for t in card.tags
             )
@@ -237,7 +238,7 @@ class CardPanel(QFrame):
                 + (" · " + self.tr("截止") + " " + t.due_on.isoformat() if t.due_on else "")
                 + "</p>"
             )
-        stale = [KIND_ZH.get(f.kind, f.kind) for f in card.freshness if f.stale]
+        stale = [word(KIND_ZH.get(f.kind, f.kind)) for f in card.freshness if f.stale]
         if stale:
             rows.append(
                 "<p style='color:#8a5a00'>" + self.tr("数据超过2天未更新：") + "、".join(stale) + "</p>"

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -32,7 +32,11 @@ from teller_assist.store.engine import Store
 from teller_assist.store.queries import rejects
 from teller_assist.ui.tasks import Task
 
-STATUS_ZH = {"loaded": "已导入", "skipped": "已跳过（此前已导入）", "refused": "已拒绝"}
+STATUS_ZH = {
+    "loaded": QT_TRANSLATE_NOOP("ImportDialog", "已导入"),
+    "skipped": QT_TRANSLATE_NOOP("ImportDialog", "已跳过（此前已导入）"),
+    "refused": QT_TRANSLATE_NOOP("ImportDialog", "已拒绝"),
+}
 MAX_REJECTS_SHOWN = 2_000
 
 
@@ -200,7 +204,7 @@ class ImportDialog(QDialog):
             values = [
                 Path(f.path).name,
                 f.kind or "?",
-                STATUS_ZH[f.status],
+                self.tr(str(STATUS_ZH[f.status])),
                 f"{f.rows:,}",
                 f"{f.loaded:,}",
                 f"{f.rejected:,}",

@@ -9,7 +9,7 @@ import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QObject, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QCoreApplication, QObject, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
@@ -38,6 +38,7 @@ from teller_assist.identity.resident_id import (
 from teller_assist.lookup.card import CustomerCard
 from teller_assist.settings import Settings
 from teller_assist.ui.card_panel import CardPanel
+from teller_assist.ui.i18n import error_text, pick
 from teller_assist.ui.session import (
     ApprovalQueue,
     AuthorizeDialog,
@@ -49,6 +50,7 @@ from teller_assist.ui.session import (
 from teller_assist.ui.status import BackgroundCheck, ConnectionWatch
 from teller_assist.ui.survey_form import SurveyForm
 from teller_assist.ui.tasks import Task
+from teller_assist.ui.words import word
 
 if TYPE_CHECKING:  # these load after the window is painted, or when first needed (cold start at the counter)
     from teller_assist.lookup.sources import LocalHook, ReaderWatcher
@@ -79,12 +81,15 @@ AskDemoMode = Callable[[QWidget, "KeyringUnavailable"], bool]
 def ask_demo_mode(parent: QWidget, error: KeyringUnavailable) -> bool:
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Warning)
-    box.setWindowTitle(parent.tr("没有系统密钥环"))
-    box.setText(parent.tr("本机没有可用的系统密钥环服务，无法安全保存数据库密钥。"))
+    box.setWindowTitle(QCoreApplication.translate("MainWindow", "没有系统密钥环"))
+    box.setText(
+        QCoreApplication.translate("MainWindow", "本机没有可用的系统密钥环服务，无法安全保存数据库密钥。")
+    )
     box.setInformativeText(
-        parent.tr(
+        QCoreApplication.translate(
+            "MainWindow",
             "可以以【演示模式】继续：密钥保存在仅本用户可读的文件中。\n"
-            "演示模式只能用于演示数据，不得录入真实客户信息。\n\n是否以演示模式继续？"
+            "演示模式只能用于演示数据，不得录入真实客户信息。\n\n是否以演示模式继续？",
         )
     )
     box.setDetailedText(error.describe())
@@ -94,12 +99,14 @@ def ask_demo_mode(parent: QWidget, error: KeyringUnavailable) -> bool:
 
 
 def estimated_line_text(decision: Decision) -> str:
-    """可授信 30,000元；完成调查最高可达200,000元 (or why not)."""
+    """可授信 30,000元；完成调查最高可达200,000元 (or why not; the reasons are the policy's own words)."""
     if not decision.eligible:
-        return "不可授信：" + "；".join(decision.reasons)
-    text = f"可授信 {decision.grantable_limit:,}元，年利率{decision.annual_rate}%"
+        return QCoreApplication.translate("MainWindow", "不可授信：") + "；".join(decision.reasons)
+    text = QCoreApplication.translate("MainWindow", "可授信 {0}元，年利率{1}%")
+    text = text.format(f"{decision.grantable_limit:,}", decision.annual_rate)
     if decision.potential_limit > decision.grantable_limit:
-        text += f"；完成调查最高可达{decision.potential_limit:,}元"
+        more = QCoreApplication.translate("MainWindow", "；完成调查最高可达{0}元")
+        text += more.format(f"{decision.potential_limit:,}")
     return text
 
 
@@ -350,7 +357,7 @@ class MainWindow(QMainWindow):
     def _on_connection(self, reachable: bool, problem: UserFacingError | None) -> None:
         assert self.store is not None
         if not reachable:
-            reason = problem.message_zh if problem is not None else ""
+            reason = error_text(problem) if problem is not None else ""
             self.banner.setText(
                 self.tr("数据库连接中断，正在自动重连。已输入的内容保留在屏幕上，恢复后可继续。")
                 + ("\n" + reason if reason else "")
@@ -359,9 +366,14 @@ class MainWindow(QMainWindow):
             self.db_status.setText(self.tr("数据库：连接中断"))
             return
         self.banner.setVisible(False)
-        self.db_status.setText(self.tr("数据库已重新连接：") + self.store.display)
+        self.db_status.setText(self.tr("数据库已重新连接：") + self._short_display())
         if self.survey_form is not None and self.application is None:
             self.draft_timer.start()  # a draft that could not be saved meanwhile is saved now
+
+    def _short_display(self) -> str:
+        """The database in a few characters for the narrow status line: the file or the database name."""
+        assert self.store is not None
+        return self.store.display.rstrip("/").rsplit("/", 1)[-1].split("?", 1)[0]
 
     def _store_trouble(self) -> None:
         """An operation failed on the database: ask at once whether the connection is gone."""
@@ -373,7 +385,7 @@ class MainWindow(QMainWindow):
         if problem is None:
             self.printer_status.setText(self.tr("打印机 {0} 就绪").format(name))
         else:
-            self.printer_status.setText(self.tr("打印机不可用：") + problem.message_zh)
+            self.printer_status.setText(self.tr("打印机不可用：") + error_text(problem))
 
     def _purge_drafts(self) -> None:
         from teller_assist.services import drafts
@@ -390,15 +402,14 @@ class MainWindow(QMainWindow):
         try:
             expire_due(self.store, self._today())
         except UserFacingError as exc:
-            self.db_status.setText(exc.message_zh)
+            self.db_status.setText(error_text(exc))
 
     def _show_error(self, exc: UserFacingError) -> None:
         self.db_status.setText(self.tr("数据库未打开"))
         self.empty_state.setText(
             self.tr("无法打开数据库。")
             + "\n\n"
-            + exc.message_zh
-            + ("\n\n" + exc.hint_zh if exc.hint_zh else "")
+            + error_text(exc, hint=True)
         )
 
     def _load_policy(self) -> None:
@@ -408,7 +419,7 @@ class MainWindow(QMainWindow):
             self.policy = active_policy(self.settings)
         except UserFacingError as exc:
             self.policy = None
-            self.db_status.setText(self.tr("授信政策未载入：") + exc.message_zh)
+            self.db_status.setText(self.tr("授信政策未载入：") + error_text(exc))
 
     def refresh_overview(self) -> None:
         from teller_assist.store.queries import overview
@@ -423,7 +434,8 @@ class MainWindow(QMainWindow):
         store, overview = self.opened.store, self.opened.overview
         demo = self.tr("【演示模式】") if store.demo_mode else ""
         self.setWindowTitle(self.tr("柜面授信助手") + (" " + demo if demo else ""))
-        self.db_status.setText(demo + self.tr("数据库：") + store.display)
+        self.db_status.setText(demo + self.tr("数据库：") + self._short_display())
+        self.db_status.setToolTip(store.display)  # the whole path or address, for whoever asks
         if overview.empty:
             self.empty_state.setText(
                 self.tr(
@@ -508,7 +520,7 @@ class MainWindow(QMainWindow):
     def _demo_failed(self, exc: BaseException) -> None:
         self._end_demo()
         if isinstance(exc, UserFacingError):
-            self.db_status.setText(exc.message_zh)
+            self.db_status.setText(error_text(exc))
             return
         raise exc
 
@@ -521,13 +533,13 @@ class MainWindow(QMainWindow):
         if self._showing_id:
             return  # the masked ID of the customer on screen, not typing
         problem = partial_problem(text)
-        self.id_feedback.setText(problem.zh if problem else "")
+        self.id_feedback.setText(pick(problem.zh, problem.en) if problem else "")
         if problem is None and len(text.strip()) == 18:
             # a complete ID whose check digit holds needs no Enter (a scanner's trailing Enter is ignored)
             try:
                 rid = parse_resident_id(text, today=self._today())
             except InvalidResidentId as exc:
-                self.id_feedback.setText(exc.rule.zh)
+                self.id_feedback.setText(pick(exc.rule.zh, exc.rule.en))
                 return
             self.customerIdentified.emit(rid, "typed")
 
@@ -537,7 +549,7 @@ class MainWindow(QMainWindow):
         try:
             rid = parse_resident_id(self.id_input.text(), today=self._today())
         except InvalidResidentId as exc:
-            self.id_feedback.setText(exc.rule.zh)
+            self.id_feedback.setText(pick(exc.rule.zh, exc.rule.en))
             return
         self.customerIdentified.emit(rid, "typed")
 
@@ -558,7 +570,7 @@ class MainWindow(QMainWindow):
             card = lookup(self.store, rid, as_of=self._today())
             audit.log(self.store, "lookup", operator=self.operator.login, subject=rid.value, purpose=source)
         except UserFacingError as exc:
-            self.id_feedback.setText(exc.message_zh)
+            self.id_feedback.setText(error_text(exc))
             self._store_trouble()
             return
         self.card = card
@@ -595,7 +607,7 @@ class MainWindow(QMainWindow):
         try:
             decision = decide_for_card(self.card, survey, self.policy, self._today())
         except UserFacingError as exc:
-            self.card_panel.estimated_line.setText(exc.message_zh)
+            self.card_panel.estimated_line.setText(error_text(exc))
             return
         self.decision = decision
         self.card_panel.estimated_line.setText(estimated_line_text(decision))
@@ -604,7 +616,7 @@ class MainWindow(QMainWindow):
         if self.survey_form is not None:
             lines = [("✓ " if f.applies else "· ") + f.evidence for f in decision.factors]
             if decision.missing:
-                labels = {f.key: f.label_zh for f in self.survey_form.form.fields}
+                labels = {f.key: pick(f.label_zh, f.label_en) for f in self.survey_form.form.fields}
                 lines.append(self.tr("尚缺：") + "、".join(labels.get(k, k) for k in decision.missing))
             lines.extend(decision.problems.values())
             self.factors_label.setText("\n".join(lines))
@@ -657,7 +669,7 @@ class MainWindow(QMainWindow):
         try:
             drafts.save(self.store, self.card.rid.value, self.survey_form.survey(), self.operator.login)
         except UserFacingError as exc:
-            self.id_feedback.setText(self.tr("调查表草稿未能保存（内容仍在屏幕上）：") + exc.message_zh)
+            self.id_feedback.setText(self.tr("调查表草稿未能保存（内容仍在屏幕上）：") + error_text(exc))
             self._store_trouble()
 
     def _close_survey(self) -> None:
@@ -711,7 +723,7 @@ class MainWindow(QMainWindow):
 
         self.operator = operator
         self.header.setText(
-            self._header_text() + f" · {operator.name}（{ROLE_ZH.get(operator.role, operator.role)}）"
+            self._header_text() + f" · {operator.name}（{word(ROLE_ZH.get(operator.role, operator.role))}）"
         )
         app = QApplication.instance()
         if app is not None:
@@ -760,7 +772,7 @@ class MainWindow(QMainWindow):
                 detail={"fields": ["resident_id", "phone"]},
             )
         except UserFacingError as exc:  # no audit row, no reveal
-            self.id_feedback.setText(exc.message_zh)
+            self.id_feedback.setText(error_text(exc))
             return
         card = self.card
         self.card_panel.show_card(card, revealed=True)
@@ -819,7 +831,7 @@ class MainWindow(QMainWindow):
                 today=self._today(),
             )
         except UserFacingError as exc:
-            self.application_status.setText(exc.message_zh)  # the survey stays as typed
+            self.application_status.setText(error_text(exc))  # the survey stays as typed
             self.application_status.setVisible(True)
             self._store_trouble()
             return
@@ -868,7 +880,7 @@ class MainWindow(QMainWindow):
         self.counter_authorize_button.setVisible(False)
         reason = f"：{now.reject_reason}" if now.reject_reason else ""
         self.application_status.setText(
-            self.tr("申请 {0} {1}{2}").format(now.id, STATUS_ZH.get(now.status, now.status), reason)
+            self.tr("申请 {0} {1}{2}").format(now.id, word(STATUS_ZH.get(now.status, now.status)), reason)
         )
 
     DOCUMENT_KINDS = ("agreement", "letter")
@@ -884,7 +896,7 @@ class MainWindow(QMainWindow):
         try:
             pages = preview(self.store, self.settings, app.id, self.DOCUMENT_KINDS, self._today())
         except UserFacingError as exc:
-            self.application_status.setText(exc.message_zh)
+            self.application_status.setText(error_text(exc))
             return None
         self.preview = PrintPreview([Preview(t, pdf) for t, pdf in pages], self.print_documents, self)
         # the window's F8 would be ambiguous with the preview's own F8 (print) while it is open
@@ -923,7 +935,9 @@ class MainWindow(QMainWindow):
                     destination=printer.printerName() if printer else "file (printer unavailable)",
                     today=self._today(),
                 )
-                label = KINDS[kind] + (f"（副本{issued.copy_no}）" if issued.copy_no else "")
+                label = word(KINDS[kind])
+                if issued.copy_no:
+                    label += self.tr("（副本{0}）").format(issued.copy_no)
                 save_copy(
                     issued.pdf, folder, f"app{app.id}-{kind}-{issued.copy_no}"
                 )  # kept, whatever happens
@@ -934,7 +948,8 @@ class MainWindow(QMainWindow):
                 problem = exc
                 break
         if problem is not None:
-            text = self.tr("未能打印：{0}。文书已保存在 {1}，可稍后打印。").format(problem.message_zh, folder)
+            text = self.tr("未能打印：{0}。文书已保存在 {1}，可稍后打印。")
+            text = text.format(error_text(problem), folder)
         else:
             text = self.tr("已送打印机 {0}：{1}").format(
                 printer.printerName() if printer else "", "、".join(done)
@@ -963,7 +978,7 @@ class MainWindow(QMainWindow):
                 expected_version=app.version,
             )
         except UserFacingError as exc:
-            self.application_status.setText(exc.message_zh)
+            self.application_status.setText(error_text(exc))
             return
         self.signed_button.setVisible(False)
         self.application_status.setText(self.tr("已签约：协议号 {0}").format(self.application.agreement_no))
@@ -1049,7 +1064,7 @@ class MainWindow(QMainWindow):
                 )
                 self.local_hook.start()
             except (UserFacingError, OSError) as exc:
-                message = exc.message_zh if isinstance(exc, UserFacingError) else str(exc)
+                message = error_text(exc) if isinstance(exc, UserFacingError) else str(exc)
                 self.reader_status.setText(self.tr("柜员系统接口未启动：") + message)
 
     def _on_clipboard(self) -> None:

@@ -8,7 +8,7 @@ import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
@@ -25,6 +25,8 @@ from PySide6.QtWidgets import (
 
 from teller_assist.errors import UserFacingError
 from teller_assist.identity.masking import Masking
+from teller_assist.ui.i18n import error_text
+from teller_assist.ui.words import word
 
 if TYPE_CHECKING:
     from teller_assist.prequal.policy import Policy
@@ -91,7 +93,7 @@ class LoginDialog(QDialog):
                 )
             self.operator = operators.authenticate(self.store, login, password, purpose="window")
         except UserFacingError as exc:
-            self.error.setText(exc.message_zh + ("\n" + exc.hint_zh if exc.hint_zh else ""))
+            self.error.setText(error_text(exc, hint=True))
             self.password.clear()
             self.password.setFocus()
             return
@@ -177,7 +179,7 @@ class AuthorizeDialog(QDialog):
                 sms_sender=self.sms_sender,
             )
         except UserFacingError as exc:
-            self.error.setText(exc.message_zh + ("\n" + exc.hint_zh if exc.hint_zh else ""))
+            self.error.setText(error_text(exc, hint=True))
             self.password.clear()
             return
         finally:
@@ -263,7 +265,7 @@ class LockPage(QWidget):
         try:
             authenticate(self.store, self.operator.login, self.password.text(), purpose="unlock")
         except UserFacingError as exc:
-            self.error.setText(exc.message_zh)
+            self.error.setText(error_text(exc))
             self.password.clear()
             return
         self.password.clear()
@@ -278,7 +280,13 @@ class _Wake(QObject):
 class WalkinsView(QWidget):
     """Today's walk-ins at this branch: how many reached each step, and each person's progress."""
 
-    COLUMNS = ("到店", "客户", "进度", "额度（元）", "柜员")
+    COLUMNS = (
+        QT_TRANSLATE_NOOP("WalkinsView", "到店"),
+        QT_TRANSLATE_NOOP("WalkinsView", "客户"),
+        QT_TRANSLATE_NOOP("WalkinsView", "进度"),
+        QT_TRANSLATE_NOOP("WalkinsView", "额度（元）"),
+        QT_TRANSLATE_NOOP("WalkinsView", "柜员"),
+    )
 
     def __init__(
         self,
@@ -298,7 +306,7 @@ class WalkinsView(QWidget):
         layout.addWidget(self.summary)
         self.table = QTableWidget(0, len(self.COLUMNS), self)
         self.table.setObjectName("walkinsTable")
-        self.table.setHorizontalHeaderLabels([self.tr(c) for c in self.COLUMNS])
+        self.table.setHorizontalHeaderLabels([self.tr(str(c)) for c in self.COLUMNS])
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         layout.addWidget(self.table)
 
@@ -310,9 +318,9 @@ class WalkinsView(QWidget):
         try:
             today = walkins.today(self.store, self._today(), operator.branch_code if operator else None)
         except UserFacingError as exc:
-            self.summary.setText(exc.message_zh)
+            self.summary.setText(error_text(exc))
             return
-        counts = "，".join(f"{walkins.STAGE_ZH[s]} {n}" for s, n in today.counts.items())
+        counts = "，".join(f"{word(walkins.STAGE_ZH[s])} {n}" for s, n in today.counts.items())
         now = dt.datetime.now(dt.UTC)
         waiting = "；".join(
             self.tr("{0} 已等 {1} 分钟").format(
@@ -327,7 +335,8 @@ class WalkinsView(QWidget):
         )
         self.table.setRowCount(len(today.rows))
         for i, w in enumerate(today.rows):
-            progress = STATUS_ZH.get(w.status, w.status) if w.status else walkins.STAGE_ZH[walkins.stage(w)]
+            stage = STATUS_ZH.get(w.status, w.status) if w.status else walkins.STAGE_ZH[walkins.stage(w)]
+            progress = word(stage)
             cells = [
                 w.first_seen.astimezone().strftime("%H:%M"),
                 f"{w.name or ''} {self.masking.resident_id(w.id_no)}".strip(),
@@ -343,7 +352,13 @@ class ApprovalQueue(QWidget):
     """Applications waiting for a decision, oldest first, with how long each customer has waited.
     Refreshed within two seconds of any change: PostgreSQL NOTIFY, or a one-second poll on SQLite."""
 
-    COLUMNS = ("等待", "申请", "客户", "额度（元）", "经办")
+    COLUMNS = (
+        QT_TRANSLATE_NOOP("ApprovalQueue", "等待"),
+        QT_TRANSLATE_NOOP("ApprovalQueue", "申请"),
+        QT_TRANSLATE_NOOP("ApprovalQueue", "客户"),
+        QT_TRANSLATE_NOOP("ApprovalQueue", "额度（元）"),
+        QT_TRANSLATE_NOOP("ApprovalQueue", "经办"),
+    )
     refreshed = Signal()  # after each refresh: other views of the day follow it
 
     def __init__(
@@ -366,7 +381,7 @@ class ApprovalQueue(QWidget):
         layout = QVBoxLayout(self)
         self.table = QTableWidget(0, len(self.COLUMNS), self)
         self.table.setObjectName("approvalTable")
-        self.table.setHorizontalHeaderLabels([self.tr(c) for c in self.COLUMNS])
+        self.table.setHorizontalHeaderLabels([self.tr(str(c)) for c in self.COLUMNS])
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         layout.addWidget(self.table)
@@ -443,7 +458,7 @@ class ApprovalQueue(QWidget):
             operator = self._operator()
             self.rows = apps.queue(self.store, branch_code=operator.branch_code if operator else None)
         except UserFacingError as exc:
-            self.message.setText(exc.message_zh)
+            self.message.setText(error_text(exc))
             return
         self._render()
         self.refreshed.emit()
@@ -502,7 +517,7 @@ class ApprovalQueue(QWidget):
                     self.store, self.policy, record.id, actor, reason, expected_version=record.version
                 )
         except UserFacingError as exc:
-            self.message.setText(exc.message_zh)
+            self.message.setText(error_text(exc))
             self.refresh()
             return
         self.message.setText(

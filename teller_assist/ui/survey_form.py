@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from teller_assist.prequal.policy import Form
 from teller_assist.prequal.survey import Survey
+from teller_assist.ui.i18n import pick
 
 UNANSWERED = "—"
 
@@ -41,12 +42,12 @@ class SurveyForm(QWidget):
         self.widgets: dict[str, QWidget] = {}
         layout = QFormLayout(self)
         layout.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
-        title = QLabel(f"<b>{form.label_zh}</b> " + self.tr("调查表"), self)
+        title = QLabel(f"<b>{pick(form.label_zh, form.label_en)}</b> " + self.tr("调查表"), self)
         layout.addRow(title)
         for f in form.fields:
             widget: QWidget
             if f.type == "consent":
-                box = QCheckBox(f.label_zh, self)
+                box = QCheckBox(pick(f.label_zh, f.label_en), self)
                 box.toggled.connect(self.changed)
                 widget = box
             elif f.type in ("boolean", "choice"):
@@ -57,7 +58,7 @@ class SurveyForm(QWidget):
                     combo.addItem(self.tr("否"), False)
                 else:
                     for c in f.choices:
-                        combo.addItem(c.zh, c.value)
+                        combo.addItem(pick(c.zh, c.en), c.value)
                 combo.currentIndexChanged.connect(self.changed)
                 widget = combo
             else:
@@ -68,7 +69,7 @@ class SurveyForm(QWidget):
                     edit.setValidator(QRegularExpressionValidator(r"\d{0,9}(\.\d{0,4})?", edit))
                 elif f.type == "mobile":
                     edit.setValidator(QRegularExpressionValidator(r"1\d{0,10}", edit))
-                edit.setPlaceholderText(f.help_zh)
+                edit.setPlaceholderText(pick(f.help_zh, f.help_en))
                 if f.type == "mobile" and phone:
                     # the number on file stays masked; typing replaces it with the customer's new one
                     edit.setPlaceholderText(
@@ -79,12 +80,12 @@ class SurveyForm(QWidget):
                 edit.textChanged.connect(self.changed)
                 widget = edit
             widget.setObjectName(f"survey_{f.key}")
-            widget.setToolTip(f.help_zh or f.label_zh)
+            widget.setToolTip(pick(f.help_zh, f.help_en) or pick(f.label_zh, f.label_en))
             self.widgets[f.key] = widget
             if f.type == "consent":
                 layout.addRow(widget)
             else:
-                layout.addRow(f.label_zh + ("*" if f.required else ""), widget)
+                layout.addRow(pick(f.label_zh, f.label_en) + ("*" if f.required else ""), widget)
 
     def answers(self) -> dict[str, Any]:
         out: dict[str, Any] = {}

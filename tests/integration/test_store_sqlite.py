@@ -24,7 +24,7 @@ from tests.helpers.keyrings import MemoryKeyring
 
 def test_the_fast_start_knows_the_newest_migration() -> None:
     # the window skips Alembic when the database is at HEAD: HEAD must be what Alembic would find
-    assert migrate.HEAD == migrate.head_revision()
+    assert migrate.head_revision() == migrate.HEAD
 
 
 def test_an_up_to_date_database_is_read_as_such_without_alembic(

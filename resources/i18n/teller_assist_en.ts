@@ -1,0 +1,891 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="en" sourcelanguage="zh_CN">
+<context>
+    <name>ApprovalQueue</name>
+    <message>
+        <source>等待</source>
+        <translation>Waiting</translation>
+    </message>
+    <message>
+        <source>申请</source>
+        <translation>Application</translation>
+    </message>
+    <message>
+        <source>客户</source>
+        <translation>Customer</translation>
+    </message>
+    <message>
+        <source>额度（元）</source>
+        <translation>Line (¥)</translation>
+    </message>
+    <message>
+        <source>经办</source>
+        <translation>Teller</translation>
+    </message>
+    <message>
+        <source>批准</source>
+        <translation>Approve</translation>
+    </message>
+    <message>
+        <source>拒绝…</source>
+        <translation>Reject…</translation>
+    </message>
+    <message>
+        <source>{0} 分钟</source>
+        <translation>{0} min</translation>
+    </message>
+    <message>
+        <source>拒绝原因</source>
+        <translation>Reason for rejection</translation>
+    </message>
+    <message>
+        <source>请填写拒绝原因：</source>
+        <translation>Why is it rejected?</translation>
+    </message>
+    <message>
+        <source>申请 {0} 已批准，协议号 {1}</source>
+        <translation>Application {0} approved, agreement {1}</translation>
+    </message>
+    <message>
+        <source>申请 {0} 已拒绝</source>
+        <translation>Application {0} rejected</translation>
+    </message>
+</context>
+<context>
+    <name>AuthorizeDialog</name>
+    <message>
+        <source>主管授权</source>
+        <translation>Supervisor approval</translation>
+    </message>
+    <message>
+        <source>申请 {0}：{3}
+额度 {1} 元，年利率 {2}%，经办 {4}</source>
+        <translation>Application {0}: {3}
+Line ¥{1} at {2}% a year, teller {4}</translation>
+    </message>
+    <message>
+        <source>主管登录名</source>
+        <translation>Supervisor&apos;s login</translation>
+    </message>
+    <message>
+        <source>主管密码</source>
+        <translation>Supervisor&apos;s password</translation>
+    </message>
+    <message>
+        <source>授权批准</source>
+        <translation>Approve</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+</context>
+<context>
+    <name>CardPanel</name>
+    <message>
+        <source>显示完整号码（记录审计）</source>
+        <translation>Show full numbers (audited)</translation>
+    </message>
+    <message>
+        <source>代发工资</source>
+        <translation>Payroll</translation>
+    </message>
+    <message>
+        <source>代扣</source>
+        <translation>Withholding</translation>
+    </message>
+    <message>
+        <source>负面清单</source>
+        <translation>Negative list</translation>
+    </message>
+    <message>
+        <source>目标名单</source>
+        <translation>Targets</translation>
+    </message>
+    <message>
+        <source>预授信</source>
+        <translation>Pre-credit</translation>
+    </message>
+    <message>
+        <source>男</source>
+        <translation>M</translation>
+    </message>
+    <message>
+        <source>女</source>
+        <translation>F</translation>
+    </message>
+    <message>
+        <source>无客户资料</source>
+        <translation>No customer record</translation>
+    </message>
+    <message>
+        <source>尚非本行客户</source>
+        <translation>Not yet a customer</translation>
+    </message>
+    <message>
+        <source>（可获基础授信）</source>
+        <translation>(a base line is possible)</translation>
+    </message>
+    <message>
+        <source>手机</source>
+        <translation>Mobile</translation>
+    </message>
+    <message>
+        <source>网点</source>
+        <translation>Branch</translation>
+    </message>
+    <message>
+        <source>负面清单在列</source>
+        <translation>On the negative list</translation>
+    </message>
+    <message>
+        <source>近12个月{n}个月，月均{avg}元</source>
+        <translation>{n} of 12 months, ¥{avg} a month</translation>
+    </message>
+    <message>
+        <source>最近发放 {d}</source>
+        <translation>last paid {d}</translation>
+    </message>
+    <message>
+        <source>规律</source>
+        <translation>regular</translation>
+    </message>
+    <message>
+        <source>不规律</source>
+        <translation>irregular</translation>
+    </message>
+    <message>
+        <source>无</source>
+        <translation>none</translation>
+    </message>
+    <message>
+        <source>无有效协议</source>
+        <translation>no active agreement</translation>
+    </message>
+    <message>
+        <source>近12个月成功{ok}次，失败{failed}次</source>
+        <translation>12 months: {ok} paid, {failed} failed</translation>
+    </message>
+    <message>
+        <source>稳定户</source>
+        <translation>steady</translation>
+    </message>
+    <message>
+        <source>上次申请</source>
+        <translation>last application</translation>
+    </message>
+    <message>
+        <source>元</source>
+        <translation> yuan</translation>
+    </message>
+    <message>
+        <source>年利率</source>
+        <translation>rate</translation>
+    </message>
+    <message>
+        <source>有效期至</source>
+        <translation>valid until</translation>
+    </message>
+    <message>
+        <source>（已过期）</source>
+        <translation>(expired)</translation>
+    </message>
+    <message>
+        <source>标签</source>
+        <translation>Tags</translation>
+    </message>
+    <message>
+        <source>客户经理</source>
+        <translation>Manager</translation>
+    </message>
+    <message>
+        <source>截止</source>
+        <translation>by</translation>
+    </message>
+    <message>
+        <source>数据超过2天未更新：</source>
+        <translation>Data over 2 days old: </translation>
+    </message>
+</context>
+<context>
+    <name>ImportDialog</name>
+    <message>
+        <source>已导入</source>
+        <translation>loaded</translation>
+    </message>
+    <message>
+        <source>已跳过（此前已导入）</source>
+        <translation>skipped (loaded before)</translation>
+    </message>
+    <message>
+        <source>已拒绝</source>
+        <translation>refused</translation>
+    </message>
+    <message>
+        <source>导入核心系统数据</source>
+        <translation>Import core-banking data</translation>
+    </message>
+    <message>
+        <source>选择夜间数据文件或所在文件夹。每个文件单独导入：要么全部导入，要么完全不导入。</source>
+        <translation>Choose the nightly files or their folder. Each file loads on its own: completely or not at all.</translation>
+    </message>
+    <message>
+        <source>选择文件…</source>
+        <translation>Files…</translation>
+    </message>
+    <message>
+        <source>选择文件夹…</source>
+        <translation>Folder…</translation>
+    </message>
+    <message>
+        <source>文件</source>
+        <translation>File</translation>
+    </message>
+    <message>
+        <source>类型</source>
+        <translation>Kind</translation>
+    </message>
+    <message>
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>行数</source>
+        <translation>Rows</translation>
+    </message>
+    <message>
+        <source>导入</source>
+        <translation>Loaded</translation>
+    </message>
+    <message>
+        <source>拒绝</source>
+        <translation>Refused</translation>
+    </message>
+    <message>
+        <source>说明</source>
+        <translation>Note</translation>
+    </message>
+    <message>
+        <source>被拒绝的行（身份证号、手机号已遮蔽）：</source>
+        <translation>Refused rows (IDs and phones masked):</translation>
+    </message>
+    <message>
+        <source>行号</source>
+        <translation>Line</translation>
+    </message>
+    <message>
+        <source>原因</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <source>内容</source>
+        <translation>Content</translation>
+    </message>
+    <message>
+        <source>导出拒绝行…</source>
+        <translation>Export refused rows…</translation>
+    </message>
+    <message>
+        <source>开始导入</source>
+        <translation>Import</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>选择数据文件</source>
+        <translation>Choose data files</translation>
+    </message>
+    <message>
+        <source>数据文件 (*.csv *.txt *.dat);;所有文件 (*)</source>
+        <translation>Data files (*.csv *.txt *.dat);;All files (*)</translation>
+    </message>
+    <message>
+        <source>选择数据文件夹</source>
+        <translation>Choose a data folder</translation>
+    </message>
+    <message>
+        <source>正在导入 {name} （{done:.1f} / {total:.1f} MB）</source>
+        <translation>Importing {name} ({done:.1f} / {total:.1f} MB)</translation>
+    </message>
+    <message>
+        <source>关闭</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <source>完成：{n}个文件，{r}行被拒绝，{f}个文件被拒绝。</source>
+        <translation>Done: {n} files, {r} rows refused, {f} files refused.</translation>
+    </message>
+    <message>
+        <source>已取消：当前文件未写入任何数据。</source>
+        <translation>Cancelled: nothing of the current file was written.</translation>
+    </message>
+    <message>
+        <source>导入失败：</source>
+        <translation>Import failed: </translation>
+    </message>
+    <message>
+        <source>导入失败</source>
+        <translation>Import failed</translation>
+    </message>
+    <message>
+        <source>正在取消…</source>
+        <translation>Cancelling…</translation>
+    </message>
+    <message>
+        <source>导出拒绝行</source>
+        <translation>Export refused rows</translation>
+    </message>
+    <message>
+        <source>已导出 {n} 行到 {p}</source>
+        <translation>Exported {n} rows to {p}</translation>
+    </message>
+</context>
+<context>
+    <name>LockPage</name>
+    <message>
+        <source>输入密码解锁</source>
+        <translation>Password to unlock</translation>
+    </message>
+    <message>
+        <source>解锁</source>
+        <translation>Unlock</translation>
+    </message>
+    <message>
+        <source>屏幕已锁定，客户信息已隐藏。
+仅 {0}（{1}）可以解锁。</source>
+        <translation>Locked; customer data is hidden.
+Only {0} ({1}) can unlock.</translation>
+    </message>
+</context>
+<context>
+    <name>LoginDialog</name>
+    <message>
+        <source>创建首个管理员</source>
+        <translation>Create the first administrator</translation>
+    </message>
+    <message>
+        <source>操作员登录</source>
+        <translation>Sign in</translation>
+    </message>
+    <message>
+        <source>这是首次启动：请创建总行管理员账户，之后用它为柜员和主管开户。</source>
+        <translation>First start: create the head-office administrator, then use it to add tellers and supervisors.</translation>
+    </message>
+    <message>
+        <source>登录名</source>
+        <translation>Login</translation>
+    </message>
+    <message>
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>密码</source>
+        <translation>Password</translation>
+    </message>
+    <message>
+        <source>再次输入</source>
+        <translation>Again</translation>
+    </message>
+    <message>
+        <source>创建并登录</source>
+        <translation>Create and sign in</translation>
+    </message>
+    <message>
+        <source>登录</source>
+        <translation>Sign in</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>柜面授信助手</source>
+        <translation>Teller Assist</translation>
+    </message>
+    <message>
+        <source>没有系统密钥环</source>
+        <translation>No system keyring</translation>
+    </message>
+    <message>
+        <source>本机没有可用的系统密钥环服务，无法安全保存数据库密钥。</source>
+        <translation>This computer has no system keyring service, so the database key cannot be kept safely.</translation>
+    </message>
+    <message>
+        <source>可以以【演示模式】继续：密钥保存在仅本用户可读的文件中。
+演示模式只能用于演示数据，不得录入真实客户信息。
+
+是否以演示模式继续？</source>
+        <translation>You can continue in [demo mode]: the key is kept in a file only you can read.
+Demo mode is for demo data only; never enter real customers.
+
+Continue in demo mode?</translation>
+    </message>
+    <message>
+        <source>不可授信：</source>
+        <translation>Not eligible: </translation>
+    </message>
+    <message>
+        <source>可授信 {0}元，年利率{1}%</source>
+        <translation>Line ¥{0} at {1}% a year</translation>
+    </message>
+    <message>
+        <source>；完成调查最高可达{0}元</source>
+        <translation>; up to ¥{0} with the survey</translation>
+    </message>
+    <message>
+        <source>读卡、扫码或输入身份证号（F2）</source>
+        <translation>Card, scan or type the ID (F2)</translation>
+    </message>
+    <message>
+        <source>填写调查表 (F3)</source>
+        <translation>Survey (F3)</translation>
+    </message>
+    <message>
+        <source>提交审批 (Ctrl+Enter)</source>
+        <translation>Submit (Ctrl+Enter)</translation>
+    </message>
+    <message>
+        <source>主管授权 (F4)</source>
+        <translation>Supervisor approval (F4)</translation>
+    </message>
+    <message>
+        <source>预览并打印协议和告知函 (F8)</source>
+        <translation>Preview and print (F8)</translation>
+    </message>
+    <message>
+        <source>客户已签字 (F9)</source>
+        <translation>Customer signed (F9)</translation>
+    </message>
+    <message>
+        <source>数据(&amp;D)</source>
+        <translation>&amp;Data</translation>
+    </message>
+    <message>
+        <source>导入核心系统数据…</source>
+        <translation>Import core-banking data…</translation>
+    </message>
+    <message>
+        <source>载入演示县数据…</source>
+        <translation>Load the demo county…</translation>
+    </message>
+    <message>
+        <source>窗口(&amp;W)</source>
+        <translation>&amp;Window</translation>
+    </message>
+    <message>
+        <source>保持在最前</source>
+        <translation>Stay on top</translation>
+    </message>
+    <message>
+        <source>未设置网点</source>
+        <translation>no branch set</translation>
+    </message>
+    <message>
+        <source>未设置打印机（打印时选择）</source>
+        <translation>No printer set (ask when printing)</translation>
+    </message>
+    <message>
+        <source>数据库连接中断，正在自动重连。已输入的内容保留在屏幕上，恢复后可继续。</source>
+        <translation>Database connection lost; reconnecting. What you typed stays on screen; carry on when it is back.</translation>
+    </message>
+    <message>
+        <source>数据库：连接中断</source>
+        <translation>Database: connection lost</translation>
+    </message>
+    <message>
+        <source>数据库已重新连接：</source>
+        <translation>Database reconnected: </translation>
+    </message>
+    <message>
+        <source>打印机 {0} 就绪</source>
+        <translation>Printer {0} ready</translation>
+    </message>
+    <message>
+        <source>打印机不可用：</source>
+        <translation>Printer unavailable: </translation>
+    </message>
+    <message>
+        <source>数据库未打开</source>
+        <translation>Database not open</translation>
+    </message>
+    <message>
+        <source>无法打开数据库。</source>
+        <translation>The database could not be opened.</translation>
+    </message>
+    <message>
+        <source>授信政策未载入：</source>
+        <translation>Credit policy not loaded: </translation>
+    </message>
+    <message>
+        <source>【演示模式】</source>
+        <translation>[DEMO]</translation>
+    </message>
+    <message>
+        <source>数据库：</source>
+        <translation>Database: </translation>
+    </message>
+    <message>
+        <source>数据库中还没有客户数据。
+
+下一步：由总行人员导入核心系统的夜间数据文件（命令 teller-assist import 文件夹），或生成演示县数据（teller-assist demo-data --out 文件夹）后导入。
+
+之后在上方输入或读取客户身份证号即可查看客户信息。</source>
+        <translation>There are no customers in the database yet.
+
+Next: head office imports the nightly core-banking files (teller-assist import FOLDER), or generates a demo county (teller-assist demo-data --out FOLDER) and imports it.
+
+Then type or read a customer&apos;s ID above to see the customer.</translation>
+    </message>
+    <message>
+        <source>已载入客户 {n} 人，最新数据日期 {d}。
+
+请输入或读取客户身份证号（F2）。</source>
+        <translation>{n} customers loaded, data as of {d}.
+
+Type or read a customer&apos;s ID (F2).</translation>
+    </message>
+    <message>
+        <source>载入演示数据</source>
+        <translation>Load demo data</translation>
+    </message>
+    <message>
+        <source>生成并导入一个{n}人的演示县（虚构数据），用于熟悉软件。是否继续？</source>
+        <translation>Generate and import a demo county of {n} people (made-up data) to try the program. Continue?</translation>
+    </message>
+    <message>
+        <source>正在生成并导入演示县数据…</source>
+        <translation>Generating and importing the demo county…</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>演示数据</source>
+        <translation>Demo data</translation>
+    </message>
+    <message>
+        <source>部分文件未能导入：</source>
+        <translation>Some files were not imported: </translation>
+    </message>
+    <message>
+        <source>数据库未打开，无法查询</source>
+        <translation>The database is not open; cannot look up</translation>
+    </message>
+    <message>
+        <source>请先登录</source>
+        <translation>Sign in first</translation>
+    </message>
+    <message>
+        <source>已从剪贴板读取</source>
+        <translation>Read from the clipboard</translation>
+    </message>
+    <message>
+        <source>已读取身份证</source>
+        <translation>ID card read</translation>
+    </message>
+    <message>
+        <source>柜员系统已推送</source>
+        <translation>Sent by the teller system</translation>
+    </message>
+    <message>
+        <source>尚缺：</source>
+        <translation>Missing: </translation>
+    </message>
+    <message>
+        <source>已恢复 {0} 未提交的调查表，请核对后重新勾选客户同意</source>
+        <translation>Restored the unsubmitted survey of {0}; check it and tick the consents again</translation>
+    </message>
+    <message>
+        <source>调查表草稿未能保存（内容仍在屏幕上）：</source>
+        <translation>Survey draft not saved (still on screen): </translation>
+    </message>
+    <message>
+        <source>待审批</source>
+        <translation>To approve</translation>
+    </message>
+    <message>
+        <source>今日到店</source>
+        <translation>Today</translation>
+    </message>
+    <message>
+        <source>大堂</source>
+        <translation>Lobby</translation>
+    </message>
+    <message>
+        <source>已提交申请 {0}：额度 {1} 元，年利率 {2}%，等待审批</source>
+        <translation>Submitted application {0}: ¥{1} at {2}% a year, awaiting approval</translation>
+    </message>
+    <message>
+        <source>申请 {0} {1}{2}</source>
+        <translation>Application {0} {1}{2}</translation>
+    </message>
+    <message>
+        <source>（副本{0}）</source>
+        <translation> (copy {0})</translation>
+    </message>
+    <message>
+        <source>未能打印：{0}。文书已保存在 {1}，可稍后打印。</source>
+        <translation>Not printed: {0}. The documents are kept in {1} to print later.</translation>
+    </message>
+    <message>
+        <source>已送打印机 {0}：{1}</source>
+        <translation>Sent to printer {0}: {1}</translation>
+    </message>
+    <message>
+        <source>已签约：协议号 {0}</source>
+        <translation>Signed: agreement {0}</translation>
+    </message>
+    <message>
+        <source>已批准：协议号 {0}，额度 {1} 元，有效期至 {2}</source>
+        <translation>Approved: agreement {0}, ¥{1}, valid until {2}</translation>
+    </message>
+    <message>
+        <source>柜员系统接口未启动：</source>
+        <translation>Teller-system hook not started: </translation>
+    </message>
+</context>
+<context>
+    <name>PrintPreview</name>
+    <message>
+        <source>打印预览</source>
+        <translation>Print preview</translation>
+    </message>
+    <message>
+        <source>{0}（{1}页）</source>
+        <translation>{0} ({1} pages)</translation>
+    </message>
+    <message>
+        <source>打印全部 (F8)</source>
+        <translation>Print all (F8)</translation>
+    </message>
+    <message>
+        <source>关闭</source>
+        <translation>Close</translation>
+    </message>
+</context>
+<context>
+    <name>SurveyForm</name>
+    <message>
+        <source>调查表</source>
+        <translation>survey</translation>
+    </message>
+    <message>
+        <source>是</source>
+        <translation>Yes</translation>
+    </message>
+    <message>
+        <source>否</source>
+        <translation>No</translation>
+    </message>
+    <message>
+        <source>{m}（预留号码，与客户核对；如有变更请输入新号码）</source>
+        <translation>{m} (on file; check with the customer, type a new one if it changed)</translation>
+    </message>
+</context>
+<context>
+    <name>Vocabulary</name>
+    <message>
+        <source>待审批</source>
+        <translation>awaiting approval</translation>
+    </message>
+    <message>
+        <source>已批准</source>
+        <translation>approved</translation>
+    </message>
+    <message>
+        <source>已拒绝</source>
+        <translation>rejected</translation>
+    </message>
+    <message>
+        <source>已撤销</source>
+        <translation>cancelled</translation>
+    </message>
+    <message>
+        <source>已签约</source>
+        <translation>signed</translation>
+    </message>
+    <message>
+        <source>已失效</source>
+        <translation>expired</translation>
+    </message>
+    <message>
+        <source>已批准，待签约</source>
+        <translation>approved, to sign</translation>
+    </message>
+    <message>
+        <source>已识别</source>
+        <translation>identified</translation>
+    </message>
+    <message>
+        <source>已调查</source>
+        <translation>surveyed</translation>
+    </message>
+    <message>
+        <source>已提交</source>
+        <translation>submitted</translation>
+    </message>
+    <message>
+        <source>柜员</source>
+        <translation>teller</translation>
+    </message>
+    <message>
+        <source>大堂经理</source>
+        <translation>lobby manager</translation>
+    </message>
+    <message>
+        <source>网点负责人</source>
+        <translation>branch head</translation>
+    </message>
+    <message>
+        <source>总行管理员</source>
+        <translation>head-office admin</translation>
+    </message>
+    <message>
+        <source>预授信协议</source>
+        <translation>pre-credit agreement</translation>
+    </message>
+    <message>
+        <source>授信告知函</source>
+        <translation>notification letter</translation>
+    </message>
+    <message>
+        <source>客户</source>
+        <translation>customers</translation>
+    </message>
+    <message>
+        <source>代发</source>
+        <translation>payroll</translation>
+    </message>
+    <message>
+        <source>代扣协议</source>
+        <translation>withholding agreements</translation>
+    </message>
+    <message>
+        <source>代扣流水</source>
+        <translation>withholding debits</translation>
+    </message>
+    <message>
+        <source>负面清单</source>
+        <translation>negative list</translation>
+    </message>
+    <message>
+        <source>用信</source>
+        <translation>drawdowns</translation>
+    </message>
+    <message>
+        <source>标签</source>
+        <translation>tags</translation>
+    </message>
+    <message>
+        <source>目标名单</source>
+        <translation>targets</translation>
+    </message>
+    <message>
+        <source>征信问题</source>
+        <translation>credit report</translation>
+    </message>
+    <message>
+        <source>失信被执行人</source>
+        <translation>court defaulter</translation>
+    </message>
+    <message>
+        <source>不良嗜好</source>
+        <translation>bad habits</translation>
+    </message>
+    <message>
+        <source>欺诈</source>
+        <translation>fraud</translation>
+    </message>
+    <message>
+        <source>其他原因</source>
+        <translation>other</translation>
+    </message>
+    <message>
+        <source>公务员</source>
+        <translation>civil servant</translation>
+    </message>
+    <message>
+        <source>党员</source>
+        <translation>party member</translation>
+    </message>
+    <message>
+        <source>退役军人</source>
+        <translation>veteran</translation>
+    </message>
+    <message>
+        <source>道德模范</source>
+        <translation>model resident</translation>
+    </message>
+    <message>
+        <source>诚信经营户</source>
+        <translation>trusted business</translation>
+    </message>
+    <message>
+        <source>家庭农场</source>
+        <translation>family farm</translation>
+    </message>
+    <message>
+        <source>水费</source>
+        <translation>water</translation>
+    </message>
+    <message>
+        <source>电费</source>
+        <translation>electricity</translation>
+    </message>
+    <message>
+        <source>燃气费</source>
+        <translation>gas</translation>
+    </message>
+    <message>
+        <source>通讯费</source>
+        <translation>telecom</translation>
+    </message>
+    <message>
+        <source>物业费</source>
+        <translation>property fee</translation>
+    </message>
+    <message>
+        <source>有线电视</source>
+        <translation>cable TV</translation>
+    </message>
+</context>
+<context>
+    <name>WalkinsView</name>
+    <message>
+        <source>到店</source>
+        <translation>Arrived</translation>
+    </message>
+    <message>
+        <source>客户</source>
+        <translation>Customer</translation>
+    </message>
+    <message>
+        <source>进度</source>
+        <translation>Progress</translation>
+    </message>
+    <message>
+        <source>额度（元）</source>
+        <translation>Line (¥)</translation>
+    </message>
+    <message>
+        <source>柜员</source>
+        <translation>Teller</translation>
+    </message>
+    <message>
+        <source>{0} 已等 {1} 分钟</source>
+        <translation>{0} waiting {1} min</translation>
+    </message>
+    <message>
+        <source>今日到店 {0} 人：{1}</source>
+        <translation>{0} walk-ins today: {1}</translation>
+    </message>
+    <message>
+        <source>仍在等待：</source>
+        <translation>Still waiting: </translation>
+    </message>
+</context>
+</TS>
