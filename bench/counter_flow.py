@@ -12,9 +12,11 @@ CUPS scheduler with a cups-pdf queue is started (root), as the tests do.
 2. Each step's response, from the key to the new state painted (pending events processed, then every
    visible window repainted synchronously, which if anything overstates the time): the ID's 18th character
    (card and survey), each survey answer (the line recomputed), Ctrl+Enter, F4, the supervisor's Enter
-   (Argon2id check and approval), F8 (both documents rendered into the preview), Enter (printed),
-   F9, Esc.
-3. The scripted flow's application time: the sum of the steps, typing excluded.
+   (the answer at once; the Argon2id check and the approval on a worker thread, until shown), F8 (both
+   documents rendered into the preview), Enter (the answer at once; printed on a worker thread, until
+   the preview closes), F9, Esc.
+3. The scripted flow's application time: the sum of the steps (with the worker threads' whole time),
+   typing excluded.
 Prints figures; never run by the tests.
 """
 
@@ -139,6 +141,10 @@ def flow(env: dict[str, str], customers: int, printer: str) -> None:
     window.sign_in(get_operator(store, "teller1") or make_operator(store, "teller1"))
     if get_operator(store, "head1") is None:
         make_operator(store, "head1", "branch_head")
+    signing_in = time.perf_counter() + 1.5  # a teller takes longer than this to type a password
+    while time.perf_counter() < signing_in:  # meanwhile the window warms up at idle, as it does at the counter
+        app.processEvents()
+        time.sleep(0.01)
     steps: dict[str, list[float]] = defaultdict(list)
     totals: list[float] = []
 
@@ -156,6 +162,23 @@ def flow(env: dict[str, str], customers: int, printer: str) -> None:
                 top.repaint()
         took = (time.perf_counter() - started) * 1000
         steps[name].append(took)
+        return took
+
+    def answer_then_finish(name: str, finish: str, act: Act, done: Callable[[], bool]) -> float:
+        """A step whose work runs on a worker thread: the window's answer, then the work done."""
+        started = time.perf_counter()
+        step(name, act, lambda: True)
+        deadline = started + 30
+        while not done():
+            if time.perf_counter() > deadline:
+                raise RuntimeError(f"{finish} did not finish")
+            app.processEvents()
+            time.sleep(0.0005)
+        for top in QApplication.topLevelWidgets():
+            if top.isVisible():
+                top.repaint()
+        took = (time.perf_counter() - started) * 1000
+        steps[finish].append(took)
         return took
 
     def shown_dialog() -> AuthorizeDialog | None:
@@ -208,8 +231,9 @@ def flow(env: dict[str, str], customers: int, printer: str) -> None:
         QTest.keyClicks(dialog.login, "head1")
         QTest.keyClick(dialog.login, Qt.Key.Key_Tab)
         QTest.keyClicks(dialog.password, PASSWORD)
-        total += step(
-            "supervisor's Enter: checked (Argon2id) and approved",
+        total += answer_then_finish(
+            "supervisor's Enter: the dialog answers (正在核验…)",
+            "  ... checked (Argon2id) and approved, shown",
             key(dialog.password, Qt.Key.Key_Return),
             lambda: window.application is not None and window.application.status == "approved",
         )
@@ -223,10 +247,11 @@ def flow(env: dict[str, str], customers: int, printer: str) -> None:
         )
         preview = window.preview
         assert preview is not None
-        total += step(
-            "Enter: printed (3 pages at 300 dpi, spooled)",
+        total += answer_then_finish(
+            "Enter: the preview answers (正在打印…)",
+            "  ... printed (3 pages at 300 dpi, spooled), shown",
             key(preview.print_button, Qt.Key.Key_Return),
-            lambda: not preview.isVisible() or "未能打印" in preview.message.text(),
+            lambda: window.print_task is None,
         )
         if "未能打印" in preview.message.text():
             raise RuntimeError(preview.message.text())
@@ -256,7 +281,7 @@ def flow(env: dict[str, str], customers: int, printer: str) -> None:
     print(f"each step's response, key to the new state painted, {len(totals)} flows (target <= 100 ms each):")
     for name, times in steps.items():
         times.sort()
-        print(f"  {name:58s} p50 {statistics.median(times):6.1f}  max {times[-1]:6.1f} ms  (n={len(times)})")
+        print(f"  {name:60s} p50 {statistics.median(times):6.1f}  max {times[-1]:6.1f} ms  (n={len(times)})")
     totals.sort()
     print(
         f"the scripted flow, typing excluded: p50 {statistics.median(totals):.0f} ms, "

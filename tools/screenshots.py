@@ -92,6 +92,8 @@ def main() -> None:
     shot(dialog, "05-supervisor-authorisation")
     dialog.password.setText(PASSWORD)
     dialog.authorize()
+    while window.application is None or window.application.status != "approved":
+        settle()  # the supervisor is checked on a worker thread
     shot(window, "06-approved")
     preview = window.preview_documents()
     assert preview is not None

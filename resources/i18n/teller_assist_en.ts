@@ -80,6 +80,10 @@ Line ¥{1} at {2}% a year, teller {4}</translation>
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
+    <message>
+        <source>正在核验…</source>
+        <translation>Checking…</translation>
+    </message>
 </context>
 <context>
     <name>CardPanel</name>
@@ -634,6 +638,14 @@ Type or read a customer&apos;s ID (F2).</translation>
     <message>
         <source>已送打印机 {0}：{1}</source>
         <translation>Sent to printer {0}: {1}</translation>
+    </message>
+    <message>
+        <source>打印出错：{0}</source>
+        <translation>Printing failed: {0}</translation>
+    </message>
+    <message>
+        <source>正在打印…</source>
+        <translation>Printing…</translation>
     </message>
     <message>
         <source>已签约：协议号 {0}</source>

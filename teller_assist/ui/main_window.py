@@ -68,11 +68,22 @@ if TYPE_CHECKING:  # these load after the window is painted, or when first neede
 DEMO_PEOPLE = 20_000
 
 
-def _prepare_documents() -> None:
-    """Register the document fonts (~0.2 s) now, so the first print at the counter does not wait."""
+def _prepare_documents(app_url: str) -> None:
+    """Warm the document renderer (~0.5 s cold: fonts, ReportLab, the QR code of the app's URL, the
+    templates) on a worker thread at start, so the first F8 at the counter does not wait for it."""
     from teller_assist.documents import fonts
+    from teller_assist.documents.render import DocumentData, render
+    from teller_assist.documents.templates import KINDS
 
     fonts.register()
+    day = dt.date(2000, 1, 1)
+    for kind in KINDS:  # a throw-away rendering with made-up words: nothing is kept or logged
+        render(
+            DocumentData(
+                kind, "预热", "预热", "YSX00000000000000", "预热", "0000**********0000",
+                100, "0.00", day, day, ("预热",), app_url, day, "00000-00000",
+            )
+        )
 
 
 AskDemoMode = Callable[[QWidget, "KeyringUnavailable"], bool]
@@ -254,6 +265,7 @@ class MainWindow(QMainWindow):
         self.signed_button.clicked.connect(self.mark_signed)
         layout.insertWidget(layout.indexOf(self.print_button) + 1, self.signed_button)
         self.preview: PrintPreview | None = None
+        self.print_task: Task | None = None
         self.draft_timer = QTimer(self)  # save what is typed, shortly after the typing pauses
         self.draft_timer.setSingleShot(True)
         self.draft_timer.setInterval(400)
@@ -325,12 +337,43 @@ class MainWindow(QMainWindow):
         self._load_policy()
         self._expire_lines()
         self._purge_drafts()
-        threading.Thread(target=_prepare_documents, name="register-fonts", daemon=True).start()
+        url = self.settings.app_download_url
+        threading.Thread(target=_prepare_documents, args=(url,), name="warm-documents", daemon=True).start()
         self.start_sources()
         self.start_watches()
         self.import_action.setEnabled(True)
         self.demo_action.setEnabled(True)
         self._show_overview()
+        QTimer.singleShot(self.WARM_UP_MS, self._warm_up)  # while the teller signs in
+
+    # --- the first customer should not wait for what could be loaded before they came ----------------
+    WARM_UP_MS = 1000
+    WARM_UP_ID = "11010519491231002X"  # the standard's own example: valid, and nobody at this bank
+
+    def _warm_up(self) -> None:
+        """Load, once and at idle, what the first lookup and the first preview would otherwise load
+        while the customer waits: the decision engine, the card's prepared statements, QtPdf."""
+        from PySide6.QtCore import QBuffer, QIODevice, QSize
+        from PySide6.QtGui import QPageSize, QPainter, QPdfWriter
+
+        from teller_assist.services.lookup import lookup
+        from teller_assist.services.prequal import decide_for_card
+        from teller_assist.ui.print_preview import load_pdf
+
+        if self.store is None:
+            return
+        with contextlib.suppress(UserFacingError, InvalidResidentId):
+            nobody = parse_resident_id(self.WARM_UP_ID, today=self._today())
+            card = lookup(self.store, nobody, as_of=self._today())
+            if self.policy is not None:
+                decide_for_card(card, None, self.policy, self._today())
+        buffer = QBuffer()
+        buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+        writer = QPdfWriter(buffer)
+        writer.setPageSize(QPageSize(QPageSize.PageSizeId.A6))
+        QPainter(writer).end()
+        with contextlib.suppress(UserFacingError):
+            load_pdf(bytes(buffer.data().data())).render(0, QSize(8, 8))
 
     # --- the database and the printer, watched from a worker thread --------------------------------------
     PRINTER_CHECK_MS = 60_000
@@ -906,60 +949,91 @@ class MainWindow(QMainWindow):
         return self.preview
 
     def print_documents(self) -> None:
-        """Issue each document (original or 副本, audited), keep it in the data folder, print it."""
+        """Issue each document (original or 副本, audited), keep it in the data folder, print it.
+
+        The printer is chosen here (a dialog may ask); the rest, rendering at 300 dpi and spooling,
+        runs on a worker thread (QPainter on a QPrinter and QtPdf's renderer both may), so the window
+        answers at once with 正在打印 and stays usable."""
         from teller_assist.documents.templates import KINDS
         from teller_assist.services.documents import issue
         from teller_assist.services.printing import save_copy
         from teller_assist.ui.print_preview import choose_printer, print_pdf
 
-        app, preview = self.application, self.preview
-        if self.store is None or self.operator is None or app is None or preview is None:
+        app, preview, store, operator = self.application, self.preview, self.store, self.operator
+        if store is None or operator is None or app is None or preview is None:
             return
+        if self.print_task is not None:
+            return  # already printing
         try:
             printer = choose_printer(self.settings.printer, self)
-            problem = None
+            problem: UserFacingError | None = None
         except UserFacingError as exc:
             printer, problem = None, exc
         if printer is None and problem is None:
             return  # the teller closed the print dialog
         folder = self.settings.paths.data_dir / "printed"
-        done: list[str] = []
-        for kind in self.DOCUMENT_KINDS:
-            try:
-                issued = issue(
-                    self.store,
-                    self.settings,
-                    app.id,
-                    kind,
-                    operator=self.operator.login,
-                    destination=printer.printerName() if printer else "file (printer unavailable)",
-                    today=self._today(),
-                )
-                label = word(KINDS[kind])
-                if issued.copy_no:
-                    label += self.tr("（副本{0}）").format(issued.copy_no)
-                save_copy(
-                    issued.pdf, folder, f"app{app.id}-{kind}-{issued.copy_no}"
-                )  # kept, whatever happens
-                if printer is not None:
-                    print_pdf(printer, issued.pdf, label)
-                    done.append(label)
-            except UserFacingError as exc:
-                problem = exc
-                break
-        if problem is not None:
-            text = self.tr("未能打印：{0}。文书已保存在 {1}，可稍后打印。")
-            text = text.format(error_text(problem), folder)
-        else:
-            text = self.tr("已送打印机 {0}：{1}").format(
-                printer.printerName() if printer else "", "、".join(done)
-            )
+        settings, today = self.settings, self._today()
+        destination = printer.printerName() if printer else "file (printer unavailable)"
+        copy_text = self.tr("（副本{0}）")
+
+        def work(_report: Callable[..., None], _cancelled: Callable[[], bool]) -> tuple[list[str], object]:
+            done: list[str] = []
+            for kind in self.DOCUMENT_KINDS:
+                try:
+                    issued = issue(
+                        store,
+                        settings,
+                        app.id,
+                        kind,
+                        operator=operator.login,
+                        destination=destination,
+                        today=today,
+                    )
+                    label = word(KINDS[kind]) + (copy_text.format(issued.copy_no) if issued.copy_no else "")
+                    # kept in the data folder, whatever happens to the printer
+                    save_copy(issued.pdf, folder, f"app{app.id}-{kind}-{issued.copy_no}")
+                    if printer is not None:
+                        print_pdf(printer, issued.pdf, label)
+                        done.append(label)
+                except UserFacingError as exc:
+                    return done, exc
+            return done, problem
+
+        def finished(result: tuple[list[str], UserFacingError | None]) -> None:
+            done, trouble = result
+            if trouble is not None:
+                text = self.tr("未能打印：{0}。文书已保存在 {1}，可稍后打印。")
+                text = text.format(error_text(trouble), folder)
+            else:
+                text = self.tr("已送打印机 {0}：{1}").format(destination, "、".join(done))
+            self._print_finished(app.id, preview, text, printed=trouble is None)
+
+        def failed(exc: BaseException) -> None:
+            self._print_finished(app.id, preview, self.tr("打印出错：{0}").format(exc), printed=False)
+            raise exc  # a bug, not a printer problem: the crash handler keeps its report
+
+        preview.print_button.setEnabled(False)
+        preview.message.setText(self.tr("正在打印…"))
+        self.application_status.setText(self.tr("正在打印…"))
+        task = Task(work, self)
+        task.succeeded.connect(finished)
+        task.failed.connect(failed)
+        self.print_task = task
+        task.start()
+
+    def _print_finished(self, app_id: int, preview: PrintPreview, text: str, *, printed: bool) -> None:
+        if self.print_task is not None:
+            self.print_task.wait()
+        self.print_task = None
+        preview.print_button.setEnabled(True)
         preview.message.setText(text)
-        self.application_status.setText(text)
+        if self.application is not None and self.application.id == app_id:
+            self.application_status.setText(text)
         if self.printer_check is not None:
             self.printer_check.check_now()
-        if problem is None:  # printed: back to the counter flow, where F9 marks the signature
+        if printed and preview.isVisible():  # printed: back to the counter flow, where F9 marks the signature
             preview.accept()
+            self.activateWindow()  # the keys come back here (F9) even when the print ended in the background
             self.signed_button.setFocus()
 
     def mark_signed(self) -> None:
@@ -1027,6 +1101,7 @@ class MainWindow(QMainWindow):
         self.counter_authorize_button.setVisible(False)
         self.print_button.setVisible(True)
         self.signed_button.setVisible(True)
+        self.activateWindow()  # the supervisor's dialog has closed: F8 is the teller's next key
         self.print_button.setFocus()
         self.application_status.setText(
             self.tr("已批准：协议号 {0}，额度 {1} 元，有效期至 {2}").format(
@@ -1124,6 +1199,8 @@ class MainWindow(QMainWindow):
         if self.demo_task is not None:
             self.demo_task.cancel()
             self.demo_task.wait()
+        if self.print_task is not None:
+            self.print_task.wait()  # a job half-spooled is finished, not cut off
         if self.store is not None:
             self.store.dispose()
         super().closeEvent(event)

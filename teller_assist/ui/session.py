@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from teller_assist.errors import UserFacingError
 from teller_assist.identity.masking import Masking
 from teller_assist.ui.i18n import error_text
+from teller_assist.ui.tasks import Task
 from teller_assist.ui.words import word
 
 if TYPE_CHECKING:
@@ -120,6 +121,7 @@ class AuthorizeDialog(QDialog):
         self.store, self.policy, self.application, self.today = store, policy, application, today
         self.sms_sender = sms_sender
         self.result_record: ApplicationRecord | None = None
+        self.task: Task | None = None
         self.setObjectName("authorizeDialog")
         self.setWindowTitle(self.tr("主管授权"))
         layout = QVBoxLayout(self)
@@ -164,27 +166,62 @@ class AuthorizeDialog(QDialog):
         self.password.returnPressed.connect(self.authorize)
 
     def authorize(self) -> None:
+        """Check the approver (Argon2id, ~0.1 s by design) and approve, on a worker thread: the dialog
+        says 正在核验 at once. Enter and the default button arrive together; the second is ignored."""
         from teller_assist.services import applications as apps
         from teller_assist.services.operators import authenticate
 
-        try:
-            approver = authenticate(self.store, self.login.text(), self.password.text(), purpose="authorize")
-            self.result_record = apps.approve(
-                self.store,
-                self.policy,
-                self.application.id,
-                apps.Actor.here(approver),
-                today=self.today,
-                expected_version=self.application.version,
-                sms_sender=self.sms_sender,
-            )
-        except UserFacingError as exc:
-            self.error.setText(error_text(exc, hint=True))
-            self.password.clear()
+        if self.task is not None:
             return
-        finally:
-            self.password.clear()
+        store, policy, application, today, sms = (
+            self.store,
+            self.policy,
+            self.application,
+            self.today,
+            self.sms_sender,
+        )
+        login, password = self.login.text(), self.password.text()
+        self.password.clear()
+
+        def work(_report: Callable[..., None], _cancelled: Callable[[], bool]) -> ApplicationRecord:
+            approver = authenticate(store, login, password, purpose="authorize")
+            return apps.approve(
+                store,
+                policy,
+                application.id,
+                apps.Actor.here(approver),
+                today=today,
+                expected_version=application.version,
+                sms_sender=sms,
+            )
+
+        self.button.setEnabled(False)
+        self.error.setStyleSheet("")
+        self.error.setText(self.tr("正在核验…"))
+        task = Task(work, self)
+        task.succeeded.connect(self._authorized)
+        task.failed.connect(self._refused)
+        self.task = task
+        task.start()
+
+    def _done(self) -> None:
+        if self.task is not None:
+            self.task.wait()
+        self.task = None
+        self.button.setEnabled(True)
+
+    def _authorized(self, record: ApplicationRecord) -> None:
+        self._done()
+        self.result_record = record
         self.accept()
+
+    def _refused(self, exc: BaseException) -> None:
+        self._done()
+        if not isinstance(exc, UserFacingError):
+            raise exc
+        self.error.setStyleSheet("color: #b00020")
+        self.error.setText(error_text(exc, hint=True))
+        self.password.setFocus()
 
 
 class IdleWatcher(QObject):

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import shutil
 import subprocess
@@ -60,7 +61,7 @@ def test_agreement_says_what_it_must_and_verifies(env: dict[str, str], tmp_path:
         "3211**********" + STRANGER[-4:],
         "人民币壹拾陆万元整（¥160,000.00）",
         "年利率4.35%",
-        "2028年11月27日",
+        f"{dt.date.fromisoformat(app['valid_until']):%Y年%m月%d日}",  # approved today, by the clock
         "手机银行",
         "受信人（签字）",
         "授信人（盖章）",

@@ -105,6 +105,7 @@ def test_the_whole_counter_flow_by_keyboard(
     assert preview is not None and [d.pageCount() for d in preview.documents] == [2, 1]
     assert preview.focusWidget() is preview.print_button  # the focus when the dialog is active
     keys.press(preview.print_button, Qt.Key.Key_Return)  # Enter on the focused 打印全部
+    qtbot.waitUntil(lambda: window.print_task is None, timeout=30_000)  # printed on a worker thread
     assert "已送打印机 TA-PDF" in window.application_status.text(), window.application_status.text()
     assert not preview.isVisible() and window.signed_button.hasFocus()
     assert len(list((window.settings.paths.data_dir / "printed").glob("*.pdf"))) == 2

@@ -43,7 +43,8 @@ def test_opens_with_an_empty_state_that_says_what_to_do(
     assert window.width() == MainWindow.DEFAULT_WIDTH
     empty = window.empty_state.text()
     assert "还没有客户数据" in empty and "teller-assist import" in empty
-    assert str(settings.paths.sqlite_file) in window.db_status.text()
+    assert window.db_status.text() == "数据库：teller-assist.db"  # the narrow status line: the file
+    assert window.db_status.toolTip() == str(settings.paths.sqlite_file)  # the whole path on hover
     assert window.findChild(QLineEdit, "idInput") is window.id_input
     assert window.statusBar().objectName() == "statusBar"
 

@@ -4,6 +4,7 @@ and the approval queue on another desktop."""
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -136,7 +137,9 @@ def test_submit_then_counter_authorisation(
     login.setText("teller1")
     password.setText(PASSWORD)
     dialog.findChild(type(dialog.button), "authorizeButton").click()
-    assert "没有审批权限" in dialog.error.text() and dialog.isVisible()
+    assert dialog.error.text() == "正在核验…" and not dialog.button.isEnabled()  # checked off the GUI thread
+    qtbot.waitUntil(lambda: "没有审批权限" in dialog.error.text())
+    assert dialog.isVisible() and dialog.button.isEnabled() and dialog.password.text() == ""
     login.setText("head1")
     password.setText(PASSWORD)
     dialog.button.click()
@@ -180,7 +183,8 @@ def test_the_remote_queue_sees_a_submission_within_two_seconds(
         settings = load_settings({**env, "TELLER_ASSIST_KEY_STORE": "demo-file"})
     teller_side = open_database(settings).store  # the teller's desktop
     QApplication.setFont(install_fonts())
-    manager_window = MainWindow(dataclasses.replace(settings), today=lambda: TODAY)  # another desktop
+    # another desktop; its "today" is the clock's, as the audit rows that make today's walk-ins are
+    manager_window = MainWindow(dataclasses.replace(settings), today=dt.date.today)
     qtbot.addWidget(manager_window)
     manager_window.show()
     manager_window.start()
