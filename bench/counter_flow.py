@@ -142,7 +142,7 @@ def flow(env: dict[str, str], customers: int, printer: str) -> None:
     if get_operator(store, "head1") is None:
         make_operator(store, "head1", "branch_head")
     signing_in = time.perf_counter() + 1.5  # a teller takes longer than this to type a password
-    while time.perf_counter() < signing_in:  # meanwhile the window warms up at idle, as it does at the counter
+    while time.perf_counter() < signing_in:  # the window warms up at idle meanwhile
         app.processEvents()
         time.sleep(0.01)
     steps: dict[str, list[float]] = defaultdict(list)
