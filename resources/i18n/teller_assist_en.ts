@@ -36,6 +36,10 @@
         <translation>{0} min</translation>
     </message>
     <message>
+        <source>申请 {0} 的依据：</source>
+        <translation>Application {0} rests on:</translation>
+    </message>
+    <message>
         <source>拒绝原因</source>
         <translation>Reason for rejection</translation>
     </message>
@@ -622,6 +626,10 @@ Type or read a customer&apos;s ID (F2).</translation>
     <message>
         <source>已提交申请 {0}：额度 {1} 元，年利率 {2}%，等待审批</source>
         <translation>Submitted application {0}: ¥{1} at {2}% a year, awaiting approval</translation>
+    </message>
+    <message>
+        <source>（已等 {0}:{1}）</source>
+        <translation> (waiting {0}:{1})</translation>
     </message>
     <message>
         <source>申请 {0} {1}{2}</source>

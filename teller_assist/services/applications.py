@@ -372,6 +372,15 @@ def queue(store: Store, *, branch_code: str | None = None) -> list[ApplicationRe
     )
 
 
+def applied_factors(record: ApplicationRecord) -> tuple[str, ...]:
+    """The decision's applied factors in words, as recorded at submission (never recomputed): what the
+    approver weighs and what the agreement prints."""
+    snapshot = json.loads(record.decision)
+    return tuple(
+        f["evidence"] for f in snapshot.get("factors", ()) if f.get("applies") and f.get("code") != "age"
+    )
+
+
 def application_to_json(r: ApplicationRecord, masked_id: str) -> dict[str, Any]:
     return {
         "id": r.id,

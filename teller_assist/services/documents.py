@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 import logging
 from dataclasses import dataclass
 from pathlib import Path
@@ -54,10 +53,9 @@ def code_for(record: ApplicationRecord, key: bytes) -> str:
 
 def reasons(record: ApplicationRecord) -> tuple[str, ...]:
     """The decision's applied factors, as recorded at submission (never recomputed for paper)."""
-    snapshot = json.loads(record.decision)
-    return tuple(
-        f["evidence"] for f in snapshot.get("factors", ()) if f.get("applies") and f.get("code") != "age"
-    )
+    from teller_assist.services.applications import applied_factors
+
+    return applied_factors(record)
 
 
 def document_data(

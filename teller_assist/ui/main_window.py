@@ -6,6 +6,7 @@ import contextlib
 import dataclasses
 import datetime as dt
 import threading
+import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -266,6 +267,7 @@ class MainWindow(QMainWindow):
         layout.insertWidget(layout.indexOf(self.print_button) + 1, self.signed_button)
         self.preview: PrintPreview | None = None
         self.print_task: Task | None = None
+        self._submitted_text, self._submitted_clock = "", 0.0  # the wait for the approver, shown
         self.draft_timer = QTimer(self)  # save what is typed, shortly after the typing pauses
         self.draft_timer.setSingleShot(True)
         self.draft_timer.setInterval(400)
@@ -883,11 +885,11 @@ class MainWindow(QMainWindow):
         self._discard_draft(record.id_no)
         self._refresh_card()
         self.submit_button.setVisible(False)
-        self.application_status.setText(
-            self.tr("已提交申请 {0}：额度 {1} 元，年利率 {2}%，等待审批").format(
-                record.id, f"{record.line:,}", rate_text(record.annual_rate_bp)
-            )
+        self._submitted_text = self.tr("已提交申请 {0}：额度 {1} 元，年利率 {2}%，等待审批").format(
+            record.id, f"{record.line:,}", rate_text(record.annual_rate_bp)
         )
+        self._submitted_clock = time.monotonic()
+        self.application_status.setText(self._submitted_text)
         self.application_status.setVisible(True)
         self.counter_authorize_button.setVisible(True)
         self.counter_authorize_button.setFocus()
@@ -913,7 +915,11 @@ class MainWindow(QMainWindow):
             now = apps.get(self.store, app.id)
         except UserFacingError:
             return  # the database is away for a moment: try again next second
-        if now.status == "submitted":
+        if now.status == "submitted":  # the customer waits: say for how long
+            waited = int(time.monotonic() - self._submitted_clock)
+            self.application_status.setText(
+                self._submitted_text + self.tr("（已等 {0}:{1}）").format(waited // 60, f"{waited % 60:02d}")
+            )
             return
         self.decision_watch.stop()
         if now.status == "approved":

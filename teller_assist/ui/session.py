@@ -421,7 +421,13 @@ class ApprovalQueue(QWidget):
         self.table.setHorizontalHeaderLabels([self.tr(str(c)) for c in self.COLUMNS])
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.itemSelectionChanged.connect(self._show_factors)
         layout.addWidget(self.table)
+        self.factors = QLabel("", self)  # what the selected line rests on, as recorded at submission
+        self.factors.setObjectName("queueFactors")
+        self.factors.setWordWrap(True)
+        self.factors.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.factors)
         buttons = QHBoxLayout()
         self.approve_button = QPushButton(self.tr("批准"), self)
         self.approve_button.setObjectName("queueApproveButton")
@@ -516,6 +522,17 @@ class ApprovalQueue(QWidget):
                 self.table.setItem(i, j, QTableWidgetItem(value))
         if self.rows and not self.table.selectedItems():
             self.table.selectRow(0)
+        self._show_factors()
+
+    def _show_factors(self) -> None:
+        from teller_assist.services.applications import applied_factors
+
+        r = self.selected()
+        if r is None:
+            self.factors.setText("")
+            return
+        lines = [self.tr("申请 {0} 的依据：").format(r.id)] + ["✓ " + e for e in applied_factors(r)]
+        self.factors.setText("\n".join(lines))
 
     def selected(self) -> ApplicationRecord | None:
         index = self.table.currentRow()

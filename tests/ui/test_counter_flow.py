@@ -169,6 +169,9 @@ def test_two_windows_on_one_postgres_database(
     teller.submit()
     assert teller.application is not None
     qtbot.waitUntil(lambda: queue.table.rowCount() == 1, timeout=2000)  # the other desktop, within 2 s
+    # the teller's window says how long the customer has waited for the remote approver
+    qtbot.waitUntil(lambda: "（已等 0:0" in teller.application_status.text(), timeout=2500)
+    assert "✓ " in queue.factors.text()
     queue.approve_selected()
     qtbot.waitUntil(
         lambda: teller.application is not None and teller.application.status == "approved", timeout=2500

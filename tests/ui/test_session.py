@@ -210,6 +210,9 @@ def test_the_remote_queue_sees_a_submission_within_two_seconds(
         qtbot.waitUntil(lambda: queue.table.rowCount() == 1, timeout=2000)
         assert queue.table.item(0, 1).text() == str(submitted.id)
         assert "分钟" in queue.table.item(0, 0).text() and "40,000" in queue.table.item(0, 3).text()
+        # what the line rests on, for the approver: the factors recorded at submission
+        assert queue.factors.text().startswith(f"申请 {submitted.id} 的依据：")
+        assert "✓ " in queue.factors.text() and "基础授信" in queue.factors.text()
         queue.approve_selected()
         assert apps.get(teller_side, submitted.id).status == "approved"
         assert "已批准" in queue.message.text()
