@@ -798,11 +798,13 @@ def _start_logging(args: argparse.Namespace) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
     argv = list(sys.argv[1:] if argv is None else argv)
-    if argv[:2] == ["import", "rejects"]:
-        argv = ["import-rejects", *argv[2:]]
-    args = parser.parse_args(argv)
+    if not argv:  # the desktop shortcut: straight to the window, without building every subcommand
+        args = argparse.Namespace(command=None, db=None)
+    else:
+        if argv[:2] == ["import", "rejects"]:
+            argv = ["import-rejects", *argv[2:]]
+        args = build_parser().parse_args(argv)
     command = args.command or "gui"
     _start_logging(args)
     log.info("teller-assist %s: %s", __version__, command)

@@ -10,8 +10,6 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
-from stdnum.cn import uscc as _stdnum_uscc
-
 from teller_assist.vocabulary import Bilingual
 
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -85,7 +83,9 @@ def normalise(raw: str) -> str:
 
 
 def check_character(first17: str) -> str:
-    result: str = _stdnum_uscc.calc_check_digit(first17)
+    from stdnum.cn import uscc as stdnum_uscc  # ~20 ms to import: only when a code is checked
+
+    result: str = stdnum_uscc.calc_check_digit(first17)
     return result
 
 

@@ -49,7 +49,6 @@ from teller_assist.ui.session import (
     WalkinsView,
 )
 from teller_assist.ui.status import BackgroundCheck, ConnectionWatch
-from teller_assist.ui.survey_form import SurveyForm
 from teller_assist.ui.tasks import Task
 from teller_assist.ui.words import word
 
@@ -65,6 +64,7 @@ if TYPE_CHECKING:  # these load after the window is painted, or when first neede
     from teller_assist.store.operators import OperatorRecord
     from teller_assist.ui.import_dialog import ImportDialog
     from teller_assist.ui.print_preview import PrintPreview
+    from teller_assist.ui.survey_form import SurveyForm
 
 DEMO_PEOPLE = 20_000
 
@@ -360,6 +360,7 @@ class MainWindow(QMainWindow):
 
         from teller_assist.services.lookup import lookup
         from teller_assist.services.prequal import decide_for_card
+        from teller_assist.ui import survey_form  # noqa: F401  (the first survey's form)
         from teller_assist.ui.print_preview import load_pdf
 
         if self.store is None:
@@ -673,6 +674,8 @@ class MainWindow(QMainWindow):
         if self.survey_form is None:
             form = self.policy.forms[scenario]
             masked = self.settings.masking.phone(self.card.phone) if self.card.phone else None
+            from teller_assist.ui.survey_form import SurveyForm
+
             self.survey_form = SurveyForm(form, phone=self.card.phone, masked_phone=masked)
             self.survey_form.changed.connect(self.recompute)
             self.survey_area.setWidget(self.survey_form)
