@@ -7,13 +7,16 @@ binding's ``None`` reference leak (teller_assist/ui/qt_workarounds.py)."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Iterator
 
 import pytest
 from PySide6.QtWidgets import QApplication
 
+from teller_assist.settings import Settings
 from teller_assist.ui.qt_workarounds import NoneRefcountGuard, guard_none_refcount
+from tests.helpers.cups import CupsServer
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -36,3 +39,13 @@ def _qt_sees_the_test_cups(request: pytest.FixtureRequest) -> Iterator[None]:
 def _none_refcount_guard(qapp: QApplication) -> None:
     if qapp.findChild(NoneRefcountGuard) is None:
         guard_none_refcount(qapp)
+
+
+@pytest.fixture
+def printing_settings(
+    settings: Settings, cups_server: CupsServer, monkeypatch: pytest.MonkeyPatch
+) -> Settings:
+    """The test settings printing to the test scheduler's cups-pdf queue (TA-PDF)."""
+    for key, value in cups_server.env.items():
+        monkeypatch.setenv(key, value)  # Qt's CUPS support reads CUPS_SERVER
+    return dataclasses.replace(settings, printer="TA-PDF")

@@ -4,7 +4,6 @@ teller's window sees it)."""
 
 from __future__ import annotations
 
-import dataclasses
 import time
 from pathlib import Path
 
@@ -62,15 +61,12 @@ def answer_survey(keys: Keys, window: MainWindow) -> None:
 
 def test_the_whole_counter_flow_by_keyboard(
     qtbot: QtBot,
-    settings: Settings,
+    printing_settings: Settings,
     memory_keyring: MemoryKeyring,
     cups_server: CupsServer,
-    monkeypatch: pytest.MonkeyPatch,
     tmp_path: Path,
 ) -> None:
-    for key, value in cups_server.env.items():
-        monkeypatch.setenv(key, value)
-    window = window_with_data(qtbot, dataclasses.replace(settings, printer="TA-PDF"), tmp_path)
+    window = window_with_data(qtbot, printing_settings, tmp_path)
     assert window.store is not None
     make_operator(window.store, "head1", "branch_head")
     keys = Keys(qtbot)

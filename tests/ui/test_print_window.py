@@ -8,7 +8,6 @@ import subprocess
 import time
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
@@ -40,15 +39,6 @@ def approved_at_the_counter(qtbot: QtBot, window: MainWindow) -> None:
     dialog.password.setText(PASSWORD)
     dialog.button.click()
     qtbot.waitUntil(lambda: window.application is not None and window.application.status == "approved")
-
-
-@pytest.fixture
-def printing_settings(
-    settings: Settings, cups_server: CupsServer, monkeypatch: pytest.MonkeyPatch
-) -> Settings:
-    for key, value in cups_server.env.items():
-        monkeypatch.setenv(key, value)  # Qt's CUPS support reads CUPS_SERVER
-    return dataclasses.replace(settings, printer="TA-PDF")
 
 
 def test_preview_then_print_through_qt_then_signed(

@@ -13,7 +13,6 @@ from pytestqt.qtbot import QtBot
 
 from teller_assist.settings import Settings, load_settings
 from tests.conftest import _required_in_ci
-from tests.helpers.cups import CupsServer
 from tests.helpers.extracts import MAN
 from tests.helpers.keyrings import MemoryKeyring
 from tests.helpers.postgres import PostgresServer, PostgresUnavailable, start_server
@@ -71,16 +70,10 @@ def test_a_lost_postgres_connection_shows_a_banner_reconnects_and_loses_nothing_
 
 
 def test_the_printer_state_is_in_the_status_line(
-    qtbot: QtBot,
-    settings: Settings,
-    memory_keyring: MemoryKeyring,
-    cups_server: CupsServer,
-    monkeypatch: pytest.MonkeyPatch,
-    tmp_path: Path,
+    qtbot: QtBot, printing_settings: Settings, memory_keyring: MemoryKeyring, tmp_path: Path
 ) -> None:
-    for key, value in cups_server.env.items():
-        monkeypatch.setenv(key, value)
-    ready = window_with_data(qtbot, dataclasses.replace(settings, printer="TA-PDF"), tmp_path / "a")
+    settings = printing_settings
+    ready = window_with_data(qtbot, settings, tmp_path / "a")
     qtbot.waitUntil(lambda: "就绪" in ready.printer_status.text(), timeout=5000)
     assert ready.printer_status.text() == "打印机 TA-PDF 就绪"
     ready.close()
