@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLay
 from teller_assist.identity.masking import Masking
 from teller_assist.lookup.card import CustomerCard
 from teller_assist.money import format_yuan
+from teller_assist.ui.i18n import pick
 from teller_assist.ui.words import word
 from teller_assist.vocabulary import NEGATIVE_ZH, TAG_ZH, UTILITY_ZH
 
@@ -168,7 +169,7 @@ class CardPanel(QFrame):
                 "<p style='color:#a11212'><b>" + self.tr("负面清单在列") + f"</b>：{escape(category)}</p>"
             )
         if p.months:
-            kind = p.employer_kind.zh if p.employer_kind else ""
+            kind = pick(p.employer_kind.zh, p.employer_kind.en) if p.employer_kind else ""
             rows.append(
                 "<p><b>"
                 + self.tr("代发工资")
