@@ -177,3 +177,31 @@ def test_a_missing_translation_is_said_plainly(
         i18n.install(qapp, "en")
     assert "make" in caught.value.describe()
     assert i18n.current() == "zh_CN"
+
+
+def test_the_dialogs_and_the_lobby_view_are_not_cut_off(
+    qtbot: QtBot, settings: object, memory_keyring: MemoryKeyring, tmp_path: Path, language: str
+) -> None:
+    from teller_assist.ui.import_dialog import ImportDialog
+    from teller_assist.ui.session import LoginDialog
+
+    window = window_with_data(qtbot, dataclasses.replace(settings, language=language), tmp_path)  # type: ignore[type-var]
+    assert window.store is not None
+    dialogs: list[QWidget] = [
+        LoginDialog(window.store, window, first_admin=True),
+        LoginDialog(window.store, window),
+        ImportDialog(window.store, window.settings, window),
+    ]
+    for dialog in dialogs:
+        dialog.show()
+        QApplication.processEvents()
+        assert not cut_off(dialog), (type(dialog).__name__, cut_off(dialog))
+        dialog.close()
+    # the lobby manager's dock: the approval queue and today's walk-ins, beside the counter window
+    window.sign_in(make_operator(window.store, "head1", "branch_head"))
+    assert window.queue_dock is not None and window.queue is not None
+    QApplication.processEvents()
+    assert not cut_off(window.queue_dock), cut_off(window.queue_dock)
+    if language == "en":
+        assert window.queue.approve_button.text() == "Approve"
+        assert window.queue_dock.windowTitle() == "Lobby"
