@@ -151,6 +151,12 @@ class Store:
     def is_sqlite(self) -> bool:
         return self.engine.dialect.name == "sqlite"
 
+    @property
+    def short_name(self) -> str:
+        """The database in a few characters, for a narrow status line: the file, or the database name."""
+        database = self.engine.url.database or ""
+        return Path(database).name if self.is_sqlite else database
+
     @contextlib.contextmanager
     def session(self) -> Iterator[Session]:
         """A session in one transaction: committed when the block ends, rolled back on an error."""

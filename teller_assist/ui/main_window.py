@@ -412,14 +412,9 @@ class MainWindow(QMainWindow):
             self.db_status.setText(self.tr("数据库：连接中断"))
             return
         self.banner.setVisible(False)
-        self.db_status.setText(self.tr("数据库已重新连接：") + self._short_display())
+        self.db_status.setText(self.tr("数据库已重新连接：") + self.store.short_name)
         if self.survey_form is not None and self.application is None:
             self.draft_timer.start()  # a draft that could not be saved meanwhile is saved now
-
-    def _short_display(self) -> str:
-        """The database in a few characters for the narrow status line: the file or the database name."""
-        assert self.store is not None
-        return self.store.display.rstrip("/").rsplit("/", 1)[-1].split("?", 1)[0]
 
     def _store_trouble(self) -> None:
         """An operation failed on the database: ask at once whether the connection is gone."""
@@ -480,7 +475,7 @@ class MainWindow(QMainWindow):
         store, overview = self.opened.store, self.opened.overview
         demo = self.tr("【演示模式】") if store.demo_mode else ""
         self.setWindowTitle(self.tr("柜面授信助手") + (" " + demo if demo else ""))
-        self.db_status.setText(demo + self.tr("数据库：") + self._short_display())
+        self.db_status.setText(demo + self.tr("数据库：") + store.short_name)
         self.db_status.setToolTip(store.display)  # the whole path or address, for whoever asks
         if overview.empty:
             self.empty_state.setText(

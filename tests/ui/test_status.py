@@ -63,6 +63,7 @@ def test_a_lost_postgres_connection_shows_a_banner_reconnects_and_loses_nothing_
     own_postgres.resume()
     qtbot.waitUntil(lambda: not window.banner.isVisible(), timeout=8000)
     assert "已重新连接" in window.db_status.text()
+    assert window.db_status.text().endswith("：counter")  # the database's name, not its socket folder
     assert window.survey_form is form and income.text() == "50000"
     window.submit()  # the same answers, now submitted
     assert window.application is not None and window.application.status == "submitted"
