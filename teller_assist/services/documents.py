@@ -16,6 +16,7 @@ from teller_assist.errors import UserFacingError
 from teller_assist.identity.masking import Masking
 from teller_assist.prequal.workflow import rate_text
 from teller_assist.security import keys
+from teller_assist.services.applications import applied_factors
 from teller_assist.services.audit import now_utc, workstation
 from teller_assist.settings import Settings
 from teller_assist.store import applications as store_apps
@@ -51,13 +52,6 @@ def code_for(record: ApplicationRecord, key: bytes) -> str:
     )
 
 
-def reasons(record: ApplicationRecord) -> tuple[str, ...]:
-    """The decision's applied factors, as recorded at submission (never recomputed for paper)."""
-    from teller_assist.services.applications import applied_factors
-
-    return applied_factors(record)
-
-
 def document_data(
     record: ApplicationRecord,
     kind: str,
@@ -90,7 +84,7 @@ def document_data(
         annual_rate=rate_text(record.annual_rate_bp),
         valid_from=approved_on,
         valid_until=record.valid_until,
-        reasons=reasons(record),
+        reasons=applied_factors(record),  # as recorded at submission, never recomputed for paper
         app_url=settings.app_download_url,
         issue_date=today,
         verification_code=code_for(record, key),

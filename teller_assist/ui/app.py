@@ -12,7 +12,7 @@ from teller_assist.settings import Settings
 from teller_assist.ui import i18n
 from teller_assist.ui.fonts import install_fonts
 from teller_assist.ui.main_window import MainWindow
-from teller_assist.ui.qt_workarounds import NoneRefcountGuard, guard_none_refcount
+from teller_assist.ui.qt_workarounds import guard_none_refcount
 
 
 def make_application(argv: list[str] | None = None, language: str = i18n.SOURCE_LANGUAGE) -> QApplication:
@@ -25,8 +25,7 @@ def make_application(argv: list[str] | None = None, language: str = i18n.SOURCE_
     app.setApplicationDisplayName(QCoreApplication.translate("MainWindow", "柜面授信助手"))
     app.setOrganizationName("teller-assist")
     app.setFont(install_fonts())
-    if app.findChild(NoneRefcountGuard) is None:
-        guard_none_refcount(app)  # PySide6 6.12.0 on Python 3.11 (see qt_workarounds)
+    guard_none_refcount(app)  # PySide6 6.12.0 on Python 3.11 (see qt_workarounds)
     return app
 
 

@@ -78,8 +78,3 @@ def error_text(exc: UserFacingError, *, hint: bool = False) -> str:
 def pick(zh: str, en: str) -> str:
     """Of a text the data carries in both languages (policy labels, ID rules), the interface's one."""
     return en if english() and en else zh
-
-
-def translate(context: str, text: str) -> str:
-    """A string marked with QT_TRANSLATE_NOOP(context, …) where it was defined, translated now."""
-    return QCoreApplication.translate(context, text)

@@ -60,5 +60,7 @@ class NoneRefcountGuard(QObject):
             _raise_none_refcount(TOP_UP)
 
 
-def guard_none_refcount(parent: QObject) -> NoneRefcountGuard:
-    return NoneRefcountGuard(parent)
+def guard_none_refcount(app: QObject) -> NoneRefcountGuard:
+    """The application's guard (one per application, however often this is called)."""
+    existing = app.findChild(NoneRefcountGuard)
+    return existing if existing is not None else NoneRefcountGuard(app)

@@ -15,7 +15,7 @@ import pytest
 from PySide6.QtWidgets import QApplication
 
 from teller_assist.settings import Settings
-from teller_assist.ui.qt_workarounds import NoneRefcountGuard, guard_none_refcount
+from teller_assist.ui.qt_workarounds import guard_none_refcount
 from tests.helpers.cups import CupsServer
 
 
@@ -37,8 +37,7 @@ def _qt_sees_the_test_cups(request: pytest.FixtureRequest) -> Iterator[None]:
 
 @pytest.fixture(autouse=True, scope="session")
 def _none_refcount_guard(qapp: QApplication) -> None:
-    if qapp.findChild(NoneRefcountGuard) is None:
-        guard_none_refcount(qapp)
+    guard_none_refcount(qapp)
 
 
 @pytest.fixture
