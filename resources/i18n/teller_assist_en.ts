@@ -406,6 +406,10 @@ Only {0} ({1}) can unlock.</translation>
         <source>登录</source>
         <translation>Sign in</translation>
     </message>
+    <message>
+        <source>正在打开数据库，打开后自动登录…</source>
+        <translation>Opening the database; you will be logged in once it is open…</translation>
+    </message>
 </context>
 <context>
     <name>MainWindow</name>
@@ -526,6 +530,10 @@ Continue in demo mode?</translation>
     <message>
         <source>授信政策未载入：</source>
         <translation>Credit policy not loaded: </translation>
+    </message>
+    <message>
+        <source>正在打开数据库…</source>
+        <translation>Opening the database…</translation>
     </message>
     <message>
         <source>【演示模式】</source>

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
@@ -13,6 +14,9 @@ from teller_assist.ui import i18n
 from teller_assist.ui.fonts import install_fonts
 from teller_assist.ui.main_window import MainWindow
 from teller_assist.ui.qt_workarounds import guard_none_refcount
+
+if TYPE_CHECKING:
+    from teller_assist.services.database import CounterStart
 
 
 def make_application(argv: list[str] | None = None, language: str = i18n.SOURCE_LANGUAGE) -> QApplication:
@@ -57,17 +61,14 @@ def run(settings: Settings, *, demo_if_empty: bool = False) -> int:
         app, problem = make_application(), exc
     window = MainWindow(settings)
     window.show()
+    # the login is asked at once, the database opens behind it: the teller types while it loads
+    window.ask_login(demo_if_empty=demo_if_empty)
 
-    def open_data() -> None:  # after the first paint: the database layers take a while to load
-        window.start()
+    def opened(ready: CounterStart | None) -> None:
+        window.opened_behind_login(ready)
         if problem is not None:
             window.db_status.setText(problem.describe())
-        if window.store is not None and not window.ask_login():
-            window.close()
-            return
-        if window.opened is not None and window.opened.overview.empty:
-            # a newcomer's first start: offer (or, from `make run`, load) a demo county to look at
-            window.load_demo(ask=not demo_if_empty)
 
-    after_first_paint(window, open_data)
+    # after the first paint: a thread importing the data layers would hold the window back
+    after_first_paint(window, lambda: window.open_in_background(opened))
     return app.exec()

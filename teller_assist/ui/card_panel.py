@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from html import escape
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from teller_assist.identity.masking import Masking
-from teller_assist.lookup.card import CustomerCard
 from teller_assist.money import format_yuan
 from teller_assist.ui.i18n import pick
 from teller_assist.ui.words import word
 from teller_assist.vocabulary import NEGATIVE_ZH, TAG_ZH, UTILITY_ZH
+
+if TYPE_CHECKING:
+    from teller_assist.lookup.card import CustomerCard
 
 APPLICATION_ZH = {
     "submitted": "待审批",

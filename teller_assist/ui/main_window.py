@@ -36,7 +36,6 @@ from teller_assist.identity.resident_id import (
     parse_resident_id,
     partial_problem,
 )
-from teller_assist.lookup.card import CustomerCard
 from teller_assist.settings import Settings
 from teller_assist.ui.card_panel import CardPanel
 from teller_assist.ui.i18n import error_text, pick
@@ -53,11 +52,12 @@ from teller_assist.ui.tasks import Task
 from teller_assist.ui.words import word
 
 if TYPE_CHECKING:  # these load after the window is painted, or when first needed (cold start at the counter)
+    from teller_assist.lookup.card import CustomerCard
     from teller_assist.lookup.sources import LocalHook, ReaderWatcher
     from teller_assist.prequal.engine import Decision
     from teller_assist.prequal.policy import Policy
     from teller_assist.security.keys import KeyringUnavailable
-    from teller_assist.services.database import Opened
+    from teller_assist.services.database import CounterStart, Opened
     from teller_assist.services.imports import ImportReport
     from teller_assist.store.applications import ApplicationRecord
     from teller_assist.store.engine import Store
@@ -146,6 +146,12 @@ class MainWindow(QMainWindow):
         self._today = today
         self.store: Store | None = None
         self.opened: Opened | None = None
+        self.opening: Task | None = None  # the database, opening on a worker thread
+        self._opening_result: list[CounterStart] = []
+        self._closing = False
+        self._has_operators = False
+        self.login_dialog: LoginDialog | None = None
+        self._demo_if_empty = False
 
         self.setObjectName("mainWindow")
         self.setWindowTitle(self.tr("柜面授信助手"))
@@ -316,36 +322,91 @@ class MainWindow(QMainWindow):
         return f"<b>{self.settings.bank_name}</b> · {branch}"
 
     def start(self) -> None:
-        """Open the database (asking about demo mode when there is no keyring) and show the state."""
+        """Open the database here and now (asking about demo mode when there is no keyring), then show
+        the state. The window's own start opens it on a worker thread instead: ``open_in_background``."""
         from teller_assist.security.keys import KeyringUnavailable
-        from teller_assist.services.database import open_database
+        from teller_assist.services.database import open_for_counter
 
         try:
-            self.opened = open_database(self.settings)
-        except KeyringUnavailable as exc:
-            if not self._ask_demo(self, exc):
-                self._show_error(exc)
-                return
-            self.settings = dataclasses.replace(self.settings, key_store="demo-file")
             try:
-                self.opened = open_database(self.settings)
-            except UserFacingError as again:
-                self._show_error(again)
-                return
+                ready = open_for_counter(self.settings, self._today())
+            except KeyringUnavailable as exc:
+                if not self._ask_demo(self, exc):
+                    self._show_error(exc)
+                    return
+                self.settings = dataclasses.replace(self.settings, key_store="demo-file")
+                ready = open_for_counter(self.settings, self._today())
         except UserFacingError as exc:
             self._show_error(exc)
             return
-        self.store = self.opened.store
-        self._load_policy()
-        self._expire_lines()
-        self._purge_drafts()
+        self._started(ready)
+
+    def open_in_background(self, then: Callable[[CounterStart | None], None] | None = None) -> None:
+        """Open the database on a worker thread while the window (and the login) take keys; ``then``
+        gets what was opened, or None when it could not be (the reason is on the window). The data
+        layers are imported on the worker too: importing them is most of the time it takes."""
+        if self.opening is not None:
+            return
+        self.db_status.setText(self.tr("正在打开数据库…"))
+        settings, today, kept = self.settings, self._today(), self._opening_result
+
+        def work(_report: Callable[..., None], _cancelled: Callable[[], bool]) -> CounterStart:
+            from teller_assist.services import database
+
+            ready = database.open_for_counter(settings, today)
+            kept.append(ready)  # a window closed meanwhile disposes it (closeEvent)
+            return ready
+
+        task = Task(work, self)
+
+        def opened(ready: CounterStart) -> None:
+            self.opening = None
+            kept.clear()
+            if self._closing:  # closeEvent disposed it
+                return
+            self._started(ready)
+            if then is not None:
+                then(ready)
+
+        def failed(exc: BaseException) -> None:
+            from teller_assist.security.keys import KeyringUnavailable  # loaded by the worker by now
+
+            self.opening = None
+            if self._closing:
+                return
+            if (
+                isinstance(exc, KeyringUnavailable)
+                and self.settings.key_store != "demo-file"
+                and self._ask_demo(self, exc)
+            ):
+                self.settings = dataclasses.replace(self.settings, key_store="demo-file")
+                self.open_in_background(then)
+                return
+            if not isinstance(exc, UserFacingError):
+                raise exc  # a bug, not a state of the world: the crash handler reports it
+            self._show_error(exc)
+            if then is not None:
+                then(None)
+
+        task.succeeded.connect(opened)
+        task.failed.connect(failed)
+        self.opening = task
+        task.start()
+
+    def _started(self, ready: CounterStart) -> None:
+        self.opened, self.store, self.policy = ready.opened, ready.opened.store, ready.policy
+        self._has_operators = ready.has_operators
+        self._show_overview()
+        if ready.policy_problem is not None:
+            self.db_status.setText(self.tr("授信政策未载入：") + error_text(ready.policy_problem))
+        elif ready.expiry_problem is not None:
+            self.db_status.setText(error_text(ready.expiry_problem))
         url = self.settings.app_download_url
         threading.Thread(target=_prepare_documents, args=(url,), name="warm-documents", daemon=True).start()
         self.start_sources()
         self.start_watches()
         self.import_action.setEnabled(True)
         self.demo_action.setEnabled(True)
-        self._show_overview()
         QTimer.singleShot(self.WARM_UP_MS, self._warm_up)  # while the teller signs in
 
     # --- the first customer should not wait for what could be loaded before they came ----------------
@@ -428,23 +489,6 @@ class MainWindow(QMainWindow):
         else:
             self.printer_status.setText(self.tr("打印机不可用：") + error_text(problem))
 
-    def _purge_drafts(self) -> None:
-        from teller_assist.services import drafts
-
-        assert self.store is not None
-        with contextlib.suppress(UserFacingError):
-            drafts.purge(self.store)
-
-    def _expire_lines(self) -> None:
-        """Close approved and signed lines whose validity has ended (once a day is enough)."""
-        from teller_assist.services.applications import expire_due
-
-        assert self.store is not None
-        try:
-            expire_due(self.store, self._today())
-        except UserFacingError as exc:
-            self.db_status.setText(error_text(exc))
-
     def _show_error(self, exc: UserFacingError) -> None:
         self.db_status.setText(self.tr("数据库未打开"))
         self.empty_state.setText(
@@ -452,15 +496,6 @@ class MainWindow(QMainWindow):
             + "\n\n"
             + error_text(exc, hint=True)
         )
-
-    def _load_policy(self) -> None:
-        from teller_assist.services.prequal import active_policy
-
-        try:
-            self.policy = active_policy(self.settings)
-        except UserFacingError as exc:
-            self.policy = None
-            self.db_status.setText(self.tr("授信政策未载入：") + error_text(exc))
 
     def refresh_overview(self) -> None:
         from teller_assist.store.queries import overview
@@ -748,17 +783,43 @@ class MainWindow(QMainWindow):
         self._focus_id()
 
     # --- operators, the idle lock, submission and approval ----------------------------------------------
-    def ask_login(self) -> bool:
-        """The login (or, on a database without operators, the first administrator). False: cancelled."""
-        from teller_assist.store.operators import list_operators
+    def ask_login(self, *, demo_if_empty: bool = False) -> LoginDialog:
+        """Ask who is at the keyboard, at once: the database may still be opening behind the dialog
+        (see ``opened_behind_login``); on a database without operators the first administrator is
+        asked instead. Cancelled: the window closes. Signed in on a database without customers: the demo
+        county is offered (or, from ``make run``, loaded)."""
+        first_admin = self.store is not None and not self._has_operators
+        dialog = LoginDialog(self.store, self, first_admin=first_admin)
+        self.login_dialog, self._demo_if_empty = dialog, demo_if_empty
 
-        if self.store is None:
-            return False
-        dialog = LoginDialog(self.store, self, first_admin=not list_operators(self.store))
-        if dialog.exec() != LoginDialog.DialogCode.Accepted or dialog.operator is None:
-            return False
-        self.sign_in(dialog.operator)
-        return True
+        def accepted() -> None:
+            self.login_dialog = None
+            if dialog.operator is None:
+                return
+            self.sign_in(dialog.operator)
+            if self.opened is not None and self.opened.overview.empty:
+                self.load_demo(ask=not demo_if_empty)
+
+        dialog.accepted.connect(accepted)
+        dialog.rejected.connect(self.close)
+        dialog.open()
+        return dialog
+
+    def opened_behind_login(self, ready: CounterStart | None) -> None:
+        """The database opened (or could not) while the login was asked: hand it the store, or ask for
+        the first administrator instead, or (not opened) take the dialog away: the window says why."""
+        dialog = self.login_dialog
+        if dialog is None or dialog.store is not None:
+            return
+        if ready is not None and ready.has_operators:
+            dialog.set_store(ready.opened.store)
+            return
+        dialog.rejected.disconnect(self.close)
+        dialog.reject()
+        dialog.deleteLater()
+        self.login_dialog = None
+        if ready is not None:  # a new database: its first administrator, then the login
+            self.ask_login(demo_if_empty=self._demo_if_empty)
 
     def sign_in(self, operator: OperatorRecord) -> None:
         from teller_assist.prequal.workflow import authority
@@ -1187,6 +1248,12 @@ class MainWindow(QMainWindow):
         state.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self._closing = True
+        if self.opening is not None:  # closed while the database opened: let it finish, then close it
+            self.opening.wait()
+            for ready in self._opening_result:
+                ready.opened.store.dispose()
+            self._opening_result.clear()
         with contextlib.suppress(OSError):
             self._save_place()
         self.stop_sources()

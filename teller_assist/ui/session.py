@@ -37,11 +37,20 @@ if TYPE_CHECKING:
 
 
 class LoginDialog(QDialog):
-    """The operator logs in; on a database without operators it asks for the first administrator."""
+    """The operator logs in; on a database without operators it asks for the first administrator.
 
-    def __init__(self, store: Store, parent: QWidget | None = None, *, first_admin: bool = False) -> None:
+    At a cold start the dialog is up before the database is open (``store`` None): the teller types
+    meanwhile, and a login asked for early is carried out as soon as ``set_store`` hands it the store.
+    """
+
+    ERROR_STYLE = "color: #b00020"
+
+    def __init__(
+        self, store: Store | None, parent: QWidget | None = None, *, first_admin: bool = False
+    ) -> None:
         super().__init__(parent)
         self.store = store
+        self._pending = False  # Enter was pressed before the database was open
         self.first_admin = first_admin
         self.operator: OperatorRecord | None = None
         self.setObjectName("firstAdminDialog" if first_admin else "loginDialog")
@@ -72,7 +81,7 @@ class LoginDialog(QDialog):
         self.error = QLabel("", self)
         self.error.setObjectName("loginError")
         self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #b00020")
+        self.error.setStyleSheet(self.ERROR_STYLE)
         layout.addWidget(self.error)
         self.button = QPushButton(self.tr("创建并登录") if first_admin else self.tr("登录"), self)
         self.button.setObjectName("loginButton")
@@ -81,9 +90,24 @@ class LoginDialog(QDialog):
         layout.addWidget(self.button)
         self.password.returnPressed.connect(self.try_login)
 
+    def set_store(self, store: Store) -> None:
+        """The database is open: a login asked for meanwhile goes ahead now."""
+        self.store = store
+        if self._pending:
+            self._pending = False
+            self.button.setEnabled(True)
+            self.error.clear()
+            self.try_login()
+
     def try_login(self) -> None:
         from teller_assist.services import operators
 
+        if self.store is None:  # still opening: said, and done when it is open
+            self._pending = True
+            self.button.setEnabled(False)
+            self.error.setStyleSheet("")  # news, not an error
+            self.error.setText(self.tr("正在打开数据库，打开后自动登录…"))
+            return
         login, password = self.login.text().strip(), self.password.text()
         try:
             if self.first_admin:
@@ -94,6 +118,7 @@ class LoginDialog(QDialog):
                 )
             self.operator = operators.authenticate(self.store, login, password, purpose="window")
         except UserFacingError as exc:
+            self.error.setStyleSheet(self.ERROR_STYLE)
             self.error.setText(error_text(exc, hint=True))
             self.password.clear()
             self.password.setFocus()

@@ -1,0 +1,267 @@
+"""The cold start: the login is asked at once and the database opens behind it on a worker thread.
+
+The teller types while the data layers load; a login asked for before the database is open goes ahead
+when it is; a new database asks for its first administrator; a database that cannot open takes the
+login away and says why; a window closed meanwhile closes the database it was opening.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from teller_assist.services import database
+from teller_assist.services.database import CounterStart, open_database
+from teller_assist.services.imports import demo_county
+from teller_assist.settings import Settings, load_settings
+from teller_assist.ui.fonts import install_fonts
+from teller_assist.ui.main_window import MainWindow
+from teller_assist.ui.session import LoginDialog
+from tests.helpers.keyrings import MemoryKeyring
+from tests.helpers.operators import PASSWORD, make_operator
+
+TODAY = dt.date(2026, 11, 28)
+ROOT = Path(__file__).resolve().parents[2]
+
+
+class Gate:
+    """Holds the real ``open_for_counter`` on its worker thread until the test lets it through."""
+
+    def __init__(self) -> None:
+        self.open = threading.Event()
+        self.entered = threading.Event()
+        self.results: list[CounterStart] = []
+
+    def run(self, settings: Settings, today: dt.date) -> CounterStart:
+        self.entered.set()
+        assert self.open.wait(30), "the test never let the database open"
+        ready = real_open_for_counter(settings, today)
+        self.results.append(ready)
+        return ready
+
+
+real_open_for_counter = database.open_for_counter
+
+
+@pytest.fixture
+def gate(monkeypatch: pytest.MonkeyPatch) -> Iterator[Gate]:
+    held = Gate()
+    monkeypatch.setattr(database, "open_for_counter", held.run)
+    yield held
+    held.open.set()  # never leave a worker waiting
+
+
+def county(settings: Settings, tmp_path: Path, *, operator: bool = True) -> None:
+    """A small county with (or without) a teller, made before the window starts."""
+    store = open_database(settings).store
+    try:
+        demo_county(store, tmp_path / "county", people=40, today=TODAY)
+        if operator:
+            make_operator(store)
+    finally:
+        store.dispose()
+
+
+def visible_logins() -> list[str]:
+    shown = QApplication.topLevelWidgets()
+    return [w.objectName() for w in shown if isinstance(w, LoginDialog) and w.isVisible()]
+
+
+def cold_start(qtbot: QtBot, settings: Settings, **kwargs: object) -> tuple[MainWindow, LoginDialog]:
+    """What ``ui.app.run`` does: the window and its login at once, the database opening behind them."""
+    QApplication.setFont(install_fonts())
+    window = MainWindow(settings, today=lambda: TODAY, **kwargs)  # type: ignore[arg-type]
+    qtbot.addWidget(window)
+    window.show()
+    dialog = window.ask_login()
+    window.open_in_background(window.opened_behind_login)
+    return window, dialog
+
+
+def test_the_teller_types_the_login_while_the_database_opens_and_is_signed_in_when_it_is(
+    qtbot: QtBot, settings: Settings, memory_keyring: MemoryKeyring, tmp_path: Path, gate: Gate
+) -> None:
+    county(settings, tmp_path)
+    window, dialog = cold_start(qtbot, settings)
+    assert gate.entered.wait(10)
+    qtbot.waitUntil(dialog.isVisible)
+    assert window.store is None and window.db_status.text() == "正在打开数据库…"
+    qtbot.keyClicks(dialog.login, "teller1")
+    qtbot.keyClick(dialog.login, Qt.Key.Key_Tab)
+    qtbot.keyClicks(dialog.password, PASSWORD)
+    qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+    # asked for before the database is open: said, kept, and not yet done
+    assert dialog.isVisible() and window.operator is None
+    assert dialog.error.text() == "正在打开数据库，打开后自动登录…"
+    assert not dialog.button.isEnabled()
+    assert dialog.password.text() == PASSWORD
+
+    gate.open.set()
+    qtbot.waitUntil(lambda: window.operator is not None, timeout=15_000)
+    assert window.operator is not None and window.operator.login == "teller1"
+    assert not dialog.isVisible() and dialog.password.text() == ""  # the password is not kept around
+    assert window.store is gate.results[0].opened.store
+    assert window.db_status.text() == "数据库：teller-assist.db"
+    assert "已载入客户 40 人" in window.empty_state.text()
+    assert window.policy is not None and window.import_action.isEnabled()
+
+
+def test_a_wrong_password_typed_early_is_refused_once_the_database_is_open(
+    qtbot: QtBot, settings: Settings, memory_keyring: MemoryKeyring, tmp_path: Path, gate: Gate
+) -> None:
+    county(settings, tmp_path)
+    window, dialog = cold_start(qtbot, settings)
+    qtbot.keyClicks(dialog.login, "teller1")
+    qtbot.keyClicks(dialog.password, "not-the-password")
+    qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+    gate.open.set()
+    qtbot.waitUntil(lambda: "正在打开数据库" not in dialog.error.text(), timeout=15_000)
+    assert dialog.isVisible() and window.operator is None
+    assert "密码" in dialog.error.text() and dialog.button.isEnabled()
+    assert dialog.password.text() == "" and dialog.login.text() == "teller1"  # the login stays typed
+
+
+def test_a_new_database_asks_for_its_first_administrator_once_it_is_open(
+    qtbot: QtBot, settings: Settings, memory_keyring: MemoryKeyring, tmp_path: Path, gate: Gate
+) -> None:
+    county(settings, tmp_path, operator=False)
+    window, dialog = cold_start(qtbot, settings)
+    assert dialog.objectName() == "loginDialog"
+    gate.open.set()
+    qtbot.waitUntil(lambda: window.login_dialog is not None and window.login_dialog is not dialog)
+    first = window.login_dialog
+    assert first is not None and first.objectName() == "firstAdminDialog" and first.store is window.store
+    qtbot.waitUntil(first.isVisible)
+    assert visible_logins() == ["firstAdminDialog"] and window.isVisible()  # the window stayed
+    qtbot.keyClicks(first.login, "admin")
+    first.name.setText("管理员")
+    qtbot.keyClicks(first.password, PASSWORD)
+    qtbot.keyClicks(first.password2, PASSWORD)
+    qtbot.mouseClick(first.button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.operator is not None)
+    assert window.operator is not None and window.operator.role == "hq_admin"
+
+
+def test_a_database_that_cannot_open_takes_the_login_away_and_says_why(
+    qtbot: QtBot, settings: Settings, memory_keyring: MemoryKeyring, tmp_path: Path
+) -> None:
+    county(settings, tmp_path)
+    memory_keyring.secrets.clear()  # the database's key is gone from the keyring
+    window, dialog = cold_start(qtbot, settings)
+    qtbot.keyClicks(dialog.login, "teller1")
+    qtbot.waitUntil(lambda: window.login_dialog is None, timeout=15_000)
+    assert visible_logins() == [] and window.isVisible()  # nobody can sign in; the window says why
+    assert window.store is None and window.db_status.text() == "数据库未打开"
+    assert "无法打开数据库" in window.empty_state.text() and "密钥" in window.empty_state.text()
+
+
+def test_without_a_keyring_demo_mode_is_asked_over_the_login_and_the_login_carries_on(
+    qtbot: QtBot, settings: Settings, no_keyring: None
+) -> None:
+    asked: list[str] = []
+
+    def accept(_parent: object, error: Exception) -> bool:
+        asked.append(type(error).__name__)
+        return True
+
+    window, dialog = cold_start(qtbot, settings, ask_demo=accept)
+    qtbot.keyClicks(dialog.login, "admin")
+    qtbot.waitUntil(lambda: window.login_dialog is not dialog, timeout=15_000)  # a new database
+    assert asked == ["KeyringUnavailable"]
+    assert window.store is not None and window.store.demo_mode
+    assert window.login_dialog is not None and window.login_dialog.objectName() == "firstAdminDialog"
+    assert window.windowTitle() == "柜面授信助手 【演示模式】"
+
+
+def test_closing_the_window_while_the_database_opens_closes_the_database_too(
+    qtbot: QtBot, settings: Settings, memory_keyring: MemoryKeyring, tmp_path: Path, gate: Gate
+) -> None:
+    county(settings, tmp_path)
+    window, dialog = cold_start(qtbot, settings)
+    assert gate.entered.wait(10)
+    disposed: list[bool] = []
+    threading.Timer(0.3, gate.open.set).start()  # the open ends while the window is closing
+    original = database.Store.dispose
+
+    def dispose(store: database.Store) -> None:
+        disposed.append(True)
+        original(store)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(database.Store, "dispose", dispose)
+        qtbot.keyClick(dialog, Qt.Key.Key_Escape)  # the teller cancels the login: the window closes
+        qtbot.waitUntil(lambda: not window.isVisible())
+        assert len(gate.results) == 1 and disposed == [True]
+        assert window.store is None and window._opening_result == []
+        qtbot.wait(50)  # the worker's late answer arrives and changes nothing
+        assert window.store is None and window.operator is None
+
+
+def test_a_policy_that_does_not_load_is_said_on_the_status_line(
+    qtbot: QtBot, env: dict[str, str], memory_keyring: MemoryKeyring, tmp_path: Path
+) -> None:
+    broken = tmp_path / "policy.toml"
+    broken.write_text("this is = not [ a policy\n", encoding="utf-8")
+    settings = load_settings({**env, "TELLER_ASSIST_POLICY_FILE": str(broken)})
+    county(settings, tmp_path)
+    window, dialog = cold_start(qtbot, settings)
+    qtbot.waitUntil(lambda: dialog.store is not None, timeout=15_000)
+    assert window.policy is None
+    assert window.db_status.text().startswith("授信政策未载入：")
+    assert str(broken.name) in window.db_status.text()
+
+
+def test_the_real_entry_point_asks_the_login_before_the_database_is_open(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    """`teller-assist` as the desktop shortcut starts it, in its own process: the login dialog is on
+    screen before the database is open, and gets the store when it is."""
+    settings = load_settings({**env, "TELLER_ASSIST_KEY_STORE": "demo-file"})
+    county(settings, tmp_path)
+    script = r"""
+import os, sys
+from teller_assist import cli
+from teller_assist.ui import main_window
+seen = []
+asked = main_window.MainWindow.ask_login
+def ask_login(self, **kw):
+    dialog = asked(self, **kw)
+    seen.append(f"login asked, visible={dialog.isVisible()}, store={self.store is not None}")
+    return dialog
+behind = main_window.MainWindow.opened_behind_login
+def opened_behind_login(self, ready):
+    dialog = self.login_dialog
+    seen.append(f"database open, dialog visible={dialog.isVisible()}, handed={dialog.store is None}")
+    behind(self, ready)
+    seen.append(f"dialog has the store={dialog.store is self.store}, status={self.db_status.text()}")
+    print("\n".join(seen), flush=True)
+    os._exit(0)
+main_window.MainWindow.ask_login = ask_login
+main_window.MainWindow.opened_behind_login = opened_behind_login
+sys.exit(cli.main([]))
+"""
+    environ = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("TELLER_ASSIST_")},
+        **env,
+        "TELLER_ASSIST_KEY_STORE": "demo-file",
+        "QT_QPA_PLATFORM": "offscreen",
+    }
+    out = subprocess.run(
+        [sys.executable, "-c", script], env=environ, cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.splitlines() == [
+        "login asked, visible=True, store=False",
+        "database open, dialog visible=True, handed=True",
+        "dialog has the store=True, status=【演示模式】数据库：teller-assist.db",
+    ]
