@@ -89,6 +89,14 @@ def _prepare_documents(app_url: str) -> None:
 
 AskDemoMode = Callable[[QWidget, "KeyringUnavailable"], bool]
 
+_OPEN_FAILED = UserFacingError(
+    "打开数据库时程序出错，已写入错误报告",
+    "the program failed while opening the database; a crash report was written",
+    hint_zh="请重新启动程序；如仍出错，请将数据文件夹中的 crash-reports 交给科技部门",
+    hint_en="restart the program; if it fails again, give the crash-reports folder in the data folder "
+    "to IT support",
+)
+
 
 def ask_demo_mode(parent: QWidget, error: KeyringUnavailable) -> bool:
     box = QMessageBox(parent)
@@ -382,11 +390,12 @@ class MainWindow(QMainWindow):
                 self.settings = dataclasses.replace(self.settings, key_store="demo-file")
                 self.open_in_background(then)
                 return
-            if not isinstance(exc, UserFacingError):
-                raise exc  # a bug, not a state of the world: the crash handler reports it
-            self._show_error(exc)
+            said = exc if isinstance(exc, UserFacingError) else _OPEN_FAILED
+            self._show_error(said)
             if then is not None:
                 then(None)
+            if said is not exc:
+                raise exc  # a bug, not a state of the world: the crash handler writes its report
 
         task.succeeded.connect(opened)
         task.failed.connect(failed)

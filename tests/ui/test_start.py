@@ -165,6 +165,22 @@ def test_a_database_that_cannot_open_takes_the_login_away_and_says_why(
     assert "无法打开数据库" in window.empty_state.text() and "密钥" in window.empty_state.text()
 
 
+def test_a_bug_while_opening_is_said_on_the_window_and_still_reported_as_a_crash(
+    qtbot: QtBot, settings: Settings, memory_keyring: MemoryKeyring, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(_settings: Settings, _today: dt.date) -> CounterStart:
+        raise RuntimeError("a bug in the start")
+
+    monkeypatch.setattr(database, "open_for_counter", broken)
+    with qtbot.captureExceptions() as exceptions:
+        window, _dialog = cold_start(qtbot, settings)
+        qtbot.waitUntil(lambda: window.login_dialog is None, timeout=15_000)
+    assert [str(e[1]) for e in exceptions] == ["a bug in the start"]  # to the crash handler
+    assert visible_logins() == [] and window.store is None
+    said = window.empty_state.text()
+    assert "打开数据库时程序出错" in said and "crash-reports" in said
+
+
 def test_without_a_keyring_demo_mode_is_asked_over_the_login_and_the_login_carries_on(
     qtbot: QtBot, settings: Settings, no_keyring: None
 ) -> None:
