@@ -281,3 +281,36 @@ sys.exit(cli.main([]))
         "database open, dialog visible=True, handed=True",
         "dialog has the store=True, status=【演示模式】数据库：teller-assist.db",
     ]
+
+
+def test_a_first_start_on_an_empty_database_offers_the_demo_county_after_the_first_administrator(
+    qtbot: QtBot, settings: Settings, memory_keyring: MemoryKeyring
+) -> None:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QMessageBox
+
+    window, _dialog = cold_start(qtbot, settings)  # a new data folder: no database yet
+    asked = lambda: window.login_dialog is not None and window.login_dialog.first_admin  # noqa: E731
+    qtbot.waitUntil(asked, timeout=15_000)
+    first = window.login_dialog
+    assert first is not None
+    first.login.setText("admin")
+    first.name.setText("管理员")
+    first.password.setText(PASSWORD)
+    first.password2.setText(PASSWORD)
+    offered: list[str] = []
+
+    def answer() -> None:  # the question is modal: read it and decline, as a newcomer might
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox):
+            QTimer.singleShot(20, answer)
+            return
+        offered.append(box.text())
+        box.button(QMessageBox.StandardButton.No).click()
+
+    QTimer.singleShot(0, answer)
+    qtbot.mouseClick(first.button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(offered), timeout=15_000)
+    assert offered == ["生成并导入一个20,000人的演示县（虚构数据），用于熟悉软件。是否继续？"]
+    assert window.operator is not None and window.demo_task is None  # declined: nothing loads
+    assert "还没有客户数据" in window.empty_state.text()
