@@ -92,8 +92,8 @@ Line ¥{1} at {2}% a year, teller {4}</translation>
 <context>
     <name>CardPanel</name>
     <message>
-        <source>显示完整号码（记录审计）</source>
-        <translation>Show full numbers (audited)</translation>
+        <source>显示完整信息（记录审计）</source>
+        <translation>Show in full (audited)</translation>
     </message>
     <message>
         <source>代发工资</source>

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 MASK_CHAR = "*"
+MASKED_AMOUNT = "***"  # an income or a debt: nothing of it stays, not even its number of digits
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +33,14 @@ class Masking:
     def phone(self, value: str) -> str:
         return mask(value, self.phone_head, self.phone_tail)
 
+    def income(self, value: str) -> str:
+        """An income or debt figure, masked whole."""
+        return MASKED_AMOUNT if value else ""
+
+    def amounts(self, text: str) -> str:
+        """The incomes and debts inside the decision's words masked (see ``mask_personal_amounts``)."""
+        return mask_personal_amounts(text)
+
 
 def mask(value: str, head: int, tail: int) -> str:
     """Keep ``head`` leading and ``tail`` trailing characters, replace the rest with ``*``.
@@ -52,7 +61,21 @@ _ID_LIKE = re.compile(r"(?<![0-9A-Za-z])(?:\d{17}[\dXx]|\d{15})(?![0-9A-Za-z])")
 _PHONE_LIKE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
 
 
+# A person's own money in the decision's words (prequal.engine's evidence): the payroll's monthly average
+# (月均8,500元), the declared household income (申报家庭年收入120,000元) and debts (负债20,000元). The
+# line's own figures (candidates, base, cap) are the bank's offer and stay: a candidate derived from an
+# income (3倍月均工资25,500元) is what the approver weighs.
+_PERSONAL_AMOUNT = re.compile(r"(?P<head>月均|年收入|负债)(?P<amount>\d[\d,]*(?:\.\d+)?)(?=元)")
+
+
+def mask_personal_amounts(text: str) -> str:
+    """``text`` with every income and debt figure replaced by ``***``."""
+    return _PERSONAL_AMOUNT.sub(lambda m: m["head"] + MASKED_AMOUNT, text)
+
+
 def mask_free_text(value: str, masking: Masking) -> str:
-    """Mask every resident-ID-like and mobile-like number inside free text (a refused row, a log line)."""
+    """Mask every resident-ID-like and mobile-like number, and every income or debt written the way the
+    decision writes it, inside free text (a refused row, a log line)."""
     value = _ID_LIKE.sub(lambda m: masking.resident_id(m.group(0)), value)
-    return _PHONE_LIKE.sub(lambda m: masking.phone(m.group(0)), value)
+    value = _PHONE_LIKE.sub(lambda m: masking.phone(m.group(0)), value)
+    return mask_personal_amounts(value)

@@ -84,7 +84,8 @@ def document_data(
         annual_rate=rate_text(record.annual_rate_bp),
         valid_from=approved_on,
         valid_until=record.valid_until,
-        reasons=applied_factors(record),  # as recorded at submission, never recomputed for paper
+        # as recorded at submission, never recomputed for paper; incomes and debts masked on paper too
+        reasons=tuple(masking.amounts(reason) for reason in applied_factors(record)),
         app_url=settings.app_download_url,
         issue_date=today,
         verification_code=code_for(record, key),

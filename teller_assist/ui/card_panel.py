@@ -52,6 +52,12 @@ class _Unmasked:
     def phone(self, value: str) -> str:
         return value
 
+    def income(self, value: str) -> str:
+        return value
+
+    def amounts(self, text: str) -> str:
+        return text
+
 
 class Badge(QLabel):
     def __init__(self, text: str, parent: QWidget) -> None:
@@ -66,7 +72,7 @@ class Badge(QLabel):
 
 
 class CardPanel(QFrame):
-    revealRequested = Signal()  # the teller asks to see the full ID and phone (audited by the window)
+    revealRequested = Signal()  # the teller asks to see the full ID, phone and income (audited by the window)
 
     def __init__(self, masking: Masking, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -80,7 +86,7 @@ class CardPanel(QFrame):
         self.title.setWordWrap(True)
         self.title.setTextFormat(Qt.TextFormat.RichText)
         layout.addWidget(self.title)
-        self.reveal_button = QPushButton(self.tr("显示完整号码（记录审计）"), self)
+        self.reveal_button = QPushButton(self.tr("显示完整信息（记录审计）"), self)
         self.reveal_button.setObjectName("revealButton")
         self.reveal_button.setFlat(True)
         self.reveal_button.clicked.connect(self.revealRequested)
@@ -131,11 +137,16 @@ class CardPanel(QFrame):
             self.credit_badge,
         )
 
+    def current_masking(self) -> Masking | _Unmasked:
+        """How personal figures are shown right now: masked, or in full during an audited reveal."""
+        return _Unmasked() if self.revealed else self.masking
+
     def show_card(self, card: CustomerCard, *, revealed: bool = False) -> None:
-        """Show the card; ``revealed`` shows the full ID and phone (only after an audited reveal)."""
+        """Show the card; ``revealed`` shows the full ID, phone and payroll average (only after an
+        audited reveal)."""
         self.card = card
         self.revealed = revealed
-        m: Masking | _Unmasked = _Unmasked() if revealed else self.masking
+        m = self.current_masking()
         self.reveal_button.setVisible(not revealed and card.seen)
         gender = self.tr("男") if card.gender == "M" else self.tr("女")
         if card.known:
@@ -178,7 +189,7 @@ class CardPanel(QFrame):
                 + self.tr("代发工资")
                 + "</b>："
                 + self.tr("近12个月{n}个月，月均{avg}元").format(
-                    n=p.months, avg=format_yuan(p.average_monthly_fen)
+                    n=p.months, avg=m.income(format_yuan(p.average_monthly_fen))
                 )
                 + f"<br>{escape(p.employer or '')}（{kind}）"
                 + "<br>"

@@ -699,7 +699,8 @@ class MainWindow(QMainWindow):
         self.submit_button.setVisible(self.survey_form is not None and self.application is None)
         self.submit_button.setEnabled(decision.eligible and decision.survey_complete)
         if self.survey_form is not None:
-            lines = [("✓ " if f.applies else "· ") + f.evidence for f in decision.factors]
+            shown = self.card_panel.current_masking()  # incomes masked unless revealed (audited)
+            lines = [("✓ " if f.applies else "· ") + shown.amounts(f.evidence) for f in decision.factors]
             if decision.missing:
                 labels = {f.key: pick(f.label_zh, f.label_en) for f in self.survey_form.form.fields}
                 lines.append(self.tr("尚缺：") + "、".join(labels.get(k, k) for k in decision.missing))
@@ -870,7 +871,7 @@ class MainWindow(QMainWindow):
     REVEAL_SECONDS = 30
 
     def reveal(self) -> None:
-        """Show the full ID and phone for a short while; the reveal is an audited action."""
+        """Show the full ID, phone and incomes for a short while; the reveal is an audited action."""
         from teller_assist.services import audit
 
         if self.card is None or self.operator is None or self.store is None or self.is_locked():
@@ -882,18 +883,20 @@ class MainWindow(QMainWindow):
                 operator=self.operator.login,
                 subject=self.card.rid.value,
                 purpose="counter",
-                detail={"fields": ["resident_id", "phone"]},
+                detail={"fields": ["resident_id", "phone", "income"]},
             )
         except UserFacingError as exc:  # no audit row, no reveal
             self.id_feedback.setText(error_text(exc))
             return
         card = self.card
         self.card_panel.show_card(card, revealed=True)
+        self.recompute()  # the decision's words, with the incomes in full
         QTimer.singleShot(self.REVEAL_SECONDS * 1000, lambda: self._remask(card))
 
     def _remask(self, card: CustomerCard) -> None:
         if self.card is card and self.card_panel.revealed:
             self.card_panel.show_card(card)
+            self.recompute()
 
     def is_locked(self) -> bool:
         return self.stack.currentWidget() is self.lock_page
@@ -907,6 +910,7 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentWidget(self.lock_page)
         if self.card is not None and self.card_panel.revealed:
             self.card_panel.show_card(self.card)  # a reveal ends with the lock
+            self.recompute()
         if self.queue_dock is not None:
             self.queue_dock.setVisible(False)
         self.lock_page.lock_for(self.store, self.operator)

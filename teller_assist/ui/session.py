@@ -556,7 +556,8 @@ class ApprovalQueue(QWidget):
         if r is None:
             self.factors.setText("")
             return
-        lines = [self.tr("申请 {0} 的依据：").format(r.id)] + ["✓ " + e for e in applied_factors(r)]
+        evidence = [self.masking.amounts(e) for e in applied_factors(r)]  # a lobby screen: incomes masked
+        lines = [self.tr("申请 {0} 的依据：").format(r.id)] + ["✓ " + e for e in evidence]
         self.factors.setText("\n".join(lines))
 
     def selected(self) -> ApplicationRecord | None:

@@ -70,6 +70,9 @@ def test_agreement_says_what_it_must_and_verifies(env: dict[str, str], tmp_path:
     ):
         assert "".join(expected.split()) in "".join(text.split()), expected  # pdftotext drops CJK spacing
     assert STRANGER not in text
+    # the reasons print the line the declared income gives, never the income or the debts themselves
+    assert "申报家庭年收入***元×2−负债***元=160,000元" in "".join(text.split())
+    assert "80,000" not in text
     fonts_out = subprocess.run(["pdffonts", str(out)], capture_output=True, text=True, check=True).stdout
     rows = fonts_out.splitlines()[2:]
     assert rows and all(" yes yes " in row for row in rows), fonts_out  # embedded, subset

@@ -49,6 +49,12 @@ def test_redact_masks_ids_phones_and_passwords() -> None:
     assert "postgresql+psycopg://app:***@db/x" in out and MAN[:4] in out
 
 
+def test_redact_masks_incomes_and_debts_written_the_way_the_decision_writes_them() -> None:
+    line = "月均8,500.50元 → 3倍月均工资25,501元; 申报家庭年收入120,000元×2 − 负债20,000元 = 220,000元"
+    out = redact(line)
+    assert out == "月均***元 → 3倍月均工资25,501元; 申报家庭年收入***元×2 − 负债***元 = 220,000元"
+
+
 def test_a_whole_flow_leaves_no_secret_in_any_file(
     postgres_server: PostgresServer, env: dict[str, str], tmp_path: Path
 ) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
 from pathlib import Path
 
 import pytest
@@ -160,13 +161,18 @@ def test_reveal_is_audited_and_ends_with_the_lock(
     assert MAN not in window.card_panel.title.text() and "139****4567" in window.card_panel.title.text()
     reveal = window.card_panel.findChild(type(window.card_panel.reveal_button), "revealButton")
     assert reveal is not None and reveal.isVisible()
+    assert "月均***元" in window.card_panel.details.text() and "月均***元" in window.factors_label.text()
     reveal.click()
     assert MAN in window.card_panel.title.text() and "13951234567" in window.card_panel.title.text()
+    assert "月均8,000.00元" in window.card_panel.details.text()  # the income, in full, on the card
+    assert "月均8,000元" in window.factors_label.text()  # and in the decision's words
     assert window.store is not None
     last = list(store_audit.export_rows(window.store, None, None))[-1]
     assert (last.action, last.operator, last.subject) == ("reveal", "teller1", MAN)
+    assert json.loads(last.detail or "{}")["fields"] == ["resident_id", "phone", "income"]
     qtbot.keyClick(window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)  # the teller steps away
     assert window.is_locked() and MAN not in window.card_panel.title.text()
+    assert "月均8,000" not in window.card_panel.details.text() + window.factors_label.text()
 
 
 @pytest.mark.parametrize("engine", ["sqlite", "postgres"])
@@ -213,6 +219,9 @@ def test_the_remote_queue_sees_a_submission_within_two_seconds(
         # what the line rests on, for the approver: the factors recorded at submission
         assert queue.factors.text().startswith(f"申请 {submitted.id} 的依据：")
         assert "✓ " in queue.factors.text() and "基础授信" in queue.factors.text()
+        # a lobby screen: the declared income is masked, the line it gives is shown
+        assert "申报家庭年收入***元×2 − 负债***元 = 40,000元" in queue.factors.text()
+        assert "20,000" not in queue.factors.text()
         queue.approve_selected()
         assert apps.get(teller_side, submitted.id).status == "approved"
         assert "已批准" in queue.message.text()

@@ -256,3 +256,35 @@ def test_properties_base_to_cap_and_income_monotone(
         assert 30_000 <= d.grantable_limit <= 300_000
         assert d.grantable_limit % 1000 == 0
     assert high.grantable_limit >= low.grantable_limit
+
+
+@given(
+    st.integers(min_value=1_000, max_value=99_999),
+    st.integers(min_value=1, max_value=9_999_999),
+    st.integers(min_value=0, max_value=999_999),
+)
+def test_the_decisions_words_mask_every_income_and_debt_and_keep_the_lines_they_give(
+    monthly: int, income: int, debts: int
+) -> None:
+    from teller_assist.identity.masking import mask_personal_amounts
+    from teller_assist.prequal.engine import yuan_text
+
+    decision = run(card(pay=[(back, monthly, GOV) for back in range(1, 13)]), survey(income, debts))
+    words = "\n".join(f.evidence for f in decision.factors)
+    masked = "\n".join(mask_personal_amounts(f.evidence) for f in decision.factors)
+    personal = (
+        f"月均{yuan_text(monthly * 100)}元",
+        f"申报家庭年收入{yuan_text(income * 100)}元",
+        f"负债{yuan_text(debts * 100)}元",
+    )
+    for figure in personal:
+        assert figure in words  # the engine says it (so the masking below is tested, not vacuous)
+        assert figure not in masked
+    for masked_figure in ("月均***元", "申报家庭年收入***元", "负债***元"):
+        assert masked_figure in masked
+    # the bank's own figures stay: every candidate line the income gives, and the line itself
+    giving = ("payroll", "survey", "largest_candidate")
+    given_lines = [f for f in decision.factors if f.applies and f.code in giving]
+    assert len(given_lines) == 3
+    for f in given_lines:
+        assert f"{yuan_text(f.amount_fen or 0)}元" in mask_personal_amounts(f.evidence), f.evidence
