@@ -77,6 +77,9 @@ class LoginDialog(QDialog):
         self.password2.setEchoMode(QLineEdit.EchoMode.Password)
         if first_admin:
             form.addRow(self.tr("再次输入"), self.password2)
+        else:  # kept for try_login, but outside the layout: hidden, not drawn over the login's first row
+            self.name.hide()
+            self.password2.hide()
         layout.addLayout(form)
         self.error = QLabel("", self)
         self.error.setObjectName("loginError")

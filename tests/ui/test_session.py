@@ -69,6 +69,23 @@ def test_first_start_creates_the_first_administrator(qtbot: QtBot, sqlite_store:
     assert dialog.result() == LoginDialog.DialogCode.Accepted
 
 
+def test_each_login_dialog_shows_only_its_own_fields(qtbot: QtBot, sqlite_store: Store) -> None:
+    from PySide6.QtWidgets import QLineEdit
+
+    for first_admin, fields in (
+        (False, ["loginUser", "loginPassword"]),
+        (True, ["loginUser", "adminName", "loginPassword", "adminPassword2"]),
+    ):
+        dialog = LoginDialog(sqlite_store, first_admin=first_admin)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        shown = [e for e in dialog.findChildren(QLineEdit) if e.isVisible()]
+        assert sorted(e.objectName() for e in shown) == sorted(fields)
+        tops = sorted(e.geometry().top() for e in shown)
+        assert len(set(tops)) == len(tops)  # each on its own row, none drawn over another
+
+
 def test_login_dialog_says_why_and_keeps_the_login(qtbot: QtBot, sqlite_store: Store) -> None:
     make_operator(sqlite_store, "teller9")
     dialog = LoginDialog(sqlite_store)
