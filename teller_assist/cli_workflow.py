@@ -86,6 +86,17 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
     ver.add_argument("code", metavar="CODE")
     ver.add_argument("agreement_no", metavar="AGREEMENT_NO")
 
+    dk = sub.add_parser(
+        "document-key", parents=[common], help="文书验证密钥 the documents' verification key"
+    )
+    dk_sub = dk.add_subparsers(dest="key_command", metavar="ACTION", required=True)
+    dk_exp = dk_sub.add_parser(
+        "export", parents=[common], help="写入文件，供另一台电脑导入 write it to a file for another desktop"
+    )
+    dk_exp.add_argument("--out", type=Path, required=True, metavar="FILE")
+    dk_imp = dk_sub.add_parser("import", parents=[common], help="从文件导入本机 keep the key in a file here")
+    dk_imp.add_argument("file", type=Path, metavar="FILE")
+
     sms = sub.add_parser("sms", parents=[common], help="短信 the SMS outbox")
     sms_sub = sms.add_subparsers(dest="sms_command", metavar="ACTION", required=True)
     sms_exp = sms_sub.add_parser("export", parents=[common], help="导出待发短信 export queued texts (once)")
@@ -336,6 +347,27 @@ def cmd_verify(args: argparse.Namespace) -> int:
     return EXIT_NOT_GENUINE
 
 
+def cmd_document_key(args: argparse.Namespace) -> int:
+    from teller_assist.services import audit
+    from teller_assist.services.documents import export_key, import_key
+
+    settings = _settings(args)
+    with _opened(settings) as store:
+        if args.key_command == "export":
+            mark = export_key(store, settings, args.out, operator=audit.os_actor())
+            print(
+                f"已写出 wrote {args.out}（指纹 fingerprint {mark}）。"
+                "请只用于在本行另一台电脑上导入，导入后立即删除该文件 "
+                "(import it on another desktop of the bank, then delete the file)"
+            )
+        else:
+            mark = import_key(store, settings, args.file, operator=audit.os_actor())
+            print(
+                f"已导入 imported（指纹 fingerprint {mark}）。请删除文件 now delete {args.file}"
+            )
+    return EXIT_OK
+
+
 def cmd_sms(args: argparse.Namespace) -> int:
     from teller_assist.services import audit, sms
 
@@ -374,6 +406,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "audit": cmd_audit,
     "document": cmd_document,
     "verify": cmd_verify,
+    "document-key": cmd_document_key,
     "print": cmd_print,
     "sms": cmd_sms,
 }

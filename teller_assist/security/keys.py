@@ -7,6 +7,8 @@ keeps the key in a file readable only by its owner beside the database.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import os
 import secrets
 import stat
@@ -126,29 +128,52 @@ def _checked(key: str, where: str) -> str:
 HOOK_USER = "local-hook-token"
 
 
-def keyring_secret(user: str, demo_file: Path | None = None) -> str:
-    """A random secret kept in the keyring under ``user``, generated on first use (or, in demo mode,
-    in ``demo_file`` readable only by its owner)."""
+def stored_secret(user: str, demo_file: Path | None = None) -> str | None:
+    """The secret kept under ``user`` in the keyring (in demo mode, in ``demo_file``), or None."""
     if demo_file is not None:
-        if demo_file.exists():
-            return demo_file.read_text(encoding="ascii").strip()
-        token = secrets.token_urlsafe(32)
-        demo_file.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(demo_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w", encoding="ascii") as out:
-            out.write(token + "\n")
-        return token
+        return demo_file.read_text(encoding="ascii").strip() if demo_file.exists() else None
     usable, name = keyring_usable()
     if not usable:
         raise KeyringUnavailable(name)
     try:
-        stored: str | None = keyring.get_password(KEYRING_SERVICE, user)
-        if stored is None:
-            stored = secrets.token_urlsafe(32)
-            keyring.set_password(KEYRING_SERVICE, user, stored)
+        return keyring.get_password(KEYRING_SERVICE, user)
     except keyring.errors.KeyringError as exc:
         raise KeyringUnavailable(f"{name}: {exc}") from None
+
+
+def save_secret(user: str, value: str, demo_file: Path | None = None) -> None:
+    """Keep ``value`` under ``user`` in the keyring (in demo mode, in ``demo_file``, mode 0600)."""
+    if demo_file is not None:
+        demo_file.parent.mkdir(parents=True, exist_ok=True)
+        fresh = demo_file.with_name(demo_file.name + ".new")
+        fresh.unlink(missing_ok=True)
+        fd = os.open(fresh, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="ascii") as out:
+            out.write(value + "\n")
+        fresh.replace(demo_file)
+        return
+    usable, name = keyring_usable()
+    if not usable:
+        raise KeyringUnavailable(name)
+    try:
+        keyring.set_password(KEYRING_SERVICE, user, value)
+    except keyring.errors.KeyringError as exc:
+        raise KeyringUnavailable(f"{name}: {exc}") from None
+
+
+def keyring_secret(user: str, demo_file: Path | None = None) -> str:
+    """A random secret kept in the keyring under ``user``, generated on first use (or, in demo mode,
+    in ``demo_file`` readable only by its owner)."""
+    stored = stored_secret(user, demo_file)
+    if stored is None:
+        stored = secrets.token_urlsafe(32)
+        save_secret(user, stored, demo_file)
     return stored
+
+
+def fingerprint(secret: bytes) -> str:
+    """What identifies a secret without giving it away: an HMAC of a fixed label under it."""
+    return hmac.new(secret, b"teller-assist key fingerprint v1", hashlib.sha256).hexdigest()[:32]
 
 
 def hook_token(demo_file: Path | None = None) -> str:
@@ -159,10 +184,23 @@ def hook_token(demo_file: Path | None = None) -> str:
 DOCUMENT_USER = "document-verification-key"
 
 
-def document_key(demo_file: Path | None = None) -> bytes:
-    """The HMAC key behind the verification codes printed on documents. Every desktop that prints or
-    verifies must hold the same key (README: copying it to a new desktop)."""
-    return keyring_secret(DOCUMENT_USER, demo_file).encode("ascii")
+def document_key(demo_file: Path | None = None) -> bytes | None:
+    """The HMAC key behind the verification codes printed on documents, or None on a desktop that has
+    none yet. Every desktop that prints or verifies must hold the same key: services.documents checks
+    it against the fingerprint in the database, and ``teller-assist document-key`` copies it."""
+    stored = stored_secret(DOCUMENT_USER, demo_file)
+    return stored.encode("ascii") if stored is not None else None
+
+
+def new_document_key(demo_file: Path | None = None) -> bytes:
+    """A fresh key for the first desktop of a bank (kept in its keyring)."""
+    key = secrets.token_urlsafe(32)
+    save_secret(DOCUMENT_USER, key, demo_file)
+    return key.encode("ascii")
+
+
+def set_document_key(key: bytes, demo_file: Path | None = None) -> None:
+    save_secret(DOCUMENT_USER, key.decode("ascii"), demo_file)
 
 
 def _db_password_user(url: str) -> str:

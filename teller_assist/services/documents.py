@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,11 +17,13 @@ from teller_assist.errors import UserFacingError
 from teller_assist.identity.masking import Masking
 from teller_assist.prequal.workflow import rate_text
 from teller_assist.security import keys
+from teller_assist.services import audit
 from teller_assist.services.applications import applied_factors
 from teller_assist.services.audit import now_utc, workstation
 from teller_assist.settings import Settings
 from teller_assist.store import applications as store_apps
 from teller_assist.store import documents as store_docs
+from teller_assist.store import fingerprints as store_fingerprints
 from teller_assist.store.applications import ApplicationRecord
 from teller_assist.store.engine import Store
 
@@ -40,9 +43,107 @@ class Issued:
     verification_code: str
 
 
+DOCUMENT_KEY = "document-verification"  # its fingerprint's name in the database
+
+
+class DocumentKeyProblem(UserFacingError):
+    """This desktop cannot make or check verification codes that other desktops agree with."""
+
+
+def _demo_file(store: Store, settings: Settings) -> Path | None:
+    return settings.paths.data_dir / "DEMO-MODE-document.key" if store.demo_mode else None
+
+
 def document_key(store: Store, settings: Settings) -> bytes:
-    demo_file = settings.paths.data_dir / "DEMO-MODE-document.key" if store.demo_mode else None
-    return keys.document_key(demo_file)
+    """The documents' verification key, the same on every desktop of the bank. The first desktop to
+    need one makes it and records its fingerprint; any other desktop must be given it (``teller-assist
+    document-key export`` there, ``import`` here) and is refused, with what to do, until then. A desktop
+    that made its own would print codes every other desktop calls forged."""
+    demo_file = _demo_file(store, settings)
+    key = keys.document_key(demo_file)
+    standing = store_fingerprints.recorded(store, DOCUMENT_KEY)
+    if key is None:
+        if standing is not None:
+            raise DocumentKeyProblem(
+                "本机没有文书验证密钥，无法出具或核对带验证码的文书",
+                "this desktop has no document verification key, so it cannot print or check codes",
+                hint_zh="请在已出具过文书的电脑上运行 teller-assist document-key export --out 文件，"
+                "再在本机运行 teller-assist document-key import 文件，之后删除该文件",
+                hint_en="run teller-assist document-key export --out FILE on a desktop that has printed "
+                "documents, then teller-assist document-key import FILE here, and delete the file",
+            )
+        key = keys.new_document_key(demo_file)
+    mine = keys.fingerprint(key)
+    if standing is None:
+        standing = store_fingerprints.record(store, DOCUMENT_KEY, mine, now_utc())
+    if standing != mine:
+        raise DocumentKeyProblem(
+            "本机的文书验证密钥与本行登记的不一致：用它出具的验证码在其他网点会被判为不符",
+            "this desktop's document verification key differs from the bank's: its codes would fail "
+            "everywhere else",
+            hint_zh="请从已出具过文书的电脑导出密钥（teller-assist document-key export），"
+            "在本机导入（teller-assist document-key import）",
+            hint_en="export the key on a desktop that has printed documents and import it here",
+        )
+    return key
+
+
+KEY_FILE_HEADER = "teller-assist document verification key v1"
+
+
+def export_key(store: Store, settings: Settings, out: Path, *, operator: str) -> str:
+    """Write this desktop's key to ``out`` (mode 0600, refused if it exists) for another desktop to
+    import; audited. Returns the key's fingerprint."""
+    key = document_key(store, settings)
+    mine = keys.fingerprint(key)
+    try:
+        fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        raise UserFacingError(
+            f"文件 {out} 已存在，未覆盖", f"{out} exists; not overwritten", hint_zh="请换一个文件名"
+        ) from None
+    except OSError as exc:
+        raise UserFacingError(
+            f"无法写入 {out}：{exc.strerror}", f"cannot write {out}: {exc.strerror}"
+        ) from None
+    with os.fdopen(fd, "w", encoding="ascii") as f:
+        f.write(f"{KEY_FILE_HEADER}\nfingerprint {mine}\n{key.decode('ascii')}\n")
+    audit.log(store, "document_key_export", operator=operator, detail={"fingerprint": mine})
+    return mine
+
+
+def import_key(store: Store, settings: Settings, source: Path, *, operator: str) -> str:
+    """Keep the key in ``source`` (written by ``export_key``) as this desktop's, if it is the bank's
+    (its fingerprint matches the one recorded); audited. Returns its fingerprint."""
+    bad = UserFacingError(
+        f"{source} 不是文书验证密钥文件，或已损坏",
+        f"{source} is not a document key file, or it is damaged",
+        hint_zh="请用 teller-assist document-key export 重新导出",
+        hint_en="export it again with teller-assist document-key export",
+    )
+    try:
+        lines = source.read_text(encoding="ascii").splitlines()
+    except (OSError, UnicodeDecodeError):
+        raise bad from None
+    if len(lines) != 3 or lines[0] != KEY_FILE_HEADER or not lines[1].startswith("fingerprint "):
+        raise bad
+    key = lines[2].strip().encode("ascii")
+    theirs = keys.fingerprint(key)
+    if not key or lines[1].removeprefix("fingerprint ") != theirs:
+        raise bad
+    standing = store_fingerprints.recorded(store, DOCUMENT_KEY)
+    if standing is not None and standing != theirs:
+        raise DocumentKeyProblem(
+            "该密钥不是本行登记的文书验证密钥（可能来自另一个数据库）",
+            "this is not the bank's document verification key (another database's, perhaps)",
+            hint_zh="请从连接同一数据库、已出具过文书的电脑导出",
+            hint_en="export it on a desktop using the same database that has printed documents",
+        )
+    keys.set_document_key(key, _demo_file(store, settings))
+    if standing is None:
+        store_fingerprints.record(store, DOCUMENT_KEY, theirs, now_utc())
+    audit.log(store, "document_key_import", operator=operator, detail={"fingerprint": theirs})
+    return theirs
 
 
 def code_for(record: ApplicationRecord, key: bytes) -> str:

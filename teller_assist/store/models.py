@@ -432,3 +432,15 @@ class SurveyDraft(Base):
     answers: Mapped[str] = mapped_column(Text)  # JSON, consents left out
     operator: Mapped[Str64]
     updated_at: Mapped[dt.datetime]
+
+
+class KeyFingerprint(Base):
+    """A secret every desktop must share (the documents' verification key), known here by its
+    fingerprint only: the secret itself stays in each desktop's keyring. A desktop without it, or with
+    a different one, is told so instead of inventing its own."""
+
+    __tablename__ = "key_fingerprint"
+
+    name: Mapped[Str32] = mapped_column(primary_key=True)
+    fingerprint: Mapped[Str64]
+    recorded_at: Mapped[dt.datetime]
