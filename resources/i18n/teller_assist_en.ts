@@ -532,6 +532,10 @@ Continue in demo mode?</translation>
         <translation>Credit policy not loaded: </translation>
     </message>
     <message>
+        <source>重新打开数据库 (F5)</source>
+        <translation>Open the database again (F5)</translation>
+    </message>
+    <message>
         <source>正在打开数据库…</source>
         <translation>Opening the database…</translation>
     </message>

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import sqlcipher3
-from sqlalchemy import URL, Engine, create_engine, event, make_url
+from sqlalchemy import URL, Connection, Engine, create_engine, event, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import QueuePool
@@ -171,6 +171,12 @@ class Store:
             yield session
 
     @contextlib.contextmanager
+    def connection(self) -> Iterator[Connection]:
+        """A plain connection (schema work, the revision), its failures said like a session's."""
+        with self._unreachable_said_plainly(), self.engine.connect() as conn:
+            yield conn
+
+    @contextlib.contextmanager
     def _unreachable_said_plainly(self) -> Iterator[None]:
         """A lost server, a cut connection or an unreadable file becomes a :class:`StoreError` the
         window and the command line can say; errors with an SQLSTATE (a refused constraint, a
@@ -183,8 +189,9 @@ class Store:
             raise StoreError(
                 f"数据库暂时无法访问（{self.display}）",
                 f"the database cannot be reached ({self.display}): {type(exc.orig).__name__}",
-                hint_zh="已输入的内容仍在屏幕上；请稍后重试，如持续出现请联系科技部",
-                hint_en="what was typed is still on screen; try again shortly, or call IT support",
+                hint_zh="请稍后重试；如持续出现，请检查网络和数据库服务，或联系科技部",
+                hint_en="try again shortly; if it persists, check the network and the database server, "
+                "or call IT support",
             ) from exc
 
     def ping(self) -> None:

@@ -44,8 +44,9 @@ def head_revision() -> str:
 
 
 def current_revision(store: Store) -> str | None:
-    """The database's revision: Alembic's own table, read directly (None before the first upgrade)."""
-    with store.engine.connect() as conn:
+    """The database's revision: Alembic's own table, read directly (None before the first upgrade).
+    An unreachable server or an unreadable file is a :class:`StoreError`, said as such."""
+    with store.connection() as conn:
         if not inspect(conn).has_table("alembic_version"):
             return None
         try:

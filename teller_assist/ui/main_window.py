@@ -203,6 +203,11 @@ class MainWindow(QMainWindow):
         self.empty_state.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.empty_state.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.empty_state, 1)
+        self.retry_button = QPushButton(self.tr("重新打开数据库 (F5)"), central)  # after a failed open
+        self.retry_button.setObjectName("retryOpenButton")
+        self.retry_button.setVisible(False)
+        self.retry_button.clicked.connect(self.retry_open)
+        layout.addWidget(self.retry_button)
         self.stack = QStackedWidget(self)
         self.stack.addWidget(central)
         self.lock_page = LockPage(self.stack)
@@ -301,6 +306,7 @@ class MainWindow(QMainWindow):
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.next_customer)
 
         QShortcut(QKeySequence(Qt.Key.Key_F2), self, self._focus_id)
+        QShortcut(QKeySequence(Qt.Key.Key_F5), self, self.retry_open)
 
         data_menu = self.menuBar().addMenu(self.tr("数据(&D)"))
         self.import_action = QAction(self.tr("导入核心系统数据…"), self)
@@ -505,6 +511,16 @@ class MainWindow(QMainWindow):
             + "\n\n"
             + error_text(exc, hint=True)
         )
+        self.retry_button.setVisible(True)  # a server still starting, a network back: no restart needed
+
+    def retry_open(self) -> None:
+        """F5 after a failed open: the login again, and the database opening behind it."""
+        if self.store is not None or self.opening is not None or not self.retry_button.isVisible():
+            return
+        self.retry_button.setVisible(False)
+        self.empty_state.setText("")
+        self.ask_login(demo_if_empty=self._demo_if_empty)
+        self.open_in_background(self.opened_behind_login)
 
     def refresh_overview(self) -> None:
         from teller_assist.store.queries import overview
