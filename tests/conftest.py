@@ -114,6 +114,16 @@ def cups_server() -> Iterator[CupsServer]:
         server.stop()
 
 
+@pytest.fixture
+def own_postgres() -> Iterator[PostgresServer]:
+    """A server of the test's own, for tests that stop it (the session's server is shared)."""
+    server = _required_in_ci(start_server, PostgresUnavailable, "PostgreSQL")
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
 _db_counter = itertools.count(1)
 
 

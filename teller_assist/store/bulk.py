@@ -138,7 +138,7 @@ _REJECT = cast(Table, ImportReject.__table__)
 def find_loaded(store: Store, sha256: str) -> LoadedBatch | None:
     """The batch that already loaded a file with this SHA-256, if any."""
     query = select(_BATCH.c.id, _BATCH.c.kind, _BATCH.c.file_name, _BATCH.c.finished_at, _BATCH.c.rows_loaded)
-    with store.engine.connect() as conn:
+    with store.connection() as conn:
         row = conn.execute(query.where(_BATCH.c.sha256 == sha256)).first()
     return None if row is None else LoadedBatch(*row)
 

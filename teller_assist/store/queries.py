@@ -130,7 +130,7 @@ def rejects(store: Store, batch_ids: Sequence[int] | None = None) -> Iterator[Re
     )
     if batch_ids is not None:
         query = query.where(ImportReject.batch_id.in_(list(batch_ids)))
-    with store.engine.connect() as conn:
+    with store.connection() as conn:
         for row in conn.execution_options(yield_per=2000).execute(query):
             yield RejectRow(*row)
 

@@ -92,7 +92,9 @@ class PostgresServer:
 
     def stop(self) -> None:
         try:
-            self._run(str(self.bindir / "pg_ctl"), "-D", str(self.root / "data"), "-m", "immediate", "stop")
+            data = self.root / "data"
+            if (data / "postmaster.pid").exists():  # not left paused by its test
+                self._run(str(self.bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop")
         finally:
             shutil.rmtree(self.root, ignore_errors=True)
 

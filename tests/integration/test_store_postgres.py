@@ -12,6 +12,7 @@ from teller_assist.services.database import open_database
 from teller_assist.settings import load_settings
 from teller_assist.store import migrate
 from teller_assist.store.models import Customer, ImportBatch, NegativeListEntry
+from tests.helpers.postgres import PostgresServer
 
 pytestmark = pytest.mark.postgres
 
@@ -60,5 +61,31 @@ def test_constraints_hold_on_postgres(postgres_url: str, env: dict[str, str]) ->
         with store.session() as s:
             assert s.scalar(select(Customer.name)) == "刘䶮𠀀"
             assert s.scalar(select(ImportBatch.started_at)) == now
+    finally:
+        store.dispose()
+
+
+def test_a_server_lost_after_opening_is_said_plainly_by_every_kind_of_read(
+    own_postgres: PostgresServer, env: dict[str, str]
+) -> None:
+    """Sessions, plain connections (the schema's revision, the import's batches, the refused rows):
+    each says the database cannot be reached, never a driver's traceback."""
+    from teller_assist.store import bulk, queries
+    from teller_assist.store.engine import StoreError
+
+    store = open_database(load_settings(env, database_url=own_postgres.create_database("lost"))).store
+    try:
+        assert migrate.current_revision(store) == migrate.HEAD
+        own_postgres.pause()
+        reads = {
+            "revision": lambda: migrate.current_revision(store),
+            "overview": lambda: queries.overview(store),
+            "batch": lambda: bulk.find_loaded(store, "0" * 64),
+            "rejects": lambda: list(queries.rejects(store)),
+        }
+        for name, read in reads.items():
+            with pytest.raises(StoreError, match="数据库暂时无法访问") as said:
+                read()
+            assert "lost" in said.value.message_zh, name  # which database, in the teller's words
     finally:
         store.dispose()

@@ -29,6 +29,7 @@ from teller_assist.ui.main_window import MainWindow
 from teller_assist.ui.session import LoginDialog
 from tests.helpers.keyrings import MemoryKeyring
 from tests.helpers.operators import PASSWORD, make_operator
+from tests.helpers.postgres import PostgresServer
 
 TODAY = dt.date(2026, 11, 28)
 ROOT = Path(__file__).resolve().parents[2]
@@ -317,32 +318,30 @@ def test_a_first_start_on_an_empty_database_offers_the_demo_county_after_the_fir
 
 
 def test_a_server_that_was_down_at_start_is_opened_again_with_f5_once_it_is_back(
-    qtbot: QtBot, env: dict[str, str], memory_keyring: MemoryKeyring, tmp_path: Path
+    qtbot: QtBot,
+    env: dict[str, str],
+    memory_keyring: MemoryKeyring,
+    tmp_path: Path,
+    own_postgres: PostgresServer,
 ) -> None:
-    from tests.conftest import _required_in_ci
-    from tests.helpers.postgres import PostgresUnavailable, start_server
+    server = own_postgres
+    settings = load_settings(env, database_url=server.create_database("branch"))
+    county(settings, tmp_path)
+    server.pause()  # the branch server is not up yet when the teller starts the window
+    window, _dialog = cold_start(qtbot, settings)
+    window.activateWindow()
+    qtbot.waitUntil(lambda: window.login_dialog is None, timeout=15_000)
+    assert window.store is None and "无法打开数据库" in window.empty_state.text()
+    assert window.retry_button.isVisible() and "F5" in window.retry_button.text()
 
-    server = _required_in_ci(start_server, PostgresUnavailable, "PostgreSQL")
-    try:
-        settings = load_settings(env, database_url=server.create_database("branch"))
-        county(settings, tmp_path)
-        server.pause()  # the branch server is not up yet when the teller starts the window
-        window, _dialog = cold_start(qtbot, settings)
-        window.activateWindow()
-        qtbot.waitUntil(lambda: window.login_dialog is None, timeout=15_000)
-        assert window.store is None and "无法打开数据库" in window.empty_state.text()
-        assert window.retry_button.isVisible() and "F5" in window.retry_button.text()
-
-        server.resume()
-        qtbot.waitUntil(window.isActiveWindow, timeout=3000)
-        qtbot.keyClick(window, Qt.Key.Key_F5)
-        again = window.login_dialog
-        assert again is not None and not window.retry_button.isVisible()
-        qtbot.keyClicks(again.login, "teller1")
-        qtbot.keyClicks(again.password, PASSWORD)
-        qtbot.keyClick(again.password, Qt.Key.Key_Return)
-        qtbot.waitUntil(lambda: window.operator is not None, timeout=15_000)
-        assert window.store is not None and "已载入客户 40 人" in window.empty_state.text()
-        window.close()
-    finally:
-        server.stop()
+    server.resume()
+    qtbot.waitUntil(window.isActiveWindow, timeout=3000)
+    qtbot.keyClick(window, Qt.Key.Key_F5)
+    again = window.login_dialog
+    assert again is not None and not window.retry_button.isVisible()
+    qtbot.keyClicks(again.login, "teller1")
+    qtbot.keyClicks(again.password, PASSWORD)
+    qtbot.keyClick(again.password, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.operator is not None, timeout=15_000)
+    assert window.store is not None and "已载入客户 40 人" in window.empty_state.text()
+    window.close()

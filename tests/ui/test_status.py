@@ -4,30 +4,17 @@ comes back) while a survey is being typed, and the printer's state from a real C
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from PySide6.QtWidgets import QLineEdit
 from pytestqt.qtbot import QtBot
 
 from teller_assist.settings import Settings, load_settings
-from tests.conftest import _required_in_ci
 from tests.helpers.extracts import MAN
 from tests.helpers.keyrings import MemoryKeyring
-from tests.helpers.postgres import PostgresServer, PostgresUnavailable, start_server
+from tests.helpers.postgres import PostgresServer
 from tests.ui.test_card_panel import window_with_data
 from tests.ui.test_session import fill_survey_rest
-
-
-@pytest.fixture
-def own_postgres() -> Iterator[PostgresServer]:
-    """A server of this test's own, since the test stops it (the session's server is shared)."""
-    server = _required_in_ci(start_server, PostgresUnavailable, "PostgreSQL")
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 def test_a_lost_postgres_connection_shows_a_banner_reconnects_and_loses_nothing_typed(
