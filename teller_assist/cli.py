@@ -144,6 +144,9 @@ def build_parser() -> argparse.ArgumentParser:
     look.add_argument("--as-of", type=_date, default=None, metavar="DATE")
     look.add_argument("--json", action="store_true")
     look.add_argument("--purpose", default="cli", help="查询目的（记入审计）the purpose, for the audit trail")
+    look.add_argument(
+        "--reveal", action="store_true", help="显示工资金额（记入审计）show the payroll figures (audited)"
+    )
 
     pq = sub.add_parser("prequal", parents=[common], help="预授信测算 pre-qualify a resident ID")
     pq.add_argument("id_no", metavar="ID")
@@ -151,6 +154,9 @@ def build_parser() -> argparse.ArgumentParser:
     pq.add_argument("--as-of", type=_date, default=None, metavar="DATE")
     pq.add_argument("--policy", type=Path, metavar="FILE", help="授信政策文件 a policy file")
     pq.add_argument("--json", action="store_true")
+    pq.add_argument(
+        "--reveal", action="store_true", help="显示收入与负债金额（记入审计）show incomes and debts (audited)"
+    )
 
     sim = sub.add_parser(
         "simulate", parents=[common], help="全量模拟测算 run a policy over the customer base"
@@ -454,9 +460,11 @@ def cmd_lookup(args: argparse.Namespace) -> int:
     try:
         card = lookup(opened.store, rid, as_of=as_of)
         audit.log(opened.store, "lookup", operator=audit.os_actor(), subject=rid.value, purpose=args.purpose)
+        if args.reveal:
+            _audit_reveal(opened.store, rid.value, args.purpose)
     finally:
         opened.store.dispose()
-    data = card_to_json(card, settings.masking)
+    data = card_to_json(card, settings.masking, reveal_income=args.reveal)
     if args.json:
         print(json.dumps(data, ensure_ascii=False, indent=2))
         return EXIT_OK
@@ -511,6 +519,14 @@ def render_card(d: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def _audit_reveal(store: Any, subject: str, purpose: str) -> None:
+    """An income shown in full on the command line is an audited reveal, as in the window."""
+    from teller_assist.services import audit
+
+    fields = {"fields": ["income"]}
+    audit.log(store, "reveal", operator=audit.os_actor(), subject=subject, purpose=purpose, detail=fields)
+
+
 def cmd_prequal(args: argparse.Namespace) -> int:
     from teller_assist.identity.resident_id import InvalidResidentId, parse_resident_id
 
@@ -533,9 +549,12 @@ def cmd_prequal(args: argparse.Namespace) -> int:
         from teller_assist.services import audit
 
         audit.log(opened.store, "lookup", operator=audit.os_actor(), subject=rid.value, purpose="prequal")
+        if args.reveal:
+            _audit_reveal(opened.store, rid.value, "prequal")
     finally:
         opened.store.dispose()
-    data = decision_to_json(decision)
+    shown = None if args.reveal else settings.masking
+    data = decision_to_json(decision, shown)
     if args.json:
         print(
             json.dumps(
@@ -557,7 +576,7 @@ def cmd_prequal(args: argparse.Namespace) -> int:
         print(f"完成调查最高可达 {decision.potential_limit:,} 元")
     for f in decision.factors:
         mark = "✓" if f.applies else "·"
-        print(f"  {mark} {f.evidence}")
+        print(f"  {mark} {f.evidence if shown is None else shown.amounts(f.evidence)}")
     if decision.missing:
         print("调查尚缺：" + "、".join(decision.missing))
     for problem in decision.problems.values():

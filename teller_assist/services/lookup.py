@@ -34,9 +34,14 @@ def yuan(fen: int) -> str:
     return f"{sign}{whole}.{cents:02d}"
 
 
-def card_to_json(card: CustomerCard, masking: Masking) -> dict[str, Any]:
-    """The card for machines (``lookup --json``): personal numbers masked, never the negative-list note."""
+def card_to_json(card: CustomerCard, masking: Masking, *, reveal_income: bool = False) -> dict[str, Any]:
+    """The card for machines (``lookup --json``): personal numbers masked (the payroll's figures too,
+    unless an audited ``--reveal`` asked for them), never the negative-list note."""
     p, w = card.payroll, card.withholding
+
+    def income(fen: int) -> str:
+        return yuan(fen) if reveal_income else masking.income(yuan(fen))
+
     return {
         "id_masked": masking.resident_id(card.rid.value),
         "name": card.name,
@@ -50,8 +55,8 @@ def card_to_json(card: CustomerCard, masking: Masking) -> dict[str, Any]:
         "as_of": card.as_of.isoformat(),
         "payroll": {
             "months": p.months,
-            "average_monthly": yuan(p.average_monthly_fen),
-            "total": yuan(p.total_fen),
+            "average_monthly": income(p.average_monthly_fen),
+            "total": income(p.total_fen),
             "employer": p.employer,
             "employer_kind": p.employer_kind.zh if p.employer_kind else None,
             "last_pay_date": p.last_pay_date.isoformat() if p.last_pay_date else None,

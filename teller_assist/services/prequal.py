@@ -6,6 +6,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
+from teller_assist.identity.masking import Masking
 from teller_assist.identity.resident_id import ResidentId
 from teller_assist.lookup.card import CustomerCard
 from teller_assist.prequal.engine import Decision, decide
@@ -37,7 +38,12 @@ def prequalify(
     return card, decide_for_card(card, survey, policy, as_of)
 
 
-def decision_to_json(decision: Decision) -> dict[str, Any]:
+def decision_to_json(decision: Decision, masking: Masking | None = None) -> dict[str, Any]:
+    """The decision for machines; with ``masking``, the incomes and debts in its words masked."""
+
+    def words(text: str) -> str:
+        return masking.amounts(text) if masking is not None else text
+
     return {
         "eligible": decision.eligible,
         "reasons": list(decision.reasons),
@@ -49,7 +55,7 @@ def decision_to_json(decision: Decision) -> dict[str, Any]:
         "policy_sha256": decision.policy_sha256,
         "scenario": decision.scenario,
         "factors": [
-            {"code": f.code, "amount": f.amount_yuan, "applies": f.applies, "evidence": f.evidence}
+            {"code": f.code, "amount": f.amount_yuan, "applies": f.applies, "evidence": words(f.evidence)}
             for f in decision.factors
         ],
         "survey_complete": decision.survey_complete,

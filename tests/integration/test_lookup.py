@@ -10,9 +10,11 @@ from pathlib import Path
 import pytest
 
 from teller_assist.identity.resident_id import IdRule, InvalidResidentId
+from teller_assist.services.database import open_database
 from teller_assist.services.imports import import_paths
 from teller_assist.services.lookup import card_to_json, lookup
 from teller_assist.settings import load_settings
+from teller_assist.store import audit as store_audit
 from teller_assist.store.engine import Store
 from tests.helpers.cli import run_cli
 from tests.helpers.extracts import COMPANY, GOV, MAN, WOMAN, rid, write
@@ -110,7 +112,8 @@ def test_lookup_command(env: dict[str, str], tmp_path: Path, sqlite_store: Store
     assert data["payroll"] == {
         **data["payroll"],
         "months": 10,
-        "average_monthly": "8000.00",
+        "average_monthly": "***",  # an income: masked unless an audited --reveal asks for it
+        "total": "***",
         "employer": "句容市财政局",
         "employer_kind": "机关",
     }
@@ -126,8 +129,20 @@ def test_lookup_command(env: dict[str, str], tmp_path: Path, sqlite_store: Store
     assert data["applications"] == [] and data["freshness"]["customers"] == "2026-11-27"
     assert "13951234567" not in result.stdout
 
+    revealed = cli(MAN, "--as-of", "2026-11-28", "--json", "--reveal", "--purpose", "核实收入")
+    assert revealed.returncode == 0, revealed.stderr
+    payroll = json.loads(revealed.stdout)["payroll"]
+    assert (payroll["average_monthly"], payroll["total"]) == ("8000.00", "80000.00")
+    store = open_database(load_settings({**env, "TELLER_ASSIST_KEY_STORE": "demo-file"})).store
+    try:
+        last = list(store_audit.export_rows(store, None, None))[-1]
+    finally:
+        store.dispose()
+    assert (last.action, last.subject, last.purpose) == ("reveal", MAN, "核实收入")
+
     text = cli(MAN, "--as-of", "20261128")
     assert text.returncode == 0 and "张三" in text.stdout and "稳定户" in text.stdout
+    assert "月均***元" in text.stdout and "8000.00" not in text.stdout
     for bad, word in (
         ("32118319850314002", "长度"),
         ("3211831985031400A1", "非法字符"),
@@ -165,8 +180,12 @@ def test_prequal_command(env: dict[str, str], tmp_path: Path, sqlite_store: Stor
     assert after["survey_complete"] is True and after["missing"] == []
     codes = {f["code"]: f for f in after["factors"]}
     assert codes["civil_servant"]["amount"] == "200000.00"
-    assert codes["civil_servant"]["evidence"].startswith("近12个月中10个月由句容市财政局(机关)代发工资")
+    civil_servant = codes["civil_servant"]["evidence"]
+    assert civil_servant.startswith("近12个月中10个月由句容市财政局(机关)代发工资，月均***元")
     assert codes["survey"]["amount"] == "160000.00"
+    assert codes["survey"]["evidence"] == "申报家庭年收入***元×2 − 负债***元 = 160,000元"
+    shown = {f["code"]: f for f in cli("--survey", str(survey), "--reveal")["factors"]}
+    assert shown["survey"]["evidence"] == "申报家庭年收入80,000元×2 − 负债0元 = 160,000元"
 
     bad_policy = tmp_path / "bad.toml"
     bad_policy.write_text("[policy]\nname = 'x'\n", encoding="utf-8")
