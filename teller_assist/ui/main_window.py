@@ -1045,13 +1045,14 @@ class MainWindow(QMainWindow):
     def print_documents(self) -> None:
         """Issue each document (original or 副本, audited), keep it in the data folder, print it.
 
-        The printer is chosen here (a dialog may ask); the rest, rendering at 300 dpi and spooling,
-        runs on a worker thread (QPainter on a QPrinter and QtPdf's renderer both may), so the window
-        answers at once with 正在打印 and stays usable."""
+        The printer is chosen here (a dialog may ask). The window answers at once with 正在打印 and
+        stays usable: issuing and keeping run on a worker thread; the documents are then loaded here,
+        on the GUI thread, and a second worker rasterises them at 300 dpi and spools them without
+        making or destroying a Qt object (see ``print_preview.print_document`` for why)."""
         from teller_assist.documents.templates import KINDS
         from teller_assist.services.documents import issue
         from teller_assist.services.printing import save_copy
-        from teller_assist.ui.print_preview import choose_printer, print_pdf
+        from teller_assist.ui.print_preview import choose_printer, load_pdf, prepare_printing, print_document
 
         app, preview, store, operator = self.application, self.preview, self.store, self.operator
         if store is None or operator is None or app is None or preview is None:
@@ -1069,9 +1070,11 @@ class MainWindow(QMainWindow):
         settings, today = self.settings, self._today()
         destination = printer.printerName() if printer else "file (printer unavailable)"
         copy_text = self.tr("（副本{0}）")
+        Issued = list[tuple[str, bytes]]
+        Spooled = tuple[list[str], object]
 
-        def work(_report: Callable[..., None], _cancelled: Callable[[], bool]) -> tuple[list[str], object]:
-            done: list[str] = []
+        def issue_all(_report: Callable[..., None], _cancelled: Callable[[], bool]) -> tuple[Issued, object]:
+            issued_all: Issued = []
             for kind in self.DOCUMENT_KINDS:
                 try:
                     issued = issue(
@@ -1083,18 +1086,15 @@ class MainWindow(QMainWindow):
                         destination=destination,
                         today=today,
                     )
-                    label = word(KINDS[kind]) + (copy_text.format(issued.copy_no) if issued.copy_no else "")
-                    # kept in the data folder, whatever happens to the printer
-                    save_copy(issued.pdf, folder, f"app{app.id}-{kind}-{issued.copy_no}")
-                    if printer is not None:
-                        print_pdf(printer, issued.pdf, label)
-                        done.append(label)
                 except UserFacingError as exc:
-                    return done, exc
-            return done, problem
+                    return issued_all, exc
+                label = word(KINDS[kind]) + (copy_text.format(issued.copy_no) if issued.copy_no else "")
+                # kept in the data folder, whatever happens to the printer
+                save_copy(issued.pdf, folder, f"app{app.id}-{kind}-{issued.copy_no}")
+                issued_all.append((label, issued.pdf))
+            return issued_all, problem
 
-        def finished(result: tuple[list[str], UserFacingError | None]) -> None:
-            done, trouble = result
+        def report(done: list[str], trouble: UserFacingError | None) -> None:
             if trouble is not None:
                 text = self.tr("未能打印：{0}。文书已保存在 {1}，可稍后打印。")
                 text = text.format(error_text(trouble), folder)
@@ -1106,11 +1106,50 @@ class MainWindow(QMainWindow):
             self._print_finished(app.id, preview, self.tr("打印出错：{0}").format(exc), printed=False)
             raise exc  # a bug, not a printer problem: the crash handler keeps its report
 
+        def issued(result: tuple[Issued, UserFacingError | None]) -> None:
+            issued_all, trouble = result
+            if self.print_task is not None:
+                self.print_task.wait()
+            if printer is None or trouble is not None:
+                self.print_task = None
+                report([], trouble)
+                return
+            prepare_printing()
+            documents = [(label, load_pdf(pdf, self)) for label, pdf in issued_all]
+
+            def spool(_report: Callable[..., None], _cancelled: Callable[[], bool]) -> Spooled:
+                done: list[str] = []
+                for label, document in documents:
+                    try:
+                        print_document(printer, document, label)
+                    except UserFacingError as exc:
+                        return done, exc
+                    done.append(label)
+                return done, None
+
+            def let_go() -> None:  # on the GUI thread, which they belong to
+                for _label, document in documents:
+                    document.deleteLater()
+
+            def spooled(result: tuple[list[str], UserFacingError | None]) -> None:
+                let_go()
+                report(*result)
+
+            def spool_failed(exc: BaseException) -> None:
+                let_go()
+                failed(exc)
+
+            task = Task(spool, self)
+            task.succeeded.connect(spooled)
+            task.failed.connect(spool_failed)
+            self.print_task = task
+            task.start()
+
         preview.print_button.setEnabled(False)
         preview.message.setText(self.tr("正在打印…"))
         self.application_status.setText(self.tr("正在打印…"))
-        task = Task(work, self)
-        task.succeeded.connect(finished)
+        task = Task(issue_all, self)
+        task.succeeded.connect(issued)
         task.failed.connect(failed)
         self.print_task = task
         task.start()

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, QRect, Qt
-from PySide6.QtGui import QKeySequence, QPainter, QShowEvent
+from PySide6.QtGui import QImageReader, QImageWriter, QKeySequence, QPainter, QShowEvent
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrinterInfo
@@ -71,9 +71,20 @@ def choose_printer(name: str, parent: QWidget | None) -> QPrinter | None:
     return printer
 
 
-def print_pdf(printer: QPrinter, pdf: bytes, title: str, dpi: int = 300) -> int:
-    """Draw each page of ``pdf`` on ``printer`` (pages rasterised at ``dpi``). Returns the page count."""
-    document = load_pdf(pdf)
+def prepare_printing() -> None:
+    """Load, on the GUI thread, the image-format plugins Qt's PDF print engine asks for at its first
+    image. Qt moves a plugin it loads to the GUI thread under one of its shared object locks; a worker
+    doing that while it holds Python's lock can deadlock with the GUI thread, which PySide makes wait for
+    Python's lock while it holds such a lock (disconnecting a slot whose Python owner died). Seen once:
+    the test run hung in ``drawImage``."""
+    QImageWriter.supportedImageFormats()
+    QImageReader.supportedImageFormats()
+
+
+def print_document(printer: QPrinter, document: QPdfDocument, title: str, dpi: int = 300) -> int:
+    """Draw each page of ``document`` on ``printer`` (rasterised at ``dpi``); returns the page count.
+    Safe on a worker thread once ``prepare_printing`` ran: it makes, moves and destroys no QObject (the
+    document and the printer belong to the GUI thread and are only read here)."""
     printer.setDocName(title)
     printer.setResolution(dpi)
     painter = QPainter()
@@ -89,6 +100,12 @@ def print_pdf(printer: QPrinter, pdf: bytes, title: str, dpi: int = 300) -> int:
     finally:
         painter.end()
     return document.pageCount()
+
+
+def print_pdf(printer: QPrinter, pdf: bytes, title: str, dpi: int = 300) -> int:
+    """``print_document`` for PDF bytes, all on the calling (GUI) thread."""
+    prepare_printing()
+    return print_document(printer, load_pdf(pdf), title, dpi)
 
 
 class PrintPreview(QDialog):

@@ -8,6 +8,7 @@ import subprocess
 import time
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
@@ -94,3 +95,47 @@ def test_a_missing_printer_is_said_and_the_documents_are_kept(
     assert len(kept) == 2
     text = subprocess.run(["pdftotext", str(kept[0]), "-"], capture_output=True, text=True, check=True).stdout
     assert "预授信" in text or "授信告知函" in text
+
+
+def test_the_print_worker_only_reads_qt_objects_the_gui_thread_made_and_loaded(
+    qtbot: QtBot,
+    printing_settings: Settings,
+    memory_keyring: MemoryKeyring,
+    cups_server: CupsServer,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The guard against a deadlock seen once (a worker holding Python's lock inside Qt's plugin
+    loader, the GUI thread holding Qt's object lock and waiting for Python's): the plugins are loaded and
+    the documents made on the GUI thread; the worker only draws them."""
+    import threading
+
+    from PySide6.QtWidgets import QApplication
+
+    from teller_assist.ui import print_preview
+
+    calls: list[tuple[str, bool, bool]] = []
+    real_prepare, real_print = print_preview.prepare_printing, print_preview.print_document
+
+    def prepare() -> None:
+        calls.append(("prepare", threading.current_thread() is threading.main_thread(), True))
+        real_prepare()
+
+    def draw(printer, document, title, dpi=300):  # type: ignore[no-untyped-def]
+        gui = QApplication.instance()
+        assert gui is not None
+        made_by_gui = document.thread() is gui.thread()
+        calls.append(("print", threading.current_thread() is threading.main_thread(), made_by_gui))
+        return real_print(printer, document, title, dpi)
+
+    monkeypatch.setattr(print_preview, "prepare_printing", prepare)
+    monkeypatch.setattr(print_preview, "print_document", draw)
+    window = window_with_data(qtbot, printing_settings, tmp_path)
+    approved_at_the_counter(qtbot, window)
+    preview = window.preview_documents()
+    assert preview is not None
+    preview.print_button.click()
+    qtbot.waitUntil(lambda: window.print_task is None, timeout=30_000)
+    assert "已送打印机 TA-PDF" in window.application_status.text()
+    # loaded on the GUI thread first; each document drawn on a worker, made by the GUI thread
+    assert calls == [("prepare", True, True), ("print", False, True), ("print", False, True)]
