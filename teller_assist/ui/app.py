@@ -14,6 +14,7 @@ from teller_assist.ui import i18n
 from teller_assist.ui.fonts import install_fonts
 from teller_assist.ui.main_window import MainWindow
 from teller_assist.ui.qt_workarounds import guard_none_refcount
+from teller_assist.ui.stall_watch import StallWatch
 
 if TYPE_CHECKING:
     from teller_assist.services.database import CounterStart
@@ -61,6 +62,10 @@ def run(settings: Settings, *, demo_if_empty: bool = False) -> int:
         app, problem = make_application(), exc
     window = MainWindow(settings)
     window.show()
+    # a freeze in the field leaves every thread's stack in crash-reports/ (see stall_watch)
+    stall_watch = StallWatch(settings.paths.data_dir / "crash-reports", parent=app)
+    stall_watch.start()
+    app.aboutToQuit.connect(stall_watch.stop)
     # the login is asked at once, the database opens behind it: the teller types while it loads
     window.ask_login(demo_if_empty=demo_if_empty)
 
