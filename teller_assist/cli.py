@@ -13,12 +13,15 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from teller_assist import __version__, cli_workflow
 from teller_assist.errors import UserFacingError
 from teller_assist.settings import Settings, load_settings
 from teller_assist.vocabulary import EXTRACT_KINDS
+
+if TYPE_CHECKING:  # the data layer loads with the command that needs it
+    from teller_assist.store.engine import Store
 
 log = logging.getLogger("teller_assist.cli")
 
@@ -519,7 +522,7 @@ def render_card(d: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def _audit_reveal(store: Any, subject: str, purpose: str) -> None:
+def _audit_reveal(store: Store, subject: str, purpose: str) -> None:
     """An income shown in full on the command line is an audited reveal, as in the window."""
     from teller_assist.services import audit
 

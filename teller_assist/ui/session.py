@@ -36,14 +36,15 @@ if TYPE_CHECKING:
     from teller_assist.store.operators import OperatorRecord
 
 
+ERROR_STYLE = "color: #b00020"  # a refusal under a login or an authorisation, in the bank's red
+
+
 class LoginDialog(QDialog):
     """The operator logs in; on a database without operators it asks for the first administrator.
 
     At a cold start the dialog is up before the database is open (``store`` None): the teller types
     meanwhile, and a login asked for early is carried out as soon as ``set_store`` hands it the store.
     """
-
-    ERROR_STYLE = "color: #b00020"
 
     def __init__(
         self, store: Store | None, parent: QWidget | None = None, *, first_admin: bool = False
@@ -84,7 +85,7 @@ class LoginDialog(QDialog):
         self.error = QLabel("", self)
         self.error.setObjectName("loginError")
         self.error.setWordWrap(True)
-        self.error.setStyleSheet(self.ERROR_STYLE)
+        self.error.setStyleSheet(ERROR_STYLE)
         layout.addWidget(self.error)
         self.button = QPushButton(self.tr("创建并登录") if first_admin else self.tr("登录"), self)
         self.button.setObjectName("loginButton")
@@ -121,7 +122,7 @@ class LoginDialog(QDialog):
                 )
             self.operator = operators.authenticate(self.store, login, password, purpose="window")
         except UserFacingError as exc:
-            self.error.setStyleSheet(self.ERROR_STYLE)
+            self.error.setStyleSheet(ERROR_STYLE)
             self.error.setText(error_text(exc, hint=True))
             self.password.clear()
             self.password.setFocus()
@@ -179,7 +180,7 @@ class AuthorizeDialog(QDialog):
         self.error = QLabel("", self)
         self.error.setObjectName("authorizeError")
         self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #b00020")
+        self.error.setStyleSheet(ERROR_STYLE)
         layout.addWidget(self.error)
         buttons = QHBoxLayout()
         self.button = QPushButton(self.tr("授权批准"), self)
@@ -247,7 +248,7 @@ class AuthorizeDialog(QDialog):
         self._done()
         if not isinstance(exc, UserFacingError):
             raise exc
-        self.error.setStyleSheet("color: #b00020")
+        self.error.setStyleSheet(ERROR_STYLE)
         self.error.setText(error_text(exc, hint=True))
         self.password.setFocus()
 
