@@ -16,6 +16,7 @@ import pytest
 from teller_assist.services.database import open_database
 from teller_assist.settings import Settings, load_settings
 from teller_assist.store.engine import Store
+from tests.helpers import required
 from tests.helpers.cups import CupsServer, CupsUnavailable, start_cups
 from tests.helpers.keyrings import MemoryKeyring
 from tests.helpers.postgres import PostgresServer, PostgresUnavailable, start_server
@@ -89,9 +90,7 @@ def _required_in_ci(start: Callable[[], T], unavailable: type[Exception], what: 
     try:
         return start()
     except unavailable as exc:
-        if os.environ.get("CI"):
-            pytest.fail(f"{what} is required in CI: {exc}")
-        pytest.skip(str(exc))
+        required.missing(what, str(exc))
 
 
 @pytest.fixture(scope="session")

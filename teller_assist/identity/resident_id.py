@@ -22,6 +22,9 @@ _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
 _DIGITS = frozenset("0123456789")
 _ALLOWED = _DIGITS | {"X"}
+# GB 11643 sets no earliest birth date and python-stdnum's cn.ric checks only for a real date; the
+# oldest people ever issued a card were born in the 1880s. From 1850 every real resident fits, while
+# years no one alive can have (a mistyped or made-up number) are refused.
 EARLIEST_BIRTH_YEAR = 1850
 
 

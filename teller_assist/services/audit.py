@@ -84,7 +84,8 @@ def export_csv(
     operator: str | None,
 ) -> int:
     """Write audit rows from ``start`` to ``end`` (local dates, inclusive) as UTF-8 CSV with the chain
-    hashes; resident IDs in subjects are masked. The export itself is audited. Returns the row count."""
+    hashes; resident IDs in subjects are masked. The export itself is audited: no audit row, no file.
+    Returns the row count."""
     tz = dt.datetime.now().astimezone().tzinfo
 
     def moment(day: dt.date | None) -> dt.datetime | None:
@@ -127,16 +128,20 @@ def export_csv(
                 ]
             )
             count += 1
+    try:  # the file takes its name only once its audit row is committed
+        log(
+            store,
+            "export",
+            operator=operator,
+            subject="audit",
+            detail={
+                "rows": count,
+                "from": start.isoformat() if start else None,
+                "to": end.isoformat() if end else None,
+            },
+        )
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
     tmp.replace(out)
-    log(
-        store,
-        "export",
-        operator=operator,
-        subject="audit",
-        detail={
-            "rows": count,
-            "from": start.isoformat() if start else None,
-            "to": end.isoformat() if end else None,
-        },
-    )
     return count

@@ -25,6 +25,7 @@ from teller_assist.store import applications as store_apps
 from teller_assist.store import documents as store_docs
 from teller_assist.store import fingerprints as store_fingerprints
 from teller_assist.store.applications import ApplicationRecord
+from teller_assist.store.audit import AuditEntry
 from teller_assist.store.engine import Store
 
 log = logging.getLogger(__name__)
@@ -106,15 +107,20 @@ def export_key(store: Store, settings: Settings, out: Path, *, operator: str) ->
         raise UserFacingError(
             f"无法写入 {out}：{exc.strerror}", f"cannot write {out}: {exc.strerror}"
         ) from None
-    with os.fdopen(fd, "w", encoding="ascii") as f:
-        f.write(f"{KEY_FILE_HEADER}\nfingerprint {mine}\n{key.decode('ascii')}\n")
-    audit.log(store, "document_key_export", operator=operator, detail={"fingerprint": mine})
+    try:
+        with os.fdopen(fd, "w", encoding="ascii") as f:
+            f.write(f"{KEY_FILE_HEADER}\nfingerprint {mine}\n{key.decode('ascii')}\n")
+        audit.log(store, "document_key_export", operator=operator, detail={"fingerprint": mine})
+    except BaseException:  # no audit row, no key file
+        out.unlink(missing_ok=True)
+        raise
     return mine
 
 
 def import_key(store: Store, settings: Settings, source: Path, *, operator: str) -> str:
     """Keep the key in ``source`` (written by ``export_key``) as this desktop's, if it is the bank's
-    (its fingerprint matches the one recorded); audited. Returns its fingerprint."""
+    (its fingerprint matches the one recorded); audited in the transaction that records it, the key
+    kept in the keyring last before that commits. Returns its fingerprint."""
     bad = UserFacingError(
         f"{source} 不是文书验证密钥文件，或已损坏",
         f"{source} is not a document key file, or it is damaged",
@@ -131,18 +137,25 @@ def import_key(store: Store, settings: Settings, source: Path, *, operator: str)
     theirs = keys.fingerprint(key)
     if not key or lines[1].removeprefix("fingerprint ") != theirs:
         raise bad
+    not_the_banks = DocumentKeyProblem(
+        "该密钥不是本行登记的文书验证密钥（可能来自另一个数据库）",
+        "this is not the bank's document verification key (another database's, perhaps)",
+        hint_zh="请从连接同一数据库、已出具过文书的电脑导出",
+        hint_en="export it on a desktop using the same database that has printed documents",
+    )
     standing = store_fingerprints.recorded(store, DOCUMENT_KEY)
     if standing is not None and standing != theirs:
-        raise DocumentKeyProblem(
-            "该密钥不是本行登记的文书验证密钥（可能来自另一个数据库）",
-            "this is not the bank's document verification key (another database's, perhaps)",
-            hint_zh="请从连接同一数据库、已出具过文书的电脑导出",
-            hint_en="export it on a desktop using the same database that has printed documents",
-        )
-    keys.set_document_key(key, _demo_file(store, settings))
-    if standing is None:
-        store_fingerprints.record(store, DOCUMENT_KEY, theirs, now_utc())
-    audit.log(store, "document_key_import", operator=operator, detail={"fingerprint": theirs})
+        raise not_the_banks
+    adopted = store_fingerprints.adopt(
+        store,
+        DOCUMENT_KEY,
+        theirs,
+        now_utc(),
+        AuditEntry("document_key_import", operator, workstation(), None, None, {"fingerprint": theirs}),
+        lambda: keys.set_document_key(key, _demo_file(store, settings)),
+    )
+    if adopted != theirs:  # another desktop recorded a different key a moment ago
+        raise not_the_banks
     return theirs
 
 

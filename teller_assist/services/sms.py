@@ -10,6 +10,7 @@ from pathlib import Path
 from teller_assist.errors import UserFacingError
 from teller_assist.services import audit
 from teller_assist.store import sms as store_sms
+from teller_assist.store.audit import AuditEntry
 from teller_assist.store.engine import Store
 from teller_assist.store.sms import OutboxRow
 
@@ -18,9 +19,10 @@ COLUMNS = ("mobile", "content", "ref")
 
 
 def export(store: Store, out: Path, *, operator: str) -> int:
-    """Write the queued texts to ``out`` (UTF-8 CSV: mobile, content, ref) and mark them exported.
-    The file is complete on disk before anything is marked; if the marking fails, the file is removed
-    and the texts stay queued. The phone appears in full only here. Returns the count."""
+    """Write the queued texts to ``out`` (UTF-8 CSV: mobile, content, ref) and mark them exported,
+    audited in the same transaction. The file is complete on disk before anything is marked; if the
+    marking or its audit row fails, the file is removed and the texts stay queued. The phone appears
+    in full only here. Returns the count."""
     if out.exists():
         raise UserFacingError(
             f"文件 {out} 已存在，为免重复发送不覆盖",
@@ -39,13 +41,17 @@ def export(store: Store, out: Path, *, operator: str) -> int:
             f.flush()
             os.fsync(f.fileno())
 
+    def entry(batch: str, count: int) -> AuditEntry:
+        return AuditEntry(
+            "export", operator, audit.workstation(), "sms", None, {"rows": count, "batch": batch}
+        )
+
     try:
-        batch, count = store_sms.export_pending(store, write, audit.now_utc())
+        batch, count = store_sms.export_pending(store, write, audit.now_utc(), entry)
     except BaseException:
         part.unlink(missing_ok=True)
         raise
     if count:
         part.replace(out)
-    audit.log(store, "export", operator=operator, subject="sms", detail={"rows": count, "batch": batch})
     log.info("sms export %s: %d texts", batch, count)
     return count

@@ -11,7 +11,9 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from teller_assist.store import audit
 from teller_assist.store.applications import with_retries
+from teller_assist.store.audit import AuditEntry
 from teller_assist.store.engine import Store
 from teller_assist.store.models import SmsOutbox
 
@@ -39,11 +41,14 @@ def pending_count(store: Store) -> int:
 
 
 def export_pending(
-    store: Store, write: Callable[[list[OutboxRow]], None], now: dt.datetime
+    store: Store,
+    write: Callable[[list[OutboxRow]], None],
+    now: dt.datetime,
+    entry: Callable[[str, int], AuditEntry],
 ) -> tuple[str, int]:
-    """Hand every text not yet exported to ``write`` and mark them exported, in one transaction: if
-    ``write`` fails nothing is marked; two exports at once never both take a row. Returns the batch
-    name and the count."""
+    """Hand every text not yet exported to ``write`` and mark them exported, with the audit row
+    ``entry(batch, count)``, in one transaction: if ``write`` or the audit row fails nothing is marked;
+    two exports at once never both take a row. Returns the batch name and the count."""
     batch = f"{now:%Y%m%d%H%M%S}-{secrets.token_hex(4)}"
 
     def work(s: Session) -> tuple[str, int]:
@@ -56,14 +61,14 @@ def export_pending(
             .with_for_update(skip_locked=True)
         ).all()
         picked = [OutboxRow(*r) for r in rows]
-        if not picked:
-            return batch, 0
-        write(picked)
-        s.execute(
-            update(SmsOutbox)
-            .where(SmsOutbox.id.in_([r.id for r in picked]), SmsOutbox.exported_at.is_(None))
-            .values(exported_at=now, export_batch=batch)
-        )
+        if picked:
+            write(picked)
+            s.execute(
+                update(SmsOutbox)
+                .where(SmsOutbox.id.in_([r.id for r in picked]), SmsOutbox.exported_at.is_(None))
+                .values(exported_at=now, export_batch=batch)
+            )
+        audit.append(s, entry(batch, len(picked)), now)
         return batch, len(picked)
 
     return with_retries(store, work)

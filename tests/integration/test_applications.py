@@ -285,3 +285,53 @@ def test_queue_by_branch_includes_applications_without_one(store: Store, team: T
     assert [r.id for r in apps.queue(store, branch_code="0101")] == [here.id, anywhere.id]
     assert [r.id for r in apps.queue(store, branch_code="0202")] == [anywhere.id]
     assert [r.id for r in apps.queue(store)] == [here.id, anywhere.id]
+
+
+def test_signing_on_the_last_valid_day_and_not_the_day_after(
+    store: Store, team: Team, policy: Policy
+) -> None:
+    """Validity ends at the end of its last day (approved 2026-11-28: valid up to 2028-11-27), as for
+    expiry: signing is allowed on that day and refused the next."""
+    last_day, day_after = dt.date(2028, 11, 27), dt.date(2028, 11, 28)
+    on_time = submit(store, policy, team.teller, who=MAN)
+    late = submit(store, policy, team.teller, who=WOMAN)
+    for record in (on_time, late):
+        assert apps.approve(store, policy, record.id, team.head, today=TODAY, now=NOW).valid_until == last_day
+    assert apps.sign(store, on_time.id, team.teller, today=last_day, now=NOW).status == "signed"
+    with pytest.raises(WorkflowRefused, match="已过有效期"):
+        apps.sign(store, late.id, team.teller, today=day_after, now=NOW)
+    assert apps.get(store, late.id).status == "approved"
+
+
+def test_a_second_open_application_is_refused_naming_the_open_one(
+    store: Store, team: Team, policy: Policy
+) -> None:
+    """The database refuses a second open application too, but only the service can say which one is
+    open and in what state: the clerk needs that to find it."""
+    first = submit(store, policy, team.teller)
+    with pytest.raises(WorkflowRefused) as refused:
+        submit(store, policy, team.manager)
+    assert refused.value.message_zh == f"该客户已有未结的预授信申请（编号 {first.id}，待审批）"
+    assert refused.value.message_en == f"this person already has an open application ({first.id}, submitted)"
+    apps.approve(store, policy, first.id, team.head, today=TODAY, now=NOW)
+    with pytest.raises(WorkflowRefused) as refused:
+        submit(store, policy, team.manager)
+    assert refused.value.message_zh == f"该客户已有未结的预授信申请（编号 {first.id}，已批准）"
+    assert len(apps.listing(store)) == 1
+
+
+def test_the_maker_deciding_their_own_is_told_the_rule_and_what_to_do(
+    store: Store, team: Team, policy: Policy
+) -> None:
+    """The CHECK constraint refuses maker = checker as well, in words that name no way out; the service
+    says the rule, and for a rejection that the maker may cancel instead."""
+    record = submit(store, policy, team.head)
+    with pytest.raises(WorkflowRefused) as refused:
+        apps.reject(store, policy, record.id, team.head, "不符合", now=NOW)
+    assert refused.value.message_zh == "经办人不能审批自己提交的申请（如需放弃请撤销）"
+    assert refused.value.message_en == "the maker cannot decide their own application (cancel it instead)"
+    with pytest.raises(WorkflowRefused) as refused:
+        apps.approve(store, policy, record.id, team.head, today=TODAY, now=NOW)
+    assert refused.value.message_zh == "经办人不能审批自己提交的申请"
+    assert refused.value.message_en == "the maker cannot approve their own application"
+    assert apps.get(store, record.id).status == "submitted"

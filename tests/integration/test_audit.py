@@ -7,6 +7,7 @@ import datetime as dt
 from collections.abc import Callable
 
 import pytest
+from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from teller_assist.services import audit
@@ -83,6 +84,37 @@ def test_a_swapped_pair_is_found(store: Store) -> None:
     )
     result = store_audit.verify(store)
     assert not result.ok and {f.seq for f in result.findings} >= {2, 3}
+
+
+def test_a_deleted_row_with_the_rest_renumbered_and_rehashed_breaks_only_the_links(store: Store) -> None:
+    """Someone deletes row 3, renumbers the rows after it, re-hashes each over the prev_hash it stores
+    and moves the head: numbering, every row's own hash and the head agree again. Only the link from
+    each row to the hash of the row before it is left to find it."""
+    fill(store)
+    rows = list(store_audit.export_rows(store, None, None))
+    tamper(store, "DELETE FROM audit_event WHERE seq = 3")  # the guard stays lifted after this
+    with store.engine.begin() as conn:
+        last_seq, last_hash = 2, rows[1].hash
+        for r in rows[3:]:
+            seq = r.seq - 1
+            digest = store_audit.row_hash(
+                r.prev_hash, seq, r.at, r.operator, r.workstation, r.action, r.subject, r.purpose, r.detail
+            )
+            conn.execute(
+                text("UPDATE audit_event SET seq = :seq, hash = :hash WHERE seq = :old"),
+                {"seq": seq, "hash": digest, "old": r.seq},
+            )
+            last_seq, last_hash = seq, digest
+        conn.execute(
+            text("UPDATE audit_head SET seq = :seq, hash = :hash WHERE id = 1"),
+            {"seq": last_seq, "hash": last_hash},
+        )
+    result = store_audit.verify(store)
+    assert (result.rows, result.head_seq) == (5, 5)
+    # row 3 (once 4) names the deleted row's hash; rows 4 and 5 name hashes that were since rewritten
+    assert [(f.seq, f.problem_en) for f in result.findings] == [
+        (seq, "chain broken: the row before was removed, altered or moved") for seq in (3, 4, 5)
+    ]
 
 
 def test_a_removed_tail_is_found(store: Store) -> None:

@@ -5,19 +5,25 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.helpers import required
 from tests.helpers.cli import add_users, as_user, run_cli, write_survey
 from tests.helpers.extracts import MAN, rid
 from tests.helpers.surveys import walk_in_answers
 
-pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
 STRANGER = rid("321183", seq=93)
+
+
+@pytest.fixture(autouse=True)
+def _poppler() -> None:
+    """Every test here reads its PDFs back with poppler's tools: skipped without them, failed in CI."""
+    for tool in ("pdftotext", "pdffonts", "pdftoppm"):
+        required.program(tool)
 
 
 def cli(env: dict[str, str], *args: str, stdin: str | None = None, code: int = 0) -> str:
@@ -79,22 +85,28 @@ def test_agreement_says_what_it_must_and_verifies(env: dict[str, str], tmp_path:
     assert any("HanaMinA" in row for row in rows)  # 䶮 comes from the fallback font
     assert all("+" in row.split()[0] for row in rows)  # subset names (ABCDEF+Font)
 
-    # the page renders, and its QR code carries the mobile-app URL
-    subprocess.run(["pdftoppm", "-r", "110", "-png", str(out), str(tmp_path / "page")], check=True)
-    pages = sorted(tmp_path.glob("page*.png"))
-    assert pages
-    zxingcpp = pytest.importorskip("zxingcpp")
-    from PIL import Image
-
-    decoded = [b.text for page in pages for b in zxingcpp.read_barcodes(Image.open(page))]
-    assert decoded == ["https://m.example-rcb.cn/app"]
-
     genuine = run_cli("verify", code, str(app["agreement_no"]), env=env)
     assert genuine.returncode == 0 and "真实" in genuine.stdout and "160,000" in genuine.stdout
     wrong = code[:-1] + ("A" if code[-1] != "A" else "B")
     forged = run_cli("verify", wrong, str(app["agreement_no"]), env=env)
     assert forged.returncode == 5 and "不符" in forged.stdout
     assert run_cli("verify", code, "YSX20990101999999", env=env).returncode == 5
+
+
+def test_the_agreement_page_renders_and_its_qr_code_carries_the_app_url(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    zxingcpp = required.module("zxingcpp")  # before anything runs: never a skip half-way through
+    from PIL import Image
+
+    app = approved_application(env, tmp_path, STRANGER)
+    out = tmp_path / "agreement.pdf"
+    cli(env, "document", "agreement", str(app["id"]), "--out", str(out))
+    subprocess.run(["pdftoppm", "-r", "110", "-png", str(out), str(tmp_path / "page")], check=True)
+    pages = sorted(tmp_path.glob("page*.png"))
+    assert pages
+    decoded = [b.text for page in pages for b in zxingcpp.read_barcodes(Image.open(page))]
+    assert decoded == ["https://m.example-rcb.cn/app"]
 
 
 def test_a_second_issue_is_a_copy_and_audited(env: dict[str, str], tmp_path: Path) -> None:

@@ -7,6 +7,7 @@ import subprocess
 import time
 from pathlib import Path
 
+from tests.helpers import required
 from tests.helpers.cli import run_cli
 from tests.helpers.cups import CupsServer
 from tests.helpers.extracts import MAN, rid
@@ -38,11 +39,13 @@ def newer(path: Path, since: float) -> bool:
 
 def complete(pdf: Path) -> bool:
     """cups-pdf writes the file in place: it is done when poppler can read it."""
-    return subprocess.run(["pdfinfo", str(pdf)], capture_output=True, check=False).returncode == 0
+    pdfinfo = required.program("pdfinfo")
+    return subprocess.run([pdfinfo, str(pdf)], capture_output=True, check=False).returncode == 0
 
 
 def pages(pdf: Path) -> int:
-    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    pdfinfo = required.program("pdfinfo")
+    info = subprocess.run([pdfinfo, str(pdf)], capture_output=True, text=True, check=True).stdout
     return int(next(line.split()[1] for line in info.splitlines() if line.startswith("Pages:")))
 
 
@@ -67,7 +70,8 @@ def test_the_agreement_and_letter_come_out_of_a_real_queue(
     # the printed file went through pdftops and Ghostscript, which drop the text layer of CJK fonts;
     # the kept copy of what was sent still says 副本
     kept = Path(env["TELLER_ASSIST_DATA_DIR"]) / "printed" / f"app{app['id']}-agreement-1.pdf"
-    text = subprocess.run(["pdftotext", str(kept), "-"], capture_output=True, text=True, check=True).stdout
+    pdftotext = required.program("pdftotext")
+    text = subprocess.run([pdftotext, str(kept), "-"], capture_output=True, text=True, check=True).stdout
     assert "副本" in "".join(text.split())
 
 

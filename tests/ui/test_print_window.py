@@ -17,6 +17,7 @@ from teller_assist.store import audit as store_audit
 from teller_assist.ui.main_window import MainWindow
 from teller_assist.ui.print_preview import PrintPreview
 from teller_assist.ui.session import AuthorizeDialog
+from tests.helpers import required
 from tests.helpers.cups import CupsServer
 from tests.helpers.extracts import MAN
 from tests.helpers.keyrings import MemoryKeyring
@@ -93,7 +94,8 @@ def test_a_missing_printer_is_said_and_the_documents_are_kept(
     assert preview.isVisible() and preview.print_button.isEnabled()  # the teller can try again
     kept = sorted((window.settings.paths.data_dir / "printed").glob("*.pdf"))
     assert len(kept) == 2
-    text = subprocess.run(["pdftotext", str(kept[0]), "-"], capture_output=True, text=True, check=True).stdout
+    pdftotext = required.program("pdftotext")
+    text = subprocess.run([pdftotext, str(kept[0]), "-"], capture_output=True, text=True, check=True).stdout
     assert "预授信" in text or "授信告知函" in text
 
 

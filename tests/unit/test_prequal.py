@@ -288,3 +288,32 @@ def test_the_decisions_words_mask_every_income_and_debt_and_keep_the_lines_they_
     assert len(given_lines) == 3
     for f in given_lines:
         assert f"{yuan_text(f.amount_fen or 0)}元" in mask_personal_amounts(f.evidence), f.evidence
+
+
+@pytest.mark.parametrize(
+    ("income", "debts", "line", "rounding_yuan"),
+    [
+        (33_000, 1, 65_000, -999),  # 65,999: to the nearest would be 66,000
+        (32_750, 0, 65_000, -500),  # 65,500, a half: half-up would be 66,000
+        (32_500, 1, 64_000, -999),  # 64,999
+        (15_500, 1, 30_000, -999),  # 30,999 over the base line: not 31,000
+        (33_000, 0, 66_000, None),  # 66,000 exactly: nothing to round
+    ],
+)
+def test_the_line_is_rounded_down_never_to_the_nearest(
+    income: int, debts: int, line: int, rounding_yuan: int | None
+) -> None:
+    decision = run(card(), survey(income, debts))
+    assert decision.grantable_limit == line
+    assert codes(decision).get("rounding") == (None if rounding_yuan is None else rounding_yuan * 100)
+
+
+def test_rounding_down_counts_the_fen() -> None:
+    # payroll: 11 months of 6,600 and one of 6,599 average 6,599.91 (to the fen) -> 65,999.10
+    payroll = run(card(pay=[(m, 6600, COMPANY) for m in range(1, 12)] + [(12, 6599, COMPANY)]), survey(0))
+    assert codes(payroll)["payroll"] == 6_599_910
+    assert payroll.grantable_limit == 65_000 and codes(payroll)["rounding"] == -99_910
+    # 59,999 from the survey, +10% settled household = 65,998.90 -> 65,000
+    settled = run(card(agreements=[("active", 12, 0)]), survey(30_000, 1))
+    assert codes(settled)["settled_household"] == 599_990
+    assert settled.grantable_limit == 65_000 and codes(settled)["rounding"] == -99_890

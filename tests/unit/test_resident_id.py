@@ -85,6 +85,18 @@ def test_future_birth_date_is_refused() -> None:
     assert parse_resident_id(make_id("321183", TODAY, 11), today=TODAY).age_on(TODAY) == 0
 
 
+def test_the_earliest_birth_date_accepted_is_1_january_1850() -> None:
+    """GB 11643 sets no earliest year and python-stdnum checks only for a real date; the oldest people
+    ever issued a card were born in the 1880s. 1850 admits every real resident and refuses years no
+    one alive can have, as a mistyped or made-up number would."""
+    first = parse_resident_id(make_id("110105", dt.date(1850, 1, 1), 11), today=TODAY)
+    assert first.birth_date == dt.date(1850, 1, 1) and first.age_on(TODAY) == 176
+    for born in (dt.date(1849, 12, 31), dt.date(1800, 6, 15), dt.date(1000, 1, 1)):
+        with pytest.raises(InvalidResidentId) as info:
+            parse_resident_id(make_id("110105", born, 11), today=TODAY)
+        assert info.value.rule is IdRule.BIRTH_DATE, born
+
+
 def test_legacy_15_digits_are_converted() -> None:
     rid = parse_resident_id("321123640524002", today=TODAY)
     assert rid.value == to18("321123640524002")
@@ -126,7 +138,10 @@ def test_unknown_region_is_a_warning_not_a_rejection() -> None:
 
 def test_born_before_county_code_existed_is_still_valid() -> None:
     # python-stdnum's cn.ric rejects this: 321183 only exists since 1995.
-    assert parse_resident_id(make_id("321183", dt.date(1950, 6, 1), 41), today=TODAY)
+    raw = make_id("321183", dt.date(1950, 6, 1), 41)
+    rid = parse_resident_id(raw, today=TODAY)
+    assert rid.value == raw and rid.birth_date == dt.date(1950, 6, 1) and rid.gender == "M"
+    assert rid.region.name == "镇江市句容市" and rid.region.known and rid.region.warning is None
 
 
 def test_repr_never_shows_the_whole_number() -> None:
@@ -197,3 +212,14 @@ def test_legacy_form_converts_to_the_same_person(born: dt.date, seq: int, region
 def test_arbitrary_text_never_raises_anything_else(raw: str) -> None:
     with contextlib.suppress(InvalidResidentId):
         parse_resident_id(raw, today=TODAY)
+
+
+@given(st.dates(min_value=dt.date(1000, 1, 1), max_value=TODAY), seqs)
+def test_birth_dates_from_1850_to_today_and_no_others(born: dt.date, seq: int) -> None:
+    raw = make_id("321183", born, seq)
+    if born.year >= 1850:
+        assert parse_resident_id(raw, today=TODAY).birth_date == born
+    else:
+        with pytest.raises(InvalidResidentId) as info:
+            parse_resident_id(raw, today=TODAY)
+        assert info.value.rule is IdRule.BIRTH_DATE
