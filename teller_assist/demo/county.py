@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from teller_assist.demo import history as demo_history
 from teller_assist.demo.names import GIVEN_CHARS, RARE_GIVEN_CHARS, SURNAMES
 from teller_assist.identity import uscc
 from teller_assist.identity.resident_id import check_character
@@ -373,6 +374,8 @@ class ChunkResult:
     index: int
     texts: dict[str, str]
     counts: dict[str, int]
+    history: str = ""  # applications of the year's programme (demo_history.COLUMNS), when asked
+    history_rows: int = 0
 
 
 @dataclass
@@ -384,6 +387,7 @@ class _Chunk:
     as_of: dt.date
     employers: list[Employer]
     rows: dict[str, list[list[str]]] = field(default_factory=lambda: {k: [] for k in KIND_ORDER})
+    history: bool = False
 
 
 def _generate_chunk(chunk: _Chunk) -> ChunkResult:
@@ -427,6 +431,11 @@ def _generate_chunk(chunk: _Chunk) -> ChunkResult:
         "integrity_business": "句容市市场监督管理局",
         "family_farm": "句容市农业农村局",
     }
+
+    # the year's programme has a stream of its own: the extracts are the same with or without it
+    hrng = random.Random(f"teller-assist-demo:{chunk.seed}:{chunk.index}:history")
+    htxn = itertools.count(1)
+    history_rows: list[list[str]] = []
 
     for n in range(chunk.count):
         # --- who ------------------------------------------------------------------------------
@@ -485,6 +494,7 @@ def _generate_chunk(chunk: _Chunk) -> ChunkResult:
 
         # --- payroll ----------------------------------------------------------------------------
         civil_servant = False
+        salary: int | None = None
         if 18 <= age <= 62 and rng.random() < 0.42:
             ekind = _pick_weighted(rng, emp_cum, emp_kinds)
             emp = rng.choice(by_kind[ekind])
@@ -550,17 +560,12 @@ def _generate_chunk(chunk: _Chunk) -> ChunkResult:
 
         # --- negative list, tags, drawdowns, targets ------------------------------------------------
         listed = adult and rng.random() < 0.025 * 1.2  # adults only; about 2.5% of everyone
+        listed_on: dt.date | None = None
         if listed:
             i = rng.choices(range(len(NEGATIVE_REASONS)), cum_weights=neg_cum, k=1)[0]
             reason, _w, note = NEGATIVE_REASONS[i]
-            rows["negative_list"].append(
-                [
-                    id_no,
-                    reason,
-                    compact(dt.date.fromordinal(today_ord - rng.randint(10, 1800))),
-                    note,
-                ]
-            )
+            listed_on = dt.date.fromordinal(today_ord - rng.randint(10, 1800))
+            rows["negative_list"].append([id_no, reason, compact(listed_on), note])
         if adult:
             tags: list[tuple[str, str]] = []
             if civil_servant and rng.random() < 0.8:
@@ -596,6 +601,7 @@ def _generate_chunk(chunk: _Chunk) -> ChunkResult:
                             loan,
                         ]
                     )
+            target: tuple[str, str, str] | None = None
             if not listed and age <= 65:
                 r = rng.random()
                 if r < 0.12:
@@ -603,8 +609,28 @@ def _generate_chunk(chunk: _Chunk) -> ChunkResult:
                     officer = f"jr{branch}{rng.randint(1, 6):02d}"
                     if r < 0.08:
                         rows["targets"].append(["2026-walk-in", id_no, branch, officer, due, "walk_in"])
+                        target = ("2026-walk-in", officer, "walk_in")
                     else:
                         rows["targets"].append([f"village-{town}", id_no, branch, officer, due, "village"])
+                        target = (f"village-{town}", officer, "village")
+            if chunk.history:
+                person = demo_history.Person(
+                    id_no, name, branch, birth, listed_on, phone, salary, civil_servant, target
+                )
+                apps, draws = demo_history.person_history(hrng, person, as_of)
+                history_rows.extend(apps)
+                if draws:
+                    loan = f"HL{chunk.index:02d}{next(htxn):09d}"
+                    for day, fen in draws:
+                        rows["drawdowns"].append(
+                            [
+                                f"H{chunk.index:02d}{next(htxn):09d}",
+                                id_no,
+                                iso(day),
+                                _fmt_amount(fen, False),
+                                loan,
+                            ]
+                        )
 
     texts: dict[str, str] = {}
     counts: dict[str, int] = {}
@@ -614,7 +640,9 @@ def _generate_chunk(chunk: _Chunk) -> ChunkResult:
         csv.writer(buffer, delimiter=fmt.delimiter, lineterminator="\r\n").writerows(kind_rows)
         texts[kind] = buffer.getvalue()
         counts[kind] = len(kind_rows)
-    return ChunkResult(chunk.index, texts, counts)
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerows(history_rows)
+    return ChunkResult(chunk.index, texts, counts, buffer.getvalue(), len(history_rows))
 
 
 @dataclass(frozen=True)
@@ -624,6 +652,15 @@ class DemoSummary:
     as_of: dt.date
     files: dict[str, Path]
     rows: dict[str, int]
+    history: Path | None = None  # the year's applications (not an extract: loaded by the store's bulk path)
+    history_rows: int = 0
+
+
+HISTORY_FOLDER = "history"
+
+
+def history_file(out_dir: Path, as_of: dt.date) -> Path:
+    return out_dir / HISTORY_FOLDER / f"applications_{as_of:%Y%m%d}.csv"
 
 
 def file_name(kind: str, as_of: dt.date) -> str:
@@ -652,9 +689,12 @@ def generate_county(
     as_of: dt.date,
     processes: int | None = None,
     progress: Callable[[int, int], None] | None = None,
+    history: bool = False,
 ) -> DemoSummary:
     """Write the county's extract files into ``out_dir`` and return what was written.
 
+    With ``history``, also the year of the programme before ``as_of``: its applications in
+    ``history/applications_*.csv`` and their drawdowns in the drawdowns extract.
     ``progress(done_people, total_people)`` is called after each chunk.
     """
     if people < 1:
@@ -662,30 +702,39 @@ def generate_county(
     out_dir.mkdir(parents=True, exist_ok=True)
     employers = make_employers(seed)
     chunks = [
-        _Chunk(i, start, count, seed, as_of, employers)
+        _Chunk(i, start, count, seed, as_of, employers, history=history)
         for i, (start, count) in enumerate(plan_chunks(people))
     ]
     paths = {kind: out_dir / file_name(kind, as_of) for kind in KIND_ORDER}
     totals = dict.fromkeys(KIND_ORDER, 0)
     handles = {}
+    history_path = history_file(out_dir, as_of) if history else None
+    history_rows = 0
     try:
         for kind, path in paths.items():
             fmt = FORMATS[kind]
             handle = path.open("w", encoding=fmt.encoding, newline="")
             handle.write(_header(fmt))
             handles[kind] = handle
+        if history_path is not None:
+            history_path.parent.mkdir(exist_ok=True)
+            handles["history"] = history_path.open("w", encoding="utf-8", newline="")
+            csv.writer(handles["history"], lineterminator="\r\n").writerow(demo_history.COLUMNS)
         done = 0
         for result in _run(chunks, processes):
             for kind, text in result.texts.items():
                 handles[kind].write(text)
                 totals[kind] += result.counts[kind]
+            if history_path is not None:
+                handles["history"].write(result.history)
+                history_rows += result.history_rows
             done += chunks[result.index].count
             if progress is not None:
                 progress(done, people)
     finally:
         for handle in handles.values():
             handle.close()
-    return DemoSummary(people, seed, as_of, paths, totals)
+    return DemoSummary(people, seed, as_of, paths, totals, history_path, history_rows)
 
 
 def _run(chunks: list[_Chunk], processes: int | None) -> Iterator[ChunkResult]:

@@ -217,6 +217,7 @@ def approve(
             "checker_role": role,
             "checker_authority": limit,
             "decided_at": moment,
+            "decided_on": today,
             "agreement_no": workflow.agreement_number(current.id, today),
             "valid_until": workflow.valid_until(policy, today),
         },
@@ -335,7 +336,12 @@ def sign(
         leaving=workflow.leaving("sign"),
         expected_version=expected_version,
         check=check,
-        values=lambda _c: {"status": "signed", "signed_at": moment, "signed_by": actor.operator.id},
+        values=lambda _c: {
+            "status": "signed",
+            "signed_at": moment,
+            "signed_on": today,
+            "signed_by": actor.operator.id,
+        },
         entry=lambda r: _entry(actor, "sign", r, agreement_no=r.agreement_no),
         now=moment,
     )

@@ -279,17 +279,26 @@ def demo_county(
     seed: int = 1,
     progress: Progress | None = None,
     cancelled: Cancelled | None = None,
+    history: bool = True,
 ) -> ImportReport:
-    """Generate the demo county into ``work_dir`` and import it (a newcomer's first start)."""
+    """Generate the demo county into ``work_dir`` and import it (a newcomer's first start), with a year
+    of the programme's history unless ``history`` is off."""
     from teller_assist.demo.county import generate_county
 
     folder = work_dir / f"demo-county-{today:%Y%m%d}"
-    generate_county(
+    summary = generate_county(
         folder,
         people=people,
         seed=seed,
         as_of=today,
         processes=1,
         progress=(lambda done, total: progress("demo", done // 10, total)) if progress else None,
+        history=history,
     )
-    return import_paths(store, [folder], today=today, progress=progress, cancelled=cancelled)
+    report = import_paths(store, [folder], today=today, progress=progress, cancelled=cancelled)
+    if summary.history is not None and report.exit_code != 2:  # a year of the programme, for the KPIs
+        from teller_assist.prequal.policy import default_policy_path, load_policy
+        from teller_assist.services.demo_history import load_history
+
+        load_history(store, summary.history, load_policy(default_policy_path()), as_of=today)
+    return report

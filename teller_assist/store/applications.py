@@ -215,6 +215,20 @@ def with_retries(store: Store, work: Callable[[Session], T]) -> T:
     raise AssertionError("unreachable")
 
 
+def local_day(moment: dt.datetime) -> dt.date:
+    """The bank's local day of a moment: the day the KPIs count it on (this desktop's zone)."""
+    return moment.astimezone().date()
+
+
+def with_local_days(values: dict[str, Any]) -> dict[str, Any]:
+    """A change's values with the local day beside each moment the KPIs count by, unless given."""
+    out = dict(values)
+    for moment, day in (("decided_at", "decided_on"), ("signed_at", "signed_on")):
+        if out.get(moment) is not None and day not in out:
+            out[day] = local_day(out[moment])
+    return out
+
+
 def _notify(session: Session, app_id: int) -> None:
     """Tell listening approvers (PostgreSQL NOTIFY, delivered at commit); SQLite watchers poll."""
     if session.get_bind().dialect.name == "postgresql":
@@ -229,7 +243,10 @@ def insert_application(
 ) -> ApplicationRecord:
     def work(s: Session) -> ApplicationRecord:
         a = Application(
-            **{k: getattr(new, k) for k in NewApplication.__dataclass_fields__}, status="submitted", version=1
+            **{k: getattr(new, k) for k in NewApplication.__dataclass_fields__},
+            status="submitted",
+            version=1,
+            submitted_on=local_day(new.submitted_at),
         )
         s.add(a)
         s.flush()
@@ -290,7 +307,7 @@ def transition(
                 Application.version == current.version,
                 Application.status == current.status,
             )
-            .values(**values(current), version=current.version + 1)
+            .values(**with_local_days(values(current)), version=current.version + 1)
             .returning(Application.id)
             .execution_options(synchronize_session=False)
         ).scalar_one_or_none()

@@ -8,8 +8,10 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     CheckConstraint,
+    Float,
     ForeignKey,
     ForeignKeyConstraint,
     Index,
@@ -37,6 +39,9 @@ __all__ = [
     "GroupTag",
     "ImportBatch",
     "ImportReject",
+    "KpiChange",
+    "KpiIndicator",
+    "KpiSnapshot",
     "NegativeListEntry",
     "Operator",
     "PayrollCredit",
@@ -93,7 +98,11 @@ class ImportReject(Base):
 
 class Customer(Base):
     __tablename__ = "customer"
-    __table_args__ = (CheckConstraint("gender IN ('M', 'F')", name="gender"),)
+    __table_args__ = (
+        CheckConstraint("gender IN ('M', 'F')", name="gender"),
+        Index("ix_customer_kpi_branch", "id_no", "branch_code"),  # a person's branch, read in ID order
+        Index("ix_customer_kpi_birth", "birth_date", "branch_code"),  # who is within the age band
+    )
 
     id_no: Mapped[IdNo] = mapped_column(primary_key=True)
     name: Mapped[Str64]
@@ -186,7 +195,8 @@ class NegativeListEntry(Base):
 
 class Drawdown(Base):
     __tablename__ = "drawdown"
-    __table_args__ = (Index("ix_drawdown_id_no_drawn_on", "id_no", "drawn_on"),)
+    # covering: a person's drawdowns by day with their amounts, for the card and the KPIs
+    __table_args__ = (Index("ix_drawdown_id_no_drawn_on_amount_fen", "id_no", "drawn_on", "amount_fen"),)
 
     txn_id: Mapped[Str64] = mapped_column(primary_key=True)
     id_no: Mapped[IdNo]
@@ -324,6 +334,20 @@ class Application(Base):
             postgresql_where=text(_OPEN_SQL),
         ),
         Index("ix_application_status_submitted", "status", "submitted_at"),
+        # every column the KPIs read, in person order (the rows themselves carry wide JSON)
+        Index(
+            "ix_application_kpi",
+            "id_no",
+            "status",
+            "decided_on",
+            "valid_until",
+            "signed_on",
+            "line",
+            "branch_code",
+            "maker_id",
+        ),
+        Index("ix_application_decided_on", "decided_on"),
+        Index("ix_application_signed_on", "signed_on"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -353,6 +377,10 @@ class Application(Base):
     signed_at: Mapped[dt.datetime | None]
     signed_by: Mapped[int | None] = mapped_column(ForeignKey("operator.id"))
     closed_at: Mapped[dt.datetime | None]  # cancelled or expired
+    # the bank's local days of those moments, which the KPIs count by (migration 0009)
+    submitted_on: Mapped[dt.date | None]
+    decided_on: Mapped[dt.date | None]
+    signed_on: Mapped[dt.date | None]
 
 
 class AuditEvent(Base):
@@ -444,3 +472,57 @@ class KeyFingerprint(Base):
     name: Mapped[Str32] = mapped_column(primary_key=True)
     fingerprint: Mapped[Str64]
     recorded_at: Mapped[dt.datetime]
+
+
+class KpiIndicator(Base):
+    """An indicator (指标任务) head office gives a branch or a campaign: so many people signed (or
+    granted) within a period. Campaign indicators move to the campaigns themselves later."""
+
+    __tablename__ = "kpi_indicator"
+    __table_args__ = (
+        CheckConstraint("scope_kind IN ('branch', 'campaign')", name="scope_kind"),
+        CheckConstraint("measure IN ('signed', 'granted')", name="measure"),
+        CheckConstraint("people > 0", name="people"),
+        CheckConstraint("ends_on >= starts_on", name="period"),
+        UniqueConstraint("scope_kind", "scope_key", "starts_on", name="uq_kpi_indicator_scope_start"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    scope_kind: Mapped[Str16]
+    scope_key: Mapped[Str64]
+    measure: Mapped[Str16]
+    people: Mapped[int] = mapped_column(Integer)
+    starts_on: Mapped[dt.date]
+    ends_on: Mapped[dt.date]
+    set_by: Mapped[Str64]
+    set_at: Mapped[dt.datetime]
+
+
+class KpiChange(Base):
+    """The KPIs' changes by group and day, as :mod:`teller_assist.store.kpi` sums them from the rows,
+    kept for the days before the snapshot's ``live_from`` (the later days are read from the rows)."""
+
+    __tablename__ = "kpi_change"
+
+    view: Mapped[Str16] = mapped_column(primary_key=True)  # people (their branch) or work (the counter's)
+    grp: Mapped[Str64] = mapped_column(primary_key=True)
+    kind: Mapped[Str16] = mapped_column(primary_key=True)
+    day: Mapped[dt.date] = mapped_column(primary_key=True)
+    n: Mapped[int] = mapped_column(Integer)
+    amount: Mapped[int] = mapped_column(BigInteger)
+
+
+class KpiSnapshot(Base):
+    """When ``kpi_change`` was built and what it saw, so that a reader can tell it is still whole."""
+
+    __tablename__ = "kpi_snapshot"
+    __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    built_at: Mapped[dt.datetime]
+    live_from: Mapped[dt.date]
+    batch_id: Mapped[int] = mapped_column(Integer)  # the newest import batch it saw
+    decided_before: Mapped[int] = mapped_column(Integer)  # applications decided before live_from
+    signed_before: Mapped[int] = mapped_column(Integer)  # applications signed before live_from
+    rows: Mapped[int] = mapped_column(Integer)
+    seconds: Mapped[float] = mapped_column(Float)

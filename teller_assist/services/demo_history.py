@@ -1,0 +1,161 @@
+"""Loading the demo county's year of programme history: its staff, its applications (the store's bulk
+path) and the branches' and campaigns' indicators, so the 考核 dashboard has something real to show.
+
+The staff are the demo branches' customer managers, lobby managers and branch heads. Their accounts are
+disabled and share one hash of a random password nobody knows: they exist to have made and approved the
+history, never to log in.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import math
+import secrets
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from teller_assist.demo import history as demo_history
+from teller_assist.demo.county import TOWNS
+from teller_assist.prequal import workflow
+from teller_assist.prequal.policy import CONSENTS, Policy
+from teller_assist.services.audit import now_utc, workstation
+from teller_assist.store import kpi as store_kpi
+from teller_assist.store.audit import AuditEntry
+from teller_assist.store.engine import Store
+from teller_assist.store.history import HistoricApplication, StaffMember, ensure_staff, insert_applications
+
+__all__ = ["HistoryLoaded", "load_history"]
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryLoaded:
+    applications: int
+    staff: int
+    indicators: int
+    seconds: float
+
+
+def _local(text: str) -> dt.datetime | None:
+    """A wall-clock time written by the generator, placed in this desktop's zone."""
+    return dt.datetime.fromisoformat(text).astimezone() if text else None
+
+
+def _day(text: str) -> dt.date | None:
+    return dt.date.fromisoformat(text) if text else None
+
+
+def _json(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def load_history(store: Store, path: Path, policy: Policy, *, as_of: dt.date) -> HistoryLoaded:
+    """Load ``history/applications_*.csv`` written by ``generate_county(history=True)``."""
+    import time
+
+    from teller_assist.security.passwords import hash_password
+
+    started = time.monotonic()
+    now = now_utc()
+    branches = tuple(b for _t, b in TOWNS)
+    staff = [StaffMember(o.login, o.name, o.role, o.branch) for o in demo_history.demo_operators(branches)]
+    ids = ensure_staff(
+        store, staff, password_hash=hash_password(secrets.token_urlsafe(24)), active=False, now=now
+    )
+    rows: list[HistoricApplication] = []
+    signed_by_branch: Counter[str] = Counter()
+    with path.open(encoding="utf-8", newline="") as f:
+        reader = csv.DictReader(f)
+        for r in reader:
+            submitted = _local(r["submitted_at"])
+            assert submitted is not None
+            decided, signed, closed = _local(r["decided_at"]), _local(r["signed_at"]), _local(r["closed_at"])
+            maker_id, _maker_role = ids[r["maker"]]
+            checker = ids.get(r["checker"]) if r["checker"] else None
+            status = r["status"]
+            granted = status in ("approved", "signed", "expired")
+            line = int(r["line"])
+            authority = workflow.authority(policy, checker[1]) if checker and granted else None
+            evidence = f"基础额度{line:,}元" if line == policy.base else f"综合评估额度{line:,}元"
+            rows.append(
+                HistoricApplication(
+                    id_no=r["id_no"],
+                    name=r["name"] or None,
+                    scenario=r["scenario"],
+                    status=status,
+                    survey=_json({"phone": r["phone"]} if r["phone"] else {}),
+                    consents=_json({c: {"at": submitted.isoformat(), "by": r["maker"]} for c in CONSENTS}),
+                    decision=_json(
+                        {
+                            "demo_history": True,
+                            "scenario": r["scenario"],
+                            "grantable_limit": line,
+                            "factors": [{"code": "history", "applies": True, "evidence": evidence}],
+                        }
+                    ),
+                    policy_version=policy.version,
+                    policy_sha256=policy.sha256,
+                    line=line,
+                    annual_rate_bp=int(r["annual_rate_bp"]),
+                    branch_code=r["branch_code"] or None,
+                    workstation=f"demo-{r['branch_code']}",
+                    maker_id=maker_id,
+                    checker_id=checker[0] if checker else None,
+                    checker_role=checker[1] if checker else None,
+                    checker_authority=authority,
+                    submitted_at=submitted,
+                    decided_at=decided,
+                    reject_reason=r["reject_reason"] or None,
+                    valid_until=_day(r["valid_until"]),
+                    signed_at=signed,
+                    signed_by=ids[r["signer"]][0] if r["signer"] else None,
+                    closed_at=closed,
+                    submitted_on=submitted.date(),
+                    decided_on=decided.date() if decided else None,
+                    signed_on=signed.date() if signed else None,
+                )
+            )
+            if status == "signed":
+                signed_by_branch[r["branch_code"]] += 1
+    grants = [
+        (role, limit, policy.version)
+        for role in ("lobby_manager", "branch_head")
+        if (limit := workflow.authority(policy, role)) is not None
+    ]
+    here = workstation()
+    inserted = insert_applications(
+        store,
+        rows,
+        grants=grants,
+        entry=lambda n: AuditEntry(
+            "demo_history", None, here, None, "demo", {"applications": n, "as_of": as_of.isoformat()}
+        ),
+        now=now,
+    )
+    indicators = _indicators(store, signed_by_branch, as_of, now)
+    return HistoryLoaded(inserted, len(staff), indicators, time.monotonic() - started)
+
+
+def _indicators(store: Store, signed_by_branch: Counter[str], as_of: dt.date, now: dt.datetime) -> int:
+    """Each branch's indicator for the year: about a sixth more signed people than it has (rounded up
+    to tens); each village campaign's: three quarters of its list granted."""
+    start, end = dt.date(as_of.year, 1, 1), dt.date(as_of.year, 12, 31)
+    done = 0
+    for n, (branch, signed) in enumerate(sorted(signed_by_branch.items())):
+        factor = 1.05 + 0.05 * (n % 5)  # some branches ahead of their indicator, some behind
+        people = max(10, math.ceil(signed * factor / 10) * 10)
+        store_kpi.set_indicator(
+            store, store_kpi.IndicatorRow("branch", branch, "signed", people, start, end, "demo", now)
+        )
+        done += 1
+    for campaign, members in store_kpi.target_counts(store).items():
+        if campaign.startswith("village-"):
+            people = max(10, math.ceil(members * 0.75 / 10) * 10)
+            store_kpi.set_indicator(
+                store,
+                store_kpi.IndicatorRow("campaign", campaign, "granted", people, start, end, "demo", now),
+            )
+            done += 1
+    return done

@@ -1,0 +1,601 @@
+"""The KPIs for a scope at a date: plain inputs in, typed records out, for the command line, the reports
+and the dashboard alike.
+
+Stocks (who holds a granted, signed or used line at D; who is eligible) are counted by the people's
+own scope: their branch, or the target lists they are on. Flows (granted, signed, first drawn, struck)
+are given twice: by the people's scope, and by the work done (the branch and the operator that took the
+application), and every record says which view it shows. Struck (销号) stays empty until target lists
+record it; it is never inferred.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from teller_assist.identity.masking import Masking
+from teller_assist.kpi.ages import birth_bounds
+from teller_assist.kpi.definitions import (
+    HEADLINE,
+    Flow,
+    Indicator,
+    IndicatorMeasure,
+    Kpi,
+    Ratio,
+    Scope,
+    ScopeError,
+    Stock,
+    percent_change,
+)
+from teller_assist.kpi.periods import Grain, Period, periods
+from teller_assist.kpi.series import BandCounts, Ledger, Measure, SpecialPerson, eligibility_changes
+from teller_assist.prequal.policy import Policy
+from teller_assist.services.audit import now_utc
+from teller_assist.store import kpi as store_kpi
+from teller_assist.store.engine import Store
+from teller_assist.store.kpi import Population
+
+__all__ = [
+    "CATEGORIES",
+    "Dashboard",
+    "GroupFigures",
+    "KpiView",
+    "PeopleList",
+    "Provenance",
+    "Tile",
+    "dashboard",
+    "people",
+    "view",
+]
+
+ONE_DAY = dt.timedelta(days=1)
+WEEK = dt.timedelta(days=7)
+
+KIND_ZH = {
+    "customers": "客户",
+    "negative_list": "负面清单",
+    "drawdowns": "用信（放款）",
+    "targets": "目标名单",
+    "payroll": "代发工资",
+    "group_tags": "标签",
+    "utility_agreements": "代扣协议",
+    "utility_debits": "代扣流水",
+}
+# the extracts the KPIs read (the rest do not change a figure)
+KPI_KINDS = ("customers", "negative_list", "drawdowns", "targets")
+
+CATEGORIES: dict[str, tuple[str, str]] = {
+    "granted": ("持有授信", "holding a granted line"),
+    "signed": ("已签约", "holding a signed line"),
+    "used": ("已用信", "drew on a signed line"),
+    "unsigned": ("已授信未签约", "granted, not signed"),
+    "unused": ("已签约未用信", "signed, not drawn"),
+}
+
+CHILD_KIND = {
+    "county": "branch",
+    "branch": "officer",
+    "officer": "campaign",
+    "campaign": "branch",
+    "scenario": "campaign",
+}
+# the changes a flow needs (the work view has no stocks)
+FLOW_KINDS = ("granted", "signed", "used", "first_loan")
+# scopes whose groups hold each person once (a customer has one branch; a campaign lists a person once)
+ADDITIVE = ("county", "campaign")
+CHILD_ZH = {"branch": "网点", "officer": "客户经理", "campaign": "活动"}
+
+
+@dataclass(frozen=True, slots=True)
+class Freshness:
+    kind: str
+    kind_zh: str
+    extract_date: dt.date | None
+    loaded_at: dt.datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class Provenance:
+    """What every figure is about: its date, scope, policy and how fresh the data behind it is."""
+
+    as_of: dt.date
+    scope: Scope
+    policy_version: str
+    policy_sha256: str
+    freshness: tuple[Freshness, ...]
+    generated_at: dt.datetime
+    stocks_view: str = "people"  # counted by the people's own branch or lists
+    snapshot_built_at: dt.datetime | None = None  # the kept daily sums used, if any (else the rows alone)
+
+    @property
+    def freshness_zh(self) -> str:
+        parts = [
+            f"{f.kind_zh}{f.extract_date.isoformat() if f.extract_date else '无'}" for f in self.freshness
+        ]
+        moment = self.generated_at.astimezone().strftime("%Y-%m-%d %H:%M")
+        return "数据截至：" + "，".join(parts) + f"；申请与签约为实时数据（{moment}）"
+
+    @property
+    def oldest_extract(self) -> dt.date | None:
+        days = [f.extract_date for f in self.freshness if f.extract_date is not None]
+        return min(days) if days else None
+
+
+@dataclass(frozen=True, slots=True)
+class GroupFigures:
+    """One row of a table: a scope (or a group under it), its stock at the date, its indicator."""
+
+    kind: str  # branch, officer, campaign, scenario, county
+    key: str
+    stock: Stock
+    week_ago: Stock
+    indicator: Indicator | None = None
+
+    @property
+    def completion(self) -> Ratio | None:
+        return None if self.indicator is None else self.indicator.completion(self.stock)
+
+    def change(self, kpi: Kpi) -> object:
+        return percent_change(self.stock.rate(kpi), self.week_ago.rate(kpi))
+
+    @property
+    def label_zh(self) -> str:
+        if self.kind == "county":
+            return "全县"
+        return self.key or "（未归属）"
+
+
+@dataclass(frozen=True, slots=True)
+class FlowRow:
+    period: Period
+    people_view: Flow
+    work_view: Flow | None
+
+
+@dataclass(frozen=True)
+class KpiView:
+    """A scope at a date: its figures, a week before, the groups under it, and its flows."""
+
+    provenance: Provenance
+    total: GroupFigures
+    children_kind: str | None
+    children: tuple[GroupFigures, ...]
+    flows: tuple[FlowRow, ...]
+    grain: Grain
+    trend: tuple[tuple[dt.date, Stock], ...] = ()
+    notes: tuple[str, ...] = field(default=())
+
+
+@dataclass(frozen=True, slots=True)
+class Tile:
+    kpi: Kpi
+    now: Ratio
+    week_ago: Ratio
+
+    @property
+    def change(self) -> object:
+        return percent_change(self.now, self.week_ago)
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    view: KpiView
+
+    @property
+    def tiles(self) -> tuple[Tile, ...]:
+        total = self.view.total
+        return tuple(Tile(k, total.stock.rate(k), total.week_ago.rate(k)) for k in HEADLINE)
+
+
+# --- populations ------------------------------------------------------------------------------------
+
+
+def _populations(scope: Scope) -> tuple[Population, Population | None, Population | None]:
+    """(the scope's people, the groups under it, the work view of its flows)."""
+    k = scope.key
+    if scope.kind == "county":
+        return Population("bank"), Population("bank", group_by="branch"), Population("work")
+    if scope.kind == "branch":
+        return (
+            Population("bank", branch=k),
+            Population("targets", branch=k, group_by="officer"),
+            Population("work", branch=k),
+        )
+    if scope.kind == "officer":
+        return (
+            Population("targets", officer=k),
+            Population("targets", officer=k, group_by="campaign"),
+            Population("work", officer=k),
+        )
+    if scope.kind == "campaign":
+        return Population("targets", campaign=k), Population("targets", campaign=k, group_by="branch"), None
+    return Population("targets", scenario=k), Population("targets", scenario=k, group_by="campaign"), None
+
+
+def _work_children(scope: Scope) -> Population | None:
+    if scope.kind == "county":
+        return Population("work", group_by="branch")
+    if scope.kind == "branch":
+        return Population("work", branch=scope.key, group_by="officer")
+    return None
+
+
+# --- the ledger ---------------------------------------------------------------------------------------
+
+
+def _snapshot_view(pop: Population) -> str | None:
+    """The kept view that holds a population's changes, if one does."""
+    if pop.source == "bank" and pop.group_by in (None, "branch"):
+        return "people"
+    if pop.source == "work" and pop.group_by in (None, "branch") and pop.officer is None:
+        return "work"
+    return None
+
+
+def _changes(
+    store: Store,
+    pop: Population,
+    snapshot: store_kpi.SnapshotInfo | None,
+    until: dt.date,
+    *,
+    kinds: Sequence[str] | None = None,
+) -> list[store_kpi.Change]:
+    """Every change of a population up to ``until``: from the kept snapshot and the rows after it when
+    it is whole and holds the population, else from the rows alone."""
+    view = _snapshot_view(pop)
+    if snapshot is None or view is None:
+        return (
+            store_kpi.line_changes(store, pop, until=until)
+            + store_kpi.usage_changes(store, pop, until=until)
+            + store_kpi.first_loan_changes(store, pop, until=until)
+        )
+    part: store_kpi.Part = ("from", snapshot.live_from)
+    kept = store_kpi.snapshot_changes(
+        store, view, pop.branch, until=until, kinds=kinds, group="" if pop.group_by is None else None
+    )
+    return (
+        kept
+        + store_kpi.line_changes(store, pop, part, until=until)
+        + store_kpi.usage_changes(store, pop, part, until=until)
+    )
+
+
+def _ledger(
+    store: Store,
+    policy: Policy,
+    pop: Population,
+    first_day: dt.date,
+    last_day: dt.date,
+    *,
+    eligibility: bool = True,
+    snapshot: store_kpi.SnapshotInfo | None = None,
+) -> Ledger:
+    """Every change by group and day for a population; eligibility from ``first_day`` to ``last_day``."""
+    ledger = Ledger()
+    for c in _changes(store, pop, snapshot, last_day, kinds=None if eligibility else FLOW_KINDS):
+        if c.kind == "granted":
+            ledger.add(c.group, Measure.GRANTED, c.day, c.n)
+            ledger.add(c.group, Measure.GRANTED_FLOW, c.day, c.n)
+        elif c.kind == "granted_end":
+            ledger.add(c.group, Measure.GRANTED, c.day + ONE_DAY, -c.n)
+        elif c.kind == "signed":
+            ledger.add(c.group, Measure.SIGNED, c.day, c.n)
+            ledger.add(c.group, Measure.SIGNED_FLOW, c.day, c.n)
+            ledger.add(c.group, Measure.SIGNED_LINE_FEN, c.day, c.amount * 100)
+        elif c.kind == "signed_end":
+            ledger.add(c.group, Measure.SIGNED, c.day + ONE_DAY, -c.n)
+            ledger.add(c.group, Measure.SIGNED_LINE_FEN, c.day + ONE_DAY, -c.amount * 100)
+        elif c.kind == "used":
+            ledger.add(c.group, Measure.USED, c.day, c.n)
+            ledger.add(c.group, Measure.FIRST_DRAWN_FLOW, c.day, c.n)
+        elif c.kind == "used_end":
+            ledger.add(c.group, Measure.USED, c.day + ONE_DAY, -c.n)
+            ledger.add(c.group, Measure.DRAWN_FEN, c.day + ONE_DAY, -c.amount)
+        elif c.kind == "drawn":
+            ledger.add(c.group, Measure.DRAWN_FEN, c.day, c.amount)
+        elif c.kind == "first_loan":
+            ledger.add(c.group, Measure.FIRST_LOAN_FLOW, c.day, c.n)
+        else:
+            raise ValueError(f"unknown change {c.kind!r}")
+    if eligibility and pop.source != "work":
+        _eligibility(store, policy, pop, ledger, first_day, last_day)
+    return ledger
+
+
+def _eligibility(
+    store: Store, policy: Policy, pop: Population, ledger: Ledger, first_day: dt.date, last_day: dt.date
+) -> None:
+    lo, hi = policy.min_age, policy.max_age
+    earliest_first, latest_first = birth_bounds(first_day, lo, hi)
+    earliest_last, latest_last = birth_bounds(last_day, lo, hi)
+    counts, listed, outsiders = store_kpi.eligibility_rows(
+        store,
+        pop,
+        base=(earliest_first, latest_first),
+        entering=(latest_first, latest_last),
+        leaving=(earliest_first, earliest_last),
+    )
+    groups = set(counts.base) | set(counts.entering) | set(counts.leaving)
+    bands = [
+        BandCounts(g, counts.base.get(g, 0), counts.entering.get(g, {}), counts.leaving.get(g, {}))
+        for g in sorted(groups)
+    ]
+    spells: dict[tuple[str, str], list[tuple[dt.date | None, dt.date | None]]] = {}
+    in_counts: dict[tuple[str, str], bool] = {}
+    for row in listed:
+        spells.setdefault((row.group, row.id_no), []).append((row.listed_on, row.lifted_on))
+        in_counts[row.group, row.id_no] = row.in_counts
+    present: dict[tuple[str, str], dt.date | None] = {}
+    for o in outsiders:
+        present[o.group, o.id_no] = o.first_submitted
+        in_counts[o.group, o.id_no] = False
+        spells.setdefault((o.group, o.id_no), [])
+    specials = [
+        SpecialPerson(
+            group,
+            store_kpi.born_on(id_no),
+            in_counts[group, id_no],
+            present.get((group, id_no)),
+            tuple(spell),
+        )
+        for (group, id_no), spell in spells.items()
+    ]
+    eligibility_changes(
+        ledger,
+        first_day=first_day,
+        last_day=last_day,
+        min_age=lo,
+        max_age=hi,
+        bands=bands,
+        specials=specials,
+    )
+
+
+def _provenance(store: Store, policy: Policy, scope: Scope, day: dt.date) -> Provenance:
+    found = store_kpi.freshness(store)
+    fresh = tuple(Freshness(kind, KIND_ZH[kind], *found.get(kind, (None, None))) for kind in KPI_KINDS)
+    return Provenance(day, scope, policy.version, policy.sha256, fresh, now_utc())
+
+
+def _indicators(store: Store, kind: str, day: dt.date) -> dict[str, Indicator]:
+    if kind not in ("branch", "campaign"):
+        return {}
+    return {
+        r.scope_key: Indicator(
+            Scope(kind, r.scope_key), IndicatorMeasure(r.measure), r.people, r.starts_on, r.ends_on
+        )
+        for r in store_kpi.indicators(store, kind, day)
+    }
+
+
+def _flow_periods(day: dt.date, grain: Grain, count: int) -> list[Period]:
+    """The ``count`` periods up to and including the one holding ``day``."""
+    found = periods(
+        day - {Grain.DAY: ONE_DAY, Grain.WEEK: WEEK, Grain.MONTH: 31 * ONE_DAY}[grain] * (count + 1),
+        day,
+        grain,
+    )
+    return found[-count:]
+
+
+def _clip(period: Period, day: dt.date) -> Period:
+    return period if period.end <= day else Period(period.start, day, period.grain)
+
+
+def view(
+    store: Store,
+    policy: Policy,
+    scope: Scope,
+    day: dt.date,
+    *,
+    grain: Grain = Grain.MONTH,
+    flow_periods: int = 12,
+    trend_points: Sequence[dt.date] = (),
+    children: bool = True,
+    use_snapshot: bool = True,
+) -> KpiView:
+    """The figures of ``scope`` at ``day`` (and a week before), the groups under it, its flows by
+    ``grain`` over the last ``flow_periods`` periods, and its stock at each of ``trend_points``."""
+    if scope.kind != "county" and scope.key is not None:
+        _check_known(store, scope)
+    own, under, work = _populations(scope)
+    points = sorted({day, day - WEEK, *trend_points})
+    first, last = points[0], points[-1]
+    snap = store_kpi.snapshot_if_whole(store) if use_snapshot else None
+    child_ledger = (
+        _ledger(store, policy, under, first, last, snapshot=snap) if children and under is not None else None
+    )
+    if child_ledger is not None and scope.kind in ADDITIVE:
+        ledger = child_ledger  # each person in exactly one group: the groups add up to the scope
+    else:
+        ledger = _ledger(store, policy, own, first, last, snapshot=snap)
+    total = GroupFigures(
+        scope.kind,
+        scope.key or "",
+        ledger.total_stock(day),
+        ledger.total_stock(day - WEEK),
+        _indicators(store, scope.kind, day).get(scope.key or ""),
+    )
+    child_kind = CHILD_KIND.get(scope.kind) if child_ledger is not None else None
+    rows: list[GroupFigures] = []
+    if child_ledger is not None and child_kind is not None:
+        # a group's own indicator applies only where the group is the whole of it
+        whole = (scope.kind, child_kind) in (("county", "branch"), ("scenario", "campaign"))
+        marks = _indicators(store, child_kind, day) if whole else {}
+        names = set(child_ledger.groups) | (set(marks) if scope.kind == "county" else set())
+        for g in sorted(names):
+            rows.append(
+                GroupFigures(
+                    child_kind, g, child_ledger.stock(g, day), child_ledger.stock(g, day - WEEK), marks.get(g)
+                )
+            )
+    work_ledger = (
+        _ledger(store, policy, work, first, last, eligibility=False, snapshot=snap)
+        if work is not None
+        else None
+    )
+    flows = tuple(
+        FlowRow(
+            _clip(p, day),
+            ledger.total_flow(_clip(p, day)),
+            _work_flow(work_ledger, _clip(p, day)) if work_ledger is not None else None,
+        )
+        for p in _flow_periods(day, grain, flow_periods)
+    )
+    trend = tuple((d, ledger.total_stock(d)) for d in sorted(trend_points))
+    notes = _notes(scope, work is not None)
+    provenance = dataclasses.replace(
+        _provenance(store, policy, scope, day), snapshot_built_at=snap.built_at if snap else None
+    )
+    return KpiView(provenance, total, child_kind, tuple(rows), flows, grain, trend, notes)
+
+
+def _work_flow(ledger: Ledger, period: Period) -> Flow:
+    f = ledger.total_flow(period)
+    return Flow(f.granted, f.signed, f.first_drawn, 0, None)
+
+
+def _notes(scope: Scope, has_work: bool) -> tuple[str, ...]:
+    notes = [
+        "存量按客户归属统计：网点为客户在核心系统的归属网点（非本行客户为受理网点），"
+        "客户经理、活动、场景为目标名单上的客户。",
+        "销号（目标客户完成）待目标名单与任务功能上线后统计，暂不显示。",
+    ]
+    if has_work:
+        notes.append("流量另按经办统计（受理网点、经办人员），与按客户归属的数字可能不同。")
+    if scope.kind == "branch":
+        notes.append("客户经理一栏为该网点目标名单上分配给各客户经理的客户，不含未列入名单的客户。")
+    return tuple(notes)
+
+
+def _check_known(store: Store, scope: Scope) -> None:
+    if scope.kind == "scenario" or scope.key is None:
+        return
+    if not store_kpi.scope_exists(store, scope.kind, scope.key):
+        known = store_kpi.groups_known(store, scope.kind)
+        shown = "、".join(known[:12]) + ("…" if len(known) > 12 else "")
+        raise ScopeError(
+            f"数据中没有{scope.label_zh}",
+            f"no {scope} in the data",
+            hint_zh=f"已有：{shown}" if known else "请先导入数据",
+            hint_en="see teller-assist kpi show --scope county for the branches",
+        )
+
+
+def refresh(store: Store, today: dt.date) -> store_kpi.SnapshotInfo:
+    """Keep the daily sums up to two days before ``today`` (after the night's import); the dashboard
+    reads the days after from the rows. Returns what was built."""
+    return store_kpi.build_snapshot(store, today - ONE_DAY, now_utc())
+
+
+def snapshot_state(store: Store) -> tuple[store_kpi.SnapshotInfo | None, bool]:
+    """The kept daily sums, if any, and whether they are still whole."""
+    info = store_kpi.snapshot_info(store)
+    return info, info is not None and store_kpi.snapshot_if_whole(store) is not None
+
+
+def dashboard(store: Store, policy: Policy, scope: Scope, day: dt.date, *, weeks: int = 12) -> Dashboard:
+    """The 考核 workspace's data: tiles, the groups' league table, a weekly trend and weekly flows."""
+    points = [day - WEEK * k for k in range(weeks, -1, -1)]
+    return Dashboard(
+        view(store, policy, scope, day, grain=Grain.WEEK, flow_periods=weeks, trend_points=points)
+    )
+
+
+# --- people --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PersonLine:
+    id_masked: str
+    name: str
+    group: str
+    application_id: int
+    line: int
+    decided_on: dt.date
+    signed_on: dt.date | None
+    first_drawn_on: dt.date | None
+    drawn_fen: int
+
+
+@dataclass(frozen=True)
+class PeopleList:
+    provenance: Provenance
+    category: str
+    total: int
+    people: tuple[PersonLine, ...]
+    # the resident IDs, in the order of ``people``, for opening a card; never printed
+    id_nos: tuple[str, ...] = ()
+
+
+def people(
+    store: Store,
+    policy: Policy,
+    scope: Scope,
+    day: dt.date,
+    category: str,
+    masking: Masking,
+    *,
+    limit: int = 500,
+) -> PeopleList:
+    """The people behind a number (masked), at most ``limit`` of them, with how many there are."""
+    if category not in CATEGORIES:
+        raise ScopeError(
+            f"未知的名单：{category}", f"unknown list {category!r}", hint_zh="、".join(CATEGORIES)
+        )
+    if scope.kind != "county" and scope.key is not None:
+        _check_known(store, scope)
+    own, _under, _work = _populations(scope)
+    total, rows = store_kpi.people_at(store, own, day, category, limit=limit)  # type: ignore[arg-type]
+    lines = tuple(
+        PersonLine(
+            masking.resident_id(r.id_no),
+            r.name or "",
+            r.group,
+            r.application_id,
+            r.line,
+            r.decided_on,
+            r.signed_on,
+            r.first_drawn_on,
+            r.drawn_fen,
+        )
+        for r in rows
+    )
+    return PeopleList(
+        _provenance(store, policy, scope, day), category, total, lines, tuple(r.id_no for r in rows)
+    )
+
+
+def monthly_trend_points(day: dt.date, months: int = 12) -> list[dt.date]:
+    """Month ends for the ``months`` months before ``day``'s month, and ``day``."""
+    out = []
+    first = day.replace(day=1)
+    for _ in range(months):
+        first = (first - ONE_DAY).replace(day=1)
+    current = first
+    while current <= day:
+        end = (current.replace(day=28) + 4 * ONE_DAY).replace(day=1) - ONE_DAY
+        out.append(min(end, day))
+        current = end + ONE_DAY
+    return sorted(set(out))
+
+
+def scopes_of(store: Store, kind: str) -> list[Scope]:
+    return [Scope(kind, k) for k in store_kpi.groups_known(store, kind) if k]
+
+
+def flows_by_day(store: Store, policy: Policy, scope: Scope, period: Period) -> list[FlowRow]:
+    """Daily flows over a period (the report's day sheet)."""
+    own, _under, work = _populations(scope)
+    ledger = _ledger(store, policy, own, period.start, period.end, eligibility=False)
+    work_ledger = _ledger(store, policy, work, period.start, period.end, eligibility=False) if work else None
+    return [
+        FlowRow(p, ledger.total_flow(p), _work_flow(work_ledger, p) if work_ledger else None)
+        for p in periods(period.start, period.end, Grain.DAY)
+    ]
+
+
+def all_headline(total: GroupFigures) -> Iterable[tuple[Kpi, Ratio]]:
+    return ((k, total.stock.rate(k)) for k in HEADLINE)
