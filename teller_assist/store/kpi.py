@@ -252,6 +252,12 @@ def _day(column: Any) -> ColumnElement[Any]:
     return type_coerce(column, String)
 
 
+def _grouping(grp: Any, pop: Population) -> tuple[Any, ...]:
+    """The group's column to group by, or none when every row is in the one group (PostgreSQL refuses
+    to group by a constant)."""
+    return (grp,) if pop.group_by is not None else ()
+
+
 def _kind(label: str) -> ColumnElement[Any]:
     return literal_column(f"'{label}'")
 
@@ -389,7 +395,7 @@ def first_loan_changes(store: Store, pop: Population, *, until: dt.date | None =
         select(grp.label("grp"), _kind("first_loan"), _day(f.c.first_day), n, zero)
         .select_from(f.outerjoin(c, c.c.id_no == f.c.id_no))
         .with_hint(c, "INDEXED BY ix_customer_kpi_branch", "sqlite")
-        .group_by(grp, f.c.first_day)
+        .group_by(*_grouping(grp, pop), f.c.first_day)
     )
     if pop.branch is not None:
         statement = statement.where(branch == pop.branch)
@@ -457,7 +463,7 @@ def eligibility_rows(
             where = [] if pop.branch is None else [C.c.branch_code == pop.branch]
             born = C.c.birth_date
             for g, n in conn.execute(
-                select(grp, func.count()).where(born.between(*base), *where).group_by(grp)
+                select(grp, func.count()).where(born.between(*base), *where).group_by(*_grouping(grp, pop))
             ):
                 counts.base[str(g)] = int(n)
             for target, low, high, strict_low in (
@@ -468,7 +474,9 @@ def eligibility_rows(
                     continue
                 bounds = (born > low, born <= high) if strict_low else (born >= low, born < high)
                 for g, day, n in conn.execute(
-                    select(grp, born, func.count()).where(*bounds, *where).group_by(grp, born)
+                    select(grp, born, func.count())
+                    .where(*bounds, *where)
+                    .group_by(*_grouping(grp, pop), born)
                 ):
                     target[str(g)][day] = int(n)
             listed = [

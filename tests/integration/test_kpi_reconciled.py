@@ -1,0 +1,275 @@
+"""Every KPI figure recomputed with independent SQL over the raw rows, on both engines, for several dates
+and scopes: from the rows alone, from the kept daily sums, after the counter changes things the sums
+did not see, and after a back-dated approval that makes the sums stale. They agree exactly.
+
+The SQL here is written for the test (plain statements over the tables, one date at a time); it shares
+nothing with the store's queries, which sum changes by day.
+"""
+
+# ruff: noqa: S608 - the statements are put together from fixed fragments; every value is a parameter
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import text
+
+from teller_assist.demo.county import generate_county
+from teller_assist.identity.resident_id import parse_resident_id
+from teller_assist.kpi.definitions import COUNTY, Flow, Scope, Stock
+from teller_assist.kpi.periods import Period
+from teller_assist.prequal.policy import Policy
+from teller_assist.prequal.survey import Survey
+from teller_assist.services import applications as apps
+from teller_assist.services import kpi
+from teller_assist.services.demo_history import load_history
+from teller_assist.services.imports import import_paths
+from teller_assist.store.engine import Store
+from tests.helpers.surveys import walk_in_answers
+from tests.helpers.workflow import Team
+
+AS_OF = dt.date(2026, 11, 28)
+GRANTED = "('approved', 'signed', 'expired')"
+DATES = (AS_OF, AS_OF - dt.timedelta(days=1), AS_OF - dt.timedelta(days=200))
+
+
+@pytest.fixture
+def county(store: Store, policy: Policy, tmp_path: Path) -> Store:
+    """A 2,500-person demo county with its year of history, loaded as the demo loads it."""
+    summary = generate_county(
+        tmp_path / "county", people=2_500, seed=11, as_of=AS_OF, processes=1, history=True
+    )
+    assert import_paths(store, [tmp_path / "county"], today=AS_OF).exit_code == 0
+    assert summary.history is not None
+    load_history(store, summary.history, policy, as_of=AS_OF)
+    return store
+
+
+# --- the independent count ------------------------------------------------------------------------
+
+
+@dataclass
+class Raw:
+    store: Store
+    min_age: int
+    max_age: int
+
+    def day(self, value: dt.date) -> Any:
+        return value.isoformat() if self.store.is_sqlite else value
+
+    def rows(self, sql: str, **params: Any) -> list[Any]:
+        bound = {k: self.day(v) if isinstance(v, dt.date) else v for k, v in params.items()}
+        with self.store.connection() as conn:
+            return list(conn.execute(text(sql), bound))
+
+    def one(self, sql: str, **params: Any) -> int:
+        return int(self.rows(sql, **params)[0][0] or 0)
+
+    def people(self, scope: Scope) -> tuple[str, dict[str, Any]]:
+        """The scope's people as SQL (``id_no``) and its parameters."""
+        outsiders_first = (
+            "SELECT a.id_no, a.branch_code, a.submitted_on FROM application a "
+            "WHERE NOT EXISTS (SELECT 1 FROM customer c WHERE c.id_no = a.id_no) "
+            "AND NOT EXISTS (SELECT 1 FROM application x WHERE x.id_no = a.id_no "
+            "AND (x.submitted_at < a.submitted_at OR (x.submitted_at = a.submitted_at AND x.id < a.id)))"
+        )
+        if scope.kind == "county":
+            return f"SELECT id_no FROM customer UNION SELECT id_no FROM ({outsiders_first}) o", {}
+        if scope.kind == "branch":
+            return (
+                f"SELECT id_no FROM customer WHERE branch_code = :k "
+                f"UNION SELECT id_no FROM ({outsiders_first}) o WHERE o.branch_code = :k",
+                {"k": scope.key},
+            )
+        column = {"officer": "officer", "campaign": "campaign", "scenario": "scenario"}[scope.kind]
+        return f"SELECT DISTINCT id_no FROM target WHERE {column} = :k", {"k": scope.key}
+
+    def stock(self, scope: Scope, d: dt.date) -> Stock:
+        people, p = self.people(scope)
+        held = (
+            f"a.status IN {GRANTED} AND a.decided_on <= :d AND a.valid_until >= :d AND a.id_no IN ({people})"
+        )
+        signed = f"{held} AND a.signed_on IS NOT NULL AND a.signed_on <= :d"
+        window = "d.id_no = a.id_no AND d.drawn_on >= a.signed_on AND d.drawn_on <= :d"
+        granted = self.one(f"SELECT COUNT(DISTINCT a.id_no) FROM application a WHERE {held}", d=d, **p)
+        n_signed = self.one(f"SELECT COUNT(DISTINCT a.id_no) FROM application a WHERE {signed}", d=d, **p)
+        used = self.one(
+            f"SELECT COUNT(DISTINCT a.id_no) FROM application a WHERE {signed} "
+            f"AND EXISTS (SELECT 1 FROM drawdown d WHERE {window})",
+            d=d,
+            **p,
+        )
+        lines = self.one(f"SELECT SUM(a.line) FROM application a WHERE {signed}", d=d, **p)
+        drawn = self.one(
+            f"SELECT SUM(d.amount_fen) FROM application a JOIN drawdown d ON {window} WHERE {signed}",
+            d=d,
+            **p,
+        )
+        return Stock(self.eligible(scope, d), granted, n_signed, used, lines * 100, drawn)
+
+    def eligible(self, scope: Scope, d: dt.date) -> int:
+        people, p = self.people(scope)
+        first = (
+            "SELECT MIN(a.submitted_on) FROM application a WHERE a.id_no = x.id_no "
+            "AND NOT EXISTS (SELECT 1 FROM customer c WHERE c.id_no = x.id_no)"
+        )
+        if scope.kind not in ("county", "branch"):
+            first = "NULL"
+        rows = self.rows(
+            f"SELECT x.id_no, ({first}) FROM ({people}) x WHERE NOT EXISTS (SELECT 1 "
+            f"FROM negative_list_entry n WHERE n.id_no = x.id_no "
+            f"AND (n.listed_on IS NULL OR n.listed_on <= :d) "
+            f"AND (n.lifted_on IS NULL OR n.lifted_on > :d))",
+            d=d,
+            **p,
+        )
+        n = 0
+        for id_no, first_seen in rows:
+            if first_seen is not None and str(first_seen)[:10] > d.isoformat():
+                continue  # known only from an application made after d
+            age = parse_resident_id(id_no, today=AS_OF).age_on(d)
+            n += self.min_age <= age <= self.max_age
+        return n
+
+    def flow(self, scope: Scope, period: Period) -> Flow:
+        people, p = self.people(scope)
+        b = {"s": period.start, "e": period.end, **p}
+        mine = f"a.status IN {GRANTED} AND a.id_no IN ({people})"
+        count = "SELECT COUNT(DISTINCT a.id_no) FROM application a WHERE"
+        granted = self.one(f"{count} {mine} AND a.decided_on BETWEEN :s AND :e", **b)
+        signed = self.one(f"{count} {mine} AND a.signed_on BETWEEN :s AND :e", **b)
+        first_drawn = self.one(
+            f"SELECT COUNT(*) FROM (SELECT a.id, MIN(d.drawn_on) AS f FROM application a JOIN drawdown d "
+            f"ON d.id_no = a.id_no AND d.drawn_on >= a.signed_on AND d.drawn_on <= a.valid_until "
+            f"WHERE {mine} AND a.signed_on IS NOT NULL GROUP BY a.id) x WHERE x.f BETWEEN :s AND :e",
+            **b,
+        )
+        # 首贷户: the bank's people by their customer branch; target lists by their members
+        loan_people = people
+        if scope.kind == "branch":
+            loan_people = "SELECT id_no FROM customer WHERE branch_code = :k"
+        elif scope.kind == "county":
+            loan_people = "SELECT id_no FROM drawdown"
+        first_loans = self.one(
+            f"SELECT COUNT(*) FROM (SELECT id_no, MIN(drawn_on) AS f FROM drawdown GROUP BY id_no) x "
+            f"WHERE x.f BETWEEN :s AND :e AND x.id_no IN ({loan_people})",
+            **b,
+        )
+        return Flow(granted, signed, first_drawn, first_loans, None)
+
+    def work_flow(self, branch: str | None, period: Period) -> Flow:
+        where = f"a.status IN {GRANTED}" + ("" if branch is None else " AND a.branch_code = :k")
+        b = {"s": period.start, "e": period.end, **({} if branch is None else {"k": branch})}
+        granted = self.one(
+            f"SELECT COUNT(*) FROM application a WHERE {where} AND a.decided_on BETWEEN :s AND :e", **b
+        )
+        signed = self.one(
+            f"SELECT COUNT(*) FROM application a WHERE {where} AND a.signed_on BETWEEN :s AND :e", **b
+        )
+        first_drawn = self.one(
+            f"SELECT COUNT(*) FROM (SELECT a.id, MIN(d.drawn_on) AS f FROM application a JOIN drawdown d "
+            f"ON d.id_no = a.id_no AND d.drawn_on >= a.signed_on AND d.drawn_on <= a.valid_until "
+            f"WHERE {where} AND a.signed_on IS NOT NULL GROUP BY a.id) x WHERE x.f BETWEEN :s AND :e",
+            **b,
+        )
+        return Flow(granted, signed, first_drawn, 0, None)
+
+
+def scopes(raw: Raw) -> list[Scope]:
+    officer = raw.rows("SELECT officer, COUNT(*) FROM target GROUP BY officer ORDER BY 2 DESC, 1")[0][0]
+    return [
+        COUNTY,
+        Scope("branch", "0104"),
+        Scope("branch", "0109"),
+        Scope("officer", officer),
+        Scope("campaign", "2026-walk-in"),
+        Scope("scenario", "village"),
+    ]
+
+
+def assert_agrees(store: Store, policy: Policy, raw: Raw, *, snapshot: bool, few: bool = False) -> None:
+    trend = [AS_OF - dt.timedelta(days=k) for k in (0, 90, 300)]
+    for scope in scopes(raw)[:3] if few else scopes(raw):
+        for day in DATES:
+            view = kpi.view(store, policy, scope, day, trend_points=trend, use_snapshot=snapshot)
+            assert (view.provenance.snapshot_built_at is not None) == snapshot
+            assert view.total.stock == raw.stock(scope, day), (scope, day)
+            assert view.total.week_ago == raw.stock(scope, day - dt.timedelta(days=7)), (scope, day)
+            if day != DATES[0]:
+                continue  # the flows cover the year up to the date: once is enough
+            for flow in view.flows:
+                assert flow.people_view == raw.flow(scope, flow.period), (scope, flow.period)
+                if scope.kind in ("county", "branch"):
+                    assert flow.work_view == raw.work_flow(scope.key, flow.period), (scope, flow.period)
+            for child in view.children if scope.kind == "county" else ():
+                assert child.stock == raw.stock(Scope("branch", child.key), day), (child.key, day)
+        for day, stock in view.trend:
+            assert stock == raw.stock(scope, day), (scope, day)
+
+
+def test_every_figure_agrees_with_the_raw_rows(county: Store, policy: Policy, team: Team) -> None:
+    store = county
+    raw = Raw(store, policy.min_age, policy.max_age)
+    assert raw.one("SELECT COUNT(*) FROM application") > 1_000
+    assert raw.one("SELECT COUNT(*) FROM application WHERE status = 'expired'") > 0
+
+    # the rows alone
+    assert_agrees(store, policy, raw, snapshot=False)
+
+    # the kept daily sums
+    info = kpi.refresh(store, AS_OF)
+    assert info.live_from == AS_OF - dt.timedelta(days=1) and info.rows > 0
+    assert_agrees(store, policy, raw, snapshot=True)
+
+    # the counter goes on after the sums were kept: a grant and a signature today are read from the rows
+    who = raw.rows(
+        "SELECT c.id_no FROM customer c WHERE c.branch_code = '0104' "
+        "AND NOT EXISTS (SELECT 1 FROM application a WHERE a.id_no = c.id_no) "
+        "AND NOT EXISTS (SELECT 1 FROM negative_list_entry n WHERE n.id_no = c.id_no) "
+        "AND c.birth_date BETWEEN :a AND :b ORDER BY c.id_no",
+        a=dt.date(1970, 1, 1),
+        b=dt.date(1990, 1, 1),
+    )[:2]
+    survey = Survey("walk_in", walk_in_answers(household_income=40_000))
+    for (id_no,) in who:
+        record = apps.submit(store, policy, id_no, survey, team.teller, today=AS_OF)
+        apps.approve(store, policy, record.id, team.head, today=AS_OF)
+    apps.sign(store, record.id, team.teller, today=AS_OF)
+    assert kpi.snapshot_state(store)[1]
+    assert_agrees(store, policy, raw, snapshot=True, few=True)
+
+    # a back-dated approval the sums never saw: they are no longer whole, the rows alone are used
+    late = raw.rows(
+        "SELECT c.id_no FROM customer c "
+        "WHERE NOT EXISTS (SELECT 1 FROM application a WHERE a.id_no = c.id_no) "
+        "AND NOT EXISTS (SELECT 1 FROM negative_list_entry n WHERE n.id_no = c.id_no) "
+        "AND c.birth_date BETWEEN :a AND :b ORDER BY c.id_no DESC",
+        a=dt.date(1970, 1, 1),
+        b=dt.date(1990, 1, 1),
+    )[0][0]
+    earlier = AS_OF - dt.timedelta(days=40)
+    record = apps.submit(store, policy, late, survey, team.teller, today=earlier)
+    apps.approve(store, policy, record.id, team.head, today=earlier)
+    assert not kpi.snapshot_state(store)[1]
+    assert_agrees(store, policy, raw, snapshot=False, few=True)
+
+
+def test_the_write_path_keeps_the_local_days(store: Store, policy: Policy, team: Team) -> None:
+    """Submission, approval and signature record the days the KPIs count by, as the counter sees them."""
+    from tests.helpers.extracts import MAN
+
+    survey = Survey("walk_in", walk_in_answers(household_income=40_000))
+    record = apps.submit(store, policy, MAN, survey, team.teller, today=AS_OF)
+    apps.approve(store, policy, record.id, team.head, today=AS_OF - dt.timedelta(days=2))
+    apps.sign(store, record.id, team.teller, today=AS_OF - dt.timedelta(days=1))
+    raw = Raw(store, policy.min_age, policy.max_age)
+    (submitted_on, decided_on, signed_on), *_ = raw.rows(
+        "SELECT submitted_on, decided_on, signed_on FROM application WHERE id = :i", i=record.id
+    )
+    assert str(decided_on)[:10] == (AS_OF - dt.timedelta(days=2)).isoformat()
+    assert str(signed_on)[:10] == (AS_OF - dt.timedelta(days=1)).isoformat()
+    assert str(submitted_on)[:10] == record.submitted_at.astimezone().date().isoformat()
