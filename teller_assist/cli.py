@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from teller_assist import __version__, cli_workflow
+from teller_assist import __version__, cli_kpi, cli_workflow
 from teller_assist.errors import UserFacingError
 from teller_assist.settings import Settings, load_settings
 from teller_assist.vocabulary import EXTRACT_KINDS
@@ -197,6 +197,7 @@ def build_parser() -> argparse.ArgumentParser:
     pcheck.add_argument("file", type=Path, metavar="FILE")
 
     cli_workflow.add_parsers(sub, common)
+    cli_kpi.add_parsers(sub, common)
 
     ident = sub.add_parser("id", parents=[common], help="证件号校验 check an identity code")
     id_sub = ident.add_subparsers(dest="id_command", metavar="ACTION", required=True)
@@ -804,6 +805,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "import": cmd_import,
     "import-rejects": cmd_import_rejects,
     **cli_workflow.COMMANDS,
+    **cli_kpi.COMMANDS,
 }
 
 

@@ -86,9 +86,7 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
     ver.add_argument("code", metavar="CODE")
     ver.add_argument("agreement_no", metavar="AGREEMENT_NO")
 
-    dk = sub.add_parser(
-        "document-key", parents=[common], help="文书验证密钥 the documents' verification key"
-    )
+    dk = sub.add_parser("document-key", parents=[common], help="文书验证密钥 the documents' verification key")
     dk_sub = dk.add_subparsers(dest="key_command", metavar="ACTION", required=True)
     dk_exp = dk_sub.add_parser(
         "export", parents=[common], help="写入文件，供另一台电脑导入 write it to a file for another desktop"
@@ -362,9 +360,7 @@ def cmd_document_key(args: argparse.Namespace) -> int:
             )
         else:
             mark = import_key(store, settings, args.file, operator=audit.os_actor())
-            print(
-                f"已导入 imported（指纹 fingerprint {mark}）。请删除文件 now delete {args.file}"
-            )
+            print(f"已导入 imported（指纹 fingerprint {mark}）。请删除文件 now delete {args.file}")
     return EXIT_OK
 
 

@@ -46,6 +46,17 @@ class Kpi(Bilingual):
 
 HEADLINE = (Kpi.COVERAGE, Kpi.SIGNING, Kpi.USAGE, Kpi.DRAWN)
 
+# what each figure counts, in the words the reports print
+DEFINITION_ZH = {
+    Kpi.COVERAGE: "持有有效授信（已批准或已签约、未失效）的人 ÷ 合格人群（不在负面清单、年龄在政策范围内）",
+    Kpi.SIGNING: "持有已签约授信的人 ÷ 持有有效授信的人",
+    Kpi.USAGE: "签约日至统计日有用信的人 ÷ 持有已签约授信的人",
+    Kpi.DRAWN: "这些人签约日至统计日的用信金额 ÷ 其签约额度（元）",
+    Kpi.COMPLETION: "签约（或指标规定的授信）人数 ÷ 指标人数",
+}
+FIRST_LOANS_ZH = "首贷户：有史以来第一笔用信（放款）在该期间的人"
+EXACT_ZH = "全部数字可由统计日数据库中的原始记录复算；百分比由精确分数四舍五入到两位小数。"
+
 
 @dataclass(frozen=True, slots=True)
 class Ratio:

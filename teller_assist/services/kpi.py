@@ -12,30 +12,42 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 
+from teller_assist.errors import UserFacingError
 from teller_assist.identity.masking import Masking
 from teller_assist.kpi.ages import birth_bounds
 from teller_assist.kpi.definitions import (
-    HEADLINE,
     Flow,
     Indicator,
     IndicatorMeasure,
-    Kpi,
-    Ratio,
     Scope,
     ScopeError,
-    Stock,
-    percent_change,
 )
 from teller_assist.kpi.periods import Grain, Period, periods
+from teller_assist.kpi.records import (
+    CATEGORIES,
+    KIND_ZH,
+    KPI_KINDS,
+    Dashboard,
+    FlowRow,
+    Freshness,
+    GroupFigures,
+    KpiView,
+    MonthlyReport,
+    PeopleList,
+    PersonLine,
+    Provenance,
+    Tile,
+)
 from teller_assist.kpi.series import BandCounts, Ledger, Measure, SpecialPerson, eligibility_changes
 from teller_assist.prequal.policy import Policy
-from teller_assist.services.audit import now_utc
+from teller_assist.services.audit import now_utc, workstation
 from teller_assist.store import kpi as store_kpi
+from teller_assist.store.audit import AuditEntry
 from teller_assist.store.engine import Store
 from teller_assist.store.kpi import Population
+from teller_assist.store.operators import OperatorRecord
 
 __all__ = [
     "CATEGORIES",
@@ -53,27 +65,6 @@ __all__ = [
 ONE_DAY = dt.timedelta(days=1)
 WEEK = dt.timedelta(days=7)
 
-KIND_ZH = {
-    "customers": "客户",
-    "negative_list": "负面清单",
-    "drawdowns": "用信（放款）",
-    "targets": "目标名单",
-    "payroll": "代发工资",
-    "group_tags": "标签",
-    "utility_agreements": "代扣协议",
-    "utility_debits": "代扣流水",
-}
-# the extracts the KPIs read (the rest do not change a figure)
-KPI_KINDS = ("customers", "negative_list", "drawdowns", "targets")
-
-CATEGORIES: dict[str, tuple[str, str]] = {
-    "granted": ("持有授信", "holding a granted line"),
-    "signed": ("已签约", "holding a signed line"),
-    "used": ("已用信", "drew on a signed line"),
-    "unsigned": ("已授信未签约", "granted, not signed"),
-    "unused": ("已签约未用信", "signed, not drawn"),
-}
-
 CHILD_KIND = {
     "county": "branch",
     "branch": "officer",
@@ -86,107 +77,6 @@ FLOW_KINDS = ("granted", "signed", "used", "first_loan")
 # scopes whose groups hold each person once (a customer has one branch; a campaign lists a person once)
 ADDITIVE = ("county", "campaign")
 CHILD_ZH = {"branch": "网点", "officer": "客户经理", "campaign": "活动"}
-
-
-@dataclass(frozen=True, slots=True)
-class Freshness:
-    kind: str
-    kind_zh: str
-    extract_date: dt.date | None
-    loaded_at: dt.datetime | None
-
-
-@dataclass(frozen=True, slots=True)
-class Provenance:
-    """What every figure is about: its date, scope, policy and how fresh the data behind it is."""
-
-    as_of: dt.date
-    scope: Scope
-    policy_version: str
-    policy_sha256: str
-    freshness: tuple[Freshness, ...]
-    generated_at: dt.datetime
-    stocks_view: str = "people"  # counted by the people's own branch or lists
-    snapshot_built_at: dt.datetime | None = None  # the kept daily sums used, if any (else the rows alone)
-
-    @property
-    def freshness_zh(self) -> str:
-        parts = [
-            f"{f.kind_zh}{f.extract_date.isoformat() if f.extract_date else '无'}" for f in self.freshness
-        ]
-        moment = self.generated_at.astimezone().strftime("%Y-%m-%d %H:%M")
-        return "数据截至：" + "，".join(parts) + f"；申请与签约为实时数据（{moment}）"
-
-    @property
-    def oldest_extract(self) -> dt.date | None:
-        days = [f.extract_date for f in self.freshness if f.extract_date is not None]
-        return min(days) if days else None
-
-
-@dataclass(frozen=True, slots=True)
-class GroupFigures:
-    """One row of a table: a scope (or a group under it), its stock at the date, its indicator."""
-
-    kind: str  # branch, officer, campaign, scenario, county
-    key: str
-    stock: Stock
-    week_ago: Stock
-    indicator: Indicator | None = None
-
-    @property
-    def completion(self) -> Ratio | None:
-        return None if self.indicator is None else self.indicator.completion(self.stock)
-
-    def change(self, kpi: Kpi) -> object:
-        return percent_change(self.stock.rate(kpi), self.week_ago.rate(kpi))
-
-    @property
-    def label_zh(self) -> str:
-        if self.kind == "county":
-            return "全县"
-        return self.key or "（未归属）"
-
-
-@dataclass(frozen=True, slots=True)
-class FlowRow:
-    period: Period
-    people_view: Flow
-    work_view: Flow | None
-
-
-@dataclass(frozen=True)
-class KpiView:
-    """A scope at a date: its figures, a week before, the groups under it, and its flows."""
-
-    provenance: Provenance
-    total: GroupFigures
-    children_kind: str | None
-    children: tuple[GroupFigures, ...]
-    flows: tuple[FlowRow, ...]
-    grain: Grain
-    trend: tuple[tuple[dt.date, Stock], ...] = ()
-    notes: tuple[str, ...] = field(default=())
-
-
-@dataclass(frozen=True, slots=True)
-class Tile:
-    kpi: Kpi
-    now: Ratio
-    week_ago: Ratio
-
-    @property
-    def change(self) -> object:
-        return percent_change(self.now, self.week_ago)
-
-
-@dataclass(frozen=True)
-class Dashboard:
-    view: KpiView
-
-    @property
-    def tiles(self) -> tuple[Tile, ...]:
-        total = self.view.total
-        return tuple(Tile(k, total.stock.rate(k), total.week_ago.rate(k)) for k in HEADLINE)
 
 
 # --- populations ------------------------------------------------------------------------------------
@@ -459,7 +349,7 @@ def _work_flow(ledger: Ledger, period: Period) -> Flow:
 
 def _notes(scope: Scope, has_work: bool) -> tuple[str, ...]:
     notes = [
-        "存量按客户归属统计：网点为客户在核心系统的归属网点（非本行客户为受理网点），"
+        "存量按客户归属统计：网点为客户在核心系统的归属网点（非本行客户为首次受理网点），"
         "客户经理、活动、场景为目标名单上的客户。",
         "销号（目标客户完成）待目标名单与任务功能上线后统计，暂不显示。",
     ]
@@ -507,29 +397,6 @@ def dashboard(store: Store, policy: Policy, scope: Scope, day: dt.date, *, weeks
 # --- people --------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class PersonLine:
-    id_masked: str
-    name: str
-    group: str
-    application_id: int
-    line: int
-    decided_on: dt.date
-    signed_on: dt.date | None
-    first_drawn_on: dt.date | None
-    drawn_fen: int
-
-
-@dataclass(frozen=True)
-class PeopleList:
-    provenance: Provenance
-    category: str
-    total: int
-    people: tuple[PersonLine, ...]
-    # the resident IDs, in the order of ``people``, for opening a card; never printed
-    id_nos: tuple[str, ...] = ()
-
-
 def people(
     store: Store,
     policy: Policy,
@@ -548,12 +415,14 @@ def people(
     if scope.kind != "county" and scope.key is not None:
         _check_known(store, scope)
     own, _under, _work = _populations(scope)
+    if own.source == "bank":  # show each person's branch
+        own = dataclasses.replace(own, group_by="branch")
     total, rows = store_kpi.people_at(store, own, day, category, limit=limit)  # type: ignore[arg-type]
     lines = tuple(
         PersonLine(
             masking.resident_id(r.id_no),
             r.name or "",
-            r.group,
+            r.group or (scope.key or ""),
             r.application_id,
             r.line,
             r.decided_on,
@@ -589,13 +458,128 @@ def scopes_of(store: Store, kind: str) -> list[Scope]:
 def flows_by_day(store: Store, policy: Policy, scope: Scope, period: Period) -> list[FlowRow]:
     """Daily flows over a period (the report's day sheet)."""
     own, _under, work = _populations(scope)
-    ledger = _ledger(store, policy, own, period.start, period.end, eligibility=False)
-    work_ledger = _ledger(store, policy, work, period.start, period.end, eligibility=False) if work else None
+    snap = store_kpi.snapshot_if_whole(store)
+    ledger = _ledger(store, policy, own, period.start, period.end, eligibility=False, snapshot=snap)
+    work_ledger = (
+        _ledger(store, policy, work, period.start, period.end, eligibility=False, snapshot=snap)
+        if work
+        else None
+    )
     return [
         FlowRow(p, ledger.total_flow(p), _work_flow(work_ledger, p) if work_ledger else None)
         for p in periods(period.start, period.end, Grain.DAY)
     ]
 
 
-def all_headline(total: GroupFigures) -> Iterable[tuple[Kpi, Ratio]]:
-    return ((k, total.stock.rate(k)) for k in HEADLINE)
+def table(
+    store: Store, policy: Policy, kind: str, day: dt.date, *, since: dt.date | None = None
+) -> tuple[GroupFigures, ...]:
+    """Every branch (by the bank's people), officer, campaign or scenario (by the target lists) at
+    ``day``, each beside its figures at ``since`` (a week before unless said), in one pass."""
+    before = since or day - WEEK
+    pop = (
+        Population("bank", group_by="branch") if kind == "branch" else Population("targets", group_by=kind)  # type: ignore[arg-type]
+    )
+    snap = store_kpi.snapshot_if_whole(store)
+    ledger = _ledger(store, policy, pop, min(before, day), max(before, day), snapshot=snap)
+    marks = _indicators(store, kind, day)
+    names = set(ledger.groups) | (set(marks) if kind == "branch" else set())
+    return tuple(
+        GroupFigures(kind, g, ledger.stock(g, day), ledger.stock(g, before), marks.get(g))
+        for g in sorted(names)
+    )
+
+
+def monthly(store: Store, policy: Policy, month: Period, today: dt.date) -> MonthlyReport:
+    """The monthly report's figures: at the month's end, or ``today`` in a month not yet over."""
+    if month.start > today:
+        raise ScopeError(
+            f"{month.label} 尚未开始",
+            f"{month.label} has not begun",
+            hint_zh="请选择已开始的月份",
+            hint_en="",
+        )
+    as_of = min(month.end, today)
+    previous_end = month.start - ONE_DAY
+    county = view(
+        store,
+        policy,
+        Scope("county"),
+        as_of,
+        grain=Grain.MONTH,
+        flow_periods=12,
+        trend_points=monthly_trend_points(as_of),
+    )
+    previous = county.trend[[d for d, _s in county.trend].index(previous_end)][1]
+    officers = table(store, policy, "officer", as_of, since=previous_end)
+    where = store_kpi.officer_branches(store)
+    return MonthlyReport(
+        month,
+        county,
+        previous,
+        tuple(sorted(((where.get(o.key, ""), o) for o in officers), key=lambda p: (p[0], p[1].key))),
+        table(store, policy, "campaign", as_of, since=previous_end),
+        table(store, policy, "scenario", as_of, since=previous_end),
+        tuple(flows_by_day(store, policy, Scope("county"), Period(month.start, as_of, Grain.DAY))),
+    )
+
+
+class KpiRefused(UserFacingError):
+    """An operator whose role may not do this (setting indicators is head office's)."""
+
+    exit_code = 3
+
+
+def list_indicators(store: Store, day: dt.date | None = None) -> list[store_kpi.IndicatorRow]:
+    """The indicators of branches and campaigns; with ``day``, those in force on it."""
+    return [r for kind in ("branch", "campaign") for r in store_kpi.indicators(store, kind, day)]
+
+
+def set_indicator(
+    store: Store,
+    operator: OperatorRecord,
+    scope: Scope,
+    *,
+    people: int,
+    granted: bool,
+    starts_on: dt.date,
+    ends_on: dt.date,
+    now: dt.datetime | None = None,
+) -> store_kpi.IndicatorRow:
+    """Head office gives a branch or a campaign its indicator (指标任务); audited with the change."""
+    if operator.role != "hq_admin" or not operator.active:
+        raise KpiRefused(
+            "只有总行管理员可以下达考核指标", "only a head-office administrator may set indicators"
+        )
+    if scope.kind not in ("branch", "campaign") or scope.key is None:
+        raise ScopeError(
+            "指标只能下达给网点或活动",
+            "indicators are for branches and campaigns",
+            hint_zh="branch:网点号 或 campaign:活动代码",
+        )
+    if people < 1 or people > 10_000_000:
+        raise UserFacingError("指标人数应为正整数", "the indicator must be a positive number of people")
+    if ends_on < starts_on:
+        raise UserFacingError("指标的结束日期早于开始日期", "the indicator ends before it starts")
+    _check_known(store, scope)
+    moment = now or now_utc()
+    row = store_kpi.IndicatorRow(
+        scope.kind,
+        scope.key,
+        "granted" if granted else "signed",
+        people,
+        starts_on,
+        ends_on,
+        operator.login,
+        moment,
+    )
+    entry = AuditEntry(
+        "kpi_indicator",
+        operator.login,
+        workstation(),
+        str(scope)[:64],
+        None,
+        {"measure": row.measure, "people": people, "from": starts_on.isoformat(), "to": ends_on.isoformat()},
+    )
+    store_kpi.set_indicator(store, row, entry)
+    return row

@@ -885,3 +885,14 @@ def snapshot_changes(
     if kinds is not None:
         query = query.where(KC.c.kind.in_(list(kinds)))
     return _changes(store, _upto(query, KC.c.day, until), group)
+
+
+def officer_branches(store: Store) -> dict[str, str]:
+    """Each officer named on the target lists, with the branch of their lists (the lowest, if several)."""
+    with store.connection() as conn:
+        rows = conn.execute(
+            select(T.c.officer, func.min(T.c.branch_code))
+            .where(T.c.officer.is_not(None))
+            .group_by(T.c.officer)
+        ).all()
+    return {str(o): str(b or "") for o, b in rows}

@@ -81,8 +81,20 @@ def _prepare_documents(app_url: str) -> None:
     for kind in KINDS:  # a throw-away rendering with made-up words: nothing is kept or logged
         render(
             DocumentData(
-                kind, "预热", "预热", "YSX00000000000000", "预热", "0000**********0000",
-                100, "0.00", day, day, ("预热",), app_url, day, "00000-00000",
+                kind,
+                "预热",
+                "预热",
+                "YSX00000000000000",
+                "预热",
+                "0000**********0000",
+                100,
+                "0.00",
+                day,
+                day,
+                ("预热",),
+                app_url,
+                day,
+                "00000-00000",
             )
         )
 
@@ -506,11 +518,7 @@ class MainWindow(QMainWindow):
 
     def _show_error(self, exc: UserFacingError) -> None:
         self.db_status.setText(self.tr("数据库未打开"))
-        self.empty_state.setText(
-            self.tr("无法打开数据库。")
-            + "\n\n"
-            + error_text(exc, hint=True)
-        )
+        self.empty_state.setText(self.tr("无法打开数据库。") + "\n\n" + error_text(exc, hint=True))
         self.retry_button.setVisible(True)  # a server still starting, a network back: no restart needed
 
     def retry_open(self) -> None:
