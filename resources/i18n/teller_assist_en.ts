@@ -352,6 +352,192 @@ Line ¥{1} at {2}% a year, teller {4}</translation>
     </message>
 </context>
 <context>
+    <name>KpiDashboard</name>
+    <message>
+        <source>授信覆盖率</source>
+        <translation>Coverage</translation>
+    </message>
+    <message>
+        <source>签约率</source>
+        <translation>Signing rate</translation>
+    </message>
+    <message>
+        <source>用信率</source>
+        <translation>Usage rate</translation>
+    </message>
+    <message>
+        <source>用信金额比</source>
+        <translation>Drawn / signed</translation>
+    </message>
+    <message>
+        <source>已授信未签约</source>
+        <translation>Granted, not signed</translation>
+    </message>
+    <message>
+        <source>已签约未用信</source>
+        <translation>Signed, not drawn</translation>
+    </message>
+    <message>
+        <source>已签约</source>
+        <translation>Signed</translation>
+    </message>
+    <message>
+        <source>已用信</source>
+        <translation>Drawn</translation>
+    </message>
+    <message>
+        <source>持有授信</source>
+        <translation>Holding a line</translation>
+    </message>
+    <message>
+        <source>窗口已锁定：解锁后显示考核数据</source>
+        <translation>The window is locked: unlock it to see the KPIs</translation>
+    </message>
+    <message>
+        <source>返回上一级</source>
+        <translation>Back</translation>
+    </message>
+    <message>
+        <source>客户名单</source>
+        <translation>People</translation>
+    </message>
+    <message>
+        <source>刷新</source>
+        <translation>Refresh</translation>
+    </message>
+    <message>
+        <source>统计日</source>
+        <translation>Date</translation>
+    </message>
+    <message>
+        <source>全县</source>
+        <translation>County</translation>
+    </message>
+    <message>
+        <source>网点</source>
+        <translation>Branch</translation>
+    </message>
+    <message>
+        <source>客户经理</source>
+        <translation>Officer</translation>
+    </message>
+    <message>
+        <source>活动</source>
+        <translation>Campaign</translation>
+    </message>
+    <message>
+        <source>场景</source>
+        <translation>Scenario</translation>
+    </message>
+    <message>
+        <source>正在计算…</source>
+        <translation>Computing…</translation>
+    </message>
+    <message>
+        <source>正在读取名单…</source>
+        <translation>Reading the list…</translation>
+    </message>
+    <message>
+        <source>；每日汇总 {0}</source>
+        <translation>; daily sums of {0}</translation>
+    </message>
+    <message>
+        <source>统计日 {0}，授信政策 {1}。</source>
+        <translation>Date {0}, credit policy {1}. </translation>
+    </message>
+    <message>
+        <source>{0} / {1} 元</source>
+        <translation>{0} / {1} yuan</translation>
+    </message>
+    <message>
+        <source>—</source>
+        <translation>—</translation>
+    </message>
+    <message>
+        <source>合格</source>
+        <translation>Eligible</translation>
+    </message>
+    <message>
+        <source>授信</source>
+        <translation>Granted</translation>
+    </message>
+    <message>
+        <source>签约</source>
+        <translation>Signed</translation>
+    </message>
+    <message>
+        <source>用信</source>
+        <translation>Drawn</translation>
+    </message>
+    <message>
+        <source>指标</source>
+        <translation>Indicator</translation>
+    </message>
+    <message>
+        <source>完成率</source>
+        <translation>Completion</translation>
+    </message>
+    <message>
+        <source>签约率较一周前</source>
+        <translation>Signing vs a week ago</translation>
+    </message>
+    <message>
+        <source>（未分配）</source>
+        <translation>(unassigned)</translation>
+    </message>
+    <message>
+        <source>四项指标走势（每周）</source>
+        <translation>The four rates, week by week</translation>
+    </message>
+    <message>
+        <source>每周新增（按客户归属）</source>
+        <translation>New each week (by the people's branch)</translation>
+    </message>
+    <message>
+        <source>首次用信</source>
+        <translation>First drawn</translation>
+    </message>
+    <message>
+        <source>{0}：共 {1} 人，显示 {2} 人（身份证号已脱敏；回车打开客户卡片）</source>
+        <translation>{0}: {1} people, {2} shown (IDs masked; Enter opens the card)</translation>
+    </message>
+    <message>
+        <source>身份证号</source>
+        <translation>Resident ID</translation>
+    </message>
+    <message>
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>归属</source>
+        <translation>Belongs to</translation>
+    </message>
+    <message>
+        <source>额度（元）</source>
+        <translation>Line (¥)</translation>
+    </message>
+    <message>
+        <source>授信日</source>
+        <translation>Granted on</translation>
+    </message>
+    <message>
+        <source>签约日</source>
+        <translation>Signed on</translation>
+    </message>
+    <message>
+        <source>已用信（元）</source>
+        <translation>Drawn (yuan)</translation>
+    </message>
+</context>
+<context>
+    <name>KpiWindow</name>
+    <message>
+        <source>考核看板</source>
+        <translation>KPI dashboard</translation>
+    </message>
+</context>
+<context>
     <name>LockPage</name>
     <message>
         <source>输入密码解锁</source>
@@ -536,6 +722,14 @@ Continue in demo mode?</translation>
         <translation>Open the database again (F5)</translation>
     </message>
     <message>
+        <source>考核(&amp;K)</source>
+        <translation>&amp;KPIs</translation>
+    </message>
+    <message>
+        <source>考核看板…</source>
+        <translation>KPI dashboard…</translation>
+    </message>
+    <message>
         <source>正在打开数据库…</source>
         <translation>Opening the database…</translation>
     </message>
@@ -716,6 +910,17 @@ Type or read a customer&apos;s ID (F2).</translation>
     <message>
         <source>{m}（预留号码，与客户核对；如有变更请输入新号码）</source>
         <translation>{m} (on file; check with the customer, type a new one if it changed)</translation>
+    </message>
+</context>
+<context>
+    <name>Tile</name>
+    <message>
+        <source>较一周前：—</source>
+        <translation>vs a week ago: —</translation>
+    </message>
+    <message>
+        <source>较一周前 {0} {1} 个百分点</source>
+        <translation>vs a week ago {0} {1} points</translation>
     </message>
 </context>
 <context>

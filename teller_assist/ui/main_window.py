@@ -338,6 +338,10 @@ class MainWindow(QMainWindow):
         self.stay_on_top_action.setCheckable(True)
         self.stay_on_top_action.toggled.connect(self.set_stay_on_top)
         view_menu.addAction(self.stay_on_top_action)
+        self.kpi_action = self.menuBar().addMenu(self.tr("考核(&K)")).addAction(self.tr("考核看板…"))
+        self.kpi_action.setObjectName("kpiAction")  # head office and branch heads, once signed in
+        self.kpi_action.setEnabled(False)
+        self.kpi_action.triggered.connect(self.open_kpi_dashboard)
         self._restore_place()
         self.demo_task: Task | None = None
         self.demo_progress: QProgressDialog | None = None
@@ -860,6 +864,7 @@ class MainWindow(QMainWindow):
         from teller_assist.security.passwords import ROLE_ZH
 
         self.operator = operator
+        self.kpi_action.setEnabled(operator.role in ("hq_admin", "branch_head"))
         self.header.setText(
             self._header_text() + f" · {operator.name}（{word(ROLE_ZH.get(operator.role, operator.role))}）"
         )
@@ -921,6 +926,13 @@ class MainWindow(QMainWindow):
         if self.card is card and self.card_panel.revealed:
             self.card_panel.show_card(card)
             self.recompute()
+
+    def open_kpi_dashboard(self) -> None:
+        from teller_assist.ui.kpi_dashboard import open_dashboard
+
+        self.kpi_window = open_dashboard(
+            self, self.store, self.policy, self.settings.masking, self.operator, self._today, self.is_locked
+        )
 
     def is_locked(self) -> bool:
         return self.stack.currentWidget() is self.lock_page
