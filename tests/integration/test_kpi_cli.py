@@ -1,0 +1,277 @@
+"""`teller-assist kpi show / report / refresh / indicator` as the bank's reporting scripts run them, on a
+small demo county with its year of history: the figures are the service's, every output names its
+date, scope, policy and freshness, people are masked, the workbook holds numbers (and no formula a
+campaign's name could smuggle in), the PDF reads back, and only head office sets indicators."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import subprocess
+from pathlib import Path
+
+import openpyxl
+import pytest
+from sqlalchemy import text
+
+from teller_assist.demo.county import generate_county
+from teller_assist.kpi.definitions import Scope
+from teller_assist.prequal.policy import default_policy_path, load_policy
+from teller_assist.services import kpi
+from teller_assist.services.database import open_database
+from teller_assist.services.demo_history import load_history
+from teller_assist.services.imports import import_paths
+from teller_assist.settings import load_settings
+from tests.helpers import required
+from tests.helpers.cli import add_users, as_user, run_cli
+
+AS_OF = dt.date(2026, 11, 28)
+FORMULA = '=HYPERLINK("http://x","点我")'
+
+
+@pytest.fixture(scope="module")
+def county(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """A demo-mode data folder holding a 1,500-person county with a year of history, and one target
+    list whose name looks like a formula."""
+    base = tmp_path_factory.mktemp("kpi-cli")
+    env = {
+        "TELLER_ASSIST_CONFIG": str(base / "config" / "settings.toml"),
+        "TELLER_ASSIST_DATA_DIR": str(base / "data"),
+    }
+    opened = open_database(load_settings({**env, "TELLER_ASSIST_KEY_STORE": "demo-file"}))
+    store = opened.store
+    try:
+        summary = generate_county(base / "c", people=1_500, seed=5, as_of=AS_OF, processes=1, history=True)
+        assert import_paths(store, [base / "c"], today=AS_OF).exit_code == 0
+        assert summary.history is not None
+        load_history(store, summary.history, load_policy(default_policy_path()), as_of=AS_OF)
+        with store.write_session() as s:
+            s.execute(
+                text(
+                    "INSERT INTO target (campaign, id_no, branch_code, officer, scenario, batch_id) "
+                    "SELECT :c, id_no, branch_code, 'jr010101', 'market', batch_id FROM customer "
+                    "WHERE branch_code = '0101' ORDER BY id_no LIMIT 20"
+                ),
+                {"c": FORMULA},
+            )
+    finally:
+        store.dispose()
+    add_users(env, ("admin1", "hq_admin"), ("teller1", "teller"))
+    return env
+
+
+def service_view(env: dict[str, str], scope: Scope) -> kpi.KpiView:
+    opened = open_database(load_settings({**env, "TELLER_ASSIST_KEY_STORE": "demo-file"}))
+    try:
+        return kpi.view(opened.store, load_policy(default_policy_path()), scope, AS_OF)
+    finally:
+        opened.store.dispose()
+
+
+def audit_rows(env: dict[str, str], purpose: str) -> int:
+    opened = open_database(load_settings({**env, "TELLER_ASSIST_KEY_STORE": "demo-file"}))
+    try:
+        with opened.store.connection() as conn:
+            return int(
+                conn.execute(
+                    text("SELECT COUNT(*) FROM audit_event WHERE action = 'export' AND purpose = :p"),
+                    {"p": purpose},
+                ).scalar_one()
+            )
+    finally:
+        opened.store.dispose()
+
+
+def test_show_as_json_and_csv_says_what_the_service_says(county: dict[str, str]) -> None:
+    done = run_cli("kpi", "show", "--date", "2026-11-28", "--scope", "branch:0104", "--json", env=county)
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    assert data["date"] == "2026-11-28" and data["scope"] == "branch:0104"
+    assert data["policy"]["version"] and len(data["policy"]["sha256"]) == 64
+    assert data["freshness"]["drawdowns"]["extract_date"] == "2026-11-28"
+    assert data["freshness"]["applications"] == "live"
+    view = service_view(county, Scope("branch", "0104"))
+    figures = data["figures"]
+    assert figures["signed"] == view.total.stock.signed and figures["drawn_fen"] == view.total.stock.drawn_fen
+    assert figures["signing"]["percent"] == str(view.total.stock.signing.percent())
+    assert figures["coverage"]["numerator"] == view.total.stock.granted
+    assert data["groups"]["kind"] == "officer"
+    assert [g["key"] for g in data["groups"]["rows"]] == [g.key for g in view.children]
+    assert len(data["flows"]["periods"]) == 12 and data["flows"]["periods"][-1]["period"] == "2026-11"
+    assert data["flows"]["periods"][-1]["people_view"]["struck"] is None
+
+    # the same compact date form, as CSV: one row for the scope, one per group, numbers as numbers
+    done = run_cli("kpi", "show", "--date", "20261128", "--scope", "branch:0104", "--csv", env=county)
+    assert done.returncode == 0, done.stderr
+    rows = list(csv.DictReader(io.StringIO(done.stdout)))
+    assert rows[0]["group_kind"] == "branch" and rows[0]["group"] == "0104"
+    assert int(rows[0]["signed"]) == view.total.stock.signed
+    assert rows[0]["signing_pct"] == str(view.total.stock.signing.percent())
+    assert {r["group"] for r in rows[1:]} == {g.key for g in view.children}
+    flows = run_cli("kpi", "show", "--date", "2026-11-28", "--csv", "--flows", "--grain", "week", env=county)
+    assert flows.returncode == 0, flows.stderr
+    weekly = list(csv.DictReader(io.StringIO(flows.stdout)))
+    assert {r["view"] for r in weekly} == {"people", "work"} and weekly[-1]["period"] == "2026-W48"
+
+    # in words, aligned, with what it rests on
+    done = run_cli("kpi", "show", "--date", "2026-11-28", "--scope", "campaign:2026-walk-in", env=county)
+    assert done.returncode == 0, done.stderr
+    assert "统计日 date 2026-11-28" in done.stdout and "授信政策" in done.stdout and "签约率" in done.stdout
+
+
+def test_bad_scopes_and_dates_are_one_clear_line(county: dict[str, str]) -> None:
+    for args in (("--scope", "town:1"), ("--scope", "branch:9999")):
+        done = run_cli("kpi", "show", *args, env=county)
+        assert done.returncode == 2, done.stdout
+        assert len(done.stderr.strip().splitlines()) == 1 and "Traceback" not in done.stderr
+    done = run_cli("kpi", "show", "--date", "2026-13-01", env=county)  # argparse: its usage, then the line
+    assert done.returncode == 2 and done.stderr.strip().splitlines()[-1].endswith("'2026-13-01'")
+
+
+def test_the_people_behind_a_number_are_masked_and_the_list_is_audited(county: dict[str, str]) -> None:
+    before = audit_rows(county, "kpi_people")
+    done = run_cli(
+        "kpi",
+        "show",
+        "--date",
+        "2026-11-28",
+        "--scope",
+        "branch:0104",
+        "--people",
+        "unused",
+        "--json",
+        env=county,
+    )
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    assert data["total"] >= len(data["people"]) > 0
+    for p in data["people"]:
+        assert "*" in p["id_masked"] and p["first_drawn_on"] is None and p["signed_on"] is not None
+    # no full resident ID anywhere in the output
+    import re
+
+    assert not re.search(r"\d{17}[\dX]", done.stdout)
+    assert audit_rows(county, "kpi_people") == before + 1
+
+
+def test_the_monthly_workbook_holds_numbers_and_no_formulas(county: dict[str, str], tmp_path: Path) -> None:
+    out = tmp_path / "kpi-2026-11.xlsx"
+    before = audit_rows(county, "kpi_report")
+    done = run_cli("kpi", "report", "--month", "2026-11", "--out", str(out), env=county)
+    assert done.returncode == 0, done.stderr
+    assert audit_rows(county, "kpi_report") == before + 1
+    book = openpyxl.load_workbook(out)
+    assert book.sheetnames == [
+        "概览",
+        "网点",
+        "客户经理",
+        "活动",
+        "场景",
+        "月度趋势",
+        "每月流量",
+        "本月每日",
+        "说明",
+    ]
+    summary = book["概览"]
+    assert "授信考核月报 2026-11" in summary["A1"].value
+    assert "范围：全县" in summary["A2"].value and "授信政策" in summary["A2"].value
+    assert "数据截至" in summary["A3"].value
+    # the headline rows: a percentage as a number with a percent format, counts as integers
+    header = [c.value for c in summary[6]]
+    assert header[:6] == ["指标", "本期", "上月末", "变化（百分点）", "分子", "分母"]
+    coverage = summary[7]
+    assert coverage[0].value == "授信覆盖率"
+    assert isinstance(coverage[1].value, float) and coverage[1].number_format == "0.00%"
+    assert isinstance(coverage[4].value, int) and isinstance(coverage[5].value, int)
+    assert coverage[1].value == pytest.approx(coverage[4].value / coverage[5].value, abs=1e-12)
+    # branches: one row each, the signing rate the service's
+    branches = book["网点"]
+    rows = [[c.value for c in r] for r in branches.iter_rows(min_row=7) if r[0].value]
+    assert len(rows) >= 12
+    view = service_view(county, Scope("county"))
+    by_key = {g.key: g for g in view.children}
+    report = {r[0]: r for r in rows}
+    for key, g in by_key.items():
+        if g.stock.signed and key in report:
+            assert report[key][3] == g.stock.signed  # 签约人数
+    # the campaign whose name looks like a formula is text, shown as text
+    campaigns = book["活动"]
+    names = [c.value for c in campaigns["A"] if c.value]
+    assert "'" + FORMULA in names
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", (sheet.title, cell.coordinate, cell.value)
+
+
+def test_the_monthly_pdf_reads_back(county: dict[str, str], tmp_path: Path) -> None:
+    pdftotext = required.program("pdftotext")
+    out = tmp_path / "kpi-2026-11.pdf"
+    done = run_cli("kpi", "report", "--month", "2026-11", "--out", str(out), env=county)
+    assert done.returncode == 0, done.stderr
+    words = subprocess.run([pdftotext, str(out), "-"], capture_output=True, text=True, check=True).stdout
+    assert "授信考核月报 2026-11" in words and "统计日" in words and "授信政策" in words
+    assert "四项考核指标走势" in words and "各网点签约率与用信率" in words  # the charts' titles, in Chinese
+    for branch in ("0101", "0104", "0112"):
+        assert branch in words
+    assert "签约率" in words and "用信率" in words and "首贷户" in words
+
+
+def test_a_report_to_an_unknown_format_or_folder_is_refused_plainly(
+    county: dict[str, str], tmp_path: Path
+) -> None:
+    done = run_cli("kpi", "report", "--month", "2026-11", "--out", str(tmp_path / "r.txt"), env=county)
+    assert done.returncode == 2 and ".xlsx" in done.stderr
+    done = run_cli("kpi", "report", "--month", "2026-11", "--out", str(tmp_path / "no" / "r.pdf"), env=county)
+    assert done.returncode == 2 and "无法写入" in done.stderr
+    assert not (tmp_path / "no").exists()
+    done = run_cli("kpi", "report", "--month", "2026-13", "--out", str(tmp_path / "r.pdf"), env=county)
+    assert done.returncode == 2 and "月份" in done.stderr
+
+
+def test_only_head_office_sets_indicators(county: dict[str, str]) -> None:
+    args = (
+        "kpi",
+        "indicator",
+        "set",
+        "branch:0104",
+        "--people",
+        "321",
+        "--from",
+        "2026-01-01",
+        "--to",
+        "2026-12-31",
+    )
+    done = as_user(county, *args, user="teller1")
+    assert done.returncode == 3 and "总行管理员" in done.stderr
+    done = as_user(county, *args, user="admin1")
+    assert done.returncode == 0, done.stderr
+    listed = json.loads(
+        run_cli("kpi", "indicator", "list", "--date", "2026-11-28", "--json", env=county).stdout
+    )
+    mine = [r for r in listed if r["scope"] == "branch:0104"]
+    assert mine == [
+        {
+            "scope": "branch:0104",
+            "measure": "signed",
+            "people": 321,
+            "from": "2026-01-01",
+            "to": "2026-12-31",
+            "set_by": "admin1",
+        }
+    ]
+    shown = json.loads(
+        run_cli("kpi", "show", "--date", "2026-11-28", "--scope", "branch:0104", "--json", env=county).stdout
+    )
+    assert shown["figures"]["indicator"]["people"] == 321
+
+
+def test_refresh_keeps_the_daily_sums_and_show_uses_them(county: dict[str, str]) -> None:
+    done = run_cli("kpi", "refresh", "--date", "2026-11-28", env=county)
+    assert done.returncode == 0 and "2026-11-27" in done.stdout, done.stderr
+    shown = json.loads(run_cli("kpi", "show", "--date", "2026-11-28", "--json", env=county).stdout)
+    assert shown["freshness"]["daily_sums_built_at"] is not None
+    view = service_view(county, Scope("county"))
+    assert shown["figures"]["used"] == view.total.stock.used
