@@ -191,8 +191,23 @@ def scopes(raw: Raw) -> list[Scope]:
     ]
 
 
+def edges(raw: Raw) -> list[dt.date]:
+    """Days on which something ends or starts: a line's last valid day and the day after, a signing
+    day, a first drawdown's day (where an off-by-one would show)."""
+    last = raw.rows("SELECT MAX(valid_until) FROM application WHERE status = 'expired'")[0][0]
+    signed = raw.rows(
+        "SELECT MAX(signed_on) FROM application WHERE signed_on < :d", d=AS_OF - dt.timedelta(days=9)
+    )
+    drawn = raw.rows(
+        "SELECT MAX(drawn_on) FROM drawdown WHERE drawn_on < :d", d=AS_OF - dt.timedelta(days=20)
+    )
+    days = [dt.date.fromisoformat(str(v[0][0])[:10]) for v in (signed, drawn)]
+    day = dt.date.fromisoformat(str(last)[:10])
+    return [day, day + dt.timedelta(days=1), *days]
+
+
 def assert_agrees(store: Store, policy: Policy, raw: Raw, *, snapshot: bool, few: bool = False) -> None:
-    trend = [AS_OF - dt.timedelta(days=k) for k in (0, 90, 300)]
+    trend = [AS_OF - dt.timedelta(days=k) for k in (0, 90, 300)] + edges(raw)
     for scope in scopes(raw)[:3] if few else scopes(raw):
         for day in DATES:
             view = kpi.view(store, policy, scope, day, trend_points=trend, use_snapshot=snapshot)
