@@ -541,10 +541,12 @@ def _report(args: argparse.Namespace) -> int:
 
 def _refresh(args: argparse.Namespace) -> int:
     from teller_assist.services import kpi
+    from teller_assist.services.prequal import active_policy
 
     settings = _settings(args)
+    policy = active_policy(settings)
     with _opened(settings) as store:
-        info = kpi.refresh(store, args.date or _today())
+        info = kpi.refresh(store, args.date or _today(), policy)
     print(
         f"已保存每日汇总 kept the daily sums: {info.rows:,} 行 rows, "
         f"up to {info.live_from.isoformat()}（不含 excluded）, {info.seconds:.1f} s"

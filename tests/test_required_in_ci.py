@@ -14,9 +14,7 @@ ABSENT_MODULE = "teller_assist_no_such_module"
 @pytest.mark.parametrize(
     "need", [lambda: required.program(ABSENT_PROGRAM), lambda: required.module(ABSENT_MODULE)]
 )
-def test_a_missing_tool_fails_in_ci_and_skips_locally(
-    monkeypatch: pytest.MonkeyPatch, need: object
-) -> None:
+def test_a_missing_tool_fails_in_ci_and_skips_locally(monkeypatch: pytest.MonkeyPatch, need: object) -> None:
     assert callable(need)
     monkeypatch.setenv("CI", "true")
     with pytest.raises(pytest.fail.Exception, match="required in CI"):

@@ -79,9 +79,10 @@ class _Track:
 class Ledger:
     """Changes by group, measure and day; a stock at D is the sum of its changes on or before D."""
 
-    def __init__(self, eligible_from: dt.date | None = None) -> None:
+    def __init__(self, eligible_from: dt.date | None = None, known_from: dt.date | None = None) -> None:
         self._tracks: dict[tuple[str, Measure], _Track] = {}
         self.eligible_from = eligible_from  # eligibility is known from this day on
+        self.known_from = known_from  # everything is known from this day on (earlier changes came summed)
 
     def add(self, group: str, measure: Measure, day: dt.date, amount: int) -> None:
         track = self._tracks.get((group, measure))
@@ -100,6 +101,11 @@ class Ledger:
             raise ValueError(f"eligibility is counted from {self.eligible_from}, not {day}")
         track = self._tracks.get((group, measure))
         return 0 if track is None else track.at(day)
+
+    def changes(self, group: str, measure: Measure) -> dict[dt.date, int]:
+        """The changes of one group and measure by day (a copy)."""
+        track = self._tracks.get((group, measure))
+        return {} if track is None else dict(track.changes)
 
     @property
     def groups(self) -> list[str]:
@@ -139,9 +145,10 @@ class Ledger:
 
 @dataclass(frozen=True, slots=True)
 class BandCounts:
-    """A group's people by birth date, as the store counts them: ``base`` within the band on
-    ``first_day``; ``entering``/``leaving`` by birth date, for the births whose birthday takes them into
-    or out of the band after ``first_day`` and on or before the window's last day."""
+    """A group's people by birth date, as the store counts them: ``base``, those eligible on
+    ``first_day`` (within the band, not on the negative list); ``entering``/``leaving`` by birth date,
+    for the births whose birthday takes them into or out of the band after ``first_day`` and on or
+    before the window's last day (whatever the negative list says: the corrections see to that)."""
 
     group: str
     base: int
@@ -153,8 +160,10 @@ class BandCounts:
 class SpecialPerson:
     """Someone whose eligibility the birth-date counts alone do not give.
 
-    ``in_counts``: already counted in the group's :class:`BandCounts` (a customer on the negative list);
-    otherwise not (someone known only from an application, present from ``present_from``).
+    ``in_counts``: counted in the group's :class:`BandCounts` (a customer, or on a target list, whose
+    standing on the negative list or in the band changes within the window): its standing on the first
+    day is in the counts already, only its changes are added. Otherwise not counted there at all
+    (someone known only from an application, present from ``present_from``): it is added whole.
     ``listed``: negative-list spells, each ``(from, until)``: listed on ``from`` (None: for as long as
     is known), lifted on ``until`` (None: still listed)."""
 
@@ -216,7 +225,8 @@ def eligibility_changes(
             ledger.add(band.group, Measure.ELIGIBLE, band_exit(born, max_age), -n)
     for person in specials:
         value = person.correction(first_day, min_age, max_age)
-        ledger.add(person.group, Measure.ELIGIBLE, first_day, value)
+        if not person.in_counts:
+            ledger.add(person.group, Measure.ELIGIBLE, first_day, value)
         for day in sorted(d for d in person.turning_points(min_age, max_age) if first_day < d <= last_day):
             now = person.correction(day, min_age, max_age)
             ledger.add(person.group, Measure.ELIGIBLE, day, now - value)

@@ -137,7 +137,7 @@ def load_history(store: Store, path: Path, policy: Policy, *, as_of: dt.date) ->
     indicators = _indicators(store, signed_by_branch, as_of, now)
     from teller_assist.services import kpi
 
-    kpi.refresh(store, as_of)  # the daily sums, as the night's job keeps them after an import
+    kpi.refresh(store, as_of, policy)  # the daily sums, as the night's job keeps them after an import
     return HistoryLoaded(inserted, len(staff), indicators, time.monotonic() - started)
 
 

@@ -121,6 +121,13 @@ def _snapshot_view(pop: Population) -> str | None:
         return "people"
     if pop.source == "work" and pop.group_by in (None, "branch") and pop.officer is None:
         return "work"
+    if (
+        pop.source == "targets"
+        and pop.group_by == "officer"
+        and pop.branch is not None
+        and not (pop.officer or pop.campaign or pop.scenario)
+    ):
+        return "officer"  # the officers of one branch
     return None
 
 
@@ -128,12 +135,14 @@ def _changes(
     store: Store,
     pop: Population,
     snapshot: store_kpi.SnapshotInfo | None,
+    since: dt.date,
     until: dt.date,
     *,
     kinds: Sequence[str] | None = None,
 ) -> list[store_kpi.Change]:
     """Every change of a population up to ``until``: from the kept snapshot and the rows after it when
-    it is whole and holds the population, else from the rows alone."""
+    it is whole and holds the population, else from the rows alone. From the snapshot, the changes
+    before ``since`` come summed (the figures are then known from the day before ``since``)."""
     view = _snapshot_view(pop)
     if snapshot is None or view is None:
         return (
@@ -142,14 +151,26 @@ def _changes(
             + store_kpi.first_loan_changes(store, pop, until=until)
         )
     part: store_kpi.Part = ("from", snapshot.live_from)
+    officers = view == "officer"
     kept = store_kpi.snapshot_changes(
-        store, view, pop.branch, until=until, kinds=kinds, group="" if pop.group_by is None else None
+        store,
+        view,
+        None if officers else pop.branch,
+        since=since,
+        until=until,
+        kinds=kinds,
+        group="" if pop.group_by is None else None,
+        prefix=f"{pop.branch}/" if officers else None,
     )
     return (
         kept
         + store_kpi.line_changes(store, pop, part, until=until)
         + store_kpi.usage_changes(store, pop, part, until=until)
     )
+
+
+# the changes of the lines and their use, as the store sums them (without the kept eligible people)
+LINE_KINDS = ("granted", "granted_end", "signed", "signed_end", "used", "used_end", "drawn", "first_loan")
 
 
 def _ledger(
@@ -162,9 +183,17 @@ def _ledger(
     eligibility: bool = True,
     snapshot: store_kpi.SnapshotInfo | None = None,
 ) -> Ledger:
-    """Every change by group and day for a population; eligibility from ``first_day`` to ``last_day``."""
-    ledger = Ledger()
-    for c in _changes(store, pop, snapshot, last_day, kinds=None if eligibility else FLOW_KINDS):
+    """Every change by group and day for a population; eligibility from ``first_day`` to ``last_day``
+    (the customers' from the kept snapshot when it holds them, the rest from the rows)."""
+    ledger = Ledger(known_from=first_day - ONE_DAY)
+    kept_eligible = (
+        eligibility
+        and snapshot is not None
+        and _snapshot_view(pop) in ("people", "officer")
+        and snapshot.holds_eligible(first_day, last_day, policy.min_age, policy.max_age)
+    )
+    kinds = None if kept_eligible else (LINE_KINDS if eligibility else FLOW_KINDS)
+    for c in _changes(store, pop, snapshot, first_day, last_day, kinds=kinds):
         if c.kind == "granted":
             ledger.add(c.group, Measure.GRANTED, c.day, c.n)
             ledger.add(c.group, Measure.GRANTED_FLOW, c.day, c.n)
@@ -187,38 +216,72 @@ def _ledger(
             ledger.add(c.group, Measure.DRAWN_FEN, c.day, c.amount)
         elif c.kind == "first_loan":
             ledger.add(c.group, Measure.FIRST_LOAN_FLOW, c.day, c.n)
+        elif c.kind == "eligible":
+            ledger.add(c.group, Measure.ELIGIBLE, c.day, c.n)
         else:
             raise ValueError(f"unknown change {c.kind!r}")
     if eligibility and pop.source != "work":
-        _eligibility(store, policy, pop, ledger, first_day, last_day)
+        _eligibility(
+            store,
+            policy,
+            pop,
+            ledger,
+            first_day,
+            last_day,
+            customers=not kept_eligible,
+            outsiders_after=snapshot.max_application_id if kept_eligible and snapshot is not None else None,
+        )
     return ledger
 
 
 def _eligibility(
-    store: Store, policy: Policy, pop: Population, ledger: Ledger, first_day: dt.date, last_day: dt.date
+    store: Store,
+    policy: Policy,
+    pop: Population,
+    ledger: Ledger,
+    first_day: dt.date,
+    last_day: dt.date,
+    *,
+    customers: bool = True,
+    outsiders_upto: int | None = None,
+    outsiders_after: int | None = None,
 ) -> None:
+    """Write the population's eligible people into ``ledger``: the customers' (or the target lists')
+    from their birth dates and negative-list entries unless ``customers`` is off (they are in the ledger
+    already, from the kept snapshot), and those known only from applications (with ``outsiders_upto``,
+    as the applications up to that id show them; with ``outsiders_after``, only those who first
+    applied after it)."""
     lo, hi = policy.min_age, policy.max_age
-    earliest_first, latest_first = birth_bounds(first_day, lo, hi)
-    earliest_last, latest_last = birth_bounds(last_day, lo, hi)
-    counts, listed, outsiders = store_kpi.eligibility_rows(
-        store,
-        pop,
-        base=(earliest_first, latest_first),
-        entering=(latest_first, latest_last),
-        leaving=(earliest_first, earliest_last),
-    )
-    groups = set(counts.base) | set(counts.entering) | set(counts.leaving)
-    bands = [
-        BandCounts(g, counts.base.get(g, 0), counts.entering.get(g, {}), counts.leaving.get(g, {}))
-        for g in sorted(groups)
-    ]
+    bands: list[BandCounts] = []
+    listed: list[store_kpi.ListedRow] = []
+    found: list[store_kpi.OutsiderRow] = []
+    if customers:
+        earliest_first, latest_first = birth_bounds(first_day, lo, hi)
+        earliest_last, latest_last = birth_bounds(last_day, lo, hi)
+        counts, listed, found = store_kpi.eligibility_rows(
+            store,
+            pop,
+            window=(first_day, last_day),
+            base=(earliest_first, latest_first),
+            entering=(latest_first, latest_last),
+            leaving=(earliest_first, earliest_last),
+            outsiders=False,
+        )
+        groups = set(counts.base) | set(counts.entering) | set(counts.leaving)
+        bands = [
+            BandCounts(g, counts.base.get(g, 0), counts.entering.get(g, {}), counts.leaving.get(g, {}))
+            for g in sorted(groups)
+        ]
+    if pop.source == "bank":
+        found, entries = store_kpi.outsider_rows(store, pop, upto_id=outsiders_upto, after_id=outsiders_after)
+        listed = listed + entries
     spells: dict[tuple[str, str], list[tuple[dt.date | None, dt.date | None]]] = {}
     in_counts: dict[tuple[str, str], bool] = {}
     for row in listed:
         spells.setdefault((row.group, row.id_no), []).append((row.listed_on, row.lifted_on))
         in_counts[row.group, row.id_no] = row.in_counts
     present: dict[tuple[str, str], dt.date | None] = {}
-    for o in outsiders:
+    for o in found:
         present[o.group, o.id_no] = o.first_submitted
         in_counts[o.group, o.id_no] = False
         spells.setdefault((o.group, o.id_no), [])
@@ -291,8 +354,10 @@ def view(
     if scope.kind != "county" and scope.key is not None:
         _check_known(store, scope)
     own, under, work = _populations(scope)
+    flow_periods_asked = _flow_periods(day, grain, flow_periods)
     points = sorted({day, day - WEEK, *trend_points})
-    first, last = points[0], points[-1]
+    first = min(points[0], *(p.start for p in flow_periods_asked))
+    last = points[-1]
     snap = store_kpi.snapshot_if_whole(store) if use_snapshot else None
     child_ledger = (
         _ledger(store, policy, under, first, last, snapshot=snap) if children and under is not None else None
@@ -332,7 +397,7 @@ def view(
             ledger.total_flow(_clip(p, day)),
             _work_flow(work_ledger, _clip(p, day)) if work_ledger is not None else None,
         )
-        for p in _flow_periods(day, grain, flow_periods)
+        for p in flow_periods_asked
     )
     trend = tuple((d, ledger.total_stock(d)) for d in sorted(trend_points))
     notes = _notes(scope, work is not None)
@@ -374,10 +439,33 @@ def _check_known(store: Store, scope: Scope) -> None:
         )
 
 
-def refresh(store: Store, today: dt.date) -> store_kpi.SnapshotInfo:
-    """Keep the daily sums up to two days before ``today`` (after the night's import); the dashboard
-    reads the days after from the rows. Returns what was built."""
-    return store_kpi.build_snapshot(store, today - ONE_DAY, now_utc())
+# the days for which the customers' eligible people are kept with the daily sums
+ELIGIBLE_KEPT_BEFORE = dt.timedelta(days=800)
+ELIGIBLE_KEPT_AFTER = dt.timedelta(days=400)
+
+
+def refresh(store: Store, today: dt.date, policy: Policy) -> store_kpi.SnapshotInfo:
+    """Keep the daily sums of the days before ``today`` (after the night's import), and the eligible
+    people by branch from two years before to a year after under the policy's age band; the dashboard
+    reads the rest from the rows (the days after, and those who first applied since). Returns what was
+    built."""
+
+    def eligible(newest: int) -> tuple[dict[str, list[store_kpi.Change]], dt.date, dt.date, int, int]:
+        first, last = today - ELIGIBLE_KEPT_BEFORE, today + ELIGIBLE_KEPT_AFTER
+        rows: dict[str, list[store_kpi.Change]] = {}
+        for view in ("people", "officer"):
+            ledger = Ledger()
+            pop = store_kpi.SNAPSHOT_VIEWS[view]
+            _eligibility(store, policy, pop, ledger, first, last, outsiders_upto=newest)
+            rows[view] = [
+                store_kpi.Change(group, "eligible", day, n, 0)
+                for group in ledger.groups
+                for day, n in sorted(ledger.changes(group, Measure.ELIGIBLE).items())
+                if n
+            ]
+        return rows, first, last, policy.min_age, policy.max_age
+
+    return store_kpi.build_snapshot(store, today, now_utc(), eligible=eligible)
 
 
 def snapshot_state(store: Store) -> tuple[store_kpi.SnapshotInfo | None, bool]:

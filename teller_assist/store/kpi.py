@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, cast
 
@@ -33,14 +33,17 @@ from sqlalchemy import (
     func,
     literal_column,
     not_,
+    or_,
     select,
     type_coerce,
+    union,
     union_all,
 )
 
 from teller_assist.store.engine import Store
 from teller_assist.store.models import (
     Application,
+    AuditEvent,
     Customer,
     Drawdown,
     ImportBatch,
@@ -85,10 +88,12 @@ OP = cast(Table, Operator.__table__)
 B = cast(Table, ImportBatch.__table__)
 I = cast(Table, KpiIndicator.__table__)  # noqa: E741
 KC = cast(Table, KpiChange.__table__)
+AE = cast(Table, AuditEvent.__table__)
 KS = cast(Table, KpiSnapshot.__table__)
 
 Source = Literal["bank", "targets", "work"]
-GroupBy = Literal["branch", "officer", "campaign", "scenario"] | None
+# "branch_officer": each officer within each branch, as "0104/jr010401" (the officers' kept view)
+GroupBy = Literal["branch", "officer", "campaign", "scenario", "branch_officer"] | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,26 +138,36 @@ class Change:
 # --- who is in a scope -------------------------------------------------------------------------------
 
 
-def members(pop: Population) -> FromClause:
-    """The people of a target-list population, each once per group: ``(id_no, grp)``. The one query
-    that reads the target lists; campaign members take its place later."""
+def _membership(
+    t: Any, pop: Population, *, plain: bool = False
+) -> tuple[ColumnElement[Any], list[ColumnElement[bool]]]:
+    """A target-list row's group and the conditions that put it in the population (``plain``: kept
+    out of SQLite's choice of index, for rows reached by the person's index from elsewhere)."""
     column = {
         None: literal_column("''"),
-        "branch": func.coalesce(T.c.branch_code, ""),
-        "officer": func.coalesce(T.c.officer, ""),
-        "campaign": T.c.campaign,
-        "scenario": func.coalesce(T.c.scenario, ""),
+        "branch": func.coalesce(t.c.branch_code, ""),
+        "officer": func.coalesce(t.c.officer, ""),
+        "branch_officer": func.coalesce(t.c.branch_code, "") + "/" + func.coalesce(t.c.officer, ""),
+        "campaign": t.c.campaign,
+        "scenario": func.coalesce(t.c.scenario, ""),
     }[pop.group_by]
-    query = select(T.c.id_no, column.label("grp")).distinct()
-    if pop.branch is not None:
-        query = query.where(T.c.branch_code == pop.branch)
-    if pop.officer is not None:
-        query = query.where(T.c.officer == pop.officer)
-    if pop.campaign is not None:
-        query = query.where(T.c.campaign == pop.campaign)
-    if pop.scenario is not None:
-        query = query.where(T.c.scenario == pop.scenario)
-    return query.subquery("m")
+    where = []
+    for value, name in (
+        (pop.branch, "branch_code"),
+        (pop.officer, "officer"),
+        (pop.campaign, "campaign"),
+        (pop.scenario, "scenario"),
+    ):
+        if value is not None:
+            where.append(_plain(t.c[name], plain) == value)
+    return column, where
+
+
+def members(pop: Population) -> FromClause:
+    """The people of a target-list population, each once per group: ``(id_no, grp)``. The one query
+    that reads the target lists (with :func:`_membership`); campaign members take its place later."""
+    column, where = _membership(T, pop)
+    return select(T.c.id_no, column.label("grp")).where(*where).distinct().subquery("m")
 
 
 def _first_branch(id_no: Any) -> ColumnElement[Any]:
@@ -181,31 +196,51 @@ def _bank_branch(app: Any, customer: Any) -> ColumnElement[Any]:
 Part = tuple[Literal["before", "from"], dt.date] | None
 
 
-def _applications(pop: Population, *, day: str = "decided_on", part: Part = None) -> Select[Any]:
+def _plain(column: Any, sqlite: bool) -> Any:
+    """The column kept out of SQLite's choice of index (a unary plus: SQLite's own idiom for it).
+
+    SQLite keeps no statistics unless asked, and would then read the wide application rows through the
+    status index; with the filters out of the running it scans the narrow covering index instead.
+    PostgreSQL plans from its statistics and gets the column as it is."""
+    if not sqlite:
+        return column
+    return literal_column(f"+{column.table.name}.{column.name}", type_=column.type)
+
+
+def _applications(
+    pop: Population, *, sqlite: bool, day: str = "decided_on", part: Part = None
+) -> Select[Any]:
     """The granted applications of a population: ``grp, id, id_no, decided_on, valid_until,
-    signed_on, line``; with ``day="signed_on"`` only the signed ones; ``part`` restricts by that day."""
+    signed_on, line``; with ``day="signed_on"`` only the signed ones; ``part`` restricts by that day
+    (from a recent day: through that day's index; otherwise by a scan of the covering index)."""
     a = A.alias("a")
     cols = [a.c.id, a.c.id_no, a.c.decided_on, a.c.valid_until, a.c.signed_on, a.c.line]
-    where: list[ColumnElement[bool]] = [a.c.status.in_(GRANTED_STATUSES), a.c[day].is_not(None)]
+    recent = part is not None and part[0] == "from"
+    when = a.c[day] if recent else _plain(a.c[day], sqlite)
+    where: list[ColumnElement[bool]] = [_plain(a.c.status, sqlite).in_(GRANTED_STATUSES), when.is_not(None)]
     if part is not None:
-        where.append(a.c[day] < part[1] if part[0] == "before" else a.c[day] >= part[1])
-    # without statistics SQLite would read the wide rows through the status index: say which to use
-    index = f"ix_application_{day}" if part is not None and part[0] == "from" else "ix_application_kpi"
+        where.append(when < part[1] if part[0] == "before" else when >= part[1])
     if pop.source == "bank":
         if pop.branch is None and pop.group_by is None:
-            query = select(literal_column("''").label("grp"), *cols).where(*where)
-            return query.with_hint(a, f"INDEXED BY {index}", "sqlite")
+            return select(literal_column("''").label("grp"), *cols).where(*where)
         c = C.alias("c")
         branch = _bank_branch(a, c)
         query = (
             select((branch if pop.group_by == "branch" else literal_column("''")).label("grp"), *cols)
             .select_from(a.outerjoin(c, c.c.id_no == a.c.id_no))
             .where(*where)
-            .with_hint(a, f"INDEXED BY {index}", "sqlite")
-            .with_hint(c, "INDEXED BY ix_customer_kpi_branch", "sqlite")
         )
         return query if pop.branch is None else query.where(branch == pop.branch)
     if pop.source == "targets":
+        if recent:  # from the day's few applications to their list rows, not from the lists
+            t = T.alias("t")
+            column, conditions = _membership(t, pop, plain=sqlite)
+            return (
+                select(column.label("grp"), *cols)
+                .select_from(a.join(t, and_(t.c.id_no == a.c.id_no, *conditions)))
+                .where(*where)
+                .distinct()
+            )
         m = members(pop)
         return select(m.c.grp, *cols).select_from(a.join(m, m.c.id_no == a.c.id_no)).where(*where)
     o = OP.alias("o")
@@ -214,12 +249,7 @@ def _applications(pop: Population, *, day: str = "decided_on", part: Part = None
         "branch": func.coalesce(a.c.branch_code, ""),
         "officer": o.c.login,
     }[pop.group_by]
-    query = (
-        select(grp.label("grp"), *cols)
-        .select_from(a.join(o, o.c.id == a.c.maker_id))
-        .where(*where)
-        .with_hint(a, f"INDEXED BY {index}", "sqlite")
-    )
+    query = select(grp.label("grp"), *cols).select_from(a.join(o, o.c.id == a.c.maker_id)).where(*where)
     if pop.branch is not None:
         query = query.where(a.c.branch_code == pop.branch)
     if pop.officer is not None:
@@ -237,10 +267,27 @@ def _as_day(value: Any) -> dt.date:
     return value if isinstance(value, dt.date) else _iso_day(str(value))
 
 
-def _changes(store: Store, statement: Any, group: str | None = None) -> list[Change]:
-    """Run a statement of ``grp, kind, day, n, amount`` rows (``group`` replaces every group)."""
+# SQLite's page cache for the night's full passes (KiB): the customers' branches and the drawdowns are
+# read in ID order but their pages are shared, and each page read again is decrypted again
+BUILD_CACHE_KIB = 262_144
+
+
+def _changes(
+    store: Store, statement: Any, group: str | None = None, *, cache_kib: int | None = None
+) -> list[Change]:
+    """Run a statement of ``grp, kind, day, n, amount`` rows (``group`` replaces every group); with
+    ``cache_kib``, on SQLite, with that much page cache for the while."""
     with store.connection() as conn:
-        rows = conn.execute(statement).all()
+        if cache_kib is None or not store.is_sqlite:
+            rows = conn.execute(statement).all()
+        else:
+            before = conn.exec_driver_sql("PRAGMA cache_size").scalar_one()
+            conn.exec_driver_sql(f"PRAGMA cache_size = -{int(cache_kib)}")
+            try:
+                rows = conn.execute(statement).all()
+            finally:
+                conn.exec_driver_sql(f"PRAGMA cache_size = {int(before)}")
+                conn.exec_driver_sql("PRAGMA shrink_memory")
     return [
         Change(str(g) if group is None else group, str(k), _as_day(day), int(n or 0), int(fen or 0))
         for g, k, day, n, fen in rows
@@ -270,13 +317,23 @@ def _upto(query: Select[Any], column: Any, until: dt.date | None) -> Select[Any]
 
 
 def line_changes(
-    store: Store, pop: Population, part: Part = None, *, until: dt.date | None = None
+    store: Store,
+    pop: Population,
+    part: Part = None,
+    *,
+    until: dt.date | None = None,
+    cache_kib: int | None = None,
 ) -> list[Change]:
     """Granted lines by the day they were granted (``granted``) and their last valid day
     (``granted_end``); signed lines by the day they were signed (``signed``, with the line in yuan) and
     their last valid day (``signed_end``). With ``until``, nothing after that day."""
-    g = _applications(pop, part=part).cte("g")
-    h = _applications(pop, day="signed_on", part=part).cte("h")
+    # each read once, for the two sums made of it
+    g = _applications(pop, sqlite=store.is_sqlite, part=part).cte("g").prefix_with("MATERIALIZED")
+    h = (
+        _applications(pop, sqlite=store.is_sqlite, day="signed_on", part=part)
+        .cte("h")
+        .prefix_with("MATERIALIZED")
+    )
     zero: ColumnElement[Any] = literal_column("0")
     arms = [
         _upto(
@@ -308,16 +365,21 @@ def line_changes(
             until,
         ),
     ]
-    return _changes(store, union_all(*arms))
+    return _changes(store, union_all(*arms), cache_kib=cache_kib)
 
 
 def usage_changes(
-    store: Store, pop: Population, part: Part = None, *, until: dt.date | None = None
+    store: Store,
+    pop: Population,
+    part: Part = None,
+    *,
+    until: dt.date | None = None,
+    cache_kib: int | None = None,
 ) -> list[Change]:
     """Drawdowns against signed lines, from the signing day to the last valid day: a line's first
     (``used``, by day), the lines used by their last valid day (``used_end``, with what was drawn on
     them in fen), and the amounts by the day drawn (``drawn``, fen)."""
-    g = _applications(pop, day="signed_on", part=part).cte("g")
+    g = _applications(pop, sqlite=store.is_sqlite, day="signed_on", part=part).cte("g")
     j = (
         select(g.c.id, g.c.grp, g.c.valid_until, D.c.drawn_on, D.c.amount_fen)
         .select_from(
@@ -326,8 +388,8 @@ def usage_changes(
                 and_(D.c.id_no == g.c.id_no, D.c.drawn_on >= g.c.signed_on, D.c.drawn_on <= g.c.valid_until),
             )
         )
-        .with_hint(D, "INDEXED BY ix_drawdown_id_no_drawn_on_amount_fen", "sqlite")
         .cte("j")
+        .prefix_with("MATERIALIZED")  # read once for the two sums below (SQLite 3.35+, PostgreSQL 12+)
     )
     w = (
         select(
@@ -336,7 +398,9 @@ def usage_changes(
             func.min(j.c.drawn_on).label("first_day"),
             func.sum(j.c.amount_fen).label("total"),
         )
-        .group_by(j.c.id, j.c.grp, j.c.valid_until)
+        # grouped with the group first: grouped by the id alone, SQLite would scan the application
+        # table in id order to spare itself a sort
+        .group_by(j.c.grp, j.c.valid_until, j.c.id)
         .cte("w")
     )
     zero: ColumnElement[Any] = literal_column("0")
@@ -363,10 +427,12 @@ def usage_changes(
             until,
         ),
     )
-    return _changes(store, statement)
+    return _changes(store, statement, cache_kib=cache_kib)
 
 
-def first_loan_changes(store: Store, pop: Population, *, until: dt.date | None = None) -> list[Change]:
+def first_loan_changes(
+    store: Store, pop: Population, *, until: dt.date | None = None, cache_kib: int | None = None
+) -> list[Change]:
     """People by the day of their first drawdown ever (首贷户), in the population's groups. Among the
     bank's people they are grouped by their customer branch (a drawdown of someone not in the customer
     extract counts for the county only)."""
@@ -375,31 +441,35 @@ def first_loan_changes(store: Store, pop: Population, *, until: dt.date | None =
     zero: ColumnElement[Any] = literal_column("0")
     if pop.source == "work":
         return []
-    if pop.source == "targets":
+    if pop.source == "targets":  # from the lists' few thousand people to their drawdowns
         m = members(pop)
-        statement = (
-            select(m.c.grp, _kind("first_loan"), _day(f.c.first_day), n, zero)
-            .select_from(f.join(m, m.c.id_no == f.c.id_no))
-            .group_by(m.c.grp, f.c.first_day)
+        d = D.alias("d")
+        per = (
+            select(m.c.grp, m.c.id_no, func.min(d.c.drawn_on).label("first_day"))
+            .select_from(m.join(d, d.c.id_no == m.c.id_no))
+            .group_by(m.c.grp, m.c.id_no)
+            .subquery("p")
         )
-        return _changes(store, _upto(statement, f.c.first_day, until))
+        statement = select(per.c.grp, _kind("first_loan"), _day(per.c.first_day), n, zero).group_by(
+            per.c.grp, per.c.first_day
+        )
+        return _changes(store, _upto(statement, per.c.first_day, until), cache_kib=cache_kib)
     if pop.branch is None and pop.group_by is None:
         statement = select(literal_column("''"), _kind("first_loan"), _day(f.c.first_day), n, zero).group_by(
             f.c.first_day
         )
-        return _changes(store, _upto(statement, f.c.first_day, until))
+        return _changes(store, _upto(statement, f.c.first_day, until), cache_kib=cache_kib)
     c = C.alias("c")
     branch = func.coalesce(c.c.branch_code, "")
     grp = branch if pop.group_by == "branch" else literal_column("''")
     statement = (
         select(grp.label("grp"), _kind("first_loan"), _day(f.c.first_day), n, zero)
         .select_from(f.outerjoin(c, c.c.id_no == f.c.id_no))
-        .with_hint(c, "INDEXED BY ix_customer_kpi_branch", "sqlite")
         .group_by(*_grouping(grp, pop), f.c.first_day)
     )
     if pop.branch is not None:
         statement = statement.where(branch == pop.branch)
-    return _changes(store, _upto(statement, f.c.first_day, until))
+    return _changes(store, _upto(statement, f.c.first_day, until), cache_kib=cache_kib)
 
 
 # --- eligibility ---------------------------------------------------------------------------------------
@@ -445,109 +515,176 @@ def eligibility_rows(
     store: Store,
     pop: Population,
     *,
+    window: tuple[dt.date, dt.date],
     base: tuple[dt.date, dt.date],
     entering: tuple[dt.date, dt.date],
     leaving: tuple[dt.date, dt.date],
+    outsiders: bool = True,
 ) -> tuple[BirthCounts, list[ListedRow], list[OutsiderRow]]:
-    """The population by birth date: born within ``base`` (both ends included), born after
-    ``entering[0]`` and on or before ``entering[1]``, born on or after ``leaving[0]`` and before
-    ``leaving[1]``; everyone in it with a negative-list entry; and those known only from applications."""
+    """The population by birth date, for the days of ``window``: ``base``, those born within ``base``
+    (both ends included) and not on the negative list on the window's first day; ``entering``, by
+    birth date, those born after ``entering[0]`` and on or before ``entering[1]``; ``leaving``, those
+    born on or after ``leaving[0]`` and before ``leaving[1]``. Then the negative-list entries of
+    everyone whose standing can change within the window (listed or lifted in it, or entering or
+    leaving the band in it), and those known only from applications with their entries."""
     if pop.source == "work":
         raise ValueError("the work view has no people to be eligible")
+    first, last = window
     counts = BirthCounts({}, defaultdict(dict), defaultdict(dict))
+    if pop.source == "bank":
+        people: Any = C
+        person, where = C.c.id_no, ([] if pop.branch is None else [C.c.branch_code == pop.branch])
+        grp: Any = (
+            func.coalesce(C.c.branch_code, "") if pop.group_by == "branch" else literal_column("''")
+        ).label("grp")
+        born: Any = C.c.birth_date
+
+        def bound(day: dt.date) -> Any:
+            return day
+
+        def birth(value: Any) -> dt.date:
+            return _as_day(value)
+    else:
+        people = members(pop)
+        person, where = people.c.id_no, []
+        grp = people.c.grp if pop.group_by is not None else literal_column("''")
+        born = func.substr(people.c.id_no, 7, 8)
+
+        def bound(day: dt.date) -> Any:
+            return _ymd(day)
+
+        def birth(value: Any) -> dt.date:
+            text = str(value)
+            return dt.date(int(text[:4]), int(text[4:6]), int(text[6:]))
+
+    group_by = _grouping(grp, pop)
+    in_base = born.between(bound(base[0]), bound(base[1]))
+    active = and_(
+        or_(N.c.listed_on.is_(None), N.c.listed_on <= first),
+        or_(N.c.lifted_on.is_(None), N.c.lifted_on > first),
+    )
+    entering_range = and_(born > bound(entering[0]), born <= bound(entering[1]))
+    leaving_range = and_(born >= bound(leaving[0]), born < bound(leaving[1]))
+    moved = select(N.c.id_no).where(
+        or_(
+            and_(N.c.listed_on > first, N.c.listed_on <= last),
+            and_(N.c.lifted_on > first, N.c.lifted_on <= last),
+        )
+    )
     with store.connection() as conn:
-        if pop.source == "bank":
-            grp = (
-                func.coalesce(C.c.branch_code, "") if pop.group_by == "branch" else literal_column("''")
-            ).label("grp")
-            where = [] if pop.branch is None else [C.c.branch_code == pop.branch]
-            born = C.c.birth_date
-            for g, n in conn.execute(
-                select(grp, func.count()).where(born.between(*base), *where).group_by(*_grouping(grp, pop))
-            ):
-                counts.base[str(g)] = int(n)
-            for target, low, high, strict_low in (
-                (counts.entering, *entering, True),
-                (counts.leaving, *leaving, False),
-            ):
-                if high <= low:
-                    continue
-                bounds = (born > low, born <= high) if strict_low else (born >= low, born < high)
-                for g, day, n in conn.execute(
-                    select(grp, born, func.count())
-                    .where(*bounds, *where)
-                    .group_by(*_grouping(grp, pop), born)
-                ):
-                    target[str(g)][day] = int(n)
-            listed = [
-                ListedRow(str(g), i, True, on, off)
-                for g, i, on, off in conn.execute(
-                    select(grp, N.c.id_no, N.c.listed_on, N.c.lifted_on)
-                    .select_from(N.join(C, C.c.id_no == N.c.id_no))
-                    .where(*where)
-                )
-            ]
-            outsiders = _outsiders(conn, pop)
-            group_of = {o.id_no: o.group for o in outsiders}
-            if group_of:
-                for id_no, on, off in conn.execute(
-                    select(N.c.id_no, N.c.listed_on, N.c.lifted_on).where(
-                        N.c.id_no.in_(select(A.c.id_no).where(not_(exists().where(C.c.id_no == A.c.id_no))))
-                    )
-                ):
-                    if id_no in group_of:
-                        listed.append(ListedRow(group_of[id_no], id_no, False, on, off))
-            return counts, listed, outsiders
-        m = members(pop)
-        born8 = func.substr(m.c.id_no, 7, 8)
         for g, n in conn.execute(
-            select(m.c.grp, func.count()).where(born8.between(_ymd(base[0]), _ymd(base[1]))).group_by(m.c.grp)
+            select(grp, func.count()).select_from(people).where(in_base, *where).group_by(*group_by)
         ):
             counts.base[str(g)] = int(n)
+        # from the negative list (thousands of rows) to the people, not the other way round: the
+        # birth-date condition kept out of SQLite's choice of index for that
+        born_plain = _plain(born, store.is_sqlite) if pop.source == "bank" else born
+        listed_now = (
+            select(grp, func.count(func.distinct(person)))
+            .select_from(N)
+            .join(people, N.c.id_no == person)
+            .where(born_plain.between(bound(base[0]), bound(base[1])), active, *where)
+            .group_by(*group_by)
+        )
+        for g, n in conn.execute(listed_now):
+            counts.base[str(g)] = counts.base.get(str(g), 0) - int(n)
         for target, low, high, strict_low in (
             (counts.entering, *entering, True),
             (counts.leaving, *leaving, False),
         ):
             if high <= low:
                 continue
-            lo, hi = _ymd(low), _ymd(high)
-            bounds = (born8 > lo, born8 <= hi) if strict_low else (born8 >= lo, born8 < hi)
-            for g, text, n in conn.execute(
-                select(m.c.grp, born8, func.count()).where(*bounds).group_by(m.c.grp, born8)
-            ):
-                target[str(g)][dt.date(int(text[:4]), int(text[4:6]), int(text[6:]))] = int(n)
-        listed = [
-            ListedRow(str(g), i, True, on, off)
-            for g, i, on, off in conn.execute(
-                select(m.c.grp, N.c.id_no, N.c.listed_on, N.c.lifted_on).select_from(
-                    N.join(m, m.c.id_no == N.c.id_no)
-                )
+            inside = (
+                and_(born > bound(low), born <= bound(high))
+                if strict_low
+                else and_(born >= bound(low), born < bound(high))
             )
+            for g, day, n in conn.execute(
+                select(grp, born, func.count())
+                .select_from(people)
+                .where(inside, *where)
+                .group_by(*group_by, born)
+            ):
+                target[str(g)][birth(day)] = int(n)
+        # whose standing can change: listed or lifted within the window, or crossing the band's edge
+        changing = union(
+            select(grp, person, N.c.listed_on, N.c.lifted_on)
+            .select_from(N)
+            .join(people, N.c.id_no == person)
+            .where(N.c.id_no.in_(moved), *where),
+            select(grp, person, N.c.listed_on, N.c.lifted_on)
+            .select_from(people)
+            .join(N, N.c.id_no == person)
+            .where(entering_range, *where),
+            select(grp, person, N.c.listed_on, N.c.lifted_on)
+            .select_from(people)
+            .join(N, N.c.id_no == person)
+            .where(leaving_range, *where),
+        )
+        changers = [
+            ListedRow(
+                str(g), str(i), True, on if on is None else _as_day(on), off if off is None else _as_day(off)
+            )
+            for g, i, on, off in conn.execute(changing)
         ]
-        return counts, listed, []
+        found, their_entries = (
+            _outsiders_with_entries(conn, pop) if outsiders and pop.source == "bank" else ([], [])
+        )
+    return counts, changers + their_entries, found
 
 
-def _outsiders(conn: Any, pop: Population) -> list[OutsiderRow]:
+def outsider_rows(
+    store: Store, pop: Population, *, upto_id: int | None = None, after_id: int | None = None
+) -> tuple[list[OutsiderRow], list[ListedRow]]:
+    """Those the bank knows only from applications (see :func:`_outsiders`), with their entries."""
+    with store.connection() as conn:
+        return _outsiders_with_entries(conn, pop, upto_id=upto_id, after_id=after_id)
+
+
+def _outsiders_with_entries(
+    conn: Any, pop: Population, *, upto_id: int | None = None, after_id: int | None = None
+) -> tuple[list[OutsiderRow], list[ListedRow]]:
+    found = _outsiders(conn, pop, upto_id=upto_id, after_id=after_id)
+    group_of = {o.id_no: o.group for o in found}
+    entries: list[ListedRow] = []
+    ids = list(group_of)
+    for start in range(0, len(ids), 500):
+        for id_no, on, off in conn.execute(
+            select(N.c.id_no, N.c.listed_on, N.c.lifted_on).where(N.c.id_no.in_(ids[start : start + 500]))
+        ):
+            entries.append(ListedRow(group_of[id_no], str(id_no), False, on, off))
+    return found, entries
+
+
+def _outsiders(
+    conn: Any, pop: Population, *, upto_id: int | None = None, after_id: int | None = None
+) -> list[OutsiderRow]:
     """People known only from applications, each in the branch of their first application, present
-    from the day it was submitted."""
+    from the day it was submitted. With ``upto_id``, as the applications up to that id show them; with
+    ``after_id``, only those whose every application came after it. (Found in two steps: who they are,
+    by the applications' person index against the customers' in ID order; then their applications.)"""
     a = A.alias("a")
-    first = A.alias("a_first")
-    first_id = (
-        select(first.c.id)
-        .where(first.c.id_no == a.c.id_no)
-        .order_by(first.c.submitted_at, first.c.id)
-        .limit(1)
-        .scalar_subquery()
-    )
-    branch = func.coalesce(a.c.branch_code, "")
-    query = select(a.c.id_no, branch, a.c.submitted_on).where(
-        not_(exists().where(C.c.id_no == a.c.id_no)), a.c.id == first_id
-    )
-    if pop.branch is not None:
-        query = query.where(branch == pop.branch)
+    x = A.alias("x")
+    where: list[ColumnElement[bool]] = [not_(exists().where(C.c.id_no == a.c.id_no))]
+    if upto_id is not None:
+        where.append(a.c.id <= upto_id)
+    if after_id is not None:
+        where += [a.c.id > after_id, not_(exists().where(x.c.id_no == a.c.id_no, x.c.id <= after_id))]
+    # not DISTINCT in SQL: SQLite would read the whole person index for it instead of the id range
+    who = sorted({str(i) for i in conn.execute(select(a.c.id_no).where(*where)).scalars()})
+    first: dict[str, tuple[str, dt.date | None]] = {}
+    for start in range(0, len(who), 500):
+        query = select(a.c.id_no, a.c.branch_code, a.c.submitted_on).where(
+            a.c.id_no.in_(who[start : start + 500])
+        )
+        if upto_id is not None:
+            query = query.where(a.c.id <= upto_id)
+        for id_no, branch, submitted in conn.execute(query.order_by(a.c.id_no, a.c.submitted_at, a.c.id)):
+            first.setdefault(str(id_no), (str(branch or ""), submitted))
     return [
-        OutsiderRow(str(b) if pop.group_by == "branch" else "", i, first_day)
-        for i, b, first_day in conn.execute(query)
+        OutsiderRow(branch if pop.group_by == "branch" else "", id_no, submitted)
+        for id_no, (branch, submitted) in sorted(first.items())
+        if pop.branch is None or branch == pop.branch
     ]
 
 
@@ -582,7 +719,7 @@ def people_at(
 ) -> tuple[int, list[PersonRow]]:
     """The people of a population holding a line at ``day`` in ``category`` (granted, signed, used,
     granted but unsigned, signed but unused): how many, and the first ``limit`` by name."""
-    g = _applications(pop).cte("g")
+    g = _applications(pop, sqlite=store.is_sqlite).cte("g")
     d = D.alias("d")
     window = and_(d.c.id_no == g.c.id_no, d.c.drawn_on >= g.c.signed_on, d.c.drawn_on <= day)
     first = select(func.min(d.c.drawn_on)).where(window).scalar_subquery()
@@ -770,6 +907,7 @@ def target_counts(store: Store) -> dict[str, int]:
 SNAPSHOT_VIEWS: dict[str, Population] = {
     "people": Population("bank", group_by="branch"),
     "work": Population("work", group_by="branch"),
+    "officer": Population("targets", group_by="branch_officer"),
 }
 
 
@@ -778,64 +916,95 @@ class SnapshotInfo:
     built_at: dt.datetime
     live_from: dt.date
     batch_id: int
-    decided_before: int
-    signed_before: int
+    audit_seq: int  # the last audited action it saw
     rows: int
     seconds: float
+    eligible_from: dt.date | None = None
+    eligible_until: dt.date | None = None
+    min_age: int | None = None
+    max_age: int | None = None
+    max_application_id: int | None = None  # the newest application the kept eligible people saw
+
+    def holds_eligible(self, first: dt.date, last: dt.date, min_age: int, max_age: int) -> bool:
+        """Whether the kept eligible people answer for these days under this age band."""
+        return (
+            self.eligible_from is not None
+            and self.eligible_until is not None
+            and self.eligible_from <= first
+            and last <= self.eligible_until
+            and (self.min_age, self.max_age) == (min_age, max_age)
+        )
 
 
-def _counts_before(conn: Any, day: dt.date) -> tuple[int, int, int]:
+def _seen(conn: Any) -> tuple[int, int]:
+    """The newest import batch and the newest audited action."""
     batch = int(conn.execute(select(func.coalesce(func.max(B.c.id), 0))).scalar_one())
-    decided = conn.execute(
-        select(func.count())
-        .select_from(A)
-        .where(A.c.decided_on < day)
-        .with_hint(A, "INDEXED BY ix_application_decided_on", "sqlite")
-    ).scalar_one()
-    signed = conn.execute(
-        select(func.count())
-        .select_from(A)
-        .where(A.c.signed_on < day)
-        .with_hint(A, "INDEXED BY ix_application_signed_on", "sqlite")
-    ).scalar_one()
-    return batch, int(decided), int(signed)
+    seq = int(conn.execute(select(func.coalesce(func.max(AE.c.seq), 0))).scalar_one())
+    return batch, seq
 
 
-def build_snapshot(store: Store, live_from: dt.date, now: dt.datetime) -> SnapshotInfo:
+def build_snapshot(
+    store: Store,
+    live_from: dt.date,
+    now: dt.datetime,
+    *,
+    eligible: Callable[[int], tuple[dict[str, list[Change]], dt.date, dt.date, int, int]] | None = None,
+) -> SnapshotInfo:
     """Sum the changes of the days before ``live_from`` into ``kpi_change`` (replacing what was there).
-    What it saw is recorded first, so that anything arriving meanwhile makes it look stale, never whole."""
+    What it saw is recorded first, so that anything arriving meanwhile makes it look stale, never whole.
+    ``eligible(max_application_id)`` gives the eligible people by branch as changes by day (kind
+    ``eligible``), as the applications up to that id show them, with the days and age band they answer
+    for."""
     import time
 
     started = time.monotonic()
     with store.connection() as conn:
-        batch, decided, signed = _counts_before(conn, live_from)
+        batch, seq = _seen(conn)
+        newest = int(conn.execute(select(func.coalesce(func.max(A.c.id), 0))).scalar_one())
+    kept: tuple[dt.date | None, dt.date | None, int | None, int | None, int | None] = (None,) * 5
+    extra: dict[str, list[Change]] = {}
+    if eligible is not None:
+        extra, first, last, low, high = eligible(newest)
+        kept = (first, last, low, high, newest)
     part: Part = ("before", live_from)
     rows: list[dict[str, Any]] = []
     for view, pop in SNAPSHOT_VIEWS.items():
-        changes = line_changes(store, pop, part) + usage_changes(store, pop, part)
-        if view == "people":
-            changes += first_loan_changes(store, pop)
+        big = BUILD_CACHE_KIB
+        changes = line_changes(store, pop, part, cache_kib=big) + usage_changes(
+            store, pop, part, cache_kib=big
+        )
+        if view != "work":
+            changes += first_loan_changes(store, pop, cache_kib=big)
         rows += [
             {"view": view, "grp": c.group, "kind": c.kind, "day": c.day, "n": c.n, "amount": c.amount}
             for c in changes
         ]
-    info = SnapshotInfo(now, live_from, batch, decided, signed, len(rows), 0.0)
+    rows += [
+        {"view": view, "grp": c.group, "kind": c.kind, "day": c.day, "n": c.n, "amount": c.amount}
+        for view, changes in extra.items()
+        for c in changes
+    ]
+    info = SnapshotInfo(now, live_from, batch, seq, len(rows), 0.0)
     with store.write_session() as session:
         session.execute(KC.delete())
         for start in range(0, len(rows), 10_000):
             session.execute(KC.insert(), rows[start : start + 10_000])
         session.execute(KS.delete())
-        info = SnapshotInfo(now, live_from, batch, decided, signed, len(rows), time.monotonic() - started)
+        info = SnapshotInfo(now, live_from, batch, seq, len(rows), time.monotonic() - started, *kept)
         session.execute(
             KS.insert().values(
                 id=1,
                 built_at=info.built_at,
                 live_from=info.live_from,
                 batch_id=info.batch_id,
-                decided_before=info.decided_before,
-                signed_before=info.signed_before,
+                audit_seq=info.audit_seq,
                 rows=info.rows,
                 seconds=info.seconds,
+                eligible_from=info.eligible_from,
+                eligible_until=info.eligible_until,
+                min_age=info.min_age,
+                max_age=info.max_age,
+                max_application_id=info.max_application_id,
             )
         )
     return info
@@ -848,24 +1017,54 @@ def snapshot_info(store: Store) -> SnapshotInfo | None:
                 KS.c.built_at,
                 KS.c.live_from,
                 KS.c.batch_id,
-                KS.c.decided_before,
-                KS.c.signed_before,
+                KS.c.audit_seq,
                 KS.c.rows,
                 KS.c.seconds,
+                KS.c.eligible_from,
+                KS.c.eligible_until,
+                KS.c.min_age,
+                KS.c.max_age,
+                KS.c.max_application_id,
             )
         ).first()
     return None if row is None else SnapshotInfo(*row)
 
 
 def snapshot_if_whole(store: Store) -> SnapshotInfo | None:
-    """The snapshot, if nothing it summed has changed since: no import since, and as many applications
-    decided and signed before ``live_from`` as when it was built (a late or back-dated one shows)."""
+    """The snapshot, if nothing it summed has changed since: no import since, and no application
+    decided or signed since on a day before ``live_from`` (a late or back-dated one), as the audit
+    trail tells (every change of an application is audited in its own transaction)."""
     info = snapshot_info(store)
     if info is None:
         return None
     with store.connection() as conn:
-        now = _counts_before(conn, info.live_from)
-    return info if now == (info.batch_id, info.decided_before, info.signed_before) else None
+        batch, _seq = _seen(conn)
+        if batch != info.batch_id:
+            return None
+        since = conn.execute(
+            select(AE.c.action, AE.c.subject).where(
+                AE.c.seq > info.audit_seq, AE.c.action.in_(("approve", "sign", "demo_history"))
+            )
+        ).all()
+        if any(action == "demo_history" for action, _s in since):
+            return None  # applications loaded in bulk
+        ids = sorted({int(subject[4:]) for _a, subject in since if subject and subject.startswith("app:")})
+        for start in range(0, len(ids), 500):
+            early = conn.execute(
+                select(func.count())
+                .select_from(A)
+                .where(
+                    A.c.id.in_(ids[start : start + 500]),
+                    or_(A.c.decided_on < info.live_from, A.c.signed_on < info.live_from),
+                )
+            ).scalar_one()
+            if early:
+                return None
+    return info
+
+
+# changes stored on a line's last valid day, which take effect the day after
+END_KINDS = ("granted_end", "signed_end", "used_end")
 
 
 def snapshot_changes(
@@ -873,18 +1072,58 @@ def snapshot_changes(
     view: str,
     branch: str | None,
     *,
+    since: dt.date | None = None,
     until: dt.date | None = None,
     kinds: Sequence[str] | None = None,
     group: str | None = None,
+    prefix: str | None = None,
 ) -> list[Change]:
     """The kept changes of a view, for every branch or for one; with ``until``, none after that day;
-    with ``group``, all under that group's name."""
+    with ``group``, all under that group's name; with ``prefix``, the groups named with it, named
+    without it (the officers of one branch). With ``since``, the changes taking effect before it
+    come summed, one row per group and kind, dated to take effect the day before ``since`` (so a
+    window's figures need the days of the window only)."""
     query = select(KC.c.grp, KC.c.kind, _day(KC.c.day), KC.c.n, KC.c.amount).where(KC.c.view == view)
+    where: list[ColumnElement[bool]] = []
     if branch is not None:
-        query = query.where(KC.c.grp == branch)
+        where.append(KC.c.grp == branch)
     if kinds is not None:
-        query = query.where(KC.c.kind.in_(list(kinds)))
-    return _changes(store, _upto(query, KC.c.day, until), group)
+        where.append(KC.c.kind.in_(list(kinds)))
+    if prefix:  # a range of the key, not a LIKE: the index answers it
+        where += [KC.c.grp >= prefix, KC.c.grp < prefix[:-1] + chr(ord(prefix[-1]) + 1)]
+    if since is None:
+        found = _changes(store, _upto(query.where(*where), KC.c.day, until), group)
+        return _unprefixed(found, prefix)
+    one = dt.timedelta(days=1)
+    # a change takes effect on its day, or the day after for the end of a line
+    first_kept = case((KC.c.kind.in_(END_KINDS), since - one), else_=since)
+    base = (
+        select(KC.c.grp, KC.c.kind, func.sum(KC.c.n), func.sum(KC.c.amount))
+        .where(KC.c.view == view, KC.c.day < first_kept, *where)
+        .group_by(KC.c.grp, KC.c.kind)
+    )
+    with store.connection() as conn:
+        summed = conn.execute(base).all()
+    before = [
+        Change(
+            str(g) if group is None else group,
+            str(k),
+            since - one - (one if k in END_KINDS else dt.timedelta(0)),
+            int(n or 0),
+            int(a or 0),
+        )
+        for g, k, n, a in summed
+    ]
+    found = before + _changes(
+        store, _upto(query.where(KC.c.day >= first_kept, *where), KC.c.day, until), group
+    )
+    return _unprefixed(found, prefix)
+
+
+def _unprefixed(changes: list[Change], prefix: str | None) -> list[Change]:
+    if not prefix:
+        return changes
+    return [Change(c.group[len(prefix) :], c.kind, c.day, c.n, c.amount) for c in changes]
 
 
 def officer_branches(store: Store) -> dict[str, str]:

@@ -100,7 +100,8 @@ class Customer(Base):
     __tablename__ = "customer"
     __table_args__ = (
         CheckConstraint("gender IN ('M', 'F')", name="gender"),
-        Index("ix_customer_kpi_branch", "id_no", "branch_code"),  # a person's branch, read in ID order
+        # a person's branch, read in ID order (unique, so SQLite prefers it to the key's own index)
+        Index("ix_customer_kpi_branch", "id_no", "branch_code", unique=True),
         Index("ix_customer_kpi_birth", "birth_date", "branch_code"),  # who is within the age band
     )
 
@@ -522,7 +523,12 @@ class KpiSnapshot(Base):
     built_at: Mapped[dt.datetime]
     live_from: Mapped[dt.date]
     batch_id: Mapped[int] = mapped_column(Integer)  # the newest import batch it saw
-    decided_before: Mapped[int] = mapped_column(Integer)  # applications decided before live_from
-    signed_before: Mapped[int] = mapped_column(Integer)  # applications signed before live_from
+    audit_seq: Mapped[int] = mapped_column(Integer)  # the last audited action it saw
     rows: Mapped[int] = mapped_column(Integer)
     seconds: Mapped[float] = mapped_column(Float)
+    # the eligible people kept too, for these days and this age band (the policy's when it was built)
+    eligible_from: Mapped[dt.date | None]
+    eligible_until: Mapped[dt.date | None]
+    min_age: Mapped[int | None] = mapped_column(Integer)
+    max_age: Mapped[int | None] = mapped_column(Integer)
+    max_application_id: Mapped[int | None] = mapped_column(Integer)  # the newest they saw

@@ -270,7 +270,7 @@ def test_only_head_office_sets_indicators(county: dict[str, str]) -> None:
 
 def test_refresh_keeps_the_daily_sums_and_show_uses_them(county: dict[str, str]) -> None:
     done = run_cli("kpi", "refresh", "--date", "2026-11-28", env=county)
-    assert done.returncode == 0 and "2026-11-27" in done.stdout, done.stderr
+    assert done.returncode == 0 and "2026-11-28" in done.stdout, done.stderr
     shown = json.loads(run_cli("kpi", "show", "--date", "2026-11-28", "--json", env=county).stdout)
     assert shown["freshness"]["daily_sums_built_at"] is not None
     view = service_view(county, Scope("county"))

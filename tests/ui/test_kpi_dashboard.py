@@ -42,7 +42,7 @@ def county(sqlite_store: Store, policy: Policy, tmp_path: Path) -> Store:
     assert import_paths(sqlite_store, [tmp_path / "c"], today=AS_OF).exit_code == 0
     assert summary.history is not None
     load_history(sqlite_store, summary.history, policy, as_of=AS_OF)
-    kpi.refresh(sqlite_store, AS_OF)
+    kpi.refresh(sqlite_store, AS_OF, policy)
     return sqlite_store
 
 

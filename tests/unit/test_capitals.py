@@ -71,9 +71,7 @@ def acceptable(fen: int) -> set[str]:
     forms = set()
     # "可以只写一个零字，也可以不写零字": none of the optional 零s, or exactly one of them
     for kept in itertools.chain([()], ((i,) for i in optional)):
-        text = "".join(
-            ("零" if i in kept else "") if t == OPTIONAL else t for i, t in enumerate(tokens)
-        )
+        text = "".join(("零" if i in kept else "") if t == OPTIONAL else t for i, t in enumerate(tokens))
         forms.update(text + ending for ending in endings)
     return forms
 

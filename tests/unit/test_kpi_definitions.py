@@ -196,17 +196,22 @@ def test_eligibility_from_birth_counts_and_corrections_matches_a_count_person_by
 
     earliest0, latest0 = birth_bounds(first, 18, 65)
     earliest1, latest1 = birth_bounds(last, 18, 65)
+
+    def on_list(listed: tuple[tuple[dt.date | None, dt.date | None], ...], day: dt.date) -> bool:
+        return any((s is None or s <= day) and (u is None or day < u) for s, u in listed)
+
     bands = []
     for g in "AB":
-        counted = [b for grp, b, _l, outsider, _p in people if grp == g and not outsider]
+        counted = [(b, listed) for grp, b, listed, outsider, _p in people if grp == g and not outsider]
         entering: dict[dt.date, int] = {}
         leaving: dict[dt.date, int] = {}
-        for b in counted:
+        for b, _listed in counted:
             if latest0 < b <= latest1:
                 entering[b] = entering.get(b, 0) + 1
             if earliest0 <= b < earliest1:
                 leaving[b] = leaving.get(b, 0) + 1
-        base = sum(1 for b in counted if earliest0 <= b <= latest0)
+        # the store's base: within the band and not on the list on the first day
+        base = sum(1 for b, listed in counted if earliest0 <= b <= latest0 and not on_list(listed, first))
         bands.append(BandCounts(g, base, entering, leaving))
     specials = [
         SpecialPerson(g, b, not outsider, p, listed)
@@ -223,8 +228,7 @@ def test_eligibility_from_birth_counts_and_corrections_matches_a_count_person_by
         for grp, born, listed, outsider, present in people:
             if grp != g or (outsider and present is not None and day < present):
                 continue
-            on_list = any((s is None or s <= day) and (u is None or day < u) for s, u in listed)
-            n += int(18 <= age_on(born, day) <= 65 and not on_list)
+            n += int(18 <= age_on(born, day) <= 65 and not on_list(listed, day))
         return n
 
     day = first

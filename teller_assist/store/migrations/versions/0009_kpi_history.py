@@ -82,7 +82,7 @@ def upgrade() -> None:
     )
     op.create_index("ix_application_decided_on", "application", ["decided_on"])
     op.create_index("ix_application_signed_on", "application", ["signed_on"])
-    op.create_index("ix_customer_kpi_branch", "customer", ["id_no", "branch_code"])
+    op.create_index("ix_customer_kpi_branch", "customer", ["id_no", "branch_code"], unique=True)
     op.create_index("ix_customer_kpi_birth", "customer", ["birth_date", "branch_code"])
     op.drop_index("ix_drawdown_id_no_drawn_on", table_name="drawdown")
     op.create_index("ix_drawdown_id_no_drawn_on_amount_fen", "drawdown", ["id_no", "drawn_on", "amount_fen"])
@@ -121,9 +121,13 @@ def upgrade() -> None:
         sa.Column("built_at", TS, nullable=False),
         sa.Column("live_from", sa.Date(), nullable=False),
         sa.Column("batch_id", sa.Integer(), nullable=False),
-        sa.Column("decided_before", sa.Integer(), nullable=False),
-        sa.Column("signed_before", sa.Integer(), nullable=False),
+        sa.Column("audit_seq", sa.Integer(), nullable=False),
         sa.Column("rows", sa.Integer(), nullable=False),
+        sa.Column("eligible_from", sa.Date(), nullable=True),
+        sa.Column("eligible_until", sa.Date(), nullable=True),
+        sa.Column("min_age", sa.Integer(), nullable=True),
+        sa.Column("max_age", sa.Integer(), nullable=True),
+        sa.Column("max_application_id", sa.Integer(), nullable=True),
         sa.Column("seconds", sa.Float(), nullable=False),
         sa.CheckConstraint("id = 1", name=op.f("ck_kpi_snapshot_single_row")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_kpi_snapshot")),
