@@ -115,20 +115,40 @@ def _work_children(scope: Scope) -> Population | None:
 # --- the ledger ---------------------------------------------------------------------------------------
 
 
-def _snapshot_view(pop: Population) -> str | None:
-    """The kept view that holds a population's changes, if one does."""
+def _snapshot_view(pop: Population) -> tuple[str, str | None, str | None] | None:
+    """Where the kept sums hold a population's changes, if they do: the view, the one group to read
+    (or all), and the prefix of the groups to read (the groups then named without it)."""
+    sep = store_kpi.SEP
     if pop.source == "bank" and pop.group_by in (None, "branch"):
-        return "people"
+        return "people", pop.branch, None
     if pop.source == "work" and pop.group_by in (None, "branch") and pop.officer is None:
-        return "work"
-    if (
-        pop.source == "targets"
-        and pop.group_by == "officer"
-        and pop.branch is not None
-        and not (pop.officer or pop.campaign or pop.scenario)
-    ):
-        return "officer"  # the officers of one branch
-    return None
+        return "work", pop.branch, None
+    if pop.source != "targets":
+        return None
+    filters = {
+        k: v
+        for k, v in (
+            ("branch", pop.branch),
+            ("officer", pop.officer),
+            ("campaign", pop.campaign),
+            ("scenario", pop.scenario),
+        )
+        if v is not None
+    }
+    kept = {
+        # (filtered by, grouped by): (view, the one group, the prefix)
+        (("branch",), "officer"): ("branch_officer", None, f"{pop.branch}{sep}"),
+        (("campaign",), None): ("campaign_branch", None, f"{pop.campaign}{sep}"),
+        (("campaign",), "branch"): ("campaign_branch", None, f"{pop.campaign}{sep}"),
+        (("officer",), None): ("officer", pop.officer, None),
+        (("officer",), "campaign"): ("officer_campaign", None, f"{pop.officer}{sep}"),
+        (("scenario",), None): ("scenario", pop.scenario, None),
+        (("scenario",), "campaign"): ("scenario_campaign", None, f"{pop.scenario}{sep}"),
+        ((), "officer"): ("officer", None, None),
+        ((), "scenario"): ("scenario", None, None),
+        ((), "campaign"): ("campaign_branch", None, None),  # named by the campaign alone, below
+    }
+    return kept.get((tuple(filters), pop.group_by))
 
 
 def _changes(
@@ -143,25 +163,29 @@ def _changes(
     """Every change of a population up to ``until``: from the kept snapshot and the rows after it when
     it is whole and holds the population, else from the rows alone. From the snapshot, the changes
     before ``since`` come summed (the figures are then known from the day before ``since``)."""
-    view = _snapshot_view(pop)
-    if snapshot is None or view is None:
+    where = _snapshot_view(pop)
+    if snapshot is None or where is None:
         return (
             store_kpi.line_changes(store, pop, until=until)
             + store_kpi.usage_changes(store, pop, until=until)
             + store_kpi.first_loan_changes(store, pop, until=until)
         )
     part: store_kpi.Part = ("from", snapshot.live_from)
-    officers = view == "officer"
+    view, exact, prefix = where
     kept = store_kpi.snapshot_changes(
         store,
         view,
-        None if officers else pop.branch,
+        exact,
         since=since,
         until=until,
         kinds=kinds,
         group="" if pop.group_by is None else None,
-        prefix=f"{pop.branch}/" if officers else None,
+        prefix=prefix,
     )
+    if (
+        view == "campaign_branch" and pop.group_by == "campaign"
+    ):  # every campaign: each the sum of its branches
+        kept = [dataclasses.replace(c, group=c.group.split(store_kpi.SEP)[0]) for c in kept]
     return (
         kept
         + store_kpi.line_changes(store, pop, part, until=until)
@@ -189,7 +213,7 @@ def _ledger(
     kept_eligible = (
         eligibility
         and snapshot is not None
-        and _snapshot_view(pop) in ("people", "officer")
+        and (_snapshot_view(pop) or ("work",))[0] in store_kpi.ELIGIBLE_VIEWS
         and snapshot.holds_eligible(first_day, last_day, policy.min_age, policy.max_age)
     )
     kinds = None if kept_eligible else (LINE_KINDS if eligibility else FLOW_KINDS)
@@ -453,7 +477,7 @@ def refresh(store: Store, today: dt.date, policy: Policy) -> store_kpi.SnapshotI
     def eligible(newest: int) -> tuple[dict[str, list[store_kpi.Change]], dt.date, dt.date, int, int]:
         first, last = today - ELIGIBLE_KEPT_BEFORE, today + ELIGIBLE_KEPT_AFTER
         rows: dict[str, list[store_kpi.Change]] = {}
-        for view in ("people", "officer"):
+        for view in store_kpi.ELIGIBLE_VIEWS:
             ledger = Ledger()
             pop = store_kpi.SNAPSHOT_VIEWS[view]
             _eligibility(store, policy, pop, ledger, first, last, outsiders_upto=newest)

@@ -92,8 +92,22 @@ AE = cast(Table, AuditEvent.__table__)
 KS = cast(Table, KpiSnapshot.__table__)
 
 Source = Literal["bank", "targets", "work"]
-# "branch_officer": each officer within each branch, as "0104/jr010401" (the officers' kept view)
-GroupBy = Literal["branch", "officer", "campaign", "scenario", "branch_officer"] | None
+# Two keys in one group name (the kept views of the target lists): the first, SEP, the second, as
+# "0104␟jr010401" for an officer within a branch. SEP is a control character no code contains.
+SEP = "\x1f"
+GroupBy = (
+    Literal[
+        "branch",
+        "officer",
+        "campaign",
+        "scenario",
+        "branch_officer",
+        "campaign_branch",
+        "officer_campaign",
+        "scenario_campaign",
+    ]
+    | None
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,7 +161,10 @@ def _membership(
         None: literal_column("''"),
         "branch": func.coalesce(t.c.branch_code, ""),
         "officer": func.coalesce(t.c.officer, ""),
-        "branch_officer": func.coalesce(t.c.branch_code, "") + "/" + func.coalesce(t.c.officer, ""),
+        "branch_officer": func.coalesce(t.c.branch_code, "") + SEP + func.coalesce(t.c.officer, ""),
+        "campaign_branch": t.c.campaign + SEP + func.coalesce(t.c.branch_code, ""),
+        "officer_campaign": func.coalesce(t.c.officer, "") + SEP + t.c.campaign,
+        "scenario_campaign": func.coalesce(t.c.scenario, "") + SEP + t.c.campaign,
         "campaign": t.c.campaign,
         "scenario": func.coalesce(t.c.scenario, ""),
     }[pop.group_by]
@@ -907,8 +924,15 @@ def target_counts(store: Store) -> dict[str, int]:
 SNAPSHOT_VIEWS: dict[str, Population] = {
     "people": Population("bank", group_by="branch"),
     "work": Population("work", group_by="branch"),
-    "officer": Population("targets", group_by="branch_officer"),
+    "branch_officer": Population("targets", group_by="branch_officer"),
+    "campaign_branch": Population("targets", group_by="campaign_branch"),
+    "officer": Population("targets", group_by="officer"),
+    "officer_campaign": Population("targets", group_by="officer_campaign"),
+    "scenario": Population("targets", group_by="scenario"),
+    "scenario_campaign": Population("targets", group_by="scenario_campaign"),
 }
+# the views whose eligible people are kept too (all but the work done, which has none)
+ELIGIBLE_VIEWS = tuple(v for v in SNAPSHOT_VIEWS if v != "work")
 
 
 @dataclass(frozen=True, slots=True)
@@ -1070,7 +1094,7 @@ END_KINDS = ("granted_end", "signed_end", "used_end")
 def snapshot_changes(
     store: Store,
     view: str,
-    branch: str | None,
+    exact: str | None,
     *,
     since: dt.date | None = None,
     until: dt.date | None = None,
@@ -1078,15 +1102,15 @@ def snapshot_changes(
     group: str | None = None,
     prefix: str | None = None,
 ) -> list[Change]:
-    """The kept changes of a view, for every branch or for one; with ``until``, none after that day;
-    with ``group``, all under that group's name; with ``prefix``, the groups named with it, named
-    without it (the officers of one branch). With ``since``, the changes taking effect before it
-    come summed, one row per group and kind, dated to take effect the day before ``since`` (so a
-    window's figures need the days of the window only)."""
+    """The kept changes of a view, for every group or for the one named ``exact``; with ``until``,
+    none after that day; with ``prefix``, the groups named with it, named without it (the officers of
+    one branch); with ``group``, all under that group's name. With ``since``, the changes taking
+    effect before it come summed, one row per group and kind, dated to take effect the day before
+    ``since`` (so a window's figures need the days of the window only)."""
     query = select(KC.c.grp, KC.c.kind, _day(KC.c.day), KC.c.n, KC.c.amount).where(KC.c.view == view)
     where: list[ColumnElement[bool]] = []
-    if branch is not None:
-        where.append(KC.c.grp == branch)
+    if exact is not None:
+        where.append(KC.c.grp == exact)
     if kinds is not None:
         where.append(KC.c.kind.in_(list(kinds)))
     if prefix:  # a range of the key, not a LIKE: the index answers it
@@ -1121,7 +1145,7 @@ def snapshot_changes(
 
 
 def _unprefixed(changes: list[Change], prefix: str | None) -> list[Change]:
-    if not prefix:
+    if not prefix or all(c.group == "" for c in changes):
         return changes
     return [Change(c.group[len(prefix) :], c.kind, c.day, c.n, c.amount) for c in changes]
 

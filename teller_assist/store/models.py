@@ -505,8 +505,8 @@ class KpiChange(Base):
 
     __tablename__ = "kpi_change"
 
-    view: Mapped[Str16] = mapped_column(primary_key=True)  # people (their branch) or work (the counter's)
-    grp: Mapped[Str64] = mapped_column(primary_key=True)
+    view: Mapped[Str32] = mapped_column(primary_key=True)  # see store.kpi.SNAPSHOT_VIEWS
+    grp: Mapped[Str200] = mapped_column(primary_key=True)
     kind: Mapped[Str16] = mapped_column(primary_key=True)
     day: Mapped[dt.date] = mapped_column(primary_key=True)
     n: Mapped[int] = mapped_column(Integer)

@@ -69,8 +69,9 @@ class Raw:
     def one(self, sql: str, **params: Any) -> int:
         return int(self.rows(sql, **params)[0][0] or 0)
 
-    def people(self, scope: Scope) -> tuple[str, dict[str, Any]]:
-        """The scope's people as SQL (``id_no``) and its parameters."""
+    def people(self, scope: Scope, within: dict[str, str] | None = None) -> tuple[str, dict[str, Any]]:
+        """The scope's people as SQL (``id_no``) and its parameters (for a target-list scope, ``within``
+        narrows it to the rows with those values: an officer's within a branch)."""
         outsiders_first = (
             "SELECT a.id_no, a.branch_code, a.submitted_on FROM application a "
             "WHERE NOT EXISTS (SELECT 1 FROM customer c WHERE c.id_no = a.id_no) "
@@ -86,10 +87,14 @@ class Raw:
                 {"k": scope.key},
             )
         column = {"officer": "officer", "campaign": "campaign", "scenario": "scenario"}[scope.kind]
-        return f"SELECT DISTINCT id_no FROM target WHERE {column} = :k", {"k": scope.key}
+        extra = "".join(f" AND {name} = :w_{name}" for name in within or {})
+        return (
+            f"SELECT DISTINCT id_no FROM target WHERE {column} = :k{extra}",
+            {"k": scope.key, **{f"w_{name}": v for name, v in (within or {}).items()}},
+        )
 
-    def stock(self, scope: Scope, d: dt.date) -> Stock:
-        people, p = self.people(scope)
+    def stock(self, scope: Scope, d: dt.date, within: dict[str, str] | None = None) -> Stock:
+        people, p = self.people(scope, within)
         held = (
             f"a.status IN {GRANTED} AND a.decided_on <= :d AND a.valid_until >= :d AND a.id_no IN ({people})"
         )
@@ -109,10 +114,10 @@ class Raw:
             d=d,
             **p,
         )
-        return Stock(self.eligible(scope, d), granted, n_signed, used, lines * 100, drawn)
+        return Stock(self.eligible(scope, d, within), granted, n_signed, used, lines * 100, drawn)
 
-    def eligible(self, scope: Scope, d: dt.date) -> int:
-        people, p = self.people(scope)
+    def eligible(self, scope: Scope, d: dt.date, within: dict[str, str] | None = None) -> int:
+        people, p = self.people(scope, within)
         first = (
             "SELECT MIN(a.submitted_on) FROM application a WHERE a.id_no = x.id_no "
             "AND NOT EXISTS (SELECT 1 FROM customer c WHERE c.id_no = x.id_no)"
@@ -222,6 +227,16 @@ def assert_agrees(store: Store, policy: Policy, raw: Raw, *, snapshot: bool, few
                     assert flow.work_view == raw.work_flow(scope.key, flow.period), (scope, flow.period)
             for child in view.children if scope.kind == "county" else ():
                 assert child.stock == raw.stock(Scope("branch", child.key), day), (child.key, day)
+            for child in view.children if scope.kind != "county" else ():
+                # a branch's officers, an officer's campaigns, a campaign's branches, a scenario's campaigns
+                child_scope, within = {
+                    "branch": (Scope("officer", child.key), {"branch_code": scope.key}),
+                    "officer": (Scope("campaign", child.key), {"officer": scope.key}),
+                    "campaign": (Scope("campaign", scope.key), {"branch_code": child.key}),
+                    "scenario": (Scope("campaign", child.key), {"scenario": scope.key}),
+                }[scope.kind]
+                assert child.stock == raw.stock(child_scope, day, within), (scope, child.key, day)
+                assert child.week_ago == raw.stock(child_scope, day - dt.timedelta(days=7), within)
         for day, stock in view.trend:
             assert stock == raw.stock(scope, day), (scope, day)
 

@@ -107,8 +107,8 @@ def upgrade() -> None:
     )
     op.create_table(
         "kpi_change",
-        sa.Column("view", sa.String(length=16), nullable=False),
-        sa.Column("grp", sa.String(length=64), nullable=False),
+        sa.Column("view", sa.String(length=32), nullable=False),
+        sa.Column("grp", sa.String(length=200), nullable=False),
         sa.Column("kind", sa.String(length=16), nullable=False),
         sa.Column("day", sa.Date(), nullable=False),
         sa.Column("n", sa.Integer(), nullable=False),
