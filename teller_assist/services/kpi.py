@@ -140,11 +140,7 @@ def _snapshot_view(pop: Population) -> tuple[str, str | None, str | None] | None
         (("branch",), "officer"): ("branch_officer", None, f"{pop.branch}{sep}"),
         (("campaign",), None): ("campaign_branch", None, f"{pop.campaign}{sep}"),
         (("campaign",), "branch"): ("campaign_branch", None, f"{pop.campaign}{sep}"),
-        (("officer",), None): ("officer", pop.officer, None),
-        (("officer",), "campaign"): ("officer_campaign", None, f"{pop.officer}{sep}"),
         (("scenario",), None): ("scenario", pop.scenario, None),
-        (("scenario",), "campaign"): ("scenario_campaign", None, f"{pop.scenario}{sep}"),
-        ((), "officer"): ("officer", None, None),
         ((), "scenario"): ("scenario", None, None),
         ((), "campaign"): ("campaign_branch", None, None),  # named by the campaign alone, below
     }
@@ -164,7 +160,8 @@ def _changes(
     it is whole and holds the population, else from the rows alone. From the snapshot, the changes
     before ``since`` come summed (the figures are then known from the day before ``since``)."""
     where = _snapshot_view(pop)
-    if snapshot is None or where is None:
+    horizon = snapshot.eligible_until if snapshot is not None else None
+    if snapshot is None or where is None or horizon is None or until > horizon:
         return (
             store_kpi.line_changes(store, pop, until=until)
             + store_kpi.usage_changes(store, pop, until=until)
@@ -464,13 +461,13 @@ def _check_known(store: Store, scope: Scope) -> None:
 
 
 # the days for which the customers' eligible people are kept with the daily sums
-ELIGIBLE_KEPT_BEFORE = dt.timedelta(days=800)
-ELIGIBLE_KEPT_AFTER = dt.timedelta(days=400)
+ELIGIBLE_KEPT_BEFORE = dt.timedelta(days=400)  # a monthly report's thirteen months, and some
+ELIGIBLE_KEPT_AFTER = dt.timedelta(days=45)
 
 
 def refresh(store: Store, today: dt.date, policy: Policy) -> store_kpi.SnapshotInfo:
     """Keep the daily sums of the days before ``today`` (after the night's import), and the eligible
-    people by branch from two years before to a year after under the policy's age band; the dashboard
+    people from about thirteen months before to six weeks after under the policy's age band; the dashboard
     reads the rest from the rows (the days after, and those who first applied since). Returns what was
     built."""
 
@@ -489,7 +486,9 @@ def refresh(store: Store, today: dt.date, policy: Policy) -> store_kpi.SnapshotI
             ]
         return rows, first, last, policy.min_age, policy.max_age
 
-    return store_kpi.build_snapshot(store, today, now_utc(), eligible=eligible)
+    return store_kpi.build_snapshot(
+        store, today, now_utc(), eligible=eligible, until=today + ELIGIBLE_KEPT_AFTER
+    )
 
 
 def snapshot_state(store: Store) -> tuple[store_kpi.SnapshotInfo | None, bool]:

@@ -238,7 +238,7 @@ class Target(Base):
     campaign: Mapped[Str64] = mapped_column(primary_key=True)
     id_no: Mapped[IdNo] = mapped_column(primary_key=True, index=True)
     branch_code: Mapped[str | None] = mapped_column(String(16), index=True)
-    officer: Mapped[str | None] = mapped_column(String(64))
+    officer: Mapped[str | None] = mapped_column(String(64), index=True)
     due_on: Mapped[dt.date | None]
     scenario: Mapped[str | None] = mapped_column(String(16))
     batch_id: Mapped[int] = mapped_column(ForeignKey("import_batch.id"))
@@ -349,6 +349,7 @@ class Application(Base):
         ),
         Index("ix_application_decided_on", "decided_on"),
         Index("ix_application_signed_on", "signed_on"),
+        Index("ix_application_maker_id", "maker_id"),  # an officer's work
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

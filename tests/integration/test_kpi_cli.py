@@ -56,6 +56,7 @@ def county(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
                 ),
                 {"c": FORMULA},
             )
+        kpi.refresh(store, AS_OF, load_policy(default_policy_path()))  # as the night's job does after it
     finally:
         store.dispose()
     add_users(env, ("admin1", "hq_admin"), ("teller1", "teller"))
