@@ -143,6 +143,7 @@ def _snapshot_view(pop: Population) -> tuple[str, str | None, str | None] | None
         (("scenario",), None): ("scenario", pop.scenario, None),
         ((), "scenario"): ("scenario", None, None),
         ((), "campaign"): ("campaign_branch", None, None),  # named by the campaign alone, below
+        ((), "branch_officer"): ("branch_officer", None, None),
     }
     return kept.get((tuple(filters), pop.group_by))
 
@@ -622,13 +623,17 @@ def monthly(store: Store, policy: Policy, month: Period, today: dt.date) -> Mont
         trend_points=monthly_trend_points(as_of),
     )
     previous = county.trend[[d for d, _s in county.trend].index(previous_end)][1]
-    officers = table(store, policy, "officer", as_of, since=previous_end)
-    where = store_kpi.officer_branches(store)
+    # each officer within each branch (as the target lists assign them)
+    officers = [
+        (branch, dataclasses.replace(g, kind="officer", key=officer))
+        for g in table(store, policy, "branch_officer", as_of, since=previous_end)
+        for branch, _sep, officer in [g.key.partition(store_kpi.SEP)]
+    ]
     return MonthlyReport(
         month,
         county,
         previous,
-        tuple(sorted(((where.get(o.key, ""), o) for o in officers), key=lambda p: (p[0], p[1].key))),
+        tuple(sorted(officers, key=lambda p: (p[0], p[1].key))),
         table(store, policy, "campaign", as_of, since=previous_end),
         table(store, policy, "scenario", as_of, since=previous_end),
         tuple(flows_by_day(store, policy, Scope("county"), Period(month.start, as_of, Grain.DAY))),

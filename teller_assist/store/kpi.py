@@ -253,8 +253,27 @@ def _applications(
             return select(literal_column("''").label("grp"), *cols).where(*where)
         c = C.alias("c")
         branch = _bank_branch(a, c)
+        named = (branch if pop.group_by == "branch" else literal_column("''")).label("grp")
+        if pop.branch is not None and not recent:
+            # one branch: from its customers (their branch's index) to their applications, and the
+            # applications of those known only from applications whose first was taken there
+            theirs = (
+                select(named, *cols)
+                .select_from(c.join(a, a.c.id_no == c.c.id_no))
+                .where(c.c.branch_code == pop.branch, *where)
+            )
+            others = (
+                select(named, *cols)
+                .select_from(a.outerjoin(c, c.c.id_no == a.c.id_no))
+                # (the first application looked up only for those not found among the customers)
+                .where(
+                    case((c.c.id_no.is_(None), _first_branch(a.c.id_no)), else_=None) == pop.branch, *where
+                )
+                .with_hint(c, CUSTOMER_BRANCH, "sqlite")
+            )
+            return cast(Select[Any], union_all(theirs, others))
         query = (
-            select((branch if pop.group_by == "branch" else literal_column("''")).label("grp"), *cols)
+            select(named, *cols)
             .select_from(a.outerjoin(c, c.c.id_no == a.c.id_no))
             .where(*where)
             .with_hint(c, CUSTOMER_BRANCH, "sqlite")
@@ -749,7 +768,7 @@ def people_at(
 ) -> tuple[int, list[PersonRow]]:
     """The people of a population holding a line at ``day`` in ``category`` (granted, signed, used,
     granted but unsigned, signed but unused): how many, and the first ``limit`` by name."""
-    g = _applications(pop, sqlite=store.is_sqlite).cte("g")
+    g = _applications(pop, sqlite=store.is_sqlite).cte("g").prefix_with("MATERIALIZED")
     d = D.alias("d")
     window = and_(d.c.id_no == g.c.id_no, d.c.drawn_on >= g.c.signed_on, d.c.drawn_on <= day)
     first = select(func.min(d.c.drawn_on)).where(window).scalar_subquery()
@@ -766,12 +785,13 @@ def people_at(
     }[category]
     c = C.alias("c")
     a = A.alias("a_name")
-    name = func.coalesce(c.c.name, a.c.name)
+    # the customer's name, or for someone known only from applications the one they gave
+    name = func.coalesce(c.c.name, select(a.c.name).where(a.c.id == g.c.id).scalar_subquery())
     with store.connection() as conn:
         total = int(conn.execute(select(func.count()).select_from(g).where(condition)).scalar_one())
         rows = conn.execute(
             select(g.c.id_no, name, g.c.grp, g.c.id, g.c.line, g.c.decided_on, g.c.signed_on, first, drawn)
-            .select_from(g.join(a, a.c.id == g.c.id).outerjoin(c, c.c.id_no == g.c.id_no))
+            .select_from(g.outerjoin(c, c.c.id_no == g.c.id_no))
             .where(condition)
             .order_by(g.c.grp, name, g.c.id)
             .limit(limit)
