@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 import unicodedata
 
 from teller_assist.identity.phone import InvalidPhone, parse_mobile
@@ -15,6 +16,9 @@ from teller_assist.money import InvalidAmount, parse_yuan
 
 class RowError(ValueError):
     """A refused row; the message is the reason in a clerk's words."""
+
+
+_NUMBERS = re.compile(r"\d+(?:[.．]\d+)*")
 
 
 ID_REASONS = {
@@ -126,7 +130,8 @@ def choice(value: str, label: str, mapping: dict[str, str], *, required: bool = 
         return None
     found = mapping.get(cleaned)
     if found is None:
-        raise RowError(f"{label}无效：{value.strip()[:20]}")
+        # the value is quoted for the clerk, its numbers masked: an ID or an amount in the wrong column
+        raise RowError(f"{label}无效：{_NUMBERS.sub('***', value.strip()[:20])}")
     return found
 
 
