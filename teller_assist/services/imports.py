@@ -184,8 +184,10 @@ def import_file(
                 f"(already loaded as batch {earlier.id})"
             )
             return result
+        extract_date = extract_date_from_file_name(path.name) or today
+        latest = min(extract_date, today)  # no event after the extract's date (nor after today)
         parsed = (parse_file_in_child if print_.size >= PIPELINE_BYTES else parse_file)(
-            path, spec.name, print_.encoding, today
+            path, spec.name, print_.encoding, today, latest, print_.has_nul
         )
         try:
             header = next(parsed)
@@ -198,7 +200,7 @@ def import_file(
                 present=header.present,
                 file_name=path.name,
                 sha256=print_.sha256,
-                extract_date=extract_date_from_file_name(path.name) or today,
+                extract_date=extract_date,
                 as_of=today,
                 started_at=now(),
             ) as writer:
