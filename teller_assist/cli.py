@@ -588,8 +588,7 @@ def cmd_prequal(args: argparse.Namespace) -> int:
 
 
 def cmd_simulate(args: argparse.Namespace) -> int:
-    import csv
-
+    from teller_assist.exports import SpreadsheetWriter
     from teller_assist.prequal.policy import load_policy
     from teller_assist.services.database import open_database
     from teller_assist.services.prequal import active_policy
@@ -637,9 +636,10 @@ def cmd_simulate(args: argparse.Namespace) -> int:
                 }
             )
     if args.csv:
-        writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]) if rows else ["policy"])
-        writer.writeheader()
-        writer.writerows(rows)
+        columns = list(rows[0]) if rows else ["policy"]
+        writer = SpreadsheetWriter(sys.stdout)
+        writer.writerow(columns)
+        writer.writerows([row[c] for c in columns] for row in rows)
         return EXIT_OK
     summary: list[dict[str, Any]] = [
         {
@@ -815,8 +815,15 @@ def _start_logging(args: argparse.Namespace) -> None:
         settings = load_settings(database_url=getattr(args, "db", None))
     except UserFacingError:
         return
+    from teller_assist.files import ensure_private_dir
+
+    warning = ensure_private_dir(settings.paths.data_dir)  # made private before anything is written there
+    if warning:
+        print(f"警告 warning: {warning}", file=sys.stderr)
     setup_logging(settings.paths.data_dir, settings.masking)
     install_crash_handler(settings.paths.data_dir, settings.masking)
+    if warning:
+        log.warning("%s", warning)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

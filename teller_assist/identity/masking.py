@@ -75,7 +75,53 @@ def mask_personal_amounts(text: str) -> str:
 
 def mask_free_text(value: str, masking: Masking) -> str:
     """Mask every resident-ID-like and mobile-like number, and every income or debt written the way the
-    decision writes it, inside free text (a refused row, a log line)."""
+    decision writes it, inside free text (a log line, an audit detail)."""
     value = _ID_LIKE.sub(lambda m: masking.resident_id(m.group(0)), value)
     value = _PHONE_LIKE.sub(lambda m: masking.phone(m.group(0)), value)
     return mask_personal_amounts(value)
+
+
+# A refused row is whatever the file held: an ID with a digit too many, 17 digits whose check character
+# anyone can compute, an ID glued to letters, a legacy 15-digit ID, a phone, a person's exact pay. So in a
+# refused row every number is masked, whatever stands around it: a run of 15 to 18 digits (with a
+# trailing X) by the resident-ID rule, a run of exactly 11 digits that looks like a mobile by the phone
+# rule (both leave only the characters the masking settings allow), and every other number, with its
+# decimals, reads *** (longer runs, dates and amounts included: the line number says where to look).
+_LONG_RUN = r"\d{15,}[Xx]?"
+_NUMBER = r"\d+(?:[.．]\d+)*"
+_ROW_NUMBERS = re.compile(rf"(?P<long>{_LONG_RUN})|(?P<number>{_NUMBER})")
+_LONG_OR_PHONE = re.compile(rf"{_LONG_RUN}|(?<!\d)1[3-9]\d{{9}}(?!\d)")
+_ECHOED = re.compile(r"(?<=无效：).*", re.DOTALL)  # a refusal that quotes the value it refused
+
+
+def _id_sized(digits: str) -> bool:
+    return 15 <= len(digits.rstrip("Xx")) <= 18
+
+
+def _mask_number(match: re.Match[str], masking: Masking) -> str:
+    digits = match.group(0)
+    if match.group("long"):
+        return masking.resident_id(digits) if _id_sized(digits) else MASKED_AMOUNT
+    if len(digits) == 11 and digits[0] == "1" and digits[1] in "3456789":
+        return masking.phone(digits)
+    return MASKED_AMOUNT
+
+
+def mask_refused_row(value: str, masking: Masking) -> str:
+    """A refused row as read, fit to be shown or exported: every number in it masked (see above)."""
+    return _ROW_NUMBERS.sub(lambda m: _mask_number(m, masking), value)
+
+
+def _mask_long_or_phone(match: re.Match[str], masking: Masking) -> str:
+    digits = match.group(0)
+    if len(digits) == 11:
+        return masking.phone(digits)
+    return masking.resident_id(digits) if _id_sized(digits) else MASKED_AMOUNT
+
+
+def mask_refusal_reason(value: str, masking: Masking) -> str:
+    """The reason a row was refused, fit to be shown: the program's own words keep their counts (列数不符：
+    表头6列，本行5列), a value the reason quotes is masked like the row, and any ID- or phone-like run of
+    digits is masked wherever it stands."""
+    value = _ECHOED.sub(lambda m: mask_refused_row(m.group(0), masking), value)
+    return _LONG_OR_PHONE.sub(lambda m: _mask_long_or_phone(m, masking), value)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import getpass
 import socket
@@ -10,6 +9,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from teller_assist.exports import private_csv
 from teller_assist.identity.masking import Masking, mask_free_text
 from teller_assist.store import audit as store_audit
 from teller_assist.store.audit import AuditEntry, VerifyResult
@@ -84,8 +84,8 @@ def export_csv(
     operator: str | None,
 ) -> int:
     """Write audit rows from ``start`` to ``end`` (local dates, inclusive) as UTF-8 CSV with the chain
-    hashes; resident IDs in subjects are masked. The export itself is audited: no audit row, no file.
-    Returns the row count."""
+    hashes (mode 0600, no cell a spreadsheet would evaluate); resident IDs and phones in subjects, purposes
+    and details are masked. The export itself is audited: no audit row, no file. Returns the row count."""
     tz = dt.datetime.now().astimezone().tzinfo
 
     def moment(day: dt.date | None) -> dt.datetime | None:
@@ -93,24 +93,20 @@ def export_csv(
 
     upto = None if end is None else end + dt.timedelta(days=1)
     count = 0
-    tmp = out.with_name(out.name + ".part")
-    with tmp.open("w", encoding="utf-8-sig", newline="") as f:
-        w = csv.writer(f)
-        w.writerow(
-            [
-                "seq",
-                "at",
-                "operator",
-                "workstation",
-                "action",
-                "action_zh",
-                "subject",
-                "purpose",
-                "detail",
-                "prev_hash",
-                "hash",
-            ]
-        )
+    header = (
+        "seq",
+        "at",
+        "operator",
+        "workstation",
+        "action",
+        "action_zh",
+        "subject",
+        "purpose",
+        "detail",
+        "prev_hash",
+        "hash",
+    )
+    with private_csv(out, header) as w:
         for r in store_audit.export_rows(store, moment(start), moment(upto)):
             w.writerow(
                 [
@@ -121,14 +117,14 @@ def export_csv(
                     r.action,
                     ACTIONS_ZH.get(r.action, r.action),
                     mask_free_text(r.subject or "", masking),
-                    r.purpose or "",
+                    mask_free_text(r.purpose or "", masking),
                     mask_free_text(r.detail, masking),
                     r.prev_hash,
                     r.hash,
                 ]
             )
             count += 1
-    try:  # the file takes its name only once its audit row is committed
+        # the file takes its name only once its audit row is committed (private_csv renames on success)
         log(
             store,
             "export",
@@ -140,8 +136,4 @@ def export_csv(
                 "to": end.isoformat() if end else None,
             },
         )
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    tmp.replace(out)
     return count

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import logging
 from collections.abc import Callable, Sequence
@@ -11,7 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from teller_assist.errors import UserFacingError
-from teller_assist.identity.masking import Masking, mask_free_text
+from teller_assist.exports import private_csv
+from teller_assist.identity.masking import Masking, mask_refusal_reason, mask_refused_row
 from teller_assist.ingest.kinds import (
     LOAD_ORDER,
     extract_date_from_file_name,
@@ -184,8 +184,10 @@ def import_file(
                 f"(already loaded as batch {earlier.id})"
             )
             return result
+        extract_date = extract_date_from_file_name(path.name) or today
+        latest = min(extract_date, today)  # no event after the extract's date (nor after today)
         parsed = (parse_file_in_child if print_.size >= PIPELINE_BYTES else parse_file)(
-            path, spec.name, print_.encoding, today
+            path, spec.name, print_.encoding, today, latest, print_.has_nul
         )
         try:
             header = next(parsed)
@@ -198,7 +200,7 @@ def import_file(
                 present=header.present,
                 file_name=path.name,
                 sha256=print_.sha256,
-                extract_date=extract_date_from_file_name(path.name) or today,
+                extract_date=extract_date,
                 as_of=today,
                 started_at=now(),
             ) as writer:
@@ -238,9 +240,19 @@ def import_file(
         return result
 
 
+REJECTS_HEADER = ("批次 batch", "文件 file", "类型 kind", "行号 line", "原因 reason", "内容 row (masked)")
+
+
+def masked_reject(reason: str, raw: str, masking: Masking) -> tuple[str, str]:
+    """A refused row's reason and content as shown or exported: every number of the row masked (IDs and
+    phones keep what the masking settings allow, amounts, dates and other numbers read ***)."""
+    return mask_refusal_reason(reason, masking), mask_refused_row(raw, masking)
+
+
 def export_rejects(store: Store, out: Path, masking: Masking, batch_ids: Sequence[int] | None = None) -> int:
     """Write refused rows of the given batches (all when ``None``) to a CSV (UTF-8 with BOM, so
-    spreadsheet programs read the Chinese), IDs and phones masked. Returns the number of rows written."""
+    spreadsheet programs read the Chinese; mode 0600), masked, no cell a spreadsheet would evaluate.
+    Returns the number of rows written."""
     for batch_id in batch_ids or ():
         if not batch_exists(store, batch_id):
             raise UserFacingError(
@@ -250,21 +262,11 @@ def export_rejects(store: Store, out: Path, masking: Masking, batch_ids: Sequenc
                 hint_en="see teller-assist db stats",
             )
     count = 0
-    with out.open("w", encoding="utf-8-sig", newline="") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(
-            ["批次 batch", "文件 file", "类型 kind", "行号 line", "原因 reason", "内容 row (masked)"]
-        )
+    with private_csv(out, REJECTS_HEADER) as writer:
         for r in rejects(store, batch_ids):
+            reason, raw = masked_reject(r.reason, r.raw, masking)
             writer.writerow(
-                [
-                    r.batch_id,
-                    r.file_name,
-                    r.kind,
-                    r.line_no,
-                    mask_free_text(r.reason, masking),
-                    mask_free_text(r.raw, masking),
-                ]
+                [r.batch_id, mask_refusal_reason(r.file_name, masking), r.kind, r.line_no, reason, raw]
             )
             count += 1
     return count

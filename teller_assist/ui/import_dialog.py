@@ -25,8 +25,13 @@ from PySide6.QtWidgets import (
 )
 
 from teller_assist.errors import UserFacingError
-from teller_assist.identity.masking import mask_free_text
-from teller_assist.services.imports import ImportCancelled, ImportReport, export_rejects, import_paths
+from teller_assist.services.imports import (
+    ImportCancelled,
+    ImportReport,
+    export_rejects,
+    import_paths,
+    masked_reject,
+)
 from teller_assist.settings import Settings
 from teller_assist.store.engine import Store
 from teller_assist.store.queries import rejects
@@ -234,14 +239,8 @@ class ImportDialog(QDialog):
                     break
         self.rejects_table.setRowCount(len(rows))
         for i, r in enumerate(rows):
-            for col, value in enumerate(
-                (
-                    r.file_name,
-                    str(r.line_no),
-                    mask_free_text(r.reason, self.settings.masking),
-                    mask_free_text(r.raw, self.settings.masking),
-                )
-            ):
+            reason, raw = masked_reject(r.reason, r.raw, self.settings.masking)
+            for col, value in enumerate((r.file_name, str(r.line_no), reason, raw)):
                 self.rejects_table.setItem(i, col, QTableWidgetItem(value))
         self.export_button.setEnabled(bool(batches))
         self._reject_batches = batches

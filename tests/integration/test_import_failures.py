@@ -155,7 +155,7 @@ def test_arbitrary_rows_are_parsed_or_refused_with_a_reason(kind: str, values: l
     spec = KINDS[kind]
     reason = ""
     try:
-        row = spec.parse(values[: len(spec.columns)], TODAY)
+        row = spec.parse(values[: len(spec.columns)], TODAY, TODAY)
     except RowError as exc:
         reason = str(exc)
         assert reason, "a refused row always says why"
