@@ -72,15 +72,28 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
         "--expire", action="store_true", help="先关闭已到期的额度 close lines past validity first"
     )
 
-    doc = sub.add_parser("document", parents=[common], help="出具协议或告知函 write the agreement or letter")
-    doc.add_argument("kind", choices=("agreement", "letter"))
+    doc = sub.add_parser(
+        "document",
+        parents=[common],
+        help="出具协议、授权书或告知函 write the agreement, authorisation or letter",
+    )
+    doc.add_argument("kind", choices=("agreement", "authorization", "letter"))
     doc.add_argument("app_id", type=int, metavar="APP")
     doc.add_argument("--out", type=Path, required=True, metavar="FILE.pdf")
 
-    prn = sub.add_parser("print", parents=[common], help="打印协议和告知函 print the agreement and letter")
+    prn = sub.add_parser(
+        "print",
+        parents=[common],
+        help="打印协议、授权书和告知函 print the agreement, authorisation and letter",
+    )
     prn.add_argument("app_id", type=int, metavar="APP")
     prn.add_argument("--printer", metavar="NAME", help="打印机（默认：设置中的 printer）the CUPS queue")
-    prn.add_argument("--kind", choices=("agreement", "letter", "both"), default="both")
+    prn.add_argument(
+        "--kind",
+        choices=("agreement", "authorization", "letter", "all", "both"),
+        default="all",
+        help="默认全部 all by default (both: the former name of all)",
+    )
 
     ver = sub.add_parser("verify", parents=[common], help="核对纸质文书真伪 check a printed document")
     ver.add_argument("code", metavar="CODE")
@@ -290,12 +303,12 @@ def cmd_document(args: argparse.Namespace) -> int:
 def cmd_print(args: argparse.Namespace) -> int:
     from teller_assist.documents.templates import KINDS
     from teller_assist.services import audit
-    from teller_assist.services.documents import issue
+    from teller_assist.services.documents import COUNTER_KINDS, issue
     from teller_assist.services.printing import PrintError, check_printer, save_copy, submit
 
     settings = _settings(args)
     name = args.printer or settings.printer
-    kinds = ("agreement", "letter") if args.kind == "both" else (args.kind,)
+    kinds = COUNTER_KINDS if args.kind in ("all", "both") else (args.kind,)
     try:
         printer = check_printer(name)
         problem: PrintError | None = None

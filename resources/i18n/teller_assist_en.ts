@@ -785,6 +785,10 @@ Type or read a customer&apos;s ID (F2).</translation>
         <translation>notification letter</translation>
     </message>
     <message>
+        <source>个人信用信息查询及个人信息处理授权书</source>
+        <translation>credit-report and personal-information authorisation</translation>
+    </message>
+    <message>
         <source>客户</source>
         <translation>customers</translation>
     </message>

@@ -19,6 +19,7 @@ from teller_assist.services.audit import now_utc, workstation
 from teller_assist.services.lookup import lookup
 from teller_assist.services.prequal import decision_to_json
 from teller_assist.store import applications as store_apps
+from teller_assist.store import documents as store_docs
 from teller_assist.store.applications import (
     AlreadyDecided,
     ApplicationRecord,
@@ -321,13 +322,25 @@ def sign(
     expected_version: int | None = None,
     now: dt.datetime | None = None,
 ) -> ApplicationRecord:
-    """The customer signed the printed agreement."""
+    """The customer signed the printed agreement, and with it the authorisation printed beside it: the
+    signature of each issued one is recorded in the same transaction (``store.documents``)."""
     _require_active(actor)
     moment = now or now_utc()
+    signed: list[str] = []
 
     def check(current: ApplicationRecord) -> None:
         if current.valid_until is not None and current.valid_until < today:
             raise WorkflowRefused("该额度已过有效期，不能签约", "the line's validity has ended")
+
+    def documents(session: Any, record: ApplicationRecord) -> None:
+        signed[:] = store_docs.record_signatures(
+            session,
+            record.id,
+            store_docs.SIGNED_KINDS,
+            operator=actor.operator.login,
+            workstation=actor.workstation,
+            now=moment,
+        )
 
     return store_apps.transition(
         store,
@@ -336,8 +349,9 @@ def sign(
         expected_version=expected_version,
         check=check,
         values=lambda _c: {"status": "signed", "signed_at": moment, "signed_by": actor.operator.id},
-        entry=lambda r: _entry(actor, "sign", r, agreement_no=r.agreement_no),
+        entry=lambda r: _entry(actor, "sign", r, agreement_no=r.agreement_no, documents=list(signed)),
         now=moment,
+        also=documents,
     )
 
 

@@ -386,12 +386,12 @@ class AuditHead(Base):
 
 
 class DocumentIssue(Base):
-    """Each time an agreement or letter is printed or saved: the first is the original, every later one
-    is a copy (副本) with its number."""
+    """Each time an agreement, authorisation or letter is printed or saved: the first is the original,
+    every later one is a copy (副本) with its number."""
 
     __tablename__ = "document_issue"
     __table_args__ = (
-        CheckConstraint("kind IN ('agreement', 'letter')", name="kind"),
+        CheckConstraint("kind IN ('agreement', 'authorization', 'letter')", name="kind"),
         CheckConstraint("copy_no >= 0", name="copy_no"),
         UniqueConstraint("application_id", "kind", "copy_no", name="uq_document_issue_copy"),
     )
@@ -405,6 +405,20 @@ class DocumentIssue(Base):
     workstation: Mapped[Str64]
     destination: Mapped[Str64]  # a printer's name, or "file"
     sha256: Mapped[str] = mapped_column(String(64))
+
+
+class DocumentSignature(Base):
+    """The customer signed an issued document (the agreement, the authorisation), recorded with the
+    application's signature in one transaction (migration 0009)."""
+
+    __tablename__ = "document_signature"
+    __table_args__ = (CheckConstraint("kind IN ('agreement', 'authorization')", name="kind"),)
+
+    application_id: Mapped[int] = mapped_column(ForeignKey("application.id"), primary_key=True)
+    kind: Mapped[Str16] = mapped_column(primary_key=True)
+    signed_at: Mapped[dt.datetime]
+    operator: Mapped[Str64]  # who recorded the signature
+    workstation: Mapped[Str64]
 
 
 class SmsOutbox(Base):

@@ -1020,18 +1020,17 @@ class MainWindow(QMainWindow):
             self.tr("申请 {0} {1}{2}").format(now.id, word(STATUS_ZH.get(now.status, now.status)), reason)
         )
 
-    DOCUMENT_KINDS = ("agreement", "letter")
-
     def preview_documents(self) -> PrintPreview | None:
-        """F8: the agreement and the letter in a preview; 打印 prints both."""
-        from teller_assist.services.documents import preview
+        """F8: the documents the service issues for the counter (the agreement, the customer's
+        authorisation, the letter) in a preview; 打印 prints them all."""
+        from teller_assist.services.documents import COUNTER_KINDS, preview
         from teller_assist.ui.print_preview import Preview, PrintPreview
 
         app = self.application
         if self.store is None or app is None or app.status not in ("approved", "signed") or self.is_locked():
             return None
         try:
-            pages = preview(self.store, self.settings, app.id, self.DOCUMENT_KINDS, self._today())
+            pages = preview(self.store, self.settings, app.id, COUNTER_KINDS, self._today())
         except UserFacingError as exc:
             self.application_status.setText(error_text(exc))
             return None
@@ -1050,7 +1049,7 @@ class MainWindow(QMainWindow):
         on the GUI thread, and a second worker rasterises them at 300 dpi and spools them without
         making or destroying a Qt object (see ``print_preview.print_document`` for why)."""
         from teller_assist.documents.templates import KINDS
-        from teller_assist.services.documents import issue
+        from teller_assist.services.documents import COUNTER_KINDS, issue
         from teller_assist.services.printing import save_copy
         from teller_assist.ui.print_preview import choose_printer, load_pdf, prepare_printing, print_document
 
@@ -1075,7 +1074,7 @@ class MainWindow(QMainWindow):
 
         def issue_all(_report: Callable[..., None], _cancelled: Callable[[], bool]) -> tuple[Issued, object]:
             issued_all: Issued = []
-            for kind in self.DOCUMENT_KINDS:
+            for kind in COUNTER_KINDS:
                 try:
                     issued = issue(
                         store,

@@ -98,14 +98,15 @@ def test_the_whole_counter_flow_by_keyboard(
 
     keys.press(window, Qt.Key.Key_F8)
     preview = window.preview
-    assert preview is not None and [d.pageCount() for d in preview.documents] == [2, 1]
+    # the agreement's two parts (bank, customer), the authorisation, the letter
+    assert preview is not None and [d.pageCount() for d in preview.documents] == [4, 2, 1]
     assert preview.focusWidget() is preview.print_button  # the focus when the dialog is active
     keys.press(preview.print_button, Qt.Key.Key_Return)  # Enter on the focused 打印全部
     qtbot.waitUntil(lambda: window.print_task is None, timeout=30_000)  # printed on a worker thread
     assert "已送打印机 TA-PDF" in window.application_status.text(), window.application_status.text()
     assert not preview.isVisible() and window.signed_button.hasFocus()
-    assert len(list((window.settings.paths.data_dir / "printed").glob("*.pdf"))) == 2
-    assert landed(cups_server, since, 2, timeout=60)
+    assert len(list((window.settings.paths.data_dir / "printed").glob("*.pdf"))) == 3
+    assert landed(cups_server, since, 3, timeout=60)
 
     keys.press(window, Qt.Key.Key_F9)
     assert window.application is not None and window.application.status == "signed"
