@@ -92,8 +92,8 @@ def test_a_refused_audit_row_refuses_the_submission(
     assert (last.action, last.subject) == ("submit", f"app:{record.id}")
 
 
-def _submitted(store: Store, policy: Policy, team: Team) -> int:
-    return apps.submit(store, policy, MAN, survey(), team.teller, today=TODAY, now=NOW).id
+def _submitted(store: Store, policy: Policy, team: Team) -> int:  # a stranger: named at the counter
+    return apps.submit(store, policy, MAN, survey(), team.teller, today=TODAY, now=NOW, name="王建国").id
 
 
 def _approved(store: Store, policy: Policy, team: Team) -> int:
