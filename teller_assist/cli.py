@@ -813,7 +813,8 @@ def _start_logging(args: argparse.Namespace) -> None:
 
     try:
         settings = load_settings(database_url=getattr(args, "db", None))
-    except UserFacingError:
+    except UserFacingError:  # said once on stderr by main, not twice through logging's last resort
+        logging.getLogger("teller_assist").addHandler(logging.NullHandler())
         return
     setup_logging(settings.paths.data_dir, settings.masking)
     install_crash_handler(settings.paths.data_dir, settings.masking)
