@@ -20,6 +20,8 @@ from teller_assist.errors import UserFacingError
 from teller_assist.settings import Settings, load_settings
 from teller_assist.vocabulary import EXTRACT_KINDS
 
+ROLES = ("teller", "lobby_manager", "branch_head", "hq_admin")
+
 if TYPE_CHECKING:  # the data layer loads with the command that needs it
     from teller_assist.store.engine import Store
 
@@ -74,6 +76,21 @@ class ProgressBar:
         if done >= total:
             self.stream.write("\n")
         self.stream.flush()
+
+
+DB_HELP = "数据库地址，不含密码 database URL, without a password (default: settings / TELLER_ASSIST_DB)"
+
+USERS_HELP = """\
+Operator administration needs a head-office administrator (hq_admin): --user ADMIN names them and
+their password is asked first. With --password-stdin the passwords come from standard input, one a
+line, in this order:
+  add, reset-password      line 1: ADMIN's password, line 2: the new operator's (one-time) password
+  disable, set-role        line 1: ADMIN's password
+  change-password          line 1: the current (or one-time) password, line 2: the new password
+  add-first-admin          line 1: the new administrator's password
+add-first-admin works only while the database has no operator at all. A reset gives a one-time
+password: the old one stops working, a lock is lifted, and at the next login the operator must set
+a new password before anything else."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -173,23 +190,64 @@ def build_parser() -> argparse.ArgumentParser:
     out_format.add_argument("--json", action="store_true")
     out_format.add_argument("--csv", action="store_true")
 
-    users = sub.add_parser("users", parents=[common], help="操作员管理 operators")
+    users = sub.add_parser(
+        "users",
+        parents=[common],
+        help="操作员管理（须总行管理员登录）operators (administration needs a head-office administrator)",
+        description=USERS_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     users_sub = users.add_subparsers(dest="users_command", metavar="ACTION", required=True)
+
+    def admin_login(p: argparse.ArgumentParser, stdin_help: str) -> None:
+        p.add_argument("--user", required=True, metavar="ADMIN", help="总行管理员登录名 the administrator")
+        p.add_argument("--password-stdin", action="store_true", help=stdin_help)
+
+    two_lines = "从标准输入读取：第1行管理员密码，第2行新密码 stdin: line 1 ADMIN's, line 2 the new one"
+    one_line = "从标准输入读取管理员密码（一行）stdin: ADMIN's password (one line)"
+    first = users_sub.add_parser(
+        "add-first-admin",
+        parents=[common],
+        help="创建首个总行管理员（仅当还没有任何操作员时）the first administrator, while there are none",
+    )
+    first.add_argument("login")
+    first.add_argument("--name", required=True)
+    first.add_argument("--branch", default=None)
+    first.add_argument(
+        "--password-stdin", action="store_true", help="从标准输入读取新管理员的密码 stdin: the password"
+    )
     uadd = users_sub.add_parser("add", parents=[common], help="新增操作员 add an operator")
     uadd.add_argument("login")
     uadd.add_argument("--name", required=True)
-    uadd.add_argument("--role", required=True, choices=["teller", "lobby_manager", "branch_head", "hq_admin"])
+    uadd.add_argument("--role", required=True, choices=ROLES)
     uadd.add_argument("--branch", default=None)
-    uadd.add_argument(
-        "--password-stdin", action="store_true", help="从标准输入读取密码 read the password from stdin"
-    )
+    admin_login(uadd, two_lines)
     ulist = users_sub.add_parser("list", parents=[common], help="列出操作员 list operators")
     ulist.add_argument("--json", action="store_true")
     udis = users_sub.add_parser("disable", parents=[common], help="停用操作员 disable an operator")
     udis.add_argument("login")
-    ureset = users_sub.add_parser("reset-password", parents=[common], help="重置密码 reset a password")
+    admin_login(udis, one_line)
+    ureset = users_sub.add_parser(
+        "reset-password",
+        parents=[common],
+        help="重置密码（一次性密码，下次登录须改）reset: a one-time password, changed at the next login",
+    )
     ureset.add_argument("login")
-    ureset.add_argument("--password-stdin", action="store_true")
+    admin_login(ureset, two_lines)
+    urole = users_sub.add_parser("set-role", parents=[common], help="修改角色 change an operator's role")
+    urole.add_argument("login")
+    urole.add_argument("--role", required=True, choices=ROLES)
+    admin_login(urole, one_line)
+    uchange = users_sub.add_parser(
+        "change-password", parents=[common], help="修改自己的密码 change your own password"
+    )
+    uchange.add_argument("--user", required=True, metavar="LOGIN", help="你的登录名 your login")
+    uchange.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="从标准输入读取：第1行当前（或一次性）密码，第2行新密码 stdin: line 1 the current password, "
+        "line 2 the new one",
+    )
 
     pol = sub.add_parser("policy", parents=[common], help="授信政策 the credit policy")
     pol_sub = pol.add_subparsers(dest="policy_command", metavar="ACTION", required=True)
@@ -695,74 +753,101 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _read_password(from_stdin: bool) -> str:
-    """From stdin (one line) or an interactive prompt, asked twice. Never from the command line."""
-    if from_stdin:
-        return sys.stdin.readline().rstrip("\n")
-    import getpass
-
-    first = getpass.getpass("密码 password: ")
-    if getpass.getpass("再次输入 again: ") != first:
-        raise UserFacingError("两次输入的密码不一致", "the passwords do not match")
-    return first
-
-
 def cmd_users(args: argparse.Namespace) -> int:
     from teller_assist.security.passwords import ROLE_ZH
     from teller_assist.services import operators
     from teller_assist.services.database import open_database
 
     settings = _settings(args)
+    command = args.users_command
+    reader = cli_workflow.PasswordReader(getattr(args, "password_stdin", False))
     opened = open_database(settings)
     store = opened.store
     try:
-        if args.users_command == "add":
+        if command == "list":
+            _list_users(store, args.json)
+            return EXIT_OK
+        if command == "add-first-admin":
+            password = reader.new(f"新管理员 {args.login} 的密码", f"password for {args.login}")
+            record = operators.add_first_admin(
+                store, login=args.login, name=args.name, password=password, branch_code=args.branch
+            )
+            print(f"已创建首个总行管理员 first administrator added: {record.login}（{record.name}）")
+            return EXIT_OK
+        if command == "change-password":
+            current = reader.existing(
+                f"{args.user} 的当前密码（或一次性密码）", f"current password of {args.user}"
+            )
+            new = reader.new("新密码", "new password")
+            operators.change_password(store, args.user, current, new)
+            print(f"已修改密码 password changed for {args.user.strip().lower()}")
+            return EXIT_OK
+        admin = operators.authenticate(
+            store, args.user, reader.existing(f"管理员 {args.user} 的密码", f"password of {args.user}")
+        )
+        operators.require_admin(store, admin)  # before a new password is asked for
+        if command == "add":
+            password = reader.new(f"新操作员 {args.login} 的密码", f"password for {args.login}")
             record = operators.add_operator(
                 store,
+                admin,
                 login=args.login,
                 name=args.name,
                 role=args.role,
-                password=_read_password(args.password_stdin),
+                password=password,
                 branch_code=args.branch,
             )
             print(f"已新增操作员 added {record.login}（{record.name}，{ROLE_ZH[record.role]}）")
-        elif args.users_command == "list":
-            now = dt.datetime.now(dt.UTC)
-            rows = operators.list_operators(store)
-            if args.json:
-                print(
-                    json.dumps(
-                        [
-                            {
-                                "login": r.login,
-                                "name": r.name,
-                                "role": r.role,
-                                "branch_code": r.branch_code,
-                                "active": r.active,
-                                "locked": bool(r.locked_until and r.locked_until > now),
-                            }
-                            for r in rows
-                        ],
-                        ensure_ascii=False,
-                        indent=2,
-                    )
-                )
-            for r in [] if args.json else rows:
-                state = (
-                    "停用"
-                    if not r.active
-                    else ("锁定" if r.locked_until and r.locked_until > now else "正常")
-                )
-                print(f"{r.login:<16}{r.name:<10}{ROLE_ZH[r.role]:<8}{r.branch_code or '—':<8}{state}")
-        elif args.users_command == "disable":
-            operators.disable_operator(store, args.login)
-            print(f"已停用 disabled {args.login}")
+        elif command == "disable":
+            record = operators.disable_operator(store, admin, args.login)
+            print(f"已停用 disabled {record.login}")
+        elif command == "set-role":
+            record = operators.set_role(store, admin, args.login, args.role)
+            print(f"已修改角色 role changed: {record.login} → {ROLE_ZH[record.role]} {record.role}")
         else:
-            operators.reset_password(store, args.login, _read_password(args.password_stdin))
-            print(f"已重置密码 password reset for {args.login}")
+            password = reader.new(f"{args.login} 的一次性密码", f"one-time password for {args.login}")
+            record = operators.reset_password(store, admin, args.login, password)
+            print(
+                f"已重置 {record.login} 的密码：旧密码已失效，下次登录须先设置新密码 "
+                f"(password reset: the old one no longer works; {record.login} must set a new one "
+                "at the next login)"
+            )
     finally:
         store.dispose()
     return EXIT_OK
+
+
+def _list_users(store: Store, as_json: bool) -> None:
+    from teller_assist.security.passwords import ROLE_ZH
+    from teller_assist.services import operators
+
+    now = dt.datetime.now(dt.UTC)
+    rows = operators.list_operators(store)
+    if as_json:
+        print(
+            json.dumps(
+                [
+                    {
+                        "login": r.login,
+                        "name": r.name,
+                        "role": r.role,
+                        "branch_code": r.branch_code,
+                        "active": r.active,
+                        "locked": bool(r.locked_until and r.locked_until > now),
+                        "must_change_password": r.must_change_password,
+                    }
+                    for r in rows
+                ],
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+        return
+    for r in rows:
+        state = "停用" if not r.active else ("锁定" if r.locked_until and r.locked_until > now else "正常")
+        if r.must_change_password:
+            state += "（待改密码）"
+        print(f"{r.login:<16}{r.name:<10}{ROLE_ZH[r.role]:<8}{r.branch_code or '—':<8}{state}")
 
 
 def cmd_policy(args: argparse.Namespace) -> int:

@@ -10,10 +10,12 @@ import argparse
 import contextlib
 import datetime as dt
 import json
+import os
 import sys
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from teller_assist.errors import UserFacingError
 from teller_assist.settings import Settings, load_settings
@@ -126,12 +128,101 @@ def _opened(settings: Settings) -> Iterator[Any]:
         opened.store.dispose()
 
 
-def read_login_password(from_stdin: bool) -> str:
-    if from_stdin:
-        return sys.stdin.readline().rstrip("\n")
-    import getpass
+class PasswordReader:
+    """Passwords from a prompt, or with ``--password-stdin`` from standard input, one line each in the
+    order the command's help gives (the acting operator's first, then a new one). Never from the
+    command line. At a prompt a new password is asked twice."""
 
-    return getpass.getpass("密码 password: ")
+    def __init__(self, from_stdin: bool, stream: TextIO | None = None) -> None:
+        self.from_stdin = from_stdin
+        self.stream = stream
+        self.lines = 0
+
+    def _line(self, what_zh: str, what_en: str) -> str:
+        stream = self.stream or sys.stdin
+        line = stream.readline()
+        self.lines += 1
+        if not line:
+            raise UserFacingError(
+                f"标准输入第{self.lines}行缺失：应为{what_zh}",
+                f"standard input has no line {self.lines}: expected {what_en}",
+                hint_zh="每个密码一行，顺序见 --help",
+                hint_en="one password a line, in the order --help gives",
+            )
+        return line.rstrip("\r\n")
+
+    def existing(self, what_zh: str, what_en: str) -> str:
+        """A password someone has (asked once)."""
+        if self.from_stdin:
+            return self._line(what_zh, what_en)
+        import getpass
+
+        return getpass.getpass(f"{what_zh} {what_en}: ")
+
+    def new(self, what_zh: str, what_en: str) -> str:
+        """A password being chosen (asked twice at a prompt)."""
+        if self.from_stdin:
+            return self._line(what_zh, what_en)
+        import getpass
+
+        first = getpass.getpass(f"{what_zh} {what_en}: ")
+        if getpass.getpass("再次输入 again: ") != first:
+            raise UserFacingError("两次输入的密码不一致", "the passwords do not match")
+        return first
+
+
+def read_login_password(from_stdin: bool) -> str:
+    return PasswordReader(from_stdin).existing("密码", "password")
+
+
+def writable_output(path: Path) -> Path:
+    """Refuse, before any work is done or audited, an output file the program could not write: a
+    missing folder, a folder in place of the file, a place nobody may create files (``/proc``), a
+    read-only file. One line, no traceback."""
+    target = path.expanduser()
+    refuse = _cannot_write(target)
+    if target.is_dir():
+        raise refuse("这是一个文件夹", "it is a folder")
+    parent = target.parent
+    if not parent.is_dir():
+        raise refuse(f"文件夹 {parent} 不存在", f"the folder {parent} does not exist")
+    try:  # the writers make a ".part" file beside the target, then rename it: try exactly that
+        fd, probe = tempfile.mkstemp(prefix=".teller-assist-", suffix=".part", dir=parent)
+    except OSError as exc:
+        raise refuse(
+            f"不能在 {parent} 中写文件（{exc.strerror}）", f"cannot create files in {parent} ({exc.strerror})"
+        ) from None
+    os.close(fd)
+    os.unlink(probe)
+    if target.exists() and (not target.is_file() or not os.access(target, os.W_OK)):
+        raise refuse("该文件不可写", "the file is not writable")
+    return target
+
+
+def _cannot_write(target: Path) -> Callable[[str, str], UserFacingError]:
+    def make(why_zh: str, why_en: str) -> UserFacingError:
+        return UserFacingError(
+            f"无法写入 {target}：{why_zh}",
+            f"cannot write {target}: {why_en}",
+            hint_zh="请换一个可写的位置",
+            hint_en="choose a place you can write to",
+        )
+
+    return make
+
+
+@contextlib.contextmanager
+def writing(target: Path) -> Iterator[None]:
+    """A file-system failure while writing ``target`` (disk full, removed folder) said in one line."""
+    try:
+        yield
+    except OSError as exc:
+        raise UserFacingError(
+            f"无法写入 {target}：{exc.strerror or exc}",
+            f"cannot write {target}: {exc.strerror or exc}",
+            hint_zh="请检查磁盘空间和权限，或换一个位置",
+            hint_en="check the disk space and permissions, or choose another place",
+        ) from None
 
 
 def _today(args: argparse.Namespace) -> dt.date:

@@ -35,6 +35,9 @@ ACTIONS_ZH = {
     "user_add": "新增操作员",
     "user_disable": "停用操作员",
     "user_reset_password": "重置密码",
+    "user_set_role": "修改角色",
+    "password_change": "修改密码",
+    "audit_anchor": "审计锚点",
     "document_key_export": "导出文书验证密钥",
     "document_key_import": "导入文书验证密钥",
 }

@@ -66,7 +66,7 @@ def open_for_counter(settings: Settings, today: dt.date) -> CounterStart:
     from teller_assist.services import drafts
     from teller_assist.services.applications import expire_due
     from teller_assist.services.prequal import active_policy
-    from teller_assist.store.operators import list_operators
+    from teller_assist.store.operators import any_operator
 
     opened = open_database(settings)
     try:
@@ -82,7 +82,7 @@ def open_for_counter(settings: Settings, today: dt.date) -> CounterStart:
             expiry_problem = exc
         with contextlib.suppress(UserFacingError):  # drafts older than kept: tried again next start
             drafts.purge(opened.store)
-        anyone = bool(list_operators(opened.store))
+        anyone = any_operator(opened.store)
         return CounterStart(opened, policy, policy_problem, expiry_problem, anyone)
     except BaseException:
         opened.store.dispose()
