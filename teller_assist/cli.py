@@ -128,6 +128,15 @@ def build_parser() -> argparse.ArgumentParser:
         "stats", parents=[common], help="各类数据统计 counts per kind, latest batches, size"
     )
     stats.add_argument("--json", action="store_true")
+    roles = db_sub.add_parser(
+        "setup-roles",
+        parents=[common],
+        help="PostgreSQL 两角色设置（数据库管理员以超级用户运行）the two-role set-up: tables owned by "
+        "OWNER, the program runs as APP and may only read and append audit rows (run by a DBA as a "
+        "superuser; also upgrades the schema as OWNER)",
+    )
+    roles.add_argument("--owner", required=True, metavar="OWNER", help="拥有表的角色 the tables' owner")
+    roles.add_argument("--app", required=True, metavar="APP", help="程序运行所用的角色 the program's role")
 
     imp = sub.add_parser(
         "import",
@@ -290,6 +299,8 @@ def cmd_db(args: argparse.Namespace) -> int:
         return cmd_db_stats(args, settings)
     if args.db_command == "set-password":
         return cli_workflow.cmd_db_set_password(args)
+    if args.db_command == "setup-roles":
+        return cmd_db_setup_roles(args, settings)
     store = open_store(settings)
     try:
         if args.db_command == "current":
@@ -308,6 +319,28 @@ def cmd_db(args: argparse.Namespace) -> int:
         return EXIT_OK
     finally:
         store.dispose()
+
+
+def cmd_db_setup_roles(args: argparse.Namespace, settings: Settings) -> int:
+    from teller_assist.services.database import setup_roles
+
+    report = setup_roles(settings, owner=args.owner, app=args.app)
+    made = f"；新建角色 created {', '.join(report.created)}" if report.created else ""
+    print(
+        f"已完成两角色设置 two-role set-up done: 数据库 {report.database}（模式 {report.schema}）"
+        f"归 {report.owner} 所有 owned by {report.owner}；程序以 {report.app} 运行 the program runs as "
+        f"{report.app}{made}"
+    )
+    print(
+        f"数据库结构 schema: {report.revision_before or '(空 empty)'} → {report.revision_after}；"
+        f"{report.app} 对审计表只可读取，只能经 teller_assist_audit_append 追加 "
+        f"may only read the audit tables and append through teller_assist_audit_append"
+    )
+    print(
+        f"请让程序使用 set the program's URL: postgresql://{report.app}@主机host/{report.database}"
+        "（密码用 db set-password、.pgpass 或证书 password via db set-password, .pgpass or a certificate）"
+    )
+    return EXIT_OK
 
 
 def cmd_db_stats(args: argparse.Namespace, settings: Settings) -> int:

@@ -106,7 +106,21 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
 
     aud = sub.add_parser("audit", parents=[common], help="审计记录 the audit trail")
     aud_sub = aud.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
-    aud_sub.add_parser("verify", parents=[common], help="校验审计链 check the chain")
+    averify = aud_sub.add_parser("verify", parents=[common], help="校验审计链 check the chain")
+    averify.add_argument(
+        "--anchors",
+        type=Path,
+        metavar="FILE",
+        help="同时核对总行保存的锚点文件（发现重算与截断）also check head office's anchor file "
+        "(finds a recomputed or truncated chain)",
+    )
+    anchor = aud_sub.add_parser(
+        "anchor",
+        parents=[common],
+        help="把审计链头（序号与哈希）追加到总行保存的锚点文件 append the chain's head to head "
+        "office's anchor file (mode 0600; at least daily)",
+    )
+    anchor.add_argument("--out", type=Path, required=True, metavar="FILE")
     exp = aud_sub.add_parser("export", parents=[common], help="导出审计记录 export rows as CSV")
     exp.add_argument("--from", dest="start", type=_date, metavar="DATE")
     exp.add_argument("--to", dest="end", type=_date, metavar="DATE")
@@ -333,26 +347,38 @@ def cmd_audit(args: argparse.Namespace) -> int:
     from teller_assist.services import audit
 
     settings = _settings(args)
+    anchors = audit.read_anchors(args.anchors) if getattr(args, "anchors", None) else []
+    if args.audit_command in ("export", "anchor"):
+        writable_output(args.out)
+    if args.audit_command == "export" and args.start and args.end and args.start > args.end:
+        raise UserFacingError("起始日期晚于结束日期", "--from is after --to")
     with _opened(settings) as store:
         if args.audit_command == "verify":
-            result = audit.verify(store)
+            result = audit.verify(store, anchors)
+            against = f"，与 {len(anchors)} 个锚点相符 matches {len(anchors)} anchors" if anchors else ""
             if result.ok:
-                print(f"审计链完整 the chain is intact: {result.rows} 条 rows, head {result.head_seq}")
+                print(
+                    f"审计链完整 the chain is intact: {result.rows} 条 rows, head {result.head_seq}{against}"
+                )
                 return EXIT_OK
             for f in result.findings:
                 print(f"第 {f.seq} 条 row {f.seq}: {f.problem_zh} ({f.problem_en})")
             print(f"审计链已被破坏 the chain is broken: {len(result.findings)} 处 findings", file=sys.stderr)
             return EXIT_TAMPERED
-        if args.start and args.end and args.start > args.end:
-            raise UserFacingError("起始日期晚于结束日期", "--from is after --to")
-        count = audit.export_csv(
-            store,
-            args.out,
-            start=args.start,
-            end=args.end,
-            masking=settings.masking,
-            operator=audit.os_actor(),
-        )
+        if args.audit_command == "anchor":
+            with writing(args.out):
+                made = audit.anchor(store, args.out, operator=audit.os_actor(), database=store.display)
+            print(f"已记录锚点 anchored: 第 {made.seq} 条 row {made.seq}  {made.hash}  → {args.out}")
+            return EXIT_OK
+        with writing(args.out):
+            count = audit.export_csv(
+                store,
+                args.out,
+                start=args.start,
+                end=args.end,
+                masking=settings.masking,
+                operator=audit.os_actor(),
+            )
         print(f"已导出 {count} 条 exported {count} rows to {args.out}")
     return EXIT_OK
 

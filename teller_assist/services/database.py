@@ -16,6 +16,7 @@ from teller_assist.store.queries import Overview, overview
 
 if TYPE_CHECKING:
     from teller_assist.prequal.policy import Policy
+    from teller_assist.store.roles import RolesReport
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +44,27 @@ def open_database(settings: Settings) -> Opened:
     except BaseException:
         store.dispose()
         raise
+
+
+def setup_roles(settings: Settings, *, owner: str, app: str) -> RolesReport:
+    """The two-role set-up on the configured PostgreSQL database (connected as a superuser): see
+    :mod:`teller_assist.store.roles`. The schema is upgraded as the owner on the way."""
+    from teller_assist.store.roles import setup_roles as apply
+
+    store = open_store(settings)
+    try:
+        report = apply(store, owner, app)
+    finally:
+        store.dispose()
+    log.info(
+        "two-role set-up on %s: owner %s, program %s, schema %s -> %s",
+        store.display,
+        report.owner,
+        report.app,
+        report.revision_before,
+        report.revision_after,
+    )
+    return report
 
 
 @dataclass(frozen=True)
