@@ -1,6 +1,7 @@
 """``teller-assist``: the command-line face. Argument parsing and printing only; the work is in services.
 
-Every subcommand takes ``--db URL`` after its own arguments. With no subcommand the window opens.
+``--db URL`` may come before the subcommand or after its own arguments (after wins). With no
+subcommand the window opens.
 """
 
 from __future__ import annotations
@@ -94,15 +95,17 @@ a new password before anything else."""
 
 
 def build_parser() -> argparse.ArgumentParser:
+    # --db before the subcommand (the main parser) or after it (every subparser); the subparsers' copy
+    # has no default, so that it leaves a value given before the subcommand alone
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument(
-        "--db", metavar="URL", help="数据库地址 database URL (default: settings / TELLER_ASSIST_DB)"
-    )
+    common.add_argument("--db", metavar="URL", default=argparse.SUPPRESS, help=DB_HELP)
+    top = argparse.ArgumentParser(add_help=False)
+    top.add_argument("--db", metavar="URL", default=None, help=DB_HELP)
 
     parser = argparse.ArgumentParser(
         prog="teller-assist",
         description="柜面授信助手 Teller Assist: walk-in pre-credit for a county rural bank",
-        parents=[common],
+        parents=[top],
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -439,11 +442,13 @@ def cmd_import_rejects(args: argparse.Namespace) -> int:
     from teller_assist.services.imports import export_rejects
 
     settings = _settings(args)
+    cli_workflow.writable_output(args.out)
     opened = open_database(settings)
     try:
-        count = export_rejects(
-            opened.store, args.out, settings.masking, None if args.batch is None else [args.batch]
-        )
+        with cli_workflow.writing(args.out):
+            count = export_rejects(
+                opened.store, args.out, settings.masking, None if args.batch is None else [args.batch]
+            )
         from teller_assist.services import audit
 
         audit.log(
@@ -459,10 +464,25 @@ def cmd_import_rejects(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _writable_folder(folder: Path) -> None:
+    """An output folder: made if missing, refused in one line when it cannot be (or cannot be written)."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UserFacingError(
+            f"无法创建文件夹 {folder}：{exc.strerror or exc}",
+            f"cannot make the folder {folder}: {exc.strerror or exc}",
+            hint_zh="请换一个可写的位置",
+            hint_en="choose a place you can write to",
+        ) from None
+    cli_workflow.writable_output(folder / "probe")
+
+
 def cmd_demo_data(args: argparse.Namespace) -> int:
     from teller_assist.demo.county import generate_county
 
     as_of = args.as_of or dt.date.today()  # noqa: DTZ011 - the bank's local date
+    _writable_folder(args.out)
     started = time.monotonic()
     summary = generate_county(
         args.out,
@@ -549,6 +569,7 @@ def cmd_lookup(args: argparse.Namespace) -> int:
     from teller_assist.services.database import open_database
     from teller_assist.services.lookup import card_to_json, lookup
 
+    audit.check_purpose(args.purpose)  # before the database: the audit row's column holds 64
     settings = _settings(args)
     opened = open_database(settings)
     try:
@@ -955,6 +976,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         log.warning("%s refused: %s", command, exc.describe())
         print(f"错误 error: {exc.describe()}", file=sys.stderr)
         return exc.exit_code
+    except OSError as exc:
+        if exc.filename is None:  # not a file the person named: a bug, for the crash handler
+            raise
+        # a file the person named (an input to read, an output to write): their words, one line
+        said = f"文件 {exc.filename}：{exc.strerror or exc} (file {exc.filename}: {exc.strerror or exc})"
+        log.warning("%s refused: %s", command, said)
+        print(f"错误 error: {said}", file=sys.stderr)
+        return EXIT_USAGE
     except KeyboardInterrupt:
         print("已取消 cancelled", file=sys.stderr)
         return 130

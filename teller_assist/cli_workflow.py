@@ -388,6 +388,7 @@ def cmd_document(args: argparse.Namespace) -> int:
     from teller_assist.services.documents import issue, write_pdf
 
     settings = _settings(args)
+    writable_output(args.out)  # before the issue is recorded: a failed write would spend the original
     with _opened(settings) as store:
         issued = issue(
             store,
@@ -398,7 +399,8 @@ def cmd_document(args: argparse.Namespace) -> int:
             destination="file",
             today=_today(args),
         )
-    write_pdf(issued.pdf, args.out)
+    with writing(args.out):
+        write_pdf(issued.pdf, args.out)
     label = "副本 copy " + str(issued.copy_no) if issued.copy_no else "原件 original"
     print(f"已写出 wrote {args.out}（{label}，验证码 {issued.verification_code}）")
     return EXIT_OK
@@ -469,6 +471,8 @@ def cmd_document_key(args: argparse.Namespace) -> int:
     from teller_assist.services.documents import export_key, import_key
 
     settings = _settings(args)
+    if args.key_command == "export":
+        writable_output(args.out)
     with _opened(settings) as store:
         if args.key_command == "export":
             mark = export_key(store, settings, args.out, operator=audit.os_actor())
@@ -489,7 +493,8 @@ def cmd_sms(args: argparse.Namespace) -> int:
     from teller_assist.services import audit, sms
 
     settings = _settings(args)
-    with _opened(settings) as store:
+    writable_output(args.out)
+    with _opened(settings) as store, writing(args.out):
         count = sms.export(store, args.out, operator=audit.os_actor())
     if count:
         print(f"已导出 {count} 条短信 exported {count} texts → {args.out}")

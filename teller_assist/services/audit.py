@@ -65,6 +65,20 @@ def os_actor() -> str:
         return "os:unknown"
 
 
+FIELD_MAX = 64  # the audit row's operator, subject and purpose columns hold 64 characters
+
+
+def check_purpose(purpose: str | None) -> None:
+    """A lookup's purpose (typed by a person) fits its column, on both engines, or is refused plainly."""
+    if purpose is not None and len(purpose) > FIELD_MAX:
+        raise UserFacingError(
+            f"查询目的过长（{len(purpose)}个字符，最多{FIELD_MAX}个）",
+            f"the purpose is too long ({len(purpose)} characters, at most {FIELD_MAX})",
+            hint_zh="请简要说明查询目的",
+            hint_en="say the purpose in fewer words",
+        )
+
+
 def log(
     store: Store,
     action: str,
@@ -75,6 +89,7 @@ def log(
     detail: Mapping[str, Any] | None = None,
     now: dt.datetime | None = None,
 ) -> int:
+    check_purpose(purpose)
     entry = AuditEntry(action, operator, workstation(), subject, purpose, dict(detail or {}))
     return store_audit.record(store, entry, now or now_utc())
 

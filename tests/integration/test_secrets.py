@@ -25,7 +25,7 @@ def one_line(done: subprocess.CompletedProcess[str]) -> str:
 
 @pytest.mark.parametrize(
     "where",
-    ["TELLER_ASSIST_DB", "--db", "settings.conf", "settings.toml"],
+    ["TELLER_ASSIST_DB", "--db", "--db before", "settings.conf", "settings.toml"],
 )
 def test_a_url_with_a_password_is_refused_by_every_command(env: dict[str, str], where: str) -> None:
     url = f"postgresql://teller@db.branch/ta?sslmode=require&password={SECRET}"
@@ -34,6 +34,8 @@ def test_a_url_with_a_password_is_refused_by_every_command(env: dict[str, str], 
         env = {**env, "TELLER_ASSIST_DB": url}
     elif where == "--db":
         args += ["--db", url]
+    elif where == "--db before":
+        args = ["--db", url, *args]
     else:
         config = Path(env["TELLER_ASSIST_CONFIG"]).with_name(where)
         config.parent.mkdir(parents=True, exist_ok=True)
