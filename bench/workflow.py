@@ -31,7 +31,7 @@ from teller_assist.security.passwords import HASHER
 from teller_assist.services import applications as apps
 from teller_assist.services.database import open_database
 from teller_assist.services.imports import demo_county
-from teller_assist.services.operators import add_operator, authenticate
+from teller_assist.services.operators import add_first_admin, add_operator, authenticate
 from teller_assist.settings import load_settings
 from teller_assist.store import audit as store_audit
 from teller_assist.store.engine import Store
@@ -51,8 +51,9 @@ def pct(values: list[float], p: float) -> float:
 
 
 def team(store: Store) -> tuple[apps.Actor, apps.Actor]:
+    admin = add_first_admin(store, login="admin1", name="admin1", password=PASSWORD)
     for login, role in (("teller1", "teller"), ("head1", "branch_head")):
-        add_operator(store, login=login, name=login, role=role, password=PASSWORD, branch_code="0101")
+        add_operator(store, admin, login=login, name=login, role=role, password=PASSWORD, branch_code="0101")
     return (
         apps.Actor.here(authenticate(store, "teller1", PASSWORD)),
         apps.Actor.here(authenticate(store, "head1", PASSWORD)),

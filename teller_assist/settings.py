@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote
 
 import platformdirs
 
@@ -148,13 +149,62 @@ def _current(settings: Settings, key: str) -> Any:
     return getattr(settings, key)
 
 
+SECRET_QUERY_KEYS = ("password", "sslpassword")  # libpq parameters that carry a secret
+_QUERY_SECRET = re.compile(r"(?i)(?P<head>(?:^|[?&;\s])(?:ssl)?password\s*=\s*)(?P<secret>[^&;\s]*)")
+
+
 def redact_url(url: str) -> str:
-    """Hide the password of a database URL."""
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
-    return parts._replace(netloc=netloc).geturl()
+    """A database URL fit to show: any password (``user:secret@``, ``?password=`` in any case or
+    percent-encoding, ``sslpassword=``, ``password=`` in a libpq string or inside another parameter)
+    replaced by ``***``. Over-redacts rather than leaks: the user part ends at the last ``@`` before the
+    query, whatever characters the password holds."""
+    scheme, sep, rest = url.partition("://")
+    if not sep:  # a libpq "key=value ..." string, or not a URL at all
+        return _QUERY_SECRET.sub(lambda m: f"{m['head']}***", url)
+    cut = len(rest)
+    for stop in ("?", "#"):
+        if stop in rest:
+            cut = min(cut, rest.index(stop))
+    head, tail = rest[:cut], rest[cut:]
+    at = head.rfind("@")
+    if at >= 0 and ":" in head[:at]:
+        head = f"{head[:at].split(':', 1)[0]}:***{head[at:]}"
+    if re.search(r"(?i)password\s*=", unquote(head)):
+        head = head[: head.find("/") + 1] + "***" if "/" in head else "***"
+    if tail.startswith("?"):
+        query, hash_, fragment = tail[1:].partition("#")
+        pairs = []
+        for pair in re.split(r"([&;])", query):
+            key, eq, value = pair.partition("=")
+            if eq and (
+                unquote(key).strip().lower() in SECRET_QUERY_KEYS
+                or re.search(r"(?i)password\s*=", unquote(value))
+            ):
+                value = "***"
+            pairs.append(f"{key}{eq}{value}")
+        tail = "?" + "".join(pairs) + hash_ + fragment
+    return f"{scheme}{sep}{head}{tail}"
+
+
+def password_in_url(url: str) -> bool:
+    """Whether a database URL carries a password in any form libpq would use: the user part, a
+    ``password``/``sslpassword`` query parameter (any case, percent-encoded or not), or a libpq
+    ``password=`` hidden in the database name or another parameter's value."""
+    return redact_url(url) != url
+
+
+def check_database_url(url: str, origin: str) -> None:
+    """Refuse a database URL that holds a password, wherever it came from, without ever repeating it."""
+    if url and password_in_url(url):
+        raise SettingsError(
+            f"数据库地址含有密码（来自 {origin}），拒绝使用：密码不能写在地址、设置文件、环境变量或命令行中",
+            f"the database URL (from {origin}) holds a password; refused: never put a password in a URL, "
+            "a settings file, an environment variable or the command line",
+            hint_zh="请从地址中删除密码，改用 teller-assist db set-password（存入系统密钥环）、"
+            "~/.pgpass 或 PGPASSFILE、客户端证书（sslcert/sslkey），或本机 peer 认证",
+            hint_en="remove it, then use teller-assist db set-password (the OS keyring), ~/.pgpass or "
+            "PGPASSFILE, a client certificate (sslcert/sslkey), or peer authentication",
+        )
 
 
 def default_paths(env: Mapping[str, str]) -> Paths:
@@ -267,6 +317,7 @@ def build_settings(
     except ValueError as exc:
         raise SettingsError(f"遮蔽设置无效：{exc}", f"invalid masking settings: {exc}") from None
     settings = Settings(paths=paths, masking=masking, sources=dict(sources or {}), **plain)
+    check_database_url(settings.database_url, settings.sources.get("database_url", "database_url"))
     if settings.key_store not in KEY_STORES:
         raise SettingsError(
             f"key_store 只能是 {' 或 '.join(KEY_STORES)}，实为 {settings.key_store!r}",

@@ -399,6 +399,10 @@ Only {0} ({1}) can unlock.</translation>
         <translation>Again</translation>
     </message>
     <message>
+        <source>新密码</source>
+        <translation>New password</translation>
+    </message>
+    <message>
         <source>创建并登录</source>
         <translation>Create and sign in</translation>
     </message>
@@ -409,6 +413,14 @@ Only {0} ({1}) can unlock.</translation>
     <message>
         <source>正在打开数据库，打开后自动登录…</source>
         <translation>Opening the database; you will be logged in once it is open…</translation>
+    </message>
+    <message>
+        <source>设置新密码并登录</source>
+        <translation>Set the new password and sign in</translation>
+    </message>
+    <message>
+        <source>管理员已重置您的密码：请设置只有您知道的新密码后继续。</source>
+        <translation>An administrator reset your password: set a new one that only you know to go on.</translation>
     </message>
 </context>
 <context>
@@ -534,6 +546,14 @@ Continue in demo mode?</translation>
     <message>
         <source>重新打开数据库 (F5)</source>
         <translation>Open the database again (F5)</translation>
+    </message>
+    <message>
+        <source>管理(&amp;A)</source>
+        <translation>&amp;Admin</translation>
+    </message>
+    <message>
+        <source>操作员管理…</source>
+        <translation>Operators…</translation>
     </message>
     <message>
         <source>正在打开数据库…</source>
@@ -678,6 +698,113 @@ Type or read a customer&apos;s ID (F2).</translation>
     <message>
         <source>柜员系统接口未启动：</source>
         <translation>Teller-system hook not started: </translation>
+    </message>
+</context>
+<context>
+    <name>OperatorsDialog</name>
+    <message>
+        <source>操作员管理</source>
+        <translation>Operators</translation>
+    </message>
+    <message>
+        <source>登录名</source>
+        <translation>Login</translation>
+    </message>
+    <message>
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>角色</source>
+        <translation>Role</translation>
+    </message>
+    <message>
+        <source>网点</source>
+        <translation>Branch</translation>
+    </message>
+    <message>
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>所选操作员</source>
+        <translation>Selected operator</translation>
+    </message>
+    <message>
+        <source>修改角色</source>
+        <translation>Change role</translation>
+    </message>
+    <message>
+        <source>一次性密码</source>
+        <translation>One-time password</translation>
+    </message>
+    <message>
+        <source>再次输入</source>
+        <translation>Again</translation>
+    </message>
+    <message>
+        <source>重置密码</source>
+        <translation>Reset password</translation>
+    </message>
+    <message>
+        <source>停用</source>
+        <translation>Disable</translation>
+    </message>
+    <message>
+        <source>重置后旧密码失效，该操作员下次登录须先设置只有本人知道的新密码。</source>
+        <translation>After a reset the old password stops working; at the next login the operator must first set a new one only they know.</translation>
+    </message>
+    <message>
+        <source>新增操作员</source>
+        <translation>Add an operator</translation>
+    </message>
+    <message>
+        <source>网点号</source>
+        <translation>Branch code</translation>
+    </message>
+    <message>
+        <source>密码</source>
+        <translation>Password</translation>
+    </message>
+    <message>
+        <source>新增</source>
+        <translation>Add</translation>
+    </message>
+    <message>
+        <source>关闭</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <source>待设新密码</source>
+        <translation>Must set a new password</translation>
+    </message>
+    <message>
+        <source>锁定</source>
+        <translation>Locked</translation>
+    </message>
+    <message>
+        <source>正常</source>
+        <translation>Active</translation>
+    </message>
+    <message>
+        <source>窗口已锁定，请先解锁</source>
+        <translation>The window is locked: unlock it first</translation>
+    </message>
+    <message>
+        <source>已新增 {0}</source>
+        <translation>Added {0}</translation>
+    </message>
+    <message>
+        <source>已停用 {0}</source>
+        <translation>Disabled {0}</translation>
+    </message>
+    <message>
+        <source>已重置 {0} 的密码：请把一次性密码当面告知本人，其下次登录须设置新密码</source>
+        <translation>Password of {0} reset: give the one-time password to them in person; they must set a new one at the next login</translation>
+    </message>
+    <message>
+        <source>{0} 的角色已改为 {1}</source>
+        <translation>{0} now has the role {1}</translation>
     </message>
 </context>
 <context>

@@ -17,6 +17,7 @@ from teller_assist.prequal.policy import CONSENTS, Policy
 from teller_assist.prequal.survey import Survey, check_survey
 from teller_assist.services.audit import now_utc, workstation
 from teller_assist.services.lookup import lookup
+from teller_assist.services.operators import PasswordChangeRequired
 from teller_assist.services.prequal import decision_to_json
 from teller_assist.store import applications as store_apps
 from teller_assist.store import documents as store_docs
@@ -55,6 +56,10 @@ class Actor:
 
     operator: OperatorRecord
     workstation: str
+
+    def __post_init__(self) -> None:
+        if self.operator.must_change_password:  # a reset password opens nothing but its own change
+            raise PasswordChangeRequired(self.operator.login)
 
     @classmethod
     def here(cls, operator: OperatorRecord) -> Actor:

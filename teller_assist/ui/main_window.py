@@ -63,6 +63,7 @@ if TYPE_CHECKING:  # these load after the window is painted, or when first neede
     from teller_assist.store.engine import Store
     from teller_assist.store.operators import OperatorRecord
     from teller_assist.ui.import_dialog import ImportDialog
+    from teller_assist.ui.operators_dialog import OperatorsDialog
     from teller_assist.ui.print_preview import PrintPreview
     from teller_assist.ui.survey_form import SurveyForm
 
@@ -326,6 +327,12 @@ class MainWindow(QMainWindow):
         self.stay_on_top_action.setCheckable(True)
         self.stay_on_top_action.toggled.connect(self.set_stay_on_top)
         view_menu.addAction(self.stay_on_top_action)
+        self.admin_menu = self.menuBar().addMenu(self.tr("管理(&A)"))  # shown to head-office administrators
+        self.operators_action = QAction(self.tr("操作员管理…"), self)
+        self.operators_action.setObjectName("operatorsAction")
+        self.operators_action.triggered.connect(self.open_operators_dialog)
+        self.admin_menu.addAction(self.operators_action)
+        self.admin_menu.menuAction().setVisible(False)
         self._restore_place()
         self.demo_task: Task | None = None
         self.demo_progress: QProgressDialog | None = None
@@ -563,6 +570,17 @@ class MainWindow(QMainWindow):
             return None
         dialog = ImportDialog(self.store, self.settings, self, today=self._today)
         dialog.finished.connect(lambda _result: self.refresh_overview())
+        dialog.open()
+        return dialog
+
+    def open_operators_dialog(self) -> OperatorsDialog | None:
+        """操作员管理, for a signed-in head-office administrator on an unlocked window only."""
+        from teller_assist.ui.operators_dialog import OperatorsDialog
+
+        admin = self.operator is not None and self.operator.role == "hq_admin"
+        if self.store is None or self.operator is None or not admin or self.is_locked():
+            return None
+        dialog = OperatorsDialog(self.store, self.operator, self, is_locked=self.is_locked)
         dialog.open()
         return dialog
 
@@ -852,6 +870,7 @@ class MainWindow(QMainWindow):
         from teller_assist.security.passwords import ROLE_ZH
 
         self.operator = operator
+        self.admin_menu.menuAction().setVisible(operator.role == "hq_admin")
         self.header.setText(
             self._header_text() + f" · {operator.name}（{word(ROLE_ZH.get(operator.role, operator.role))}）"
         )

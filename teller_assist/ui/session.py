@@ -44,6 +44,8 @@ class LoginDialog(QDialog):
 
     At a cold start the dialog is up before the database is open (``store`` None): the teller types
     meanwhile, and a login asked for early is carried out as soon as ``set_store`` hands it the store.
+    An operator whose password an administrator reset signs in with the one-time password and must
+    then set a new one (``newPassword``, ``newPassword2``) before the window opens for them.
     """
 
     def __init__(
@@ -52,6 +54,7 @@ class LoginDialog(QDialog):
         super().__init__(parent)
         self.store = store
         self._pending = False  # Enter was pressed before the database was open
+        self._one_time: str | None = None  # the reset password, while a new one is being set
         self.first_admin = first_admin
         self.operator: OperatorRecord | None = None
         self.setObjectName("firstAdminDialog" if first_admin else "loginDialog")
@@ -82,6 +85,20 @@ class LoginDialog(QDialog):
             self.name.hide()
             self.password2.hide()
         layout.addLayout(form)
+        self.change_box = QWidget(self)  # shown when a reset password must be replaced
+        self.change_box.setObjectName("newPasswordBox")
+        change_form = QFormLayout(self.change_box)
+        change_form.setContentsMargins(0, 0, 0, 0)
+        self.new_password = QLineEdit(self.change_box)
+        self.new_password.setObjectName("newPassword")
+        self.new_password.setEchoMode(QLineEdit.EchoMode.Password)
+        change_form.addRow(self.tr("新密码"), self.new_password)
+        self.new_password2 = QLineEdit(self.change_box)
+        self.new_password2.setObjectName("newPassword2")
+        self.new_password2.setEchoMode(QLineEdit.EchoMode.Password)
+        change_form.addRow(self.tr("再次输入"), self.new_password2)
+        self.change_box.hide()
+        layout.addWidget(self.change_box)
         self.error = QLabel("", self)
         self.error.setObjectName("loginError")
         self.error.setWordWrap(True)
@@ -93,6 +110,8 @@ class LoginDialog(QDialog):
         self.button.clicked.connect(self.try_login)
         layout.addWidget(self.button)
         self.password.returnPressed.connect(self.try_login)
+        self.new_password.returnPressed.connect(self.new_password2.setFocus)
+        self.new_password2.returnPressed.connect(self.try_login)
 
     def set_store(self, store: Store) -> None:
         """The database is open: a login asked for meanwhile goes ahead now."""
@@ -103,6 +122,10 @@ class LoginDialog(QDialog):
             self.error.clear()
             self.try_login()
 
+    @property
+    def changing_password(self) -> bool:
+        return self._one_time is not None
+
     def try_login(self) -> None:
         from teller_assist.services import operators
 
@@ -112,15 +135,16 @@ class LoginDialog(QDialog):
             self.error.setStyleSheet("")  # news, not an error
             self.error.setText(self.tr("正在打开数据库，打开后自动登录…"))
             return
+        if self._one_time is not None:
+            self._set_new_password()
+            return
         login, password = self.login.text().strip(), self.password.text()
         try:
             if self.first_admin:
                 if password != self.password2.text():
                     raise UserFacingError("两次输入的密码不一致", "the passwords do not match")
-                operators.add_operator(
-                    self.store, login=login, name=self.name.text(), role="hq_admin", password=password
-                )
-            self.operator = operators.authenticate(self.store, login, password, purpose="window")
+                operators.add_first_admin(self.store, login=login, name=self.name.text(), password=password)
+            record = operators.authenticate(self.store, login, password, purpose="window")
         except UserFacingError as exc:
             self.error.setStyleSheet(ERROR_STYLE)
             self.error.setText(error_text(exc, hint=True))
@@ -129,6 +153,45 @@ class LoginDialog(QDialog):
             return
         self.password.clear()
         self.password2.clear()
+        if record.must_change_password:
+            self._ask_new_password(password)
+            return
+        self.operator = record
+        self.accept()
+
+    def _ask_new_password(self, one_time: str) -> None:
+        """The password was reset by an administrator: nothing opens until the operator sets their own."""
+        self._one_time = one_time
+        self.login.setReadOnly(True)
+        self.password.setEnabled(False)
+        self.change_box.show()
+        self.button.setText(self.tr("设置新密码并登录"))
+        self.error.setStyleSheet("")  # news, not an error
+        self.error.setText(self.tr("管理员已重置您的密码：请设置只有您知道的新密码后继续。"))
+        self.new_password.setFocus()
+
+    def _set_new_password(self) -> None:
+        from teller_assist.services import operators
+
+        assert self.store is not None and self._one_time is not None
+        new = self.new_password.text()
+        try:
+            if new != self.new_password2.text():
+                raise UserFacingError("两次输入的密码不一致", "the passwords do not match")
+            record = operators.change_password(
+                self.store, self.login.text().strip(), self._one_time, new, purpose="window"
+            )
+        except UserFacingError as exc:
+            self.error.setStyleSheet(ERROR_STYLE)
+            self.error.setText(error_text(exc, hint=True))
+            self.new_password.clear()
+            self.new_password2.clear()
+            self.new_password.setFocus()
+            return
+        self._one_time = None
+        self.new_password.clear()
+        self.new_password2.clear()
+        self.operator = record
         self.accept()
 
 
@@ -325,11 +388,13 @@ class LockPage(QWidget):
 
     def try_unlock(self) -> None:
         from teller_assist.services import audit
-        from teller_assist.services.operators import authenticate
+        from teller_assist.services.operators import PasswordChangeRequired, authenticate
 
         assert self.store is not None and self.operator is not None
         try:
-            authenticate(self.store, self.operator.login, self.password.text(), purpose="unlock")
+            record = authenticate(self.store, self.operator.login, self.password.text(), purpose="unlock")
+            if record.must_change_password:  # reset meanwhile: the one-time password opens no session
+                raise PasswordChangeRequired(record.login)
         except UserFacingError as exc:
             self.error.setText(error_text(exc))
             self.password.clear()

@@ -277,7 +277,10 @@ def test_queue_is_oldest_first(store: Store, team: Team, policy: Policy) -> None
 def test_queue_by_branch_includes_applications_without_one(store: Store, team: Team, policy: Policy) -> None:
     here = submit(store, policy, team.teller)  # the teller's branch, 0101
     floater = Actor(
-        add_operator(store, login="floater", name="floater", role="teller", password=PASSWORD), "ws"
+        add_operator(
+            store, team.admin.operator, login="floater", name="floater", role="teller", password=PASSWORD
+        ),
+        "ws",
     )
     anywhere = apps.submit(
         store, policy, WOMAN, survey(), floater, today=TODAY, now=NOW + dt.timedelta(seconds=1)
