@@ -35,7 +35,7 @@ def _now() -> dt.datetime:
 
 
 class LoginFailed(UserFacingError):
-    pass
+    recorded = False  # True once the failure and its audit row are committed together
 
 
 class NotAllowed(UserFacingError):
@@ -334,36 +334,49 @@ def authenticate(
     store: Store, login: str, password: str, *, now: Now = _now, purpose: str = "cli"
 ) -> OperatorRecord:
     """The operator when the password is right; five failures lock the account for 15 minutes.
-    Every attempt is audited (``purpose``: where the login happened: cli, window, authorize, unlock).
+    Every attempt is audited (``purpose``: where the login happened: cli, window, authorize, unlock),
+    the row in the same transaction as the failure count or its reset.
 
     The record says when the operator must change their password first
     (``must_change_password``): the faces then ask for a new one, and :class:`Actor` and the
     administration functions refuse to act for them until they have."""
+    audit.check_purpose(purpose)
     login = login.strip().lower()
-    try:
-        record = _authenticate(store, login, password, now)
-    except LoginFailed as exc:
-        shown = mask_free_text(login, Masking())[:64]  # a mistyped ID in the login box stays masked
+    moment = now()
+    shown = mask_free_text(login, Masking())[:64]  # a mistyped ID in the login box stays masked
+
+    def refused(exc: LoginFailed) -> AuditEntry:
         log.warning("login refused for %s (%s): %s", shown, purpose, exc.message_en)
-        audit.log(
-            store,
-            "login_failed",
-            operator=None,
-            subject=shown,
-            purpose=purpose,
-            detail={"reason": exc.message_en},
-            now=now(),
+        return AuditEntry(
+            "login_failed", None, audit.workstation(), shown, purpose, {"reason": exc.message_en}
         )
+
+    try:
+        record = _authenticate(store, login, password, moment, refused, purpose)
+    except LoginFailed as exc:
+        if not exc.recorded:  # an unknown, disabled or locked login: nothing of the operator changes
+            audit.log(
+                store,
+                "login_failed",
+                operator=None,
+                subject=shown,
+                purpose=purpose,
+                detail={"reason": exc.message_en},
+                now=moment,
+            )
         raise
     log.info("login %s (%s, %s)", record.login, record.role, purpose)
-    detail = {"must_change_password": True} if record.must_change_password else None
-    audit.log(
-        store, "login", operator=record.login, subject=record.login, purpose=purpose, detail=detail, now=now()
-    )
     return record
 
 
-def _authenticate(store: Store, login: str, password: str, now: Now) -> OperatorRecord:
+def _authenticate(
+    store: Store,
+    login: str,
+    password: str,
+    moment: dt.datetime,
+    refused: Callable[[LoginFailed], AuditEntry],
+    purpose: str,
+) -> OperatorRecord:
     """Exactly one Argon2 verification whatever the outcome (unknown login, disabled, locked, wrong or
     right password), so the time taken does not tell which logins exist."""
     record = store_ops.get_operator(store, login)
@@ -371,7 +384,6 @@ def _authenticate(store: Store, login: str, password: str, now: Now) -> Operator
     if record is None:
         passwords.verify_password(_dummy_hash(), password)  # the same work as a known login
         raise wrong
-    moment = now()
     right = passwords.verify_password(record.password_hash, password)
     if not record.active:
         raise LoginFailed("该账户已停用", "this account is disabled", hint_zh="请联系总行管理员")
@@ -384,15 +396,21 @@ def _authenticate(store: Store, login: str, password: str, now: Now) -> Operator
         )
     if not right:
         failures, lock = passwords.after_failure(record.failed_logins, moment)
-        store_ops.update_operator(store, login, failed_logins=failures, locked_until=lock)
+        failed = wrong
         if lock is not None:
-            raise LoginFailed(
+            failed = LoginFailed(
                 f"连续{passwords.MAX_FAILURES}次密码错误，账户已锁定{passwords.LOCK_MINUTES}分钟",
                 f"locked for {passwords.LOCK_MINUTES} minutes after {passwords.MAX_FAILURES} failures",
             )
-        raise wrong
+        store_ops.update_operator(
+            store, login, {"failed_logins": failures, "locked_until": lock}, refused(failed), moment
+        )
+        failed.recorded = True
+        raise failed
     updates: dict[str, object] = {"failed_logins": 0, "locked_until": None}
     if passwords.needs_rehash(record.password_hash):
         updates["password_hash"] = passwords.hash_password(password)
-    store_ops.update_operator(store, login, **updates)
+    detail = {"must_change_password": True} if record.must_change_password else {}
+    entry = AuditEntry("login", record.login, audit.workstation(), record.login, purpose, detail)
+    store_ops.update_operator(store, login, updates, entry, moment)
     return store_ops.get_operator(store, login) or record

@@ -96,32 +96,33 @@ def insert_operator(
     only_if_empty: bool = False,
 ) -> OperatorRecord:
     """Add an operator and its audit row. ``only_if_empty``: only while no operator exists at all (the
-    first administrator); :class:`OperatorConflict` ("not_empty") otherwise."""
-    try:
-        with store.write_session() as s:
-            if only_if_empty:
-                _serialise(s)
-                if s.scalar(select(func.count()).select_from(Operator)):
-                    raise OperatorConflict("not_empty")
-            o = Operator(
-                login=login,
-                name=name,
-                role=role,
-                branch_code=branch_code,
-                password_hash=password_hash,
-                active=True,
-                failed_logins=0,
-                locked_until=None,
-                created_at=now,
-                password_changed_at=now,
-                must_change_password=False,
-            )
-            s.add(o)
+    first administrator); :class:`OperatorConflict` ("not_empty") otherwise. Only the operator's own
+    insert is read as a taken login: a refused audit row is reported as what it is."""
+    with store.write_session() as s:
+        if only_if_empty:
+            _serialise(s)
+            if s.scalar(select(func.count()).select_from(Operator)):
+                raise OperatorConflict("not_empty")
+        o = Operator(
+            login=login,
+            name=name,
+            role=role,
+            branch_code=branch_code,
+            password_hash=password_hash,
+            active=True,
+            failed_logins=0,
+            locked_until=None,
+            created_at=now,
+            password_changed_at=now,
+            must_change_password=False,
+        )
+        s.add(o)
+        try:
             s.flush()
-            audit.append(s, entry, now)
-            return _record(o)
-    except IntegrityError:
-        raise UserFacingError(f"登录名 {login} 已存在", f"the login {login} already exists") from None
+        except IntegrityError:
+            raise UserFacingError(f"登录名 {login} 已存在", f"the login {login} already exists") from None
+        audit.append(s, entry, now)
+        return _record(o)
 
 
 def get_operator(store: Store, login: str) -> OperatorRecord | None:
@@ -145,14 +146,25 @@ def count_admins(store: Store) -> int:
         return _active_admins(s)
 
 
-def update_operator(store: Store, login: str, **values: object) -> None:
-    """Lockout bookkeeping and re-hashing at login (no audit row of its own: the login has one)."""
-    with store.session() as s:
+def update_operator(
+    store: Store,
+    login: str,
+    values: dict[str, object],
+    entry: AuditEntry | None = None,
+    now: dt.datetime | None = None,
+) -> None:
+    """Lockout bookkeeping and re-hashing at login, with the login's audit row (``entry``) appended in
+    the same transaction: a failure counted is a failure recorded, and the other way round."""
+    with store.write_session() as s:
         o = s.scalar(select(Operator).where(Operator.login == login).with_for_update())
         if o is None:
             raise UserFacingError(f"没有登录名为 {login} 的操作员", f"no operator {login}")
         for key, value in values.items():
             setattr(o, key, value)
+        if entry is not None:
+            assert now is not None
+            s.flush()
+            audit.append(s, entry, now)
 
 
 def change_operator(
@@ -168,21 +180,21 @@ def change_operator(
     """Change one operator and append its audit row in one transaction. ``check`` sees the row as it
     is now and may refuse; ``keep_an_admin`` refuses ("last_admin") a change that would leave no active
     administrator. A role change the approval history refuses (the operator approved under their old
-    role) is :class:`OperatorConflict` ("has_approvals")."""
-    try:
-        with store.write_session() as s:
-            if keep_an_admin:
-                _serialise(s)
-            o = s.scalar(select(Operator).where(Operator.login == login).with_for_update())
-            if o is None:
-                raise UserFacingError(f"没有登录名为 {login} 的操作员", f"no operator {login}")
-            check(_record(o))
-            for key, value in values.items():
-                setattr(o, key, value)
+    role) is :class:`OperatorConflict` ("has_approvals"); a refused audit row is reported as what it is."""
+    with store.write_session() as s:
+        if keep_an_admin:
+            _serialise(s)
+        o = s.scalar(select(Operator).where(Operator.login == login).with_for_update())
+        if o is None:
+            raise UserFacingError(f"没有登录名为 {login} 的操作员", f"no operator {login}")
+        check(_record(o))
+        for key, value in values.items():
+            setattr(o, key, value)
+        try:
             s.flush()
-            if keep_an_admin and _active_admins(s) == 0:
-                raise OperatorConflict("last_admin")
-            audit.append(s, entry, now)
-            return _record(o)
-    except IntegrityError:
-        raise OperatorConflict("has_approvals") from None
+        except IntegrityError:
+            raise OperatorConflict("has_approvals") from None
+        if keep_an_admin and _active_admins(s) == 0:
+            raise OperatorConflict("last_admin")
+        audit.append(s, entry, now)
+        return _record(o)

@@ -220,48 +220,39 @@ def test_a_refused_audit_row_refuses_the_document_key_export_and_import(
 
 
 # --- operators ---------------------------------------------------------------------------------------
-# services/operators.py changes the operator in one transaction and writes the audit row in another
-# (audit.log after store_ops.insert_operator / update_operator): the change stays when its audit row
-# cannot be written. These mark that defect until it is mended.
-
-OPERATORS_DEFECT = (
-    "services/operators.py commits the operator change first and its audit row in a separate transaction"
-)
+# every change of an operator, and the login's bookkeeping, commits with its audit row or not at all
 
 
-@pytest.mark.xfail(strict=True, reason=f"user_add: {OPERATORS_DEFECT}")
-def test_a_refused_audit_row_refuses_adding_an_operator(store: Store, audit_refused: Refused) -> None:
+def test_a_refused_audit_row_refuses_adding_an_operator(
+    store: Store, team: Team, audit_refused: Refused
+) -> None:
     with audit_refused():
-        add_operator(store, login="newteller", name="新柜员", role="teller", password=PASSWORD)
+        add_operator(
+            store, team.admin.operator, login="newteller", name="新柜员", role="teller", password=PASSWORD
+        )
     assert store_ops.get_operator(store, "newteller") is None
 
 
-@pytest.mark.xfail(strict=True, reason=f"user_disable: {OPERATORS_DEFECT}")
 def test_a_refused_audit_row_refuses_disabling_an_operator(
     store: Store, team: Team, audit_refused: Refused
 ) -> None:
     with audit_refused():
-        disable_operator(store, "teller1", actor="admin1")
+        disable_operator(store, team.admin.operator, "teller1")
     found = store_ops.get_operator(store, "teller1")
     assert found is not None and found.active
 
 
-@pytest.mark.xfail(strict=True, reason=f"user_reset_password: {OPERATORS_DEFECT}")
 def test_a_refused_audit_row_refuses_a_password_reset(
     store: Store, team: Team, audit_refused: Refused
 ) -> None:
     before = store_ops.get_operator(store, "teller1")
     with audit_refused():
-        reset_password(store, "teller1", "Another2027x", actor="admin1")
+        reset_password(store, team.admin.operator, "teller1", "Another2027x")
     after = store_ops.get_operator(store, "teller1")
     assert before is not None and after is not None and after.password_hash == before.password_hash
+    assert not after.must_change_password
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="login: services/operators.authenticate clears the failure count in one transaction and "
-    "writes the login row in another",
-)
 def test_a_refused_audit_row_refuses_the_login(store: Store, team: Team, audit_refused: Refused) -> None:
     for _ in range(2):
         with pytest.raises(UserFacingError):
@@ -272,11 +263,6 @@ def test_a_refused_audit_row_refuses_the_login(store: Store, team: Team, audit_r
     assert found is not None and found.failed_logins == 2
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="login_failed: services/operators.authenticate counts the failure in one transaction and "
-    "writes the login_failed row in another",
-)
 def test_a_refused_audit_row_refuses_counting_a_failed_login(
     store: Store, team: Team, audit_refused: Refused
 ) -> None:

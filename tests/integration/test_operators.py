@@ -118,7 +118,7 @@ def test_five_failures_lock_for_fifteen_minutes(store: Store, admin: OperatorRec
 def test_rehash_on_login_when_the_parameters_rise(store: Store, admin: OperatorRecord) -> None:
     add(store, admin, "zhao", "branch_head")
     weak = PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1).hash(PASSWORD)
-    store_ops.update_operator(store, "zhao", password_hash=weak)
+    store_ops.update_operator(store, "zhao", {"password_hash": weak})
     assert passwords.needs_rehash(weak)
     authenticate(store, "zhao", PASSWORD)
     stored = store_ops.get_operator(store, "zhao")
