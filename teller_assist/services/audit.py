@@ -27,6 +27,7 @@ ACTIONS_ZH = {
     "print": "打印",
     "reprint": "补打",
     "export": "导出",
+    "import": "导入数据",
     "login": "登录",
     "login_failed": "登录失败",
     "logout": "退出",

@@ -26,10 +26,19 @@ from PySide6.QtWidgets import (
 
 from teller_assist.errors import UserFacingError
 from teller_assist.identity.masking import mask_free_text
-from teller_assist.services.imports import ImportCancelled, ImportReport, export_rejects, import_paths
+from teller_assist.services.imports import (
+    ImportCancelled,
+    Importer,
+    ImportRefused,
+    ImportReport,
+    export_rejects,
+    run_import,
+)
 from teller_assist.settings import Settings
 from teller_assist.store.engine import Store
+from teller_assist.store.operators import OperatorRecord
 from teller_assist.store.queries import rejects
+from teller_assist.ui.i18n import error_text
 from teller_assist.ui.tasks import Task
 
 STATUS_ZH = {
@@ -41,15 +50,22 @@ MAX_REJECTS_SHOWN = 2_000
 
 
 class ImportDialog(QDialog):
+    """The import, for a head-office administrator (``operator``), never while the window is locked
+    (``locked``): both are checked again when the import starts, and the run is audited."""
+
     def __init__(
         self,
         store: Store,
         settings: Settings,
         parent: QWidget | None = None,
         *,
+        operator: OperatorRecord | None,
+        locked: Callable[[], bool] = lambda: False,
         today: Callable[[], dt.date] = dt.date.today,
     ) -> None:
         super().__init__(parent)
+        self.operator = operator
+        self._locked = locked
         self.setObjectName("importDialog")
         self.setWindowTitle(self.tr("导入核心系统数据"))
         self.resize(760, 560)
@@ -158,6 +174,13 @@ class ImportDialog(QDialog):
     def start(self) -> None:
         if not self.paths or self.task is not None:
             return
+        try:
+            by = Importer.operator(self.operator)
+            if self._locked():
+                raise ImportRefused("屏幕已锁定，不能导入", "the screen is locked; nothing was imported")
+        except ImportRefused as exc:
+            self.progress_label.setText(error_text(exc, hint=True))
+            return
         self.summary.setRowCount(0)
         self.rejects_table.setRowCount(0)
         self.export_button.setEnabled(False)
@@ -168,7 +191,9 @@ class ImportDialog(QDialog):
         store, paths, today = self.store, list(self.paths), self._today()
 
         def work(report, cancelled):
-            return import_paths(store, paths, today=today, progress=report, cancelled=cancelled)
+            return run_import(
+                store, paths, by=by, purpose="window", today=today, progress=report, cancelled=cancelled
+            )
 
         self.task = Task(work, self)
         self.task.progress.connect(self._on_progress)

@@ -14,6 +14,7 @@ from PySide6.QtCore import QByteArray, QCoreApplication, QObject, QSettings, Qt,
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
+    QDialog,
     QDockWidget,
     QLabel,
     QLineEdit,
@@ -329,6 +330,7 @@ class MainWindow(QMainWindow):
         self._restore_place()
         self.demo_task: Task | None = None
         self.demo_progress: QProgressDialog | None = None
+        self._hidden_by_lock: list[QDialog] = []
 
     # --- start-up ------------------------------------------------------------------------------
     def _header_text(self) -> str:
@@ -420,8 +422,7 @@ class MainWindow(QMainWindow):
         threading.Thread(target=_prepare_documents, args=(url,), name="warm-documents", daemon=True).start()
         self.start_sources()
         self.start_watches()
-        self.import_action.setEnabled(True)
-        self.demo_action.setEnabled(True)
+        self._update_data_actions()
         QTimer.singleShot(self.WARM_UP_MS, self._warm_up)  # while the teller signs in
 
     # --- the first customer should not wait for what could be loaded before they came ----------------
@@ -556,21 +557,85 @@ class MainWindow(QMainWindow):
             )
 
     # --- data ---------------------------------------------------------------------------------------
+    def _may_load_data(self) -> bool:
+        """Imports and the demo county: a head-office administrator's, never on a locked screen."""
+        from teller_assist.services.imports import IMPORTER_ROLE
+
+        operator = self.operator
+        return (
+            self.store is not None
+            and operator is not None
+            and operator.role == IMPORTER_ROLE
+            and operator.active
+            and not self.is_locked()
+        )
+
+    def _update_data_actions(self) -> None:
+        allowed = self._may_load_data()
+        self.import_action.setEnabled(allowed)
+        self.demo_action.setEnabled(allowed)
+
+    def _data_refusal(self) -> UserFacingError | None:
+        """Why this operator may not import now (the menu is greyed out too; this is the action's own
+        check, and the service checks the role again)."""
+        from teller_assist.services.imports import Importer, ImportRefused
+
+        if self.is_locked():
+            return ImportRefused("屏幕已锁定，不能导入", "the screen is locked")
+        try:
+            Importer.operator(self.operator)
+        except ImportRefused as exc:
+            return exc
+        return None
+
+    def _warn(self, title: str, text: str) -> QMessageBox:
+        """A warning over the window that does not hold up the event loop (the work around it goes on)."""
+        box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, self)
+        box.setObjectName("warningBox")
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+        return box
+
+    def say(self, text: str) -> None:
+        """A passing message in the status line (a refused action, a finished job)."""
+        self.statusBar().showMessage(text, 10_000)
+
     def open_import_dialog(self) -> ImportDialog | None:
         from teller_assist.ui.import_dialog import ImportDialog
 
         if self.store is None:
             return None
-        dialog = ImportDialog(self.store, self.settings, self, today=self._today)
+        refusal = self._data_refusal()
+        if refusal is not None:
+            self.say(error_text(refusal))
+            return None
+        dialog = ImportDialog(
+            self.store, self.settings, self, operator=self.operator, locked=self.is_locked, today=self._today
+        )
         dialog.finished.connect(lambda _result: self.refresh_overview())
         dialog.open()
         return dialog
 
     def load_demo(self, *, ask: bool, people: int = DEMO_PEOPLE) -> None:
-        """Generate and import the demo county in the background, with progress and cancel."""
-        from teller_assist.services.imports import demo_county
+        """Generate and import the demo county in the background, with progress and cancel: a
+        head-office administrator's, never while locked, never into a database with real data."""
+        from teller_assist.services.imports import Importer, RealDataPresent, demo_county
+        from teller_assist.store.queries import holds_real_data
 
         if self.store is None or self.demo_task is not None:
+            return
+        refusal = self._data_refusal()
+        if refusal is not None:
+            self.say(error_text(refusal))
+            return
+        by = Importer.operator(self.operator)
+        try:
+            real = holds_real_data(self.store)  # said before asking (the service checks it again)
+        except UserFacingError as exc:
+            self.say(error_text(exc))
+            return
+        if real:
+            self._warn(self.tr("演示数据"), error_text(RealDataPresent.for_this_database(), hint=True))
             return
         if ask:
             answer = QMessageBox.question(
@@ -586,7 +651,7 @@ class MainWindow(QMainWindow):
 
         def work(report, cancelled):
             return demo_county(
-                store, work_dir, people=people, today=today, progress=report, cancelled=cancelled
+                store, work_dir, by=by, people=people, today=today, progress=report, cancelled=cancelled
             )
 
         progress = QProgressDialog(self.tr("正在生成并导入演示县数据…"), self.tr("取消"), 0, 1000, self)
@@ -608,6 +673,7 @@ class MainWindow(QMainWindow):
         if self.demo_task is not None:
             self.demo_task.wait()
         if self.demo_progress is not None:
+            self._forget_hidden(self.demo_progress)
             self.demo_progress.close()
         self.demo_task = self.demo_progress = None
 
@@ -616,14 +682,18 @@ class MainWindow(QMainWindow):
         self.refresh_overview()
         if report.exit_code == 2:
             failed = [f.error or "" for f in report.files if f.status == "refused"]
-            QMessageBox.warning(self, self.tr("演示数据"), self.tr("部分文件未能导入：") + "\n".join(failed))
+            self._warn(self.tr("演示数据"), self.tr("部分文件未能导入：") + "\n".join(failed))
 
     def _demo_failed(self, exc: BaseException) -> None:
         self._end_demo()
-        if isinstance(exc, UserFacingError):
-            self.db_status.setText(error_text(exc))
-            return
-        raise exc
+        from teller_assist.services.imports import ImportCancelled
+
+        if isinstance(exc, ImportCancelled):
+            self.say(error_text(exc))
+        elif isinstance(exc, UserFacingError):
+            self._warn(self.tr("演示数据"), error_text(exc, hint=True))
+        else:
+            raise exc
 
     # --- identification (validation as the characters arrive) ------------------------------------
     def _focus_id(self) -> None:
@@ -823,7 +893,7 @@ class MainWindow(QMainWindow):
             if dialog.operator is None:
                 return
             self.sign_in(dialog.operator)
-            if self.opened is not None and self.opened.overview.empty:
+            if self.opened is not None and self.opened.overview.empty and self._may_load_data():
                 self.load_demo(ask=not demo_if_empty)
 
         dialog.accepted.connect(accepted)
@@ -882,6 +952,7 @@ class MainWindow(QMainWindow):
             self.queue_dock.setWidget(tabs)
             self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.queue_dock)
             self.queue.start()
+        self._update_data_actions()
         self._focus_id()
 
     REVEAL_SECONDS = 30
@@ -924,6 +995,13 @@ class MainWindow(QMainWindow):
         if self.operator is None or self.store is None or self.is_locked():
             return
         self.stack.setCurrentWidget(self.lock_page)
+        self._update_data_actions()
+        # a dialog open over the window (import, preview, 主管授权) goes with the lock, and comes back
+        self._hidden_by_lock = [d for d in self.findChildren(QDialog) if d.isVisible()]
+        for dialog in self._hidden_by_lock:
+            dialog.finished.connect(lambda _result, d=dialog: self._forget_hidden(d))
+            dialog.destroyed.connect(lambda _obj=None, d=dialog: self._forget_hidden(d))
+            dialog.hide()
         if self.card is not None and self.card_panel.revealed:
             self.card_panel.show_card(self.card)  # a reveal ends with the lock
             self.recompute()
@@ -936,8 +1014,17 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentIndex(0)
         if self.queue_dock is not None:
             self.queue_dock.setVisible(True)
+        self._update_data_actions()
         self.idle.start()
         self._focus_id()
+        hidden, self._hidden_by_lock = self._hidden_by_lock, []
+        for dialog in hidden:
+            dialog.show()
+
+    def _forget_hidden(self, dialog: QDialog) -> None:
+        """A dialog the lock hid was finished meanwhile (its job done): it does not come back."""
+        if dialog in self._hidden_by_lock:
+            self._hidden_by_lock.remove(dialog)
 
     def submit(self) -> None:
         """Ctrl+Enter: submit for approval. The line is recomputed by the service from stored data."""

@@ -18,13 +18,15 @@ from teller_assist.ui.import_dialog import ImportDialog
 from teller_assist.ui.main_window import MainWindow
 from tests.helpers.extracts import GOV, MAN, WOMAN, rid, write
 from tests.helpers.keyrings import MemoryKeyring
+from tests.helpers.operators import make_operator
 
 TODAY = dt.date(2026, 11, 28)
 
 
 def dialog_for(qtbot: QtBot, store: Store, settings: Settings) -> ImportDialog:
     QApplication.setFont(install_fonts())
-    dialog = ImportDialog(store, settings, today=lambda: TODAY)
+    admin = make_operator(store, "hq1", "hq_admin")
+    dialog = ImportDialog(store, settings, operator=admin, today=lambda: TODAY)
     qtbot.addWidget(dialog)
     dialog.show()
     return dialog
@@ -90,7 +92,8 @@ def test_first_start_loads_the_demo_county_in_the_background(
     qtbot.addWidget(window)
     window.show()
     window.start()
-    assert window.opened is not None and window.opened.overview.empty
+    assert window.opened is not None and window.opened.overview.empty and window.store is not None
+    window.sign_in(make_operator(window.store, "hq1", "hq_admin"))
     window.load_demo(ask=False, people=800)
     assert window.demo_progress is not None and window.demo_progress.isVisible()
     qtbot.waitUntil(lambda: window.demo_task is None, timeout=60_000)

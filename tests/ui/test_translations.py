@@ -190,7 +190,7 @@ def test_the_dialogs_and_the_lobby_view_are_not_cut_off(
     dialogs: list[QWidget] = [
         LoginDialog(window.store, window, first_admin=True),
         LoginDialog(window.store, window),
-        ImportDialog(window.store, window.settings, window),
+        ImportDialog(window.store, window.settings, window, operator=window.operator),
     ]
     for dialog in dialogs:
         dialog.show()
