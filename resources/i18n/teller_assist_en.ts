@@ -40,14 +40,6 @@
         <translation>Application {0} rests on:</translation>
     </message>
     <message>
-        <source>拒绝原因</source>
-        <translation>Reason for rejection</translation>
-    </message>
-    <message>
-        <source>请填写拒绝原因：</source>
-        <translation>Why is it rejected?</translation>
-    </message>
-    <message>
         <source>申请 {0} 已批准，协议号 {1}</source>
         <translation>Application {0} approved, agreement {1}</translation>
     </message>
@@ -697,6 +689,35 @@ Type or read a customer&apos;s ID (F2).</translation>
     <message>
         <source>关闭</source>
         <translation>Close</translation>
+    </message>
+</context>
+<context>
+    <name>RejectDialog</name>
+    <message>
+        <source>拒绝申请</source>
+        <translation>Reject the application</translation>
+    </message>
+    <message>
+        <source>申请 {0}：{1}
+额度 {2} 元，经办 {3}</source>
+        <translation>Application {0}: {1}
+Line ¥{2}, made by {3}</translation>
+    </message>
+    <message>
+        <source>拒绝原因（柜员和客户会看到）：</source>
+        <translation>Reason (the teller and the customer will read it):</translation>
+    </message>
+    <message>
+        <source>确认拒绝</source>
+        <translation>Reject</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>请填写拒绝原因</source>
+        <translation>Give the reason for the rejection</translation>
     </message>
 </context>
 <context>

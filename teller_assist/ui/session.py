@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
     QHBoxLayout,
-    QInputDialog,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -464,7 +463,7 @@ class ApprovalQueue(QWidget):
         buttons.addWidget(self.approve_button)
         self.reject_button = QPushButton(self.tr("拒绝…"), self)
         self.reject_button.setObjectName("queueRejectButton")
-        self.reject_button.clicked.connect(self.reject_selected)
+        self.reject_button.clicked.connect(lambda _checked=False: self.reject_selected())
         buttons.addWidget(self.reject_button)
         layout.addLayout(buttons)
         self.message = QLabel("", self)
@@ -569,21 +568,34 @@ class ApprovalQueue(QWidget):
         return self.rows[index] if 0 <= index < len(self.rows) else None
 
     def approve_selected(self) -> None:
-        self._decide(approve=True)
+        record = self.selected()
+        if record is not None:
+            self._decide(record, approve=True)
 
-    def reject_selected(self, reason: str | None = None) -> None:
-        if reason is None:
-            reason, ok = QInputDialog.getText(self, self.tr("拒绝原因"), self.tr("请填写拒绝原因："))
-            if not ok:
-                return
-        self._decide(approve=False, reason=reason)
+    def reject_selected(self, reason: str | None = None) -> RejectDialog | None:
+        """拒绝…: ask the reason (the teller and the customer read it), then reject the application
+        that was selected when the button was pressed, whatever the queue shows meanwhile."""
+        record = self.selected()
+        if record is None:
+            return None
+        if reason is not None:
+            self._decide(record, approve=False, reason=reason)
+            return None
+        who = f"{record.name or ''} {self.masking.resident_id(record.id_no)}".strip()
+        decide = lambda text: self._decide(record, approve=False, reason=text)  # noqa: E731
+        dialog = RejectDialog(record, who, decide, self)
+        dialog.open()
+        return dialog
 
-    def _decide(self, *, approve: bool, reason: str = "") -> None:
+    def _decide(
+        self, record: ApplicationRecord, *, approve: bool, reason: str = ""
+    ) -> UserFacingError | None:
+        """Approve or reject ``record``; the refusal, if any, is said under the queue and returned."""
         from teller_assist.services import applications as apps
 
-        record, operator = self.selected(), self._operator()
-        if record is None or operator is None:
-            return
+        operator = self._operator()
+        if operator is None:
+            return UserFacingError("请先登录", "sign in first")
         actor = apps.Actor.here(operator)
         try:
             if approve:
@@ -603,10 +615,69 @@ class ApprovalQueue(QWidget):
         except UserFacingError as exc:
             self.message.setText(error_text(exc))
             self.refresh()
-            return
+            return exc
         self.message.setText(
             self.tr("申请 {0} 已批准，协议号 {1}").format(done.id, done.agreement_no)
             if approve
             else self.tr("申请 {0} 已拒绝").format(done.id)
         )
         self.refresh()
+        return None
+
+
+class RejectDialog(QDialog):
+    """拒绝: the approver writes the reason; a refusal (someone decided first, no authority) is said here
+    and the reason stays as typed."""
+
+    def __init__(
+        self,
+        record: ApplicationRecord,
+        who: str,
+        on_reject: Callable[[str], UserFacingError | None],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._on_reject = on_reject
+        self.setObjectName("rejectDialog")
+        self.setWindowTitle(self.tr("拒绝申请"))
+        layout = QVBoxLayout(self)
+        summary = QLabel(
+            self.tr("申请 {0}：{1}\n额度 {2} 元，经办 {3}").format(
+                record.id, who, f"{record.line:,}", record.maker_login
+            ),
+            self,
+        )
+        summary.setWordWrap(True)
+        layout.addWidget(summary)
+        layout.addWidget(QLabel(self.tr("拒绝原因（柜员和客户会看到）："), self))
+        self.reason = QLineEdit(self)
+        self.reason.setObjectName("rejectReason")
+        self.reason.setMaxLength(200)
+        layout.addWidget(self.reason)
+        self.error = QLabel("", self)
+        self.error.setObjectName("rejectError")
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet(ERROR_STYLE)
+        layout.addWidget(self.error)
+        buttons = QHBoxLayout()
+        self.button = QPushButton(self.tr("确认拒绝"), self)
+        self.button.setObjectName("rejectConfirmButton")
+        self.button.setDefault(True)
+        self.button.clicked.connect(self.confirm)
+        buttons.addWidget(self.button)
+        cancel = QPushButton(self.tr("取消"), self)
+        cancel.clicked.connect(self.reject)
+        buttons.addWidget(cancel)
+        layout.addLayout(buttons)  # Enter in the reason presses the default button: once
+
+    def confirm(self) -> None:
+        reason = self.reason.text().strip()
+        if not reason:
+            self.error.setText(self.tr("请填写拒绝原因"))
+            self.reason.setFocus()
+            return
+        refused = self._on_reject(reason)
+        if refused is not None:
+            self.error.setText(error_text(refused, hint=True))
+            return
+        self.accept()
