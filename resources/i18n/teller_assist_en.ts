@@ -51,6 +51,30 @@
 <context>
     <name>AuthorizeDialog</name>
     <message>
+        <source>额度超出所有角色的审批权限</source>
+        <translation>The line is above every role&apos;s approval authority</translation>
+    </message>
+    <message>
+        <source>或</source>
+        <translation> or </translation>
+    </message>
+    <message>
+        <source>需{0}授权</source>
+        <translation>Needs a {0} to approve</translation>
+    </message>
+    <message>
+        <source>{0}权限至 {1} 元</source>
+        <translation>a {0} may approve up to ¥{1}</translation>
+    </message>
+    <message>
+        <source>；</source>
+        <translation>; </translation>
+    </message>
+    <message>
+        <source>（{0}）</source>
+        <translation> ({0})</translation>
+    </message>
+    <message>
         <source>主管授权</source>
         <translation>Supervisor approval</translation>
     </message>

@@ -4,10 +4,12 @@ second person, cancel, sign, expire. Every change is committed together with its
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Concatenate, ParamSpec
 
 from teller_assist.identity.masking import Masking
 from teller_assist.identity.resident_id import ResidentId, parse_resident_id
@@ -19,6 +21,7 @@ from teller_assist.services.audit import now_utc, workstation
 from teller_assist.services.lookup import lookup
 from teller_assist.services.prequal import decision_to_json
 from teller_assist.store import applications as store_apps
+from teller_assist.store import audit as store_audit
 from teller_assist.store.applications import (
     AlreadyDecided,
     ApplicationRecord,
@@ -79,6 +82,38 @@ def _entry(actor: Actor, action: str, record: ApplicationRecord, **detail: Any) 
 def _require_active(actor: Actor) -> None:
     if not actor.operator.active:
         raise WorkflowRefused("该操作员账户已停用", "this operator account is disabled")
+
+
+P = ParamSpec("P")
+Decide = Callable[Concatenate[Store, Policy, int, Actor, P], ApplicationRecord]
+
+
+def _audit_refusals(action: str) -> Callable[[Decide[P]], Decide[P]]:
+    """A decision the rules refuse (no authority, the maker, a disabled account, decided already) leaves
+    an ``<action>_refused`` row under the operator who tried, then the refusal goes on to the caller."""
+
+    def wrap(decide: Decide[P]) -> Decide[P]:
+        @functools.wraps(decide)
+        def audited(
+            store: Store, policy: Policy, app_id: int, actor: Actor, /, *args: P.args, **kwargs: P.kwargs
+        ) -> ApplicationRecord:
+            try:
+                return decide(store, policy, app_id, actor, *args, **kwargs)
+            except WorkflowRefused as exc:
+                entry = AuditEntry(
+                    f"{action}_refused",
+                    actor.operator.login,
+                    actor.workstation,
+                    f"app:{app_id}",
+                    None,
+                    {"reason": exc.message_en or exc.message_zh},
+                )
+                store_audit.record(store, entry, now_utc())
+                raise
+
+        return audited
+
+    return wrap
 
 
 def submit(
@@ -175,6 +210,7 @@ def submit(
     )
 
 
+@_audit_refusals("approve")
 def approve(
     store: Store,
     policy: Policy,
@@ -244,6 +280,7 @@ def _queue_sms(session: Any, record: ApplicationRecord, bank_short_name: str, no
     sms.enqueue(session, record.id, str(phone), text, now)
 
 
+@_audit_refusals("reject")
 def reject(
     store: Store,
     policy: Policy,

@@ -47,6 +47,7 @@ from teller_assist.ui.session import (
     LockPage,
     LoginDialog,
     WalkinsView,
+    approver_text,
 )
 from teller_assist.ui.status import BackgroundCheck, ConnectionWatch
 from teller_assist.ui.tasks import Task
@@ -288,6 +289,7 @@ class MainWindow(QMainWindow):
         self.preview: PrintPreview | None = None
         self.print_task: Task | None = None
         self._submitted_text, self._submitted_clock = "", 0.0  # the wait for the approver, shown
+        self._approver_text = ""  # whom the teller calls for 主管授权
         self.draft_timer = QTimer(self)  # save what is typed, shortly after the typing pauses
         self.draft_timer.setSingleShot(True)
         self.draft_timer.setInterval(400)
@@ -1063,8 +1065,9 @@ class MainWindow(QMainWindow):
         self._submitted_text = self.tr("已提交申请 {0}：额度 {1} 元，年利率 {2}%，等待审批").format(
             record.id, f"{record.line:,}", rate_text(record.annual_rate_bp)
         )
+        self._approver_text = approver_text(self.policy, record.line) + " (F4)"  # whom to call before F4
         self._submitted_clock = time.monotonic()
-        self.application_status.setText(self._submitted_text)
+        self.application_status.setText(self._submitted_text + "\n" + self._approver_text)
         self.application_status.setVisible(True)
         self.counter_authorize_button.setVisible(True)
         self.counter_authorize_button.setFocus()
@@ -1093,7 +1096,10 @@ class MainWindow(QMainWindow):
         if now.status == "submitted":  # the customer waits: say for how long
             waited = int(time.monotonic() - self._submitted_clock)
             self.application_status.setText(
-                self._submitted_text + self.tr("（已等 {0}:{1}）").format(waited // 60, f"{waited % 60:02d}")
+                self._submitted_text
+                + self.tr("（已等 {0}:{1}）").format(waited // 60, f"{waited % 60:02d}")
+                + "\n"
+                + self._approver_text
             )
             return
         self.decision_watch.stop()

@@ -8,12 +8,13 @@ import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QLineEdit,
     QPushButton,
     QTableWidget,
@@ -36,6 +37,20 @@ if TYPE_CHECKING:
 
 
 ERROR_STYLE = "color: #b00020"  # a refusal under a login or an authorisation, in the bank's red
+
+
+def grow_to_fit(dialog: QWidget) -> None:
+    """After a word-wrapped message grew (a refusal and its hint), make the dialog tall enough for it,
+    so its fields keep their height instead of being squeezed (a top-level layout does not count a
+    wrapped label's lines by itself)."""
+    layout = dialog.layout()
+    if layout is None:
+        return
+    layout.activate()
+    need = dialog.heightForWidth(dialog.width()) if dialog.hasHeightForWidth() else -1
+    need = max(need, layout.totalMinimumSize().height(), dialog.sizeHint().height())
+    if dialog.height() < need:
+        dialog.resize(dialog.width(), need)
 
 
 class LoginDialog(QDialog):
@@ -123,12 +138,39 @@ class LoginDialog(QDialog):
         except UserFacingError as exc:
             self.error.setStyleSheet(ERROR_STYLE)
             self.error.setText(error_text(exc, hint=True))
+            grow_to_fit(self)
             self.password.clear()
             self.password.setFocus()
             return
         self.password.clear()
         self.password2.clear()
         self.accept()
+
+
+def approver_text(policy: Policy, line: int) -> str:
+    """Whom the teller calls for 主管授权 on ``line`` yuan, from the policy's authority table:
+    需网点负责人授权（大堂经理权限至 50,000 元）."""
+    from teller_assist.prequal.workflow import approvers_for
+    from teller_assist.security.passwords import ROLE_ZH
+
+    def role(code: str) -> str:
+        return word(ROLE_ZH.get(code, code))
+
+    roles = approvers_for(policy, line)
+    if not roles:
+        return QCoreApplication.translate("AuthorizeDialog", "额度超出所有角色的审批权限")
+    either = QCoreApplication.translate("AuthorizeDialog", "或")
+    text = QCoreApplication.translate("AuthorizeDialog", "需{0}授权").format(either.join(map(role, roles)))
+    up_to = QCoreApplication.translate("AuthorizeDialog", "{0}权限至 {1} 元")
+    short = [
+        up_to.format(role(r), f"{limit:,}")
+        for r, limit in sorted(policy.approval.items(), key=lambda x: x[1])
+        if r not in roles
+    ]
+    if short:
+        joined = QCoreApplication.translate("AuthorizeDialog", "；").join(short)
+        text += QCoreApplication.translate("AuthorizeDialog", "（{0}）").format(joined)
+    return text
 
 
 class AuthorizeDialog(QDialog):
@@ -153,6 +195,8 @@ class AuthorizeDialog(QDialog):
         self.setObjectName("authorizeDialog")
         self.setWindowTitle(self.tr("主管授权"))
         layout = QVBoxLayout(self)
+        # the dialog grows with what it says (a refusal and its hint), never squeezing the fields
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
         from teller_assist.prequal.workflow import rate_text
 
         summary = QLabel(
@@ -162,10 +206,13 @@ class AuthorizeDialog(QDialog):
                 rate_text(application.annual_rate_bp),
                 who,
                 application.maker_login,
-            ),
+            )
+            + "\n"
+            + approver_text(policy, application.line),
             self,
         )
         summary.setObjectName("authorizeSummary")
+        summary.setWordWrap(True)
         layout.addWidget(summary)
         form = QFormLayout()
         self.login = QLineEdit(self)
@@ -249,6 +296,7 @@ class AuthorizeDialog(QDialog):
             raise exc
         self.error.setStyleSheet(ERROR_STYLE)
         self.error.setText(error_text(exc, hint=True))
+        grow_to_fit(self)
         self.password.setFocus()
 
 
@@ -679,5 +727,6 @@ class RejectDialog(QDialog):
         refused = self._on_reject(reason)
         if refused is not None:
             self.error.setText(error_text(refused, hint=True))
+            grow_to_fit(self)
             return
         self.accept()
