@@ -460,10 +460,6 @@ Continue in demo mode?</translation>
         <translation>Line ¥{0} at {1}% a year</translation>
     </message>
     <message>
-        <source>；完成调查最高可达{0}元</source>
-        <translation>; up to ¥{0} with the survey</translation>
-    </message>
-    <message>
         <source>读卡、扫码或输入身份证号（F2）</source>
         <translation>Card, scan or type the ID (F2)</translation>
     </message>
@@ -604,6 +600,18 @@ Type or read a customer&apos;s ID (F2).</translation>
         <translation>Demo data</translation>
     </message>
     <message>
+        <source>；现有依据支持{0}元（完成调查后可授）</source>
+        <translation>; the evidence so far supports ¥{0} once the survey is complete</translation>
+    </message>
+    <message>
+        <source>{0} {1}元，年利率{2}%</source>
+        <translation>{0}: ¥{1} at {2}% a year</translation>
+    </message>
+    <message>
+        <source>，有效期至 {0}</source>
+        <translation>, valid until {0}</translation>
+    </message>
+    <message>
         <source>部分文件未能导入：</source>
         <translation>Some files were not imported: </translation>
     </message>
@@ -656,6 +664,10 @@ Type or read a customer&apos;s ID (F2).</translation>
         <translation>Submitted application {0}: ¥{1} at {2}% a year, awaiting approval</translation>
     </message>
     <message>
+        <source>请预览并打印协议 (F8)，客户签字后按 F9 登记</source>
+        <translation>Preview and print the agreement (F8); once the customer has signed it, press F9</translation>
+    </message>
+    <message>
         <source>（已等 {0}:{1}）</source>
         <translation> (waiting {0}:{1})</translation>
     </message>
@@ -690,6 +702,26 @@ Type or read a customer&apos;s ID (F2).</translation>
     <message>
         <source>已批准：协议号 {0}，额度 {1} 元，有效期至 {2}</source>
         <translation>Approved: agreement {0}, ¥{1}, valid until {2}</translation>
+    </message>
+    <message>
+        <source>协议尚未打印：请先预览并打印 (F8)，客户签字后再按 F9</source>
+        <translation>The agreement is not printed yet: preview and print it (F8), then press F9 once the customer has signed</translation>
+    </message>
+    <message>
+        <source>登记客户签字</source>
+        <translation>Record the customer&apos;s signature</translation>
+    </message>
+    <message>
+        <source>客户已在打印的预授信协议（协议号 {0}）上签字？</source>
+        <translation>Has the customer signed the printed agreement {0}?</translation>
+    </message>
+    <message>
+        <source>已签字 (Enter)</source>
+        <translation>Signed (Enter)</translation>
+    </message>
+    <message>
+        <source>尚未签字 (Esc)</source>
+        <translation>Not yet (Esc)</translation>
     </message>
     <message>
         <source>柜员系统接口未启动：</source>

@@ -358,13 +358,23 @@ def sign(
     expected_version: int | None = None,
     now: dt.datetime | None = None,
 ) -> ApplicationRecord:
-    """The customer signed the printed agreement."""
+    """The customer signed the printed agreement: refused until the agreement was issued (printed, or
+    written with ``document agreement``), since there is nothing to sign before."""
     _require_active(actor)
     moment = now or now_utc()
 
     def check(current: ApplicationRecord) -> None:
         if current.valid_until is not None and current.valid_until < today:
             raise WorkflowRefused("该额度已过有效期，不能签约", "the line's validity has ended")
+        if not agreement_issued(store, app_id):  # issues only ever grow: read once is enough
+            raise WorkflowRefused(
+                "预授信协议尚未打印，客户无从签字",
+                "the agreement has not been issued yet: there is nothing for the customer to sign",
+                hint_zh="请先打印协议（窗口 F8，或 teller-assist print / document agreement），"
+                "客户签字后再登记",
+                hint_en="print the agreement first (F8 in the window, or teller-assist print / document "
+                "agreement), then record the signature",
+            )
 
     return store_apps.transition(
         store,
@@ -376,6 +386,13 @@ def sign(
         entry=lambda r: _entry(actor, "sign", r, agreement_no=r.agreement_no),
         now=moment,
     )
+
+
+def agreement_issued(store: Store, app_id: int) -> bool:
+    """Whether the agreement was issued (printed or written out), so the customer has it to sign."""
+    from teller_assist.store.documents import issued_count
+
+    return issued_count(store, app_id, "agreement") > 0
 
 
 def expire_due(store: Store, today: dt.date, *, now: dt.datetime | None = None) -> int:

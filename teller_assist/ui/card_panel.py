@@ -118,6 +118,11 @@ class CardPanel(QFrame):
         layout.addWidget(self.details, 1)
         self.clear()
 
+    def set_headline(self, text: str, *, alert: bool = False) -> None:
+        """The card's first answer: the line the person holds, or what is possible now (red: nothing)."""
+        self.estimated_line.setText(text[:1].upper() + text[1:])  # a headline starts with a capital
+        self.estimated_line.setStyleSheet("QLabel { color: #a11212; font-weight: bold; }" if alert else "")
+
     def clear(self) -> None:
         self.card = None
         self.title.setText("")

@@ -40,6 +40,7 @@ from teller_assist.identity.resident_id import (
 from teller_assist.settings import Settings
 from teller_assist.ui.card_panel import CardPanel
 from teller_assist.ui.i18n import error_text, pick
+from teller_assist.ui.scan_burst import ScanBurst
 from teller_assist.ui.session import (
     ApprovalQueue,
     AuthorizeDialog,
@@ -54,11 +55,12 @@ from teller_assist.ui.tasks import Task
 from teller_assist.ui.words import word
 
 if TYPE_CHECKING:  # these load after the window is painted, or when first needed (cold start at the counter)
-    from teller_assist.lookup.card import CustomerCard
+    from teller_assist.lookup.card import ApplicationFact, CustomerCard
     from teller_assist.lookup.sources import LocalHook, ReaderWatcher
     from teller_assist.prequal.engine import Decision
     from teller_assist.prequal.policy import Policy
     from teller_assist.security.keys import KeyringUnavailable
+    from teller_assist.services.counter import Blocked
     from teller_assist.services.database import CounterStart, Opened
     from teller_assist.services.imports import ImportReport
     from teller_assist.store.applications import ApplicationRecord
@@ -121,14 +123,29 @@ def ask_demo_mode(parent: QWidget, error: KeyringUnavailable) -> bool:
 
 
 def estimated_line_text(decision: Decision) -> str:
-    """可授信 30,000元；完成调查最高可达200,000元 (or why not; the reasons are the policy's own words)."""
+    """可授信 30,000元；现有依据支持220,000元（完成调查后可授） (or why not; the reasons are the policy's own
+    words). The second figure is what the evidence so far supports, not a ceiling: a survey may add."""
     if not decision.eligible:
         return QCoreApplication.translate("MainWindow", "不可授信：") + "；".join(decision.reasons)
     text = QCoreApplication.translate("MainWindow", "可授信 {0}元，年利率{1}%")
     text = text.format(f"{decision.grantable_limit:,}", decision.annual_rate)
     if decision.potential_limit > decision.grantable_limit:
-        more = QCoreApplication.translate("MainWindow", "；完成调查最高可达{0}元")
+        more = QCoreApplication.translate("MainWindow", "；现有依据支持{0}元（完成调查后可授）")
         text += more.format(f"{decision.potential_limit:,}")
+    return text
+
+
+def standing_line_text(held: ApplicationFact) -> str:
+    """The pre-credit the person holds, as the card's headline: 已签约 264,000元，年利率3.65%，有效期至 …"""
+    from teller_assist.ui.card_panel import APPLICATION_ZH
+
+    status = word(APPLICATION_ZH.get(held.status, held.status))
+    rate = f"{held.annual_rate_bp / 100:.2f}"
+    text = QCoreApplication.translate("MainWindow", "{0} {1}元，年利率{2}%")
+    text = text.format(status, f"{held.line:,}", rate)
+    if held.valid_until is not None:
+        until = QCoreApplication.translate("MainWindow", "，有效期至 {0}")
+        text += until.format(held.valid_until.isoformat())
     return text
 
 
@@ -242,11 +259,17 @@ class MainWindow(QMainWindow):
         self.policy: Policy | None = None
         self.decision: Decision | None = None
         self.survey_form: SurveyForm | None = None
+        self.flow_blocked = QLabel("", central)  # why no survey and no submission for this person
+        self.flow_blocked.setObjectName("flowBlocked")
+        self.flow_blocked.setWordWrap(True)
+        self.flow_blocked.setStyleSheet("QLabel { color: #a11212; }")
+        self.flow_blocked.setVisible(False)
+        layout.insertWidget(layout.indexOf(self.card_panel) + 1, self.flow_blocked)
         self.survey_button = QPushButton(self.tr("填写调查表 (F3)"), central)
         self.survey_button.setObjectName("surveyButton")
         self.survey_button.setVisible(False)
         self.survey_button.clicked.connect(lambda: self.open_survey())
-        layout.insertWidget(layout.indexOf(self.card_panel) + 1, self.survey_button)
+        layout.insertWidget(layout.indexOf(self.flow_blocked) + 1, self.survey_button)
         self.survey_area = QScrollArea(central)
         self.survey_area.setObjectName("surveyArea")
         self.survey_area.setWidgetResizable(True)
@@ -309,6 +332,13 @@ class MainWindow(QMainWindow):
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.next_customer)
 
         QShortcut(QKeySequence(Qt.Key.Key_F2), self, self._focus_id)
+        # a scanner's burst into any other field of the window still lands in the ID field
+        self.scan_burst = ScanBurst(
+            self, self.id_input, self._scanned, today=self._today, paused=lambda: self.is_locked()
+        )
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self.scan_burst)
         QShortcut(QKeySequence(Qt.Key.Key_F5), self, self.retry_open)
 
         data_menu = self.menuBar().addMenu(self.tr("数据(&D)"))
@@ -702,6 +732,11 @@ class MainWindow(QMainWindow):
         self.id_input.setFocus()
         self.id_input.selectAll()
 
+    def _scanned(self, rid: ResidentId) -> None:
+        """A scanner typed an ID into some other field (see ScanBurst): it is this customer's ID."""
+        self._focus_id()
+        self.customerIdentified.emit(rid, "typed")
+
     def _on_id_changed(self, text: str) -> None:
         if self._showing_id:
             return  # the masked ID of the customer on screen, not typing
@@ -728,6 +763,7 @@ class MainWindow(QMainWindow):
 
     def show_customer(self, rid: ResidentId, source: str = "typed") -> None:
         """The one place every source ends: look the customer up and show the card."""
+        from teller_assist.services import applications as apps
         from teller_assist.services import audit
         from teller_assist.services.lookup import lookup
 
@@ -739,14 +775,21 @@ class MainWindow(QMainWindow):
         if self.operator is None:
             self.id_feedback.setText(self.tr("请先登录"))
             return
+        if self.draft_timer.isActive():  # the previous customer's survey, saved before it goes
+            self.draft_timer.stop()
+            self._save_draft()
         try:
             card = lookup(self.store, rid, as_of=self._today())
             audit.log(self.store, "lookup", operator=self.operator.login, subject=rid.value, purpose=source)
+            held = card.open_application
+            application = apps.get(self.store, held.id) if held is not None else None
         except UserFacingError as exc:
             self.id_feedback.setText(error_text(exc))
             self._store_trouble()
             return
         self.card = card
+        self.application = application  # a pre-credit this person holds: its next step, not a new one
+        self.decision_watch.stop()
         self._shown_id = self.settings.masking.resident_id(rid.value)
         self._showing_id = True
         try:
@@ -766,7 +809,8 @@ class MainWindow(QMainWindow):
         self._close_survey()
         self.survey_button.setVisible(self.policy is not None)
         self.recompute()
-        if self.decision is not None and self.decision.eligible and card.open_application is None:
+        self._show_application()
+        if self._blocked() is None:
             self.open_survey()  # prompt the survey straight away: the teller's next step, no key needed
 
     # --- pre-qualification and the survey ----------------------------------------------------------
@@ -783,9 +827,19 @@ class MainWindow(QMainWindow):
             self.card_panel.estimated_line.setText(error_text(exc))
             return
         self.decision = decision
-        self.card_panel.estimated_line.setText(estimated_line_text(decision))
+        held = self.card.open_application
+        # the headline: the line the person holds, when there is one; else what the data support now
+        self.card_panel.set_headline(
+            standing_line_text(held) if held is not None else estimated_line_text(decision),
+            alert=held is None and not decision.eligible,
+        )
+        blocked = self._blocked()
+        self.flow_blocked.setText(pick(blocked.zh, blocked.en) if blocked is not None else "")
+        self.flow_blocked.setVisible(blocked is not None)
+        self.survey_button.setEnabled(blocked is None)
+        self.survey_button.setToolTip(self.flow_blocked.text())
         self.submit_button.setVisible(self.survey_form is not None and self.application is None)
-        self.submit_button.setEnabled(decision.eligible and decision.survey_complete)
+        self.submit_button.setEnabled(blocked is None and decision.eligible and decision.survey_complete)
         if self.survey_form is not None:
             shown = self.card_panel.current_masking()  # incomes masked unless revealed (audited)
             lines = [("✓ " if f.applies else "· ") + shown.amounts(f.evidence) for f in decision.factors]
@@ -795,9 +849,31 @@ class MainWindow(QMainWindow):
             lines.extend(decision.problems.values())
             self.factors_label.setText("\n".join(lines))
 
+    def _blocked(self) -> Blocked | None:
+        """Why the person on screen gets no survey and no submission (an open pre-credit, not eligible)."""
+        from teller_assist.services.counter import survey_blocked
+
+        if self.card is None:
+            return None
+        if self.application is not None and self.application.status in ("submitted", "approved", "signed"):
+            return survey_blocked(self.card, None) or self._held_here()
+        return survey_blocked(self.card, self.decision)
+
+    def _held_here(self) -> Blocked:
+        from teller_assist.services.counter import Blocked
+
+        assert self.application is not None
+        return Blocked(
+            "该客户的申请已提交，不能再次申请", f"application {self.application.id} is already submitted"
+        )
+
     def open_survey(self, scenario: str = "walk_in") -> None:
-        """F3: the scenario's form (walk-in at the counter), the first field focused."""
-        if self.card is None or self.policy is None or not self.card_panel.isVisible():
+        """F3: the scenario's form (walk-in at the counter), the first field focused; refused, with the
+        reason beside the card, for someone who holds an open pre-credit or whom the policy excludes."""
+        if self.card is None or self.policy is None or not self.card_panel.isVisible() or self.is_locked():
+            return
+        if self.survey_form is None and self._blocked() is not None:
+            self.flow_blocked.setVisible(True)
             return
         if self.survey_form is None:
             form = self.policy.forms[scenario]
@@ -860,6 +936,8 @@ class MainWindow(QMainWindow):
     def next_customer(self) -> None:
         """Esc: clear everything on screen and wait for the next customer (a survey in progress stays
         saved as a draft and comes back when this person is identified again)."""
+        if self.is_locked():
+            return
         if self.draft_timer.isActive():
             self.draft_timer.stop()
             self._save_draft()
@@ -874,6 +952,7 @@ class MainWindow(QMainWindow):
         self.signed_button.setVisible(False)
         self._close_survey()
         self.survey_button.setVisible(False)
+        self.flow_blocked.setVisible(False)
         self.card_panel.clear()
         self.id_input.clear()
         self.id_feedback.setText("")
@@ -1030,7 +1109,6 @@ class MainWindow(QMainWindow):
 
     def submit(self) -> None:
         """Ctrl+Enter: submit for approval. The line is recomputed by the service from stored data."""
-        from teller_assist.prequal.workflow import rate_text
         from teller_assist.services import applications as apps
 
         if (
@@ -1060,18 +1138,59 @@ class MainWindow(QMainWindow):
         self.application = record
         self.draft_timer.stop()
         self._discard_draft(record.id_no)
+        self.survey_form.setEnabled(False)  # what was submitted is the application's now: read only
         self._refresh_card()
-        self.submit_button.setVisible(False)
-        self._submitted_text = self.tr("已提交申请 {0}：额度 {1} 元，年利率 {2}%，等待审批").format(
-            record.id, f"{record.line:,}", rate_text(record.annual_rate_bp)
-        )
-        self._approver_text = approver_text(self.policy, record.line) + " (F4)"  # whom to call before F4
-        self._submitted_clock = time.monotonic()
-        self.application_status.setText(self._submitted_text + "\n" + self._approver_text)
-        self.application_status.setVisible(True)
-        self.counter_authorize_button.setVisible(True)
+        self._show_application()
         self.counter_authorize_button.setFocus()
-        self.decision_watch.start()  # a remote approver may decide on another desktop
+
+    def _show_application(self) -> None:
+        """The application of the person on screen, and the one next step it allows: 主管授权 (F4)
+        while submitted, the documents (F8) once approved, the signature (F9) once the agreement was
+        printed; nothing more once signed."""
+        from teller_assist.prequal.workflow import STATUS_ZH, rate_text
+        from teller_assist.services import applications as apps
+
+        app = self.application
+        status = app.status if app is not None else None
+        self.submit_button.setVisible(self.survey_form is not None and app is None)
+        self.counter_authorize_button.setVisible(status == "submitted")
+        self.print_button.setVisible(status in ("approved", "signed"))
+        signable = False
+        if app is not None and status == "approved" and self.store is not None:
+            with contextlib.suppress(UserFacingError):
+                signable = apps.agreement_issued(self.store, app.id)
+        self.signed_button.setVisible(signable)
+        if self.survey_form is not None and app is not None:
+            self.survey_form.setEnabled(False)
+        self.application_status.setVisible(app is not None)
+        if app is None:
+            self.decision_watch.stop()
+            return
+        if status == "submitted":
+            assert self.policy is not None
+            self._submitted_text = self.tr("已提交申请 {0}：额度 {1} 元，年利率 {2}%，等待审批").format(
+                app.id, f"{app.line:,}", rate_text(app.annual_rate_bp)
+            )
+            self._approver_text = approver_text(self.policy, app.line) + " (F4)"  # whom to call before F4
+            waited = max(0.0, (dt.datetime.now(dt.UTC) - app.submitted_at).total_seconds())
+            self._submitted_clock = time.monotonic() - waited
+            self.application_status.setText(self._submitted_text + "\n" + self._approver_text)
+            if not self.decision_watch.isActive():
+                self.decision_watch.start()  # a remote approver may decide on another desktop
+        elif status == "approved":
+            text = self.tr("已批准：协议号 {0}，额度 {1} 元，有效期至 {2}").format(
+                app.agreement_no, f"{app.line:,}", app.valid_until
+            )
+            if not signable:
+                text += "\n" + self.tr("请预览并打印协议 (F8)，客户签字后按 F9 登记")
+            self.application_status.setText(text)
+        elif status == "signed":
+            self.application_status.setText(self.tr("已签约：协议号 {0}").format(app.agreement_no))
+        else:
+            reason = f"：{app.reject_reason}" if app.reject_reason else ""
+            self.application_status.setText(
+                self.tr("申请 {0} {1}{2}").format(app.id, word(STATUS_ZH.get(app.status, app.status)), reason)
+            )
 
     def _discard_draft(self, id_no: str) -> None:
         from teller_assist.services import drafts
@@ -1082,7 +1201,6 @@ class MainWindow(QMainWindow):
 
     def _check_decision(self) -> None:
         """Once a second while the customer waits: show a decision made in the approval queue."""
-        from teller_assist.prequal.workflow import STATUS_ZH
         from teller_assist.services import applications as apps
 
         app = self.application
@@ -1107,11 +1225,8 @@ class MainWindow(QMainWindow):
             self._approved(now)
             return
         self.application = now
-        self.counter_authorize_button.setVisible(False)
-        reason = f"：{now.reject_reason}" if now.reject_reason else ""
-        self.application_status.setText(
-            self.tr("申请 {0} {1}{2}").format(now.id, word(STATUS_ZH.get(now.status, now.status)), reason)
-        )
+        self._refresh_card()
+        self._show_application()
 
     DOCUMENT_KINDS = ("agreement", "letter")
 
@@ -1253,21 +1368,58 @@ class MainWindow(QMainWindow):
         self.print_task = None
         preview.print_button.setEnabled(True)
         preview.message.setText(text)
-        if self.application is not None and self.application.id == app_id:
-            self.application_status.setText(text)
         if self.printer_check is not None:
             self.printer_check.check_now()
+        current = self.application is not None and self.application.id == app_id
+        if current:
+            self._show_application()  # issued: F9 is offered now
+            self.application_status.setText(text)
         if printed and preview.isVisible():  # printed: back to the counter flow, where F9 marks the signature
             preview.accept()
             self.activateWindow()  # the keys come back here (F9) even when the print ended in the background
-            self.signed_button.setFocus()
+            if current and self.signed_button.isVisible():
+                self.signed_button.setFocus()
 
-    def mark_signed(self) -> None:
-        """F9: the customer signed the printed agreement."""
+    def mark_signed(self) -> QMessageBox | None:
+        """F9: the customer signed the printed agreement. Offered only once the agreement was issued,
+        and confirmed first (Enter), so a stray key records no signature."""
         from teller_assist.services import applications as apps
 
         app = self.application
         if self.store is None or self.operator is None or app is None or app.status != "approved":
+            return None
+        if self.is_locked() or self.findChild(QMessageBox, "signConfirm") is not None:
+            return None
+        try:
+            issued = apps.agreement_issued(self.store, app.id)
+        except UserFacingError as exc:
+            self.application_status.setText(error_text(exc))
+            return None
+        if not issued:
+            self.application_status.setText(self.tr("协议尚未打印：请先预览并打印 (F8)，客户签字后再按 F9"))
+            return None
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            self.tr("登记客户签字"),
+            self.tr("客户已在打印的预授信协议（协议号 {0}）上签字？").format(app.agreement_no),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            self,
+        )
+        box.setObjectName("signConfirm")
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.button(QMessageBox.StandardButton.Yes).setText(self.tr("已签字 (Enter)"))
+        box.button(QMessageBox.StandardButton.No).setText(self.tr("尚未签字 (Esc)"))
+        box.setDefaultButton(QMessageBox.StandardButton.Yes)
+        box.setEscapeButton(QMessageBox.StandardButton.No)
+        box.finished.connect(lambda result: self._signed(app, result == QMessageBox.StandardButton.Yes))
+        box.open()
+        return box
+
+    def _signed(self, app: ApplicationRecord, confirmed: bool) -> None:
+        from teller_assist.services import applications as apps
+
+        if not confirmed or self.store is None or self.operator is None or self.application is not app:
+            self.activateWindow()
             return
         try:
             self.application = apps.sign(
@@ -1280,9 +1432,10 @@ class MainWindow(QMainWindow):
         except UserFacingError as exc:
             self.application_status.setText(error_text(exc))
             return
-        self.signed_button.setVisible(False)
-        self.application_status.setText(self.tr("已签约：协议号 {0}").format(self.application.agreement_no))
         self._refresh_card()
+        self._show_application()
+        self.activateWindow()
+        self._focus_id()  # signed: the next key is the next customer's ID
 
     def _refresh_card(self) -> None:
         """Re-read the card of the customer at the counter (its pre-credit changed)."""
@@ -1294,13 +1447,12 @@ class MainWindow(QMainWindow):
             self.card = lookup(self.store, self.card.rid, as_of=self._today())
         except UserFacingError:
             return
-        self.card_panel.show_card(self.card)
-        if self.decision is not None:
-            self.card_panel.estimated_line.setText(estimated_line_text(self.decision))
+        self.card_panel.show_card(self.card, revealed=self.card_panel.revealed)
+        self.recompute()
 
     def authorize_at_counter(self) -> AuthorizeDialog | None:
         """F4: the supervisor approves on this screen with their own credentials."""
-        if self.store is None or self.policy is None or self.application is None:
+        if self.store is None or self.policy is None or self.application is None or self.is_locked():
             return None
         if self.application.status != "submitted":
             return None
@@ -1324,16 +1476,9 @@ class MainWindow(QMainWindow):
             return
         self.application = record
         self._refresh_card()
-        self.counter_authorize_button.setVisible(False)
-        self.print_button.setVisible(True)
-        self.signed_button.setVisible(True)
+        self._show_application()
         self.activateWindow()  # the supervisor's dialog has closed: F8 is the teller's next key
         self.print_button.setFocus()
-        self.application_status.setText(
-            self.tr("已批准：协议号 {0}，额度 {1} 元，有效期至 {2}").format(
-                record.agreement_no, f"{record.line:,}", record.valid_until
-            )
-        )
 
     # --- identification sources ----------------------------------------------------------------------
     def start_sources(self) -> None:

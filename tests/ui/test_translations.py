@@ -159,13 +159,14 @@ def test_the_window_speaks_the_language_set_and_nothing_is_cut_off(
         assert window.windowTitle().startswith("Teller Assist")
         assert window.signed_button.text() == "Customer signed (F9)"
         assert window.print_button.text() == "Preview and print (F8)"
-        assert window.card_panel.estimated_line.text().startswith("Line ¥220,000 at 3.65% a year")
+        headline = window.card_panel.estimated_line.text()
+        assert headline.startswith("Approved, to sign: ¥220,000 at 3.65% a year"), headline
         assert "Approved: agreement YSX" in window.application_status.text()
         assert seen[0] == "Submit (Ctrl+Enter)"
     else:
         assert window.windowTitle().startswith("柜面授信助手")
         assert window.signed_button.text() == "客户已签字 (F9)"
-        assert window.card_panel.estimated_line.text().startswith("可授信 220,000元")
+        assert window.card_panel.estimated_line.text().startswith("已批准，待签约 220,000元")
         assert "已批准：协议号 YSX" in window.application_status.text()
 
 
