@@ -636,8 +636,16 @@ Type or read a customer&apos;s ID (F2).</translation>
         <translation>Sent by the teller system</translation>
     </message>
     <message>
+        <source>、</source>
+        <translation>, </translation>
+    </message>
+    <message>
         <source>尚缺：</source>
         <translation>Missing: </translation>
+    </message>
+    <message>
+        <source>客户姓名：</source>
+        <translation>Customer&apos;s name: </translation>
     </message>
     <message>
         <source>已恢复 {0} 未提交的调查表，请核对后重新勾选客户同意</source>
@@ -781,6 +789,18 @@ Line ¥{2}, made by {3}</translation>
     <message>
         <source>调查表</source>
         <translation>survey</translation>
+    </message>
+    <message>
+        <source>与身份证上的姓名一致</source>
+        <translation>As on the ID card</translation>
+    </message>
+    <message>
+        <source>本行没有此人的资料：请按身份证填写姓名，协议上将写明</source>
+        <translation>The bank has no record of this person: type the name as on the ID card; the agreement will name them</translation>
+    </message>
+    <message>
+        <source>客户姓名</source>
+        <translation>Customer&apos;s name</translation>
     </message>
     <message>
         <source>是</source>

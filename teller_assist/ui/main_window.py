@@ -838,16 +838,32 @@ class MainWindow(QMainWindow):
         self.flow_blocked.setVisible(blocked is not None)
         self.survey_button.setEnabled(blocked is None)
         self.survey_button.setToolTip(self.flow_blocked.text())
+        name_problem = self._name_problem()
         self.submit_button.setVisible(self.survey_form is not None and self.application is None)
-        self.submit_button.setEnabled(blocked is None and decision.eligible and decision.survey_complete)
+        self.submit_button.setEnabled(
+            blocked is None and decision.eligible and decision.survey_complete and name_problem is None
+        )
         if self.survey_form is not None:
             shown = self.card_panel.current_masking()  # incomes masked unless revealed (audited)
             lines = [("✓ " if f.applies else "· ") + shown.amounts(f.evidence) for f in decision.factors]
             if decision.missing:
                 labels = {f.key: pick(f.label_zh, f.label_en) for f in self.survey_form.form.fields}
-                lines.append(self.tr("尚缺：") + "、".join(labels.get(k, k) for k in decision.missing))
+                missing = self.tr("、").join(labels.get(k, k) for k in decision.missing)
+                lines.append(self.tr("尚缺：") + missing)
+            if name_problem is not None:
+                lines.append(self.tr("客户姓名：") + name_problem)
             lines.extend(decision.problems.values())
             self.factors_label.setText("\n".join(lines))
+
+    def _name_problem(self) -> str | None:
+        """Why the name typed for someone new cannot go on the agreement (None: fine, or not asked)."""
+        from teller_assist.identity.names import name_problem
+
+        name = self.survey_form.customer_name() if self.survey_form is not None else None
+        if name is None:
+            return None
+        problem = name_problem(name)
+        return pick(*problem) if problem is not None else None
 
     def _blocked(self) -> Blocked | None:
         """Why the person on screen gets no survey and no submission (an open pre-credit, not eligible)."""
@@ -880,7 +896,9 @@ class MainWindow(QMainWindow):
             masked = self.settings.masking.phone(self.card.phone) if self.card.phone else None
             from teller_assist.ui.survey_form import SurveyForm
 
-            self.survey_form = SurveyForm(form, phone=self.card.phone, masked_phone=masked)
+            self.survey_form = SurveyForm(
+                form, phone=self.card.phone, masked_phone=masked, ask_name=not self.card.name
+            )
             self.survey_form.changed.connect(self.recompute)
             self.survey_area.setWidget(self.survey_form)
             self._restore_draft()
@@ -1129,6 +1147,7 @@ class MainWindow(QMainWindow):
                 self.survey_form.survey(),
                 apps.Actor.here(self.operator),
                 today=self._today(),
+                name=self.survey_form.customer_name(),
             )
         except UserFacingError as exc:
             self.application_status.setText(error_text(exc))  # the survey stays as typed
