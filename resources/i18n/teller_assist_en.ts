@@ -484,6 +484,10 @@ Continue in demo mode?</translation>
         <translation>Customer signed (F9)</translation>
     </message>
     <message>
+        <source>柜台</source>
+        <translation>Counter</translation>
+    </message>
+    <message>
         <source>数据(&amp;D)</source>
         <translation>&amp;Data</translation>
     </message>
@@ -664,10 +668,6 @@ Type or read a customer&apos;s ID (F2).</translation>
         <translation>Today</translation>
     </message>
     <message>
-        <source>大堂</source>
-        <translation>Lobby</translation>
-    </message>
-    <message>
         <source>已提交申请 {0}：额度 {1} 元，年利率 {2}%，等待审批</source>
         <translation>Submitted application {0}: ¥{1} at {2}% a year, awaiting approval</translation>
     </message>
@@ -706,6 +706,10 @@ Type or read a customer&apos;s ID (F2).</translation>
     <message>
         <source>已签约：协议号 {0}</source>
         <translation>Signed: agreement {0}</translation>
+    </message>
+    <message>
+        <source>待审批 ({0})</source>
+        <translation>To approve ({0})</translation>
     </message>
     <message>
         <source>已批准：协议号 {0}，额度 {1} 元，有效期至 {2}</source>

@@ -6,11 +6,12 @@ from html import escape
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from teller_assist.identity.masking import Masking
 from teller_assist.money import format_yuan
 from teller_assist.ui.i18n import pick
+from teller_assist.ui.widgets import FlowLayout
 from teller_assist.ui.words import word
 from teller_assist.vocabulary import NEGATIVE_ZH, TAG_ZH, UTILITY_ZH
 
@@ -91,7 +92,7 @@ class CardPanel(QFrame):
         self.reveal_button.setFlat(True)
         self.reveal_button.clicked.connect(self.revealRequested)
         layout.addWidget(self.reveal_button, 0, Qt.AlignmentFlag.AlignLeft)
-        badges = QHBoxLayout()
+        badges = FlowLayout()  # wraps to a second row rather than widening the window (English)
         self.payroll_badge = Badge(self.tr("代发工资"), self)
         self.payroll_badge.setObjectName("badgePayroll")
         self.withholding_badge = Badge(self.tr("代扣"), self)
@@ -104,18 +105,24 @@ class CardPanel(QFrame):
         self.credit_badge.setObjectName("badgeCredit")
         for badge in self._badges():
             badges.addWidget(badge)
-        badges.addStretch(1)
         layout.addLayout(badges)
         self.estimated_line = QLabel("", self)
         self.estimated_line.setObjectName("estimatedLine")
         self.estimated_line.setWordWrap(True)
         layout.addWidget(self.estimated_line)
-        self.details = QLabel("", self)
+        # the card's details: the window places them where they scroll with the survey, so no line is
+        # ever cut at 768 pixels (the summary above stays in view)
+        self.body = QWidget(parent)
+        self.body.setObjectName("cardBody")
+        body_layout = QVBoxLayout(self.body)
+        body_layout.setContentsMargins(0, 0, 0, 0)
+        self.details = QLabel("", self.body)
         self.details.setObjectName("cardDetails")
         self.details.setWordWrap(True)
         self.details.setTextFormat(Qt.TextFormat.RichText)
         self.details.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        layout.addWidget(self.details, 1)
+        self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        body_layout.addWidget(self.details)
         self.clear()
 
     def set_headline(self, text: str, *, alert: bool = False) -> None:
@@ -132,6 +139,7 @@ class CardPanel(QFrame):
             badge.set_state("off")
         self.revealed = False
         self.setVisible(False)
+        self.body.setVisible(False)
 
     def _badges(self) -> tuple[Badge, ...]:
         return (
@@ -265,3 +273,4 @@ class CardPanel(QFrame):
             )
         self.details.setText("".join(rows))
         self.setVisible(True)
+        self.body.setVisible(True)

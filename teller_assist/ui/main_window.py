@@ -10,12 +10,22 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QCoreApplication, QObject, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QByteArray,
+    QCoreApplication,
+    QEvent,
+    QObject,
+    QPoint,
+    QSettings,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
-    QDockWidget,
+    QFrame,
     QLabel,
     QLineEdit,
     QMainWindow,
@@ -52,6 +62,7 @@ from teller_assist.ui.session import (
 )
 from teller_assist.ui.status import BackgroundCheck, ConnectionWatch
 from teller_assist.ui.tasks import Task
+from teller_assist.ui.widgets import ElidedLabel, NoteLabel, keep_on_screen
 from teller_assist.ui.words import word
 
 if TYPE_CHECKING:  # these load after the window is painted, or when first needed (cold start at the counter)
@@ -182,9 +193,13 @@ class MainWindow(QMainWindow):
 
         self.setObjectName("mainWindow")
         self.setWindowTitle(self.tr("柜面授信助手"))
-        self.resize(self.DEFAULT_WIDTH, 640)
+        self._fit_default_size()
 
+        # The counter page, top to bottom: who and where; the ID; the card's summary (name, badges,
+        # the headline); then one scrolling part with the card's details, the survey and the factors,
+        # so nothing is cut at 768 pixels; then the next step's buttons, always in view.
         central = QWidget(self)
+        central.setObjectName("counterPage")
         layout = QVBoxLayout(central)
         self.banner = QLabel("", central)  # the database is away: said at the top, in red, until it is back
         self.banner.setObjectName("connectionBanner")
@@ -207,14 +222,19 @@ class MainWindow(QMainWindow):
         self.id_input.returnPressed.connect(self._on_id_entered)
         layout.addWidget(self.id_input)
 
-        self.id_feedback = QLabel("", central)
+        self.id_feedback = NoteLabel("", central)
         self.id_feedback.setObjectName("idFeedback")
-        self.id_feedback.setWordWrap(True)
         layout.addWidget(self.id_feedback)
 
         self.card_panel = CardPanel(settings.masking, central)
         self.card_panel.revealRequested.connect(self.reveal)
-        layout.addWidget(self.card_panel, 1)
+        layout.addWidget(self.card_panel)
+        self.flow_blocked = QLabel("", central)  # why no survey and no submission for this person
+        self.flow_blocked.setObjectName("flowBlocked")
+        self.flow_blocked.setWordWrap(True)
+        self.flow_blocked.setStyleSheet("QLabel { color: #a11212; }")
+        self.flow_blocked.setVisible(False)
+        layout.addWidget(self.flow_blocked)
 
         self.empty_state = QLabel("", central)
         self.empty_state.setObjectName("emptyState")
@@ -222,13 +242,89 @@ class MainWindow(QMainWindow):
         self.empty_state.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.empty_state.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.empty_state, 1)
+
+        self.content_scroll = QScrollArea(central)
+        self.content_scroll.setObjectName("cardScroll")
+        self.content_scroll.setWidgetResizable(True)
+        self.content_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.content_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.content_scroll.setVisible(False)
+        self.content = QWidget(self.content_scroll)
+        self.content.setObjectName("cardContent")
+        content_layout = self._content_layout = QVBoxLayout(self.content)
+        content_layout.setContentsMargins(0, 0, 4, 0)
+        content_layout.addWidget(self.card_panel.body)
+        self.survey_area = QWidget(self.content)  # the survey form goes here when it opens
+        self.survey_area.setObjectName("surveyArea")
+        self._survey_layout = QVBoxLayout(self.survey_area)
+        self._survey_layout.setContentsMargins(0, 0, 0, 0)
+        self.survey_area.setVisible(False)
+        content_layout.addWidget(self.survey_area)
+        self.factors_label = QLabel("", self.content)
+        self.factors_label.setObjectName("factors")
+        self.factors_label.setWordWrap(True)
+        self.factors_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.factors_label.setVisible(False)
+        content_layout.addWidget(self.factors_label)
+        content_layout.addStretch(1)
+        self.content_scroll.setWidget(self.content)
+        layout.addWidget(self.content_scroll, 1)
+
         self.retry_button = QPushButton(self.tr("重新打开数据库 (F5)"), central)  # after a failed open
         self.retry_button.setObjectName("retryOpenButton")
         self.retry_button.setVisible(False)
         self.retry_button.clicked.connect(self.retry_open)
         layout.addWidget(self.retry_button)
+
+        self.card: CustomerCard | None = None
+        self.policy: Policy | None = None
+        self.decision: Decision | None = None
+        self.survey_form: SurveyForm | None = None
+        self.survey_button = QPushButton(self.tr("填写调查表 (F3)"), central)
+        self.survey_button.setObjectName("surveyButton")
+        self.survey_button.setVisible(False)
+        self.survey_button.clicked.connect(lambda: self.open_survey())
+        layout.addWidget(self.survey_button)
+        self.submit_button = QPushButton(self.tr("提交审批 (Ctrl+Enter)"), central)
+        self.submit_button.setObjectName("submitButton")
+        self.submit_button.setVisible(False)
+        self.submit_button.clicked.connect(self.submit)
+        layout.addWidget(self.submit_button)
+        self.application_status = QLabel("", central)
+        self.application_status.setObjectName("applicationStatus")
+        self.application_status.setWordWrap(True)
+        self.application_status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.application_status.setVisible(False)
+        layout.addWidget(self.application_status)
+        self.counter_authorize_button = QPushButton(self.tr("主管授权 (F4)"), central)
+        self.counter_authorize_button.setObjectName("counterAuthorizeButton")
+        self.counter_authorize_button.setVisible(False)
+        self.counter_authorize_button.clicked.connect(self.authorize_at_counter)
+        layout.addWidget(self.counter_authorize_button)
+        QShortcut(QKeySequence("Ctrl+Return"), self, self.submit)
+        QShortcut(QKeySequence("Ctrl+Enter"), self, self.submit)
+        QShortcut(QKeySequence(Qt.Key.Key_F4), self, self.authorize_at_counter)
+        QShortcut(QKeySequence("Ctrl+L"), self, self.lock)  # the teller steps away
+        self.print_button = QPushButton(self.tr("预览并打印协议和告知函 (F8)"), central)
+        self.print_button.setObjectName("printButton")
+        self.print_button.setVisible(False)
+        self.print_button.clicked.connect(self.preview_documents)
+        layout.addWidget(self.print_button)
+        self.signed_button = QPushButton(self.tr("客户已签字 (F9)"), central)
+        self.signed_button.setObjectName("signedButton")
+        self.signed_button.setVisible(False)
+        self.signed_button.clicked.connect(self.mark_signed)
+        layout.addWidget(self.signed_button)
+
+        # the workspaces: the counter, and for an approver the lobby's queue and today's walk-ins as
+        # tabs of their own (each the whole height, whatever the counter shows); locked, only the lock
+        self.workspaces = QTabWidget(self)
+        self.workspaces.setObjectName("workspaces")
+        self.workspaces.setDocumentMode(True)
+        self.workspaces.setTabBarAutoHide(True)
+        self.workspaces.addTab(central, self.tr("柜台"))
         self.stack = QStackedWidget(self)
-        self.stack.addWidget(central)
+        self.stack.addWidget(self.workspaces)
         self.lock_page = LockPage(self.stack)
         self.lock_page.unlocked.connect(self._unlocked)
         self.stack.addWidget(self.lock_page)
@@ -238,77 +334,22 @@ class MainWindow(QMainWindow):
         self.idle = IdleWatcher(settings.idle_lock_minutes, self.lock, self)
         self.queue: ApprovalQueue | None = None
         self.walkins: WalkinsView | None = None
-        self.queue_dock: QDockWidget | None = None
 
         status = QStatusBar(self)
         status.setObjectName("statusBar")
         self.setStatusBar(status)
-        self.db_status = QLabel("", status)
+        self.db_status = ElidedLabel("", status)
         self.db_status.setObjectName("databaseStatus")
-        status.addWidget(self.db_status, 1)
-        self.reader_status = QLabel("", status)
+        status.addWidget(self.db_status, 3)
+        self.reader_status = ElidedLabel("", status, hide_when_empty=True)  # only with a card reader
         self.reader_status.setObjectName("readerStatus")
-        status.addPermanentWidget(self.reader_status)
-        self.printer_status = QLabel("", status)
+        status.addWidget(self.reader_status, 2)
+        self.printer_status = ElidedLabel("", status)
         self.printer_status.setObjectName("printerStatus")
-        status.addPermanentWidget(self.printer_status)
+        status.addWidget(self.printer_status, 2)
         self.connection: ConnectionWatch | None = None
         self.printer_check: BackgroundCheck | None = None
 
-        self.card: CustomerCard | None = None
-        self.policy: Policy | None = None
-        self.decision: Decision | None = None
-        self.survey_form: SurveyForm | None = None
-        self.flow_blocked = QLabel("", central)  # why no survey and no submission for this person
-        self.flow_blocked.setObjectName("flowBlocked")
-        self.flow_blocked.setWordWrap(True)
-        self.flow_blocked.setStyleSheet("QLabel { color: #a11212; }")
-        self.flow_blocked.setVisible(False)
-        layout.insertWidget(layout.indexOf(self.card_panel) + 1, self.flow_blocked)
-        self.survey_button = QPushButton(self.tr("填写调查表 (F3)"), central)
-        self.survey_button.setObjectName("surveyButton")
-        self.survey_button.setVisible(False)
-        self.survey_button.clicked.connect(lambda: self.open_survey())
-        layout.insertWidget(layout.indexOf(self.flow_blocked) + 1, self.survey_button)
-        self.survey_area = QScrollArea(central)
-        self.survey_area.setObjectName("surveyArea")
-        self.survey_area.setWidgetResizable(True)
-        self.survey_area.setVisible(False)
-        layout.insertWidget(layout.indexOf(self.survey_button) + 1, self.survey_area, 2)
-        self.factors_label = QLabel("", central)
-        self.factors_label.setObjectName("factors")
-        self.factors_label.setWordWrap(True)
-        self.factors_label.setVisible(False)
-        layout.insertWidget(layout.indexOf(self.survey_area) + 1, self.factors_label)
-        self.submit_button = QPushButton(self.tr("提交审批 (Ctrl+Enter)"), central)
-        self.submit_button.setObjectName("submitButton")
-        self.submit_button.setVisible(False)
-        self.submit_button.clicked.connect(self.submit)
-        layout.insertWidget(layout.indexOf(self.factors_label) + 1, self.submit_button)
-        self.application_status = QLabel("", central)
-        self.application_status.setObjectName("applicationStatus")
-        self.application_status.setWordWrap(True)
-        self.application_status.setVisible(False)
-        layout.insertWidget(layout.indexOf(self.submit_button) + 1, self.application_status)
-        self.counter_authorize_button = QPushButton(self.tr("主管授权 (F4)"), central)
-        self.counter_authorize_button.setObjectName("counterAuthorizeButton")
-        self.counter_authorize_button.setVisible(False)
-        self.counter_authorize_button.clicked.connect(self.authorize_at_counter)
-        layout.insertWidget(layout.indexOf(self.application_status) + 1, self.counter_authorize_button)
-        QShortcut(QKeySequence("Ctrl+Return"), self, self.submit)
-        QShortcut(QKeySequence("Ctrl+Enter"), self, self.submit)
-        QShortcut(QKeySequence(Qt.Key.Key_F4), self, self.authorize_at_counter)
-        QShortcut(QKeySequence("Ctrl+L"), self, self.lock)  # the teller steps away
-        self.print_button = QPushButton(self.tr("预览并打印协议和告知函 (F8)"), central)
-        self.print_button.setObjectName("printButton")
-        self.print_button.setVisible(False)
-        self.print_button.clicked.connect(self.preview_documents)
-        layout.insertWidget(layout.indexOf(self.counter_authorize_button) + 1, self.print_button)
-        self.signed_button = QPushButton(self.tr("客户已签字 (F9)"), central)
-        self.signed_button.setObjectName("signedButton")
-        self.signed_button.setVisible(False)
-        self.signed_button.clicked.connect(self.mark_signed)
-        layout.insertWidget(layout.indexOf(self.print_button) + 1, self.signed_button)
         self.preview: PrintPreview | None = None
         self.print_task: Task | None = None
         self._submitted_text, self._submitted_clock = "", 0.0  # the wait for the approver, shown
@@ -337,8 +378,9 @@ class MainWindow(QMainWindow):
             self, self.id_input, self._scanned, today=self._today, paused=lambda: self.is_locked()
         )
         app = QApplication.instance()
-        if app is not None:
+        if isinstance(app, QApplication):
             app.installEventFilter(self.scan_burst)
+            app.focusChanged.connect(self._keep_in_view)
         QShortcut(QKeySequence(Qt.Key.Key_F5), self, self.retry_open)
 
         data_menu = self.menuBar().addMenu(self.tr("数据(&D)"))
@@ -363,6 +405,7 @@ class MainWindow(QMainWindow):
         self.demo_task: Task | None = None
         self.demo_progress: QProgressDialog | None = None
         self._hidden_by_lock: list[QDialog] = []
+        self._warming: threading.Thread | None = None  # the document renderer, warming up
 
     # --- start-up ------------------------------------------------------------------------------
     def _header_text(self) -> str:
@@ -451,7 +494,9 @@ class MainWindow(QMainWindow):
         elif ready.expiry_problem is not None:
             self.db_status.setText(error_text(ready.expiry_problem))
         url = self.settings.app_download_url
-        threading.Thread(target=_prepare_documents, args=(url,), name="warm-documents", daemon=True).start()
+        warming = threading.Thread(target=_prepare_documents, args=(url,), name="warm-documents", daemon=True)
+        warming.start()
+        self._warming = warming
         self.start_sources()
         self.start_watches()
         self._update_data_actions()
@@ -805,6 +850,8 @@ class MainWindow(QMainWindow):
             }.get(source, "")
         )
         self.empty_state.setVisible(False)
+        self.content_scroll.setVisible(True)
+        self.content_scroll.verticalScrollBar().setValue(0)
         self.card_panel.show_card(card)
         self._close_survey()
         self.survey_button.setVisible(self.policy is not None)
@@ -835,8 +882,11 @@ class MainWindow(QMainWindow):
         )
         blocked = self._blocked()
         self.flow_blocked.setText(pick(blocked.zh, blocked.en) if blocked is not None else "")
-        self.flow_blocked.setVisible(blocked is not None)
+        # said in red when it stops the teller; an application on its way says its own next step below
+        in_progress = self.application is not None and self.application.status in ("submitted", "approved")
+        self.flow_blocked.setVisible(blocked is not None and not in_progress)
         self.survey_button.setEnabled(blocked is None)
+        self.survey_button.setVisible(self.policy is not None and not in_progress)
         self.survey_button.setToolTip(self.flow_blocked.text())
         name_problem = self._name_problem()
         self.submit_button.setVisible(self.survey_form is not None and self.application is None)
@@ -900,15 +950,29 @@ class MainWindow(QMainWindow):
                 form, phone=self.card.phone, masked_phone=masked, ask_name=not self.card.name
             )
             self.survey_form.changed.connect(self.recompute)
-            self.survey_area.setWidget(self.survey_form)
+            self._survey_layout.addWidget(self.survey_form)
             self._restore_draft()
             self.survey_form.changed.connect(self.draft_timer.start)
         self.survey_area.setVisible(True)
         self.factors_label.setVisible(True)
-        first = self.survey_form.first_field()
-        if first is not None:
-            first.setFocus()
         self.recompute()
+        self._scroll_to(self.survey_area)  # the survey at the top of the scrolling part, the card above
+        first = self.survey_form.first_field()
+        if first is not None and first.isEnabled():
+            first.setFocus()
+
+    def _keep_in_view(self, _old: QWidget | None, new: QWidget | None) -> None:
+        """The field that takes the focus in the scrolling part is scrolled into view (Tab, a click, F3)."""
+        if new is not None and self.content.isAncestorOf(new):
+            self.content_scroll.ensureWidgetVisible(new, 8, 24)
+
+    def _scroll_to(self, widget: QWidget) -> None:
+        """Bring ``widget`` to the top of the card's scrolling part, laid out now (not at the next turn
+        of the event loop), so the keys that follow land where the teller sees."""
+        QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+        self._content_layout.activate()
+        top = widget.mapTo(self.content, QPoint(0, 0)).y()
+        self.content_scroll.verticalScrollBar().setValue(top)
 
     def _restore_draft(self) -> None:
         """Offer back what was typed for this person before a crash, a restart or Esc."""
@@ -944,7 +1008,8 @@ class MainWindow(QMainWindow):
 
     def _close_survey(self) -> None:
         if self.survey_form is not None:
-            self.survey_area.takeWidget()
+            self.survey_form.hide()
+            self._survey_layout.removeWidget(self.survey_form)
             self.survey_form.deleteLater()
             self.survey_form = None
         self.survey_area.setVisible(False)
@@ -975,6 +1040,7 @@ class MainWindow(QMainWindow):
         self.id_input.clear()
         self.id_feedback.setText("")
         self.empty_state.setVisible(True)
+        self.content_scroll.setVisible(False)
         self._focus_id()
 
     # --- operators, the idle lock, submission and approval ----------------------------------------------
@@ -1042,17 +1108,22 @@ class MainWindow(QMainWindow):
                 self.store, self.settings.masking, lambda: self.operator, self._today, self
             )
             self.queue.refreshed.connect(self.walkins.refresh)
-            tabs = QTabWidget(self)
-            tabs.setObjectName("lobbyTabs")
-            tabs.addTab(self.queue, self.tr("待审批"))
-            tabs.addTab(self.walkins, self.tr("今日到店"))
-            self.queue_dock = QDockWidget(self.tr("大堂"), self)
-            self.queue_dock.setObjectName("approvalDock")
-            self.queue_dock.setWidget(tabs)
-            self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.queue_dock)
+            self.queue.refreshed.connect(self._count_waiting)
+            self.workspaces.addTab(self.queue, self.tr("待审批"))
+            self.workspaces.addTab(self.walkins, self.tr("今日到店"))
             self.queue.start()
         self._update_data_actions()
         self._focus_id()
+
+    def _count_waiting(self) -> None:
+        """The queue's tab says how many wait, so it is seen from the counter's tab too."""
+        if self.queue is None:
+            return
+        index = self.workspaces.indexOf(self.queue)
+        waiting = len(self.queue.rows)
+        self.workspaces.setTabText(
+            index, self.tr("待审批 ({0})").format(waiting) if waiting else self.tr("待审批")
+        )
 
     REVEAL_SECONDS = 30
 
@@ -1104,15 +1175,11 @@ class MainWindow(QMainWindow):
         if self.card is not None and self.card_panel.revealed:
             self.card_panel.show_card(self.card)  # a reveal ends with the lock
             self.recompute()
-        if self.queue_dock is not None:
-            self.queue_dock.setVisible(False)
         self.lock_page.lock_for(self.store, self.operator)
         audit.log(self.store, "lock", operator=self.operator.login)
 
     def _unlocked(self) -> None:
         self.stack.setCurrentIndex(0)
-        if self.queue_dock is not None:
-            self.queue_dock.setVisible(True)
         self._update_data_actions()
         self.idle.start()
         self._focus_id()
@@ -1257,6 +1324,7 @@ class MainWindow(QMainWindow):
         app = self.application
         if self.store is None or app is None or app.status not in ("approved", "signed") or self.is_locked():
             return None
+        self._documents_ready()
         try:
             pages = preview(self.store, self.settings, app.id, self.DOCUMENT_KINDS, self._today())
         except UserFacingError as exc:
@@ -1268,6 +1336,13 @@ class MainWindow(QMainWindow):
         self.preview.finished.connect(lambda _result: self.f8.setEnabled(True))
         self.preview.open()
         return self.preview
+
+    def _documents_ready(self) -> None:
+        """The renderer's warm-up has finished: ReportLab's font subsetting is not for two threads at
+        once (a preview asked for in the first second raced it once)."""
+        if self._warming is not None:
+            self._warming.join()
+            self._warming = None
 
     def print_documents(self) -> None:
         """Issue each document (original or 副本, audited), keep it in the data folder, print it.
@@ -1286,6 +1361,7 @@ class MainWindow(QMainWindow):
             return
         if self.print_task is not None:
             return  # already printing
+        self._documents_ready()
         try:
             printer = choose_printer(self.settings.printer, self)
             problem: UserFacingError | None = None
@@ -1432,6 +1508,7 @@ class MainWindow(QMainWindow):
         box.setEscapeButton(QMessageBox.StandardButton.No)
         box.finished.connect(lambda result: self._signed(app, result == QMessageBox.StandardButton.Yes))
         box.open()
+        keep_on_screen(box)
         return box
 
     def _signed(self, app: ApplicationRecord, confirmed: bool) -> None:
@@ -1552,11 +1629,24 @@ class MainWindow(QMainWindow):
         """Where the window sat and whether it stays on top: a small file in the data folder, per user."""
         return QSettings(str(self.settings.paths.data_dir / "window.ini"), QSettings.Format.IniFormat)
 
+    DEFAULT_HEIGHT = 640
+
+    def _fit_default_size(self) -> None:
+        """420 × 640, or less on a smaller screen: never taller than the screen it opens on."""
+        room = (self.screen() or QGuiApplication.primaryScreen()).availableGeometry()
+        self.resize(self.DEFAULT_WIDTH, min(self.DEFAULT_HEIGHT, room.height() - 40))
+
     def _restore_place(self) -> None:
         state = self._window_state()
         geometry = state.value("geometry")
         if isinstance(geometry, QByteArray) and not geometry.isEmpty():
             self.restoreGeometry(geometry)
+            # a place saved on a larger screen comes back inside this one
+            room = (self.screen() or QGuiApplication.primaryScreen()).availableGeometry()
+            if self.height() > room.height() or self.width() > room.width():
+                self.resize(min(self.width(), room.width()), min(self.height(), room.height() - 40))
+            if not room.intersects(self.frameGeometry()):
+                self.move(room.topLeft())
         self.stay_on_top_action.setChecked(str(state.value("stay_on_top", "false")).lower() == "true")
 
     def set_stay_on_top(self, on: bool) -> None:

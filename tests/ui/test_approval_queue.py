@@ -43,6 +43,7 @@ def manager(qtbot: QtBot, settings: Settings, tmp_path: Path) -> tuple[MainWindo
     window.sign_in(make_operator(window.store, "manager1", "lobby_manager"))
     queue = window.queue
     assert queue is not None
+    window.workspaces.setCurrentWidget(queue)  # the lobby's tab
     qtbot.waitUntil(queue.isVisible, timeout=3000)
     return window, queue
 

@@ -32,6 +32,8 @@ def submitted_window(
     assert form is not None
     if "phone" not in form.answers():  # someone the bank has never seen: no number on file
         qtbot.keyClicks(form.widgets["phone"], "13951234567")
+    if form.name_edit is not None:  # ...nor a name
+        form.name_edit.insert("王五")
     form.widgets["household_income"].setText(income)  # type: ignore[attr-defined]
     qtbot.keyClick(window, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     assert window.application is not None and window.application.status == "submitted"
