@@ -152,6 +152,10 @@ Line ¥{1} at {2}% a year, teller {4}</translation>
         <translation>(a base line is possible)</translation>
     </message>
     <message>
+        <source>{0}岁</source>
+        <translation>{0} years old</translation>
+    </message>
+    <message>
         <source>手机</source>
         <translation>Mobile</translation>
     </message>
@@ -164,8 +168,16 @@ Line ¥{1} at {2}% a year, teller {4}</translation>
         <translation>On the negative list</translation>
     </message>
     <message>
+        <source>：</source>
+        <translation>: </translation>
+    </message>
+    <message>
         <source>近12个月{n}个月，月均{avg}元</source>
         <translation>{n} of 12 months, ¥{avg} a month</translation>
+    </message>
+    <message>
+        <source>（{0}）</source>
+        <translation> ({0})</translation>
     </message>
     <message>
         <source>最近发放 {d}</source>
@@ -182,6 +194,10 @@ Line ¥{1} at {2}% a year, teller {4}</translation>
     <message>
         <source>无</source>
         <translation>none</translation>
+    </message>
+    <message>
+        <source>、</source>
+        <translation>, </translation>
     </message>
     <message>
         <source>无有效协议</source>
@@ -213,7 +229,7 @@ Line ¥{1} at {2}% a year, teller {4}</translation>
     </message>
     <message>
         <source>（已过期）</source>
-        <translation>(expired)</translation>
+        <translation> (expired)</translation>
     </message>
     <message>
         <source>标签</source>
@@ -337,6 +353,10 @@ Line ¥{1} at {2}% a year, teller {4}</translation>
     <message>
         <source>关闭</source>
         <translation>Close</translation>
+    </message>
+    <message>
+        <source>；</source>
+        <translation>; </translation>
     </message>
     <message>
         <source>完成：{n}个文件，{r}行被拒绝，{f}个文件被拒绝。</source>
@@ -560,10 +580,6 @@ Continue in demo mode?</translation>
         <translation>[DEMO]</translation>
     </message>
     <message>
-        <source>数据库：</source>
-        <translation>Database: </translation>
-    </message>
-    <message>
         <source>数据库中还没有客户数据。
 
 下一步：由总行人员导入核心系统的夜间数据文件（命令 teller-assist import 文件夹），或生成演示县数据（teller-assist demo-data --out 文件夹）后导入。
@@ -616,6 +632,14 @@ Type or read a customer&apos;s ID (F2).</translation>
         <translation>, valid until {0}</translation>
     </message>
     <message>
+        <source>【演示模式】数据库：{0}</source>
+        <translation>[DEMO] Database: {0}</translation>
+    </message>
+    <message>
+        <source>数据库：{0}</source>
+        <translation>Database: {0}</translation>
+    </message>
+    <message>
         <source>部分文件未能导入：</source>
         <translation>Some files were not imported: </translation>
     </message>
@@ -660,6 +684,10 @@ Type or read a customer&apos;s ID (F2).</translation>
         <translation>Survey draft not saved (still on screen): </translation>
     </message>
     <message>
+        <source>{0}（{1}）</source>
+        <translation>{0} ({1})</translation>
+    </message>
+    <message>
         <source>待审批</source>
         <translation>To approve</translation>
     </message>
@@ -674,6 +702,10 @@ Type or read a customer&apos;s ID (F2).</translation>
     <message>
         <source>请预览并打印协议 (F8)，客户签字后按 F9 登记</source>
         <translation>Preview and print the agreement (F8); once the customer has signed it, press F9</translation>
+    </message>
+    <message>
+        <source>：</source>
+        <translation>: </translation>
     </message>
     <message>
         <source>（已等 {0}:{1}）</source>
@@ -1007,6 +1039,14 @@ Line ¥{2}, made by {3}</translation>
     <message>
         <source>柜员</source>
         <translation>Teller</translation>
+    </message>
+    <message>
+        <source>，</source>
+        <translation>, </translation>
+    </message>
+    <message>
+        <source>；</source>
+        <translation>; </translation>
     </message>
     <message>
         <source>{0} 已等 {1} 分钟</source>

@@ -41,12 +41,12 @@ def survey_blocked(card: CustomerCard, decision: Decision | None) -> Blocked | N
         return Blocked(
             f"该客户已有{STATUS_ZH.get(held.status, held.status)}的预授信（申请 {held.id}，"
             f"{held.line:,}元），不能再次申请",
-            f"this person already holds a pre-credit ({STATUS_EN.get(held.status, held.status)}, "
+            f"This person already holds a pre-credit ({STATUS_EN.get(held.status, held.status)}, "
             f"application {held.id}, ¥{held.line:,}); no new application",
         )
     if decision is not None and not decision.eligible:
         return Blocked(
             "不可授信，不能调查和提交：" + "；".join(decision.reasons),
-            "not eligible, no survey or submission: " + "; ".join(decision.reasons),
+            "Not eligible, no survey or submission: " + "; ".join(decision.reasons),
         )
     return None

@@ -170,7 +170,9 @@ class CardPanel(QFrame):
             who = "<b>" + self.tr("尚非本行客户") + "</b> " + self.tr("（可获基础授信）")
         lines = [
             who,
-            f"{m.resident_id(card.rid.value)} · {gender} · {card.age}{self.tr('岁')} · {escape(card.region)}",
+            f"{m.resident_id(card.rid.value)} · {gender} · "
+            + self.tr("{0}岁").format(card.age)
+            + f" · {escape(card.region)}",
         ]
         if card.phone or card.branch_code:
             lines.append(
@@ -200,26 +202,27 @@ class CardPanel(QFrame):
             rows.append(
                 "<p><b>"
                 + self.tr("代发工资")
-                + "</b>："
+                + "</b>" + self.tr("：")
                 + self.tr("近12个月{n}个月，月均{avg}元").format(
                     n=p.months, avg=m.income(format_yuan(p.average_monthly_fen))
                 )
-                + f"<br>{escape(p.employer or '')}（{kind}）"
+                + f"<br>{escape(p.employer or '')}"
+                + (self.tr("（{0}）").format(kind) if kind else "")
                 + "<br>"
                 + self.tr("最近发放 {d}").format(d=p.last_pay_date.isoformat() if p.last_pay_date else "—")
                 + (" · " + self.tr("规律") if p.regularity == "regular" else " · " + self.tr("不规律"))
                 + "</p>"
             )
         else:
-            rows.append("<p><b>" + self.tr("代发工资") + "</b>：" + self.tr("无") + "</p>")
+            rows.append("<p><b>" + self.tr("代发工资") + "</b>" + self.tr("：") + self.tr("无") + "</p>")
         if w.active_agreements or w.ok_debits or w.failed_debits:
-            utilities = "、".join(
+            utilities = self.tr("、").join(
                 f"{word(UTILITY_ZH.get(u, u))}{n if n > 1 else ''}" for u, n in sorted(w.by_utility.items())
             )
             rows.append(
                 "<p><b>"
                 + self.tr("代扣")
-                + "</b>："
+                + "</b>" + self.tr("：")
                 + (utilities or self.tr("无有效协议"))
                 + "<br>"
                 + self.tr("近12个月成功{ok}次，失败{failed}次").format(ok=w.ok_debits, failed=w.failed_debits)
@@ -227,14 +230,14 @@ class CardPanel(QFrame):
                 + "</p>"
             )
         else:
-            rows.append("<p><b>" + self.tr("代扣") + "</b>：" + self.tr("无") + "</p>")
+            rows.append("<p><b>" + self.tr("代扣") + "</b>" + self.tr("：") + self.tr("无") + "</p>")
         shown = current or (card.applications[0] if card.applications else None)
         if shown is not None:
             rate = f"{shown.annual_rate_bp / 100:.2f}"
             rows.append(
                 "<p><b>"
                 + (self.tr("预授信") if current else self.tr("上次申请"))
-                + "</b>："
+                + "</b>" + self.tr("：")
                 + word(APPLICATION_ZH.get(shown.status, shown.status))
                 + f" {shown.line:,}"
                 + self.tr("元")
@@ -250,17 +253,17 @@ class CardPanel(QFrame):
                 + "</p>"
             )
         if card.tags:
-            tags = "、".join(
+            tags = self.tr("、").join(
                 escape(word(TAG_ZH.get(t.tag, t.tag)) + (t.grade or ""))
                 + ("" if t.valid else self.tr("（已过期）"))
                 for t in card.tags
             )
-            rows.append("<p><b>" + self.tr("标签") + "</b>：" + tags + "</p>")
+            rows.append("<p><b>" + self.tr("标签") + "</b>" + self.tr("：") + tags + "</p>")
         for t in card.targets:
             rows.append(
                 "<p><b>"
                 + self.tr("目标名单")
-                + "</b>："
+                + "</b>" + self.tr("：")
                 + escape(t.campaign)
                 + (" · " + self.tr("客户经理") + " " + escape(t.officer) if t.officer else "")
                 + (" · " + self.tr("截止") + " " + t.due_on.isoformat() if t.due_on else "")
@@ -268,9 +271,8 @@ class CardPanel(QFrame):
             )
         stale = [word(KIND_ZH.get(f.kind, f.kind)) for f in card.freshness if f.stale]
         if stale:
-            rows.append(
-                "<p style='color:#8a5a00'>" + self.tr("数据超过2天未更新：") + "、".join(stale) + "</p>"
-            )
+            old = self.tr("、").join(stale)
+            rows.append("<p style='color:#8a5a00'>" + self.tr("数据超过2天未更新：") + old + "</p>")
         self.details.setText("".join(rows))
         self.setVisible(True)
         self.body.setVisible(True)

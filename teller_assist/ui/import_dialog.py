@@ -225,7 +225,7 @@ class ImportDialog(QDialog):
         self.progress.setValue(1000)
         self.summary.setRowCount(len(report.files))
         for row, f in enumerate(report.files):
-            note = f.error or "；".join(f.warnings)
+            note = f.error or self.tr("；").join(f.warnings)
             values = [
                 Path(f.path).name,
                 f.kind or "?",

@@ -613,7 +613,8 @@ class MainWindow(QMainWindow):
         store, overview = self.opened.store, self.opened.overview
         demo = self.tr("【演示模式】") if store.demo_mode else ""
         self.setWindowTitle(self.tr("柜面授信助手") + (" " + demo if demo else ""))
-        self.db_status.setText(demo + self.tr("数据库：") + store.short_name)
+        where = self.tr("【演示模式】数据库：{0}") if store.demo_mode else self.tr("数据库：{0}")
+        self.db_status.setText(where.format(store.short_name))
         self.db_status.setToolTip(store.display)  # the whole path or address, for whoever asks
         if overview.empty:
             self.empty_state.setText(
@@ -1088,7 +1089,9 @@ class MainWindow(QMainWindow):
 
         self.operator = operator
         self.header.setText(
-            self._header_text() + f" · {operator.name}（{word(ROLE_ZH.get(operator.role, operator.role))}）"
+            self._header_text()
+            + " · "
+            + self.tr("{0}（{1}）").format(operator.name, word(ROLE_ZH.get(operator.role, operator.role)))
         )
         app = QApplication.instance()
         if app is not None:
@@ -1273,7 +1276,7 @@ class MainWindow(QMainWindow):
         elif status == "signed":
             self.application_status.setText(self.tr("已签约：协议号 {0}").format(app.agreement_no))
         else:
-            reason = f"：{app.reject_reason}" if app.reject_reason else ""
+            reason = self.tr("：") + app.reject_reason if app.reject_reason else ""
             self.application_status.setText(
                 self.tr("申请 {0} {1}{2}").format(app.id, word(STATUS_ZH.get(app.status, app.status)), reason)
             )

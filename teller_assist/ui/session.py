@@ -433,9 +433,9 @@ class WalkinsView(QWidget):
         except UserFacingError as exc:
             self.summary.setText(error_text(exc))
             return
-        counts = "，".join(f"{word(walkins.STAGE_ZH[s])} {n}" for s, n in today.counts.items())
+        counts = self.tr("，").join(f"{word(walkins.STAGE_ZH[s])} {n}" for s, n in today.counts.items())
         now = dt.datetime.now(dt.UTC)
-        waiting = "；".join(
+        waiting = self.tr("；").join(
             self.tr("{0} 已等 {1} 分钟").format(
                 w.name or self.masking.resident_id(w.id_no),
                 int((now - (w.submitted_at or now)).total_seconds() // 60),

@@ -90,9 +90,9 @@ def problems(top: QWidget) -> list[str]:
             need = w.heightForWidth(w.width())
             if need > w.height():
                 found.append(f"{name(w)} shows {w.height()} of its {need} pixels of text")
-        if isinstance(w, QAbstractButton) and w.text():
-            if w.width() < w.sizeHint().width() or w.height() < w.minimumSizeHint().height():
-                found.append(f"{name(w)} {w.size()} is smaller than its text {w.sizeHint()}")
+        small = w.width() < w.sizeHint().width() or w.height() < w.minimumSizeHint().height()
+        if isinstance(w, QAbstractButton) and w.text() and small:
+            found.append(f"{name(w)} {w.size()} is smaller than its text {w.sizeHint()}")
         if isinstance(w, QLineEdit | QComboBox) and w.height() < w.minimumSizeHint().height():
             found.append(f"{name(w)} is squeezed to {w.height()} px")
     return found
@@ -133,7 +133,12 @@ def test_the_default_size_fits_a_counter_screen(
 
 
 def test_every_step_of_the_counter_flow_is_whole_on_a_1366x768_screen(
-    qtbot: QtBot, settings: Settings, memory_keyring: MemoryKeyring, tmp_path: Path, language: str, height: str
+    qtbot: QtBot,
+    settings: Settings,
+    memory_keyring: MemoryKeyring,
+    tmp_path: Path,
+    language: str,
+    height: str,
 ) -> None:
     window = counter_window(qtbot, settings, tmp_path, language, height)
     assert window.store is not None
@@ -229,7 +234,8 @@ def test_the_lobbys_queue_is_usable_while_a_card_is_open(
     assert window.card_panel.isVisible()
     queue = window.queue
     assert queue is not None
-    assert window.workspaces.tabText(window.workspaces.indexOf(queue)).endswith("(4)")  # seen from the counter
+    tab = window.workspaces.tabText(window.workspaces.indexOf(queue))
+    assert tab.endswith("(4)"), tab  # the waiting, counted where the counter's tab shows it
     window.workspaces.setCurrentWidget(queue)
     qtbot.waitUntil(queue.isVisible, timeout=3000)
     assert not problems(window), problems(window)
