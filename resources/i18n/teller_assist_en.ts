@@ -335,6 +335,14 @@ Line ¥{1} at {2}% a year, teller {4}</translation>
         <translation>Cancel</translation>
     </message>
     <message>
+        <source>注意：以下文件名的日期晚于今天 {0}，请核对文件或本机日期：{1}</source>
+        <translation>Note: these files&apos; names date them after today, {0}; check the files or this computer&apos;s date: {1}</translation>
+    </message>
+    <message>
+        <source>、</source>
+        <translation>, </translation>
+    </message>
+    <message>
         <source>选择数据文件</source>
         <translation>Choose data files</translation>
     </message>

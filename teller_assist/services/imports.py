@@ -120,6 +120,18 @@ class ImportReport:
         return {"files": [f.to_json() for f in self.files]}
 
 
+def future_extract(path: Path, today: dt.date) -> str | None:
+    """A warning when the file's name dates it after today (a wrong date in the name, or a wrong
+    clock): loaded all the same, since the rows decide, but said."""
+    day = extract_date_from_file_name(path.name)
+    if day is None or day <= today:
+        return None
+    return (
+        f"文件名日期{day.isoformat()}晚于今天{today.isoformat()}，请核对文件或本机日期 "
+        f"(the name dates the extract {day.isoformat()}, after today {today.isoformat()})"
+    )
+
+
 def plan(paths: Sequence[Path], kind: str | None = None) -> list[tuple[Path, str | None]]:
     """Files to load, folders expanded, in dependency order (people before their records, agreements
     before their debits); each with its kind (``None`` when it cannot be told)."""
@@ -229,16 +241,20 @@ def import_file(
         print_ = fingerprint(path, encoding)
         result.sha256 = print_.sha256
         earlier = find_loaded(store, print_.sha256)
-        if earlier is not None:
+        if earlier is not None:  # nothing loaded now: its rows are all in since the earlier batch
             result.status = "skipped"
             result.batch_id = earlier.id
-            result.loaded = earlier.rows_loaded
+            result.loaded = 0
+            result.already_present = earlier.rows_loaded
             when = earlier.finished_at.astimezone().strftime("%Y-%m-%d %H:%M") if earlier.finished_at else "?"
             result.warnings.append(
-                f"该文件已于{when}导入（批次{earlier.id}，{earlier.file_name}），本次跳过 "
-                f"(already loaded as batch {earlier.id})"
+                f"该文件已于{when}导入（批次{earlier.id}，{earlier.file_name}，{earlier.rows_loaded:,}行），"
+                f"本次跳过 (already loaded as batch {earlier.id}, {earlier.rows_loaded:,} rows)"
             )
             return result
+        future = future_extract(path, today)
+        if future is not None:
+            result.warnings.append(future)
         parsed = (parse_file_in_child if print_.size >= PIPELINE_BYTES else parse_file)(
             path, spec.name, print_.encoding, today
         )

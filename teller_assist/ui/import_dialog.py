@@ -32,6 +32,8 @@ from teller_assist.services.imports import (
     ImportRefused,
     ImportReport,
     export_rejects,
+    future_extract,
+    plan,
     run_import,
 )
 from teller_assist.settings import Settings
@@ -153,10 +155,30 @@ class ImportDialog(QDialog):
 
     # --- choosing ---------------------------------------------------------------------------------
     def set_paths(self, paths: list[Path]) -> None:
+        """New files or a new folder: the last run's results go, and a file dated after today is
+        said before anything is loaded."""
         self.paths = paths
         self.path_list.clear()
         self.path_list.addItems([str(p) for p in paths])
+        for i, p in enumerate(paths):
+            self.path_list.item(i).setToolTip(str(p))
         self.start_button.setEnabled(bool(paths) and self.task is None)
+        self.report = None
+        self._reject_batches = []
+        self.summary.setRowCount(0)
+        self.rejects_table.setRowCount(0)
+        self.export_button.setEnabled(False)
+        self.progress.setValue(0)
+        today = self._today()
+        future = [p.name for p, _kind in plan(paths) if future_extract(p, today) is not None]
+        self.progress_label.setStyleSheet("QLabel { color: #8a5a00; }" if future else "")
+        self.progress_label.setText(
+            self.tr("注意：以下文件名的日期晚于今天 {0}，请核对文件或本机日期：{1}").format(
+                today.isoformat(), self.tr("、").join(future)
+            )
+            if future
+            else ""
+        )
 
     def _pick_files(self) -> None:
         names, _ = QFileDialog.getOpenFileNames(
@@ -183,6 +205,7 @@ class ImportDialog(QDialog):
             return
         self.summary.setRowCount(0)
         self.rejects_table.setRowCount(0)
+        self.progress_label.setStyleSheet("")
         self.export_button.setEnabled(False)
         self.start_button.setEnabled(False)
         self.files_button.setEnabled(False)
@@ -226,20 +249,24 @@ class ImportDialog(QDialog):
         self.summary.setRowCount(len(report.files))
         for row, f in enumerate(report.files):
             note = f.error or self.tr("；").join(f.warnings)
+            skipped = f.status == "skipped"  # nothing read or loaded now: its rows came in earlier
             values = [
                 Path(f.path).name,
                 f.kind or "?",
                 self.tr(str(STATUS_ZH[f.status])),
-                f"{f.rows:,}",
+                "—" if skipped else f"{f.rows:,}",
                 f"{f.loaded:,}",
-                f"{f.rejected:,}",
+                "—" if skipped else f"{f.rejected:,}",
                 note,
             ]
             for col, value in enumerate(values):
                 item = QTableWidgetItem(value)
+                item.setToolTip(value)  # a column too narrow for it still tells it whole
                 if col in (3, 4, 5):
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.summary.setItem(row, col, item)
+        self.summary.resizeColumnsToContents()
+        self._cap_columns(self.summary)
         refused = sum(f.rejected for f in report.files)
         failed = sum(f.status == "refused" for f in report.files)
         self.progress_label.setText(
@@ -267,9 +294,19 @@ class ImportDialog(QDialog):
                     mask_free_text(r.raw, self.settings.masking),
                 )
             ):
-                self.rejects_table.setItem(i, col, QTableWidgetItem(value))
+                item = QTableWidgetItem(value)
+                item.setToolTip(value)
+                self.rejects_table.setItem(i, col, item)
+        self.rejects_table.resizeColumnsToContents()
+        self._cap_columns(self.rejects_table)
         self.export_button.setEnabled(bool(batches))
         self._reject_batches = batches
+
+    def _cap_columns(self, table: QTableWidget, most: int = 240) -> None:
+        """Fitted columns no wider than ``most`` pixels (the rest of a long note is in its tooltip);
+        the last one stretches."""
+        for col in range(table.columnCount() - 1):
+            table.setColumnWidth(col, min(table.columnWidth(col), most))
 
     def _on_failed(self, exc: BaseException) -> None:
         self._finish_task()

@@ -165,3 +165,19 @@ def test_the_command_line_import_is_audited_under_the_administrator_or_the_os_ac
         store.dispose()
     assert [(r.operator, r.purpose) for r in rows] == [("hq1", "cli"), (os_actor(), "cli")]
     assert json.loads(rows[0].detail)["files"][0]["rejected"] == 1
+
+
+def test_a_skipped_file_loads_nothing_now_and_an_extract_dated_tomorrow_is_warned(
+    store: Store, tmp_path: Path
+) -> None:
+    from teller_assist.services.imports import import_paths
+
+    folder = two_files(tmp_path / "in")
+    import_paths(store, [folder], today=TODAY)
+    again = import_paths(store, [folder / "customers_20261127.csv"], today=TODAY).files[0]
+    assert (again.status, again.loaded, again.already_present) == ("skipped", 0, 1)
+    assert "1行" in again.warnings[0]
+    header = "txn_id,id_no,employer_code,employer_name,pay_date,amount"
+    tomorrow = write(tmp_path / "t", "payroll_20261129.csv", [header, f"T9,{MAN},{GOV},局,2026-11-02,100"])
+    late = import_paths(store, [tomorrow], today=TODAY).files[0]
+    assert any("晚于今天2026-11-28" in w for w in late.warnings), late.warnings
