@@ -840,7 +840,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     _start_logging(args)
     log.info("teller-assist %s: %s", __version__, command)
     try:
-        return COMMANDS[command](args)
+        code = COMMANDS[command](args)
+        if sys.stdout is not None:  # (a windowed build has none)
+            sys.stdout.flush()  # a reader that went away is found here, not at the interpreter's exit
+        return code
     except UserFacingError as exc:
         log.warning("%s refused: %s", command, exc.describe())
         print(f"错误 error: {exc.describe()}", file=sys.stderr)
@@ -848,3 +851,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("已取消 cancelled", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader stopped reading (config show | head): no traceback for that
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nor at the final flush
+        return 1
