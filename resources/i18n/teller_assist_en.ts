@@ -406,10 +406,26 @@ Line ¥{1} at {2}% a year, teller {4}</translation>
         <translation>Unlock</translation>
     </message>
     <message>
+        <source>切换操作员…</source>
+        <translation>Switch operator…</translation>
+    </message>
+    <message>
+        <source>退出当前操作员（记录审计），由另一位操作员登录</source>
+        <translation>Sign the locked operator out (audited) so another can sign in</translation>
+    </message>
+    <message>
         <source>屏幕已锁定，客户信息已隐藏。
 仅 {0}（{1}）可以解锁。</source>
         <translation>Locked; customer data is hidden.
 Only {0} ({1}) can unlock.</translation>
+    </message>
+    <message>
+        <source>有 {0} 位客户在等待审批，最长已等 {1} 分钟</source>
+        <translation>{0} customer(s) waiting for approval, the longest for {1} min</translation>
+    </message>
+    <message>
+        <source>密码错误，请重新输入</source>
+        <translation>Wrong password; type it again</translation>
     </message>
 </context>
 <context>
@@ -526,6 +542,18 @@ Continue in demo mode?</translation>
     <message>
         <source>载入演示县数据…</source>
         <translation>Load the demo county…</translation>
+    </message>
+    <message>
+        <source>会话(&amp;S)</source>
+        <translation>&amp;Session</translation>
+    </message>
+    <message>
+        <source>锁定屏幕</source>
+        <translation>Lock the screen</translation>
+    </message>
+    <message>
+        <source>退出登录 / 切换操作员…</source>
+        <translation>Sign out / switch operator…</translation>
     </message>
     <message>
         <source>窗口(&amp;W)</source>
@@ -702,6 +730,10 @@ Type or read a customer&apos;s ID (F2).</translation>
     <message>
         <source>今日到店</source>
         <translation>Today</translation>
+    </message>
+    <message>
+        <source>正在打印或导入，完成后再退出登录</source>
+        <translation>Printing or importing: sign out once it has finished</translation>
     </message>
     <message>
         <source>已提交申请 {0}：额度 {1} 元，年利率 {2}%，等待审批</source>

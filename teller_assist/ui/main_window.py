@@ -304,7 +304,6 @@ class MainWindow(QMainWindow):
         QShortcut(QKeySequence("Ctrl+Return"), self, self.submit)
         QShortcut(QKeySequence("Ctrl+Enter"), self, self.submit)
         QShortcut(QKeySequence(Qt.Key.Key_F4), self, self.authorize_at_counter)
-        QShortcut(QKeySequence("Ctrl+L"), self, self.lock)  # the teller steps away
         self.print_button = QPushButton(self.tr("预览并打印协议和告知函 (F8)"), central)
         self.print_button.setObjectName("printButton")
         self.print_button.setVisible(False)
@@ -327,6 +326,7 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(self.workspaces)
         self.lock_page = LockPage(self.stack)
         self.lock_page.unlocked.connect(self._unlocked)
+        self.lock_page.switchRequested.connect(self.logout)
         self.stack.addWidget(self.lock_page)
         self.setCentralWidget(self.stack)
         self.operator: OperatorRecord | None = None
@@ -395,6 +395,18 @@ class MainWindow(QMainWindow):
         self.demo_action.triggered.connect(lambda: self.load_demo(ask=True))
         self.demo_action.setEnabled(False)
         data_menu.addAction(self.demo_action)
+        session_menu = self.menuBar().addMenu(self.tr("会话(&S)"))
+        self.lock_action = QAction(self.tr("锁定屏幕"), self)
+        self.lock_action.setObjectName("lockAction")
+        self.lock_action.setShortcut(QKeySequence("Ctrl+L"))  # the teller steps away
+        self.lock_action.triggered.connect(self.lock)
+        session_menu.addAction(self.lock_action)
+        self.logout_action = QAction(self.tr("退出登录 / 切换操作员…"), self)
+        self.logout_action.setObjectName("logoutAction")
+        self.logout_action.setShortcut(QKeySequence("Ctrl+Shift+L"))
+        self.logout_action.triggered.connect(self.logout)
+        self.logout_action.setEnabled(False)
+        session_menu.addAction(self.logout_action)
         view_menu = self.menuBar().addMenu(self.tr("窗口(&W)"))
         self.stay_on_top_action = QAction(self.tr("保持在最前"), self)
         self.stay_on_top_action.setObjectName("stayOnTopAction")
@@ -1087,7 +1099,10 @@ class MainWindow(QMainWindow):
         from teller_assist.prequal.workflow import authority
         from teller_assist.security.passwords import ROLE_ZH
 
+        if self.operator is not None:
+            self._end_session()  # (the window's own logout audits; this is a sign-in over another)
         self.operator = operator
+        self._has_operators = True  # the next login (after a switch) is a login, not a first administrator
         self.header.setText(
             self._header_text()
             + " · "
@@ -1112,11 +1127,59 @@ class MainWindow(QMainWindow):
             )
             self.queue.refreshed.connect(self.walkins.refresh)
             self.queue.refreshed.connect(self._count_waiting)
+            self.queue.refreshed.connect(self._lock_waiting)
             self.workspaces.addTab(self.queue, self.tr("待审批"))
             self.workspaces.addTab(self.walkins, self.tr("今日到店"))
             self.queue.start()
+        self.logout_action.setEnabled(True)
         self._update_data_actions()
         self._focus_id()
+
+    def logout(self) -> LoginDialog | None:
+        """退出登录 / 切换操作员: this operator's session ends (audited), the screen is cleared (a survey
+        in progress is kept as a draft), and the login is asked for whoever comes next. Waits for a
+        print or the demo county in progress: their work belongs to this session."""
+        from teller_assist.services import audit
+
+        if self.operator is None or self.store is None:
+            return None
+        if self.print_task is not None or self.demo_task is not None:
+            self.say(self.tr("正在打印或导入，完成后再退出登录"))
+            return None
+        for dialog in self.findChildren(QDialog):  # the session's own dialogs go with it
+            if dialog.isVisible() or dialog in self._hidden_by_lock:
+                dialog.reject()
+        self._hidden_by_lock = []
+        if self.is_locked():
+            self.stack.setCurrentIndex(0)
+        self.next_customer()
+        who = self.operator.login
+        self._end_session()
+        try:
+            audit.log(self.store, "logout", operator=who, purpose="switch")
+        except UserFacingError as exc:
+            self.say(error_text(exc))
+        return self.ask_login()
+
+    def _end_session(self) -> None:
+        """Nothing of the last operator stays: the lobby's tabs, the idle timer, the header's name."""
+        self.idle.stop()
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self.idle)
+        for view in (self.queue, self.walkins):
+            if view is None:
+                continue
+            if isinstance(view, ApprovalQueue):
+                view.stop()
+            self.workspaces.removeTab(self.workspaces.indexOf(view))
+            view.deleteLater()
+        self.queue = self.walkins = None
+        self.lock_page.set_waiting(0, 0)
+        self.operator = None
+        self.header.setText(self._header_text())
+        self.logout_action.setEnabled(False)
+        self._update_data_actions()
 
     def _count_waiting(self) -> None:
         """The queue's tab says how many wait, so it is seen from the counter's tab too."""
@@ -1179,7 +1242,15 @@ class MainWindow(QMainWindow):
             self.card_panel.show_card(self.card)  # a reveal ends with the lock
             self.recompute()
         self.lock_page.lock_for(self.store, self.operator)
+        self._lock_waiting()
         audit.log(self.store, "lock", operator=self.operator.login)
+
+    def _lock_waiting(self) -> None:
+        """An approver's lock page counts the customers waiting for a decision (refreshed with the queue)."""
+        rows = self.queue.rows if self.queue is not None else []
+        now = dt.datetime.now(dt.UTC)
+        longest = max((int((now - r.submitted_at).total_seconds() // 60) for r in rows), default=0)
+        self.lock_page.set_waiting(len(rows), max(0, longest))
 
     def _unlocked(self) -> None:
         self.stack.setCurrentIndex(0)

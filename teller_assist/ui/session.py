@@ -327,9 +327,13 @@ class IdleWatcher(QObject):
 
 
 class LockPage(QWidget):
-    """What the screen shows while locked: no customer data, only who may unlock it."""
+    """What the screen shows while locked: no customer data, only who may unlock it, how many customers
+    wait for an approver (a count, no names), and a way to hand the desk to another operator."""
 
     unlocked = Signal()
+    switchRequested = Signal()  # another operator takes the desk: the locked one is signed out
+
+    WRONG_LOGIN_ANSWER = "wrong login or password"  # services.operators' one answer for either mistake
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -343,6 +347,13 @@ class LockPage(QWidget):
         self.label.setWordWrap(True)
         self.label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout.addWidget(self.label)
+        self.waiting = QLabel("", self)
+        self.waiting.setObjectName("lockWaiting")
+        self.waiting.setWordWrap(True)
+        self.waiting.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.waiting.setStyleSheet("QLabel { color: #a11212; font-weight: bold; }")
+        self.waiting.setVisible(False)
+        layout.addWidget(self.waiting)
         self.password = QLineEdit(self)
         self.password.setObjectName("unlockPassword")
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
@@ -352,11 +363,17 @@ class LockPage(QWidget):
         self.error = QLabel("", self)
         self.error.setObjectName("unlockError")
         self.error.setWordWrap(True)
+        self.error.setStyleSheet(ERROR_STYLE)
         layout.addWidget(self.error)
         self.button = QPushButton(self.tr("解锁"), self)
         self.button.setObjectName("unlockButton")
         self.button.clicked.connect(self.try_unlock)
         layout.addWidget(self.button)
+        self.switch_button = QPushButton(self.tr("切换操作员…"), self)
+        self.switch_button.setObjectName("switchOperatorButton")
+        self.switch_button.setToolTip(self.tr("退出当前操作员（记录审计），由另一位操作员登录"))
+        self.switch_button.clicked.connect(self.switchRequested)
+        layout.addWidget(self.switch_button)
         layout.addStretch(2)
 
     def lock_for(self, store: Store, operator: OperatorRecord) -> None:
@@ -370,15 +387,26 @@ class LockPage(QWidget):
         self.password.clear()
         self.password.setFocus()
 
+    def set_waiting(self, count: int, longest_minutes: int) -> None:
+        """An approver's locked screen says that customers wait (how many, how long), never who."""
+        self.waiting.setText(
+            self.tr("有 {0} 位客户在等待审批，最长已等 {1} 分钟").format(count, longest_minutes)
+            if count
+            else ""
+        )
+        self.waiting.setVisible(bool(count))
+
     def try_unlock(self) -> None:
         from teller_assist.services import audit
-        from teller_assist.services.operators import authenticate
+        from teller_assist.services.operators import LoginFailed, authenticate
 
         assert self.store is not None and self.operator is not None
         try:
             authenticate(self.store, self.operator.login, self.password.text(), purpose="unlock")
         except UserFacingError as exc:
-            self.error.setText(error_text(exc))
+            wrong = isinstance(exc, LoginFailed) and exc.message_en == self.WRONG_LOGIN_ANSWER
+            # only the password was asked: say so (a locked account says its own words)
+            self.error.setText(self.tr("密码错误，请重新输入") if wrong else error_text(exc))
             self.password.clear()
             return
         self.password.clear()
