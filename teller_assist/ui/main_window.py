@@ -1619,6 +1619,8 @@ class MainWindow(QMainWindow):
             return
         self.card_panel.show_card(self.card, revealed=self.card_panel.revealed)
         self.recompute()
+        if self.survey_form is not None:  # the details grew or shrank: the survey stays where it was seen
+            self._scroll_to(self.survey_area)
 
     def authorize_at_counter(self) -> AuthorizeDialog | None:
         """F4: the supervisor approves on this screen with their own credentials."""

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLayout,
     QLineEdit,
@@ -418,9 +419,19 @@ class _Wake(QObject):
     changed = Signal()
 
 
+def fit_columns(table: QTableWidget, *, stretch: int) -> None:
+    """Columns as wide as their contents, one stretching over the rest: a 420-pixel window shows the
+    whole row without scrolling sideways (a cut cell gives its text in its tooltip)."""
+    header = table.horizontalHeader()
+    for col in range(table.columnCount()):
+        mode = QHeaderView.ResizeMode.Stretch if col == stretch else QHeaderView.ResizeMode.ResizeToContents
+        header.setSectionResizeMode(col, mode)
+
+
 class WalkinsView(QWidget):
     """Today's walk-ins at this branch: how many reached each step, and each person's progress."""
 
+    STRETCH = 1  # the customer
     COLUMNS = (
         QT_TRANSLATE_NOOP("WalkinsView", "到店"),
         QT_TRANSLATE_NOOP("WalkinsView", "客户"),
@@ -448,6 +459,7 @@ class WalkinsView(QWidget):
         self.table = QTableWidget(0, len(self.COLUMNS), self)
         self.table.setObjectName("walkinsTable")
         self.table.setHorizontalHeaderLabels([self.tr(str(c)) for c in self.COLUMNS])
+        fit_columns(self.table, stretch=self.STRETCH)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         layout.addWidget(self.table)
 
@@ -486,7 +498,9 @@ class WalkinsView(QWidget):
                 w.operator or "",
             ]
             for j, value in enumerate(cells):
-                self.table.setItem(i, j, QTableWidgetItem(value))
+                item = QTableWidgetItem(value)
+                item.setToolTip(value)  # whole, however narrow the column
+                self.table.setItem(i, j, item)
 
 
 class ApprovalQueue(QWidget):
@@ -501,6 +515,7 @@ class ApprovalQueue(QWidget):
         QT_TRANSLATE_NOOP("ApprovalQueue", "经办"),
     )
     refreshed = Signal()  # after each refresh: other views of the day follow it
+    STRETCH = 2  # the customer
 
     def __init__(
         self,
@@ -523,6 +538,7 @@ class ApprovalQueue(QWidget):
         self.table = QTableWidget(0, len(self.COLUMNS), self)
         self.table.setObjectName("approvalTable")
         self.table.setHorizontalHeaderLabels([self.tr(str(c)) for c in self.COLUMNS])
+        fit_columns(self.table, stretch=self.STRETCH)
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.itemSelectionChanged.connect(self._show_factors)
@@ -623,7 +639,9 @@ class ApprovalQueue(QWidget):
                 r.maker_login,
             ]
             for j, value in enumerate(cells):
-                self.table.setItem(i, j, QTableWidgetItem(value))
+                item = QTableWidgetItem(value)
+                item.setToolTip(value)  # whole, however narrow the column
+                self.table.setItem(i, j, item)
         if self.rows and not self.table.selectedItems():
             self.table.selectRow(0)
         self._show_factors()

@@ -242,5 +242,8 @@ def test_the_lobbys_queue_is_usable_while_a_card_is_open(
     table = queue.table
     rows_shown = table.viewport().height() // table.verticalHeader().defaultSectionSize()
     assert rows_shown >= 4, rows_shown
+    assert table.horizontalScrollBar().maximum() == 0  # every column in view, no sideways scrolling
+    cell = table.item(0, 2)
+    assert cell is not None and cell.toolTip() == cell.text()  # a cut customer cell says it whole
     window.workspaces.setCurrentIndex(0)  # back to the customer: still there
     assert window.card is not None and window.card_panel.isVisible()
