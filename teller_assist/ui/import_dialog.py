@@ -163,6 +163,9 @@ class ImportDialog(QDialog):
         for i, p in enumerate(paths):
             self.path_list.item(i).setToolTip(str(p))
         self.start_button.setEnabled(bool(paths) and self.task is None)
+        if self.start_button.isEnabled():  # chosen: Enter starts it
+            self.start_button.setDefault(True)
+            self.start_button.setFocus()
         self.report = None
         self._reject_batches = []
         self.summary.setRowCount(0)
