@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any, Concatenate, ParamSpec
 
 from teller_assist.identity.masking import Masking
-from teller_assist.identity.names import clean_name, name_problem
+from teller_assist.identity.names import clean_name
 from teller_assist.identity.resident_id import ResidentId, parse_resident_id
 from teller_assist.prequal import workflow
 from teller_assist.prequal.engine import decide
@@ -157,10 +157,7 @@ def submit(
         )
     card = lookup(store, rid, as_of=today)
     if not card.name and name is not None:  # someone the bank has never seen: the name as typed
-        problem = name_problem(name)
-        if problem is not None:
-            raise WorkflowRefused("客户姓名有误：" + problem[0], "the customer's name: " + problem[1])
-        name = clean_name(name)
+        name = clean_name(name) or None  # (the window checks it is a name: identity.names)
     decision = decide(card, checked, policy, today)
     if not decision.eligible:
         raise WorkflowRefused(
