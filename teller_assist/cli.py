@@ -153,6 +153,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     imp.add_argument("--encoding", help="文件编码 encoding (default: detect UTF-8 / GB18030)")
     imp.add_argument("--json", action="store_true")
+    imp.add_argument(
+        "--user", metavar="LOGIN", help="以总行管理员身份导入并审计 import as this head-office administrator"
+    )
+    imp.add_argument("--password-stdin", action="store_true")
 
     rej = sub.add_parser("import-rejects", parents=[common], help=argparse.SUPPRESS)
     rej.add_argument("batch", nargs="?", type=_positive_int, metavar="BATCH")
@@ -396,15 +400,20 @@ def cmd_db_stats(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     from teller_assist.services.database import open_database
-    from teller_assist.services.imports import import_paths
+    from teller_assist.services.imports import Importer, run_import
+    from teller_assist.services.operators import authenticate
 
     settings = _settings(args)
+    password = cli_workflow.read_login_password(args.password_stdin) if args.user else ""
     opened = open_database(settings)
     bar = ProgressBar("导入 importing", unit="MB")
-    try:
-        report = import_paths(
+    try:  # audited under the administrator, or (the unattended nightly job) the OS account
+        by = Importer.operator(authenticate(opened.store, args.user, password)) if args.user else None
+        report = run_import(
             opened.store,
             args.paths,
+            by=by or Importer.os_account(),
+            purpose="cli",
             kind=args.kind,
             encoding=args.encoding,
             today=dt.date.today(),  # noqa: DTZ011 - the bank's local date
@@ -978,7 +987,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     _start_logging(args)
     log.info("teller-assist %s: %s", __version__, command)
     try:
-        return COMMANDS[command](args)
+        code = COMMANDS[command](args)
+        if sys.stdout is not None:  # (a windowed build has none)
+            sys.stdout.flush()  # a reader that went away is found here, not at the interpreter's exit
+        return code
     except UserFacingError as exc:
         log.warning("%s refused: %s", command, exc.describe())
         print(f"错误 error: {exc.describe()}", file=sys.stderr)
@@ -994,3 +1006,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("已取消 cancelled", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader stopped reading (config show | head): no traceback for that
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nor at the final flush
+        return 1

@@ -137,10 +137,24 @@ class Settings:
         }
         for spec in FIELDS:
             value = _current(self, spec.key)
+            source = self.sources.get(spec.key, "default")
             if spec.key == "database_url":
                 value = redact_url(value) if value else f"(embedded SQLite: {self.paths.sqlite_file})"
-            out[spec.key] = {"value": value, "source": self.sources.get(spec.key, "default")}
+            elif spec.key == "key_store" and self._demo_key_file_in_use():
+                value, source = "demo-file", f"{self.paths.demo_key_file} (no usable keyring)"
+            out[spec.key] = {"value": value, "source": source}
         return out
+
+    def _demo_key_file_in_use(self) -> bool:
+        """The embedded database opens with the demo key file although the setting says keyring (a data
+        folder set up in demo mode, on a machine without a keyring; see store.engine)."""
+        if self.key_store == "demo-file" or not self.uses_embedded_sqlite:
+            return False
+        if not self.paths.demo_key_file.exists():
+            return False
+        from teller_assist.security.keys import keyring_usable
+
+        return not keyring_usable()[0]
 
 
 def _current(settings: Settings, key: str) -> Any:

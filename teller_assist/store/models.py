@@ -1,4 +1,4 @@
-"""Tables: one per kind of core-bank extract (``spec/extracts.md``), plus import batches and refused rows.
+"""Tables: one per kind of core-bank extract (``docs/extracts.md``), plus import batches and refused rows.
 
 Money is integer fen. Dates are local dates. Resident IDs are stored in their 18-character form.
 """

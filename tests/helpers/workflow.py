@@ -33,3 +33,23 @@ def make_team(store: Store) -> Team:
         person("head1", "branch_head"),
         Actor(admin, "ws-test"),
     )
+
+
+def agreement_printed(store: Store, app_id: int, operator: str = "teller1") -> None:
+    """The agreement came out of the printer, recorded as a print records it (the original, audited):
+    only then has the customer something to sign."""
+    import datetime as dt
+
+    from teller_assist.store.documents import issued_count, record_issue
+
+    record_issue(
+        store,
+        application_id=app_id,
+        kind="agreement",
+        operator=operator,
+        workstation="ws-test",
+        destination="test printer",
+        sha256="0" * 64,
+        now=dt.datetime.now(dt.UTC),
+        expected_copy_no=issued_count(store, app_id, "agreement"),
+    )

@@ -32,7 +32,7 @@ from teller_assist.store.engine import Store
 from tests.helpers.extracts import MAN
 from tests.helpers.keyrings import MemoryKeyring
 from tests.helpers.operators import PASSWORD
-from tests.helpers.workflow import Team
+from tests.helpers.workflow import Team, agreement_printed
 from tests.integration.test_applications import NOW, TODAY, survey
 
 REFUSAL = "audit refused for the test"
@@ -102,8 +102,14 @@ def _approved(store: Store, policy: Policy, team: Team) -> int:
     return app_id
 
 
-def _signed(store: Store, policy: Policy, team: Team) -> int:
+def _printed(store: Store, policy: Policy, team: Team) -> int:
     app_id = _approved(store, policy, team)
+    agreement_printed(store, app_id)
+    return app_id
+
+
+def _signed(store: Store, policy: Policy, team: Team) -> int:
+    app_id = _printed(store, policy, team)
     apps.sign(store, app_id, team.teller, today=TODAY, now=NOW)
     return app_id
 
@@ -118,7 +124,7 @@ MOVES: dict[str, tuple[Prepare, Act]] = {
     ),
     "reject": (_submitted, lambda s, p, t, a: apps.reject(s, p, a, t.head, "收入证明不足", now=NOW)),
     "cancel": (_submitted, lambda s, p, t, a: apps.cancel(s, a, t.teller, now=NOW)),
-    "sign": (_approved, lambda s, p, t, a: apps.sign(s, a, t.teller, today=TODAY, now=NOW)),
+    "sign": (_printed, lambda s, p, t, a: apps.sign(s, a, t.teller, today=TODAY, now=NOW)),
     "expire approved": (_approved, lambda s, p, t, a: apps.expire_due(s, AFTER_VALIDITY, now=NOW)),
     "expire signed": (_signed, lambda s, p, t, a: apps.expire_due(s, AFTER_VALIDITY, now=NOW)),
 }

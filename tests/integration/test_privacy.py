@@ -18,6 +18,7 @@ from tests.helpers.extracts import MAN, WOMAN
 from tests.helpers.keyrings import MemoryKeyring
 from tests.helpers.postgres import PostgresServer
 from tests.helpers.surveys import walk_in_answers
+from tests.helpers.workflow import agreement_printed
 from tests.integration.test_lookup import load_fixture
 
 DB_PASSWORD = "Pg-Secret-7781"
@@ -130,6 +131,13 @@ def test_a_whole_flow_leaves_no_secret_in_any_file(
             ok=False,
         ),
         cli("approve", str(applied["id"]), "--user", "head1", "--password-stdin", stdin=OPERATOR_PASSWORD),
+    ]
+    store = open_database(settings).store
+    try:
+        agreement_printed(store, applied["id"])  # the customer signs what came out of the printer
+    finally:
+        store.dispose()
+    outputs += [
         cli("sign", str(applied["id"]), "--user", "teller1", "--password-stdin", stdin=OPERATOR_PASSWORD),
         cli("applications", "--json"),
         cli("audit", "verify"),
