@@ -817,6 +817,9 @@ def _start_logging(args: argparse.Namespace) -> None:
         return
     setup_logging(settings.paths.data_dir, settings.masking)
     install_crash_handler(settings.paths.data_dir, settings.masking)
+    for warning in settings.warnings:  # the user's settings asked to change a key the bank locked
+        log.warning("%s", warning)
+        print(f"警告 warning: {warning}", file=sys.stderr)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
