@@ -973,6 +973,9 @@ def _start_logging(args: argparse.Namespace) -> None:
     install_crash_handler(settings.paths.data_dir, settings.masking)
     if warning:
         log.warning("%s", warning)
+    for locked in settings.warnings:  # the user's settings asked to change a key the bank locked
+        log.warning("%s", locked)
+        print(f"警告 warning: {locked}", file=sys.stderr)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
