@@ -32,10 +32,10 @@ from teller_assist.documents.render import DocumentData
 AGREEMENT = DocumentData(
     "agreement", "句容农村商业银行", "华阳支行", "YSX20261128000001", "张䶮", "3211**********0215",
     22_000_000, "3.65", dt.date(2026, 11, 28), dt.date(2028, 11, 27),
-    ("近12个月中10个月由句容市财政局（机关）代发工资，月均8,000元 → 10倍月均工资80,000元",
-     "公务员保底200,000元", "代扣水费近12个月成功10次、无失败，稳定户上浮10% → +20,000元",
+    ("近12个月中10个月由句容市财政局（机关）代发工资，月均***元 → 10倍月均工资***元",
+     "公务员保底200,000元", "代扣水费近12个月成功10次、无失败，稳定户上浮10% → +***元",
      "有效的党员标签，利率优惠0.20个百分点 → 3.65%"),
-    "https://m.example-rcb.cn/app", dt.date(2026, 11, 28), "K3QF7-XM2PA",
+    "https://m.example-rcb.cn/app", dt.date(2026, 11, 28), "K3QF7-XM2PA", id_full="321183198503140215",
 )
 """
 
@@ -129,7 +129,8 @@ def main() -> None:
     if args.png_dir:
         args.png_dir.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryDirectory() as tmp:
-            for kind, copy in (("agreement", False), ("letter", False), ("letter", True)):
+            documents = (("agreement", False), ("authorization", False), ("letter", False), ("letter", True))
+            for kind, copy in documents:
                 data = dataclasses.replace(agreement, kind=kind, copy=copy)  # type: ignore[type-var]
                 pdf_path = Path(tmp) / f"{kind}.pdf"
                 pdf_path.write_bytes(render(data))

@@ -61,7 +61,7 @@ def parsed_chunks(path: Path) -> Iterator[tuple[str, list[tuple[object, ...]]]]:
         pos = stream.header.positions
         for raw in stream:
             try:
-                chunk.append(kind.parse([None if p is None else raw.fields[p] for p in pos], AS_OF))
+                chunk.append(kind.parse([None if p is None else raw.fields[p] for p in pos], AS_OF, AS_OF))
             except RowError:
                 continue
             if len(chunk) >= CHUNK:

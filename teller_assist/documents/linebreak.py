@@ -7,10 +7,17 @@ marks and the closing book-title mark, and it hangs at most one character. Chine
 and to *end* with an opening mark （《「『【〔“‘. :class:`ChineseParagraph` breaks lines by that rule:
 a forbidden first character hangs at the end of the line above (at most one), and otherwise the break
 moves back one character at a time until the next line starts with an allowed one.
+
+A figure is one word: a number with its grouping and decimals (53,900 · 70,509.20), with the ¥ before
+it and its unit after it (元, 万元, %), an amount in capitals with its figures
+(人民币捌万壹仟元整（¥81,000.00）), a date (2028年11月29日), a masked amount (***元), a run of Latin
+letters and digits (an agreement number, a verification code) and a URL never break inside. Only a word
+longer than a whole line is broken, where the line ends.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from reportlab.lib.textsplit import ALL_CANNOT_END, ALL_CANNOT_START
@@ -26,6 +33,26 @@ CANNOT_START = ALL_CANNOT_START + "，。、；：！？）》」』】〕〉…
 CANNOT_END = ALL_CANNOT_END + "（《「『【〔〈“‘"
 MAX_HANG = 1
 
+# What never breaks inside (see the module's docstring); matched on the paragraph's plain text.
+_UNBREAKABLE = re.compile(
+    r"(?:https?://|www\.)[A-Za-z0-9\-._~:/?#@!$&'*+,;=%]*[A-Za-z0-9/#=_~\-]"  # a URL
+    # an amount in capitals and its figures: 人民币捌万壹仟元整（¥81,000.00）
+    r"|(?:人民币)?[壹贰叁肆伍陆柒捌玖][零壹贰叁肆伍陆柒捌玖拾佰仟万亿元角分整]*(?:（[¥￥][\d,.]+）)?"
+    r"|\d{4}年\d{1,2}月\d{1,2}日"  # a date
+    r"|[¥￥]?(?:\d[\d,.]*\d|\d)(?:万元|元|%|％|‰)?"  # a number, its currency sign and unit
+    r"|\*+(?:万元|元)"  # a masked amount
+    r"|[A-Za-z0-9](?:[A-Za-z0-9_.:/\-]*[A-Za-z0-9_/\-])?"  # a Latin word, agreement number, domain
+)
+
+
+def unbreakable(text: str) -> list[bool]:
+    """For each position ``i`` of ``text``: True when a line must not break between ``i - 1`` and ``i``."""
+    inside = [False] * (len(text) + 1)
+    for match in _UNBREAKABLE.finditer(text):
+        for i in range(match.start() + 1, match.end()):
+            inside[i] = True
+    return inside
+
 
 def split_glyphs(frags: list[Any], max_widths: list[float], calc_bounds: bool) -> Any:
     """Lines of single glyphs (ReportLab's CJK representation), broken by the Chinese rule."""
@@ -36,6 +63,8 @@ def split_glyphs(frags: list[Any], max_widths: list[float], calc_bounds: bool) -
             glyphs.extend(cjkU(t, f, "utf8") for t in text)
         else:
             glyphs.append(cjkU(text, f, "utf8"))
+    # one character per glyph (a <br/> glyph holds none: a newline keeps the positions aligned)
+    inside = unbreakable("".join(str(g) or "\n" for g in glyphs))
     lines: list[Any] = []
     start = 0
     n = len(glyphs)
@@ -56,7 +85,7 @@ def split_glyphs(frags: list[Any], max_widths: list[float], calc_bounds: bool) -
             used += width
             end += 1
         if end < n and not forced:
-            end = _better_break(glyphs, start, end)
+            end = _better_break(glyphs, start, end, inside)
         used = sum(_width(g, max_width) for g in glyphs[start:end])
         line_break = forced
         lines.append(
@@ -74,21 +103,27 @@ def _width(glyph: Any, max_width: float) -> float:
     return float(w)
 
 
-def _better_break(glyphs: list[Any], start: int, end: int) -> int:
-    """Where the line [start, end) should really end so that the next line starts allowed."""
+def _better_break(glyphs: list[Any], start: int, end: int, inside: list[bool] | None = None) -> int:
+    """Where the line [start, end) should really end: not inside a figure or a URL, and so that the next
+    line starts with an allowed character and this one does not end with an opening mark."""
+    keep = inside or [False] * (len(glyphs) + 1)
     hung = 0
-    while end < len(glyphs) and str(glyphs[end]) in CANNOT_START and hung < MAX_HANG:
+    while end < len(glyphs) and str(glyphs[end]) in CANNOT_START and hung < MAX_HANG and not keep[end]:
         end += 1  # hang it in the margin
         hung += 1
-    candidate = end
-    while (
-        candidate < len(glyphs)
-        and candidate - 1 > start
-        and (str(glyphs[candidate]) in CANNOT_START or str(glyphs[candidate - 1]) in CANNOT_END)
-    ):
-        candidate -= 1  # carry the previous character down with it
-    if candidate - 1 > start or candidate == end:
-        return candidate
+    n = len(glyphs)
+
+    def allowed(at: int, whole_words: bool) -> bool:
+        return at >= n or not (
+            str(glyphs[at]) in CANNOT_START or str(glyphs[at - 1]) in CANNOT_END or (whole_words and keep[at])
+        )
+
+    for whole_words in (True, False):  # a word longer than the line is broken rather than looping
+        candidate = end
+        while candidate - 1 > start and not allowed(candidate, whole_words):
+            candidate -= 1  # carry the previous character down with it
+        if allowed(candidate, whole_words):
+            return candidate
     return end  # a line of nothing but punctuation: give up rather than loop
 
 

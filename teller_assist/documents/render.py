@@ -1,12 +1,17 @@
-"""Build the agreement and the letter as A4 PDFs (ReportLab platypus), from plain data.
+"""Build the agreement, the authorisation and the letter as A4 PDFs (ReportLab platypus), from plain data.
 
 The CJK font is registered once per process and embedded as a subset. Every value a person typed or
 the database holds is escaped before it meets ReportLab's markup; the template's own text may carry
-markup. Pages are numbered "第 x 页 共 y 页"; a reprint carries a 副本 mark on every page.
+markup. A document is printed as one or more parts (联): the agreement as the bank's copy (银行留存联)
+and the customer's (客户联), each complete with its signatures. Only a part the bank keeps carries the
+full resident ID; which part does is fixed here, not in the templates the bank edits. Each part's pages
+are numbered "第 x 页 共 y 页"; a reprint carries a 副本 mark on every page. The signatures stay on the
+page of the last terms (they never stand alone on a page of their own).
 """
 
 from __future__ import annotations
 
+import collections
 import datetime as dt
 import functools
 import io
@@ -21,17 +26,42 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Flowable, KeepTogether, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import (
+    Flowable,
+    KeepTogether,
+    PageBreak,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
 
 from teller_assist.documents import fonts
 from teller_assist.documents.linebreak import ChineseParagraph
 from teller_assist.documents.numerals import amount_text
-from teller_assist.documents.templates import KINDS, Template, load_template
+from teller_assist.documents.templates import KINDS, Section, Template, load_template
+
+
+@dataclass(frozen=True)
+class Part:
+    """One part (联) of a printed document: its label at the head of each of its pages, and whether it
+    carries the full resident ID (a part the bank keeps) or the masked one (what the customer takes)."""
+
+    label: str
+    full_id: bool
+
+
+PARTS: dict[str, tuple[Part, ...]] = {
+    "agreement": (Part("第一联 银行留存联", True), Part("第二联 客户联", False)),
+    "authorization": (Part("银行留存", True),),  # the bank keeps the signed original
+    "letter": (Part("", False),),  # the customer's
+}
 
 
 @dataclass(frozen=True)
 class DocumentData:
-    """What a document says. ``id_masked`` only: the full number never reaches paper."""
+    """What a document says. ``id_full`` is printed only on a part the bank keeps (``PARTS``); every
+    other part, and a preview (which leaves ``id_full`` empty), shows ``id_masked``."""
 
     kind: str
     bank_name: str
@@ -48,6 +78,7 @@ class DocumentData:
     issue_date: dt.date
     verification_code: str
     copy: bool = False  # a reprint: marked 副本
+    id_full: str = ""  # the full resident ID, for the bank's part; empty in a preview
 
     def __repr__(self) -> str:
         return f"DocumentData({self.kind!r}, {self.agreement_no!r}, copy={self.copy})"
@@ -55,7 +86,7 @@ class DocumentData:
 
 def _styles() -> dict[str, ParagraphStyle]:
     base = ParagraphStyle(
-        "body", fontName=fonts.PRIMARY, fontSize=11, leading=19, wordWrap="CJK", alignment=TA_JUSTIFY
+        "body", fontName=fonts.PRIMARY, fontSize=11, leading=17, wordWrap="CJK", alignment=TA_JUSTIFY
     )
     return {
         "title": ParagraphStyle(
@@ -64,7 +95,9 @@ def _styles() -> dict[str, ParagraphStyle]:
         "subtitle": ParagraphStyle(
             "subtitle", parent=base, fontSize=10, alignment=TA_CENTER, textColor=colors.grey
         ),
-        "heading": ParagraphStyle("heading", parent=base, fontSize=12, leading=20, spaceBefore=8),
+        "heading": ParagraphStyle(
+            "heading", parent=base, fontSize=12, leading=20, spaceBefore=6, keepWithNext=1
+        ),
         "body": ParagraphStyle("body2", parent=base, firstLineIndent=22),
         "reason": ParagraphStyle("reason", parent=base, leftIndent=22, firstLineIndent=-11),
         "small": ParagraphStyle("small", parent=base, fontSize=9, leading=14),
@@ -72,13 +105,16 @@ def _styles() -> dict[str, ParagraphStyle]:
     }
 
 
-def _values(data: DocumentData) -> dict[str, str]:
+def _values(data: DocumentData, part: Part) -> dict[str, str]:
+    shown_id = data.id_full if part.full_id and data.id_full else data.id_masked
     return {
         "bank_name": fonts.markup(data.bank_name),
         "branch_name": fonts.markup(data.branch_name),
         "agreement_no": fonts.markup(data.agreement_no),
         "name": fonts.markup(data.name),
         "id_masked": fonts.markup(data.id_masked),
+        "id_number": fonts.markup(shown_id),
+        "part": fonts.markup(part.label),
         "line_amount": fonts.markup(amount_text(data.line_fen)),
         "annual_rate": fonts.markup(data.annual_rate),
         "valid_from": f"{data.valid_from:%Y年%m月%d日}",
@@ -124,37 +160,42 @@ class QrFlowable(Flowable):
         self.canv.drawPath(path, stroke=0, fill=1)
 
 
-def _flowables(template: Template, data: DocumentData) -> list[Any]:
+class _PartMark(Flowable):
+    """Takes no room; tells the canvas that the pages from here on belong to part ``index``."""
+
+    def __init__(self, index: int, label: str) -> None:
+        super().__init__()
+        self.index, self.label = index, label
+        self.width = self.height = 0
+
+    def draw(self) -> None:
+        self.canv._part = (self.index, self.label)  # type: ignore[attr-defined]  # read by _NumberedCanvas
+
+
+def _section(template: Template, section: Section, data: DocumentData, values: dict[str, str]) -> list[Any]:
     s = _styles()
-    values = _values(data)
-    story: list[Any] = [
-        ChineseParagraph(template.fill(template.title, values), s["title"]),
-        ChineseParagraph(template.fill(template.subtitle, values), s["subtitle"]),
-        Spacer(1, 6 * mm),
-    ]
-    for section in template.sections:
-        if section.heading:
-            story.append(
-                ChineseParagraph("<b>" + template.fill(section.heading, values) + "</b>", s["heading"])
-            )
-        story.append(ChineseParagraph(template.fill(section.text, values), s["body"]))
-        if section.reasons:
-            story.extend(
-                ChineseParagraph(f"{i}. {fonts.markup(reason)}", s["reason"])
-                for i, reason in enumerate(data.reasons, 1)
-            )
-    story.append(Spacer(1, 10 * mm))
+    out: list[Any] = []
+    if section.heading:
+        out.append(ChineseParagraph("<b>" + template.fill(section.heading, values) + "</b>", s["heading"]))
+    out.append(ChineseParagraph(template.fill(section.text, values), s["body"]))
+    if section.reasons:
+        out.extend(
+            ChineseParagraph(f"{i}. {fonts.markup(reason)}", s["reason"])
+            for i, reason in enumerate(data.reasons, 1)
+        )
+    return out
+
+
+def _signatures(template: Template, data: DocumentData, values: dict[str, str]) -> list[Any]:
+    s = _styles()
+    left, right = template.fill(template.sign_left, values), template.fill(template.sign_right, values)
+    date = template.fill(template.sign_date, values)
     signatures = Table(
         [
+            [ChineseParagraph(left, s["sign"]), ChineseParagraph(right, s["sign"])],
             [
-                ChineseParagraph(template.fill(template.sign_left, values), s["sign"]),
-                ChineseParagraph(template.fill(template.sign_right, values), s["sign"]),
-            ],
-            [
-                ChineseParagraph(
-                    template.fill(template.sign_date, values) if template.sign_left else "", s["sign"]
-                ),
-                ChineseParagraph(template.fill(template.sign_date, values), s["sign"]),
+                ChineseParagraph(date if left else "", s["sign"]),
+                ChineseParagraph(date if right else "", s["sign"]),
             ],
         ],
         colWidths=[85 * mm, 85 * mm],
@@ -180,36 +221,77 @@ def _flowables(template: Template, data: DocumentData) -> list[Any]:
     check.setStyle(
         TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("FONT", (0, 0), (-1, -1), fonts.PRIMARY)])
     )
-    story.append(KeepTogether([signatures, Spacer(1, 6 * mm), check]))
+    return [signatures, Spacer(1, 6 * mm), check]
+
+
+def _part(template: Template, data: DocumentData, part: Part, index: int) -> list[Any]:
+    s = _styles()
+    values = _values(data, part)
+    story: list[Any] = [
+        _PartMark(index, part.label),
+        ChineseParagraph(template.fill(template.title, values), s["title"]),
+        ChineseParagraph(template.fill(template.subtitle, values), s["subtitle"]),
+        Spacer(1, 6 * mm),
+    ]
+    *terms, last = template.sections
+    for section in terms:
+        story.extend(_section(template, section, data, values))
+    # the last terms and the signatures under them share a page: a signature never stands alone
+    story.append(
+        KeepTogether(
+            [
+                *_section(template, last, data, values),
+                Spacer(1, 10 * mm),
+                *_signatures(template, data, values),
+            ]
+        )
+    )
+    return story
+
+
+def _flowables(template: Template, data: DocumentData) -> list[Any]:
+    story: list[Any] = []
+    for index, part in enumerate(PARTS[data.kind]):
+        if story:
+            story.append(PageBreak())
+        story.extend(_part(template, data, part, index))
     return story
 
 
 class _NumberedCanvas(Canvas):
-    """Defers each page so the footer can say how many pages there are (and stamp 副本)."""
+    """Defers each page so the footer can say how many pages its part has (and stamp 副本)."""
 
     copy_mark = False
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._pages: list[dict[str, Any]] = []
+        self._part: tuple[int, str] = (0, "")
 
     def showPage(self) -> None:
         self._pages.append(dict(self.__dict__))
         self._startPage()  # type: ignore[attr-defined]  # ReportLab's own, not in the stubs
 
     def save(self) -> None:
-        total = len(self._pages)
+        totals = collections.Counter(state["_part"][0] for state in self._pages)
+        numbers: collections.Counter[int] = collections.Counter()
         for state in self._pages:
             self.__dict__.update(state)
-            self._footer(total)
+            index, label = state["_part"]
+            numbers[index] += 1
+            self._footer(label, numbers[index], totals[index])
             super().showPage()
         super().save()
 
-    def _footer(self, total: int) -> None:
+    def _footer(self, label: str, page: int, total: int) -> None:
         self.saveState()
         self.setFont(fonts.PRIMARY, 9)
         self.setFillColor(colors.grey)
-        self.drawCentredString(A4[0] / 2, 12 * mm, f"第 {self.getPageNumber()} 页 共 {total} 页")
+        self.drawCentredString(A4[0] / 2, 12 * mm, f"{label}  第 {page} 页 共 {total} 页".strip())
+        if label:
+            self.setFont(fonts.PRIMARY, 10)
+            self.setFillColor(colors.black)
+            self.drawString(20 * mm, A4[1] - 12 * mm, label)
         if self.copy_mark:
             self.setFont(fonts.PRIMARY, 12)
             self.setFillColor(colors.Color(0.7, 0.1, 0.1))

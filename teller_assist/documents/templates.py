@@ -10,7 +10,11 @@ from pathlib import Path
 from teller_assist.errors import UserFacingError
 from teller_assist.resources import resource
 
-KINDS = {"agreement": "预授信协议", "letter": "授信告知函"}
+KINDS = {
+    "agreement": "预授信协议",
+    "authorization": "个人信用信息查询及个人信息处理授权书",
+    "letter": "授信告知函",
+}
 PLACEHOLDERS = frozenset(
     {
         "bank_name",
@@ -18,6 +22,8 @@ PLACEHOLDERS = frozenset(
         "agreement_no",
         "name",
         "id_masked",
+        "id_number",
+        "part",
         "line_amount",
         "annual_rate",
         "valid_from",
@@ -26,6 +32,9 @@ PLACEHOLDERS = frozenset(
         "issue_date",
     }
 )
+
+
+WIDE_SPACE = "&nbsp;" * 4  # about the width of one Chinese character
 
 
 class TemplateError(UserFacingError):
@@ -50,7 +59,9 @@ class Template:
     sign_date: str
 
     def fill(self, text: str, values: dict[str, str]) -> str:
-        return string.Template(text).substitute(values)
+        """``text`` with its placeholders filled; a full-width space (　) keeps its width, as on a form's
+        "日期：　　　年　　月　　日" (ReportLab would fold a run of spaces into one)."""
+        return string.Template(text.replace("\u3000", WIDE_SPACE)).substitute(values)
 
 
 def _check(text: str, where: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 import unicodedata
 
 from teller_assist.identity.phone import InvalidPhone, parse_mobile
@@ -15,6 +16,13 @@ from teller_assist.money import InvalidAmount, parse_yuan
 
 class RowError(ValueError):
     """A refused row; the message is the reason in a clerk's words."""
+
+
+# The largest amount a row may carry: far below what the columns (64-bit integers of fen) hold, so sums
+# over many rows stay exact too; anything bigger is a broken extract, refused as a row.
+MAX_AMOUNT_FEN = 100_000_000_000_000 - 1  # 999,999,999,999.99 yuan
+AMOUNT_TOO_BIG = "金额超出范围（最大999,999,999,999.99元）"
+_NUMBERS = re.compile(r"\d+(?:[.．]\d+)*")
 
 
 ID_REASONS = {
@@ -93,6 +101,8 @@ def amount(value: str, *, positive: bool = True) -> int:
         fen = int(whole) * 100 + (int(cents.ljust(2, "0")) if dot else 0)  # the common plain form, fast
         if positive and fen <= 0:
             raise RowError("金额必须大于0")
+        if fen > MAX_AMOUNT_FEN:
+            raise RowError(AMOUNT_TOO_BIG)
         return fen
     try:
         fen = parse_yuan(value)
@@ -100,7 +110,19 @@ def amount(value: str, *, positive: bool = True) -> int:
         raise RowError("金额格式错误（元，最多两位小数）") from None
     if positive and fen <= 0:
         raise RowError("金额必须大于0")
+    if abs(fen) > MAX_AMOUNT_FEN:
+        raise RowError(AMOUNT_TOO_BIG)
     return fen
+
+
+@functools.lru_cache(maxsize=1 << 14)  # one cached call per row, as date() alone was
+def event_date(value: str, label: str, latest: dt.date, *, required: bool = True) -> dt.date | None:
+    """The date of an event the extract reports (a pay day, a debit, a signature): never after ``latest``,
+    the extract's own date."""
+    day = date(value, label, required=required)
+    if day is not None and day > latest:
+        raise RowError(f"{label}晚于数据日期{latest:%Y-%m-%d}")
+    return day
 
 
 def phone(value: str) -> str | None:
@@ -126,7 +148,8 @@ def choice(value: str, label: str, mapping: dict[str, str], *, required: bool = 
         return None
     found = mapping.get(cleaned)
     if found is None:
-        raise RowError(f"{label}无效：{value.strip()[:20]}")
+        # the value is quoted for the clerk, its numbers masked: an ID or an amount in the wrong column
+        raise RowError(f"{label}无效：{_NUMBERS.sub('***', value.strip()[:20])}")
     return found
 
 

@@ -1,4 +1,4 @@
-"""The extract kinds of spec/extracts.md: their columns (English and Chinese), and how a row becomes
+"""The extract kinds of docs/extracts.md: their columns (English and Chinese), and how a row becomes
 the values the store writes, or a refusal with the reason."""
 
 from __future__ import annotations
@@ -21,8 +21,9 @@ class Column:
 
 
 Row = tuple[object, ...]
-# (values by column position, today) -> the stored tuple
-RowParser = Callable[[Sequence[str | None], dt.date], Row]
+# (values by column position, today, the latest date an event may carry) -> the stored tuple. Events (a
+# pay day, a debit, a signature, a listing) cannot come after the extract that reports them.
+RowParser = Callable[[Sequence[str | None], dt.date, dt.date], Row]
 
 
 @dataclass(frozen=True)
@@ -94,7 +95,7 @@ SCENARIOS = f.codes(
 )
 
 
-def _customers(v: Sequence[str | None], today: dt.date) -> Row:
+def _customers(v: Sequence[str | None], today: dt.date, latest: dt.date) -> Row:
     id_no = f.resident_id(_v(v, 0), today)
     name = f.text(_v(v, 1), "姓名", 64, required=True)
     gender = f.choice(_v(v, 2), "性别", GENDERS, required=False)
@@ -118,21 +119,21 @@ def _customers(v: Sequence[str | None], today: dt.date) -> Row:
     return (id_no, name, from_id, born, phone, address, customer_no, branch, region)
 
 
-def _payroll(v: Sequence[str | None], today: dt.date) -> Row:
+def _payroll(v: Sequence[str | None], today: dt.date, latest: dt.date) -> Row:
     return (
         f.key(_v(v, 0), "流水号"),
         f.resident_id(_v(v, 1), today),
         f.uscc(_v(v, 2)),
         f.text(_v(v, 3), "单位名称", 200, required=True),
-        f.date(_v(v, 4), "发放日期"),
+        f.event_date(_v(v, 4), "发放日期", latest),
         f.amount(_v(v, 5)),
     )
 
 
-def _agreements(v: Sequence[str | None], today: dt.date) -> Row:
+def _agreements(v: Sequence[str | None], today: dt.date, latest: dt.date) -> Row:
     status = f.choice(_v(v, 4), "状态", AGREEMENT_STATUS, required=False) or "active"
-    cancelled_on = f.date(_v(v, 5), "解约日期", required=False)
-    signed_on = f.date(_v(v, 3), "签约日期")
+    cancelled_on = f.event_date(_v(v, 5), "解约日期", latest, required=False)
+    signed_on = f.event_date(_v(v, 3), "签约日期", latest)
     if cancelled_on is not None and signed_on is not None and cancelled_on < signed_on:
         raise RowError("解约日期早于签约日期")
     return (
@@ -145,30 +146,30 @@ def _agreements(v: Sequence[str | None], today: dt.date) -> Row:
     )
 
 
-def _debits(v: Sequence[str | None], today: dt.date) -> Row:
+def _debits(v: Sequence[str | None], today: dt.date, latest: dt.date) -> Row:
     return (
         f.key(_v(v, 0), "流水号"),
         f.key(_v(v, 1), "协议号"),
-        f.date(_v(v, 2), "扣款日期"),
+        f.event_date(_v(v, 2), "扣款日期", latest),
         f.amount(_v(v, 3)),
         f.choice(_v(v, 4), "扣款结果", DEBIT_RESULTS),
     )
 
 
-def _negative(v: Sequence[str | None], today: dt.date) -> Row:
+def _negative(v: Sequence[str | None], today: dt.date, latest: dt.date) -> Row:
     return (
         f.resident_id(_v(v, 0), today),
         f.choice(_v(v, 1), "原因", NEGATIVE_REASONS),
-        f.date(_v(v, 2), "列入日期", required=False),
+        f.event_date(_v(v, 2), "列入日期", latest, required=False),
         f.text(_v(v, 3), "备注", 2000),
     )
 
 
-def _drawdowns(v: Sequence[str | None], today: dt.date) -> Row:
+def _drawdowns(v: Sequence[str | None], today: dt.date, latest: dt.date) -> Row:
     return (
         f.key(_v(v, 0), "流水号"),
         f.resident_id(_v(v, 1), today),
-        f.date(_v(v, 2), "用信日期"),
+        f.event_date(_v(v, 2), "用信日期", latest),
         f.amount(_v(v, 3)),
         f.text(_v(v, 4), "借据号", 64),
     )
@@ -187,7 +188,7 @@ def _grade(tag: str, raw: str) -> str | None:
     return grade
 
 
-def _tags(v: Sequence[str | None], today: dt.date) -> Row:
+def _tags(v: Sequence[str | None], today: dt.date, latest: dt.date) -> Row:
     tag = f.choice(_v(v, 1), "标签", TAGS)
     assert tag is not None
     return (
@@ -199,7 +200,7 @@ def _tags(v: Sequence[str | None], today: dt.date) -> Row:
     )
 
 
-def _targets(v: Sequence[str | None], today: dt.date) -> Row:
+def _targets(v: Sequence[str | None], today: dt.date, latest: dt.date) -> Row:
     return (
         f.key(_v(v, 0), "活动"),
         f.resident_id(_v(v, 1), today),

@@ -6,10 +6,15 @@ on big files. Both ways yield the same items: first the file's :class:`Header`, 
 
 from __future__ import annotations
 
+import ctypes
 import datetime as dt
 import multiprocessing
 import os
 import queue
+import signal
+import sys
+import threading
+import time
 from collections.abc import Generator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,10 +22,12 @@ from typing import Any
 
 from teller_assist.ingest.fields import RowError
 from teller_assist.ingest.kinds import KINDS
-from teller_assist.ingest.reader import FileRefused, RowStream
+from teller_assist.ingest.reader import MAX_FIELD, FileRefused, RowStream
 
 CHUNK_ROWS = 5_000
 QUEUE_CHUNKS = 8  # at most this many parsed chunks wait for the database: bounded memory
+PARENT_POLL = 0.5  # seconds between the helper's looks at whether the importer still runs
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
 @dataclass(frozen=True)
@@ -37,9 +44,27 @@ class Chunk:
     bytes_read: int = 0
 
 
+SHOWN_FIELD = 200  # of a refused row's fields, this many characters are kept
+NUL_REASON = "含有空字符（NUL）"
+
+
+def _as_read(fields: list[str], delimiter: str) -> str:
+    """A refused row as it is kept: its fields joined, each cut to ``SHOWN_FIELD``, NUL shown as ␀."""
+    raw = delimiter.join(v if len(v) <= SHOWN_FIELD else v[:SHOWN_FIELD] + "…" for v in fields)
+    return raw.replace("\0", "\u2400")
+
+
 def parse_file(
-    path: Path, kind_name: str, encoding: str, today: dt.date, chunk_rows: int = CHUNK_ROWS
+    path: Path,
+    kind_name: str,
+    encoding: str,
+    today: dt.date,
+    latest: dt.date,
+    has_nul: bool = False,
+    chunk_rows: int = CHUNK_ROWS,
 ) -> Generator[ParsedHeader | Chunk, None, None]:
+    """The file's header, then its rows in chunks. ``latest``: the date no event may come after (the
+    extract's date). ``has_nul``: the file holds a NUL byte somewhere, so rows are checked for it."""
     kind = KINDS[kind_name]
     with RowStream(path, kind, encoding) as stream:
         header = stream.header
@@ -50,14 +75,20 @@ def parse_file(
             fields = raw.fields
             if len(fields) != width:
                 chunk.bad.append(
-                    (raw.line, f"列数不符：表头{width}列，本行{len(fields)}列", delimiter.join(fields))
+                    (raw.line, f"列数不符：表头{width}列，本行{len(fields)}列", _as_read(fields, delimiter))
                 )
+            elif raw.too_long >= 0:
+                reason = f"字段过长（第{raw.too_long + 1}列超过{MAX_FIELD}个字符）"
+                chunk.bad.append((raw.line, reason, _as_read(fields, delimiter)))
+            elif has_nul and any("\0" in value for value in fields):
+                chunk.bad.append((raw.line, NUL_REASON, _as_read(fields, delimiter)))
             else:
                 try:
-                    chunk.good.append(parse([None if p is None else fields[p] for p in positions], today))
+                    values = [None if p is None else fields[p] for p in positions]
+                    chunk.good.append(parse(values, today, latest))
                     chunk.lines.append(raw.line)
                 except RowError as exc:
-                    chunk.bad.append((raw.line, str(exc), delimiter.join(fields)))
+                    chunk.bad.append((raw.line, str(exc), _as_read(fields, delimiter)))
             if len(chunk.good) + len(chunk.bad) >= chunk_rows:
                 chunk.bytes_read = stream.bytes_read
                 yield chunk
@@ -66,7 +97,42 @@ def parse_file(
         yield chunk
 
 
-def _child(path: str, kind_name: str, encoding: str, today: dt.date, out: Any, parent: int) -> None:
+def _die_with_parent(parent: int) -> None:
+    """End this helper as soon as the importer that started it ends, however it ends (a SIGKILL too).
+
+    On Linux the kernel sends SIGKILL when the parent goes (``prctl(PR_SET_PDEATHSIG)``); everywhere, a
+    thread also looks every half second whether the parent is still ours, and ends the process at once
+    (``os._exit``: no waiting for the queue's feeder thread, which would block on a pipe nobody reads).
+    The resource tracker ends by itself once no process holds its pipe, that is once both are gone.
+    """
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):  # no prctl: the thread below does it
+            pass
+
+    def watch() -> None:
+        while True:
+            if os.getppid() != parent:  # also when the parent died before prctl above took effect
+                os._exit(0)
+            time.sleep(PARENT_POLL)
+
+    threading.Thread(target=watch, name="teller-assist-parent-watch", daemon=True).start()
+
+
+def _child(
+    path: str,
+    kind_name: str,
+    encoding: str,
+    today: dt.date,
+    latest: dt.date,
+    has_nul: bool,
+    out: Any,
+    parent: int,
+) -> None:
+    _die_with_parent(parent)
+
     def put(item: object) -> bool:
         while True:
             try:
@@ -77,7 +143,7 @@ def _child(path: str, kind_name: str, encoding: str, today: dt.date, out: Any, p
                     return False
 
     try:
-        for item in parse_file(Path(path), kind_name, encoding, today):
+        for item in parse_file(Path(path), kind_name, encoding, today, latest, has_nul):
             if not put(item):
                 return
     except FileRefused as exc:
@@ -90,14 +156,14 @@ def _child(path: str, kind_name: str, encoding: str, today: dt.date, out: Any, p
 
 
 def parse_file_in_child(
-    path: Path, kind_name: str, encoding: str, today: dt.date
+    path: Path, kind_name: str, encoding: str, today: dt.date, latest: dt.date, has_nul: bool = False
 ) -> Generator[ParsedHeader | Chunk, None, None]:
     """The same items as :func:`parse_file`, parsed by a helper process while the caller writes."""
     context = multiprocessing.get_context("spawn")
     out = context.Queue(maxsize=QUEUE_CHUNKS)
     process = context.Process(
         target=_child,
-        args=(str(path), kind_name, encoding, today, out, os.getpid()),
+        args=(str(path), kind_name, encoding, today, latest, has_nul, out, os.getpid()),
         daemon=True,
         name="teller-assist-parse",
     )

@@ -2,6 +2,13 @@
 
 Nothing here holds a whole file: the file is read twice as a stream (once for the SHA-256 and the
 encoding check, once for the rows), so a 200 MB extract costs a few megabytes of memory.
+
+The encoding: a file that is valid UTF-8 from end to end is UTF-8. Otherwise it must decode as GB18030
+from end to end, and then no line of it may read as Chinese in UTF-8: a UTF-8 file with one GBK line
+decodes as GB18030 too, and loading it so would turn every UTF-8 name into mojibake (张伟 → 寮犱紵).
+A line counts as UTF-8 when it is valid UTF-8 with non-ASCII characters, reads there as Chinese text (CJK
+ideographs and CJK or full-width punctuation only) and reads in GB18030 as characters outside the
+common set (GB 2312's hanzi and punctuation). A real GB18030 line passes all three only by a rare accident.
 """
 
 from __future__ import annotations
@@ -19,7 +26,10 @@ from teller_assist.ingest.kinds import KINDS, Kind, normalise_header
 
 BLOCK = 1 << 20
 DELIMITERS = (",", "|", "\t")
-MAX_FIELD = 1 << 16  # a field longer than this is a runaway quote, not data
+MAX_FIELD = 1 << 16  # a longer field refuses its row (字段过长); across lines it is a runaway quote
+CSV_FIELD_LIMIT = 1 << 24  # what the csv module may hold of one field before it gives up on the file
+csv.field_size_limit(max(csv.field_size_limit(), CSV_FIELD_LIMIT))
+SHOWN_LINES = 5  # line numbers named in a message
 
 
 class FileRefused(UserFacingError):
@@ -33,6 +43,7 @@ class Fingerprint:
     sha256: str
     size: int
     encoding: str  # a Python codec name: "utf-8", "utf-8-sig", "gb18030" or the override
+    has_nul: bool = False  # a NUL byte somewhere: rows are checked for it (refused, never stored)
 
 
 def _decode_all(path: Path, codec: str) -> tuple[bool, int]:
@@ -53,17 +64,104 @@ def _decode_all(path: Path, codec: str) -> tuple[bool, int]:
     return True, line
 
 
+def _lines(numbers: list[int], count: int) -> str:
+    shown = "、".join(str(n) for n in numbers)
+    return f"第{shown}行" + (f"等{count}行" if count > len(numbers) else "")
+
+
+def _lines_en(numbers: list[int], count: int) -> str:
+    shown = ", ".join(str(n) for n in numbers)
+    more = f" and {count - len(numbers)} more" if count > len(numbers) else ""
+    return f"line{'s' if count > 1 else ''} {shown}{more}"
+
+
+def _is_ideograph(code: int) -> bool:
+    return (
+        0x4E00 <= code <= 0x9FFF
+        or 0x3400 <= code <= 0x4DBF
+        or 0x20000 <= code <= 0x3FFFF
+        or 0xF900 <= code <= 0xFAFF
+    )
+
+
+def _reads_as_chinese(text: str) -> bool:
+    """Every non-ASCII character a CJK ideograph or CJK, general or full-width punctuation; one hanzi."""
+    ideographs = 0
+    for ch in text:
+        if ch < "\x80":
+            continue
+        code = ord(ch)
+        if _is_ideograph(code):
+            ideographs += 1
+        elif not (
+            0x3000 <= code <= 0x303F or 0xFF00 <= code <= 0xFFEF or 0x2000 <= code <= 0x206F or code == 0xB7
+        ):
+            return False
+    return ideographs > 0
+
+
+def _unusual_in_gb18030(line: bytes) -> bool:
+    """Whether GB18030 reads ``line`` as something beyond GB 2312's hanzi and punctuation (mojibake)."""
+    try:
+        text = line.decode("gb18030")
+    except UnicodeDecodeError:
+        return True
+    for ch in text:
+        if ch < "\x80":
+            continue
+        try:
+            row = ch.encode("gb2312")[0]
+        except UnicodeEncodeError:
+            return True
+        if 0xA3 < row < 0xB0:  # kana, Greek, Cyrillic, pinyin, box drawing: not in a name
+            return True
+    return False
+
+
+@dataclass
+class _Disagreement:
+    utf8: list[int] = field(default_factory=list)  # lines that read as Chinese in UTF-8 (the first few)
+    utf8_count: int = 0
+    other: list[int] = field(default_factory=list)  # lines that are not UTF-8 (the first few)
+    other_count: int = 0
+
+
+def _mixed_lines(path: Path) -> _Disagreement:
+    """For a file that decodes as GB18030 but not as UTF-8: its lines that read as UTF-8 Chinese, and
+    those that are not UTF-8 at all. Only the non-ASCII lines cost any work; a line is tried as UTF-8
+    with replacement characters rather than an exception (faster on a GBK file, where nearly every
+    line fails)."""
+    found = _Disagreement()
+    with path.open("rb") as fh:
+        for number, line in enumerate(fh, 1):
+            if line.isascii():
+                continue
+            text = line.decode("utf-8", "replace")
+            if "\ufffd" in text:
+                found.other_count += 1
+                if len(found.other) < SHOWN_LINES:
+                    found.other.append(number)
+            elif _reads_as_chinese(text.lstrip("\ufeff")) and _unusual_in_gb18030(line):
+                found.utf8_count += 1
+                if len(found.utf8) < SHOWN_LINES:
+                    found.utf8.append(number)
+    return found
+
+
 def fingerprint(path: Path, encoding: str | None = None) -> Fingerprint:
-    """SHA-256 and size in one pass, then the encoding: strict UTF-8 (with or without BOM), else GB18030."""
+    """SHA-256, size and whether a NUL byte occurs, in one pass; then the encoding: strict UTF-8 (with or
+    without BOM), else GB18030 when no line of it is UTF-8 (see the module's docstring)."""
     digest = hashlib.sha256()
     size = 0
     head = b""
+    has_nul = False
     with path.open("rb") as fh:
         while block := fh.read(BLOCK):
             if not head:
                 head = block[:3]
             digest.update(block)
             size += len(block)
+            has_nul = has_nul or b"\0" in block
     if encoding:
         try:
             codec = codecs.lookup(encoding).name
@@ -77,19 +175,31 @@ def fingerprint(path: Path, encoding: str | None = None) -> Fingerprint:
                 hint_zh="请确认编码，或不指定 --encoding 让程序自动识别",
                 hint_en="check the encoding, or leave --encoding out to detect it",
             )
-        return Fingerprint(digest.hexdigest(), size, codec)
-    utf8, _ = _decode_all(path, "utf-8")
+        return Fingerprint(digest.hexdigest(), size, codec, has_nul)
+    utf8, utf8_line = _decode_all(path, "utf-8")
     if utf8:
-        return Fingerprint(digest.hexdigest(), size, "utf-8-sig" if head == codecs.BOM_UTF8 else "utf-8")
+        codec = "utf-8-sig" if head == codecs.BOM_UTF8 else "utf-8"
+        return Fingerprint(digest.hexdigest(), size, codec, has_nul)
     gb, line = _decode_all(path, "gb18030")
-    if gb:
-        return Fingerprint(digest.hexdigest(), size, "gb18030")
-    raise FileRefused(
-        f"无法识别文件编码：既不是UTF-8也不是GB18030（第{line}行）",
-        f"cannot tell the encoding: neither UTF-8 nor GB18030 (line {line})",
-        hint_zh="请向核心系统确认导出编码，或用 --encoding 指定",
-        hint_en="ask for the encoding or give --encoding",
-    )
+    if not gb:
+        raise FileRefused(
+            f"无法识别文件编码：第{utf8_line}行不是UTF-8，第{line}行不是GB18030，整个文件未导入",
+            f"cannot tell the encoding: line {utf8_line} is not UTF-8 and line {line} is not GB18030; "
+            "nothing was loaded",
+            hint_zh="请向核心系统确认导出编码，或用 --encoding 指定",
+            hint_en="ask for the encoding or give --encoding",
+        )
+    mixed = _mixed_lines(path)
+    if mixed.utf8_count:
+        raise FileRefused(
+            f"文件混用了两种编码，整个文件未导入：{_lines(mixed.utf8, mixed.utf8_count)}是UTF-8，"
+            f"{_lines(mixed.other, mixed.other_count)}不是UTF-8（GB18030/GBK）",
+            f"the file mixes two encodings; nothing was loaded: {_lines_en(mixed.utf8, mixed.utf8_count)} "
+            f"UTF-8, {_lines_en(mixed.other, mixed.other_count)} not UTF-8 (GB18030/GBK)",
+            hint_zh="请核心系统用同一种编码重新导出；若确认整个文件是GB18030，可用 --encoding gb18030 导入",
+            hint_en="ask for the file again in one encoding; if it is all GB18030, give --encoding gb18030",
+        )
+    return Fingerprint(digest.hexdigest(), size, "gb18030", has_nul)
 
 
 @dataclass
@@ -173,6 +283,7 @@ class _CountingReader(io.RawIOBase):
 class RawRow:
     line: int
     fields: list[str]
+    too_long: int = -1  # the first field longer than MAX_FIELD (its index), -1 when none
 
 
 class RowStream:
@@ -204,6 +315,14 @@ class RowStream:
             except StopIteration:
                 return
             except csv.Error as exc:
+                if "field limit" in str(exc):
+                    raise FileRefused(
+                        f"第{start}行起有超过{CSV_FIELD_LIMIT}个字符的字段（可能是引号未闭合），整个文件未导入",
+                        f"a field of more than {CSV_FIELD_LIMIT} characters from line {start} "
+                        "(an unclosed quote?); nothing was loaded",
+                        hint_zh="请核心系统重新导出该文件",
+                        hint_en="ask for the file again",
+                    ) from None
                 raise FileRefused(
                     f"第{start}行起格式错误（引号未闭合或多余的引号），整个文件未导入：{exc}",
                     f"malformed quoting from line {start}; nothing was loaded: {exc}",
@@ -213,10 +332,17 @@ class RowStream:
             if not fields or (len(fields) == 1 and not fields[0].strip()):
                 continue  # blank line
             if any(len(value) > MAX_FIELD for value in fields):
-                raise FileRefused(
-                    f"第{start}行起有超长字段（可能是引号未闭合），整个文件未导入",
-                    f"a runaway field from line {start} (an unclosed quote?); nothing was loaded",
-                )
+                index = next(i for i, value in enumerate(fields) if len(value) > MAX_FIELD)
+                if "\n" in fields[index] or "\r" in fields[index]:
+                    raise FileRefused(
+                        f"第{start}行起有跨行的超长字段（引号未闭合），整个文件未导入",
+                        f"a field running over many lines from line {start} (an unclosed quote); "
+                        "nothing was loaded",
+                        hint_zh="请核心系统重新导出该文件",
+                        hint_en="ask for the file again",
+                    )
+                yield RawRow(start, fields, index)  # one line with a huge field: that row is refused
+                continue
             yield RawRow(start, fields)
 
     def close(self) -> None:

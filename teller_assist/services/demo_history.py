@@ -51,8 +51,11 @@ def _json(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
-def load_history(store: Store, path: Path, policy: Policy, *, as_of: dt.date) -> HistoryLoaded:
-    """Load ``history/applications_*.csv`` written by ``generate_county(history=True)``."""
+def load_history(
+    store: Store, path: Path, policy: Policy, *, as_of: dt.date, by: str | None = None
+) -> HistoryLoaded:
+    """Load ``history/applications_*.csv`` written by ``generate_county(history=True)``, audited under
+    ``by`` (the head-office administrator who loaded the demo county)."""
     import time
 
     from teller_assist.security.passwords import hash_password
@@ -130,7 +133,7 @@ def load_history(store: Store, path: Path, policy: Policy, *, as_of: dt.date) ->
         rows,
         grants=grants,
         entry=lambda n: AuditEntry(
-            "demo_history", None, here, None, "demo", {"applications": n, "as_of": as_of.isoformat()}
+            "demo_history", by, here, None, "demo", {"applications": n, "as_of": as_of.isoformat()}
         ),
         now=now,
     )

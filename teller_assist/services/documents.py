@@ -1,5 +1,6 @@
-"""The agreement and the letter for an approved application: what they say, the verification code,
-originals and copies (副本), and checking a paper a customer brings back."""
+"""The documents of an approved application — the agreement, the customer's authorisation for the
+credit-report inquiry and personal-information processing, the letter: what they say, the verification
+code, originals and copies (副本), and checking a paper a customer brings back."""
 
 from __future__ import annotations
 
@@ -30,6 +31,10 @@ from teller_assist.store.engine import Store
 
 log = logging.getLogger(__name__)
 PRINTABLE = ("approved", "signed")
+# What the counter prints for an approved application, in this order (the window's F8 and ``print``).
+COUNTER_KINDS = ("agreement", "authorization", "letter")
+# Documents the customer signs: each names its party, and F9 records the signature of each issued one.
+NAMED = store_docs.SIGNED_KINDS
 
 
 class DocumentRefused(UserFacingError):
@@ -175,7 +180,11 @@ def document_data(
     *,
     copy: bool,
     today: dt.date,
+    full_id: bool = False,
 ) -> DocumentData:
+    """What the document says. With ``full_id`` (paper being issued) the full resident ID is printed on
+    the parts the bank keeps (``render.PARTS``); without it (a preview on screen, by default) it is left
+    out altogether."""
     if kind not in KINDS:
         raise DocumentRefused(
             f"未知的文书类型 {kind}", f"unknown document kind {kind}", hint_en=", ".join(KINDS)
@@ -185,25 +194,35 @@ def document_data(
             f"申请 {record.id} 尚未批准（{record.status}），不能出具{KINDS[kind]}",
             f"application {record.id} is {record.status}; only approved or signed ones are printed",
         )
+    name = (record.name or "").strip()
+    if not name and kind in NAMED:
+        raise DocumentRefused(
+            f"申请 {record.id} 没有登记客户姓名，{KINDS[kind]}不能不写明当事人",
+            f"application {record.id} has no customer name; the {kind} must name its party",
+            hint_zh="新客户的姓名须在提交申请时登记（窗口中填写客户姓名，或 teller-assist apply --name）",
+            hint_en="a new customer's name is recorded when the application is submitted "
+            "(the window's name field, or teller-assist apply --name)",
+        )
     approved_on = (record.decided_at or record.submitted_at).astimezone().date()
     return DocumentData(
         kind=kind,
         bank_name=settings.bank_name,
         branch_name=settings.branch_name or "本行营业网点",
         agreement_no=record.agreement_no,
-        # a walk-in the bank had no record of: a blank the customer fills in by hand on the agreement
-        name=record.name or ("＿" * 6 if kind == "agreement" else "客户"),
+        name=name or "客户",  # only the letter goes without: "尊敬的客户"
         id_masked=masking.resident_id(record.id_no),
         line_fen=record.line * 100,
         annual_rate=rate_text(record.annual_rate_bp),
         valid_from=approved_on,
         valid_until=record.valid_until,
-        # as recorded at submission, never recomputed for paper; incomes and debts masked on paper too
+        # as recorded at submission, never recomputed for paper; incomes, debts and every figure
+        # computed from them masked on paper too (identity.masking.mask_personal_amounts)
         reasons=tuple(masking.amounts(reason) for reason in applied_factors(record)),
         app_url=settings.app_download_url,
         issue_date=today,
         verification_code=code_for(record, key),
         copy=copy,
+        id_full=record.id_no if full_id else "",
     )
 
 
@@ -227,7 +246,9 @@ def issue(
     moment = now or now_utc()
     copy_no = store_docs.issued_count(store, app_id, kind)
     for _attempt in range(5):
-        data = document_data(record, kind, settings, settings.masking, key, copy=copy_no > 0, today=today)
+        data = document_data(
+            record, kind, settings, settings.masking, key, copy=copy_no > 0, today=today, full_id=True
+        )
         pdf = render(data)
         done = store_docs.record_issue(
             store,
@@ -293,7 +314,8 @@ def verify(store: Store, settings: Settings, code: str, agreement_no: str) -> Ve
 def preview(
     store: Store, settings: Settings, app_id: int, kinds: tuple[str, ...], today: dt.date
 ) -> list[tuple[str, bytes]]:
-    """What printing now would produce (original or 副本), without recording anything."""
+    """What printing now would produce (original or 副本), without recording anything. On screen, so the
+    resident ID is masked on every part, the bank's too; only the paper carries it in full."""
     record = store_apps.get_application(store, app_id)
     if record is None:
         raise DocumentRefused(f"没有编号为 {app_id} 的申请", f"no application {app_id}")
@@ -304,3 +326,8 @@ def preview(
         data = document_data(record, kind, settings, settings.masking, key, copy=copy, today=today)
         out.append((KINDS[kind] + ("（副本）" if copy else ""), render(data)))
     return out
+
+
+def signatures(store: Store, app_id: int) -> dict[str, dt.datetime]:
+    """Which documents of the application the customer signed, and when (recorded by F9 / ``sign``)."""
+    return store_docs.signatures(store, app_id)

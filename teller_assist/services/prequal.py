@@ -6,10 +6,10 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from teller_assist.identity.masking import Masking
+from teller_assist.identity.masking import MASKED_AMOUNT, Masking, masks_factor_amount
 from teller_assist.identity.resident_id import ResidentId
 from teller_assist.lookup.card import CustomerCard
-from teller_assist.prequal.engine import Decision, decide
+from teller_assist.prequal.engine import Decision, Factor, decide
 from teller_assist.prequal.policy import Policy, default_policy_path, load_policy
 from teller_assist.prequal.survey import Survey, check_survey
 from teller_assist.services.lookup import lookup
@@ -39,10 +39,16 @@ def prequalify(
 
 
 def decision_to_json(decision: Decision, masking: Masking | None = None) -> dict[str, Any]:
-    """The decision for machines; with ``masking``, the incomes and debts in its words masked."""
+    """The decision for machines; with ``masking``, the incomes and debts in its words masked, and every
+    figure computed from them, in the words and in the factors' amounts."""
 
     def words(text: str) -> str:
         return masking.amounts(text) if masking is not None else text
+
+    def amount(f: Factor) -> str | None:
+        if masking is not None and f.amount_fen is not None and masks_factor_amount(f.code, decision.source):
+            return MASKED_AMOUNT
+        return f.amount_yuan
 
     return {
         "eligible": decision.eligible,
@@ -55,7 +61,7 @@ def decision_to_json(decision: Decision, masking: Masking | None = None) -> dict
         "policy_sha256": decision.policy_sha256,
         "scenario": decision.scenario,
         "factors": [
-            {"code": f.code, "amount": f.amount_yuan, "applies": f.applies, "evidence": words(f.evidence)}
+            {"code": f.code, "amount": amount(f), "applies": f.applies, "evidence": words(f.evidence)}
             for f in decision.factors
         ],
         "survey_complete": decision.survey_complete,

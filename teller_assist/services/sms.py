@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import csv
 import logging
 import os
 from pathlib import Path
 
 from teller_assist.errors import UserFacingError
+from teller_assist.exports import SpreadsheetWriter, part_path
+from teller_assist.files import open_private
 from teller_assist.services import audit
 from teller_assist.store import sms as store_sms
 from teller_assist.store.audit import AuditEntry
@@ -22,7 +23,7 @@ def export(store: Store, out: Path, *, operator: str) -> int:
     """Write the queued texts to ``out`` (UTF-8 CSV: mobile, content, ref) and mark them exported,
     audited in the same transaction. The file is complete on disk before anything is marked; if the
     marking or its audit row fails, the file is removed and the texts stay queued. The phone appears
-    in full only here. Returns the count."""
+    in full only here, so the file is readable by its owner only (mode 0600). Returns the count."""
     if out.exists():
         raise UserFacingError(
             f"文件 {out} 已存在，为免重复发送不覆盖",
@@ -30,11 +31,11 @@ def export(store: Store, out: Path, *, operator: str) -> int:
             hint_zh="请换一个文件名",
             hint_en="choose another file name",
         )
-    part = out.with_name(out.name + ".part")
+    part = part_path(out)
 
     def write(rows: list[OutboxRow]) -> None:
-        with part.open("w", encoding="utf-8", newline="") as f:
-            w = csv.writer(f)
+        with open_private(part, "utf-8") as f:
+            w = SpreadsheetWriter(f)
             w.writerow(COLUMNS)
             for r in rows:
                 w.writerow([r.phone, r.text, f"APP{r.application_id}"])

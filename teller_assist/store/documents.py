@@ -1,4 +1,5 @@
-"""Document issues in the database: which copy this is, recorded with its audit row."""
+"""Document issues in the database: which copy this is, recorded with its audit row; and which issued
+documents the customer signed."""
 
 from __future__ import annotations
 
@@ -12,7 +13,9 @@ from teller_assist.store import audit
 from teller_assist.store.applications import with_retries
 from teller_assist.store.audit import AuditEntry
 from teller_assist.store.engine import Store
-from teller_assist.store.models import DocumentIssue
+from teller_assist.store.models import DocumentIssue, DocumentSignature
+
+SIGNED_KINDS = ("agreement", "authorization")  # the documents the customer signs at the counter
 
 
 @dataclass(frozen=True)
@@ -86,3 +89,47 @@ def record_issue(
         return IssueRecord(application_id, kind, expected_copy_no, now, operator, destination)
 
     return with_retries(store, work)
+
+
+def record_signatures(
+    s: Session,
+    application_id: int,
+    kinds: tuple[str, ...],
+    *,
+    operator: str,
+    workstation: str,
+    now: dt.datetime,
+) -> tuple[str, ...]:
+    """Inside the signature's own transaction: the customer signed each of ``kinds`` that was issued
+    (printed or saved). Returns the kinds recorded; a document never issued was never signed."""
+    issued = set(
+        s.scalars(
+            select(DocumentIssue.kind)
+            .where(DocumentIssue.application_id == application_id, DocumentIssue.kind.in_(kinds))
+            .distinct()
+        )
+    )
+    done = tuple(kind for kind in kinds if kind in issued)
+    for kind in done:
+        s.add(
+            DocumentSignature(
+                application_id=application_id,
+                kind=kind,
+                signed_at=now,
+                operator=operator,
+                workstation=workstation,
+            )
+        )
+    s.flush()
+    return done
+
+
+def signatures(store: Store, application_id: int) -> dict[str, dt.datetime]:
+    """When the customer signed each document of the application (kind -> time)."""
+    with store.session() as s:
+        rows = s.execute(
+            select(DocumentSignature.kind, DocumentSignature.signed_at).where(
+                DocumentSignature.application_id == application_id
+            )
+        )
+        return {kind: at for kind, at in rows}

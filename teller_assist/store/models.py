@@ -1,4 +1,4 @@
-"""Tables: one per kind of core-bank extract (``spec/extracts.md``), plus import batches and refused rows.
+"""Tables: one per kind of core-bank extract (``docs/extracts.md``), plus import batches and refused rows.
 
 Money is integer fen. Dates are local dates. Resident IDs are stored in their 18-character form.
 """
@@ -19,6 +19,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
@@ -265,6 +266,8 @@ class Operator(Base):
     locked_until: Mapped[dt.datetime | None]
     created_at: Mapped[dt.datetime]
     password_changed_at: Mapped[dt.datetime]
+    # set by an administrator's reset: the operator must choose a new password before anything else
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 APPLICATION_STATUSES = ("submitted", "approved", "rejected", "cancelled", "signed", "expired")
@@ -379,7 +382,7 @@ class Application(Base):
     signed_at: Mapped[dt.datetime | None]
     signed_by: Mapped[int | None] = mapped_column(ForeignKey("operator.id"))
     closed_at: Mapped[dt.datetime | None]  # cancelled or expired
-    # the bank's local days of those moments, which the KPIs count by (migration 0009)
+    # the bank's local days of those moments, which the KPIs count by (migration 0012)
     submitted_on: Mapped[dt.date | None]
     decided_on: Mapped[dt.date | None]
     signed_on: Mapped[dt.date | None]
@@ -416,12 +419,12 @@ class AuditHead(Base):
 
 
 class DocumentIssue(Base):
-    """Each time an agreement or letter is printed or saved: the first is the original, every later one
-    is a copy (副本) with its number."""
+    """Each time an agreement, authorisation or letter is printed or saved: the first is the original,
+    every later one is a copy (副本) with its number."""
 
     __tablename__ = "document_issue"
     __table_args__ = (
-        CheckConstraint("kind IN ('agreement', 'letter')", name="kind"),
+        CheckConstraint("kind IN ('agreement', 'authorization', 'letter')", name="kind"),
         CheckConstraint("copy_no >= 0", name="copy_no"),
         UniqueConstraint("application_id", "kind", "copy_no", name="uq_document_issue_copy"),
     )
@@ -435,6 +438,20 @@ class DocumentIssue(Base):
     workstation: Mapped[Str64]
     destination: Mapped[Str64]  # a printer's name, or "file"
     sha256: Mapped[str] = mapped_column(String(64))
+
+
+class DocumentSignature(Base):
+    """The customer signed an issued document (the agreement, the authorisation), recorded with the
+    application's signature in one transaction (migration 0009)."""
+
+    __tablename__ = "document_signature"
+    __table_args__ = (CheckConstraint("kind IN ('agreement', 'authorization')", name="kind"),)
+
+    application_id: Mapped[int] = mapped_column(ForeignKey("application.id"), primary_key=True)
+    kind: Mapped[Str16] = mapped_column(primary_key=True)
+    signed_at: Mapped[dt.datetime]
+    operator: Mapped[Str64]  # who recorded the signature
+    workstation: Mapped[Str64]
 
 
 class SmsOutbox(Base):

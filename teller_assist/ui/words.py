@@ -23,6 +23,7 @@ WORDS = (
     QT_TRANSLATE_NOOP("Vocabulary", "总行管理员"),
     QT_TRANSLATE_NOOP("Vocabulary", "预授信协议"),
     QT_TRANSLATE_NOOP("Vocabulary", "授信告知函"),
+    QT_TRANSLATE_NOOP("Vocabulary", "个人信用信息查询及个人信息处理授权书"),
     QT_TRANSLATE_NOOP("Vocabulary", "客户"),
     QT_TRANSLATE_NOOP("Vocabulary", "代发"),
     QT_TRANSLATE_NOOP("Vocabulary", "代扣协议"),

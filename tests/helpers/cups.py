@@ -1,6 +1,12 @@
 """A throw-away CUPS scheduler for the tests: its own configuration, spool and socket in a temporary
 folder, a cups-pdf queue (a real print queue whose "paper" is a PDF file), a print-to-file queue and a
-disabled one. Clients reach it through ``CUPS_SERVER``. cupsd needs root (CI runs as root)."""
+disabled one. Clients reach it through ``CUPS_SERVER``. cupsd needs root (CI runs as root).
+
+cups-pdf reads its configuration only from ``/etc/cups`` (compiled in): ``cups-pdf-NAME.conf`` for a
+queue whose device is ``cups-pdf:/NAME``. The server writes one such file of its own, named after its
+folder, whose ``Out`` puts the "paper" in that folder — never in the account's home, which is where the
+default configuration (``Out ${HOME}/PDF``, the home from the password database, not ``$HOME``) would
+put it — and removes it when it stops."""
 
 from __future__ import annotations
 
@@ -16,6 +22,8 @@ from pathlib import Path
 
 PPD = Path("/usr/share/ppd/cups-pdf/CUPS-PDF_opt.ppd")
 BACKEND = Path("/usr/lib/cups/backend/cups-pdf")
+CUPS_PDF_CONFIG_DIR = Path("/etc/cups")  # cups-pdf's CP_CONFIG_PATH
+CONFIG_PREFIX = "cups-pdf-ta-"
 
 
 class CupsUnavailable(RuntimeError):
@@ -36,14 +44,59 @@ class CupsServer:
     def env(self) -> dict[str, str]:
         return {"CUPS_SERVER": self.socket}
 
+    @property
+    def setup_name(self) -> str:
+        """The cups-pdf set-up of this server: device ``cups-pdf:/NAME``, ``/etc/cups/cups-pdf-NAME.conf``."""
+        return "ta-" + self.root.name.removeprefix("ta-cups-")
+
+    @property
+    def config_file(self) -> Path:
+        return CUPS_PDF_CONFIG_DIR / f"cups-pdf-{self.setup_name}.conf"
+
+    @property
+    def output_dir(self) -> Path:
+        return self.root / "pdf-out"
+
     def output_dirs(self) -> list[Path]:
-        """Where cups-pdf puts the "printed" files (the submitting user's ~/PDF, or the anonymous folder)."""
-        return [Path.home() / "PDF", Path("/var/spool/cups-pdf/ANONYMOUS")]
+        """Where cups-pdf puts the "printed" files: this server's own folder, whoever printed them."""
+        return [self.output_dir]
 
     def stop(self) -> None:
         with contextlib.suppress(ProcessLookupError):
             os.kill(self.pid, signal.SIGTERM)
+        self.config_file.unlink(missing_ok=True)
         shutil.rmtree(self.root, ignore_errors=True)
+
+
+def _remove_stale_configs() -> None:
+    """The cups-pdf files of servers whose folder is gone (a test run that was killed)."""
+    for conf in CUPS_PDF_CONFIG_DIR.glob(CONFIG_PREFIX + "*.conf"):
+        with contextlib.suppress(OSError):
+            out = next(
+                (
+                    line.split(None, 1)[1].strip()
+                    for line in conf.read_text(encoding="utf-8").splitlines()
+                    if line.startswith("Out ")
+                ),
+                None,
+            )
+            if out is None or not Path(out).parent.exists():
+                conf.unlink()
+
+
+def _write_cups_pdf_config(server: CupsServer) -> None:
+    """This server's cups-pdf configuration: every file in its own folder, whoever prints."""
+    root = server.root
+    _write(
+        server.config_file,
+        f"""# written by the Teller Assist tests for the CUPS server in {root}; removed when it stops
+Out {server.output_dir}
+AnonDirName {server.output_dir}
+Spool {root}/cups-pdf-spool
+Log {root}/log
+Grp lp
+""",
+    )
 
 
 def _write(path: Path, text: str) -> None:
@@ -63,6 +116,9 @@ def start_cups() -> CupsServer:
         )
     if os.geteuid() != 0:
         raise CupsUnavailable("a private CUPS scheduler needs root")
+    if not CUPS_PDF_CONFIG_DIR.is_dir():
+        raise CupsUnavailable(f"{CUPS_PDF_CONFIG_DIR} is missing: CUPS is not installed properly")
+    _remove_stale_configs()
     root = Path(tempfile.mkdtemp(prefix="ta-cups-"))
     for sub in ("etc/ppd", "spool/tmp", "cache", "log", "run"):
         (root / sub).mkdir(parents=True)
@@ -132,10 +188,12 @@ SystemGroup root
             raise CupsUnavailable(
                 "cupsd did not start: " + (root / "log/error_log").read_text(errors="replace")
             )
+        _write_cups_pdf_config(server)
+        own_pdf = f"cups-pdf:/{server.setup_name}"
         for name, device in (
-            ("TA-PDF", "cups-pdf:/"),
+            ("TA-PDF", own_pdf),
             ("TA-FILE", "file:/dev/null"),
-            ("TA-OFF", "cups-pdf:/"),
+            ("TA-OFF", own_pdf),
         ):
             subprocess.run(
                 [lpadmin, "-p", name, "-E", "-v", device, "-P", str(PPD)],

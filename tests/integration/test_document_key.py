@@ -69,7 +69,7 @@ def printed_at_a(store: Store, settings: Settings, policy: Policy, desktops: Des
     desktops.at("A")
     team = make_team(store)
     survey = Survey("walk_in", walk_in_answers())
-    submitted = apps.submit(store, policy, rid(seq=71), survey, team.teller, today=TODAY)
+    submitted = apps.submit(store, policy, rid(seq=71), survey, team.teller, today=TODAY, name="钱七")
     approved = apps.approve(store, policy, submitted.id, team.head, today=TODAY)
     issued = documents.issue(
         store, settings, approved.id, "agreement", operator="teller1", destination="file", today=TODAY

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import os
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -70,3 +76,82 @@ def test_pipelined_cancel_stops_the_helper_and_writes_nothing(sqlite_store: Stor
     import multiprocessing
 
     assert not [p for p in multiprocessing.active_children() if p.name == "teller-assist-parse"]
+
+
+IMPORTER = r"""
+import datetime as dt, sys
+from pathlib import Path
+from teller_assist.settings import load_settings
+from teller_assist.services.database import open_database
+from teller_assist.services.imports import import_file
+if __name__ == "__main__":  # the helper process is spawned: it imports this module again
+    opened = open_database(load_settings())
+    print("ready", flush=True)
+    import_file(opened.store, Path(sys.argv[1]), today=dt.date(2026, 11, 28))
+    print("done", flush=True)
+"""
+
+
+def _process_table() -> dict[int, tuple[int, str, str]]:
+    """Every process: pid -> (parent pid, state, command line), read from /proc."""
+    table = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2 :].split()
+        table[int(entry.name)] = (int(fields[1]), fields[0], cmdline)
+    return table
+
+
+def _running(pid: int) -> bool:
+    """Whether ``pid`` still runs as one of multiprocessing's processes (a zombie has ended: only its
+    parent, gone here, would reap it)."""
+    entry = _process_table().get(pid)
+    return entry is not None and entry[1] not in ("Z", "X") and "multiprocessing" in entry[2]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads the process table from /proc")
+def test_sigkill_of_the_importer_ends_its_parsing_helper_and_the_resource_tracker(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    employer = "句容市财政局机关服务中心"
+    rows = [HEADER, *[f"K{i:09d},{MAN},{GOV},{employer},2026-10-01,{i % 900 + 1}" for i in range(230_000)]]
+    big = write(tmp_path, "payroll_20261127.csv", rows)
+    assert big.stat().st_size > 16 << 20  # the importer runs in its own process, at the shipped threshold
+    script = tmp_path / "importer.py"
+    script.write_text(IMPORTER)
+    child_env = {**os.environ, **env, "TELLER_ASSIST_KEY_STORE": "demo-file"}
+    importer = subprocess.Popen(
+        [sys.executable, str(script), str(big)], stdout=subprocess.PIPE, text=True, env=child_env
+    )
+    helpers: dict[str, int] = {}
+    try:
+        assert importer.stdout is not None and importer.stdout.readline().strip() == "ready"
+        deadline = time.monotonic() + 30
+        while len(helpers) < 2 and time.monotonic() < deadline:
+            for pid, (ppid, _state, cmdline) in _process_table().items():
+                if ppid == importer.pid and "resource_tracker" in cmdline:
+                    helpers["resource tracker"] = pid
+                elif ppid == importer.pid and "spawn_main" in cmdline:
+                    helpers["parsing helper"] = pid
+            time.sleep(0.05)
+        assert set(helpers) == {"resource tracker", "parsing helper"}, "the import never started its helper"
+        importer.send_signal(signal.SIGKILL)
+        importer.wait()
+        deadline = time.monotonic() + 5
+        while any(_running(pid) for pid in helpers.values()) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        left = {name: pid for name, pid in helpers.items() if _running(pid)}
+        assert not left, f"still running 5 s after the importer was killed: {left}"
+    finally:
+        importer.kill()
+        for pid in helpers.values():  # a helper left running holds the importer's output pipe open
+            if _running(pid):
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
+        importer.communicate(timeout=30)

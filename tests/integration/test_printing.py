@@ -14,7 +14,10 @@ from tests.helpers.extracts import MAN, rid
 from tests.integration.test_documents import approved_application
 
 
-def landed(server: CupsServer, since: float, count: int, timeout: float = 30) -> list[Path]:
+def landed(
+    server: CupsServer, since: float, count: int, timeout: float = 30, besides: frozenset[Path] = frozenset()
+) -> list[Path]:
+    """The files cups-pdf wrote since ``since`` (other than ``besides``), once there are ``count``."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         found = [
@@ -22,7 +25,7 @@ def landed(server: CupsServer, since: float, count: int, timeout: float = 30) ->
             for folder in server.output_dirs()
             if folder.is_dir()
             for p in folder.glob("*.pdf")
-            if newer(p, since)
+            if newer(p, since) and p not in besides
         ]
         if len(found) >= count and all(complete(p) for p in found):
             return sorted(found)
@@ -49,7 +52,7 @@ def pages(pdf: Path) -> int:
     return int(next(line.split()[1] for line in info.splitlines() if line.startswith("Pages:")))
 
 
-def test_the_agreement_and_letter_come_out_of_a_real_queue(
+def test_the_agreement_authorisation_and_letter_come_out_of_a_real_queue(
     cups_server: CupsServer, env: dict[str, str], tmp_path: Path
 ) -> None:
     env = {**env, **cups_server.env}
@@ -58,15 +61,18 @@ def test_the_agreement_and_letter_come_out_of_a_real_queue(
     done = run_cli("print", str(app["id"]), "--printer", "TA-PDF", env=env)
     assert done.returncode == 0, done.stderr
     assert "预授信协议（原件）" in done.stdout and "授信告知函（原件）" in done.stdout
-    out = landed(cups_server, since, 2)
-    assert len(out) == 2, "cups-pdf wrote nothing"
-    assert sorted(pages(p) for p in out) == [1, 2]  # the letter's one page, the agreement's two
+    assert "个人信用信息查询及个人信息处理授权书（原件）" in done.stdout
+    out = landed(cups_server, since, 3)
+    assert len(out) == 3, "cups-pdf wrote nothing"
+    # the letter's one page, the authorisation's two, the agreement's two parts of two
+    assert sorted(pages(p) for p in out) == [1, 2, 4]
+    assert all(cups_server.output_dir in p.parents for p in out)  # never the account's home
     # printing again gives copies, marked on the paper
     since = time.time() - 1
     again = run_cli("print", str(app["id"]), "--printer", "TA-PDF", "--kind", "agreement", env=env)
     assert again.returncode == 0 and "副本1" in again.stdout, again.stderr
-    copy = landed(cups_server, since, 1)
-    assert copy and pages(copy[-1]) == 2
+    copy = landed(cups_server, since, 1, besides=frozenset(out))
+    assert copy and pages(copy[-1]) == 4
     # the printed file went through pdftops and Ghostscript, which drop the text layer of CJK fonts;
     # the kept copy of what was sent still says 副本
     kept = Path(env["TELLER_ASSIST_DATA_DIR"]) / "printed" / f"app{app['id']}-agreement-1.pdf"

@@ -55,6 +55,11 @@ def test_the_whole_life_from_the_command_line(env: dict[str, str], tmp_path: Pat
     again = run_cli("sms", "export", "--out", str(tmp_path / "sms2.csv"), env=env)
     assert again.returncode == 0 and "没有待发短信" in again.stdout and not (tmp_path / "sms2.csv").exists()
 
+    code, _out, err = as_user(env, "sign", str(app["id"]), "--json", user="teller1")
+    assert code == 3 and "尚未打印" in err  # nothing to sign before the agreement is out
+    agreement = str(tmp_path / "agreement.pdf")
+    printed = run_cli("document", "agreement", str(app["id"]), "--out", agreement, env=env)
+    assert printed.returncode == 0, printed.stderr
     code, out, err = as_user(env, "sign", str(app["id"]), "--json", user="teller1")
     assert code == 0 and json.loads(out)["status"] == "signed", err
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from teller_assist.settings import Settings
@@ -56,7 +57,8 @@ def test_preview_then_print_through_qt_then_signed(
     qtbot.keyClick(window, Qt.Key.Key_F8)
     preview = window.findChild(PrintPreview, "printPreview")
     assert preview is not None and preview.isVisible()
-    assert [d.pageCount() for d in preview.documents] == [2, 1]
+    # the agreement's two parts (bank, customer), the authorisation, the letter
+    assert [d.pageCount() for d in preview.documents] == [4, 2, 1]
     assert preview.choice.itemText(0).startswith("预授信协议")
 
     since = time.time() - 1
@@ -67,15 +69,22 @@ def test_preview_then_print_through_qt_then_signed(
     assert "已送打印机 TA-PDF" in preview.message.text(), preview.message.text()
     assert not preview.isVisible() and window.print_task is None
     qtbot.waitUntil(window.isActiveWindow, timeout=3000)  # the preview closed: the window has the keys
-    out = landed(cups_server, since, 2, timeout=60)
-    assert sorted(pages(p) for p in out) == [1, 2]
+    out = landed(cups_server, since, 3, timeout=60)
+    assert sorted(pages(p) for p in out) == [1, 2, 4]
 
     qtbot.keyClick(window, Qt.Key.Key_F9)
+    confirm = window.findChild(QMessageBox, "signConfirm")
+    assert confirm is not None
+    qtbot.keyClick(confirm, Qt.Key.Key_Return)
     assert window.application is not None and window.application.status == "signed"
     assert "已签约" in window.application_status.text()
     assert window.store is not None
     actions = [e.action for e in store_audit.export_rows(window.store, None, None)]
-    assert actions.count("print") == 2 and actions[-1] == "sign"
+    assert actions.count("print") == 3 and actions[-1] == "sign"
+    # the customer signed the agreement and, with it, the authorisation printed beside it
+    from teller_assist.services.documents import signatures
+
+    assert set(signatures(window.store, window.application.id)) == {"agreement", "authorization"}
 
 
 def test_a_missing_printer_is_said_and_the_documents_are_kept(
@@ -93,7 +102,7 @@ def test_a_missing_printer_is_said_and_the_documents_are_kept(
     assert "找不到打印机 NO-SUCH" in preview.message.text() and "已保存" in preview.message.text()
     assert preview.isVisible() and preview.print_button.isEnabled()  # the teller can try again
     kept = sorted((window.settings.paths.data_dir / "printed").glob("*.pdf"))
-    assert len(kept) == 2
+    assert len(kept) == 3
     pdftotext = required.program("pdftotext")
     text = subprocess.run([pdftotext, str(kept[0]), "-"], capture_output=True, text=True, check=True).stdout
     assert "预授信" in text or "授信告知函" in text
@@ -140,4 +149,4 @@ def test_the_print_worker_only_reads_qt_objects_the_gui_thread_made_and_loaded(
     qtbot.waitUntil(lambda: window.print_task is None, timeout=30_000)
     assert "已送打印机 TA-PDF" in window.application_status.text()
     # loaded on the GUI thread first; each document drawn on a worker, made by the GUI thread
-    assert calls == [("prepare", True, True), ("print", False, True), ("print", False, True)]
+    assert calls == [("prepare", True, True)] + [("print", False, True)] * 3

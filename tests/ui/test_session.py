@@ -236,8 +236,10 @@ def test_the_remote_queue_sees_a_submission_within_two_seconds(
         # what the line rests on, for the approver: the factors recorded at submission
         assert queue.factors.text().startswith(f"申请 {submitted.id} 的依据：")
         assert "✓ " in queue.factors.text() and "基础授信" in queue.factors.text()
-        # a lobby screen: the declared income is masked, the line it gives is shown
-        assert "申报家庭年收入***元×2 − 负债***元 = 40,000元" in queue.factors.text()
+        # a lobby screen: the declared income is masked, and the candidate computed from it (which
+        # would give it back); the line, rounded to the policy's step, is shown
+        assert "申报家庭年收入***元×2 − 负债***元 = ***元" in queue.factors.text()
+        assert "额度40,000元" in queue.factors.text()
         assert "20,000" not in queue.factors.text()
         queue.approve_selected()
         assert apps.get(teller_side, submitted.id).status == "approved"

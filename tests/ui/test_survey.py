@@ -22,7 +22,7 @@ def test_estimated_line_then_survey_by_keyboard(
     qtbot.keyClick(window.id_input, Qt.Key.Key_Return)
     line = window.card_panel.estimated_line
     assert line.objectName() == "estimatedLine"
-    assert line.text() == "可授信 30,000元，年利率4.65%；完成调查最高可达220,000元"
+    assert line.text() == "可授信 30,000元，年利率4.65%；现有依据支持220,000元（完成调查后可授）"
     assert window.survey_button.isVisible() and window.survey_button.objectName() == "surveyButton"
 
     qtbot.keyClick(window, Qt.Key.Key_F3)
@@ -38,8 +38,9 @@ def test_estimated_line_then_survey_by_keyboard(
     debts = form.widgets["debts"]
     assert debts.hasFocus()
     qtbot.keyClicks(debts, "0")
-    # live, with the declared figures masked: only the candidate line they give is shown
-    assert "申报家庭年收入***元×2 − 负债***元 = 100,000元" in window.factors_label.text()
+    # live, with the declared figures masked, and the candidate computed from them
+    assert "申报家庭年收入***元×2 − 负债***元 = ***元" in window.factors_label.text()
+    assert "50,000" not in window.factors_label.text()
     assert "尚缺：是否有自有住房" in window.factors_label.text()
     for key in ("owns_home", "owns_vehicle", "likely_need"):
         combo = form.widgets[key]

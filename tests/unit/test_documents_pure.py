@@ -122,3 +122,17 @@ def test_verification_code_rejects_any_changed_field() -> None:
     for fields in changed:
         assert not matches(key, code, *fields)
     assert not matches(b"x" * 32, code, *FIELDS)
+
+
+_figures = st.sampled_from(
+    ["53,900元", "70,509.20元", "¥160,000.00", "4.35%", "***元", "YSX20261128000001", "2028年11月29日"]
+).map(lambda figure: f"额{figure}的")  # in words, as the documents write them: never two figures glued
+
+
+@given(st.lists(st.one_of(_hanzi, _hanzi, _marks, _figures), min_size=1, max_size=60), st.integers(12, 30))
+def test_a_figure_never_breaks_across_lines(parts: list[str], per_line: int) -> None:
+    text = "".join(parts)
+    lines = lines_of(text, 11 * per_line + 1)
+    assert "".join(lines) == text  # nothing lost, nothing reordered
+    for figure in {p[1:-1] for p in parts if len(p) > 1}:  # each fits a line of 12 characters or more
+        assert sum(line.count(figure) for line in lines) == text.count(figure), (figure, lines)

@@ -1,7 +1,7 @@
 """KPI history: the local days an application was submitted, decided and signed; indicators; indexes
 
-Revision ID: 0009
-Revises: 0008
+Revision ID: 0012
+Revises: 0011
 Create Date: 2026-11-30
 
 The KPIs count by the bank's local day ("holding a signed line at D", "a drawdown on or after the
@@ -27,8 +27,8 @@ from alembic import op
 
 from teller_assist.store.base import UtcDateTime
 
-revision: str = "0009"
-down_revision: str | None = "0008"
+revision: str = "0012"
+down_revision: str | None = "0011"
 branch_labels: str | None = None
 depends_on: str | None = None
 
