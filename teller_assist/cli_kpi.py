@@ -1,21 +1,22 @@
 """``teller-assist kpi``: the programme's KPIs on the command line, for the bank's own reporting.
 
-    kpi show [--date D] [--scope county|branch:0104|officer:LOGIN|campaign:CODE|scenario:NAME]
+    kpi show --user LOGIN [--date D] [--scope county|branch:0104|officer:LOGIN|campaign:CODE|scenario:NAME]
              [--grain day|week|month] [--json|--csv [--flows]] [--people LIST [--limit N]]
-    kpi report --month YYYY-MM --out FILE.xlsx|FILE.pdf
-    kpi refresh [--date D]                 keep the daily sums after the night's import
+    kpi report --user LOGIN --month YYYY-MM --out FILE.xlsx|FILE.pdf
+    kpi refresh [--date D] [--user LOGIN]  keep the daily sums after the night's import
     kpi indicator set branch:0104|campaign:CODE --people N [--granted] --from D --to D --user LOGIN
-    kpi indicator list [--date D] [--json]
+    kpi indicator list --user LOGIN [--date D] [--json]
 
-Every output names its date, scope, policy version and the data's freshness. People appear masked; a
-list of people and a report are audited as exports. Each command parses, calls one service, prints.
+Every command but the night's refresh is an operator's (``--user``, the password from the terminal or
+``--password-stdin``), checked against their role (head office: everything; a branch head: their own
+branch and its officers) and audited under them. Every output names its date, scope, policy version and
+the data's freshness. People appear masked. Each command parses, calls one service, prints.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
-import csv
 import datetime as dt
 import json
 import sys
@@ -25,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from teller_assist.errors import UserFacingError
+from teller_assist.exports import SpreadsheetWriter
 from teller_assist.settings import Settings, load_settings
 
 EXIT_OK = 0
@@ -59,15 +61,18 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
         help="列出数字背后的客户（脱敏，记入审计）the people behind a number",
     )
     show.add_argument("--limit", type=int, default=200, metavar="N")
+    _user(show, required=True)
 
     report = actions.add_parser("report", parents=[common], help="月度考核报表 the monthly report")
     report.add_argument("--month", required=True, metavar="YYYY-MM")
     report.add_argument("--out", type=Path, required=True, metavar="FILE.xlsx|FILE.pdf")
+    _user(report, required=True)
 
     refresh = actions.add_parser(
         "refresh", parents=[common], help="夜间导入后保存每日汇总 keep the daily sums after the import"
     )
     refresh.add_argument("--date", type=_date, default=None, metavar="DATE")
+    _user(refresh, required=False)
 
     ind = actions.add_parser("indicator", parents=[common], help="考核指标任务 indicators")
     ind_actions = ind.add_subparsers(dest="indicator_command", metavar="ACTION", required=True)
@@ -77,11 +82,38 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
     put.add_argument("--granted", action="store_true", help="按授信人数考核（默认按签约人数）")
     put.add_argument("--from", dest="start", type=_date, required=True, metavar="DATE")
     put.add_argument("--to", dest="end", type=_date, required=True, metavar="DATE")
-    put.add_argument("--user", required=True, metavar="LOGIN")
-    put.add_argument("--password-stdin", action="store_true")
+    _user(put, required=True)
     lst = ind_actions.add_parser("list", parents=[common], help="列出指标 list indicators")
     lst.add_argument("--date", type=_date, default=None, metavar="DATE")
     lst.add_argument("--json", action="store_true")
+    _user(lst, required=True)
+
+
+def _user(parser: argparse.ArgumentParser, *, required: bool) -> None:
+    parser.add_argument(
+        "--user",
+        required=required,
+        metavar="LOGIN",
+        help="操作员登录名（总行管理员或网点负责人）the operator"
+        + (
+            ""
+            if required
+            else "；不填为夜间作业，以系统账户审计 (omitted: the night's job, as the OS account)"
+        ),
+    )
+    parser.add_argument("--password-stdin", action="store_true", help="从标准输入读取密码")
+
+
+def _password(args: argparse.Namespace) -> str:
+    from teller_assist.cli_workflow import read_login_password
+
+    return read_login_password(args.password_stdin) if args.user else ""
+
+
+def _operator(store: Any, args: argparse.Namespace, password: str) -> Any:
+    from teller_assist.services.operators import authenticate
+
+    return authenticate(store, args.user, password)
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -243,7 +275,7 @@ def _pct(ratio: Any) -> str:
 
 def _csv_figures(view: Any) -> None:
     p = view.provenance
-    w = csv.writer(sys.stdout, lineterminator="\n")
+    w = SpreadsheetWriter(sys.stdout, lineterminator="\n")  # no cell a spreadsheet evaluates
     w.writerow(
         [
             "date",
@@ -266,8 +298,6 @@ def _csv_figures(view: Any) -> None:
             "completion_pct",
         ]
     )
-    from teller_assist.reports.cells import safe_text
-
     oldest = p.oldest_extract.isoformat() if p.oldest_extract else ""
     for kind, g in [(view.total.kind, view.total), *((view.children_kind, c) for c in view.children)]:
         s = g.stock
@@ -275,10 +305,10 @@ def _csv_figures(view: Any) -> None:
             [
                 p.as_of.isoformat(),
                 str(p.scope),
-                safe_text(p.policy_version),
+                p.policy_version,
                 oldest,
                 kind,
-                safe_text(g.key),
+                g.key,
                 s.eligible,
                 s.granted,
                 s.signed,
@@ -297,7 +327,7 @@ def _csv_figures(view: Any) -> None:
 
 def _csv_flows(view: Any) -> None:
     p = view.provenance
-    w = csv.writer(sys.stdout, lineterminator="\n")
+    w = SpreadsheetWriter(sys.stdout, lineterminator="\n")  # no cell a spreadsheet evaluates
     w.writerow(
         [
             "date",
@@ -490,7 +520,7 @@ def cmd_kpi(args: argparse.Namespace) -> int:
 def _show(args: argparse.Namespace) -> int:
     from teller_assist.kpi.definitions import parse_scope
     from teller_assist.kpi.periods import Grain
-    from teller_assist.services import audit, kpi
+    from teller_assist.services import kpi
     from teller_assist.services.prequal import active_policy
 
     scope = parse_scope(args.scope)  # a malformed scope fails before the database opens
@@ -501,20 +531,33 @@ def _show(args: argparse.Namespace) -> int:
     settings = _settings(args)
     policy = active_policy(settings)
     day = args.date or _today()
+    password = _password(args)
     with _opened(settings) as store:
+        operator = _operator(store, args, password)
         if args.people:
-            listing = kpi.people(store, policy, scope, day, args.people, settings.masking, limit=args.limit)
-            audit.log(
+            listing = kpi.people_for(
                 store,
-                "export",
-                operator=audit.os_actor(),
-                subject=str(scope)[:64],
-                purpose="kpi_people",
-                detail={"list": args.people, "date": day.isoformat(), "shown": len(listing.people)},
+                policy,
+                operator,
+                scope,
+                day,
+                args.people,
+                settings.masking,
+                purpose="cli",
+                limit=args.limit,
             )
             _print_people(listing, args.json)
             return EXIT_OK
-        view = kpi.view(store, policy, scope, day, grain=Grain(args.grain), flow_periods=args.periods)
+        view = kpi.view_for(
+            store,
+            policy,
+            operator,
+            scope,
+            day,
+            purpose="cli",
+            grain=Grain(args.grain),
+            flow_periods=args.periods,
+        )
     if args.json:
         print(json.dumps(_view_json(view), ensure_ascii=False, indent=2))
     elif args.csv:
@@ -525,13 +568,18 @@ def _show(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
+    from teller_assist.cli_workflow import writable_output
     from teller_assist.services.kpi_reports import write_monthly
     from teller_assist.services.prequal import active_policy
 
     settings = _settings(args)
     policy = active_policy(settings)
+    out = writable_output(args.out)
+    password = _password(args)
     with _opened(settings) as store:
-        report = write_monthly(store, policy, args.month, args.out, today=_today())
+        report = write_monthly(
+            store, policy, args.month, out, operator=_operator(store, args, password), today=_today()
+        )
     print(
         f"已写出 wrote {args.out}：{report.month.label} 月报，统计日 {report.as_of.isoformat()}，"
         f"政策 {report.provenance.policy_version}"
@@ -545,8 +593,17 @@ def _refresh(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     policy = active_policy(settings)
+    password = _password(args)
     with _opened(settings) as store:
-        info = kpi.refresh(store, args.date or _today(), policy)
+        if args.user:  # a head-office administrator by hand
+            by = kpi.require_head_office(
+                _operator(store, args, password), "保存每日汇总", "keep the daily sums"
+            ).login
+        else:  # the unattended night's job, as the OS account that holds the database's key
+            from teller_assist.services.audit import os_actor
+
+            by = os_actor()
+        info = kpi.refresh_by(store, args.date or _today(), policy, by=by)
     print(
         f"已保存每日汇总 kept the daily sums: {info.rows:,} 行 rows, "
         f"up to {info.live_from.isoformat()}（不含 excluded）, {info.seconds:.1f} s"
@@ -559,9 +616,10 @@ def _indicator(args: argparse.Namespace) -> int:
     from teller_assist.services import kpi
 
     settings = _settings(args)
+    password = _password(args)
     if args.indicator_command == "list":
         with _opened(settings) as store:
-            rows = kpi.list_indicators(store, args.date)
+            rows = kpi.indicators_for(store, _operator(store, args, password), args.date)
         if args.json:
             print(
                 json.dumps(
@@ -595,13 +653,9 @@ def _indicator(args: argparse.Namespace) -> int:
         for line in table(["范围", "考核", "人数", "自", "至", "下达人"], body, numeric_from=2):
             print(line)
         return EXIT_OK
-    from teller_assist.cli_workflow import read_login_password
-    from teller_assist.services.operators import authenticate
-
     scope = parse_scope(args.scope)
-    password = read_login_password(args.password_stdin)
     with _opened(settings) as store:
-        operator = authenticate(store, args.user, password)
+        operator = _operator(store, args, password)
         row = kpi.set_indicator(
             store,
             operator,

@@ -6,14 +6,14 @@ from decimal import Decimal
 
 from teller_assist.kpi.definitions import Ratio
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
-
 
 def safe_text(value: object) -> str:
-    """Text as a cell shows it, never as a formula: a leading ``= + - @`` (or a tab or line break, which
-    some programs strip before reading one) gets an apostrophe in front, as spreadsheets themselves do."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    """Text as a cell shows it, never as a formula: what a spreadsheet would evaluate (a leading
+    ``= + - @``, also after blanks or zero-width characters, in full-width forms, or a tab or line break)
+    gets an apostrophe in front, by the same rule as every other export (``exports.spreadsheet_cell``)."""
+    from teller_assist.exports import spreadsheet_cell
+
+    return str(spreadsheet_cell("" if value is None else str(value)))
 
 
 def yuan(fen: int) -> Decimal:

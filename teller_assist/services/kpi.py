@@ -646,6 +646,161 @@ class KpiRefused(UserFacingError):
     exit_code = 3
 
 
+# --- who may do what ---------------------------------------------------------------------------------
+#
+# Head office (hq_admin) sees every scope, the people behind every number, writes the monthly report,
+# keeps the daily sums and sets indicators. A branch head sees their own branch and its officers, and the
+# people behind their branch's numbers; nothing of other branches, campaigns or scenarios (which cross
+# branches). Nobody else sees the KPIs. Every view, list and report is audited under the operator.
+
+VIEWERS = ("hq_admin", "branch_head")
+HEAD_OFFICE = "hq_admin"
+
+
+def _refuse_not_signed_in(operator: OperatorRecord | None) -> OperatorRecord:
+    if operator is None:
+        raise KpiRefused("请先登录", "sign in first", hint_zh="考核数据须以操作员身份查看", hint_en="")
+    if not operator.active:
+        raise KpiRefused("该操作员账户已停用", "this operator account is disabled")
+    return operator
+
+
+def authorize(store: Store, operator: OperatorRecord | None, scope: Scope) -> OperatorRecord:
+    """The operator when they may see ``scope``'s figures and the people behind them; refused otherwise."""
+    op = _refuse_not_signed_in(operator)
+    if op.role == HEAD_OFFICE:
+        return op
+    if op.role == "branch_head" and op.branch_code:
+        own = op.branch_code
+        if scope.kind == "branch" and scope.key == own:
+            return op
+        if scope.kind == "officer" and scope.key and branches_of_officer(store, scope.key) == {own}:
+            return op
+        raise KpiRefused(
+            f"网点负责人只能查看本网点（{own}）及其客户经理的考核数据",
+            f"a branch head sees only their own branch ({own}) and its officers",
+            hint_zh=f"请使用 --scope branch:{own}，全县及其他范围请由总行管理员查看",
+            hint_en=f"use --scope branch:{own}; head office sees the county and other scopes",
+        )
+    raise KpiRefused(
+        "只有总行管理员和网点负责人可以查看考核数据",
+        "only head office and branch heads see the KPIs",
+        hint_zh="请由总行管理员或网点负责人登录后操作",
+        hint_en="sign in as a head-office administrator or a branch head",
+    )
+
+
+def require_head_office(operator: OperatorRecord | None, what_zh: str, what_en: str) -> OperatorRecord:
+    op = _refuse_not_signed_in(operator)
+    if op.role != HEAD_OFFICE:
+        raise KpiRefused(
+            f"只有总行管理员可以{what_zh}",
+            f"only a head-office administrator may {what_en}",
+            hint_zh="请由总行管理员登录后操作",
+            hint_en="sign in as a head-office administrator",
+        )
+    return op
+
+
+def branches_of_officer(store: Store, login: str) -> set[str]:
+    return store_kpi.branches_of_officer(store, login)
+
+
+def _audit(
+    store: Store, action: str, login: str, scope: Scope, purpose: str, detail: dict[str, object]
+) -> None:
+    from teller_assist.services import audit
+
+    audit.log(store, action, operator=login, subject=str(scope)[:64], purpose=purpose, detail=detail)
+
+
+def view_for(
+    store: Store,
+    policy: Policy,
+    operator: OperatorRecord | None,
+    scope: Scope,
+    day: dt.date,
+    *,
+    purpose: str,
+    grain: Grain = Grain.MONTH,
+    flow_periods: int = 12,
+) -> KpiView:
+    """:func:`view`, for a signed-in operator who may see the scope; audited (no audit row, no figures)."""
+    op = authorize(store, operator, scope)
+    result = view(store, policy, scope, day, grain=grain, flow_periods=flow_periods)
+    _audit(store, "kpi_view", op.login, scope, purpose, {"date": day.isoformat()})
+    return result
+
+
+def dashboard_for(
+    store: Store, policy: Policy, operator: OperatorRecord | None, scope: Scope, day: dt.date
+) -> Dashboard:
+    """:func:`dashboard`, for a signed-in operator who may see the scope; audited."""
+    op = authorize(store, operator, scope)
+    result = dashboard(store, policy, scope, day)
+    _audit(store, "kpi_view", op.login, scope, "window", {"date": day.isoformat()})
+    return result
+
+
+def people_for(
+    store: Store,
+    policy: Policy,
+    operator: OperatorRecord | None,
+    scope: Scope,
+    day: dt.date,
+    category: str,
+    masking: Masking,
+    *,
+    purpose: str,
+    limit: int = 500,
+) -> PeopleList:
+    """:func:`people` (masked), for a signed-in operator who may see the scope; audited with how many
+    people were shown (no audit row, no list)."""
+    op = authorize(store, operator, scope)
+    listing = people(store, policy, scope, day, category, masking, limit=limit)
+    _audit(
+        store,
+        "kpi_people",
+        op.login,
+        scope,
+        purpose,
+        {"list": category, "date": day.isoformat(), "total": listing.total, "shown": len(listing.people)},
+    )
+    return listing
+
+
+def refresh_by(store: Store, today: dt.date, policy: Policy, *, by: str) -> store_kpi.SnapshotInfo:
+    """:func:`refresh`, audited under ``by`` (a head-office administrator, or the night's job's OS
+    account)."""
+    from teller_assist.services import audit
+
+    info = refresh(store, today, policy)
+    audit.log(
+        store,
+        "kpi_refresh",
+        operator=by,
+        purpose="kpi",
+        detail={"date": today.isoformat(), "rows": info.rows},
+    )
+    return info
+
+
+def indicators_for(
+    store: Store, operator: OperatorRecord | None, day: dt.date | None = None
+) -> list[store_kpi.IndicatorRow]:
+    """The indicators an operator may see: all for head office, their own branch's for a branch head."""
+    op = _refuse_not_signed_in(operator)
+    rows = list_indicators(store, day)
+    if op.role == HEAD_OFFICE:
+        return rows
+    if op.role == "branch_head" and op.branch_code:
+        return [r for r in rows if r.scope_kind == "branch" and r.scope_key == op.branch_code]
+    raise KpiRefused(
+        "只有总行管理员和网点负责人可以查看考核指标",
+        "only head office and branch heads see the indicators",
+    )
+
+
 def list_indicators(store: Store, day: dt.date | None = None) -> list[store_kpi.IndicatorRow]:
     """The indicators of branches and campaigns; with ``day``, those in force on it."""
     return [r for kind in ("branch", "campaign") for r in store_kpi.indicators(store, kind, day)]
@@ -663,10 +818,7 @@ def set_indicator(
     now: dt.datetime | None = None,
 ) -> store_kpi.IndicatorRow:
     """Head office gives a branch or a campaign its indicator (指标任务); audited with the change."""
-    if operator.role != "hq_admin" or not operator.active:
-        raise KpiRefused(
-            "只有总行管理员可以下达考核指标", "only a head-office administrator may set indicators"
-        )
+    require_head_office(operator, "下达考核指标", "set indicators")
     if scope.kind not in ("branch", "campaign") or scope.key is None:
         raise ScopeError(
             "指标只能下达给网点或活动",

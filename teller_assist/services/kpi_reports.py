@@ -1,4 +1,5 @@
-"""The monthly KPI report, written as ``.xlsx`` or PDF and audited as an export."""
+"""The monthly KPI report, written as ``.xlsx`` or PDF by a head-office administrator, private to its
+owner, and audited as an export."""
 
 from __future__ import annotations
 
@@ -7,11 +8,13 @@ import os
 from pathlib import Path
 
 from teller_assist.errors import UserFacingError
+from teller_assist.files import PRIVATE_FILE
 from teller_assist.kpi.periods import Period, parse_month
 from teller_assist.kpi.records import MonthlyReport
 from teller_assist.prequal.policy import Policy
 from teller_assist.services import audit, kpi
 from teller_assist.store.engine import Store
+from teller_assist.store.operators import OperatorRecord
 
 __all__ = ["FORMATS", "render", "write_monthly"]
 
@@ -34,11 +37,15 @@ def write_monthly(
     month: str | Period,
     out: Path,
     *,
+    operator: OperatorRecord | None,
     today: dt.date | None = None,
-    operator: str | None = None,
+    purpose: str = "cli",
 ) -> MonthlyReport:
-    """Build the month's report and write it to ``out`` (its suffix says the format), with an audit row
-    naming what was exported. A file that cannot be written is said plainly; nothing half-written is left."""
+    """Build the month's report and write it to ``out`` (its suffix says the format, the file readable by
+    its owner only), with an audit row under ``operator`` (head office only: the report names every
+    branch's and officer's figures) naming what was exported. A file that cannot be written is said
+    plainly; nothing half-written is left."""
+    op = kpi.require_head_office(operator, "导出月度考核报表", "export the monthly KPI report")
     suffix = out.suffix.lower()
     if suffix not in FORMATS:
         raise UserFacingError(
@@ -52,7 +59,11 @@ def write_monthly(
     data = render(report, suffix)
     tmp = out.with_name(out.name + ".part")
     try:
-        tmp.write_bytes(data)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, PRIVATE_FILE)
+        with os.fdopen(fd, "wb") as fh:
+            if os.name != "nt":
+                os.fchmod(fh.fileno(), PRIVATE_FILE)
+            fh.write(data)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
         raise UserFacingError(
@@ -65,8 +76,9 @@ def write_monthly(
         audit.log(
             store,
             "export",
-            operator=operator or audit.os_actor(),
-            purpose="kpi_report",
+            operator=op.login,
+            subject="kpi_report",
+            purpose=purpose,
             detail={"month": period.label, "format": suffix[1:], "as_of": report.as_of.isoformat()},
         )
     except BaseException:

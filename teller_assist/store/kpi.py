@@ -1190,3 +1190,11 @@ def officer_branches(store: Store) -> dict[str, str]:
             .group_by(T.c.officer)
         ).all()
     return {str(o): str(b or "") for o, b in rows}
+
+
+def branches_of_officer(store: Store, login: str) -> set[str]:
+    """The branches whose target lists name this officer, and the branch of their operator account."""
+    with store.connection() as conn:
+        listed = conn.scalars(select(T.c.branch_code).where(T.c.officer == login).distinct()).all()
+        own = conn.scalar(select(OP.c.branch_code).where(OP.c.login == login))
+    return {str(b or "") for b in listed} | ({str(own)} if own else set())

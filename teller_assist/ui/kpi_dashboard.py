@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCharts import (
     QBarCategoryAxis,
@@ -55,6 +55,9 @@ from teller_assist.kpi.records import Dashboard, GroupFigures, PeopleList
 from teller_assist.prequal.policy import Policy
 from teller_assist.ui.i18n import error_text
 from teller_assist.ui.tasks import Task
+
+if TYPE_CHECKING:
+    from teller_assist.store.operators import OperatorRecord
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 KEY_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -126,6 +129,7 @@ class KpiDashboard(QWidget):
         masking: Masking,
         today: Callable[[], dt.date],
         *,
+        operator: OperatorRecord,
         scope: Scope = COUNTY,
         is_locked: Callable[[], bool] = lambda: False,
         parent: QWidget | None = None,
@@ -133,6 +137,7 @@ class KpiDashboard(QWidget):
         super().__init__(parent)
         self.setObjectName("kpiDashboard")
         self.store, self.policy, self.masking, self._today = store, policy, masking, today
+        self.operator = operator  # every figure and list is asked for as them, checked and audited
         self.is_locked = is_locked
         self.top = scope
         self.path: list[Scope] = [scope]
@@ -281,7 +286,7 @@ class KpiDashboard(QWidget):
 
         self.lock_watch = QTimer(self)
         self.lock_watch.setInterval(300)
-        self.lock_watch.timeout.connect(self._watch_lock)
+        self.lock_watch.timeout.connect(self.watch_lock)
         self.lock_watch.start()
         self._render_path()
 
@@ -336,10 +341,12 @@ class KpiDashboard(QWidget):
             return
         if kind == "officer" and not key:
             return  # people on the lists without an officer: no one to drill into
+        if self.operator.role != "hq_admin" and kind != "officer":
+            return  # a branch head's view ends at their officers (campaigns cross branches)
         self.go_to(Scope(kind, key))
 
     def _open_person(self, index: QModelIndex) -> None:
-        if not index.isValid() or self.people_list is None:
+        if not index.isValid() or self.people_list is None or self.is_locked():
             return
         row = self.people_proxy.index(index.row(), 0).data(KEY_ROLE)
         if row is not None and 0 <= int(row) < len(self.people_list.id_nos):
@@ -354,12 +361,12 @@ class KpiDashboard(QWidget):
 
         self._generation += 1
         generation = self._generation
-        store, policy, scope, day = self.store, self.policy, self.scope, self.day
+        store, policy, scope, day, operator = self.store, self.policy, self.scope, self.day, self.operator
         self.status.setText(self.tr("正在计算…"))
         self._render_path()
 
         def work(_report: Callable[..., None], _cancelled: Callable[[], bool]) -> Dashboard:
-            return kpi.dashboard(store, policy, scope, day)
+            return kpi.dashboard_for(store, policy, operator, scope, day)
 
         self._start(work, lambda result: self._show(generation, result))
 
@@ -375,11 +382,14 @@ class KpiDashboard(QWidget):
         self._generation += 1
         generation = self._generation
         store, policy, scope, day, masking = self.store, self.policy, self.scope, self.day, self.masking
+        operator = self.operator
         self.status.setText(self.tr("正在读取名单…"))
         self._render_path()
 
         def work(_report: Callable[..., None], _cancelled: Callable[[], bool]) -> PeopleList:
-            return kpi.people(store, policy, scope, day, category, masking, limit=500)
+            return kpi.people_for(
+                store, policy, operator, scope, day, category, masking, purpose="window", limit=500
+            )
 
         self._start(work, lambda result: self._show_people(generation, result))
 
@@ -409,7 +419,7 @@ class KpiDashboard(QWidget):
         if self.task is not None:
             self.task.wait(msecs)
 
-    def _watch_lock(self) -> None:
+    def watch_lock(self) -> None:
         locked = self.is_locked()
         self.stack.setCurrentIndex(1 if locked else 0)
 
@@ -651,7 +661,9 @@ def open_dashboard(
         scope = Scope("branch", operator.branch_code)
     else:
         scope = COUNTY
-    dashboard = KpiDashboard(store, policy, masking, today, scope=scope, is_locked=is_locked)
+    dashboard = KpiDashboard(
+        store, policy, masking, today, operator=operator, scope=scope, is_locked=is_locked
+    )
     window = KpiWindow(dashboard, parent)
     window.show()
     dashboard.refresh()

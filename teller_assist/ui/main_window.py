@@ -78,6 +78,7 @@ if TYPE_CHECKING:  # these load after the window is painted, or when first neede
     from teller_assist.store.engine import Store
     from teller_assist.store.operators import OperatorRecord
     from teller_assist.ui.import_dialog import ImportDialog
+    from teller_assist.ui.kpi_dashboard import KpiWindow
     from teller_assist.ui.operators_dialog import OperatorsDialog
     from teller_assist.ui.print_preview import PrintPreview
     from teller_assist.ui.survey_form import SurveyForm
@@ -438,6 +439,7 @@ class MainWindow(QMainWindow):
         self.kpi_action.triggered.connect(self.open_kpi_dashboard)
         self._restore_place()
         self.demo_task: Task | None = None
+        self.kpi_window: KpiWindow | None = None
         self.demo_progress: QProgressDialog | None = None
         self._hidden_by_lock: list[QDialog] = []
         self._warming: threading.Thread | None = None  # the document renderer, warming up
@@ -1209,6 +1211,8 @@ class MainWindow(QMainWindow):
         self.queue = self.walkins = None
         self.lock_page.set_waiting(0, 0)
         self.operator = None
+        self._close_kpi_window()
+        self.kpi_action.setEnabled(False)
         self.admin_menu.menuAction().setVisible(False)
         self.header.setText(self._header_text())
         self.logout_action.setEnabled(False)
@@ -1257,9 +1261,32 @@ class MainWindow(QMainWindow):
     def open_kpi_dashboard(self) -> None:
         from teller_assist.ui.kpi_dashboard import open_dashboard
 
+        self._close_kpi_window()
         self.kpi_window = open_dashboard(
             self, self.store, self.policy, self.settings.masking, self.operator, self._today, self.is_locked
         )
+        if self.kpi_window is not None:
+            self.kpi_window.dashboard.personActivated.connect(self._open_from_kpi)
+
+    def _open_from_kpi(self, id_no: str) -> None:
+        """Enter on a person in the 考核 list: their card at the counter (a lookup, audited as such)."""
+        if self.is_locked() or self.operator is None:
+            return
+        try:
+            rid = parse_resident_id(id_no, today=self._today())
+        except InvalidResidentId:
+            return
+        if QGuiApplication.platformName() != "offscreen":  # (that platform cannot raise a window)
+            self.raise_()
+        self.activateWindow()
+        self.show_customer(rid, "kpi")
+
+    def _close_kpi_window(self) -> None:
+        """The 考核 window belongs to the operator who opened it: it goes when they sign out or switch."""
+        window, self.kpi_window = self.kpi_window, None
+        if window is not None:
+            window.close()
+            window.deleteLater()
 
     def is_locked(self) -> bool:
         return self.stack.currentWidget() is self.lock_page
@@ -1272,6 +1299,8 @@ class MainWindow(QMainWindow):
             return
         self.stack.setCurrentWidget(self.lock_page)
         self._update_data_actions()
+        if self.kpi_window is not None:
+            self.kpi_window.dashboard.watch_lock()  # the figures go at once, not at the next tick
         # a dialog open over the window (import, preview, 主管授权) goes with the lock, and comes back
         self._hidden_by_lock = [d for d in self.findChildren(QDialog) if d.isVisible()]
         for dialog in self._hidden_by_lock:

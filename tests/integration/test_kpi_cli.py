@@ -1,11 +1,13 @@
 """`teller-assist kpi show / report / refresh / indicator` as the bank's reporting scripts run them, on a
 small demo county with its year of history: the figures are the service's, every output names its
 date, scope, policy and freshness, people are masked, the workbook holds numbers (and no formula a
-campaign's name could smuggle in), the PDF reads back, and only head office sets indicators."""
+campaign's name could smuggle in), the PDF reads back; every command is a signed-in operator's, checked
+against their role (head office everything, a branch head their own branch) and audited under them."""
 
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import io
 import json
@@ -40,6 +42,8 @@ def county(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
         "TELLER_ASSIST_CONFIG": str(base / "config" / "settings.toml"),
         "TELLER_ASSIST_DATA_DIR": str(base / "data"),
     }
+    # head office first, as at any bank: the demo's staff come with the history after it
+    add_users(env, ("admin1", "hq_admin"), ("teller1", "teller"), ("head0101", "branch_head"))
     opened = open_database(load_settings({**env, "TELLER_ASSIST_KEY_STORE": "demo-file"}))
     store = opened.store
     try:
@@ -59,7 +63,6 @@ def county(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
         kpi.refresh(store, AS_OF, load_policy(default_policy_path()))  # as the night's job does after it
     finally:
         store.dispose()
-    add_users(env, ("admin1", "hq_admin"), ("teller1", "teller"))
     return env
 
 
@@ -71,22 +74,27 @@ def service_view(env: dict[str, str], scope: Scope) -> kpi.KpiView:
         opened.store.dispose()
 
 
-def audit_rows(env: dict[str, str], purpose: str) -> int:
+def audit_rows(env: dict[str, str], action: str, operator: str = "admin1") -> int:
     opened = open_database(load_settings({**env, "TELLER_ASSIST_KEY_STORE": "demo-file"}))
     try:
         with opened.store.connection() as conn:
             return int(
                 conn.execute(
-                    text("SELECT COUNT(*) FROM audit_event WHERE action = 'export' AND purpose = :p"),
-                    {"p": purpose},
+                    text("SELECT COUNT(*) FROM audit_event WHERE action = :a AND operator = :o"),
+                    {"a": action, "o": operator},
                 ).scalar_one()
             )
     finally:
         opened.store.dispose()
 
 
+def kpi_cli(env: dict[str, str], *args: str, user: str = "admin1") -> subprocess.CompletedProcess[str]:
+    """``teller-assist kpi …`` signed in as ``user`` (head office unless said)."""
+    return as_user(env, "kpi", *args, user=user)
+
+
 def test_show_as_json_and_csv_says_what_the_service_says(county: dict[str, str]) -> None:
-    done = run_cli("kpi", "show", "--date", "2026-11-28", "--scope", "branch:0104", "--json", env=county)
+    done = kpi_cli(county, "show", "--date", "2026-11-28", "--scope", "branch:0104", "--json")
     assert done.returncode == 0, done.stderr
     data = json.loads(done.stdout)
     assert data["date"] == "2026-11-28" and data["scope"] == "branch:0104"
@@ -104,37 +112,37 @@ def test_show_as_json_and_csv_says_what_the_service_says(county: dict[str, str])
     assert data["flows"]["periods"][-1]["people_view"]["struck"] is None
 
     # the same compact date form, as CSV: one row for the scope, one per group, numbers as numbers
-    done = run_cli("kpi", "show", "--date", "20261128", "--scope", "branch:0104", "--csv", env=county)
+    done = kpi_cli(county, "show", "--date", "20261128", "--scope", "branch:0104", "--csv")
     assert done.returncode == 0, done.stderr
     rows = list(csv.DictReader(io.StringIO(done.stdout)))
     assert rows[0]["group_kind"] == "branch" and rows[0]["group"] == "0104"
     assert int(rows[0]["signed"]) == view.total.stock.signed
     assert rows[0]["signing_pct"] == str(view.total.stock.signing.percent())
     assert {r["group"] for r in rows[1:]} == {g.key for g in view.children}
-    flows = run_cli("kpi", "show", "--date", "2026-11-28", "--csv", "--flows", "--grain", "week", env=county)
+    flows = kpi_cli(county, "show", "--date", "2026-11-28", "--csv", "--flows", "--grain", "week")
     assert flows.returncode == 0, flows.stderr
     weekly = list(csv.DictReader(io.StringIO(flows.stdout)))
     assert {r["view"] for r in weekly} == {"people", "work"} and weekly[-1]["period"] == "2026-W48"
 
     # in words, aligned, with what it rests on
-    done = run_cli("kpi", "show", "--date", "2026-11-28", "--scope", "campaign:2026-walk-in", env=county)
+    done = kpi_cli(county, "show", "--date", "2026-11-28", "--scope", "campaign:2026-walk-in")
     assert done.returncode == 0, done.stderr
     assert "统计日 date 2026-11-28" in done.stdout and "授信政策" in done.stdout and "签约率" in done.stdout
 
 
 def test_bad_scopes_and_dates_are_one_clear_line(county: dict[str, str]) -> None:
     for args in (("--scope", "town:1"), ("--scope", "branch:9999")):
-        done = run_cli("kpi", "show", *args, env=county)
+        done = kpi_cli(county, "show", *args)
         assert done.returncode == 2, done.stdout
         assert len(done.stderr.strip().splitlines()) == 1 and "Traceback" not in done.stderr
-    done = run_cli("kpi", "show", "--date", "2026-13-01", env=county)  # argparse: its usage, then the line
+    done = kpi_cli(county, "show", "--date", "2026-13-01")  # argparse: its usage, then the line
     assert done.returncode == 2 and done.stderr.strip().splitlines()[-1].endswith("'2026-13-01'")
 
 
 def test_the_people_behind_a_number_are_masked_and_the_list_is_audited(county: dict[str, str]) -> None:
     before = audit_rows(county, "kpi_people")
-    done = run_cli(
-        "kpi",
+    done = kpi_cli(
+        county,
         "show",
         "--date",
         "2026-11-28",
@@ -143,7 +151,6 @@ def test_the_people_behind_a_number_are_masked_and_the_list_is_audited(county: d
         "--people",
         "unused",
         "--json",
-        env=county,
     )
     assert done.returncode == 0, done.stderr
     data = json.loads(done.stdout)
@@ -159,10 +166,10 @@ def test_the_people_behind_a_number_are_masked_and_the_list_is_audited(county: d
 
 def test_the_monthly_workbook_holds_numbers_and_no_formulas(county: dict[str, str], tmp_path: Path) -> None:
     out = tmp_path / "kpi-2026-11.xlsx"
-    before = audit_rows(county, "kpi_report")
-    done = run_cli("kpi", "report", "--month", "2026-11", "--out", str(out), env=county)
+    before = audit_rows(county, "export")
+    done = kpi_cli(county, "report", "--month", "2026-11", "--out", str(out))
     assert done.returncode == 0, done.stderr
-    assert audit_rows(county, "kpi_report") == before + 1
+    assert audit_rows(county, "export") == before + 1
     book = openpyxl.load_workbook(out)
     assert book.sheetnames == [
         "概览",
@@ -210,7 +217,7 @@ def test_the_monthly_workbook_holds_numbers_and_no_formulas(county: dict[str, st
 def test_the_monthly_pdf_reads_back(county: dict[str, str], tmp_path: Path) -> None:
     pdftotext = required.program("pdftotext")
     out = tmp_path / "kpi-2026-11.pdf"
-    done = run_cli("kpi", "report", "--month", "2026-11", "--out", str(out), env=county)
+    done = kpi_cli(county, "report", "--month", "2026-11", "--out", str(out))
     assert done.returncode == 0, done.stderr
     words = subprocess.run([pdftotext, str(out), "-"], capture_output=True, text=True, check=True).stdout
     assert "授信考核月报 2026-11" in words and "统计日" in words and "授信政策" in words
@@ -223,12 +230,12 @@ def test_the_monthly_pdf_reads_back(county: dict[str, str], tmp_path: Path) -> N
 def test_a_report_to_an_unknown_format_or_folder_is_refused_plainly(
     county: dict[str, str], tmp_path: Path
 ) -> None:
-    done = run_cli("kpi", "report", "--month", "2026-11", "--out", str(tmp_path / "r.txt"), env=county)
+    done = kpi_cli(county, "report", "--month", "2026-11", "--out", str(tmp_path / "r.txt"))
     assert done.returncode == 2 and ".xlsx" in done.stderr
-    done = run_cli("kpi", "report", "--month", "2026-11", "--out", str(tmp_path / "no" / "r.pdf"), env=county)
+    done = kpi_cli(county, "report", "--month", "2026-11", "--out", str(tmp_path / "no" / "r.pdf"))
     assert done.returncode == 2 and "无法写入" in done.stderr
     assert not (tmp_path / "no").exists()
-    done = run_cli("kpi", "report", "--month", "2026-13", "--out", str(tmp_path / "r.pdf"), env=county)
+    done = kpi_cli(county, "report", "--month", "2026-13", "--out", str(tmp_path / "r.pdf"))
     assert done.returncode == 2 and "月份" in done.stderr
 
 
@@ -249,9 +256,7 @@ def test_only_head_office_sets_indicators(county: dict[str, str]) -> None:
     assert done.returncode == 3 and "总行管理员" in done.stderr
     done = as_user(county, *args, user="admin1")
     assert done.returncode == 0, done.stderr
-    listed = json.loads(
-        run_cli("kpi", "indicator", "list", "--date", "2026-11-28", "--json", env=county).stdout
-    )
+    listed = json.loads(kpi_cli(county, "indicator", "list", "--date", "2026-11-28", "--json").stdout)
     mine = [r for r in listed if r["scope"] == "branch:0104"]
     assert mine == [
         {
@@ -264,15 +269,121 @@ def test_only_head_office_sets_indicators(county: dict[str, str]) -> None:
         }
     ]
     shown = json.loads(
-        run_cli("kpi", "show", "--date", "2026-11-28", "--scope", "branch:0104", "--json", env=county).stdout
+        kpi_cli(county, "show", "--date", "2026-11-28", "--scope", "branch:0104", "--json").stdout
     )
     assert shown["figures"]["indicator"]["people"] == 321
 
 
 def test_refresh_keeps_the_daily_sums_and_show_uses_them(county: dict[str, str]) -> None:
-    done = run_cli("kpi", "refresh", "--date", "2026-11-28", env=county)
+    done = kpi_cli(county, "refresh", "--date", "2026-11-28")
     assert done.returncode == 0 and "2026-11-28" in done.stdout, done.stderr
-    shown = json.loads(run_cli("kpi", "show", "--date", "2026-11-28", "--json", env=county).stdout)
+    shown = json.loads(kpi_cli(county, "show", "--date", "2026-11-28", "--json").stdout)
     assert shown["freshness"]["daily_sums_built_at"] is not None
     view = service_view(county, Scope("county"))
     assert shown["figures"]["used"] == view.total.stock.used
+
+
+def test_every_kpi_command_is_a_signed_in_operators_and_checked_against_their_role(
+    county: dict[str, str], tmp_path: Path
+) -> None:
+    # no login, no figures
+    done = run_cli("kpi", "show", "--scope", "branch:0101", env=county)
+    assert done.returncode == 2 and "--user" in done.stderr
+    done = as_user(county, "kpi", "show", "--scope", "branch:0101", user="admin1", password="wrong-password")
+    assert done.returncode != 0 and not done.stdout
+    # a teller sees no KPIs at all
+    for args in (
+        ("show", "--scope", "branch:0101", "--people", "signed"),
+        ("report", "--month", "2026-11", "--out", str(tmp_path / "t.xlsx")),
+    ):
+        done = kpi_cli(county, *args, user="teller1")
+        assert done.returncode == 3 and not done.stdout, (args, done.stdout)
+        assert len(done.stderr.strip().splitlines()) == 1 and "Traceback" not in done.stderr
+    assert not (tmp_path / "t.xlsx").exists()
+    # a branch head: their own branch and the people behind its numbers, audited under them; not another
+    # branch (the service's own test checks every scope), the report, nor the daily sums
+    views = audit_rows(county, "kpi_view", "head0101")
+    done = kpi_cli(
+        county, "show", "--date", "2026-11-28", "--scope", "branch:0101", "--json", user="head0101"
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["scope"] == "branch:0101"
+    assert audit_rows(county, "kpi_view", "head0101") == views + 1
+    lists = audit_rows(county, "kpi_people", "head0101")
+    done = kpi_cli(county, "show", "--scope", "branch:0101", "--people", "signed", "--json", user="head0101")
+    assert done.returncode == 0, done.stderr
+    assert audit_rows(county, "kpi_people", "head0101") == lists + 1
+    done = kpi_cli(county, "show", "--scope", "branch:0104", "--people", "signed", user="head0101")
+    assert done.returncode == 3 and "本网点" in done.stderr and not done.stdout
+    assert audit_rows(county, "kpi_people", "head0101") == lists + 1  # a refusal shows nothing
+    done = kpi_cli(county, "report", "--month", "2026-11", "--out", str(tmp_path / "h.pdf"), user="head0101")
+    assert done.returncode == 3 and "总行管理员" in done.stderr and not (tmp_path / "h.pdf").exists()
+    done = kpi_cli(county, "refresh", user="head0101")
+    assert done.returncode == 3
+    listed = kpi_cli(county, "indicator", "list", "--json", user="head0101")
+    assert listed.returncode == 0, listed.stderr
+    assert {r["scope"] for r in json.loads(listed.stdout)} <= {"branch:0101"}
+
+
+def test_the_service_lets_each_role_see_only_its_scopes(county: dict[str, str]) -> None:
+    """Every scope against every role, through the service both faces call (no process per case)."""
+    from teller_assist.identity.masking import Masking
+    from teller_assist.store.kpi import officer_branches
+    from teller_assist.store.operators import get_operator
+
+    opened = open_database(load_settings({**county, "TELLER_ASSIST_KEY_STORE": "demo-file"}))
+    store, policy = opened.store, load_policy(default_policy_path())
+    try:
+        admin, head, teller = (get_operator(store, login) for login in ("admin1", "head0101", "teller1"))
+        assert admin is not None and head is not None and teller is not None
+        own_officers = [o for o, b in officer_branches(store).items() if b == "0101"]
+        other_officers = [o for o, b in officer_branches(store).items() if b not in ("0101", "")]
+        assert own_officers and other_officers
+        everything = [
+            Scope("county"),
+            Scope("branch", "0101"),
+            Scope("branch", "0104"),
+            Scope("officer", own_officers[0]),
+            Scope("officer", other_officers[0]),
+            Scope("campaign", "2026-walk-in"),
+            Scope("scenario", "market"),
+        ]
+        allowed = {
+            "admin1": set(everything),
+            "head0101": {Scope("branch", "0101"), Scope("officer", own_officers[0])},
+            "teller1": set(),
+        }
+        for op in (admin, head, teller):
+            for scope in everything:
+                if scope in allowed[op.login]:
+                    assert kpi.authorize(store, op, scope) is op
+                else:
+                    with pytest.raises(kpi.KpiRefused):
+                        kpi.authorize(store, op, scope)
+                    with pytest.raises(kpi.KpiRefused):
+                        kpi.people_for(
+                            store, policy, op, scope, AS_OF, "signed", Masking(), purpose="test", limit=5
+                        )
+        with pytest.raises(kpi.KpiRefused):
+            kpi.authorize(store, None, Scope("branch", "0101"))
+        gone = dataclasses.replace(admin, active=False)
+        with pytest.raises(kpi.KpiRefused):
+            kpi.authorize(store, gone, Scope("county"))
+    finally:
+        store.dispose()
+
+
+def test_the_report_is_private_to_its_owner_and_the_nights_refresh_is_audited(
+    county: dict[str, str], tmp_path: Path
+) -> None:
+    out = tmp_path / "kpi.xlsx"
+    done = kpi_cli(county, "report", "--month", "2026-11", "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    assert out.stat().st_mode & 0o777 == 0o600
+    import getpass
+
+    night = f"os:{getpass.getuser()}"
+    before = audit_rows(county, "kpi_refresh", night)
+    done = run_cli("kpi", "refresh", "--date", "2026-11-28", env=county)
+    assert done.returncode == 0, done.stderr
+    assert audit_rows(county, "kpi_refresh", night) == before + 1

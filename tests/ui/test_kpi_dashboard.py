@@ -1,7 +1,8 @@
 """The 考核 dashboard on a small demo county with its year of history: the tiles say what the service
 says, the league table sorts as numbers, Enter drills from the county to a branch to an officer to the
 people (masked), Enter on a person hands their ID to the window, and a locked window shows nothing.
-The menu entry is there for head office and branch heads only."""
+Every figure and list is asked for as the signed-in operator and audited under them. The menu entry is
+there for head office and branch heads only; their window goes with the lock and with their session."""
 
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ from teller_assist.ui.fonts import install_fonts
 from teller_assist.ui.kpi_dashboard import KpiDashboard
 from teller_assist.ui.main_window import MainWindow
 from tests.helpers.keyrings import MemoryKeyring
-from tests.helpers.operators import make_operator
+from tests.helpers.operators import admin_of, make_operator
 
 AS_OF = dt.date(2026, 11, 28)
 
@@ -38,12 +39,25 @@ def policy() -> Policy:
 
 @pytest.fixture
 def county(sqlite_store: Store, policy: Policy, tmp_path: Path) -> Store:
+    admin_of(sqlite_store, "admin1")  # head office first; the demo's staff come with the history
     summary = generate_county(tmp_path / "c", people=1_500, seed=3, as_of=AS_OF, processes=1, history=True)
     assert import_paths(sqlite_store, [tmp_path / "c"], today=AS_OF).exit_code == 0
     assert summary.history is not None
     load_history(sqlite_store, summary.history, policy, as_of=AS_OF)
     kpi.refresh(sqlite_store, AS_OF, policy)
     return sqlite_store
+
+
+def audited(store: Store, action: str, operator: str) -> int:
+    from sqlalchemy import text
+
+    with store.connection() as conn:
+        return int(
+            conn.execute(
+                text("SELECT COUNT(*) FROM audit_event WHERE action = :a AND operator = :o"),
+                {"a": action, "o": operator},
+            ).scalar_one()
+        )
 
 
 def loaded(qtbot: QtBot, dashboard: KpiDashboard, action: object) -> None:
@@ -54,7 +68,10 @@ def loaded(qtbot: QtBot, dashboard: KpiDashboard, action: object) -> None:
 def test_tiles_league_drill_down_and_people(qtbot: QtBot, county: Store, policy: Policy) -> None:
     QApplication.setFont(install_fonts())
     locked = [False]
-    dashboard = KpiDashboard(county, policy, Masking(), lambda: AS_OF, is_locked=lambda: locked[0])
+    admin = admin_of(county)
+    dashboard = KpiDashboard(
+        county, policy, Masking(), lambda: AS_OF, operator=admin, is_locked=lambda: locked[0]
+    )
     qtbot.addWidget(dashboard)
     dashboard.resize(1200, 760)
     dashboard.show()
@@ -94,7 +111,10 @@ def test_tiles_league_drill_down_and_people(qtbot: QtBot, county: Store, policy:
     dashboard.league.selectRow(0)
     loaded(qtbot, dashboard, lambda: qtbot.keyClick(dashboard.league, Qt.Key.Key_Return))
     assert dashboard.scope.kind == "officer"
+    lists = audited(county, "kpi_people", admin.login)
     loaded(qtbot, dashboard, lambda: dashboard.show_people("signed"))
+    assert audited(county, "kpi_people", admin.login) == lists + 1  # a list of people, under who saw it
+    assert audited(county, "kpi_view", admin.login) >= 3  # the county, the branch, the officer
     people = dashboard.people_proxy
     assert people.rowCount() > 0
     shown_ids = [people.index(r, 0).data() for r in range(people.rowCount())]
@@ -153,3 +173,43 @@ def test_the_menu_entry_is_for_head_office_and_branch_heads(
     assert window.kpi_window is not None and window.kpi_window.dashboard.top == COUNTY
     window.kpi_window.dashboard.wait()
     window.kpi_window.close()
+
+
+def test_a_branch_heads_window_goes_with_the_lock_and_their_session_and_opens_cards(
+    qtbot: QtBot, settings: Settings, memory_keyring: MemoryKeyring, tmp_path: Path
+) -> None:
+    from tests.ui.test_card_panel import MAN, window_with_data
+
+    window: MainWindow = window_with_data(qtbot, settings, tmp_path)
+    assert window.store is not None
+    head = make_operator(window.store, "head1", "branch_head")
+    window.sign_in(head)
+    window.open_kpi_dashboard()
+    assert window.kpi_window is not None
+    dashboard = window.kpi_window.dashboard
+    dashboard.wait()
+    qtbot.waitUntil(lambda: dashboard.dashboard is not None, timeout=30_000)
+    # a person handed over by the list (Enter there, see above): their card at the counter, looked up
+    # as the operator
+    before = audited(window.store, "lookup", "head1")
+    dashboard.personActivated.emit(MAN)
+    assert window.card is not None and window.card.rid.value == MAN
+    assert audited(window.store, "lookup", "head1") == before + 1
+    # the lock hides the figures at once, and opens nothing
+    window.lock()
+    assert dashboard.stack.currentIndex() == 1
+    window.card = None
+    dashboard.personActivated.emit(MAN)
+    assert window.card is None
+    window.open_kpi_dashboard()
+    assert window.kpi_window is None  # nor a new 考核 window while locked
+    # switching to another operator closes the last one's 考核 window
+    window.stack.setCurrentIndex(0)  # (unlocked by hand: the lock page's own test types the password)
+    window.open_kpi_dashboard()
+    assert window.kpi_window is not None
+    first = window.kpi_window
+    first.dashboard.wait()
+    teller = make_operator(window.store, "teller2", "teller")
+    window.sign_in(teller)
+    assert window.kpi_window is None and not first.isVisible()
+    assert not window.kpi_action.isEnabled()
