@@ -522,8 +522,12 @@ Line ¥{1} at {2}% a year, teller {4}</translation>
         <translation>Completion</translation>
     </message>
     <message>
-        <source>签约率较一周前</source>
-        <translation>Signing vs a week ago</translation>
+        <source>签约率周变化</source>
+        <translation>Signing, week's change</translation>
+    </message>
+    <message>
+        <source>周次</source>
+        <translation>Week</translation>
     </message>
     <message>
         <source>（未分配）</source>

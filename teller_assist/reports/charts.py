@@ -108,6 +108,17 @@ def branch_chart(rows: Sequence[GroupFigures], width: float = 480, height: float
     return drawing
 
 
+def nice_top(largest: int) -> tuple[int, int]:
+    """An axis' top above ``largest`` at a round step (1, 2 or 5 times a power of ten), so the tallest bar
+    stays under a labelled tick: (top, step)."""
+    if largest <= 0:
+        return 1, 1
+    rough = largest / 5
+    power = 10 ** (len(str(int(rough))) - 1)
+    step = next(m * power for m in (1, 2, 5, 10) if m * power >= rough)
+    return (largest // step + 1) * step, step
+
+
 def flows_chart(flows: Sequence[FlowRow], width: float = 480, height: float = 220) -> Drawing:
     """Granted, signed and first drawn by period (people's view)."""
     fonts.register()
@@ -126,6 +137,7 @@ def flows_chart(flows: Sequence[FlowRow], width: float = 480, height: float = 22
     chart.categoryAxis.labels.angle = 35
     chart.categoryAxis.labels.boxAnchor = "ne"
     chart.valueAxis.valueMin = 0
+    chart.valueAxis.valueMax, chart.valueAxis.valueStep = nice_top(max(max(row) for row in chart.data))
     chart.valueAxis.labels.fontName = fonts.PRIMARY
     chart.valueAxis.labels.fontSize = 7
     for i in range(3):

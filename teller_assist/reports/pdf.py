@@ -5,10 +5,12 @@ page's footer."""
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Sequence
 from typing import Any
 
 from reportlab.lib import colors
+from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -43,7 +45,17 @@ def _styles() -> dict[str, ParagraphStyle]:
             "small", parent=base, fontSize=8, leading=11, textColor=colors.HexColor("#444444")
         ),
         "cell": ParagraphStyle("cell", parent=base, fontSize=7.5, leading=9.5),
+        "number": ParagraphStyle("number", parent=base, fontSize=7.5, leading=9.5, alignment=TA_RIGHT),
     }
+
+
+NUMBER = re.compile(r"(?!0\d)[+\-]?[\d,]+(\.\d+)?%?( 元)?|—")
+
+
+def _cell_style(styles: dict[str, ParagraphStyle], text: str, header: bool) -> ParagraphStyle:
+    """Figures right-aligned, so their digits line up down a column; words, codes (0104) and headings
+    to the left."""
+    return styles["number"] if not header and NUMBER.fullmatch(text) else styles["cell"]
 
 
 def _pct(ratio: Ratio | None) -> str:
@@ -58,7 +70,10 @@ def _table(
     rows: Sequence[Sequence[object]], widths: Sequence[float] | None = None, *, header_rows: int = 1
 ) -> Table:
     styles = _styles()
-    data = [[Paragraph(fonts.markup(str(c)), styles["cell"]) for c in row] for row in rows]
+    data = [
+        [Paragraph(fonts.markup(str(c)), _cell_style(styles, str(c), i < header_rows)) for c in row]
+        for i, row in enumerate(rows)
+    ]
     table = Table(data, colWidths=widths, repeatRows=header_rows)
     table.setStyle(
         TableStyle(

@@ -229,6 +229,8 @@ class KpiDashboard(QWidget):
         self.league.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.league.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.league.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.league.verticalHeader().setVisible(False)  # a row's number says nothing once sorted
+        self.league.setTabKeyNavigation(False)  # Tab leaves the table; the arrows move in it
         self.league.doubleClicked.connect(self._drill)
         charts = QWidget(split)
         chart_layout = QVBoxLayout(charts)
@@ -237,12 +239,17 @@ class KpiDashboard(QWidget):
         self.trend_view.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.flow_view = QChartView(charts)
         self.flow_view.setObjectName("kpiFlowChart")
+        for chart_view in (self.trend_view, self.flow_view):
+            chart_view.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # nothing to do there by keyboard
         chart_layout.addWidget(self.trend_view)
         chart_layout.addWidget(self.flow_view)
         split.addWidget(self.league)
         split.addWidget(charts)
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 2)
+        charts.setMinimumWidth(400)  # room for the legends' words and the weeks' dates
+        split.setStretchFactor(0, 1)
+        split.setStretchFactor(1, 1)
+        split.setChildrenCollapsible(False)
+        self.split = split
         self.views.addWidget(split)
 
         # the people behind a number
@@ -273,6 +280,9 @@ class KpiDashboard(QWidget):
         self.people.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.people.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.people.doubleClicked.connect(self._open_person)
+        self.people.verticalHeader().setVisible(False)
+        self.people.setTabKeyNavigation(False)
+        self.people.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         people_layout.addWidget(self.people, 1)
         self.views.addWidget(people_page)
 
@@ -470,7 +480,7 @@ class KpiDashboard(QWidget):
             *self._kpi_names.values(),
             self.tr("指标"),
             self.tr("完成率"),
-            self.tr("签约率较一周前"),
+            self.tr("签约率周变化"),
         ]
         self.league_model.clear()
         self.league_model.setHorizontalHeaderLabels(head)
@@ -486,7 +496,7 @@ class KpiDashboard(QWidget):
                 ((f"{g.indicator.people:,}", g.indicator.people) if g.indicator else ("—", None)),
                 ((g.completion.text(), _percent(g.completion)) if g.completion else ("—", None)),
                 (
-                    str(g.change(Kpi.SIGNING) if g.change(Kpi.SIGNING) is not None else "—"),
+                    f"{g.change(Kpi.SIGNING):+}" if g.change(Kpi.SIGNING) is not None else "—",
                     g.change(Kpi.SIGNING),
                 ),
             ]
@@ -500,9 +510,27 @@ class KpiDashboard(QWidget):
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 items.append(item)
             self.league_model.appendRow(items)
-        self.league.sortByColumn(11 if any(g.indicator for g in rows) else 6, Qt.SortOrder.DescendingOrder)
+        # the league: by completion of the indicator where there are indicators, else by signing rate
+        self.league.sortByColumn(10 if any(g.indicator for g in rows) else 6, Qt.SortOrder.DescendingOrder)
         if rows:
             self.league.selectRow(0)
+        self._fit_split()
+
+    def _fit_split(self) -> None:
+        """The league table as wide as its columns, the charts the rest (at least their minimum)."""
+        total = self.split.width()
+        if total <= 0:
+            return
+        header = self.league.horizontalHeader()
+        wanted = (
+            header.length()
+            + self.league.frameWidth() * 2
+            + self.league.verticalScrollBar().sizeHint().width()
+        )
+        table = max(
+            total // 2, min(wanted, total - self.split.widget(1).minimumWidth() - self.split.handleWidth())
+        )
+        self.split.setSizes([table, total - table])
 
     def _draw_trend(self, trend: tuple[tuple[dt.date, Any], ...]) -> None:
         chart = QChart()
@@ -543,11 +571,13 @@ class KpiDashboard(QWidget):
             series.append(bar)
         chart.addSeries(series)
         x_axis = QBarCategoryAxis()
-        x_axis.append([f.period.label[-3:] for f in flows])
+        x_axis.append([str(f.period.start.isocalendar()[1]) for f in flows])  # ISO week numbers
+        x_axis.setTitleText(self.tr("周次"))
         y_axis = QValueAxis()
         y_axis.setLabelFormat("%d")
         top = max([f.people_view.granted for f in flows] + [1])
         y_axis.setRange(0, top * 1.1)
+        y_axis.applyNiceNumbers()  # ticks at round numbers
         chart.addAxis(x_axis, Qt.AlignmentFlag.AlignBottom)
         chart.addAxis(y_axis, Qt.AlignmentFlag.AlignLeft)
         series.attachAxis(x_axis)
@@ -559,8 +589,11 @@ class KpiDashboard(QWidget):
         font = QFont(self.font())  # the bundled CJK font, so every label reads in Chinese
         chart.setTitleFont(font)
         chart.legend().setFont(font)
+        small = QFont(font)
+        small.setPointSizeF(max(6.0, font.pointSizeF() * 0.8))  # a dozen weeks' numbers side by side
         for axis in chart.axes():
-            axis.setLabelsFont(font)
+            axis.setLabelsFont(small if isinstance(axis, QBarCategoryAxis) else font)
+            axis.setTitleFont(font)
         old = view.chart()
         view.setChart(chart)
         if old is not None:
@@ -615,6 +648,7 @@ class KpiDashboard(QWidget):
                     item.setData(n, KEY_ROLE)
                 items.append(item)
             self.people_model.appendRow(items)
+        self.people.sortByColumn(0, Qt.SortOrder.AscendingOrder)  # as the service lists them
         self.views.setCurrentIndex(1)
         if listing.people:
             self.people.selectRow(0)
@@ -633,6 +667,11 @@ class KpiWindow(QMainWindow):
         self.dashboard = dashboard
         self.setCentralWidget(dashboard)
         self.resize(1200, 760)
+        screen = self.screen()
+        if screen is not None:  # a counter PC's 1366 × 768: the whole window on it, its frame too
+            room = screen.availableGeometry()
+            self.resize(min(1280, room.width() - 16), min(800, room.height() - 48))
+            self.move(room.x() + (room.width() - self.width()) // 2, room.y())
 
     def closeEvent(self, event: Any) -> None:
         self.dashboard.lock_watch.stop()

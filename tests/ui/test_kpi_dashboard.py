@@ -86,9 +86,15 @@ def test_tiles_league_drill_down_and_people(qtbot: QtBot, county: Store, policy:
     assert "授信政策" in dashboard.status.text() and AS_OF.isoformat() in dashboard.status.text()
     assert dashboard.trend_view.chart().series() and dashboard.flow_view.chart().series()
 
-    # the league table: one row per branch, sorted by numbers not by text
+    # the league table: one row per branch, first by the completion of their indicators
     model = dashboard.league_proxy
     assert model.rowCount() == len(expected.view.children) >= 12
+    head = dashboard.league.horizontalHeader()
+    completion = head.sortIndicatorSection()
+    assert model.headerData(completion, Qt.Orientation.Horizontal) == "完成率"
+    done = [float(model.index(r, completion).data().rstrip("%")) for r in range(model.rowCount())]
+    assert done == sorted(done, reverse=True)
+    # ... sorted by numbers not by text
     eligible = 1
     dashboard.league.sortByColumn(eligible, Qt.SortOrder.DescendingOrder)
     values = [int(model.index(r, eligible).data().replace(",", "")) for r in range(model.rowCount())]
@@ -171,6 +177,8 @@ def test_the_menu_entry_is_for_head_office_and_branch_heads(
     window.sign_in(admin)
     window.open_kpi_dashboard()
     assert window.kpi_window is not None and window.kpi_window.dashboard.top == COUNTY
+    room = window.kpi_window.screen().availableGeometry()  # a counter PC's 1366 × 768: all of it on it
+    assert room.contains(window.kpi_window.frameGeometry())
     window.kpi_window.dashboard.wait()
     window.kpi_window.close()
 
