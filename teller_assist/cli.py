@@ -998,6 +998,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         log.warning("%s refused: %s", command, exc.describe())
         print(f"错误 error: {exc.describe()}", file=sys.stderr)
         return exc.exit_code
+    except BrokenPipeError:  # the reader stopped reading (config show | head): no traceback for that
+        # (before OSError, of which it is one)
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nor at the final flush
+        return 1
     except OSError as exc:
         if exc.filename is None:  # not a file the person named: a bug, for the crash handler
             raise
@@ -1009,8 +1015,3 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("已取消 cancelled", file=sys.stderr)
         return 130
-    except BrokenPipeError:  # the reader stopped reading (config show | head): no traceback for that
-        import os
-
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nor at the final flush
-        return 1
