@@ -316,6 +316,10 @@ def cmd_db(args: argparse.Namespace) -> int:
             state = "最新 up to date" if current == head else f"待升级 needs upgrade to {head}"
             print(f"{store.display}: {current or '(空 empty)'} — {state}")
             return EXIT_OK
+        if (current := migrate.current_revision(store)) is not None and current > migrate.HEAD:
+            from teller_assist.services.database import SchemaAhead
+
+            raise SchemaAhead(current, migrate.HEAD)
         result = migrate.upgrade(store, backup_dir=settings.paths.backup_dir)
         if not result.changed:
             print(f"数据库已是最新结构 the schema is up to date ({result.after})")
@@ -354,7 +358,7 @@ def cmd_db_stats(args: argparse.Namespace, settings: Settings) -> int:
     from teller_assist.services.database import open_database
     from teller_assist.store.queries import db_stats
 
-    opened = open_database(settings)
+    opened = open_database(settings, upgrade=False)
     try:
         stats = db_stats(opened.store)
     finally:
@@ -405,7 +409,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     password = cli_workflow.read_login_password(args.password_stdin) if args.user else ""
-    opened = open_database(settings)
+    opened = open_database(settings, upgrade=False)
     bar = ProgressBar("导入 importing", unit="MB")
     try:  # audited under the administrator, or (the unattended nightly job) the OS account
         by = Importer.operator(authenticate(opened.store, args.user, password)) if args.user else None
@@ -452,7 +456,7 @@ def cmd_import_rejects(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     cli_workflow.writable_output(args.out)
-    opened = open_database(settings)
+    opened = open_database(settings, upgrade=False)
     try:
         with cli_workflow.writing(args.out):
             count = export_rejects(
@@ -580,7 +584,7 @@ def cmd_lookup(args: argparse.Namespace) -> int:
 
     audit.check_purpose(args.purpose)  # before the database: the audit row's column holds 64
     settings = _settings(args)
-    opened = open_database(settings)
+    opened = open_database(settings, upgrade=False)
     try:
         card = lookup(opened.store, rid, as_of=as_of)
         audit.log(opened.store, "lookup", operator=audit.os_actor(), subject=rid.value, purpose=args.purpose)
@@ -667,7 +671,7 @@ def cmd_prequal(args: argparse.Namespace) -> int:
     settings = _settings(args)
     policy = active_policy(settings, args.policy)
     survey = load_survey(args.survey) if args.survey else None
-    opened = open_database(settings)
+    opened = open_database(settings, upgrade=False)
     try:
         card, decision = prequalify(opened.store, rid, survey=survey, policy=policy, as_of=as_of)
         from teller_assist.services import audit
@@ -720,7 +724,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     policies = [active_policy(settings, args.policy)]
     if args.against:
         policies.append(load_policy(args.against))
-    opened = open_database(settings)
+    opened = open_database(settings, upgrade=False)
     started = time.monotonic()
     bar = ProgressBar("模拟 simulating")
     total = opened.overview.customers
@@ -824,7 +828,7 @@ def cmd_users(args: argparse.Namespace) -> int:
     settings = _settings(args)
     command = args.users_command
     reader = cli_workflow.PasswordReader(getattr(args, "password_stdin", False))
-    opened = open_database(settings)
+    opened = open_database(settings, upgrade=False)
     store = opened.store
     try:
         if command == "list":

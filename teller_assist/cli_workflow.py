@@ -148,7 +148,7 @@ def _settings(args: argparse.Namespace) -> Settings:
 def _opened(settings: Settings) -> Iterator[Any]:
     from teller_assist.services.database import open_database
 
-    opened = open_database(settings)
+    opened = open_database(settings, upgrade=False)
     try:
         yield opened.store
     finally:
