@@ -32,15 +32,6 @@ EXIT_OK = 0
 EXIT_USAGE = 2
 
 
-def _date(text: str) -> dt.date:
-    try:
-        if len(text) == 8 and text.isdigit():
-            return dt.date(int(text[:4]), int(text[4:6]), int(text[6:]))
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"日期格式应为 YYYY-MM-DD 或 YYYYMMDD：{text!r}") from None
-
-
 def _positive_int(text: str) -> int:
     try:
         value = int(text)
@@ -171,13 +162,13 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--people", type=_positive_int, default=20_000)
     demo.add_argument("--seed", type=int, default=1)
     demo.add_argument("--out", type=Path, required=True, metavar="DIR")
-    demo.add_argument("--as-of", type=_date, default=None, metavar="DATE")
+    demo.add_argument("--as-of", type=cli_workflow.parse_date, default=None, metavar="DATE")
     demo.add_argument("--processes", type=_positive_int, default=None, help=argparse.SUPPRESS)
     demo.add_argument("--json", action="store_true")
 
     look = sub.add_parser("lookup", parents=[common], help="查询客户 the customer card for a resident ID")
     look.add_argument("id_no", metavar="ID")
-    look.add_argument("--as-of", type=_date, default=None, metavar="DATE")
+    look.add_argument("--as-of", type=cli_workflow.parse_date, default=None, metavar="DATE")
     look.add_argument("--json", action="store_true")
     look.add_argument("--purpose", default="cli", help="查询目的（记入审计）the purpose, for the audit trail")
     look.add_argument(
@@ -187,7 +178,7 @@ def build_parser() -> argparse.ArgumentParser:
     pq = sub.add_parser("prequal", parents=[common], help="预授信测算 pre-qualify a resident ID")
     pq.add_argument("id_no", metavar="ID")
     pq.add_argument("--survey", type=Path, metavar="FILE", help="调查表JSON the survey as JSON")
-    pq.add_argument("--as-of", type=_date, default=None, metavar="DATE")
+    pq.add_argument("--as-of", type=cli_workflow.parse_date, default=None, metavar="DATE")
     pq.add_argument("--policy", type=Path, metavar="FILE", help="授信政策文件 a policy file")
     pq.add_argument("--json", action="store_true")
     pq.add_argument(
@@ -201,7 +192,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--policy", type=Path, metavar="FILE", help="授信政策文件 (default: the policy in force)"
     )
     sim.add_argument("--against", type=Path, metavar="FILE", help="对比的政策文件 a policy to compare with")
-    sim.add_argument("--as-of", type=_date, default=None, metavar="DATE")
+    sim.add_argument("--as-of", type=cli_workflow.parse_date, default=None, metavar="DATE")
     out_format = sim.add_mutually_exclusive_group()
     out_format.add_argument("--json", action="store_true")
     out_format.add_argument("--csv", action="store_true")
@@ -276,7 +267,7 @@ def build_parser() -> argparse.ArgumentParser:
     id_sub = ident.add_subparsers(dest="id_command", metavar="ACTION", required=True)
     check = id_sub.add_parser("check", parents=[common], help="校验身份证号 check a resident ID")
     check.add_argument("id_no", metavar="ID")
-    check.add_argument("--as-of", type=_date, default=None, metavar="DATE")
+    check.add_argument("--as-of", type=cli_workflow.parse_date, default=None, metavar="DATE")
     check.add_argument("--json", action="store_true")
     return parser
 
