@@ -32,15 +32,6 @@ EXIT_OK = 0
 EXIT_USAGE = 2
 
 
-def _date(text: str) -> dt.date:
-    try:
-        if len(text) == 8 and text.isdigit():
-            return dt.date(int(text[:4]), int(text[4:6]), int(text[6:]))
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"日期格式应为 YYYY-MM-DD 或 YYYYMMDD：{text!r}") from None
-
-
 def _positive_int(text: str) -> int:
     try:
         value = int(text)
@@ -171,13 +162,13 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--people", type=_positive_int, default=20_000)
     demo.add_argument("--seed", type=int, default=1)
     demo.add_argument("--out", type=Path, required=True, metavar="DIR")
-    demo.add_argument("--as-of", type=_date, default=None, metavar="DATE")
+    demo.add_argument("--as-of", type=cli_workflow.parse_date, default=None, metavar="DATE")
     demo.add_argument("--processes", type=_positive_int, default=None, help=argparse.SUPPRESS)
     demo.add_argument("--json", action="store_true")
 
     look = sub.add_parser("lookup", parents=[common], help="查询客户 the customer card for a resident ID")
     look.add_argument("id_no", metavar="ID")
-    look.add_argument("--as-of", type=_date, default=None, metavar="DATE")
+    look.add_argument("--as-of", type=cli_workflow.parse_date, default=None, metavar="DATE")
     look.add_argument("--json", action="store_true")
     look.add_argument("--purpose", default="cli", help="查询目的（记入审计）the purpose, for the audit trail")
     look.add_argument(
@@ -187,7 +178,7 @@ def build_parser() -> argparse.ArgumentParser:
     pq = sub.add_parser("prequal", parents=[common], help="预授信测算 pre-qualify a resident ID")
     pq.add_argument("id_no", metavar="ID")
     pq.add_argument("--survey", type=Path, metavar="FILE", help="调查表JSON the survey as JSON")
-    pq.add_argument("--as-of", type=_date, default=None, metavar="DATE")
+    pq.add_argument("--as-of", type=cli_workflow.parse_date, default=None, metavar="DATE")
     pq.add_argument("--policy", type=Path, metavar="FILE", help="授信政策文件 a policy file")
     pq.add_argument("--json", action="store_true")
     pq.add_argument(
@@ -201,7 +192,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--policy", type=Path, metavar="FILE", help="授信政策文件 (default: the policy in force)"
     )
     sim.add_argument("--against", type=Path, metavar="FILE", help="对比的政策文件 a policy to compare with")
-    sim.add_argument("--as-of", type=_date, default=None, metavar="DATE")
+    sim.add_argument("--as-of", type=cli_workflow.parse_date, default=None, metavar="DATE")
     out_format = sim.add_mutually_exclusive_group()
     out_format.add_argument("--json", action="store_true")
     out_format.add_argument("--csv", action="store_true")
@@ -277,7 +268,7 @@ def build_parser() -> argparse.ArgumentParser:
     id_sub = ident.add_subparsers(dest="id_command", metavar="ACTION", required=True)
     check = id_sub.add_parser("check", parents=[common], help="校验身份证号 check a resident ID")
     check.add_argument("id_no", metavar="ID")
-    check.add_argument("--as-of", type=_date, default=None, metavar="DATE")
+    check.add_argument("--as-of", type=cli_workflow.parse_date, default=None, metavar="DATE")
     check.add_argument("--json", action="store_true")
     return parser
 
@@ -317,6 +308,10 @@ def cmd_db(args: argparse.Namespace) -> int:
             state = "最新 up to date" if current == head else f"待升级 needs upgrade to {head}"
             print(f"{store.display}: {current or '(空 empty)'} — {state}")
             return EXIT_OK
+        if (current := migrate.current_revision(store)) is not None and current > migrate.HEAD:
+            from teller_assist.services.database import SchemaAhead
+
+            raise SchemaAhead(current, migrate.HEAD)
         result = migrate.upgrade(store, backup_dir=settings.paths.backup_dir)
         if not result.changed:
             print(f"数据库已是最新结构 the schema is up to date ({result.after})")
@@ -355,7 +350,7 @@ def cmd_db_stats(args: argparse.Namespace, settings: Settings) -> int:
     from teller_assist.services.database import open_database
     from teller_assist.store.queries import db_stats
 
-    opened = open_database(settings)
+    opened = open_database(settings, upgrade=False)
     try:
         stats = db_stats(opened.store)
     finally:
@@ -406,7 +401,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     password = cli_workflow.read_login_password(args.password_stdin) if args.user else ""
-    opened = open_database(settings)
+    opened = open_database(settings, upgrade=False)
     bar = ProgressBar("导入 importing", unit="MB")
     try:  # audited under the administrator, or (the unattended nightly job) the OS account
         by = Importer.operator(authenticate(opened.store, args.user, password)) if args.user else None
@@ -453,7 +448,7 @@ def cmd_import_rejects(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     cli_workflow.writable_output(args.out)
-    opened = open_database(settings)
+    opened = open_database(settings, upgrade=False)
     try:
         with cli_workflow.writing(args.out):
             count = export_rejects(
@@ -581,7 +576,7 @@ def cmd_lookup(args: argparse.Namespace) -> int:
 
     audit.check_purpose(args.purpose)  # before the database: the audit row's column holds 64
     settings = _settings(args)
-    opened = open_database(settings)
+    opened = open_database(settings, upgrade=False)
     try:
         card = lookup(opened.store, rid, as_of=as_of)
         audit.log(opened.store, "lookup", operator=audit.os_actor(), subject=rid.value, purpose=args.purpose)
@@ -668,7 +663,7 @@ def cmd_prequal(args: argparse.Namespace) -> int:
     settings = _settings(args)
     policy = active_policy(settings, args.policy)
     survey = load_survey(args.survey) if args.survey else None
-    opened = open_database(settings)
+    opened = open_database(settings, upgrade=False)
     try:
         card, decision = prequalify(opened.store, rid, survey=survey, policy=policy, as_of=as_of)
         from teller_assist.services import audit
@@ -721,7 +716,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     policies = [active_policy(settings, args.policy)]
     if args.against:
         policies.append(load_policy(args.against))
-    opened = open_database(settings)
+    opened = open_database(settings, upgrade=False)
     started = time.monotonic()
     bar = ProgressBar("模拟 simulating")
     total = opened.overview.customers
@@ -825,7 +820,7 @@ def cmd_users(args: argparse.Namespace) -> int:
     settings = _settings(args)
     command = args.users_command
     reader = cli_workflow.PasswordReader(getattr(args, "password_stdin", False))
-    opened = open_database(settings)
+    opened = open_database(settings, upgrade=False)
     store = opened.store
     try:
         if command == "list":
@@ -1000,6 +995,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         log.warning("%s refused: %s", command, exc.describe())
         print(f"错误 error: {exc.describe()}", file=sys.stderr)
         return exc.exit_code
+    except BrokenPipeError:  # the reader stopped reading (config show | head): no traceback for that
+        # (before OSError, of which it is one)
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nor at the final flush
+        return 1
     except OSError as exc:
         if exc.filename is None:  # not a file the person named: a bug, for the crash handler
             raise
@@ -1011,8 +1012,3 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("已取消 cancelled", file=sys.stderr)
         return 130
-    except BrokenPipeError:  # the reader stopped reading (config show | head): no traceback for that
-        import os
-
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nor at the final flush
-        return 1

@@ -29,11 +29,16 @@ EXIT_NOT_GENUINE = 5  # verify: the paper does not match the record
 STATUSES = ("submitted", "approved", "rejected", "cancelled", "signed", "expired")
 
 
-def _date(text: str) -> dt.date:
+def parse_date(text: str) -> dt.date:
+    """The command line's one date parser: YYYY-MM-DD or YYYYMMDD, a local date."""
     try:
+        if len(text) == 8 and text.isdigit():
+            return dt.date(int(text[:4]), int(text[4:6]), int(text[6:]))
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"日期应为 YYYY-MM-DD：{text}") from None
+        raise argparse.ArgumentTypeError(
+            f"日期格式应为 YYYY-MM-DD 或 YYYYMMDD：{text!r} (a date is YYYY-MM-DD or YYYYMMDD)"
+        ) from None
 
 
 def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -48,7 +53,7 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
     apply.add_argument("id_no", metavar="ID")
     apply.add_argument("--survey", type=Path, required=True, metavar="FILE", help="调查表JSON the survey")
     apply.add_argument("--name", help="客户姓名（非本行客户时）the name, for someone the bank has not seen")
-    apply.add_argument("--as-of", type=_date, default=None, metavar="DATE", help=argparse.SUPPRESS)
+    apply.add_argument("--as-of", type=parse_date, default=None, metavar="DATE", help=argparse.SUPPRESS)
     login_options(apply)
 
     for verb, help_text in (
@@ -60,7 +65,7 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
         p.add_argument("app_id", type=int, metavar="APP")
         if verb == "reject":
             p.add_argument("--reason", required=True, help="拒绝原因 the reason")
-        p.add_argument("--as-of", type=_date, default=None, metavar="DATE", help=argparse.SUPPRESS)
+        p.add_argument("--as-of", type=parse_date, default=None, metavar="DATE", help=argparse.SUPPRESS)
         login_options(p)
 
     cancel = sub.add_parser("cancel", parents=[common], help="撤销申请 withdraw a submitted application")
@@ -133,8 +138,8 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
     )
     anchor.add_argument("--out", type=Path, required=True, metavar="FILE")
     exp = aud_sub.add_parser("export", parents=[common], help="导出审计记录 export rows as CSV")
-    exp.add_argument("--from", dest="start", type=_date, metavar="DATE")
-    exp.add_argument("--to", dest="end", type=_date, metavar="DATE")
+    exp.add_argument("--from", dest="start", type=parse_date, metavar="DATE")
+    exp.add_argument("--to", dest="end", type=parse_date, metavar="DATE")
     exp.add_argument("--out", type=Path, required=True, metavar="FILE.csv")
 
 
@@ -146,7 +151,7 @@ def _settings(args: argparse.Namespace) -> Settings:
 def _opened(settings: Settings) -> Iterator[Any]:
     from teller_assist.services.database import open_database
 
-    opened = open_database(settings)
+    opened = open_database(settings, upgrade=False)
     try:
         yield opened.store
     finally:

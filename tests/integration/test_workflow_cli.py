@@ -22,7 +22,10 @@ def test_the_whole_life_from_the_command_line(env: dict[str, str], tmp_path: Pat
     survey = tmp_path / "survey.json"
     survey.write_text(json.dumps({"scenario": "walk_in", "answers": walk_in_answers()}), encoding="utf-8")
 
-    code, out, err = as_user(env, "apply", MAN, "--survey", str(survey), "--json", user="teller1")
+    # a stranger to the bank: named at submission, as the agreement must name its party
+    code, out, err = as_user(
+        env, "apply", MAN, "--survey", str(survey), "--name", "王建国", "--json", user="teller1"
+    )
     assert code == 0, err
     app = json.loads(out)
     assert app["status"] == "submitted" and app["limit"] == 160_000 and app["annual_rate"] == "4.35"
