@@ -34,7 +34,7 @@ CATEGORY_NAMES = ("granted", "signed", "used", "unsigned", "unused")
 
 
 def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
-    from teller_assist.cli import _date  # the one date parser (YYYY-MM-DD or YYYYMMDD)
+    from teller_assist.cli_workflow import parse_date as _date  # the one date parser (YYYY-MM-DD or YYYYMMDD)
 
     kpi = sub.add_parser("kpi", parents=[common], help="考核指标 KPIs: coverage, signing and usage rates")
     actions = kpi.add_subparsers(dest="kpi_command", metavar="ACTION", required=True)

@@ -17,10 +17,31 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[1] / "teller_assist"
 
-DOMAIN = {"errors", "vocabulary", "money", "identity", "lookup", "prequal", "documents", "ingest", "demo"}
+DOMAIN = {
+    "errors",
+    "vocabulary",
+    "money",
+    "identity",
+    "lookup",
+    "prequal",
+    "documents",
+    "ingest",
+    "demo",
+    "kpi",
+}
 """Plain rules over plain data: they import nothing above them."""
 
-FACE_MAY_USE = {"errors", "vocabulary", "money", "identity", "lookup", "prequal", "services", "settings"}
+FACE_MAY_USE = {
+    "errors",
+    "vocabulary",
+    "money",
+    "identity",
+    "lookup",
+    "prequal",
+    "kpi",
+    "services",
+    "settings",
+}
 """What a face (the window, the command line) may import: the services and the plain types they return."""
 
 ALLOWED: dict[str, set[str]] = {
@@ -34,6 +55,9 @@ ALLOWED: dict[str, set[str]] = {
     "documents": {"errors", "vocabulary", "money", "identity", "resources"},
     "ingest": {"errors", "vocabulary", "money", "identity"},
     "demo": {"errors", "vocabulary", "money", "identity", "ingest"},
+    "kpi": {"errors", "vocabulary"},
+    # the monthly KPI report's workbook and PDF, over the KPIs' records (fonts from documents)
+    "reports": {"errors", "kpi", "documents", "exports"},
     # the machine's own: files, secrets, settings, logs, bundled resources
     "resources": set(),
     "files": {"errors"},
@@ -44,12 +68,14 @@ ALLOWED: dict[str, set[str]] = {
     # the store: SQL over the domain's types
     "store": {"errors", "vocabulary", "money", "identity", "lookup", "prequal", "security", "settings"},
     # the services: every use case, over the store and the domain
-    "services": DOMAIN | {"resources", "files", "exports", "security", "settings", "logs", "store"},
+    "services": DOMAIN
+    | {"resources", "files", "exports", "security", "settings", "logs", "store", "reports"},
     # the faces
     "ui": FACE_MAY_USE | {"documents", "resources", "files", "logs"},
     "cli": FACE_MAY_USE
-    | {"cli_workflow", "files", "exports", "logs", "demo", "ui"},  # `gui` starts the window
+    | {"cli_workflow", "cli_kpi", "files", "exports", "logs", "demo", "ui"},  # `gui` starts the window
     "cli_workflow": FACE_MAY_USE | {"files"},
+    "cli_kpi": FACE_MAY_USE | {"cli_workflow", "exports"},
     "__main__": {"cli"},
     "__init__": set(),
 }
@@ -80,6 +106,7 @@ PURE = [
     "prequal/workflow.py",
     "lookup/card.py",
     "documents/numerals.py",
+    "kpi",
 ]
 """Modules that hold rules only: no I/O, no clock, no store, no Qt (the date is an argument)."""
 

@@ -54,6 +54,7 @@ __all__ = [
     "Dashboard",
     "GroupFigures",
     "KpiView",
+    "OperatorRecord",
     "PeopleList",
     "Provenance",
     "Tile",

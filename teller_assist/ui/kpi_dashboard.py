@@ -57,7 +57,7 @@ from teller_assist.ui.i18n import error_text
 from teller_assist.ui.tasks import Task
 
 if TYPE_CHECKING:
-    from teller_assist.store.operators import OperatorRecord
+    from teller_assist.services.kpi import OperatorRecord
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 KEY_ROLE = Qt.ItemDataRole.UserRole + 2
