@@ -245,7 +245,8 @@ class KpiDashboard(QWidget):
         chart_layout.addWidget(self.flow_view)
         split.addWidget(self.league)
         split.addWidget(charts)
-        charts.setMinimumWidth(400)  # room for the legends' words and the weeks' dates
+        charts.setMinimumWidth(400)
+        self.charts = charts  # room for the legends' words and the weeks' dates
         split.setStretchFactor(0, 1)
         split.setStretchFactor(1, 1)
         split.setChildrenCollapsible(False)
@@ -527,9 +528,8 @@ class KpiDashboard(QWidget):
             + self.league.frameWidth() * 2
             + self.league.verticalScrollBar().sizeHint().width()
         )
-        table = max(
-            total // 2, min(wanted, total - self.split.widget(1).minimumWidth() - self.split.handleWidth())
-        )
+        charts = self.charts.minimumWidth()
+        table = max(total // 2, min(wanted, total - charts - self.split.handleWidth()))
         self.split.setSizes([table, total - table])
 
     def _draw_trend(self, trend: tuple[tuple[dt.date, Any], ...]) -> None:
