@@ -20,7 +20,7 @@ from sqlalchemy import text
 
 from teller_assist.demo.county import generate_county
 from teller_assist.identity.resident_id import parse_resident_id
-from teller_assist.kpi.definitions import COUNTY, Flow, Scope, Stock
+from teller_assist.kpi.definitions import COUNTY, Flow, Ratio, Scope, Stock
 from teller_assist.kpi.periods import Period
 from teller_assist.prequal.policy import Policy
 from teller_assist.prequal.survey import Survey
@@ -38,8 +38,9 @@ DATES = (AS_OF, AS_OF - dt.timedelta(days=1), AS_OF - dt.timedelta(days=200))
 
 
 @pytest.fixture
-def county(store: Store, policy: Policy, tmp_path: Path) -> Store:
-    """A 2,500-person demo county with its year of history, loaded as the demo loads it."""
+def county(store: Store, policy: Policy, tmp_path: Path, team: Team) -> Store:
+    """A 2,500-person demo county with its year of history, loaded as the demo loads it: after head
+    office's administrator and the counter's team exist (the demo's own staff come with the history)."""
     summary = generate_county(
         tmp_path / "county", people=2_500, seed=11, as_of=AS_OF, processes=1, history=True
     )
@@ -140,6 +141,20 @@ class Raw:
             n += self.min_age <= age <= self.max_age
         return n
 
+    def completion(self, kind: str, key: str, stock: Stock, d: dt.date) -> Ratio | None:
+        """指标完成率: the indicator in force on ``d`` (as stored), over the people it counts."""
+        found = self.rows(
+            "SELECT measure, people FROM kpi_indicator WHERE scope_kind = :kind AND scope_key = :key "
+            "AND starts_on <= :d AND ends_on >= :d",
+            kind=kind,
+            key=key,
+            d=d,
+        )
+        if not found:
+            return None
+        measure, people = found[0]
+        return Ratio(stock.signed if measure == "signed" else stock.granted, int(people))
+
     def flow(self, scope: Scope, period: Period) -> Flow:
         people, p = self.people(scope)
         b = {"s": period.start, "e": period.end, **p}
@@ -227,6 +242,9 @@ def assert_agrees(store: Store, policy: Policy, raw: Raw, *, snapshot: bool, few
                     assert flow.work_view == raw.work_flow(scope.key, flow.period), (scope, flow.period)
             for child in view.children if scope.kind == "county" else ():
                 assert child.stock == raw.stock(Scope("branch", child.key), day), (child.key, day)
+                assert child.completion == raw.completion("branch", child.key, child.stock, day), child.key
+            for child in view.children if scope.kind == "scenario" else ():
+                assert child.completion == raw.completion("campaign", child.key, child.stock, day), child.key
             for child in view.children if scope.kind != "county" else ():
                 # a branch's officers, an officer's campaigns, a campaign's branches, a scenario's campaigns
                 child_scope, within = {
@@ -246,6 +264,9 @@ def test_every_figure_agrees_with_the_raw_rows(county: Store, policy: Policy, te
     raw = Raw(store, policy.min_age, policy.max_age)
     assert raw.one("SELECT COUNT(*) FROM application") > 1_000
     assert raw.one("SELECT COUNT(*) FROM application WHERE status = 'expired'") > 0
+
+    assert raw.one("SELECT COUNT(*) FROM kpi_indicator WHERE scope_kind = 'branch'") >= 12
+    assert raw.one("SELECT COUNT(*) FROM kpi_indicator WHERE scope_kind = 'campaign'") > 0
 
     # the rows alone
     assert_agrees(store, policy, raw, snapshot=False)

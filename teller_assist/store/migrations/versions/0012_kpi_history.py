@@ -149,7 +149,7 @@ def downgrade() -> None:
     op.drop_index("ix_application_signed_on", table_name="application")
     op.drop_index("ix_application_decided_on", table_name="application")
     op.drop_index("ix_application_kpi", table_name="application")
-    with op.batch_alter_table("application") as batch_op:
-        batch_op.drop_column("signed_on")
-        batch_op.drop_column("decided_on")
-        batch_op.drop_column("submitted_on")
+    # ALTER TABLE … DROP COLUMN on both engines (SQLite 3.35+): batch mode would copy the table and drop
+    # the old one, which the rows that refer to applications (document issues, drafts) forbid
+    for column in ("signed_on", "decided_on", "submitted_on"):
+        op.execute(f"ALTER TABLE application DROP COLUMN {column}")
