@@ -2,8 +2,8 @@
 path) and the branches' and campaigns' indicators, so the 考核 dashboard has something real to show.
 
 The staff are the demo branches' customer managers, lobby managers and branch heads. Their accounts are
-disabled and share one hash of a random password nobody knows: they exist to have made and approved the
-history, never to log in.
+disabled and hold no password at all (``store.operators.NO_LOGIN_HASH``): they exist to have made and
+approved the history, never to log in, and a demo database still asks for its first administrator.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ import csv
 import datetime as dt
 import json
 import math
-import secrets
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +25,7 @@ from teller_assist.store import kpi as store_kpi
 from teller_assist.store.audit import AuditEntry
 from teller_assist.store.engine import Store
 from teller_assist.store.history import HistoricApplication, StaffMember, ensure_staff, insert_applications
+from teller_assist.store.operators import NO_LOGIN_HASH
 
 __all__ = ["HistoryLoaded", "load_history"]
 
@@ -58,15 +58,11 @@ def load_history(
     ``by`` (the head-office administrator who loaded the demo county)."""
     import time
 
-    from teller_assist.security.passwords import hash_password
-
     started = time.monotonic()
     now = now_utc()
     branches = tuple(b for _t, b in TOWNS)
     staff = [StaffMember(o.login, o.name, o.role, o.branch) for o in demo_history.demo_operators(branches)]
-    ids = ensure_staff(
-        store, staff, password_hash=hash_password(secrets.token_urlsafe(24)), active=False, now=now
-    )
+    ids = ensure_staff(store, staff, password_hash=NO_LOGIN_HASH, active=False, now=now)
     rows: list[HistoricApplication] = []
     signed_by_branch: Counter[str] = Counter()
     with path.open(encoding="utf-8", newline="") as f:

@@ -30,7 +30,7 @@ from teller_assist.services.demo_history import load_history
 from teller_assist.services.imports import import_paths
 from teller_assist.store.engine import Store
 from tests.helpers.surveys import walk_in_answers
-from tests.helpers.workflow import Team
+from tests.helpers.workflow import Team, agreement_printed
 
 AS_OF = dt.date(2026, 11, 28)
 GRANTED = "('approved', 'signed', 'expired')"
@@ -289,6 +289,7 @@ def test_every_figure_agrees_with_the_raw_rows(county: Store, policy: Policy, te
     for (id_no,) in who:
         record = apps.submit(store, policy, id_no, survey, team.teller, today=AS_OF)
         apps.approve(store, policy, record.id, team.head, today=AS_OF)
+    agreement_printed(store, record.id)
     apps.sign(store, record.id, team.teller, today=AS_OF)
     assert kpi.snapshot_state(store)[1]
     assert_agrees(store, policy, raw, snapshot=True, few=True)
@@ -316,6 +317,7 @@ def test_the_write_path_keeps_the_local_days(store: Store, policy: Policy, team:
     survey = Survey("walk_in", walk_in_answers(household_income=40_000))
     record = apps.submit(store, policy, MAN, survey, team.teller, today=AS_OF)
     apps.approve(store, policy, record.id, team.head, today=AS_OF - dt.timedelta(days=2))
+    agreement_printed(store, record.id)
     apps.sign(store, record.id, team.teller, today=AS_OF - dt.timedelta(days=1))
     raw = Raw(store, policy.min_age, policy.max_age)
     (submitted_on, decided_on, signed_on), *_ = raw.rows(
