@@ -35,7 +35,7 @@ FORMULA = '=HYPERLINK("http://x","点我")'
 
 @pytest.fixture(scope="module")
 def county(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    """A demo-mode data folder holding a 1,500-person county with a year of history, and one target
+    """A demo-mode data folder holding a 900-person county with a year of history, and one target
     list whose name looks like a formula."""
     base = tmp_path_factory.mktemp("kpi-cli")
     env = {
@@ -47,7 +47,7 @@ def county(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     opened = open_database(load_settings({**env, "TELLER_ASSIST_KEY_STORE": "demo-file"}))
     store = opened.store
     try:
-        summary = generate_county(base / "c", people=1_500, seed=5, as_of=AS_OF, processes=1, history=True)
+        summary = generate_county(base / "c", people=900, seed=5, as_of=AS_OF, processes=1, history=True)
         assert import_paths(store, [base / "c"], today=AS_OF).exit_code == 0
         assert summary.history is not None
         load_history(store, summary.history, load_policy(default_policy_path()), as_of=AS_OF)
