@@ -47,9 +47,10 @@ ALLOWED: dict[str, set[str]] = {
     "services": DOMAIN | {"resources", "files", "exports", "security", "settings", "logs", "store"},
     # the faces
     "ui": FACE_MAY_USE | {"documents", "resources", "files", "logs"},
+    "cli_table": set(),
     "cli": FACE_MAY_USE
-    | {"cli_workflow", "files", "exports", "logs", "demo", "ui"},  # `gui` starts the window
-    "cli_workflow": FACE_MAY_USE | {"files"},
+    | {"cli_workflow", "cli_table", "files", "exports", "logs", "demo", "ui"},  # `gui` starts the window
+    "cli_workflow": FACE_MAY_USE | {"cli_table", "files"},
     "__main__": {"cli"},
     "__init__": set(),
 }
