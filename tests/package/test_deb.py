@@ -62,9 +62,13 @@ def field(deb: Path, name: str) -> str:
 
 
 def previous_release() -> str:
-    """The commit before the one that added the newest migration."""
+    """The commit on this branch's own line before the one that brought the newest migration (a merge
+    counts, compared with its first parent: a migration made on a side branch arrives with its merge)."""
     newest = sorted(MIGRATIONS.glob("[0-9]*.py"))[-1]
-    added = sh("git", "log", "--diff-filter=A", "--format=%H", "-1", "--", newest.relative_to(ROOT)).strip()
+    added = sh(
+        "git", "log", "--first-parent", "-m", "--diff-filter=A", "--format=%H", "-1", "--",
+        newest.relative_to(ROOT),
+    ).strip()  # fmt: skip
     assert added, f"{newest.name} is not in git history (a shallow clone?)"
     return f"{added}^"
 
