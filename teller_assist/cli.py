@@ -823,9 +823,9 @@ def cmd_simulate(args: argparse.Namespace) -> int:
 
 
 def cmd_users(args: argparse.Namespace) -> int:
-    from teller_assist.security.passwords import ROLE_ZH
     from teller_assist.services import operators
     from teller_assist.services.database import open_database
+    from teller_assist.vocabulary import ROLE_ZH
 
     settings = _settings(args)
     command = args.users_command
@@ -887,8 +887,8 @@ def cmd_users(args: argparse.Namespace) -> int:
 
 
 def _list_users(store: Store, as_json: bool) -> None:
-    from teller_assist.security.passwords import ROLE_ZH
     from teller_assist.services import operators
+    from teller_assist.vocabulary import ROLE_ZH
 
     now = dt.datetime.now(dt.UTC)
     rows = operators.list_operators(store)

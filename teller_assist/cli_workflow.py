@@ -534,7 +534,7 @@ def cmd_sms(args: argparse.Namespace) -> int:
 
 
 def cmd_db_set_password(args: argparse.Namespace) -> int:
-    from teller_assist.security import keys
+    from teller_assist.services.database import set_db_password
 
     settings = _settings(args)
     if not settings.database_url:
@@ -543,7 +543,7 @@ def cmd_db_set_password(args: argparse.Namespace) -> int:
             "no PostgreSQL database URL is set",
             hint_zh="用 --db 或设置 database_url",
         )
-    keys.set_db_password(settings.database_url, read_login_password(args.password_stdin))
+    set_db_password(settings.database_url, read_login_password(args.password_stdin))
     print("已保存到系统密钥环 saved in the OS keyring")
     return EXIT_OK
 

@@ -158,3 +158,10 @@ def open_for_counter(settings: Settings, today: dt.date) -> CounterStart:
     except BaseException:
         opened.store.dispose()
         raise
+
+
+def set_db_password(database_url: str, password: str) -> None:
+    """Keep the PostgreSQL password for ``database_url`` in the OS keyring (never in a file or URL)."""
+    from teller_assist.security import keys
+
+    keys.set_db_password(database_url, password)
