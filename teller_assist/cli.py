@@ -444,25 +444,16 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def cmd_import_rejects(args: argparse.Namespace) -> int:
     from teller_assist.services.database import open_database
-    from teller_assist.services.imports import export_rejects
+    from teller_assist.services.imports import Importer, export_rejects
 
     settings = _settings(args)
     cli_workflow.writable_output(args.out)
     opened = open_database(settings, upgrade=False)
     try:
         with cli_workflow.writing(args.out):
-            count = export_rejects(
-                opened.store, args.out, settings.masking, None if args.batch is None else [args.batch]
-            )
-        from teller_assist.services import audit
-
-        audit.log(
-            opened.store,
-            "export",
-            operator=audit.os_actor(),
-            subject="rejects",
-            detail={"rows": count, "batch": args.batch},
-        )
+            batches = None if args.batch is None else [args.batch]
+            by = Importer.os_account()
+            count = export_rejects(opened.store, args.out, settings.masking, batches, by=by)
     finally:
         opened.store.dispose()
     print(f"已导出 {count:,} 行拒绝记录 exported {count:,} refused rows → {args.out}")
