@@ -312,7 +312,12 @@ def test_the_installed_program_approves_and_writes_the_agreement(root: Root) -> 
                "/home/teller2/agreement.pdf"))
     text = sh("pdftotext", root.inside("/home/teller2/agreement.pdf"), "-")
     assert "预授信协议" in text and approved["agreement_no"] in text and "王五" in text
-    assert MAN not in text and approved["id_masked"] in text
+    # two parts: the bank keeps the first with the full ID, the customer takes the second, masked
+    pages = ["".join(page.split()) for page in text.split("\f") if page.strip()]
+    bank = "".join(p for p in pages if p.startswith("第一联银行留存联"))
+    customer = "".join(p for p in pages if p.startswith("第二联客户联"))
+    assert bank and customer, pages
+    assert MAN in bank and MAN not in customer and approved["id_masked"] in customer
 
 
 def test_the_installed_program_reads_the_banks_locked_settings(root: Root) -> None:
