@@ -42,6 +42,7 @@ CANDIDATE_ZH = {
     "family_farm": "家庭农场",
     "integrity_business": "诚信经营户",
     "survey": "调查申报",
+    "till_sales": "收银流水",
 }
 
 

@@ -77,6 +77,7 @@ PURE = [
     "errors.py",
     "prequal/engine.py",
     "prequal/workflow.py",
+    "prequal/group.py",
     "lookup/card.py",
     "documents/numerals.py",
 ]
