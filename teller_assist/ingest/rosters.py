@@ -17,6 +17,7 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from zipfile import BadZipFile
 
 from teller_assist.ingest.reader import DELIMITERS, FileRefused, fingerprint
 
@@ -126,7 +127,7 @@ def _read_xlsx(path: Path) -> RosterTable:
     sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
     try:
         book = load_workbook(path, data_only=False)  # formulas as written, not their cached values
-    except (InvalidFileException, KeyError, OSError, ValueError) as exc:
+    except (InvalidFileException, BadZipFile, KeyError, OSError, ValueError) as exc:
         raise FileRefused(
             f"无法打开Excel文件 {path.name}：文件已损坏或不是.xlsx",
             f"cannot open {path.name}: damaged, or not an .xlsx workbook ({type(exc).__name__})",
