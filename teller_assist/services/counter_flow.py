@@ -33,11 +33,10 @@ from teller_assist.services import audit, drafts
 from teller_assist.services.applications import ApplicationRecord
 from teller_assist.services.counter import Blocked, survey_blocked
 from teller_assist.services.lookup import lookup
-from teller_assist.services.operators import authenticate
+from teller_assist.services.operators import OperatorRecord, authenticate
 from teller_assist.services.prequal import decide_for_card
 from teller_assist.settings import Settings
 from teller_assist.store.engine import Store
-from teller_assist.store.operators import OperatorRecord
 
 SOURCES = ("typed", "clipboard", "reader", "hook")
 
@@ -379,9 +378,16 @@ class CounterFlow:
             self.refresh_card()
         return moved
 
-    def issue_documents(self, kinds: tuple[str, ...], *, destination: str) -> list[tuple[str, bytes, int]]:
-        """Issue each document for print (the original, later copies; audited): (kind, pdf, copy_no).
-        Read-and-record only: may run on a worker thread; hand the outcome to ``documents_issued``."""
+    def issue_documents(
+        self,
+        kinds: tuple[str, ...],
+        *,
+        destination: str,
+        each: Callable[[str, bytes, int], None] | None = None,
+    ) -> list[tuple[str, bytes, int]]:
+        """Issue each document for print (the original, later copies; audited): (kind, pdf, copy_no),
+        each also handed to ``each`` as it comes (to keep a copy before the next one can fail). Does not
+        change the flow: may run on a worker thread; tell ``documents_issued`` when it is over."""
         from teller_assist.services.documents import issue
 
         self._refuse(Action.PRINT)
@@ -394,6 +400,8 @@ class CounterFlow:
                 today=today,
             )
             done.append((kind, issued.pdf, issued.copy_no))
+            if each is not None:
+                each(kind, issued.pdf, issued.copy_no)
         return done
 
     def documents_issued(self, app_id: int) -> None:
@@ -465,16 +473,24 @@ class CounterFlow:
         self.recompute()
         return self.card
 
-    def _read_issued(self) -> None:
+    def refresh_issued(self, *, strict: bool = False) -> bool:
+        """Read again whether the agreement is out (printed here, or from the command line); a database
+        that cannot say counts as not issued, or (``strict``) raises."""
         app = self.application
-        self.issued = False
+        issued = False
         if app is not None and app.status in ("approved", "signed"):
             try:
-                self.issued = apps.agreement_issued(self.store, app.id)
+                issued = apps.agreement_issued(self.store, app.id)
             except UserFacingError:
-                self.issued = False
-        if not self.issued:
+                if strict:
+                    raise
+        self.issued = issued
+        if not issued:
             self.printed = False
+        return issued
+
+    def _read_issued(self) -> None:
+        self.refresh_issued()
 
 
 def _refusal(blocked: Blocked) -> CounterRefused:
