@@ -4,6 +4,13 @@ from __future__ import annotations
 
 import enum
 
+ROLES = ("teller", "lobby_manager", "branch_head", "hq_admin")
+ROLE_ZH = {
+    "teller": "柜员",
+    "lobby_manager": "大堂经理",
+    "branch_head": "网点负责人",
+    "hq_admin": "总行管理员",
+}
 UTILITY_ZH = {
     "water": "水费",
     "electricity": "电费",

@@ -993,7 +993,7 @@ class CounterWorkspace(QWidget):
         """Start the opt-in sources the settings ask for: clipboard watch, card reader, local hook."""
         from teller_assist.lookup.ga467 import open_serial
         from teller_assist.lookup.sources import LocalHook, ReaderWatcher
-        from teller_assist.security.keys import hook_token
+        from teller_assist.services.lookup import local_hook_token
 
         if self.settings.clipboard_watch:
             QGuiApplication.clipboard().dataChanged.connect(self._on_clipboard)
@@ -1008,7 +1008,8 @@ class CounterWorkspace(QWidget):
             self.reader_watcher.start()
         if self.settings.local_hook_port:
             try:
-                token = hook_token(self.settings.paths.data_dir / "DEMO-MODE-hook.token" if demo else None)
+                demo_file = self.settings.paths.data_dir / "DEMO-MODE-hook.token" if demo else None
+                token = local_hook_token(demo_file)
                 self.local_hook = LocalHook(
                     token,
                     lambda rid: self._identified.emit(rid, "hook"),
