@@ -445,3 +445,8 @@ def demo_county(
         raise
     _audit_run(store, by, "demo", report.files, cancelled=False)
     return report
+
+
+def real_data_present(store: Store) -> bool:
+    """Whether the database holds anything but the demo county (no demo is loaded over real data)."""
+    return holds_real_data(store)

@@ -114,7 +114,7 @@ def test_first_start_loads_the_demo_county_in_the_background(
     assert window.demo_progress is not None and window.demo_progress.isVisible()
     qtbot.waitUntil(lambda: window.demo_task is None, timeout=60_000)
     assert window.opened.overview.customers == 800
-    assert "已载入客户 800 人" in window.empty_state.text()
+    assert "已载入客户 800 人" in window.counter.empty_state.text()
 
 
 def test_a_skipped_file_shows_nothing_loaded_now_and_a_new_choice_clears_the_last_run(

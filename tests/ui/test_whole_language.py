@@ -65,13 +65,13 @@ def test_the_english_card_header_and_status_have_no_chinese_of_their_own(
     assert window.store is not None
     window.sign_in(make_operator(window.store, "manager1", "lobby_manager"))
     assert window.db_status.text() == "[DEMO] Database: teller-assist.db"
-    assert window.header.text().endswith("测试manager1 (lobby manager)")
-    qtbot.keyClicks(window.id_input, MAN)
-    title, details = window.card_panel.title.text(), window.card_panel.details.text()
+    assert window.counter.header.text().endswith("测试manager1 (lobby manager)")
+    qtbot.keyClicks(window.counter.id_input, MAN)
+    title, details = window.counter.card_panel.title.text(), window.counter.card_panel.details.text()
     assert "41 years old" in title and "岁" not in title
     # the customer's own data stays Chinese: the employer's and the region's names
     data = ("张三", "镇江市句容市", "句容市财政局")
-    shown = title + details + window.header.text()
+    shown = title + details + window.counter.header.text()
     for word in (*data, "华阳支行", "句容农村商业银行", "测试manager1"):
         shown = shown.replace(word, "")
     assert not INTERFACE_CHINESE.findall(shown), INTERFACE_CHINESE.findall(shown)
