@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
+from teller_assist.cli_table import table
 from teller_assist.errors import UserFacingError
 from teller_assist.settings import Settings, load_settings
 
@@ -350,12 +351,27 @@ def cmd_applications(args: argparse.Namespace) -> int:
         return EXIT_OK
     if not rows:
         print("没有申请 no applications")
-    for r in rows:
-        print(
-            f"{r.id:>6}  {STATUS_ZH[r.status]}  {settings.masking.resident_id(r.id_no)}  {r.name or '—'}  "
-            f"{r.line:>9,} 元  {rate_text(r.annual_rate_bp)}%  {r.agreement_no or ''}  "
-            f"{r.submitted_at.astimezone():%Y-%m-%d %H:%M}  {r.maker_login}→{r.checker_login or '…'}"
+    listed = [
+        (
+            str(r.id), STATUS_ZH[r.status], settings.masking.resident_id(r.id_no), r.name or "—", r.line,
+            f"{rate_text(r.annual_rate_bp)}%", r.agreement_no or "",
+            f"{r.submitted_at.astimezone():%Y-%m-%d %H:%M}", f"{r.maker_login}→{r.checker_login or '…'}",
         )
+        for r in rows
+    ]  # fmt: skip
+    if listed:
+        headers = (
+            "申请 id",
+            "状态",
+            "身份证号 ID",
+            "姓名 name",
+            "额度(元)",
+            "年利率",
+            "协议号",
+            "提交 at",
+            "经办→审批",
+        )
+        print("\n".join(table(headers, listed, ">>><>>")))
     return EXIT_OK
 
 
@@ -518,7 +534,7 @@ def cmd_sms(args: argparse.Namespace) -> int:
 
 
 def cmd_db_set_password(args: argparse.Namespace) -> int:
-    from teller_assist.security import keys
+    from teller_assist.services.database import set_db_password
 
     settings = _settings(args)
     if not settings.database_url:
@@ -527,7 +543,7 @@ def cmd_db_set_password(args: argparse.Namespace) -> int:
             "no PostgreSQL database URL is set",
             hint_zh="用 --db 或设置 database_url",
         )
-    keys.set_db_password(settings.database_url, read_login_password(args.password_stdin))
+    set_db_password(settings.database_url, read_login_password(args.password_stdin))
     print("已保存到系统密钥环 saved in the OS keyring")
     return EXIT_OK
 

@@ -18,30 +18,15 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parents[1] / "teller_assist"
 
 DOMAIN = {
-    "errors",
-    "vocabulary",
-    "money",
-    "identity",
-    "lookup",
-    "prequal",
-    "documents",
-    "ingest",
-    "demo",
-    "kpi",
-}
+    "errors", "vocabulary", "money", "identity", "lookup", "prequal", "campaigns", "documents",
+    "ingest", "demo", "kpi",
+}  # fmt: skip
 """Plain rules over plain data: they import nothing above them."""
 
 FACE_MAY_USE = {
-    "errors",
-    "vocabulary",
-    "money",
-    "identity",
-    "lookup",
-    "prequal",
-    "kpi",
-    "services",
+    "errors", "vocabulary", "money", "identity", "lookup", "prequal", "campaigns", "kpi", "services",
     "settings",
-}
+}  # fmt: skip
 """What a face (the window, the command line) may import: the services and the plain types they return."""
 
 ALLOWED: dict[str, set[str]] = {
@@ -52,6 +37,7 @@ ALLOWED: dict[str, set[str]] = {
     "identity": {"errors", "vocabulary"},
     "lookup": {"errors", "vocabulary", "money", "identity"},
     "prequal": {"errors", "vocabulary", "money", "identity", "lookup", "resources"},
+    "campaigns": {"errors", "vocabulary", "money", "identity", "lookup", "prequal"},
     "documents": {"errors", "vocabulary", "money", "identity", "resources"},
     "ingest": {"errors", "vocabulary", "money", "identity"},
     "demo": {"errors", "vocabulary", "money", "identity", "ingest"},
@@ -62,7 +48,7 @@ ALLOWED: dict[str, set[str]] = {
     "resources": set(),
     "files": {"errors"},
     "exports": {"errors", "files"},
-    "security": {"errors"},
+    "security": {"errors", "vocabulary"},
     "settings": {"errors", "identity", "security", "files"},
     "logs": {"errors", "identity", "files"},
     # the store: SQL over the domain's types
@@ -72,9 +58,11 @@ ALLOWED: dict[str, set[str]] = {
     | {"resources", "files", "exports", "security", "settings", "logs", "store", "reports"},
     # the faces
     "ui": FACE_MAY_USE | {"documents", "resources", "files", "logs"},
-    "cli": FACE_MAY_USE
-    | {"cli_workflow", "cli_kpi", "files", "exports", "logs", "demo", "ui"},  # `gui` starts the window
-    "cli_workflow": FACE_MAY_USE | {"files"},
+    "cli_table": set(),
+    "cli": FACE_MAY_USE  # and ui: `gui` starts the window
+    | {"cli_workflow", "cli_campaign", "cli_kpi", "cli_table", "files", "exports", "logs", "demo", "ui"},
+    "cli_workflow": FACE_MAY_USE | {"cli_table", "files"},
+    "cli_campaign": FACE_MAY_USE | {"cli_table", "cli_workflow"},
     "cli_kpi": FACE_MAY_USE | {"cli_workflow", "exports"},
     "__main__": {"cli"},
     "__init__": set(),
@@ -84,12 +72,9 @@ DEBTS: set[tuple[str, str]] = {
     # faces that still reach into the store (issue 16, item 2: through services instead)
     ("cli.py", "store"),
     ("ui/import_dialog.py", "store"),
-    ("ui/main_window.py", "store"),
     ("ui/operators_dialog.py", "store"),
     ("ui/session.py", "store"),
     # faces that still use the key store and the password module directly
-    ("cli.py", "security"),
-    ("cli_workflow.py", "security"),
     ("ui/main_window.py", "security"),
     ("ui/operators_dialog.py", "security"),
     ("ui/session.py", "security"),
@@ -99,11 +84,14 @@ DEBTS: set[tuple[str, str]] = {
 
 PURE = [
     "identity",
+    "campaigns",
     "money.py",
     "vocabulary.py",
     "errors.py",
     "prequal/engine.py",
     "prequal/workflow.py",
+    "prequal/group.py",
+    "prequal/bands.py",
     "lookup/card.py",
     "documents/numerals.py",
     "kpi",

@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING
 from teller_assist.errors import UserFacingError
 from teller_assist.settings import Settings
 from teller_assist.store import migrate
-from teller_assist.store.engine import Store, open_store
+from teller_assist.store.engine import Store as Store  # the handle the faces hold, opened here
+from teller_assist.store.engine import open_store
 from teller_assist.store.queries import Overview, overview
 
 if TYPE_CHECKING:
@@ -158,3 +159,15 @@ def open_for_counter(settings: Settings, today: dt.date) -> CounterStart:
     except BaseException:
         opened.store.dispose()
         raise
+
+
+def current_overview(store: Store) -> Overview:
+    """How many customers, and how fresh the data are, now (after an import, say)."""
+    return overview(store)
+
+
+def set_db_password(database_url: str, password: str) -> None:
+    """Keep the PostgreSQL password for ``database_url`` in the OS keyring (never in a file or URL)."""
+    from teller_assist.security import keys
+
+    keys.set_db_password(database_url, password)
