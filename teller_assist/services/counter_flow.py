@@ -38,7 +38,7 @@ from teller_assist.services.prequal import decide_for_card
 from teller_assist.settings import Settings
 from teller_assist.store.engine import Store
 
-SOURCES = ("typed", "clipboard", "reader", "hook")
+SOURCES = ("typed", "clipboard", "reader", "hook", "kpi")  # kpi: opened from a 考核 list (not a walk-in)
 
 
 class Step(StrEnum):
