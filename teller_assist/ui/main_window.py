@@ -27,12 +27,13 @@ from PySide6.QtWidgets import (
 from teller_assist.errors import UserFacingError
 from teller_assist.settings import Settings
 from teller_assist.ui.i18n import error_text
-from teller_assist.ui.session import ApprovalQueue, IdleWatcher, LockPage, LoginDialog, WalkinsView
+from teller_assist.ui.session import IdleWatcher, LockPage, LoginDialog
 from teller_assist.ui.status import BackgroundCheck, ConnectionWatch
 from teller_assist.ui.tasks import Task
 from teller_assist.ui.widgets import ElidedLabel
 from teller_assist.ui.words import word
 from teller_assist.ui.workspaces.counter import CounterWorkspace
+from teller_assist.ui.workspaces.lobby import ApprovalQueue, WalkinsView
 
 if TYPE_CHECKING:  # these load after the window is painted, or when first needed (cold start at the counter)
     from teller_assist.prequal.policy import Policy

@@ -22,7 +22,8 @@ from teller_assist.store import audit as store_audit
 from teller_assist.store.engine import Store
 from teller_assist.ui.fonts import install_fonts
 from teller_assist.ui.main_window import MainWindow
-from teller_assist.ui.session import ApprovalQueue, AuthorizeDialog, LoginDialog
+from teller_assist.ui.session import AuthorizeDialog, LoginDialog
+from teller_assist.ui.workspaces.lobby import ApprovalQueue
 from tests.helpers.extracts import MAN, rid
 from tests.helpers.keyrings import MemoryKeyring
 from tests.helpers.operators import PASSWORD, make_operator
