@@ -11,7 +11,7 @@ STAMP  := $(VENV)/.installed
 
 # The interface's translations: resources/i18n/*.ts are the sources (pyside6-linguist edits them);
 # the .qm files the program loads are built from them here, never committed.
-TS := $(wildcard resources/i18n/teller_assist_*.ts)
+TS := $(wildcard resources/i18n/*.ts)
 QM := $(patsubst resources/i18n/%.ts,teller_assist/ui/i18n/%.qm,$(TS))
 
 $(STAMP): pyproject.toml installer/system-deps.sh

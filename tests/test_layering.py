@@ -83,6 +83,7 @@ PURE = [
     "prequal/engine.py",
     "prequal/workflow.py",
     "prequal/group.py",
+    "prequal/bands.py",
     "lookup/card.py",
     "documents/numerals.py",
 ]

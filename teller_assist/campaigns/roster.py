@@ -172,6 +172,15 @@ class _RowRefused(Exception):
         self.zh, self.en = zh, en
 
 
+def _spaced_han(text: str) -> str:
+    """A two-character name spaced out to line up with three-character ones (赵　六) is 赵六: spaces and
+    ideographic spaces between Han characters are dropped; a Latin name keeps its single spaces."""
+    name = " ".join(text.replace("\u3000", " ").split())
+    if any(ord(ch) > 0x2E80 for ch in name):
+        name = name.replace(" ", "")
+    return name
+
+
 def _yes_no(value: str, label: str) -> bool:
     text = value.strip().lower()
     if text in YES:
@@ -209,7 +218,8 @@ def _member(line_no: int, get: dict[str, str], scenario: str, as_of: dt.date) ->
         rid = parse_resident_id(get.get("id_no", ""), today=as_of)
     except InvalidResidentId as exc:
         raise _RowRefused(f"身份证号无效：{exc.rule.zh}", f"invalid resident ID: {exc.rule.en}") from None
-    problem = name_problem(get.get("name", ""))
+    name = _spaced_han(get.get("name", ""))
+    problem = name_problem(name)
     if problem:
         raise _RowRefused(f"姓名：{problem[0]}", f"name: {problem[1]}")
     phone = None
@@ -255,7 +265,7 @@ def _member(line_no: int, get: dict[str, str], scenario: str, as_of: dt.date) ->
         permanent_staff=permanent,
         key_household=key_household,
     )
-    return Member(line_no, rid.value, clean_name(get["name"]), phone, fields, evidence)
+    return Member(line_no, rid.value, clean_name(name), phone, fields, evidence)
 
 
 def check_roster(

@@ -108,6 +108,16 @@ def test_every_bad_row_is_refused_with_its_reason_and_the_rest_kept() -> None:
     assert checked.rows == 8  # every non-blank row accounted for
 
 
+def test_a_name_spaced_out_to_line_up_is_read_as_one_name() -> None:
+    checked = check_roster(
+        ["身份证号", "姓名"],
+        [(2, [MAN, "赵\u3000六"]), (3, [WOMAN, " 欧阳  修文 "]), (4, [rid(seq=91), "Anna  Lee"])],
+        "enterprise",
+        TODAY,
+    )
+    assert [m.name for m in checked.members] == ["赵六", "欧阳修文", "Anna Lee"]
+
+
 def test_bureau_staff_market_shops_and_community_consents() -> None:
     bureau = check_roster(
         ["身份证号", "姓名", "在编"], [(2, [MAN, "张三", "是"]), (3, [WOMAN, "李四", "否"])], "bureau", TODAY
