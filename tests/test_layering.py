@@ -67,9 +67,7 @@ DEBTS: set[tuple[str, str]] = {
     ("ui/import_dialog.py", "store"),
     ("ui/operators_dialog.py", "store"),
     # faces that still use the key store and the password module directly
-    ("ui/main_window.py", "security"),
     ("ui/operators_dialog.py", "security"),
-    ("ui/session.py", "security"),
     # the command line building documents itself rather than through the print pipeline
     ("cli_workflow.py", "documents"),
 }

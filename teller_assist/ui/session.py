@@ -53,6 +53,7 @@ class LoginDialog(QDialog):
         self._one_time: str | None = None  # the reset password, while a new one is being set
         self.first_admin = first_admin
         self.operator: OperatorRecord | None = None
+        self.task: Task | None = None  # the password being checked, on a worker thread
         self.setObjectName("firstAdminDialog" if first_admin else "loginDialog")
         self.setWindowTitle(self.tr("创建首个管理员") if first_admin else self.tr("操作员登录"))
         layout = QVBoxLayout(self)
@@ -123,6 +124,9 @@ class LoginDialog(QDialog):
         return self._one_time is not None
 
     def try_login(self) -> None:
+        """Check the login (Argon2id, ~0.1 s by design) on a worker thread: the dialog says 正在核验 at
+        once, the typed login stays and so does the focus. Enter and the default button arrive together;
+        the second is ignored."""
         from teller_assist.services import operators
 
         if self.store is None:  # still opening: said, and done when it is open
@@ -131,30 +135,89 @@ class LoginDialog(QDialog):
             self.error.setStyleSheet("")  # news, not an error
             self.error.setText(self.tr("正在打开数据库，打开后自动登录…"))
             return
+        if self.task is not None:
+            return
         if self._one_time is not None:
             self._set_new_password()
             return
+        store, first_admin, name = self.store, self.first_admin, self.name.text()
         login, password = self.login.text().strip(), self.password.text()
-        try:
-            if self.first_admin:
-                if password != self.password2.text():
-                    raise UserFacingError("两次输入的密码不一致", "the passwords do not match")
-                operators.add_first_admin(self.store, login=login, name=self.name.text(), password=password)
-            record = operators.authenticate(self.store, login, password, purpose="window")
-        except UserFacingError as exc:
-            self.error.setStyleSheet(ERROR_STYLE)
-            self.error.setText(error_text(exc, hint=True))
-            grow_to_fit(self)
+        if first_admin and password != self.password2.text():
+            self._refused(UserFacingError("两次输入的密码不一致", "the passwords do not match"))
+            return
+
+        def work(_report: Callable[..., None], _cancelled: Callable[[], bool]) -> OperatorRecord:
+            if first_admin:
+                operators.add_first_admin(store, login=login, name=name, password=password)
+            return operators.authenticate(store, login, password, purpose="window")
+
+        def signed_in(record: OperatorRecord) -> None:
             self.password.clear()
-            self.password.setFocus()
-            return
+            self.password2.clear()
+            if record.must_change_password:
+                self._ask_new_password(password)
+                return
+            self.operator = record
+            self.accept()
+
+        self._check(work, signed_in, self._refused)
+
+    def _refused(self, exc: UserFacingError) -> None:
+        self.error.setStyleSheet(ERROR_STYLE)
+        self.error.setText(error_text(exc, hint=True))
+        grow_to_fit(self)
         self.password.clear()
-        self.password2.clear()
-        if record.must_change_password:
-            self._ask_new_password(password)
-            return
-        self.operator = record
-        self.accept()
+        self.password.setFocus()
+
+    def _check(
+        self,
+        work: Callable[[Callable[..., None], Callable[[], bool]], OperatorRecord],
+        then: Callable[[OperatorRecord], None],
+        refused: Callable[[UserFacingError], None],
+    ) -> None:
+        """Run ``work`` (a password check) on a worker thread, the fields read-only meanwhile; ``then``
+        or ``refused`` on the GUI thread. A dialog closed meanwhile drops the answer."""
+        fields = (self.login, self.name, self.password, self.password2, self.new_password, self.new_password2)
+        was_read_only = [f.isReadOnly() for f in fields]
+        for field in fields:
+            field.setReadOnly(True)
+        self.button.setEnabled(False)
+        self.error.setStyleSheet("")  # news, not an error
+        self.error.setText(self.tr("正在核验…"))
+        task = Task(work, self)
+
+        def finish() -> bool:
+            task.wait()
+            if self.task is not task:  # closed while checking
+                return False
+            self.task = None
+            for field, read_only in zip(fields, was_read_only, strict=True):
+                field.setReadOnly(read_only)
+            self.button.setEnabled(True)
+            return True
+
+        def succeeded(record: OperatorRecord) -> None:
+            if finish():
+                then(record)
+
+        def failed(exc: BaseException) -> None:
+            if not finish():
+                return
+            if not isinstance(exc, UserFacingError):
+                raise exc  # a bug: the crash handler writes its report
+            refused(exc)
+
+        task.succeeded.connect(succeeded)
+        task.failed.connect(failed)
+        self.task = task
+        task.start()
+
+    def done(self, result: int) -> None:
+        """Closed (or cancelled) while a check runs: it is let finish, and its answer dropped."""
+        task, self.task = self.task, None
+        if task is not None:
+            task.wait()
+        super().done(result)
 
     def _ask_new_password(self, one_time: str) -> None:
         """The password was reset by an administrator: nothing opens until the operator sets their own."""
@@ -171,32 +234,38 @@ class LoginDialog(QDialog):
         from teller_assist.services import operators
 
         assert self.store is not None and self._one_time is not None
+        store, login, one_time = self.store, self.login.text().strip(), self._one_time
         new = self.new_password.text()
-        try:
-            if new != self.new_password2.text():
-                raise UserFacingError("两次输入的密码不一致", "the passwords do not match")
-            record = operators.change_password(
-                self.store, self.login.text().strip(), self._one_time, new, purpose="window"
-            )
-        except UserFacingError as exc:
+
+        def refused(exc: UserFacingError) -> None:
             self.error.setStyleSheet(ERROR_STYLE)
             self.error.setText(error_text(exc, hint=True))
             self.new_password.clear()
             self.new_password2.clear()
             self.new_password.setFocus()
+
+        if new != self.new_password2.text():
+            refused(UserFacingError("两次输入的密码不一致", "the passwords do not match"))
             return
-        self._one_time = None
-        self.new_password.clear()
-        self.new_password2.clear()
-        self.operator = record
-        self.accept()
+
+        def work(_report: Callable[..., None], _cancelled: Callable[[], bool]) -> OperatorRecord:
+            return operators.change_password(store, login, one_time, new, purpose="window")
+
+        def changed(record: OperatorRecord) -> None:
+            self._one_time = None
+            self.new_password.clear()
+            self.new_password2.clear()
+            self.operator = record
+            self.accept()
+
+        self._check(work, changed, refused)
 
 
 def approver_text(policy: Policy, line: int) -> str:
     """Whom the teller calls for 主管授权 on ``line`` yuan, from the policy's authority table:
     需网点负责人授权（大堂经理权限至 50,000 元）."""
     from teller_assist.prequal.workflow import approvers_for
-    from teller_assist.security.passwords import ROLE_ZH
+    from teller_assist.vocabulary import ROLE_ZH
 
     def role(code: str) -> str:
         return word(ROLE_ZH.get(code, code))
@@ -390,6 +459,7 @@ class LockPage(QWidget):
         self.setObjectName("lockScreen")
         self.store: Store | None = None
         self.operator: OperatorRecord | None = None
+        self.task: Task | None = None  # the password being checked, on a worker thread
         layout = QVBoxLayout(self)
         layout.addStretch(1)
         self.label = QLabel("", self)
@@ -433,6 +503,7 @@ class LockPage(QWidget):
                 operator.name, operator.login
             )
         )
+        self.error.setStyleSheet(ERROR_STYLE)
         self.error.setText("")
         self.password.clear()
         self.password.setFocus()
@@ -447,20 +518,52 @@ class LockPage(QWidget):
         self.waiting.setVisible(bool(count))
 
     def try_unlock(self) -> None:
+        """Check the password on a worker thread (Argon2id, ~0.1 s): the page says 正在核验 meanwhile,
+        and the switch to another operator waits for the answer. The unlock is audited there too."""
         from teller_assist.services import audit
         from teller_assist.services.operators import LoginFailed, PasswordChangeRequired, authenticate
 
         assert self.store is not None and self.operator is not None
-        try:
-            record = authenticate(self.store, self.operator.login, self.password.text(), purpose="unlock")
+        if self.task is not None:
+            return
+        store, login, password = self.store, self.operator.login, self.password.text()
+
+        def work(_report: Callable[..., None], _cancelled: Callable[[], bool]) -> None:
+            record = authenticate(store, login, password, purpose="unlock")
             if record.must_change_password:  # reset meanwhile: the one-time password opens no session
                 raise PasswordChangeRequired(record.login)
-        except UserFacingError as exc:
+            audit.log(store, "unlock", operator=login)
+
+        def finish() -> None:
+            task.wait()
+            self.task = None
+            self.password.setReadOnly(False)
+            self.button.setEnabled(True)
+            self.switch_button.setEnabled(True)
+            self.password.clear()
+
+        def unlocked(_none: None) -> None:
+            finish()
+            self.error.setText("")
+            self.unlocked.emit()
+
+        def refused(exc: BaseException) -> None:
+            finish()
+            if not isinstance(exc, UserFacingError):
+                raise exc  # a bug: the crash handler writes its report
             wrong = isinstance(exc, LoginFailed) and exc.message_en == self.WRONG_LOGIN_ANSWER
             # only the password was asked: say so (a locked account says its own words)
+            self.error.setStyleSheet(ERROR_STYLE)
             self.error.setText(self.tr("密码错误，请重新输入") if wrong else error_text(exc))
-            self.password.clear()
-            return
-        self.password.clear()
-        audit.log(self.store, "unlock", operator=self.operator.login)
-        self.unlocked.emit()
+            self.password.setFocus()
+
+        self.password.setReadOnly(True)
+        self.button.setEnabled(False)
+        self.switch_button.setEnabled(False)
+        self.error.setStyleSheet("")  # news, not an error
+        self.error.setText(self.tr("正在核验…"))
+        task = Task(work, self)
+        task.succeeded.connect(unlocked)
+        task.failed.connect(refused)
+        self.task = task
+        task.start()
