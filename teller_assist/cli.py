@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from teller_assist import __version__, cli_workflow
+from teller_assist import __version__, cli_campaign, cli_workflow
 from teller_assist.cli_table import table
 from teller_assist.errors import UserFacingError
 from teller_assist.settings import Settings, load_settings
@@ -263,6 +263,7 @@ def build_parser() -> argparse.ArgumentParser:
     pcheck.add_argument("file", type=Path, metavar="FILE")
 
     cli_workflow.add_parsers(sub, common)
+    cli_campaign.add_parsers(sub, common)
 
     ident = sub.add_parser("id", parents=[common], help="证件号校验 check an identity code")
     id_sub = ident.add_subparsers(dest="id_command", metavar="ACTION", required=True)
@@ -951,6 +952,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "import": cmd_import,
     "import-rejects": cmd_import_rejects,
     **cli_workflow.COMMANDS,
+    **cli_campaign.COMMANDS,
 }
 
 

@@ -54,9 +54,10 @@ ALLOWED: dict[str, set[str]] = {
     # the faces
     "ui": FACE_MAY_USE | {"documents", "resources", "files", "logs"},
     "cli_table": set(),
-    "cli": FACE_MAY_USE
-    | {"cli_workflow", "cli_table", "files", "exports", "logs", "demo", "ui"},  # `gui` starts the window
+    "cli": FACE_MAY_USE  # and ui: `gui` starts the window
+    | {"cli_workflow", "cli_campaign", "cli_table", "files", "exports", "logs", "demo", "ui"},
     "cli_workflow": FACE_MAY_USE | {"cli_table", "files"},
+    "cli_campaign": FACE_MAY_USE | {"cli_table", "cli_workflow"},
     "__main__": {"cli"},
     "__init__": set(),
 }

@@ -269,10 +269,15 @@ def _member(line_no: int, get: dict[str, str], scenario: str, as_of: dt.date) ->
 
 
 def check_roster(
-    header: Sequence[str], rows: Iterable[tuple[int, Sequence[str]]], scenario: str, as_of: dt.date
+    header: Sequence[str],
+    rows: Iterable[tuple[int, Sequence[str]]],
+    scenario: str,
+    as_of: dt.date,
+    refused_reading: Iterable[tuple[int, str, str]] = (),
 ) -> CheckedRoster:
     """Every row accounted for: a member, or a refusal with its reason. A person listed twice is kept
-    once (the first row) and the later rows are refused naming it. Blank rows are read past."""
+    once (the first row) and the later rows are refused naming it. Blank rows are read past. Rows the
+    reader already refused (``refused_reading``: line, Chinese, English) join the refusals in line order."""
     positions = map_header(header, scenario)
     members: list[Member] = []
     refused: list[Refusal] = []
@@ -295,4 +300,5 @@ def check_roster(
             continue
         first_line[member.id_no] = line_no
         members.append(member)
-    return CheckedRoster(scenario, tuple(members), tuple(refused))
+    refused += [Refusal(line, "", "", zh, en) for line, zh, en in refused_reading]
+    return CheckedRoster(scenario, tuple(members), tuple(sorted(refused, key=lambda r: r.line_no)))
