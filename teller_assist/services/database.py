@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from teller_assist.errors import UserFacingError
+from teller_assist.security.keys import KeyringUnavailable as KeyringUnavailable  # the faces ask then
 from teller_assist.settings import Settings
 from teller_assist.store import migrate
 from teller_assist.store.engine import Store as Store  # the handle the faces hold, opened here
