@@ -70,9 +70,7 @@ def compiled_pycache(root: Path, prefix: Path) -> dict[str, str]:
     """Byte-compile ``teller_assist`` into ``prefix`` (never into the checkout) and return the
     environment that makes a fresh interpreter read those files, as an installed wheel would."""
     env = {**os.environ, "PYTHONPYCACHEPREFIX": str(prefix)}
-    subprocess.run(
-        [sys.executable, "-m", "compileall", "-q", "teller_assist"], check=True, cwd=root, env=env
-    )
+    subprocess.run([sys.executable, "-m", "compileall", "-q", "teller_assist"], check=True, cwd=root, env=env)
     return {"PYTHONPYCACHEPREFIX": str(prefix)}
 
 
@@ -106,14 +104,19 @@ class ProcessRun:
     peak_tree_mb: float  # the largest sum of RSS over the process and all its descendants at one moment
     processes: int  # how many processes the tree held at most
     stdout: str
+    cpu_seconds: float = 0.0  # user + system time of the process and the descendants it waited for
 
 
-def run_measured(cmd: Sequence[str], env: dict[str, str], interval: float = 0.02) -> ProcessRun:
+def run_measured(cmd: Sequence[str], env: dict[str, str], interval: float = 0.05) -> ProcessRun:
     """Run a command as a whole process, timed from launch to exit by the wall clock, while its
     process tree's summed RSS is sampled every ``interval`` seconds (helpers and resource trackers
-    included, which ``getrusage`` would report apart or not at all)."""
+    included, which ``getrusage`` would report apart or not at all). Runs must not overlap: the CPU
+    time is the difference of this process's waited-for children's usage."""
+    import resource
     import threading
     import time
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
 
     peak = [0, 0]
     started = time.perf_counter()
@@ -139,4 +142,6 @@ def run_measured(cmd: Sequence[str], env: dict[str, str], interval: float = 0.02
     watcher.join()
     if proc.returncode not in (0,):
         raise RuntimeError(f"{' '.join(cmd)} exited {proc.returncode}: {err[-2000:]}")
-    return ProcessRun(seconds, peak[0] / 1024, peak[1], out)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return ProcessRun(seconds, peak[0] / 1024, peak[1], out, cpu)

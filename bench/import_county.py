@@ -1,17 +1,24 @@
 """Benchmark: load the whole demo county, against the floor of the same files loaded plainly.
 
-    .venv/bin/python bench/import_county.py [--county DIR] [--engine sqlite|postgres|both] [--pairs 5]
+    .venv/bin/python -u bench/import_county.py [--county DIR] [--engine sqlite|postgres|both] [--pairs 5]
+                                               [--variants] [--pg-fast]
 
 Both sides are whole processes, timed by the wall clock from launch to exit, taking turns (the order
-alternating pair by pair), each into a fresh migrated database:
-- the import: ``teller-assist import DIR`` as an operator runs it (opening the database included);
+alternating round by round), each into a fresh database already migrated (the schema is made before
+the clock starts, for both):
+- the import: ``teller-assist import DIR`` as an operator runs it, byte-compiled as installed (the
+  modules compiled into a temporary cache prefix, never the checkout);
 - the floor (``bench/import_floor.py``): ``csv.reader``, a plain conversion, ``executemany`` into the
   same SQLCipher schema with the same pragmas (or ``COPY`` into the same PostgreSQL tables), one
   transaction per file.
-Reported: the medians of each side with min-max, the median of the per-pair ratios (target <= 1.5),
-and the import's peak memory summed over its whole process tree (the parsing helper and any resource
-tracker included; target <= 300 MB). PostgreSQL keeps the server's durable defaults unless ``--pg-fast``.
-Also a nightly delta (~20,000 rows across kinds) into the loaded county (target < 3 s).
+The importer parses big files in a helper process only when a core is free (the load average leaves one
+idle when it starts); with ``--variants`` each round also runs the import with that decision forced
+either way, to show what the helper costs or buys on this machine as loaded as it is.
+Reported: the medians of each side with min-max, the median of the per-round ratios (target <= 1.5),
+each process's CPU time (user + system, the helper's included), and the import's peak memory summed
+over its whole process tree (the parsing helper and the resource tracker included; target <= 300 MB).
+PostgreSQL keeps the server's durable defaults (fsync, synchronous_commit, full_page_writes on) unless
+``--pg-fast``. Also a nightly delta (~20,000 rows across kinds) into the loaded county (target < 3 s).
 Prints figures; never run by the tests.
 """
 
@@ -25,11 +32,20 @@ import shutil
 import sys
 import tempfile
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from _common import pairs_summary, print_load_after, print_machine, run_measured, spread
+from _common import (
+    ProcessRun,
+    compiled_pycache,
+    pairs_summary,
+    print_load_after,
+    print_machine,
+    run_measured,
+    spread,
+)
 
 from teller_assist.demo.county import FORMATS, generate_county
 from teller_assist.ingest.kinds import kind_from_file_name
@@ -41,9 +57,17 @@ AS_OF = dt.date(2026, 11, 28)
 HERE = Path(__file__).resolve().parent
 
 
-def import_command(county: Path) -> list[str]:
-    """``teller-assist import DIR``, exactly as the command line runs it."""
-    return [sys.executable, "-m", "teller_assist", "import", str(county), "--json"]
+def import_command(county: Path, *, helper: bool | None = None) -> list[str]:
+    """``teller-assist import DIR --json``, exactly as the command line runs it (``helper=None``: the
+    importer decides whether big files get a parsing helper, by whether a core is free); ``True`` or
+    ``False``: the same with that decision forced, to show what the helper costs or buys here."""
+    if helper is None:
+        return [sys.executable, "-m", "teller_assist", "import", str(county), "--json"]
+    code = (
+        f"import sys; import teller_assist.services.imports as m; m.spare_core = lambda: {helper}; "
+        "from teller_assist.cli import main; sys.exit(main(sys.argv[1:]))"
+    )
+    return [sys.executable, "-c", code, "import", str(county), "--json"]
 
 
 def floor_command(county: Path, *target: str) -> list[str]:
@@ -87,101 +111,135 @@ def make_delta(county: Path, out: Path) -> int:
     return total
 
 
-def report_pairs(name: str, shipped: list[float], floor: list[float], memory: list[float],
-                 processes: int, floor_memory: list[float]) -> None:
-    mine, theirs, ratio = pairs_summary(shipped, floor)
-    print(f"{name}, whole county, {len(shipped)} interleaved pairs of whole processes:")
-    print(f"  import (teller-assist import):  {mine.text()}")
-    print(f"  floor (bench/import_floor.py):  {theirs.text()}")
-    print(f"  ratio, median of the pairs:     {ratio.median:.2f} (min {ratio.low:.2f}, max {ratio.high:.2f}; "
-          "target <= 1.5)")
-    mem = spread(memory)
-    print(f"  import's peak memory, summed over its {processes} processes: {mem.text('MB', 0)} "
-          "(target <= 300 MB)")
-    print(f"  floor's peak memory: {spread(floor_memory).text('MB', 0)}")
+@dataclass
+class Side:
+    """One contender's runs: wall seconds, CPU seconds and the peak summed memory of its process tree."""
+
+    name: str
+    seconds: list[float] = field(default_factory=list)
+    cpu: list[float] = field(default_factory=list)
+    memory: list[float] = field(default_factory=list)
+    processes: int = 0
+
+    def add(self, run: ProcessRun) -> None:
+        self.seconds.append(run.seconds)
+        self.cpu.append(run.cpu_seconds)
+        self.memory.append(run.peak_tree_mb)
+        self.processes = max(self.processes, run.processes)
 
 
-def bench_sqlite(county: Path, tmp: Path, pairs: int) -> None:
-    shipped, floor, memory, floor_memory, processes = [], [], [], [], 0
-    env: dict[str, str] = {}
+def report(engine: str, floor: Side, contenders: list[Side]) -> None:
+    print(f"{engine}, whole county, {len(floor.seconds)} interleaved rounds of whole processes:")
+    print(
+        f"  {floor.name:34s} {spread(floor.seconds).text()}; CPU {spread(floor.cpu).text()}; "
+        f"peak {spread(floor.memory).text('MB', 0)}"
+    )
+    for side in contenders:
+        mine, _theirs, ratio = pairs_summary(side.seconds, floor.seconds)
+        _m, _t, cpu_ratio = pairs_summary(side.cpu, floor.cpu)
+        print(f"  {side.name:34s} {mine.text()}; CPU {spread(side.cpu).text()}")
+        print(
+            f"    ratio to the floor, median of the rounds: {ratio.median:.2f} "
+            f"(min {ratio.low:.2f}, max {ratio.high:.2f}; target <= 1.5); CPU time {cpu_ratio.median:.2f}"
+        )
+        print(
+            f"    peak memory summed over its {side.processes} processes: "
+            f"{spread(side.memory).text('MB', 0)} (target <= 300 MB)"
+        )
+
+
+def run_round(
+    i: int, steps: list[tuple[Side, list[str], dict[str, str]]], shipped: Side, floor: Side
+) -> None:
+    """Each contender once, the order turning round by round (and reversed every other round)."""
+    shift = (i // 2) % len(steps)
+    order = steps[shift:] + steps[:shift]
+    if i % 2:
+        order.reverse()
+    for side, cmd, env in order:
+        side.add(run_measured(cmd, env))
+    line = ", ".join(f"{side.name.split(' ')[0]} {side.seconds[-1]:.1f} s" for side, _c, _e in steps)
+    print(
+        f"  round {i + 1} ({' > '.join(s.name.split(' ')[0] for s, _c, _e in order)}): {line}; "
+        f"ratio {shipped.seconds[-1] / floor.seconds[-1]:.2f}; import's tree {shipped.memory[-1]:.0f} MB",
+        flush=True,
+    )
+
+
+def contenders_for(county: Path, variants: bool) -> list[tuple[Side, list[str]]]:
+    out = [(Side("import (teller-assist import)"), import_command(county))]
+    if variants:
+        out.append((Side("helper (a parsing helper forced)"), import_command(county, helper=True)))
+        out.append((Side("single (no helper, forced)"), import_command(county, helper=False)))
+    return out
+
+
+def bench_sqlite(county: Path, tmp: Path, pairs: int, variants: bool, compiled: dict[str, str]) -> None:
+    base = {
+        **os.environ,
+        "TELLER_ASSIST_KEY_STORE": "demo-file",
+        "TELLER_ASSIST_CONFIG": str(tmp / "none.toml"),
+    }
+    contenders = contenders_for(county, variants)
+    shipped = contenders[0][0]
+    floor = Side("floor (bench/import_floor.py)")
+    kept = tmp / "kept"  # the last round's imported county, for the delta
     for i in range(pairs):
-        data_dir = tmp / f"shipped-{i}"
-        env = {
-            **os.environ,
-            "TELLER_ASSIST_DATA_DIR": str(data_dir),
-            "TELLER_ASSIST_KEY_STORE": "demo-file",
-            "TELLER_ASSIST_CONFIG": str(tmp / "none.toml"),
-        }
+        steps: list[tuple[Side, list[str], dict[str, str]]] = []
+        folders = []
+        for k, (side, cmd) in enumerate(contenders):
+            env = {**base, "TELLER_ASSIST_DATA_DIR": str(tmp / f"import-{i}-{k}")}
+            open_database(load_settings(env)).store.dispose()  # migrated before any clock starts
+            steps.append((side, cmd, {**env, **compiled}))
+            folders.append(tmp / f"import-{i}-{k}")
         floor_dir = tmp / f"floor-{i}"
-        floor_env = {**env, "TELLER_ASSIST_DATA_DIR": str(floor_dir)}
-        open_database(load_settings(floor_env)).store.dispose()  # the migrated empty schema
+        open_database(load_settings({**base, "TELLER_ASSIST_DATA_DIR": str(floor_dir)})).store.dispose()
         key = (floor_dir / "DEMO-MODE-database.key").read_text().splitlines()[-1].strip()
         db_file = next(floor_dir.glob("*.db"))
-
-        def run_import(env: dict[str, str] = env) -> None:
-            nonlocal processes
-            run = run_measured(import_command(county), env)
-            shipped.append(run.seconds)
-            memory.append(run.peak_tree_mb)
-            processes = max(processes, run.processes)
-
-        def run_floor(db_file: Path = db_file, key: str = key) -> None:
-            run = run_measured(floor_command(county, "sqlite", str(db_file), key), dict(os.environ))
-            floor.append(run.seconds)
-            floor_memory.append(run.peak_tree_mb)
-
-        for step in ((run_import, run_floor) if i % 2 == 0 else (run_floor, run_import)):
-            step()
-        print(f"  pair {i + 1}: import {shipped[-1]:.1f} s, floor {floor[-1]:.1f} s, "
-              f"ratio {shipped[-1] / floor[-1]:.2f}, import's tree {memory[-1]:.0f} MB", flush=True)
-        shutil.rmtree(floor_dir, ignore_errors=True)
-        if i < pairs - 1:
-            shutil.rmtree(data_dir, ignore_errors=True)
-    report_pairs("SQLite (SQLCipher, as shipped)", shipped, floor, memory, processes, floor_memory)
+        steps.append((floor, floor_command(county, "sqlite", str(db_file), key), dict(os.environ)))
+        run_round(i, steps, shipped, floor)
+        shutil.rmtree(kept, ignore_errors=True)
+        folders[0].rename(kept)
+        for folder in [*folders[1:], floor_dir]:
+            shutil.rmtree(folder, ignore_errors=True)
+    report("SQLite (SQLCipher, as shipped)", floor, [side for side, _cmd in contenders])
     delta_dir = tmp / "delta"
     rows = make_delta(county, delta_dir)
-    opened = open_database(load_settings(env))
+    opened = open_database(load_settings({**base, "TELLER_ASSIST_DATA_DIR": str(kept)}))
     started = time.perf_counter()
-    report = import_paths(opened.store, [delta_dir], today=AS_OF + dt.timedelta(days=1))
+    result = import_paths(opened.store, [delta_dir], today=AS_OF + dt.timedelta(days=1))
     delta = time.perf_counter() - started
     opened.store.dispose()
-    assert report.exit_code == 0, report.to_json()
-    print(f"  nightly delta: {rows:,} rows across {len(report.files)} files: {delta:.2f} s (target < 3 s)")
+    assert result.exit_code == 0, result.to_json()
+    print(f"  nightly delta: {rows:,} rows across {len(result.files)} files: {delta:.2f} s (target < 3 s)")
 
 
-def bench_postgres(county: Path, tmp: Path, pairs: int, fast: bool) -> None:
+def bench_postgres(
+    county: Path, tmp: Path, pairs: int, fast: bool, variants: bool, compiled: dict[str, str]
+) -> None:
     from tests.helpers.postgres import start_server
 
     server = start_server(durable=not fast)
     durability = "off (--pg-fast)" if fast else "on, the server's defaults"
     print(f"PostgreSQL settings: fsync, synchronous_commit, full_page_writes {durability}")
-    shipped, floor, memory, floor_memory, processes = [], [], [], [], 0
+    contenders = contenders_for(county, variants)
+    shipped = contenders[0][0]
+    floor = Side("floor (bench/import_floor.py)")
+    base = {**os.environ, "TELLER_ASSIST_CONFIG": str(tmp / "none.toml")}
     try:
         for i in range(pairs):
-            url = server.create_database(f"shipped{i}")
-            env = {**os.environ, "TELLER_ASSIST_DB": url, "TELLER_ASSIST_CONFIG": str(tmp / "none.toml")}
+            steps: list[tuple[Side, list[str], dict[str, str]]] = []
+            for k, (side, cmd) in enumerate(contenders):
+                env = {**base, "TELLER_ASSIST_DB": server.create_database(f"import{i}x{k}")}
+                open_database(load_settings(env)).store.dispose()  # migrated before the clock starts
+                steps.append((side, cmd, {**env, **compiled}))
             floor_name = f"floor{i}"
             floor_url = server.create_database(floor_name)
-            open_database(load_settings({**env, "TELLER_ASSIST_DB": floor_url})).store.dispose()
+            open_database(load_settings({**base, "TELLER_ASSIST_DB": floor_url})).store.dispose()
             conninfo = f"host={server.socket_dir} user=postgres dbname={floor_name}"
-
-            def run_import(env: dict[str, str] = env) -> None:
-                nonlocal processes
-                run = run_measured(import_command(county), env)
-                shipped.append(run.seconds)
-                memory.append(run.peak_tree_mb)
-                processes = max(processes, run.processes)
-
-            def run_floor(conninfo: str = conninfo) -> None:
-                run = run_measured(floor_command(county, "postgres", conninfo), dict(os.environ))
-                floor.append(run.seconds)
-                floor_memory.append(run.peak_tree_mb)
-
-            for step in ((run_import, run_floor) if i % 2 == 0 else (run_floor, run_import)):
-                step()
-            print(f"  pair {i + 1}: import {shipped[-1]:.1f} s, floor {floor[-1]:.1f} s, "
-                  f"ratio {shipped[-1] / floor[-1]:.2f}, import's tree {memory[-1]:.0f} MB", flush=True)
-        report_pairs("PostgreSQL (loopback socket)", shipped, floor, memory, processes, floor_memory)
+            steps.append((floor, floor_command(county, "postgres", conninfo), dict(os.environ)))
+            run_round(i, steps, shipped, floor)
+        report("PostgreSQL 15 (Unix socket)", floor, [side for side, _cmd in contenders])
     finally:
         server.stop()
 
@@ -192,9 +250,18 @@ def main() -> None:
     parser.add_argument("--people", type=int, default=620_000)
     parser.add_argument("--engine", choices=("sqlite", "postgres", "both"), default="both")
     parser.add_argument("--pairs", type=int, default=5)
+    parser.add_argument(
+        "--variants", action="store_true", help="also the import, its helper forced on and off"
+    )
     parser.add_argument("--pg-fast", action="store_true", help="the tests' server: fsync etc. off")
     args = parser.parse_args()
-    print_machine("bench/import_county.py", f"{args.pairs} interleaved pairs per engine; the delta once")
+    contenders = "the import and the floor" + (
+        ", the import its helper forced on, off" if args.variants else ""
+    )
+    print_machine(
+        "bench/import_county.py",
+        f"{args.pairs} interleaved rounds per engine ({contenders}, the order alternating); the delta once",
+    )
     tmp = Path(tempfile.mkdtemp(prefix="ta-bench-import-"))
     try:
         county = args.county
@@ -202,11 +269,13 @@ def main() -> None:
             county = tmp / "county"
             generate_county(county, people=args.people, seed=1, as_of=AS_OF)
         rows = sum(1 for p in county.iterdir() for _ in p.open("rb")) - len(list(county.iterdir()))
-        print(f"county: {county} ({rows:,} rows)")
+        size = sum(p.stat().st_size for p in county.iterdir())
+        print(f"county: {county} ({rows:,} rows, {size / 1e6:.0f} MB in {len(list(county.iterdir()))} files)")
+        compiled = compiled_pycache(Path(__file__).resolve().parents[1], tmp / "pycache")
         if args.engine in ("sqlite", "both"):
-            bench_sqlite(county, tmp, args.pairs)
+            bench_sqlite(county, tmp, args.pairs, args.variants, compiled)
         if args.engine in ("postgres", "both"):
-            bench_postgres(county, tmp, args.pairs, args.pg_fast)
+            bench_postgres(county, tmp, args.pairs, args.pg_fast, args.variants, compiled)
         print_load_after()
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -119,8 +119,12 @@ CONVERT: dict[str, tuple[str, Callable[[list[str]], tuple[object, ...]]]] = {
 }
 
 
-def chunks(reader: Iterator[list[str]], convert: Callable[[list[str]], tuple[object, ...]], batch: int,
-           size: int = 5_000) -> Iterator[list[tuple[object, ...]]]:
+def chunks(
+    reader: Iterator[list[str]],
+    convert: Callable[[list[str]], tuple[object, ...]],
+    batch: int,
+    size: int = 5_000,
+) -> Iterator[list[tuple[object, ...]]]:
     out: list[tuple[object, ...]] = []
     for row in reader:
         out.append((*convert(row), batch))

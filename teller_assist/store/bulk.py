@@ -381,7 +381,9 @@ class SqliteWriter(BatchWriter):
                 refused += 1
         return refused
 
-    def _known_agreements(self, rows: Sequence[Row], lines: Sequence[int]) -> tuple[list[Row], list[int]]:
+    def _known_agreements(
+        self, rows: Sequence[Row], lines: Sequence[int]
+    ) -> tuple[Sequence[Row], Sequence[int]]:
         wanted = sorted({str(r[1]) for r in rows})
         known: set[str] = set()
         for i in range(0, len(wanted), 900):
@@ -393,7 +395,10 @@ class SqliteWriter(BatchWriter):
                     f"SELECT agreement_no FROM utility_agreement WHERE agreement_no IN ({marks})", part
                 )
             )
-        kept_rows, kept_lines = [], []
+        if len(known) == len(wanted):  # the usual chunk: every agreement is there, nothing to sort out
+            return rows, lines
+        kept_rows: list[Row] = []
+        kept_lines: list[int] = []
         for row, line in zip(rows, lines, strict=True):
             if row[1] in known:
                 kept_rows.append(row)
