@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import platform
+import shutil
 import statistics
 import subprocess
 import sys
@@ -66,12 +67,23 @@ def pairs_summary(shipped: Sequence[float], floor: Sequence[float]) -> tuple[Spr
     return spread(shipped), spread(floor), spread(ratios)
 
 
-def compiled_pycache(root: Path, prefix: Path) -> dict[str, str]:
-    """Byte-compile ``teller_assist`` into ``prefix`` (never into the checkout) and return the
-    environment that makes a fresh interpreter read those files, as an installed wheel would."""
-    env = {**os.environ, "PYTHONPYCACHEPREFIX": str(prefix)}
-    subprocess.run([sys.executable, "-m", "compileall", "-q", "teller_assist"], check=True, cwd=root, env=env)
-    return {"PYTHONPYCACHEPREFIX": str(prefix)}
+def compiled_copy(root: Path, dest: Path) -> dict[str, str]:
+    """A byte-compiled copy of ``teller_assist`` in ``dest`` (never the checkout), as an installed wheel
+    has it (pip compiles a wheel's modules when it installs it), and the environment that makes a fresh
+    interpreter import that copy: first on the path, the current folder and a script's folder left off
+    it (``PYTHONSAFEPATH``, so the checkout cannot shadow the copy), the resources read from the checkout.
+
+    Not ``PYTHONPYCACHEPREFIX``: that moves the byte code of every module, the standard library's and
+    the installed libraries' too, so with ``PYTHONDONTWRITEBYTECODE`` (set on this machine) all of them
+    would compile from source at every start."""
+    package = dest / "teller_assist"
+    shutil.copytree(root / "teller_assist", package, ignore=shutil.ignore_patterns("__pycache__"))
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(package)], check=True)
+    return {
+        "PYTHONPATH": str(dest),
+        "PYTHONSAFEPATH": "1",
+        "TELLER_ASSIST_RESOURCES": str(root / "resources"),
+    }
 
 
 def _children() -> dict[int, list[int]]:

@@ -157,11 +157,11 @@ def _spawn(code: str, env: dict[str, str]) -> list[float]:
 def cold_start(env: dict[str, str], runs: int) -> None:
     """Cold start twice over: as run from this checkout (the modules compiled from source at each start,
     as this editable install with PYTHONDONTWRITEBYTECODE does) and byte-compiled (as an installed wheel
-    runs: pip compiles a wheel's modules at install). The byte code goes into a temporary cache prefix,
-    never into the working tree."""
+    runs: pip compiles a wheel's modules at install). The byte code goes into a temporary copy of the
+    package, never into the working tree (``_common.compiled_copy``)."""
     import tempfile
 
-    from _common import compiled_pycache
+    from _common import compiled_copy
 
     from teller_assist.services.database import open_database
     from teller_assist.settings import load_settings
@@ -173,9 +173,8 @@ def cold_start(env: dict[str, str], runs: int) -> None:
         make_operator(store, "bench-login")
     store.dispose()
     with tempfile.TemporaryDirectory(prefix="ta-bench-pyc-") as prefix:
-        compiled = {**env, **compiled_pycache(Path(__file__).resolve().parents[1], Path(prefix))}
+        compiled = {**env, **compiled_copy(Path(__file__).resolve().parents[1], Path(prefix))}
         as_run = {**env, "PYTHONDONTWRITEBYTECODE": "1"}
-        as_run.pop("PYTHONPYCACHEPREFIX", None)
         for label, base in (("byte-compiled, as installed", compiled), ("as run from the checkout", as_run)):
             _cold_start(label, base, runs, PASSWORD)
 

@@ -7,7 +7,7 @@ Both sides are whole processes, timed by the wall clock from launch to exit, tak
 alternating round by round), each into a fresh database already migrated (the schema is made before
 the clock starts, for both):
 - the import: ``teller-assist import DIR`` as an operator runs it, byte-compiled as installed (the
-  modules compiled into a temporary cache prefix, never the checkout);
+  modules compiled in a temporary copy of the package, never in the checkout);
 - the floor (``bench/import_floor.py``): ``csv.reader``, a plain conversion, ``executemany`` into the
   same SQLCipher schema with the same pragmas (or ``COPY`` into the same PostgreSQL tables), one
   transaction per file.
@@ -39,7 +39,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from _common import (
     ProcessRun,
-    compiled_pycache,
+    compiled_copy,
     pairs_summary,
     print_load_after,
     print_machine,
@@ -271,7 +271,7 @@ def main() -> None:
         rows = sum(1 for p in county.iterdir() for _ in p.open("rb")) - len(list(county.iterdir()))
         size = sum(p.stat().st_size for p in county.iterdir())
         print(f"county: {county} ({rows:,} rows, {size / 1e6:.0f} MB in {len(list(county.iterdir()))} files)")
-        compiled = compiled_pycache(Path(__file__).resolve().parents[1], tmp / "pycache")
+        compiled = compiled_copy(Path(__file__).resolve().parents[1], tmp / "compiled")
         if args.engine in ("sqlite", "both"):
             bench_sqlite(county, tmp, args.pairs, args.variants, compiled)
         if args.engine in ("postgres", "both"):

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+import functools
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
 
-from sqlalchemy import func, select, text
+from sqlalchemy import exists, func, select, text
 
 from teller_assist.store.engine import Store
 from teller_assist.store.models import (
@@ -23,23 +24,37 @@ from teller_assist.store.models import (
 )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Overview:
-    customers: int
+    """What is in the database, as a start shows it. Whether anyone is there is one ``EXISTS`` (constant
+    time); how many is counted only when first asked for (counting 620,000 customers reads every page of
+    an index: 23-29 ms on SQLCipher), so opening the database does not pay for it."""
+
+    has_customers: bool
     batches: int
     latest_extract: dt.date | None
+    count_customers: Callable[[], int] = field(repr=False, compare=False, default=lambda: 0)
+
+    @functools.cached_property
+    def customers(self) -> int:
+        return self.count_customers() if self.has_customers else 0
 
     @property
     def empty(self) -> bool:
-        return self.customers == 0 and self.batches == 0
+        return not self.has_customers and self.batches == 0
+
+
+def customer_count(store: Store) -> int:
+    with store.session() as session:
+        return session.scalar(select(func.count()).select_from(Customer)) or 0
 
 
 def overview(store: Store) -> Overview:
     with store.session() as session:
-        customers = session.scalar(select(func.count()).select_from(Customer)) or 0
+        anyone = bool(session.scalar(select(exists().select_from(Customer))))
         batches = session.scalar(select(func.count()).select_from(ImportBatch)) or 0
         latest = session.scalar(select(func.max(ImportBatch.extract_date)))
-    return Overview(customers, batches, latest)
+    return Overview(anyone, batches, latest, functools.partial(customer_count, store))
 
 
 KIND_TABLES = {
