@@ -189,4 +189,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
+    from _common import print_load_after
+
     main()
+    print_load_after()
