@@ -152,6 +152,10 @@ def run_round(
     i: int, steps: list[tuple[Side, list[str], dict[str, str]]], shipped: Side, floor: Side
 ) -> None:
     """Each contender once, the order turning round by round (and reversed every other round)."""
+    from teller_assist.services.imports import spare_core
+
+    load = os.getloadavg()[0]
+    print(f"  round {i + 1}: load {load:.2f} at its start; a core free for a parsing helper: {spare_core()}")
     shift = (i // 2) % len(steps)
     order = steps[shift:] + steps[:shift]
     if i % 2:

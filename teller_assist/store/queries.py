@@ -6,8 +6,9 @@ import datetime as dt
 import functools
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import cast
 
-from sqlalchemy import exists, func, select, text
+from sqlalchemy import Table, exists, func, select, text
 
 from teller_assist.store.engine import Store
 from teller_assist.store.models import (
@@ -50,11 +51,13 @@ def customer_count(store: Store) -> int:
 
 
 def overview(store: Store) -> Overview:
-    with store.session() as session:
-        anyone = bool(session.scalar(select(exists().select_from(Customer))))
-        batches = session.scalar(select(func.count()).select_from(ImportBatch)) or 0
-        latest = session.scalar(select(func.max(ImportBatch.extract_date)))
-    return Overview(anyone, batches, latest, functools.partial(customer_count, store))
+    """Read on every open: plain statements on the tables (no ORM session, whose first use configures
+    every mapper), in one read transaction."""
+    customer, batch = cast(Table, Customer.__table__), cast(Table, ImportBatch.__table__)
+    with store.connection() as conn, conn.begin():
+        anyone = bool(conn.scalar(select(exists().select_from(customer))))
+        batches, latest = conn.execute(select(func.count(), func.max(batch.c.extract_date))).one()
+    return Overview(anyone, batches or 0, latest, functools.partial(customer_count, store))
 
 
 KIND_TABLES = {
