@@ -6,7 +6,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint typecheck pytest setup system-deps bench clean translations update-translations
+.PHONY: run test lint typecheck pytest setup system-deps bench clean translations update-translations \
+	package package-test
 
 # The interface's translations: resources/i18n/*.ts are the sources (pyside6-linguist edits them);
 # the .qm files the program loads are built from them here, never committed.
@@ -56,6 +57,18 @@ pytest: $(STAMP) $(QM)
 
 bench: $(STAMP)
 	$(BIN)/python bench/demo_county.py
+
+# The Debian package (dist/teller-assist_<version>_<arch>.deb): the program frozen with PyInstaller,
+# its own Python inside, for this machine's architecture (see README: Installing at a branch).
+package: $(STAMP)
+	@PYTHON=$(PYTHON) sh installer/system-deps.sh package
+	$(PYTHON) installer/build_deb.py
+
+# Builds the package and the previous release, installs them with apt into a clean Debian root
+# (debootstrap), upgrades, removes, purges (root; several minutes; not part of `make test`).
+package-test: $(STAMP)
+	@PYTHON=$(PYTHON) sh installer/system-deps.sh package
+	TELLER_ASSIST_PACKAGE_TEST=1 $(BIN)/python -m pytest tests/package -x -v -s $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

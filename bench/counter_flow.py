@@ -14,7 +14,7 @@ CUPS scheduler with a cups-pdf queue is started (root), as the tests do.
    (card and survey), each survey answer (the line recomputed), Ctrl+Enter, F4, the supervisor's Enter
    (the answer at once; the Argon2id check and the approval on a worker thread, until shown), F8 (both
    documents rendered into the preview), Enter (the answer at once; printed on a worker thread, until
-   the preview closes), F9, Esc.
+   the preview closes), F9 (the confirmation), Enter (signed), Esc.
 3. The scripted flow's application time: the sum of the steps (with the worker threads' whole time),
    typing excluded.
 Prints figures; never run by the tests.
@@ -218,7 +218,7 @@ def _cold_start(label: str, env: dict[str, str], runs: int, password: str) -> No
 def flow(env: dict[str, str], customers: int, printer: str) -> None:
     from PySide6.QtCore import Qt
     from PySide6.QtTest import QTest
-    from PySide6.QtWidgets import QApplication, QCheckBox, QComboBox, QLineEdit, QWidget
+    from PySide6.QtWidgets import QApplication, QCheckBox, QComboBox, QLineEdit, QMessageBox, QWidget
 
     from teller_assist.settings import load_settings
     from teller_assist.store.operators import get_operator
@@ -358,8 +358,15 @@ def flow(env: dict[str, str], customers: int, printer: str) -> None:
         window.activateWindow()
         app.processEvents()
         total += step(
-            "F9: signed",
+            "F9: the signature's confirmation asked",
             key(window, Qt.Key.Key_F9),
+            lambda: window.findChild(QMessageBox, "signConfirm") is not None,
+        )
+        confirm = window.findChild(QMessageBox, "signConfirm")
+        assert confirm is not None
+        total += step(
+            "Enter: signed",
+            key(confirm, Qt.Key.Key_Return),
             lambda: window.application is not None and window.application.status == "signed",
         )
         total += step(

@@ -30,8 +30,8 @@ from teller_assist.prequal.survey import Survey
 from teller_assist.security.passwords import HASHER
 from teller_assist.services import applications as apps
 from teller_assist.services.database import open_database
-from teller_assist.services.imports import demo_county
-from teller_assist.services.operators import add_operator, authenticate
+from teller_assist.services.imports import Importer, demo_county
+from teller_assist.services.operators import add_first_admin, add_operator, authenticate
 from teller_assist.settings import load_settings
 from teller_assist.store import audit as store_audit
 from teller_assist.store.engine import Store
@@ -51,8 +51,9 @@ def pct(values: list[float], p: float) -> float:
 
 
 def team(store: Store) -> tuple[apps.Actor, apps.Actor]:
+    admin = add_first_admin(store, login="admin1", name="admin1", password=PASSWORD)
     for login, role in (("teller1", "teller"), ("head1", "branch_head")):
-        add_operator(store, login=login, name=login, role=role, password=PASSWORD, branch_code="0101")
+        add_operator(store, admin, login=login, name=login, role=role, password=PASSWORD, branch_code="0101")
     return (
         apps.Actor.here(authenticate(store, "teller1", PASSWORD)),
         apps.Actor.here(authenticate(store, "head1", PASSWORD)),
@@ -170,7 +171,7 @@ def main() -> None:
         }
         store = open_database(load_settings(env)).store
         t = time.perf_counter()
-        demo_county(store, Path(tmp), people=args.people, today=TODAY)
+        demo_county(store, Path(tmp), by=Importer.os_account(), people=args.people, today=TODAY)
         print(f"demo county of {args.people:,} loaded in {time.perf_counter() - t:.1f} s")
         ids = customer_ids(store)
         random.Random(11).shuffle(ids)

@@ -1,6 +1,7 @@
 #!/bin/sh
 # Install the Debian packages Teller Assist and its tests need that the Python wheels do not carry.
 # As root it installs what is missing; otherwise it prints the exact apt-get line and carries on.
+# `system-deps.sh package` adds what building and testing the Debian package needs (make package-test).
 set -eu
 
 # Qt (PySide6-Essentials wheels): EGL/GL, xkbcommon, the xcb platform plugin's libraries, fontconfig,
@@ -11,8 +12,15 @@ libxcb-xfixes0 libx11-xcb1 libfontconfig1 libfreetype6 libdbus-1-3 libcups2"
 # The tests: a real PostgreSQL server, CUPS with a cups-pdf queue, PDF tools, a virtual screen for screenshots.
 TEST_PKGS="postgresql cups cups-bsd printer-driver-cups-pdf poppler-utils xvfb xauth"
 
+# The Debian package: dpkg-deb and readelf to build it; debootstrap for the clean root the package test
+# installs into; desktop-file-validate for its menu entry.
+PACKAGE_PKGS="binutils debootstrap desktop-file-utils git"
+
 PYTHON=${PYTHON:-python3}
 want="$QT_PKGS $TEST_PKGS"
+if [ "${1:-}" = package ]; then
+    want="$want $PACKAGE_PKGS"
+fi
 if ! "$PYTHON" -c 'import ensurepip, venv' >/dev/null 2>&1; then
     want="$want python3-venv"
 fi

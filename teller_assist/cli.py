@@ -1,6 +1,7 @@
 """``teller-assist``: the command-line face. Argument parsing and printing only; the work is in services.
 
-Every subcommand takes ``--db URL`` after its own arguments. With no subcommand the window opens.
+``--db URL`` may come before the subcommand or after its own arguments (after wins). With no
+subcommand the window opens.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from teller_assist import __version__, cli_workflow
 from teller_assist.errors import UserFacingError
 from teller_assist.settings import Settings, load_settings
 from teller_assist.vocabulary import EXTRACT_KINDS
+
+ROLES = ("teller", "lobby_manager", "branch_head", "hq_admin")
 
 if TYPE_CHECKING:  # the data layer loads with the command that needs it
     from teller_assist.store.engine import Store
@@ -76,16 +79,33 @@ class ProgressBar:
         self.stream.flush()
 
 
+DB_HELP = "数据库地址，不含密码 database URL, without a password (default: settings / TELLER_ASSIST_DB)"
+
+USERS_HELP = """\
+Operator administration needs a head-office administrator (hq_admin): --user ADMIN names them and
+their password is asked first. With --password-stdin the passwords come from standard input, one a
+line, in this order:
+  add, reset-password      line 1: ADMIN's password, line 2: the new operator's (one-time) password
+  disable, set-role        line 1: ADMIN's password
+  change-password          line 1: the current (or one-time) password, line 2: the new password
+  add-first-admin          line 1: the new administrator's password
+add-first-admin works only while the database has no operator at all. A reset gives a one-time
+password: the old one stops working, a lock is lifted, and at the next login the operator must set
+a new password before anything else."""
+
+
 def build_parser() -> argparse.ArgumentParser:
+    # --db before the subcommand (the main parser) or after it (every subparser); the subparsers' copy
+    # has no default, so that it leaves a value given before the subcommand alone
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument(
-        "--db", metavar="URL", help="数据库地址 database URL (default: settings / TELLER_ASSIST_DB)"
-    )
+    common.add_argument("--db", metavar="URL", default=argparse.SUPPRESS, help=DB_HELP)
+    top = argparse.ArgumentParser(add_help=False)
+    top.add_argument("--db", metavar="URL", default=None, help=DB_HELP)
 
     parser = argparse.ArgumentParser(
         prog="teller-assist",
         description="柜面授信助手 Teller Assist: walk-in pre-credit for a county rural bank",
-        parents=[common],
+        parents=[top],
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -111,6 +131,15 @@ def build_parser() -> argparse.ArgumentParser:
         "stats", parents=[common], help="各类数据统计 counts per kind, latest batches, size"
     )
     stats.add_argument("--json", action="store_true")
+    roles = db_sub.add_parser(
+        "setup-roles",
+        parents=[common],
+        help="PostgreSQL 两角色设置（数据库管理员以超级用户运行）the two-role set-up: tables owned by "
+        "OWNER, the program runs as APP and may only read and append audit rows (run by a DBA as a "
+        "superuser; also upgrades the schema as OWNER)",
+    )
+    roles.add_argument("--owner", required=True, metavar="OWNER", help="拥有表的角色 the tables' owner")
+    roles.add_argument("--app", required=True, metavar="APP", help="程序运行所用的角色 the program's role")
 
     imp = sub.add_parser(
         "import",
@@ -124,6 +153,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     imp.add_argument("--encoding", help="文件编码 encoding (default: detect UTF-8 / GB18030)")
     imp.add_argument("--json", action="store_true")
+    imp.add_argument(
+        "--user", metavar="LOGIN", help="以总行管理员身份导入并审计 import as this head-office administrator"
+    )
+    imp.add_argument("--password-stdin", action="store_true")
 
     rej = sub.add_parser("import-rejects", parents=[common], help=argparse.SUPPRESS)
     rej.add_argument("batch", nargs="?", type=_positive_int, metavar="BATCH")
@@ -173,23 +206,64 @@ def build_parser() -> argparse.ArgumentParser:
     out_format.add_argument("--json", action="store_true")
     out_format.add_argument("--csv", action="store_true")
 
-    users = sub.add_parser("users", parents=[common], help="操作员管理 operators")
+    users = sub.add_parser(
+        "users",
+        parents=[common],
+        help="操作员管理（须总行管理员登录）operators (administration needs a head-office administrator)",
+        description=USERS_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     users_sub = users.add_subparsers(dest="users_command", metavar="ACTION", required=True)
+
+    def admin_login(p: argparse.ArgumentParser, stdin_help: str) -> None:
+        p.add_argument("--user", required=True, metavar="ADMIN", help="总行管理员登录名 the administrator")
+        p.add_argument("--password-stdin", action="store_true", help=stdin_help)
+
+    two_lines = "从标准输入读取：第1行管理员密码，第2行新密码 stdin: line 1 ADMIN's, line 2 the new one"
+    one_line = "从标准输入读取管理员密码（一行）stdin: ADMIN's password (one line)"
+    first = users_sub.add_parser(
+        "add-first-admin",
+        parents=[common],
+        help="创建首个总行管理员（仅当还没有任何操作员时）the first administrator, while there are none",
+    )
+    first.add_argument("login")
+    first.add_argument("--name", required=True)
+    first.add_argument("--branch", default=None)
+    first.add_argument(
+        "--password-stdin", action="store_true", help="从标准输入读取新管理员的密码 stdin: the password"
+    )
     uadd = users_sub.add_parser("add", parents=[common], help="新增操作员 add an operator")
     uadd.add_argument("login")
     uadd.add_argument("--name", required=True)
-    uadd.add_argument("--role", required=True, choices=["teller", "lobby_manager", "branch_head", "hq_admin"])
+    uadd.add_argument("--role", required=True, choices=ROLES)
     uadd.add_argument("--branch", default=None)
-    uadd.add_argument(
-        "--password-stdin", action="store_true", help="从标准输入读取密码 read the password from stdin"
-    )
+    admin_login(uadd, two_lines)
     ulist = users_sub.add_parser("list", parents=[common], help="列出操作员 list operators")
     ulist.add_argument("--json", action="store_true")
     udis = users_sub.add_parser("disable", parents=[common], help="停用操作员 disable an operator")
     udis.add_argument("login")
-    ureset = users_sub.add_parser("reset-password", parents=[common], help="重置密码 reset a password")
+    admin_login(udis, one_line)
+    ureset = users_sub.add_parser(
+        "reset-password",
+        parents=[common],
+        help="重置密码（一次性密码，下次登录须改）reset: a one-time password, changed at the next login",
+    )
     ureset.add_argument("login")
-    ureset.add_argument("--password-stdin", action="store_true")
+    admin_login(ureset, two_lines)
+    urole = users_sub.add_parser("set-role", parents=[common], help="修改角色 change an operator's role")
+    urole.add_argument("login")
+    urole.add_argument("--role", required=True, choices=ROLES)
+    admin_login(urole, one_line)
+    uchange = users_sub.add_parser(
+        "change-password", parents=[common], help="修改自己的密码 change your own password"
+    )
+    uchange.add_argument("--user", required=True, metavar="LOGIN", help="你的登录名 your login")
+    uchange.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="从标准输入读取：第1行当前（或一次性）密码，第2行新密码 stdin: line 1 the current password, "
+        "line 2 the new one",
+    )
 
     pol = sub.add_parser("policy", parents=[common], help="授信政策 the credit policy")
     pol_sub = pol.add_subparsers(dest="policy_command", metavar="ACTION", required=True)
@@ -232,6 +306,8 @@ def cmd_db(args: argparse.Namespace) -> int:
         return cmd_db_stats(args, settings)
     if args.db_command == "set-password":
         return cli_workflow.cmd_db_set_password(args)
+    if args.db_command == "setup-roles":
+        return cmd_db_setup_roles(args, settings)
     store = open_store(settings)
     try:
         if args.db_command == "current":
@@ -250,6 +326,28 @@ def cmd_db(args: argparse.Namespace) -> int:
         return EXIT_OK
     finally:
         store.dispose()
+
+
+def cmd_db_setup_roles(args: argparse.Namespace, settings: Settings) -> int:
+    from teller_assist.services.database import setup_roles
+
+    report = setup_roles(settings, owner=args.owner, app=args.app)
+    made = f"；新建角色 created {', '.join(report.created)}" if report.created else ""
+    print(
+        f"已完成两角色设置 two-role set-up done: 数据库 {report.database}（模式 {report.schema}）"
+        f"归 {report.owner} 所有 owned by {report.owner}；程序以 {report.app} 运行 the program runs as "
+        f"{report.app}{made}"
+    )
+    print(
+        f"数据库结构 schema: {report.revision_before or '(空 empty)'} → {report.revision_after}；"
+        f"{report.app} 对审计表只可读取，只能经 teller_assist_audit_append 追加 "
+        f"may only read the audit tables and append through teller_assist_audit_append"
+    )
+    print(
+        f"请让程序使用 set the program's URL: postgresql://{report.app}@主机host/{report.database}"
+        "（密码用 db set-password、.pgpass 或证书 password via db set-password, .pgpass or a certificate）"
+    )
+    return EXIT_OK
 
 
 def cmd_db_stats(args: argparse.Namespace, settings: Settings) -> int:
@@ -302,15 +400,20 @@ def cmd_db_stats(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     from teller_assist.services.database import open_database
-    from teller_assist.services.imports import import_paths
+    from teller_assist.services.imports import Importer, run_import
+    from teller_assist.services.operators import authenticate
 
     settings = _settings(args)
+    password = cli_workflow.read_login_password(args.password_stdin) if args.user else ""
     opened = open_database(settings)
     bar = ProgressBar("导入 importing", unit="MB")
-    try:
-        report = import_paths(
+    try:  # audited under the administrator, or (the unattended nightly job) the OS account
+        by = Importer.operator(authenticate(opened.store, args.user, password)) if args.user else None
+        report = run_import(
             opened.store,
             args.paths,
+            by=by or Importer.os_account(),
+            purpose="cli",
             kind=args.kind,
             encoding=args.encoding,
             today=dt.date.today(),  # noqa: DTZ011 - the bank's local date
@@ -348,11 +451,13 @@ def cmd_import_rejects(args: argparse.Namespace) -> int:
     from teller_assist.services.imports import export_rejects
 
     settings = _settings(args)
+    cli_workflow.writable_output(args.out)
     opened = open_database(settings)
     try:
-        count = export_rejects(
-            opened.store, args.out, settings.masking, None if args.batch is None else [args.batch]
-        )
+        with cli_workflow.writing(args.out):
+            count = export_rejects(
+                opened.store, args.out, settings.masking, None if args.batch is None else [args.batch]
+            )
         from teller_assist.services import audit
 
         audit.log(
@@ -368,10 +473,25 @@ def cmd_import_rejects(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _writable_folder(folder: Path) -> None:
+    """An output folder: made if missing, refused in one line when it cannot be (or cannot be written)."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UserFacingError(
+            f"无法创建文件夹 {folder}：{exc.strerror or exc}",
+            f"cannot make the folder {folder}: {exc.strerror or exc}",
+            hint_zh="请换一个可写的位置",
+            hint_en="choose a place you can write to",
+        ) from None
+    cli_workflow.writable_output(folder / "probe")
+
+
 def cmd_demo_data(args: argparse.Namespace) -> int:
     from teller_assist.demo.county import generate_county
 
     as_of = args.as_of or dt.date.today()  # noqa: DTZ011 - the bank's local date
+    _writable_folder(args.out)
     started = time.monotonic()
     summary = generate_county(
         args.out,
@@ -458,6 +578,7 @@ def cmd_lookup(args: argparse.Namespace) -> int:
     from teller_assist.services.database import open_database
     from teller_assist.services.lookup import card_to_json, lookup
 
+    audit.check_purpose(args.purpose)  # before the database: the audit row's column holds 64
     settings = _settings(args)
     opened = open_database(settings)
     try:
@@ -695,74 +816,101 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _read_password(from_stdin: bool) -> str:
-    """From stdin (one line) or an interactive prompt, asked twice. Never from the command line."""
-    if from_stdin:
-        return sys.stdin.readline().rstrip("\n")
-    import getpass
-
-    first = getpass.getpass("密码 password: ")
-    if getpass.getpass("再次输入 again: ") != first:
-        raise UserFacingError("两次输入的密码不一致", "the passwords do not match")
-    return first
-
-
 def cmd_users(args: argparse.Namespace) -> int:
     from teller_assist.security.passwords import ROLE_ZH
     from teller_assist.services import operators
     from teller_assist.services.database import open_database
 
     settings = _settings(args)
+    command = args.users_command
+    reader = cli_workflow.PasswordReader(getattr(args, "password_stdin", False))
     opened = open_database(settings)
     store = opened.store
     try:
-        if args.users_command == "add":
+        if command == "list":
+            _list_users(store, args.json)
+            return EXIT_OK
+        if command == "add-first-admin":
+            password = reader.new(f"新管理员 {args.login} 的密码", f"password for {args.login}")
+            record = operators.add_first_admin(
+                store, login=args.login, name=args.name, password=password, branch_code=args.branch
+            )
+            print(f"已创建首个总行管理员 first administrator added: {record.login}（{record.name}）")
+            return EXIT_OK
+        if command == "change-password":
+            current = reader.existing(
+                f"{args.user} 的当前密码（或一次性密码）", f"current password of {args.user}"
+            )
+            new = reader.new("新密码", "new password")
+            operators.change_password(store, args.user, current, new)
+            print(f"已修改密码 password changed for {args.user.strip().lower()}")
+            return EXIT_OK
+        admin = operators.authenticate(
+            store, args.user, reader.existing(f"管理员 {args.user} 的密码", f"password of {args.user}")
+        )
+        operators.require_admin(store, admin)  # before a new password is asked for
+        if command == "add":
+            password = reader.new(f"新操作员 {args.login} 的密码", f"password for {args.login}")
             record = operators.add_operator(
                 store,
+                admin,
                 login=args.login,
                 name=args.name,
                 role=args.role,
-                password=_read_password(args.password_stdin),
+                password=password,
                 branch_code=args.branch,
             )
             print(f"已新增操作员 added {record.login}（{record.name}，{ROLE_ZH[record.role]}）")
-        elif args.users_command == "list":
-            now = dt.datetime.now(dt.UTC)
-            rows = operators.list_operators(store)
-            if args.json:
-                print(
-                    json.dumps(
-                        [
-                            {
-                                "login": r.login,
-                                "name": r.name,
-                                "role": r.role,
-                                "branch_code": r.branch_code,
-                                "active": r.active,
-                                "locked": bool(r.locked_until and r.locked_until > now),
-                            }
-                            for r in rows
-                        ],
-                        ensure_ascii=False,
-                        indent=2,
-                    )
-                )
-            for r in [] if args.json else rows:
-                state = (
-                    "停用"
-                    if not r.active
-                    else ("锁定" if r.locked_until and r.locked_until > now else "正常")
-                )
-                print(f"{r.login:<16}{r.name:<10}{ROLE_ZH[r.role]:<8}{r.branch_code or '—':<8}{state}")
-        elif args.users_command == "disable":
-            operators.disable_operator(store, args.login)
-            print(f"已停用 disabled {args.login}")
+        elif command == "disable":
+            record = operators.disable_operator(store, admin, args.login)
+            print(f"已停用 disabled {record.login}")
+        elif command == "set-role":
+            record = operators.set_role(store, admin, args.login, args.role)
+            print(f"已修改角色 role changed: {record.login} → {ROLE_ZH[record.role]} {record.role}")
         else:
-            operators.reset_password(store, args.login, _read_password(args.password_stdin))
-            print(f"已重置密码 password reset for {args.login}")
+            password = reader.new(f"{args.login} 的一次性密码", f"one-time password for {args.login}")
+            record = operators.reset_password(store, admin, args.login, password)
+            print(
+                f"已重置 {record.login} 的密码：旧密码已失效，下次登录须先设置新密码 "
+                f"(password reset: the old one no longer works; {record.login} must set a new one "
+                "at the next login)"
+            )
     finally:
         store.dispose()
     return EXIT_OK
+
+
+def _list_users(store: Store, as_json: bool) -> None:
+    from teller_assist.security.passwords import ROLE_ZH
+    from teller_assist.services import operators
+
+    now = dt.datetime.now(dt.UTC)
+    rows = operators.list_operators(store)
+    if as_json:
+        print(
+            json.dumps(
+                [
+                    {
+                        "login": r.login,
+                        "name": r.name,
+                        "role": r.role,
+                        "branch_code": r.branch_code,
+                        "active": r.active,
+                        "locked": bool(r.locked_until and r.locked_until > now),
+                        "must_change_password": r.must_change_password,
+                    }
+                    for r in rows
+                ],
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+        return
+    for r in rows:
+        state = "停用" if not r.active else ("锁定" if r.locked_until and r.locked_until > now else "正常")
+        if r.must_change_password:
+            state += "（待改密码）"
+        print(f"{r.login:<16}{r.name:<10}{ROLE_ZH[r.role]:<8}{r.branch_code or '—':<8}{state}")
 
 
 def cmd_policy(args: argparse.Namespace) -> int:
@@ -813,7 +961,8 @@ def _start_logging(args: argparse.Namespace) -> None:
 
     try:
         settings = load_settings(database_url=getattr(args, "db", None))
-    except UserFacingError:
+    except UserFacingError:  # said once on stderr by main, not twice through logging's last resort
+        logging.getLogger("teller_assist").addHandler(logging.NullHandler())
         return
     from teller_assist.files import ensure_private_dir
 
@@ -824,6 +973,9 @@ def _start_logging(args: argparse.Namespace) -> None:
     install_crash_handler(settings.paths.data_dir, settings.masking)
     if warning:
         log.warning("%s", warning)
+    for locked in settings.warnings:  # the user's settings asked to change a key the bank locked
+        log.warning("%s", locked)
+        print(f"警告 warning: {locked}", file=sys.stderr)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -838,11 +990,28 @@ def main(argv: Sequence[str] | None = None) -> int:
     _start_logging(args)
     log.info("teller-assist %s: %s", __version__, command)
     try:
-        return COMMANDS[command](args)
+        code = COMMANDS[command](args)
+        if sys.stdout is not None:  # (a windowed build has none)
+            sys.stdout.flush()  # a reader that went away is found here, not at the interpreter's exit
+        return code
     except UserFacingError as exc:
         log.warning("%s refused: %s", command, exc.describe())
         print(f"错误 error: {exc.describe()}", file=sys.stderr)
         return exc.exit_code
+    except BrokenPipeError:  # the reader stopped reading (config show | head): no traceback for that
+        # (before OSError, of which it is one)
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nor at the final flush
+        return 1
+    except OSError as exc:
+        if exc.filename is None:  # not a file the person named: a bug, for the crash handler
+            raise
+        # a file the person named (an input to read, an output to write): their words, one line
+        said = f"文件 {exc.filename}：{exc.strerror or exc} (file {exc.filename}: {exc.strerror or exc})"
+        log.warning("%s refused: %s", command, said)
+        print(f"错误 error: {said}", file=sys.stderr)
+        return EXIT_USAGE
     except KeyboardInterrupt:
         print("已取消 cancelled", file=sys.stderr)
         return 130

@@ -10,10 +10,12 @@ import argparse
 import contextlib
 import datetime as dt
 import json
+import os
 import sys
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from teller_assist.errors import UserFacingError
 from teller_assist.settings import Settings, load_settings
@@ -117,7 +119,21 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
 
     aud = sub.add_parser("audit", parents=[common], help="审计记录 the audit trail")
     aud_sub = aud.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
-    aud_sub.add_parser("verify", parents=[common], help="校验审计链 check the chain")
+    averify = aud_sub.add_parser("verify", parents=[common], help="校验审计链 check the chain")
+    averify.add_argument(
+        "--anchors",
+        type=Path,
+        metavar="FILE",
+        help="同时核对总行保存的锚点文件（发现重算与截断）also check head office's anchor file "
+        "(finds a recomputed or truncated chain)",
+    )
+    anchor = aud_sub.add_parser(
+        "anchor",
+        parents=[common],
+        help="把审计链头（序号与哈希）追加到总行保存的锚点文件 append the chain's head to head "
+        "office's anchor file (mode 0600; at least daily)",
+    )
+    anchor.add_argument("--out", type=Path, required=True, metavar="FILE")
     exp = aud_sub.add_parser("export", parents=[common], help="导出审计记录 export rows as CSV")
     exp.add_argument("--from", dest="start", type=_date, metavar="DATE")
     exp.add_argument("--to", dest="end", type=_date, metavar="DATE")
@@ -139,12 +155,101 @@ def _opened(settings: Settings) -> Iterator[Any]:
         opened.store.dispose()
 
 
-def read_login_password(from_stdin: bool) -> str:
-    if from_stdin:
-        return sys.stdin.readline().rstrip("\n")
-    import getpass
+class PasswordReader:
+    """Passwords from a prompt, or with ``--password-stdin`` from standard input, one line each in the
+    order the command's help gives (the acting operator's first, then a new one). Never from the
+    command line. At a prompt a new password is asked twice."""
 
-    return getpass.getpass("密码 password: ")
+    def __init__(self, from_stdin: bool, stream: TextIO | None = None) -> None:
+        self.from_stdin = from_stdin
+        self.stream = stream
+        self.lines = 0
+
+    def _line(self, what_zh: str, what_en: str) -> str:
+        stream = self.stream or sys.stdin
+        line = stream.readline()
+        self.lines += 1
+        if not line:
+            raise UserFacingError(
+                f"标准输入第{self.lines}行缺失：应为{what_zh}",
+                f"standard input has no line {self.lines}: expected {what_en}",
+                hint_zh="每个密码一行，顺序见 --help",
+                hint_en="one password a line, in the order --help gives",
+            )
+        return line.rstrip("\r\n")
+
+    def existing(self, what_zh: str, what_en: str) -> str:
+        """A password someone has (asked once)."""
+        if self.from_stdin:
+            return self._line(what_zh, what_en)
+        import getpass
+
+        return getpass.getpass(f"{what_zh} {what_en}: ")
+
+    def new(self, what_zh: str, what_en: str) -> str:
+        """A password being chosen (asked twice at a prompt)."""
+        if self.from_stdin:
+            return self._line(what_zh, what_en)
+        import getpass
+
+        first = getpass.getpass(f"{what_zh} {what_en}: ")
+        if getpass.getpass("再次输入 again: ") != first:
+            raise UserFacingError("两次输入的密码不一致", "the passwords do not match")
+        return first
+
+
+def read_login_password(from_stdin: bool) -> str:
+    return PasswordReader(from_stdin).existing("密码", "password")
+
+
+def writable_output(path: Path) -> Path:
+    """Refuse, before any work is done or audited, an output file the program could not write: a
+    missing folder, a folder in place of the file, a place nobody may create files (``/proc``), a
+    read-only file. One line, no traceback."""
+    target = path.expanduser()
+    refuse = _cannot_write(target)
+    if target.is_dir():
+        raise refuse("这是一个文件夹", "it is a folder")
+    parent = target.parent
+    if not parent.is_dir():
+        raise refuse(f"文件夹 {parent} 不存在", f"the folder {parent} does not exist")
+    try:  # the writers make a ".part" file beside the target, then rename it: try exactly that
+        fd, probe = tempfile.mkstemp(prefix=".teller-assist-", suffix=".part", dir=parent)
+    except OSError as exc:
+        raise refuse(
+            f"不能在 {parent} 中写文件（{exc.strerror}）", f"cannot create files in {parent} ({exc.strerror})"
+        ) from None
+    os.close(fd)
+    os.unlink(probe)
+    if target.exists() and (not target.is_file() or not os.access(target, os.W_OK)):
+        raise refuse("该文件不可写", "the file is not writable")
+    return target
+
+
+def _cannot_write(target: Path) -> Callable[[str, str], UserFacingError]:
+    def make(why_zh: str, why_en: str) -> UserFacingError:
+        return UserFacingError(
+            f"无法写入 {target}：{why_zh}",
+            f"cannot write {target}: {why_en}",
+            hint_zh="请换一个可写的位置",
+            hint_en="choose a place you can write to",
+        )
+
+    return make
+
+
+@contextlib.contextmanager
+def writing(target: Path) -> Iterator[None]:
+    """A file-system failure while writing ``target`` (disk full, removed folder) said in one line."""
+    try:
+        yield
+    except OSError as exc:
+        raise UserFacingError(
+            f"无法写入 {target}：{exc.strerror or exc}",
+            f"cannot write {target}: {exc.strerror or exc}",
+            hint_zh="请检查磁盘空间和权限，或换一个位置",
+            hint_en="check the disk space and permissions, or choose another place",
+        ) from None
 
 
 def _today(args: argparse.Namespace) -> dt.date:
@@ -255,26 +360,38 @@ def cmd_audit(args: argparse.Namespace) -> int:
     from teller_assist.services import audit
 
     settings = _settings(args)
+    anchors = audit.read_anchors(args.anchors) if getattr(args, "anchors", None) else []
+    if args.audit_command in ("export", "anchor"):
+        writable_output(args.out)
+    if args.audit_command == "export" and args.start and args.end and args.start > args.end:
+        raise UserFacingError("起始日期晚于结束日期", "--from is after --to")
     with _opened(settings) as store:
         if args.audit_command == "verify":
-            result = audit.verify(store)
+            result = audit.verify(store, anchors)
+            against = f"，与 {len(anchors)} 个锚点相符 matches {len(anchors)} anchors" if anchors else ""
             if result.ok:
-                print(f"审计链完整 the chain is intact: {result.rows} 条 rows, head {result.head_seq}")
+                print(
+                    f"审计链完整 the chain is intact: {result.rows} 条 rows, head {result.head_seq}{against}"
+                )
                 return EXIT_OK
             for f in result.findings:
                 print(f"第 {f.seq} 条 row {f.seq}: {f.problem_zh} ({f.problem_en})")
             print(f"审计链已被破坏 the chain is broken: {len(result.findings)} 处 findings", file=sys.stderr)
             return EXIT_TAMPERED
-        if args.start and args.end and args.start > args.end:
-            raise UserFacingError("起始日期晚于结束日期", "--from is after --to")
-        count = audit.export_csv(
-            store,
-            args.out,
-            start=args.start,
-            end=args.end,
-            masking=settings.masking,
-            operator=audit.os_actor(),
-        )
+        if args.audit_command == "anchor":
+            with writing(args.out):
+                made = audit.anchor(store, args.out, operator=audit.os_actor(), database=store.display)
+            print(f"已记录锚点 anchored: 第 {made.seq} 条 row {made.seq}  {made.hash}  → {args.out}")
+            return EXIT_OK
+        with writing(args.out):
+            count = audit.export_csv(
+                store,
+                args.out,
+                start=args.start,
+                end=args.end,
+                masking=settings.masking,
+                operator=audit.os_actor(),
+            )
         print(f"已导出 {count} 条 exported {count} rows to {args.out}")
     return EXIT_OK
 
@@ -284,6 +401,7 @@ def cmd_document(args: argparse.Namespace) -> int:
     from teller_assist.services.documents import issue, write_pdf
 
     settings = _settings(args)
+    writable_output(args.out)  # before the issue is recorded: a failed write would spend the original
     with _opened(settings) as store:
         issued = issue(
             store,
@@ -294,7 +412,8 @@ def cmd_document(args: argparse.Namespace) -> int:
             destination="file",
             today=_today(args),
         )
-    write_pdf(issued.pdf, args.out)
+    with writing(args.out):
+        write_pdf(issued.pdf, args.out)
     label = "副本 copy " + str(issued.copy_no) if issued.copy_no else "原件 original"
     print(f"已写出 wrote {args.out}（{label}，验证码 {issued.verification_code}）")
     return EXIT_OK
@@ -365,6 +484,8 @@ def cmd_document_key(args: argparse.Namespace) -> int:
     from teller_assist.services.documents import export_key, import_key
 
     settings = _settings(args)
+    if args.key_command == "export":
+        writable_output(args.out)
     with _opened(settings) as store:
         if args.key_command == "export":
             mark = export_key(store, settings, args.out, operator=audit.os_actor())
@@ -385,7 +506,8 @@ def cmd_sms(args: argparse.Namespace) -> int:
     from teller_assist.services import audit, sms
 
     settings = _settings(args)
-    with _opened(settings) as store:
+    writable_output(args.out)
+    with _opened(settings) as store, writing(args.out):
         count = sms.export(store, args.out, operator=audit.os_actor())
     if count:
         print(f"已导出 {count} 条短信 exported {count} texts → {args.out}")

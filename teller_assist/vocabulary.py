@@ -54,7 +54,7 @@ class Bilingual(enum.Enum):
 OPEN_APPLICATION_STATUSES = ("submitted", "approved", "signed")
 
 
-# The core-banking extracts (spec/extracts.md), in load order: people first, agreements before their
+# The core-banking extracts (docs/extracts.md), in load order: people first, agreements before their
 # debits, the rest after. Kept here so the command line can name them without loading the importer.
 EXTRACT_KINDS = (
     "customers",

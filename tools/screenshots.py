@@ -1,9 +1,11 @@
 """Screenshots of each step of the counter flow, for the README and the bank's trainers.
 
-    xvfb-run -a .venv/bin/python tools/screenshots.py [--out docs/screenshots] [--language en]
+    xvfb-run -a -s "-screen 0 1366x768x24" .venv/bin/python tools/screenshots.py \
+        [--out docs/screenshots] [--language en]
 
 Runs the real window on a throw-away demo-mode database with the test fixture's customer, under a
-virtual X display (the xcb platform, as on a counter PC), and saves one PNG per step.
+virtual X display of a counter PC's size (1366 × 768; the xcb platform, as at the counter), at the
+window's own default size, and saves one PNG per step.
 """
 
 from __future__ import annotations
@@ -45,9 +47,13 @@ def main() -> None:
     from teller_assist.ui.session import LoginDialog
     from tests.helpers.extracts import MAN
     from tests.helpers.operators import PASSWORD, make_operator
+    from tests.helpers.workflow import agreement_printed
     from tests.integration.test_lookup import load_fixture
 
     app = make_application([], language=args.language)
+    screen = app.primaryScreen().size()
+    if (screen.width(), screen.height()) != (1366, 768):
+        print(f"note: the screen is {screen.width()}x{screen.height()}, not a counter PC's 1366x768")
 
     def settle() -> None:
         for _ in range(30):
@@ -59,8 +65,7 @@ def main() -> None:
         widget.grab().save(str(args.out / f"{name}.png"))  # type: ignore[attr-defined]
         print(f"wrote {args.out / name}.png")
 
-    window = MainWindow(load_settings(), today=lambda: TODAY)
-    window.resize(420, 900)
+    window = MainWindow(load_settings(), today=lambda: TODAY)  # its default size, as a first start
     window.show()
     window.start()
     assert window.store is not None
@@ -96,14 +101,37 @@ def main() -> None:
         settle()  # the supervisor is checked on a worker thread
     shot(window, "06-approved")
     preview = window.preview_documents()
-    assert preview is not None
-    preview.resize(620, 860)
+    assert preview is not None  # its own size: fitted to the screen
     shot(preview, "07-print-preview")
     preview.reject()
-    window.mark_signed()
+    assert window.application is not None
+    agreement_printed(window.store, window.application.id)  # as the print records it (no printer here)
+    window._show_application()
+    confirm = window.mark_signed()
+    assert confirm is not None
+    shot(confirm, "08-confirm-signature")
+    confirm.button(confirm.StandardButton.Yes).click()
     shot(window, "08-signed")
     window.lock()
     shot(window, "09-locked")
+    window.lock_page.password.setText(PASSWORD)
+    window.lock_page.try_unlock()
+    window.sign_in(make_operator(window.store, "manager1", "lobby_manager"))
+    policy = window.policy
+    assert policy is not None
+    from teller_assist.prequal.survey import Survey
+    from teller_assist.services import applications as apps
+    from tests.helpers.extracts import rid
+    from tests.helpers.surveys import walk_in_answers
+
+    teller = apps.Actor.here(make_operator(window.store, "teller2"))
+    for seq, income in ((401, 20_000), (402, 60_000)):
+        survey = Survey("walk_in", walk_in_answers(household_income=income))
+        apps.submit(window.store, policy, rid(seq=seq), survey, teller, today=TODAY, name="王五")
+    assert window.queue is not None
+    window.queue.refresh()
+    window.workspaces.setCurrentWidget(window.queue)
+    shot(window, "10-lobby-queue")
     window.close()
 
 

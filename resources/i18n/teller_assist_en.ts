@@ -40,14 +40,6 @@
         <translation>Application {0} rests on:</translation>
     </message>
     <message>
-        <source>拒绝原因</source>
-        <translation>Reason for rejection</translation>
-    </message>
-    <message>
-        <source>请填写拒绝原因：</source>
-        <translation>Why is it rejected?</translation>
-    </message>
-    <message>
         <source>申请 {0} 已批准，协议号 {1}</source>
         <translation>Application {0} approved, agreement {1}</translation>
     </message>
@@ -58,6 +50,30 @@
 </context>
 <context>
     <name>AuthorizeDialog</name>
+    <message>
+        <source>额度超出所有角色的审批权限</source>
+        <translation>The line is above every role&apos;s approval authority</translation>
+    </message>
+    <message>
+        <source>或</source>
+        <translation> or </translation>
+    </message>
+    <message>
+        <source>需{0}授权</source>
+        <translation>Needs a {0} to approve</translation>
+    </message>
+    <message>
+        <source>{0}权限至 {1} 元</source>
+        <translation>a {0} may approve up to ¥{1}</translation>
+    </message>
+    <message>
+        <source>；</source>
+        <translation>; </translation>
+    </message>
+    <message>
+        <source>（{0}）</source>
+        <translation> ({0})</translation>
+    </message>
     <message>
         <source>主管授权</source>
         <translation>Supervisor approval</translation>
@@ -136,6 +152,10 @@ Line ¥{1} at {2}% a year, teller {4}</translation>
         <translation>(a base line is possible)</translation>
     </message>
     <message>
+        <source>{0}岁</source>
+        <translation>{0} years old</translation>
+    </message>
+    <message>
         <source>手机</source>
         <translation>Mobile</translation>
     </message>
@@ -148,8 +168,16 @@ Line ¥{1} at {2}% a year, teller {4}</translation>
         <translation>On the negative list</translation>
     </message>
     <message>
+        <source>：</source>
+        <translation>: </translation>
+    </message>
+    <message>
         <source>近12个月{n}个月，月均{avg}元</source>
         <translation>{n} of 12 months, ¥{avg} a month</translation>
+    </message>
+    <message>
+        <source>（{0}）</source>
+        <translation> ({0})</translation>
     </message>
     <message>
         <source>最近发放 {d}</source>
@@ -166,6 +194,10 @@ Line ¥{1} at {2}% a year, teller {4}</translation>
     <message>
         <source>无</source>
         <translation>none</translation>
+    </message>
+    <message>
+        <source>、</source>
+        <translation>, </translation>
     </message>
     <message>
         <source>无有效协议</source>
@@ -197,7 +229,7 @@ Line ¥{1} at {2}% a year, teller {4}</translation>
     </message>
     <message>
         <source>（已过期）</source>
-        <translation>(expired)</translation>
+        <translation> (expired)</translation>
     </message>
     <message>
         <source>标签</source>
@@ -303,6 +335,14 @@ Line ¥{1} at {2}% a year, teller {4}</translation>
         <translation>Cancel</translation>
     </message>
     <message>
+        <source>注意：以下文件名的日期晚于今天 {0}，请核对文件或本机日期：{1}</source>
+        <translation>Note: these files&apos; names date them after today, {0}; check the files or this computer&apos;s date: {1}</translation>
+    </message>
+    <message>
+        <source>、</source>
+        <translation>, </translation>
+    </message>
+    <message>
         <source>选择数据文件</source>
         <translation>Choose data files</translation>
     </message>
@@ -321,6 +361,10 @@ Line ¥{1} at {2}% a year, teller {4}</translation>
     <message>
         <source>关闭</source>
         <translation>Close</translation>
+    </message>
+    <message>
+        <source>；</source>
+        <translation>; </translation>
     </message>
     <message>
         <source>完成：{n}个文件，{r}行被拒绝，{f}个文件被拒绝。</source>
@@ -362,10 +406,26 @@ Line ¥{1} at {2}% a year, teller {4}</translation>
         <translation>Unlock</translation>
     </message>
     <message>
+        <source>切换操作员…</source>
+        <translation>Switch operator…</translation>
+    </message>
+    <message>
+        <source>退出当前操作员（记录审计），由另一位操作员登录</source>
+        <translation>Sign the locked operator out (audited) so another can sign in</translation>
+    </message>
+    <message>
         <source>屏幕已锁定，客户信息已隐藏。
 仅 {0}（{1}）可以解锁。</source>
         <translation>Locked; customer data is hidden.
 Only {0} ({1}) can unlock.</translation>
+    </message>
+    <message>
+        <source>有 {0} 位客户在等待审批，最长已等 {1} 分钟</source>
+        <translation>{0} customer(s) waiting for approval, the longest for {1} min</translation>
+    </message>
+    <message>
+        <source>密码错误，请重新输入</source>
+        <translation>Wrong password; type it again</translation>
     </message>
 </context>
 <context>
@@ -399,6 +459,10 @@ Only {0} ({1}) can unlock.</translation>
         <translation>Again</translation>
     </message>
     <message>
+        <source>新密码</source>
+        <translation>New password</translation>
+    </message>
+    <message>
         <source>创建并登录</source>
         <translation>Create and sign in</translation>
     </message>
@@ -409,6 +473,14 @@ Only {0} ({1}) can unlock.</translation>
     <message>
         <source>正在打开数据库，打开后自动登录…</source>
         <translation>Opening the database; you will be logged in once it is open…</translation>
+    </message>
+    <message>
+        <source>设置新密码并登录</source>
+        <translation>Set the new password and sign in</translation>
+    </message>
+    <message>
+        <source>管理员已重置您的密码：请设置只有您知道的新密码后继续。</source>
+        <translation>An administrator reset your password: set a new one that only you know to go on.</translation>
     </message>
 </context>
 <context>
@@ -444,10 +516,6 @@ Continue in demo mode?</translation>
         <translation>Line ¥{0} at {1}% a year</translation>
     </message>
     <message>
-        <source>；完成调查最高可达{0}元</source>
-        <translation>; up to ¥{0} with the survey</translation>
-    </message>
-    <message>
         <source>读卡、扫码或输入身份证号（F2）</source>
         <translation>Card, scan or type the ID (F2)</translation>
     </message>
@@ -472,6 +540,10 @@ Continue in demo mode?</translation>
         <translation>Customer signed (F9)</translation>
     </message>
     <message>
+        <source>柜台</source>
+        <translation>Counter</translation>
+    </message>
+    <message>
         <source>数据(&amp;D)</source>
         <translation>&amp;Data</translation>
     </message>
@@ -482,6 +554,18 @@ Continue in demo mode?</translation>
     <message>
         <source>载入演示县数据…</source>
         <translation>Load the demo county…</translation>
+    </message>
+    <message>
+        <source>会话(&amp;S)</source>
+        <translation>&amp;Session</translation>
+    </message>
+    <message>
+        <source>锁定屏幕</source>
+        <translation>Lock the screen</translation>
+    </message>
+    <message>
+        <source>退出登录 / 切换操作员…</source>
+        <translation>Sign out / switch operator…</translation>
     </message>
     <message>
         <source>窗口(&amp;W)</source>
@@ -536,16 +620,20 @@ Continue in demo mode?</translation>
         <translation>Open the database again (F5)</translation>
     </message>
     <message>
+        <source>管理(&amp;A)</source>
+        <translation>&amp;Admin</translation>
+    </message>
+    <message>
+        <source>操作员管理…</source>
+        <translation>Operators…</translation>
+    </message>
+    <message>
         <source>正在打开数据库…</source>
         <translation>Opening the database…</translation>
     </message>
     <message>
         <source>【演示模式】</source>
         <translation>[DEMO]</translation>
-    </message>
-    <message>
-        <source>数据库：</source>
-        <translation>Database: </translation>
     </message>
     <message>
         <source>数据库中还没有客户数据。
@@ -588,6 +676,26 @@ Type or read a customer&apos;s ID (F2).</translation>
         <translation>Demo data</translation>
     </message>
     <message>
+        <source>；现有依据支持{0}元（完成调查后可授）</source>
+        <translation>; the evidence so far supports ¥{0} once the survey is complete</translation>
+    </message>
+    <message>
+        <source>{0} {1}元，年利率{2}%</source>
+        <translation>{0}: ¥{1} at {2}% a year</translation>
+    </message>
+    <message>
+        <source>，有效期至 {0}</source>
+        <translation>, valid until {0}</translation>
+    </message>
+    <message>
+        <source>【演示模式】数据库：{0}</source>
+        <translation>[DEMO] Database: {0}</translation>
+    </message>
+    <message>
+        <source>数据库：{0}</source>
+        <translation>Database: {0}</translation>
+    </message>
+    <message>
         <source>部分文件未能导入：</source>
         <translation>Some files were not imported: </translation>
     </message>
@@ -612,8 +720,16 @@ Type or read a customer&apos;s ID (F2).</translation>
         <translation>Sent by the teller system</translation>
     </message>
     <message>
+        <source>、</source>
+        <translation>, </translation>
+    </message>
+    <message>
         <source>尚缺：</source>
         <translation>Missing: </translation>
+    </message>
+    <message>
+        <source>客户姓名：</source>
+        <translation>Customer&apos;s name: </translation>
     </message>
     <message>
         <source>已恢复 {0} 未提交的调查表，请核对后重新勾选客户同意</source>
@@ -624,6 +740,10 @@ Type or read a customer&apos;s ID (F2).</translation>
         <translation>Survey draft not saved (still on screen): </translation>
     </message>
     <message>
+        <source>{0}（{1}）</source>
+        <translation>{0} ({1})</translation>
+    </message>
+    <message>
         <source>待审批</source>
         <translation>To approve</translation>
     </message>
@@ -632,12 +752,20 @@ Type or read a customer&apos;s ID (F2).</translation>
         <translation>Today</translation>
     </message>
     <message>
-        <source>大堂</source>
-        <translation>Lobby</translation>
+        <source>正在打印或导入，完成后再退出登录</source>
+        <translation>Printing or importing: sign out once it has finished</translation>
     </message>
     <message>
         <source>已提交申请 {0}：额度 {1} 元，年利率 {2}%，等待审批</source>
         <translation>Submitted application {0}: ¥{1} at {2}% a year, awaiting approval</translation>
+    </message>
+    <message>
+        <source>请预览并打印协议 (F8)，客户签字后按 F9 登记</source>
+        <translation>Preview and print the agreement (F8); once the customer has signed it, press F9</translation>
+    </message>
+    <message>
+        <source>：</source>
+        <translation>: </translation>
     </message>
     <message>
         <source>（已等 {0}:{1}）</source>
@@ -672,12 +800,143 @@ Type or read a customer&apos;s ID (F2).</translation>
         <translation>Signed: agreement {0}</translation>
     </message>
     <message>
+        <source>待审批 ({0})</source>
+        <translation>To approve ({0})</translation>
+    </message>
+    <message>
         <source>已批准：协议号 {0}，额度 {1} 元，有效期至 {2}</source>
         <translation>Approved: agreement {0}, ¥{1}, valid until {2}</translation>
     </message>
     <message>
+        <source>协议尚未打印：请先预览并打印 (F8)，客户签字后再按 F9</source>
+        <translation>The agreement is not printed yet: preview and print it (F8), then press F9 once the customer has signed</translation>
+    </message>
+    <message>
+        <source>登记客户签字</source>
+        <translation>Record the customer&apos;s signature</translation>
+    </message>
+    <message>
+        <source>客户已在打印的预授信协议（协议号 {0}）上签字？</source>
+        <translation>Has the customer signed the printed agreement {0}?</translation>
+    </message>
+    <message>
+        <source>已签字 (Enter)</source>
+        <translation>Signed (Enter)</translation>
+    </message>
+    <message>
+        <source>尚未签字 (Esc)</source>
+        <translation>Not yet (Esc)</translation>
+    </message>
+    <message>
         <source>柜员系统接口未启动：</source>
         <translation>Teller-system hook not started: </translation>
+    </message>
+</context>
+<context>
+    <name>OperatorsDialog</name>
+    <message>
+        <source>操作员管理</source>
+        <translation>Operators</translation>
+    </message>
+    <message>
+        <source>登录名</source>
+        <translation>Login</translation>
+    </message>
+    <message>
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>角色</source>
+        <translation>Role</translation>
+    </message>
+    <message>
+        <source>网点</source>
+        <translation>Branch</translation>
+    </message>
+    <message>
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>所选操作员</source>
+        <translation>Selected operator</translation>
+    </message>
+    <message>
+        <source>修改角色</source>
+        <translation>Change role</translation>
+    </message>
+    <message>
+        <source>一次性密码</source>
+        <translation>One-time password</translation>
+    </message>
+    <message>
+        <source>再次输入</source>
+        <translation>Again</translation>
+    </message>
+    <message>
+        <source>重置密码</source>
+        <translation>Reset password</translation>
+    </message>
+    <message>
+        <source>停用</source>
+        <translation>Disable</translation>
+    </message>
+    <message>
+        <source>重置后旧密码失效，该操作员下次登录须先设置只有本人知道的新密码。</source>
+        <translation>After a reset the old password stops working; at the next login the operator must first set a new one only they know.</translation>
+    </message>
+    <message>
+        <source>新增操作员</source>
+        <translation>Add an operator</translation>
+    </message>
+    <message>
+        <source>网点号</source>
+        <translation>Branch code</translation>
+    </message>
+    <message>
+        <source>密码</source>
+        <translation>Password</translation>
+    </message>
+    <message>
+        <source>新增</source>
+        <translation>Add</translation>
+    </message>
+    <message>
+        <source>关闭</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <source>待设新密码</source>
+        <translation>Must set a new password</translation>
+    </message>
+    <message>
+        <source>锁定</source>
+        <translation>Locked</translation>
+    </message>
+    <message>
+        <source>正常</source>
+        <translation>Active</translation>
+    </message>
+    <message>
+        <source>窗口已锁定，请先解锁</source>
+        <translation>The window is locked: unlock it first</translation>
+    </message>
+    <message>
+        <source>已新增 {0}</source>
+        <translation>Added {0}</translation>
+    </message>
+    <message>
+        <source>已停用 {0}</source>
+        <translation>Disabled {0}</translation>
+    </message>
+    <message>
+        <source>已重置 {0} 的密码：请把一次性密码当面告知本人，其下次登录须设置新密码</source>
+        <translation>Password of {0} reset: give the one-time password to them in person; they must set a new one at the next login</translation>
+    </message>
+    <message>
+        <source>{0} 的角色已改为 {1}</source>
+        <translation>{0} now has the role {1}</translation>
     </message>
 </context>
 <context>
@@ -700,10 +959,51 @@ Type or read a customer&apos;s ID (F2).</translation>
     </message>
 </context>
 <context>
+    <name>RejectDialog</name>
+    <message>
+        <source>拒绝申请</source>
+        <translation>Reject the application</translation>
+    </message>
+    <message>
+        <source>申请 {0}：{1}
+额度 {2} 元，经办 {3}</source>
+        <translation>Application {0}: {1}
+Line ¥{2}, made by {3}</translation>
+    </message>
+    <message>
+        <source>拒绝原因（柜员和客户会看到）：</source>
+        <translation>Reason (the teller and the customer will read it):</translation>
+    </message>
+    <message>
+        <source>确认拒绝</source>
+        <translation>Reject</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>请填写拒绝原因</source>
+        <translation>Give the reason for the rejection</translation>
+    </message>
+</context>
+<context>
     <name>SurveyForm</name>
     <message>
         <source>调查表</source>
         <translation>survey</translation>
+    </message>
+    <message>
+        <source>与身份证上的姓名一致</source>
+        <translation>As on the ID card</translation>
+    </message>
+    <message>
+        <source>本行没有此人的资料：请按身份证填写姓名，协议上将写明</source>
+        <translation>The bank has no record of this person: type the name as on the ID card; the agreement will name them</translation>
+    </message>
+    <message>
+        <source>客户姓名</source>
+        <translation>Customer&apos;s name</translation>
     </message>
     <message>
         <source>是</source>
@@ -910,6 +1210,14 @@ Type or read a customer&apos;s ID (F2).</translation>
     <message>
         <source>柜员</source>
         <translation>Teller</translation>
+    </message>
+    <message>
+        <source>，</source>
+        <translation>, </translation>
+    </message>
+    <message>
+        <source>；</source>
+        <translation>; </translation>
     </message>
     <message>
         <source>{0} 已等 {1} 分钟</source>

@@ -1,1 +1,1 @@
-"""Reading the core bank's nightly extracts (spec/extracts.md): formats, row rules, batches."""
+"""Reading the core bank's nightly extracts (docs/extracts.md): formats, row rules, batches."""

@@ -1,4 +1,4 @@
-"""The extract kinds of spec/extracts.md: their columns (English and Chinese), and how a row becomes
+"""The extract kinds of docs/extracts.md: their columns (English and Chinese), and how a row becomes
 the values the store writes, or a refusal with the reason."""
 
 from __future__ import annotations

@@ -52,6 +52,11 @@ def authority_problem(policy: Policy, role: str, line: int) -> str | None:
     return None
 
 
+def approvers_for(policy: Policy, line: int) -> tuple[str, ...]:
+    """The roles whose authority covers ``line`` yuan, the least senior first (whom to call for 主管授权)."""
+    return tuple(role for role, limit in sorted(policy.approval.items(), key=lambda r: r[1]) if line <= limit)
+
+
 def agreement_number(app_id: int, approved_on: dt.date) -> str:
     """YSX + approval date + the application number: unique, and readable over the phone."""
     return f"YSX{approved_on:%Y%m%d}{app_id:06d}"

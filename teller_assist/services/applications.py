@@ -4,12 +4,15 @@ second person, cancel, sign, expire. Every change is committed together with its
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Concatenate, ParamSpec
 
 from teller_assist.identity.masking import Masking
+from teller_assist.identity.names import clean_name
 from teller_assist.identity.resident_id import ResidentId, parse_resident_id
 from teller_assist.prequal import workflow
 from teller_assist.prequal.engine import decide
@@ -17,8 +20,10 @@ from teller_assist.prequal.policy import CONSENTS, Policy
 from teller_assist.prequal.survey import Survey, check_survey
 from teller_assist.services.audit import now_utc, workstation
 from teller_assist.services.lookup import lookup
+from teller_assist.services.operators import PasswordChangeRequired
 from teller_assist.services.prequal import decision_to_json
 from teller_assist.store import applications as store_apps
+from teller_assist.store import audit as store_audit
 from teller_assist.store import documents as store_docs
 from teller_assist.store.applications import (
     AlreadyDecided,
@@ -56,6 +61,10 @@ class Actor:
     operator: OperatorRecord
     workstation: str
 
+    def __post_init__(self) -> None:
+        if self.operator.must_change_password:  # a reset password opens nothing but its own change
+            raise PasswordChangeRequired(self.operator.login)
+
     @classmethod
     def here(cls, operator: OperatorRecord) -> Actor:
         return cls(operator, workstation())
@@ -80,6 +89,38 @@ def _entry(actor: Actor, action: str, record: ApplicationRecord, **detail: Any) 
 def _require_active(actor: Actor) -> None:
     if not actor.operator.active:
         raise WorkflowRefused("该操作员账户已停用", "this operator account is disabled")
+
+
+P = ParamSpec("P")
+Decide = Callable[Concatenate[Store, Policy, int, Actor, P], ApplicationRecord]
+
+
+def _audit_refusals(action: str) -> Callable[[Decide[P]], Decide[P]]:
+    """A decision the rules refuse (no authority, the maker, a disabled account, decided already) leaves
+    an ``<action>_refused`` row under the operator who tried, then the refusal goes on to the caller."""
+
+    def wrap(decide: Decide[P]) -> Decide[P]:
+        @functools.wraps(decide)
+        def audited(
+            store: Store, policy: Policy, app_id: int, actor: Actor, /, *args: P.args, **kwargs: P.kwargs
+        ) -> ApplicationRecord:
+            try:
+                return decide(store, policy, app_id, actor, *args, **kwargs)
+            except WorkflowRefused as exc:
+                entry = AuditEntry(
+                    f"{action}_refused",
+                    actor.operator.login,
+                    actor.workstation,
+                    f"app:{app_id}",
+                    None,
+                    {"reason": exc.message_en or exc.message_zh},
+                )
+                store_audit.record(store, entry, now_utc())
+                raise
+
+        return audited
+
+    return wrap
 
 
 def submit(
@@ -121,6 +162,8 @@ def submit(
             "the survey is incomplete: " + ", ".join(checked.missing),
         )
     card = lookup(store, rid, as_of=today)
+    if not card.name and name is not None:  # someone the bank has never seen: the name as typed
+        name = clean_name(name) or None  # (the window checks it is a name: identity.names)
     decision = decide(card, checked, policy, today)
     if not decision.eligible:
         raise WorkflowRefused(
@@ -176,6 +219,7 @@ def submit(
     )
 
 
+@_audit_refusals("approve")
 def approve(
     store: Store,
     policy: Policy,
@@ -245,6 +289,7 @@ def _queue_sms(session: Any, record: ApplicationRecord, bank_short_name: str, no
     sms.enqueue(session, record.id, str(phone), text, now)
 
 
+@_audit_refusals("reject")
 def reject(
     store: Store,
     policy: Policy,
@@ -322,8 +367,10 @@ def sign(
     expected_version: int | None = None,
     now: dt.datetime | None = None,
 ) -> ApplicationRecord:
-    """The customer signed the printed agreement, and with it the authorisation printed beside it: the
-    signature of each issued one is recorded in the same transaction (``store.documents``)."""
+    """The customer signed the printed agreement, and with it the authorisation printed beside it:
+    refused until the agreement was issued (printed, or written with ``document agreement``), since there
+    is nothing to sign before; the signature of each issued document is recorded in the same transaction
+    (``store.documents``)."""
     _require_active(actor)
     moment = now or now_utc()
     signed: list[str] = []
@@ -331,6 +378,15 @@ def sign(
     def check(current: ApplicationRecord) -> None:
         if current.valid_until is not None and current.valid_until < today:
             raise WorkflowRefused("该额度已过有效期，不能签约", "the line's validity has ended")
+        if not agreement_issued(store, app_id):  # issues only ever grow: read once is enough
+            raise WorkflowRefused(
+                "预授信协议尚未打印，客户无从签字",
+                "the agreement has not been issued yet: there is nothing for the customer to sign",
+                hint_zh="请先打印协议（窗口 F8，或 teller-assist print / document agreement），"
+                "客户签字后再登记",
+                hint_en="print the agreement first (F8 in the window, or teller-assist print / document "
+                "agreement), then record the signature",
+            )
 
     def documents(session: Any, record: ApplicationRecord) -> None:
         signed[:] = store_docs.record_signatures(
@@ -353,6 +409,13 @@ def sign(
         now=moment,
         also=documents,
     )
+
+
+def agreement_issued(store: Store, app_id: int) -> bool:
+    """Whether the agreement was issued (printed or written out), so the customer has it to sign."""
+    from teller_assist.store.documents import issued_count
+
+    return issued_count(store, app_id, "agreement") > 0
 
 
 def expire_due(store: Store, today: dt.date, *, now: dt.datetime | None = None) -> int:

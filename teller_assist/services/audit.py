@@ -4,15 +4,21 @@ from __future__ import annotations
 
 import datetime as dt
 import getpass
+import json
+import os
+import re
 import socket
-from collections.abc import Mapping
+import stat
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from teller_assist.errors import UserFacingError
 from teller_assist.exports import private_csv
 from teller_assist.identity.masking import Masking, mask_free_text
 from teller_assist.store import audit as store_audit
-from teller_assist.store.audit import AuditEntry, VerifyResult
+from teller_assist.store.audit import AuditEntry, Finding, VerifyResult
 from teller_assist.store.engine import Store
 
 ACTIONS_ZH = {
@@ -20,13 +26,16 @@ ACTIONS_ZH = {
     "reveal": "查看完整信息",
     "submit": "提交申请",
     "approve": "批准",
+    "approve_refused": "批准被拒（无权或不符规则）",
     "reject": "拒绝",
+    "reject_refused": "拒绝被拒（无权或不符规则）",
     "cancel": "撤销",
     "sign": "签约",
     "expire": "到期失效",
     "print": "打印",
     "reprint": "补打",
     "export": "导出",
+    "import": "导入数据",
     "login": "登录",
     "login_failed": "登录失败",
     "logout": "退出",
@@ -35,6 +44,9 @@ ACTIONS_ZH = {
     "user_add": "新增操作员",
     "user_disable": "停用操作员",
     "user_reset_password": "重置密码",
+    "user_set_role": "修改角色",
+    "password_change": "修改密码",
+    "audit_anchor": "审计锚点",
     "document_key_export": "导出文书验证密钥",
     "document_key_import": "导入文书验证密钥",
 }
@@ -56,6 +68,20 @@ def os_actor() -> str:
         return "os:unknown"
 
 
+FIELD_MAX = 64  # the audit row's operator, subject and purpose columns hold 64 characters
+
+
+def check_purpose(purpose: str | None) -> None:
+    """A lookup's purpose (typed by a person) fits its column, on both engines, or is refused plainly."""
+    if purpose is not None and len(purpose) > FIELD_MAX:
+        raise UserFacingError(
+            f"查询目的过长（{len(purpose)}个字符，最多{FIELD_MAX}个）",
+            f"the purpose is too long ({len(purpose)} characters, at most {FIELD_MAX})",
+            hint_zh="请简要说明查询目的",
+            hint_en="say the purpose in fewer words",
+        )
+
+
 def log(
     store: Store,
     action: str,
@@ -66,12 +92,129 @@ def log(
     detail: Mapping[str, Any] | None = None,
     now: dt.datetime | None = None,
 ) -> int:
+    check_purpose(purpose)
     entry = AuditEntry(action, operator, workstation(), subject, purpose, dict(detail or {}))
     return store_audit.record(store, entry, now or now_utc())
 
 
-def verify(store: Store) -> VerifyResult:
-    return store_audit.verify(store)
+@dataclass(frozen=True)
+class Anchor:
+    """The chain's head at one moment, kept where the program cannot rewrite it (head office's file)."""
+
+    seq: int
+    hash: str
+    at: dt.datetime
+    database: str
+
+    def line(self) -> str:
+        return json.dumps(
+            {"seq": self.seq, "hash": self.hash, "at": self.at.isoformat(), "database": self.database},
+            ensure_ascii=False,
+            separators=(",", ":"),
+        )
+
+
+class AnchorFileError(UserFacingError):
+    pass
+
+
+def read_anchors(path: Path) -> list[Anchor]:
+    """The anchors in a file ``audit anchor`` wrote (one JSON object a line; blank lines and ``#``
+    comments ignored). A line that is not an anchor is refused, naming its number."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise AnchorFileError(
+            f"锚点文件不存在：{path}", f"no anchor file {path}", hint_zh="请确认路径", hint_en="check it"
+        ) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise AnchorFileError(
+            f"无法读取锚点文件 {path}：{exc}", f"cannot read the anchor file {path}: {exc}"
+        ) from None
+    anchors = []
+    for number, raw in enumerate(text.splitlines(), 1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        try:
+            data = json.loads(line)
+            seq, digest = data["seq"], data["hash"]
+            if not isinstance(seq, int) or seq < 0 or not _HEX64.fullmatch(str(digest)):
+                raise ValueError(line)
+            at = dt.datetime.fromisoformat(data["at"])
+            anchors.append(Anchor(seq, digest, at, str(data.get("database", ""))))
+        except (ValueError, KeyError, TypeError):
+            raise AnchorFileError(
+                f"锚点文件第{number}行格式错误：{path}",
+                f"line {number} of {path} is not an anchor",
+                hint_zh="锚点文件只应由 teller-assist audit anchor 追加",
+                hint_en="only teller-assist audit anchor should append to it",
+            ) from None
+    return anchors
+
+
+_HEX64 = re.compile(r"[0-9a-f]{64}")
+
+
+def verify(store: Store, anchors: Sequence[Anchor] = ()) -> VerifyResult:
+    """The chain's own check, and against head office's anchors: a recomputed chain and a truncated one
+    are both found. Two anchors that disagree about one row are a finding too."""
+    by_seq: dict[int, str] = {}
+    clashes: list[Finding] = []
+    for a in anchors:
+        if by_seq.setdefault(a.seq, a.hash) != a.hash:
+            clashes.append(
+                Finding(
+                    a.seq,
+                    f"锚点文件中第{a.seq}条有两个不同的哈希（来自不同的审计链？）",
+                    f"the anchor file holds two hashes for row {a.seq} (anchors of another chain?)",
+                )
+            )
+    result = store_audit.verify(store, by_seq)
+    if clashes:
+        return VerifyResult(result.rows, result.head_seq, (*result.findings, *clashes))
+    return result
+
+
+def anchor(store: Store, out: Path, *, operator: str | None, database: str) -> Anchor:
+    """Check the chain (against the anchors ``out`` already holds), then append the head's sequence
+    number and hash to ``out`` (created with mode 0600; refused if others may read or write it).
+    A broken chain is not anchored: :class:`ChainBroken` carries the findings. The anchor is audited."""
+    previous = read_anchors(out) if out.exists() else []
+    if out.exists():
+        mode = stat.S_IMODE(out.stat().st_mode)
+        if mode & (stat.S_IRWXG | stat.S_IRWXO):
+            raise AnchorFileError(
+                f"锚点文件 {out} 的权限过宽（{oct(mode)}），其他用户可以读取或修改",
+                f"the anchor file {out} is open to others (mode {oct(mode)})",
+                hint_zh=f"执行 chmod 600 {out} 后重试",
+                hint_en=f"run chmod 600 {out} and retry",
+            )
+    result = verify(store, previous)
+    if not result.ok:
+        raise ChainBroken(result)
+    seq, digest = store_audit.chain_head(store)
+    made = Anchor(seq, digest, now_utc(), database)
+    fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    with os.fdopen(fd, "a", encoding="utf-8") as f:
+        f.write(made.line() + "\n")
+        f.flush()
+        os.fsync(f.fileno())
+    log(store, "audit_anchor", operator=operator, subject="audit", detail={"seq": seq, "hash": digest})
+    return made
+
+
+class ChainBroken(UserFacingError):
+    exit_code = 4
+
+    def __init__(self, result: VerifyResult) -> None:
+        super().__init__(
+            f"审计链已被破坏（{len(result.findings)}处），不写锚点",
+            f"the chain is broken ({len(result.findings)} findings); no anchor written",
+            hint_zh="运行 teller-assist audit verify 查看",
+            hint_en="run teller-assist audit verify to see them",
+        )
+        self.result = result
 
 
 def export_csv(

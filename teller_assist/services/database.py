@@ -16,6 +16,7 @@ from teller_assist.store.queries import Overview, overview
 
 if TYPE_CHECKING:
     from teller_assist.prequal.policy import Policy
+    from teller_assist.store.roles import RolesReport
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +46,27 @@ def open_database(settings: Settings) -> Opened:
         raise
 
 
+def setup_roles(settings: Settings, *, owner: str, app: str) -> RolesReport:
+    """The two-role set-up on the configured PostgreSQL database (connected as a superuser): see
+    :mod:`teller_assist.store.roles`. The schema is upgraded as the owner on the way."""
+    from teller_assist.store.roles import setup_roles as apply
+
+    store = open_store(settings)
+    try:
+        report = apply(store, owner, app)
+    finally:
+        store.dispose()
+    log.info(
+        "two-role set-up on %s: owner %s, program %s, schema %s -> %s",
+        store.display,
+        report.owner,
+        report.app,
+        report.revision_before,
+        report.revision_after,
+    )
+    return report
+
+
 @dataclass(frozen=True)
 class CounterStart:
     """What the counter window needs before its first customer, gathered off the GUI thread.
@@ -66,7 +88,7 @@ def open_for_counter(settings: Settings, today: dt.date) -> CounterStart:
     from teller_assist.services import drafts
     from teller_assist.services.applications import expire_due
     from teller_assist.services.prequal import active_policy
-    from teller_assist.store.operators import list_operators
+    from teller_assist.store.operators import any_operator
 
     opened = open_database(settings)
     try:
@@ -82,7 +104,7 @@ def open_for_counter(settings: Settings, today: dt.date) -> CounterStart:
             expiry_problem = exc
         with contextlib.suppress(UserFacingError):  # drafts older than kept: tried again next start
             drafts.purge(opened.store)
-        anyone = bool(list_operators(opened.store))
+        anyone = any_operator(opened.store)
         opened.overview.customers  # noqa: B018 - counted here, off the GUI thread, for the window's welcome
         return CounterStart(opened, policy, policy_problem, expiry_problem, anyone)
     except BaseException:

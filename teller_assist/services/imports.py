@@ -1,4 +1,10 @@
-"""Import the core bank's nightly extracts: each file one batch, all in or nothing, idempotent."""
+"""Import the core bank's nightly extracts: each file one batch, all in or nothing, idempotent.
+
+Who may: a head-office administrator signed in (the window, or ``import --user`` on the command line),
+or the OS account that runs the unattended nightly job on the command line. Every run is audited
+under that operator with its files and counts (``run_import``, ``demo_county``); ``import_paths`` is
+the loader beneath them.
+"""
 
 from __future__ import annotations
 
@@ -20,9 +26,11 @@ from teller_assist.ingest.kinds import (
 )
 from teller_assist.ingest.parse import Chunk, ParsedHeader, parse_file, parse_file_in_child
 from teller_assist.ingest.reader import FileRefused, fingerprint, kind_named
+from teller_assist.services import audit
 from teller_assist.store.bulk import find_loaded, open_batch
 from teller_assist.store.engine import Store
-from teller_assist.store.queries import batch_exists, rejects
+from teller_assist.store.operators import OperatorRecord
+from teller_assist.store.queries import DEMO_BATCH_PREFIX, batch_exists, holds_real_data, rejects
 
 PIPELINE_BYTES = 16 << 20  # files this big may be parsed by a helper process while the database writes
 EXIT_OK, EXIT_ROWS_REFUSED, EXIT_FAILED = 0, 1, 2
@@ -31,6 +39,9 @@ Progress = Callable[[str, int, int], None]  # (file name, bytes done over the ru
 Cancelled = Callable[[], bool]
 
 log = logging.getLogger(__name__)
+
+
+IMPORTER_ROLE = "hq_admin"
 
 
 def spare_core() -> bool:
@@ -52,6 +63,42 @@ class ImportCancelled(UserFacingError):
         super().__init__(
             "导入已取消，当前文件未写入任何数据", "import cancelled; nothing of the current file was written"
         )
+        self.files: list[FileResult] = []  # the files finished (committed) before the cancel
+
+
+class ImportRefused(UserFacingError):
+    """This operator may not import, or not into this database."""
+
+    exit_code = 3
+
+
+@dataclass(frozen=True)
+class Importer:
+    """Who runs an import, as the audit trail names them: a head-office administrator's login, or
+    ``os:<account>`` for an unattended command-line job (see ``os_account``)."""
+
+    login: str
+
+    @classmethod
+    def operator(cls, operator: OperatorRecord | None) -> Importer:
+        """The signed-in operator, when they may import (refused otherwise)."""
+        if operator is None:
+            raise ImportRefused("请先登录", "sign in first")
+        if not operator.active:
+            raise ImportRefused("该操作员账户已停用", "this operator account is disabled")
+        if operator.role != IMPORTER_ROLE:
+            raise ImportRefused(
+                "只有总行管理员可以导入数据或载入演示数据",
+                "only a head-office administrator may import data or load the demo county",
+                hint_zh="请由总行管理员登录后操作",
+                hint_en="sign in as a head-office administrator",
+            )
+        return cls(operator.login)
+
+    @classmethod
+    def os_account(cls) -> Importer:
+        """The command line's unattended job: the OS account that holds the database's key."""
+        return cls(audit.os_actor())
 
 
 @dataclass
@@ -88,6 +135,18 @@ class ImportReport:
         return {"files": [f.to_json() for f in self.files]}
 
 
+def future_extract(path: Path, today: dt.date) -> str | None:
+    """A warning when the file's name dates it after today (a wrong date in the name, or a wrong
+    clock): loaded all the same, since the rows decide, but said."""
+    day = extract_date_from_file_name(path.name)
+    if day is None or day <= today:
+        return None
+    return (
+        f"文件名日期{day.isoformat()}晚于今天{today.isoformat()}，请核对文件或本机日期 "
+        f"(the name dates the extract {day.isoformat()}, after today {today.isoformat()})"
+    )
+
+
 def plan(paths: Sequence[Path], kind: str | None = None) -> list[tuple[Path, str | None]]:
     """Files to load, folders expanded, in dependency order (people before their records, agreements
     before their debits); each with its kind (``None`` when it cannot be told)."""
@@ -119,12 +178,15 @@ def import_paths(
     now: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
     progress: Progress | None = None,
     cancelled: Cancelled | None = None,
+    demo: bool = False,
 ) -> ImportReport:
+    """The loader: each file one batch (see ``import_file``). The faces call ``run_import``, which
+    checks who imports and audits the run; ``demo`` marks the batches as the demo county's."""
     entries = plan(paths, kind)
     sizes = [p.stat().st_size if p.exists() else 0 for p, _ in entries]
     total = sum(sizes)
     done = 0
-    results = []
+    results: list[FileResult] = []
     # decided once, before this run adds its own load: big files get a parsing helper if a core is free
     helper = any(size >= PIPELINE_BYTES for size in sizes) and spare_core()
     if any(size >= PIPELINE_BYTES for size in sizes):
@@ -136,8 +198,8 @@ def import_paths(
             if progress is not None:
                 progress(name, base + read, total)
 
-        results.append(
-            import_file(
+        try:
+            result = import_file(
                 store,
                 path,
                 kind=file_kind,
@@ -147,8 +209,12 @@ def import_paths(
                 progress=file_progress,
                 cancelled=cancelled,
                 helper=helper,
+                demo=demo,
             )
-        )
+        except ImportCancelled as exc:
+            exc.files = results  # what was committed before, for the audit trail
+            raise
+        results.append(result)
         done += size
         if progress is not None:
             progress(path.name, done, total)
@@ -177,6 +243,7 @@ def import_file(
     progress: Callable[[int, int], None] | None = None,
     cancelled: Cancelled | None = None,
     helper: bool | None = None,
+    demo: bool = False,
 ) -> FileResult:
     """Load one file as one batch. A refused file or a failure writes nothing and says why. ``helper``:
     whether a file of ``PIPELINE_BYTES`` or more is parsed by a helper process (``None``: if
@@ -197,18 +264,22 @@ def import_file(
         print_ = fingerprint(path, encoding)
         result.sha256 = print_.sha256
         earlier = find_loaded(store, print_.sha256)
-        if earlier is not None:
+        if earlier is not None:  # nothing loaded now: its rows are all in since the earlier batch
             result.status = "skipped"
             result.batch_id = earlier.id
-            result.loaded = earlier.rows_loaded
+            result.loaded = 0
+            result.already_present = earlier.rows_loaded
             when = earlier.finished_at.astimezone().strftime("%Y-%m-%d %H:%M") if earlier.finished_at else "?"
             result.warnings.append(
-                f"该文件已于{when}导入（批次{earlier.id}，{earlier.file_name}），本次跳过 "
-                f"(already loaded as batch {earlier.id})"
+                f"该文件已于{when}导入（批次{earlier.id}，{earlier.file_name}，{earlier.rows_loaded:,}行），"
+                f"本次跳过 (already loaded as batch {earlier.id}, {earlier.rows_loaded:,} rows)"
             )
             return result
         extract_date = extract_date_from_file_name(path.name) or today
         latest = min(extract_date, today)  # no event after the extract's date (nor after today)
+        future = future_extract(path, today)
+        if future is not None:
+            result.warnings.append(future)
         in_child = print_.size >= PIPELINE_BYTES and (spare_core() if helper is None else helper)
         parsed = (parse_file_in_child if in_child else parse_file)(
             path, spec.name, print_.encoding, today, latest, print_.has_nul
@@ -222,7 +293,7 @@ def import_file(
                 store,
                 kind=spec.name,
                 present=header.present,
-                file_name=path.name,
+                file_name=DEMO_BATCH_PREFIX + path.name if demo else path.name,
                 sha256=print_.sha256,
                 extract_date=extract_date,
                 as_of=today,
@@ -273,6 +344,57 @@ def masked_reject(reason: str, raw: str, masking: Masking) -> tuple[str, str]:
     return mask_refusal_reason(reason, masking), mask_refused_row(raw, masking)
 
 
+def _audited_files(files: Sequence[FileResult]) -> list[dict[str, Any]]:
+    """What the audit row says of each file: its name, kind, outcome and counts (no row's content)."""
+    return [
+        {
+            "file": Path(f.path).name,
+            "kind": f.kind,
+            "status": f.status,
+            "rows": f.rows,
+            "loaded": f.loaded,
+            "rejected": f.rejected,
+            "batch": f.batch_id,
+        }
+        for f in files
+    ]
+
+
+def _audit_run(
+    store: Store, by: Importer, purpose: str, files: Sequence[FileResult], *, cancelled: bool
+) -> None:
+    detail: dict[str, Any] = {"files": _audited_files(files)}
+    if cancelled:
+        detail["cancelled"] = True
+    subject = f"{len(files)} files"
+    audit.log(store, "import", operator=by.login, subject=subject, purpose=purpose, detail=detail)
+
+
+def run_import(
+    store: Store,
+    paths: Sequence[Path],
+    *,
+    by: Importer,
+    purpose: str,
+    kind: str | None = None,
+    encoding: str | None = None,
+    today: dt.date,
+    progress: Progress | None = None,
+    cancelled: Cancelled | None = None,
+) -> ImportReport:
+    """Import as ``by`` (see ``Importer``), audited with every file and its counts; a run cancelled
+    midway is audited with the files it finished. ``purpose``: where it ran (window, cli)."""
+    try:
+        report = import_paths(
+            store, paths, kind=kind, encoding=encoding, today=today, progress=progress, cancelled=cancelled
+        )
+    except ImportCancelled as exc:
+        _audit_run(store, by, purpose, exc.files, cancelled=True)
+        raise
+    _audit_run(store, by, purpose, report.files, cancelled=False)
+    return report
+
+
 def export_rejects(store: Store, out: Path, masking: Masking, batch_ids: Sequence[int] | None = None) -> int:
     """Write refused rows of the given batches (all when ``None``) to a CSV (UTF-8 with BOM, so
     spreadsheet programs read the Chinese; mode 0600), masked, no cell a spreadsheet would evaluate.
@@ -296,19 +418,37 @@ def export_rejects(store: Store, out: Path, masking: Masking, batch_ids: Sequenc
     return count
 
 
+class RealDataPresent(ImportRefused):
+    @classmethod
+    def for_this_database(cls) -> RealDataPresent:
+        return cls(
+            "数据库中已有真实数据（核心系统导入的数据或真实客户的申请），不能载入演示数据",
+            "the database holds real data (imported extracts or real customers' applications); "
+            "the demo county is not loaded into it",
+            hint_zh="演示数据只能载入空数据库或演示数据库；请另建数据文件夹（TELLER_ASSIST_DATA_DIR）演示",
+            hint_en="load the demo county only into an empty or demo database; use another data folder "
+            "(TELLER_ASSIST_DATA_DIR) for demos",
+        )
+
+
 def demo_county(
     store: Store,
     work_dir: Path,
     *,
+    by: Importer,
     people: int,
     today: dt.date,
     seed: int = 1,
     progress: Progress | None = None,
     cancelled: Cancelled | None = None,
 ) -> ImportReport:
-    """Generate the demo county into ``work_dir`` and import it (a newcomer's first start)."""
+    """Generate the demo county into ``work_dir`` and import it (a newcomer's first start), as
+    ``by``, audited. Refused when the database holds anything but the demo county: made-up people
+    never mix with real customers."""
     from teller_assist.demo.county import generate_county
 
+    if holds_real_data(store):
+        raise RealDataPresent.for_this_database()
     folder = work_dir / f"demo-county-{today:%Y%m%d}"
     generate_county(
         folder,
@@ -318,4 +458,10 @@ def demo_county(
         processes=1,
         progress=(lambda done, total: progress("demo", done // 10, total)) if progress else None,
     )
-    return import_paths(store, [folder], today=today, progress=progress, cancelled=cancelled)
+    try:
+        report = import_paths(store, [folder], today=today, progress=progress, cancelled=cancelled, demo=True)
+    except ImportCancelled as exc:
+        _audit_run(store, by, "demo", exc.files, cancelled=True)
+        raise
+    _audit_run(store, by, "demo", report.files, cancelled=False)
+    return report

@@ -15,7 +15,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import DateTime, String, Text, cast, func, select
 from sqlalchemy.orm import Session
 
 from teller_assist.store.engine import Store
@@ -79,11 +79,30 @@ def row_hash(
 
 
 def append(session: Session, entry: AuditEntry, now: dt.datetime) -> int:
-    """Add one row inside the caller's transaction (so the action and its audit row commit together)."""
-    head = session.scalars(select(AuditHead).where(AuditHead.id == 1).with_for_update()).one()
-    seq = head.seq + 1
+    """Add one row inside the caller's transaction (so the action and its audit row commit together).
+
+    On PostgreSQL the row goes through ``teller_assist_audit_append`` (migration 0011), which computes
+    the same hash in the database: the program's role needs no write privilege on the audit tables."""
     at = now.astimezone(dt.UTC)
     detail = json.dumps(dict(entry.detail), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    if session.get_bind().dialect.name == "postgresql":
+        return int(
+            session.execute(
+                select(
+                    func.teller_assist_audit_append(
+                        cast(at, DateTime(timezone=True)),
+                        cast(entry.operator, String),
+                        cast(entry.workstation, String),
+                        cast(entry.action, String),
+                        cast(entry.subject, String),
+                        cast(entry.purpose, String),
+                        cast(detail, Text),
+                    )
+                )
+            ).scalar_one()
+        )
+    head = session.scalars(select(AuditHead).where(AuditHead.id == 1).with_for_update()).one()
+    seq = head.seq + 1
     digest = row_hash(
         head.hash,
         seq,
@@ -162,7 +181,11 @@ def _rows(
         yield AuditRow(**r._asdict())
 
 
-def verify(store: Store) -> VerifyResult:
+def verify(store: Store, anchors: Mapping[int, str] | None = None) -> VerifyResult:
+    """Check the chain; with ``anchors`` (sequence number -> hash, kept where the program cannot write)
+    also check that each anchored row still has its hash (a recomputed chain) and still exists (a
+    truncated chain whose head was moved back)."""
+    anchors = {seq: digest for seq, digest in (anchors or {}).items() if seq > 0}
     findings: list[Finding] = []
     expected_seq, prev, count = 1, GENESIS, 0
     with store.session() as s:
@@ -192,21 +215,49 @@ def verify(store: Store) -> VerifyResult:
                 findings.append(
                     Finding(r.seq, "记录内容被修改", "row altered: its hash does not match its fields")
                 )
+            anchored = anchors.get(r.seq)
+            if anchored is not None and anchored != r.hash:
+                findings.append(
+                    Finding(
+                        r.seq,
+                        "与锚点记录的哈希不符：此条或之前的记录被改写后重新计算了哈希",
+                        "differs from the anchored hash: this row or an earlier one was rewritten and "
+                        "the chain recomputed",
+                    )
+                )
             expected_seq, prev = r.seq + 1, r.hash
+    last = expected_seq - 1
+    if anchors and max(anchors) > last:
+        beyond = max(anchors)
+        findings.append(
+            Finding(
+                beyond,
+                f"审计链比锚点短：锚点记录到第{beyond}条，现只到第{last}条（末尾记录被删除）",
+                f"the chain is shorter than an anchor: anchored up to row {beyond}, the last row is "
+                f"{last} (rows removed from the end)",
+            )
+        )
     if head is None:
         findings.append(Finding(0, "审计链头记录缺失", "the chain's head row is missing"))
         head_seq = 0
     else:
         head_seq = head.seq
-        if head.seq != expected_seq - 1 or head.hash != prev:
+        if head.seq != last or head.hash != prev:
             findings.append(
                 Finding(
                     head.seq,
-                    f"审计链末尾记录缺失（链头为第{head.seq}条，实有至第{expected_seq - 1}条）",
-                    f"rows removed from the end (head says {head.seq}, last row is {expected_seq - 1})",
+                    f"审计链末尾记录缺失（链头为第{head.seq}条，实有至第{last}条）",
+                    f"rows removed from the end (head says {head.seq}, last row is {last})",
                 )
             )
     return VerifyResult(count, head_seq, tuple(findings))
+
+
+def chain_head(store: Store) -> tuple[int, str]:
+    """The head's sequence number and hash (what an anchor keeps)."""
+    with store.session() as s:
+        row = s.execute(select(AuditHead.seq, AuditHead.hash).where(AuditHead.id == 1)).one()
+        return int(row.seq), str(row.hash)
 
 
 def export_rows(store: Store, start: dt.datetime | None, end: dt.datetime | None) -> Iterator[AuditRow]:

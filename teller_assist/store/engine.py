@@ -115,10 +115,18 @@ CONNECT_TIMEOUT_S = 5
 
 
 def postgres_engine(url: str | URL, *, echo: bool = False) -> Engine:
+    from teller_assist.settings import redact_url
+
     try:
         parsed = make_url(url)
-    except ArgumentError as exc:
-        raise StoreError(f"数据库地址格式错误：{exc}", f"malformed database URL: {exc}") from None
+    except (ArgumentError, ValueError):  # the message would repeat the URL: say it redacted instead
+        shown = redact_url(url if isinstance(url, str) else url.render_as_string(hide_password=True))
+        raise StoreError(
+            f"数据库地址格式错误：{shown}",
+            f"malformed database URL: {shown}",
+            hint_zh="格式为 postgresql://用户@主机:端口/库名",
+            hint_en="the form is postgresql://user@host:port/dbname",
+        ) from None
     if parsed.drivername in ("postgresql", "postgres"):
         parsed = parsed.set(drivername="postgresql+psycopg")
     if parsed.drivername != "postgresql+psycopg":
@@ -179,32 +187,22 @@ class Store:
     @contextlib.contextmanager
     def _unreachable_said_plainly(self) -> Iterator[None]:
         """A lost server, a cut connection or an unreadable file becomes a :class:`StoreError` the
-        window and the command line can say; errors with an SQLSTATE (a refused constraint, a
+        window and the command line can say (a wrong password, a missing database and an unreachable
+        server each in their own words); errors with an SQLSTATE (a refused constraint, a
         serialization failure to retry) pass through to the code that handles them."""
         try:
             yield
         except (OperationalError, InterfaceError) as exc:
             if not exc.connection_invalidated and getattr(exc.orig, "sqlstate", None) is not None:
                 raise
-            raise StoreError(
-                f"数据库暂时无法访问（{self.display}）",
-                f"the database cannot be reached ({self.display}): {type(exc.orig).__name__}",
-                hint_zh="请稍后重试；如持续出现，请检查网络和数据库服务，或联系科技部",
-                hint_en="try again shortly; if it persists, check the network and the database server, "
-                "or call IT support",
-            ) from exc
+            raise connection_failure(self.display, exc.orig) from exc
 
     def ping(self) -> None:
         try:
             with self.engine.connect() as conn:
                 conn.exec_driver_sql("SELECT 1")
         except DBAPIError as exc:
-            raise StoreError(
-                f"无法连接数据库 {self.display}：{exc.orig}",
-                f"cannot reach the database {self.display}: {exc.orig}",
-                hint_zh="请检查网络和数据库服务，或联系科技部",
-                hint_en="check the network and the database server",
-            ) from None
+            raise connection_failure(self.display, exc.orig) from None
 
     def dispose(self) -> None:
         from teller_assist.store.cards import release_card_connections
@@ -213,23 +211,75 @@ class Store:
         self.engine.dispose()
 
 
+# What libpq says when a connection is refused, in its own (English) words: the first match decides.
+_AUTH_FAILED = (
+    "password authentication failed",
+    "no password supplied",
+    "peer authentication failed",
+    "ident authentication failed",
+    "certificate authentication failed",
+    "no pg_hba.conf entry",
+    "pg_hba.conf rejects",
+    "authentication failed",
+)
+_NO_DATABASE = ("database", "does not exist")
+_NO_ROLE = ("role", "does not exist")
+
+
+def connection_failure(where: str, cause: object) -> StoreError:
+    """The words for a connection that failed: a wrong or missing password (or an authentication the
+    server refused), a role or a database that does not exist, or a server that cannot be reached. The
+    server's own reason follows, passwords redacted."""
+    from teller_assist.settings import redact_url
+
+    reason = redact_url(" ".join(str(cause).split()))[:300]
+    lowered = reason.lower()
+    if any(marker in lowered for marker in _AUTH_FAILED):
+        return StoreError(
+            f"数据库拒绝登录：密码错误或未提供，或不允许此方式登录（{where}）",
+            f"the database server refused the login: wrong or missing password, or this way of signing "
+            f"in is not allowed ({where}): {reason}",
+            hint_zh="用 teller-assist db set-password 把正确的密码存入系统密钥环，或检查 ~/.pgpass、"
+            "客户端证书和服务器的 pg_hba.conf",
+            hint_en="keep the right password with teller-assist db set-password, or check ~/.pgpass, "
+            "the client certificate and the server's pg_hba.conf",
+        )
+    if all(marker in lowered for marker in _NO_DATABASE) and "role" not in lowered:
+        return StoreError(
+            f"数据库不存在（{where}）",
+            f"the database does not exist ({where}): {reason}",
+            hint_zh="请检查地址中的库名，或请数据库管理员创建该库",
+            hint_en="check the database name in the URL, or ask the DBA to create it",
+        )
+    if all(marker in lowered for marker in _NO_ROLE):
+        return StoreError(
+            f"数据库用户不存在（{where}）",
+            f"the database role does not exist ({where}): {reason}",
+            hint_zh="请检查地址中的用户名，或请数据库管理员创建（teller-assist db setup-roles）",
+            hint_en="check the user name in the URL, or ask the DBA to create it (db setup-roles)",
+        )
+    return StoreError(
+        f"数据库暂时无法访问（{where}）",
+        f"the database cannot be reached ({where}): {reason or type(cause).__name__}",
+        hint_zh="请稍后重试；如持续出现，请检查网络和数据库服务，或联系科技部",
+        hint_en="try again shortly; if it persists, check the network and the database server, "
+        "or call IT support",
+    )
+
+
 def open_store(settings: Settings, *, echo: bool = False) -> Store:
     """Open the configured database (without migrating it: see :mod:`teller_assist.store.migrate`)."""
     from teller_assist.security import keys
-    from teller_assist.settings import redact_url
+    from teller_assist.settings import check_database_url, redact_url
 
     if settings.database_url:
-        if (
-            settings.sources.get("database_url", "").endswith(".toml")
-            and make_url(settings.database_url).password
-        ):
-            raise StoreError(
-                "设置文件中的数据库地址含有密码，拒绝使用",
-                "the database URL in the settings file contains a password; refusing it",
-                hint_zh="请从地址中删除密码，使用 PostgreSQL 的 .pgpass、证书或系统密钥环",
-                hint_en="remove the password; use a client certificate, .pgpass or the OS keyring",
-            )
-        url = make_url(settings.database_url)
+        # settings refuse it already; a Settings built some other way is held to the same rule
+        check_database_url(settings.database_url, settings.sources.get("database_url", "database_url"))
+        try:
+            url = make_url(settings.database_url)
+        except (ArgumentError, ValueError):
+            shown = redact_url(settings.database_url)
+            raise StoreError(f"数据库地址格式错误：{shown}", f"malformed database URL: {shown}") from None
         if url.password is None and url.drivername.startswith("postgres"):
             stored = keys.db_password(settings.database_url)  # `teller-assist db set-password`
             if stored is not None:

@@ -21,7 +21,7 @@ from teller_assist.store.engine import Store, StoreError
 if TYPE_CHECKING:
     from alembic.config import Config
 
-HEAD = "0009"  # the newest revision in migrations/versions (checked by a test)
+HEAD = "0011"  # the newest revision in migrations/versions (checked by a test)
 
 
 def _config(connection: Connection | None = None) -> Config:
@@ -59,6 +59,20 @@ def current_revision(store: Store) -> str | None:
         with store.engine.connect() as conn:
             return MigrationContext.configure(conn).get_current_revision()
     return rows[0] if rows else None
+
+
+def revision_on(conn: Connection) -> str | None:
+    """The revision, read on a connection the caller holds (inside its transaction)."""
+    if not inspect(conn).has_table("alembic_version"):
+        return None
+    return conn.execute(text("SELECT version_num FROM alembic_version")).scalars().first()
+
+
+def upgrade_on(conn: Connection) -> None:
+    """Upgrade to the newest revision inside the caller's transaction (as whatever role it has set)."""
+    from alembic import command
+
+    command.upgrade(_config(conn), "head")
 
 
 @dataclass(frozen=True)
@@ -100,13 +114,19 @@ def upgrade(store: Store, *, backup_dir: Path | None = None) -> UpgradeResult:
             has_tables = bool(inspect(conn).get_table_names())
         if has_tables:
             backup = backup_sqlite(store, backup_dir, before or "unversioned")
-    from alembic import command
-
     try:
         with store.engine.begin() as conn:
-            command.upgrade(_config(conn), "head")
+            upgrade_on(conn)
     except Exception as exc:
         where = f"，升级前的备份在 {backup}" if backup else ""
+        if getattr(getattr(exc, "orig", None), "sqlstate", None) == "42501":  # insufficient privilege
+            raise StoreError(
+                f"数据库结构需要升级（{before} → {head}），但程序的数据库角色无权修改结构",
+                f"the schema needs an upgrade ({before} -> {head}) that the program's database role "
+                "may not make",
+                hint_zh="请数据库管理员运行 teller-assist db setup-roles（以所有者角色升级）",
+                hint_en="a DBA runs teller-assist db setup-roles, which upgrades as the owner role",
+            ) from None
         raise StoreError(
             f"数据库升级失败{where}：{exc}",
             f"the database upgrade failed{f'; the backup is {backup}' if backup else ''}: {exc}",

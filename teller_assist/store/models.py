@@ -1,4 +1,4 @@
-"""Tables: one per kind of core-bank extract (``spec/extracts.md``), plus import batches and refused rows.
+"""Tables: one per kind of core-bank extract (``docs/extracts.md``), plus import batches and refused rows.
 
 Money is integer fen. Dates are local dates. Resident IDs are stored in their 18-character form.
 """
@@ -17,6 +17,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
@@ -254,6 +255,8 @@ class Operator(Base):
     locked_until: Mapped[dt.datetime | None]
     created_at: Mapped[dt.datetime]
     password_changed_at: Mapped[dt.datetime]
+    # set by an administrator's reset: the operator must choose a new password before anything else
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 APPLICATION_STATUSES = ("submitted", "approved", "rejected", "cancelled", "signed", "expired")

@@ -12,6 +12,7 @@ from sqlalchemy import Table, exists, func, select, text
 
 from teller_assist.store.engine import Store
 from teller_assist.store.models import (
+    Application,
     Customer,
     Drawdown,
     GroupTag,
@@ -162,3 +163,24 @@ def customer_ids(store: Store) -> list[str]:
     """Every customer's resident ID, in ID order (for sampling and cross-checks)."""
     with store.session() as session:
         return list(session.scalars(select(Customer.id_no).order_by(Customer.id_no)))
+
+
+DEMO_BATCH_PREFIX = "demo-county/"  # a demo county's batches are named so; a real file's name has no "/"
+
+
+def holds_real_data(store: Store) -> bool:
+    """Whether the database holds anything but the demo county: a batch from a real extract, or an
+    application for someone the demo county did not make."""
+    with store.session() as session:
+        real_batch = session.scalar(
+            select(ImportBatch.id).where(~ImportBatch.file_name.startswith(DEMO_BATCH_PREFIX)).limit(1)
+        )
+        if real_batch is not None:
+            return True
+        stranger = session.scalar(
+            select(Application.id)
+            .outerjoin(Customer, Customer.id_no == Application.id_no)
+            .where(Customer.id_no.is_(None))
+            .limit(1)
+        )
+        return stranger is not None

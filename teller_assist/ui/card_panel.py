@@ -6,11 +6,12 @@ from html import escape
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from teller_assist.identity.masking import Masking
 from teller_assist.money import format_yuan
 from teller_assist.ui.i18n import pick
+from teller_assist.ui.widgets import FlowLayout
 from teller_assist.ui.words import word
 from teller_assist.vocabulary import NEGATIVE_ZH, TAG_ZH, UTILITY_ZH
 
@@ -91,7 +92,7 @@ class CardPanel(QFrame):
         self.reveal_button.setFlat(True)
         self.reveal_button.clicked.connect(self.revealRequested)
         layout.addWidget(self.reveal_button, 0, Qt.AlignmentFlag.AlignLeft)
-        badges = QHBoxLayout()
+        badges = FlowLayout()  # wraps to a second row rather than widening the window (English)
         self.payroll_badge = Badge(self.tr("代发工资"), self)
         self.payroll_badge.setObjectName("badgePayroll")
         self.withholding_badge = Badge(self.tr("代扣"), self)
@@ -104,19 +105,30 @@ class CardPanel(QFrame):
         self.credit_badge.setObjectName("badgeCredit")
         for badge in self._badges():
             badges.addWidget(badge)
-        badges.addStretch(1)
         layout.addLayout(badges)
         self.estimated_line = QLabel("", self)
         self.estimated_line.setObjectName("estimatedLine")
         self.estimated_line.setWordWrap(True)
         layout.addWidget(self.estimated_line)
-        self.details = QLabel("", self)
+        # the card's details: the window places them where they scroll with the survey, so no line is
+        # ever cut at 768 pixels (the summary above stays in view)
+        self.body = QWidget(parent)
+        self.body.setObjectName("cardBody")
+        body_layout = QVBoxLayout(self.body)
+        body_layout.setContentsMargins(0, 0, 0, 0)
+        self.details = QLabel("", self.body)
         self.details.setObjectName("cardDetails")
         self.details.setWordWrap(True)
         self.details.setTextFormat(Qt.TextFormat.RichText)
         self.details.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        layout.addWidget(self.details, 1)
+        self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        body_layout.addWidget(self.details)
         self.clear()
+
+    def set_headline(self, text: str, *, alert: bool = False) -> None:
+        """The card's first answer: the line the person holds, or what is possible now (red: nothing)."""
+        self.estimated_line.setText(text[:1].upper() + text[1:])  # a headline starts with a capital
+        self.estimated_line.setStyleSheet("QLabel { color: #a11212; font-weight: bold; }" if alert else "")
 
     def clear(self) -> None:
         self.card = None
@@ -127,6 +139,7 @@ class CardPanel(QFrame):
             badge.set_state("off")
         self.revealed = False
         self.setVisible(False)
+        self.body.setVisible(False)
 
     def _badges(self) -> tuple[Badge, ...]:
         return (
@@ -157,7 +170,9 @@ class CardPanel(QFrame):
             who = "<b>" + self.tr("尚非本行客户") + "</b> " + self.tr("（可获基础授信）")
         lines = [
             who,
-            f"{m.resident_id(card.rid.value)} · {gender} · {card.age}{self.tr('岁')} · {escape(card.region)}",
+            f"{m.resident_id(card.rid.value)} · {gender} · "
+            + self.tr("{0}岁").format(card.age)
+            + f" · {escape(card.region)}",
         ]
         if card.phone or card.branch_code:
             lines.append(
@@ -187,26 +202,27 @@ class CardPanel(QFrame):
             rows.append(
                 "<p><b>"
                 + self.tr("代发工资")
-                + "</b>："
+                + "</b>" + self.tr("：")
                 + self.tr("近12个月{n}个月，月均{avg}元").format(
                     n=p.months, avg=m.income(format_yuan(p.average_monthly_fen))
                 )
-                + f"<br>{escape(p.employer or '')}（{kind}）"
+                + f"<br>{escape(p.employer or '')}"
+                + (self.tr("（{0}）").format(kind) if kind else "")
                 + "<br>"
                 + self.tr("最近发放 {d}").format(d=p.last_pay_date.isoformat() if p.last_pay_date else "—")
                 + (" · " + self.tr("规律") if p.regularity == "regular" else " · " + self.tr("不规律"))
                 + "</p>"
             )
         else:
-            rows.append("<p><b>" + self.tr("代发工资") + "</b>：" + self.tr("无") + "</p>")
+            rows.append("<p><b>" + self.tr("代发工资") + "</b>" + self.tr("：") + self.tr("无") + "</p>")
         if w.active_agreements or w.ok_debits or w.failed_debits:
-            utilities = "、".join(
+            utilities = self.tr("、").join(
                 f"{word(UTILITY_ZH.get(u, u))}{n if n > 1 else ''}" for u, n in sorted(w.by_utility.items())
             )
             rows.append(
                 "<p><b>"
                 + self.tr("代扣")
-                + "</b>："
+                + "</b>" + self.tr("：")
                 + (utilities or self.tr("无有效协议"))
                 + "<br>"
                 + self.tr("近12个月成功{ok}次，失败{failed}次").format(ok=w.ok_debits, failed=w.failed_debits)
@@ -214,14 +230,14 @@ class CardPanel(QFrame):
                 + "</p>"
             )
         else:
-            rows.append("<p><b>" + self.tr("代扣") + "</b>：" + self.tr("无") + "</p>")
+            rows.append("<p><b>" + self.tr("代扣") + "</b>" + self.tr("：") + self.tr("无") + "</p>")
         shown = current or (card.applications[0] if card.applications else None)
         if shown is not None:
             rate = f"{shown.annual_rate_bp / 100:.2f}"
             rows.append(
                 "<p><b>"
                 + (self.tr("预授信") if current else self.tr("上次申请"))
-                + "</b>："
+                + "</b>" + self.tr("：")
                 + word(APPLICATION_ZH.get(shown.status, shown.status))
                 + f" {shown.line:,}"
                 + self.tr("元")
@@ -237,17 +253,17 @@ class CardPanel(QFrame):
                 + "</p>"
             )
         if card.tags:
-            tags = "、".join(
+            tags = self.tr("、").join(
                 escape(word(TAG_ZH.get(t.tag, t.tag)) + (t.grade or ""))
                 + ("" if t.valid else self.tr("（已过期）"))
                 for t in card.tags
             )
-            rows.append("<p><b>" + self.tr("标签") + "</b>：" + tags + "</p>")
+            rows.append("<p><b>" + self.tr("标签") + "</b>" + self.tr("：") + tags + "</p>")
         for t in card.targets:
             rows.append(
                 "<p><b>"
                 + self.tr("目标名单")
-                + "</b>："
+                + "</b>" + self.tr("：")
                 + escape(t.campaign)
                 + (" · " + self.tr("客户经理") + " " + escape(t.officer) if t.officer else "")
                 + (" · " + self.tr("截止") + " " + t.due_on.isoformat() if t.due_on else "")
@@ -255,8 +271,8 @@ class CardPanel(QFrame):
             )
         stale = [word(KIND_ZH.get(f.kind, f.kind)) for f in card.freshness if f.stale]
         if stale:
-            rows.append(
-                "<p style='color:#8a5a00'>" + self.tr("数据超过2天未更新：") + "、".join(stale) + "</p>"
-            )
+            old = self.tr("、").join(stale)
+            rows.append("<p style='color:#8a5a00'>" + self.tr("数据超过2天未更新：") + old + "</p>")
         self.details.setText("".join(rows))
         self.setVisible(True)
+        self.body.setVisible(True)

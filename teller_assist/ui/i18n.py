@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QLocale, QTranslator
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
 from teller_assist.errors import UserFacingError
 
@@ -30,13 +30,37 @@ def qm_file(language: str) -> Path:
     return QM_DIR / f"teller_assist_{language}.qm"
 
 
+def qt_translations() -> Path:
+    """The folder of Qt's own translations (PySide6 ships them: qtbase_zh_CN.qm and the rest)."""
+    return Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath))
+
+
+def install_qt_base(app: QCoreApplication, language: str) -> bool:
+    """Qt's own words in ``language`` (Yes/No, Show Details, the file and print dialogs): its English is
+    built in; for Chinese it loads ``qtbase_zh_CN``. False when the file is missing (then English)."""
+    for old in app.findChildren(QTranslator, "qtBaseTranslator"):
+        app.removeTranslator(old)
+        old.deleteLater()
+    if language == "en":
+        return True
+    translator = QTranslator(app)
+    translator.setObjectName("qtBaseTranslator")
+    if not translator.load(f"qtbase_{language}", str(qt_translations())):
+        translator.deleteLater()
+        return False
+    app.installTranslator(translator)
+    return True
+
+
 def install(app: QCoreApplication, language: str) -> QTranslator | None:
-    """Load the interface's translation for ``language`` (nothing to load for the source, Chinese)."""
+    """Load the interface's translation for ``language`` (nothing to load for the source, Chinese),
+    and Qt's own for its stock buttons and dialogs."""
     global _current
     for old in app.findChildren(QTranslator, "tellerAssistTranslator"):
         app.removeTranslator(old)
         old.deleteLater()
     _current = SOURCE_LANGUAGE
+    install_qt_base(app, language if language in (SOURCE_LANGUAGE, "en") else SOURCE_LANGUAGE)
     if language == SOURCE_LANGUAGE:
         QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
         return None

@@ -27,14 +27,20 @@ from PySide6.QtWidgets import (
 from teller_assist.errors import UserFacingError
 from teller_assist.services.imports import (
     ImportCancelled,
+    Importer,
+    ImportRefused,
     ImportReport,
     export_rejects,
-    import_paths,
+    future_extract,
     masked_reject,
+    plan,
+    run_import,
 )
 from teller_assist.settings import Settings
 from teller_assist.store.engine import Store
+from teller_assist.store.operators import OperatorRecord
 from teller_assist.store.queries import rejects
+from teller_assist.ui.i18n import error_text
 from teller_assist.ui.tasks import Task
 
 STATUS_ZH = {
@@ -46,15 +52,22 @@ MAX_REJECTS_SHOWN = 2_000
 
 
 class ImportDialog(QDialog):
+    """The import, for a head-office administrator (``operator``), never while the window is locked
+    (``locked``): both are checked again when the import starts, and the run is audited."""
+
     def __init__(
         self,
         store: Store,
         settings: Settings,
         parent: QWidget | None = None,
         *,
+        operator: OperatorRecord | None,
+        locked: Callable[[], bool] = lambda: False,
         today: Callable[[], dt.date] = dt.date.today,
     ) -> None:
         super().__init__(parent)
+        self.operator = operator
+        self._locked = locked
         self.setObjectName("importDialog")
         self.setWindowTitle(self.tr("导入核心系统数据"))
         self.resize(760, 560)
@@ -142,10 +155,33 @@ class ImportDialog(QDialog):
 
     # --- choosing ---------------------------------------------------------------------------------
     def set_paths(self, paths: list[Path]) -> None:
+        """New files or a new folder: the last run's results go, and a file dated after today is
+        said before anything is loaded."""
         self.paths = paths
         self.path_list.clear()
         self.path_list.addItems([str(p) for p in paths])
+        for i, p in enumerate(paths):
+            self.path_list.item(i).setToolTip(str(p))
         self.start_button.setEnabled(bool(paths) and self.task is None)
+        if self.start_button.isEnabled():  # chosen: Enter starts it
+            self.start_button.setDefault(True)
+            self.start_button.setFocus()
+        self.report = None
+        self._reject_batches = []
+        self.summary.setRowCount(0)
+        self.rejects_table.setRowCount(0)
+        self.export_button.setEnabled(False)
+        self.progress.setValue(0)
+        today = self._today()
+        future = [p.name for p, _kind in plan(paths) if future_extract(p, today) is not None]
+        self.progress_label.setStyleSheet("QLabel { color: #8a5a00; }" if future else "")
+        self.progress_label.setText(
+            self.tr("注意：以下文件名的日期晚于今天 {0}，请核对文件或本机日期：{1}").format(
+                today.isoformat(), self.tr("、").join(future)
+            )
+            if future
+            else ""
+        )
 
     def _pick_files(self) -> None:
         names, _ = QFileDialog.getOpenFileNames(
@@ -163,8 +199,16 @@ class ImportDialog(QDialog):
     def start(self) -> None:
         if not self.paths or self.task is not None:
             return
+        try:
+            by = Importer.operator(self.operator)
+            if self._locked():
+                raise ImportRefused("屏幕已锁定，不能导入", "the screen is locked; nothing was imported")
+        except ImportRefused as exc:
+            self.progress_label.setText(error_text(exc, hint=True))
+            return
         self.summary.setRowCount(0)
         self.rejects_table.setRowCount(0)
+        self.progress_label.setStyleSheet("")
         self.export_button.setEnabled(False)
         self.start_button.setEnabled(False)
         self.files_button.setEnabled(False)
@@ -173,7 +217,9 @@ class ImportDialog(QDialog):
         store, paths, today = self.store, list(self.paths), self._today()
 
         def work(report, cancelled):
-            return import_paths(store, paths, today=today, progress=report, cancelled=cancelled)
+            return run_import(
+                store, paths, by=by, purpose="window", today=today, progress=report, cancelled=cancelled
+            )
 
         self.task = Task(work, self)
         self.task.progress.connect(self._on_progress)
@@ -205,21 +251,25 @@ class ImportDialog(QDialog):
         self.progress.setValue(1000)
         self.summary.setRowCount(len(report.files))
         for row, f in enumerate(report.files):
-            note = f.error or "；".join(f.warnings)
+            note = f.error or self.tr("；").join(f.warnings)
+            skipped = f.status == "skipped"  # nothing read or loaded now: its rows came in earlier
             values = [
                 Path(f.path).name,
                 f.kind or "?",
                 self.tr(str(STATUS_ZH[f.status])),
-                f"{f.rows:,}",
+                "—" if skipped else f"{f.rows:,}",
                 f"{f.loaded:,}",
-                f"{f.rejected:,}",
+                "—" if skipped else f"{f.rejected:,}",
                 note,
             ]
             for col, value in enumerate(values):
                 item = QTableWidgetItem(value)
+                item.setToolTip(value)  # a column too narrow for it still tells it whole
                 if col in (3, 4, 5):
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.summary.setItem(row, col, item)
+        self.summary.resizeColumnsToContents()
+        self._cap_columns(self.summary)
         refused = sum(f.rejected for f in report.files)
         failed = sum(f.status == "refused" for f in report.files)
         self.progress_label.setText(
@@ -241,9 +291,19 @@ class ImportDialog(QDialog):
         for i, r in enumerate(rows):
             reason, raw = masked_reject(r.reason, r.raw, self.settings.masking)
             for col, value in enumerate((r.file_name, str(r.line_no), reason, raw)):
-                self.rejects_table.setItem(i, col, QTableWidgetItem(value))
+                item = QTableWidgetItem(value)
+                item.setToolTip(value)
+                self.rejects_table.setItem(i, col, item)
+        self.rejects_table.resizeColumnsToContents()
+        self._cap_columns(self.rejects_table)
         self.export_button.setEnabled(bool(batches))
         self._reject_batches = batches
+
+    def _cap_columns(self, table: QTableWidget, most: int = 240) -> None:
+        """Fitted columns no wider than ``most`` pixels (the rest of a long note is in its tooltip);
+        the last one stretches."""
+        for col in range(table.columnCount() - 1):
+            table.setColumnWidth(col, min(table.columnWidth(col), most))
 
     def _on_failed(self, exc: BaseException) -> None:
         self._finish_task()

@@ -10,11 +10,22 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QCoreApplication, QObject, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QByteArray,
+    QCoreApplication,
+    QEvent,
+    QObject,
+    QPoint,
+    QSettings,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
-    QDockWidget,
+    QDialog,
+    QFrame,
     QLabel,
     QLineEdit,
     QMainWindow,
@@ -39,6 +50,7 @@ from teller_assist.identity.resident_id import (
 from teller_assist.settings import Settings
 from teller_assist.ui.card_panel import CardPanel
 from teller_assist.ui.i18n import error_text, pick
+from teller_assist.ui.scan_burst import ScanBurst
 from teller_assist.ui.session import (
     ApprovalQueue,
     AuthorizeDialog,
@@ -46,23 +58,27 @@ from teller_assist.ui.session import (
     LockPage,
     LoginDialog,
     WalkinsView,
+    approver_text,
 )
 from teller_assist.ui.status import BackgroundCheck, ConnectionWatch
 from teller_assist.ui.tasks import Task
+from teller_assist.ui.widgets import ElidedLabel, NoteLabel, keep_on_screen
 from teller_assist.ui.words import word
 
 if TYPE_CHECKING:  # these load after the window is painted, or when first needed (cold start at the counter)
-    from teller_assist.lookup.card import CustomerCard
+    from teller_assist.lookup.card import ApplicationFact, CustomerCard
     from teller_assist.lookup.sources import LocalHook, ReaderWatcher
     from teller_assist.prequal.engine import Decision
     from teller_assist.prequal.policy import Policy
     from teller_assist.security.keys import KeyringUnavailable
+    from teller_assist.services.counter import Blocked
     from teller_assist.services.database import CounterStart, Opened
     from teller_assist.services.imports import ImportReport
     from teller_assist.store.applications import ApplicationRecord
     from teller_assist.store.engine import Store
     from teller_assist.store.operators import OperatorRecord
     from teller_assist.ui.import_dialog import ImportDialog
+    from teller_assist.ui.operators_dialog import OperatorsDialog
     from teller_assist.ui.print_preview import PrintPreview
     from teller_assist.ui.survey_form import SurveyForm
 
@@ -119,14 +135,29 @@ def ask_demo_mode(parent: QWidget, error: KeyringUnavailable) -> bool:
 
 
 def estimated_line_text(decision: Decision) -> str:
-    """可授信 30,000元；完成调查最高可达200,000元 (or why not; the reasons are the policy's own words)."""
+    """可授信 30,000元；现有依据支持220,000元（完成调查后可授） (or why not; the reasons are the policy's own
+    words). The second figure is what the evidence so far supports, not a ceiling: a survey may add."""
     if not decision.eligible:
         return QCoreApplication.translate("MainWindow", "不可授信：") + "；".join(decision.reasons)
     text = QCoreApplication.translate("MainWindow", "可授信 {0}元，年利率{1}%")
     text = text.format(f"{decision.grantable_limit:,}", decision.annual_rate)
     if decision.potential_limit > decision.grantable_limit:
-        more = QCoreApplication.translate("MainWindow", "；完成调查最高可达{0}元")
+        more = QCoreApplication.translate("MainWindow", "；现有依据支持{0}元（完成调查后可授）")
         text += more.format(f"{decision.potential_limit:,}")
+    return text
+
+
+def standing_line_text(held: ApplicationFact) -> str:
+    """The pre-credit the person holds, as the card's headline: 已签约 264,000元，年利率3.65%，有效期至 …"""
+    from teller_assist.ui.card_panel import APPLICATION_ZH
+
+    status = word(APPLICATION_ZH.get(held.status, held.status))
+    rate = f"{held.annual_rate_bp / 100:.2f}"
+    text = QCoreApplication.translate("MainWindow", "{0} {1}元，年利率{2}%")
+    text = text.format(status, f"{held.line:,}", rate)
+    if held.valid_until is not None:
+        until = QCoreApplication.translate("MainWindow", "，有效期至 {0}")
+        text += until.format(held.valid_until.isoformat())
     return text
 
 
@@ -163,9 +194,13 @@ class MainWindow(QMainWindow):
 
         self.setObjectName("mainWindow")
         self.setWindowTitle(self.tr("柜面授信助手"))
-        self.resize(self.DEFAULT_WIDTH, 640)
+        self._fit_default_size()
 
+        # The counter page, top to bottom: who and where; the ID; the card's summary (name, badges,
+        # the headline); then one scrolling part with the card's details, the survey and the factors,
+        # so nothing is cut at 768 pixels; then the next step's buttons, always in view.
         central = QWidget(self)
+        central.setObjectName("counterPage")
         layout = QVBoxLayout(central)
         self.banner = QLabel("", central)  # the database is away: said at the top, in red, until it is back
         self.banner.setObjectName("connectionBanner")
@@ -188,14 +223,19 @@ class MainWindow(QMainWindow):
         self.id_input.returnPressed.connect(self._on_id_entered)
         layout.addWidget(self.id_input)
 
-        self.id_feedback = QLabel("", central)
+        self.id_feedback = NoteLabel("", central)
         self.id_feedback.setObjectName("idFeedback")
-        self.id_feedback.setWordWrap(True)
         layout.addWidget(self.id_feedback)
 
         self.card_panel = CardPanel(settings.masking, central)
         self.card_panel.revealRequested.connect(self.reveal)
-        layout.addWidget(self.card_panel, 1)
+        layout.addWidget(self.card_panel)
+        self.flow_blocked = QLabel("", central)  # why no survey and no submission for this person
+        self.flow_blocked.setObjectName("flowBlocked")
+        self.flow_blocked.setWordWrap(True)
+        self.flow_blocked.setStyleSheet("QLabel { color: #a11212; }")
+        self.flow_blocked.setVisible(False)
+        layout.addWidget(self.flow_blocked)
 
         self.empty_state = QLabel("", central)
         self.empty_state.setObjectName("emptyState")
@@ -203,38 +243,39 @@ class MainWindow(QMainWindow):
         self.empty_state.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.empty_state.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.empty_state, 1)
+
+        self.content_scroll = QScrollArea(central)
+        self.content_scroll.setObjectName("cardScroll")
+        self.content_scroll.setWidgetResizable(True)
+        self.content_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.content_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.content_scroll.setVisible(False)
+        self.content = QWidget(self.content_scroll)
+        self.content.setObjectName("cardContent")
+        content_layout = self._content_layout = QVBoxLayout(self.content)
+        content_layout.setContentsMargins(0, 0, 4, 0)
+        content_layout.addWidget(self.card_panel.body)
+        self.survey_area = QWidget(self.content)  # the survey form goes here when it opens
+        self.survey_area.setObjectName("surveyArea")
+        self._survey_layout = QVBoxLayout(self.survey_area)
+        self._survey_layout.setContentsMargins(0, 0, 0, 0)
+        self.survey_area.setVisible(False)
+        content_layout.addWidget(self.survey_area)
+        self.factors_label = QLabel("", self.content)
+        self.factors_label.setObjectName("factors")
+        self.factors_label.setWordWrap(True)
+        self.factors_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.factors_label.setVisible(False)
+        content_layout.addWidget(self.factors_label)
+        content_layout.addStretch(1)
+        self.content_scroll.setWidget(self.content)
+        layout.addWidget(self.content_scroll, 1)
+
         self.retry_button = QPushButton(self.tr("重新打开数据库 (F5)"), central)  # after a failed open
         self.retry_button.setObjectName("retryOpenButton")
         self.retry_button.setVisible(False)
         self.retry_button.clicked.connect(self.retry_open)
         layout.addWidget(self.retry_button)
-        self.stack = QStackedWidget(self)
-        self.stack.addWidget(central)
-        self.lock_page = LockPage(self.stack)
-        self.lock_page.unlocked.connect(self._unlocked)
-        self.stack.addWidget(self.lock_page)
-        self.setCentralWidget(self.stack)
-        self.operator: OperatorRecord | None = None
-        self.application: ApplicationRecord | None = None
-        self.idle = IdleWatcher(settings.idle_lock_minutes, self.lock, self)
-        self.queue: ApprovalQueue | None = None
-        self.walkins: WalkinsView | None = None
-        self.queue_dock: QDockWidget | None = None
-
-        status = QStatusBar(self)
-        status.setObjectName("statusBar")
-        self.setStatusBar(status)
-        self.db_status = QLabel("", status)
-        self.db_status.setObjectName("databaseStatus")
-        status.addWidget(self.db_status, 1)
-        self.reader_status = QLabel("", status)
-        self.reader_status.setObjectName("readerStatus")
-        status.addPermanentWidget(self.reader_status)
-        self.printer_status = QLabel("", status)
-        self.printer_status.setObjectName("printerStatus")
-        status.addPermanentWidget(self.printer_status)
-        self.connection: ConnectionWatch | None = None
-        self.printer_check: BackgroundCheck | None = None
 
         self.card: CustomerCard | None = None
         self.policy: Policy | None = None
@@ -244,49 +285,76 @@ class MainWindow(QMainWindow):
         self.survey_button.setObjectName("surveyButton")
         self.survey_button.setVisible(False)
         self.survey_button.clicked.connect(lambda: self.open_survey())
-        layout.insertWidget(layout.indexOf(self.card_panel) + 1, self.survey_button)
-        self.survey_area = QScrollArea(central)
-        self.survey_area.setObjectName("surveyArea")
-        self.survey_area.setWidgetResizable(True)
-        self.survey_area.setVisible(False)
-        layout.insertWidget(layout.indexOf(self.survey_button) + 1, self.survey_area, 2)
-        self.factors_label = QLabel("", central)
-        self.factors_label.setObjectName("factors")
-        self.factors_label.setWordWrap(True)
-        self.factors_label.setVisible(False)
-        layout.insertWidget(layout.indexOf(self.survey_area) + 1, self.factors_label)
+        layout.addWidget(self.survey_button)
         self.submit_button = QPushButton(self.tr("提交审批 (Ctrl+Enter)"), central)
         self.submit_button.setObjectName("submitButton")
         self.submit_button.setVisible(False)
         self.submit_button.clicked.connect(self.submit)
-        layout.insertWidget(layout.indexOf(self.factors_label) + 1, self.submit_button)
+        layout.addWidget(self.submit_button)
         self.application_status = QLabel("", central)
         self.application_status.setObjectName("applicationStatus")
         self.application_status.setWordWrap(True)
+        self.application_status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.application_status.setVisible(False)
-        layout.insertWidget(layout.indexOf(self.submit_button) + 1, self.application_status)
+        layout.addWidget(self.application_status)
         self.counter_authorize_button = QPushButton(self.tr("主管授权 (F4)"), central)
         self.counter_authorize_button.setObjectName("counterAuthorizeButton")
         self.counter_authorize_button.setVisible(False)
         self.counter_authorize_button.clicked.connect(self.authorize_at_counter)
-        layout.insertWidget(layout.indexOf(self.application_status) + 1, self.counter_authorize_button)
+        layout.addWidget(self.counter_authorize_button)
         QShortcut(QKeySequence("Ctrl+Return"), self, self.submit)
         QShortcut(QKeySequence("Ctrl+Enter"), self, self.submit)
         QShortcut(QKeySequence(Qt.Key.Key_F4), self, self.authorize_at_counter)
-        QShortcut(QKeySequence("Ctrl+L"), self, self.lock)  # the teller steps away
         self.print_button = QPushButton(self.tr("预览并打印协议和告知函 (F8)"), central)
         self.print_button.setObjectName("printButton")
         self.print_button.setVisible(False)
         self.print_button.clicked.connect(self.preview_documents)
-        layout.insertWidget(layout.indexOf(self.counter_authorize_button) + 1, self.print_button)
+        layout.addWidget(self.print_button)
         self.signed_button = QPushButton(self.tr("客户已签字 (F9)"), central)
         self.signed_button.setObjectName("signedButton")
         self.signed_button.setVisible(False)
         self.signed_button.clicked.connect(self.mark_signed)
-        layout.insertWidget(layout.indexOf(self.print_button) + 1, self.signed_button)
+        layout.addWidget(self.signed_button)
+
+        # the workspaces: the counter, and for an approver the lobby's queue and today's walk-ins as
+        # tabs of their own (each the whole height, whatever the counter shows); locked, only the lock
+        self.workspaces = QTabWidget(self)
+        self.workspaces.setObjectName("workspaces")
+        self.workspaces.setDocumentMode(True)
+        self.workspaces.setTabBarAutoHide(True)
+        self.workspaces.addTab(central, self.tr("柜台"))
+        self.stack = QStackedWidget(self)
+        self.stack.addWidget(self.workspaces)
+        self.lock_page = LockPage(self.stack)
+        self.lock_page.unlocked.connect(self._unlocked)
+        self.lock_page.switchRequested.connect(self.logout)
+        self.stack.addWidget(self.lock_page)
+        self.setCentralWidget(self.stack)
+        self.operator: OperatorRecord | None = None
+        self.application: ApplicationRecord | None = None
+        self.idle = IdleWatcher(settings.idle_lock_minutes, self.lock, self)
+        self.queue: ApprovalQueue | None = None
+        self.walkins: WalkinsView | None = None
+
+        status = QStatusBar(self)
+        status.setObjectName("statusBar")
+        self.setStatusBar(status)
+        self.db_status = ElidedLabel("", status)
+        self.db_status.setObjectName("databaseStatus")
+        status.addWidget(self.db_status, 3)
+        self.reader_status = ElidedLabel("", status, hide_when_empty=True)  # only with a card reader
+        self.reader_status.setObjectName("readerStatus")
+        status.addWidget(self.reader_status, 2)
+        self.printer_status = ElidedLabel("", status)
+        self.printer_status.setObjectName("printerStatus")
+        status.addWidget(self.printer_status, 2)
+        self.connection: ConnectionWatch | None = None
+        self.printer_check: BackgroundCheck | None = None
+
         self.preview: PrintPreview | None = None
         self.print_task: Task | None = None
         self._submitted_text, self._submitted_clock = "", 0.0  # the wait for the approver, shown
+        self._approver_text = ""  # whom the teller calls for 主管授权
         self.draft_timer = QTimer(self)  # save what is typed, shortly after the typing pauses
         self.draft_timer.setSingleShot(True)
         self.draft_timer.setInterval(400)
@@ -306,6 +374,14 @@ class MainWindow(QMainWindow):
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.next_customer)
 
         QShortcut(QKeySequence(Qt.Key.Key_F2), self, self._focus_id)
+        # a scanner's burst into any other field of the window still lands in the ID field
+        self.scan_burst = ScanBurst(
+            self, self.id_input, self._scanned, today=self._today, paused=lambda: self.is_locked()
+        )
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.installEventFilter(self.scan_burst)
+            app.focusChanged.connect(self._keep_in_view)
         QShortcut(QKeySequence(Qt.Key.Key_F5), self, self.retry_open)
 
         data_menu = self.menuBar().addMenu(self.tr("数据(&D)"))
@@ -320,15 +396,35 @@ class MainWindow(QMainWindow):
         self.demo_action.triggered.connect(lambda: self.load_demo(ask=True))
         self.demo_action.setEnabled(False)
         data_menu.addAction(self.demo_action)
+        session_menu = self.menuBar().addMenu(self.tr("会话(&S)"))
+        self.lock_action = QAction(self.tr("锁定屏幕"), self)
+        self.lock_action.setObjectName("lockAction")
+        self.lock_action.setShortcut(QKeySequence("Ctrl+L"))  # the teller steps away
+        self.lock_action.triggered.connect(self.lock)
+        session_menu.addAction(self.lock_action)
+        self.logout_action = QAction(self.tr("退出登录 / 切换操作员…"), self)
+        self.logout_action.setObjectName("logoutAction")
+        self.logout_action.setShortcut(QKeySequence("Ctrl+Shift+L"))
+        self.logout_action.triggered.connect(self.logout)
+        self.logout_action.setEnabled(False)
+        session_menu.addAction(self.logout_action)
         view_menu = self.menuBar().addMenu(self.tr("窗口(&W)"))
         self.stay_on_top_action = QAction(self.tr("保持在最前"), self)
         self.stay_on_top_action.setObjectName("stayOnTopAction")
         self.stay_on_top_action.setCheckable(True)
         self.stay_on_top_action.toggled.connect(self.set_stay_on_top)
         view_menu.addAction(self.stay_on_top_action)
+        self.admin_menu = self.menuBar().addMenu(self.tr("管理(&A)"))  # shown to head-office administrators
+        self.operators_action = QAction(self.tr("操作员管理…"), self)
+        self.operators_action.setObjectName("operatorsAction")
+        self.operators_action.triggered.connect(self.open_operators_dialog)
+        self.admin_menu.addAction(self.operators_action)
+        self.admin_menu.menuAction().setVisible(False)
         self._restore_place()
         self.demo_task: Task | None = None
         self.demo_progress: QProgressDialog | None = None
+        self._hidden_by_lock: list[QDialog] = []
+        self._warming: threading.Thread | None = None  # the document renderer, warming up
 
     # --- start-up ------------------------------------------------------------------------------
     def _header_text(self) -> str:
@@ -417,11 +513,12 @@ class MainWindow(QMainWindow):
         elif ready.expiry_problem is not None:
             self.db_status.setText(error_text(ready.expiry_problem))
         url = self.settings.app_download_url
-        threading.Thread(target=_prepare_documents, args=(url,), name="warm-documents", daemon=True).start()
+        warming = threading.Thread(target=_prepare_documents, args=(url,), name="warm-documents", daemon=True)
+        warming.start()
+        self._warming = warming
         self.start_sources()
         self.start_watches()
-        self.import_action.setEnabled(True)
-        self.demo_action.setEnabled(True)
+        self._update_data_actions()
         QTimer.singleShot(self.WARM_UP_MS, self._warm_up)  # while the teller signs in
 
     # --- the first customer should not wait for what could be loaded before they came ----------------
@@ -535,7 +632,8 @@ class MainWindow(QMainWindow):
         store, overview = self.opened.store, self.opened.overview
         demo = self.tr("【演示模式】") if store.demo_mode else ""
         self.setWindowTitle(self.tr("柜面授信助手") + (" " + demo if demo else ""))
-        self.db_status.setText(demo + self.tr("数据库：") + store.short_name)
+        where = self.tr("【演示模式】数据库：{0}") if store.demo_mode else self.tr("数据库：{0}")
+        self.db_status.setText(where.format(store.short_name))
         self.db_status.setToolTip(store.display)  # the whole path or address, for whoever asks
         if overview.empty:
             self.empty_state.setText(
@@ -556,21 +654,96 @@ class MainWindow(QMainWindow):
             )
 
     # --- data ---------------------------------------------------------------------------------------
+    def _may_load_data(self) -> bool:
+        """Imports and the demo county: a head-office administrator's, never on a locked screen."""
+        from teller_assist.services.imports import IMPORTER_ROLE
+
+        operator = self.operator
+        return (
+            self.store is not None
+            and operator is not None
+            and operator.role == IMPORTER_ROLE
+            and operator.active
+            and not self.is_locked()
+        )
+
+    def _update_data_actions(self) -> None:
+        allowed = self._may_load_data()
+        self.import_action.setEnabled(allowed)
+        self.demo_action.setEnabled(allowed)
+
+    def _data_refusal(self) -> UserFacingError | None:
+        """Why this operator may not import now (the menu is greyed out too; this is the action's own
+        check, and the service checks the role again)."""
+        from teller_assist.services.imports import Importer, ImportRefused
+
+        if self.is_locked():
+            return ImportRefused("屏幕已锁定，不能导入", "the screen is locked")
+        try:
+            Importer.operator(self.operator)
+        except ImportRefused as exc:
+            return exc
+        return None
+
+    def _warn(self, title: str, text: str) -> QMessageBox:
+        """A warning over the window that does not hold up the event loop (the work around it goes on)."""
+        box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, self)
+        box.setObjectName("warningBox")
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+        return box
+
+    def say(self, text: str) -> None:
+        """A passing message in the status line (a refused action, a finished job)."""
+        self.statusBar().showMessage(text, 10_000)
+
     def open_import_dialog(self) -> ImportDialog | None:
         from teller_assist.ui.import_dialog import ImportDialog
 
         if self.store is None:
             return None
-        dialog = ImportDialog(self.store, self.settings, self, today=self._today)
+        refusal = self._data_refusal()
+        if refusal is not None:
+            self.say(error_text(refusal))
+            return None
+        dialog = ImportDialog(
+            self.store, self.settings, self, operator=self.operator, locked=self.is_locked, today=self._today
+        )
         dialog.finished.connect(lambda _result: self.refresh_overview())
         dialog.open()
         return dialog
 
+    def open_operators_dialog(self) -> OperatorsDialog | None:
+        """操作员管理, for a signed-in head-office administrator on an unlocked window only."""
+        from teller_assist.ui.operators_dialog import OperatorsDialog
+
+        admin = self.operator is not None and self.operator.role == "hq_admin"
+        if self.store is None or self.operator is None or not admin or self.is_locked():
+            return None
+        dialog = OperatorsDialog(self.store, self.operator, self, is_locked=self.is_locked)
+        dialog.open()
+        return dialog
+
     def load_demo(self, *, ask: bool, people: int = DEMO_PEOPLE) -> None:
-        """Generate and import the demo county in the background, with progress and cancel."""
-        from teller_assist.services.imports import demo_county
+        """Generate and import the demo county in the background, with progress and cancel: a
+        head-office administrator's, never while locked, never into a database with real data."""
+        from teller_assist.services.imports import Importer, RealDataPresent, demo_county
+        from teller_assist.store.queries import holds_real_data
 
         if self.store is None or self.demo_task is not None:
+            return
+        refusal = self._data_refusal()
+        if refusal is not None:
+            self.say(error_text(refusal))
+            return
+        by = Importer.operator(self.operator)
+        try:
+            real = holds_real_data(self.store)  # said before asking (the service checks it again)
+        except UserFacingError as exc:
+            self.say(error_text(exc))
+            return
+        if real:
+            self._warn(self.tr("演示数据"), error_text(RealDataPresent.for_this_database(), hint=True))
             return
         if ask:
             answer = QMessageBox.question(
@@ -586,7 +759,7 @@ class MainWindow(QMainWindow):
 
         def work(report, cancelled):
             return demo_county(
-                store, work_dir, people=people, today=today, progress=report, cancelled=cancelled
+                store, work_dir, by=by, people=people, today=today, progress=report, cancelled=cancelled
             )
 
         progress = QProgressDialog(self.tr("正在生成并导入演示县数据…"), self.tr("取消"), 0, 1000, self)
@@ -608,6 +781,7 @@ class MainWindow(QMainWindow):
         if self.demo_task is not None:
             self.demo_task.wait()
         if self.demo_progress is not None:
+            self._forget_hidden(self.demo_progress)
             self.demo_progress.close()
         self.demo_task = self.demo_progress = None
 
@@ -616,19 +790,28 @@ class MainWindow(QMainWindow):
         self.refresh_overview()
         if report.exit_code == 2:
             failed = [f.error or "" for f in report.files if f.status == "refused"]
-            QMessageBox.warning(self, self.tr("演示数据"), self.tr("部分文件未能导入：") + "\n".join(failed))
+            self._warn(self.tr("演示数据"), self.tr("部分文件未能导入：") + "\n".join(failed))
 
     def _demo_failed(self, exc: BaseException) -> None:
         self._end_demo()
-        if isinstance(exc, UserFacingError):
-            self.db_status.setText(error_text(exc))
-            return
-        raise exc
+        from teller_assist.services.imports import ImportCancelled
+
+        if isinstance(exc, ImportCancelled):
+            self.say(error_text(exc))
+        elif isinstance(exc, UserFacingError):
+            self._warn(self.tr("演示数据"), error_text(exc, hint=True))
+        else:
+            raise exc
 
     # --- identification (validation as the characters arrive) ------------------------------------
     def _focus_id(self) -> None:
         self.id_input.setFocus()
         self.id_input.selectAll()
+
+    def _scanned(self, rid: ResidentId) -> None:
+        """A scanner typed an ID into some other field (see ScanBurst): it is this customer's ID."""
+        self._focus_id()
+        self.customerIdentified.emit(rid, "typed")
 
     def _on_id_changed(self, text: str) -> None:
         if self._showing_id:
@@ -656,6 +839,7 @@ class MainWindow(QMainWindow):
 
     def show_customer(self, rid: ResidentId, source: str = "typed") -> None:
         """The one place every source ends: look the customer up and show the card."""
+        from teller_assist.services import applications as apps
         from teller_assist.services import audit
         from teller_assist.services.lookup import lookup
 
@@ -667,14 +851,21 @@ class MainWindow(QMainWindow):
         if self.operator is None:
             self.id_feedback.setText(self.tr("请先登录"))
             return
+        if self.draft_timer.isActive():  # the previous customer's survey, saved before it goes
+            self.draft_timer.stop()
+            self._save_draft()
         try:
             card = lookup(self.store, rid, as_of=self._today())
             audit.log(self.store, "lookup", operator=self.operator.login, subject=rid.value, purpose=source)
+            held = card.open_application
+            application = apps.get(self.store, held.id) if held is not None else None
         except UserFacingError as exc:
             self.id_feedback.setText(error_text(exc))
             self._store_trouble()
             return
         self.card = card
+        self.application = application  # a pre-credit this person holds: its next step, not a new one
+        self.decision_watch.stop()
         self._shown_id = self.settings.masking.resident_id(rid.value)
         self._showing_id = True
         try:
@@ -690,11 +881,14 @@ class MainWindow(QMainWindow):
             }.get(source, "")
         )
         self.empty_state.setVisible(False)
+        self.content_scroll.setVisible(True)
+        self.content_scroll.verticalScrollBar().setValue(0)
         self.card_panel.show_card(card)
         self._close_survey()
         self.survey_button.setVisible(self.policy is not None)
         self.recompute()
-        if self.decision is not None and self.decision.eligible and card.open_application is None:
+        self._show_application()
+        if self._blocked() is None:
             self.open_survey()  # prompt the survey straight away: the teller's next step, no key needed
 
     # --- pre-qualification and the survey ----------------------------------------------------------
@@ -711,38 +905,105 @@ class MainWindow(QMainWindow):
             self.card_panel.estimated_line.setText(error_text(exc))
             return
         self.decision = decision
-        self.card_panel.estimated_line.setText(estimated_line_text(decision))
+        held = self.card.open_application
+        # the headline: the line the person holds, when there is one; else what the data support now
+        self.card_panel.set_headline(
+            standing_line_text(held) if held is not None else estimated_line_text(decision),
+            alert=held is None and not decision.eligible,
+        )
+        blocked = self._blocked()
+        self.flow_blocked.setText(pick(blocked.zh, blocked.en) if blocked is not None else "")
+        # said in red when it stops the teller; an application on its way says its own next step below
+        in_progress = self.application is not None and self.application.status in ("submitted", "approved")
+        self.flow_blocked.setVisible(blocked is not None and not in_progress)
+        self.survey_button.setEnabled(blocked is None)
+        self.survey_button.setVisible(self.policy is not None and not in_progress)
+        self.survey_button.setToolTip(self.flow_blocked.text())
+        name_problem = self._name_problem()
         self.submit_button.setVisible(self.survey_form is not None and self.application is None)
-        self.submit_button.setEnabled(decision.eligible and decision.survey_complete)
+        self.submit_button.setEnabled(
+            blocked is None and decision.eligible and decision.survey_complete and name_problem is None
+        )
         if self.survey_form is not None:
             shown = self.card_panel.current_masking()  # incomes masked unless revealed (audited)
             lines = [("✓ " if f.applies else "· ") + shown.amounts(f.evidence) for f in decision.factors]
             if decision.missing:
                 labels = {f.key: pick(f.label_zh, f.label_en) for f in self.survey_form.form.fields}
-                lines.append(self.tr("尚缺：") + "、".join(labels.get(k, k) for k in decision.missing))
+                missing = self.tr("、").join(labels.get(k, k) for k in decision.missing)
+                lines.append(self.tr("尚缺：") + missing)
+            if name_problem is not None:
+                lines.append(self.tr("客户姓名：") + name_problem)
             lines.extend(decision.problems.values())
             self.factors_label.setText("\n".join(lines))
 
+    def _name_problem(self) -> str | None:
+        """Why the name typed for someone new cannot go on the agreement (None: fine, or not asked)."""
+        from teller_assist.identity.names import name_problem
+
+        name = self.survey_form.customer_name() if self.survey_form is not None else None
+        if name is None:
+            return None
+        problem = name_problem(name)
+        return pick(*problem) if problem is not None else None
+
+    def _blocked(self) -> Blocked | None:
+        """Why the person on screen gets no survey and no submission (an open pre-credit, not eligible)."""
+        from teller_assist.services.counter import survey_blocked
+
+        if self.card is None:
+            return None
+        if self.application is not None and self.application.status in ("submitted", "approved", "signed"):
+            return survey_blocked(self.card, None) or self._held_here()
+        return survey_blocked(self.card, self.decision)
+
+    def _held_here(self) -> Blocked:
+        from teller_assist.services.counter import Blocked
+
+        assert self.application is not None
+        return Blocked(
+            "该客户的申请已提交，不能再次申请", f"application {self.application.id} is already submitted"
+        )
+
     def open_survey(self, scenario: str = "walk_in") -> None:
-        """F3: the scenario's form (walk-in at the counter), the first field focused."""
-        if self.card is None or self.policy is None or not self.card_panel.isVisible():
+        """F3: the scenario's form (walk-in at the counter), the first field focused; refused, with the
+        reason beside the card, for someone who holds an open pre-credit or whom the policy excludes."""
+        if self.card is None or self.policy is None or not self.card_panel.isVisible() or self.is_locked():
+            return
+        if self.survey_form is None and self._blocked() is not None:
+            self.flow_blocked.setVisible(True)
             return
         if self.survey_form is None:
             form = self.policy.forms[scenario]
             masked = self.settings.masking.phone(self.card.phone) if self.card.phone else None
             from teller_assist.ui.survey_form import SurveyForm
 
-            self.survey_form = SurveyForm(form, phone=self.card.phone, masked_phone=masked)
+            self.survey_form = SurveyForm(
+                form, phone=self.card.phone, masked_phone=masked, ask_name=not self.card.name
+            )
             self.survey_form.changed.connect(self.recompute)
-            self.survey_area.setWidget(self.survey_form)
+            self._survey_layout.addWidget(self.survey_form)
             self._restore_draft()
             self.survey_form.changed.connect(self.draft_timer.start)
         self.survey_area.setVisible(True)
         self.factors_label.setVisible(True)
-        first = self.survey_form.first_field()
-        if first is not None:
-            first.setFocus()
         self.recompute()
+        self._scroll_to(self.survey_area)  # the survey at the top of the scrolling part, the card above
+        first = self.survey_form.first_field()
+        if first is not None and first.isEnabled():
+            first.setFocus()
+
+    def _keep_in_view(self, _old: QWidget | None, new: QWidget | None) -> None:
+        """The field that takes the focus in the scrolling part is scrolled into view (Tab, a click, F3)."""
+        if new is not None and self.content.isAncestorOf(new):
+            self.content_scroll.ensureWidgetVisible(new, 8, 24)
+
+    def _scroll_to(self, widget: QWidget) -> None:
+        """Bring ``widget`` to the top of the card's scrolling part, laid out now (not at the next turn
+        of the event loop), so the keys that follow land where the teller sees."""
+        QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+        self._content_layout.activate()
+        top = widget.mapTo(self.content, QPoint(0, 0)).y()
+        self.content_scroll.verticalScrollBar().setValue(top)
 
     def _restore_draft(self) -> None:
         """Offer back what was typed for this person before a crash, a restart or Esc."""
@@ -778,7 +1039,8 @@ class MainWindow(QMainWindow):
 
     def _close_survey(self) -> None:
         if self.survey_form is not None:
-            self.survey_area.takeWidget()
+            self.survey_form.hide()
+            self._survey_layout.removeWidget(self.survey_form)
             self.survey_form.deleteLater()
             self.survey_form = None
         self.survey_area.setVisible(False)
@@ -788,6 +1050,8 @@ class MainWindow(QMainWindow):
     def next_customer(self) -> None:
         """Esc: clear everything on screen and wait for the next customer (a survey in progress stays
         saved as a draft and comes back when this person is identified again)."""
+        if self.is_locked():
+            return
         if self.draft_timer.isActive():
             self.draft_timer.stop()
             self._save_draft()
@@ -802,10 +1066,12 @@ class MainWindow(QMainWindow):
         self.signed_button.setVisible(False)
         self._close_survey()
         self.survey_button.setVisible(False)
+        self.flow_blocked.setVisible(False)
         self.card_panel.clear()
         self.id_input.clear()
         self.id_feedback.setText("")
         self.empty_state.setVisible(True)
+        self.content_scroll.setVisible(False)
         self._focus_id()
 
     # --- operators, the idle lock, submission and approval ----------------------------------------------
@@ -823,7 +1089,7 @@ class MainWindow(QMainWindow):
             if dialog.operator is None:
                 return
             self.sign_in(dialog.operator)
-            if self.opened is not None and self.opened.overview.empty:
+            if self.opened is not None and self.opened.overview.empty and self._may_load_data():
                 self.load_demo(ask=not demo_if_empty)
 
         dialog.accepted.connect(accepted)
@@ -851,9 +1117,15 @@ class MainWindow(QMainWindow):
         from teller_assist.prequal.workflow import authority
         from teller_assist.security.passwords import ROLE_ZH
 
+        if self.operator is not None:
+            self._end_session()  # (the window's own logout audits; this is a sign-in over another)
         self.operator = operator
+        self.admin_menu.menuAction().setVisible(operator.role == "hq_admin")
+        self._has_operators = True  # the next login (after a switch) is a login, not a first administrator
         self.header.setText(
-            self._header_text() + f" · {operator.name}（{word(ROLE_ZH.get(operator.role, operator.role))}）"
+            self._header_text()
+            + " · "
+            + self.tr("{0}（{1}）").format(operator.name, word(ROLE_ZH.get(operator.role, operator.role)))
         )
         app = QApplication.instance()
         if app is not None:
@@ -873,16 +1145,71 @@ class MainWindow(QMainWindow):
                 self.store, self.settings.masking, lambda: self.operator, self._today, self
             )
             self.queue.refreshed.connect(self.walkins.refresh)
-            tabs = QTabWidget(self)
-            tabs.setObjectName("lobbyTabs")
-            tabs.addTab(self.queue, self.tr("待审批"))
-            tabs.addTab(self.walkins, self.tr("今日到店"))
-            self.queue_dock = QDockWidget(self.tr("大堂"), self)
-            self.queue_dock.setObjectName("approvalDock")
-            self.queue_dock.setWidget(tabs)
-            self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.queue_dock)
+            self.queue.refreshed.connect(self._count_waiting)
+            self.queue.refreshed.connect(self._lock_waiting)
+            self.workspaces.addTab(self.queue, self.tr("待审批"))
+            self.workspaces.addTab(self.walkins, self.tr("今日到店"))
             self.queue.start()
+        self.logout_action.setEnabled(True)
+        self._update_data_actions()
         self._focus_id()
+
+    def logout(self) -> LoginDialog | None:
+        """退出登录 / 切换操作员: this operator's session ends (audited), the screen is cleared (a survey
+        in progress is kept as a draft), and the login is asked for whoever comes next. Waits for a
+        print or the demo county in progress: their work belongs to this session."""
+        from teller_assist.services import audit
+
+        if self.operator is None or self.store is None:
+            return None
+        if self.print_task is not None or self.demo_task is not None:
+            self.say(self.tr("正在打印或导入，完成后再退出登录"))
+            return None
+        for dialog in self.findChildren(QDialog):  # the session's own dialogs go with it
+            if dialog.isVisible() or dialog in self._hidden_by_lock:
+                dialog.reject()
+        self._hidden_by_lock = []
+        if self.is_locked():
+            self.stack.setCurrentIndex(0)
+        self.next_customer()
+        who = self.operator.login
+        self._end_session()
+        try:
+            audit.log(self.store, "logout", operator=who, purpose="switch")
+        except UserFacingError as exc:
+            self.say(error_text(exc))
+        return self.ask_login()
+
+    def _end_session(self) -> None:
+        """Nothing of the last operator stays: the lobby's tabs, the idle timer, the header's name."""
+        self.idle.stop()
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self.idle)
+        for view in (self.queue, self.walkins):
+            if view is None:
+                continue
+            if isinstance(view, ApprovalQueue):
+                view.stop()
+            self.workspaces.removeTab(self.workspaces.indexOf(view))
+            view.deleteLater()
+        self.queue = self.walkins = None
+        self.lock_page.set_waiting(0, 0)
+        self.operator = None
+        self.admin_menu.menuAction().setVisible(False)
+        self.header.setText(self._header_text())
+        self.logout_action.setEnabled(False)
+        self._update_data_actions()
+
+    def _count_waiting(self) -> None:
+        """The queue's tab says how many wait, so it is seen from the counter's tab too."""
+        if self.queue is None:
+            return
+        index = self.workspaces.indexOf(self.queue)
+        waiting = len(self.queue.rows)
+        self.workspaces.setTabText(
+            index, self.tr("待审批 ({0})").format(waiting) if waiting else self.tr("待审批")
+        )
 
     REVEAL_SECONDS = 30
 
@@ -924,24 +1251,43 @@ class MainWindow(QMainWindow):
         if self.operator is None or self.store is None or self.is_locked():
             return
         self.stack.setCurrentWidget(self.lock_page)
+        self._update_data_actions()
+        # a dialog open over the window (import, preview, 主管授权) goes with the lock, and comes back
+        self._hidden_by_lock = [d for d in self.findChildren(QDialog) if d.isVisible()]
+        for dialog in self._hidden_by_lock:
+            dialog.finished.connect(lambda _result, d=dialog: self._forget_hidden(d))
+            dialog.destroyed.connect(lambda _obj=None, d=dialog: self._forget_hidden(d))
+            dialog.hide()
         if self.card is not None and self.card_panel.revealed:
             self.card_panel.show_card(self.card)  # a reveal ends with the lock
             self.recompute()
-        if self.queue_dock is not None:
-            self.queue_dock.setVisible(False)
         self.lock_page.lock_for(self.store, self.operator)
+        self._lock_waiting()
         audit.log(self.store, "lock", operator=self.operator.login)
+
+    def _lock_waiting(self) -> None:
+        """An approver's lock page counts the customers waiting for a decision (refreshed with the queue)."""
+        rows = self.queue.rows if self.queue is not None else []
+        now = dt.datetime.now(dt.UTC)
+        longest = max((int((now - r.submitted_at).total_seconds() // 60) for r in rows), default=0)
+        self.lock_page.set_waiting(len(rows), max(0, longest))
 
     def _unlocked(self) -> None:
         self.stack.setCurrentIndex(0)
-        if self.queue_dock is not None:
-            self.queue_dock.setVisible(True)
+        self._update_data_actions()
         self.idle.start()
         self._focus_id()
+        hidden, self._hidden_by_lock = self._hidden_by_lock, []
+        for dialog in hidden:
+            dialog.show()
+
+    def _forget_hidden(self, dialog: QDialog) -> None:
+        """A dialog the lock hid was finished meanwhile (its job done): it does not come back."""
+        if dialog in self._hidden_by_lock:
+            self._hidden_by_lock.remove(dialog)
 
     def submit(self) -> None:
         """Ctrl+Enter: submit for approval. The line is recomputed by the service from stored data."""
-        from teller_assist.prequal.workflow import rate_text
         from teller_assist.services import applications as apps
 
         if (
@@ -962,6 +1308,7 @@ class MainWindow(QMainWindow):
                 self.survey_form.survey(),
                 apps.Actor.here(self.operator),
                 today=self._today(),
+                name=self.survey_form.customer_name(),
             )
         except UserFacingError as exc:
             self.application_status.setText(error_text(exc))  # the survey stays as typed
@@ -971,17 +1318,59 @@ class MainWindow(QMainWindow):
         self.application = record
         self.draft_timer.stop()
         self._discard_draft(record.id_no)
+        self.survey_form.setEnabled(False)  # what was submitted is the application's now: read only
         self._refresh_card()
-        self.submit_button.setVisible(False)
-        self._submitted_text = self.tr("已提交申请 {0}：额度 {1} 元，年利率 {2}%，等待审批").format(
-            record.id, f"{record.line:,}", rate_text(record.annual_rate_bp)
-        )
-        self._submitted_clock = time.monotonic()
-        self.application_status.setText(self._submitted_text)
-        self.application_status.setVisible(True)
-        self.counter_authorize_button.setVisible(True)
+        self._show_application()
         self.counter_authorize_button.setFocus()
-        self.decision_watch.start()  # a remote approver may decide on another desktop
+
+    def _show_application(self) -> None:
+        """The application of the person on screen, and the one next step it allows: 主管授权 (F4)
+        while submitted, the documents (F8) once approved, the signature (F9) once the agreement was
+        printed; nothing more once signed."""
+        from teller_assist.prequal.workflow import STATUS_ZH, rate_text
+        from teller_assist.services import applications as apps
+
+        app = self.application
+        status = app.status if app is not None else None
+        self.submit_button.setVisible(self.survey_form is not None and app is None)
+        self.counter_authorize_button.setVisible(status == "submitted")
+        self.print_button.setVisible(status in ("approved", "signed"))
+        signable = False
+        if app is not None and status == "approved" and self.store is not None:
+            with contextlib.suppress(UserFacingError):
+                signable = apps.agreement_issued(self.store, app.id)
+        self.signed_button.setVisible(signable)
+        if self.survey_form is not None and app is not None:
+            self.survey_form.setEnabled(False)
+        self.application_status.setVisible(app is not None)
+        if app is None:
+            self.decision_watch.stop()
+            return
+        if status == "submitted":
+            assert self.policy is not None
+            self._submitted_text = self.tr("已提交申请 {0}：额度 {1} 元，年利率 {2}%，等待审批").format(
+                app.id, f"{app.line:,}", rate_text(app.annual_rate_bp)
+            )
+            self._approver_text = approver_text(self.policy, app.line) + " (F4)"  # whom to call before F4
+            waited = max(0.0, (dt.datetime.now(dt.UTC) - app.submitted_at).total_seconds())
+            self._submitted_clock = time.monotonic() - waited
+            self.application_status.setText(self._submitted_text + "\n" + self._approver_text)
+            if not self.decision_watch.isActive():
+                self.decision_watch.start()  # a remote approver may decide on another desktop
+        elif status == "approved":
+            text = self.tr("已批准：协议号 {0}，额度 {1} 元，有效期至 {2}").format(
+                app.agreement_no, f"{app.line:,}", app.valid_until
+            )
+            if not signable:
+                text += "\n" + self.tr("请预览并打印协议 (F8)，客户签字后按 F9 登记")
+            self.application_status.setText(text)
+        elif status == "signed":
+            self.application_status.setText(self.tr("已签约：协议号 {0}").format(app.agreement_no))
+        else:
+            reason = self.tr("：") + app.reject_reason if app.reject_reason else ""
+            self.application_status.setText(
+                self.tr("申请 {0} {1}{2}").format(app.id, word(STATUS_ZH.get(app.status, app.status)), reason)
+            )
 
     def _discard_draft(self, id_no: str) -> None:
         from teller_assist.services import drafts
@@ -992,7 +1381,6 @@ class MainWindow(QMainWindow):
 
     def _check_decision(self) -> None:
         """Once a second while the customer waits: show a decision made in the approval queue."""
-        from teller_assist.prequal.workflow import STATUS_ZH
         from teller_assist.services import applications as apps
 
         app = self.application
@@ -1006,7 +1394,10 @@ class MainWindow(QMainWindow):
         if now.status == "submitted":  # the customer waits: say for how long
             waited = int(time.monotonic() - self._submitted_clock)
             self.application_status.setText(
-                self._submitted_text + self.tr("（已等 {0}:{1}）").format(waited // 60, f"{waited % 60:02d}")
+                self._submitted_text
+                + self.tr("（已等 {0}:{1}）").format(waited // 60, f"{waited % 60:02d}")
+                + "\n"
+                + self._approver_text
             )
             return
         self.decision_watch.stop()
@@ -1014,11 +1405,8 @@ class MainWindow(QMainWindow):
             self._approved(now)
             return
         self.application = now
-        self.counter_authorize_button.setVisible(False)
-        reason = f"：{now.reject_reason}" if now.reject_reason else ""
-        self.application_status.setText(
-            self.tr("申请 {0} {1}{2}").format(now.id, word(STATUS_ZH.get(now.status, now.status)), reason)
-        )
+        self._refresh_card()
+        self._show_application()
 
     def preview_documents(self) -> PrintPreview | None:
         """F8: the documents the service issues for the counter (the agreement, the customer's
@@ -1029,6 +1417,7 @@ class MainWindow(QMainWindow):
         app = self.application
         if self.store is None or app is None or app.status not in ("approved", "signed") or self.is_locked():
             return None
+        self._documents_ready()
         try:
             pages = preview(self.store, self.settings, app.id, COUNTER_KINDS, self._today())
         except UserFacingError as exc:
@@ -1040,6 +1429,13 @@ class MainWindow(QMainWindow):
         self.preview.finished.connect(lambda _result: self.f8.setEnabled(True))
         self.preview.open()
         return self.preview
+
+    def _documents_ready(self) -> None:
+        """The renderer's warm-up has finished: ReportLab's font subsetting is not for two threads at
+        once (a preview asked for in the first second raced it once)."""
+        if self._warming is not None:
+            self._warming.join()
+            self._warming = None
 
     def print_documents(self) -> None:
         """Issue each document (original or 副本, audited), keep it in the data folder, print it.
@@ -1058,6 +1454,7 @@ class MainWindow(QMainWindow):
             return
         if self.print_task is not None:
             return  # already printing
+        self._documents_ready()
         try:
             printer = choose_printer(self.settings.printer, self)
             problem: UserFacingError | None = None
@@ -1159,21 +1556,59 @@ class MainWindow(QMainWindow):
         self.print_task = None
         preview.print_button.setEnabled(True)
         preview.message.setText(text)
-        if self.application is not None and self.application.id == app_id:
-            self.application_status.setText(text)
         if self.printer_check is not None:
             self.printer_check.check_now()
+        current = self.application is not None and self.application.id == app_id
+        if current:
+            self._show_application()  # issued: F9 is offered now
+            self.application_status.setText(text)
         if printed and preview.isVisible():  # printed: back to the counter flow, where F9 marks the signature
             preview.accept()
             self.activateWindow()  # the keys come back here (F9) even when the print ended in the background
-            self.signed_button.setFocus()
+            if current and self.signed_button.isVisible():
+                self.signed_button.setFocus()
 
-    def mark_signed(self) -> None:
-        """F9: the customer signed the printed agreement."""
+    def mark_signed(self) -> QMessageBox | None:
+        """F9: the customer signed the printed agreement. Offered only once the agreement was issued,
+        and confirmed first (Enter), so a stray key records no signature."""
         from teller_assist.services import applications as apps
 
         app = self.application
         if self.store is None or self.operator is None or app is None or app.status != "approved":
+            return None
+        if self.is_locked() or self.findChild(QMessageBox, "signConfirm") is not None:
+            return None
+        try:
+            issued = apps.agreement_issued(self.store, app.id)
+        except UserFacingError as exc:
+            self.application_status.setText(error_text(exc))
+            return None
+        if not issued:
+            self.application_status.setText(self.tr("协议尚未打印：请先预览并打印 (F8)，客户签字后再按 F9"))
+            return None
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            self.tr("登记客户签字"),
+            self.tr("客户已在打印的预授信协议（协议号 {0}）上签字？").format(app.agreement_no),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            self,
+        )
+        box.setObjectName("signConfirm")
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.button(QMessageBox.StandardButton.Yes).setText(self.tr("已签字 (Enter)"))
+        box.button(QMessageBox.StandardButton.No).setText(self.tr("尚未签字 (Esc)"))
+        box.setDefaultButton(QMessageBox.StandardButton.Yes)
+        box.setEscapeButton(QMessageBox.StandardButton.No)
+        box.finished.connect(lambda result: self._signed(app, result == QMessageBox.StandardButton.Yes))
+        box.open()
+        keep_on_screen(box)
+        return box
+
+    def _signed(self, app: ApplicationRecord, confirmed: bool) -> None:
+        from teller_assist.services import applications as apps
+
+        if not confirmed or self.store is None or self.operator is None or self.application is not app:
+            self.activateWindow()
             return
         try:
             self.application = apps.sign(
@@ -1186,9 +1621,10 @@ class MainWindow(QMainWindow):
         except UserFacingError as exc:
             self.application_status.setText(error_text(exc))
             return
-        self.signed_button.setVisible(False)
-        self.application_status.setText(self.tr("已签约：协议号 {0}").format(self.application.agreement_no))
         self._refresh_card()
+        self._show_application()
+        self.activateWindow()
+        self._focus_id()  # signed: the next key is the next customer's ID
 
     def _refresh_card(self) -> None:
         """Re-read the card of the customer at the counter (its pre-credit changed)."""
@@ -1200,13 +1636,14 @@ class MainWindow(QMainWindow):
             self.card = lookup(self.store, self.card.rid, as_of=self._today())
         except UserFacingError:
             return
-        self.card_panel.show_card(self.card)
-        if self.decision is not None:
-            self.card_panel.estimated_line.setText(estimated_line_text(self.decision))
+        self.card_panel.show_card(self.card, revealed=self.card_panel.revealed)
+        self.recompute()
+        if self.survey_form is not None:  # the details grew or shrank: the survey stays where it was seen
+            self._scroll_to(self.survey_area)
 
     def authorize_at_counter(self) -> AuthorizeDialog | None:
         """F4: the supervisor approves on this screen with their own credentials."""
-        if self.store is None or self.policy is None or self.application is None:
+        if self.store is None or self.policy is None or self.application is None or self.is_locked():
             return None
         if self.application.status != "submitted":
             return None
@@ -1230,16 +1667,9 @@ class MainWindow(QMainWindow):
             return
         self.application = record
         self._refresh_card()
-        self.counter_authorize_button.setVisible(False)
-        self.print_button.setVisible(True)
-        self.signed_button.setVisible(True)
+        self._show_application()
         self.activateWindow()  # the supervisor's dialog has closed: F8 is the teller's next key
         self.print_button.setFocus()
-        self.application_status.setText(
-            self.tr("已批准：协议号 {0}，额度 {1} 元，有效期至 {2}").format(
-                record.agreement_no, f"{record.line:,}", record.valid_until
-            )
-        )
 
     # --- identification sources ----------------------------------------------------------------------
     def start_sources(self) -> None:
@@ -1294,11 +1724,24 @@ class MainWindow(QMainWindow):
         """Where the window sat and whether it stays on top: a small file in the data folder, per user."""
         return QSettings(str(self.settings.paths.data_dir / "window.ini"), QSettings.Format.IniFormat)
 
+    DEFAULT_HEIGHT = 640
+
+    def _fit_default_size(self) -> None:
+        """420 × 640, or less on a smaller screen: never taller than the screen it opens on."""
+        room = (self.screen() or QGuiApplication.primaryScreen()).availableGeometry()
+        self.resize(self.DEFAULT_WIDTH, min(self.DEFAULT_HEIGHT, room.height() - 40))
+
     def _restore_place(self) -> None:
         state = self._window_state()
         geometry = state.value("geometry")
         if isinstance(geometry, QByteArray) and not geometry.isEmpty():
             self.restoreGeometry(geometry)
+            # a place saved on a larger screen comes back inside this one
+            room = (self.screen() or QGuiApplication.primaryScreen()).availableGeometry()
+            if self.height() > room.height() or self.width() > room.width():
+                self.resize(min(self.width(), room.width()), min(self.height(), room.height() - 40))
+            if not room.intersects(self.frameGeometry()):
+                self.move(room.topLeft())
         self.stay_on_top_action.setChecked(str(state.value("stay_on_top", "false")).lower() == "true")
 
     def set_stay_on_top(self, on: bool) -> None:

@@ -15,6 +15,7 @@ from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrinterInfo
 from PySide6.QtWidgets import QComboBox, QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from teller_assist.errors import UserFacingError
+from teller_assist.ui.widgets import fit_on_screen
 
 
 class QtPrintError(UserFacingError):
@@ -117,7 +118,7 @@ class PrintPreview(QDialog):
         super().__init__(parent)
         self.setObjectName("printPreview")
         self.setWindowTitle(self.tr("打印预览"))
-        self.resize(640, 820)
+        fit_on_screen(self, 640, 820)  # on a 768-pixel screen: shorter, its buttons in view
         self.previews = previews
         self.documents = [load_pdf(p.pdf, self) for p in previews]
         layout = QVBoxLayout(self)
@@ -147,6 +148,7 @@ class PrintPreview(QDialog):
         self.print_button.clicked.connect(on_print)
         buttons.addWidget(self.print_button)
         close = QPushButton(self.tr("关闭"), self)
+        close.setObjectName("previewCloseButton")
         close.clicked.connect(self.reject)
         buttons.addWidget(close)
         layout.addLayout(buttons)

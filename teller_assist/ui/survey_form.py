@@ -20,6 +20,8 @@ from teller_assist.prequal.survey import Survey
 from teller_assist.ui.i18n import pick
 
 UNANSWERED = "—"
+NAME_KEY = "customer_name"  # the name asked of someone the bank has never seen: kept in the draft, not
+# an answer of the policy's form (the submission carries it as the application's name)
 
 
 class SurveyForm(QWidget):
@@ -34,6 +36,7 @@ class SurveyForm(QWidget):
         *,
         phone: str | None = None,
         masked_phone: str | None = None,
+        ask_name: bool = False,
     ) -> None:
         super().__init__(parent)
         self.prefilled_phone = phone
@@ -44,6 +47,16 @@ class SurveyForm(QWidget):
         layout.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         title = QLabel(f"<b>{pick(form.label_zh, form.label_en)}</b> " + self.tr("调查表"), self)
         layout.addRow(title)
+        self.name_edit: QLineEdit | None = None
+        if ask_name:  # the agreement names its party: someone new gives their name first
+            name = QLineEdit(self)
+            name.setObjectName("survey_customer_name")
+            name.setMaxLength(30)
+            name.setPlaceholderText(self.tr("与身份证上的姓名一致"))
+            name.setToolTip(self.tr("本行没有此人的资料：请按身份证填写姓名，协议上将写明"))
+            name.textChanged.connect(self.changed)
+            layout.addRow(self.tr("客户姓名") + "*", name)
+            self.name_edit = name
         for f in form.fields:
             widget: QWidget
             if f.type == "consent":
@@ -87,8 +100,14 @@ class SurveyForm(QWidget):
             else:
                 layout.addRow(pick(f.label_zh, f.label_en) + ("*" if f.required else ""), widget)
 
+    def customer_name(self) -> str | None:
+        """The name typed for someone new (None when the bank has the name)."""
+        return self.name_edit.text().strip() if self.name_edit is not None else None
+
     def answers(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
+        if self.name_edit is not None and self.name_edit.text().strip():
+            out[NAME_KEY] = self.name_edit.text().strip()
         for f in self.form.fields:
             widget = self.widgets[f.key]
             if isinstance(widget, QCheckBox):
@@ -107,6 +126,8 @@ class SurveyForm(QWidget):
 
     def set_answers(self, answers: dict[str, Any]) -> None:
         """Fill the form from a saved draft (consents are never restored: they are ticked again)."""
+        if self.name_edit is not None and isinstance(answers.get(NAME_KEY), str):
+            self.name_edit.setText(answers[NAME_KEY])
         for f in self.form.fields:
             if f.key not in answers or f.type == "consent":
                 continue
@@ -125,5 +146,7 @@ class SurveyForm(QWidget):
         return Survey(self.form.scenario, self.answers())
 
     def first_field(self) -> QWidget | None:
-        # the scenario's own questions come first; the phone and the consents close the form
+        # a new customer's name, then the scenario's own questions; the phone and the consents close it
+        if self.name_edit is not None:
+            return self.name_edit
         return self.widgets[self.form.fields[0].key] if self.form.fields else None

@@ -34,8 +34,35 @@ def run_cli(
     )
 
 
+ADMIN = "admin0"
+
+
+def ensure_admin(env: dict[str, str], password: str = PASSWORD) -> str:
+    """The head-office administrator the command-line tests act as: made with ``users
+    add-first-admin`` while the database has no operator. Returns its login."""
+    listed = run_cli("users", "list", "--json", env=env)
+    assert listed.returncode == 0, listed.stderr
+    if not any(u["login"] == ADMIN for u in json.loads(listed.stdout)):
+        done = run_cli(
+            "users",
+            "add-first-admin",
+            ADMIN,
+            "--name",
+            "总行管理员",
+            "--branch",
+            "0001",
+            "--password-stdin",
+            env=env,
+            stdin=password + "\n",
+        )
+        assert done.returncode == 0, done.stderr
+    return ADMIN
+
+
 def add_users(env: dict[str, str], *people: tuple[str, str], password: str = PASSWORD) -> None:
-    """Operators (login, role) added through the command line, as an administrator would."""
+    """Operators (login, role) added through the command line, as an administrator would (the admin's
+    password, then the new operator's, on stdin)."""
+    admin = ensure_admin(env, PASSWORD)
     for login, role in people:
         done = run_cli(
             "users",
@@ -47,9 +74,11 @@ def add_users(env: dict[str, str], *people: tuple[str, str], password: str = PAS
             role,
             "--branch",
             "0101",
+            "--user",
+            admin,
             "--password-stdin",
             env=env,
-            stdin=password + "\n",
+            stdin=f"{PASSWORD}\n{password}\n",
         )
         assert done.returncode == 0, done.stderr
 

@@ -110,6 +110,18 @@ class PostgresServer:
             conn.execute(f'CREATE DATABASE "{name}"')
         return self.url(name)
 
+    def require_password(self, role: str) -> None:
+        """From now on ``role`` signs in with its password (SCRAM) on the socket; everyone else as before."""
+        import psycopg
+
+        hba = self.root / "data" / "pg_hba.conf"
+        rules = hba.read_text(encoding="utf-8")
+        hba.write_text(f"local all {role} scram-sha-256\n{rules}", encoding="utf-8")
+        with psycopg.connect(
+            host=str(self.socket_dir), user="postgres", dbname="postgres", autocommit=True
+        ) as conn:
+            conn.execute("SELECT pg_reload_conf()")
+
     def create_owned_database(self, role: str, password: str | None = None) -> str:
         """An ordinary (non-superuser) login role and a database it owns, named ``<role>_db``."""
         import psycopg

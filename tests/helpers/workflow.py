@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from teller_assist.services.applications import Actor
 from teller_assist.services.operators import add_operator
 from teller_assist.store.engine import Store
-from tests.helpers.operators import PASSWORD
+from tests.helpers.operators import PASSWORD, admin_of
 
 
 @dataclass
@@ -19,9 +19,11 @@ class Team:
 
 
 def make_team(store: Store) -> Team:
+    admin = admin_of(store, "admin1")
+
     def person(login: str, role: str) -> Actor:
         record = add_operator(
-            store, login=login, name=login, role=role, password=PASSWORD, branch_code="0101"
+            store, admin, login=login, name=login, role=role, password=PASSWORD, branch_code="0101"
         )
         return Actor(record, "ws-test")
 
@@ -29,5 +31,25 @@ def make_team(store: Store) -> Team:
         person("teller1", "teller"),
         person("manager1", "lobby_manager"),
         person("head1", "branch_head"),
-        person("admin1", "hq_admin"),
+        Actor(admin, "ws-test"),
+    )
+
+
+def agreement_printed(store: Store, app_id: int, operator: str = "teller1") -> None:
+    """The agreement came out of the printer, recorded as a print records it (the original, audited):
+    only then has the customer something to sign."""
+    import datetime as dt
+
+    from teller_assist.store.documents import issued_count, record_issue
+
+    record_issue(
+        store,
+        application_id=app_id,
+        kind="agreement",
+        operator=operator,
+        workstation="ws-test",
+        destination="test printer",
+        sha256="0" * 64,
+        now=dt.datetime.now(dt.UTC),
+        expected_copy_no=issued_count(store, app_id, "agreement"),
     )

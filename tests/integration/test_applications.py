@@ -23,7 +23,7 @@ from teller_assist.store.engine import Store
 from tests.helpers.extracts import MAN, OLD, WOMAN, rid
 from tests.helpers.operators import PASSWORD
 from tests.helpers.surveys import walk_in_answers
-from tests.helpers.workflow import Team
+from tests.helpers.workflow import Team, agreement_printed
 
 TODAY = dt.date(2026, 11, 28)
 NOW = dt.datetime(2026, 11, 28, 2, 0, tzinfo=dt.UTC)
@@ -134,6 +134,9 @@ def test_full_life_approve_sign_expire(store: Store, team: Team, policy: Policy)
     assert approved.agreement_no == f"YSX20261128{record.id:06d}"
     assert approved.valid_until == dt.date(2028, 11, 27)
     assert approved.checker_authority == 300_000 and approved.version == 2
+    with pytest.raises(WorkflowRefused, match="尚未打印"):  # nothing to sign before the agreement is out
+        apps.sign(store, record.id, team.teller, today=TODAY, now=NOW)
+    agreement_printed(store, record.id)
     signed = apps.sign(store, record.id, team.teller, today=TODAY, now=NOW)
     assert signed.status == "signed" and signed.signed_at == NOW
     # the card shows the signed pre-credit and its expiry (issue 4), through its one query path
@@ -162,7 +165,7 @@ def test_full_life_approve_sign_expire(store: Store, team: Team, policy: Policy)
     assert apps.get(store, record.id).status == "expired"
     assert lookup(store, MAN, as_of=TODAY).open_application is None
     actions = [r.action for r in store_audit.export_rows(store, None, None)]
-    assert actions[-4:] == ["submit", "approve", "sign", "expire"]
+    assert actions[-5:] == ["submit", "approve", "print", "sign", "expire"]
     assert store_audit.verify(store).ok
 
 
@@ -277,7 +280,10 @@ def test_queue_is_oldest_first(store: Store, team: Team, policy: Policy) -> None
 def test_queue_by_branch_includes_applications_without_one(store: Store, team: Team, policy: Policy) -> None:
     here = submit(store, policy, team.teller)  # the teller's branch, 0101
     floater = Actor(
-        add_operator(store, login="floater", name="floater", role="teller", password=PASSWORD), "ws"
+        add_operator(
+            store, team.admin.operator, login="floater", name="floater", role="teller", password=PASSWORD
+        ),
+        "ws",
     )
     anywhere = apps.submit(
         store, policy, WOMAN, survey(), floater, today=TODAY, now=NOW + dt.timedelta(seconds=1)
@@ -297,6 +303,7 @@ def test_signing_on_the_last_valid_day_and_not_the_day_after(
     late = submit(store, policy, team.teller, who=WOMAN)
     for record in (on_time, late):
         assert apps.approve(store, policy, record.id, team.head, today=TODAY, now=NOW).valid_until == last_day
+        agreement_printed(store, record.id)
     assert apps.sign(store, on_time.id, team.teller, today=last_day, now=NOW).status == "signed"
     with pytest.raises(WorkflowRefused, match="已过有效期"):
         apps.sign(store, late.id, team.teller, today=day_after, now=NOW)

@@ -4,7 +4,9 @@ a swapped pair and a removed tail, on both engines."""
 from __future__ import annotations
 
 import datetime as dt
+import stat
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from sqlalchemy import text
@@ -37,8 +39,8 @@ def tamper(store: Store, *statements: str) -> None:
     """What someone with the database file or a superuser could do: lift the guard, then change rows."""
     with store.engine.begin() as conn:
         if store.is_sqlite:
-            conn.exec_driver_sql("DROP TRIGGER audit_event_no_update")
-            conn.exec_driver_sql("DROP TRIGGER audit_event_no_delete")
+            conn.exec_driver_sql("DROP TRIGGER IF EXISTS audit_event_no_update")
+            conn.exec_driver_sql("DROP TRIGGER IF EXISTS audit_event_no_delete")
         else:
             conn.exec_driver_sql("ALTER TABLE audit_event DISABLE TRIGGER USER")
         for statement in statements:
@@ -190,3 +192,127 @@ def test_export_masks_ids_and_audits_itself(store: Store, tmp_path: object) -> N
     assert MAN not in body and MAN[:4] in body
     last: Callable[[], str] = lambda: list(store_audit.export_rows(store, None, None))[-1].action  # noqa: E731
     assert last() == "export"
+
+
+def test_the_database_appends_with_the_same_hash_as_the_program(store: Store) -> None:
+    """On PostgreSQL the row's hash is computed by teller_assist_audit_append in SQL; the program's
+    own check recomputes it in Python: quotes, backslashes, control characters, CJK beyond the BMP and
+    NULLs must come out byte for byte the same."""
+    odd = 'q"uote \\ back\tslash\n\x01 䶮𠀀 😀'
+    audit.log(store, "lookup", operator=odd[:60], subject=None, purpose=odd[:60], now=T0)
+    audit.log(
+        store,
+        "export",
+        operator=None,
+        subject="张伟",
+        detail={"odd": odd, "n": 1.5, "none": None, "list": [1, "二"]},
+        now=dt.datetime(2026, 11, 28, 1, 0, 0, 123456, tzinfo=dt.UTC),
+    )
+    result = store_audit.verify(store)
+    assert result.ok and result.rows == 2, result.findings
+
+
+# --- anchors: what head office keeps where the program cannot write -----------------------------
+
+
+def recompute_from(store: Store, seq: int, *statements: str) -> None:
+    """The issue's attack: lift the guard, edit rows, recompute every hash from ``seq`` on with the
+    program's own function, and move the head: the chain alone then verifies."""
+    tamper(store, *statements)
+    with store.engine.begin() as conn:
+        rows = [
+            store_audit.AuditRow(**r._asdict())
+            for r in conn.execute(
+                text(
+                    "SELECT seq, at, operator, workstation, action, subject, purpose, detail, prev_hash, "
+                    "hash FROM audit_event ORDER BY seq"
+                )
+            )
+        ]
+        prev = store_audit.GENESIS
+        for r in rows:
+            at = r.at if isinstance(r.at, dt.datetime) else dt.datetime.fromisoformat(str(r.at))
+            at = at if at.tzinfo else at.replace(tzinfo=dt.UTC)
+            digest = store_audit.row_hash(
+                prev, r.seq, at, r.operator, r.workstation, r.action, r.subject, r.purpose, r.detail
+            )
+            if r.seq >= seq:
+                conn.execute(
+                    text("UPDATE audit_event SET prev_hash = :p, hash = :h WHERE seq = :s"),
+                    {"p": prev, "h": digest, "s": r.seq},
+                )
+            prev = digest
+        conn.execute(
+            text("UPDATE audit_head SET seq = :s, hash = :h WHERE id = 1"), {"s": rows[-1].seq, "h": prev}
+        )
+
+
+def test_anchors_find_a_recomputed_chain(store: Store, tmp_path: Path) -> None:
+    fill(store)
+    anchors = tmp_path / "head-office" / "anchors.jsonl"
+    anchors.parent.mkdir()
+    made = audit.anchor(store, anchors, operator="hq", database=store.display)
+    assert made.seq == 6 and len(made.hash) == 64
+    assert stat.S_IMODE(anchors.stat().st_mode) == 0o600
+    fill(store, 3)  # the day goes on: rows after the anchor
+    recompute_from(store, 3, "UPDATE audit_event SET operator = 'nobody' WHERE seq = 3")
+    assert store_audit.verify(store).ok  # the chain alone is fooled...
+    result = audit.verify(store, audit.read_anchors(anchors))
+    assert not result.ok  # ...the anchor is not
+    assert [f.seq for f in result.findings] == [made.seq] and "锚点" in result.findings[0].problem_zh
+    with pytest.raises(audit.ChainBroken):  # and no anchor blesses the rewritten chain
+        audit.anchor(store, anchors, operator="hq", database=store.display)
+    assert len(audit.read_anchors(anchors)) == 1
+
+
+def test_anchors_find_a_truncated_chain(store: Store, tmp_path: Path) -> None:
+    fill(store)
+    anchors = tmp_path / "anchors.jsonl"
+    audit.anchor(store, anchors, operator="hq", database=store.display)
+    anchored = audit.read_anchors(anchors)[-1].seq
+    assert anchored == 6
+    tamper(store, "DELETE FROM audit_event WHERE seq > 3")  # the last three anchored rows, and later ones
+    recompute_from(store, 3)  # the head moved back to the new last row
+    assert store_audit.verify(store).ok
+    findings = audit.verify(store, audit.read_anchors(anchors)).findings
+    assert len(findings) == 1 and "比锚点短" in findings[0].problem_zh and findings[0].seq == anchored
+
+
+def test_an_anchor_file_open_to_others_or_not_an_anchor_file_is_refused(store: Store, tmp_path: Path) -> None:
+    fill(store, 2)
+    anchors = tmp_path / "anchors.jsonl"
+    audit.anchor(store, anchors, operator="hq", database=store.display)
+    anchors.chmod(0o644)
+    with pytest.raises(audit.AnchorFileError, match="权限过宽"):
+        audit.anchor(store, anchors, operator="hq", database=store.display)
+    anchors.chmod(0o600)
+    with anchors.open("a", encoding="utf-8") as f:
+        f.write("# a comment is fine\n\nnot an anchor\n")
+    with pytest.raises(audit.AnchorFileError, match="第4行"):
+        audit.read_anchors(anchors)
+
+
+def test_audit_anchor_and_verify_on_the_command_line(env: dict[str, str], tmp_path: Path) -> None:
+    from tests.helpers.cli import run_cli
+
+    anchors = tmp_path / "anchors.jsonl"
+    settings = load_settings({**env, "TELLER_ASSIST_KEY_STORE": "demo-file"})
+    store = open_database(settings).store
+    try:
+        fill(store)
+    finally:
+        store.dispose()
+    made = run_cli("audit", "anchor", "--out", str(anchors), env=env)
+    assert made.returncode == 0 and "已记录锚点" in made.stdout, made.stderr
+    intact = run_cli("audit", "verify", "--anchors", str(anchors), env=env)
+    assert intact.returncode == 0 and "1 个锚点" in intact.stdout, intact.stderr
+    store = open_database(settings).store
+    try:
+        recompute_from(store, 2, "UPDATE audit_event SET subject = 'app:99' WHERE seq = 2")
+    finally:
+        store.dispose()
+    assert run_cli("audit", "verify", env=env).returncode == 0  # without the anchors: fooled
+    caught = run_cli("audit", "verify", "--anchors", str(anchors), env=env)
+    assert caught.returncode == 4 and "锚点" in caught.stdout, caught.stdout
+    missing = run_cli("audit", "verify", "--anchors", str(tmp_path / "none.jsonl"), env=env)
+    assert missing.returncode == 2 and "锚点文件不存在" in missing.stderr

@@ -32,7 +32,7 @@ from teller_assist.store.engine import Store
 from tests.helpers.extracts import MAN
 from tests.helpers.keyrings import MemoryKeyring
 from tests.helpers.operators import PASSWORD
-from tests.helpers.workflow import Team
+from tests.helpers.workflow import Team, agreement_printed
 from tests.integration.test_applications import NOW, TODAY, survey
 
 REFUSAL = "audit refused for the test"
@@ -92,8 +92,8 @@ def test_a_refused_audit_row_refuses_the_submission(
     assert (last.action, last.subject) == ("submit", f"app:{record.id}")
 
 
-def _submitted(store: Store, policy: Policy, team: Team) -> int:
-    return apps.submit(store, policy, MAN, survey(), team.teller, today=TODAY, now=NOW).id
+def _submitted(store: Store, policy: Policy, team: Team) -> int:  # a stranger: named at the counter
+    return apps.submit(store, policy, MAN, survey(), team.teller, today=TODAY, now=NOW, name="王建国").id
 
 
 def _approved(store: Store, policy: Policy, team: Team) -> int:
@@ -102,8 +102,14 @@ def _approved(store: Store, policy: Policy, team: Team) -> int:
     return app_id
 
 
-def _signed(store: Store, policy: Policy, team: Team) -> int:
+def _printed(store: Store, policy: Policy, team: Team) -> int:
     app_id = _approved(store, policy, team)
+    agreement_printed(store, app_id)
+    return app_id
+
+
+def _signed(store: Store, policy: Policy, team: Team) -> int:
+    app_id = _printed(store, policy, team)
     apps.sign(store, app_id, team.teller, today=TODAY, now=NOW)
     return app_id
 
@@ -118,7 +124,7 @@ MOVES: dict[str, tuple[Prepare, Act]] = {
     ),
     "reject": (_submitted, lambda s, p, t, a: apps.reject(s, p, a, t.head, "收入证明不足", now=NOW)),
     "cancel": (_submitted, lambda s, p, t, a: apps.cancel(s, a, t.teller, now=NOW)),
-    "sign": (_approved, lambda s, p, t, a: apps.sign(s, a, t.teller, today=TODAY, now=NOW)),
+    "sign": (_printed, lambda s, p, t, a: apps.sign(s, a, t.teller, today=TODAY, now=NOW)),
     "expire approved": (_approved, lambda s, p, t, a: apps.expire_due(s, AFTER_VALIDITY, now=NOW)),
     "expire signed": (_signed, lambda s, p, t, a: apps.expire_due(s, AFTER_VALIDITY, now=NOW)),
 }
@@ -220,48 +226,39 @@ def test_a_refused_audit_row_refuses_the_document_key_export_and_import(
 
 
 # --- operators ---------------------------------------------------------------------------------------
-# services/operators.py changes the operator in one transaction and writes the audit row in another
-# (audit.log after store_ops.insert_operator / update_operator): the change stays when its audit row
-# cannot be written. These mark that defect until it is mended.
-
-OPERATORS_DEFECT = (
-    "services/operators.py commits the operator change first and its audit row in a separate transaction"
-)
+# every change of an operator, and the login's bookkeeping, commits with its audit row or not at all
 
 
-@pytest.mark.xfail(strict=True, reason=f"user_add: {OPERATORS_DEFECT}")
-def test_a_refused_audit_row_refuses_adding_an_operator(store: Store, audit_refused: Refused) -> None:
+def test_a_refused_audit_row_refuses_adding_an_operator(
+    store: Store, team: Team, audit_refused: Refused
+) -> None:
     with audit_refused():
-        add_operator(store, login="newteller", name="新柜员", role="teller", password=PASSWORD)
+        add_operator(
+            store, team.admin.operator, login="newteller", name="新柜员", role="teller", password=PASSWORD
+        )
     assert store_ops.get_operator(store, "newteller") is None
 
 
-@pytest.mark.xfail(strict=True, reason=f"user_disable: {OPERATORS_DEFECT}")
 def test_a_refused_audit_row_refuses_disabling_an_operator(
     store: Store, team: Team, audit_refused: Refused
 ) -> None:
     with audit_refused():
-        disable_operator(store, "teller1", actor="admin1")
+        disable_operator(store, team.admin.operator, "teller1")
     found = store_ops.get_operator(store, "teller1")
     assert found is not None and found.active
 
 
-@pytest.mark.xfail(strict=True, reason=f"user_reset_password: {OPERATORS_DEFECT}")
 def test_a_refused_audit_row_refuses_a_password_reset(
     store: Store, team: Team, audit_refused: Refused
 ) -> None:
     before = store_ops.get_operator(store, "teller1")
     with audit_refused():
-        reset_password(store, "teller1", "Another2027x", actor="admin1")
+        reset_password(store, team.admin.operator, "teller1", "Another2027x")
     after = store_ops.get_operator(store, "teller1")
     assert before is not None and after is not None and after.password_hash == before.password_hash
+    assert not after.must_change_password
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="login: services/operators.authenticate clears the failure count in one transaction and "
-    "writes the login row in another",
-)
 def test_a_refused_audit_row_refuses_the_login(store: Store, team: Team, audit_refused: Refused) -> None:
     for _ in range(2):
         with pytest.raises(UserFacingError):
@@ -272,11 +269,6 @@ def test_a_refused_audit_row_refuses_the_login(store: Store, team: Team, audit_r
     assert found is not None and found.failed_logins == 2
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="login_failed: services/operators.authenticate counts the failure in one transaction and "
-    "writes the login_failed row in another",
-)
 def test_a_refused_audit_row_refuses_counting_a_failed_login(
     store: Store, team: Team, audit_refused: Refused
 ) -> None:

@@ -144,6 +144,8 @@ def test_a_second_issue_is_a_copy_and_audited(env: dict[str, str], tmp_path: Pat
 
 def test_an_unapproved_application_is_not_printed(env: dict[str, str], tmp_path: Path) -> None:
     app = approved_application(env, tmp_path, MAN)
+    first = run_cli("document", "agreement", str(app["id"]), "--out", str(tmp_path / "a.pdf"), env=env)
+    assert first.returncode == 0, first.stderr
     assert as_user(env, "sign", str(app["id"]), user="teller1").returncode == 0
     survey = tmp_path / "survey.json"
     applied = as_user(env, "apply", STRANGER, "--survey", str(survey), "--json", user="teller1")

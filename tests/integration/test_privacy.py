@@ -18,6 +18,7 @@ from tests.helpers.extracts import MAN, WOMAN
 from tests.helpers.keyrings import MemoryKeyring
 from tests.helpers.postgres import PostgresServer
 from tests.helpers.surveys import walk_in_answers
+from tests.helpers.workflow import agreement_printed
 from tests.integration.test_lookup import load_fixture
 
 DB_PASSWORD = "Pg-Secret-7781"
@@ -57,17 +58,26 @@ def test_redact_masks_incomes_and_debts_written_the_way_the_decision_writes_them
 
 
 def test_a_whole_flow_leaves_no_secret_in_any_file(
-    postgres_server: PostgresServer, env: dict[str, str], tmp_path: Path
+    postgres_server: PostgresServer, env: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     postgres_server.create_owned_database("ta_private", DB_PASSWORD)
-    url = f"postgresql+psycopg://ta_private:{DB_PASSWORD}@/ta_private_db?host={postgres_server.socket_dir}"
-    env = {**env, "TELLER_ASSIST_DB": url}  # a password may come from the environment, never a file
+    postgres_server.require_password("ta_private")
+    url = f"postgresql+psycopg://ta_private@/ta_private_db?host={postgres_server.socket_dir}"
+    # never in the URL (refused from every source): here libpq's password file, as a nightly job keeps it
+    passfile = tmp_path / "pgpass"
+    passfile.write_text(f"*:*:*:ta_private:{DB_PASSWORD}\n", encoding="utf-8")
+    passfile.chmod(0o600)
+    with_password = url.replace("ta_private@", f"ta_private:{DB_PASSWORD}@")
+    refused = run_cli("config", "show", env={**env, "TELLER_ASSIST_DB": with_password})
+    assert refused.returncode == 2 and DB_PASSWORD not in refused.stdout + refused.stderr
+    env = {**env, "TELLER_ASSIST_DB": url, "PGPASSFILE": str(passfile)}
     data_dir = Path(env["TELLER_ASSIST_DATA_DIR"])
     inputs, exports = tmp_path / "inputs", tmp_path / "exports"
     exports.mkdir()
 
     # the nightly import, in this process, with the program's own log
     setup_logging(data_dir)
+    monkeypatch.setenv("PGPASSFILE", str(passfile))
     settings = load_settings(env)
     store = open_database(settings).store
     load_fixture(store, inputs / "extracts")
@@ -121,6 +131,13 @@ def test_a_whole_flow_leaves_no_secret_in_any_file(
             ok=False,
         ),
         cli("approve", str(applied["id"]), "--user", "head1", "--password-stdin", stdin=OPERATOR_PASSWORD),
+    ]
+    store = open_database(settings).store
+    try:
+        agreement_printed(store, applied["id"])  # the customer signs what came out of the printer
+    finally:
+        store.dispose()
+    outputs += [
         cli("sign", str(applied["id"]), "--user", "teller1", "--password-stdin", stdin=OPERATOR_PASSWORD),
         cli("applications", "--json"),
         cli("audit", "verify"),
@@ -129,10 +146,10 @@ def test_a_whole_flow_leaves_no_secret_in_any_file(
         cli("config", "show"),
         cli("db", "current"),
     ]
-    # a broken database URL: the error names the database without its password
+    # a broken database URL: the error says the database is missing, without the password
     broken = {**env, "TELLER_ASSIST_DB": url.replace("ta_private_db", "no_such_db")}
     done = run_cli("lookup", MAN, env=broken)
-    assert done.returncode != 0 and DB_PASSWORD not in done.stderr
+    assert done.returncode != 0 and DB_PASSWORD not in done.stderr and "数据库不存在" in done.stderr
     outputs.append(done.stderr)
 
     # an unexpected error whose message carries everything it should not: the crash report masks it

@@ -15,7 +15,7 @@ from teller_assist.services.applications import WorkflowRefused
 from teller_assist.store import audit as store_audit
 from teller_assist.store.engine import Store
 from tests.helpers.extracts import rid
-from tests.helpers.workflow import Team
+from tests.helpers.workflow import Team, agreement_printed
 from tests.integration.test_applications import NOW, TODAY, survey
 from tests.unit.test_workflow_rules import MOVE_TO, STATUSES, legal_pairs
 
@@ -34,6 +34,7 @@ def in_status(store: Store, policy: Policy, team: Team, status: str) -> int:
         apps.cancel(store, app_id, team.teller, now=NOW)
     elif status != "submitted":
         apps.approve(store, policy, app_id, team.head, today=TODAY, now=NOW)
+        agreement_printed(store, app_id)  # the customer has something to sign
         if status == "signed":
             apps.sign(store, app_id, team.teller, today=TODAY, now=NOW)
         if status == "expired":

@@ -11,7 +11,7 @@ from teller_assist.services import audit, drafts, walkins
 from teller_assist.store.engine import Store
 from tests.helpers.extracts import rid
 from tests.helpers.surveys import walk_in_answers
-from tests.helpers.workflow import Team
+from tests.helpers.workflow import Team, agreement_printed
 
 
 def test_the_day_at_the_counter(store: Store, team: Team, policy: Policy) -> None:
@@ -28,6 +28,7 @@ def test_the_day_at_the_counter(store: Store, team: Team, policy: Policy) -> Non
     apps.approve(store, policy, approved.id, team.manager, today=today)
     signed = apps.submit(store, policy, people[4], survey, team.teller, today=today)
     apps.approve(store, policy, signed.id, team.head, today=today)
+    agreement_printed(store, signed.id)
     apps.sign(store, signed.id, team.teller, today=today)
 
     day = walkins.today(store, today, "0101")

@@ -22,7 +22,10 @@ def test_the_whole_life_from_the_command_line(env: dict[str, str], tmp_path: Pat
     survey = tmp_path / "survey.json"
     survey.write_text(json.dumps({"scenario": "walk_in", "answers": walk_in_answers()}), encoding="utf-8")
 
-    code, out, err = as_user(env, "apply", MAN, "--survey", str(survey), "--json", user="teller1")
+    # a stranger to the bank: named at submission, as the agreement must name its party
+    code, out, err = as_user(
+        env, "apply", MAN, "--survey", str(survey), "--name", "王建国", "--json", user="teller1"
+    )
     assert code == 0, err
     app = json.loads(out)
     assert app["status"] == "submitted" and app["limit"] == 160_000 and app["annual_rate"] == "4.35"
@@ -55,6 +58,11 @@ def test_the_whole_life_from_the_command_line(env: dict[str, str], tmp_path: Pat
     again = run_cli("sms", "export", "--out", str(tmp_path / "sms2.csv"), env=env)
     assert again.returncode == 0 and "没有待发短信" in again.stdout and not (tmp_path / "sms2.csv").exists()
 
+    code, _out, err = as_user(env, "sign", str(app["id"]), "--json", user="teller1")
+    assert code == 3 and "尚未打印" in err  # nothing to sign before the agreement is out
+    agreement = str(tmp_path / "agreement.pdf")
+    printed = run_cli("document", "agreement", str(app["id"]), "--out", agreement, env=env)
+    assert printed.returncode == 0, printed.stderr
     code, out, err = as_user(env, "sign", str(app["id"]), "--json", user="teller1")
     assert code == 0 and json.loads(out)["status"] == "signed", err
 

@@ -29,7 +29,7 @@ from teller_assist.settings import load_settings
 from teller_assist.store import audit as store_audit
 from teller_assist.store.engine import Store
 from tests.helpers.extracts import rid
-from tests.helpers.workflow import Team, make_team
+from tests.helpers.workflow import Team, agreement_printed, make_team
 from tests.integration.test_applications import NOW, TODAY, survey
 
 POLICY = load_policy(default_policy_path())
@@ -138,6 +138,7 @@ class Workflow(RuleBasedStateMachine):
     @initialize()
     def clean(self) -> None:
         with self.store.engine.begin() as conn:
+            conn.exec_driver_sql("DELETE FROM document_issue")
             conn.exec_driver_sql("DELETE FROM application")
 
     def actor(self, who: int):  # type: ignore[no-untyped-def]
@@ -185,6 +186,8 @@ class Workflow(RuleBasedStateMachine):
             elif move == "cancel":
                 r = apps.cancel(self.store, app_id, actor, now=NOW)
             else:
+                if before == "approved":  # the agreement is printed before the customer signs it
+                    agreement_printed(self.store, app_id, actor.operator.login)
                 r = apps.sign(self.store, app_id, actor, today=self.day, now=NOW)
         except (AlreadyDecided, WorkflowRefused):
             legal = move in workflow.TRANSITIONS[before]

@@ -3,13 +3,17 @@ keeps it. So the test scheduler is started and named (CUPS_SERVER) before the fi
 whichever test that is, and printing tests see the same queues whatever order they run in.
 
 The whole Qt suite is one long process too, so it gets the same guard as the application against the
-binding's ``None`` reference leak (teller_assist/ui/qt_workarounds.py)."""
+binding's ``None`` reference leak (teller_assist/ui/qt_workarounds.py).
+
+The offscreen screen is a counter PC's: 1366 × 768 (Qt's own default is 800 × 800), so what fits in the
+tests fits at the counter."""
 
 from __future__ import annotations
 
 import dataclasses
 import os
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from PySide6.QtWidgets import QApplication
@@ -17,6 +21,10 @@ from PySide6.QtWidgets import QApplication
 from teller_assist.settings import Settings
 from teller_assist.ui.qt_workarounds import guard_none_refcount
 from tests.helpers.cups import CupsServer
+
+SCREEN = Path(__file__).with_name("screen-1366x768.json")
+if os.environ.get("QT_QPA_PLATFORM") == "offscreen":  # read when the first QApplication is made
+    os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={SCREEN}"
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QCheckBox, QComboBox, QWidget
+from PySide6.QtWidgets import QApplication, QCheckBox, QComboBox, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from teller_assist.identity.resident_id import parse_resident_id
@@ -109,13 +109,18 @@ def test_the_whole_counter_flow_by_keyboard(
     assert landed(cups_server, since, 3, timeout=60)
 
     keys.press(window, Qt.Key.Key_F9)
+    confirm = window.findChild(QMessageBox, "signConfirm")  # the signature is confirmed, not assumed
+    assert confirm is not None and confirm.isVisible()
+    assert window.application is not None and window.application.status == "approved"
+    keys.press(confirm, Qt.Key.Key_Return)
     assert window.application is not None and window.application.status == "signed"
     assert "已签约" in window.application_status.text()
+    assert window.id_input.hasFocus()  # signed: the next customer's ID goes to the ID field
     keys.press(window, Qt.Key.Key_Escape)
     assert window.card is None and window.id_input.hasFocus() and window.id_input.text() == ""
     assert not window.card_panel.isVisible() and window.survey_form is None
-    # Ctrl+Enter, F4, Tab and Enter (the supervisor's), F8, Enter, F9, Esc
-    assert keys.flow == 8, keys.flow
+    # Ctrl+Enter, F4, Tab and Enter (the supervisor's), F8, Enter, F9, Enter, Esc
+    assert keys.flow == 9, keys.flow
 
 
 def test_enter_after_a_self_identifying_id_changes_nothing(

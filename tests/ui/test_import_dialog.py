@@ -18,13 +18,15 @@ from teller_assist.ui.import_dialog import ImportDialog
 from teller_assist.ui.main_window import MainWindow
 from tests.helpers.extracts import GOV, MAN, WOMAN, rid, write
 from tests.helpers.keyrings import MemoryKeyring
+from tests.helpers.operators import make_operator
 
 TODAY = dt.date(2026, 11, 28)
 
 
 def dialog_for(qtbot: QtBot, store: Store, settings: Settings) -> ImportDialog:
     QApplication.setFont(install_fonts())
-    dialog = ImportDialog(store, settings, today=lambda: TODAY)
+    admin = make_operator(store, "hq1", "hq_admin")
+    dialog = ImportDialog(store, settings, operator=admin, today=lambda: TODAY)
     qtbot.addWidget(dialog)
     dialog.show()
     return dialog
@@ -90,9 +92,43 @@ def test_first_start_loads_the_demo_county_in_the_background(
     qtbot.addWidget(window)
     window.show()
     window.start()
-    assert window.opened is not None and window.opened.overview.empty
+    assert window.opened is not None and window.opened.overview.empty and window.store is not None
+    window.sign_in(make_operator(window.store, "hq1", "hq_admin"))
     window.load_demo(ask=False, people=800)
     assert window.demo_progress is not None and window.demo_progress.isVisible()
     qtbot.waitUntil(lambda: window.demo_task is None, timeout=60_000)
     assert window.opened.overview.customers == 800
     assert "已载入客户 800 人" in window.empty_state.text()
+
+
+def test_a_skipped_file_shows_nothing_loaded_now_and_a_new_choice_clears_the_last_run(
+    qtbot: QtBot, sqlite_store: Store, settings: Settings, tmp_path: Path
+) -> None:
+    folder = tmp_path / "night"
+    write(folder, "customers_20261127.csv", ["id_no,name", f"{MAN},张三", f"{rid(seq=33)},王五"])
+    dialog = dialog_for(qtbot, sqlite_store, settings)
+    for _run in range(2):  # the same night's file twice: the second time it is skipped
+        dialog.set_paths([folder])
+        dialog.start()
+        qtbot.waitUntil(lambda: dialog.task is None and dialog.report is not None, timeout=20_000)
+    cells = [dialog.summary.item(0, c).text() for c in range(7)]
+    assert cells[2] == "已跳过（此前已导入）"
+    assert cells[3:6] == ["—", "0", "—"]  # not 行数 0 / 导入 2: nothing was read or loaded now
+    assert "2行" in cells[6] and dialog.summary.item(0, 6).toolTip() == cells[6]  # the whole note on hover
+    dialog.set_paths([tmp_path / "another"])  # a new folder: the last run's results go
+    assert dialog.summary.rowCount() == 0 and dialog.rejects_table.rowCount() == 0
+    assert dialog.report is None and not dialog.export_button.isEnabled() and dialog.progress.value() == 0
+
+
+def test_an_extract_dated_after_today_is_said_before_and_after_the_import(
+    qtbot: QtBot, sqlite_store: Store, settings: Settings, tmp_path: Path
+) -> None:
+    tomorrow = write(tmp_path / "in", "customers_20261129.csv", ["id_no,name", f"{MAN},张三"])
+    dialog = dialog_for(qtbot, sqlite_store, settings)  # today is 2026-11-28
+    dialog.set_paths([tomorrow.parent])
+    assert "customers_20261129.csv" in dialog.progress_label.text()
+    assert "晚于今天 2026-11-28" in dialog.progress_label.text()
+    dialog.start()
+    qtbot.waitUntil(lambda: dialog.task is None and dialog.report is not None, timeout=20_000)
+    assert dialog.summary.item(0, 2).text() == "已导入"  # loaded all the same: the rows decide
+    assert "晚于今天2026-11-28" in dialog.summary.item(0, 6).text()

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from teller_assist.settings import Settings
@@ -72,6 +73,9 @@ def test_preview_then_print_through_qt_then_signed(
     assert sorted(pages(p) for p in out) == [1, 2, 4]
 
     qtbot.keyClick(window, Qt.Key.Key_F9)
+    confirm = window.findChild(QMessageBox, "signConfirm")
+    assert confirm is not None
+    qtbot.keyClick(confirm, Qt.Key.Key_Return)
     assert window.application is not None and window.application.status == "signed"
     assert "已签约" in window.application_status.text()
     assert window.store is not None

@@ -39,3 +39,16 @@ def test_a_window_that_kept_answering_leaves_nothing_and_old_empty_files_go(
     qtbot.wait(1000)  # the event loop runs and re-arms it, well past 0.3 s
     watch.stop()
     assert sorted(p.name for p in folder.iterdir()) == [kept.name]
+
+
+def test_two_windows_on_one_data_folder_leave_each_others_watch_alone(qtbot: QtBot, tmp_path: Path) -> None:
+    folder = tmp_path / "crash-reports"
+    first = StallWatch(folder, seconds=5)
+    first.start()
+    second = StallWatch(folder, seconds=5)  # the second window starts: the first's file is not a leftover
+    second.start()
+    assert first.path.exists() and second.path.exists() and first.path != second.path
+    first.stop()  # the first window closes: no FileNotFoundError, nothing left of it
+    assert not first.path.exists() and second.path.exists()
+    second.stop()
+    assert list(folder.iterdir()) == []

@@ -22,7 +22,7 @@ def test_estimated_line_then_survey_by_keyboard(
     qtbot.keyClick(window.id_input, Qt.Key.Key_Return)
     line = window.card_panel.estimated_line
     assert line.objectName() == "estimatedLine"
-    assert line.text() == "可授信 30,000元，年利率4.65%；完成调查最高可达220,000元"
+    assert line.text() == "可授信 30,000元，年利率4.65%；现有依据支持220,000元（完成调查后可授）"
     assert window.survey_button.isVisible() and window.survey_button.objectName() == "surveyButton"
 
     qtbot.keyClick(window, Qt.Key.Key_F3)

@@ -20,6 +20,7 @@ from pytestqt.qtbot import QtBot
 from teller_assist.ui import i18n
 from teller_assist.ui.main_window import MainWindow
 from teller_assist.ui.session import AuthorizeDialog
+from teller_assist.ui.widgets import ElidedLabel
 from teller_assist.ui.words import WORDS
 from tests.helpers.extracts import MAN
 from tests.helpers.keyrings import MemoryKeyring
@@ -108,10 +109,15 @@ def language(request: pytest.FixtureRequest, qapp: QApplication) -> Iterator[str
 
 
 def cut_off(window: QWidget) -> list[str]:
-    """Visible labels and buttons narrower than their text needs (word-wrapped labels may wrap)."""
+    """Visible labels and buttons narrower than their text needs (word-wrapped labels may wrap, an
+    elided one must give its whole text in its tooltip)."""
     problems = []
     for w in window.findChildren(QWidget):
         if not w.isVisible() or w.width() <= 0:
+            continue
+        if isinstance(w, ElidedLabel):
+            if w.elided() and w.text() not in w.toolTip():
+                problems.append(f"label {w.objectName()!r} elided without its text in the tooltip")
             continue
         if isinstance(w, QLabel) and not w.wordWrap() and w.text() and w.width() < w.sizeHint().width():
             problems.append(f"label {w.objectName() or w.text()!r}: {w.width()} < {w.sizeHint().width()}")
@@ -159,13 +165,14 @@ def test_the_window_speaks_the_language_set_and_nothing_is_cut_off(
         assert window.windowTitle().startswith("Teller Assist")
         assert window.signed_button.text() == "Customer signed (F9)"
         assert window.print_button.text() == "Preview and print (F8)"
-        assert window.card_panel.estimated_line.text().startswith("Line ¥220,000 at 3.65% a year")
+        headline = window.card_panel.estimated_line.text()
+        assert headline.startswith("Approved, to sign: ¥220,000 at 3.65% a year"), headline
         assert "Approved: agreement YSX" in window.application_status.text()
         assert seen[0] == "Submit (Ctrl+Enter)"
     else:
         assert window.windowTitle().startswith("柜面授信助手")
         assert window.signed_button.text() == "客户已签字 (F9)"
-        assert window.card_panel.estimated_line.text().startswith("可授信 220,000元")
+        assert window.card_panel.estimated_line.text().startswith("已批准，待签约 220,000元")
         assert "已批准：协议号 YSX" in window.application_status.text()
 
 
@@ -190,18 +197,20 @@ def test_the_dialogs_and_the_lobby_view_are_not_cut_off(
     dialogs: list[QWidget] = [
         LoginDialog(window.store, window, first_admin=True),
         LoginDialog(window.store, window),
-        ImportDialog(window.store, window.settings, window),
+        ImportDialog(window.store, window.settings, window, operator=window.operator),
     ]
     for dialog in dialogs:
         dialog.show()
         QApplication.processEvents()
         assert not cut_off(dialog), (type(dialog).__name__, cut_off(dialog))
         dialog.close()
-    # the lobby manager's dock: the approval queue and today's walk-ins, beside the counter window
+    # the lobby manager's tabs: the approval queue and today's walk-ins, beside the counter
     window.sign_in(make_operator(window.store, "head1", "branch_head"))
-    assert window.queue_dock is not None and window.queue is not None
-    QApplication.processEvents()
-    assert not cut_off(window.queue_dock), cut_off(window.queue_dock)
+    assert window.queue is not None and window.walkins is not None
+    for tab in (window.queue, window.walkins):
+        window.workspaces.setCurrentWidget(tab)
+        QApplication.processEvents()
+        assert tab.isVisible() and not cut_off(tab), cut_off(tab)
     if language == "en":
         assert window.queue.approve_button.text() == "Approve"
-        assert window.queue_dock.windowTitle() == "Lobby"
+        assert window.workspaces.tabText(1) == "To approve"

@@ -111,6 +111,8 @@ MULTIPLIERS = {
     settled=st.booleans(),
 )
 @example(pay=[7_377] * 12, cents=87, income=120_000, debts=0, settled=False)  # the counter's 73,778.70
+@example(pay=[2_000] * 12, cents=1, income=31_000, debts=10_001, settled=False)  # next to the base line
+@example(pay=[2_000] * 11 + [14_000], cents=1, income=10_000, debts=10_000, settled=True)  # uplift = step
 def test_no_masked_face_gives_an_income_or_debt_away_by_arithmetic(
     pay: list[int], cents: int, income: int, debts: int, settled: bool
 ) -> None:
@@ -128,6 +130,11 @@ def test_no_masked_face_gives_an_income_or_debt_away_by_arithmetic(
     legit = {Fraction(decision.grantable_limit), Fraction(decision.potential_limit)}
     legit |= numbers(f.evidence for f in decision.factors if f.code not in ("payroll", "survey"))
     legit -= personal | derived
+    # the policy's own figures are shown to everyone: one that equals a personal figure gives nothing away
+    assume(
+        not (personal | derived)
+        & {Fraction(POLICY.base), Fraction(POLICY.cap), Fraction(POLICY.round_down_to)}
+    )
     # a rounded line that happens to equal an exact multiple gives the income only by coincidence
     assume(not any(n / k in personal for n in (decision.grantable_limit, decision.potential_limit)
                    for k in MULTIPLIERS))  # fmt: skip
