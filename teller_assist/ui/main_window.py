@@ -527,14 +527,18 @@ class MainWindow(QMainWindow):
 
     def _warm_up(self) -> None:
         """Load, once and at idle, what the first lookup and the first preview would otherwise load
-        while the customer waits: the decision engine, the card's prepared statements, QtPdf."""
+        while the customer waits: the decision engine, the card's prepared statements, the modules the
+        first card and survey use, the card's rich text and the survey's widgets laid out and drawn
+        once with their fonts (on throw-away widgets, never shown), QtPdf."""
         from PySide6.QtCore import QBuffer, QIODevice, QSize
         from PySide6.QtGui import QPageSize, QPainter, QPdfWriter
 
+        from teller_assist.identity import names  # noqa: F401  (the first card's modules)
+        from teller_assist.services import applications, audit, counter  # noqa: F401
         from teller_assist.services.lookup import lookup
         from teller_assist.services.prequal import decide_for_card
-        from teller_assist.ui import survey_form  # noqa: F401  (the first survey's form)
         from teller_assist.ui.print_preview import load_pdf
+        from teller_assist.ui.survey_form import SurveyForm
 
         if self.store is None:
             return
@@ -543,6 +547,17 @@ class MainWindow(QMainWindow):
             card = lookup(self.store, nobody, as_of=self._today())
             if self.policy is not None:
                 decide_for_card(card, None, self.policy, self._today())
+            holder = QWidget()  # never shown: the panel's details live beside it, in its parent
+            panel = CardPanel(self.settings.masking, holder)
+            panel.resize(max(self.card_panel.width(), 360), 480)
+            panel.show_card(card)
+            panel.grab()
+            panel.body.grab()
+            holder.deleteLater()
+        if self.policy is not None and "walk_in" in self.policy.forms:
+            holder = QWidget()
+            SurveyForm(self.policy.forms["walk_in"], holder, ask_name=True).grab()
+            holder.deleteLater()
         buffer = QBuffer()
         buffer.open(QIODevice.OpenModeFlag.WriteOnly)
         writer = QPdfWriter(buffer)
