@@ -11,7 +11,7 @@ STAMP  := $(VENV)/.installed
 
 # The interface's translations: resources/i18n/*.ts are the sources (pyside6-linguist edits them);
 # the .qm files the program loads are built from them here, never committed.
-TS := $(wildcard resources/i18n/teller_assist_*.ts)
+TS := $(wildcard resources/i18n/*.ts)
 QM := $(patsubst resources/i18n/%.ts,teller_assist/ui/i18n/%.qm,$(TS))
 
 $(STAMP): pyproject.toml installer/system-deps.sh
@@ -32,7 +32,7 @@ translations: $(QM)
 
 # after changing strings in teller_assist/ui: add them to the .ts sources, then translate them there
 update-translations: $(STAMP)
-	$(BIN)/pyside6-lupdate teller_assist/ui/*.py -locations none -source-language zh_CN \
+	$(BIN)/pyside6-lupdate teller_assist/ui/*.py teller_assist/ui/workspaces/*.py -locations none -source-language zh_CN \
 		-target-language en -ts resources/i18n/teller_assist_en.ts
 
 system-deps:

@@ -289,15 +289,15 @@ def flow(env: dict[str, str], customers: int, printer: str) -> None:
         """One customer through the whole flow; None when this customer is not for it."""
         QTest.keyClick(window, Qt.Key.Key_Escape)
         app.processEvents()
-        QTest.keyClicks(window.id_input, id_no[:-1])
+        QTest.keyClicks(window.counter.id_input, id_no[:-1])
         app.processEvents()
         total = step(
             "identify: 18th character to card and survey",
-            lambda: QTest.keyClicks(window.id_input, id_no[-1]),
-            lambda: window.card is not None,
+            lambda: QTest.keyClicks(window.counter.id_input, id_no[-1]),
+            lambda: window.counter.card is not None,
         )
-        form = window.survey_form
-        if form is None or window.decision is None or not window.decision.eligible:
+        form = window.counter.survey_form
+        if form is None or window.counter.decision is None or not window.counter.decision.eligible:
             return None  # ineligible, or holding a line already: not this flow
         answer = "survey answer: keystroke to line recomputed"
         for name, text in (("household_income", "50000"), ("debts", "0")):
@@ -314,12 +314,12 @@ def flow(env: dict[str, str], customers: int, printer: str) -> None:
             box = form.widgets[name]
             assert isinstance(box, QCheckBox)
             total += step(answer, key(box, Qt.Key.Key_Space), lambda: True)
-        if not window.submit_button.isEnabled():
+        if not window.counter.submit_button.isEnabled():
             return None  # these answers do not complete this person's survey
         total += step(
             "Ctrl+Enter: submitted",
             key(window, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier),
-            lambda: window.application is not None,
+            lambda: window.counter.application is not None,
         )
         total += step(
             "F4: authorisation dialog shown", key(window, Qt.Key.Key_F4), lambda: shown_dialog() is not None
@@ -333,7 +333,10 @@ def flow(env: dict[str, str], customers: int, printer: str) -> None:
             "supervisor's Enter: the dialog answers (正在核验…)",
             "  ... checked (Argon2id) and approved, shown",
             key(dialog.password, Qt.Key.Key_Return),
-            lambda: window.application is not None and window.application.status == "approved",
+            lambda: (
+                window.counter.application is not None
+                and window.counter.application.status == "approved"
+            ),
         )
         dialog.deleteLater()
         window.activateWindow()  # as the desktop does when a dialog closes (offscreen does not)
@@ -341,20 +344,20 @@ def flow(env: dict[str, str], customers: int, printer: str) -> None:
         total += step(
             "F8: both documents rendered into the preview",
             key(window, Qt.Key.Key_F8),
-            lambda: window.preview is not None and window.preview.isVisible(),
+            lambda: window.counter.preview is not None and window.counter.preview.isVisible(),
         )
-        preview = window.preview
+        preview = window.counter.preview
         assert preview is not None
         total += answer_then_finish(
             "Enter: the preview answers (正在打印…)",
             "  ... printed (3 pages at 300 dpi, spooled), shown",
             key(preview.print_button, Qt.Key.Key_Return),
-            lambda: window.print_task is None,
+            lambda: window.counter.print_task is None,
         )
         if "未能打印" in preview.message.text():
             raise RuntimeError(preview.message.text())
         preview.deleteLater()
-        window.preview = None
+        window.counter.preview = None
         window.activateWindow()
         app.processEvents()
         total += step(
@@ -367,10 +370,12 @@ def flow(env: dict[str, str], customers: int, printer: str) -> None:
         total += step(
             "Enter: signed",
             key(confirm, Qt.Key.Key_Return),
-            lambda: window.application is not None and window.application.status == "signed",
+            lambda: window.counter.application is not None and window.counter.application.status == "signed",
         )
         total += step(
-            "Esc: cleared for the next customer", key(window, Qt.Key.Key_Escape), lambda: window.card is None
+            "Esc: cleared for the next customer",
+            key(window, Qt.Key.Key_Escape),
+            lambda: window.counter.card is None,
         )
         return total
 

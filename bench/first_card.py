@@ -46,6 +46,7 @@ CHILD = r"""
 import json, os, sys, time
 from teller_assist import cli
 from teller_assist.ui import main_window
+from teller_assist.ui.workspaces import counter as workspace
 from PySide6.QtCore import QEvent, QTimer, Qt
 
 def failed(*exc):
@@ -73,10 +74,11 @@ def finish():
 
 def type_id(window, id_no, gap_ms):
     from PySide6.QtTest import QTest
-    field = window.id_input
+    counter = window.counter
+    field = counter.id_input
     def key(k):
         if k == len(id_no) - 1:
-            state["key"] = (time.perf_counter(), window._warming is not None and window._warming.is_alive(),
+            state["key"] = (time.perf_counter(), counter._warming is not None and counter._warming.is_alive(),
                             bool(warmed))
             if profile is not None and state["i"] == 0:
                 profile.enable()
@@ -94,29 +96,31 @@ def next_customer():
     state["i"] += 1
     if state["i"] >= len(ids):
         finish()
-    window.next_customer()  # what Esc does (its shortcut wants the active window, which offscreen may not be)
+    window.counter.next_customer()  # what Esc does (its shortcut wants the active window)
     QTimer.singleShot(500, lambda: type_id(window, ids[state["i"]], 10))
 
 handled = main_window.MainWindow.event
 def event(self, e):
     result = handled(self, e)
-    if e.type() == QEvent.Type.UpdateRequest and state["key"] is not None and self.card is not None:
+    counter = getattr(self, "counter", None)  # (events come while the window is being built)
+    card = counter.card if counter is not None else None
+    if e.type() == QEvent.Type.UpdateRequest and state["key"] is not None and card is not None:
         took = time.perf_counter() - state["key"][0]
         if profile is not None and state["i"] == 0:
             profile.disable()
-        if self.card.rid.value != ids[state["i"]]:
-            print(f"card {self.card.rid.value} shown for {ids[state['i']]}", file=sys.stderr); os._exit(3)
+        if card.rid.value != ids[state["i"]]:
+            print(f"card {card.rid.value} shown for {ids[state['i']]}", file=sys.stderr); os._exit(3)
         cards.append((took, state["key"][1], state["key"][2]))
         state["key"] = None
         QTimer.singleShot(0, next_customer)
     return result
 main_window.MainWindow.event = event
 
-warm = main_window.MainWindow._warm_up
+warm = workspace.CounterWorkspace._warm_up
 def _warm_up(self):
     warm(self)
     warmed.append(True)
-main_window.MainWindow._warm_up = _warm_up
+workspace.CounterWorkspace._warm_up = _warm_up
 
 asked = main_window.MainWindow.ask_login
 def ask_login(self, **kw):

@@ -103,16 +103,16 @@ def card_paint(env: dict[str, str], customers: int = 200) -> None:
             return False
 
     watch = Watch()
-    window.card_panel.details.installEventFilter(watch)
+    window.counter.card_panel.details.installEventFilter(watch)
     times = []
     for id_no in rng.sample(ids, customers):
         QTest.keyClick(window, Qt.Key.Key_Escape)
         app.processEvents()
-        QTest.keyClicks(window.id_input, id_no[:-1])
+        QTest.keyClicks(window.counter.id_input, id_no[:-1])
         painted.clear()
         started = time.perf_counter()
-        QTest.keyClicks(window.id_input, id_no[-1])
-        QTest.keyClick(window.id_input, Qt.Key.Key_Return)
+        QTest.keyClicks(window.counter.id_input, id_no[-1])
+        QTest.keyClick(window.counter.id_input, Qt.Key.Key_Return)
         deadline = started + 2
         while not painted and time.perf_counter() < deadline:
             app.processEvents()

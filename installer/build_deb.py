@@ -145,7 +145,7 @@ def build_env(src: Path, python: str) -> Path:
 def build_translations(src: Path, venv: Path) -> None:
     out = src / "teller_assist" / "ui" / "i18n"
     out.mkdir(parents=True, exist_ok=True)
-    sources = sorted((src / "resources" / "i18n").glob("teller_assist_*.ts"))
+    sources = sorted((src / "resources" / "i18n").glob("*.ts"))  # ours and the words qtbase lacks
     if not sources:
         raise SystemExit("no translation sources in resources/i18n")
     for ts in sources:

@@ -16,7 +16,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from teller_assist import __version__, cli_workflow
+from teller_assist import __version__, cli_campaign, cli_workflow
+from teller_assist.cli_table import table
 from teller_assist.errors import UserFacingError
 from teller_assist.settings import Settings, load_settings
 from teller_assist.vocabulary import EXTRACT_KINDS
@@ -30,15 +31,6 @@ log = logging.getLogger("teller_assist.cli")
 
 EXIT_OK = 0
 EXIT_USAGE = 2
-
-
-def _date(text: str) -> dt.date:
-    try:
-        if len(text) == 8 and text.isdigit():
-            return dt.date(int(text[:4]), int(text[4:6]), int(text[6:]))
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"日期格式应为 YYYY-MM-DD 或 YYYYMMDD：{text!r}") from None
 
 
 def _positive_int(text: str) -> int:
@@ -171,13 +163,13 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--people", type=_positive_int, default=20_000)
     demo.add_argument("--seed", type=int, default=1)
     demo.add_argument("--out", type=Path, required=True, metavar="DIR")
-    demo.add_argument("--as-of", type=_date, default=None, metavar="DATE")
+    demo.add_argument("--as-of", type=cli_workflow.parse_date, default=None, metavar="DATE")
     demo.add_argument("--processes", type=_positive_int, default=None, help=argparse.SUPPRESS)
     demo.add_argument("--json", action="store_true")
 
     look = sub.add_parser("lookup", parents=[common], help="查询客户 the customer card for a resident ID")
     look.add_argument("id_no", metavar="ID")
-    look.add_argument("--as-of", type=_date, default=None, metavar="DATE")
+    look.add_argument("--as-of", type=cli_workflow.parse_date, default=None, metavar="DATE")
     look.add_argument("--json", action="store_true")
     look.add_argument("--purpose", default="cli", help="查询目的（记入审计）the purpose, for the audit trail")
     look.add_argument(
@@ -187,7 +179,7 @@ def build_parser() -> argparse.ArgumentParser:
     pq = sub.add_parser("prequal", parents=[common], help="预授信测算 pre-qualify a resident ID")
     pq.add_argument("id_no", metavar="ID")
     pq.add_argument("--survey", type=Path, metavar="FILE", help="调查表JSON the survey as JSON")
-    pq.add_argument("--as-of", type=_date, default=None, metavar="DATE")
+    pq.add_argument("--as-of", type=cli_workflow.parse_date, default=None, metavar="DATE")
     pq.add_argument("--policy", type=Path, metavar="FILE", help="授信政策文件 a policy file")
     pq.add_argument("--json", action="store_true")
     pq.add_argument(
@@ -201,7 +193,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--policy", type=Path, metavar="FILE", help="授信政策文件 (default: the policy in force)"
     )
     sim.add_argument("--against", type=Path, metavar="FILE", help="对比的政策文件 a policy to compare with")
-    sim.add_argument("--as-of", type=_date, default=None, metavar="DATE")
+    sim.add_argument("--as-of", type=cli_workflow.parse_date, default=None, metavar="DATE")
     out_format = sim.add_mutually_exclusive_group()
     out_format.add_argument("--json", action="store_true")
     out_format.add_argument("--csv", action="store_true")
@@ -271,12 +263,13 @@ def build_parser() -> argparse.ArgumentParser:
     pcheck.add_argument("file", type=Path, metavar="FILE")
 
     cli_workflow.add_parsers(sub, common)
+    cli_campaign.add_parsers(sub, common)
 
     ident = sub.add_parser("id", parents=[common], help="证件号校验 check an identity code")
     id_sub = ident.add_subparsers(dest="id_command", metavar="ACTION", required=True)
     check = id_sub.add_parser("check", parents=[common], help="校验身份证号 check a resident ID")
     check.add_argument("id_no", metavar="ID")
-    check.add_argument("--as-of", type=_date, default=None, metavar="DATE")
+    check.add_argument("--as-of", type=cli_workflow.parse_date, default=None, metavar="DATE")
     check.add_argument("--json", action="store_true")
     return parser
 
@@ -316,6 +309,10 @@ def cmd_db(args: argparse.Namespace) -> int:
             state = "最新 up to date" if current == head else f"待升级 needs upgrade to {head}"
             print(f"{store.display}: {current or '(空 empty)'} — {state}")
             return EXIT_OK
+        if (current := migrate.current_revision(store)) is not None and current > migrate.HEAD:
+            from teller_assist.services.database import SchemaAhead
+
+            raise SchemaAhead(current, migrate.HEAD)
         result = migrate.upgrade(store, backup_dir=settings.paths.backup_dir)
         if not result.changed:
             print(f"数据库已是最新结构 the schema is up to date ({result.after})")
@@ -354,7 +351,7 @@ def cmd_db_stats(args: argparse.Namespace, settings: Settings) -> int:
     from teller_assist.services.database import open_database
     from teller_assist.store.queries import db_stats
 
-    opened = open_database(settings)
+    opened = open_database(settings, upgrade=False)
     try:
         stats = db_stats(opened.store)
     finally:
@@ -387,10 +384,11 @@ def cmd_db_stats(args: argparse.Namespace, settings: Settings) -> int:
         )
         return EXIT_OK
     print(f"数据库 database: {opened.store.display}  ({stats.size_bytes / 1e6:,.1f} MB)")
-    print(f"{'类型 kind':<22}{'行数 rows':>12}  {'最新批次 latest batch'}")
-    for k in stats.kinds:
-        latest = f"#{k.latest_batch} {k.latest_file} ({k.latest_extract})" if k.latest_batch else "—"
-        print(f"{k.kind:<22}{k.rows:>12,}  {latest}")
+    kinds = [
+        (k.kind, k.rows, f"#{k.latest_batch} {k.latest_file} ({k.latest_extract})" if k.latest_batch else "—")
+        for k in stats.kinds
+    ]
+    print("\n".join(table(("类型 kind", "行数 rows", "最新批次 latest batch"), kinds, "<>")))
     print(
         f"负面清单在列 negative list (active): {stats.negative_active:,}; "
         f"批次 batches: {stats.batches:,}; 拒绝行 refused rows: {stats.rejects:,}"
@@ -405,7 +403,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     password = cli_workflow.read_login_password(args.password_stdin) if args.user else ""
-    opened = open_database(settings)
+    opened = open_database(settings, upgrade=False)
     bar = ProgressBar("导入 importing", unit="MB")
     try:  # audited under the administrator, or (the unattended nightly job) the OS account
         by = Importer.operator(authenticate(opened.store, args.user, password)) if args.user else None
@@ -427,16 +425,15 @@ def cmd_import(args: argparse.Namespace) -> int:
         print(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
         return report.exit_code
     status_zh = {"loaded": "已导入", "skipped": "已跳过", "refused": "已拒绝"}
-    print(
-        f"{'文件 file':<36}{'类型 kind':<20}{'状态 status':<16}"
-        f"{'行 rows':>10}{'导入 loaded':>12}{'拒绝 refused':>13}"
-    )
-    for f in report.files:
-        status = f"{status_zh[f.status]} {f.status}"
-        print(
-            f"{Path(f.path).name[:35]:<36}{(f.kind or '?'):<20}{status:<16}{f.rows:>10,}{f.loaded:>12,}"
-            f"{f.rejected:>13,}"
-        )
+    headers = ("文件 file", "类型 kind", "状态 status", "行 rows", "导入 loaded", "拒绝 refused")
+    rows = [
+        (Path(f.path).name, f.kind or "?", f"{status_zh[f.status]} {f.status}", f.rows, f.loaded, f.rejected)
+        for f in report.files
+    ]
+    lines = table(headers, rows, "<<<>>>")
+    print(lines[0])
+    for f, line in zip(report.files, lines[1:], strict=True):
+        print(line)
         for warning in f.warnings:
             print(f"    提示 {warning}")
         if f.error:
@@ -448,25 +445,16 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def cmd_import_rejects(args: argparse.Namespace) -> int:
     from teller_assist.services.database import open_database
-    from teller_assist.services.imports import export_rejects
+    from teller_assist.services.imports import Importer, export_rejects
 
     settings = _settings(args)
     cli_workflow.writable_output(args.out)
-    opened = open_database(settings)
+    opened = open_database(settings, upgrade=False)
     try:
         with cli_workflow.writing(args.out):
-            count = export_rejects(
-                opened.store, args.out, settings.masking, None if args.batch is None else [args.batch]
-            )
-        from teller_assist.services import audit
-
-        audit.log(
-            opened.store,
-            "export",
-            operator=audit.os_actor(),
-            subject="rejects",
-            detail={"rows": count, "batch": args.batch},
-        )
+            batches = None if args.batch is None else [args.batch]
+            by = Importer.os_account()
+            count = export_rejects(opened.store, args.out, settings.masking, batches, by=by)
     finally:
         opened.store.dispose()
     print(f"已导出 {count:,} 行拒绝记录 exported {count:,} refused rows → {args.out}")
@@ -517,8 +505,15 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
             )
         )
         return EXIT_OK
-    for kind, path in summary.files.items():
-        print(f"{kind:<20} {summary.rows[kind]:>10,}  {path}")
+    print(
+        "\n".join(
+            table(
+                ("类型 kind", "行数 rows", "文件 file"),
+                [(kind, summary.rows[kind], str(path)) for kind, path in summary.files.items()],
+                "<>",
+            )[1:]
+        )
+    )
     print(f"{summary.people:,} 人 people, {elapsed:.1f} s")
     return EXIT_OK
 
@@ -580,7 +575,7 @@ def cmd_lookup(args: argparse.Namespace) -> int:
 
     audit.check_purpose(args.purpose)  # before the database: the audit row's column holds 64
     settings = _settings(args)
-    opened = open_database(settings)
+    opened = open_database(settings, upgrade=False)
     try:
         card = lookup(opened.store, rid, as_of=as_of)
         audit.log(opened.store, "lookup", operator=audit.os_actor(), subject=rid.value, purpose=args.purpose)
@@ -667,7 +662,7 @@ def cmd_prequal(args: argparse.Namespace) -> int:
     settings = _settings(args)
     policy = active_policy(settings, args.policy)
     survey = load_survey(args.survey) if args.survey else None
-    opened = open_database(settings)
+    opened = open_database(settings, upgrade=False)
     try:
         card, decision = prequalify(opened.store, rid, survey=survey, policy=policy, as_of=as_of)
         from teller_assist.services import audit
@@ -720,7 +715,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     policies = [active_policy(settings, args.policy)]
     if args.against:
         policies.append(load_policy(args.against))
-    opened = open_database(settings)
+    opened = open_database(settings, upgrade=False)
     started = time.monotonic()
     bar = ProgressBar("模拟 simulating")
     total = opened.overview.customers
@@ -798,13 +793,16 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         )
         print(f"  现状总敞口 {s['exposure_as_is']:,} 元；证据确认后 {s['exposure_evidence_confirmed']:,} 元")
     first = result.runs[0]
-    print(f"{'额度段 band':<20}{'现状人数':>12}{'现状敞口(元)':>18}{'确认后人数':>12}{'确认后敞口(元)':>18}")
-    for key in first.now.by_band:
-        a, b = first.now.by_band[key], first.confirmed.by_band[key]
-        print(f"{key:<20}{a.people:>12,}{a.exposure:>18,}{b.people:>12,}{b.exposure:>18,}")
-    print(f"{'依据 evidence':<20}{'确认后人数':>12}{'确认后敞口(元)':>18}")
-    for key, tally in sorted(first.confirmed.by_evidence.items(), key=lambda kv: -kv[1].exposure):
-        print(f"{key:<20}{tally.people:>12,}{tally.exposure:>18,}")
+    bands = [
+        (key, a.people, a.exposure, b.people, b.exposure)
+        for key in first.now.by_band
+        for a, b in [(first.now.by_band[key], first.confirmed.by_band[key])]
+    ]
+    headers = ("额度段 band", "现状人数", "现状敞口(元)", "确认后人数", "确认后敞口(元)")
+    print("\n".join(table(headers, bands, "<>>>>")))
+    evidence = sorted(first.confirmed.by_evidence.items(), key=lambda kv: -kv[1].exposure)
+    by_evidence = [(key, tally.people, tally.exposure) for key, tally in evidence]
+    print("\n".join(table(("依据 evidence", "确认后人数", "确认后敞口(元)"), by_evidence, "<>>")))
     if len(result.runs) == 2:
         other = result.runs[1]
         print(
@@ -817,14 +815,14 @@ def cmd_simulate(args: argparse.Namespace) -> int:
 
 
 def cmd_users(args: argparse.Namespace) -> int:
-    from teller_assist.security.passwords import ROLE_ZH
     from teller_assist.services import operators
     from teller_assist.services.database import open_database
+    from teller_assist.vocabulary import ROLE_ZH
 
     settings = _settings(args)
     command = args.users_command
     reader = cli_workflow.PasswordReader(getattr(args, "password_stdin", False))
-    opened = open_database(settings)
+    opened = open_database(settings, upgrade=False)
     store = opened.store
     try:
         if command == "list":
@@ -881,8 +879,8 @@ def cmd_users(args: argparse.Namespace) -> int:
 
 
 def _list_users(store: Store, as_json: bool) -> None:
-    from teller_assist.security.passwords import ROLE_ZH
     from teller_assist.services import operators
+    from teller_assist.vocabulary import ROLE_ZH
 
     now = dt.datetime.now(dt.UTC)
     rows = operators.list_operators(store)
@@ -906,11 +904,13 @@ def _list_users(store: Store, as_json: bool) -> None:
             )
         )
         return
+    listed = []
     for r in rows:
         state = "停用" if not r.active else ("锁定" if r.locked_until and r.locked_until > now else "正常")
         if r.must_change_password:
             state += "（待改密码）"
-        print(f"{r.login:<16}{r.name:<10}{ROLE_ZH[r.role]:<8}{r.branch_code or '—':<8}{state}")
+        listed.append((r.login, r.name, ROLE_ZH[r.role], r.branch_code or "—", state))
+    print("\n".join(table(("登录名 login", "姓名 name", "角色 role", "网点 branch", "状态 state"), listed)))
 
 
 def cmd_policy(args: argparse.Namespace) -> int:
@@ -952,6 +952,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "import": cmd_import,
     "import-rejects": cmd_import_rejects,
     **cli_workflow.COMMANDS,
+    **cli_campaign.COMMANDS,
 }
 
 

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
+from teller_assist.cli_table import table
 from teller_assist.errors import UserFacingError
 from teller_assist.settings import Settings, load_settings
 
@@ -29,11 +30,16 @@ EXIT_NOT_GENUINE = 5  # verify: the paper does not match the record
 STATUSES = ("submitted", "approved", "rejected", "cancelled", "signed", "expired")
 
 
-def _date(text: str) -> dt.date:
+def parse_date(text: str) -> dt.date:
+    """The command line's one date parser: YYYY-MM-DD or YYYYMMDD, a local date."""
     try:
+        if len(text) == 8 and text.isdigit():
+            return dt.date(int(text[:4]), int(text[4:6]), int(text[6:]))
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"日期应为 YYYY-MM-DD：{text}") from None
+        raise argparse.ArgumentTypeError(
+            f"日期格式应为 YYYY-MM-DD 或 YYYYMMDD：{text!r} (a date is YYYY-MM-DD or YYYYMMDD)"
+        ) from None
 
 
 def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -48,7 +54,7 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
     apply.add_argument("id_no", metavar="ID")
     apply.add_argument("--survey", type=Path, required=True, metavar="FILE", help="调查表JSON the survey")
     apply.add_argument("--name", help="客户姓名（非本行客户时）the name, for someone the bank has not seen")
-    apply.add_argument("--as-of", type=_date, default=None, metavar="DATE", help=argparse.SUPPRESS)
+    apply.add_argument("--as-of", type=parse_date, default=None, metavar="DATE", help=argparse.SUPPRESS)
     login_options(apply)
 
     for verb, help_text in (
@@ -60,7 +66,7 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
         p.add_argument("app_id", type=int, metavar="APP")
         if verb == "reject":
             p.add_argument("--reason", required=True, help="拒绝原因 the reason")
-        p.add_argument("--as-of", type=_date, default=None, metavar="DATE", help=argparse.SUPPRESS)
+        p.add_argument("--as-of", type=parse_date, default=None, metavar="DATE", help=argparse.SUPPRESS)
         login_options(p)
 
     cancel = sub.add_parser("cancel", parents=[common], help="撤销申请 withdraw a submitted application")
@@ -101,9 +107,7 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
     ver.add_argument("code", metavar="CODE")
     ver.add_argument("agreement_no", metavar="AGREEMENT_NO")
 
-    dk = sub.add_parser(
-        "document-key", parents=[common], help="文书验证密钥 the documents' verification key"
-    )
+    dk = sub.add_parser("document-key", parents=[common], help="文书验证密钥 the documents' verification key")
     dk_sub = dk.add_subparsers(dest="key_command", metavar="ACTION", required=True)
     dk_exp = dk_sub.add_parser(
         "export", parents=[common], help="写入文件，供另一台电脑导入 write it to a file for another desktop"
@@ -135,8 +139,8 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
     )
     anchor.add_argument("--out", type=Path, required=True, metavar="FILE")
     exp = aud_sub.add_parser("export", parents=[common], help="导出审计记录 export rows as CSV")
-    exp.add_argument("--from", dest="start", type=_date, metavar="DATE")
-    exp.add_argument("--to", dest="end", type=_date, metavar="DATE")
+    exp.add_argument("--from", dest="start", type=parse_date, metavar="DATE")
+    exp.add_argument("--to", dest="end", type=parse_date, metavar="DATE")
     exp.add_argument("--out", type=Path, required=True, metavar="FILE.csv")
 
 
@@ -148,7 +152,7 @@ def _settings(args: argparse.Namespace) -> Settings:
 def _opened(settings: Settings) -> Iterator[Any]:
     from teller_assist.services.database import open_database
 
-    opened = open_database(settings)
+    opened = open_database(settings, upgrade=False)
     try:
         yield opened.store
     finally:
@@ -347,12 +351,27 @@ def cmd_applications(args: argparse.Namespace) -> int:
         return EXIT_OK
     if not rows:
         print("没有申请 no applications")
-    for r in rows:
-        print(
-            f"{r.id:>6}  {STATUS_ZH[r.status]}  {settings.masking.resident_id(r.id_no)}  {r.name or '—'}  "
-            f"{r.line:>9,} 元  {rate_text(r.annual_rate_bp)}%  {r.agreement_no or ''}  "
-            f"{r.submitted_at.astimezone():%Y-%m-%d %H:%M}  {r.maker_login}→{r.checker_login or '…'}"
+    listed = [
+        (
+            str(r.id), STATUS_ZH[r.status], settings.masking.resident_id(r.id_no), r.name or "—", r.line,
+            f"{rate_text(r.annual_rate_bp)}%", r.agreement_no or "",
+            f"{r.submitted_at.astimezone():%Y-%m-%d %H:%M}", f"{r.maker_login}→{r.checker_login or '…'}",
         )
+        for r in rows
+    ]  # fmt: skip
+    if listed:
+        headers = (
+            "申请 id",
+            "状态",
+            "身份证号 ID",
+            "姓名 name",
+            "额度(元)",
+            "年利率",
+            "协议号",
+            "提交 at",
+            "经办→审批",
+        )
+        print("\n".join(table(headers, listed, ">>><>>")))
     return EXIT_OK
 
 
@@ -496,9 +515,7 @@ def cmd_document_key(args: argparse.Namespace) -> int:
             )
         else:
             mark = import_key(store, settings, args.file, operator=audit.os_actor())
-            print(
-                f"已导入 imported（指纹 fingerprint {mark}）。请删除文件 now delete {args.file}"
-            )
+            print(f"已导入 imported（指纹 fingerprint {mark}）。请删除文件 now delete {args.file}")
     return EXIT_OK
 
 
@@ -517,7 +534,7 @@ def cmd_sms(args: argparse.Namespace) -> int:
 
 
 def cmd_db_set_password(args: argparse.Namespace) -> int:
-    from teller_assist.security import keys
+    from teller_assist.services.database import set_db_password
 
     settings = _settings(args)
     if not settings.database_url:
@@ -526,7 +543,7 @@ def cmd_db_set_password(args: argparse.Namespace) -> int:
             "no PostgreSQL database URL is set",
             hint_zh="用 --db 或设置 database_url",
         )
-    keys.set_db_password(settings.database_url, read_login_password(args.password_stdin))
+    set_db_password(settings.database_url, read_login_password(args.password_stdin))
     print("已保存到系统密钥环 saved in the OS keyring")
     return EXIT_OK
 

@@ -4,6 +4,13 @@ from __future__ import annotations
 
 import enum
 
+ROLES = ("teller", "lobby_manager", "branch_head", "hq_admin")
+ROLE_ZH = {
+    "teller": "柜员",
+    "lobby_manager": "大堂经理",
+    "branch_head": "网点负责人",
+    "hq_admin": "总行管理员",
+}
 UTILITY_ZH = {
     "water": "水费",
     "electricity": "电费",
@@ -35,6 +42,7 @@ CANDIDATE_ZH = {
     "family_farm": "家庭农场",
     "integrity_business": "诚信经营户",
     "survey": "调查申报",
+    "till_sales": "收银流水",
 }
 
 

@@ -77,11 +77,11 @@ def main() -> None:
     make_operator(window.store, "head1", "branch_head")
     window.sign_in(make_operator(window.store))
     shot(window, "02-ready-for-the-id")
-    QTest.keyClicks(window.id_input, MAN)
-    QTest.keyClick(window.id_input, Qt.Key.Key_Return)
+    QTest.keyClicks(window.counter.id_input, MAN)
+    QTest.keyClick(window.counter.id_input, Qt.Key.Key_Return)
     shot(window, "03-customer-card")
-    window.open_survey()
-    form = window.survey_form
+    window.counter.open_survey()
+    form = window.counter.survey_form
     assert form is not None
     QTest.keyClicks(form.widgets["household_income"], "50000")
     QTest.keyClicks(form.widgets["debts"], "0")
@@ -90,24 +90,25 @@ def main() -> None:
     for key in ("consent_credit_inquiry", "consent_personal_info"):
         form.widgets[key].setChecked(True)  # type: ignore[attr-defined]
     shot(window, "04-survey-and-line")
-    window.submit()
-    dialog = window.authorize_at_counter()
+    window.counter.submit()
+    dialog = window.counter.authorize_at_counter()
     assert dialog is not None
     dialog.login.setText("head1")
     shot(dialog, "05-supervisor-authorisation")
     dialog.password.setText(PASSWORD)
     dialog.authorize()
-    while window.application is None or window.application.status != "approved":
+    while window.counter.application is None or window.counter.application.status != "approved":
         settle()  # the supervisor is checked on a worker thread
     shot(window, "06-approved")
-    preview = window.preview_documents()
+    preview = window.counter.preview_documents()
     assert preview is not None  # its own size: fitted to the screen
     shot(preview, "07-print-preview")
     preview.reject()
-    assert window.application is not None
-    agreement_printed(window.store, window.application.id)  # as the print records it (no printer here)
-    window._show_application()
-    confirm = window.mark_signed()
+    assert window.counter.application is not None
+    counter = window.counter
+    agreement_printed(window.store, counter.application.id)  # as the print records it (no printer here)
+    window.counter._show_application()
+    confirm = window.counter.mark_signed()
     assert confirm is not None
     shot(confirm, "08-confirm-signature")
     confirm.button(confirm.StandardButton.Yes).click()

@@ -249,6 +249,149 @@ Line ¥{1} at {2}% a year, teller {4}</translation>
     </message>
 </context>
 <context>
+    <name>CounterWorkspace</name>
+    <message>
+        <source>读卡、扫码或输入身份证号（F2）</source>
+        <translation>Card, scan or type the ID (F2)</translation>
+    </message>
+    <message>
+        <source>重新打开数据库 (F5)</source>
+        <translation>Open the database again (F5)</translation>
+    </message>
+    <message>
+        <source>填写调查表 (F3)</source>
+        <translation>Survey (F3)</translation>
+    </message>
+    <message>
+        <source>提交审批 (Ctrl+Enter)</source>
+        <translation>Submit (Ctrl+Enter)</translation>
+    </message>
+    <message>
+        <source>主管授权 (F4)</source>
+        <translation>Supervisor approval (F4)</translation>
+    </message>
+    <message>
+        <source>预览并打印协议和告知函 (F8)</source>
+        <translation>Preview and print (F8)</translation>
+    </message>
+    <message>
+        <source>客户已签字 (F9)</source>
+        <translation>Customer signed (F9)</translation>
+    </message>
+    <message>
+        <source>数据库未打开，无法查询</source>
+        <translation>The database is not open; cannot look up</translation>
+    </message>
+    <message>
+        <source>请先登录</source>
+        <translation>Sign in first</translation>
+    </message>
+    <message>
+        <source>已从剪贴板读取</source>
+        <translation>Read from the clipboard</translation>
+    </message>
+    <message>
+        <source>已读取身份证</source>
+        <translation>ID card read</translation>
+    </message>
+    <message>
+        <source>柜员系统已推送</source>
+        <translation>Sent by the teller system</translation>
+    </message>
+    <message>
+        <source>、</source>
+        <translation>, </translation>
+    </message>
+    <message>
+        <source>尚缺：</source>
+        <translation>Missing: </translation>
+    </message>
+    <message>
+        <source>客户姓名：</source>
+        <translation>Customer&apos;s name: </translation>
+    </message>
+    <message>
+        <source>已恢复 {0} 未提交的调查表，请核对后重新勾选客户同意</source>
+        <translation>Restored the unsubmitted survey of {0}; check it and tick the consents again</translation>
+    </message>
+    <message>
+        <source>调查表草稿未能保存（内容仍在屏幕上）：</source>
+        <translation>Survey draft not saved (still on screen): </translation>
+    </message>
+    <message>
+        <source>已提交申请 {0}：额度 {1} 元，年利率 {2}%，等待审批</source>
+        <translation>Submitted application {0}: ¥{1} at {2}% a year, awaiting approval</translation>
+    </message>
+    <message>
+        <source>已批准：协议号 {0}，额度 {1} 元，有效期至 {2}</source>
+        <translation>Approved: agreement {0}, ¥{1}, valid until {2}</translation>
+    </message>
+    <message>
+        <source>请预览并打印协议 (F8)，客户签字后按 F9 登记</source>
+        <translation>Preview and print the agreement (F8); once the customer has signed it, press F9</translation>
+    </message>
+    <message>
+        <source>已签约：协议号 {0}</source>
+        <translation>Signed: agreement {0}</translation>
+    </message>
+    <message>
+        <source>：</source>
+        <translation>: </translation>
+    </message>
+    <message>
+        <source>申请 {0} {1}{2}</source>
+        <translation>Application {0} {1}{2}</translation>
+    </message>
+    <message>
+        <source>（已等 {0}:{1}）</source>
+        <translation> (waiting {0}:{1})</translation>
+    </message>
+    <message>
+        <source>（副本{0}）</source>
+        <translation> (copy {0})</translation>
+    </message>
+    <message>
+        <source>未能打印：{0}。文书已保存在 {1}，可稍后打印。</source>
+        <translation>Not printed: {0}. The documents are kept in {1} to print later.</translation>
+    </message>
+    <message>
+        <source>已送打印机 {0}：{1}</source>
+        <translation>Sent to printer {0}: {1}</translation>
+    </message>
+    <message>
+        <source>打印出错：{0}</source>
+        <translation>Printing failed: {0}</translation>
+    </message>
+    <message>
+        <source>正在打印…</source>
+        <translation>Printing…</translation>
+    </message>
+    <message>
+        <source>协议尚未打印：请先预览并打印 (F8)，客户签字后再按 F9</source>
+        <translation>The agreement is not printed yet: preview and print it (F8), then press F9 once the customer has signed</translation>
+    </message>
+    <message>
+        <source>登记客户签字</source>
+        <translation>Record the customer&apos;s signature</translation>
+    </message>
+    <message>
+        <source>客户已在打印的预授信协议（协议号 {0}）上签字？</source>
+        <translation>Has the customer signed the printed agreement {0}?</translation>
+    </message>
+    <message>
+        <source>已签字 (Enter)</source>
+        <translation>Signed (Enter)</translation>
+    </message>
+    <message>
+        <source>尚未签字 (Esc)</source>
+        <translation>Not yet (Esc)</translation>
+    </message>
+    <message>
+        <source>柜员系统接口未启动：</source>
+        <translation>Teller-system hook not started: </translation>
+    </message>
+</context>
+<context>
     <name>ImportDialog</name>
     <message>
         <source>已导入</source>
@@ -516,30 +659,6 @@ Continue in demo mode?</translation>
         <translation>Line ¥{0} at {1}% a year</translation>
     </message>
     <message>
-        <source>读卡、扫码或输入身份证号（F2）</source>
-        <translation>Card, scan or type the ID (F2)</translation>
-    </message>
-    <message>
-        <source>填写调查表 (F3)</source>
-        <translation>Survey (F3)</translation>
-    </message>
-    <message>
-        <source>提交审批 (Ctrl+Enter)</source>
-        <translation>Submit (Ctrl+Enter)</translation>
-    </message>
-    <message>
-        <source>主管授权 (F4)</source>
-        <translation>Supervisor approval (F4)</translation>
-    </message>
-    <message>
-        <source>预览并打印协议和告知函 (F8)</source>
-        <translation>Preview and print (F8)</translation>
-    </message>
-    <message>
-        <source>客户已签字 (F9)</source>
-        <translation>Customer signed (F9)</translation>
-    </message>
-    <message>
         <source>柜台</source>
         <translation>Counter</translation>
     </message>
@@ -614,10 +733,6 @@ Continue in demo mode?</translation>
     <message>
         <source>授信政策未载入：</source>
         <translation>Credit policy not loaded: </translation>
-    </message>
-    <message>
-        <source>重新打开数据库 (F5)</source>
-        <translation>Open the database again (F5)</translation>
     </message>
     <message>
         <source>管理(&amp;A)</source>
@@ -700,46 +815,6 @@ Type or read a customer&apos;s ID (F2).</translation>
         <translation>Some files were not imported: </translation>
     </message>
     <message>
-        <source>数据库未打开，无法查询</source>
-        <translation>The database is not open; cannot look up</translation>
-    </message>
-    <message>
-        <source>请先登录</source>
-        <translation>Sign in first</translation>
-    </message>
-    <message>
-        <source>已从剪贴板读取</source>
-        <translation>Read from the clipboard</translation>
-    </message>
-    <message>
-        <source>已读取身份证</source>
-        <translation>ID card read</translation>
-    </message>
-    <message>
-        <source>柜员系统已推送</source>
-        <translation>Sent by the teller system</translation>
-    </message>
-    <message>
-        <source>、</source>
-        <translation>, </translation>
-    </message>
-    <message>
-        <source>尚缺：</source>
-        <translation>Missing: </translation>
-    </message>
-    <message>
-        <source>客户姓名：</source>
-        <translation>Customer&apos;s name: </translation>
-    </message>
-    <message>
-        <source>已恢复 {0} 未提交的调查表，请核对后重新勾选客户同意</source>
-        <translation>Restored the unsubmitted survey of {0}; check it and tick the consents again</translation>
-    </message>
-    <message>
-        <source>调查表草稿未能保存（内容仍在屏幕上）：</source>
-        <translation>Survey draft not saved (still on screen): </translation>
-    </message>
-    <message>
         <source>{0}（{1}）</source>
         <translation>{0} ({1})</translation>
     </message>
@@ -756,80 +831,8 @@ Type or read a customer&apos;s ID (F2).</translation>
         <translation>Printing or importing: sign out once it has finished</translation>
     </message>
     <message>
-        <source>已提交申请 {0}：额度 {1} 元，年利率 {2}%，等待审批</source>
-        <translation>Submitted application {0}: ¥{1} at {2}% a year, awaiting approval</translation>
-    </message>
-    <message>
-        <source>请预览并打印协议 (F8)，客户签字后按 F9 登记</source>
-        <translation>Preview and print the agreement (F8); once the customer has signed it, press F9</translation>
-    </message>
-    <message>
-        <source>：</source>
-        <translation>: </translation>
-    </message>
-    <message>
-        <source>（已等 {0}:{1}）</source>
-        <translation> (waiting {0}:{1})</translation>
-    </message>
-    <message>
-        <source>申请 {0} {1}{2}</source>
-        <translation>Application {0} {1}{2}</translation>
-    </message>
-    <message>
-        <source>（副本{0}）</source>
-        <translation> (copy {0})</translation>
-    </message>
-    <message>
-        <source>未能打印：{0}。文书已保存在 {1}，可稍后打印。</source>
-        <translation>Not printed: {0}. The documents are kept in {1} to print later.</translation>
-    </message>
-    <message>
-        <source>已送打印机 {0}：{1}</source>
-        <translation>Sent to printer {0}: {1}</translation>
-    </message>
-    <message>
-        <source>打印出错：{0}</source>
-        <translation>Printing failed: {0}</translation>
-    </message>
-    <message>
-        <source>正在打印…</source>
-        <translation>Printing…</translation>
-    </message>
-    <message>
-        <source>已签约：协议号 {0}</source>
-        <translation>Signed: agreement {0}</translation>
-    </message>
-    <message>
         <source>待审批 ({0})</source>
         <translation>To approve ({0})</translation>
-    </message>
-    <message>
-        <source>已批准：协议号 {0}，额度 {1} 元，有效期至 {2}</source>
-        <translation>Approved: agreement {0}, ¥{1}, valid until {2}</translation>
-    </message>
-    <message>
-        <source>协议尚未打印：请先预览并打印 (F8)，客户签字后再按 F9</source>
-        <translation>The agreement is not printed yet: preview and print it (F8), then press F9 once the customer has signed</translation>
-    </message>
-    <message>
-        <source>登记客户签字</source>
-        <translation>Record the customer&apos;s signature</translation>
-    </message>
-    <message>
-        <source>客户已在打印的预授信协议（协议号 {0}）上签字？</source>
-        <translation>Has the customer signed the printed agreement {0}?</translation>
-    </message>
-    <message>
-        <source>已签字 (Enter)</source>
-        <translation>Signed (Enter)</translation>
-    </message>
-    <message>
-        <source>尚未签字 (Esc)</source>
-        <translation>Not yet (Esc)</translation>
-    </message>
-    <message>
-        <source>柜员系统接口未启动：</source>
-        <translation>Teller-system hook not started: </translation>
     </message>
 </context>
 <context>

@@ -74,14 +74,15 @@ _PERSONAL_AMOUNT = re.compile(r"(?P<head>月均|年收入|负债)(?P<amount>\d[\
 # their own words do not say whether it rests on an income. What stays: the bank's fixed figures (base,
 # floors, tag grades, cap) and the line itself, rounded down to the policy's step, which tells no more
 # than a band (a 1,000 yuan step of ten months' pay is a monthly pay within 100 yuan).
-INCOME_CANDIDATES = ("payroll", "survey")  # the engine's candidates computed from a person's own money
+# the engine's candidates computed from a person's own money
+INCOME_CANDIDATES = ("payroll", "survey", "till_sales")
 _DERIVED_AMOUNT = re.compile(
-    r"(?P<head>\d+倍月均工资"  # payroll: N倍月均工资X元
+    r"(?P<head>\d+倍月均(?:工资|销售额)"  # payroll, a merchant's till: N倍月均工资X元
     r"|负债\*{3}元\s*=\s*"  # survey: 申报家庭年收入***元×2 − 负债***元 = X元
     r"|取最高候选额度：(?:"  # the largest candidate, when an income gave it
     + "|".join(re.escape(CANDIDATE_ZH[code]) for code in INCOME_CANDIDATES)
     + ")"
-    r"|稳定户上浮\d+%\s*→\s*\+"  # the uplift: a share of the candidate
+    r"|(?:稳定户|评议为好，)上浮\d+%\s*→\s*\+"  # an uplift: a share of the candidate
     r"|向下取整到[\d,]+元：)"  # the figure before rounding
     r"(?P<amount>-?\d[\d,]*(?:\.\d+)?)(?=元)"  # a candidate may be negative (debts above the income)
 )
@@ -100,7 +101,7 @@ def masks_factor_amount(code: str, source: str) -> bool:
     """Whether a decision factor's own amount (``Factor.amount_fen``, shown by machines beside its words)
     is masked with the incomes: by the same rule as ``mask_personal_amounts``. ``source`` is the candidate
     that set the line (``Decision.source``)."""
-    if code in (*INCOME_CANDIDATES, "settled_household", "rounding"):
+    if code in (*INCOME_CANDIDATES, "settled_household", "group_evaluation", "rounding"):
         return True
     return code in ("largest_candidate", "cap") and source in INCOME_CANDIDATES
 

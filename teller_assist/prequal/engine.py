@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from teller_assist.lookup.card import CustomerCard
 from teller_assist.money import format_yuan
+from teller_assist.prequal.group import EVALUATION_ZH, GroupEvidence, till_months
 from teller_assist.prequal.policy import Policy
 from teller_assist.prequal.survey import CheckedSurvey
 from teller_assist.vocabulary import CANDIDATE_ZH, NEGATIVE_ZH, TAG_ZH, UTILITY_ZH
@@ -59,13 +60,20 @@ def add_years(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year + years, day=28)
 
 
-def decide(card: CustomerCard, survey: CheckedSurvey | None, policy: Policy, as_of: dt.date) -> Decision:
+def decide(
+    card: CustomerCard,
+    survey: CheckedSurvey | None,
+    policy: Policy,
+    as_of: dt.date,
+    group: GroupEvidence | None = None,
+) -> Decision:
+    """The decision for one person; ``group`` is their row of a group campaign, when they are on one."""
     factors: list[Factor] = []
     reasons: list[str] = []
     complete = survey is not None and survey.complete
     missing = survey.missing if survey is not None else ()
     problems = dict(survey.problems) if survey is not None else {}
-    scenario = survey.form.scenario if survey is not None else "walk_in"
+    scenario = survey.form.scenario if survey is not None else group.scenario if group else "walk_in"
 
     # --- eligibility --------------------------------------------------------------------------------
     age = card.rid.age_on(as_of)
@@ -149,6 +157,40 @@ def decide(card: CustomerCard, survey: CheckedSurvey | None, policy: Policy, as_
         candidates.append(
             Factor("civil_servant", cs_amount, True, f"有效的公务员标签 → 公务员保底{yuan_text(cs_amount)}元")
         )
+    rules = policy.group
+    if (
+        group is not None
+        and group.scenario == "bureau"
+        and group.permanent_staff
+        and rules.bureau_staff_civil_servant
+        and not any(c.code == "civil_servant" for c in candidates)
+    ):
+        staff = f"{group.group_name or '单位'}名单注明在编 → 公务员保底{yuan_text(cs_amount)}元"
+        candidates.append(Factor("civil_servant", cs_amount, True, staff))
+    if group is not None and group.scenario == "market":
+        months, total = till_months(group.till_sales_fen, as_of, rules.till_window_months)
+        if months >= rules.till_min_months:
+            average = total // months
+            amount = average * rules.till_multiple
+            candidates.append(
+                Factor(
+                    "till_sales",
+                    amount,
+                    True,
+                    f"近{rules.till_window_months}个月中{months}个月有收银记录，月均{yuan_text(average)}元"
+                    f" → {rules.till_multiple}倍月均销售额{yuan_text(amount)}元",
+                )
+            )
+        else:
+            candidates.append(
+                Factor(
+                    "till_sales",
+                    None,
+                    False,
+                    f"近{rules.till_window_months}个月有收银记录{months}个月，不足{rules.till_min_months}个月"
+                    "（自报营业额不提高额度）",
+                )
+            )
     pi_months, pi_employer = months_for(policy.public_prefixes)
     if pi_months >= policy.public_min_months:
         pi_amount = policy.public_floor * 100
@@ -237,6 +279,46 @@ def decide(card: CustomerCard, survey: CheckedSurvey | None, policy: Policy, as_
                 f"无近12个月成功代扣{policy.settled_min_ok_debits}次以上且无失败的有效代扣协议，不上浮",
             )
         )
+    if group is not None and group.evaluation and group.scenario in rules.evaluation_scenarios:
+        said = EVALUATION_ZH[group.evaluation]
+        who = (group.evaluated_by or "").strip()
+        if not who:
+            unsigned = f"评议为{said}，但未注明评议人（须为群体评议），不计入"
+            factors.append(Factor("group_evaluation", None, False, unsigned))
+        elif group.evaluation == "good" and complete:
+            uplift = (best.amount_fen or 0) * rules.good_uplift_percent // 100
+            line += uplift
+            factors.append(
+                Factor(
+                    "group_evaluation",
+                    uplift,
+                    True,
+                    f"{who}评议为好，上浮{rules.good_uplift_percent}% → +{yuan_text(uplift)}元",
+                )
+            )
+        elif group.evaluation == "good":
+            factors.append(
+                Factor(
+                    "group_evaluation",
+                    0,
+                    False,
+                    f"{who}评议为好，完成调查后上浮{rules.good_uplift_percent}%",
+                )
+            )
+        elif group.evaluation == "poor" and rules.poor_base_only:
+            factors.append(
+                Factor(
+                    "group_evaluation",
+                    base - line,
+                    True,
+                    f"{who}评议为差，只授予基础额度{yuan_text(base)}元",
+                )
+            )
+            line = base
+        else:
+            factors.append(Factor("group_evaluation", 0, False, f"{who}评议为{said}，不调整额度"))
+    if group is not None and group.scenario == "village" and group.key_household:
+        factors.append(Factor("key_household", None, True, "村委会列为重点户：安排入户调查"))
     cap = policy.cap * 100
     if line > cap:
         factors.append(Factor("cap", cap - line, True, f"超过上限，按上限{yuan_text(cap)}元"))

@@ -70,6 +70,23 @@ class RateBand:
     annual_rate: Decimal
 
 
+GROUP_SCENARIOS = ("village", "enterprise", "association", "bureau", "community", "market")
+
+
+@dataclass(frozen=True)
+class GroupFactors:
+    """The scenario factors of group campaigns (spec/programme.md): the defaults stand where a policy file
+    written before them has no ``[line.group]``."""
+
+    evaluation_scenarios: tuple[str, ...] = ("village", "enterprise", "association")
+    good_uplift_percent: int = 20  # of the largest candidate, with a completed survey
+    poor_base_only: bool = True
+    bureau_staff_civil_servant: bool = True  # 在编 on a bureau's roster: civil-servant evidence
+    till_min_months: int = 3  # market: months with till records among the window
+    till_window_months: int = 6  # full calendar months before the decision date
+    till_multiple: int = 3  # candidate = multiple x average monthly sales
+
+
 @dataclass(frozen=True)
 class Policy:
     name: str
@@ -109,6 +126,7 @@ class Policy:
     validity_years: int
     approval: dict[str, int]
     forms: dict[str, Form]
+    group: GroupFactors = GroupFactors()
 
     @property
     def identity(self) -> str:
@@ -381,6 +399,7 @@ def parse_policy(content: bytes, source: str) -> Policy:
         validity_years=r.integer("validity.years", minimum=1),
         approval=dict(approval),
         forms=_forms(r),
+        group=_group(r),
     )
     if policy.min_age >= policy.max_age:
         raise r.fail("eligibility.max_age", "应大于 min_age", "must be above min_age")
@@ -393,6 +412,45 @@ def parse_policy(content: bytes, source: str) -> Policy:
             "base and cap must be multiples of the rounding unit",
         )
     return policy
+
+
+def _group(r: _Reader) -> GroupFactors:
+    """``[line.group]``, optional: each key present replaces its default."""
+    line = r.data.get("line")
+    if not isinstance(line, dict) or "group" not in line:
+        return GroupFactors()
+    r.table("line.group")
+    given = line["group"]
+    default = GroupFactors()
+    known = set(default.__dataclass_fields__)
+    for key in given:
+        if key not in known:
+            raise r.fail(f"line.group.{key}", f"未知的项（可用：{'、'.join(sorted(known))}）", "unknown key")
+
+    def number(key: str, minimum: int) -> int:
+        return r.integer(f"line.group.{key}", minimum=minimum) if key in given else getattr(default, key)
+
+    def flag(key: str) -> bool:
+        return r.boolean(f"line.group.{key}") if key in given else getattr(default, key)
+
+    group = GroupFactors(
+        evaluation_scenarios=(
+            r.strings("line.group.evaluation_scenarios", GROUP_SCENARIOS)
+            if "evaluation_scenarios" in given
+            else default.evaluation_scenarios
+        ),
+        good_uplift_percent=number("good_uplift_percent", 0),
+        poor_base_only=flag("poor_base_only"),
+        bureau_staff_civil_servant=flag("bureau_staff_civil_servant"),
+        till_min_months=number("till_min_months", 1),
+        till_window_months=number("till_window_months", 1),
+        till_multiple=number("till_multiple", 1),
+    )
+    if group.till_min_months > group.till_window_months:
+        raise r.fail(
+            "line.group.till_min_months", "不能多于 till_window_months", "must not exceed till_window_months"
+        )
+    return group
 
 
 def load_policy(path: Path) -> Policy:

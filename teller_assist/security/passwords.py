@@ -9,13 +9,9 @@ import re
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
-ROLES = ("teller", "lobby_manager", "branch_head", "hq_admin")
-ROLE_ZH = {
-    "teller": "柜员",
-    "lobby_manager": "大堂经理",
-    "branch_head": "网点负责人",
-    "hq_admin": "总行管理员",
-}
+from teller_assist.vocabulary import ROLE_ZH as ROLE_ZH  # the words live with the others
+from teller_assist.vocabulary import ROLES as ROLES
+
 MAX_FAILURES = 5
 LOCK_MINUTES = 15
 MIN_PASSWORD = 8

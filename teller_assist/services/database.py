@@ -6,12 +6,14 @@ import contextlib
 import datetime as dt
 import logging
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from teller_assist.errors import UserFacingError
 from teller_assist.settings import Settings
 from teller_assist.store import migrate
-from teller_assist.store.engine import Store, open_store
+from teller_assist.store.engine import Store as Store  # the handle the faces hold, opened here
+from teller_assist.store.engine import open_store
 from teller_assist.store.queries import Overview, overview
 
 if TYPE_CHECKING:
@@ -28,11 +30,59 @@ class Opened:
     overview: Overview
 
 
-def open_database(settings: Settings) -> Opened:
-    """Open the database, upgrade its schema (backing SQLite up first), and say what is in it."""
+class SchemaBehind(UserFacingError):
+    """The database's schema is older than the program's, and this face does not upgrade it."""
+
+    def __init__(self, current: str | None, head: str) -> None:
+        super().__init__(
+            f"数据库结构版本 {current or '（无版本）'} 落后于本程序（{head}），命令行不会自动升级",
+            f"the database schema {current or '(unversioned)'} is older than this program's ({head}); "
+            "the command line does not upgrade it by itself",
+            hint_zh="请先运行 teller-assist db upgrade（SQLite 会先备份），或打开窗口（启动时升级）",
+            hint_en="run teller-assist db upgrade first (SQLite is backed up first), or open the window, "
+            "which upgrades at start",
+        )
+
+
+class SchemaAhead(UserFacingError):
+    """The database was upgraded by a newer version of the program than this one."""
+
+    def __init__(self, current: str, head: str) -> None:
+        super().__init__(
+            f"数据库结构版本 {current} 比本程序（{head}）新：已有较新版本的程序使用过这个数据库",
+            f"the database schema {current} is newer than this program's ({head}): a newer version of the "
+            "program has used this database",
+            hint_zh="请把本机的柜面授信助手升级到最新版本（数据未改动）",
+            hint_en="upgrade Teller Assist on this desktop to the newest version (nothing was changed)",
+        )
+
+
+def check_schema(store: Store, backup_dir: Path) -> migrate.UpgradeResult:
+    """The schema as it is: current, or made now in an empty database (nothing there to lose); one that
+    is behind or ahead is refused in words (the command line upgrades only on `db upgrade`: one nightly
+    job must not upgrade a database that other desktops' older programs share)."""
+    current = migrate.current_revision(store)
+    head = migrate.HEAD
+    if current == head:
+        return migrate.UpgradeResult(current, head, None)
+    if current is None and migrate.is_empty(store):
+        return migrate.upgrade(store, backup_dir=backup_dir)
+    if current is not None and current > head:  # revisions are numbered 0001, 0002, ...
+        raise SchemaAhead(current, head)
+    raise SchemaBehind(current, head)
+
+
+def open_database(settings: Settings, *, upgrade: bool = True) -> Opened:
+    """Open the database and say what is in it. With ``upgrade`` (the window, `db upgrade`) the schema is
+    brought up to date, SQLite backed up first; without it (every other command) it is checked."""
     store = open_store(settings)
     try:
-        result = migrate.upgrade(store, backup_dir=settings.paths.backup_dir)
+        if upgrade:
+            if (current := migrate.current_revision(store)) is not None and current > migrate.HEAD:
+                raise SchemaAhead(current, migrate.HEAD)
+            result = migrate.upgrade(store, backup_dir=settings.paths.backup_dir)
+        else:
+            result = check_schema(store, settings.paths.backup_dir)
         log.info(
             "database %s opened, schema %s%s%s",
             store.display,
@@ -110,3 +160,15 @@ def open_for_counter(settings: Settings, today: dt.date) -> CounterStart:
     except BaseException:
         opened.store.dispose()
         raise
+
+
+def current_overview(store: Store) -> Overview:
+    """How many customers, and how fresh the data are, now (after an import, say)."""
+    return overview(store)
+
+
+def set_db_password(database_url: str, password: str) -> None:
+    """Keep the PostgreSQL password for ``database_url`` in the OS keyring (never in a file or URL)."""
+    from teller_assist.security import keys
+
+    keys.set_db_password(database_url, password)

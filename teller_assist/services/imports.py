@@ -395,10 +395,12 @@ def run_import(
     return report
 
 
-def export_rejects(store: Store, out: Path, masking: Masking, batch_ids: Sequence[int] | None = None) -> int:
+def export_rejects(
+    store: Store, out: Path, masking: Masking, batch_ids: Sequence[int] | None = None, *, by: Importer
+) -> int:
     """Write refused rows of the given batches (all when ``None``) to a CSV (UTF-8 with BOM, so
-    spreadsheet programs read the Chinese; mode 0600), masked, no cell a spreadsheet would evaluate.
-    Returns the number of rows written."""
+    spreadsheet programs read the Chinese; mode 0600), masked, no cell a spreadsheet would evaluate;
+    audited under ``by`` once written. Returns the number of rows written."""
     for batch_id in batch_ids or ():
         if not batch_exists(store, batch_id):
             raise UserFacingError(
@@ -415,6 +417,8 @@ def export_rejects(store: Store, out: Path, masking: Masking, batch_ids: Sequenc
                 [r.batch_id, mask_refusal_reason(r.file_name, masking), r.kind, r.line_no, reason, raw]
             )
             count += 1
+    detail = {"rows": count, "batches": list(batch_ids) if batch_ids is not None else "all", "file": out.name}
+    audit.log(store, "export", operator=by.login, subject="rejects", detail=detail)
     return count
 
 
@@ -465,3 +469,8 @@ def demo_county(
         raise
     _audit_run(store, by, "demo", report.files, cancelled=False)
     return report
+
+
+def real_data_present(store: Store) -> bool:
+    """Whether the database holds anything but the demo county (no demo is loaded over real data)."""
+    return holds_real_data(store)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from pathlib import Path
 from typing import Any
 
 from teller_assist.identity.masking import Masking
@@ -25,6 +26,13 @@ def lookup(store: Store, raw_id: str | ResidentId, *, as_of: dt.date) -> Custome
     window = Window.before(as_of)
     facts = fetch_card_facts(store, rid.value, window.start, window.end)
     return build_card(rid, facts, as_of, KIND_NAMES)
+
+
+def local_hook_token(demo_file: Path | None = None) -> str:
+    """The bearer token the teller system's local hook must present (from the OS keyring)."""
+    from teller_assist.security.keys import hook_token
+
+    return hook_token(demo_file)
 
 
 def yuan(fen: int) -> str:

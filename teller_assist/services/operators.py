@@ -22,7 +22,8 @@ from teller_assist.services import audit
 from teller_assist.store import operators as store_ops
 from teller_assist.store.audit import AuditEntry
 from teller_assist.store.engine import Store
-from teller_assist.store.operators import OperatorConflict, OperatorRecord
+from teller_assist.store.operators import OperatorConflict
+from teller_assist.store.operators import OperatorRecord as OperatorRecord  # the record the faces hold
 
 Now = Callable[[], dt.datetime]
 log = logging.getLogger(__name__)

@@ -14,40 +14,18 @@ from dataclasses import dataclass, field
 
 from teller_assist.identity.resident_id import ResidentId
 from teller_assist.lookup.card import Window, build_card
+from teller_assist.prequal.bands import Tally, band_of, empty_bands
 from teller_assist.prequal.engine import decide
 from teller_assist.prequal.policy import Policy
 from teller_assist.store.cards import iter_all_card_facts
 from teller_assist.store.engine import Store
-
-BANDS: tuple[tuple[str, int, int], ...] = (  # (label, above, up to) in yuan
-    ("0", -1, 0),
-    ("≤30,000", 0, 30_000),
-    ("30,001–50,000", 30_000, 50_000),
-    ("50,001–100,000", 50_000, 100_000),
-    ("100,001–200,000", 100_000, 200_000),
-    ("200,001–300,000", 200_000, 300_000),
-)
-
-
-def band_of(line: int) -> str:
-    return next(label for label, low, high in BANDS if low < line <= high)
-
-
-@dataclass
-class Tally:
-    people: int = 0
-    exposure: int = 0  # yuan
-
-    def add(self, line: int) -> None:
-        self.people += 1
-        self.exposure += line
 
 
 @dataclass
 class Column:
     """One way of counting (as things stand, or with the evidence confirmed) under one policy."""
 
-    by_band: dict[str, Tally] = field(default_factory=lambda: {label: Tally() for label, _l, _h in BANDS})
+    by_band: dict[str, Tally] = field(default_factory=empty_bands)
     by_evidence: dict[str, Tally] = field(default_factory=dict)
     total: Tally = field(default_factory=Tally)
 

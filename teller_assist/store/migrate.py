@@ -61,6 +61,12 @@ def current_revision(store: Store) -> str | None:
     return rows[0] if rows else None
 
 
+def is_empty(store: Store) -> bool:
+    """No tables at all: a database made a moment ago, with nothing in it to lose."""
+    with store.connection() as conn:
+        return not inspect(conn).get_table_names()
+
+
 def revision_on(conn: Connection) -> str | None:
     """The revision, read on a connection the caller holds (inside its transaction)."""
     if not inspect(conn).has_table("alembic_version"):

@@ -37,11 +37,15 @@ def qt_translations() -> Path:
 
 def install_qt_base(app: QCoreApplication, language: str) -> bool:
     """Qt's own words in ``language`` (Yes/No, Show Details, the file and print dialogs): its English is
-    built in; for Chinese it loads ``qtbase_zh_CN``. False when the file is missing (then English)."""
-    for old in app.findChildren(QTranslator, "qtBaseTranslator"):
+    built in; for Chinese it loads ``qtbase_zh_CN`` with the few words it lacks, and dates and numbers in
+    Qt's dialogs follow Chinese conventions. False when the file is missing (then English)."""
+    for old in app.findChildren(QTranslator, "qtBaseTranslator") + app.findChildren(
+        QTranslator, "qtBaseGaps"
+    ):
         app.removeTranslator(old)
         old.deleteLater()
     if language == "en":
+        QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.China))
         return True
     translator = QTranslator(app)
     translator.setObjectName("qtBaseTranslator")
@@ -49,6 +53,13 @@ def install_qt_base(app: QCoreApplication, language: str) -> bool:
         translator.deleteLater()
         return False
     app.installTranslator(translator)
+    gaps = QTranslator(app)  # the words qtbase lacks (resources/i18n/qtbase_gaps_zh_CN.ts), asked first
+    gaps.setObjectName("qtBaseGaps")
+    if gaps.load(str(QM_DIR / f"qtbase_gaps_{language}.qm")):
+        app.installTranslator(gaps)
+    else:
+        gaps.deleteLater()
+    QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
     return True
 
 

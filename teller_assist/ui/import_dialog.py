@@ -328,7 +328,14 @@ class ImportDialog(QDialog):
             self.export_to(Path(name))
 
     def export_to(self, path: Path) -> int:
-        total = export_rejects(self.store, path, self.settings.masking, self._reject_batches)
+        try:  # who exports is checked and audited as for the import itself; never while locked
+            by = Importer.operator(self.operator)
+            if self._locked():
+                raise ImportRefused("屏幕已锁定，未导出", "the screen is locked; nothing was exported")
+        except ImportRefused as exc:
+            self.progress_label.setText(error_text(exc, hint=True))
+            return 0
+        total = export_rejects(self.store, path, self.settings.masking, self._reject_batches, by=by)
         self.progress_label.setText(self.tr("已导出 {n} 行到 {p}").format(n=total, p=path))
         return total
 

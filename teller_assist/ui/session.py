@@ -250,9 +250,11 @@ class AuthorizeDialog(QDialog):
         *,
         who: str = "",
         sms_sender: str | None = None,
+        approve: Callable[[str, str], ApplicationRecord] | None = None,
     ) -> None:
         super().__init__(parent)
         self.store, self.policy, self.application, self.today = store, policy, application, today
+        self._approve = approve  # the counter flow's 主管授权, when the counter asks
         self.sms_sender = sms_sender
         self.result_record: ApplicationRecord | None = None
         self.task: Task | None = None
@@ -321,8 +323,11 @@ class AuthorizeDialog(QDialog):
         )
         login, password = self.login.text(), self.password.text()
         self.password.clear()
+        approve = self._approve
 
         def work(_report: Callable[..., None], _cancelled: Callable[[], bool]) -> ApplicationRecord:
+            if approve is not None:
+                return approve(login, password)
             approver = authenticate(store, login, password, purpose="authorize")
             return apps.approve(
                 store,

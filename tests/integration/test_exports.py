@@ -17,7 +17,7 @@ from teller_assist.identity.masking import Masking
 from teller_assist.security.passwords import check_login
 from teller_assist.services import applications as apps
 from teller_assist.services import audit, sms
-from teller_assist.services.imports import export_rejects, import_file
+from teller_assist.services.imports import Importer, export_rejects, import_file
 from teller_assist.store.engine import Store
 from tests.helpers.cli import run_cli
 from tests.helpers.extracts import MAN, WOMAN, rid
@@ -61,7 +61,7 @@ def test_refused_rows_export_neutralises_formulas_and_keeps_numbers(store: Store
     path.write_text(buffer.getvalue(), encoding="utf-8")
     assert import_file(store, path, today=TODAY).rejected == len(NASTY)
     out = tmp_path / "rejects.csv"
-    assert export_rejects(store, out, Masking()) == len(NASTY)
+    assert export_rejects(store, out, Masking(), by=Importer("os:test")) == len(NASTY)
     table = read_back(out)
     assert not [cell for row in table for cell in row if evaluated(cell)], table
     raws = [row[5] for row in table[1:]]

@@ -379,7 +379,7 @@ def test_same_fixture_same_stats_on_both_engines(
 
 def test_exported_rejects_mask_ids_in_reasons_too(sqlite_store: Store, tmp_path: Path) -> None:
     from teller_assist.identity.masking import Masking
-    from teller_assist.services.imports import export_rejects
+    from teller_assist.services.imports import Importer, export_rejects
 
     path = write(
         tmp_path,
@@ -388,6 +388,6 @@ def test_exported_rejects_mask_ids_in_reasons_too(sqlite_store: Store, tmp_path:
     )
     assert import_file(sqlite_store, path, today=TODAY).rejected == 1
     out = tmp_path / "rejects.csv"
-    assert export_rejects(sqlite_store, out, Masking()) == 1
+    assert export_rejects(sqlite_store, out, Masking(), by=Importer("os:test")) == 1
     text = out.read_text(encoding="utf-8-sig")
     assert "代扣类型无效" in text and WOMAN not in text and MAN not in text

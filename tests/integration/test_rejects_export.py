@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 
 from teller_assist.identity.masking import Masking
-from teller_assist.services.imports import export_rejects, import_paths
+from teller_assist.services.imports import Importer, export_rejects, import_paths
 from teller_assist.store.engine import Store
 from tests.helpers.extracts import GOV, MAN, WOMAN, write
 
@@ -44,7 +44,7 @@ def test_exported_refused_rows_hold_no_id_phone_or_amount(store: Store, tmp_path
     report = import_paths(store, [tmp_path], today=TODAY)
     assert sum(f.rejected for f in report.files) == 7
     out = tmp_path / "rejects.csv"
-    assert export_rejects(store, out, Masking()) == 7
+    assert export_rejects(store, out, Masking(), by=Importer("os:test")) == 7
     with out.open(encoding="utf-8-sig", newline="") as fh:
         table = list(csv.reader(fh))
     text = "\n".join(",".join(row[4:]) for row in table)  # the reason and the row as read

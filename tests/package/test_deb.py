@@ -62,9 +62,13 @@ def field(deb: Path, name: str) -> str:
 
 
 def previous_release() -> str:
-    """The commit before the one that added the newest migration."""
+    """The commit on this branch's own line before the one that brought the newest migration (a merge
+    counts, compared with its first parent: a migration made on a side branch arrives with its merge)."""
     newest = sorted(MIGRATIONS.glob("[0-9]*.py"))[-1]
-    added = sh("git", "log", "--diff-filter=A", "--format=%H", "-1", "--", newest.relative_to(ROOT)).strip()
+    added = sh(
+        "git", "log", "--first-parent", "-m", "--diff-filter=A", "--format=%H", "-1", "--",
+        newest.relative_to(ROOT),
+    ).strip()  # fmt: skip
     assert added, f"{newest.name} is not in git history (a shallow clone?)"
     return f"{added}^"
 
@@ -229,9 +233,19 @@ def test_apt_installs_the_previous_release_into_a_clean_root(root: Root, state: 
     state["conffile"] = conf.read_text(encoding="utf-8")
 
 
+def first_operator(root: Root, user: str, login: str) -> None:
+    """The first operator of a new database: a head-office administrator where the build has
+    `users add-first-admin` (operator administration needs one), else a plain `users add` (older builds)."""
+    made = as_user(root, user, "users", "add-first-admin", login, "--name", "张三", "--branch", "0101",
+                   "--password-stdin", stdin=PASSWORD + "\n")
+    if made.returncode == 2 and "invalid choice" in made.stderr:
+        made = as_user(root, user, "users", "add", login, "--name", "张三", "--role", "teller", "--branch",
+                       "0101", "--password-stdin", stdin=PASSWORD + "\n")
+    ok(made)
+
+
 def test_a_user_keeps_a_database_with_the_previous_release(root: Root, state: dict[str, Any]) -> None:
-    ok(as_user(root, "teller", "users", "add", "t1", "--name", "张三", "--role", "teller", "--branch",
-               "0101", "--password-stdin", stdin=PASSWORD + "\n"))
+    first_operator(root, "teller", "t1")
     state["loaded"] = demo_import(root, "teller", 4100, 7)
     current = ok(as_user(root, "teller", "db", "current"))
     assert migrate.HEAD not in current.split(":")[-1], current  # the previous schema
@@ -250,7 +264,11 @@ def test_apt_upgrades_to_this_build_and_the_users_data_survives_migrated(
     assert root.inside("/etc/teller-assist/settings.toml").read_text(encoding="utf-8") == state["conffile"]
     assert sha256(db) == state["db_hash"]  # the package never touches a user's data
     assert f"needs upgrade to {migrate.HEAD}" in ok(as_user(root, "teller", "db", "current"))
-    assert stats(root, "teller") == state["loaded"]  # opening it migrates it, a backup first
+    refused = as_user(root, "teller", "db", "stats")  # a command does not upgrade by itself
+    assert refused.returncode == 2 and "teller-assist db upgrade" in refused.stderr, refused.stderr
+    upgraded = ok(as_user(root, "teller", "db", "upgrade"))  # as the window does at start: a backup first
+    assert f"{state['old_revision']} → {migrate.HEAD}" in upgraded, upgraded
+    assert stats(root, "teller") == state["loaded"]
     assert f"{migrate.HEAD} — 最新 up to date" in ok(as_user(root, "teller", "db", "current"))
     backups = list((data_dir(root, "teller") / "backups").glob("*.db"))
     assert backups, "no backup before the migration"
@@ -273,9 +291,10 @@ def test_the_installed_program_checks_an_id_and_imports_a_demo_county(
 
 def test_the_installed_program_approves_and_writes_the_agreement(root: Root) -> None:
     """Four eyes and a PDF: the frozen program's ReportLab, bundled fonts and QR code at work."""
+    first_operator(root, "teller2", "a2")  # operators are added by a head-office administrator
     for login, role in (("t2", "teller"), ("h2", "branch_head")):
         ok(as_user(root, "teller2", "users", "add", login, "--name", login, "--role", role, "--branch",
-                   "0101", "--password-stdin", stdin=PASSWORD + "\n"))
+                   "0101", "--user", "a2", "--password-stdin", stdin=f"{PASSWORD}\n{PASSWORD}\n"))
     survey = root.inside("/home/teller2/survey.json")
     survey.write_text(json.dumps({"scenario": "walk_in", "answers": walk_in_answers()}), encoding="utf-8")
     os.chmod(survey, 0o644)
@@ -293,7 +312,12 @@ def test_the_installed_program_approves_and_writes_the_agreement(root: Root) -> 
                "/home/teller2/agreement.pdf"))
     text = sh("pdftotext", root.inside("/home/teller2/agreement.pdf"), "-")
     assert "预授信协议" in text and approved["agreement_no"] in text and "王五" in text
-    assert MAN not in text and approved["id_masked"] in text
+    # two parts: the bank keeps the first with the full ID, the customer takes the second, masked
+    pages = ["".join(page.split()) for page in text.split("\f") if page.strip()]
+    bank = "".join(p for p in pages if p.startswith("第一联银行留存联"))
+    customer = "".join(p for p in pages if p.startswith("第二联客户联"))
+    assert bank and customer, pages
+    assert MAN in bank and MAN not in customer and approved["id_masked"] in customer
 
 
 def test_the_installed_program_reads_the_banks_locked_settings(root: Root) -> None:

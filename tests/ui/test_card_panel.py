@@ -46,16 +46,16 @@ def window_with_data(qtbot: QtBot, settings: Settings, tmp_path: Path) -> MainWi
 
 
 def all_text(window: MainWindow) -> str:
-    return " ".join(label.text() for label in window.findChildren(QLabel)) + window.id_input.text()
+    return " ".join(label.text() for label in window.findChildren(QLabel)) + window.counter.id_input.text()
 
 
 def test_typed_id_shows_the_card_with_badges_and_esc_clears(
     qtbot: QtBot, settings: Settings, memory_keyring: MemoryKeyring, tmp_path: Path
 ) -> None:
     window = window_with_data(qtbot, settings, tmp_path)
-    qtbot.keyClicks(window.id_input, MAN)
-    qtbot.keyClick(window.id_input, Qt.Key.Key_Return)
-    panel = window.card_panel
+    qtbot.keyClicks(window.counter.id_input, MAN)
+    qtbot.keyClick(window.counter.id_input, Qt.Key.Key_Return)
+    panel = window.counter.card_panel
     assert panel.isVisible() and panel.objectName() == "customerCard"
     assert "张三" in panel.title.text() and "139****4567" in panel.title.text()
     assert panel.payroll_badge.state == "on" and panel.withholding_badge.state == "on"
@@ -64,10 +64,10 @@ def test_typed_id_shows_the_card_with_badges_and_esc_clears(
     shown = all_text(window)
     assert MAN not in shown and "13951234567" not in shown and "8,000" not in shown  # nowhere in full
     qtbot.keyClick(window, Qt.Key.Key_Escape)
-    assert not panel.isVisible() and window.id_input.text() == "" and window.card is None
-    assert window.id_input.hasFocus()
+    assert not panel.isVisible() and window.counter.id_input.text() == "" and window.counter.card is None
+    assert window.counter.id_input.hasFocus()
 
-    window.customerIdentified.emit(parse_resident_id(WOMAN, today=TODAY), "typed")
+    window.counter.customerIdentified.emit(parse_resident_id(WOMAN, today=TODAY), "typed")
     assert panel.negative_badge.state == "alert" and "欺诈" in panel.details.text()
     assert "秘密备注" not in all_text(window)
 
@@ -76,9 +76,9 @@ def test_a_stranger_gets_a_card_that_says_so(
     qtbot: QtBot, settings: Settings, memory_keyring: MemoryKeyring, tmp_path: Path
 ) -> None:
     window = window_with_data(qtbot, settings, tmp_path)
-    qtbot.keyClicks(window.id_input, rid(seq=401))
-    qtbot.keyClick(window.id_input, Qt.Key.Key_Return)
-    assert "尚非本行客户" in window.card_panel.title.text()
+    qtbot.keyClicks(window.counter.id_input, rid(seq=401))
+    qtbot.keyClick(window.counter.id_input, Qt.Key.Key_Return)
+    assert "尚非本行客户" in window.counter.card_panel.title.text()
 
 
 def test_clipboard_watch_is_opt_in(
@@ -87,15 +87,15 @@ def test_clipboard_watch_is_opt_in(
     window = window_with_data(qtbot, settings, tmp_path)
     QGuiApplication.clipboard().setText(MAN)
     qtbot.wait(50)
-    assert window.card is None  # off by default
+    assert window.counter.card is None  # off by default
     window.close()
     watching = window_with_data(qtbot, dataclasses.replace(settings, clipboard_watch=True), tmp_path / "2")
     QGuiApplication.clipboard().setText("not an id")
     qtbot.wait(20)
-    assert watching.card is None
+    assert watching.counter.card is None
     QGuiApplication.clipboard().setText(f" {MAN} ")
-    qtbot.waitUntil(lambda: watching.card is not None, timeout=3000)
-    assert "已从剪贴板读取" in watching.id_feedback.text()
+    qtbot.waitUntil(lambda: watching.counter.card is not None, timeout=3000)
+    assert "已从剪贴板读取" in watching.counter.id_feedback.text()
 
 
 def free_port() -> int:
@@ -115,8 +115,9 @@ def test_local_hook_and_card_reader_feed_the_same_card(
         )
         qtbot.waitUntil(lambda: "请放置身份证" in window.reader_status.text(), timeout=5000)
         sim.card = CardText("李四", "F", "01", None, "", WOMAN, "", None, None, True)
-        qtbot.waitUntil(lambda: window.card is not None and window.card.rid.value == WOMAN, timeout=5000)
-        assert "已读取身份证" in window.id_feedback.text()
+        counter = window.counter
+        qtbot.waitUntil(lambda: counter.card is not None and counter.card.rid.value == WOMAN, timeout=5000)
+        assert "已读取身份证" in window.counter.id_feedback.text()
 
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
         conn.request(
@@ -124,9 +125,10 @@ def test_local_hook_and_card_reader_feed_the_same_card(
         )
         assert conn.getresponse().status == 204
         conn.close()
-        qtbot.waitUntil(lambda: window.card is not None and window.card.rid.value == MAN, timeout=5000)
-        assert "柜员系统已推送" in window.id_feedback.text()
+        counter = window.counter
+        qtbot.waitUntil(lambda: counter.card is not None and counter.card.rid.value == MAN, timeout=5000)
+        assert "柜员系统已推送" in window.counter.id_feedback.text()
         window.close()
-        assert window.local_hook is None and window.reader_watcher is None
+        assert window.counter.local_hook is None and window.counter.reader_watcher is None
     finally:
         sim.close()

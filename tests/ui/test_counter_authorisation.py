@@ -26,9 +26,9 @@ def submitted_window(
     qtbot: QtBot, settings: Settings, tmp_path: Path, id_no: str = MAN, income: str = "50000"
 ) -> MainWindow:
     window = window_with_data(qtbot, settings, tmp_path)
-    qtbot.keyClicks(window.id_input, id_no)
+    qtbot.keyClicks(window.counter.id_input, id_no)
     fill_survey(qtbot, window)
-    form = window.survey_form
+    form = window.counter.survey_form
     assert form is not None
     if "phone" not in form.answers():  # someone the bank has never seen: no number on file
         qtbot.keyClicks(form.widgets["phone"], "13951234567")
@@ -36,7 +36,7 @@ def submitted_window(
         form.name_edit.insert("王五")
     form.widgets["household_income"].setText(income)  # type: ignore[attr-defined]
     qtbot.keyClick(window, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
-    assert window.application is not None and window.application.status == "submitted"
+    assert window.counter.application is not None and window.counter.application.status == "submitted"
     return window
 
 
@@ -44,17 +44,17 @@ def test_before_f4_the_teller_is_told_which_role_the_line_needs(
     qtbot: QtBot, settings: Settings, memory_keyring: MemoryKeyring, tmp_path: Path
 ) -> None:
     big = submitted_window(qtbot, settings, tmp_path)  # 220,000: above the lobby manager's 50,000
-    assert big.application is not None and big.application.line == 220_000
-    shown = big.application_status.text()
+    assert big.counter.application is not None and big.counter.application.line == 220_000
+    shown = big.counter.application_status.text()
     assert "需网点负责人授权（大堂经理权限至 50,000 元） (F4)" in shown, shown
-    dialog = big.authorize_at_counter()
+    dialog = big.counter.authorize_at_counter()
     assert dialog is not None and "需网点负责人授权" in dialog.findChild(QWidget, "authorizeSummary").text()  # type: ignore[union-attr]
     dialog.reject()
     big.close()
 
     small = submitted_window(qtbot, settings, tmp_path / "2", rid(seq=401), "20000")  # a stranger, 40,000
-    assert small.application is not None and small.application.line <= 50_000
-    assert "需大堂经理或网点负责人授权 (F4)" in small.application_status.text()
+    assert small.counter.application is not None and small.counter.application.line <= 50_000
+    assert "需大堂经理或网点负责人授权 (F4)" in small.counter.application_status.text()
 
 
 def stacked_whole(dialog: AuthorizeDialog) -> list[str]:
@@ -81,14 +81,14 @@ def test_a_refused_authorisation_is_audited_and_the_dialog_keeps_its_fields(
     qtbot: QtBot, settings: Settings, memory_keyring: MemoryKeyring, tmp_path: Path
 ) -> None:
     window = submitted_window(qtbot, settings, tmp_path)
-    assert window.store is not None and window.application is not None
+    assert window.store is not None and window.counter.application is not None
     make_operator(window.store, "manager1", "lobby_manager")
     qtbot.keyClick(window, Qt.Key.Key_F4)
     dialog = window.findChild(AuthorizeDialog, "authorizeDialog")
     assert dialog is not None
     qtbot.waitExposed(dialog)
     assert not stacked_whole(dialog)
-    app = f"app:{window.application.id}"
+    app = f"app:{window.counter.application.id}"
     for login, why in (("manager1", "authority"), ("teller1", "may not approve")):
         dialog.login.setText(login)
         dialog.password.setText(PASSWORD)
@@ -100,4 +100,4 @@ def test_a_refused_authorisation_is_audited_and_the_dialog_keeps_its_fields(
         last = list(store_audit.export_rows(window.store, None, None))[-1]
         assert (last.action, last.operator, last.subject) == ("approve_refused", login, app)
         assert why in json.loads(last.detail)["reason"]
-    assert window.application.status == "submitted"
+    assert window.counter.application.status == "submitted"

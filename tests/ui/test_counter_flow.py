@@ -43,7 +43,7 @@ class Keys:
 
 
 def answer_survey(keys: Keys, window: MainWindow) -> None:
-    form = window.survey_form
+    form = window.counter.survey_form
     assert form is not None
     keys.answer(form.widgets["household_income"], "50000")
     keys.answer(form.widgets["debts"], "0")
@@ -72,19 +72,20 @@ def test_the_whole_counter_flow_by_keyboard(
     keys = Keys(qtbot)
     since = time.time()
 
-    assert window.id_input.hasFocus()  # signed in: the ID field waits, no F2 needed
-    keys.answer(window.id_input, MAN)  # the ID is data, as a reader or scanner gives it; no Enter needed
-    assert window.card_panel.isVisible() and "张三" in window.card_panel.title.text()
-    assert window.id_input.text() == MAN[:4] + "*" * 10 + MAN[-4:]
+    assert window.counter.id_input.hasFocus()  # signed in: the ID field waits, no F2 needed
+    counter = window.counter
+    keys.answer(counter.id_input, MAN)  # the ID is data, as a reader or scanner gives it; no Enter needed
+    assert window.counter.card_panel.isVisible() and "张三" in window.counter.card_panel.title.text()
+    assert window.counter.id_input.text() == MAN[:4] + "*" * 10 + MAN[-4:]
     # eligible, nothing open: the survey is prompted at once, its first field focused (no F3)
-    assert window.survey_form is not None and window.survey_form.objectName() == "surveyForm"
-    assert window.survey_form.first_field() is QApplication.focusWidget()
-    assert window.card_panel.estimated_line.text().startswith("可授信 30,000元")
+    assert window.counter.survey_form is not None and window.counter.survey_form.objectName() == "surveyForm"
+    assert window.counter.survey_form.first_field() is QApplication.focusWidget()
+    assert window.counter.card_panel.estimated_line.text().startswith("可授信 30,000元")
     answer_survey(keys, window)
-    assert window.card_panel.estimated_line.text() == "可授信 220,000元，年利率3.65%"
+    assert window.counter.card_panel.estimated_line.text() == "可授信 220,000元，年利率3.65%"
 
     keys.press(window, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
-    assert window.application is not None and "等待审批" in window.application_status.text()
+    assert window.counter.application is not None and "等待审批" in window.counter.application_status.text()
 
     keys.press(window, Qt.Key.Key_F4)
     dialog = window.findChild(AuthorizeDialog, "authorizeDialog")
@@ -93,32 +94,35 @@ def test_the_whole_counter_flow_by_keyboard(
     keys.press(dialog.login, Qt.Key.Key_Tab)
     keys.answer(dialog.password, PASSWORD)
     keys.press(dialog.password, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: window.application is not None and window.application.status == "approved")
-    assert "协议号 YSX" in window.application_status.text()
+    counter = window.counter
+    qtbot.waitUntil(lambda: counter.application is not None and counter.application.status == "approved")
+    assert "协议号 YSX" in window.counter.application_status.text()
 
     keys.press(window, Qt.Key.Key_F8)
-    preview = window.preview
+    preview = window.counter.preview
     # the agreement's two parts (bank, customer), the authorisation, the letter
     assert preview is not None and [d.pageCount() for d in preview.documents] == [4, 2, 1]
     assert preview.focusWidget() is preview.print_button  # the focus when the dialog is active
     keys.press(preview.print_button, Qt.Key.Key_Return)  # Enter on the focused 打印全部
-    qtbot.waitUntil(lambda: window.print_task is None, timeout=30_000)  # printed on a worker thread
-    assert "已送打印机 TA-PDF" in window.application_status.text(), window.application_status.text()
-    assert not preview.isVisible() and window.signed_button.hasFocus()
+    qtbot.waitUntil(lambda: window.counter.print_task is None, timeout=30_000)  # printed on a worker thread
+    counter = window.counter
+    assert "已送打印机 TA-PDF" in counter.application_status.text(), counter.application_status.text()
+    assert not preview.isVisible() and window.counter.signed_button.hasFocus()
     assert len(list((window.settings.paths.data_dir / "printed").glob("*.pdf"))) == 3
     assert landed(cups_server, since, 3, timeout=60)
 
     keys.press(window, Qt.Key.Key_F9)
     confirm = window.findChild(QMessageBox, "signConfirm")  # the signature is confirmed, not assumed
     assert confirm is not None and confirm.isVisible()
-    assert window.application is not None and window.application.status == "approved"
+    assert window.counter.application is not None and window.counter.application.status == "approved"
     keys.press(confirm, Qt.Key.Key_Return)
-    assert window.application is not None and window.application.status == "signed"
-    assert "已签约" in window.application_status.text()
-    assert window.id_input.hasFocus()  # signed: the next customer's ID goes to the ID field
+    assert window.counter.application is not None and window.counter.application.status == "signed"
+    assert "已签约" in window.counter.application_status.text()
+    assert window.counter.id_input.hasFocus()  # signed: the next customer's ID goes to the ID field
     keys.press(window, Qt.Key.Key_Escape)
-    assert window.card is None and window.id_input.hasFocus() and window.id_input.text() == ""
-    assert not window.card_panel.isVisible() and window.survey_form is None
+    counter = window.counter
+    assert counter.card is None and counter.id_input.hasFocus() and counter.id_input.text() == ""
+    assert not window.counter.card_panel.isVisible() and window.counter.survey_form is None
     # Ctrl+Enter, F4, Tab and Enter (the supervisor's), F8, Enter, F9, Enter, Esc
     assert keys.flow == 9, keys.flow
 
@@ -127,15 +131,15 @@ def test_enter_after_a_self_identifying_id_changes_nothing(
     qtbot: QtBot, settings: Settings, memory_keyring: MemoryKeyring, tmp_path: Path
 ) -> None:
     window = window_with_data(qtbot, settings, tmp_path)
-    qtbot.keyClicks(window.id_input, MAN)
-    card = window.card
-    assert card is not None and window.id_feedback.text() == ""
-    window.id_input.setFocus()
-    qtbot.keyClick(window.id_input, Qt.Key.Key_Return)  # a scanner's suffix
-    assert window.card is card and window.id_feedback.text() == ""
-    window.next_customer()
-    qtbot.keyClicks(window.id_input, MAN[:-1] + ("0" if MAN[-1] != "0" else "1"))  # wrong check digit
-    assert window.card is None and window.id_feedback.text() != ""
+    qtbot.keyClicks(window.counter.id_input, MAN)
+    card = window.counter.card
+    assert card is not None and window.counter.id_feedback.text() == ""
+    window.counter.id_input.setFocus()
+    qtbot.keyClick(window.counter.id_input, Qt.Key.Key_Return)  # a scanner's suffix
+    assert window.counter.card is card and window.counter.id_feedback.text() == ""
+    window.counter.next_customer()
+    qtbot.keyClicks(window.counter.id_input, MAN[:-1] + ("0" if MAN[-1] != "0" else "1"))  # wrong check digit
+    assert window.counter.card is None and window.counter.id_feedback.text() != ""
 
 
 @pytest.mark.parametrize("engine", ["postgres"])
@@ -164,20 +168,23 @@ def test_two_windows_on_one_postgres_database(
     assert queue is not None
     qtbot.wait(300)
 
-    teller.customerIdentified.emit(parse_resident_id(MAN, today=TODAY), "typed")
-    teller.open_survey()
+    teller.counter.customerIdentified.emit(parse_resident_id(MAN, today=TODAY), "typed")
+    teller.counter.open_survey()
     keys = Keys(qtbot)
     answer_survey(keys, teller)
-    teller.submit()
-    assert teller.application is not None
+    teller.counter.submit()
+    assert teller.counter.application is not None
     qtbot.waitUntil(lambda: queue.table.rowCount() == 1, timeout=2000)  # the other desktop, within 2 s
     # the teller's window says how long the customer has waited for the remote approver
-    qtbot.waitUntil(lambda: "（已等 0:0" in teller.application_status.text(), timeout=2500)
+    qtbot.waitUntil(lambda: "（已等 0:0" in teller.counter.application_status.text(), timeout=2500)
     assert "✓ " in queue.factors.text()
     queue.approve_selected()
     qtbot.waitUntil(
-        lambda: teller.application is not None and teller.application.status == "approved", timeout=2500
+        lambda: (
+            teller.counter.application is not None
+            and teller.counter.application.status == "approved"
+        ), timeout=2500
     )
-    assert "已批准" in teller.application_status.text() and teller.print_button.isVisible()
+    assert "已批准" in teller.counter.application_status.text() and teller.counter.print_button.isVisible()
     for w in (teller, manager):
         w.close()

@@ -30,14 +30,15 @@ def approved_here(qtbot: QtBot, settings: Settings, tmp_path: Path) -> MainWindo
     """MAN's application, submitted at this window and approved by a branch head elsewhere."""
     window = window_with_data(qtbot, settings, tmp_path)
     assert window.store is not None
-    qtbot.keyClicks(window.id_input, MAN)
+    qtbot.keyClicks(window.counter.id_input, MAN)
     fill_survey(qtbot, window)
     qtbot.keyClick(window, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
-    app = window.application
+    app = window.counter.application
     assert app is not None
     head = apps.Actor.here(make_operator(window.store, "head1", "branch_head"))
     apps.approve(window.store, load_policy(default_policy_path()), app.id, head, today=TODAY)
-    qtbot.waitUntil(lambda: window.application is not None and window.application.status == "approved")
+    counter = window.counter
+    qtbot.waitUntil(lambda: counter.application is not None and counter.application.status == "approved")
     return window
 
 
@@ -45,54 +46,54 @@ def test_f9_records_nothing_before_the_agreement_is_printed(
     qtbot: QtBot, settings: Settings, memory_keyring: MemoryKeyring, tmp_path: Path
 ) -> None:
     window = approved_here(qtbot, settings, tmp_path)
-    assert window.store is not None and window.application is not None
-    assert window.print_button.isVisible() and not window.signed_button.isVisible()
-    assert "请预览并打印协议 (F8)" in window.application_status.text()
+    assert window.store is not None and window.counter.application is not None
+    assert window.counter.print_button.isVisible() and not window.counter.signed_button.isVisible()
+    assert "请预览并打印协议 (F8)" in window.counter.application_status.text()
     qtbot.keyClick(window, Qt.Key.Key_F9)
     assert window.findChild(QMessageBox, "signConfirm") is None
-    assert "协议尚未打印" in window.application_status.text()
-    assert apps.get(window.store, window.application.id).status == "approved"
+    assert "协议尚未打印" in window.counter.application_status.text()
+    assert apps.get(window.store, window.counter.application.id).status == "approved"
 
-    agreement_printed(window.store, window.application.id)  # it came out of the printer
-    window.next_customer()
-    qtbot.keyClicks(window.id_input, MAN)  # the customer comes back: the flow picks up where it was
-    assert window.application is not None and window.signed_button.isVisible()
+    agreement_printed(window.store, window.counter.application.id)  # it came out of the printer
+    window.counter.next_customer()
+    qtbot.keyClicks(window.counter.id_input, MAN)  # the customer comes back: the flow picks up where it was
+    assert window.counter.application is not None and window.counter.signed_button.isVisible()
     qtbot.keyClick(window, Qt.Key.Key_F9)
     confirm = window.findChild(QMessageBox, "signConfirm")
     assert confirm is not None and confirm.isVisible()
     qtbot.keyClick(confirm, Qt.Key.Key_Escape)  # not signed after all
     QApplication.processEvents()
-    assert apps.get(window.store, window.application.id).status == "approved"
+    assert apps.get(window.store, window.counter.application.id).status == "approved"
     qtbot.keyClick(window, Qt.Key.Key_F9)
     confirm = window.findChild(QMessageBox, "signConfirm")
     assert confirm is not None
     qtbot.keyClick(confirm, Qt.Key.Key_Return)
-    assert apps.get(window.store, window.application.id).status == "signed"
-    assert window.id_input.hasFocus() and not window.signed_button.isVisible()
+    assert apps.get(window.store, window.counter.application.id).status == "signed"
+    assert window.counter.id_input.hasFocus() and not window.counter.signed_button.isVisible()
 
 
 def test_after_signing_the_next_id_goes_to_the_id_field_and_the_survey_stays_as_submitted(
     qtbot: QtBot, settings: Settings, memory_keyring: MemoryKeyring, tmp_path: Path
 ) -> None:
     window = approved_here(qtbot, settings, tmp_path)
-    assert window.store is not None and window.application is not None
-    form = window.survey_form
+    assert window.store is not None and window.counter.application is not None
+    form = window.counter.survey_form
     assert form is not None and not form.isEnabled()  # submitted: read only
     assert form.answers()["household_income"] == 50000
-    agreement_printed(window.store, window.application.id)
-    window._show_application()
-    confirm = window.mark_signed()
+    agreement_printed(window.store, window.counter.application.id)
+    window.counter._show_application()
+    confirm = window.counter.mark_signed()
     assert confirm is not None
     confirm.button(QMessageBox.StandardButton.Yes).click()
-    assert window.id_input.hasFocus()
+    assert window.counter.id_input.hasFocus()
     # the headline is the line held now, not a fresh estimate beside it
-    headline = window.card_panel.estimated_line.text()
+    headline = window.counter.card_panel.estimated_line.text()
     assert headline.startswith("已签约 220,000元，年利率3.65%，有效期至 2028-11-27"), headline
     assert "可授信" not in headline and "现有依据" not in headline
 
-    signed_id = window.application.id
+    signed_id = window.counter.application.id
     qtbot.keyClicks(QApplication.focusWidget(), STRANGER)  # the next customer's ID, typed at once
-    assert window.card is not None and window.card.rid.value == STRANGER
+    assert window.counter.card is not None and window.counter.card.rid.value == STRANGER
     assert json.loads(apps.get(window.store, signed_id).survey)["household_income"] == 50000
 
 
@@ -101,18 +102,18 @@ def test_a_scanner_burst_anywhere_goes_to_the_id_field_and_typing_does_not(
 ) -> None:
     window = window_with_data(qtbot, settings, tmp_path)
     assert window.store is not None
-    qtbot.keyClicks(window.id_input, MAN)
-    form = window.survey_form
+    qtbot.keyClicks(window.counter.id_input, MAN)
+    form = window.counter.survey_form
     assert form is not None
     income = form.widgets["household_income"]
     assert income.hasFocus()
     qtbot.keyClicks(income, "50000")
     qtbot.keyClicks(income, STRANGER[:6], delay=60)  # a person's typing, however many digits
-    assert window.card is not None and window.card.rid.value == MAN
+    assert window.counter.card is not None and window.counter.card.rid.value == MAN
     income.setText("50000")  # type: ignore[attr-defined]
     qtbot.keyClicks(income, STRANGER)  # a scanner: eighteen characters within milliseconds
-    assert window.card is not None and window.card.rid.value == STRANGER
-    assert window.id_input.text() == STRANGER[:4] + "*" * 10 + STRANGER[-4:]
+    assert window.counter.card is not None and window.counter.card.rid.value == STRANGER
+    assert window.counter.id_input.text() == STRANGER[:4] + "*" * 10 + STRANGER[-4:]
     saved = drafts.load(window.store, MAN)  # the first customer's survey, as it was before the burst
     assert saved is not None and saved.survey.answers["household_income"] == 50000
 
@@ -122,13 +123,13 @@ def test_the_card_says_at_once_what_is_possible_and_the_survey_follows(
 ) -> None:
     window = window_with_data(qtbot, settings, tmp_path)
     assert window.store is not None
-    qtbot.keyClicks(window.id_input, WOMAN)  # on the negative list
-    assert window.card_panel.estimated_line.text().startswith("不可授信：在负面清单中")
-    assert window.survey_form is None and not window.survey_button.isEnabled()
-    assert window.flow_blocked.isVisible() and "不能调查和提交" in window.flow_blocked.text()
+    qtbot.keyClicks(window.counter.id_input, WOMAN)  # on the negative list
+    assert window.counter.card_panel.estimated_line.text().startswith("不可授信：在负面清单中")
+    assert window.counter.survey_form is None and not window.counter.survey_button.isEnabled()
+    assert window.counter.flow_blocked.isVisible() and "不能调查和提交" in window.counter.flow_blocked.text()
     qtbot.keyClick(window, Qt.Key.Key_F3)
-    assert window.survey_form is None  # F3 refuses too
-    assert not window.submit_button.isVisible()
+    assert window.counter.survey_form is None  # F3 refuses too
+    assert not window.counter.submit_button.isVisible()
 
     # someone who holds a signed line: said on the card, no second survey, no Submit
     teller = apps.Actor.here(make_operator(window.store, "teller2"))
@@ -142,10 +143,10 @@ def test_the_card_says_at_once_what_is_possible_and_the_survey_follows(
     apps.approve(window.store, policy, held.id, head, today=TODAY)
     agreement_printed(window.store, held.id)
     apps.sign(window.store, held.id, teller, today=TODAY)
-    window.next_customer()
-    qtbot.keyClicks(window.id_input, STRANGER)
-    assert window.card_panel.estimated_line.text().startswith("已签约 160,000元")
-    assert window.survey_form is None and not window.survey_button.isEnabled()
-    assert "已有已签约的预授信" in window.flow_blocked.text()
+    window.counter.next_customer()
+    qtbot.keyClicks(window.counter.id_input, STRANGER)
+    assert window.counter.card_panel.estimated_line.text().startswith("已签约 160,000元")
+    assert window.counter.survey_form is None and not window.counter.survey_button.isEnabled()
+    assert "已有已签约的预授信" in window.counter.flow_blocked.text()
     qtbot.keyClick(window, Qt.Key.Key_F3)
-    assert window.survey_form is None and not window.submit_button.isVisible()
+    assert window.counter.survey_form is None and not window.counter.submit_button.isVisible()

@@ -11,6 +11,7 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
 from teller_assist.settings import Settings
+from teller_assist.store.audit import export_rows
 from teller_assist.store.engine import Store
 from teller_assist.store.models import ImportBatch, PayrollCredit
 from teller_assist.ui.fonts import install_fonts
@@ -63,7 +64,22 @@ def test_imports_a_folder_shows_summary_and_masked_rejects_and_exports_them(
     assert dialog.export_to(out) == 1
     rows = list(csv.reader(out.read_text(encoding="utf-8-sig").splitlines()))
     assert rows[1][3] == "3" and WOMAN not in out.read_text(encoding="utf-8-sig")
+    exported = [r for r in export_rows(sqlite_store, None, None) if r.action == "export"]
+    assert [(r.operator, r.subject) for r in exported] == [("hq1", "rejects")]  # audited under its admin
     assert dialog.cancel_button.text() == "关闭"
+
+
+def test_refused_rows_are_not_exported_while_the_window_is_locked(
+    qtbot: QtBot, sqlite_store: Store, settings: Settings, tmp_path: Path
+) -> None:
+    QApplication.setFont(install_fonts())
+    admin = make_operator(sqlite_store, "hq1", "hq_admin")
+    dialog = ImportDialog(sqlite_store, settings, operator=admin, today=lambda: TODAY, locked=lambda: True)
+    qtbot.addWidget(dialog)
+    out = tmp_path / "rejects.csv"
+    assert dialog.export_to(out) == 0
+    assert not out.exists() and "屏幕已锁定" in dialog.progress_label.text()
+    assert not [r for r in export_rows(sqlite_store, None, None) if r.action == "export"]
 
 
 def test_cancel_writes_nothing(qtbot: QtBot, sqlite_store: Store, settings: Settings, tmp_path: Path) -> None:
@@ -98,7 +114,7 @@ def test_first_start_loads_the_demo_county_in_the_background(
     assert window.demo_progress is not None and window.demo_progress.isVisible()
     qtbot.waitUntil(lambda: window.demo_task is None, timeout=60_000)
     assert window.opened.overview.customers == 800
-    assert "已载入客户 800 人" in window.empty_state.text()
+    assert "已载入客户 800 人" in window.counter.empty_state.text()
 
 
 def test_a_skipped_file_shows_nothing_loaded_now_and_a_new_choice_clears_the_last_run(

@@ -99,9 +99,9 @@ def problems(top: QWidget) -> list[str]:
 
 
 def survey_rows_in_view(window: MainWindow) -> int:
-    form = window.survey_form
+    form = window.counter.survey_form
     assert form is not None
-    port = window.content_scroll.viewport()
+    port = window.counter.content_scroll.viewport()
     fields = list(form.widgets.values()) + ([form.name_edit] if form.name_edit is not None else [])
     return sum(
         1
@@ -151,46 +151,48 @@ def test_every_step_of_the_counter_flow_is_whole_on_a_1366x768_screen(
         assert bar.isVisible() and window.rect().contains(QRect(bar.mapTo(window, QPoint(0, 0)), bar.size()))
 
     whole("signed in, nobody yet")
-    qtbot.keyClicks(window.id_input, MAN)
+    qtbot.keyClicks(window.counter.id_input, MAN)
     whole("the card and the survey")
     assert survey_rows_in_view(window) >= SURVEY_ROWS, survey_rows_in_view(window)
-    assert window.card_panel.estimated_line.isVisible() and window.card_panel.title.isVisible()
+    counter = window.counter
+    assert counter.card_panel.estimated_line.isVisible() and counter.card_panel.title.isVisible()
     fill_survey_rest(qtbot, window)
-    form = window.survey_form
+    form = window.counter.survey_form
     assert form is not None
     qtbot.keyClicks(form.widgets["household_income"], "50000")
     qtbot.keyClicks(form.widgets["debts"], "0")
     whole("the survey complete")
-    assert window.submit_button.isVisible() and window.submit_button.isEnabled()
+    assert window.counter.submit_button.isVisible() and window.counter.submit_button.isEnabled()
     qtbot.keyClick(window, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     whole("submitted, whom to call")
-    dialog = window.authorize_at_counter()
+    dialog = window.counter.authorize_at_counter()
     assert dialog is not None
     qtbot.waitExposed(dialog)
     assert not problems(dialog), problems(dialog)
     dialog.login.setText("head1")
     dialog.password.setText(PASSWORD)
     dialog.authorize()
-    qtbot.waitUntil(lambda: window.application is not None and window.application.status == "approved")
+    counter = window.counter
+    qtbot.waitUntil(lambda: counter.application is not None and counter.application.status == "approved")
     whole("approved")
-    assert window.application is not None
-    agreement_printed(window.store, window.application.id)
-    window._show_application()
+    assert window.counter.application is not None
+    agreement_printed(window.store, window.counter.application.id)
+    window.counter._show_application()
     whole("printed, the signature next")
-    assert window.signed_button.isVisible()
-    confirm = window.mark_signed()
+    assert window.counter.signed_button.isVisible()
+    confirm = window.counter.mark_signed()
     assert confirm is not None
     qtbot.waitExposed(confirm)
     assert not problems(confirm), problems(confirm)
     confirm.button(confirm.StandardButton.Yes).click()
     whole("signed")
 
-    window.next_customer()
-    qtbot.keyClicks(window.id_input, rid(seq=401))
+    window.counter.next_customer()
+    qtbot.keyClicks(window.counter.id_input, rid(seq=401))
     whole("someone new: the name asked first")
     assert survey_rows_in_view(window) >= SURVEY_ROWS
-    window.next_customer()
-    qtbot.keyClicks(window.id_input, WOMAN)
+    window.counter.next_customer()
+    qtbot.keyClicks(window.counter.id_input, WOMAN)
     whole("on the negative list")
     window.lock()
     whole("locked")
@@ -202,7 +204,7 @@ def test_the_print_preview_fits_the_screen_with_its_buttons(
     from tests.ui.test_counter_order import approved_here
 
     window = approved_here(qtbot, dataclasses.replace(settings, language=language), tmp_path)
-    preview = window.preview_documents()
+    preview = window.counter.preview_documents()
     assert preview is not None
     qtbot.waitExposed(preview)
     room = preview.screen().availableGeometry()
@@ -230,8 +232,8 @@ def test_the_lobbys_queue_is_usable_while_a_card_is_open(
         survey = Survey("walk_in", walk_in_answers(household_income=20_000))
         apps.submit(window.store, policy, rid(seq=seq), survey, teller, today=window._today(), name="王五")
     window.sign_in(make_operator(window.store, "manager1", "lobby_manager"))
-    qtbot.keyClicks(window.id_input, MAN)  # a customer at the manager's own desk
-    assert window.card_panel.isVisible()
+    qtbot.keyClicks(window.counter.id_input, MAN)  # a customer at the manager's own desk
+    assert window.counter.card_panel.isVisible()
     queue = window.queue
     assert queue is not None
     tab = window.workspaces.tabText(window.workspaces.indexOf(queue))
@@ -246,4 +248,4 @@ def test_the_lobbys_queue_is_usable_while_a_card_is_open(
     cell = table.item(0, 2)
     assert cell is not None and cell.toolTip() == cell.text()  # a cut customer cell says it whole
     window.workspaces.setCurrentIndex(0)  # back to the customer: still there
-    assert window.card is not None and window.card_panel.isVisible()
+    assert window.counter.card is not None and window.counter.card_panel.isVisible()

@@ -41,11 +41,11 @@ def test_opens_with_an_empty_state_that_says_what_to_do(
     window = make_window(qtbot, settings)
     assert window.windowTitle() == "柜面授信助手"
     assert window.width() == MainWindow.DEFAULT_WIDTH
-    empty = window.empty_state.text()
+    empty = window.counter.empty_state.text()
     assert "还没有客户数据" in empty and "teller-assist import" in empty
     assert window.db_status.text() == "数据库：teller-assist.db"  # the narrow status line: the file
     assert window.db_status.toolTip() == str(settings.paths.sqlite_file)  # the whole path on hover
-    assert window.findChild(QLineEdit, "idInput") is window.id_input
+    assert window.findChild(QLineEdit, "idInput") is window.counter.id_input
     assert window.statusBar().objectName() == "statusBar"
 
 
@@ -65,19 +65,19 @@ def test_typing_validates_as_characters_arrive(
 ) -> None:
     window = make_window(qtbot, settings)
     qtbot.keyClick(window, Qt.Key.Key_F2)
-    qtbot.keyClicks(window.id_input, "3211a")
-    assert "非法字符" in window.id_feedback.text()
-    window.id_input.clear()
-    qtbot.keyClicks(window.id_input, "110105194912310021")
-    qtbot.keyClick(window.id_input, Qt.Key.Key_Return)
-    assert window.id_feedback.text() == "身份证校验位错误"
-    window.id_input.clear()
-    qtbot.keyClicks(window.id_input, "11010519491231002x")
-    qtbot.keyClick(window.id_input, Qt.Key.Key_Return)
+    qtbot.keyClicks(window.counter.id_input, "3211a")
+    assert "非法字符" in window.counter.id_feedback.text()
+    window.counter.id_input.clear()
+    qtbot.keyClicks(window.counter.id_input, "110105194912310021")
+    qtbot.keyClick(window.counter.id_input, Qt.Key.Key_Return)
+    assert window.counter.id_feedback.text() == "身份证校验位错误"
+    window.counter.id_input.clear()
+    qtbot.keyClicks(window.counter.id_input, "11010519491231002x")
+    qtbot.keyClick(window.counter.id_input, Qt.Key.Key_Return)
     # a valid ID shows the card (a stranger's here) and the field keeps only the masked number
-    assert window.card_panel.isVisible() and "尚非本行客户" in window.card_panel.title.text()
-    assert "1101**********002X" in window.card_panel.title.text()
-    assert window.id_input.text() == "1101**********002X"
+    assert window.counter.card_panel.isVisible() and "尚非本行客户" in window.counter.card_panel.title.text()
+    assert "1101**********002X" in window.counter.card_panel.title.text()
+    assert window.counter.id_input.text() == "1101**********002X"
 
 
 def test_no_keyring_asks_before_demo_mode_and_refusal_keeps_the_window_usable(
@@ -91,7 +91,8 @@ def test_no_keyring_asks_before_demo_mode_and_refusal_keeps_the_window_usable(
 
     window = make_window(qtbot, settings, ask_demo=refuse)
     assert len(asked) == 1
-    assert "无法打开数据库" in window.empty_state.text() and "密钥环" in window.empty_state.text()
+    counter = window.counter
+    assert "无法打开数据库" in counter.empty_state.text() and "密钥环" in counter.empty_state.text()
     assert window.store is None
     assert not settings.paths.sqlite_file.exists()
 
@@ -130,7 +131,8 @@ def test_the_idle_warm_up_draws_a_card_and_a_survey_off_screen_and_shows_or_audi
     from teller_assist.ui.survey_form import SurveyForm
 
     window = make_window(qtbot, settings)
-    assert window.store is not None and window.policy is not None
+    counter = window.counter
+    assert window.store is not None and counter.policy is not None
     seq = last_seq(window.store)
     made: list[str] = []
     shown_card, built_form = CardPanel.show_card, SurveyForm.__init__
@@ -146,13 +148,13 @@ def test_the_idle_warm_up_draws_a_card_and_a_survey_off_screen_and_shows_or_audi
     CardPanel.show_card = show_card  # type: ignore[method-assign]
     SurveyForm.__init__ = form_init  # type: ignore[method-assign]
     try:
-        window._warm_up()
+        counter._warm_up()
     finally:
         CardPanel.show_card = shown_card  # type: ignore[method-assign]
         SurveyForm.__init__ = built_form  # type: ignore[method-assign]
     assert made == ["card", "survey"]  # it did draw them
     assert last_seq(window.store) == seq
-    assert window.card is None and window.survey_form is None
-    assert window.card_panel.title.text() == "" and not window.content_scroll.isVisible()
+    assert counter.card is None and counter.survey_form is None
+    assert counter.card_panel.title.text() == "" and not counter.content_scroll.isVisible()
     visible = [w for w in QApplication.topLevelWidgets() if w.isVisible()]
     assert visible == [window]

@@ -23,9 +23,9 @@ def test_a_new_customers_name_is_asked_checked_kept_and_submitted(
     qtbot: QtBot, settings: Settings, memory_keyring: MemoryKeyring, tmp_path: Path
 ) -> None:
     window = window_with_data(qtbot, settings, tmp_path)
-    qtbot.keyClicks(window.id_input, STRANGER)
-    assert "尚非本行客户" in window.card_panel.title.text()
-    form = window.survey_form
+    qtbot.keyClicks(window.counter.id_input, STRANGER)
+    assert "尚非本行客户" in window.counter.card_panel.title.text()
+    form = window.counter.survey_form
     assert form is not None
     name = form.findChild(QLineEdit, "survey_customer_name")
     assert name is not None and name is QApplication.focusWidget()  # asked first
@@ -33,30 +33,32 @@ def test_a_new_customers_name_is_asked_checked_kept_and_submitted(
     qtbot.keyClicks(form.widgets["household_income"], "20000")
     qtbot.keyClicks(form.widgets["debts"], "0")
     qtbot.keyClicks(form.widgets["phone"], "13951234567")
-    assert not window.submit_button.isEnabled() and "客户姓名：请填写客户姓名" in window.factors_label.text()
+    counter = window.counter
+    assert not counter.submit_button.isEnabled()
+    assert "客户姓名：请填写客户姓名" in counter.factors_label.text()
     name.insert("王5")
-    assert not window.submit_button.isEnabled() and "姓名只能是汉字" in window.factors_label.text()
+    assert not counter.submit_button.isEnabled() and "姓名只能是汉字" in counter.factors_label.text()
     name.clear()
     name.insert("王五")  # typed through the input method
-    assert window.submit_button.isEnabled() and "客户姓名" not in window.factors_label.text()
+    assert window.counter.submit_button.isEnabled() and "客户姓名" not in window.counter.factors_label.text()
     qtbot.wait(700)  # the draft is saved once typing pauses
     window.close()
 
     again = window_with_data(qtbot, settings, tmp_path / "again")  # same data folder, a new window
-    qtbot.keyClicks(again.id_input, STRANGER)
-    restored = again.survey_form
+    qtbot.keyClicks(again.counter.id_input, STRANGER)
+    restored = again.counter.survey_form
     assert restored is not None and restored.customer_name() == "王五"  # kept in the draft
     fill_survey_rest(qtbot, again)
     qtbot.keyClick(again, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
-    assert again.application is not None and again.store is not None
-    assert apps.get(again.store, again.application.id).name == "王五"
+    assert again.counter.application is not None and again.store is not None
+    assert apps.get(again.store, again.counter.application.id).name == "王五"
 
 
 def test_a_customer_the_bank_knows_is_not_asked_a_name(
     qtbot: QtBot, settings: Settings, memory_keyring: MemoryKeyring, tmp_path: Path
 ) -> None:
     window = window_with_data(qtbot, settings, tmp_path)
-    qtbot.keyClicks(window.id_input, MAN)
-    form = window.survey_form
+    qtbot.keyClicks(window.counter.id_input, MAN)
+    form = window.counter.survey_form
     assert form is not None and form.customer_name() is None
     assert form.findChild(QLineEdit, "survey_customer_name") is None

@@ -31,8 +31,8 @@ from tests.ui.test_session import fill_survey
 def approved_at_the_counter(qtbot: QtBot, window: MainWindow) -> None:
     assert window.store is not None
     make_operator(window.store, "head1", "branch_head")
-    qtbot.keyClicks(window.id_input, MAN)
-    qtbot.keyClick(window.id_input, Qt.Key.Key_Return)
+    qtbot.keyClicks(window.counter.id_input, MAN)
+    qtbot.keyClick(window.counter.id_input, Qt.Key.Key_Return)
     fill_survey(qtbot, window)
     qtbot.keyClick(window, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     qtbot.keyClick(window, Qt.Key.Key_F4)
@@ -41,7 +41,8 @@ def approved_at_the_counter(qtbot: QtBot, window: MainWindow) -> None:
     dialog.login.setText("head1")
     dialog.password.setText(PASSWORD)
     dialog.button.click()
-    qtbot.waitUntil(lambda: window.application is not None and window.application.status == "approved")
+    counter = window.counter
+    qtbot.waitUntil(lambda: counter.application is not None and counter.application.status == "approved")
 
 
 def test_preview_then_print_through_qt_then_signed(
@@ -53,7 +54,8 @@ def test_preview_then_print_through_qt_then_signed(
 ) -> None:
     window = window_with_data(qtbot, printing_settings, tmp_path)
     approved_at_the_counter(qtbot, window)
-    assert window.print_button.objectName() == "printButton" and window.print_button.isVisible()
+    counter = window.counter
+    assert counter.print_button.objectName() == "printButton" and counter.print_button.isVisible()
     qtbot.keyClick(window, Qt.Key.Key_F8)
     preview = window.findChild(PrintPreview, "printPreview")
     assert preview is not None and preview.isVisible()
@@ -67,7 +69,7 @@ def test_preview_then_print_through_qt_then_signed(
     assert preview.message.text() == "正在打印…" and not preview.print_button.isEnabled()
     qtbot.waitUntil(lambda: "已送打印机" in preview.message.text(), timeout=30_000)
     assert "已送打印机 TA-PDF" in preview.message.text(), preview.message.text()
-    assert not preview.isVisible() and window.print_task is None
+    assert not preview.isVisible() and window.counter.print_task is None
     qtbot.waitUntil(window.isActiveWindow, timeout=3000)  # the preview closed: the window has the keys
     out = landed(cups_server, since, 3, timeout=60)
     assert sorted(pages(p) for p in out) == [1, 2, 4]
@@ -76,15 +78,15 @@ def test_preview_then_print_through_qt_then_signed(
     confirm = window.findChild(QMessageBox, "signConfirm")
     assert confirm is not None
     qtbot.keyClick(confirm, Qt.Key.Key_Return)
-    assert window.application is not None and window.application.status == "signed"
-    assert "已签约" in window.application_status.text()
+    assert window.counter.application is not None and window.counter.application.status == "signed"
+    assert "已签约" in window.counter.application_status.text()
     assert window.store is not None
     actions = [e.action for e in store_audit.export_rows(window.store, None, None)]
     assert actions.count("print") == 3 and actions[-1] == "sign"
     # the customer signed the agreement and, with it, the authorisation printed beside it
     from teller_assist.services.documents import signatures
 
-    assert set(signatures(window.store, window.application.id)) == {"agreement", "authorization"}
+    assert set(signatures(window.store, window.counter.application.id)) == {"agreement", "authorization"}
 
 
 def test_a_missing_printer_is_said_and_the_documents_are_kept(
@@ -95,7 +97,7 @@ def test_a_missing_printer_is_said_and_the_documents_are_kept(
 ) -> None:
     window = window_with_data(qtbot, dataclasses.replace(printing_settings, printer="NO-SUCH"), tmp_path)
     approved_at_the_counter(qtbot, window)
-    preview = window.preview_documents()
+    preview = window.counter.preview_documents()
     assert preview is not None
     preview.print_button.click()
     qtbot.waitUntil(lambda: "未能打印" in preview.message.text(), timeout=30_000)
@@ -143,10 +145,10 @@ def test_the_print_worker_only_reads_qt_objects_the_gui_thread_made_and_loaded(
     monkeypatch.setattr(print_preview, "print_document", draw)
     window = window_with_data(qtbot, printing_settings, tmp_path)
     approved_at_the_counter(qtbot, window)
-    preview = window.preview_documents()
+    preview = window.counter.preview_documents()
     assert preview is not None
     preview.print_button.click()
-    qtbot.waitUntil(lambda: window.print_task is None, timeout=30_000)
-    assert "已送打印机 TA-PDF" in window.application_status.text()
+    qtbot.waitUntil(lambda: window.counter.print_task is None, timeout=30_000)
+    assert "已送打印机 TA-PDF" in window.counter.application_status.text()
     # loaded on the GUI thread first; each document drawn on a worker, made by the GUI thread
     assert calls == [("prepare", True, True)] + [("print", False, True)] * 3

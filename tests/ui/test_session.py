@@ -36,7 +36,7 @@ def visible_text(window: MainWindow) -> str:
 
 def fill_survey(qtbot: QtBot, window: MainWindow) -> None:
     qtbot.keyClick(window, Qt.Key.Key_F3)
-    form = window.survey_form
+    form = window.counter.survey_form
     assert form is not None
     qtbot.keyClicks(form.widgets["household_income"], "50000")
     qtbot.keyClicks(form.widgets["debts"], "0")
@@ -107,8 +107,8 @@ def test_idle_lock_hides_customer_data_until_the_same_operator_unlocks(
 ) -> None:
     window = window_with_data(qtbot, settings, tmp_path)
     assert window.idle.timer.interval() == settings.idle_lock_minutes * 60_000
-    qtbot.keyClicks(window.id_input, MAN)
-    qtbot.keyClick(window.id_input, Qt.Key.Key_Return)
+    qtbot.keyClicks(window.counter.id_input, MAN)
+    qtbot.keyClick(window.counter.id_input, Qt.Key.Key_Return)
     fill_survey(qtbot, window)
     assert "张三" in visible_text(window)
     window.idle.timer.setInterval(150)  # five minutes, shortened for the test
@@ -116,8 +116,10 @@ def test_idle_lock_hides_customer_data_until_the_same_operator_unlocks(
     qtbot.waitUntil(window.is_locked, timeout=3000)
     text = visible_text(window)
     assert "张三" not in text and "可授信" not in text and "屏幕已锁定" in text
-    assert not window.card_panel.isVisible() and window.lock_page.isVisible()
-    window.customerIdentified.emit(window.card.rid if window.card else None, "reader")  # ignored while locked
+    assert not window.counter.card_panel.isVisible() and window.lock_page.isVisible()
+    counter = window.counter
+    # ignored while locked
+    counter.customerIdentified.emit(counter.card.rid if counter.card else None, "reader")
     window.lock_page.password.setText("not-the-password1")
     window.lock_page.button.click()
     assert window.is_locked() and window.lock_page.error.text()
@@ -125,7 +127,8 @@ def test_idle_lock_hides_customer_data_until_the_same_operator_unlocks(
     window.lock_page.button.click()
     assert not window.is_locked()
     assert "张三" in visible_text(window)  # nothing typed was lost
-    assert window.survey_form is not None and window.survey_form.answers()["household_income"] == 50000
+    counter = window.counter
+    assert counter.survey_form is not None and counter.survey_form.answers()["household_income"] == 50000
     assert window.store is not None
     actions = [r.action for r in store_audit.export_rows(window.store, None, None)]
     assert "lock" in actions and actions[-1] == "unlock"
@@ -137,13 +140,14 @@ def test_submit_then_counter_authorisation(
     window = window_with_data(qtbot, settings, tmp_path)
     assert window.store is not None
     make_operator(window.store, "head1", "branch_head")
-    qtbot.keyClicks(window.id_input, MAN)
-    qtbot.keyClick(window.id_input, Qt.Key.Key_Return)
+    qtbot.keyClicks(window.counter.id_input, MAN)
+    qtbot.keyClick(window.counter.id_input, Qt.Key.Key_Return)
     fill_survey(qtbot, window)
-    assert window.submit_button.objectName() == "submitButton" and window.submit_button.isEnabled()
+    counter = window.counter
+    assert counter.submit_button.objectName() == "submitButton" and counter.submit_button.isEnabled()
     qtbot.keyClick(window, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
-    assert window.application is not None and window.application.status == "submitted"
-    assert "等待审批" in window.application_status.text()
+    assert window.counter.application is not None and window.counter.application.status == "submitted"
+    assert "等待审批" in window.counter.application_status.text()
 
     qtbot.keyClick(window, Qt.Key.Key_F4)
     dialog = window.findChild(AuthorizeDialog, "authorizeDialog")
@@ -161,35 +165,41 @@ def test_submit_then_counter_authorisation(
     login.setText("head1")
     password.setText(PASSWORD)
     dialog.button.click()
-    qtbot.waitUntil(lambda: window.application is not None and window.application.status == "approved")
-    assert "已批准" in window.application_status.text() and "YSX" in window.application_status.text()
+    counter = window.counter
+    qtbot.waitUntil(lambda: counter.application is not None and counter.application.status == "approved")
+    counter = window.counter
+    assert "已批准" in counter.application_status.text() and "YSX" in counter.application_status.text()
     # the card now shows the pre-credit with its expiry
-    assert window.card_panel.credit_badge.state == "on"
-    assert "已批准，待签约 220,000元" in window.card_panel.details.text()
-    assert "有效期至 2028-11-27" in window.card_panel.details.text()
+    assert window.counter.card_panel.credit_badge.state == "on"
+    assert "已批准，待签约 220,000元" in window.counter.card_panel.details.text()
+    assert "有效期至 2028-11-27" in window.counter.card_panel.details.text()
 
 
 def test_reveal_is_audited_and_ends_with_the_lock(
     qtbot: QtBot, settings: Settings, memory_keyring: MemoryKeyring, tmp_path: Path
 ) -> None:
     window = window_with_data(qtbot, settings, tmp_path)
-    qtbot.keyClicks(window.id_input, MAN)
-    qtbot.keyClick(window.id_input, Qt.Key.Key_Return)
-    assert MAN not in window.card_panel.title.text() and "139****4567" in window.card_panel.title.text()
-    reveal = window.card_panel.findChild(type(window.card_panel.reveal_button), "revealButton")
+    qtbot.keyClicks(window.counter.id_input, MAN)
+    qtbot.keyClick(window.counter.id_input, Qt.Key.Key_Return)
+    counter = window.counter
+    assert MAN not in counter.card_panel.title.text() and "139****4567" in counter.card_panel.title.text()
+    counter = window.counter
+    reveal = counter.card_panel.findChild(type(counter.card_panel.reveal_button), "revealButton")
     assert reveal is not None and reveal.isVisible()
-    assert "月均***元" in window.card_panel.details.text() and "月均***元" in window.factors_label.text()
+    counter = window.counter
+    assert "月均***元" in counter.card_panel.details.text() and "月均***元" in counter.factors_label.text()
     reveal.click()
-    assert MAN in window.card_panel.title.text() and "13951234567" in window.card_panel.title.text()
-    assert "月均8,000.00元" in window.card_panel.details.text()  # the income, in full, on the card
-    assert "月均8,000元" in window.factors_label.text()  # and in the decision's words
+    counter = window.counter
+    assert MAN in counter.card_panel.title.text() and "13951234567" in counter.card_panel.title.text()
+    assert "月均8,000.00元" in window.counter.card_panel.details.text()  # the income, in full, on the card
+    assert "月均8,000元" in window.counter.factors_label.text()  # and in the decision's words
     assert window.store is not None
     last = list(store_audit.export_rows(window.store, None, None))[-1]
     assert (last.action, last.operator, last.subject) == ("reveal", "teller1", MAN)
     assert json.loads(last.detail or "{}")["fields"] == ["resident_id", "phone", "income"]
     qtbot.keyClick(window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)  # the teller steps away
-    assert window.is_locked() and MAN not in window.card_panel.title.text()
-    assert "月均8,000" not in window.card_panel.details.text() + window.factors_label.text()
+    assert window.is_locked() and MAN not in window.counter.card_panel.title.text()
+    assert "月均8,000" not in window.counter.card_panel.details.text() + window.counter.factors_label.text()
 
 
 @pytest.mark.parametrize("engine", ["sqlite", "postgres"])
@@ -260,39 +270,43 @@ def test_the_tellers_window_sees_a_decision_made_on_another_desktop(
 ) -> None:
     window = window_with_data(qtbot, settings, tmp_path)
     assert window.store is not None
-    qtbot.keyClicks(window.id_input, MAN)
-    qtbot.keyClick(window.id_input, Qt.Key.Key_Return)
+    qtbot.keyClicks(window.counter.id_input, MAN)
+    qtbot.keyClick(window.counter.id_input, Qt.Key.Key_Return)
     fill_survey(qtbot, window)
     qtbot.keyClick(window, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
-    assert window.application is not None and window.application.status == "submitted"
+    assert window.counter.application is not None and window.counter.application.status == "submitted"
     elsewhere = open_database(window.settings).store  # the approver's desktop, its own connection
     try:
         head = apps.Actor.here(make_operator(elsewhere, "head1", "branch_head"))
         policy = load_policy(default_policy_path())
         if decision == "approve":
-            apps.approve(elsewhere, policy, window.application.id, head, today=TODAY)
+            apps.approve(elsewhere, policy, window.counter.application.id, head, today=TODAY)
         else:
-            apps.reject(elsewhere, policy, window.application.id, head, "收入证明不足")
+            apps.reject(elsewhere, policy, window.counter.application.id, head, "收入证明不足")
     finally:
         elsewhere.dispose()
     qtbot.waitUntil(
-        lambda: window.application is not None and window.application.status != "submitted", timeout=2000
+        lambda: (
+            window.counter.application is not None
+            and window.counter.application.status != "submitted"
+        ), timeout=2000
     )
     if decision == "approve":
-        assert "已批准" in window.application_status.text() and window.print_button.isVisible()
+        counter = window.counter
+        assert "已批准" in counter.application_status.text() and counter.print_button.isVisible()
     else:
-        assert "已拒绝：收入证明不足" in window.application_status.text()
-        assert not window.counter_authorize_button.isVisible()
+        assert "已拒绝：收入证明不足" in window.counter.application_status.text()
+        assert not window.counter.counter_authorize_button.isVisible()
 
 
 def test_a_half_filled_survey_survives_a_restart_and_goes_once_submitted(
     qtbot: QtBot, settings: Settings, memory_keyring: MemoryKeyring, tmp_path: Path
 ) -> None:
     window = window_with_data(qtbot, settings, tmp_path)
-    qtbot.keyClicks(window.id_input, MAN)
-    qtbot.keyClick(window.id_input, Qt.Key.Key_Return)
+    qtbot.keyClicks(window.counter.id_input, MAN)
+    qtbot.keyClick(window.counter.id_input, Qt.Key.Key_Return)
     qtbot.keyClick(window, Qt.Key.Key_F3)
-    form = window.survey_form
+    form = window.counter.survey_form
     assert form is not None
     qtbot.keyClicks(form.widgets["household_income"], "50000")
     qtbot.keyClicks(form.widgets["debts"], "1200")
@@ -303,26 +317,26 @@ def test_a_half_filled_survey_survives_a_restart_and_goes_once_submitted(
     window.close()  # the app goes away (a crash, a restart) with nothing submitted
 
     again = window_with_data(qtbot, settings, tmp_path / "again")  # same data folder, a new window
-    qtbot.keyClicks(again.id_input, MAN)
-    qtbot.keyClick(again.id_input, Qt.Key.Key_Return)
+    qtbot.keyClicks(again.counter.id_input, MAN)
+    qtbot.keyClick(again.counter.id_input, Qt.Key.Key_Return)
     qtbot.keyClick(again, Qt.Key.Key_F3)
-    restored = again.survey_form
+    restored = again.counter.survey_form
     assert restored is not None
     assert restored.answers()["household_income"] == 50000 and restored.answers()["debts"] == 1200
     box = restored.widgets["consent_credit_inquiry"]
     assert isinstance(box, QCheckBox) and not box.isChecked()  # consents are ticked again
-    assert "已恢复" in again.id_feedback.text()
+    assert "已恢复" in again.counter.id_feedback.text()
 
     fill_survey_rest(qtbot, again)
     qtbot.keyClick(again, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
-    assert again.application is not None
+    assert again.counter.application is not None
     from teller_assist.services import drafts
 
     assert again.store is not None and drafts.load(again.store, MAN) is None
 
 
 def fill_survey_rest(qtbot: QtBot, window: MainWindow) -> None:
-    form = window.survey_form
+    form = window.counter.survey_form
     assert form is not None
     for key in ("owns_home", "owns_vehicle", "likely_need"):
         combo = form.widgets[key]

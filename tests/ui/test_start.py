@@ -113,7 +113,7 @@ def test_the_teller_types_the_login_while_the_database_opens_and_is_signed_in_wh
     assert not dialog.isVisible() and dialog.password.text() == ""  # the password is not kept around
     assert window.store is gate.results[0].opened.store
     assert window.db_status.text() == "数据库：teller-assist.db"
-    assert "已载入客户 40 人" in window.empty_state.text()
+    assert "已载入客户 40 人" in window.counter.empty_state.text()
     assert window.policy is not None
     assert not window.import_action.isEnabled()  # a teller's window: imports are head office's
 
@@ -164,7 +164,8 @@ def test_a_database_that_cannot_open_takes_the_login_away_and_says_why(
     qtbot.waitUntil(lambda: window.login_dialog is None, timeout=15_000)
     assert visible_logins() == [] and window.isVisible()  # nobody can sign in; the window says why
     assert window.store is None and window.db_status.text() == "数据库未打开"
-    assert "无法打开数据库" in window.empty_state.text() and "密钥" in window.empty_state.text()
+    counter = window.counter
+    assert "无法打开数据库" in counter.empty_state.text() and "密钥" in counter.empty_state.text()
 
 
 def test_a_bug_while_opening_is_said_on_the_window_and_still_reported_as_a_crash(
@@ -179,7 +180,7 @@ def test_a_bug_while_opening_is_said_on_the_window_and_still_reported_as_a_crash
         qtbot.waitUntil(lambda: window.login_dialog is None, timeout=15_000)
     assert [str(e[1]) for e in exceptions] == ["a bug in the start"]  # to the crash handler
     assert visible_logins() == [] and window.store is None
-    said = window.empty_state.text()
+    said = window.counter.empty_state.text()
     assert "打开数据库时程序出错" in said and "crash-reports" in said
 
 
@@ -315,7 +316,7 @@ def test_a_first_start_on_an_empty_database_offers_the_demo_county_after_the_fir
     qtbot.waitUntil(lambda: bool(offered), timeout=15_000)
     assert offered == ["生成并导入一个20,000人的演示县（虚构数据），用于熟悉软件。是否继续？"]
     assert window.operator is not None and window.demo_task is None  # declined: nothing loads
-    assert "还没有客户数据" in window.empty_state.text()
+    assert "还没有客户数据" in window.counter.empty_state.text()
 
 
 def test_a_server_that_was_down_at_start_is_opened_again_with_f5_once_it_is_back(
@@ -332,17 +333,17 @@ def test_a_server_that_was_down_at_start_is_opened_again_with_f5_once_it_is_back
     window, _dialog = cold_start(qtbot, settings)
     window.activateWindow()
     qtbot.waitUntil(lambda: window.login_dialog is None, timeout=15_000)
-    assert window.store is None and "无法打开数据库" in window.empty_state.text()
-    assert window.retry_button.isVisible() and "F5" in window.retry_button.text()
+    assert window.store is None and "无法打开数据库" in window.counter.empty_state.text()
+    assert window.counter.retry_button.isVisible() and "F5" in window.counter.retry_button.text()
 
     server.resume()
     qtbot.waitUntil(window.isActiveWindow, timeout=3000)
     qtbot.keyClick(window, Qt.Key.Key_F5)
     again = window.login_dialog
-    assert again is not None and not window.retry_button.isVisible()
+    assert again is not None and not window.counter.retry_button.isVisible()
     qtbot.keyClicks(again.login, "teller1")
     qtbot.keyClicks(again.password, PASSWORD)
     qtbot.keyClick(again.password, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: window.operator is not None, timeout=15_000)
-    assert window.store is not None and "已载入客户 40 人" in window.empty_state.text()
+    assert window.store is not None and "已载入客户 40 人" in window.counter.empty_state.text()
     window.close()

@@ -26,9 +26,9 @@ def test_a_lost_postgres_connection_shows_a_banner_reconnects_and_loses_nothing_
 ) -> None:
     settings = load_settings(env, database_url=own_postgres.create_database("counter"))
     window = window_with_data(qtbot, settings, tmp_path)
-    assert window.connection is not None and not window.banner.isVisible()
-    qtbot.keyClicks(window.id_input, MAN)
-    form = window.survey_form
+    assert window.connection is not None and not window.counter.banner.isVisible()
+    qtbot.keyClicks(window.counter.id_input, MAN)
+    form = window.counter.survey_form
     assert form is not None
     income = form.widgets["household_income"]
     assert isinstance(income, QLineEdit)
@@ -39,21 +39,22 @@ def test_a_lost_postgres_connection_shows_a_banner_reconnects_and_loses_nothing_
     assert isinstance(debts, QLineEdit)
     qtbot.keyClicks(debts, "0")
     fill_survey_rest(qtbot, window)
-    qtbot.waitUntil(window.banner.isVisible, timeout=6000)
-    assert "数据库连接中断" in window.banner.text() and "已输入的内容保留" in window.banner.text()
+    qtbot.waitUntil(window.counter.banner.isVisible, timeout=6000)
+    counter = window.counter
+    assert "数据库连接中断" in counter.banner.text() and "已输入的内容保留" in counter.banner.text()
     assert "连接中断" in window.db_status.text()
-    window.submit()  # refused with a reason; the survey stays as typed
-    assert window.application is None
-    assert window.application_status.isVisible() and window.application_status.text()
-    assert window.survey_form is form and income.text() == "50000" and debts.text() == "0"
+    window.counter.submit()  # refused with a reason; the survey stays as typed
+    assert window.counter.application is None
+    assert window.counter.application_status.isVisible() and window.counter.application_status.text()
+    assert window.counter.survey_form is form and income.text() == "50000" and debts.text() == "0"
 
     own_postgres.resume()
-    qtbot.waitUntil(lambda: not window.banner.isVisible(), timeout=8000)
+    qtbot.waitUntil(lambda: not window.counter.banner.isVisible(), timeout=8000)
     assert "已重新连接" in window.db_status.text()
     assert window.db_status.text().endswith("：counter")  # the database's name, not its socket folder
-    assert window.survey_form is form and income.text() == "50000"
-    window.submit()  # the same answers, now submitted
-    assert window.application is not None and window.application.status == "submitted"
+    assert window.counter.survey_form is form and income.text() == "50000"
+    window.counter.submit()  # the same answers, now submitted
+    assert window.counter.application is not None and window.counter.application.status == "submitted"
     window.close()
 
 

@@ -18,15 +18,16 @@ def test_estimated_line_then_survey_by_keyboard(
     qtbot: QtBot, settings: Settings, memory_keyring: MemoryKeyring, tmp_path: Path
 ) -> None:
     window = window_with_data(qtbot, settings, tmp_path)
-    qtbot.keyClicks(window.id_input, MAN)
-    qtbot.keyClick(window.id_input, Qt.Key.Key_Return)
-    line = window.card_panel.estimated_line
+    qtbot.keyClicks(window.counter.id_input, MAN)
+    qtbot.keyClick(window.counter.id_input, Qt.Key.Key_Return)
+    line = window.counter.card_panel.estimated_line
     assert line.objectName() == "estimatedLine"
     assert line.text() == "可授信 30,000元，年利率4.65%；现有依据支持220,000元（完成调查后可授）"
-    assert window.survey_button.isVisible() and window.survey_button.objectName() == "surveyButton"
+    counter = window.counter
+    assert counter.survey_button.isVisible() and counter.survey_button.objectName() == "surveyButton"
 
     qtbot.keyClick(window, Qt.Key.Key_F3)
-    form = window.survey_form
+    form = window.counter.survey_form
     assert form is not None and form.isVisible() and form.objectName() == "surveyForm"
     phone = form.widgets["phone"]
     assert isinstance(phone, QLineEdit) and phone.text() == ""  # on file: shown masked, to confirm
@@ -39,9 +40,9 @@ def test_estimated_line_then_survey_by_keyboard(
     assert debts.hasFocus()
     qtbot.keyClicks(debts, "0")
     # live, with the declared figures masked, and the candidate computed from them
-    assert "申报家庭年收入***元×2 − 负债***元 = ***元" in window.factors_label.text()
-    assert "50,000" not in window.factors_label.text()
-    assert "尚缺：是否有自有住房" in window.factors_label.text()
+    assert "申报家庭年收入***元×2 − 负债***元 = ***元" in window.counter.factors_label.text()
+    assert "50,000" not in window.counter.factors_label.text()
+    assert "尚缺：是否有自有住房" in window.counter.factors_label.text()
     for key in ("owns_home", "owns_vehicle", "likely_need"):
         combo = form.widgets[key]
         assert isinstance(combo, QComboBox)
@@ -54,18 +55,19 @@ def test_estimated_line_then_survey_by_keyboard(
         box.setFocus()
         qtbot.keyClick(box, Qt.Key.Key_Space)
     assert line.text() == "可授信 220,000元，年利率3.65%"
-    assert "尚缺" not in window.factors_label.text()
-    assert "公务员保底200,000元" in window.factors_label.text()
-    assert window.decision is not None and window.decision.survey_complete
+    assert "尚缺" not in window.counter.factors_label.text()
+    assert "公务员保底200,000元" in window.counter.factors_label.text()
+    assert window.counter.decision is not None and window.counter.decision.survey_complete
 
     qtbot.keyClick(window, Qt.Key.Key_Escape)
-    assert window.survey_form is None and window.decision is None and not window.survey_area.isVisible()
+    counter = window.counter
+    assert counter.survey_form is None and counter.decision is None and not counter.survey_area.isVisible()
 
 
 def test_ineligible_customer_is_told_why(
     qtbot: QtBot, settings: Settings, memory_keyring: MemoryKeyring, tmp_path: Path
 ) -> None:
     window = window_with_data(qtbot, settings, tmp_path)
-    qtbot.keyClicks(window.id_input, WOMAN)
-    qtbot.keyClick(window.id_input, Qt.Key.Key_Return)
-    assert window.card_panel.estimated_line.text() == "不可授信：在负面清单中（欺诈）"
+    qtbot.keyClicks(window.counter.id_input, WOMAN)
+    qtbot.keyClick(window.counter.id_input, Qt.Key.Key_Return)
+    assert window.counter.card_panel.estimated_line.text() == "不可授信：在负面清单中（欺诈）"

@@ -30,16 +30,17 @@ def test_switching_operator_ends_the_session_and_asks_the_next_login(
     window = window_with_data(qtbot, settings, tmp_path)  # teller1
     assert window.store is not None
     make_operator(window.store, "manager1", "lobby_manager")
-    qtbot.keyClicks(window.id_input, MAN)
-    form = window.survey_form
+    qtbot.keyClicks(window.counter.id_input, MAN)
+    form = window.counter.survey_form
     assert form is not None
     qtbot.keyClicks(form.widgets["household_income"], "50000")
     assert window.logout_action.isEnabled()
     window.logout_action.trigger()
     dialog = window.login_dialog
     assert isinstance(dialog, LoginDialog) and dialog.isVisible() and not dialog.first_admin
-    assert window.operator is None and window.card is None and not window.card_panel.isVisible()
-    assert "teller1" not in window.header.text()
+    counter = window.counter
+    assert window.operator is None and counter.card is None and not counter.card_panel.isVisible()
+    assert "teller1" not in window.counter.header.text()
     saved = drafts.load(window.store, MAN)
     assert saved is not None and saved.survey.answers["household_income"] == 50000  # nothing typed lost
     last = list(store_audit.export_rows(window.store, None, None))[-1]

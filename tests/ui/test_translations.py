@@ -30,7 +30,7 @@ from tests.ui.test_session import fill_survey_rest
 
 ROOT = Path(__file__).resolve().parents[2]
 TS = ROOT / "resources" / "i18n" / "teller_assist_en.ts"
-UI = sorted(str(p) for p in (ROOT / "teller_assist" / "ui").glob("*.py"))
+UI = sorted(str(p) for p in (ROOT / "teller_assist" / "ui").rglob("*.py"))  # the workspaces too
 
 
 def messages(ts: Path) -> dict[tuple[str, str], ET.Element]:
@@ -135,21 +135,22 @@ def check_states(qtbot: QtBot, window: MainWindow, seen: list[str]) -> None:
         seen.append(window.findChild(QWidget, "submitButton").text())  # type: ignore[union-attr]
 
     look("signed in, empty")
-    qtbot.keyClicks(window.id_input, MAN)
+    qtbot.keyClicks(window.counter.id_input, MAN)
     look("card and survey")
     fill_survey_rest(qtbot, window)
-    qtbot.keyClicks(window.survey_form.widgets["household_income"], "50000")  # type: ignore[union-attr]
-    qtbot.keyClicks(window.survey_form.widgets["debts"], "0")  # type: ignore[union-attr]
+    qtbot.keyClicks(window.counter.survey_form.widgets["household_income"], "50000")  # type: ignore[union-attr]
+    qtbot.keyClicks(window.counter.survey_form.widgets["debts"], "0")  # type: ignore[union-attr]
     look("survey complete")
     qtbot.keyClick(window, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     look("submitted")
-    dialog = window.authorize_at_counter()
+    dialog = window.counter.authorize_at_counter()
     assert isinstance(dialog, AuthorizeDialog)
     assert not cut_off(dialog), cut_off(dialog)
     dialog.login.setText("head1")
     dialog.password.setText(PASSWORD)
     dialog.authorize()
-    qtbot.waitUntil(lambda: window.application is not None and window.application.status == "approved")
+    counter = window.counter
+    qtbot.waitUntil(lambda: counter.application is not None and counter.application.status == "approved")
     look("approved")
 
 
@@ -163,17 +164,17 @@ def test_the_window_speaks_the_language_set_and_nothing_is_cut_off(
     check_states(qtbot, window, seen)
     if language == "en":
         assert window.windowTitle().startswith("Teller Assist")
-        assert window.signed_button.text() == "Customer signed (F9)"
-        assert window.print_button.text() == "Preview and print (F8)"
-        headline = window.card_panel.estimated_line.text()
+        assert window.counter.signed_button.text() == "Customer signed (F9)"
+        assert window.counter.print_button.text() == "Preview and print (F8)"
+        headline = window.counter.card_panel.estimated_line.text()
         assert headline.startswith("Approved, to sign: ¥220,000 at 3.65% a year"), headline
-        assert "Approved: agreement YSX" in window.application_status.text()
+        assert "Approved: agreement YSX" in window.counter.application_status.text()
         assert seen[0] == "Submit (Ctrl+Enter)"
     else:
         assert window.windowTitle().startswith("柜面授信助手")
-        assert window.signed_button.text() == "客户已签字 (F9)"
-        assert window.card_panel.estimated_line.text().startswith("已批准，待签约 220,000元")
-        assert "已批准：协议号 YSX" in window.application_status.text()
+        assert window.counter.signed_button.text() == "客户已签字 (F9)"
+        assert window.counter.card_panel.estimated_line.text().startswith("已批准，待签约 220,000元")
+        assert "已批准：协议号 YSX" in window.counter.application_status.text()
 
 
 def test_a_missing_translation_is_said_plainly(

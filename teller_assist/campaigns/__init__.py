@@ -1,0 +1,1 @@
+"""Group credit campaigns: rosters, members and their scenario factors (spec/programme.md)."""

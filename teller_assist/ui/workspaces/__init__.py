@@ -1,0 +1,1 @@
+"""The workspaces the window hosts: the counter, the approvals queue, today's walk-ins."""

@@ -1,0 +1,1050 @@
+"""The counter: a thin view of the counter flow (``services.counter_flow``). The flow holds the customer,
+the decision, the survey and the application and says what is allowed; this page shows it, takes the
+keys (F2 F3 F4 F8 F9 Esc Ctrl+Enter) and runs what would wait on a worker thread."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import threading
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QCoreApplication, QEvent, QPoint, Qt, QTimer, Signal
+from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QApplication,
+    QFrame,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from teller_assist.errors import UserFacingError
+from teller_assist.identity.resident_id import (
+    InvalidResidentId,
+    ResidentId,
+    parse_resident_id,
+    partial_problem,
+)
+from teller_assist.settings import Settings
+from teller_assist.ui.card_panel import CardPanel
+from teller_assist.ui.i18n import error_text, pick
+from teller_assist.ui.scan_burst import ScanBurst
+from teller_assist.ui.session import AuthorizeDialog, approver_text
+from teller_assist.ui.tasks import Task
+from teller_assist.ui.widgets import NoteLabel, keep_on_screen
+from teller_assist.ui.words import word
+
+if TYPE_CHECKING:
+    from teller_assist.lookup.card import ApplicationFact, CustomerCard
+    from teller_assist.lookup.sources import LocalHook, ReaderWatcher
+    from teller_assist.prequal.engine import Decision
+    from teller_assist.prequal.policy import Policy
+    from teller_assist.services.applications import ApplicationRecord
+    from teller_assist.services.counter_flow import CounterFlow
+    from teller_assist.services.database import CounterStart
+    from teller_assist.services.operators import OperatorRecord
+    from teller_assist.ui.print_preview import PrintPreview
+    from teller_assist.ui.survey_form import SurveyForm
+
+
+def _prepare_documents(app_url: str) -> None:
+    """Warm the document renderer (~0.5 s cold: fonts, ReportLab, the QR code of the app's URL, the
+    templates) on a worker thread at start, so the first F8 at the counter does not wait for it."""
+    from teller_assist.documents import fonts
+    from teller_assist.documents.render import DocumentData, render
+    from teller_assist.documents.templates import KINDS
+
+    fonts.register()
+    day = dt.date(2000, 1, 1)
+    for kind in KINDS:  # a throw-away rendering with made-up words: nothing is kept or logged
+        render(
+            DocumentData(
+                kind, "预热", "预热", "YSX00000000000000", "预热", "0000**********0000",
+                100, "0.00", day, day, ("预热",), app_url, day, "00000-00000",
+            )
+        )
+
+
+def estimated_line_text(decision: Decision) -> str:
+    """可授信 30,000元；现有依据支持220,000元（完成调查后可授） (or why not; the reasons are the policy's own
+    words). The second figure is what the evidence so far supports, not a ceiling: a survey may add."""
+    if not decision.eligible:
+        return QCoreApplication.translate("MainWindow", "不可授信：") + "；".join(decision.reasons)
+    text = QCoreApplication.translate("MainWindow", "可授信 {0}元，年利率{1}%")
+    text = text.format(f"{decision.grantable_limit:,}", decision.annual_rate)
+    if decision.potential_limit > decision.grantable_limit:
+        more = QCoreApplication.translate("MainWindow", "；现有依据支持{0}元（完成调查后可授）")
+        text += more.format(f"{decision.potential_limit:,}")
+    return text
+
+
+def standing_line_text(held: ApplicationFact) -> str:
+    """The pre-credit the person holds, as the card's headline: 已签约 264,000元，年利率3.65%，有效期至 …"""
+    from teller_assist.ui.card_panel import APPLICATION_ZH
+
+    status = word(APPLICATION_ZH.get(held.status, held.status))
+    rate = f"{held.annual_rate_bp / 100:.2f}"
+    text = QCoreApplication.translate("MainWindow", "{0} {1}元，年利率{2}%")
+    text = text.format(status, f"{held.line:,}", rate)
+    if held.valid_until is not None:
+        until = QCoreApplication.translate("MainWindow", "，有效期至 {0}")
+        text += until.format(held.valid_until.isoformat())
+    return text
+
+
+class CounterWorkspace(QWidget):
+    """The counter page, top to bottom: who and where; the ID; the card's summary (name, badges, the
+    headline); then one scrolling part with the card's details, the survey and the factors, so nothing
+    is cut at 768 pixels; then the next step's buttons, always in view."""
+
+    customerIdentified = Signal(object, str)
+    readerStatus = Signal(str)  # the card reader's or the local hook's state, for the status line
+    _identified = Signal(object, str)  # from a source's thread into the GUI thread
+
+    REVEAL_SECONDS = 30
+    WARM_UP_MS = 1000
+    WARM_UP_ID = "11010519491231002X"  # the standard's own example: valid, and nobody at this bank
+
+    def __init__(
+        self,
+        settings: Settings,
+        host: QWidget,
+        *,
+        today: Callable[[], dt.date],
+        is_locked: Callable[[], bool],
+        store_trouble: Callable[[], None],
+        printer_changed: Callable[[], None],
+    ) -> None:
+        super().__init__(host)
+        self.settings, self._host, self._today, self.is_locked = settings, host, today, is_locked
+        self._store_trouble, self._printer_changed = store_trouble, printer_changed
+        self.flow: CounterFlow | None = None
+        self.setObjectName("counterPage")
+        layout = QVBoxLayout(self)
+        self.banner = QLabel("", self)  # the database is away: said at the top, in red, until it is back
+        self.banner.setObjectName("connectionBanner")
+        self.banner.setWordWrap(True)
+        self.banner.setStyleSheet("QLabel { background: #b00020; color: white; padding: 6px; }")
+        self.banner.setVisible(False)
+        layout.addWidget(self.banner)
+        self.header = QLabel("", self)
+        self.header.setObjectName("header")
+        self.header.setWordWrap(True)
+        layout.addWidget(self.header)
+
+        self.id_input = QLineEdit(self)
+        self.id_input.setObjectName("idInput")
+        self.id_input.setPlaceholderText(self.tr("读卡、扫码或输入身份证号（F2）"))
+        self.id_input.setMaxLength(24)
+        self._shown_id = ""  # the masked ID of the customer on screen
+        self._showing_id = False
+        self.id_input.textChanged.connect(self._on_id_changed)
+        self.id_input.returnPressed.connect(self._on_id_entered)
+        layout.addWidget(self.id_input)
+        self.id_feedback = NoteLabel("", self)
+        self.id_feedback.setObjectName("idFeedback")
+        layout.addWidget(self.id_feedback)
+
+        self.card_panel = CardPanel(settings.masking, self)
+        self.card_panel.revealRequested.connect(self.reveal)
+        layout.addWidget(self.card_panel)
+        self.flow_blocked = QLabel("", self)  # why no survey and no submission for this person
+        self.flow_blocked.setObjectName("flowBlocked")
+        self.flow_blocked.setWordWrap(True)
+        self.flow_blocked.setStyleSheet("QLabel { color: #a11212; }")
+        self.flow_blocked.setVisible(False)
+        layout.addWidget(self.flow_blocked)
+
+        self.empty_state = QLabel("", self)
+        self.empty_state.setObjectName("emptyState")
+        self.empty_state.setWordWrap(True)
+        self.empty_state.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.empty_state.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.empty_state, 1)
+
+        self.content_scroll = QScrollArea(self)
+        self.content_scroll.setObjectName("cardScroll")
+        self.content_scroll.setWidgetResizable(True)
+        self.content_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.content_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.content_scroll.setVisible(False)
+        self.content = QWidget(self.content_scroll)
+        self.content.setObjectName("cardContent")
+        content_layout = self._content_layout = QVBoxLayout(self.content)
+        content_layout.setContentsMargins(0, 0, 4, 0)
+        content_layout.addWidget(self.card_panel.body)
+        self.survey_area = QWidget(self.content)  # the survey form goes here when it opens
+        self.survey_area.setObjectName("surveyArea")
+        self._survey_layout = QVBoxLayout(self.survey_area)
+        self._survey_layout.setContentsMargins(0, 0, 0, 0)
+        self.survey_area.setVisible(False)
+        content_layout.addWidget(self.survey_area)
+        self.factors_label = QLabel("", self.content)
+        self.factors_label.setObjectName("factors")
+        self.factors_label.setWordWrap(True)
+        self.factors_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.factors_label.setVisible(False)
+        content_layout.addWidget(self.factors_label)
+        content_layout.addStretch(1)
+        self.content_scroll.setWidget(self.content)
+        layout.addWidget(self.content_scroll, 1)
+
+        self.retry_button = self._button(
+            self.tr("重新打开数据库 (F5)"), "retryOpenButton", layout)  # a failed open
+        self.survey_form: SurveyForm | None = None
+        self.survey_button = self._button(
+            self.tr("填写调查表 (F3)"), "surveyButton", layout, lambda: self.open_survey())
+        self.submit_button = self._button(
+            self.tr("提交审批 (Ctrl+Enter)"), "submitButton", layout, self.submit)
+        self.application_status = QLabel("", self)
+        self.application_status.setObjectName("applicationStatus")
+        self.application_status.setWordWrap(True)
+        self.application_status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.application_status.setVisible(False)
+        layout.addWidget(self.application_status)
+        self.counter_authorize_button = self._button(
+            self.tr("主管授权 (F4)"), "counterAuthorizeButton", layout, self.authorize_at_counter
+        )
+        self.print_button = self._button(
+            self.tr("预览并打印协议和告知函 (F8)"), "printButton", layout, self.preview_documents)
+        self.signed_button = self._button(
+            self.tr("客户已签字 (F9)"), "signedButton", layout, self.mark_signed)
+
+        # the keys work anywhere in the window (the handlers refuse what the moment does not allow)
+        for key, slot in (
+            (QKeySequence("Ctrl+Return"), self.submit),
+            (QKeySequence("Ctrl+Enter"), self.submit),
+            (QKeySequence(Qt.Key.Key_F4), self.authorize_at_counter),
+            (QKeySequence(Qt.Key.Key_F9), self.mark_signed),
+            (QKeySequence(Qt.Key.Key_F3), self.open_survey),
+            (QKeySequence(Qt.Key.Key_Escape), self.next_customer),
+            (QKeySequence(Qt.Key.Key_F2), self._focus_id),
+        ):
+            QShortcut(key, host, slot)
+        self.f8 = QShortcut(QKeySequence(Qt.Key.Key_F8), host, self.preview_documents)
+
+        self.preview: PrintPreview | None = None
+        self.print_task: Task | None = None
+        self._poll_task: Task | None = None
+        self._submitted_text, self._submitted_clock = "", 0.0  # the wait for the approver, shown
+        self._approver_text = ""  # whom the teller calls for 主管授权
+        self.draft_timer = QTimer(self)  # save what is typed, shortly after the typing pauses
+        self.draft_timer.setSingleShot(True)
+        self.draft_timer.setInterval(400)
+        self.draft_timer.timeout.connect(self._save_draft)
+        self.decision_watch = QTimer(self)  # while submitted: has someone decided elsewhere?
+        self.decision_watch.setInterval(1000)
+        self.decision_watch.timeout.connect(self._check_decision)
+        self._identified.connect(self.customerIdentified)
+        self.customerIdentified.connect(self.show_customer)
+        self.reader_watcher: ReaderWatcher | None = None
+        self.local_hook: LocalHook | None = None
+        self._warming: threading.Thread | None = None  # the document renderer, warming up
+        # a scanner's burst into any other field of the window still lands in the ID field
+        self.scan_burst = ScanBurst(host, self.id_input, self._scanned, today=today, paused=is_locked)
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.installEventFilter(self.scan_burst)
+            app.focusChanged.connect(self._keep_in_view)
+
+    def _button(
+        self, text: str, name: str, layout: QVBoxLayout, slot: Callable[[], object] | None = None
+    ) -> QPushButton:
+        button = QPushButton(text, self)
+        button.setObjectName(name)
+        button.setVisible(False)
+        if slot is not None:
+            button.clicked.connect(lambda _checked=False: slot())
+        layout.addWidget(button)
+        return button
+
+    # --- what the flow holds, for whoever reads the screen --------------------------------------------
+    @property
+    def card(self) -> CustomerCard | None:
+        return self.flow.card if self.flow is not None else None
+
+    @property
+    def decision(self) -> Decision | None:
+        return self.flow.decision if self.flow is not None else None
+
+    @property
+    def application(self) -> ApplicationRecord | None:
+        return self.flow.application if self.flow is not None else None
+
+    @property
+    def policy(self) -> Policy | None:
+        return self.flow.policy if self.flow is not None else None
+
+    # --- the shell's calls: the database opened, who signed in, the lock ------------------------------
+    def started(self, ready: CounterStart, settings: Settings, operator: OperatorRecord | None) -> None:
+        from teller_assist.services.counter_flow import CounterFlow
+
+        self.settings = settings
+        self.flow = CounterFlow(
+            ready.opened.store, settings, ready.policy, today=self._today, locked=self.is_locked
+        )
+        self.flow.sign_in(operator)
+        url = settings.app_download_url
+        warming = threading.Thread(target=_prepare_documents, args=(url,), name="warm-documents", daemon=True)
+        warming.start()
+        self._warming = warming
+        self.start_sources(ready.opened.store.demo_mode)
+        QTimer.singleShot(self.WARM_UP_MS, self._warm_up)  # while the teller signs in
+
+    def sign_in(self, operator: OperatorRecord | None) -> None:
+        if self.flow is not None:
+            self.flow.sign_in(operator)
+        if operator is not None:
+            self._focus_id()
+
+    def locking(self) -> None:
+        """The screen locks: a reveal ends with it."""
+        if self.card is not None and self.card_panel.revealed:
+            self.card_panel.show_card(self.card)
+            self.show_decision()
+
+    def connection_back(self) -> None:
+        if self.survey_form is not None and self.application is None:
+            self.draft_timer.start()  # a draft that could not be saved meanwhile is saved now
+
+    def shut(self) -> None:
+        """The window closes: the sources stop, the work in progress is finished, not cut off."""
+        self.stop_sources()
+        self.decision_watch.stop()
+        for task in (self._poll_task, self.print_task):
+            if task is not None:
+                task.wait()
+
+    # --- the first customer should not wait for what could be loaded before they came ----------------
+    def _warm_up(self) -> None:
+        """Load, once and at idle, what the first lookup and the first preview would otherwise load
+        while the customer waits: the decision engine, the card's prepared statements, the card's rich
+        text and the survey's widgets laid out and drawn once with their fonts (on throw-away widgets,
+        never shown), QtPdf."""
+        from PySide6.QtCore import QBuffer, QIODevice, QSize
+        from PySide6.QtGui import QPageSize, QPainter, QPdfWriter
+
+        from teller_assist.services.lookup import lookup
+        from teller_assist.services.prequal import decide_for_card
+        from teller_assist.ui.print_preview import load_pdf
+        from teller_assist.ui.survey_form import SurveyForm
+
+        flow = self.flow
+        if flow is None:
+            return
+        with contextlib.suppress(UserFacingError, InvalidResidentId):
+            nobody = parse_resident_id(self.WARM_UP_ID, today=self._today())
+            card = lookup(flow.store, nobody, as_of=self._today())
+            if flow.policy is not None:
+                decide_for_card(card, None, flow.policy, self._today())
+            holder = QWidget()  # never shown: the panel's details live beside it, in its parent
+            panel = CardPanel(self.settings.masking, holder)
+            panel.resize(max(self.card_panel.width(), 360), 480)
+            panel.show_card(card)
+            panel.grab()
+            panel.body.grab()
+            holder.deleteLater()
+        if flow.policy is not None and "walk_in" in flow.policy.forms:
+            holder = QWidget()
+            SurveyForm(flow.policy.forms["walk_in"], holder, ask_name=True).grab()
+            holder.deleteLater()
+        buffer = QBuffer()
+        buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+        writer = QPdfWriter(buffer)
+        writer.setPageSize(QPageSize(QPageSize.PageSizeId.A6))
+        QPainter(writer).end()
+        with contextlib.suppress(UserFacingError):
+            load_pdf(bytes(buffer.data().data())).render(0, QSize(8, 8))
+
+    # --- identification (validation as the characters arrive) ------------------------------------
+    def _focus_id(self) -> None:
+        self.id_input.setFocus()
+        self.id_input.selectAll()
+
+    def _scanned(self, rid: ResidentId) -> None:
+        """A scanner typed an ID into some other field (see ScanBurst): it is this customer's ID."""
+        self._focus_id()
+        self.customerIdentified.emit(rid, "typed")
+
+    def _on_id_changed(self, text: str) -> None:
+        if self._showing_id:
+            return  # the masked ID of the customer on screen, not typing
+        problem = partial_problem(text)
+        self.id_feedback.setText(pick(problem.zh, problem.en) if problem else "")
+        if problem is None and len(text.strip()) == 18:
+            # a complete ID whose check digit holds needs no Enter (a scanner's trailing Enter is ignored)
+            try:
+                rid = parse_resident_id(text, today=self._today())
+            except InvalidResidentId as exc:
+                self.id_feedback.setText(pick(exc.rule.zh, exc.rule.en))
+                return
+            self.customerIdentified.emit(rid, "typed")
+
+    def _on_id_entered(self) -> None:
+        if self.card is not None and self.id_input.text() == self._shown_id:
+            return  # Enter after an ID that identified itself (typed, or a scanner's suffix)
+        try:
+            rid = parse_resident_id(self.id_input.text(), today=self._today())
+        except InvalidResidentId as exc:
+            self.id_feedback.setText(pick(exc.rule.zh, exc.rule.en))
+            return
+        self.customerIdentified.emit(rid, "typed")
+
+    def show_customer(self, rid: ResidentId, source: str = "typed") -> None:
+        """The one place every source ends: look the customer up and show the card."""
+        flow = self.flow
+        if flow is None:
+            self.id_feedback.setText(self.tr("数据库未打开，无法查询"))
+            return
+        if self.is_locked():
+            return  # nothing is shown, or looked up, on a locked screen
+        if flow.operator is None:
+            self.id_feedback.setText(self.tr("请先登录"))
+            return
+        self.draft_timer.stop()
+        if not self._save_draft():  # the previous customer's survey stays on screen until it is kept
+            return
+        try:
+            flow.identify(rid, source)
+        except UserFacingError as exc:
+            self.id_feedback.setText(error_text(exc))
+            self._store_trouble()
+            return
+        self.decision_watch.stop()
+        self._shown_id = self.settings.masking.resident_id(rid.value)
+        self._showing_id = True
+        try:
+            self.id_input.setText(self._shown_id)
+        finally:
+            self._showing_id = False
+        self.id_feedback.setText(
+            {
+                "typed": "",
+                "clipboard": self.tr("已从剪贴板读取"),
+                "reader": self.tr("已读取身份证"),
+                "hook": self.tr("柜员系统已推送"),
+            }.get(source, "")
+        )
+        self.empty_state.setVisible(False)
+        self.content_scroll.setVisible(True)
+        self.content_scroll.verticalScrollBar().setValue(0)
+        assert flow.card is not None
+        self.card_panel.show_card(flow.card)
+        self._close_survey()
+        self.survey_button.setVisible(flow.policy is not None)
+        self.show_decision()
+        self._show_application()
+        if flow.blocked() is None:
+            self.open_survey()  # prompt the survey straight away: the teller's next step, no key needed
+
+    # --- pre-qualification and the survey ----------------------------------------------------------
+    def recompute(self) -> None:
+        """The answers changed: the flow decides again, the screen follows."""
+        if self.flow is not None and self.survey_form is not None:
+            self.flow.update_survey(self.survey_form.survey(), self.survey_form.customer_name())
+        self.show_decision()
+
+    def show_decision(self) -> None:
+        """The estimated line, what stops the teller, the buttons and the factors, from the flow."""
+        from teller_assist.services.counter_flow import Action
+
+        flow = self.flow
+        if flow is None or flow.card is None or flow.policy is None:
+            return
+        decision = flow.decision
+        if flow.decision_problem is not None or decision is None:
+            if flow.decision_problem is not None:
+                self.card_panel.estimated_line.setText(error_text(flow.decision_problem))
+            return
+        held = flow.card.open_application
+        # the headline: the line the person holds, when there is one; else what the data support now
+        self.card_panel.set_headline(
+            standing_line_text(held) if held is not None else estimated_line_text(decision),
+            alert=held is None and not decision.eligible,
+        )
+        blocked = flow.blocked()
+        self.flow_blocked.setText(pick(blocked.zh, blocked.en) if blocked is not None else "")
+        # said in red when it stops the teller; an application on its way says its own next step below
+        in_progress = self.application is not None and self.application.status in ("submitted", "approved")
+        self.flow_blocked.setVisible(blocked is not None and not in_progress)
+        self.survey_button.setEnabled(blocked is None)
+        self.survey_button.setVisible(not in_progress)
+        self.survey_button.setToolTip(self.flow_blocked.text())
+        name_problem = flow.name_problem()
+        self.submit_button.setVisible(self.survey_form is not None and self.application is None)
+        self.submit_button.setEnabled(flow.why_not(Action.SUBMIT) is None)
+        if self.survey_form is not None:
+            shown = self.card_panel.current_masking()  # incomes masked unless revealed (audited)
+            lines = [("✓ " if f.applies else "· ") + shown.amounts(f.evidence) for f in decision.factors]
+            if decision.missing:
+                labels = {f.key: pick(f.label_zh, f.label_en) for f in self.survey_form.form.fields}
+                missing = self.tr("、").join(labels.get(k, k) for k in decision.missing)
+                lines.append(self.tr("尚缺：") + missing)
+            if name_problem is not None:
+                lines.append(self.tr("客户姓名：") + pick(*name_problem))
+            lines.extend(decision.problems.values())
+            self.factors_label.setText("\n".join(lines))
+
+    def open_survey(self, scenario: str = "walk_in") -> None:
+        """F3: the scenario's form (walk-in at the counter), the first field focused; refused, with the
+        reason beside the card, for someone who holds an open pre-credit or whom the policy excludes."""
+        from teller_assist.services.counter_flow import Action
+
+        flow = self.flow
+        if flow is None or flow.card is None or flow.policy is None or self.is_locked():
+            return
+        if not self.card_panel.isVisible():
+            return
+        if self.survey_form is None:
+            if flow.why_not(Action.SURVEY) is not None:
+                self.flow_blocked.setVisible(True)
+                return
+            from teller_assist.ui.survey_form import SurveyForm
+
+            try:
+                draft = flow.open_survey(scenario)
+            except UserFacingError:
+                draft = None  # the draft could not be read: the survey opens empty
+            card = flow.card
+            masked = self.settings.masking.phone(card.phone) if card.phone else None
+            self.survey_form = SurveyForm(
+                flow.policy.forms[scenario], phone=card.phone, masked_phone=masked, ask_name=not card.name
+            )
+            self.survey_form.changed.connect(self.recompute)
+            self._survey_layout.addWidget(self.survey_form)
+            if draft is not None:  # what was typed for this person before a crash, a restart or Esc
+                self.survey_form.set_answers(draft.survey.answers)
+                self.id_feedback.setText(
+                    self.tr("已恢复 {0} 未提交的调查表，请核对后重新勾选客户同意").format(
+                        draft.saved_at.astimezone().strftime("%m-%d %H:%M")
+                    )
+                )
+            self.survey_form.changed.connect(self.draft_timer.start)
+        self.survey_area.setVisible(True)
+        self.factors_label.setVisible(True)
+        self.recompute()
+        self._scroll_to(self.survey_area)  # the survey at the top of the scrolling part, the card above
+        first = self.survey_form.first_field()
+        if first is not None and first.isEnabled():
+            first.setFocus()
+
+    def _keep_in_view(self, _old: QWidget | None, new: QWidget | None) -> None:
+        """The field that takes the focus in the scrolling part is scrolled into view (Tab, a click, F3)."""
+        if new is not None and self.content.isAncestorOf(new):
+            self.content_scroll.ensureWidgetVisible(new, 8, 24)
+
+    def _scroll_to(self, widget: QWidget) -> None:
+        """Bring ``widget`` to the top of the card's scrolling part, laid out now (not at the next turn
+        of the event loop), so the keys that follow land where the teller sees."""
+        QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+        self._content_layout.activate()
+        top = widget.mapTo(self.content, QPoint(0, 0)).y()
+        self.content_scroll.verticalScrollBar().setValue(top)
+
+    def _save_draft(self) -> bool:
+        """Keep what was typed (True when kept, or nothing to keep); a failure is said, the survey stays."""
+        if self.flow is None:
+            return True
+        try:
+            self.flow.save_draft()
+        except UserFacingError as exc:
+            self.id_feedback.setText(self.tr("调查表草稿未能保存（内容仍在屏幕上）：") + error_text(exc))
+            self._store_trouble()
+            return False
+        return True
+
+    def _close_survey(self) -> None:
+        if self.survey_form is not None:
+            self.survey_form.hide()
+            self._survey_layout.removeWidget(self.survey_form)
+            self.survey_form.deleteLater()
+            self.survey_form = None
+        self.survey_area.setVisible(False)
+        self.factors_label.setVisible(False)
+        self.factors_label.setText("")
+
+    def next_customer(self) -> None:
+        """Esc: clear everything on screen and wait for the next customer (a survey in progress stays
+        saved as a draft and comes back when this person is identified again)."""
+        if self.is_locked():
+            return
+        self.draft_timer.stop()
+        if self.flow is not None:
+            self.flow.leave()
+        self.decision_watch.stop()
+        for widget in (
+            self.submit_button,
+            self.application_status,
+            self.counter_authorize_button,
+            self.print_button,
+            self.signed_button,
+            self.survey_button,
+            self.flow_blocked,
+        ):
+            widget.setVisible(False)
+        self._close_survey()
+        self.card_panel.clear()
+        self.id_input.clear()
+        self.id_feedback.setText("")
+        self.empty_state.setVisible(True)
+        self.content_scroll.setVisible(False)
+        self._focus_id()
+
+    def reveal(self) -> None:
+        """Show the full ID, phone and incomes for a short while; the reveal is an audited action."""
+        from teller_assist.services.counter_flow import CounterRefused
+
+        if self.flow is None:
+            return
+        try:
+            card = self.flow.reveal()
+        except CounterRefused:
+            return
+        except UserFacingError as exc:  # no audit row, no reveal
+            self.id_feedback.setText(error_text(exc))
+            return
+        self.card_panel.show_card(card, revealed=True)
+        self.show_decision()  # the decision's words, with the incomes in full
+        QTimer.singleShot(self.REVEAL_SECONDS * 1000, lambda: self._remask(card))
+
+    def _remask(self, card: CustomerCard) -> None:
+        if self.card is card and self.card_panel.revealed:
+            self.card_panel.show_card(card)
+            self.show_decision()
+
+    # --- submission, approval, documents, signature --------------------------------------------------
+    def submit(self) -> None:
+        """Ctrl+Enter: submit for approval. The line is recomputed by the service from stored data."""
+        from teller_assist.services.counter_flow import CounterRefused
+
+        if self.flow is None or self.survey_form is None or self.is_locked():
+            return
+        self.recompute()  # the answers as they are on screen now
+        try:
+            self.flow.submit()
+        except CounterRefused:
+            return
+        except UserFacingError as exc:
+            self.application_status.setText(error_text(exc))  # the survey stays as typed
+            self.application_status.setVisible(True)
+            self._store_trouble()
+            return
+        self.draft_timer.stop()
+        self.survey_form.setEnabled(False)  # what was submitted is the application's now: read only
+        self._card_changed()
+        self._show_application()
+        self.counter_authorize_button.setFocus()
+
+    def _card_changed(self) -> None:
+        """The card of the customer at the counter was read again (their pre-credit changed)."""
+        if self.card is None:
+            return
+        self.card_panel.show_card(self.card, revealed=self.card_panel.revealed)
+        self.show_decision()
+        if self.survey_form is not None:  # the details grew or shrank: the survey stays where it was seen
+            self._scroll_to(self.survey_area)
+
+    def _show_application(self) -> None:
+        """The application of the person on screen, and the one next step it allows: 主管授权 (F4)
+        while submitted, the documents (F8) once approved, the signature (F9) once the agreement was
+        printed; nothing more once signed."""
+        from teller_assist.prequal.workflow import STATUS_ZH, rate_text
+
+        flow = self.flow
+        app = flow.application if flow is not None else None
+        status = app.status if app is not None else None
+        self.submit_button.setVisible(self.survey_form is not None and app is None)
+        self.counter_authorize_button.setVisible(status == "submitted")
+        self.print_button.setVisible(status in ("approved", "signed"))
+        signable = False
+        if flow is not None and app is not None and status == "approved":
+            flow.refresh_issued()
+            signable = flow.issued
+        self.signed_button.setVisible(signable)
+        if self.survey_form is not None and app is not None:
+            self.survey_form.setEnabled(False)
+        self.application_status.setVisible(app is not None)
+        if app is None:
+            self.decision_watch.stop()
+            return
+        if status == "submitted":
+            assert flow is not None and flow.policy is not None
+            self._submitted_text = self.tr("已提交申请 {0}：额度 {1} 元，年利率 {2}%，等待审批").format(
+                app.id, f"{app.line:,}", rate_text(app.annual_rate_bp)
+            )
+            self._approver_text = approver_text(flow.policy, app.line) + " (F4)"  # whom to call before F4
+            waited = max(0.0, (dt.datetime.now(dt.UTC) - app.submitted_at).total_seconds())
+            self._submitted_clock = time.monotonic() - waited
+            self.application_status.setText(self._submitted_text + "\n" + self._approver_text)
+            if not self.decision_watch.isActive():
+                self.decision_watch.start()  # a remote approver may decide on another desktop
+        elif status == "approved":
+            text = self.tr("已批准：协议号 {0}，额度 {1} 元，有效期至 {2}").format(
+                app.agreement_no, f"{app.line:,}", app.valid_until
+            )
+            if not signable:
+                text += "\n" + self.tr("请预览并打印协议 (F8)，客户签字后按 F9 登记")
+            self.application_status.setText(text)
+        elif status == "signed":
+            self.application_status.setText(self.tr("已签约：协议号 {0}").format(app.agreement_no))
+        else:
+            reason = self.tr("：") + app.reject_reason if app.reject_reason else ""
+            self.application_status.setText(
+                self.tr("申请 {0} {1}{2}").format(app.id, word(STATUS_ZH.get(app.status, app.status)), reason)
+            )
+
+    def _check_decision(self) -> None:
+        """Once a second while the customer waits: has a decision been made in the approval queue? Read
+        on a worker thread (a slow database never holds up the counter)."""
+        flow = self.flow
+        app = flow.application if flow is not None else None
+        if flow is None or app is None or app.status != "submitted":
+            self.decision_watch.stop()
+            return
+        if self._poll_task is not None:
+            return  # the last look has not answered yet
+
+        def look(_report: Callable[..., None], _cancelled: Callable[[], bool]) -> ApplicationRecord | None:
+            return flow.poll_decision()
+
+        task = Task(look, self)
+        task.succeeded.connect(self._polled)
+        task.failed.connect(self._poll_failed)
+        self._poll_task = task
+        task.start()
+
+    def _end_poll(self) -> None:
+        if self._poll_task is not None:
+            self._poll_task.wait()
+        self._poll_task = None
+
+    def _poll_failed(self, exc: BaseException) -> None:
+        self._end_poll()
+        if not isinstance(exc, UserFacingError):
+            raise exc  # a bug: the crash handler keeps its report
+        # the database is away for a moment: try again next second
+
+    def _polled(self, now: ApplicationRecord | None) -> None:
+        self._end_poll()
+        app = self.application
+        if now is None or app is None or now.id != app.id or app.status != "submitted":
+            return
+        if now.status == "submitted":  # the customer waits: say for how long
+            waited = int(time.monotonic() - self._submitted_clock)
+            self.application_status.setText(
+                self._submitted_text
+                + self.tr("（已等 {0}:{1}）").format(waited // 60, f"{waited % 60:02d}")
+                + "\n"
+                + self._approver_text
+            )
+            return
+        self.decision_watch.stop()
+        if now.status == "approved":
+            self._approved(now)
+            return
+        assert self.flow is not None
+        self.flow.decided(now)
+        self._card_changed()
+        self._show_application()
+
+    def authorize_at_counter(self) -> AuthorizeDialog | None:
+        """F4: the supervisor approves on this screen with their own credentials (checked on a worker)."""
+        from teller_assist.services.counter_flow import Action
+
+        flow = self.flow
+        if flow is None or not flow.may(Action.AUTHORIZE):
+            return None
+        app = flow.application
+        assert app is not None and flow.policy is not None
+        who = f"{app.name or ''} {self.settings.masking.resident_id(app.id_no)}".strip()
+        sms = self.settings.bank_short_name
+        dialog = AuthorizeDialog(
+            flow.store,
+            flow.policy,
+            app,
+            self._today(),
+            self._host,
+            who=who,
+            sms_sender=sms,
+            approve=lambda login, password: flow.authorize(login, password, sms_sender=sms),
+        )
+        dialog.accepted.connect(lambda: self._approved(dialog.result_record))
+        dialog.open()
+        return dialog
+
+    def _approved(self, record: ApplicationRecord | None) -> None:
+        if record is None or self.flow is None:
+            return
+        self.flow.decided(record)
+        self._card_changed()
+        self._show_application()
+        self._host.activateWindow()  # the supervisor's dialog has closed: F8 is the teller's next key
+        self.print_button.setFocus()
+
+    def preview_documents(self) -> PrintPreview | None:
+        """F8: the documents the service issues for the counter (the agreement, the customer's
+        authorisation, the letter) in a preview; 打印 prints them all."""
+        from teller_assist.services.counter_flow import Action
+        from teller_assist.services.documents import COUNTER_KINDS, preview
+        from teller_assist.ui.print_preview import Preview, PrintPreview
+
+        flow = self.flow
+        app = self.application
+        if flow is None or app is None or not flow.may(Action.PREVIEW):
+            return None
+        self._documents_ready()
+        try:
+            pages = preview(flow.store, self.settings, app.id, COUNTER_KINDS, self._today())
+        except UserFacingError as exc:
+            self.application_status.setText(error_text(exc))
+            return None
+        self.preview = PrintPreview([Preview(t, pdf) for t, pdf in pages], self.print_documents, self._host)
+        # the window's F8 would be ambiguous with the preview's own F8 (print) while it is open
+        self.f8.setEnabled(False)
+        self.preview.finished.connect(lambda _result: self.f8.setEnabled(True))
+        self.preview.open()
+        return self.preview
+
+    def _documents_ready(self) -> None:
+        """The renderer's warm-up has finished: ReportLab's font subsetting is not for two threads at
+        once (a preview asked for in the first second raced it once)."""
+        if self._warming is not None:
+            self._warming.join()
+            self._warming = None
+
+    def print_documents(self) -> None:
+        """Issue each document (original or 副本, audited), keep it in the data folder, print it.
+
+        The printer is chosen here (a dialog may ask). The window answers at once with 正在打印 and
+        stays usable: issuing and keeping run on a worker thread; the documents are then loaded here,
+        on the GUI thread, and a second worker rasterises them at 300 dpi and spools them without
+        making or destroying a Qt object (see ``print_preview.print_document`` for why)."""
+        from teller_assist.documents.templates import KINDS
+        from teller_assist.services.counter_flow import Action
+        from teller_assist.services.documents import COUNTER_KINDS
+        from teller_assist.services.printing import save_copy
+        from teller_assist.ui.print_preview import choose_printer, load_pdf, prepare_printing, print_document
+
+        flow, app, preview = self.flow, self.application, self.preview
+        if flow is None or app is None or preview is None or not flow.may(Action.PRINT):
+            return
+        if self.print_task is not None:
+            return  # already printing
+        self._documents_ready()
+        try:
+            printer = choose_printer(self.settings.printer, self._host)
+            problem: UserFacingError | None = None
+        except UserFacingError as exc:
+            printer, problem = None, exc
+        if printer is None and problem is None:
+            return  # the teller closed the print dialog
+        folder = self.settings.paths.data_dir / "printed"
+        destination = printer.printerName() if printer else "file (printer unavailable)"
+        copy_text = self.tr("（副本{0}）")
+        Issued = list[tuple[str, bytes]]
+        Spooled = tuple[list[str], object]
+
+        def issue_all(_report: Callable[..., None], _cancelled: Callable[[], bool]) -> tuple[Issued, object]:
+            issued_all: Issued = []
+
+            def keep(kind: str, pdf: bytes, copy_no: int) -> None:
+                label = word(KINDS[kind]) + (copy_text.format(copy_no) if copy_no else "")
+                # kept in the data folder, whatever happens to the printer
+                save_copy(pdf, folder, f"app{app.id}-{kind}-{copy_no}")
+                issued_all.append((label, pdf))
+
+            try:
+                flow.issue_documents(COUNTER_KINDS, destination=destination, each=keep)
+            except UserFacingError as exc:
+                return issued_all, exc
+            return issued_all, problem
+
+        def report(done: list[str], trouble: UserFacingError | None) -> None:
+            if trouble is not None:
+                text = self.tr("未能打印：{0}。文书已保存在 {1}，可稍后打印。")
+                text = text.format(error_text(trouble), folder)
+            else:
+                text = self.tr("已送打印机 {0}：{1}").format(destination, "、".join(done))
+            self._print_finished(app.id, preview, text, printed=trouble is None)
+
+        def failed(exc: BaseException) -> None:
+            self._print_finished(app.id, preview, self.tr("打印出错：{0}").format(exc), printed=False)
+            raise exc  # a bug, not a printer problem: the crash handler keeps its report
+
+        def issued(result: tuple[Issued, UserFacingError | None]) -> None:
+            issued_all, trouble = result
+            if self.print_task is not None:
+                self.print_task.wait()
+            flow.documents_issued(app.id)
+            if printer is None or trouble is not None:
+                self.print_task = None
+                report([], trouble)
+                return
+            prepare_printing()
+            documents = [(label, load_pdf(pdf, self)) for label, pdf in issued_all]
+
+            def spool(_report: Callable[..., None], _cancelled: Callable[[], bool]) -> Spooled:
+                done: list[str] = []
+                for label, document in documents:
+                    try:
+                        print_document(printer, document, label)
+                    except UserFacingError as exc:
+                        return done, exc
+                    done.append(label)
+                return done, None
+
+            def let_go() -> None:  # on the GUI thread, which they belong to
+                for _label, document in documents:
+                    document.deleteLater()
+
+            def spooled(result: tuple[list[str], UserFacingError | None]) -> None:
+                let_go()
+                if result[1] is None:
+                    flow.documents_printed(app.id)
+                report(*result)
+
+            def spool_failed(exc: BaseException) -> None:
+                let_go()
+                failed(exc)
+
+            task = Task(spool, self)
+            task.succeeded.connect(spooled)
+            task.failed.connect(spool_failed)
+            self.print_task = task
+            task.start()
+
+        preview.print_button.setEnabled(False)
+        preview.message.setText(self.tr("正在打印…"))
+        self.application_status.setText(self.tr("正在打印…"))
+        task = Task(issue_all, self)
+        task.succeeded.connect(issued)
+        task.failed.connect(failed)
+        self.print_task = task
+        task.start()
+
+    def _print_finished(self, app_id: int, preview: PrintPreview, text: str, *, printed: bool) -> None:
+        if self.print_task is not None:
+            self.print_task.wait()
+        self.print_task = None
+        preview.print_button.setEnabled(True)
+        preview.message.setText(text)
+        self._printer_changed()
+        current = self.application is not None and self.application.id == app_id
+        if current:
+            self._show_application()  # issued: F9 is offered now
+            self.application_status.setText(text)
+        if printed and preview.isVisible():  # printed: back to the counter flow, where F9 marks the signature
+            preview.accept()
+            self._host.activateWindow()  # the keys come back here (F9) even when the print ended elsewhere
+            if current and self.signed_button.isVisible():
+                self.signed_button.setFocus()
+
+    def mark_signed(self) -> QMessageBox | None:
+        """F9: the customer signed the printed agreement. Offered only once the agreement was issued,
+        and confirmed first (Enter), so a stray key records no signature."""
+        from teller_assist.services.counter_flow import NOT_PRINTED, Action
+
+        flow = self.flow
+        app = self.application
+        if flow is None or app is None or app.status != "approved" or flow.operator is None:
+            return None
+        if self.is_locked() or self._host.findChild(QMessageBox, "signConfirm") is not None:
+            return None
+        try:
+            flow.refresh_issued(strict=True)
+        except UserFacingError as exc:
+            self.application_status.setText(error_text(exc))
+            return None
+        refusal = flow.why_not(Action.SIGN)
+        if refusal is NOT_PRINTED:
+            self.application_status.setText(self.tr("协议尚未打印：请先预览并打印 (F8)，客户签字后再按 F9"))
+            return None
+        if refusal is not None:
+            return None
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            self.tr("登记客户签字"),
+            self.tr("客户已在打印的预授信协议（协议号 {0}）上签字？").format(app.agreement_no),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            self._host,
+        )
+        box.setObjectName("signConfirm")
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.button(QMessageBox.StandardButton.Yes).setText(self.tr("已签字 (Enter)"))
+        box.button(QMessageBox.StandardButton.No).setText(self.tr("尚未签字 (Esc)"))
+        box.setDefaultButton(QMessageBox.StandardButton.Yes)
+        box.setEscapeButton(QMessageBox.StandardButton.No)
+        box.finished.connect(lambda result: self._signed(app, result == QMessageBox.StandardButton.Yes))
+        box.open()
+        keep_on_screen(box)
+        return box
+
+    def _signed(self, app: ApplicationRecord, confirmed: bool) -> None:
+        flow = self.flow
+        if not confirmed or flow is None or flow.operator is None or flow.application is not app:
+            self._host.activateWindow()
+            return
+        try:
+            flow.sign()
+        except UserFacingError as exc:
+            self.application_status.setText(error_text(exc))
+            return
+        self._card_changed()
+        self._show_application()
+        self._host.activateWindow()
+        self._focus_id()  # signed: the next key is the next customer's ID
+
+    # --- identification sources ----------------------------------------------------------------------
+    def start_sources(self, demo: bool) -> None:
+        """Start the opt-in sources the settings ask for: clipboard watch, card reader, local hook."""
+        from teller_assist.lookup.ga467 import open_serial
+        from teller_assist.lookup.sources import LocalHook, ReaderWatcher
+        from teller_assist.services.lookup import local_hook_token
+
+        if self.settings.clipboard_watch:
+            QGuiApplication.clipboard().dataChanged.connect(self._on_clipboard)
+        if self.settings.card_reader:
+            device = self.settings.card_reader
+            self.reader_watcher = ReaderWatcher(
+                lambda: open_serial(device),
+                lambda rid: self._identified.emit(rid, "reader"),
+                self.readerStatus.emit,
+                today=self._today,
+            )
+            self.reader_watcher.start()
+        if self.settings.local_hook_port:
+            try:
+                demo_file = self.settings.paths.data_dir / "DEMO-MODE-hook.token" if demo else None
+                token = local_hook_token(demo_file)
+                self.local_hook = LocalHook(
+                    token,
+                    lambda rid: self._identified.emit(rid, "hook"),
+                    today=self._today,
+                    port=self.settings.local_hook_port,
+                )
+                self.local_hook.start()
+            except (UserFacingError, OSError) as exc:
+                message = error_text(exc) if isinstance(exc, UserFacingError) else str(exc)
+                self.readerStatus.emit(self.tr("柜员系统接口未启动：") + message)
+
+    def _on_clipboard(self) -> None:
+        from teller_assist.lookup.sources import clipboard_candidate
+
+        rid = clipboard_candidate(QGuiApplication.clipboard().text(), self._today())
+        if rid is not None and (self.card is None or self.card.rid != rid):
+            self.customerIdentified.emit(rid, "clipboard")
+
+    def stop_sources(self) -> None:
+        if self.reader_watcher is not None:
+            self.reader_watcher.stop()
+            self.reader_watcher = None
+        if self.local_hook is not None:
+            self.local_hook.stop()
+            self.local_hook = None
