@@ -156,6 +156,7 @@ def open_for_counter(settings: Settings, today: dt.date) -> CounterStart:
         with contextlib.suppress(UserFacingError):  # drafts older than kept: tried again next start
             drafts.purge(opened.store)
         anyone = any_operator(opened.store)
+        opened.overview.customers  # noqa: B018 - counted here, off the GUI thread, for the window's welcome
         return CounterStart(opened, policy, policy_problem, expiry_problem, anyone)
     except BaseException:
         opened.store.dispose()
