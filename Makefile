@@ -41,10 +41,11 @@ system-deps:
 run: $(STAMP) $(QM)
 	$(BIN)/teller-assist gui --demo-if-empty
 
+# The suite runs on every core (pytest-xdist): each worker starts its own PostgreSQL and CUPS.
 test: $(STAMP) $(QM)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest $(PYTEST_ARGS)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -n auto $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -29,6 +29,9 @@ def main() -> None:
     parser.add_argument("--processes", type=int, default=None)
     parser.add_argument("--out", type=Path, default=None)
     args = parser.parse_args()
+    from _common import print_machine
+
+    print_machine("bench/demo_county.py", "one generation, then one validating read of every file")
     out = args.out or Path(tempfile.mkdtemp(prefix="ta-bench-county-"))
     target_s = 120.0
     started = time.perf_counter()
@@ -86,4 +89,7 @@ def validate(files: dict[str, Path]) -> list[str]:
 
 
 if __name__ == "__main__":
+    from _common import print_load_after
+
     main()
+    print_load_after()

@@ -37,6 +37,12 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--data-dir", type=Path, required=True)
     args = parser.parse_args()
+    from _common import print_machine
+
+    print_machine(
+        "bench/prequal.py",
+        "10,000 decisions without and with a survey, each once; simulate over the county once",
+    )
     settings = load_settings(
         {
             "TELLER_ASSIST_DATA_DIR": str(args.data_dir),
@@ -79,4 +85,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
+    from _common import print_load_after
+
     main()
+    print_load_after()

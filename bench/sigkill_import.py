@@ -32,6 +32,9 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=150_000)
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
+    from _common import print_machine
+
+    print_machine("bench/sigkill_import.py", f"{args.points} kills at random moments, one re-run after each")
     tmp = Path(tempfile.mkdtemp(prefix="ta-sigkill-"))
     data = tmp / "payroll_20261127.csv"
     with data.open("w", encoding="utf-8") as fh:
@@ -90,4 +93,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
+    from _common import print_load_after
+
     main()
+    print_load_after()

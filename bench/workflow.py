@@ -156,6 +156,13 @@ def main() -> None:
     parser.add_argument("--people", type=int, default=20_000)
     parser.add_argument("--rounds", type=int, default=300)
     args = parser.parse_args()
+    from _common import print_machine
+
+    print_machine(
+        "bench/workflow.py",
+        f"20 logins; up to {args.rounds} customers drawn for submit + approve; 100 PostgreSQL notifications, "
+        "20 SQLite polls",
+    )
     with tempfile.TemporaryDirectory() as tmp:
         env = {
             "TELLER_ASSIST_DATA_DIR": f"{tmp}/data",
@@ -186,4 +193,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
+    from _common import print_load_after
+
     main()
+    print_load_after()

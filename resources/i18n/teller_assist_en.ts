@@ -760,6 +760,10 @@ Only {0} ({1}) can unlock.</translation>
         <source>密码错误，请重新输入</source>
         <translation>Wrong password; type it again</translation>
     </message>
+    <message>
+        <source>正在核验…</source>
+        <translation>Checking…</translation>
+    </message>
 </context>
 <context>
     <name>LoginDialog</name>
@@ -806,6 +810,10 @@ Only {0} ({1}) can unlock.</translation>
     <message>
         <source>正在打开数据库，打开后自动登录…</source>
         <translation>Opening the database; you will be logged in once it is open…</translation>
+    </message>
+    <message>
+        <source>正在核验…</source>
+        <translation>Checking…</translation>
     </message>
     <message>
         <source>设置新密码并登录</source>

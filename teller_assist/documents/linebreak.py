@@ -18,9 +18,11 @@ longer than a whole line is broken, where the line ends.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from reportlab.lib.textsplit import ALL_CANNOT_END, ALL_CANNOT_START
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import paragraph as rl_paragraph
 from reportlab.platypus.paragraph import Paragraph, ParaLines
 from reportlab.rl_config import _FUZZ
@@ -54,8 +56,110 @@ def unbreakable(text: str) -> list[bool]:
     return inside
 
 
+@dataclass(frozen=True, slots=True)
+class _Text:
+    """A paragraph's characters laid out once, for every width it is wrapped at (a paragraph in a table
+    or kept with the next is wrapped several times): each position's character (``""`` for a
+    ``<br/>``), its fragment, its width, whether it forces a break, whether no break may come before it."""
+
+    chars: list[str]
+    frags: list[Any]
+    widths: list[float]
+    forced: list[bool]
+    inside: list[bool]
+
+
+# advance widths by (font, size) and character: the same few hundred characters come back in every
+# document, and ReportLab's stringWidth per character was the largest part of wrapping
+_WIDTHS: dict[tuple[str, float], dict[str, float]] = {}
+
+
+def _prepare(frags: list[Any]) -> _Text | None:
+    """The paragraph's positions, or ``None`` when a fragment is not plain text (an inline image)."""
+    chars: list[str] = []
+    owners: list[Any] = []
+    widths: list[float] = []
+    forced: list[bool] = []
+    for f in frags:
+        if hasattr(f, "cbDefn"):
+            return None
+        text = f.text.decode("utf8") if isinstance(f.text, bytes) else f.text
+        key = (f.fontName, f.fontSize)
+        table = _WIDTHS.get(key)
+        if table is None:
+            table = _WIDTHS[key] = {}
+        breaks = hasattr(f, "lineBreak")
+        for ch in text or ("",):
+            width = table.get(ch)
+            if width is None:
+                width = table[ch] = stringWidth(ch, f.fontName, f.fontSize) if ch else 0.0
+            chars.append(ch)
+            owners.append(f)
+            widths.append(width)
+            forced.append(breaks)
+    # one character per position (a <br/> holds none: a newline keeps the positions aligned)
+    inside = unbreakable("".join(ch or "\n" for ch in chars))
+    return _Text(chars, owners, widths, forced, inside)
+
+
+def _line(
+    text: _Text, start: int, end: int, max_width: float, used: float, forced: bool, bounds: bool
+) -> Any:
+    """ReportLab's CJK line for positions [start, end): one glyph run per fragment (not per character)."""
+    chars, frags = text.chars, text.frags
+    runs = []
+    i = start
+    while i < end:
+        f = frags[i]
+        j = i + 1
+        while j < end and frags[j] is f:
+            j += 1
+        runs.append(cjkU("".join(chars[i:j]), f, "utf8"))
+        i = j
+    return makeCJKParaLine(runs, max_width, used, max_width - used, forced, bounds)
+
+
+def split_lines(text: _Text, max_widths: list[float], calc_bounds: bool) -> Any:
+    """Lines broken by the Chinese rule, in ReportLab's CJK representation."""
+    chars, widths, forced_at = text.chars, text.widths, text.forced
+    lines: list[Any] = []
+    start = 0
+    n = len(chars)
+    limit = len(max_widths) - 1
+    while start < n:
+        max_width = max_widths[min(len(lines), limit)]
+        used = 0.0
+        end = start
+        forced = False
+        while end < n:
+            if forced_at[end]:  # <br/>
+                end += 1
+                forced = True
+                break
+            width = widths[end]
+            if used + width > max_width + _FUZZ and end > start:
+                break
+            used += width
+            end += 1
+        if end < n and not forced:
+            end = _better_break(chars, start, end, text.inside)
+        used = sum(widths[start:end])
+        lines.append(_line(text, start, end, max_width, used, forced, calc_bounds))
+        start = end
+    return ParaLines(kind=1, lines=lines)
+
+
 def split_glyphs(frags: list[Any], max_widths: list[float], calc_bounds: bool) -> Any:
-    """Lines of single glyphs (ReportLab's CJK representation), broken by the Chinese rule."""
+    """Lines of ``frags`` broken by the Chinese rule (ReportLab's CJK representation)."""
+    text = _prepare(frags)
+    if text is None:
+        return _split_glyphs_slowly(frags, max_widths, calc_bounds)
+    return split_lines(text, max_widths, calc_bounds)
+
+
+def _split_glyphs_slowly(frags: list[Any], max_widths: list[float], calc_bounds: bool) -> Any:
+    """The same, one ReportLab glyph per character: for paragraphs with an inline image (not in our
+    templates), whose widths ReportLab computes itself."""
     glyphs: list[Any] = []
     for f in frags:
         text = f.text.decode("utf8") if isinstance(f.text, bytes) else f.text
@@ -63,7 +167,6 @@ def split_glyphs(frags: list[Any], max_widths: list[float], calc_bounds: bool) -
             glyphs.extend(cjkU(t, f, "utf8") for t in text)
         else:
             glyphs.append(cjkU(text, f, "utf8"))
-    # one character per glyph (a <br/> glyph holds none: a newline keeps the positions aligned)
     inside = unbreakable("".join(str(g) or "\n" for g in glyphs))
     lines: list[Any] = []
     start = 0
@@ -85,11 +188,10 @@ def split_glyphs(frags: list[Any], max_widths: list[float], calc_bounds: bool) -
             used += width
             end += 1
         if end < n and not forced:
-            end = _better_break(glyphs, start, end, inside)
+            end = _better_break([str(g) for g in glyphs], start, end, inside)
         used = sum(_width(g, max_width) for g in glyphs[start:end])
-        line_break = forced
         lines.append(
-            makeCJKParaLine(glyphs[start:end], max_width, used, max_width - used, line_break, calc_bounds)
+            makeCJKParaLine(glyphs[start:end], max_width, used, max_width - used, forced, calc_bounds)
         )
         start = end
     return ParaLines(kind=1, lines=lines)
@@ -103,19 +205,19 @@ def _width(glyph: Any, max_width: float) -> float:
     return float(w)
 
 
-def _better_break(glyphs: list[Any], start: int, end: int, inside: list[bool] | None = None) -> int:
+def _better_break(glyphs: list[str], start: int, end: int, inside: list[bool] | None = None) -> int:
     """Where the line [start, end) should really end: not inside a figure or a URL, and so that the next
     line starts with an allowed character and this one does not end with an opening mark."""
     keep = inside or [False] * (len(glyphs) + 1)
     hung = 0
-    while end < len(glyphs) and str(glyphs[end]) in CANNOT_START and hung < MAX_HANG and not keep[end]:
+    while end < len(glyphs) and glyphs[end] in CANNOT_START and hung < MAX_HANG and not keep[end]:
         end += 1  # hang it in the margin
         hung += 1
     n = len(glyphs)
 
     def allowed(at: int, whole_words: bool) -> bool:
         return at >= n or not (
-            str(glyphs[at]) in CANNOT_START or str(glyphs[at - 1]) in CANNOT_END or (whole_words and keep[at])
+            glyphs[at] in CANNOT_START or glyphs[at - 1] in CANNOT_END or (whole_words and keep[at])
         )
 
     for whole_words in (True, False):  # a word longer than the line is broken rather than looping
@@ -141,4 +243,10 @@ class ChineseParagraph(Paragraph):
         if not self.frags:
             return super().breakLinesCJK(maxWidths)
         auto = getattr(self, "autoLeading", getattr(style, "autoLeading", ""))
-        return split_glyphs(self.frags, list(maxWidths), auto not in ("", "off"))
+        bounds = auto not in ("", "off")
+        cached = self.__dict__.get("_ta_text")
+        if cached is None or cached[0] is not self.frags:
+            cached = self._ta_text = (self.frags, _prepare(self.frags))
+        if cached[1] is None:
+            return _split_glyphs_slowly(self.frags, list(maxWidths), bounds)
+        return split_lines(cached[1], list(maxWidths), bounds)

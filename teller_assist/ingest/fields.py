@@ -43,7 +43,7 @@ USCC_REASONS = {
 
 def key(text: str, label: str, max_len: int = 64) -> str:
     """A key column: NFKC, no surrounding space, not empty."""
-    value = unicodedata.normalize("NFKC", text).strip()
+    value = (text if text.isascii() else unicodedata.normalize("NFKC", text)).strip()  # ASCII is NFKC
     if not value:
         raise RowError(f"{label}为空")
     if len(value) > max_len:
@@ -115,14 +115,22 @@ def amount(value: str, *, positive: bool = True) -> int:
     return fen
 
 
+@functools.lru_cache(maxsize=1 << 14)
+def day(value: str, label: str, *, required: bool = True) -> str | None:
+    """A date as the store keeps it (ISO ``YYYY-MM-DD`` text, which SQLite stores and PostgreSQL's
+    ``COPY`` reads), validated as :func:`date` does; cached like it, so a row pays one lookup."""
+    found = date(value, label, required=required)
+    return None if found is None else found.isoformat()
+
+
 @functools.lru_cache(maxsize=1 << 14)  # one cached call per row, as date() alone was
-def event_date(value: str, label: str, latest: dt.date, *, required: bool = True) -> dt.date | None:
-    """The date of an event the extract reports (a pay day, a debit, a signature): never after ``latest``,
-    the extract's own date."""
-    day = date(value, label, required=required)
-    if day is not None and day > latest:
+def event_date(value: str, label: str, latest: dt.date, *, required: bool = True) -> str | None:
+    """The date of an event the extract reports (a pay day, a debit, a signature) as the store keeps it
+    (ISO text, see :func:`day`): never after ``latest``, the extract's own date."""
+    found = date(value, label, required=required)
+    if found is not None and found > latest:
         raise RowError(f"{label}晚于数据日期{latest:%Y-%m-%d}")
-    return day
+    return None if found is None else found.isoformat()
 
 
 def phone(value: str) -> str | None:

@@ -21,9 +21,10 @@ class Column:
 
 
 Row = tuple[object, ...]
-# (values by column position, today, the latest date an event may carry) -> the stored tuple. Events (a
-# pay day, a debit, a signature, a listing) cannot come after the extract that reports them.
-RowParser = Callable[[Sequence[str | None], dt.date, dt.date], Row]
+# (values by column position, "" for a column the file lacks; today; the latest date an event may carry)
+# -> the stored tuple, dates as ISO text. Events (a pay day, a debit, a signature, a listing) cannot come
+# after the extract that reports them.
+RowParser = Callable[[Sequence[str], dt.date, dt.date], Row]
 
 
 @dataclass(frozen=True)
@@ -49,11 +50,6 @@ class Kind:
 
 def normalise_header(text: str) -> str:
     return unicodedata.normalize("NFKC", text).strip().strip("\ufeff").lower().replace(" ", "_")
-
-
-def _v(values: Sequence[str | None], i: int) -> str:
-    value = values[i]
-    return "" if value is None else value
 
 
 GENDERS = f.codes(("M", ("男", "m", "1")), ("F", ("女", "f", "2")))
@@ -95,83 +91,83 @@ SCENARIOS = f.codes(
 )
 
 
-def _customers(v: Sequence[str | None], today: dt.date, latest: dt.date) -> Row:
-    id_no = f.resident_id(_v(v, 0), today)
-    name = f.text(_v(v, 1), "姓名", 64, required=True)
-    gender = f.choice(_v(v, 2), "性别", GENDERS, required=False)
+def _customers(v: Sequence[str], today: dt.date, latest: dt.date) -> Row:
+    id_no = f.resident_id(v[0], today)
+    name = f.text(v[1], "姓名", 64, required=True)
+    gender = f.choice(v[2], "性别", GENDERS, required=False)
     from_id = "M" if int(id_no[16]) % 2 else "F"
     if gender is not None and gender != from_id:
         raise RowError("性别与身份证不符")
     compact = id_no[6:14]
-    raw_birth = _v(v, 3).strip()
+    raw_birth = v[3].strip()
     if raw_birth and raw_birth != compact:  # the usual case (the same digits) needs no parsing
         birth = f.date(raw_birth, "出生日期", required=False)
         if birth is not None and f"{birth:%Y%m%d}" != compact:
             raise RowError("出生日期与身份证不符")
-    phone = f.phone(_v(v, 4))
-    address = f.text(_v(v, 5), "地址", 200)
-    customer_no = f.text(_v(v, 6), "客户号", 32)
-    branch = f.text(_v(v, 7), "网点号", 16)
-    region = f.text(_v(v, 8), "社保区域", 6)
+    phone = f.phone(v[4])
+    address = f.text(v[5], "地址", 200)
+    customer_no = f.text(v[6], "客户号", 32)
+    branch = f.text(v[7], "网点号", 16)
+    region = f.text(v[8], "社保区域", 6)
     if region is not None and (len(region) != 6 or not region.isdigit()):
         raise RowError("社保区域应为6位数字")
-    born = f.date(compact, "出生日期")  # cached: many people share a birthday
+    born = f.day(compact, "出生日期")  # cached: many people share a birthday
     return (id_no, name, from_id, born, phone, address, customer_no, branch, region)
 
 
-def _payroll(v: Sequence[str | None], today: dt.date, latest: dt.date) -> Row:
+def _payroll(v: Sequence[str], today: dt.date, latest: dt.date) -> Row:
     return (
-        f.key(_v(v, 0), "流水号"),
-        f.resident_id(_v(v, 1), today),
-        f.uscc(_v(v, 2)),
-        f.text(_v(v, 3), "单位名称", 200, required=True),
-        f.event_date(_v(v, 4), "发放日期", latest),
-        f.amount(_v(v, 5)),
+        f.key(v[0], "流水号"),
+        f.resident_id(v[1], today),
+        f.uscc(v[2]),
+        f.text(v[3], "单位名称", 200, required=True),
+        f.event_date(v[4], "发放日期", latest),
+        f.amount(v[5]),
     )
 
 
-def _agreements(v: Sequence[str | None], today: dt.date, latest: dt.date) -> Row:
-    status = f.choice(_v(v, 4), "状态", AGREEMENT_STATUS, required=False) or "active"
-    cancelled_on = f.event_date(_v(v, 5), "解约日期", latest, required=False)
-    signed_on = f.event_date(_v(v, 3), "签约日期", latest)
+def _agreements(v: Sequence[str], today: dt.date, latest: dt.date) -> Row:
+    status = f.choice(v[4], "状态", AGREEMENT_STATUS, required=False) or "active"
+    cancelled_on = f.event_date(v[5], "解约日期", latest, required=False)
+    signed_on = f.event_date(v[3], "签约日期", latest)
     if cancelled_on is not None and signed_on is not None and cancelled_on < signed_on:
         raise RowError("解约日期早于签约日期")
     return (
-        f.key(_v(v, 0), "协议号"),
-        f.resident_id(_v(v, 1), today),
-        f.choice(_v(v, 2), "代扣类型", UTILITIES),
+        f.key(v[0], "协议号"),
+        f.resident_id(v[1], today),
+        f.choice(v[2], "代扣类型", UTILITIES),
         signed_on,
         status,
         cancelled_on,
     )
 
 
-def _debits(v: Sequence[str | None], today: dt.date, latest: dt.date) -> Row:
+def _debits(v: Sequence[str], today: dt.date, latest: dt.date) -> Row:
     return (
-        f.key(_v(v, 0), "流水号"),
-        f.key(_v(v, 1), "协议号"),
-        f.event_date(_v(v, 2), "扣款日期", latest),
-        f.amount(_v(v, 3)),
-        f.choice(_v(v, 4), "扣款结果", DEBIT_RESULTS),
+        f.key(v[0], "流水号"),
+        f.key(v[1], "协议号"),
+        f.event_date(v[2], "扣款日期", latest),
+        f.amount(v[3]),
+        f.choice(v[4], "扣款结果", DEBIT_RESULTS),
     )
 
 
-def _negative(v: Sequence[str | None], today: dt.date, latest: dt.date) -> Row:
+def _negative(v: Sequence[str], today: dt.date, latest: dt.date) -> Row:
     return (
-        f.resident_id(_v(v, 0), today),
-        f.choice(_v(v, 1), "原因", NEGATIVE_REASONS),
-        f.event_date(_v(v, 2), "列入日期", latest, required=False),
-        f.text(_v(v, 3), "备注", 2000),
+        f.resident_id(v[0], today),
+        f.choice(v[1], "原因", NEGATIVE_REASONS),
+        f.event_date(v[2], "列入日期", latest, required=False),
+        f.text(v[3], "备注", 2000),
     )
 
 
-def _drawdowns(v: Sequence[str | None], today: dt.date, latest: dt.date) -> Row:
+def _drawdowns(v: Sequence[str], today: dt.date, latest: dt.date) -> Row:
     return (
-        f.key(_v(v, 0), "流水号"),
-        f.resident_id(_v(v, 1), today),
-        f.event_date(_v(v, 2), "用信日期", latest),
-        f.amount(_v(v, 3)),
-        f.text(_v(v, 4), "借据号", 64),
+        f.key(v[0], "流水号"),
+        f.resident_id(v[1], today),
+        f.event_date(v[2], "用信日期", latest),
+        f.amount(v[3]),
+        f.text(v[4], "借据号", 64),
     )
 
 
@@ -188,26 +184,26 @@ def _grade(tag: str, raw: str) -> str | None:
     return grade
 
 
-def _tags(v: Sequence[str | None], today: dt.date, latest: dt.date) -> Row:
-    tag = f.choice(_v(v, 1), "标签", TAGS)
+def _tags(v: Sequence[str], today: dt.date, latest: dt.date) -> Row:
+    tag = f.choice(v[1], "标签", TAGS)
     assert tag is not None
     return (
-        f.resident_id(_v(v, 0), today),
+        f.resident_id(v[0], today),
         tag,
-        _grade(tag, _v(v, 2)),
-        f.text(_v(v, 3), "来源", 200),
-        f.date(_v(v, 4), "有效期至", required=False),
+        _grade(tag, v[2]),
+        f.text(v[3], "来源", 200),
+        f.day(v[4], "有效期至", required=False),
     )
 
 
-def _targets(v: Sequence[str | None], today: dt.date, latest: dt.date) -> Row:
+def _targets(v: Sequence[str], today: dt.date, latest: dt.date) -> Row:
     return (
-        f.key(_v(v, 0), "活动"),
-        f.resident_id(_v(v, 1), today),
-        f.text(_v(v, 2), "网点号", 16),
-        f.text(_v(v, 3), "客户经理", 64),
-        f.date(_v(v, 4), "截止日期", required=False),
-        f.choice(_v(v, 5), "场景", SCENARIOS, required=False),
+        f.key(v[0], "活动"),
+        f.resident_id(v[1], today),
+        f.text(v[2], "网点号", 16),
+        f.text(v[3], "客户经理", 64),
+        f.day(v[4], "截止日期", required=False),
+        f.choice(v[5], "场景", SCENARIOS, required=False),
     )
 
 

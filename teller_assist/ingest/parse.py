@@ -39,7 +39,7 @@ class ParsedHeader:
 @dataclass
 class Chunk:
     good: list[tuple[object, ...]] = field(default_factory=list)
-    lines: list[int] = field(default_factory=list)
+    lines: list[int] | range = field(default_factory=list)  # the line each good row begins on
     bad: list[tuple[int, str, str]] = field(default_factory=list)  # (line, reason, the row as read)
     bytes_read: int = 0
 
@@ -70,31 +70,46 @@ def parse_file(
         header = stream.header
         yield ParsedHeader(header.present, list(header.warnings))
         positions, width, delimiter, parse = header.positions, header.width, header.delimiter, kind.parse
-        chunk = Chunk()
-        for raw in stream:
-            fields = raw.fields
+        in_order = positions == list(range(width))  # the usual file: the kind's columns, in its order
+        good: list[tuple[object, ...]] = []
+        lines: list[int] = []
+        bad: list[tuple[int, str, str]] = []
+        for line, fields, too_long in stream:
             if len(fields) != width:
-                chunk.bad.append(
-                    (raw.line, f"列数不符：表头{width}列，本行{len(fields)}列", _as_read(fields, delimiter))
+                bad.append(
+                    (line, f"列数不符：表头{width}列，本行{len(fields)}列", _as_read(fields, delimiter))
                 )
-            elif raw.too_long >= 0:
-                reason = f"字段过长（第{raw.too_long + 1}列超过{MAX_FIELD}个字符）"
-                chunk.bad.append((raw.line, reason, _as_read(fields, delimiter)))
+            elif too_long >= 0:
+                reason = f"字段过长（第{too_long + 1}列超过{MAX_FIELD}个字符）"
+                bad.append((line, reason, _as_read(fields, delimiter)))
             elif has_nul and any("\0" in value for value in fields):
-                chunk.bad.append((raw.line, NUL_REASON, _as_read(fields, delimiter)))
+                bad.append((line, NUL_REASON, _as_read(fields, delimiter)))
             else:
                 try:
-                    values = [None if p is None else fields[p] for p in positions]
-                    chunk.good.append(parse(values, today, latest))
-                    chunk.lines.append(raw.line)
+                    good.append(
+                        parse(
+                            fields if in_order else ["" if p is None else fields[p] for p in positions],
+                            today,
+                            latest,
+                        )
+                    )
+                    lines.append(line)
                 except RowError as exc:
-                    chunk.bad.append((raw.line, str(exc), _as_read(fields, delimiter)))
-            if len(chunk.good) + len(chunk.bad) >= chunk_rows:
-                chunk.bytes_read = stream.bytes_read
-                yield chunk
-                chunk = Chunk()
-        chunk.bytes_read = stream.bytes_read
-        yield chunk
+                    bad.append((line, str(exc), _as_read(fields, delimiter)))
+            if len(good) + len(bad) >= chunk_rows:
+                yield _chunk(good, lines, bad, stream.bytes_read)
+                good, lines, bad = [], [], []
+        yield _chunk(good, lines, bad, stream.bytes_read)
+
+
+def _chunk(
+    good: list[tuple[object, ...]], lines: list[int], bad: list[tuple[int, str, str]], read: int
+) -> Chunk:
+    """A chunk, its line numbers a range when they follow each other (the usual case): a range is a few
+    bytes to pass to the importer, a list of 5,000 numbers is not."""
+    if lines and lines[-1] - lines[0] == len(lines) - 1:
+        return Chunk(good, range(lines[0], lines[-1] + 1), bad, read)
+    return Chunk(good, lines, bad, read)
 
 
 def _die_with_parent(parent: int) -> None:

@@ -279,11 +279,9 @@ class _CountingReader(io.RawIOBase):
         super().close()
 
 
-@dataclass(frozen=True, slots=True)
-class RawRow:
-    line: int
-    fields: list[str]
-    too_long: int = -1  # the first field longer than MAX_FIELD (its index), -1 when none
+# One row as read: (the line it begins on, its fields, the index of its first field longer than
+# MAX_FIELD or -1). A plain tuple: a file has millions of rows.
+RawRow = tuple[int, list[str], int]
 
 
 class RowStream:
@@ -308,8 +306,9 @@ class RowStream:
 
     def __iter__(self) -> Iterator[RawRow]:
         reader = self._reader
+        offset = 1 + self._line_offset
         while True:
-            start = reader.line_num + 1 + self._line_offset
+            start = reader.line_num + offset
             try:
                 fields = next(reader)
             except StopIteration:
@@ -331,7 +330,7 @@ class RowStream:
                 ) from None
             if not fields or (len(fields) == 1 and not fields[0].strip()):
                 continue  # blank line
-            if any(len(value) > MAX_FIELD for value in fields):
+            if max(map(len, fields)) > MAX_FIELD:
                 index = next(i for i, value in enumerate(fields) if len(value) > MAX_FIELD)
                 if "\n" in fields[index] or "\r" in fields[index]:
                     raise FileRefused(
@@ -341,9 +340,9 @@ class RowStream:
                         hint_zh="请核心系统重新导出该文件",
                         hint_en="ask for the file again",
                     )
-                yield RawRow(start, fields, index)  # one line with a huge field: that row is refused
+                yield (start, fields, index)  # one line with a huge field: that row is refused
                 continue
-            yield RawRow(start, fields)
+            yield (start, fields, -1)
 
     def close(self) -> None:
         self._text.close()

@@ -14,6 +14,7 @@ import csv
 import datetime as dt
 import hashlib
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -120,13 +121,22 @@ def _cell_text(value: Any) -> str:
     return str(value).strip()
 
 
+_MERGE = re.compile(rb'<(?:\w+:)?mergeCell ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
+
+
 def _read_xlsx(path: Path) -> RosterTable:
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
     sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
-    try:
-        book = load_workbook(path, data_only=False)  # formulas as written, not their cached values
+    try:  # read-only: rows streamed as they are stored; formulas as written, not their cached values
+        book = load_workbook(path, read_only=True, data_only=False)
+        sheet = book.worksheets[0]
+        raw = [(line, list(cells)) for line, cells in enumerate(sheet.iter_rows(), 1)]
+        with book._archive.open(sheet._worksheet_path) as xml:  # merged ranges: not kept in read-only mode
+            merges = [(m[1].decode() + m[2].decode(), int(m[2]), m[3].decode() + m[4].decode(), int(m[4]))
+                      for m in _MERGE.finditer(xml.read())]  # fmt: skip
+        book.close()
     except (InvalidFileException, BadZipFile, KeyError, OSError, ValueError) as exc:
         raise FileRefused(
             f"无法打开Excel文件 {path.name}：文件已损坏或不是.xlsx",
@@ -134,16 +144,14 @@ def _read_xlsx(path: Path) -> RosterTable:
             hint_zh="请在Excel或WPS中打开并重新保存为.xlsx",
             hint_en="open it in Excel or WPS and save it again as .xlsx",
         ) from None
-    sheet = book.worksheets[0]
-    raw = [(row[0].row, list(row)) for row in sheet.iter_rows() if row]
-    texts = [(line, [_cell_text(c.value) for c in cells]) for line, cells in raw]
+    texts = [(line, [_cell_text(getattr(c, "value", None)) for c in cells]) for line, cells in raw]
     at = _header_at(texts, path)
     header_line = texts[at][0]
-    for merged in sheet.merged_cells.ranges:
-        if merged.min_row <= header_line <= merged.max_row:
+    for first, low, last, high in merges:
+        if low <= header_line <= high:
             raise FileRefused(
-                f"{path.name} 的表头有合并单元格（{merged.coord}），整个文件未导入",
-                f"{path.name}: the header has merged cells ({merged.coord}); nothing was loaded",
+                f"{path.name} 的表头有合并单元格（{first}:{last}），整个文件未导入",
+                f"{path.name}: the header has merged cells ({first}:{last}); nothing was loaded",
                 hint_zh="请取消合并，每列一个表头（身份证号、姓名……）",
                 hint_en="unmerge them: one header per column",
             )
@@ -152,14 +160,15 @@ def _read_xlsx(path: Path) -> RosterTable:
     for (line, cells), (_same, shown) in zip(raw[at + 1 :], texts[at + 1 :], strict=True):
         problem = None
         for position, cell in enumerate(cells, 1):
-            if cell.data_type == "f":
+            value = getattr(cell, "value", None)
+            if getattr(cell, "data_type", None) == "f":
                 problem = (
-                    f"第{position}列是公式（{str(cell.value)[:30]}），不是填写的值",
+                    f"第{position}列是公式（{str(value)[:30]}），不是填写的值",
                     f"column {position} holds a formula, not a value",
                 )
                 break
-            if isinstance(cell.value, int | float) and not isinstance(cell.value, bool):
-                digits = len(str(int(abs(cell.value))))
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                digits = len(str(int(abs(value))))
                 if digits >= LONG_NUMBER:
                     problem = (
                         f"第{position}列是{digits}位数字，Excel已丢失末几位（身份证号须设为文本格式后重新填写）",

@@ -19,7 +19,7 @@ from teller_assist.identity.masking import Masking
 from teller_assist.ingest.rosters import RosterTable, read_roster
 from teller_assist.prequal.policy import Policy
 from teller_assist.services import audit
-from teller_assist.services.lookup import lookup
+from teller_assist.services.lookup import lookup_many
 from teller_assist.store.engine import Store
 
 REFUSED_HEADER = ("行号", "姓名", "身份证号（部分隐藏）", "原因", "reason")
@@ -40,7 +40,7 @@ def check_roster_file(
     the file's name and fingerprint say which roster it was)."""
     table = read_roster(path)
     checked = check_roster(table.header, table.rows, scenario, as_of, table.refused)
-    cards = {m.id_no: lookup(store, m.id_no, as_of=as_of) for m in checked.members}
+    cards = lookup_many(store, [m.id_no for m in checked.members], as_of=as_of)
     decision = decide_roster(checked, cards, policy, as_of)
     audit.log(
         store,

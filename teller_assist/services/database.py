@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from teller_assist.errors import UserFacingError
+from teller_assist.security.keys import KeyringUnavailable as KeyringUnavailable  # the faces ask then
 from teller_assist.settings import Settings
 from teller_assist.store import migrate
 from teller_assist.store.engine import Store as Store  # the handle the faces hold, opened here
@@ -155,6 +156,7 @@ def open_for_counter(settings: Settings, today: dt.date) -> CounterStart:
         with contextlib.suppress(UserFacingError):  # drafts older than kept: tried again next start
             drafts.purge(opened.store)
         anyone = any_operator(opened.store)
+        opened.overview.customers  # noqa: B018 - counted here, off the GUI thread, for the window's welcome
         return CounterStart(opened, policy, policy_problem, expiry_problem, anyone)
     except BaseException:
         opened.store.dispose()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -31,7 +32,7 @@ from teller_assist.store.engine import Store
 from teller_assist.store.operators import OperatorRecord
 from teller_assist.store.queries import DEMO_BATCH_PREFIX, batch_exists, holds_real_data, rejects
 
-PIPELINE_BYTES = 16 << 20  # files this big are parsed by a helper process while the database writes
+PIPELINE_BYTES = 16 << 20  # files this big may be parsed by a helper process while the database writes
 EXIT_OK, EXIT_ROWS_REFUSED, EXIT_FAILED = 0, 1, 2
 
 Progress = Callable[[str, int, int], None]  # (file name, bytes done over the run, bytes in the run)
@@ -41,6 +42,20 @@ log = logging.getLogger(__name__)
 
 
 IMPORTER_ROLE = "hq_admin"
+
+
+def spare_core() -> bool:
+    """Whether a core is free for a parsing helper beside the importer: at least two, and the load over
+    the last minute leaving one idle. The helper only pays when it gets a core of its own: on a machine
+    busy with other work it adds the cost of passing every row between processes (and the helper's
+    memory) and gains nothing, so the file is parsed in the importing process. Where the load cannot be
+    read (Windows), four cores or more count as a spare one."""
+    cpus = os.cpu_count() or 1
+    try:
+        load = os.getloadavg()[0]
+    except (AttributeError, OSError):
+        return cpus >= 4
+    return cpus >= 2 and load <= cpus - 1
 
 
 class ImportCancelled(UserFacingError):
@@ -172,6 +187,10 @@ def import_paths(
     total = sum(sizes)
     done = 0
     results: list[FileResult] = []
+    # decided once, before this run adds its own load: big files get a parsing helper if a core is free
+    helper = any(size >= PIPELINE_BYTES for size in sizes) and spare_core()
+    if any(size >= PIPELINE_BYTES for size in sizes):
+        log.info("import: big files parsed %s", "by a helper process" if helper else "in this process")
     for (path, file_kind), size in zip(entries, sizes, strict=True):
         base = done
 
@@ -189,6 +208,7 @@ def import_paths(
                 now=now,
                 progress=file_progress,
                 cancelled=cancelled,
+                helper=helper,
                 demo=demo,
             )
         except ImportCancelled as exc:
@@ -222,9 +242,12 @@ def import_file(
     now: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
     progress: Callable[[int, int], None] | None = None,
     cancelled: Cancelled | None = None,
+    helper: bool | None = None,
     demo: bool = False,
 ) -> FileResult:
-    """Load one file as one batch. A refused file or a failure writes nothing and says why."""
+    """Load one file as one batch. A refused file or a failure writes nothing and says why. ``helper``:
+    whether a file of ``PIPELINE_BYTES`` or more is parsed by a helper process (``None``: if
+    :func:`spare_core`)."""
     kind = kind or kind_from_file_name(path.name)
     result = FileResult(str(path), kind, "refused")
     try:
@@ -257,7 +280,8 @@ def import_file(
         future = future_extract(path, today)
         if future is not None:
             result.warnings.append(future)
-        parsed = (parse_file_in_child if print_.size >= PIPELINE_BYTES else parse_file)(
+        in_child = print_.size >= PIPELINE_BYTES and (spare_core() if helper is None else helper)
+        parsed = (parse_file_in_child if in_child else parse_file)(
             path, spec.name, print_.encoding, today, latest, print_.has_nul
         )
         try:

@@ -324,3 +324,81 @@ class _Grouped:
             out.append(self.head)
             self.head = next(self.rows, None)
         return out
+
+
+# --- many people at once: a roster's members ------------------------------------------------------------
+_MANY = {
+    "customer": "SELECT id_no, name, phone, branch_code, region_code, customer_no FROM customer WHERE id_no IN ({ids})",
+    "payroll": (
+        "SELECT id_no, pay_date, amount_fen, employer_code, employer_name FROM payroll_credit "
+        "WHERE id_no IN ({ids}) AND pay_date >= {p}"
+    ),
+    "agreements": (
+        "SELECT a.id_no, a.agreement_no, a.utility, a.status, a.signed_on, a.cancelled_on, "
+        "(SELECT count(*) FROM utility_debit d WHERE d.agreement_no = a.agreement_no "
+        "AND d.debit_date >= {p} AND d.debit_date < {p} AND d.result = 'ok'), "
+        "(SELECT count(*) FROM utility_debit d WHERE d.agreement_no = a.agreement_no "
+        "AND d.debit_date >= {p} AND d.debit_date < {p} AND d.result = 'failed') "
+        "FROM utility_agreement a WHERE a.id_no IN ({ids})"
+    ),
+    "negative": "SELECT id_no, reason FROM negative_list_entry WHERE id_no IN ({ids}) AND lifted_batch_id IS NULL",
+    "tags": "SELECT id_no, tag, grade, valid_until FROM group_tag WHERE id_no IN ({ids}) ORDER BY id_no, tag",
+    "targets": (
+        "SELECT id_no, campaign, branch_code, officer, due_on, scenario FROM target WHERE id_no IN ({ids}) "
+        "ORDER BY id_no, due_on, campaign"
+    ),
+    "applications": (
+        "SELECT id_no, id, status, line, annual_rate_bp, valid_until, agreement_no FROM application "
+        "WHERE id_no IN ({ids}) ORDER BY id_no, id DESC"
+    ),
+}
+MANY_CHUNK = 500  # IDs a statement carries (SQLite's default limit is 32,766 parameters)
+
+
+def fetch_many_card_facts(
+    store: Store, ids: list[str], window_start: dt.date, window_end: dt.date
+) -> dict[str, CardFacts]:
+    """The card facts of many people (a roster's members) in a few statements per 500 of them, rather
+    than eight statements each: the same facts :func:`fetch_card_facts` reads for one."""
+    # SQLite keeps dates as ISO text; PostgreSQL compares date with date
+    start: Any = window_start.isoformat() if store.is_sqlite else window_start
+    end: Any = window_end.isoformat() if store.is_sqlite else window_end
+    out: dict[str, CardFacts] = {}
+    raw = store.engine.raw_connection()
+    try:
+        cur = raw.cursor()
+        mark = "?" if store.is_sqlite else "%s"
+        cur.execute(_SQLITE["freshness"])
+        freshness = cur.fetchall()
+        for first in range(0, len(ids), MANY_CHUNK):
+            chunk = ids[first : first + MANY_CHUNK]
+            marks = ", ".join([mark] * len(chunk))
+            rows: dict[str, dict[str, list[tuple[Any, ...]]]] = {i: {} for i in chunk}
+            for name, sql in _MANY.items():
+                if name == "payroll":
+                    params: tuple[Any, ...] = (*chunk, start)
+                elif name == "agreements":
+                    params = (start, end, start, end, *chunk)
+                else:
+                    params = tuple(chunk)
+                cur.execute(sql.format(ids=marks, p=mark), params)
+                for row in cur.fetchall():
+                    rows[row[0]].setdefault(name, []).append(tuple(row[1:]))
+            for id_no in chunk:
+                got = rows[id_no]
+                negative = got.get("negative")
+                out[id_no] = _facts(
+                    (got["customer"][0] if got.get("customer") else None),
+                    got.get("payroll", ()),
+                    got.get("agreements", ()),
+                    negative[0][0] if negative else None,
+                    got.get("tags", ()),
+                    got.get("targets", ()),
+                    freshness,
+                    got.get("applications", ())[:5],
+                )
+        cur.close()
+    finally:
+        raw.rollback()
+        raw.close()
+    return out

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+import functools
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import cast
 
-from sqlalchemy import func, select, text
+from sqlalchemy import Table, exists, func, select, text
 
 from teller_assist.store.engine import Store
 from teller_assist.store.models import (
@@ -24,23 +26,39 @@ from teller_assist.store.models import (
 )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Overview:
-    customers: int
+    """What is in the database, as a start shows it. Whether anyone is there is one ``EXISTS`` (constant
+    time); how many is counted only when first asked for (counting 620,000 customers reads every page of
+    an index: 23-29 ms on SQLCipher), so opening the database does not pay for it."""
+
+    has_customers: bool
     batches: int
     latest_extract: dt.date | None
+    count_customers: Callable[[], int] = field(repr=False, compare=False, default=lambda: 0)
+
+    @functools.cached_property
+    def customers(self) -> int:
+        return self.count_customers() if self.has_customers else 0
 
     @property
     def empty(self) -> bool:
-        return self.customers == 0 and self.batches == 0
+        return not self.has_customers and self.batches == 0
+
+
+def customer_count(store: Store) -> int:
+    with store.session() as session:
+        return session.scalar(select(func.count()).select_from(Customer)) or 0
 
 
 def overview(store: Store) -> Overview:
-    with store.session() as session:
-        customers = session.scalar(select(func.count()).select_from(Customer)) or 0
-        batches = session.scalar(select(func.count()).select_from(ImportBatch)) or 0
-        latest = session.scalar(select(func.max(ImportBatch.extract_date)))
-    return Overview(customers, batches, latest)
+    """Read on every open: plain statements on the tables (no ORM session, whose first use configures
+    every mapper), in one read transaction."""
+    customer, batch = cast(Table, Customer.__table__), cast(Table, ImportBatch.__table__)
+    with store.connection() as conn, conn.begin():
+        anyone = bool(conn.scalar(select(exists().select_from(customer))))
+        batches, latest = conn.execute(select(func.count(), func.max(batch.c.extract_date))).one()
+    return Overview(anyone, batches or 0, latest, functools.partial(customer_count, store))
 
 
 KIND_TABLES = {

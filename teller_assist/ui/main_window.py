@@ -27,17 +27,17 @@ from PySide6.QtWidgets import (
 from teller_assist.errors import UserFacingError
 from teller_assist.settings import Settings
 from teller_assist.ui.i18n import error_text
-from teller_assist.ui.session import ApprovalQueue, IdleWatcher, LockPage, LoginDialog, WalkinsView
+from teller_assist.ui.session import IdleWatcher, LockPage, LoginDialog
 from teller_assist.ui.status import BackgroundCheck, ConnectionWatch
 from teller_assist.ui.tasks import Task
 from teller_assist.ui.widgets import ElidedLabel
 from teller_assist.ui.words import word
 from teller_assist.ui.workspaces.counter import CounterWorkspace
+from teller_assist.ui.workspaces.lobby import ApprovalQueue, WalkinsView
 
 if TYPE_CHECKING:  # these load after the window is painted, or when first needed (cold start at the counter)
     from teller_assist.prequal.policy import Policy
-    from teller_assist.security.keys import KeyringUnavailable
-    from teller_assist.services.database import CounterStart, Opened, Store
+    from teller_assist.services.database import CounterStart, KeyringUnavailable, Opened, Store
     from teller_assist.services.imports import ImportReport
     from teller_assist.services.operators import OperatorRecord
     from teller_assist.ui.import_dialog import ImportDialog
@@ -208,8 +208,7 @@ class MainWindow(QMainWindow):
     def start(self) -> None:
         """Open the database here and now (asking about demo mode when there is no keyring), then show
         the state. The window's own start opens it on a worker thread instead: ``open_in_background``."""
-        from teller_assist.security.keys import KeyringUnavailable
-        from teller_assist.services.database import open_for_counter
+        from teller_assist.services.database import KeyringUnavailable, open_for_counter
 
         try:
             try:
@@ -253,7 +252,7 @@ class MainWindow(QMainWindow):
                 then(ready)
 
         def failed(exc: BaseException) -> None:
-            from teller_assist.security.keys import KeyringUnavailable  # loaded by the worker by now
+            from teller_assist.services.database import KeyringUnavailable  # loaded by the worker by now
 
             self.opening = None
             if self._closing:
@@ -584,7 +583,7 @@ class MainWindow(QMainWindow):
 
     def sign_in(self, operator: OperatorRecord) -> None:
         from teller_assist.prequal.workflow import authority
-        from teller_assist.security.passwords import ROLE_ZH
+        from teller_assist.vocabulary import ROLE_ZH
 
         if self.operator is not None:
             self._end_session()  # (the window's own logout audits; this is a sign-in over another)

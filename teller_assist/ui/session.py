@@ -1,57 +1,38 @@
-"""Who is at the keyboard: the login, the first administrator, the idle lock, the supervisor's
-authorisation at the counter (主管授权), and the approval queue a lobby manager watches."""
+"""Who is at the keyboard: the login, the first administrator, the idle lock and the supervisor's
+authorisation at the counter (主管授权). The lobby's queue and walk-ins are a workspace of their own
+(``ui/workspaces/lobby.py``)."""
 
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLayout,
     QLineEdit,
     QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
 from teller_assist.errors import UserFacingError
-from teller_assist.identity.masking import Masking
 from teller_assist.ui.i18n import error_text
 from teller_assist.ui.tasks import Task
+from teller_assist.ui.widgets import ERROR_STYLE as ERROR_STYLE  # the operators dialog's red too
+from teller_assist.ui.widgets import grow_to_fit
 from teller_assist.ui.words import word
 
 if TYPE_CHECKING:
     from teller_assist.prequal.policy import Policy
-    from teller_assist.store.applications import ApplicationRecord
-    from teller_assist.store.engine import Store
-    from teller_assist.store.operators import OperatorRecord
-
-
-ERROR_STYLE = "color: #b00020"  # a refusal under a login or an authorisation, in the bank's red
-
-
-def grow_to_fit(dialog: QWidget) -> None:
-    """After a word-wrapped message grew (a refusal and its hint), make the dialog tall enough for it,
-    so its fields keep their height instead of being squeezed (a top-level layout does not count a
-    wrapped label's lines by itself)."""
-    layout = dialog.layout()
-    if layout is None:
-        return
-    layout.activate()
-    need = dialog.heightForWidth(dialog.width()) if dialog.hasHeightForWidth() else -1
-    need = max(need, layout.totalMinimumSize().height(), dialog.sizeHint().height())
-    if dialog.height() < need:
-        dialog.resize(dialog.width(), need)
+    from teller_assist.services.applications import ApplicationRecord
+    from teller_assist.services.database import Store
+    from teller_assist.services.operators import OperatorRecord
 
 
 class LoginDialog(QDialog):
@@ -72,6 +53,7 @@ class LoginDialog(QDialog):
         self._one_time: str | None = None  # the reset password, while a new one is being set
         self.first_admin = first_admin
         self.operator: OperatorRecord | None = None
+        self.task: Task | None = None  # the password being checked, on a worker thread
         self.setObjectName("firstAdminDialog" if first_admin else "loginDialog")
         self.setWindowTitle(self.tr("创建首个管理员") if first_admin else self.tr("操作员登录"))
         layout = QVBoxLayout(self)
@@ -142,6 +124,9 @@ class LoginDialog(QDialog):
         return self._one_time is not None
 
     def try_login(self) -> None:
+        """Check the login (Argon2id, ~0.1 s by design) on a worker thread: the dialog says 正在核验 at
+        once, the typed login stays and so does the focus. Enter and the default button arrive together;
+        the second is ignored."""
         from teller_assist.services import operators
 
         if self.store is None:  # still opening: said, and done when it is open
@@ -150,30 +135,89 @@ class LoginDialog(QDialog):
             self.error.setStyleSheet("")  # news, not an error
             self.error.setText(self.tr("正在打开数据库，打开后自动登录…"))
             return
+        if self.task is not None:
+            return
         if self._one_time is not None:
             self._set_new_password()
             return
+        store, first_admin, name = self.store, self.first_admin, self.name.text()
         login, password = self.login.text().strip(), self.password.text()
-        try:
-            if self.first_admin:
-                if password != self.password2.text():
-                    raise UserFacingError("两次输入的密码不一致", "the passwords do not match")
-                operators.add_first_admin(self.store, login=login, name=self.name.text(), password=password)
-            record = operators.authenticate(self.store, login, password, purpose="window")
-        except UserFacingError as exc:
-            self.error.setStyleSheet(ERROR_STYLE)
-            self.error.setText(error_text(exc, hint=True))
-            grow_to_fit(self)
+        if first_admin and password != self.password2.text():
+            self._refused(UserFacingError("两次输入的密码不一致", "the passwords do not match"))
+            return
+
+        def work(_report: Callable[..., None], _cancelled: Callable[[], bool]) -> OperatorRecord:
+            if first_admin:
+                operators.add_first_admin(store, login=login, name=name, password=password)
+            return operators.authenticate(store, login, password, purpose="window")
+
+        def signed_in(record: OperatorRecord) -> None:
             self.password.clear()
-            self.password.setFocus()
-            return
+            self.password2.clear()
+            if record.must_change_password:
+                self._ask_new_password(password)
+                return
+            self.operator = record
+            self.accept()
+
+        self._check(work, signed_in, self._refused)
+
+    def _refused(self, exc: UserFacingError) -> None:
+        self.error.setStyleSheet(ERROR_STYLE)
+        self.error.setText(error_text(exc, hint=True))
+        grow_to_fit(self)
         self.password.clear()
-        self.password2.clear()
-        if record.must_change_password:
-            self._ask_new_password(password)
-            return
-        self.operator = record
-        self.accept()
+        self.password.setFocus()
+
+    def _check(
+        self,
+        work: Callable[[Callable[..., None], Callable[[], bool]], OperatorRecord],
+        then: Callable[[OperatorRecord], None],
+        refused: Callable[[UserFacingError], None],
+    ) -> None:
+        """Run ``work`` (a password check) on a worker thread, the fields read-only meanwhile; ``then``
+        or ``refused`` on the GUI thread. A dialog closed meanwhile drops the answer."""
+        fields = (self.login, self.name, self.password, self.password2, self.new_password, self.new_password2)
+        was_read_only = [f.isReadOnly() for f in fields]
+        for field in fields:
+            field.setReadOnly(True)
+        self.button.setEnabled(False)
+        self.error.setStyleSheet("")  # news, not an error
+        self.error.setText(self.tr("正在核验…"))
+        task = Task(work, self)
+
+        def finish() -> bool:
+            task.wait()
+            if self.task is not task:  # closed while checking
+                return False
+            self.task = None
+            for field, read_only in zip(fields, was_read_only, strict=True):
+                field.setReadOnly(read_only)
+            self.button.setEnabled(True)
+            return True
+
+        def succeeded(record: OperatorRecord) -> None:
+            if finish():
+                then(record)
+
+        def failed(exc: BaseException) -> None:
+            if not finish():
+                return
+            if not isinstance(exc, UserFacingError):
+                raise exc  # a bug: the crash handler writes its report
+            refused(exc)
+
+        task.succeeded.connect(succeeded)
+        task.failed.connect(failed)
+        self.task = task
+        task.start()
+
+    def done(self, result: int) -> None:
+        """Closed (or cancelled) while a check runs: it is let finish, and its answer dropped."""
+        task, self.task = self.task, None
+        if task is not None:
+            task.wait()
+        super().done(result)
 
     def _ask_new_password(self, one_time: str) -> None:
         """The password was reset by an administrator: nothing opens until the operator sets their own."""
@@ -190,32 +234,38 @@ class LoginDialog(QDialog):
         from teller_assist.services import operators
 
         assert self.store is not None and self._one_time is not None
+        store, login, one_time = self.store, self.login.text().strip(), self._one_time
         new = self.new_password.text()
-        try:
-            if new != self.new_password2.text():
-                raise UserFacingError("两次输入的密码不一致", "the passwords do not match")
-            record = operators.change_password(
-                self.store, self.login.text().strip(), self._one_time, new, purpose="window"
-            )
-        except UserFacingError as exc:
+
+        def refused(exc: UserFacingError) -> None:
             self.error.setStyleSheet(ERROR_STYLE)
             self.error.setText(error_text(exc, hint=True))
             self.new_password.clear()
             self.new_password2.clear()
             self.new_password.setFocus()
+
+        if new != self.new_password2.text():
+            refused(UserFacingError("两次输入的密码不一致", "the passwords do not match"))
             return
-        self._one_time = None
-        self.new_password.clear()
-        self.new_password2.clear()
-        self.operator = record
-        self.accept()
+
+        def work(_report: Callable[..., None], _cancelled: Callable[[], bool]) -> OperatorRecord:
+            return operators.change_password(store, login, one_time, new, purpose="window")
+
+        def changed(record: OperatorRecord) -> None:
+            self._one_time = None
+            self.new_password.clear()
+            self.new_password2.clear()
+            self.operator = record
+            self.accept()
+
+        self._check(work, changed, refused)
 
 
 def approver_text(policy: Policy, line: int) -> str:
     """Whom the teller calls for 主管授权 on ``line`` yuan, from the policy's authority table:
     需网点负责人授权（大堂经理权限至 50,000 元）."""
     from teller_assist.prequal.workflow import approvers_for
-    from teller_assist.security.passwords import ROLE_ZH
+    from teller_assist.vocabulary import ROLE_ZH
 
     def role(code: str) -> str:
         return word(ROLE_ZH.get(code, code))
@@ -409,6 +459,7 @@ class LockPage(QWidget):
         self.setObjectName("lockScreen")
         self.store: Store | None = None
         self.operator: OperatorRecord | None = None
+        self.task: Task | None = None  # the password being checked, on a worker thread
         layout = QVBoxLayout(self)
         layout.addStretch(1)
         self.label = QLabel("", self)
@@ -452,6 +503,7 @@ class LockPage(QWidget):
                 operator.name, operator.login
             )
         )
+        self.error.setStyleSheet(ERROR_STYLE)
         self.error.setText("")
         self.password.clear()
         self.password.setFocus()
@@ -466,383 +518,52 @@ class LockPage(QWidget):
         self.waiting.setVisible(bool(count))
 
     def try_unlock(self) -> None:
+        """Check the password on a worker thread (Argon2id, ~0.1 s): the page says 正在核验 meanwhile,
+        and the switch to another operator waits for the answer. The unlock is audited there too."""
         from teller_assist.services import audit
         from teller_assist.services.operators import LoginFailed, PasswordChangeRequired, authenticate
 
         assert self.store is not None and self.operator is not None
-        try:
-            record = authenticate(self.store, self.operator.login, self.password.text(), purpose="unlock")
+        if self.task is not None:
+            return
+        store, login, password = self.store, self.operator.login, self.password.text()
+
+        def work(_report: Callable[..., None], _cancelled: Callable[[], bool]) -> None:
+            record = authenticate(store, login, password, purpose="unlock")
             if record.must_change_password:  # reset meanwhile: the one-time password opens no session
                 raise PasswordChangeRequired(record.login)
-        except UserFacingError as exc:
+            audit.log(store, "unlock", operator=login)
+
+        def finish() -> None:
+            task.wait()
+            self.task = None
+            self.password.setReadOnly(False)
+            self.button.setEnabled(True)
+            self.switch_button.setEnabled(True)
+            self.password.clear()
+
+        def unlocked(_none: None) -> None:
+            finish()
+            self.error.setText("")
+            self.unlocked.emit()
+
+        def refused(exc: BaseException) -> None:
+            finish()
+            if not isinstance(exc, UserFacingError):
+                raise exc  # a bug: the crash handler writes its report
             wrong = isinstance(exc, LoginFailed) and exc.message_en == self.WRONG_LOGIN_ANSWER
             # only the password was asked: say so (a locked account says its own words)
+            self.error.setStyleSheet(ERROR_STYLE)
             self.error.setText(self.tr("密码错误，请重新输入") if wrong else error_text(exc))
-            self.password.clear()
-            return
-        self.password.clear()
-        audit.log(self.store, "unlock", operator=self.operator.login)
-        self.unlocked.emit()
+            self.password.setFocus()
 
-
-class _Wake(QObject):
-    changed = Signal()
-
-
-def fit_columns(table: QTableWidget, *, stretch: int) -> None:
-    """Columns as wide as their contents, one stretching over the rest: a 420-pixel window shows the
-    whole row without scrolling sideways (a cut cell gives its text in its tooltip)."""
-    header = table.horizontalHeader()
-    for col in range(table.columnCount()):
-        mode = QHeaderView.ResizeMode.Stretch if col == stretch else QHeaderView.ResizeMode.ResizeToContents
-        header.setSectionResizeMode(col, mode)
-
-
-class WalkinsView(QWidget):
-    """Today's walk-ins at this branch: how many reached each step, and each person's progress."""
-
-    STRETCH = 1  # the customer
-    COLUMNS = (
-        QT_TRANSLATE_NOOP("WalkinsView", "到店"),
-        QT_TRANSLATE_NOOP("WalkinsView", "客户"),
-        QT_TRANSLATE_NOOP("WalkinsView", "进度"),
-        QT_TRANSLATE_NOOP("WalkinsView", "额度（元）"),
-        QT_TRANSLATE_NOOP("WalkinsView", "柜员"),
-    )
-
-    def __init__(
-        self,
-        store: Store,
-        masking: Masking,
-        operator: Callable[[], OperatorRecord | None],
-        today: Callable[[], dt.date],
-        parent: QWidget | None = None,
-    ) -> None:
-        super().__init__(parent)
-        self.store, self.masking, self._operator, self._today = store, masking, operator, today
-        self.setObjectName("walkinsView")
-        layout = QVBoxLayout(self)
-        self.summary = QLabel("", self)
-        self.summary.setObjectName("walkinsSummary")
-        self.summary.setWordWrap(True)
-        layout.addWidget(self.summary)
-        self.table = QTableWidget(0, len(self.COLUMNS), self)
-        self.table.setObjectName("walkinsTable")
-        self.table.setHorizontalHeaderLabels([self.tr(str(c)) for c in self.COLUMNS])
-        fit_columns(self.table, stretch=self.STRETCH)
-        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        layout.addWidget(self.table)
-
-    def refresh(self) -> None:
-        from teller_assist.prequal.workflow import STATUS_ZH
-        from teller_assist.services import walkins
-
-        operator = self._operator()
-        try:
-            today = walkins.today(self.store, self._today(), operator.branch_code if operator else None)
-        except UserFacingError as exc:
-            self.summary.setText(error_text(exc))
-            return
-        counts = self.tr("，").join(f"{word(walkins.STAGE_ZH[s])} {n}" for s, n in today.counts.items())
-        now = dt.datetime.now(dt.UTC)
-        waiting = self.tr("；").join(
-            self.tr("{0} 已等 {1} 分钟").format(
-                w.name or self.masking.resident_id(w.id_no),
-                int((now - (w.submitted_at or now)).total_seconds() // 60),
-            )
-            for w in today.waiting
-        )
-        self.summary.setText(
-            self.tr("今日到店 {0} 人：{1}").format(len(today.rows), counts)
-            + ("\n" + self.tr("仍在等待：") + waiting if waiting else "")
-        )
-        self.table.setRowCount(len(today.rows))
-        for i, w in enumerate(today.rows):
-            stage = STATUS_ZH.get(w.status, w.status) if w.status else walkins.STAGE_ZH[walkins.stage(w)]
-            progress = word(stage)
-            cells = [
-                w.first_seen.astimezone().strftime("%H:%M"),
-                f"{w.name or ''} {self.masking.resident_id(w.id_no)}".strip(),
-                progress,
-                f"{w.line:,}" if w.line else "",
-                w.operator or "",
-            ]
-            for j, value in enumerate(cells):
-                item = QTableWidgetItem(value)
-                item.setToolTip(value)  # whole, however narrow the column
-                self.table.setItem(i, j, item)
-
-
-class ApprovalQueue(QWidget):
-    """Applications waiting for a decision, oldest first, with how long each customer has waited.
-    Refreshed within two seconds of any change: PostgreSQL NOTIFY, or a one-second poll on SQLite."""
-
-    COLUMNS = (
-        QT_TRANSLATE_NOOP("ApprovalQueue", "等待"),
-        QT_TRANSLATE_NOOP("ApprovalQueue", "申请"),
-        QT_TRANSLATE_NOOP("ApprovalQueue", "客户"),
-        QT_TRANSLATE_NOOP("ApprovalQueue", "额度（元）"),
-        QT_TRANSLATE_NOOP("ApprovalQueue", "经办"),
-    )
-    refreshed = Signal()  # after each refresh: other views of the day follow it
-    STRETCH = 2  # the customer
-
-    def __init__(
-        self,
-        store: Store,
-        policy: Policy,
-        masking: Masking,
-        operator: Callable[[], OperatorRecord | None],
-        today: Callable[[], dt.date],
-        parent: QWidget | None = None,
-        *,
-        sms_sender: str | None = None,
-    ) -> None:
-        super().__init__(parent)
-        self.store, self.policy, self.masking = store, policy, masking
-        self.sms_sender = sms_sender
-        self._operator, self._today = operator, today
-        self.setObjectName("approvalQueue")
-        self.rows: list[ApplicationRecord] = []
-        layout = QVBoxLayout(self)
-        self.table = QTableWidget(0, len(self.COLUMNS), self)
-        self.table.setObjectName("approvalTable")
-        self.table.setHorizontalHeaderLabels([self.tr(str(c)) for c in self.COLUMNS])
-        fit_columns(self.table, stretch=self.STRETCH)
-        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
-        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.table.itemSelectionChanged.connect(self._show_factors)
-        layout.addWidget(self.table)
-        self.factors = QLabel("", self)  # what the selected line rests on, as recorded at submission
-        self.factors.setObjectName("queueFactors")
-        self.factors.setWordWrap(True)
-        self.factors.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        layout.addWidget(self.factors)
-        buttons = QHBoxLayout()
-        self.approve_button = QPushButton(self.tr("批准"), self)
-        self.approve_button.setObjectName("queueApproveButton")
-        self.approve_button.clicked.connect(self.approve_selected)
-        buttons.addWidget(self.approve_button)
-        self.reject_button = QPushButton(self.tr("拒绝…"), self)
-        self.reject_button.setObjectName("queueRejectButton")
-        self.reject_button.clicked.connect(lambda _checked=False: self.reject_selected())
-        buttons.addWidget(self.reject_button)
-        layout.addLayout(buttons)
-        self.message = QLabel("", self)
-        self.message.setObjectName("queueMessage")
-        self.message.setWordWrap(True)
-        layout.addWidget(self.message)
-
-        self._wake = _Wake(self)
-        self._wake.changed.connect(self.refresh)
-        self._seen_seq = -1
-        self._stop = threading.Event()
-        self._listener: threading.Thread | None = None
-        self.poll = QTimer(self)
-        self.poll.setInterval(1000)
-        self.poll.timeout.connect(self._poll)
-        self.clock = QTimer(self)  # waiting times tick on screen
-        self.clock.setInterval(15_000)
-        self.clock.timeout.connect(self._render)
-
-    def start(self) -> None:
-        self.refresh()
-        self.clock.start()
-        if self.store.is_sqlite:
-            self.poll.start()
-            return
-        from teller_assist.store.notify import listen_for_applications
-
-        self._listener = threading.Thread(
-            target=listen_for_applications,
-            args=(self.store, self._wake.changed.emit, self._stop),
-            name="approval-queue-listener",
-            daemon=True,
-        )
-        self._listener.start()
-
-    def stop(self) -> None:
-        self.poll.stop()
-        self.clock.stop()
-        self._stop.set()
-        if self._listener is not None:
-            self._listener.join(timeout=3)
-            self._listener = None
-
-    def _poll(self) -> None:
-        from teller_assist.store.audit import last_seq
-
-        if self._stop.is_set():
-            return
-        try:
-            seq = last_seq(self.store)
-        except UserFacingError:
-            return
-        if seq != self._seen_seq:
-            self._seen_seq = seq
-            self.refresh()
-
-    def refresh(self) -> None:
-        from teller_assist.services import applications as apps
-
-        if self._stop.is_set():  # a wake-up queued before stop() must not reopen a closed store
-            return
-        try:
-            operator = self._operator()
-            self.rows = apps.queue(self.store, branch_code=operator.branch_code if operator else None)
-        except UserFacingError as exc:
-            self.message.setText(error_text(exc))
-            return
-        self._render()
-        self.refreshed.emit()
-
-    def _render(self) -> None:
-        now = dt.datetime.now(dt.UTC)
-        self.table.setRowCount(len(self.rows))
-        for i, r in enumerate(self.rows):
-            waited = max(0, int((now - r.submitted_at).total_seconds() // 60))
-            cells: list[Any] = [
-                self.tr("{0} 分钟").format(waited),
-                str(r.id),
-                f"{r.name or ''} {self.masking.resident_id(r.id_no)}",
-                f"{r.line:,}",
-                r.maker_login,
-            ]
-            for j, value in enumerate(cells):
-                item = QTableWidgetItem(value)
-                item.setToolTip(value)  # whole, however narrow the column
-                self.table.setItem(i, j, item)
-        if self.rows and not self.table.selectedItems():
-            self.table.selectRow(0)
-        self._show_factors()
-
-    def _show_factors(self) -> None:
-        from teller_assist.services.applications import applied_factors
-
-        r = self.selected()
-        if r is None:
-            self.factors.setText("")
-            return
-        evidence = [self.masking.amounts(e) for e in applied_factors(r)]  # a lobby screen: incomes masked
-        lines = [self.tr("申请 {0} 的依据：").format(r.id)] + ["✓ " + e for e in evidence]
-        self.factors.setText("\n".join(lines))
-
-    def selected(self) -> ApplicationRecord | None:
-        index = self.table.currentRow()
-        return self.rows[index] if 0 <= index < len(self.rows) else None
-
-    def approve_selected(self) -> None:
-        record = self.selected()
-        if record is not None:
-            self._decide(record, approve=True)
-
-    def reject_selected(self, reason: str | None = None) -> RejectDialog | None:
-        """拒绝…: ask the reason (the teller and the customer read it), then reject the application
-        that was selected when the button was pressed, whatever the queue shows meanwhile."""
-        record = self.selected()
-        if record is None:
-            return None
-        if reason is not None:
-            self._decide(record, approve=False, reason=reason)
-            return None
-        who = f"{record.name or ''} {self.masking.resident_id(record.id_no)}".strip()
-        decide = lambda text: self._decide(record, approve=False, reason=text)  # noqa: E731
-        dialog = RejectDialog(record, who, decide, self)
-        dialog.open()
-        return dialog
-
-    def _decide(
-        self, record: ApplicationRecord, *, approve: bool, reason: str = ""
-    ) -> UserFacingError | None:
-        """Approve or reject ``record``; the refusal, if any, is said under the queue and returned."""
-        from teller_assist.services import applications as apps
-
-        operator = self._operator()
-        if operator is None:
-            return UserFacingError("请先登录", "sign in first")
-        actor = apps.Actor.here(operator)
-        try:
-            if approve:
-                done = apps.approve(
-                    self.store,
-                    self.policy,
-                    record.id,
-                    actor,
-                    today=self._today(),
-                    expected_version=record.version,
-                    sms_sender=self.sms_sender,
-                )
-            else:
-                done = apps.reject(
-                    self.store, self.policy, record.id, actor, reason, expected_version=record.version
-                )
-        except UserFacingError as exc:
-            self.message.setText(error_text(exc))
-            self.refresh()
-            return exc
-        self.message.setText(
-            self.tr("申请 {0} 已批准，协议号 {1}").format(done.id, done.agreement_no)
-            if approve
-            else self.tr("申请 {0} 已拒绝").format(done.id)
-        )
-        self.refresh()
-        return None
-
-
-class RejectDialog(QDialog):
-    """拒绝: the approver writes the reason; a refusal (someone decided first, no authority) is said here
-    and the reason stays as typed."""
-
-    def __init__(
-        self,
-        record: ApplicationRecord,
-        who: str,
-        on_reject: Callable[[str], UserFacingError | None],
-        parent: QWidget | None = None,
-    ) -> None:
-        super().__init__(parent)
-        self._on_reject = on_reject
-        self.setObjectName("rejectDialog")
-        self.setWindowTitle(self.tr("拒绝申请"))
-        layout = QVBoxLayout(self)
-        summary = QLabel(
-            self.tr("申请 {0}：{1}\n额度 {2} 元，经办 {3}").format(
-                record.id, who, f"{record.line:,}", record.maker_login
-            ),
-            self,
-        )
-        summary.setWordWrap(True)
-        layout.addWidget(summary)
-        layout.addWidget(QLabel(self.tr("拒绝原因（柜员和客户会看到）："), self))
-        self.reason = QLineEdit(self)
-        self.reason.setObjectName("rejectReason")
-        self.reason.setMaxLength(200)
-        layout.addWidget(self.reason)
-        self.error = QLabel("", self)
-        self.error.setObjectName("rejectError")
-        self.error.setWordWrap(True)
-        self.error.setStyleSheet(ERROR_STYLE)
-        layout.addWidget(self.error)
-        buttons = QHBoxLayout()
-        self.button = QPushButton(self.tr("确认拒绝"), self)
-        self.button.setObjectName("rejectConfirmButton")
-        self.button.setDefault(True)
-        self.button.clicked.connect(self.confirm)
-        buttons.addWidget(self.button)
-        cancel = QPushButton(self.tr("取消"), self)
-        cancel.clicked.connect(self.reject)
-        buttons.addWidget(cancel)
-        layout.addLayout(buttons)  # Enter in the reason presses the default button: once
-
-    def confirm(self) -> None:
-        reason = self.reason.text().strip()
-        if not reason:
-            self.error.setText(self.tr("请填写拒绝原因"))
-            self.reason.setFocus()
-            return
-        refused = self._on_reject(reason)
-        if refused is not None:
-            self.error.setText(error_text(refused, hint=True))
-            grow_to_fit(self)
-            return
-        self.accept()
+        self.password.setReadOnly(True)
+        self.button.setEnabled(False)
+        self.switch_button.setEnabled(False)
+        self.error.setStyleSheet("")  # news, not an error
+        self.error.setText(self.tr("正在核验…"))
+        task = Task(work, self)
+        task.succeeded.connect(unlocked)
+        task.failed.connect(refused)
+        self.task = task
+        task.start()

@@ -148,3 +148,20 @@ def keep_on_screen(widget: QWidget) -> None:
     dy = max(room.top() - frame.top(), 0) or min(room.bottom() - frame.bottom(), 0)
     if dx or dy:
         widget.move(widget.pos() + QPoint(dx, dy))
+
+
+ERROR_STYLE = "color: #b00020"  # a refusal under a login or an authorisation, in the bank's red
+
+
+def grow_to_fit(dialog: QWidget) -> None:
+    """After a word-wrapped message grew (a refusal and its hint), make the dialog tall enough for it,
+    so its fields keep their height instead of being squeezed (a top-level layout does not count a
+    wrapped label's lines by itself)."""
+    layout = dialog.layout()
+    if layout is None:
+        return
+    layout.activate()
+    need = dialog.heightForWidth(dialog.width()) if dialog.hasHeightForWidth() else -1
+    need = max(need, layout.totalMinimumSize().height(), dialog.sizeHint().height())
+    if dialog.height() < need:
+        dialog.resize(dialog.width(), need)

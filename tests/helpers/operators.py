@@ -3,10 +3,15 @@ signed in for real."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Protocol
+
 from teller_assist.services.operators import add_first_admin, add_operator, authenticate
 from teller_assist.store import operators as store_ops
 from teller_assist.store.engine import Store
 from teller_assist.store.operators import OperatorRecord
+
+if TYPE_CHECKING:
+    from pytestqt.qtbot import QtBot
 
 PASSWORD = "Counter2026"
 ADMIN = "admin0"
@@ -34,3 +39,12 @@ def make_operator(store: Store, login: str = "teller1", role: str = "teller") ->
             branch_code="0101",
         )
     return authenticate(store, login, PASSWORD, purpose="test")
+
+
+class Checking(Protocol):
+    task: object  # the password check under way on a worker thread, or None
+
+
+def wait_checked(qtbot: QtBot, checking: Checking, timeout: int = 10_000) -> None:
+    """A login, an unlock or a 主管授权 checks the password on a worker thread: wait for the answer."""
+    qtbot.waitUntil(lambda: checking.task is None, timeout=timeout)

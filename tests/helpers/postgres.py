@@ -37,6 +37,7 @@ class PostgresServer:
     root: Path
     bindir: Path
     user: str | None  # run as this OS user (when we are root)
+    durable: bool = False  # keep fsync, synchronous_commit and full_page_writes on (benchmarks)
 
     @property
     def socket_dir(self) -> Path:
@@ -70,10 +71,9 @@ class PostgresServer:
     def resume(self) -> None:
         """Start (or start again after :meth:`pause`) the server on its existing data folder."""
         data = self.root / "data"
-        opts = (
-            f"-c listen_addresses='' -c unix_socket_directories={self.socket_dir} -c fsync=off "
-            "-c synchronous_commit=off -c full_page_writes=off -c max_connections=50"
-        )
+        opts = f"-c listen_addresses='' -c unix_socket_directories={self.socket_dir} -c max_connections=50"
+        if not self.durable:  # the tests need no crash safety from their throw-away server
+            opts += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         self._run(
             str(self.bindir / "pg_ctl"),
             "-D",
@@ -134,7 +134,7 @@ class PostgresServer:
         return f"{role}_db"
 
 
-def start_server() -> PostgresServer:
+def start_server(*, durable: bool = False) -> PostgresServer:
     bindir = _bindir()
     root = Path(tempfile.mkdtemp(prefix="ta-pg-"))
     user = None
@@ -146,7 +146,7 @@ def start_server() -> PostgresServer:
             raise PostgresUnavailable("running as root but there is no 'postgres' user") from None
         os.chown(root, pw.pw_uid, pw.pw_gid)
     root.chmod(0o755)
-    server = PostgresServer(root, bindir, user)
+    server = PostgresServer(root, bindir, user, durable)
     socket_dir = server.socket_dir
     socket_dir.mkdir()
     if user:

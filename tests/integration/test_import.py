@@ -209,6 +209,52 @@ def test_customers_upsert_keeps_columns_the_new_file_lacks(store: Store, tmp_pat
         assert s.execute(select(Customer.name, Customer.phone)).all() == [("张叁丰", "13951234567")]
 
 
+def test_a_key_met_again_chunks_later_updates_and_loses_no_earlier_chunk(
+    store: Store, tmp_path: Path
+) -> None:
+    # the writer inserts plainly until a key collides, then rolls that chunk back and upserts from there:
+    # the chunks before it stay, the colliding chunk is all there, and the last row for a key wins
+    people = [rid(born=dt.date(1960, 1, 1) + dt.timedelta(days=i // 400), seq=i % 400) for i in range(5_003)]
+    lines = ["id_no,name,phone"] + [f"{p},甲{i},13951234567" for i, p in enumerate(people)]
+    lines.append(f"{people[0]},乙,")  # line 5,005: the first person again, in the second chunk
+    write(tmp_path / "a", "customers_1.csv", lines)
+    result = import_paths(store, [tmp_path / "a"], today=TODAY).files[0]
+    assert (result.status, result.rows, result.loaded, result.rejected) == ("loaded", 5_004, 5_004, 0)
+    assert count(store, Customer) == 5_003
+    with store.session() as s:
+        assert s.execute(select(Customer.name).where(Customer.id_no == people[0])).scalar_one() == "乙"
+        last = s.execute(select(Customer.name).where(Customer.id_no == people[5_002])).scalar_one()
+        assert last == "甲5002"
+        # a column the later row leaves empty is overwritten with nothing, as any upsert of the file does
+        assert s.execute(select(Customer.phone).where(Customer.id_no == people[0])).scalar_one() is None
+
+
+def test_the_overview_asks_whether_anyone_is_there_and_counts_only_when_asked(
+    store: Store, tmp_path: Path
+) -> None:
+    from sqlalchemy import event
+
+    from teller_assist.store.queries import overview
+
+    assert overview(store).empty and overview(store).customers == 0
+    write(tmp_path, "customers_1.csv", ["id_no,name", f"{MAN},张三", f"{WOMAN},李四", f"{OLD},王五"])
+    import_paths(store, [tmp_path], today=TODAY)
+    statements: list[str] = []
+
+    def seen(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        statements.append(" ".join(statement.lower().split()))
+
+    event.listen(store.engine, "before_cursor_execute", seen)
+    try:
+        shown = overview(store)
+        assert not shown.empty and shown.has_customers
+        assert not [s for s in statements if "count(" in s and "from customer" in s], statements
+        assert shown.customers == 3 and shown.customers == 3  # counted once, when asked for
+        assert len([s for s in statements if "count(" in s and "from customer" in s]) == 1, statements
+    finally:
+        event.remove(store.engine, "before_cursor_execute", seen)
+
+
 def test_negative_list_replaces_and_keeps_history(store: Store, tmp_path: Path) -> None:
     header = "身份证号|原因|列入日期|备注"
     a, b, c = rid(seq=61), rid(seq=63), rid(seq=65)

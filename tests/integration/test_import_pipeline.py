@@ -28,6 +28,7 @@ HEADER = "txn_id,id_no,employer_code,employer_name,pay_date,amount"
 @pytest.fixture(autouse=True)
 def pipeline_for_every_file(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(imports, "PIPELINE_BYTES", 0)
+    monkeypatch.setattr(imports, "spare_core", lambda: True)  # however busy the machine running the tests
     monkeypatch.setattr(parse, "CHUNK_ROWS", 1_000)
 
 
@@ -40,6 +41,34 @@ def test_pipelined_import_loads_and_refuses_like_the_inline_one(store: Store, tm
     with store.session() as s:
         assert s.scalar(select(func.count()).select_from(PayrollCredit)) == 11_999
         assert s.execute(select(ImportReject.line_no, ImportReject.reason)).all() == [(5001, "金额必须大于0")]
+
+
+@pytest.mark.parametrize(
+    ("cpus", "load", "spare"),
+    [(2, 0.3, True), (2, 1.0, True), (2, 1.6, False), (2, 7.5, False), (1, 0.0, False), (8, 6.5, True)],
+)
+def test_a_helper_only_when_a_core_is_free(
+    monkeypatch: pytest.MonkeyPatch, cpus: int, load: float, spare: bool
+) -> None:
+    monkeypatch.undo()  # this test asks the real rule, not the fixture's
+    monkeypatch.setattr(os, "cpu_count", lambda: cpus)
+    monkeypatch.setattr(os, "getloadavg", lambda: (load, load, load))
+    assert imports.spare_core() is spare
+
+
+def test_a_busy_machine_parses_in_the_importing_process(
+    monkeypatch: pytest.MonkeyPatch, sqlite_store: Store, tmp_path: Path
+) -> None:
+    def no_helper(*_args: object) -> None:
+        raise AssertionError("a helper process was started on a busy machine")
+
+    monkeypatch.setattr(imports, "spare_core", lambda: False)
+    monkeypatch.setattr(imports, "parse_file_in_child", no_helper)
+    lines = [HEADER, *[f"P{i},{MAN},{GOV},局,2026-10-01,{i % 50 + 1}" for i in range(3_000)]]
+    folder = tmp_path / "night"
+    write(folder, "payroll_20261127.csv", lines)
+    result = imports.import_paths(sqlite_store, [folder], today=TODAY).files[0]
+    assert (result.status, result.loaded) == ("loaded", 3_000), result.error
 
 
 def test_pipelined_refusal_mid_file_writes_nothing(store: Store, tmp_path: Path) -> None:
@@ -83,8 +112,10 @@ import datetime as dt, sys
 from pathlib import Path
 from teller_assist.settings import load_settings
 from teller_assist.services.database import open_database
+from teller_assist.services import imports
 from teller_assist.services.imports import import_file
 if __name__ == "__main__":  # the helper process is spawned: it imports this module again
+    imports.spare_core = lambda: True  # the helper, however busy the machine running the tests
     opened = open_database(load_settings())
     print("ready", flush=True)
     import_file(opened.store, Path(sys.argv[1]), today=dt.date(2026, 11, 28))

@@ -194,3 +194,24 @@ def test_prequal_command(env: dict[str, str], tmp_path: Path, sqlite_store: Stor
     bad_policy.write_text("[policy]\nname = 'x'\n", encoding="utf-8")
     out = run_cli("policy", "check", str(bad_policy), env=env, timeout=60)
     assert out.returncode == 2 and "policy.version" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_many_cards_at_once_are_the_cards_one_at_a_time(store: Store, tmp_path: Path) -> None:
+    """A roster's members are looked up a few statements per 500 people: every fact the same as the
+    counter's own lookup, for known, listed, tagged, targeted and unknown people, across chunks."""
+    from teller_assist.services.lookup import lookup_many
+    from teller_assist.store import cards as store_cards
+
+    load_fixture(store, tmp_path)
+    others = [rid(seq=s) for s in range(101, 140, 2)]
+    ids = [MAN, WOMAN, *others]
+    store_cards.MANY_CHUNK, chunk = 7, store_cards.MANY_CHUNK  # several chunks, one split mid-way
+    try:
+        many = lookup_many(store, ids, as_of=AS_OF)
+    finally:
+        store_cards.MANY_CHUNK = chunk
+    assert list(many) == ids
+    for id_no in ids:
+        assert many[id_no] == lookup(store, id_no, as_of=AS_OF), id_no
+    assert many[MAN].payroll.months == 10 and many[MAN].withholding.active_agreements
+    assert many[WOMAN].negative_listed and not many[others[0]].seen

@@ -3,8 +3,10 @@ dialog and rejects the application that was selected; a refusal is said in the d
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
@@ -14,7 +16,7 @@ from teller_assist.services import applications as apps
 from teller_assist.settings import Settings
 from teller_assist.store.engine import Store
 from teller_assist.ui.main_window import MainWindow
-from teller_assist.ui.session import ApprovalQueue, RejectDialog
+from teller_assist.ui.workspaces.lobby import ApprovalQueue, RejectDialog
 from tests.helpers.extracts import rid
 from tests.helpers.keyrings import MemoryKeyring
 from tests.helpers.operators import make_operator
@@ -89,3 +91,35 @@ def test_a_refused_rejection_is_said_in_the_dialog_and_keeps_the_reason(
     dialog.button.click()
     assert dialog.isVisible() and dialog.error.text() and dialog.reason.text() == "资料不全"
     assert apps.get(window.store, record.id).status == "approved"
+
+
+def test_the_queue_watches_for_changes_off_the_gui_thread(
+    qtbot: QtBot,
+    settings: Settings,
+    memory_keyring: MemoryKeyring,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The change watch reads the database on a worker thread, never the GUI's, and still brings a
+    submission made elsewhere onto the queue; it ends with the session."""
+    from teller_assist.store import audit as store_audit
+
+    readers: list[bool] = []  # for each read of the audit head: was it on the GUI thread?
+    read = store_audit.last_seq
+
+    def spied(store: Store) -> int:
+        readers.append(threading.current_thread() is threading.main_thread())
+        return read(store)
+
+    monkeypatch.setattr(store_audit, "last_seq", spied)
+    window, queue = manager(qtbot, settings, tmp_path)
+    assert window.store is not None
+    record = submitted(window.store, 404)
+    qtbot.waitUntil(lambda: queue.table.rowCount() == 1, timeout=3000)
+    assert queue.table.item(0, 1).text() == str(record.id)
+    qtbot.waitUntil(lambda: len(readers) >= 2, timeout=3000)
+    assert not any(readers), "the audit head was read on the GUI thread"
+    watch = queue.watch
+    assert watch is not None
+    window.logout()
+    assert queue.watch is None and watch.wait(0)  # the worker has ended with the session

@@ -16,7 +16,8 @@ from teller_assist.identity.resident_id import parse_resident_id
 from teller_assist.settings import Settings, load_settings
 from teller_assist.ui.fonts import install_fonts
 from teller_assist.ui.main_window import MainWindow
-from teller_assist.ui.session import ApprovalQueue, AuthorizeDialog
+from teller_assist.ui.session import AuthorizeDialog
+from teller_assist.ui.workspaces.lobby import ApprovalQueue
 from tests.helpers.cups import CupsServer
 from tests.helpers.extracts import MAN
 from tests.helpers.keyrings import MemoryKeyring

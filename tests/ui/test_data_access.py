@@ -18,7 +18,7 @@ from teller_assist.ui.import_dialog import ImportDialog
 from teller_assist.ui.main_window import MainWindow
 from tests.helpers.extracts import MAN, write
 from tests.helpers.keyrings import MemoryKeyring
-from tests.helpers.operators import PASSWORD, make_operator
+from tests.helpers.operators import PASSWORD, make_operator, wait_checked
 from tests.ui.test_card_panel import window_with_data
 
 
@@ -70,6 +70,7 @@ def test_locking_greys_out_the_data_menu_and_hides_an_open_import_until_unlocked
 
     window.lock_page.password.setText(PASSWORD)
     window.lock_page.button.click()
+    wait_checked(qtbot, window.lock_page)
     assert not window.is_locked() and dialog.isVisible() and window.import_action.isEnabled()
     dialog.start()
     qtbot.waitUntil(lambda: dialog.task is None and dialog.report is not None, timeout=20_000)

@@ -119,3 +119,42 @@ def test_the_window_remembers_its_place_and_staying_on_top(
     assert (again.geometry().width(), again.geometry().height()) == (geometry.width(), geometry.height())
     state = (settings.paths.data_dir / "window.ini").read_text(encoding="utf-8")
     assert "stay_on_top=true" in state
+
+
+def test_the_idle_warm_up_draws_a_card_and_a_survey_off_screen_and_shows_or_audits_nothing(
+    qtbot: QtBot, settings: Settings, memory_keyring: MemoryKeyring
+) -> None:
+    """The warm-up that spares the first customer the first card's costs works on throw-away widgets:
+    the window shows no card and no survey after it, and the audit trail has no row for its lookup."""
+    from teller_assist.store.audit import last_seq
+    from teller_assist.ui.card_panel import CardPanel
+    from teller_assist.ui.survey_form import SurveyForm
+
+    window = make_window(qtbot, settings)
+    counter = window.counter
+    assert window.store is not None and counter.policy is not None
+    seq = last_seq(window.store)
+    made: list[str] = []
+    shown_card, built_form = CardPanel.show_card, SurveyForm.__init__
+
+    def show_card(panel: CardPanel, *args: object, **kwargs: object) -> None:
+        made.append("card")
+        shown_card(panel, *args, **kwargs)  # type: ignore[arg-type]
+
+    def form_init(form: SurveyForm, *args: object, **kwargs: object) -> None:
+        made.append("survey")
+        built_form(form, *args, **kwargs)  # type: ignore[arg-type]
+
+    CardPanel.show_card = show_card  # type: ignore[method-assign]
+    SurveyForm.__init__ = form_init  # type: ignore[method-assign]
+    try:
+        counter._warm_up()
+    finally:
+        CardPanel.show_card = shown_card  # type: ignore[method-assign]
+        SurveyForm.__init__ = built_form  # type: ignore[method-assign]
+    assert made == ["card", "survey"]  # it did draw them
+    assert last_seq(window.store) == seq
+    assert counter.card is None and counter.survey_form is None
+    assert counter.card_panel.title.text() == "" and not counter.content_scroll.isVisible()
+    visible = [w for w in QApplication.topLevelWidgets() if w.isVisible()]
+    assert visible == [window]

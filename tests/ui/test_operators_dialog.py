@@ -16,7 +16,7 @@ from teller_assist.ui.main_window import MainWindow
 from teller_assist.ui.operators_dialog import OperatorsDialog
 from teller_assist.ui.session import LoginDialog
 from tests.helpers.keyrings import MemoryKeyring
-from tests.helpers.operators import PASSWORD, admin_of, make_operator
+from tests.helpers.operators import PASSWORD, admin_of, make_operator, wait_checked
 from tests.ui.test_card_panel import window_with_data
 
 
@@ -131,6 +131,7 @@ def test_a_reset_password_must_be_replaced_at_the_login(qtbot: QtBot, sqlite_sto
     dialog.login.setText("sun")
     dialog.password.setText("OneTime2027")
     dialog.button.click()
+    wait_checked(qtbot, dialog)
     assert dialog.operator is None and dialog.changing_password  # not signed in yet
     assert dialog.change_box.isVisible() and "重置" in dialog.error.text()
     assert dialog.result() != LoginDialog.DialogCode.Accepted
@@ -141,10 +142,12 @@ def test_a_reset_password_must_be_replaced_at_the_login(qtbot: QtBot, sqlite_sto
     dialog.new_password.setText("OneTime2027")
     dialog.new_password2.setText("OneTime2027")
     dialog.button.click()
+    wait_checked(qtbot, dialog)
     assert "不能与当前密码相同" in dialog.error.text() and dialog.operator is None
     dialog.new_password.setText("Mine2028x")
     dialog.new_password2.setText("Mine2028x")
     dialog.button.click()
+    wait_checked(qtbot, dialog)
     assert dialog.operator is not None and not dialog.operator.must_change_password
     assert dialog.result() == LoginDialog.DialogCode.Accepted
     assert authenticate(sqlite_store, "sun", "Mine2028x").login == "sun"
@@ -161,4 +164,5 @@ def test_a_one_time_password_does_not_unlock_a_session(
     reset_password(window.store, admin_of(window.store), window.operator.login, "OneTime2027")
     window.lock_page.password.setText("OneTime2027")
     window.lock_page.button.click()
+    wait_checked(qtbot, window.lock_page)
     assert window.is_locked() and "重置" in window.lock_page.error.text()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import threading
 from pathlib import Path
 
 import pytest
@@ -22,10 +23,11 @@ from teller_assist.store import audit as store_audit
 from teller_assist.store.engine import Store
 from teller_assist.ui.fonts import install_fonts
 from teller_assist.ui.main_window import MainWindow
-from teller_assist.ui.session import ApprovalQueue, AuthorizeDialog, LoginDialog
+from teller_assist.ui.session import AuthorizeDialog, LoginDialog
+from teller_assist.ui.workspaces.lobby import ApprovalQueue
 from tests.helpers.extracts import MAN, rid
 from tests.helpers.keyrings import MemoryKeyring
-from tests.helpers.operators import PASSWORD, make_operator
+from tests.helpers.operators import PASSWORD, make_operator, wait_checked
 from tests.helpers.surveys import walk_in_answers
 from tests.ui.test_card_panel import TODAY, window_with_data
 
@@ -65,6 +67,7 @@ def test_first_start_creates_the_first_administrator(qtbot: QtBot, sqlite_store:
     dialog.password.setText("Admin2026x")
     dialog.password2.setText("Admin2026x")
     dialog.button.click()
+    wait_checked(qtbot, dialog)
     assert dialog.operator is not None and dialog.operator.role == "hq_admin"
     assert dialog.result() == LoginDialog.DialogCode.Accepted
 
@@ -93,13 +96,88 @@ def test_login_dialog_says_why_and_keeps_the_login(qtbot: QtBot, sqlite_store: S
     dialog.login.setText("teller9")
     dialog.password.setText("wrong-pass1")
     dialog.button.click()
+    assert dialog.error.text() == "正在核验…" and dialog.login.text() == "teller9"  # off the GUI thread
+    wait_checked(qtbot, dialog)
     assert "密码错误" in dialog.error.text() and dialog.login.text() == "teller9"
     assert dialog.password.text() == ""
     dialog.password.setText(PASSWORD)
     dialog.button.click()
+    wait_checked(qtbot, dialog)
     assert dialog.operator is not None and dialog.operator.login == "teller9"
     actions = [r.action for r in store_audit.export_rows(sqlite_store, None, None)]
     assert actions[-2:] == ["login_failed", "login"]
+
+
+def argon2_threads(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """For each Argon2 computation (a hash or a verification) from now on: was it on the GUI thread?"""
+    from teller_assist.security import passwords
+
+    on_gui: list[bool] = []
+    for name in ("verify_password", "hash_password"):
+        real = getattr(passwords, name)
+
+        def spied(*args: object, _real: object = real) -> object:
+            on_gui.append(threading.current_thread() is threading.main_thread())
+            return _real(*args)  # type: ignore[operator]
+
+        monkeypatch.setattr(passwords, name, spied)
+    return on_gui
+
+
+def test_the_first_administrator_is_hashed_off_the_gui_thread(
+    qtbot: QtBot, sqlite_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    on_gui = argon2_threads(monkeypatch)
+    first = LoginDialog(sqlite_store, first_admin=True)
+    qtbot.addWidget(first)
+    first.login.setText("zhao.hq")
+    first.name.setText("管理员")
+    first.password.setText("Admin2026x")
+    first.password2.setText("Admin2026x")
+    first.button.click()
+    assert first.error.text() == "正在核验…" and not first.button.isEnabled()
+    wait_checked(qtbot, first)
+    assert first.operator is not None and first.result() == LoginDialog.DialogCode.Accepted
+    assert len(on_gui) >= 2 and not any(on_gui)  # the new hash, then the login's verification
+
+
+def test_no_password_is_checked_on_the_gui_thread(
+    qtbot: QtBot,
+    settings: Settings,
+    memory_keyring: MemoryKeyring,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A login, a wrong and a right unlock: every Argon2 verification runs on a worker thread while the
+    screen says 正在核验, the typed login and the focus staying put."""
+    window = window_with_data(qtbot, settings, tmp_path)
+    assert window.store is not None
+    on_gui = argon2_threads(monkeypatch)
+    dialog = LoginDialog(window.store, window)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    qtbot.keyClicks(dialog.login, "teller1")
+    dialog.password.setFocus()
+    qtbot.keyClicks(dialog.password, PASSWORD)
+    qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+    assert dialog.error.text() == "正在核验…" and dialog.login.text() == "teller1"
+    assert dialog.focusWidget() is dialog.password and dialog.password.isReadOnly()
+    wait_checked(qtbot, dialog)
+    assert dialog.operator is not None and dialog.operator.login == "teller1"
+
+    window.lock()
+    page = window.lock_page
+    page.password.setText("not-the-password1")
+    qtbot.keyClick(page.password, Qt.Key.Key_Return)
+    assert page.error.text() == "正在核验…" and not page.switch_button.isEnabled()
+    wait_checked(qtbot, page)
+    assert window.is_locked() and page.error.text() == "密码错误，请重新输入"
+    assert window.focusWidget() is page.password
+    page.password.setText(PASSWORD)
+    qtbot.keyClick(page.password, Qt.Key.Key_Return)
+    wait_checked(qtbot, page)
+    assert not window.is_locked()
+    assert len(on_gui) == 3 and not any(on_gui)  # the login, the wrong and the right unlock
 
 
 def test_idle_lock_hides_customer_data_until_the_same_operator_unlocks(
@@ -122,9 +200,11 @@ def test_idle_lock_hides_customer_data_until_the_same_operator_unlocks(
     counter.customerIdentified.emit(counter.card.rid if counter.card else None, "reader")
     window.lock_page.password.setText("not-the-password1")
     window.lock_page.button.click()
-    assert window.is_locked() and window.lock_page.error.text()
+    wait_checked(qtbot, window.lock_page)
+    assert window.is_locked() and window.lock_page.error.text() == "密码错误，请重新输入"
     window.lock_page.password.setText(PASSWORD)
     window.lock_page.button.click()
+    wait_checked(qtbot, window.lock_page)
     assert not window.is_locked()
     assert "张三" in visible_text(window)  # nothing typed was lost
     counter = window.counter

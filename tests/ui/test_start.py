@@ -28,7 +28,7 @@ from teller_assist.ui.fonts import install_fonts
 from teller_assist.ui.main_window import MainWindow
 from teller_assist.ui.session import LoginDialog
 from tests.helpers.keyrings import MemoryKeyring
-from tests.helpers.operators import PASSWORD, make_operator
+from tests.helpers.operators import PASSWORD, make_operator, wait_checked
 from tests.helpers.postgres import PostgresServer
 
 TODAY = dt.date(2026, 11, 28)
@@ -128,6 +128,7 @@ def test_a_wrong_password_typed_early_is_refused_once_the_database_is_open(
     qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
     gate.open.set()
     qtbot.waitUntil(lambda: "正在打开数据库" not in dialog.error.text(), timeout=15_000)
+    wait_checked(qtbot, dialog)
     assert dialog.isVisible() and window.operator is None
     assert "密码" in dialog.error.text() and dialog.button.isEnabled()
     assert dialog.password.text() == "" and dialog.login.text() == "teller1"  # the login stays typed

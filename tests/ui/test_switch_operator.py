@@ -19,7 +19,7 @@ from teller_assist.store import audit as store_audit
 from teller_assist.ui.session import LoginDialog
 from tests.helpers.extracts import MAN, rid
 from tests.helpers.keyrings import MemoryKeyring
-from tests.helpers.operators import PASSWORD, make_operator
+from tests.helpers.operators import PASSWORD, make_operator, wait_checked
 from tests.helpers.surveys import walk_in_answers
 from tests.ui.test_card_panel import TODAY, window_with_data
 
@@ -49,6 +49,7 @@ def test_switching_operator_ends_the_session_and_asks_the_next_login(
     dialog.login.setText("manager1")
     dialog.password.setText(PASSWORD)
     dialog.button.click()
+    wait_checked(qtbot, dialog)
     assert window.operator is not None and window.operator.login == "manager1"
     assert window.queue is not None and window.workspaces.count() == 3  # the lobby's tabs, once
     window.logout()
@@ -64,6 +65,7 @@ def test_the_lock_screen_says_a_wrong_password_and_hands_the_desk_to_another(
     assert window.is_locked()
     window.lock_page.password.setText("not-the-password1")
     window.lock_page.button.click()
+    wait_checked(qtbot, window.lock_page)
     assert window.lock_page.error.text() == "密码错误，请重新输入"  # only the password was asked
     assert window.is_locked()
     qtbot.mouseClick(window.lock_page.switch_button, Qt.MouseButton.LeftButton)

@@ -83,6 +83,40 @@ def test_chinese_rule_holds_for_any_text(chars: list[str], per_line: int) -> Non
         assert before[-1] not in CANNOT_END, (before, line)
 
 
+def test_a_paragraph_wrapped_again_at_another_width_breaks_for_that_width() -> None:
+    # the paragraph keeps its laid-out characters between wraps (tables and kept-together blocks wrap
+    # a paragraph several times): a second wrap at another width must not reuse the first one's lines
+    fonts.register()
+    style = ParagraphStyle("t", fontName=fonts.PRIMARY, fontSize=11, leading=16, wordWrap="CJK")
+    text = (
+        "授信人给予受信人预授信额度人民币贰拾贰万元整（¥220,000.00），"
+        "年利率3.65%，额度有效期内可循环使用。"
+    )
+    para = ChineseParagraph(fonts.markup(text), style)
+    for width in (11 * 20 + 1, 11 * 7 + 1, 11 * 13 + 1, 11 * 7 + 1):
+        para.wrap(width, 10_000)
+        again = ["".join(frag.text for frag in line.words) for line in para.blPara.lines]
+        assert again == lines_of(text, width), width
+        assert "".join(again) == text
+
+
+def test_runs_of_fonts_and_forced_breaks_keep_their_place_in_the_lines() -> None:
+    # a rare character set in the fallback font and a <br/>: each line's words keep their fonts, in order
+    fonts.register()
+    style = ParagraphStyle("t", fontName=fonts.PRIMARY, fontSize=11, leading=16, wordWrap="CJK")
+    text = "受信人：王" + fonts.markup("䶮") + "明，公民身份号码<br/>验证码 <b>K3QF7-XM2PA</b>"
+    para = ChineseParagraph(text, style)
+    para.wrap(11 * 30, 10_000)
+    lines = [[(frag.fontName, frag.text) for frag in line.words] for line in para.blPara.lines]
+    assert lines[0][:3] == [
+        (fonts.PRIMARY, "受信人：王"),
+        ("TA-HanaMinA", "䶮"),
+        (fonts.PRIMARY, "明，公民身份号码"),
+    ]
+    assert "".join(t for _f, t in lines[1]) == "验证码 K3QF7-XM2PA"
+    assert len(lines) == 2
+
+
 def test_user_text_is_escaped_and_rare_characters_get_a_font() -> None:
     assert fonts.markup("<font size=40>&") == "&lt;font size=40&gt;&amp;"
     assert fonts.markup("王䶮") == '王<font name="TA-HanaMinA">䶮</font>'

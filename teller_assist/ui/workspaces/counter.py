@@ -325,14 +325,16 @@ class CounterWorkspace(QWidget):
     # --- the first customer should not wait for what could be loaded before they came ----------------
     def _warm_up(self) -> None:
         """Load, once and at idle, what the first lookup and the first preview would otherwise load
-        while the customer waits: the decision engine, the card's prepared statements, QtPdf."""
+        while the customer waits: the decision engine, the card's prepared statements, the card's rich
+        text and the survey's widgets laid out and drawn once with their fonts (on throw-away widgets,
+        never shown), QtPdf."""
         from PySide6.QtCore import QBuffer, QIODevice, QSize
         from PySide6.QtGui import QPageSize, QPainter, QPdfWriter
 
         from teller_assist.services.lookup import lookup
         from teller_assist.services.prequal import decide_for_card
-        from teller_assist.ui import survey_form  # noqa: F401  (the first survey's form)
         from teller_assist.ui.print_preview import load_pdf
+        from teller_assist.ui.survey_form import SurveyForm
 
         flow = self.flow
         if flow is None:
@@ -342,6 +344,17 @@ class CounterWorkspace(QWidget):
             card = lookup(flow.store, nobody, as_of=self._today())
             if flow.policy is not None:
                 decide_for_card(card, None, flow.policy, self._today())
+            holder = QWidget()  # never shown: the panel's details live beside it, in its parent
+            panel = CardPanel(self.settings.masking, holder)
+            panel.resize(max(self.card_panel.width(), 360), 480)
+            panel.show_card(card)
+            panel.grab()
+            panel.body.grab()
+            holder.deleteLater()
+        if flow.policy is not None and "walk_in" in flow.policy.forms:
+            holder = QWidget()
+            SurveyForm(flow.policy.forms["walk_in"], holder, ask_name=True).grab()
+            holder.deleteLater()
         buffer = QBuffer()
         buffer.open(QIODevice.OpenModeFlag.WriteOnly)
         writer = QPdfWriter(buffer)

@@ -1,0 +1,386 @@
+"""The lobby: the approvals waiting for a decision (待审批) and today's walk-ins (今日到店), the tabs an
+approver's window shows beside the counter. The queue refreshes within two seconds of a change on any
+desktop: the change watch (``services.changes``) runs on a worker thread and only wakes the view; the
+GUI thread never polls the database."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from teller_assist.errors import UserFacingError
+from teller_assist.identity.masking import Masking
+from teller_assist.ui.i18n import error_text
+from teller_assist.ui.tasks import Task
+from teller_assist.ui.widgets import ERROR_STYLE, grow_to_fit
+from teller_assist.ui.words import word
+
+if TYPE_CHECKING:
+    from teller_assist.prequal.policy import Policy
+    from teller_assist.services.applications import ApplicationRecord
+    from teller_assist.services.database import Store
+    from teller_assist.services.operators import OperatorRecord
+
+
+def fit_columns(table: QTableWidget, *, stretch: int) -> None:
+    """Columns as wide as their contents, one stretching over the rest: a 420-pixel window shows the
+    whole row without scrolling sideways (a cut cell gives its text in its tooltip)."""
+    header = table.horizontalHeader()
+    for col in range(table.columnCount()):
+        mode = QHeaderView.ResizeMode.Stretch if col == stretch else QHeaderView.ResizeMode.ResizeToContents
+        header.setSectionResizeMode(col, mode)
+
+
+class WalkinsView(QWidget):
+    """Today's walk-ins at this branch: how many reached each step, and each person's progress."""
+
+    STRETCH = 1  # the customer
+    COLUMNS = (
+        QT_TRANSLATE_NOOP("WalkinsView", "到店"),
+        QT_TRANSLATE_NOOP("WalkinsView", "客户"),
+        QT_TRANSLATE_NOOP("WalkinsView", "进度"),
+        QT_TRANSLATE_NOOP("WalkinsView", "额度（元）"),
+        QT_TRANSLATE_NOOP("WalkinsView", "柜员"),
+    )
+
+    def __init__(
+        self,
+        store: Store,
+        masking: Masking,
+        operator: Callable[[], OperatorRecord | None],
+        today: Callable[[], dt.date],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.store, self.masking, self._operator, self._today = store, masking, operator, today
+        self.setObjectName("walkinsView")
+        layout = QVBoxLayout(self)
+        self.summary = QLabel("", self)
+        self.summary.setObjectName("walkinsSummary")
+        self.summary.setWordWrap(True)
+        layout.addWidget(self.summary)
+        self.table = QTableWidget(0, len(self.COLUMNS), self)
+        self.table.setObjectName("walkinsTable")
+        self.table.setHorizontalHeaderLabels([self.tr(str(c)) for c in self.COLUMNS])
+        fit_columns(self.table, stretch=self.STRETCH)
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        layout.addWidget(self.table)
+
+    def refresh(self) -> None:
+        from teller_assist.prequal.workflow import STATUS_ZH
+        from teller_assist.services import walkins
+
+        operator = self._operator()
+        try:
+            today = walkins.today(self.store, self._today(), operator.branch_code if operator else None)
+        except UserFacingError as exc:
+            self.summary.setText(error_text(exc))
+            return
+        counts = self.tr("，").join(f"{word(walkins.STAGE_ZH[s])} {n}" for s, n in today.counts.items())
+        now = dt.datetime.now(dt.UTC)
+        waiting = self.tr("；").join(
+            self.tr("{0} 已等 {1} 分钟").format(
+                w.name or self.masking.resident_id(w.id_no),
+                int((now - (w.submitted_at or now)).total_seconds() // 60),
+            )
+            for w in today.waiting
+        )
+        self.summary.setText(
+            self.tr("今日到店 {0} 人：{1}").format(len(today.rows), counts)
+            + ("\n" + self.tr("仍在等待：") + waiting if waiting else "")
+        )
+        self.table.setRowCount(len(today.rows))
+        for i, w in enumerate(today.rows):
+            stage = STATUS_ZH.get(w.status, w.status) if w.status else walkins.STAGE_ZH[walkins.stage(w)]
+            progress = word(stage)
+            cells = [
+                w.first_seen.astimezone().strftime("%H:%M"),
+                f"{w.name or ''} {self.masking.resident_id(w.id_no)}".strip(),
+                progress,
+                f"{w.line:,}" if w.line else "",
+                w.operator or "",
+            ]
+            for j, value in enumerate(cells):
+                item = QTableWidgetItem(value)
+                item.setToolTip(value)  # whole, however narrow the column
+                self.table.setItem(i, j, item)
+
+
+class ApprovalQueue(QWidget):
+    """Applications waiting for a decision, oldest first, with how long each customer has waited.
+    Refreshed within two seconds of any change: the change watch (PostgreSQL NOTIFY, or the audit head
+    read once a second on SQLite) runs on a worker thread between ``start`` and ``stop``."""
+
+    COLUMNS = (
+        QT_TRANSLATE_NOOP("ApprovalQueue", "等待"),
+        QT_TRANSLATE_NOOP("ApprovalQueue", "申请"),
+        QT_TRANSLATE_NOOP("ApprovalQueue", "客户"),
+        QT_TRANSLATE_NOOP("ApprovalQueue", "额度（元）"),
+        QT_TRANSLATE_NOOP("ApprovalQueue", "经办"),
+    )
+    refreshed = Signal()  # after each refresh: other views of the day follow it
+    STRETCH = 2  # the customer
+
+    def __init__(
+        self,
+        store: Store,
+        policy: Policy,
+        masking: Masking,
+        operator: Callable[[], OperatorRecord | None],
+        today: Callable[[], dt.date],
+        parent: QWidget | None = None,
+        *,
+        sms_sender: str | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.store, self.policy, self.masking = store, policy, masking
+        self.sms_sender = sms_sender
+        self._operator, self._today = operator, today
+        self.setObjectName("approvalQueue")
+        self.rows: list[ApplicationRecord] = []
+        layout = QVBoxLayout(self)
+        self.table = QTableWidget(0, len(self.COLUMNS), self)
+        self.table.setObjectName("approvalTable")
+        self.table.setHorizontalHeaderLabels([self.tr(str(c)) for c in self.COLUMNS])
+        fit_columns(self.table, stretch=self.STRETCH)
+        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.itemSelectionChanged.connect(self._show_factors)
+        layout.addWidget(self.table)
+        self.factors = QLabel("", self)  # what the selected line rests on, as recorded at submission
+        self.factors.setObjectName("queueFactors")
+        self.factors.setWordWrap(True)
+        self.factors.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.factors)
+        buttons = QHBoxLayout()
+        self.approve_button = QPushButton(self.tr("批准"), self)
+        self.approve_button.setObjectName("queueApproveButton")
+        self.approve_button.clicked.connect(self.approve_selected)
+        buttons.addWidget(self.approve_button)
+        self.reject_button = QPushButton(self.tr("拒绝…"), self)
+        self.reject_button.setObjectName("queueRejectButton")
+        self.reject_button.clicked.connect(lambda _checked=False: self.reject_selected())
+        buttons.addWidget(self.reject_button)
+        layout.addLayout(buttons)
+        self.message = QLabel("", self)
+        self.message.setObjectName("queueMessage")
+        self.message.setWordWrap(True)
+        layout.addWidget(self.message)
+
+        self._stop = threading.Event()
+        self.watch: Task | None = None  # the change watch, on a worker thread while the queue is shown
+        self.clock = QTimer(self)  # waiting times tick on screen
+        self.clock.setInterval(15_000)
+        self.clock.timeout.connect(self._render)
+
+    def start(self) -> None:
+        """Show the queue now, then refresh it after every change the watch reports."""
+        from teller_assist.services.changes import watch_applications
+
+        self.refresh()
+        self.clock.start()
+        store, stop = self.store, self._stop
+
+        def work(report: Callable[..., None], _cancelled: Callable[[], bool]) -> None:
+            watch_applications(store, report, stop)  # each report wakes the GUI thread: refresh
+
+        task = Task(work, self)
+        task.progress.connect(lambda _args: self.refresh())
+        task.failed.connect(self._watch_failed)
+        self.watch = task
+        task.start()
+
+    def stop(self) -> None:
+        """End the watch (within a second) before the store it reads is closed."""
+        self.clock.stop()
+        self._stop.set()
+        if self.watch is not None:
+            self.watch.cancel()
+            self.watch.wait(5_000)
+            self.watch = None
+
+    def _watch_failed(self, exc: BaseException) -> None:
+        if not isinstance(exc, UserFacingError):
+            raise exc  # a bug, not a state of the world: the crash handler writes its report
+        self.message.setText(error_text(exc))
+
+    def refresh(self) -> None:
+        from teller_assist.services import applications as apps
+
+        if self._stop.is_set():  # a wake-up queued before stop() must not reopen a closed store
+            return
+        try:
+            operator = self._operator()
+            self.rows = apps.queue(self.store, branch_code=operator.branch_code if operator else None)
+        except UserFacingError as exc:
+            self.message.setText(error_text(exc))
+            return
+        self._render()
+        self.refreshed.emit()
+
+    def _render(self) -> None:
+        now = dt.datetime.now(dt.UTC)
+        self.table.setRowCount(len(self.rows))
+        for i, r in enumerate(self.rows):
+            waited = max(0, int((now - r.submitted_at).total_seconds() // 60))
+            cells: list[Any] = [
+                self.tr("{0} 分钟").format(waited),
+                str(r.id),
+                f"{r.name or ''} {self.masking.resident_id(r.id_no)}",
+                f"{r.line:,}",
+                r.maker_login,
+            ]
+            for j, value in enumerate(cells):
+                item = QTableWidgetItem(value)
+                item.setToolTip(value)  # whole, however narrow the column
+                self.table.setItem(i, j, item)
+        if self.rows and not self.table.selectedItems():
+            self.table.selectRow(0)
+        self._show_factors()
+
+    def _show_factors(self) -> None:
+        from teller_assist.services.applications import applied_factors
+
+        r = self.selected()
+        if r is None:
+            self.factors.setText("")
+            return
+        evidence = [self.masking.amounts(e) for e in applied_factors(r)]  # a lobby screen: incomes masked
+        lines = [self.tr("申请 {0} 的依据：").format(r.id)] + ["✓ " + e for e in evidence]
+        self.factors.setText("\n".join(lines))
+
+    def selected(self) -> ApplicationRecord | None:
+        index = self.table.currentRow()
+        return self.rows[index] if 0 <= index < len(self.rows) else None
+
+    def approve_selected(self) -> None:
+        record = self.selected()
+        if record is not None:
+            self._decide(record, approve=True)
+
+    def reject_selected(self, reason: str | None = None) -> RejectDialog | None:
+        """拒绝…: ask the reason (the teller and the customer read it), then reject the application
+        that was selected when the button was pressed, whatever the queue shows meanwhile."""
+        record = self.selected()
+        if record is None:
+            return None
+        if reason is not None:
+            self._decide(record, approve=False, reason=reason)
+            return None
+        who = f"{record.name or ''} {self.masking.resident_id(record.id_no)}".strip()
+        decide = lambda text: self._decide(record, approve=False, reason=text)  # noqa: E731
+        dialog = RejectDialog(record, who, decide, self)
+        dialog.open()
+        return dialog
+
+    def _decide(
+        self, record: ApplicationRecord, *, approve: bool, reason: str = ""
+    ) -> UserFacingError | None:
+        """Approve or reject ``record``; the refusal, if any, is said under the queue and returned."""
+        from teller_assist.services import applications as apps
+
+        operator = self._operator()
+        if operator is None:
+            return UserFacingError("请先登录", "sign in first")
+        actor = apps.Actor.here(operator)
+        try:
+            if approve:
+                done = apps.approve(
+                    self.store,
+                    self.policy,
+                    record.id,
+                    actor,
+                    today=self._today(),
+                    expected_version=record.version,
+                    sms_sender=self.sms_sender,
+                )
+            else:
+                done = apps.reject(
+                    self.store, self.policy, record.id, actor, reason, expected_version=record.version
+                )
+        except UserFacingError as exc:
+            self.message.setText(error_text(exc))
+            self.refresh()
+            return exc
+        self.message.setText(
+            self.tr("申请 {0} 已批准，协议号 {1}").format(done.id, done.agreement_no)
+            if approve
+            else self.tr("申请 {0} 已拒绝").format(done.id)
+        )
+        self.refresh()
+        return None
+
+
+class RejectDialog(QDialog):
+    """拒绝: the approver writes the reason; a refusal (someone decided first, no authority) is said here
+    and the reason stays as typed."""
+
+    def __init__(
+        self,
+        record: ApplicationRecord,
+        who: str,
+        on_reject: Callable[[str], UserFacingError | None],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._on_reject = on_reject
+        self.setObjectName("rejectDialog")
+        self.setWindowTitle(self.tr("拒绝申请"))
+        layout = QVBoxLayout(self)
+        summary = QLabel(
+            self.tr("申请 {0}：{1}\n额度 {2} 元，经办 {3}").format(
+                record.id, who, f"{record.line:,}", record.maker_login
+            ),
+            self,
+        )
+        summary.setWordWrap(True)
+        layout.addWidget(summary)
+        layout.addWidget(QLabel(self.tr("拒绝原因（柜员和客户会看到）："), self))
+        self.reason = QLineEdit(self)
+        self.reason.setObjectName("rejectReason")
+        self.reason.setMaxLength(200)
+        layout.addWidget(self.reason)
+        self.error = QLabel("", self)
+        self.error.setObjectName("rejectError")
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet(ERROR_STYLE)
+        layout.addWidget(self.error)
+        buttons = QHBoxLayout()
+        self.button = QPushButton(self.tr("确认拒绝"), self)
+        self.button.setObjectName("rejectConfirmButton")
+        self.button.setDefault(True)
+        self.button.clicked.connect(self.confirm)
+        buttons.addWidget(self.button)
+        cancel = QPushButton(self.tr("取消"), self)
+        cancel.clicked.connect(self.reject)
+        buttons.addWidget(cancel)
+        layout.addLayout(buttons)  # Enter in the reason presses the default button: once
+
+    def confirm(self) -> None:
+        reason = self.reason.text().strip()
+        if not reason:
+            self.error.setText(self.tr("请填写拒绝原因"))
+            self.reason.setFocus()
+            return
+        refused = self._on_reject(reason)
+        if refused is not None:
+            self.error.setText(error_text(refused, hint=True))
+            grow_to_fit(self)
+            return
+        self.accept()
