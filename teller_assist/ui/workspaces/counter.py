@@ -260,6 +260,7 @@ class CounterWorkspace(QWidget):
         button = QPushButton(text, self)
         button.setObjectName(name)
         button.setVisible(False)
+        button.setAutoDefault(True)  # the focus waits on the next step's button: Enter presses it
         if slot is not None:
             button.clicked.connect(lambda _checked=False: slot())
         layout.addWidget(button)
@@ -505,6 +506,7 @@ class CounterWorkspace(QWidget):
                 flow.policy.forms[scenario], phone=card.phone, masked_phone=masked, ask_name=not card.name
             )
             self.survey_form.changed.connect(self.recompute)
+            self.survey_form.finished.connect(self._survey_answered)
             self._survey_layout.addWidget(self.survey_form)
             if draft is not None:  # what was typed for this person before a crash, a restart or Esc
                 self.survey_form.set_answers(draft.survey.answers)
@@ -522,10 +524,35 @@ class CounterWorkspace(QWidget):
         if first is not None and first.isEnabled():
             first.setFocus()
 
+    def _survey_answered(self) -> None:
+        """The last question was answered by its key: on to submitting (Enter or Ctrl+Enter) when the
+        survey is complete, else back to the first question still unanswered."""
+        from teller_assist.services.counter_flow import Action
+
+        form, flow = self.survey_form, self.flow
+        if form is None or flow is None:
+            return
+        if flow.may(Action.SUBMIT) and self.submit_button.isVisible():
+            self.submit_button.setFocus(Qt.FocusReason.TabFocusReason)
+            return
+        missing = flow.decision.missing if flow.decision is not None else ()
+        if form.name_edit is not None and flow.name_problem() is not None:
+            form.name_edit.setFocus(Qt.FocusReason.TabFocusReason)
+            return
+        for key in missing:
+            widget = form.widgets.get(key)
+            if widget is not None and widget.isEnabled():
+                widget.setFocus(Qt.FocusReason.TabFocusReason)
+                return
+
     def _keep_in_view(self, _old: QWidget | None, new: QWidget | None) -> None:
-        """The field that takes the focus in the scrolling part is scrolled into view (Tab, a click, F3)."""
+        """The field that takes the focus in the scrolling part is scrolled into view (Tab, a click, F3,
+        Enter from the question before), with the words of its question."""
         if new is not None and self.content.isAncestorOf(new):
             self.content_scroll.ensureWidgetVisible(new, 8, 24)
+            label = self.survey_form.label_for(new) if self.survey_form is not None else None
+            if label is not None:
+                self.content_scroll.ensureWidgetVisible(label, 8, 8)
 
     def _scroll_to(self, widget: QWidget) -> None:
         """Bring ``widget`` to the top of the card's scrolling part, laid out now (not at the next turn
