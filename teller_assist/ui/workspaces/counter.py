@@ -231,6 +231,7 @@ class CounterWorkspace(QWidget):
         self.f8 = QShortcut(QKeySequence(Qt.Key.Key_F8), host, self.preview_documents)
 
         self.preview: PrintPreview | None = None
+        self.authorize_dialog: AuthorizeDialog | None = None  # 主管授权, while it is open
         self.print_task: Task | None = None
         self._poll_task: Task | None = None
         self._submitted_text, self._submitted_clock = "", 0.0  # the wait for the approver, shown
@@ -654,7 +655,9 @@ class CounterWorkspace(QWidget):
         self.survey_form.setEnabled(False)  # what was submitted is the application's now: read only
         self._card_changed()
         self._show_application()
-        self.counter_authorize_button.setFocus()
+        self.counter_authorize_button.setFocus()  # Enter (or F4) opens 主管授权 again after 取消
+        if self.flow.approvable_here():  # a supervisor of this branch may approve it: ask them now
+            self.authorize_at_counter()
 
     def _card_changed(self) -> None:
         """The card of the customer at the counter was read again (their pre-credit changed)."""
@@ -760,6 +763,7 @@ class CounterWorkspace(QWidget):
             )
             return
         self.decision_watch.stop()
+        self._close_authorize()
         if now.status == "approved":
             self._approved(now)
             return
@@ -775,6 +779,9 @@ class CounterWorkspace(QWidget):
         flow = self.flow
         if flow is None or not flow.may(Action.AUTHORIZE):
             return None
+        if self.authorize_dialog is not None and self.authorize_dialog.isVisible():
+            self.authorize_dialog.activateWindow()  # open already (after Ctrl+Enter): one dialog
+            return self.authorize_dialog
         app = flow.application
         assert app is not None and flow.policy is not None
         who = f"{app.name or ''} {self.settings.masking.resident_id(app.id_no)}".strip()
@@ -790,8 +797,24 @@ class CounterWorkspace(QWidget):
             approve=lambda login, password: flow.authorize(login, password, sms_sender=sms),
         )
         dialog.accepted.connect(lambda: self._approved(dialog.result_record))
+        dialog.finished.connect(lambda _result: self._authorize_closed(dialog))
+        self.authorize_dialog = dialog
         dialog.open()
         return dialog
+
+    def _authorize_closed(self, dialog: AuthorizeDialog) -> None:
+        if self.authorize_dialog is dialog:
+            self.authorize_dialog = None
+        if self.counter_authorize_button.isVisible():  # cancelled: 主管授权 stays one key (Enter) away
+            self._host.activateWindow()
+            self.counter_authorize_button.setFocus()
+
+    def _close_authorize(self) -> None:
+        """Decided elsewhere (the queue, another desktop): 主管授权 has nothing left to approve. A check
+        under way is left to finish; it is told who was first."""
+        dialog = self.authorize_dialog
+        if dialog is not None and dialog.isVisible() and dialog.task is None:
+            dialog.reject()
 
     def _approved(self, record: ApplicationRecord | None) -> None:
         if record is None or self.flow is None:
@@ -824,6 +847,10 @@ class CounterWorkspace(QWidget):
         self.f8.setEnabled(False)
         self.preview.finished.connect(lambda _result: self.f8.setEnabled(True))
         self.preview.open()
+        # the first printing starts at once, to the counter's printer, the preview beside it; a reprint
+        # (副本), or a desktop without a printer set (the print dialog asks which), waits for 打印
+        if flow.first_print() and self.settings.printer:
+            self.print_documents()
         return self.preview
 
     def _documents_ready(self) -> None:
@@ -934,6 +961,8 @@ class CounterWorkspace(QWidget):
             self.print_task = task
             task.start()
 
+        if preview.focusWidget() is preview.print_button:
+            preview.view.setFocus()  # not 关闭, which would take the focus: an Enter meanwhile closes nothing
         preview.print_button.setEnabled(False)
         preview.message.setText(self.tr("正在打印…"))
         self.application_status.setText(self.tr("正在打印…"))
@@ -948,6 +977,7 @@ class CounterWorkspace(QWidget):
             self.print_task.wait()
         self.print_task = None
         preview.print_button.setEnabled(True)
+        preview.print_button.setFocus()  # not printed: Enter tries again
         preview.message.setText(text)
         self._printer_changed()
         current = self.application is not None and self.application.id == app_id
