@@ -1215,12 +1215,24 @@ Line ¥{2}, made by {3}</translation>
         <translation>Customer&apos;s name</translation>
     </message>
     <message>
+        <source>（按 Y）</source>
+        <translation> (Y)</translation>
+    </message>
+    <message>
+        <source>按 Y 或 N</source>
+        <translation>press Y or N</translation>
+    </message>
+    <message>
         <source>是</source>
         <translation>Yes</translation>
     </message>
     <message>
         <source>否</source>
         <translation>No</translation>
+    </message>
+    <message>
+        <source>按 1–{0}</source>
+        <translation>press 1–{0}</translation>
     </message>
     <message>
         <source>{m}（预留号码，与客户核对；如有变更请输入新号码）</source>

@@ -357,6 +357,22 @@ class CounterFlow:
             sms_sender=sms_sender,
         )
 
+    def approvable_here(self) -> bool:
+        """The submitted line is within the authority the policy gives a branch role (a supervisor who
+        can be called to the counter), so 主管授权 is the next step; False while nothing awaits approval
+        or when the line is beyond every role's authority."""
+        from teller_assist.prequal.workflow import approvers_for
+
+        app = self.application
+        if not self.may(Action.AUTHORIZE) or app is None or self.policy is None:
+            return False
+        return bool(approvers_for(self.policy, app.line))
+
+    def first_print(self) -> bool:
+        """Approved and the agreement not issued yet: the documents' first printing (a reprint is a
+        副本, asked for in the preview)."""
+        return self.step is Step.APPROVED and self.may(Action.PRINT)
+
     def poll_decision(self) -> ApplicationRecord | None:
         """While submitted: the application as it stands now (a decision made in the queue, or on
         another desktop); None when there is nothing to watch. Read only: may run on a worker thread."""

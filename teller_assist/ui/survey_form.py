@@ -1,11 +1,16 @@
-"""The survey form of a scenario, generated from the policy file; answers recomputed as they are typed."""
+"""The survey form of a scenario, generated from the policy file; answers recomputed as they are typed.
+
+Answered by the keys alone, one question after another: a choice by its number (or, where the words
+shown are Latin, their first letter), yes and no by ``Y`` and ``N``, a consent by ``Y`` (``N`` takes it
+back), each moving on to the next question at once; a figure or a text typed, then ``Enter``;
+``Shift+Enter`` goes back one question. ``Tab`` and the mouse work as ever."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Signal
-from PySide6.QtGui import QIntValidator, QRegularExpressionValidator
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QIntValidator, QKeyEvent, QRegularExpressionValidator
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -28,6 +33,7 @@ class SurveyForm(QWidget):
     """One widget per field of the form; ``changed`` fires on every keystroke or choice."""
 
     changed = Signal()
+    finished = Signal()  # the last question was answered by its key: the counter's next step follows
 
     def __init__(
         self,
@@ -43,7 +49,8 @@ class SurveyForm(QWidget):
         self.setObjectName("surveyForm")
         self.form = form
         self.widgets: dict[str, QWidget] = {}
-        layout = QFormLayout(self)
+        self._keys: dict[QWidget, dict[str, int]] = {}  # a choice's keys: the key typed -> the item
+        layout = self._layout = QFormLayout(self)
         layout.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         title = QLabel(f"<b>{pick(form.label_zh, form.label_en)}</b> " + self.tr("调查表"), self)
         layout.addRow(title)
@@ -60,18 +67,29 @@ class SurveyForm(QWidget):
         for f in form.fields:
             widget: QWidget
             if f.type == "consent":
-                box = QCheckBox(pick(f.label_zh, f.label_en), self)
+                box = QCheckBox(pick(f.label_zh, f.label_en) + self.tr("（按 Y）"), self)
                 box.toggled.connect(self.changed)
                 widget = box
             elif f.type in ("boolean", "choice"):
                 combo = QComboBox(self)
-                combo.addItem(UNANSWERED, None)
-                if f.type == "boolean":
-                    combo.addItem(self.tr("是"), True)
-                    combo.addItem(self.tr("否"), False)
+                keys: dict[str, int] = {}
+                if f.type == "boolean":  # the keys are shown with the words: Y 是, N 否
+                    combo.addItem(UNANSWERED + " " + self.tr("按 Y 或 N"), None)
+                    combo.addItem("Y " + self.tr("是"), True)
+                    combo.addItem("N " + self.tr("否"), False)
+                    keys = {"Y": 1, "N": 2}
                 else:
-                    for c in f.choices:
-                        combo.addItem(pick(c.zh, c.en), c.value)
+                    combo.addItem(UNANSWERED + " " + self.tr("按 1–{0}").format(len(f.choices)), None)
+                    words = [pick(c.zh, c.en) for c in f.choices]
+                    for number, (c, shown) in enumerate(zip(f.choices, words, strict=True), start=1):
+                        combo.addItem(f"{number} {shown}", c.value)
+                        if number <= 9:
+                            keys[str(number)] = number
+                    initials = [w[:1].upper() for w in words]
+                    for number, initial in enumerate(initials, start=1):
+                        if initial.isascii() and initial.isalpha() and initials.count(initial) == 1:
+                            keys.setdefault(initial, number)
+                self._keys[combo] = keys
                 combo.currentIndexChanged.connect(self.changed)
                 widget = combo
             else:
@@ -99,6 +117,65 @@ class SurveyForm(QWidget):
                 layout.addRow(widget)
             else:
                 layout.addRow(pick(f.label_zh, f.label_en) + ("*" if f.required else ""), widget)
+        for widget in self.questions():
+            widget.installEventFilter(self)
+
+    # --- answered by the keys, one question after another ---------------------------------------------
+    def questions(self) -> list[QWidget]:
+        """The questions in the order they are asked: a new customer's name, the form's fields."""
+        first = [self.name_edit] if self.name_edit is not None else []
+        return [*first, *(self.widgets[f.key] for f in self.form.fields)]
+
+    def label_for(self, widget: QWidget) -> QWidget | None:
+        """The question's words beside or above its field (None for a tick box, which carries them)."""
+        return self._layout.labelForField(widget)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            return isinstance(watched, QWidget) and self._key(watched, event)
+        return False
+
+    def _key(self, widget: QWidget, event: QKeyEvent) -> bool:
+        """True when the key answered the question or moved between questions (and went no further)."""
+        modifiers = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            if modifiers == Qt.KeyboardModifier.ShiftModifier:
+                self.go(widget, -1)
+                return True
+            if modifiers == Qt.KeyboardModifier.NoModifier:
+                self.go(widget, +1)
+                return True
+            return False  # Ctrl+Enter: the window's (submit)
+        if modifiers not in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.ShiftModifier):
+            return False
+        typed = event.text().upper()
+        if isinstance(widget, QComboBox) and widget in self._keys:
+            item = self._keys[widget].get(typed)
+            if item is not None:
+                widget.setCurrentIndex(item)
+                self.go(widget, +1)
+                return True
+            # other letters and figures would pick an item by its words (Qt's search): not here
+            return bool(typed) and typed.isprintable() and not typed.isspace()
+        if isinstance(widget, QCheckBox) and typed in ("Y", "N"):
+            widget.setChecked(typed == "Y")
+            self.go(widget, +1)
+            return True
+        return False
+
+    def go(self, widget: QWidget, step: int) -> None:
+        """To the next question (``step`` +1) or back one (-1); past the last, ``finished``."""
+        asked = [w for w in self.questions() if w.isEnabled()]
+        if widget not in asked:
+            return
+        at = asked.index(widget) + step
+        if at < 0:
+            return
+        if at >= len(asked):
+            self.finished.emit()
+            return
+        reason = Qt.FocusReason.TabFocusReason if step > 0 else Qt.FocusReason.BacktabFocusReason
+        asked[at].setFocus(reason)  # a figure already typed is selected: typing replaces it
 
     def customer_name(self) -> str | None:
         """The name typed for someone new (None when the bank has the name)."""

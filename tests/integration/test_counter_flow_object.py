@@ -303,6 +303,31 @@ def test_lookups_and_reveals_are_audited_under_the_operator(c: Counter) -> None:
         flow.identify(rid(MAN), "telepathy")
 
 
+def test_the_next_step_comes_by_itself_only_where_it_is_safe(c: Counter, policy: Policy) -> None:
+    """主管授权 opens with the submission only while a branch role's authority covers the line; F8
+    prints at once only the first time (a reprint is a 副本, asked for)."""
+    import dataclasses
+
+    flow = at_the_survey(c)
+    assert not flow.approvable_here() and not flow.first_print()  # nothing submitted
+    submitted = flow.submit()
+    assert flow.approvable_here() and not flow.first_print()  # 160,000: a branch head's
+    c.locked[0] = True
+    assert not flow.approvable_here()  # nothing while locked
+    c.locked[0] = False
+    flow.policy = dataclasses.replace(policy, approval={"lobby_manager": 50_000, "branch_head": 100_000})
+    assert not flow.approvable_here()  # beyond every role here: the queue, not this screen
+    flow.policy = policy
+    flow.decided(flow.authorize("head1", PASSWORD))
+    assert not flow.approvable_here() and flow.first_print()
+    assert flow.why_not(Action.SIGN) is cf.NOT_PRINTED  # printing first, still
+    flow.issue_documents(COUNTER_KINDS, destination="test printer")
+    flow.documents_issued(submitted.id)
+    assert not flow.first_print() and flow.may(Action.SIGN)
+    flow.sign()
+    assert not flow.first_print() and flow.may(Action.PRINT)  # a copy may be printed, when asked for
+
+
 def test_documents_are_refused_before_approval(c: Counter) -> None:
     flow = at_the_survey(c)
     for action in (Action.PREVIEW, Action.PRINT):

@@ -57,6 +57,49 @@ def test_before_f4_the_teller_is_told_which_role_the_line_needs(
     assert "需大堂经理或网点负责人授权 (F4)" in small.counter.application_status.text()
 
 
+def test_submitting_opens_the_authorisation_and_after_cancelling_it_is_one_key_away(
+    qtbot: QtBot, settings: Settings, memory_keyring: MemoryKeyring, tmp_path: Path
+) -> None:
+    window = submitted_window(qtbot, settings, tmp_path)  # Ctrl+Enter: within a branch head's authority
+    counter = window.counter
+    dialog = counter.authorize_dialog
+    assert dialog is not None and dialog.isVisible() and dialog.objectName() == "authorizeDialog"
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog, timeout=3000)
+    assert QApplication.focusWidget() is dialog.login  # the supervisor types at once
+    assert counter.authorize_at_counter() is dialog  # F4 meanwhile: the same dialog, not a second
+    assert len(window.findChildren(AuthorizeDialog)) == 1
+
+    qtbot.keyClick(dialog.login, Qt.Key.Key_Escape)  # 取消: the supervisor is away, the queue will do
+    assert not dialog.isVisible() and counter.authorize_dialog is None
+    assert counter.application is not None and counter.application.status == "submitted"
+    qtbot.waitUntil(window.isActiveWindow, timeout=3000)
+    assert QApplication.focusWidget() is counter.counter_authorize_button  # 主管授权 (F4), one key away
+    qtbot.keyClick(counter.counter_authorize_button, Qt.Key.Key_Return)
+    again = counter.authorize_dialog
+    assert again is not None and again is not dialog and again.isVisible()
+    again.reject()
+
+
+def test_a_line_beyond_every_role_opens_no_authorisation(
+    qtbot: QtBot, settings: Settings, memory_keyring: MemoryKeyring, tmp_path: Path
+) -> None:
+    import dataclasses
+
+    window = window_with_data(qtbot, settings, tmp_path)
+    policy = window.counter.flow.policy if window.counter.flow is not None else None
+    assert policy is not None and window.counter.flow is not None
+    # the branch's roles approve up to 100,000 here: 220,000 goes to a remote approver, not this screen
+    lower = {"lobby_manager": 50_000, "branch_head": 100_000}
+    window.counter.flow.policy = dataclasses.replace(policy, approval=lower)
+    qtbot.keyClicks(window.counter.id_input, MAN)
+    fill_survey(qtbot, window)
+    qtbot.keyClick(window, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    counter = window.counter
+    assert counter.application is not None and counter.application.status == "submitted"
+    assert counter.authorize_dialog is None and window.findChild(AuthorizeDialog) is None
+    assert "额度超出所有角色的审批权限" in counter.application_status.text()
+
+
 def stacked_whole(dialog: AuthorizeDialog) -> list[str]:
     """Fields narrower or shorter than they need, or drawn over one another."""
     problems = []

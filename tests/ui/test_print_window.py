@@ -1,5 +1,6 @@
 """The window's print preview (QtPdf) and printing through Qt to a real CUPS queue, by the keyboard:
-F8 previews the agreement and the letter, 打印 prints both, F9 marks the application signed."""
+F8 prints the agreement and the letter at once, the preview beside them (a reprint, a 副本, waits for 打印),
+F9 marks the application signed."""
 
 from __future__ import annotations
 
@@ -35,9 +36,8 @@ def approved_at_the_counter(qtbot: QtBot, window: MainWindow) -> None:
     qtbot.keyClick(window.counter.id_input, Qt.Key.Key_Return)
     fill_survey(qtbot, window)
     qtbot.keyClick(window, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
-    qtbot.keyClick(window, Qt.Key.Key_F4)
-    dialog = window.findChild(AuthorizeDialog, "authorizeDialog")
-    assert dialog is not None
+    dialog = window.findChild(AuthorizeDialog, "authorizeDialog")  # opened with the submission
+    assert dialog is not None and dialog.isVisible()
     dialog.login.setText("head1")
     dialog.password.setText(PASSWORD)
     dialog.button.click()
@@ -56,17 +56,16 @@ def test_preview_then_print_through_qt_then_signed(
     approved_at_the_counter(qtbot, window)
     counter = window.counter
     assert counter.print_button.objectName() == "printButton" and counter.print_button.isVisible()
-    qtbot.keyClick(window, Qt.Key.Key_F8)
+    since = time.time() - 1
+    qtbot.keyClick(window, Qt.Key.Key_F8)  # the first printing starts with the preview: no second key
     preview = window.findChild(PrintPreview, "printPreview")
     assert preview is not None and preview.isVisible()
     # the agreement's two parts (bank, customer), the authorisation, the letter
     assert [d.pageCount() for d in preview.documents] == [4, 2, 1]
     assert preview.choice.itemText(0).startswith("预授信协议")
-
-    since = time.time() - 1
-    preview.print_button.click()
     # rendered and spooled on a worker thread: the window answers at once and stays usable
     assert preview.message.text() == "正在打印…" and not preview.print_button.isEnabled()
+    assert preview.focusWidget() is preview.view  # not 关闭: an Enter while it prints closes nothing
     qtbot.waitUntil(lambda: "已送打印机" in preview.message.text(), timeout=30_000)
     assert "已送打印机 TA-PDF" in preview.message.text(), preview.message.text()
     assert not preview.isVisible() and window.counter.print_task is None
@@ -88,6 +87,17 @@ def test_preview_then_print_through_qt_then_signed(
 
     assert set(signatures(window.store, window.counter.application.id)) == {"agreement", "authorization"}
 
+    # a reprint is a 副本: F8 shows it and waits for 打印 (Enter), printing nothing by itself
+    qtbot.waitUntil(window.isActiveWindow, timeout=3000)
+    qtbot.keyClick(window, Qt.Key.Key_F8)
+    again = window.counter.preview
+    assert again is not None and again is not preview and again.isVisible()
+    assert window.counter.print_task is None and again.message.text() == ""
+    assert again.print_button.isEnabled() and again.focusWidget() is again.print_button
+    again.reject()
+    actions = [e.action for e in store_audit.export_rows(window.store, None, None)]
+    assert actions.count("print") == 3
+
 
 def test_a_missing_printer_is_said_and_the_documents_are_kept(
     qtbot: QtBot,
@@ -97,12 +107,12 @@ def test_a_missing_printer_is_said_and_the_documents_are_kept(
 ) -> None:
     window = window_with_data(qtbot, dataclasses.replace(printing_settings, printer="NO-SUCH"), tmp_path)
     approved_at_the_counter(qtbot, window)
-    preview = window.counter.preview_documents()
+    preview = window.counter.preview_documents()  # F8: printing starts with the preview
     assert preview is not None
-    preview.print_button.click()
     qtbot.waitUntil(lambda: "未能打印" in preview.message.text(), timeout=30_000)
     assert "找不到打印机 NO-SUCH" in preview.message.text() and "已保存" in preview.message.text()
     assert preview.isVisible() and preview.print_button.isEnabled()  # the teller can try again
+    assert preview.focusWidget() is preview.print_button  # with Enter
     kept = sorted((window.settings.paths.data_dir / "printed").glob("*.pdf"))
     assert len(kept) == 3
     pdftotext = required.program("pdftotext")

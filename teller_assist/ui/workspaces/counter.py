@@ -231,6 +231,7 @@ class CounterWorkspace(QWidget):
         self.f8 = QShortcut(QKeySequence(Qt.Key.Key_F8), host, self.preview_documents)
 
         self.preview: PrintPreview | None = None
+        self.authorize_dialog: AuthorizeDialog | None = None  # 主管授权, while it is open
         self.print_task: Task | None = None
         self._poll_task: Task | None = None
         self._submitted_text, self._submitted_clock = "", 0.0  # the wait for the approver, shown
@@ -260,6 +261,7 @@ class CounterWorkspace(QWidget):
         button = QPushButton(text, self)
         button.setObjectName(name)
         button.setVisible(False)
+        button.setAutoDefault(True)  # the focus waits on the next step's button: Enter presses it
         if slot is not None:
             button.clicked.connect(lambda _checked=False: slot())
         layout.addWidget(button)
@@ -518,6 +520,7 @@ class CounterWorkspace(QWidget):
                 flow.policy.forms[scenario], phone=card.phone, masked_phone=masked, ask_name=not card.name
             )
             self.survey_form.changed.connect(self.recompute)
+            self.survey_form.finished.connect(self._survey_answered)
             self._survey_layout.addWidget(self.survey_form)
             if draft is not None:  # what was typed for this person before a crash, a restart or Esc
                 self.survey_form.set_answers(draft.survey.answers)
@@ -535,10 +538,35 @@ class CounterWorkspace(QWidget):
         if first is not None and first.isEnabled():
             first.setFocus()
 
+    def _survey_answered(self) -> None:
+        """The last question was answered by its key: on to submitting (Enter or Ctrl+Enter) when the
+        survey is complete, else back to the first question still unanswered."""
+        from teller_assist.services.counter_flow import Action
+
+        form, flow = self.survey_form, self.flow
+        if form is None or flow is None:
+            return
+        if flow.may(Action.SUBMIT) and self.submit_button.isVisible():
+            self.submit_button.setFocus(Qt.FocusReason.TabFocusReason)
+            return
+        missing = flow.decision.missing if flow.decision is not None else ()
+        if form.name_edit is not None and flow.name_problem() is not None:
+            form.name_edit.setFocus(Qt.FocusReason.TabFocusReason)
+            return
+        for key in missing:
+            widget = form.widgets.get(key)
+            if widget is not None and widget.isEnabled():
+                widget.setFocus(Qt.FocusReason.TabFocusReason)
+                return
+
     def _keep_in_view(self, _old: QWidget | None, new: QWidget | None) -> None:
-        """The field that takes the focus in the scrolling part is scrolled into view (Tab, a click, F3)."""
+        """The field that takes the focus in the scrolling part is scrolled into view (Tab, a click, F3,
+        Enter from the question before), with the words of its question."""
         if new is not None and self.content.isAncestorOf(new):
             self.content_scroll.ensureWidgetVisible(new, 8, 24)
+            label = self.survey_form.label_for(new) if self.survey_form is not None else None
+            if label is not None:
+                self.content_scroll.ensureWidgetVisible(label, 8, 8)
 
     def _scroll_to(self, widget: QWidget) -> None:
         """Bring ``widget`` to the top of the card's scrolling part, laid out now (not at the next turn
@@ -640,7 +668,9 @@ class CounterWorkspace(QWidget):
         self.survey_form.setEnabled(False)  # what was submitted is the application's now: read only
         self._card_changed()
         self._show_application()
-        self.counter_authorize_button.setFocus()
+        self.counter_authorize_button.setFocus()  # Enter (or F4) opens 主管授权 again after 取消
+        if self.flow.approvable_here():  # a supervisor of this branch may approve it: ask them now
+            self.authorize_at_counter()
 
     def _card_changed(self) -> None:
         """The card of the customer at the counter was read again (their pre-credit changed)."""
@@ -746,6 +776,7 @@ class CounterWorkspace(QWidget):
             )
             return
         self.decision_watch.stop()
+        self._close_authorize()
         if now.status == "approved":
             self._approved(now)
             return
@@ -761,6 +792,9 @@ class CounterWorkspace(QWidget):
         flow = self.flow
         if flow is None or not flow.may(Action.AUTHORIZE):
             return None
+        if self.authorize_dialog is not None and self.authorize_dialog.isVisible():
+            self.authorize_dialog.activateWindow()  # open already (after Ctrl+Enter): one dialog
+            return self.authorize_dialog
         app = flow.application
         assert app is not None and flow.policy is not None
         who = f"{app.name or ''} {self.settings.masking.resident_id(app.id_no)}".strip()
@@ -776,8 +810,24 @@ class CounterWorkspace(QWidget):
             approve=lambda login, password: flow.authorize(login, password, sms_sender=sms),
         )
         dialog.accepted.connect(lambda: self._approved(dialog.result_record))
+        dialog.finished.connect(lambda _result: self._authorize_closed(dialog))
+        self.authorize_dialog = dialog
         dialog.open()
         return dialog
+
+    def _authorize_closed(self, dialog: AuthorizeDialog) -> None:
+        if self.authorize_dialog is dialog:
+            self.authorize_dialog = None
+        if self.counter_authorize_button.isVisible():  # cancelled: 主管授权 stays one key (Enter) away
+            self._host.activateWindow()
+            self.counter_authorize_button.setFocus()
+
+    def _close_authorize(self) -> None:
+        """Decided elsewhere (the queue, another desktop): 主管授权 has nothing left to approve. A check
+        under way is left to finish; it is told who was first."""
+        dialog = self.authorize_dialog
+        if dialog is not None and dialog.isVisible() and dialog.task is None:
+            dialog.reject()
 
     def _approved(self, record: ApplicationRecord | None) -> None:
         if record is None or self.flow is None:
@@ -810,6 +860,10 @@ class CounterWorkspace(QWidget):
         self.f8.setEnabled(False)
         self.preview.finished.connect(lambda _result: self.f8.setEnabled(True))
         self.preview.open()
+        # the first printing starts at once, to the counter's printer, the preview beside it; a reprint
+        # (副本), or a desktop without a printer set (the print dialog asks which), waits for 打印
+        if flow.first_print() and self.settings.printer:
+            self.print_documents()
         return self.preview
 
     def _documents_ready(self) -> None:
@@ -920,6 +974,8 @@ class CounterWorkspace(QWidget):
             self.print_task = task
             task.start()
 
+        if preview.focusWidget() is preview.print_button:
+            preview.view.setFocus()  # not 关闭, which would take the focus: an Enter meanwhile closes nothing
         preview.print_button.setEnabled(False)
         preview.message.setText(self.tr("正在打印…"))
         self.application_status.setText(self.tr("正在打印…"))
@@ -934,6 +990,7 @@ class CounterWorkspace(QWidget):
             self.print_task.wait()
         self.print_task = None
         preview.print_button.setEnabled(True)
+        preview.print_button.setFocus()  # not printed: Enter tries again
         preview.message.setText(text)
         self._printer_changed()
         current = self.application is not None and self.application.id == app_id
