@@ -25,7 +25,7 @@ from teller_assist.errors import UserFacingError
 from teller_assist.ui.i18n import error_text
 from teller_assist.ui.tasks import Task
 from teller_assist.ui.widgets import ERROR_STYLE as ERROR_STYLE  # the operators dialog's red too
-from teller_assist.ui.widgets import grow_to_fit
+from teller_assist.ui.widgets import CentredOver, grow_to_fit
 from teller_assist.ui.words import word
 
 if TYPE_CHECKING:
@@ -55,6 +55,8 @@ class LoginDialog(QDialog):
         self.operator: OperatorRecord | None = None
         self.task: Task | None = None  # the password being checked, on a worker thread
         self.setObjectName("firstAdminDialog" if first_admin else "loginDialog")
+        if parent is not None:  # over the window wherever the desktop places it
+            self.centred = CentredOver(self, parent.window())
         self.setWindowTitle(self.tr("创建首个管理员") if first_admin else self.tr("操作员登录"))
         layout = QVBoxLayout(self)
         if first_admin:

@@ -4,7 +4,7 @@ onto the screen it opens on."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, QRect, QSize, Qt
+from PySide6.QtCore import QEvent, QObject, QPoint, QRect, QSize, Qt
 from PySide6.QtGui import QGuiApplication, QPainter, QPaintEvent, QResizeEvent
 from PySide6.QtWidgets import QLabel, QLayout, QLayoutItem, QSizePolicy, QStyle, QWidget
 
@@ -165,3 +165,28 @@ def grow_to_fit(dialog: QWidget) -> None:
     need = max(need, layout.totalMinimumSize().height(), dialog.sizeHint().height())
     if dialog.height() < need:
         dialog.resize(dialog.width(), need)
+
+
+class CentredOver(QObject):
+    """Keeps a dialog centred over its parent window while the parent moves or resizes.
+
+    A dialog opened the moment its window is shown (the login at start) is placed by Qt over where the
+    window was before the desktop's window manager placed it (the screen's corner); the window manager's
+    move then arrives as the window's Move event, and the dialog follows it."""
+
+    def __init__(self, dialog: QWidget, parent: QWidget) -> None:
+        super().__init__(dialog)
+        self.dialog, self.parent_window = dialog, parent
+        parent.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        moved = event.type() in (QEvent.Type.Move, QEvent.Type.Resize)
+        if watched is self.parent_window and moved and self.dialog.isVisible():
+            self.centre()
+        return False
+
+    def centre(self) -> None:
+        frame = self.dialog.frameGeometry()
+        frame.moveCenter(self.parent_window.frameGeometry().center())
+        self.dialog.move(frame.topLeft())
+        keep_on_screen(self.dialog)

@@ -89,6 +89,25 @@ def test_each_login_dialog_shows_only_its_own_fields(qtbot: QtBot, sqlite_store:
         assert len(set(tops)) == len(tops)  # each on its own row, none drawn over another
 
 
+def test_the_login_follows_its_window_where_the_desktop_places_it(qtbot: QtBot, sqlite_store: Store) -> None:
+    """At start the login opens the moment the window is shown, before the desktop's window manager
+    has placed the window: Qt centres it over the screen's corner. When the window manager then moves
+    the window, the login follows it (found under Xvfb with a window manager at 1366x768)."""
+    from PySide6.QtWidgets import QMainWindow
+
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    window.resize(420, 640)
+    window.move(0, 0)
+    window.show()
+    dialog = LoginDialog(sqlite_store, window)
+    dialog.open()
+    qtbot.waitExposed(dialog)
+    window.move(473, 52)  # as the window manager centres a 420 x 640 window on a 1366 x 768 screen
+    qtbot.waitUntil(lambda: dialog.frameGeometry().center() == window.frameGeometry().center())
+    assert window.frameGeometry().contains(dialog.frameGeometry())
+
+
 def test_login_dialog_says_why_and_keeps_the_login(qtbot: QtBot, sqlite_store: Store) -> None:
     make_operator(sqlite_store, "teller9")
     dialog = LoginDialog(sqlite_store)
