@@ -9,14 +9,16 @@ CUPS scheduler with a cups-pdf queue is started (root), as the tests do.
 1. Cold start, both started the same way in the same run (a fresh interpreter, Qt offscreen, runs
    interleaved): an empty ``QMainWindow`` to its first paint, and Teller Assist through its own entry
    point to "ready for the first ID": window painted, database open, overview shown, login asked.
-2. Each step's response, from the key to the new state painted (pending events processed, then every
-   visible window repainted synchronously, which if anything overstates the time): the ID's 18th character
-   (card and survey), each survey answer (the line recomputed), Ctrl+Enter, F4, the supervisor's Enter
-   (the answer at once; the Argon2id check and the approval on a worker thread, until shown), F8 (both
-   documents rendered into the preview), Enter (the answer at once; printed on a worker thread, until
-   the preview closes), F9 (the confirmation), Enter (signed), Esc.
-3. The scripted flow's application time: the sum of the steps (with the worker threads' whole time),
-   typing excluded.
+2. The counter's keys as a teller presses them (issue 22), each sent to the widget with the focus: the
+   ID, the survey answered by its keys (a choice by its number, Y for yes and consents, a figure then
+   Enter, the phone on file confirmed by Enter), Ctrl+Enter (submitted, 主管授权 opens), the supervisor's
+   login, Tab, password and Enter (checked and approved on a worker thread), F8 (rendered and printed at
+   once), F9 (the confirmation) and Enter (signed; the next ID goes to the ID field, no Esc). Each step
+   from its key to the new state painted (pending events processed, then every visible window repainted
+   synchronously, which if anything overstates the time), worker threads' whole time included.
+3. Per customer: the keys beyond the survey's answers (target <= 6), the keys per non-figure question
+   (target <= 1), and the application time from the ID to signed, print included, typing excluded
+   (target <= 2 s).
 Prints figures; never run by the tests.
 """
 
@@ -216,6 +218,8 @@ def _cold_start(label: str, env: dict[str, str], runs: int, password: str) -> No
 
 
 def flow(env: dict[str, str], customers: int, printer: str) -> None:
+    """The counter's keys as a teller presses them (issue 22): every key goes to the widget with the focus
+    (a dialog's once it is the active window), the survey answered by its keys, and the keys counted."""
     from PySide6.QtCore import Qt
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication, QCheckBox, QComboBox, QLineEdit, QMessageBox, QWidget
@@ -225,13 +229,13 @@ def flow(env: dict[str, str], customers: int, printer: str) -> None:
     from teller_assist.store.queries import customer_ids
     from teller_assist.ui.app import make_application
     from teller_assist.ui.main_window import MainWindow
-    from teller_assist.ui.session import AuthorizeDialog
     from tests.helpers.operators import PASSWORD, make_operator
 
     app = make_application([])
     settings = load_settings({**env, "TELLER_ASSIST_PRINTER": printer})
     today = dt.date(2026, 11, 28)
     window = MainWindow(settings, today=lambda: today)
+    window.resize(420, 640)  # the default panel on the 1366 x 768 counter screen
     window.show()
     window.start()
     store = window.store
@@ -245,8 +249,30 @@ def flow(env: dict[str, str], customers: int, printer: str) -> None:
         time.sleep(0.01)
     steps: dict[str, list[float]] = defaultdict(list)
     totals: list[float] = []
+    flow_keys: list[int] = []  # keys beyond the survey's answers, per customer
+    choice_keys: list[float] = []  # keys per non-figure question, per customer
+    counter = window.counter
 
-    def step(name: str, act: Callable[[], None], done: Callable[[], bool], timeout: float = 10) -> float:
+    def settle(timeout: float = 5) -> QWidget:
+        """The focused widget once a dialog that opened is the active window (or the window is again),
+        as a person waits for the screen before the next key."""
+        deadline = time.perf_counter() + timeout
+        while True:
+            modal, active = QApplication.activeModalWidget(), QApplication.activeWindow()
+            focus = QApplication.focusWidget()
+            if active is not None and (modal is None or active is modal) and focus is not None:
+                return focus
+            if time.perf_counter() > deadline:
+                raise RuntimeError("no widget has the focus: a key would go nowhere")
+            app.processEvents()
+
+    def paint() -> None:
+        for top in QApplication.topLevelWidgets():  # paint the new state now, synchronously
+            if top.isVisible():
+                top.repaint()
+
+    def step(name: str, act: Act, done: Callable[[], bool], timeout: float = 30) -> float:
+        """From the key to its outcome painted; work on worker threads waited for and included."""
         started = time.perf_counter()
         act()
         deadline = started + timeout
@@ -255,128 +281,89 @@ def flow(env: dict[str, str], customers: int, printer: str) -> None:
             if time.perf_counter() > deadline:
                 raise RuntimeError(f"step {name} did not finish")
             app.processEvents()
-        for top in QApplication.topLevelWidgets():  # paint the new state now, synchronously
-            if top.isVisible():
-                top.repaint()
+            time.sleep(0.0005)
+        paint()
         took = (time.perf_counter() - started) * 1000
         steps[name].append(took)
         return took
 
-    def answer_then_finish(name: str, finish: str, act: Act, done: Callable[[], bool]) -> float:
-        """A step whose work runs on a worker thread: the window's answer, then the work done."""
-        started = time.perf_counter()
-        step(name, act, lambda: True)
-        deadline = started + 30
-        while not done():
-            if time.perf_counter() > deadline:
-                raise RuntimeError(f"{finish} did not finish")
-            app.processEvents()
-            time.sleep(0.0005)
-        for top in QApplication.topLevelWidgets():
-            if top.isVisible():
-                top.repaint()
-        took = (time.perf_counter() - started) * 1000
-        steps[finish].append(took)
-        return took
+    def press(key: Qt.Key, mod: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier) -> Act:
+        return lambda: QTest.keyClick(settle(), key, mod)
 
-    def shown_dialog() -> AuthorizeDialog | None:
-        return next((d for d in window.findChildren(AuthorizeDialog) if d.isVisible()), None)
+    def typed(text: str) -> Act:
+        return lambda: QTest.keyClicks(settle(), text)
 
-    def key(widget: QWidget, k: Qt.Key, mod: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier) -> Act:
-        return lambda: QTest.keyClick(widget, k, mod)
+    def status(*wanted: str) -> bool:
+        return counter.application is not None and counter.application.status in wanted
 
     def serve(id_no: str) -> float | None:
-        """One customer through the whole flow; None when this customer is not for it."""
-        QTest.keyClick(window, Qt.Key.Key_Escape)
-        app.processEvents()
-        QTest.keyClicks(window.counter.id_input, id_no[:-1])
+        """One customer from the ID to signed; None when this customer is not for this flow."""
+        settle()
+        QTest.keyClicks(settle(), id_no[:-1])  # typed or scanned into the focused ID field, no Esc first
         app.processEvents()
         total = step(
-            "identify: 18th character to card and survey",
-            lambda: QTest.keyClicks(window.counter.id_input, id_no[-1]),
-            lambda: window.counter.card is not None,
+            "identify: 18th character to card and survey", typed(id_no[-1]), lambda: counter.card is not None
         )
-        form = window.counter.survey_form
-        if form is None or window.counter.decision is None or not window.counter.decision.eligible:
+        form = counter.survey_form
+        if form is None or counter.decision is None or not counter.decision.eligible:
             return None  # ineligible, or holding a line already: not this flow
-        answer = "survey answer: keystroke to line recomputed"
-        for name, text in (("household_income", "50000"), ("debts", "0")):
-            line = form.widgets[name]
-            assert isinstance(line, QLineEdit)
-            line.setFocus()
-            for ch in text:
-                total += step(answer, lambda w=line, c=ch: QTest.keyClicks(w, c), lambda: True)
-        for name in ("owns_home", "owns_vehicle", "likely_need"):
-            combo = form.widgets[name]
-            assert isinstance(combo, QComboBox)
-            total += step(answer, key(combo, Qt.Key.Key_Down), lambda: True)
-        for name in ("consent_credit_inquiry", "consent_personal_info"):
-            box = form.widgets[name]
-            assert isinstance(box, QCheckBox)
-            total += step(answer, key(box, Qt.Key.Key_Space), lambda: True)
-        if not window.counter.submit_button.isEnabled():
+        keys, questions, choices = 0, 0, 0
+        answer = "survey answer: key to line recomputed"
+        for widget in [w for w in form.questions() if w.isEnabled()]:
+            if settle() is not widget:
+                return None  # the form skipped a question this script does not know how to answer
+            key = widget.objectName().removeprefix("survey_")
+            if isinstance(widget, QComboBox):  # Y (yes), or the first choice by its number
+                total += step(answer, typed("Y" if widget.count() == 3 else "1"), lambda: True)
+                questions, choices = questions + 1, choices + 1
+            elif isinstance(widget, QCheckBox):
+                total += step(answer, typed("Y"), lambda: True)
+                questions, choices = questions + 1, choices + 1
+            elif isinstance(widget, QLineEdit):
+                if "phone" in key and form.prefilled_phone:  # the number on file, confirmed by Enter
+                    total += step(answer, press(Qt.Key.Key_Return), lambda: True)
+                    questions, choices = questions + 1, choices + 1
+                    continue
+                figure = {"household_income": "50000", "debts": "0"}.get(key, "1")
+                if "phone" in key:
+                    figure = "13800138000"
+                for ch in figure:
+                    total += step(answer, typed(ch), lambda: True)
+                total += step(answer, press(Qt.Key.Key_Return), lambda: True)
+        if not counter.submit_button.isEnabled():
             return None  # these answers do not complete this person's survey
         total += step(
-            "Ctrl+Enter: submitted",
-            key(window, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier),
-            lambda: window.counter.application is not None,
+            "Ctrl+Enter: submitted, 主管授权 open",
+            press(Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier),
+            lambda: counter.application is not None,
         )
+        keys += 1
+        dialog = counter.authorize_dialog
+        if dialog is None:  # beyond a branch role's authority: not the counter's six-key flow
+            return None
+        QTest.keyClicks(settle(), "head1")  # the supervisor's own login and password are theirs to type
+        total += step("Tab: to the password", press(Qt.Key.Key_Tab), lambda: True)
+        QTest.keyClicks(settle(), PASSWORD)
         total += step(
-            "F4: authorisation dialog shown", key(window, Qt.Key.Key_F4), lambda: shown_dialog() is not None
+            "supervisor's Enter: checked (Argon2id) and approved, shown",
+            press(Qt.Key.Key_Return),
+            lambda: status("approved") and QApplication.activeModalWidget() is None,
         )
-        dialog = shown_dialog()
-        assert dialog is not None
-        QTest.keyClicks(dialog.login, "head1")
-        QTest.keyClick(dialog.login, Qt.Key.Key_Tab)
-        QTest.keyClicks(dialog.password, PASSWORD)
-        total += answer_then_finish(
-            "supervisor's Enter: the dialog answers (正在核验…)",
-            "  ... checked (Argon2id) and approved, shown",
-            key(dialog.password, Qt.Key.Key_Return),
-            lambda: (
-                window.counter.application is not None
-                and window.counter.application.status == "approved"
-            ),
-        )
-        dialog.deleteLater()
-        window.activateWindow()  # as the desktop does when a dialog closes (offscreen does not)
-        app.processEvents()
-        total += step(
-            "F8: both documents rendered into the preview",
-            key(window, Qt.Key.Key_F8),
-            lambda: window.counter.preview is not None and window.counter.preview.isVisible(),
-        )
-        preview = window.counter.preview
-        assert preview is not None
-        total += answer_then_finish(
-            "Enter: the preview answers (正在打印…)",
-            "  ... printed (3 pages at 300 dpi, spooled), shown",
-            key(preview.print_button, Qt.Key.Key_Return),
-            lambda: window.counter.print_task is None,
-        )
-        if "未能打印" in preview.message.text():
+        keys += 2
+        total += step("F8: rendered, printed (3 documents, spooled), shown", press(Qt.Key.Key_F8),
+                      lambda: counter.print_task is None and counter.signed_button.isVisible()
+                      and counter.signed_button.hasFocus())
+        keys += 1
+        preview = counter.preview
+        if preview is not None and "未能打印" in preview.message.text():
             raise RuntimeError(preview.message.text())
-        preview.deleteLater()
-        window.counter.preview = None
-        window.activateWindow()
-        app.processEvents()
-        total += step(
-            "F9: the signature's confirmation asked",
-            key(window, Qt.Key.Key_F9),
-            lambda: window.findChild(QMessageBox, "signConfirm") is not None,
-        )
-        confirm = window.findChild(QMessageBox, "signConfirm")
-        assert confirm is not None
-        total += step(
-            "Enter: signed",
-            key(confirm, Qt.Key.Key_Return),
-            lambda: window.counter.application is not None and window.counter.application.status == "signed",
-        )
-        total += step(
-            "Esc: cleared for the next customer",
-            key(window, Qt.Key.Key_Escape),
-            lambda: window.counter.card is None,
-        )
+        total += step("F9: the signature's confirmation asked", press(Qt.Key.Key_F9),
+                      lambda: window.findChild(QMessageBox, "signConfirm") is not None)
+        total += step("Enter: signed, the ID field ready", press(Qt.Key.Key_Return),
+                      lambda: status("signed") and counter.id_input.hasFocus())
+        keys += 2
+        flow_keys.append(keys)
+        choice_keys.append(choices / questions if questions else 0.0)
         return total
 
     rng = random.Random(8)
@@ -387,15 +374,20 @@ def flow(env: dict[str, str], customers: int, printer: str) -> None:
         total = serve(id_no)
         if total is not None:
             totals.append(total)
+        for box in window.findChildren(QMessageBox):  # a customer this flow skipped leaves nothing open
+            box.close()
     QApplication.processEvents()
-    print(f"each step's response, key to the new state painted, {len(totals)} flows (target <= 100 ms each):")
+    print(f"each step's response, key to the new state painted, {len(totals)} flows (target <= 100 ms each; "
+          "the supervisor's Enter and F8 include their worker threads' whole time):")
     for name, times in steps.items():
         times.sort()
         print(f"  {name:60s} p50 {statistics.median(times):6.1f}  max {times[-1]:6.1f} ms  (n={len(times)})")
     totals.sort()
+    print(f"keys beyond the survey's answers, per customer: {sorted(set(flow_keys))} (target <= 6)")
+    print(f"keys per non-figure survey question, per customer: max {max(choice_keys):.2f} (target <= 1)")
     print(
-        f"the scripted flow, typing excluded: p50 {statistics.median(totals):.0f} ms, "
-        f"max {totals[-1]:.0f} ms (target <= 2000 ms)"
+        f"application time from the ID to signed, print included, typing excluded: "
+        f"p50 {statistics.median(totals):.0f} ms, max {totals[-1]:.0f} ms (target <= 2000 ms)"
     )
     window.close()
 
