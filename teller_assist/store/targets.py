@@ -54,6 +54,7 @@ __all__ = [
     "facts",
     "issue_list",
     "list_of",
+    "names",
     "progress",
     "record_outcome",
     "record_strikes",
@@ -593,6 +594,21 @@ def facts(
                 strike=None if r.reason is None else Strike(r.reason, r.struck_on, r.note),
             )
         )
+    return out
+
+
+def names(store: Store, id_nos: Sequence[str]) -> dict[str, str]:
+    """The customers' names the bank holds, for the IDs given."""
+    out: dict[str, str] = {}
+    with store.connection() as conn:
+        for start in range(0, len(id_nos), CHUNK):
+            part = list(id_nos[start : start + CHUNK])
+            out.update(
+                {
+                    str(i): str(n)
+                    for i, n in conn.execute(select(C.c.id_no, C.c.name).where(C.c.id_no.in_(part)))
+                }
+            )
     return out
 
 

@@ -4,17 +4,30 @@ own rules hold where the program's could be bypassed."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import json
+from decimal import Decimal
 
 import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
+from teller_assist.identity.masking import Masking
+from teller_assist.prequal.policy import Policy
+from teller_assist.prequal.survey import Survey
+from teller_assist.services import applications as apps
+from teller_assist.services import targets
+from teller_assist.services.operators import add_operator, disable_operator
 from teller_assist.store import targets as store_targets
 from teller_assist.store.audit import AuditEntry
 from teller_assist.store.engine import Store
-from teller_assist.targets.tasks import Outcome, Strike
+from teller_assist.targets.lists import ListRefused
+from teller_assist.targets.tasks import Outcome, Strike, TaskRefused
 from tests.helpers.extracts import rid
+from tests.helpers.operators import PASSWORD
+from tests.helpers.surveys import walk_in_answers
+from tests.helpers.workflow import Team, agreement_printed
 
 TODAY = dt.date(2026, 11, 28)
 NOW = dt.datetime(2026, 11, 28, 2, 0, tzinfo=dt.UTC)
@@ -234,3 +247,228 @@ def test_0013_keeps_the_imported_targets_and_goes_back_only_while_nothing_was_is
     issued(store)
     with pytest.raises(RuntimeError, match="target_list holds 1 rows"):
         to("0012")
+
+
+# --- the service: who may do what, the bad input, the tasks from the real workflow ---------------------
+
+
+def rows_of(store: Store, action: str) -> list[tuple[str | None, str | None, str]]:
+    with store.connection() as conn:
+        return [
+            (r[0], r[1], r[2])
+            for r in conn.execute(
+                text("SELECT operator, subject, detail FROM audit_event WHERE action = :a ORDER BY seq"),
+                {"a": action},
+            )
+        ]
+
+
+SPEC = targets.ListSpec("2026-总行-首批", dt.date(2026, 12, 31), Decimal("50"))
+
+
+def test_only_head_office_edits_regions_and_issues_and_a_disabled_operator_nothing(
+    store: Store, team: Team, policy: Policy
+) -> None:
+    seed(store)
+    for who in (team.teller.operator, team.head.operator, None):
+        with pytest.raises(targets.TargetsRefused):
+            targets.set_region(store, who, "330101", "0101")
+        with pytest.raises(targets.TargetsRefused):
+            targets.preview(store, policy, who, SPEC, TODAY)
+        with pytest.raises(targets.TargetsRefused):
+            targets.issue(store, policy, who, SPEC, TODAY)
+    disabled = dataclasses.replace(team.admin.operator, active=False)
+    with pytest.raises(targets.TargetsRefused, match="停用"):
+        targets.set_region(store, disabled, "330101", "0101")
+    assert store_targets.regions(store) == {} and rows_of(store, "target_region") == []
+    admin = team.admin.operator
+    assert targets.set_region(store, admin, "330101", "0101") is None
+    assert targets.set_region(store, admin, "330101", "0103") == "0101"
+    assert rows_of(store, "target_region")[-1][:2] == ("admin1", "330101")
+    with pytest.raises(ListRefused):
+        targets.set_region(store, admin, "33010", "0101")
+
+
+def test_a_list_is_previewed_refused_while_a_region_has_no_branch_then_issued_once(
+    store: Store, team: Team, policy: Policy
+) -> None:
+    seed(store)
+    admin = team.admin.operator
+    targets.set_region(store, admin, "330101", "0101")
+    targets.set_region(store, admin, "330102", "0102")
+    seen = targets.preview(store, policy, admin, SPEC, TODAY)
+    assert [(s.branch_code, s.people, s.indicator) for s in seen.shares] == [("0101", 2, 1), ("0102", 1, 1)]
+    assert seen.unrouted == {"339999": 1} and seen.negative_removed == 1
+    with pytest.raises(targets.TargetsRefused, match="339999（1人）") as refused:
+        targets.issue(store, policy, admin, SPEC, TODAY)
+    assert refused.value.hint_zh and refused.value.message_en
+    assert store_targets.list_of(store, SPEC.code) is None and store_targets.targets_of(store) == []
+    targets.set_region(store, admin, "339999", "0101")
+    done = targets.issue(store, policy, admin, SPEC, TODAY)
+    assert (done.preview.people, done.preview.indicator) == (4, 3)
+    assert [
+        (p.branch_code, p.people, p.indicator) for p in targets.list_progress(store, admin, SPEC.code)
+    ] == [
+        ("0101", 3, 2),
+        ("0102", 1, 1),
+    ]
+    with pytest.raises(targets.TargetsRefused, match="不能重复下达"):
+        targets.issue(store, policy, admin, SPEC, TODAY)
+    assert len(store_targets.targets_of(store, campaign=SPEC.code)) == 4  # nothing counted twice
+    assert [r[1] for r in rows_of(store, "target_list_issue")] == [SPEC.code]
+    assert rows_of(store, "target_list_refused")[0][:2] == ("admin1", SPEC.code)
+    issue_detail = json.loads(rows_of(store, "target_list_issue")[0][2])
+    assert issue_detail["people"] == 4 and not any(p in json.dumps(issue_detail) for p in PEOPLE)
+
+
+@pytest.fixture
+def issued_list(store: Store, team: Team, policy: Policy) -> str:
+    seed(store)
+    for region, branch in (("330101", "0101"), ("330102", "0102"), ("339999", "0101")):
+        targets.set_region(store, team.admin.operator, region, branch)
+    targets.issue(store, policy, team.admin.operator, SPEC, TODAY)
+    return SPEC.code
+
+
+def test_a_branch_head_assigns_their_own_branch_to_its_active_officers(
+    store: Store, team: Team, issued_list: str
+) -> None:
+    head, teller = team.head.operator, team.teller.operator
+    for who in (team.admin.operator, teller):
+        with pytest.raises(targets.TargetsRefused, match="网点负责人"):
+            targets.assign(store, who, issued_list, "teller1", day=TODAY, unassigned=1)
+    with pytest.raises(targets.TargetsRefused, match="三选一"):
+        targets.assign(store, head, issued_list, "teller1", day=TODAY)
+    with pytest.raises(targets.TargetsRefused, match="不在本网点"):  # B1 is branch 0102's
+        targets.assign(store, head, issued_list, "teller1", day=TODAY, id_nos=[B1])
+    leaver = add_operator(
+        store,
+        team.admin.operator,
+        login="gone1",
+        name="gone1",
+        role="teller",
+        password=PASSWORD,
+        branch_code="0101",
+    )
+    assert targets.assign(store, head, issued_list, "gone1", day=TODAY, id_nos=[A1, A2]) == 2
+    disable_operator(store, team.admin.operator, leaver.login)
+    with pytest.raises(targets.TargetsRefused, match="已停用") as disabled:
+        targets.assign(store, head, issued_list, "gone1", day=TODAY, unassigned=1)
+    assert disabled.value.hint_zh
+    # the officer leaves: every target of theirs goes to another, nothing lost, every change kept
+    assert targets.assign(store, head, issued_list, "teller1", day=TODAY, from_officer="gone1") == 2
+    assert targets.assign(store, head, issued_list, "manager1", day=TODAY, unassigned=5) == 1
+    mine = store_targets.targets_of(store, campaign=issued_list, branch="0101")
+    assert sorted((r.id_no, r.officer) for r in mine) == sorted(
+        [(A1, "teller1"), (A2, "teller1"), (LOST, "manager1")]
+    )
+    assert store_targets.assignments(store, issued_list, A1) == [
+        ("gone1", None, "head1"),
+        ("teller1", "gone1", "head1"),
+    ]
+    assert len(rows_of(store, "target_assign")) == 3
+
+
+def test_an_officers_tasks_are_theirs_masked_and_outcomes_only_from_them(
+    store: Store, team: Team, policy: Policy, issued_list: str
+) -> None:
+    head, teller, manager = team.head.operator, team.teller.operator, team.manager.operator
+    targets.assign(store, head, issued_list, "teller1", day=TODAY, id_nos=[A1, A2])
+    targets.assign(store, head, issued_list, "manager1", day=TODAY, id_nos=[LOST])
+    masking = Masking()
+    mine = targets.tasks_today(store, policy, teller, TODAY, masking, officer="teller1")
+    assert [(t.kind, t.id_masked, t.due_on) for t in mine.tasks] == [
+        ("survey", masking.resident_id(A1), dt.date(2026, 12, 31)),
+        ("survey", masking.resident_id(A2), dt.date(2026, 12, 31)),
+    ]
+    assert mine.counts["survey"] == 2 and all(A1 not in repr(t) and A2 not in repr(t) for t in mine.tasks)
+    assert len(targets.tasks_today(store, policy, head, TODAY, masking, officer="teller1").tasks) == 2
+    with pytest.raises(targets.TargetsRefused, match="本人"):
+        targets.tasks_today(store, policy, manager, TODAY, masking, officer="teller1")
+    branch = targets.tasks_today(store, policy, head, TODAY, masking, branch="0101")
+    assert len(branch.tasks) == 3
+    with pytest.raises(targets.TargetsRefused):
+        targets.tasks_today(store, policy, head, TODAY, masking, branch="0102")
+    # someone else's task: refused, audited, nothing recorded
+    with pytest.raises(targets.TargetsRefused, match="不是您的目标客户"):
+        targets.record_outcome(store, policy, manager, A1, "done", day=TODAY, masking=masking)
+    assert rows_of(store, "task_outcome_refused") == [
+        ("manager1", A1, '{"reason":"not the officer\'s target"}')
+    ]
+    with pytest.raises(TaskRefused, match="原因"):
+        targets.record_outcome(store, policy, teller, A1, "declined", day=TODAY, masking=masking)
+    done = targets.record_outcome(
+        store,
+        policy,
+        teller,
+        A1,
+        "appointment",
+        day=TODAY,
+        masking=masking,
+        appointment_on=dt.date(2026, 12, 3),
+    )
+    assert (done.kind, done.id_masked) == ("survey", masking.resident_id(A1))
+    targets.record_outcome(
+        store,
+        policy,
+        teller,
+        A2,
+        "declined",
+        day=TODAY,
+        masking=masking,
+        reason="已在他行贷款",
+        for_good=True,
+    )
+    assert targets.tasks_today(store, policy, teller, TODAY, masking, officer="teller1").tasks == ()
+    back = targets.tasks_today(store, policy, teller, dt.date(2026, 12, 3), masking, officer="teller1")
+    assert [(t.id_masked, t.appointment) for t in back.tasks] == [(masking.resident_id(A1), True)]
+    assert [p.struck for p in targets.list_progress(store, head, issued_list)] == [{"declined": 1}]
+    with pytest.raises(targets.TargetsRefused, match="没有待办任务"):
+        targets.record_outcome(store, policy, teller, A2, "done", day=TODAY, masking=masking)
+    assert [r[0] for r in rows_of(store, "task_outcome")] == ["teller1", "teller1"]
+
+
+def test_signing_at_any_counter_strikes_the_target_and_the_sweep_keeps_it_once(
+    store: Store, team: Team, policy: Policy, issued_list: str
+) -> None:
+    targets.assign(store, team.head.operator, issued_list, "teller1", day=TODAY, id_nos=[A1])
+    masking = Masking()
+    submitted = apps.submit(
+        store,
+        policy,
+        A1,
+        Survey("walk_in", walk_in_answers()),
+        team.manager,
+        today=TODAY,
+        now=NOW,
+        name="测试",
+    )
+    assert [t.kind for t in targets.tasks_today(store, policy, team.teller.operator, TODAY, masking,
+                                                officer="teller1").tasks] == []  # fmt: skip
+    approved_app = apps.approve(store, policy, submitted.id, team.head, today=TODAY, now=NOW)
+    line = approved_app.line
+    shown = targets.tasks_today(store, policy, team.teller.operator, TODAY, masking, officer="teller1").tasks
+    assert [(t.kind, t.value_fen, t.application_id) for t in shown] == [
+        ("deliver_letter", line * 100, submitted.id)
+    ]
+    agreement_printed(store, submitted.id)
+    apps.sign(store, submitted.id, team.manager, today=TODAY, now=NOW)  # another operator, at the counter
+    assert (
+        targets.tasks_today(store, policy, team.teller.operator, TODAY, masking, officer="teller1").tasks
+        == ()
+    )
+    swept = targets.sweep(store, policy, TODAY, by="os:night")
+    assert swept.struck == {"signed": 1, "ineligible": 0, "declined": 0}
+    assert targets.sweep(store, policy, TODAY, by="os:night").struck == {
+        "signed": 0,
+        "ineligible": 0,
+        "declined": 0,
+    }
+    assert [p.struck for p in targets.list_progress(store, team.admin.operator, issued_list)] == [
+        {"signed": 1},
+        {},
+    ]
+    # a month on and nothing drawn: the officer is asked to encourage a first use of the line
+    later = TODAY + dt.timedelta(days=31)
+    follow = targets.tasks_today(store, policy, team.teller.operator, later, masking, officer="teller1").tasks
+    assert [(t.kind, t.due_on) for t in follow] == [("follow_up_usage", later)]
