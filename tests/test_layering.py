@@ -63,10 +63,12 @@ ALLOWED: dict[str, set[str]] = {
     "ui": FACE_MAY_USE | {"documents", "resources", "files", "logs"},
     "cli_table": set(),
     "cli": FACE_MAY_USE  # and ui: `gui` starts the window
-    | {"cli_workflow", "cli_campaign", "cli_kpi", "cli_table", "files", "exports", "logs", "demo", "ui"},
+    | {"cli_workflow", "cli_campaign", "cli_kpi", "cli_targets", "cli_table", "files", "exports", "logs"}
+    | {"demo", "ui"},
     "cli_workflow": FACE_MAY_USE | {"cli_table", "files"},
     "cli_campaign": FACE_MAY_USE | {"cli_table", "cli_workflow"},
     "cli_kpi": FACE_MAY_USE | {"cli_workflow", "exports"},
+    "cli_targets": FACE_MAY_USE | {"cli_table", "cli_workflow"},
     "__main__": {"cli"},
     "__init__": set(),
 }

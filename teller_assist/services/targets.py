@@ -54,6 +54,7 @@ from teller_assist.targets.tasks import (
 )
 
 __all__ = [
+    "KIND_ZH",
     "Issued",
     "ListSpec",
     "Preview",
@@ -66,6 +67,7 @@ __all__ = [
     "record_outcome",
     "set_region",
     "sweep",
+    "sweeper",
     "tasks_today",
 ]
 
@@ -363,8 +365,14 @@ def issue(
             hint_zh="如需再下达一批，请换一个名单代码",
             hint_en="issue another batch under a new code",
         )
-        audit.log(store, "target_list_refused", operator=op.login, subject=spec.code, purpose="targets",
-                  detail={"reason": "issued twice"})  # fmt: skip
+        audit.log(
+            store,
+            "target_list_refused",
+            operator=op.login,
+            subject=spec.code,
+            purpose="targets",
+            detail={"reason": "issued twice"},
+        )
         raise refusal from None
     return Issued(result, op.login, moment)
 
@@ -583,10 +591,8 @@ def tasks_today(
     counts = dict.fromkeys(KIND_ZH, 0)
     for t in tasks:
         counts[t.kind] += 1
-    audit.log(
-        store, "tasks_view", operator=op.login, subject=scope, purpose="targets",
-        detail={"date": day.isoformat(), "tasks": len(lines)},
-    )  # fmt: skip
+    detail = {"date": day.isoformat(), "tasks": len(lines)}
+    audit.log(store, "tasks_view", operator=op.login, subject=scope, purpose="targets", detail=detail)
     return TaskList(day, scope, lines, counts, tuple(notes))
 
 
@@ -623,10 +629,10 @@ def record_outcome(
     mine = [f for f in store_targets.facts(store, officer=op.login) if f.id_no == person]
     if not mine:
         theirs = store_targets.targets_of(store, id_nos=[person])
+        why = {"reason": "not the officer's target" if theirs else "not a target"}
         audit.log(
-            store, "task_outcome_refused", operator=op.login, subject=person, purpose="targets",
-            detail={"reason": "not the officer's target" if theirs else "not a target"},
-        )  # fmt: skip
+            store, "task_outcome_refused", operator=op.login, subject=person, purpose="targets", detail=why
+        )
         if theirs:
             raise TargetsRefused(
                 "该客户不是您的目标客户，任务结果只能由其客户经理登记",
@@ -679,6 +685,11 @@ def record_outcome(
 class Swept:
     day: dt.date
     struck: dict[str, int]  # reason -> targets struck now
+
+
+def sweeper(operator: OperatorRecord | None) -> str:
+    """Who keeps the strikes by hand: a head-office administrator (the night's job is the OS account)."""
+    return _head_office(operator, "执行销号", "keep the strikes").login
 
 
 def sweep(store: Store, policy: Policy, day: dt.date, *, by: str, now: dt.datetime | None = None) -> Swept:
