@@ -472,3 +472,34 @@ def test_signing_at_any_counter_strikes_the_target_and_the_sweep_keeps_it_once(
     later = TODAY + dt.timedelta(days=31)
     follow = targets.tasks_today(store, policy, team.teller.operator, later, masking, officer="teller1").tasks
     assert [(t.kind, t.due_on) for t in follow] == [("follow_up_usage", later)]
+
+
+def test_two_branch_heads_assigning_the_same_targets_at_once_one_wins_whole(store: Store) -> None:
+    import threading
+
+    seed(store)
+    issued(store)
+    seen = store_targets.targets_of(store, campaign="L1", branch="0101")  # both read before either writes
+    start = threading.Barrier(2)
+    results: dict[str, object] = {}
+
+    def head(officer: str) -> None:
+        start.wait()
+        try:
+            results[officer] = store_targets.assign(
+                store, seen, officer, by=f"head-{officer}", at=NOW, entry=entry()
+            )
+        except store_targets.AssignConflict as exc:
+            results[officer] = exc
+
+    threads = [threading.Thread(target=head, args=(o,)) for o in ("jr1", "jr2")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    won = [o for o, r in results.items() if r == 2]
+    lost = [o for o, r in results.items() if isinstance(r, store_targets.AssignConflict)]
+    assert len(won) == 1 and len(lost) == 1, results
+    assert {r.officer for r in store_targets.targets_of(store, campaign="L1", branch="0101")} == set(won)
+    for person in (A1, A2):  # each target's history holds the winner's change once, the loser's not at all
+        assert store_targets.assignments(store, "L1", person) == [(won[0], None, f"head-{won[0]}")]
