@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Table, and_, exists, func, insert, not_, or_, select, update
+from sqlalchemy import Table, and_, bindparam, exists, func, insert, not_, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from teller_assist.store import audit
@@ -338,20 +338,29 @@ def assign(
     meanwhile raises :class:`AssignConflict` and nothing is written. Returns the targets changed."""
     moved = [r for r in rows if r.officer != officer]
     with store.write_session() as s:
-        changed = 0
+        # the rows as they are now, locked (PostgreSQL: the rows; SQLite: the write lock of the session)
+        now_held: dict[tuple[str, str], tuple[str | None, str | None]] = {}
+        by_campaign: dict[str, list[str]] = defaultdict(list)
         for r in moved:
-            same_officer = T.c.officer.is_(None) if r.officer is None else T.c.officer == r.officer
-            same_branch = (
-                T.c.branch_code.is_(None) if r.branch_code is None else T.c.branch_code == r.branch_code
-            )
-            done: CursorResult[Any] = s.execute(  # type: ignore[assignment]
+            by_campaign[r.campaign].append(r.id_no)
+        for campaign, ids in by_campaign.items():
+            for start in range(0, len(ids), CHUNK):
+                for c, i, o, b in s.execute(
+                    select(T.c.campaign, T.c.id_no, T.c.officer, T.c.branch_code)
+                    .where(T.c.campaign == campaign, T.c.id_no.in_(ids[start : start + CHUNK]))
+                    .with_for_update()
+                ):
+                    now_held[(str(c), str(i))] = (o, b)
+        changed = sum(now_held.get((r.campaign, r.id_no)) != (r.officer, r.branch_code) for r in moved)
+        if changed:
+            raise AssignConflict(changed)  # the session rolls back: nothing written
+        for start in range(0, len(moved), CHUNK):
+            s.execute(
                 update(T)
-                .where(T.c.campaign == r.campaign, T.c.id_no == r.id_no, same_officer, same_branch)
-                .values(officer=officer)
+                .where(T.c.campaign == bindparam("k_c"), T.c.id_no == bindparam("k_i"))
+                .values(officer=bindparam("v_o")),
+                [{"k_c": r.campaign, "k_i": r.id_no, "v_o": officer} for r in moved[start : start + CHUNK]],
             )
-            changed += done.rowcount or 0
-        if changed != len(moved):
-            raise AssignConflict(len(moved) - changed)  # the session rolls back: nothing written
         for start in range(0, len(moved), CHUNK):
             part = moved[start : start + CHUNK]
             if part:
