@@ -52,6 +52,7 @@ __all__ = [
     "assign",
     "candidates",
     "facts",
+    "home_moved",
     "issue_list",
     "list_of",
     "names",
@@ -604,6 +605,31 @@ def facts(
             )
         )
     return out
+
+
+def home_moved(store: Store, *, officer: str | None = None, branch: str | None = None) -> int:
+    """Targets (not struck) whose customer a later extract gives another home branch than the list did."""
+    where: list[Any] = [
+        C.c.branch_code.is_not(None),
+        C.c.branch_code != T.c.branch_code,
+        S.c.reason.is_(None),
+    ]
+    if officer is not None:
+        where.append(T.c.officer == officer)
+    if branch is not None:
+        where.append(T.c.branch_code == branch)
+    with store.connection() as conn:
+        return int(
+            conn.execute(
+                select(func.count())
+                .select_from(
+                    T.join(C, C.c.id_no == T.c.id_no).outerjoin(
+                        S, and_(S.c.campaign == T.c.campaign, S.c.id_no == T.c.id_no)
+                    )
+                )
+                .where(*where)
+            ).scalar_one()
+        )
 
 
 def names(store: Store, id_nos: Sequence[str]) -> dict[str, str]:

@@ -503,3 +503,24 @@ def test_two_branch_heads_assigning_the_same_targets_at_once_one_wins_whole(stor
     assert {r.officer for r in store_targets.targets_of(store, campaign="L1", branch="0101")} == set(won)
     for person in (A1, A2):  # each target's history holds the winner's change once, the loser's not at all
         assert store_targets.assignments(store, "L1", person) == [(won[0], None, f"head-{won[0]}")]
+
+
+def test_a_target_whose_home_branch_changes_later_stays_with_the_list_and_is_said(
+    store: Store, team: Team, policy: Policy, issued_list: str
+) -> None:
+    targets.assign(store, team.head.operator, issued_list, "teller1", day=TODAY, id_nos=[A1, A2])
+    with store.write_session() as s:  # the next customer extract moves one of them to another branch
+        s.execute(text("UPDATE customer SET branch_code = '0103' WHERE id_no = :i"), {"i": A1})
+    masking = Masking()
+    for scope in ({"officer": "teller1"}, {"branch": "0101"}):
+        shown = targets.tasks_today(store, policy, team.head.operator, TODAY, masking, **scope)
+        assert masking.resident_id(A1) in [t.id_masked for t in shown.tasks]  # nothing lost
+        assert [n for n in shown.notes if "改属其他网点" in n] == [
+            "有 1 位目标客户在最新客户信息中已改属其他网点；仍由原网点跟进、按原网点计数，如需移交请联系总行"
+        ]
+    assert [
+        (p.branch_code, p.people) for p in targets.list_progress(store, team.admin.operator, issued_list)
+    ] == [
+        ("0101", 3),
+        ("0102", 1),
+    ]  # counted once, where the list put them
