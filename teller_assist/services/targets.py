@@ -14,6 +14,7 @@ password is refused first), every action audited under them:
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -45,12 +46,10 @@ from teller_assist.targets.tasks import (
     KIND_ZH,
     STRIKE_ZH,
     AgeBand,
-    Outcome,
     Task,
     check_outcome,
     daily_tasks,
     strike_of,
-    task_of,
 )
 
 __all__ = [
@@ -636,7 +635,7 @@ def record_outcome(
     the refusal audited) when the person is not on the operator's own targets or has no task today."""
     op = _signed_in(operator)
     person = _checked_ids([id_no], day)[0]
-    mine = [f for f in store_targets.facts(store, officer=op.login) if f.id_no == person]
+    mine = store_targets.facts(store, officer=op.login, id_no=person)
     if not mine:
         theirs = store_targets.targets_of(store, id_nos=[person])
         why = {"reason": "not the officer's target" if theirs else "not a target"}
@@ -652,21 +651,15 @@ def record_outcome(
             )
         raise TargetsRefused("该客户不在任何目标名单上", "this person is on no target list")
     band = _band(policy)
-    tasks = [t for t in (task_of(f, day, band) for f in mine) if t is not None]
-    if not tasks:
+    due = daily_tasks(mine, day, band)  # one visit: the task due first of the person's lists
+    if not due:
         raise TargetsRefused("该客户今天没有待办任务", "this person has no task today")
-    task = daily_tasks(mine, day, band)[0]
-    checked = check_outcome(
-        task.kind, outcome, day, reason=reason, appointment_on=appointment_on, for_good=for_good
-    )
-    checked = Outcome(
-        checked.kind,
-        checked.outcome,
-        checked.on,
-        task.application_id,
-        checked.reason,
-        checked.appointment_on,
-        checked.for_good,
+    task = due[0]
+    checked = dataclasses.replace(
+        check_outcome(
+            task.kind, outcome, day, reason=reason, appointment_on=appointment_on, for_good=for_good
+        ),
+        application_id=task.application_id,
     )
     moment = now or now_utc()
     detail: dict[str, object] = {

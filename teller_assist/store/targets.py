@@ -499,10 +499,18 @@ def _local_day(moment: dt.datetime | None) -> dt.date | None:
 
 
 def facts(
-    store: Store, *, officer: str | None = None, branch: str | None = None, campaign: str | None = None
+    store: Store,
+    *,
+    officer: str | None = None,
+    branch: str | None = None,
+    campaign: str | None = None,
+    id_no: str | None = None,
 ) -> list[TargetFacts]:
-    """Every target of an officer, a branch or a list, with what the tasks read of each person."""
+    """Every target of an officer, a branch, a list or a person (or all), with what the tasks read of
+    each person."""
     where: list[Any] = []
+    if id_no is not None:
+        where.append(T.c.id_no == id_no)
     if officer is not None:
         where.append(T.c.officer == officer)
     if branch is not None:
@@ -583,24 +591,24 @@ def facts(
             )
     out = []
     for r in targets:
-        id_no = str(r.id_no)
-        mine = apps.get(id_no, [])
+        person = str(r.id_no)
+        mine = apps.get(person, [])
         signed = [a for a in mine if a.signed_on is not None]
         out.append(
             TargetFacts(
                 campaign=str(r.campaign),
-                id_no=id_no,
+                id_no=person,
                 branch_code=r.branch_code,
                 officer=r.officer,
                 due_on=r.due_on,
                 listed_on=r.issued_on or r.extract_date or _local_day(r.started_at),
                 application=mine[-1] if mine else None,
                 signed=max(signed, key=lambda a: (a.signed_on, a.id)) if signed else None,
-                first_drawn_on=first_drawn.get(id_no),
-                survey_draft=id_no in drafts,
-                negative_since=negative.get(id_no),
+                first_drawn_on=first_drawn.get(person),
+                survey_draft=person in drafts,
+                negative_since=negative.get(person),
                 birth_date=r.birth_date,
-                outcomes=tuple(outcomes.get(id_no, ())),
+                outcomes=tuple(outcomes.get(person, ())),
                 strike=None if r.reason is None else Strike(r.reason, r.struck_on, r.note),
             )
         )
