@@ -331,7 +331,7 @@ def issued_list(store: Store, team: Team, policy: Policy) -> str:
 
 
 def test_a_branch_head_assigns_their_own_branch_to_its_active_officers(
-    store: Store, team: Team, issued_list: str
+    store: Store, team: Team, policy: Policy, issued_list: str
 ) -> None:
     head, teller = team.head.operator, team.teller.operator
     for who in (team.admin.operator, teller):
@@ -355,6 +355,8 @@ def test_a_branch_head_assigns_their_own_branch_to_its_active_officers(
     with pytest.raises(targets.TargetsRefused, match="已停用") as disabled:
         targets.assign(store, head, issued_list, "gone1", day=TODAY, unassigned=1)
     assert disabled.value.hint_zh
+    left = targets.tasks_today(store, policy, head, TODAY, Masking(), officer="gone1")
+    assert len(left.tasks) == 2 and any("已停用" in n and "--from-officer" in n for n in left.notes)
     # the officer leaves: every target of theirs goes to another, nothing lost, every change kept
     assert targets.assign(store, head, issued_list, "teller1", day=TODAY, from_officer="gone1") == 2
     assert targets.assign(store, head, issued_list, "manager1", day=TODAY, unassigned=5) == 1
