@@ -700,12 +700,14 @@ def sweep(store: Store, policy: Policy, day: dt.date, *, by: str, now: dt.dateti
     marked: after the night's import, by head office or the night's job (``by``); audited with counts."""
     band = _band(policy)
     found = []
-    for f in store_targets.facts(store):
-        if f.strike is not None:
-            continue
-        s = strike_of(f, day, band)
-        if s is not None:
-            found.append((f.campaign, f.id_no, s))
+    for branch in store_targets.target_branches(store):  # a branch at a time: the county never at once
+        part = store_targets.facts(store, branch=branch, branchless=branch is None)
+        for f in part:
+            if f.strike is not None:
+                continue
+            s = strike_of(f, day, band)
+            if s is not None:
+                found.append((f.campaign, f.id_no, s))
     counts = dict.fromkeys(STRIKE_ZH, 0)
     for _c, _i, s in found:
         counts[s.reason] += 1

@@ -61,6 +61,7 @@ __all__ = [
     "record_strikes",
     "regions",
     "set_region",
+    "target_branches",
     "targets_of",
 ]
 
@@ -505,10 +506,13 @@ def facts(
     branch: str | None = None,
     campaign: str | None = None,
     id_no: str | None = None,
+    branchless: bool = False,
 ) -> list[TargetFacts]:
-    """Every target of an officer, a branch, a list or a person (or all), with what the tasks read of
-    each person."""
+    """Every target of an officer, a branch, a list or a person (or all; or, ``branchless``, those
+    with no branch), with what the tasks read of each person."""
     where: list[Any] = []
+    if branchless:
+        where.append(T.c.branch_code.is_(None))
     if id_no is not None:
         where.append(T.c.id_no == id_no)
     if officer is not None:
@@ -613,6 +617,13 @@ def facts(
             )
         )
     return out
+
+
+def target_branches(store: Store) -> list[str | None]:
+    """The branches the targets are on (None for targets no branch was found for)."""
+    with store.connection() as conn:
+        found = conn.execute(select(T.c.branch_code).distinct()).scalars().all()
+    return sorted(found, key=lambda b: (b is None, b or ""))
 
 
 def home_moved(store: Store, *, officer: str | None = None, branch: str | None = None) -> int:

@@ -459,8 +459,12 @@ def test_signing_at_any_counter_strikes_the_target_and_the_sweep_keeps_it_once(
         targets.tasks_today(store, policy, team.teller.operator, TODAY, masking, officer="teller1").tasks
         == ()
     )
+    with store.write_session() as s:  # the same person on an imported list no branch was found for
+        s.execute(
+            text("INSERT INTO target (campaign, id_no, batch_id) VALUES ('imported', :i, 1)"), {"i": A1}
+        )
     swept = targets.sweep(store, policy, TODAY, by="os:night")
-    assert swept.struck == {"signed": 1, "ineligible": 0, "declined": 0}
+    assert swept.struck == {"signed": 2, "ineligible": 0, "declined": 0}  # every list the person is on
     assert targets.sweep(store, policy, TODAY, by="os:night").struck == {
         "signed": 0,
         "ineligible": 0,
