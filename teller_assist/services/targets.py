@@ -33,7 +33,6 @@ from teller_assist.store.audit import AuditEntry
 from teller_assist.store.engine import Store
 from teller_assist.store.operators import OperatorRecord
 from teller_assist.targets.lists import (
-    NO_REGION,
     BranchShare,
     ListRefused,
     check_branch_code,
@@ -154,8 +153,11 @@ def set_region(
 
 
 def regions(store: Store, operator: OperatorRecord | None) -> dict[str, str]:
-    _signed_in(operator)
-    return store_targets.regions(store)
+    """The region table, for any signed-in operator; audited."""
+    op = _signed_in(operator)
+    rows = store_targets.regions(store)
+    audit.log(store, "target_regions_view", operator=op.login, purpose="targets", detail={"rows": len(rows)})
+    return rows
 
 
 # --- building and issuing a list -------------------------------------------------------------------------
@@ -380,13 +382,14 @@ def list_progress(store: Store, operator: OperatorRecord | None, code: str) -> l
     """Each branch's targets, indicator, assigned and struck (head office all; a branch head their own)."""
     op = _signed_in(operator)
     rows = store_targets.progress(store, check_list_code(code))
-    if op.role == HEAD_OFFICE:
-        return rows
     if op.role == BRANCH_HEAD and op.branch_code:
-        return [p for p in rows if p.branch_code == op.branch_code]
-    raise TargetsRefused(
-        "只有总行管理员和网点负责人可以查看名单进度", "only head office and branch heads see a list"
-    )
+        rows = [p for p in rows if p.branch_code == op.branch_code]
+    elif op.role != HEAD_OFFICE:
+        raise TargetsRefused(
+            "只有总行管理员和网点负责人可以查看名单进度", "only head office and branch heads see a list"
+        )
+    audit.log(store, "target_list_view", operator=op.login, subject=code, purpose="targets", detail={})
+    return rows
 
 
 # --- assigning -----------------------------------------------------------------------------------------
@@ -717,7 +720,3 @@ def sweep(store: Store, policy: Policy, day: dt.date, *, by: str, now: dt.dateti
     )
     store_targets.record_strikes(store, found, by=by, at=moment, entry=entry)
     return Swept(day, counts)
-
-
-def unrouted_label(region: str) -> str:
-    return "无区域代码" if region == NO_REGION else region

@@ -312,6 +312,10 @@ def test_a_list_is_previewed_refused_while_a_region_has_no_branch_then_issued_on
         ("0101", 3, 2),
         ("0102", 1, 1),
     ]
+    assert [p.branch_code for p in targets.list_progress(store, team.head.operator, SPEC.code)] == ["0101"]
+    with pytest.raises(targets.TargetsRefused, match="名单进度"):
+        targets.list_progress(store, team.teller.operator, SPEC.code)
+    assert [r[0] for r in rows_of(store, "target_list_view")] == ["admin1", "head1"]
     with pytest.raises(targets.TargetsRefused, match="不能重复下达"):
         targets.issue(store, policy, admin, SPEC, TODAY)
     assert len(store_targets.targets_of(store, campaign=SPEC.code)) == 4  # nothing counted twice
