@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from teller_assist import __version__, cli_campaign, cli_kpi, cli_workflow
+from teller_assist import __version__, cli_campaign, cli_kpi, cli_targets, cli_workflow
 from teller_assist.cli_table import table
 from teller_assist.errors import UserFacingError
 from teller_assist.settings import Settings, load_settings
@@ -265,6 +265,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_workflow.add_parsers(sub, common)
     cli_campaign.add_parsers(sub, common)
     cli_kpi.add_parsers(sub, common)
+    cli_targets.add_parsers(sub, common)
 
     ident = sub.add_parser("id", parents=[common], help="证件号校验 check an identity code")
     id_sub = ident.add_subparsers(dest="id_command", metavar="ACTION", required=True)
@@ -955,6 +956,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     **cli_workflow.COMMANDS,
     **cli_campaign.COMMANDS,
     **cli_kpi.COMMANDS,
+    **cli_targets.COMMANDS,
 }
 
 

@@ -46,9 +46,15 @@ __all__ = [
     "NegativeListEntry",
     "Operator",
     "PayrollCredit",
+    "RegionBranch",
     "SmsOutbox",
     "SurveyDraft",
     "Target",
+    "TargetAssignment",
+    "TargetList",
+    "TargetListBranch",
+    "TargetStrike",
+    "TaskOutcome",
     "UtilityAgreement",
     "UtilityDebit",
 ]
@@ -242,7 +248,126 @@ class Target(Base):
     officer: Mapped[str | None] = mapped_column(String(64), index=True)
     due_on: Mapped[dt.date | None]
     scenario: Mapped[str | None] = mapped_column(String(16))
-    batch_id: Mapped[int] = mapped_column(ForeignKey("import_batch.id"))
+    # the extract that brought it; none for a list head office issued (``target_list``, migration 0013)
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batch.id"))
+
+
+class RegionBranch(Base):
+    """Which branch serves a social-security region: head office's table, used to split its lists."""
+
+    __tablename__ = "region_branch"
+    __table_args__ = (CheckConstraint("length(region_code) = 6", name="region_code"),)
+
+    region_code: Mapped[str] = mapped_column(String(6), primary_key=True)
+    branch_code: Mapped[Str16]
+    set_by: Mapped[Str64]
+    set_at: Mapped[dt.datetime]
+
+
+class TargetList(Base):
+    """A target list head office issued: its people are the ``target`` rows of campaign ``code``."""
+
+    __tablename__ = "target_list"
+    __table_args__ = (
+        CheckConstraint("people > 0", name="people"),
+        CheckConstraint("due_on > issued_on", name="due_on"),
+    )
+
+    code: Mapped[Str64] = mapped_column(primary_key=True)
+    issued_by: Mapped[Str64]
+    issued_at: Mapped[dt.datetime]
+    issued_on: Mapped[dt.date]  # the bank's local day
+    due_on: Mapped[dt.date]  # the branches' indicators are people signed by this day
+    percent: Mapped[Str16]  # each branch's indicator as a percentage of its targets (exact, as typed)
+    people: Mapped[int] = mapped_column(Integer)
+    filters: Mapped[str] = mapped_column(Text)  # JSON: how the people were chosen (never anyone's data)
+
+
+class TargetListBranch(Base):
+    """Each branch's share of an issued list and its indicator (指标任务)."""
+
+    __tablename__ = "target_list_branch"
+    __table_args__ = (
+        CheckConstraint("people > 0", name="people"),
+        CheckConstraint("indicator >= 0 AND indicator <= people", name="indicator"),
+    )
+
+    list_code: Mapped[Str64] = mapped_column(ForeignKey("target_list.code"), primary_key=True)
+    branch_code: Mapped[Str16] = mapped_column(primary_key=True)
+    people: Mapped[int] = mapped_column(Integer)
+    indicator: Mapped[int] = mapped_column(Integer)
+
+
+_TARGET_KEY = (["campaign", "id_no"], ["target.campaign", "target.id_no"])
+
+
+class TargetAssignment(Base):
+    """Every change of a target's officer, by whom and when (the current one is ``target.officer``)."""
+
+    __tablename__ = "target_assignment"
+    __table_args__ = (
+        ForeignKeyConstraint(*_TARGET_KEY, name="fk_target_assignment_target"),
+        Index("ix_target_assignment_target", "campaign", "id_no"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    campaign: Mapped[Str64]
+    id_no: Mapped[IdNo]
+    officer: Mapped[str | None] = mapped_column(String(64))  # None: taken back to the branch
+    previous: Mapped[str | None] = mapped_column(String(64))
+    assigned_by: Mapped[Str64]
+    assigned_at: Mapped[dt.datetime]
+
+
+class TaskOutcome(Base):
+    """What happened on a task, recorded by the target's officer."""
+
+    __tablename__ = "task_outcome"
+    __table_args__ = (
+        CheckConstraint(
+            "kind IN ('survey', 'submit', 'deliver_letter', 'get_signed', 'follow_up_usage', 'renew')",
+            name="kind",
+        ),
+        CheckConstraint("outcome IN ('done', 'not_reached', 'declined', 'appointment')", name="outcome"),
+        CheckConstraint("outcome <> 'declined' OR reason IS NOT NULL", name="declined_reason"),
+        CheckConstraint("(outcome = 'appointment') = (appointment_on IS NOT NULL)", name="appointment_on"),
+        CheckConstraint("NOT for_good OR outcome = 'declined'", name="for_good"),
+        ForeignKeyConstraint(*_TARGET_KEY, name="fk_task_outcome_target"),
+        Index("ix_task_outcome_person", "id_no", "recorded_on"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    campaign: Mapped[Str64]
+    id_no: Mapped[IdNo]
+    kind: Mapped[Str16]
+    outcome: Mapped[Str16]
+    application_id: Mapped[int | None] = mapped_column(ForeignKey("application.id"))
+    reason: Mapped[str | None] = mapped_column(String(200))
+    appointment_on: Mapped[dt.date | None]
+    for_good: Mapped[bool] = mapped_column(Boolean, default=False)
+    recorded_on: Mapped[dt.date]  # the bank's local day
+    recorded_by: Mapped[Str64]
+    recorded_at: Mapped[dt.datetime]
+
+
+class TargetStrike(Base):
+    """A struck target (销号), once: the reason and the day, and who recorded it (a person, or the
+    program's own sweep when the data shows it: a signing, an ineligibility)."""
+
+    __tablename__ = "target_strike"
+    __table_args__ = (
+        CheckConstraint("reason IN ('signed', 'ineligible', 'declined')", name="reason"),
+        ForeignKeyConstraint(*_TARGET_KEY, name="fk_target_strike_target"),
+        Index("ix_target_strike_struck_on", "struck_on"),
+    )
+
+    campaign: Mapped[Str64] = mapped_column(primary_key=True)
+    id_no: Mapped[IdNo] = mapped_column(primary_key=True)
+    reason: Mapped[Str16]
+    struck_on: Mapped[dt.date]
+    note: Mapped[str | None] = mapped_column(String(200))
+    recorded_by: Mapped[Str64]
+    recorded_at: Mapped[dt.datetime]
 
 
 class Operator(Base):

@@ -1,0 +1,722 @@
+"""Head office's target lists and each officer's daily tasks (issue 18, a first slice): the region →
+branch table, building and issuing a list with each branch's indicator, a branch head assigning its
+targets, today's tasks of an officer or a branch, an outcome recorded by the task's officer, and the
+strikes the data shows kept once.
+
+Who may do what, checked against the signed-in operator on every call (a disabled or not-yet-changed
+password is refused first), every action audited under them:
+
+- head office (``hq_admin``) edits the region table, previews and issues lists, sees every list;
+- a branch head assigns their own branch's targets to its officers (active operators of the branch) and
+  sees their branch's and officers' tasks;
+- an officer sees their own tasks and records outcomes only on their own targets.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from teller_assist.errors import UserFacingError
+from teller_assist.identity.masking import Masking
+from teller_assist.identity.resident_id import InvalidResidentId, parse_resident_id
+from teller_assist.kpi.ages import birth_bounds
+from teller_assist.prequal.policy import Policy
+from teller_assist.services import audit
+from teller_assist.services.audit import now_utc, workstation
+from teller_assist.store import operators as store_ops
+from teller_assist.store import targets as store_targets
+from teller_assist.store.audit import AuditEntry
+from teller_assist.store.engine import Store
+from teller_assist.store.operators import OperatorRecord
+from teller_assist.targets.lists import (
+    BranchShare,
+    ListRefused,
+    check_branch_code,
+    check_due,
+    check_list_code,
+    check_region_code,
+    split_by_region,
+)
+from teller_assist.targets.tasks import (
+    KIND_ZH,
+    STRIKE_ZH,
+    AgeBand,
+    Task,
+    check_outcome,
+    daily_tasks,
+    strike_of,
+)
+
+__all__ = [
+    "KIND_ZH",
+    "Issued",
+    "ListSpec",
+    "Preview",
+    "TargetsRefused",
+    "TaskLine",
+    "TaskList",
+    "assign",
+    "issue",
+    "preview",
+    "record_outcome",
+    "set_region",
+    "sweep",
+    "sweeper",
+    "tasks_today",
+]
+
+HEAD_OFFICE = "hq_admin"
+BRANCH_HEAD = "branch_head"
+OFFICER_ROLES = ("teller", "lobby_manager", "branch_head")
+TAGS = ("civil_servant", "party_member", "veteran", "exemplary_resident", "integrity_business", "family_farm")
+
+
+class TargetsRefused(UserFacingError):
+    """An operator whose role may not do this, or a request the lists cannot take."""
+
+    exit_code = 3
+
+
+# --- who may do what -----------------------------------------------------------------------------------
+
+
+def _signed_in(operator: OperatorRecord | None) -> OperatorRecord:
+    if operator is None:
+        raise TargetsRefused("请先登录", "sign in first", hint_zh="目标名单与任务须以操作员身份操作")
+    if not operator.active:
+        raise TargetsRefused("该操作员账户已停用", "this operator account is disabled")
+    if operator.must_change_password:
+        raise TargetsRefused(
+            "请先修改密码", "change the password first", hint_zh="管理员重置密码后，须先设置新密码再操作"
+        )
+    return operator
+
+
+def _head_office(operator: OperatorRecord | None, what_zh: str, what_en: str) -> OperatorRecord:
+    op = _signed_in(operator)
+    if op.role != HEAD_OFFICE:
+        raise TargetsRefused(
+            f"只有总行管理员可以{what_zh}",
+            f"only a head-office administrator may {what_en}",
+            hint_zh="请由总行管理员登录后操作",
+            hint_en="sign in as a head-office administrator",
+        )
+    return op
+
+
+def _branch_head(operator: OperatorRecord | None) -> tuple[OperatorRecord, str]:
+    op = _signed_in(operator)
+    if op.role != BRANCH_HEAD or not op.branch_code:
+        raise TargetsRefused(
+            "只有网点负责人可以分配本网点的目标客户",
+            "only a branch head assigns their branch's targets",
+            hint_zh="请由本网点负责人登录后操作",
+            hint_en="sign in as the branch head",
+        )
+    return op, op.branch_code
+
+
+def _entry(op: OperatorRecord, action: str, subject: str | None, detail: dict[str, object]) -> AuditEntry:
+    return AuditEntry(
+        action, op.login, workstation(), None if subject is None else subject[:64], "targets", detail
+    )
+
+
+def _band(policy: Policy) -> AgeBand:
+    return AgeBand(policy.min_age, policy.max_age)
+
+
+# --- the region table ----------------------------------------------------------------------------------
+
+
+def set_region(
+    store: Store,
+    operator: OperatorRecord | None,
+    region: str,
+    branch: str | None,
+    *,
+    now: dt.datetime | None = None,
+) -> str | None:
+    """Head office sets which branch serves a social-security region (``branch`` None removes the row);
+    audited with the branch it had. Returns that branch."""
+    op = _head_office(operator, "修改社保区域与网点对照表", "edit the region table")
+    region = check_region_code(region)
+    branch = None if branch is None else check_branch_code(branch)
+    before = store_targets.regions(store).get(region)
+    moment = now or now_utc()
+    entry = _entry(op, "target_region", region, {"branch": branch, "was": before})
+    return store_targets.set_region(store, region, branch, by=op.login, at=moment, entry=entry)
+
+
+def regions(store: Store, operator: OperatorRecord | None) -> dict[str, str]:
+    """The region table, for any signed-in operator; audited."""
+    op = _signed_in(operator)
+    rows = store_targets.regions(store)
+    audit.log(store, "target_regions_view", operator=op.login, purpose="targets", detail={"rows": len(rows)})
+    return rows
+
+
+# --- building and issuing a list -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ListSpec:
+    """How head office chooses a list's people: the bank's customers eligible on the day (within the
+    policy's age band, or a narrower one), not on the negative list, holding or awaiting no line,
+    optionally in some regions or branches, with some tags, or paid through the bank since a day."""
+
+    code: str
+    due_on: dt.date
+    percent: Decimal
+    regions: tuple[str, ...] = ()
+    branches: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    min_age: int | None = None
+    max_age: int | None = None
+    payroll_since: dt.date | None = None
+
+    def filters(self) -> dict[str, object]:
+        return {
+            "regions": list(self.regions),
+            "branches": list(self.branches),
+            "tags": list(self.tags),
+            "min_age": self.min_age,
+            "max_age": self.max_age,
+            "payroll_since": None if self.payroll_since is None else self.payroll_since.isoformat(),
+            "no_standing_line": True,
+            "negative_list_removed": True,
+        }
+
+
+@dataclass(frozen=True)
+class Preview:
+    code: str
+    day: dt.date
+    due_on: dt.date
+    percent: Decimal
+    shares: tuple[BranchShare, ...]
+    unrouted: dict[str, int]  # region ("" for none) -> people
+    negative_removed: int
+    holding_removed: int
+    assigned: tuple[tuple[str, str], ...] = field(repr=False, default=())
+
+    @property
+    def people(self) -> int:
+        return sum(s.people for s in self.shares)
+
+    @property
+    def indicator(self) -> int:
+        return sum(s.indicator for s in self.shares)
+
+    @property
+    def unrouted_people(self) -> int:
+        return sum(self.unrouted.values())
+
+
+@dataclass(frozen=True)
+class Issued:
+    preview: Preview
+    issued_by: str
+    issued_at: dt.datetime
+
+
+def _checked_spec(spec: ListSpec, policy: Policy, day: dt.date) -> ListSpec:
+    check_list_code(spec.code)
+    check_due(day, spec.due_on)
+    for r in spec.regions:
+        check_region_code(r)
+    for b in spec.branches:
+        check_branch_code(b)
+    unknown = [t for t in spec.tags if t not in TAGS]
+    if unknown:
+        raise ListRefused(
+            f"未知的标签：{'、'.join(unknown)}",
+            f"unknown tags: {', '.join(unknown)}",
+            hint_zh="、".join(TAGS),
+        )
+    low = policy.min_age if spec.min_age is None else spec.min_age
+    high = policy.max_age if spec.max_age is None else spec.max_age
+    if not policy.min_age <= low <= high <= policy.max_age:
+        raise ListRefused(
+            f"年龄段应在政策的 {policy.min_age}–{policy.max_age} 岁之内",
+            f"the age band must lie within the policy's {policy.min_age}-{policy.max_age}",
+        )
+    return spec
+
+
+def _preview(store: Store, policy: Policy, spec: ListSpec, day: dt.date) -> Preview:
+    spec = _checked_spec(spec, policy, day)
+    low = policy.min_age if spec.min_age is None else spec.min_age
+    high = policy.max_age if spec.max_age is None else spec.max_age
+    born_from, born_until = birth_bounds(day, low, high)
+    found = store_targets.candidates(
+        store,
+        day,
+        born_from=born_from,
+        born_until=born_until,
+        regions_only=spec.regions,
+        branches_only=spec.branches,
+        tags=spec.tags,
+        payroll_since=spec.payroll_since,
+    )
+    split = split_by_region(found.people, store_targets.regions(store), spec.percent)
+    return Preview(
+        spec.code,
+        day,
+        spec.due_on,
+        spec.percent,
+        split.shares,
+        dict(split.unrouted),
+        found.negative,
+        found.holding,
+        split.assigned,
+    )
+
+
+def preview(
+    store: Store, policy: Policy, operator: OperatorRecord | None, spec: ListSpec, day: dt.date
+) -> Preview:
+    """The counts per branch a list would have, before issuing it (head office; audited, counts only)."""
+    op = _head_office(operator, "生成目标名单", "build target lists")
+    result = _preview(store, policy, spec, day)
+    audit.log(
+        store,
+        "target_list_preview",
+        operator=op.login,
+        subject=spec.code,
+        purpose="targets",
+        detail={"people": result.people, "branches": len(result.shares), "unrouted": result.unrouted_people},
+    )
+    return result
+
+
+def _unrouted_refusal(unrouted: dict[str, int]) -> TargetsRefused:
+    shown = "、".join(f"{r or '无区域代码'}（{n}人）" for r, n in list(unrouted.items())[:10])
+    more = "等" if len(unrouted) > 10 else ""
+    return TargetsRefused(
+        f"以下社保区域没有对应网点：{shown}{more}，名单未下达",
+        f"{len(unrouted)} region(s) have no branch ({sum(unrouted.values())} people); "
+        "the list was not issued",
+        hint_zh="请先用 targets region set 区域代码 网点号 补全对照表，或用 --region 缩小范围后再下达",
+        hint_en="complete the table with targets region set REGION BRANCH, or narrow the list with --region",
+    )
+
+
+def issue(
+    store: Store,
+    policy: Policy,
+    operator: OperatorRecord | None,
+    spec: ListSpec,
+    day: dt.date,
+    *,
+    now: dt.datetime | None = None,
+) -> Issued:
+    """Issue a list: its people as targets of their branches (no officer yet), each branch's indicator,
+    all in one transaction with its audit row. Refused whole when a person's region has no branch, when
+    nobody matches, or when the code was issued (or imported) before."""
+    op = _head_office(operator, "下达目标名单", "issue target lists")
+    result = _preview(store, policy, spec, day)
+    if result.unrouted:
+        raise _unrouted_refusal(result.unrouted)
+    if not result.people:
+        raise TargetsRefused(
+            "没有符合条件的客户，名单未下达",
+            "nobody matches; the list was not issued",
+            hint_zh="请放宽筛选条件",
+        )
+    moment = now or now_utc()
+    row = store_targets.ListRow(
+        spec.code,
+        op.login,
+        moment,
+        day,
+        spec.due_on,
+        str(spec.percent),
+        result.people,
+        spec.filters(),
+        tuple((s.branch_code, s.people, s.indicator) for s in result.shares),
+    )
+    entry = _entry(
+        op,
+        "target_list_issue",
+        spec.code,
+        {
+            "people": result.people,
+            "branches": len(result.shares),
+            "indicator": result.indicator,
+            "due_on": spec.due_on.isoformat(),
+            "negative_removed": result.negative_removed,
+        },
+    )
+    try:
+        store_targets.issue_list(store, row, result.assigned, entry)
+    except store_targets.ListExists as exc:
+        if exc.issued is None:
+            raise TargetsRefused(
+                f"名单代码 {spec.code} 已被导入的目标名单使用", f"the code {spec.code} is an imported list's"
+            ) from None
+        by, on = exc.issued
+        refusal = TargetsRefused(
+            f"名单 {spec.code} 已于 {on} 由 {by} 下达，不能重复下达",
+            f"the list {spec.code} was issued on {on} by {by}; it cannot be issued twice",
+            hint_zh="如需再下达一批，请换一个名单代码",
+            hint_en="issue another batch under a new code",
+        )
+        audit.log(
+            store,
+            "target_list_refused",
+            operator=op.login,
+            subject=spec.code,
+            purpose="targets",
+            detail={"reason": "issued twice"},
+        )
+        raise refusal from None
+    return Issued(result, op.login, moment)
+
+
+def list_progress(store: Store, operator: OperatorRecord | None, code: str) -> list[store_targets.Progress]:
+    """Each branch's targets, indicator, assigned and struck (head office all; a branch head their own)."""
+    op = _signed_in(operator)
+    rows = store_targets.progress(store, check_list_code(code))
+    if op.role == BRANCH_HEAD and op.branch_code:
+        rows = [p for p in rows if p.branch_code == op.branch_code]
+    elif op.role != HEAD_OFFICE:
+        raise TargetsRefused(
+            "只有总行管理员和网点负责人可以查看名单进度", "only head office and branch heads see a list"
+        )
+    audit.log(store, "target_list_view", operator=op.login, subject=code, purpose="targets", detail={})
+    return rows
+
+
+# --- assigning -----------------------------------------------------------------------------------------
+
+
+def _officer(store: Store, login: str, branch: str) -> OperatorRecord:
+    who = store_ops.get_operator(store, login.strip().lower())
+    if who is None:
+        raise TargetsRefused(f"没有登录名为 {login} 的操作员", f"no operator {login!r}")
+    if not who.active:
+        raise TargetsRefused(
+            f"客户经理 {who.login} 已停用，不能分配目标客户",
+            f"{who.login} is disabled and cannot be given targets",
+            hint_zh="请分配给本网点在岗的客户经理",
+            hint_en="assign to an active officer of the branch",
+        )
+    if who.role not in OFFICER_ROLES or who.branch_code != branch:
+        raise TargetsRefused(
+            f"{who.login} 不是本网点（{branch}）的客户经理",
+            f"{who.login} is not an officer of branch {branch}",
+        )
+    return who
+
+
+def _checked_ids(id_nos: Sequence[str], day: dt.date) -> list[str]:
+    out = []
+    for text in id_nos:
+        try:
+            out.append(parse_resident_id(text, today=day).value)
+        except InvalidResidentId as exc:
+            raise TargetsRefused(
+                f"身份证号无效：{exc.rule.zh}",
+                f"an invalid resident ID: {exc.rule.en}",
+                hint_zh="请核对后重新输入",
+            ) from None
+    return out
+
+
+def assign(
+    store: Store,
+    operator: OperatorRecord | None,
+    campaign: str,
+    officer: str | None,
+    *,
+    day: dt.date,
+    id_nos: Sequence[str] = (),
+    unassigned: int | None = None,
+    from_officer: str | None = None,
+    now: dt.datetime | None = None,
+) -> int:
+    """A branch head gives targets of their own branch on list ``campaign`` to an officer of the branch
+    (``officer`` None: back to the branch): the IDs named, or the first ``unassigned`` not yet given,
+    or every target of ``from_officer`` (an officer who leaves). Nothing is lost: every change is kept.
+    Returns the targets moved."""
+    op, branch = _branch_head(operator)
+    campaign = check_list_code(campaign)
+    chosen = sum(x is not None and x != () for x in (tuple(id_nos) or None, unassigned, from_officer))
+    if chosen != 1:
+        raise TargetsRefused(
+            "请指定要分配的目标客户：身份证号、未分配的人数或原客户经理（三选一）",
+            "name the targets: IDs, a number of unassigned ones, or the officer they leave (one of them)",
+        )
+    to = None if officer is None else _officer(store, officer, branch).login
+    if id_nos:
+        wanted = _checked_ids(id_nos, day)
+        rows = store_targets.targets_of(store, campaign=campaign, branch=branch, id_nos=wanted)
+        missing = len(set(wanted)) - len({r.id_no for r in rows})
+        if missing:
+            raise TargetsRefused(
+                f"有 {missing} 人不在本网点（{branch}）的名单 {campaign} 上，未做任何分配",
+                f"{missing} of the IDs are not on list {campaign} of branch {branch}; nothing was assigned",
+            )
+    elif unassigned is not None:
+        if unassigned < 1:
+            raise TargetsRefused("人数应为正整数", "the number must be positive")
+        rows = store_targets.targets_of(store, campaign=campaign, branch=branch, unassigned=True)[:unassigned]
+    else:
+        assert from_officer is not None
+        rows = store_targets.targets_of(
+            store, campaign=campaign, branch=branch, officer=from_officer.strip().lower()
+        )
+    if not rows:
+        raise TargetsRefused(
+            f"本网点在名单 {campaign} 上没有符合的目标客户",
+            f"no such targets of branch {branch} on list {campaign}",
+        )
+    moment = now or now_utc()
+    entry = _entry(
+        op,
+        "target_assign",
+        campaign,
+        {"branch": branch, "officer": to, "from": from_officer, "targets": len(rows)},
+    )
+    try:
+        return store_targets.assign(store, rows, to, by=op.login, at=moment, entry=entry)
+    except store_targets.AssignConflict as exc:
+        raise TargetsRefused(
+            f"有 {exc.changed} 位目标客户刚被他人调整，本次分配未生效",
+            f"{exc.changed} of the targets changed meanwhile (another assignment); nothing was assigned",
+            hint_zh="请重新查看后再分配",
+            hint_en="look again, then assign",
+        ) from None
+
+
+# --- today's tasks -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TaskLine:
+    """One task as a face shows it: the person masked, the value in fen."""
+
+    kind: str
+    kind_zh: str
+    campaign: str
+    id_masked: str
+    name: str | None
+    officer: str | None
+    due_on: dt.date | None
+    overdue: bool
+    value_fen: int | None
+    application_id: int | None
+    appointment: bool
+
+
+@dataclass(frozen=True)
+class TaskList:
+    day: dt.date
+    scope: str  # officer:LOGIN or branch:CODE
+    tasks: tuple[TaskLine, ...]
+    counts: dict[str, int]
+    notes: tuple[str, ...] = ()
+
+
+def _line(t: Task, day: dt.date, masking: Masking, names: dict[str, str]) -> TaskLine:
+    return TaskLine(
+        t.kind,
+        KIND_ZH[t.kind],
+        t.campaign,
+        masking.resident_id(t.id_no),
+        names.get(t.id_no),
+        t.officer,
+        t.due_on,
+        t.due_on is not None and t.due_on < day,
+        t.value_fen,
+        t.application_id,
+        t.appointment,
+    )
+
+
+def tasks_today(
+    store: Store,
+    policy: Policy,
+    operator: OperatorRecord | None,
+    day: dt.date,
+    masking: Masking,
+    *,
+    officer: str | None = None,
+    branch: str | None = None,
+) -> TaskList:
+    """An officer's tasks of ``day`` (their own; their branch head's; head office's), or a branch's
+    (its head's; head office's), masked, audited with the count shown."""
+    op = _signed_in(operator)
+    if (officer is None) == (branch is None):
+        raise TargetsRefused("请指定客户经理或网点（二选一）", "name an officer or a branch (one of them)")
+    notes: list[str] = []
+    if officer is not None:
+        login = officer.strip().lower()
+        who = store_ops.get_operator(store, login)
+        if who is None:
+            raise TargetsRefused(f"没有登录名为 {officer} 的操作员", f"no operator {officer!r}")
+        allowed = (
+            op.role == HEAD_OFFICE
+            or op.login == login
+            or (op.role == BRANCH_HEAD and op.branch_code is not None and op.branch_code == who.branch_code)
+        )
+        if not allowed:
+            raise TargetsRefused(
+                "只能查看本人的任务（网点负责人可查看本网点客户经理的任务）",
+                "an officer sees their own tasks (a branch head those of the branch's officers)",
+            )
+        if not who.active:
+            notes.append(
+                f"客户经理 {login} 已停用，请网点负责人将其目标客户重新分配（targets assign --from-officer）"
+            )
+        facts = store_targets.facts(store, officer=login)
+        scope = f"officer:{login}"
+    else:
+        assert branch is not None
+        code = check_branch_code(branch)
+        if not (op.role == HEAD_OFFICE or (op.role == BRANCH_HEAD and op.branch_code == code)):
+            raise TargetsRefused(
+                "只能查看本网点的任务",
+                "a branch head sees only their own branch's tasks",
+                hint_zh="总行管理员可查看各网点",
+            )
+        facts = store_targets.facts(store, branch=code)
+        scope = f"branch:{code}"
+    moved = store_targets.home_moved(
+        store,
+        officer=scope.removeprefix("officer:") if officer else None,
+        branch=None if officer else scope[7:],
+    )
+    if moved:
+        notes.append(
+            f"有 {moved} 位目标客户在最新客户信息中已改属其他网点；仍由原网点跟进、按原网点计数，"
+            "如需移交请联系总行"
+        )
+    tasks = daily_tasks(facts, day, _band(policy))
+    names = store_targets.names(store, sorted({t.id_no for t in tasks}))
+    lines = tuple(_line(t, day, masking, names) for t in tasks)
+    counts = dict.fromkeys(KIND_ZH, 0)
+    for t in tasks:
+        counts[t.kind] += 1
+    detail = {"date": day.isoformat(), "tasks": len(lines)}
+    audit.log(store, "tasks_view", operator=op.login, subject=scope, purpose="targets", detail=detail)
+    return TaskList(day, scope, lines, counts, tuple(notes))
+
+
+# --- outcomes ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Recorded:
+    kind: str
+    outcome: str
+    campaign: str
+    id_masked: str
+    struck: bool
+
+
+def record_outcome(
+    store: Store,
+    policy: Policy,
+    operator: OperatorRecord | None,
+    id_no: str,
+    outcome: str,
+    *,
+    day: dt.date,
+    masking: Masking,
+    reason: str | None = None,
+    appointment_on: dt.date | None = None,
+    for_good: bool = False,
+    now: dt.datetime | None = None,
+) -> Recorded:
+    """The officer records what happened on today's task for a person on their targets. Refused (and
+    the refusal audited) when the person is not on the operator's own targets or has no task today."""
+    op = _signed_in(operator)
+    person = _checked_ids([id_no], day)[0]
+    mine = store_targets.facts(store, officer=op.login, id_no=person)
+    if not mine:
+        theirs = store_targets.targets_of(store, id_nos=[person])
+        why = {"reason": "not the officer's target" if theirs else "not a target"}
+        audit.log(
+            store, "task_outcome_refused", operator=op.login, subject=person, purpose="targets", detail=why
+        )
+        if theirs:
+            raise TargetsRefused(
+                "该客户不是您的目标客户，任务结果只能由其客户经理登记",
+                "this person is not on your targets: only their officer records their tasks",
+                hint_zh="如需接手，请网点负责人先将其分配给您",
+                hint_en="ask the branch head to assign the person to you first",
+            )
+        raise TargetsRefused("该客户不在任何目标名单上", "this person is on no target list")
+    band = _band(policy)
+    due = daily_tasks(mine, day, band)  # one visit: the task due first of the person's lists
+    if not due:
+        raise TargetsRefused("该客户今天没有待办任务", "this person has no task today")
+    task = due[0]
+    checked = dataclasses.replace(
+        check_outcome(
+            task.kind, outcome, day, reason=reason, appointment_on=appointment_on, for_good=for_good
+        ),
+        application_id=task.application_id,
+    )
+    moment = now or now_utc()
+    detail: dict[str, object] = {
+        "campaign": task.campaign,
+        "kind": task.kind,
+        "outcome": outcome,
+        "for_good": for_good,
+    }
+    if appointment_on is not None:
+        detail["appointment_on"] = appointment_on.isoformat()
+    entry = _entry(op, "task_outcome", person, detail)
+    if not store_targets.record_outcome(
+        store, task.campaign, person, checked, by=op.login, at=moment, entry=entry, expected_officer=op.login
+    ):
+        raise TargetsRefused(
+            "该客户刚被重新分配给其他客户经理，结果未登记",
+            "the person was just reassigned; nothing was recorded",
+        )
+    return Recorded(task.kind, outcome, task.campaign, masking.resident_id(person), for_good)
+
+
+# --- strikes -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Swept:
+    day: dt.date
+    struck: dict[str, int]  # reason -> targets struck now
+
+
+def sweeper(operator: OperatorRecord | None) -> str:
+    """Who keeps the strikes by hand: a head-office administrator (the night's job is the OS account)."""
+    return _head_office(operator, "执行销号", "keep the strikes").login
+
+
+def sweep(store: Store, policy: Policy, day: dt.date, *, by: str, now: dt.datetime | None = None) -> Swept:
+    """Mark every target the data shows struck on ``day`` (signed anywhere, ineligible) that is not yet
+    marked: after the night's import, by head office or the night's job (``by``); audited with counts."""
+    band = _band(policy)
+    found = []
+    for branch in store_targets.target_branches(store):  # a branch at a time: the county never at once
+        part = store_targets.facts(store, branch=branch, branchless=branch is None)
+        for f in part:
+            if f.strike is not None:
+                continue
+            s = strike_of(f, day, band)
+            if s is not None:
+                found.append((f.campaign, f.id_no, s))
+    counts = dict.fromkeys(STRIKE_ZH, 0)
+    for _c, _i, s in found:
+        counts[s.reason] += 1
+    moment = now or now_utc()
+    entry = AuditEntry(
+        "target_strike", by, workstation(), None, "targets", {"date": day.isoformat(), **counts}
+    )
+    store_targets.record_strikes(store, found, by=by, at=moment, entry=entry)
+    return Swept(day, counts)

@@ -1,0 +1,707 @@
+"""Target lists, assignments, task outcomes and strikes in the database: plain rows and the domain's
+facts (:mod:`teller_assist.targets.tasks`) out, each change written with its audit row in one
+transaction. Nothing here decides what a task is: the domain does, from what :func:`facts` reads.
+
+Two writers at once never count anything twice: an issued list is keyed by its code (a second issue of
+the same code fails on the key), an assignment changes a target only from the officer the assigner saw
+(a row changed meanwhile makes the whole assignment fail, nothing half-done), and a target is struck at
+most once (its key).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, cast
+
+from sqlalchemy import Table, and_, bindparam, exists, func, insert, not_, or_, select, update
+from sqlalchemy.exc import IntegrityError
+
+from teller_assist.store import audit
+from teller_assist.store.audit import AuditEntry
+from teller_assist.store.engine import Store
+from teller_assist.store.models import (
+    Application,
+    Customer,
+    Drawdown,
+    GroupTag,
+    ImportBatch,
+    NegativeListEntry,
+    PayrollCredit,
+    RegionBranch,
+    SurveyDraft,
+    Target,
+    TargetAssignment,
+    TargetList,
+    TargetListBranch,
+    TargetStrike,
+    TaskOutcome,
+)
+from teller_assist.targets.tasks import ApplicationFacts, Outcome, Strike, TargetFacts
+
+__all__ = [
+    "AssignConflict",
+    "Candidates",
+    "ListExists",
+    "ListRow",
+    "Progress",
+    "TargetRow",
+    "assign",
+    "candidates",
+    "facts",
+    "home_moved",
+    "issue_list",
+    "list_of",
+    "names",
+    "progress",
+    "record_outcome",
+    "record_strikes",
+    "regions",
+    "set_region",
+    "target_branches",
+    "targets_of",
+]
+
+T = cast(Table, Target.__table__)
+C = cast(Table, Customer.__table__)
+A = cast(Table, Application.__table__)
+D = cast(Table, Drawdown.__table__)
+N = cast(Table, NegativeListEntry.__table__)
+B = cast(Table, ImportBatch.__table__)
+G = cast(Table, GroupTag.__table__)
+P = cast(Table, PayrollCredit.__table__)
+R = cast(Table, RegionBranch.__table__)
+L = cast(Table, TargetList.__table__)
+LB = cast(Table, TargetListBranch.__table__)
+AS = cast(Table, TargetAssignment.__table__)
+OC = cast(Table, TaskOutcome.__table__)
+S = cast(Table, TargetStrike.__table__)
+SD = cast(Table, SurveyDraft.__table__)
+
+CHUNK = 5_000
+
+
+class ListExists(Exception):
+    """The list's code is taken: issued before (``issued`` names when and by whom) or an imported one."""
+
+    def __init__(self, code: str, issued: tuple[str, dt.date] | None) -> None:
+        super().__init__(code)
+        self.code = code
+        self.issued = issued
+
+
+class AssignConflict(Exception):
+    """Targets that changed (another assigner, a new import) since the assigner read them."""
+
+    def __init__(self, changed: int) -> None:
+        super().__init__(changed)
+        self.changed = changed
+
+
+# --- the region table --------------------------------------------------------------------------------
+
+
+def regions(store: Store) -> dict[str, str]:
+    with store.connection() as conn:
+        return {str(r): str(b) for r, b in conn.execute(select(R.c.region_code, R.c.branch_code))}
+
+
+def set_region(
+    store: Store, region: str, branch: str | None, *, by: str, at: dt.datetime, entry: AuditEntry
+) -> str | None:
+    """Set (or with ``branch`` None remove) a region's branch; returns the branch it had."""
+    with store.write_session() as s:
+        before = s.execute(select(R.c.branch_code).where(R.c.region_code == region)).scalar_one_or_none()
+        s.execute(R.delete().where(R.c.region_code == region))
+        if branch is not None:
+            s.execute(insert(R).values(region_code=region, branch_code=branch, set_by=by, set_at=at))
+        audit.append(s, entry, at)
+    return None if before is None else str(before)
+
+
+# --- building a list ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Candidates:
+    """Who a list would hold: (ID, region) of the people the filters chose, and how many of those the
+    negative list and standing lines took out (counted, never listed)."""
+
+    people: list[tuple[str, str | None]]
+    negative: int
+    holding: int
+
+
+def candidates(
+    store: Store,
+    day: dt.date,
+    *,
+    born_from: dt.date,
+    born_until: dt.date,
+    regions_only: Sequence[str] = (),
+    branches_only: Sequence[str] = (),
+    tags: Sequence[str] = (),
+    payroll_since: dt.date | None = None,
+) -> Candidates:
+    """The bank's customers eligible on ``day`` (born within the bounds, i.e. within the age band) and
+    matching the filters, minus the negative list and anyone holding or awaiting a line."""
+    where: list[Any] = [C.c.birth_date >= born_from, C.c.birth_date <= born_until]
+    if regions_only:
+        where.append(C.c.region_code.in_(list(regions_only)))
+    if branches_only:
+        where.append(C.c.branch_code.in_(list(branches_only)))
+    if tags:
+        where.append(
+            exists().where(
+                G.c.id_no == C.c.id_no,
+                G.c.tag.in_(list(tags)),
+                or_(G.c.valid_until.is_(None), G.c.valid_until >= day),
+            )
+        )
+    if payroll_since is not None:
+        where.append(
+            exists().where(P.c.id_no == C.c.id_no, P.c.pay_date >= payroll_since, P.c.pay_date <= day)
+        )
+    negative = exists().where(N.c.id_no == C.c.id_no, N.c.lifted_batch_id.is_(None))
+    holding = exists().where(
+        A.c.id_no == C.c.id_no,
+        or_(A.c.status == "submitted", and_(A.c.status.in_(("approved", "signed")), A.c.valid_until >= day)),
+    )
+    with store.connection() as conn:
+        rows = conn.execute(
+            select(C.c.id_no, C.c.region_code)
+            .where(*where, not_(negative), not_(holding))
+            .order_by(C.c.id_no)
+        ).all()
+        n_negative = conn.execute(select(func.count()).select_from(C).where(*where, negative)).scalar_one()
+        n_holding = conn.execute(
+            select(func.count()).select_from(C).where(*where, not_(negative), holding)
+        ).scalar_one()
+    return Candidates([(str(i), r) for i, r in rows], int(n_negative), int(n_holding))
+
+
+@dataclass(frozen=True)
+class ListRow:
+    code: str
+    issued_by: str
+    issued_at: dt.datetime
+    issued_on: dt.date
+    due_on: dt.date
+    percent: str
+    people: int
+    filters: Mapping[str, Any]
+    branches: tuple[tuple[str, int, int], ...]  # (branch, people, indicator)
+
+
+def list_of(store: Store, code: str) -> ListRow | None:
+    with store.connection() as conn:
+        row = conn.execute(select(L).where(L.c.code == code)).one_or_none()
+        if row is None:
+            return None
+        shares = conn.execute(
+            select(LB.c.branch_code, LB.c.people, LB.c.indicator)
+            .where(LB.c.list_code == code)
+            .order_by(LB.c.branch_code)
+        ).all()
+    return ListRow(
+        row.code,
+        row.issued_by,
+        row.issued_at,
+        row.issued_on,
+        row.due_on,
+        row.percent,
+        row.people,
+        json.loads(row.filters),
+        tuple((str(b), int(p), int(i)) for b, p, i in shares),
+    )
+
+
+def issue_list(store: Store, row: ListRow, assigned: Sequence[tuple[str, str]], entry: AuditEntry) -> None:
+    """Write the list, each branch's share and indicator, and its targets (no officer yet), with the
+    audit row, in one transaction. A code already issued or imported raises :class:`ListExists`."""
+
+    def taken(s: Any) -> ListExists | None:
+        before = s.execute(select(L.c.issued_by, L.c.issued_on).where(L.c.code == row.code)).one_or_none()
+        if before is not None:
+            return ListExists(row.code, (str(before[0]), before[1]))
+        if s.execute(select(exists().where(T.c.campaign == row.code))).scalar_one():
+            return ListExists(row.code, None)
+        return None
+
+    try:
+        with store.write_session() as s:
+            found = taken(s)
+            if found is not None:
+                raise found
+            s.execute(
+                insert(L).values(
+                    code=row.code,
+                    issued_by=row.issued_by,
+                    issued_at=row.issued_at,
+                    issued_on=row.issued_on,
+                    due_on=row.due_on,
+                    percent=row.percent,
+                    people=row.people,
+                    filters=json.dumps(dict(row.filters), ensure_ascii=False, sort_keys=True),
+                )
+            )
+            s.execute(
+                insert(LB),
+                [
+                    {"list_code": row.code, "branch_code": b, "people": p, "indicator": i}
+                    for b, p, i in row.branches
+                ],
+            )
+            for start in range(0, len(assigned), CHUNK):
+                s.execute(
+                    insert(T),
+                    [
+                        {
+                            "campaign": row.code,
+                            "id_no": id_no,
+                            "branch_code": branch,
+                            "officer": None,
+                            "due_on": row.due_on,
+                            "scenario": None,
+                            "batch_id": None,
+                        }
+                        for id_no, branch in assigned[start : start + CHUNK]
+                    ],
+                )
+            audit.append(s, entry, row.issued_at)
+    except IntegrityError:  # issued at the same moment by someone else: the key said no
+        with store.session() as s:
+            again = taken(s)
+        if again is None:
+            raise
+        raise again from None
+
+
+# --- assigning ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TargetRow:
+    campaign: str
+    id_no: str
+    branch_code: str | None
+    officer: str | None
+    due_on: dt.date | None
+    struck: str | None  # the strike's reason, if struck
+
+    def __repr__(self) -> str:
+        return f"TargetRow({self.campaign!r}, …{self.id_no[-4:]}, officer={self.officer!r})"
+
+
+def targets_of(
+    store: Store,
+    *,
+    campaign: str | None = None,
+    branch: str | None = None,
+    officer: str | None = None,
+    unassigned: bool = False,
+    id_nos: Sequence[str] = (),
+) -> list[TargetRow]:
+    where: list[Any] = []
+    if campaign is not None:
+        where.append(T.c.campaign == campaign)
+    if branch is not None:
+        where.append(T.c.branch_code == branch)
+    if officer is not None:
+        where.append(T.c.officer == officer)
+    if unassigned:
+        where.append(T.c.officer.is_(None))
+    if id_nos:
+        where.append(T.c.id_no.in_(list(id_nos)))
+    query = (
+        select(T.c.campaign, T.c.id_no, T.c.branch_code, T.c.officer, T.c.due_on, S.c.reason)
+        .select_from(T.outerjoin(S, and_(S.c.campaign == T.c.campaign, S.c.id_no == T.c.id_no)))
+        .where(*where)
+        .order_by(T.c.campaign, T.c.id_no)
+    )
+    with store.connection() as conn:
+        return [TargetRow(*r) for r in conn.execute(query)]
+
+
+def assign(
+    store: Store,
+    rows: Sequence[TargetRow],
+    officer: str | None,
+    *,
+    by: str,
+    at: dt.datetime,
+    entry: AuditEntry,
+) -> int:
+    """Give ``rows`` to ``officer`` (None: back to the branch), each only from the officer and branch
+    it had when read; every change kept in ``target_assignment``. All or nothing: a row changed
+    meanwhile raises :class:`AssignConflict` and nothing is written. Returns the targets changed."""
+    moved = [r for r in rows if r.officer != officer]
+    with store.write_session() as s:
+        # the rows as they are now, locked (PostgreSQL: the rows; SQLite: the write lock of the session)
+        now_held: dict[tuple[str, str], tuple[str | None, str | None]] = {}
+        by_campaign: dict[str, list[str]] = defaultdict(list)
+        for r in moved:
+            by_campaign[r.campaign].append(r.id_no)
+        for campaign, ids in by_campaign.items():
+            for start in range(0, len(ids), CHUNK):
+                for c, i, o, b in s.execute(
+                    select(T.c.campaign, T.c.id_no, T.c.officer, T.c.branch_code)
+                    .where(T.c.campaign == campaign, T.c.id_no.in_(ids[start : start + CHUNK]))
+                    .with_for_update()
+                ):
+                    now_held[(str(c), str(i))] = (o, b)
+        changed = sum(now_held.get((r.campaign, r.id_no)) != (r.officer, r.branch_code) for r in moved)
+        if changed:
+            raise AssignConflict(changed)  # the session rolls back: nothing written
+        for start in range(0, len(moved), CHUNK):
+            s.execute(
+                update(T)
+                .where(T.c.campaign == bindparam("k_c"), T.c.id_no == bindparam("k_i"))
+                .values(officer=bindparam("v_o")),
+                [{"k_c": r.campaign, "k_i": r.id_no, "v_o": officer} for r in moved[start : start + CHUNK]],
+            )
+        for start in range(0, len(moved), CHUNK):
+            part = moved[start : start + CHUNK]
+            if part:
+                s.execute(
+                    insert(AS),
+                    [
+                        {
+                            "campaign": r.campaign,
+                            "id_no": r.id_no,
+                            "officer": officer,
+                            "previous": r.officer,
+                            "assigned_by": by,
+                            "assigned_at": at,
+                        }
+                        for r in part
+                    ],
+                )
+        audit.append(s, entry, at)
+    return len(moved)
+
+
+def assignments(store: Store, campaign: str, id_no: str) -> list[tuple[str | None, str | None, str]]:
+    """A target's officers in the order they were given: (officer, previous, assigned by)."""
+    with store.connection() as conn:
+        rows = conn.execute(
+            select(AS.c.officer, AS.c.previous, AS.c.assigned_by)
+            .where(AS.c.campaign == campaign, AS.c.id_no == id_no)
+            .order_by(AS.c.id)
+        ).all()
+    return [(r[0], r[1], str(r[2])) for r in rows]
+
+
+# --- outcomes and strikes ------------------------------------------------------------------------------
+
+
+def record_outcome(
+    store: Store,
+    campaign: str,
+    id_no: str,
+    outcome: Outcome,
+    *,
+    by: str,
+    at: dt.datetime,
+    entry: AuditEntry,
+    expected_officer: str,
+) -> bool:
+    """Record an outcome, only while the target is still ``expected_officer``'s (checked in the same
+    transaction, so a reassignment at the same moment wins); a declined-for-good strikes the target
+    (unless struck already). Returns False, writing nothing, when the target is no longer theirs."""
+    with store.write_session() as s:
+        officer = s.execute(
+            select(T.c.officer).where(T.c.campaign == campaign, T.c.id_no == id_no).with_for_update()
+        ).scalar_one_or_none()
+        if officer != expected_officer:
+            return False
+        s.execute(
+            insert(OC).values(
+                campaign=campaign,
+                id_no=id_no,
+                kind=outcome.kind,
+                outcome=outcome.outcome,
+                application_id=outcome.application_id,
+                reason=outcome.reason,
+                appointment_on=outcome.appointment_on,
+                for_good=outcome.for_good,
+                recorded_on=outcome.on,
+                recorded_by=by,
+                recorded_at=at,
+            )
+        )
+        if outcome.for_good:
+            struck = s.execute(
+                select(exists().where(S.c.campaign == campaign, S.c.id_no == id_no))
+            ).scalar_one()
+            if not struck:
+                s.execute(
+                    insert(S).values(
+                        campaign=campaign,
+                        id_no=id_no,
+                        reason="declined",
+                        struck_on=outcome.on,
+                        note=outcome.reason,
+                        recorded_by=by,
+                        recorded_at=at,
+                    )
+                )
+        audit.append(s, entry, at)
+    return True
+
+
+def record_strikes(
+    store: Store, strikes: Iterable[tuple[str, str, Strike]], *, by: str, at: dt.datetime, entry: AuditEntry
+) -> int:
+    """Mark the targets not yet struck; returns how many were marked now (a target struck meanwhile by
+    someone else is left as they marked it)."""
+    wanted = {(c, i): st for c, i, st in strikes}
+    if not wanted:
+        return 0
+    with store.write_session() as s:
+        have: set[tuple[str, str]] = set()
+        keys = list(wanted)
+        for start in range(0, len(keys), CHUNK):
+            ids = sorted({i for _c, i in keys[start : start + CHUNK]})
+            have |= {
+                (str(c), str(i))
+                for c, i in s.execute(select(S.c.campaign, S.c.id_no).where(S.c.id_no.in_(ids)))
+            }
+        new = [(k, st) for k, st in wanted.items() if k not in have]
+        for start in range(0, len(new), CHUNK):
+            s.execute(
+                insert(S),
+                [
+                    {
+                        "campaign": c,
+                        "id_no": i,
+                        "reason": st.reason,
+                        "struck_on": st.on,
+                        "note": st.note,
+                        "recorded_by": by,
+                        "recorded_at": at,
+                    }
+                    for (c, i), st in new[start : start + CHUNK]
+                ],
+            )
+        if new:
+            audit.append(s, entry, at)
+    return len(new)
+
+
+# --- the facts the tasks are derived from --------------------------------------------------------------
+
+
+def _local_day(moment: dt.datetime | None) -> dt.date | None:
+    return None if moment is None else moment.astimezone().date()
+
+
+def facts(
+    store: Store,
+    *,
+    officer: str | None = None,
+    branch: str | None = None,
+    campaign: str | None = None,
+    id_no: str | None = None,
+    branchless: bool = False,
+) -> list[TargetFacts]:
+    """Every target of an officer, a branch, a list or a person (or all; or, ``branchless``, those
+    with no branch), with what the tasks read of each person."""
+    where: list[Any] = []
+    if branchless:
+        where.append(T.c.branch_code.is_(None))
+    if id_no is not None:
+        where.append(T.c.id_no == id_no)
+    if officer is not None:
+        where.append(T.c.officer == officer)
+    if branch is not None:
+        where.append(T.c.branch_code == branch)
+    if campaign is not None:
+        where.append(T.c.campaign == campaign)
+    people = select(T.c.id_no).where(*where).distinct().scalar_subquery()
+    with store.connection() as conn:
+        targets = conn.execute(
+            select(
+                T.c.campaign,
+                T.c.id_no,
+                T.c.branch_code,
+                T.c.officer,
+                T.c.due_on,
+                L.c.issued_on,
+                B.c.extract_date,
+                B.c.started_at,
+                C.c.birth_date,
+                S.c.reason,
+                S.c.struck_on,
+                S.c.note,
+            )
+            .select_from(
+                T.outerjoin(L, L.c.code == T.c.campaign)
+                .outerjoin(B, B.c.id == T.c.batch_id)
+                .outerjoin(C, C.c.id_no == T.c.id_no)
+                .outerjoin(S, and_(S.c.campaign == T.c.campaign, S.c.id_no == T.c.id_no))
+            )
+            .where(*where)
+            .order_by(T.c.campaign, T.c.id_no)
+        ).all()
+        apps: dict[str, list[ApplicationFacts]] = defaultdict(list)
+        for a in conn.execute(
+            select(A.c.id_no, A.c.id, A.c.status, A.c.line, A.c.decided_on, A.c.signed_on, A.c.valid_until)
+            .where(A.c.id_no.in_(people))
+            .order_by(A.c.id)
+        ):
+            apps[str(a[0])].append(ApplicationFacts(a[1], a[2], a[3], a[4], a[5], a[6]))
+        newest_signing = (
+            select(A.c.id_no, func.max(A.c.signed_on).label("signed_on"))
+            .where(A.c.id_no.in_(people), A.c.signed_on.is_not(None))
+            .group_by(A.c.id_no)
+            .subquery()
+        )
+        first_drawn = {
+            str(i): d
+            for i, d in conn.execute(
+                select(D.c.id_no, func.min(D.c.drawn_on))
+                .join(
+                    newest_signing,
+                    and_(newest_signing.c.id_no == D.c.id_no, D.c.drawn_on >= newest_signing.c.signed_on),
+                )
+                .group_by(D.c.id_no)
+            )
+        }
+        drafts = {str(i) for i in conn.execute(select(SD.c.id_no).where(SD.c.id_no.in_(people))).scalars()}
+        negative: dict[str, dt.date | None] = {}
+        for i, listed, extract, started in conn.execute(
+            select(N.c.id_no, N.c.listed_on, B.c.extract_date, B.c.started_at)
+            .join(B, B.c.id == N.c.batch_id)
+            .where(N.c.id_no.in_(people), N.c.lifted_batch_id.is_(None))
+        ):
+            negative[str(i)] = listed or extract or _local_day(started)
+        outcomes: dict[str, list[Outcome]] = defaultdict(list)
+        for o in conn.execute(select(OC).where(OC.c.id_no.in_(people)).order_by(OC.c.id)):
+            outcomes[str(o.id_no)].append(
+                Outcome(
+                    o.kind,
+                    o.outcome,
+                    o.recorded_on,
+                    o.application_id,
+                    o.reason,
+                    o.appointment_on,
+                    bool(o.for_good),
+                    o.id,
+                )
+            )
+    out = []
+    for r in targets:
+        person = str(r.id_no)
+        mine = apps.get(person, [])
+        signed = [a for a in mine if a.signed_on is not None]
+        out.append(
+            TargetFacts(
+                campaign=str(r.campaign),
+                id_no=person,
+                branch_code=r.branch_code,
+                officer=r.officer,
+                due_on=r.due_on,
+                listed_on=r.issued_on or r.extract_date or _local_day(r.started_at),
+                application=mine[-1] if mine else None,
+                signed=max(signed, key=lambda a: (a.signed_on, a.id)) if signed else None,
+                first_drawn_on=first_drawn.get(person),
+                survey_draft=person in drafts,
+                negative_since=negative.get(person),
+                birth_date=r.birth_date,
+                outcomes=tuple(outcomes.get(person, ())),
+                strike=None if r.reason is None else Strike(r.reason, r.struck_on, r.note),
+            )
+        )
+    return out
+
+
+def target_branches(store: Store) -> list[str | None]:
+    """The branches the targets are on (None for targets no branch was found for)."""
+    with store.connection() as conn:
+        found = conn.execute(select(T.c.branch_code).distinct()).scalars().all()
+    return sorted(found, key=lambda b: (b is None, b or ""))
+
+
+def home_moved(store: Store, *, officer: str | None = None, branch: str | None = None) -> int:
+    """Targets (not struck) whose customer a later extract gives another home branch than the list did."""
+    where: list[Any] = [
+        C.c.branch_code.is_not(None),
+        C.c.branch_code != T.c.branch_code,
+        S.c.reason.is_(None),
+    ]
+    if officer is not None:
+        where.append(T.c.officer == officer)
+    if branch is not None:
+        where.append(T.c.branch_code == branch)
+    with store.connection() as conn:
+        return int(
+            conn.execute(
+                select(func.count())
+                .select_from(
+                    T.join(C, C.c.id_no == T.c.id_no).outerjoin(
+                        S, and_(S.c.campaign == T.c.campaign, S.c.id_no == T.c.id_no)
+                    )
+                )
+                .where(*where)
+            ).scalar_one()
+        )
+
+
+def names(store: Store, id_nos: Sequence[str]) -> dict[str, str]:
+    """The customers' names the bank holds, for the IDs given."""
+    out: dict[str, str] = {}
+    with store.connection() as conn:
+        for start in range(0, len(id_nos), CHUNK):
+            part = list(id_nos[start : start + CHUNK])
+            out.update(
+                {
+                    str(i): str(n)
+                    for i, n in conn.execute(select(C.c.id_no, C.c.name).where(C.c.id_no.in_(part)))
+                }
+            )
+    return out
+
+
+# --- progress ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Progress:
+    branch_code: str
+    people: int
+    indicator: int
+    assigned: int
+    struck: Mapping[str, int]  # reason -> targets
+
+
+def progress(store: Store, code: str) -> list[Progress]:
+    """Each branch of an issued list: its targets, indicator, how many are assigned and struck."""
+    with store.connection() as conn:
+        shares = conn.execute(
+            select(LB.c.branch_code, LB.c.people, LB.c.indicator)
+            .where(LB.c.list_code == code)
+            .order_by(LB.c.branch_code)
+        ).all()
+        assigned: dict[Any, Any] = dict(
+            conn.execute(
+                select(T.c.branch_code, func.count())
+                .where(T.c.campaign == code, T.c.officer.is_not(None))
+                .group_by(T.c.branch_code)
+            ).all()
+        )
+        struck: dict[str, dict[str, int]] = defaultdict(dict)
+        for b, reason, n in conn.execute(
+            select(T.c.branch_code, S.c.reason, func.count())
+            .join(S, and_(S.c.campaign == T.c.campaign, S.c.id_no == T.c.id_no))
+            .where(T.c.campaign == code)
+            .group_by(T.c.branch_code, S.c.reason)
+        ):
+            struck[str(b)][str(reason)] = int(n)
+    return [
+        Progress(str(b), int(p), int(i), int(assigned.get(b, 0)), struck.get(str(b), {}))
+        for b, p, i in shares
+    ]
