@@ -319,7 +319,8 @@ def flow(env: dict[str, str], customers: int, printer: str) -> None:
         answer = "survey answer: key to line recomputed"
         for widget in [w for w in form.questions() if w.isEnabled()]:
             if settle() is not widget:
-                raise RuntimeError(f"the survey's focus is on {settle().objectName()}, not {widget.objectName()}")
+                where = settle().objectName()
+                raise RuntimeError(f"the survey's focus is on {where}, not {widget.objectName()}")
             key = widget.objectName().removeprefix("survey_")
             if isinstance(widget, QComboBox):  # Y (yes), or the first choice by its number
                 total += step(answer, typed("Y" if widget.count() == 3 else "1"), lambda: True)
