@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint typecheck pytest setup system-deps bench clean translations update-translations \
+.PHONY: run test test-long lint typecheck pytest setup system-deps bench clean translations update-translations \
 	package package-test
 
 # The interface's translations: resources/i18n/*.ts are the sources (pyside6-linguist edits them);
@@ -45,7 +45,12 @@ run: $(STAMP) $(QM)
 test: $(STAMP) $(QM)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -n auto $(PYTEST_ARGS)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -n auto -m "not long" $(PYTEST_ARGS)
+
+# The end-to-end runs of a minute or more each (whole command-line lives, every KPI reconciled on both
+# engines, SIGKILL at 20 points, ...): CI runs them after `make test`.
+test-long: $(STAMP) $(QM)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -n auto -m long $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

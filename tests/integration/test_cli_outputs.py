@@ -57,6 +57,7 @@ def test_every_output_command_refuses_an_unwritable_path_in_one_line(
     assert not Path("/nonexistent").exists() and list(folder.iterdir()) == []
 
 
+@pytest.mark.long
 def test_a_refused_output_spends_nothing(env: dict[str, str], tmp_path: Path) -> None:
     """A document whose file could not be written is not recorded as issued (the next one is still the
     original), and texts whose export could not be written stay queued."""

@@ -96,6 +96,7 @@ print(result.status, flush=True)
 
 
 @pytest.mark.slow
+@pytest.mark.long
 def test_sigkill_at_20_random_points_leaves_no_partial_batch(
     sqlite_store: Store, env: dict[str, str], tmp_path: Path
 ) -> None:

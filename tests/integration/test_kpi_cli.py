@@ -283,6 +283,7 @@ def test_refresh_keeps_the_daily_sums_and_show_uses_them(county: dict[str, str])
     assert shown["figures"]["used"] == view.total.stock.used
 
 
+@pytest.mark.long
 def test_every_kpi_command_is_a_signed_in_operators_and_checked_against_their_role(
     county: dict[str, str], tmp_path: Path
 ) -> None:

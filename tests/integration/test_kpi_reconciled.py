@@ -259,6 +259,7 @@ def assert_agrees(store: Store, policy: Policy, raw: Raw, *, snapshot: bool, few
             assert stock == raw.stock(scope, day), (scope, day)
 
 
+@pytest.mark.long
 def test_every_figure_agrees_with_the_raw_rows(county: Store, policy: Policy, team: Team) -> None:
     store = county
     raw = Raw(store, policy.min_age, policy.max_age)

@@ -377,6 +377,7 @@ def test_known_and_unknown_logins_cost_the_same_argon2_work(
 # --- the command line -----------------------------------------------------------------------------
 
 
+@pytest.mark.long
 def test_the_command_line_administers_only_as_a_signed_in_administrator(
     env: dict[str, str], tmp_path: Path
 ) -> None:

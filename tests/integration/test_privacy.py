@@ -57,6 +57,7 @@ def test_redact_masks_incomes_and_debts_written_the_way_the_decision_writes_them
     assert out == "月均***元 → 3倍月均工资***元; 申报家庭年收入***元×2 − 负债***元 = ***元"
 
 
+@pytest.mark.long
 def test_a_whole_flow_leaves_no_secret_in_any_file(
     postgres_server: PostgresServer, env: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

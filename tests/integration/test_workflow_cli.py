@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from tests.helpers.cli import add_users, run_cli
 from tests.helpers.cli import as_user as run_as
 from tests.helpers.extracts import MAN, WOMAN
@@ -17,6 +19,7 @@ def as_user(env: dict[str, str], *args: str, user: str, password: str = PASSWORD
     return done.returncode, done.stdout, done.stderr
 
 
+@pytest.mark.long
 def test_the_whole_life_from_the_command_line(env: dict[str, str], tmp_path: Path) -> None:
     add_users(env, ("teller1", "teller"), ("manager1", "lobby_manager"), ("head1", "branch_head"))
     survey = tmp_path / "survey.json"
