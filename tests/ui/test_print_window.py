@@ -101,18 +101,26 @@ def test_preview_then_print_then_signed(
     assert actions.count("print") == 3
 
 
+@pytest.mark.parametrize(
+    ("printer", "says"),
+    [("NO-SUCH", "找不到打印机 NO-SUCH"), ("TA-OFF", "打印机 TA-OFF 已停用"), ("TA-FILE", "打印到文件")],
+)
 def test_a_missing_printer_is_said_and_the_documents_are_kept(
     qtbot: QtBot,
     printing_settings: Settings,
     memory_keyring: MemoryKeyring,
     tmp_path: Path,
+    printer: str,
+    says: str,
 ) -> None:
-    window = window_with_data(qtbot, dataclasses.replace(printing_settings, printer="NO-SUCH"), tmp_path)
+    """A missing printer, a disabled one, a queue that only writes files: said as the command line says
+    them, nothing printed, the three documents kept."""
+    window = window_with_data(qtbot, dataclasses.replace(printing_settings, printer=printer), tmp_path)
     approved_at_the_counter(qtbot, window)
     preview = window.counter.preview_documents()  # F8: printing starts with the preview
     assert preview is not None
     qtbot.waitUntil(lambda: "未能打印" in preview.message.text(), timeout=30_000)
-    assert "找不到打印机 NO-SUCH" in preview.message.text() and "已保存" in preview.message.text()
+    assert says in preview.message.text() and "已保存" in preview.message.text(), preview.message.text()
     assert preview.isVisible() and preview.print_button.isEnabled()  # the teller can try again
     assert preview.focusWidget() is preview.print_button  # with Enter
     kept = sorted((window.settings.paths.data_dir / "printed").glob("*.pdf"))
