@@ -39,6 +39,12 @@ def _run(args: list[str], data: bytes | None = None) -> subprocess.CompletedProc
         ) from None
 
 
+def cups_available() -> bool:
+    """CUPS's own tools are here (``lp``, ``lpstat``): the documents go to the queue as the PDFs they
+    are. Elsewhere (Windows) the window prints through Qt."""
+    return shutil.which("lp") is not None and shutil.which("lpstat") is not None
+
+
 def check_printer(name: str) -> PrinterState:
     """The printer exists, is enabled, accepts jobs and really prints (not a "print to file" queue)."""
     if not name:
@@ -48,7 +54,7 @@ def check_printer(name: str) -> PrinterState:
             hint_zh="请在设置中填写 printer，或用 --printer 指定",
             hint_en="set printer in the settings or pass --printer",
         )
-    if shutil.which("lp") is None or shutil.which("lpstat") is None:
+    if not cups_available():
         raise PrintError(
             "本机没有安装打印服务（CUPS）",
             "CUPS (lp, lpstat) is not installed here",

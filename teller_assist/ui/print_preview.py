@@ -1,6 +1,9 @@
 """Print preview (QtPdf) and printing through Qt: the branch printer from the settings, or the print
 dialog when none is set. A missing printer, no print system at all, or a printer Qt has quietly turned
-into "print to a PDF file" is said plainly, and the documents are kept in the data folder."""
+into "print to a PDF file" is said plainly, and the documents are kept in the data folder.
+
+The counter prints through Qt only where CUPS's tools are absent (Windows) or no printer is set (the
+print dialog asks); otherwise the PDFs go to CUPS as they are (``services.printing``)."""
 
 from __future__ import annotations
 

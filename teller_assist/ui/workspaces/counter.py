@@ -876,15 +876,13 @@ class CounterWorkspace(QWidget):
     def print_documents(self) -> None:
         """Issue each document (original or 副本, audited), keep it in the data folder, print it.
 
-        The printer is chosen here (a dialog may ask). The window answers at once with 正在打印 and
-        stays usable: issuing and keeping run on a worker thread; the documents are then loaded here,
-        on the GUI thread, and a second worker rasterises them at 300 dpi and spools them without
-        making or destroying a Qt object (see ``print_preview.print_document`` for why)."""
-        from teller_assist.documents.templates import KINDS
+        With CUPS here and the counter's printer set, the documents go to the queue as the PDFs they
+        are, through the same service as ``teller-assist print`` (``_print_through_cups``). Otherwise
+        (no CUPS, as on Windows, or no printer set, so Qt's print dialog asks which) they are printed
+        through Qt (``_print_through_qt``). Either way the window answers at once with 正在打印 and stays
+        usable: the work runs on a worker thread."""
         from teller_assist.services.counter_flow import Action
-        from teller_assist.services.documents import COUNTER_KINDS
-        from teller_assist.services.printing import save_copy
-        from teller_assist.ui.print_preview import choose_printer, load_pdf, prepare_printing, print_document
+        from teller_assist.services.printing import cups_available
 
         flow, app, preview = self.flow, self.application, self.preview
         if flow is None or app is None or preview is None or not flow.may(Action.PRINT):
@@ -892,6 +890,105 @@ class CounterWorkspace(QWidget):
         if self.print_task is not None:
             return  # already printing
         self._documents_ready()
+        if self.settings.printer and cups_available():
+            self._print_through_cups(flow, app, preview)
+        else:
+            self._print_through_qt(flow, app, preview)
+
+    def _printing_started(self, preview: PrintPreview, task: Task) -> None:
+        if preview.focusWidget() is preview.print_button:
+            preview.view.setFocus()  # not 关闭, which would take the focus: an Enter meanwhile closes nothing
+        preview.print_button.setEnabled(False)
+        preview.message.setText(self.tr("正在打印…"))
+        self.application_status.setText(self.tr("正在打印…"))
+        self.print_task = task
+        task.start()
+
+    def _print_report(
+        self,
+        app_id: int,
+        preview: PrintPreview,
+        destination: str,
+        done: list[str],
+        trouble: UserFacingError | None,
+    ) -> None:
+        if trouble is not None:
+            text = self.tr("未能打印：{0}。文书已保存在 {1}，可稍后打印。")
+            text = text.format(error_text(trouble), self.settings.paths.data_dir / "printed")
+        else:
+            text = self.tr("已送打印机 {0}：{1}").format(destination, "、".join(done))
+        self._print_finished(app_id, preview, text, printed=trouble is None)
+
+    def _print_through_cups(self, flow: CounterFlow, app: ApplicationRecord, preview: PrintPreview) -> None:
+        """The counter's printer checked (``check_printer``: missing, disabled, a print-to-file queue),
+        each document issued, kept in the data folder and handed to CUPS (``lp``) as it is, all on a
+        worker thread: no rasterising, no Qt printing."""
+        from teller_assist.documents.templates import KINDS
+        from teller_assist.services.documents import COUNTER_KINDS
+        from teller_assist.services.printing import check_printer, save_copy, submit
+
+        name, folder = self.settings.printer, self.settings.paths.data_dir / "printed"
+        copy_text = self.tr("（副本{0}）")
+        Printed = tuple[str, list[str], UserFacingError | None]
+
+        def print_all(_report: Callable[..., None], _cancelled: Callable[[], bool]) -> Printed:
+            try:
+                printer = check_printer(name)
+                trouble: UserFacingError | None = None
+            except UserFacingError as exc:
+                printer, trouble = None, exc
+            destination = printer.name if printer else "file (printer unavailable)"
+            done: list[str] = []
+
+            def keep(kind: str, pdf: bytes, copy_no: int) -> None:
+                nonlocal trouble
+                label = word(KINDS[kind]) + (copy_text.format(copy_no) if copy_no else "")
+                # kept in the data folder, whatever happens to the printer
+                path = save_copy(pdf, folder, f"app{app.id}-{kind}-{copy_no}")
+                if printer is None or trouble is not None:
+                    return
+                title = f"{KINDS[kind]} {f'副本{copy_no}' if copy_no else '原件'} app{app.id}"  # as the CLI's
+                try:
+                    submit(printer, path, title)
+                except UserFacingError as exc:
+                    trouble = exc  # the rest are still issued and kept, not sent
+                    return
+                done.append(label)
+
+            try:
+                flow.issue_documents(COUNTER_KINDS, destination=destination, each=keep)
+            except UserFacingError as exc:
+                return destination, done, exc
+            return destination, done, trouble
+
+        def printed(result: Printed) -> None:
+            destination, done, trouble = result
+            if self.print_task is not None:
+                self.print_task.wait()
+            flow.documents_issued(app.id)
+            if trouble is None:
+                flow.documents_printed(app.id)
+            self._print_report(app.id, preview, destination, done, trouble)
+
+        def failed(exc: BaseException) -> None:
+            self._print_finished(app.id, preview, self.tr("打印出错：{0}").format(exc), printed=False)
+            raise exc  # a bug, not a printer problem: the crash handler keeps its report
+
+        task = Task(print_all, self)
+        task.succeeded.connect(printed)
+        task.failed.connect(failed)
+        self._printing_started(preview, task)
+
+    def _print_through_qt(self, flow: CounterFlow, app: ApplicationRecord, preview: PrintPreview) -> None:
+        """Where CUPS's tools are not (Windows), or no printer is set and Qt's print dialog asks which:
+        the printer is chosen here; issuing and keeping run on a worker thread; the documents are then
+        loaded here, on the GUI thread, and a second worker rasterises them at 300 dpi and spools them
+        without making or destroying a Qt object (see ``print_preview.print_document`` for why)."""
+        from teller_assist.documents.templates import KINDS
+        from teller_assist.services.documents import COUNTER_KINDS
+        from teller_assist.services.printing import save_copy
+        from teller_assist.ui.print_preview import choose_printer, load_pdf, prepare_printing, print_document
+
         try:
             printer = choose_printer(self.settings.printer, self._host)
             problem: UserFacingError | None = None
@@ -921,12 +1018,7 @@ class CounterWorkspace(QWidget):
             return issued_all, problem
 
         def report(done: list[str], trouble: UserFacingError | None) -> None:
-            if trouble is not None:
-                text = self.tr("未能打印：{0}。文书已保存在 {1}，可稍后打印。")
-                text = text.format(error_text(trouble), folder)
-            else:
-                text = self.tr("已送打印机 {0}：{1}").format(destination, "、".join(done))
-            self._print_finished(app.id, preview, text, printed=trouble is None)
+            self._print_report(app.id, preview, destination, done, trouble)
 
         def failed(exc: BaseException) -> None:
             self._print_finished(app.id, preview, self.tr("打印出错：{0}").format(exc), printed=False)
@@ -974,16 +1066,10 @@ class CounterWorkspace(QWidget):
             self.print_task = task
             task.start()
 
-        if preview.focusWidget() is preview.print_button:
-            preview.view.setFocus()  # not 关闭, which would take the focus: an Enter meanwhile closes nothing
-        preview.print_button.setEnabled(False)
-        preview.message.setText(self.tr("正在打印…"))
-        self.application_status.setText(self.tr("正在打印…"))
         task = Task(issue_all, self)
         task.succeeded.connect(issued)
         task.failed.connect(failed)
-        self.print_task = task
-        task.start()
+        self._printing_started(preview, task)
 
     def _print_finished(self, app_id: int, preview: PrintPreview, text: str, *, printed: bool) -> None:
         if self.print_task is not None:
