@@ -12,10 +12,10 @@ CUPS scheduler with a cups-pdf queue is started (root), as the tests do.
 2. The counter's keys as a teller presses them (issue 22), each sent to the widget with the focus: the
    ID, the survey answered by its keys (a choice by its number, Y for yes and consents, a figure then
    Enter, the phone on file confirmed by Enter), Ctrl+Enter (submitted, 主管授权 opens), the supervisor's
-   login, Tab, password and Enter (checked and approved on a worker thread), F8 (rendered and printed at
-   once), F9 (the confirmation) and Enter (signed; the next ID goes to the ID field, no Esc). Each step
-   from its key to the new state painted (pending events processed, then every visible window repainted
-   synchronously, which if anything overstates the time), worker threads' whole time included.
+   login, Tab, password and Enter (checked and approved on a worker thread), F8 (issued, kept and handed to
+   CUPS at once), F9 (the confirmation) and Enter (signed; the next ID goes to the ID field, no Esc).
+   Each step from its key to the new state painted (pending events processed, then every visible window
+   repainted synchronously, which if anything overstates the time), worker threads' whole time included.
 3. Per customer: the keys beyond the survey's answers (target <= 6), the keys per non-figure question
    (target <= 1), and the application time from the ID to signed, print included, typing excluded
    (target <= 2 s).
@@ -359,7 +359,7 @@ def flow(env: dict[str, str], customers: int, printer: str) -> None:
             lambda: status("approved") and QApplication.activeModalWidget() is None,
         )
         keys += 2
-        total += step("F8: rendered, printed (3 documents, spooled), shown", press(Qt.Key.Key_F8),
+        total += step("F8: issued, kept, handed to CUPS (3 documents), shown", press(Qt.Key.Key_F8),
                       lambda: counter.print_task is None and counter.signed_button.isVisible())
         keys += 1
         preview = counter.preview
