@@ -380,16 +380,22 @@ def flow(env: dict[str, str], customers: int, printer: str) -> None:
     for id_no in rng.sample(ids, len(ids)):
         if len(totals) == customers:
             break
+        kept = {name: len(times) for name, times in steps.items()}
         total = serve(id_no)
         served_last = total is not None
         if total is not None:
             totals.append(total)
+        else:  # the steps of a customer not served are not the flow's
+            for name, times in steps.items():
+                del times[kept.get(name, 0) :]
         for box in window.findChildren(QMessageBox):  # a customer this flow skipped leaves nothing open
             box.close()
     QApplication.processEvents()
     print(f"each step's response, key to the new state painted, {len(totals)} flows (target <= 100 ms each; "
           "the supervisor's Enter and F8 include their worker threads' whole time):")
     for name, times in steps.items():
+        if not times:
+            continue
         times.sort()
         print(f"  {name:60s} p50 {statistics.median(times):6.1f}  max {times[-1]:6.1f} ms  (n={len(times)})")
     totals.sort()
