@@ -137,7 +137,7 @@ def opened_behind_login(self, ready):
 signed = main_window.MainWindow.sign_in
 def sign_in(self, operator):
     signed(self, operator)
-    self.id_input.setFocus()
+    self.counter.id_input.setFocus()
     marks["signed"] = time.time() - t0
     done()
 main_window.MainWindow.show = show
