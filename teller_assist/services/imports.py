@@ -395,6 +395,20 @@ def run_import(
     return report
 
 
+def refused_rows(
+    store: Store, batch_ids: Sequence[int], masking: Masking, *, limit: int | None = None
+) -> list[tuple[str, int, str, str]]:
+    """The refused rows of the batches to show on screen, masked as the export masks them: (file, line,
+    reason, raw row), at most ``limit``."""
+    rows: list[tuple[str, int, str, str]] = []
+    for r in rejects(store, batch_ids):
+        if limit is not None and len(rows) >= limit:
+            break
+        reason, raw = masked_reject(r.reason, r.raw, masking)
+        rows.append((mask_refusal_reason(r.file_name, masking), r.line_no, reason, raw))
+    return rows
+
+
 def export_rejects(
     store: Store, out: Path, masking: Masking, batch_ids: Sequence[int] | None = None, *, by: Importer
 ) -> int:

@@ -32,14 +32,13 @@ from teller_assist.services.imports import (
     ImportReport,
     export_rejects,
     future_extract,
-    masked_reject,
     plan,
+    refused_rows,
     run_import,
 )
 from teller_assist.settings import Settings
 from teller_assist.store.engine import Store
 from teller_assist.store.operators import OperatorRecord
-from teller_assist.store.queries import rejects
 from teller_assist.ui.i18n import error_text
 from teller_assist.ui.tasks import Task
 
@@ -281,16 +280,10 @@ class ImportDialog(QDialog):
 
     def _show_rejects(self, report: ImportReport) -> None:
         batches = [f.batch_id for f in report.files if f.status == "loaded" and f.rejected and f.batch_id]
-        rows = []
-        for batch in batches:
-            for r in rejects(self.store, [batch]):
-                rows.append(r)
-                if len(rows) >= MAX_REJECTS_SHOWN:
-                    break
+        rows = refused_rows(self.store, batches, self.settings.masking, limit=MAX_REJECTS_SHOWN)
         self.rejects_table.setRowCount(len(rows))
-        for i, r in enumerate(rows):
-            reason, raw = masked_reject(r.reason, r.raw, self.settings.masking)
-            for col, value in enumerate((r.file_name, str(r.line_no), reason, raw)):
+        for i, (file_name, line_no, reason, raw) in enumerate(rows):
+            for col, value in enumerate((file_name, str(line_no), reason, raw)):
                 item = QTableWidgetItem(value)
                 item.setToolTip(value)
                 self.rejects_table.setItem(i, col, item)
