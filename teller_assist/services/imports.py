@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -44,18 +45,50 @@ log = logging.getLogger(__name__)
 IMPORTER_ROLE = "hq_admin"
 
 
+def _cpu_times() -> tuple[int, int] | None:
+    """The machine's (idle, total) CPU time over every core, in clock ticks, from Linux's /proc/stat."""
+    try:
+        with open("/proc/stat", encoding="ascii") as f:
+            fields = [int(x) for x in f.readline().split()[1:9]]
+    except (OSError, ValueError):
+        return None
+    if len(fields) < 5:
+        return None
+    return fields[3] + fields[4], sum(fields)  # idle + iowait; user .. steal
+
+
+def idle_cores(sample_s: float = 0.2) -> float | None:
+    """How many cores stood idle over the last ``sample_s`` seconds (this process sleeps meanwhile), or
+    None where the machine does not say (not Linux)."""
+    first = _cpu_times()
+    if first is None:
+        return None
+    time.sleep(sample_s)
+    second = _cpu_times()
+    if second is None or second[1] <= first[1]:
+        return None
+    return (os.cpu_count() or 1) * (second[0] - first[0]) / (second[1] - first[1])
+
+
 def spare_core() -> bool:
-    """Whether a core is free for a parsing helper beside the importer: at least two, and the load over
-    the last minute leaving one idle. The helper only pays when it gets a core of its own: on a machine
+    """Whether a core is free for a parsing helper beside the importer: two cores idle now, one for the
+    importer and one for the helper. The helper only pays when it gets a core of its own: on a machine
     busy with other work it adds the cost of passing every row between processes (and the helper's
-    memory) and gains nothing, so the file is parsed in the importing process. Where the load cannot be
-    read (Windows), four cores or more count as a spare one."""
+    memory) and gains nothing, so the file is parsed in the importing process. Judged by a short sample
+    of what runs now, not the load average, which remembers the last minute's work (a process that has
+    just finished) for a minute after it ends. Without the sample: the load over the last minute leaving
+    a core idle; where neither can be read (Windows), four cores or more count as a spare one."""
     cpus = os.cpu_count() or 1
+    if cpus < 2:
+        return False
+    idle = idle_cores()
+    if idle is not None:
+        return idle >= 1.5
     try:
         load = os.getloadavg()[0]
     except (AttributeError, OSError):
         return cpus >= 4
-    return cpus >= 2 and load <= cpus - 1
+    return load <= cpus - 1
 
 
 class ImportCancelled(UserFacingError):

@@ -44,16 +44,47 @@ def test_pipelined_import_loads_and_refuses_like_the_inline_one(store: Store, tm
 
 
 @pytest.mark.parametrize(
-    ("cpus", "load", "spare"),
-    [(2, 0.3, True), (2, 1.0, True), (2, 1.6, False), (2, 7.5, False), (1, 0.0, False), (8, 6.5, True)],
+    ("cpus", "idle_ticks", "spare"),
+    [
+        (2, 200, True),
+        (2, 160, True),
+        (2, 140, False),
+        (2, 30, False),
+        (1, 100, False),
+        (8, 160, True),
+        (8, 100, False),
+    ],
 )
-def test_a_helper_only_when_a_core_is_free(
-    monkeypatch: pytest.MonkeyPatch, cpus: int, load: float, spare: bool
+def test_a_helper_only_when_two_cores_are_idle_now(
+    monkeypatch: pytest.MonkeyPatch, cpus: int, idle_ticks: int, spare: bool
 ) -> None:
+    """Judged by what runs now: ``idle_ticks`` of every 100 ticks per core idle over the sample."""
     monkeypatch.undo()  # this test asks the real rule, not the fixture's
     monkeypatch.setattr(os, "cpu_count", lambda: cpus)
+    monkeypatch.setattr(os, "getloadavg", lambda: (9.0, 9.0, 9.0))  # a busy last minute is not asked
+    samples = iter([(1_000, 5_000), (1_000 + idle_ticks, 5_000 + 100 * cpus)])
+    monkeypatch.setattr(imports, "_cpu_times", lambda: next(samples))
+    monkeypatch.setattr(imports.time, "sleep", lambda _s: None)
+    assert imports.spare_core() is spare
+
+
+@pytest.mark.parametrize(
+    ("cpus", "load", "spare"),
+    [(2, 0.3, True), (2, 1.0, True), (2, 1.6, False), (1, 0.0, False), (8, 6.5, True)],
+)
+def test_without_the_sample_the_load_average_decides(
+    monkeypatch: pytest.MonkeyPatch, cpus: int, load: float, spare: bool
+) -> None:
+    monkeypatch.undo()
+    monkeypatch.setattr(os, "cpu_count", lambda: cpus)
+    monkeypatch.setattr(imports, "_cpu_times", lambda: None)
     monkeypatch.setattr(os, "getloadavg", lambda: (load, load, load))
     assert imports.spare_core() is spare
+
+
+def test_the_sample_reads_this_machine() -> None:
+    idle = imports.idle_cores(0.05)
+    assert idle is not None and 0.0 <= idle <= (os.cpu_count() or 1) + 0.01
 
 
 def test_a_busy_machine_parses_in_the_importing_process(
