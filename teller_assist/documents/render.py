@@ -16,6 +16,7 @@ import datetime as dt
 import functools
 import io
 import itertools
+import threading
 from dataclasses import dataclass
 from typing import Any
 
@@ -306,10 +307,20 @@ class _NumberedCanvas(Canvas):
         self.restoreState()
 
 
+_ONE_AT_A_TIME = threading.Lock()
+
+
 def render(data: DocumentData, template: Template | None = None) -> bytes:
-    """The document as PDF bytes."""
+    """The document as PDF bytes. Safe from any thread: builds take turns, because ReportLab's font
+    subsetting (the fonts' shared subset tables) is not for two threads at once, and a build holds the
+    interpreter's lock anyway."""
     if data.kind not in KINDS:
         raise ValueError(f"unknown document kind {data.kind}")
+    with _ONE_AT_A_TIME:
+        return _render(data, template)
+
+
+def _render(data: DocumentData, template: Template | None) -> bytes:
     fonts.register()
     template = template or load_template(data.kind)
     out = io.BytesIO()

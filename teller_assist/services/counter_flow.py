@@ -404,21 +404,23 @@ class CounterFlow:
         """Issue each document for print (the original, later copies; audited): (kind, pdf, copy_no),
         each also handed to ``each`` as it comes (to keep a copy before the next one can fail). Does not
         change the flow: may run on a worker thread; tell ``documents_issued`` when it is over."""
-        from teller_assist.services.documents import issue
+        from teller_assist.services.documents import Issued, issue_all
 
         self._refuse(Action.PRINT)
         app, operator, today = self.application, self.operator, self._today()
         assert app is not None and operator is not None
-        done = []
-        for kind in kinds:
-            issued = issue(
-                self.store, self.settings, app.id, kind, operator=operator.login, destination=destination,
-                today=today,
-            )
-            done.append((kind, issued.pdf, issued.copy_no))
+
+        def handed(issued: Issued) -> None:
             if each is not None:
-                each(kind, issued.pdf, issued.copy_no)
-        return done
+                each(issued.kind, issued.pdf, issued.copy_no)
+
+        return [
+            (issued.kind, issued.pdf, issued.copy_no)
+            for issued in issue_all(
+                self.store, self.settings, app.id, kinds, operator=operator.login, destination=destination,
+                today=today, each=handed,
+            )
+        ]
 
     def documents_issued(self, app_id: int) -> None:
         """Issuing ended (whole or in part): the flow reads whether the agreement is out now."""

@@ -5,9 +5,11 @@ code, originals and copies (副本), and checking a paper a customer brings back
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import logging
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -239,11 +241,52 @@ def issue(
 ) -> Issued:
     """Render the document and record the issue: the first is the original, later ones copies (副本),
     each with its audit row ('print' or 'reprint')."""
+    return issue_all(
+        store, settings, app_id, (kind,), operator=operator, destination=destination, today=today, now=now
+    )[0]
+
+
+def issue_all(
+    store: Store,
+    settings: Settings,
+    app_id: int,
+    kinds: tuple[str, ...],
+    *,
+    operator: str,
+    destination: str,
+    today: dt.date,
+    now: dt.datetime | None = None,
+    each: Callable[[Issued], None] | None = None,
+) -> list[Issued]:
+    """``issue`` for each of ``kinds`` in turn, the application and the key read once; each document is
+    recorded (its own transaction and audit row) and handed to ``each`` before the next is rendered, so
+    a failure later leaves the earlier ones issued and kept."""
     record = store_apps.get_application(store, app_id)
     if record is None:
         raise DocumentRefused(f"没有编号为 {app_id} 的申请", f"no application {app_id}")
     key = document_key(store, settings)
     moment = now or now_utc()
+    done = []
+    for kind in kinds:
+        issued = _issue(store, settings, record, key, kind, operator, destination, today, moment)
+        done.append(issued)
+        if each is not None:
+            each(issued)
+    return done
+
+
+def _issue(
+    store: Store,
+    settings: Settings,
+    record: ApplicationRecord,
+    key: bytes,
+    kind: str,
+    operator: str,
+    destination: str,
+    today: dt.date,
+    moment: dt.datetime,
+) -> Issued:
+    app_id = record.id
     copy_no = store_docs.issued_count(store, app_id, kind)
     for _attempt in range(5):
         data = document_data(
@@ -316,15 +359,23 @@ def preview(
 ) -> list[tuple[str, bytes]]:
     """What printing now would produce (original or 副本), without recording anything. On screen, so the
     resident ID is masked on every part, the bank's too; only the paper carries it in full."""
+    return [(title, make()) for title, make in previews(store, settings, app_id, kinds, today)]
+
+
+def previews(
+    store: Store, settings: Settings, app_id: int, kinds: tuple[str, ...], today: dt.date
+) -> list[tuple[str, Callable[[], bytes]]]:
+    """``preview``, each document rendered when it is asked for (the counter shows the first at once and
+    renders the others when the teller turns to them). A refusal (not approved, no name) comes now."""
     record = store_apps.get_application(store, app_id)
     if record is None:
         raise DocumentRefused(f"没有编号为 {app_id} 的申请", f"no application {app_id}")
     key = document_key(store, settings)
-    out = []
+    out: list[tuple[str, Callable[[], bytes]]] = []
     for kind in kinds:
         copy = store_docs.issued_count(store, app_id, kind) > 0
         data = document_data(record, kind, settings, settings.masking, key, copy=copy, today=today)
-        out.append((KINDS[kind] + ("（副本）" if copy else ""), render(data)))
+        out.append((KINDS[kind] + ("（副本）" if copy else ""), functools.partial(render, data)))
     return out
 
 

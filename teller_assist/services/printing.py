@@ -96,14 +96,44 @@ def save_copy(pdf: bytes, folder: Path, stem: str) -> Path:
 
 def submit(printer: PrinterState, path: Path, title: str) -> str:
     """Hand the PDF to CUPS; the job id (e.g. ``counter-1-42``)."""
-    done = _run(["lp", "-d", printer.name, "-t", title, "-n", "1", "--", str(path)])
-    out = (done.stdout + done.stderr).decode("utf-8", "replace")
-    match = re.search(r"request id is (\S+)", out)
-    if done.returncode != 0 or not match:
-        raise PrintError(
-            f"打印机 {printer.name} 拒绝了打印任务：{out.strip()}",
-            f"the printer refused the job: {out.strip()}",
-            hint_zh=f"文书已保存在 {path}，可稍后打印",
-        )
-    log.info("print job %s on %s: %s", match.group(1), printer.name, title)
-    return match.group(1)
+    return Submission(printer, path, title).job()
+
+
+class Submission:
+    """A PDF being handed to CUPS: ``lp`` runs while the caller goes on (the counter renders its next
+    document meanwhile); ``job()`` waits for its answer: the job id, or the printer's refusal."""
+
+    def __init__(self, printer: PrinterState, path: Path, title: str) -> None:
+        self.printer, self.path, self.title = printer, path, title
+        args = ["lp", "-d", printer.name, "-t", title, "-n", "1", "--", str(path)]
+        try:
+            self._lp: subprocess.Popen[bytes] | None = subprocess.Popen(
+                args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+            )
+            self._failed = ""
+        except OSError as exc:
+            self._lp, self._failed = None, str(exc)
+
+    def job(self) -> str:
+        out = self._failed
+        if self._lp is not None:
+            try:
+                stdout, stderr = self._lp.communicate(timeout=TIMEOUT_S)
+            except subprocess.TimeoutExpired:
+                self._lp.kill()
+                self._lp.communicate()
+                raise PrintError(
+                    "打印服务没有响应",
+                    "the print service (CUPS) did not answer",
+                    hint_zh="请检查打印服务或联系科技部",
+                ) from None
+            out = (stdout + stderr).decode("utf-8", "replace")
+        match = re.search(r"request id is (\S+)", out)
+        if self._lp is None or self._lp.returncode != 0 or not match:
+            raise PrintError(
+                f"打印机 {self.printer.name} 拒绝了打印任务：{out.strip()}",
+                f"the printer refused the job: {out.strip()}",
+                hint_zh=f"文书已保存在 {self.path}，可稍后打印",
+            )
+        log.info("print job %s on %s: %s", match.group(1), self.printer.name, self.title)
+        return match.group(1)

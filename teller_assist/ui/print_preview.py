@@ -18,6 +18,7 @@ from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrinterInfo
 from PySide6.QtWidgets import QComboBox, QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from teller_assist.errors import UserFacingError
+from teller_assist.ui.i18n import error_text
 from teller_assist.ui.widgets import fit_on_screen
 
 
@@ -27,10 +28,17 @@ class QtPrintError(UserFacingError):
 
 @dataclass
 class Preview:
-    """One document to show and print: its title and its PDF."""
+    """One document to show: its title and its PDF, or how to render it when it is first shown."""
 
     title: str
-    pdf: bytes
+    pdf: bytes | None = None
+    make: Callable[[], bytes] | None = None
+
+    def bytes_(self) -> bytes:
+        if self.pdf is None:
+            assert self.make is not None, "a preview needs its PDF or how to make it"
+            self.pdf = self.make()
+        return self.pdf
 
 
 def load_pdf(pdf: bytes, parent: QObject | None = None) -> QPdfDocument:
@@ -123,13 +131,14 @@ class PrintPreview(QDialog):
         self.setWindowTitle(self.tr("打印预览"))
         fit_on_screen(self, 640, 820)  # on a 768-pixel screen: shorter, its buttons in view
         self.previews = previews
-        self.documents = [load_pdf(p.pdf, self) for p in previews]
+        # the first document now; each of the others when the teller turns to it (F8 waits for one)
+        self.documents: list[QPdfDocument | None] = [None] * len(previews)
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
         self.choice = QComboBox(self)
         self.choice.setObjectName("previewChoice")
-        for p, d in zip(previews, self.documents, strict=True):
-            self.choice.addItem(self.tr("{0}（{1}页）").format(p.title, d.pageCount()))
+        for p in previews:
+            self.choice.addItem(p.title)
         self.choice.currentIndexChanged.connect(self._show)
         top.addWidget(self.choice, 1)
         layout.addLayout(top)
@@ -161,6 +170,20 @@ class PrintPreview(QDialog):
         super().showEvent(event)
         self.print_button.setFocus()  # Enter prints (as does F8): the next key after looking
 
+    def document(self, index: int) -> QPdfDocument:
+        """The ``index``th document, rendered and loaded the first time it is asked for."""
+        loaded = self.documents[index]
+        if loaded is None:
+            loaded = self.documents[index] = load_pdf(self.previews[index].bytes_(), self)
+            self.choice.setItemText(
+                index, self.tr("{0}（{1}页）").format(self.previews[index].title, loaded.pageCount())
+            )
+        return loaded
+
     def _show(self, index: int) -> None:
-        if 0 <= index < len(self.documents):
-            self.view.setDocument(self.documents[index])
+        if not 0 <= index < len(self.documents):
+            return
+        try:
+            self.view.setDocument(self.document(index))
+        except UserFacingError as exc:
+            self.message.setText(error_text(exc))

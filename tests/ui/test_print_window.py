@@ -62,12 +62,20 @@ def test_preview_then_print_then_signed(
     qtbot.keyClick(window, Qt.Key.Key_F8)  # the first printing starts with the preview: no second key
     preview = window.findChild(PrintPreview, "printPreview")
     assert preview is not None and preview.isVisible()
-    # the agreement's two parts (bank, customer), the authorisation, the letter
-    assert [d.pageCount() for d in preview.documents] == [4, 2, 1]
-    assert preview.choice.itemText(0).startswith("预授信协议")
+    # the agreement's two parts (bank, customer) shown at once; the authorisation and the letter are
+    # rendered when the teller turns to them, not before the printing can start
+    first = preview.documents[0]
+    assert first is not None and first.pageCount() == 4 and preview.documents[1:] == [None, None]
+    assert preview.choice.itemText(0) == "预授信协议（4页）" and preview.choice.itemText(2) == "授信告知函"
     # issued and handed to CUPS on a worker thread: the window answers at once and stays usable
     assert preview.message.text() == "正在打印…" and not preview.print_button.isEnabled()
     assert preview.focusWidget() is preview.view  # not 关闭: an Enter while it prints closes nothing
+    # turning to the others while the worker renders the paper: the builds take turns
+    for index, count in ((1, 2), (2, 1)):
+        preview.choice.setCurrentIndex(index)
+        shown = preview.documents[index]
+        assert shown is not None and shown.pageCount() == count and preview.view.document() is shown
+    assert preview.choice.itemText(2) == "授信告知函（1页）"
     qtbot.waitUntil(lambda: "已送打印机" in preview.message.text(), timeout=30_000)
     assert "已送打印机 TA-PDF" in preview.message.text(), preview.message.text()
     assert not preview.isVisible() and window.counter.print_task is None

@@ -842,7 +842,7 @@ class CounterWorkspace(QWidget):
         """F8: the documents the service issues for the counter (the agreement, the customer's
         authorisation, the letter) in a preview; 打印 prints them all."""
         from teller_assist.services.counter_flow import Action
-        from teller_assist.services.documents import COUNTER_KINDS, preview
+        from teller_assist.services.documents import COUNTER_KINDS, previews
         from teller_assist.ui.print_preview import Preview, PrintPreview
 
         flow = self.flow
@@ -851,11 +851,12 @@ class CounterWorkspace(QWidget):
             return None
         self._documents_ready()
         try:
-            pages = preview(flow.store, self.settings, app.id, COUNTER_KINDS, self._today())
+            pages = previews(flow.store, self.settings, app.id, COUNTER_KINDS, self._today())
         except UserFacingError as exc:
             self.application_status.setText(error_text(exc))
             return None
-        self.preview = PrintPreview([Preview(t, pdf) for t, pdf in pages], self.print_documents, self._host)
+        shown = [Preview(title, make=make) for title, make in pages]
+        self.preview = PrintPreview(shown, self.print_documents, self._host)
         # the window's F8 would be ambiguous with the preview's own F8 (print) while it is open
         self.f8.setEnabled(False)
         self.preview.finished.connect(lambda _result: self.f8.setEnabled(True))
@@ -925,7 +926,7 @@ class CounterWorkspace(QWidget):
         worker thread: no rasterising, no Qt printing."""
         from teller_assist.documents.templates import KINDS
         from teller_assist.services.documents import COUNTER_KINDS
-        from teller_assist.services.printing import check_printer, save_copy, submit
+        from teller_assist.services.printing import Submission, check_printer, save_copy
 
         name, folder = self.settings.printer, self.settings.paths.data_dir / "printed"
         copy_text = self.tr("（副本{0}）")
@@ -939,26 +940,40 @@ class CounterWorkspace(QWidget):
                 printer, trouble = None, exc
             destination = printer.name if printer else "file (printer unavailable)"
             done: list[str] = []
+            # each document's lp runs while the next one renders; the next is handed over only once
+            # the printer took the one before (a refusal leaves the rest issued and kept, not sent)
+            sending: tuple[str, Submission] | None = None
+
+            def answered() -> None:
+                nonlocal trouble, sending
+                if sending is None:
+                    return
+                label, submission = sending
+                sending = None
+                try:
+                    submission.job()
+                except UserFacingError as exc:
+                    trouble = exc
+                    return
+                done.append(label)
 
             def keep(kind: str, pdf: bytes, copy_no: int) -> None:
-                nonlocal trouble
+                nonlocal sending
                 label = word(KINDS[kind]) + (copy_text.format(copy_no) if copy_no else "")
                 # kept in the data folder, whatever happens to the printer
                 path = save_copy(pdf, folder, f"app{app.id}-{kind}-{copy_no}")
+                answered()
                 if printer is None or trouble is not None:
                     return
                 title = f"{KINDS[kind]} {f'副本{copy_no}' if copy_no else '原件'} app{app.id}"  # as the CLI's
-                try:
-                    submit(printer, path, title)
-                except UserFacingError as exc:
-                    trouble = exc  # the rest are still issued and kept, not sent
-                    return
-                done.append(label)
+                sending = label, Submission(printer, path, title)
 
             try:
                 flow.issue_documents(COUNTER_KINDS, destination=destination, each=keep)
             except UserFacingError as exc:
+                answered()
                 return destination, done, exc
+            answered()
             return destination, done, trouble
 
         def printed(result: Printed) -> None:
