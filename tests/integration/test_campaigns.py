@@ -477,3 +477,44 @@ def test_0014_goes_back_only_while_no_campaign_was_made(store: Store, team: Team
     with pytest.raises(RuntimeError, match="campaign holds 1 rows"):
         to("0013")
     assert [c.code for c in campaigns.list_campaigns(store, team.admin.operator)] == ["village-后白-2026"]
+
+
+def test_two_imports_of_one_campaign_at_once_load_each_person_once(store: Store, team: Team) -> None:
+    import threading
+    import time
+
+    from teller_assist.store.audit import AuditEntry
+
+    campaigns.create_campaign(store, team.admin.operator, spec())
+    people = [
+        store_campaigns.MemberIn(
+            rid(born=dt.date(1980, 1, 1) + dt.timedelta(days=i)), f"成员{i}", "new_to_bank", i + 2
+        )
+        for i in range(300)
+    ]
+    start = threading.Barrier(2)
+    results: dict[str, object] = {}
+
+    def entry(_counts: store_campaigns.ImportCounts) -> AuditEntry:
+        time.sleep(0.5)  # the first holds its transaction open: the second must wait for it, then see it
+        return AuditEntry("campaign_import", "admin1", "ws-test", "village-后白-2026")
+
+    def load(name: str) -> None:
+        start.wait()
+        try:
+            results[name] = store_campaigns.import_members(
+                store, "village-后白-2026", people, store_campaigns.RosterIn(name, "0" * 64, 300),
+                by="admin1", at=NOW, entry=entry,
+            )  # fmt: skip
+        except Exception as exc:  # any failure of either is the finding
+            results[name] = exc
+
+    threads = [threading.Thread(target=load, args=(n,)) for n in ("a.xlsx", "b.xlsx")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert sorted(dataclasses.astuple(r) for r in results.values()) == [(0, 0, 300, 0), (300, 0, 0, 0)], (
+        results
+    )
+    assert len(member_rows(store, "village-后白-2026")) == 300
