@@ -1,28 +1,531 @@
-"""Group campaigns' rosters: read a group's file, check and decide every member against what the bank
-knows, and hand the refused rows back to the group as a workbook it can correct.
+"""Group campaigns (issue 17): a campaign made, listed, shown and closed; a group's roster read, checked,
+decided against what the bank knows and loaded as the campaign's members in one transaction; the refused
+rows handed back to the group as a workbook it can correct.
 
-A first slice of the campaigns (issue 17): the roster check and its batch decision, with nothing stored
-yet but the audit row. Campaigns, members kept in the database and batch grants come next.
+Who may do what, checked against the signed-in operator as the database holds them now (a disabled
+account, or a password reset not yet changed, is refused first), every action and every refusal audited
+under them:
+
+- head office (``hq_admin``) creates, closes and loads rosters for any branch's campaigns and sees them all;
+- a branch head (``branch_head``) does the same for their own branch's campaigns only;
+- any other operator sees their own branch's campaigns (counts and members, masked) and changes nothing.
+
+A member is a membership: the person's line is worked out from the bank's data when asked for, never
+copied per campaign, so a person on several campaigns holds one line.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from teller_assist.campaigns.batch import RosterDecision, decide_roster
-from teller_assist.campaigns.roster import SCENARIO_ZH, check_roster
+from teller_assist.campaigns.campaign import STATUS_ZH, CampaignSpec, check_code
+from teller_assist.campaigns.members import (
+    MEMBER_STATUS_ZH,
+    MEMBER_STATUSES,
+    ImportPlan,
+    Prequalified,
+    plan_import,
+    prequalify,
+)
+from teller_assist.campaigns.roster import SCENARIO_ZH, Refusal, check_roster
+from teller_assist.errors import UserFacingError
 from teller_assist.exports import part_path, spreadsheet_cell
-from teller_assist.identity.masking import Masking
+from teller_assist.identity.masking import Masking, mask_free_text, mask_refused_row
 from teller_assist.ingest.rosters import RosterTable, read_roster
+from teller_assist.prequal.group import EVALUATION_ZH, GroupEvidence
 from teller_assist.prequal.policy import Policy
 from teller_assist.services import audit
+from teller_assist.services.audit import now_utc, workstation
 from teller_assist.services.lookup import lookup_many
+from teller_assist.store import campaigns as store_campaigns
+from teller_assist.store import operators as store_ops
+from teller_assist.store.audit import AuditEntry
+from teller_assist.store.campaigns import CampaignRow, ImportCounts
 from teller_assist.store.engine import Store
+from teller_assist.store.operators import OperatorRecord
 
-REFUSED_HEADER = ("行号", "姓名", "身份证号（部分隐藏）", "原因", "reason")
+__all__ = [
+    "MEMBER_STATUS_ZH",
+    "STATUS_ZH",
+    "CampaignNotFound",
+    "CampaignRefused",
+    "CampaignRow",
+    "CampaignShow",
+    "MemberLine",
+    "RosterCheck",
+    "RosterImport",
+    "check_roster_file",
+    "close_campaign",
+    "create_campaign",
+    "export_refused",
+    "import_roster",
+    "list_campaigns",
+    "show_campaign",
+    "write_refused",
+]
+
+HEAD_OFFICE = "hq_admin"
+BRANCH_HEAD = "branch_head"
+PURPOSE = "campaigns"
+
+
+class CampaignRefused(UserFacingError):
+    """A rule refused the action: the operator's role or branch, a closed campaign, a code taken."""
+
+    exit_code = 3
+
+
+class CampaignNotFound(UserFacingError):
+    """No campaign has that code."""
+
+
+# --- who may do what -----------------------------------------------------------------------------------
+
+
+def _current(store: Store, operator: OperatorRecord | None) -> OperatorRecord:
+    """The operator as the database holds them now: a record read at sign-in may be stale (disabled,
+    moved to another role or branch since)."""
+    if operator is None:
+        raise CampaignRefused("请先登录", "sign in first", hint_zh="客群活动须以操作员身份操作")
+    now = store_ops.get_operator(store, operator.login)
+    if now is None or not now.active:
+        raise CampaignRefused("该操作员账户已停用", "this operator account is disabled")
+    if now.must_change_password:
+        raise CampaignRefused(
+            "请先修改密码", "change the password first", hint_zh="管理员重置密码后，须先设置新密码再操作"
+        )
+    return now
+
+
+def _may_manage(op: OperatorRecord, branch: str) -> bool:
+    return op.role == HEAD_OFFICE or (op.role == BRANCH_HEAD and op.branch_code == branch)
+
+
+def _may_see(op: OperatorRecord, branch: str) -> bool:
+    return op.role == HEAD_OFFICE or (op.branch_code is not None and op.branch_code == branch)
+
+
+def _refused(
+    store: Store, op: OperatorRecord, action: str, code: str, refusal: CampaignRefused, why: str
+) -> CampaignRefused:
+    """The refusal, audited under the operator who was refused (``why``: a few words, no one's data)."""
+    audit.log(
+        store,
+        "campaign_refused",
+        operator=op.login,
+        subject=code[:64],
+        purpose=PURPOSE,
+        detail={"action": action, "reason": why, "role": op.role, "branch": op.branch_code},
+    )
+    return refusal
+
+
+def _not_manager(store: Store, op: OperatorRecord, action: str, code: str, branch: str) -> CampaignRefused:
+    what = {"create": "新建", "close": "结束", "import": "导入名单到"}[action]
+    return _refused(
+        store,
+        op,
+        action,
+        code,
+        CampaignRefused(
+            f"只有总行管理员或网点 {branch} 的负责人可以{what}该网点的活动",
+            f"only head office or the head of branch {branch} may {action} its campaigns",
+            hint_zh="请由总行管理员或本网点负责人登录后操作",
+            hint_en="sign in as head office or as the branch's head",
+        ),
+        "not head office or the owning branch's head",
+    )
+
+
+def _entry(op: OperatorRecord, action: str, code: str, detail: dict[str, object]) -> AuditEntry:
+    return AuditEntry(action, op.login, workstation(), code[:64], PURPOSE, detail)
+
+
+def _campaign(store: Store, code: str) -> CampaignRow:
+    found = store_campaigns.get(store, check_code(code))
+    if found is None:
+        raise CampaignNotFound(
+            f"没有活动代码为 {code} 的活动",
+            f"no campaign {code!r}",
+            hint_zh="用 teller-assist campaign list 查看活动",
+            hint_en="see teller-assist campaign list",
+        )
+    return found
+
+
+def _closed(campaign: str, by: str | None, at: dt.datetime | None) -> CampaignRefused:
+    when = at.astimezone().date().isoformat() if at else "—"
+    return CampaignRefused(
+        f"活动 {campaign} 已于 {when} 由 {by or '—'} 结束，不再接收名单",
+        f"the campaign {campaign} was closed on {when} by {by or '—'}; it takes no roster",
+        hint_zh="如需继续，请新建一个活动",
+        hint_en="make a new campaign to go on",
+    )
+
+
+# --- campaigns -----------------------------------------------------------------------------------------
+
+
+def create_campaign(
+    store: Store, operator: OperatorRecord | None, spec: CampaignSpec, *, now: dt.datetime | None = None
+) -> CampaignRow:
+    """Make a campaign, open (head office for any branch; a branch head for their own), audited. The
+    code must be new: neither another campaign's nor a target list's."""
+    op = _current(store, operator)
+    if not _may_manage(op, spec.branch_code):
+        raise _not_manager(store, op, "create", spec.code, spec.branch_code)
+    moment = now or now_utc()
+    detail: dict[str, object] = {
+        "scenario": spec.scenario,
+        "branch": spec.branch_code,
+        "group_uscc": spec.group_uscc,
+        "village_groups": len(spec.village_groups),
+        "starts_on": spec.starts_on.isoformat(),
+        "ends_on": spec.ends_on.isoformat(),
+        "indicator": spec.indicator,
+        "indicator_measure": spec.indicator_measure,
+    }
+    new = store_campaigns.NewCampaign(
+        spec.code,
+        spec.scenario,
+        spec.group_name,
+        spec.group_uscc,
+        spec.village_groups,
+        spec.branch_code,
+        spec.starts_on,
+        spec.ends_on,
+        spec.indicator,
+        spec.indicator_measure,
+    )
+    try:
+        return store_campaigns.create(
+            store, new, by=op.login, at=moment, entry=_entry(op, "campaign_create", spec.code, detail)
+        )
+    except store_campaigns.CodeTaken as taken:
+        whose = "目标名单" if taken.target_list else "活动"
+        raise _refused(
+            store,
+            op,
+            "create",
+            spec.code,
+            CampaignRefused(
+                f"代码 {spec.code} 已被另一{whose}使用，活动未建立",
+                f"the code {spec.code} is already a {'target list' if taken.target_list else 'campaign'}'s",
+                hint_zh="请换一个活动代码",
+                hint_en="choose another code",
+            ),
+            "code taken",
+        ) from None
+
+
+def list_campaigns(
+    store: Store, operator: OperatorRecord | None, *, status: str | None = None
+) -> list[CampaignRow]:
+    """The campaigns the operator may see (head office: all; anyone else: their branch's), open first;
+    audited with the count."""
+    op = _current(store, operator)
+    if op.role == HEAD_OFFICE:
+        rows = store_campaigns.list_campaigns(store, status=status)
+    elif op.branch_code:
+        rows = store_campaigns.list_campaigns(store, branch=op.branch_code, status=status)
+    else:
+        rows = []
+    audit.log(
+        store,
+        "campaign_list",
+        operator=op.login,
+        purpose=PURPOSE,
+        detail={"campaigns": len(rows), "status": status},
+    )
+    return rows
+
+
+def close_campaign(
+    store: Store, operator: OperatorRecord | None, code: str, *, now: dt.datetime | None = None
+) -> CampaignRow:
+    """Close a campaign: it takes no roster afterwards. Head office, or the owning branch's head; audited."""
+    op = _current(store, operator)
+    campaign = _campaign(store, code)
+    if not _may_manage(op, campaign.branch_code):
+        raise _not_manager(store, op, "close", campaign.code, campaign.branch_code)
+    moment = now or now_utc()
+    try:
+        return store_campaigns.close(
+            store,
+            campaign.code,
+            by=op.login,
+            at=moment,
+            entry=_entry(op, "campaign_close", campaign.code, {"branch": campaign.branch_code}),
+        )
+    except store_campaigns.CampaignClosed as closed:
+        raise _refused(
+            store,
+            op,
+            "close",
+            campaign.code,
+            _closed(campaign.code, closed.closed_by, closed.closed_at),
+            "closed",
+        ) from None
+
+
+@dataclass(frozen=True)
+class MemberLine:
+    """One member as a face shows them: the ID and the phone masked."""
+
+    line_no: int
+    id_masked: str
+    name: str
+    phone_masked: str | None
+    status: str
+    status_zh: str
+    reason: str | None
+    evaluation_zh: str | None
+    evaluated_by: str | None
+    key_household: bool
+    permanent_staff: bool
+    extras: dict[str, str]
+
+
+@dataclass(frozen=True)
+class CampaignShow:
+    campaign: CampaignRow
+    as_of: dt.date
+    policy: str  # the policy's identity: version and hash
+    counts: dict[str, int]  # members by status (matched, new_to_bank, refused, removed)
+    prequalified: Prequalified  # the matched and new members decided from the bank's data at ``as_of``
+    on_other_campaigns: int  # members (not removed) who are also on another campaign
+    member_lines: tuple[MemberLine, ...] | None = None  # when asked for: every member, masked
+
+    @property
+    def members(self) -> int:
+        """Everyone on the campaign now (the removed are kept, not counted)."""
+        return sum(n for s, n in self.counts.items() if s != "removed")
+
+
+def _evidence(campaign: CampaignRow, m: store_campaigns.StoredMember) -> GroupEvidence:
+    return GroupEvidence(
+        campaign.scenario,
+        group_name=campaign.group_name,
+        evaluation=m.evaluation,
+        evaluated_by=m.evaluated_by,
+        evaluated_on=m.evaluated_on,
+        permanent_staff=m.permanent_staff,
+        key_household=m.key_household,
+    )
+
+
+def _line(m: store_campaigns.StoredMember, masking: Masking) -> MemberLine:
+    return MemberLine(
+        m.line_no,
+        masking.resident_id(m.id_no),
+        m.name,
+        masking.phone(m.phone) if m.phone else None,
+        m.status,
+        MEMBER_STATUS_ZH[m.status],
+        None if m.reason is None else mask_free_text(m.reason, masking),
+        EVALUATION_ZH.get(m.evaluation or ""),
+        m.evaluated_by,
+        m.key_household,
+        m.permanent_staff,
+        {k: mask_free_text(v, masking) for k, v in m.extras.items()},
+    )
+
+
+def show_campaign(
+    store: Store,
+    operator: OperatorRecord | None,
+    code: str,
+    policy: Policy,
+    *,
+    as_of: dt.date,
+    members: Masking | None = None,
+) -> CampaignShow:
+    """A campaign with its members counted by status, and its matched and new members pre-qualified
+    from the bank's data at ``as_of`` (eligible, lines still to grant by band; those already holding a
+    line counted apart, once). With ``members`` (the masking to show them with) also every member in
+    roster order, IDs and phones masked. Head office, or an operator of the owning branch; audited."""
+    op = _current(store, operator)
+    campaign = _campaign(store, code)
+    if not _may_see(op, campaign.branch_code):
+        raise _refused(
+            store,
+            op,
+            "show",
+            campaign.code,
+            CampaignRefused(
+                f"活动 {campaign.code} 属于网点 {campaign.branch_code}，只能查看本网点的活动",
+                f"the campaign belongs to branch {campaign.branch_code}; you see your own branch's",
+                hint_zh="总行管理员可查看各网点的活动",
+            ),
+            "another branch's campaign",
+        )
+    counts = dict.fromkeys(MEMBER_STATUSES, 0) | store_campaigns.status_counts(store, campaign.id)
+    stored = store_campaigns.members(store, campaign.id)
+    live = [m for m in stored if m.status in ("matched", "new_to_bank")]
+    cards = lookup_many(store, [m.id_no for m in live], as_of=as_of)
+    pre = prequalify([(cards[m.id_no], _evidence(campaign, m)) for m in live], policy, as_of)
+    others = store_campaigns.on_other_campaigns(store, campaign.id)
+    lines = None if members is None else tuple(_line(m, members) for m in stored)
+    audit.log(
+        store,
+        "campaign_view",
+        operator=op.login,
+        subject=campaign.code,
+        purpose=PURPOSE,
+        detail={
+            "as_of": as_of.isoformat(),
+            "members": sum(counts.values()),
+            "listed": 0 if lines is None else len(lines),
+            "policy": policy.identity,
+        },
+    )
+    return CampaignShow(campaign, as_of, policy.identity, counts, pre, others, lines)
+
+
+# --- rosters -------------------------------------------------------------------------------------------
+
+
+def _decide_file(
+    store: Store, path: Path, scenario: str, policy: Policy, as_of: dt.date
+) -> tuple[RosterTable, RosterDecision]:
+    table = read_roster(path)
+    checked = check_roster(table.header, table.rows, scenario, as_of, table.refused)
+    cards = lookup_many(store, [m.id_no for m in checked.members], as_of=as_of)
+    return table, decide_roster(checked, cards, policy, as_of)
+
+
+@dataclass(frozen=True)
+class RosterImport:
+    campaign: CampaignRow
+    plan: ImportPlan
+    counts: ImportCounts
+    file_name: str  # masked
+    sha256: str
+    as_of: dt.date
+    policy: str
+    refused_written: int | None  # rows written to the refused workbook, when one was asked for
+
+
+def import_roster(
+    store: Store,
+    operator: OperatorRecord | None,
+    code: str,
+    path: Path,
+    policy: Policy,
+    *,
+    as_of: dt.date,
+    masking: Masking,
+    refused_out: Path | None = None,
+    now: dt.datetime | None = None,
+) -> RosterImport:
+    """Load a group's roster as the campaign's members, in one transaction with its audit row: every row
+    matched, new to the bank or refused with its reason; a person already on the campaign updated, never
+    doubled; a member the roster no longer lists kept and marked removed. Head office or the owning
+    branch's head; a closed campaign refuses (audited). The refused rows go to ``refused_out`` first,
+    so a file that cannot be written leaves the campaign as it was. A roster with no row that names a
+    person is refused whole: loading it would mark every member removed."""
+    op = _current(store, operator)
+    campaign = _campaign(store, code)
+    if not _may_manage(op, campaign.branch_code):
+        raise _not_manager(store, op, "import", campaign.code, campaign.branch_code)
+    if campaign.status != "open":
+        raise _refused(
+            store,
+            op,
+            "import",
+            campaign.code,
+            _closed(campaign.code, campaign.closed_by, campaign.closed_at),
+            "closed",
+        )
+    table, decision = _decide_file(store, path, campaign.scenario, policy, as_of)
+    plan = plan_import(decision, as_of, campaign.village_groups)
+    if not plan.members:
+        raise UserFacingError(
+            f"名单 {path.name} 中没有一行能识别为成员（共 {plan.rows} 行，全部未通过），"
+            "未导入；活动的成员不变",
+            f"no row of {path.name} names a person the bank can read ({plan.rows} rows, all refused); "
+            "nothing was loaded",
+            hint_zh=f"用 teller-assist campaign check 文件 --scenario {campaign.scenario} "
+            "--refused-out 退回.xlsx 查看每行原因",
+            hint_en="see each row's reason with campaign check ... --refused-out",
+        )
+    written = None
+    if refused_out is not None and plan.refused:
+        try:
+            written = write_refused(plan.refused, refused_out, masking)
+        except OSError as exc:
+            raise UserFacingError(
+                f"无法写入 {refused_out}：{exc.strerror or exc}；名单未导入",
+                f"cannot write {refused_out}: {exc.strerror or exc}; nothing was loaded",
+                hint_zh="请检查磁盘空间和权限，或换一个位置后重新导入",
+                hint_en="check the disk space and permissions, or choose another place",
+            ) from None
+    file_name = mask_free_text(path.name, masking)
+    incoming = [
+        store_campaigns.MemberIn(
+            m.id_no,
+            m.name,
+            m.status,
+            m.line_no,
+            m.reason,
+            m.phone,
+            m.evaluation,
+            m.evaluated_by,
+            m.evaluated_on,
+            m.key_household,
+            m.permanent_staff,
+            dict(m.extras),
+        )
+        for m in plan.members
+    ]
+
+    def entry(counts: ImportCounts) -> AuditEntry:
+        return _entry(
+            op,
+            "campaign_import",
+            campaign.code,
+            {
+                "file": file_name,
+                "sha256": table.sha256,
+                "rows": plan.rows,
+                "matched": plan.count("matched"),
+                "new_to_bank": plan.count("new_to_bank"),
+                "refused_rows": len(plan.refused),
+                "refused_members": plan.count("refused"),
+                "holding_a_line": plan.holding,
+                "added": counts.added,
+                "updated": counts.updated,
+                "unchanged": counts.unchanged,
+                "removed": counts.removed,
+                "policy": policy.identity,
+            },
+        )
+
+    try:
+        counts = store_campaigns.import_members(
+            store,
+            campaign.code,
+            incoming,
+            store_campaigns.RosterIn(file_name, table.sha256, plan.rows),
+            by=op.login,
+            at=now or now_utc(),
+            entry=entry,
+        )
+    except store_campaigns.CampaignClosed as closed:  # closed while the roster was being read
+        raise _refused(
+            store,
+            op,
+            "import",
+            campaign.code,
+            _closed(campaign.code, closed.closed_by, closed.closed_at),
+            "closed",
+        ) from None
+    return RosterImport(campaign, plan, counts, file_name, table.sha256, as_of, policy.identity, written)
 
 
 @dataclass(frozen=True)
@@ -37,11 +540,8 @@ def check_roster_file(
 ) -> RosterCheck:
     """Read ``path`` (refused whole when its shape cannot be read), check every row, decide every member
     without a survey, and audit the check under ``operator`` with its counts (no one's ID in the row:
-    the file's name and fingerprint say which roster it was)."""
-    table = read_roster(path)
-    checked = check_roster(table.header, table.rows, scenario, as_of, table.refused)
-    cards = lookup_many(store, [m.id_no for m in checked.members], as_of=as_of)
-    decision = decide_roster(checked, cards, policy, as_of)
+    the file's name and fingerprint say which roster it was). Nothing is stored."""
+    table, decision = _decide_file(store, path, scenario, policy, as_of)
     audit.log(
         store,
         "roster_check",
@@ -61,9 +561,18 @@ def check_roster_file(
     return RosterCheck(table, decision, as_of)
 
 
+REFUSED_HEADER = ("行号", "姓名", "身份证号（部分隐藏）", "原因", "reason")
+
+
 def export_refused(check: RosterCheck, out: Path, masking: Masking) -> int:
-    """The refused rows as a workbook for the group to correct: line, name, the ID masked, the reason in
-    Chinese and English. No cell is a formula (text stays text, whatever it begins with); the file is
+    """A checked roster's refused rows as a workbook (see :func:`write_refused`)."""
+    return write_refused(check.decision.refused, out, masking)
+
+
+def write_refused(refused: Sequence[Refusal], out: Path, masking: Masking) -> int:
+    """The refused rows as a workbook for the group to correct: line, name, the ID masked (every number
+    in it, as the import's refused rows are), the reason in Chinese and English (any ID or phone it
+    quotes masked). No cell is a formula (text stays text, whatever it begins with); the file is
     private (0600) and moved into place only when complete. Returns the rows written."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
@@ -75,9 +584,14 @@ def export_refused(check: RosterCheck, out: Path, masking: Masking) -> int:
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     rows = 0
-    for refusal in check.decision.refused:
-        id_shown = masking.resident_id(refusal.id_no) if refusal.id_no else ""
-        values = [refusal.line_no, refusal.name, id_shown, refusal.reason_zh, refusal.reason_en]
+    for refusal in refused:
+        values = [
+            refusal.line_no,
+            refusal.name,
+            mask_refused_row(refusal.id_no, masking),
+            mask_free_text(refusal.reason_zh, masking),
+            mask_free_text(refusal.reason_en, masking),
+        ]
         sheet.append([spreadsheet_cell(v) for v in values])
         for cell in sheet[sheet.max_row]:
             if isinstance(cell.value, str):

@@ -34,6 +34,8 @@ __all__ = [
     "AuditHead",
     "AuthorityGrant",
     "Base",
+    "Campaign",
+    "CampaignMember",
     "Customer",
     "DocumentIssue",
     "Drawdown",
@@ -675,3 +677,80 @@ class KpiSnapshot(Base):
     min_age: Mapped[int | None] = mapped_column(Integer)
     max_age: Mapped[int | None] = mapped_column(Integer)
     max_application_id: Mapped[int | None] = mapped_column(Integer)  # the newest they saw
+
+
+_CAMPAIGN_SCENARIOS = "('village', 'enterprise', 'association', 'bureau', 'community', 'market')"
+
+
+class Campaign(Base):
+    """A group campaign (issue 17, migration 0014): the group it serves, the owning branch, the period,
+    optionally an indicator, and what its latest roster was. Its people are ``campaign_member`` rows."""
+
+    __tablename__ = "campaign"
+    __table_args__ = (
+        CheckConstraint(f"scenario IN {_CAMPAIGN_SCENARIOS}", name="scenario"),
+        CheckConstraint("status IN ('open', 'closed')", name="status"),
+        CheckConstraint("ends_on >= starts_on", name="period"),
+        CheckConstraint("indicator IS NULL OR indicator > 0", name="indicator"),
+        CheckConstraint("indicator_measure IN ('signed', 'granted')", name="indicator_measure"),
+        # an enterprise and a bureau are known by their unified social credit code
+        CheckConstraint(
+            "scenario NOT IN ('enterprise', 'bureau') OR group_uscc IS NOT NULL", name="group_uscc"
+        ),
+        CheckConstraint(
+            "(status = 'closed') = (closed_at IS NOT NULL AND closed_by IS NOT NULL)", name="closed"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[Str64] = mapped_column(unique=True)
+    scenario: Mapped[Str16]
+    group_name: Mapped[Str200]
+    group_uscc: Mapped[str | None] = mapped_column(String(18))
+    village_groups: Mapped[str] = mapped_column(Text, default="[]")  # JSON list: a village's 村民小组
+    branch_code: Mapped[Str16] = mapped_column(index=True)
+    starts_on: Mapped[dt.date]
+    ends_on: Mapped[dt.date]
+    indicator: Mapped[int | None] = mapped_column(Integer)  # people
+    indicator_measure: Mapped[Str16] = mapped_column(default="signed")
+    status: Mapped[Str16] = mapped_column(default="open")
+    created_by: Mapped[Str64]
+    created_at: Mapped[dt.datetime]
+    closed_by: Mapped[str | None] = mapped_column(String(64))
+    closed_at: Mapped[dt.datetime | None]
+    # the latest roster imported (its file's name masked, its fingerprint, its rows), by whom and when
+    roster_file: Mapped[str | None] = mapped_column(String(200))
+    roster_sha256: Mapped[str | None] = mapped_column(String(64))
+    roster_rows: Mapped[int | None] = mapped_column(Integer)
+    roster_by: Mapped[str | None] = mapped_column(String(64))
+    roster_at: Mapped[dt.datetime | None]
+
+
+class CampaignMember(Base):
+    """One person on a campaign, as its latest roster gives them: the membership, never a copy of a line
+    (a person on several campaigns is one person with one line). A member the latest roster no longer
+    lists is kept, marked removed."""
+
+    __tablename__ = "campaign_member"
+    __table_args__ = (
+        CheckConstraint("status IN ('matched', 'new_to_bank', 'refused', 'removed')", name="status"),
+        CheckConstraint("status <> 'refused' OR reason IS NOT NULL", name="refused_reason"),
+        CheckConstraint("evaluation IS NULL OR evaluation IN ('good', 'fair', 'poor')", name="evaluation"),
+        CheckConstraint("line_no > 0", name="line_no"),
+    )
+
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id"), primary_key=True)
+    id_no: Mapped[IdNo] = mapped_column(primary_key=True, index=True)  # index: a person's campaigns
+    name: Mapped[Str64]
+    phone: Mapped[str | None] = mapped_column(String(11))  # masked wherever shown
+    evaluation: Mapped[str | None] = mapped_column(String(8))
+    evaluated_by: Mapped[str | None] = mapped_column(String(200))
+    evaluated_on: Mapped[dt.date | None]
+    key_household: Mapped[bool] = mapped_column(Boolean, default=False)
+    permanent_staff: Mapped[bool] = mapped_column(Boolean, default=False)
+    extras: Mapped[str] = mapped_column(Text, default="{}")  # JSON: the scenario's other roster columns
+    line_no: Mapped[int] = mapped_column(Integer)  # the row in the latest roster that gave it
+    status: Mapped[Str16]
+    reason: Mapped[str | None] = mapped_column(String(200))  # why refused, in a clerk's words
+    added_at: Mapped[dt.datetime]
+    updated_at: Mapped[dt.datetime]
