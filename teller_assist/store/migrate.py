@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Connection, inspect, text
+from sqlalchemy import Connection, inspect
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from teller_assist.store.engine import Store, StoreError
@@ -47,18 +47,29 @@ def current_revision(store: Store) -> str | None:
     """The database's revision: Alembic's own table, read directly (None before the first upgrade).
     An unreachable server or an unreadable file is a :class:`StoreError`, said as such."""
     with store.connection() as conn:
-        if not inspect(conn).has_table("alembic_version"):
-            return None
-        try:
-            rows = conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
-        except (OperationalError, ProgrammingError):
-            return None
+        rows = _revisions(conn)
     if len(rows) > 1:  # branched history: let Alembic say what it makes of it
         from alembic.runtime.migration import MigrationContext
 
         with store.engine.connect() as conn:
             return MigrationContext.configure(conn).get_current_revision()
     return rows[0] if rows else None
+
+
+def _revisions(conn: Connection) -> list[str]:
+    """Alembic's table read on every open: one catalogue probe and one read as plain SQL (reflection's
+    ``has_table`` costs a few milliseconds in a fresh process, a third of the whole open)."""
+    probe = (
+        "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'"
+        if conn.dialect.name == "sqlite"
+        else "SELECT to_regclass('alembic_version') IS NOT NULL"
+    )
+    if not conn.exec_driver_sql(probe).scalar():
+        return []
+    try:
+        return [str(r) for r in conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalars()]
+    except (OperationalError, ProgrammingError):
+        return []
 
 
 def is_empty(store: Store) -> bool:
@@ -69,9 +80,8 @@ def is_empty(store: Store) -> bool:
 
 def revision_on(conn: Connection) -> str | None:
     """The revision, read on a connection the caller holds (inside its transaction)."""
-    if not inspect(conn).has_table("alembic_version"):
-        return None
-    return conn.execute(text("SELECT version_num FROM alembic_version")).scalars().first()
+    rows = _revisions(conn)
+    return rows[0] if rows else None
 
 
 def upgrade_on(conn: Connection) -> None:

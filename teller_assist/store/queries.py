@@ -6,9 +6,8 @@ import datetime as dt
 import functools
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import cast
 
-from sqlalchemy import Table, exists, func, select, text
+from sqlalchemy import func, select, text
 
 from teller_assist.store.engine import Store
 from teller_assist.store.models import (
@@ -54,10 +53,12 @@ def customer_count(store: Store) -> int:
 def overview(store: Store) -> Overview:
     """Read on every open: plain statements on the tables (no ORM session, whose first use configures
     every mapper), in one read transaction."""
-    customer, batch = cast(Table, Customer.__table__), cast(Table, ImportBatch.__table__)
-    with store.connection() as conn, conn.begin():
-        anyone = bool(conn.scalar(select(exists().select_from(customer))))
-        batches, latest = conn.execute(select(func.count(), func.max(batch.c.extract_date))).one()
+    customer, batch = Customer.__tablename__, ImportBatch.__tablename__
+    with store.connection() as conn, conn.begin():  # as plain SQL: no statement to compile on the way
+        anyone = bool(conn.exec_driver_sql(f"SELECT EXISTS (SELECT 1 FROM {customer})").scalar())
+        batches, latest = conn.exec_driver_sql(f"SELECT count(*), max(extract_date) FROM {batch}").one()
+    if isinstance(latest, str):  # SQLite keeps dates as ISO text
+        latest = dt.date.fromisoformat(latest)
     return Overview(anyone, batches or 0, latest, functools.partial(customer_count, store))
 
 

@@ -19,7 +19,8 @@ from teller_assist.store.models import (
     Target,
     UtilityDebit,
 )
-from teller_assist.store.queries import db_stats
+from teller_assist.store.migrate import HEAD, current_revision
+from teller_assist.store.queries import db_stats, overview
 from tests.helpers.extracts import COMPANY, GOV, MAN, OLD, WOMAN, rid, write
 
 TODAY = dt.date(2026, 11, 28)
@@ -60,6 +61,18 @@ def test_customers_in_gb18030_with_chinese_headers_in_any_order(store: Store, tm
         batch = s.scalar(select(ImportBatch))
     assert names == {MAN: "刘䶮", WOMAN: "王𠀀"}  # GB18030-only characters survive
     assert batch is not None and batch.extract_date == dt.date(2026, 11, 27)
+
+
+def test_what_every_open_reads_on_either_engine(store: Store, tmp_path: Path) -> None:
+    """The open's plain SQL: the revision, anyone there, the batches and the newest extract as a date."""
+    assert current_revision(store) == HEAD
+    before = overview(store)
+    assert (before.has_customers, before.batches, before.latest_extract) == (False, 0, None)
+    for day, person in (("20261126", MAN), ("20261127", WOMAN)):
+        path = write(tmp_path, f"customers_{day}.csv", ["姓名,身份证号", f"刘䶮,{person}"], encoding="utf-8")
+        assert import_file(store, path, kind="customers", today=TODAY).status == "loaded"
+    after = overview(store)
+    assert (after.has_customers, after.batches, after.latest_extract) == (True, 2, dt.date(2026, 11, 27))
 
 
 def test_utf8_is_never_decoded_as_gb18030(store: Store, tmp_path: Path) -> None:
