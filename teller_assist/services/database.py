@@ -15,7 +15,7 @@ from teller_assist.settings import Settings
 from teller_assist.store import migrate
 from teller_assist.store.engine import Store as Store  # the handle the faces hold, opened here
 from teller_assist.store.engine import open_store
-from teller_assist.store.queries import Overview, overview
+from teller_assist.store.queries import Overview, opening, overview
 
 if TYPE_CHECKING:
     from teller_assist.prequal.policy import Policy
@@ -58,11 +58,11 @@ class SchemaAhead(UserFacingError):
         )
 
 
-def check_schema(store: Store, backup_dir: Path) -> migrate.UpgradeResult:
-    """The schema as it is: current, or made now in an empty database (nothing there to lose); one that
-    is behind or ahead is refused in words (the command line upgrades only on `db upgrade`: one nightly
-    job must not upgrade a database that other desktops' older programs share)."""
-    current = migrate.current_revision(store)
+def check_schema(store: Store, backup_dir: Path, current: str | None) -> migrate.UpgradeResult:
+    """The schema as it is (``current``, its revision just read): current, or made now in an empty
+    database (nothing there to lose); one that is behind or ahead is refused in words (the command line
+    upgrades only on `db upgrade`: one nightly job must not upgrade a database that other desktops'
+    older programs share)."""
     head = migrate.HEAD
     if current == head:
         return migrate.UpgradeResult(current, head, None)
@@ -78,12 +78,13 @@ def open_database(settings: Settings, *, upgrade: bool = True) -> Opened:
     brought up to date, SQLite backed up first; without it (every other command) it is checked."""
     store = open_store(settings)
     try:
-        if upgrade:
-            if (current := migrate.current_revision(store)) is not None and current > migrate.HEAD:
-                raise SchemaAhead(current, migrate.HEAD)
+        current, facts = opening(store)  # the revision and the start's facts in one read
+        if current is not None and current > migrate.HEAD:
+            raise SchemaAhead(current, migrate.HEAD)
+        if upgrade and current != migrate.HEAD:
             result = migrate.upgrade(store, backup_dir=settings.paths.backup_dir)
         else:
-            result = check_schema(store, settings.paths.backup_dir)
+            result = check_schema(store, settings.paths.backup_dir, current)
         log.info(
             "database %s opened, schema %s%s%s",
             store.display,
@@ -91,7 +92,7 @@ def open_database(settings: Settings, *, upgrade: bool = True) -> Opened:
             f" (upgraded from {result.before})" if result.changed else "",
             " [demo mode]" if store.demo_mode else "",
         )
-        return Opened(store, result, overview(store))
+        return Opened(store, result, facts if facts is not None and not result.changed else overview(store))
     except BaseException:
         store.dispose()
         raise

@@ -7,7 +7,7 @@ import functools
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select, text
+from sqlalchemy import Connection, func, select, text
 
 from teller_assist.store.engine import Store
 from teller_assist.store.models import (
@@ -53,10 +53,25 @@ def customer_count(store: Store) -> int:
 def overview(store: Store) -> Overview:
     """Read on every open: plain statements on the tables (no ORM session, whose first use configures
     every mapper), in one read transaction."""
+    with store.connection() as conn, conn.begin():
+        return _overview_on(conn, store)
+
+
+def opening(store: Store) -> tuple[str | None, Overview | None]:
+    """What every open reads, in one read transaction: the schema's revision, and the overview when the
+    schema is the program's (None otherwise: its tables may not be there yet)."""
+    from teller_assist.store import migrate
+
+    with store.connection() as conn, conn.begin():
+        revision = migrate.revision_on(conn)
+        return revision, _overview_on(conn, store) if revision == migrate.HEAD else None
+
+
+def _overview_on(conn: Connection, store: Store) -> Overview:
     customer, batch = Customer.__tablename__, ImportBatch.__tablename__
-    with store.connection() as conn, conn.begin():  # as plain SQL: no statement to compile on the way
-        anyone = bool(conn.exec_driver_sql(f"SELECT EXISTS (SELECT 1 FROM {customer})").scalar())
-        batches, latest = conn.exec_driver_sql(f"SELECT count(*), max(extract_date) FROM {batch}").one()
+    # as plain SQL: no statement to compile on the way
+    anyone = bool(conn.exec_driver_sql(f"SELECT EXISTS (SELECT 1 FROM {customer})").scalar())
+    batches, latest = conn.exec_driver_sql(f"SELECT count(*), max(extract_date) FROM {batch}").one()
     if isinstance(latest, str):  # SQLite keeps dates as ISO text
         latest = dt.date.fromisoformat(latest)
     return Overview(anyone, batches or 0, latest, functools.partial(customer_count, store))
