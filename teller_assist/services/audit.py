@@ -97,6 +97,12 @@ def log(
     return store_audit.record(store, entry, now or now_utc())
 
 
+def rehearse(store: Store) -> None:
+    """The lookup's audit write rehearsed and rolled back (``store.audit.rehearse``): nothing is kept."""
+    entry = AuditEntry("lookup", None, workstation(), None, None, {})
+    store_audit.rehearse(store, entry, now_utc())
+
+
 @dataclass(frozen=True)
 class Anchor:
     """The chain's head at one moment, kept where the program cannot rewrite it (head office's file)."""

@@ -53,6 +53,21 @@ def test_a_clean_chain_verifies(store: Store) -> None:
     assert result.ok and result.rows == 6 and result.head_seq == 6
 
 
+def test_a_rehearsed_write_keeps_nothing(store: Store) -> None:
+    """The window's idle warm-up rehearses the lookup's audit write: no row, the chain's head as it was,
+    and the next real row follows the last as if nothing had happened."""
+    fill(store, 3)
+    with store.engine.connect() as conn:
+        head_before = conn.exec_driver_sql("SELECT seq, hash FROM audit_head").one()
+    audit.rehearse(store)
+    with store.engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT seq, hash FROM audit_head").one() == head_before
+        assert conn.exec_driver_sql("SELECT count(*) FROM audit_event").scalar() == 3
+    fill(store, 1)
+    result = store_audit.verify(store)
+    assert result.ok and result.rows == 4 and result.head_seq == 4
+
+
 @pytest.mark.parametrize(
     ("change", "seq"),
     [

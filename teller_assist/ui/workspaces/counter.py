@@ -333,6 +333,7 @@ class CounterWorkspace(QWidget):
         from PySide6.QtCore import QBuffer, QIODevice, QSize
         from PySide6.QtGui import QPageSize, QPainter, QPdfWriter
 
+        from teller_assist.services import audit
         from teller_assist.services.lookup import lookup
         from teller_assist.services.prequal import decide_for_card
         from teller_assist.ui.print_preview import load_pdf
@@ -344,6 +345,7 @@ class CounterWorkspace(QWidget):
         with contextlib.suppress(UserFacingError, InvalidResidentId):
             nobody = parse_resident_id(self.WARM_UP_ID, today=self._today())
             card = lookup(flow.store, nobody, as_of=self._today())
+            audit.rehearse(flow.store)  # the first lookup's audit row: prepared, then rolled back
             if flow.policy is not None:
                 decide_for_card(card, None, flow.policy, self._today())
             holder = QWidget()  # never shown: the panel's details live beside it, in its parent
