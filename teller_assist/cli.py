@@ -25,7 +25,7 @@ from teller_assist.vocabulary import EXTRACT_KINDS
 ROLES = ("teller", "lobby_manager", "branch_head", "hq_admin")
 
 if TYPE_CHECKING:  # the data layer loads with the command that needs it
-    from teller_assist.store.engine import Store
+    from teller_assist.services.database import Store
 
 log = logging.getLogger("teller_assist.cli")
 
@@ -293,8 +293,7 @@ def cmd_config_show(args: argparse.Namespace) -> int:
 
 
 def cmd_db(args: argparse.Namespace) -> int:
-    from teller_assist.store import migrate
-    from teller_assist.store.engine import open_store
+    from teller_assist.services import database
 
     settings = _settings(args)
     if args.db_command == "stats":
@@ -303,28 +302,19 @@ def cmd_db(args: argparse.Namespace) -> int:
         return cli_workflow.cmd_db_set_password(args)
     if args.db_command == "setup-roles":
         return cmd_db_setup_roles(args, settings)
-    store = open_store(settings)
-    try:
-        if args.db_command == "current":
-            current = migrate.current_revision(store)
-            head = migrate.head_revision()
-            state = "最新 up to date" if current == head else f"待升级 needs upgrade to {head}"
-            print(f"{store.display}: {current or '(空 empty)'} — {state}")
-            return EXIT_OK
-        if (current := migrate.current_revision(store)) is not None and current > migrate.HEAD:
-            from teller_assist.services.database import SchemaAhead
-
-            raise SchemaAhead(current, migrate.HEAD)
-        result = migrate.upgrade(store, backup_dir=settings.paths.backup_dir)
-        if not result.changed:
-            print(f"数据库已是最新结构 the schema is up to date ({result.after})")
-        else:
-            print(f"数据库已升级 upgraded: {result.before or '(empty)'} → {result.after}")
-            if result.backup:
-                print(f"升级前备份 backup: {result.backup}")
+    if args.db_command == "current":
+        state = database.schema_state(settings)
+        said = "最新 up to date" if state.up_to_date else f"待升级 needs upgrade to {state.head}"
+        print(f"{state.display}: {state.current or '(空 empty)'} — {said}")
         return EXIT_OK
-    finally:
-        store.dispose()
+    _display, result = database.upgrade_schema(settings)
+    if not result.changed:
+        print(f"数据库已是最新结构 the schema is up to date ({result.after})")
+    else:
+        print(f"数据库已升级 upgraded: {result.before or '(empty)'} → {result.after}")
+        if result.backup:
+            print(f"升级前备份 backup: {result.backup}")
+    return EXIT_OK
 
 
 def cmd_db_setup_roles(args: argparse.Namespace, settings: Settings) -> int:
@@ -350,19 +340,14 @@ def cmd_db_setup_roles(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_db_stats(args: argparse.Namespace, settings: Settings) -> int:
-    from teller_assist.services.database import open_database
-    from teller_assist.store.queries import db_stats
+    from teller_assist.services.database import database_stats
 
-    opened = open_database(settings, upgrade=False)
-    try:
-        stats = db_stats(opened.store)
-    finally:
-        opened.store.dispose()
+    display, stats = database_stats(settings)
     if args.json:
         print(
             json.dumps(
                 {
-                    "database": opened.store.display,
+                    "database": display,
                     "size_bytes": stats.size_bytes,
                     "batches": stats.batches,
                     "rejects": stats.rejects,
@@ -385,7 +370,7 @@ def cmd_db_stats(args: argparse.Namespace, settings: Settings) -> int:
             )
         )
         return EXIT_OK
-    print(f"数据库 database: {opened.store.display}  ({stats.size_bytes / 1e6:,.1f} MB)")
+    print(f"数据库 database: {display}  ({stats.size_bytes / 1e6:,.1f} MB)")
     kinds = [
         (k.kind, k.rows, f"#{k.latest_batch} {k.latest_file} ({k.latest_extract})" if k.latest_batch else "—")
         for k in stats.kinds

@@ -439,50 +439,36 @@ def cmd_document(args: argparse.Namespace) -> int:
 
 
 def cmd_print(args: argparse.Namespace) -> int:
-    from teller_assist.documents.templates import KINDS
+    """Through the window's print pipeline (``services.printing.print_documents``): the printer checked,
+    each document issued, kept in the data folder and sent; a refusal leaves the rest kept, not sent."""
+    import functools
+
     from teller_assist.services import audit
-    from teller_assist.services.documents import COUNTER_KINDS, issue
-    from teller_assist.services.printing import PrintError, check_printer, save_copy, submit
+    from teller_assist.services.documents import COUNTER_KINDS, KINDS, issue_all
+    from teller_assist.services.printing import job_title, print_documents
 
     settings = _settings(args)
     name = args.printer or settings.printer
     kinds = COUNTER_KINDS if args.kind in ("all", "both") else (args.kind,)
-    try:
-        printer = check_printer(name)
-        problem: PrintError | None = None
-    except PrintError as exc:
-        printer, problem = None, exc
     folder = settings.paths.data_dir / "printed"
     with _opened(settings) as store:
-        for kind in kinds:
-            destination = printer.name if printer else "file (printer unavailable)"
-            issued = issue(
-                store,
-                settings,
-                args.app_id,
-                kind,
-                operator=audit.os_actor(),
-                destination=destination,
-                today=_today(args),
-            )
-            label = f"副本{issued.copy_no}" if issued.copy_no else "原件"
-            saved = save_copy(issued.pdf, folder, f"app{args.app_id}-{kind}-{issued.copy_no}")
-            if printer is None:
-                assert problem is not None
-                print(
-                    f"未打印 not printed: {problem.describe()}；"
-                    f"{KINDS[kind]}（{label}）已保存 saved: {saved}",
-                    file=sys.stderr,
-                )
-                continue
-            try:
-                job = submit(printer, saved, f"{KINDS[kind]} {label} app{args.app_id}")
-            except PrintError as exc:
-                print(f"未打印 not printed: {exc.describe()}", file=sys.stderr)
-                problem = exc
-                continue
-            print(f"已送打印机 {printer.name}：{KINDS[kind]}（{label}）任务 {job}")
-    return problem.exit_code if problem else EXIT_OK
+        run = print_documents(
+            lambda ks, destination, each: issue_all(
+                store, settings, args.app_id, ks, operator=audit.os_actor(), destination=destination,
+                today=_today(args), each=each,
+            ),
+            kinds, name, folder, f"app{args.app_id}", functools.partial(job_title, args.app_id),
+        )
+    for document in run.documents:
+        label = f"{KINDS[document.kind]}（{f'副本{document.copy_no}' if document.copy_no else '原件'}）"
+        if document.job is not None:
+            print(f"已送打印机 {run.destination}：{label} 任务 {document.job}")
+        else:
+            print(f"未打印 not printed：{label}已保存 saved: {document.saved}", file=sys.stderr)
+    if run.problem is not None:
+        print(f"未打印 not printed: {run.problem.describe()}", file=sys.stderr)
+        return run.problem.exit_code
+    return EXIT_OK
 
 
 def cmd_verify(args: argparse.Namespace) -> int:

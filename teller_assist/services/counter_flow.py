@@ -17,9 +17,12 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from teller_assist.errors import UserFacingError
 from teller_assist.identity.names import name_problem
@@ -37,6 +40,10 @@ from teller_assist.services.operators import OperatorRecord, authenticate
 from teller_assist.services.prequal import decide_for_card
 from teller_assist.settings import Settings
 from teller_assist.store.engine import Store
+
+if TYPE_CHECKING:
+    from teller_assist.services.documents import Issued
+    from teller_assist.services.printing import PrintRun
 
 SOURCES = ("typed", "clipboard", "reader", "hook", "kpi")  # kpi: opened from a 考核 list (not a walk-in)
 
@@ -399,28 +406,38 @@ class CounterFlow:
         kinds: tuple[str, ...],
         *,
         destination: str,
-        each: Callable[[str, bytes, int], None] | None = None,
+        each: Callable[[Issued], None] | None = None,
     ) -> list[tuple[str, bytes, int]]:
         """Issue each document for print (the original, later copies; audited): (kind, pdf, copy_no),
         each also handed to ``each`` as it comes (to keep a copy before the next one can fail). Does not
         change the flow: may run on a worker thread; tell ``documents_issued`` when it is over."""
-        from teller_assist.services.documents import Issued, issue_all
+        from teller_assist.services.documents import issue_all
 
         self._refuse(Action.PRINT)
         app, operator, today = self.application, self.operator, self._today()
         assert app is not None and operator is not None
-
-        def handed(issued: Issued) -> None:
-            if each is not None:
-                each(issued.kind, issued.pdf, issued.copy_no)
-
         return [
             (issued.kind, issued.pdf, issued.copy_no)
             for issued in issue_all(
                 self.store, self.settings, app.id, kinds, operator=operator.login, destination=destination,
-                today=today, each=handed,
+                today=today, each=each,
             )
         ]
+
+    def print_documents(self, kinds: tuple[str, ...], printer: str, folder: Path) -> PrintRun:
+        """The print pipeline (``services.printing.print_documents``) for the application at the counter:
+        each document issued, kept in ``folder`` and handed to ``printer``, titled in the queue as the
+        command line titles them. May run on a worker thread; tell ``documents_issued`` (and, when the
+        run has no problem, ``documents_printed``) when it is over."""
+        from teller_assist.services.printing import job_title, print_documents
+
+        self._refuse(Action.PRINT)
+        app = self.application
+        assert app is not None
+        return print_documents(
+            lambda ks, destination, each: self.issue_documents(ks, destination=destination, each=each),
+            kinds, printer, folder, f"app{app.id}", functools.partial(job_title, app.id),
+        )
 
     def documents_issued(self, app_id: int) -> None:
         """Issuing ended (whole or in part): the flow reads whether the agreement is out now."""

@@ -15,7 +15,8 @@ from teller_assist.settings import Settings
 from teller_assist.store import migrate
 from teller_assist.store.engine import Store as Store  # the handle the faces hold, opened here
 from teller_assist.store.engine import open_store
-from teller_assist.store.queries import Overview, opening, overview
+from teller_assist.store.queries import DbStats as DbStats  # the statistics `db stats` shows
+from teller_assist.store.queries import Overview, db_stats, opening, overview
 
 if TYPE_CHECKING:
     from teller_assist.prequal.policy import Policy
@@ -174,3 +175,46 @@ def set_db_password(database_url: str, password: str) -> None:
     from teller_assist.security import keys
 
     keys.set_db_password(database_url, password)
+
+
+@dataclass(frozen=True)
+class SchemaState:
+    """Where the database's schema stands (`db current`)."""
+
+    display: str  # the database as shown (file, or the URL without its password)
+    current: str | None  # None: no schema yet
+    head: str  # this program's
+
+    @property
+    def up_to_date(self) -> bool:
+        return self.current == self.head
+
+
+def schema_state(settings: Settings) -> SchemaState:
+    store = open_store(settings)
+    try:
+        return SchemaState(store.display, migrate.current_revision(store), migrate.head_revision())
+    finally:
+        store.dispose()
+
+
+def upgrade_schema(settings: Settings) -> tuple[str, migrate.UpgradeResult]:
+    """`db upgrade`: the schema brought to this program's (SQLite backed up first); a schema newer than
+    the program is refused, nothing changed. Returns the database as shown and what was done."""
+    store = open_store(settings)
+    try:
+        if (current := migrate.current_revision(store)) is not None and current > migrate.HEAD:
+            raise SchemaAhead(current, migrate.HEAD)
+        return store.display, migrate.upgrade(store, backup_dir=settings.paths.backup_dir)
+    finally:
+        store.dispose()
+
+
+def database_stats(settings: Settings) -> tuple[str, DbStats]:
+    """`db stats`: each extract kind's rows and latest batch, the rejects, the file's size."""
+    opened = open_database(settings, upgrade=False)
+    try:
+        return opened.store.display, db_stats(opened.store)
+    finally:
+        opened.store.dispose()
+

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from teller_assist.documents import verification
 from teller_assist.documents.render import DocumentData, render
-from teller_assist.documents.templates import KINDS
+from teller_assist.documents.templates import KINDS as KINDS  # the documents' names, for the faces
 from teller_assist.errors import UserFacingError
 from teller_assist.identity.masking import Masking
 from teller_assist.prequal.workflow import rate_text

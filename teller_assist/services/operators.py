@@ -18,6 +18,8 @@ from collections.abc import Callable
 from teller_assist.errors import UserFacingError
 from teller_assist.identity.masking import Masking, mask_free_text
 from teller_assist.security import passwords
+from teller_assist.security.passwords import ROLE_ZH as ROLE_ZH  # the roles' words, for the faces
+from teller_assist.security.passwords import ROLES as ROLES
 from teller_assist.services import audit
 from teller_assist.store import operators as store_ops
 from teller_assist.store.audit import AuditEntry

@@ -9,10 +9,15 @@ import os
 import re
 import shutil
 import subprocess
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from teller_assist.errors import UserFacingError
+
+if TYPE_CHECKING:
+    from teller_assist.services.documents import Issued
 
 log = logging.getLogger(__name__)
 TIMEOUT_S = 15
@@ -137,3 +142,90 @@ class Submission:
             )
         log.info("print job %s on %s: %s", match.group(1), self.printer.name, self.title)
         return match.group(1)
+
+
+@dataclass(frozen=True)
+class Printed:
+    """One document of a print run: issued (original or 副本, audited), kept, and sent or not."""
+
+    kind: str
+    copy_no: int  # 0 = the original
+    saved: Path  # the copy kept in the data folder, whatever the printer did
+    job: str | None  # the CUPS job; None when it was not sent (see the run's ``problem``)
+
+
+@dataclass
+class PrintRun:
+    """What ``print_documents`` did: where the documents went, each document, and the first thing that
+    kept paper from coming out (None when every document went to the printer)."""
+
+    destination: str
+    documents: list[Printed] = field(default_factory=list)
+    problem: UserFacingError | None = None
+
+
+Issue = Callable[[tuple[str, ...], str, Callable[["Issued"], None]], object]
+"""Issues ``kinds`` for print to a destination, handing each document as it is recorded: the counter's
+``CounterFlow.issue_documents``, or ``services.documents.issue_all`` on the command line."""
+
+
+def print_documents(
+    issue: Issue,
+    kinds: tuple[str, ...],
+    printer_name: str,
+    folder: Path,
+    stem: str,
+    titled: Callable[[str, int], str],
+) -> PrintRun:
+    """The one print pipeline, for the window and the command line: the printer checked, then each
+    document issued (``issue(kinds, destination, each)``, which records and audits it), kept in
+    ``folder`` as ``{stem}-{kind}-{copy_no}.pdf``, and handed to CUPS. Each document's ``lp`` runs while
+    the next one renders; the next goes to the printer only once the printer took the one before, so a
+    refusal leaves the rest issued and kept, not sent. A missing, disabled or print-to-file printer
+    issues and keeps every document, sends none, and says why (``problem``). ``titled(kind, copy_no)``:
+    the job's title in the queue."""
+    printer: PrinterState | None = None
+    try:
+        printer = check_printer(printer_name)
+        run = PrintRun(printer.name)
+    except PrintError as exc:
+        run = PrintRun("file (printer unavailable)", problem=exc)
+    sending: tuple[Printed, Submission] | None = None
+
+    def answered() -> None:
+        nonlocal sending
+        if sending is None:
+            return
+        waiting, submission = sending
+        sending = None
+        try:
+            job = submission.job()
+        except PrintError as exc:
+            run.problem = exc
+            return
+        run.documents[run.documents.index(waiting)] = replace(waiting, job=job)
+
+    def keep(issued: Issued) -> None:
+        nonlocal sending
+        saved = save_copy(issued.pdf, folder, f"{stem}-{issued.kind}-{issued.copy_no}")
+        document = Printed(issued.kind, issued.copy_no, saved, None)
+        run.documents.append(document)
+        answered()
+        if printer is not None and run.problem is None:
+            sending = document, Submission(printer, saved, titled(issued.kind, issued.copy_no))
+
+    try:
+        issue(kinds, run.destination, keep)
+    except UserFacingError as exc:
+        answered()
+        run.problem = run.problem or exc
+        return run
+    answered()
+    return run
+
+
+def job_title(app_id: int, kind: str, copy_no: int) -> str:
+    """A document's title in the print queue, as the bank's staff read it there."""
+    from teller_assist.documents.templates import KINDS
+
+    return f"{KINDS[kind]} {f'副本{copy_no}' if copy_no else '原件'} app{app_id}"

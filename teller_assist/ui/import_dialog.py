@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from teller_assist.errors import UserFacingError
+from teller_assist.services.database import Store
 from teller_assist.services.imports import (
     ImportCancelled,
     Importer,
@@ -36,9 +37,8 @@ from teller_assist.services.imports import (
     refused_rows,
     run_import,
 )
+from teller_assist.services.operators import OperatorRecord
 from teller_assist.settings import Settings
-from teller_assist.store.engine import Store
-from teller_assist.store.operators import OperatorRecord
 from teller_assist.ui.i18n import error_text
 from teller_assist.ui.tasks import Task
 

@@ -27,14 +27,14 @@ from PySide6.QtWidgets import (
 )
 
 from teller_assist.errors import UserFacingError
-from teller_assist.security.passwords import ROLE_ZH, ROLES
+from teller_assist.services.operators import ROLE_ZH, ROLES
 from teller_assist.ui.i18n import error_text
 from teller_assist.ui.session import ERROR_STYLE
 from teller_assist.ui.words import word
 
 if TYPE_CHECKING:
-    from teller_assist.store.engine import Store
-    from teller_assist.store.operators import OperatorRecord
+    from teller_assist.services.database import Store
+    from teller_assist.services.operators import OperatorRecord
 
 OK_STYLE = "color: #1b5e20"
 

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from teller_assist.services.imports import import_file, import_paths
 from teller_assist.store.engine import Store
+from teller_assist.store.migrate import HEAD, current_revision
 from teller_assist.store.models import (
     Customer,
     ImportBatch,
@@ -19,7 +20,6 @@ from teller_assist.store.models import (
     Target,
     UtilityDebit,
 )
-from teller_assist.store.migrate import HEAD, current_revision
 from teller_assist.store.queries import db_stats, overview
 from tests.helpers.extracts import COMPANY, GOV, MAN, OLD, WOMAN, rid, write
 

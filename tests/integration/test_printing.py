@@ -103,3 +103,25 @@ def test_no_cups_at_all(env: dict[str, str], tmp_path: Path) -> None:
     app = approved_application(env, tmp_path, MAN)
     done = run_cli("print", str(app["id"]), "--printer", "X", env={**env, "PATH": "/nonexistent"})
     assert done.returncode == 6 and "CUPS" in done.stderr and "已保存" in done.stderr
+
+
+def test_a_queue_refusing_jobs_keeps_every_document_and_sends_none_after_the_refusal(
+    cups_server: CupsServer, env: dict[str, str], tmp_path: Path
+) -> None:
+    """The one print pipeline (the window's and this command's): the printer takes no job (enabled, but
+    not accepting), so the first document's ``lp`` is refused; every document is still issued and kept,
+    the rest are not sent, and the exit says so."""
+    env = {**env, **cups_server.env}
+    app = approved_application(env, tmp_path, rid(seq=96))
+    reject = required.program("cupsreject")
+    accept = required.program("cupsaccept")
+    subprocess.run([reject, "TA-PDF"], env={**env}, check=True, capture_output=True)
+    try:
+        done = run_cli("print", str(app["id"]), "--printer", "TA-PDF", env=env)
+    finally:
+        subprocess.run([accept, "TA-PDF"], env={**env}, check=True, capture_output=True)
+    assert done.returncode == 6 and "拒绝了打印任务" in done.stderr, done.stderr
+    assert "已送打印机" not in done.stdout
+    kept = sorted((Path(env["TELLER_ASSIST_DATA_DIR"]) / "printed").glob(f"app{app['id']}-*.pdf"))
+    assert [p.name.split("-")[1] for p in kept] == ["agreement", "authorization", "letter"]
+    assert done.stderr.count("未打印 not printed：") == 3  # each kept, none sent

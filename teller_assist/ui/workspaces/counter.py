@@ -49,7 +49,9 @@ if TYPE_CHECKING:
     from teller_assist.services.applications import ApplicationRecord
     from teller_assist.services.counter_flow import CounterFlow
     from teller_assist.services.database import CounterStart
+    from teller_assist.services.documents import Issued as IssuedDocument
     from teller_assist.services.operators import OperatorRecord
+    from teller_assist.services.printing import PrintRun
     from teller_assist.ui.print_preview import PrintPreview
     from teller_assist.ui.survey_form import SurveyForm
 
@@ -923,69 +925,31 @@ class CounterWorkspace(QWidget):
         self._print_finished(app_id, preview, text, printed=trouble is None)
 
     def _print_through_cups(self, flow: CounterFlow, app: ApplicationRecord, preview: PrintPreview) -> None:
-        """The counter's printer checked (``check_printer``: missing, disabled, a print-to-file queue),
-        each document issued, kept in the data folder and handed to CUPS (``lp``) as it is, all on a
-        worker thread: no rasterising, no Qt printing."""
+        """The print pipeline the command line uses too (``CounterFlow.print_documents``): the counter's
+        printer checked (missing, disabled, a print-to-file queue), each document issued, kept in the
+        data folder and handed to CUPS (``lp``) as it is, all on a worker thread: no rasterising, no Qt
+        printing."""
         from teller_assist.documents.templates import KINDS
         from teller_assist.services.documents import COUNTER_KINDS
-        from teller_assist.services.printing import Submission, check_printer, save_copy
 
         name, folder = self.settings.printer, self.settings.paths.data_dir / "printed"
         copy_text = self.tr("（副本{0}）")
-        Printed = tuple[str, list[str], UserFacingError | None]
 
-        def print_all(_report: Callable[..., None], _cancelled: Callable[[], bool]) -> Printed:
-            try:
-                printer = check_printer(name)
-                trouble: UserFacingError | None = None
-            except UserFacingError as exc:
-                printer, trouble = None, exc
-            destination = printer.name if printer else "file (printer unavailable)"
-            done: list[str] = []
-            # each document's lp runs while the next one renders; the next is handed over only once
-            # the printer took the one before (a refusal leaves the rest issued and kept, not sent)
-            sending: tuple[str, Submission] | None = None
+        def print_all(_report: Callable[..., None], _cancelled: Callable[[], bool]) -> PrintRun:
+            return flow.print_documents(COUNTER_KINDS, name, folder)
 
-            def answered() -> None:
-                nonlocal trouble, sending
-                if sending is None:
-                    return
-                label, submission = sending
-                sending = None
-                try:
-                    submission.job()
-                except UserFacingError as exc:
-                    trouble = exc
-                    return
-                done.append(label)
-
-            def keep(kind: str, pdf: bytes, copy_no: int) -> None:
-                nonlocal sending
-                label = word(KINDS[kind]) + (copy_text.format(copy_no) if copy_no else "")
-                # kept in the data folder, whatever happens to the printer
-                path = save_copy(pdf, folder, f"app{app.id}-{kind}-{copy_no}")
-                answered()
-                if printer is None or trouble is not None:
-                    return
-                title = f"{KINDS[kind]} {f'副本{copy_no}' if copy_no else '原件'} app{app.id}"  # as the CLI's
-                sending = label, Submission(printer, path, title)
-
-            try:
-                flow.issue_documents(COUNTER_KINDS, destination=destination, each=keep)
-            except UserFacingError as exc:
-                answered()
-                return destination, done, exc
-            answered()
-            return destination, done, trouble
-
-        def printed(result: Printed) -> None:
-            destination, done, trouble = result
+        def printed(run: PrintRun) -> None:
             if self.print_task is not None:
                 self.print_task.wait()
             flow.documents_issued(app.id)
-            if trouble is None:
+            if run.problem is None:
                 flow.documents_printed(app.id)
-            self._print_report(app.id, preview, destination, done, trouble)
+            done = [
+                word(KINDS[d.kind]) + (copy_text.format(d.copy_no) if d.copy_no else "")
+                for d in run.documents
+                if d.job is not None
+            ]
+            self._print_report(app.id, preview, run.destination, done, run.problem)
 
         def failed(exc: BaseException) -> None:
             self._print_finished(app.id, preview, self.tr("打印出错：{0}").format(exc), printed=False)
@@ -1022,11 +986,12 @@ class CounterWorkspace(QWidget):
         def issue_all(_report: Callable[..., None], _cancelled: Callable[[], bool]) -> tuple[Issued, object]:
             issued_all: Issued = []
 
-            def keep(kind: str, pdf: bytes, copy_no: int) -> None:
-                label = word(KINDS[kind]) + (copy_text.format(copy_no) if copy_no else "")
+            def keep(issued: IssuedDocument) -> None:
+                copy_no = issued.copy_no
+                label = word(KINDS[issued.kind]) + (copy_text.format(copy_no) if copy_no else "")
                 # kept in the data folder, whatever happens to the printer
-                save_copy(pdf, folder, f"app{app.id}-{kind}-{copy_no}")
-                issued_all.append((label, pdf))
+                save_copy(issued.pdf, folder, f"app{app.id}-{issued.kind}-{issued.copy_no}")
+                issued_all.append((label, issued.pdf))
 
             try:
                 flow.issue_documents(COUNTER_KINDS, destination=destination, each=keep)
