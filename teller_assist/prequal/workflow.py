@@ -10,29 +10,46 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from enum import StrEnum
 
 from teller_assist.prequal.engine import add_years
 from teller_assist.prequal.policy import Policy
 
-TRANSITIONS: dict[str, dict[str, str]] = {
-    "submitted": {"approve": "approved", "reject": "rejected", "cancel": "cancelled"},
-    "approved": {"sign": "signed", "expire": "expired"},
-    "signed": {"expire": "expired"},
-    "rejected": {},
-    "cancelled": {},
-    "expired": {},
+
+class Status(StrEnum):
+    """An application's status, as stored (the values are the database's words)."""
+
+    SUBMITTED = "submitted"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    CANCELLED = "cancelled"
+    SIGNED = "signed"
+    EXPIRED = "expired"
+
+
+OPEN = (Status.SUBMITTED, Status.APPROVED)  # awaiting a decision, or granted and not yet signed
+STANDING = (Status.SUBMITTED, Status.APPROVED, Status.SIGNED)  # a person holds or awaits a line
+GRANTED = (Status.APPROVED, Status.SIGNED)  # a line was granted (the documents can be printed)
+
+TRANSITIONS: dict[Status, dict[str, Status]] = {
+    Status.SUBMITTED: {"approve": Status.APPROVED, "reject": Status.REJECTED, "cancel": Status.CANCELLED},
+    Status.APPROVED: {"sign": Status.SIGNED, "expire": Status.EXPIRED},
+    Status.SIGNED: {"expire": Status.EXPIRED},
+    Status.REJECTED: {},
+    Status.CANCELLED: {},
+    Status.EXPIRED: {},
 }
-STATUS_ZH = {
-    "submitted": "待审批",
-    "approved": "已批准",
-    "rejected": "已拒绝",
-    "cancelled": "已撤销",
-    "signed": "已签约",
-    "expired": "已失效",
+STATUS_ZH: dict[str, str] = {  # by status (a Status or its stored word)
+    Status.SUBMITTED: "待审批",
+    Status.APPROVED: "已批准",
+    Status.REJECTED: "已拒绝",
+    Status.CANCELLED: "已撤销",
+    Status.SIGNED: "已签约",
+    Status.EXPIRED: "已失效",
 }
 
 
-def leaving(move: str) -> tuple[str, ...]:
+def leaving(move: str) -> tuple[Status, ...]:
     """The statuses from which ``move`` is legal."""
     return tuple(status for status, moves in TRANSITIONS.items() if move in moves)
 

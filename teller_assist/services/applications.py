@@ -18,6 +18,7 @@ from teller_assist.prequal import workflow
 from teller_assist.prequal.engine import decide
 from teller_assist.prequal.policy import CONSENTS, Policy
 from teller_assist.prequal.survey import Survey, check_survey
+from teller_assist.prequal.workflow import Status
 from teller_assist.services.audit import now_utc, workstation
 from teller_assist.services.lookup import lookup
 from teller_assist.services.operators import PasswordChangeRequired
@@ -451,7 +452,7 @@ def queue(store: Store, *, branch_code: str | None = None) -> list[ApplicationRe
     """Applications waiting for a decision, oldest first (the customer who has waited longest on top);
     with ``branch_code``, that branch's (and any made by an operator without a branch)."""
     return store_apps.list_applications(
-        store, statuses=("submitted",), branch_code=branch_code, oldest_first=True, limit=500
+        store, statuses=(Status.SUBMITTED,), branch_code=branch_code, oldest_first=True, limit=500
     )
 
 

@@ -31,6 +31,7 @@ from teller_assist.lookup.card import CustomerCard
 from teller_assist.prequal.engine import Decision
 from teller_assist.prequal.policy import Policy
 from teller_assist.prequal.survey import Survey
+from teller_assist.prequal.workflow import GRANTED, STANDING, Status
 from teller_assist.services import applications as apps
 from teller_assist.services import audit, drafts
 from teller_assist.services.applications import ApplicationRecord
@@ -142,11 +143,11 @@ class CounterFlow:
     def step(self) -> Step:
         app = self.application
         if app is not None:
-            if app.status == "submitted":
+            if app.status == Status.SUBMITTED:
                 return Step.SUBMITTED
-            if app.status == "approved":
+            if app.status == Status.APPROVED:
                 return Step.PRINTED if self.printed else Step.ISSUED if self.issued else Step.APPROVED
-            if app.status == "signed":
+            if app.status == Status.SIGNED:
                 return Step.SIGNED
             return Step.CLOSED
         if self.card is None:
@@ -168,7 +169,7 @@ class CounterFlow:
         if action is Action.SURVEY:
             if self.policy is None:
                 return NO_POLICY
-            if app is not None and app.status not in ("submitted", "approved", "signed"):
+            if app is not None and app.status not in (Status.SUBMITTED, Status.APPROVED, Status.SIGNED):
                 return ENDED
             if self.survey is not None and app is None:
                 return None  # open already: F3 goes back to it
@@ -179,11 +180,11 @@ class CounterFlow:
         if action is Action.AUTHORIZE:
             if self.policy is None:
                 return NO_POLICY
-            return None if app is not None and app.status == "submitted" else NOT_WAITING
+            return None if app is not None and app.status == Status.SUBMITTED else NOT_WAITING
         if action in (Action.PREVIEW, Action.PRINT):
-            return None if app is not None and app.status in ("approved", "signed") else NOT_APPROVED
+            return None if app is not None and app.status in GRANTED else NOT_APPROVED
         if action is Action.SIGN:
-            if app is None or app.status != "approved":
+            if app is None or app.status != Status.APPROVED:
                 return NOT_SIGNABLE
             return None if self.issued else NOT_PRINTED
         raise AssertionError(action)
@@ -208,7 +209,7 @@ class CounterFlow:
         """Why the person on screen gets no survey and no submission (an open pre-credit, not eligible)."""
         if self.card is None:
             return None
-        if self.application is not None and self.application.status in ("submitted", "approved", "signed"):
+        if self.application is not None and self.application.status in STANDING:
             return survey_blocked(self.card, None) or Blocked(
                 "该客户的申请已提交，不能再次申请", f"application {self.application.id} is already submitted"
             )
@@ -384,7 +385,7 @@ class CounterFlow:
         """While submitted: the application as it stands now (a decision made in the queue, or on
         another desktop); None when there is nothing to watch. Read only: may run on a worker thread."""
         app = self.application
-        if app is None or app.status != "submitted":
+        if app is None or app.status != Status.SUBMITTED:
             return None
         return apps.get(self.store, app.id)
 
@@ -513,7 +514,7 @@ class CounterFlow:
         that cannot say counts as not issued, or (``strict``) raises."""
         app = self.application
         issued = False
-        if app is not None and app.status in ("approved", "signed"):
+        if app is not None and app.status in (Status.APPROVED, Status.SIGNED):
             try:
                 issued = apps.agreement_issued(self.store, app.id)
             except UserFacingError:

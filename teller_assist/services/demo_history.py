@@ -20,6 +20,7 @@ from teller_assist.demo import history as demo_history
 from teller_assist.demo.county import TOWNS
 from teller_assist.prequal import workflow
 from teller_assist.prequal.policy import CONSENTS, Policy
+from teller_assist.prequal.workflow import Status
 from teller_assist.services.audit import now_utc, workstation
 from teller_assist.store import kpi as store_kpi
 from teller_assist.store.audit import AuditEntry
@@ -74,7 +75,7 @@ def load_history(
             maker_id, _maker_role = ids[r["maker"]]
             checker = ids.get(r["checker"]) if r["checker"] else None
             status = r["status"]
-            granted = status in ("approved", "signed", "expired")
+            granted = status in (Status.APPROVED, Status.SIGNED, Status.EXPIRED)
             line = int(r["line"])
             authority = workflow.authority(policy, checker[1]) if checker and granted else None
             evidence = f"基础额度{line:,}元" if line == policy.base else f"综合评估额度{line:,}元"
@@ -116,7 +117,7 @@ def load_history(
                     signed_on=signed.date() if signed else None,
                 )
             )
-            if status == "signed":
+            if status == Status.SIGNED:
                 signed_by_branch[r["branch_code"]] += 1
     grants = [
         (role, limit, policy.version)

@@ -18,7 +18,7 @@ from teller_assist.documents.render import DocumentData, render
 from teller_assist.documents.templates import KINDS as KINDS  # the documents' names, for the faces
 from teller_assist.errors import UserFacingError
 from teller_assist.identity.masking import Masking
-from teller_assist.prequal.workflow import rate_text
+from teller_assist.prequal.workflow import Status, rate_text
 from teller_assist.security import keys
 from teller_assist.services import audit
 from teller_assist.services.applications import applied_factors
@@ -32,7 +32,7 @@ from teller_assist.store.audit import AuditEntry
 from teller_assist.store.engine import Store
 
 log = logging.getLogger(__name__)
-PRINTABLE = ("approved", "signed")
+PRINTABLE = (Status.APPROVED, Status.SIGNED)
 # What the counter prints for an approved application, in this order (the window's F8 and ``print``).
 COUNTER_KINDS = ("agreement", "authorization", "letter")
 # Documents the customer signs: each names its party, and F9 records the signature of each issued one.

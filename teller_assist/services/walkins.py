@@ -6,6 +6,7 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 
+from teller_assist.prequal.workflow import Status
 from teller_assist.store import walkins as store_walkins
 from teller_assist.store.engine import Store
 from teller_assist.store.walkins import WalkIn
@@ -22,9 +23,9 @@ STAGE_ZH = {
 
 def stage(w: WalkIn) -> str:
     """How far a walk-in got today: the furthest of identified → surveyed → submitted → approved → signed."""
-    if w.status in ("signed",):
+    if w.status in (Status.SIGNED,):
         return "signed"
-    if w.status == "approved":
+    if w.status == Status.APPROVED:
         return "approved"
     if w.status is not None:  # submitted, rejected, cancelled, expired: it was submitted
         return "submitted"
@@ -47,6 +48,6 @@ def today(store: Store, day: dt.date, branch_code: str | None) -> Today:
         for s in STAGES[: STAGES.index(stage(w)) + 1]:
             reached[s] += 1
     waiting = sorted(
-        (w for w in rows if w.status == "submitted"), key=lambda w: w.submitted_at or w.first_seen
+        (w for w in rows if w.status == Status.SUBMITTED), key=lambda w: w.submitted_at or w.first_seen
     )
     return Today(rows, {s: reached[s] for s in STAGES}, waiting)

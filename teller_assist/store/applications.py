@@ -22,7 +22,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, aliased
 
 from teller_assist.errors import UserFacingError
-from teller_assist.prequal.workflow import STATUS_ZH
+from teller_assist.prequal.workflow import STATUS_ZH, Status
 from teller_assist.store import audit
 from teller_assist.store.audit import AuditEntry
 from teller_assist.store.engine import Store
@@ -48,7 +48,7 @@ class ApplicationRecord:
     id_no: str
     name: str | None
     scenario: str
-    status: str
+    status: Status
     version: int
     survey: str
     consents: str
@@ -113,7 +113,7 @@ def _record(a: Application, maker_login: str, checker_login: str | None) -> Appl
         a.id_no,
         a.name,
         a.scenario,
-        a.status,
+        Status(a.status),
         a.version,
         a.survey,
         a.consents,

@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 
 from teller_assist.identity.masking import Masking, mask_personal_amounts
 from teller_assist.prequal.engine import Decision
-from teller_assist.prequal.workflow import rate_bp
+from teller_assist.prequal.workflow import Status, rate_bp
 from teller_assist.services.applications import applied_factors
 from teller_assist.services.documents import document_data
 from teller_assist.services.lookup import card_to_json
@@ -52,7 +52,7 @@ def record_of(decision: Decision, id_no: str) -> ApplicationRecord:
     assert decision.annual_rate is not None and decision.valid_until is not None
     now = dt.datetime(2026, 11, 28, 9, 0, tzinfo=dt.UTC)
     return ApplicationRecord(
-        1, id_no, "王五", "walk_in", "approved", 2, "{}", "{}", json.dumps(decision_to_json(decision)),
+        1, id_no, "王五", "walk_in", Status.APPROVED, 2, "{}", "{}", json.dumps(decision_to_json(decision)),
         decision.policy_version, decision.policy_sha256, decision.grantable_limit,
         rate_bp(decision.annual_rate), None, "ws", 1, "teller1", 2, "head1", "branch_head", 300_000,
         now, now, None, "YSX20261128000001", decision.valid_until, None, None,

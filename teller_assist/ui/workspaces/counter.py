@@ -32,6 +32,7 @@ from teller_assist.identity.resident_id import (
     parse_resident_id,
     partial_problem,
 )
+from teller_assist.prequal.workflow import OPEN, Status
 from teller_assist.settings import Settings
 from teller_assist.ui.card_panel import CardPanel
 from teller_assist.ui.i18n import error_text, pick
@@ -478,7 +479,7 @@ class CounterWorkspace(QWidget):
         blocked = flow.blocked()
         self.flow_blocked.setText(pick(blocked.zh, blocked.en) if blocked is not None else "")
         # said in red when it stops the teller; an application on its way says its own next step below
-        in_progress = self.application is not None and self.application.status in ("submitted", "approved")
+        in_progress = self.application is not None and self.application.status in OPEN
         self.flow_blocked.setVisible(blocked is not None and not in_progress)
         self.survey_button.setEnabled(blocked is None)
         self.survey_button.setVisible(not in_progress)
@@ -695,10 +696,10 @@ class CounterWorkspace(QWidget):
         app = flow.application if flow is not None else None
         status = app.status if app is not None else None
         self.submit_button.setVisible(self.survey_form is not None and app is None)
-        self.counter_authorize_button.setVisible(status == "submitted")
-        self.print_button.setVisible(status in ("approved", "signed"))
+        self.counter_authorize_button.setVisible(status == Status.SUBMITTED)
+        self.print_button.setVisible(status in (Status.APPROVED, Status.SIGNED))
         signable = False
-        if flow is not None and app is not None and status == "approved":
+        if flow is not None and app is not None and status == Status.APPROVED:
             flow.refresh_issued()
             signable = flow.issued
         self.signed_button.setVisible(signable)
@@ -708,7 +709,7 @@ class CounterWorkspace(QWidget):
         if app is None:
             self.decision_watch.stop()
             return
-        if status == "submitted":
+        if status == Status.SUBMITTED:
             assert flow is not None and flow.policy is not None
             self._submitted_text = self.tr("已提交申请 {0}：额度 {1} 元，年利率 {2}%，等待审批").format(
                 app.id, f"{app.line:,}", rate_text(app.annual_rate_bp)
@@ -719,14 +720,14 @@ class CounterWorkspace(QWidget):
             self.application_status.setText(self._submitted_text + "\n" + self._approver_text)
             if not self.decision_watch.isActive():
                 self.decision_watch.start()  # a remote approver may decide on another desktop
-        elif status == "approved":
+        elif status == Status.APPROVED:
             text = self.tr("已批准：协议号 {0}，额度 {1} 元，有效期至 {2}").format(
                 app.agreement_no, f"{app.line:,}", app.valid_until
             )
             if not signable:
                 text += "\n" + self.tr("请预览并打印协议 (F8)，客户签字后按 F9 登记")
             self.application_status.setText(text)
-        elif status == "signed":
+        elif status == Status.SIGNED:
             self.application_status.setText(self.tr("已签约：协议号 {0}").format(app.agreement_no))
         else:
             reason = self.tr("：") + app.reject_reason if app.reject_reason else ""
@@ -739,7 +740,7 @@ class CounterWorkspace(QWidget):
         on a worker thread (a slow database never holds up the counter)."""
         flow = self.flow
         app = flow.application if flow is not None else None
-        if flow is None or app is None or app.status != "submitted":
+        if flow is None or app is None or app.status != Status.SUBMITTED:
             self.decision_watch.stop()
             return
         if self._poll_task is not None:
@@ -768,9 +769,9 @@ class CounterWorkspace(QWidget):
     def _polled(self, now: ApplicationRecord | None) -> None:
         self._end_poll()
         app = self.application
-        if now is None or app is None or now.id != app.id or app.status != "submitted":
+        if now is None or app is None or now.id != app.id or app.status != Status.SUBMITTED:
             return
-        if now.status == "submitted":  # the customer waits: say for how long
+        if now.status == Status.SUBMITTED:  # the customer waits: say for how long
             waited = int(time.monotonic() - self._submitted_clock)
             self.application_status.setText(
                 self._submitted_text
@@ -781,7 +782,7 @@ class CounterWorkspace(QWidget):
             return
         self.decision_watch.stop()
         self._close_authorize()
-        if now.status == "approved":
+        if now.status == Status.APPROVED:
             self._approved(now)
             return
         assert self.flow is not None
@@ -1078,7 +1079,7 @@ class CounterWorkspace(QWidget):
 
         flow = self.flow
         app = self.application
-        if flow is None or app is None or app.status != "approved" or flow.operator is None:
+        if flow is None or app is None or app.status != Status.APPROVED or flow.operator is None:
             return None
         if self.is_locked() or self._host.findChild(QMessageBox, "signConfirm") is not None:
             return None
