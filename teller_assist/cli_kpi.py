@@ -16,18 +16,16 @@ the data's freshness. People appear masked. Each command parses, calls one servi
 from __future__ import annotations
 
 import argparse
-import contextlib
-import datetime as dt
 import json
 import sys
 import unicodedata
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from teller_assist.cli_common import opened, settings_of, today
 from teller_assist.errors import UserFacingError
 from teller_assist.exports import SpreadsheetWriter
-from teller_assist.settings import Settings, load_settings
 
 EXIT_OK = 0
 CATEGORY_NAMES = ("granted", "signed", "used", "unsigned", "unused")
@@ -116,23 +114,7 @@ def _operator(store: Any, args: argparse.Namespace, password: str) -> Any:
     return authenticate(store, args.user, password)
 
 
-def _settings(args: argparse.Namespace) -> Settings:
-    return load_settings(database_url=args.db)
-
-
-@contextlib.contextmanager
-def _opened(settings: Settings) -> Iterator[Any]:
-    from teller_assist.services.database import open_database
-
-    opened = open_database(settings)
-    try:
-        yield opened.store
-    finally:
-        opened.store.dispose()
-
-
-def _today() -> dt.date:
-    return dt.date.today()  # noqa: DTZ011 - the bank's local date
+_settings, _opened, _today = settings_of, opened, today  # the command line's one way of each
 
 
 # --- printing -------------------------------------------------------------------------------------------

@@ -17,9 +17,10 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
+from teller_assist.cli_common import opened, settings_of
 from teller_assist.cli_table import table
 from teller_assist.errors import UserFacingError
-from teller_assist.settings import Settings, load_settings
+from teller_assist.settings import Settings
 
 EXIT_OK = 0
 EXIT_USAGE = 2
@@ -144,19 +145,7 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
     exp.add_argument("--out", type=Path, required=True, metavar="FILE.csv")
 
 
-def _settings(args: argparse.Namespace) -> Settings:
-    return load_settings(database_url=args.db)
-
-
-@contextlib.contextmanager
-def _opened(settings: Settings) -> Iterator[Any]:
-    from teller_assist.services.database import open_database
-
-    opened = open_database(settings, upgrade=False)
-    try:
-        yield opened.store
-    finally:
-        opened.store.dispose()
+_settings, _opened = settings_of, opened  # the command line's one way of each
 
 
 class PasswordReader:
