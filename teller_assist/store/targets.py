@@ -40,22 +40,31 @@ from teller_assist.store.models import (
     TargetStrike,
     TaskOutcome,
 )
+from teller_assist.targets.assignment import Pending
+from teller_assist.targets.file_list import Known
 from teller_assist.targets.tasks import ApplicationFacts, Outcome, Strike, TargetFacts
 
 __all__ = [
     "AssignConflict",
+    "BranchList",
     "Candidates",
+    "FileIssued",
     "ListExists",
     "ListRow",
     "Progress",
     "TargetRow",
     "assign",
+    "assign_many",
+    "branch_lists",
     "candidates",
     "facts",
     "home_moved",
     "issue_list",
+    "known_people",
     "list_of",
+    "live_loads",
     "names",
+    "pending",
     "progress",
     "record_outcome",
     "record_strikes",
@@ -91,6 +100,14 @@ class ListExists(Exception):
         super().__init__(code)
         self.code = code
         self.issued = issued
+
+
+class FileIssued(Exception):
+    """The file a list is made from was issued before, as another list (``code``, by whom, when)."""
+
+    def __init__(self, code: str, by: str, on: dt.date) -> None:
+        super().__init__(code)
+        self.code, self.by, self.on = code, by, on
 
 
 class AssignConflict(Exception):
@@ -183,6 +200,32 @@ def candidates(
     return Candidates([(str(i), r) for i, r in rows], int(n_negative), int(n_holding))
 
 
+def known_people(
+    store: Store, id_nos: Sequence[str], day: dt.date, *, born_from: dt.date, born_until: dt.date
+) -> dict[str, Known]:
+    """What the bank knows of each of ``id_nos`` it has a customer record of, as a list from a file
+    needs it: the name and region, on the negative list, holding or awaiting a line on ``day`` (the same
+    rules as :func:`candidates`), born within the bounds of the age band."""
+    negative = exists().where(N.c.id_no == C.c.id_no, N.c.lifted_batch_id.is_(None))
+    holding = exists().where(
+        A.c.id_no == C.c.id_no,
+        or_(A.c.status == "submitted", and_(A.c.status.in_(("approved", "signed")), A.c.valid_until >= day)),
+    )
+    out: dict[str, Known] = {}
+    wanted = sorted(set(id_nos))
+    with store.connection() as conn:
+        for start in range(0, len(wanted), CHUNK):
+            part = wanted[start : start + CHUNK]
+            for i, name, region, born, neg, held in conn.execute(
+                select(C.c.id_no, C.c.name, C.c.region_code, C.c.birth_date, negative, holding).where(
+                    C.c.id_no.in_(part)
+                )
+            ):
+                in_band = born is not None and born_from <= born <= born_until
+                out[str(i)] = Known(name, region, bool(neg), bool(held), in_band)
+    return out
+
+
 @dataclass(frozen=True)
 class ListRow:
     code: str
@@ -219,11 +262,28 @@ def list_of(store: Store, code: str) -> ListRow | None:
     )
 
 
-def issue_list(store: Store, row: ListRow, assigned: Sequence[tuple[str, str]], entry: AuditEntry) -> None:
+def issue_list(
+    store: Store,
+    row: ListRow,
+    assigned: Sequence[tuple[str, str]],
+    entry: AuditEntry,
+    *,
+    file_sha256: str | None = None,
+) -> None:
     """Write the list, each branch's share and indicator, and its targets (no officer yet), with the
-    audit row, in one transaction. A code already issued or imported raises :class:`ListExists`."""
+    audit row, in one transaction. A code already issued or imported raises :class:`ListExists`; a list
+    made from a file (``file_sha256``) already issued as another list raises :class:`FileIssued`."""
 
-    def taken(s: Any) -> ListExists | None:
+    def taken(s: Any) -> ListExists | FileIssued | None:
+        if file_sha256 is not None:
+            same = s.execute(
+                select(L.c.code, L.c.issued_by, L.c.issued_on)
+                .where(L.c.filters.contains(file_sha256))
+                .order_by(L.c.issued_at)
+                .limit(1)
+            ).one_or_none()
+            if same is not None:
+                return FileIssued(str(same[0]), str(same[1]), same[2])
         before = s.execute(select(L.c.issued_by, L.c.issued_on).where(L.c.code == row.code)).one_or_none()
         if before is not None:
             return ListExists(row.code, (str(before[0]), before[1]))
@@ -338,12 +398,25 @@ def assign(
     """Give ``rows`` to ``officer`` (None: back to the branch), each only from the officer and branch
     it had when read; every change kept in ``target_assignment``. All or nothing: a row changed
     meanwhile raises :class:`AssignConflict` and nothing is written. Returns the targets changed."""
-    moved = [r for r in rows if r.officer != officer]
+    return assign_many(store, [(r, officer) for r in rows], by=by, at=at, entry=entry)
+
+
+def assign_many(
+    store: Store,
+    moves: Sequence[tuple[TargetRow, str | None]],
+    *,
+    by: str,
+    at: dt.datetime,
+    entry: AuditEntry,
+) -> int:
+    """Give each row to its officer (None: back to the branch), as :func:`assign` does for one officer:
+    each only from the officer and branch it had when read, every change kept, all or nothing."""
+    moved = [(r, o) for r, o in moves if r.officer != o]
     with store.write_session() as s:
         # the rows as they are now, locked (PostgreSQL: the rows; SQLite: the write lock of the session)
         now_held: dict[tuple[str, str], tuple[str | None, str | None]] = {}
         by_campaign: dict[str, list[str]] = defaultdict(list)
-        for r in moved:
+        for r, _o in moved:
             by_campaign[r.campaign].append(r.id_no)
         for campaign, ids in by_campaign.items():
             for start in range(0, len(ids), CHUNK):
@@ -353,7 +426,7 @@ def assign(
                     .with_for_update()
                 ):
                     now_held[(str(c), str(i))] = (o, b)
-        changed = sum(now_held.get((r.campaign, r.id_no)) != (r.officer, r.branch_code) for r in moved)
+        changed = sum(now_held.get((r.campaign, r.id_no)) != (r.officer, r.branch_code) for r, _o in moved)
         if changed:
             raise AssignConflict(changed)  # the session rolls back: nothing written
         for start in range(0, len(moved), CHUNK):
@@ -361,7 +434,7 @@ def assign(
                 update(T)
                 .where(T.c.campaign == bindparam("k_c"), T.c.id_no == bindparam("k_i"))
                 .values(officer=bindparam("v_o")),
-                [{"k_c": r.campaign, "k_i": r.id_no, "v_o": officer} for r in moved[start : start + CHUNK]],
+                [{"k_c": r.campaign, "k_i": r.id_no, "v_o": o} for r, o in moved[start : start + CHUNK]],
             )
         for start in range(0, len(moved), CHUNK):
             part = moved[start : start + CHUNK]
@@ -372,16 +445,82 @@ def assign(
                         {
                             "campaign": r.campaign,
                             "id_no": r.id_no,
-                            "officer": officer,
+                            "officer": o,
                             "previous": r.officer,
                             "assigned_by": by,
                             "assigned_at": at,
                         }
-                        for r in part
+                        for r, o in part
                     ],
                 )
         audit.append(s, entry, at)
     return len(moved)
+
+
+# a target that still brings tasks: not struck, or struck by signing (its line's care goes on)
+_LIVE = or_(S.c.reason.is_(None), S.c.reason == "signed")
+
+
+def pending(
+    store: Store,
+    branch: str,
+    *,
+    campaign: str | None = None,
+    officer: str | None = None,
+    unassigned: bool = False,
+    live_only: bool = True,
+    limit: int | None = None,
+) -> list[tuple[TargetRow, Pending]]:
+    """A branch's targets to give out, in list and ID order, each with the customer's address (for
+    giving them out by village): those still bringing tasks (``live_only``), on a list, of an officer,
+    or with no officer yet; at most ``limit``."""
+    where: list[Any] = [T.c.branch_code == branch]
+    if campaign is not None:
+        where.append(T.c.campaign == campaign)
+    if officer is not None:
+        where.append(T.c.officer == officer)
+    if unassigned:
+        where.append(T.c.officer.is_(None))
+    if live_only:
+        where.append(_LIVE)
+    query = (
+        select(T.c.campaign, T.c.id_no, T.c.branch_code, T.c.officer, T.c.due_on, S.c.reason, C.c.address)
+        .select_from(
+            T.outerjoin(S, and_(S.c.campaign == T.c.campaign, S.c.id_no == T.c.id_no)).outerjoin(
+                C, C.c.id_no == T.c.id_no
+            )
+        )
+        .where(*where)
+        .order_by(T.c.campaign, T.c.id_no)
+    )
+    if limit is not None:
+        query = query.limit(limit)
+    with store.connection() as conn:
+        return [
+            (TargetRow(c, i, b, o, d, r), Pending(str(c), str(i), a))
+            for c, i, b, o, d, r, a in conn.execute(query)
+        ]
+
+
+def live_loads(store: Store, branch: str) -> tuple[dict[str, int], list[tuple[str, str | None]]]:
+    """Each officer's targets in the branch that still bring tasks (every list), and those targets'
+    (officer, address) pairs: how loaded each officer is, and which villages each already serves."""
+    query = (
+        select(T.c.officer, C.c.address)
+        .select_from(
+            T.outerjoin(S, and_(S.c.campaign == T.c.campaign, S.c.id_no == T.c.id_no)).outerjoin(
+                C, C.c.id_no == T.c.id_no
+            )
+        )
+        .where(T.c.branch_code == branch, T.c.officer.is_not(None), _LIVE)
+    )
+    loads: dict[str, int] = defaultdict(int)
+    held: list[tuple[str, str | None]] = []
+    with store.connection() as conn:
+        for officer, address in conn.execute(query):
+            loads[str(officer)] += 1
+            held.append((str(officer), address))
+    return dict(loads), held
 
 
 def assignments(store: Store, campaign: str, id_no: str) -> list[tuple[str | None, str | None, str]]:
@@ -705,3 +844,56 @@ def progress(store: Store, code: str) -> list[Progress]:
         Progress(str(b), int(p), int(i), int(assigned.get(b, 0)), struck.get(str(b), {}))
         for b, p, i in shares
     ]
+
+
+@dataclass(frozen=True)
+class BranchList:
+    """One list (issued, or imported with the night's targets) as a branch sees it: its targets there,
+    the indicator head office set (None for an imported list), how many are assigned and struck."""
+
+    campaign: str
+    due_on: dt.date | None
+    people: int
+    indicator: int | None
+    assigned: int
+    struck: Mapping[str, int]
+
+
+def branch_lists(store: Store, branch: str) -> list[BranchList]:
+    """Every list with targets in ``branch``: the progress the branch's morning meeting reads."""
+    with store.connection() as conn:
+        counts = conn.execute(
+            select(
+                T.c.campaign,
+                func.count(),
+                func.count(T.c.officer),
+                func.max(T.c.due_on),
+            )
+            .where(T.c.branch_code == branch)
+            .group_by(T.c.campaign)
+            .order_by(T.c.campaign)
+        ).all()
+        shares = {
+            str(code): (int(indicator), due)
+            for code, indicator, due in conn.execute(
+                select(LB.c.list_code, LB.c.indicator, L.c.due_on)
+                .join(L, L.c.code == LB.c.list_code)
+                .where(LB.c.branch_code == branch)
+            )
+        }
+        struck: dict[str, dict[str, int]] = defaultdict(dict)
+        for c, reason, n in conn.execute(
+            select(T.c.campaign, S.c.reason, func.count())
+            .join(S, and_(S.c.campaign == T.c.campaign, S.c.id_no == T.c.id_no))
+            .where(T.c.branch_code == branch)
+            .group_by(T.c.campaign, S.c.reason)
+        ):
+            struck[str(c)][str(reason)] = int(n)
+    out = []
+    for campaign, people, assigned, due in counts:
+        code = str(campaign)
+        indicator, list_due = shares.get(code, (None, None))
+        out.append(
+            BranchList(code, list_due or due, int(people), indicator, int(assigned), struck.get(code, {}))
+        )
+    return out
