@@ -183,9 +183,7 @@ def run(name: str, store: Store, policy: Policy, runs: int) -> None:
         )
 
     head = signed_in(store, f"zh{first}")
-    seconds, cpu, plan = timed(
-        lambda: targets.assign_balanced(store, head, code, "village", day=AS_OF, limit=ASSIGN)
-    )
+    seconds, cpu, plan = timed(lambda: targets.assign_balanced(store, head, code, "village", limit=ASSIGN))
     loads = ", ".join(f"{o} {b + a:,}" for o, b, a in plan.officers)
     print(
         f"  assigning {plan.moved:,} targets of branch {first} by village among {len(plan.officers)} "

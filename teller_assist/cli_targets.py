@@ -137,7 +137,6 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
         "--by", choices=("village", "address"), default="village", help="与 --balance 同用（默认 village）"
     )
     re_.add_argument("--among", action="append", default=[], metavar="LOGIN", help="参与接手的客户经理")
-    re_.add_argument("--date", type=parse_date, default=None, metavar="DATE")
     re_.add_argument("--json", action="store_true")
     _user(re_, required=True)
 
@@ -413,7 +412,7 @@ def _assign(args: argparse.Namespace) -> int:
             )
         with _signed_in(args) as (store, operator, _s):
             done = targets.assign_balanced(
-                store, operator, args.code, args.by, day=day, among=args.among, limit=args.unassigned
+                store, operator, args.code, args.by, among=args.among, limit=args.unassigned
             )
         if args.json:
             _print_json({"list": args.code, **_balanced_json(done)})
@@ -444,13 +443,11 @@ def _assign(args: argparse.Namespace) -> int:
 def _reassign(args: argparse.Namespace) -> int:
     from teller_assist.services import targets
 
-    day = args.date or _today()
     with _signed_in(args) as (store, operator, _s):
         done = targets.reassign(
             store,
             operator,
             args.from_officer,
-            day=day,
             to=args.to,
             mode=args.by if args.balance else None,
             among=args.among,

@@ -35,7 +35,7 @@ from teller_assist.store.audit import AuditEntry
 from teller_assist.store.engine import Store
 from teller_assist.store.operators import OperatorRecord
 from teller_assist.targets import file_list
-from teller_assist.targets.assignment import MODES, Plan, balance, village_of
+from teller_assist.targets.assignment import MODES, Pending, Plan, balance, village_of
 from teller_assist.targets.lists import (
     BranchShare,
     ListRefused,
@@ -670,7 +670,7 @@ def _check_mode(mode: str) -> str:
 def _plan(
     store: Store,
     branch: str,
-    rows: Sequence[tuple[store_targets.TargetRow, object]],
+    rows: Sequence[tuple[store_targets.TargetRow, Pending]],
     officers: Sequence[str],
     mode: str,
 ) -> tuple[Plan, list[tuple[store_targets.TargetRow, str | None]]]:
@@ -682,7 +682,7 @@ def _plan(
             if key:
                 serves[key][officer] += 1
     pending = [p for _r, p in rows]
-    plan = balance(mode, pending, officers, loads, serves)  # type: ignore[arg-type]
+    plan = balance(mode, pending, officers, loads, serves)
     by_key = {(r.campaign, r.id_no): r for r, _p in rows}
     moves: list[tuple[store_targets.TargetRow, str | None]] = [
         (by_key[(p.campaign, p.id_no)], officer) for p, officer in plan.moves
@@ -724,7 +724,6 @@ def assign_balanced(
     campaign: str,
     mode: str,
     *,
-    day: dt.date,
     among: Sequence[str] = (),
     limit: int | None = None,
     now: dt.datetime | None = None,
@@ -734,7 +733,6 @@ def assign_balanced(
     village (``mode`` "village") or by household address ("address"), balanced by each officer's open
     targets on every list. All at once or nothing (a target changed meanwhile refuses the whole
     assignment); every change kept and the whole audited with its counts."""
-    del day  # the plan reads no date: kept for the faces' symmetry with assign
     op, branch = _branch_head(operator)
     campaign = check_list_code(campaign)
     mode = _check_mode(mode)
@@ -770,7 +768,6 @@ def reassign(
     operator: OperatorRecord | None,
     from_officer: str,
     *,
-    day: dt.date,
     to: str | None = None,
     mode: str | None = None,
     among: Sequence[str] = (),
@@ -780,7 +777,6 @@ def reassign(
     every list and struck ones too (so their history stays with an officer), to one officer (``to``)
     or balanced among the branch's other active officers (``mode``: village or address). Nothing is
     lost: all at once or nothing, every change kept, audited."""
-    del day
     op, branch = _branch_head(operator)
     if (to is None) == (mode is None):
         raise TargetsRefused(

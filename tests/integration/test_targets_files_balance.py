@@ -293,15 +293,15 @@ def test_a_branch_head_balances_their_unassigned_targets_by_village(
     disable_operator(store, team.admin.operator, gone)
     for who in (team.admin.operator, team.teller.operator):
         with pytest.raises(targets.TargetsRefused, match="网点负责人"):
-            targets.assign_balanced(store, who, branch_list, "village", day=TODAY)
+            targets.assign_balanced(store, who, branch_list, "village")
     with pytest.raises(targets.TargetsRefused, match="未知的分配方式"):
-        targets.assign_balanced(store, head, branch_list, "street", day=TODAY)
+        targets.assign_balanced(store, head, branch_list, "street")
     for among in (["gone1"], ["elsewhere"], ["nobody"]):
         with pytest.raises(targets.TargetsRefused):
-            targets.assign_balanced(store, head, branch_list, "village", day=TODAY, among=among)
+            targets.assign_balanced(store, head, branch_list, "village", among=among)
     assert store_targets.targets_of(store, campaign=branch_list, unassigned=False)[0].officer is None
 
-    done = targets.assign_balanced(store, head, branch_list, "village", day=TODAY)
+    done = targets.assign_balanced(store, head, branch_list, "village")
     # 11 people of branch 0101: 东村 6, 西村 3, 人民路 2 among the two active tellers (not the disabled one)
     assert done.moved == 11 and done.mode == "village"
     assert {o: (b, a) for o, b, a in done.officers} == {"teller1": (0, 6), "teller2": (0, 5)}
@@ -322,7 +322,7 @@ def test_a_branch_head_balances_their_unassigned_targets_by_village(
         "split": 0,
     }
     with pytest.raises(targets.TargetsRefused, match="没有未分配"):
-        targets.assign_balanced(store, head, branch_list, "village", day=TODAY)
+        targets.assign_balanced(store, head, branch_list, "village")
 
 
 def test_balancing_counts_what_each_officer_already_holds(
@@ -331,7 +331,7 @@ def test_balancing_counts_what_each_officer_already_holds(
     head = team.head.operator
     officer(store, team, "teller2")
     targets.assign(store, head, branch_list, "teller2", day=TODAY, id_nos=[WEST[0]])
-    done = targets.assign_balanced(store, head, branch_list, "village", day=TODAY)
+    done = targets.assign_balanced(store, head, branch_list, "village")
     assert done.moved == 10
     assert {o: (b, a) for o, b, a in done.officers} == {"teller1": (0, 6), "teller2": (1, 4)}
     assert holders(store, EAST) == {"teller1"} and holders(store, WEST) == {"teller2"}
@@ -343,15 +343,13 @@ def test_by_address_gives_each_officer_a_stretch_of_neighbours(
 ) -> None:
     head = team.head.operator
     first = targets.assign_balanced(
-        store, head, branch_list, "address", day=TODAY, among=["teller1", "manager1"], limit=5
+        store, head, branch_list, "address", among=["teller1", "manager1"], limit=5
     )  # the first five in ID order: 西村's three, 人民路's two
     assert first.moved == 5 and {o: a for o, _b, a in first.officers} == {"manager1": 3, "teller1": 2}
     # in address order: 华阳街道人民路 1-2, then 后白镇西村 1-3
     assert holders(store, STREET) == {"manager1"} and holders(store, WEST[:1]) == {"manager1"}
     assert holders(store, WEST[1:]) == {"teller1"} and holders(store, EAST) == {None}
-    rest = targets.assign_balanced(
-        store, head, branch_list, "address", day=TODAY, among=["teller1", "manager1"]
-    )
+    rest = targets.assign_balanced(store, head, branch_list, "address", among=["teller1", "manager1"])
     assert {o: (b, a) for o, b, a in rest.officers} == {"manager1": (3, 2), "teller1": (2, 4)}
     assert holders(store, EAST[:2]) == {"manager1"} and holders(store, EAST[2:]) == {"teller1"}
 
@@ -396,14 +394,14 @@ def test_an_officer_who_leaves_hands_over_everything(
     )
     disable_operator(store, team.admin.operator, leaver)
     with pytest.raises(targets.TargetsRefused, match="二选一"):
-        targets.reassign(store, head, leaver, day=TODAY)
+        targets.reassign(store, head, leaver)
     with pytest.raises(targets.TargetsRefused, match="相同"):
-        targets.reassign(store, head, leaver, day=TODAY, to=leaver)
+        targets.reassign(store, head, leaver, to=leaver)
     with pytest.raises(targets.TargetsRefused, match="没有目标客户"):
-        targets.reassign(store, head, "teller3", day=TODAY, to="teller2")
+        targets.reassign(store, head, "teller3", to="teller2")
     with pytest.raises(targets.TargetsRefused, match="网点负责人"):
-        targets.reassign(store, team.teller.operator, leaver, day=TODAY, to="teller2")
-    done = targets.reassign(store, head, leaver, day=TODAY, mode="village", among=["teller2", "teller3"])
+        targets.reassign(store, team.teller.operator, leaver, to="teller2")
+    done = targets.reassign(store, head, leaver, mode="village", among=["teller2", "teller3"])
     assert done.moved == 12  # eleven on L1 (the struck one too) and one on L0
     assert {o for o, _b, a in done.officers if a} == {"teller2", "teller3"}
     assert store_targets.targets_of(store, officer=leaver) == []
@@ -413,8 +411,8 @@ def test_an_officer_who_leaves_hands_over_everything(
     row = audit_rows(store, "target_reassign")[-1]
     assert row[:2] == ("head1", leaver) and row[2]["targets"] == 12 and row[2]["by"] == "village"
     # and back to one officer, all at once
-    whole = targets.reassign(store, head, "teller2", day=TODAY, to="teller3")
+    whole = targets.reassign(store, head, "teller2", to="teller3")
     assert whole.mode == "officer" and whole.officers == (("teller3", 0, whole.moved),)
     assert {r.officer for r in store_targets.targets_of(store, branch="0101")} == {"teller3"}
     with pytest.raises(targets.TargetsRefused, match="已停用"):
-        targets.reassign(store, head, "teller3", day=TODAY, to=leaver)
+        targets.reassign(store, head, "teller3", to=leaver)
