@@ -968,18 +968,14 @@ def tasks_today(
             )
         facts = store_targets.facts(store, branch=code)
         scope = f"branch:{code}"
-    moved = store_targets.home_moved(
-        store,
-        officer=scope.removeprefix("officer:") if officer else None,
-        branch=None if officer else scope[7:],
-    )
+    moved = sum(1 for f in facts if f.moved_home)  # targets, as the lists count them
     if moved:
         notes.append(
             f"有 {moved} 位目标客户在最新客户信息中已改属其他网点；仍由原网点跟进、按原网点计数，"
             "如需移交请联系总行"
         )
     tasks = daily_tasks(facts, day, _band(policy))
-    names = store_targets.names(store, sorted({t.id_no for t in tasks}))
+    names = {f.id_no: f.name for f in facts if f.name is not None}  # read with the facts, in one pass
     lines = tuple(_line(t, day, masking, names) for t in tasks)
     counts = dict.fromkeys(KIND_ZH, 0)
     for t in tasks:

@@ -673,6 +673,8 @@ def facts(
                 B.c.extract_date,
                 B.c.started_at,
                 C.c.birth_date,
+                C.c.name,
+                C.c.branch_code.label("home_branch"),
                 S.c.reason,
                 S.c.struck_on,
                 S.c.note,
@@ -753,6 +755,8 @@ def facts(
                 birth_date=r.birth_date,
                 outcomes=tuple(outcomes.get(person, ())),
                 strike=None if r.reason is None else Strike(r.reason, r.struck_on, r.note),
+                name=r.name,
+                home_branch=r.home_branch,
             )
         )
     return out
