@@ -501,6 +501,8 @@ def _sweep(args: argparse.Namespace) -> int:
         f"销号 struck on {day.isoformat()}: 签约 signed {swept.struck['signed']:,}，"
         f"不再符合 ineligible {swept.struck['ineligible']:,}，拒绝 declined {swept.struck['declined']:,}"
     )
+    kinds = "  ".join(f"{targets.KIND_ZH[k]} {n:,}" for k, n in swept.tasks.items())
+    print(f"目标客户 {swept.targets:,} 位；当日任务 tasks {sum(swept.tasks.values()):,} 项：{kinds}")
     return EXIT_OK
 
 

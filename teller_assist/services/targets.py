@@ -1064,10 +1064,16 @@ def record_outcome(
 # --- strikes -----------------------------------------------------------------------------------------
 
 
+SWEEP_SLICE = 20_000
+"""Targets read at a time by the sweep: a slice of the IDs, every table read in key order."""
+
+
 @dataclass(frozen=True)
 class Swept:
     day: dt.date
     struck: dict[str, int]  # reason -> targets struck now
+    targets: int = 0  # targets looked at
+    tasks: dict[str, int] = field(default_factory=dict)  # kind -> the day's tasks, the whole county
 
 
 def sweeper(operator: OperatorRecord | None) -> str:
@@ -1077,17 +1083,23 @@ def sweeper(operator: OperatorRecord | None) -> str:
 
 def sweep(store: Store, policy: Policy, day: dt.date, *, by: str, now: dt.datetime | None = None) -> Swept:
     """Mark every target the data shows struck on ``day`` (signed anywhere, ineligible) that is not yet
-    marked: after the night's import, by head office or the night's job (``by``); audited with counts."""
+    marked: after the night's import, by head office or the night's job (``by``); audited with counts.
+    Every target's task of the day is recomputed on the way (counted by kind, for the night's log)."""
     band = _band(policy)
     found = []
-    for branch in store_targets.target_branches(store):  # a branch at a time: the county never at once
-        part = store_targets.facts(store, branch=branch, branchless=branch is None)
+    looked = 0
+    tasks = dict.fromkeys(KIND_ZH, 0)
+    for ids in store_targets.id_slices(store, SWEEP_SLICE):  # a slice at a time: the county never at once
+        part = store_targets.facts(store, ids=ids)
+        looked += len(part)
         for f in part:
             if f.strike is not None:
                 continue
             s = strike_of(f, day, band)
             if s is not None:
                 found.append((f.campaign, f.id_no, s))
+        for t in daily_tasks(part, day, band):  # a person's targets are all in one slice
+            tasks[t.kind] += 1
     counts = dict.fromkeys(STRIKE_ZH, 0)
     for _c, _i, s in found:
         counts[s.reason] += 1
@@ -1096,4 +1108,4 @@ def sweep(store: Store, policy: Policy, day: dt.date, *, by: str, now: dt.dateti
         "target_strike", by, workstation(), None, "targets", {"date": day.isoformat(), **counts}
     )
     store_targets.record_strikes(store, found, by=by, at=moment, entry=entry)
-    return Swept(day, counts)
+    return Swept(day, counts, looked, tasks)

@@ -59,6 +59,7 @@ __all__ = [
     "candidates",
     "facts",
     "home_moved",
+    "id_slices",
     "issue_list",
     "known_people",
     "list_of",
@@ -646,10 +647,17 @@ def facts(
     campaign: str | None = None,
     id_no: str | None = None,
     branchless: bool = False,
+    ids: tuple[str, str | None] | None = None,
 ) -> list[TargetFacts]:
     """Every target of an officer, a branch, a list or a person (or all; or, ``branchless``, those
-    with no branch), with what the tasks read of each person."""
+    with no branch; or those whose ID lies in ``ids``, from its first inclusive up to its second, None:
+    to the end), with what the tasks read of each person. A range of IDs reads each table in key order
+    (the whole county a slice at a time, as the night's sweep does); the others look people up."""
     where: list[Any] = []
+    if ids is not None:
+        where.append(T.c.id_no >= ids[0])
+        if ids[1] is not None:
+            where.append(T.c.id_no < ids[1])
     if branchless:
         where.append(T.c.branch_code.is_(None))
     if id_no is not None:
@@ -661,6 +669,14 @@ def facts(
     if campaign is not None:
         where.append(T.c.campaign == campaign)
     people = select(T.c.id_no).where(*where).distinct().scalar_subquery()
+
+    def theirs(column: Any) -> Any:
+        """The rows of the people of these targets: by range (every person in it, a target or not, read
+        in key order) when the targets are a range and nothing narrower, else by the people's IDs."""
+        if ids is not None and len(where) == (1 if ids[1] is None else 2):
+            return and_(column >= ids[0], *(() if ids[1] is None else (column < ids[1],)))
+        return column.in_(people)
+
     with store.connection() as conn:
         targets = conn.execute(
             select(
@@ -691,13 +707,13 @@ def facts(
         apps: dict[str, list[ApplicationFacts]] = defaultdict(list)
         for a in conn.execute(
             select(A.c.id_no, A.c.id, A.c.status, A.c.line, A.c.decided_on, A.c.signed_on, A.c.valid_until)
-            .where(A.c.id_no.in_(people))
+            .where(theirs(A.c.id_no))
             .order_by(A.c.id)
         ):
             apps[str(a[0])].append(ApplicationFacts(a[1], a[2], a[3], a[4], a[5], a[6]))
         newest_signing = (
             select(A.c.id_no, func.max(A.c.signed_on).label("signed_on"))
-            .where(A.c.id_no.in_(people), A.c.signed_on.is_not(None))
+            .where(theirs(A.c.id_no), A.c.signed_on.is_not(None))
             .group_by(A.c.id_no)
             .subquery()
         )
@@ -712,16 +728,16 @@ def facts(
                 .group_by(D.c.id_no)
             )
         }
-        drafts = {str(i) for i in conn.execute(select(SD.c.id_no).where(SD.c.id_no.in_(people))).scalars()}
+        drafts = {str(i) for i in conn.execute(select(SD.c.id_no).where(theirs(SD.c.id_no))).scalars()}
         negative: dict[str, dt.date | None] = {}
         for i, listed, extract, started in conn.execute(
             select(N.c.id_no, N.c.listed_on, B.c.extract_date, B.c.started_at)
             .join(B, B.c.id == N.c.batch_id)
-            .where(N.c.id_no.in_(people), N.c.lifted_batch_id.is_(None))
+            .where(theirs(N.c.id_no), N.c.lifted_batch_id.is_(None))
         ):
             negative[str(i)] = listed or extract or _local_day(started)
         outcomes: dict[str, list[Outcome]] = defaultdict(list)
-        for o in conn.execute(select(OC).where(OC.c.id_no.in_(people)).order_by(OC.c.id)):
+        for o in conn.execute(select(OC).where(theirs(OC.c.id_no)).order_by(OC.c.id)):
             outcomes[str(o.id_no)].append(
                 Outcome(
                     o.kind,
@@ -735,31 +751,68 @@ def facts(
                 )
             )
     out = []
-    for r in targets:
-        person = str(r.id_no)
+    local_days: dict[dt.datetime, dt.date | None] = {}  # an imported list's batch: one moment, many rows
+    for (
+        campaign,
+        person,
+        branch_code,
+        officer,
+        due_on,
+        issued_on,
+        extract_date,
+        started_at,
+        birth_date,
+        name,
+        home_branch,
+        reason,
+        struck_on,
+        note,
+    ) in targets:  # by position: the county's rows are many, a name lookup per field is not free
+        listed_on = issued_on or extract_date
+        if listed_on is None and started_at is not None:
+            if started_at not in local_days:
+                local_days[started_at] = _local_day(started_at)
+            listed_on = local_days[started_at]
         mine = apps.get(person, [])
         signed = [a for a in mine if a.signed_on is not None]
         out.append(
             TargetFacts(
-                campaign=str(r.campaign),
-                id_no=person,
-                branch_code=r.branch_code,
-                officer=r.officer,
-                due_on=r.due_on,
-                listed_on=r.issued_on or r.extract_date or _local_day(r.started_at),
+                campaign=str(campaign),
+                id_no=str(person),
+                branch_code=branch_code,
+                officer=officer,
+                due_on=due_on,
+                listed_on=listed_on,
                 application=mine[-1] if mine else None,
                 signed=max(signed, key=lambda a: (a.signed_on, a.id)) if signed else None,
                 first_drawn_on=first_drawn.get(person),
                 survey_draft=person in drafts,
                 negative_since=negative.get(person),
-                birth_date=r.birth_date,
+                birth_date=birth_date,
                 outcomes=tuple(outcomes.get(person, ())),
-                strike=None if r.reason is None else Strike(r.reason, r.struck_on, r.note),
-                name=r.name,
-                home_branch=r.home_branch,
+                strike=None if reason is None else Strike(reason, struck_on, note),
+                name=name,
+                home_branch=home_branch,
             )
         )
     return out
+
+
+def id_slices(store: Store, size: int) -> list[tuple[str, str | None]]:
+    """The targets' IDs cut into consecutive ranges of about ``size`` targets each (a person's
+    targets always in one range): (first, up to) pairs, the last open-ended."""
+    if size < 1:
+        raise ValueError("size must be positive")
+    bounds: list[str] = []
+    with store.connection() as conn:
+        first = conn.execute(select(func.min(T.c.id_no))).scalar_one_or_none()
+        at = first
+        while at is not None:
+            bounds.append(str(at))
+            at = conn.execute(
+                select(T.c.id_no).where(T.c.id_no > at).order_by(T.c.id_no).offset(size - 1).limit(1)
+            ).scalar_one_or_none()
+    return [(low, bounds[i + 1] if i + 1 < len(bounds) else None) for i, low in enumerate(bounds)]
 
 
 def target_branches(store: Store) -> list[str | None]:
