@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import shutil
 import statistics
 import sys
 import tempfile
@@ -224,6 +225,7 @@ def nightly(store: Store, county: Path, policy: Policy) -> None:
     delta = Path(tempfile.mkdtemp(prefix="ta-bench-targets-delta-"))
     rows = make_delta(county, delta)
     seconds, _cpu, report = timed(lambda: import_paths(store, [delta], today=NIGHT))
+    shutil.rmtree(delta)
     print(f"  the night's delta: {rows:,} rows imported in {seconds:.1f} s (exit {report.exit_code})")
     with store.connection() as conn:
         total = conn.execute(select(func.count()).select_from(Target)).scalar_one()
@@ -259,8 +261,11 @@ def main() -> None:
     )
     county = ensure_county(args.county, args.people or 0)
     policy = load_policy(default_policy_path())
+    made: list[Path] = [] if args.county else [county]  # the temporary folders, removed at the end
     if args.engine in ("sqlite", "both"):
         data_dir = args.data_dir or Path(tempfile.mkdtemp(prefix="ta-bench-targets-"))
+        if args.data_dir is None:
+            made.append(data_dir)
         settings = load_settings(
             {
                 "TELLER_ASSIST_DATA_DIR": str(data_dir),
@@ -293,6 +298,8 @@ def main() -> None:
             opened.store.dispose()
         finally:
             server.stop()
+    for folder in made:
+        shutil.rmtree(folder, ignore_errors=True)
     print_load_after()
 
 
