@@ -4,12 +4,16 @@ daily tasks on the command line ("授信一户，剔除一户").
     targets region set REGION BRANCH | remove REGION | list           head office's region → branch table
     targets preview CODE --due D [--percent P] [--region R ...] [--branch B ...] [--tag T ...]
                     [--min-age N] [--max-age N] [--payroll-since D] [--date D] [--json]
+    targets preview CODE --due D [--percent P] --from-file FILE.xlsx|.csv [--refused-out FILE.xlsx]
     targets issue CODE   (the same options)                            issue it: audited, once
     targets assign CODE (--officer LOGIN | --back) (--id ID ... | --unassigned N | --from-officer LOGIN)
+    targets assign CODE --by village|address [--unassigned N] [--among LOGIN ...]   balanced by load
+    targets reassign --from LOGIN (--to LOGIN | --balance [--by village|address] [--among LOGIN ...])
     targets progress CODE [--json]                                     each branch: targets, indicator, struck
     targets sweep [--date D]                                           keep the strikes the data shows
     tasks today (--officer LOGIN | --branch B) [--date D] [--json]     today's tasks, masked
     tasks record ID --outcome done|not_reached|declined|appointment [--reason TEXT] [--on D] [--for-good]
+    tasks digest --branch B [--date D] --out FILE.xlsx|.pdf            the branch's morning digest, masked
 
 Every command is a signed-in operator's (``--user``, the password from the terminal or
 ``--password-stdin``; ``tasks today --officer`` signs in as that officer unless ``--user`` says
@@ -25,10 +29,12 @@ import contextlib
 import datetime as dt
 import json
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 from teller_assist.cli_table import table
 from teller_assist.cli_workflow import parse_date
+from teller_assist.errors import UserFacingError
 from teller_assist.money import format_yuan
 from teller_assist.settings import Settings, load_settings
 
@@ -57,6 +63,20 @@ def _list_options(parser: argparse.ArgumentParser) -> None:
         "--payroll-since", type=parse_date, default=None, metavar="DATE", help="此日起有代发工资"
     )
     parser.add_argument("--date", type=parse_date, default=None, metavar="DATE", help="下达日（默认今天）")
+    parser.add_argument(
+        "--from-file",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="从文件（.xlsx/.csv，含身份证号列，可有姓名列）生成名单 the people from a file",
+    )
+    parser.add_argument(
+        "--refused-out",
+        type=Path,
+        default=None,
+        metavar="FILE.xlsx",
+        help="把文件中未列入名单的行及原因写入此Excel文件 the rows left out, with the reason",
+    )
     parser.add_argument("--json", action="store_true")
     _user(parser, required=True)
 
@@ -86,12 +106,39 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
     to = assign.add_mutually_exclusive_group(required=True)
     to.add_argument("--officer", metavar="LOGIN", help="分配给该客户经理")
     to.add_argument("--back", action="store_true", help="收回到网点（不指定客户经理）")
-    which = assign.add_mutually_exclusive_group(required=True)
+    to.add_argument(
+        "--by",
+        choices=("village", "address"),
+        help="按村（组）或按住址在客户经理间均衡分配未分配的目标客户 balanced by village or address",
+    )
+    which = assign.add_mutually_exclusive_group()
     which.add_argument("--id", dest="ids", action="append", metavar="ID", help="身份证号（可多次）")
     which.add_argument("--unassigned", type=int, metavar="N", help="本网点尚未分配的前N人")
     which.add_argument("--from-officer", metavar="LOGIN", help="原客户经理的全部目标客户（如其离岗）")
+    assign.add_argument(
+        "--among",
+        action="append",
+        default=[],
+        metavar="LOGIN",
+        help="与 --by 同用：参与分配的客户经理（可多次）",
+    )
     assign.add_argument("--date", type=parse_date, default=None, metavar="DATE")
+    assign.add_argument("--json", action="store_true")
     _user(assign, required=True)
+
+    re_ = actions.add_parser(
+        "reassign", parents=[common], help="客户经理离岗时移交其全部目标客户 hand over a leaver's targets"
+    )
+    re_.add_argument("--from", dest="from_officer", required=True, metavar="LOGIN", help="离岗的客户经理")
+    heir = re_.add_mutually_exclusive_group(required=True)
+    heir.add_argument("--to", metavar="LOGIN", help="全部移交给该客户经理")
+    heir.add_argument("--balance", action="store_true", help="在本网点其他客户经理间均衡分配")
+    re_.add_argument(
+        "--by", choices=("village", "address"), default="village", help="与 --balance 同用（默认 village）"
+    )
+    re_.add_argument("--among", action="append", default=[], metavar="LOGIN", help="参与接手的客户经理")
+    re_.add_argument("--json", action="store_true")
+    _user(re_, required=True)
 
     prog = actions.add_parser("progress", parents=[common], help="名单进度 each branch's progress")
     prog.add_argument("code", metavar="CODE")
@@ -124,6 +171,13 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
     rec.add_argument("--date", type=parse_date, default=None, metavar="DATE")
     rec.add_argument("--json", action="store_true")
     _user(rec, required=True)
+    digest = t_actions.add_parser(
+        "digest", parents=[common], help="网点晨会任务简报 the branch's morning digest (.xlsx/.pdf)"
+    )
+    digest.add_argument("--branch", required=True, metavar="CODE", help="网点")
+    digest.add_argument("--date", type=parse_date, default=None, metavar="DATE", help="日期（默认今天）")
+    digest.add_argument("--out", type=Path, required=True, metavar="FILE", help="输出文件 .xlsx 或 .pdf")
+    _user(digest, required=True)
 
 
 # --- plumbing -----------------------------------------------------------------------------------------
@@ -180,6 +234,7 @@ def _spec(args: argparse.Namespace) -> Any:
         args.min_age,
         args.max_age,
         args.payroll_since,
+        args.from_file,
     )
 
 
@@ -197,7 +252,12 @@ def _preview_json(p: Any) -> dict[str, object]:
         "unrouted": [{"region": r or None, "people": n} for r, n in p.unrouted.items()],
         "negative_list_removed": p.negative_removed,
         "holding_a_line_removed": p.holding_removed,
+        **({} if p.file is None else {"file": _file_json(p.file)}),
     }
+
+
+def _file_json(f: Any) -> dict[str, object]:
+    return {"rows": f.rows, "listed": f.listed, "not_listed": f.counts, "sha256": f.sha256}
 
 
 def _print_preview(p: Any) -> None:
@@ -206,6 +266,12 @@ def _print_preview(p: Any) -> None:
         f"{p.due_on.isoformat()} 前签约），下达日 {p.day.isoformat()}"
     )
     print(f"已剔除 removed：负面清单 {p.negative_removed:,} 人，已持有或在审额度 {p.holding_removed:,} 人")
+    if p.file is not None:
+        from teller_assist.targets.file_list import REASON_ZH
+
+        f = p.file
+        reasons = "，".join(f"{REASON_ZH[r]} {n:,}" for r, n in f.counts.items() if n) or "无"
+        print(f"文件 file：共 {f.rows:,} 行，列入 listed {f.listed:,} 人；未列入 not listed：{reasons}")
     rows = [(s.branch_code, s.people, s.indicator) for s in p.shares]
     print("\n".join(table(("网点 branch", "目标客户 targets", "指标 indicator"), rows, "<>>")))
     if p.unrouted:
@@ -239,14 +305,47 @@ def _preview(args: argparse.Namespace) -> int:
     from teller_assist.services.prequal import active_policy
 
     spec = _spec(args)  # a bad code or percentage fails before the database opens
+    _check_refused_out(args)
     day = args.date or _today()
     with _signed_in(args) as (store, operator, settings):
         p = targets.preview(store, active_policy(settings), operator, spec, day)
+        written = _refused_out(args, store, operator, p, settings)
     if args.json:
-        _print_json(_preview_json(p))
+        _print_json({**_preview_json(p), **written})
     else:
         _print_preview(p)
+        _print_refused_out(written)
     return EXIT_OK
+
+
+def _check_refused_out(args: argparse.Namespace) -> None:
+    from teller_assist.services.report_files import check_suffix
+    from teller_assist.services.targets import TargetsRefused
+
+    if args.refused_out is None:
+        return
+    if args.from_file is None:
+        raise TargetsRefused(
+            "--refused-out 只用于从文件生成的名单（--from-file）", "--refused-out goes with --from-file"
+        )
+    check_suffix(args.refused_out, (".xlsx",))
+
+
+def _refused_out(
+    args: argparse.Namespace, store: Any, operator: Any, p: Any, settings: Settings
+) -> dict[str, Any]:
+    from teller_assist.services import targets
+
+    if args.refused_out is None or p.file is None:
+        return {}
+    rows = targets.export_not_listed(store, operator, p, args.refused_out, settings.masking)
+    return {"refused_out": {"file": str(args.refused_out), "rows": rows}}
+
+
+def _print_refused_out(written: dict[str, Any]) -> None:
+    if written:
+        out = written["refused_out"]
+        print(f"未列入的行 rows left out：{out['rows']:,} 行已写入 {out['file']}")
 
 
 def _issue(args: argparse.Namespace) -> int:
@@ -254,22 +353,74 @@ def _issue(args: argparse.Namespace) -> int:
     from teller_assist.services.prequal import active_policy
 
     spec = _spec(args)
+    _check_refused_out(args)
     day = args.date or _today()
     with _signed_in(args) as (store, operator, settings):
         done = targets.issue(store, active_policy(settings), operator, spec, day)
+        try:
+            written = _refused_out(args, store, operator, done.preview, settings)
+        except UserFacingError as exc:
+            raise UserFacingError(
+                f"名单 {done.preview.code} 已下达；但未列入的行未能写出：{exc.message_zh}",
+                f"the list {done.preview.code} was issued, but the rows left out were not written: "
+                f"{exc.message_en}",
+                hint_zh="请用 targets preview（同样的选项）加 --refused-out 另写一份",
+                hint_en="write them with targets preview (the same options) and --refused-out",
+            ) from None
     if args.json:
         issued = {"issued_by": done.issued_by, "issued_at": done.issued_at.isoformat(timespec="seconds")}
-        _print_json({**_preview_json(done.preview), **issued})
+        _print_json({**_preview_json(done.preview), **issued, **written})
     else:
         _print_preview(done.preview)
         print(f"已下达 issued by {done.issued_by}")
+        _print_refused_out(written)
     return EXIT_OK
+
+
+def _balanced_json(done: Any) -> dict[str, object]:
+    return {
+        "mode": done.mode,
+        "moved": done.moved,
+        "officers": [{"officer": o, "before": b, "added": a, "after": b + a} for o, b, a in done.officers],
+        "groups": done.groups,
+        "split": done.split,
+    }
+
+
+def _print_balanced(done: Any, head: str) -> None:
+    from teller_assist.targets.assignment import MODE_ZH
+
+    how = MODE_ZH.get(done.mode, "")
+    print(f"{head}：{done.moved:,} 位目标客户{('，' + how) if how else ''}")
+    rows = [(o, b, a, b + a) for o, b, a in done.officers]
+    print("\n".join(table(("客户经理", "原有", "新分配", "合计"), rows, "<>>>")))
+    if done.mode == "village":
+        print(f"村（组）{done.groups:,} 个，其中 {done.split:,} 个因人数较多分给了不止一位客户经理")
 
 
 def _assign(args: argparse.Namespace) -> int:
     from teller_assist.services import targets
+    from teller_assist.services.targets import TargetsRefused
 
     day = args.date or _today()
+    if args.by is not None:
+        if args.ids or args.from_officer:
+            raise TargetsRefused(
+                "--by 只分配本网点尚未分配的目标客户，可用 --unassigned N 限定人数",
+                "--by gives out unassigned targets only (--unassigned N for the first N)",
+                hint_zh="离岗移交请用 targets reassign --from 登录名 --balance",
+            )
+        with _signed_in(args) as (store, operator, _s):
+            done = targets.assign_balanced(
+                store, operator, args.code, args.by, among=args.among, limit=args.unassigned
+            )
+        if args.json:
+            _print_json({"list": args.code, **_balanced_json(done)})
+        else:
+            _print_balanced(done, f"已分配 assigned（名单 {args.code}）")
+        return EXIT_OK
+    if args.among:
+        raise TargetsRefused("--among 只与 --by 同用", "--among goes with --by")
     with _signed_in(args) as (store, operator, _s):
         moved = targets.assign(
             store,
@@ -282,7 +433,29 @@ def _assign(args: argparse.Namespace) -> int:
             from_officer=args.from_officer,
         )
     to = "网点 the branch" if args.back else args.officer
-    print(f"已分配 assigned: {moved:,} 位目标客户 → {to}（名单 {args.code}）")
+    if args.json:
+        _print_json({"list": args.code, "moved": moved, "officer": None if args.back else args.officer})
+    else:
+        print(f"已分配 assigned: {moved:,} 位目标客户 → {to}（名单 {args.code}）")
+    return EXIT_OK
+
+
+def _reassign(args: argparse.Namespace) -> int:
+    from teller_assist.services import targets
+
+    with _signed_in(args) as (store, operator, _s):
+        done = targets.reassign(
+            store,
+            operator,
+            args.from_officer,
+            to=args.to,
+            mode=args.by if args.balance else None,
+            among=args.among,
+        )
+    if args.json:
+        _print_json({"from": args.from_officer, **_balanced_json(done)})
+    else:
+        _print_balanced(done, f"已移交 handed over（原客户经理 {args.from_officer}）")
     return EXIT_OK
 
 
@@ -328,6 +501,8 @@ def _sweep(args: argparse.Namespace) -> int:
         f"销号 struck on {day.isoformat()}: 签约 signed {swept.struck['signed']:,}，"
         f"不再符合 ineligible {swept.struck['ineligible']:,}，拒绝 declined {swept.struck['declined']:,}"
     )
+    kinds = "  ".join(f"{targets.KIND_ZH[k]} {n:,}" for k, n in swept.tasks.items())
+    print(f"目标客户 {swept.targets:,} 位；当日任务 tasks {sum(swept.tasks.values()):,} 项：{kinds}")
     return EXIT_OK
 
 
@@ -436,12 +611,31 @@ def _record(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _digest(args: argparse.Namespace) -> int:
+    from teller_assist.services import targets_digest
+    from teller_assist.services.prequal import active_policy
+    from teller_assist.services.report_files import check_suffix
+
+    check_suffix(args.out, targets_digest.FORMATS)  # before the password is asked
+    day = args.date or _today()
+    with _signed_in(args) as (store, operator, settings):
+        done = targets_digest.write(
+            store, active_policy(settings), operator, args.branch, day, args.out, settings.masking
+        )
+    print(
+        f"晨会任务简报 digest {done.branch} {done.day.isoformat()}：{len(done.tasks):,} 项任务，"
+        f"客户经理 {len(done.officers):,} 行，名单 {len(done.lists):,} 份 → {args.out}"
+    )
+    return EXIT_OK
+
+
 def cmd_targets(args: argparse.Namespace) -> int:
     handlers: dict[str, Callable[[argparse.Namespace], int]] = {
         "region": _region,
         "preview": _preview,
         "issue": _issue,
         "assign": _assign,
+        "reassign": _reassign,
         "progress": _progress,
         "sweep": _sweep,
     }
@@ -449,7 +643,7 @@ def cmd_targets(args: argparse.Namespace) -> int:
 
 
 def cmd_tasks(args: argparse.Namespace) -> int:
-    return {"today": _today_tasks, "record": _record}[args.tasks_command](args)
+    return {"today": _today_tasks, "record": _record, "digest": _digest}[args.tasks_command](args)
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {"targets": cmd_targets, "tasks": cmd_tasks}

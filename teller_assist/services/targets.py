@@ -16,9 +16,11 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 
 from teller_assist.errors import UserFacingError
 from teller_assist.identity.masking import Masking
@@ -32,6 +34,8 @@ from teller_assist.store import targets as store_targets
 from teller_assist.store.audit import AuditEntry
 from teller_assist.store.engine import Store
 from teller_assist.store.operators import OperatorRecord
+from teller_assist.targets import file_list
+from teller_assist.targets.assignment import MODES, Pending, Plan, balance, village_of
 from teller_assist.targets.lists import (
     BranchShare,
     ListRefused,
@@ -53,6 +57,8 @@ from teller_assist.targets.tasks import (
 
 __all__ = [
     "KIND_ZH",
+    "Balanced",
+    "FileAccount",
     "Issued",
     "ListSpec",
     "Preview",
@@ -60,8 +66,11 @@ __all__ = [
     "TaskLine",
     "TaskList",
     "assign",
+    "assign_balanced",
+    "export_not_listed",
     "issue",
     "preview",
+    "reassign",
     "record_outcome",
     "set_region",
     "sweep",
@@ -118,6 +127,19 @@ def _branch_head(operator: OperatorRecord | None) -> tuple[OperatorRecord, str]:
             hint_en="sign in as the branch head",
         )
     return op, op.branch_code
+
+
+def branch_viewer(operator: OperatorRecord | None, branch: str, what_zh: str, what_en: str) -> OperatorRecord:
+    """Head office, or the branch head of ``branch``: who sees a branch's whole day."""
+    op = _signed_in(operator)
+    if not (op.role == HEAD_OFFICE or (op.role == BRANCH_HEAD and op.branch_code == branch)):
+        raise TargetsRefused(
+            f"{what_zh}只能由本网点负责人或总行管理员查看",
+            f"{what_en} is for the branch's head or head office",
+            hint_zh="请由本网点负责人登录后操作",
+            hint_en="sign in as the branch head",
+        )
+    return op
 
 
 def _entry(op: OperatorRecord, action: str, subject: str | None, detail: dict[str, object]) -> AuditEntry:
@@ -178,6 +200,7 @@ class ListSpec:
     min_age: int | None = None
     max_age: int | None = None
     payroll_since: dt.date | None = None
+    from_file: Path | None = None  # the people from a file head office was given, instead of the filters
 
     def filters(self) -> dict[str, object]:
         return {
@@ -193,6 +216,23 @@ class ListSpec:
 
 
 @dataclass(frozen=True)
+class FileAccount:
+    """Every row of a list's file accounted for: how many rows, how many listed, the rest by reason
+    (:data:`teller_assist.targets.file_list.REASONS`), and those rows themselves for handing back."""
+
+    name: str
+    sha256: str
+    rows: int
+    listed: int
+    counts: dict[str, int]
+    not_listed: tuple[file_list.RowOutcome, ...] = field(repr=False, default=())
+
+    @property
+    def refused(self) -> int:
+        return sum(n for reason, n in self.counts.items() if reason != "unknown")
+
+
+@dataclass(frozen=True)
 class Preview:
     code: str
     day: dt.date
@@ -203,6 +243,7 @@ class Preview:
     negative_removed: int
     holding_removed: int
     assigned: tuple[tuple[str, str], ...] = field(repr=False, default=())
+    file: FileAccount | None = None
 
     @property
     def people(self) -> int:
@@ -227,6 +268,14 @@ class Issued:
 def _checked_spec(spec: ListSpec, policy: Policy, day: dt.date) -> ListSpec:
     check_list_code(spec.code)
     check_due(day, spec.due_on)
+    filtered = spec.regions or spec.branches or spec.tags or spec.payroll_since is not None
+    if spec.from_file is not None and (filtered or spec.min_age is not None or spec.max_age is not None):
+        raise ListRefused(
+            "从文件生成名单时不能再加筛选条件",
+            "a list from a file takes no filters",
+            hint_zh="文件中的人即名单的人（仍剔除负面清单、已有额度和年龄不符者）；如需筛选请先整理文件",
+            hint_en="the file's people are the list (minus the negative list, lines held and the age band)",
+        )
     for r in spec.regions:
         check_region_code(r)
     for b in spec.branches:
@@ -248,8 +297,55 @@ def _checked_spec(spec: ListSpec, policy: Policy, day: dt.date) -> ListSpec:
     return spec
 
 
+def _from_file(store: Store, policy: Policy, spec: ListSpec, day: dt.date) -> Preview:
+    """The people of a file: every row accounted for, the listed ones split by region as a filtered
+    list is."""
+    from teller_assist.ingest.rosters import read_roster
+
+    assert spec.from_file is not None
+    try:
+        table = read_roster(spec.from_file)  # a file it cannot read is refused whole, saying why
+    except OSError as exc:
+        raise TargetsRefused(
+            f"无法读取名单文件 {spec.from_file.name}：{exc.strerror or exc}",
+            f"cannot read the list's file {spec.from_file.name}: {exc.strerror or exc}",
+            hint_zh="请检查文件名和路径",
+            hint_en="check the file's name and folder",
+        ) from None
+    rows = file_list.rows_of(table.header, table.rows)
+    born_from, born_until = birth_bounds(day, policy.min_age, policy.max_age)
+    known = store_targets.known_people(
+        store, file_list.valid_ids(rows, day), day, born_from=born_from, born_until=born_until
+    )
+    accounted = file_list.account(rows, known, day, table.refused)
+    split = split_by_region(accounted.listed, store_targets.regions(store), spec.percent)
+    counts = accounted.counts()
+    account = FileAccount(
+        spec.from_file.name,
+        table.sha256,
+        accounted.rows,
+        len(accounted.listed),
+        counts,
+        accounted.not_listed,
+    )
+    return Preview(
+        spec.code,
+        day,
+        spec.due_on,
+        spec.percent,
+        split.shares,
+        dict(split.unrouted),
+        counts["negative"],
+        counts["holding"],
+        split.assigned,
+        account,
+    )
+
+
 def _preview(store: Store, policy: Policy, spec: ListSpec, day: dt.date) -> Preview:
     spec = _checked_spec(spec, policy, day)
+    if spec.from_file is not None:
+        return _from_file(store, policy, spec, day)
     low = policy.min_age if spec.min_age is None else spec.min_age
     high = policy.max_age if spec.max_age is None else spec.max_age
     born_from, born_until = birth_bounds(day, low, high)
@@ -283,15 +379,23 @@ def preview(
     """The counts per branch a list would have, before issuing it (head office; audited, counts only)."""
     op = _head_office(operator, "生成目标名单", "build target lists")
     result = _preview(store, policy, spec, day)
+    detail: dict[str, object] = {
+        "people": result.people,
+        "branches": len(result.shares),
+        "unrouted": result.unrouted_people,
+    }
+    if result.file is not None:
+        detail["file"] = _file_detail(result.file)
     audit.log(
-        store,
-        "target_list_preview",
-        operator=op.login,
-        subject=spec.code,
-        purpose="targets",
-        detail={"people": result.people, "branches": len(result.shares), "unrouted": result.unrouted_people},
+        store, "target_list_preview", operator=op.login, subject=spec.code, purpose="targets", detail=detail
     )
     return result
+
+
+def _file_detail(f: FileAccount) -> dict[str, object]:
+    """A file as the audit trail and the list keep it: its fingerprint and counts (no name: a file's
+    name can hold a person's)."""
+    return {"sha256": f.sha256, "rows": f.rows, "listed": f.listed, "not_listed": f.counts}
 
 
 def _unrouted_refusal(unrouted: dict[str, int]) -> TargetsRefused:
@@ -329,6 +433,7 @@ def issue(
             hint_zh="请放宽筛选条件",
         )
     moment = now or now_utc()
+    filters = spec.filters() if result.file is None else {"from_file": _file_detail(result.file)}
     row = store_targets.ListRow(
         spec.code,
         op.login,
@@ -337,7 +442,7 @@ def issue(
         spec.due_on,
         str(spec.percent),
         result.people,
-        spec.filters(),
+        filters,
         tuple((s.branch_code, s.people, s.indicator) for s in result.shares),
     )
     entry = _entry(
@@ -350,10 +455,32 @@ def issue(
             "indicator": result.indicator,
             "due_on": spec.due_on.isoformat(),
             "negative_removed": result.negative_removed,
+            **({} if result.file is None else {"file": _file_detail(result.file)}),
         },
     )
     try:
-        store_targets.issue_list(store, row, result.assigned, entry)
+        store_targets.issue_list(
+            store,
+            row,
+            result.assigned,
+            entry,
+            file_sha256=None if result.file is None else result.file.sha256,
+        )
+    except store_targets.FileIssued as exc:
+        audit.log(
+            store,
+            "target_list_refused",
+            operator=op.login,
+            subject=spec.code,
+            purpose="targets",
+            detail={"reason": "file issued twice", "as": exc.code},
+        )
+        raise TargetsRefused(
+            f"该文件已于 {exc.on} 由 {exc.by} 下达为名单 {exc.code}，不能再下达一次",
+            f"this file was issued on {exc.on} by {exc.by} as list {exc.code}; it cannot be issued twice",
+            hint_zh="同一批人不重复下达；如文件有更新，请用修改后的文件",
+            hint_en="the same people are not issued twice; use the corrected file if it changed",
+        ) from None
     except store_targets.ListExists as exc:
         if exc.issued is None:
             raise TargetsRefused(
@@ -494,6 +621,259 @@ def assign(
         ) from None
 
 
+# --- giving out by village or address, balanced; an officer who leaves ------------------------------------
+
+
+@dataclass(frozen=True)
+class Balanced:
+    """What a balanced assignment (or a reassignment) did: the targets moved, each officer's open
+    targets before and how many they were given, the villages (or households) and those split."""
+
+    mode: str  # village, address, or "officer" (all to one)
+    moved: int
+    officers: tuple[tuple[str, int, int], ...]  # (login, before, added)
+    groups: int
+    split: int
+
+
+def _branch_officers(store: Store, branch: str, among: Sequence[str]) -> list[str]:
+    """The officers to give targets to: those named (each an active officer of the branch), or every
+    active customer manager (客户经理, the ``teller`` role) of the branch."""
+    if among:
+        return sorted({_officer(store, login, branch).login for login in among})
+    found = sorted(
+        o.login
+        for o in store_ops.list_operators(store)
+        if o.active and o.role == "teller" and o.branch_code == branch
+    )
+    if not found:
+        raise TargetsRefused(
+            f"本网点（{branch}）没有在岗的客户经理，无法分配",
+            f"branch {branch} has no active officer to give targets to",
+            hint_zh="请用 --among 指定本网点的客户经理，或先由管理员添加",
+            hint_en="name them with --among, or have an administrator add them",
+        )
+    return found
+
+
+def _check_mode(mode: str) -> str:
+    if mode not in MODES:
+        raise TargetsRefused(
+            f"未知的分配方式：{mode}",
+            f"unknown way to assign: {mode!r}",
+            hint_zh="village（按村/组）或 address（按住址）",
+            hint_en="village or address",
+        )
+    return mode
+
+
+def _plan(
+    store: Store,
+    branch: str,
+    rows: Sequence[tuple[store_targets.TargetRow, Pending]],
+    officers: Sequence[str],
+    mode: str,
+) -> tuple[Plan, list[tuple[store_targets.TargetRow, str | None]]]:
+    loads, held = store_targets.live_loads(store, branch)
+    serves: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    if mode == "village":
+        for officer, address in held:
+            key = village_of(address)
+            if key:
+                serves[key][officer] += 1
+    pending = [p for _r, p in rows]
+    plan = balance(mode, pending, officers, loads, serves)
+    by_key = {(r.campaign, r.id_no): r for r, _p in rows}
+    moves: list[tuple[store_targets.TargetRow, str | None]] = [
+        (by_key[(p.campaign, p.id_no)], officer) for p, officer in plan.moves
+    ]
+    return plan, moves
+
+
+def _apply(
+    store: Store,
+    moves: Sequence[tuple[store_targets.TargetRow, str | None]],
+    op: OperatorRecord,
+    entry: AuditEntry,
+    moment: dt.datetime,
+) -> int:
+    try:
+        return store_targets.assign_many(store, moves, by=op.login, at=moment, entry=entry)
+    except store_targets.AssignConflict as exc:
+        raise TargetsRefused(
+            f"有 {exc.changed} 位目标客户刚被他人调整，本次分配未生效",
+            f"{exc.changed} of the targets changed meanwhile (another assignment); nothing was assigned",
+            hint_zh="请重新查看后再分配",
+            hint_en="look again, then assign",
+        ) from None
+
+
+def _summary(plan: Plan, moved: int) -> Balanced:
+    return Balanced(
+        plan.mode,
+        moved,
+        tuple((o, plan.before[o], plan.added[o]) for o in plan.before),
+        plan.groups,
+        len(plan.split),
+    )
+
+
+def assign_balanced(
+    store: Store,
+    operator: OperatorRecord | None,
+    campaign: str,
+    mode: str,
+    *,
+    among: Sequence[str] = (),
+    limit: int | None = None,
+    now: dt.datetime | None = None,
+) -> Balanced:
+    """A branch head gives their branch's targets on list ``campaign`` that have no officer yet (at most
+    ``limit`` of them, in ID order) to the branch's active officers (or those named in ``among``), by
+    village (``mode`` "village") or by household address ("address"), balanced by each officer's open
+    targets on every list. All at once or nothing (a target changed meanwhile refuses the whole
+    assignment); every change kept and the whole audited with its counts."""
+    op, branch = _branch_head(operator)
+    campaign = check_list_code(campaign)
+    mode = _check_mode(mode)
+    if limit is not None and limit < 1:
+        raise TargetsRefused("人数应为正整数", "the number must be positive")
+    officers = _branch_officers(store, branch, among)
+    rows = store_targets.pending(store, branch, campaign=campaign, unassigned=True, limit=limit)
+    if not rows:
+        raise TargetsRefused(
+            f"本网点在名单 {campaign} 上没有未分配的目标客户",
+            f"branch {branch} has no unassigned targets on list {campaign}",
+        )
+    plan, moves = _plan(store, branch, rows, officers, mode)
+    moment = now or now_utc()
+    entry = _entry(
+        op,
+        "target_assign",
+        campaign,
+        {
+            "branch": branch,
+            "by": mode,
+            "officers": len(officers),
+            "targets": len(moves),
+            "groups": plan.groups,
+            "split": len(plan.split),
+        },
+    )
+    return _summary(plan, _apply(store, moves, op, entry, moment))
+
+
+def reassign(
+    store: Store,
+    operator: OperatorRecord | None,
+    from_officer: str,
+    *,
+    to: str | None = None,
+    mode: str | None = None,
+    among: Sequence[str] = (),
+    now: dt.datetime | None = None,
+) -> Balanced:
+    """An officer leaves (or moves on): a branch head gives every target they hold in the branch, on
+    every list and struck ones too (so their history stays with an officer), to one officer (``to``)
+    or balanced among the branch's other active officers (``mode``: village or address). Nothing is
+    lost: all at once or nothing, every change kept, audited."""
+    op, branch = _branch_head(operator)
+    if (to is None) == (mode is None):
+        raise TargetsRefused(
+            "请指定接手的客户经理，或选择在其他客户经理间均衡分配（二选一）",
+            "name the officer who takes them over, or balance them among the others (one of them)",
+        )
+    leaver = from_officer.strip().lower()
+    rows = store_targets.pending(store, branch, officer=leaver, live_only=False)
+    if not rows:
+        raise TargetsRefused(
+            f"{leaver} 在本网点（{branch}）没有目标客户",
+            f"{leaver} holds no targets of branch {branch}",
+        )
+    moment = now or now_utc()
+    if to is not None:
+        if to.strip().lower() == leaver:
+            raise TargetsRefused("接手人与原客户经理相同", "the officer taking over is the one leaving")
+        heir = _officer(store, to, branch).login
+        moves: list[tuple[store_targets.TargetRow, str | None]] = [(r, heir) for r, _p in rows]
+        detail: dict[str, object] = {"branch": branch, "from": leaver, "to": heir, "targets": len(moves)}
+        moved = _apply(store, moves, op, _entry(op, "target_reassign", leaver, detail), moment)
+        return Balanced("officer", moved, ((heir, 0, moved),), 0, 0)
+    assert mode is not None
+    mode = _check_mode(mode)
+    officers = [o for o in _branch_officers(store, branch, among) if o != leaver]
+    if not officers:
+        raise TargetsRefused(
+            "本网点没有其他在岗的客户经理可以接手",
+            "no other active officer of the branch can take them over",
+        )
+    plan, moves = _plan(store, branch, rows, officers, mode)
+    detail = {
+        "branch": branch,
+        "from": leaver,
+        "by": mode,
+        "officers": len(officers),
+        "targets": len(moves),
+        "split": len(plan.split),
+    }
+    return _summary(plan, _apply(store, moves, op, _entry(op, "target_reassign", leaver, detail), moment))
+
+
+# --- a list's file: the rows not listed, handed back -------------------------------------------------------
+
+
+def export_not_listed(
+    store: Store, operator: OperatorRecord | None, result: Preview, out: Path, masking: Masking
+) -> int:
+    """The rows of a list's file that did not go on it (refused, or unknown to the bank), as a workbook
+    for whoever gave the file: line, the name as given, the ID masked, the reason. Head office only;
+    private (0600), whole or not at all, audited with its counts. Returns the rows written."""
+    from teller_assist.identity.masking import mask_refusal_reason, mask_refused_row
+    from teller_assist.reports.list_rows import not_listed_xlsx
+    from teller_assist.services.report_files import check_suffix, write_private
+
+    op = _head_office(operator, "导出名单文件中未列入的行", "export a list file's rows")
+    if result.file is None:
+        raise TargetsRefused(
+            "只有从文件生成的名单才有未列入的行", "only a list from a file has rows left out"
+        )
+    check_suffix(out, (".xlsx",))
+    f = result.file
+    rows = []
+    for o in f.not_listed:
+        given = o.row.id_given
+        shown = masking.resident_id(given) if o.reason not in ("bad_id", "unreadable") else ""
+        if o.reason == "bad_id":
+            shown = mask_refused_row(given, masking)
+        result_zh = "未列入（本行无此客户）" if o.reason == "unknown" else "未列入（拒绝）"
+        rows.append(
+            (
+                o.row.line_no,
+                mask_refused_row(o.row.name_given, masking),
+                shown,
+                result_zh,
+                mask_refusal_reason(o.zh, masking),
+                mask_refusal_reason(o.en, masking),
+            )
+        )
+    notes = [
+        f"名单 {result.code}：文件共 {f.rows:,} 行，列入 {f.listed:,} 人，未列入 {len(rows):,} 行"
+        f"（本行无此客户 {f.counts.get('unknown', 0):,}，拒绝 {f.refused:,}）",
+        "、".join(f"{file_list.REASON_ZH[r]} {n:,}" for r, n in f.counts.items() if n),
+        "身份证号已部分隐藏；姓名为文件所填，本行记录的姓名不显示。",
+    ]
+    data = not_listed_xlsx(f"名单 {result.code} 未列入的行", [n for n in notes if n], rows)
+
+    def audited() -> None:
+        detail = {"list": result.code, "rows": len(rows), "sha256": f.sha256}
+        audit.log(
+            store, "export", operator=op.login, subject="target_list_rows", purpose="targets", detail=detail
+        )
+
+    write_private(out, data, audited)
+    return len(rows)
+
+
 # --- today's tasks -------------------------------------------------------------------------------------
 
 
@@ -572,7 +952,8 @@ def tasks_today(
             )
         if not who.active:
             notes.append(
-                f"客户经理 {login} 已停用，请网点负责人将其目标客户重新分配（targets assign --from-officer）"
+                f"客户经理 {login} 已停用，请网点负责人将其目标客户重新分配"
+                f"（targets reassign --from {login} --balance，或 targets assign --from-officer）"
             )
         facts = store_targets.facts(store, officer=login)
         scope = f"officer:{login}"
@@ -587,18 +968,14 @@ def tasks_today(
             )
         facts = store_targets.facts(store, branch=code)
         scope = f"branch:{code}"
-    moved = store_targets.home_moved(
-        store,
-        officer=scope.removeprefix("officer:") if officer else None,
-        branch=None if officer else scope[7:],
-    )
+    moved = sum(1 for f in facts if f.moved_home)  # targets, as the lists count them
     if moved:
         notes.append(
             f"有 {moved} 位目标客户在最新客户信息中已改属其他网点；仍由原网点跟进、按原网点计数，"
             "如需移交请联系总行"
         )
     tasks = daily_tasks(facts, day, _band(policy))
-    names = store_targets.names(store, sorted({t.id_no for t in tasks}))
+    names = {f.id_no: f.name for f in facts if f.name is not None}  # read with the facts, in one pass
     lines = tuple(_line(t, day, masking, names) for t in tasks)
     counts = dict.fromkeys(KIND_ZH, 0)
     for t in tasks:
@@ -687,10 +1064,16 @@ def record_outcome(
 # --- strikes -----------------------------------------------------------------------------------------
 
 
+SWEEP_SLICE = 20_000
+"""Targets read at a time by the sweep: a slice of the IDs, every table read in key order."""
+
+
 @dataclass(frozen=True)
 class Swept:
     day: dt.date
     struck: dict[str, int]  # reason -> targets struck now
+    targets: int = 0  # targets looked at
+    tasks: dict[str, int] = field(default_factory=dict)  # kind -> the day's tasks, the whole county
 
 
 def sweeper(operator: OperatorRecord | None) -> str:
@@ -700,17 +1083,23 @@ def sweeper(operator: OperatorRecord | None) -> str:
 
 def sweep(store: Store, policy: Policy, day: dt.date, *, by: str, now: dt.datetime | None = None) -> Swept:
     """Mark every target the data shows struck on ``day`` (signed anywhere, ineligible) that is not yet
-    marked: after the night's import, by head office or the night's job (``by``); audited with counts."""
+    marked: after the night's import, by head office or the night's job (``by``); audited with counts.
+    Every target's task of the day is recomputed on the way (counted by kind, for the night's log)."""
     band = _band(policy)
     found = []
-    for branch in store_targets.target_branches(store):  # a branch at a time: the county never at once
-        part = store_targets.facts(store, branch=branch, branchless=branch is None)
+    looked = 0
+    tasks = dict.fromkeys(KIND_ZH, 0)
+    for ids in store_targets.id_slices(store, SWEEP_SLICE):  # a slice at a time: the county never at once
+        part = store_targets.facts(store, ids=ids)
+        looked += len(part)
         for f in part:
             if f.strike is not None:
                 continue
             s = strike_of(f, day, band)
             if s is not None:
                 found.append((f.campaign, f.id_no, s))
+        for t in daily_tasks(part, day, band):  # a person's targets are all in one slice
+            tasks[t.kind] += 1
     counts = dict.fromkeys(STRIKE_ZH, 0)
     for _c, _i, s in found:
         counts[s.reason] += 1
@@ -719,4 +1108,4 @@ def sweep(store: Store, policy: Policy, day: dt.date, *, by: str, now: dt.dateti
         "target_strike", by, workstation(), None, "targets", {"date": day.isoformat(), **counts}
     )
     store_targets.record_strikes(store, found, by=by, at=moment, entry=entry)
-    return Swept(day, counts)
+    return Swept(day, counts, looked, tasks)

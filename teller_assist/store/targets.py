@@ -40,22 +40,32 @@ from teller_assist.store.models import (
     TargetStrike,
     TaskOutcome,
 )
+from teller_assist.targets.assignment import Pending
+from teller_assist.targets.file_list import Known
 from teller_assist.targets.tasks import ApplicationFacts, Outcome, Strike, TargetFacts
 
 __all__ = [
     "AssignConflict",
+    "BranchList",
     "Candidates",
+    "FileIssued",
     "ListExists",
     "ListRow",
     "Progress",
     "TargetRow",
     "assign",
+    "assign_many",
+    "branch_lists",
     "candidates",
     "facts",
     "home_moved",
+    "id_slices",
     "issue_list",
+    "known_people",
     "list_of",
+    "live_loads",
     "names",
+    "pending",
     "progress",
     "record_outcome",
     "record_strikes",
@@ -91,6 +101,14 @@ class ListExists(Exception):
         super().__init__(code)
         self.code = code
         self.issued = issued
+
+
+class FileIssued(Exception):
+    """The file a list is made from was issued before, as another list (``code``, by whom, when)."""
+
+    def __init__(self, code: str, by: str, on: dt.date) -> None:
+        super().__init__(code)
+        self.code, self.by, self.on = code, by, on
 
 
 class AssignConflict(Exception):
@@ -183,6 +201,32 @@ def candidates(
     return Candidates([(str(i), r) for i, r in rows], int(n_negative), int(n_holding))
 
 
+def known_people(
+    store: Store, id_nos: Sequence[str], day: dt.date, *, born_from: dt.date, born_until: dt.date
+) -> dict[str, Known]:
+    """What the bank knows of each of ``id_nos`` it has a customer record of, as a list from a file
+    needs it: the name and region, on the negative list, holding or awaiting a line on ``day`` (the same
+    rules as :func:`candidates`), born within the bounds of the age band."""
+    negative = exists().where(N.c.id_no == C.c.id_no, N.c.lifted_batch_id.is_(None))
+    holding = exists().where(
+        A.c.id_no == C.c.id_no,
+        or_(A.c.status == "submitted", and_(A.c.status.in_(("approved", "signed")), A.c.valid_until >= day)),
+    )
+    out: dict[str, Known] = {}
+    wanted = sorted(set(id_nos))
+    with store.connection() as conn:
+        for start in range(0, len(wanted), CHUNK):
+            part = wanted[start : start + CHUNK]
+            for i, name, region, born, neg, held in conn.execute(
+                select(C.c.id_no, C.c.name, C.c.region_code, C.c.birth_date, negative, holding).where(
+                    C.c.id_no.in_(part)
+                )
+            ):
+                in_band = born is not None and born_from <= born <= born_until
+                out[str(i)] = Known(name, region, bool(neg), bool(held), in_band)
+    return out
+
+
 @dataclass(frozen=True)
 class ListRow:
     code: str
@@ -219,11 +263,28 @@ def list_of(store: Store, code: str) -> ListRow | None:
     )
 
 
-def issue_list(store: Store, row: ListRow, assigned: Sequence[tuple[str, str]], entry: AuditEntry) -> None:
+def issue_list(
+    store: Store,
+    row: ListRow,
+    assigned: Sequence[tuple[str, str]],
+    entry: AuditEntry,
+    *,
+    file_sha256: str | None = None,
+) -> None:
     """Write the list, each branch's share and indicator, and its targets (no officer yet), with the
-    audit row, in one transaction. A code already issued or imported raises :class:`ListExists`."""
+    audit row, in one transaction. A code already issued or imported raises :class:`ListExists`; a list
+    made from a file (``file_sha256``) already issued as another list raises :class:`FileIssued`."""
 
-    def taken(s: Any) -> ListExists | None:
+    def taken(s: Any) -> ListExists | FileIssued | None:
+        if file_sha256 is not None:
+            same = s.execute(
+                select(L.c.code, L.c.issued_by, L.c.issued_on)
+                .where(L.c.filters.contains(file_sha256))
+                .order_by(L.c.issued_at)
+                .limit(1)
+            ).one_or_none()
+            if same is not None:
+                return FileIssued(str(same[0]), str(same[1]), same[2])
         before = s.execute(select(L.c.issued_by, L.c.issued_on).where(L.c.code == row.code)).one_or_none()
         if before is not None:
             return ListExists(row.code, (str(before[0]), before[1]))
@@ -338,12 +399,25 @@ def assign(
     """Give ``rows`` to ``officer`` (None: back to the branch), each only from the officer and branch
     it had when read; every change kept in ``target_assignment``. All or nothing: a row changed
     meanwhile raises :class:`AssignConflict` and nothing is written. Returns the targets changed."""
-    moved = [r for r in rows if r.officer != officer]
+    return assign_many(store, [(r, officer) for r in rows], by=by, at=at, entry=entry)
+
+
+def assign_many(
+    store: Store,
+    moves: Sequence[tuple[TargetRow, str | None]],
+    *,
+    by: str,
+    at: dt.datetime,
+    entry: AuditEntry,
+) -> int:
+    """Give each row to its officer (None: back to the branch), as :func:`assign` does for one officer:
+    each only from the officer and branch it had when read, every change kept, all or nothing."""
+    moved = [(r, o) for r, o in moves if r.officer != o]
     with store.write_session() as s:
         # the rows as they are now, locked (PostgreSQL: the rows; SQLite: the write lock of the session)
         now_held: dict[tuple[str, str], tuple[str | None, str | None]] = {}
         by_campaign: dict[str, list[str]] = defaultdict(list)
-        for r in moved:
+        for r, _o in moved:
             by_campaign[r.campaign].append(r.id_no)
         for campaign, ids in by_campaign.items():
             for start in range(0, len(ids), CHUNK):
@@ -353,7 +427,7 @@ def assign(
                     .with_for_update()
                 ):
                     now_held[(str(c), str(i))] = (o, b)
-        changed = sum(now_held.get((r.campaign, r.id_no)) != (r.officer, r.branch_code) for r in moved)
+        changed = sum(now_held.get((r.campaign, r.id_no)) != (r.officer, r.branch_code) for r, _o in moved)
         if changed:
             raise AssignConflict(changed)  # the session rolls back: nothing written
         for start in range(0, len(moved), CHUNK):
@@ -361,7 +435,7 @@ def assign(
                 update(T)
                 .where(T.c.campaign == bindparam("k_c"), T.c.id_no == bindparam("k_i"))
                 .values(officer=bindparam("v_o")),
-                [{"k_c": r.campaign, "k_i": r.id_no, "v_o": officer} for r in moved[start : start + CHUNK]],
+                [{"k_c": r.campaign, "k_i": r.id_no, "v_o": o} for r, o in moved[start : start + CHUNK]],
             )
         for start in range(0, len(moved), CHUNK):
             part = moved[start : start + CHUNK]
@@ -372,16 +446,82 @@ def assign(
                         {
                             "campaign": r.campaign,
                             "id_no": r.id_no,
-                            "officer": officer,
+                            "officer": o,
                             "previous": r.officer,
                             "assigned_by": by,
                             "assigned_at": at,
                         }
-                        for r in part
+                        for r, o in part
                     ],
                 )
         audit.append(s, entry, at)
     return len(moved)
+
+
+# a target that still brings tasks: not struck, or struck by signing (its line's care goes on)
+_LIVE = or_(S.c.reason.is_(None), S.c.reason == "signed")
+
+
+def pending(
+    store: Store,
+    branch: str,
+    *,
+    campaign: str | None = None,
+    officer: str | None = None,
+    unassigned: bool = False,
+    live_only: bool = True,
+    limit: int | None = None,
+) -> list[tuple[TargetRow, Pending]]:
+    """A branch's targets to give out, in list and ID order, each with the customer's address (for
+    giving them out by village): those still bringing tasks (``live_only``), on a list, of an officer,
+    or with no officer yet; at most ``limit``."""
+    where: list[Any] = [T.c.branch_code == branch]
+    if campaign is not None:
+        where.append(T.c.campaign == campaign)
+    if officer is not None:
+        where.append(T.c.officer == officer)
+    if unassigned:
+        where.append(T.c.officer.is_(None))
+    if live_only:
+        where.append(_LIVE)
+    query = (
+        select(T.c.campaign, T.c.id_no, T.c.branch_code, T.c.officer, T.c.due_on, S.c.reason, C.c.address)
+        .select_from(
+            T.outerjoin(S, and_(S.c.campaign == T.c.campaign, S.c.id_no == T.c.id_no)).outerjoin(
+                C, C.c.id_no == T.c.id_no
+            )
+        )
+        .where(*where)
+        .order_by(T.c.campaign, T.c.id_no)
+    )
+    if limit is not None:
+        query = query.limit(limit)
+    with store.connection() as conn:
+        return [
+            (TargetRow(c, i, b, o, d, r), Pending(str(c), str(i), a))
+            for c, i, b, o, d, r, a in conn.execute(query)
+        ]
+
+
+def live_loads(store: Store, branch: str) -> tuple[dict[str, int], list[tuple[str, str | None]]]:
+    """Each officer's targets in the branch that still bring tasks (every list), and those targets'
+    (officer, address) pairs: how loaded each officer is, and which villages each already serves."""
+    query = (
+        select(T.c.officer, C.c.address)
+        .select_from(
+            T.outerjoin(S, and_(S.c.campaign == T.c.campaign, S.c.id_no == T.c.id_no)).outerjoin(
+                C, C.c.id_no == T.c.id_no
+            )
+        )
+        .where(T.c.branch_code == branch, T.c.officer.is_not(None), _LIVE)
+    )
+    loads: dict[str, int] = defaultdict(int)
+    held: list[tuple[str, str | None]] = []
+    with store.connection() as conn:
+        for officer, address in conn.execute(query):
+            loads[str(officer)] += 1
+            held.append((str(officer), address))
+    return dict(loads), held
 
 
 def assignments(store: Store, campaign: str, id_no: str) -> list[tuple[str | None, str | None, str]]:
@@ -507,10 +647,17 @@ def facts(
     campaign: str | None = None,
     id_no: str | None = None,
     branchless: bool = False,
+    ids: tuple[str, str | None] | None = None,
 ) -> list[TargetFacts]:
     """Every target of an officer, a branch, a list or a person (or all; or, ``branchless``, those
-    with no branch), with what the tasks read of each person."""
+    with no branch; or those whose ID lies in ``ids``, from its first inclusive up to its second, None:
+    to the end), with what the tasks read of each person. A range of IDs reads each table in key order
+    (the whole county a slice at a time, as the night's sweep does); the others look people up."""
     where: list[Any] = []
+    if ids is not None:
+        where.append(T.c.id_no >= ids[0])
+        if ids[1] is not None:
+            where.append(T.c.id_no < ids[1])
     if branchless:
         where.append(T.c.branch_code.is_(None))
     if id_no is not None:
@@ -522,6 +669,14 @@ def facts(
     if campaign is not None:
         where.append(T.c.campaign == campaign)
     people = select(T.c.id_no).where(*where).distinct().scalar_subquery()
+
+    def theirs(column: Any) -> Any:
+        """The rows of the people of these targets: by range (every person in it, a target or not, read
+        in key order) when the targets are a range and nothing narrower, else by the people's IDs."""
+        if ids is not None and len(where) == (1 if ids[1] is None else 2):
+            return and_(column >= ids[0], *(() if ids[1] is None else (column < ids[1],)))
+        return column.in_(people)
+
     with store.connection() as conn:
         targets = conn.execute(
             select(
@@ -534,6 +689,8 @@ def facts(
                 B.c.extract_date,
                 B.c.started_at,
                 C.c.birth_date,
+                C.c.name,
+                C.c.branch_code.label("home_branch"),
                 S.c.reason,
                 S.c.struck_on,
                 S.c.note,
@@ -550,13 +707,13 @@ def facts(
         apps: dict[str, list[ApplicationFacts]] = defaultdict(list)
         for a in conn.execute(
             select(A.c.id_no, A.c.id, A.c.status, A.c.line, A.c.decided_on, A.c.signed_on, A.c.valid_until)
-            .where(A.c.id_no.in_(people))
+            .where(theirs(A.c.id_no))
             .order_by(A.c.id)
         ):
             apps[str(a[0])].append(ApplicationFacts(a[1], a[2], a[3], a[4], a[5], a[6]))
         newest_signing = (
             select(A.c.id_no, func.max(A.c.signed_on).label("signed_on"))
-            .where(A.c.id_no.in_(people), A.c.signed_on.is_not(None))
+            .where(theirs(A.c.id_no), A.c.signed_on.is_not(None))
             .group_by(A.c.id_no)
             .subquery()
         )
@@ -571,16 +728,16 @@ def facts(
                 .group_by(D.c.id_no)
             )
         }
-        drafts = {str(i) for i in conn.execute(select(SD.c.id_no).where(SD.c.id_no.in_(people))).scalars()}
+        drafts = {str(i) for i in conn.execute(select(SD.c.id_no).where(theirs(SD.c.id_no))).scalars()}
         negative: dict[str, dt.date | None] = {}
         for i, listed, extract, started in conn.execute(
             select(N.c.id_no, N.c.listed_on, B.c.extract_date, B.c.started_at)
             .join(B, B.c.id == N.c.batch_id)
-            .where(N.c.id_no.in_(people), N.c.lifted_batch_id.is_(None))
+            .where(theirs(N.c.id_no), N.c.lifted_batch_id.is_(None))
         ):
             negative[str(i)] = listed or extract or _local_day(started)
         outcomes: dict[str, list[Outcome]] = defaultdict(list)
-        for o in conn.execute(select(OC).where(OC.c.id_no.in_(people)).order_by(OC.c.id)):
+        for o in conn.execute(select(OC).where(theirs(OC.c.id_no)).order_by(OC.c.id)):
             outcomes[str(o.id_no)].append(
                 Outcome(
                     o.kind,
@@ -594,29 +751,68 @@ def facts(
                 )
             )
     out = []
-    for r in targets:
-        person = str(r.id_no)
+    local_days: dict[dt.datetime, dt.date | None] = {}  # an imported list's batch: one moment, many rows
+    for (
+        campaign,
+        person,
+        branch_code,
+        officer,
+        due_on,
+        issued_on,
+        extract_date,
+        started_at,
+        birth_date,
+        name,
+        home_branch,
+        reason,
+        struck_on,
+        note,
+    ) in targets:  # by position: the county's rows are many, a name lookup per field is not free
+        listed_on = issued_on or extract_date
+        if listed_on is None and started_at is not None:
+            if started_at not in local_days:
+                local_days[started_at] = _local_day(started_at)
+            listed_on = local_days[started_at]
         mine = apps.get(person, [])
         signed = [a for a in mine if a.signed_on is not None]
         out.append(
             TargetFacts(
-                campaign=str(r.campaign),
-                id_no=person,
-                branch_code=r.branch_code,
-                officer=r.officer,
-                due_on=r.due_on,
-                listed_on=r.issued_on or r.extract_date or _local_day(r.started_at),
+                campaign=str(campaign),
+                id_no=str(person),
+                branch_code=branch_code,
+                officer=officer,
+                due_on=due_on,
+                listed_on=listed_on,
                 application=mine[-1] if mine else None,
                 signed=max(signed, key=lambda a: (a.signed_on, a.id)) if signed else None,
                 first_drawn_on=first_drawn.get(person),
                 survey_draft=person in drafts,
                 negative_since=negative.get(person),
-                birth_date=r.birth_date,
+                birth_date=birth_date,
                 outcomes=tuple(outcomes.get(person, ())),
-                strike=None if r.reason is None else Strike(r.reason, r.struck_on, r.note),
+                strike=None if reason is None else Strike(reason, struck_on, note),
+                name=name,
+                home_branch=home_branch,
             )
         )
     return out
+
+
+def id_slices(store: Store, size: int) -> list[tuple[str, str | None]]:
+    """The targets' IDs cut into consecutive ranges of about ``size`` targets each (a person's
+    targets always in one range): (first, up to) pairs, the last open-ended."""
+    if size < 1:
+        raise ValueError("size must be positive")
+    bounds: list[str] = []
+    with store.connection() as conn:
+        first = conn.execute(select(func.min(T.c.id_no))).scalar_one_or_none()
+        at = first
+        while at is not None:
+            bounds.append(str(at))
+            at = conn.execute(
+                select(T.c.id_no).where(T.c.id_no > at).order_by(T.c.id_no).offset(size - 1).limit(1)
+            ).scalar_one_or_none()
+    return [(low, bounds[i + 1] if i + 1 < len(bounds) else None) for i, low in enumerate(bounds)]
 
 
 def target_branches(store: Store) -> list[str | None]:
@@ -705,3 +901,56 @@ def progress(store: Store, code: str) -> list[Progress]:
         Progress(str(b), int(p), int(i), int(assigned.get(b, 0)), struck.get(str(b), {}))
         for b, p, i in shares
     ]
+
+
+@dataclass(frozen=True)
+class BranchList:
+    """One list (issued, or imported with the night's targets) as a branch sees it: its targets there,
+    the indicator head office set (None for an imported list), how many are assigned and struck."""
+
+    campaign: str
+    due_on: dt.date | None
+    people: int
+    indicator: int | None
+    assigned: int
+    struck: Mapping[str, int]
+
+
+def branch_lists(store: Store, branch: str) -> list[BranchList]:
+    """Every list with targets in ``branch``: the progress the branch's morning meeting reads."""
+    with store.connection() as conn:
+        counts = conn.execute(
+            select(
+                T.c.campaign,
+                func.count(),
+                func.count(T.c.officer),
+                func.max(T.c.due_on),
+            )
+            .where(T.c.branch_code == branch)
+            .group_by(T.c.campaign)
+            .order_by(T.c.campaign)
+        ).all()
+        shares = {
+            str(code): (int(indicator), due)
+            for code, indicator, due in conn.execute(
+                select(LB.c.list_code, LB.c.indicator, L.c.due_on)
+                .join(L, L.c.code == LB.c.list_code)
+                .where(LB.c.branch_code == branch)
+            )
+        }
+        struck: dict[str, dict[str, int]] = defaultdict(dict)
+        for c, reason, n in conn.execute(
+            select(T.c.campaign, S.c.reason, func.count())
+            .join(S, and_(S.c.campaign == T.c.campaign, S.c.id_no == T.c.id_no))
+            .where(T.c.branch_code == branch)
+            .group_by(T.c.campaign, S.c.reason)
+        ):
+            struck[str(c)][str(reason)] = int(n)
+    out = []
+    for campaign, people, assigned, due in counts:
+        code = str(campaign)
+        indicator, list_due = shares.get(code, (None, None))
+        out.append(
+            BranchList(code, list_due or due, int(people), indicator, int(assigned), struck.get(code, {}))
+        )
+    return out

@@ -172,9 +172,23 @@ class TargetFacts:
     birth_date: dt.date | None = None
     outcomes: tuple[Outcome, ...] = ()
     strike: Strike | None = None
+    # what the bank's customer record says beside, for the faces (no rule reads them): the person's
+    # name, and their home branch now (a later extract may have moved them from the list's branch)
+    name: str | None = None
+    home_branch: str | None = None
 
     def __repr__(self) -> str:  # never the whole ID in a log
         return f"TargetFacts({self.campaign!r}, …{self.id_no[-4:]}, officer={self.officer!r})"
+
+    @property
+    def moved_home(self) -> bool:
+        """Not struck, and the customer record now gives another home branch than the list did."""
+        return (
+            self.strike is None
+            and self.home_branch is not None
+            and self.branch_code is not None
+            and self.home_branch != self.branch_code
+        )
 
 
 @dataclass(frozen=True)
