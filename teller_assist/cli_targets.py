@@ -25,18 +25,17 @@ appear masked.
 from __future__ import annotations
 
 import argparse
-import contextlib
-import datetime as dt
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from teller_assist.cli_common import settings_of, signed_in, today
 from teller_assist.cli_table import table
 from teller_assist.cli_workflow import parse_date
 from teller_assist.errors import UserFacingError
 from teller_assist.money import format_yuan
-from teller_assist.settings import Settings, load_settings
+from teller_assist.settings import Settings
 
 EXIT_OK = 0
 
@@ -183,30 +182,7 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
 # --- plumbing -----------------------------------------------------------------------------------------
 
 
-def _today() -> dt.date:
-    return dt.date.today()  # noqa: DTZ011 - the bank's local date
-
-
-def _settings(args: argparse.Namespace) -> Settings:
-    return load_settings(database_url=args.db)
-
-
-@contextlib.contextmanager
-def _signed_in(args: argparse.Namespace, login: str | None = None) -> Iterator[tuple[Any, Any, Settings]]:
-    """(store, operator, settings): the password read first, the database opened, the operator signed in."""
-    from teller_assist.cli_workflow import read_login_password
-    from teller_assist.services.database import open_database
-    from teller_assist.services.operators import authenticate
-
-    settings = _settings(args)
-    login = login or args.user
-    password = read_login_password(args.password_stdin) if login else ""
-    opened = open_database(settings)
-    try:
-        operator = authenticate(opened.store, login, password) if login else None
-        yield opened.store, operator, settings
-    finally:
-        opened.store.dispose()
+_today, _settings, _signed_in = today, settings_of, signed_in  # the command line's one way of each
 
 
 def _print_json(value: object) -> None:
