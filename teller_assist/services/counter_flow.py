@@ -38,7 +38,8 @@ from teller_assist.services.prequal import decide_for_card
 from teller_assist.settings import Settings
 from teller_assist.store.engine import Store
 
-SOURCES = ("typed", "clipboard", "reader", "hook", "kpi")  # kpi: opened from a 考核 list (not a walk-in)
+# kpi, task: opened from a 考核 list or from 今日任务 (not a walk-in: the walk-ins count the others)
+SOURCES = ("typed", "clipboard", "reader", "hook", "kpi", "task")
 
 
 class Step(StrEnum):
