@@ -319,6 +319,34 @@ Line ¥{1} at {2}% a year, teller {4}</translation>
         <translation>Survey draft not saved (still on screen): </translation>
     </message>
     <message>
+        <source>未能读取目标名单：</source>
+        <translation>Could not read the target lists: </translation>
+    </message>
+    <message>
+        <source>未分配客户经理</source>
+        <translation>no officer assigned</translation>
+    </message>
+    <message>
+        <source>客户经理 {0}</source>
+        <translation>officer {0}</translation>
+    </message>
+    <message>
+        <source>（名单 {0} · {1}）</source>
+        <translation> (list {0} · {1})</translation>
+    </message>
+    <message>
+        <source>本行目标客户：今日已签约，已销号</source>
+        <translation>Target customer: signed today, struck</translation>
+    </message>
+    <message>
+        <source>本行目标客户，今日任务：{0}</source>
+        <translation>Target customer, today&apos;s task: {0}</translation>
+    </message>
+    <message>
+        <source>本行目标客户：今日无待办任务</source>
+        <translation>Target customer: no task today</translation>
+    </message>
+    <message>
         <source>已提交申请 {0}：额度 {1} 元，年利率 {2}%，等待审批</source>
         <translation>Submitted application {0}: ¥{1} at {2}% a year, awaiting approval</translation>
     </message>
@@ -365,6 +393,10 @@ Line ¥{1} at {2}% a year, teller {4}</translation>
     <message>
         <source>正在打印…</source>
         <translation>Printing…</translation>
+    </message>
+    <message>
+        <source>您负责</source>
+        <translation>yours</translation>
     </message>
     <message>
         <source>协议尚未打印：请先预览并打印 (F8)，客户签字后再按 F9</source>
@@ -885,6 +917,14 @@ Continue in demo mode?</translation>
         <translation>Sign out / switch operator…</translation>
     </message>
     <message>
+        <source>任务(&amp;T)</source>
+        <translation>&amp;Tasks</translation>
+    </message>
+    <message>
+        <source>今日任务</source>
+        <translation>Today&apos;s tasks</translation>
+    </message>
+    <message>
         <source>窗口(&amp;W)</source>
         <translation>&amp;Window</translation>
     </message>
@@ -927,6 +967,14 @@ Continue in demo mode?</translation>
     <message>
         <source>无法打开数据库。</source>
         <translation>The database could not be opened.</translation>
+    </message>
+    <message>
+        <source>今日任务 {0} 项</source>
+        <translation>Today&apos;s tasks: {0}</translation>
+    </message>
+    <message>
+        <source>今日任务 ({0})</source>
+        <translation>Today&apos;s tasks ({0})</translation>
     </message>
     <message>
         <source>授信政策未载入：</source>
@@ -1149,6 +1197,69 @@ Type or read a customer&apos;s ID (F2).</translation>
     </message>
 </context>
 <context>
+    <name>OutcomeDialog</name>
+    <message>
+        <source>登记任务结果</source>
+        <translation>Record the outcome</translation>
+    </message>
+    <message>
+        <source>按数字键选择结果：</source>
+        <translation>Press a digit for the outcome:</translation>
+    </message>
+    <message>
+        <source>1 已完成</source>
+        <translation>1 Done</translation>
+    </message>
+    <message>
+        <source>2 未联系上</source>
+        <translation>2 Not reached</translation>
+    </message>
+    <message>
+        <source>3 客户拒绝…</source>
+        <translation>3 Declined…</translation>
+    </message>
+    <message>
+        <source>4 已预约…</source>
+        <translation>4 Appointment…</translation>
+    </message>
+    <message>
+        <source>客户拒绝的原因（必填）：</source>
+        <translation>Why the customer declined (required):</translation>
+    </message>
+    <message>
+        <source>例如：已在他行贷款、暂无资金需求</source>
+        <translation>e.g. a loan at another bank, no need for funds now</translation>
+    </message>
+    <message>
+        <source>不再跟进（销号）</source>
+        <translation>Do not follow up (strike)</translation>
+    </message>
+    <message>
+        <source>预约日期（当天任务重新出现）：</source>
+        <translation>Appointment date (the task comes back that day):</translation>
+    </message>
+    <message>
+        <source>↑↓ 改日期，Enter 确认</source>
+        <translation>↑↓ change the date, Enter confirms</translation>
+    </message>
+    <message>
+        <source>确认 (Enter)</source>
+        <translation>Confirm (Enter)</translation>
+    </message>
+    <message>
+        <source>取消 (Esc)</source>
+        <translation>Cancel (Esc)</translation>
+    </message>
+    <message>
+        <source>这是扫码输入，结果未登记；请关闭本窗口 (Esc) 后再读卡</source>
+        <translation>That was a scan: nothing was recorded. Close this window (Esc), then read the card</translation>
+    </message>
+    <message>
+        <source>请填写客户拒绝的原因</source>
+        <translation>Write why the customer declined</translation>
+    </message>
+</context>
+<context>
     <name>PrintPreview</name>
     <message>
         <source>打印预览</source>
@@ -1237,6 +1348,127 @@ Line ¥{2}, made by {3}</translation>
     <message>
         <source>{m}（预留号码，与客户核对；如有变更请输入新号码）</source>
         <translation>{m} (on file; check with the customer, type a new one if it changed)</translation>
+    </message>
+</context>
+<context>
+    <name>TasksWorkspace</name>
+    <message>
+        <source>任务</source>
+        <translation>Task</translation>
+    </message>
+    <message>
+        <source>客户</source>
+        <translation>Customer</translation>
+    </message>
+    <message>
+        <source>截止</source>
+        <translation>Due</translation>
+    </message>
+    <message>
+        <source>额度</source>
+        <translation>Line</translation>
+    </message>
+    <message>
+        <source>客户经理</source>
+        <translation>Officer</translation>
+    </message>
+    <message>
+        <source>查看(&amp;V)</source>
+        <translation>&amp;View</translation>
+    </message>
+    <message>
+        <source>正在读取今日任务…</source>
+        <translation>Reading today&apos;s tasks…</translation>
+    </message>
+    <message>
+        <source>打开客户卡片 (Enter)</source>
+        <translation>Open the card (Enter)</translation>
+    </message>
+    <message>
+        <source>登记结果 (R)</source>
+        <translation>Record outcome (R)</translation>
+    </message>
+    <message>
+        <source>↑↓ 选择 · Enter 打开客户卡片
+R 登记结果，再按 1 已完成 · 2 未联系上 · 3 拒绝 · 4 预约</source>
+        <translation>↑↓ choose · Enter opens the card
+R records the outcome, then 1 done · 2 not reached · 3 declined · 4 appointment</translation>
+    </message>
+    <message>
+        <source>今日任务未能读取</source>
+        <translation>Today&apos;s tasks could not be read</translation>
+    </message>
+    <message>
+        <source>我的任务</source>
+        <translation>My tasks</translation>
+    </message>
+    <message>
+        <source>全网点 {0}</source>
+        <translation>Whole branch {0}</translation>
+    </message>
+    <message>
+        <source>，</source>
+        <translation>, </translation>
+    </message>
+    <message>
+        <source>今日任务 {0} 项</source>
+        <translation>{0} tasks today</translation>
+    </message>
+    <message>
+        <source>：</source>
+        <translation>: </translation>
+    </message>
+    <message>
+        <source>今日没有待办任务</source>
+        <translation>No tasks today</translation>
+    </message>
+    <message>
+        <source>（预约）</source>
+        <translation> (appointment)</translation>
+    </message>
+    <message>
+        <source>未分配</source>
+        <translation>unassigned</translation>
+    </message>
+    <message>
+        <source>无截止日期</source>
+        <translation>no due date</translation>
+    </message>
+    <message>
+        <source>（已逾期）</source>
+        <translation> (overdue)</translation>
+    </message>
+    <message>
+        <source>（预约今日）</source>
+        <translation> (appointment today)</translation>
+    </message>
+    <message>
+        <source>截止 {0}</source>
+        <translation>due {0}</translation>
+    </message>
+    <message>
+        <source>额度 {0} 元</source>
+        <translation>line ¥{0}</translation>
+    </message>
+    <message>
+        <source>名单 {0}</source>
+        <translation>list {0}</translation>
+    </message>
+    <message>
+        <source>客户经理 {0}</source>
+        <translation>officer {0}</translation>
+    </message>
+    <message>
+        <source>已登记：{0} {1} → {2}</source>
+        <translation>Recorded: {0} {1} → {2}</translation>
+    </message>
+    <message>
+        <source>（{0} 再次提醒）</source>
+        <translation> (back on {0})</translation>
+    </message>
+    <message>
+        <source>；已销号</source>
+        <translation>; struck</translation>
     </message>
 </context>
 <context>
@@ -1419,6 +1651,46 @@ Line ¥{2}, made by {3}</translation>
     <message>
         <source>有线电视</source>
         <translation>cable TV</translation>
+    </message>
+    <message>
+        <source>调查</source>
+        <translation>Survey</translation>
+    </message>
+    <message>
+        <source>提交审批</source>
+        <translation>Submit</translation>
+    </message>
+    <message>
+        <source>送达告知函</source>
+        <translation>Deliver the letter</translation>
+    </message>
+    <message>
+        <source>签约</source>
+        <translation>Get signed</translation>
+    </message>
+    <message>
+        <source>用信回访</source>
+        <translation>Follow up usage</translation>
+    </message>
+    <message>
+        <source>续授信</source>
+        <translation>Renew</translation>
+    </message>
+    <message>
+        <source>已完成</source>
+        <translation>done</translation>
+    </message>
+    <message>
+        <source>未联系上</source>
+        <translation>not reached</translation>
+    </message>
+    <message>
+        <source>客户拒绝</source>
+        <translation>declined</translation>
+    </message>
+    <message>
+        <source>已预约</source>
+        <translation>appointment</translation>
     </message>
 </context>
 <context>

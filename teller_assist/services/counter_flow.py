@@ -46,7 +46,8 @@ if TYPE_CHECKING:
     from teller_assist.services.documents import Issued
     from teller_assist.services.printing import PrintRun
 
-SOURCES = ("typed", "clipboard", "reader", "hook", "kpi")  # kpi: opened from a 考核 list (not a walk-in)
+# kpi, task: opened from a 考核 list or from 今日任务 (not a walk-in: the walk-ins count the others)
+SOURCES = ("typed", "clipboard", "reader", "hook", "kpi", "task")
 
 
 class Step(StrEnum):

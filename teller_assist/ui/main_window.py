@@ -30,10 +30,11 @@ from teller_assist.ui.i18n import error_text
 from teller_assist.ui.session import IdleWatcher, LockPage, LoginDialog
 from teller_assist.ui.status import BackgroundCheck, ConnectionWatch
 from teller_assist.ui.tasks import Task
-from teller_assist.ui.widgets import ElidedLabel
+from teller_assist.ui.widgets import ElidedLabel, NoteLabel
 from teller_assist.ui.words import word
 from teller_assist.ui.workspaces.counter import CounterWorkspace
 from teller_assist.ui.workspaces.lobby import ApprovalQueue, WalkinsView
+from teller_assist.ui.workspaces.tasks import TasksWorkspace
 
 if TYPE_CHECKING:  # these load after the window is painted, or when first needed (cold start at the counter)
     from teller_assist.prequal.policy import Policy
@@ -118,6 +119,10 @@ class MainWindow(QMainWindow):
         self.printer_status = ElidedLabel("", status)
         self.printer_status.setObjectName("printerStatus")
         status.addWidget(self.printer_status, 2)
+        self.tasks_status = NoteLabel("", status)  # an officer's, signed in, unlocked; short: never cut
+        self.tasks_status.setObjectName("tasksStatus")
+        self.tasks_status.setWordWrap(False)
+        status.insertWidget(0, self.tasks_status)
         self.connection: ConnectionWatch | None = None
         self.printer_check: BackgroundCheck | None = None
 
@@ -139,6 +144,9 @@ class MainWindow(QMainWindow):
         self.workspaces.setDocumentMode(True)
         self.workspaces.setTabBarAutoHide(True)
         self.workspaces.addTab(self.counter, self.tr("柜台"))
+        self.workspaces.currentChanged.connect(self._workspace_shown)
+        self.counter.wanted.connect(lambda: self.workspaces.setCurrentWidget(self.counter))
+        self.counter.applicationChanged.connect(self._count_tasks)
         self.stack = QStackedWidget(self)
         self.stack.addWidget(self.workspaces)
         self.lock_page = LockPage(self.stack)
@@ -150,6 +158,7 @@ class MainWindow(QMainWindow):
         self.idle = IdleWatcher(settings.idle_lock_minutes, self.lock, self)
         self.queue: ApprovalQueue | None = None
         self.walkins: WalkinsView | None = None
+        self.tasks: TasksWorkspace | None = None  # 今日任务, for an officer
         QShortcut(QKeySequence(Qt.Key.Key_F5), self, self.retry_open)
 
 
@@ -177,6 +186,13 @@ class MainWindow(QMainWindow):
         self.logout_action.triggered.connect(self.logout)
         self.logout_action.setEnabled(False)
         session_menu.addAction(self.logout_action)
+        tasks_menu = self.menuBar().addMenu(self.tr("任务(&T)"))
+        self.tasks_action = QAction(self.tr("今日任务"), self)
+        self.tasks_action.setObjectName("tasksAction")
+        self.tasks_action.setShortcut(QKeySequence(Qt.Key.Key_F6))
+        self.tasks_action.triggered.connect(self.show_tasks)
+        self.tasks_action.setEnabled(False)
+        tasks_menu.addAction(self.tasks_action)
         view_menu = self.menuBar().addMenu(self.tr("窗口(&W)"))
         self.stay_on_top_action = QAction(self.tr("保持在最前"), self)
         self.stay_on_top_action.setObjectName("stayOnTopAction")
@@ -618,7 +634,25 @@ class MainWindow(QMainWindow):
             self.queue.refreshed.connect(self._lock_waiting)
             self.workspaces.addTab(self.queue, self.tr("待审批"))
             self.workspaces.addTab(self.walkins, self.tr("今日到店"))
+            self.queue.refreshed.connect(self._count_tasks)  # the change watch: cheap, not audited
             self.queue.start()
+        from teller_assist.services.targets import OFFICER_ROLES
+
+        if self.store is not None and self.policy is not None and operator.role in OFFICER_ROLES:
+            self.tasks = TasksWorkspace(
+                self.store,
+                self.policy,
+                self.settings.masking,
+                lambda: self.operator,
+                self._today,
+                self.is_locked,
+                self,
+            )
+            self.tasks.openCustomer.connect(lambda id_no: self._open_card(id_no, "task"))
+            self.tasks.counted.connect(self._show_task_count)
+            self.workspaces.insertTab(1, self.tasks, self.tr("今日任务"))
+            self.tasks_action.setEnabled(True)
+            self.tasks.recount()
         self.logout_action.setEnabled(True)
         self._update_data_actions()
         self.counter.sign_in(operator)
@@ -655,6 +689,8 @@ class MainWindow(QMainWindow):
         app = QApplication.instance()
         if app is not None:
             app.removeEventFilter(self.idle)
+        if self.tasks is not None:
+            self.tasks.stop()  # before any tab goes: nothing more is read for this operator
         for view in (self.queue, self.walkins):
             if view is None:
                 continue
@@ -663,6 +699,12 @@ class MainWindow(QMainWindow):
             self.workspaces.removeTab(self.workspaces.indexOf(view))
             view.deleteLater()
         self.queue = self.walkins = None
+        if self.tasks is not None:
+            self.workspaces.removeTab(self.workspaces.indexOf(self.tasks))
+            self.tasks.deleteLater()
+            self.tasks = None
+        self.tasks_action.setEnabled(False)
+        self.tasks_status.setText("")
         self.lock_page.set_waiting(0, 0)
         self.operator = None
         self._close_kpi_window()
@@ -683,6 +725,34 @@ class MainWindow(QMainWindow):
             index, self.tr("待审批 ({0})").format(waiting) if waiting else self.tr("待审批")
         )
 
+    # --- 今日任务 ------------------------------------------------------------------------------------------
+    def show_tasks(self) -> None:
+        """F6 (任务 → 今日任务): the officer's list, read again, the focus on it."""
+        if self.tasks is None or self.is_locked():
+            return
+        if self.workspaces.currentWidget() is self.tasks:
+            self.tasks.activate()
+        else:
+            self.workspaces.setCurrentWidget(self.tasks)  # _workspace_shown reads it
+
+    def _workspace_shown(self, _index: int) -> None:
+        if self.tasks is not None and self.workspaces.currentWidget() is self.tasks:
+            self.tasks.activate()
+
+    def _count_tasks(self) -> None:
+        if self.tasks is not None:
+            self.tasks.recount()
+
+    def _show_task_count(self, count: int | None) -> None:
+        """The status bar and the tab say how many tasks the officer has today (nothing while locked)."""
+        shown = count is not None and not self.is_locked() and self.operator is not None
+        self.tasks_status.setText(self.tr("今日任务 {0} 项").format(count) if shown else "")
+        if self.tasks is not None:
+            index = self.workspaces.indexOf(self.tasks)
+            self.workspaces.setTabText(
+                index, self.tr("今日任务 ({0})").format(count) if shown and count else self.tr("今日任务")
+            )
+
     REVEAL_SECONDS = 30
 
 
@@ -698,6 +768,11 @@ class MainWindow(QMainWindow):
 
     def _open_from_kpi(self, id_no: str) -> None:
         """Enter on a person in the 考核 list: their card at the counter (a lookup, audited as such)."""
+        self._open_card(id_no, "kpi")
+
+    def _open_card(self, id_no: str, source: str) -> None:
+        """A person's card at the counter from another workspace (考核, 今日任务): a lookup, audited with
+        where it came from."""
         from teller_assist.identity.resident_id import InvalidResidentId, parse_resident_id
 
         if self.is_locked() or self.operator is None:
@@ -710,7 +785,7 @@ class MainWindow(QMainWindow):
             self.raise_()
         self.activateWindow()
         self.workspaces.setCurrentWidget(self.counter)
-        self.counter.show_customer(rid, "kpi")
+        self.counter.show_customer(rid, source)
 
     def _close_kpi_window(self) -> None:
         """The 考核 window belongs to the operator who opened it: it goes when they sign out or switch."""
@@ -739,6 +814,8 @@ class MainWindow(QMainWindow):
             dialog.destroyed.connect(lambda _obj=None, d=dialog: self._forget_hidden(d))
             dialog.hide()
         self.counter.locking()  # a reveal ends with the lock
+        self.tasks_status.setText("")  # nothing of the officer's day on a locked screen
+        self.tasks_action.setEnabled(False)
         self.lock_page.lock_for(self.store, self.operator)
         self._lock_waiting()
         audit.log(self.store, "lock", operator=self.operator.login)
@@ -755,6 +832,8 @@ class MainWindow(QMainWindow):
         self._update_data_actions()
         self.idle.start()
         self.counter._focus_id()
+        self.tasks_action.setEnabled(self.tasks is not None)
+        self._count_tasks()
         hidden, self._hidden_by_lock = self._hidden_by_lock, []
         for dialog in hidden:
             dialog.show()
@@ -819,6 +898,8 @@ class MainWindow(QMainWindow):
         self.idle.stop()
         if self.queue is not None:
             self.queue.stop()
+        if self.tasks is not None:
+            self.tasks.stop()
         if self.operator is not None and self.store is not None:
             from teller_assist.services import audit
 

@@ -49,6 +49,16 @@ WORDS = (
     QT_TRANSLATE_NOOP("Vocabulary", "通讯费"),
     QT_TRANSLATE_NOOP("Vocabulary", "物业费"),
     QT_TRANSLATE_NOOP("Vocabulary", "有线电视"),
+    QT_TRANSLATE_NOOP("Vocabulary", "调查"),
+    QT_TRANSLATE_NOOP("Vocabulary", "提交审批"),
+    QT_TRANSLATE_NOOP("Vocabulary", "送达告知函"),
+    QT_TRANSLATE_NOOP("Vocabulary", "签约"),
+    QT_TRANSLATE_NOOP("Vocabulary", "用信回访"),
+    QT_TRANSLATE_NOOP("Vocabulary", "续授信"),
+    QT_TRANSLATE_NOOP("Vocabulary", "已完成"),
+    QT_TRANSLATE_NOOP("Vocabulary", "未联系上"),
+    QT_TRANSLATE_NOOP("Vocabulary", "客户拒绝"),
+    QT_TRANSLATE_NOOP("Vocabulary", "已预约"),
 )
 
 

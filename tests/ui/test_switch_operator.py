@@ -51,9 +51,9 @@ def test_switching_operator_ends_the_session_and_asks_the_next_login(
     dialog.button.click()
     wait_checked(qtbot, dialog)
     assert window.operator is not None and window.operator.login == "manager1"
-    assert window.queue is not None and window.workspaces.count() == 3  # the lobby's tabs, once
+    assert window.queue is not None and window.workspaces.count() == 4  # 今日任务 and the lobby's, once
     window.logout()
-    assert window.queue is None and window.workspaces.count() == 1  # gone with the approver
+    assert window.queue is None and window.workspaces.count() == 1  # gone with the operator
     assert window.login_dialog is not None
 
 

@@ -82,6 +82,8 @@ def test_the_domain_vocabulary_is_all_marked_for_translation() -> None:
     from teller_assist.prequal.workflow import STATUS_ZH
     from teller_assist.security.passwords import ROLE_ZH
     from teller_assist.services.walkins import STAGE_ZH
+    from teller_assist.targets.tasks import KIND_ZH as TASK_ZH
+    from teller_assist.targets.tasks import OUTCOME_ZH
     from teller_assist.ui.card_panel import APPLICATION_ZH, KIND_ZH
     from teller_assist.vocabulary import NEGATIVE_ZH, TAG_ZH, UTILITY_ZH
 
@@ -95,6 +97,8 @@ def test_the_domain_vocabulary_is_all_marked_for_translation() -> None:
         NEGATIVE_ZH,
         TAG_ZH,
         UTILITY_ZH,
+        TASK_ZH,
+        OUTCOME_ZH,
     ):
         assert set(table.values()) <= set(WORDS), set(table.values()) - set(WORDS)
 
@@ -205,13 +209,15 @@ def test_the_dialogs_and_the_lobby_view_are_not_cut_off(
         QApplication.processEvents()
         assert not cut_off(dialog), (type(dialog).__name__, cut_off(dialog))
         dialog.close()
-    # the lobby manager's tabs: the approval queue and today's walk-ins, beside the counter
+    # the lobby manager's tabs: the approval queue and today's walk-ins, beside the counter; 今日任务
     window.sign_in(make_operator(window.store, "head1", "branch_head"))
-    assert window.queue is not None and window.walkins is not None
-    for tab in (window.queue, window.walkins):
+    assert window.queue is not None and window.walkins is not None and window.tasks is not None
+    for tab in (window.queue, window.walkins, window.tasks):
         window.workspaces.setCurrentWidget(tab)
         QApplication.processEvents()
+        qtbot.waitUntil(lambda: window.tasks is not None and window.tasks.load_task is None, timeout=10_000)
         assert tab.isVisible() and not cut_off(tab), cut_off(tab)
     if language == "en":
         assert window.queue.approve_button.text() == "Approve"
-        assert window.workspaces.tabText(1) == "To approve"
+        assert window.workspaces.tabText(window.workspaces.indexOf(window.queue)) == "To approve"
+        assert window.tasks.record_button.text() == "Record outcome (R)"

@@ -47,6 +47,7 @@ if TYPE_CHECKING:
     from teller_assist.lookup.sources import LocalHook, ReaderWatcher
     from teller_assist.prequal.engine import Decision
     from teller_assist.prequal.policy import Policy
+    from teller_assist.services import task_desk
     from teller_assist.services.applications import ApplicationRecord
     from teller_assist.services.counter_flow import CounterFlow
     from teller_assist.services.database import CounterStart
@@ -109,6 +110,8 @@ class CounterWorkspace(QWidget):
 
     customerIdentified = Signal(object, str)
     readerStatus = Signal(str)  # the card reader's or the local hook's state, for the status line
+    wanted = Signal()  # a customer comes to the counter (F2, a card read, a task): the shell shows it
+    applicationChanged = Signal()  # submitted or signed here: the officer's tasks may have changed
     _identified = Signal(object, str)  # from a source's thread into the GUI thread
 
     REVEAL_SECONDS = 30
@@ -158,6 +161,16 @@ class CounterWorkspace(QWidget):
         self.card_panel = CardPanel(settings.masking, self)
         self.card_panel.revealRequested.connect(self.reveal)
         layout.addWidget(self.card_panel)
+        self.target_flag = QLabel("", self)  # a walk-in who is a target: said with their task of today
+        self.target_flag.setObjectName("targetFlag")
+        self.target_flag.setWordWrap(True)
+        self.target_flag.setStyleSheet(
+            "QLabel { background: #e8f0fe; color: #174ea6; padding: 4px; border-radius: 4px; }"
+        )
+        self.target_flag.setVisible(False)
+        self._flag_tasks: list[Task] = []  # reading whether the person on screen is a target
+        self._flag_generation = 0
+        layout.addWidget(self.target_flag)
         self.flow_blocked = QLabel("", self)  # why no survey and no submission for this person
         self.flow_blocked.setObjectName("flowBlocked")
         self.flow_blocked.setWordWrap(True)
@@ -228,7 +241,7 @@ class CounterWorkspace(QWidget):
             (QKeySequence(Qt.Key.Key_F9), self.mark_signed),
             (QKeySequence(Qt.Key.Key_F3), self.open_survey),
             (QKeySequence(Qt.Key.Key_Escape), self.next_customer),
-            (QKeySequence(Qt.Key.Key_F2), self._focus_id),
+            (QKeySequence(Qt.Key.Key_F2), self._f2),
         ):
             QShortcut(key, host, slot)
         self.f8 = QShortcut(QKeySequence(Qt.Key.Key_F8), host, self.preview_documents)
@@ -323,7 +336,7 @@ class CounterWorkspace(QWidget):
         """The window closes: the sources stop, the work in progress is finished, not cut off."""
         self.stop_sources()
         self.decision_watch.stop()
-        for task in (self._poll_task, self.print_task):
+        for task in (self._poll_task, self.print_task, *self._flag_tasks):
             if task is not None:
                 task.wait()
 
@@ -375,6 +388,11 @@ class CounterWorkspace(QWidget):
         self.id_input.setFocus()
         self.id_input.selectAll()
 
+    def _f2(self) -> None:
+        """F2 from any workspace: the counter, the focus in the ID field."""
+        self.wanted.emit()
+        self._focus_id()
+
     def _scanned(self, rid: ResidentId) -> None:
         """A scanner typed an ID into some other field (see ScanBurst): it is this customer's ID."""
         self._focus_id()
@@ -415,6 +433,7 @@ class CounterWorkspace(QWidget):
         if flow.operator is None:
             self.id_feedback.setText(self.tr("请先登录"))
             return
+        self.wanted.emit()  # a card read or a scan while another workspace is in front comes here
         self.draft_timer.stop()
         if not self._save_draft():  # the previous customer's survey stays on screen until it is kept
             return
@@ -444,6 +463,7 @@ class CounterWorkspace(QWidget):
         self.content_scroll.verticalScrollBar().setValue(0)
         assert flow.card is not None
         self.card_panel.show_card(flow.card)
+        self._check_target()
         self._close_survey()
         self.survey_button.setVisible(flow.policy is not None)
         self.show_decision()
@@ -624,6 +644,8 @@ class CounterWorkspace(QWidget):
             widget.setVisible(False)
         self._close_survey()
         self.card_panel.clear()
+        self._flag_generation += 1
+        self._show_flag(())
         self.id_input.clear()
         self.id_feedback.setText("")
         self.empty_state.setVisible(True)
@@ -685,6 +707,73 @@ class CounterWorkspace(QWidget):
         self.show_decision()
         if self.survey_form is not None:  # the details grew or shrank: the survey stays where it was seen
             self._scroll_to(self.survey_area)
+        self._check_target()  # signed here: the target is struck
+        self.applicationChanged.emit()
+
+    # --- a walk-in who is a target -------------------------------------------------------------------
+    def _check_target(self) -> None:
+        """Whether the person on screen is an open target, and their task today, read on a worker; the
+        line shows when the answer comes, if the same person is still on screen."""
+        from teller_assist.services import task_desk
+
+        flow = self.flow
+        self._flag_generation += 1
+        if flow is None or flow.card is None or flow.operator is None:
+            self._show_flag(())
+            return
+        generation, rid = self._flag_generation, flow.card.rid
+        store, policy, operator, day = flow.store, flow.policy, flow.operator, self._today()
+
+        def work(_report: Callable[..., None], _cancelled: Callable[[], bool]) -> object:
+            return task_desk.walk_in_flag(store, policy, operator, rid.value, day)
+
+        task = Task(work, self)
+
+        def done(flags: tuple[task_desk.Flag, ...]) -> None:
+            self._end_flag(task)
+            if generation == self._flag_generation and self.card is not None and self.card.rid == rid:
+                self._show_flag(flags)
+
+        def failed(exc: BaseException) -> None:
+            self._end_flag(task)
+            if not isinstance(exc, UserFacingError):
+                raise exc  # a bug: the crash handler writes its report
+            if generation == self._flag_generation:
+                self.target_flag.setText(self.tr("未能读取目标名单：") + error_text(exc))
+                self.target_flag.setVisible(True)
+
+        task.succeeded.connect(done)
+        task.failed.connect(failed)
+        self._flag_tasks.append(task)
+        task.start()
+
+    def _end_flag(self, task: Task) -> None:
+        task.wait()
+        if task in self._flag_tasks:
+            self._flag_tasks.remove(task)
+        task.deleteLater()
+
+    def _show_flag(self, flags: tuple[task_desk.Flag, ...]) -> None:
+        from teller_assist.targets.tasks import KIND_ZH
+
+        me = self.flow.operator.login if self.flow is not None and self.flow.operator is not None else None
+        lines = []
+        for f in flags:
+            if f.officer is None:
+                who = self.tr("未分配客户经理")
+            elif f.officer == me:
+                who = self.tr("您负责")
+            else:
+                who = self.tr("客户经理 {0}").format(f.officer)
+            about = self.tr("（名单 {0} · {1}）").format(f.campaign, who)
+            if f.signed_today:
+                lines.append(self.tr("本行目标客户：今日已签约，已销号") + about)
+            elif f.kind is not None:
+                lines.append(self.tr("本行目标客户，今日任务：{0}").format(word(KIND_ZH[f.kind])) + about)
+            else:
+                lines.append(self.tr("本行目标客户：今日无待办任务") + about)
+        self.target_flag.setText("\n".join(lines))
+        self.target_flag.setVisible(bool(lines))
 
     def _show_application(self) -> None:
         """The application of the person on screen, and the one next step it allows: 主管授权 (F4)

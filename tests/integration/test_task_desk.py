@@ -1,0 +1,199 @@
+"""The 今日任务 desk's service on SQLite and PostgreSQL: the listing's lines with the person behind each
+(in the listing's order, never in a repr), the scopes a branch head switches between, the status bar's
+count, an outcome refused while locked or when the line no longer shows the person's task, and the
+counter's flag on a walk-in who is a target (struck the day they sign)."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from teller_assist.identity.masking import Masking
+from teller_assist.prequal.policy import Policy
+from teller_assist.services import applications as apps
+from teller_assist.services import targets, task_desk
+from teller_assist.store import targets as store_targets
+from teller_assist.store.engine import Store
+from teller_assist.store.operators import OperatorRecord, get_operator
+from tests.helpers.operators import admin_of
+from tests.helpers.tasks import (
+    EARLY,
+    LATE,
+    LETTER,
+    LIST,
+    ORDER,
+    OTHERS,
+    OVERDUE,
+    STRANGER,
+    TODAY,
+    Seeded,
+    seed_tasks,
+)
+from tests.helpers.workflow import agreement_printed
+
+MASK = Masking()
+
+
+def who(store: Store, login: str) -> OperatorRecord:
+    found = get_operator(store, login)
+    assert found is not None
+    return found
+
+
+def audit_rows(store: Store, action: str) -> list[tuple[str, str | None, str | None]]:
+    with store.connection() as conn:
+        return [
+            (str(r[0]), r[1], r[2])
+            for r in conn.execute(
+                text("SELECT operator, subject, purpose FROM audit_event WHERE action = :a ORDER BY seq"),
+                {"a": action},
+            )
+        ]
+
+
+@pytest.fixture
+def seeded(store: Store, tmp_path: Path) -> Seeded:
+    return seed_tasks(store, tmp_path / "in")
+
+
+def test_the_list_carries_each_lines_person_in_the_services_order(
+    store: Store, policy: Policy, seeded: Seeded
+) -> None:
+    teller = who(store, "teller1")
+    own = task_desk.Scope(officer="teller1")
+    desk = task_desk.listing(store, policy, teller, TODAY, MASK, own)
+    shown = targets.tasks_today(store, policy, teller, TODAY, MASK, officer="teller1")
+    assert [t.line for t in desk.tasks] == list(shown.tasks)  # the service's lines, as it orders them
+    assert [t.id_no for t in desk.tasks] == ORDER
+    assert [t.line.kind for t in desk.tasks] == ["survey", "deliver_letter", "survey", "survey"]
+    assert desk.tasks[0].line.overdue and desk.tasks[1].line.value_fen == seeded.line * 100
+    assert all(t.id_no not in repr(t) for t in desk.tasks)  # the whole ID never in a log
+    assert desk.counts["survey"] == 3 and desk.counts["deliver_letter"] == 1
+    assert task_desk.count_today(store, policy, teller, TODAY) == 4
+    assert ("teller1", "officer:teller1", "targets") in audit_rows(store, "tasks_view")
+    # the count is a figure with nobody behind it: not audited
+    views = len(audit_rows(store, "tasks_view"))
+    task_desk.count_today(store, policy, teller, TODAY)
+    assert len(audit_rows(store, "tasks_view")) == views
+
+
+def test_a_branch_head_switches_between_their_own_the_branch_and_each_officer(
+    store: Store, policy: Policy, seeded: Seeded
+) -> None:
+    head, teller = who(store, "head1"), who(store, "teller1")
+    assert task_desk.scopes(store, teller) == (task_desk.Scope(officer="teller1"),)
+    scopes = task_desk.scopes(store, head)
+    assert [s.key for s in scopes] == [
+        "officer:head1",
+        "branch:0101",
+        "officer:manager1",
+        "officer:teller1",
+        "officer:teller2",
+    ]
+    branch = task_desk.listing(store, policy, head, TODAY, MASK, scopes[1])
+    assert sorted(t.id_no for t in branch.tasks) == sorted([*ORDER, OTHERS])
+    theirs = task_desk.listing(store, policy, head, TODAY, MASK, task_desk.Scope(officer="teller2"))
+    assert [t.id_no for t in theirs.tasks] == [OTHERS]
+    # an officer may not look at a colleague's list: the listing's own refusal
+    with pytest.raises(targets.TargetsRefused, match="本人"):
+        task_desk.listing(store, policy, teller, TODAY, MASK, task_desk.Scope(officer="teller2"))
+    admin = admin_of(store)
+    assert task_desk.count_today(store, policy, admin, TODAY) is None  # head office holds no tasks
+    assert task_desk.count_today(store, policy, head, TODAY) == 0
+    assert task_desk.count_today(store, policy, None, TODAY) is None
+
+
+def test_an_outcome_goes_through_the_service_and_nothing_while_locked_or_on_a_changed_line(
+    store: Store, policy: Policy, seeded: Seeded
+) -> None:
+    teller = who(store, "teller1")
+    desk = task_desk.listing(store, policy, teller, TODAY, MASK, task_desk.Scope(officer="teller1"))
+    early = next(t for t in desk.tasks if t.id_no == EARLY)
+    with pytest.raises(task_desk.DeskRefused, match="锁定"):
+        task_desk.record(store, policy, teller, early, "done", day=TODAY, masking=MASK, locked=True)
+    stale = dataclasses.replace(early, line=dataclasses.replace(early.line, kind="get_signed"))
+    with pytest.raises(task_desk.DeskRefused, match="已变为“调查”") as changed:
+        task_desk.record(store, policy, teller, stale, "done", day=TODAY, masking=MASK)
+    assert changed.value.hint_zh
+    assert audit_rows(store, "task_outcome") == []
+    done = task_desk.record(store, policy, teller, early, "done", day=TODAY, masking=MASK)
+    assert (done.kind, done.outcome, done.id_masked) == ("survey", "done", MASK.resident_id(EARLY))
+    assert audit_rows(store, "task_outcome") == [("teller1", EARLY, "targets")]
+    assert task_desk.count_today(store, policy, teller, TODAY) == 3
+    # someone else's line (a branch head looking at the officer's list): the service refuses, audited
+    late = next(t for t in desk.tasks if t.id_no == LATE)
+    with pytest.raises(targets.TargetsRefused, match="不是您的目标客户"):
+        task_desk.record(store, policy, who(store, "head1"), late, "done", day=TODAY, masking=MASK)
+    assert audit_rows(store, "task_outcome_refused") == [("head1", LATE, "targets")]
+
+
+def test_a_list_that_changes_between_its_two_readings_is_read_again_or_refused(
+    store: Store, policy: Policy, seeded: Seeded, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another desktop records an outcome between the listing and the second reading: the lines and the
+    people would not match, so the list is read again rather than shown with a person on a wrong line."""
+    teller = who(store, "teller1")
+    real = store_targets.facts
+    calls: list[int] = []
+    short: set[int] = set()  # the readings (1, 2, ...) that miss a target: the list as it was before
+
+    def reading(*args: object, **kwargs: object) -> list[store_targets.TargetFacts]:
+        found = real(*args, **kwargs)  # type: ignore[arg-type]
+        calls.append(1)
+        return found[1:] if len(calls) in short else found
+
+    monkeypatch.setattr(task_desk.store_targets, "facts", reading)  # the listing's reading and ours
+    short.update({1})  # the listing saw one target less than the second reading: read again, then agree
+    desk = task_desk.listing(store, policy, teller, TODAY, MASK, task_desk.Scope(officer="teller1"))
+    assert [t.id_no for t in desk.tasks] == ORDER and len(calls) == 4
+    calls.clear()
+    short.update({3})  # they never agree: refused, nothing shown
+    with pytest.raises(task_desk.DeskRefused, match="刚有变化"):
+        task_desk.listing(store, policy, teller, TODAY, MASK, task_desk.Scope(officer="teller1"))
+    assert len(calls) == 4
+
+
+def test_the_counters_flag_says_the_task_and_the_strike_of_the_day_they_sign(
+    store: Store, policy: Policy, seeded: Seeded
+) -> None:
+    teller = who(store, "teller1")
+    flags = task_desk.walk_in_flag(store, policy, teller, EARLY, TODAY)
+    assert flags == (task_desk.Flag(LIST, "teller1", flags[0].due_on, "survey"),)
+    assert flags[0].kind_zh == "调查"
+    assert task_desk.walk_in_flag(store, policy, teller, STRANGER, TODAY) == ()
+    other = task_desk.walk_in_flag(store, policy, teller, OTHERS, TODAY)
+    assert [(f.officer, f.kind) for f in other] == [("teller2", "survey")]
+    assert [f.kind for f in task_desk.walk_in_flag(store, policy, teller, LETTER, TODAY)] == [
+        "deliver_letter"
+    ]
+    with pytest.raises(task_desk.DeskRefused):
+        task_desk.walk_in_flag(store, policy, None, EARLY, TODAY)
+    with pytest.raises(task_desk.DeskRefused, match="锁定"):
+        task_desk.walk_in_flag(store, policy, teller, EARLY, TODAY, locked=True)
+    # signed at the counter: the data strikes the target that day (no task), and the flag says so
+    agreement_printed(store, seeded.letter_app)
+    apps.sign(store, seeded.letter_app, apps.Actor(teller, "ws-test"), today=TODAY)
+    signed = task_desk.walk_in_flag(store, policy, teller, LETTER, TODAY)
+    assert [(f.kind, f.signed_today) for f in signed] == [(None, True)]
+    assert task_desk.count_today(store, policy, teller, TODAY) == 3
+    # the strike row itself is the sweep's (after the night's import); the day after, no flag at all
+    assert [r.struck for r in store_targets.targets_of(store, id_nos=[LETTER])] == [None]
+    assert task_desk.walk_in_flag(store, policy, teller, LETTER, TODAY.replace(day=29)) == ()
+    # declined for good: struck, no flag
+    desk = task_desk.listing(store, policy, teller, TODAY, MASK, task_desk.Scope(officer="teller1"))
+    overdue = next(t for t in desk.tasks if t.id_no == OVERDUE)
+    task_desk.record(
+        store,
+        policy,
+        teller,
+        overdue,
+        "declined",
+        day=TODAY,
+        masking=MASK,
+        reason="暂无资金需求",
+        for_good=True,
+    )
+    assert task_desk.walk_in_flag(store, policy, teller, OVERDUE, TODAY) == ()
