@@ -209,8 +209,9 @@ def main() -> None:
     if args.engine in ("postgres", "both"):
         from tests.helpers.postgres import start_server
 
-        server = start_server()
+        server = start_server(durable=True)  # the server's defaults: fsync, synchronous_commit on
         try:
+            print("PostgreSQL with the server's defaults (fsync, synchronous_commit, full_page_writes on)")
             url = server.create_database("kpi")
             opened = open_database(load_settings({"TELLER_ASSIST_CONFIG": "/nonexistent"}, database_url=url))
             print("loading the county into PostgreSQL ...")
