@@ -20,6 +20,7 @@ from typing import Any, TextIO
 from teller_assist.cli_common import opened, settings_of
 from teller_assist.cli_table import table
 from teller_assist.errors import UserFacingError
+from teller_assist.prequal.workflow import Status
 from teller_assist.settings import Settings
 
 EXIT_OK = 0
@@ -28,7 +29,7 @@ EXIT_REFUSED = 3  # a rule refused the action (maker = checker, authority, alrea
 EXIT_TAMPERED = 4  # audit verify found a broken chain
 EXIT_NOT_GENUINE = 5  # verify: the paper does not match the record
 
-STATUSES = ("submitted", "approved", "rejected", "cancelled", "signed", "expired")
+STATUSES = tuple(Status)  # the values `--status` takes
 
 
 def parse_date(text: str) -> dt.date:

@@ -143,6 +143,8 @@ def test_the_whole_counter_flow_by_keyboard(
     keys.press(Qt.Key.Key_Return)
     assert window.counter.application is not None and window.counter.application.status == "signed"
     assert "已签约" in window.counter.application_status.text()
+    # just signed here: no red "already holds a signed line" (that is for a returning customer)
+    assert not window.counter.flow_blocked.isVisible(), window.counter.flow_blocked.text()
     assert keys.target() is window.counter.id_input  # signed: the next customer's ID goes to the ID field
     assert window.counter.id_input.selectedText() == window.counter.id_input.text()  # typing replaces it
 

@@ -498,8 +498,12 @@ class CounterWorkspace(QWidget):
         )
         blocked = flow.blocked()
         self.flow_blocked.setText(pick(blocked.zh, blocked.en) if blocked is not None else "")
-        # said in red when it stops the teller; an application on its way says its own next step below
-        in_progress = self.application is not None and self.application.status in OPEN
+        # said in red when it stops the teller; an application on its way says its own next step below,
+        # and so does one signed at this counter a moment ago (its customer is not "returning")
+        app = self.application
+        in_progress = app is not None and (
+            app.status in OPEN or (app.status == Status.SIGNED and flow.printed)
+        )
         self.flow_blocked.setVisible(blocked is not None and not in_progress)
         self.survey_button.setEnabled(blocked is None)
         self.survey_button.setVisible(not in_progress)
