@@ -32,6 +32,7 @@ from teller_assist.services.imports import import_paths
 from teller_assist.services.operators import add_operator
 from teller_assist.store import applications as store_apps
 from teller_assist.store import audit as store_audit
+from teller_assist.store import campaigns as store_campaigns
 from teller_assist.store.audit import AuditEntry
 from teller_assist.store.engine import Store
 from teller_assist.store.operators import OperatorRecord
@@ -440,3 +441,60 @@ def test_who_may_submit_and_survey(store: Store, team: Team, policy: Policy, tmp
     ]  # fmt: skip
     with store.connection() as conn:
         assert conn.execute(text("SELECT count(*) FROM campaign_batch")).scalar_one() == 0
+
+
+def test_two_submissions_at_once_and_a_counter_in_between_submit_each_person_once(
+    store: Store, team: Team, policy: Policy, tmp_path: Path
+) -> None:
+    campaign_with_roster(store, team, policy, tmp_path)
+    # planned while nobody held a line, written after the counter took one: the one-open index passes
+    # 王六 over instead of failing the batch or doubling him
+    actor = apps.Actor(team.head.operator, "ws-test")
+    from teller_assist.campaigns.grant import Consent
+    from teller_assist.prequal.engine import decide
+    from teller_assist.services.lookup import lookup
+
+    news = [
+        apps.new_application(
+            who, "某人", decide(lookup(store, who, as_of=TODAY), None, policy, TODAY), policy, actor,
+            survey={}, consents=Consent(NOW, "head1", "roster").as_json(), branch_code="0101", now=NOW,
+        )
+        for who in (NEW, KEY)
+    ]  # fmt: skip
+    apps.submit(store, policy, NEW, Survey("walk_in", walk_in_answers()), team.teller, today=TODAY, now=NOW)
+    written = store_campaigns.submit_batch(
+        store, CODE, news, maker_id=actor.operator.id, by="head1", at=NOW, on=TODAY, policy_version="x",
+        skipped={"holding": 0},
+        entry=lambda b, a, n: apps.submit_entry(actor, a, n, batch=b),
+        closing=lambda b, n: AuditEntry("campaign_submit", "head1", "ws-test", CODE, None, {"batch": b}),
+    )  # fmt: skip
+    assert set(written.made) == {KEY} and written.passed_over == (NEW,)
+    assert len(apps.listing(store, id_no=NEW)) == 1
+
+    gate = threading.Barrier(2)
+    results: list[object] = []
+
+    def submit() -> None:
+        gate.wait()
+        try:
+            results.append(batches.submit_campaign(store, team.head.operator, CODE, policy, today=TODAY))
+        except Exception as exc:
+            results.append(exc)
+
+    threads = [threading.Thread(target=submit) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert all(isinstance(r, batches.Submission) for r in results), results
+    # 张三 has no survey here: the base line; 李四 too; 王六 and 钱七 hold lines, 周九 is in the batch above
+    assert sorted(r.submitted for r in results) == [0, 2]  # type: ignore[attr-defined]
+    with store.connection() as conn:
+        per_person = conn.execute(
+            text(
+                "SELECT id_no, count(*) FROM application WHERE status = 'submitted' GROUP BY id_no "
+                "HAVING count(*) > 1"
+            )
+        ).all()
+    assert per_person == []
+    assert store_audit.verify(store).ok
