@@ -8,8 +8,9 @@ Every figure counts people, each once however many applications they have:
 
 - **members** 成员: on the campaign (the latest roster's people; those it no longer lists are not);
 - **matched** 本行客户: members matched to a customer the bank knows (the names agreeing);
-- **eligible** 符合准入: members eligible at D (not on the negative list, age within the policy's band),
-  as the KPIs' coverage counts them;
+- **eligible** 符合准入: members eligible at D as the decision engine says (not on the negative list as
+  the card reads it, that is as it stands now; age at D within the policy's band). For a past D the
+  KPIs read the list's history instead;
 - **surveyed** 已调查: members with a completed survey recorded on the campaign by D;
 - **submitted** 已提交: members with an application submitted through the campaign by D, whatever
   became of it;

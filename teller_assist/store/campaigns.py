@@ -20,7 +20,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from teller_assist.identity.masking import Masking
+from teller_assist.store import applications as store_apps
 from teller_assist.store import audit
+from teller_assist.store.applications import NewApplication
 from teller_assist.store.audit import AuditEntry
 from teller_assist.store.engine import Store
 from teller_assist.store.models import (
@@ -563,7 +565,7 @@ class BatchWritten:
 def submit_batch(
     store: Store,
     code: str,
-    news: Sequence[Any],
+    news: Sequence[NewApplication],
     *,
     maker_id: int,
     by: str,
@@ -571,7 +573,7 @@ def submit_batch(
     on: dt.date,
     policy_version: str,
     skipped: Mapping[str, int],
-    entry: Callable[[int, int, Any], AuditEntry],
+    entry: Callable[[int, int, NewApplication], AuditEntry],
     closing: Callable[[int | None, int], AuditEntry],
 ) -> BatchWritten:
     """Submit a campaign's members in one transaction: the campaign locked (two submissions of one
@@ -580,8 +582,6 @@ def submit_batch(
     open application passed over), each linked to the batch, each with its own audit row (``entry``:
     batch id, application id, the new application), then the batch's row (``closing``: batch id, how
     many). Nobody submitted: no batch is kept, the audit row still written. A closed campaign refuses."""
-    from teller_assist.store import applications as store_apps
-
     with store.write_session() as s:
         cid = _locked_open(s, code)
         batch_id = s.execute(
