@@ -7,6 +7,11 @@
     campaign show CODE [--as-of DATE] [--policy FILE] [--members] [--json] --user LOGIN
     campaign close CODE --user LOGIN
     campaign import CODE FILE [--as-of DATE] [--policy FILE] [--refused-out FILE.xlsx] [--json] --user LOGIN
+    campaign survey CODE --member ID --survey FILE [--as-of DATE] [--policy FILE] [--json] --user LOGIN
+    campaign submit CODE [--as-of DATE] [--policy FILE] [--json] --user LOGIN
+    campaign batch show BATCH [--policy FILE] [--json] --user LOGIN
+    campaign batch approve BATCH [--as-of DATE] [--policy FILE] [--json] --user LOGIN
+    campaign batch reject BATCH (--member ID | --application N) --reason TEXT --user LOGIN
 
 Every command but ``check`` is a signed-in operator's (``--user``, the password from the terminal or
 ``--password-stdin``), checked by the service against their role and branch and audited under them.
@@ -19,6 +24,7 @@ import argparse
 import contextlib
 import datetime as dt
 import json
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -28,7 +34,7 @@ from teller_assist.cli_table import table
 from teller_assist.cli_workflow import parse_date, writable_output, writing
 from teller_assist.settings import Settings, load_settings
 
-EXIT_OK, EXIT_ROWS_REFUSED = 0, 1
+EXIT_OK, EXIT_ROWS_REFUSED, EXIT_REFUSED = 0, 1, 3
 SCENARIO_HELP = "场景 " + "、".join(f"{k}={v}" for k, v in SCENARIO_ZH.items())
 
 
@@ -134,6 +140,67 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
     )
     imp.add_argument("--json", action="store_true")
     _user(imp)
+
+    survey = camp_sub.add_parser(
+        "survey",
+        parents=[common],
+        help="登记成员的调查表 keep a member's completed survey",
+        description="为活动成员登记已完成的调查表（本活动场景的表单，两项同意均已勾选），"
+        "提交时据此测算高于基础额度的额度。 Keeps a member's completed survey (the campaign's own "
+        "form, both consents given): a submission then decides their line with it.",
+    )
+    survey.add_argument("code", metavar="CODE")
+    survey.add_argument("--member", required=True, metavar="ID", help="成员身份证号 the member's resident ID")
+    survey.add_argument("--survey", required=True, type=Path, metavar="FILE", help="调查表 JSON the survey")
+    _decided_on(survey)
+    survey.add_argument("--json", action="store_true")
+    _user(survey)
+
+    submit = camp_sub.add_parser(
+        "submit",
+        parents=[common],
+        help="成员批量提交授信申请 submit the members as applications in one batch",
+        description="把活动中符合条件的成员一次提交为授信申请（一个批次）：无调查表按基础额度，"
+        "有完成的调查表可高于基础额度；已持有或在审预授信的不重复提交；负面清单拒绝。"
+        " Submits the campaign's eligible members as applications in one batch.",
+    )
+    submit.add_argument("code", metavar="CODE")
+    _decided_on(submit)
+    submit.add_argument("--json", action="store_true")
+    _user(submit)
+
+    batch = camp_sub.add_parser(
+        "batch", parents=[common], help="提交批次的审批 a submitted batch: show, approve, reject"
+    )
+    batch_sub = batch.add_subparsers(dest="batch_command", metavar="ACTION", required=True)
+    b_show = batch_sub.add_parser(
+        "show",
+        parents=[common],
+        help="批次概况：笔数、总额、额度段，例外在前 the batch: count, total, bands, exceptions first",
+    )
+    b_show.add_argument("batch", type=int, metavar="BATCH", help="批次号 the batch number")
+    b_show.add_argument("--policy", type=Path, metavar="FILE", help="授信政策文件 a policy file")
+    b_show.add_argument("--json", action="store_true")
+    _user(b_show)
+    b_approve = batch_sub.add_parser(
+        "approve",
+        parents=[common],
+        help="一次审批权限内的全部申请 approve in one step those within your authority",
+    )
+    b_approve.add_argument("batch", type=int, metavar="BATCH")
+    _decided_on(b_approve)
+    b_approve.add_argument("--json", action="store_true")
+    _user(b_approve)
+    b_reject = batch_sub.add_parser(
+        "reject", parents=[common], help="逐一拒绝并说明原因 reject one member's application with a reason"
+    )
+    b_reject.add_argument("batch", type=int, metavar="BATCH")
+    which = b_reject.add_mutually_exclusive_group(required=True)
+    which.add_argument("--member", metavar="ID", help="成员身份证号 the member's resident ID")
+    which.add_argument("--application", type=int, metavar="N", help="申请编号 the application number")
+    b_reject.add_argument("--reason", required=True, metavar="TEXT", help="拒绝原因（客户将看到）")
+    b_reject.add_argument("--json", action="store_true")
+    _user(b_reject)
 
 
 # --- plumbing -----------------------------------------------------------------------------------------
@@ -394,6 +461,8 @@ def _show(args: argparse.Namespace) -> int:
                 "holding_yuan": pre.holding_yuan,
                 "bands": _bands_json(bands),
             },
+            "progress": None if shown.progress is None else _progress_json(shown.progress),
+            "batches": [_batch_json(b) for b in shown.batches],
         }
         if shown.member_lines is not None:
             out["member_list"] = [
@@ -434,6 +503,13 @@ def _show(args: argparse.Namespace) -> int:
         f"已持有或在审预授信 {pre.holding:,} 人，额度 {pre.holding_yuan:,} 元（不重复计入）"
     )
     _print_bands(bands)
+    if shown.progress is not None:
+        _print_progress(shown.progress)
+    for b in shown.batches:
+        print(
+            f"批次 {b.id}：{b.submitted_by} 于 {_local(b.submitted_at)} 提交 {b.applications:,} 笔，"
+            f"待审批 {b.waiting:,} 笔"
+        )
     if shown.member_lines is not None:
         body = [
             (
@@ -451,6 +527,30 @@ def _show(args: argparse.Namespace) -> int:
         head = ("行号", "姓名", "身份证号", "手机号", "状态", "评议", "重点户", "原因")
         print("\n".join(table(head, body, ">")))
     return EXIT_OK
+
+
+def _progress_json(p: Any) -> dict[str, object]:
+    yuan = {"granted_yuan": p.granted_yuan, "signed_yuan": p.signed_yuan}
+    return {**p.figures(), **yuan, "as_of": p.day.isoformat()}
+
+
+def _print_progress(p: Any) -> None:
+    from teller_assist.campaigns.progress import FIGURE_ZH
+
+    figures = "，".join(f"{FIGURE_ZH[k]} {v:,}" for k, v in p.figures().items())
+    print(f"进度 progress（{p.day.isoformat()}，按人计）：{figures}")
+    print(f"  持有授信 {p.granted_yuan:,} 元，其中已签约 {p.signed_yuan:,} 元")
+
+
+def _batch_json(b: Any) -> dict[str, object]:
+    return {
+        "batch": b.id,
+        "submitted_by": b.submitted_by,
+        "submitted_at": _moment(b.submitted_at),
+        "applications": b.applications,
+        "waiting": b.waiting,
+        "skipped": b.skipped,
+    }
 
 
 def _close(args: argparse.Namespace) -> int:
@@ -530,6 +630,250 @@ def _import(args: argparse.Namespace) -> int:
     return EXIT_ROWS_REFUSED if refused_rows else EXIT_OK
 
 
+# --- surveys, batches -----------------------------------------------------------------------------------
+
+
+def _survey(args: argparse.Namespace) -> int:
+    from teller_assist.prequal.survey import load_survey
+    from teller_assist.services.campaign_batches import record_survey
+    from teller_assist.services.prequal import active_policy
+
+    survey = load_survey(args.survey)  # a file that cannot be read fails before the password prompt
+    as_of = args.as_of or _today()
+    with _signed_in(args) as (store, operator, settings):
+        done = record_survey(
+            store, operator, args.code, args.member, survey, active_policy(settings, args.policy), today=as_of
+        )
+    d = done.decision
+    if args.json:
+        _print_json(
+            {
+                "campaign": done.campaign.code,
+                "line": done.line_no,
+                "id_masked": settings.masking.resident_id(args.member.strip().upper()),
+                "grantable_limit": d.grantable_limit,
+                "potential_limit": d.potential_limit,
+                "eligible": d.eligible,
+            }
+        )
+        return EXIT_OK
+    said = (
+        f"可授信 {d.grantable_limit:,} 元（下次提交时按此额度）"
+        if d.eligible
+        else "不可授信：" + "；".join(d.reasons)
+    )
+    print(f"已登记调查 surveyed: 活动 {done.campaign.code} 名单第{done.line_no}行，{said}")
+    return EXIT_OK
+
+
+def _submit(args: argparse.Namespace) -> int:
+    from teller_assist.services.campaign_batches import SKIP_ZH, submit_campaign
+    from teller_assist.services.prequal import active_policy
+
+    as_of = args.as_of or _today()
+    with _signed_in(args) as (store, operator, settings):
+        done = submit_campaign(store, operator, args.code, active_policy(settings, args.policy), today=as_of)
+    masking = settings.masking
+    skipped = done.skipped
+    listed = [
+        {"line": s.line_no, "id_masked": masking.resident_id(s.id_no), "name": s.name, "reason": s.reason}
+        for s in done.plan.skipped
+    ] + [
+        {"line": None, "id_masked": masking.resident_id(i), "name": None, "reason": "holding"}
+        for i in done.passed_over
+    ]
+    survey_needed = [
+        {"line": s.candidate.line_no, "id_masked": masking.resident_id(s.candidate.id_no),
+         "name": s.candidate.name, "line_yuan": s.line, "potential_yuan": s.decision.potential_limit}
+        for s in done.plan.submit
+        if s.survey_needed and s.candidate.id_no in done.made
+    ]  # fmt: skip
+    if args.json:
+        _print_json(
+            {
+                "campaign": done.campaign.code,
+                "batch": done.batch_id,
+                "as_of": done.as_of.isoformat(),
+                "policy": done.policy,
+                "submitted": done.submitted,
+                "submitted_yuan": done.total,
+                "with_survey": done.with_survey,
+                "survey_needed": survey_needed,
+                "skipped": skipped,
+                "skipped_members": listed,
+            }
+        )
+        return EXIT_OK
+    if done.batch_id is None:
+        print(f"活动 {done.campaign.code}：没有可提交的成员 nothing to submit")
+    else:
+        print(
+            f"活动 {done.campaign.code} 提交批次 {done.batch_id}：{done.submitted:,} 笔申请，"
+            f"合计 {done.total:,} 元（其中按调查表测算 {done.with_survey:,} 笔，"
+            f"按基础额度、完成调查可提高 {len(survey_needed):,} 笔）"
+        )
+        print(f"请由本网点另一位有审批权限的人员审批：teller-assist campaign batch show {done.batch_id}")
+    reasons = "，".join(f"{SKIP_ZH[r][0]} {n:,}" for r, n in skipped.items() if n)
+    print(f"未提交 skipped：{reasons or '无'}")
+    for item in listed:
+        if item["reason"] in ("no_consent", "negative_list", "ineligible", "refused"):
+            print(f"  第{item['line']}行 {item['id_masked']}：{SKIP_ZH[str(item['reason'])][0]}")
+    for item in survey_needed:
+        print(
+            f"  第{item['line']}行 {item['id_masked']}：需调查（按 {item['line_yuan']:,} 元提交，"
+            f"完成调查最高可达 {item['potential_yuan']:,} 元）"
+        )
+    return EXIT_OK
+
+
+def _bands_of(tallies: Any) -> dict[str, dict[str, int]]:
+    return {label: {"people": t.people, "yuan": t.exposure} for label, t in tallies.items()}
+
+
+def _batch_show(args: argparse.Namespace) -> int:
+    from teller_assist.prequal.workflow import STATUS_ZH as APPLICATION_ZH
+    from teller_assist.services.campaign_batches import EXCEPTION_ZH, show_batch
+    from teller_assist.services.prequal import active_policy
+
+    with _signed_in(args) as (store, operator, settings):
+        view = show_batch(
+            store, operator, args.batch, active_policy(settings, args.policy), masking=settings.masking
+        )
+    r, b = view.review, view.batch
+    if args.json:
+        _print_json(
+            {
+                "batch": b.id,
+                "campaign": b.campaign_code,
+                "branch": b.branch_code,
+                "submitted_by": b.submitted_by,
+                "submitted_at": _moment(b.submitted_at),
+                "policy_version": b.policy_version,
+                "skipped_at_submission": b.skipped,
+                "approver": view.approver,
+                "authority": view.authority,
+                "count": r.count,
+                "total_yuan": r.total,
+                "by_status": r.by_status(),
+                "bands": _bands_of(r.bands()),
+                "exceptions": r.exception_counts(),
+                "approvable": len(r.approvable),
+                "approvable_yuan": r.approvable_total,
+                "applications": [
+                    {
+                        "application": x.application_id,
+                        "line": x.line_no,
+                        "name": x.name,
+                        "id_masked": x.id_masked,
+                        "line_yuan": x.line,
+                        "status": x.status,
+                        "exceptions": list(x.exceptions),
+                        "held": x.held,
+                        "checker": x.checker,
+                        "reject_reason": x.reject_reason,
+                    }
+                    for x in view.lines
+                ],
+            }
+        )
+        return EXIT_OK
+    authority = "无审批权限" if view.authority is None else f"审批权限至 {view.authority:,} 元"
+    print(
+        f"批次 {b.id}：活动 {b.campaign_code}（网点 {b.branch_code}），{b.submitted_by} 于 "
+        f"{_local(b.submitted_at)} 提交，{r.count:,} 笔，合计 {r.total:,} 元"
+    )
+    status = "，".join(f"{APPLICATION_ZH[s]} {n:,}" for s, n in r.by_status().items() if n)
+    print(f"状态：{status}；审批人 {view.approver}（{authority}）")
+    exceptions = "，".join(f"{EXCEPTION_ZH[e][0]} {n:,}" for e, n in r.exception_counts().items() if n)
+    print(f"例外 exceptions：{exceptions or '无'}")
+    print(f"可一次审批 approvable: {len(r.approvable):,} 笔，{r.approvable_total:,} 元")
+    bands = [(label, t.people, t.exposure) for label, t in r.bands().items()]
+    print("\n".join(table(("额度段 band", "笔数", "额度(元)"), bands, "<>>")))
+    body = [
+        (x.application_id, x.line_no, x.name, x.id_masked, x.line, x.status_zh, "；".join(x.exceptions_zh))
+        for x in view.lines
+    ]
+    head = ("申请编号", "行号", "姓名", "身份证号", "额度(元)", "状态", "例外")
+    print("\n".join(table(head, body, ">><<><<")))
+    return EXIT_OK
+
+
+def _batch_approve(args: argparse.Namespace) -> int:
+    from teller_assist.services.campaign_batches import EXCEPTION_ZH, approve_batch
+    from teller_assist.services.prequal import active_policy
+
+    as_of = args.as_of or _today()
+    with _signed_in(args) as (store, operator, settings):
+        done = approve_batch(
+            store,
+            operator,
+            args.batch,
+            active_policy(settings, args.policy),
+            today=as_of,
+            sms_sender=settings.bank_short_name,
+        )
+    if args.json:
+        _print_json(
+            {
+                "batch": done.batch.id,
+                "campaign": done.batch.campaign_code,
+                "approved": len(done.approved),
+                "approved_yuan": done.total,
+                "authority": done.authority,
+                "left": done.left,
+                "applications": [r.id for r in done.approved],
+            }
+        )
+        return EXIT_OK
+    print(
+        f"批次 {done.batch.id}：已批准 approved {len(done.approved):,} 笔，合计 {done.total:,} 元"
+        f"（审批权限至 {done.authority:,} 元）"
+    )
+    words = {**{e: z for e, (z, _en) in EXCEPTION_ZH.items()}, "already": "已被他人处理"}
+    left = "，".join(f"{words[e]} {n:,}" for e, n in done.left.items() if n)
+    print(f"未审批 left: {left or '无'}")
+    return EXIT_OK
+
+
+def _batch_reject(args: argparse.Namespace) -> int:
+    from teller_assist.services.applications import WorkflowRefused
+    from teller_assist.services.campaign_batches import reject_in_batch
+    from teller_assist.services.prequal import active_policy
+
+    with _signed_in(args) as (store, operator, settings):
+        try:
+            record = reject_in_batch(
+                store,
+                operator,
+                args.batch,
+                active_policy(settings),
+                args.reason,
+                today=_today(),
+                member=args.member,
+                application_id=args.application,
+            )
+        except WorkflowRefused as exc:
+            print(f"拒绝 refused: {exc.describe()}", file=sys.stderr)
+            return EXIT_REFUSED
+    if args.json:
+        _print_json({"batch": args.batch, "application": record.id, "status": record.status})
+        return EXIT_OK
+    print(
+        f"批次 {args.batch}：申请 {record.id}（{settings.masking.resident_id(record.id_no)}）已拒绝，"
+        f"原因：{record.reject_reason}"
+    )
+    return EXIT_OK
+
+
+def _batch(args: argparse.Namespace) -> int:
+    handlers: dict[str, Callable[[argparse.Namespace], int]] = {
+        "show": _batch_show,
+        "approve": _batch_approve,
+        "reject": _batch_reject,
+    }
+    return handlers[args.batch_command](args)
+
+
 def cmd_campaign(args: argparse.Namespace) -> int:
     handlers: dict[str, Callable[[argparse.Namespace], int]] = {
         "check": _check,
@@ -538,6 +882,9 @@ def cmd_campaign(args: argparse.Namespace) -> int:
         "show": _show,
         "close": _close,
         "import": _import,
+        "survey": _survey,
+        "submit": _submit,
+        "batch": _batch,
     }
     return handlers[args.campaign_command](args)
 

@@ -39,7 +39,15 @@ MEMBER_STATUS_ZH = {
     "removed": "已移出名单",
 }
 # roster columns kept as the member's own typed columns (the rest of the scenario's go to ``extras``)
-TYPED_FIELDS = ("evaluation", "evaluated_by", "evaluated_on", "key_household", "permanent_staff")
+TYPED_FIELDS = (
+    "evaluation",
+    "evaluated_by",
+    "evaluated_on",
+    "key_household",
+    "permanent_staff",
+    "consent_credit_inquiry",
+    "consent_personal_info",
+)
 MAX_NAME = 64
 
 
@@ -59,6 +67,7 @@ class MemberRow:
     key_household: bool = False
     permanent_staff: bool = False
     extras: Mapping[str, str] = field(default_factory=dict)
+    consented: bool = False  # both consents marked 是 on the roster
 
     @property
     def accepted(self) -> bool:
@@ -122,6 +131,7 @@ def _accepted(d: MemberDecision) -> MemberRow:
         ev.key_household,
         ev.permanent_staff,
         extras,
+        m.consented,
     )
 
 

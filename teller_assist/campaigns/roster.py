@@ -47,7 +47,12 @@ COMMON = (
     Column("evaluation", "评议", ("评议结果", "评议等级")),
     Column("evaluated_by", "评议人", ("评议人及职务",)),
     Column("evaluated_on", "评议日期"),
+    # the customer's two consents, signed at a collective visit or a registration desk: with both,
+    # the member may be submitted for the base line without a survey (a community roster refuses a 否)
+    Column("consent_credit_inquiry", "同意查询征信", ("同意查询征信报告", "征信授权")),
+    Column("consent_personal_info", "同意处理个人信息", ("个人信息授权",)),
 )
+CONSENT_COLUMNS = (("consent_credit_inquiry", "同意查询征信"), ("consent_personal_info", "同意处理个人信息"))
 OWN: dict[str, tuple[Column, ...]] = {
     "village": (
         Column("household", "户号", ("户编号",)),
@@ -61,11 +66,7 @@ OWN: dict[str, tuple[Column, ...]] = {
         Column("permanent_staff", "在编", ("是否在编", "编制")),
     ),
     "association": (Column("member_no", "会员编号", ("会员号",)),),
-    "community": (
-        Column("address", "住址", ("楼栋门牌", "房号", "地址")),
-        Column("consent_credit_inquiry", "同意查询征信"),
-        Column("consent_personal_info", "同意处理个人信息"),
-    ),
+    "community": (Column("address", "住址", ("楼栋门牌", "房号", "地址")),),
     "market": (
         Column("shop", "商铺", ("商铺号", "摊位号", "店名")),
         Column("shop_uscc", "商铺统一社会信用代码", ("统一社会信用代码", "信用代码")),
@@ -144,6 +145,7 @@ class Member:
     phone: str | None
     fields: dict[str, str]  # the scenario's own columns as given (household, department, shop, ...)
     evidence: GroupEvidence
+    consented: bool = False  # both consents marked 是 on the roster
 
 
 @dataclass(frozen=True)
@@ -248,12 +250,10 @@ def _member(line_no: int, get: dict[str, str], scenario: str, as_of: dt.date) ->
             ) from None
     permanent = _yes_no(get.get("permanent_staff", ""), "在编") if scenario == "bureau" else False
     key_household = _yes_no(get.get("key_household", ""), "重点户") if scenario == "village" else False
+    given = [key in get and _yes_no(get[key], label) for key, label in CONSENT_COLUMNS]
     if scenario == "community":
-        for key, label in (
-            ("consent_credit_inquiry", "同意查询征信"),
-            ("consent_personal_info", "同意处理个人信息"),
-        ):
-            if key in get and not _yes_no(get[key], label):
+        for (key, label), yes in zip(CONSENT_COLUMNS, given, strict=True):
+            if key in get and not yes:
                 raise _RowRefused(
                     f"未{label}：登记需要本人同意", f"no consent ({key}): registration needs it"
                 )
@@ -265,7 +265,7 @@ def _member(line_no: int, get: dict[str, str], scenario: str, as_of: dt.date) ->
         permanent_staff=permanent,
         key_household=key_household,
     )
-    return Member(line_no, rid.value, clean_name(name), phone, fields, evidence)
+    return Member(line_no, rid.value, clean_name(name), phone, fields, evidence, all(given))
 
 
 def check_roster(

@@ -7,7 +7,7 @@ import datetime as dt
 import functools
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Concatenate, ParamSpec
 
@@ -15,9 +15,9 @@ from teller_assist.identity.masking import Masking
 from teller_assist.identity.names import clean_name
 from teller_assist.identity.resident_id import ResidentId, parse_resident_id
 from teller_assist.prequal import workflow
-from teller_assist.prequal.engine import decide
+from teller_assist.prequal.engine import Decision, decide
 from teller_assist.prequal.policy import CONSENTS, Policy
-from teller_assist.prequal.survey import Survey, check_survey
+from teller_assist.prequal.survey import CheckedSurvey, Survey, check_survey
 from teller_assist.prequal.workflow import Status
 from teller_assist.services.audit import now_utc, workstation
 from teller_assist.services.lookup import lookup
@@ -143,25 +143,7 @@ def submit(
     moment = now or now_utc()
     rid = raw_id if isinstance(raw_id, ResidentId) else parse_resident_id(raw_id, today=today)
     checked = check_survey(survey, policy)
-    labels = {f.key: f.label_zh for f in checked.form.fields}
-    no_consent = [c for c in CONSENTS if checked.values.get(c) is not True]
-    if no_consent:
-        raise WorkflowRefused(
-            "客户尚未同意，不能提交：" + "、".join(labels.get(c, c) for c in no_consent),
-            "the customer has not given consent: " + ", ".join(no_consent),
-            hint_zh="请客户签署同意书后勾选",
-            hint_en="tick the consents once the customer has signed them",
-        )
-    if checked.problems:
-        raise WorkflowRefused(
-            "调查表有误：" + "；".join(checked.problems.values()),
-            "the survey has wrong answers: " + ", ".join(checked.problems),
-        )
-    if checked.missing:
-        raise WorkflowRefused(
-            "调查表未填完：" + "、".join(labels.get(k, k) for k in checked.missing),
-            "the survey is incomplete: " + ", ".join(checked.missing),
-        )
+    require_complete(checked)
     card = lookup(store, rid, as_of=today)
     if not card.name and name is not None:  # someone the bank has never seen: the name as typed
         name = clean_name(name) or None  # (the window checks it is a name: identity.names)
@@ -183,21 +165,16 @@ def submit(
         c: {"at": times.get(c, moment).astimezone(dt.UTC).isoformat(), "by": actor.operator.login}
         for c in CONSENTS
     }
-    new = NewApplication(
-        id_no=rid.value,
-        name=card.name or name,
-        scenario=decision.scenario,
-        survey=_json(checked.values),
-        consents=_json(consents),
-        decision=_json(decision_to_json(decision)),
-        policy_version=policy.version,
-        policy_sha256=policy.sha256,
-        line=decision.grantable_limit,
-        annual_rate_bp=workflow.rate_bp(decision.annual_rate),
+    new = new_application(
+        rid.value,
+        card.name or name,
+        decision,
+        policy,
+        actor,
+        survey=checked.values,
+        consents=consents,
         branch_code=actor.operator.branch_code,
-        workstation=actor.workstation,
-        maker_id=actor.operator.id,
-        submitted_at=moment,
+        now=moment,
     )
     log.info(
         "submitting for %s: line %d, scenario %s, by %s",
@@ -206,17 +183,75 @@ def submit(
         new.scenario,
         actor.operator.login,
     )
-    return store_apps.insert_application(
-        store,
-        new,
-        lambda app_id: AuditEntry(
-            "submit",
-            actor.operator.login,
-            actor.workstation,
-            f"app:{app_id}",
-            None,
-            {"line": new.line, "scenario": new.scenario, "policy_version": policy.version},
-        ),
+    return store_apps.insert_application(store, new, lambda app_id: submit_entry(actor, app_id, new))
+
+
+def require_complete(checked: CheckedSurvey) -> None:
+    """Refuse a survey without both consents, with wrong answers, or unfinished: said as at the counter."""
+    labels = {f.key: f.label_zh for f in checked.form.fields}
+    no_consent = [c for c in CONSENTS if checked.values.get(c) is not True]
+    if no_consent:
+        raise WorkflowRefused(
+            "客户尚未同意，不能提交：" + "、".join(labels.get(c, c) for c in no_consent),
+            "the customer has not given consent: " + ", ".join(no_consent),
+            hint_zh="请客户签署同意书后勾选",
+            hint_en="tick the consents once the customer has signed them",
+        )
+    if checked.problems:
+        raise WorkflowRefused(
+            "调查表有误：" + "；".join(checked.problems.values()),
+            "the survey has wrong answers: " + ", ".join(checked.problems),
+        )
+    if checked.missing:
+        raise WorkflowRefused(
+            "调查表未填完：" + "、".join(labels.get(k, k) for k in checked.missing),
+            "the survey is incomplete: " + ", ".join(checked.missing),
+        )
+
+
+def new_application(
+    id_no: str,
+    name: str | None,
+    decision: Decision,
+    policy: Policy,
+    actor: Actor,
+    *,
+    survey: dict[str, Any],
+    consents: dict[str, Any],
+    branch_code: str | None,
+    now: dt.datetime,
+) -> NewApplication:
+    """A submission as stored: the decision's line and rate, its snapshot, the policy's identity, the
+    maker and where they sat. ``decision`` must be eligible with a line (the callers refuse otherwise)."""
+    if decision.annual_rate is None or decision.grantable_limit <= 0:
+        raise WorkflowRefused("测算额度为零，不能提交", "the computed line is zero")
+    return NewApplication(
+        id_no=id_no,
+        name=name,
+        scenario=decision.scenario,
+        survey=_json(survey),
+        consents=_json(consents),
+        decision=_json(decision_to_json(decision)),
+        policy_version=policy.version,
+        policy_sha256=policy.sha256,
+        line=decision.grantable_limit,
+        annual_rate_bp=workflow.rate_bp(decision.annual_rate),
+        branch_code=branch_code,
+        workstation=actor.workstation,
+        maker_id=actor.operator.id,
+        submitted_at=now,
+    )
+
+
+def submit_entry(actor: Actor, app_id: int, new: NewApplication, **more: Any) -> AuditEntry:
+    """A submission's own audit row (``more``: where it came from, e.g. a campaign's batch)."""
+    return AuditEntry(
+        "submit",
+        actor.operator.login,
+        actor.workstation,
+        f"app:{app_id}",
+        None,
+        {"line": new.line, "scenario": new.scenario, "policy_version": new.policy_version, **more},
     )
 
 
@@ -236,40 +271,131 @@ def approve(
     the customer's text is queued in the same transaction; the window and the command line pass it."""
     _require_active(actor)
     moment = now or now_utc()
-    role = actor.operator.role
-    limit = workflow.authority(policy, role)
-
-    def check(current: ApplicationRecord) -> None:
-        if current.maker_id == actor.operator.id:
-            raise WorkflowRefused(
-                "经办人不能审批自己提交的申请", "the maker cannot approve their own application"
-            )
-        problem = workflow.authority_problem(policy, role, current.line)
-        if problem:
-            raise WorkflowRefused(problem, "the approver's authority does not cover the line")
-
-    if limit is None:
-        raise WorkflowRefused("该角色没有审批权限", f"the role {role} may not approve")
+    how = _Approval(policy, actor, today, moment, sms_sender)
     return store_apps.transition(
         store,
         app_id,
         leaving=workflow.leaving("approve"),
         expected_version=expected_version,
-        check=check,
-        grant=(role, limit, policy.version),
-        values=lambda current: {
-            "status": "approved",
-            "checker_id": actor.operator.id,
-            "checker_role": role,
-            "checker_authority": limit,
-            "decided_at": moment,
-            "decided_on": today,
-            "agreement_no": workflow.agreement_number(current.id, today),
-            "valid_until": workflow.valid_until(policy, today),
-        },
-        entry=lambda r: _entry(actor, "approve", r, line=r.line, agreement_no=r.agreement_no),
+        check=how.check,
+        grant=how.grant,
+        values=how.values,
+        entry=how.entry,
         now=moment,
-        also=None if sms_sender is None else (lambda session, r: _queue_sms(session, r, sms_sender, moment)),
+        also=how.also,
+    )
+
+
+@dataclass(frozen=True)
+class _Approval:
+    """One approver's approval, the same for one application and for a batch: who may (never the maker,
+    an authority that covers the line), what it writes, its audit row and its SMS."""
+
+    policy: Policy
+    actor: Actor
+    today: dt.date
+    moment: dt.datetime
+    sms_sender: str | None
+
+    def __post_init__(self) -> None:
+        if self.limit is None:
+            role = self.actor.operator.role
+            raise WorkflowRefused("该角色没有审批权限", f"the role {role} may not approve")
+
+    @property
+    def limit(self) -> int | None:
+        return workflow.authority(self.policy, self.actor.operator.role)
+
+    @property
+    def grant(self) -> tuple[str, int, str]:
+        assert self.limit is not None
+        return (self.actor.operator.role, self.limit, self.policy.version)
+
+    def check(self, current: ApplicationRecord) -> None:
+        if current.maker_id == self.actor.operator.id:
+            raise WorkflowRefused(
+                "经办人不能审批自己提交的申请", "the maker cannot approve their own application"
+            )
+        problem = workflow.authority_problem(self.policy, self.actor.operator.role, current.line)
+        if problem:
+            raise WorkflowRefused(problem, "the approver's authority does not cover the line")
+
+    def values(self, current: ApplicationRecord) -> dict[str, Any]:
+        return {
+            "status": "approved",
+            "checker_id": self.actor.operator.id,
+            "checker_role": self.actor.operator.role,
+            "checker_authority": self.limit,
+            "decided_at": self.moment,
+            "decided_on": self.today,
+            "agreement_no": workflow.agreement_number(current.id, self.today),
+            "valid_until": workflow.valid_until(self.policy, self.today),
+        }
+
+    def entry(self, r: ApplicationRecord, **more: Any) -> AuditEntry:
+        return _entry(self.actor, "approve", r, line=r.line, agreement_no=r.agreement_no, **more)
+
+    @property
+    def also(self) -> Callable[[Any, ApplicationRecord], None] | None:
+        sender = self.sms_sender
+        if sender is None:
+            return None
+        return lambda session, r: _queue_sms(session, r, sender, self.moment)
+
+
+def approve_many(
+    store: Store,
+    policy: Policy,
+    app_ids: Sequence[int],
+    actor: Actor,
+    *,
+    today: dt.date,
+    now: dt.datetime | None = None,
+    sms_sender: str | None = None,
+    hold: Callable[[ApplicationRecord], None] = lambda _r: None,
+    detail: dict[str, Any] | None = None,
+    closing: Callable[[store_apps.ManyResult], AuditEntry | None] | None = None,
+) -> store_apps.ManyResult:
+    """Approve many applications in one step (a campaign's batch), each exactly as :func:`approve`
+    would: the same rule (never the maker, an authority that covers the line, checked again on each row
+    as it is now and enforced by the database's constraints), the same columns, each its own ``approve``
+    audit row (with ``detail`` added: the batch). ``hold`` may keep one back (raising
+    :class:`WorkflowRefused`): it is left submitted with the reason. Those decided meanwhile by someone
+    else are left too, never approved twice. A role without authority is refused whole and audited."""
+    moment = now or now_utc()
+    try:
+        _require_active(actor)
+        how = _Approval(policy, actor, today, moment, sms_sender)
+    except WorkflowRefused as exc:
+        store_audit.record(
+            store,
+            AuditEntry(
+                "approve_refused",
+                actor.operator.login,
+                actor.workstation,
+                None,
+                None,
+                {"reason": exc.message_en or exc.message_zh, "applications": len(app_ids), **(detail or {})},
+            ),
+            moment,
+        )
+        raise
+
+    def check(current: ApplicationRecord) -> None:
+        how.check(current)
+        hold(current)
+
+    return store_apps.transition_many(
+        store,
+        app_ids,
+        leaving=workflow.leaving("approve"),
+        check=check,
+        grant=how.grant,
+        values=how.values,
+        entry=lambda r: how.entry(r, **(detail or {})),
+        now=moment,
+        also=how.also,
+        closing=None if closing is None else (lambda _s, result: closing(result)),
     )
 
 

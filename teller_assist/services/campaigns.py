@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,11 +32,14 @@ from teller_assist.campaigns.members import (
     plan_import,
     prequalify,
 )
+from teller_assist.campaigns.progress import LineFacts, PersonFacts, Progress, count_progress
 from teller_assist.campaigns.roster import SCENARIO_ZH, Refusal, check_roster
 from teller_assist.errors import UserFacingError
 from teller_assist.exports import part_path, spreadsheet_cell
 from teller_assist.identity.masking import Masking, mask_free_text, mask_refused_row
 from teller_assist.ingest.rosters import RosterTable, read_roster
+from teller_assist.lookup.card import CustomerCard
+from teller_assist.prequal.engine import decide
 from teller_assist.prequal.group import EVALUATION_ZH, GroupEvidence
 from teller_assist.prequal.policy import Policy
 from teller_assist.services import audit
@@ -44,8 +47,9 @@ from teller_assist.services.audit import now_utc, workstation
 from teller_assist.services.lookup import lookup_many
 from teller_assist.store import campaigns as store_campaigns
 from teller_assist.store import operators as store_ops
+from teller_assist.store.applications import local_day
 from teller_assist.store.audit import AuditEntry
-from teller_assist.store.campaigns import CampaignRow, ImportCounts
+from teller_assist.store.campaigns import BatchRow, CampaignRow, ImportCounts
 from teller_assist.store.engine import Store
 from teller_assist.store.operators import OperatorRecord
 
@@ -59,6 +63,7 @@ __all__ = [
     "MemberLine",
     "RosterCheck",
     "RosterImport",
+    "campaign_progress",
     "check_roster_file",
     "close_campaign",
     "create_campaign",
@@ -139,6 +144,21 @@ def _not_manager(store: Store, op: OperatorRecord, action: str, code: str, branc
             hint_en="sign in as head office or as the branch's head",
         ),
         "not head office or the owning branch's head",
+    )
+
+
+def _not_yours(store: Store, op: OperatorRecord, campaign: CampaignRow, action: str) -> CampaignRefused:
+    return _refused(
+        store,
+        op,
+        action,
+        campaign.code,
+        CampaignRefused(
+            f"活动 {campaign.code} 属于网点 {campaign.branch_code}，只能查看本网点的活动",
+            f"the campaign belongs to branch {campaign.branch_code}; you see your own branch's",
+            hint_zh="总行管理员可查看各网点的活动",
+        ),
+        "another branch's campaign",
     )
 
 
@@ -300,6 +320,8 @@ class CampaignShow:
     prequalified: Prequalified  # the matched and new members decided from the bank's data at ``as_of``
     on_other_campaigns: int  # members (not removed) who are also on another campaign
     member_lines: tuple[MemberLine, ...] | None = None  # when asked for: every member, masked
+    progress: Progress | None = None  # members, matched, eligible, ... signed, used at ``as_of``
+    batches: tuple[BatchRow, ...] = ()  # the members submitted in batches, oldest first
 
     @property
     def members(self) -> int:
@@ -352,25 +374,16 @@ def show_campaign(
     op = _current(store, operator)
     campaign = _campaign(store, code)
     if not _may_see(op, campaign.branch_code):
-        raise _refused(
-            store,
-            op,
-            "show",
-            campaign.code,
-            CampaignRefused(
-                f"活动 {campaign.code} 属于网点 {campaign.branch_code}，只能查看本网点的活动",
-                f"the campaign belongs to branch {campaign.branch_code}; you see your own branch's",
-                hint_zh="总行管理员可查看各网点的活动",
-            ),
-            "another branch's campaign",
-        )
+        raise _not_yours(store, op, campaign, "show")
     counts = dict.fromkeys(MEMBER_STATUSES, 0) | store_campaigns.status_counts(store, campaign.id)
     stored = store_campaigns.members(store, campaign.id)
     live = [m for m in stored if m.status in ("matched", "new_to_bank")]
-    cards = lookup_many(store, [m.id_no for m in live], as_of=as_of)
+    cards = lookup_many(store, [m.id_no for m in stored if m.status != "removed"], as_of=as_of)
     pre = prequalify([(cards[m.id_no], _evidence(campaign, m)) for m in live], policy, as_of)
     others = store_campaigns.on_other_campaigns(store, campaign.id)
     lines = None if members is None else tuple(_line(m, members) for m in stored)
+    progress = _progress(store, campaign, stored, cards, policy, as_of)
+    batches = tuple(store_campaigns.batches(store, campaign.id))
     audit.log(
         store,
         "campaign_view",
@@ -384,7 +397,69 @@ def show_campaign(
             "policy": policy.identity,
         },
     )
-    return CampaignShow(campaign, as_of, policy.identity, counts, pre, others, lines)
+    return CampaignShow(campaign, as_of, policy.identity, counts, pre, others, lines, progress, batches)
+
+
+def _progress(
+    store: Store,
+    campaign: CampaignRow,
+    stored: Sequence[store_campaigns.StoredMember],
+    cards: Mapping[str, CustomerCard],
+    policy: Policy,
+    day: dt.date,
+) -> Progress:
+    """The campaign's progress at ``day`` from its members (``cards``: every member not removed)."""
+    lines: dict[str, list[LineFacts]] = {}
+    for r in store_campaigns.member_lines(store, campaign.id, day):
+        told = [local_day(t) for t in (r.letter_at, r.sms_at) if t is not None]
+        lines.setdefault(r.id_no, []).append(
+            LineFacts(
+                r.status,
+                r.here,
+                r.submitted_on,
+                r.decided_on,
+                r.valid_until,
+                r.signed_on,
+                r.line,
+                min(told) if told else None,
+                r.first_drawn_on,
+            )
+        )
+    people = [
+        PersonFacts(
+            m.status,
+            decide(cards[m.id_no], None, policy, day, _evidence(campaign, m)).eligible,
+            None if m.surveyed_at is None else local_day(m.surveyed_at),
+            tuple(lines.get(m.id_no, ())),
+        )
+        for m in stored
+        if m.status != "removed"
+    ]
+    return count_progress(people, day)
+
+
+def campaign_progress(
+    store: Store, operator: OperatorRecord | None, code: str, policy: Policy, *, as_of: dt.date
+) -> Progress:
+    """A campaign's progress at ``as_of`` (members, matched, eligible, decided, surveyed, submitted,
+    granted, notified, signed, used: :mod:`teller_assist.campaigns.progress` says how each is counted),
+    for whoever may see the campaign; audited as ``campaign_view``. What the window's workspace shows."""
+    op = _current(store, operator)
+    campaign = _campaign(store, code)
+    if not _may_see(op, campaign.branch_code):
+        raise _not_yours(store, op, campaign, "progress")
+    stored = store_campaigns.members(store, campaign.id)
+    cards = lookup_many(store, [m.id_no for m in stored if m.status != "removed"], as_of=as_of)
+    progress = _progress(store, campaign, stored, cards, policy, as_of)
+    audit.log(
+        store,
+        "campaign_view",
+        operator=op.login,
+        subject=campaign.code,
+        purpose=PURPOSE,
+        detail={"as_of": as_of.isoformat(), "progress": True, "policy": policy.identity},
+    )
+    return progress
 
 
 # --- rosters -------------------------------------------------------------------------------------------
@@ -480,6 +555,7 @@ def import_roster(
             m.key_household,
             m.permanent_staff,
             dict(m.extras),
+            m.consented,
         )
         for m in plan.members
     ]

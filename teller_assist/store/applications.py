@@ -15,9 +15,9 @@ import random
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import Table, bindparam, func, or_, select, text, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, aliased
 
@@ -257,6 +257,181 @@ def insert_application(
         return record
 
     return with_retries(store, work)
+
+
+def insert_many(session: Session, news: Sequence[NewApplication]) -> dict[str, int]:
+    """Insert many submissions inside the caller's transaction (a campaign's batch), each a row like
+    :func:`insert_application`'s under every constraint of the table; returns resident ID -> id of those
+    inserted. A person who meanwhile holds an open application (another desktop, another batch) is
+    passed over by the one-open index itself, not doubled and not an error: their ID is not returned.
+    The caller writes each one's audit row in the same transaction (``audit.append_many``)."""
+    if not news:
+        return {}
+    table = cast(Table, Application.__table__)
+    # the one-open index's own predicate, as migration 0004 wrote it (literal: a bound list cannot be
+    # used with many rows at once)
+    open_ = text("status IN (" + ", ".join(f"'{status}'" for status in OPEN_STATUSES) + ")")
+    statement: Any
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects import postgresql
+
+        statement = postgresql.insert(table).on_conflict_do_nothing(
+            index_elements=[table.c.id_no], index_where=open_
+        )
+    else:
+        from sqlalchemy.dialects import sqlite
+
+        statement = sqlite.insert(table).on_conflict_do_nothing(
+            index_elements=[table.c.id_no], index_where=open_
+        )
+    statement = statement.returning(table.c.id, table.c.id_no)
+    fields = NewApplication.__dataclass_fields__
+    rows = [
+        {**{k: getattr(n, k) for k in fields}, "status": "submitted", "version": 1,
+         "submitted_on": local_day(n.submitted_at)}
+        for n in news
+    ]  # fmt: skip
+    made: dict[str, int] = {}
+    if session.get_bind().dialect.name == "postgresql":
+        # one row's statement, many times over in psycopg's pipeline: SQLAlchemy's many-rows VALUES
+        # would be parsed again for every thousand rows (seconds for a batch of thousands)
+        one = statement.compile(dialect=session.get_bind().dialect, column_keys=list(rows[0]))
+        raw: Any = session.connection().connection.driver_connection
+        with raw.cursor() as cursor:
+            cursor.executemany(str(one), rows, returning=True)
+            while True:
+                for app_id, id_no in cursor.fetchall():
+                    made[str(id_no)] = int(app_id)
+                if not cursor.nextset():
+                    break
+    else:
+        for start in range(0, len(rows), CHUNK):
+            for app_id, id_no in session.execute(statement, rows[start : start + CHUNK]):
+                made[str(id_no)] = int(app_id)
+    if made:
+        _notify(session, max(made.values()))
+    return made
+
+
+CHUNK = 1_000
+
+
+@dataclass(frozen=True)
+class ManyResult:
+    """What a transition of many applications did: the changed ones as they are now, and why each
+    other one was left as it was (``check``'s refusal, or decided already)."""
+
+    changed: list[ApplicationRecord]
+    left: dict[int, WorkflowRefused]
+
+
+def transition_many(
+    store: Store,
+    app_ids: Sequence[int],
+    *,
+    leaving: Sequence[str],
+    values: Callable[[ApplicationRecord], dict[str, Any]],
+    entry: Callable[[ApplicationRecord], AuditEntry],
+    now: dt.datetime,
+    check: Callable[[ApplicationRecord], None] = lambda _r: None,
+    grant: tuple[str, int, str] | None = None,
+    also: Callable[[Session, ApplicationRecord], None] | None = None,
+    closing: Callable[[Session, ManyResult], AuditEntry | None] | None = None,
+) -> ManyResult:
+    """:func:`transition` for many applications in one transaction (a batch approved in one step): each
+    row read as it is now (locked on PostgreSQL, in id order, so two approvers take turns), refused by
+    ``check`` or left when no longer in a ``leaving`` status (the reason kept, the rest go on), moved
+    with ``values`` under its version, and given its own audit row from ``entry``. The table's
+    constraints hold for every row exactly as for one: a row that breaks one refuses the whole batch
+    (:class:`WorkflowRefused` in the clerk's words). ``closing`` may add one more audit row (the
+    batch's own) after the rows'."""
+    ids = sorted(set(app_ids))
+
+    def work(s: Session) -> ManyResult:
+        current: list[ApplicationRecord] = []
+        for start in range(0, len(ids), CHUNK):
+            query = (
+                _select()
+                .where(Application.id.in_(ids[start : start + CHUNK]))
+                .order_by(Application.id)
+                .with_for_update(of=Application)
+            )
+            current += [_record(*row) for row in s.execute(query)]
+        left: dict[int, WorkflowRefused] = {i: _missing(i) for i in set(ids) - {r.id for r in current}}
+        moving: list[ApplicationRecord] = []
+        for record in current:
+            if record.status not in leaving:
+                left[record.id] = _already(record)
+                continue
+            try:
+                check(record)
+            except WorkflowRefused as refused:
+                left[record.id] = refused
+                continue
+            moving.append(record)
+        if moving and grant is not None:
+            ensure_grant(s, *grant, now)
+        table = cast(Table, Application.__table__)
+        params = []
+        for record in moving:
+            new = with_local_days(values(record))
+            params.append(
+                {"k_id": record.id, "k_version": record.version, "k_status": record.status}
+                | {f"v_{k}": v for k, v in new.items()}
+                | {"v_version": record.version + 1}
+            )
+        if params:
+            names = [k.removeprefix("v_") for k in params[0] if k.startswith("v_")]
+            if any(len(p) != len(params[0]) for p in params):
+                raise ValueError("every application of a batch moves with the same columns")
+            statement = (
+                update(table)
+                .where(
+                    table.c.id == bindparam("k_id"),
+                    table.c.version == bindparam("k_version"),
+                    table.c.status == bindparam("k_status"),
+                )
+                .values({n: bindparam(f"v_{n}") for n in names})
+            )
+            for start in range(0, len(params), CHUNK):
+                s.execute(statement, params[start : start + CHUNK])
+        changed: list[ApplicationRecord] = []
+        moved = [r.id for r in moving]
+        for start in range(0, len(moved), CHUNK):
+            chunk = moved[start : start + CHUNK]
+            changed += [
+                _record(*row)
+                for row in s.execute(_select().where(Application.id.in_(chunk)).order_by(Application.id))
+            ]
+        before = {r.id: r.version for r in moving}
+        if any(r.version != before[r.id] + 1 for r in changed) or len(changed) != len(moving):
+            raise _LostRace  # a row changed under us after all: read again from the start
+        if also is not None:
+            for record in changed:
+                also(s, record)
+        audit.append_many(s, [entry(r) for r in changed], now)
+        result = ManyResult(changed, left)
+        if closing is not None:
+            last = closing(s, result)
+            if last is not None:
+                audit.append(s, last, now)
+        if changed:
+            _notify(s, changed[-1].id)
+        return result
+
+    for _attempt in range(RETRIES):
+        try:
+            return with_retries(store, work)
+        except _LostRace:
+            continue
+    raise WorkflowRefused(
+        "审批时申请被他人同时处理，请刷新后重试",
+        "the applications kept changing while being approved; refresh and try again",
+    )
+
+
+def _missing(app_id: int) -> WorkflowRefused:
+    return WorkflowRefused(f"没有编号为 {app_id} 的申请", f"no application {app_id}")
 
 
 def ensure_grant(session: Session, role: str, max_line: int, policy_version: str, now: dt.datetime) -> None:

@@ -15,15 +15,30 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, exists, func, insert, select, update
+from sqlalchemy import Table, and_, bindparam, delete, exists, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from teller_assist.identity.masking import Masking
+from teller_assist.store import applications as store_apps
 from teller_assist.store import audit
+from teller_assist.store.applications import NewApplication
 from teller_assist.store.audit import AuditEntry
 from teller_assist.store.engine import Store
-from teller_assist.store.models import Campaign, CampaignMember, Target, TargetList
+from teller_assist.store.models import (
+    Application,
+    Campaign,
+    CampaignApplication,
+    CampaignBatch,
+    CampaignMember,
+    DocumentIssue,
+    Drawdown,
+    NegativeListEntry,
+    Operator,
+    SmsOutbox,
+    Target,
+    TargetList,
+)
 
 __all__ = [
     "CampaignClosed",
@@ -49,6 +64,14 @@ C = cast(Table, Campaign.__table__)
 M = cast(Table, CampaignMember.__table__)
 T = cast(Table, Target.__table__)
 TL = cast(Table, TargetList.__table__)
+A = cast(Table, Application.__table__)
+CB = cast(Table, CampaignBatch.__table__)
+CA = cast(Table, CampaignApplication.__table__)
+DI = cast(Table, DocumentIssue.__table__)
+SO = cast(Table, SmsOutbox.__table__)
+D = cast(Table, Drawdown.__table__)
+N = cast(Table, NegativeListEntry.__table__)
+OP = cast(Table, Operator.__table__)
 
 CHUNK = 5_000
 
@@ -230,6 +253,7 @@ class MemberIn:
     key_household: bool = False
     permanent_staff: bool = False
     extras: Mapping[str, str] = field(default_factory=dict)
+    consented: bool = False  # both consents marked 是 on the roster
 
     def __repr__(self) -> str:
         return f"MemberIn({Masking().resident_id(self.id_no)}, {self.status})"
@@ -264,6 +288,8 @@ _VALUES = (
     "line_no",
     "status",
     "reason",
+    "consent_at",
+    "consent_by",
 )
 _REFUSED_VALUES = ("line_no", "status", "reason")  # a refused row changes only these of a known member
 
@@ -282,6 +308,16 @@ def _values(m: MemberIn) -> dict[str, Any]:
         "status": m.status,
         "reason": m.reason,
     }
+
+
+def _consent(m: MemberIn, before: Mapping[str, Any] | None, by: str, at: dt.datetime) -> dict[str, Any]:
+    """The roster's consents as the member keeps them: since the import that first gave both (and who
+    loaded it), until a roster no longer gives them."""
+    if not m.consented:
+        return {"consent_at": None, "consent_by": None}
+    if before is not None and before["consent_at"] is not None:
+        return {"consent_at": before["consent_at"], "consent_by": before["consent_by"]}
+    return {"consent_at": at, "consent_by": by}
 
 
 def _update(s: Session, names: Sequence[str], rows: list[dict[str, Any]]) -> None:
@@ -327,8 +363,8 @@ def import_members(
         refused: list[dict[str, Any]] = []
         unchanged = 0
         for m in incoming:
-            values = _values(m)
             before = existing.get(m.id_no)
+            values = _values(m) | _consent(m, before, by, at)
             if before is None:
                 added.append(
                     {"campaign_id": cid, "id_no": m.id_no, **values, "added_at": at, "updated_at": at}
@@ -382,12 +418,26 @@ class StoredMember:
     permanent_staff: bool
     extras: dict[str, str]
     updated_at: dt.datetime
+    consent_at: dt.datetime | None = None  # both consents given on the roster, since then
+    consent_by: str | None = None  # who loaded that roster
+    survey: str | None = None  # a completed survey recorded for them: the checked answers as JSON
+    survey_scenario: str | None = None
+    surveyed_at: dt.datetime | None = None
+    surveyed_by: str | None = None
 
     def __repr__(self) -> str:  # no one's ID, name or phone in a log
         return f"StoredMember({Masking().resident_id(self.id_no)}, {self.status})"
 
 
-def members(store: Store, campaign_id: int, *, statuses: Sequence[str] = ()) -> list[StoredMember]:
+def member(store: Store, campaign_id: int, id_no: str) -> StoredMember | None:
+    """One person's membership of a campaign, whatever its status."""
+    found = members(store, campaign_id, id_no=id_no)
+    return found[0] if found else None
+
+
+def members(
+    store: Store, campaign_id: int, *, statuses: Sequence[str] = (), id_no: str | None = None
+) -> list[StoredMember]:
     """A campaign's members in roster order (the line of the latest roster that gave each)."""
     query = (
         select(
@@ -404,12 +454,20 @@ def members(store: Store, campaign_id: int, *, statuses: Sequence[str] = ()) -> 
             M.c.permanent_staff,
             M.c.extras,
             M.c.updated_at,
+            M.c.consent_at,
+            M.c.consent_by,
+            M.c.survey,
+            M.c.survey_scenario,
+            M.c.surveyed_at,
+            M.c.surveyed_by,
         )
         .where(M.c.campaign_id == campaign_id)
         .order_by(M.c.line_no, M.c.id_no)
     )
     if statuses:
         query = query.where(M.c.status.in_(list(statuses)))
+    if id_no is not None:
+        query = query.where(M.c.id_no == id_no)
     with store.connection() as conn:
         rows = conn.execute(query).all()
     out = []
@@ -443,3 +501,345 @@ def on_other_campaigns(store: Store, campaign_id: int) -> int:
     )
     with store.connection() as conn:
         return int(conn.execute(query).scalar_one())
+
+
+# --- surveys, batches and progress (migration 0015) --------------------------------------------------------
+
+
+class MemberMissing(Exception):
+    """No such member on the campaign (or not one that can be surveyed: refused, removed)."""
+
+
+LIVE = ("matched", "new_to_bank")
+
+
+def _locked_open(s: Session, code: str) -> int:
+    """The campaign's id, its row locked until the transaction ends; a closed one refuses."""
+    locked = s.execute(
+        select(C.c.id, C.c.status, C.c.closed_by, C.c.closed_at).where(C.c.code == code).with_for_update()
+    ).one_or_none()
+    if locked is None:
+        raise CampaignMissing(code)
+    if locked.status != "open":
+        raise CampaignClosed(code, locked.closed_by, locked.closed_at)
+    return int(locked.id)
+
+
+def record_survey(
+    store: Store,
+    code: str,
+    id_no: str,
+    *,
+    survey: str,
+    scenario: str,
+    by: str,
+    at: dt.datetime,
+    entry: Callable[[int], AuditEntry],
+) -> int:
+    """Keep a completed survey (its checked answers as JSON) for a member matched or new to the bank,
+    replacing an earlier one, with its audit row (``entry`` is given the member's roster line); returns
+    that line. A closed campaign, or no such member, writes nothing."""
+    with store.write_session() as s:
+        cid = _locked_open(s, code)
+        line_no = s.execute(
+            select(M.c.line_no).where(M.c.campaign_id == cid, M.c.id_no == id_no, M.c.status.in_(LIVE))
+        ).scalar_one_or_none()
+        if line_no is None:
+            raise MemberMissing(id_no)
+        s.execute(
+            update(M)
+            .where(M.c.campaign_id == cid, M.c.id_no == id_no)
+            .values(survey=survey, survey_scenario=scenario, surveyed_at=at, surveyed_by=by)
+        )
+        audit.append(s, entry(int(line_no)), at)
+    return int(line_no)
+
+
+@dataclass(frozen=True)
+class BatchWritten:
+    batch_id: int | None  # None when nobody was submitted (no batch is kept)
+    made: dict[str, int]  # resident ID -> application id
+    passed_over: tuple[str, ...]  # resident IDs that meanwhile held an open application
+
+
+def submit_batch(
+    store: Store,
+    code: str,
+    news: Sequence[NewApplication],
+    *,
+    maker_id: int,
+    by: str,
+    at: dt.datetime,
+    on: dt.date,
+    policy_version: str,
+    skipped: Mapping[str, int],
+    entry: Callable[[int, int, NewApplication], AuditEntry],
+    closing: Callable[[int | None, int], AuditEntry],
+) -> BatchWritten:
+    """Submit a campaign's members in one transaction: the campaign locked (two submissions of one
+    campaign take turns, the second seeing the first's applications), the batch, every application
+    (``store.applications.insert_many``: each under the table's rules, a person who meanwhile holds an
+    open application passed over), each linked to the batch, each with its own audit row (``entry``:
+    batch id, application id, the new application), then the batch's row (``closing``: batch id, how
+    many). Nobody submitted: no batch is kept, the audit row still written. A closed campaign refuses."""
+    with store.write_session() as s:
+        cid = _locked_open(s, code)
+        batch_id = s.execute(
+            insert(CB)
+            .values(
+                campaign_id=cid,
+                maker_id=maker_id,
+                submitted_by=by,
+                submitted_at=at,
+                submitted_on=on,
+                policy_version=policy_version,
+                applications=max(1, len(news)),  # the count is set below, once known
+                skipped=json.dumps(dict(skipped), sort_keys=True),
+            )
+            .returning(CB.c.id)
+        ).scalar_one()
+        made = store_apps.insert_many(s, news)
+        passed = tuple(n.id_no for n in news if n.id_no not in made)
+        if made:
+            counts = dict(skipped) | {"holding": skipped.get("holding", 0) + len(passed)}
+            s.execute(
+                update(CB)
+                .where(CB.c.id == batch_id)
+                .values(applications=len(made), skipped=json.dumps(counts, sort_keys=True))
+            )
+            for start in range(0, len(made), CHUNK):
+                s.execute(
+                    insert(CA),
+                    [
+                        {"application_id": app_id, "batch_id": batch_id, "campaign_id": cid}
+                        for app_id in list(made.values())[start : start + CHUNK]
+                    ],
+                )
+            by_id = {n.id_no: n for n in news}
+            audit.append_many(s, [entry(batch_id, app_id, by_id[i]) for i, app_id in made.items()], at)
+        else:
+            s.execute(delete(CB).where(CB.c.id == batch_id))
+        audit.append(s, closing(batch_id if made else None, len(made)), at)
+    return BatchWritten(batch_id if made else None, made, passed)
+
+
+def rejected_here(store: Store, campaign_id: int) -> set[str]:
+    """The people whose application from this campaign an approver rejected."""
+    query = (
+        select(A.c.id_no)
+        .select_from(CA.join(A, A.c.id == CA.c.application_id))
+        .where(CA.c.campaign_id == campaign_id, A.c.status == "rejected")
+    )
+    with store.connection() as conn:
+        return {str(i) for i in conn.execute(query).scalars()}
+
+
+@dataclass(frozen=True)
+class BatchRow:
+    id: int
+    campaign_id: int
+    campaign_code: str
+    branch_code: str
+    maker_id: int
+    submitted_by: str
+    submitted_at: dt.datetime
+    submitted_on: dt.date
+    policy_version: str
+    applications: int
+    skipped: dict[str, int]
+    waiting: int  # applications still submitted
+
+
+def _batches(where: Any) -> Any:
+    waiting = (
+        select(func.count())
+        .select_from(CA.join(A, A.c.id == CA.c.application_id))
+        .where(CA.c.batch_id == CB.c.id, A.c.status == "submitted")
+        .scalar_subquery()
+    )
+    return (
+        select(
+            CB.c.id,
+            CB.c.campaign_id,
+            C.c.code,
+            C.c.branch_code,
+            CB.c.maker_id,
+            CB.c.submitted_by,
+            CB.c.submitted_at,
+            CB.c.submitted_on,
+            CB.c.policy_version,
+            CB.c.applications,
+            CB.c.skipped,
+            waiting,
+        )
+        .select_from(CB.join(C, C.c.id == CB.c.campaign_id))
+        .where(where)
+        .order_by(CB.c.id)
+    )
+
+
+def _batch_row(r: Any) -> BatchRow:
+    return BatchRow(
+        int(r[0]), int(r[1]), str(r[2]), str(r[3]), int(r[4]), str(r[5]), r[6], r[7], str(r[8]), int(r[9]),
+        {str(k): int(v) for k, v in json.loads(r[10] or "{}").items()}, int(r[11]),
+    )  # fmt: skip
+
+
+def batch(store: Store, batch_id: int) -> BatchRow | None:
+    with store.connection() as conn:
+        r = conn.execute(_batches(CB.c.id == batch_id)).one_or_none()
+    return None if r is None else _batch_row(r)
+
+
+def batches(store: Store, campaign_id: int) -> list[BatchRow]:
+    with store.connection() as conn:
+        return [_batch_row(r) for r in conn.execute(_batches(CB.c.campaign_id == campaign_id))]
+
+
+@dataclass(frozen=True)
+class BatchApplication:
+    """One application of a batch as it is now, with its person's standing on the campaign and the
+    negative list today."""
+
+    application_id: int
+    version: int
+    id_no: str
+    name: str | None
+    line: int
+    status: str
+    maker_id: int
+    decision: str  # the decision snapshot (JSON)
+    checker_login: str | None
+    reject_reason: str | None
+    member_line_no: int | None  # None when the person is no longer on the campaign
+    member_status: str | None
+    negative_now: bool
+
+    def __repr__(self) -> str:
+        return f"BatchApplication(app {self.application_id}, {self.status})"
+
+
+def batch_applications(store: Store, batch_id: int) -> list[BatchApplication]:
+    checker = OP.alias("checker")
+    negative = exists().where(N.c.id_no == A.c.id_no, N.c.lifted_batch_id.is_(None))
+    query = (
+        select(
+            A.c.id,
+            A.c.version,
+            A.c.id_no,
+            A.c.name,
+            A.c.line,
+            A.c.status,
+            A.c.maker_id,
+            A.c.decision,
+            checker.c.login,
+            A.c.reject_reason,
+            M.c.line_no,
+            M.c.status,
+            negative,
+        )
+        .select_from(
+            CA.join(A, A.c.id == CA.c.application_id)
+            .outerjoin(checker, checker.c.id == A.c.checker_id)
+            .outerjoin(M, and_(M.c.campaign_id == CA.c.campaign_id, M.c.id_no == A.c.id_no))
+        )
+        .where(CA.c.batch_id == batch_id)
+        .order_by(A.c.id)
+    )
+    with store.connection() as conn:
+        rows = conn.execute(query).all()
+    return [_batch_application(r) for r in rows]
+
+
+def _batch_application(r: Any) -> BatchApplication:
+    return BatchApplication(
+        int(r[0]), int(r[1]), str(r[2]), r[3], int(r[4]), str(r[5]), int(r[6]), str(r[7]), r[8], r[9],
+        None if r[10] is None else int(r[10]), r[11], bool(r[12]),
+    )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class MemberLineRow:
+    """One application of a campaign member (from this campaign, another one or the counter), with
+    what the progress counts need: its days, whether this campaign submitted it, when its customer was
+    first told (a letter issued, or the approval text handed to the SMS platform) and their first
+    drawdown from the signing day up to the day asked for."""
+
+    id_no: str
+    application_id: int
+    status: str
+    here: bool
+    submitted_on: dt.date | None
+    decided_on: dt.date | None
+    valid_until: dt.date | None
+    signed_on: dt.date | None
+    line: int
+    letter_at: dt.datetime | None
+    sms_at: dt.datetime | None
+    first_drawn_on: dt.date | None
+
+    def __repr__(self) -> str:
+        return f"MemberLineRow(app {self.application_id}, {self.status})"
+
+
+def member_lines(store: Store, campaign_id: int, day: dt.date) -> list[MemberLineRow]:
+    """Every application of the campaign's members (not removed), whichever way it came."""
+    di, so, d = DI.alias("di"), SO.alias("so"), D.alias("d")
+    letter = (
+        select(func.min(di.c.issued_at))
+        .where(di.c.application_id == A.c.id, di.c.kind == "letter")
+        .scalar_subquery()
+    )
+    sms = select(so.c.exported_at).where(so.c.application_id == A.c.id).scalar_subquery()
+    drawn = (
+        select(func.min(d.c.drawn_on))
+        .where(d.c.id_no == A.c.id_no, d.c.drawn_on >= A.c.signed_on, d.c.drawn_on <= day)
+        .scalar_subquery()
+    )
+    query = (
+        select(
+            A.c.id_no,
+            A.c.id,
+            A.c.status,
+            CA.c.application_id.is_not(None),
+            A.c.submitted_on,
+            A.c.decided_on,
+            A.c.valid_until,
+            A.c.signed_on,
+            A.c.line,
+            letter,
+            sms,
+            drawn,
+        )
+        .select_from(
+            M.join(A, A.c.id_no == M.c.id_no).outerjoin(
+                CA, and_(CA.c.application_id == A.c.id, CA.c.campaign_id == campaign_id)
+            )
+        )
+        .where(M.c.campaign_id == campaign_id, M.c.status != "removed")
+    )
+    with store.connection() as conn:
+        rows = conn.execute(query).all()
+    return [_member_line(r) for r in rows]
+
+
+def _member_line(r: Any) -> MemberLineRow:
+    return MemberLineRow(
+        str(r[0]), int(r[1]), str(r[2]), bool(r[3]), _day(r[4]), _day(r[5]), _day(r[6]), _day(r[7]),
+        int(r[8]), _aware(r[9]), _aware(r[10]), _day(r[11]),
+    )  # fmt: skip
+
+
+def _day(value: Any) -> dt.date | None:
+    """A day from a scalar subquery (SQLite hands back its text)."""
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])
+
+
+def _aware(value: Any) -> dt.datetime | None:
+    """A moment from a scalar subquery (not typed by its column on every engine): aware UTC."""
+    if value is None:
+        return None
+    moment = value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(str(value))
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)

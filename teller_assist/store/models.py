@@ -35,6 +35,8 @@ __all__ = [
     "AuthorityGrant",
     "Base",
     "Campaign",
+    "CampaignApplication",
+    "CampaignBatch",
     "CampaignMember",
     "Customer",
     "DocumentIssue",
@@ -754,3 +756,41 @@ class CampaignMember(Base):
     reason: Mapped[str | None] = mapped_column(String(200))  # why refused, in a clerk's words
     added_at: Mapped[dt.datetime]
     updated_at: Mapped[dt.datetime]
+    # what the member brings to a submission (migration 0015): both consents given on the roster (when
+    # the import first said so, and who loaded it), and a completed survey recorded for them (its checked
+    # answers as JSON, the consents' times and operator inside)
+    consent_at: Mapped[dt.datetime | None]
+    consent_by: Mapped[str | None] = mapped_column(String(64))
+    survey: Mapped[str | None] = mapped_column(Text)
+    survey_scenario: Mapped[str | None] = mapped_column(String(16))
+    surveyed_at: Mapped[dt.datetime | None]
+    surveyed_by: Mapped[str | None] = mapped_column(String(64))
+
+
+class CampaignBatch(Base):
+    """A campaign's members submitted in one go (migration 0015): by whom, when, under which policy, how
+    many applications and how many members were left out, by reason (JSON counts)."""
+
+    __tablename__ = "campaign_batch"
+    __table_args__ = (CheckConstraint("applications > 0", name="applications"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id"), index=True)
+    maker_id: Mapped[int] = mapped_column(ForeignKey("operator.id"))
+    submitted_by: Mapped[Str64]
+    submitted_at: Mapped[dt.datetime]
+    submitted_on: Mapped[dt.date]
+    policy_version: Mapped[Str32]
+    applications: Mapped[int] = mapped_column(Integer)
+    skipped: Mapped[str] = mapped_column(Text)
+
+
+class CampaignApplication(Base):
+    """Which batch (and campaign) an application came from; the application itself is an ordinary one,
+    under every rule of ``application``."""
+
+    __tablename__ = "campaign_application"
+
+    application_id: Mapped[int] = mapped_column(ForeignKey("application.id"), primary_key=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("campaign_batch.id"), index=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id"), index=True)

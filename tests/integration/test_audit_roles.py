@@ -116,6 +116,38 @@ def test_the_program_works_as_its_role(app_store: Store, policy: Policy, tmp_pat
     assert result.ok and result.rows >= 8, result.findings
 
 
+def test_a_campaigns_batch_works_as_the_programs_role(
+    app_store: Store, policy: Policy, tmp_path: Path
+) -> None:
+    """A campaign's batch, submitted and approved in one step as the program's role: its tables written,
+    every application's audit row appended through the function, in bulk, and the chain whole."""
+    from teller_assist.campaigns.campaign import check_spec
+    from teller_assist.identity.masking import Masking
+    from teller_assist.services import campaign_batches, campaigns
+    from tests.helpers.extracts import rid
+    from tests.helpers.operators import admin_of, make_operator
+
+    today = dt.date(2026, 11, 28)
+    admin = admin_of(app_store)
+    maker = make_operator(app_store, "bhead1", "branch_head")
+    checker = make_operator(app_store, "bmgr1", "lobby_manager")
+    spec = check_spec(code="village-roles", scenario="village", group_name="后白村", branch_code="0101",
+                      starts_on=today, ends_on=today + dt.timedelta(days=30), today=today)  # fmt: skip
+    campaigns.create_campaign(app_store, admin, spec)
+    roster = tmp_path / "roster.csv"
+    people = [rid(seq=600 + i) for i in range(20)]
+    lines = "".join(f"{p},王五,是,是\n" for p in people)
+    roster.write_text("身份证号,姓名,同意查询征信,同意处理个人信息\n" + lines, encoding="utf-8")
+    campaigns.import_roster(
+        app_store, admin, "village-roles", roster, policy, as_of=today, masking=Masking()
+    )
+    sub = campaign_batches.submit_campaign(app_store, maker, "village-roles", policy, today=today)
+    assert sub.submitted == 20 and sub.batch_id is not None
+    done = campaign_batches.approve_batch(app_store, checker, sub.batch_id, policy, today=today)
+    assert len(done.approved) == 20
+    assert audit.verify(app_store).ok
+
+
 ATTACKS = (
     "ALTER TABLE audit_event DISABLE TRIGGER USER",
     "ALTER TABLE audit_event DISABLE TRIGGER audit_event_append_only",

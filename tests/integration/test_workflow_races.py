@@ -138,6 +138,7 @@ class Workflow(RuleBasedStateMachine):
     @initialize()
     def clean(self) -> None:
         with self.store.engine.begin() as conn:
+            conn.exec_driver_sql("DELETE FROM document_signature")  # signed in an earlier example
             conn.exec_driver_sql("DELETE FROM document_issue")
             conn.exec_driver_sql("DELETE FROM application")
 

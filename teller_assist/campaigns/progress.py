@@ -1,0 +1,152 @@
+"""A campaign's progress at a date D, by person (issue 17, item 7): members, matched, eligible, decided,
+surveyed, submitted, granted, notified, signed, used.
+
+Pure: each member's plain facts in (their standing on the campaign, their eligibility at D, the day a
+completed survey was recorded, every application they have, whichever way it came), the counts out.
+
+Every figure counts people, each once however many applications they have:
+
+- **members** 成员: on the campaign (the latest roster's people; those it no longer lists are not);
+- **matched** 本行客户: members matched to a customer the bank knows (the names agreeing);
+- **eligible** 符合准入: members eligible at D as the decision engine says (not on the negative list as
+  the card reads it, that is as it stands now; age at D within the policy's band). For a past D the
+  KPIs read the list's history instead;
+- **surveyed** 已调查: members with a completed survey recorded on the campaign by D;
+- **submitted** 已提交: members with an application submitted through the campaign by D, whatever
+  became of it;
+- **decided** 已审批: of those, members whose campaign application an approver decided by D (approved,
+  or rejected with a reason);
+- **granted** 已授信: members holding a granted line at D (approved or signed, decided by D and still
+  valid at D), from this campaign, another one or the counter: a person's line counts once, wherever it
+  came from (``spec/programme.md``, the KPIs' definition);
+- **notified** 已告知: of the granted, those whose line's notification letter was issued, or whose
+  approval text was handed to the SMS platform, by D;
+- **signed** 已签约: members holding a signed line at D (signed by D, still valid at D);
+- **used** 已用信: of the signed, those with a drawdown from their signing day to D.
+
+``granted_yuan`` and ``signed_yuan`` are the lines those people hold (whole yuan, exact).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+__all__ = ["FIGURES", "FIGURE_ZH", "LineFacts", "PersonFacts", "Progress", "count_progress"]
+
+FIGURES = (
+    "members",
+    "matched",
+    "eligible",
+    "decided",
+    "surveyed",
+    "submitted",
+    "granted",
+    "notified",
+    "signed",
+    "used",
+)
+FIGURE_ZH = {
+    "members": "成员",
+    "matched": "本行客户",
+    "eligible": "符合准入",
+    "decided": "已审批",
+    "surveyed": "已调查",
+    "submitted": "已提交",
+    "granted": "已授信",
+    "notified": "已告知",
+    "signed": "已签约",
+    "used": "已用信",
+}
+GRANTED_STATUSES = ("approved", "signed", "expired")  # "expired" was held until its last valid day
+DECIDED_STATUSES = ("approved", "signed", "expired", "rejected")
+
+
+@dataclass(frozen=True)
+class LineFacts:
+    """One application of a member's."""
+
+    status: str
+    here: bool  # submitted through this campaign
+    submitted_on: dt.date | None
+    decided_on: dt.date | None
+    valid_until: dt.date | None
+    signed_on: dt.date | None
+    line: int  # whole yuan
+    notified_on: dt.date | None  # the first letter issued or text handed over (local day)
+    first_drawn_on: dt.date | None  # the first drawdown on or after the signing day (up to D)
+
+    def held(self, day: dt.date) -> bool:
+        return (
+            self.status in GRANTED_STATUSES
+            and self.decided_on is not None
+            and self.valid_until is not None
+            and self.decided_on <= day <= self.valid_until
+        )
+
+    def signed(self, day: dt.date) -> bool:
+        return self.held(day) and self.signed_on is not None and self.signed_on <= day
+
+    def used(self, day: dt.date) -> bool:
+        return (
+            self.signed(day)
+            and self.first_drawn_on is not None
+            and self.signed_on is not None
+            and self.signed_on <= self.first_drawn_on <= day
+        )
+
+
+@dataclass(frozen=True)
+class PersonFacts:
+    status: str  # matched, new_to_bank, refused, removed
+    eligible: bool  # at D
+    surveyed_on: dt.date | None
+    lines: tuple[LineFacts, ...] = ()
+
+
+@dataclass(frozen=True)
+class Progress:
+    day: dt.date
+    members: int = 0
+    matched: int = 0
+    eligible: int = 0
+    decided: int = 0
+    surveyed: int = 0
+    submitted: int = 0
+    granted: int = 0
+    notified: int = 0
+    signed: int = 0
+    used: int = 0
+    granted_yuan: int = 0
+    signed_yuan: int = 0
+
+    def figures(self) -> dict[str, int]:
+        return {name: getattr(self, name) for name in FIGURES}
+
+
+def count_progress(people: Sequence[PersonFacts], day: dt.date) -> Progress:
+    counts = dict.fromkeys((*FIGURES, "granted_yuan", "signed_yuan"), 0)
+    for p in people:
+        if p.status == "removed":
+            continue
+        counts["members"] += 1
+        counts["matched"] += p.status == "matched"
+        counts["eligible"] += p.eligible
+        counts["surveyed"] += p.surveyed_on is not None and p.surveyed_on <= day
+        here = [x for x in p.lines if x.here and x.submitted_on is not None and x.submitted_on <= day]
+        counts["submitted"] += bool(here)
+        counts["decided"] += any(
+            x.status in DECIDED_STATUSES and x.decided_on is not None and x.decided_on <= day for x in here
+        )
+        held = next((x for x in p.lines if x.held(day)), None)
+        if held is None:
+            continue
+        counts["granted"] += 1
+        counts["granted_yuan"] += held.line
+        counts["notified"] += held.notified_on is not None and held.notified_on <= day
+        if held.signed(day):
+            counts["signed"] += 1
+            counts["signed_yuan"] += held.line
+            counts["used"] += held.used(day)
+    return Progress(day, **counts)
