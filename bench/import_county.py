@@ -11,8 +11,8 @@ the clock starts, for both):
 - the floor (``bench/import_floor.py``): ``csv.reader``, a plain conversion, ``executemany`` into the
   same SQLCipher schema with the same pragmas (or ``COPY`` into the same PostgreSQL tables), one
   transaction per file.
-The importer parses big files in a helper process only when a core is free (the load average leaves one
-idle when it starts); with ``--variants`` each round also runs the import with that decision forced
+The importer parses big files in a helper process only when a core is free (two cores idle over a short
+sample when it starts: ``services.imports.spare_core``); with ``--variants`` each round also runs the import with that decision forced
 either way, to show what the helper costs or buys on this machine as loaded as it is.
 Reported: the medians of each side with min-max, the median of the per-round ratios (target <= 1.5),
 each process's CPU time (user + system, the helper's included), and the import's peak memory summed
