@@ -106,6 +106,302 @@ Line ¥{1} at {2}% a year, teller {4}</translation>
     </message>
 </context>
 <context>
+    <name>CampaignDialog</name>
+    <message>
+        <source>新建客群活动</source>
+        <translation>New group campaign</translation>
+    </message>
+    <message>
+        <source>一组、二组、三组</source>
+        <translation>Group 1, Group 2, Group 3</translation>
+    </message>
+    <message>
+        <source>可不填</source>
+        <translation>optional</translation>
+    </message>
+    <message>
+        <source>指标按授信人数计（默认按签约）(&amp;R)</source>
+        <translation>Target counts granted, not signed (&amp;R)</translation>
+    </message>
+    <message>
+        <source>场景(&amp;S)</source>
+        <translation>Scenario (&amp;S)</translation>
+    </message>
+    <message>
+        <source>村民小组(&amp;V)</source>
+        <translation>Village groups (&amp;V)</translation>
+    </message>
+    <message>
+        <source>活动代码(&amp;C)</source>
+        <translation>Campaign code (&amp;C)</translation>
+    </message>
+    <message>
+        <source>负责网点(&amp;B)</source>
+        <translation>Owning branch (&amp;B)</translation>
+    </message>
+    <message>
+        <source>开始日期(&amp;F)</source>
+        <translation>From (&amp;F)</translation>
+    </message>
+    <message>
+        <source>结束日期(&amp;T)</source>
+        <translation>To (&amp;T)</translation>
+    </message>
+    <message>
+        <source>指标人数(&amp;I)</source>
+        <translation>Target, people (&amp;I)</translation>
+    </message>
+    <message>
+        <source>新建 (Enter)</source>
+        <translation>Create (Enter)</translation>
+    </message>
+    <message>
+        <source>取消 (Esc)</source>
+        <translation>Cancel (Esc)</translation>
+    </message>
+    <message>
+        <source>{0}名称(&amp;G)</source>
+        <translation>{0} name (&amp;G)</translation>
+    </message>
+    <message>
+        <source>统一社会信用代码(&amp;U)</source>
+        <translation>Unified social credit code (&amp;U)</translation>
+    </message>
+    <message>
+        <source>（必填）</source>
+        <translation> (required)</translation>
+    </message>
+    <message>
+        <source>（选填）</source>
+        <translation> (optional)</translation>
+    </message>
+</context>
+<context>
+    <name>CampaignsWorkspace</name>
+    <message>
+        <source>名单文件 (*.xlsx *.csv *.xls);;所有文件 (*)</source>
+        <translation>Rosters (*.xlsx *.csv *.xls);;All files (*)</translation>
+    </message>
+    <message>
+        <source>活动代码</source>
+        <translation>Code</translation>
+    </message>
+    <message>
+        <source>场景</source>
+        <translation>Scenario</translation>
+    </message>
+    <message>
+        <source>客群</source>
+        <translation>Group</translation>
+    </message>
+    <message>
+        <source>网点</source>
+        <translation>Branch</translation>
+    </message>
+    <message>
+        <source>活动期</source>
+        <translation>Period</translation>
+    </message>
+    <message>
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>成员</source>
+        <translation>Members</translation>
+    </message>
+    <message>
+        <source>指标</source>
+        <translation>Target</translation>
+    </message>
+    <message>
+        <source>额度段（元）</source>
+        <translation>Band (yuan)</translation>
+    </message>
+    <message>
+        <source>可授人数</source>
+        <translation>Now</translation>
+    </message>
+    <message>
+        <source>可授额度</source>
+        <translation>¥ now</translation>
+    </message>
+    <message>
+        <source>调查后人数</source>
+        <translation>Surveyed</translation>
+    </message>
+    <message>
+        <source>调查后额度</source>
+        <translation>¥ surveyed</translation>
+    </message>
+    <message>
+        <source>正在读取客群活动…</source>
+        <translation>Reading the campaigns…</translation>
+    </message>
+    <message>
+        <source>不需调查即可授信的人数和额度（元）</source>
+        <translation>People and yuan grantable without a survey</translation>
+    </message>
+    <message>
+        <source>完成调查后可授信的人数和额度（元）</source>
+        <translation>People and yuan grantable once surveyed</translation>
+    </message>
+    <message>
+        <source>概况</source>
+        <translation>Overview</translation>
+    </message>
+    <message>
+        <source>成员名单</source>
+        <translation>Roster</translation>
+    </message>
+    <message>
+        <source>新建 (N)</source>
+        <translation>New (N)</translation>
+    </message>
+    <message>
+        <source>导入名单 (I)</source>
+        <translation>Import roster (I)</translation>
+    </message>
+    <message>
+        <source>结束活动 (C)</source>
+        <translation>Close (C)</translation>
+    </message>
+    <message>
+        <source>↑↓ 选择成员 · Enter 打开客户卡片 · Esc 回到活动列表</source>
+        <translation>↑↓ choose a member · Enter opens the customer&apos;s card · Esc back to the campaigns</translation>
+    </message>
+    <message>
+        <source>↑↓ 选择 · Enter 成员 · 1–8 按列排序
+N 新建 · I 导入名单 · C 结束活动 · F7 刷新</source>
+        <translation>↑↓ choose · Enter members · 1–8 sort by a column
+N new · I import a roster · C close · F7 refresh</translation>
+    </message>
+    <message>
+        <source>客群活动未能读取</source>
+        <translation>The campaigns could not be read</translation>
+    </message>
+    <message>
+        <source>客群活动 {0} 个，其中进行中 {1} 个</source>
+        <translation>{0} campaigns, {1} open</translation>
+    </message>
+    <message>
+        <source>还没有客群活动：按 N 新建</source>
+        <translation>No campaigns yet: N makes one</translation>
+    </message>
+    <message>
+        <source>正在读取 {0}…</source>
+        <translation>Reading {0}…</translation>
+    </message>
+    <message>
+        <source>活动 {0} 未能读取</source>
+        <translation>The campaign {0} could not be read</translation>
+    </message>
+    <message>
+        <source>网点 {0} · {1} 至 {2} · {3}</source>
+        <translation>Branch {0} · {1} to {2} · {3}</translation>
+    </message>
+    <message>
+        <source>授信</source>
+        <translation>granted</translation>
+    </message>
+    <message>
+        <source>签约</source>
+        <translation>signed</translation>
+    </message>
+    <message>
+        <source>指标 {0} 人（按{1}人数）</source>
+        <translation>Target {0} people ({1})</translation>
+    </message>
+    <message>
+        <source>村民小组：{0}</source>
+        <translation>Village groups: {0}</translation>
+    </message>
+    <message>
+        <source>、</source>
+        <translation>, </translation>
+    </message>
+    <message>
+        <source>最近名单：{0}，{1} 行，{2} 于 {3} 导入</source>
+        <translation>Latest roster: {0}, {1} rows, loaded by {2} at {3}</translation>
+    </message>
+    <message>
+        <source>尚未导入名单：按 I 导入</source>
+        <translation>No roster yet: I imports one</translation>
+    </message>
+    <message>
+        <source>，</source>
+        <translation>, </translation>
+    </message>
+    <message>
+        <source>成员 {0}：{1}</source>
+        <translation>Members {0}: {1}</translation>
+    </message>
+    <message>
+        <source>同时在其他活动中 {0} 人（额度按人只计一次）</source>
+        <translation>Also on other campaigns: {0} (a line counts once per person)</translation>
+    </message>
+    <message>
+        <source>测算日 {0}：待授信 {1} 人，其中可授信 {2}；已持有或在审预授信 {3} 人，额度 {4} 元</source>
+        <translation>As of {0}: {1} to decide, {2} of them eligible; {3} already holding or awaiting a pre-credit, ¥{4}</translation>
+    </message>
+    <message>
+        <source>成员名单 ({0})</source>
+        <translation>Roster ({0})</translation>
+    </message>
+    <message>
+        <source>第{0}行</source>
+        <translation>Line {0}</translation>
+    </message>
+    <message>
+        <source>评议 {0}</source>
+        <translation>Evaluation {0}</translation>
+    </message>
+    <message>
+        <source>原因：{0}</source>
+        <translation>Reason: {0}</translation>
+    </message>
+    <message>
+        <source>已新建活动 {0}</source>
+        <translation>Campaign {0} created</translation>
+    </message>
+    <message>
+        <source>活动 {0} 已结束</source>
+        <translation>The campaign {0} is closed</translation>
+    </message>
+    <message>
+        <source>结束活动</source>
+        <translation>Close the campaign</translation>
+    </message>
+    <message>
+        <source>结束活动 {0}（{1}）？</source>
+        <translation>Close the campaign {0} ({1})?</translation>
+    </message>
+    <message>
+        <source>结束后该活动不再接收名单，也不能重新开启；成员与记录保留。</source>
+        <translation>A closed campaign takes no roster and cannot be opened again; its members and records are kept.</translation>
+    </message>
+    <message>
+        <source>结束活动(&amp;Y)</source>
+        <translation>Close it (&amp;Y)</translation>
+    </message>
+    <message>
+        <source>取消 (Esc)</source>
+        <translation>Cancel (Esc)</translation>
+    </message>
+    <message>
+        <source>已结束活动 {0}，不再接收名单</source>
+        <translation>Campaign {0} closed; it takes no roster</translation>
+    </message>
+    <message>
+        <source>活动 {0} 已结束，不再接收名单</source>
+        <translation>The campaign {0} is closed; it takes no roster</translation>
+    </message>
+    <message>
+        <source>选择 {0} 的名单文件</source>
+        <translation>The roster for {0}</translation>
+    </message>
+</context>
+<context>
     <name>CardPanel</name>
     <message>
         <source>显示完整信息（记录审计）</source>
@@ -925,6 +1221,10 @@ Continue in demo mode?</translation>
         <translation>Today&apos;s tasks</translation>
     </message>
     <message>
+        <source>客群活动</source>
+        <translation>Campaigns</translation>
+    </message>
+    <message>
         <source>窗口(&amp;W)</source>
         <translation>&amp;Window</translation>
     </message>
@@ -1087,6 +1387,57 @@ Type or read a customer&apos;s ID (F2).</translation>
     <message>
         <source>待审批 ({0})</source>
         <translation>To approve ({0})</translation>
+    </message>
+</context>
+<context>
+    <name>MembersModel</name>
+    <message>
+        <source>行号</source>
+        <translation>Line</translation>
+    </message>
+    <message>
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>身份证号</source>
+        <translation>Resident ID</translation>
+    </message>
+    <message>
+        <source>手机号</source>
+        <translation>Mobile</translation>
+    </message>
+    <message>
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>评议</source>
+        <translation>Evaluation</translation>
+    </message>
+    <message>
+        <source>标记</source>
+        <translation>Marks</translation>
+    </message>
+    <message>
+        <source>原因</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <source>重点户</source>
+        <translation>Key household</translation>
+    </message>
+    <message>
+        <source>在编</source>
+        <translation>Permanent staff</translation>
+    </message>
+    <message>
+        <source>、</source>
+        <translation>, </translation>
+    </message>
+    <message>
+        <source>评议人：{0}</source>
+        <translation>Evaluated by: {0}</translation>
     </message>
 </context>
 <context>
@@ -1305,6 +1656,81 @@ Line ¥{2}, made by {3}</translation>
     <message>
         <source>请填写拒绝原因</source>
         <translation>Give the reason for the rejection</translation>
+    </message>
+</context>
+<context>
+    <name>RosterImportDialog</name>
+    <message>
+        <source>行号</source>
+        <translation>Line</translation>
+    </message>
+    <message>
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>身份证号</source>
+        <translation>Resident ID</translation>
+    </message>
+    <message>
+        <source>原因</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <source>导入名单</source>
+        <translation>Import a roster</translation>
+    </message>
+    <message>
+        <source>活动 {0} ← {1}</source>
+        <translation>Campaign {0} ← {1}</translation>
+    </message>
+    <message>
+        <source>正在读取、核对并保存名单…（一个事务：全部保存或完全不保存）</source>
+        <translation>Reading, checking and saving the roster… (one transaction: all of it or nothing)</translation>
+    </message>
+    <message>
+        <source>导出未通过的行… (E)</source>
+        <translation>Export refused rows… (E)</translation>
+    </message>
+    <message>
+        <source>关闭 (Esc)</source>
+        <translation>Close (Esc)</translation>
+    </message>
+    <message>
+        <source>第{0}行 {1} {2}：{3}</source>
+        <translation>Line {0} {1} {2}: {3}</translation>
+    </message>
+    <message>
+        <source>{0} 行：本行客户 {1}，新客户 {2}，未通过 {3} 行（其中 {4} 人保留为未通过成员）</source>
+        <translation>{0} rows: {1} customers, {2} new to the bank, {3} rows refused ({4} of them kept as refused members)</translation>
+    </message>
+    <message>
+        <source>成员：新增 {0}，更新 {1}，未变 {2}，已移出 {3}</source>
+        <translation>Members: {0} added, {1} updated, {2} unchanged, {3} removed</translation>
+    </message>
+    <message>
+        <source>可授信 {0}，已持有或在审预授信 {1}（额度按人只计一次）</source>
+        <translation>{0} eligible, {1} already holding or awaiting a pre-credit (a line counts once per person)</translation>
+    </message>
+    <message>
+        <source>活动 {0} 已导入名单 {1}：新增 {2}，更新 {3}，未变 {4}，已移出 {5}，未通过 {6} 行</source>
+        <translation>Campaign {0} loaded {1}: {2} added, {3} updated, {4} unchanged, {5} removed, {6} rows refused</translation>
+    </message>
+    <message>
+        <source>导出未通过的行</source>
+        <translation>Export the refused rows</translation>
+    </message>
+    <message>
+        <source>{0}-未通过的行.xlsx</source>
+        <translation>{0}-refused-rows.xlsx</translation>
+    </message>
+    <message>
+        <source>未通过的 {0} 行已导出 → {1}（交回更正后重新导入）</source>
+        <translation>{0} refused rows exported → {1} (hand them back; import the corrected roster again)</translation>
+    </message>
+    <message>
+        <source>名单未导入；活动的成员不变</source>
+        <translation>Nothing was loaded; the campaign&apos;s members are as they were</translation>
     </message>
 </context>
 <context>
@@ -1691,6 +2117,114 @@ R records the outcome, then 1 done · 2 not reached · 3 declined · 4 appointme
     <message>
         <source>已预约</source>
         <translation>appointment</translation>
+    </message>
+    <message>
+        <source>整村</source>
+        <translation>Village</translation>
+    </message>
+    <message>
+        <source>整企</source>
+        <translation>Enterprise</translation>
+    </message>
+    <message>
+        <source>整会</source>
+        <translation>Association</translation>
+    </message>
+    <message>
+        <source>整局</source>
+        <translation>Bureau</translation>
+    </message>
+    <message>
+        <source>整社区</source>
+        <translation>Community</translation>
+    </message>
+    <message>
+        <source>整市场</source>
+        <translation>Market</translation>
+    </message>
+    <message>
+        <source>村</source>
+        <translation>Village</translation>
+    </message>
+    <message>
+        <source>企业</source>
+        <translation>Enterprise</translation>
+    </message>
+    <message>
+        <source>协会/商会</source>
+        <translation>Association</translation>
+    </message>
+    <message>
+        <source>机关单位</source>
+        <translation>Government body</translation>
+    </message>
+    <message>
+        <source>小区</source>
+        <translation>Residential compound</translation>
+    </message>
+    <message>
+        <source>市场</source>
+        <translation>Market</translation>
+    </message>
+    <message>
+        <source>进行中</source>
+        <translation>Open</translation>
+    </message>
+    <message>
+        <source>已结束</source>
+        <translation>Closed</translation>
+    </message>
+    <message>
+        <source>本行客户</source>
+        <translation>Customer</translation>
+    </message>
+    <message>
+        <source>新客户</source>
+        <translation>New to the bank</translation>
+    </message>
+    <message>
+        <source>未通过</source>
+        <translation>Refused</translation>
+    </message>
+    <message>
+        <source>已移出名单</source>
+        <translation>Removed</translation>
+    </message>
+    <message>
+        <source>好</source>
+        <translation>Good</translation>
+    </message>
+    <message>
+        <source>一般</source>
+        <translation>Fair</translation>
+    </message>
+    <message>
+        <source>差</source>
+        <translation>Poor</translation>
+    </message>
+    <message>
+        <source>0</source>
+        <translation>0</translation>
+    </message>
+    <message>
+        <source>≤30,000</source>
+        <translation>≤30,000</translation>
+    </message>
+    <message>
+        <source>30,001–50,000</source>
+        <translation>30,001–50,000</translation>
+    </message>
+    <message>
+        <source>50,001–100,000</source>
+        <translation>50,001–100,000</translation>
+    </message>
+    <message>
+        <source>100,001–200,000</source>
+        <translation>100,001–200,000</translation>
+    </message>
+    <message>
+        <source>200,001以上</source>
+        <translation>over 200,000</translation>
     </message>
 </context>
 <context>

@@ -46,8 +46,9 @@ if TYPE_CHECKING:
     from teller_assist.services.documents import Issued
     from teller_assist.services.printing import PrintRun
 
-# kpi, task: opened from a 考核 list or from 今日任务 (not a walk-in: the walk-ins count the others)
-SOURCES = ("typed", "clipboard", "reader", "hook", "kpi", "task")
+# kpi, task, campaign: opened from a 考核 list, 今日任务 or a campaign's members (not a walk-in: the
+# walk-ins count the others)
+SOURCES = ("typed", "clipboard", "reader", "hook", "kpi", "task", "campaign")
 
 
 class Step(StrEnum):

@@ -32,6 +32,7 @@ from teller_assist.ui.status import BackgroundCheck, ConnectionWatch
 from teller_assist.ui.tasks import Task
 from teller_assist.ui.widgets import ElidedLabel, NoteLabel
 from teller_assist.ui.words import word
+from teller_assist.ui.workspaces.campaigns import CampaignsWorkspace
 from teller_assist.ui.workspaces.counter import CounterWorkspace
 from teller_assist.ui.workspaces.lobby import ApprovalQueue, WalkinsView
 from teller_assist.ui.workspaces.tasks import TasksWorkspace
@@ -159,6 +160,7 @@ class MainWindow(QMainWindow):
         self.queue: ApprovalQueue | None = None
         self.walkins: WalkinsView | None = None
         self.tasks: TasksWorkspace | None = None  # 今日任务, for an officer
+        self.campaigns: CampaignsWorkspace | None = None  # 客群活动: a manager's at sign-in, others' on F7
         QShortcut(QKeySequence(Qt.Key.Key_F5), self, self.retry_open)
 
 
@@ -193,6 +195,12 @@ class MainWindow(QMainWindow):
         self.tasks_action.triggered.connect(self.show_tasks)
         self.tasks_action.setEnabled(False)
         tasks_menu.addAction(self.tasks_action)
+        self.campaigns_action = QAction(self.tr("客群活动"), self)
+        self.campaigns_action.setObjectName("campaignsAction")
+        self.campaigns_action.setShortcut(QKeySequence(Qt.Key.Key_F7))
+        self.campaigns_action.triggered.connect(self.show_campaigns)
+        self.campaigns_action.setEnabled(False)
+        tasks_menu.addAction(self.campaigns_action)
         view_menu = self.menuBar().addMenu(self.tr("窗口(&W)"))
         self.stay_on_top_action = QAction(self.tr("保持在最前"), self)
         self.stay_on_top_action.setObjectName("stayOnTopAction")
@@ -653,6 +661,9 @@ class MainWindow(QMainWindow):
             self.workspaces.insertTab(1, self.tasks, self.tr("今日任务"))
             self.tasks_action.setEnabled(True)
             self.tasks.recount()
+        self.campaigns_action.setEnabled(self.store is not None and self.policy is not None)
+        if operator.role in ("hq_admin", "branch_head"):
+            self._campaigns_tab()
         self.logout_action.setEnabled(True)
         self._update_data_actions()
         self.counter.sign_in(operator)
@@ -689,8 +700,9 @@ class MainWindow(QMainWindow):
         app = QApplication.instance()
         if app is not None:
             app.removeEventFilter(self.idle)
-        if self.tasks is not None:
-            self.tasks.stop()  # before any tab goes: nothing more is read for this operator
+        for working in (self.tasks, self.campaigns):
+            if working is not None:
+                working.stop()  # before any tab goes: nothing more is read for this operator
         for view in (self.queue, self.walkins):
             if view is None:
                 continue
@@ -703,7 +715,12 @@ class MainWindow(QMainWindow):
             self.workspaces.removeTab(self.workspaces.indexOf(self.tasks))
             self.tasks.deleteLater()
             self.tasks = None
+        if self.campaigns is not None:
+            self.workspaces.removeTab(self.workspaces.indexOf(self.campaigns))
+            self.campaigns.deleteLater()
+            self.campaigns = None
         self.tasks_action.setEnabled(False)
+        self.campaigns_action.setEnabled(False)
         self.tasks_status.setText("")
         self.lock_page.set_waiting(0, 0)
         self.operator = None
@@ -738,6 +755,29 @@ class MainWindow(QMainWindow):
     def _workspace_shown(self, _index: int) -> None:
         if self.tasks is not None and self.workspaces.currentWidget() is self.tasks:
             self.tasks.activate()
+        if self.campaigns is not None and self.workspaces.currentWidget() is self.campaigns:
+            self.campaigns.activate()
+
+    # --- 客群活动 ------------------------------------------------------------------------------------------
+    def _campaigns_tab(self) -> CampaignsWorkspace | None:
+        if self.campaigns is None and self.store is not None and self.policy is not None:
+            self.campaigns = CampaignsWorkspace(
+                self.store, self.policy, self.settings.masking, lambda: self.operator, self._today,
+                self.is_locked, self,
+            )  # fmt: skip
+            self.campaigns.openCustomer.connect(lambda id_no: self._open_card(id_no, "campaign"))
+            self.workspaces.addTab(self.campaigns, self.tr("客群活动"))
+        return self.campaigns
+
+    def show_campaigns(self) -> None:
+        """F7 (任务 → 客群活动): the campaigns the operator may see, read again, the focus on them."""
+        view = None if self.operator is None or self.is_locked() else self._campaigns_tab()
+        if view is None:
+            return
+        if self.workspaces.currentWidget() is view:
+            view.activate()
+        else:
+            self.workspaces.setCurrentWidget(view)  # _workspace_shown reads it
 
     def _count_tasks(self) -> None:
         if self.tasks is not None:
@@ -816,6 +856,7 @@ class MainWindow(QMainWindow):
         self.counter.locking()  # a reveal ends with the lock
         self.tasks_status.setText("")  # nothing of the officer's day on a locked screen
         self.tasks_action.setEnabled(False)
+        self.campaigns_action.setEnabled(False)
         self.lock_page.lock_for(self.store, self.operator)
         self._lock_waiting()
         audit.log(self.store, "lock", operator=self.operator.login)
@@ -833,6 +874,7 @@ class MainWindow(QMainWindow):
         self.idle.start()
         self.counter._focus_id()
         self.tasks_action.setEnabled(self.tasks is not None)
+        self.campaigns_action.setEnabled(self.store is not None and self.policy is not None)
         self._count_tasks()
         hidden, self._hidden_by_lock = self._hidden_by_lock, []
         for dialog in hidden:
@@ -898,8 +940,9 @@ class MainWindow(QMainWindow):
         self.idle.stop()
         if self.queue is not None:
             self.queue.stop()
-        if self.tasks is not None:
-            self.tasks.stop()
+        for working in (self.tasks, self.campaigns):
+            if working is not None:
+                working.stop()
         if self.operator is not None and self.store is not None:
             from teller_assist.services import audit
 

@@ -78,7 +78,13 @@ def test_the_english_source_is_complete_and_current_with_the_code(tmp_path: Path
 
 
 def test_the_domain_vocabulary_is_all_marked_for_translation() -> None:
+    from teller_assist.campaigns.campaign import GROUP_ZH
+    from teller_assist.campaigns.campaign import STATUS_ZH as CAMPAIGN_ZH
+    from teller_assist.campaigns.members import MEMBER_STATUS_ZH
+    from teller_assist.campaigns.roster import SCENARIO_ZH
     from teller_assist.documents.templates import KINDS
+    from teller_assist.prequal.bands import BANDS
+    from teller_assist.prequal.group import EVALUATION_ZH
     from teller_assist.prequal.workflow import STATUS_ZH
     from teller_assist.security.passwords import ROLE_ZH
     from teller_assist.services.walkins import STAGE_ZH
@@ -99,6 +105,12 @@ def test_the_domain_vocabulary_is_all_marked_for_translation() -> None:
         UTILITY_ZH,
         TASK_ZH,
         OUTCOME_ZH,
+        SCENARIO_ZH,
+        GROUP_ZH,
+        CAMPAIGN_ZH,
+        MEMBER_STATUS_ZH,
+        EVALUATION_ZH,
+        {label: label for label, _low, _high in BANDS},
     ):
         assert set(table.values()) <= set(WORDS), set(table.values()) - set(WORDS)
 

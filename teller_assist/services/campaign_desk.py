@@ -1,0 +1,296 @@
+"""The 客群活动 desk: what the window needs of group campaigns beyond the command line's calls.
+
+Making, listing, showing, closing and loading rosters are :mod:`teller_assist.services.campaigns`'
+(checked there against the operator's role and branch, and audited there). This module adds what a
+window does with them:
+
+- each listed campaign with its member count (the list the operator may see, as ``campaign list``);
+- a campaign's members each with the person it is about (the whole ID, kept in memory for the key that
+  opens the card at the counter; never shown — the line shows the masked one), read twice and matched
+  line by line, so a roster loaded meanwhile never puts a person on another's line;
+- a roster's refused rows as a face shows them (every number in the ID masked) and, on request, as the
+  workbook ``--refused-out`` writes, audited as an export;
+- a refusal of everything while the window is locked, audited under the operator.
+
+Functions here read, compute and call the services, and may run on a worker thread; the window asks
+whether it is locked on its own thread and passes the answer in.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from teller_assist.campaigns.campaign import CampaignSpec
+from teller_assist.errors import UserFacingError
+from teller_assist.identity.masking import Masking, mask_free_text, mask_refused_row
+from teller_assist.prequal.policy import Policy
+from teller_assist.services import audit
+from teller_assist.services import campaigns as service
+from teller_assist.services.campaigns import CampaignRow, CampaignShow, MemberLine, RosterImport
+from teller_assist.store import campaigns as store_campaigns
+from teller_assist.store import operators as store_ops
+from teller_assist.store.engine import Store
+from teller_assist.store.operators import OperatorRecord
+
+__all__ = [
+    "CHANGED",
+    "LOCKED",
+    "CampaignDetail",
+    "CampaignLine",
+    "DeskMember",
+    "DeskRefused",
+    "Imported",
+    "RefusedLine",
+    "close",
+    "create",
+    "detail",
+    "export_refused",
+    "import_file",
+    "overview",
+    "refuse_locked",
+]
+
+PURPOSE = service.PURPOSE
+
+
+class DeskRefused(UserFacingError):
+    """Something the desk does not do now: the window is locked, the members changed meanwhile."""
+
+    exit_code = 3
+
+
+LOCKED = DeskRefused(
+    "屏幕已锁定，请先解锁", "the screen is locked", hint_zh="输入密码解锁", hint_en="unlock first"
+)
+CHANGED = DeskRefused(
+    "活动成员刚有变化（名单正在导入？），请稍后重新打开",
+    "the campaign's members changed meanwhile (a roster being loaded?); open it again",
+)
+
+
+def refuse_locked(
+    store: Store, operator: OperatorRecord | None, action: str, code: str | None
+) -> DeskRefused:
+    """The lock's refusal of ``action``, audited under the operator who was refused (nobody's data in
+    it); returned for the caller to raise or say."""
+    if operator is not None:
+        audit.log(
+            store,
+            "campaign_refused",
+            operator=operator.login,
+            subject=None if code is None else code[:64],
+            purpose=PURPOSE,
+            detail={"action": action, "reason": "screen locked", "role": operator.role},
+        )
+    return LOCKED
+
+
+# --- the list ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CampaignLine:
+    """One campaign as the list shows it: the service's row and its members (the removed not counted)."""
+
+    campaign: CampaignRow
+    members: int
+
+
+def overview(
+    store: Store, operator: OperatorRecord | None, *, status: str | None = None, locked: bool = False
+) -> tuple[CampaignLine, ...]:
+    """The campaigns the operator may see, as :func:`campaigns.list_campaigns` lists them (its role
+    check, its order, its audit row), each with how many people are on it now."""
+    if locked:
+        raise refuse_locked(store, operator, "list", None)
+    rows = service.list_campaigns(store, operator, status=status)
+    out = []
+    for c in rows:
+        counts = store_campaigns.status_counts(store, c.id)
+        out.append(CampaignLine(c, sum(n for s, n in counts.items() if s != "removed")))
+    return tuple(out)
+
+
+# --- one campaign --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DeskMember:
+    """One member as the service lists them (masked), and the person it is about (for the keys only)."""
+
+    line: MemberLine
+    id_no: str = field(repr=False)
+
+    def __repr__(self) -> str:  # never the whole ID in a log
+        return f"DeskMember({self.line.line_no}, {self.line.id_masked!r}, {self.line.status!r})"
+
+
+@dataclass(frozen=True)
+class CampaignDetail:
+    shown: CampaignShow  # the service's counts (its member lines are in ``members``)
+    members: tuple[DeskMember, ...]
+
+
+def _same(stored: store_campaigns.StoredMember, line: MemberLine, masking: Masking) -> bool:
+    return (
+        stored.line_no == line.line_no
+        and stored.name == line.name
+        and stored.status == line.status
+        and masking.resident_id(stored.id_no) == line.id_masked
+    )
+
+
+def detail(
+    store: Store,
+    policy: Policy,
+    operator: OperatorRecord | None,
+    code: str,
+    *,
+    as_of: dt.date,
+    masking: Masking,
+    locked: bool = False,
+) -> CampaignDetail:
+    """A campaign as :func:`campaigns.show_campaign` shows it with its members (its role check, its
+    masking, its audit row), each member with the person it is about. The members are read again and
+    matched line by line; a list that changed between the two readings is read once more, then refused
+    rather than shown with a person on the wrong line."""
+    if locked:
+        raise refuse_locked(store, operator, "show", code)
+    for _attempt in range(2):
+        shown = service.show_campaign(store, operator, code, policy, as_of=as_of, members=masking)
+        lines = shown.member_lines or ()
+        stored = store_campaigns.members(store, shown.campaign.id)
+        if len(stored) == len(lines) and all(
+            _same(s, line, masking) for s, line in zip(stored, lines, strict=True)
+        ):
+            members = tuple(DeskMember(line, s.id_no) for s, line in zip(stored, lines, strict=True))
+            return CampaignDetail(shown, members)
+    raise CHANGED
+
+
+# --- making and closing --------------------------------------------------------------------------------
+
+
+def create(
+    store: Store, operator: OperatorRecord | None, spec: CampaignSpec, *, locked: bool = False
+) -> CampaignRow:
+    """Make the campaign through :func:`campaigns.create_campaign` (who may is checked and audited
+    there); refused first while the window is locked."""
+    if locked:
+        raise refuse_locked(store, operator, "create", spec.code)
+    return service.create_campaign(store, operator, spec)
+
+
+def close(store: Store, operator: OperatorRecord | None, code: str, *, locked: bool = False) -> CampaignRow:
+    """Close the campaign through :func:`campaigns.close_campaign`; refused first while locked."""
+    if locked:
+        raise refuse_locked(store, operator, "close", code)
+    return service.close_campaign(store, operator, code)
+
+
+# --- rosters -------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RefusedLine:
+    """A refused roster row as a face shows it: the ID with every number in it masked, the reason's
+    quoted numbers too."""
+
+    line_no: int
+    name: str
+    id_masked: str
+    reason_zh: str
+    reason_en: str
+
+
+@dataclass(frozen=True)
+class Imported:
+    done: RosterImport
+    refused: tuple[RefusedLine, ...]
+    operator: str  # who loaded it: only they export its refused rows
+
+    @property
+    def code(self) -> str:
+        return self.done.campaign.code
+
+
+def import_file(
+    store: Store,
+    policy: Policy,
+    operator: OperatorRecord | None,
+    code: str,
+    path: Path,
+    *,
+    as_of: dt.date,
+    masking: Masking,
+    locked: bool = False,
+) -> Imported:
+    """Load a roster through :func:`campaigns.import_roster` (who may is checked, the load done in one
+    transaction and audited there), with the refused rows ready to show, masked."""
+    if locked:
+        raise refuse_locked(store, operator, "import", code)
+    done = service.import_roster(store, operator, code, path, policy, as_of=as_of, masking=masking)
+    refused = tuple(
+        RefusedLine(
+            r.line_no,
+            r.name,
+            mask_refused_row(r.id_no, masking),
+            mask_free_text(r.reason_zh, masking),
+            mask_free_text(r.reason_en, masking),
+        )
+        for r in done.plan.refused
+    )
+    assert operator is not None  # the service refused nobody signed in
+    return Imported(done, refused, operator.login)
+
+
+def export_refused(
+    store: Store,
+    operator: OperatorRecord | None,
+    imported: Imported,
+    out: Path,
+    *,
+    masking: Masking,
+    locked: bool = False,
+) -> int:
+    """The refused rows of a roster this operator just loaded, as the workbook ``campaign import
+    --refused-out`` writes (:func:`campaigns.write_refused`: masked, no formula, private, whole or not
+    at all), audited as an export (``campaign_refused_export``: the campaign, the rows, the file's
+    name). Only the operator who loaded it, still active; never while locked."""
+    if locked:
+        raise refuse_locked(store, operator, "export", imported.code)
+    now = None if operator is None else store_ops.get_operator(store, operator.login)
+    if now is None or not now.active or now.must_change_password or now.login != imported.operator:
+        raise DeskRefused(
+            "只有导入该名单的操作员可以导出其未通过的行",
+            "only the operator who loaded the roster may export its refused rows",
+            hint_zh="请重新导入名单后再导出",
+        )
+    try:
+        written = service.write_refused(imported.done.plan.refused, out, masking)
+    except OSError as exc:
+        raise UserFacingError(
+            f"无法写入 {out.name}：{exc.strerror or exc}；未导出",
+            f"cannot write {out.name}: {exc.strerror or exc}; nothing was exported",
+            hint_zh="请检查磁盘空间和权限，或换一个位置",
+            hint_en="check the disk space and permissions, or choose another place",
+        ) from None
+    try:
+        audit.log(
+            store,
+            "campaign_refused_export",
+            operator=now.login,
+            subject=imported.code[:64],
+            purpose=PURPOSE,
+            detail={
+                "rows": written,
+                "file": mask_free_text(out.name, masking),
+                "sha256": imported.done.sha256,
+            },
+        )
+    except BaseException:
+        out.unlink(missing_ok=True)  # not audited: not exported
+        raise
+    return written

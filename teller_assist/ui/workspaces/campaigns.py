@@ -1,0 +1,1522 @@
+"""客群活动: the group campaigns the operator may see, one campaign's counts and members, and the three
+things head office or a branch head does with them — make a campaign, load a group's roster, close it —
+over ``services.campaign_desk`` (who may do what, the roster's reading and every audit row are
+``services.campaigns``').
+
+Keyboard first: ↑↓ choose a campaign (its counts and members follow), ``1``–``8`` sort by a column
+(again: the other way), ``Enter`` goes to its members, where ↑↓ choose a member and ``Enter`` opens the
+person's card at the counter (``Esc`` back to the campaigns). ``N`` makes a campaign (a dialog with the
+scenario's fields, ``Enter`` makes it), ``I`` loads a roster into the chosen one (a file, then the
+result: every row accounted for, the refused rows listed and, ``E``, written to a workbook for the
+group), ``C`` closes it (confirmed with ``Y``). Every read and write runs on a worker thread; a refusal is
+said where it was asked, what was typed kept.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QAbstractTableModel,
+    QDate,
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QBrush, QColor, QIntValidator, QKeyEvent, QShowEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QFileDialog,
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QTableView,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from teller_assist.campaigns.campaign import GROUP_ZH, NEEDS_USCC, STATUS_ZH, CampaignInvalid, check_spec
+from teller_assist.campaigns.roster import SCENARIO_ZH, SCENARIOS
+from teller_assist.errors import UserFacingError
+from teller_assist.identity.masking import Masking
+from teller_assist.ui.i18n import error_text, pick
+from teller_assist.ui.tasks import Task
+from teller_assist.ui.widgets import ERROR_STYLE, grow_to_fit, keep_on_screen
+from teller_assist.ui.words import word
+
+if TYPE_CHECKING:
+    from teller_assist.campaigns.campaign import CampaignSpec
+    from teller_assist.prequal.policy import Policy
+    from teller_assist.services.campaign_desk import CampaignDetail, CampaignLine, DeskMember, Imported
+    from teller_assist.services.campaigns import CampaignRow
+    from teller_assist.services.database import Store
+    from teller_assist.services.operators import OperatorRecord
+
+REFUSED_RED = QColor("#a11212")
+GREY = QColor("#5f6368")
+SELECT_SETTLE_MS = 200  # a campaign is read once the choice settles (↑↓ held does not read each one)
+SORT_KEYS = {getattr(Qt.Key, f"Key_{n}"): n - 1 for n in range(1, 9)}
+ROSTER_FILTER = QT_TRANSLATE_NOOP("CampaignsWorkspace", "名单文件 (*.xlsx *.csv *.xls);;所有文件 (*)")
+
+
+def fit_by_hiding(view: QTableView, optional: tuple[int, ...], stretch: tuple[int, ...]) -> None:
+    """Every shown column whole in the view's width, never a sideways scroll: the ``optional`` columns
+    (said elsewhere too: the detail pane, the row's tooltip) are hidden in that order while the row
+    would not fit, and shown again when it does; the ``stretch`` columns share what is left (a cut
+    cell gives its text whole in its tooltip)."""
+    header = view.horizontalHeader()
+    count = header.count()
+    room = view.width() - 2 * view.frameWidth() - view.verticalScrollBar().sizeHint().width()
+
+    def need(col: int) -> int:
+        return max(header.sectionSizeHint(col), view.sizeHintForColumn(col))
+
+    widths = {col: need(col) for col in range(count)}
+    shown = set(range(count))
+    for col in optional:
+        if sum(widths[c] for c in shown) <= room:
+            break
+        shown.discard(col)
+    for col in range(count):
+        view.setColumnHidden(col, col not in shown)
+        mode = QHeaderView.ResizeMode.Stretch if col in stretch else QHeaderView.ResizeMode.ResizeToContents
+        header.setSectionResizeMode(col, mode)
+
+
+def compact_rows(view: QTableView) -> None:
+    """Rows a line of text high: more of a list in a 640-pixel window."""
+    header = view.verticalHeader()
+    header.setVisible(False)
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+    header.setDefaultSectionSize(view.fontMetrics().height() + 8)
+
+
+def _plain_key(event: QKeyEvent) -> bool:
+    return not (event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier & ~Qt.KeyboardModifier.ShiftModifier)
+
+
+def _period(c: CampaignRow) -> str:
+    return f"{c.starts_on.isoformat()}–{c.ends_on.isoformat()}"
+
+
+class _DateEdit(QDateEdit):
+    """A date whose Tab goes on to the next field, as in every other field of the form (a date edit's
+    own Tab walks its year, month and day first: ←→ do that here, ↑↓ change the part)."""
+
+    def focusNextPrevChild(self, forward: bool) -> bool:
+        return QWidget.focusNextPrevChild(self, forward)
+
+
+class _NumberItem(QTableWidgetItem):
+    """A cell that sorts by its number (an empty one first), shown with thousands separators."""
+
+    def __init__(self, value: int | None) -> None:
+        super().__init__("—" if value is None else f"{value:,}")
+        self.value = -1 if value is None else value
+        self.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+
+    def __lt__(self, other: QTableWidgetItem) -> bool:
+        if isinstance(other, _NumberItem):
+            return self.value < other.value
+        return super().__lt__(other)
+
+
+class MembersModel(QAbstractTableModel):
+    """A campaign's members as the service lists them, masked: a model, so a 10,000-row roster is a
+    list of rows, not 80,000 widgets."""
+
+    COLUMNS = (
+        QT_TRANSLATE_NOOP("MembersModel", "行号"),
+        QT_TRANSLATE_NOOP("MembersModel", "姓名"),
+        QT_TRANSLATE_NOOP("MembersModel", "身份证号"),
+        QT_TRANSLATE_NOOP("MembersModel", "手机号"),
+        QT_TRANSLATE_NOOP("MembersModel", "状态"),
+        QT_TRANSLATE_NOOP("MembersModel", "评议"),
+        QT_TRANSLATE_NOOP("MembersModel", "标记"),
+        QT_TRANSLATE_NOOP("MembersModel", "原因"),
+    )
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.members: tuple[DeskMember, ...] = ()
+
+    def set_members(self, members: tuple[DeskMember, ...]) -> None:
+        self.beginResetModel()
+        self.members = members
+        self.endResetModel()
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.members)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.tr(str(self.COLUMNS[section]))
+        return None
+
+    def cells(self, m: DeskMember) -> list[str]:
+        line = m.line
+        marks = [
+            self.tr("重点户") if line.key_household else "",
+            self.tr("在编") if line.permanent_staff else "",
+        ]
+        return [
+            str(line.line_no),
+            line.name,
+            line.id_masked,
+            line.phone_masked or "",
+            word(line.status_zh),
+            word(line.evaluation_zh) if line.evaluation_zh else "",
+            self.tr("、").join(x for x in marks if x),
+            line.reason or "",
+        ]
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self.members):
+            return None
+        m = self.members[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.cells(m)[index.column()]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            line = m.line
+            tip = [" · ".join(x for x in self.cells(m) if x)]
+            if line.evaluated_by:
+                tip.append(self.tr("评议人：{0}").format(line.evaluated_by))
+            tip += [f"{k}：{v}" for k, v in line.extras.items() if v]
+            return "\n".join(tip)
+        if role == Qt.ItemDataRole.ForegroundRole and m.line.status in ("refused", "removed"):
+            return QBrush(REFUSED_RED if m.line.status == "refused" else GREY)
+        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == 0:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+
+class CampaignsWorkspace(QWidget):
+    """The 客群活动 tab."""
+
+    openCustomer = Signal(str)  # a resident ID: the window opens this person's card at the counter
+    loaded = Signal()  # the list on screen is the latest asked for
+    detailLoaded = Signal()  # the detail pane shows the campaign chosen last
+    changed = Signal()  # a campaign was made, loaded or closed (the list is read again)
+
+    COLUMNS = (
+        QT_TRANSLATE_NOOP("CampaignsWorkspace", "活动代码"),
+        QT_TRANSLATE_NOOP("CampaignsWorkspace", "场景"),
+        QT_TRANSLATE_NOOP("CampaignsWorkspace", "客群"),
+        QT_TRANSLATE_NOOP("CampaignsWorkspace", "网点"),
+        QT_TRANSLATE_NOOP("CampaignsWorkspace", "活动期"),
+        QT_TRANSLATE_NOOP("CampaignsWorkspace", "状态"),
+        QT_TRANSLATE_NOOP("CampaignsWorkspace", "成员"),
+        QT_TRANSLATE_NOOP("CampaignsWorkspace", "指标"),
+    )
+    BAND_COLUMNS = (
+        QT_TRANSLATE_NOOP("CampaignsWorkspace", "额度段（元）"),
+        QT_TRANSLATE_NOOP("CampaignsWorkspace", "可授人数"),
+        QT_TRANSLATE_NOOP("CampaignsWorkspace", "可授额度"),
+        QT_TRANSLATE_NOOP("CampaignsWorkspace", "调查后人数"),
+        QT_TRANSLATE_NOOP("CampaignsWorkspace", "调查后额度"),
+    )
+
+    def __init__(
+        self,
+        store: Store,
+        policy: Policy,
+        masking: Masking,
+        operator: Callable[[], OperatorRecord | None],
+        today: Callable[[], dt.date],
+        is_locked: Callable[[], bool],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.store, self.policy, self.masking = store, policy, masking
+        self._operator, self._today, self.is_locked = operator, today, is_locked
+        self.setObjectName("campaignsView")
+        self.lines: dict[str, CampaignLine] = {}
+        self.shown: CampaignDetail | None = None
+        self.load_task: Task | None = None
+        self.detail_task: Task | None = None
+        self.action_task: Task | None = None
+        self._load_again = False
+        self._detail_again = False
+        self._select_after: str | None = None
+        self._stopped = False
+        self.dialog: QDialog | None = None  # the one dialog open over the workspace
+        self._sort: tuple[int, Qt.SortOrder] | None = None
+        self._stale = False  # read again when shown (asked for while locked)
+        self._roster_dir = Path.home()
+
+        layout = QVBoxLayout(self)
+        self.summary = QLabel(self.tr("正在读取客群活动…"), self)
+        self.summary.setObjectName("campaignsSummary")
+        self.summary.setWordWrap(True)
+        layout.addWidget(self.summary)
+
+        self.splitter = QSplitter(Qt.Orientation.Vertical, self)
+        self.splitter.setChildrenCollapsible(False)
+        self.table = QTableWidget(0, len(self.COLUMNS), self.splitter)
+        self.table.setObjectName("campaignsTable")
+        self.table.setHorizontalHeaderLabels([self.tr(str(c)) for c in self.COLUMNS])
+        header = self.table.horizontalHeader()
+        header.setStretchLastSection(False)
+        header.setSortIndicatorShown(True)
+        header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # the service's order until asked
+        header.sectionClicked.connect(self._header_clicked)
+        compact_rows(self.table)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setTabKeyNavigation(False)  # Tab goes on to the detail, as everywhere else
+        self.table.itemSelectionChanged.connect(self._selection_changed)
+        self.table.doubleClicked.connect(lambda _index: self.go_to_members())
+        self.table.installEventFilter(self)
+        self.splitter.addWidget(self.table)
+
+        self.detail = QTabWidget(self.splitter)
+        self.detail.setObjectName("campaignDetail")
+        self.detail.setDocumentMode(True)
+        scroll = QScrollArea(self.detail)  # the figures scroll as one when the window is short
+        scroll.setObjectName("campaignOverview")
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # Tab to it, ↑↓ scroll it
+        overview = QWidget(scroll)
+        overview_layout = QVBoxLayout(overview)
+        overview_layout.setContentsMargins(0, 4, 0, 0)
+        self.facts = QLabel("", overview)
+        self.facts.setObjectName("campaignFacts")
+        self.facts.setWordWrap(True)
+        self.facts.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        overview_layout.addWidget(self.facts)
+        self.counts = QLabel("", overview)
+        self.counts.setObjectName("campaignCounts")
+        self.counts.setWordWrap(True)
+        overview_layout.addWidget(self.counts)
+        self.bands = QTableWidget(0, len(self.BAND_COLUMNS), overview)
+        self.bands.setObjectName("campaignBands")
+        self.bands.setHorizontalHeaderLabels([self.tr(str(c)) for c in self.BAND_COLUMNS])
+        for col, tip in (
+            (1, self.tr("不需调查即可授信的人数和额度（元）")),
+            (2, self.tr("不需调查即可授信的人数和额度（元）")),
+            (3, self.tr("完成调查后可授信的人数和额度（元）")),
+            (4, self.tr("完成调查后可授信的人数和额度（元）")),
+        ):
+            header_item = self.bands.horizontalHeaderItem(col)
+            if header_item is not None:
+                header_item.setToolTip(tip)
+        self.bands.horizontalHeader().setStretchLastSection(False)
+        self.bands.installEventFilter(self)
+        compact_rows(self.bands)
+        self.bands.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # all bands, always
+        self.bands.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.bands.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # figures to read, nothing to choose
+        self.bands.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        overview_layout.addWidget(self.bands)
+        overview_layout.addStretch(1)
+        scroll.setWidget(overview)
+        self.detail.addTab(scroll, self.tr("概况"))
+        self.members_model = MembersModel(self)
+        page = QWidget(self.detail)
+        page_layout = QVBoxLayout(page)
+        page_layout.setContentsMargins(0, 4, 0, 0)
+        self.members = QTableView(page)
+        self.members.setObjectName("membersTable")
+        self.members.setModel(self.members_model)
+        self.members.horizontalHeader().setStretchLastSection(False)
+        compact_rows(self.members)
+        self.members.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.members.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.members.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.members.setTabKeyNavigation(False)
+        self.members.setWordWrap(False)
+        self.members.doubleClicked.connect(lambda _index: self.open_selected())
+        self.members.installEventFilter(self)
+        self.members.selectionModel().selectionChanged.connect(lambda *_a: self._show_member())
+        page_layout.addWidget(self.members, 1)
+        self.member_detail = QLabel("", page)
+        self.member_detail.setObjectName("memberDetail")
+        self.member_detail.setWordWrap(True)
+        page_layout.addWidget(self.member_detail)
+        self.members_page = page
+        self.detail.addTab(page, self.tr("成员名单"))
+        self.splitter.addWidget(self.detail)
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setStretchFactor(1, 2)
+        layout.addWidget(self.splitter, 1)
+
+        buttons = QHBoxLayout()
+        self.new_button = QPushButton(self.tr("新建 (N)"), self)
+        self.new_button.setObjectName("campaignNewButton")
+        self.new_button.clicked.connect(lambda _checked=False: self.new_campaign())
+        self.import_button = QPushButton(self.tr("导入名单 (I)"), self)
+        self.import_button.setObjectName("campaignImportButton")
+        self.import_button.clicked.connect(lambda _checked=False: self.choose_roster())
+        self.close_button = QPushButton(self.tr("结束活动 (C)"), self)
+        self.close_button.setObjectName("campaignCloseButton")
+        self.close_button.clicked.connect(lambda _checked=False: self.close_selected())
+        for button in (self.new_button, self.import_button, self.close_button):
+            button.setAutoDefault(False)
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
+        self.message = QLabel("", self)
+        self.message.setObjectName("campaignsMessage")
+        self.message.setWordWrap(True)
+        self.message.setVisible(False)
+        layout.addWidget(self.message)
+        self.keys = QLabel(self._keys_text(), self)
+        self.keys.setObjectName("campaignsKeys")
+        self.keys.setWordWrap(True)
+        self.keys.setStyleSheet("QLabel { color: #5f6368; }")
+        layout.addWidget(self.keys)
+        self.settle = QTimer(self)
+        self.settle.setSingleShot(True)
+        self.settle.setInterval(SELECT_SETTLE_MS)
+        self.settle.timeout.connect(self.read_detail)
+        self._enable_actions()
+
+    def _keys_text(self) -> str:
+        if self.members.hasFocus():
+            return self.tr("↑↓ 选择成员 · Enter 打开客户卡片 · Esc 回到活动列表")
+        return self.tr("↑↓ 选择 · Enter 成员 · 1–8 按列排序\nN 新建 · I 导入名单 · C 结束活动 · F7 刷新")
+
+    # --- the shell's calls ----------------------------------------------------------------------------
+    def activate(self) -> None:
+        """Shown (F7, or its tab): the list read again, the focus on it."""
+        self.detail.setCurrentIndex(0)
+        self.table.setFocus(Qt.FocusReason.TabFocusReason)
+        self.refresh()
+
+    def stop(self) -> None:
+        """The session ends: the work under way finishes (its answers are dropped) before the store goes."""
+        self._stopped = True
+        self.settle.stop()
+        for task in (self.load_task, self.detail_task, self.action_task):
+            if task is not None:
+                task.wait()
+        if self.dialog is not None:
+            self.dialog.done(QDialog.DialogCode.Rejected)  # (also the roster's, which Esc leaves open)
+
+    def say(self, text: str, *, refusal: bool = False) -> None:
+        """The workspace's line for results and refusals (the service's words)."""
+        self.message.setText(text)
+        self.message.setStyleSheet(f"QLabel {{ {ERROR_STYLE}; }}" if refusal else "")
+        self.message.setVisible(bool(text))
+
+    def _refused_here(self, exc: UserFacingError) -> None:
+        self.say(error_text(exc, hint=True), refusal=True)
+
+    def _locked_refusal(self, action: str, code: str | None) -> bool:
+        """While locked nothing is done: the service refuses (and audits it); True when refused."""
+        if not self.is_locked():
+            return False
+        from teller_assist.services import campaign_desk
+
+        refusal: UserFacingError
+        try:
+            refusal = campaign_desk.refuse_locked(self.store, self._operator(), action, code)
+        except UserFacingError as exc:  # the audit row could not be written: refused all the same
+            refusal = exc
+        self._refused_here(refusal)
+        return True
+
+    def _stale_while_locked(self) -> bool:
+        """A reading asked for while locked (a load finishing behind the lock page) waits for the
+        workspace to be shown again: nothing is read, or said, behind the lock."""
+        if not self.is_locked():
+            return False
+        self._stale = True
+        return True
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._stale and not self.is_locked():
+            self._stale = False
+            self.refresh()
+
+    # --- the list ------------------------------------------------------------------------------------
+    def refresh(self) -> None:
+        """Read the list again on a worker thread (one reading at a time; one more after it if asked)."""
+        from teller_assist.services import campaign_desk
+
+        operator = self._operator()
+        if self._stopped or operator is None:
+            return
+        if self._stale_while_locked():
+            return
+        if self.load_task is not None:
+            self._load_again = True
+            return
+        store = self.store
+
+        def work(_report: Callable[..., None], _cancelled: Callable[[], bool]) -> tuple[CampaignLine, ...]:
+            return campaign_desk.overview(store, operator)
+
+        task = Task(work, self)
+        task.succeeded.connect(self._loaded)
+        task.failed.connect(self._load_failed)
+        self.load_task = task
+        task.start()
+
+    def _end(self, name: str) -> None:
+        task: Task | None = getattr(self, name)
+        if task is not None:
+            task.wait()
+            task.deleteLater()
+        setattr(self, name, None)
+
+    def _end_load(self) -> bool:
+        self._end("load_task")
+        if self._stopped:
+            return False
+        if self._load_again:
+            self._load_again = False
+            self.refresh()
+            return False
+        return True
+
+    def _loaded(self, lines: tuple[CampaignLine, ...]) -> None:
+        if not self._end_load():
+            return
+        self._show_list(lines)
+        self.loaded.emit()
+
+    def _load_failed(self, exc: BaseException) -> None:
+        if not self._end_load():
+            return
+        if not isinstance(exc, UserFacingError):
+            raise exc  # a bug, not a state of the world: the crash handler writes its report
+        self.summary.setText(self.tr("客群活动未能读取"))
+        self._refused_here(exc)
+        self.loaded.emit()
+
+    def _show_list(self, lines: tuple[CampaignLine, ...]) -> None:
+        keep = self._select_after or self.selected_code()
+        self._select_after = None
+        self.lines = {line.campaign.code: line for line in lines}
+        opened = sum(1 for line in lines if line.campaign.status == "open")
+        self.summary.setText(
+            self.tr("客群活动 {0} 个，其中进行中 {1} 个").format(len(lines), opened)
+            if lines
+            else self.tr("还没有客群活动：按 N 新建")
+        )
+        table = self.table
+        table.blockSignals(True)
+        table.setSortingEnabled(False)
+        table.setRowCount(len(lines))
+        for i, line in enumerate(lines):
+            c = line.campaign
+            cells: list[QTableWidgetItem] = [
+                QTableWidgetItem(c.code),
+                QTableWidgetItem(word(SCENARIO_ZH[c.scenario])),
+                QTableWidgetItem(c.group_name),  # its code in the tooltip and the detail
+                QTableWidgetItem(c.branch_code),
+                QTableWidgetItem(_period(c)),
+                QTableWidgetItem(word(STATUS_ZH[c.status])),
+                _NumberItem(line.members),
+                _NumberItem(c.indicator),
+            ]
+            cells[0].setData(Qt.ItemDataRole.UserRole, c.code)
+            cells[2].setToolTip(c.group_name + (f"（{c.group_uscc}）" if c.group_uscc else ""))
+            for j, item in enumerate(cells):
+                if not item.toolTip():
+                    item.setToolTip(item.text())  # whole, however narrow the column
+                if c.status == "closed":
+                    item.setForeground(QBrush(GREY))
+                table.setItem(i, j, item)
+        if self._sort is not None:
+            table.sortItems(*self._sort)
+        table.blockSignals(False)
+        self._fit(table)
+        rows = [self._code_at(r) for r in range(table.rowCount())]
+        if rows:
+            row = rows.index(keep) if keep in rows else 0
+            table.selectRow(row)
+            table.setCurrentCell(row, 0)
+            self.settle.stop()
+            self.read_detail()  # the counts and members as they are now
+        else:
+            self._show_detail(None)
+        self._enable_actions()
+
+    def _code_at(self, row: int) -> str | None:
+        item = self.table.item(row, 0)
+        return None if item is None else str(item.data(Qt.ItemDataRole.UserRole))
+
+    def selected_code(self) -> str | None:
+        if not self.table.selectedItems():
+            return None
+        return self._code_at(self.table.currentRow())
+
+    def selected(self) -> CampaignLine | None:
+        code = self.selected_code()
+        return None if code is None else self.lines.get(code)
+
+    def sort_by(self, column: int) -> None:
+        """``1``–``8``, or a click on a column's header: sort by it; again, the other way."""
+        if not 0 <= column < self.table.columnCount():
+            return
+        order = Qt.SortOrder.AscendingOrder
+        if self._sort is not None and self._sort[0] == column and self._sort[1] == order:
+            order = Qt.SortOrder.DescendingOrder
+        self._sort = (column, order)
+        code = self.selected_code()
+        self.table.blockSignals(True)
+        self.table.sortItems(column, order)
+        self.table.horizontalHeader().setSortIndicator(column, order)
+        self.table.blockSignals(False)
+        rows = [self._code_at(r) for r in range(self.table.rowCount())]
+        if code in rows:
+            self.table.selectRow(rows.index(code))
+            self.table.setCurrentCell(rows.index(code), 0)
+
+    def _header_clicked(self, column: int) -> None:
+        self.sort_by(column)
+
+    def _selection_changed(self) -> None:
+        self._enable_actions()
+        code = self.selected_code()
+        if code is None:
+            return
+        if self.shown is None or self.shown.shown.campaign.code != code:
+            self._show_detail(None)  # nothing of the campaign chosen before stays under this one
+            self.facts.setText(self.tr("正在读取 {0}…").format(code))
+        self.settle.start()
+
+    # --- one campaign --------------------------------------------------------------------------------
+    def read_detail(self) -> None:
+        """Read the chosen campaign (counts, lines by band, members) on a worker thread."""
+        from teller_assist.services import campaign_desk
+
+        operator, code = self._operator(), self.selected_code()
+        if self._stopped or operator is None or code is None:
+            return
+        if self._stale_while_locked():
+            return
+        if self.detail_task is not None:
+            self._detail_again = True
+            return
+        store, policy, masking, day = self.store, self.policy, self.masking, self._today()
+
+        def work(_report: Callable[..., None], _cancelled: Callable[[], bool]) -> CampaignDetail:
+            return campaign_desk.detail(store, policy, operator, code, as_of=day, masking=masking)
+
+        def done(found: CampaignDetail) -> None:
+            if not self._end_detail():
+                return
+            if found.shown.campaign.code == self.selected_code():
+                self._show_detail(found)
+            self.detailLoaded.emit()
+
+        def failed(exc: BaseException) -> None:
+            if not self._end_detail():
+                return
+            if not isinstance(exc, UserFacingError):
+                raise exc
+            self._show_detail(None)
+            self.facts.setText(self.tr("活动 {0} 未能读取").format(code))
+            self._refused_here(exc)
+            self.detailLoaded.emit()
+
+        task = Task(work, self)
+        task.succeeded.connect(done)
+        task.failed.connect(failed)
+        self.detail_task = task
+        task.start()
+
+    def _end_detail(self) -> bool:
+        self._end("detail_task")
+        if self._stopped:
+            return False
+        if self._detail_again:
+            self._detail_again = False
+            self.read_detail()
+            return False
+        return True
+
+    def _show_detail(self, found: CampaignDetail | None) -> None:
+        before = self.members.currentIndex().row()
+        same = (
+            found is not None
+            and self.shown is not None
+            and (found.shown.campaign.code == self.shown.shown.campaign.code)
+        )
+        self.shown = found
+        if found is None:
+            self.facts.setText("")
+            self.counts.setText("")
+            self.bands.setRowCount(0)
+            self.members_model.set_members(())
+            self.detail.setTabText(1, self.tr("成员名单"))
+            self._enable_actions()
+            return
+        shown = found.shown
+        c = shown.campaign
+        group = c.group_name + (f"（{c.group_uscc}）" if c.group_uscc else "")
+        facts = [
+            f"<b>{_html(c.code)}</b> · {_html(word(SCENARIO_ZH[c.scenario]))} · {_html(group)}",
+            self.tr("网点 {0} · {1} 至 {2} · {3}").format(
+                c.branch_code, c.starts_on.isoformat(), c.ends_on.isoformat(), word(STATUS_ZH[c.status])
+            ),
+        ]
+        if c.indicator is not None:
+            measure = self.tr("授信") if c.indicator_measure == "granted" else self.tr("签约")
+            facts.append(self.tr("指标 {0} 人（按{1}人数）").format(f"{c.indicator:,}", measure))
+        if c.village_groups:
+            facts.append(_html(self.tr("村民小组：{0}").format(self.tr("、").join(c.village_groups))))
+        if c.roster_at is not None:
+            facts.append(
+                _html(
+                    self.tr("最近名单：{0}，{1} 行，{2} 于 {3} 导入").format(
+                        c.roster_file or "—",
+                        f"{c.roster_rows or 0:,}",
+                        c.roster_by or "—",
+                        c.roster_at.astimezone().strftime("%Y-%m-%d %H:%M"),
+                    )
+                )
+            )
+        elif c.status == "open":
+            facts.append(self.tr("尚未导入名单：按 I 导入"))
+        self.facts.setText("<br>".join(facts))
+        by_status = self.tr("，").join(
+            f"{word(zh)} {shown.counts.get(status, 0):,}" for status, zh in _member_statuses()
+        )
+        pre = shown.prequalified
+        self.counts.setText(
+            self.tr("成员 {0}：{1}").format(f"{shown.members:,}", by_status)
+            + "\n"
+            + self.tr("同时在其他活动中 {0} 人（额度按人只计一次）").format(f"{shown.on_other_campaigns:,}")
+            + "\n"
+            + self.tr(
+                "测算日 {0}：待授信 {1} 人，其中可授信 {2}；已持有或在审预授信 {3} 人，额度 {4} 元"
+            ).format(
+                shown.as_of.isoformat(),
+                f"{pre.decided - pre.holding:,}",
+                f"{pre.eligible:,}",
+                f"{pre.holding:,}",
+                f"{pre.holding_yuan:,}",
+            )
+        )
+        self.bands.setRowCount(len(pre.grantable))
+        for i, label in enumerate(pre.grantable):
+            g, p = pre.grantable[label], pre.potential[label]
+            values = [word(label), f"{g.people:,}", f"{g.exposure:,}", f"{p.people:,}", f"{p.exposure:,}"]
+            for j, value in enumerate(values):
+                item = QTableWidgetItem(value)
+                item.setToolTip(value)
+                if j:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                self.bands.setItem(i, j, item)
+        self._fit(self.bands)
+        bands_height = (
+            self.bands.horizontalHeader().height()
+            + self.bands.verticalHeader().length()
+            + 2 * self.bands.frameWidth()
+        )
+        self.bands.setFixedHeight(bands_height)
+        self.members_model.set_members(found.members)
+        self._fit(self.members)
+        self.detail.setTabText(1, self.tr("成员名单 ({0})").format(f"{len(found.members):,}"))
+        if found.members:
+            row = before if same and 0 <= before < len(found.members) else 0
+            self.members.selectRow(row)
+        self._enable_actions()
+
+    LIST_OPTIONAL = (3, 7, 4)  # branch, indicator, period: in the detail pane too
+    LIST_STRETCH = (0, 2)  # the code and the group
+    MEMBER_OPTIONAL = (6, 5, 3, 0, 7)  # marks, evaluation, phone, line, reason: under the list too
+    MEMBER_STRETCH = (1,)  # the name
+
+    def _fit(self, view: QObject) -> None:
+        if view is self.table:
+            fit_by_hiding(self.table, self.LIST_OPTIONAL, self.LIST_STRETCH)
+        elif view is self.members:
+            fit_by_hiding(self.members, self.MEMBER_OPTIONAL, self.MEMBER_STRETCH)
+        elif view is self.bands:
+            fit_by_hiding(self.bands, (), (0,))  # the band's words give way first, whole in the tooltip
+
+    def _show_member(self) -> None:
+        """The chosen member whole under the list, whatever columns the width hides."""
+        m = self.selected_member()
+        if m is None:
+            self.member_detail.setText("")
+            return
+        line = m.line
+        cells = self.members_model.cells(m)
+        parts = [
+            self.tr("第{0}行").format(line.line_no),
+            f"{line.name} {line.id_masked}",
+            line.phone_masked or "",
+            cells[4],
+            self.tr("评议 {0}").format(cells[5]) + (f"（{line.evaluated_by}）" if line.evaluated_by else "")
+            if cells[5]
+            else "",
+            cells[6],
+        ]
+        text = " · ".join(p for p in parts if p)
+        if line.reason:
+            text += "\n" + self.tr("原因：{0}").format(line.reason)
+        self.member_detail.setText(text)
+
+    def go_to_members(self) -> None:
+        """Enter on a campaign: its members, the focus on the first (or the one chosen before)."""
+        if self.selected_code() is None:
+            return
+        self.detail.setCurrentWidget(self.members_page)
+        self.members.setFocus(Qt.FocusReason.OtherFocusReason)
+        if self.members_model.rowCount() and not self.members.selectionModel().hasSelection():
+            self.members.selectRow(0)
+        self.keys.setText(self._keys_text())
+
+    def back_to_list(self) -> None:
+        self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.keys.setText(self._keys_text())
+
+    def selected_member(self) -> DeskMember | None:
+        rows = self.members.selectionModel().selectedRows()
+        if not rows:
+            return None
+        index = rows[0].row()
+        members = self.members_model.members
+        return members[index] if 0 <= index < len(members) else None
+
+    def open_selected(self) -> None:
+        """Enter on a member: the person's card at the counter (the window looks them up, audited as
+        from a campaign)."""
+        m = self.selected_member()
+        if m is None:
+            return
+        if self._locked_refusal("open", self.selected_code()):
+            return
+        self.openCustomer.emit(m.id_no)
+
+    def _enable_actions(self) -> None:
+        line = self.selected()
+        opened = line is not None and line.campaign.status == "open"
+        self.import_button.setEnabled(opened)
+        self.close_button.setEnabled(opened)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.FocusIn and watched in (self.table, self.members):
+            self.keys.setText(self._keys_text())
+        if event.type() == QEvent.Type.Resize and watched in (self.table, self.members, self.bands):
+            self._fit(watched)
+        if event.type() == QEvent.Type.ShortcutOverride and watched is self.members:
+            assert isinstance(event, QKeyEvent)
+            if event.key() == Qt.Key.Key_Escape and not event.modifiers():
+                event.accept()  # Esc here goes back to the campaigns; it clears no counter behind the tab
+                return True
+        if event.type() != QEvent.Type.KeyPress or watched not in (self.table, self.members):
+            return super().eventFilter(watched, event)
+        assert isinstance(event, QKeyEvent)
+        key = event.key()
+        enter = key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not event.modifiers() & ~(
+            Qt.KeyboardModifier.KeypadModifier
+        )
+        if watched is self.members:
+            if enter:
+                self.open_selected()
+                return True
+            if key == Qt.Key.Key_Escape:
+                self.back_to_list()
+                return True
+        if watched is self.table:
+            if enter:
+                self.go_to_members()
+                return True
+            if key in SORT_KEYS and _plain_key(event):
+                self.sort_by(SORT_KEYS[Qt.Key(key)])
+                return True
+        if _plain_key(event):
+            action = {
+                Qt.Key.Key_N: self.new_campaign,
+                Qt.Key.Key_I: self.choose_roster,
+                Qt.Key.Key_C: self.close_selected,
+            }.get(Qt.Key(key))
+            if action is not None:
+                action()
+                return True
+        return super().eventFilter(watched, event)
+
+    # --- make ------------------------------------------------------------------------------------------
+    def new_campaign(self) -> CampaignDialog | None:
+        """N: the new campaign's fields in a dialog; Enter makes it (the service checks who may)."""
+        if self.dialog is not None or self._operator() is None:
+            return None
+        if self._locked_refusal("create", None):
+            return None
+        operator = self._operator()
+        dialog = CampaignDialog(self._today(), operator.branch_code if operator else None, self)
+        dialog.chosen.connect(lambda spec: self._create(dialog, spec))
+        self._open_dialog(dialog)
+        return dialog
+
+    def _open_dialog(self, dialog: QDialog) -> None:
+        dialog.finished.connect(lambda _result: self._dialog_closed(dialog))
+        self.dialog = dialog
+        dialog.open()
+        dialog.activateWindow()
+        keep_on_screen(dialog)
+
+    def _dialog_closed(self, dialog: QDialog) -> None:
+        if self.dialog is dialog:
+            self.dialog = None
+        dialog.deleteLater()
+        if self._stopped:
+            return
+        self.window().activateWindow()  # the keys come back to the list
+        self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _run(
+        self,
+        work: Callable[[], Any],
+        done: Callable[[Any], None],
+        failed: Callable[[UserFacingError], None],
+    ) -> bool:
+        """One change at a time on a worker thread; False when another is still under way."""
+        if self.action_task is not None:
+            return False
+
+        def run(_report: Callable[..., None], _cancelled: Callable[[], bool]) -> Any:
+            return work()
+
+        def succeeded(result: Any) -> None:
+            self._end("action_task")
+            if not self._stopped:
+                done(result)
+
+        def went_wrong(exc: BaseException) -> None:
+            self._end("action_task")
+            if not isinstance(exc, UserFacingError):
+                raise exc
+            if not self._stopped:
+                failed(exc)
+
+        task = Task(run, self)
+        task.succeeded.connect(succeeded)
+        task.failed.connect(went_wrong)
+        self.action_task = task
+        task.start()
+        return True
+
+    def _create(self, dialog: CampaignDialog, spec: CampaignSpec) -> None:
+        from teller_assist.services import campaign_desk
+
+        store, operator, locked = self.store, self._operator(), self.is_locked()
+
+        def done(made: CampaignRow) -> None:
+            self.say(self.tr("已新建活动 {0}").format(made.code))
+            self._select_after = made.code
+            if self.dialog is dialog:
+                dialog.accept()
+            self.changed.emit()
+            self.refresh()
+
+        def failed(exc: UserFacingError) -> None:
+            if self.dialog is dialog:
+                dialog.refused(exc)  # said where it was asked, what was typed kept
+            else:
+                self._refused_here(exc)
+
+        if self._run(lambda: campaign_desk.create(store, operator, spec, locked=locked), done, failed):
+            dialog.set_busy(True)
+
+    # --- close -----------------------------------------------------------------------------------------
+    def close_selected(self) -> QMessageBox | None:
+        """C: close the chosen campaign, confirmed first (Y; Enter and Esc keep it open)."""
+        line = self.selected()
+        if line is None or self.dialog is not None:
+            return None
+        code = line.campaign.code
+        if self._locked_refusal("close", code):
+            return None
+        if line.campaign.status != "open":
+            self.say(self.tr("活动 {0} 已结束").format(code), refusal=True)
+            return None
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            self.tr("结束活动"),
+            self.tr("结束活动 {0}（{1}）？").format(code, line.campaign.group_name),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            self,
+        )
+        box.setObjectName("campaignCloseConfirm")
+        box.setInformativeText(self.tr("结束后该活动不再接收名单，也不能重新开启；成员与记录保留。"))
+        box.button(QMessageBox.StandardButton.Yes).setText(self.tr("结束活动(&Y)"))
+        box.button(QMessageBox.StandardButton.No).setText(self.tr("取消 (Esc)"))
+        box.setDefaultButton(QMessageBox.StandardButton.No)  # a stray Enter closes nothing
+        box.setEscapeButton(QMessageBox.StandardButton.No)
+        box.finished.connect(
+            lambda result: self._close_confirmed(code, result == QMessageBox.StandardButton.Yes)
+        )
+        self._open_dialog(box)
+        return box
+
+    def _close_confirmed(self, code: str, confirmed: bool) -> None:
+        from teller_assist.services import campaign_desk
+
+        if not confirmed or self._stopped:
+            return
+        store, operator, locked = self.store, self._operator(), self.is_locked()
+
+        def done(closed: CampaignRow) -> None:
+            self.say(self.tr("已结束活动 {0}，不再接收名单").format(closed.code))
+            self.changed.emit()
+            self.refresh()
+
+        self._run(lambda: campaign_desk.close(store, operator, code, locked=locked), done, self._refused_here)
+
+    # --- rosters ---------------------------------------------------------------------------------------
+    def choose_roster(self) -> QFileDialog | None:
+        """I: a roster file for the chosen campaign (.xlsx, .csv), then the import."""
+        line = self.selected()
+        if line is None or self.dialog is not None:
+            return None
+        if self._locked_refusal("import", line.campaign.code):
+            return None
+        code = line.campaign.code
+        if line.campaign.status != "open":  # the list says so; the service would refuse it too
+            self.say(self.tr("活动 {0} 已结束，不再接收名单").format(code), refusal=True)
+            return None
+        dialog = QFileDialog(self, self.tr("选择 {0} 的名单文件").format(code), str(self._roster_dir))
+        dialog.setObjectName("rosterFileDialog")
+        dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptOpen)
+        dialog.setNameFilter(self.tr(str(ROSTER_FILTER)))
+        dialog.fileSelected.connect(lambda name: self._roster_chosen(code, name))
+        self._open_dialog(dialog)
+        return dialog
+
+    def _roster_chosen(self, code: str, name: str) -> None:
+        if name:
+            self._roster_dir = Path(name).parent  # the next roster is likely beside this one
+            QTimer.singleShot(0, lambda: self.import_roster(code, Path(name)))  # after the chooser goes
+
+    def import_roster(self, code: str, path: Path) -> RosterImportDialog | None:
+        """Load ``path`` into campaign ``code`` on a worker thread; the dialog shows the work, then the
+        result (or the refusal)."""
+        from teller_assist.services import campaign_desk
+
+        if self.dialog is not None or self._operator() is None:
+            return None
+        if self._locked_refusal("import", code):
+            return None
+        store, policy, masking, day = self.store, self.policy, self.masking, self._today()
+        operator, locked = self._operator(), self.is_locked()
+        dialog = RosterImportDialog(code, path, self)
+        dialog.export.connect(lambda out: self._export(dialog, out))
+
+        def done(imported: Imported) -> None:
+            dialog.show_result(imported)
+            self.say(dialog.result_line())
+            self._select_after = code
+            self.changed.emit()
+            self.refresh()
+
+        def failed(exc: UserFacingError) -> None:
+            dialog.refused(exc)
+            self._refused_here(exc)
+
+        started = self._run(
+            lambda: campaign_desk.import_file(
+                store, policy, operator, code, path, as_of=day, masking=masking, locked=locked
+            ),
+            done,
+            failed,
+        )
+        if not started:
+            dialog.deleteLater()
+            return None
+        self._open_dialog(dialog)
+        return dialog
+
+    def _export(self, dialog: RosterImportDialog, out: Path) -> None:
+        from teller_assist.services import campaign_desk
+
+        imported = dialog.imported
+        if imported is None:
+            return
+        if self._locked_refusal("export", imported.code):
+            dialog.refused(campaign_desk.LOCKED, keep_result=True)
+            return
+        store, operator, masking, locked = self.store, self._operator(), self.masking, self.is_locked()
+
+        def done(rows: int) -> None:
+            dialog.exported(rows, out)
+
+        def failed(exc: UserFacingError) -> None:
+            dialog.refused(exc, keep_result=True)
+
+        if self._run(
+            lambda: campaign_desk.export_refused(
+                store, operator, imported, out, masking=masking, locked=locked
+            ),
+            done,
+            failed,
+        ):
+            dialog.set_busy(True)
+
+
+def _member_statuses() -> list[tuple[str, str]]:
+    from teller_assist.services.campaigns import MEMBER_STATUS_ZH
+
+    return list(MEMBER_STATUS_ZH.items())
+
+
+def _html(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+class CampaignDialog(QDialog):
+    """新建活动: the scenario's fields (a village's 村民小组, an enterprise's or a bureau's USCC), the
+    branch, the period and the indicator. Enter checks what was typed as the command line does
+    (``check_spec``: the USCC to its check character, a bureau's an organ's) and asks the service;
+    a refusal is said here, what was typed kept."""
+
+    chosen = Signal(object)  # the checked CampaignSpec
+
+    def __init__(self, today: dt.date, branch: str | None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.today = today
+        self.busy = False
+        self._code_typed = False
+        self.setObjectName("campaignCreateDialog")
+        self.setWindowTitle(self.tr("新建客群活动"))
+        layout = QVBoxLayout(self)
+        form = QFormLayout()
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        self.form = form
+        self.scenario = QComboBox(self)
+        self.scenario.setObjectName("campaignScenario")
+        for s in SCENARIOS:
+            self.scenario.addItem(word(SCENARIO_ZH[s]), s)
+        self.group = QLineEdit(self)
+        self.group.setObjectName("campaignGroup")
+        self.group.setMaxLength(100)
+        self.uscc = QLineEdit(self)
+        self.uscc.setObjectName("campaignUscc")
+        self.uscc.setMaxLength(18)
+        self.village_groups = QLineEdit(self)
+        self.village_groups.setObjectName("campaignVillageGroups")
+        self.village_groups.setPlaceholderText(self.tr("一组、二组、三组"))
+        self.code = QLineEdit(self)
+        self.code.setObjectName("campaignCode")
+        self.code.setMaxLength(64)
+        self.branch = QLineEdit(branch or "", self)
+        self.branch.setObjectName("campaignBranch")
+        self.branch.setMaxLength(16)
+        first = QDate(today.year, today.month, today.day)
+        self.starts = _DateEdit(first, self)
+        self.starts.setObjectName("campaignFrom")
+        self.ends = _DateEdit(first.addMonths(4), self)
+        self.ends.setObjectName("campaignTo")
+        for edit in (self.starts, self.ends):
+            edit.setDisplayFormat("yyyy-MM-dd")
+            edit.setCalendarPopup(False)
+        self.indicator = QLineEdit(self)
+        self.indicator.setObjectName("campaignIndicator")
+        self.indicator.setValidator(QIntValidator(1, 10_000_000, self))
+        self.indicator.setPlaceholderText(self.tr("可不填"))
+        self.granted = QCheckBox(self.tr("指标按授信人数计（默认按签约）(&R)"), self)
+        self.granted.setObjectName("campaignGranted")
+
+        self.scenario_label = QLabel(self.tr("场景(&S)"), self)
+        self.group_label = QLabel(self)
+        self.uscc_label = QLabel(self)
+        self.groups_label = QLabel(self.tr("村民小组(&V)"), self)
+        rows: list[tuple[QLabel, QWidget]] = [
+            (self.scenario_label, self.scenario),
+            (self.group_label, self.group),
+            (self.uscc_label, self.uscc),
+            (self.groups_label, self.village_groups),
+            (QLabel(self.tr("活动代码(&C)"), self), self.code),
+            (QLabel(self.tr("负责网点(&B)"), self), self.branch),
+            (QLabel(self.tr("开始日期(&F)"), self), self.starts),
+            (QLabel(self.tr("结束日期(&T)"), self), self.ends),
+            (QLabel(self.tr("指标人数(&I)"), self), self.indicator),
+        ]
+        for label, field in rows:
+            label.setBuddy(field)
+            form.addRow(label, field)
+        form.addRow("", self.granted)
+        layout.addLayout(form)
+        self.error = QLabel("", self)
+        self.error.setObjectName("campaignCreateError")
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet(ERROR_STYLE)
+        self.error.setVisible(False)
+        layout.addWidget(self.error)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        self.confirm_button = QPushButton(self.tr("新建 (Enter)"), self)
+        self.confirm_button.setObjectName("campaignCreateButton")
+        self.confirm_button.setDefault(True)
+        self.confirm_button.clicked.connect(lambda _checked=False: self.confirm())
+        self.cancel_button = QPushButton(self.tr("取消 (Esc)"), self)
+        self.cancel_button.setObjectName("campaignCancelButton")
+        self.cancel_button.setAutoDefault(False)
+        self.cancel_button.clicked.connect(self.reject)
+        buttons.addWidget(self.confirm_button)
+        buttons.addWidget(self.cancel_button)
+        layout.addLayout(buttons)
+        self.scenario.currentIndexChanged.connect(lambda _i: self._scenario_changed())
+        self.group.textEdited.connect(lambda _t: self._suggest_code())
+        self.code.textEdited.connect(lambda text: setattr(self, "_code_typed", bool(text)))
+        self.starts.dateChanged.connect(lambda _d: self._suggest_code())
+        self._scenario_changed()
+        self.scenario.setFocus()
+        self.setMinimumWidth(self.MIN_WIDTH)
+
+    MIN_WIDTH = 380
+
+    def scenario_key(self) -> str:
+        return str(self.scenario.currentData())
+
+    def _scenario_changed(self) -> None:
+        s = self.scenario_key()
+        self.group_label.setText(self.tr("{0}名称(&G)").format(word(GROUP_ZH[s])))
+        needs = s in NEEDS_USCC
+        self.uscc_label.setText(
+            self.tr("统一社会信用代码(&U)") + (self.tr("（必填）") if needs else self.tr("（选填）"))
+        )
+        village = s == "village"
+        for w in (self.uscc_label, self.uscc):
+            w.setVisible(not village)
+        for w in (self.groups_label, self.village_groups):
+            w.setVisible(village)
+        self._suggest_code()
+        layout = self.layout()
+        if layout is not None:
+            layout.activate()
+        self.resize(max(self.width(), self.sizeHint().width()), self.sizeHint().height())
+
+    def _suggest_code(self) -> None:
+        """The code the bank's examples use (``village-后白镇后白村-2026``) until one is typed."""
+        if self._code_typed:
+            return
+        name = "".join(self.group.text().split())
+        if name:
+            self.code.setText(f"{self.scenario_key()}-{name}-{self.starts.date().year()}")
+        else:
+            self.code.clear()
+
+    def _day(self, edit: QDateEdit) -> dt.date:
+        d = edit.date()
+        return dt.date(d.year(), d.month(), d.day())
+
+    def spec(self) -> CampaignSpec:
+        """What was typed, checked as the command line checks it (raises CampaignInvalid)."""
+        import re
+
+        s = self.scenario_key()
+        groups = (
+            [g for g in re.split(r"[、,，;；\s]+", self.village_groups.text()) if g] if s == "village" else []
+        )
+        text = self.indicator.text().strip()
+        return check_spec(
+            code=self.code.text(),
+            scenario=s,
+            group_name=self.group.text(),
+            branch_code=self.branch.text(),
+            starts_on=self._day(self.starts),
+            ends_on=self._day(self.ends),
+            today=self.today,
+            group_uscc=None if s == "village" else self.uscc.text(),
+            village_groups=groups,
+            indicator=int(text) if text else None,
+            indicator_measure="granted" if self.granted.isChecked() else "signed",
+        )
+
+    def _field_of(self, exc: CampaignInvalid) -> QWidget:
+        """The field a refusal of what was typed is about: the first that fails on its own."""
+        from teller_assist.campaigns import campaign as rules
+
+        s = self.scenario_key()
+        checks: list[tuple[Callable[[], object], QWidget]] = [
+            (lambda: rules.check_code(self.code.text()), self.code),
+            (lambda: None if self.group.text().strip() else rules.check_code(""), self.group),
+            (lambda: rules.check_uscc(s, None if s == "village" else self.uscc.text()), self.uscc),
+            (lambda: rules.check_branch(self.branch.text()), self.branch),
+        ]
+        for check, field in checks:
+            try:
+                check()
+            except CampaignInvalid:
+                return field
+        message = exc.message_zh
+        if "村民小组" in message:
+            return self.village_groups
+        if "指标" in message:
+            return self.indicator
+        if "结束" in message or "活动期" in message:
+            return self.ends
+        return self.group
+
+    def confirm(self) -> None:
+        if self.busy:
+            return
+        try:
+            spec = self.spec()
+        except CampaignInvalid as exc:
+            self._say(error_text(exc, hint=True))
+            field = self._field_of(exc)
+            field.setFocus()
+            if isinstance(field, QLineEdit):
+                field.selectAll()
+            return
+        self._say("")
+        self.chosen.emit(spec)
+
+    def set_busy(self, busy: bool) -> None:
+        self.busy = busy
+        self.confirm_button.setEnabled(not busy)
+
+    def refused(self, exc: UserFacingError) -> None:
+        self.set_busy(False)
+        self._say(error_text(exc, hint=True))
+        # a code taken: the code to change; anything else (who may) nothing here mends: Esc or Enter closes
+        (self.code if "代码" in exc.message_zh else self.cancel_button).setFocus()
+
+    def _say(self, text: str) -> None:
+        self.error.setText(text)
+        self.error.setVisible(bool(text))
+        grow_to_fit(self)
+
+
+class RosterImportDialog(QDialog):
+    """导入名单: the load under way (a busy bar: it is one transaction, done whole or not at all), then
+    every row accounted for — added, updated, unchanged, removed, refused — the refused rows listed
+    with their reason, and ``E`` writes them to a workbook for the group to correct."""
+
+    export = Signal(object)  # the workbook's path
+
+    REFUSED_COLUMNS = (
+        QT_TRANSLATE_NOOP("RosterImportDialog", "行号"),
+        QT_TRANSLATE_NOOP("RosterImportDialog", "姓名"),
+        QT_TRANSLATE_NOOP("RosterImportDialog", "身份证号"),
+        QT_TRANSLATE_NOOP("RosterImportDialog", "原因"),
+    )
+
+    def __init__(self, code: str, path: Path, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.code, self.path = code, path
+        self.imported: Imported | None = None
+        self.busy = False
+        self.setObjectName("rosterImportDialog")
+        self.setWindowTitle(self.tr("导入名单"))
+        layout = QVBoxLayout(self)
+        self.heading = QLabel(self.tr("活动 {0} ← {1}").format(code, path.name), self)
+        self.heading.setObjectName("rosterHeading")
+        self.heading.setWordWrap(True)
+        layout.addWidget(self.heading)
+        self.progress = QProgressBar(self)
+        self.progress.setObjectName("rosterProgress")
+        self.progress.setRange(0, 0)  # busy: read, checked, decided and stored in one go
+        self.progress.setTextVisible(False)
+        layout.addWidget(self.progress)
+        self.status = QLabel(self.tr("正在读取、核对并保存名单…（一个事务：全部保存或完全不保存）"), self)
+        self.status.setObjectName("rosterStatus")
+        self.status.setWordWrap(True)
+        layout.addWidget(self.status)
+        self.table = QTableWidget(0, len(self.REFUSED_COLUMNS), self)
+        self.table.setObjectName("rosterRefused")
+        self.table.setHorizontalHeaderLabels([self.tr(str(c)) for c in self.REFUSED_COLUMNS])
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        compact_rows(self.table)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setTabKeyNavigation(False)
+        self.table.setVisible(False)
+        self.table.itemSelectionChanged.connect(self._show_row)
+        layout.addWidget(self.table, 1)
+        self.row_detail = QLabel("", self)  # the chosen refused row whole: its reason may be long
+        self.row_detail.setObjectName("rosterRefusedDetail")
+        self.row_detail.setWordWrap(True)
+        self.row_detail.setVisible(False)
+        layout.addWidget(self.row_detail)
+        self.error = QLabel("", self)
+        self.error.setObjectName("rosterError")
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet(ERROR_STYLE)
+        self.error.setVisible(False)
+        layout.addWidget(self.error)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        self.export_button = QPushButton(self.tr("导出未通过的行… (E)"), self)
+        self.export_button.setObjectName("rosterExportButton")
+        self.export_button.setAutoDefault(False)
+        self.export_button.setVisible(False)
+        self.export_button.clicked.connect(lambda _checked=False: self.choose_export())
+        self.close_button = QPushButton(self.tr("关闭 (Esc)"), self)
+        self.close_button.setObjectName("rosterCloseButton")
+        self.close_button.clicked.connect(self.reject)
+        self.close_button.setAutoDefault(False)
+        buttons.addWidget(self.export_button)
+        buttons.addWidget(self.close_button)
+        layout.addLayout(buttons)
+        self.setMinimumWidth(self.MIN_WIDTH)
+        self.resize(self.MIN_WIDTH, 200)
+
+    MIN_WIDTH = 400
+    WIDE = 680  # with refused rows: their reasons are long; the dialog may be wider than the window
+
+    def _show_row(self) -> None:
+        rows = self.table.selectionModel().selectedRows()
+        if self.imported is None or not rows or not 0 <= rows[0].row() < len(self.imported.refused):
+            self.row_detail.setText("")
+            return
+        r = self.imported.refused[rows[0].row()]
+        self.row_detail.setText(
+            self.tr("第{0}行 {1} {2}：{3}").format(
+                r.line_no, r.name, r.id_masked, pick(r.reason_zh, r.reason_en)
+            )
+        )
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_E and _plain_key(event) and self.export_button.isVisible():
+            self.choose_export()
+            return
+        if event.key() == Qt.Key.Key_Escape and self.imported is None and self.error.isHidden():
+            return  # the load runs on: closing would hide its result, not stop it
+        super().keyPressEvent(event)
+
+    def reject(self) -> None:
+        if self.imported is None and self.error.isHidden() and self.progress.isVisible():
+            return  # see keyPressEvent
+        super().reject()
+
+    def _done_working(self) -> None:
+        self.progress.setVisible(False)
+        self.close_button.setFocus()
+
+    def show_result(self, imported: Imported) -> None:
+        self.imported = imported
+        self._done_working()
+        done, refused = imported.done, imported.refused
+        plan, counts = done.plan, done.counts
+        self.status.setText(
+            self.tr("{0} 行：本行客户 {1}，新客户 {2}，未通过 {3} 行（其中 {4} 人保留为未通过成员）").format(
+                f"{plan.rows:,}",
+                f"{plan.count('matched'):,}",
+                f"{plan.count('new_to_bank'):,}",
+                f"{len(refused):,}",
+                f"{plan.count('refused'):,}",
+            )
+            + "\n"
+            + self.tr("成员：新增 {0}，更新 {1}，未变 {2}，已移出 {3}").format(
+                f"{counts.added:,}", f"{counts.updated:,}", f"{counts.unchanged:,}", f"{counts.removed:,}"
+            )
+            + "\n"
+            + self.tr("可授信 {0}，已持有或在审预授信 {1}（额度按人只计一次）").format(
+                f"{plan.eligible:,}", f"{plan.holding:,}"
+            )
+        )
+        self.table.setRowCount(len(refused))
+        for i, r in enumerate(refused):
+            values = [str(r.line_no), r.name, r.id_masked, pick(r.reason_zh, r.reason_en)]
+            for j, value in enumerate(values):
+                item = QTableWidgetItem(value)
+                item.setToolTip(value)
+                self.table.setItem(i, j, item)
+        self.table.setVisible(bool(refused))
+        self.export_button.setVisible(bool(refused))
+        self.row_detail.setVisible(bool(refused))
+        if refused:
+            self.table.selectRow(0)
+            self.export_button.setFocus()
+            self.resize(max(self.width(), self.WIDE), max(self.height(), 460))
+            parent = self.parentWidget()
+            if parent is not None:  # centred over the window again, now that it is wider
+                centre = parent.window().frameGeometry().center()
+                self.move(centre.x() - self.width() // 2, self.y())
+            keep_on_screen(self)
+        grow_to_fit(self)
+
+    def result_line(self) -> str:
+        if self.imported is None:
+            return ""
+        done = self.imported.done
+        c = done.counts
+        return self.tr(
+            "活动 {0} 已导入名单 {1}：新增 {2}，更新 {3}，未变 {4}，已移出 {5}，未通过 {6} 行"
+        ).format(
+            done.campaign.code,
+            done.file_name,
+            f"{c.added:,}",
+            f"{c.updated:,}",
+            f"{c.unchanged:,}",
+            f"{c.removed:,}",
+            f"{len(self.imported.refused):,}",
+        )
+
+    def choose_export(self) -> QFileDialog | None:
+        if self.imported is None or self.busy:
+            return None
+        chooser = QFileDialog(self, self.tr("导出未通过的行"))
+        chooser.setObjectName("refusedFileDialog")
+        chooser.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        chooser.setFileMode(QFileDialog.FileMode.AnyFile)
+        chooser.setNameFilter("Excel (*.xlsx)")
+        chooser.setDefaultSuffix("xlsx")
+        chooser.setDirectory(str(self.path.parent))
+        chooser.selectFile(self.tr("{0}-未通过的行.xlsx").format(self.code))
+        chooser.fileSelected.connect(lambda name: self.export.emit(Path(name)) if name else None)
+        chooser.finished.connect(lambda _r: chooser.deleteLater())
+        chooser.open()
+        return chooser
+
+    def set_busy(self, busy: bool) -> None:
+        self.busy = busy
+        self.export_button.setEnabled(not busy)
+
+    def exported(self, rows: int, out: Path) -> None:
+        self.set_busy(False)
+        self._say("")
+        self.status.setText(
+            self.status.text()
+            + "\n"
+            + self.tr("未通过的 {0} 行已导出 → {1}（交回更正后重新导入）").format(rows, out)
+        )
+        self.close_button.setFocus()
+        grow_to_fit(self)
+
+    def refused(self, exc: UserFacingError, *, keep_result: bool = False) -> None:
+        self.set_busy(False)
+        if not keep_result:
+            self._done_working()
+            self.status.setText(self.tr("名单未导入；活动的成员不变"))
+        self._say(error_text(exc, hint=True))
+        if not keep_result:
+            self.resize(self.width(), self.sizeHint().height())  # no room kept for rows that never came
+
+    def _say(self, text: str) -> None:
+        self.error.setText(text)
+        self.error.setVisible(bool(text))
+        grow_to_fit(self)
