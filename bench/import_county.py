@@ -12,8 +12,9 @@ the clock starts, for both):
   same SQLCipher schema with the same pragmas (or ``COPY`` into the same PostgreSQL tables), one
   transaction per file.
 The importer parses big files in a helper process only when a core is free (two cores idle over a short
-sample when it starts: ``services.imports.spare_core``); with ``--variants`` each round also runs the import with that decision forced
-either way, to show what the helper costs or buys on this machine as loaded as it is.
+sample when it starts: ``services.imports.spare_core``); with ``--variants`` each round also runs the
+import with that decision forced either way, to show what the helper costs or buys on this machine as
+loaded as it is.
 Reported: the medians of each side with min-max, the median of the per-round ratios (target <= 1.5),
 each process's CPU time (user + system, the helper's included), and the import's peak memory summed
 over its whole process tree (the parsing helper and the resource tracker included; target <= 300 MB).
