@@ -4,8 +4,9 @@ and the dashboard alike.
 Stocks (who holds a granted, signed or used line at D; who is eligible) are counted by the people's
 own scope: their branch, or the target lists they are on. Flows (granted, signed, first drawn, struck)
 are given twice: by the people's scope, and by the work done (the branch and the operator that took the
-application), and every record says which view it shows. Struck (销号) stays empty until target lists
-record it; it is never inferred.
+application), and every record says which view it shows. Struck (销号) is read from the strikes the
+target lists record, credited to the target's list (its branch, officer, campaign, scenario), never to
+the work done; it is never inferred.
 """
 
 from __future__ import annotations
@@ -163,11 +164,13 @@ def _changes(
     before ``since`` come summed (the figures are then known from the day before ``since``)."""
     where = _snapshot_view(pop)
     horizon = snapshot.eligible_until if snapshot is not None else None
+    struck = store_kpi.strike_changes(store, pop, until=until)  # always from the rows: they are few
     if snapshot is None or where is None or horizon is None or until > horizon:
         return (
             store_kpi.line_changes(store, pop, until=until)
             + store_kpi.usage_changes(store, pop, until=until)
             + store_kpi.first_loan_changes(store, pop, until=until)
+            + struck
         )
     part: store_kpi.Part = ("from", snapshot.live_from)
     view, exact, prefix = where
@@ -189,6 +192,7 @@ def _changes(
         kept
         + store_kpi.line_changes(store, pop, part, until=until)
         + store_kpi.usage_changes(store, pop, part, until=until)
+        + struck
     )
 
 
@@ -208,7 +212,7 @@ def _ledger(
 ) -> Ledger:
     """Every change by group and day for a population; eligibility from ``first_day`` to ``last_day``
     (the customers' from the kept snapshot when it holds them, the rest from the rows)."""
-    ledger = Ledger(known_from=first_day - ONE_DAY)
+    ledger = Ledger(known_from=first_day - ONE_DAY, strikes=pop.source != "work")
     kept_eligible = (
         eligibility
         and snapshot is not None
@@ -241,6 +245,8 @@ def _ledger(
             ledger.add(c.group, Measure.FIRST_LOAN_FLOW, c.day, c.n)
         elif c.kind == "eligible":
             ledger.add(c.group, Measure.ELIGIBLE, c.day, c.n)
+        elif c.kind == "struck":
+            ledger.add(c.group, Measure.STRUCK_FLOW, c.day, c.n)
         else:
             raise ValueError(f"unknown change {c.kind!r}")
     if eligibility and pop.source != "work":
@@ -414,10 +420,13 @@ def view(
         if work is not None
         else None
     )
+    # the groups hold each person once for the stocks, but a person's targets may be on lists of two
+    # branches: the scope's struck people are counted by person, from its own population
+    struck = ledger if ledger is not child_ledger else _strikes(store, own, last)
     flows = tuple(
         FlowRow(
             _clip(p, day),
-            ledger.total_flow(_clip(p, day)),
+            _people_flow(ledger, struck, _clip(p, day)),
             _work_flow(work_ledger, _clip(p, day)) if work_ledger is not None else None,
         )
         for p in flow_periods_asked
@@ -430,6 +439,20 @@ def view(
     return KpiView(provenance, total, child_kind, tuple(rows), flows, grain, trend, notes)
 
 
+def _people_flow(ledger: Ledger, struck: Ledger, period: Period) -> Flow:
+    """The flow of the scope's people, its struck people counted from ``struck``."""
+    flow = ledger.total_flow(period)
+    return flow if struck is ledger else dataclasses.replace(flow, struck=struck.total_flow(period).struck)
+
+
+def _strikes(store: Store, pop: Population, until: dt.date) -> Ledger:
+    """The struck people of a population alone, by group and day."""
+    ledger = Ledger(strikes=True)
+    for c in store_kpi.strike_changes(store, pop, until=until):
+        ledger.add(c.group, Measure.STRUCK_FLOW, c.day, c.n)
+    return ledger
+
+
 def _work_flow(ledger: Ledger, period: Period) -> Flow:
     f = ledger.total_flow(period)
     return Flow(f.granted, f.signed, f.first_drawn, 0, None)
@@ -439,7 +462,8 @@ def _notes(scope: Scope, has_work: bool) -> tuple[str, ...]:
     notes = [
         "存量按客户归属统计：网点为客户在核心系统的归属网点（非本行客户为首次受理网点），"
         "客户经理、活动、场景为目标名单上的客户。",
-        "销号（目标客户完成）待目标名单与任务功能上线后统计，暂不显示。",
+        "销号为目标名单上销号的人（已签约、不再符合条件、明确拒绝），按首次销号之日计，每人在每个范围内计一次，"
+        "计入目标所在名单的网点与客户经理：在其他网点签约的，签约计经办网点，销号计名单上的网点。",
     ]
     if has_work:
         notes.append("流量另按经办统计（受理网点、经办人员），与按客户归属的数字可能不同。")

@@ -54,6 +54,7 @@ from teller_assist.store.models import (
     NegativeListEntry,
     Operator,
     Target,
+    TargetStrike,
 )
 
 __all__ = [
@@ -74,6 +75,7 @@ __all__ = [
     "members",
     "people_at",
     "set_indicator",
+    "strike_changes",
     "usage_changes",
 ]
 
@@ -91,6 +93,7 @@ I = cast(Table, KpiIndicator.__table__)  # noqa: E741
 KC = cast(Table, KpiChange.__table__)
 AE = cast(Table, AuditEvent.__table__)
 KS = cast(Table, KpiSnapshot.__table__)
+S = cast(Table, TargetStrike.__table__)
 
 Source = Literal["bank", "targets", "work"]
 # Two keys in one group name (the kept views of the target lists): the first, SEP, the second, as
@@ -519,6 +522,34 @@ def first_loan_changes(
     if pop.branch is not None:
         statement = statement.where(branch == pop.branch)
     return _changes(store, _upto(statement, f.c.first_day, until), cache_kib=cache_kib)
+
+
+def strike_changes(
+    store: Store, pop: Population, *, until: dt.date | None = None, cache_kib: int | None = None
+) -> list[Change]:
+    """People by the day their target was struck (销号: signed, ineligible or declined for good, as
+    ``target_strike`` records it), each person once in each group, on the day of their first strike
+    there (``struck``). A strike belongs to its target's list: an officer's, a campaign's and a
+    scenario's are those of their targets; a branch's are those of its targets (the list's branch,
+    whichever branch the signature was taken at), and the county's everyone's. The work done has none."""
+    if pop.source == "work":
+        return []
+    if pop.source == "targets":
+        grp, where = _membership(T, pop)
+    else:
+        grp = func.coalesce(T.c.branch_code, "") if pop.group_by == "branch" else literal_column("''")
+        where = [] if pop.branch is None else [T.c.branch_code == pop.branch]
+    per = (
+        select(grp.label("grp"), T.c.id_no, func.min(S.c.struck_on).label("first_day"))
+        .select_from(T.join(S, and_(S.c.campaign == T.c.campaign, S.c.id_no == T.c.id_no)))
+        .where(*where)
+        .group_by(*_grouping(grp, pop), T.c.id_no)
+        .subquery("p")
+    )
+    statement = select(
+        per.c.grp, _kind("struck"), _day(per.c.first_day), func.count(), literal_column("0")
+    ).group_by(per.c.grp, per.c.first_day)
+    return _changes(store, _upto(statement, per.c.first_day, until), cache_kib=cache_kib)
 
 
 # --- eligibility ---------------------------------------------------------------------------------------
