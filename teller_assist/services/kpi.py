@@ -164,13 +164,11 @@ def _changes(
     before ``since`` come summed (the figures are then known from the day before ``since``)."""
     where = _snapshot_view(pop)
     horizon = snapshot.eligible_until if snapshot is not None else None
-    struck = store_kpi.strike_changes(store, pop, until=until)  # always from the rows: they are few
     if snapshot is None or where is None or horizon is None or until > horizon:
         return (
             store_kpi.line_changes(store, pop, until=until)
             + store_kpi.usage_changes(store, pop, until=until)
             + store_kpi.first_loan_changes(store, pop, until=until)
-            + struck
         )
     part: store_kpi.Part = ("from", snapshot.live_from)
     view, exact, prefix = where
@@ -192,7 +190,6 @@ def _changes(
         kept
         + store_kpi.line_changes(store, pop, part, until=until)
         + store_kpi.usage_changes(store, pop, part, until=until)
-        + struck
     )
 
 
@@ -212,7 +209,7 @@ def _ledger(
 ) -> Ledger:
     """Every change by group and day for a population; eligibility from ``first_day`` to ``last_day``
     (the customers' from the kept snapshot when it holds them, the rest from the rows)."""
-    ledger = Ledger(known_from=first_day - ONE_DAY, strikes=pop.source != "work")
+    ledger = Ledger(known_from=first_day - ONE_DAY)
     kept_eligible = (
         eligibility
         and snapshot is not None
@@ -245,8 +242,6 @@ def _ledger(
             ledger.add(c.group, Measure.FIRST_LOAN_FLOW, c.day, c.n)
         elif c.kind == "eligible":
             ledger.add(c.group, Measure.ELIGIBLE, c.day, c.n)
-        elif c.kind == "struck":
-            ledger.add(c.group, Measure.STRUCK_FLOW, c.day, c.n)
         else:
             raise ValueError(f"unknown change {c.kind!r}")
     if eligibility and pop.source != "work":
@@ -420,9 +415,9 @@ def view(
         if work is not None
         else None
     )
-    # the groups hold each person once for the stocks, but a person's targets may be on lists of two
-    # branches: the scope's struck people are counted by person, from its own population
-    struck = ledger if ledger is not child_ledger else _strikes(store, own, last)
+    # the struck people of the scope itself, by person (the groups under it hold each person once for the
+    # stocks, but a person's targets may be on lists of two branches), read from the rows: they are few
+    struck = _strikes(store, own, last)
     flows = tuple(
         FlowRow(
             _clip(p, day),
@@ -441,12 +436,11 @@ def view(
 
 def _people_flow(ledger: Ledger, struck: Ledger, period: Period) -> Flow:
     """The flow of the scope's people, its struck people counted from ``struck``."""
-    flow = ledger.total_flow(period)
-    return flow if struck is ledger else dataclasses.replace(flow, struck=struck.total_flow(period).struck)
+    return dataclasses.replace(ledger.total_flow(period), struck=struck.total_flow(period).struck)
 
 
 def _strikes(store: Store, pop: Population, until: dt.date) -> Ledger:
-    """The struck people of a population alone, by group and day."""
+    """The struck people of a population, by group and day, up to ``until``."""
     ledger = Ledger(strikes=True)
     for c in store_kpi.strike_changes(store, pop, until=until):
         ledger.add(c.group, Measure.STRUCK_FLOW, c.day, c.n)
@@ -597,13 +591,14 @@ def flows_by_day(store: Store, policy: Policy, scope: Scope, period: Period) -> 
     own, _under, work = _populations(scope)
     snap = store_kpi.snapshot_if_whole(store)
     ledger = _ledger(store, policy, own, period.start, period.end, eligibility=False, snapshot=snap)
+    struck = _strikes(store, own, period.end)
     work_ledger = (
         _ledger(store, policy, work, period.start, period.end, eligibility=False, snapshot=snap)
         if work
         else None
     )
     return [
-        FlowRow(p, ledger.total_flow(p), _work_flow(work_ledger, p) if work_ledger else None)
+        FlowRow(p, _people_flow(ledger, struck, p), _work_flow(work_ledger, p) if work_ledger else None)
         for p in periods(period.start, period.end, Grain.DAY)
     ]
 

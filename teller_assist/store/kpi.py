@@ -534,6 +534,14 @@ def strike_changes(
     whichever branch the signature was taken at), and the county's everyone's. The work done has none."""
     if pop.source == "work":
         return []
+    if pop.source == "bank" and pop.branch is None and pop.group_by is None:  # everyone's: no list needed
+        first = (
+            select(S.c.id_no, func.min(S.c.struck_on).label("first_day")).group_by(S.c.id_no).subquery("p")
+        )
+        statement = select(
+            literal_column("''"), _kind("struck"), _day(first.c.first_day), func.count(), literal_column("0")
+        ).group_by(first.c.first_day)
+        return _changes(store, _upto(statement, first.c.first_day, until), cache_kib=cache_kib)
     if pop.source == "targets":
         grp, where = _membership(T, pop)
     else:
