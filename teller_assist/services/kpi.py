@@ -117,10 +117,15 @@ def _work_children(scope: Scope) -> Population | None:
 # --- the ledger ---------------------------------------------------------------------------------------
 
 
-def _snapshot_view(pop: Population) -> tuple[str, str | None, str | None] | None:
+def _snapshot_view(
+    pop: Population, snapshot: store_kpi.SnapshotInfo | None = None
+) -> tuple[str, str | None, str | None] | None:
     """Where the kept sums hold a population's changes, if they do: the view, the one group to read
-    (or all), and the prefix of the groups to read (the groups then named without it)."""
+    (or all), and the prefix of the groups to read (the groups then named without it). The lists'
+    views are not held once the lists changed after the sums were kept."""
     sep = store_kpi.SEP
+    if pop.source == "targets" and snapshot is not None and snapshot.lists_changed:
+        return None
     if pop.source == "bank" and pop.group_by in (None, "branch"):
         return "people", pop.branch, None
     if pop.source == "work" and pop.group_by in (None, "branch") and pop.officer is None:
@@ -162,7 +167,7 @@ def _changes(
     """Every change of a population up to ``until``: from the kept snapshot and the rows after it when
     it is whole and holds the population, else from the rows alone. From the snapshot, the changes
     before ``since`` come summed (the figures are then known from the day before ``since``)."""
-    where = _snapshot_view(pop)
+    where = _snapshot_view(pop, snapshot)
     horizon = snapshot.eligible_until if snapshot is not None else None
     if snapshot is None or where is None or horizon is None or until > horizon:
         return (
@@ -213,7 +218,7 @@ def _ledger(
     kept_eligible = (
         eligibility
         and snapshot is not None
-        and (_snapshot_view(pop) or ("work",))[0] in store_kpi.ELIGIBLE_VIEWS
+        and (_snapshot_view(pop, snapshot) or ("work",))[0] in store_kpi.ELIGIBLE_VIEWS
         and snapshot.holds_eligible(first_day, last_day, policy.min_age, policy.max_age)
     )
     kinds = None if kept_eligible else (LINE_KINDS if eligibility else FLOW_KINDS)

@@ -14,6 +14,7 @@ the rows, and uses the snapshot only while it is whole (:func:`snapshot_if_whole
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 from collections import defaultdict
@@ -1018,6 +1019,9 @@ class SnapshotInfo:
     min_age: int | None = None
     max_age: int | None = None
     max_application_id: int | None = None  # the newest application the kept eligible people saw
+    # (not kept: found by :func:`snapshot_if_whole`) the target lists changed since (a list issued, an
+    # assignment): the lists' own views are no longer whole, the bank's people and the work done still are
+    lists_changed: bool = False
 
     def holds_eligible(self, first: dt.date, last: dt.date, min_age: int, max_age: int) -> bool:
         """Whether the kept eligible people answer for these days under this age band."""
@@ -1124,10 +1128,16 @@ def snapshot_info(store: Store) -> SnapshotInfo | None:
     return None if row is None else SnapshotInfo(*row)
 
 
+# what changes who is on the target lists or whose they are (each audited in its own transaction)
+LIST_ACTIONS = ("target_list_issue", "target_assign", "target_reassign")
+
+
 def snapshot_if_whole(store: Store) -> SnapshotInfo | None:
     """The snapshot, if nothing it summed has changed since: no import since, and no application
     decided or signed since on a day before ``live_from`` (a late or back-dated one), as the audit
-    trail tells (every change of an application is audited in its own transaction)."""
+    trail tells (every change of an application is audited in its own transaction). A list issued or
+    an assignment since leaves it whole for the bank's people and the work done, and says so
+    (``lists_changed``): the lists' views are then read from the rows."""
     info = snapshot_info(store)
     if info is None:
         return None
@@ -1137,9 +1147,12 @@ def snapshot_if_whole(store: Store) -> SnapshotInfo | None:
             return None
         since = conn.execute(
             select(AE.c.action, AE.c.subject).where(
-                AE.c.seq > info.audit_seq, AE.c.action.in_(("approve", "sign", "demo_history"))
+                AE.c.seq > info.audit_seq,
+                AE.c.action.in_(("approve", "sign", "demo_history", *LIST_ACTIONS)),
             )
         ).all()
+        if any(action in LIST_ACTIONS for action, _s in since):
+            info = dataclasses.replace(info, lists_changed=True)
         if any(action == "demo_history" for action, _s in since):
             return None  # applications loaded in bulk
         ids = sorted({int(subject[4:]) for _a, subject in since if subject and subject.startswith("app:")})

@@ -25,9 +25,10 @@ from teller_assist.kpi.periods import Grain, Period
 from teller_assist.prequal.policy import Policy
 from teller_assist.prequal.survey import Survey
 from teller_assist.services import applications as apps
-from teller_assist.services import kpi
+from teller_assist.services import kpi, targets
 from teller_assist.services.demo_history import load_history
 from teller_assist.services.imports import import_paths
+from teller_assist.store import operators as store_ops
 from teller_assist.store.engine import Store
 from tests.helpers.surveys import walk_in_answers
 from tests.helpers.workflow import Team, agreement_printed
@@ -343,6 +344,13 @@ def test_every_figure_agrees_with_the_raw_rows(county: Store, policy: Policy, te
                 for b in ("0104", "0109")]  # fmt: skip
     assert [v.flows[-1].people_view.struck for v in branches] == [1, 1]
     assert county_now.flows[-1].people_view.struck == 1  # one person, struck on two lists
+
+    # a branch head hands an officer's targets to another after the sums were kept: the lists' own
+    # figures (a branch's officers) come from the rows, the bank's people still from the sums
+    head = store_ops.get_operator(store, "zh0109")  # the demo's branch head
+    moved = targets.assign(store, head, "2026-walk-in", "jr010902", day=AS_OF, from_officer="jr010901")
+    assert moved > 0 and kpi.snapshot_state(store)[1]
+    assert_agrees(store, policy, raw, snapshot=True, few=True)
 
     # a back-dated approval the sums never saw: they are no longer whole, the rows alone are used
     late = raw.rows(
