@@ -341,7 +341,7 @@ def _csv_flows(view: Any) -> None:
                     flow.signed,
                     flow.first_drawn,
                     flow.first_loans if name == "people" else "",
-                    "",  # struck: recorded once target lists record strikes
+                    "" if flow.struck is None else flow.struck,  # the work done has no strikes
                 ]
             )
 
@@ -415,7 +415,7 @@ def _print_view(view: Any) -> None:
                 if f.work_view
                 else ("—", "—", "—")
             ),
-            "待上线",
+            "—" if f.people_view.struck is None else f"{f.people_view.struck:,}",
         ]
         for f in view.flows
     ]

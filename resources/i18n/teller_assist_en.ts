@@ -1017,6 +1017,10 @@ N new · I import a roster · C close · F7 refresh</translation>
         <translation>First drawn</translation>
     </message>
     <message>
+        <source>销号</source>
+        <translation>Struck</translation>
+    </message>
+    <message>
         <source>{0}：共 {1} 人，显示 {2} 人（身份证号已脱敏；回车打开客户卡片）</source>
         <translation>{0}: {1} people, {2} shown (IDs masked; Enter opens the card)</translation>
     </message>

@@ -227,8 +227,10 @@ class Indicator:
 
 @dataclass(frozen=True, slots=True)
 class Flow:
-    """What happened in a period, counted by the day it happened. ``struck`` is ``None`` until target
-    lists record strikes (销号); it is never guessed from other figures."""
+    """What happened in a period, counted by the day it happened. ``struck`` (销号) counts the people
+    whose target was struck, as the lists record it (signed, ineligible, declined for good), on the day
+    of their first strike in the scope; ``None`` where strikes are not counted (the work done: a strike
+    belongs to the target's list, not to whoever took the signature). Never guessed from other figures."""
 
     granted: int = 0
     signed: int = 0

@@ -41,6 +41,7 @@ class Measure(enum.StrEnum):
     SIGNED_FLOW = "signed_flow"
     FIRST_DRAWN_FLOW = "first_drawn_flow"
     FIRST_LOAN_FLOW = "first_loan_flow"
+    STRUCK_FLOW = "struck_flow"  # people whose target was struck (销号), once per group
 
 
 STOCK_MEASURES = (
@@ -79,10 +80,17 @@ class _Track:
 class Ledger:
     """Changes by group, measure and day; a stock at D is the sum of its changes on or before D."""
 
-    def __init__(self, eligible_from: dt.date | None = None, known_from: dt.date | None = None) -> None:
+    def __init__(
+        self,
+        eligible_from: dt.date | None = None,
+        known_from: dt.date | None = None,
+        *,
+        strikes: bool = False,
+    ) -> None:
         self._tracks: dict[tuple[str, Measure], _Track] = {}
         self.eligible_from = eligible_from  # eligibility is known from this day on
         self.known_from = known_from  # everything is known from this day on (earlier changes came summed)
+        self.strikes = strikes  # the strikes were read into it (else a flow's struck is None: not counted)
 
     def add(self, group: str, measure: Measure, day: dt.date, amount: int) -> None:
         track = self._tracks.get((group, measure))
@@ -129,17 +137,18 @@ class Ledger:
             signed=between(Measure.SIGNED_FLOW),
             first_drawn=between(Measure.FIRST_DRAWN_FLOW),
             first_loans=between(Measure.FIRST_LOAN_FLOW),
-            struck=None,
+            struck=between(Measure.STRUCK_FLOW) if self.strikes else None,
         )
 
     def total_flow(self, period: Period, groups: Iterable[str] | None = None) -> Flow:
+        """The groups' flows added up (a person struck in two groups counts in each)."""
         flows = [self.flow(g, period) for g in (self.groups if groups is None else groups)]
         return Flow(
             granted=sum(f.granted for f in flows),
             signed=sum(f.signed for f in flows),
             first_drawn=sum(f.first_drawn for f in flows),
             first_loans=sum(f.first_loans for f in flows),
-            struck=None,
+            struck=sum(f.struck or 0 for f in flows) if self.strikes else None,
         )
 
 

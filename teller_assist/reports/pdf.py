@@ -155,7 +155,7 @@ def _flows_table(flows: Sequence[FlowRow]) -> Table:
             f.work_view.granted if f.work_view else "—",
             f.work_view.signed if f.work_view else "—",
             f.work_view.first_drawn if f.work_view else "—",
-            "待上线",
+            "—" if f.people_view.struck is None else f.people_view.struck,
         ]
         for f in flows
     ]

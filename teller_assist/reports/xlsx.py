@@ -178,7 +178,7 @@ def _flow_sheet(b: _Book, name: str, title: str, flows: Sequence[FlowRow]) -> tu
             (work.granted if work else None, "int"),
             (work.signed if work else None, "int"),
             (work.first_drawn if work else None, "int"),
-            ("待目标任务上线", "text"),
+            (f.people_view.struck, "int"),
         ]
         for c, (value, kind) in enumerate(values):
             b.cell(ws, r, c, value, kind)
@@ -236,8 +236,8 @@ def monthly_xlsx(report: MonthlyReport) -> bytes:
         b.cell(ws, r, 0, label, "text")
         b.cell(ws, r, 1, mine, "int")
         b.cell(ws, r, 2, work, "int")
-    b.cell(ws, row + 5, 0, "销号", "text")
-    b.cell(ws, row + 5, 1, "待目标名单与任务功能上线后统计", "text")
+    b.cell(ws, row + 5, 0, "销号（人）", "text")
+    b.cell(ws, row + 5, 1, month_flow.people_view.struck, "int")
     ws.set_column(0, 0, 16)
     ws.set_column(1, 5, 14)
     ws.set_column(6, 6, 70)

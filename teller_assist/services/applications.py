@@ -498,7 +498,9 @@ def sign(
     """The customer signed the printed agreement, and with it the authorisation printed beside it:
     refused until the agreement was issued (printed, or written with ``document agreement``), since there
     is nothing to sign before; the signature of each issued document is recorded in the same transaction
-    (``store.documents``)."""
+    (``store.documents``), and so is the strike of every target list the person is on (``targets``)."""
+    from teller_assist.services.targets import strike_on_signing
+
     _require_active(actor)
     moment = now or now_utc()
     signed: list[str] = []
@@ -522,6 +524,16 @@ def sign(
             record.id,
             store_docs.SIGNED_KINDS,
             operator=actor.operator.login,
+            workstation=actor.workstation,
+            now=moment,
+        )
+        strike_on_signing(
+            session,
+            record.id_no,
+            today,
+            record.valid_until,
+            application_id=record.id,
+            by=actor.operator.login,
             workstation=actor.workstation,
             now=moment,
         )

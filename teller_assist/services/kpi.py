@@ -4,8 +4,9 @@ and the dashboard alike.
 Stocks (who holds a granted, signed or used line at D; who is eligible) are counted by the people's
 own scope: their branch, or the target lists they are on. Flows (granted, signed, first drawn, struck)
 are given twice: by the people's scope, and by the work done (the branch and the operator that took the
-application), and every record says which view it shows. Struck (销号) stays empty until target lists
-record it; it is never inferred.
+application), and every record says which view it shows. Struck (销号) is read from the strikes the
+target lists record, credited to the target's list (its branch, officer, campaign, scenario), never to
+the work done; it is never inferred.
 """
 
 from __future__ import annotations
@@ -116,10 +117,15 @@ def _work_children(scope: Scope) -> Population | None:
 # --- the ledger ---------------------------------------------------------------------------------------
 
 
-def _snapshot_view(pop: Population) -> tuple[str, str | None, str | None] | None:
+def _snapshot_view(
+    pop: Population, snapshot: store_kpi.SnapshotInfo | None = None
+) -> tuple[str, str | None, str | None] | None:
     """Where the kept sums hold a population's changes, if they do: the view, the one group to read
-    (or all), and the prefix of the groups to read (the groups then named without it)."""
+    (or all), and the prefix of the groups to read (the groups then named without it). The lists'
+    views are not held once the lists changed after the sums were kept."""
     sep = store_kpi.SEP
+    if pop.source == "targets" and snapshot is not None and snapshot.lists_changed:
+        return None
     if pop.source == "bank" and pop.group_by in (None, "branch"):
         return "people", pop.branch, None
     if pop.source == "work" and pop.group_by in (None, "branch") and pop.officer is None:
@@ -161,7 +167,7 @@ def _changes(
     """Every change of a population up to ``until``: from the kept snapshot and the rows after it when
     it is whole and holds the population, else from the rows alone. From the snapshot, the changes
     before ``since`` come summed (the figures are then known from the day before ``since``)."""
-    where = _snapshot_view(pop)
+    where = _snapshot_view(pop, snapshot)
     horizon = snapshot.eligible_until if snapshot is not None else None
     if snapshot is None or where is None or horizon is None or until > horizon:
         return (
@@ -212,7 +218,7 @@ def _ledger(
     kept_eligible = (
         eligibility
         and snapshot is not None
-        and (_snapshot_view(pop) or ("work",))[0] in store_kpi.ELIGIBLE_VIEWS
+        and (_snapshot_view(pop, snapshot) or ("work",))[0] in store_kpi.ELIGIBLE_VIEWS
         and snapshot.holds_eligible(first_day, last_day, policy.min_age, policy.max_age)
     )
     kinds = None if kept_eligible else (LINE_KINDS if eligibility else FLOW_KINDS)
@@ -414,10 +420,13 @@ def view(
         if work is not None
         else None
     )
+    # the struck people of the scope itself, by person (the groups under it hold each person once for the
+    # stocks, but a person's targets may be on lists of two branches), read from the rows: they are few
+    struck = _strikes(store, own, last)
     flows = tuple(
         FlowRow(
             _clip(p, day),
-            ledger.total_flow(_clip(p, day)),
+            _people_flow(ledger, struck, _clip(p, day)),
             _work_flow(work_ledger, _clip(p, day)) if work_ledger is not None else None,
         )
         for p in flow_periods_asked
@@ -430,6 +439,19 @@ def view(
     return KpiView(provenance, total, child_kind, tuple(rows), flows, grain, trend, notes)
 
 
+def _people_flow(ledger: Ledger, struck: Ledger, period: Period) -> Flow:
+    """The flow of the scope's people, its struck people counted from ``struck``."""
+    return dataclasses.replace(ledger.total_flow(period), struck=struck.total_flow(period).struck)
+
+
+def _strikes(store: Store, pop: Population, until: dt.date) -> Ledger:
+    """The struck people of a population, by group and day, up to ``until``."""
+    ledger = Ledger(strikes=True)
+    for c in store_kpi.strike_changes(store, pop, until=until):
+        ledger.add(c.group, Measure.STRUCK_FLOW, c.day, c.n)
+    return ledger
+
+
 def _work_flow(ledger: Ledger, period: Period) -> Flow:
     f = ledger.total_flow(period)
     return Flow(f.granted, f.signed, f.first_drawn, 0, None)
@@ -439,7 +461,8 @@ def _notes(scope: Scope, has_work: bool) -> tuple[str, ...]:
     notes = [
         "存量按客户归属统计：网点为客户在核心系统的归属网点（非本行客户为首次受理网点），"
         "客户经理、活动、场景为目标名单上的客户。",
-        "销号（目标客户完成）待目标名单与任务功能上线后统计，暂不显示。",
+        "销号为目标名单上销号的人（已签约、不再符合条件、明确拒绝），按首次销号之日计，每人在每个范围内计一次，"
+        "计入目标所在名单的网点与客户经理：在其他网点签约的，签约计经办网点，销号计名单上的网点。",
     ]
     if has_work:
         notes.append("流量另按经办统计（受理网点、经办人员），与按客户归属的数字可能不同。")
@@ -573,13 +596,14 @@ def flows_by_day(store: Store, policy: Policy, scope: Scope, period: Period) -> 
     own, _under, work = _populations(scope)
     snap = store_kpi.snapshot_if_whole(store)
     ledger = _ledger(store, policy, own, period.start, period.end, eligibility=False, snapshot=snap)
+    struck = _strikes(store, own, period.end)
     work_ledger = (
         _ledger(store, policy, work, period.start, period.end, eligibility=False, snapshot=snap)
         if work
         else None
     )
     return [
-        FlowRow(p, ledger.total_flow(p), _work_flow(work_ledger, p) if work_ledger else None)
+        FlowRow(p, _people_flow(ledger, struck, p), _work_flow(work_ledger, p) if work_ledger else None)
         for p in periods(period.start, period.end, Grain.DAY)
     ]
 

@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from teller_assist.errors import UserFacingError
 from teller_assist.identity.masking import Masking
@@ -52,6 +53,7 @@ from teller_assist.targets.tasks import (
     Task,
     check_outcome,
     daily_tasks,
+    signing_strike,
     strike_of,
 )
 
@@ -73,6 +75,7 @@ __all__ = [
     "reassign",
     "record_outcome",
     "set_region",
+    "strike_on_signing",
     "sweep",
     "sweeper",
     "tasks_today",
@@ -1062,6 +1065,43 @@ def record_outcome(
 
 
 # --- strikes -----------------------------------------------------------------------------------------
+
+
+def strike_on_signing(
+    session: Any,
+    id_no: str,
+    signed_on: dt.date,
+    valid_until: dt.date | None,
+    *,
+    application_id: int,
+    by: str,
+    workstation: str,
+    now: dt.datetime,
+) -> list[str]:
+    """Inside a signature's own transaction (``applications.sign``, whoever signs, at any branch, for
+    any campaign): strike every target of the person the signature finishes, at once, each at most
+    once, audited as the sweep's strikes are (``target_strike``, under the operator who recorded the
+    signature). A target listed after ``signed_on`` is left to the sweep on its day. Returns the lists
+    struck now."""
+    strikes = []
+    for campaign, listed_on in store_targets.unstruck_listings(session, id_no):
+        strike = signing_strike(listed_on, signed_on, valid_until)
+        if strike is not None and strike.on <= signed_on:
+            strikes.append((campaign, strike))
+    if not strikes:
+        return []
+
+    def entry(lists: list[str]) -> AuditEntry:
+        detail: dict[str, object] = {
+            "date": signed_on.isoformat(),
+            **dict.fromkeys(STRIKE_ZH, 0),
+            "signed": len(lists),
+            "lists": lists,
+            "application": application_id,
+        }
+        return AuditEntry("target_strike", by, workstation, id_no, "targets", detail)
+
+    return store_targets.strike_in(session, id_no, strikes, by=by, at=now, entry=entry)
 
 
 SWEEP_SLICE = 20_000

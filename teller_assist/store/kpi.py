@@ -14,6 +14,7 @@ the rows, and uses the snapshot only while it is whole (:func:`snapshot_if_whole
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 from collections import defaultdict
@@ -54,6 +55,7 @@ from teller_assist.store.models import (
     NegativeListEntry,
     Operator,
     Target,
+    TargetStrike,
 )
 
 __all__ = [
@@ -74,6 +76,7 @@ __all__ = [
     "members",
     "people_at",
     "set_indicator",
+    "strike_changes",
     "usage_changes",
 ]
 
@@ -91,6 +94,7 @@ I = cast(Table, KpiIndicator.__table__)  # noqa: E741
 KC = cast(Table, KpiChange.__table__)
 AE = cast(Table, AuditEvent.__table__)
 KS = cast(Table, KpiSnapshot.__table__)
+S = cast(Table, TargetStrike.__table__)
 
 Source = Literal["bank", "targets", "work"]
 # Two keys in one group name (the kept views of the target lists): the first, SEP, the second, as
@@ -519,6 +523,42 @@ def first_loan_changes(
     if pop.branch is not None:
         statement = statement.where(branch == pop.branch)
     return _changes(store, _upto(statement, f.c.first_day, until), cache_kib=cache_kib)
+
+
+def strike_changes(
+    store: Store, pop: Population, *, until: dt.date | None = None, cache_kib: int | None = None
+) -> list[Change]:
+    """People by the day their target was struck (销号: signed, ineligible or declined for good, as
+    ``target_strike`` records it), each person once in each group, on the day of their first strike
+    there (``struck``). A strike belongs to its target's list: an officer's, a campaign's and a
+    scenario's are those of their targets; a branch's are those of its targets (the list's branch,
+    whichever branch the signature was taken at), and the county's everyone's. The work done has none."""
+    if pop.source == "work":
+        return []
+    if pop.source == "bank" and pop.branch is None and pop.group_by is None:  # everyone's: no list needed
+        first = (
+            select(S.c.id_no, func.min(S.c.struck_on).label("first_day")).group_by(S.c.id_no).subquery("p")
+        )
+        statement = select(
+            literal_column("''"), _kind("struck"), _day(first.c.first_day), func.count(), literal_column("0")
+        ).group_by(first.c.first_day)
+        return _changes(store, _upto(statement, first.c.first_day, until), cache_kib=cache_kib)
+    if pop.source == "targets":
+        grp, where = _membership(T, pop)
+    else:
+        grp = func.coalesce(T.c.branch_code, "") if pop.group_by == "branch" else literal_column("''")
+        where = [] if pop.branch is None else [T.c.branch_code == pop.branch]
+    per = (
+        select(grp.label("grp"), T.c.id_no, func.min(S.c.struck_on).label("first_day"))
+        .select_from(T.join(S, and_(S.c.campaign == T.c.campaign, S.c.id_no == T.c.id_no)))
+        .where(*where)
+        .group_by(*_grouping(grp, pop), T.c.id_no)
+        .subquery("p")
+    )
+    statement = select(
+        per.c.grp, _kind("struck"), _day(per.c.first_day), func.count(), literal_column("0")
+    ).group_by(per.c.grp, per.c.first_day)
+    return _changes(store, _upto(statement, per.c.first_day, until), cache_kib=cache_kib)
 
 
 # --- eligibility ---------------------------------------------------------------------------------------
@@ -979,6 +1019,9 @@ class SnapshotInfo:
     min_age: int | None = None
     max_age: int | None = None
     max_application_id: int | None = None  # the newest application the kept eligible people saw
+    # (not kept: found by :func:`snapshot_if_whole`) the target lists changed since (a list issued, an
+    # assignment): the lists' own views are no longer whole, the bank's people and the work done still are
+    lists_changed: bool = False
 
     def holds_eligible(self, first: dt.date, last: dt.date, min_age: int, max_age: int) -> bool:
         """Whether the kept eligible people answer for these days under this age band."""
@@ -1085,10 +1128,16 @@ def snapshot_info(store: Store) -> SnapshotInfo | None:
     return None if row is None else SnapshotInfo(*row)
 
 
+# what changes who is on the target lists or whose they are (each audited in its own transaction)
+LIST_ACTIONS = ("target_list_issue", "target_assign", "target_reassign")
+
+
 def snapshot_if_whole(store: Store) -> SnapshotInfo | None:
     """The snapshot, if nothing it summed has changed since: no import since, and no application
     decided or signed since on a day before ``live_from`` (a late or back-dated one), as the audit
-    trail tells (every change of an application is audited in its own transaction)."""
+    trail tells (every change of an application is audited in its own transaction). A list issued or
+    an assignment since leaves it whole for the bank's people and the work done, and says so
+    (``lists_changed``): the lists' views are then read from the rows."""
     info = snapshot_info(store)
     if info is None:
         return None
@@ -1098,9 +1147,12 @@ def snapshot_if_whole(store: Store) -> SnapshotInfo | None:
             return None
         since = conn.execute(
             select(AE.c.action, AE.c.subject).where(
-                AE.c.seq > info.audit_seq, AE.c.action.in_(("approve", "sign", "demo_history"))
+                AE.c.seq > info.audit_seq,
+                AE.c.action.in_(("approve", "sign", "demo_history", *LIST_ACTIONS)),
             )
         ).all()
+        if any(action in LIST_ACTIONS for action, _s in since):
+            info = dataclasses.replace(info, lists_changed=True)
         if any(action == "demo_history" for action, _s in since):
             return None  # applications loaded in bulk
         ids = sorted({int(subject[4:]) for _a, subject in since if subject and subject.startswith("app:")})

@@ -13,12 +13,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
 from sqlalchemy import Table, and_, bindparam, exists, func, insert, not_, or_, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from teller_assist.store import audit
 from teller_assist.store.audit import AuditEntry
@@ -71,8 +72,10 @@ __all__ = [
     "record_strikes",
     "regions",
     "set_region",
+    "strike_in",
     "target_branches",
     "targets_of",
+    "unstruck_listings",
 ]
 
 T = cast(Table, Target.__table__)
@@ -593,11 +596,25 @@ def record_outcome(
     return True
 
 
+def _insert_new_strikes(s: Session, rows: list[dict[str, Any]]) -> set[tuple[str, str]]:
+    """Insert strikes, leaving any target struck meanwhile as it was struck (its key says so: a
+    signature at a counter and the night's sweep may strike the same target at once); returns the
+    (campaign, ID) of those inserted now."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    dialect_insert = postgresql.insert if s.get_bind().dialect.name == "postgresql" else sqlite.insert
+    done: set[tuple[str, str]] = set()
+    for start in range(0, len(rows), CHUNK):
+        statement = dialect_insert(S).on_conflict_do_nothing().returning(S.c.campaign, S.c.id_no)
+        done |= {(str(c), str(i)) for c, i in s.execute(statement, rows[start : start + CHUNK])}
+    return done
+
+
 def record_strikes(
     store: Store, strikes: Iterable[tuple[str, str, Strike]], *, by: str, at: dt.datetime, entry: AuditEntry
 ) -> int:
     """Mark the targets not yet struck; returns how many were marked now (a target struck meanwhile by
-    someone else is left as they marked it)."""
+    someone else is left as they marked it, and not counted)."""
     wanted = {(c, i): st for c, i, st in strikes}
     if not wanted:
         return 0
@@ -611,25 +628,73 @@ def record_strikes(
                 for c, i in s.execute(select(S.c.campaign, S.c.id_no).where(S.c.id_no.in_(ids)))
             }
         new = [(k, st) for k, st in wanted.items() if k not in have]
-        for start in range(0, len(new), CHUNK):
-            s.execute(
-                insert(S),
-                [
-                    {
-                        "campaign": c,
-                        "id_no": i,
-                        "reason": st.reason,
-                        "struck_on": st.on,
-                        "note": st.note,
-                        "recorded_by": by,
-                        "recorded_at": at,
-                    }
-                    for (c, i), st in new[start : start + CHUNK]
-                ],
-            )
-        if new:
+        done = _insert_new_strikes(
+            s,
+            [
+                {
+                    "campaign": c,
+                    "id_no": i,
+                    "reason": st.reason,
+                    "struck_on": st.on,
+                    "note": st.note,
+                    "recorded_by": by,
+                    "recorded_at": at,
+                }
+                for (c, i), st in new
+            ],
+        )
+        if done:
             audit.append(s, entry, at)
-    return len(new)
+    return len(done)
+
+
+def unstruck_listings(s: Session, id_no: str) -> list[tuple[str, dt.date | None]]:
+    """Inside the caller's transaction: every target of the person not yet struck, with the day it
+    was listed (as :func:`facts` gives it), in list order."""
+    rows = s.execute(
+        select(T.c.campaign, L.c.issued_on, B.c.extract_date, B.c.started_at)
+        .select_from(
+            T.outerjoin(L, L.c.code == T.c.campaign)
+            .outerjoin(B, B.c.id == T.c.batch_id)
+            .outerjoin(S, and_(S.c.campaign == T.c.campaign, S.c.id_no == T.c.id_no))
+        )
+        .where(T.c.id_no == id_no, S.c.id_no.is_(None))
+        .order_by(T.c.campaign)
+    ).all()
+    return [(str(c), issued or extract or _local_day(started)) for c, issued, extract, started in rows]
+
+
+def strike_in(
+    s: Session,
+    id_no: str,
+    strikes: Sequence[tuple[str, Strike]],
+    *,
+    by: str,
+    at: dt.datetime,
+    entry: Callable[[list[str]], AuditEntry],
+) -> list[str]:
+    """Inside the caller's transaction (a signature's): strike the person's targets on the lists
+    given, each at most once (one struck meanwhile stays as it was), with the audit row of those
+    struck now (``entry`` of their lists), if any. Returns those lists."""
+    done = _insert_new_strikes(
+        s,
+        [
+            {
+                "campaign": c,
+                "id_no": id_no,
+                "reason": st.reason,
+                "struck_on": st.on,
+                "note": st.note,
+                "recorded_by": by,
+                "recorded_at": at,
+            }
+            for c, st in strikes
+        ],
+    )
+    struck = sorted(c for c, _i in done)
+    if struck:
+        audit.append(s, entry(struck), at)
+    return struck
 
 
 # --- the facts the tasks are derived from --------------------------------------------------------------

@@ -63,6 +63,7 @@ __all__ = [
     "TaskRefused",
     "check_outcome",
     "daily_tasks",
+    "signing_strike",
     "strike_of",
     "task_of",
 ]
@@ -214,15 +215,24 @@ class Task:
 # --- struck ---------------------------------------------------------------------------------------
 
 
+def signing_strike(
+    listed_on: dt.date | None, signed_on: dt.date, valid_until: dt.date | None
+) -> Strike | None:
+    """What a signature on ``signed_on`` does to a target listed on ``listed_on``: struck on the day
+    of the signature, or on the listing day for a line signed before and still held then; None for a
+    line that had ended before the person was listed."""
+    if listed_on is None or signed_on >= listed_on:
+        return Strike("signed", max(signed_on, listed_on or signed_on))
+    if valid_until is not None and valid_until >= listed_on:  # still held a line when listed
+        return Strike("signed", listed_on)
+    return None
+
+
 def _signed_strike(f: TargetFacts, day: dt.date) -> Strike | None:
     s = f.signed
     if s is None or s.signed_on is None or s.signed_on > day:
         return None
-    if f.listed_on is None or s.signed_on >= f.listed_on:
-        return Strike("signed", max(s.signed_on, f.listed_on or s.signed_on))
-    if s.valid_until is not None and s.valid_until >= f.listed_on:  # still held a line when listed
-        return Strike("signed", f.listed_on)
-    return None
+    return signing_strike(f.listed_on, s.signed_on, s.valid_until)
 
 
 def _ineligible_strike(f: TargetFacts, day: dt.date, band: AgeBand | None) -> Strike | None:

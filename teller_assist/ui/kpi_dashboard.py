@@ -565,9 +565,10 @@ class KpiDashboard(QWidget):
             (self.tr("授信"), "granted"),
             (self.tr("签约"), "signed"),
             (self.tr("首次用信"), "first_drawn"),
+            (self.tr("销号"), "struck"),
         ):
             bar = QBarSet(label)
-            bar.append([float(getattr(f.people_view, field)) for f in flows])
+            bar.append([float(getattr(f.people_view, field) or 0) for f in flows])
             series.append(bar)
         chart.addSeries(series)
         x_axis = QBarCategoryAxis()
@@ -575,7 +576,7 @@ class KpiDashboard(QWidget):
         x_axis.setTitleText(self.tr("周次"))
         y_axis = QValueAxis()
         y_axis.setLabelFormat("%d")
-        top = max([f.people_view.granted for f in flows] + [1])
+        top = max([max(f.people_view.granted, f.people_view.struck or 0) for f in flows] + [1])
         y_axis.setRange(0, top * 1.1)
         y_axis.applyNiceNumbers()  # ticks at round numbers
         chart.addAxis(x_axis, Qt.AlignmentFlag.AlignBottom)

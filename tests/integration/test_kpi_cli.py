@@ -109,7 +109,13 @@ def test_show_as_json_and_csv_says_what_the_service_says(county: dict[str, str])
     assert data["groups"]["kind"] == "officer"
     assert [g["key"] for g in data["groups"]["rows"]] == [g.key for g in view.children]
     assert len(data["flows"]["periods"]) == 12 and data["flows"]["periods"][-1]["period"] == "2026-11"
-    assert data["flows"]["periods"][-1]["people_view"]["struck"] is None
+    months = {m["period"]: m for m in data["flows"]["periods"]}
+    by_month = {f.period.label: f for f in view.flows}
+    assert {k: m["people_view"]["struck"] for k, m in months.items()} == {
+        k: f.people_view.struck for k, f in by_month.items()
+    }
+    assert sum(m["people_view"]["struck"] for m in months.values()) > 0  # the year's strikes, by month
+    assert all(m["work_view"]["struck"] is None for m in months.values())  # a strike is the list's
 
     # the same compact date form, as CSV: one row for the scope, one per group, numbers as numbers
     done = kpi_cli(county, "show", "--date", "20261128", "--scope", "branch:0104", "--csv")
@@ -123,6 +129,8 @@ def test_show_as_json_and_csv_says_what_the_service_says(county: dict[str, str])
     assert flows.returncode == 0, flows.stderr
     weekly = list(csv.DictReader(io.StringIO(flows.stdout)))
     assert {r["view"] for r in weekly} == {"people", "work"} and weekly[-1]["period"] == "2026-W48"
+    assert sum(int(r["struck"]) for r in weekly if r["view"] == "people") > 0
+    assert {r["struck"] for r in weekly if r["view"] == "work"} == {""}
 
     # in words, aligned, with what it rests on
     done = kpi_cli(county, "show", "--date", "2026-11-28", "--scope", "campaign:2026-walk-in")
@@ -204,6 +212,15 @@ def test_the_monthly_workbook_holds_numbers_and_no_formulas(county: dict[str, st
     for key, g in by_key.items():
         if g.stock.signed and key in report:
             assert report[key][3] == g.stock.signed  # 签约人数
+    # the struck people by month, as numbers, as the service counts them; this month's in the summary
+    monthly = [[c.value for c in r] for r in book["每月流量"].iter_rows()]
+    head_at = next(i for i, r in enumerate(monthly) if "销号" in r)
+    column = monthly[head_at].index("销号")
+    struck = {r[0]: r[column] for r in monthly[head_at + 1 :] if r[0]}
+    assert struck == {f.period.label: f.people_view.struck for f in view.flows}
+    assert all(isinstance(n, int) for n in struck.values()) and sum(struck.values()) > 0
+    in_summary = next(r for r in summary.iter_rows(values_only=True) if r[0] == "销号（人）")
+    assert in_summary[1] == struck["2026-11"]
     # the campaign whose name looks like a formula is text, shown as text
     campaigns = book["活动"]
     names = [c.value for c in campaigns["A"] if c.value]
@@ -225,6 +242,7 @@ def test_the_monthly_pdf_reads_back(county: dict[str, str], tmp_path: Path) -> N
     for branch in ("0101", "0104", "0112"):
         assert branch in words
     assert "签约率" in words and "用信率" in words and "首贷户" in words
+    assert "销号" in words and "待上线" not in words  # the struck people, counted
 
 
 def test_a_report_to_an_unknown_format_or_folder_is_refused_plainly(

@@ -21,13 +21,14 @@ from sqlalchemy import text
 from teller_assist.demo.county import generate_county
 from teller_assist.identity.resident_id import parse_resident_id
 from teller_assist.kpi.definitions import COUNTY, Flow, Ratio, Scope, Stock
-from teller_assist.kpi.periods import Period
+from teller_assist.kpi.periods import Grain, Period
 from teller_assist.prequal.policy import Policy
 from teller_assist.prequal.survey import Survey
 from teller_assist.services import applications as apps
-from teller_assist.services import kpi
+from teller_assist.services import kpi, targets
 from teller_assist.services.demo_history import load_history
 from teller_assist.services.imports import import_paths
+from teller_assist.store import operators as store_ops
 from teller_assist.store.engine import Store
 from tests.helpers.surveys import walk_in_answers
 from tests.helpers.workflow import Team, agreement_printed
@@ -179,7 +180,25 @@ class Raw:
             f"WHERE x.f BETWEEN :s AND :e AND x.id_no IN ({loan_people})",
             **b,
         )
-        return Flow(granted, signed, first_drawn, first_loans, None)
+        return Flow(granted, signed, first_drawn, first_loans, self.struck(scope, period))
+
+    def struck(self, scope: Scope, period: Period) -> int:
+        """销号: the people of the scope's targets whose first strike there falls in the period (a
+        branch's targets are those its lists gave it, wherever the person's customer record is)."""
+        where, p = "", {}
+        if scope.kind != "county":
+            column = {"branch": "branch_code", "officer": "officer", "campaign": "campaign"}.get(
+                scope.kind, "scenario"
+            )
+            where, p = f"WHERE t.{column} = :k", {"k": scope.key}
+        return self.one(
+            "SELECT COUNT(*) FROM (SELECT s.id_no, MIN(s.struck_on) AS f FROM target_strike s "
+            f"JOIN target t ON t.campaign = s.campaign AND t.id_no = s.id_no {where} GROUP BY s.id_no) x "
+            "WHERE x.f BETWEEN :s AND :e",
+            s=period.start,
+            e=period.end,
+            **p,
+        )
 
     def work_flow(self, branch: str | None, period: Period) -> Flow:
         where = f"a.status IN {GRANTED}" + ("" if branch is None else " AND a.branch_code = :k")
@@ -277,8 +296,30 @@ def test_every_figure_agrees_with_the_raw_rows(county: Store, policy: Policy, te
     assert raw.one("SELECT COUNT(*) FROM negative_list_entry") > 0
     assert raw.one("SELECT COUNT(*) FROM application WHERE status = 'expired'") > 0
 
+    # the year's strikes, on many days, in every branch; and people on two branches' lists
+    assert raw.one("SELECT COUNT(DISTINCT struck_on) FROM target_strike") > 30
+    assert raw.one("SELECT COUNT(DISTINCT t.branch_code) FROM target_strike s JOIN target t "
+                   "ON t.campaign = s.campaign AND t.id_no = s.id_no") == 12  # fmt: skip
     assert raw.one("SELECT COUNT(*) FROM kpi_indicator WHERE scope_kind = 'branch'") >= 12
     assert raw.one("SELECT COUNT(*) FROM kpi_indicator WHERE scope_kind = 'campaign'") > 0
+
+    # two people the counter serves today, after the sums were kept; the one who signs is a target of two
+    # branches' lists (listed before the sums were kept, as the night's import would have)
+    who = raw.rows(
+        "SELECT c.id_no FROM customer c WHERE c.branch_code = '0104' "
+        "AND NOT EXISTS (SELECT 1 FROM application a WHERE a.id_no = c.id_no) "
+        "AND NOT EXISTS (SELECT 1 FROM target t WHERE t.id_no = c.id_no) "
+        "AND NOT EXISTS (SELECT 1 FROM negative_list_entry n WHERE n.id_no = c.id_no) "
+        "AND c.birth_date BETWEEN :a AND :b ORDER BY c.id_no",
+        a=dt.date(1970, 1, 1),
+        b=dt.date(1990, 1, 1),
+    )[:2]
+    with store.write_session() as s:
+        for campaign, branch in (("recon-0104", "0104"), ("recon-0109", "0109")):
+            s.execute(
+                text("INSERT INTO target (campaign, id_no, branch_code, officer) VALUES (:c, :i, :b, 'x')"),
+                {"c": campaign, "i": who[-1][0], "b": branch},
+            )
 
     # the rows alone
     assert_agrees(store, policy, raw, snapshot=False)
@@ -289,21 +330,26 @@ def test_every_figure_agrees_with_the_raw_rows(county: Store, policy: Policy, te
     assert_agrees(store, policy, raw, snapshot=True)
 
     # the counter goes on after the sums were kept: a grant and a signature today are read from the rows
-    who = raw.rows(
-        "SELECT c.id_no FROM customer c WHERE c.branch_code = '0104' "
-        "AND NOT EXISTS (SELECT 1 FROM application a WHERE a.id_no = c.id_no) "
-        "AND NOT EXISTS (SELECT 1 FROM negative_list_entry n WHERE n.id_no = c.id_no) "
-        "AND c.birth_date BETWEEN :a AND :b ORDER BY c.id_no",
-        a=dt.date(1970, 1, 1),
-        b=dt.date(1990, 1, 1),
-    )[:2]
     survey = Survey("walk_in", walk_in_answers(household_income=40_000))
     for (id_no,) in who:
         record = apps.submit(store, policy, id_no, survey, team.teller, today=AS_OF)
         apps.approve(store, policy, record.id, team.head, today=AS_OF)
     agreement_printed(store, record.id)
-    apps.sign(store, record.id, team.teller, today=AS_OF)
+    apps.sign(store, record.id, team.teller, today=AS_OF)  # struck at once, in both branches
+    assert raw.one("SELECT COUNT(*) FROM target_strike WHERE id_no = :i", i=who[-1][0]) == 2
     assert kpi.snapshot_state(store)[1]
+    assert_agrees(store, policy, raw, snapshot=True, few=True)
+    county_now = kpi.view(store, policy, COUNTY, AS_OF, grain=Grain.DAY, flow_periods=1, use_snapshot=True)
+    branches = [kpi.view(store, policy, Scope("branch", b), AS_OF, grain=Grain.DAY, flow_periods=1)
+                for b in ("0104", "0109")]  # fmt: skip
+    assert [v.flows[-1].people_view.struck for v in branches] == [1, 1]
+    assert county_now.flows[-1].people_view.struck == 1  # one person, struck on two lists
+
+    # a branch head hands an officer's targets to another after the sums were kept: the lists' own
+    # figures (a branch's officers) come from the rows, the bank's people still from the sums
+    head = store_ops.get_operator(store, "zh0109")  # the demo's branch head
+    moved = targets.assign(store, head, "2026-walk-in", "jr010902", day=AS_OF, from_officer="jr010901")
+    assert moved > 0 and kpi.snapshot_state(store)[1]
     assert_agrees(store, policy, raw, snapshot=True, few=True)
 
     # a back-dated approval the sums never saw: they are no longer whole, the rows alone are used

@@ -438,6 +438,10 @@ def test_signing_at_any_counter_strikes_the_target_and_the_sweep_keeps_it_once(
     store: Store, team: Team, policy: Policy, issued_list: str
 ) -> None:
     targets.assign(store, team.head.operator, issued_list, "teller1", day=TODAY, id_nos=[A1])
+    with store.write_session() as s:  # the same person on an imported list no branch was found for
+        s.execute(
+            text("INSERT INTO target (campaign, id_no, batch_id) VALUES ('imported', :i, 1)"), {"i": A1}
+        )
     masking = Masking()
     submitted = apps.submit(
         store,
@@ -458,30 +462,102 @@ def test_signing_at_any_counter_strikes_the_target_and_the_sweep_keeps_it_once(
         ("deliver_letter", line * 100, submitted.id)
     ]
     agreement_printed(store, submitted.id)
+    assert [p.struck for p in targets.list_progress(store, team.admin.operator, issued_list)] == [{}, {}]
     apps.sign(store, submitted.id, team.manager, today=TODAY, now=NOW)  # another operator, at the counter
-    assert (
-        targets.tasks_today(store, policy, team.teller.operator, TODAY, masking, officer="teller1").tasks
-        == ()
-    )
-    with store.write_session() as s:  # the same person on an imported list no branch was found for
-        s.execute(
-            text("INSERT INTO target (campaign, id_no, batch_id) VALUES ('imported', :i, 1)"), {"i": A1}
-        )
-    swept = targets.sweep(store, policy, TODAY, by="os:night")
-    assert swept.struck == {"signed": 2, "ineligible": 0, "declined": 0}  # every list the person is on
-    assert targets.sweep(store, policy, TODAY, by="os:night").struck == {
-        "signed": 0,
-        "ineligible": 0,
-        "declined": 0,
-    }
+    # struck at once, on every list the person is on, by the signature's own transaction
     assert [p.struck for p in targets.list_progress(store, team.admin.operator, issued_list)] == [
         {"signed": 1},
         {},
     ]
+    assert {(r.campaign, r.struck) for r in store_targets.targets_of(store, id_nos=[A1])} == {
+        (issued_list, "signed"),
+        ("imported", "signed"),
+    }
+    facts = store_targets.facts(store, id_no=A1)
+    assert {f.strike for f in facts} == {Strike("signed", TODAY)}
+    with store.connection() as conn:
+        recorded = conn.execute(text("SELECT DISTINCT recorded_by, recorded_at FROM target_strike")).all()
+        trail = conn.execute(
+            text(
+                "SELECT action, operator, subject, detail FROM audit_event "
+                "WHERE action NOT IN ('target_list_view', 'tasks_view') ORDER BY seq DESC LIMIT 2"
+            )
+        ).all()
+    assert [r[0] for r in recorded] == ["manager1"]
+    assert [(a, o, s) for a, o, s, _d in trail] == [
+        ("sign", "manager1", f"app:{submitted.id}"),
+        ("target_strike", "manager1", A1),
+    ]
+    assert json.loads(trail[1][3]) == {
+        "date": TODAY.isoformat(),
+        "signed": 2,
+        "ineligible": 0,
+        "declined": 0,
+        "lists": sorted([issued_list, "imported"]),
+        "application": submitted.id,
+    }
+    assert (
+        targets.tasks_today(store, policy, team.teller.operator, TODAY, masking, officer="teller1").tasks
+        == ()
+    )
+    # the night's sweep finds them struck: nothing counted twice, nothing audited again
+    for _night in range(2):
+        assert targets.sweep(store, policy, TODAY, by="os:night").struck == {
+            "signed": 0,
+            "ineligible": 0,
+            "declined": 0,
+        }
+    assert len(rows_of(store, "target_strike")) == 1
+    assert [p.struck for p in targets.list_progress(store, team.admin.operator, issued_list)] == [
+        {"signed": 1},
+        {},
+    ]
+    # a list the person joins after signing, still holding the line: struck by the sweep, once
+    with store.write_session() as s:
+        s.execute(text("INSERT INTO target (campaign, id_no, batch_id) VALUES ('later', :i, 1)"), {"i": A1})
+    assert targets.sweep(store, policy, TODAY, by="os:night").struck["signed"] == 1
+    assert targets.sweep(store, policy, TODAY, by="os:night").struck["signed"] == 0
     # a month on and nothing drawn: the officer is asked to encourage a first use of the line
     later = TODAY + dt.timedelta(days=31)
     follow = targets.tasks_today(store, policy, team.teller.operator, later, masking, officer="teller1").tasks
     assert [(t.kind, t.due_on) for t in follow] == [("follow_up_usage", later)]
+
+
+def test_a_strike_made_meanwhile_is_kept_as_it_was_and_counted_once(store: Store) -> None:
+    """A signature and the sweep striking the same target at once: the key keeps the first, the other
+    writes nothing (and audits nothing) instead of failing."""
+    seed(store)
+    issued(store)
+    first = [("L1", A1, Strike("ineligible", TODAY, "age"))]
+    assert store_targets.record_strikes(store, first, by="sweep", at=NOW, entry=entry("target_strike")) == 1
+    with store.write_session() as s:
+        assert store_targets.unstruck_listings(s, A1) == []
+        assert store_targets.unstruck_listings(s, A2) == [("L1", TODAY)]
+        struck = store_targets.strike_in(
+            s,
+            A1,
+            [("L1", Strike("signed", TODAY))],
+            by="teller1",
+            at=NOW,
+            entry=lambda lists: entry("target_strike"),
+        )
+    assert struck == []
+    assert (
+        store_targets.record_strikes(
+            store,
+            [("L1", A1, Strike("signed", TODAY)), ("L1", A2, Strike("signed", TODAY))],
+            by="sweep",
+            at=NOW,
+            entry=entry("target_strike"),
+        )
+        == 1
+    )
+    assert {(r.id_no, r.struck) for r in store_targets.targets_of(store, campaign="L1")} == {
+        (A1, "ineligible"),
+        (A2, "signed"),
+        (B1, None),
+    }
+    assert len(rows_of(store, "target_strike")) == 2
 
 
 def test_two_branch_heads_assigning_the_same_targets_at_once_one_wins_whole(store: Store) -> None:

@@ -179,8 +179,8 @@ def test_the_counters_flag_says_the_task_and_the_strike_of_the_day_they_sign(
     signed = task_desk.walk_in_flag(store, policy, teller, LETTER, TODAY)
     assert [(f.kind, f.signed_today) for f in signed] == [(None, True)]
     assert task_desk.count_today(store, policy, teller, TODAY) == 3
-    # the strike row itself is the sweep's (after the night's import); the day after, no flag at all
-    assert [r.struck for r in store_targets.targets_of(store, id_nos=[LETTER])] == [None]
+    # the strike row is written with the signature, for the lists' progress; the day after, no flag
+    assert [r.struck for r in store_targets.targets_of(store, id_nos=[LETTER])] == ["signed"]
     assert task_desk.walk_in_flag(store, policy, teller, LETTER, TODAY.replace(day=29)) == ()
     # declined for good: struck, no flag
     desk = task_desk.listing(store, policy, teller, TODAY, MASK, task_desk.Scope(officer="teller1"))

@@ -85,6 +85,10 @@ def test_tiles_league_drill_down_and_people(qtbot: QtBot, county: Store, policy:
     assert "全县" in dashboard.breadcrumb.text()
     assert "授信政策" in dashboard.status.text() and AS_OF.isoformat() in dashboard.status.text()
     assert dashboard.trend_view.chart().series() and dashboard.flow_view.chart().series()
+    # the weekly flows: the struck people beside the granted, signed and first drawn, as the service counts
+    bars = {b.label(): b for b in dashboard.flow_view.chart().series()[0].barSets()}
+    struck = [f.people_view.struck for f in expected.view.flows]
+    assert [int(bars["销号"].at(i)) for i in range(bars["销号"].count())] == struck and sum(struck) > 0
 
     # the league table: one row per branch, first by the completion of their indicators
     model = dashboard.league_proxy
@@ -108,7 +112,8 @@ def test_tiles_league_drill_down_and_people(qtbot: QtBot, county: Store, policy:
     assert dashboard.scope == Scope("branch", branch)
     assert f"网点 {branch}" in dashboard.breadcrumb.text()
     officers = [model.index(r, 0).data() for r in range(model.rowCount())]
-    assert officers and all(o.startswith(f"jr{branch}") for o in officers)
+    assert f"zh{branch}" in officers  # the branch head keeps a share of the branch's targets
+    assert all(o.startswith((f"jr{branch}", f"zh{branch}")) for o in officers)
     figures = kpi.view(county, policy, Scope("branch", branch), AS_OF)
     assert dashboard.tiles[HEADLINE[1]].value.text() == figures.total.stock.signing.text()
 

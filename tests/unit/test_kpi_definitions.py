@@ -171,8 +171,23 @@ def test_stocks_from_changes_worked_by_hand() -> None:
     march = period_of(D(2026, 3, 1), Grain.MONTH)
     assert ledger.flow("A", march).granted == 2
     assert ledger.flow("A", period_of(D(2026, 3, 2), Grain.WEEK)).granted == 1  # 2-8 March
-    assert ledger.flow("A", march).struck is None
+    assert ledger.flow("A", march).struck is None  # the strikes were not read into it: not counted
     assert ledger.total_stock(D(2026, 3, 31)) == ledger.stock("A", D(2026, 3, 31))
+
+
+def test_struck_people_are_counted_by_the_day_of_their_strike_in_each_group() -> None:
+    """Two people struck in branch A (2 and 30 March), one of them also in branch B (20 March): each
+    group counts its own, the groups added up count a person once per group."""
+    ledger = Ledger(strikes=True)
+    ledger.add("A", Measure.STRUCK_FLOW, D(2026, 3, 2), 1)
+    ledger.add("A", Measure.STRUCK_FLOW, D(2026, 3, 30), 1)
+    ledger.add("B", Measure.STRUCK_FLOW, D(2026, 3, 20), 1)
+    march, week = period_of(D(2026, 3, 1), Grain.MONTH), period_of(D(2026, 3, 2), Grain.WEEK)
+    assert (ledger.flow("A", march).struck, ledger.flow("A", week).struck) == (2, 1)
+    assert ledger.flow("B", week).struck == 0 and ledger.flow("C", march).struck == 0
+    assert ledger.total_flow(march).struck == 3
+    assert ledger.total_flow(period_of(D(2026, 4, 1), Grain.MONTH)).struck == 0
+    assert ledger.stock("A", D(2026, 3, 31)) == Stock()  # a flow, never a stock
 
 
 def test_eligibility_from_birth_counts_and_corrections_matches_a_count_person_by_person() -> None:

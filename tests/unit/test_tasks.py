@@ -30,6 +30,7 @@ from teller_assist.targets.tasks import (
     TaskRefused,
     check_outcome,
     daily_tasks,
+    signing_strike,
     strike_of,
     task_of,
 )
@@ -250,6 +251,19 @@ def test_the_first_strike_wins_and_a_recorded_mark_is_the_truth() -> None:
     assert strike_of(earlier, DAY, BAND) == Strike("ineligible", D(2026, 11, 19), "negative")
     marked = dataclasses.replace(both, strike=Strike("declined", D(2026, 11, 2), "不需要"))
     assert strike_of(marked, DAY, BAND) == Strike("declined", D(2026, 11, 2), "不需要")
+
+
+def test_a_signature_strikes_a_target_as_the_sweep_would() -> None:
+    """The rule the signature applies at once is the sweep's: the same strike for the same facts."""
+    listed = D(2026, 11, 1)
+    assert signing_strike(listed, DAY, D(2028, 11, 27)) == Strike("signed", DAY)
+    assert signing_strike(None, DAY, None) == Strike("signed", DAY)
+    # signed before being listed: struck on the listing day while the line is still held, else not
+    assert signing_strike(listed, D(2026, 10, 1), D(2028, 9, 30)) == Strike("signed", listed)
+    assert signing_strike(listed, D(2024, 10, 1), D(2026, 9, 30)) is None
+    for signed_on, until in ((DAY, D(2028, 11, 27)), (D(2026, 10, 1), D(2028, 9, 30))):
+        facts = target(listed_on=listed, signed=signed(signed_on, valid_until=until))
+        assert strike_of(facts, DAY, BAND) == signing_strike(listed, signed_on, until)
 
 
 # --- the list --------------------------------------------------------------------------------------
