@@ -245,6 +245,12 @@ def monthly_pdf(report: MonthlyReport) -> bytes:
         f"政策 {p.policy_version}"
     )
 
+    return landscape_pdf(story, title=f"授信考核月报 {report.month.label}", footer=footer)
+
+
+def landscape_pdf(story: list[Any], *, title: str, footer: str) -> bytes:
+    """The reports' pages: A4 landscape, the bundled CJK font, ``footer`` and the page number on each."""
+
     def on_page(canvas: Any, doc: Any) -> None:
         canvas.saveState()
         canvas.setFont(fonts.PRIMARY, 7.5)
@@ -260,7 +266,7 @@ def monthly_pdf(report: MonthlyReport) -> bytes:
         rightMargin=15 * mm,
         topMargin=12 * mm,
         bottomMargin=15 * mm,
-        title=f"授信考核月报 {report.month.label}",
+        title=title,
         author="柜面授信助手",
     )
     doc.build(story, onFirstPage=on_page, onLaterPages=on_page)

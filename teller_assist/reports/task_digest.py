@@ -9,19 +9,18 @@ workbook holds, so a branch with thousands of open targets still prints a meetin
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
 from typing import Any
 
 from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
 from teller_assist.documents import fonts
 from teller_assist.kpi.definitions import Ratio
 from teller_assist.reports.cells import ratio_value, yuan
+from teller_assist.reports.pdf import landscape_pdf
 from teller_assist.reports.workbook import Column, Workbook
 from teller_assist.targets.digest import UNASSIGNED, DigestTask, TaskDigest
 from teller_assist.targets.tasks import KIND_ZH, STRIKE_ZH, TASK_KINDS
@@ -335,23 +334,4 @@ def digest_pdf(d: TaskDigest) -> bytes:
 
     footer = f"{_title(d)} · 内部资料，身份证号已部分隐藏"
 
-    def on_page(canvas: Any, doc: Any) -> None:
-        canvas.saveState()
-        canvas.setFont(fonts.PRIMARY, 7.5)
-        canvas.drawString(15 * mm, 8 * mm, footer)
-        canvas.drawRightString(landscape(A4)[0] - 15 * mm, 8 * mm, f"第 {doc.page} 页")
-        canvas.restoreState()
-
-    buffer = io.BytesIO()
-    doc = SimpleDocTemplate(
-        buffer,
-        pagesize=landscape(A4),
-        leftMargin=15 * mm,
-        rightMargin=15 * mm,
-        topMargin=12 * mm,
-        bottomMargin=15 * mm,
-        title=_title(d),
-        author="柜面授信助手",
-    )
-    doc.build(story, onFirstPage=on_page, onLaterPages=on_page)
-    return buffer.getvalue()
+    return landscape_pdf(story, title=_title(d), footer=footer)

@@ -153,6 +153,16 @@ def keep_on_screen(widget: QWidget) -> None:
 ERROR_STYLE = "color: #b00020"  # a refusal under a login or an authorisation, in the bank's red
 
 
+def error_label(name: str, parent: QWidget) -> QLabel:
+    """A dialog's refusal line: word-wrapped, in the bank's red, hidden until it has something to say."""
+    label = QLabel("", parent)
+    label.setObjectName(name)
+    label.setWordWrap(True)
+    label.setStyleSheet(ERROR_STYLE)
+    label.setVisible(False)
+    return label
+
+
 def grow_to_fit(dialog: QWidget) -> None:
     """After a word-wrapped message grew (a refusal and its hint), make the dialog tall enough for it,
     so its fields keep their height instead of being squeezed (a top-level layout does not count a

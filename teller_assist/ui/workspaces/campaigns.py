@@ -64,7 +64,7 @@ from teller_assist.errors import UserFacingError
 from teller_assist.identity.masking import Masking
 from teller_assist.ui.i18n import error_text, pick
 from teller_assist.ui.tasks import Task
-from teller_assist.ui.widgets import ERROR_STYLE, grow_to_fit, keep_on_screen
+from teller_assist.ui.widgets import ERROR_STYLE, error_label, grow_to_fit, keep_on_screen
 from teller_assist.ui.words import word
 
 if TYPE_CHECKING:
@@ -1165,11 +1165,7 @@ class CampaignDialog(QDialog):
             form.addRow(label, field)
         form.addRow("", self.granted)
         layout.addLayout(form)
-        self.error = QLabel("", self)
-        self.error.setObjectName("campaignCreateError")
-        self.error.setWordWrap(True)
-        self.error.setStyleSheet(ERROR_STYLE)
-        self.error.setVisible(False)
+        self.error = error_label("campaignCreateError", self)
         layout.addWidget(self.error)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
@@ -1361,11 +1357,7 @@ class RosterImportDialog(QDialog):
         self.row_detail.setWordWrap(True)
         self.row_detail.setVisible(False)
         layout.addWidget(self.row_detail)
-        self.error = QLabel("", self)
-        self.error.setObjectName("rosterError")
-        self.error.setWordWrap(True)
-        self.error.setStyleSheet(ERROR_STYLE)
-        self.error.setVisible(False)
+        self.error = error_label("rosterError", self)
         layout.addWidget(self.error)
         buttons = QHBoxLayout()
         buttons.addStretch(1)

@@ -42,7 +42,7 @@ from teller_assist.targets.tasks import KIND_ZH, OUTCOME_ZH
 from teller_assist.ui.i18n import error_text
 from teller_assist.ui.scan_burst import BURST_GAP_SECONDS, ID_CHARACTERS
 from teller_assist.ui.tasks import Task
-from teller_assist.ui.widgets import ERROR_STYLE, grow_to_fit, keep_on_screen
+from teller_assist.ui.widgets import ERROR_STYLE, error_label, grow_to_fit, keep_on_screen
 from teller_assist.ui.words import word
 from teller_assist.ui.workspaces.lobby import fit_columns
 
@@ -616,11 +616,7 @@ class OutcomeDialog(QDialog):
         appointment_layout.addWidget(hint)
         self.pages.addWidget(appointment)
 
-        self.error = QLabel("", self)
-        self.error.setObjectName("outcomeError")
-        self.error.setWordWrap(True)
-        self.error.setStyleSheet(ERROR_STYLE)
-        self.error.setVisible(False)
+        self.error = error_label("outcomeError", self)
         layout.addWidget(self.error)
         buttons = QHBoxLayout()
         self.confirm_button = QPushButton(self.tr("确认 (Enter)"), self)
