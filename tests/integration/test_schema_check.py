@@ -48,7 +48,7 @@ def test_a_command_on_an_empty_database_makes_the_schema(env: dict[str, str]) ->
 
 def test_a_command_on_a_schema_behind_says_so_and_leaves_it(env: dict[str, str]) -> None:
     set_up_at(env, OLDER)
-    for command in (("users", "list"), ("lookup", MAN), ("db", "stats")):
+    for command in (("users", "list"), ("lookup", MAN), ("db", "stats"), ("kpi", "refresh")):
         done = run_cli(*command, env=env)
         lines = done.stderr.strip().splitlines()
         assert done.returncode == 2 and len(lines) == 1 and "Traceback" not in done.stderr, done.stderr
