@@ -39,9 +39,12 @@ def save_draft(
 
 
 def get_draft(store: Store, id_no: str) -> DraftRecord | None:
+    """The draft kept for ``id_no``: read as plain columns, not an ORM object (the counter asks at every
+    survey, the first one while the customer waits)."""
+    query = select(SurveyDraft.scenario, SurveyDraft.answers, SurveyDraft.operator, SurveyDraft.updated_at)
     with store.session() as s:
-        d = s.get(SurveyDraft, id_no)
-        return DraftRecord(d.id_no, d.scenario, d.answers, d.operator, d.updated_at) if d else None
+        d = s.execute(query.where(SurveyDraft.id_no == id_no)).one_or_none()
+        return DraftRecord(id_no, d.scenario, d.answers, d.operator, d.updated_at) if d else None
 
 
 def delete_draft(store: Store, id_no: str) -> None:

@@ -101,13 +101,6 @@ class SurveyForm(QWidget):
                 elif f.type == "mobile":
                     edit.setValidator(QRegularExpressionValidator(r"1\d{0,10}", edit))
                 edit.setPlaceholderText(pick(f.help_zh, f.help_en))
-                if f.type == "mobile" and phone:
-                    # the number on file stays masked; typing replaces it with the customer's new one
-                    edit.setPlaceholderText(
-                        self.tr("{m}（预留号码，与客户核对；如有变更请输入新号码）").format(
-                            m=masked_phone or ""
-                        )
-                    )
                 edit.textChanged.connect(self.changed)
                 widget = edit
             widget.setObjectName(f"survey_{f.key}")
@@ -119,6 +112,22 @@ class SurveyForm(QWidget):
                 layout.addRow(pick(f.label_zh, f.label_en) + ("*" if f.required else ""), widget)
         for widget in self.questions():
             widget.installEventFilter(self)
+        self.set_phone_on_file(phone, masked_phone)
+
+    def set_phone_on_file(self, phone: str | None, masked_phone: str | None) -> None:
+        """The customer's phone on file: kept as the answer unless a new number is typed, and shown in
+        the mobile field's placeholder masked (a form made ahead, at idle, learns it when it is used)."""
+        self.prefilled_phone = phone
+        for f in self.form.fields:
+            edit = self.widgets[f.key]
+            if f.type != "mobile" or not isinstance(edit, QLineEdit):
+                continue
+            if phone:  # the number on file stays masked; typing replaces it with the customer's new one
+                edit.setPlaceholderText(
+                    self.tr("{m}（预留号码，与客户核对；如有变更请输入新号码）").format(m=masked_phone or "")
+                )
+            else:
+                edit.setPlaceholderText(pick(f.help_zh, f.help_en))
 
     # --- answered by the keys, one question after another ---------------------------------------------
     def questions(self) -> list[QWidget]:

@@ -192,3 +192,38 @@ def test_the_last_answer_goes_back_to_what_is_missing(
     assert not window.counter.submit_button.isEnabled()
     qtbot.keyClick(focused(), Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     assert window.counter.application is None
+
+
+def test_the_survey_made_ahead_is_the_customers_own_and_the_next_one_is_made_after_esc(
+    qtbot: QtBot, settings: Settings, memory_keyring: MemoryKeyring, tmp_path: Path
+) -> None:
+    """The form made at idle is the one the customer gets, with their phone on file masked in it; after
+    Esc the next customer's is made ahead again, and it carries nothing of the one before."""
+    from tests.helpers.extracts import rid
+
+    window = window_with_data(qtbot, settings, tmp_path)
+    counter = window.counter
+    counter._warm_up()
+    spare = counter._spare_forms[("walk_in", False)]
+    assert not spare.isVisible()
+    qtbot.keyClicks(counter.id_input, MAN)
+    qtbot.keyClick(counter.id_input, Qt.Key.Key_Return)
+    qtbot.keyClick(window, Qt.Key.Key_F3)
+    form = counter.survey_form
+    assert form is spare and form.isVisible()
+    phone = form.widgets["phone"]
+    assert isinstance(phone, QLineEdit) and "139****4567" in phone.placeholderText()
+    assert form.answers()["phone"] == "13951234567"
+
+    qtbot.keyClick(window, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: ("walk_in", False) in counter._spare_forms, timeout=3000)
+    assert counter._spare_forms[("walk_in", False)] is not spare
+    stranger = counter._spare_forms[("walk_in", True)]
+    qtbot.keyClicks(counter.id_input, rid(seq=41))  # unknown to the bank: the name is asked
+    qtbot.keyClick(counter.id_input, Qt.Key.Key_Return)
+    qtbot.keyClick(window, Qt.Key.Key_F3)
+    form = counter.survey_form
+    assert form is stranger and form.name_edit is not None and form.name_edit.hasFocus()
+    phone = form.widgets["phone"]
+    assert isinstance(phone, QLineEdit) and "4567" not in phone.placeholderText()
+    assert "phone" not in form.answers()

@@ -215,6 +215,9 @@ class CounterWorkspace(QWidget):
         self.retry_button = self._button(
             self.tr("重新打开数据库 (F5)"), "retryOpenButton", layout)  # a failed open
         self.survey_form: SurveyForm | None = None
+        # forms made ahead at idle, by scenario and whether the name is asked: the customer's card does
+        # not wait for a form's widgets to be made (see _spare_survey)
+        self._spare_forms: dict[tuple[str, bool], SurveyForm] = {}
         self.survey_button = self._button(
             self.tr("填写调查表 (F3)"), "surveyButton", layout, lambda: self.open_survey())
         self.submit_button = self._button(
@@ -349,11 +352,10 @@ class CounterWorkspace(QWidget):
         from PySide6.QtCore import QBuffer, QIODevice, QSize
         from PySide6.QtGui import QPageSize, QPainter, QPdfWriter
 
-        from teller_assist.services import audit
+        from teller_assist.services import audit, drafts
         from teller_assist.services.lookup import lookup
         from teller_assist.services.prequal import decide_for_card
         from teller_assist.ui.print_preview import load_pdf
-        from teller_assist.ui.survey_form import SurveyForm
 
         flow = self.flow
         if flow is None:
@@ -371,10 +373,9 @@ class CounterWorkspace(QWidget):
             panel.grab()
             panel.body.grab()
             holder.deleteLater()
-        if flow.policy is not None and "walk_in" in flow.policy.forms:
-            holder = QWidget()
-            SurveyForm(flow.policy.forms["walk_in"], holder, ask_name=True).grab()
-            holder.deleteLater()
+        with contextlib.suppress(UserFacingError):
+            drafts.load(flow.store, self.WARM_UP_ID)  # the first survey's draft read: its statement ready
+        self._make_spare_forms()  # the survey's widgets made, laid out and drawn with their fonts
         buffer = QBuffer()
         buffer.open(QIODevice.OpenModeFlag.WriteOnly)
         writer = QPdfWriter(buffer)
@@ -537,20 +538,18 @@ class CounterWorkspace(QWidget):
             if flow.why_not(Action.SURVEY) is not None:
                 self.flow_blocked.setVisible(True)
                 return
-            from teller_assist.ui.survey_form import SurveyForm
-
             try:
                 draft = flow.open_survey(scenario)
             except UserFacingError:
                 draft = None  # the draft could not be read: the survey opens empty
             card = flow.card
             masked = self.settings.masking.phone(card.phone) if card.phone else None
-            self.survey_form = SurveyForm(
-                flow.policy.forms[scenario], phone=card.phone, masked_phone=masked, ask_name=not card.name
-            )
+            self.survey_form = self._spare_survey(scenario, ask_name=not card.name)
+            self.survey_form.set_phone_on_file(card.phone, masked)
             self.survey_form.changed.connect(self.recompute)
             self.survey_form.finished.connect(self._survey_answered)
             self._survey_layout.addWidget(self.survey_form)
+            self.survey_form.show()
             if draft is not None:  # what was typed for this person before a crash, a restart or Esc
                 self.survey_form.set_answers(draft.survey.answers)
                 self.id_feedback.setText(
@@ -566,6 +565,35 @@ class CounterWorkspace(QWidget):
         first = self.survey_form.first_field()
         if first is not None and first.isEnabled():
             first.setFocus()
+
+    def _spare_survey(self, scenario: str, *, ask_name: bool) -> SurveyForm:
+        """The scenario's form, empty: the one made ahead if it is there (and of the policy in force),
+        else made now."""
+        from teller_assist.ui.survey_form import SurveyForm
+
+        assert self.flow is not None and self.flow.policy is not None
+        form = self.flow.policy.forms[scenario]
+        spare = self._spare_forms.pop((scenario, ask_name), None)
+        if spare is not None and spare.form is form:
+            return spare
+        if spare is not None:
+            spare.deleteLater()
+        return SurveyForm(form, ask_name=ask_name)
+
+    def _make_spare_forms(self) -> None:
+        """At idle, the walk-in form made ahead, for a customer the bank knows and for one it does not,
+        laid out and drawn once off screen, so the next card's survey only has to be shown."""
+        from teller_assist.ui.survey_form import SurveyForm
+
+        flow = self.flow
+        if flow is None or flow.policy is None or "walk_in" not in flow.policy.forms:
+            return
+        for ask_name in (False, True):
+            if ("walk_in", ask_name) not in self._spare_forms:
+                spare = SurveyForm(flow.policy.forms["walk_in"], self, ask_name=ask_name)
+                spare.hide()  # the counter's child, never shown where it is made (the survey area shows it)
+                spare.grab()
+                self._spare_forms[("walk_in", ask_name)] = spare
 
     def _survey_answered(self) -> None:
         """The last question was answered by its key: on to submitting (Enter or Ctrl+Enter) when the
@@ -623,6 +651,7 @@ class CounterWorkspace(QWidget):
             self._survey_layout.removeWidget(self.survey_form)
             self.survey_form.deleteLater()
             self.survey_form = None
+            QTimer.singleShot(0, self._make_spare_forms)  # the next customer's, made while none waits
         self.survey_area.setVisible(False)
         self.factors_label.setVisible(False)
         self.factors_label.setText("")
