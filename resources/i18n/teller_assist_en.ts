@@ -846,6 +846,10 @@ N new · I import a roster · C close · F7 refresh</translation>
         <translation>Cancelled: nothing of the current file was written.</translation>
     </message>
     <message>
+        <source>导入失败：程序出错，已写入错误报告</source>
+        <translation>Import failed: the program failed; a crash report was written</translation>
+    </message>
+    <message>
         <source>导入失败：</source>
         <translation>Import failed: </translation>
     </message>

@@ -34,6 +34,7 @@ from teller_assist.identity.resident_id import (
 )
 from teller_assist.prequal.workflow import OPEN, Status
 from teller_assist.settings import Settings
+from teller_assist.ui import messages
 from teller_assist.ui.card_panel import CardPanel
 from teller_assist.ui.i18n import error_text, pick
 from teller_assist.ui.scan_burst import ScanBurst
@@ -1187,21 +1188,15 @@ class CounterWorkspace(QWidget):
             return None
         if refusal is not None:
             return None
-        box = QMessageBox(
-            QMessageBox.Icon.Question,
+        box = messages.confirm(
+            self._host,
             self.tr("登记客户签字"),
             self.tr("客户已在打印的预授信协议（协议号 {0}）上签字？").format(app.agreement_no),
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            self._host,
+            lambda signed: self._signed(app, signed),
+            name="signConfirm",
+            yes=self.tr("已签字 (Enter)"),
+            no=self.tr("尚未签字 (Esc)"),
         )
-        box.setObjectName("signConfirm")
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.button(QMessageBox.StandardButton.Yes).setText(self.tr("已签字 (Enter)"))
-        box.button(QMessageBox.StandardButton.No).setText(self.tr("尚未签字 (Esc)"))
-        box.setDefaultButton(QMessageBox.StandardButton.Yes)
-        box.setEscapeButton(QMessageBox.StandardButton.No)
-        box.finished.connect(lambda result: self._signed(app, result == QMessageBox.StandardButton.Yes))
-        box.open()
         keep_on_screen(box)
         return box
 
