@@ -39,7 +39,7 @@ from teller_assist.ui.card_panel import CardPanel
 from teller_assist.ui.i18n import error_text, pick
 from teller_assist.ui.scan_burst import ScanBurst
 from teller_assist.ui.session import AuthorizeDialog, approver_text
-from teller_assist.ui.tasks import Task
+from teller_assist.ui.tasks import Task, detached
 from teller_assist.ui.widgets import NoteLabel, keep_on_screen
 from teller_assist.ui.words import word
 
@@ -311,9 +311,7 @@ class CounterWorkspace(QWidget):
         )
         self.flow.sign_in(operator)
         url = settings.app_download_url
-        warming = threading.Thread(target=_prepare_documents, args=(url,), name="warm-documents", daemon=True)
-        warming.start()
-        self._warming = warming
+        self._warming = detached(lambda: _prepare_documents(url), "warm-documents")
         self.start_sources(ready.opened.store.demo_mode)
         QTimer.singleShot(self.WARM_UP_MS, self._warm_up)  # while the teller signs in
 
