@@ -220,9 +220,6 @@ class MainWindow(QMainWindow):
     def load_demo(self, *, ask: bool, people: int = DEMO_PEOPLE) -> None:
         self.data.load_demo(ask=ask, people=people)
 
-    def say(self, text: str) -> None:
-        messages.say(self, text)
-
     def set_stay_on_top(self, on: bool) -> None:
         place.set_stay_on_top(self, on)
 

@@ -35,19 +35,13 @@ def _box(
     return box
 
 
-def error(
-    parent: QWidget | None, title: str, exc: UserFacingError, *, name: str = "errorBox", wait: bool = False
-) -> QMessageBox:
-    """A refused or failed action: what went wrong and what to do (the error's hint). ``wait`` holds the
-    caller until it is read (an error before anything else can go on); otherwise the work around it goes
-    on. The warning sign, not the red one: a refusal or the world's state, not a crash (bugs go to the
-    crash handler)."""
+def error(parent: QWidget | None, title: str, exc: UserFacingError, *, name: str = "errorBox") -> QMessageBox:
+    """A refused or failed action: what went wrong and what to do (the error's hint), over the window
+    without holding up the work around it. The warning sign, not the red one: a refusal or the world's
+    state, not a crash (bugs go to the crash handler)."""
     log.warning("error shown: %s: %s", title, exc.describe())
     box = _box(parent, QMessageBox.Icon.Warning, title, error_text(exc, hint=True), name, _Button.Ok)
-    if wait:
-        box.exec()
-    else:
-        box.open()
+    box.open()
     return box
 
 
@@ -111,7 +105,8 @@ def ask(
     name: str = "questionBox",
 ) -> bool:
     """A yes-or-no question the caller waits for (at start-up, or before a long job starts): True on yes.
-    ``informative`` words go under the question, ``details`` behind the 显示详细信息 button."""
+    ``informative`` words go under the question, ``details`` behind the 显示详细信息 button; ``warn``
+    shows the warning sign; ``default_yes`` None leaves Qt's own default button."""
     log.info("question asked: %s", title)
     icon = QMessageBox.Icon.Warning if warn else QMessageBox.Icon.Question
     box = QMessageBox(icon, title, text, _Button.Yes | _Button.No, parent)
