@@ -720,6 +720,64 @@ N new · I import a roster · C close · F7 refresh</translation>
     </message>
 </context>
 <context>
+    <name>DataJobs</name>
+    <message>
+        <source>演示数据</source>
+        <translation>Demo data</translation>
+    </message>
+    <message>
+        <source>生成并导入一个{n}人的演示县（虚构数据），用于熟悉软件。是否继续？</source>
+        <translation>Generate and import a demo county of {n} people (made-up data) to try the program. Continue?</translation>
+    </message>
+    <message>
+        <source>载入演示数据</source>
+        <translation>Load demo data</translation>
+    </message>
+    <message>
+        <source>正在生成并导入演示县数据…</source>
+        <translation>Generating and importing the demo county…</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>部分文件未能导入：</source>
+        <translation>Some files were not imported: </translation>
+    </message>
+</context>
+<context>
+    <name>Hosted</name>
+    <message>
+        <source>待审批</source>
+        <translation>To approve</translation>
+    </message>
+    <message>
+        <source>今日到店</source>
+        <translation>Today</translation>
+    </message>
+    <message>
+        <source>今日任务</source>
+        <translation>Today&apos;s tasks</translation>
+    </message>
+    <message>
+        <source>待审批 ({0})</source>
+        <translation>To approve ({0})</translation>
+    </message>
+    <message>
+        <source>今日任务 {0} 项</source>
+        <translation>Today&apos;s tasks: {0}</translation>
+    </message>
+    <message>
+        <source>今日任务 ({0})</source>
+        <translation>Today&apos;s tasks ({0})</translation>
+    </message>
+    <message>
+        <source>客群活动</source>
+        <translation>Campaigns</translation>
+    </message>
+</context>
+<context>
     <name>ImportDialog</name>
     <message>
         <source>已导入</source>
@@ -844,6 +902,10 @@ N new · I import a roster · C close · F7 refresh</translation>
     <message>
         <source>已取消：当前文件未写入任何数据。</source>
         <translation>Cancelled: nothing of the current file was written.</translation>
+    </message>
+    <message>
+        <source>导入失败：程序出错，已写入错误报告</source>
+        <translation>Import failed: the program failed; a crash report was written</translation>
     </message>
     <message>
         <source>导入失败：</source>
@@ -1193,162 +1255,6 @@ Continue in demo mode?</translation>
         <translation>Counter</translation>
     </message>
     <message>
-        <source>数据(&amp;D)</source>
-        <translation>&amp;Data</translation>
-    </message>
-    <message>
-        <source>导入核心系统数据…</source>
-        <translation>Import core-banking data…</translation>
-    </message>
-    <message>
-        <source>载入演示县数据…</source>
-        <translation>Load the demo county…</translation>
-    </message>
-    <message>
-        <source>会话(&amp;S)</source>
-        <translation>&amp;Session</translation>
-    </message>
-    <message>
-        <source>锁定屏幕</source>
-        <translation>Lock the screen</translation>
-    </message>
-    <message>
-        <source>退出登录 / 切换操作员…</source>
-        <translation>Sign out / switch operator…</translation>
-    </message>
-    <message>
-        <source>任务(&amp;T)</source>
-        <translation>&amp;Tasks</translation>
-    </message>
-    <message>
-        <source>今日任务</source>
-        <translation>Today&apos;s tasks</translation>
-    </message>
-    <message>
-        <source>客群活动</source>
-        <translation>Campaigns</translation>
-    </message>
-    <message>
-        <source>窗口(&amp;W)</source>
-        <translation>&amp;Window</translation>
-    </message>
-    <message>
-        <source>保持在最前</source>
-        <translation>Stay on top</translation>
-    </message>
-    <message>
-        <source>未设置网点</source>
-        <translation>no branch set</translation>
-    </message>
-    <message>
-        <source>未设置打印机（打印时选择）</source>
-        <translation>No printer set (ask when printing)</translation>
-    </message>
-    <message>
-        <source>数据库连接中断，正在自动重连。已输入的内容保留在屏幕上，恢复后可继续。</source>
-        <translation>Database connection lost; reconnecting. What you typed stays on screen; carry on when it is back.</translation>
-    </message>
-    <message>
-        <source>数据库：连接中断</source>
-        <translation>Database: connection lost</translation>
-    </message>
-    <message>
-        <source>数据库已重新连接：</source>
-        <translation>Database reconnected: </translation>
-    </message>
-    <message>
-        <source>打印机 {0} 就绪</source>
-        <translation>Printer {0} ready</translation>
-    </message>
-    <message>
-        <source>打印机不可用：</source>
-        <translation>Printer unavailable: </translation>
-    </message>
-    <message>
-        <source>数据库未打开</source>
-        <translation>Database not open</translation>
-    </message>
-    <message>
-        <source>无法打开数据库。</source>
-        <translation>The database could not be opened.</translation>
-    </message>
-    <message>
-        <source>今日任务 {0} 项</source>
-        <translation>Today&apos;s tasks: {0}</translation>
-    </message>
-    <message>
-        <source>今日任务 ({0})</source>
-        <translation>Today&apos;s tasks ({0})</translation>
-    </message>
-    <message>
-        <source>授信政策未载入：</source>
-        <translation>Credit policy not loaded: </translation>
-    </message>
-    <message>
-        <source>管理(&amp;A)</source>
-        <translation>&amp;Admin</translation>
-    </message>
-    <message>
-        <source>操作员管理…</source>
-        <translation>Operators…</translation>
-    </message>
-    <message>
-        <source>考核(&amp;K)</source>
-        <translation>&amp;KPIs</translation>
-    </message>
-    <message>
-        <source>考核看板…</source>
-        <translation>KPI dashboard…</translation>
-    </message>
-    <message>
-        <source>正在打开数据库…</source>
-        <translation>Opening the database…</translation>
-    </message>
-    <message>
-        <source>【演示模式】</source>
-        <translation>[DEMO]</translation>
-    </message>
-    <message>
-        <source>数据库中还没有客户数据。
-
-下一步：由总行人员导入核心系统的夜间数据文件（命令 teller-assist import 文件夹），或生成演示县数据（teller-assist demo-data --out 文件夹）后导入。
-
-之后在上方输入或读取客户身份证号即可查看客户信息。</source>
-        <translation>There are no customers in the database yet.
-
-Next: head office imports the nightly core-banking files (teller-assist import FOLDER), or generates a demo county (teller-assist demo-data --out FOLDER) and imports it.
-
-Then type or read a customer&apos;s ID above to see the customer.</translation>
-    </message>
-    <message>
-        <source>已载入客户 {n} 人，最新数据日期 {d}。
-
-请输入或读取客户身份证号（F2）。</source>
-        <translation>{n} customers loaded, data as of {d}.
-
-Type or read a customer&apos;s ID (F2).</translation>
-    </message>
-    <message>
-        <source>载入演示数据</source>
-        <translation>Load demo data</translation>
-    </message>
-    <message>
-        <source>生成并导入一个{n}人的演示县（虚构数据），用于熟悉软件。是否继续？</source>
-        <translation>Generate and import a demo county of {n} people (made-up data) to try the program. Continue?</translation>
-    </message>
-    <message>
-        <source>正在生成并导入演示县数据…</source>
-        <translation>Generating and importing the demo county…</translation>
-    </message>
-    <message>
-        <source>取消</source>
-        <translation>Cancel</translation>
-    </message>
-    <message>
-        <source>演示数据</source>
-        <translation>Demo data</translation>
-    </message>
-    <message>
         <source>；现有依据支持{0}元（完成调查后可授）</source>
         <translation>; the evidence so far supports ¥{0} once the survey is complete</translation>
     </message>
@@ -1359,38 +1265,6 @@ Type or read a customer&apos;s ID (F2).</translation>
     <message>
         <source>，有效期至 {0}</source>
         <translation>, valid until {0}</translation>
-    </message>
-    <message>
-        <source>【演示模式】数据库：{0}</source>
-        <translation>[DEMO] Database: {0}</translation>
-    </message>
-    <message>
-        <source>数据库：{0}</source>
-        <translation>Database: {0}</translation>
-    </message>
-    <message>
-        <source>部分文件未能导入：</source>
-        <translation>Some files were not imported: </translation>
-    </message>
-    <message>
-        <source>{0}（{1}）</source>
-        <translation>{0} ({1})</translation>
-    </message>
-    <message>
-        <source>待审批</source>
-        <translation>To approve</translation>
-    </message>
-    <message>
-        <source>今日到店</source>
-        <translation>Today</translation>
-    </message>
-    <message>
-        <source>正在打印或导入，完成后再退出登录</source>
-        <translation>Printing or importing: sign out once it has finished</translation>
-    </message>
-    <message>
-        <source>待审批 ({0})</source>
-        <translation>To approve ({0})</translation>
     </message>
 </context>
 <context>
@@ -1442,6 +1316,69 @@ Type or read a customer&apos;s ID (F2).</translation>
     <message>
         <source>评议人：{0}</source>
         <translation>Evaluated by: {0}</translation>
+    </message>
+</context>
+<context>
+    <name>Menus</name>
+    <message>
+        <source>数据(&amp;D)</source>
+        <translation>&amp;Data</translation>
+    </message>
+    <message>
+        <source>导入核心系统数据…</source>
+        <translation>Import core-banking data…</translation>
+    </message>
+    <message>
+        <source>载入演示县数据…</source>
+        <translation>Load the demo county…</translation>
+    </message>
+    <message>
+        <source>会话(&amp;S)</source>
+        <translation>&amp;Session</translation>
+    </message>
+    <message>
+        <source>锁定屏幕</source>
+        <translation>Lock the screen</translation>
+    </message>
+    <message>
+        <source>退出登录 / 切换操作员…</source>
+        <translation>Sign out / switch operator…</translation>
+    </message>
+    <message>
+        <source>任务(&amp;T)</source>
+        <translation>&amp;Tasks</translation>
+    </message>
+    <message>
+        <source>今日任务</source>
+        <translation>Today&apos;s tasks</translation>
+    </message>
+    <message>
+        <source>客群活动</source>
+        <translation>Campaigns</translation>
+    </message>
+    <message>
+        <source>窗口(&amp;W)</source>
+        <translation>&amp;Window</translation>
+    </message>
+    <message>
+        <source>保持在最前</source>
+        <translation>Stay on top</translation>
+    </message>
+    <message>
+        <source>管理(&amp;A)</source>
+        <translation>&amp;Admin</translation>
+    </message>
+    <message>
+        <source>操作员管理…</source>
+        <translation>Operators…</translation>
+    </message>
+    <message>
+        <source>考核(&amp;K)</source>
+        <translation>&amp;KPIs</translation>
+    </message>
+    <message>
+        <source>考核看板…</source>
+        <translation>KPI dashboard…</translation>
     </message>
 </context>
 <context>
@@ -1735,6 +1672,100 @@ Line ¥{2}, made by {3}</translation>
     <message>
         <source>名单未导入；活动的成员不变</source>
         <translation>Nothing was loaded; the campaign&apos;s members are as they were</translation>
+    </message>
+</context>
+<context>
+    <name>Sessions</name>
+    <message>
+        <source>未设置网点</source>
+        <translation>no branch set</translation>
+    </message>
+    <message>
+        <source>{0}（{1}）</source>
+        <translation>{0} ({1})</translation>
+    </message>
+    <message>
+        <source>正在打印或导入，完成后再退出登录</source>
+        <translation>Printing or importing: sign out once it has finished</translation>
+    </message>
+</context>
+<context>
+    <name>Startup</name>
+    <message>
+        <source>正在打开数据库…</source>
+        <translation>Opening the database…</translation>
+    </message>
+    <message>
+        <source>授信政策未载入：</source>
+        <translation>Credit policy not loaded: </translation>
+    </message>
+    <message>
+        <source>数据库未打开</source>
+        <translation>Database not open</translation>
+    </message>
+    <message>
+        <source>无法打开数据库。</source>
+        <translation>The database could not be opened.</translation>
+    </message>
+    <message>
+        <source>【演示模式】</source>
+        <translation>[DEMO]</translation>
+    </message>
+    <message>
+        <source>柜面授信助手</source>
+        <translation>Teller Assist</translation>
+    </message>
+    <message>
+        <source>【演示模式】数据库：{0}</source>
+        <translation>[DEMO] Database: {0}</translation>
+    </message>
+    <message>
+        <source>数据库：{0}</source>
+        <translation>Database: {0}</translation>
+    </message>
+    <message>
+        <source>数据库中还没有客户数据。
+
+下一步：由总行人员导入核心系统的夜间数据文件（命令 teller-assist import 文件夹），或生成演示县数据（teller-assist demo-data --out 文件夹）后导入。
+
+之后在上方输入或读取客户身份证号即可查看客户信息。</source>
+        <translation>There are no customers in the database yet.
+
+Next: head office imports the nightly core-banking files (teller-assist import FOLDER), or generates a demo county (teller-assist demo-data --out FOLDER) and imports it.
+
+Then type or read a customer&apos;s ID above to see the customer.</translation>
+    </message>
+    <message>
+        <source>已载入客户 {n} 人，最新数据日期 {d}。
+
+请输入或读取客户身份证号（F2）。</source>
+        <translation>{n} customers loaded, data as of {d}.
+
+Type or read a customer&apos;s ID (F2).</translation>
+    </message>
+    <message>
+        <source>未设置打印机（打印时选择）</source>
+        <translation>No printer set (ask when printing)</translation>
+    </message>
+    <message>
+        <source>数据库连接中断，正在自动重连。已输入的内容保留在屏幕上，恢复后可继续。</source>
+        <translation>Database connection lost; reconnecting. What you typed stays on screen; carry on when it is back.</translation>
+    </message>
+    <message>
+        <source>数据库：连接中断</source>
+        <translation>Database: connection lost</translation>
+    </message>
+    <message>
+        <source>数据库已重新连接：</source>
+        <translation>Database reconnected: </translation>
+    </message>
+    <message>
+        <source>打印机 {0} 就绪</source>
+        <translation>Printer {0} ready</translation>
+    </message>
+    <message>
+        <source>打印机不可用：</source>
+        <translation>Printer unavailable: </translation>
     </message>
 </context>
 <context>

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QListWidget,
-    QMessageBox,
     QProgressBar,
     QPushButton,
     QTableWidget,
@@ -39,6 +38,7 @@ from teller_assist.services.imports import (
 )
 from teller_assist.services.operators import OperatorRecord
 from teller_assist.settings import Settings
+from teller_assist.ui import messages
 from teller_assist.ui.i18n import error_text
 from teller_assist.ui.tasks import Task
 
@@ -304,9 +304,11 @@ class ImportDialog(QDialog):
             self.progress.setValue(0)
             self.progress_label.setText(self.tr("已取消：当前文件未写入任何数据。"))
             return
-        text = exc.describe() if isinstance(exc, UserFacingError) else repr(exc)
-        self.progress_label.setText(self.tr("导入失败：") + text)
-        QMessageBox.critical(self, self.tr("导入失败"), text)
+        if not isinstance(exc, UserFacingError):
+            self.progress_label.setText(self.tr("导入失败：程序出错，已写入错误报告"))
+            raise exc  # a bug, not a state of the world: the crash handler writes its report
+        self.progress_label.setText(self.tr("导入失败：") + exc.describe())
+        messages.error(self, self.tr("导入失败"), exc, name="importFailed")
 
     def _cancel_or_close(self) -> None:
         if self.task is not None:

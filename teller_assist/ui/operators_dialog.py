@@ -30,6 +30,7 @@ from teller_assist.errors import UserFacingError
 from teller_assist.services.operators import ROLE_ZH, ROLES
 from teller_assist.ui.i18n import error_text
 from teller_assist.ui.session import ERROR_STYLE
+from teller_assist.ui.tasks import Task
 from teller_assist.ui.words import word
 
 if TYPE_CHECKING:
@@ -127,6 +128,7 @@ class OperatorsDialog(QDialog):
         close.clicked.connect(self.accept)
         layout.addWidget(close)
 
+        self.task: Task | None = None  # a change on its way to the database
         self.lock_watch = QTimer(self)  # the window locked meanwhile: nothing stays on screen
         self.lock_watch.setInterval(300)
         self.lock_watch.timeout.connect(self._close_if_locked)
@@ -179,87 +181,151 @@ class OperatorsDialog(QDialog):
                 self.table.selectRow(row)
                 return
 
-    # --- the actions, each through the service -------------------------------------------------
-    def _run(self, action: Callable[[], str]) -> bool:
+    # --- the actions, each through the service, on a worker thread ------------------------------
+    def _run(self, action: Callable[[], str], then: Callable[[bool], None] | None = None) -> None:
+        """Run ``action`` (one service call: adding an operator or resetting a password hashes it with
+        Argon2id, ~0.1 s by design) on a worker thread, the buttons off meanwhile; its words or its
+        refusal in the dialog, then ``then(done)``. What it needs was read from the fields before."""
         if self.is_locked():
             self._say(self.tr("窗口已锁定，请先解锁"), error=True)
-            return False
-        try:
-            said = action()
-        except UserFacingError as exc:
+            if then is not None:
+                then(False)
+            return
+        if self.task is not None:
+            return  # a double click: the first one is on its way
+        buttons = (self.add_button, self.reset_button, self.disable_button, self.set_role_button)
+        for button in buttons:
+            button.setEnabled(False)
+        task = Task(lambda _report, _cancelled: action(), self)
+
+        def finish() -> None:
+            task.wait()
+            self.task = None
+            for button in buttons:
+                button.setEnabled(True)
+
+        def succeeded(said: str) -> None:
+            finish()
+            self.refresh()
+            self._say(said, error=False)
+            if then is not None:
+                then(True)
+
+        def failed(exc: BaseException) -> None:
+            finish()
+            if not isinstance(exc, UserFacingError):
+                raise exc  # a bug: the crash handler writes its report
             self._say(error_text(exc, hint=True), error=True)
-            return False
-        self.refresh()
-        self._say(said, error=False)
-        return True
+            if then is not None:
+                then(False)
+
+        task.succeeded.connect(succeeded)
+        task.failed.connect(failed)
+        self.task = task
+        task.start()
+
+    def done(self, result: int) -> None:
+        if self.task is not None:  # closed (or locked away) while a change was on its way: it lands first
+            self.task.wait()
+        super().done(result)
 
     def _say(self, text: str, *, error: bool) -> None:
         self.message.setStyleSheet(ERROR_STYLE if error else OK_STYLE)
         self.message.setText(text)
 
-    def _chosen(self) -> str:
+    def _chosen(self) -> str | None:
         login = self.selected_login()
         if login is None:
-            raise UserFacingError("请先在列表中选择一位操作员", "select an operator in the list first")
+            self._say(
+                error_text(
+                    UserFacingError("请先在列表中选择一位操作员", "select an operator in the list first")
+                ),
+                error=True,
+            )
         return login
+
+    def _matching(self, first: QLineEdit, second: QLineEdit) -> bool:
+        if first.text() == second.text():
+            return True
+        self._say(
+            error_text(UserFacingError("两次输入的密码不一致", "the passwords do not match")), error=True
+        )
+        return False
 
     def add(self) -> None:
         from teller_assist.services import operators
 
-        def work() -> str:
-            if self.new_password.text() != self.new_password2.text():
-                raise UserFacingError("两次输入的密码不一致", "the passwords do not match")
-            record = operators.add_operator(
-                self.store,
-                self.admin,
-                login=self.new_login.text(),
-                name=self.new_name.text(),
-                role=str(self.new_role.currentData()),
-                password=self.new_password.text(),
-                branch_code=self.new_branch.text().strip() or None,
-            )
-            return self.tr("已新增 {0}").format(record.login)
+        store, admin, login, name = self.store, self.admin, self.new_login.text(), self.new_name.text()
+        role, password = str(self.new_role.currentData()), self.new_password.text()
+        branch = self.new_branch.text().strip() or None
+        said = self.tr("已新增 {0}")
 
-        done = self._run(work)
+        def work() -> str:
+            record = operators.add_operator(
+                store, admin, login=login, name=name, role=role, password=password, branch_code=branch
+            )
+            return said.format(record.login)
+
+        def then(done: bool) -> None:
+            if done:
+                self.new_login.clear()
+                self.new_name.clear()
+
+        matching = self.is_locked() or self._matching(self.new_password, self.new_password2)
         self.new_password.clear()
         self.new_password2.clear()
-        if done:
-            self.new_login.clear()
-            self.new_name.clear()
+        if matching:
+            self._run(work, then)
 
     def disable(self) -> None:
         from teller_assist.services import operators
 
+        store, admin, login, said = self.store, self.admin, self._chosen(), self.tr("已停用 {0}")
+        if login is None and not self.is_locked():
+            return
+
         def work() -> str:
-            record = operators.disable_operator(self.store, self.admin, self._chosen())
-            return self.tr("已停用 {0}").format(record.login)
+            assert login is not None
+            return said.format(operators.disable_operator(store, admin, login).login)
 
         self._run(work)
 
     def reset(self) -> None:
         from teller_assist.services import operators
 
-        def work() -> str:
-            login = self._chosen()
-            if self.reset_password.text() != self.reset_password2.text():
-                raise UserFacingError("两次输入的密码不一致", "the passwords do not match")
-            record = operators.reset_password(self.store, self.admin, login, self.reset_password.text())
-            return self.tr("已重置 {0} 的密码：请把一次性密码当面告知本人，其下次登录须设置新密码").format(
-                record.login
-            )
-
-        self._run(work)
+        store, admin, login, one_time = self.store, self.admin, self._chosen(), self.reset_password.text()
+        said = self.tr("已重置 {0} 的密码：请把一次性密码当面告知本人，其下次登录须设置新密码")
+        fine = self.is_locked() or (
+            login is not None and self._matching(self.reset_password, self.reset_password2)
+        )
         self.reset_password.clear()
         self.reset_password2.clear()
+        if not fine:
+            return
+
+        def work() -> str:
+            assert login is not None
+            return said.format(operators.reset_password(store, admin, login, one_time).login)
+
+        self._run(work)
 
     def set_role(self) -> None:
         from teller_assist.services import operators
 
+        store, admin, login, role = (
+            self.store,
+            self.admin,
+            self._chosen(),
+            str(self.role_choice.currentData()),
+        )
+        said = self.tr("{0} 的角色已改为 {1}")
+        if login is None and not self.is_locked():
+            return
+
         def work() -> str:
-            record = operators.set_role(
-                self.store, self.admin, self._chosen(), str(self.role_choice.currentData())
-            )
-            return self.tr("{0} 的角色已改为 {1}").format(record.login, word(ROLE_ZH[record.role]))
+            assert login is not None
+            record = operators.set_role(store, admin, login, role)
+            return said.format(record.login, word(ROLE_ZH[record.role]))
 
         self._run(work)
 

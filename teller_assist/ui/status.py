@@ -10,6 +10,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from teller_assist.errors import UserFacingError
+from teller_assist.ui.tasks import detached
 
 
 class BackgroundCheck(QObject):
@@ -42,7 +43,7 @@ class BackgroundCheck(QObject):
     def check_now(self) -> None:
         if self._stopped or not self._running.acquire(blocking=False):
             return  # the previous probe is still waiting for an answer
-        threading.Thread(target=self._run, name=self._name, daemon=True).start()
+        detached(self._run, self._name)
 
     def _run(self) -> None:
         try:

@@ -2,6 +2,11 @@
 
 The function gets a ``report(*args)`` callback for progress and a ``cancelled()`` check; it never touches
 a widget. Success, failure and progress arrive as signals in the GUI thread.
+
+This is the one module of the window that starts threads (``tests/ui/test_one_door.py`` fails on another):
+a :class:`Task` for work the window waits for or cancels (opening the database, a password check, a
+print, a list read), :func:`detached` for work nobody waits for that may hang (a probe of a database behind
+a dead network): closing the window never waits on it.
 """
 
 from __future__ import annotations
@@ -56,3 +61,12 @@ class _Runner(QObject):
         finally:
             task._thread.quit()
             task.finished.emit()
+
+
+def detached(work: Callable[[], object], name: str) -> threading.Thread:
+    """Run ``work`` on a daemon thread nobody waits for (closing the window does not): a probe that may
+    hang on a dead network, a renderer warming up. It reports back only through a queued signal of its
+    own, never by touching a widget."""
+    thread = threading.Thread(target=work, name=name, daemon=True)
+    thread.start()
+    return thread

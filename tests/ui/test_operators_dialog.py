@@ -59,6 +59,7 @@ def test_refused_while_locked_and_closed_when_the_window_locks(
     dialog.new_password.setText("Ghost2026x")
     dialog.new_password2.setText("Ghost2026x")
     dialog.add()
+    wait_checked(qtbot, dialog)  # the change goes to the database on a worker thread
     assert "锁定" in dialog.message.text()
     assert window.store is not None and store_ops.get_operator(window.store, "ghost") is None
 
@@ -78,11 +79,13 @@ def test_an_administrator_adds_resets_changes_the_role_and_disables(
     dialog.new_password.setText("Counter2027")
     dialog.new_password2.setText("Counter2028")
     dialog.add()
+    wait_checked(qtbot, dialog)  # the change goes to the database on a worker thread
     assert "不一致" in dialog.message.text() and store_ops.get_operator(store, "li.si") is None
     assert dialog.new_login.text() == "li.si"  # what was typed stays
     dialog.new_password.setText("Counter2027")
     dialog.new_password2.setText("Counter2027")
     dialog.add()
+    wait_checked(qtbot, dialog)  # the change goes to the database on a worker thread
     added = store_ops.get_operator(store, "li.si")
     assert added is not None and added.role == "lobby_manager" and "li.si" in dialog.message.text()
     assert any(
@@ -94,20 +97,24 @@ def test_an_administrator_adds_resets_changes_the_role_and_disables(
     dialog.reset_password.setText("OneTime2027")
     dialog.reset_password2.setText("OneTime2027")
     dialog.reset()
+    wait_checked(qtbot, dialog)  # the change goes to the database on a worker thread
     reset = store_ops.get_operator(store, "li.si")
     assert reset is not None and reset.must_change_password and "一次性密码" in dialog.message.text()
 
     dialog.select("li.si")
     dialog.role_choice.setCurrentIndex(dialog.role_choice.findData("branch_head"))
     dialog.set_role()
+    wait_checked(qtbot, dialog)  # the change goes to the database on a worker thread
     changed = store_ops.get_operator(store, "li.si")
     assert changed is not None and changed.role == "branch_head"
 
     dialog.select(window.operator.login)
     dialog.disable()
+    wait_checked(qtbot, dialog)  # the change goes to the database on a worker thread
     assert "自己" in dialog.message.text()  # refused by the service, said in the dialog
     dialog.select("li.si")
     dialog.disable()
+    wait_checked(qtbot, dialog)  # the change goes to the database on a worker thread
     gone = store_ops.get_operator(store, "li.si")
     assert gone is not None and not gone.active
 

@@ -222,7 +222,7 @@ def test_closing_the_window_while_the_database_opens_closes_the_database_too(
         qtbot.keyClick(dialog, Qt.Key.Key_Escape)  # the teller cancels the login: the window closes
         qtbot.waitUntil(lambda: not window.isVisible())
         assert len(gate.results) == 1 and disposed == [True]
-        assert window.store is None and window._opening_result == []
+        assert window.store is None and window.startup.opening_result == []
         qtbot.wait(50)  # the worker's late answer arrives and changes nothing
         assert window.store is None and window.operator is None
 

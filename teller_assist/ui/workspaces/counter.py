@@ -34,11 +34,12 @@ from teller_assist.identity.resident_id import (
 )
 from teller_assist.prequal.workflow import OPEN, Status
 from teller_assist.settings import Settings
+from teller_assist.ui import messages
 from teller_assist.ui.card_panel import CardPanel
 from teller_assist.ui.i18n import error_text, pick
 from teller_assist.ui.scan_burst import ScanBurst
 from teller_assist.ui.session import AuthorizeDialog, approver_text
-from teller_assist.ui.tasks import Task
+from teller_assist.ui.tasks import Task, detached
 from teller_assist.ui.widgets import NoteLabel, keep_on_screen
 from teller_assist.ui.words import word
 
@@ -313,9 +314,7 @@ class CounterWorkspace(QWidget):
         )
         self.flow.sign_in(operator)
         url = settings.app_download_url
-        warming = threading.Thread(target=_prepare_documents, args=(url,), name="warm-documents", daemon=True)
-        warming.start()
-        self._warming = warming
+        self._warming = detached(lambda: _prepare_documents(url), "warm-documents")
         self.start_sources(ready.opened.store.demo_mode)
         QTimer.singleShot(self.WARM_UP_MS, self._warm_up)  # while the teller signs in
 
@@ -1216,21 +1215,15 @@ class CounterWorkspace(QWidget):
             return None
         if refusal is not None:
             return None
-        box = QMessageBox(
-            QMessageBox.Icon.Question,
+        box = messages.confirm(
+            self._host,
             self.tr("登记客户签字"),
             self.tr("客户已在打印的预授信协议（协议号 {0}）上签字？").format(app.agreement_no),
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            self._host,
+            lambda signed: self._signed(app, signed),
+            name="signConfirm",
+            yes=self.tr("已签字 (Enter)"),
+            no=self.tr("尚未签字 (Esc)"),
         )
-        box.setObjectName("signConfirm")
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.button(QMessageBox.StandardButton.Yes).setText(self.tr("已签字 (Enter)"))
-        box.button(QMessageBox.StandardButton.No).setText(self.tr("尚未签字 (Esc)"))
-        box.setDefaultButton(QMessageBox.StandardButton.Yes)
-        box.setEscapeButton(QMessageBox.StandardButton.No)
-        box.finished.connect(lambda result: self._signed(app, result == QMessageBox.StandardButton.Yes))
-        box.open()
         keep_on_screen(box)
         return box
 
