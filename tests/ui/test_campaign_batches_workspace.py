@@ -6,6 +6,7 @@ overview's progress is the service's (``campaign show --json``)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,7 @@ from teller_assist.services import campaign_batches, campaigns
 from teller_assist.services.operators import authenticate
 from teller_assist.settings import Settings
 from teller_assist.store.engine import Store
+from teller_assist.ui import i18n
 from teller_assist.ui.fonts import install_fonts
 from teller_assist.ui.main_window import MainWindow
 from teller_assist.ui.workspaces.campaigns import BatchDialog, CampaignsWorkspace, SubmitDialog
@@ -42,6 +44,7 @@ from tests.ui.test_campaigns_workspace import (
     spec,
     type_chinese,
 )
+from tests.ui.test_translations import cut_off
 
 MASK = Masking()
 HEADER = [
@@ -283,3 +286,44 @@ def test_a_teller_may_submit_but_not_decide_and_nothing_is_done_while_locked(
         ("teller1", "submit", "screen locked"),
         ("teller1", "batch_show", "screen locked"),
     ]
+
+
+@pytest.fixture(params=["zh_CN", "en"])
+def language(request: pytest.FixtureRequest, qapp: QApplication) -> Iterator[str]:
+    if not i18n.qm_file("en").exists():
+        pytest.fail("the .qm files are built by make (make translations) before the tests")
+    i18n.install(qapp, request.param)
+    yield request.param
+    i18n.install(qapp, i18n.SOURCE_LANGUAGE)
+
+
+def test_the_submission_and_the_batch_fit_the_420_pixel_window_in_either_language(
+    qtbot: QtBot, desk: Desk, language: str
+) -> None:
+    sign_in(qtbot, desk, "head1")
+    window = desk.window
+    view = f7(qtbot, window)
+    choose_village(qtbot, view)
+    QApplication.processEvents()
+    assert window.width() == MainWindow.DEFAULT_WIDTH
+    assert not cut_off(view), cut_off(view)
+    dialog = submit_by_keys(qtbot, view)
+    QApplication.processEvents()
+    assert not cut_off(dialog), cut_off(dialog)
+    qtbot.keyClick(dialog, Qt.Key.Key_Y)
+    qtbot.waitUntil(lambda: dialog.submitted is not None, timeout=10_000)
+    QApplication.processEvents()
+    assert not cut_off(dialog), cut_off(dialog)
+    qtbot.keyClick(dialog, Qt.Key.Key_B)
+    qtbot.waitUntil(
+        lambda: isinstance(view.dialog, BatchDialog) and view.dialog.view is not None, timeout=10_000
+    )
+    batch = view.dialog
+    assert isinstance(batch, BatchDialog)
+    QApplication.processEvents()
+    assert not cut_off(batch), cut_off(batch)
+    assert batch.notice.isVisible()  # the maker's
+    if language == "en":
+        assert view.submit_button.text() == "Submit (S)"
+        assert "You submitted this batch" in batch.notice.text()
+        assert "matched" in view.progress.text() and "本行客户" not in view.progress.text()

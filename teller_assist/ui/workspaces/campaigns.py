@@ -1853,7 +1853,7 @@ class SubmitDialog(QDialog):
         self.status.setText("<br>".join(lines))
         self.submit_button.setVisible(bool(n))
         (self.submit_button if n else self.close_button).setFocus()
-        grow_to_fit(self)
+        self._fit_height()
 
     def confirm(self) -> None:
         if self.busy or self.plan is None or not self.plan.submit or self.submitted is not None:
@@ -1877,7 +1877,7 @@ class SubmitDialog(QDialog):
             text += "\n" + self.tr("按 B 查看批次，交另一位有审批权限的人员审批")
         self.status.setText(text)
         self.close_button.setFocus()
-        grow_to_fit(self)
+        self._fit_height()
 
     def result_line(self) -> str:
         s = self.submitted
@@ -1919,7 +1919,12 @@ class SubmitDialog(QDialog):
     def _say(self, text: str) -> None:
         self.error.setText(text)
         self.error.setVisible(bool(text))
+        self._fit_height()
+
+    def _fit_height(self) -> None:
+        """As tall as what it says now: no room kept for the busy bar or a longer text gone."""
         grow_to_fit(self)
+        self.resize(self.width(), self.sizeHint().height())
 
 
 class BatchDialog(QDialog):
