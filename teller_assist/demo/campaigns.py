@@ -40,6 +40,7 @@ GROUPS = ("一组", "二组", "三组")
 DEPARTMENTS = ("生产部", "销售部", "财务部", "行政部", "技术部")
 OFFICES = ("办公室", "综合科", "业务科", "财务科", "执法大队")
 CONSENTS = ("同意查询征信", "同意处理个人信息")
+MIN_PEOPLE = 3  # a group with fewer of the county's people gets no demo campaign
 
 
 @dataclass(frozen=True)
@@ -196,7 +197,8 @@ def write_campaigns(
             rest = p.address.removeprefix(f"江苏省句容市{town}")
             if rest != p.address:
                 by_village[rest[:2]].append(p)
-        village = max(sorted(by_village), key=lambda v: len(by_village[v]))
+        # (a county too small to have anyone there still has the village, all new to the bank)
+        village = max(sorted(by_village), key=lambda v: len(by_village[v])) if by_village else "后白"
         members = [(p.id_no, p.name, p.phone) for p in pick(by_village[village], size)]
         members += [(*newcomers.person(as_of), newcomers.phone()) for _ in range(size // 2)]
         rng.shuffle(members)
@@ -272,6 +274,8 @@ def write_campaigns(
         for employer, fmt_each in zip(ranked[:2], (fmt, "csv" if fmt == "xlsx" else "xlsx"), strict=True):
             paid = [by_id[i] for i in sorted(staff.get(employer.code, ())) if i in by_id]
             chosen = pick(paid, size)
+            if len(chosen) < MIN_PEOPLE:
+                continue  # a county too small for this group
             rows = []
             for p in chosen:
                 evaluation = _evaluation(rng)
@@ -320,6 +324,8 @@ def write_campaigns(
     )
     for scenario, group, branch, fmt in groups:
         chosen = pick(in_branch[branch], size // 2)
+        if len(chosen) < MIN_PEOPLE:
+            continue
         rows = []
         for i, p in enumerate(chosen, start=1):
             if scenario == "association":

@@ -63,7 +63,8 @@ def load_demo_campaigns(
             group_name=c.group_name,
             group_uscc=c.group_uscc,
             branch_code=c.branch_code,
-            starts_on=today.replace(day=1),
+            # the villages started last: the list (open first, the latest start first) begins with one
+            starts_on=today if c.scenario == "village" else today.replace(day=1),
             ends_on=dt.date(today.year + 1, 3, 31),
             today=today,
             village_groups=c.village_groups,

@@ -33,6 +33,7 @@ def test_the_demo_county_has_two_campaigns_of_each_scenario_loaded_from_the_grou
         ("village", "enterprise", "association", "bureau", "community", "market"), 2
     )
     assert all(c.status == "open" and c.roster_at is not None for c in listed)
+    assert listed[0].scenario == "village"  # what a first start shows first under 客群活动
     assert {c.scenario for c in listed if c.group_uscc} == {"enterprise", "bureau"}
     assert all(c.group_uscc.startswith("11") for c in listed if c.scenario == "bureau")  # type: ignore[union-attr]
     # through the real import, under the administrator, each with its file's fingerprint
