@@ -106,6 +106,117 @@ Line ¥{1} at {2}% a year, teller {4}</translation>
     </message>
 </context>
 <context>
+    <name>BatchDialog</name>
+    <message>
+        <source>行号</source>
+        <translation>Line</translation>
+    </message>
+    <message>
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>身份证号</source>
+        <translation>Resident ID</translation>
+    </message>
+    <message>
+        <source>额度（元）</source>
+        <translation>Line (¥)</translation>
+    </message>
+    <message>
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>提示</source>
+        <translation>Notes</translation>
+    </message>
+    <message>
+        <source>提交批次 {0}</source>
+        <translation>Batch {0}</translation>
+    </message>
+    <message>
+        <source>正在读取批次 {0}…</source>
+        <translation>Reading batch {0}…</translation>
+    </message>
+    <message>
+        <source>拒绝原因（客户将看到）：输入后按 Enter，Esc 取消</source>
+        <translation>Reason for rejecting (the customer reads it): Enter rejects, Esc cancels</translation>
+    </message>
+    <message>
+        <source>↑↓ 选择 · A 一步审批权限内的 · R 拒绝所选 · Esc 关闭</source>
+        <translation>↑↓ choose · A approve those within your authority · R reject the chosen · Esc close</translation>
+    </message>
+    <message>
+        <source>审批 (A)</source>
+        <translation>Approve (A)</translation>
+    </message>
+    <message>
+        <source>拒绝 (R)</source>
+        <translation>Reject (R)</translation>
+    </message>
+    <message>
+        <source>关闭 (Esc)</source>
+        <translation>Close (Esc)</translation>
+    </message>
+    <message>
+        <source>批次 {0} · 活动 {1} · {2} 于 {3} 提交</source>
+        <translation>Batch {0} · campaign {1} · submitted by {2} at {3}</translation>
+    </message>
+    <message>
+        <source>共 {0} 件，合计 {1} 元；待审批 {2} 件</source>
+        <translation>{0} applications, ¥{1} in all; {2} waiting</translation>
+    </message>
+    <message>
+        <source>需注意（排在前面）：{0}</source>
+        <translation>Exceptions (listed first): {0}</translation>
+    </message>
+    <message>
+        <source>您的审批权限 {0} 元：可一步审批 {1} 件，合计 {2} 元</source>
+        <translation>Your authority ¥{0}: {1} approvable in one step, ¥{2} in all</translation>
+    </message>
+    <message>
+        <source>这是您提交的批次：经办人不能审批自己提交的批次（四眼原则），请由另一位有审批权限的人员审批</source>
+        <translation>You submitted this batch: its maker cannot decide it (four eyes); another approver must</translation>
+    </message>
+    <message>
+        <source>您的角色没有审批权限，只能查看</source>
+        <translation>Your role has no approval authority: view only</translation>
+    </message>
+    <message>
+        <source>拒绝原因：{0}</source>
+        <translation>Rejected: {0}</translation>
+    </message>
+    <message>
+        <source>申请 {0}</source>
+        <translation>Application {0}</translation>
+    </message>
+    <message>
+        <source>{0} 元</source>
+        <translation>¥{0}</translation>
+    </message>
+    <message>
+        <source>审批人 {0}</source>
+        <translation>checker {0}</translation>
+    </message>
+    <message>
+        <source>没有可一步审批的申请（需注意的请逐件处理）</source>
+        <translation>Nothing to approve in one step (decide the exceptions one by one)</translation>
+    </message>
+    <message>
+        <source>一步审批 {0} 件，合计 {1} 元？按 Y 确认，Esc 取消</source>
+        <translation>Approve {0}, ¥{1} in all? Y approves, Esc cancels</translation>
+    </message>
+    <message>
+        <source>申请 {0} 已{1}，不能再拒绝</source>
+        <translation>Application {0} is {1} already: it cannot be rejected</translation>
+    </message>
+    <message>
+        <source>请输入拒绝原因（客户将看到）</source>
+        <translation>Type the reason (the customer reads it)</translation>
+    </message>
+</context>
+<context>
     <name>CampaignDialog</name>
     <message>
         <source>新建客群活动</source>
@@ -267,14 +378,22 @@ Line ¥{1} at {2}% a year, teller {4}</translation>
         <translation>Close (C)</translation>
     </message>
     <message>
+        <source>提交审批 (S)</source>
+        <translation>Submit (S)</translation>
+    </message>
+    <message>
+        <source>批次 (B)</source>
+        <translation>Batch (B)</translation>
+    </message>
+    <message>
         <source>↑↓ 选择成员 · Enter 打开客户卡片 · Esc 回到活动列表</source>
         <translation>↑↓ choose a member · Enter opens the customer&apos;s card · Esc back to the campaigns</translation>
     </message>
     <message>
         <source>↑↓ 选择 · Enter 成员 · 1–8 按列排序
-N 新建 · I 导入名单 · C 结束活动 · F7 刷新</source>
-        <translation>↑↓ choose · Enter members · 1–8 sort by a column
-N new · I import a roster · C close · F7 refresh</translation>
+N 新建 · I 导入名单 · C 结束活动 · S 提交审批 · B 批次 · F7 刷新</source>
+        <translation>↑↓ choose · Enter members · 1–8 sort
+N new · I roster · C close · S submit · B batch · F7 refresh</translation>
     </message>
     <message>
         <source>客群活动未能读取</source>
@@ -349,6 +468,18 @@ N new · I import a roster · C close · F7 refresh</translation>
         <translation>Roster ({0})</translation>
     </message>
     <message>
+        <source>已授信额度 {0} 元，已签约额度 {1} 元</source>
+        <translation>Granted lines ¥{0}, signed lines ¥{1}</translation>
+    </message>
+    <message>
+        <source>提交批次 {0} 个，待审批 {1} 件：按 B 查看最近的批次</source>
+        <translation>{0} batches, {1} waiting: B shows the latest</translation>
+    </message>
+    <message>
+        <source>进度（{0}，按人计）</source>
+        <translation>Progress ({0}, by person)</translation>
+    </message>
+    <message>
         <source>第{0}行</source>
         <translation>Line {0}</translation>
     </message>
@@ -399,6 +530,26 @@ N new · I import a roster · C close · F7 refresh</translation>
     <message>
         <source>选择 {0} 的名单文件</source>
         <translation>The roster for {0}</translation>
+    </message>
+    <message>
+        <source>活动 {0} 已结束，不能提交</source>
+        <translation>Campaign {0} is closed: nothing can be submitted</translation>
+    </message>
+    <message>
+        <source>活动 {0} 尚无提交批次：按 S 提交成员</source>
+        <translation>Campaign {0} has no batch yet: S submits its members</translation>
+    </message>
+    <message>
+        <source>批次 {0}：已批准 {1} 件，合计 {2} 元；留待他人或逐件处理 {3} 件</source>
+        <translation>Batch {0}: {1} approved, ¥{2} in all; {3} left for another approver or one by one</translation>
+    </message>
+    <message>
+        <source>批次 {0}：已拒绝申请 {1}</source>
+        <translation>Batch {0}: application {1} rejected</translation>
+    </message>
+    <message>
+        <source>{0}：{1} 人 / {2} 元</source>
+        <translation>{0}: {1} people / ¥{2}</translation>
     </message>
 </context>
 <context>
@@ -1056,7 +1207,7 @@ N new · I import a roster · C close · F7 refresh</translation>
     </message>
     <message>
         <source>签约率周变化</source>
-        <translation>Signing, week's change</translation>
+        <translation>Signing, week&apos;s change</translation>
     </message>
     <message>
         <source>周次</source>
@@ -1072,7 +1223,7 @@ N new · I import a roster · C close · F7 refresh</translation>
     </message>
     <message>
         <source>每周新增（按客户归属）</source>
-        <translation>New each week (by the people's branch)</translation>
+        <translation>New each week (by the people&apos;s branch)</translation>
     </message>
     <message>
         <source>首次用信</source>
@@ -1766,6 +1917,69 @@ Type or read a customer&apos;s ID (F2).</translation>
     <message>
         <source>打印机不可用：</source>
         <translation>Printer unavailable: </translation>
+    </message>
+</context>
+<context>
+    <name>SubmitDialog</name>
+    <message>
+        <source>提交审批</source>
+        <translation>Submit for approval</translation>
+    </message>
+    <message>
+        <source>活动 {0}：提交成员的预授信申请</source>
+        <translation>Campaign {0}: submit its members' pre-credit applications</translation>
+    </message>
+    <message>
+        <source>正在逐人测算额度…（尚未提交）</source>
+        <translation>Working out each member's line… (nothing submitted yet)</translation>
+    </message>
+    <message>
+        <source>提交 (Y)</source>
+        <translation>Submit (Y)</translation>
+    </message>
+    <message>
+        <source>关闭 (Esc)</source>
+        <translation>Close (Esc)</translation>
+    </message>
+    <message>
+        <source>将提交 {0} 人，合计 {1} 元</source>
+        <translation>{0} people to submit, ¥{1} in all</translation>
+    </message>
+    <message>
+        <source>其中含完整调查 {0} 人；按基础额度提交、完成调查可提高 {1} 人</source>
+        <translation>{0} with a completed survey; {1} at the base line a survey could raise</translation>
+    </message>
+    <message>
+        <source>不提交 {0} 人：{1}</source>
+        <translation>{0} left out: {1}</translation>
+    </message>
+    <message>
+        <source>按 Y 提交（一个事务，每件各自留痕），Esc 取消</source>
+        <translation>Y submits (one transaction, each application audited), Esc cancels</translation>
+    </message>
+    <message>
+        <source>没有可提交的成员</source>
+        <translation>No member to submit</translation>
+    </message>
+    <message>
+        <source>正在提交…（一个事务：全部提交或完全不提交）</source>
+        <translation>Submitting… (one transaction: all or nothing)</translation>
+    </message>
+    <message>
+        <source>按 B 查看批次，交另一位有审批权限的人员审批</source>
+        <translation>B shows the batch; another approver decides it</translation>
+    </message>
+    <message>
+        <source>活动 {0}：没有成员被提交</source>
+        <translation>Campaign {0}: nobody was submitted</translation>
+    </message>
+    <message>
+        <source>活动 {0}：已提交 {1} 人，合计 {2} 元，批次 {3}，待审批</source>
+        <translation>Campaign {0}: {1} submitted, ¥{2} in all, batch {3}, waiting for approval</translation>
+    </message>
+    <message>
+        <source>未提交；活动的成员不变</source>
+        <translation>Nothing submitted; the members are as they were</translation>
     </message>
 </context>
 <context>

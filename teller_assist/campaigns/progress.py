@@ -24,6 +24,7 @@ Every figure counts people, each once however many applications they have:
 - **signed** 已签约: members holding a signed line at D (signed by D, still valid at D);
 - **used** 已用信: of the signed, those with a drawdown from their signing day to D.
 
+``MEANING`` says the same in the words the faces show beside each figure (Chinese and English).
 ``granted_yuan`` and ``signed_yuan`` are the lines those people hold (whole yuan, exact).
 """
 
@@ -33,7 +34,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-__all__ = ["FIGURES", "FIGURE_ZH", "LineFacts", "PersonFacts", "Progress", "count_progress"]
+__all__ = ["FIGURES", "FIGURE_ZH", "MEANING", "LineFacts", "PersonFacts", "Progress", "count_progress"]
 
 FIGURES = (
     "members",
@@ -58,6 +59,36 @@ FIGURE_ZH = {
     "notified": "已告知",
     "signed": "已签约",
     "used": "已用信",
+}
+# what each figure counts, in one place (the faces show it beside the figure; the README says the same)
+MEANING = {
+    "members": ("最新名单上的人（已移出的不计）", "people on the latest roster (the removed not counted)"),
+    "matched": ("与本行客户信息相符的成员", "members matched to a customer the bank knows"),
+    "eligible": (
+        "测算日符合准入的成员（不在负面清单，年龄在政策范围内）",
+        "members eligible at the date (not on the negative list, age within the policy's band)",
+    ),
+    "decided": (
+        "本活动提交的申请已由审批人作出决定（批准或拒绝）的成员，每人计一次",
+        "members whose application submitted through this campaign an approver decided (approved or "
+        "rejected), each once",
+    ),
+    "surveyed": ("本活动已登记完整调查的成员", "members with a completed survey kept on the campaign"),
+    "submitted": (
+        "经本活动提交过申请的成员，无论结果",
+        "members with an application submitted through this campaign, whatever became of it",
+    ),
+    "granted": (
+        "持有有效授信额度的成员（已批准或已签约且在有效期内；来自本活动、其他活动或柜面，每人计一次）",
+        "members holding a granted line (approved or signed, still valid; from this campaign, another "
+        "one or the counter, each once)",
+    ),
+    "notified": (
+        "已授信中已出具告知函或已发送审批短信的",
+        "of the granted, those whose letter was issued or approval text handed to the SMS platform",
+    ),
+    "signed": ("持有已签约有效额度的成员", "members holding a signed line still valid"),
+    "used": ("已签约中自签约日起有用信的", "of the signed, those with a drawdown from the signing day"),
 }
 GRANTED_STATUSES = ("approved", "signed", "expired")  # "expired" was held until its last valid day
 DECIDED_STATUSES = ("approved", "signed", "expired", "rejected")

@@ -73,6 +73,7 @@ __all__ = [
     "Submission",
     "SurveyRecorded",
     "approve_batch",
+    "plan_campaign",
     "record_survey",
     "reject_in_batch",
     "show_batch",
@@ -283,26 +284,15 @@ class Submission:
         )
 
 
-def submit_campaign(
-    store: Store,
-    operator: OperatorRecord | None,
-    code: str,
-    policy: Policy,
-    *,
-    today: dt.date,
-    now: dt.datetime | None = None,
-) -> Submission:
-    """Submit the campaign's members as applications in one batch (see :mod:`teller_assist.campaigns.
-    grant` for who is taken and at which line): one transaction, each application with its own
-    ``submit`` audit row naming the campaign and the batch, then the batch's ``campaign_submit`` row
-    with the counts. A second submission takes only those not yet holding or awaiting a line."""
+def _planned(
+    store: Store, operator: OperatorRecord | None, code: str, policy: Policy, today: dt.date
+) -> tuple[OperatorRecord, CampaignRow, SubmissionPlan]:
+    """Who may submit (checked, a refusal audited), and who would be submitted at which line now."""
     op = _current(store, operator)
     campaign = _campaign(store, code)
     if not _may_work(op, campaign.branch_code):
         raise _not_officer(store, op, "submit", campaign)
     _open(store, op, "submit", campaign)
-    actor = apps.Actor(op, workstation())
-    moment = now or now_utc()
     stored = store_campaigns.members(store, campaign.id, statuses=("matched", "new_to_bank", "refused"))
     cards = lookup_many(store, [m.id_no for m in stored], as_of=today)
     rejected = store_campaigns.rejected_here(store, campaign.id)
@@ -324,6 +314,33 @@ def submit_campaign(
         policy,
         today,
     )
+    return op, campaign, plan
+
+
+def plan_campaign(
+    store: Store, operator: OperatorRecord | None, code: str, policy: Policy, *, today: dt.date
+) -> SubmissionPlan:
+    """What ``submit_campaign`` would submit now (who, at which line, who left and why), nothing
+    written: for a face to confirm the count and the total first. Refused as the submission is."""
+    return _planned(store, operator, code, policy, today)[2]
+
+
+def submit_campaign(
+    store: Store,
+    operator: OperatorRecord | None,
+    code: str,
+    policy: Policy,
+    *,
+    today: dt.date,
+    now: dt.datetime | None = None,
+) -> Submission:
+    """Submit the campaign's members as applications in one batch (see :mod:`teller_assist.campaigns.
+    grant` for who is taken and at which line): one transaction, each application with its own
+    ``submit`` audit row naming the campaign and the batch, then the batch's ``campaign_submit`` row
+    with the counts. A second submission takes only those not yet holding or awaiting a line."""
+    op, campaign, plan = _planned(store, operator, code, policy, today)
+    actor = apps.Actor(op, workstation())
+    moment = now or now_utc()
     news = [
         apps.new_application(
             s.candidate.id_no,

@@ -10,6 +10,9 @@ window does with them:
   line by line, so a roster loaded meanwhile never puts a person on another's line;
 - a roster's refused rows as a face shows them (every number in the ID masked) and, on request, as the
   workbook ``--refused-out`` writes, audited as an export;
+- the batch grant (:mod:`teller_assist.services.campaign_batches`): what a submission would take, for
+  the confirmation, then the submission; an approver's batch, approved in one step, rejected one by
+  one — each checked, refused and audited there exactly as on the command line;
 - a refusal of everything while the window is locked, audited under the operator.
 
 Functions here read, compute and call the services, and may run on a worker thread; the window asks
@@ -23,14 +26,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from teller_assist.campaigns.campaign import CampaignSpec
+from teller_assist.campaigns.grant import SubmissionPlan
 from teller_assist.errors import UserFacingError
 from teller_assist.identity.masking import Masking, mask_free_text, mask_refused_row
 from teller_assist.prequal.policy import Policy
 from teller_assist.services import audit
+from teller_assist.services import campaign_batches as batches
 from teller_assist.services import campaigns as service
+from teller_assist.services.campaign_batches import BatchApproval, BatchView, Submission
 from teller_assist.services.campaigns import CampaignRow, CampaignShow, MemberLine, RosterImport
 from teller_assist.store import campaigns as store_campaigns
 from teller_assist.store import operators as store_ops
+from teller_assist.store.applications import ApplicationRecord
 from teller_assist.store.engine import Store
 from teller_assist.store.operators import OperatorRecord
 
@@ -43,13 +50,18 @@ __all__ = [
     "DeskRefused",
     "Imported",
     "RefusedLine",
+    "approve",
+    "batch",
     "close",
     "create",
     "detail",
     "export_refused",
     "import_file",
     "overview",
+    "plan_submission",
     "refuse_locked",
+    "reject",
+    "submit",
 ]
 
 PURPOSE = service.PURPOSE
@@ -294,3 +306,94 @@ def export_refused(
         out.unlink(missing_ok=True)  # not audited: not exported
         raise
     return written
+
+
+# --- batch grant ---------------------------------------------------------------------------------------
+
+
+def plan_submission(
+    store: Store,
+    policy: Policy,
+    operator: OperatorRecord | None,
+    code: str,
+    *,
+    today: dt.date,
+    locked: bool = False,
+) -> SubmissionPlan:
+    """Who a submission would take now and at which line (nothing written), for the confirmation's count
+    and total; refused as the submission is (who may, a closed campaign), and first while locked."""
+    if locked:
+        raise refuse_locked(store, operator, "submit", code)
+    return batches.plan_campaign(store, operator, code, policy, today=today)
+
+
+def submit(
+    store: Store,
+    policy: Policy,
+    operator: OperatorRecord | None,
+    code: str,
+    *,
+    today: dt.date,
+    locked: bool = False,
+) -> Submission:
+    """Submit the campaign's members in one batch through :func:`campaign_batches.submit_campaign`
+    (base lines without a survey, more only with a completed one; one transaction, audited there)."""
+    if locked:
+        raise refuse_locked(store, operator, "submit", code)
+    return batches.submit_campaign(store, operator, code, policy, today=today)
+
+
+def batch(
+    store: Store,
+    policy: Policy,
+    operator: OperatorRecord | None,
+    batch_id: int,
+    *,
+    masking: Masking,
+    code: str | None = None,
+    locked: bool = False,
+) -> BatchView:
+    """A batch as this operator sees it (:func:`campaign_batches.show_batch`: the count, the total, the
+    bands, exceptions first, IDs masked; audited there)."""
+    if locked:
+        raise refuse_locked(store, operator, "batch_show", code)
+    return batches.show_batch(store, operator, batch_id, policy, masking=masking)
+
+
+def approve(
+    store: Store,
+    policy: Policy,
+    operator: OperatorRecord | None,
+    batch_id: int,
+    *,
+    today: dt.date,
+    sms_sender: str | None = None,
+    code: str | None = None,
+    locked: bool = False,
+) -> BatchApproval:
+    """Approve in one step what the approver's authority covers (:func:`campaign_batches.approve_batch`:
+    never the maker, each row checked and audited, the database enforcing both)."""
+    if locked:
+        raise refuse_locked(store, operator, "batch_approve", code)
+    return batches.approve_batch(store, operator, batch_id, policy, today=today, sms_sender=sms_sender)
+
+
+def reject(
+    store: Store,
+    policy: Policy,
+    operator: OperatorRecord | None,
+    batch_id: int,
+    application_id: int,
+    reason: str,
+    *,
+    today: dt.date,
+    code: str | None = None,
+    locked: bool = False,
+) -> ApplicationRecord:
+    """Reject one application of the batch with the reason the customer reads
+    (:func:`campaign_batches.reject_in_batch`: a reason required, never by the maker, audited)."""
+    if locked:
+        raise refuse_locked(store, operator, "batch_reject", code)
+    return batches.reject_in_batch(
+        store, operator, batch_id, policy, reason, today=today, application_id=application_id
+    )

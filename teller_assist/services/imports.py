@@ -517,11 +517,17 @@ def demo_county(
         _audit_run(store, by, "demo", exc.files, cancelled=True)
         raise
     _audit_run(store, by, "demo", report.files, cancelled=False)
-    if summary.history is not None and report.exit_code != 2:  # a year of the programme, for the KPIs
-        from teller_assist.prequal.policy import default_policy_path, load_policy
+    if report.exit_code == 2:
+        return report
+    from teller_assist.prequal.policy import default_policy_path, load_policy
+    from teller_assist.services.demo_campaigns import load_demo_campaigns
+
+    policy = load_policy(default_policy_path())
+    if summary.history is not None:  # a year of the programme, for the KPIs
         from teller_assist.services.demo_history import load_history
 
-        load_history(store, summary.history, load_policy(default_policy_path()), as_of=today, by=by.login)
+        load_history(store, summary.history, policy, as_of=today, by=by.login)
+    load_demo_campaigns(store, summary, policy, by=by.login, today=today)  # two of each scenario
     return report
 
 

@@ -8,8 +8,10 @@ Keyboard first: ↑↓ choose a campaign (its counts and members follow), ``1``�
 person's card at the counter (``Esc`` back to the campaigns). ``N`` makes a campaign (a dialog with the
 scenario's fields, ``Enter`` makes it), ``I`` loads a roster into the chosen one (a file, then the
 result: every row accounted for, the refused rows listed and, ``E``, written to a workbook for the
-group), ``C`` closes it (confirmed with ``Y``). Every read and write runs on a worker thread; a refusal is
-said where it was asked, what was typed kept.
+group), ``C`` closes it (confirmed with ``Y``). ``S`` submits its members as applications (the count and
+the total shown first, ``Y`` submits), ``B`` shows its batch to an approver (``A`` then ``Y`` approves
+what their authority covers in one step, ``R`` rejects the chosen one with a reason). Every read and
+write runs on a worker thread; a refusal is said where it was asked, what was typed kept.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import (
     QT_TRANSLATE_NOOP,
     QAbstractTableModel,
+    QCoreApplication,
     QDate,
     QEvent,
     QModelIndex,
@@ -69,9 +72,12 @@ from teller_assist.ui.words import word
 
 if TYPE_CHECKING:
     from teller_assist.campaigns.campaign import CampaignSpec
+    from teller_assist.campaigns.grant import SubmissionPlan
     from teller_assist.prequal.policy import Policy
+    from teller_assist.services.applications import ApplicationRecord
+    from teller_assist.services.campaign_batches import BatchApproval, BatchView, ItemLine, Submission
     from teller_assist.services.campaign_desk import CampaignDetail, CampaignLine, DeskMember, Imported
-    from teller_assist.services.campaigns import CampaignRow
+    from teller_assist.services.campaigns import CampaignRow, CampaignShow
     from teller_assist.services.database import Store
     from teller_assist.services.operators import OperatorRecord
 
@@ -268,6 +274,8 @@ class CampaignsWorkspace(QWidget):
         self.dialog: QDialog | None = None  # the one dialog open over the workspace
         self._sort: tuple[int, Qt.SortOrder] | None = None
         self._stale = False  # read again when shown (asked for while locked)
+        # the bank's short name that signs an approval's text (the window's settings, as the queue's)
+        self.sms_sender: str | None = getattr(getattr(parent, "settings", None), "bank_short_name", None)
         self._roster_dir = Path.home()
 
         layout = QVBoxLayout(self)
@@ -317,6 +325,10 @@ class CampaignsWorkspace(QWidget):
         self.counts.setObjectName("campaignCounts")
         self.counts.setWordWrap(True)
         overview_layout.addWidget(self.counts)
+        self.progress = QLabel("", overview)  # members, matched, ... used: as campaign show --json
+        self.progress.setObjectName("campaignProgress")
+        self.progress.setWordWrap(True)
+        overview_layout.addWidget(self.progress)
         self.bands = QTableWidget(0, len(self.BAND_COLUMNS), overview)
         self.bands.setObjectName("campaignBands")
         self.bands.setHorizontalHeaderLabels([self.tr(str(c)) for c in self.BAND_COLUMNS])
@@ -379,11 +391,23 @@ class CampaignsWorkspace(QWidget):
         self.close_button = QPushButton(self.tr("结束活动 (C)"), self)
         self.close_button.setObjectName("campaignCloseButton")
         self.close_button.clicked.connect(lambda _checked=False: self.close_selected())
+        self.submit_button = QPushButton(self.tr("提交审批 (S)"), self)
+        self.submit_button.setObjectName("campaignSubmitButton")
+        self.submit_button.clicked.connect(lambda _checked=False: self.submit_selected())
+        self.batch_button = QPushButton(self.tr("批次 (B)"), self)
+        self.batch_button.setObjectName("campaignBatchButton")
+        self.batch_button.clicked.connect(lambda _checked=False: self.open_batch())
         for button in (self.new_button, self.import_button, self.close_button):
             button.setAutoDefault(False)
             buttons.addWidget(button)
         buttons.addStretch(1)
         layout.addLayout(buttons)
+        granting = QHBoxLayout()  # the batch grant's own row: the window is 420 pixels wide
+        for button in (self.submit_button, self.batch_button):
+            button.setAutoDefault(False)
+            granting.addWidget(button)
+        granting.addStretch(1)
+        layout.addLayout(granting)
         self.message = QLabel("", self)
         self.message.setObjectName("campaignsMessage")
         self.message.setWordWrap(True)
@@ -403,7 +427,10 @@ class CampaignsWorkspace(QWidget):
     def _keys_text(self) -> str:
         if self.members.hasFocus():
             return self.tr("↑↓ 选择成员 · Enter 打开客户卡片 · Esc 回到活动列表")
-        return self.tr("↑↓ 选择 · Enter 成员 · 1–8 按列排序\nN 新建 · I 导入名单 · C 结束活动 · F7 刷新")
+        return self.tr(
+            "↑↓ 选择 · Enter 成员 · 1–8 按列排序\n"
+            "N 新建 · I 导入名单 · C 结束活动 · S 提交审批 · B 批次 · F7 刷新"
+        )
 
     # --- the shell's calls ----------------------------------------------------------------------------
     def activate(self) -> None:
@@ -670,6 +697,8 @@ class CampaignsWorkspace(QWidget):
         if found is None:
             self.facts.setText("")
             self.counts.setText("")
+            self.progress.setText("")
+            self.progress.setToolTip("")
             self.bands.setRowCount(0)
             self.members_model.set_members(())
             self.detail.setTabText(1, self.tr("成员名单"))
@@ -722,6 +751,7 @@ class CampaignsWorkspace(QWidget):
                 f"{pre.holding_yuan:,}",
             )
         )
+        self._show_progress(shown)
         self.bands.setRowCount(len(pre.grantable))
         for i, label in enumerate(pre.grantable):
             g, p = pre.grantable[label], pre.potential[label]
@@ -746,6 +776,37 @@ class CampaignsWorkspace(QWidget):
             row = before if same and 0 <= before < len(found.members) else 0
             self.members.selectRow(row)
         self._enable_actions()
+
+    def _show_progress(self, shown: CampaignShow) -> None:
+        """The campaign's progress at the date, as ``campaign show --json`` gives it (the service's
+        figures; what each counts in ``campaigns.progress.MEANING``, in the tooltip), and its batches."""
+        from teller_assist.campaigns.progress import FIGURE_ZH, FIGURES, MEANING
+
+        p = shown.progress
+        if p is None:
+            self.progress.setText("")
+            return
+        figures = p.figures()
+        cells = [
+            f"<td align='center' style='padding:0 6px'>{_html(pick(FIGURE_ZH[k], k))}<br>"
+            f"<b>{figures[k]:,}</b></td>"
+            for k in FIGURES
+        ]
+        half = (len(cells) + 1) // 2
+        table = f"<table><tr>{''.join(cells[:half])}</tr><tr>{''.join(cells[half:])}</tr></table>"
+        waiting = sum(b.waiting for b in shown.batches)
+        tail = self.tr("已授信额度 {0} 元，已签约额度 {1} 元").format(
+            f"{p.granted_yuan:,}", f"{p.signed_yuan:,}"
+        )
+        if shown.batches:
+            tail += "<br>" + _html(
+                self.tr("提交批次 {0} 个，待审批 {1} 件：按 B 查看最近的批次").format(
+                    f"{len(shown.batches):,}", f"{waiting:,}"
+                )
+            )
+        heading = _html(self.tr("进度（{0}，按人计）").format(p.day.isoformat()))
+        self.progress.setText(f"{heading}{table}{tail}")
+        self.progress.setToolTip("\n".join(f"{pick(FIGURE_ZH[k], k)}：{pick(*MEANING[k])}" for k in FIGURES))
 
     LIST_OPTIONAL = (3, 7, 4)  # branch, indicator, period: in the detail pane too
     LIST_STRETCH = (0, 2)  # the code and the group
@@ -820,6 +881,8 @@ class CampaignsWorkspace(QWidget):
         opened = line is not None and line.campaign.status == "open"
         self.import_button.setEnabled(opened)
         self.close_button.setEnabled(opened)
+        self.submit_button.setEnabled(opened)
+        self.batch_button.setEnabled(line is not None)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.FocusIn and watched in (self.table, self.members):
@@ -853,10 +916,12 @@ class CampaignsWorkspace(QWidget):
                 self.sort_by(SORT_KEYS[Qt.Key(key)])
                 return True
         if _plain_key(event):
-            action = {
+            action: Callable[[], object] | None = {
                 Qt.Key.Key_N: self.new_campaign,
                 Qt.Key.Key_I: self.choose_roster,
                 Qt.Key.Key_C: self.close_selected,
+                Qt.Key.Key_S: self.submit_selected,
+                Qt.Key.Key_B: lambda: self.open_batch(),
             }.get(Qt.Key(key))
             if action is not None:
                 action()
@@ -1078,6 +1143,181 @@ class CampaignsWorkspace(QWidget):
             ),
             done,
             failed,
+        ):
+            dialog.set_busy(True)
+
+    # --- batch grant -----------------------------------------------------------------------------------
+    def submit_selected(self) -> SubmitDialog | None:
+        """S: submit the chosen campaign's members as applications. What would be submitted is worked out
+        first on a worker (nothing written) and shown — the count, the total, the bands, who is left and
+        why — then ``Y`` submits them in one batch (``Enter`` and ``Esc`` submit nothing)."""
+        from teller_assist.services import campaign_desk
+
+        line = self.selected()
+        operator = self._operator()
+        if line is None or self.dialog is not None or operator is None:
+            return None
+        code = line.campaign.code
+        if self._locked_refusal("submit", code):
+            return None
+        if line.campaign.status != "open":
+            self.say(self.tr("活动 {0} 已结束，不能提交").format(code), refusal=True)
+            return None
+        store, policy, day = self.store, self.policy, self._today()
+        dialog = SubmitDialog(code, self)
+        dialog.confirmed.connect(lambda: self._submit(dialog, code))
+        dialog.showBatch.connect(lambda batch_id: self._batch_after(dialog, batch_id))
+
+        def failed(exc: UserFacingError) -> None:
+            dialog.refused(exc)
+            self._refused_here(exc)
+
+        started = self._run(
+            lambda: campaign_desk.plan_submission(store, policy, operator, code, today=day),
+            dialog.show_plan,
+            failed,
+        )
+        if not started:
+            dialog.deleteLater()
+            return None
+        self._open_dialog(dialog)
+        return dialog
+
+    def _submit(self, dialog: SubmitDialog, code: str) -> None:
+        from teller_assist.services import campaign_desk
+
+        if self._locked_refusal("submit", code):
+            dialog.refused(campaign_desk.LOCKED)
+            return
+        store, policy, operator, day = self.store, self.policy, self._operator(), self._today()
+        locked = self.is_locked()
+
+        def done(submitted: Submission) -> None:
+            dialog.show_submitted(submitted)
+            self.say(dialog.result_line())
+            self._select_after = code
+            self.changed.emit()
+            self.refresh()
+
+        def failed(exc: UserFacingError) -> None:
+            dialog.refused(exc)
+            self._refused_here(exc)
+
+        if self._run(
+            lambda: campaign_desk.submit(store, policy, operator, code, today=day, locked=locked),
+            done,
+            failed,
+        ):
+            dialog.set_busy(True)
+
+    def _batch_after(self, dialog: QDialog, batch_id: int) -> None:
+        """B after a submission: the submission's dialog gives way to its batch."""
+        dialog.done(QDialog.DialogCode.Accepted)
+        QTimer.singleShot(0, lambda: self.open_batch(batch_id))
+
+    def open_batch(self, batch_id: int | None = None) -> BatchDialog | None:
+        """B: the chosen campaign's batch (the latest still waiting, else the latest) as this operator
+        sees it: the count, the total, the bands, the exceptions first. ``A`` then ``Y`` approves in one
+        step those within the operator's authority; ``R`` on an application asks its reason, ``Enter``
+        rejects it. The service checks who may, as on the command line."""
+        line = self.selected()
+        operator = self._operator()
+        if self.dialog is not None or operator is None:
+            return None
+        code = None if line is None else line.campaign.code
+        if self._locked_refusal("batch_show", code):
+            return None
+        if batch_id is None:
+            shown = None if self.shown is None else self.shown.shown
+            if code is None or shown is None or shown.campaign.code != code or not shown.batches:
+                if code is not None:
+                    self.say(self.tr("活动 {0} 尚无提交批次：按 S 提交成员").format(code), refusal=True)
+                return None
+            waiting = [b for b in shown.batches if b.waiting]
+            batch_id = (waiting or list(shown.batches))[-1].id
+        dialog = BatchDialog(batch_id, operator.id, self)
+        dialog.approve.connect(lambda: self._approve(dialog))
+        dialog.rejectOne.connect(lambda app_id, reason: self._reject_one(dialog, app_id, reason))
+        if not self._read_batch(dialog):
+            dialog.deleteLater()
+            return None
+        self._open_dialog(dialog)
+        return dialog
+
+    def _read_batch(self, dialog: BatchDialog, said: str = "") -> bool:
+        from teller_assist.services import campaign_desk
+
+        store, policy, operator, masking = self.store, self.policy, self._operator(), self.masking
+        locked, batch_id = self.is_locked(), dialog.batch_id
+
+        def done(view: BatchView) -> None:
+            if self.dialog is dialog:
+                dialog.show_view(view, said)
+
+        def failed(exc: UserFacingError) -> None:
+            if self.dialog is dialog or not dialog.isVisible():
+                dialog.refused(exc)
+            self._refused_here(exc)
+
+        return self._run(
+            lambda: campaign_desk.batch(store, policy, operator, batch_id, masking=masking, locked=locked),
+            done,
+            failed,
+        )
+
+    def _decided(self, dialog: BatchDialog, said: str) -> None:
+        self.say(said)
+        self.changed.emit()
+        if self.dialog is dialog:
+            self._read_batch(dialog, said)  # the batch as it is now
+        self.refresh()
+
+    def _approve(self, dialog: BatchDialog) -> None:
+        from teller_assist.services import campaign_desk
+
+        code = dialog.view.batch.campaign_code if dialog.view is not None else None
+        if self._locked_refusal("batch_approve", code):
+            dialog.refused(campaign_desk.LOCKED)
+            return
+        store, policy, operator, day = self.store, self.policy, self._operator(), self._today()
+        sms, batch_id, locked = self.sms_sender, dialog.batch_id, self.is_locked()
+
+        def done(approved: BatchApproval) -> None:
+            left = sum(approved.left.values())
+            said = self.tr("批次 {0}：已批准 {1} 件，合计 {2} 元；留待他人或逐件处理 {3} 件").format(
+                approved.batch.id, f"{len(approved.approved):,}", f"{approved.total:,}", f"{left:,}"
+            )
+            self._decided(dialog, said)
+
+        if self._run(
+            lambda: campaign_desk.approve(
+                store, policy, operator, batch_id, today=day, sms_sender=sms, code=code, locked=locked
+            ),
+            done,
+            dialog.refused,
+        ):
+            dialog.set_busy(True)
+
+    def _reject_one(self, dialog: BatchDialog, application_id: int, reason: str) -> None:
+        from teller_assist.services import campaign_desk
+
+        code = dialog.view.batch.campaign_code if dialog.view is not None else None
+        if self._locked_refusal("batch_reject", code):
+            dialog.refused(campaign_desk.LOCKED)
+            return
+        store, policy, operator, day = self.store, self.policy, self._operator(), self._today()
+        batch_id, locked = dialog.batch_id, self.is_locked()
+
+        def done(record: ApplicationRecord) -> None:
+            dialog.rejected_one()
+            self._decided(dialog, self.tr("批次 {0}：已拒绝申请 {1}").format(batch_id, record.id))
+
+        if self._run(
+            lambda: campaign_desk.reject(
+                store, policy, operator, batch_id, application_id, reason, today=day, code=code, locked=locked
+            ),
+            done,
+            dialog.refused,
         ):
             dialog.set_busy(True)
 
@@ -1507,6 +1747,522 @@ class RosterImportDialog(QDialog):
         self._say(error_text(exc, hint=True))
         if not keep_result:
             self.resize(self.width(), self.sizeHint().height())  # no room kept for rows that never came
+
+    def _say(self, text: str) -> None:
+        self.error.setText(text)
+        self.error.setVisible(bool(text))
+        grow_to_fit(self)
+
+
+def _bands_text(bands: dict[str, Any]) -> str:
+    """The lines by band, the empty bands left out: ``band n 人 / yuan 元``."""
+    parts = [
+        QCoreApplication.translate("CampaignsWorkspace", "{0}：{1} 人 / {2} 元").format(
+            word(label), f"{t.people:,}", f"{t.exposure:,}"
+        )
+        for label, t in bands.items()
+        if t.people
+    ]
+    return "；".join(parts)
+
+
+class SubmitDialog(QDialog):
+    """提交审批: who a submission would take now (worked out on a worker, nothing written) — the count,
+    the total, the bands, who is left and why — then ``Y`` submits them in one batch; the result said,
+    ``B`` goes on to the batch."""
+
+    confirmed = Signal()
+    showBatch = Signal(int)
+
+    MIN_WIDTH = 400
+
+    def __init__(self, code: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.code = code
+        self.plan: SubmissionPlan | None = None
+        self.submitted: Submission | None = None
+        self.busy = True
+        self.setObjectName("campaignSubmitDialog")
+        self.setWindowTitle(self.tr("提交审批"))
+        layout = QVBoxLayout(self)
+        self.heading = QLabel(self.tr("活动 {0}：提交成员的预授信申请").format(code), self)
+        self.heading.setObjectName("submitHeading")
+        self.heading.setWordWrap(True)
+        layout.addWidget(self.heading)
+        self.progress = QProgressBar(self)
+        self.progress.setObjectName("submitProgress")
+        self.progress.setRange(0, 0)
+        self.progress.setTextVisible(False)
+        layout.addWidget(self.progress)
+        self.status = QLabel(self.tr("正在逐人测算额度…（尚未提交）"), self)
+        self.status.setObjectName("submitStatus")
+        self.status.setWordWrap(True)
+        layout.addWidget(self.status)
+        self.error = error_label("submitError", self)
+        layout.addWidget(self.error)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        self.submit_button = QPushButton(self.tr("提交 (Y)"), self)
+        self.submit_button.setObjectName("submitConfirmButton")
+        self.submit_button.setAutoDefault(False)
+        self.submit_button.setVisible(False)
+        self.submit_button.clicked.connect(lambda _checked=False: self.confirm())
+        self.close_button = QPushButton(self.tr("关闭 (Esc)"), self)
+        self.close_button.setObjectName("submitCloseButton")
+        self.close_button.setAutoDefault(False)
+        self.close_button.clicked.connect(self.reject)
+        buttons.addWidget(self.submit_button)
+        buttons.addWidget(self.close_button)
+        layout.addLayout(buttons)
+        self.setMinimumWidth(self.MIN_WIDTH)
+        self.resize(self.MIN_WIDTH, 160)
+
+    def show_plan(self, plan: SubmissionPlan) -> None:
+        from teller_assist.services.campaign_batches import SKIP_ZH
+
+        self.plan = plan
+        self.busy = False
+        self.progress.setVisible(False)
+        n = len(plan.submit)
+        lines = [
+            "<b>" + _html(self.tr("将提交 {0} 人，合计 {1} 元").format(f"{n:,}", f"{plan.total:,}")) + "</b>"
+        ]
+        if n:
+            lines.append(_html(_bands_text(plan.bands())))
+            lines.append(
+                _html(
+                    self.tr("其中含完整调查 {0} 人；按基础额度提交、完成调查可提高 {1} 人").format(
+                        f"{plan.with_survey:,}", f"{plan.survey_needed:,}"
+                    )
+                )
+            )
+        left = {k: v for k, v in plan.skipped_counts.items() if v}
+        if left:
+            lines.append(
+                _html(
+                    self.tr("不提交 {0} 人：{1}").format(
+                        f"{sum(left.values()):,}",
+                        "；".join(f"{pick(*SKIP_ZH[k])} {v:,}" for k, v in left.items()),
+                    )
+                )
+            )
+        if n:
+            lines.append(_html(self.tr("按 Y 提交（一个事务，每件各自留痕），Esc 取消")))
+        else:
+            lines.append(_html(self.tr("没有可提交的成员")))
+        self.status.setText("<br>".join(lines))
+        self.submit_button.setVisible(bool(n))
+        (self.submit_button if n else self.close_button).setFocus()
+        self._fit_height()
+
+    def confirm(self) -> None:
+        if self.busy or self.plan is None or not self.plan.submit or self.submitted is not None:
+            return
+        self.confirmed.emit()
+
+    def set_busy(self, busy: bool) -> None:
+        self.busy = busy
+        self.progress.setVisible(busy)
+        self.submit_button.setEnabled(not busy)
+        if busy:
+            self._say("")
+            self.status.setText(self.tr("正在提交…（一个事务：全部提交或完全不提交）"))
+
+    def show_submitted(self, submitted: Submission) -> None:
+        self.submitted = submitted
+        self.set_busy(False)
+        self.submit_button.setVisible(False)
+        text = self.result_line()
+        if submitted.batch_id is not None:
+            text += "\n" + self.tr("按 B 查看批次，交另一位有审批权限的人员审批")
+        self.status.setText(text)
+        self.close_button.setFocus()
+        self._fit_height()
+
+    def result_line(self) -> str:
+        s = self.submitted
+        if s is None:
+            return ""
+        if s.batch_id is None:
+            return self.tr("活动 {0}：没有成员被提交").format(s.campaign.code)
+        return self.tr("活动 {0}：已提交 {1} 人，合计 {2} 元，批次 {3}，待审批").format(
+            s.campaign.code, f"{s.submitted:,}", f"{s.total:,}", s.batch_id
+        )
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        key = event.key()
+        if key == Qt.Key.Key_Y and _plain_key(event):
+            self.confirm()
+            return
+        if key == Qt.Key.Key_B and _plain_key(event) and self.submitted and self.submitted.batch_id:
+            self.showBatch.emit(self.submitted.batch_id)
+            return
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.submitted is None:
+            return  # a stray Enter submits nothing
+        if key == Qt.Key.Key_Escape and self.busy and self.error.isHidden():
+            return  # the work runs on: closing would hide its result, not stop it
+        super().keyPressEvent(event)
+
+    def reject(self) -> None:
+        if self.busy and self.error.isHidden():
+            return
+        super().reject()
+
+    def refused(self, exc: UserFacingError) -> None:
+        self.set_busy(False)
+        self.submit_button.setVisible(False)
+        if self.submitted is None:
+            self.status.setText(self.tr("未提交；活动的成员不变"))
+        self._say(error_text(exc, hint=True))
+        self.close_button.setFocus()
+
+    def _say(self, text: str) -> None:
+        self.error.setText(text)
+        self.error.setVisible(bool(text))
+        self._fit_height()
+
+    def _fit_height(self) -> None:
+        """As tall as what it says now: no room kept for the busy bar or a longer text gone."""
+        grow_to_fit(self)
+        self.resize(self.width(), self.sizeHint().height())
+
+
+class BatchDialog(QDialog):
+    """提交批次 for an approver: the count, the total, the lines by band, every application with the
+    exceptions first; ``A`` then ``Y`` approves in one step those within the approver's authority that
+    nothing holds back; ``R`` on an application asks the reason the customer will read, ``Enter`` rejects
+    it (``Esc`` keeps it). The batch's maker is told, before any key, that they cannot decide it."""
+
+    approve = Signal()
+    rejectOne = Signal(int, str)  # application id, reason
+
+    COLUMNS = (
+        QT_TRANSLATE_NOOP("BatchDialog", "行号"),
+        QT_TRANSLATE_NOOP("BatchDialog", "姓名"),
+        QT_TRANSLATE_NOOP("BatchDialog", "身份证号"),
+        QT_TRANSLATE_NOOP("BatchDialog", "额度（元）"),
+        QT_TRANSLATE_NOOP("BatchDialog", "状态"),
+        QT_TRANSLATE_NOOP("BatchDialog", "提示"),
+    )
+    MIN_WIDTH = 400
+    WIDE = 680
+
+    def __init__(self, batch_id: int, approver_id: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.batch_id, self.approver_id = batch_id, approver_id
+        self.view: BatchView | None = None
+        self.busy = True
+        self.confirming = False
+        self.setObjectName("campaignBatchDialog")
+        self.setWindowTitle(self.tr("提交批次 {0}").format(batch_id))
+        layout = QVBoxLayout(self)
+        self.heading = QLabel(self.tr("正在读取批次 {0}…").format(batch_id), self)
+        self.heading.setObjectName("batchHeading")
+        self.heading.setWordWrap(True)
+        layout.addWidget(self.heading)
+        self.progress = QProgressBar(self)
+        self.progress.setObjectName("batchProgress")
+        self.progress.setRange(0, 0)
+        self.progress.setTextVisible(False)
+        layout.addWidget(self.progress)
+        self.summary = QLabel("", self)
+        self.summary.setObjectName("batchSummary")
+        self.summary.setWordWrap(True)
+        layout.addWidget(self.summary)
+        self.notice = error_label("batchNotice", self)  # why this operator cannot decide it
+        layout.addWidget(self.notice)
+        self.table = QTableWidget(0, len(self.COLUMNS), self)
+        self.table.setObjectName("batchTable")
+        self.table.setHorizontalHeaderLabels([self.tr(str(c)) for c in self.COLUMNS])
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        compact_rows(self.table)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setTabKeyNavigation(False)
+        self.table.itemSelectionChanged.connect(self._show_row)
+        self.table.installEventFilter(self)
+        layout.addWidget(self.table, 1)
+        self.row_detail = QLabel("", self)
+        self.row_detail.setObjectName("batchRowDetail")
+        self.row_detail.setWordWrap(True)
+        layout.addWidget(self.row_detail)
+        self.reason = QLineEdit(self)
+        self.reason.setObjectName("batchRejectReason")
+        self.reason.setPlaceholderText(self.tr("拒绝原因（客户将看到）：输入后按 Enter，Esc 取消"))
+        self.reason.setVisible(False)
+        self.reason.returnPressed.connect(self._reason_given)
+        self.reason.installEventFilter(self)
+        layout.addWidget(self.reason)
+        self.error = error_label("batchError", self)
+        layout.addWidget(self.error)
+        self.keys = QLabel(self.tr("↑↓ 选择 · A 一步审批权限内的 · R 拒绝所选 · Esc 关闭"), self)
+        self.keys.setObjectName("batchKeys")
+        self.keys.setWordWrap(True)
+        self.keys.setStyleSheet("QLabel { color: #5f6368; }")
+        layout.addWidget(self.keys)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        self.approve_button = QPushButton(self.tr("审批 (A)"), self)
+        self.approve_button.setObjectName("batchApproveButton")
+        self.approve_button.clicked.connect(lambda _checked=False: self.ask_approve())
+        self.reject_button = QPushButton(self.tr("拒绝 (R)"), self)
+        self.reject_button.setObjectName("batchRejectButton")
+        self.reject_button.clicked.connect(lambda _checked=False: self.ask_reason())
+        self.close_button = QPushButton(self.tr("关闭 (Esc)"), self)
+        self.close_button.setObjectName("batchCloseButton")
+        self.close_button.clicked.connect(self.reject)
+        for button in (self.approve_button, self.reject_button, self.close_button):
+            button.setAutoDefault(False)
+            buttons.addWidget(button)
+        layout.addLayout(buttons)
+        self.setMinimumWidth(self.MIN_WIDTH)
+        self.resize(self.MIN_WIDTH, 220)
+
+    def show_view(self, view: BatchView, said: str = "") -> None:
+        from teller_assist.services.campaign_batches import EXCEPTION_ZH
+
+        before = self.selected_line()
+        self.view = view
+        self.set_busy(False)
+        b, review = view.batch, view.review
+        waiting = review.by_status()["submitted"]
+        self.heading.setText(
+            self.tr("批次 {0} · 活动 {1} · {2} 于 {3} 提交").format(
+                b.id, b.campaign_code, b.submitted_by, b.submitted_at.astimezone().strftime("%Y-%m-%d %H:%M")
+            )
+        )
+        lines = [
+            "<b>"
+            + _html(
+                self.tr("共 {0} 件，合计 {1} 元；待审批 {2} 件").format(
+                    f"{review.count:,}", f"{review.total:,}", f"{waiting:,}"
+                )
+            )
+            + "</b>",
+            _html(_bands_text(review.bands())),
+        ]
+        flagged = {k: v for k, v in review.exception_counts().items() if v}
+        if flagged:
+            lines.append(
+                _html(
+                    self.tr("需注意（排在前面）：{0}").format(
+                        "；".join(f"{pick(*EXCEPTION_ZH[k])} {v:,}" for k, v in flagged.items())
+                    )
+                )
+            )
+        if view.authority is not None:
+            lines.append(
+                _html(
+                    self.tr("您的审批权限 {0} 元：可一步审批 {1} 件，合计 {2} 元").format(
+                        f"{view.authority:,}", f"{len(review.approvable):,}", f"{review.approvable_total:,}"
+                    )
+                )
+            )
+        if said:
+            lines.append(_html(said))
+        self.summary.setText("<br>".join(lines))
+        if b.maker_id == self.approver_id:
+            self.notice.setText(
+                self.tr(
+                    "这是您提交的批次：经办人不能审批自己提交的批次（四眼原则），请由另一位有审批权限的人员审批"
+                )
+            )
+        elif view.authority is None:
+            self.notice.setText(self.tr("您的角色没有审批权限，只能查看"))
+        else:
+            self.notice.setText("")
+        self.notice.setVisible(bool(self.notice.text()))
+        self.table.setRowCount(len(view.lines))
+        for i, item in enumerate(view.lines):
+            notes = "；".join(pick(*EXCEPTION_ZH[e]) for e in item.exceptions)
+            if item.reject_reason:
+                notes = (notes + "；" if notes else "") + self.tr("拒绝原因：{0}").format(item.reject_reason)
+            values = [
+                "" if item.line_no is None else str(item.line_no),
+                item.name or "",
+                item.id_masked,
+                f"{item.line:,}",
+                word(item.status_zh),
+                notes,
+            ]
+            for j, value in enumerate(values):
+                cell = QTableWidgetItem(value)
+                cell.setToolTip(value)
+                if j == 3:
+                    cell.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                if item.held:
+                    cell.setForeground(QBrush(REFUSED_RED))
+                elif item.status != "submitted":
+                    cell.setForeground(QBrush(GREY))
+                self.table.setItem(i, j, cell)
+        if view.lines:
+            ids = [x.application_id for x in view.lines]
+            kept = before is not None and before.application_id in ids
+            row = ids.index(before.application_id) if before is not None and kept else 0
+            self.table.selectRow(row)
+        self.approve_button.setEnabled(bool(review.approvable))
+        self.table.setFocus()
+        if view.lines:
+            self.resize(max(self.width(), self.WIDE), max(self.height(), 460))
+            parent = self.parentWidget()
+            if parent is not None:
+                centre = parent.window().frameGeometry().center()
+                self.move(centre.x() - self.width() // 2, self.y())
+            keep_on_screen(self)
+        grow_to_fit(self)
+
+    def selected_line(self) -> ItemLine | None:
+        if self.view is None:
+            return None
+        rows = self.table.selectionModel().selectedRows()
+        if not rows or not 0 <= rows[0].row() < len(self.view.lines):
+            return None
+        return self.view.lines[rows[0].row()]
+
+    def _show_row(self) -> None:
+        from teller_assist.services.campaign_batches import EXCEPTION_ZH
+
+        item = self.selected_line()
+        if item is None:
+            self.row_detail.setText("")
+            return
+        parts = [
+            self.tr("申请 {0}").format(item.application_id),
+            f"{item.name or ''} {item.id_masked}",
+            self.tr("{0} 元").format(f"{item.line:,}"),
+            word(item.status_zh),
+        ]
+        if item.checker:
+            parts.append(self.tr("审批人 {0}").format(item.checker))
+        text = " · ".join(p for p in parts if p)
+        notes = [pick(*EXCEPTION_ZH[e]) for e in item.exceptions]
+        if notes:
+            text += "\n" + "；".join(notes)
+        if item.reject_reason:
+            text += "\n" + self.tr("拒绝原因：{0}").format(item.reject_reason)
+        self.row_detail.setText(text)
+
+    def ask_approve(self) -> None:
+        """A: the one-step approval said, then Y approves (Enter and Esc approve nothing)."""
+        if self.busy or self.view is None:
+            return
+        review = self.view.review
+        if self.view.batch.maker_id == self.approver_id or self.view.authority is None:
+            self.approve.emit()  # the service refuses it in its own words, and audits the refusal
+            return
+        if not review.approvable:
+            self._say(self.tr("没有可一步审批的申请（需注意的请逐件处理）"))
+            return
+        self.confirming = True
+        self._say("")
+        self.keys.setText(
+            self.tr("一步审批 {0} 件，合计 {1} 元？按 Y 确认，Esc 取消").format(
+                f"{len(review.approvable):,}", f"{review.approvable_total:,}"
+            )
+        )
+
+    def _confirmed(self) -> None:
+        self.confirming = False
+        self._reset_keys()
+        self.approve.emit()
+
+    def ask_reason(self) -> None:
+        """R: the reason for the chosen application, typed; Enter rejects it."""
+        item = self.selected_line()
+        if self.busy or item is None:
+            return
+        if item.status != "submitted":
+            self._say(self.tr("申请 {0} 已{1}，不能再拒绝").format(item.application_id, word(item.status_zh)))
+            return
+        self.confirming = False
+        self._reset_keys()
+        self.reason.setVisible(True)
+        self.reason.setFocus()
+        grow_to_fit(self)
+
+    def _reason_given(self) -> None:
+        item = self.selected_line()
+        reason = self.reason.text().strip()
+        if self.busy or item is None:
+            return
+        if not reason:
+            self._say(self.tr("请输入拒绝原因（客户将看到）"))
+            return
+        self.rejectOne.emit(item.application_id, reason)
+
+    def rejected_one(self) -> None:
+        self.reason.clear()
+        self.reason.setVisible(False)
+        self.table.setFocus()
+
+    def _cancel_reason(self) -> None:
+        self.reason.setVisible(False)  # what was typed stays for the next R
+        self.table.setFocus()
+        self._say("")
+
+    def _reset_keys(self) -> None:
+        self.keys.setText(self.tr("↑↓ 选择 · A 一步审批权限内的 · R 拒绝所选 · Esc 关闭"))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.KeyPress and watched is self.reason:
+            assert isinstance(event, QKeyEvent)
+            if event.key() == Qt.Key.Key_Escape:
+                self._cancel_reason()
+                return True
+        if event.type() == QEvent.Type.KeyPress and watched is self.table:
+            assert isinstance(event, QKeyEvent)
+            if _plain_key(event) and event.key() in (Qt.Key.Key_A, Qt.Key.Key_R, Qt.Key.Key_Y):
+                self.keyPressEvent(event)
+                return True
+            if event.key() == Qt.Key.Key_Escape and self.confirming:
+                self.confirming = False
+                self._reset_keys()
+                return True
+        return super().eventFilter(watched, event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        key = event.key()
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            return  # Enter decides nothing here (the reason's own Enter rejects)
+        if key == Qt.Key.Key_Escape and self.confirming:
+            self.confirming = False
+            self._reset_keys()
+            return
+        if key == Qt.Key.Key_Escape and self.busy and self.error.isHidden():
+            return
+        if _plain_key(event) and key in (Qt.Key.Key_A, Qt.Key.Key_R, Qt.Key.Key_Y):
+            if key == Qt.Key.Key_A:
+                self.ask_approve()
+            elif key == Qt.Key.Key_R:
+                self.ask_reason()
+            elif self.confirming and not self.busy:
+                self._confirmed()
+            return
+        super().keyPressEvent(event)
+
+    def reject(self) -> None:
+        if self.busy and self.error.isHidden():
+            return
+        super().reject()
+
+    def set_busy(self, busy: bool) -> None:
+        self.busy = busy
+        self.progress.setVisible(busy)
+        approvable = self.view is not None and bool(self.view.review.approvable)
+        self.approve_button.setEnabled(not busy and approvable)
+        self.reject_button.setEnabled(not busy)
+        if busy:
+            self._say("")
+
+    def refused(self, exc: UserFacingError) -> None:
+        self.set_busy(False)
+        self._say(error_text(exc, hint=True))
+        if self.reason.isVisible():
+            self.reason.setFocus()  # the reason typed is kept
+        else:
+            self.table.setFocus()
 
     def _say(self, text: str) -> None:
         self.error.setText(text)
