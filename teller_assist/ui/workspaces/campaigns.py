@@ -379,7 +379,10 @@ class CampaignsWorkspace(QWidget):
         self.close_button = QPushButton(self.tr("结束活动 (C)"), self)
         self.close_button.setObjectName("campaignCloseButton")
         self.close_button.clicked.connect(lambda _checked=False: self.close_selected())
-        for button in (self.new_button, self.import_button, self.close_button):
+        self.entry_button = QPushButton(self.tr("录入/登记 (G)"), self)
+        self.entry_button.setObjectName("campaignEntryButton")
+        self.entry_button.clicked.connect(lambda _checked=False: self.open_entry())
+        for button in (self.new_button, self.import_button, self.close_button, self.entry_button):
             button.setAutoDefault(False)
             buttons.addWidget(button)
         buttons.addStretch(1)
@@ -820,6 +823,7 @@ class CampaignsWorkspace(QWidget):
         opened = line is not None and line.campaign.status == "open"
         self.import_button.setEnabled(opened)
         self.close_button.setEnabled(opened)
+        self.entry_button.setEnabled(opened)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.FocusIn and watched in (self.table, self.members):
@@ -857,11 +861,18 @@ class CampaignsWorkspace(QWidget):
                 Qt.Key.Key_N: self.new_campaign,
                 Qt.Key.Key_I: self.choose_roster,
                 Qt.Key.Key_C: self.close_selected,
+                Qt.Key.Key_G: self.open_entry,
             }.get(Qt.Key(key))
             if action is not None:
                 action()
                 return True
         return super().eventFilter(watched, event)
+
+    def open_entry(self) -> QDialog | None:
+        """G: the chosen campaign's entry grid (and, on a community campaign, its registration desk)."""
+        from teller_assist.ui.workspaces.campaign_entry import open_entry
+
+        return open_entry(self)
 
     # --- make ------------------------------------------------------------------------------------------
     def new_campaign(self) -> CampaignDialog | None:
