@@ -278,7 +278,7 @@ def register(
     decided = decide_roster(checked, {member.id_no: card}, policy, today)
     if decided.refused:
         why = decided.refused[0]
-        raise _bad(why.reason_zh + "：请核对身份证上的姓名", why.reason_en)
+        raise _bad(why.reason_zh, why.reason_en)
     status = "matched" if card.known else "new_to_bank"
     moment = now or now_utc()
     masked = masking.resident_id(member.id_no)

@@ -71,6 +71,14 @@ if TYPE_CHECKING:
 GREY = QColor("#5f6368")
 RED = QColor("#a11212")
 GREEN = QColor("#1e7d32")
+DISPLAY = int(Qt.ItemDataRole.DisplayRole)  # the roles as plain numbers: data() is asked thousands of
+EDIT = int(Qt.ItemDataRole.EditRole)  # times a frame, and an enum's attribute costs more than the answer
+ALIGN = int(Qt.ItemDataRole.TextAlignmentRole)
+FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
+TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+READ_ONLY = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+EDITABLE = READ_ONLY | Qt.ItemFlag.ItemIsEditable
 MASKED_TYPES = ("yuan",)  # incomes, debts, turnover and sales: masked once kept
 FIXED = 3  # line, name, ID before the form's questions
 
@@ -83,7 +91,7 @@ class RowState:
     """One row as typed: the answers, the decision they give (computed when first shown), and where it
     stands (recorded as the survey, kept as a draft, or typed but not kept)."""
 
-    __slots__ = ("answers", "checked", "decision", "kept", "problem", "row", "saved")
+    __slots__ = ("answers", "brushes", "checked", "decision", "kept", "problem", "row", "saved", "shown")
 
     def __init__(self, row: EntryRow) -> None:
         self.row = row
@@ -93,6 +101,8 @@ class RowState:
         self.saved = row.surveyed and not row.drafted  # recorded, nothing typed since
         self.kept = True  # nothing typed that is not in a draft or the survey
         self.problem: str | None = None  # the last save's refusal
+        self.shown: list[str] | None = None  # the row's cells as shown, until something changes
+        self.brushes: tuple[QBrush | None, QBrush | None] = (None, None)  # the line's, the status's
 
 
 class EntryModel(QAbstractTableModel):
@@ -100,7 +110,6 @@ class EntryModel(QAbstractTableModel):
     the row); :meth:`preview` recomputes a row's line from a cell still being typed."""
 
     edited = Signal(int)
-    line_shown = Signal(int)  # a row's line was recomputed (after a key typed or a cell kept)
 
     def __init__(
         self, policy: Policy, today: dt.date, masking: Masking, parent: QObject | None = None
@@ -112,6 +121,8 @@ class EntryModel(QAbstractTableModel):
         self.fields: tuple[Field, ...] = ()
         self.states: list[RowState] = []
         self._preview: tuple[int, str, Any] | None = None
+        self._previewed: tuple[CheckedSurvey, Decision] | None = None  # what the preview decided
+        self.line_col = FIXED
 
     # --- the shape ------------------------------------------------------------------------------------
     def set_sheet(self, sheet: EntrySheet) -> None:
@@ -119,12 +130,9 @@ class EntryModel(QAbstractTableModel):
         self.sheet, self.form = sheet, sheet.form
         self.fields = sheet.form.fields
         self.states = [RowState(r) for r in sheet.rows]
-        self._preview = None
+        self._preview = self._previewed = None
+        self.line_col = FIXED + len(self.fields)
         self.endResetModel()
-
-    @property
-    def line_col(self) -> int:
-        return FIXED + len(self.fields)
 
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.states)
@@ -157,10 +165,7 @@ class EntryModel(QAbstractTableModel):
         return pick(f.help_zh, f.help_en) or pick(f.label_zh, f.label_en)
 
     def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
-        base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        if self.field_at(index.column()) is not None:
-            return base | Qt.ItemFlag.ItemIsEditable
-        return base
+        return EDITABLE if FIXED <= index.column() < self.line_col else READ_ONLY
 
     # --- the line ---------------------------------------------------------------------------------------
     def answers(self, row: int) -> dict[str, Any]:
@@ -170,10 +175,14 @@ class EntryModel(QAbstractTableModel):
         """The row's survey checked and its line, computed once for what is kept (a preview not kept)."""
         state = self.states[row]
         if self._preview is not None and self._preview[0] == row:
-            _, key, answer = self._preview
-            assert self.sheet is not None
-            return decide_row(state.row.card, state.row.evidence, self.sheet.campaign.scenario,
-                              state.answers | {key: answer}, self.policy, self.today)  # fmt: skip
+            if self._previewed is None:
+                _, key, answer = self._preview
+                assert self.sheet is not None
+                self._previewed = decide_row(
+                    state.row.card, state.row.evidence, self.sheet.campaign.scenario,
+                    state.answers | {key: answer}, self.policy, self.today,
+                )  # fmt: skip
+            return self._previewed
         if state.decision is None or state.checked is None:
             assert self.sheet is not None
             state.checked, state.decision = decide_row(
@@ -187,18 +196,18 @@ class EntryModel(QAbstractTableModel):
         f = self.field_at(column)
         if f is None or not 0 <= row < len(self.states):
             return
-        self._preview = (row, f.key, answer_of(f, text))
+        self._preview, self._previewed = (row, f.key, answer_of(f, text)), None
         self._line_changed(row)
 
     def end_preview(self) -> None:
         if self._preview is not None:
             row = self._preview[0]
-            self._preview = None
+            self._preview = self._previewed = None
             self._line_changed(row)
 
     def _line_changed(self, row: int) -> None:
+        self.states[row].shown = None
         self.dataChanged.emit(self.index(row, self.line_col), self.index(row, self.line_col + 2))
-        self.line_shown.emit(row)
 
     # --- the cells --------------------------------------------------------------------------------------
     def line_text(self, row: int) -> tuple[str, str]:
@@ -248,28 +257,41 @@ class EntryModel(QAbstractTableModel):
             return potential
         return self.status_text(row)
 
+    def _shown(self, row: int) -> list[str]:
+        """The row's cells and colours, worked out once until the row changes (a frame asks for each
+        cell's every role)."""
+        state = self.states[row]
+        if state.shown is None:
+            state.shown = [self.cell(row, c) for c in range(self.line_col + 3)]
+            checked, decision = self.decided(row)
+            red = state.problem or checked.problems
+            state.brushes = (
+                None if decision.eligible else QBrush(RED),
+                QBrush(RED if red else GREEN if state.saved else GREY),
+            )
+        return state.shown
+
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self.states):
+        if role == DISPLAY:
+            row = index.row()
+            return self._shown(row)[index.column()] if 0 <= row < len(self.states) else None
+        if role == FOREGROUND:
+            row, column = index.row(), index.column()
+            if column < self.line_col or column == self.line_col + 1 or not 0 <= row < len(self.states):
+                return None
+            self._shown(row)
+            return self.states[row].brushes[0 if column == self.line_col else 1]
+        if role == ALIGN:
+            column = index.column()
+            return RIGHT if column in (0, self.line_col, self.line_col + 1) else None
+        if role not in (EDIT, TOOLTIP) or not index.isValid() or not 0 <= index.row() < len(self.states):
             return None
         row, column = index.row(), index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self.cell(row, column)
-        if role == Qt.ItemDataRole.EditRole:
+        if role == EDIT:
             f = self.field_at(column)
             return typed_text(f, self.states[row].answers.get(f.key)) if f is not None else None
-        if role == Qt.ItemDataRole.TextAlignmentRole and column in (0, self.line_col, self.line_col + 1):
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ForegroundRole and column == self.line_col + 2:
-            state = self.states[row]
-            checked, _ = self.decided(row)
-            if state.problem or checked.problems:
-                return QBrush(RED)
-            return QBrush(GREEN if state.saved else GREY)
-        if role == Qt.ItemDataRole.ForegroundRole and column == self.line_col:
-            _, decision = self.decided(row)
-            return None if decision.eligible else QBrush(RED)
-        if role == Qt.ItemDataRole.ToolTipRole and column >= self.line_col:
-            checked, decision = self.decided(row)
+        if role == TOOLTIP and column >= self.line_col:
+            _checked, decision = self.decided(row)
             words = list(decision.reasons) or [self.status_text(row)]
             return "\n".join(words)
         return None
@@ -281,7 +303,7 @@ class EntryModel(QAbstractTableModel):
         row = index.row()
         state = self.states[row]
         answer = answer_of(f, str(value or ""))
-        self._preview = None
+        self._preview = self._previewed = None
         if state.answers.get(f.key) == answer:
             self._line_changed(row)
             return True
@@ -290,16 +312,15 @@ class EntryModel(QAbstractTableModel):
         else:
             state.answers[f.key] = answer
         state.checked = state.decision = None
-        state.saved, state.kept, state.problem = False, False, None
+        state.saved, state.kept, state.problem, state.shown = False, False, None, None
         self.dataChanged.emit(self.index(row, 0), self.index(row, self.columnCount() - 1))
-        self.line_shown.emit(row)
         self.edited.emit(row)
         return True
 
     def mark(self, row: int, *, saved: bool = False, kept: bool = False, problem: str | None = None) -> None:
         """After the dialog kept the row: recorded as the survey, kept as a draft, or refused."""
         state = self.states[row]
-        state.saved, state.kept, state.problem = saved, kept or saved, problem
+        state.saved, state.kept, state.problem, state.shown = saved, kept or saved, problem, None
         self.dataChanged.emit(self.index(row, self.line_col + 2), self.index(row, self.line_col + 2))
 
 
@@ -340,6 +361,7 @@ class CellDelegate(QStyledItemDelegate):
         super().destroyEditor(editor, index)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Enter in the cell: kept, and on to the next question (as Tab); every other key Qt's."""
         if event.type() == QEvent.Type.KeyPress and isinstance(watched, QLineEdit):
             assert isinstance(event, QKeyEvent)
             plain = not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
@@ -444,7 +466,11 @@ class RegistrationDesk(QWidget):
         form.addRow(self.tr("手机号") + "*", self.phone_edit)
         form.addRow(self.credit_box)
         form.addRow(self.info_box)
-        layout.addLayout(form)
+        box = QWidget(self)  # a desk's fields as wide as an ID, not the window
+        box.setMaximumWidth(640)
+        box.setLayout(form)
+        form.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(box)
         self.register_button = QPushButton(self.tr("登记 (Enter)"), self)
         self.register_button.setObjectName("deskRegister")
         self.register_button.setAutoDefault(False)
@@ -631,6 +657,14 @@ class EntryDialog(QDialog):
         header = self.view.horizontalHeader()
         for col in range(self.model.columnCount()):
             header.resizeSection(col, max(header.sectionSizeHint(col), 72))
+        for col in range(FIXED):  # the line, the name and the masked ID whole (the rows shown decide)
+            self.view.resizeColumnToContents(col)
+        metrics = self.view.fontMetrics()
+        for col, f in enumerate(self.model.fields, start=FIXED):
+            if f.type == "mobile":  # a kept phone shown whole, masked
+                header.resizeSection(
+                    col, max(header.sectionSize(col), metrics.horizontalAdvance("139****4567") + 16)
+                )
         header.resizeSection(self.model.line_col + 2, 200)
         self._summarise()
         if self.model.rowCount():
@@ -690,6 +724,7 @@ class EntryDialog(QDialog):
                 campaign_entry.keep_draft(self.store, self._operator(), sheet, state.row, state.answers,
                                           locked=self.is_locked())  # fmt: skip
                 self.model.mark(row, kept=True)
+                self._summarise()
         except UserFacingError as exc:
             self.model.mark(row, problem=self.tr("未保存"))
             self.say(error_text(exc, hint=True))
