@@ -68,6 +68,7 @@ if TYPE_CHECKING:
     from teller_assist.services.operators import OperatorRecord
     from teller_assist.ui.workspaces.campaigns import CampaignsWorkspace
 
+Loaded = tuple["EntrySheet", list[tuple[CheckedSurvey, Decision]]]  # a sheet and its rows' lines
 GREY = QColor("#5f6368")
 RED = QColor("#a11212")
 GREEN = QColor("#1e7d32")
@@ -125,11 +126,17 @@ class EntryModel(QAbstractTableModel):
         self.line_col = FIXED
 
     # --- the shape ------------------------------------------------------------------------------------
-    def set_sheet(self, sheet: EntrySheet) -> None:
+    def set_sheet(
+        self, sheet: EntrySheet, decided: list[tuple[CheckedSurvey, Decision]] | None = None
+    ) -> None:
+        """The sheet's rows, with their lines when already decided (on the worker that read them: a
+        row's line is otherwise decided the first time it is shown, inside that frame)."""
         self.beginResetModel()
         self.sheet, self.form = sheet, sheet.form
         self.fields = sheet.form.fields
         self.states = [RowState(r) for r in sheet.rows]
+        for state, (checked, decision) in zip(self.states, decided or (), strict=False):
+            state.checked, state.decision = checked, decision
         self._preview = self._previewed = None
         self.line_col = FIXED + len(self.fields)
         self.endResetModel()
@@ -629,9 +636,13 @@ class EntryDialog(QDialog):
         store, policy, masking, today = self.store, self.policy, self.masking, self.today
         operator, locked, code = self._operator(), self.is_locked(), self.code
 
-        def work(_report: Callable[..., None], _cancelled: Callable[[], bool]) -> EntrySheet:
-            return campaign_entry.open_sheet(store, operator, code, policy, today=today, masking=masking,
-                                             locked=locked)  # fmt: skip
+        def work(_report: Callable[..., None], _cancelled: Callable[[], bool]) -> Loaded:
+            sheet = campaign_entry.open_sheet(store, operator, code, policy, today=today, masking=masking,
+                                              locked=locked)  # fmt: skip
+            scenario = sheet.campaign.scenario
+            return sheet, [
+                decide_row(r.card, r.evidence, scenario, r.answers, policy, today) for r in sheet.rows
+            ]
 
         task = Task(work, self)
         task.succeeded.connect(self._loaded)
@@ -650,10 +661,10 @@ class EntryDialog(QDialog):
             return False
         return True
 
-    def _loaded(self, sheet: EntrySheet) -> None:
+    def _loaded(self, loaded: Loaded) -> None:
         if not self._done_loading():
             return
-        self.model.set_sheet(sheet)
+        self.model.set_sheet(*loaded)
         header = self.view.horizontalHeader()
         for col in range(self.model.columnCount()):
             header.resizeSection(col, max(header.sectionSizeHint(col), 72))
