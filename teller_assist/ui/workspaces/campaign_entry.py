@@ -162,7 +162,7 @@ class EntryModel(QAbstractTableModel):
             after = [self.tr("可授额度"), self.tr("调查后额度"), self.tr("状态")]
             return (fixed + [""] * len(self.fields) + after)[section]
         if role == Qt.ItemDataRole.ToolTipRole and f is not None:
-            return self._how(f)
+            return pick(f.label_zh, f.label_en) + "\n" + self._how(f)
 
     def _how(self, f: Field) -> str:
         if f.type in ("boolean", "consent"):
@@ -410,6 +410,9 @@ class EntryView(QTableView):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         header.setDefaultSectionSize(self.fontMetrics().height() + 8)
         self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        # a question's words from their start when its column is narrower (whole in the tooltip)
+        left = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+        self.horizontalHeader().setDefaultAlignment(left)
 
     def moveCursor(
         self, cursorAction: QAbstractItemView.CursorAction, modifiers: Qt.KeyboardModifier
@@ -665,24 +668,28 @@ class EntryDialog(QDialog):
         if not self._done_loading():
             return
         self.model.set_sheet(*loaded)
-        header = self.view.horizontalHeader()
-        for col in range(self.model.columnCount()):
-            header.resizeSection(col, max(header.sectionSizeHint(col), 72))
-        for col in range(FIXED):  # the line, the name and the masked ID whole (the rows shown decide)
-            self.view.resizeColumnToContents(col)
-        metrics = self.view.fontMetrics()
-        for col, f in enumerate(self.model.fields, start=FIXED):
-            if f.type == "mobile":  # a kept phone shown whole, masked
-                header.resizeSection(
-                    col, max(header.sectionSize(col), metrics.horizontalAdvance("139****4567") + 16)
-                )
-        header.resizeSection(self.model.line_col + 2, 200)
+        self._fit_columns()
         self._summarise()
         if self.model.rowCount():
             self.view.setCurrentIndex(self.model.index(self._first_open_row(), FIXED))
         if self.tabs.currentWidget() is self.grid_page:
             self.view.setFocus(Qt.FocusReason.OtherFocusReason)
         self.loaded.emit()
+
+    def _fit_columns(self) -> None:
+        """Every column on a 1366-pixel screen: the line, the name and the masked ID whole; each question
+        as wide as its answers (a yes-no or a consent narrow, its header cut and whole in its tooltip);
+        the lines as wide as their figures."""
+        header = self.view.horizontalHeader()
+        for col in range(FIXED):
+            self.view.resizeColumnToContents(col)
+        em = self.view.fontMetrics().horizontalAdvance("0")
+        wide = {"boolean": 7, "consent": 7, "yuan": 10, "integer": 8, "decimal": 8, "mobile": 12}
+        for col, f in enumerate(self.model.fields, start=FIXED):
+            header.resizeSection(col, em * wide.get(f.type, 12) + 12)
+        for col in (self.model.line_col, self.model.line_col + 1):
+            header.resizeSection(col, max(header.sectionSizeHint(col), em * 9 + 12))
+        header.resizeSection(self.model.line_col + 2, em * 16 + 12)
 
     def _first_open_row(self) -> int:
         return next((i for i, s in enumerate(self.model.states) if not s.saved), 0)
