@@ -267,8 +267,8 @@ Line ¥{1} at {2}% a year, teller {4}</translation>
         <translation>Close (C)</translation>
     </message>
     <message>
-        <source>录入/登记 (G)</source>
-        <translation>Entry/register (G)</translation>
+        <source>录入 (G)</source>
+        <translation>Entry (G)</translation>
     </message>
     <message>
         <source>↑↓ 选择成员 · Enter 打开客户卡片 · Esc 回到活动列表</source>

@@ -379,7 +379,7 @@ class CampaignsWorkspace(QWidget):
         self.close_button = QPushButton(self.tr("结束活动 (C)"), self)
         self.close_button.setObjectName("campaignCloseButton")
         self.close_button.clicked.connect(lambda _checked=False: self.close_selected())
-        self.entry_button = QPushButton(self.tr("录入/登记 (G)"), self)
+        self.entry_button = QPushButton(self.tr("录入 (G)"), self)
         self.entry_button.setObjectName("campaignEntryButton")
         self.entry_button.clicked.connect(lambda _checked=False: self.open_entry())
         for button in (self.new_button, self.import_button, self.close_button, self.entry_button):
