@@ -386,14 +386,18 @@ Line ¥{1} at {2}% a year, teller {4}</translation>
         <translation>Batch (B)</translation>
     </message>
     <message>
+        <source>录入 (G)</source>
+        <translation>Entry (G)</translation>
+    </message>
+    <message>
         <source>↑↓ 选择成员 · Enter 打开客户卡片 · Esc 回到活动列表</source>
         <translation>↑↓ choose a member · Enter opens the customer&apos;s card · Esc back to the campaigns</translation>
     </message>
     <message>
         <source>↑↓ 选择 · Enter 成员 · 1–8 按列排序
-N 新建 · I 导入名单 · C 结束活动 · S 提交审批 · B 批次 · F7 刷新</source>
+N 新建 · I 导入名单 · C 结束活动 · S 提交审批 · B 批次 · G 录入 · F7 刷新</source>
         <translation>↑↓ choose · Enter members · 1–8 sort
-N new · I roster · C close · S submit · B batch · F7 refresh</translation>
+N new · I roster · C close · S submit · B batch · G entry · F7 refresh</translation>
     </message>
     <message>
         <source>客群活动未能读取</source>
@@ -926,6 +930,100 @@ N new · I roster · C close · S submit · B batch · F7 refresh</translation>
     <message>
         <source>客群活动</source>
         <translation>Campaigns</translation>
+    </message>
+</context>
+<context>
+    <name>EntryDialog</name>
+    <message>
+        <source>客群录入 — {0}</source>
+        <translation>Group entry — {0}</translation>
+    </message>
+    <message>
+        <source>社区登记</source>
+        <translation>Register residents</translation>
+    </message>
+    <message>
+        <source>正在读取成员…</source>
+        <translation>Reading the members…</translation>
+    </message>
+    <message>
+        <source>走访调查录入</source>
+        <translation>Visit survey entry</translation>
+    </message>
+    <message>
+        <source>直接输入 · Tab/Enter 保留并到下一项 · Shift+Tab 上一项 · Y/N 是否 · 数字选选项 · Esc 撤销本格/关闭 · Ctrl+Tab 登记/录入</source>
+        <translation>Type · Tab/Enter keep and next · Shift+Tab back · Y/N yes or no · a number picks · Esc undo cell/close · Ctrl+Tab desk/grid</translation>
+    </message>
+    <message>
+        <source>未能读取成员</source>
+        <translation>The members could not be read</translation>
+    </message>
+    <message>
+        <source>{0}：{1} 名成员 · 已保存调查 {2} · 草稿 {3}</source>
+        <translation>{0}: {1} members · surveys saved {2} · drafts {3}</translation>
+    </message>
+    <message>
+        <source>第{0}行 {1} 的调查已保存</source>
+        <translation>Line {0}: {1}'s survey saved</translation>
+    </message>
+    <message>
+        <source>未保存</source>
+        <translation>Not saved</translation>
+    </message>
+</context>
+<context>
+    <name>EntryModel</name>
+    <message>
+        <source>行号</source>
+        <translation>Line</translation>
+    </message>
+    <message>
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>身份证号</source>
+        <translation>Resident ID</translation>
+    </message>
+    <message>
+        <source>可授额度</source>
+        <translation>¥ now</translation>
+    </message>
+    <message>
+        <source>调查后额度</source>
+        <translation>¥ surveyed</translation>
+    </message>
+    <message>
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Y 是 · N 否</source>
+        <translation>Y yes · N no</translation>
+    </message>
+    <message>
+        <source>不可授信</source>
+        <translation>Not eligible</translation>
+    </message>
+    <message>
+        <source>已保存调查</source>
+        <translation>Survey saved</translation>
+    </message>
+    <message>
+        <source>草稿</source>
+        <translation>Draft</translation>
+    </message>
+    <message>
+        <source>未填</source>
+        <translation>Empty</translation>
+    </message>
+    <message>
+        <source>{0}·缺{1}项</source>
+        <translation>{0} · {1} missing</translation>
+    </message>
+    <message>
+        <source>待保存</source>
+        <translation>To save</translation>
     </message>
 </context>
 <context>
@@ -1719,6 +1817,61 @@ Continue in demo mode?</translation>
     <message>
         <source>关闭</source>
         <translation>Close</translation>
+    </message>
+</context>
+<context>
+    <name>RegistrationDesk</name>
+    <message>
+        <source>18位身份证号</source>
+        <translation>18-character resident ID</translation>
+    </message>
+    <message>
+        <source>与身份证上的姓名一致</source>
+        <translation>As on the ID card</translation>
+    </message>
+    <message>
+        <source>同意查询征信（按 Y）</source>
+        <translation>Consents to the credit inquiry (Y)</translation>
+    </message>
+    <message>
+        <source>同意处理个人信息（按 Y）</source>
+        <translation>Consents to personal data processing (Y)</translation>
+    </message>
+    <message>
+        <source>身份证号</source>
+        <translation>Resident ID</translation>
+    </message>
+    <message>
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>手机号</source>
+        <translation>Mobile</translation>
+    </message>
+    <message>
+        <source>登记 (Enter)</source>
+        <translation>Register (Enter)</translation>
+    </message>
+    <message>
+        <source>本行客户</source>
+        <translation>Customer</translation>
+    </message>
+    <message>
+        <source>新客户</source>
+        <translation>New to the bank</translation>
+    </message>
+    <message>
+        <source>（曾被名单移出，重新登记）</source>
+        <translation> (removed by a roster before, registered again)</translation>
+    </message>
+    <message>
+        <source>已登记：第{0}行 {1} {2}，{3}，可授基础额度 {4} 元{5}</source>
+        <translation>Registered: line {0} {1} {2}, {3}, base line ¥{4}{5}</translation>
+    </message>
+    <message>
+        <source>本次已登记 {0} 人：</source>
+        <translation>Registered now: {0}: </translation>
     </message>
 </context>
 <context>

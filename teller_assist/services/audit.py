@@ -57,6 +57,8 @@ ACTIONS_ZH = {
     "campaign_import": "导入客群名单",
     "campaign_close": "结束客群活动",
     "campaign_survey": "登记客群调查",
+    "campaign_entry": "打开客群走访录入表",
+    "campaign_register": "社区现场登记",
     "campaign_submit": "批量提交申请（客群）",
     "campaign_batch_view": "查看审批批次",
     "campaign_batch_approve": "批量批准（客群）",

@@ -397,13 +397,16 @@ class CampaignsWorkspace(QWidget):
         self.batch_button = QPushButton(self.tr("批次 (B)"), self)
         self.batch_button.setObjectName("campaignBatchButton")
         self.batch_button.clicked.connect(lambda _checked=False: self.open_batch())
+        self.entry_button = QPushButton(self.tr("录入 (G)"), self)
+        self.entry_button.setObjectName("campaignEntryButton")
+        self.entry_button.clicked.connect(lambda _checked=False: self.open_entry())
         for button in (self.new_button, self.import_button, self.close_button):
             button.setAutoDefault(False)
             buttons.addWidget(button)
         buttons.addStretch(1)
         layout.addLayout(buttons)
-        granting = QHBoxLayout()  # the batch grant's own row: the window is 420 pixels wide
-        for button in (self.submit_button, self.batch_button):
+        granting = QHBoxLayout()  # the group's work in a row of its own: the window is 420 pixels wide
+        for button in (self.submit_button, self.batch_button, self.entry_button):
             button.setAutoDefault(False)
             granting.addWidget(button)
         granting.addStretch(1)
@@ -429,7 +432,7 @@ class CampaignsWorkspace(QWidget):
             return self.tr("↑↓ 选择成员 · Enter 打开客户卡片 · Esc 回到活动列表")
         return self.tr(
             "↑↓ 选择 · Enter 成员 · 1–8 按列排序\n"
-            "N 新建 · I 导入名单 · C 结束活动 · S 提交审批 · B 批次 · F7 刷新"
+            "N 新建 · I 导入名单 · C 结束活动 · S 提交审批 · B 批次 · G 录入 · F7 刷新"
         )
 
     # --- the shell's calls ----------------------------------------------------------------------------
@@ -883,6 +886,7 @@ class CampaignsWorkspace(QWidget):
         self.close_button.setEnabled(opened)
         self.submit_button.setEnabled(opened)
         self.batch_button.setEnabled(line is not None)
+        self.entry_button.setEnabled(opened)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.FocusIn and watched in (self.table, self.members):
@@ -922,11 +926,18 @@ class CampaignsWorkspace(QWidget):
                 Qt.Key.Key_C: self.close_selected,
                 Qt.Key.Key_S: self.submit_selected,
                 Qt.Key.Key_B: lambda: self.open_batch(),
+                Qt.Key.Key_G: self.open_entry,
             }.get(Qt.Key(key))
             if action is not None:
                 action()
                 return True
         return super().eventFilter(watched, event)
+
+    def open_entry(self) -> QDialog | None:
+        """G: the chosen campaign's entry grid (and, on a community campaign, its registration desk)."""
+        from teller_assist.ui.workspaces.campaign_entry import open_entry
+
+        return open_entry(self)
 
     # --- make ------------------------------------------------------------------------------------------
     def new_campaign(self) -> CampaignDialog | None:
