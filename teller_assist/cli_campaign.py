@@ -55,10 +55,10 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
         "check",
         parents=[common],
         help="核对客群名单并批量测算 check a group's roster and pre-qualify every member",
-        description="读取名单（.xlsx 或 .csv），逐行核对，并按政策测算每位成员的额度（不保存名单）。"
+        description="读取名单（.xlsx、.xls 或 .csv），逐行核对，并按政策测算每位成员的额度（不保存名单）。"
         " Reads a roster, checks every row and pre-qualifies every member (nothing is stored).",
     )
-    check.add_argument("file", type=Path, metavar="FILE", help="名单文件 the roster (.xlsx or .csv)")
+    check.add_argument("file", type=Path, metavar="FILE", help="名单文件 the roster (.xlsx, .xls or .csv)")
     check.add_argument("--scenario", required=True, choices=SCENARIOS, help=SCENARIO_HELP)
     _decided_on(check)
     check.add_argument(
@@ -130,7 +130,7 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
         " Loads a roster as the campaign's members in one transaction; a corrected roster updates them.",
     )
     imp.add_argument("code", metavar="CODE")
-    imp.add_argument("file", type=Path, metavar="FILE", help="名单文件 the roster (.xlsx or .csv)")
+    imp.add_argument("file", type=Path, metavar="FILE", help="名单文件 the roster (.xlsx, .xls or .csv)")
     _decided_on(imp)
     imp.add_argument(
         "--refused-out",
