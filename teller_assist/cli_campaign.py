@@ -565,6 +565,27 @@ def _close(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _import_progress() -> Callable[[str, int, int], None] | None:
+    """Each stage of a roster import as a one-line bar on standard error, when it is a terminal (a stage
+    finished keeps its line); nothing in a pipe or a log."""
+    from teller_assist.services.campaigns import IMPORT_STAGE_ZH
+
+    if not sys.stderr.isatty():
+        return None
+
+    def show(stage: str, done: int, total: int) -> None:
+        if total <= 0:
+            return
+        bar = "#" * (30 * done // total)
+        sys.stderr.write(
+            f"\r导入名单 {IMPORT_STAGE_ZH[stage]} [{bar:.<30}] {done:,}/{total:,}\x1b[K"
+            + ("\n" if done >= total else "")
+        )
+        sys.stderr.flush()
+
+    return show
+
+
 def _import(args: argparse.Namespace) -> int:
     from teller_assist.services.campaigns import import_roster
     from teller_assist.services.prequal import active_policy
@@ -582,6 +603,7 @@ def _import(args: argparse.Namespace) -> int:
             as_of=as_of,
             masking=settings.masking,
             refused_out=args.refused_out,
+            progress=_import_progress(),
         )
     plan, counts = done.plan, done.counts
     refused_rows = len(plan.refused)

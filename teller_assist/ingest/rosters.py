@@ -40,31 +40,29 @@ class RosterTable:
     refused: tuple[tuple[int, str, str], ...]  # (line, Chinese reason, English reason)
 
 
-def read_roster(path: Path) -> RosterTable:
+def read_roster(path: Path, header_words: tuple[str, ...] = ID_HEADER_WORDS) -> RosterTable:
+    """The file's header row (the first of its first rows with a cell naming one of ``header_words``)
+    and the rows under it."""
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        return _read_csv(path)
+        return _read_csv(path, header_words)
     if suffix == ".xlsx":
-        return _read_xlsx(path)
+        return _read_xlsx(path, header_words)
     if suffix == ".xls":
         with path.open("rb") as fh:
             magic = fh.read(8)
         if magic.startswith(b"PK\x03\x04"):  # an .xlsx workbook renamed .xls: read it as what it is
-            return _read_xlsx(path)
-        return _read_xls(path)
+            return _read_xlsx(path, header_words)
+        return _read_xls(path, header_words)
     raise FileRefused(
         f"不认识的名单文件类型：{path.name}（应为 .xlsx、.xls 或 .csv）",
         f"not a roster file: {path.name} (.xlsx, .xls or .csv)",
     )
 
 
-def _is_header(cells: list[str]) -> bool:
-    return any(word in cell for cell in cells for word in ID_HEADER_WORDS)
-
-
-def _header_at(rows: list[tuple[int, list[str]]], path: Path) -> int:
+def _header_at(rows: list[tuple[int, list[str]]], path: Path, words: tuple[str, ...]) -> int:
     for index, (_line, cells) in enumerate(rows[:HEADER_SEARCH]):
-        if _is_header(cells):
+        if any(word in cell for cell in cells for word in words):
             return index
     raise FileRefused(
         f"{path.name} 的前{HEADER_SEARCH}行中没有找到表头（应有“身份证号”一列）",
@@ -74,7 +72,7 @@ def _header_at(rows: list[tuple[int, list[str]]], path: Path) -> int:
     )
 
 
-def _read_csv(path: Path) -> RosterTable:
+def _read_csv(path: Path, header_words: tuple[str, ...]) -> RosterTable:
     print_ = fingerprint(path)
     text = path.read_text(encoding=print_.encoding)
     first = text.split("\n", 1)[0]
@@ -82,7 +80,7 @@ def _read_csv(path: Path) -> RosterTable:
     lines = [
         (n, list(cells)) for n, cells in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), 1)
     ]
-    at = _header_at(lines, path)
+    at = _header_at(lines, path, header_words)
     refused = []
     rows = []
     for line, cells in lines[at + 1 :]:
@@ -124,7 +122,7 @@ def _cell_text(value: Any) -> str:
 _MERGE = re.compile(rb'<(?:\w+:)?mergeCell ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
 
 
-def _read_xlsx(path: Path) -> RosterTable:
+def _read_xlsx(path: Path, header_words: tuple[str, ...]) -> RosterTable:
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
@@ -147,7 +145,7 @@ def _read_xlsx(path: Path) -> RosterTable:
             hint_en="open it in Excel or WPS and save it again as .xlsx",
         ) from None
     texts = [(line, [_cell_text(getattr(c, "value", None)) for c in cells]) for line, cells in raw]
-    at = _header_at(texts, path)
+    at = _header_at(texts, path, header_words)
     header_line = texts[at][0]
     for first, low, last, high in merges:
         if low <= header_line <= high:
@@ -212,7 +210,7 @@ def _formula_cells(mem: bytes, start: int) -> set[tuple[int, int]]:
     return found
 
 
-def _read_xls(path: Path) -> RosterTable:
+def _read_xls(path: Path, header_words: tuple[str, ...]) -> RosterTable:
     import xlrd  # type: ignore[import-untyped]
 
     sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
@@ -249,7 +247,7 @@ def _read_xls(path: Path) -> RosterTable:
         return _cell_text(cell.value)
 
     texts = [(line, [text(c) for c in cells]) for line, cells in raw]
-    at = _header_at(texts, path)
+    at = _header_at(texts, path, header_words)
     header_line = texts[at][0]
     for low, high, left, right in merges:
         if low < header_line <= high:  # xlrd's rows are 0-based and the end is exclusive
