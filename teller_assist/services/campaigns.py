@@ -772,6 +772,13 @@ def import_till(
             _closed(campaign.code, closed.closed_by, closed.closed_at),
             "closed",
         ) from None
+    except store_campaigns.MemberMissing:  # a roster loaded meanwhile removed a merchant
+        raise UserFacingError(
+            "读取收银记录期间活动名单有变化，收银记录未导入",
+            "the campaign's roster changed while the till records were read; nothing was loaded",
+            hint_zh="请重新导入收银记录",
+            hint_en="import the till records again",
+        ) from None
     return TillImport(campaign, rows, months, len(sales), changed, tuple(refused), file_name, table.sha256)
 
 

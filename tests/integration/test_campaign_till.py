@@ -16,6 +16,7 @@ from sqlalchemy import text
 from teller_assist.campaigns.campaign import check_spec
 from teller_assist.campaigns.roster import RosterError
 from teller_assist.campaigns.till import check_till, parse_month
+from teller_assist.errors import UserFacingError
 from teller_assist.identity.masking import Masking
 from teller_assist.prequal.policy import Policy, default_policy_path, load_policy
 from teller_assist.prequal.survey import Survey
@@ -198,3 +199,29 @@ def test_a_till_file_without_a_month_or_with_an_unknown_column_is_refused_whole(
     with pytest.raises(RosterError, match="“利润”不是收银记录的列"):
         check_till(["身份证号", "月份", "销售额", "利润"], [], TODAY)
     assert parse_month("2026年5月") == parse_month("2026-05-17") == dt.date(2026, 5, 1)
+
+
+def test_a_merchant_removed_by_a_roster_loaded_meanwhile_loads_nothing_and_says_so(
+    store: Store, team: Team, policy: Policy, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    market(store, team, policy, tmp_path)
+    real = store_campaigns.record_till
+
+    def roster_first(*args: object, **kwargs: object) -> int:  # another clerk's roster lands in between
+        campaigns.import_roster(
+            store, team.head.operator, CODE, sheet(tmp_path / "新名单.xlsx", ROSTER[:2]), policy, as_of=TODAY,
+            masking=MASKING,
+        )  # fmt: skip
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(store_campaigns, "record_till", roster_first)
+    with pytest.raises(UserFacingError, match="读取收银记录期间活动名单有变化，收银记录未导入"):
+        campaigns.import_till(
+            store, team.head.operator, CODE, sheet(tmp_path / "收银流水.xlsx", TILL), as_of=TODAY,
+            masking=MASKING,
+        )  # fmt: skip
+    found = store_campaigns.get(store, CODE)
+    assert found is not None
+    assert all("till_sales" not in m.extras for m in store_campaigns.members(store, found.id))
+    with store.connection() as conn:
+        assert not conn.execute(text("SELECT 1 FROM audit_event WHERE action = 'campaign_till_import'")).all()
