@@ -55,10 +55,10 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
         "check",
         parents=[common],
         help="核对客群名单并批量测算 check a group's roster and pre-qualify every member",
-        description="读取名单（.xlsx 或 .csv），逐行核对，并按政策测算每位成员的额度（不保存名单）。"
+        description="读取名单（.xlsx、.xls 或 .csv），逐行核对，并按政策测算每位成员的额度（不保存名单）。"
         " Reads a roster, checks every row and pre-qualifies every member (nothing is stored).",
     )
-    check.add_argument("file", type=Path, metavar="FILE", help="名单文件 the roster (.xlsx or .csv)")
+    check.add_argument("file", type=Path, metavar="FILE", help="名单文件 the roster (.xlsx, .xls or .csv)")
     check.add_argument("--scenario", required=True, choices=SCENARIOS, help=SCENARIO_HELP)
     _decided_on(check)
     check.add_argument(
@@ -130,7 +130,7 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
         " Loads a roster as the campaign's members in one transaction; a corrected roster updates them.",
     )
     imp.add_argument("code", metavar="CODE")
-    imp.add_argument("file", type=Path, metavar="FILE", help="名单文件 the roster (.xlsx or .csv)")
+    imp.add_argument("file", type=Path, metavar="FILE", help="名单文件 the roster (.xlsx, .xls or .csv)")
     _decided_on(imp)
     imp.add_argument(
         "--refused-out",
@@ -565,6 +565,27 @@ def _close(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _import_progress() -> Callable[[str, int, int], None] | None:
+    """Each stage of a roster import as a one-line bar on standard error, when it is a terminal (a stage
+    finished keeps its line); nothing in a pipe or a log."""
+    from teller_assist.services.campaigns import IMPORT_STAGE_ZH
+
+    if not sys.stderr.isatty():
+        return None
+
+    def show(stage: str, done: int, total: int) -> None:
+        if total <= 0:
+            return
+        bar = "#" * (30 * done // total)
+        sys.stderr.write(
+            f"\r导入名单 {IMPORT_STAGE_ZH[stage]} [{bar:.<30}] {done:,}/{total:,}\x1b[K"
+            + ("\n" if done >= total else "")
+        )
+        sys.stderr.flush()
+
+    return show
+
+
 def _import(args: argparse.Namespace) -> int:
     from teller_assist.services.campaigns import import_roster
     from teller_assist.services.prequal import active_policy
@@ -582,6 +603,7 @@ def _import(args: argparse.Namespace) -> int:
             as_of=as_of,
             masking=settings.masking,
             refused_out=args.refused_out,
+            progress=_import_progress(),
         )
     plan, counts = done.plan, done.counts
     refused_rows = len(plan.refused)

@@ -11,7 +11,7 @@ they are on.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from teller_assist.campaigns.roster import CheckedRoster, Member, Refusal
@@ -19,6 +19,8 @@ from teller_assist.lookup.card import ApplicationFact, CustomerCard
 from teller_assist.prequal.bands import Tally, band_of, empty_bands
 from teller_assist.prequal.engine import Decision, decide
 from teller_assist.prequal.policy import Policy
+
+PROGRESS_EVERY = 500  # members decided between two progress reports
 
 NAME_DIFFERS = (
     "姓名与本行记录不一致，请核对身份证后更正",
@@ -68,12 +70,20 @@ def same_name(roster: str, bank: str) -> bool:
 
 
 def decide_roster(
-    checked: CheckedRoster, cards: Mapping[str, CustomerCard], policy: Policy, as_of: dt.date
+    checked: CheckedRoster,
+    cards: Mapping[str, CustomerCard],
+    policy: Policy,
+    as_of: dt.date,
+    progress: Callable[[int, int], None] | None = None,
 ) -> RosterDecision:
     """Every member decided without a survey (the base line, and what the evidence would support once
-    surveyed); ``cards`` holds a card for every member's ID."""
+    surveyed); ``cards`` holds a card for every member's ID. ``progress`` is told (members decided,
+    members) every ``PROGRESS_EVERY`` members and at the end."""
     out = RosterDecision(checked.scenario, refused=list(checked.refused))
-    for member in checked.members:
+    total = len(checked.members)
+    for done, member in enumerate(checked.members):
+        if progress is not None and done % PROGRESS_EVERY == 0:
+            progress(done, total)
         card = cards[member.id_no]
         if card.known and card.name and not same_name(member.name, card.name):
             out.refused.append(Refusal(member.line_no, member.id_no, member.name, *NAME_DIFFERS))
@@ -83,4 +93,6 @@ def decide_roster(
         out.grantable[band_of(decision.grantable_limit)].add(decision.grantable_limit)
         out.potential[band_of(decision.potential_limit)].add(decision.potential_limit)
     out.refused.sort(key=lambda r: r.line_no)
+    if progress is not None:
+        progress(total, total)
     return out

@@ -55,6 +55,7 @@ ACTIONS_ZH = {
     "campaign_list": "查看客群活动列表",
     "campaign_view": "查看客群活动",
     "campaign_import": "导入客群名单",
+    "campaign_till_import": "导入市场收银记录",
     "campaign_close": "结束客群活动",
     "campaign_survey": "登记客群调查",
     "campaign_entry": "打开客群走访录入表",

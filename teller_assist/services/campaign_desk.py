@@ -238,12 +238,16 @@ def import_file(
     as_of: dt.date,
     masking: Masking,
     locked: bool = False,
+    progress: service.ImportProgress | None = None,
 ) -> Imported:
     """Load a roster through :func:`campaigns.import_roster` (who may is checked, the load done in one
-    transaction and audited there), with the refused rows ready to show, masked."""
+    transaction and audited there), with the refused rows ready to show, masked; ``progress`` is told
+    each stage as it goes."""
     if locked:
         raise refuse_locked(store, operator, "import", code)
-    done = service.import_roster(store, operator, code, path, policy, as_of=as_of, masking=masking)
+    done = service.import_roster(
+        store, operator, code, path, policy, as_of=as_of, masking=masking, progress=progress
+    )
     refused = tuple(
         RefusedLine(
             r.line_no,

@@ -17,8 +17,9 @@ copied per campaign, so a person on several campaigns holds one line.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,6 +35,7 @@ from teller_assist.campaigns.members import (
 )
 from teller_assist.campaigns.progress import LineFacts, PersonFacts, Progress, count_progress
 from teller_assist.campaigns.roster import SCENARIO_ZH, Refusal, check_roster
+from teller_assist.campaigns.till import TILL_HEADER_WORDS, check_till, months_from_json, months_json
 from teller_assist.errors import UserFacingError
 from teller_assist.exports import part_path, spreadsheet_cell
 from teller_assist.identity.masking import Masking, mask_free_text, mask_refused_row
@@ -54,12 +56,15 @@ from teller_assist.store.engine import Store
 from teller_assist.store.operators import OperatorRecord
 
 __all__ = [
+    "IMPORT_STAGES",
+    "IMPORT_STAGE_ZH",
     "MEMBER_STATUS_ZH",
     "STATUS_ZH",
     "CampaignNotFound",
     "CampaignRefused",
     "CampaignRow",
     "CampaignShow",
+    "ImportProgress",
     "MemberLine",
     "RosterCheck",
     "RosterImport",
@@ -69,6 +74,7 @@ __all__ = [
     "create_campaign",
     "export_refused",
     "import_roster",
+    "import_till",
     "list_campaigns",
     "show_campaign",
     "write_refused",
@@ -131,7 +137,8 @@ def _refused(
 
 
 def _not_manager(store: Store, op: OperatorRecord, action: str, code: str, branch: str) -> CampaignRefused:
-    what = {"create": "新建", "close": "结束", "import": "导入名单到"}[action]
+    verbs = {"create": "新建", "close": "结束", "import": "导入名单到", "import_till": "导入收银记录到"}
+    what = verbs[action]
     return _refused(
         store,
         op,
@@ -329,6 +336,11 @@ class CampaignShow:
         return sum(n for s, n in self.counts.items() if s != "removed")
 
 
+def _till(m: store_campaigns.StoredMember) -> dict[dt.date, int]:
+    kept = m.extras.get(store_campaigns.TILL_KEY)
+    return months_from_json(json.loads(kept)) if kept else {}
+
+
 def _evidence(campaign: CampaignRow, m: store_campaigns.StoredMember) -> GroupEvidence:
     return GroupEvidence(
         campaign.scenario,
@@ -338,6 +350,7 @@ def _evidence(campaign: CampaignRow, m: store_campaigns.StoredMember) -> GroupEv
         evaluated_on=m.evaluated_on,
         permanent_staff=m.permanent_staff,
         key_household=m.key_household,
+        till_sales_fen=_till(m) if campaign.scenario == "market" else {},
     )
 
 
@@ -354,7 +367,9 @@ def _line(m: store_campaigns.StoredMember, masking: Masking) -> MemberLine:
         m.evaluated_by,
         m.key_household,
         m.permanent_staff,
-        {k: mask_free_text(v, masking) for k, v in m.extras.items()},
+        {  # the till records are sales figures: they show in the decision's evidence, masked there
+            k: mask_free_text(v, masking) for k, v in m.extras.items() if k != store_campaigns.TILL_KEY
+        },
     )
 
 
@@ -465,13 +480,41 @@ def campaign_progress(
 # --- rosters -------------------------------------------------------------------------------------------
 
 
+ImportProgress = Callable[[str, int, int], None]
+"""Told (stage, done, total) as a roster import goes: the stages are ``IMPORT_STAGES``, in that order;
+called from the thread that runs the import (a window's worker), so a face passes it on to its own."""
+IMPORT_STAGES = ("read", "check", "match", "decide", "store")
+IMPORT_STAGE_ZH = {
+    "read": "读取文件",
+    "check": "逐行核对",
+    "match": "匹配本行客户",
+    "decide": "测算额度",
+    "store": "写入成员",
+}
+
+
 def _decide_file(
-    store: Store, path: Path, scenario: str, policy: Policy, as_of: dt.date
+    store: Store,
+    path: Path,
+    scenario: str,
+    policy: Policy,
+    as_of: dt.date,
+    progress: ImportProgress | None = None,
 ) -> tuple[RosterTable, RosterDecision]:
+    tell = progress or (lambda _stage, _done, _total: None)
+    tell("read", 0, 1)
     table = read_roster(path)
+    rows = len(table.rows) + len(table.refused)
+    tell("read", 1, 1)
+    tell("check", 0, rows)
     checked = check_roster(table.header, table.rows, scenario, as_of, table.refused)
-    cards = lookup_many(store, [m.id_no for m in checked.members], as_of=as_of)
-    return table, decide_roster(checked, cards, policy, as_of)
+    tell("check", rows, rows)
+    ids = [m.id_no for m in checked.members]
+    tell("match", 0, len(ids))
+    cards = lookup_many(store, ids, as_of=as_of)
+    tell("match", len(ids), len(ids))
+    decision = decide_roster(checked, cards, policy, as_of, lambda n, total: tell("decide", n, total))
+    return table, decision
 
 
 @dataclass(frozen=True)
@@ -497,13 +540,15 @@ def import_roster(
     masking: Masking,
     refused_out: Path | None = None,
     now: dt.datetime | None = None,
+    progress: ImportProgress | None = None,
 ) -> RosterImport:
     """Load a group's roster as the campaign's members, in one transaction with its audit row: every row
     matched, new to the bank or refused with its reason; a person already on the campaign updated, never
     doubled; a member the roster no longer lists kept and marked removed. Head office or the owning
     branch's head; a closed campaign refuses (audited). The refused rows go to ``refused_out`` first,
     so a file that cannot be written leaves the campaign as it was. A roster with no row that names a
-    person is refused whole: loading it would mark every member removed."""
+    person is refused whole: loading it would mark every member removed. ``progress`` is told each
+    stage's (done, total) as it goes (:data:`ImportProgress`)."""
     op = _current(store, operator)
     campaign = _campaign(store, code)
     if not _may_manage(op, campaign.branch_code):
@@ -517,7 +562,7 @@ def import_roster(
             _closed(campaign.code, campaign.closed_by, campaign.closed_at),
             "closed",
         )
-    table, decision = _decide_file(store, path, campaign.scenario, policy, as_of)
+    table, decision = _decide_file(store, path, campaign.scenario, policy, as_of, progress)
     plan = plan_import(decision, as_of, campaign.village_groups)
     if not plan.members:
         raise UserFacingError(
@@ -591,6 +636,7 @@ def import_roster(
             by=op.login,
             at=now or now_utc(),
             entry=entry,
+            progress=None if progress is None else lambda n, total: progress("store", n, total),
         )
     except store_campaigns.CampaignClosed as closed:  # closed while the roster was being read
         raise _refused(
@@ -602,6 +648,138 @@ def import_roster(
             "closed",
         ) from None
     return RosterImport(campaign, plan, counts, file_name, table.sha256, as_of, policy.identity, written)
+
+
+@dataclass(frozen=True)
+class TillImport:
+    campaign: CampaignRow
+    rows: int  # rows read (blank rows aside)
+    months: int  # merchant-months kept
+    merchants: int  # members the file gave months for
+    changed: int  # members whose till records changed
+    refused: tuple[Refusal, ...]  # with their reasons (an unknown merchant among them)
+    file_name: str  # masked
+    sha256: str
+
+
+def import_till(
+    store: Store,
+    operator: OperatorRecord | None,
+    code: str,
+    path: Path,
+    *,
+    as_of: dt.date,
+    masking: Masking,
+    now: dt.datetime | None = None,
+) -> TillImport:
+    """Load a market's till records (merchant, month, sales) onto the campaign's members, in one
+    transaction with its audit row: each row matched to a member by the merchant's resident ID or by
+    the shop's unified social credit code on the roster, or refused with its reason (a merchant not on
+    the campaign among them). Who may: as for a roster; only a market campaign takes till records. The
+    policy's market factor then reads them into every decision (months, average, candidate)."""
+    op = _current(store, operator)
+    campaign = _campaign(store, code)
+    if not _may_manage(op, campaign.branch_code):
+        raise _not_manager(store, op, "import_till", campaign.code, campaign.branch_code)
+    if campaign.status != "open":
+        raise _refused(
+            store,
+            op,
+            "import_till",
+            campaign.code,
+            _closed(campaign.code, campaign.closed_by, campaign.closed_at),
+            "closed",
+        )
+    if campaign.scenario != "market":
+        raise _refused(
+            store,
+            op,
+            "import_till",
+            campaign.code,
+            CampaignRefused(
+                f"收银记录只用于整市场活动；{campaign.code} 是{SCENARIO_ZH[campaign.scenario]}活动",
+                f"till records are for market campaigns only; {campaign.code} is a {campaign.scenario} one",
+            ),
+            "not_market",
+        )
+    table = read_roster(path, TILL_HEADER_WORDS)
+    checked = check_till(table.header, table.rows, as_of, table.refused)
+    live = store_campaigns.members(store, campaign.id, statuses=store_campaigns.LIVE)
+    by_id = {m.id_no for m in live}
+    by_shop = {m.extras["shop_uscc"]: m.id_no for m in live if m.extras.get("shop_uscc")}
+    sales: dict[str, dict[dt.date, int]] = {}
+    refused = list(checked.refused)
+    for row in checked.rows:
+        who = row.id_no if row.id_no in by_id else by_shop.get(row.shop_uscc or "")
+        if who is None:
+            refused.append(
+                Refusal(
+                    row.line_no,
+                    row.id_no or row.shop_uscc or "",
+                    "",
+                    "该商户不在本活动的名单上（或名单未通过），请先导入含该商户的名单",
+                    "the merchant is not a member of this campaign",
+                )
+            )
+            continue
+        if row.month in sales.get(who, {}):
+            refused.append(
+                Refusal(
+                    row.line_no,
+                    row.id_no or row.shop_uscc or "",
+                    "",
+                    "同一商户同一月份出现两次",
+                    "the same merchant's month given twice",
+                )
+            )
+            continue
+        sales.setdefault(who, {})[row.month] = row.sales_fen
+    refused.sort(key=lambda r: r.line_no)
+    file_name = mask_free_text(path.name, masking)
+    months = sum(len(v) for v in sales.values())
+    rows = len(checked.rows) + len(checked.refused)
+
+    def entry(changed: int) -> AuditEntry:
+        return _entry(
+            op,
+            "campaign_till_import",
+            campaign.code,
+            {
+                "file": file_name,
+                "sha256": table.sha256,
+                "rows": rows,
+                "months": months,
+                "merchants": len(sales),
+                "changed": changed,
+                "refused_rows": len(refused),
+            },
+        )
+
+    try:
+        changed = store_campaigns.record_till(
+            store,
+            campaign.code,
+            {who: months_json(m) for who, m in sales.items()},
+            at=now or now_utc(),
+            entry=entry,
+        )
+    except store_campaigns.CampaignClosed as closed:
+        raise _refused(
+            store,
+            op,
+            "import_till",
+            campaign.code,
+            _closed(campaign.code, closed.closed_by, closed.closed_at),
+            "closed",
+        ) from None
+    except store_campaigns.MemberMissing:  # a roster loaded meanwhile removed a merchant
+        raise UserFacingError(
+            "读取收银记录期间活动名单有变化，收银记录未导入",
+            "the campaign's roster changed while the till records were read; nothing was loaded",
+            hint_zh="请重新导入收银记录",
+            hint_en="import the till records again",
+        ) from None
+    return TillImport(campaign, rows, months, len(sales), changed, tuple(refused), file_name, table.sha256)
 
 
 @dataclass(frozen=True)

@@ -320,7 +320,9 @@ def _consent(m: MemberIn, before: Mapping[str, Any] | None, by: str, at: dt.date
     return {"consent_at": at, "consent_by": by}
 
 
-def _update(s: Session, names: Sequence[str], rows: list[dict[str, Any]]) -> None:
+def _update(
+    s: Session, names: Sequence[str], rows: list[dict[str, Any]], done: Callable[[int], None] | None = None
+) -> None:
     statement = (
         update(M)
         .where(M.c.campaign_id == bindparam("k_c"), M.c.id_no == bindparam("k_i"))
@@ -328,6 +330,8 @@ def _update(s: Session, names: Sequence[str], rows: list[dict[str, Any]]) -> Non
     )
     for start in range(0, len(rows), CHUNK):
         s.execute(statement, rows[start : start + CHUNK])
+        if done is not None:
+            done(start + len(rows[start : start + CHUNK]))
 
 
 def import_members(
@@ -339,12 +343,16 @@ def import_members(
     by: str,
     at: dt.datetime,
     entry: Callable[[ImportCounts], AuditEntry],
+    progress: Callable[[int, int], None] | None = None,
 ) -> ImportCounts:
     """Load a roster's members into campaign ``code`` in one transaction with its audit row (``entry``
     is given the counts): a new person added, a known one updated when anything changed (a refused row
     changes only the member's status, reason and line: what the bank had stays until a good row
     replaces it), every member the roster no longer lists kept and marked removed. A missing campaign
-    raises :class:`CampaignMissing`, a closed one :class:`CampaignClosed`, and nothing is written."""
+    raises :class:`CampaignMissing`, a closed one :class:`CampaignClosed`, and nothing is written.
+    ``progress`` is told (rows written, rows to write) after each chunk, from the calling thread, while
+    the transaction is still open: it must not touch the database."""
+    tell = progress or (lambda _done, _total: None)
     with store.write_session() as s:
         locked = s.execute(
             select(C.c.id, C.c.status, C.c.closed_by, C.c.closed_at).where(C.c.code == code).with_for_update()
@@ -365,6 +373,10 @@ def import_members(
         for m in incoming:
             before = existing.get(m.id_no)
             values = _values(m) | _consent(m, before, by, at)
+            if before is not None and TILL_KEY in (kept := json.loads(before["extras"] or "{}")):
+                # the market's till records came in their own file: a corrected roster keeps them
+                extras = dict(m.extras) | {TILL_KEY: kept[TILL_KEY]}
+                values["extras"] = json.dumps(extras, ensure_ascii=False, sort_keys=True)
             if before is None:
                 added.append(
                     {"campaign_id": cid, "id_no": m.id_no, **values, "added_at": at, "updated_at": at}
@@ -382,11 +394,19 @@ def import_members(
             for i, before in existing.items()
             if i not in listed and before["status"] != "removed"
         ]
+        total = len(added) + len(full) + len(refused) + len(gone)
+        tell(0, total)
         for start in range(0, len(added), CHUNK):
             s.execute(insert(M), added[start : start + CHUNK])
-        _update(s, _VALUES, full)
-        _update(s, _REFUSED_VALUES, refused)
-        _update(s, ("status", "reason"), gone)
+            tell(start + len(added[start : start + CHUNK]), total)
+        written = len(added)
+        steps: tuple[tuple[Sequence[str], list[dict[str, Any]]], ...] = (
+            (_VALUES, full), (_REFUSED_VALUES, refused), (("status", "reason"), gone)
+        )  # fmt: skip
+        for columns, rows in steps:
+            base = written
+            _update(s, columns, rows, lambda n: tell(base + n, total))  # noqa: B023 (called within the loop)
+            written += len(rows)
         s.execute(
             update(C)
             .where(C.c.id == cid)
@@ -401,6 +421,56 @@ def import_members(
         counts = ImportCounts(len(added), len(full) + len(refused), unchanged, len(gone))
         audit.append(s, entry(counts), at)
     return counts
+
+
+TILL_KEY = "till_sales"  # a market member's till records, kept in ``extras`` as JSON: {"2026-05": fen}
+
+
+def record_till(
+    store: Store,
+    code: str,
+    sales: Mapping[str, Mapping[str, int]],
+    *,
+    at: dt.datetime,
+    entry: Callable[[int], AuditEntry],
+) -> int:
+    """Keep market members' till records (resident ID -> {"YYYY-MM": fen}) with their membership, in one
+    transaction with the audit row (``entry`` is given how many members changed): a month given again
+    replaces the month kept, the other months stay. Only members matched or new to the bank; returns
+    how many changed. A closed campaign writes nothing."""
+    with store.write_session() as s:
+        cid = _locked_open(s, code)
+        ids = list(sales)
+        kept: dict[str, str] = {}
+        for start in range(0, len(ids), CHUNK):
+            for r in s.execute(
+                select(M.c.id_no, M.c.extras).where(
+                    M.c.campaign_id == cid, M.c.status.in_(LIVE), M.c.id_no.in_(ids[start : start + CHUNK])
+                )
+            ):
+                kept[str(r.id_no)] = r.extras or "{}"
+        missing = [i for i in ids if i not in kept]
+        if missing:
+            raise MemberMissing(missing[0])
+        rows = []
+        for id_no, months in sales.items():
+            extras = json.loads(kept[id_no])
+            before = json.loads(extras.get(TILL_KEY, "{}"))
+            after = dict(sorted((before | dict(months)).items()))
+            if after == before:
+                continue
+            extras[TILL_KEY] = json.dumps(after, sort_keys=True)
+            rows.append(
+                {
+                    "k_c": cid,
+                    "k_i": id_no,
+                    "v_extras": json.dumps(extras, ensure_ascii=False, sort_keys=True),
+                    "v_updated_at": at,
+                }
+            )
+        _update(s, ("extras",), rows)
+        audit.append(s, entry(len(rows)), at)
+    return len(rows)
 
 
 @dataclass(frozen=True)

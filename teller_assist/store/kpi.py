@@ -4,8 +4,9 @@ PostgreSQL). Nothing here decides what a figure means: :mod:`teller_assist.kpi` 
 Who belongs to a scope is decided in one place, :func:`members` and :func:`_bank_branch`: a branch's
 people are its customers (the core system's branch of each), and someone the bank knew only from
 applications belongs to the branch that took their first one; an officer's, a campaign's and a
-scenario's people are those on the target lists today. When campaigns keep their own members,
-:func:`members` reads them instead and nothing else changes.
+scenario's people are those on the target lists today and the group campaigns' members (matched or new
+to the bank, as the latest roster gives them: the refused and the removed are not), each under its
+campaign's code, owning branch and scenario (:func:`_listed`).
 
 The changes of the bank's people and of the work done, by branch, are also kept in ``kpi_change`` for
 the days before the snapshot's ``live_from`` (:func:`build_snapshot`); a reader adds the later days from
@@ -46,6 +47,8 @@ from teller_assist.store.engine import Store
 from teller_assist.store.models import (
     Application,
     AuditEvent,
+    Campaign,
+    CampaignMember,
     Customer,
     Drawdown,
     ImportBatch,
@@ -93,6 +96,9 @@ B = cast(Table, ImportBatch.__table__)
 I = cast(Table, KpiIndicator.__table__)  # noqa: E741
 KC = cast(Table, KpiChange.__table__)
 AE = cast(Table, AuditEvent.__table__)
+CA = cast(Table, Campaign.__table__)
+CM = cast(Table, CampaignMember.__table__)
+MEMBER_STATUSES = ("matched", "new_to_bank")  # a group campaign's members who count in its scope
 KS = cast(Table, KpiSnapshot.__table__)
 S = cast(Table, TargetStrike.__table__)
 
@@ -185,11 +191,43 @@ def _membership(
     return column, where
 
 
+def _campaign_members() -> FromClause:
+    """A group campaign's members in the target lists' shape: ``campaign`` (its code), ``id_no``,
+    ``branch_code`` (the owning branch), ``officer`` (none) and ``scenario``."""
+    return (
+        select(
+            CA.c.code.label("campaign"),
+            CM.c.id_no,
+            CA.c.branch_code,
+            type_coerce(None, String).label("officer"),
+            CA.c.scenario,
+        )
+        .select_from(CM.join(CA, CA.c.id == CM.c.campaign_id))
+        .where(CM.c.status.in_(MEMBER_STATUSES))
+        .subquery("cm")
+    )
+
+
+def _by_officer(pop: Population) -> bool:
+    """Whether the population is an officer's or grouped by officer: a group campaign's members are
+    nobody's (no officer is assigned them), so they are in no such view."""
+    return pop.officer is not None or pop.group_by in ("officer", "branch_officer", "officer_campaign")
+
+
+def _listed(pop: Population) -> list[tuple[Any, ColumnElement[Any], list[ColumnElement[bool]]]]:
+    """Where a target-list population's people are: the target lists and (but by officer) the group
+    campaigns' members, each with the row's group and the conditions that put it in the population."""
+    if _by_officer(pop):
+        return [(T, *_membership(T, pop))]
+    cm = _campaign_members()
+    return [(T, *_membership(T, pop)), (cm, *_membership(cm, pop))]
+
+
 def members(pop: Population) -> FromClause:
     """The people of a target-list population, each once per group: ``(id_no, grp)``. The one query
-    that reads the target lists (with :func:`_membership`); campaign members take its place later."""
-    column, where = _membership(T, pop)
-    return select(T.c.id_no, column.label("grp")).where(*where).distinct().subquery("m")
+    that reads who is on a list or a campaign (with :func:`_listed`)."""
+    parts = [select(t.c.id_no, column.label("grp")).where(*where) for t, column, where in _listed(pop)]
+    return union(*parts).subquery("m")
 
 
 def _first_branch(id_no: Any) -> ColumnElement[Any]:
@@ -287,11 +325,23 @@ def _applications(
         if recent:  # from the day's few applications to their list rows, not from the lists
             t = T.alias("t")
             column, conditions = _membership(t, pop, plain=sqlite)
-            return (
+            listed = (
                 select(column.label("grp"), *cols)
                 .select_from(a.join(t, and_(t.c.id_no == a.c.id_no, *conditions)))
                 .where(*where)
-                .distinct()
+            )
+            if _by_officer(pop):
+                return listed.distinct()
+            cm = _campaign_members()
+            on_campaign, campaign_conditions = _membership(cm, pop)
+            return cast(
+                Select[Any],
+                union(
+                    listed,
+                    select(on_campaign.label("grp"), *cols)
+                    .select_from(a.join(cm, and_(cm.c.id_no == a.c.id_no, *campaign_conditions)))
+                    .where(*where),
+                ),
             )
         m = members(pop)
         return select(m.c.grp, *cols).select_from(a.join(m, m.c.id_no == a.c.id_no)).where(*where)
@@ -929,6 +979,9 @@ def groups_known(store: Store, kind: str) -> list[str]:
     }[kind]
     with store.connection() as conn:
         found = {str(v) for v in conn.execute(select(column).where(column.is_not(None)).distinct()).scalars()}
+        if kind in ("campaign", "scenario"):  # the group campaigns too, with or without members yet
+            own = CA.c.code if kind == "campaign" else CA.c.scenario
+            found |= {str(v) for v in conn.execute(select(own).distinct()).scalars()}
         if kind == "branch":
             found |= {
                 str(v)
@@ -953,7 +1006,10 @@ def scope_exists(store: Store, kind: str, key: str) -> bool:
                 or conn.execute(select(exists().where(OP.c.login == key))).scalar_one()
             )
         else:
-            found = conn.execute(select(exists().where(T.c.campaign == key))).scalar_one()
+            found = (
+                conn.execute(select(exists().where(T.c.campaign == key))).scalar_one()
+                or conn.execute(select(exists().where(CA.c.code == key))).scalar_one()
+            )
     return bool(found)
 
 
@@ -1128,8 +1184,9 @@ def snapshot_info(store: Store) -> SnapshotInfo | None:
     return None if row is None else SnapshotInfo(*row)
 
 
-# what changes who is on the target lists or whose they are (each audited in its own transaction)
-LIST_ACTIONS = ("target_list_issue", "target_assign", "target_reassign")
+# what changes who is on the target lists or a campaign, or whose they are (each audited in its own
+# transaction)
+LIST_ACTIONS = ("target_list_issue", "target_assign", "target_reassign", "campaign_import")
 
 
 def snapshot_if_whole(store: Store) -> SnapshotInfo | None:

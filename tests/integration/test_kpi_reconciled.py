@@ -28,7 +28,10 @@ from teller_assist.services import applications as apps
 from teller_assist.services import kpi, targets
 from teller_assist.services.demo_history import load_history
 from teller_assist.services.imports import import_paths
+from teller_assist.store import campaigns as store_campaigns
+from teller_assist.store import kpi as store_kpi
 from teller_assist.store import operators as store_ops
+from teller_assist.store.audit import AuditEntry
 from teller_assist.store.engine import Store
 from tests.helpers.surveys import walk_in_answers
 from tests.helpers.workflow import Team, agreement_printed
@@ -90,8 +93,15 @@ class Raw:
             )
         column = {"officer": "officer", "campaign": "campaign", "scenario": "scenario"}[scope.kind]
         extra = "".join(f" AND {name} = :w_{name}" for name in within or {})
+        # a group campaign's members (matched or new to the bank) under its code, branch and scenario
+        members = (
+            "SELECT m.id_no, c.code AS campaign, c.branch_code, NULL AS officer, c.scenario "
+            "FROM campaign_member m JOIN campaign c ON c.id = m.campaign_id "
+            "WHERE m.status IN ('matched', 'new_to_bank')"
+        )
         return (
-            f"SELECT DISTINCT id_no FROM target WHERE {column} = :k{extra}",
+            f"SELECT DISTINCT id_no FROM target WHERE {column} = :k{extra} "
+            f"UNION SELECT id_no FROM ({members}) cm WHERE {column} = :k{extra}",
             {"k": scope.key, **{f"w_{name}": v for name, v in (within or {}).items()}},
         )
 
@@ -226,8 +236,47 @@ def scopes(raw: Raw) -> list[Scope]:
         Scope("branch", "0109"),
         Scope("officer", officer),
         Scope("campaign", "2026-walk-in"),
+        Scope("campaign", GROUP),
         Scope("scenario", "village"),
     ]
+
+
+GROUP = "village-recon-2026"  # a group campaign: its people are its roster's members
+
+
+def group_campaign(store: Store, raw: Raw, people: int) -> list[str]:
+    """A village campaign of branch 0104 whose roster lists ``people`` of the county (some holding lines,
+    some on the target lists too), and two who do not count: one refused, one removed. Its IDs."""
+    listed = [
+        r[0]
+        for r in raw.rows(
+            "SELECT c.id_no FROM customer c WHERE c.branch_code IN ('0104', '0109') ORDER BY CASE WHEN "
+            "EXISTS (SELECT 1 FROM application a WHERE a.id_no = c.id_no) THEN 0 ELSE 1 END, c.id_no"
+        )
+    ]
+    chosen = listed[: people + 2]
+    at = dt.datetime.combine(AS_OF, dt.time(1), tzinfo=dt.UTC)
+
+    def entry(action: str) -> Any:
+        return lambda *_: AuditEntry(action, "admin", "ws", GROUP, "campaigns", {})
+
+    if store_campaigns.get(store, GROUP) is None:
+        new = store_campaigns.NewCampaign(
+            GROUP, "village", "后白村", None, (), "0104", AS_OF, AS_OF, None, "signed"
+        )
+        store_campaigns.create(store, new, by="admin", at=at, entry=entry("campaign_create")())
+    rows = [store_campaigns.MemberIn(i, "某某", "matched", n + 2) for n, i in enumerate(chosen[:people])]
+    rows.append(store_campaigns.MemberIn(chosen[people], "某某", "refused", people + 2, reason="姓名不一致"))
+    gone = store_campaigns.MemberIn(chosen[people + 1], "某某", "matched", people + 3)
+    store_campaigns.import_members(
+        store, GROUP, [*rows, gone], store_campaigns.RosterIn("r.xlsx", "0" * 64, people + 2), by="admin",
+        at=at, entry=entry("campaign_import"),
+    )  # fmt: skip
+    store_campaigns.import_members(  # the last one no longer on the roster: kept, marked removed
+        store, GROUP, rows, store_campaigns.RosterIn("r2.xlsx", "1" * 64, people + 1), by="admin", at=at,
+        entry=entry("campaign_import"),
+    )  # fmt: skip
+    return chosen
 
 
 def edges(raw: Raw) -> list[dt.date]:
@@ -321,6 +370,11 @@ def test_every_figure_agrees_with_the_raw_rows(county: Store, policy: Policy, te
                 {"c": campaign, "i": who[-1][0], "b": branch},
             )
 
+    # a group campaign's members: in its scope, its branch's and its scenario's, and once only
+    chosen = group_campaign(store, raw, 40)
+    assert raw.one(f"SELECT COUNT(*) FROM ({raw.people(Scope('campaign', GROUP))[0]}) x", k=GROUP) == 40
+    assert kpi.view(store, policy, Scope("campaign", GROUP), AS_OF).total.stock.granted > 0
+
     # the rows alone
     assert_agrees(store, policy, raw, snapshot=False)
 
@@ -351,6 +405,14 @@ def test_every_figure_agrees_with_the_raw_rows(county: Store, policy: Policy, te
     moved = targets.assign(store, head, "2026-walk-in", "jr010902", day=AS_OF, from_officer="jr010901")
     assert moved > 0 and kpi.snapshot_state(store)[1]
     assert_agrees(store, policy, raw, snapshot=True, few=True)
+
+    # a corrected roster after the sums were kept: the campaign's figures come from the rows
+    group_campaign(store, raw, 45)
+    state = store_kpi.snapshot_if_whole(store)
+    assert state is not None and state.lists_changed
+    for scope in (Scope("campaign", GROUP), Scope("scenario", "village")):
+        assert kpi.view(store, policy, scope, AS_OF).total.stock == raw.stock(scope, AS_OF), scope
+    assert len(chosen) == 42
 
     # a back-dated approval the sums never saw: they are no longer whole, the rows alone are used
     late = raw.rows(

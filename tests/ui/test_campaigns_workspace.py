@@ -443,6 +443,8 @@ def test_i_loads_rosters_xlsx_and_gb18030_csv_every_row_said_and_the_refused_row
     ]  # 王六 is no longer on it
     dialog = roster_by_keys(qtbot, view, gb18030_roster(tmp_path / "后白村名单（更正）.csv", corrected))
     assert dialog.error.isHidden(), dialog.error.text()
+    # the bar followed the load to its last stage (the members written), no longer a busy bar
+    assert dialog.progress.maximum() == 6 and dialog.progress.value() == 6
     # every line a row up (no title row above the CSV's header): the four kept are updated, 吴九 added
     assert "成员：新增 1，更新 4，未变 0，已移出 1" in dialog.status.text()
     assert not dialog.export_button.isVisible() and not dialog.table.isVisible()  # nothing refused

@@ -16,6 +16,7 @@ write runs on a worker thread; a refusal is said where it was asked, what was ty
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
@@ -1118,9 +1119,13 @@ class CampaignsWorkspace(QWidget):
             dialog.refused(exc)
             self._refused_here(exc)
 
+        def tell(stage: str, done: int, total: int) -> None:  # on the worker: queued to the dialog
+            with contextlib.suppress(RuntimeError):  # the dialog gone: the load goes on
+                dialog.stage.emit(stage, done, total)
+
         started = self._run(
             lambda: campaign_desk.import_file(
-                store, policy, operator, code, path, as_of=day, masking=masking, locked=locked
+                store, policy, operator, code, path, as_of=day, masking=masking, locked=locked, progress=tell
             ),
             done,
             failed,
@@ -1561,6 +1566,7 @@ class RosterImportDialog(QDialog):
     with their reason, and ``E`` writes them to a workbook for the group to correct."""
 
     export = Signal(object)  # the workbook's path
+    stage = Signal(str, int, int)  # the import's progress (services.campaigns.ImportProgress), any thread
 
     REFUSED_COLUMNS = (
         QT_TRANSLATE_NOOP("RosterImportDialog", "行号"),
@@ -1586,6 +1592,7 @@ class RosterImportDialog(QDialog):
         self.progress.setRange(0, 0)  # busy: read, checked, decided and stored in one go
         self.progress.setTextVisible(False)
         layout.addWidget(self.progress)
+        self.stage.connect(self._stage)
         self.status = QLabel(self.tr("正在读取、核对并保存名单…（一个事务：全部保存或完全不保存）"), self)
         self.status.setObjectName("rosterStatus")
         self.status.setWordWrap(True)
@@ -1654,6 +1661,12 @@ class RosterImportDialog(QDialog):
         if self.imported is None and self.error.isHidden() and self.progress.isVisible():
             return  # see keyPressEvent
         super().reject()
+
+    def _stage(self, _stage: str, done: int, total: int) -> None:
+        """The bar follows the import's stage (read, check, match, decide, store); see the report."""
+        if total > 0:
+            self.progress.setRange(0, total)
+            self.progress.setValue(done)
 
     def _done_working(self) -> None:
         self.progress.setVisible(False)
