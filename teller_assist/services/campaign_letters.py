@@ -24,11 +24,12 @@ import hashlib
 import json
 import logging
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from teller_assist.campaigns.delivery import PrintFile, Recipient, print_files
+from teller_assist.documents.merge import MergeError, merge_files
 from teller_assist.errors import UserFacingError
 from teller_assist.identity.masking import Masking
 from teller_assist.identity.resident_id import InvalidResidentId, parse_resident_id
@@ -153,20 +154,6 @@ def _texts(store: Store, settings: Settings, people: Sequence[GrantedMember]) ->
         )
         out.append((m.application_id, m.phone, text))
     return out
-
-
-def _merge(sources: Iterable[Path], out: Path) -> None:
-    """One print file of the kept PDFs, written atomically."""
-    from pypdf import PdfWriter
-
-    writer = PdfWriter()
-    for source in sources:
-        writer.append(str(source))
-    part = out.with_name(out.name + ".part")
-    with part.open("wb") as f:
-        writer.write(f)
-    writer.close()
-    part.replace(out)
 
 
 def issue_letters(
@@ -306,7 +293,16 @@ def _files(
         signature = hashlib.sha256("\n".join(p.name for p in paths).encode()).hexdigest()[:32]
         target = out / f"{file.stem}.pdf"
         if state["merged"].get(file.stem) != signature or not target.exists():
-            _merge(paths, target)
+            try:
+                merge_files(paths, target)
+            except MergeError as exc:
+                raise UserFacingError(
+                    f"无法合并打印文件 {target.name}：保存的文书已损坏（{exc}）",
+                    f"cannot merge {target.name}: a kept document is damaged ({exc})",
+                    hint_zh="请将损坏的文书移出数据目录的 printed 文件夹后重新运行（将重新出具为副本）",
+                    hint_en="move the damaged document out of the data folder's printed folder and run "
+                    "again (it is issued again, as a copy)",
+                ) from None
             state["merged"][file.stem] = signature
             state["printed"].pop(file.stem, None)  # other documents now: this file was never sent
             _write_state(out, state)
