@@ -25,11 +25,14 @@ import json
 import logging
 import os
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
+from multiprocessing import get_context
 from pathlib import Path
 
 from teller_assist.campaigns.delivery import PrintFile, Recipient, print_files
 from teller_assist.documents.merge import MergeError, merge_files
+from teller_assist.documents.render import DocumentData, render
 from teller_assist.errors import UserFacingError
 from teller_assist.identity.masking import Masking
 from teller_assist.identity.resident_id import InvalidResidentId, parse_resident_id
@@ -40,6 +43,7 @@ from teller_assist.services.audit import now_utc, workstation
 from teller_assist.services.campaign_batches import _may_work, _open
 from teller_assist.services.campaigns import PURPOSE, CampaignRefused, _campaign, _current, _refused
 from teller_assist.settings import Settings
+from teller_assist.store import applications as store_apps
 from teller_assist.store import campaigns as store_campaigns
 from teller_assist.store.audit import AuditEntry
 from teller_assist.store.campaigns import CampaignRow, GrantedMember
@@ -81,6 +85,7 @@ class LettersRun:
     files: list[Path] = field(default_factory=list)  # the merged print files, in delivery order
     printed: dict[str, str] = field(default_factory=dict)  # print file -> CUPS job, over every run
     texts: int = 0  # SMS texts queued in this run
+    rendered_ahead: int = 0  # documents rendered by worker processes
     problem: UserFacingError | None = None  # what kept paper from coming out (everything kept)
 
 
@@ -156,6 +161,75 @@ def _texts(store: Store, settings: Settings, people: Sequence[GrantedMember]) ->
     return out
 
 
+AHEAD_FROM = 20  # people to issue before worker processes pay for their start
+WINDOW = 6  # people rendered ahead per worker: the pool kept busy, the PDFs waiting in memory few
+
+
+def _quiet() -> None:
+    """A render worker leaves Ctrl-C to the run, which stops between two members and closes the pool."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+class _Ahead:
+    """The renderer handed to ``documents.issue_all``: a document rendered ahead in a worker process
+    when it is the one asked for (same application, copy mark, day: the same ``DocumentData``), else
+    rendered here (a copy number another desktop took meanwhile, say)."""
+
+    def __init__(
+        self,
+        store: Store,
+        settings: Settings,
+        today: dt.date,
+        workers: int,
+        issued: dict[int, dict[str, int]],
+    ) -> None:
+        self.store, self.settings, self.today, self.issued = store, settings, today, issued
+        self.pool: ProcessPoolExecutor | None = None
+        if workers > 0:
+            self.pool = ProcessPoolExecutor(workers, mp_context=get_context("spawn"), initializer=_quiet)
+        self.window = WINDOW * max(workers, 1)
+        self.futures: dict[DocumentData, Future[bytes]] = {}
+        self.next = 0
+        self.hits = 0
+        self.key = documents.document_key(store, settings) if self.pool is not None else b""
+
+    def up_to(self, plan: Sequence[tuple[int, dict[str, Path], tuple[str, ...]]], at: int) -> None:
+        if self.pool is None:
+            return
+        self.next = max(self.next, at)
+        while self.next < min(len(plan), at + self.window):
+            app_id, _mine, missing = plan[self.next]
+            self.next += 1
+            if not missing:
+                continue
+            record = store_apps.get_application(self.store, app_id)
+            if record is None:
+                continue
+            for kind in missing:
+                try:
+                    data = documents.document_data(
+                        record, kind, self.settings, self.settings.masking, self.key,
+                        copy=self.issued.get(app_id, {}).get(kind, 0) > 0, today=self.today, full_id=True,
+                    )  # fmt: skip
+                except UserFacingError:
+                    continue  # refused again, in its place, by the issue itself
+                self.futures[data] = self.pool.submit(render, data)
+
+    def __call__(self, data: DocumentData) -> bytes:
+        future = self.futures.pop(data, None)
+        if future is None:
+            return render(data)
+        self.hits += 1
+        return future.result()
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.futures.clear()
+
+
 def issue_letters(
     store: Store,
     settings: Settings,
@@ -168,10 +242,13 @@ def issue_letters(
     progress: Progress | None = None,
     cancelled: Cancelled | None = None,
     now: dt.datetime | None = None,
+    workers: int | None = None,
 ) -> LettersRun:
     """Issue, keep, merge (and print with ``printer``) the agreement and the letter of every member the
     campaign granted a line, in delivery order; queue their SMS texts. Cancelled between two members:
-    raises ``LettersCancelled`` (audited), everything issued so far kept."""
+    raises ``LettersCancelled`` (audited), everything issued so far kept. ``workers`` processes render
+    the coming members' documents while this one records and keeps each in order (default: one per
+    core, up to 4, when there are at least ``AHEAD_FROM`` people to issue; 0: all rendered here)."""
     op = _current(store, operator)
     campaign = _campaign(store, code)
     if not _may_work(op, campaign.branch_code):
@@ -218,12 +295,9 @@ def issue_letters(
         [Recipient(m.application_id, m.id_no, m.name, m.extras) for m in granted],
     )
     sources: dict[int, list[Path]] = {}
-    done = 0
+    plan: list[tuple[int, dict[str, Path], tuple[str, ...]]] = []  # in delivery order
     for file in files:
         for r in file.people:
-            if cancelled is not None and cancelled():
-                finish(True)
-                raise LettersCancelled(done, run.people)
             app_id = r.application_id
             have = issued.get(app_id, {})
             mine: dict[str, Path] = {}
@@ -232,7 +306,18 @@ def issue_letters(
                 if copies:
                     mine[kind] = _path(folder, app_id, kind, max(copies))
                     run.kept_before += 1
-            missing = tuple(k for k in KINDS if k not in mine)
+            plan.append((app_id, mine, tuple(k for k in KINDS if k not in mine)))
+    to_render = sum(1 for _a, _m, missing in plan if missing)
+    count = (
+        workers if workers is not None else (min(os.cpu_count() or 1, 4) if to_render >= AHEAD_FROM else 0)
+    )
+    ahead = _Ahead(store, settings, today, count, issued)
+    try:
+        for done, (app_id, mine, missing) in enumerate(plan):
+            if cancelled is not None and cancelled():
+                finish(True)
+                raise LettersCancelled(done, run.people)
+            ahead.up_to(plan, done)
             if missing:
 
                 def keep(doc: documents.Issued, app_id: int = app_id, mine: dict[str, Path] = mine) -> None:
@@ -254,11 +339,14 @@ def issue_letters(
                     today=today,
                     now=moment,
                     each=keep,
+                    pdf_for=ahead,
                 )
             sources[app_id] = [mine[k] for k in KINDS]
-            done += 1
             if progress is not None:
-                progress("issue", done, run.people)
+                progress("issue", done + 1, run.people)
+    finally:
+        ahead.close()
+        run.rendered_ahead = ahead.hits
     _files(run, files, sources, out, printer, progress, cancelled, finish)
     finish(False)
     log.info("campaign %s: letters for %d people, %d files", campaign.code, run.people, len(run.files))

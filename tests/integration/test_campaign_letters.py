@@ -151,6 +151,18 @@ def test_letters_for_the_granted_in_delivery_order_masked_with_texts(
     assert len(ops) == 8 and all(o == "teller1" and CODE in json.loads(d)["to"] for o, d in ops)
 
 
+def test_rendered_ahead_in_worker_processes_the_same_letters_in_the_same_order(
+    store: Store, team: Team, policy: Policy, paper: Settings, tmp_path: Path
+) -> None:
+    made = granted_campaign(store, team, policy, tmp_path)
+    run = letters.issue_letters(
+        store, paper, team.teller.operator, CODE, tmp_path / "out", today=TODAY, workers=2
+    )
+    assert (run.originals, run.copies, run.rendered_ahead) == (8, 0, 8)
+    check_paper(run.files, DELIVERY)
+    assert all(store_docs.issued_count(store, a, "letter") == 1 for a in made.values())
+
+
 def test_a_cancelled_run_resumes_and_a_lost_document_comes_again_as_a_copy(
     store: Store, team: Team, policy: Policy, paper: Settings, tmp_path: Path
 ) -> None:
