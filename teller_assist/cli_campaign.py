@@ -12,7 +12,7 @@
     campaign batch show BATCH [--policy FILE] [--json] --user LOGIN
     campaign batch approve BATCH [--as-of DATE] [--policy FILE] [--json] --user LOGIN
     campaign batch reject BATCH (--member ID | --application N) --reason TEXT --user LOGIN
-    campaign letters CODE --out DIR [--printer QUEUE] [--as-of DATE] [--json] --user LOGIN
+    campaign letters CODE --out DIR [--printer QUEUE] [--as-of DATE] [--workers N] [--json] --user LOGIN
     campaign sign CODE (--id ID | --from-file FILE) [--as-of DATE] [--json] --user LOGIN
 
 Every command but ``check`` is a signed-in operator's (``--user``, the password from the terminal or
@@ -912,6 +912,9 @@ def _add_letter_parsers(camp_sub: Any, common: argparse.ArgumentParser) -> None:
     letters.add_argument("--out", type=Path, required=True, metavar="DIR", help="合并打印文件的目录")
     letters.add_argument("--printer", metavar="QUEUE", help="送打印机（CUPS 队列名）send to a printer")
     letters.add_argument("--as-of", type=parse_date, default=None, metavar="DATE", help="出具日（默认今天）")
+    letters.add_argument(
+        "--workers", type=int, metavar="N", help="渲染进程数（默认每核一个，0 为不另起进程）render processes"
+    )
     letters.add_argument("--json", action="store_true")
     _user(letters)
     sign = camp_sub.add_parser(
@@ -948,7 +951,7 @@ def _letters(args: argparse.Namespace) -> int:
         with _signed_in(args) as (store, operator, settings):
             run = issue_letters(
                 store, settings, operator, args.code, args.out, today=args.as_of or _today(),
-                printer=args.printer, progress=progress, cancelled=lambda: bool(stop),
+                printer=args.printer, progress=progress, cancelled=lambda: bool(stop), workers=args.workers,
             )  # fmt: skip
     except LettersCancelled as cancelled:
         print(cancelled.describe(), file=sys.stderr)
