@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -29,6 +30,7 @@ from teller_assist.settings import Settings, load_settings
 from teller_assist.store import documents as store_docs
 from teller_assist.store.engine import Store
 from tests.helpers import required
+from tests.helpers.cups import CupsServer
 from tests.helpers.extracts import rid
 from tests.helpers.operators import PASSWORD
 from tests.helpers.workflow import Team
@@ -242,3 +244,35 @@ def test_signatures_one_by_one_and_from_a_list_through_the_counters_signing(
     progress = campaigns.campaign_progress(store, team.teller.operator, CODE, policy, as_of=TODAY)
     assert (progress.granted, progress.notified, progress.signed) == (4, 4, 2)
     assert [d["signed"] for d in audit_details(store, "campaign_sign")] == [0, 1, 1]
+
+
+def test_print_files_go_to_a_real_queue_once_and_a_disabled_one_loses_nothing(
+    store: Store,
+    team: Team,
+    policy: Policy,
+    paper: Settings,
+    tmp_path: Path,
+    cups_server: CupsServer,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from tests.integration.test_printing import landed
+    from tests.integration.test_printing import pages as page_count
+
+    for name, value in cups_server.env.items():
+        monkeypatch.setenv(name, value)
+    granted_campaign(store, team, policy, tmp_path)
+    out = tmp_path / "out"
+    off = letters.issue_letters(store, paper, team.teller.operator, CODE, out, today=TODAY, printer="TA-OFF")
+    assert off.problem is not None and "已停用" in off.problem.message_zh and off.printed == {}
+    assert len(off.files) == 2 and all(f.exists() for f in off.files)  # made and kept, not sent
+    since = time.time() - 1
+    sent = letters.issue_letters(store, paper, team.teller.operator, CODE, out, today=TODAY, printer="TA-PDF")
+    assert sent.problem is None and sorted(sent.printed) == ["001-一组", "002-二组"]
+    assert (sent.originals, sent.copies) == (0, 0)
+    paper_out = landed(cups_server, since, 2)
+    assert sorted(page_count(p) for p in paper_out) == sorted(len(pages(f)) for f in sent.files)
+    again = letters.issue_letters(
+        store, paper, team.teller.operator, CODE, out, today=TODAY, printer="TA-PDF"
+    )
+    assert again.printed == sent.printed  # the printer took them: not sent twice
+    assert audit_details(store, "campaign_letters")[-1]["printed"] == 2
