@@ -19,6 +19,7 @@ never run by the tests.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import statistics
 import sys
@@ -139,12 +140,14 @@ def main() -> None:
         ratios.append(ratio)
         peaks.append(run.peak_tree_mb)
         pages = sum(f.stat().st_size for f in out.glob("*.pdf")) / 2**20
+        said = json.loads(run.stdout)
+        assert said["originals"] == 2 * count, said
         print(
             f"  {count:,} people: {run.seconds:.1f} s wall, {run.cpu_seconds:.1f} s CPU, "
             f"peak RSS {run.peak_tree_mb:.0f} MB summed over {run.processes} processes; single document "
             f"pair {one * 1000:.1f} ms x {count:,} / {cores} cores = {floor:.1f} s, ratio {ratio:.2f}; "
-            f"merged files {len(list(out.glob('*.pdf')))} "
-            f"({pages:.0f} MB); load {load_before:.2f} at its start"
+            f"merged files {len(list(out.glob('*.pdf')))} ({pages:.0f} MB), {said['rendered_ahead']:,} "
+            f"documents rendered by workers; load {load_before:.2f} at its start"
         )
     w, r, p = spread(walls), spread(ratios), spread(peaks)
     print(f"  => wall {w.text()}; target <= 60 s, ratio to target {w.median / 60:.2f}")

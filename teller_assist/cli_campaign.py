@@ -963,6 +963,7 @@ def _letters(args: argparse.Namespace) -> int:
             {
                 "campaign": run.campaign, "people": run.people, "originals": run.originals,
                 "copies": run.copies, "kept_before": run.kept_before, "texts": run.texts,
+                "rendered_ahead": run.rendered_ahead,
                 "files": [str(f) for f in run.files], "printed": run.printed,
                 "problem": None if run.problem is None else run.problem.describe(),
             }
