@@ -119,7 +119,9 @@ class ProcessRun:
     cpu_seconds: float = 0.0  # user + system time of the process and the descendants it waited for
 
 
-def run_measured(cmd: Sequence[str], env: dict[str, str], interval: float = 0.05) -> ProcessRun:
+def run_measured(
+    cmd: Sequence[str], env: dict[str, str], interval: float = 0.05, stdin: str | None = None
+) -> ProcessRun:
     """Run a command as a whole process, timed from launch to exit by the wall clock, while its
     process tree's summed RSS is sampled every ``interval`` seconds (helpers and resource trackers
     included, which ``getrusage`` would report apart or not at all). Runs must not overlap: the CPU
@@ -132,7 +134,14 @@ def run_measured(cmd: Sequence[str], env: dict[str, str], interval: float = 0.05
 
     peak = [0, 0]
     started = time.perf_counter()
-    proc = subprocess.Popen(list(cmd), env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        list(cmd),
+        env=env,
+        stdin=subprocess.PIPE if stdin is not None else None,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
     def sample() -> None:
         while proc.poll() is None:
@@ -149,7 +158,7 @@ def run_measured(cmd: Sequence[str], env: dict[str, str], interval: float = 0.05
 
     watcher = threading.Thread(target=sample, daemon=True)
     watcher.start()
-    out, err = proc.communicate()
+    out, err = proc.communicate(stdin)
     seconds = time.perf_counter() - started
     watcher.join()
     if proc.returncode not in (0,):

@@ -12,6 +12,8 @@
     campaign batch show BATCH [--policy FILE] [--json] --user LOGIN
     campaign batch approve BATCH [--as-of DATE] [--policy FILE] [--json] --user LOGIN
     campaign batch reject BATCH (--member ID | --application N) --reason TEXT --user LOGIN
+    campaign letters CODE --out DIR [--printer QUEUE] [--as-of DATE] [--workers N] [--json] --user LOGIN
+    campaign sign CODE (--id ID | --from-file FILE) [--as-of DATE] [--json] --user LOGIN
 
 Every command but ``check`` is a signed-in operator's (``--user``, the password from the terminal or
 ``--password-stdin``), checked by the service against their role and branch and audited under them.
@@ -201,6 +203,7 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
     b_reject.add_argument("--reason", required=True, metavar="TEXT", help="拒绝原因（客户将看到）")
     b_reject.add_argument("--json", action="store_true")
     _user(b_reject)
+    _add_letter_parsers(camp_sub, common)
 
 
 # --- plumbing -----------------------------------------------------------------------------------------
@@ -907,8 +910,152 @@ def cmd_campaign(args: argparse.Namespace) -> int:
         "survey": _survey,
         "submit": _submit,
         "batch": _batch,
+        "letters": _letters,
+        "sign": _sign,
     }
     return handlers[args.campaign_command](args)
+
+
+# --- notification for the whole group, signatures ---------------------------------------------------------
+
+
+def _add_letter_parsers(camp_sub: Any, common: argparse.ArgumentParser) -> None:
+    letters = camp_sub.add_parser(
+        "letters",
+        parents=[common],
+        help="为已授信成员出具协议和告知函，按送达顺序合并打印 letters for the granted members",
+        description="为活动中已获授信的每位成员出具预授信协议和授信告知函（每人每份保存一份PDF，同柜面），"
+        "并按送达顺序（村民小组、户；部门；商铺；姓名）合并为打印文件；有手机号的成员加入短信待发。"
+        "中断（Ctrl-C）后再次运行即从中断处继续，重复出具的标注副本。"
+        " Issues the agreement and the letter of every granted member, kept one PDF each, merged in "
+        "delivery order; Ctrl-C stops it and running it again goes on where it stopped.",
+    )
+    letters.add_argument("code", metavar="CODE")
+    letters.add_argument("--out", type=Path, required=True, metavar="DIR", help="合并打印文件的目录")
+    letters.add_argument("--printer", metavar="QUEUE", help="送打印机（CUPS 队列名）send to a printer")
+    letters.add_argument("--as-of", type=parse_date, default=None, metavar="DATE", help="出具日（默认今天）")
+    letters.add_argument(
+        "--workers", type=int, metavar="N", help="渲染进程数（默认每核一个，0 为不另起进程）render processes"
+    )
+    letters.add_argument("--json", action="store_true")
+    _user(letters)
+    sign = camp_sub.add_parser(
+        "sign",
+        parents=[common],
+        help="登记成员已签约（逐人或按名单文件） record members' signatures, one or from a list",
+        description="登记成员已在送达的预授信协议上签字，与柜面签约相同（销号、考核计数）。"
+        "名单文件每行一个身份证号（可为 CSV 的第一列，UTF-8 或 GB18030）。"
+        " Records that members signed the agreement delivered to them, as the counter records it.",
+    )
+    sign.add_argument("code", metavar="CODE")
+    who = sign.add_mutually_exclusive_group(required=True)
+    who.add_argument("--id", metavar="ID", help="成员身份证号 a member's resident ID")
+    who.add_argument("--from-file", type=Path, metavar="FILE", help="名单文件，每行一个身份证号")
+    sign.add_argument("--as-of", type=parse_date, default=None, metavar="DATE", help="签约日（默认今天）")
+    sign.add_argument("--json", action="store_true")
+    _user(sign)
+
+
+def _letters(args: argparse.Namespace) -> int:
+    import signal
+
+    from teller_assist.services.campaign_letters import LettersCancelled, issue_letters
+
+    stop: list[bool] = []
+    previous = signal.signal(signal.SIGINT, lambda _sig, _frame: stop.append(True))
+    stages = {"issue": "出具 issuing", "merge": "合并 merging"}
+
+    def progress(stage: str, done: int, of: int) -> None:
+        if done == of or done % 50 == 0:
+            print(f"{stages.get(stage, stage)} {done:,}/{of:,}", file=sys.stderr, flush=True)
+
+    try:
+        with _signed_in(args) as (store, operator, settings):
+            run = issue_letters(
+                store, settings, operator, args.code, args.out, today=args.as_of or _today(),
+                printer=args.printer, progress=progress, cancelled=lambda: bool(stop), workers=args.workers,
+            )  # fmt: skip
+    except LettersCancelled as cancelled:
+        print(cancelled.describe(), file=sys.stderr)
+        return cancelled.exit_code
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if args.json:
+        _print_json(
+            {
+                "campaign": run.campaign, "people": run.people, "originals": run.originals,
+                "copies": run.copies, "kept_before": run.kept_before, "texts": run.texts,
+                "rendered_ahead": run.rendered_ahead,
+                "files": [str(f) for f in run.files], "printed": run.printed,
+                "problem": None if run.problem is None else run.problem.describe(),
+            }
+        )  # fmt: skip
+    else:
+        print(
+            f"活动 {run.campaign}：已授信 {run.people:,} 人，本次出具原件 {run.originals:,} 份、"
+            f"副本 {run.copies:,} 份，沿用已出具 {run.kept_before:,} 份；短信入队 {run.texts:,} 条"
+        )
+        for f in run.files:
+            job = run.printed.get(f.stem)
+            print(f"  {f}" + (f"  已送打印机 任务 {job}" if job else ""))
+    if run.problem is not None:
+        print(f"未打印 not printed: {run.problem.describe()}", file=sys.stderr)
+        return run.problem.exit_code
+    return EXIT_OK
+
+
+def _ids_in(path: Path) -> list[str]:
+    """The resident IDs of a list file: one a line, or a CSV's first column; blank lines, comments and
+    a header line (no digit in its first field) left out."""
+    from teller_assist.errors import UserFacingError
+
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise UserFacingError(
+            f"无法读取 {path}：{exc.strerror}", f"cannot read {path}: {exc.strerror}"
+        ) from None
+    try:
+        content = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        content = raw.decode("gb18030", errors="replace")
+    out = []
+    for line in content.splitlines():
+        first = line.replace("\t", ",").split(",")[0].strip().strip('"')
+        if first and not first.startswith("#") and any(c.isdigit() for c in first):
+            out.append(first)
+    if not out:
+        raise UserFacingError(
+            f"{path} 中没有身份证号", f"{path} lists no resident ID", hint_zh="每行一个身份证号"
+        )
+    return out
+
+
+def _sign(args: argparse.Namespace) -> int:
+    from teller_assist.services.campaign_letters import sign_members
+
+    ids = [args.id] if args.id is not None else _ids_in(args.from_file)
+    with _signed_in(args) as (store, operator, settings):
+        done = sign_members(
+            store, operator, args.code, ids, today=args.as_of or _today(), masking=settings.masking
+        )
+    refused = [s for s in done if not s.signed]
+    if args.json:
+        _print_json(
+            [
+                {"id_masked": s.given, "name": s.name, "application": s.application_id, "signed": s.signed,
+                 "reason_zh": s.reason_zh, "reason_en": s.reason_en}
+                for s in done
+            ]
+        )  # fmt: skip
+        return EXIT_ROWS_REFUSED if refused else EXIT_OK
+    print(f"活动 {args.code}：登记签约 {len(done) - len(refused):,} 人，未登记 {len(refused):,} 人")
+    for s in done:
+        if s.signed:
+            print(f"  {s.given} {s.name or ''} 已签约（申请 {s.application_id}）")
+        else:
+            print(f"  {s.given} {s.name or ''} 未登记：{s.reason_zh}")
+    return EXIT_ROWS_REFUSED if refused else EXIT_OK
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {"campaign": cmd_campaign}

@@ -257,10 +257,12 @@ def issue_all(
     today: dt.date,
     now: dt.datetime | None = None,
     each: Callable[[Issued], None] | None = None,
+    pdf_for: Callable[[DocumentData], bytes] = render,
 ) -> list[Issued]:
     """``issue`` for each of ``kinds`` in turn, the application and the key read once; each document is
     recorded (its own transaction and audit row) and handed to ``each`` before the next is rendered, so
-    a failure later leaves the earlier ones issued and kept."""
+    a failure later leaves the earlier ones issued and kept. ``pdf_for``: the renderer (a campaign's run
+    hands over documents its worker processes rendered ahead)."""
     record = store_apps.get_application(store, app_id)
     if record is None:
         raise DocumentRefused(f"没有编号为 {app_id} 的申请", f"no application {app_id}")
@@ -268,7 +270,7 @@ def issue_all(
     moment = now or now_utc()
     done = []
     for kind in kinds:
-        issued = _issue(store, settings, record, key, kind, operator, destination, today, moment)
+        issued = _issue(store, settings, record, key, kind, operator, destination, today, moment, pdf_for)
         done.append(issued)
         if each is not None:
             each(issued)
@@ -285,6 +287,7 @@ def _issue(
     destination: str,
     today: dt.date,
     moment: dt.datetime,
+    pdf_for: Callable[[DocumentData], bytes] = render,
 ) -> Issued:
     app_id = record.id
     copy_no = store_docs.issued_count(store, app_id, kind)
@@ -292,7 +295,7 @@ def _issue(
         data = document_data(
             record, kind, settings, settings.masking, key, copy=copy_no > 0, today=today, full_id=True
         )
-        pdf = render(data)
+        pdf = pdf_for(data)
         done = store_docs.record_issue(
             store,
             application_id=app_id,

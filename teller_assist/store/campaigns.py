@@ -913,3 +913,108 @@ def _aware(value: Any) -> dt.datetime | None:
         return None
     moment = value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(str(value))
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
+
+
+# --- letters and signatures for the whole group (issue 17, item 6) -----------------------------------------
+
+
+@dataclass(frozen=True)
+class GrantedMember:
+    """A member holding a line granted by this campaign (approved or signed), with what the letters and
+    their delivery need: the roster's columns (group, household, department, shop) and phone."""
+
+    application_id: int
+    id_no: str
+    name: str
+    status: str
+    phone: str | None
+    extras: dict[str, str]
+    line_no: int
+
+    def __repr__(self) -> str:
+        return f"GrantedMember(app {self.application_id}, {self.status})"
+
+
+def granted_here(store: Store, campaign_id: int, statuses: Sequence[str]) -> list[GrantedMember]:
+    """The campaign's members (not removed) whose application from this campaign is in ``statuses``."""
+    query = (
+        select(
+            A.c.id,
+            M.c.id_no,
+            func.coalesce(A.c.name, M.c.name),
+            A.c.status,
+            M.c.phone,
+            M.c.extras,
+            M.c.line_no,
+        )
+        .select_from(
+            CA.join(A, A.c.id == CA.c.application_id).join(
+                M, and_(M.c.campaign_id == CA.c.campaign_id, M.c.id_no == A.c.id_no)
+            )
+        )
+        .where(CA.c.campaign_id == campaign_id, M.c.status != "removed", A.c.status.in_(list(statuses)))
+        .order_by(M.c.line_no, A.c.id)
+    )
+    with store.connection() as conn:
+        rows = conn.execute(query).all()
+    return [
+        GrantedMember(
+            int(r[0]), str(r[1]), str(r[2] or ""), str(r[3]), r[4], json.loads(r[5] or "{}"), int(r[6])
+        )
+        for r in rows
+    ]
+
+
+def issued_kinds(store: Store, application_ids: Sequence[int]) -> dict[int, dict[str, int]]:
+    """How many times each document of each application was issued (application -> kind -> count)."""
+    out: dict[int, dict[str, int]] = {}
+    with store.connection() as conn:
+        for start in range(0, len(application_ids), CHUNK):
+            part = list(application_ids[start : start + CHUNK])
+            rows = conn.execute(
+                select(DI.c.application_id, DI.c.kind, func.count())
+                .where(DI.c.application_id.in_(part))
+                .group_by(DI.c.application_id, DI.c.kind)
+            ).all()
+            for app_id, kind, n in rows:
+                out.setdefault(int(app_id), {})[str(kind)] = int(n)
+    return out
+
+
+def queue_texts(
+    store: Store, texts: Sequence[tuple[int, str, str]], now: dt.datetime, entry: Callable[[int], AuditEntry]
+) -> int:
+    """Queue (application id, phone, text) in the SMS outbox for each application that has no text
+    queued yet (the approval may have queued one), with the audit row ``entry(count)``, in one
+    transaction. Returns how many were queued."""
+    from teller_assist.store import sms
+
+    def work(s: Session) -> int:
+        ids = [t[0] for t in texts]
+        have: set[int] = set()
+        for start in range(0, len(ids), CHUNK):
+            part = ids[start : start + CHUNK]
+            have |= set(s.scalars(select(SO.c.application_id).where(SO.c.application_id.in_(part))))
+        fresh = [t for t in texts if t[0] not in have]
+        for app_id, phone, text in fresh:
+            sms.enqueue(s, app_id, phone, text, now)
+        s.flush()
+        if fresh:
+            audit.append(s, entry(len(fresh)), now)
+        return len(fresh)
+
+    return store_apps.with_retries(store, work)
+
+
+def application_of(store: Store, campaign_id: int, id_no: str) -> tuple[int, str] | None:
+    """The member's latest application from this campaign (id, status), if any."""
+    query = (
+        select(A.c.id, A.c.status)
+        .select_from(CA.join(A, A.c.id == CA.c.application_id))
+        .where(CA.c.campaign_id == campaign_id, A.c.id_no == id_no)
+        .order_by(A.c.id.desc())
+        .limit(1)
+    )
+    with store.connection() as conn:
+        row = conn.execute(query).first()
+    return None if row is None else (int(row[0]), str(row[1]))

@@ -1,0 +1,518 @@
+"""Notification for the whole group of a campaign (issue 17, item 6): for every member holding a line this
+campaign granted, the pre-credit agreement and the notification letter issued exactly as the counter
+issues them (``services.documents.issue_all``: recorded, audited, the first the original and any later one
+a 副本) and kept as the counter keeps them (``services.printing.save_copy``: the data folder's
+``printed/app{N}-{kind}-{copy}.pdf``); merged print files in delivery order (``campaigns.delivery``) for
+door-to-door delivery, optionally sent to a CUPS queue; the approval text queued in the SMS outbox for
+members with a phone; and the members' signatures recorded one by one or from a list, through the
+counter's own signing (``services.applications.sign``: targets struck, KPIs counting it).
+
+A run is resumable: what an earlier run (stopped, cancelled, crashed) issued and kept is used as it is;
+only what is not kept is issued, and a document issued before but not kept here comes out as a 副本. Merged
+files already written from the same documents are not written again; files the printer took are not sent
+again (``letters-state.json`` in the output folder).
+
+Who may: head office, or an officer (teller, lobby manager, branch head) of the campaign's branch, as for
+a campaign's surveys and submissions (``campaign_batches._may_work``); letters only while the campaign is
+open; every refusal audited under the operator, every run audited as ``campaign_letters``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import logging
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from multiprocessing import get_context
+from pathlib import Path
+
+from teller_assist.campaigns.delivery import PrintFile, Recipient, print_files
+from teller_assist.documents.merge import MergeError, merge_files
+from teller_assist.documents.render import DocumentData, render
+from teller_assist.errors import UserFacingError
+from teller_assist.identity.masking import Masking
+from teller_assist.identity.resident_id import InvalidResidentId, parse_resident_id
+from teller_assist.prequal.workflow import rate_text
+from teller_assist.services import applications as apps
+from teller_assist.services import audit, documents, printing
+from teller_assist.services.audit import now_utc, workstation
+from teller_assist.services.campaign_batches import _may_work, _open
+from teller_assist.services.campaigns import PURPOSE, CampaignRefused, _campaign, _current, _refused
+from teller_assist.settings import Settings
+from teller_assist.store import applications as store_apps
+from teller_assist.store import campaigns as store_campaigns
+from teller_assist.store.audit import AuditEntry
+from teller_assist.store.campaigns import CampaignRow, GrantedMember
+from teller_assist.store.engine import Store
+from teller_assist.store.operators import OperatorRecord
+
+log = logging.getLogger(__name__)
+
+KINDS = ("agreement", "letter")  # what each granted member receives, in this order
+GRANTED = ("approved", "signed")
+STATE_FILE = "letters-state.json"
+
+Progress = Callable[[str, int, int], None]  # (stage: "issue" | "merge" | "print", done, of)
+Cancelled = Callable[[], bool]
+
+
+class LettersCancelled(UserFacingError):
+    """The run was cancelled between two members: what was issued is kept; run it again to go on."""
+
+    exit_code = 130
+
+    def __init__(self, done: int, of: int) -> None:
+        super().__init__(
+            f"已取消：{of} 人中已完成 {done} 人，已出具的文书均已保存",
+            f"cancelled: {done} of {of} people done; every document issued is kept",
+            hint_zh="再次运行同一命令即从中断处继续（已出具的不重复出具）",
+            hint_en="run the same command again to go on where it stopped",
+        )
+        self.done, self.of = done, of
+
+
+@dataclass
+class LettersRun:
+    campaign: str
+    people: int
+    originals: int = 0  # documents issued as originals in this run
+    copies: int = 0  # documents issued again (副本) in this run: issued before, not kept here
+    kept_before: int = 0  # documents an earlier run issued and kept, used as they are
+    files: list[Path] = field(default_factory=list)  # the merged print files, in delivery order
+    printed: dict[str, str] = field(default_factory=dict)  # print file -> CUPS job, over every run
+    texts: int = 0  # SMS texts queued in this run
+    rendered_ahead: int = 0  # documents rendered by worker processes
+    problem: UserFacingError | None = None  # what kept paper from coming out (everything kept)
+
+
+def _refuse_officer(store: Store, op: OperatorRecord, action: str, campaign: CampaignRow) -> CampaignRefused:
+    what = {"letters": "出具通知书", "sign": "登记签约"}[action]
+    return _refused(
+        store,
+        op,
+        action,
+        campaign.code,
+        CampaignRefused(
+            f"只有总行管理员或网点 {campaign.branch_code} 的员工可以为该活动{what}",
+            f"only head office or the staff of branch {campaign.branch_code} may {action} for this campaign",
+            hint_zh="请由本网点员工登录后操作",
+            hint_en="sign in as one of the branch's staff",
+        ),
+        "not head office or an officer of the owning branch",
+    )
+
+
+def _kept(folder: Path) -> dict[tuple[int, str], list[int]]:
+    """The documents kept in the data folder: (application, kind) -> the copy numbers kept."""
+    out: dict[tuple[int, str], list[int]] = {}
+    try:
+        names = [e.name for e in os.scandir(folder)]
+    except FileNotFoundError:
+        return out
+    for name in names:
+        if not (name.startswith("app") and name.endswith(".pdf")):
+            continue
+        parts = name[3:-4].split("-")
+        if len(parts) == 3 and parts[0].isdigit() and parts[2].isdigit():
+            out.setdefault((int(parts[0]), parts[1]), []).append(int(parts[2]))
+    return out
+
+
+def _path(folder: Path, app_id: int, kind: str, copy_no: int) -> Path:
+    return folder / f"app{app_id}-{kind}-{copy_no}.pdf"
+
+
+def _read_state(out: Path) -> dict[str, dict[str, str]]:
+    try:
+        data = json.loads((out / STATE_FILE).read_text(encoding="utf-8"))
+        return {"merged": dict(data.get("merged", {})), "printed": dict(data.get("printed", {}))}
+    except (OSError, ValueError, AttributeError):
+        return {"merged": {}, "printed": {}}
+
+
+def _write_state(out: Path, state: dict[str, dict[str, str]]) -> None:
+    documents.write_pdf(json.dumps(state, ensure_ascii=False, indent=1).encode("utf-8"), out / STATE_FILE)
+
+
+def _texts(store: Store, settings: Settings, people: Sequence[GrantedMember]) -> list[tuple[int, str, str]]:
+    """The approval text for each member with a phone on the roster, as the approval writes it."""
+    from teller_assist.documents.sms import approval_text, load_sms_template
+
+    template = load_sms_template()
+    out = []
+    for m in people:
+        if not m.phone:
+            continue
+        record = apps.get(store, m.application_id)
+        if record.valid_until is None:
+            continue
+        text = approval_text(
+            template,
+            bank_short_name=settings.bank_short_name,
+            line=record.line,
+            annual_rate=rate_text(record.annual_rate_bp),
+            valid_until=record.valid_until,
+        )
+        out.append((m.application_id, m.phone, text))
+    return out
+
+
+AHEAD_FROM = 20  # people to issue before worker processes pay for their start
+WINDOW = 6  # people rendered ahead per worker: the pool kept busy, the PDFs waiting in memory few
+
+
+def _quiet() -> None:
+    """A render worker leaves Ctrl-C to the run, which stops between two members and closes the pool."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+class _Ahead:
+    """The renderer handed to ``documents.issue_all``: a document rendered ahead in a worker process
+    when it is the one asked for (same application, copy mark, day: the same ``DocumentData``), else
+    rendered here (a copy number another desktop took meanwhile, say)."""
+
+    def __init__(
+        self,
+        store: Store,
+        settings: Settings,
+        today: dt.date,
+        workers: int,
+        issued: dict[int, dict[str, int]],
+    ) -> None:
+        self.store, self.settings, self.today, self.issued = store, settings, today, issued
+        self.pool: ProcessPoolExecutor | None = None
+        if workers > 0:
+            self.pool = ProcessPoolExecutor(workers, mp_context=get_context("spawn"), initializer=_quiet)
+        self.window = WINDOW * max(workers, 1)
+        self.futures: dict[DocumentData, Future[bytes]] = {}
+        self.next = 0
+        self.hits = 0
+        self.key = documents.document_key(store, settings) if self.pool is not None else b""
+
+    def up_to(self, plan: Sequence[tuple[int, dict[str, Path], tuple[str, ...]]], at: int) -> None:
+        if self.pool is None:
+            return
+        self.next = max(self.next, at)
+        while self.next < min(len(plan), at + self.window):
+            app_id, _mine, missing = plan[self.next]
+            self.next += 1
+            if not missing:
+                continue
+            record = store_apps.get_application(self.store, app_id)
+            if record is None:
+                continue
+            for kind in missing:
+                try:
+                    data = documents.document_data(
+                        record, kind, self.settings, self.settings.masking, self.key,
+                        copy=self.issued.get(app_id, {}).get(kind, 0) > 0, today=self.today, full_id=True,
+                    )  # fmt: skip
+                except UserFacingError:
+                    continue  # refused again, in its place, by the issue itself
+                self.futures[data] = self.pool.submit(render, data)
+
+    def __call__(self, data: DocumentData) -> bytes:
+        future = self.futures.pop(data, None)
+        if future is None:
+            return render(data)
+        self.hits += 1
+        return future.result()
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.futures.clear()
+
+
+def issue_letters(
+    store: Store,
+    settings: Settings,
+    operator: OperatorRecord | None,
+    code: str,
+    out: Path,
+    *,
+    today: dt.date,
+    printer: str | None = None,
+    progress: Progress | None = None,
+    cancelled: Cancelled | None = None,
+    now: dt.datetime | None = None,
+    workers: int | None = None,
+) -> LettersRun:
+    """Issue, keep, merge (and print with ``printer``) the agreement and the letter of every member the
+    campaign granted a line, in delivery order; queue their SMS texts. Cancelled between two members:
+    raises ``LettersCancelled`` (audited), everything issued so far kept. ``workers`` processes render
+    the coming members' documents while this one records and keeps each in order (default: one per
+    core, up to 4, when there are at least ``AHEAD_FROM`` people to issue; 0: all rendered here)."""
+    op = _current(store, operator)
+    campaign = _campaign(store, code)
+    if not _may_work(op, campaign.branch_code):
+        raise _refuse_officer(store, op, "letters", campaign)
+    _open(store, op, "letters", campaign)
+    documents.document_key(store, settings)  # a desktop without the bank's key is refused before anything
+    moment = now or now_utc()
+    granted = store_campaigns.granted_here(store, campaign.id, GRANTED)
+    run = LettersRun(campaign.code, len(granted))
+    detail: dict[str, object] = {}
+
+    def finish(cancel: bool) -> None:
+        detail.update(
+            people=run.people,
+            originals=run.originals,
+            copies=run.copies,
+            kept_before=run.kept_before,
+            files=len(run.files),
+            printed=len(run.printed),
+            texts=run.texts,
+            printer=printer or None,
+            cancelled=cancel,
+        )
+        audit.log(
+            store,
+            "campaign_letters",
+            operator=op.login,
+            subject=campaign.code,
+            purpose=PURPOSE,
+            detail=detail,
+        )
+
+    run.texts = store_campaigns.queue_texts(
+        store,
+        _texts(store, settings, granted),
+        moment,
+        lambda n: AuditEntry("campaign_sms", op.login, workstation(), campaign.code, PURPOSE, {"queued": n}),
+    )
+    folder = settings.paths.data_dir / "printed"
+    kept = _kept(folder)
+    issued = store_campaigns.issued_kinds(store, [m.application_id for m in granted])
+    files = print_files(
+        campaign.scenario,
+        [Recipient(m.application_id, m.id_no, m.name, m.extras) for m in granted],
+    )
+    sources: dict[int, list[Path]] = {}
+    plan: list[tuple[int, dict[str, Path], tuple[str, ...]]] = []  # in delivery order
+    for file in files:
+        for r in file.people:
+            app_id = r.application_id
+            have = issued.get(app_id, {})
+            mine: dict[str, Path] = {}
+            for kind in KINDS:
+                copies = [n for n in kept.get((app_id, kind), []) if n < have.get(kind, 0)]
+                if copies:
+                    mine[kind] = _path(folder, app_id, kind, max(copies))
+                    run.kept_before += 1
+            plan.append((app_id, mine, tuple(k for k in KINDS if k not in mine)))
+    to_render = sum(1 for _a, _m, missing in plan if missing)
+    count = (
+        workers if workers is not None else (min(os.cpu_count() or 1, 4) if to_render >= AHEAD_FROM else 0)
+    )
+    ahead = _Ahead(store, settings, today, count, issued)
+    try:
+        for done, (app_id, mine, missing) in enumerate(plan):
+            if cancelled is not None and cancelled():
+                finish(True)
+                raise LettersCancelled(done, run.people)
+            ahead.up_to(plan, done)
+            if missing:
+
+                def keep(doc: documents.Issued, app_id: int = app_id, mine: dict[str, Path] = mine) -> None:
+                    mine[doc.kind] = printing.save_copy(
+                        doc.pdf, folder, f"app{app_id}-{doc.kind}-{doc.copy_no}"
+                    )
+                    if doc.copy_no:
+                        run.copies += 1
+                    else:
+                        run.originals += 1
+
+                documents.issue_all(
+                    store,
+                    settings,
+                    app_id,
+                    missing,
+                    operator=op.login,
+                    destination=f"campaign {campaign.code}",
+                    today=today,
+                    now=moment,
+                    each=keep,
+                    pdf_for=ahead,
+                )
+            sources[app_id] = [mine[k] for k in KINDS]
+            if progress is not None:
+                progress("issue", done + 1, run.people)
+    finally:
+        ahead.close()
+        run.rendered_ahead = ahead.hits
+    _files(run, files, sources, out, printer, progress, cancelled, finish)
+    finish(False)
+    log.info("campaign %s: letters for %d people, %d files", campaign.code, run.people, len(run.files))
+    return run
+
+
+def _files(
+    run: LettersRun,
+    files: Sequence[PrintFile],
+    sources: dict[int, list[Path]],
+    out: Path,
+    printer_name: str | None,
+    progress: Progress | None,
+    cancelled: Cancelled | None,
+    finish: Callable[[bool], None],
+) -> None:
+    """Merge each print file (unless the same documents were merged before) and send it (unless the
+    printer took it before)."""
+    out.mkdir(parents=True, exist_ok=True)
+    state = _read_state(out)
+    queue: printing.PrinterState | None = None
+    if printer_name:
+        try:
+            queue = printing.check_printer(printer_name)
+        except printing.PrintError as exc:
+            run.problem = exc
+    for i, file in enumerate(files, 1):
+        if cancelled is not None and cancelled():
+            finish(True)
+            raise LettersCancelled(run.people, run.people)
+        paths = [p for r in file.people for p in sources[r.application_id]]
+        signature = hashlib.sha256("\n".join(p.name for p in paths).encode()).hexdigest()[:32]
+        target = out / f"{file.stem}.pdf"
+        if state["merged"].get(file.stem) != signature or not target.exists():
+            try:
+                merge_files(paths, target)
+            except MergeError as exc:
+                raise UserFacingError(
+                    f"无法合并打印文件 {target.name}：保存的文书已损坏（{exc}）",
+                    f"cannot merge {target.name}: a kept document is damaged ({exc})",
+                    hint_zh="请将损坏的文书移出数据目录的 printed 文件夹后重新运行（将重新出具为副本）",
+                    hint_en="move the damaged document out of the data folder's printed folder and run "
+                    "again (it is issued again, as a copy)",
+                ) from None
+            state["merged"][file.stem] = signature
+            state["printed"].pop(file.stem, None)  # other documents now: this file was never sent
+            _write_state(out, state)
+        run.files.append(target)
+        if progress is not None:
+            progress("merge", i, len(files))
+        if queue is not None and run.problem is None and file.stem not in state["printed"]:
+            try:
+                job = printing.submit(queue, target, f"{run.campaign} {file.stem}")
+            except printing.PrintError as exc:
+                run.problem = exc
+                continue
+            state["printed"][file.stem] = job
+            _write_state(out, state)
+    run.printed = {stem: job for stem, job in state["printed"].items() if stem in {f.stem for f in files}}
+
+
+# --- signatures -------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Signed:
+    """One person of a signing list: signed now, or why not (in a clerk's words)."""
+
+    given: str  # as given, masked when it is an ID
+    name: str | None
+    application_id: int | None
+    signed: bool
+    reason_zh: str | None = None
+    reason_en: str | None = None
+
+
+def sign_members(
+    store: Store,
+    operator: OperatorRecord | None,
+    code: str,
+    raw_ids: Sequence[str],
+    *,
+    today: dt.date,
+    masking: Masking | None = None,
+    now: dt.datetime | None = None,
+) -> list[Signed]:
+    """Record that each of the members (resident IDs) signed the agreement delivered to them: through
+    the counter's own signing (``applications.sign``: refused until the agreement was issued, the
+    documents' signatures and the strike of every target list in one transaction, its ``sign`` audit row).
+    One person's refusal (not a member, nothing granted, already signed, lapsed) never stops the rest;
+    the list ends with a ``campaign_sign`` audit row with the counts. A closed campaign still records
+    signatures (a signature given is a fact); who may: as for the letters."""
+    mask = masking or Masking()
+    op = _current(store, operator)
+    campaign = _campaign(store, code)
+    if not _may_work(op, campaign.branch_code):
+        raise _refuse_officer(store, op, "sign", campaign)
+    actor = apps.Actor(op, workstation())
+    out: list[Signed] = []
+    seen: set[str] = set()
+    for raw in raw_ids:
+        given = raw.strip()
+        try:
+            id_no = parse_resident_id(given, today=today).value
+        except InvalidResidentId as exc:
+            out.append(
+                Signed(
+                    mask.resident_id(given),
+                    None,
+                    None,
+                    False,
+                    f"身份证号无效：{exc.rule.zh}",
+                    f"invalid resident ID: {exc.rule.en}",
+                )
+            )
+            continue
+        shown = mask.resident_id(id_no)
+        if id_no in seen:
+            out.append(Signed(shown, None, None, False, "名单中重复", "listed twice"))
+            continue
+        seen.add(id_no)
+        member = store_campaigns.member(store, campaign.id, id_no)
+        if member is None or member.status == "removed":
+            out.append(
+                Signed(
+                    shown,
+                    None,
+                    None,
+                    False,
+                    f"不是活动 {campaign.code} 的成员",
+                    f"not a member of {campaign.code}",
+                )
+            )
+            continue
+        found = store_campaigns.application_of(store, campaign.id, id_no)
+        if found is None or found[1] not in GRANTED:
+            out.append(
+                Signed(
+                    shown,
+                    member.name,
+                    None if found is None else found[0],
+                    False,
+                    "本活动未给此人授信",
+                    "this campaign granted them no line",
+                )
+            )
+            continue
+        if found[1] == "signed":
+            out.append(Signed(shown, member.name, found[0], False, "已签约", "already signed"))
+            continue
+        try:
+            apps.sign(store, found[0], actor, today=today, now=now)
+        except UserFacingError as exc:
+            out.append(Signed(shown, member.name, found[0], False, exc.message_zh, exc.message_en))
+            continue
+        out.append(Signed(shown, member.name, found[0], True))
+    audit.log(
+        store,
+        "campaign_sign",
+        operator=op.login,
+        subject=campaign.code,
+        purpose=PURPOSE,
+        detail={
+            "listed": len(raw_ids),
+            "signed": sum(1 for s in out if s.signed),
+            "refused": sum(1 for s in out if not s.signed),
+        },
+    )
+    return out

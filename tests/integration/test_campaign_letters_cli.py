@@ -1,0 +1,91 @@
+"""`teller-assist campaign letters|sign` as a branch's staff would run them, each its own process: an
+enterprise's granted members get their agreement and letter, merged by department, progress on stderr,
+nobody's full ID on stdout; a second run issues nothing again; another branch's teller is refused (exit 3);
+signatures from a list file (a header, a bad line, one not granted) counted in `campaign show --json`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import subprocess
+from pathlib import Path
+
+from teller_assist.identity.masking import Masking
+from tests.helpers import required
+from tests.helpers.cli import add_users, as_user, ensure_admin, run_cli
+from tests.helpers.extracts import COMPANY, rid
+from tests.helpers.operators import PASSWORD
+
+MASK = Masking()
+START = dt.date.today()
+PERIOD = ("--from", START.isoformat(), "--to", (START + dt.timedelta(days=90)).isoformat())
+CODE = "ent-某厂-2026"
+A, B, C, D = (rid(seq=s) for s in (61, 63, 65, 67))
+
+
+def test_letters_merged_by_department_and_signatures_from_a_list(env: dict[str, str], tmp_path: Path) -> None:
+    required.program("pdftotext")
+    add_users(env, ("head1", "branch_head"), ("manager1", "lobby_manager"), ("teller1", "teller"))
+    made = as_user(
+        env, "campaign", "create", CODE, "--scenario", "enterprise", "--group", "某厂", "--uscc", COMPANY,
+        "--branch", "0101", *PERIOD, user="head1",
+    )  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    roster = tmp_path / "某厂员工.csv"
+    roster.write_text(
+        "身份证号,姓名,部门,手机号,同意查询征信,同意处理个人信息\n"
+        f"{A},张一,财务部,13951234567,是,是\n{B},张二,生产部,,是,是\n{C},张三,财务部,,是,是\n"
+        f"{D},张四,生产部,,,\n",
+        encoding="utf-8",
+    )
+    assert as_user(env, "campaign", "import", CODE, str(roster), user="head1").returncode == 0
+    sub = json.loads(as_user(env, "campaign", "submit", CODE, "--json", user="head1").stdout)
+    approved = as_user(env, "campaign", "batch", "approve", str(sub["batch"]), user="manager1")
+    assert approved.returncode == 0, approved.stderr
+
+    out = tmp_path / "letters"
+    done = as_user(env, "campaign", "letters", CODE, "--out", str(out), "--json", user="teller1")
+    assert done.returncode == 0, done.stderr
+    run = json.loads(done.stdout)
+    assert (run["people"], run["originals"], run["copies"], run["texts"]) == (3, 6, 0, 1)
+    assert [Path(f).name for f in run["files"]] == ["001-生产部.pdf", "002-财务部.pdf"]
+    assert "出具 issuing 3/3" in done.stderr and "合并 merging 2/2" in done.stderr
+    assert all(i not in done.stdout + done.stderr for i in (A, B, C, D))
+    text = subprocess.run(
+        ["pdftotext", str(out / "002-财务部.pdf"), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    flat = "".join(text.split())
+    assert flat.index("张一") < flat.index("张三") and "张二" not in flat
+    assert MASK.resident_id(A) in flat and "授信告知函" in flat
+
+    again = as_user(env, "campaign", "letters", CODE, "--out", str(out), user="teller1")
+    assert again.returncode == 0 and "本次出具原件 0 份、副本 0 份，沿用已出具 6 份" in again.stdout, (
+        again.stdout
+    )
+
+    admin = ensure_admin(env)
+    other = run_cli(
+        "users", "add", "teller9", "--name", "teller9", "--role", "teller", "--branch", "0202", "--user",
+        admin, "--password-stdin", env=env, stdin=f"{PASSWORD}\n{PASSWORD}\n",
+    )  # fmt: skip
+    assert other.returncode == 0, other.stderr
+    refused = as_user(env, "campaign", "letters", CODE, "--out", str(tmp_path / "x"), user="teller9")
+    assert (
+        refused.returncode == 3 and "网点 0101 的员工" in refused.stderr and "Traceback" not in refused.stderr
+    )
+
+    one = as_user(env, "campaign", "sign", CODE, "--id", A, user="teller1")
+    assert one.returncode == 0 and f"{MASK.resident_id(A)} 张一 已签约" in one.stdout, one.stdout
+    listing = tmp_path / "已签约.csv"
+    listing.write_text(f"身份证号,姓名\n{B},张二\n\n{D},张四\n{A},张一\n", encoding="gb18030")
+    signed = as_user(env, "campaign", "sign", CODE, "--from-file", str(listing), "--json", user="teller1")
+    assert signed.returncode == 1, signed.stderr  # some were not recorded
+    rows = json.loads(signed.stdout)
+    assert [(r["id_masked"], r["signed"], r["reason_zh"]) for r in rows] == [
+        (MASK.resident_id(B), True, None),
+        (MASK.resident_id(D), False, "本活动未给此人授信"),
+        (MASK.resident_id(A), False, "已签约"),
+    ]
+    assert all(i not in signed.stdout for i in (A, B, C, D))
+    shown = json.loads(as_user(env, "campaign", "show", CODE, "--json", user="teller1").stdout)["progress"]
+    assert (shown["granted"], shown["notified"], shown["signed"]) == (3, 3, 2)
