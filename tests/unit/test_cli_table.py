@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from teller_assist.cli_table import pad, table, width
+from teller_assist.cli.table import pad, table, width
 
 
 def test_widths_count_columns_not_characters() -> None:

@@ -41,7 +41,7 @@ def signed_in(
     """(store, operator, settings): the password read first (``--password-stdin`` or a prompt), then the
     database opened and the operator signed in. Without a login (``--user`` omitted where a command
     allows it: the night's job) the operator is None and the command acts as the OS account."""
-    from teller_assist.cli_workflow import read_login_password
+    from teller_assist.cli.workflow import read_login_password
     from teller_assist.services.operators import authenticate
 
     settings = settings_of(args)

@@ -17,8 +17,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
-from teller_assist.cli_common import opened, settings_of
-from teller_assist.cli_table import table
+from teller_assist.cli.common import opened, settings_of
+from teller_assist.cli.table import table
 from teller_assist.errors import UserFacingError
 from teller_assist.prequal.workflow import Status
 from teller_assist.settings import Settings

@@ -16,8 +16,12 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from teller_assist import __version__, cli_campaign, cli_kpi, cli_targets, cli_workflow
-from teller_assist.cli_table import table
+from teller_assist import __version__
+from teller_assist.cli import campaign as cli_campaign
+from teller_assist.cli import kpi as cli_kpi
+from teller_assist.cli import targets as cli_targets
+from teller_assist.cli import workflow as cli_workflow
+from teller_assist.cli.table import table
 from teller_assist.errors import UserFacingError
 from teller_assist.settings import Settings, load_settings
 from teller_assist.vocabulary import EXTRACT_KINDS
