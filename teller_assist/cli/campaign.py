@@ -30,8 +30,9 @@ from pathlib import Path
 from typing import Any
 
 from teller_assist.campaigns.roster import SCENARIO_ZH, SCENARIOS
+from teller_assist.cli.common import writable_output, writing
+from teller_assist.cli.dates import parse_date
 from teller_assist.cli.table import table
-from teller_assist.cli.workflow import parse_date, writable_output, writing
 from teller_assist.settings import Settings, load_settings
 
 EXIT_OK, EXIT_ROWS_REFUSED, EXIT_REFUSED = 0, 1, 3
@@ -217,7 +218,7 @@ def _settings(args: argparse.Namespace) -> Settings:
 @contextlib.contextmanager
 def _signed_in(args: argparse.Namespace) -> Iterator[tuple[Any, Any, Settings]]:
     """(store, operator, settings): the password read first, the database opened, the operator signed in."""
-    from teller_assist.cli.workflow import read_login_password
+    from teller_assist.cli.passwords import read_login_password
     from teller_assist.services.database import open_database
     from teller_assist.services.operators import authenticate
 

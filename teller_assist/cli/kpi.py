@@ -32,7 +32,7 @@ CATEGORY_NAMES = ("granted", "signed", "used", "unsigned", "unused")
 
 
 def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
-    from teller_assist.cli.workflow import parse_date as _date  # the one date parser (YYYY-MM-DD or YYYYMMDD)
+    from teller_assist.cli.dates import parse_date as _date  # the one date parser (YYYY-MM-DD or YYYYMMDD)
 
     kpi = sub.add_parser("kpi", parents=[common], help="考核指标 KPIs: coverage, signing and usage rates")
     actions = kpi.add_subparsers(dest="kpi_command", metavar="ACTION", required=True)
@@ -103,7 +103,7 @@ def _user(parser: argparse.ArgumentParser, *, required: bool) -> None:
 
 
 def _password(args: argparse.Namespace) -> str:
-    from teller_assist.cli.workflow import read_login_password
+    from teller_assist.cli.passwords import read_login_password
 
     return read_login_password(args.password_stdin) if args.user else ""
 
@@ -550,7 +550,7 @@ def _show(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
-    from teller_assist.cli.workflow import writable_output
+    from teller_assist.cli.common import writable_output
     from teller_assist.services.kpi_reports import write_monthly
     from teller_assist.services.prequal import active_policy
 
