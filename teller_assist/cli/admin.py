@@ -24,7 +24,7 @@ from teller_assist.cli.common import (
 )
 from teller_assist.cli.dates import parse_date
 from teller_assist.cli.passwords import PasswordReader
-from teller_assist.cli.table import table
+from teller_assist.cli.table import pad, table
 from teller_assist.errors import UserFacingError
 
 if TYPE_CHECKING:  # the data layer loads with the command that needs it
@@ -323,7 +323,7 @@ def cmd_config_show(args: argparse.Namespace) -> int:
     print(f"config_file = {view.pop('config_file')}")
     print(f"data_dir    = {view.pop('data_dir')}")
     for key, item in view.items():
-        print(f"{key:<18} = {item['value']!r:<40} # {item['source']}")
+        print(f"{pad(key, 18)} = {pad(repr(item['value']), 40)} # {item['source']}")
     return EXIT_OK
 
 
