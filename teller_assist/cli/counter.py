@@ -9,13 +9,10 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from teller_assist.cli.common import EXIT_OK, EXIT_USAGE, day_of, opened, settings_of
 from teller_assist.cli.dates import parse_date
-
-if TYPE_CHECKING:  # the data layer loads with the command that needs it
-    from teller_assist.services.database import Store
 
 
 def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -98,15 +95,14 @@ def cmd_lookup(args: argparse.Namespace) -> int:
         print(f"无效的身份证号 invalid resident ID: {exc}", file=sys.stderr)
         return EXIT_USAGE
     from teller_assist.services import audit
-    from teller_assist.services.lookup import card_to_json, lookup
+    from teller_assist.services.lookup import card_to_json, lookup_audited
 
     audit.check_purpose(args.purpose)  # before the database: the audit row's column holds 64
     settings = settings_of(args)
-    with opened(settings) as store:
-        card = lookup(store, rid, as_of=as_of)
-        audit.log(store, "lookup", operator=audit.os_actor(), subject=rid.value, purpose=args.purpose)
-        if args.reveal:
-            _audit_reveal(store, rid.value, args.purpose)
+    with opened(settings) as store:  # a payroll shown in full is an audited reveal, as in the window
+        card = lookup_audited(
+            store, rid, as_of=as_of, operator=audit.os_actor(), purpose=args.purpose, reveal=args.reveal
+        )
     data = card_to_json(card, settings.masking, reveal_income=args.reveal)
     if args.json:
         print(json.dumps(data, ensure_ascii=False, indent=2))
@@ -162,14 +158,6 @@ def render_card(d: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def _audit_reveal(store: Store, subject: str, purpose: str) -> None:
-    """An income shown in full on the command line is an audited reveal, as in the window."""
-    from teller_assist.services import audit
-
-    fields = {"fields": ["income"]}
-    audit.log(store, "reveal", operator=audit.os_actor(), subject=subject, purpose=purpose, detail=fields)
-
-
 def cmd_prequal(args: argparse.Namespace) -> int:
     from teller_assist.identity.resident_id import InvalidResidentId, parse_resident_id
 
@@ -181,16 +169,21 @@ def cmd_prequal(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     from teller_assist.prequal.survey import load_survey
     from teller_assist.services import audit
-    from teller_assist.services.prequal import active_policy, decision_to_json, prequalify
+    from teller_assist.services.prequal import active_policy, decision_to_json, prequalify_audited
 
     settings = settings_of(args)
     policy = active_policy(settings, args.policy)
     survey = load_survey(args.survey) if args.survey else None
     with opened(settings) as store:
-        card, decision = prequalify(store, rid, survey=survey, policy=policy, as_of=as_of)
-        audit.log(store, "lookup", operator=audit.os_actor(), subject=rid.value, purpose="prequal")
-        if args.reveal:
-            _audit_reveal(store, rid.value, "prequal")
+        card, decision = prequalify_audited(
+            store,
+            rid,
+            survey=survey,
+            policy=policy,
+            as_of=as_of,
+            operator=audit.os_actor(),
+            reveal=args.reveal,
+        )
     shown = None if args.reveal else settings.masking
     data = decision_to_json(decision, shown)
     if args.json:
