@@ -23,7 +23,6 @@ from teller_assist import __version__
 from teller_assist.cli import admin, campaign, counter, data, documents, kpi, targets, workflow
 from teller_assist.cli.common import EXIT_USAGE, settings_of
 from teller_assist.errors import UserFacingError
-from teller_assist.settings import load_settings
 
 log = logging.getLogger("teller_assist.cli")
 
@@ -91,7 +90,7 @@ def _start_logging(args: argparse.Namespace) -> None:
     from teller_assist.logs import install_crash_handler, setup_logging
 
     try:
-        settings = load_settings(database_url=getattr(args, "db", None))
+        settings = settings_of(args)
     except UserFacingError:  # said once on stderr by main, not twice through logging's last resort
         logging.getLogger("teller_assist").addHandler(logging.NullHandler())
         return

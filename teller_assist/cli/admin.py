@@ -5,7 +5,6 @@ verification key, the settings in force, and the credit policy checked and run o
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import sys
 import time
@@ -16,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from teller_assist.cli.common import (
     EXIT_OK,
     ProgressBar,
+    now,
     opened,
     settings_of,
     today,
@@ -223,7 +223,7 @@ def _list_users(store: Store, as_json: bool) -> None:
     from teller_assist.services import operators
     from teller_assist.vocabulary import ROLE_ZH
 
-    now = dt.datetime.now(dt.UTC)
+    at = now()
     rows = operators.list_operators(store)
     if as_json:
         print(
@@ -235,7 +235,7 @@ def _list_users(store: Store, as_json: bool) -> None:
                         "role": r.role,
                         "branch_code": r.branch_code,
                         "active": r.active,
-                        "locked": bool(r.locked_until and r.locked_until > now),
+                        "locked": bool(r.locked_until and r.locked_until > at),
                         "must_change_password": r.must_change_password,
                     }
                     for r in rows
@@ -247,7 +247,7 @@ def _list_users(store: Store, as_json: bool) -> None:
         return
     listed = []
     for r in rows:
-        state = "停用" if not r.active else ("锁定" if r.locked_until and r.locked_until > now else "正常")
+        state = "停用" if not r.active else ("锁定" if r.locked_until and r.locked_until > at else "正常")
         if r.must_change_password:
             state += "（待改密码）"
         listed.append((r.login, r.name, ROLE_ZH[r.role], r.branch_code or "—", state))

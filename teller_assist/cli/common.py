@@ -66,6 +66,11 @@ def today() -> dt.date:
     return dt.date.today()  # noqa: DTZ011 - the bank's local date
 
 
+def now() -> dt.datetime:
+    """The moment, in UTC (against stored moments: a lock's end)."""
+    return dt.datetime.now(dt.UTC)
+
+
 def day_of(args: argparse.Namespace) -> dt.date:
     """The command's ``--as-of`` date, or today."""
     return getattr(args, "as_of", None) or today()
