@@ -29,6 +29,16 @@ FACE_MAY_USE = {
 }  # fmt: skip
 """What a face (the window, the command line) may import: the services and the plain types they return."""
 
+CLI_SHARED = {"cli.common", "cli.dates", "cli.passwords", "cli.table"}
+CLI_AREA = FACE_MAY_USE | CLI_SHARED
+"""What a module of commands may import: what a face may, and the command line's shared parts. Not
+another module of commands, nor the parser that assembles them."""
+CLI_AREAS = ("data", "counter", "workflow", "documents", "admin", "campaign", "kpi", "targets")
+
+SPLIT = {"cli"}
+"""Packages whose modules are areas of their own: ``cli/counter.py`` is the area ``cli.counter``, the
+package's ``__init__.py`` is ``cli.__init__``."""
+
 ALLOWED: dict[str, set[str]] = {
     # the domain, bottom up
     "errors": set(),
@@ -62,17 +72,24 @@ ALLOWED: dict[str, set[str]] = {
     | {"resources", "files", "exports", "security", "settings", "logs", "store", "reports"},
     # the faces
     "ui": FACE_MAY_USE | {"documents", "resources", "files", "logs"},
-    "cli_table": set(),
-    "cli_common": FACE_MAY_USE | {"cli_workflow"},  # settings, open, sign in, today: one way each
-    "cli": FACE_MAY_USE  # and ui: `gui` starts the window
-    | {"cli_common", "cli_workflow", "cli_campaign", "cli_kpi", "cli_targets", "cli_table"}
-    | {"files", "exports", "logs"}
-    | {"demo", "ui"},
-    "cli_workflow": FACE_MAY_USE | {"cli_common", "cli_table", "files"},
-    "cli_campaign": FACE_MAY_USE | {"cli_common", "cli_table", "cli_workflow"},
-    "cli_kpi": FACE_MAY_USE | {"cli_common", "cli_workflow", "exports"},
-    "cli_targets": FACE_MAY_USE | {"cli_common", "cli_table", "cli_workflow"},
-    "__main__": {"cli"},
+    # the command line (cli/, each module an area of its own): what the commands share at the bottom,
+    # one module per area of commands over the services, and the parser that assembles them on top
+    "cli.table": set(),
+    "cli.dates": set(),
+    "cli.passwords": {"errors"},
+    "cli.common": {"errors", "settings", "services", "cli.passwords"},
+    "cli.data": CLI_AREA | {"demo"},  # demo-data writes the synthetic county
+    "cli.counter": CLI_AREA,
+    "cli.workflow": CLI_AREA,
+    "cli.documents": CLI_AREA,
+    "cli.admin": CLI_AREA | {"exports"},  # simulate --csv
+    "cli.campaign": CLI_AREA,
+    "cli.kpi": CLI_AREA | {"exports"},  # kpi show --csv
+    "cli.targets": CLI_AREA,
+    "cli.__init__": {"errors", "settings", "files", "logs", "cli.common"}
+    | {f"cli.{area}" for area in CLI_AREAS}
+    | {"ui"},  # `gui` starts the window
+    "__main__": {"cli.__init__"},
     "__init__": set(),
 }
 
@@ -104,8 +121,11 @@ IMPURE_CALLS = {"now", "today", "utcnow", "open", "read_text", "read_bytes", "wr
 
 
 def area_of(rel: str) -> str:
-    """The area a file belongs to: its subpackage, or the module's own name at the top."""
-    first = rel.split("/", 1)[0]
+    """The area a file belongs to: its subpackage, or the module's own name at the top (in a package of
+    ``SPLIT``, the package and the module's name)."""
+    first, _, rest = rel.partition("/")
+    if first in SPLIT and rest:
+        return f"{first}.{rest.split('/', 1)[0].removesuffix('.py')}"
     return first.removesuffix(".py")
 
 
@@ -130,11 +150,26 @@ def imports_of(path: Path, root: Path = PACKAGE) -> set[str]:
     return found
 
 
+def _names(folder: Path) -> set[str]:
+    return {p.name.removesuffix(".py") for p in folder.iterdir() if p.suffix == ".py" or p.is_dir()}
+
+
 def project_areas(modules: set[str], root: Path = PACKAGE) -> set[str]:
     """The areas of the package among ``modules`` (``from teller_assist import store`` included; a name
-    such as ``__version__`` is not an area)."""
-    areas = {p.name.removesuffix(".py") for p in root.iterdir() if p.suffix == ".py" or p.is_dir()}
-    return {m.split(".")[1] for m in modules if m.startswith("teller_assist.")} & areas
+    such as ``__version__`` is not an area). In a package of ``SPLIT`` the area is the module imported,
+    or the package's ``__init__`` for the package itself or a name it defines."""
+    areas = _names(root)
+    found = set()
+    for module in modules:
+        parts = module.split(".")
+        if parts[0] != "teller_assist" or len(parts) < 2 or parts[1] not in areas:
+            continue
+        if parts[1] in SPLIT:
+            inner = len(parts) > 2 and parts[2] in _names(root / parts[1])
+            found.add(f"{parts[1]}.{parts[2] if inner else '__init__'}")
+        else:
+            found.add(parts[1])
+    return found
 
 
 def sources(root: Path = PACKAGE) -> list[tuple[str, Path]]:
@@ -230,3 +265,20 @@ def test_the_checks_see_what_they_must(tmp_path: Path) -> None:
     assert "teller_assist.store" in imports_of(sample, root)
     assert crossings(root) == {("prequal/engine.py", "store")}
     assert impurities(sample, root) == ["imports teller_assist.store", "calls today() at line 4"]
+
+
+def test_the_command_lines_modules_are_areas_of_their_own(tmp_path: Path) -> None:
+    """In cli/ a module of commands may use the shared parts (common, dates, passwords, table), but not
+    another module of commands, nor the window: only the parser on top starts that."""
+    assert area_of("cli/campaign.py") == "cli.campaign" and area_of("cli/__init__.py") == "cli.__init__"
+    root = tmp_path / "teller_assist"
+    for folder, names in (("cli", ("__init__", "common", "workflow")), ("ui", ("__init__",))):
+        (root / folder).mkdir(parents=True)
+        for name in names:
+            (root / folder / f"{name}.py").write_text("", encoding="utf-8")
+    (root / "cli" / "campaign.py").write_text(
+        "from teller_assist.cli.common import opened\n"
+        "def f():\n    from .workflow import cmd_workflow\n    from teller_assist import ui\n",
+        encoding="utf-8",
+    )
+    assert crossings(root) == {("cli/campaign.py", "cli.workflow"), ("cli/campaign.py", "ui")}

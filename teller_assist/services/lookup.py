@@ -12,6 +12,7 @@ from teller_assist.identity.resident_id import ResidentId, parse_resident_id
 from teller_assist.ingest.kinds import KINDS
 from teller_assist.lookup.card import CustomerCard, Window, build_card
 from teller_assist.prequal.workflow import rate_text
+from teller_assist.services import audit
 from teller_assist.store.cards import fetch_card_facts, fetch_many_card_facts
 from teller_assist.store.engine import Store
 
@@ -26,6 +27,19 @@ def lookup(store: Store, raw_id: str | ResidentId, *, as_of: dt.date) -> Custome
     window = Window.before(as_of)
     facts = fetch_card_facts(store, rid.value, window.start, window.end)
     return build_card(rid, facts, as_of, KIND_NAMES)
+
+
+def lookup_audited(
+    store: Store, rid: ResidentId, *, as_of: dt.date, operator: str, purpose: str, reveal: bool = False
+) -> CustomerCard:
+    """The card, with the audit rows a lookup owes: one ``lookup`` row under ``operator`` for its
+    ``purpose``, and with ``reveal`` (the incomes to be shown in full) a ``reveal`` row as well."""
+    card = lookup(store, rid, as_of=as_of)
+    audit.log(store, "lookup", operator=operator, subject=rid.value, purpose=purpose)
+    if reveal:
+        fields = {"fields": ["income"]}
+        audit.log(store, "reveal", operator=operator, subject=rid.value, purpose=purpose, detail=fields)
+    return card
 
 
 def lookup_many(store: Store, ids: list[str], *, as_of: dt.date) -> dict[str, CustomerCard]:

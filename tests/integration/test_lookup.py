@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from teller_assist.identity.resident_id import IdRule, InvalidResidentId
+from teller_assist.identity.resident_id import IdRule, InvalidResidentId, parse_resident_id
 from teller_assist.services.database import open_database
 from teller_assist.services.imports import import_paths
-from teller_assist.services.lookup import card_to_json, lookup
+from teller_assist.services.lookup import card_to_json, lookup, lookup_audited
+from teller_assist.services.prequal import prequalify_audited
 from teller_assist.settings import load_settings
 from teller_assist.store import audit as store_audit
 from teller_assist.store.engine import Store
@@ -215,3 +216,25 @@ def test_many_cards_at_once_are_the_cards_one_at_a_time(store: Store, tmp_path: 
         assert many[id_no] == lookup(store, id_no, as_of=AS_OF), id_no
     assert many[MAN].payroll.months == 10 and many[MAN].withholding.active_agreements
     assert many[WOMAN].negative_listed and not many[others[0]].seen
+
+
+def test_the_lookup_service_writes_the_audit_rows_a_lookup_owes(store: Store, tmp_path: Path) -> None:
+    """The command line's lookup and prequal are one service call each: the card with its lookup row
+    under the operator and purpose, and a reveal row only when the incomes are to be shown in full."""
+    from teller_assist.prequal.policy import default_policy_path, load_policy
+
+    load_fixture(store, tmp_path)
+    man = parse_resident_id(MAN, today=AS_OF)
+    before = len(list(store_audit.export_rows(store, None, None)))
+    card = lookup_audited(store, man, as_of=AS_OF, operator="os:clerk", purpose="核实收入", reveal=True)
+    _, decision = prequalify_audited(
+        store, man, survey=None, policy=load_policy(default_policy_path()), as_of=AS_OF, operator="os:clerk"
+    )
+    rows = list(store_audit.export_rows(store, None, None))[before:]
+    assert card.name == "张三" and decision.eligible
+    assert [(r.action, r.operator, r.subject, r.purpose) for r in rows] == [
+        ("lookup", "os:clerk", MAN, "核实收入"),
+        ("reveal", "os:clerk", MAN, "核实收入"),
+        ("lookup", "os:clerk", MAN, "prequal"),
+    ]
+    assert json.loads(rows[1].detail) == {"fields": ["income"]}

@@ -9,7 +9,7 @@ import datetime as dt
 import pytest
 
 from teller_assist.cli import build_parser
-from teller_assist.cli_workflow import parse_date
+from teller_assist.cli.dates import parse_date
 
 
 def test_both_spellings_of_a_date_and_a_clear_refusal() -> None:

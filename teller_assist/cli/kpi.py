@@ -18,12 +18,12 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import unicodedata
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from teller_assist.cli_common import opened, settings_of, today
+from teller_assist.cli.common import opened, settings_of, today
+from teller_assist.cli.table import table as aligned
 from teller_assist.errors import UserFacingError
 from teller_assist.exports import SpreadsheetWriter
 
@@ -32,7 +32,7 @@ CATEGORY_NAMES = ("granted", "signed", "used", "unsigned", "unused")
 
 
 def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
-    from teller_assist.cli_workflow import parse_date as _date  # the one date parser (YYYY-MM-DD or YYYYMMDD)
+    from teller_assist.cli.dates import parse_date as _date  # the one date parser (YYYY-MM-DD or YYYYMMDD)
 
     kpi = sub.add_parser("kpi", parents=[common], help="考核指标 KPIs: coverage, signing and usage rates")
     actions = kpi.add_subparsers(dest="kpi_command", metavar="ACTION", required=True)
@@ -103,7 +103,7 @@ def _user(parser: argparse.ArgumentParser, *, required: bool) -> None:
 
 
 def _password(args: argparse.Namespace) -> str:
-    from teller_assist.cli_workflow import read_login_password
+    from teller_assist.cli.passwords import read_login_password
 
     return read_login_password(args.password_stdin) if args.user else ""
 
@@ -120,22 +120,10 @@ _settings, _opened, _today = settings_of, opened, today  # the command line's on
 # --- printing -------------------------------------------------------------------------------------------
 
 
-def width(text: str) -> int:
-    """Display width in a terminal: a Chinese character takes two columns."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def pad(text: str, columns: int, *, right: bool = False) -> str:
-    space = " " * max(0, columns - width(text))
-    return space + text if right else text + space
-
-
 def table(head: Sequence[str], rows: Sequence[Sequence[str]], *, numeric_from: int = 1) -> list[str]:
-    widths = [max(width(str(r[i])) for r in [head, *rows]) for i in range(len(head))]
-    return [
-        "  ".join(pad(str(c), widths[i], right=i >= numeric_from) for i, c in enumerate(row))
-        for row in [head, *rows]
-    ]
+    """The lines of a terminal table by display width (cli/table.py): the first ``numeric_from`` columns
+    left-aligned, the figures after them right-aligned."""
+    return aligned(head, rows, "<" * numeric_from + ">" * (len(head) - numeric_from))
 
 
 def _yuan(fen: int) -> str:
@@ -550,7 +538,7 @@ def _show(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
-    from teller_assist.cli_workflow import writable_output
+    from teller_assist.cli.common import writable_output
     from teller_assist.services.kpi_reports import write_monthly
     from teller_assist.services.prequal import active_policy
 

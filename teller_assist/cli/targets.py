@@ -30,9 +30,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from teller_assist.cli_common import settings_of, signed_in, today
-from teller_assist.cli_table import table
-from teller_assist.cli_workflow import parse_date
+from teller_assist.cli.common import settings_of, signed_in, today
+from teller_assist.cli.dates import parse_date
+from teller_assist.cli.table import table
 from teller_assist.errors import UserFacingError
 from teller_assist.money import format_yuan
 from teller_assist.settings import Settings

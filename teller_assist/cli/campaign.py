@@ -23,18 +23,17 @@ Each command parses, calls one service, prints. People appear masked.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import datetime as dt
 import json
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from teller_assist.campaigns.roster import SCENARIO_ZH, SCENARIOS
-from teller_assist.cli_table import table
-from teller_assist.cli_workflow import parse_date, writable_output, writing
-from teller_assist.settings import Settings, load_settings
+from teller_assist.cli.common import opened, settings_of, signed_in, today, writable_output, writing
+from teller_assist.cli.dates import parse_date
+from teller_assist.cli.table import table
 
 EXIT_OK, EXIT_ROWS_REFUSED, EXIT_REFUSED = 0, 1, 3
 SCENARIO_HELP = "场景 " + "、".join(f"{k}={v}" for k, v in SCENARIO_ZH.items())
@@ -209,28 +208,8 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
 # --- plumbing -----------------------------------------------------------------------------------------
 
 
-def _today() -> dt.date:
-    return dt.date.today()  # noqa: DTZ011 - the bank's local date
-
-
-def _settings(args: argparse.Namespace) -> Settings:
-    return load_settings(database_url=args.db)
-
-
-@contextlib.contextmanager
-def _signed_in(args: argparse.Namespace) -> Iterator[tuple[Any, Any, Settings]]:
-    """(store, operator, settings): the password read first, the database opened, the operator signed in."""
-    from teller_assist.cli_workflow import read_login_password
-    from teller_assist.services.database import open_database
-    from teller_assist.services.operators import authenticate
-
-    settings = _settings(args)
-    password = read_login_password(args.password_stdin)
-    opened = open_database(settings, upgrade=False)
-    try:
-        yield opened.store, authenticate(opened.store, args.user, password), settings
-    finally:
-        opened.store.dispose()
+# the command line's one way of each (cli/common.py), kept under this module's own names
+_today, _settings, _signed_in = today, settings_of, signed_in
 
 
 def _print_json(value: object) -> None:
@@ -293,7 +272,6 @@ def _campaign_line(c: Any) -> str:
 def _check(args: argparse.Namespace) -> int:
     from teller_assist.services import audit
     from teller_assist.services.campaigns import check_roster_file, export_refused
-    from teller_assist.services.database import open_database
     from teller_assist.services.prequal import active_policy
 
     settings = _settings(args)
@@ -301,13 +279,10 @@ def _check(args: argparse.Namespace) -> int:
         writable_output(args.refused_out)
     policy = active_policy(settings, args.policy)
     as_of = args.as_of or _today()
-    opened = open_database(settings, upgrade=False)
-    try:
+    with opened(settings) as store:
         check = check_roster_file(
-            opened.store, args.file, args.scenario, policy, as_of=as_of, operator=audit.os_actor()
+            store, args.file, args.scenario, policy, as_of=as_of, operator=audit.os_actor()
         )
-    finally:
-        opened.store.dispose()
     decision = check.decision
     written = None
     if args.refused_out is not None and decision.refused:
