@@ -31,7 +31,15 @@ from pathlib import Path
 from typing import Any
 
 from teller_assist.campaigns.roster import SCENARIO_ZH, SCENARIOS
-from teller_assist.cli.common import opened, settings_of, signed_in, today, writable_output, writing
+from teller_assist.cli.common import (
+    ProgressBar,
+    opened,
+    settings_of,
+    signed_in,
+    today,
+    writable_output,
+    writing,
+)
 from teller_assist.cli.dates import parse_date
 from teller_assist.cli.table import table
 
@@ -544,22 +552,16 @@ def _close(args: argparse.Namespace) -> int:
 
 
 def _import_progress() -> Callable[[str, int, int], None] | None:
-    """Each stage of a roster import as a one-line bar on standard error, when it is a terminal (a stage
-    finished keeps its line); nothing in a pipe or a log."""
+    """Each stage of a roster import as the command line's one-line bar on standard error, when it is a
+    terminal (a stage finished keeps its line); nothing in a pipe or a log."""
     from teller_assist.services.campaigns import IMPORT_STAGE_ZH
 
-    if not sys.stderr.isatty():
+    bar = ProgressBar("导入名单")
+    if not bar.enabled:
         return None
 
     def show(stage: str, done: int, total: int) -> None:
-        if total <= 0:
-            return
-        bar = "#" * (30 * done // total)
-        sys.stderr.write(
-            f"\r导入名单 {IMPORT_STAGE_ZH[stage]} [{bar:.<30}] {done:,}/{total:,}\x1b[K"
-            + ("\n" if done >= total else "")
-        )
-        sys.stderr.flush()
+        bar(done, total, f"导入名单 {IMPORT_STAGE_ZH[stage]}")
 
     return show
 
