@@ -522,6 +522,11 @@ def demo_county(
         from teller_assist.services.demo_history import load_history
 
         load_history(store, summary.history, load_policy(default_policy_path()), as_of=today, by=by.login)
+    if report.exit_code != 2:  # the night's sweep, as after an import: today's strikes and tasks kept
+        from teller_assist.prequal.policy import default_policy_path, load_policy
+        from teller_assist.services import targets
+
+        targets.sweep(store, load_policy(default_policy_path()), today, by=by.login)
     return report
 
 
