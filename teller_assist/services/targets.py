@@ -962,9 +962,11 @@ def today_tasks(
             sum(1 for f in facts if f.moved_home),  # targets, as the lists count them
             False,
         )
-    fresh = (
-        store_targets.facts(store, officer=officer, branch=branch, persons=kept.stale) if kept.stale else []
-    )
+    fresh = [  # read by the people alone (each target's row by its key), then kept if in the scope
+        f
+        for f in (store_targets.facts(store, persons=kept.stale) if kept.stale else [])
+        if (officer is None or f.officer == officer) and (branch is None or f.branch_code == branch)
+    ]
     tasks = [
         Task(
             r.campaign,

@@ -246,12 +246,14 @@ class Target(Base):
             "'community', 'market', 'walk_in')",
             name="scenario",
         ),
+        # an officer's targets read from the index alone (migration 0017: was on the officer only)
+        Index("ix_target_officer_key", "officer", "campaign", "id_no"),
     )
 
     campaign: Mapped[Str64] = mapped_column(primary_key=True)
     id_no: Mapped[IdNo] = mapped_column(primary_key=True, index=True)
     branch_code: Mapped[str | None] = mapped_column(String(16), index=True)
-    officer: Mapped[str | None] = mapped_column(String(64), index=True)
+    officer: Mapped[str | None] = mapped_column(String(64))
     due_on: Mapped[dt.date | None]
     scenario: Mapped[str | None] = mapped_column(String(16))
     # the extract that brought it; none for a list head office issued (``target_list``, migration 0013)

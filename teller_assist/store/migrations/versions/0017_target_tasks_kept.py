@@ -1,6 +1,6 @@
 """Each target's task of the day kept by the night's sweep, so an officer's list at login reads it
-instead of every person's facts; and the indexes that find what changed since the sweep (applications
-cancelled or expired, task outcomes recorded)
+instead of every person's facts; the indexes that find what changed since the sweep (applications
+cancelled or expired, task outcomes recorded); an officer's targets read from an index alone
 
 Revision ID: 0017
 Revises: 0015
@@ -53,9 +53,14 @@ def upgrade() -> None:
     )
     op.create_index("ix_application_closed_at", "application", ["closed_at"])
     op.create_index("ix_task_outcome_recorded_at", "task_outcome", ["recorded_at"])
+    # an officer's targets read from the index alone, not row by row across the table
+    op.create_index("ix_target_officer_key", "target", ["officer", "campaign", "id_no"])
+    op.drop_index("ix_target_officer", table_name="target")
 
 
 def downgrade() -> None:
+    op.create_index("ix_target_officer", "target", ["officer"])
+    op.drop_index("ix_target_officer_key", table_name="target")
     op.drop_index("ix_task_outcome_recorded_at", table_name="task_outcome")
     op.drop_index("ix_application_closed_at", table_name="application")
     op.drop_table("task_sweep")
