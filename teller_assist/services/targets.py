@@ -50,11 +50,14 @@ from teller_assist.targets.tasks import (
     KIND_ZH,
     STRIKE_ZH,
     AgeBand,
+    TargetFacts,
     Task,
     check_outcome,
     daily_tasks,
+    one_visit,
     signing_strike,
     strike_of,
+    task_of,
 )
 
 __all__ = [
@@ -67,6 +70,7 @@ __all__ = [
     "TargetsRefused",
     "TaskLine",
     "TaskList",
+    "Today",
     "assign",
     "assign_balanced",
     "export_not_listed",
@@ -79,6 +83,7 @@ __all__ = [
     "sweep",
     "sweeper",
     "tasks_today",
+    "today_tasks",
 ]
 
 HEAD_OFFICE = "hq_admin"
@@ -922,6 +927,68 @@ def _line(t: Task, day: dt.date, masking: Masking, names: dict[str, str]) -> Tas
     )
 
 
+@dataclass(frozen=True)
+class Today:
+    """An officer's or a branch's tasks of a day, in the list's order, with the people's names and how
+    many of the targets the customer record now gives another home branch."""
+
+    tasks: list[Task]
+    names: dict[str, str]
+    moved: int
+    kept: bool  # read from the sweep's kept tasks (the changed people computed again)
+
+
+def today_tasks(
+    store: Store,
+    policy: Policy | None,
+    day: dt.date,
+    *,
+    officer: str | None = None,
+    branch: str | None = None,
+) -> Today:
+    """The tasks of ``day`` of an officer or a branch (no role check: the callers make it). When the
+    night's sweep of ``day`` kept every target's task, those are read, and only the people whose facts
+    changed since (an application, a signature, an outcome, a draft, a target given to the scope) are
+    computed again from their facts; else every target's facts are read, as the sweep would."""
+    band = None if policy is None else _band(policy)
+    kept = (
+        None if band is None else store_targets.kept_tasks(store, day, band, officer=officer, branch=branch)
+    )
+    if kept is None:
+        facts = store_targets.facts(store, officer=officer, branch=branch)
+        return Today(
+            daily_tasks(facts, day, band),
+            {f.id_no: f.name for f in facts if f.name is not None},  # read with the facts, in one pass
+            sum(1 for f in facts if f.moved_home),  # targets, as the lists count them
+            False,
+        )
+    fresh = [  # read by the people alone (each target's row by its key), then kept if in the scope
+        f
+        for f in (store_targets.facts(store, persons=kept.stale) if kept.stale else [])
+        if (officer is None or f.officer == officer) and (branch is None or f.branch_code == branch)
+    ]
+    tasks = [
+        Task(
+            r.campaign,
+            r.id_no,
+            r.branch_code,
+            r.officer,
+            r.kind,
+            r.due_on,
+            r.value_fen,
+            r.application_id,
+            r.appointment,
+        )
+        for r in kept.rows
+        if r.kind is not None
+    ]
+    tasks.extend(t for t in (task_of(f, day, band) for f in fresh) if t is not None)
+    names = {r.id_no: r.name for r in kept.rows if r.name is not None}
+    names.update({f.id_no: f.name for f in fresh if f.name is not None})
+    moved = sum(1 for r in kept.rows if r.moved) + sum(1 for f in fresh if f.moved_home)
+    return Today(one_visit(tasks), names, moved, True)
+
+
 def tasks_today(
     store: Store,
     policy: Policy,
@@ -958,7 +1025,7 @@ def tasks_today(
                 f"客户经理 {login} 已停用，请网点负责人将其目标客户重新分配"
                 f"（targets reassign --from {login} --balance，或 targets assign --from-officer）"
             )
-        facts = store_targets.facts(store, officer=login)
+        today = today_tasks(store, policy, day, officer=login)
         scope = f"officer:{login}"
     else:
         assert branch is not None
@@ -969,16 +1036,14 @@ def tasks_today(
                 "a branch head sees only their own branch's tasks",
                 hint_zh="总行管理员可查看各网点",
             )
-        facts = store_targets.facts(store, branch=code)
+        today = today_tasks(store, policy, day, branch=code)
         scope = f"branch:{code}"
-    moved = sum(1 for f in facts if f.moved_home)  # targets, as the lists count them
-    if moved:
+    if today.moved:
         notes.append(
-            f"有 {moved} 位目标客户在最新客户信息中已改属其他网点；仍由原网点跟进、按原网点计数，"
+            f"有 {today.moved} 位目标客户在最新客户信息中已改属其他网点；仍由原网点跟进、按原网点计数，"
             "如需移交请联系总行"
         )
-    tasks = daily_tasks(facts, day, _band(policy))
-    names = {f.id_no: f.name for f in facts if f.name is not None}  # read with the facts, in one pass
+    tasks, names = today.tasks, today.names
     lines = tuple(_line(t, day, masking, names) for t in tasks)
     counts = dict.fromkeys(KIND_ZH, 0)
     for t in tasks:
@@ -1126,19 +1191,25 @@ def sweep(store: Store, policy: Policy, day: dt.date, *, by: str, now: dt.dateti
     marked: after the night's import, by head office or the night's job (``by``); audited with counts.
     Every target's task of the day is recomputed on the way (counted by kind, for the night's log)."""
     band = _band(policy)
+    read_at = now_utc()  # what changes from here on, a login computes again
     found = []
     looked = 0
     tasks = dict.fromkeys(KIND_ZH, 0)
+    kept: list[store_targets.KeptTask] = []
     for ids in store_targets.id_slices(store, SWEEP_SLICE):  # a slice at a time: the county never at once
         part = store_targets.facts(store, ids=ids)
         looked += len(part)
+        theirs: list[Task] = []
         for f in part:
-            if f.strike is not None:
-                continue
-            s = strike_of(f, day, band)
-            if s is not None:
-                found.append((f.campaign, f.id_no, s))
-        for t in daily_tasks(part, day, band):  # a person's targets are all in one slice
+            if f.strike is None:
+                s = strike_of(f, day, band)
+                if s is not None:
+                    found.append((f.campaign, f.id_no, s))
+            t = task_of(f, day, band)
+            if t is not None:
+                theirs.append(t)
+            kept.append(_kept(f, t))
+        for t in one_visit(theirs):  # a person's targets are all in one slice
             tasks[t.kind] += 1
     counts = dict.fromkeys(STRIKE_ZH, 0)
     for _c, _i, s in found:
@@ -1148,4 +1219,21 @@ def sweep(store: Store, policy: Policy, day: dt.date, *, by: str, now: dt.dateti
         "target_strike", by, workstation(), None, "targets", {"date": day.isoformat(), **counts}
     )
     store_targets.record_strikes(store, found, by=by, at=moment, entry=entry)
+    store_targets.keep_tasks(store, kept, day=day, read_at=read_at, band=band)
     return Swept(day, counts, looked, tasks)
+
+
+def _kept(f: TargetFacts, t: Task | None) -> store_targets.KeptTask:
+    return store_targets.KeptTask(
+        f.campaign,
+        f.id_no,
+        f.branch_code,
+        f.officer,
+        None if t is None else t.kind,
+        None if t is None else t.due_on,
+        None if t is None else t.value_fen,
+        None if t is None else t.application_id,
+        t is not None and t.appointment,
+        f.name,
+        f.moved_home,
+    )

@@ -178,10 +178,9 @@ def listing(
         )
         kind, _, who = shown.scope.partition(":")  # as the listing normalised it
         if kind == "officer":
-            facts = store_targets.facts(store, officer=who)
+            found = targets.today_tasks(store, policy, day, officer=who).tasks
         else:
-            facts = store_targets.facts(store, branch=who)
-        found = daily_tasks(facts, day, _band(policy))
+            found = targets.today_tasks(store, policy, day, branch=who).tasks
         if len(found) == len(shown.tasks) and all(
             _same(t, line, masking) for t, line in zip(found, shown.tasks, strict=True)
         ):
@@ -205,7 +204,7 @@ def count_today(
         return None
     if operator.role not in targets.OFFICER_ROLES:
         return None
-    return len(daily_tasks(store_targets.facts(store, officer=operator.login), day, _band(policy)))
+    return len(targets.today_tasks(store, policy, day, officer=operator.login).tasks)
 
 
 def record(

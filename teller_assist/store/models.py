@@ -58,7 +58,9 @@ __all__ = [
     "TargetList",
     "TargetListBranch",
     "TargetStrike",
+    "TargetTask",
     "TaskOutcome",
+    "TaskSweep",
     "UtilityAgreement",
     "UtilityDebit",
 ]
@@ -244,12 +246,14 @@ class Target(Base):
             "'community', 'market', 'walk_in')",
             name="scenario",
         ),
+        # an officer's targets read from the index alone (migration 0016: was on the officer only)
+        Index("ix_target_officer_key", "officer", "campaign", "id_no"),
     )
 
     campaign: Mapped[Str64] = mapped_column(primary_key=True)
     id_no: Mapped[IdNo] = mapped_column(primary_key=True, index=True)
     branch_code: Mapped[str | None] = mapped_column(String(16), index=True)
-    officer: Mapped[str | None] = mapped_column(String(64), index=True)
+    officer: Mapped[str | None] = mapped_column(String(64))
     due_on: Mapped[dt.date | None]
     scenario: Mapped[str | None] = mapped_column(String(16))
     # the extract that brought it; none for a list head office issued (``target_list``, migration 0013)
@@ -338,6 +342,7 @@ class TaskOutcome(Base):
         CheckConstraint("NOT for_good OR outcome = 'declined'", name="for_good"),
         ForeignKeyConstraint(*_TARGET_KEY, name="fk_task_outcome_target"),
         Index("ix_task_outcome_person", "id_no", "recorded_on"),
+        Index("ix_task_outcome_recorded_at", "recorded_at"),  # recorded since the tasks' sweep
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -372,6 +377,39 @@ class TargetStrike(Base):
     note: Mapped[str | None] = mapped_column(String(200))
     recorded_by: Mapped[Str64]
     recorded_at: Mapped[dt.datetime]
+
+
+class TargetTask(Base):
+    """Each target's task of the day as the night's sweep found it (``kind`` None: no task that day),
+    with what a face shows beside it: read at login instead of every person's facts, the people whose
+    facts changed since the sweep computed again (``services.targets``). Rewritten by every sweep."""
+
+    __tablename__ = "target_task"
+
+    campaign: Mapped[Str64] = mapped_column(primary_key=True)
+    id_no: Mapped[IdNo] = mapped_column(primary_key=True)
+    branch_code: Mapped[str | None] = mapped_column(String(16), index=True)
+    officer: Mapped[str | None] = mapped_column(String(64), index=True)
+    kind: Mapped[str | None] = mapped_column(String(16))
+    due_on: Mapped[dt.date | None]
+    value_fen: Mapped[int | None] = mapped_column(BigInteger)
+    application_id: Mapped[int | None]
+    appointment: Mapped[bool] = mapped_column(Boolean, default=False)
+    name: Mapped[str | None] = mapped_column(String(64))
+    moved: Mapped[bool] = mapped_column(Boolean, default=False)  # the customer record's home moved
+
+
+class TaskSweep(Base):
+    """The one sweep whose tasks ``target_task`` holds: its day, when it read the data, and the age
+    band it judged by (another band, or an import after it, and the kept tasks are not used)."""
+
+    __tablename__ = "task_sweep"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)  # always 1
+    day: Mapped[dt.date]
+    swept_at: Mapped[dt.datetime]
+    min_age: Mapped[int]
+    max_age: Mapped[int]
 
 
 class Operator(Base):
@@ -482,6 +520,7 @@ class Application(Base):
         Index("ix_application_decided_on", "decided_on"),
         Index("ix_application_signed_on", "signed_on"),
         Index("ix_application_maker_id", "maker_id"),  # an officer's work
+        Index("ix_application_closed_at", "closed_at"),  # cancelled or expired since the tasks' sweep
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

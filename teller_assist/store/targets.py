@@ -13,11 +13,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import Table, and_, bindparam, exists, func, insert, not_, or_, select, update
+from sqlalchemy import Table, and_, bindparam, delete, exists, func, insert, not_, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -39,17 +39,21 @@ from teller_assist.store.models import (
     TargetList,
     TargetListBranch,
     TargetStrike,
+    TargetTask,
     TaskOutcome,
+    TaskSweep,
 )
 from teller_assist.targets.assignment import Pending
 from teller_assist.targets.file_list import Known
-from teller_assist.targets.tasks import ApplicationFacts, Outcome, Strike, TargetFacts
+from teller_assist.targets.tasks import AgeBand, ApplicationFacts, Outcome, Strike, TargetFacts
 
 __all__ = [
     "AssignConflict",
     "BranchList",
     "Candidates",
     "FileIssued",
+    "Kept",
+    "KeptTask",
     "ListExists",
     "ListRow",
     "Progress",
@@ -62,6 +66,8 @@ __all__ = [
     "home_moved",
     "id_slices",
     "issue_list",
+    "keep_tasks",
+    "kept_tasks",
     "known_people",
     "list_of",
     "live_loads",
@@ -93,6 +99,9 @@ AS = cast(Table, TargetAssignment.__table__)
 OC = cast(Table, TaskOutcome.__table__)
 S = cast(Table, TargetStrike.__table__)
 SD = cast(Table, SurveyDraft.__table__)
+TT = cast(Table, TargetTask.__table__)
+SW = cast(Table, TaskSweep.__table__)
+APPLICATION_STATUSES = ("submitted", "approved", "rejected", "cancelled", "signed", "expired")
 
 CHUNK = 5_000
 
@@ -713,12 +722,16 @@ def facts(
     id_no: str | None = None,
     branchless: bool = False,
     ids: tuple[str, str | None] | None = None,
+    persons: Collection[str] | None = None,
 ) -> list[TargetFacts]:
     """Every target of an officer, a branch, a list or a person (or all; or, ``branchless``, those
     with no branch; or those whose ID lies in ``ids``, from its first inclusive up to its second, None:
     to the end), with what the tasks read of each person. A range of IDs reads each table in key order
-    (the whole county a slice at a time, as the night's sweep does); the others look people up."""
+    (the whole county a slice at a time, as the night's sweep does); the others look people up.
+    ``persons`` narrows any of these to those persons' targets."""
     where: list[Any] = []
+    if persons is not None:
+        where.append(T.c.id_no.in_(sorted(persons)))
     if ids is not None:
         where.append(T.c.id_no >= ids[0])
         if ids[1] is not None:
@@ -861,6 +874,159 @@ def facts(
             )
         )
     return out
+
+
+# --- the tasks of the day kept by the sweep ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class KeptTask:
+    """One target's task of the day as the sweep found it (``kind`` None: no task), and what a face
+    shows beside it."""
+
+    campaign: str
+    id_no: str
+    branch_code: str | None
+    officer: str | None
+    kind: str | None
+    due_on: dt.date | None
+    value_fen: int | None
+    application_id: int | None
+    appointment: bool
+    name: str | None
+    moved: bool
+
+    def __repr__(self) -> str:  # never the whole ID in a log
+        return f"KeptTask({self.campaign!r}, …{self.id_no[-4:]}, {self.kind!r})"
+
+
+_KEPT_COLUMNS = (
+    TT.c.campaign,
+    TT.c.id_no,
+    TT.c.branch_code,
+    TT.c.officer,
+    TT.c.kind,
+    TT.c.due_on,
+    TT.c.value_fen,
+    TT.c.application_id,
+    TT.c.appointment,
+    TT.c.name,
+    TT.c.moved,
+)
+
+
+def keep_tasks(
+    store: Store, rows: Iterable[KeptTask], *, day: dt.date, read_at: dt.datetime, band: AgeBand
+) -> int:
+    """Replace the kept tasks with the sweep's of ``day`` (every target's row; ``read_at``: when the
+    sweep began reading the data). Written in branch and officer order, so that one officer's rows lie
+    together and a login reads few pages. Returns the rows kept."""
+    ordered = sorted(rows, key=lambda r: (r.branch_code or "", r.officer or "", r.campaign, r.id_no))
+    with store.write_session() as s:
+        s.execute(delete(SW))
+        s.execute(delete(TT))
+        for start in range(0, len(ordered), CHUNK):
+            s.execute(
+                insert(TT),
+                [{c.name: getattr(r, c.name) for c in _KEPT_COLUMNS} for r in ordered[start : start + CHUNK]],
+            )
+        s.execute(
+            insert(SW).values(id=1, day=day, swept_at=read_at, min_age=band.min_age, max_age=band.max_age)
+        )
+    return len(ordered)
+
+
+@dataclass(frozen=True)
+class Kept:
+    """The kept tasks of an officer or a branch that still hold (``rows``), and the people to compute
+    again from their facts (``stale``): changed since the sweep, or their targets given to the scope
+    (or listed) after it."""
+
+    rows: list[KeptTask]
+    stale: frozenset[str]
+
+
+def _local_midnight(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time()).astimezone()
+
+
+def _changed_since(conn: Any, at: dt.datetime) -> set[str]:
+    """The people whose facts a day's work may have changed since ``at`` (each read through an index):
+    an application submitted, decided, signed, cancelled or expired; a task outcome recorded; a survey
+    draft saved. (Strikes follow a signature or an outcome; drawdowns, the negative list and the
+    customers come only with an import, after which the kept tasks are not used at all.)"""
+    on = at.astimezone().date()
+    found: set[str] = set()
+    for query in (
+        select(A.c.id_no).where(A.c.status.in_(APPLICATION_STATUSES), A.c.submitted_at >= at),
+        select(A.c.id_no).where(A.c.decided_on >= on),
+        select(A.c.id_no).where(A.c.signed_on >= on),
+        select(A.c.id_no).where(A.c.closed_at >= at),
+        select(OC.c.id_no).where(OC.c.recorded_at >= at),
+        select(SD.c.id_no).where(SD.c.updated_at >= at),
+    ):
+        found.update(str(i) for i in conn.execute(query).scalars())
+    return found
+
+
+STALE_AT_MOST = CHUNK
+"""More people to compute again than this, and the scope's facts are read whole instead."""
+
+
+def kept_tasks(
+    store: Store, day: dt.date, band: AgeBand, *, officer: str | None = None, branch: str | None = None
+) -> Kept | None:
+    """The kept tasks of ``day`` for an officer or a branch, or None when none hold: no sweep of that
+    day under that age band, an import since it, or too many people changed to be worth it."""
+    if (officer is None) == (branch is None):
+        raise ValueError("an officer or a branch")
+    with store.connection() as conn:
+        sweep = conn.execute(select(SW.c.day, SW.c.swept_at, SW.c.min_age, SW.c.max_age)).first()
+        if (
+            sweep is None
+            or sweep.day != day
+            or (sweep.min_age, sweep.max_age) != (band.min_age, band.max_age)
+        ):
+            return None
+        if conn.execute(select(B.c.id).where(B.c.started_at >= sweep.swept_at).limit(1)).first() is not None:
+            return None
+        since = min(sweep.swept_at, _local_midnight(day))
+        if officer is not None:
+            now_theirs, kept_theirs = T.c.officer == officer, TT.c.officer == officer
+        else:
+            now_theirs, kept_theirs = T.c.branch_code == branch, TT.c.branch_code == branch
+        current: dict[tuple[str, str], str | None] = {
+            (str(c), str(i)): o
+            for c, i, o in conn.execute(select(T.c.campaign, T.c.id_no, T.c.officer).where(now_theirs))
+        }
+        rows = [KeptTask(*r) for r in conn.execute(select(*_KEPT_COLUMNS).where(kept_theirs))]
+        stale: set[str] = set()
+        held: list[KeptTask] = []
+        seen: set[tuple[str, str]] = set()
+        for r in rows:
+            key = (r.campaign, r.id_no)
+            if key not in current:
+                continue  # no longer in the scope (given to another officer since)
+            seen.add(key)
+            if current[key] != r.officer:
+                stale.add(r.id_no)  # given to another officer of the branch since
+            else:
+                held.append(r)
+        stale.update(i for c, i in current if (c, i) not in seen)  # given to the scope since, or listed
+        if len(stale) <= STALE_AT_MOST:
+            people = {i for _c, i in current}
+            stale |= _changed_since(conn, since) & people
+            submit = sorted({r.id_no for r in held if r.kind == "submit"} - stale)
+            drafts: set[str] = set()
+            for start in range(0, len(submit), CHUNK):  # a draft discarded since: a survey again
+                part = submit[start : start + CHUNK]
+                drafts.update(
+                    str(i) for i in conn.execute(select(SD.c.id_no).where(SD.c.id_no.in_(part))).scalars()
+                )
+            stale.update(set(submit) - drafts)
+    if len(stale) > STALE_AT_MOST:
+        return None
+    return Kept([r for r in held if r.id_no not in stale], frozenset(stale))
 
 
 def id_slices(store: Store, size: int) -> list[tuple[str, str | None]]:

@@ -63,6 +63,7 @@ __all__ = [
     "TaskRefused",
     "check_outcome",
     "daily_tasks",
+    "one_visit",
     "signing_strike",
     "strike_of",
     "task_of",
@@ -381,11 +382,13 @@ def _order(t: Task) -> tuple[object, ...]:
 def daily_tasks(facts: Iterable[TargetFacts], day: dt.date, band: AgeBand | None = None) -> list[Task]:
     """Every task of ``day``, one per person and officer (a person on two lists of the same officer is
     one visit: the task due first is kept), in the list's order."""
+    return one_visit(t for t in (task_of(f, day, band) for f in facts) if t is not None)
+
+
+def one_visit(tasks: Iterable[Task]) -> list[Task]:
+    """The targets' tasks, one per person and officer (the one due first), in the list's order."""
     best: dict[tuple[str | None, str], Task] = {}
-    for f in facts:
-        task = task_of(f, day, band)
-        if task is None:
-            continue
+    for task in tasks:
         key = (task.officer, task.id_no)
         held = best.get(key)
         if held is None or _order(task) < _order(held):

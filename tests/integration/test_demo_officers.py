@@ -20,6 +20,7 @@ from teller_assist.services.imports import Importer, demo_county
 from teller_assist.services.operators import LoginFailed
 from teller_assist.store import targets as store_targets
 from teller_assist.store.engine import Store
+from teller_assist.targets.tasks import daily_tasks
 from tests.helpers.operators import PASSWORD, admin_of
 
 TODAY = dt.date(2026, 11, 28)
@@ -52,6 +53,11 @@ def test_the_demo_teller_and_branch_head_sign_in_and_have_their_tasks_today(
     mine = targets.tasks_today(store, policy, teller, TODAY, Masking(), officer=TELLER)
     assert len(mine.tasks) > 0 and not mine.notes  # an active officer: nothing to hand over
     assert task_desk.count_today(store, policy, teller, TODAY) == len(mine.tasks)  # the status bar's
+    # the load swept the day as the night's job does: the count is read from its kept tasks, and is
+    # what every target's facts give
+    kept = targets.today_tasks(store, policy, TODAY, officer=TELLER)
+    assert kept.kept and kept.tasks == daily_tasks(store_targets.facts(store, officer=TELLER), TODAY,
+                                                   targets._band(policy))  # fmt: skip
     head = signed_in(store, admin, HEAD)
     own = targets.tasks_today(store, policy, head, TODAY, Masking(), officer=HEAD)
     branch = targets.tasks_today(store, policy, head, TODAY, Masking(), branch="0101")
