@@ -500,7 +500,7 @@ class SignedLine:
 
 def _shown(s: Signed, masking: Masking) -> SignedLine:
     return SignedLine(
-        mask_refused_row(s.given, masking) if not s.signed else s.given,
+        s.given,  # masked by the signing (an ID, or what a bad line held)
         s.name or "",
         s.application_id,
         s.signed,
