@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QFileDialog
+from PySide6.QtWidgets import QApplication, QFileDialog, QLabel
 from pytestqt.qtbot import QtBot
 
 from teller_assist.identity.masking import Masking
@@ -396,6 +396,9 @@ def test_the_new_keys_and_dialogs_fit_the_420_pixel_window_in_either_language(
     dialog = letters_by_keys(qtbot, view)
     QApplication.processEvents()
     assert not cut_off(dialog), cut_off(dialog)
+    for label in dialog.findChildren(QLabel):  # a wrapped line has the height of all its lines
+        if label.isVisible() and label.wordWrap():
+            assert label.height() >= label.heightForWidth(label.width()), label.text()
     qtbot.keyClick(dialog.folder, Qt.Key.Key_Return)
     finished(qtbot, view, dialog)
     QApplication.processEvents()

@@ -2662,6 +2662,10 @@ class LettersDialog(QDialog):
 
     MIN_WIDTH = 400
 
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        grow_to_fit(self)  # the heading wraps to more lines in English: the dialog as tall as it needs
+
     def browse(self) -> QFileDialog | None:
         """F4: another folder for the print files."""
         if self.busy:
