@@ -294,6 +294,14 @@ Line ¥{1} at {2}% a year, teller {4}</translation>
         <translation>Rosters (*.xlsx *.csv *.xls);;All files (*)</translation>
     </message>
     <message>
+        <source>签约名单 (*.csv *.txt);;所有文件 (*)</source>
+        <translation>Signing lists (*.csv *.txt);;All files (*)</translation>
+    </message>
+    <message>
+        <source>收银记录 (*.xlsx *.csv *.xls);;所有文件 (*)</source>
+        <translation>Till records (*.xlsx *.csv *.xls);;All files (*)</translation>
+    </message>
+    <message>
         <source>活动代码</source>
         <translation>Code</translation>
     </message>
@@ -390,14 +398,20 @@ Line ¥{1} at {2}% a year, teller {4}</translation>
         <translation>Entry (G)</translation>
     </message>
     <message>
-        <source>↑↓ 选择成员 · Enter 打开客户卡片 · Esc 回到活动列表</source>
-        <translation>↑↓ choose a member · Enter opens the customer&apos;s card · Esc back to the campaigns</translation>
+        <source>通知书 (L)</source>
+        <translation>Letters (L)</translation>
     </message>
     <message>
-        <source>↑↓ 选择 · Enter 成员 · 1–8 按列排序
-N 新建 · I 导入名单 · C 结束活动 · S 提交审批 · B 批次 · G 录入 · F7 刷新</source>
-        <translation>↑↓ choose · Enter members · 1–8 sort
-N new · I roster · C close · S submit · B batch · G entry · F7 refresh</translation>
+        <source>登记签约 (Q)</source>
+        <translation>Signed (Q)</translation>
+    </message>
+    <message>
+        <source>收银记录 (T)</source>
+        <translation>Tills (T)</translation>
+    </message>
+    <message>
+        <source>↑↓ 选择成员 · Enter 打开客户卡片 · Esc 回到活动列表</source>
+        <translation>↑↓ choose a member · Enter opens the customer&apos;s card · Esc back to the campaigns</translation>
     </message>
     <message>
         <source>客群活动未能读取</source>
@@ -520,6 +534,14 @@ N new · I roster · C close · S submit · B batch · G entry · F7 refresh</tr
         <translation>Close it (&amp;Y)</translation>
     </message>
     <message>
+        <source>↑↓ 选择 · Enter 成员 · 1–8 按列排序
+N 新建 · I 导入名单 · C 结束活动 · S 提交审批 · B 批次 · G 录入
+L 通知书 · Q 登记签约 · T 收银记录 · F7 刷新</source>
+        <translation>↑↓ choose · Enter members · 1–8 sort
+N new · I roster · C close · S submit · B batch · G entry
+L letters · Q signed · T tills · F7 refresh</translation>
+    </message>
+    <message>
         <source>取消 (Esc)</source>
         <translation>Cancel (Esc)</translation>
     </message>
@@ -534,6 +556,66 @@ N new · I roster · C close · S submit · B batch · G entry · F7 refresh</tr
     <message>
         <source>选择 {0} 的名单文件</source>
         <translation>The roster for {0}</translation>
+    </message>
+    <message>
+        <source>活动 {0} 已结束，不再出具通知书</source>
+        <translation>Campaign {0} is closed: no more letters</translation>
+    </message>
+    <message>
+        <source>选择 {0} 已签约成员的名单</source>
+        <translation>Choose the list of {0}&apos;s members who signed</translation>
+    </message>
+    <message>
+        <source>登记签约</source>
+        <translation>Record signatures</translation>
+    </message>
+    <message>
+        <source>活动 {0} ← {1}</source>
+        <translation>Campaign {0} ← {1}</translation>
+    </message>
+    <message>
+        <source>正在逐人登记签约…</source>
+        <translation>Recording the signatures one by one…</translation>
+    </message>
+    <message>
+        <source>活动 {0}：登记签约 {1} 人，未登记 {2} 人</source>
+        <translation>Campaign {0}: {1} signatures recorded, {2} not</translation>
+    </message>
+    <message>
+        <source>已签约</source>
+        <translation>signed</translation>
+    </message>
+    <message>
+        <source>未登记任何签约</source>
+        <translation>No signature was recorded</translation>
+    </message>
+    <message>
+        <source>收银记录只用于整市场活动；{0} 不是</source>
+        <translation>Till records are for market campaigns only; {0} is not one</translation>
+    </message>
+    <message>
+        <source>活动 {0} 已结束，不再接收收银记录</source>
+        <translation>Campaign {0} is closed: no more till records</translation>
+    </message>
+    <message>
+        <source>选择 {0} 的收银记录</source>
+        <translation>Choose the till records for {0}</translation>
+    </message>
+    <message>
+        <source>收银记录</source>
+        <translation>Till records</translation>
+    </message>
+    <message>
+        <source>正在读取、核对并保存收银记录…（一个事务：全部保存或完全不保存）</source>
+        <translation>Reading, checking and saving the till records… (one transaction: all saved or none)</translation>
+    </message>
+    <message>
+        <source>活动 {0} 已导入收银记录：{1} 行，商户 {2} 户共 {3} 个月，有变化 {4} 户，未通过 {5} 行</source>
+        <translation>Campaign {0}: till records loaded: {1} rows, {2} merchants, {3} months, {4} changed, {5} rows refused</translation>
+    </message>
+    <message>
+        <source>收银记录未导入；成员的收银记录不变</source>
+        <translation>The till records were not loaded; the members&apos; records are unchanged</translation>
     </message>
     <message>
         <source>活动 {0} 已结束，不能提交</source>
@@ -902,37 +984,6 @@ N new · I roster · C close · S submit · B batch · G entry · F7 refresh</tr
     </message>
 </context>
 <context>
-    <name>Hosted</name>
-    <message>
-        <source>待审批</source>
-        <translation>To approve</translation>
-    </message>
-    <message>
-        <source>今日到店</source>
-        <translation>Today</translation>
-    </message>
-    <message>
-        <source>今日任务</source>
-        <translation>Today&apos;s tasks</translation>
-    </message>
-    <message>
-        <source>待审批 ({0})</source>
-        <translation>To approve ({0})</translation>
-    </message>
-    <message>
-        <source>今日任务 {0} 项</source>
-        <translation>Today&apos;s tasks: {0}</translation>
-    </message>
-    <message>
-        <source>今日任务 ({0})</source>
-        <translation>Today&apos;s tasks ({0})</translation>
-    </message>
-    <message>
-        <source>客群活动</source>
-        <translation>Campaigns</translation>
-    </message>
-</context>
-<context>
     <name>EntryDialog</name>
     <message>
         <source>客群录入 — {0}</source>
@@ -964,7 +1015,7 @@ N new · I roster · C close · S submit · B batch · G entry · F7 refresh</tr
     </message>
     <message>
         <source>第{0}行 {1} 的调查已保存</source>
-        <translation>Line {0}: {1}'s survey saved</translation>
+        <translation>Line {0}: {1}&apos;s survey saved</translation>
     </message>
     <message>
         <source>未保存</source>
@@ -1024,6 +1075,37 @@ N new · I roster · C close · S submit · B batch · G entry · F7 refresh</tr
     <message>
         <source>待保存</source>
         <translation>To save</translation>
+    </message>
+</context>
+<context>
+    <name>Hosted</name>
+    <message>
+        <source>待审批</source>
+        <translation>To approve</translation>
+    </message>
+    <message>
+        <source>今日到店</source>
+        <translation>Today</translation>
+    </message>
+    <message>
+        <source>今日任务</source>
+        <translation>Today&apos;s tasks</translation>
+    </message>
+    <message>
+        <source>待审批 ({0})</source>
+        <translation>To approve ({0})</translation>
+    </message>
+    <message>
+        <source>今日任务 {0} 项</source>
+        <translation>Today&apos;s tasks: {0}</translation>
+    </message>
+    <message>
+        <source>今日任务 ({0})</source>
+        <translation>Today&apos;s tasks ({0})</translation>
+    </message>
+    <message>
+        <source>客群活动</source>
+        <translation>Campaigns</translation>
     </message>
 </context>
 <context>
@@ -1369,6 +1451,136 @@ N new · I roster · C close · S submit · B batch · G entry · F7 refresh</tr
     <message>
         <source>考核看板</source>
         <translation>KPI dashboard</translation>
+    </message>
+</context>
+<context>
+    <name>LettersDialog</name>
+    <message>
+        <source>出具通知书</source>
+        <translation>Letters</translation>
+    </message>
+    <message>
+        <source>活动 {0}：为已授信的每位成员出具预授信协议和授信告知函（每份保存一份），按送达顺序合并为打印文件；有手机号的成员加入短信待发。</source>
+        <translation>Campaign {0}: the agreement and the letter for every member granted a line (each kept as a PDF), merged into print files in delivery order; members with a phone get a text queued.</translation>
+    </message>
+    <message>
+        <source>打印文件存放位置(&amp;F)</source>
+        <translation>&amp;Folder for the print files</translation>
+    </message>
+    <message>
+        <source>选择… (F4)</source>
+        <translation>Choose… (F4)</translation>
+    </message>
+    <message>
+        <source>同时送打印机 {0}(&amp;P)</source>
+        <translation>Also send to &amp;printer {0}</translation>
+    </message>
+    <message>
+        <source>未设置打印机：只生成打印文件</source>
+        <translation>No printer set: print files only</translation>
+    </message>
+    <message>
+        <source>按 Enter 开始；中途可按 Esc 取消，再次开始即从中断处继续。</source>
+        <translation>Enter starts; Esc cancels, and starting again goes on where it stopped.</translation>
+    </message>
+    <message>
+        <source>开始 (Enter)</source>
+        <translation>Start (Enter)</translation>
+    </message>
+    <message>
+        <source>关闭 (Esc)</source>
+        <translation>Close (Esc)</translation>
+    </message>
+    <message>
+        <source>打印文件存放位置</source>
+        <translation>Folder for the print files</translation>
+    </message>
+    <message>
+        <source>请填写打印文件的存放位置</source>
+        <translation>Enter the folder for the print files</translation>
+    </message>
+    <message>
+        <source>取消 (Esc)</source>
+        <translation>Cancel (Esc)</translation>
+    </message>
+    <message>
+        <source>正在出具…</source>
+        <translation>Issuing…</translation>
+    </message>
+    <message>
+        <source>出具协议和告知函：{0}/{1} 人</source>
+        <translation>Issuing agreements and letters: {0}/{1} people</translation>
+    </message>
+    <message>
+        <source>合并打印文件：{0}/{1}</source>
+        <translation>Merging print files: {0}/{1}</translation>
+    </message>
+    <message>
+        <source>正在取消：做完当前这一人即停止，已出具的均保存…</source>
+        <translation>Cancelling: stops after the current person; everything issued is kept…</translation>
+    </message>
+    <message>
+        <source>继续 (Enter)</source>
+        <translation>Go on (Enter)</translation>
+    </message>
+    <message>
+        <source>已授信 {0} 人：本次出具原件 {1} 份、副本 {2} 份，沿用已出具 {3} 份；短信入队 {4} 条</source>
+        <translation>{0} people granted: {1} originals and {2} copies (副本) issued now, {3} issued before used; {4} texts queued</translation>
+    </message>
+    <message>
+        <source>打印文件 {0} 个（按送达顺序）→ {1}</source>
+        <translation>{0} print files (in delivery order) → {1}</translation>
+    </message>
+    <message>
+        <source>  …另 {0} 个</source>
+        <translation>  …and {0} more</translation>
+    </message>
+    <message>
+        <source>已送打印机：{0} 个文件</source>
+        <translation>Sent to the printer: {0} files</translation>
+    </message>
+    <message>
+        <source>未打印：</source>
+        <translation>Not printed: </translation>
+    </message>
+    <message>
+        <source>活动 {0}：通知书 {1} 人，原件 {2} 份、副本 {3} 份，打印文件 {4} 个 → {5}</source>
+        <translation>Campaign {0}: letters for {1} people, {2} originals, {3} copies, {4} print files → {5}</translation>
+    </message>
+    <message>
+        <source>未出具；已出具的文书均已保存</source>
+        <translation>Not issued; every document issued before is kept</translation>
+    </message>
+</context>
+<context>
+    <name>ListResultDialog</name>
+    <message>
+        <source>身份证号</source>
+        <translation>Resident ID</translation>
+    </message>
+    <message>
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>结果</source>
+        <translation>Result</translation>
+    </message>
+    <message>
+        <source>行号</source>
+        <translation>Line</translation>
+    </message>
+    <message>
+        <source>商户</source>
+        <translation>Merchant</translation>
+    </message>
+    <message>
+        <source>原因</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <source>关闭 (Esc)</source>
+        <translation>Close (Esc)</translation>
     </message>
 </context>
 <context>
@@ -1906,6 +2118,26 @@ Line ¥{2}, made by {3}</translation>
 <context>
     <name>RosterImportDialog</name>
     <message>
+        <source>读取文件</source>
+        <translation>Reading the file</translation>
+    </message>
+    <message>
+        <source>逐行核对</source>
+        <translation>Checking each row</translation>
+    </message>
+    <message>
+        <source>匹配本行客户</source>
+        <translation>Matching the bank&apos;s customers</translation>
+    </message>
+    <message>
+        <source>测算额度</source>
+        <translation>Working out the lines</translation>
+    </message>
+    <message>
+        <source>写入成员</source>
+        <translation>Saving the members</translation>
+    </message>
+    <message>
         <source>行号</source>
         <translation>Line</translation>
     </message>
@@ -1944,6 +2176,10 @@ Line ¥{2}, made by {3}</translation>
     <message>
         <source>第{0}行 {1} {2}：{3}</source>
         <translation>Line {0} {1} {2}: {3}</translation>
+    </message>
+    <message>
+        <source>{0}{1}…（一个事务：全部保存或完全不保存）</source>
+        <translation>{0}{1}… (one transaction: all saved or none)</translation>
     </message>
     <message>
         <source>{0} 行：本行客户 {1}，新客户 {2}，未通过 {3} 行（其中 {4} 人保留为未通过成员）</source>
@@ -2080,11 +2316,11 @@ Type or read a customer&apos;s ID (F2).</translation>
     </message>
     <message>
         <source>活动 {0}：提交成员的预授信申请</source>
-        <translation>Campaign {0}: submit its members' pre-credit applications</translation>
+        <translation>Campaign {0}: submit its members&apos; pre-credit applications</translation>
     </message>
     <message>
         <source>正在逐人测算额度…（尚未提交）</source>
-        <translation>Working out each member's line… (nothing submitted yet)</translation>
+        <translation>Working out each member&apos;s line… (nothing submitted yet)</translation>
     </message>
     <message>
         <source>提交 (Y)</source>

@@ -7,6 +7,7 @@
     campaign show CODE [--as-of DATE] [--policy FILE] [--members] [--json] --user LOGIN
     campaign close CODE --user LOGIN
     campaign import CODE FILE [--as-of DATE] [--policy FILE] [--refused-out FILE.xlsx] [--json] --user LOGIN
+    campaign till CODE FILE [--as-of DATE] [--json] --user LOGIN           a market's till records
     campaign survey CODE --member ID --survey FILE [--as-of DATE] [--policy FILE] [--json] --user LOGIN
     campaign submit CODE [--as-of DATE] [--policy FILE] [--json] --user LOGIN
     campaign batch show BATCH [--policy FILE] [--json] --user LOGIN
@@ -889,6 +890,7 @@ def cmd_campaign(args: argparse.Namespace) -> int:
         "batch": _batch,
         "letters": _letters,
         "sign": _sign,
+        "till": _till,
     }
     return handlers[args.campaign_command](args)
 
@@ -931,6 +933,19 @@ def _add_letter_parsers(camp_sub: Any, common: argparse.ArgumentParser) -> None:
     sign.add_argument("--as-of", type=parse_date, default=None, metavar="DATE", help="签约日（默认今天）")
     sign.add_argument("--json", action="store_true")
     _user(sign)
+    till = camp_sub.add_parser(
+        "till",
+        parents=[common],
+        help="导入市场商户的收银记录 load a market's till records (merchant, month, sales)",
+        description="读取收银记录（.xlsx、.xls 或 .csv：商户身份证号或商铺统一社会信用代码、月份、销售额，"
+        "按整月），在一个事务中记到整市场活动的成员上；测算时政策据此给出收银额度。"
+        " Loads a market's till records onto the campaign's merchants in one transaction.",
+    )
+    till.add_argument("code", metavar="CODE")
+    till.add_argument("file", type=Path, metavar="FILE", help="收银记录文件 (.xlsx, .xls or .csv)")
+    till.add_argument("--as-of", type=parse_date, default=None, metavar="DATE", help="核对日（默认今天）")
+    till.add_argument("--json", action="store_true")
+    _user(till)
 
 
 def _letters(args: argparse.Namespace) -> int:
@@ -981,37 +996,11 @@ def _letters(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _ids_in(path: Path) -> list[str]:
-    """The resident IDs of a list file: one a line, or a CSV's first column; blank lines, comments and
-    a header line (no digit in its first field) left out."""
-    from teller_assist.errors import UserFacingError
-
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise UserFacingError(
-            f"无法读取 {path}：{exc.strerror}", f"cannot read {path}: {exc.strerror}"
-        ) from None
-    try:
-        content = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        content = raw.decode("gb18030", errors="replace")
-    out = []
-    for line in content.splitlines():
-        first = line.replace("\t", ",").split(",")[0].strip().strip('"')
-        if first and not first.startswith("#") and any(c.isdigit() for c in first):
-            out.append(first)
-    if not out:
-        raise UserFacingError(
-            f"{path} 中没有身份证号", f"{path} lists no resident ID", hint_zh="每行一个身份证号"
-        )
-    return out
-
-
 def _sign(args: argparse.Namespace) -> int:
+    from teller_assist.services.campaign_desk import read_id_list
     from teller_assist.services.campaign_letters import sign_members
 
-    ids = [args.id] if args.id is not None else _ids_in(args.from_file)
+    ids = [args.id] if args.id is not None else read_id_list(args.from_file)
     with _signed_in(args) as (store, operator, settings):
         done = sign_members(
             store, operator, args.code, ids, today=args.as_of or _today(), masking=settings.masking
@@ -1032,6 +1021,39 @@ def _sign(args: argparse.Namespace) -> int:
             print(f"  {s.given} {s.name or ''} 已签约（申请 {s.application_id}）")
         else:
             print(f"  {s.given} {s.name or ''} 未登记：{s.reason_zh}")
+    return EXIT_ROWS_REFUSED if refused else EXIT_OK
+
+
+def _till(args: argparse.Namespace) -> int:
+    from teller_assist.services.campaign_desk import masked_refusals
+    from teller_assist.services.campaigns import import_till
+
+    with _signed_in(args) as (store, operator, settings):
+        done = import_till(
+            store, operator, args.code, args.file, as_of=args.as_of or _today(), masking=settings.masking
+        )
+        refused = masked_refusals(done.refused, settings.masking)
+    if args.json:
+        _print_json(
+            {
+                "campaign": done.campaign.code, "file": done.file_name, "sha256": done.sha256,
+                "rows": done.rows, "months": done.months, "merchants": done.merchants,
+                "changed": done.changed, "refused_rows": len(refused),
+                "refused": [
+                    {"line": r.line_no, "given": r.id_masked, "reason_zh": r.reason_zh,
+                     "reason_en": r.reason_en}
+                    for r in refused
+                ],
+            }
+        )  # fmt: skip
+        return EXIT_ROWS_REFUSED if refused else EXIT_OK
+    print(
+        f"活动 {done.campaign.code} 导入收银记录 {done.file_name}：{done.rows:,} 行，"
+        f"商户 {done.merchants:,} 户共 {done.months:,} 个月，记录有变化的商户 {done.changed:,} 户，"
+        f"未通过 {len(refused):,} 行"
+    )
+    for r in refused:
+        print(f"  第{r.line_no}行 {r.id_masked} 未通过：{r.reason_zh}")
     return EXIT_ROWS_REFUSED if refused else EXIT_OK
 
 

@@ -13,6 +13,10 @@ window does with them:
 - the batch grant (:mod:`teller_assist.services.campaign_batches`): what a submission would take, for
   the confirmation, then the submission; an approver's batch, approved in one step, rejected one by
   one — each checked, refused and audited there exactly as on the command line;
+- the group's notification (:mod:`teller_assist.services.campaign_letters`): the letters for every
+  granted member into a folder (by default one under the data folder), resumable, with progress and
+  cancel; signatures recorded from a list file of IDs, the refused ones masked;
+- a market's till records (:func:`campaigns.import_till`) with their refused rows masked;
 - a refusal of everything while the window is locked, audited under the operator.
 
 Functions here read, compute and call the services, and may run on a worker thread; the window asks
@@ -27,6 +31,7 @@ from pathlib import Path
 
 from teller_assist.campaigns.campaign import CampaignSpec
 from teller_assist.campaigns.grant import SubmissionPlan
+from teller_assist.campaigns.roster import Refusal
 from teller_assist.errors import UserFacingError
 from teller_assist.identity.masking import Masking, mask_free_text, mask_refused_row
 from teller_assist.prequal.policy import Policy
@@ -34,7 +39,9 @@ from teller_assist.services import audit
 from teller_assist.services import campaign_batches as batches
 from teller_assist.services import campaigns as service
 from teller_assist.services.campaign_batches import BatchApproval, BatchView, Submission
-from teller_assist.services.campaigns import CampaignRow, CampaignShow, MemberLine, RosterImport
+from teller_assist.services.campaign_letters import Cancelled, LettersRun, Progress, Signed
+from teller_assist.services.campaigns import CampaignRow, CampaignShow, MemberLine, RosterImport, TillImport
+from teller_assist.settings import Settings
 from teller_assist.store import campaigns as store_campaigns
 from teller_assist.store import operators as store_ops
 from teller_assist.store.applications import ApplicationRecord
@@ -50,6 +57,8 @@ __all__ = [
     "DeskRefused",
     "Imported",
     "RefusedLine",
+    "SignedLine",
+    "TillDone",
     "approve",
     "batch",
     "close",
@@ -57,10 +66,16 @@ __all__ = [
     "detail",
     "export_refused",
     "import_file",
+    "import_till",
+    "letters",
+    "letters_folder",
+    "masked_refusals",
     "overview",
     "plan_submission",
+    "read_id_list",
     "refuse_locked",
     "reject",
+    "sign_from_list",
     "submit",
 ]
 
@@ -400,4 +415,162 @@ def reject(
         raise refuse_locked(store, operator, "batch_reject", code)
     return batches.reject_in_batch(
         store, operator, batch_id, policy, reason, today=today, application_id=application_id
+    )
+
+
+# --- notification for the whole group, signatures, till records -------------------------------------------
+
+
+def letters_folder(settings: Settings, code: str) -> Path:
+    """Where a campaign's merged print files go unless the operator says otherwise: a folder of its own
+    under the data folder (the documents themselves are kept in ``printed/``, as the counter keeps them)."""
+    safe = "".join("_" if c in '\\/:*?"<>|' or ord(c) < 32 else c for c in code).strip(". ") or "campaign"
+    return settings.paths.data_dir / "campaign-letters" / safe
+
+
+def letters(
+    store: Store,
+    settings: Settings,
+    operator: OperatorRecord | None,
+    code: str,
+    out: Path,
+    *,
+    today: dt.date,
+    printer: str | None = None,
+    progress: Progress | None = None,
+    cancelled: Cancelled | None = None,
+    locked: bool = False,
+) -> LettersRun:
+    """The agreement and the letter of every member the campaign granted a line, through
+    :func:`campaign_letters.issue_letters` (who may, the issue, keeping, merging in delivery order, the
+    printer, the SMS outbox, resuming and its audit rows are all there); refused first while locked.
+    Cancelled between two members it raises ``LettersCancelled``: running it again goes on."""
+    from teller_assist.services.campaign_letters import issue_letters
+
+    if locked:
+        raise refuse_locked(store, operator, "letters", code)
+    return issue_letters(
+        store, settings, operator, code, out, today=today, printer=printer or None, progress=progress,
+        cancelled=cancelled,
+    )  # fmt: skip
+
+
+def read_id_list(path: Path) -> list[str]:
+    """The resident IDs of a list file: one a line, or a CSV's first column (UTF-8 or GB18030); blank
+    lines, comments and a header line (no digit in its first field) left out."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise UserFacingError(
+            f"无法读取 {path.name}：{exc.strerror or exc}",
+            f"cannot read {path.name}: {exc.strerror or exc}",
+            hint_zh="请检查文件是否存在、是否有权限读取",
+            hint_en="check that the file exists and may be read",
+        ) from None
+    try:
+        content = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        content = raw.decode("gb18030", errors="replace")
+    out = []
+    for line in content.splitlines():
+        first = line.replace("\t", ",").split(",")[0].strip().strip('"')
+        if first and not first.startswith("#") and any(c.isdigit() for c in first):
+            out.append(first)
+    if not out:
+        raise UserFacingError(
+            f"{path.name} 中没有身份证号",
+            f"{path.name} lists no resident ID",
+            hint_zh="每行一个身份证号（或 CSV 的第一列）",
+            hint_en="one resident ID a line (or a CSV's first column)",
+        )
+    return out
+
+
+@dataclass(frozen=True)
+class SignedLine:
+    """One person of a signing list as a face shows it: the ID masked, the reason's numbers masked."""
+
+    id_masked: str
+    name: str
+    application_id: int | None
+    signed: bool
+    reason_zh: str = ""
+    reason_en: str = ""
+
+
+def _shown(s: Signed, masking: Masking) -> SignedLine:
+    return SignedLine(
+        s.given,  # masked by the signing (an ID, or what a bad line held)
+        s.name or "",
+        s.application_id,
+        s.signed,
+        mask_free_text(s.reason_zh or "", masking),
+        mask_free_text(s.reason_en or "", masking),
+    )
+
+
+def sign_from_list(
+    store: Store,
+    operator: OperatorRecord | None,
+    code: str,
+    path: Path,
+    *,
+    today: dt.date,
+    masking: Masking,
+    locked: bool = False,
+) -> tuple[SignedLine, ...]:
+    """Record the signatures of the people a list file names (:func:`read_id_list`) through
+    :func:`campaign_letters.sign_members` (who may, the counter's own signing, one person's refusal never
+    stopping the rest, the audit rows); every line masked. Refused first while locked."""
+    from teller_assist.services.campaign_letters import sign_members
+
+    if locked:
+        raise refuse_locked(store, operator, "sign", code)
+    ids = read_id_list(path)
+    done = sign_members(store, operator, code, ids, today=today, masking=masking)
+    return tuple(_shown(s, masking) for s in done)
+
+
+@dataclass(frozen=True)
+class TillDone:
+    done: TillImport
+    refused: tuple[RefusedLine, ...]  # masked
+
+    @property
+    def code(self) -> str:
+        return self.done.campaign.code
+
+
+def import_till(
+    store: Store,
+    operator: OperatorRecord | None,
+    code: str,
+    path: Path,
+    *,
+    as_of: dt.date,
+    masking: Masking,
+    locked: bool = False,
+) -> TillDone:
+    """Load a market's till records through :func:`campaigns.import_till` (a market campaign only, who
+    may, one transaction, ``campaign_till_import`` audited there), the refused rows masked to be shown.
+    Refused first while locked."""
+    if locked:
+        raise refuse_locked(store, operator, "import_till", code)
+    done = service.import_till(store, operator, code, path, as_of=as_of, masking=masking)
+    return TillDone(done, masked_refusals(done.refused, masking))
+
+
+def masked_refusals(
+    refused: tuple[Refusal, ...] | list[Refusal], masking: Masking
+) -> tuple[RefusedLine, ...]:
+    """Refused rows as a face shows them: every number of the row as given masked, the reasons' too."""
+    return tuple(
+        RefusedLine(
+            r.line_no,
+            r.name,
+            mask_refused_row(r.id_no, masking),
+            mask_free_text(r.reason_zh, masking),
+            mask_free_text(r.reason_en, masking),
+        )
+        for r in refused
     )

@@ -66,6 +66,7 @@ from teller_assist.campaigns.campaign import GROUP_ZH, NEEDS_USCC, STATUS_ZH, Ca
 from teller_assist.campaigns.roster import SCENARIO_ZH, SCENARIOS
 from teller_assist.errors import UserFacingError
 from teller_assist.identity.masking import Masking
+from teller_assist.ui import messages
 from teller_assist.ui.i18n import error_text, pick
 from teller_assist.ui.tasks import Task
 from teller_assist.ui.widgets import ERROR_STYLE, error_label, grow_to_fit, keep_on_screen
@@ -77,16 +78,46 @@ if TYPE_CHECKING:
     from teller_assist.prequal.policy import Policy
     from teller_assist.services.applications import ApplicationRecord
     from teller_assist.services.campaign_batches import BatchApproval, BatchView, ItemLine, Submission
-    from teller_assist.services.campaign_desk import CampaignDetail, CampaignLine, DeskMember, Imported
+    from teller_assist.services.campaign_desk import (
+        CampaignDetail,
+        CampaignLine,
+        DeskMember,
+        Imported,
+        RefusedLine,
+        SignedLine,
+        TillDone,
+    )
+    from teller_assist.services.campaign_letters import LettersRun
     from teller_assist.services.campaigns import CampaignRow, CampaignShow
     from teller_assist.services.database import Store
     from teller_assist.services.operators import OperatorRecord
+    from teller_assist.settings import Settings
 
 REFUSED_RED = QColor("#a11212")
 GREY = QColor("#5f6368")
 SELECT_SETTLE_MS = 200  # a campaign is read once the choice settles (↑↓ held does not read each one)
 SORT_KEYS = {getattr(Qt.Key, f"Key_{n}"): n - 1 for n in range(1, 9)}
 ROSTER_FILTER = QT_TRANSLATE_NOOP("CampaignsWorkspace", "名单文件 (*.xlsx *.csv *.xls);;所有文件 (*)")
+SIGN_FILTER = QT_TRANSLATE_NOOP("CampaignsWorkspace", "签约名单 (*.csv *.txt);;所有文件 (*)")
+TILL_FILTER = QT_TRANSLATE_NOOP("CampaignsWorkspace", "收银记录 (*.xlsx *.csv *.xls);;所有文件 (*)")
+SIGN_COLUMNS = (
+    QT_TRANSLATE_NOOP("ListResultDialog", "身份证号"),
+    QT_TRANSLATE_NOOP("ListResultDialog", "姓名"),
+    QT_TRANSLATE_NOOP("ListResultDialog", "结果"),
+)
+TILL_COLUMNS = (
+    QT_TRANSLATE_NOOP("ListResultDialog", "行号"),
+    QT_TRANSLATE_NOOP("ListResultDialog", "商户"),
+    QT_TRANSLATE_NOOP("ListResultDialog", "原因"),
+)
+# the roster import's stages (services.campaigns.IMPORT_STAGE_ZH, a test holds them equal), translated
+IMPORT_STAGES = {
+    "read": QT_TRANSLATE_NOOP("RosterImportDialog", "读取文件"),
+    "check": QT_TRANSLATE_NOOP("RosterImportDialog", "逐行核对"),
+    "match": QT_TRANSLATE_NOOP("RosterImportDialog", "匹配本行客户"),
+    "decide": QT_TRANSLATE_NOOP("RosterImportDialog", "测算额度"),
+    "store": QT_TRANSLATE_NOOP("RosterImportDialog", "写入成员"),
+}
 
 
 def fit_by_hiding(view: QTableView, optional: tuple[int, ...], stretch: tuple[int, ...]) -> None:
@@ -277,6 +308,8 @@ class CampaignsWorkspace(QWidget):
         self._stale = False  # read again when shown (asked for while locked)
         # the bank's short name that signs an approval's text (the window's settings, as the queue's)
         self.sms_sender: str | None = getattr(getattr(parent, "settings", None), "bank_short_name", None)
+        # the window's settings: the data folder the letters are kept under, the configured printer
+        self.settings: Settings | None = getattr(parent, "settings", None)
         self._roster_dir = Path.home()
 
         layout = QVBoxLayout(self)
@@ -401,6 +434,15 @@ class CampaignsWorkspace(QWidget):
         self.entry_button = QPushButton(self.tr("录入 (G)"), self)
         self.entry_button.setObjectName("campaignEntryButton")
         self.entry_button.clicked.connect(lambda _checked=False: self.open_entry())
+        self.letters_button = QPushButton(self.tr("通知书 (L)"), self)
+        self.letters_button.setObjectName("campaignLettersButton")
+        self.letters_button.clicked.connect(lambda _checked=False: self.letters_selected())
+        self.sign_button = QPushButton(self.tr("登记签约 (Q)"), self)
+        self.sign_button.setObjectName("campaignSignButton")
+        self.sign_button.clicked.connect(lambda _checked=False: self.choose_sign_list())
+        self.till_button = QPushButton(self.tr("收银记录 (T)"), self)
+        self.till_button.setObjectName("campaignTillButton")
+        self.till_button.clicked.connect(lambda _checked=False: self.choose_till())
         for button in (self.new_button, self.import_button, self.close_button):
             button.setAutoDefault(False)
             buttons.addWidget(button)
@@ -412,6 +454,12 @@ class CampaignsWorkspace(QWidget):
             granting.addWidget(button)
         granting.addStretch(1)
         layout.addLayout(granting)
+        notifying = QHBoxLayout()  # the group's paper: letters out, signatures back, a market's tills in
+        for button in (self.letters_button, self.sign_button, self.till_button):
+            button.setAutoDefault(False)
+            notifying.addWidget(button)
+        notifying.addStretch(1)
+        layout.addLayout(notifying)
         self.message = QLabel("", self)
         self.message.setObjectName("campaignsMessage")
         self.message.setWordWrap(True)
@@ -433,7 +481,8 @@ class CampaignsWorkspace(QWidget):
             return self.tr("↑↓ 选择成员 · Enter 打开客户卡片 · Esc 回到活动列表")
         return self.tr(
             "↑↓ 选择 · Enter 成员 · 1–8 按列排序\n"
-            "N 新建 · I 导入名单 · C 结束活动 · S 提交审批 · B 批次 · G 录入 · F7 刷新"
+            "N 新建 · I 导入名单 · C 结束活动 · S 提交审批 · B 批次 · G 录入\n"
+            "L 通知书 · Q 登记签约 · T 收银记录 · F7 刷新"
         )
 
     # --- the shell's calls ----------------------------------------------------------------------------
@@ -447,6 +496,8 @@ class CampaignsWorkspace(QWidget):
         """The session ends: the work under way finishes (its answers are dropped) before the store goes."""
         self._stopped = True
         self.settle.stop()
+        if self.action_task is not None:
+            self.action_task.cancel()  # a long run (the letters) stops between two members
         for task in (self.load_task, self.detail_task, self.action_task):
             if task is not None:
                 task.wait()
@@ -888,6 +939,9 @@ class CampaignsWorkspace(QWidget):
         self.submit_button.setEnabled(opened)
         self.batch_button.setEnabled(line is not None)
         self.entry_button.setEnabled(opened)
+        self.letters_button.setEnabled(opened)
+        self.sign_button.setEnabled(line is not None)  # a signature given is a fact, closed or not
+        self.till_button.setEnabled(opened and line is not None and line.campaign.scenario == "market")
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.FocusIn and watched in (self.table, self.members):
@@ -928,6 +982,9 @@ class CampaignsWorkspace(QWidget):
                 Qt.Key.Key_S: self.submit_selected,
                 Qt.Key.Key_B: lambda: self.open_batch(),
                 Qt.Key.Key_G: self.open_entry,
+                Qt.Key.Key_L: self.letters_selected,
+                Qt.Key.Key_Q: self.choose_sign_list,
+                Qt.Key.Key_T: self.choose_till,
             }.get(Qt.Key(key))
             if action is not None:
                 action()
@@ -976,11 +1033,20 @@ class CampaignsWorkspace(QWidget):
         failed: Callable[[UserFacingError], None],
     ) -> bool:
         """One change at a time on a worker thread; False when another is still under way."""
-        if self.action_task is not None:
-            return False
+        return self._start(lambda _report, _cancelled: work(), done, failed) is not None
 
-        def run(_report: Callable[..., None], _cancelled: Callable[[], bool]) -> Any:
-            return work()
+    def _start(
+        self,
+        work: Callable[[Callable[..., None], Callable[[], bool]], Any],
+        done: Callable[[Any], None],
+        failed: Callable[[UserFacingError], None],
+        progress: Callable[..., None] | None = None,
+    ) -> Task | None:
+        """``work(report, cancelled)`` on a worker thread, one change at a time (None when another is
+        still under way); what it reports comes to ``progress`` on this thread; the task is returned
+        for its ``cancel()``."""
+        if self.action_task is not None:
+            return None
 
         def succeeded(result: Any) -> None:
             self._end("action_task")
@@ -994,12 +1060,14 @@ class CampaignsWorkspace(QWidget):
             if not self._stopped:
                 failed(exc)
 
-        task = Task(run, self)
+        task = Task(work, self)
         task.succeeded.connect(succeeded)
         task.failed.connect(went_wrong)
+        if progress is not None:
+            task.progress.connect(lambda args: None if self._stopped else progress(*args))
         self.action_task = task
         task.start()
-        return True
+        return task
 
     def _create(self, dialog: CampaignDialog, spec: CampaignSpec) -> None:
         from teller_assist.services import campaign_desk
@@ -1035,23 +1103,21 @@ class CampaignsWorkspace(QWidget):
         if line.campaign.status != "open":
             self.say(self.tr("活动 {0} 已结束").format(code), refusal=True)
             return None
-        box = QMessageBox(
-            QMessageBox.Icon.Question,
+        box = messages.confirm(
+            self,
             self.tr("结束活动"),
             self.tr("结束活动 {0}（{1}）？").format(code, line.campaign.group_name),
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            self,
+            lambda yes: self._close_confirmed(code, yes),
+            name="campaignCloseConfirm",
+            yes=self.tr("结束活动(&Y)"),
+            no=self.tr("取消 (Esc)"),
+            default_yes=False,  # a stray Enter closes nothing
         )
-        box.setObjectName("campaignCloseConfirm")
         box.setInformativeText(self.tr("结束后该活动不再接收名单，也不能重新开启；成员与记录保留。"))
-        box.button(QMessageBox.StandardButton.Yes).setText(self.tr("结束活动(&Y)"))
-        box.button(QMessageBox.StandardButton.No).setText(self.tr("取消 (Esc)"))
-        box.setDefaultButton(QMessageBox.StandardButton.No)  # a stray Enter closes nothing
-        box.setEscapeButton(QMessageBox.StandardButton.No)
-        box.finished.connect(
-            lambda result: self._close_confirmed(code, result == QMessageBox.StandardButton.Yes)
-        )
-        self._open_dialog(box)
+        self.dialog = box
+        box.finished.connect(lambda _result: self._dialog_closed(box))
+        box.activateWindow()
+        keep_on_screen(box)
         return box
 
     def _close_confirmed(self, code: str, confirmed: bool) -> None:
@@ -1161,6 +1227,218 @@ class CampaignsWorkspace(QWidget):
             failed,
         ):
             dialog.set_busy(True)
+
+    # --- the group's letters, signatures, till records ---------------------------------------------------
+    def letters_selected(self) -> LettersDialog | None:
+        """L: the agreement and the letter of every member the chosen campaign granted a line, merged in
+        delivery order into print files (the folder asked for, by default one under the data folder),
+        optionally sent to the configured printer; a worker does it with its progress shown, ``Esc``
+        cancels between two members and ``Enter`` again goes on where it stopped."""
+        line = self.selected()
+        if line is None or self.dialog is not None or self._operator() is None:
+            return None
+        code = line.campaign.code
+        if self._locked_refusal("letters", code):
+            return None
+        if line.campaign.status != "open":
+            self.say(self.tr("活动 {0} 已结束，不再出具通知书").format(code), refusal=True)
+            return None
+        if self.settings is None:
+            return None
+        from teller_assist.services import campaign_desk
+
+        dialog = LettersDialog(
+            code, campaign_desk.letters_folder(self.settings, code), self.settings.printer.strip(), self
+        )
+        dialog.started.connect(lambda out, printer: self._letters(dialog, code, out, printer))
+        self._open_dialog(dialog)
+        return dialog
+
+    def _letters(self, dialog: LettersDialog, code: str, out: Path, printer: str) -> None:
+        from teller_assist.services import campaign_desk
+        from teller_assist.services.campaign_letters import LettersCancelled
+
+        if self._locked_refusal("letters", code):
+            dialog.refused(campaign_desk.LOCKED)
+            return
+        settings = self.settings
+        assert settings is not None
+        store, operator, day, locked = self.store, self._operator(), self._today(), self.is_locked()
+
+        def work(report: Callable[..., None], cancelled: Callable[[], bool]) -> LettersRun:
+            return campaign_desk.letters(
+                store, settings, operator, code, out, today=day, printer=printer or None, progress=report,
+                cancelled=cancelled, locked=locked,
+            )  # fmt: skip
+
+        def done(run: LettersRun) -> None:
+            dialog.show_result(run, out)
+            self.say(dialog.result_line())
+            self._select_after = code
+            self.changed.emit()
+            self.refresh()
+
+        def failed(exc: UserFacingError) -> None:
+            if isinstance(exc, LettersCancelled):
+                dialog.cancelled(exc)
+                self.say(error_text(exc))
+            else:
+                dialog.refused(exc)
+                self._refused_here(exc)
+            self.refresh()  # what was issued before the stop is counted
+
+        task = self._start(work, done, failed, dialog.show_stage)
+        if task is not None:
+            dialog.running(task.cancel)
+
+    def choose_sign_list(self) -> QFileDialog | None:
+        """Q: a list file of the members who signed (one resident ID a line, or a CSV's first column),
+        then their signatures recorded; the refused ones listed, masked, with the reason."""
+        line = self.selected()
+        if line is None or self.dialog is not None or self._operator() is None:
+            return None
+        code = line.campaign.code
+        if self._locked_refusal("sign", code):
+            return None
+        chooser = QFileDialog(self, self.tr("选择 {0} 已签约成员的名单").format(code), str(self._roster_dir))
+        chooser.setObjectName("signListFileDialog")
+        chooser.setFileMode(QFileDialog.FileMode.ExistingFile)
+        chooser.setAcceptMode(QFileDialog.AcceptMode.AcceptOpen)
+        chooser.setNameFilter(self.tr(str(SIGN_FILTER)))
+        chooser.fileSelected.connect(lambda name: self._then_file(name, lambda p: self.sign_list(code, p)))
+        self._open_dialog(chooser)
+        return chooser
+
+    def _then_file(self, name: str, then: Callable[[Path], object]) -> None:
+        if name:
+            self._roster_dir = Path(name).parent
+            QTimer.singleShot(0, lambda: then(Path(name)))  # after the chooser goes
+
+    def sign_list(self, code: str, path: Path) -> ListResultDialog | None:
+        """Record the signatures of the people ``path`` lists, on a worker; the dialog says the result."""
+        from teller_assist.services import campaign_desk
+
+        if self.dialog is not None or self._operator() is None:
+            return None
+        if self._locked_refusal("sign", code):
+            return None
+        store, operator, day, masking = self.store, self._operator(), self._today(), self.masking
+        locked = self.is_locked()
+        dialog = ListResultDialog(
+            "signResultDialog",
+            self.tr("登记签约"),
+            self.tr("活动 {0} ← {1}").format(code, path.name),
+            self.tr("正在逐人登记签约…"),
+            SIGN_COLUMNS,
+            self,
+        )
+
+        def done(lines: tuple[SignedLine, ...]) -> None:
+            refused = [s for s in lines if not s.signed]
+            said = self.tr("活动 {0}：登记签约 {1} 人，未登记 {2} 人").format(
+                code, f"{len(lines) - len(refused):,}", f"{len(refused):,}"
+            )
+            rows = [
+                (
+                    [s.id_masked, s.name, self.tr("已签约") if s.signed else pick(s.reason_zh, s.reason_en)],
+                    not s.signed,
+                )
+                for s in refused + [s for s in lines if s.signed]  # the refused first: they need doing
+            ]
+            dialog.show_rows(said, rows)
+            self.say(said)
+            self._select_after = code
+            self.changed.emit()
+            self.refresh()
+
+        def failed(exc: UserFacingError) -> None:
+            dialog.refused(exc, self.tr("未登记任何签约"))
+            self._refused_here(exc)
+
+        if not self._run(
+            lambda: campaign_desk.sign_from_list(
+                store, operator, code, path, today=day, masking=masking, locked=locked
+            ),
+            done,
+            failed,
+        ):
+            dialog.deleteLater()
+            return None
+        self._open_dialog(dialog)
+        return dialog
+
+    def choose_till(self) -> QFileDialog | None:
+        """T: a market's till records (merchant's resident ID or shop's code, month, sales; full months)
+        for the chosen market campaign, then loaded in one transaction; the refused rows listed, masked."""
+        line = self.selected()
+        if line is None or self.dialog is not None or self._operator() is None:
+            return None
+        code = line.campaign.code
+        if self._locked_refusal("import_till", code):
+            return None
+        if line.campaign.scenario != "market":
+            self.say(self.tr("收银记录只用于整市场活动；{0} 不是").format(code), refusal=True)
+            return None
+        if line.campaign.status != "open":
+            self.say(self.tr("活动 {0} 已结束，不再接收收银记录").format(code), refusal=True)
+            return None
+        chooser = QFileDialog(self, self.tr("选择 {0} 的收银记录").format(code), str(self._roster_dir))
+        chooser.setObjectName("tillFileDialog")
+        chooser.setFileMode(QFileDialog.FileMode.ExistingFile)
+        chooser.setAcceptMode(QFileDialog.AcceptMode.AcceptOpen)
+        chooser.setNameFilter(self.tr(str(TILL_FILTER)))
+        chooser.fileSelected.connect(lambda name: self._then_file(name, lambda p: self.import_till(code, p)))
+        self._open_dialog(chooser)
+        return chooser
+
+    def import_till(self, code: str, path: Path) -> ListResultDialog | None:
+        """Load the till records in ``path`` onto campaign ``code``'s merchants, on a worker."""
+        from teller_assist.services import campaign_desk
+
+        if self.dialog is not None or self._operator() is None:
+            return None
+        if self._locked_refusal("import_till", code):
+            return None
+        store, operator, day, masking = self.store, self._operator(), self._today(), self.masking
+        locked = self.is_locked()
+        dialog = ListResultDialog(
+            "tillResultDialog",
+            self.tr("收银记录"),
+            self.tr("活动 {0} ← {1}").format(code, path.name),
+            self.tr("正在读取、核对并保存收银记录…（一个事务：全部保存或完全不保存）"),
+            TILL_COLUMNS,
+            self,
+        )
+
+        def done(loaded: TillDone) -> None:
+            t = loaded.done
+            said = self.tr(
+                "活动 {0} 已导入收银记录：{1} 行，商户 {2} 户共 {3} 个月，有变化 {4} 户，未通过 {5} 行"
+            ).format(
+                code, f"{t.rows:,}", f"{t.merchants:,}", f"{t.months:,}", f"{t.changed:,}",
+                f"{len(loaded.refused):,}",
+            )  # fmt: skip
+            dialog.show_rows(said, [(_refused_cells(r), True) for r in loaded.refused])
+            self.say(said)
+            self._select_after = code
+            self.changed.emit()
+            self.refresh()
+
+        def failed(exc: UserFacingError) -> None:
+            dialog.refused(exc, self.tr("收银记录未导入；成员的收银记录不变"))
+            self._refused_here(exc)
+
+        if not self._run(
+            lambda: campaign_desk.import_till(
+                store, operator, code, path, as_of=day, masking=masking, locked=locked
+            ),
+            done,
+            failed,
+        ):
+            dialog.deleteLater()
+            return None
+        self._open_dialog(dialog)
+        return dialog
 
     # --- batch grant -----------------------------------------------------------------------------------
     def submit_selected(self) -> SubmitDialog | None:
@@ -1662,11 +1940,16 @@ class RosterImportDialog(QDialog):
             return  # see keyPressEvent
         super().reject()
 
-    def _stage(self, _stage: str, done: int, total: int) -> None:
-        """The bar follows the import's stage (read, check, match, decide, store); see the report."""
+    def _stage(self, stage: str, done: int, total: int) -> None:
+        """The bar follows the import's stage (read, check, match, decide, store), the line names it."""
+        if self.imported is not None or not self.error.isHidden():
+            return  # a late report: the result (or the refusal) is what the line says now
         if total > 0:
             self.progress.setRange(0, total)
             self.progress.setValue(done)
+        name = self.tr(str(IMPORT_STAGES[stage])) if stage in IMPORT_STAGES else stage
+        counted = "" if stage == "read" or total <= 0 else f" {done:,}/{total:,}"
+        self.status.setText(self.tr("{0}{1}…（一个事务：全部保存或完全不保存）").format(name, counted))
 
     def _done_working(self) -> None:
         self.progress.setVisible(False)
@@ -2292,3 +2575,345 @@ class BatchDialog(QDialog):
         self.error.setText(text)
         self.error.setVisible(bool(text))
         grow_to_fit(self)
+
+
+def _refused_cells(r: RefusedLine) -> list[str]:
+    return [str(r.line_no), r.id_masked, pick(r.reason_zh, r.reason_en)]
+
+
+class LettersDialog(QDialog):
+    """出具通知书: where the print files go (by default a folder of the campaign's under the data
+    folder; ``F4`` chooses another), whether they go to the configured printer (``P``), then ``Enter``
+    runs it: the progress by stage, ``Esc`` cancels between two members (everything issued kept) and
+    ``Enter`` again goes on where it stopped; at the end the counts (originals, 副本, kept before, texts
+    queued), the files and where they are, and what kept paper from coming out."""
+
+    started = Signal(object, str)  # the folder, the printer queue ("" for none)
+
+    def __init__(self, code: str, folder: Path, printer: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.code, self.printer = code, printer
+        self.run: LettersRun | None = None
+        self.out: Path | None = None
+        self.busy = False
+        self._cancel: Callable[[], None] | None = None
+        self.setObjectName("lettersDialog")
+        self.setWindowTitle(self.tr("出具通知书"))
+        layout = QVBoxLayout(self)
+        heading = QLabel(
+            self.tr(
+                "活动 {0}：为已授信的每位成员出具预授信协议和授信告知函（每份保存一份），"
+                "按送达顺序合并为打印文件；有手机号的成员加入短信待发。"
+            ).format(code),
+            self,
+        )
+        heading.setObjectName("lettersHeading")
+        heading.setWordWrap(True)
+        layout.addWidget(heading)
+        where = QLabel(self.tr("打印文件存放位置(&F)"), self)
+        layout.addWidget(where)
+        row = QHBoxLayout()
+        self.folder = QLineEdit(str(folder), self)
+        self.folder.setObjectName("lettersFolder")
+        where.setBuddy(self.folder)
+        row.addWidget(self.folder, 1)
+        self.browse_button = QPushButton(self.tr("选择… (F4)"), self)
+        self.browse_button.setObjectName("lettersBrowseButton")
+        self.browse_button.setAutoDefault(False)
+        self.browse_button.clicked.connect(lambda _checked=False: self.browse())
+        row.addWidget(self.browse_button)
+        layout.addLayout(row)
+        self.print_box = QCheckBox(
+            self.tr("同时送打印机 {0}(&P)").format(printer)
+            if printer
+            else self.tr("未设置打印机：只生成打印文件"),
+            self,
+        )
+        self.print_box.setObjectName("lettersPrint")
+        self.print_box.setEnabled(bool(printer))
+        layout.addWidget(self.print_box)
+        self.progress = QProgressBar(self)
+        self.progress.setObjectName("lettersProgress")
+        self.progress.setVisible(False)
+        layout.addWidget(self.progress)
+        self.status = QLabel(self.tr("按 Enter 开始；中途可按 Esc 取消，再次开始即从中断处继续。"), self)
+        self.status.setObjectName("lettersStatus")
+        self.status.setWordWrap(True)
+        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.status)
+        self.error = error_label("lettersError", self)
+        layout.addWidget(self.error)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        self.start_button = QPushButton(self.tr("开始 (Enter)"), self)
+        self.start_button.setObjectName("lettersStartButton")
+        self.start_button.setAutoDefault(False)
+        self.start_button.clicked.connect(lambda _checked=False: self.start())
+        self.close_button = QPushButton(self.tr("关闭 (Esc)"), self)
+        self.close_button.setObjectName("lettersCloseButton")
+        self.close_button.setAutoDefault(False)
+        self.close_button.clicked.connect(self.reject)
+        buttons.addWidget(self.start_button)
+        buttons.addWidget(self.close_button)
+        layout.addLayout(buttons)
+        self.setMinimumWidth(self.MIN_WIDTH)
+        self.resize(self.MIN_WIDTH, 220)
+        self.folder.setFocus()
+
+    MIN_WIDTH = 400
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        grow_to_fit(self)  # the heading wraps to more lines in English: the dialog as tall as it needs
+
+    def browse(self) -> QFileDialog | None:
+        """F4: another folder for the print files."""
+        if self.busy:
+            return None
+        chooser = QFileDialog(self, self.tr("打印文件存放位置"), self.folder.text())
+        chooser.setObjectName("lettersFolderDialog")
+        chooser.setFileMode(QFileDialog.FileMode.Directory)
+        chooser.setOption(QFileDialog.Option.ShowDirsOnly, True)
+        chooser.fileSelected.connect(lambda name: self.folder.setText(name) if name else None)
+        chooser.finished.connect(lambda _r: chooser.deleteLater())
+        chooser.open()
+        return chooser
+
+    def start(self) -> None:
+        """Enter: run (again: go on where it stopped)."""
+        if self.busy:
+            return
+        typed = self.folder.text().strip()
+        if not typed:
+            self._say(self.tr("请填写打印文件的存放位置"))
+            self.folder.setFocus()
+            return
+        self._say("")
+        self.out = Path(typed).expanduser()
+        self.started.emit(self.out, self.printer if self.print_box.isChecked() else "")
+
+    def running(self, cancel: Callable[[], None]) -> None:
+        self.busy, self._cancel = True, cancel
+        self.folder.setEnabled(False)
+        self.browse_button.setEnabled(False)
+        self.print_box.setEnabled(False)
+        self.start_button.setEnabled(False)
+        self.close_button.setText(self.tr("取消 (Esc)"))
+        self.progress.setRange(0, 0)
+        self.progress.setVisible(True)
+        self.status.setText(self.tr("正在出具…"))
+        grow_to_fit(self)
+
+    def show_stage(self, stage: str, done: int, of: int) -> None:
+        """The run's progress (``campaign_letters.Progress``), on this thread."""
+        if not self.busy:
+            return
+        if of > 0:
+            self.progress.setRange(0, of)
+            self.progress.setValue(done)
+        if stage == "issue":
+            self.status.setText(self.tr("出具协议和告知函：{0}/{1} 人").format(f"{done:,}", f"{of:,}"))
+        elif stage == "merge":
+            self.status.setText(self.tr("合并打印文件：{0}/{1}").format(f"{done:,}", f"{of:,}"))
+
+    def ask_cancel(self) -> None:
+        """Esc while running: stop after the member being done (what was issued is kept)."""
+        if self.busy and self._cancel is not None:
+            self._cancel()
+            self.status.setText(self.tr("正在取消：做完当前这一人即停止，已出具的均保存…"))
+
+    def _idle(self) -> None:
+        self.busy, self._cancel = False, None
+        self.folder.setEnabled(True)
+        self.browse_button.setEnabled(True)
+        self.print_box.setEnabled(bool(self.printer))
+        self.start_button.setEnabled(True)
+        self.close_button.setText(self.tr("关闭 (Esc)"))
+        self.progress.setVisible(False)
+
+    def cancelled(self, exc: UserFacingError) -> None:
+        self._idle()
+        self.status.setText(error_text(exc, hint=True))
+        self.start_button.setText(self.tr("继续 (Enter)"))
+        self.start_button.setFocus()
+        grow_to_fit(self)
+
+    def show_result(self, run: LettersRun, out: Path) -> None:
+        self._idle()
+        self.run = run
+        printed = sum(1 for f in run.files if f.stem in run.printed)
+        lines = [
+            self.tr(
+                "已授信 {0} 人：本次出具原件 {1} 份、副本 {2} 份，沿用已出具 {3} 份；短信入队 {4} 条"
+            ).format(
+                f"{run.people:,}",
+                f"{run.originals:,}",
+                f"{run.copies:,}",
+                f"{run.kept_before:,}",
+                f"{run.texts:,}",
+            ),
+            self.tr("打印文件 {0} 个（按送达顺序）→ {1}").format(f"{len(run.files):,}", out),
+        ]
+        lines += [f"  {f.name}" for f in run.files[:8]]
+        if len(run.files) > 8:
+            lines.append(self.tr("  …另 {0} 个").format(f"{len(run.files) - 8:,}"))
+        if run.printed:
+            lines.append(self.tr("已送打印机：{0} 个文件").format(f"{printed:,}"))
+        self.status.setText("\n".join(lines))
+        if run.problem is not None:
+            self._say(self.tr("未打印：") + error_text(run.problem, hint=True))
+        self.start_button.setVisible(False)
+        self.close_button.setFocus()
+        grow_to_fit(self)
+
+    def result_line(self) -> str:
+        if self.run is None:
+            return ""
+        run = self.run
+        return self.tr("活动 {0}：通知书 {1} 人，原件 {2} 份、副本 {3} 份，打印文件 {4} 个 → {5}").format(
+            run.campaign, f"{run.people:,}", f"{run.originals:,}", f"{run.copies:,}", f"{len(run.files):,}",
+            self.out,
+        )  # fmt: skip
+
+    def refused(self, exc: UserFacingError) -> None:
+        self._idle()
+        self.status.setText(self.tr("未出具；已出具的文书均已保存"))
+        self._say(error_text(exc, hint=True))
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        key = event.key()
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            if self.run is not None:
+                self.accept()
+            else:
+                self.start()
+            return
+        if key == Qt.Key.Key_F4 and not event.modifiers():
+            self.browse()
+            return
+        super().keyPressEvent(event)
+
+    def reject(self) -> None:
+        if self.busy:
+            self.ask_cancel()  # Esc while running cancels; the dialog stays to say where it stopped
+            return
+        super().reject()
+
+    def _say(self, text: str) -> None:
+        self.error.setText(text)
+        self.error.setVisible(bool(text))
+        grow_to_fit(self)
+
+
+class ListResultDialog(QDialog):
+    """A list's result (signatures recorded, till records loaded): the work under way, then the counts
+    and the rows, the refused ones in red with their reason (IDs masked); the chosen row whole below."""
+
+    def __init__(
+        self,
+        name: str,
+        title: str,
+        heading: str,
+        working: str,
+        columns: tuple[object, ...],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.done_ = False
+        self.setObjectName(name)
+        self.setWindowTitle(title)
+        layout = QVBoxLayout(self)
+        label = QLabel(heading, self)
+        label.setWordWrap(True)
+        layout.addWidget(label)
+        self.progress = QProgressBar(self)
+        self.progress.setRange(0, 0)
+        self.progress.setTextVisible(False)
+        layout.addWidget(self.progress)
+        self.status = QLabel(working, self)
+        self.status.setObjectName(name + "Status")
+        self.status.setWordWrap(True)
+        layout.addWidget(self.status)
+        self.table = QTableWidget(0, len(columns), self)
+        self.table.setObjectName(name + "Rows")
+        self.table.setHorizontalHeaderLabels([self.tr(str(c)) for c in columns])
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        compact_rows(self.table)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setTabKeyNavigation(False)
+        self.table.setVisible(False)
+        self.table.itemSelectionChanged.connect(self._show_row)
+        layout.addWidget(self.table, 1)
+        self.row_detail = QLabel("", self)
+        self.row_detail.setObjectName(name + "Detail")
+        self.row_detail.setWordWrap(True)
+        self.row_detail.setVisible(False)
+        layout.addWidget(self.row_detail)
+        self.error = error_label(name + "Error", self)
+        layout.addWidget(self.error)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        self.close_button = QPushButton(self.tr("关闭 (Esc)"), self)
+        self.close_button.setObjectName(name + "CloseButton")
+        self.close_button.setAutoDefault(False)
+        self.close_button.clicked.connect(self.reject)
+        buttons.addWidget(self.close_button)
+        layout.addLayout(buttons)
+        self.setMinimumWidth(400)
+        self.resize(400, 180)
+
+    def rows(self) -> list[list[str]]:
+        return [
+            [self.table.item(r, c).text() for c in range(self.table.columnCount())]  # type: ignore[union-attr]
+            for r in range(self.table.rowCount())
+        ]
+
+    def _show_row(self) -> None:
+        chosen = self.table.selectionModel().selectedRows()
+        if not chosen:
+            self.row_detail.setText("")
+            return
+        r = chosen[0].row()
+        self.row_detail.setText(
+            " ".join(self.table.item(r, c).text() for c in range(self.table.columnCount()))  # type: ignore[union-attr]
+        )
+
+    def show_rows(self, summary: str, rows: list[tuple[list[str], bool]]) -> None:
+        self.done_ = True
+        self.progress.setVisible(False)
+        self.status.setText(summary)
+        self.table.setRowCount(len(rows))
+        for i, (cells, refused) in enumerate(rows):
+            for j, value in enumerate(cells):
+                item = QTableWidgetItem(value)
+                item.setToolTip(value)
+                if refused:
+                    item.setForeground(QBrush(REFUSED_RED))
+                self.table.setItem(i, j, item)
+        self.table.setVisible(bool(rows))
+        self.row_detail.setVisible(bool(rows))
+        if rows:
+            self.table.selectRow(0)
+            self.table.setFocus()
+            self.resize(max(self.width(), RosterImportDialog.WIDE), max(self.height(), 420))
+            keep_on_screen(self)
+        else:
+            self.close_button.setFocus()
+        grow_to_fit(self)
+
+    def refused(self, exc: UserFacingError, status: str) -> None:
+        self.done_ = True
+        self.progress.setVisible(False)
+        self.status.setText(status)
+        self.error.setText(error_text(exc, hint=True))
+        self.error.setVisible(True)
+        self.close_button.setFocus()
+        grow_to_fit(self)
+
+    def reject(self) -> None:
+        if not self.done_:
+            return  # the work runs on: closing would hide its result, not stop it
+        super().reject()
