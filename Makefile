@@ -32,7 +32,7 @@ translations: $(QM)
 
 # after changing strings in teller_assist/ui: add them to the .ts sources, then translate them there
 update-translations: $(STAMP)
-	$(BIN)/pyside6-lupdate teller_assist/ui/*.py teller_assist/ui/workspaces/*.py -locations none -source-language zh_CN \
+	$(BIN)/pyside6-lupdate teller_assist/ui/*.py teller_assist/ui/shell/*.py teller_assist/ui/workspaces/*.py -locations none -source-language zh_CN \
 		-target-language en -ts resources/i18n/teller_assist_en.ts
 
 system-deps:
