@@ -530,7 +530,7 @@ def demo_county(
     load_demo_campaigns(store, summary, policy, by=by.login, today=today)  # two of each scenario
     from teller_assist.services import targets
 
-    targets.sweep(store, policy, today, by=by.login)  # the night's sweep, as after an import: today's tasks kept
+    targets.sweep(store, policy, today, by=by.login)  # the night's sweep, as after an import
     return report
 
 
