@@ -17,21 +17,15 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from teller_assist import vocabulary
 from teller_assist.campaigns.roster import SCENARIO_ZH, SCENARIOS
 from teller_assist.errors import UserFacingError
 from teller_assist.identity.uscc import InvalidUscc, OrgKind, parse_uscc
 
 STATUSES = ("open", "closed")
-STATUS_ZH = {"open": "进行中", "closed": "已结束"}
+STATUS_ZH = vocabulary.CAMPAIGN_STATUS_ZH  # the words live in teller_assist.vocabulary
 MEASURES = ("signed", "granted")  # an indicator counts people signed, or (if it says so) granted
-GROUP_ZH = {
-    "village": "村",
-    "enterprise": "企业",
-    "association": "协会/商会",
-    "bureau": "机关单位",
-    "community": "小区",
-    "market": "市场",
-}
+GROUP_ZH = vocabulary.GROUP_KIND_ZH  # the words live in teller_assist.vocabulary
 NEEDS_USCC = ("enterprise", "bureau")
 MAX_CODE = 64
 MAX_GROUP_NAME = 100

@@ -31,6 +31,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from teller_assist import vocabulary
 from teller_assist.lookup.card import CustomerCard
 from teller_assist.prequal.bands import Tally, band_of, empty_bands
 from teller_assist.prequal.engine import Decision, decide
@@ -55,38 +56,10 @@ __all__ = [
     "survey_needed",
 ]
 
-# why a member was not submitted, in the order the rules are tried
-SKIP_ZH = {
-    "refused": ("名单未通过（请更正名单）", "refused by the roster (correct the roster)"),
-    "removed": ("已不在最新名单中", "no longer on the latest roster"),
-    "holding": (
-        "已持有或在审预授信（一人一个额度）",
-        "already holds or awaits a pre-credit (one line a person)",
-    ),
-    "rejected": (
-        "本活动的申请已被拒绝（情况变化请到柜面重新申请）",
-        "rejected in this campaign (a new application goes through the counter)",
-    ),
-    "negative_list": ("在负面清单中", "on the negative list"),
-    "ineligible": ("不符合准入条件", "not eligible"),
-    "no_consent": (
-        "尚未取得客户两项同意（征信查询、个人信息处理）",
-        "the customer's two consents are not on record",
-    ),
-}
+SKIP_ZH = vocabulary.GRANT_SKIP_ZH  # the words live in teller_assist.vocabulary
 SKIP_REASONS = tuple(SKIP_ZH)
 
-# what an approver is shown first; the HELD ones are left out of a one-step approval
-EXCEPTION_ZH = {
-    "own": ("本人提交，不能审批", "submitted by the approver: they cannot approve it"),
-    "over_authority": (
-        "超出审批权限，待更高权限人员审批",
-        "over the approver's authority: for a higher approver",
-    ),
-    "negative_list": ("提交后列入负面清单", "on the negative list since it was submitted"),
-    "not_member": ("已不在活动名单中", "no longer a member of the campaign"),
-    "survey_needed": ("按基础额度提交，完成调查可提高额度", "at the base line: a survey could raise it"),
-}
+EXCEPTION_ZH = vocabulary.GRANT_EXCEPTION_ZH  # the words live in teller_assist.vocabulary
 EXCEPTIONS = tuple(EXCEPTION_ZH)
 HELD = frozenset({"own", "over_authority", "negative_list", "not_member"})
 APPLICATION_STATUSES = ("submitted", "approved", "rejected", "cancelled", "signed", "expired")

@@ -21,6 +21,7 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from teller_assist import vocabulary
 from teller_assist.campaigns.batch import MemberDecision, RosterDecision
 from teller_assist.campaigns.roster import Refusal
 from teller_assist.identity.masking import Masking
@@ -32,12 +33,7 @@ from teller_assist.prequal.group import GroupEvidence
 from teller_assist.prequal.policy import Policy
 
 MEMBER_STATUSES = ("matched", "new_to_bank", "refused", "removed")
-MEMBER_STATUS_ZH = {
-    "matched": "本行客户",
-    "new_to_bank": "新客户",
-    "refused": "未通过",
-    "removed": "已移出名单",
-}
+MEMBER_STATUS_ZH = vocabulary.MEMBER_STATUS_ZH  # the words live in teller_assist.vocabulary
 # roster columns kept as the member's own typed columns (the rest of the scenario's go to ``extras``)
 TYPED_FIELDS = (
     "evaluation",

@@ -34,6 +34,8 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from teller_assist import vocabulary
+
 __all__ = ["FIGURES", "FIGURE_ZH", "MEANING", "LineFacts", "PersonFacts", "Progress", "count_progress"]
 
 FIGURES = (
@@ -48,18 +50,7 @@ FIGURES = (
     "signed",
     "used",
 )
-FIGURE_ZH = {
-    "members": "成员",
-    "matched": "本行客户",
-    "eligible": "符合准入",
-    "decided": "已审批",
-    "surveyed": "已调查",
-    "submitted": "已提交",
-    "granted": "已授信",
-    "notified": "已告知",
-    "signed": "已签约",
-    "used": "已用信",
-}
+FIGURE_ZH = vocabulary.CAMPAIGN_FIGURE_ZH  # the words live in teller_assist.vocabulary
 # what each figure counts, in one place (the faces show it beside the figure; the README says the same)
 MEANING = {
     "members": ("最新名单上的人（已移出的不计）", "people on the latest roster (the removed not counted)"),

@@ -14,6 +14,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from teller_assist import vocabulary
 from teller_assist.errors import UserFacingError
 from teller_assist.identity.names import clean_name, name_problem
 from teller_assist.identity.phone import InvalidPhone, parse_mobile
@@ -22,14 +23,7 @@ from teller_assist.identity.uscc import InvalidUscc, parse_uscc
 from teller_assist.prequal.group import EVALUATIONS, GroupEvidence
 
 SCENARIOS = ("village", "enterprise", "association", "bureau", "community", "market")
-SCENARIO_ZH = {
-    "village": "整村",
-    "enterprise": "整企",
-    "association": "整会",
-    "bureau": "整局",
-    "community": "整社区",
-    "market": "整市场",
-}
+SCENARIO_ZH = vocabulary.SCENARIO_ZH  # the words live in teller_assist.vocabulary
 
 
 @dataclass(frozen=True)
@@ -76,8 +70,7 @@ IGNORED = ("序号", "备注", "编号")  # a roster's running number and notes:
 
 YES = {"是", "y", "yes", "1", "√", "✓", "true"}
 NO = {"否", "n", "no", "0", "", "×", "false"}
-# only words that say one grade plainly: anything else is refused for the group to say which it meant
-EVALUATION_WORDS = {"好": "good", "良好": "good", "一般": "fair", "差": "poor", "较差": "poor"}
+EVALUATION_WORDS = vocabulary.EVALUATION_WORDS  # the words live in teller_assist.vocabulary
 
 
 class RosterError(UserFacingError):

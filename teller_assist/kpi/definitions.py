@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
+from teller_assist import vocabulary
 from teller_assist.errors import UserFacingError
 from teller_assist.vocabulary import Bilingual
 
@@ -99,7 +100,7 @@ def percent_change(now: Ratio, before: Ratio, places: int = 2) -> Decimal | None
 
 
 SCOPE_KINDS = ("county", "branch", "officer", "campaign", "scenario")
-SCOPE_ZH = {"county": "全县", "branch": "网点", "officer": "客户经理", "campaign": "活动", "scenario": "场景"}
+SCOPE_ZH = vocabulary.KPI_SCOPE_ZH  # the words live in teller_assist.vocabulary
 SCENARIOS = ("village", "enterprise", "association", "bureau", "community", "market", "walk_in")
 
 

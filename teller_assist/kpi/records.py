@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from teller_assist import vocabulary
 from teller_assist.kpi.definitions import (
     HEADLINE,
     Flow,
@@ -33,16 +34,7 @@ __all__ = [
     "Tile",
 ]
 
-KIND_ZH = {
-    "customers": "客户",
-    "negative_list": "负面清单",
-    "drawdowns": "用信（放款）",
-    "targets": "目标名单",
-    "payroll": "代发工资",
-    "group_tags": "标签",
-    "utility_agreements": "代扣协议",
-    "utility_debits": "代扣流水",
-}
+KIND_ZH = vocabulary.KPI_RECORD_KIND_ZH  # the words live in teller_assist.vocabulary
 # the extracts the KPIs read (the rest do not change a figure)
 KPI_KINDS = ("customers", "negative_list", "drawdowns", "targets")
 

@@ -10,8 +10,10 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from teller_assist import vocabulary
+
 EVALUATIONS = ("good", "fair", "poor")
-EVALUATION_ZH = {"good": "好", "fair": "一般", "poor": "差"}
+EVALUATION_ZH = vocabulary.EVALUATION_ZH  # the words live in teller_assist.vocabulary
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from teller_assist import vocabulary
 from teller_assist.errors import UserFacingError
 from teller_assist.exports import private_csv
 from teller_assist.identity.masking import Masking, mask_free_text
@@ -21,70 +22,7 @@ from teller_assist.store import audit as store_audit
 from teller_assist.store.audit import AuditEntry, Finding, VerifyResult
 from teller_assist.store.engine import Store
 
-ACTIONS_ZH = {
-    "lookup": "查询客户",
-    "reveal": "查看完整信息",
-    "submit": "提交申请",
-    "approve": "批准",
-    "approve_refused": "批准被拒（无权或不符规则）",
-    "reject": "拒绝",
-    "reject_refused": "拒绝被拒（无权或不符规则）",
-    "cancel": "撤销",
-    "sign": "签约",
-    "expire": "到期失效",
-    "print": "打印",
-    "reprint": "补打",
-    "export": "导出",
-    "import": "导入数据",
-    "login": "登录",
-    "login_failed": "登录失败",
-    "logout": "退出",
-    "lock": "锁屏",
-    "unlock": "解锁",
-    "user_add": "新增操作员",
-    "user_disable": "停用操作员",
-    "user_reset_password": "重置密码",
-    "user_set_role": "修改角色",
-    "password_change": "修改密码",
-    "audit_anchor": "审计锚点",
-    "document_key_export": "导出文书验证密钥",
-    "document_key_import": "导入文书验证密钥",
-    "demo_history": "生成演示历史数据",
-    "roster_check": "核对客群名单",
-    "campaign_create": "新建客群活动",
-    "campaign_list": "查看客群活动列表",
-    "campaign_view": "查看客群活动",
-    "campaign_import": "导入客群名单",
-    "campaign_till_import": "导入市场收银记录",
-    "campaign_close": "结束客群活动",
-    "campaign_survey": "登记客群调查",
-    "campaign_entry": "打开客群走访录入表",
-    "campaign_register": "社区现场登记",
-    "campaign_submit": "批量提交申请（客群）",
-    "campaign_batch_view": "查看审批批次",
-    "campaign_batch_approve": "批量批准（客群）",
-    "campaign_letters": "出具客群通知书",
-    "campaign_sms": "客群短信入队",
-    "campaign_sign": "登记客群签约",
-    "campaign_refused": "客群活动操作被拒",
-    "campaign_refused_export": "导出名单退回行",
-    "target_region": "设置社保区域归属",
-    "target_regions_view": "查看社保区域归属",
-    "target_list_preview": "预览目标名单",
-    "target_list_issue": "下发目标名单",
-    "target_list_view": "查看目标名单进度",
-    "target_list_refused": "目标名单操作被拒",
-    "target_assign": "分配目标客户",
-    "target_reassign": "移交目标客户",
-    "target_strike": "目标客户销号",
-    "tasks_view": "查看今日任务",
-    "task_outcome": "登记任务结果",
-    "task_outcome_refused": "登记任务结果被拒",
-    "kpi_view": "查看考核数据",
-    "kpi_people": "查看考核名单",
-    "kpi_refresh": "更新考核汇总",
-    "kpi_indicator": "设置考核指标",
-}
+ACTIONS_ZH = vocabulary.AUDIT_ACTION_ZH  # the words live in teller_assist.vocabulary
 
 
 def now_utc() -> dt.datetime:

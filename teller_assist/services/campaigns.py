@@ -23,6 +23,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from teller_assist import vocabulary
 from teller_assist.campaigns.batch import RosterDecision, decide_roster
 from teller_assist.campaigns.campaign import STATUS_ZH, CampaignSpec, check_code
 from teller_assist.campaigns.members import (
@@ -484,13 +485,7 @@ ImportProgress = Callable[[str, int, int], None]
 """Told (stage, done, total) as a roster import goes: the stages are ``IMPORT_STAGES``, in that order;
 called from the thread that runs the import (a window's worker), so a face passes it on to its own."""
 IMPORT_STAGES = ("read", "check", "match", "decide", "store")
-IMPORT_STAGE_ZH = {
-    "read": "读取文件",
-    "check": "逐行核对",
-    "match": "匹配本行客户",
-    "decide": "测算额度",
-    "store": "写入成员",
-}
+IMPORT_STAGE_ZH = vocabulary.ROSTER_IMPORT_STAGE_ZH  # the words live in teller_assist.vocabulary
 
 
 def _decide_file(

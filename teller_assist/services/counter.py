@@ -6,18 +6,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from teller_assist import vocabulary
 from teller_assist.lookup.card import ApplicationFact, CustomerCard
 from teller_assist.prequal.engine import Decision
 from teller_assist.prequal.workflow import STATUS_ZH
 
-STATUS_EN = {
-    "submitted": "awaiting approval",
-    "approved": "approved",
-    "rejected": "rejected",
-    "cancelled": "cancelled",
-    "signed": "signed",
-    "expired": "expired",
-}
+STATUS_EN = vocabulary.APPLICATION_STATUS_EN  # the words live in teller_assist.vocabulary
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ import dataclasses
 import datetime as dt
 from collections.abc import Sequence
 
+from teller_assist import vocabulary
 from teller_assist.errors import UserFacingError
 from teller_assist.identity.masking import Masking
 from teller_assist.kpi.ages import birth_bounds
@@ -78,7 +79,7 @@ CHILD_KIND = {
 FLOW_KINDS = ("granted", "signed", "used", "first_loan")
 # scopes whose groups hold each person once (a customer has one branch; a campaign lists a person once)
 ADDITIVE = ("county", "campaign")
-CHILD_ZH = {"branch": "网点", "officer": "客户经理", "campaign": "活动"}
+CHILD_ZH = vocabulary.KPI_CHILD_ZH  # the words live in teller_assist.vocabulary
 
 
 # --- populations ------------------------------------------------------------------------------------

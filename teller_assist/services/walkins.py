@@ -6,19 +6,14 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 
+from teller_assist import vocabulary
 from teller_assist.prequal.workflow import Status
 from teller_assist.store import walkins as store_walkins
 from teller_assist.store.engine import Store
 from teller_assist.store.walkins import WalkIn
 
 STAGES = ("identified", "surveyed", "submitted", "approved", "signed")
-STAGE_ZH = {
-    "identified": "已识别",
-    "surveyed": "已调查",
-    "submitted": "已提交",
-    "approved": "已批准",
-    "signed": "已签约",
-}
+STAGE_ZH = vocabulary.WALKIN_STAGE_ZH  # the words live in teller_assist.vocabulary
 
 
 def stage(w: WalkIn) -> str:

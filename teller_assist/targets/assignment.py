@@ -30,6 +30,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from teller_assist import vocabulary
+
 __all__ = [
     "MODES",
     "MODE_ZH",
@@ -44,7 +46,7 @@ __all__ = [
 ]
 
 MODES = ("village", "address")
-MODE_ZH = {"village": "按村（组）", "address": "按住址"}
+MODE_ZH = vocabulary.ASSIGN_MODE_ZH  # the words live in teller_assist.vocabulary
 SLACK_PERCENT = 5
 """How far past their share an officer may go to keep a village whole, in percent of the average share."""
 

@@ -19,6 +19,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from teller_assist import vocabulary
 from teller_assist.errors import UserFacingError
 from teller_assist.identity.names import clean_name
 from teller_assist.identity.resident_id import InvalidResidentId, parse_resident_id
@@ -51,26 +52,8 @@ REASONS = (
     "holding",
     "age",
 )
-REASON_ZH = {
-    "unreadable": "无法读取",
-    "bad_id": "身份证号无效",
-    "duplicate": "重复",
-    "unknown": "本行无此客户",
-    "name_differs": "姓名与本行记录不符",
-    "negative": "在负面清单上",
-    "holding": "已持有或在审额度",
-    "age": "年龄不在政策范围内",
-}
-REASON_EN = {
-    "unreadable": "unreadable row",
-    "bad_id": "invalid resident ID",
-    "duplicate": "duplicate",
-    "unknown": "not a customer of the bank",
-    "name_differs": "the name differs from the bank's record",
-    "negative": "on the negative list",
-    "holding": "already holds or awaits a line",
-    "age": "outside the policy's age band",
-}
+REASON_ZH = vocabulary.TARGET_FILE_REASON_ZH  # the words live in teller_assist.vocabulary
+REASON_EN = vocabulary.TARGET_FILE_REASON_EN  # the words live in teller_assist.vocabulary
 
 
 class FileRowRefused(UserFacingError):

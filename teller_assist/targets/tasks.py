@@ -41,6 +41,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from teller_assist import vocabulary
 from teller_assist.errors import UserFacingError
 from teller_assist.kpi.ages import band_exit
 
@@ -70,18 +71,11 @@ __all__ = [
 ]
 
 TASK_KINDS = ("survey", "submit", "deliver_letter", "get_signed", "follow_up_usage", "renew")
-KIND_ZH = {
-    "survey": "调查",
-    "submit": "提交审批",
-    "deliver_letter": "送达告知函",
-    "get_signed": "签约",
-    "follow_up_usage": "用信回访",
-    "renew": "续授信",
-}
+KIND_ZH = vocabulary.TASK_KIND_ZH  # the words live in teller_assist.vocabulary
 OUTCOMES = ("done", "not_reached", "declined", "appointment")
-OUTCOME_ZH = {"done": "已完成", "not_reached": "未联系上", "declined": "客户拒绝", "appointment": "已预约"}
+OUTCOME_ZH = vocabulary.TASK_OUTCOME_ZH  # the words live in teller_assist.vocabulary
 STRIKE_REASONS = ("signed", "ineligible", "declined")
-STRIKE_ZH = {"signed": "已签约", "ineligible": "不再符合条件", "declined": "客户明确拒绝"}
+STRIKE_ZH = vocabulary.STRIKE_REASON_ZH  # the words live in teller_assist.vocabulary
 
 USAGE_FOLLOW_UP_AFTER_DAYS = 30
 """Signed and nothing drawn for more than this many days: the 31st day after signing brings the task."""

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from teller_assist import vocabulary
 from teller_assist.identity.masking import Masking
 from teller_assist.money import format_yuan
 from teller_assist.ui.i18n import pick
@@ -18,25 +19,9 @@ from teller_assist.vocabulary import NEGATIVE_ZH, TAG_ZH, UTILITY_ZH
 if TYPE_CHECKING:
     from teller_assist.lookup.card import CustomerCard
 
-APPLICATION_ZH = {
-    "submitted": "待审批",
-    "approved": "已批准，待签约",
-    "signed": "已签约",
-    "rejected": "已拒绝",
-    "cancelled": "已撤销",
-    "expired": "已失效",
-}
+APPLICATION_ZH = vocabulary.APPLICATION_STATUS_ZH  # the words live in teller_assist.vocabulary
 
-KIND_ZH = {
-    "customers": "客户",
-    "payroll": "代发",
-    "utility_agreements": "代扣协议",
-    "utility_debits": "代扣流水",
-    "negative_list": "负面清单",
-    "drawdowns": "用信",
-    "group_tags": "标签",
-    "targets": "目标名单",
-}
+KIND_ZH = vocabulary.EXTRACT_KIND_ZH  # the words live in teller_assist.vocabulary
 BADGE_STYLE = {
     "on": "background:#e3f4e8; color:#17642f; border:1px solid #7cc493;",
     "off": "background:#f1f1f1; color:#8a8a8a; border:1px solid #d6d6d6;",
