@@ -280,3 +280,21 @@ def test_the_community_desk_registers_by_keys_and_refuses_a_bad_id_a_duplicate_a
     assert row_cells(dialog, 0)[:3] == ["1", "王六", MASK.resident_id(NEW)]
     assert QApplication.focusWidget() is dialog.view
     assert all(MAN not in c and NEW not in c for c in row_cells(dialog, 0))
+
+
+def test_after_the_grid_closes_by_its_keys_the_workspace_keys_work_again(qtbot: QtBot, desk: Desk) -> None:
+    """Esc closes the grid and the keys come back to the campaigns list, a second Esc there included (the
+    counter's Esc sent the focus to its hidden ID field): L opens the letters at once."""
+    sign_in(qtbot, desk, "teller1")
+    view = f7(qtbot, desk.window)
+    choose(qtbot, view, VILLAGE)
+    dialog = open_grid(qtbot, view)
+    qtbot.keyClick(dialog.view, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: view.dialog is None, timeout=3000)
+    desk.window.activateWindow()
+    view.table.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is view.table, timeout=3000)
+    qtbot.keyClick(view.table, Qt.Key.Key_Escape)  # a second Esc, as a hurried clerk presses it
+    assert QApplication.focusWidget() is view.table  # not the counter's hidden ID field
+    qtbot.keyClick(view.table, Qt.Key.Key_L)
+    assert type(view.dialog).__name__ == "LettersDialog"

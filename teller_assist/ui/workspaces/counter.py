@@ -244,7 +244,7 @@ class CounterWorkspace(QWidget):
             (QKeySequence(Qt.Key.Key_F4), self.authorize_at_counter),
             (QKeySequence(Qt.Key.Key_F9), self.mark_signed),
             (QKeySequence(Qt.Key.Key_F3), self.open_survey),
-            (QKeySequence(Qt.Key.Key_Escape), self.next_customer),
+            (QKeySequence(Qt.Key.Key_Escape), self._esc),
             (QKeySequence(Qt.Key.Key_F2), self._f2),
         ):
             QShortcut(key, host, slot)
@@ -654,6 +654,13 @@ class CounterWorkspace(QWidget):
         self.survey_area.setVisible(False)
         self.factors_label.setVisible(False)
         self.factors_label.setText("")
+
+    def _esc(self) -> None:
+        """Esc anywhere in the window clears the counter, when the counter is what the teller sees; in
+        another workspace (客群活动's list, 今日任务) it is that workspace's, and the keys stay there
+        (they went to the hidden ID field before)."""
+        if self.isVisible():
+            self.next_customer()
 
     def next_customer(self) -> None:
         """Esc: clear everything on screen and wait for the next customer (a survey in progress stays
