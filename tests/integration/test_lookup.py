@@ -198,7 +198,7 @@ def test_prequal_command(env: dict[str, str], tmp_path: Path, sqlite_store: Stor
 
 
 def test_many_cards_at_once_are_the_cards_one_at_a_time(store: Store, tmp_path: Path) -> None:
-    """A roster's members are looked up a few statements per 500 people: every fact the same as the
+    """A roster's members are looked up seven statements per thousand people: every fact the same as the
     counter's own lookup, for known, listed, tagged, targeted and unknown people, across chunks."""
     from teller_assist.services.lookup import lookup_many
     from teller_assist.store import cards as store_cards
