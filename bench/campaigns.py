@@ -13,7 +13,8 @@
 them, without history). SQLite: ``--data-dir`` keeps the loaded demo-mode folder between runs (loaded
 once). PostgreSQL: a throw-away durable server (fsync on), loaded each run. Each repetition uses a new
 campaign of people not used before, so nobody already holds a line. Run at a small size to check the
-script (``--people 3000 --members 800 --base 300 --repeat 1``); the full size is the issue's. Prints
+script (``--people 3000 --members 800 --base 300 --repeat 1``); the full size is the issue's. ``--base 0``
+times the roster import alone. Prints
 figures with the machine's load; never run by the tests.
 """
 
@@ -175,6 +176,8 @@ def run(name: str, store: Store, args: argparse.Namespace, policy: Policy) -> No
     s = spread(imports)
     print(f"  => roster import: {s.text()}; target <= 5 s, ratio {s.median / 5:.2f}")
 
+    if not args.base:  # --base 0: the roster import alone
+        return
     submits: list[float] = []
     approves: list[float] = []
     for k in range(args.repeat):

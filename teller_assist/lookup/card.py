@@ -7,7 +7,6 @@ module turns them into a :class:`CustomerCard`. No database, no clock: the date 
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from dataclasses import dataclass, field
 
 from teller_assist.identity.regions import region_name
@@ -207,6 +206,8 @@ class CustomerCard:
 
 
 def summarise_payroll(credits: tuple[PayFact, ...], window: Window) -> PayrollSummary:
+    if not credits:  # most of a county: nothing to walk through
+        return PayrollSummary(0, 0, 0, None, None, None, None, {}, "none", {}, {})
     start, end = window.start, window.end
     months: set[tuple[int, int]] = set()
     kind_months: dict[OrgKind, set[tuple[int, int]]] = {}
@@ -253,21 +254,47 @@ def summarise_payroll(credits: tuple[PayFact, ...], window: Window) -> PayrollSu
 def summarise_withholding(
     agreements: tuple[AgreementFact, ...], min_ok: int = SETTLED_MIN_OK_DEBITS
 ) -> WithholdingSummary:
-    active = [a for a in agreements if a.status == "active"]
-    by_utility = Counter(a.utility for a in active)
-    settled = any(a.ok_debits >= min_ok and a.failed_debits == 0 for a in active)
+    active = 0
+    by_utility: dict[str, int] = {}
+    ok = failed = 0
+    settled = False
+    for a in agreements:  # one pass, no Counter: this runs for every member of a roster
+        ok += a.ok_debits
+        failed += a.failed_debits
+        if a.status == "active":
+            active += 1
+            by_utility[a.utility] = by_utility.get(a.utility, 0) + 1
+            settled = settled or (a.ok_debits >= min_ok and a.failed_debits == 0)
     return WithholdingSummary(
-        active_agreements=len(active),
-        by_utility=dict(by_utility),
-        ok_debits=sum(a.ok_debits for a in agreements),
-        failed_debits=sum(a.failed_debits for a in agreements),
+        active_agreements=active,
+        by_utility=by_utility,
+        ok_debits=ok,
+        failed_debits=failed,
         settled=settled,
         agreements=agreements,
     )
 
 
-def build_card(rid: ResidentId, facts: CardFacts, as_of: dt.date, kinds: tuple[str, ...]) -> CustomerCard:
-    window = Window.before(as_of)
+def freshness_of(latest: dict[str, dt.date], as_of: dt.date, kinds: tuple[str, ...]) -> tuple[Freshness, ...]:
+    """Each kind's latest extract and whether it is stale on ``as_of`` (older than two days, or never)."""
+    return tuple(
+        Freshness(kind, latest.get(kind), kind not in latest or (as_of - latest[kind]).days > FRESHNESS_DAYS)
+        for kind in kinds
+    )
+
+
+def build_card(
+    rid: ResidentId,
+    facts: CardFacts,
+    as_of: dt.date,
+    kinds: tuple[str, ...],
+    *,
+    window: Window | None = None,
+    freshness: tuple[Freshness, ...] | None = None,
+) -> CustomerCard:
+    """The card from the facts. ``window`` and ``freshness`` (:func:`freshness_of` the same facts'
+    freshness) may be passed in when many cards share them: the same card, not worked out again."""
+    window = window or Window.before(as_of)
     customer = facts.customer
     region_code = rid.region_code
     return CustomerCard(
@@ -290,13 +317,6 @@ def build_card(rid: ResidentId, facts: CardFacts, as_of: dt.date, kinds: tuple[s
             for t in facts.tags
         ),
         targets=facts.targets,
-        freshness=tuple(
-            Freshness(
-                kind,
-                facts.freshness.get(kind),
-                kind not in facts.freshness or (as_of - facts.freshness[kind]).days > FRESHNESS_DAYS,
-            )
-            for kind in kinds
-        ),
+        freshness=freshness if freshness is not None else freshness_of(facts.freshness, as_of, kinds),
         applications=facts.applications,
     )

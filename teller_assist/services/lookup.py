@@ -10,7 +10,7 @@ from typing import Any
 from teller_assist.identity.masking import Masking
 from teller_assist.identity.resident_id import ResidentId, parse_resident_id
 from teller_assist.ingest.kinds import KINDS
-from teller_assist.lookup.card import CustomerCard, Window, build_card
+from teller_assist.lookup.card import CustomerCard, Window, build_card, freshness_of
 from teller_assist.prequal.workflow import rate_text
 from teller_assist.services import audit
 from teller_assist.store.cards import fetch_card_facts, fetch_many_card_facts
@@ -44,11 +44,19 @@ def lookup_audited(
 
 def lookup_many(store: Store, ids: list[str], *, as_of: dt.date) -> dict[str, CustomerCard]:
     """The cards of many valid resident IDs at once (a roster's members): the same cards as
-    :func:`lookup`, read a few statements per 500 people."""
+    :func:`lookup`, read seven statements per thousand people."""
     window = Window.before(as_of)
     facts = fetch_many_card_facts(store, ids, window.start, window.end)
+    freshness = next((freshness_of(f.freshness, as_of, KIND_NAMES) for f in facts.values()), ())
     return {
-        id_no: build_card(parse_resident_id(id_no, today=as_of), facts[id_no], as_of, KIND_NAMES)
+        id_no: build_card(
+            parse_resident_id(id_no, today=as_of),
+            facts[id_no],
+            as_of,
+            KIND_NAMES,
+            window=window,
+            freshness=freshness,  # the same extracts' dates for everyone: worked out once
+        )
         for id_no in ids
     }
 

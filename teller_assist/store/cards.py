@@ -60,7 +60,7 @@ SELECT json_build_object(
   'payroll', (SELECT coalesce(json_agg(json_build_array(pay_date, amount_fen, employer_code, employer_name)), '[]')
                 FROM payroll_credit WHERE id_no = %(id)s AND pay_date >= %(start)s),
   'agreements', (SELECT coalesce(json_agg(json_build_array(a.agreement_no, a.utility, a.status, a.signed_on,
-                   a.cancelled_on, d.ok, d.failed)), '[]')
+                   a.cancelled_on, d.ok, d.failed) ORDER BY a.agreement_no), '[]')
                  FROM utility_agreement a CROSS JOIN LATERAL (
                    SELECT count(*) FILTER (WHERE result = 'ok') AS ok, count(*) FILTER (WHERE result = 'failed') AS failed
                    FROM utility_debit WHERE agreement_no = a.agreement_no
@@ -327,78 +327,133 @@ class _Grouped:
 
 
 # --- many people at once: a roster's members ------------------------------------------------------------
+# {ids} is the chunk: "IN (?, ?, ...)" on SQLite, "= ANY(%s)" (one array) on PostgreSQL. Each statement
+# returns its rows in ID order, and the IDs go in sorted: every chunk walks a narrow stretch of each index.
 _MANY = {
-    "customer": "SELECT id_no, name, phone, branch_code, region_code, customer_no FROM customer WHERE id_no IN ({ids})",
+    "customer": "SELECT id_no, name, phone, branch_code, region_code, customer_no FROM customer WHERE id_no {ids}",
     "payroll": (
         "SELECT id_no, pay_date, amount_fen, employer_code, employer_name FROM payroll_credit "
-        "WHERE id_no IN ({ids}) AND pay_date >= {p}"
+        "WHERE id_no {ids} AND pay_date >= {p} ORDER BY id_no, pay_date"
     ),
+    # one probe of the debits per agreement (their (agreement_no, debit_date, result) index covers it)
     "agreements": (
         "SELECT a.id_no, a.agreement_no, a.utility, a.status, a.signed_on, a.cancelled_on, "
-        "(SELECT count(*) FROM utility_debit d WHERE d.agreement_no = a.agreement_no "
-        "AND d.debit_date >= {p} AND d.debit_date < {p} AND d.result = 'ok'), "
-        "(SELECT count(*) FROM utility_debit d WHERE d.agreement_no = a.agreement_no "
-        "AND d.debit_date >= {p} AND d.debit_date < {p} AND d.result = 'failed') "
-        "FROM utility_agreement a WHERE a.id_no IN ({ids})"
+        "count(CASE WHEN d.result = 'ok' THEN 1 END), count(CASE WHEN d.result = 'failed' THEN 1 END) "
+        "FROM utility_agreement a LEFT JOIN utility_debit d ON d.agreement_no = a.agreement_no "
+        "AND d.debit_date >= {p} AND d.debit_date < {p} WHERE a.id_no {ids} "
+        "GROUP BY a.id_no, a.agreement_no, a.utility, a.status, a.signed_on, a.cancelled_on "
+        "ORDER BY a.id_no, a.agreement_no"
     ),
-    "negative": "SELECT id_no, reason FROM negative_list_entry WHERE id_no IN ({ids}) AND lifted_batch_id IS NULL",
-    "tags": "SELECT id_no, tag, grade, valid_until FROM group_tag WHERE id_no IN ({ids}) ORDER BY id_no, tag",
+    "negative": "SELECT id_no, reason FROM negative_list_entry WHERE id_no {ids} AND lifted_batch_id IS NULL",
+    "tags": "SELECT id_no, tag, grade, valid_until FROM group_tag WHERE id_no {ids} ORDER BY id_no, tag",
     "targets": (
-        "SELECT id_no, campaign, branch_code, officer, due_on, scenario FROM target WHERE id_no IN ({ids}) "
+        "SELECT id_no, campaign, branch_code, officer, due_on, scenario FROM target WHERE id_no {ids} "
         "ORDER BY id_no, due_on, campaign"
     ),
     "applications": (
         "SELECT id_no, id, status, line, annual_rate_bp, valid_until, agreement_no FROM application "
-        "WHERE id_no IN ({ids}) ORDER BY id_no, id DESC"
+        "WHERE id_no {ids} ORDER BY id_no, id DESC"
     ),
 }
-MANY_CHUNK = 500  # IDs a statement carries (SQLite's default limit is 32,766 parameters)
+# PostgreSQL: the debits counted per agreement through a lateral subquery, as for one card, so the
+# planner cannot choose to merge-join the whole debit index for a thousand people
+_MANY_PG_AGREEMENTS = (
+    "SELECT a.id_no, a.agreement_no, a.utility, a.status, a.signed_on, a.cancelled_on, d.ok, d.failed "
+    "FROM utility_agreement a CROSS JOIN LATERAL ("
+    "SELECT count(*) FILTER (WHERE result = 'ok') AS ok, count(*) FILTER (WHERE result = 'failed') AS failed "
+    "FROM utility_debit WHERE agreement_no = a.agreement_no AND debit_date >= {p} AND debit_date < {p}) d "
+    "WHERE a.id_no {ids} ORDER BY a.id_no, a.agreement_no"
+)
+MANY_CHUNK = 1000  # IDs a statement carries (SQLite's default limit is 32,766 parameters)
+
+
+class _Days:
+    """Dates as the driver returns them, parsed once each: a roster's 30,000 pay dates are a few hundred
+    distinct days."""
+
+    def __init__(self) -> None:
+        self.seen: dict[Any, dt.date | None] = {}
+
+    def __call__(self, value: Any) -> Any:
+        if value is None or isinstance(value, dt.date):
+            return value
+        day = self.seen.get(value)
+        if day is None:
+            day = self.seen[value] = _date(value)
+        return day
 
 
 def fetch_many_card_facts(
     store: Store, ids: list[str], window_start: dt.date, window_end: dt.date
 ) -> dict[str, CardFacts]:
-    """The card facts of many people (a roster's members) in a few statements per 500 of them, rather
-    than eight statements each: the same facts :func:`fetch_card_facts` reads for one."""
+    """The card facts of many people (a roster's members) in seven statements per thousand of them,
+    rather than eight statements each: the same facts :func:`fetch_card_facts` reads for one."""
     # SQLite keeps dates as ISO text; PostgreSQL compares date with date
     start: Any = window_start.isoformat() if store.is_sqlite else window_start
     end: Any = window_end.isoformat() if store.is_sqlite else window_end
-    out: dict[str, CardFacts] = {}
+    day = _Days()
+    wanted = sorted(set(ids))
+    customers: dict[str, CustomerFacts] = {}
+    pay: dict[str, list[PayFact]] = {}
+    agreements: dict[str, list[AgreementFact]] = {}
+    negative: dict[str, str] = {}
+    tags: dict[str, list[TagFact]] = {}
+    targets: dict[str, list[TargetFact]] = {}
+    applications: dict[str, list[ApplicationFact]] = {}
     raw = store.engine.raw_connection()
     try:
         cur = raw.cursor()
-        mark = "?" if store.is_sqlite else "%s"
         cur.execute(_SQLITE["freshness"])
-        freshness = cur.fetchall()
-        for first in range(0, len(ids), MANY_CHUNK):
-            chunk = ids[first : first + MANY_CHUNK]
-            marks = ", ".join([mark] * len(chunk))
-            rows: dict[str, dict[str, list[tuple[Any, ...]]]] = {i: {} for i in chunk}
-            for name, sql in _MANY.items():
-                if name == "payroll":
-                    params: tuple[Any, ...] = (*chunk, start)
-                elif name == "agreements":
-                    params = (start, end, start, end, *chunk)
-                else:
-                    params = tuple(chunk)
-                cur.execute(sql.format(ids=marks, p=mark), params)
-                for row in cur.fetchall():
-                    rows[row[0]].setdefault(name, []).append(tuple(row[1:]))
-            for id_no in chunk:
-                got = rows[id_no]
-                negative = got.get("negative")
-                out[id_no] = _facts(
-                    (got["customer"][0] if got.get("customer") else None),
-                    got.get("payroll", ()),
-                    got.get("agreements", ()),
-                    negative[0][0] if negative else None,
-                    got.get("tags", ()),
-                    got.get("targets", ()),
-                    freshness,
-                    got.get("applications", ())[:5],
+        freshness = {k: d for k, v in cur.fetchall() if (d := _date(v)) is not None}
+        mark = "?" if store.is_sqlite else "%s"
+        for first in range(0, len(wanted), MANY_CHUNK):
+            chunk = wanted[first : first + MANY_CHUNK]
+            ids_sql = f"IN ({', '.join(['?'] * len(chunk))})" if store.is_sqlite else "= ANY(%s)"
+            ids_params: tuple[Any, ...] = tuple(chunk) if store.is_sqlite else (chunk,)
+
+            def rows(
+                name: str,
+                before: tuple[Any, ...] = (),
+                after: tuple[Any, ...] = (),
+                ids_sql: str = ids_sql,
+                ids_params: tuple[Any, ...] = ids_params,
+            ) -> Any:
+                sql = _MANY_PG_AGREEMENTS if name == "agreements" and not store.is_sqlite else _MANY[name]
+                cur.execute(sql.format(ids=ids_sql, p=mark), (*before, *ids_params, *after))
+                return cur.fetchall()
+
+            for r in rows("customer"):
+                customers[r[0]] = CustomerFacts(r[1], r[2], r[3], r[4], r[5])
+            for r in rows("payroll", after=(start,)):
+                pay.setdefault(r[0], []).append(PayFact(day(r[1]), int(r[2]), r[3], r[4]))
+            for r in rows("agreements", before=(start, end)):
+                agreements.setdefault(r[0], []).append(
+                    AgreementFact(r[1], r[2], r[3], day(r[4]), day(r[5]), int(r[6]), int(r[7]))
                 )
+            for r in rows("negative"):
+                negative.setdefault(r[0], r[1])
+            for r in rows("tags"):
+                tags.setdefault(r[0], []).append(TagFact(r[1], r[2], day(r[3])))
+            for r in rows("targets"):
+                targets.setdefault(r[0], []).append(TargetFact(r[1], r[2], r[3], day(r[4]), r[5]))
+            for r in rows("applications"):
+                latest = applications.setdefault(r[0], [])
+                if len(latest) < 5:  # the newest five, as a single card shows
+                    latest.append(ApplicationFact(int(r[1]), r[2], int(r[3]), int(r[4]), day(r[5]), r[6]))
         cur.close()
     finally:
         raw.rollback()
         raw.close()
-    return out
+    return {
+        id_no: CardFacts(
+            customer=customers.get(id_no),
+            payroll=tuple(pay.get(id_no, ())),
+            agreements=tuple(agreements.get(id_no, ())),
+            negative_reason=negative.get(id_no),
+            tags=tuple(tags.get(id_no, ())),
+            targets=tuple(targets.get(id_no, ())),
+            freshness=freshness,
+            applications=tuple(applications.get(id_no, ())),
+        )
+        for id_no in ids
+    }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 from teller_assist.identity.resident_id import parse_resident_id
@@ -14,6 +15,7 @@ from teller_assist.lookup.card import (
     TagFact,
     Window,
     build_card,
+    freshness_of,
     summarise_payroll,
     summarise_withholding,
 )
@@ -89,6 +91,49 @@ def test_card_for_a_stranger_and_freshness() -> None:
         rid, CardFacts(None, (), (), None, (), (), {"customers": dt.date(2026, 11, 25)}), AS_OF, KINDS
     )
     assert stale.stale_kinds == ["customers", "payroll"]
+
+
+def test_a_card_from_shared_window_and_freshness_is_the_same_card() -> None:
+    """Many cards at once pass the window and the freshness worked out once: nothing changes, and a
+    person with no pay and no agreements gets the same empty summaries as the general path's."""
+    rid = parse_resident_id(MAN, today=AS_OF)
+    latest = {"customers": dt.date(2026, 11, 26)}
+    for facts in (
+        CardFacts(None, (), (), None, (), (), latest),
+        CardFacts(
+            CustomerFacts("张三", None, "0101", "321183", None),
+            (pay(dt.date(2026, 3, 5)), pay(dt.date(2025, 10, 5))),
+            (AgreementFact("W1", "water", "cancelled", dt.date(2020, 1, 1), None, 3, 1),),
+            "fraud",
+            (),
+            (),
+            latest,
+        ),
+    ):
+        shared = build_card(
+            rid,
+            facts,
+            AS_OF,
+            KINDS,
+            window=Window.before(AS_OF),
+            freshness=freshness_of(latest, AS_OF, KINDS),
+        )
+        assert shared == build_card(rid, facts, AS_OF, KINDS)
+    outside = summarise_payroll((pay(dt.date(2025, 10, 5)),), Window.before(AS_OF))
+    empty = summarise_payroll((), Window.before(AS_OF))
+    assert empty == dataclasses.replace(outside, last_pay_date=None)
+    cancelled = summarise_withholding(
+        (AgreementFact("W1", "water", "cancelled", dt.date(2020, 1, 1), None, 3, 1),)
+    )
+    assert (cancelled.active_agreements, cancelled.by_utility, cancelled.ok_debits, cancelled.settled) == (
+        0,
+        {},
+        3,
+        False,
+    )
+    assert summarise_withholding(()) == dataclasses.replace(
+        cancelled, ok_debits=0, failed_debits=0, agreements=()
+    )
 
 
 def test_card_tags_and_negative_category() -> None:
