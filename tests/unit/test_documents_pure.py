@@ -170,3 +170,15 @@ def test_a_figure_never_breaks_across_lines(parts: list[str], per_line: int) -> 
     assert "".join(lines) == text  # nothing lost, nothing reordered
     for figure in {p[1:-1] for p in parts if len(p) > 1}:  # each fits a line of 12 characters or more
         assert sum(line.count(figure) for line in lines) == text.count(figure), (figure, lines)
+
+
+def test_an_edited_template_shows_on_the_next_document(tmp_path: Path) -> None:
+    """Templates are parsed once per text (a campaign prints thousands), but read afresh each time."""
+    path = tmp_path / "letter.toml"
+    path.write_text('title = "告知函"\n[[sections]]\ntext = "第一稿"\n', encoding="utf-8")
+    assert load_template("letter", tmp_path).sections[0].text == "第一稿"
+    path.write_text('title = "告知函"\n[[sections]]\ntext = "第二稿"\n', encoding="utf-8")
+    assert load_template("letter", tmp_path).sections[0].text == "第二稿"
+    path.write_text('title = "告知函 $nme"\n[[sections]]\ntext = "x"\n', encoding="utf-8")
+    with pytest.raises(TemplateError, match=r"\$nme"):
+        load_template("letter", tmp_path)
