@@ -32,6 +32,7 @@ from reportlab.rl_config import _FUZZ
 # ReportLab's own glyph and line builders for CJK text (not in the type stubs, stable since 2.x)
 cjkU: Any = getattr(rl_paragraph, "cjkU")  # noqa: B009
 makeCJKParaLine: Any = getattr(rl_paragraph, "makeCJKParaLine")  # noqa: B009
+_paragraph_setup: Any = getattr(Paragraph, "_setup")  # noqa: B009  # parses the markup into fragments
 
 CANNOT_START = ALL_CANNOT_START + "，。、；：！？）》」』】〕〉…—·％‰”’"
 CANNOT_END = ALL_CANNOT_END + "（《「『【〔〈“‘"
@@ -253,7 +254,7 @@ class ChineseParagraph(Paragraph):
 
     def _setup(self, text: Any, style: Any, bulletText: Any, frags: Any, cleaner: Any) -> None:
         if frags is not None or not isinstance(text, str) or not isinstance(bulletText, (str, type(None))):
-            super()._setup(text, style, bulletText, frags, cleaner)  # type: ignore[no-untyped-call]
+            _paragraph_setup(self, text, style, bulletText, frags, cleaner)
             return
         key = (text, style, bulletText, self.caseSensitive)
         with _parsed_lock:
@@ -261,7 +262,7 @@ class ChineseParagraph(Paragraph):
             if parsed is not None:
                 _PARSED.move_to_end(key)
         if parsed is None:
-            super()._setup(text, style, bulletText, None, cleaner)  # type: ignore[no-untyped-call]
+            _paragraph_setup(self, text, style, bulletText, None, cleaner)
             parsed = _Parsed(self.style, self.frags, self.bulletText)
             with _parsed_lock:
                 _PARSED[key] = parsed
