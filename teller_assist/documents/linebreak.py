@@ -17,7 +17,9 @@ longer than a whole line is broken, where the line ends.
 
 from __future__ import annotations
 
+import collections
 import re
+import threading
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,6 +32,7 @@ from reportlab.rl_config import _FUZZ
 # ReportLab's own glyph and line builders for CJK text (not in the type stubs, stable since 2.x)
 cjkU: Any = getattr(rl_paragraph, "cjkU")  # noqa: B009
 makeCJKParaLine: Any = getattr(rl_paragraph, "makeCJKParaLine")  # noqa: B009
+_paragraph_setup: Any = getattr(Paragraph, "_setup")  # noqa: B009  # parses the markup into fragments
 
 CANNOT_START = ALL_CANNOT_START + "，。、；：！？）》」』】〕〉…—·％‰”’"
 CANNOT_END = ALL_CANNOT_END + "（《「『【〔〈“‘"
@@ -229,8 +232,46 @@ def _better_break(glyphs: list[str], start: int, end: int, inside: list[bool] | 
     return end  # a line of nothing but punctuation: give up rather than loop
 
 
+class _Parsed:
+    """A paragraph's markup as ReportLab's parser left it, and its positions once laid out."""
+
+    __slots__ = ("bullet", "frags", "style", "text")
+
+    def __init__(self, style: Any, frags: Any, bullet: Any) -> None:
+        self.style, self.frags, self.bullet = style, frags, bullet
+        self.text: _Text | None = None
+
+
+# paragraphs parsed, by markup and style: a campaign's documents repeat the same terms thousands of
+# times (the paragraphs only read their fragments)
+_PARSED: collections.OrderedDict[tuple[str, Any, Any, int], _Parsed] = collections.OrderedDict()
+_PARSED_KEPT = 512
+_parsed_lock = threading.Lock()
+
+
 class ChineseParagraph(Paragraph):
     """A Paragraph whose CJK wrapping follows the Chinese rule above (set ``wordWrap='CJK'``)."""
+
+    def _setup(self, text: Any, style: Any, bulletText: Any, frags: Any, cleaner: Any) -> None:
+        if frags is not None or not isinstance(text, str) or not isinstance(bulletText, (str, type(None))):
+            _paragraph_setup(self, text, style, bulletText, frags, cleaner)
+            return
+        key = (text, style, bulletText, self.caseSensitive)
+        with _parsed_lock:
+            parsed = _PARSED.get(key)
+            if parsed is not None:
+                _PARSED.move_to_end(key)
+        if parsed is None:
+            _paragraph_setup(self, text, style, bulletText, None, cleaner)
+            parsed = _Parsed(self.style, self.frags, self.bulletText)
+            with _parsed_lock:
+                _PARSED[key] = parsed
+                if len(_PARSED) > _PARSED_KEPT:
+                    _PARSED.popitem(last=False)
+        else:
+            self.text, self.frags, self.style = cleaner(text), parsed.frags, parsed.style
+            self.bulletText, self.debug = parsed.bullet, 0
+        self._ta_parsed = parsed
 
     def breakLinesCJK(self, maxWidths: Any) -> Any:
         if not isinstance(maxWidths, (list, tuple)):
@@ -244,9 +285,16 @@ class ChineseParagraph(Paragraph):
             return super().breakLinesCJK(maxWidths)
         auto = getattr(self, "autoLeading", getattr(style, "autoLeading", ""))
         bounds = auto not in ("", "off")
-        cached = self.__dict__.get("_ta_text")
-        if cached is None or cached[0] is not self.frags:
-            cached = self._ta_text = (self.frags, _prepare(self.frags))
-        if cached[1] is None:
+        parsed = self.__dict__.get("_ta_parsed")
+        if parsed is not None and parsed.frags is self.frags:
+            if parsed.text is None:
+                parsed.text = _prepare(self.frags)
+            text = parsed.text
+        else:
+            cached = self.__dict__.get("_ta_text")
+            if cached is None or cached[0] is not self.frags:
+                cached = self._ta_text = (self.frags, _prepare(self.frags))
+            text = cached[1]
+        if text is None:
             return _split_glyphs_slowly(self.frags, list(maxWidths), bounds)
-        return split_lines(cached[1], list(maxWidths), bounds)
+        return split_lines(text, list(maxWidths), bounds)

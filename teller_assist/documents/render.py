@@ -85,7 +85,9 @@ class DocumentData:
         return f"DocumentData({self.kind!r}, {self.agreement_no!r}, copy={self.copy})"
 
 
+@functools.cache
 def _styles() -> dict[str, ParagraphStyle]:
+    """The paragraph styles (made once: a paragraph only reads its style)."""
     base = ParagraphStyle(
         "body", fontName=fonts.PRIMARY, fontSize=11, leading=17, wordWrap="CJK", alignment=TA_JUSTIFY
     )
@@ -263,11 +265,14 @@ class _NumberedCanvas(Canvas):
     """Defers each page so the footer can say how many pages its part has (and stamp 副本)."""
 
     copy_mark = False
+    seed = ""  # the characters every document of its kind prints: see fonts.seed
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._pages: list[dict[str, Any]] = []
         self._part: tuple[int, str] = (0, "")
+        if self.seed:
+            fonts.seed(self._doc, self.seed)  # type: ignore[attr-defined]  # the canvas's PDF document
 
     def showPage(self) -> None:
         self._pages.append(dict(self.__dict__))
@@ -307,6 +312,22 @@ class _NumberedCanvas(Canvas):
         self.restoreState()
 
 
+# what every document prints besides its template: the footers, the check's words, the parts' labels
+# and the dates (not the amount's numerals nor a reprint's marks, which not every document prints: a
+# character seeded but not printed would still be embedded)
+_FIXED = "第页共扫码下载手机银行，随借随还验证码网点可凭协议编号和验证码核对本文书的真实性年月日" + "".join(
+    p.label for parts in PARTS.values() for p in parts
+)
+
+
+@functools.lru_cache(maxsize=16)
+def _seed(template: Template) -> str:
+    """The characters a document of ``template`` prints whoever it is for (see ``fonts.seed``)."""
+    texts = [template.title, template.subtitle, template.sign_left, template.sign_right, template.sign_date]
+    texts += [t for section in template.sections for t in (section.heading, section.text)]
+    return "".join(texts) + _FIXED
+
+
 _ONE_AT_A_TIME = threading.Lock()
 
 
@@ -321,7 +342,7 @@ def render(data: DocumentData, template: Template | None = None) -> bytes:
 
 
 def _render(data: DocumentData, template: Template | None) -> bytes:
-    fonts.register()
+    fonts.register(fallbacks=False)  # markup() registers a fallback font when a value needs one
     template = template or load_template(data.kind)
     out = io.BytesIO()
     doc = SimpleDocTemplate(
@@ -340,6 +361,7 @@ def _render(data: DocumentData, template: Template | None) -> bytes:
 
     class Canvas_(_NumberedCanvas):
         copy_mark = data.copy
+        seed = _seed(template)
 
     doc.build(_flowables(template, data), canvasmaker=Canvas_)
     return out.getvalue()

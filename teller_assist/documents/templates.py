@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import string
 import tomllib
 from dataclasses import dataclass
@@ -88,8 +89,21 @@ def load_template(kind: str, folder: Path | None = None) -> Template:
         )
     path = (folder / f"{kind}.toml") if folder else resource("documents", f"{kind}.toml")
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
+        source = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise TemplateError(
+            f"无法读取文书模板 {path}：{exc}", f"cannot read the template {path}: {exc}"
+        ) from None
+    return _parse(kind, path, source)
+
+
+@functools.lru_cache(maxsize=16)
+def _parse(kind: str, path: Path, source: str) -> Template:
+    """The template in ``source`` (read afresh for every document, so an edit shows on the next; parsed
+    once per text: a campaign prints thousands of the same)."""
+    try:
+        data = tomllib.loads(source)
+    except tomllib.TOMLDecodeError as exc:
         raise TemplateError(
             f"无法读取文书模板 {path}：{exc}", f"cannot read the template {path}: {exc}"
         ) from None

@@ -89,8 +89,7 @@ def test_a_paragraph_wrapped_again_at_another_width_breaks_for_that_width() -> N
     fonts.register()
     style = ParagraphStyle("t", fontName=fonts.PRIMARY, fontSize=11, leading=16, wordWrap="CJK")
     text = (
-        "授信人给予受信人预授信额度人民币贰拾贰万元整（¥220,000.00），"
-        "年利率3.65%，额度有效期内可循环使用。"
+        "授信人给予受信人预授信额度人民币贰拾贰万元整（¥220,000.00），年利率3.65%，额度有效期内可循环使用。"
     )
     para = ChineseParagraph(fonts.markup(text), style)
     for width in (11 * 20 + 1, 11 * 7 + 1, 11 * 13 + 1, 11 * 7 + 1):
@@ -170,3 +169,45 @@ def test_a_figure_never_breaks_across_lines(parts: list[str], per_line: int) -> 
     assert "".join(lines) == text  # nothing lost, nothing reordered
     for figure in {p[1:-1] for p in parts if len(p) > 1}:  # each fits a line of 12 characters or more
         assert sum(line.count(figure) for line in lines) == text.count(figure), (figure, lines)
+
+
+def test_an_edited_template_shows_on_the_next_document(tmp_path: Path) -> None:
+    """Templates are parsed once per text (a campaign prints thousands), but read afresh each time."""
+    path = tmp_path / "letter.toml"
+    path.write_text('title = "告知函"\n[[sections]]\ntext = "第一稿"\n', encoding="utf-8")
+    assert load_template("letter", tmp_path).sections[0].text == "第一稿"
+    path.write_text('title = "告知函"\n[[sections]]\ntext = "第二稿"\n', encoding="utf-8")
+    assert load_template("letter", tmp_path).sections[0].text == "第二稿"
+    path.write_text('title = "告知函 $nme"\n[[sections]]\ntext = "x"\n', encoding="utf-8")
+    with pytest.raises(TemplateError, match=r"\$nme"):
+        load_template("letter", tmp_path)
+
+
+def test_the_same_markup_is_parsed_once_and_wraps_the_same() -> None:
+    """A campaign's documents repeat their terms: a paragraph of the same markup and style reuses the
+    fragments parsed for the first (ReportLab's paragraphs only read them), and wraps line for line."""
+    fonts.register()
+    style = ParagraphStyle("t", fontName=fonts.PRIMARY, fontSize=11, leading=16, wordWrap="CJK")
+    text = (
+        "受信人：王"
+        + fonts.markup("䶮")
+        + "明，额度人民币捌万壹仟元整（¥81,000.00），<b>有效期</b>至2028年11月29日。" * 3
+    )
+    first, second = ChineseParagraph(text, style), ChineseParagraph(text, style)
+    assert second.frags is first.frags
+    assert ChineseParagraph(text + "。", style).frags is not first.frags
+    for width in (200, 120):
+        first.wrap(width, 1000)
+        second.wrap(width, 1000)
+        assert [w for w in first.blPara.lines] and len(first.blPara.lines) == len(second.blPara.lines)
+        assert [str(line.words) for line in first.blPara.lines] == [
+            str(line.words) for line in second.blPara.lines
+        ]
+    before = [str(line.words) for line in ChineseParagraph(text, style).breakLines([200]).lines]
+    parts = second.split(200, 40)  # a paragraph split across two pages
+    assert len(parts) == 2
+    for part in parts:
+        part.wrap(200, 1000)
+    after = ChineseParagraph(text, style)
+    assert after.frags is first.frags
+    assert [str(line.words) for line in after.breakLines([200]).lines] == before
