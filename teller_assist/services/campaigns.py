@@ -524,6 +524,27 @@ class RosterImport:
     refused_written: int | None  # rows written to the refused workbook, when one was asked for
 
 
+def _managed_open(
+    store: Store, operator: OperatorRecord | None, code: str, action: str
+) -> tuple[OperatorRecord, CampaignRow]:
+    """The signed-in operator and campaign ``code``, refused (and audited as ``action``) unless they
+    manage it and it is open: what every change to a campaign's members first asks."""
+    op = _current(store, operator)
+    campaign = _campaign(store, code)
+    if not _may_manage(op, campaign.branch_code):
+        raise _not_manager(store, op, action, campaign.code, campaign.branch_code)
+    if campaign.status != "open":
+        raise _refused(
+            store,
+            op,
+            action,
+            campaign.code,
+            _closed(campaign.code, campaign.closed_by, campaign.closed_at),
+            "closed",
+        )
+    return op, campaign
+
+
 def import_roster(
     store: Store,
     operator: OperatorRecord | None,
@@ -544,19 +565,7 @@ def import_roster(
     so a file that cannot be written leaves the campaign as it was. A roster with no row that names a
     person is refused whole: loading it would mark every member removed. ``progress`` is told each
     stage's (done, total) as it goes (:data:`ImportProgress`)."""
-    op = _current(store, operator)
-    campaign = _campaign(store, code)
-    if not _may_manage(op, campaign.branch_code):
-        raise _not_manager(store, op, "import", campaign.code, campaign.branch_code)
-    if campaign.status != "open":
-        raise _refused(
-            store,
-            op,
-            "import",
-            campaign.code,
-            _closed(campaign.code, campaign.closed_by, campaign.closed_at),
-            "closed",
-        )
+    op, campaign = _managed_open(store, operator, code, "import")
     table, decision = _decide_file(store, path, campaign.scenario, policy, as_of, progress)
     plan = plan_import(decision, as_of, campaign.village_groups)
     if not plan.members:
@@ -672,19 +681,7 @@ def import_till(
     the shop's unified social credit code on the roster, or refused with its reason (a merchant not on
     the campaign among them). Who may: as for a roster; only a market campaign takes till records. The
     policy's market factor then reads them into every decision (months, average, candidate)."""
-    op = _current(store, operator)
-    campaign = _campaign(store, code)
-    if not _may_manage(op, campaign.branch_code):
-        raise _not_manager(store, op, "import_till", campaign.code, campaign.branch_code)
-    if campaign.status != "open":
-        raise _refused(
-            store,
-            op,
-            "import_till",
-            campaign.code,
-            _closed(campaign.code, campaign.closed_by, campaign.closed_at),
-            "closed",
-        )
+    op, campaign = _managed_open(store, operator, code, "import_till")
     if campaign.scenario != "market":
         raise _refused(
             store,
