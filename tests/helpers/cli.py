@@ -1,4 +1,8 @@
-"""Run `python -m teller_assist ...` as an operator or a nightly job would: its own process, its own env."""
+"""Run `python -m teller_assist ...` as an operator or a nightly job would: its own process, its own env.
+
+Each command runs in a process of its own, forked from one that has already imported the package
+(``tests.helpers.warm_cli``); ``fresh=True`` starts a new interpreter instead, for what only a fresh
+interpreter shows (start-up, imports)."""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.helpers.operators import PASSWORD
+from tests.helpers.warm_cli import run_warm
 
 
 def run_cli(
@@ -18,11 +23,14 @@ def run_cli(
     demo_key_file: bool = True,
     stdin: str | None = None,
     timeout: float = 120,
+    fresh: bool = False,
 ) -> subprocess.CompletedProcess[str]:
     """The command with this test's folders (``env``) and none of the caller's TELLER_ASSIST_ settings;
     ``demo_key_file`` keeps the SQLite key in the demo key file (there is no keyring service here)."""
     clean = {k: v for k, v in os.environ.items() if not k.startswith("TELLER_ASSIST_")}
     extra = {"TELLER_ASSIST_KEY_STORE": "demo-file"} if demo_key_file else {}
+    if not fresh:
+        return run_warm(list(args), {**clean, **env, **extra}, stdin, timeout)
     return subprocess.run(
         [sys.executable, "-m", "teller_assist", *args],
         input=stdin,
