@@ -268,6 +268,13 @@ class Flag:
         return None if self.kind is None else KIND_ZH[self.kind]
 
 
+def prepare_flag(store: Store, nobody: str) -> None:
+    """Read the flag's facts once for ``nobody`` (the window's idle warm-up): the first listed walk-in's
+    flag then does not build and compile its statements on a worker while their card is drawn. Reads
+    only; nothing audited, nothing shown."""
+    store_targets.facts(store, id_no=nobody)
+
+
 def walk_in_flag(
     store: Store,
     policy: Policy | None,

@@ -321,7 +321,8 @@ def test_the_counter_flags_a_walk_in_target_and_signing_there_strikes_it(
     assert not counter.target_flag.isVisible()
     qtbot.keyClicks(counter.id_input, STRANGER)
     assert counter.card is not None and counter.card.rid.value == STRANGER
-    qtbot.wait(300)  # the answer for someone on no list: no line
+    assert not counter._flag_tasks  # on no list (their card says so): no worker beside the first paint
+    qtbot.wait(300)  # someone on no list: no line
     assert not counter.target_flag.isVisible()
 
     qtbot.keyClick(window, Qt.Key.Key_Escape)

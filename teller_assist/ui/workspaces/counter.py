@@ -351,7 +351,7 @@ class CounterWorkspace(QWidget):
         from PySide6.QtCore import QBuffer, QIODevice, QSize
         from PySide6.QtGui import QPageSize, QPainter, QPdfWriter
 
-        from teller_assist.services import audit, drafts
+        from teller_assist.services import audit, drafts, task_desk
         from teller_assist.services.lookup import lookup
         from teller_assist.services.prequal import decide_for_card
         from teller_assist.ui.print_preview import load_pdf
@@ -374,6 +374,7 @@ class CounterWorkspace(QWidget):
             holder.deleteLater()
         with contextlib.suppress(UserFacingError):
             drafts.load(flow.store, self.WARM_UP_ID)  # the first survey's draft read: its statement ready
+            task_desk.prepare_flag(flow.store, self.WARM_UP_ID)  # a listed walk-in's flag: statements ready
         self._make_spare_forms()  # the survey's widgets made, laid out and drawn with their fonts
         buffer = QBuffer()
         buffer.open(QIODevice.OpenModeFlag.WriteOnly)
@@ -757,7 +758,9 @@ class CounterWorkspace(QWidget):
 
         flow = self.flow
         self._flag_generation += 1
-        if flow is None or flow.card is None or flow.operator is None:
+        if flow is None or flow.card is None or flow.operator is None or not flow.card.targets:
+            # on no list (the card read every list's rows for them): nothing to ask, and no worker
+            # competing with the card's first paint
             self._show_flag(())
             return
         generation, rid = self._flag_generation, flow.card.rid
