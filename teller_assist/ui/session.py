@@ -9,7 +9,9 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
+    QApplication,
     QDialog,
     QFormLayout,
     QHBoxLayout,
@@ -481,6 +483,8 @@ class LockPage(QWidget):
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.password.setPlaceholderText(self.tr("输入密码解锁"))
         self.password.returnPressed.connect(self.try_unlock)
+        self.password.installEventFilter(self)  # the keys typed while the password is checked, kept
+        self.typed_meanwhile: list[tuple[Qt.Key, Qt.KeyboardModifier, str]] = []
         layout.addWidget(self.password)
         self.error = QLabel("", self)
         self.error.setObjectName("unlockError")
@@ -509,6 +513,26 @@ class LockPage(QWidget):
         self.error.setText("")
         self.password.clear()
         self.password.setFocus()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """The keys typed while the password is checked (正在核验) are the teller's next ones, the next
+        customer's ID already: kept, and typed where the focus is once the window is unlocked."""
+        if watched is self.password and self.task is not None and event.type() == QEvent.Type.KeyPress:
+            assert isinstance(event, QKeyEvent)
+            self.typed_meanwhile.append((Qt.Key(event.key()), event.modifiers(), event.text()))
+            return True
+        return super().eventFilter(watched, event)
+
+    def _type_meanwhile(self) -> None:
+        """Unlocked: the keys kept go, in their order, to whichever field has the focus as each arrives
+        (the ID field first; the survey once an ID identified itself), as if typed now."""
+        typed, self.typed_meanwhile = self.typed_meanwhile, []
+        for key, modifiers, text in typed:
+            target = QApplication.focusWidget()
+            if target is None or not target.isVisible():
+                return
+            for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+                QApplication.sendEvent(target, QKeyEvent(kind, key, modifiers, text))
 
     def set_waiting(self, count: int, longest_minutes: int) -> None:
         """An approver's locked screen says that customers wait (how many, how long), never who."""
@@ -548,9 +572,12 @@ class LockPage(QWidget):
             finish()
             self.error.setText("")
             self.unlocked.emit()
+            self._type_meanwhile()
 
         def refused(exc: BaseException) -> None:
             finish()
+            # typed after a wrong password, they are not the next customer's (nor, unseen, a password)
+            self.typed_meanwhile = []
             if not isinstance(exc, UserFacingError):
                 raise exc  # a bug: the crash handler writes its report
             wrong = isinstance(exc, LoginFailed) and exc.message_en == self.WRONG_LOGIN_ANSWER
