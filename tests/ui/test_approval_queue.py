@@ -259,3 +259,22 @@ def test_nothing_is_read_for_a_locked_or_signed_out_lobby(
     submitted(window.store, 409)
     qtbot.wait(1500)  # the watch, had it not ended, would have woken the lists
     assert reads == []
+
+
+def test_the_selected_application_stays_selected_when_one_above_it_goes(
+    qtbot: QtBot, settings: Settings, memory_keyring: MemoryKeyring, tmp_path: Path
+) -> None:
+    """Decided elsewhere, an application above the selected one leaves the queue: the approver's choice
+    stays on the same application, not on whichever moved into its row (批准 would approve another)."""
+    window, queue = manager(qtbot, settings, tmp_path)
+    assert window.store is not None
+    first, second, third = (submitted(window.store, seq) for seq in (410, 411, 412))
+    qtbot.waitUntil(lambda: queue.table.rowCount() == 3, timeout=3000)
+    queue.table.selectRow(1)
+    assert queue.selected() == second
+    head = apps.Actor.here(make_operator(window.store, "head1", "branch_head"))
+    apps.approve(window.store, load_policy(default_policy_path()), first.id, head, today=TODAY)
+    qtbot.waitUntil(lambda: queue.table.rowCount() == 2, timeout=3000)
+    chosen = queue.selected()
+    assert chosen is not None and chosen.id == second.id, (chosen, third.id)
+    assert queue.factors.text().startswith(f"申请 {second.id} 的依据：")

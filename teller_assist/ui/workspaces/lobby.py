@@ -325,13 +325,15 @@ class ApprovalQueue(QWidget):
         self.message.setText(error_text(exc))  # the table keeps the last queue read
 
     def _show(self, rows: list[ApplicationRecord]) -> None:
+        chosen = self.selected()  # (of the rows shown until now)
         self.rows = rows
-        self._render()
+        self._render(chosen)
         self.refreshed.emit()
 
-    def _render(self) -> None:
+    def _render(self, chosen: ApplicationRecord | None = None) -> None:
+        """The rows, with ``chosen`` (else the selected one) still selected wherever it moved."""
         now = dt.datetime.now(dt.UTC)
-        chosen = self.selected()  # the same application stays selected wherever it moved
+        chosen = chosen or self.selected()
         self.table.blockSignals(True)  # (one _show_factors below, not one a cell)
         self.table.setRowCount(len(self.rows))
         for i, r in enumerate(self.rows):
