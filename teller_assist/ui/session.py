@@ -37,6 +37,43 @@ if TYPE_CHECKING:
     from teller_assist.services.operators import OperatorRecord
 
 
+class KeysMeanwhile(QObject):
+    """The keys typed into ``fields`` while a password is checked (正在核验, on a worker thread) are the
+    teller's next ones, often the next customer's ID: kept (a read-only field would lose them), then
+    ``replay``ed, in order, to whichever widget of ``window`` has the focus as each arrives once the
+    check let the teller in (the ID field; the survey once an ID identified itself), or ``drop``ped
+    after a refusal: they are neither a customer's nor, unseen, a password (a scanner's Enter would
+    try them as one)."""
+
+    def __init__(
+        self, fields: tuple[QWidget, ...], busy: Callable[[], bool], window: QWidget, parent: QObject
+    ) -> None:
+        super().__init__(parent)
+        self._busy, self._window = busy, window
+        self.keys: list[tuple[Qt.Key, Qt.KeyboardModifier, str]] = []
+        for field in fields:
+            field.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.KeyPress and self._busy():
+            assert isinstance(event, QKeyEvent)
+            self.keys.append((Qt.Key(event.key()), event.modifiers(), event.text()))
+            return True
+        return False
+
+    def drop(self) -> None:
+        self.keys = []
+
+    def replay(self) -> None:
+        typed, self.keys = self.keys, []
+        for key, modifiers, text in typed:
+            target = QApplication.focusWidget() or self._window.window().focusWidget()
+            if target is None or not target.isVisible():
+                return
+            for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+                QApplication.sendEvent(target, QKeyEvent(kind, key, modifiers, text))
+
+
 class LoginDialog(QDialog):
     """The operator logs in; on a database without operators it asks for the first administrator.
 
@@ -113,6 +150,9 @@ class LoginDialog(QDialog):
         self.password.returnPressed.connect(self.try_login)
         self.new_password.returnPressed.connect(self.new_password2.setFocus)
         self.new_password2.returnPressed.connect(self.try_login)
+        fields = (self.login, self.name, self.password, self.password2, self.new_password, self.new_password2)
+        # typed while the login is checked: for the window behind, once signed in
+        self.kept = KeysMeanwhile(fields, lambda: self.task is not None, parent or self, self)
 
     def set_store(self, store: Store) -> None:
         """The database is open: a login asked for meanwhile goes ahead now."""
@@ -203,8 +243,12 @@ class LoginDialog(QDialog):
         def succeeded(record: OperatorRecord) -> None:
             if finish():
                 then(record)
+                if self.operator is not None:  # signed in: the keys typed meanwhile go to the window
+                    self.kept.replay()
+            self.kept.drop()  # (a new password asked: not typed into it unseen)
 
         def failed(exc: BaseException) -> None:
+            self.kept.drop()
             if not finish():
                 return
             if not isinstance(exc, UserFacingError):
@@ -483,8 +527,7 @@ class LockPage(QWidget):
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.password.setPlaceholderText(self.tr("输入密码解锁"))
         self.password.returnPressed.connect(self.try_unlock)
-        self.password.installEventFilter(self)  # the keys typed while the password is checked, kept
-        self.typed_meanwhile: list[tuple[Qt.Key, Qt.KeyboardModifier, str]] = []
+        self.kept = KeysMeanwhile((self.password,), lambda: self.task is not None, self, self)
         layout.addWidget(self.password)
         self.error = QLabel("", self)
         self.error.setObjectName("unlockError")
@@ -513,26 +556,6 @@ class LockPage(QWidget):
         self.error.setText("")
         self.password.clear()
         self.password.setFocus()
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        """The keys typed while the password is checked (正在核验) are the teller's next ones, the next
-        customer's ID already: kept, and typed where the focus is once the window is unlocked."""
-        if watched is self.password and self.task is not None and event.type() == QEvent.Type.KeyPress:
-            assert isinstance(event, QKeyEvent)
-            self.typed_meanwhile.append((Qt.Key(event.key()), event.modifiers(), event.text()))
-            return True
-        return super().eventFilter(watched, event)
-
-    def _type_meanwhile(self) -> None:
-        """Unlocked: the keys kept go, in their order, to whichever field has the focus as each arrives
-        (the ID field first; the survey once an ID identified itself), as if typed now."""
-        typed, self.typed_meanwhile = self.typed_meanwhile, []
-        for key, modifiers, text in typed:
-            target = QApplication.focusWidget()
-            if target is None or not target.isVisible():
-                return
-            for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
-                QApplication.sendEvent(target, QKeyEvent(kind, key, modifiers, text))
 
     def set_waiting(self, count: int, longest_minutes: int) -> None:
         """An approver's locked screen says that customers wait (how many, how long), never who."""
@@ -572,12 +595,11 @@ class LockPage(QWidget):
             finish()
             self.error.setText("")
             self.unlocked.emit()
-            self._type_meanwhile()
+            self.kept.replay()
 
         def refused(exc: BaseException) -> None:
             finish()
-            # typed after a wrong password, they are not the next customer's (nor, unseen, a password)
-            self.typed_meanwhile = []
+            self.kept.drop()
             if not isinstance(exc, UserFacingError):
                 raise exc  # a bug: the crash handler writes its report
             wrong = isinstance(exc, LoginFailed) and exc.message_en == self.WRONG_LOGIN_ANSWER

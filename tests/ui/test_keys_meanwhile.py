@@ -1,5 +1,5 @@
-"""Keys typed while the window is busy are not lost: those typed while the lock page checks the password
-(正在核验) are the next customer's ID and go to the ID field once unlocked; those typed while a card is
+"""Keys typed while the window is busy are not lost: those typed while the lock page or the login checks
+the password (正在核验) are the next customer's ID and go to the ID field once in; those typed while a card is
 looked up go where the focus is when it is shown (the survey's first question)."""
 
 from __future__ import annotations
@@ -32,7 +32,25 @@ def test_keys_typed_while_the_unlock_is_checked_go_to_the_id_field(
     assert not window.is_locked()
     card = window.counter.card
     assert card is not None and card.rid.value == MAN  # the eighteen keys reached the ID field
-    assert page.password.text() == "" and page.typed_meanwhile == []
+    assert page.password.text() == "" and page.kept.keys == []
+
+
+def test_keys_typed_while_the_login_is_checked_go_to_the_id_field(
+    qtbot: QtBot, settings: Settings, memory_keyring: MemoryKeyring, tmp_path: Path
+) -> None:
+    window = window_with_data(qtbot, settings, tmp_path)
+    dialog = window.logout()  # the next teller at the desk
+    assert dialog is not None and dialog.isVisible()
+    dialog.login.setText("teller1")
+    dialog.password.setText(PASSWORD)
+    qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+    assert dialog.task is not None and dialog.error.text() == "正在核验…"
+    qtbot.keyClicks(dialog.password, MAN)  # the first customer's ID, before the answer
+    wait_checked(qtbot, dialog)
+    assert window.operator is not None and window.operator.login == "teller1"
+    card = window.counter.card
+    assert card is not None and card.rid.value == MAN
+    assert dialog.kept.keys == []
 
 
 def test_keys_typed_after_a_wrong_password_are_dropped(
@@ -49,7 +67,7 @@ def test_keys_typed_after_a_wrong_password_are_dropped(
     qtbot.keyClick(page.password, Qt.Key.Key_Return)  # a scanner's suffix
     wait_checked(qtbot, page)
     assert window.is_locked() and page.error.text() == "密码错误，请重新输入"
-    assert page.password.text() == "" and page.typed_meanwhile == [] and page.task is None
+    assert page.password.text() == "" and page.kept.keys == [] and page.task is None
     assert window.counter.card is None
 
 
