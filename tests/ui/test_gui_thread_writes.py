@@ -147,3 +147,30 @@ def test_the_lock_is_at_once_and_its_audit_row_and_the_draft_are_written_behind_
     window.logout()  # from the locked desk: the lock's row comes before the logout's
     actions = [action for action, _gui in rows]
     assert actions.index("lock") < actions.index("logout")
+
+
+def test_a_draft_that_cannot_be_written_is_said_and_written_when_it_can(
+    qtbot: QtBot,
+    settings: Settings,
+    memory_keyring: MemoryKeyring,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from teller_assist.errors import UserFacingError
+
+    real = drafts.save
+
+    def gone(*_args: object) -> None:
+        raise UserFacingError("无法连接数据库", "cannot reach the database")
+
+    monkeypatch.setattr(drafts, "save", gone)
+    window = window_with_data(qtbot, settings, tmp_path)
+    assert window.store is not None and window.counter.flow is not None
+    income = typing_income(qtbot, window, "50000")
+    feedback = window.counter.id_feedback
+    qtbot.waitUntil(lambda: "调查表草稿未能保存" in feedback.text(), timeout=3000)
+    assert "无法连接数据库" in feedback.text() and income.text() == "50000"  # said; nothing typed lost
+    assert window.counter.flow.unsaved  # still to be written
+    monkeypatch.setattr(drafts, "save", real)  # the database is back
+    qtbot.keyClick(window, Qt.Key.Key_Escape)
+    assert saved_income(window.store) == 50000
