@@ -318,13 +318,30 @@ class CounterFlow:
     def save_draft(self) -> None:
         """Keep the survey as typed, so a crash, a restart or Esc loses nothing (consents are not kept).
         Only what was typed since the last save is written; a failed save stays unsaved (and raises)."""
+        taken = self.take_draft()
+        if taken is None:
+            return
+        try:
+            drafts.save(self.store, *taken)
+        except BaseException:
+            self.draft_not_saved(taken[0])
+            raise
+
+    def take_draft(self) -> tuple[str, Survey, str] | None:
+        """What was typed since the last save, as plain data (the ID, the survey, who typed it) for a
+        caller that writes it elsewhere (``drafts.save``, on a worker thread): taken, it counts as saved,
+        until ``draft_not_saved`` says otherwise. None when there is nothing to keep."""
         if not self._unsaved or self.card is None or self.survey is None or self.operator is None:
-            return
-        if self.application is not None:
-            self._unsaved = False  # submitted: the application holds the answers now
-            return
-        drafts.save(self.store, self.card.rid.value, self.survey, self.operator.login)
+            return None
         self._unsaved = False
+        if self.application is not None:
+            return None  # submitted: the application holds the answers now
+        return self.card.rid.value, self.survey, self.operator.login
+
+    def draft_not_saved(self, id_no: str) -> None:
+        """A taken draft could not be written: if that person's survey is still open, it is unsaved."""
+        if self.card is not None and self.card.rid.value == id_no and self.application is None:
+            self._unsaved = self.survey is not None
 
     def submit(self) -> ApplicationRecord:
         """Ctrl+Enter: submit for approval. The service recomputes the line from stored data and refuses

@@ -232,6 +232,7 @@ class MainWindow(QMainWindow):
         self.startup.stop_watches()
         self.idle.stop()
         self.hosted.stop()
+        self.sessions.settle()  # the lock's audit row, before the logout's and the store closing
         if self.operator is not None and self.store is not None:
             from teller_assist.services import audit
 

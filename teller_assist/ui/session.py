@@ -9,7 +9,9 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
+    QApplication,
     QDialog,
     QFormLayout,
     QHBoxLayout,
@@ -33,6 +35,43 @@ if TYPE_CHECKING:
     from teller_assist.services.applications import ApplicationRecord
     from teller_assist.services.database import Store
     from teller_assist.services.operators import OperatorRecord
+
+
+class KeysMeanwhile(QObject):
+    """The keys typed into ``fields`` while a password is checked (正在核验, on a worker thread) are the
+    teller's next ones, often the next customer's ID: kept (a read-only field would lose them), then
+    ``replay``ed, in order, to whichever widget of ``window`` has the focus as each arrives once the
+    check let the teller in (the ID field; the survey once an ID identified itself), or ``drop``ped
+    after a refusal: they are neither a customer's nor, unseen, a password (a scanner's Enter would
+    try them as one)."""
+
+    def __init__(
+        self, fields: tuple[QWidget, ...], busy: Callable[[], bool], window: QWidget, parent: QObject
+    ) -> None:
+        super().__init__(parent)
+        self._busy, self._window = busy, window
+        self.keys: list[tuple[Qt.Key, Qt.KeyboardModifier, str]] = []
+        for field in fields:
+            field.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.KeyPress and self._busy():
+            assert isinstance(event, QKeyEvent)
+            self.keys.append((Qt.Key(event.key()), event.modifiers(), event.text()))
+            return True
+        return False
+
+    def drop(self) -> None:
+        self.keys = []
+
+    def replay(self) -> None:
+        typed, self.keys = self.keys, []
+        for key, modifiers, text in typed:
+            target = QApplication.focusWidget() or self._window.window().focusWidget()
+            if target is None or not target.isVisible():
+                return
+            for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+                QApplication.sendEvent(target, QKeyEvent(kind, key, modifiers, text))
 
 
 class LoginDialog(QDialog):
@@ -111,6 +150,9 @@ class LoginDialog(QDialog):
         self.password.returnPressed.connect(self.try_login)
         self.new_password.returnPressed.connect(self.new_password2.setFocus)
         self.new_password2.returnPressed.connect(self.try_login)
+        fields = (self.login, self.name, self.password, self.password2, self.new_password, self.new_password2)
+        # typed while the login is checked: for the window behind, once signed in
+        self.kept = KeysMeanwhile(fields, lambda: self.task is not None, parent or self, self)
 
     def set_store(self, store: Store) -> None:
         """The database is open: a login asked for meanwhile goes ahead now."""
@@ -201,8 +243,12 @@ class LoginDialog(QDialog):
         def succeeded(record: OperatorRecord) -> None:
             if finish():
                 then(record)
+                if self.operator is not None:  # signed in: the keys typed meanwhile go to the window
+                    self.kept.replay()
+            self.kept.drop()  # (a new password asked: not typed into it unseen)
 
         def failed(exc: BaseException) -> None:
+            self.kept.drop()
             if not finish():
                 return
             if not isinstance(exc, UserFacingError):
@@ -481,6 +527,7 @@ class LockPage(QWidget):
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.password.setPlaceholderText(self.tr("输入密码解锁"))
         self.password.returnPressed.connect(self.try_unlock)
+        self.kept = KeysMeanwhile((self.password,), lambda: self.task is not None, self, self)
         layout.addWidget(self.password)
         self.error = QLabel("", self)
         self.error.setObjectName("unlockError")
@@ -548,9 +595,11 @@ class LockPage(QWidget):
             finish()
             self.error.setText("")
             self.unlocked.emit()
+            self.kept.replay()
 
         def refused(exc: BaseException) -> None:
             finish()
+            self.kept.drop()
             if not isinstance(exc, UserFacingError):
                 raise exc  # a bug: the crash handler writes its report
             wrong = isinstance(exc, LoginFailed) and exc.message_en == self.WRONG_LOGIN_ANSWER

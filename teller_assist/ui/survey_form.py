@@ -45,7 +45,6 @@ class SurveyForm(QWidget):
         ask_name: bool = False,
     ) -> None:
         super().__init__(parent)
-        self.prefilled_phone = phone
         self.setObjectName("surveyForm")
         self.form = form
         self.widgets: dict[str, QWidget] = {}

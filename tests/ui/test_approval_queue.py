@@ -50,13 +50,19 @@ def manager(qtbot: QtBot, settings: Settings, tmp_path: Path) -> tuple[MainWindo
     return window, queue
 
 
+def read(qtbot: QtBot, queue: ApprovalQueue) -> None:
+    """Read the queue again and wait for the reading (on a worker thread) to be shown."""
+    queue.refresh()
+    qtbot.waitUntil(lambda: not queue.reader.busy(), timeout=5000)
+
+
 def test_reject_asks_the_reason_and_rejects_the_selected_application(
     qtbot: QtBot, settings: Settings, memory_keyring: MemoryKeyring, tmp_path: Path
 ) -> None:
     window, queue = manager(qtbot, settings, tmp_path)
     assert window.store is not None
     first = submitted(window.store, 401)
-    queue.refresh()
+    read(qtbot, queue)
     assert queue.table.rowCount() == 1 and queue.selected() is not None
     qtbot.mouseClick(queue.reject_button, Qt.MouseButton.LeftButton)  # clicked(bool): not a reason
     dialog = queue.findChild(RejectDialog, "rejectDialog")
@@ -66,14 +72,14 @@ def test_reject_asks_the_reason_and_rejects_the_selected_application(
     assert dialog.isVisible() and dialog.error.text() == "请填写拒绝原因"
 
     submitted(window.store, 402)  # another submission arrives while the reason is typed
-    queue.refresh()
+    read(qtbot, queue)
     dialog.reason.insert("收入证明不足")  # typed through the input method (QTest types ASCII only)
     qtbot.keyClick(dialog.reason, Qt.Key.Key_Return)
     assert not dialog.isVisible()
     done = apps.get(window.store, first.id)
     assert (done.status, done.reject_reason) == ("rejected", "收入证明不足")
     assert queue.message.text() == f"申请 {first.id} 已拒绝"
-    assert queue.table.rowCount() == 1  # the other one still waits
+    qtbot.waitUntil(lambda: queue.table.rowCount() == 1, timeout=3000)  # the other one still waits
 
 
 def test_a_refused_rejection_is_said_in_the_dialog_and_keeps_the_reason(
@@ -82,7 +88,7 @@ def test_a_refused_rejection_is_said_in_the_dialog_and_keeps_the_reason(
     window, queue = manager(qtbot, settings, tmp_path)
     assert window.store is not None
     record = submitted(window.store, 403)
-    queue.refresh()
+    read(qtbot, queue)
     dialog = queue.reject_selected()
     assert isinstance(dialog, RejectDialog)
     head = apps.Actor.here(make_operator(window.store, "head1", "branch_head"))
@@ -123,3 +129,152 @@ def test_the_queue_watches_for_changes_off_the_gui_thread(
     assert watch is not None
     window.logout()
     assert queue.watch is None and watch.wait(0)  # the worker has ended with the session
+
+
+def test_the_lists_are_read_off_the_gui_thread_and_only_shown_on_it(
+    qtbot: QtBot,
+    settings: Settings,
+    memory_keyring: MemoryKeyring,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """After a change the queue and today's walk-ins are read on a worker thread: the GUI thread only
+    shows what was read (it never waits on the database)."""
+    from teller_assist.services import walkins
+
+    readers: list[tuple[str, bool]] = []  # each read of a list: which, and was it on the GUI thread?
+    read_queue, read_day = apps.queue, walkins.today
+
+    def spied_queue(store: Store, **kw: str | None) -> list[apps.ApplicationRecord]:
+        readers.append(("queue", threading.current_thread() is threading.main_thread()))
+        return read_queue(store, **kw)
+
+    def spied_day(*args: object) -> walkins.Today:
+        readers.append(("walkins", threading.current_thread() is threading.main_thread()))
+        return read_day(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(apps, "queue", spied_queue)
+    monkeypatch.setattr(walkins, "today", spied_day)
+    window, queue = manager(qtbot, settings, tmp_path)
+    assert window.store is not None and window.walkins is not None
+    view = window.walkins
+    record = submitted(window.store, 405)
+    qtbot.waitUntil(lambda: queue.table.rowCount() == 1, timeout=3000)  # the watch woke the queue
+    assert queue.table.item(0, 1).text() == str(record.id) and queue.selected() == record
+    qtbot.waitUntil(lambda: "今日到店" in view.summary.text(), timeout=3000)  # the walk-ins follow
+    assert {which for which, _gui in readers} == {"queue", "walkins"}
+    assert not any(gui for _which, gui in readers), readers
+
+
+def test_an_older_reading_never_replaces_a_newer_one(
+    qtbot: QtBot,
+    settings: Settings,
+    memory_keyring: MemoryKeyring,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A reading held up (a slow network) while a newer one is asked: the newer is what stays on screen,
+    and the older is never shown, not even for a moment."""
+    window, queue = manager(qtbot, settings, tmp_path)
+    assert window.store is not None
+    read(qtbot, queue)
+    held, release = threading.Event(), threading.Event()
+    real = apps.queue
+
+    def slow_once(store: Store, **kw: str | None) -> list[apps.ApplicationRecord]:
+        rows = real(store, **kw)  # read before the submission below...
+        if not held.is_set():
+            held.set()
+            release.wait(10)  # ...and answered after it
+        return rows
+
+    monkeypatch.setattr(apps, "queue", slow_once)
+    shown: list[int] = []
+    queue.refreshed.connect(lambda: shown.append(len(queue.rows)))
+    queue.refresh()
+    assert held.wait(5)
+    record = submitted(window.store, 406)
+    queue.refresh()  # a newer reading asked while the old one is held
+    release.set()
+    qtbot.waitUntil(lambda: shown != [] and not queue.reader.busy(), timeout=5000)
+    qtbot.wait(300)  # any late answer would have arrived by now
+    assert shown and all(n == 1 for n in shown), shown
+    assert [r.id for r in queue.rows] == [record.id]
+
+
+def test_a_failed_reading_is_said_once_and_the_list_stays(
+    qtbot: QtBot,
+    settings: Settings,
+    memory_keyring: MemoryKeyring,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from teller_assist.errors import UserFacingError
+
+    window, queue = manager(qtbot, settings, tmp_path)
+    assert window.store is not None
+    record = submitted(window.store, 407)
+    qtbot.waitUntil(lambda: queue.table.rowCount() == 1, timeout=3000)
+
+    def gone(store: Store, **kw: str | None) -> list[apps.ApplicationRecord]:
+        raise UserFacingError("无法连接数据库", "cannot reach the database", hint_zh="请检查网络")
+
+    monkeypatch.setattr(apps, "queue", gone)
+    read(qtbot, queue)
+    assert "无法连接数据库" in queue.message.text()
+    assert queue.table.rowCount() == 1 and queue.selected() == record  # the last list, still selected
+
+
+def test_nothing_is_read_for_a_locked_or_signed_out_lobby(
+    qtbot: QtBot,
+    settings: Settings,
+    memory_keyring: MemoryKeyring,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A locked window reads no walk-ins (their names are not for a locked screen; read on unlock), and
+    after sign-out neither list is read, whatever wakes it."""
+    from teller_assist.services import walkins
+
+    window, queue = manager(qtbot, settings, tmp_path)
+    assert window.store is not None and window.walkins is not None
+    view = window.walkins
+    read(qtbot, queue)
+    qtbot.waitUntil(lambda: not view.reader.busy(), timeout=3000)
+    reads: list[str] = []
+    read_queue, read_day = apps.queue, walkins.today
+    monkeypatch.setattr(apps, "queue", lambda *a, **k: reads.append("queue") or read_queue(*a, **k))
+    monkeypatch.setattr(walkins, "today", lambda *a: reads.append("walkins") or read_day(*a))
+    window.lock()
+    submitted(window.store, 408)
+    qtbot.waitUntil(lambda: "queue" in reads, timeout=3000)  # the lock page still counts who waits
+    qtbot.wait(200)
+    assert "walkins" not in reads
+    window.sessions.unlocked()  # (as the lock page does after the password)
+    qtbot.waitUntil(lambda: "walkins" in reads, timeout=3000)  # read again on unlock
+    window.logout()
+    reads.clear()
+    queue.refresh()
+    view.refresh()
+    submitted(window.store, 409)
+    qtbot.wait(1500)  # the watch, had it not ended, would have woken the lists
+    assert reads == []
+
+
+def test_the_selected_application_stays_selected_when_one_above_it_goes(
+    qtbot: QtBot, settings: Settings, memory_keyring: MemoryKeyring, tmp_path: Path
+) -> None:
+    """Decided elsewhere, an application above the selected one leaves the queue: the approver's choice
+    stays on the same application, not on whichever moved into its row (批准 would approve another)."""
+    window, queue = manager(qtbot, settings, tmp_path)
+    assert window.store is not None
+    first, second, third = (submitted(window.store, seq) for seq in (410, 411, 412))
+    qtbot.waitUntil(lambda: queue.table.rowCount() == 3, timeout=3000)
+    queue.table.selectRow(1)
+    assert queue.selected() == second
+    head = apps.Actor.here(make_operator(window.store, "head1", "branch_head"))
+    apps.approve(window.store, load_policy(default_policy_path()), first.id, head, today=TODAY)
+    qtbot.waitUntil(lambda: queue.table.rowCount() == 2, timeout=3000)
+    chosen = queue.selected()
+    assert chosen is not None and chosen.id == second.id, (chosen, third.id)
+    assert queue.factors.text().startswith(f"申请 {second.id} 的依据：")

@@ -236,8 +236,9 @@ def test_the_lobbys_queue_is_usable_while_a_card_is_open(
     assert window.counter.card_panel.isVisible()
     queue = window.queue
     assert queue is not None
-    tab = window.workspaces.tabText(window.workspaces.indexOf(queue))
-    assert tab.endswith("(4)"), tab  # the waiting, counted where the counter's tab shows it
+    tab = lambda: window.workspaces.tabText(window.workspaces.indexOf(queue))  # noqa: E731
+    qtbot.waitUntil(lambda: tab().endswith("(4)"), timeout=3000)  # the waiting, counted where the
+    # counter's tab shows it (read on a worker thread)
     window.workspaces.setCurrentWidget(queue)
     qtbot.waitUntil(queue.isVisible, timeout=3000)
     assert not problems(window), problems(window)

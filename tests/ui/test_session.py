@@ -355,8 +355,8 @@ def test_the_remote_queue_sees_a_submission_within_two_seconds(
         assert "已批准" in queue.message.text()
         walkins = manager_window.walkins
         assert walkins is not None and walkins.objectName() == "walkinsView"
-        qtbot.waitUntil(lambda: "今日到店 1 人" in walkins.summary.text(), timeout=2000)
-        assert "已批准 1" in walkins.summary.text() and walkins.table.rowCount() == 1
+        qtbot.waitUntil(lambda: "已批准 1" in walkins.summary.text(), timeout=2000)  # read after it
+        assert "今日到店 1 人" in walkins.summary.text() and walkins.table.rowCount() == 1
         qtbot.waitUntil(lambda: queue.table.rowCount() == 0, timeout=2000)
     finally:
         manager_window.close()

@@ -39,7 +39,9 @@ class Hosted(QObject):
                 w,
                 sms_sender=w.settings.bank_short_name,
             )
-            w.walkins = WalkinsView(w.store, w.settings.masking, lambda: w.operator, w._today, w)
+            w.walkins = WalkinsView(
+                w.store, w.settings.masking, lambda: w.operator, w._today, w, is_locked=w.is_locked
+            )
             w.queue.refreshed.connect(w.walkins.refresh)
             w.queue.refreshed.connect(self.count_waiting)
             w.queue.refreshed.connect(w.sessions.lock_waiting)
@@ -78,6 +80,8 @@ class Hosted(QObject):
         w = self.w
         if w.queue is not None:
             w.queue.stop()
+        if w.walkins is not None:
+            w.walkins.stop()
         for working in (w.tasks, w.campaigns):
             if working is not None:
                 working.stop()
@@ -92,6 +96,8 @@ class Hosted(QObject):
         w = self.w
         w.tasks_action.setEnabled(w.tasks is not None)
         w.campaigns_action.setEnabled(w.store is not None and w.policy is not None)
+        if w.walkins is not None:
+            w.walkins.refresh()  # not read while locked
         self.count_tasks()
 
     def count_waiting(self) -> None:

@@ -5,6 +5,7 @@ and the switch to another operator. Every step is audited through the services."
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
@@ -14,6 +15,7 @@ from teller_assist.errors import UserFacingError
 from teller_assist.ui import messages
 from teller_assist.ui.i18n import error_text
 from teller_assist.ui.session import LoginDialog
+from teller_assist.ui.tasks import Task
 from teller_assist.ui.words import word
 
 if TYPE_CHECKING:
@@ -28,6 +30,7 @@ class Sessions(QObject):
         self.w = window
         self.demo_if_empty = False
         self.hidden_by_lock: list[QDialog] = []  # dialogs the lock took away, back on unlock
+        self.lock_audit: Task | None = None  # the lock's audit row, written on a worker thread
 
     def header_text(self) -> str:
         settings = self.w.settings
@@ -120,6 +123,7 @@ class Sessions(QObject):
             w.stack.setCurrentIndex(0)
         w.counter.next_customer()
         who = w.operator.login
+        self.settle()  # the lock's row before the logout's
         self.end_session()
         try:
             audit.log(w.store, "logout", operator=who, purpose="switch")
@@ -166,7 +170,33 @@ class Sessions(QObject):
         w.hosted.locking()  # nothing of the officer's day on a locked screen
         w.lock_page.lock_for(w.store, w.operator)
         self.lock_waiting()
-        audit.log(w.store, "lock", operator=w.operator.login)
+        store, login = w.store, w.operator.login  # the row is written behind the lock, not before it
+
+        def work(_report: Callable[..., None], _cancelled: Callable[[], bool]) -> None:
+            audit.log(store, "lock", operator=login)
+
+        self.settle()  # (a lock's row before the next one)
+        task = Task(work, self)
+        task.failed.connect(self._lock_audit_failed)
+        task.finished.connect(lambda: self._lock_audited(task))
+        self.lock_audit = task
+        task.start()
+
+    def _lock_audit_failed(self, exc: BaseException) -> None:
+        if not isinstance(exc, UserFacingError):
+            raise exc  # a bug: the crash handler writes its report
+        messages.say(self.w, error_text(exc))  # the screen is locked all the same
+
+    def _lock_audited(self, task: Task) -> None:
+        task.wait()
+        if self.lock_audit is task:
+            self.lock_audit = None
+        task.deleteLater()
+
+    def settle(self) -> None:
+        """Wait for the lock's audit row (before the session's next row, or the store closing)."""
+        if self.lock_audit is not None:
+            self.lock_audit.wait()
 
     def lock_waiting(self) -> None:
         """An approver's lock page counts the customers waiting for a decision (refreshed with the queue)."""

@@ -20,7 +20,7 @@ import contextlib
 import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import (
     QT_TRANSLATE_NOOP,
@@ -158,6 +158,9 @@ def _plain_key(event: QKeyEvent) -> bool:
 
 def _period(c: CampaignRow) -> str:
     return f"{c.starts_on.isoformat()}–{c.ends_on.isoformat()}"
+
+
+_D = TypeVar("_D", bound=QDialog)  # a dialog of work on a campaign (see CampaignsWorkspace._opened)
 
 
 class _DateEdit(QDateEdit):
@@ -1069,6 +1072,43 @@ class CampaignsWorkspace(QWidget):
         task.start()
         return task
 
+    def _dialog_run(
+        self,
+        code: str,
+        work: Callable[[Callable[..., None], Callable[[], bool]], Any],
+        show: Callable[[Any], str],
+        refuse: Callable[[UserFacingError], str | None],
+        progress: Callable[..., None] | None = None,
+    ) -> Task | None:
+        """A dialog's work on campaign ``code`` (a roster, Q's signatures, T's till records, L's letters)
+        through ``_start`` (None when another change is under way). Its result goes to the dialog by
+        ``show``, which gives the line said under the list, and the campaign is chosen again in the list
+        read again; a refusal goes to the dialog by ``refuse`` and is said under the list in red, with its
+        hint, unless ``refuse`` gives its own line (a stop the teller asked for is no refusal)."""
+
+        def done(result: Any) -> None:
+            self.say(show(result))
+            self._select_after = code
+            self.changed.emit()
+            self.refresh()
+
+        def failed(exc: UserFacingError) -> None:
+            said = refuse(exc)
+            if said is None:
+                self._refused_here(exc)
+            else:
+                self.say(said)
+
+        return self._start(work, done, failed, progress)
+
+    def _opened(self, dialog: _D, task: Task | None) -> _D | None:
+        """The dialog of work just started, opened; gone unopened when the work could not start."""
+        if task is None:
+            dialog.deleteLater()
+            return None
+        self._open_dialog(dialog)
+        return dialog
+
     def _create(self, dialog: CampaignDialog, spec: CampaignSpec) -> None:
         from teller_assist.services import campaign_desk
 
@@ -1174,33 +1214,23 @@ class CampaignsWorkspace(QWidget):
         dialog = RosterImportDialog(code, path, self)
         dialog.export.connect(lambda out: self._export(dialog, out))
 
-        def done(imported: Imported) -> None:
+        def shown(imported: Imported) -> str:
             dialog.show_result(imported)
-            self.say(dialog.result_line())
-            self._select_after = code
-            self.changed.emit()
-            self.refresh()
+            return dialog.result_line()
 
-        def failed(exc: UserFacingError) -> None:
+        def refused(exc: UserFacingError) -> None:
             dialog.refused(exc)
-            self._refused_here(exc)
 
         def tell(stage: str, done: int, total: int) -> None:  # on the worker: queued to the dialog
             with contextlib.suppress(RuntimeError):  # the dialog gone: the load goes on
                 dialog.stage.emit(stage, done, total)
 
-        started = self._run(
-            lambda: campaign_desk.import_file(
+        def work(_report: Callable[..., None], _cancelled: Callable[[], bool]) -> Imported:
+            return campaign_desk.import_file(
                 store, policy, operator, code, path, as_of=day, masking=masking, locked=locked, progress=tell
-            ),
-            done,
-            failed,
-        )
-        if not started:
-            dialog.deleteLater()
-            return None
-        self._open_dialog(dialog)
-        return dialog
+            )
+
+        return self._opened(dialog, self._dialog_run(code, work, shown, refused))
 
     def _export(self, dialog: RosterImportDialog, out: Path) -> None:
         from teller_assist.services import campaign_desk
@@ -1271,23 +1301,19 @@ class CampaignsWorkspace(QWidget):
                 cancelled=cancelled, locked=locked,
             )  # fmt: skip
 
-        def done(run: LettersRun) -> None:
+        def shown(run: LettersRun) -> str:
             dialog.show_result(run, out)
-            self.say(dialog.result_line())
-            self._select_after = code
-            self.changed.emit()
-            self.refresh()
+            return dialog.result_line()
 
-        def failed(exc: UserFacingError) -> None:
+        def refused(exc: UserFacingError) -> str | None:
+            self.refresh()  # what was issued before the stop is counted
             if isinstance(exc, LettersCancelled):
                 dialog.cancelled(exc)
-                self.say(error_text(exc))
-            else:
-                dialog.refused(exc)
-                self._refused_here(exc)
-            self.refresh()  # what was issued before the stop is counted
+                return error_text(exc)
+            dialog.refused(exc)
+            return None
 
-        task = self._start(work, done, failed, dialog.show_stage)
+        task = self._dialog_run(code, work, shown, refused, dialog.show_stage)
         if task is not None:
             dialog.running(task.cancel)
 
@@ -1333,7 +1359,7 @@ class CampaignsWorkspace(QWidget):
             self,
         )
 
-        def done(lines: tuple[SignedLine, ...]) -> None:
+        def shown(lines: tuple[SignedLine, ...]) -> str:
             refused = [s for s in lines if not s.signed]
             said = self.tr("活动 {0}：登记签约 {1} 人，未登记 {2} 人").format(
                 code, f"{len(lines) - len(refused):,}", f"{len(refused):,}"
@@ -1346,26 +1372,17 @@ class CampaignsWorkspace(QWidget):
                 for s in refused + [s for s in lines if s.signed]  # the refused first: they need doing
             ]
             dialog.show_rows(said, rows)
-            self.say(said)
-            self._select_after = code
-            self.changed.emit()
-            self.refresh()
+            return said
 
-        def failed(exc: UserFacingError) -> None:
+        def refused(exc: UserFacingError) -> None:
             dialog.refused(exc, self.tr("未登记任何签约"))
-            self._refused_here(exc)
 
-        if not self._run(
-            lambda: campaign_desk.sign_from_list(
+        def work(_report: Callable[..., None], _cancelled: Callable[[], bool]) -> tuple[SignedLine, ...]:
+            return campaign_desk.sign_from_list(
                 store, operator, code, path, today=day, masking=masking, locked=locked
-            ),
-            done,
-            failed,
-        ):
-            dialog.deleteLater()
-            return None
-        self._open_dialog(dialog)
-        return dialog
+            )
+
+        return self._opened(dialog, self._dialog_run(code, work, shown, refused))
 
     def choose_till(self) -> QFileDialog | None:
         """T: a market's till records (merchant's resident ID or shop's code, month, sales; full months)
@@ -1410,7 +1427,7 @@ class CampaignsWorkspace(QWidget):
             self,
         )
 
-        def done(loaded: TillDone) -> None:
+        def shown(loaded: TillDone) -> str:
             t = loaded.done
             said = self.tr(
                 "活动 {0} 已导入收银记录：{1} 行，商户 {2} 户共 {3} 个月，有变化 {4} 户，未通过 {5} 行"
@@ -1419,26 +1436,17 @@ class CampaignsWorkspace(QWidget):
                 f"{len(loaded.refused):,}",
             )  # fmt: skip
             dialog.show_rows(said, [(_refused_cells(r), True) for r in loaded.refused])
-            self.say(said)
-            self._select_after = code
-            self.changed.emit()
-            self.refresh()
+            return said
 
-        def failed(exc: UserFacingError) -> None:
+        def refused(exc: UserFacingError) -> None:
             dialog.refused(exc, self.tr("收银记录未导入；成员的收银记录不变"))
-            self._refused_here(exc)
 
-        if not self._run(
-            lambda: campaign_desk.import_till(
+        def work(_report: Callable[..., None], _cancelled: Callable[[], bool]) -> TillDone:
+            return campaign_desk.import_till(
                 store, operator, code, path, as_of=day, masking=masking, locked=locked
-            ),
-            done,
-            failed,
-        ):
-            dialog.deleteLater()
-            return None
-        self._open_dialog(dialog)
-        return dialog
+            )
+
+        return self._opened(dialog, self._dialog_run(code, work, shown, refused))
 
     # --- batch grant -----------------------------------------------------------------------------------
     def submit_selected(self) -> SubmitDialog | None:

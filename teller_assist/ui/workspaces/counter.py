@@ -9,6 +9,7 @@ import datetime as dt
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QEvent, QPoint, Qt, QTimer, Signal
@@ -48,10 +49,11 @@ if TYPE_CHECKING:
     from teller_assist.lookup.sources import LocalHook, ReaderWatcher
     from teller_assist.prequal.engine import Decision
     from teller_assist.prequal.policy import Policy
+    from teller_assist.prequal.survey import Survey
     from teller_assist.services import task_desk
     from teller_assist.services.applications import ApplicationRecord
     from teller_assist.services.counter_flow import CounterFlow
-    from teller_assist.services.database import CounterStart
+    from teller_assist.services.database import CounterStart, Store
     from teller_assist.services.documents import Issued as IssuedDocument
     from teller_assist.services.operators import OperatorRecord
     from teller_assist.services.printing import PrintRun
@@ -259,7 +261,11 @@ class CounterWorkspace(QWidget):
         self.draft_timer = QTimer(self)  # save what is typed, shortly after the typing pauses
         self.draft_timer.setSingleShot(True)
         self.draft_timer.setInterval(400)
-        self.draft_timer.timeout.connect(self._save_draft)
+        self.draft_timer.timeout.connect(self._save_draft_in_background)
+        # drafts on their way to the database (one write at a time, on a worker thread): the write under
+        # way, its outcome once known, and the drafts waiting their turn (the newest of each person)
+        self._draft_task: tuple[Task, _DraftToWrite, list[BaseException | None]] | None = None
+        self._drafts_waiting: dict[str, _DraftToWrite] = {}
         self.decision_watch = QTimer(self)  # while submitted: has someone decided elsewhere?
         self.decision_watch.setInterval(1000)
         self.decision_watch.timeout.connect(self._check_decision)
@@ -325,7 +331,10 @@ class CounterWorkspace(QWidget):
             self._focus_id()
 
     def locking(self) -> None:
-        """The screen locks: a reveal ends with it."""
+        """The screen locks: a reveal ends with it, and the survey as typed is written (on a worker
+        thread: the lock does not wait for it)."""
+        self.draft_timer.stop()
+        self._save_draft_in_background()
         if self.card is not None and self.card_panel.revealed:
             self.card_panel.show_card(self.card)
             self.show_decision()
@@ -338,6 +347,11 @@ class CounterWorkspace(QWidget):
         """The window closes: the sources stop, the work in progress is finished, not cut off."""
         self.stop_sources()
         self.decision_watch.stop()
+        self.draft_timer.stop()
+        self._settle_drafts()  # the drafts on their way, and the last keys typed, written before it goes
+        if self.flow is not None:
+            with contextlib.suppress(UserFacingError):  # closed all the same; what was saved before stays
+                self.flow.save_draft()
         for task in (self._poll_task, self.print_task, *self._flag_tasks):
             if task is not None:
                 task.wait()
@@ -634,16 +648,94 @@ class CounterWorkspace(QWidget):
         self.content_scroll.verticalScrollBar().setValue(top)
 
     def _save_draft(self) -> bool:
-        """Keep what was typed (True when kept, or nothing to keep); a failure is said, the survey stays."""
+        """Keep what was typed, now, before the survey goes from the screen (True when kept, or nothing
+        to keep); a failure is said, the survey stays. The drafts on their way are written first, so a
+        newer draft is never overwritten by an older one."""
+        self.draft_timer.stop()
+        self._settle_drafts()
         if self.flow is None:
             return True
         try:
             self.flow.save_draft()
         except UserFacingError as exc:
-            self.id_feedback.setText(self.tr("调查表草稿未能保存（内容仍在屏幕上）：") + error_text(exc))
-            self._store_trouble()
+            self._draft_failed(exc)
             return False
         return True
+
+    def _draft_failed(self, exc: BaseException) -> None:
+        if not isinstance(exc, UserFacingError):
+            raise exc  # a bug: the crash handler writes its report
+        self.id_feedback.setText(self.tr("调查表草稿未能保存（内容仍在屏幕上）：") + error_text(exc))
+        self._store_trouble()
+
+    def _save_draft_in_background(self) -> None:
+        """Typing paused (or the window locks): what was typed since the last save is written on a worker
+        thread, one write at a time; a newer draft of the same person waiting its turn replaces the older,
+        and a write under way is followed by the newer one."""
+        flow = self.flow
+        if flow is None:
+            return
+        taken = flow.take_draft()
+        if taken is not None:
+            self._drafts_waiting[taken[0]] = _DraftToWrite(flow.store, *taken)
+        self._write_next_draft()
+
+    def _write_next_draft(self) -> None:
+        from teller_assist.services import drafts
+
+        if self._draft_task is not None or not self._drafts_waiting:
+            return
+        draft = self._drafts_waiting.pop(next(iter(self._drafts_waiting)))
+        outcome: list[BaseException | None] = []
+
+        def work(_report: Callable[..., None], _cancelled: Callable[[], bool]) -> None:
+            try:
+                drafts.save(draft.store, draft.id_no, draft.survey, draft.operator)
+            except BaseException as exc:
+                outcome.append(exc)
+                raise
+            outcome.append(None)
+
+        task = Task(work, self)
+        task.finished.connect(lambda: self._draft_written(task))
+        self._draft_task = (task, draft, outcome)
+        task.start()
+
+    def _draft_written(self, task: Task) -> None:
+        task.wait()
+        task.deleteLater()
+        if self._draft_task is None or self._draft_task[0] is not task:
+            return  # settled meanwhile (``_settle_drafts``), its outcome dealt with there
+        _task, draft, outcome = self._draft_task
+        self._draft_task = None
+        failure = outcome[0] if outcome else None
+        if failure is not None:
+            if self.flow is not None:
+                self.flow.draft_not_saved(draft.id_no)  # saved again when typing pauses or it goes
+            self._draft_failed(failure)
+            return
+        self._write_next_draft()
+
+    def _settle_drafts(self) -> None:
+        """Wait for the draft being written and write the ones waiting, here and now: before a survey
+        leaves the screen (the next customer, Esc, a switch of operator, closing), what was typed is in
+        the database. A draft that cannot be written is said; the one on screen stays unsaved."""
+        from teller_assist.services import drafts
+
+        if self._draft_task is not None:
+            task, draft, outcome = self._draft_task
+            task.wait()
+            self._draft_task = None
+            if not outcome or outcome[0] is not None:  # failed: written again below, unless a newer waits
+                self._drafts_waiting.setdefault(draft.id_no, draft)
+        waiting, self._drafts_waiting = self._drafts_waiting, {}
+        for draft in waiting.values():
+            try:
+                drafts.save(draft.store, draft.id_no, draft.survey, draft.operator)
+            except UserFacingError as exc:
+                if self.flow is not None:
+                    self.flow.draft_not_saved(draft.id_no)
+                self._draft_failed(exc)
 
     def _close_survey(self) -> None:
         if self.survey_form is not None:
@@ -669,6 +761,7 @@ class CounterWorkspace(QWidget):
         if self.is_locked():
             return
         self.draft_timer.stop()
+        self._settle_drafts()
         if self.flow is not None:
             self.flow.leave()
         self.decision_watch.stop()
@@ -722,6 +815,7 @@ class CounterWorkspace(QWidget):
         if self.flow is None or self.survey_form is None or self.is_locked():
             return
         self.recompute()  # the answers as they are on screen now
+        self._settle_drafts()  # no draft written after the submission discards it
         try:
             self.flow.submit()
         except CounterRefused:
@@ -1299,3 +1393,13 @@ class CounterWorkspace(QWidget):
         if self.local_hook is not None:
             self.local_hook.stop()
             self.local_hook = None
+
+
+@dataclass(frozen=True)
+class _DraftToWrite:
+    """A survey as typed, taken from the flow to be written on a worker thread: plain data only."""
+
+    store: Store
+    id_no: str
+    survey: Survey
+    operator: str

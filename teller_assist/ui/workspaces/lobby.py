@@ -10,7 +10,7 @@ import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, QTimer, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from teller_assist.services.applications import ApplicationRecord
     from teller_assist.services.database import Store
     from teller_assist.services.operators import OperatorRecord
+    from teller_assist.services.walkins import Today
 
 
 def fit_columns(table: QTableWidget, *, stretch: int) -> None:
@@ -45,6 +46,73 @@ def fit_columns(table: QTableWidget, *, stretch: int) -> None:
     for col in range(table.columnCount()):
         mode = QHeaderView.ResizeMode.Stretch if col == stretch else QHeaderView.ResizeMode.ResizeToContents
         header.setSectionResizeMode(col, mode)
+
+
+class _Reader(QObject):
+    """A list's reading on a worker thread through the window's one door (``ui.tasks``), one at a time:
+    asked again while one is under way, the one under way is dropped when it ends and one more is read, so
+    an older answer never replaces a newer one. A refusal (the database gone, say) goes to ``failed`` and
+    the list shown stays; after ``stop`` nothing is read or shown."""
+
+    def __init__(
+        self, parent: QObject, show: Callable[[Any], None], failed: Callable[[UserFacingError], None]
+    ) -> None:
+        super().__init__(parent)
+        self._show, self._failed = show, failed
+        self.task: Task | None = None
+        self._again: Callable[[], Any] | None = None
+        self._generation = 0  # bumped by every reading asked and by stop: only the latest is shown
+        self._stopped = False
+
+    def read(self, work: Callable[[], Any]) -> None:
+        if self._stopped:
+            return
+        self._generation += 1
+        if self.task is not None:
+            self._again = work  # after the one under way, whose answer is already old
+            return
+        generation = self._generation
+        task = Task(lambda _report, _cancelled: work(), self)
+        task.succeeded.connect(lambda result: self._done(task, generation, result, None))
+        task.failed.connect(lambda exc: self._done(task, generation, None, exc))
+        self.task = task
+        task.start()
+
+    def _done(self, task: Task, generation: int, result: Any, exc: BaseException | None) -> None:
+        task.wait()
+        task.deleteLater()
+        if self.task is task:
+            self.task = None
+        again, self._again = self._again, None
+        if self._stopped:
+            return
+        if again is not None:
+            self.read(again)
+            return
+        if generation != self._generation:
+            return
+        if exc is None:
+            self._show(result)
+        elif isinstance(exc, UserFacingError):
+            self._failed(exc)
+        else:
+            raise exc  # a bug, not a state of the world: the crash handler writes its report
+
+    def busy(self) -> bool:
+        return self.task is not None
+
+    def wait(self, msecs: int = 10_000) -> None:
+        """For closing and tests: wait for the reading under way (its answer still arrives as a signal)."""
+        if self.task is not None:
+            self.task.wait(msecs)
+
+    def stop(self) -> None:
+        self._stopped = True
+        self._again = None
+        self._generation += 1
+        if self.task is not None:
+            self.task.cancel()
+            self.task.wait(5_000)
 
 
 class WalkinsView(QWidget):
@@ -66,9 +134,12 @@ class WalkinsView(QWidget):
         operator: Callable[[], OperatorRecord | None],
         today: Callable[[], dt.date],
         parent: QWidget | None = None,
+        *,
+        is_locked: Callable[[], bool] = lambda: False,
     ) -> None:
         super().__init__(parent)
         self.store, self.masking, self._operator, self._today = store, masking, operator, today
+        self._is_locked = is_locked
         self.setObjectName("walkinsView")
         layout = QVBoxLayout(self)
         self.summary = QLabel("", self)
@@ -81,17 +152,32 @@ class WalkinsView(QWidget):
         fit_columns(self.table, stretch=self.STRETCH)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         layout.addWidget(self.table)
+        self.reader = _Reader(self, self._show, self._read_failed)
+        self.day: Today | None = None  # the last day read: kept when a later reading fails
 
     def refresh(self) -> None:
-        from teller_assist.prequal.workflow import STATUS_ZH
+        """Read the day again on a worker thread (not while the window is locked: on unlock, see
+        ``Hosted.unlocked``); the GUI thread only shows the records."""
         from teller_assist.services import walkins
 
         operator = self._operator()
-        try:
-            today = walkins.today(self.store, self._today(), operator.branch_code if operator else None)
-        except UserFacingError as exc:
-            self.summary.setText(error_text(exc))
+        if operator is None or self._is_locked():
             return
+        store, day, branch = self.store, self._today(), operator.branch_code
+        self.reader.read(lambda: walkins.today(store, day, branch))
+
+    def stop(self) -> None:
+        """Nothing more is read or shown (sign-out): a reading under way is waited for and dropped."""
+        self.reader.stop()
+
+    def _read_failed(self, exc: UserFacingError) -> None:
+        self.summary.setText(error_text(exc))  # the table keeps the last day read
+
+    def _show(self, today: Today) -> None:
+        from teller_assist.prequal.workflow import STATUS_ZH
+        from teller_assist.services import walkins
+
+        self.day = today
         counts = self.tr("，").join(f"{word(walkins.STAGE_ZH[s])} {n}" for s, n in today.counts.items())
         now = dt.datetime.now(dt.UTC)
         waiting = self.tr("；").join(
@@ -184,6 +270,7 @@ class ApprovalQueue(QWidget):
         layout.addWidget(self.message)
 
         self._stop = threading.Event()
+        self.reader = _Reader(self, self._show, self._read_failed)
         self.watch: Task | None = None  # the change watch, on a worker thread while the queue is shown
         self.clock = QTimer(self)  # waiting times tick on screen
         self.clock.setInterval(15_000)
@@ -210,6 +297,7 @@ class ApprovalQueue(QWidget):
         """End the watch (within a second) before the store it reads is closed."""
         self.clock.stop()
         self._stop.set()
+        self.reader.stop()
         if self.watch is not None:
             self.watch.cancel()
             self.watch.wait(5_000)
@@ -221,21 +309,32 @@ class ApprovalQueue(QWidget):
         self.message.setText(error_text(exc))
 
     def refresh(self) -> None:
+        """Read the queue again on a worker thread; the GUI thread only shows the records. It goes on
+        while the window is locked: the lock page counts who waits (not who they are) from it."""
         from teller_assist.services import applications as apps
 
         if self._stop.is_set():  # a wake-up queued before stop() must not reopen a closed store
             return
-        try:
-            operator = self._operator()
-            self.rows = apps.queue(self.store, branch_code=operator.branch_code if operator else None)
-        except UserFacingError as exc:
-            self.message.setText(error_text(exc))
+        operator = self._operator()
+        if operator is None:
             return
-        self._render()
+        store, branch = self.store, operator.branch_code
+        self.reader.read(lambda: apps.queue(store, branch_code=branch))
+
+    def _read_failed(self, exc: UserFacingError) -> None:
+        self.message.setText(error_text(exc))  # the table keeps the last queue read
+
+    def _show(self, rows: list[ApplicationRecord]) -> None:
+        chosen = self.selected()  # (of the rows shown until now)
+        self.rows = rows
+        self._render(chosen)
         self.refreshed.emit()
 
-    def _render(self) -> None:
+    def _render(self, chosen: ApplicationRecord | None = None) -> None:
+        """The rows, with ``chosen`` (else the selected one) still selected wherever it moved."""
         now = dt.datetime.now(dt.UTC)
+        chosen = chosen or self.selected()
+        self.table.blockSignals(True)  # (one _show_factors below, not one a cell)
         self.table.setRowCount(len(self.rows))
         for i, r in enumerate(self.rows):
             waited = max(0, int((now - r.submitted_at).total_seconds() // 60))
@@ -250,8 +349,12 @@ class ApprovalQueue(QWidget):
                 item = QTableWidgetItem(value)
                 item.setToolTip(value)  # whole, however narrow the column
                 self.table.setItem(i, j, item)
-        if self.rows and not self.table.selectedItems():
-            self.table.selectRow(0)
+        row = next((i for i, r in enumerate(self.rows) if chosen is not None and r.id == chosen.id), None)
+        if row is not None:
+            self.table.selectRow(row)
+        elif self.rows and (chosen is not None or not self.table.selectedItems()):
+            self.table.selectRow(0)  # the selected one was decided: the next who waits longest
+        self.table.blockSignals(False)
         self._show_factors()
 
     def _show_factors(self) -> None:
