@@ -588,9 +588,16 @@ def listing(store: Store, *, status: str | None = None, id_no: str | None = None
 
 def queue(store: Store, *, branch_code: str | None = None) -> list[ApplicationRecord]:
     """Applications waiting for a decision, oldest first (the customer who has waited longest on top);
-    with ``branch_code``, that branch's (and any made by an operator without a branch)."""
+    with ``branch_code``, that branch's (and any made by an operator without a branch). Only those made
+    one by one (at the counter, from the command line): a campaign's batch of thousands is decided as a
+    batch in 客群活动, and here it would bury the customer waiting at the counter below the first 500."""
     return store_apps.list_applications(
-        store, statuses=(Status.SUBMITTED,), branch_code=branch_code, oldest_first=True, limit=500
+        store,
+        statuses=(Status.SUBMITTED,),
+        branch_code=branch_code,
+        oldest_first=True,
+        limit=500,
+        counter_only=True,
     )
 
 

@@ -26,7 +26,13 @@ from teller_assist.prequal.workflow import STATUS_ZH, Status
 from teller_assist.store import audit
 from teller_assist.store.audit import AuditEntry
 from teller_assist.store.engine import Store
-from teller_assist.store.models import OPEN_STATUSES, Application, AuthorityGrant, Operator
+from teller_assist.store.models import (
+    OPEN_STATUSES,
+    Application,
+    AuthorityGrant,
+    CampaignApplication,
+    Operator,
+)
 
 T = TypeVar("T")
 
@@ -562,8 +568,15 @@ def list_applications(
     branch_code: str | None = None,
     oldest_first: bool = False,
     limit: int | None = None,
+    counter_only: bool = False,
 ) -> list[ApplicationRecord]:
     stmt = _select()
+    if counter_only:  # not one submitted in a campaign's batch
+        stmt = stmt.where(
+            ~select(CampaignApplication.application_id)
+            .where(CampaignApplication.application_id == Application.id)
+            .exists()
+        )
     if statuses is not None:
         stmt = stmt.where(Application.status.in_(tuple(statuses)))
     if id_no is not None:

@@ -498,3 +498,20 @@ def test_two_submissions_at_once_and_a_counter_in_between_submit_each_person_onc
         ).all()
     assert per_person == []
     assert store_audit.verify(store).ok
+
+
+def test_the_lobbys_queue_leaves_a_campaigns_batch_to_the_batch_view(
+    store: Store, team: Team, policy: Policy, tmp_path: Path
+) -> None:
+    """A batch of a campaign's members waits in 客群活动's batch view, not in the lobby's queue, where
+    its thousands (oldest first, 500 shown) would hide the customer waiting at the counter."""
+    campaign_with_roster(store, team, policy, tmp_path)  # 钱七 submitted at the counter first
+    sub = batches.submit_campaign(store, team.head.operator, CODE, policy, today=TODAY, now=NOW)
+    assert sub.submitted == 4
+    walk_in = apps.submit(
+        store, policy, rid(seq=35), Survey("walk_in", walk_in_answers()), team.teller, today=TODAY, now=NOW
+    )  # a customer at the counter after the batch
+    waiting = {a.id_no for a in apps.listing(store, status="submitted")}
+    assert set(sub.made) | {HELD, walk_in.id_no} == waiting
+    for branch in (None, "0101"):
+        assert [a.id_no for a in apps.queue(store, branch_code=branch)] == [HELD, walk_in.id_no]
