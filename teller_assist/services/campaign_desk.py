@@ -237,6 +237,7 @@ class Imported:
     done: RosterImport
     refused: tuple[RefusedLine, ...]
     operator: str  # who loaded it: only they export its refused rows
+    held: tuple[RefusedLine, ...] = ()  # members kept, not removed: (the refused row's line, name, masked ID)
 
     @property
     def code(self) -> str:
@@ -273,8 +274,18 @@ def import_file(
         )
         for r in done.plan.refused
     )
+    held = tuple(
+        RefusedLine(
+            h.line_no,
+            h.name,
+            masking.resident_id(h.id_no),
+            f"第 {h.line_no} 行被拒，请更正后重新导入",
+            f"line {h.line_no} was refused; correct it and load the roster again",
+        )
+        for h in done.held
+    )
     assert operator is not None  # the service refused nobody signed in
-    return Imported(done, refused, operator.login)
+    return Imported(done, refused, operator.login, held)
 
 
 def export_refused(

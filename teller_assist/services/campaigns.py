@@ -29,8 +29,10 @@ from teller_assist.campaigns.campaign import STATUS_ZH, CampaignSpec, check_code
 from teller_assist.campaigns.members import (
     MEMBER_STATUS_ZH,
     MEMBER_STATUSES,
+    Held,
     ImportPlan,
     Prequalified,
+    held_back,
     plan_import,
     prequalify,
 )
@@ -522,6 +524,7 @@ class RosterImport:
     as_of: dt.date
     policy: str
     refused_written: int | None  # rows written to the refused workbook, when one was asked for
+    held: tuple[Held, ...] = ()  # members not listed but kept, not removed: a refused row could be them
 
 
 def _managed_open(
@@ -560,7 +563,8 @@ def import_roster(
 ) -> RosterImport:
     """Load a group's roster as the campaign's members, in one transaction with its audit row: every row
     matched, new to the bank or refused with its reason; a person already on the campaign updated, never
-    doubled; a member the roster no longer lists kept and marked removed. Head office or the owning
+    doubled; a member the roster no longer lists kept and marked removed, unless one of its refused rows
+    could be them (``members.held_back``: kept as they are, in ``held``). Head office or the owning
     branch's head; a closed campaign refuses (audited). The refused rows go to ``refused_out`` first,
     so a file that cannot be written leaves the campaign as it was. A roster with no row that names a
     person is refused whole: loading it would mark every member removed. ``progress`` is told each
@@ -609,6 +613,12 @@ def import_roster(
         for m in plan.members
     ]
 
+    held: list[Held] = []  # read inside the load's transaction, before its audit row
+
+    def hold(absent: Mapping[str, str]) -> list[Held]:
+        held[:] = held_back(absent, plan.refused)
+        return held
+
     def entry(counts: ImportCounts) -> AuditEntry:
         return _entry(
             op,
@@ -627,6 +637,8 @@ def import_roster(
                 "updated": counts.updated,
                 "unchanged": counts.unchanged,
                 "removed": counts.removed,
+                # members kept, not removed: a refused row could be them (its line, never an ID)
+                "held": [h.line_no for h in held],
                 "policy": policy.identity,
             },
         )
@@ -641,6 +653,7 @@ def import_roster(
             at=now or now_utc(),
             entry=entry,
             progress=None if progress is None else lambda n, total: progress("store", n, total),
+            hold=hold,
         )
     except store_campaigns.CampaignClosed as closed:  # closed while the roster was being read
         raise _refused(
@@ -651,7 +664,9 @@ def import_roster(
             _closed(campaign.code, closed.closed_by, closed.closed_at),
             "closed",
         ) from None
-    return RosterImport(campaign, plan, counts, file_name, table.sha256, as_of, policy.identity, written)
+    return RosterImport(
+        campaign, plan, counts, file_name, table.sha256, as_of, policy.identity, written, tuple(held)
+    )
 
 
 @dataclass(frozen=True)

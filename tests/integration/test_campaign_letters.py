@@ -199,6 +199,42 @@ def test_a_cancelled_run_resumes_and_a_lost_document_comes_again_as_a_copy(
     assert [f.stat().st_mtime_ns for f in again.files] == stamps
 
 
+def test_one_refused_document_never_stops_the_run_and_stays_out_of_the_print_files(
+    store: Store, team: Team, policy: Policy, paper: Settings, tmp_path: Path
+) -> None:
+    made = granted_campaign(store, team, policy, tmp_path)
+    with store.connection() as conn:  # 钱九's application lost its name; 王二's phone came in masked
+        conn.execute(text("UPDATE application SET name = NULL WHERE id = :a"), {"a": made["钱九"]})
+        conn.execute(
+            text("UPDATE campaign_member SET phone = '139****4567' WHERE id_no = :i"), {"i": P["王二"]}
+        )
+        conn.commit()
+    run = letters.issue_letters(store, paper, team.teller.operator, CODE, tmp_path / "out", today=TODAY)
+    # the others' paper all came out; 钱九 refused in words, masked, and left out of the print files
+    assert (run.people, run.originals, run.texts) == (4, 6, 0)
+    paper_refused = [r for r in run.refused if r.paper]
+    assert [(r.application_id, r.name, r.id_masked, r.line_no) for r in paper_refused] == [
+        (made["钱九"], "钱九", MASK.resident_id(P["钱九"]), 4)
+    ]
+    assert "没有登记客户姓名" in paper_refused[0].reason_zh and P["钱九"] not in paper_refused[0].reason_zh
+    (text_refused,) = [r for r in run.refused if not r.paper]
+    assert text_refused.application_id == made["王二"] and "手机号无效" in text_refused.reason_zh
+    check_paper(run.files, ["孙一", "赵一", "王二"])
+    assert store_docs.issued_count(store, made["钱九"], "agreement") == 0
+    (last,) = audit_details(store, "campaign_letters")
+    assert sorted((d["application"], d["paper"]) for d in last["refused"]) == sorted(  # type: ignore[union-attr]
+        [(made["钱九"], True), (made["王二"], False)]
+    )
+    assert P["钱九"] not in json.dumps(last, ensure_ascii=False)
+    # the name put right, the same command issues only 钱九's and puts them back in delivery order
+    with store.connection() as conn:
+        conn.execute(text("UPDATE application SET name = '钱九' WHERE id = :a"), {"a": made["钱九"]})
+        conn.commit()
+    again = letters.issue_letters(store, paper, team.teller.operator, CODE, tmp_path / "out", today=TODAY)
+    assert (again.originals, again.kept_before, [r.paper for r in again.refused]) == (2, 6, [False])
+    check_paper(again.files, DELIVERY)
+
+
 def test_refused_to_another_branch_and_on_a_closed_campaign(
     store: Store, team: Team, policy: Policy, paper: Settings, tmp_path: Path
 ) -> None:

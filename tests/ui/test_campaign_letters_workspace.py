@@ -208,6 +208,31 @@ def test_l_issues_the_letters_with_progress_cancels_between_two_members_and_goes
     assert runs == [("teller1", True, 0), ("teller1", False, 0), ("teller1", False, 1)]
 
 
+def test_l_lists_the_member_whose_agreement_was_refused_masked_and_goes_on_to_the_others(
+    qtbot: QtBot, desk: Desk, settings: Settings
+) -> None:
+    from sqlalchemy import text
+
+    with desk.store.connection() as conn:  # 李四's application lost its name: no agreement for her
+        conn.execute(text("UPDATE application SET name = NULL WHERE id_no = :i"), {"i": WOMAN})
+        conn.commit()
+    desk.window.sign_in(authenticate(desk.store, "teller1", PASSWORD))
+    view = f7(qtbot, desk.window)
+    choose_village(qtbot, view)
+    dialog = letters_by_keys(qtbot, view)
+    qtbot.waitUntil(dialog.folder.hasFocus, timeout=3000)
+    qtbot.keyClick(dialog.folder, Qt.Key.Key_Return)
+    finished(qtbot, view, dialog)
+    assert dialog.run is not None, dialog.error.text()
+    said = dialog.status.text()
+    assert "本次出具原件 4 份" in said and "未出具 1 人" in said, said
+    assert f"{MASK.resident_id(WOMAN)} 李四：" in said and "没有登记客户姓名" in said and WOMAN not in said
+    assert "未出具 1 人" in view.message.text()
+    assert len(kept(settings)) == 4
+    (run,) = [d for _w, _s, d in audit_of(desk.store, "campaign_letters")]
+    assert [r["paper"] for r in run["refused"]] == [True]
+
+
 @pytest.fixture
 def paper_desk(
     qtbot: QtBot, printing_settings: Settings, memory_keyring: MemoryKeyring, tmp_path: Path

@@ -1976,6 +1976,7 @@ class RosterImportDialog(QDialog):
             + self.tr("可授信 {0}，已持有或在审预授信 {1}（额度按人只计一次）").format(
                 f"{plan.eligible:,}", f"{plan.holding:,}"
             )
+            + self._held_lines(imported)
         )
         self.table.setRowCount(len(refused))
         for i, r in enumerate(refused):
@@ -1998,6 +1999,14 @@ class RosterImportDialog(QDialog):
             keep_on_screen(self)
         grow_to_fit(self)
 
+    def _held_lines(self, imported: Imported) -> str:
+        """The members kept rather than removed because a refused row could be them."""
+        said = self.tr("{0} {1} 未移除：第 {2} 行被拒，请更正后重新导入")
+        lines = [said.format(h.id_masked, h.name, h.line_no) for h in imported.held[:6]]
+        if len(imported.held) > 6:
+            lines.append(self.tr("…另 {0} 人未移除").format(len(imported.held) - 6))
+        return "".join("\n" + line for line in lines)
+
     def result_line(self) -> str:
         if self.imported is None:
             return ""
@@ -2013,7 +2022,7 @@ class RosterImportDialog(QDialog):
             f"{c.unchanged:,}",
             f"{c.removed:,}",
             f"{len(self.imported.refused):,}",
-        )
+        ) + (self.tr("；未移除 {0} 人").format(len(self.imported.held)) if self.imported.held else "")
 
     def choose_export(self) -> QFileDialog | None:
         if self.imported is None or self.busy:
@@ -2759,6 +2768,23 @@ class LettersDialog(QDialog):
             lines.append(self.tr("  …另 {0} 个").format(f"{len(run.files) - 8:,}"))
         if run.printed:
             lines.append(self.tr("已送打印机：{0} 个文件").format(f"{printed:,}"))
+        paper = [r for r in run.refused if r.paper]
+        if paper:
+            lines.append(
+                self.tr("未出具 {0} 人（不在打印文件中，更正后再按 L 即补出）：").format(f"{len(paper):,}")
+            )
+        for r in paper[:8]:
+            said = self.tr("  第{0}行 {1} {2}：{3}")
+            lines.append(said.format(r.line_no, r.id_masked, r.name, r.reason_zh))
+        if len(paper) > 8:
+            lines.append(self.tr("  …另 {0} 人").format(f"{len(paper) - 8:,}"))
+        texts = [r for r in run.refused if not r.paper]
+        if texts:
+            lines.append(self.tr("未发短信 {0} 人（手机号无效）：").format(f"{len(texts):,}"))
+        for r in texts[:4]:
+            lines.append(self.tr("  第{0}行 {1} {2}").format(r.line_no, r.id_masked, r.name))
+        if len(texts) > 4:
+            lines.append(self.tr("  …另 {0} 人").format(f"{len(texts) - 4:,}"))
         self.status.setText("\n".join(lines))
         if run.problem is not None:
             self._say(self.tr("未打印：") + error_text(run.problem, hint=True))
@@ -2770,10 +2796,14 @@ class LettersDialog(QDialog):
         if self.run is None:
             return ""
         run = self.run
-        return self.tr("活动 {0}：通知书 {1} 人，原件 {2} 份、副本 {3} 份，打印文件 {4} 个 → {5}").format(
+        line = self.tr("活动 {0}：通知书 {1} 人，原件 {2} 份、副本 {3} 份，打印文件 {4} 个 → {5}").format(
             run.campaign, f"{run.people:,}", f"{run.originals:,}", f"{run.copies:,}", f"{len(run.files):,}",
             self.out,
         )  # fmt: skip
+        paper = sum(1 for r in run.refused if r.paper)
+        if paper:
+            line += self.tr("；未出具 {0} 人").format(f"{paper:,}")
+        return line
 
     def refused(self, exc: UserFacingError) -> None:
         self._idle()
