@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -49,6 +49,8 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QMessageBox,
     QProgressBar,
     QPushButton,
@@ -88,7 +90,7 @@ if TYPE_CHECKING:
         TillDone,
     )
     from teller_assist.services.campaign_letters import LettersRun
-    from teller_assist.services.campaigns import CampaignRow, CampaignShow
+    from teller_assist.services.campaigns import BatchRow, CampaignRow, CampaignShow
     from teller_assist.services.database import Store
     from teller_assist.services.operators import OperatorRecord
     from teller_assist.settings import Settings
@@ -1528,6 +1530,11 @@ class CampaignsWorkspace(QWidget):
                     self.say(self.tr("活动 {0} 尚无提交批次：按 S 提交成员").format(code), refusal=True)
                 return None
             waiting = [b for b in shown.batches if b.waiting]
+            if len(waiting) > 1:  # the approver chooses which, newest first
+                chooser = BatchChooser(code, waiting, self)
+                chooser.chosen.connect(lambda chosen: self._batch_after(chooser, chosen))
+                self._open_dialog(chooser)
+                return None
             batch_id = (waiting or list(shown.batches))[-1].id
         dialog = BatchDialog(batch_id, operator.id, self)
         dialog.approve.connect(lambda: self._approve(dialog))
@@ -2241,6 +2248,59 @@ class SubmitDialog(QDialog):
         """As tall as what it says now: no room kept for the busy bar or a longer text gone."""
         grow_to_fit(self)
         self.resize(self.width(), self.sizeHint().height())
+
+
+class BatchChooser(QDialog):
+    """选择批次: the campaign's batches still waiting, newest first (number, submitted by and when,
+    applications, how many wait); ``Up``/``Down`` choose, ``Enter`` opens it, ``Esc`` opens none."""
+
+    chosen = Signal(int)  # the batch id
+
+    def __init__(self, code: str, waiting: Sequence[BatchRow], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("campaignBatchChooser")
+        self.setWindowTitle(self.tr("选择批次"))
+        layout = QVBoxLayout(self)
+        heading = QLabel(
+            self.tr("活动 {0} 有 {1} 个批次待审批（最新的在前）：上下键选择，Enter 打开，Esc 取消").format(
+                code, len(waiting)
+            ),
+            self,
+        )
+        heading.setObjectName("batchChooserHeading")
+        heading.setWordWrap(True)
+        layout.addWidget(heading)
+        self.list = QListWidget(self)
+        self.list.setObjectName("batchChooserList")
+        for b in sorted(waiting, key=lambda b: (b.submitted_at, b.id), reverse=True):
+            when = b.submitted_at.astimezone().strftime("%Y-%m-%d %H:%M")
+            said = self.tr("批次 {0}　{1} 提交于 {2}　{3} 件，待审批 {4} 件")
+            item = QListWidgetItem(
+                said.format(b.id, b.submitted_by, when, f"{b.applications:,}", f"{b.waiting:,}")
+            )
+            item.setData(Qt.ItemDataRole.UserRole, b.id)
+            self.list.addItem(item)
+        self.list.setCurrentRow(0)
+        self.list.itemActivated.connect(lambda _item: self.open_chosen())
+        layout.addWidget(self.list, 1)
+        self.setMinimumWidth(400)
+        self.resize(460, 260)
+        self.list.setFocus()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        grow_to_fit(self)
+
+    def open_chosen(self) -> None:
+        item = self.list.currentItem()
+        if item is not None:
+            self.chosen.emit(int(item.data(Qt.ItemDataRole.UserRole)))
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.open_chosen()
+            return
+        super().keyPressEvent(event)
 
 
 class BatchDialog(QDialog):
