@@ -449,6 +449,7 @@ def _show(args: argparse.Namespace) -> int:
                 "bands": _bands_json(bands),
             },
             "progress": None if shown.progress is None else _progress_json(shown.progress),
+            "indicator": _indicator_json(shown.indicator),
             "batches": [_batch_json(b) for b in shown.batches],
         }
         if shown.member_lines is not None:
@@ -492,6 +493,13 @@ def _show(args: argparse.Namespace) -> int:
     _print_bands(bands)
     if shown.progress is not None:
         _print_progress(shown.progress)
+    mark = shown.indicator
+    if mark is not None and mark.indicator is not None and mark.completion is not None:
+        word = "已签约" if str(mark.indicator.measure) == "signed" else "已授信"
+        print(
+            f"指标 indicator：{mark.indicator.label_zh}，{word} {mark.completion.numerator:,} 人，"
+            f"完成 {mark.completion.text()}"
+        )
     for b in shown.batches:
         print(
             f"批次 {b.id}：{b.submitted_by} 于 {_local(b.submitted_at)} 提交 {b.applications:,} 笔，"
@@ -514,6 +522,21 @@ def _show(args: argparse.Namespace) -> int:
         head = ("行号", "姓名", "身份证号", "手机号", "状态", "评议", "重点户", "原因")
         print("\n".join(table(head, body, ">")))
     return EXIT_OK
+
+
+def _indicator_json(g: Any) -> dict[str, object] | None:
+    """The campaign's indicator and how far it is, as ``kpi show --scope campaign:CODE`` counts it."""
+    if g is None or g.indicator is None:
+        return None
+    c = g.completion
+    return {
+        "measure": str(g.indicator.measure),
+        "people": g.indicator.people,
+        "from": g.indicator.starts_on.isoformat(),
+        "to": g.indicator.ends_on.isoformat(),
+        "done": c.numerator,
+        "completion_percent": None if c.percent() is None else str(c.percent()),
+    }
 
 
 def _progress_json(p: Any) -> dict[str, object]:

@@ -542,6 +542,27 @@ def sign_from_list(
     return tuple(_shown(s, masking) for s in done)
 
 
+def sign_one(
+    store: Store,
+    operator: OperatorRecord | None,
+    code: str,
+    id_no: str,
+    *,
+    today: dt.date,
+    masking: Masking,
+    locked: bool = False,
+) -> SignedLine:
+    """Record one member's signature (``campaign sign --id``) through
+    :func:`campaign_letters.sign_members`: the same checks, refusals and audit rows as a list of one;
+    masked. Refused first while locked."""
+    from teller_assist.services.campaign_letters import sign_members
+
+    if locked:
+        raise refuse_locked(store, operator, "sign", code)
+    (done,) = sign_members(store, operator, code, [id_no], today=today, masking=masking)
+    return _shown(done, masking)
+
+
 @dataclass(frozen=True)
 class TillDone:
     done: TillImport

@@ -43,6 +43,8 @@ from teller_assist.errors import UserFacingError
 from teller_assist.exports import part_path, spreadsheet_cell
 from teller_assist.identity.masking import Masking, mask_free_text, mask_refused_row
 from teller_assist.ingest.rosters import RosterTable, read_roster
+from teller_assist.kpi.definitions import Indicator, IndicatorMeasure, Scope
+from teller_assist.kpi.records import GroupFigures
 from teller_assist.lookup.card import CustomerCard
 from teller_assist.prequal.engine import decide
 from teller_assist.prequal.group import EVALUATION_ZH, GroupEvidence
@@ -332,6 +334,8 @@ class CampaignShow:
     member_lines: tuple[MemberLine, ...] | None = None  # when asked for: every member, masked
     progress: Progress | None = None  # members, matched, eligible, ... signed, used at ``as_of``
     batches: tuple[BatchRow, ...] = ()  # the members submitted in batches, oldest first
+    # the campaign's indicator with its people signed (or granted) at ``as_of``, as the KPIs count them
+    indicator: GroupFigures | None = None
 
     @property
     def members(self) -> int:
@@ -402,6 +406,7 @@ def show_campaign(
     lines = None if members is None else tuple(_line(m, members) for m in stored)
     progress = _progress(store, campaign, stored, cards, policy, as_of)
     batches = tuple(store_campaigns.batches(store, campaign.id))
+    indicator = _indicator(store, campaign, policy, as_of)
     audit.log(
         store,
         "campaign_view",
@@ -415,7 +420,25 @@ def show_campaign(
             "policy": policy.identity,
         },
     )
-    return CampaignShow(campaign, as_of, policy.identity, counts, pre, others, lines, progress, batches)
+    return CampaignShow(
+        campaign, as_of, policy.identity, counts, pre, others, lines, progress, batches, indicator
+    )
+
+
+def _indicator(store: Store, campaign: CampaignRow, policy: Policy, day: dt.date) -> GroupFigures | None:
+    """The campaign's indicator (指标任务) and how far it is at ``day``, read as the KPIs read it."""
+    from teller_assist.services import kpi
+
+    own = None
+    if campaign.indicator is not None:
+        own = Indicator(
+            Scope("campaign", campaign.code),
+            IndicatorMeasure(campaign.indicator_measure),
+            campaign.indicator,
+            campaign.starts_on,
+            campaign.ends_on,
+        )
+    return kpi.campaign_indicator(store, policy, campaign.code, day, own)
 
 
 def _progress(

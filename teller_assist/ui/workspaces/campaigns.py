@@ -79,7 +79,13 @@ if TYPE_CHECKING:
     from teller_assist.campaigns.grant import SubmissionPlan
     from teller_assist.prequal.policy import Policy
     from teller_assist.services.applications import ApplicationRecord
-    from teller_assist.services.campaign_batches import BatchApproval, BatchView, ItemLine, Submission
+    from teller_assist.services.campaign_batches import (
+        BatchApproval,
+        BatchRow,
+        BatchView,
+        ItemLine,
+        Submission,
+    )
     from teller_assist.services.campaign_desk import (
         CampaignDetail,
         CampaignLine,
@@ -90,7 +96,7 @@ if TYPE_CHECKING:
         TillDone,
     )
     from teller_assist.services.campaign_letters import LettersRun
-    from teller_assist.services.campaigns import BatchRow, CampaignRow, CampaignShow
+    from teller_assist.services.campaigns import CampaignRow, CampaignShow
     from teller_assist.services.database import Store
     from teller_assist.services.operators import OperatorRecord
     from teller_assist.settings import Settings
@@ -442,6 +448,9 @@ class CampaignsWorkspace(QWidget):
         self.sign_button = QPushButton(self.tr("登记签约 (Q)"), self)
         self.sign_button.setObjectName("campaignSignButton")
         self.sign_button.clicked.connect(lambda _checked=False: self.choose_sign_list())
+        self.sign_one_button = QPushButton(self.tr("逐人签约 (K)"), self)
+        self.sign_one_button.setObjectName("campaignSignOneButton")
+        self.sign_one_button.clicked.connect(lambda _checked=False: self.sign_one())
         self.till_button = QPushButton(self.tr("收银记录 (T)"), self)
         self.till_button.setObjectName("campaignTillButton")
         self.till_button.clicked.connect(lambda _checked=False: self.choose_till())
@@ -457,7 +466,7 @@ class CampaignsWorkspace(QWidget):
         granting.addStretch(1)
         layout.addLayout(granting)
         notifying = QHBoxLayout()  # the group's paper: letters out, signatures back, a market's tills in
-        for button in (self.letters_button, self.sign_button, self.till_button):
+        for button in (self.letters_button, self.sign_button, self.sign_one_button, self.till_button):
             button.setAutoDefault(False)
             notifying.addWidget(button)
         notifying.addStretch(1)
@@ -861,6 +870,15 @@ class CampaignsWorkspace(QWidget):
                     f"{len(shown.batches):,}", f"{waiting:,}"
                 )
             )
+        mark = shown.indicator
+        if mark is not None and mark.indicator is not None and mark.completion is not None:
+            done = mark.completion
+            word = self.tr("已签约") if str(mark.indicator.measure) == "signed" else self.tr("已授信")
+            tail += "<br>" + _html(
+                self.tr("指标 {0}：{1} {2} 人，完成 {3}（与考核同口径）").format(
+                    mark.indicator.label_zh, word, f"{done.numerator:,}", done.text()
+                )
+            )
         heading = _html(self.tr("进度（{0}，按人计）").format(p.day.isoformat()))
         self.progress.setText(f"{heading}{table}{tail}")
         self.progress.setToolTip("\n".join(f"{pick(FIGURE_ZH[k], k)}：{pick(*MEANING[k])}" for k in FIGURES))
@@ -943,6 +961,7 @@ class CampaignsWorkspace(QWidget):
         self.entry_button.setEnabled(opened)
         self.letters_button.setEnabled(opened)
         self.sign_button.setEnabled(line is not None)  # a signature given is a fact, closed or not
+        self.sign_one_button.setEnabled(line is not None)
         self.till_button.setEnabled(opened and line is not None and line.campaign.scenario == "market")
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
@@ -986,6 +1005,7 @@ class CampaignsWorkspace(QWidget):
                 Qt.Key.Key_G: self.open_entry,
                 Qt.Key.Key_L: self.letters_selected,
                 Qt.Key.Key_Q: self.choose_sign_list,
+                Qt.Key.Key_K: self.sign_one,
                 Qt.Key.Key_T: self.choose_till,
             }.get(Qt.Key(key))
             if action is not None:
@@ -1368,6 +1388,49 @@ class CampaignsWorkspace(QWidget):
             return None
         self._open_dialog(dialog)
         return dialog
+
+    def sign_one(self) -> SignOneDialog | None:
+        """K: one member's signature by their resident ID (checked as typed, masked once entered), recorded
+        as ``campaign sign --id`` records it; the dialog stays for the next one."""
+        line = self.selected()
+        if line is None or self.dialog is not None or self._operator() is None:
+            return None
+        code = line.campaign.code
+        if self._locked_refusal("sign", code):
+            return None
+        dialog = SignOneDialog(code, self._today(), self.masking, self)
+        dialog.entered.connect(lambda id_no: self._sign_one(dialog, code, id_no))
+        self._open_dialog(dialog)
+        return dialog
+
+    def _sign_one(self, dialog: SignOneDialog, code: str, id_no: str) -> None:
+        from teller_assist.services import campaign_desk
+
+        if self._locked_refusal("sign", code):
+            dialog.refused(campaign_desk.LOCKED)
+            return
+        store, operator, day, masking = self.store, self._operator(), self._today(), self.masking
+        locked = self.is_locked()
+
+        def done(signed: SignedLine) -> None:
+            dialog.show_result(signed)
+            self.say(dialog.outcome.text())
+            self._select_after = code
+            self.changed.emit()
+            self.refresh()
+
+        def failed(exc: UserFacingError) -> None:
+            dialog.refused(exc)
+            self._refused_here(exc)
+
+        if self._run(
+            lambda: campaign_desk.sign_one(
+                store, operator, code, id_no, today=day, masking=masking, locked=locked
+            ),
+            done,
+            failed,
+        ):
+            dialog.set_busy(True)
 
     def choose_till(self) -> QFileDialog | None:
         """T: a market's till records (merchant's resident ID or shop's code, month, sales; full months)
@@ -2248,6 +2311,91 @@ class SubmitDialog(QDialog):
         """As tall as what it says now: no room kept for the busy bar or a longer text gone."""
         grow_to_fit(self)
         self.resize(self.width(), self.sizeHint().height())
+
+
+class SignOneDialog(QDialog):
+    """逐人签约: one resident ID typed (checked as the counter checks it), shown masked once entered, and
+    ``Enter`` records that member's signature; the result said under it, the field cleared for the next;
+    ``Esc`` closes."""
+
+    entered = Signal(str)  # the resident ID, whole (never shown)
+
+    def __init__(self, code: str, today: dt.date, masking: Masking, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.today, self.masking, self.busy = today, masking, False
+        self.setObjectName("signOneDialog")
+        self.setWindowTitle(self.tr("逐人签约"))
+        layout = QVBoxLayout(self)
+        heading = QLabel(
+            self.tr("活动 {0}：输入已签约成员的身份证号，按 Enter 登记；Esc 关闭。").format(code), self
+        )
+        heading.setWordWrap(True)
+        layout.addWidget(heading)
+        label = QLabel(self.tr("身份证号(&I)"), self)
+        layout.addWidget(label)
+        self.id_edit = QLineEdit(self)
+        self.id_edit.setObjectName("signOneId")
+        self.id_edit.setMaxLength(18)
+        label.setBuddy(self.id_edit)
+        layout.addWidget(self.id_edit)
+        self.outcome = QLabel("", self)
+        self.outcome.setObjectName("signOneResult")
+        self.outcome.setWordWrap(True)
+        layout.addWidget(self.outcome)
+        self.error = error_label("signOneError", self)
+        layout.addWidget(self.error)
+        self.setMinimumWidth(400)
+        self.id_edit.setFocus()
+
+    def submit(self) -> None:
+        if self.busy:
+            return
+        from teller_assist.identity.resident_id import InvalidResidentId, parse_resident_id
+
+        typed = self.id_edit.text().strip()
+        try:
+            id_no = parse_resident_id(typed, today=self.today).value
+        except InvalidResidentId as exc:  # what was typed stays, to be put right
+            self._say(self.tr("身份证号无效：{0}").format(pick(exc.rule.zh, exc.rule.en)))
+            self.id_edit.setFocus()
+            return
+        self._say("")
+        self.id_edit.setText(self.masking.resident_id(id_no))  # masked once entered
+        self.entered.emit(id_no)
+
+    def set_busy(self, busy: bool) -> None:
+        self.busy = busy
+        self.id_edit.setReadOnly(busy)
+        if busy:
+            self.outcome.setText(self.tr("正在登记…"))
+
+    def show_result(self, signed: SignedLine) -> None:
+        self.set_busy(False)
+        if signed.signed:
+            self.outcome.setText(self.tr("{0} {1} 已签约").format(signed.id_masked, signed.name))
+        else:
+            self.outcome.setText(
+                self.tr("{0} {1} 未登记：{2}").format(
+                    signed.id_masked, signed.name, pick(signed.reason_zh, signed.reason_en)
+                )
+            )
+        self.id_edit.clear()
+        self.id_edit.setFocus()
+
+    def refused(self, exc: UserFacingError) -> None:
+        self.set_busy(False)
+        self.outcome.setText("")
+        self._say(error_text(exc, hint=True))
+
+    def _say(self, text: str) -> None:
+        self.error.setText(text)
+        self.error.setVisible(bool(text))
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.submit()
+            return
+        super().keyPressEvent(event)
 
 
 class BatchChooser(QDialog):
