@@ -493,7 +493,7 @@ class CampaignsWorkspace(QWidget):
         return self.tr(
             "↑↓ 选择 · Enter 成员 · 1–8 按列排序\n"
             "N 新建 · I 导入名单 · C 结束活动 · S 提交审批 · B 批次 · G 录入\n"
-            "L 通知书 · Q 登记签约 · T 收银记录 · F7 刷新"
+            "L 通知书 · Q 登记签约 · K 逐人签约 · T 收银记录 · F7 刷新"
         )
 
     # --- the shell's calls ----------------------------------------------------------------------------
@@ -866,7 +866,7 @@ class CampaignsWorkspace(QWidget):
         )
         if shown.batches:
             tail += "<br>" + _html(
-                self.tr("提交批次 {0} 个，待审批 {1} 件：按 B 查看最近的批次").format(
+                self.tr("提交批次 {0} 个，待审批 {1} 件：按 B 查看批次").format(
                     f"{len(shown.batches):,}", f"{waiting:,}"
                 )
             )
@@ -2387,9 +2387,14 @@ class SignOneDialog(QDialog):
         self.outcome.setText("")
         self._say(error_text(exc, hint=True))
 
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        grow_to_fit(self)
+
     def _say(self, text: str) -> None:
         self.error.setText(text)
         self.error.setVisible(bool(text))
+        grow_to_fit(self)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
