@@ -117,7 +117,7 @@ Line ¥{1} at {2}% a year, teller {4}</translation>
     </message>
     <message>
         <source>批次 {0}&#x3000;{1} 提交于 {2}&#x3000;{3} 件，待审批 {4} 件</source>
-        <translation>Batch {0}　submitted by {1} at {2}　{3} applications, {4} waiting</translation>
+        <translation>Batch {0}&#x3000;submitted by {1} at {2}&#x3000;{3} applications, {4} waiting</translation>
     </message>
 </context>
 <context>
@@ -433,6 +433,14 @@ Line ¥{1} at {2}% a year, teller {4}</translation>
         <translation>↑↓ choose a member · Enter opens the customer&apos;s card · Esc back to the campaigns</translation>
     </message>
     <message>
+        <source>↑↓ 选择 · Enter 成员 · 1–8 按列排序
+N 新建 · I 导入名单 · C 结束活动 · S 提交审批 · B 批次 · G 录入
+L 通知书 · Q 登记签约 · K 逐人签约 · T 收银记录 · F7 刷新</source>
+        <translation>↑↓ choose · Enter members · 1–8 sort
+N new · I roster · C close · S submit · B batch · G entry
+L letters · Q signed · K sign one · T tills · F7 refresh</translation>
+    </message>
+    <message>
         <source>客群活动未能读取</source>
         <translation>The campaigns could not be read</translation>
     </message>
@@ -509,10 +517,6 @@ Line ¥{1} at {2}% a year, teller {4}</translation>
         <translation>Granted lines ¥{0}, signed lines ¥{1}</translation>
     </message>
     <message>
-        <source>提交批次 {0} 个，待审批 {1} 件：按 B 查看最近的批次</source>
-        <translation>{0} batches, {1} waiting: B shows the latest</translation>
-    </message>
-    <message>
         <source>已授信</source>
         <translation>granted</translation>
     </message>
@@ -561,14 +565,6 @@ Line ¥{1} at {2}% a year, teller {4}</translation>
         <translation>Close it (&amp;Y)</translation>
     </message>
     <message>
-        <source>↑↓ 选择 · Enter 成员 · 1–8 按列排序
-N 新建 · I 导入名单 · C 结束活动 · S 提交审批 · B 批次 · G 录入
-L 通知书 · Q 登记签约 · T 收银记录 · F7 刷新</source>
-        <translation>↑↓ choose · Enter members · 1–8 sort
-N new · I roster · C close · S submit · B batch · G entry
-L letters · Q signed · T tills · F7 refresh</translation>
-    </message>
-    <message>
         <source>取消 (Esc)</source>
         <translation>Cancel (Esc)</translation>
     </message>
@@ -611,6 +607,10 @@ L letters · Q signed · T tills · F7 refresh</translation>
     <message>
         <source>已签约</source>
         <translation>signed</translation>
+    </message>
+    <message>
+        <source>提交批次 {0} 个，待审批 {1} 件：按 B 查看批次</source>
+        <translation>{0} batches, {1} waiting: B shows them</translation>
     </message>
     <message>
         <source>未登记任何签约</source>
