@@ -449,7 +449,7 @@ def _show(args: argparse.Namespace) -> int:
                 "bands": _bands_json(bands),
             },
             "progress": None if shown.progress is None else _progress_json(shown.progress),
-            "indicator": _indicator_json(shown.indicator),
+            "indicator_progress": _indicator_json(shown.indicator),
             "batches": [_batch_json(b) for b in shown.batches],
         }
         if shown.member_lines is not None:
