@@ -104,6 +104,20 @@ def test_a_campaign_from_creation_to_a_corrected_roster_and_closing(
     listed = as_user(env, "campaign", "list", "--json", user="teller1")
     assert [c["code"] for c in json.loads(listed.stdout)] == [code]
 
+    # 李四's ID mistyped: she is kept, not removed, and the command says which line to put right
+    typo = WOMAN[:10] + str((int(WOMAN[10]) + 1) % 10) + WOMAN[11:]
+    fixed = roster(
+        tmp_path / "后白村（再更正）.csv",
+        [f"{MAN},张三,一组,好,村委会 张主任,13951234567", f"{typo},李四,二组,,,"],
+    )
+    held = as_user(env, "campaign", "import", code, str(fixed), "--as-of", "20261130", user="head1")
+    assert held.returncode == 1, held.stderr
+    said = f"  {MASK.resident_id(WOMAN)} 李四 未移除：第 3 行被拒，请更正后重新导入"
+    assert said in held.stdout, held.stdout
+    assert "已移出）0，可能是被拒行而未移除 1" in held.stdout and WOMAN not in held.stdout
+    back = as_user(env, "campaign", "import", code, str(corrected), "--as-of", "20261130", user="head1")
+    assert back.returncode == 0, back.stderr
+
     assert as_user(env, "campaign", "close", code, user="teller1").returncode == 3
     closed = as_user(env, "campaign", "close", code, user="head1")
     assert closed.returncode == 0 and f"已结束 closed: 活动 {code}" in closed.stdout
