@@ -33,8 +33,9 @@ from pathlib import Path
 from teller_assist.campaigns.delivery import PrintFile, Recipient, print_files
 from teller_assist.documents.merge import MergeError, merge_files
 from teller_assist.documents.render import DocumentData, render
+from teller_assist.documents.templates import TemplateError
 from teller_assist.errors import UserFacingError
-from teller_assist.identity.masking import Masking
+from teller_assist.identity.masking import Masking, mask_free_text
 from teller_assist.identity.phone import InvalidPhone, parse_mobile
 from teller_assist.identity.resident_id import InvalidResidentId, parse_resident_id
 from teller_assist.prequal.workflow import rate_text
@@ -88,7 +89,8 @@ class LettersRun:
     texts: int = 0  # SMS texts queued in this run
     rendered_ahead: int = 0  # documents rendered by worker processes
     problem: UserFacingError | None = None  # what kept paper from coming out (everything kept)
-    refused: list[LetterRefused] = field(default_factory=list)  # in delivery order
+    # whose text (first) or paper (then, in delivery order) was refused, each with the reason
+    refused: list[LetterRefused] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -404,14 +406,14 @@ def issue_letters(
                         each=keep,
                         pdf_for=ahead,
                     )
-                except documents.DocumentKeyProblem:
+                except (documents.DocumentKeyProblem, TemplateError):
                     raise  # the desktop's, not the member's: nobody's paper could come out
                 except UserFacingError as exc:  # this member's paper: refused, the others go on
                     who = people[app_id]
                     run.refused.append(
                         LetterRefused(
                             app_id, mask.resident_id(who.id_no), who.name, who.line_no,
-                            exc.message_zh, exc.message_en,
+                            mask_free_text(exc.message_zh, mask), mask_free_text(exc.message_en, mask),
                         )
                     )  # fmt: skip
                     if progress is not None:
@@ -423,7 +425,7 @@ def issue_letters(
     finally:
         ahead.close()
         run.rendered_ahead = ahead.hits
-    if run.refused:  # the print files leave out those whose paper was refused
+    if any(r.paper for r in run.refused):  # the print files leave out those whose paper was refused
         kept_people = [r for f in files for r in f.people if r.application_id in sources]
         files = print_files(campaign.scenario, kept_people)
     _files(run, files, sources, out, printer, progress, cancelled, finish)
