@@ -106,6 +106,21 @@ Line ¥{1} at {2}% a year, teller {4}</translation>
     </message>
 </context>
 <context>
+    <name>BatchChooser</name>
+    <message>
+        <source>选择批次</source>
+        <translation>Choose a batch</translation>
+    </message>
+    <message>
+        <source>活动 {0} 有 {1} 个批次待审批（最新的在前）：上下键选择，Enter 打开，Esc 取消</source>
+        <translation>Campaign {0} has {1} batches waiting (newest first): Up/Down to choose, Enter to open, Esc to cancel</translation>
+    </message>
+    <message>
+        <source>批次 {0}&#x3000;{1} 提交于 {2}&#x3000;{3} 件，待审批 {4} 件</source>
+        <translation>Batch {0}&#x3000;submitted by {1} at {2}&#x3000;{3} applications, {4} waiting</translation>
+    </message>
+</context>
+<context>
     <name>BatchDialog</name>
     <message>
         <source>行号</source>
@@ -406,12 +421,24 @@ Line ¥{1} at {2}% a year, teller {4}</translation>
         <translation>Signed (Q)</translation>
     </message>
     <message>
+        <source>逐人签约 (K)</source>
+        <translation>Sign one (K)</translation>
+    </message>
+    <message>
         <source>收银记录 (T)</source>
         <translation>Tills (T)</translation>
     </message>
     <message>
         <source>↑↓ 选择成员 · Enter 打开客户卡片 · Esc 回到活动列表</source>
         <translation>↑↓ choose a member · Enter opens the customer&apos;s card · Esc back to the campaigns</translation>
+    </message>
+    <message>
+        <source>↑↓ 选择 · Enter 成员 · 1–8 按列排序
+N 新建 · I 导入名单 · C 结束活动 · S 提交审批 · B 批次 · G 录入
+L 通知书 · Q 登记签约 · K 逐人签约 · T 收银记录 · F7 刷新</source>
+        <translation>↑↓ choose · Enter members · 1–8 sort
+N new · I roster · C close · S submit · B batch · G entry
+L letters · Q signed · K sign one · T tills · F7 refresh</translation>
     </message>
     <message>
         <source>客群活动未能读取</source>
@@ -490,8 +517,12 @@ Line ¥{1} at {2}% a year, teller {4}</translation>
         <translation>Granted lines ¥{0}, signed lines ¥{1}</translation>
     </message>
     <message>
-        <source>提交批次 {0} 个，待审批 {1} 件：按 B 查看最近的批次</source>
-        <translation>{0} batches, {1} waiting: B shows the latest</translation>
+        <source>已授信</source>
+        <translation>granted</translation>
+    </message>
+    <message>
+        <source>指标 {0}：{1} {2} 人，完成 {3}（与考核同口径）</source>
+        <translation>Indicator {0}: {1} {2} people, {3} done (counted as the KPIs count it)</translation>
     </message>
     <message>
         <source>进度（{0}，按人计）</source>
@@ -532,14 +563,6 @@ Line ¥{1} at {2}% a year, teller {4}</translation>
     <message>
         <source>结束活动(&amp;Y)</source>
         <translation>Close it (&amp;Y)</translation>
-    </message>
-    <message>
-        <source>↑↓ 选择 · Enter 成员 · 1–8 按列排序
-N 新建 · I 导入名单 · C 结束活动 · S 提交审批 · B 批次 · G 录入
-L 通知书 · Q 登记签约 · T 收银记录 · F7 刷新</source>
-        <translation>↑↓ choose · Enter members · 1–8 sort
-N new · I roster · C close · S submit · B batch · G entry
-L letters · Q signed · T tills · F7 refresh</translation>
     </message>
     <message>
         <source>取消 (Esc)</source>
@@ -584,6 +607,10 @@ L letters · Q signed · T tills · F7 refresh</translation>
     <message>
         <source>已签约</source>
         <translation>signed</translation>
+    </message>
+    <message>
+        <source>提交批次 {0} 个，待审批 {1} 件：按 B 查看批次</source>
+        <translation>{0} batches, {1} waiting: B shows them</translation>
     </message>
     <message>
         <source>未登记任何签约</source>
@@ -1540,12 +1567,36 @@ L letters · Q signed · T tills · F7 refresh</translation>
         <translation>Sent to the printer: {0} files</translation>
     </message>
     <message>
+        <source>未出具 {0} 人（不在打印文件中，更正后再按 L 即补出）：</source>
+        <translation>Not issued for {0} people (left out of the print files; correct them and press L again):</translation>
+    </message>
+    <message>
+        <source>  第{0}行 {1} {2}：{3}</source>
+        <translation>  line {0} {1} {2}: {3}</translation>
+    </message>
+    <message>
+        <source>  …另 {0} 人</source>
+        <translation>  … {0} more</translation>
+    </message>
+    <message>
+        <source>未发短信 {0} 人（手机号无效）：</source>
+        <translation>No text for {0} people (the phone is not valid):</translation>
+    </message>
+    <message>
+        <source>  第{0}行 {1} {2}</source>
+        <translation>  line {0} {1} {2}</translation>
+    </message>
+    <message>
         <source>未打印：</source>
         <translation>Not printed: </translation>
     </message>
     <message>
         <source>活动 {0}：通知书 {1} 人，原件 {2} 份、副本 {3} 份，打印文件 {4} 个 → {5}</source>
         <translation>Campaign {0}: letters for {1} people, {2} originals, {3} copies, {4} print files → {5}</translation>
+    </message>
+    <message>
+        <source>；未出具 {0} 人</source>
+        <translation>; {0} not issued</translation>
     </message>
     <message>
         <source>未出具；已出具的文书均已保存</source>
@@ -2194,8 +2245,20 @@ Line ¥{2}, made by {3}</translation>
         <translation>{0} eligible, {1} already holding or awaiting a pre-credit (a line counts once per person)</translation>
     </message>
     <message>
+        <source>{0} {1} 未移除：第 {2} 行被拒，请更正后重新导入</source>
+        <translation>{0} {1} not removed: line {2} was refused; correct it and load the roster again</translation>
+    </message>
+    <message>
+        <source>…另 {0} 人未移除</source>
+        <translation>… {0} more not removed</translation>
+    </message>
+    <message>
         <source>活动 {0} 已导入名单 {1}：新增 {2}，更新 {3}，未变 {4}，已移出 {5}，未通过 {6} 行</source>
         <translation>Campaign {0} loaded {1}: {2} added, {3} updated, {4} unchanged, {5} removed, {6} rows refused</translation>
+    </message>
+    <message>
+        <source>；未移除 {0} 人</source>
+        <translation>; {0} not removed</translation>
     </message>
     <message>
         <source>导出未通过的行</source>
@@ -2227,6 +2290,37 @@ Line ¥{2}, made by {3}</translation>
     <message>
         <source>正在打印或导入，完成后再退出登录</source>
         <translation>Printing or importing: sign out once it has finished</translation>
+    </message>
+</context>
+<context>
+    <name>SignOneDialog</name>
+    <message>
+        <source>逐人签约</source>
+        <translation>Sign one</translation>
+    </message>
+    <message>
+        <source>活动 {0}：输入已签约成员的身份证号，按 Enter 登记；Esc 关闭。</source>
+        <translation>Campaign {0}: type the resident ID of a member who signed, Enter to record it; Esc closes.</translation>
+    </message>
+    <message>
+        <source>身份证号(&amp;I)</source>
+        <translation>Resident &amp;ID</translation>
+    </message>
+    <message>
+        <source>身份证号无效：{0}</source>
+        <translation>Invalid resident ID: {0}</translation>
+    </message>
+    <message>
+        <source>正在登记…</source>
+        <translation>Recording…</translation>
+    </message>
+    <message>
+        <source>{0} {1} 已签约</source>
+        <translation>{0} {1} signed</translation>
+    </message>
+    <message>
+        <source>{0} {1} 未登记：{2}</source>
+        <translation>{0} {1} not recorded: {2}</translation>
     </message>
 </context>
 <context>

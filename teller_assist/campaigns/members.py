@@ -167,6 +167,43 @@ def plan_import(decision: RosterDecision, as_of: dt.date, village_groups: Sequen
     )
 
 
+@dataclass(frozen=True)
+class Held:
+    """A member the new roster no longer lists but who could be one of its refused rows (the same name,
+    or an ID one or two characters off theirs): kept as they were, not removed, until a corrected roster
+    says who the row is."""
+
+    id_no: str
+    name: str
+    line_no: int  # the refused row that could be them
+    reason_zh: str  # why that row was refused
+    reason_en: str
+
+
+def _plain_name(text: str) -> str:
+    return "".join(unicodedata.normalize("NFKC", text).split())
+
+
+def _typo_of(given: str, id_no: str) -> bool:
+    """The row's ID could be ``id_no`` mistyped: the same length, at most two characters differ."""
+    text = "".join(unicodedata.normalize("NFKC", given).split()).upper()
+    return len(text) == len(id_no) and sum(a != b for a, b in zip(text, id_no, strict=True)) <= 2
+
+
+def held_back(absent: Mapping[str, str], refused: Sequence[Refusal]) -> list[Held]:
+    """Of the members a new roster no longer lists (``absent``: resident ID -> name), those who could be
+    one of its refused rows: a row giving the same name, or an ID at most two characters off theirs.
+    One refused row holds back every member it could be (two 张三 absent, one row: both kept)."""
+    out = []
+    for id_no, name in absent.items():
+        plain = _plain_name(name)
+        for r in sorted(refused, key=lambda r: r.line_no):
+            if (plain and _plain_name(r.name) == plain) or _typo_of(r.id_no, id_no):
+                out.append(Held(id_no, name, r.line_no, r.reason_zh, r.reason_en))
+                break
+    return out
+
+
 @dataclass
 class Prequalified:
     """A campaign's members decided from today's data: eligible or not, and the lines still to grant by

@@ -449,6 +449,7 @@ def _show(args: argparse.Namespace) -> int:
                 "bands": _bands_json(bands),
             },
             "progress": None if shown.progress is None else _progress_json(shown.progress),
+            "indicator_progress": _indicator_json(shown.indicator),
             "batches": [_batch_json(b) for b in shown.batches],
         }
         if shown.member_lines is not None:
@@ -492,6 +493,13 @@ def _show(args: argparse.Namespace) -> int:
     _print_bands(bands)
     if shown.progress is not None:
         _print_progress(shown.progress)
+    mark = shown.indicator
+    if mark is not None and mark.indicator is not None and mark.completion is not None:
+        word = "已签约" if str(mark.indicator.measure) == "signed" else "已授信"
+        print(
+            f"指标 indicator：{mark.indicator.label_zh}，{word} {mark.completion.numerator:,} 人，"
+            f"完成 {mark.completion.text()}"
+        )
     for b in shown.batches:
         print(
             f"批次 {b.id}：{b.submitted_by} 于 {_local(b.submitted_at)} 提交 {b.applications:,} 笔，"
@@ -514,6 +522,21 @@ def _show(args: argparse.Namespace) -> int:
         head = ("行号", "姓名", "身份证号", "手机号", "状态", "评议", "重点户", "原因")
         print("\n".join(table(head, body, ">")))
     return EXIT_OK
+
+
+def _indicator_json(g: Any) -> dict[str, object] | None:
+    """The campaign's indicator and how far it is, as ``kpi show --scope campaign:CODE`` counts it."""
+    if g is None or g.indicator is None:
+        return None
+    c = g.completion
+    return {
+        "measure": str(g.indicator.measure),
+        "people": g.indicator.people,
+        "from": g.indicator.starts_on.isoformat(),
+        "to": g.indicator.ends_on.isoformat(),
+        "done": c.numerator,
+        "completion_percent": None if c.percent() is None else str(c.percent()),
+    }
 
 
 def _progress_json(p: Any) -> dict[str, object]:
@@ -588,6 +611,8 @@ def _import(args: argparse.Namespace) -> int:
         )
     plan, counts = done.plan, done.counts
     refused_rows = len(plan.refused)
+    mask = settings.masking
+    held = [(mask.resident_id(h.id_no), h.name, h.line_no) for h in done.held]
     if args.json:
         _print_json(
             {
@@ -607,6 +632,7 @@ def _import(args: argparse.Namespace) -> int:
                 "updated": counts.updated,
                 "unchanged": counts.unchanged,
                 "removed": counts.removed,
+                "held": [{"id_masked": i, "name": n, "refused_line": line} for i, n, line in held],
                 "refused": [
                     {"line": r.line_no, "reason_zh": r.reason_zh, "reason_en": r.reason_en}
                     for r in plan.refused
@@ -624,7 +650,10 @@ def _import(args: argparse.Namespace) -> int:
     print(
         f"成员 members：新增 {counts.added:,}，更新 {counts.updated:,}，未变 {counts.unchanged:,}，"
         f"不在新名单中（保留并标记为已移出）{counts.removed:,}"
+        + (f"，可能是被拒行而未移除 {len(held):,}" if held else "")
     )
+    for id_masked, name, line in held:
+        print(f"  {id_masked} {name} 未移除：第 {line} 行被拒，请更正后重新导入")
     print(f"可授信 {plan.eligible:,}，已持有或在审预授信 {plan.holding:,}（额度按人只计一次，不重复授信）")
     for r in plan.refused:
         print(f"  第{r.line_no}行 未通过：{r.reason_zh}")
@@ -980,6 +1009,11 @@ def _letters(args: argparse.Namespace) -> int:
                 "rendered_ahead": run.rendered_ahead,
                 "files": [str(f) for f in run.files], "printed": run.printed,
                 "problem": None if run.problem is None else run.problem.describe(),
+                "refused": [
+                    {"application": r.application_id, "id_masked": r.id_masked, "name": r.name,
+                     "line": r.line_no, "paper": r.paper, "reason_zh": r.reason_zh, "reason_en": r.reason_en}
+                    for r in run.refused
+                ],
             }
         )  # fmt: skip
     else:
@@ -990,10 +1024,18 @@ def _letters(args: argparse.Namespace) -> int:
         for f in run.files:
             job = run.printed.get(f.stem)
             print(f"  {f}" + (f"  已送打印机 任务 {job}" if job else ""))
+        paper = [r for r in run.refused if r.paper]
+        if paper:
+            print(f"未出具 {len(paper):,} 人（不在打印文件中，更正后再次运行即补出）：")
+        for r in paper:
+            print(f"  第{r.line_no}行 {r.id_masked} {r.name} 未出具：{r.reason_zh}")
+        for r in run.refused:
+            if not r.paper:
+                print(f"  第{r.line_no}行 {r.id_masked} {r.name} 未发短信：{r.reason_zh}")
     if run.problem is not None:
         print(f"未打印 not printed: {run.problem.describe()}", file=sys.stderr)
         return run.problem.exit_code
-    return EXIT_OK
+    return EXIT_ROWS_REFUSED if run.refused else EXIT_OK
 
 
 def _sign(args: argparse.Namespace) -> int:

@@ -178,6 +178,7 @@ def _stock_json(g: Any) -> dict[str, Any]:
             "people": g.indicator.people,
             "from": g.indicator.starts_on.isoformat(),
             "to": g.indicator.ends_on.isoformat(),
+            "done": c.numerator,
             "completion_percent": None if c.percent() is None else str(c.percent()),
         }
     else:

@@ -69,6 +69,7 @@ __all__ = [
     "EXCEPTION_ZH",
     "SKIP_ZH",
     "BatchApproval",
+    "BatchRow",
     "BatchView",
     "Submission",
     "SurveyRecorded",

@@ -237,6 +237,7 @@ class Imported:
     done: RosterImport
     refused: tuple[RefusedLine, ...]
     operator: str  # who loaded it: only they export its refused rows
+    held: tuple[RefusedLine, ...] = ()  # members kept, not removed: (the refused row's line, name, masked ID)
 
     @property
     def code(self) -> str:
@@ -273,8 +274,18 @@ def import_file(
         )
         for r in done.plan.refused
     )
+    held = tuple(
+        RefusedLine(
+            h.line_no,
+            h.name,
+            masking.resident_id(h.id_no),
+            f"第 {h.line_no} 行被拒，请更正后重新导入",
+            f"line {h.line_no} was refused; correct it and load the roster again",
+        )
+        for h in done.held
+    )
     assert operator is not None  # the service refused nobody signed in
-    return Imported(done, refused, operator.login)
+    return Imported(done, refused, operator.login, held)
 
 
 def export_refused(
@@ -529,6 +540,27 @@ def sign_from_list(
     ids = read_id_list(path)
     done = sign_members(store, operator, code, ids, today=today, masking=masking)
     return tuple(_shown(s, masking) for s in done)
+
+
+def sign_one(
+    store: Store,
+    operator: OperatorRecord | None,
+    code: str,
+    id_no: str,
+    *,
+    today: dt.date,
+    masking: Masking,
+    locked: bool = False,
+) -> SignedLine:
+    """Record one member's signature (``campaign sign --id``) through
+    :func:`campaign_letters.sign_members`: the same checks, refusals and audit rows as a list of one;
+    masked. Refused first while locked."""
+    from teller_assist.services.campaign_letters import sign_members
+
+    if locked:
+        raise refuse_locked(store, operator, "sign", code)
+    (done,) = sign_members(store, operator, code, [id_no], today=today, masking=masking)
+    return _shown(done, masking)
 
 
 @dataclass(frozen=True)

@@ -33,8 +33,10 @@ from pathlib import Path
 from teller_assist.campaigns.delivery import PrintFile, Recipient, print_files
 from teller_assist.documents.merge import MergeError, merge_files
 from teller_assist.documents.render import DocumentData, render
+from teller_assist.documents.templates import TemplateError
 from teller_assist.errors import UserFacingError
-from teller_assist.identity.masking import Masking
+from teller_assist.identity.masking import Masking, mask_free_text
+from teller_assist.identity.phone import InvalidPhone, parse_mobile
 from teller_assist.identity.resident_id import InvalidResidentId, parse_resident_id
 from teller_assist.prequal.workflow import rate_text
 from teller_assist.services import applications as apps
@@ -87,6 +89,36 @@ class LettersRun:
     texts: int = 0  # SMS texts queued in this run
     rendered_ahead: int = 0  # documents rendered by worker processes
     problem: UserFacingError | None = None  # what kept paper from coming out (everything kept)
+    # whose text (first) or paper (then, in delivery order) was refused, each with the reason
+    refused: list[LetterRefused] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class LetterRefused:
+    """A member whose paper (``paper``) or whose approval text (not ``paper``: the documents came out)
+    was refused, in a clerk's words: left out of the print files when it is the paper; the run goes on
+    to the others and a later run tries them again."""
+
+    application_id: int
+    id_masked: str
+    name: str
+    line_no: int
+    reason_zh: str
+    reason_en: str
+    paper: bool = True
+
+
+class _RenderRefused(documents.DocumentRefused):
+    """The renderer could not set a member's document (a character no font has, a field too long for the
+    page, ...): that member's paper is refused, the others' goes on."""
+
+    def __init__(self, kind: str, exc: BaseException) -> None:
+        what = documents.KINDS.get(kind, kind)
+        super().__init__(
+            f"{what}无法生成，请核对该成员的姓名等信息后重新出具",
+            f"the {kind} could not be set on paper; check the member's name and details, then run again",
+        )
+        log.warning("a %s could not be rendered: %s", kind, type(exc).__name__)
 
 
 def _refuse_officer(store: Store, op: OperatorRecord, action: str, campaign: CampaignRow) -> CampaignRefused:
@@ -138,14 +170,23 @@ def _write_state(out: Path, state: dict[str, dict[str, str]]) -> None:
     documents.write_pdf(json.dumps(state, ensure_ascii=False, indent=1).encode("utf-8"), out / STATE_FILE)
 
 
-def _texts(store: Store, settings: Settings, people: Sequence[GrantedMember]) -> list[tuple[int, str, str]]:
-    """The approval text for each member with a phone on the roster, as the approval writes it."""
+def _texts(
+    store: Store, settings: Settings, people: Sequence[GrantedMember]
+) -> tuple[list[tuple[int, str, str]], list[GrantedMember]]:
+    """The approval text for each member with a phone on the roster, as the approval writes it; and the
+    members whose phone is not a mobile number a text can go to (a masked one, digits missing)."""
     from teller_assist.documents.sms import approval_text, load_sms_template
 
     template = load_sms_template()
     out = []
+    bad = []
     for m in people:
         if not m.phone:
+            continue
+        try:
+            phone = parse_mobile(m.phone)
+        except InvalidPhone:
+            bad.append(m)
             continue
         record = apps.get(store, m.application_id)
         if record.valid_until is None:
@@ -157,8 +198,8 @@ def _texts(store: Store, settings: Settings, people: Sequence[GrantedMember]) ->
             annual_rate=rate_text(record.annual_rate_bp),
             valid_until=record.valid_until,
         )
-        out.append((m.application_id, m.phone, text))
-    return out
+        out.append((m.application_id, phone, text))
+    return out, bad
 
 
 AHEAD_FROM = 20  # people to issue before worker processes pay for their start
@@ -219,10 +260,15 @@ class _Ahead:
 
     def __call__(self, data: DocumentData) -> bytes:
         future = self.futures.pop(data, None)
-        if future is None:
-            return render(data)
-        self.hits += 1
-        return future.result()
+        try:
+            if future is None:
+                return render(data)
+            self.hits += 1
+            return future.result()
+        except UserFacingError:
+            raise
+        except Exception as exc:  # the renderer refused this document: this member's paper is refused
+            raise _RenderRefused(data.kind, exc) from exc
 
     def close(self) -> None:
         if self.pool is not None:
@@ -271,6 +317,11 @@ def issue_letters(
             texts=run.texts,
             printer=printer or None,
             cancelled=cancel,
+            # by application, never an ID: whose paper or text was refused, and why
+            refused=[
+                {"application": r.application_id, "paper": r.paper, "reason": r.reason_en}
+                for r in run.refused
+            ],
         )
         audit.log(
             store,
@@ -281,9 +332,22 @@ def issue_letters(
             detail=detail,
         )
 
+    mask = settings.masking
+    people = {m.application_id: m for m in granted}
+    texts, bad_phones = _texts(store, settings, granted)
+    run.refused += [
+        LetterRefused(
+            m.application_id, mask.resident_id(m.id_no), m.name, m.line_no,
+            "名单上的手机号无效（如已打码或位数不对），未加入短信待发；通知书照常出具",
+            "the phone on the roster is not a valid mobile (masked, or digits missing): no text queued; "
+            "the letters are issued as usual",
+            paper=False,
+        )
+        for m in bad_phones
+    ]  # fmt: skip
     run.texts = store_campaigns.queue_texts(
         store,
-        _texts(store, settings, granted),
+        texts,
         moment,
         lambda n: AuditEntry("campaign_sms", op.login, workstation(), campaign.code, PURPOSE, {"queued": n}),
     )
@@ -329,24 +393,41 @@ def issue_letters(
                     else:
                         run.originals += 1
 
-                documents.issue_all(
-                    store,
-                    settings,
-                    app_id,
-                    missing,
-                    operator=op.login,
-                    destination=f"campaign {campaign.code}",
-                    today=today,
-                    now=moment,
-                    each=keep,
-                    pdf_for=ahead,
-                )
+                try:
+                    documents.issue_all(
+                        store,
+                        settings,
+                        app_id,
+                        missing,
+                        operator=op.login,
+                        destination=f"campaign {campaign.code}",
+                        today=today,
+                        now=moment,
+                        each=keep,
+                        pdf_for=ahead,
+                    )
+                except (documents.DocumentKeyProblem, TemplateError):
+                    raise  # the desktop's, not the member's: nobody's paper could come out
+                except UserFacingError as exc:  # this member's paper: refused, the others go on
+                    who = people[app_id]
+                    run.refused.append(
+                        LetterRefused(
+                            app_id, mask.resident_id(who.id_no), who.name, who.line_no,
+                            mask_free_text(exc.message_zh, mask), mask_free_text(exc.message_en, mask),
+                        )
+                    )  # fmt: skip
+                    if progress is not None:
+                        progress("issue", done + 1, run.people)
+                    continue
             sources[app_id] = [mine[k] for k in KINDS]
             if progress is not None:
                 progress("issue", done + 1, run.people)
     finally:
         ahead.close()
         run.rendered_ahead = ahead.hits
+    if any(r.paper for r in run.refused):  # the print files leave out those whose paper was refused
+        kept_people = [r for f in files for r in f.people if r.application_id in sources]
+        files = print_files(campaign.scenario, kept_people)
     _files(run, files, sources, out, printer, progress, cancelled, finish)
     finish(False)
     log.info("campaign %s: letters for %d people, %d files", campaign.code, run.people, len(run.files))

@@ -29,8 +29,10 @@ from teller_assist.campaigns.campaign import STATUS_ZH, CampaignSpec, check_code
 from teller_assist.campaigns.members import (
     MEMBER_STATUS_ZH,
     MEMBER_STATUSES,
+    Held,
     ImportPlan,
     Prequalified,
+    held_back,
     plan_import,
     prequalify,
 )
@@ -41,6 +43,8 @@ from teller_assist.errors import UserFacingError
 from teller_assist.exports import part_path, spreadsheet_cell
 from teller_assist.identity.masking import Masking, mask_free_text, mask_refused_row
 from teller_assist.ingest.rosters import RosterTable, read_roster
+from teller_assist.kpi.definitions import Indicator, IndicatorMeasure, Scope
+from teller_assist.kpi.records import GroupFigures
 from teller_assist.lookup.card import CustomerCard
 from teller_assist.prequal.engine import decide
 from teller_assist.prequal.group import EVALUATION_ZH, GroupEvidence
@@ -330,6 +334,8 @@ class CampaignShow:
     member_lines: tuple[MemberLine, ...] | None = None  # when asked for: every member, masked
     progress: Progress | None = None  # members, matched, eligible, ... signed, used at ``as_of``
     batches: tuple[BatchRow, ...] = ()  # the members submitted in batches, oldest first
+    # the campaign's indicator with its people signed (or granted) at ``as_of``, as the KPIs count them
+    indicator: GroupFigures | None = None
 
     @property
     def members(self) -> int:
@@ -400,6 +406,7 @@ def show_campaign(
     lines = None if members is None else tuple(_line(m, members) for m in stored)
     progress = _progress(store, campaign, stored, cards, policy, as_of)
     batches = tuple(store_campaigns.batches(store, campaign.id))
+    indicator = _indicator(store, campaign, policy, as_of)
     audit.log(
         store,
         "campaign_view",
@@ -413,7 +420,25 @@ def show_campaign(
             "policy": policy.identity,
         },
     )
-    return CampaignShow(campaign, as_of, policy.identity, counts, pre, others, lines, progress, batches)
+    return CampaignShow(
+        campaign, as_of, policy.identity, counts, pre, others, lines, progress, batches, indicator
+    )
+
+
+def _indicator(store: Store, campaign: CampaignRow, policy: Policy, day: dt.date) -> GroupFigures | None:
+    """The campaign's indicator (指标任务) and how far it is at ``day``, read as the KPIs read it."""
+    from teller_assist.services import kpi
+
+    own = None
+    if campaign.indicator is not None:
+        own = Indicator(
+            Scope("campaign", campaign.code),
+            IndicatorMeasure(campaign.indicator_measure),
+            campaign.indicator,
+            campaign.starts_on,
+            campaign.ends_on,
+        )
+    return kpi.campaign_indicator(store, policy, campaign.code, day, own)
 
 
 def _progress(
@@ -522,6 +547,7 @@ class RosterImport:
     as_of: dt.date
     policy: str
     refused_written: int | None  # rows written to the refused workbook, when one was asked for
+    held: tuple[Held, ...] = ()  # members not listed but kept, not removed: a refused row could be them
 
 
 def _managed_open(
@@ -560,7 +586,8 @@ def import_roster(
 ) -> RosterImport:
     """Load a group's roster as the campaign's members, in one transaction with its audit row: every row
     matched, new to the bank or refused with its reason; a person already on the campaign updated, never
-    doubled; a member the roster no longer lists kept and marked removed. Head office or the owning
+    doubled; a member the roster no longer lists kept and marked removed, unless one of its refused rows
+    could be them (``members.held_back``: kept as they are, in ``held``). Head office or the owning
     branch's head; a closed campaign refuses (audited). The refused rows go to ``refused_out`` first,
     so a file that cannot be written leaves the campaign as it was. A roster with no row that names a
     person is refused whole: loading it would mark every member removed. ``progress`` is told each
@@ -609,6 +636,12 @@ def import_roster(
         for m in plan.members
     ]
 
+    held: list[Held] = []  # read inside the load's transaction, before its audit row
+
+    def hold(absent: Mapping[str, str]) -> list[Held]:
+        held[:] = held_back(absent, plan.refused)
+        return held
+
     def entry(counts: ImportCounts) -> AuditEntry:
         return _entry(
             op,
@@ -627,6 +660,8 @@ def import_roster(
                 "updated": counts.updated,
                 "unchanged": counts.unchanged,
                 "removed": counts.removed,
+                # members kept, not removed: a refused row could be them (its line, never an ID)
+                "held": [h.line_no for h in held],
                 "policy": policy.identity,
             },
         )
@@ -641,6 +676,7 @@ def import_roster(
             at=now or now_utc(),
             entry=entry,
             progress=None if progress is None else lambda n, total: progress("store", n, total),
+            hold=hold,
         )
     except store_campaigns.CampaignClosed as closed:  # closed while the roster was being read
         raise _refused(
@@ -651,7 +687,9 @@ def import_roster(
             _closed(campaign.code, closed.closed_by, closed.closed_at),
             "closed",
         ) from None
-    return RosterImport(campaign, plan, counts, file_name, table.sha256, as_of, policy.identity, written)
+    return RosterImport(
+        campaign, plan, counts, file_name, table.sha256, as_of, policy.identity, written, tuple(held)
+    )
 
 
 @dataclass(frozen=True)

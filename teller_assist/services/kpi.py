@@ -353,6 +353,20 @@ def _indicators(store: Store, kind: str, day: dt.date) -> dict[str, Indicator]:
     }
 
 
+def campaign_indicator(
+    store: Store, policy: Policy, code: str, day: dt.date, own: Indicator | None = None
+) -> GroupFigures | None:
+    """A campaign's indicator at ``day`` with the campaign's figures, counted exactly as ``kpi show
+    --scope campaign:CODE`` counts them (its people's stock at ``day``): the indicator in force on the
+    day (head office's, else the campaign's own), or ``own`` when none is in force (a campaign not yet
+    begun, or past its period). ``None`` when the campaign has no indicator at all."""
+    mark = _indicators(store, "campaign", day).get(code) or own
+    if mark is None:
+        return None
+    total = view(store, policy, Scope("campaign", code), day, flow_periods=1, children=False).total
+    return dataclasses.replace(total, indicator=mark)
+
+
 def _flow_periods(day: dt.date, grain: Grain, count: int) -> list[Period]:
     """The ``count`` periods up to and including the one holding ``day``."""
     found = periods(

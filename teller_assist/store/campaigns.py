@@ -344,6 +344,7 @@ def import_members(
     at: dt.datetime,
     entry: Callable[[ImportCounts], AuditEntry],
     progress: Callable[[int, int], None] | None = None,
+    hold: Callable[[Mapping[str, str]], Sequence[Any]] | None = None,
 ) -> ImportCounts:
     """Load a roster's members into campaign ``code`` in one transaction with its audit row (``entry``
     is given the counts): a new person added, a known one updated when anything changed (a refused row
@@ -351,7 +352,9 @@ def import_members(
     replaces it), every member the roster no longer lists kept and marked removed. A missing campaign
     raises :class:`CampaignMissing`, a closed one :class:`CampaignClosed`, and nothing is written.
     ``progress`` is told (rows written, rows to write) after each chunk, from the calling thread, while
-    the transaction is still open: it must not touch the database."""
+    the transaction is still open: it must not touch the database. ``hold`` is given the members the
+    roster no longer lists (resident ID -> name) and returns those to keep as they are rather than
+    remove (each with an ``id_no``), read inside the transaction."""
     tell = progress or (lambda _done, _total: None)
     with store.write_session() as s:
         locked = s.execute(
@@ -389,10 +392,16 @@ def import_members(
             key = {"k_c": cid, "k_i": m.id_no, "v_updated_at": at}
             (refused if m.status == "refused" else full).append(key | {f"v_{n}": values[n] for n in names})
         listed = {m.id_no for m in incoming}
-        gone = [
-            {"k_c": cid, "k_i": i, "v_status": "removed", "v_reason": None, "v_updated_at": at}
+        absent = {
+            i: str(before["name"] or "")
             for i, before in existing.items()
             if i not in listed and before["status"] != "removed"
+        }
+        kept_ids = {h.id_no for h in hold(absent)} if hold is not None and absent else set()
+        gone = [
+            {"k_c": cid, "k_i": i, "v_status": "removed", "v_reason": None, "v_updated_at": at}
+            for i in absent
+            if i not in kept_ids
         ]
         total = len(added) + len(full) + len(refused) + len(gone)
         tell(0, total)

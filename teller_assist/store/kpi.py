@@ -918,7 +918,9 @@ class IndicatorRow:
 
 
 def indicators(store: Store, scope_kind: str, day: dt.date | None = None) -> list[IndicatorRow]:
-    """Indicators of one kind of scope; with ``day``, those in force on it (the latest start wins)."""
+    """Indicators of one kind of scope; with ``day``, those in force on it (the latest start wins). A
+    group campaign's own indicator (made with the campaign, over its period) counts as the campaign's
+    unless head office set one for it in force on the day."""
     query = select(
         I.c.scope_kind,
         I.c.scope_key,
@@ -931,14 +933,29 @@ def indicators(store: Store, scope_kind: str, day: dt.date | None = None) -> lis
     ).where(I.c.scope_kind == scope_kind)
     if day is not None:
         query = query.where(I.c.starts_on <= day, I.c.ends_on >= day)
+    own = None
+    if scope_kind == "campaign":  # a group campaign's own indicator, over the campaign's period
+        own = select(
+            literal_column("'campaign'"),
+            CA.c.code,
+            CA.c.indicator_measure,
+            CA.c.indicator,
+            CA.c.starts_on,
+            CA.c.ends_on,
+            CA.c.created_by,
+            CA.c.created_at,
+        ).where(CA.c.indicator.is_not(None))
+        if day is not None:
+            own = own.where(CA.c.starts_on <= day, CA.c.ends_on >= day)
     with store.connection() as conn:
         rows = [IndicatorRow(*r) for r in conn.execute(query.order_by(I.c.scope_key, I.c.starts_on))]
+        given = [] if own is None else [IndicatorRow(*r) for r in conn.execute(own.order_by(CA.c.code))]
     if day is None:
-        return rows
-    latest: dict[str, IndicatorRow] = {}
-    for r in rows:
+        return rows + given
+    latest: dict[str, IndicatorRow] = {r.scope_key: r for r in given}
+    for r in rows:  # one head office set for the campaign (``set_indicator``) replaces its own
         latest[r.scope_key] = r
-    return list(latest.values())
+    return sorted(latest.values(), key=lambda r: r.scope_key)
 
 
 def set_indicator(store: Store, row: IndicatorRow, audit_entry: Any = None) -> None:

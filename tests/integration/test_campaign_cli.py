@@ -91,6 +91,10 @@ def test_a_campaign_from_creation_to_a_corrected_roster_and_closing(
     view = json.loads(shown.stdout)
     assert view["by_status"] == {"matched": 0, "new_to_bank": 2, "refused": 0, "removed": 1}
     assert view["members"] == 2 and view["indicator"] == {"people": 2, "measure": "signed"}
+    assert view["indicator_progress"] == {  # as kpi show --scope campaign:CODE counts it: nobody signed yet
+        "measure": "signed", "people": 2, "from": "2026-11-30", "to": "2027-02-28", "done": 0,
+        "completion_percent": "0.00",
+    }  # fmt: skip
     assert view["prequalified"]["bands"]["≤30,000"]["grantable_people"] == 2
     first_member = view["member_list"][0]
     assert (first_member["line"], first_member["id_masked"], first_member["phone_masked"]) == (
@@ -99,6 +103,20 @@ def test_a_campaign_from_creation_to_a_corrected_roster_and_closing(
     assert all(secret not in shown.stdout for secret in (MAN, WOMAN, NEW, "13951234567"))
     listed = as_user(env, "campaign", "list", "--json", user="teller1")
     assert [c["code"] for c in json.loads(listed.stdout)] == [code]
+
+    # 李四's ID mistyped: she is kept, not removed, and the command says which line to put right
+    typo = WOMAN[:10] + str((int(WOMAN[10]) + 1) % 10) + WOMAN[11:]
+    fixed = roster(
+        tmp_path / "后白村（再更正）.csv",
+        [f"{MAN},张三,一组,好,村委会 张主任,13951234567", f"{typo},李四,二组,,,"],
+    )
+    held = as_user(env, "campaign", "import", code, str(fixed), "--as-of", "20261130", user="head1")
+    assert held.returncode == 1, held.stderr
+    said = f"  {MASK.resident_id(WOMAN)} 李四 未移除：第 3 行被拒，请更正后重新导入"
+    assert said in held.stdout, held.stdout
+    assert "已移出）0，可能是被拒行而未移除 1" in held.stdout and WOMAN not in held.stdout
+    back = as_user(env, "campaign", "import", code, str(corrected), "--as-of", "20261130", user="head1")
+    assert back.returncode == 0, back.stderr
 
     assert as_user(env, "campaign", "close", code, user="teller1").returncode == 3
     closed = as_user(env, "campaign", "close", code, user="head1")

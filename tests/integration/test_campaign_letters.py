@@ -63,11 +63,13 @@ def paper(env: dict[str, str], store: Store, memory_keyring: object) -> Settings
     return load_settings({**env, **({"TELLER_ASSIST_KEY_STORE": "demo-file"} if store.demo_mode else {})})
 
 
-def granted_campaign(store: Store, team: Team, policy: Policy, tmp_path: Path) -> dict[str, int]:
+def granted_campaign(
+    store: Store, team: Team, policy: Policy, tmp_path: Path, **changes: object
+) -> dict[str, int]:
     spec = check_spec(
         code=CODE, scenario="village", group_name="前进村", branch_code="0101",
         starts_on=dt.date(2026, 12, 1), ends_on=dt.date(2027, 3, 31), today=TODAY,
-        village_groups=("一组", "二组"),
+        village_groups=("一组", "二组"), **changes,  # type: ignore[arg-type]
     )  # fmt: skip
     campaigns.create_campaign(store, team.head.operator, spec, now=NOW)
     book = Workbook()
@@ -199,6 +201,42 @@ def test_a_cancelled_run_resumes_and_a_lost_document_comes_again_as_a_copy(
     assert [f.stat().st_mtime_ns for f in again.files] == stamps
 
 
+def test_one_refused_document_never_stops_the_run_and_stays_out_of_the_print_files(
+    store: Store, team: Team, policy: Policy, paper: Settings, tmp_path: Path
+) -> None:
+    made = granted_campaign(store, team, policy, tmp_path)
+    with store.connection() as conn:  # 钱九's application lost its name; 王二's phone came in masked
+        conn.execute(text("UPDATE application SET name = NULL WHERE id = :a"), {"a": made["钱九"]})
+        conn.execute(
+            text("UPDATE campaign_member SET phone = '139****4567' WHERE id_no = :i"), {"i": P["王二"]}
+        )
+        conn.commit()
+    run = letters.issue_letters(store, paper, team.teller.operator, CODE, tmp_path / "out", today=TODAY)
+    # the others' paper all came out; 钱九 refused in words, masked, and left out of the print files
+    assert (run.people, run.originals, run.texts) == (4, 6, 0)
+    paper_refused = [r for r in run.refused if r.paper]
+    assert [(r.application_id, r.name, r.id_masked, r.line_no) for r in paper_refused] == [
+        (made["钱九"], "钱九", MASK.resident_id(P["钱九"]), 4)
+    ]
+    assert "没有登记客户姓名" in paper_refused[0].reason_zh and P["钱九"] not in paper_refused[0].reason_zh
+    (text_refused,) = [r for r in run.refused if not r.paper]
+    assert text_refused.application_id == made["王二"] and "手机号无效" in text_refused.reason_zh
+    check_paper(run.files, ["孙一", "赵一", "王二"])
+    assert store_docs.issued_count(store, made["钱九"], "agreement") == 0
+    (last,) = audit_details(store, "campaign_letters")
+    assert sorted((d["application"], d["paper"]) for d in last["refused"]) == sorted(  # type: ignore[union-attr]
+        [(made["钱九"], True), (made["王二"], False)]
+    )
+    assert P["钱九"] not in json.dumps(last, ensure_ascii=False)
+    # the name put right, the same command issues only 钱九's and puts them back in delivery order
+    with store.connection() as conn:
+        conn.execute(text("UPDATE application SET name = '钱九' WHERE id = :a"), {"a": made["钱九"]})
+        conn.commit()
+    again = letters.issue_letters(store, paper, team.teller.operator, CODE, tmp_path / "out", today=TODAY)
+    assert (again.originals, again.kept_before, [r.paper for r in again.refused]) == (2, 6, [False])
+    check_paper(again.files, DELIVERY)
+
+
 def test_refused_to_another_branch_and_on_a_closed_campaign(
     store: Store, team: Team, policy: Policy, paper: Settings, tmp_path: Path
 ) -> None:
@@ -276,3 +314,38 @@ def test_print_files_go_to_a_real_queue_once_and_a_disabled_one_loses_nothing(
     )
     assert again.printed == sent.printed  # the printer took them: not sent twice
     assert audit_details(store, "campaign_letters")[-1]["printed"] == 2
+
+
+def test_the_campaigns_own_indicator_is_read_by_the_kpis_and_shown_with_its_progress(
+    store: Store, team: Team, policy: Policy, paper: Settings, tmp_path: Path
+) -> None:
+    from teller_assist.kpi.definitions import Ratio, Scope
+    from teller_assist.services import kpi
+
+    granted_campaign(store, team, policy, tmp_path, indicator=3)  # 3 people to sign by 2027-03-31
+    letters.issue_letters(store, paper, team.teller.operator, CODE, tmp_path / "out", today=TODAY)
+    done = letters.sign_members(store, team.teller.operator, CODE, [P["王二"], P["赵一"]], today=TODAY)
+    assert all(s.signed for s in done)
+    day = dt.date(2026, 12, 5)  # within the campaign's period
+    total = kpi.view(store, policy, Scope("campaign", CODE), day).total
+    assert (total.stock.granted, total.stock.signed) == (4, 2)
+    mark = total.indicator
+    assert mark is not None and (mark.people, str(mark.measure)) == (3, "signed")
+    assert (mark.starts_on, mark.ends_on) == (dt.date(2026, 12, 1), dt.date(2027, 3, 31))
+    assert total.completion == Ratio(2, 3) and total.completion.text() == "66.67%"
+    (row,) = [g for g in kpi.table(store, policy, "campaign", day) if g.key == CODE]  # the monthly report's
+    assert row.completion == Ratio(2, 3)
+    # the workspace's and `campaign show`'s progress: the same figure, also before the period begins
+    shown = campaigns.show_campaign(store, team.head.operator, CODE, policy, as_of=TODAY)
+    assert kpi.view(store, policy, Scope("campaign", CODE), TODAY).total.indicator is None  # not in force
+    assert shown.indicator is not None and shown.indicator.completion == Ratio(2, 3)
+    assert shown.progress is not None and shown.progress.signed == 2
+    # one head office sets for the campaign replaces its own: 4 granted in December, all 4 done
+    kpi.set_indicator(
+        store, team.admin.operator, Scope("campaign", CODE), people=4, granted=True,
+        starts_on=dt.date(2026, 12, 1), ends_on=dt.date(2026, 12, 31), now=NOW,
+    )  # fmt: skip
+    total = kpi.view(store, policy, Scope("campaign", CODE), day).total
+    assert total.indicator is not None and total.indicator.people == 4 and total.completion == Ratio(4, 4)
+    later = kpi.view(store, policy, Scope("campaign", CODE), dt.date(2027, 1, 10)).total
+    assert later.indicator is not None and later.indicator.people == 3 and later.completion == Ratio(2, 3)

@@ -89,3 +89,45 @@ def test_letters_merged_by_department_and_signatures_from_a_list(env: dict[str, 
     assert all(i not in signed.stdout for i in (A, B, C, D))
     shown = json.loads(as_user(env, "campaign", "show", CODE, "--json", user="teller1").stdout)["progress"]
     assert (shown["granted"], shown["notified"], shown["signed"]) == (3, 3, 2)
+
+
+def test_a_refused_document_is_listed_masked_and_the_run_ends_done_with_refusals(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    """One member's agreement refused (the application lost its name): the others' paper comes out,
+    the refused one is listed masked with the reason, and the exit status is 1, as `import` says rows
+    were refused."""
+    from sqlalchemy import text as sql
+
+    from teller_assist.services.database import open_database
+    from teller_assist.settings import load_settings
+
+    add_users(env, ("head1", "branch_head"), ("manager1", "lobby_manager"), ("teller1", "teller"))
+    made = as_user(
+        env, "campaign", "create", CODE, "--scenario", "enterprise", "--group", "某厂", "--uscc", COMPANY,
+        "--branch", "0101", *PERIOD, user="head1",
+    )  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    roster = tmp_path / "某厂员工.csv"
+    roster.write_text(
+        f"身份证号,姓名,部门,同意查询征信,同意处理个人信息\n{A},张一,财务部,是,是\n{B},张二,生产部,是,是\n",
+        encoding="utf-8",
+    )
+    assert as_user(env, "campaign", "import", CODE, str(roster), user="head1").returncode == 0
+    sub = json.loads(as_user(env, "campaign", "submit", CODE, "--json", user="head1").stdout)
+    assert as_user(env, "campaign", "batch", "approve", str(sub["batch"]), user="manager1").returncode == 0
+    opened = open_database(load_settings({**env, "TELLER_ASSIST_KEY_STORE": "demo-file"}), upgrade=False)
+    try:
+        with opened.store.connection() as conn:
+            conn.execute(sql("UPDATE application SET name = NULL WHERE id_no = :i"), {"i": B})
+            conn.commit()
+    finally:
+        opened.store.dispose()
+
+    done = as_user(env, "campaign", "letters", CODE, "--out", str(tmp_path / "letters"), user="teller1")
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "未出具 1 人" in done.stdout and f"第3行 {MASK.resident_id(B)} 张二 未出具：" in done.stdout
+    assert "没有登记客户姓名" in done.stdout and "Traceback" not in done.stderr
+    assert all(i not in done.stdout + done.stderr for i in (A, B))
+    files = sorted((tmp_path / "letters").glob("*.pdf"))
+    assert [f.name for f in files] == ["001-财务部.pdf"]  # 生产部 had only 张二

@@ -291,6 +291,48 @@ def test_a_corrected_roster_updates_the_members_and_never_doubles_them(
     assert shown.counts == {"matched": 3, "new_to_bank": 2, "refused": 1, "removed": 0}
 
 
+def typo(id_no: str, at: int = 10) -> str:
+    """The ID with one digit mistyped (its check character then fails)."""
+    return id_no[:at] + str((int(id_no[at]) + 1) % 10) + id_no[at + 1 :]
+
+
+def test_a_member_whose_row_was_refused_for_its_id_is_kept_not_removed(
+    store: Store, team: Team, policy: Policy, tmp_path: Path
+) -> None:
+    bank_knows(store, tmp_path / "extracts")
+    campaigns.create_campaign(store, team.head.operator, spec())
+
+    def load(name: str, rows: list[list[object]]) -> campaigns.RosterImport:
+        return campaigns.import_roster(
+            store, team.head.operator, "village-后白-2026", roster(tmp_path / name, rows), policy,
+            as_of=TODAY, masking=MASKING,
+        )  # fmt: skip
+
+    load("第一版.xlsx", FIRST[:5])
+    fixed = [
+        [1, "H1", "张三", MAN, "一组", "是", "好", "村委会 张主任", "13951234567"],
+        [2, "H1", "李泗", typo(WOMAN), "一组", "", "", "", ""],  # line 4: the ID mistyped, the name too
+        [3, "H2", "王六", typo(NEW, 16), "二组", "", "", "", ""],  # line 5: the ID mistyped
+        [4, "H3", "钱琪", QIAN, "二组", "", "", "", ""],
+    ]  # 孙五 is no longer on it, and no refused row could be him: removed as before
+    done = load("第二版.xlsx", fixed)
+    assert (done.counts.removed, len(done.plan.refused)) == (1, 2)
+    assert [(h.id_no, h.name, h.line_no) for h in done.held] == [(WOMAN, "李四", 4), (NEW, "王六", 5)]
+    stored = member_rows(store, "village-后白-2026")
+    assert {i: m.status for i, m in stored.items()} == {
+        MAN: "matched", WOMAN: "matched", NEG: "removed", NEW: "new_to_bank", QIAN: "matched"
+    }  # fmt: skip
+    (*_, last) = rows_of(store, "campaign_import")
+    assert last[2]["held"] == [4, 5] and last[2]["removed"] == 1
+    assert WOMAN not in json.dumps(last[2]) and NEW not in json.dumps(last[2])
+
+    # corrected and loaded again: 王六 is read; a roster without 李四 and no row for her removes her
+    again = load("第三版.xlsx", [fixed[0], [3, "H2", "王六", NEW, "二组", "", "", "", ""], fixed[3]])
+    assert again.held == () and again.counts.removed == 1
+    stored = member_rows(store, "village-后白-2026")
+    assert (stored[WOMAN].status, stored[NEW].status) == ("removed", "new_to_bank")
+
+
 def test_a_roster_with_no_readable_person_is_refused_whole(
     store: Store, team: Team, policy: Policy, tmp_path: Path
 ) -> None:

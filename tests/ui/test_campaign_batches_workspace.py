@@ -241,6 +241,53 @@ def test_an_approver_sees_the_batch_rejects_one_with_a_reason_and_approves_the_r
     assert "已审批：" in view.progress.toolTip()  # what each figure counts, beside it
 
 
+def test_b_lets_the_approver_choose_among_the_waiting_batches_newest_first(
+    qtbot: QtBot, desk: Desk, tmp_path: Path
+) -> None:
+    from openpyxl import Workbook
+
+    from teller_assist.ui.workspaces.campaigns import BatchChooser
+
+    policy = load_policy(default_policy_path())
+    teller = authenticate(desk.store, "teller1", PASSWORD)
+    first = campaign_batches.submit_campaign(desk.store, teller, VILLAGE, policy, today=TODAY)
+    book = Workbook()
+    book.active.append(HEADER)
+    for row in [*ROWS, [6, "H3", "周七", rid(seq=43), "二组", "", "", "是", "是"]]:
+        book.active.append(row)
+    book.save(tmp_path / "补充名单.xlsx")
+    campaigns.import_roster(
+        desk.store, authenticate(desk.store, "admin1", PASSWORD), VILLAGE, tmp_path / "补充名单.xlsx", policy,
+        as_of=TODAY, masking=MASK,
+    )  # fmt: skip
+    second = campaign_batches.submit_campaign(desk.store, teller, VILLAGE, policy, today=TODAY)
+    assert (first.submitted, second.submitted) == (3, 1)
+    sign_in(qtbot, desk, "lobby1")
+    view = f7(qtbot, desk.window)
+    choose_village(qtbot, view)
+    qtbot.keyClick(view.table, Qt.Key.Key_B)
+    chooser = view.dialog
+    assert isinstance(chooser, BatchChooser)
+    rows = [chooser.list.item(i).text() for i in range(chooser.list.count())]
+    assert len(rows) == 2 and f"批次 {second.batch_id}" in rows[0] and "1 件，待审批 1 件" in rows[0]
+    assert f"批次 {first.batch_id}" in rows[1] and "3 件，待审批 3 件" in rows[1]
+    qtbot.keyClick(chooser.list, Qt.Key.Key_Down)  # the older one, by the keys alone
+    qtbot.keyClick(chooser.list, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: isinstance(view.dialog, BatchDialog), timeout=5000)
+    dialog = view.dialog
+    assert isinstance(dialog, BatchDialog) and dialog.batch_id == first.batch_id
+    qtbot.waitUntil(lambda: dialog.view is not None, timeout=10_000)
+    assert "共 3 件" in dialog.summary.text()
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: view.dialog is None, timeout=5000)
+    settled(qtbot, view)
+    qtbot.keyClick(view.table, Qt.Key.Key_B)  # Esc in the chooser opens none
+    chooser = view.dialog
+    assert isinstance(chooser, BatchChooser)
+    qtbot.keyClick(chooser.list, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: view.dialog is None, timeout=5000)
+
+
 def test_a_teller_may_submit_but_not_decide_and_nothing_is_done_while_locked(
     qtbot: QtBot, desk: Desk
 ) -> None:

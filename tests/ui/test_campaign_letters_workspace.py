@@ -208,6 +208,31 @@ def test_l_issues_the_letters_with_progress_cancels_between_two_members_and_goes
     assert runs == [("teller1", True, 0), ("teller1", False, 0), ("teller1", False, 1)]
 
 
+def test_l_lists_the_member_whose_agreement_was_refused_masked_and_goes_on_to_the_others(
+    qtbot: QtBot, desk: Desk, settings: Settings
+) -> None:
+    from sqlalchemy import text
+
+    with desk.store.connection() as conn:  # 李四's application lost its name: no agreement for her
+        conn.execute(text("UPDATE application SET name = NULL WHERE id_no = :i"), {"i": WOMAN})
+        conn.commit()
+    desk.window.sign_in(authenticate(desk.store, "teller1", PASSWORD))
+    view = f7(qtbot, desk.window)
+    choose_village(qtbot, view)
+    dialog = letters_by_keys(qtbot, view)
+    qtbot.waitUntil(dialog.folder.hasFocus, timeout=3000)
+    qtbot.keyClick(dialog.folder, Qt.Key.Key_Return)
+    finished(qtbot, view, dialog)
+    assert dialog.run is not None, dialog.error.text()
+    said = dialog.status.text()
+    assert "本次出具原件 4 份" in said and "未出具 1 人" in said, said
+    assert f"{MASK.resident_id(WOMAN)} 李四：" in said and "没有登记客户姓名" in said and WOMAN not in said
+    assert "未出具 1 人" in view.message.text()
+    assert len(kept(settings)) == 4
+    (run,) = [d for _w, _s, d in audit_of(desk.store, "campaign_letters")]
+    assert [r["paper"] for r in run["refused"]] == [True]
+
+
 @pytest.fixture
 def paper_desk(
     qtbot: QtBot, printing_settings: Settings, memory_keyring: MemoryKeyring, tmp_path: Path
@@ -281,10 +306,67 @@ def test_q_records_signatures_from_a_list_the_refused_listed_masked(
     assert all(i not in shown for i in (MAN, STRANGER, NEW))
     assert [d["signed"] for w, _s, d in audit_of(desk.store, "campaign_sign")] == [2]
     assert len(audit_of(desk.store, "sign")) == 2
+    if language == "en":
+        assert "收银" not in result.status.text()
     qtbot.keyClick(result, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: view.dialog is None, timeout=5000)
     settled(qtbot, view)
     assert "签约" in view.progress.text()
+
+
+def test_k_records_one_members_signature_by_id_masked_and_refused_in_words(
+    qtbot: QtBot, desk: Desk
+) -> None:
+    import datetime as dt
+
+    from teller_assist.kpi.definitions import Scope
+    from teller_assist.services import kpi
+    from teller_assist.ui.workspaces.campaigns import SignOneDialog
+
+    kpi.set_indicator(  # head office's indicator for the campaign: 2 people signed in November
+        desk.store, authenticate(desk.store, "admin1", PASSWORD), Scope("campaign", VILLAGE), people=2,
+        granted=False, starts_on=dt.date(2026, 11, 1), ends_on=dt.date(2026, 11, 30),
+    )  # fmt: skip
+    desk.window.sign_in(authenticate(desk.store, "teller1", PASSWORD))
+    view = f7(qtbot, desk.window)
+    choose_village(qtbot, view)
+    dialog = letters_by_keys(qtbot, view)
+    qtbot.keyClick(dialog.folder, Qt.Key.Key_Return)
+    finished(qtbot, view, dialog)
+    dialog.accept()
+    qtbot.waitUntil(lambda: view.dialog is None, timeout=5000)
+    settled(qtbot, view)
+
+    qtbot.keyClick(view.table, Qt.Key.Key_K)
+    one = view.dialog
+    assert isinstance(one, SignOneDialog)
+    qtbot.waitUntil(one.id_edit.hasFocus, timeout=3000)
+    bad = MAN[:-1] + ("1" if MAN[-1] == "0" else "0")
+    qtbot.keyClicks(one.id_edit, bad)
+    qtbot.keyClick(one.id_edit, Qt.Key.Key_Return)  # refused as typed, kept to be put right
+    assert one.error.isVisible() and "身份证号无效" in one.error.text() and one.id_edit.text() == bad
+    assert audit_of(desk.store, "sign") == []
+    one.id_edit.clear()
+    qtbot.keyClicks(one.id_edit, MAN)
+    qtbot.keyClick(one.id_edit, Qt.Key.Key_Return)
+    assert one.id_edit.text() in (MASK.resident_id(MAN), "")  # masked once entered
+    qtbot.waitUntil(lambda: not one.busy and "张三" in one.outcome.text(), timeout=10_000)
+    assert one.outcome.text() == f"{MASK.resident_id(MAN)} 张三 已签约" and MAN not in view.message.text()
+    assert len(audit_of(desk.store, "sign")) == 1
+    qtbot.keyClicks(one.id_edit, MAN)  # again: refused in words, through the same service
+    qtbot.keyClick(one.id_edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not one.busy and "未登记" in one.outcome.text(), timeout=10_000)
+    assert "已签约" in one.outcome.text() and MAN not in one.outcome.text()
+    assert [d["refused"] for _w, _s, d in audit_of(desk.store, "campaign_sign")] == [0, 1]
+    # the campaign's progress says how far its indicator is, as the KPIs count it
+    qtbot.waitUntil(lambda: "已签约 1 人，完成 50.00%" in view.progress.text(), timeout=10_000)
+    assert "指标 签约2人（2026-11-01至2026-11-30）" in view.progress.text()
+    # locked between K and Enter: refused in the dialog, audited
+    qtbot.keyClicks(one.id_edit, NEW)
+    desk.window.lock()
+    one.submit()
+    assert "屏幕已锁定" in one.error.text() and len(audit_of(desk.store, "sign")) == 1
+    assert [d["action"] for _w, _s, d in audit_of(desk.store, "campaign_refused")][-1:] == ["sign"]
 
 
 def till_file(path: Path) -> Path:
@@ -327,7 +409,7 @@ def test_l_q_and_t_are_refused_and_audited_while_locked(qtbot: QtBot, desk: Desk
     desk.window.lock()
     assert desk.window.is_locked()
     assert view.letters_selected() is None and view.choose_sign_list() is None and view.choose_till() is None
-    assert view.sign_list(MARKET, tmp_path / "x.csv") is None
+    assert view.sign_list(MARKET, tmp_path / "x.csv") is None and view.sign_one() is None
     assert view.import_till(MARKET, till_file(tmp_path / "收银.xlsx")) is None
     assert view.message.text().startswith("屏幕已锁定")
     refused = [(w, d["action"], d["reason"]) for w, _s, d in audit_of(desk.store, "campaign_refused")]
@@ -335,6 +417,7 @@ def test_l_q_and_t_are_refused_and_audited_while_locked(qtbot: QtBot, desk: Desk
         ("head1", "letters", "screen locked"),
         ("head1", "sign", "screen locked"),
         ("head1", "import_till", "screen locked"),
+        ("head1", "sign", "screen locked"),
         ("head1", "sign", "screen locked"),
         ("head1", "import_till", "screen locked"),
     ]
@@ -409,6 +492,16 @@ def test_the_new_keys_and_dialogs_fit_the_420_pixel_window_in_either_language(
     result = choose_file(qtbot, view, Qt.Key.Key_T, "tillFileDialog", till_file(tmp_path / "收银.xlsx"))
     QApplication.processEvents()
     assert not cut_off(result), cut_off(result)
+    qtbot.keyClick(result, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: view.dialog is None, timeout=5000)
+    choose_village(qtbot, view)
+    qtbot.keyClick(view.table, Qt.Key.Key_K)  # one signature: the dialog and its refusal fit too
+    one = view.dialog
+    assert one is not None and one.objectName() == "signOneDialog"
+    qtbot.keyClicks(one.id_edit, "3211831985")  # type: ignore[attr-defined]
+    qtbot.keyClick(one.id_edit, Qt.Key.Key_Return)  # type: ignore[attr-defined]
+    QApplication.processEvents()
+    assert one.error.isVisible() and not cut_off(one), cut_off(one)  # type: ignore[attr-defined]
     if language == "en":
         assert view.letters_button.text() == "Letters (L)"
-        assert "收银" not in result.status.text()
+        assert "Invalid resident ID" in one.error.text()  # type: ignore[attr-defined]

@@ -390,6 +390,27 @@ def roster_by_keys(qtbot: QtBot, view: CampaignsWorkspace, path: Path) -> Roster
     return dialog
 
 
+def test_i_keeps_a_member_a_refused_row_could_be_and_says_so_masked(
+    qtbot: QtBot, desk: Desk, tmp_path: Path
+) -> None:
+    sign_in(qtbot, desk, "head1")
+    view = f7(qtbot, desk.window)
+    qtbot.keyClick(view.table, Qt.Key.Key_Down)
+    settled(qtbot, view)
+    assert view.selected_code() == VILLAGE
+    typo = NEW[:10] + str((int(NEW[10]) + 1) % 10) + NEW[11:]
+    rows = [r if r[2] != "王六" else [4, "H2", "王六", typo, "二组", "", "", "", ""] for r in FIRST[:4]]
+    dialog = roster_by_keys(qtbot, view, xlsx_roster(tmp_path / "后白村名单（打错）.xlsx", rows))
+    status = dialog.status.text()
+    assert "已移出 1" in status, status  # 钱七, no longer listed; 王六's row refused for its ID: kept
+    said = f"{MASK.resident_id(NEW)} 王六 未移除：第 6 行被拒，请更正后重新导入"
+    assert said in status and NEW not in status
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    assert "未移除 1 人" in view.message.text()
+    assert ["王六", "新客户"] in [[r[1], r[4]] for r in member_rows(view)]
+    assert audit_of(desk.store, "campaign_import")[-1][2]["held"] == [6]
+
+
 def test_i_loads_rosters_xlsx_and_gb18030_csv_every_row_said_and_the_refused_rows_written_back(
     qtbot: QtBot, desk: Desk, tmp_path: Path
 ) -> None:

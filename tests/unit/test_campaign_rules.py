@@ -186,3 +186,21 @@ def test_a_line_already_held_counts_once_and_the_new_get_the_base_line() -> None
     assert (pre.decided, pre.eligible, pre.holding, pre.holding_yuan) == (3, 2, 1, 120_000)
     assert pre.grantable["≤30,000"].people == 2 and pre.grantable["≤30,000"].exposure == 60_000
     assert sum(t.people for t in pre.grantable.values()) == 2  # the holder is not granted again
+
+
+def test_a_member_absent_from_a_new_roster_is_held_back_only_by_a_refused_row_that_could_be_them() -> None:
+    from teller_assist.campaigns.members import held_back
+    from teller_assist.campaigns.roster import Refusal
+
+    a, b, c = rid(seq=11), rid(seq=13), rid(seq=15)
+    typo = a[:9] + str((int(a[9]) + 1) % 10) + a[10:]
+    refused = [
+        Refusal(12, "3211", "张 三", "身份证号无效", "bad ID"),  # the same name, whitespace aside
+        Refusal(9, typo, "张珊", "身份证校验位错误", "bad check digit"),  # the ID one character off a's
+    ]
+    held = held_back({a: "李四", b: "张三", c: "王五"}, refused)
+    assert [(h.id_no, h.name, h.line_no) for h in held] == [(a, "李四", 9), (b, "张三", 12)]
+    assert held_back({c: "王五"}, refused) == [] and held_back({b: "张三"}, []) == []
+    far = a[:9] + "".join(str((int(x) + 1) % 10) for x in a[9:12]) + a[12:]  # three characters off
+    assert held_back({a: "李四"}, [Refusal(3, far, "某人", "x", "x")]) == []
+    assert held_back({a: ""}, [Refusal(3, "", "", "x", "x")]) == []  # no name matches no name

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -49,6 +49,8 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QMessageBox,
     QProgressBar,
     QPushButton,
@@ -77,7 +79,13 @@ if TYPE_CHECKING:
     from teller_assist.campaigns.grant import SubmissionPlan
     from teller_assist.prequal.policy import Policy
     from teller_assist.services.applications import ApplicationRecord
-    from teller_assist.services.campaign_batches import BatchApproval, BatchView, ItemLine, Submission
+    from teller_assist.services.campaign_batches import (
+        BatchApproval,
+        BatchRow,
+        BatchView,
+        ItemLine,
+        Submission,
+    )
     from teller_assist.services.campaign_desk import (
         CampaignDetail,
         CampaignLine,
@@ -443,6 +451,9 @@ class CampaignsWorkspace(QWidget):
         self.sign_button = QPushButton(self.tr("登记签约 (Q)"), self)
         self.sign_button.setObjectName("campaignSignButton")
         self.sign_button.clicked.connect(lambda _checked=False: self.choose_sign_list())
+        self.sign_one_button = QPushButton(self.tr("逐人签约 (K)"), self)
+        self.sign_one_button.setObjectName("campaignSignOneButton")
+        self.sign_one_button.clicked.connect(lambda _checked=False: self.sign_one())
         self.till_button = QPushButton(self.tr("收银记录 (T)"), self)
         self.till_button.setObjectName("campaignTillButton")
         self.till_button.clicked.connect(lambda _checked=False: self.choose_till())
@@ -458,7 +469,7 @@ class CampaignsWorkspace(QWidget):
         granting.addStretch(1)
         layout.addLayout(granting)
         notifying = QHBoxLayout()  # the group's paper: letters out, signatures back, a market's tills in
-        for button in (self.letters_button, self.sign_button, self.till_button):
+        for button in (self.letters_button, self.sign_button, self.sign_one_button, self.till_button):
             button.setAutoDefault(False)
             notifying.addWidget(button)
         notifying.addStretch(1)
@@ -485,7 +496,7 @@ class CampaignsWorkspace(QWidget):
         return self.tr(
             "↑↓ 选择 · Enter 成员 · 1–8 按列排序\n"
             "N 新建 · I 导入名单 · C 结束活动 · S 提交审批 · B 批次 · G 录入\n"
-            "L 通知书 · Q 登记签约 · T 收银记录 · F7 刷新"
+            "L 通知书 · Q 登记签约 · K 逐人签约 · T 收银记录 · F7 刷新"
         )
 
     # --- the shell's calls ----------------------------------------------------------------------------
@@ -858,8 +869,17 @@ class CampaignsWorkspace(QWidget):
         )
         if shown.batches:
             tail += "<br>" + _html(
-                self.tr("提交批次 {0} 个，待审批 {1} 件：按 B 查看最近的批次").format(
+                self.tr("提交批次 {0} 个，待审批 {1} 件：按 B 查看批次").format(
                     f"{len(shown.batches):,}", f"{waiting:,}"
+                )
+            )
+        mark = shown.indicator
+        if mark is not None and mark.indicator is not None and mark.completion is not None:
+            done = mark.completion
+            word = self.tr("已签约") if str(mark.indicator.measure) == "signed" else self.tr("已授信")
+            tail += "<br>" + _html(
+                self.tr("指标 {0}：{1} {2} 人，完成 {3}（与考核同口径）").format(
+                    mark.indicator.label_zh, word, f"{done.numerator:,}", done.text()
                 )
             )
         heading = _html(self.tr("进度（{0}，按人计）").format(p.day.isoformat()))
@@ -944,6 +964,7 @@ class CampaignsWorkspace(QWidget):
         self.entry_button.setEnabled(opened)
         self.letters_button.setEnabled(opened)
         self.sign_button.setEnabled(line is not None)  # a signature given is a fact, closed or not
+        self.sign_one_button.setEnabled(line is not None)
         self.till_button.setEnabled(opened and line is not None and line.campaign.scenario == "market")
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
@@ -987,6 +1008,7 @@ class CampaignsWorkspace(QWidget):
                 Qt.Key.Key_G: self.open_entry,
                 Qt.Key.Key_L: self.letters_selected,
                 Qt.Key.Key_Q: self.choose_sign_list,
+                Qt.Key.Key_K: self.sign_one,
                 Qt.Key.Key_T: self.choose_till,
             }.get(Qt.Key(key))
             if action is not None:
@@ -1384,6 +1406,49 @@ class CampaignsWorkspace(QWidget):
 
         return self._opened(dialog, self._dialog_run(code, work, shown, refused))
 
+    def sign_one(self) -> SignOneDialog | None:
+        """K: one member's signature by their resident ID (checked as typed, masked once entered), recorded
+        as ``campaign sign --id`` records it; the dialog stays for the next one."""
+        line = self.selected()
+        if line is None or self.dialog is not None or self._operator() is None:
+            return None
+        code = line.campaign.code
+        if self._locked_refusal("sign", code):
+            return None
+        dialog = SignOneDialog(code, self._today(), self.masking, self)
+        dialog.entered.connect(lambda id_no: self._sign_one(dialog, code, id_no))
+        self._open_dialog(dialog)
+        return dialog
+
+    def _sign_one(self, dialog: SignOneDialog, code: str, id_no: str) -> None:
+        from teller_assist.services import campaign_desk
+
+        if self._locked_refusal("sign", code):
+            dialog.refused(campaign_desk.LOCKED)
+            return
+        store, operator, day, masking = self.store, self._operator(), self._today(), self.masking
+        locked = self.is_locked()
+
+        def done(signed: SignedLine) -> None:
+            dialog.show_result(signed)
+            self.say(dialog.outcome.text())
+            self._select_after = code
+            self.changed.emit()
+            self.refresh()
+
+        def failed(exc: UserFacingError) -> None:
+            dialog.refused(exc)
+            self._refused_here(exc)
+
+        if self._run(
+            lambda: campaign_desk.sign_one(
+                store, operator, code, id_no, today=day, masking=masking, locked=locked
+            ),
+            done,
+            failed,
+        ):
+            dialog.set_busy(True)
+
     def choose_till(self) -> QFileDialog | None:
         """T: a market's till records (merchant's resident ID or shop's code, month, sales; full months)
         for the chosen market campaign, then loaded in one transaction; the refused rows listed, masked."""
@@ -1536,6 +1601,11 @@ class CampaignsWorkspace(QWidget):
                     self.say(self.tr("活动 {0} 尚无提交批次：按 S 提交成员").format(code), refusal=True)
                 return None
             waiting = [b for b in shown.batches if b.waiting]
+            if len(waiting) > 1:  # the approver chooses which, newest first
+                chooser = BatchChooser(code, waiting, self)
+                chooser.chosen.connect(lambda chosen: self._batch_after(chooser, chosen))
+                self._open_dialog(chooser)
+                return None
             batch_id = (waiting or list(shown.batches))[-1].id
         dialog = BatchDialog(batch_id, operator.id, self)
         dialog.approve.connect(lambda: self._approve(dialog))
@@ -1984,6 +2054,7 @@ class RosterImportDialog(QDialog):
             + self.tr("可授信 {0}，已持有或在审预授信 {1}（额度按人只计一次）").format(
                 f"{plan.eligible:,}", f"{plan.holding:,}"
             )
+            + self._held_lines(imported)
         )
         self.table.setRowCount(len(refused))
         for i, r in enumerate(refused):
@@ -2006,6 +2077,14 @@ class RosterImportDialog(QDialog):
             keep_on_screen(self)
         grow_to_fit(self)
 
+    def _held_lines(self, imported: Imported) -> str:
+        """The members kept rather than removed because a refused row could be them."""
+        said = self.tr("{0} {1} 未移除：第 {2} 行被拒，请更正后重新导入")
+        lines = [said.format(h.id_masked, h.name, h.line_no) for h in imported.held[:6]]
+        if len(imported.held) > 6:
+            lines.append(self.tr("…另 {0} 人未移除").format(len(imported.held) - 6))
+        return "".join("\n" + line for line in lines)
+
     def result_line(self) -> str:
         if self.imported is None:
             return ""
@@ -2021,7 +2100,7 @@ class RosterImportDialog(QDialog):
             f"{c.unchanged:,}",
             f"{c.removed:,}",
             f"{len(self.imported.refused):,}",
-        )
+        ) + (self.tr("；未移除 {0} 人").format(len(self.imported.held)) if self.imported.held else "")
 
     def choose_export(self) -> QFileDialog | None:
         if self.imported is None or self.busy:
@@ -2240,6 +2319,149 @@ class SubmitDialog(QDialog):
         """As tall as what it says now: no room kept for the busy bar or a longer text gone."""
         grow_to_fit(self)
         self.resize(self.width(), self.sizeHint().height())
+
+
+class SignOneDialog(QDialog):
+    """逐人签约: one resident ID typed (checked as the counter checks it), shown masked once entered, and
+    ``Enter`` records that member's signature; the result said under it, the field cleared for the next;
+    ``Esc`` closes."""
+
+    entered = Signal(str)  # the resident ID, whole (never shown)
+
+    def __init__(self, code: str, today: dt.date, masking: Masking, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.today, self.masking, self.busy = today, masking, False
+        self.setObjectName("signOneDialog")
+        self.setWindowTitle(self.tr("逐人签约"))
+        layout = QVBoxLayout(self)
+        heading = QLabel(
+            self.tr("活动 {0}：输入已签约成员的身份证号，按 Enter 登记；Esc 关闭。").format(code), self
+        )
+        heading.setWordWrap(True)
+        layout.addWidget(heading)
+        label = QLabel(self.tr("身份证号(&I)"), self)
+        layout.addWidget(label)
+        self.id_edit = QLineEdit(self)
+        self.id_edit.setObjectName("signOneId")
+        self.id_edit.setMaxLength(18)
+        label.setBuddy(self.id_edit)
+        layout.addWidget(self.id_edit)
+        self.outcome = QLabel("", self)
+        self.outcome.setObjectName("signOneResult")
+        self.outcome.setWordWrap(True)
+        layout.addWidget(self.outcome)
+        self.error = error_label("signOneError", self)
+        layout.addWidget(self.error)
+        self.setMinimumWidth(400)
+        self.id_edit.setFocus()
+
+    def submit(self) -> None:
+        if self.busy:
+            return
+        from teller_assist.identity.resident_id import InvalidResidentId, parse_resident_id
+
+        typed = self.id_edit.text().strip()
+        try:
+            id_no = parse_resident_id(typed, today=self.today).value
+        except InvalidResidentId as exc:  # what was typed stays, to be put right
+            self._say(self.tr("身份证号无效：{0}").format(pick(exc.rule.zh, exc.rule.en)))
+            self.id_edit.setFocus()
+            return
+        self._say("")
+        self.id_edit.setText(self.masking.resident_id(id_no))  # masked once entered
+        self.entered.emit(id_no)
+
+    def set_busy(self, busy: bool) -> None:
+        self.busy = busy
+        self.id_edit.setReadOnly(busy)
+        if busy:
+            self.outcome.setText(self.tr("正在登记…"))
+
+    def show_result(self, signed: SignedLine) -> None:
+        self.set_busy(False)
+        if signed.signed:
+            self.outcome.setText(self.tr("{0} {1} 已签约").format(signed.id_masked, signed.name))
+        else:
+            self.outcome.setText(
+                self.tr("{0} {1} 未登记：{2}").format(
+                    signed.id_masked, signed.name, pick(signed.reason_zh, signed.reason_en)
+                )
+            )
+        self.id_edit.clear()
+        self.id_edit.setFocus()
+
+    def refused(self, exc: UserFacingError) -> None:
+        self.set_busy(False)
+        self.outcome.setText("")
+        self._say(error_text(exc, hint=True))
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        grow_to_fit(self)
+
+    def _say(self, text: str) -> None:
+        self.error.setText(text)
+        self.error.setVisible(bool(text))
+        grow_to_fit(self)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.submit()
+            return
+        super().keyPressEvent(event)
+
+
+class BatchChooser(QDialog):
+    """选择批次: the campaign's batches still waiting, newest first (number, submitted by and when,
+    applications, how many wait); ``Up``/``Down`` choose, ``Enter`` opens it, ``Esc`` opens none."""
+
+    chosen = Signal(int)  # the batch id
+
+    def __init__(self, code: str, waiting: Sequence[BatchRow], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("campaignBatchChooser")
+        self.setWindowTitle(self.tr("选择批次"))
+        layout = QVBoxLayout(self)
+        heading = QLabel(
+            self.tr("活动 {0} 有 {1} 个批次待审批（最新的在前）：上下键选择，Enter 打开，Esc 取消").format(
+                code, len(waiting)
+            ),
+            self,
+        )
+        heading.setObjectName("batchChooserHeading")
+        heading.setWordWrap(True)
+        layout.addWidget(heading)
+        self.list = QListWidget(self)
+        self.list.setObjectName("batchChooserList")
+        for b in sorted(waiting, key=lambda b: (b.submitted_at, b.id), reverse=True):
+            when = b.submitted_at.astimezone().strftime("%Y-%m-%d %H:%M")
+            said = self.tr("批次 {0}　{1} 提交于 {2}　{3} 件，待审批 {4} 件")
+            item = QListWidgetItem(
+                said.format(b.id, b.submitted_by, when, f"{b.applications:,}", f"{b.waiting:,}")
+            )
+            item.setData(Qt.ItemDataRole.UserRole, b.id)
+            self.list.addItem(item)
+        self.list.setCurrentRow(0)
+        self.list.itemActivated.connect(lambda _item: self.open_chosen())
+        layout.addWidget(self.list, 1)
+        self.setMinimumWidth(400)
+        self.resize(460, 260)
+        self.list.setFocus()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        grow_to_fit(self)
+
+    def open_chosen(self) -> None:
+        item = self.list.currentItem()
+        if item is not None:
+            self.chosen.emit(int(item.data(Qt.ItemDataRole.UserRole)))
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.open_chosen()
+            return
+        super().keyPressEvent(event)
 
 
 class BatchDialog(QDialog):
@@ -2767,6 +2989,23 @@ class LettersDialog(QDialog):
             lines.append(self.tr("  …另 {0} 个").format(f"{len(run.files) - 8:,}"))
         if run.printed:
             lines.append(self.tr("已送打印机：{0} 个文件").format(f"{printed:,}"))
+        paper = [r for r in run.refused if r.paper]
+        if paper:
+            lines.append(
+                self.tr("未出具 {0} 人（不在打印文件中，更正后再按 L 即补出）：").format(f"{len(paper):,}")
+            )
+        for r in paper[:8]:
+            said = self.tr("  第{0}行 {1} {2}：{3}")
+            lines.append(said.format(r.line_no, r.id_masked, r.name, r.reason_zh))
+        if len(paper) > 8:
+            lines.append(self.tr("  …另 {0} 人").format(f"{len(paper) - 8:,}"))
+        texts = [r for r in run.refused if not r.paper]
+        if texts:
+            lines.append(self.tr("未发短信 {0} 人（手机号无效）：").format(f"{len(texts):,}"))
+        for r in texts[:4]:
+            lines.append(self.tr("  第{0}行 {1} {2}").format(r.line_no, r.id_masked, r.name))
+        if len(texts) > 4:
+            lines.append(self.tr("  …另 {0} 人").format(f"{len(texts) - 4:,}"))
         self.status.setText("\n".join(lines))
         if run.problem is not None:
             self._say(self.tr("未打印：") + error_text(run.problem, hint=True))
@@ -2778,10 +3017,14 @@ class LettersDialog(QDialog):
         if self.run is None:
             return ""
         run = self.run
-        return self.tr("活动 {0}：通知书 {1} 人，原件 {2} 份、副本 {3} 份，打印文件 {4} 个 → {5}").format(
+        line = self.tr("活动 {0}：通知书 {1} 人，原件 {2} 份、副本 {3} 份，打印文件 {4} 个 → {5}").format(
             run.campaign, f"{run.people:,}", f"{run.originals:,}", f"{run.copies:,}", f"{len(run.files):,}",
             self.out,
         )  # fmt: skip
+        paper = sum(1 for r in run.refused if r.paper)
+        if paper:
+            line += self.tr("；未出具 {0} 人").format(f"{paper:,}")
+        return line
 
     def refused(self, exc: UserFacingError) -> None:
         self._idle()
