@@ -42,6 +42,8 @@ def listed(store: Store, policy: Policy, day: dt.date, **scope: str) -> targets.
     today = targets.today_tasks(store, policy, day, **scope)
     facts = store_targets.facts(store, **scope)  # type: ignore[arg-type]
     assert today.tasks == daily_tasks(facts, day, targets._band(policy))
+    if "officer" in scope:  # the status bar's count, counted from the kept rows by the same rule
+        assert targets.count_today(store, policy, day, officer=scope["officer"]) == len(today.tasks)
     assert today.moved == sum(1 for f in facts if f.moved_home)
     assert {t.id_no: today.names.get(t.id_no) for t in today.tasks} == {
         f.id_no: f.name for f in facts if any(t.id_no == f.id_no for t in today.tasks)
