@@ -15,7 +15,7 @@ import json
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 from sqlalchemy import Table, and_, bindparam, delete, exists, func, insert, not_, or_, select, update
 from sqlalchemy.exc import IntegrityError
@@ -789,7 +789,7 @@ def facts(
             select(A.c.id_no, A.c.id, A.c.status, A.c.line, A.c.decided_on, A.c.signed_on, A.c.valid_until)
             .where(theirs(A.c.id_no))
             .order_by(A.c.id)
-        ):
+        ).all():
             apps[str(a[0])].append(ApplicationFacts(a[1], a[2], a[3], a[4], a[5], a[6]))
         newest_signing = (
             select(A.c.id_no, func.max(A.c.signed_on).label("signed_on"))
@@ -817,7 +817,7 @@ def facts(
         ):
             negative[str(i)] = listed or extract or _local_day(started)
         outcomes: dict[str, list[Outcome]] = defaultdict(list)
-        for o in conn.execute(select(OC).where(theirs(OC.c.id_no)).order_by(OC.c.id)):
+        for o in conn.execute(select(OC).where(theirs(OC.c.id_no)).order_by(OC.c.id)).all():
             outcomes[str(o.id_no)].append(
                 Outcome(
                     o.kind,
@@ -881,10 +881,10 @@ def facts(
 # --- the tasks of the day kept by the sweep ----------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class KeptTask:
+class KeptTask(NamedTuple):
     """One target's task of the day as the sweep found it (``kind`` None: no task), and what a face
-    shows beside it."""
+    shows beside it: a plain tuple in the order of the table's columns (the sweep makes hundreds of
+    thousands, and compares them with the rows kept before)."""
 
     campaign: str
     id_no: str
@@ -920,22 +920,37 @@ _KEPT_COLUMNS = (
 def keep_tasks(
     store: Store, rows: Iterable[KeptTask], *, day: dt.date, read_at: dt.datetime, band: AgeBand
 ) -> int:
-    """Replace the kept tasks with the sweep's of ``day`` (every target's row; ``read_at``: when the
-    sweep began reading the data). Written in branch and officer order, so that one officer's rows lie
-    together and a login reads few pages. Returns the rows kept."""
-    ordered = sorted(rows, key=lambda r: (r.branch_code or "", r.officer or "", r.campaign, r.id_no))
+    """Make the kept tasks the sweep's of ``day`` (every target's row; ``read_at``: when the sweep
+    began reading the data). Only what differs from the rows kept before is written: the rows of
+    targets gone deleted, the changed ones updated in place, the new ones added in branch and officer
+    order (so that one officer's rows lie together and a login reads few pages); a night whose tasks
+    are mostly yesterday's writes little. Returns the rows kept."""
+    wanted = {(r[0], r[1]): r for r in rows}
+    key = (TT.c.campaign == bindparam("k_c"), TT.c.id_no == bindparam("k_i"))
+    values: dict[str, Any] = {c.name: bindparam(f"v_{c.name}") for c in _KEPT_COLUMNS[2:]}
     with store.write_session() as s:
+        held = {(r[0], r[1]): tuple(r) for r in s.execute(select(*_KEPT_COLUMNS)).all()}
+        gone = [{"k_c": c, "k_i": i} for c, i in held.keys() - wanted.keys()]
+        changed = [
+            {"k_c": r[0], "k_i": r[1], **{f"v_{c.name}": r[n] for n, c in enumerate(_KEPT_COLUMNS) if n >= 2}}
+            for k, r in wanted.items()
+            if k in held and held[k] != r
+        ]
+        new = sorted(
+            (r for k, r in wanted.items() if k not in held),
+            key=lambda r: (r.branch_code or "", r.officer or "", r.campaign, r.id_no),
+        )
         s.execute(delete(SW))
-        s.execute(delete(TT))
-        for start in range(0, len(ordered), CHUNK):
-            s.execute(
-                insert(TT),
-                [{c.name: getattr(r, c.name) for c in _KEPT_COLUMNS} for r in ordered[start : start + CHUNK]],
-            )
+        for start in range(0, len(gone), CHUNK):
+            s.execute(delete(TT).where(*key), gone[start : start + CHUNK])
+        for start in range(0, len(changed), CHUNK):
+            s.execute(update(TT).where(*key).values(values), changed[start : start + CHUNK])
+        for start in range(0, len(new), CHUNK):
+            s.execute(insert(TT), [r._asdict() for r in new[start : start + CHUNK]])
         s.execute(
             insert(SW).values(id=1, day=day, swept_at=read_at, min_age=band.min_age, max_age=band.max_age)
         )
-    return len(ordered)
+    return len(wanted)
 
 
 @dataclass(frozen=True)
