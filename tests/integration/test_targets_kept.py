@@ -215,9 +215,16 @@ def test_the_sweep_writes_only_what_changed_and_the_kept_rows_are_its_rows_exact
                 )
             }
 
-    first = [row(A1, "teller1", "survey", TODAY), row(A2, None, None, None), row(LOST, "teller1", "survey", None)]
+    first = [
+        row(A1, "teller1", "survey", TODAY),
+        row(A2, None, None, None),
+        row(LOST, "teller1", "survey", None),
+    ]
     store_targets.keep_tasks(store, first, day=TODAY, read_at=NOW, band=band)
-    second = [row(A1, "teller2", "submit", TODAY + dt.timedelta(days=3)), row(LOST, "teller1", "survey", None)]
+    second = [
+        row(A1, "teller2", "submit", TODAY + dt.timedelta(days=3)),
+        row(LOST, "teller1", "survey", None),
+    ]
     second.append(row("330101199001010011", "teller1", "survey", TODAY))
     assert store_targets.keep_tasks(store, second, day=TODAY, read_at=NOW, band=band) == 3
     found = kept()
