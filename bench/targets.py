@@ -49,7 +49,7 @@ from teller_assist.demo.county import TOWNS, generate_county, history_file
 from teller_assist.demo.history import demo_operators
 from teller_assist.identity.masking import Masking
 from teller_assist.prequal.policy import Policy, default_policy_path, load_policy
-from teller_assist.services import targets
+from teller_assist.services import targets, task_desk
 from teller_assist.services.database import open_database
 from teller_assist.services.demo_history import load_history
 from teller_assist.services.imports import import_paths
@@ -236,6 +236,17 @@ def task_lists(store: Store, policy: Policy, runs: int, who: tuple[tuple[str, st
             f"median {p50:.0f} ms, max {worst:.0f} ms of {runs} "
             f"(target <= 200 ms: {'met' if p50 <= 200 else 'NOT met'}; {machine_line()})"
         )
+
+        # what the window does at login: the status bar's count, and the 今日任务 list with its people
+        def count(me: OperatorRecord = me) -> int | None:
+            return task_desk.count_today(store, policy, me, AS_OF)
+
+        def desk(me: OperatorRecord = me, login: str = login) -> task_desk.DeskList:
+            return task_desk.listing(store, policy, me, AS_OF, MASK, task_desk.Scope(officer=login))
+
+        for name, fn in (("the status bar's count", count), ("the window's list", desk)):
+            p50, worst = median_ms(fn, runs)
+            print(f"    {name}: median {p50:.0f} ms, max {worst:.0f} ms of {runs}")
 
 
 def nightly(store: Store, county: Path, policy: Policy) -> None:

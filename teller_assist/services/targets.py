@@ -66,6 +66,7 @@ __all__ = [
     "FileAccount",
     "Issued",
     "ListSpec",
+    "Listed",
     "Preview",
     "TargetsRefused",
     "TaskLine",
@@ -73,8 +74,10 @@ __all__ = [
     "Today",
     "assign",
     "assign_balanced",
+    "count_today",
     "export_not_listed",
     "issue",
+    "listed_today",
     "preview",
     "reassign",
     "record_outcome",
@@ -967,25 +970,9 @@ def today_tasks(
         for f in (store_targets.facts(store, persons=kept.stale) if kept.stale else [])
         if (officer is None or f.officer == officer) and (branch is None or f.branch_code == branch)
     ]
-    tasks = [
-        Task(
-            r.campaign,
-            r.id_no,
-            r.branch_code,
-            r.officer,
-            r.kind,
-            r.due_on,
-            r.value_fen,
-            r.application_id,
-            r.appointment,
-        )
-        for r in kept.rows
-        if r.kind is not None
-    ]
-    tasks.extend(t for t in (task_of(f, day, band) for f in fresh) if t is not None)
-    names = {r.id_no: r.name for r in kept.rows if r.name is not None}
-    names.update({f.id_no: f.name for f in fresh if f.name is not None})
-    moved = sum(1 for r in kept.rows if r.moved) + sum(1 for f in fresh if f.moved_home)
+    tasks = [*kept.tasks, *(t for t in (task_of(f, day, band) for f in fresh) if t is not None)]
+    names = {**kept.names, **{f.id_no: f.name for f in fresh if f.name is not None}}
+    moved = kept.moved + sum(1 for f in fresh if f.moved_home)
     return Today(one_visit(tasks), names, moved, True)
 
 
@@ -1001,6 +988,30 @@ def tasks_today(
 ) -> TaskList:
     """An officer's tasks of ``day`` (their own; their branch head's; head office's), or a branch's
     (its head's; head office's), masked, audited with the count shown."""
+    return listed_today(store, policy, operator, day, masking, officer=officer, branch=branch).shown
+
+
+@dataclass(frozen=True)
+class Listed:
+    """A list as :func:`tasks_today` shows it, and each line's person (the whole ID, in the lines'
+    order: for a face's keys that act on a line, never shown), from one reading."""
+
+    shown: TaskList
+    people: tuple[str, ...] = field(repr=False)
+
+
+def listed_today(
+    store: Store,
+    policy: Policy,
+    operator: OperatorRecord | None,
+    day: dt.date,
+    masking: Masking,
+    *,
+    officer: str | None = None,
+    branch: str | None = None,
+) -> Listed:
+    """:func:`tasks_today` (its role check, its order, its masking, its audit row) with the person
+    behind each line, read once."""
     op = _signed_in(operator)
     if (officer is None) == (branch is None):
         raise TargetsRefused("请指定客户经理或网点（二选一）", "name an officer or a branch (one of them)")
@@ -1050,7 +1061,27 @@ def tasks_today(
         counts[t.kind] += 1
     detail = {"date": day.isoformat(), "tasks": len(lines)}
     audit.log(store, "tasks_view", operator=op.login, subject=scope, purpose="targets", detail=detail)
-    return TaskList(day, scope, lines, counts, tuple(notes))
+    return Listed(TaskList(day, scope, lines, counts, tuple(notes)), tuple(t.id_no for t in tasks))
+
+
+def count_today(store: Store, policy: Policy | None, day: dt.date, *, officer: str) -> int:
+    """How many tasks :func:`today_tasks` lists for ``officer`` on ``day`` (no role check: the caller
+    makes it), counted without building them: the kept tasks' visits by the same rule, the people
+    changed since computed again from their facts; with no sweep of the day, every target's facts."""
+    band = None if policy is None else _band(policy)
+    kept = None if band is None else store_targets.kept_count(store, day, band, officer=officer)
+    if kept is None:
+        return len(daily_tasks(store_targets.facts(store, officer=officer), day, band))
+    fresh = (
+        {
+            (t.officer, t.id_no)
+            for t in (task_of(f, day, band) for f in store_targets.facts(store, persons=kept.stale))
+            if t is not None and t.officer == officer
+        }
+        if kept.stale
+        else set()
+    )
+    return kept.visits + len(fresh)
 
 
 # --- outcomes ------------------------------------------------------------------------------------------

@@ -28,7 +28,7 @@ from teller_assist.store import operators as store_ops
 from teller_assist.store import targets as store_targets
 from teller_assist.store.engine import Store
 from teller_assist.store.operators import OperatorRecord
-from teller_assist.targets.tasks import KIND_ZH, AgeBand, Task, daily_tasks, strike_of, task_of
+from teller_assist.targets.tasks import KIND_ZH, AgeBand, daily_tasks, strike_of, task_of
 
 __all__ = [
     "LOCKED",
@@ -55,10 +55,6 @@ class DeskRefused(UserFacingError):
 
 LOCKED = DeskRefused(
     "屏幕已锁定，请先解锁", "the screen is locked", hint_zh="输入密码解锁", hint_en="unlock first"
-)
-CHANGED = DeskRefused(
-    "任务列表刚有变化，请重新打开今日任务",
-    "the task list changed meanwhile; open today's tasks again",
 )
 
 
@@ -145,17 +141,6 @@ class DeskList:
     notes: tuple[str, ...] = ()
 
 
-def _same(task: Task, line: targets.TaskLine, masking: Masking) -> bool:
-    return (
-        task.kind == line.kind
-        and task.campaign == line.campaign
-        and task.officer == line.officer
-        and task.due_on == line.due_on
-        and task.value_fen == line.value_fen
-        and masking.resident_id(task.id_no) == line.id_masked
-    )
-
-
 def listing(
     store: Store,
     policy: Policy,
@@ -167,26 +152,16 @@ def listing(
     locked: bool = False,
 ) -> DeskList:
     """Today's tasks of ``scope`` as :func:`targets.tasks_today` lists them (its role check, its order,
-    its masking, its audit row), each with the person it is about. The people are read again and
-    matched line by line; a list that changed between the two readings is read once more, then
-    refused rather than shown with a person on the wrong line."""
+    its masking, its audit row), each with the person it is about, from the same single reading (so a
+    line never carries another person than the one it shows)."""
     if locked:
         raise LOCKED
-    for _attempt in range(2):
-        shown = targets.tasks_today(
-            store, policy, operator, day, masking, officer=scope.officer, branch=scope.branch
-        )
-        kind, _, who = shown.scope.partition(":")  # as the listing normalised it
-        if kind == "officer":
-            found = targets.today_tasks(store, policy, day, officer=who).tasks
-        else:
-            found = targets.today_tasks(store, policy, day, branch=who).tasks
-        if len(found) == len(shown.tasks) and all(
-            _same(t, line, masking) for t, line in zip(found, shown.tasks, strict=True)
-        ):
-            tasks = tuple(DeskTask(line, t.id_no) for t, line in zip(found, shown.tasks, strict=True))
-            return DeskList(shown.day, scope, tasks, dict(shown.counts), shown.notes)
-    raise CHANGED
+    listed = targets.listed_today(
+        store, policy, operator, day, masking, officer=scope.officer, branch=scope.branch
+    )
+    shown = listed.shown
+    tasks = tuple(DeskTask(line, i) for line, i in zip(shown.tasks, listed.people, strict=True))
+    return DeskList(shown.day, scope, tasks, dict(shown.counts), shown.notes)
 
 
 def count_today(
@@ -204,7 +179,7 @@ def count_today(
         return None
     if operator.role not in targets.OFFICER_ROLES:
         return None
-    return len(targets.today_tasks(store, policy, day, officer=operator.login).tasks)
+    return targets.count_today(store, policy, day, officer=operator.login)
 
 
 def record(

@@ -15,7 +15,7 @@ import json
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 from sqlalchemy import Table, and_, bindparam, delete, exists, func, insert, not_, or_, select, update
 from sqlalchemy.exc import IntegrityError
@@ -45,7 +45,7 @@ from teller_assist.store.models import (
 )
 from teller_assist.targets.assignment import Pending
 from teller_assist.targets.file_list import Known
-from teller_assist.targets.tasks import AgeBand, ApplicationFacts, Outcome, Strike, TargetFacts
+from teller_assist.targets.tasks import AgeBand, ApplicationFacts, Outcome, Strike, TargetFacts, Task
 
 __all__ = [
     "AssignConflict",
@@ -53,6 +53,7 @@ __all__ = [
     "Candidates",
     "FileIssued",
     "Kept",
+    "KeptCount",
     "KeptTask",
     "ListExists",
     "ListRow",
@@ -67,6 +68,7 @@ __all__ = [
     "id_slices",
     "issue_list",
     "keep_tasks",
+    "kept_count",
     "kept_tasks",
     "known_people",
     "list_of",
@@ -787,7 +789,7 @@ def facts(
             select(A.c.id_no, A.c.id, A.c.status, A.c.line, A.c.decided_on, A.c.signed_on, A.c.valid_until)
             .where(theirs(A.c.id_no))
             .order_by(A.c.id)
-        ):
+        ).all():
             apps[str(a[0])].append(ApplicationFacts(a[1], a[2], a[3], a[4], a[5], a[6]))
         newest_signing = (
             select(A.c.id_no, func.max(A.c.signed_on).label("signed_on"))
@@ -815,7 +817,7 @@ def facts(
         ):
             negative[str(i)] = listed or extract or _local_day(started)
         outcomes: dict[str, list[Outcome]] = defaultdict(list)
-        for o in conn.execute(select(OC).where(theirs(OC.c.id_no)).order_by(OC.c.id)):
+        for o in conn.execute(select(OC).where(theirs(OC.c.id_no)).order_by(OC.c.id)).all():
             outcomes[str(o.id_no)].append(
                 Outcome(
                     o.kind,
@@ -879,10 +881,10 @@ def facts(
 # --- the tasks of the day kept by the sweep ----------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class KeptTask:
+class KeptTask(NamedTuple):
     """One target's task of the day as the sweep found it (``kind`` None: no task), and what a face
-    shows beside it."""
+    shows beside it: a plain tuple in the order of the table's columns (the sweep makes hundreds of
+    thousands, and compares them with the rows kept before)."""
 
     campaign: str
     id_no: str
@@ -918,31 +920,49 @@ _KEPT_COLUMNS = (
 def keep_tasks(
     store: Store, rows: Iterable[KeptTask], *, day: dt.date, read_at: dt.datetime, band: AgeBand
 ) -> int:
-    """Replace the kept tasks with the sweep's of ``day`` (every target's row; ``read_at``: when the
-    sweep began reading the data). Written in branch and officer order, so that one officer's rows lie
-    together and a login reads few pages. Returns the rows kept."""
-    ordered = sorted(rows, key=lambda r: (r.branch_code or "", r.officer or "", r.campaign, r.id_no))
+    """Make the kept tasks the sweep's of ``day`` (every target's row; ``read_at``: when the sweep
+    began reading the data). Only what differs from the rows kept before is written: the rows of
+    targets gone deleted, the changed ones updated in place, the new ones added in branch and officer
+    order (so that one officer's rows lie together and a login reads few pages); a night whose tasks
+    are mostly yesterday's writes little. Returns the rows kept."""
+    wanted = {(r[0], r[1]): r for r in rows}
+    key = (TT.c.campaign == bindparam("k_c"), TT.c.id_no == bindparam("k_i"))
+    values: dict[str, Any] = {c.name: bindparam(f"v_{c.name}") for c in _KEPT_COLUMNS[2:]}
     with store.write_session() as s:
+        held = {(r[0], r[1]): tuple(r) for r in s.execute(select(*_KEPT_COLUMNS)).all()}
+        gone = [{"k_c": c, "k_i": i} for c, i in held.keys() - wanted.keys()]
+        changed = [
+            {"k_c": r[0], "k_i": r[1], **{f"v_{c.name}": r[n] for n, c in enumerate(_KEPT_COLUMNS) if n >= 2}}
+            for k, r in wanted.items()
+            if k in held and held[k] != r
+        ]
+        new = sorted(
+            (r for k, r in wanted.items() if k not in held),
+            key=lambda r: (r.branch_code or "", r.officer or "", r.campaign, r.id_no),
+        )
         s.execute(delete(SW))
-        s.execute(delete(TT))
-        for start in range(0, len(ordered), CHUNK):
-            s.execute(
-                insert(TT),
-                [{c.name: getattr(r, c.name) for c in _KEPT_COLUMNS} for r in ordered[start : start + CHUNK]],
-            )
+        for start in range(0, len(gone), CHUNK):
+            s.execute(delete(TT).where(*key), gone[start : start + CHUNK])
+        for start in range(0, len(changed), CHUNK):
+            s.execute(update(TT).where(*key).values(values), changed[start : start + CHUNK])
+        for start in range(0, len(new), CHUNK):
+            s.execute(insert(TT), [r._asdict() for r in new[start : start + CHUNK]])
         s.execute(
             insert(SW).values(id=1, day=day, swept_at=read_at, min_age=band.min_age, max_age=band.max_age)
         )
-    return len(ordered)
+    return len(wanted)
 
 
 @dataclass(frozen=True)
 class Kept:
-    """The kept tasks of an officer or a branch that still hold (``rows``), and the people to compute
-    again from their facts (``stale``): changed since the sweep, or their targets given to the scope
-    (or listed) after it."""
+    """The kept tasks of an officer or a branch that still hold (``tasks``, with the names and the
+    count of targets whose home moved, of the kept rows that hold), and the people to compute again
+    from their facts (``stale``): changed since the sweep, or their targets given to the scope (or
+    listed) after it."""
 
-    rows: list[KeptTask]
+    tasks: list[Task]
+    names: dict[str, str]
+    moved: int
     stale: frozenset[str]
 
 
@@ -973,60 +993,111 @@ STALE_AT_MOST = CHUNK
 """More people to compute again than this, and the scope's facts are read whole instead."""
 
 
+def _kept_in(
+    conn: Any,
+    day: dt.date,
+    band: AgeBand,
+    columns: Sequence[Any],
+    *,
+    officer: str | None,
+    branch: str | None,
+) -> tuple[list[Any], frozenset[str]] | None:
+    """The kept rows of ``columns`` (list and ID first, then the officer and the kind where
+    :data:`_KEPT_COLUMNS` has them) that still hold for an officer or a branch, and the people to
+    compute again; None when none hold (see :func:`kept_tasks`)."""
+    if (officer is None) == (branch is None):
+        raise ValueError("an officer or a branch")
+    sweep = conn.execute(select(SW.c.day, SW.c.swept_at, SW.c.min_age, SW.c.max_age)).first()
+    if sweep is None or sweep.day != day or (sweep.min_age, sweep.max_age) != (band.min_age, band.max_age):
+        return None
+    if conn.execute(select(B.c.id).where(B.c.started_at >= sweep.swept_at).limit(1)).first() is not None:
+        return None
+    since = min(sweep.swept_at, _local_midnight(day))
+    if officer is not None:
+        now_theirs, kept_theirs = T.c.officer == officer, TT.c.officer == officer
+    else:
+        now_theirs, kept_theirs = T.c.branch_code == branch, TT.c.branch_code == branch
+    current: dict[tuple[str, str], str | None] = {
+        (c, i): o
+        for c, i, o in conn.execute(select(T.c.campaign, T.c.id_no, T.c.officer).where(now_theirs)).all()
+    }
+    stale: set[str] = set()
+    held: list[Any] = []
+    seen: set[tuple[str, str]] = set()
+    for r in conn.execute(select(*columns).where(kept_theirs)).all():
+        key = (r[0], r[1])
+        if key not in current:
+            continue  # no longer in the scope (given to another officer since)
+        seen.add(key)
+        if current[key] != r[3]:
+            stale.add(r[1])  # given to another officer of the branch since
+        else:
+            held.append(r)
+    if len(seen) != len(current):
+        stale.update(i for c, i in current if (c, i) not in seen)  # given to the scope since, or listed
+    if len(stale) <= STALE_AT_MOST:
+        people = {i for _c, i in current}
+        stale |= _changed_since(conn, since) & people
+        submit = sorted({r[1] for r in held if r[4] == "submit"} - stale)
+        drafts: set[str] = set()
+        for start in range(0, len(submit), CHUNK):  # a draft discarded since: a survey again
+            part = submit[start : start + CHUNK]
+            drafts.update(
+                str(i) for i in conn.execute(select(SD.c.id_no).where(SD.c.id_no.in_(part))).scalars()
+            )
+        stale.update(set(submit) - drafts)
+    if len(stale) > STALE_AT_MOST:
+        return None
+    return held, frozenset(stale)
+
+
 def kept_tasks(
     store: Store, day: dt.date, band: AgeBand, *, officer: str | None = None, branch: str | None = None
 ) -> Kept | None:
     """The kept tasks of ``day`` for an officer or a branch, or None when none hold: no sweep of that
     day under that age band, an import since it, or too many people changed to be worth it."""
-    if (officer is None) == (branch is None):
-        raise ValueError("an officer or a branch")
     with store.connection() as conn:
-        sweep = conn.execute(select(SW.c.day, SW.c.swept_at, SW.c.min_age, SW.c.max_age)).first()
-        if (
-            sweep is None
-            or sweep.day != day
-            or (sweep.min_age, sweep.max_age) != (band.min_age, band.max_age)
-        ):
-            return None
-        if conn.execute(select(B.c.id).where(B.c.started_at >= sweep.swept_at).limit(1)).first() is not None:
-            return None
-        since = min(sweep.swept_at, _local_midnight(day))
-        if officer is not None:
-            now_theirs, kept_theirs = T.c.officer == officer, TT.c.officer == officer
-        else:
-            now_theirs, kept_theirs = T.c.branch_code == branch, TT.c.branch_code == branch
-        current: dict[tuple[str, str], str | None] = {
-            (str(c), str(i)): o
-            for c, i, o in conn.execute(select(T.c.campaign, T.c.id_no, T.c.officer).where(now_theirs))
-        }
-        rows = [KeptTask(*r) for r in conn.execute(select(*_KEPT_COLUMNS).where(kept_theirs))]
-        stale: set[str] = set()
-        held: list[KeptTask] = []
-        seen: set[tuple[str, str]] = set()
-        for r in rows:
-            key = (r.campaign, r.id_no)
-            if key not in current:
-                continue  # no longer in the scope (given to another officer since)
-            seen.add(key)
-            if current[key] != r.officer:
-                stale.add(r.id_no)  # given to another officer of the branch since
-            else:
-                held.append(r)
-        stale.update(i for c, i in current if (c, i) not in seen)  # given to the scope since, or listed
-        if len(stale) <= STALE_AT_MOST:
-            people = {i for _c, i in current}
-            stale |= _changed_since(conn, since) & people
-            submit = sorted({r.id_no for r in held if r.kind == "submit"} - stale)
-            drafts: set[str] = set()
-            for start in range(0, len(submit), CHUNK):  # a draft discarded since: a survey again
-                part = submit[start : start + CHUNK]
-                drafts.update(
-                    str(i) for i in conn.execute(select(SD.c.id_no).where(SD.c.id_no.in_(part))).scalars()
-                )
-            stale.update(set(submit) - drafts)
-    if len(stale) > STALE_AT_MOST:
+        found = _kept_in(conn, day, band, _KEPT_COLUMNS, officer=officer, branch=branch)
+    if found is None:
         return None
-    return Kept([r for r in held if r.id_no not in stale], frozenset(stale))
+    held, stale = found
+    tasks: list[Task] = []
+    names: dict[str, str] = {}
+    moved = 0
+    for campaign, id_no, branch_code, officer, kind, due_on, value, app_id, appointment, name, mv in held:
+        if id_no in stale:
+            continue
+        if kind is not None:
+            tasks.append(
+                Task(campaign, id_no, branch_code, officer, kind, due_on, value, app_id, appointment)
+            )
+        if name is not None:
+            names[id_no] = name
+        moved += bool(mv)
+    return Kept(tasks, names, moved, stale)
+
+
+@dataclass(frozen=True)
+class KeptCount:
+    """What the kept tasks of an officer or a branch say without building them: how many visits (one
+    per officer and person) the kept rows that still hold bring, and the people to compute again (as
+    :class:`Kept`)."""
+
+    visits: int
+    stale: frozenset[str]
+
+
+def kept_count(
+    store: Store, day: dt.date, band: AgeBand, *, officer: str | None = None, branch: str | None = None
+) -> KeptCount | None:
+    """The kept tasks' visits, read by the same rule as :func:`kept_tasks` (only the columns the rule
+    needs, no task built), or None when none hold."""
+    with store.connection() as conn:
+        found = _kept_in(conn, day, band, _KEPT_COLUMNS[:5], officer=officer, branch=branch)
+    if found is None:
+        return None
+    held, stale = found  # list, ID, branch, officer, kind
+    return KeptCount(len({(r[3], r[1]) for r in held if r[4] is not None and r[1] not in stale}), stale)
 
 
 def id_slices(store: Store, size: int) -> list[tuple[str, str | None]]:

@@ -381,13 +381,18 @@ def daily_tasks(facts: Iterable[TargetFacts], day: dt.date, band: AgeBand | None
 
 def one_visit(tasks: Iterable[Task]) -> list[Task]:
     """The targets' tasks, one per person and officer (the one due first), in the list's order."""
-    best: dict[tuple[str | None, str], Task] = {}
+    best: dict[tuple[str | None, str], tuple[tuple[object, ...], Task]] = {}
     for task in tasks:
         key = (task.officer, task.id_no)
+        order = _order(task)  # once per task: a list of thousands is sorted by it
         held = best.get(key)
-        if held is None or _order(task) < _order(held):
-            best[key] = task
-    return sorted(best.values(), key=_order)
+        if held is None or order < held[0]:
+            best[key] = (order, task)
+    return [task for _order_of, task in sorted(best.values(), key=_first)]
+
+
+def _first(pair: tuple[tuple[object, ...], Task]) -> tuple[object, ...]:
+    return pair[0]
 
 
 # --- recording an outcome -----------------------------------------------------------------------------

@@ -42,6 +42,8 @@ def listed(store: Store, policy: Policy, day: dt.date, **scope: str) -> targets.
     today = targets.today_tasks(store, policy, day, **scope)
     facts = store_targets.facts(store, **scope)  # type: ignore[arg-type]
     assert today.tasks == daily_tasks(facts, day, targets._band(policy))
+    if "officer" in scope:  # the status bar's count, counted from the kept rows by the same rule
+        assert targets.count_today(store, policy, day, officer=scope["officer"]) == len(today.tasks)
     assert today.moved == sum(1 for f in facts if f.moved_home)
     assert {t.id_no: today.names.get(t.id_no) for t in today.tasks} == {
         f.id_no: f.name for f in facts if any(t.id_no == f.id_no for t in today.tasks)
@@ -189,3 +191,44 @@ def test_assignments_drafts_and_lists_since_the_sweep_show_at_once_and_an_import
     assert listed(store, policy, TODAY, officer="teller1").kept
     # another day, or another age band, and the kept tasks are not used
     assert not listed(store, policy, TODAY + dt.timedelta(days=1), officer="teller1").kept
+
+
+def test_the_sweep_writes_only_what_changed_and_the_kept_rows_are_its_rows_exactly(
+    store: Store, team: Team, policy: Policy, issued_list: str
+) -> None:
+    """A second sweep deletes the rows of targets gone, updates the changed ones in place and adds the
+    new ones: what is kept is the sweep's rows, neither more nor fewer, each as the sweep found it."""
+    band = targets._band(policy)
+
+    def row(i: str, officer: str | None, kind: str | None, due: dt.date | None) -> store_targets.KeptTask:
+        return store_targets.KeptTask("L", i, "0101", officer, kind, due, None, None, False, "某", False)
+
+    def kept() -> set[tuple[object, ...]]:
+        with store.connection() as conn:
+            return {
+                tuple(r)
+                for r in conn.execute(
+                    text(
+                        "SELECT campaign, id_no, branch_code, officer, kind, due_on, value_fen,"
+                        " application_id, appointment, name, moved FROM target_task"
+                    )
+                )
+            }
+
+    first = [
+        row(A1, "teller1", "survey", TODAY),
+        row(A2, None, None, None),
+        row(LOST, "teller1", "survey", None),
+    ]
+    store_targets.keep_tasks(store, first, day=TODAY, read_at=NOW, band=band)
+    second = [
+        row(A1, "teller2", "submit", TODAY + dt.timedelta(days=3)),
+        row(LOST, "teller1", "survey", None),
+    ]
+    second.append(row("330101199001010011", "teller1", "survey", TODAY))
+    assert store_targets.keep_tasks(store, second, day=TODAY, read_at=NOW, band=band) == 3
+    found = kept()
+    # the database's own types back (dates, booleans as the engine keeps them) compared as values
+    as_text = {tuple(str(v) if isinstance(v, dt.date) else v for v in r) for r in found}
+    assert {r[1] for r in found} == {A1, LOST, "330101199001010011"}
+    assert as_text == {tuple(str(v) if isinstance(v, dt.date) else v for v in r) for r in second}

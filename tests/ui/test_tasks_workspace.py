@@ -125,6 +125,27 @@ def record_by_keys(qtbot: QtBot, tasks: TasksWorkspace, key: Qt.Key) -> OutcomeD
     return dialog
 
 
+def test_a_long_list_shows_its_first_rows_at_once_and_the_rest_as_the_window_idles(
+    qtbot: QtBot, settings: Settings, memory_keyring: MemoryKeyring, tmp_path: Path
+) -> None:
+    """The first screen is filled with the list; the rest a chunk at a time from the event loop (an
+    officer holding thousands of tasks sees the first lines without waiting for the last)."""
+    window, tasks, _seeded = officer_window(qtbot, settings, tmp_path)
+    tasks.FIRST_ROWS, tasks.MORE_ROWS = 2, 1  # the seeded four lines stand for thousands
+    f6(qtbot, window, tasks)
+    table, listing = tasks.table, tasks.listing
+    assert listing is not None and len(listing.tasks) == 4
+    table.setRowCount(0)
+    tasks._show(listing)  # as a reading's answer is shown: the first rows now, the rest after
+    assert table.rowCount() == 4 and table.currentRow() == 0
+    assert tasks.detail.text()  # the first line chosen, its details shown
+    assert [table.item(r, 1) is not None for r in range(4)] == [True, True, False, False]
+    qtbot.waitUntil(lambda: all(table.item(r, 1) is not None for r in range(4)), timeout=3000)
+    assert [table.item(r, 1).text() for r in range(4)] == [
+        f"{n} {MASK.resident_id(i)}" for n, i in zip(("赵一", "钱二", "孙三", "李四"), ORDER, strict=True)
+    ]
+
+
 def test_f6_lists_the_officers_tasks_in_the_services_order_masked_with_the_count(
     qtbot: QtBot, settings: Settings, memory_keyring: MemoryKeyring, tmp_path: Path
 ) -> None:

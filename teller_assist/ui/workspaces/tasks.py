@@ -90,6 +90,8 @@ class TasksWorkspace(QWidget):
     )
     STRETCH = 1  # the customer
     OFFICER_COLUMN = 4
+    FIRST_ROWS = 200  # filled at once: the first screen (and more), the rest a chunk at a time after
+    MORE_ROWS = 1_000  # rows filled per turn of the event loop, so keys and scrolling stay live
 
     def __init__(
         self,
@@ -106,6 +108,7 @@ class TasksWorkspace(QWidget):
         self._operator, self._today, self.is_locked = operator, today, is_locked
         self.setObjectName("tasksView")
         self.listing: DeskList | None = None
+        self._filling = 0  # the listing whose rows are being filled (a newer one stops an older's)
         self.scopes: tuple[Scope, ...] = ()
         self.scope: Scope | None = None
         self.load_task: Task | None = None
@@ -303,10 +306,28 @@ class TasksWorkspace(QWidget):
         self.notes.setVisible(bool(listing.notes))
         self.table.setRowCount(len(listing.tasks))
         row_to_select = 0
-        for i, t in enumerate(listing.tasks):
+        if keep is not None:
+            row_to_select = next(
+                (i for i, t in enumerate(listing.tasks) if keep == (t.id_no, t.line.kind, t.line.campaign)), 0
+            )
+        self._filling += 1
+        first = min(len(listing.tasks), self.FIRST_ROWS)
+        self._fill(listing, 0, first)
+        if first <= row_to_select < len(listing.tasks):
+            self._fill(listing, row_to_select, row_to_select + 1)  # the chosen line, shown with its words
+        if first < len(listing.tasks):
+            filling = self._filling
+            QTimer.singleShot(0, self, lambda: self._fill_more(filling, first))
+        if listing.tasks:
+            self.table.selectRow(row_to_select)
+            self.table.setCurrentCell(row_to_select, 0)
+        self._show_detail()
+        self._enable_actions()
+
+    def _fill(self, listing: DeskList, start: int, end: int) -> None:
+        for i in range(start, end):
+            t = listing.tasks[i]
             line = t.line
-            if keep == (t.id_no, line.kind, line.campaign):
-                row_to_select = i
             kind = word(KIND_ZH[line.kind]) + (self.tr("（预约）") if line.appointment else "")
             due = "—" if line.due_on is None else line.due_on.strftime("%m-%d")
             cells = [kind, _who(t), due, _yuan(line.value_fen), line.officer or self.tr("未分配")]
@@ -323,11 +344,16 @@ class TasksWorkspace(QWidget):
                 if j == 2 and line.overdue:
                     item.setForeground(QBrush(OVERDUE))
                 self.table.setItem(i, j, item)
-        if listing.tasks:
-            self.table.selectRow(row_to_select)
-            self.table.setCurrentCell(row_to_select, 0)
-        self._show_detail()
-        self._enable_actions()
+
+    def _fill_more(self, filling: int, start: int) -> None:
+        """The next rows of a long list, while it is still the one shown."""
+        listing = self.listing
+        if self._stopped or filling != self._filling or listing is None:
+            return
+        end = min(len(listing.tasks), start + self.MORE_ROWS)
+        self._fill(listing, start, end)
+        if end < len(listing.tasks):
+            QTimer.singleShot(0, self, lambda: self._fill_more(filling, end))
 
     def _due_text(self, t: DeskTask) -> str:
         line = t.line
