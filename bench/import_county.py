@@ -75,8 +75,10 @@ def floor_command(county: Path, *target: str) -> list[str]:
     return [sys.executable, str(HERE / "import_floor.py"), str(county), *target]
 
 
-def make_delta(county: Path, out: Path) -> int:
-    """One night's delta: ~20,000 rows across kinds, new transactions for known people and agreements."""
+def make_delta(county: Path, out: Path, tag: str = "") -> int:
+    """One night's delta: ~20,000 rows across kinds, new transactions for known people and agreements.
+    ``tag`` makes the transactions and addresses new again, so a folder that imported a delta before
+    (a bench run on a copy used earlier) imports this one rather than skipping it as already loaded."""
     out.mkdir(parents=True, exist_ok=True)
     day = AS_OF + dt.timedelta(days=1)
     take = {
@@ -99,11 +101,11 @@ def make_delta(county: Path, out: Path) -> int:
             header = next(reader)
             rows = [r for _, r in zip(range(take[kind]), reader, strict=False)]
         if kind in ("payroll", "utility_debits", "drawdowns"):
-            rows = [[f"N{r[0]}", *r[1:]] for r in rows]  # new transaction ids
+            rows = [[f"N{tag}{r[0]}", *r[1:]] for r in rows]  # new transaction ids
         if kind == "customers":
-            rows = [[*r[:5], r[5] + "（新）", *r[6:]] for r in rows]  # changed addresses
+            rows = [[*r[:5], r[5] + f"（新{tag}）", *r[6:]] for r in rows]  # changed addresses
         if kind == "utility_agreements":
-            rows = [[f"N{r[0]}", *r[1:]] for r in rows]
+            rows = [[f"N{tag}{r[0]}", *r[1:]] for r in rows]
         with (out / f"{kind}_{day:%Y%m%d}.csv").open("w", encoding=fmt.encoding, newline="") as fh:
             writer = csv.writer(fh, delimiter=fmt.delimiter)
             writer.writerow(header)

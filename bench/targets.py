@@ -254,10 +254,13 @@ def nightly(store: Store, county: Path, policy: Policy) -> None:
     from import_county import make_delta
 
     delta = Path(tempfile.mkdtemp(prefix="ta-bench-targets-delta-"))
-    rows = make_delta(county, delta)
+    rows = make_delta(county, delta, tag=f"{time.time_ns() % 10**9}")  # new each run: never skipped
     seconds, _cpu, report = timed(lambda: import_paths(store, [delta], today=NIGHT))
     shutil.rmtree(delta)
-    print(f"  the night's delta: {rows:,} rows imported in {seconds:.1f} s (exit {report.exit_code})")
+    loaded = sum(f.loaded for f in report.files)
+    print(
+        f"  the night's delta: {rows:,} rows, {loaded:,} loaded in {seconds:.1f} s (exit {report.exit_code})"
+    )
     with store.connection() as conn:
         total = conn.execute(select(func.count()).select_from(Target)).scalar_one()
     sweep_s, cpu, swept = timed(lambda: targets.sweep(store, policy, NIGHT, by="bench"))
