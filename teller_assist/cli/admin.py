@@ -386,11 +386,16 @@ def cmd_simulate(args: argparse.Namespace) -> int:
                     "exposure_fen": column.total.exposure_fen,
                 }
             )
-    if args.csv:
-        columns = list(rows[0]) if rows else ["policy"]
+    if args.csv:  # a sheet for people: the exposure in yuan, as they read it
+        sheet = [
+            {k: v for k, v in row.items() if k != "exposure_fen"}
+            | {"exposure": yuan_text(row["exposure_fen"]).replace(",", "")}
+            for row in rows
+        ]
+        columns = list(sheet[0]) if sheet else ["policy"]
         writer = SpreadsheetWriter(sys.stdout)
         writer.writerow(columns)
-        writer.writerows([row[c] for c in columns] for row in rows)
+        writer.writerows([row[c] for c in columns] for row in sheet)
         return EXIT_OK
     summary: list[dict[str, Any]] = [
         {

@@ -118,7 +118,8 @@ def test_one_open_application_per_person(store: Store, team: Team, policy: Polic
         s.execute(
             text(
                 "INSERT INTO application (id_no, scenario, status, version, survey, consents, decision, "
-                "policy_version, policy_sha256, line_fen, annual_rate_bp, workstation, maker_id, submitted_at) "
+                "policy_version, policy_sha256, line_fen, annual_rate_bp, workstation, maker_id, "
+                "submitted_at) "
                 "SELECT id_no, scenario, 'submitted', 1, survey, consents, decision, policy_version, "
                 "policy_sha256, line_fen, annual_rate_bp, workstation, maker_id, submitted_at "
                 "FROM application WHERE id = :id"

@@ -172,7 +172,7 @@ def test_a_batch_from_survey_to_approval_within_authority_four_eyes(
             store, teller, CODE, CS, Survey("walk_in", walk_in_answers()), policy, today=TODAY
         )
     done = batches.record_survey(store, teller, CODE, CS, village_survey(), policy, today=TODAY, now=NOW)
-    assert (done.line_no, done.decision.grantable_limit) == (2, 240_000)  # 200,000 floor + 20% for 好
+    assert (done.line_no, done.decision.grantable_fen) == (2, 240_000_00)  # 200,000 floor + 20% for 好
     with pytest.raises(UserFacingError, match="不是活动 village-后白-2026 的成员"):
         batches.record_survey(store, teller, CODE, rid(seq=41), village_survey(), policy, today=TODAY)
 

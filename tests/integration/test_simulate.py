@@ -59,6 +59,9 @@ def test_simulate_command(env: dict[str, str], tmp_path: Path, sqlite_store: Sto
     data = json.loads(out.stdout)
     first, second = data["runs"]
     assert first["coverage"] == 1.0 and first["people"] == 300
-    assert first["exposure_evidence_confirmed"] == second["exposure_evidence_confirmed"]
+    assert first["exposure_evidence_confirmed_fen"] == second["exposure_evidence_confirmed_fen"]
     csv_out = run_cli("simulate", "--as-of", "2026-11-28", "--csv", env=env)
     assert csv_out.stdout.splitlines()[0] == "policy,version,measure,group,key,people,exposure"
+    # the sheet is for people: whole yuan, as before lines were fen (the JSON says fen, by its keys)
+    [total] = [r for r in csv_out.stdout.splitlines() if ",as_is,total,all," in r]
+    assert total.endswith(f",{first['exposure_as_is_fen'] // 100}") and first["exposure_as_is_fen"] % 100 == 0
