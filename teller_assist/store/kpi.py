@@ -157,7 +157,7 @@ class Change:
     kind: str
     day: dt.date
     n: int
-    amount: int
+    amount: int  # fen: the signed lines (signed, signed_end) and the drawdowns (drawn)
 
 
 # --- who is in a scope -------------------------------------------------------------------------------
