@@ -8,6 +8,9 @@ import unicodedata
 _AMOUNT = re.compile(r"(?P<sign>-)?(?P<int>\d{1,3}(?:,\d{3})+|\d+)(?:\.(?P<frac>\d{1,2}))?")
 
 
+FEN_PER_YUAN = 100
+
+
 class InvalidAmount(ValueError):
     pass
 
@@ -30,3 +33,14 @@ def format_yuan(fen: int, *, grouping: bool = True) -> str:
     whole, cents = divmod(abs(fen), 100)
     body = f"{whole:,}" if grouping else str(whole)
     return f"{sign}{body}.{cents:02d}"
+
+
+def yuan_text(fen: int) -> str:
+    """An amount as a person reads it beside 元: ``2000000`` → ``"20,000"``, ``852350`` → ``"8,523.50"``
+    (a whole number of yuan without its ``.00``)."""
+    return format_yuan(fen).removesuffix(".00")
+
+
+def signed_yuan_text(fen: int) -> str:
+    """:func:`yuan_text` with its sign always written: ``+20,000``, ``-500``, ``+0``."""
+    return ("-" if fen < 0 else "+") + yuan_text(abs(fen))

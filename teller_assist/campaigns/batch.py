@@ -90,8 +90,8 @@ def decide_roster(
             continue
         decision = decide(card, None, policy, as_of, member.evidence)
         out.decided.append(MemberDecision(member, card.known, decision, card.open_application))
-        out.grantable[band_of(decision.grantable_limit)].add(decision.grantable_limit)
-        out.potential[band_of(decision.potential_limit)].add(decision.potential_limit)
+        out.grantable[band_of(decision.grantable_fen)].add(decision.grantable_fen)
+        out.potential[band_of(decision.potential_fen)].add(decision.potential_fen)
     out.refused.sort(key=lambda r: r.line_no)
     if progress is not None:
         progress(total, total)

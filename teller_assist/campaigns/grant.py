@@ -104,8 +104,8 @@ class ToSubmit:
     survey_needed: bool  # at the base line; a survey could raise it
 
     @property
-    def line(self) -> int:
-        return self.decision.grantable_limit
+    def line_fen(self) -> int:
+        return self.decision.grantable_fen
 
 
 @dataclass(frozen=True)
@@ -132,8 +132,8 @@ class SubmissionPlan:
 
     @property
     def total(self) -> int:
-        """The lines to submit, whole yuan (exact)."""
-        return sum(s.line for s in self.submit)
+        """The lines to submit, in fen."""
+        return sum(s.line_fen for s in self.submit)
 
     @property
     def with_survey(self) -> int:
@@ -147,7 +147,7 @@ class SubmissionPlan:
     def bands(self) -> dict[str, Tally]:
         out = empty_bands()
         for s in self.submit:
-            out[band_of(s.line)].add(s.line)
+            out[band_of(s.line_fen)].add(s.line_fen)
         return out
 
 
@@ -155,7 +155,7 @@ def _needs_survey(decision: Decision) -> bool:
     if decision.survey_complete:
         return False
     key = any(f.code == "key_household" and f.applies for f in decision.factors)
-    return key or decision.potential_limit > decision.grantable_limit
+    return key or decision.potential_fen > decision.grantable_fen
 
 
 def plan_submission(candidates: Sequence[Candidate], policy: Policy, as_of: dt.date) -> SubmissionPlan:
@@ -179,7 +179,7 @@ def plan_submission(candidates: Sequence[Candidate], policy: Policy, as_of: dt.d
         if c.consent is None:
             plan.skipped.append(Skipped(c.line_no, c.id_no, c.name, "no_consent"))
             continue
-        if decision.grantable_limit <= 0 or decision.annual_rate is None:  # a policy with no base line
+        if decision.grantable_fen <= 0 or decision.annual_rate is None:  # a policy with no base line
             plan.skipped.append(Skipped(c.line_no, c.id_no, c.name, "ineligible", "测算额度为零"))
             continue
         plan.submit.append(ToSubmit(c, decision, c.consent, _needs_survey(decision)))
@@ -192,7 +192,10 @@ def survey_needed(snapshot: Mapping[str, Any]) -> bool:
     if snapshot.get("survey_complete"):
         return False
     key = any(f.get("code") == "key_household" and f.get("applies") for f in snapshot.get("factors", ()))
-    return key or int(snapshot.get("potential_limit") or 0) > int(snapshot.get("grantable_limit") or 0)
+    # a snapshot names its unit by its keys: ``*_fen`` since lines are fen, ``*_limit`` (yuan) before
+    potential = snapshot.get("potential_fen", snapshot.get("potential_limit"))
+    grantable = snapshot.get("grantable_fen", snapshot.get("grantable_limit"))
+    return key or int(potential or 0) > int(grantable or 0)
 
 
 # --- what the approver sees --------------------------------------------------------------------------
@@ -207,7 +210,7 @@ class BatchItem:
     id_no: str
     name: str | None
     line_no: int | None  # the member's row in the latest roster; None when no longer a member
-    line: int  # whole yuan
+    line_fen: int
     status: str
     maker_id: int
     negative_now: bool  # on the negative list today
@@ -217,7 +220,7 @@ class BatchItem:
     reject_reason: str | None = None
 
     def __repr__(self) -> str:
-        return f"BatchItem(app {self.application_id}, {self.status}, line={self.line})"
+        return f"BatchItem(app {self.application_id}, {self.status}, line_fen={self.line_fen})"
 
 
 @dataclass(frozen=True)
@@ -235,7 +238,7 @@ class BatchReview:
     """A batch as one approver sees it: every application, exceptions first; the figures exact."""
 
     items: list[Reviewed]
-    authority: int | None
+    authority_fen: int | None
 
     @property
     def count(self) -> int:
@@ -243,7 +246,7 @@ class BatchReview:
 
     @property
     def total(self) -> int:
-        return sum(r.item.line for r in self.items)
+        return sum(r.item.line_fen for r in self.items)
 
     def by_status(self) -> dict[str, int]:
         counted = Counter(r.item.status for r in self.items)
@@ -252,7 +255,7 @@ class BatchReview:
     def bands(self) -> dict[str, Tally]:
         out = empty_bands()
         for r in self.items:
-            out[band_of(r.item.line)].add(r.item.line)
+            out[band_of(r.item.line_fen)].add(r.item.line_fen)
         return out
 
     def exception_counts(self) -> dict[str, int]:
@@ -266,13 +269,13 @@ class BatchReview:
 
     @property
     def approvable_total(self) -> int:
-        return sum(r.item.line for r in self.approvable)
+        return sum(r.item.line_fen for r in self.approvable)
 
 
-def _exceptions(item: BatchItem, approver_id: int | None, authority: int | None) -> tuple[str, ...]:
+def _exceptions(item: BatchItem, approver_id: int | None, authority_fen: int | None) -> tuple[str, ...]:
     found = {
         "own": approver_id is not None and item.maker_id == approver_id,
-        "over_authority": authority is not None and item.line > authority,
+        "over_authority": authority_fen is not None and item.line_fen > authority_fen,
         "negative_list": item.negative_now,
         "not_member": not item.member_now,
         "survey_needed": item.survey_needed,
@@ -281,9 +284,9 @@ def _exceptions(item: BatchItem, approver_id: int | None, authority: int | None)
 
 
 def review_batch(
-    items: Sequence[BatchItem], *, approver_id: int | None, authority: int | None
+    items: Sequence[BatchItem], *, approver_id: int | None, authority_fen: int | None
 ) -> BatchReview:
-    """The batch for one approver (``authority``: the largest line their role may approve, None when it
+    """The batch for one approver (``authority_fen``: the largest line their role may approve, None when it
     may not approve at all): waiting applications with an exception first (those held back from a
     one-step approval before those only noted), then the rest, each in roster order."""
 
@@ -293,5 +296,5 @@ def review_batch(
         rank = 0 if waiting and held else 1 if waiting and r.exceptions else 2 if waiting else 3
         return (rank, r.item.line_no if r.item.line_no is not None else 10**9, r.item.application_id)
 
-    reviewed = [Reviewed(i, _exceptions(i, approver_id, authority)) for i in items]
-    return BatchReview(sorted(reviewed, key=order), authority)
+    reviewed = [Reviewed(i, _exceptions(i, approver_id, authority_fen)) for i in items]
+    return BatchReview(sorted(reviewed, key=order), authority_fen)

@@ -213,7 +213,7 @@ class Prequalified:
     decided: int = 0
     eligible: int = 0
     holding: int = 0
-    holding_yuan: int = 0
+    holding_fen: int = 0
     grantable: dict[str, Tally] = field(default_factory=empty_bands)
     potential: dict[str, Tally] = field(default_factory=empty_bands)
 
@@ -227,10 +227,10 @@ def prequalify(
         held = card.open_application
         if held is not None:
             out.holding += 1
-            out.holding_yuan += held.line
+            out.holding_fen += held.line_fen
             continue
         decision = decide(card, None, policy, as_of, evidence)
         out.eligible += decision.eligible
-        out.grantable[band_of(decision.grantable_limit)].add(decision.grantable_limit)
-        out.potential[band_of(decision.potential_limit)].add(decision.potential_limit)
+        out.grantable[band_of(decision.grantable_fen)].add(decision.grantable_fen)
+        out.potential[band_of(decision.potential_fen)].add(decision.potential_fen)
     return out

@@ -25,7 +25,7 @@ Every figure counts people, each once however many applications they have:
 - **used** 已用信: of the signed, those with a drawdown from their signing day to D.
 
 ``MEANING`` says the same in the words the faces show beside each figure (Chinese and English).
-``granted_yuan`` and ``signed_yuan`` are the lines those people hold (whole yuan, exact).
+``granted_fen`` and ``signed_fen`` are the lines those people hold (fen).
 """
 
 from __future__ import annotations
@@ -95,7 +95,7 @@ class LineFacts:
     decided_on: dt.date | None
     valid_until: dt.date | None
     signed_on: dt.date | None
-    line: int  # whole yuan
+    line_fen: int
     notified_on: dt.date | None  # the first letter issued or text handed over (local day)
     first_drawn_on: dt.date | None  # the first drawdown on or after the signing day (up to D)
 
@@ -140,15 +140,15 @@ class Progress:
     notified: int = 0
     signed: int = 0
     used: int = 0
-    granted_yuan: int = 0
-    signed_yuan: int = 0
+    granted_fen: int = 0
+    signed_fen: int = 0
 
     def figures(self) -> dict[str, int]:
         return {name: getattr(self, name) for name in FIGURES}
 
 
 def count_progress(people: Sequence[PersonFacts], day: dt.date) -> Progress:
-    counts = dict.fromkeys((*FIGURES, "granted_yuan", "signed_yuan"), 0)
+    counts = dict.fromkeys((*FIGURES, "granted_fen", "signed_fen"), 0)
     for p in people:
         if p.status == "removed":
             continue
@@ -165,10 +165,10 @@ def count_progress(people: Sequence[PersonFacts], day: dt.date) -> Progress:
         if held is None:
             continue
         counts["granted"] += 1
-        counts["granted_yuan"] += held.line
+        counts["granted_fen"] += held.line_fen
         counts["notified"] += held.notified_on is not None and held.notified_on <= day
         if held.signed(day):
             counts["signed"] += 1
-            counts["signed_yuan"] += held.line
+            counts["signed_fen"] += held.line_fen
             counts["used"] += held.used(day)
     return Progress(day, **counts)

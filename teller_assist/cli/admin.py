@@ -26,6 +26,7 @@ from teller_assist.cli.dates import parse_date
 from teller_assist.cli.passwords import PasswordReader
 from teller_assist.cli.table import pad, table
 from teller_assist.errors import UserFacingError
+from teller_assist.money import signed_yuan_text, yuan_text
 
 if TYPE_CHECKING:  # the data layer loads with the command that needs it
     from teller_assist.services.database import Store
@@ -333,7 +334,8 @@ def cmd_policy(args: argparse.Namespace) -> int:
     policy = load_policy(args.file)
     print(f"有效 valid: {policy.name} 版本 {policy.version} sha256 {policy.sha256}")
     print(
-        f"  基础额度 {policy.base:,} 元，上限 {policy.cap:,} 元，调查表 {len(policy.forms)} 个场景："
+        f"  基础额度 {yuan_text(policy.base_fen)} 元，上限 {yuan_text(policy.cap_fen)} 元，"
+        f"调查表 {len(policy.forms)} 个场景："
         + "、".join(f.label_zh for f in policy.forms.values())
     )
     return EXIT_OK
@@ -370,7 +372,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
                             "group": group,
                             "key": key,
                             "people": tally.people,
-                            "exposure": tally.exposure,
+                            "exposure_fen": tally.exposure_fen,
                         }
                     )
             rows.append(
@@ -381,14 +383,19 @@ def cmd_simulate(args: argparse.Namespace) -> int:
                     "group": "total",
                     "key": "all",
                     "people": column.total.people,
-                    "exposure": column.total.exposure,
+                    "exposure_fen": column.total.exposure_fen,
                 }
             )
-    if args.csv:
-        columns = list(rows[0]) if rows else ["policy"]
+    if args.csv:  # a sheet for people: the exposure in yuan, as they read it
+        sheet = [
+            {k: v for k, v in row.items() if k != "exposure_fen"}
+            | {"exposure": yuan_text(row["exposure_fen"]).replace(",", "")}
+            for row in rows
+        ]
+        columns = list(sheet[0]) if sheet else ["policy"]
         writer = SpreadsheetWriter(sys.stdout)
         writer.writerow(columns)
-        writer.writerows([row[c] for c in columns] for row in rows)
+        writer.writerows([row[c] for c in columns] for row in sheet)
         return EXIT_OK
     summary: list[dict[str, Any]] = [
         {
@@ -400,8 +407,8 @@ def cmd_simulate(args: argparse.Namespace) -> int:
             "with_line": run.with_line,
             "coverage": round(run.coverage, 6),
             "ineligible": run.ineligible_reasons,
-            "exposure_as_is": run.now.total.exposure,
-            "exposure_evidence_confirmed": run.confirmed.total.exposure,
+            "exposure_as_is_fen": run.now.total.exposure_fen,
+            "exposure_evidence_confirmed_fen": run.confirmed.total.exposure_fen,
         }
         for label, run in zip(("policy", "against"), result.runs, strict=False)
     ]
@@ -424,24 +431,25 @@ def cmd_simulate(args: argparse.Namespace) -> int:
             f"政策 {s['version']} ({s['sha256'][:12]}): {s['people']:,} 人，可授信 {s['eligible']:,} 人，"
             f"覆盖率 {s['coverage']:.2%}，不可授信 {s['ineligible']}"
         )
-        print(f"  现状总敞口 {s['exposure_as_is']:,} 元；证据确认后 {s['exposure_evidence_confirmed']:,} 元")
+        as_is, confirmed = yuan_text(s["exposure_as_is_fen"]), yuan_text(s["exposure_evidence_confirmed_fen"])
+        print(f"  现状总敞口 {as_is} 元；证据确认后 {confirmed} 元")
     first = result.runs[0]
     bands = [
-        (key, a.people, a.exposure, b.people, b.exposure)
+        (key, a.people, yuan_text(a.exposure_fen), b.people, yuan_text(b.exposure_fen))
         for key in first.now.by_band
         for a, b in [(first.now.by_band[key], first.confirmed.by_band[key])]
     ]
     headers = ("额度段 band", "现状人数", "现状敞口(元)", "确认后人数", "确认后敞口(元)")
     print("\n".join(table(headers, bands, "<>>>>")))
-    evidence = sorted(first.confirmed.by_evidence.items(), key=lambda kv: -kv[1].exposure)
-    by_evidence = [(key, tally.people, tally.exposure) for key, tally in evidence]
+    evidence = sorted(first.confirmed.by_evidence.items(), key=lambda kv: -kv[1].exposure_fen)
+    by_evidence = [(key, tally.people, yuan_text(tally.exposure_fen)) for key, tally in evidence]
     print("\n".join(table(("依据 evidence", "确认后人数", "确认后敞口(元)"), by_evidence, "<>>")))
     if len(result.runs) == 2:
         other = result.runs[1]
+        gap_fen = first.confirmed.total.exposure_fen - other.confirmed.total.exposure_fen
         print(
-            f"对比 {other.policy_version}：证据确认后敞口差额 "
-            f"{first.confirmed.total.exposure - other.confirmed.total.exposure:+,} 元；"
-            f"现状差额 {first.now.total.exposure - other.now.total.exposure:+,} 元"
+            f"对比 {other.policy_version}：证据确认后敞口差额 {signed_yuan_text(gap_fen)} 元；"
+            f"现状差额 {signed_yuan_text(first.now.total.exposure_fen - other.now.total.exposure_fen)} 元"
         )
     print(f"用时 {result.seconds:.1f} s")
     return EXIT_OK

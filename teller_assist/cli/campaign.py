@@ -29,7 +29,7 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from teller_assist.campaigns.roster import SCENARIO_ZH, SCENARIOS
 from teller_assist.cli.common import (
@@ -43,6 +43,7 @@ from teller_assist.cli.common import (
 )
 from teller_assist.cli.dates import parse_date
 from teller_assist.cli.table import table
+from teller_assist.money import yuan_text
 
 EXIT_OK, EXIT_ROWS_REFUSED, EXIT_REFUSED = 0, 1, 3
 SCENARIO_HELP = "场景 " + "、".join(f"{k}={v}" for k, v in SCENARIO_ZH.items())
@@ -298,8 +299,8 @@ def _check(args: argparse.Namespace) -> int:
         with writing(args.refused_out):
             written = export_refused(check, args.refused_out, settings.masking)
     bands = [
-        (label, decision.grantable[label].people, decision.grantable[label].exposure,
-         decision.potential[label].people, decision.potential[label].exposure)
+        (label, decision.grantable[label].people, decision.grantable[label].exposure_fen,
+         decision.potential[label].people, decision.potential[label].exposure_fen)
         for label in decision.grantable
     ]  # fmt: skip
     if args.json:
@@ -347,14 +348,15 @@ def _check(args: argparse.Namespace) -> int:
 
 def _bands_json(bands: list[tuple[str, int, int, int, int]]) -> dict[str, dict[str, int]]:
     return {
-        label: {"grantable_people": gp, "grantable_yuan": gy, "potential_people": pp, "potential_yuan": py}
+        label: {"grantable_people": gp, "grantable_fen": gy, "potential_people": pp, "potential_fen": py}
         for label, gp, gy, pp, py in bands
     }
 
 
 def _print_bands(bands: list[tuple[str, int, int, int, int]]) -> None:
     headers = ("额度段 band", "可授人数", "可授额度(元)", "调查后人数", "调查后额度(元)")
-    print("\n".join(table(headers, bands, "<>>>>")))
+    shown = [(label, gp, yuan_text(gy), pp, yuan_text(py)) for label, gp, gy, pp, py in bands]
+    print("\n".join(table(headers, shown, "<>>>>")))
 
 
 # --- the stored campaigns --------------------------------------------------------------------------------
@@ -429,8 +431,8 @@ def _show(args: argparse.Namespace) -> int:
         )
     pre = shown.prequalified
     bands = [
-        (label, pre.grantable[label].people, pre.grantable[label].exposure,
-         pre.potential[label].people, pre.potential[label].exposure)
+        (label, pre.grantable[label].people, pre.grantable[label].exposure_fen,
+         pre.potential[label].people, pre.potential[label].exposure_fen)
         for label in pre.grantable
     ]  # fmt: skip
     if args.json:
@@ -445,7 +447,7 @@ def _show(args: argparse.Namespace) -> int:
                 "decided": pre.decided,
                 "eligible": pre.eligible,
                 "holding_a_line": pre.holding,
-                "holding_yuan": pre.holding_yuan,
+                "holding_fen": pre.holding_fen,
                 "bands": _bands_json(bands),
             },
             "progress": None if shown.progress is None else _progress_json(shown.progress),
@@ -488,7 +490,7 @@ def _show(args: argparse.Namespace) -> int:
     print(
         f"测算 as of {shown.as_of.isoformat()}（政策 {shown.policy}）："
         f"待授信 {pre.decided - pre.holding:,} 人，其中可授信 {pre.eligible:,}；"
-        f"已持有或在审预授信 {pre.holding:,} 人，额度 {pre.holding_yuan:,} 元（不重复计入）"
+        f"已持有或在审预授信 {pre.holding:,} 人，额度 {yuan_text(pre.holding_fen)} 元（不重复计入）"
     )
     _print_bands(bands)
     if shown.progress is not None:
@@ -540,8 +542,8 @@ def _indicator_json(g: Any) -> dict[str, object] | None:
 
 
 def _progress_json(p: Any) -> dict[str, object]:
-    yuan = {"granted_yuan": p.granted_yuan, "signed_yuan": p.signed_yuan}
-    return {**p.figures(), **yuan, "as_of": p.day.isoformat()}
+    fen = {"granted_fen": p.granted_fen, "signed_fen": p.signed_fen}
+    return {**p.figures(), **fen, "as_of": p.day.isoformat()}
 
 
 def _print_progress(p: Any) -> None:
@@ -549,7 +551,7 @@ def _print_progress(p: Any) -> None:
 
     figures = "，".join(f"{FIGURE_ZH[k]} {v:,}" for k, v in p.figures().items())
     print(f"进度 progress（{p.day.isoformat()}，按人计）：{figures}")
-    print(f"  持有授信 {p.granted_yuan:,} 元，其中已签约 {p.signed_yuan:,} 元")
+    print(f"  持有授信 {yuan_text(p.granted_fen)} 元，其中已签约 {yuan_text(p.signed_fen)} 元")
 
 
 def _batch_json(b: Any) -> dict[str, object]:
@@ -683,14 +685,14 @@ def _survey(args: argparse.Namespace) -> int:
                 "campaign": done.campaign.code,
                 "line": done.line_no,
                 "id_masked": settings.masking.resident_id(args.member.strip().upper()),
-                "grantable_limit": d.grantable_limit,
-                "potential_limit": d.potential_limit,
+                "grantable_fen": d.grantable_fen,
+                "potential_fen": d.potential_fen,
                 "eligible": d.eligible,
             }
         )
         return EXIT_OK
     said = (
-        f"可授信 {d.grantable_limit:,} 元（下次提交时按此额度）"
+        f"可授信 {yuan_text(d.grantable_fen)} 元（下次提交时按此额度）"
         if d.eligible
         else "不可授信：" + "；".join(d.reasons)
     )
@@ -716,7 +718,7 @@ def _submit(args: argparse.Namespace) -> int:
     ]
     survey_needed = [
         {"line": s.candidate.line_no, "id_masked": masking.resident_id(s.candidate.id_no),
-         "name": s.candidate.name, "line_yuan": s.line, "potential_yuan": s.decision.potential_limit}
+         "name": s.candidate.name, "line_fen": s.line_fen, "potential_fen": s.decision.potential_fen}
         for s in done.plan.submit
         if s.survey_needed and s.candidate.id_no in done.made
     ]  # fmt: skip
@@ -728,7 +730,7 @@ def _submit(args: argparse.Namespace) -> int:
                 "as_of": done.as_of.isoformat(),
                 "policy": done.policy,
                 "submitted": done.submitted,
-                "submitted_yuan": done.total,
+                "submitted_fen": done.total,
                 "with_survey": done.with_survey,
                 "survey_needed": survey_needed,
                 "skipped": skipped,
@@ -741,7 +743,7 @@ def _submit(args: argparse.Namespace) -> int:
     else:
         print(
             f"活动 {done.campaign.code} 提交批次 {done.batch_id}：{done.submitted:,} 笔申请，"
-            f"合计 {done.total:,} 元（其中按调查表测算 {done.with_survey:,} 笔，"
+            f"合计 {yuan_text(done.total)} 元（其中按调查表测算 {done.with_survey:,} 笔，"
             f"按基础额度、完成调查可提高 {len(survey_needed):,} 笔）"
         )
         print(f"请由本网点另一位有审批权限的人员审批：teller-assist campaign batch show {done.batch_id}")
@@ -752,14 +754,15 @@ def _submit(args: argparse.Namespace) -> int:
             print(f"  第{item['line']}行 {item['id_masked']}：{SKIP_ZH[str(item['reason'])][0]}")
     for item in survey_needed:
         print(
-            f"  第{item['line']}行 {item['id_masked']}：需调查（按 {item['line_yuan']:,} 元提交，"
-            f"完成调查最高可达 {item['potential_yuan']:,} 元）"
+            f"  第{item['line']}行 {item['id_masked']}："
+            f"需调查（按 {yuan_text(cast(int, item['line_fen']))} 元提交，"
+            f"完成调查最高可达 {yuan_text(cast(int, item['potential_fen']))} 元）"
         )
     return EXIT_OK
 
 
 def _bands_of(tallies: Any) -> dict[str, dict[str, int]]:
-    return {label: {"people": t.people, "yuan": t.exposure} for label, t in tallies.items()}
+    return {label: {"people": t.people, "fen": t.exposure_fen} for label, t in tallies.items()}
 
 
 def _batch_show(args: argparse.Namespace) -> int:
@@ -783,21 +786,21 @@ def _batch_show(args: argparse.Namespace) -> int:
                 "policy_version": b.policy_version,
                 "skipped_at_submission": b.skipped,
                 "approver": view.approver,
-                "authority": view.authority,
+                "authority_fen": view.authority_fen,
                 "count": r.count,
-                "total_yuan": r.total,
+                "total_fen": r.total,
                 "by_status": r.by_status(),
                 "bands": _bands_of(r.bands()),
                 "exceptions": r.exception_counts(),
                 "approvable": len(r.approvable),
-                "approvable_yuan": r.approvable_total,
+                "approvable_fen": r.approvable_total,
                 "applications": [
                     {
                         "application": x.application_id,
                         "line": x.line_no,
                         "name": x.name,
                         "id_masked": x.id_masked,
-                        "line_yuan": x.line,
+                        "line_fen": x.line_fen,
                         "status": x.status,
                         "exceptions": list(x.exceptions),
                         "held": x.held,
@@ -809,20 +812,22 @@ def _batch_show(args: argparse.Namespace) -> int:
             }
         )
         return EXIT_OK
-    authority = "无审批权限" if view.authority is None else f"审批权限至 {view.authority:,} 元"
+    limit_fen = view.authority_fen
+    authority = "无审批权限" if limit_fen is None else f"审批权限至 {yuan_text(limit_fen)} 元"
     print(
         f"批次 {b.id}：活动 {b.campaign_code}（网点 {b.branch_code}），{b.submitted_by} 于 "
-        f"{_local(b.submitted_at)} 提交，{r.count:,} 笔，合计 {r.total:,} 元"
+        f"{_local(b.submitted_at)} 提交，{r.count:,} 笔，合计 {yuan_text(r.total)} 元"
     )
     status = "，".join(f"{APPLICATION_ZH[s]} {n:,}" for s, n in r.by_status().items() if n)
     print(f"状态：{status}；审批人 {view.approver}（{authority}）")
     exceptions = "，".join(f"{EXCEPTION_ZH[e][0]} {n:,}" for e, n in r.exception_counts().items() if n)
     print(f"例外 exceptions：{exceptions or '无'}")
-    print(f"可一次审批 approvable: {len(r.approvable):,} 笔，{r.approvable_total:,} 元")
-    bands = [(label, t.people, t.exposure) for label, t in r.bands().items()]
+    print(f"可一次审批 approvable: {len(r.approvable):,} 笔，{yuan_text(r.approvable_total)} 元")
+    bands = [(label, t.people, yuan_text(t.exposure_fen)) for label, t in r.bands().items()]
     print("\n".join(table(("额度段 band", "笔数", "额度(元)"), bands, "<>>")))
     body = [
-        (x.application_id, x.line_no, x.name, x.id_masked, x.line, x.status_zh, "；".join(x.exceptions_zh))
+        (x.application_id, x.line_no, x.name, x.id_masked, yuan_text(x.line_fen), x.status_zh,
+         "；".join(x.exceptions_zh))
         for x in view.lines
     ]
     head = ("申请编号", "行号", "姓名", "身份证号", "额度(元)", "状态", "例外")
@@ -850,16 +855,16 @@ def _batch_approve(args: argparse.Namespace) -> int:
                 "batch": done.batch.id,
                 "campaign": done.batch.campaign_code,
                 "approved": len(done.approved),
-                "approved_yuan": done.total,
-                "authority": done.authority,
+                "approved_fen": done.total,
+                "authority_fen": done.authority_fen,
                 "left": done.left,
                 "applications": [r.id for r in done.approved],
             }
         )
         return EXIT_OK
     print(
-        f"批次 {done.batch.id}：已批准 approved {len(done.approved):,} 笔，合计 {done.total:,} 元"
-        f"（审批权限至 {done.authority:,} 元）"
+        f"批次 {done.batch.id}：已批准 approved {len(done.approved):,} 笔，合计 {yuan_text(done.total)} 元"
+        f"（审批权限至 {yuan_text(done.authority_fen)} 元）"
     )
     words = {**{e: z for e, (z, _en) in EXCEPTION_ZH.items()}, "already": "已被他人处理"}
     left = "，".join(f"{words[e]} {n:,}" for e, n in done.left.items() if n)

@@ -13,6 +13,7 @@ from typing import Any
 
 from teller_assist.cli.common import EXIT_OK, EXIT_USAGE, day_of, opened, settings_of
 from teller_assist.cli.dates import parse_date
+from teller_assist.money import yuan_text
 
 
 def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -148,7 +149,8 @@ def render_card(d: dict[str, Any]) -> str:
         lines.append(f"目标名单：{t['campaign']} 客户经理 {t['officer'] or '—'} 截止 {t['due_on'] or '—'}")
     for a in d["applications"][:1]:
         lines.append(
-            f"{'预授信' if a['open'] else '上次申请'}：{STATUS_ZH[a['status']]} {a['limit']:,}元 "
+            f"{'预授信' if a['open'] else '上次申请'}：{STATUS_ZH[a['status']]} "
+            f"{yuan_text(a['limit_fen'])}元 "
             f"年利率{a['annual_rate']}%"
             + (f" 有效期至{a['valid_until']}" if a["valid_until"] else "")
             + (f" 协议号{a['agreement_no']}" if a["agreement_no"] else "")
@@ -200,11 +202,11 @@ def cmd_prequal(args: argparse.Namespace) -> int:
         print("不可授信：" + "；".join(decision.reasons))
         return EXIT_OK
     print(
-        f"可授信 {decision.grantable_limit:,} 元，年利率 {decision.annual_rate}%，"
+        f"可授信 {yuan_text(decision.grantable_fen)} 元，年利率 {decision.annual_rate}%，"
         f"有效期至 {decision.valid_until}"
     )
-    if decision.potential_limit > decision.grantable_limit:
-        print(f"完成调查最高可达 {decision.potential_limit:,} 元")
+    if decision.potential_fen > decision.grantable_fen:
+        print(f"完成调查最高可达 {yuan_text(decision.potential_fen)} 元")
     for f in decision.factors:
         mark = "✓" if f.applies else "·"
         print(f"  {mark} {f.evidence if shown is None else shown.amounts(f.evidence)}")

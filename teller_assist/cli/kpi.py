@@ -132,6 +132,13 @@ def _yuan(fen: int) -> str:
     return format_yuan(fen)
 
 
+def _line(fen: int) -> str:
+    """A line as the documents write it: whole yuan without ``.00``."""
+    from teller_assist.money import yuan_text
+
+    return yuan_text(fen)
+
+
 def _change(value: object) -> str:
     return "—" if value is None else f"{value:+}"
 
@@ -424,7 +431,7 @@ def _print_people(listing: Any, as_json: bool) -> None:
             "name": p.name,
             "group": p.group,
             "application": p.application_id,
-            "line": p.line,
+            "line_fen": p.line_fen,
             "decided_on": p.decided_on.isoformat(),
             "signed_on": p.signed_on.isoformat() if p.signed_on else None,
             "first_drawn_on": p.first_drawn_on.isoformat() if p.first_drawn_on else None,
@@ -459,7 +466,7 @@ def _print_people(listing: Any, as_json: bool) -> None:
             p.id_masked,
             p.name,
             p.group,
-            f"{p.line:,}",
+            _line(p.line_fen),
             p.decided_on.isoformat(),
             p.signed_on.isoformat() if p.signed_on else "—",
             p.first_drawn_on.isoformat() if p.first_drawn_on else "—",

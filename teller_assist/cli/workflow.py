@@ -28,6 +28,7 @@ from teller_assist.cli.common import (
 from teller_assist.cli.dates import parse_date
 from teller_assist.cli.passwords import read_login_password
 from teller_assist.cli.table import table
+from teller_assist.money import yuan_text
 from teller_assist.prequal.workflow import Status
 from teller_assist.settings import Settings
 
@@ -91,7 +92,7 @@ def _print_application(record: Any, settings: Settings, as_json: bool) -> None:
         STATUS_ZH[record.status],
         settings.masking.resident_id(record.id_no),
         record.name or "",
-        f"额度 {record.line:,} 元",
+        f"额度 {yuan_text(record.line_fen)} 元",
         f"年利率 {rate_text(record.annual_rate_bp)}%",
     ]
     if record.agreement_no:
@@ -171,7 +172,8 @@ def cmd_applications(args: argparse.Namespace) -> int:
         print("没有申请 no applications")
     listed = [
         (
-            str(r.id), STATUS_ZH[r.status], settings.masking.resident_id(r.id_no), r.name or "—", r.line,
+            str(r.id), STATUS_ZH[r.status], settings.masking.resident_id(r.id_no), r.name or "—",
+            yuan_text(r.line_fen),
             f"{rate_text(r.annual_rate_bp)}%", r.agreement_no or "",
             f"{r.submitted_at.astimezone():%Y-%m-%d %H:%M}", f"{r.maker_login}→{r.checker_login or '…'}",
         )

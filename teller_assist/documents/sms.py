@@ -8,6 +8,7 @@ import tomllib
 from pathlib import Path
 
 from teller_assist.documents.templates import TemplateError
+from teller_assist.money import yuan_text
 from teller_assist.resources import resource
 
 PLACEHOLDERS = frozenset({"bank_short_name", "line", "annual_rate", "valid_until"})
@@ -33,11 +34,11 @@ def load_sms_template(path: Path | None = None) -> string.Template:
 
 
 def approval_text(
-    template: string.Template, *, bank_short_name: str, line: int, annual_rate: str, valid_until: dt.date
+    template: string.Template, *, bank_short_name: str, line_fen: int, annual_rate: str, valid_until: dt.date
 ) -> str:
     return template.substitute(
         bank_short_name=bank_short_name,
-        line=f"{line:,}",
+        line=yuan_text(line_fen),
         annual_rate=annual_rate,
         valid_until=f"{valid_until:%Y年%m月%d日}",
     )

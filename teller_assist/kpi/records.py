@@ -154,7 +154,7 @@ class PersonLine:
     name: str
     group: str
     application_id: int
-    line: int
+    line_fen: int
     decided_on: dt.date
     signed_on: dt.date | None
     first_drawn_on: dt.date | None

@@ -75,7 +75,7 @@ class ApplicationFact:
 
     id: int
     status: str  # submitted, approved, rejected, cancelled, signed, expired
-    line: int  # whole yuan
+    line_fen: int
     annual_rate_bp: int
     valid_until: dt.date | None
     agreement_no: str | None

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-BANDS: tuple[tuple[str, int, int | None], ...] = (  # (label, above, up to) in whole yuan; None: no end
+from teller_assist.money import FEN_PER_YUAN
+
+# (label, above, up to) in whole yuan, as the labels say; None: no end
+BANDS: tuple[tuple[str, int, int | None], ...] = (
     ("0", -1, 0),
     ("≤30,000", 0, 30_000),
     ("30,001–50,000", 30_000, 50_000),
@@ -14,21 +17,25 @@ BANDS: tuple[tuple[str, int, int | None], ...] = (  # (label, above, up to) in w
 )
 
 
-def band_of(line: int) -> str:
-    """The band a line (whole yuan, not negative) falls in."""
-    if line < 0:
-        raise ValueError(f"a line cannot be negative: {line}")
-    return next(label for label, low, high in BANDS if low < line and (high is None or line <= high))
+def band_of(line_fen: int) -> str:
+    """The band a line (in fen, not negative) falls in."""
+    if line_fen < 0:
+        raise ValueError(f"a line cannot be negative: {line_fen}")
+    return next(
+        label
+        for label, low, high in BANDS
+        if low * FEN_PER_YUAN < line_fen and (high is None or line_fen <= high * FEN_PER_YUAN)
+    )
 
 
 @dataclass
 class Tally:
     people: int = 0
-    exposure: int = 0  # whole yuan
+    exposure_fen: int = 0
 
-    def add(self, line: int) -> None:
+    def add(self, line_fen: int) -> None:
         self.people += 1
-        self.exposure += line
+        self.exposure_fen += line_fen
 
 
 def empty_bands() -> dict[str, Tally]:

@@ -1,6 +1,7 @@
 """The decision engine: (customer card, survey or none, policy, date) -> an explained decision.
 
-Pure: no database, no clock. Money is integer fen inside; limits come out as whole yuan, rounded down.
+Pure: no database, no clock. Money is integer fen, in and out; the limits are rounded down to the policy's
+unit (whole thousands of yuan in the bundled policy), so they are whole yuan, in fen.
 Every candidate, adjustment, cap and rounding that was considered is listed with its amount and its
 evidence in words staff can read to the customer.
 """
@@ -12,7 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from teller_assist.lookup.card import CustomerCard
-from teller_assist.money import format_yuan
+from teller_assist.money import FEN_PER_YUAN, format_yuan, yuan_text
 from teller_assist.prequal.group import EVALUATION_ZH, GroupEvidence, till_months
 from teller_assist.prequal.policy import Policy
 from teller_assist.prequal.survey import CheckedSurvey
@@ -35,8 +36,8 @@ class Factor:
 class Decision:
     eligible: bool
     reasons: tuple[str, ...]
-    grantable_limit: int  # whole yuan
-    potential_limit: int  # whole yuan
+    grantable_fen: int  # the line that may be granted now, in fen (a multiple of the rounding unit)
+    potential_fen: int  # the line a completed survey could reach, in fen
     annual_rate: Decimal | None  # percent, e.g. Decimal("3.85")
     valid_until: dt.date | None
     policy_version: str
@@ -47,10 +48,6 @@ class Decision:
     problems: dict[str, str] = field(default_factory=dict)
     scenario: str = "walk_in"
     source: str = "base"  # the candidate that set the potential line (payroll, civil_servant, survey, ...)
-
-
-def yuan_text(fen: int) -> str:
-    return format_yuan(fen).removesuffix(".00")
 
 
 def add_years(day: dt.date, years: int) -> dt.date:
@@ -111,7 +108,7 @@ def decide(
         )
 
     # --- candidates -----------------------------------------------------------------------------------
-    base = policy.base * 100
+    base = policy.base_fen
     candidates: list[Factor] = [Factor("base", base, True, f"基础授信额度{yuan_text(base)}元，人人可得")]
     p = card.payroll
     if p.months >= policy.payroll_min_months:
@@ -142,7 +139,7 @@ def decide(
 
     cs_months, cs_employer = months_for(policy.civil_servant_prefixes)
     cs_tag = next((t for t in policy.civil_servant_tags if t in valid_tags), None)
-    cs_amount = policy.civil_servant_floor * 100
+    cs_amount = policy.civil_servant_floor_fen
     if cs_months >= policy.civil_servant_min_months:
         candidates.append(
             Factor(
@@ -193,7 +190,7 @@ def decide(
             )
     pi_months, pi_employer = months_for(policy.public_prefixes)
     if pi_months >= policy.public_min_months:
-        pi_amount = policy.public_floor * 100
+        pi_amount = policy.public_floor_fen
         candidates.append(
             Factor(
                 "public_institution",
@@ -204,15 +201,15 @@ def decide(
             )
         )
     for code, tag_name, grades, label in (
-        ("family_farm", policy.family_farm_tag, policy.family_farm_grades, "家庭农场"),
-        ("integrity_business", policy.integrity_tag, policy.integrity_grades, "诚信经营户"),
+        ("family_farm", policy.family_farm_tag, policy.family_farm_grades_fen, "家庭农场"),
+        ("integrity_business", policy.integrity_tag, policy.integrity_grades_fen, "诚信经营户"),
     ):
         tag = valid_tags.get(tag_name)
         if tag is None:
             continue
         grade = (tag.grade or "").upper()
         if grade in grades:
-            amount = grades[grade] * 100
+            amount = grades[grade]
             grade_unit = "星" if code == "family_farm" else "级"
             evidence = f"有效的{label}评定（{grade}{grade_unit}） → {yuan_text(amount)}元"
             candidates.append(Factor(code, amount, True, evidence))
@@ -222,14 +219,14 @@ def decide(
         income = survey.values.get(policy.survey_income_field)
         debts = survey.values.get(policy.survey_debts_field)
         if isinstance(income, int) and isinstance(debts, int):
-            amount = (policy.survey_income_multiple * income - debts) * 100
+            amount = (policy.survey_income_multiple * income - debts) * FEN_PER_YUAN  # answers in yuan
             candidates.append(
                 Factor(
                     "survey",
                     amount,
                     True,
-                    f"申报家庭年收入{yuan_text(income * 100)}元×{policy.survey_income_multiple} − 负债"
-                    f"{yuan_text(debts * 100)}元 = {yuan_text(amount)}元",
+                    f"申报家庭年收入{yuan_text(income * FEN_PER_YUAN)}元×{policy.survey_income_multiple}"
+                    f" − 负债{yuan_text(debts * FEN_PER_YUAN)}元 = {yuan_text(amount)}元",
                 )
             )
     factors.extend(candidates)
@@ -319,11 +316,11 @@ def decide(
             factors.append(Factor("group_evaluation", 0, False, f"{who}评议为{said}，不调整额度"))
     if group is not None and group.scenario == "village" and group.key_household:
         factors.append(Factor("key_household", None, True, "村委会列为重点户：安排入户调查"))
-    cap = policy.cap * 100
+    cap = policy.cap_fen
     if line > cap:
         factors.append(Factor("cap", cap - line, True, f"超过上限，按上限{yuan_text(cap)}元"))
         line = cap
-    unit = policy.round_down_to * 100
+    unit = policy.round_down_to_fen
     rounded = line // unit * unit
     if rounded != line:
         factors.append(
@@ -351,8 +348,7 @@ def decide(
             )
 
     # --- rate and validity --------------------------------------------------------------------------------
-    grant_yuan = grantable // 100
-    band = next(b for b in policy.rate_bands if grant_yuan >= b.min_line)
+    band = next(b for b in policy.rate_bands if grantable >= b.min_line_fen)
     rate = band.annual_rate
     factors.append(Factor("rate_band", None, True, f"额度{yuan_text(grantable)}元适用年利率{rate}%"))
     discount_tag = next((t for t in policy.discount_tags if t in valid_tags), None)
@@ -371,8 +367,8 @@ def decide(
     return Decision(
         True,
         (),
-        grant_yuan,
-        potential // 100,
+        grantable,
+        potential,
         rate,
         valid_until,
         policy.version,

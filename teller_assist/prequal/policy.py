@@ -1,7 +1,9 @@
 """The credit policy as a validated, versioned data file (``resources/policy/default.toml``).
 
 Loading checks every key and says which file, which key and what is wrong. The policy's identity is its
-version string plus the SHA-256 of the file's bytes, recorded with every decision.
+version string plus the SHA-256 of the file's bytes, recorded with every decision. The file writes its
+amounts in whole yuan, as the bank's policy does; they are read into fen here, once, like every other
+amount in the program (fields named ``*_fen``).
 """
 
 from __future__ import annotations
@@ -14,7 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from teller_assist.errors import UserFacingError
+from teller_assist.money import FEN_PER_YUAN
 
+MAX_LINE_FEN = 20_000_000 * FEN_PER_YUAN  # the store keeps lines and authorities as 32-bit integers of fen
 FIELD_TYPES = ("yuan", "integer", "decimal", "boolean", "choice", "text", "mobile", "consent")
 SCENARIOS = ("walk_in", "enterprise", "association", "bureau", "community", "market", "village")
 TAGS = ("civil_servant", "party_member", "veteran", "exemplary_resident", "integrity_business", "family_farm")
@@ -66,7 +70,7 @@ class Form:
 
 @dataclass(frozen=True)
 class RateBand:
-    min_line: int
+    min_line_fen: int  # the file's min_line (yuan) in fen
     annual_rate: Decimal
 
 
@@ -96,9 +100,9 @@ class Policy:
     min_age: int
     max_age: int
     exclude_negative_list: bool
-    base: int
-    cap: int
-    round_down_to: int
+    base_fen: int
+    cap_fen: int
+    round_down_to_fen: int
     window_months: int
     survey_required_above_base: bool
     payroll_min_months: int
@@ -106,14 +110,14 @@ class Policy:
     civil_servant_min_months: int
     civil_servant_prefixes: tuple[str, ...]
     civil_servant_tags: tuple[str, ...]
-    civil_servant_floor: int
+    civil_servant_floor_fen: int
     public_min_months: int
     public_prefixes: tuple[str, ...]
-    public_floor: int
+    public_floor_fen: int
     family_farm_tag: str
-    family_farm_grades: dict[str, int]
+    family_farm_grades_fen: dict[str, int]
     integrity_tag: str
-    integrity_grades: dict[str, int]
+    integrity_grades_fen: dict[str, int]
     survey_income_multiple: int
     survey_income_field: str
     survey_debts_field: str
@@ -124,7 +128,7 @@ class Policy:
     discount_points: Decimal
     discount_tags: tuple[str, ...]
     validity_years: int
-    approval: dict[str, int]
+    approval_fen: dict[str, int]  # the largest line each role may approve
     forms: dict[str, Form]
     group: GroupFactors = GroupFactors()
 
@@ -220,7 +224,7 @@ class _Reader:
                 raise self.fail(
                     f"{key}.{grade}", "应为正整数（元）", "must be a positive whole number of yuan"
                 )
-            out[str(grade)] = amount
+            out[str(grade)] = amount * FEN_PER_YUAN
         return out
 
 
@@ -345,15 +349,15 @@ def parse_policy(content: bytes, source: str) -> Policy:
     bands = sorted(
         (
             RateBand(
-                r.integer("min_line", node=b, prefix=f"rate.bands[{i}]."),
+                r.integer("min_line", node=b, prefix=f"rate.bands[{i}].") * FEN_PER_YUAN,
                 r.decimal("annual_rate", b, prefix=f"rate.bands[{i}]."),
             )
             for i, b in enumerate(bands_raw)
         ),
-        key=lambda band: band.min_line,
+        key=lambda band: band.min_line_fen,
         reverse=True,
     )
-    if bands[-1].min_line != 0:
+    if bands[-1].min_line_fen != 0:
         raise r.fail(
             "rate.bands", "需要一个 min_line = 0 的利率档（覆盖所有额度）", "needs a band with min_line = 0"
         )
@@ -369,9 +373,9 @@ def parse_policy(content: bytes, source: str) -> Policy:
         min_age=r.integer("eligibility.min_age"),
         max_age=r.integer("eligibility.max_age"),
         exclude_negative_list=r.boolean("eligibility.exclude_negative_list"),
-        base=r.integer("line.base", minimum=1),
-        cap=r.integer("line.cap", minimum=1),
-        round_down_to=r.integer("line.round_down_to", minimum=1),
+        base_fen=r.integer("line.base", minimum=1) * FEN_PER_YUAN,
+        cap_fen=r.integer("line.cap", minimum=1) * FEN_PER_YUAN,
+        round_down_to_fen=r.integer("line.round_down_to", minimum=1) * FEN_PER_YUAN,
         window_months=r.integer("line.window_months", minimum=1),
         survey_required_above_base=r.boolean("line.survey_required_above_base"),
         payroll_min_months=r.integer("line.payroll.min_months", minimum=1),
@@ -379,14 +383,14 @@ def parse_policy(content: bytes, source: str) -> Policy:
         civil_servant_min_months=r.integer("line.civil_servant.min_months", minimum=1),
         civil_servant_prefixes=r.strings("line.civil_servant.uscc_prefixes"),
         civil_servant_tags=r.strings("line.civil_servant.tags", TAGS),
-        civil_servant_floor=r.integer("line.civil_servant.floor", minimum=1),
+        civil_servant_floor_fen=r.integer("line.civil_servant.floor", minimum=1) * FEN_PER_YUAN,
         public_min_months=r.integer("line.public_institution.min_months", minimum=1),
         public_prefixes=r.strings("line.public_institution.uscc_prefixes"),
-        public_floor=r.integer("line.public_institution.floor", minimum=1),
+        public_floor_fen=r.integer("line.public_institution.floor", minimum=1) * FEN_PER_YUAN,
         family_farm_tag=r.text("line.family_farm.tag"),
-        family_farm_grades=r.grades("line.family_farm.grades"),
+        family_farm_grades_fen=r.grades("line.family_farm.grades"),
         integrity_tag=r.text("line.integrity_business.tag"),
-        integrity_grades=r.grades("line.integrity_business.grades"),
+        integrity_grades_fen=r.grades("line.integrity_business.grades"),
         survey_income_multiple=r.integer("line.survey.income_multiple", minimum=1),
         survey_income_field=r.text("line.survey.income_field"),
         survey_debts_field=r.text("line.survey.debts_field"),
@@ -397,15 +401,20 @@ def parse_policy(content: bytes, source: str) -> Policy:
         discount_points=r.decimal("rate.discount.points"),
         discount_tags=r.strings("rate.discount.tags", TAGS),
         validity_years=r.integer("validity.years", minimum=1),
-        approval=dict(approval),
+        approval_fen={role: limit * FEN_PER_YUAN for role, limit in approval.items()},
         forms=_forms(r),
         group=_group(r),
     )
     if policy.min_age >= policy.max_age:
         raise r.fail("eligibility.max_age", "应大于 min_age", "must be above min_age")
-    if policy.cap < policy.base:
+    if policy.cap_fen > MAX_LINE_FEN:
+        raise r.fail("line.cap", "不能超过20,000,000元", "must not exceed 20,000,000 yuan")
+    for role, limit_fen in policy.approval_fen.items():
+        if limit_fen > MAX_LINE_FEN:
+            raise r.fail(f"approval.{role}", "不能超过20,000,000元", "must not exceed 20,000,000 yuan")
+    if policy.cap_fen < policy.base_fen:
         raise r.fail("line.cap", "不能小于基础额度 line.base", "must not be below line.base")
-    if policy.base % policy.round_down_to or policy.cap % policy.round_down_to:
+    if policy.base_fen % policy.round_down_to_fen or policy.cap_fen % policy.round_down_to_fen:
         raise r.fail(
             "line.round_down_to",
             "基础额度和上限应是取整单位的整数倍",

@@ -12,6 +12,7 @@ import datetime as dt
 from decimal import Decimal
 from enum import StrEnum
 
+from teller_assist.money import yuan_text
 from teller_assist.prequal.engine import add_years
 from teller_assist.prequal.policy import Policy
 
@@ -54,24 +55,26 @@ def leaving(move: str) -> tuple[Status, ...]:
     return tuple(status for status, moves in TRANSITIONS.items() if move in moves)
 
 
-def authority(policy: Policy, role: str) -> int | None:
-    """The largest line (whole yuan) a role may approve, or None when it may not approve at all."""
-    return policy.approval.get(role)
+def authority_fen(policy: Policy, role: str) -> int | None:
+    """The largest line (fen) a role may approve, or None when it may not approve at all."""
+    return policy.approval_fen.get(role)
 
 
-def authority_problem(policy: Policy, role: str, line: int) -> str | None:
-    """Why an operator of ``role`` may not approve ``line`` yuan, in a clerk's words; None when they may."""
-    limit = authority(policy, role)
-    if limit is None:
+def authority_problem(policy: Policy, role: str, line_fen: int) -> str | None:
+    """Why an operator of ``role`` may not approve a line of ``line_fen``, in a clerk's words; None when
+    they may."""
+    limit_fen = authority_fen(policy, role)
+    if limit_fen is None:
         return "该角色没有审批权限"
-    if line > limit:
-        return f"额度{line:,}元超出审批权限（{limit:,}元），请由更高权限人员审批"
+    if line_fen > limit_fen:
+        return f"额度{yuan_text(line_fen)}元超出审批权限（{yuan_text(limit_fen)}元），请由更高权限人员审批"
     return None
 
 
-def approvers_for(policy: Policy, line: int) -> tuple[str, ...]:
-    """The roles whose authority covers ``line`` yuan, the least senior first (whom to call for 主管授权)."""
-    return tuple(role for role, limit in sorted(policy.approval.items(), key=lambda r: r[1]) if line <= limit)
+def approvers_for(policy: Policy, line_fen: int) -> tuple[str, ...]:
+    """The roles whose authority covers ``line_fen``, the least senior first (whom to call for 主管授权)."""
+    ordered = sorted(policy.approval_fen.items(), key=lambda r: r[1])
+    return tuple(role for role, limit_fen in ordered if line_fen <= limit_fen)
 
 
 def agreement_number(app_id: int, approved_on: dt.date) -> str:

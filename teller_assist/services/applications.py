@@ -152,7 +152,7 @@ def submit(
         raise WorkflowRefused(
             "不符合准入条件：" + "；".join(decision.reasons), "not eligible: " + "; ".join(decision.reasons)
         )
-    if decision.grantable_limit <= 0 or decision.annual_rate is None:
+    if decision.grantable_fen <= 0 or decision.annual_rate is None:
         raise WorkflowRefused("测算额度为零，不能提交", "the computed line is zero")
     existing = store_apps.open_application(store, rid.value)
     if existing is not None:
@@ -177,9 +177,9 @@ def submit(
         now=moment,
     )
     log.info(
-        "submitting for %s: line %d, scenario %s, by %s",
+        "submitting for %s: line %d fen, scenario %s, by %s",
         Masking().resident_id(rid.value),
-        new.line,
+        new.line_fen,
         new.scenario,
         actor.operator.login,
     )
@@ -223,7 +223,7 @@ def new_application(
 ) -> NewApplication:
     """A submission as stored: the decision's line and rate, its snapshot, the policy's identity, the
     maker and where they sat. ``decision`` must be eligible with a line (the callers refuse otherwise)."""
-    if decision.annual_rate is None or decision.grantable_limit <= 0:
+    if decision.annual_rate is None or decision.grantable_fen <= 0:
         raise WorkflowRefused("测算额度为零，不能提交", "the computed line is zero")
     return NewApplication(
         id_no=id_no,
@@ -234,7 +234,7 @@ def new_application(
         decision=_json(decision_to_json(decision)),
         policy_version=policy.version,
         policy_sha256=policy.sha256,
-        line=decision.grantable_limit,
+        line_fen=decision.grantable_fen,
         annual_rate_bp=workflow.rate_bp(decision.annual_rate),
         branch_code=branch_code,
         workstation=actor.workstation,
@@ -251,7 +251,7 @@ def submit_entry(actor: Actor, app_id: int, new: NewApplication, **more: Any) ->
         actor.workstation,
         f"app:{app_id}",
         None,
-        {"line": new.line, "scenario": new.scenario, "policy_version": new.policy_version, **more},
+        {"line_fen": new.line_fen, "scenario": new.scenario, "policy_version": new.policy_version, **more},
     )
 
 
@@ -304,7 +304,7 @@ class _Approval:
 
     @property
     def limit(self) -> int | None:
-        return workflow.authority(self.policy, self.actor.operator.role)
+        return workflow.authority_fen(self.policy, self.actor.operator.role)
 
     @property
     def grant(self) -> tuple[str, int, str]:
@@ -316,7 +316,7 @@ class _Approval:
             raise WorkflowRefused(
                 "经办人不能审批自己提交的申请", "the maker cannot approve their own application"
             )
-        problem = workflow.authority_problem(self.policy, self.actor.operator.role, current.line)
+        problem = workflow.authority_problem(self.policy, self.actor.operator.role, current.line_fen)
         if problem:
             raise WorkflowRefused(problem, "the approver's authority does not cover the line")
 
@@ -325,7 +325,7 @@ class _Approval:
             "status": "approved",
             "checker_id": self.actor.operator.id,
             "checker_role": self.actor.operator.role,
-            "checker_authority": self.limit,
+            "checker_authority_fen": self.limit,
             "decided_at": self.moment,
             "decided_on": self.today,
             "agreement_no": workflow.agreement_number(current.id, self.today),
@@ -333,7 +333,7 @@ class _Approval:
         }
 
     def entry(self, r: ApplicationRecord, **more: Any) -> AuditEntry:
-        return _entry(self.actor, "approve", r, line=r.line, agreement_no=r.agreement_no, **more)
+        return _entry(self.actor, "approve", r, line_fen=r.line_fen, agreement_no=r.agreement_no, **more)
 
     @property
     def also(self) -> Callable[[Any, ApplicationRecord], None] | None:
@@ -410,7 +410,7 @@ def _queue_sms(session: Any, record: ApplicationRecord, bank_short_name: str, no
     text = approval_text(
         load_sms_template(),
         bank_short_name=bank_short_name,
-        line=record.line,
+        line_fen=record.line_fen,
         annual_rate=workflow.rate_text(record.annual_rate_bp),
         valid_until=record.valid_until,
     )
@@ -435,7 +435,7 @@ def reject(
         raise WorkflowRefused("拒绝时必须填写原因", "a reason is required to reject")
     if len(reason) > 200:
         raise WorkflowRefused("原因过长（最多200字）", "the reason is too long (200 characters at most)")
-    if workflow.authority(policy, actor.operator.role) is None:
+    if workflow.authority_fen(policy, actor.operator.role) is None:
         raise WorkflowRefused("该角色没有审批权限", f"the role {actor.operator.role} may not decide")
 
     def check(current: ApplicationRecord) -> None:
@@ -618,7 +618,7 @@ def application_to_json(r: ApplicationRecord, masked_id: str) -> dict[str, Any]:
         "id_masked": masked_id,
         "name": r.name,
         "scenario": r.scenario,
-        "limit": r.line,
+        "limit_fen": r.line_fen,
         "annual_rate": workflow.rate_text(r.annual_rate_bp),
         "agreement_no": r.agreement_no,
         "valid_until": r.valid_until.isoformat() if r.valid_until else None,

@@ -265,8 +265,8 @@ class Submission:
 
     @property
     def total(self) -> int:
-        """The lines submitted, whole yuan (exact)."""
-        return sum(s.line for s in self.plan.submit if s.candidate.id_no in self.made)
+        """The lines submitted, in fen."""
+        return sum(s.line_fen for s in self.plan.submit if s.candidate.id_no in self.made)
 
     @property
     def skipped(self) -> dict[str, int]:
@@ -414,7 +414,7 @@ class ItemLine:
     line_no: int | None
     name: str | None
     id_masked: str
-    line: int
+    line_fen: int
     status: str
     status_zh: str
     exceptions: tuple[str, ...]
@@ -429,7 +429,7 @@ class BatchView:
     batch: BatchRow
     review: BatchReview
     approver: str
-    authority: int | None  # None: the operator's role may not approve
+    authority_fen: int | None  # None: the operator's role may not approve
     lines: tuple[ItemLine, ...]
 
 
@@ -452,7 +452,7 @@ def _review(store: Store, batch: BatchRow, op: OperatorRecord, policy: Policy) -
             a.id_no,
             a.name,
             a.member_line_no,
-            a.line,
+            a.line_fen,
             a.status,
             a.maker_id,
             a.negative_now,
@@ -463,7 +463,7 @@ def _review(store: Store, batch: BatchRow, op: OperatorRecord, policy: Policy) -
         )
         for a in store_campaigns.batch_applications(store, batch.id)
     ]
-    return review_batch(items, approver_id=op.id, authority=workflow.authority(policy, op.role))
+    return review_batch(items, approver_id=op.id, authority_fen=workflow.authority_fen(policy, op.role))
 
 
 def show_batch(
@@ -494,7 +494,7 @@ def show_batch(
             r.item.line_no,
             r.item.name,
             masking.resident_id(r.item.id_no),
-            r.item.line,
+            r.item.line_fen,
             r.item.status,
             workflow.STATUS_ZH[r.item.status],
             r.exceptions,
@@ -513,13 +513,13 @@ def show_batch(
         purpose=PURPOSE,
         detail={"batch": batch.id, "applications": review.count, "waiting": review.by_status()["submitted"]},
     )
-    return BatchView(batch, review, op.login, review.authority, lines)
+    return BatchView(batch, review, op.login, review.authority_fen, lines)
 
 
 def _approver(store: Store, op: OperatorRecord, action: str, batch: BatchRow, policy: Policy) -> None:
     """An approver of the campaign's branch, with authority, who did not submit the batch."""
     words = {"batch_approve": "审批", "batch_reject": "拒绝"}[action]
-    if workflow.authority(policy, op.role) is None or op.branch_code != batch.branch_code:
+    if workflow.authority_fen(policy, op.role) is None or op.branch_code != batch.branch_code:
         raise _refused(
             store,
             op,
@@ -554,11 +554,12 @@ class BatchApproval:
     batch: BatchRow
     approved: tuple[ApplicationRecord, ...]
     left: dict[str, int]  # waiting applications left for someone else, by exception (and "already")
-    authority: int
+    authority_fen: int
 
     @property
     def total(self) -> int:
-        return sum(r.line for r in self.approved)
+        """The lines approved, in fen."""
+        return sum(r.line_fen for r in self.approved)
 
 
 def approve_batch(
@@ -599,7 +600,7 @@ def approve_batch(
             {
                 "batch": batch.id,
                 "approved": len(result.changed),
-                "approved_yuan": sum(r.line for r in result.changed),
+                "approved_fen": sum(r.line_fen for r in result.changed),
                 "left": held | ({"already": len(result.left)} if result.left else {}),
             },
         )
@@ -618,9 +619,9 @@ def approve_batch(
     left = dict(held)
     if result.left:
         left["already"] = len(result.left)
-    authority = workflow.authority(policy, op.role)
-    assert authority is not None
-    return BatchApproval(batch, tuple(result.changed), left, authority)
+    authority_fen = workflow.authority_fen(policy, op.role)
+    assert authority_fen is not None
+    return BatchApproval(batch, tuple(result.changed), left, authority_fen)
 
 
 def reject_in_batch(

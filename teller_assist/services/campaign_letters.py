@@ -194,7 +194,7 @@ def _texts(
         text = approval_text(
             template,
             bank_short_name=settings.bank_short_name,
-            line=record.line,
+            line_fen=record.line_fen,
             annual_rate=rate_text(record.annual_rate_bp),
             valid_until=record.valid_until,
         )

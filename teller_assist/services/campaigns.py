@@ -461,7 +461,7 @@ def _progress(
                 r.decided_on,
                 r.valid_until,
                 r.signed_on,
-                r.line,
+                r.line_fen,
                 min(told) if told else None,
                 r.first_drawn_on,
             )

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from teller_assist import vocabulary
 from teller_assist.lookup.card import ApplicationFact, CustomerCard
+from teller_assist.money import yuan_text
 from teller_assist.prequal.engine import Decision
 from teller_assist.prequal.workflow import STATUS_ZH
 
@@ -34,9 +35,9 @@ def survey_blocked(card: CustomerCard, decision: Decision | None) -> Blocked | N
     if held is not None:
         return Blocked(
             f"该客户已有{STATUS_ZH.get(held.status, held.status)}的预授信（申请 {held.id}，"
-            f"{held.line:,}元），不能再次申请",
+            f"{yuan_text(held.line_fen)}元），不能再次申请",
             f"This person already holds a pre-credit ({STATUS_EN.get(held.status, held.status)}, "
-            f"application {held.id}, ¥{held.line:,}); no new application",
+            f"application {held.id}, ¥{yuan_text(held.line_fen)}); no new application",
         )
     if decision is not None and not decision.eligible:
         return Blocked(

@@ -393,7 +393,7 @@ class CounterFlow:
         app = self.application
         if not self.may(Action.AUTHORIZE) or app is None or self.policy is None:
             return False
-        return bool(approvers_for(self.policy, app.line))
+        return bool(approvers_for(self.policy, app.line_fen))
 
     def first_print(self) -> bool:
         """Approved and the agreement not issued yet: the documents' first printing (a reprint is a

@@ -28,6 +28,7 @@ from pathlib import Path
 
 from teller_assist.demo import history as demo_history
 from teller_assist.demo.county import TOWNS
+from teller_assist.money import FEN_PER_YUAN, yuan_text
 from teller_assist.prequal import workflow
 from teller_assist.prequal.policy import CONSENTS, Policy
 from teller_assist.prequal.workflow import Status
@@ -93,9 +94,10 @@ def load_history(
             checker = ids.get(r["checker"]) if r["checker"] else None
             status = r["status"]
             granted = status in (Status.APPROVED, Status.SIGNED, Status.EXPIRED)
-            line = int(r["line"])
-            authority = workflow.authority(policy, checker[1]) if checker and granted else None
-            evidence = f"基础额度{line:,}元" if line == policy.base else f"综合评估额度{line:,}元"
+            line_fen = int(r["line"]) * FEN_PER_YUAN  # the history file writes whole yuan
+            authority_fen = workflow.authority_fen(policy, checker[1]) if checker and granted else None
+            said = yuan_text(line_fen)
+            evidence = f"基础额度{said}元" if line_fen == policy.base_fen else f"综合评估额度{said}元"
             rows.append(
                 HistoricApplication(
                     id_no=r["id_no"],
@@ -108,20 +110,20 @@ def load_history(
                         {
                             "demo_history": True,
                             "scenario": r["scenario"],
-                            "grantable_limit": line,
+                            "grantable_fen": line_fen,
                             "factors": [{"code": "history", "applies": True, "evidence": evidence}],
                         }
                     ),
                     policy_version=policy.version,
                     policy_sha256=policy.sha256,
-                    line=line,
+                    line_fen=line_fen,
                     annual_rate_bp=int(r["annual_rate_bp"]),
                     branch_code=r["branch_code"] or None,
                     workstation=f"demo-{r['branch_code']}",
                     maker_id=maker_id,
                     checker_id=checker[0] if checker else None,
                     checker_role=checker[1] if checker else None,
-                    checker_authority=authority,
+                    checker_authority_fen=authority_fen,
                     submitted_at=submitted,
                     decided_at=decided,
                     reject_reason=r["reject_reason"] or None,
@@ -139,7 +141,7 @@ def load_history(
     grants = [
         (role, limit, policy.version)
         for role in ("lobby_manager", "branch_head")
-        if (limit := workflow.authority(policy, role)) is not None
+        if (limit := workflow.authority_fen(policy, role)) is not None
     ]
     here = workstation()
     inserted = insert_applications(

@@ -18,6 +18,7 @@ from teller_assist.documents.render import DocumentData, render
 from teller_assist.documents.templates import KINDS as KINDS  # the documents' names, for the faces
 from teller_assist.errors import UserFacingError
 from teller_assist.identity.masking import Masking
+from teller_assist.money import yuan_text
 from teller_assist.prequal.workflow import Status, rate_text
 from teller_assist.security import keys
 from teller_assist.services import audit
@@ -169,7 +170,7 @@ def import_key(store: Store, settings: Settings, source: Path, *, operator: str)
 def code_for(record: ApplicationRecord, key: bytes) -> str:
     assert record.agreement_no is not None and record.valid_until is not None
     return verification.verification_code(
-        key, record.agreement_no, record.line, record.annual_rate_bp, record.valid_until, record.id_no
+        key, record.agreement_no, record.line_fen, record.annual_rate_bp, record.valid_until, record.id_no
     )
 
 
@@ -213,7 +214,7 @@ def document_data(
         agreement_no=record.agreement_no,
         name=name or "客户",  # only the letter goes without: "尊敬的客户"
         id_masked=masking.resident_id(record.id_no),
-        line_fen=record.line * 100,
+        line_fen=record.line_fen,
         annual_rate=rate_text(record.annual_rate_bp),
         valid_from=approved_on,
         valid_until=record.valid_until,
@@ -345,13 +346,14 @@ def verify(store: Store, settings: Settings, code: str, agreement_no: str) -> Ve
         key,
         code,
         agreement_no.strip().upper(),
-        record.line,
+        record.line_fen,
         record.annual_rate_bp,
         record.valid_until,
         record.id_no,
     )
     says = (
-        f"{record.name or ''} {settings.masking.resident_id(record.id_no)}，额度 {record.line:,} 元，"
+        f"{record.name or ''} {settings.masking.resident_id(record.id_no)}，"
+        f"额度 {yuan_text(record.line_fen)} 元，"
         f"年利率 {rate_text(record.annual_rate_bp)}%，有效期至 {record.valid_until}，当前状态 {record.status}"
     )
     return Verdict(genuine, record, says)

@@ -232,10 +232,10 @@ def _ledger(
         elif c.kind == "signed":
             ledger.add(c.group, Measure.SIGNED, c.day, c.n)
             ledger.add(c.group, Measure.SIGNED_FLOW, c.day, c.n)
-            ledger.add(c.group, Measure.SIGNED_LINE_FEN, c.day, c.amount * 100)
+            ledger.add(c.group, Measure.SIGNED_LINE_FEN, c.day, c.amount)
         elif c.kind == "signed_end":
             ledger.add(c.group, Measure.SIGNED, c.day + ONE_DAY, -c.n)
-            ledger.add(c.group, Measure.SIGNED_LINE_FEN, c.day + ONE_DAY, -c.amount * 100)
+            ledger.add(c.group, Measure.SIGNED_LINE_FEN, c.day + ONE_DAY, -c.amount)
         elif c.kind == "used":
             ledger.add(c.group, Measure.USED, c.day, c.n)
             ledger.add(c.group, Measure.FIRST_DRAWN_FLOW, c.day, c.n)
@@ -575,7 +575,7 @@ def people(
             r.name or "",
             r.group or (scope.key or ""),
             r.application_id,
-            r.line,
+            r.line_fen,
             r.decided_on,
             r.signed_on,
             r.first_drawn_on,

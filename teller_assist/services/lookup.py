@@ -136,7 +136,7 @@ def card_to_json(card: CustomerCard, masking: Masking, *, reveal_income: bool = 
                 "id": a.id,
                 "status": a.status,
                 "open": a.open,
-                "limit": a.line,
+                "limit_fen": a.line_fen,
                 "annual_rate": rate_text(a.annual_rate_bp),
                 "valid_until": a.valid_until.isoformat() if a.valid_until else None,
                 "agreement_no": a.agreement_no,

@@ -69,8 +69,8 @@ def decision_to_json(decision: Decision, masking: Masking | None = None) -> dict
     return {
         "eligible": decision.eligible,
         "reasons": list(decision.reasons),
-        "grantable_limit": decision.grantable_limit,
-        "potential_limit": decision.potential_limit,
+        "grantable_fen": decision.grantable_fen,
+        "potential_fen": decision.potential_fen,
         "annual_rate": str(decision.annual_rate) if decision.annual_rate is not None else None,
         "valid_until": decision.valid_until.isoformat() if decision.valid_until else None,
         "policy_version": decision.policy_version,

@@ -70,16 +70,16 @@ def simulate(
                 run.ineligible_reasons[key] = run.ineligible_reasons.get(key, 0) + 1
                 continue
             run.eligible += 1
-            if d.grantable_limit > 0:
+            if d.grantable_fen > 0:
                 run.with_line += 1
-            as_is = "base" if d.grantable_limit == policy.base else d.source
-            for column, line, source in (
-                (run.now, d.grantable_limit, as_is),
-                (run.confirmed, d.potential_limit, d.source),
+            as_is = "base" if d.grantable_fen == policy.base_fen else d.source
+            for column, line_fen, source in (
+                (run.now, d.grantable_fen, as_is),
+                (run.confirmed, d.potential_fen, d.source),
             ):
-                column.total.add(line)
-                column.by_band[band_of(line)].add(line)
-                column.by_evidence.setdefault(source, Tally()).add(line)
+                column.total.add(line_fen)
+                column.by_band[band_of(line_fen)].add(line_fen)
+                column.by_evidence.setdefault(source, Tally()).add(line_fen)
         n += 1
         if progress is not None and n % 10_000 == 0:
             progress(n)

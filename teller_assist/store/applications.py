@@ -61,7 +61,7 @@ class ApplicationRecord:
     decision: str
     policy_version: str
     policy_sha256: str
-    line: int
+    line_fen: int
     annual_rate_bp: int
     branch_code: str | None
     workstation: str
@@ -70,7 +70,7 @@ class ApplicationRecord:
     checker_id: int | None
     checker_login: str | None
     checker_role: str | None
-    checker_authority: int | None
+    checker_authority_fen: int | None
     submitted_at: dt.datetime
     decided_at: dt.datetime | None
     reject_reason: str | None
@@ -80,7 +80,7 @@ class ApplicationRecord:
     closed_at: dt.datetime | None
 
     def __repr__(self) -> str:  # the ID number, survey and consents stay out of logs
-        return f"ApplicationRecord(#{self.id}, {self.status!r}, line={self.line}, v{self.version})"
+        return f"ApplicationRecord(#{self.id}, {self.status!r}, line_fen={self.line_fen}, v{self.version})"
 
 
 @dataclass(frozen=True)
@@ -93,7 +93,7 @@ class NewApplication:
     decision: str
     policy_version: str
     policy_sha256: str
-    line: int
+    line_fen: int
     annual_rate_bp: int
     branch_code: str | None
     workstation: str
@@ -101,7 +101,7 @@ class NewApplication:
     submitted_at: dt.datetime
 
     def __repr__(self) -> str:
-        return f"NewApplication({self.scenario!r}, line={self.line})"
+        return f"NewApplication({self.scenario!r}, line_fen={self.line_fen})"
 
 
 def _select() -> Any:
@@ -126,7 +126,7 @@ def _record(a: Application, maker_login: str, checker_login: str | None) -> Appl
         a.decision,
         a.policy_version,
         a.policy_sha256,
-        a.line,
+        a.line_fen,
         a.annual_rate_bp,
         a.branch_code,
         a.workstation,
@@ -135,7 +135,7 @@ def _record(a: Application, maker_login: str, checker_login: str | None) -> Appl
         a.checker_id,
         checker_login,
         a.checker_role,
-        a.checker_authority,
+        a.checker_authority_fen,
         a.submitted_at,
         a.decided_at,
         a.reject_reason,
@@ -440,9 +440,11 @@ def _missing(app_id: int) -> WorkflowRefused:
     return WorkflowRefused(f"没有编号为 {app_id} 的申请", f"no application {app_id}")
 
 
-def ensure_grant(session: Session, role: str, max_line: int, policy_version: str, now: dt.datetime) -> None:
-    """Record that the policy gives ``role`` authority up to ``max_line`` (once per pair)."""
-    values = {"role": role, "max_line": max_line, "policy_version": policy_version, "first_seen": now}
+def ensure_grant(
+    session: Session, role: str, max_line_fen: int, policy_version: str, now: dt.datetime
+) -> None:
+    """Record that the policy gives ``role`` authority up to ``max_line_fen`` (once per pair)."""
+    values = {"role": role, "max_line_fen": max_line_fen, "policy_version": policy_version, "first_seen": now}
     if session.get_bind().dialect.name == "postgresql":
         from sqlalchemy.dialects import postgresql
 

@@ -784,7 +784,7 @@ class BatchApplication:
     version: int
     id_no: str
     name: str | None
-    line: int
+    line_fen: int
     status: str
     maker_id: int
     decision: str  # the decision snapshot (JSON)
@@ -807,7 +807,7 @@ def batch_applications(store: Store, batch_id: int) -> list[BatchApplication]:
             A.c.version,
             A.c.id_no,
             A.c.name,
-            A.c.line,
+            A.c.line_fen,
             A.c.status,
             A.c.maker_id,
             A.c.decision,
@@ -852,7 +852,7 @@ class MemberLineRow:
     decided_on: dt.date | None
     valid_until: dt.date | None
     signed_on: dt.date | None
-    line: int
+    line_fen: int
     letter_at: dt.datetime | None
     sms_at: dt.datetime | None
     first_drawn_on: dt.date | None
@@ -885,7 +885,7 @@ def member_lines(store: Store, campaign_id: int, day: dt.date) -> list[MemberLin
             A.c.decided_on,
             A.c.valid_until,
             A.c.signed_on,
-            A.c.line,
+            A.c.line_fen,
             letter,
             sms,
             drawn,

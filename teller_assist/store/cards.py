@@ -49,7 +49,7 @@ _SQLITE = {
     ),
     "freshness": "SELECT kind, max(extract_date) FROM import_batch GROUP BY kind",
     "applications": (
-        "SELECT id, status, line, annual_rate_bp, valid_until, agreement_no FROM application WHERE id_no = ? ORDER BY id DESC LIMIT 5"
+        "SELECT id, status, line_fen, annual_rate_bp, valid_until, agreement_no FROM application WHERE id_no = ? ORDER BY id DESC LIMIT 5"
     ),
 }
 
@@ -73,7 +73,7 @@ SELECT json_build_object(
                 ORDER BY due_on, campaign), '[]') FROM target WHERE id_no = %(id)s),
   'freshness', (SELECT coalesce(json_object_agg(kind, latest), '{}') FROM
                   (SELECT kind, max(extract_date) AS latest FROM import_batch GROUP BY kind) f),
-  'applications', (SELECT coalesce(json_agg(json_build_array(id, status, line, annual_rate_bp, valid_until, agreement_no)
+  'applications', (SELECT coalesce(json_agg(json_build_array(id, status, line_fen, annual_rate_bp, valid_until, agreement_no)
                      ORDER BY id DESC), '[]') FROM (SELECT * FROM application WHERE id_no = %(id)s ORDER BY id DESC LIMIT 5) ap)
 )
 """
@@ -351,7 +351,7 @@ _MANY = {
         "ORDER BY id_no, due_on, campaign"
     ),
     "applications": (
-        "SELECT id_no, id, status, line, annual_rate_bp, valid_until, agreement_no FROM application "
+        "SELECT id_no, id, status, line_fen, annual_rate_bp, valid_until, agreement_no FROM application "
         "WHERE id_no {ids} ORDER BY id_no, id DESC"
     ),
 }

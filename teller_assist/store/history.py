@@ -84,14 +84,14 @@ class HistoricApplication:
     decision: str
     policy_version: str
     policy_sha256: str
-    line: int
+    line_fen: int
     annual_rate_bp: int
     branch_code: str | None
     workstation: str
     maker_id: int
     checker_id: int | None
     checker_role: str | None
-    checker_authority: int | None
+    checker_authority_fen: int | None
     submitted_at: dt.datetime
     decided_at: dt.datetime | None
     reject_reason: str | None
@@ -104,7 +104,7 @@ class HistoricApplication:
     signed_on: dt.date | None
 
     def __repr__(self) -> str:
-        return f"HistoricApplication({self.status!r}, line={self.line})"
+        return f"HistoricApplication({self.status!r}, line_fen={self.line_fen})"
 
 
 _FIELDS = tuple(f.name for f in fields(HistoricApplication))
@@ -127,8 +127,8 @@ def insert_applications(
     """Insert ``rows`` (ids after the highest there is) in one transaction, with the authority grants
     their checkers use and one audit row; returns how many were inserted."""
     with store.write_session() as s:
-        for role, max_line, version in grants:
-            ensure_grant(s, role, max_line, version, now)
+        for role, max_line_fen, version in grants:
+            ensure_grant(s, role, max_line_fen, version, now)
         first = int(s.execute(select(func.coalesce(func.max(A.c.id), 0))).scalar_one()) + 1
 
         def values(i: int, r: HistoricApplication) -> tuple[Any, ...]:

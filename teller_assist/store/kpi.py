@@ -157,7 +157,7 @@ class Change:
     kind: str
     day: dt.date
     n: int
-    amount: int
+    amount: int  # fen: the signed lines (signed, signed_end) and the drawdowns (drawn)
 
 
 # --- who is in a scope -------------------------------------------------------------------------------
@@ -281,10 +281,10 @@ def _applications(
     pop: Population, *, sqlite: bool, day: str = "decided_on", part: Part = None
 ) -> Select[Any]:
     """The granted applications of a population: ``grp, id, id_no, decided_on, valid_until,
-    signed_on, line``; with ``day="signed_on"`` only the signed ones; ``part`` restricts by that day
+    signed_on, line_fen``; with ``day="signed_on"`` only the signed ones; ``part`` restricts by that day
     (from a recent day: through that day's index; otherwise by a scan of the covering index)."""
     a = A.alias("a")
-    cols = [a.c.id, a.c.id_no, a.c.decided_on, a.c.valid_until, a.c.signed_on, a.c.line]
+    cols = [a.c.id, a.c.id_no, a.c.decided_on, a.c.valid_until, a.c.signed_on, a.c.line_fen]
     recent = part is not None and part[0] == "from"
     when = a.c[day] if recent else _plain(a.c[day], sqlite)
     where: list[ColumnElement[bool]] = [_plain(a.c.status, sqlite).in_(GRANTED_STATUSES), when.is_not(None)]
@@ -427,7 +427,7 @@ def line_changes(
     cache_kib: int | None = None,
 ) -> list[Change]:
     """Granted lines by the day they were granted (``granted``) and their last valid day
-    (``granted_end``); signed lines by the day they were signed (``signed``, with the line in yuan) and
+    (``granted_end``); signed lines by the day they were signed (``signed``, with the line in fen) and
     their last valid day (``signed_end``). With ``until``, nothing after that day."""
     # each read once, for the two sums made of it
     g = _applications(pop, sqlite=store.is_sqlite, part=part).cte("g").prefix_with("MATERIALIZED")
@@ -453,15 +453,15 @@ def line_changes(
             until,
         ),
         _upto(
-            select(h.c.grp, _kind("signed"), _day(h.c.signed_on), func.count(), func.sum(h.c.line)).group_by(
-                h.c.grp, h.c.signed_on
-            ),
+            select(
+                h.c.grp, _kind("signed"), _day(h.c.signed_on), func.count(), func.sum(h.c.line_fen)
+            ).group_by(h.c.grp, h.c.signed_on),
             h.c.signed_on,
             until,
         ),
         _upto(
             select(
-                h.c.grp, _kind("signed_end"), _day(h.c.valid_until), func.count(), func.sum(h.c.line)
+                h.c.grp, _kind("signed_end"), _day(h.c.valid_until), func.count(), func.sum(h.c.line_fen)
             ).group_by(h.c.grp, h.c.valid_until),
             h.c.valid_until,
             until,
@@ -843,7 +843,7 @@ class PersonRow:
     name: str | None
     group: str
     application_id: int
-    line: int  # yuan
+    line_fen: int
     decided_on: dt.date
     signed_on: dt.date | None
     first_drawn_on: dt.date | None
@@ -880,7 +880,9 @@ def people_at(
     with store.connection() as conn:
         total = int(conn.execute(select(func.count()).select_from(g).where(condition)).scalar_one())
         rows = conn.execute(
-            select(g.c.id_no, name, g.c.grp, g.c.id, g.c.line, g.c.decided_on, g.c.signed_on, first, drawn)
+            select(
+                g.c.id_no, name, g.c.grp, g.c.id, g.c.line_fen, g.c.decided_on, g.c.signed_on, first, drawn
+            )
             .select_from(g.outerjoin(c, c.c.id_no == g.c.id_no))
             .where(condition)
             .order_by(g.c.grp, name, g.c.id)

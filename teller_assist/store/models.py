@@ -443,17 +443,17 @@ _OPEN_SQL = "status IN (" + ", ".join(f"'{s}'" for s in OPEN_STATUSES) + ")"
 
 
 class AuthorityGrant(Base):
-    """Every approval authority the policy has ever given a role, in whole yuan.
+    """Every approval authority the policy has ever given a role, in fen (migration 0017; whole yuan before).
 
     An approved application names its checker's role and authority, and this key proves the pair was
     really granted: a row cannot claim an authority the bank's policy never gave.
     """
 
     __tablename__ = "authority_grant"
-    __table_args__ = (CheckConstraint("max_line > 0", name="max_line"),)
+    __table_args__ = (CheckConstraint("max_line_fen > 0", name="max_line"),)
 
     role: Mapped[Str16] = mapped_column(primary_key=True)
-    max_line: Mapped[int] = mapped_column(Integer, primary_key=True)
+    max_line_fen: Mapped[int] = mapped_column(Integer, primary_key=True)
     policy_version: Mapped[Str32]
     first_seen: Mapped[dt.datetime]
 
@@ -468,7 +468,7 @@ class Application(Base):
             "status IN ('submitted', 'approved', 'rejected', 'cancelled', 'signed', 'expired')",
             name="status",
         ),
-        CheckConstraint("line > 0", name="line"),
+        CheckConstraint("line_fen > 0", name="line"),
         CheckConstraint("annual_rate_bp > 0 AND annual_rate_bp < 10000", name="annual_rate_bp"),
         CheckConstraint("version >= 1", name="version"),
         # maker and checker are two people: no role or setting bypasses this
@@ -481,8 +481,8 @@ class Application(Base):
         # an approval needs an authority that covers the line
         CheckConstraint(
             "status NOT IN ('approved', 'signed', 'expired') OR "
-            "(checker_authority IS NOT NULL AND line <= checker_authority AND agreement_no IS NOT NULL "
-            "AND valid_until IS NOT NULL)",
+            "(checker_authority_fen IS NOT NULL AND line_fen <= checker_authority_fen "
+            "AND agreement_no IS NOT NULL AND valid_until IS NOT NULL)",
             name="authority_covers_line",
         ),
         CheckConstraint("status <> 'rejected' OR reject_reason IS NOT NULL", name="reject_reason"),
@@ -493,8 +493,8 @@ class Application(Base):
             name="fk_application_checker_operator",
         ),
         ForeignKeyConstraint(
-            ["checker_role", "checker_authority"],
-            ["authority_grant.role", "authority_grant.max_line"],
+            ["checker_role", "checker_authority_fen"],
+            ["authority_grant.role", "authority_grant.max_line_fen"],
             name="fk_application_checker_authority_grant",
         ),
         Index(
@@ -513,7 +513,7 @@ class Application(Base):
             "decided_on",
             "valid_until",
             "signed_on",
-            "line",
+            "line_fen",
             "branch_code",
             "maker_id",
         ),
@@ -534,14 +534,14 @@ class Application(Base):
     decision: Mapped[str] = mapped_column(Text)  # JSON snapshot of the recomputed decision
     policy_version: Mapped[Str32]
     policy_sha256: Mapped[str] = mapped_column(String(64))
-    line: Mapped[int] = mapped_column(Integer)  # whole yuan
+    line_fen: Mapped[int] = mapped_column(Integer)  # whole yuan before migration 0017
     annual_rate_bp: Mapped[int] = mapped_column(Integer)  # percent x 100: 3.85% is 385
     branch_code: Mapped[str | None] = mapped_column(String(16))
     workstation: Mapped[Str64]
     maker_id: Mapped[int] = mapped_column(ForeignKey("operator.id"))
     checker_id: Mapped[int | None]
     checker_role: Mapped[str | None] = mapped_column(String(16))
-    checker_authority: Mapped[int | None] = mapped_column(Integer)
+    checker_authority_fen: Mapped[int | None] = mapped_column(Integer)
     submitted_at: Mapped[dt.datetime]
     decided_at: Mapped[dt.datetime | None]
     reject_reason: Mapped[str | None] = mapped_column(String(200))

@@ -786,7 +786,9 @@ def facts(
         ).all()
         apps: dict[str, list[ApplicationFacts]] = defaultdict(list)
         for a in conn.execute(
-            select(A.c.id_no, A.c.id, A.c.status, A.c.line, A.c.decided_on, A.c.signed_on, A.c.valid_until)
+            select(
+                A.c.id_no, A.c.id, A.c.status, A.c.line_fen, A.c.decided_on, A.c.signed_on, A.c.valid_until
+            )
             .where(theirs(A.c.id_no))
             .order_by(A.c.id)
         ).all():

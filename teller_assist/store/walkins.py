@@ -24,7 +24,7 @@ class WalkIn:
     application_id: int | None
     status: str | None  # the latest application's status, if any was made today
     submitted_at: dt.datetime | None
-    line: int | None
+    line_fen: int | None
 
     def __repr__(self) -> str:
         return f"WalkIn({self.status or 'identified'}, app={self.application_id})"
@@ -59,13 +59,13 @@ def walkins(store: Store, start: dt.datetime, end: dt.datetime, branch_code: str
                 Application.id_no,
                 Application.status,
                 Application.submitted_at,
-                Application.line,
+                Application.line_fen,
                 Application.name,
             )
             .where(Application.id_no.in_(ids), Application.submitted_at >= start)
             .order_by(Application.id)
         ):
-            apps[a.id_no] = (a.id, a.status, a.submitted_at, a.line, a.name)  # the latest wins
+            apps[a.id_no] = (a.id, a.status, a.submitted_at, a.line_fen, a.name)  # the latest wins
     out = []
     for subject, first, operator in rows:
         if not subject:
@@ -81,7 +81,7 @@ def walkins(store: Store, start: dt.datetime, end: dt.datetime, branch_code: str
                 application_id=app[0] if app else None,
                 status=app[1] if app else None,
                 submitted_at=app[2] if app else None,
-                line=app[3] if app else None,
+                line_fen=app[3] if app else None,
             )
         )
     return out

@@ -110,18 +110,18 @@ class AgeBand:
 
 @dataclass(frozen=True)
 class ApplicationFacts:
-    """One application as the tasks need it (the line in whole yuan, as the applications keep it)."""
+    """One application as the tasks need it."""
 
     id: int
     status: str  # submitted, approved, rejected, cancelled, signed, expired
-    line_yuan: int
+    line_fen: int
     decided_on: dt.date | None = None
     signed_on: dt.date | None = None
     valid_until: dt.date | None = None
 
     @property
     def value_fen(self) -> int:
-        return self.line_yuan * 100
+        return self.line_fen
 
 
 @dataclass(frozen=True)

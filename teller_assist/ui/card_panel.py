@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from teller_assist import vocabulary
 from teller_assist.identity.masking import Masking
-from teller_assist.money import format_yuan
+from teller_assist.money import format_yuan, yuan_text
 from teller_assist.ui.i18n import pick
 from teller_assist.ui.widgets import FlowLayout
 from teller_assist.ui.words import word
@@ -224,7 +224,7 @@ class CardPanel(QFrame):
                 + (self.tr("预授信") if current else self.tr("上次申请"))
                 + "</b>" + self.tr("：")
                 + word(APPLICATION_ZH.get(shown.status, shown.status))
-                + f" {shown.line:,}"
+                + f" {yuan_text(shown.line_fen)}"
                 + self.tr("元")
                 + " · "
                 + self.tr("年利率")

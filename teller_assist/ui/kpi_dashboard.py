@@ -52,6 +52,7 @@ from teller_assist.errors import UserFacingError
 from teller_assist.identity.masking import Masking
 from teller_assist.kpi.definitions import COUNTY, HEADLINE, Kpi, Ratio, Scope
 from teller_assist.kpi.records import Dashboard, GroupFigures, PeopleList
+from teller_assist.money import yuan_text
 from teller_assist.prequal.policy import Policy
 from teller_assist.ui.i18n import error_text
 from teller_assist.ui.tasks import Task
@@ -629,7 +630,7 @@ class KpiDashboard(QWidget):
                 (p.id_masked, n),
                 (p.name, p.name),
                 (p.group, p.group),
-                (f"{p.line:,}", p.line),
+                (yuan_text(p.line_fen), p.line_fen),
                 (p.decided_on.isoformat(), p.decided_on.isoformat()),
                 (
                     p.signed_on.isoformat() if p.signed_on else "—",

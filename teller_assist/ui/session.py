@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from teller_assist.errors import UserFacingError
+from teller_assist.money import yuan_text
 from teller_assist.ui.i18n import error_text
 from teller_assist.ui.tasks import Task
 from teller_assist.ui.widgets import ERROR_STYLE as ERROR_STYLE  # the operators dialog's red too
@@ -309,8 +310,8 @@ class LoginDialog(QDialog):
         self._check(work, changed, refused)
 
 
-def approver_text(policy: Policy, line: int) -> str:
-    """Whom the teller calls for 主管授权 on ``line`` yuan, from the policy's authority table:
+def approver_text(policy: Policy, line_fen: int) -> str:
+    """Whom the teller calls for 主管授权 on a line of ``line_fen``, from the policy's authority table:
     需网点负责人授权（大堂经理权限至 50,000 元）."""
     from teller_assist.prequal.workflow import approvers_for
     from teller_assist.vocabulary import ROLE_ZH
@@ -318,15 +319,15 @@ def approver_text(policy: Policy, line: int) -> str:
     def role(code: str) -> str:
         return word(ROLE_ZH.get(code, code))
 
-    roles = approvers_for(policy, line)
+    roles = approvers_for(policy, line_fen)
     if not roles:
         return QCoreApplication.translate("AuthorizeDialog", "额度超出所有角色的审批权限")
     either = QCoreApplication.translate("AuthorizeDialog", "或")
     text = QCoreApplication.translate("AuthorizeDialog", "需{0}授权").format(either.join(map(role, roles)))
     up_to = QCoreApplication.translate("AuthorizeDialog", "{0}权限至 {1} 元")
     short = [
-        up_to.format(role(r), f"{limit:,}")
-        for r, limit in sorted(policy.approval.items(), key=lambda x: x[1])
+        up_to.format(role(r), yuan_text(limit_fen))
+        for r, limit_fen in sorted(policy.approval_fen.items(), key=lambda x: x[1])
         if r not in roles
     ]
     if short:
@@ -366,13 +367,13 @@ class AuthorizeDialog(QDialog):
         summary = QLabel(
             self.tr("申请 {0}：{3}\n额度 {1} 元，年利率 {2}%，经办 {4}").format(
                 application.id,
-                f"{application.line:,}",
+                yuan_text(application.line_fen),
                 rate_text(application.annual_rate_bp),
                 who,
                 application.maker_login,
             )
             + "\n"
-            + approver_text(policy, application.line),
+            + approver_text(policy, application.line_fen),
             self,
         )
         summary.setObjectName("authorizeSummary")

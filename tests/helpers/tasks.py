@@ -33,7 +33,7 @@ ORDER = [OVERDUE, LETTER, EARLY, LATE]  # teller1's, as the service orders them:
 @dataclass(frozen=True)
 class Seeded:
     letter_app: int
-    line: int  # the approved line, yuan
+    line_fen: int  # the approved line
 
 
 def seed_tasks(store: Store, folder: Path) -> Seeded:
@@ -72,4 +72,4 @@ def seed_tasks(store: Store, folder: Path) -> Seeded:
         name=NAMES[LETTER],
     )
     approved = apps.approve(store, policy, submitted.id, apps.Actor(head, "ws-test"), today=TODAY)
-    return Seeded(approved.id, approved.line)
+    return Seeded(approved.id, approved.line_fen)

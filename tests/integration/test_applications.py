@@ -30,28 +30,28 @@ NOW = dt.datetime(2026, 11, 28, 2, 0, tzinfo=dt.UTC)
 
 
 def forge_approval(
-    store: Store, app_id: int, *, checker: str, role: str, authority: int, grant: bool
+    store: Store, app_id: int, *, checker: str, role: str, authority_fen: int, grant: bool
 ) -> None:
     """Approve by raw SQL, bypassing every line of Python (``checker`` is an SQL expression)."""
     with store.write_session() as s:
         if grant:
             s.execute(
                 text(
-                    "INSERT INTO authority_grant (role, max_line, policy_version, first_seen) "
+                    "INSERT INTO authority_grant (role, max_line_fen, policy_version, first_seen) "
                     "VALUES (:role, :a, 'forged', :now) ON CONFLICT DO NOTHING"
                 ),
-                {"role": role, "a": authority, "now": NOW},
+                {"role": role, "a": authority_fen, "now": NOW},
             )
         s.execute(
             text(
                 "UPDATE application SET status = 'approved', checker_id = COALESCE(:c, maker_id), "
-                "checker_role = :role, checker_authority = :a, decided_at = :now, agreement_no = :no, "
+                "checker_role = :role, checker_authority_fen = :a, decided_at = :now, agreement_no = :no, "
                 "valid_until = :d WHERE id = :id"
             ),
             {
                 "c": checker,
                 "role": role,
-                "a": authority,
+                "a": authority_fen,
                 "now": NOW,
                 "no": f"F{app_id}",
                 "d": TODAY,
@@ -73,11 +73,11 @@ def submit(
 def test_submit_recomputes_the_line_and_stores_the_snapshot(store: Store, team: Team, policy: Policy) -> None:
     record = submit(store, policy, team.teller)
     assert record.status == "submitted" and record.version == 1
-    assert record.line == 160_000  # 2 x 80,000 declared income, from the engine, not from the caller
+    assert record.line_fen == 160_000_00  # 2 x 80,000 declared income, from the engine, not from the caller
     assert record.annual_rate_bp == 435
     assert record.maker_login == "teller1" and record.checker_id is None
     snapshot = json.loads(record.decision)
-    assert snapshot["policy_version"] == policy.version and snapshot["grantable_limit"] == 160_000
+    assert snapshot["policy_version"] == policy.version and snapshot["grantable_fen"] == 160_000_00
     assert {f["code"] for f in snapshot["factors"]} >= {"base", "survey"}
     consents = json.loads(record.consents)
     assert set(consents) == {"consent_credit_inquiry", "consent_personal_info"}
@@ -118,9 +118,10 @@ def test_one_open_application_per_person(store: Store, team: Team, policy: Polic
         s.execute(
             text(
                 "INSERT INTO application (id_no, scenario, status, version, survey, consents, decision, "
-                "policy_version, policy_sha256, line, annual_rate_bp, workstation, maker_id, submitted_at) "
+                "policy_version, policy_sha256, line_fen, annual_rate_bp, workstation, maker_id, "
+                "submitted_at) "
                 "SELECT id_no, scenario, 'submitted', 1, survey, consents, decision, policy_version, "
-                "policy_sha256, line, annual_rate_bp, workstation, maker_id, submitted_at "
+                "policy_sha256, line_fen, annual_rate_bp, workstation, maker_id, submitted_at "
                 "FROM application WHERE id = :id"
             ),
             {"id": second.id},
@@ -133,7 +134,7 @@ def test_full_life_approve_sign_expire(store: Store, team: Team, policy: Policy)
     assert approved.status == "approved" and approved.checker_login == "head1"
     assert approved.agreement_no == f"YSX20261128{record.id:06d}"
     assert approved.valid_until == dt.date(2028, 11, 27)
-    assert approved.checker_authority == 300_000 and approved.version == 2
+    assert approved.checker_authority_fen == 300_000_00 and approved.version == 2
     with pytest.raises(WorkflowRefused, match="尚未打印"):  # nothing to sign before the agreement is out
         apps.sign(store, record.id, team.teller, today=TODAY, now=NOW)
     agreement_printed(store, record.id)
@@ -142,10 +143,10 @@ def test_full_life_approve_sign_expire(store: Store, team: Team, policy: Policy)
     # the card shows the signed pre-credit and its expiry (issue 4), through its one query path
     card = lookup(store, MAN, as_of=TODAY)
     current = card.open_application
-    assert current is not None and (current.id, current.status, current.line) == (
+    assert current is not None and (current.id, current.status, current.line_fen) == (
         record.id,
         "signed",
-        160_000,
+        160_000_00,
     )
     assert current.valid_until == dt.date(2028, 11, 27) and current.agreement_no == approved.agreement_no
     shown = card_to_json(card, Masking())["applications"]
@@ -154,7 +155,7 @@ def test_full_life_approve_sign_expire(store: Store, team: Team, policy: Policy)
             "id": record.id,
             "status": "signed",
             "open": True,
-            "limit": 160_000,
+            "limit_fen": 160_000_00,
             "annual_rate": "4.35",
             "valid_until": "2028-11-27",
             "agreement_no": approved.agreement_no,
@@ -175,7 +176,9 @@ def test_maker_cannot_approve_and_the_database_agrees(store: Store, team: Team, 
         apps.approve(store, policy, record.id, team.head, today=TODAY, now=NOW)
     # raw SQL, bypassing every line of Python: the CHECK constraint refuses it
     with pytest.raises(IntegrityError, match="maker_checker"):
-        forge_approval(store, record.id, checker=None, role="branch_head", authority=300_000, grant=True)
+        forge_approval(
+            store, record.id, checker=None, role="branch_head", authority_fen=300_000_00, grant=True
+        )
     assert apps.get(store, record.id).status == "submitted"
 
 
@@ -193,7 +196,7 @@ def test_roles_without_authority_cannot_decide(store: Store, team: Team, policy:
             record.id,
             checker=team.teller.operator.id,
             role="teller",
-            authority=300_000,
+            authority_fen=300_000_00,
             grant=False,
         )
     # a teller claiming to be a branch head: the checker's role must be the operator's own
@@ -203,7 +206,7 @@ def test_roles_without_authority_cannot_decide(store: Store, team: Team, policy:
             record.id,
             checker=team.teller.operator.id,
             role="branch_head",
-            authority=300_000,
+            authority_fen=300_000_00,
             grant=True,
         )
     assert apps.get(store, record.id).status == "submitted"
@@ -221,21 +224,25 @@ def _policy_with_authority(tmp_path: Path, lobby_manager: int) -> Policy:
 def test_authority_l_approves_l_and_refuses_l_plus_one_yuan(
     store: Store, team: Team, policy: Policy, tmp_path: Path
 ) -> None:
-    line = submit(store, policy, team.teller, income=25_000).line  # 2 x 25,000 = 50,000
-    assert line == 50_000
-    short = _policy_with_authority(tmp_path, line - 1)
-    exact = _policy_with_authority(tmp_path, line)
+    line_fen = submit(store, policy, team.teller, income=25_000).line_fen  # 2 x 25,000 = 50,000
+    assert line_fen == 50_000_00
+    short = _policy_with_authority(tmp_path, 49_999)  # the policy file writes yuan
+    exact = _policy_with_authority(tmp_path, 50_000)
     record = apps.listing(store)[0]
     with pytest.raises(WorkflowRefused, match="超出审批权限"):
         apps.approve(store, short, record.id, team.manager, today=TODAY, now=NOW)
     assert apps.approve(store, exact, record.id, team.manager, today=TODAY, now=NOW).status == "approved"
 
-    # the same limit in the database: an authority of L - 1 recorded against a line of L is refused
+    # the same limit in the database, to the fen: an authority one fen short of the line is refused
     other = submit(store, policy, team.teller, who=WOMAN, income=25_000)
     manager = team.manager.operator.id
     with pytest.raises(IntegrityError, match="authority_covers_line"):
-        forge_approval(store, other.id, checker=manager, role="lobby_manager", authority=line - 1, grant=True)
-    forge_approval(store, other.id, checker=manager, role="lobby_manager", authority=line, grant=False)
+        forge_approval(
+            store, other.id, checker=manager, role="lobby_manager", authority_fen=line_fen - 1, grant=True
+        )
+    forge_approval(
+        store, other.id, checker=manager, role="lobby_manager", authority_fen=line_fen, grant=False
+    )
     assert apps.get(store, other.id).status == "approved"
 
 

@@ -56,13 +56,13 @@ def test_a_batch_from_submission_to_four_eyes_approval(env: dict[str, str], tmp_
         env, "campaign", "survey", CODE, "--member", A, "--survey", str(survey), "--json", user="teller1"
     )
     assert kept.returncode == 0, kept.stderr
-    assert json.loads(kept.stdout)["grantable_limit"] == 160_000  # 2 x 80,000 declared, with the survey
+    assert json.loads(kept.stdout)["grantable_fen"] == 160_000_00  # 2 x 80,000 declared, with the survey
 
     submitted = as_user(env, "campaign", "submit", CODE, "--json", user="head1")
     assert submitted.returncode == 0, submitted.stderr
     sub = json.loads(submitted.stdout)
     batch = str(sub["batch"])
-    assert (sub["submitted"], sub["submitted_yuan"], sub["with_survey"]) == (3, 220_000, 1)
+    assert (sub["submitted"], sub["submitted_fen"], sub["with_survey"]) == (3, 220_000_00, 1)
     assert sub["skipped"]["no_consent"] == 1
     assert [m["id_masked"] for m in sub["skipped_members"]] == [MASK.resident_id(D)]
     assert all(i not in submitted.stdout for i in (A, B, C, D))
@@ -70,14 +70,14 @@ def test_a_batch_from_submission_to_four_eyes_approval(env: dict[str, str], tmp_
     shown = as_user(env, "campaign", "batch", "show", batch, "--json", user="manager1")
     assert shown.returncode == 0, shown.stderr
     view = json.loads(shown.stdout)
-    assert (view["count"], view["total_yuan"], view["authority"], view["approvable"]) == (
+    assert (view["count"], view["total_fen"], view["authority_fen"], view["approvable"]) == (
         3,
-        220_000,
-        50_000,
+        220_000_00,
+        50_000_00,
         2,
     )
     assert view["applications"][0]["exceptions"] == ["over_authority"] and view["applications"][0]["held"]
-    assert view["bands"]["100,001–200,000"] == {"people": 1, "yuan": 160_000}
+    assert view["bands"]["100,001–200,000"] == {"people": 1, "fen": 160_000_00}
     assert all(i not in shown.stdout for i in (A, B, C, D))
     text = as_user(env, "campaign", "batch", "show", batch, user="manager1")
     assert "例外 exceptions：超出审批权限，待更高权限人员审批 1" in text.stdout, text.stdout
@@ -98,7 +98,7 @@ def test_a_batch_from_submission_to_four_eyes_approval(env: dict[str, str], tmp_
     approved = as_user(env, "campaign", "batch", "approve", batch, "--json", user="manager1")
     assert approved.returncode == 0, approved.stderr
     first = json.loads(approved.stdout)
-    assert (first["approved"], first["approved_yuan"], first["left"]) == (1, 30_000, {"over_authority": 1})
+    assert (first["approved"], first["approved_fen"], first["left"]) == (1, 30_000_00, {"over_authority": 1})
     higher = as_user(env, "campaign", "batch", "approve", batch, user="head2")
     assert higher.returncode == 0 and "已批准 approved 1 笔，合计 160,000 元" in higher.stdout, higher.stdout
 
@@ -111,7 +111,7 @@ def test_a_batch_from_submission_to_four_eyes_approval(env: dict[str, str], tmp_
     assert {k: figures[k] for k in ("members", "surveyed", "submitted", "decided", "granted", "signed")} == {
         "members": 4, "surveyed": 1, "submitted": 3, "decided": 3, "granted": 2, "signed": 0
     }  # fmt: skip
-    assert figures["granted_yuan"] == 190_000
+    assert figures["granted_fen"] == 190_000_00
     assert json.loads(progress.stdout)["batches"][0]["waiting"] == 0
     human = as_user(env, "campaign", "show", CODE, user="teller1")
     assert "进度 progress" in human.stdout and "已授信 2" in human.stdout, human.stdout

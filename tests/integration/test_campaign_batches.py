@@ -172,14 +172,14 @@ def test_a_batch_from_survey_to_approval_within_authority_four_eyes(
             store, teller, CODE, CS, Survey("walk_in", walk_in_answers()), policy, today=TODAY
         )
     done = batches.record_survey(store, teller, CODE, CS, village_survey(), policy, today=TODAY, now=NOW)
-    assert (done.line_no, done.decision.grantable_limit) == (2, 240_000)  # 200,000 floor + 20% for 好
+    assert (done.line_no, done.decision.grantable_fen) == (2, 240_000_00)  # 200,000 floor + 20% for 好
     with pytest.raises(UserFacingError, match="不是活动 village-后白-2026 的成员"):
         batches.record_survey(store, teller, CODE, rid(seq=41), village_survey(), policy, today=TODAY)
 
     # submitted in one batch by the branch head
     sub = batches.submit_campaign(store, head1, CODE, policy, today=TODAY, now=NOW)
     assert sub.batch_id is not None and sub.submitted == 4
-    assert sub.total == 240_000 + 3 * 30_000 and sub.with_survey == 1 and sub.survey_needed == 1
+    assert sub.total == 240_000_00 + 3 * 30_000_00 and sub.with_survey == 1 and sub.survey_needed == 1
     assert sub.skipped == {
         "refused": 0, "removed": 0, "holding": 1, "rejected": 0, "negative_list": 1, "ineligible": 0,
         "no_consent": 1,
@@ -187,14 +187,14 @@ def test_a_batch_from_survey_to_approval_within_authority_four_eyes(
     made = sub.made
     assert set(made) == {CS, LI, NEW, KEY}
     cs_app = apps.get(store, made[CS])
-    assert (cs_app.line, cs_app.scenario, cs_app.maker_login, cs_app.branch_code) == (
-        240_000, "village", "head1", "0101"
+    assert (cs_app.line_fen, cs_app.scenario, cs_app.maker_login, cs_app.branch_code) == (
+        240_000_00, "village", "head1", "0101"
     )  # fmt: skip
     assert json.loads(cs_app.consents)["consent_credit_inquiry"] == {
         "at": NOW.isoformat(), "by": "teller1", "source": "survey"
     }  # fmt: skip
     new_app = apps.get(store, made[NEW])
-    assert (new_app.line, new_app.name, json.loads(new_app.survey)) == (30_000, "王六", {})
+    assert (new_app.line_fen, new_app.name, json.loads(new_app.survey)) == (30_000_00, "王六", {})
     assert json.loads(new_app.consents)["consent_personal_info"]["source"] == "roster"
     assert {batch_of(store, i) for i in made.values()} == {sub.batch_id}
     submitted_rows = [d for _o, _s, d in audit_rows(store, "submit") if d.get("batch") == sub.batch_id]
@@ -206,12 +206,12 @@ def test_a_batch_from_survey_to_approval_within_authority_four_eyes(
     # what the lobby manager sees: exceptions first
     view = batches.show_batch(store, manager, sub.batch_id, policy, masking=MASKING)
     r = view.review
-    assert (r.count, r.total, view.authority) == (4, 330_000, 50_000)
+    assert (r.count, r.total, view.authority_fen) == (4, 330_000_00, 50_000_00)
     assert [x.application_id for x in view.lines][:2] == [made[CS], made[KEY]]
     assert view.lines[0].exceptions == ("over_authority",) and view.lines[0].held
     assert view.lines[1].exceptions == ("survey_needed",) and not view.lines[1].held
-    assert r.bands()["200,001以上"].people == 1 and r.bands()["≤30,000"].exposure == 90_000
-    assert (len(r.approvable), r.approvable_total) == (3, 90_000)
+    assert r.bands()["200,001以上"].people == 1 and r.bands()["≤30,000"].exposure_fen == 90_000_00
+    assert (len(r.approvable), r.approvable_total) == (3, 90_000_00)
     assert all(i not in repr(view.lines) for i in made)  # IDs masked
 
     # the maker may never approve it (and the teller has no authority at all): refused and audited
@@ -238,23 +238,23 @@ def test_a_batch_from_survey_to_approval_within_authority_four_eyes(
     approval = batches.approve_batch(
         store, manager, sub.batch_id, policy, today=TODAY, now=NOW, sms_sender="某行"
     )
-    assert {a.id for a in approval.approved} == {made[NEW], made[KEY]} and approval.total == 60_000
+    assert {a.id for a in approval.approved} == {made[NEW], made[KEY]} and approval.total == 60_000_00
     assert approval.left == {"over_authority": 1}
     for a in approval.approved:
-        assert (a.status, a.checker_login, a.checker_role, a.checker_authority) == (
-            "approved", "manager1", "lobby_manager", 50_000
+        assert (a.status, a.checker_login, a.checker_role, a.checker_authority_fen) == (
+            "approved", "manager1", "lobby_manager", 50_000_00
         )  # fmt: skip
         assert a.agreement_no == workflow.agreement_number(a.id, TODAY) and a.decided_at == NOW
     approvals = [d for _o, s, d in audit_rows(store, "approve") if d.get("batch") == sub.batch_id]
-    assert len(approvals) == 2 and {d["line"] for d in approvals} == {30_000}
+    assert len(approvals) == 2 and {d["line_fen"] for d in approvals} == {30_000_00}
     [(who, _s, closing)] = audit_rows(store, "campaign_batch_approve")
-    assert (who, closing["approved"], closing["approved_yuan"], closing["left"]) == (
-        "manager1", 2, 60_000, {"over_authority": 1}
+    assert (who, closing["approved"], closing["approved_fen"], closing["left"]) == (
+        "manager1", 2, 60_000_00, {"over_authority": 1}
     )  # fmt: skip
 
     # the higher approver takes what was left; nothing is approved twice
     again = batches.approve_batch(store, head2, sub.batch_id, policy, today=TODAY, now=NOW, sms_sender="某行")
-    assert [a.id for a in again.approved] == [made[CS]] and again.total == 240_000 and again.left == {}
+    assert [a.id for a in again.approved] == [made[CS]] and again.total == 240_000_00 and again.left == {}
     assert apps.get(store, made[CS]).checker_login == "head2"
     with store.connection() as conn:  # 张三's survey gave his phone: his approval text is queued with it
         queued = conn.execute(text("SELECT application_id FROM sms_outbox")).scalars().all()
@@ -282,7 +282,7 @@ def test_the_database_refuses_a_batch_approved_by_its_maker_or_beyond_authority(
     sub = batches.submit_campaign(store, team.manager.operator, CODE, policy, today=TODAY, now=NOW)
     ids = sorted(sub.made.values())
 
-    def forced(checker: OperatorRecord, authority: int) -> store_apps.ManyResult:
+    def forced(checker: OperatorRecord, authority_fen: int) -> store_apps.ManyResult:
         return store_apps.transition_many(
             store,
             ids,
@@ -291,20 +291,20 @@ def test_the_database_refuses_a_batch_approved_by_its_maker_or_beyond_authority(
                 "status": "approved",
                 "checker_id": checker.id,
                 "checker_role": checker.role,
-                "checker_authority": authority,
+                "checker_authority_fen": authority_fen,
                 "decided_at": NOW,
                 "agreement_no": workflow.agreement_number(r.id, TODAY),
                 "valid_until": TODAY,
             },
             entry=lambda r: AuditEntry("approve", checker.login, "ws-test", f"app:{r.id}"),
             now=NOW,
-            grant=(checker.role, authority, policy.version),
+            grant=(checker.role, authority_fen, policy.version),
         )
 
     with pytest.raises(WorkflowRefused, match="经办人与审批人不能为同一人"):
-        forced(team.manager.operator, 300_000)  # the maker: ck_application_maker_checker
+        forced(team.manager.operator, 300_000_00)  # the maker: ck_application_maker_checker
     with pytest.raises(WorkflowRefused, match="审批权限不足以覆盖该额度"):
-        forced(team.head.operator, 50_000)  # 张三's 240,000: ck_application_authority_covers_line
+        forced(team.head.operator, 50_000_00)  # 张三's 240,000: ck_application_authority_covers_line
     assert {apps.get(store, i).status for i in ids} == {"submitted"}  # the whole batch, not a part
     assert audit_rows(store, "approve") == []
 
@@ -397,7 +397,7 @@ def test_progress_counts_each_person_once_as_the_programme_defines(
 
     def progress(day: dt.date) -> dict[str, int]:
         p = campaigns.campaign_progress(store, team.teller.operator, CODE, policy, as_of=day)
-        return p.figures() | {"granted_yuan": p.granted_yuan, "signed_yuan": p.signed_yuan}
+        return p.figures() | {"granted_fen": p.granted_fen, "signed_fen": p.signed_fen}
 
     assert progress(dt.date(2026, 12, 2)) == {
         "members": 7,
@@ -410,8 +410,8 @@ def test_progress_counts_each_person_once_as_the_programme_defines(
         "notified": 1,  # 周九's letter (张三's text is queued, not yet handed to the SMS platform)
         "signed": 1,  # 王六
         "used": 1,  # 王六 drew on 12-01; the 11-29 drawdown was before he signed
-        "granted_yuan": 240_000 + 30_000 + 30_000 + 160_000,
-        "signed_yuan": 30_000,
+        "granted_fen": 240_000_00 + 30_000_00 + 30_000_00 + 160_000_00,
+        "signed_fen": 30_000_00,
     }
     before = progress(dt.date(2026, 11, 29))  # nothing had happened yet
     assert (before["submitted"], before["granted"], before["surveyed"], before["members"]) == (0, 0, 0, 7)

@@ -103,7 +103,7 @@ def test_the_community_desk_registers_one_resident_at_a_time(
 
     first = register(NEW, "王六")
     assert (first.line_no, first.status, first.again) == (1, "new_to_bank", False)
-    assert first.decision.eligible and first.decision.grantable_limit > 0
+    assert first.decision.eligible and first.decision.grantable_fen > 0
     second = register(LI, "李四")
     assert (second.line_no, second.status) == (2, "matched")
 

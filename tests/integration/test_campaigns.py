@@ -410,7 +410,7 @@ def test_a_person_on_two_campaigns_is_one_person_with_one_line(
         now=NOW,
         name="张三",
     )
-    line = apps.approve(store, policy, submitted.id, team.head, today=TODAY, now=NOW).line
+    line_fen = apps.approve(store, policy, submitted.id, team.head, today=TODAY, now=NOW).line_fen
     campaigns.import_roster(
         store, team.head.operator, "village-后白-2026", roster(tmp_path / "v.xlsx", FIRST[:2]), policy,
         as_of=TODAY, masking=MASKING,
@@ -424,7 +424,7 @@ def test_a_person_on_two_campaigns_is_one_person_with_one_line(
     for code, others in (("village-后白-2026", 1), ("assoc-个协-2026", 1)):
         shown = campaigns.show_campaign(store, team.head.operator, code, policy, as_of=TODAY)
         pre = shown.prequalified
-        assert (shown.on_other_campaigns, pre.holding, pre.holding_yuan) == (others, 1, line)
+        assert (shown.on_other_campaigns, pre.holding, pre.holding_fen) == (others, 1, line_fen)
         assert sum(t.people for t in pre.grantable.values()) == pre.decided - 1  # not granted again
     with store.connection() as conn:
         assert (

@@ -97,11 +97,11 @@ def test_every_step_from_the_id_to_the_signature_allows_only_its_next_actions(c:
     assert Action.SUBMIT not in flow.allowed()  # the survey is empty
     flow.update_survey(answers(), "张三")
     assert flow.decision is not None and flow.decision.survey_complete
-    assert flow.decision.grantable_limit == 160_000
+    assert flow.decision.grantable_fen == 160_000_00
     assert flow.allowed() == {Action.IDENTIFY, Action.NEXT, Action.REVEAL, Action.SURVEY, Action.SUBMIT}
 
     submitted = flow.submit()
-    assert submitted.status == "submitted" and submitted.line == 160_000 and submitted.name == "张三"
+    assert submitted.status == "submitted" and submitted.line_fen == 160_000_00 and submitted.name == "张三"
     assert flow.step is Step.SUBMITTED and flow.application == submitted
     assert flow.allowed() == {Action.IDENTIFY, Action.NEXT, Action.REVEAL, Action.AUTHORIZE}
 
@@ -315,7 +315,8 @@ def test_the_next_step_comes_by_itself_only_where_it_is_safe(c: Counter, policy:
     c.locked[0] = True
     assert not flow.approvable_here()  # nothing while locked
     c.locked[0] = False
-    flow.policy = dataclasses.replace(policy, approval={"lobby_manager": 50_000, "branch_head": 100_000})
+    lower = {"lobby_manager": 50_000_00, "branch_head": 100_000_00}
+    flow.policy = dataclasses.replace(policy, approval_fen=lower)
     assert not flow.approvable_here()  # beyond every role here: the queue, not this screen
     flow.policy = policy
     flow.decided(flow.authorize("head1", PASSWORD))

@@ -120,13 +120,13 @@ class Raw:
             d=d,
             **p,
         )
-        lines = self.one(f"SELECT SUM(a.line) FROM application a WHERE {signed}", d=d, **p)
+        lines_fen = self.one(f"SELECT SUM(a.line_fen) FROM application a WHERE {signed}", d=d, **p)
         drawn = self.one(
             f"SELECT SUM(d.amount_fen) FROM application a JOIN drawdown d ON {window} WHERE {signed}",
             d=d,
             **p,
         )
-        return Stock(self.eligible(scope, d, within), granted, n_signed, used, lines * 100, drawn)
+        return Stock(self.eligible(scope, d, within), granted, n_signed, used, lines_fen, drawn)
 
     def eligible(self, scope: Scope, d: dt.date, within: dict[str, str] | None = None) -> int:
         people, p = self.people(scope, within)

@@ -171,12 +171,12 @@ def test_prequal_command(env: dict[str, str], tmp_path: Path, sqlite_store: Stor
         return json.loads(out.stdout)  # type: ignore[no-any-return]
 
     before = cli()
-    assert before["eligible"] is True and before["grantable_limit"] == 30000
+    assert before["eligible"] is True and before["grantable_fen"] == 30000_00
     # 10 months of 8,000 from a government organ: the 200,000 floor, +10% settled household
-    assert before["potential_limit"] == 220000 and before["survey_complete"] is False
+    assert before["potential_fen"] == 220000_00 and before["survey_complete"] is False
     assert before["annual_rate"] == "4.65"  # 4.85 minus 0.20 for the valid party_member tag
     after = cli("--survey", str(survey))
-    assert after["grantable_limit"] == 220000 and after["annual_rate"] == "3.65"
+    assert after["grantable_fen"] == 220000_00 and after["annual_rate"] == "3.65"
     assert after["valid_until"] == "2028-11-27" and after["policy_version"] == "2026.1"
     assert after["survey_complete"] is True and after["missing"] == []
     codes = {f["code"]: f for f in after["factors"]}

@@ -37,15 +37,15 @@ def test_simulation_matches_person_by_person_decisions(store: Store, tmp_path: P
         d = decide(lookup(store, id_no, as_of=AS_OF), None, policy, AS_OF)
         if d.eligible:
             eligible += 1
-            expected_now += d.grantable_limit
-            expected_confirmed += d.potential_limit
-            bands[band_of(d.potential_limit)] = bands.get(band_of(d.potential_limit), 0) + 1
+            expected_now += d.grantable_fen
+            expected_confirmed += d.potential_fen
+            bands[band_of(d.potential_fen)] = bands.get(band_of(d.potential_fen), 0) + 1
     assert run.eligible == eligible
-    assert run.now.total.exposure == expected_now == 30_000 * eligible
-    assert run.confirmed.total.exposure == expected_confirmed
+    assert run.now.total.exposure_fen == expected_now == 30_000_00 * eligible
+    assert run.confirmed.total.exposure_fen == expected_confirmed
     assert {k: t.people for k, t in run.confirmed.by_band.items() if t.people} == bands
-    assert sum(t.exposure for t in run.confirmed.by_evidence.values()) == expected_confirmed
-    assert result.runs[1].confirmed.total.exposure <= expected_confirmed
+    assert sum(t.exposure_fen for t in run.confirmed.by_evidence.values()) == expected_confirmed
+    assert result.runs[1].confirmed.total.exposure_fen <= expected_confirmed
 
 
 def test_simulate_command(env: dict[str, str], tmp_path: Path, sqlite_store: Store) -> None:
@@ -59,6 +59,9 @@ def test_simulate_command(env: dict[str, str], tmp_path: Path, sqlite_store: Sto
     data = json.loads(out.stdout)
     first, second = data["runs"]
     assert first["coverage"] == 1.0 and first["people"] == 300
-    assert first["exposure_evidence_confirmed"] == second["exposure_evidence_confirmed"]
+    assert first["exposure_evidence_confirmed_fen"] == second["exposure_evidence_confirmed_fen"]
     csv_out = run_cli("simulate", "--as-of", "2026-11-28", "--csv", env=env)
     assert csv_out.stdout.splitlines()[0] == "policy,version,measure,group,key,people,exposure"
+    # the sheet is for people: whole yuan, as before lines were fen (the JSON says fen, by its keys)
+    [total] = [r for r in csv_out.stdout.splitlines() if ",as_is,total,all," in r]
+    assert total.endswith(f",{first['exposure_as_is_fen'] // 100}") and first["exposure_as_is_fen"] % 100 == 0

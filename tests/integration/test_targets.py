@@ -456,10 +456,10 @@ def test_signing_at_any_counter_strikes_the_target_and_the_sweep_keeps_it_once(
     assert [t.kind for t in targets.tasks_today(store, policy, team.teller.operator, TODAY, masking,
                                                 officer="teller1").tasks] == []  # fmt: skip
     approved_app = apps.approve(store, policy, submitted.id, team.head, today=TODAY, now=NOW)
-    line = approved_app.line
+    line_fen = approved_app.line_fen
     shown = targets.tasks_today(store, policy, team.teller.operator, TODAY, masking, officer="teller1").tasks
     assert [(t.kind, t.value_fen, t.application_id) for t in shown] == [
-        ("deliver_letter", line * 100, submitted.id)
+        ("deliver_letter", line_fen, submitted.id)
     ]
     agreement_printed(store, submitted.id)
     assert [p.struck for p in targets.list_progress(store, team.admin.operator, issued_list)] == [{}, {}]

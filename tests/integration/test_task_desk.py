@@ -69,7 +69,7 @@ def test_the_list_carries_each_lines_person_in_the_services_order(
     assert [t.line for t in desk.tasks] == list(shown.tasks)  # the service's lines, as it orders them
     assert [t.id_no for t in desk.tasks] == ORDER
     assert [t.line.kind for t in desk.tasks] == ["survey", "deliver_letter", "survey", "survey"]
-    assert desk.tasks[0].line.overdue and desk.tasks[1].line.value_fen == seeded.line * 100
+    assert desk.tasks[0].line.overdue and desk.tasks[1].line.value_fen == seeded.line_fen
     assert all(t.id_no not in repr(t) for t in desk.tasks)  # the whole ID never in a log
     assert desk.counts["survey"] == 3 and desk.counts["deliver_letter"] == 1
     assert task_desk.count_today(store, policy, teller, TODAY) == 4

@@ -31,7 +31,7 @@ def test_the_whole_life_from_the_command_line(env: dict[str, str], tmp_path: Pat
     )
     assert code == 0, err
     app = json.loads(out)
-    assert app["status"] == "submitted" and app["limit"] == 160_000 and app["annual_rate"] == "4.35"
+    assert app["status"] == "submitted" and app["limit_fen"] == 160_000_00 and app["annual_rate"] == "4.35"
     assert app["agreement_no"] is None and MAN not in out and app["id_masked"].startswith("3211")
 
     # a second open application for the same person: one line, non-zero
@@ -78,8 +78,8 @@ def test_the_whole_life_from_the_command_line(env: dict[str, str], tmp_path: Pat
     listed = run_cli("applications", "--status", "signed", "--json", env=env)
     assert listed.returncode == 0, listed.stderr
     rows = json.loads(listed.stdout)
-    assert [(r["id"], r["status"], r["limit"]) for r in rows] == [(app["id"], "signed", 160_000)]
-    assert {"id", "status", "limit", "annual_rate", "agreement_no"} <= set(rows[0])
+    assert [(r["id"], r["status"], r["limit_fen"]) for r in rows] == [(app["id"], "signed", 160_000_00)]
+    assert {"id", "status", "limit_fen", "annual_rate", "agreement_no"} <= set(rows[0])
 
     verify = run_cli("audit", "verify", env=env)
     assert verify.returncode == 0 and "完整" in verify.stdout, verify.stderr

@@ -193,12 +193,12 @@ class Workflow(RuleBasedStateMachine):
         except (AlreadyDecided, WorkflowRefused):
             legal = move in workflow.TRANSITIONS[before]
             own = self.makers[app_id] == actor.operator.login
-            no_authority = workflow.authority(POLICY, actor.operator.role) is None
+            no_authority = workflow.authority_fen(POLICY, actor.operator.role) is None
             current = apps.get(self.store, app_id)
             too_big = (
                 move == "approve"
                 and not no_authority
-                and current.line > (workflow.authority(POLICY, actor.operator.role) or 0)
+                and current.line_fen > (workflow.authority_fen(POLICY, actor.operator.role) or 0)
             )
             assert not legal or (move in ("approve", "reject") and (own or no_authority or too_big)), (
                 move,
@@ -230,7 +230,7 @@ class Workflow(RuleBasedStateMachine):
             if r.checker_id is not None:
                 assert r.checker_id != r.maker_id
             if r.status in ("approved", "signed", "expired"):
-                assert r.checker_authority is not None and r.line <= r.checker_authority
+                assert r.checker_authority_fen is not None and r.line_fen <= r.checker_authority_fen
         open_people = [r.id_no for r in rows.values() if r.status in ("submitted", "approved", "signed")]
         assert len(open_people) == len(set(open_people))
 

@@ -136,9 +136,9 @@ def test_s_shows_the_count_and_total_the_service_works_out_and_y_submits_them_in
     expected = campaign_batches.plan_campaign(
         desk.store, authenticate(desk.store, "head1", PASSWORD), VILLAGE, policy, today=TODAY
     )
-    assert len(expected.submit) == 3 and expected.total > 0  # 张三, 李四, 王六
+    assert len(expected.submit) == 3 and expected.total > 0 and expected.total % 100 == 0  # 张三, 李四, 王六
     dialog = submit_by_keys(qtbot, view)
-    assert f"将提交 3 人，合计 {expected.total:,} 元" in dialog.status.text()
+    assert f"将提交 3 人，合计 {expected.total // 100:,} 元" in dialog.status.text()  # fen, read in yuan
     assert "负面清单" in dialog.status.text() or "不提交 2 人" in dialog.status.text()
     assert statuses(desk.store) == {}  # nothing written before Y
     qtbot.keyClick(dialog, Qt.Key.Key_Return)  # a stray Enter submits nothing
@@ -150,7 +150,7 @@ def test_s_shows_the_count_and_total_the_service_works_out_and_y_submits_them_in
         WOMAN: "submitted",
         NEW: "submitted",
     }
-    assert f"已提交 3 人，合计 {expected.total:,} 元" in view.message.text()
+    assert f"已提交 3 人，合计 {expected.total // 100:,} 元" in view.message.text()
     submits = [(who, d["submitted"]) for who, _s, d in audit_of(desk.store, "campaign_submit")]
     assert submits == [("head1", 3)]
     # B goes on to the batch; head1 made it, so they are told they cannot decide it, and A is refused
@@ -189,7 +189,7 @@ def test_an_approver_sees_the_batch_rejects_one_with_a_reason_and_approves_the_r
     qtbot.waitUntil(lambda: dialog.view is not None, timeout=10_000)
     assert dialog.batch_id == made.batch_id
     summary = dialog.summary.text()
-    assert f"共 3 件，合计 {made.total:,} 元；待审批 3 件" in summary
+    assert f"共 3 件，合计 {made.total // 100:,} 元；待审批 3 件" in summary
     assert "按基础额度提交" in summary  # 张三, a key household: the exception shown first
     first = dialog.view.lines[0]  # type: ignore[union-attr]
     assert "survey_needed" in first.exceptions

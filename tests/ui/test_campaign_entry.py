@@ -143,7 +143,8 @@ def test_typing_a_row_recomputes_its_line_and_a_complete_row_becomes_the_survey(
     _checked, expected = decide_row(state.row.card, state.row.evidence, "village", answers, policy, TODAY)
     assert _checked.complete
     shown = row_cells(dialog, 0)[model.line_col : model.line_col + 3]
-    assert shown[:2] == [f"{expected.grantable_limit:,}", f"{expected.potential_limit:,}"]
+    assert expected.grantable_fen % 100 == expected.potential_fen % 100 == 0  # whole yuan, shown so
+    assert shown[:2] == [f"{expected.grantable_fen // 100:,}", f"{expected.potential_fen // 100:,}"]
     assert shown[2] == "待保存" and shown != before
     assert store_campaigns.member(desk.store, model.sheet.campaign.id, MAN).survey is None
 

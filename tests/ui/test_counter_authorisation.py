@@ -44,7 +44,7 @@ def test_before_f4_the_teller_is_told_which_role_the_line_needs(
     qtbot: QtBot, settings: Settings, memory_keyring: MemoryKeyring, tmp_path: Path
 ) -> None:
     big = submitted_window(qtbot, settings, tmp_path)  # 220,000: above the lobby manager's 50,000
-    assert big.counter.application is not None and big.counter.application.line == 220_000
+    assert big.counter.application is not None and big.counter.application.line_fen == 220_000_00
     shown = big.counter.application_status.text()
     assert "需网点负责人授权（大堂经理权限至 50,000 元） (F4)" in shown, shown
     dialog = big.counter.authorize_at_counter()
@@ -53,7 +53,7 @@ def test_before_f4_the_teller_is_told_which_role_the_line_needs(
     big.close()
 
     small = submitted_window(qtbot, settings, tmp_path / "2", rid(seq=401), "20000")  # a stranger, 40,000
-    assert small.counter.application is not None and small.counter.application.line <= 50_000
+    assert small.counter.application is not None and small.counter.application.line_fen <= 50_000_00
     assert "需大堂经理或网点负责人授权 (F4)" in small.counter.application_status.text()
 
 
@@ -89,8 +89,8 @@ def test_a_line_beyond_every_role_opens_no_authorisation(
     policy = window.counter.flow.policy if window.counter.flow is not None else None
     assert policy is not None and window.counter.flow is not None
     # the branch's roles approve up to 100,000 here: 220,000 goes to a remote approver, not this screen
-    lower = {"lobby_manager": 50_000, "branch_head": 100_000}
-    window.counter.flow.policy = dataclasses.replace(policy, approval=lower)
+    lower = {"lobby_manager": 50_000_00, "branch_head": 100_000_00}
+    window.counter.flow.policy = dataclasses.replace(policy, approval_fen=lower)
     qtbot.keyClicks(window.counter.id_input, MAN)
     fill_survey(qtbot, window)
     qtbot.keyClick(window, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)

@@ -157,7 +157,7 @@ def test_f6_lists_the_officers_tasks_in_the_services_order_masked_with_the_count
     assert tasks.table.hasFocus() and tasks.table.currentRow() == 0
     assert rows(tasks) == [
         ["调查", f"赵一 {MASK.resident_id(OVERDUE)}", "11-20", "—"],
-        ["送达告知函", f"钱二 {MASK.resident_id(LETTER)}", "11-28", f"{seeded.line:,}"],
+        ["送达告知函", f"钱二 {MASK.resident_id(LETTER)}", "11-28", f"{seeded.line_fen // 100:,}"],
         ["调查", f"孙三 {MASK.resident_id(EARLY)}", "12-10", "—"],
         ["调查", f"李四 {MASK.resident_id(LATE)}", "12-31", "—"],
     ]

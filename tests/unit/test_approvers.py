@@ -10,16 +10,15 @@ from teller_assist.prequal.workflow import approvers_for
 
 def test_the_default_policy_sends_lines_above_50000_to_the_branch_head() -> None:
     policy = load_policy(default_policy_path())
-    assert approvers_for(policy, 30_000) == ("lobby_manager", "branch_head")
-    assert approvers_for(policy, 50_000) == ("lobby_manager", "branch_head")
-    assert approvers_for(policy, 50_001) == ("branch_head",)
-    assert approvers_for(policy, 300_000) == ("branch_head",)
-    assert approvers_for(policy, 300_001) == ()
+    assert approvers_for(policy, 30_000_00) == ("lobby_manager", "branch_head")
+    assert approvers_for(policy, 50_000_00) == ("lobby_manager", "branch_head")
+    assert approvers_for(policy, 50_000_01) == ("branch_head",)  # one fen over the lobby manager's
+    assert approvers_for(policy, 300_000_00) == ("branch_head",)
+    assert approvers_for(policy, 300_000_01) == ()
 
 
 def test_the_table_is_the_policys_own() -> None:
-    policy = dataclasses.replace(
-        load_policy(default_policy_path()), approval={"branch_head": 500_000, "lobby_manager": 100_000}
-    )
-    assert approvers_for(policy, 80_000) == ("lobby_manager", "branch_head")
-    assert approvers_for(policy, 120_000) == ("branch_head",)
+    authorities = {"branch_head": 500_000_00, "lobby_manager": 100_000_00}
+    policy = dataclasses.replace(load_policy(default_policy_path()), approval_fen=authorities)
+    assert approvers_for(policy, 80_000_00) == ("lobby_manager", "branch_head")
+    assert approvers_for(policy, 120_000_00) == ("branch_head",)

@@ -31,7 +31,7 @@ ROSTER = Consent(AT, "head1", "roster")
 
 
 def card(id_no: str, *, negative: str | None = None, holding: bool = False, civil_servant: bool = False):  # type: ignore[no-untyped-def]
-    held = (ApplicationFact(9, "submitted", 30_000, 485, None, None),) if holding else ()
+    held = (ApplicationFact(9, "submitted", 30_000_00, 485, None, None),) if holding else ()
     tags = (TagFact("civil_servant", None, dt.date(2030, 1, 1)),) if civil_servant else ()
     facts = CardFacts(CustomerFacts("某人", None, "0101", None, "C1"), (), (), negative, tags, (), {}, held)
     return build_card(parse_resident_id(id_no, today=TODAY), facts, TODAY, tuple(KINDS))
@@ -80,12 +80,14 @@ def test_a_submission_takes_each_member_by_the_first_rule_that_applies() -> None
         (11, "rejected"), (12, "negative_list"),
     ]  # fmt: skip
     assert "超过65周岁" in plan.skipped[2].detail
-    taken = {s.candidate.line_no: (s.line, s.survey_needed) for s in plan.submit}
-    assert taken == {6: (30_000, False), 7: (30_000, True), 8: (200_000, False), 10: (30_000, True)}
-    assert plan.total == 290_000 and plan.survey_needed == 2 and plan.with_survey == 1
+    taken = {s.candidate.line_no: (s.line_fen, s.survey_needed) for s in plan.submit}
+    assert taken == {
+        6: (30_000_00, False), 7: (30_000_00, True), 8: (200_000_00, False), 10: (30_000_00, True)
+    }  # fmt: skip
+    assert plan.total == 290_000_00 and plan.survey_needed == 2 and plan.with_survey == 1
     bands = plan.bands()
-    assert (bands["≤30,000"].people, bands["≤30,000"].exposure) == (3, 90_000)
-    assert bands["100,001–200,000"].exposure == 200_000
+    assert (bands["≤30,000"].people, bands["≤30,000"].exposure_fen) == (3, 90_000_00)
+    assert bands["100,001–200,000"].exposure_fen == 200_000_00
     assert plan.skipped_counts == {
         "refused": 1, "removed": 0, "holding": 1, "rejected": 1, "negative_list": 2, "ineligible": 1,
         "no_consent": 1,
@@ -98,6 +100,8 @@ def test_a_submission_takes_each_member_by_the_first_rule_that_applies() -> None
 
 
 def test_survey_needed_is_read_from_the_decision_snapshot() -> None:
+    assert survey_needed({"survey_complete": False, "grantable_fen": 30_000_00, "potential_fen": 200_000_00})
+    # a snapshot kept before lines were fen says the same in yuan
     assert survey_needed({"survey_complete": False, "grantable_limit": 30_000, "potential_limit": 200_000})
     assert not survey_needed(
         {"survey_complete": True, "grantable_limit": 200_000, "potential_limit": 200_000}
@@ -112,7 +116,7 @@ def test_survey_needed_is_read_from_the_decision_snapshot() -> None:
 def item(app_id: int, line: int, line_no: int | None = None, **changes: object) -> BatchItem:
     values: dict[str, object] = {
         "application_id": app_id, "version": 1, "id_no": rid(seq=app_id), "name": "某人",
-        "line_no": app_id if line_no is None else line_no, "line": line, "status": "submitted",
+        "line_no": app_id if line_no is None else line_no, "line_fen": line * 100, "status": "submitted",
         "maker_id": 7, "negative_now": False, "member_now": True, "survey_needed": False,
     }  # fmt: skip
     values.update(changes)
@@ -129,21 +133,21 @@ def test_an_approver_sees_the_exceptions_first_and_approves_only_the_rest() -> N
         item(6, 30_000, status="approved"),
         item(7, 45_001, status="rejected"),
     ]
-    review = review_batch(items, approver_id=8, authority=50_000)
+    review = review_batch(items, approver_id=8, authority_fen=50_000_00)
     assert [r.item.application_id for r in review.items] == [2, 3, 5, 4, 1, 6, 7]
     assert [r.exceptions for r in review.items][:4] == [
         ("over_authority",), ("negative_list",), ("not_member",), ("survey_needed",)
     ]  # fmt: skip
     assert [r.item.application_id for r in review.approvable] == [4, 1]
-    assert (review.count, review.total, review.approvable_total) == (7, 435_001, 60_000)
+    assert (review.count, review.total, review.approvable_total) == (7, 435_001_00, 60_000_00)
     assert review.exception_counts() == {
         "own": 0, "over_authority": 1, "negative_list": 1, "not_member": 1, "survey_needed": 1
     }  # fmt: skip
-    assert review.by_status()["submitted"] == 5 and review.bands()["30,001–50,000"].exposure == 45_001
+    assert review.by_status()["submitted"] == 5 and review.bands()["30,001–50,000"].exposure_fen == 45_001_00
 
-    own = review_batch(items, approver_id=7, authority=300_000)  # the maker sees all of it held
+    own = review_batch(items, approver_id=7, authority_fen=300_000_00)  # the maker sees all of it held
     assert own.approvable == [] and all("own" in r.exceptions for r in own.items)
-    no_role = review_batch(items, approver_id=9, authority=None)  # nothing over an authority it lacks
+    no_role = review_batch(items, approver_id=9, authority_fen=None)  # nothing over an authority it lacks
     assert all("over_authority" not in r.exceptions for r in no_role.items)
     assert "survey_needed" not in HELD and {"own", "over_authority"} <= HELD
 
@@ -155,7 +159,7 @@ def line(**changes: object) -> LineFacts:
     values: dict[str, object] = {
         "status": "approved", "here": True, "submitted_on": dt.date(2026, 12, 1),
         "decided_on": dt.date(2026, 12, 2), "valid_until": dt.date(2028, 12, 1), "signed_on": None,
-        "line": 30_000, "notified_on": None, "first_drawn_on": None,
+        "line_fen": 30_000_00, "notified_on": None, "first_drawn_on": None,
     }  # fmt: skip
     values.update(changes)
     return LineFacts(**values)  # type: ignore[arg-type]
@@ -167,7 +171,7 @@ def test_progress_counts_people_at_a_date() -> None:
             signed_on=dt.date(2026, 12, 3), status="signed", first_drawn_on=dt.date(2026, 12, 4),
             notified_on=dt.date(2026, 12, 2)),)),
         PersonFacts("new_to_bank", True, None, (line(status="rejected", valid_until=None),)),
-        PersonFacts("matched", True, None, (line(here=False, line=160_000),)),  # the counter's line
+        PersonFacts("matched", True, None, (line(here=False, line_fen=160_000_00),)),  # the counter's line
         PersonFacts("matched", False, None, ()),  # on the negative list
         PersonFacts("new_to_bank", True, None, (line(status="submitted", decided_on=None,
                                                      valid_until=None),)),
@@ -180,7 +184,7 @@ def test_progress_counts_people_at_a_date() -> None:
         "members": 7, "matched": 4, "eligible": 6, "decided": 4, "surveyed": 1, "submitted": 5,
         "granted": 3, "notified": 1, "signed": 1, "used": 1,
     }  # fmt: skip
-    assert (p.granted_yuan, p.signed_yuan) == (30_000 + 160_000 + 30_000, 30_000)
+    assert (p.granted_fen, p.signed_fen) == (30_000_00 + 160_000_00 + 30_000_00, 30_000_00)
     early = count_progress(people, dt.date(2026, 12, 2))  # decided that day; not yet signed or drawn
     assert (early.granted, early.signed, early.used, early.notified) == (4, 0, 0, 1)
     assert count_progress(people, dt.date(2026, 11, 30)).figures() == {

@@ -183,8 +183,8 @@ def test_a_line_already_held_counts_once_and_the_new_get_the_base_line() -> None
         POLICY,
         TODAY,
     )
-    assert (pre.decided, pre.eligible, pre.holding, pre.holding_yuan) == (3, 2, 1, 120_000)
-    assert pre.grantable["≤30,000"].people == 2 and pre.grantable["≤30,000"].exposure == 60_000
+    assert (pre.decided, pre.eligible, pre.holding, pre.holding_fen) == (3, 2, 1, 120_000_00)
+    assert pre.grantable["≤30,000"].people == 2 and pre.grantable["≤30,000"].exposure_fen == 60_000_00
     assert sum(t.people for t in pre.grantable.values()) == 2  # the holder is not granted again
 
 

@@ -136,7 +136,7 @@ def test_templates_load_and_refuse_unknown_placeholders(tmp_path: Path) -> None:
         load_template("agreement", tmp_path)
 
 
-FIELDS = ("YSX20261128000001", 220_000, 365, dt.date(2028, 11, 27), "32118319850314021X")
+FIELDS = ("YSX20261128000001", 220_000_00, 365, dt.date(2028, 11, 27), "32118319850314021X")
 
 
 def test_verification_code_rejects_any_changed_field() -> None:
@@ -147,7 +147,7 @@ def test_verification_code_rejects_any_changed_field() -> None:
     assert normalise(code.lower()) == code
     changed = [
         ("YSX20261128000002", *FIELDS[1:]),
-        (FIELDS[0], 220_001, *FIELDS[2:]),
+        (FIELDS[0], 220_000_01, *FIELDS[2:]),  # one fen more
         (*FIELDS[:2], 366, *FIELDS[3:]),
         (*FIELDS[:3], dt.date(2028, 11, 28), FIELDS[4]),
         (*FIELDS[:4], "321183198503140221"),
@@ -155,6 +155,19 @@ def test_verification_code_rejects_any_changed_field() -> None:
     for fields in changed:
         assert not matches(key, code, *fields)
     assert not matches(b"x" * 32, code, *FIELDS)
+
+
+def test_a_code_printed_while_lines_were_whole_yuan_still_verifies() -> None:
+    """The code is the HMAC the program printed before lines were fen: over the line in yuan as it was
+    written then (``220000``), so papers already with customers still verify."""
+    import base64
+    import hashlib
+    import hmac
+
+    key = b"k" * 32
+    message = "|".join(["YSX20261128000001", "220000", "365", "2028-11-27", "32118319850314021X"])
+    text = base64.b32encode(hmac.new(key, message.encode(), hashlib.sha256).digest()).decode()[:10]
+    assert verification_code(key, *FIELDS) == f"{text[:5]}-{text[5:]}"
 
 
 _figures = st.sampled_from(

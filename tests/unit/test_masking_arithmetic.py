@@ -21,6 +21,7 @@ from hypothesis import assume, example, given
 from hypothesis import strategies as st
 
 from teller_assist.identity.masking import Masking, mask_personal_amounts
+from teller_assist.money import format_yuan
 from teller_assist.prequal.engine import Decision
 from teller_assist.prequal.workflow import Status, rate_bp
 from teller_assist.services.applications import applied_factors
@@ -53,8 +54,8 @@ def record_of(decision: Decision, id_no: str) -> ApplicationRecord:
     now = dt.datetime(2026, 11, 28, 9, 0, tzinfo=dt.UTC)
     return ApplicationRecord(
         1, id_no, "王五", "walk_in", Status.APPROVED, 2, "{}", "{}", json.dumps(decision_to_json(decision)),
-        decision.policy_version, decision.policy_sha256, decision.grantable_limit,
-        rate_bp(decision.annual_rate), None, "ws", 1, "teller1", 2, "head1", "branch_head", 300_000,
+        decision.policy_version, decision.policy_sha256, decision.grantable_fen,
+        rate_bp(decision.annual_rate), None, "ws", 1, "teller1", 2, "head1", "branch_head", 300_000_00,
         now, now, None, "YSX20261128000001", decision.valid_until, None, None,
     )  # fmt: skip
 
@@ -75,7 +76,7 @@ def shown(decision: Decision, c: object) -> set[Fraction]:
         *paper.reasons,  # the agreement and the letter
     ]
     machine_amounts = [f["amount"] for f in machine["factors"]]
-    machine_amounts += [machine["grantable_limit"], machine["potential_limit"]]
+    machine_amounts += [format_yuan(machine[k], grouping=False) for k in ("grantable_fen", "potential_fen")]
     machine_amounts += [looked_up["payroll"]["average_monthly"], looked_up["payroll"]["total"]]  # lookup
     return numbers(texts) | figures(machine_amounts)
 
@@ -127,18 +128,17 @@ def test_no_masked_face_gives_an_income_or_debt_away_by_arithmetic(
     avg_fen = c.payroll.average_monthly_fen
     personal, derived = revealing(avg_fen, income, debts, settled)
     # what the bank may show: its fixed figures and the line, rounded to the policy's step (a band)
-    legit = {Fraction(decision.grantable_limit), Fraction(decision.potential_limit)}
+    legit = {Fraction(decision.grantable_fen, 100), Fraction(decision.potential_fen, 100)}
     legit |= numbers(f.evidence for f in decision.factors if f.code not in ("payroll", "survey"))
     legit -= personal | derived
     # the policy's own figures are shown to everyone: one that equals a personal figure gives nothing away
     assume(
         not (personal | derived)
-        & {Fraction(POLICY.base), Fraction(POLICY.cap), Fraction(POLICY.round_down_to)}
+        & {Fraction(f, 100) for f in (POLICY.base_fen, POLICY.cap_fen, POLICY.round_down_to_fen)}
     )
     # a rounded line that happens to equal an exact multiple gives the income only by coincidence
-    assume(not any(n / k in personal for n in (decision.grantable_limit, decision.potential_limit)
-                   for k in MULTIPLIERS))  # fmt: skip
-    lines = {Fraction(decision.grantable_limit), Fraction(decision.potential_limit)}
+    lines = {Fraction(decision.grantable_fen, 100), Fraction(decision.potential_fen, 100)}
+    assume(not any(n / k in personal for n in lines for k in MULTIPLIERS))
     assume(not (personal | derived) & lines)
 
     assert numbers(f.evidence for f in decision.factors) & derived  # the engine says them: the test bites

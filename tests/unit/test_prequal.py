@@ -80,7 +80,8 @@ def codes(d: Decision) -> dict[str, int | None]:
 
 def test_the_default_policy_loads_with_its_version_and_hash() -> None:
     assert POLICY.version == "2026.1" and len(POLICY.sha256) == 64
-    assert (POLICY.base, POLICY.cap, POLICY.round_down_to) == (30_000, 300_000, 1_000)
+    # the file writes yuan (line.base = 30000); the policy holds fen
+    assert (POLICY.base_fen, POLICY.cap_fen, POLICY.round_down_to_fen) == (30_000_00, 300_000_00, 1_000_00)
     assert set(POLICY.forms) == {
         "walk_in",
         "enterprise",
@@ -94,7 +95,8 @@ def test_the_default_policy_loads_with_its_version_and_hash() -> None:
     assert enterprise[-3:] == ["phone", "consent_credit_inquiry", "consent_personal_info"]
     assert enterprise[:5] == ["household_income", "debts", "owns_home", "owns_vehicle", "likely_need"]
     assert "household_income" in enterprise and "hr_evaluation" in enterprise
-    assert POLICY.approval == {"lobby_manager": 50_000, "branch_head": 300_000}
+    assert POLICY.approval_fen == {"lobby_manager": 50_000_00, "branch_head": 300_000_00}
+    assert [b.min_line_fen for b in POLICY.rate_bands][-1] == 0
 
 
 @pytest.mark.parametrize(
@@ -120,7 +122,7 @@ def test_policy_errors_name_file_key_and_problem(tmp_path: Path, replace: tuple[
 
 def test_base_line_without_survey_and_rate_band() -> None:
     d = run(card())
-    assert d.eligible and d.grantable_limit == d.potential_limit == 30_000
+    assert d.eligible and d.grantable_fen == d.potential_fen == 30_000_00
     assert d.annual_rate == Decimal("4.85")
     assert d.valid_until == dt.date(2028, 11, 27)
     assert not d.survey_complete
@@ -142,7 +144,7 @@ def test_age_boundaries(born: dt.date, eligible: bool) -> None:
     d = run(c)
     assert d.eligible is (POLICY.min_age <= c.age <= POLICY.max_age) is eligible
     if not eligible:
-        assert d.grantable_limit == 0 and d.annual_rate is None and d.reasons
+        assert d.grantable_fen == 0 and d.annual_rate is None and d.reasons
 
 
 def test_negative_list_shows_the_category_only() -> None:
@@ -152,24 +154,24 @@ def test_negative_list_shows_the_category_only() -> None:
 
 def test_payroll_needs_six_of_twelve_full_months() -> None:
     five = run(card(pay=[(m, 6000, COMPANY) for m in range(1, 6)] + [(0, 6000, COMPANY)]), survey(0))
-    assert "payroll" not in codes(five) and five.grantable_limit == 30_000
+    assert "payroll" not in codes(five) and five.grantable_fen == 30_000_00
     six = run(card(pay=[(m, 6000, COMPANY) for m in range(1, 7)]), survey(0))
-    assert codes(six)["payroll"] == 60_000 * 100 and six.grantable_limit == 60_000
+    assert codes(six)["payroll"] == 60_000 * 100 and six.grantable_fen == 60_000_00
     outside = run(card(pay=[(m, 6000, COMPANY) for m in range(7, 14)]), survey(0))  # 13 months back: 6 in
     assert codes(outside)["payroll"] == 60_000 * 100
 
 
 def test_civil_servant_and_public_institution_floors() -> None:
     gov = run(card(pay=[(m, 6000, GOV) for m in range(1, 9)]), survey(0))
-    assert codes(gov)["civil_servant"] == 200_000 * 100 and gov.grantable_limit == 200_000
+    assert codes(gov)["civil_servant"] == 200_000 * 100 and gov.grantable_fen == 200_000_00
     evidence = next(f.evidence for f in gov.factors if f.code == "civil_servant")
     assert evidence == "近12个月中8个月由句容市财政局(机关)代发工资，月均6,000元 → 公务员保底200,000元"
     tagged = run(card(tags=[("civil_servant", None, None)]), survey(0))
-    assert tagged.grantable_limit == 200_000
+    assert tagged.grantable_fen == 200_000_00
     expired = run(card(tags=[("civil_servant", None, dt.date(2026, 11, 27))]), survey(0))
-    assert expired.grantable_limit == 30_000
+    assert expired.grantable_fen == 30_000_00
     public = run(card(pay=[(m, 5000, PUBLIC) for m in range(1, 7)]), survey(0))
-    assert public.grantable_limit == 100_000
+    assert public.grantable_fen == 100_000_00
 
 
 @pytest.mark.parametrize(
@@ -185,29 +187,29 @@ def test_civil_servant_and_public_institution_floors() -> None:
     ],
 )
 def test_ratings(tag: str, grade: str, line: int) -> None:
-    assert run(card(tags=[(tag, grade, None)]), survey(0)).grantable_limit == line
+    assert run(card(tags=[(tag, grade, None)]), survey(0)).grantable_fen == line * 100
 
 
 def test_survey_formula_negative_and_uplift_cap_rounding() -> None:
-    assert run(card(), survey(80_000, 10_000)).grantable_limit == 150_000
+    assert run(card(), survey(80_000, 10_000)).grantable_fen == 150_000_00
     negative = run(card(), survey(10_000, 500_000))
-    assert negative.grantable_limit == 30_000  # the base line is still there
+    assert negative.grantable_fen == 30_000_00  # the base line is still there
     assert codes(negative)["survey"] == -480_000 * 100
     settled = run(card(agreements=[("active", 10, 0)]), survey(50_000, 0))
-    assert settled.grantable_limit == 110_000  # 100,000 + 10%
+    assert settled.grantable_fen == 110_000_00  # 100,000 + 10%
     not_settled = run(
         card(agreements=[("active", 12, 1), ("cancelled", 12, 0), ("active", 9, 0)]), survey(50_000, 0)
     )
-    assert not_settled.grantable_limit == 100_000
+    assert not_settled.grantable_fen == 100_000_00
     capped = run(card(agreements=[("active", 12, 0)]), survey(200_000, 0))
-    assert capped.grantable_limit == 300_000 and "cap" in codes(capped)
+    assert capped.grantable_fen == 300_000_00 and "cap" in codes(capped)
     rounded = run(card(pay=[(m, 6543, COMPANY) for m in range(1, 13)]), survey(0))
-    assert rounded.grantable_limit == 65_000 and codes(rounded)["rounding"] == -430 * 100
+    assert rounded.grantable_fen == 65_000_00 and codes(rounded)["rounding"] == -430 * 100
 
 
 def test_uplift_applies_to_the_base_line_once_surveyed() -> None:
-    assert run(card(agreements=[("active", 10, 0)]), survey(0)).grantable_limit == 33_000
-    assert run(card(agreements=[("active", 10, 0)])).grantable_limit == 30_000  # no survey: the base
+    assert run(card(agreements=[("active", 10, 0)]), survey(0)).grantable_fen == 33_000_00
+    assert run(card(agreements=[("active", 10, 0)])).grantable_fen == 30_000_00  # no survey: the base
 
 
 def test_rate_bands_edges_and_one_discount() -> None:
@@ -224,14 +226,14 @@ def test_rate_bands_edges_and_one_discount() -> None:
 
 def test_missing_consent_and_answers() -> None:
     d = run(card(), survey(consent_personal_info=False, owns_home=None, phone="12345"))
-    assert not d.survey_complete and d.grantable_limit == 30_000
+    assert not d.survey_complete and d.grantable_fen == 30_000_00
     assert "consent_personal_info" in d.missing and "owns_home" in d.missing
     assert "phone" in d.problems
 
 
 def test_potential_line_shown_before_the_survey() -> None:
     d = run(card(pay=[(m, 6000, GOV) for m in range(1, 13)], agreements=[("active", 12, 0)]))
-    assert d.grantable_limit == 30_000 and d.potential_limit == 220_000
+    assert d.grantable_fen == 30_000_00 and d.potential_fen == 220_000_00
     assert any(f.code == "survey_required" for f in d.factors)
 
 
@@ -253,9 +255,9 @@ def test_properties_base_to_cap_and_income_monotone(
     low = run(c, survey(income, debts))
     high = run(c, survey(income + extra, debts))
     for d in (low, high):
-        assert 30_000 <= d.grantable_limit <= 300_000
-        assert d.grantable_limit % 1000 == 0
-    assert high.grantable_limit >= low.grantable_limit
+        assert 30_000_00 <= d.grantable_fen <= 300_000_00
+        assert d.grantable_fen % 1000_00 == 0
+    assert high.grantable_fen >= low.grantable_fen
 
 
 @given(
@@ -267,7 +269,7 @@ def test_the_decisions_words_mask_every_income_and_debt_and_keep_the_line(
     monthly: int, income: int, debts: int
 ) -> None:
     from teller_assist.identity.masking import mask_personal_amounts
-    from teller_assist.prequal.engine import yuan_text
+    from teller_assist.money import yuan_text
 
     decision = run(card(pay=[(back, monthly, GOV) for back in range(1, 13)]), survey(income, debts))
     words = "\n".join(f.evidence for f in decision.factors)
@@ -284,7 +286,7 @@ def test_the_decisions_words_mask_every_income_and_debt_and_keep_the_line(
         assert masked_figure in masked
     # the candidates an income gives are masked with it (tests/unit/test_masking_arithmetic.py); the
     # line itself, rounded to the policy's step, is the bank's offer and stays
-    assert f"额度{yuan_text(decision.grantable_limit * 100)}元适用年利率" in masked
+    assert f"额度{yuan_text(decision.grantable_fen)}元适用年利率" in masked
 
 
 @pytest.mark.parametrize(
@@ -301,7 +303,7 @@ def test_the_line_is_rounded_down_never_to_the_nearest(
     income: int, debts: int, line: int, rounding_yuan: int | None
 ) -> None:
     decision = run(card(), survey(income, debts))
-    assert decision.grantable_limit == line
+    assert decision.grantable_fen == line * 100
     assert codes(decision).get("rounding") == (None if rounding_yuan is None else rounding_yuan * 100)
 
 
@@ -309,8 +311,8 @@ def test_rounding_down_counts_the_fen() -> None:
     # payroll: 11 months of 6,600 and one of 6,599 average 6,599.91 (to the fen) -> 65,999.10
     payroll = run(card(pay=[(m, 6600, COMPANY) for m in range(1, 12)] + [(12, 6599, COMPANY)]), survey(0))
     assert codes(payroll)["payroll"] == 6_599_910
-    assert payroll.grantable_limit == 65_000 and codes(payroll)["rounding"] == -99_910
+    assert payroll.grantable_fen == 65_000_00 and codes(payroll)["rounding"] == -99_910
     # 59,999 from the survey, +10% settled household = 65,998.90 -> 65,000
     settled = run(card(agreements=[("active", 12, 0)]), survey(30_000, 1))
     assert codes(settled)["settled_household"] == 599_990
-    assert settled.grantable_limit == 65_000 and codes(settled)["rounding"] == -99_890
+    assert settled.grantable_fen == 65_000_00 and codes(settled)["rounding"] == -99_890

@@ -22,7 +22,7 @@ OLD = rid(born=dt.date(1955, 1, 1), seq=81)  # 71 on the decision date: over the
 
 def card(id_no: str, name: str | None, *, negative: str | None = None, holding: bool = False):  # type: ignore[no-untyped-def]
     customer = CustomerFacts(name, None, "0101", None, "C1") if name else None
-    held = (ApplicationFact(9, "signed", 120_000, 385, dt.date(2028, 1, 1), "YSX1"),) if holding else ()
+    held = (ApplicationFact(9, "signed", 120_000_00, 385, dt.date(2028, 1, 1), "YSX1"),) if holding else ()
     facts = CardFacts(customer, (), (), negative, (), (), {}, held)
     return build_card(parse_resident_id(id_no, today=TODAY), facts, TODAY, tuple(KINDS))
 
@@ -62,8 +62,8 @@ def test_a_village_roster_decided_in_one_go() -> None:
     assert not by_line[7].decision.eligible and "超过65周岁" in by_line[7].decision.reasons[0]
     assert not by_line[4].known and by_line[5].known and out.known == 4 and out.eligible == 3
     # without a survey everyone eligible gets the base line; the good evaluation waits for the survey
-    assert {d.decision.grantable_limit for d in out.decided if d.decision.eligible} == {30_000}
-    assert out.grantable["≤30,000"].people == 3 and out.grantable["≤30,000"].exposure == 90_000
+    assert {d.decision.grantable_fen for d in out.decided if d.decision.eligible} == {30_000_00}
+    assert out.grantable["≤30,000"].people == 3 and out.grantable["≤30,000"].exposure_fen == 90_000_00
     assert out.grantable["0"].people == 2
 
 
@@ -73,6 +73,8 @@ def test_names_compare_as_written_on_the_id_card() -> None:
 
 
 def test_bands_take_any_line_a_policy_allows() -> None:
-    assert [band_of(x) for x in (0, 1, 30_000, 30_001, 200_000, 200_001, 500_000)] == [
-        "0", "≤30,000", "≤30,000", "30,001–50,000", "100,001–200,000", "200,001以上", "200,001以上",
+    fen = (0, 1, 30_000_00, 30_000_01, 30_001_00, 200_000_00, 200_000_01, 500_000_00)
+    assert [band_of(x) for x in fen] == [
+        "0", "≤30,000", "≤30,000", "30,001–50,000", "30,001–50,000", "100,001–200,000", "200,001以上",
+        "200,001以上",
     ]  # fmt: skip

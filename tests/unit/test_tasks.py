@@ -60,7 +60,7 @@ def approved(app_id: int = 7, line: int = 50_000, **kw: object) -> ApplicationFa
     base: dict[str, object] = {
         "id": app_id,
         "status": "approved",
-        "line_yuan": line,
+        "line_fen": line * 100,  # ``line`` in yuan
         "decided_on": D(2026, 11, 20),
         "valid_until": D(2027, 11, 19),
     }
@@ -74,7 +74,7 @@ LINE_UNTIL = D(2027, 11, 19)
 def signed(
     signed_on: D, valid_until: D = LINE_UNTIL, app_id: int = 7, line: int = 50_000
 ) -> ApplicationFacts:
-    return ApplicationFacts(app_id, "signed", line, D(2026, 1, 2), signed_on, valid_until)
+    return ApplicationFacts(app_id, "signed", line * 100, D(2026, 1, 2), signed_on, valid_until)
 
 
 def kind(f: TargetFacts, day: D = DAY) -> str | None:
@@ -103,7 +103,7 @@ def test_no_application_is_a_survey_due_by_the_list_and_a_draft_makes_it_submit(
 def test_the_newest_application_decides_the_working_task(
     status: str, signed_on: D | None, expected: str | None
 ) -> None:
-    app = ApplicationFacts(3, status, 30_000, D(2026, 11, 1), signed_on, D(2026, 11, 27))
+    app = ApplicationFacts(3, status, 30_000_00, D(2026, 11, 1), signed_on, D(2026, 11, 27))
     assert kind(target(application=app)) == expected
 
 
@@ -157,7 +157,7 @@ def test_renew_within_60_days_of_expiry_not_61_and_not_after_expiry() -> None:
     assert kind(f, until) == "renew"  # the expiry day itself
     assert kind(f, until + dt.timedelta(days=1)) is None  # expired: nothing to renew
     # a newer application under way replaces the renewal
-    newer = dataclasses.replace(f, application=ApplicationFacts(9, "submitted", 60_000))
+    newer = dataclasses.replace(f, application=ApplicationFacts(9, "submitted", 60_000_00))
     assert kind(newer) is None
 
 

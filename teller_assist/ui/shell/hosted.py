@@ -25,11 +25,11 @@ class Hosted(QObject):
         self.w = window
 
     def sign_in(self, operator: OperatorRecord) -> None:
-        from teller_assist.prequal.workflow import authority
+        from teller_assist.prequal.workflow import authority_fen
         from teller_assist.services.targets import OFFICER_ROLES
 
         w = self.w
-        if w.store is not None and w.policy is not None and authority(w.policy, operator.role):
+        if w.store is not None and w.policy is not None and authority_fen(w.policy, operator.role):
             w.queue = ApprovalQueue(
                 w.store,
                 w.policy,

@@ -54,6 +54,7 @@ from PySide6.QtWidgets import (
 from teller_assist.campaigns.entry import answer_of, decide_row, shown_answer, typed_text
 from teller_assist.errors import UserFacingError
 from teller_assist.identity.masking import Masking
+from teller_assist.money import yuan_text
 from teller_assist.prequal.engine import Decision
 from teller_assist.prequal.policy import Field, Form
 from teller_assist.prequal.survey import CheckedSurvey
@@ -82,10 +83,6 @@ READ_ONLY = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 EDITABLE = READ_ONLY | Qt.ItemFlag.ItemIsEditable
 MASKED_TYPES = ("yuan",)  # incomes, debts, turnover and sales: masked once kept
 FIXED = 3  # line, name, ID before the form's questions
-
-
-def yuan(n: int) -> str:
-    return f"{n:,}"
 
 
 class RowState:
@@ -221,7 +218,7 @@ class EntryModel(QAbstractTableModel):
         _checked, decision = self.decided(row)
         if not decision.eligible:
             return self.tr("不可授信"), ""
-        return yuan(decision.grantable_limit), yuan(decision.potential_limit)
+        return yuan_text(decision.grantable_fen), yuan_text(decision.potential_fen)
 
     def status_text(self, row: int) -> str:
         state = self.states[row]
@@ -548,10 +545,10 @@ class RegistrationDesk(QWidget):
         self.error.setVisible(False)
         status = self.tr("本行客户") if done.status == "matched" else self.tr("新客户")
         again = self.tr("（曾被名单移出，重新登记）") if done.again else ""
-        line = done.decision.grantable_limit if done.decision.eligible else 0
+        line_fen = done.decision.grantable_fen if done.decision.eligible else 0
         self.done_line.setText(
             self.tr("已登记：第{0}行 {1} {2}，{3}，可授基础额度 {4} 元{5}").format(
-                done.line_no, done.name, done.id_masked, status, yuan(line), again
+                done.line_no, done.name, done.id_masked, status, yuan_text(line_fen), again
             )
         )
         self.registered.insert(0, f"{done.line_no} {done.name} {done.id_masked}")

@@ -68,6 +68,7 @@ from teller_assist.campaigns.campaign import GROUP_ZH, NEEDS_USCC, STATUS_ZH, Ca
 from teller_assist.campaigns.roster import SCENARIO_ZH, SCENARIOS
 from teller_assist.errors import UserFacingError
 from teller_assist.identity.masking import Masking
+from teller_assist.money import yuan_text
 from teller_assist.ui import messages
 from teller_assist.ui.i18n import error_text, pick
 from teller_assist.ui.tasks import Task
@@ -817,14 +818,15 @@ class CampaignsWorkspace(QWidget):
                 f"{pre.decided - pre.holding:,}",
                 f"{pre.eligible:,}",
                 f"{pre.holding:,}",
-                f"{pre.holding_yuan:,}",
+                yuan_text(pre.holding_fen),
             )
         )
         self._show_progress(shown)
         self.bands.setRowCount(len(pre.grantable))
         for i, label in enumerate(pre.grantable):
             g, p = pre.grantable[label], pre.potential[label]
-            values = [word(label), f"{g.people:,}", f"{g.exposure:,}", f"{p.people:,}", f"{p.exposure:,}"]
+            g_yuan, p_yuan = yuan_text(g.exposure_fen), yuan_text(p.exposure_fen)
+            values = [word(label), f"{g.people:,}", g_yuan, f"{p.people:,}", p_yuan]
             for j, value in enumerate(values):
                 item = QTableWidgetItem(value)
                 item.setToolTip(value)
@@ -865,7 +867,7 @@ class CampaignsWorkspace(QWidget):
         table = f"<table><tr>{''.join(cells[:half])}</tr><tr>{''.join(cells[half:])}</tr></table>"
         waiting = sum(b.waiting for b in shown.batches)
         tail = self.tr("已授信额度 {0} 元，已签约额度 {1} 元").format(
-            f"{p.granted_yuan:,}", f"{p.signed_yuan:,}"
+            yuan_text(p.granted_fen), yuan_text(p.signed_fen)
         )
         if shown.batches:
             tail += "<br>" + _html(
@@ -1657,7 +1659,7 @@ class CampaignsWorkspace(QWidget):
         def done(approved: BatchApproval) -> None:
             left = sum(approved.left.values())
             said = self.tr("批次 {0}：已批准 {1} 件，合计 {2} 元；留待他人或逐件处理 {3} 件").format(
-                approved.batch.id, f"{len(approved.approved):,}", f"{approved.total:,}", f"{left:,}"
+                approved.batch.id, f"{len(approved.approved):,}", yuan_text(approved.total), f"{left:,}"
             )
             self._decided(dialog, said)
 
@@ -2149,10 +2151,10 @@ class RosterImportDialog(QDialog):
 
 
 def _bands_text(bands: dict[str, Any]) -> str:
-    """The lines by band, the empty bands left out: ``band n 人 / yuan 元``."""
+    """The lines by band, the empty bands left out: ``band n 人 / amount 元``."""
     parts = [
         QCoreApplication.translate("CampaignsWorkspace", "{0}：{1} 人 / {2} 元").format(
-            word(label), f"{t.people:,}", f"{t.exposure:,}"
+            word(label), f"{t.people:,}", yuan_text(t.exposure_fen)
         )
         for label, t in bands.items()
         if t.people
@@ -2219,7 +2221,9 @@ class SubmitDialog(QDialog):
         self.progress.setVisible(False)
         n = len(plan.submit)
         lines = [
-            "<b>" + _html(self.tr("将提交 {0} 人，合计 {1} 元").format(f"{n:,}", f"{plan.total:,}")) + "</b>"
+            "<b>"
+            + _html(self.tr("将提交 {0} 人，合计 {1} 元").format(f"{n:,}", yuan_text(plan.total)))
+            + "</b>"
         ]
         if n:
             lines.append(_html(_bands_text(plan.bands())))
@@ -2280,7 +2284,7 @@ class SubmitDialog(QDialog):
         if s.batch_id is None:
             return self.tr("活动 {0}：没有成员被提交").format(s.campaign.code)
         return self.tr("活动 {0}：已提交 {1} 人，合计 {2} 元，批次 {3}，待审批").format(
-            s.campaign.code, f"{s.submitted:,}", f"{s.total:,}", s.batch_id
+            s.campaign.code, f"{s.submitted:,}", yuan_text(s.total), s.batch_id
         )
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
@@ -2574,7 +2578,7 @@ class BatchDialog(QDialog):
             "<b>"
             + _html(
                 self.tr("共 {0} 件，合计 {1} 元；待审批 {2} 件").format(
-                    f"{review.count:,}", f"{review.total:,}", f"{waiting:,}"
+                    f"{review.count:,}", yuan_text(review.total), f"{waiting:,}"
                 )
             )
             + "</b>",
@@ -2589,11 +2593,12 @@ class BatchDialog(QDialog):
                     )
                 )
             )
-        if view.authority is not None:
+        if view.authority_fen is not None:
             lines.append(
                 _html(
                     self.tr("您的审批权限 {0} 元：可一步审批 {1} 件，合计 {2} 元").format(
-                        f"{view.authority:,}", f"{len(review.approvable):,}", f"{review.approvable_total:,}"
+                        yuan_text(view.authority_fen), f"{len(review.approvable):,}",
+                        yuan_text(review.approvable_total),
                     )
                 )
             )
@@ -2606,7 +2611,7 @@ class BatchDialog(QDialog):
                     "这是您提交的批次：经办人不能审批自己提交的批次（四眼原则），请由另一位有审批权限的人员审批"
                 )
             )
-        elif view.authority is None:
+        elif view.authority_fen is None:
             self.notice.setText(self.tr("您的角色没有审批权限，只能查看"))
         else:
             self.notice.setText("")
@@ -2620,7 +2625,7 @@ class BatchDialog(QDialog):
                 "" if item.line_no is None else str(item.line_no),
                 item.name or "",
                 item.id_masked,
-                f"{item.line:,}",
+                yuan_text(item.line_fen),
                 word(item.status_zh),
                 notes,
             ]
@@ -2668,7 +2673,7 @@ class BatchDialog(QDialog):
         parts = [
             self.tr("申请 {0}").format(item.application_id),
             f"{item.name or ''} {item.id_masked}",
-            self.tr("{0} 元").format(f"{item.line:,}"),
+            self.tr("{0} 元").format(yuan_text(item.line_fen)),
             word(item.status_zh),
         ]
         if item.checker:
@@ -2686,7 +2691,7 @@ class BatchDialog(QDialog):
         if self.busy or self.view is None:
             return
         review = self.view.review
-        if self.view.batch.maker_id == self.approver_id or self.view.authority is None:
+        if self.view.batch.maker_id == self.approver_id or self.view.authority_fen is None:
             self.approve.emit()  # the service refuses it in its own words, and audits the refusal
             return
         if not review.approvable:
@@ -2696,7 +2701,7 @@ class BatchDialog(QDialog):
         self._say("")
         self.keys.setText(
             self.tr("一步审批 {0} 件，合计 {1} 元？按 Y 确认，Esc 取消").format(
-                f"{len(review.approvable):,}", f"{review.approvable_total:,}"
+                f"{len(review.approvable):,}", yuan_text(review.approvable_total)
             )
         )
 

@@ -33,6 +33,7 @@ from teller_assist.identity.resident_id import (
     parse_resident_id,
     partial_problem,
 )
+from teller_assist.money import yuan_text
 from teller_assist.prequal.workflow import OPEN, Status
 from teller_assist.settings import Settings
 from teller_assist.ui import messages
@@ -85,10 +86,10 @@ def estimated_line_text(decision: Decision) -> str:
     if not decision.eligible:
         return QCoreApplication.translate("MainWindow", "不可授信：") + "；".join(decision.reasons)
     text = QCoreApplication.translate("MainWindow", "可授信 {0}元，年利率{1}%")
-    text = text.format(f"{decision.grantable_limit:,}", decision.annual_rate)
-    if decision.potential_limit > decision.grantable_limit:
+    text = text.format(yuan_text(decision.grantable_fen), decision.annual_rate)
+    if decision.potential_fen > decision.grantable_fen:
         more = QCoreApplication.translate("MainWindow", "；现有依据支持{0}元（完成调查后可授）")
-        text += more.format(f"{decision.potential_limit:,}")
+        text += more.format(yuan_text(decision.potential_fen))
     return text
 
 
@@ -99,7 +100,7 @@ def standing_line_text(held: ApplicationFact) -> str:
     status = word(APPLICATION_ZH.get(held.status, held.status))
     rate = f"{held.annual_rate_bp / 100:.2f}"
     text = QCoreApplication.translate("MainWindow", "{0} {1}元，年利率{2}%")
-    text = text.format(status, f"{held.line:,}", rate)
+    text = text.format(status, yuan_text(held.line_fen), rate)
     if held.valid_until is not None:
         until = QCoreApplication.translate("MainWindow", "，有效期至 {0}")
         text += until.format(held.valid_until.isoformat())
@@ -937,9 +938,9 @@ class CounterWorkspace(QWidget):
         if status == Status.SUBMITTED:
             assert flow is not None and flow.policy is not None
             self._submitted_text = self.tr("已提交申请 {0}：额度 {1} 元，年利率 {2}%，等待审批").format(
-                app.id, f"{app.line:,}", rate_text(app.annual_rate_bp)
+                app.id, yuan_text(app.line_fen), rate_text(app.annual_rate_bp)
             )
-            self._approver_text = approver_text(flow.policy, app.line) + " (F4)"  # whom to call before F4
+            self._approver_text = approver_text(flow.policy, app.line_fen) + " (F4)"  # whom to call before F4
             waited = max(0.0, (dt.datetime.now(dt.UTC) - app.submitted_at).total_seconds())
             self._submitted_clock = time.monotonic() - waited
             self.application_status.setText(self._submitted_text + "\n" + self._approver_text)
@@ -947,7 +948,7 @@ class CounterWorkspace(QWidget):
                 self.decision_watch.start()  # a remote approver may decide on another desktop
         elif status == Status.APPROVED:
             text = self.tr("已批准：协议号 {0}，额度 {1} 元，有效期至 {2}").format(
-                app.agreement_no, f"{app.line:,}", app.valid_until
+                app.agreement_no, yuan_text(app.line_fen), app.valid_until
             )
             if not signable:
                 text += "\n" + self.tr("请预览并打印协议 (F8)，客户签字后按 F9 登记")

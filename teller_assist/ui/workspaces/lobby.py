@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from teller_assist.errors import UserFacingError
 from teller_assist.identity.masking import Masking
+from teller_assist.money import yuan_text
 from teller_assist.ui.i18n import error_text
 from teller_assist.ui.tasks import Task
 from teller_assist.ui.widgets import ERROR_STYLE, grow_to_fit
@@ -199,7 +200,7 @@ class WalkinsView(QWidget):
                 w.first_seen.astimezone().strftime("%H:%M"),
                 f"{w.name or ''} {self.masking.resident_id(w.id_no)}".strip(),
                 progress,
-                f"{w.line:,}" if w.line else "",
+                yuan_text(w.line_fen) if w.line_fen else "",
                 w.operator or "",
             ]
             for j, value in enumerate(cells):
@@ -342,7 +343,7 @@ class ApprovalQueue(QWidget):
                 self.tr("{0} 分钟").format(waited),
                 str(r.id),
                 f"{r.name or ''} {self.masking.resident_id(r.id_no)}",
-                f"{r.line:,}",
+                yuan_text(r.line_fen),
                 r.maker_login,
             ]
             for j, value in enumerate(cells):
@@ -448,7 +449,7 @@ class RejectDialog(QDialog):
         layout = QVBoxLayout(self)
         summary = QLabel(
             self.tr("申请 {0}：{1}\n额度 {2} 元，经办 {3}").format(
-                record.id, who, f"{record.line:,}", record.maker_login
+                record.id, who, yuan_text(record.line_fen), record.maker_login
             ),
             self,
         )
