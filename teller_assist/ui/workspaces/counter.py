@@ -366,7 +366,7 @@ class CounterWorkspace(QWidget):
         from PySide6.QtCore import QBuffer, QIODevice, QSize
         from PySide6.QtGui import QPageSize, QPainter, QPdfWriter
 
-        from teller_assist.services import audit, drafts, task_desk
+        from teller_assist.services import applications, audit, drafts, task_desk
         from teller_assist.services.lookup import lookup
         from teller_assist.services.prequal import decide_for_card
         from teller_assist.ui.print_preview import load_pdf
@@ -390,6 +390,10 @@ class CounterWorkspace(QWidget):
         with contextlib.suppress(UserFacingError):
             drafts.load(flow.store, self.WARM_UP_ID)  # the first survey's draft read: its statement ready
             task_desk.prepare_flag(flow.store, self.WARM_UP_ID)  # a listed walk-in's flag: statements ready
+        with contextlib.suppress(UserFacingError):  # a customer holding a line: their application's reads
+            applications.get(flow.store, 0)  # (no application 0: the statement compiled, nothing found)
+        with contextlib.suppress(UserFacingError):
+            applications.agreement_issued(flow.store, 0)
         self._make_spare_forms()  # the survey's widgets made, laid out and drawn with their fonts
         buffer = QBuffer()
         buffer.open(QIODevice.OpenModeFlag.WriteOnly)
