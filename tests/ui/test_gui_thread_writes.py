@@ -143,7 +143,8 @@ def test_the_lock_is_at_once_and_its_audit_row_and_the_draft_are_written_behind_
     qtbot.waitUntil(lambda: ("lock", False) in rows and saves != [], timeout=3000)
     assert ("lock", True) not in rows, rows
     assert saves == [(50000, False)]
-    assert saved_income(window.store) == 50000
+    store = window.store
+    qtbot.waitUntil(lambda: saved_income(store) == 50000, timeout=3000)  # the write (begun above) done
     window.logout()  # from the locked desk: the lock's row comes before the logout's
     actions = [action for action, _gui in rows]
     assert actions.index("lock") < actions.index("logout")
