@@ -41,6 +41,7 @@ from teller_assist.campaigns.campaign import check_spec
 from teller_assist.demo.county import generate_county
 from teller_assist.identity.masking import Masking
 from teller_assist.identity.resident_id import parse_resident_id
+from teller_assist.money import format_yuan
 from teller_assist.prequal.policy import Policy, default_policy_path, load_policy
 from teller_assist.services import campaign_batches, campaigns
 from teller_assist.services.database import open_database
@@ -210,7 +211,7 @@ def run(name: str, store: Store, args: argparse.Namespace, policy: Policy) -> No
             f"  batch of {args.base:,}: submitted {sub.submitted:,} ({sum(sub.skipped.values()):,} skipped: "
             f"{dict(sub.skipped) or '-'}) "
             f"in {t_submit:.2f} s with {seq_mid - seq_before:,} audit rows; approved "
-            f"{len(approved.approved):,} ({approved.total:,} yuan) in {t_approve:.2f} s with "
+            f"{len(approved.approved):,} ({format_yuan(approved.total)} yuan) in {t_approve:.2f} s with "
             f"{seq_after - seq_mid:,} audit rows; together {t_submit + t_approve:.2f} s"
         )
     both = spread([a + b for a, b in zip(submits, approves, strict=True)])

@@ -20,6 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from teller_assist.money import format_yuan
 from teller_assist.prequal.engine import decide
 from teller_assist.prequal.policy import default_policy_path, load_policy
 from teller_assist.prequal.survey import Survey, check_survey
@@ -78,8 +79,9 @@ def main() -> None:
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(
         f"simulate over {run.people:,} customers: {elapsed:.1f} s (target <= 60 s), peak RSS {rss:.0f} MB "
-        f"(target <= 500 MB); coverage {run.coverage:.2%}, exposure as is {run.now.total.exposure:,} yuan, "
-        f"evidence confirmed {run.confirmed.total.exposure:,} yuan"
+        f"(target <= 500 MB); coverage {run.coverage:.2%}, "
+        f"exposure as is {format_yuan(run.now.total.exposure_fen)} yuan, "
+        f"evidence confirmed {format_yuan(run.confirmed.total.exposure_fen)} yuan"
     )
     store.dispose()
 
