@@ -152,10 +152,13 @@ def test_the_idle_warm_up_draws_a_card_and_a_survey_off_screen_and_shows_or_audi
     finally:
         CardPanel.show_card = shown_card  # type: ignore[method-assign]
         SurveyForm.__init__ = built_form  # type: ignore[method-assign]
-    assert made == ["card", "survey", "survey"]  # it did draw them: the card, the two spare forms
+    # it did draw them: a throw-away card, the window's own panel (cleared again), the two spare forms
+    assert made == ["card", "card", "survey", "survey"]
     assert last_seq(window.store) == seq
     assert counter.card is None and counter.survey_form is None
     assert not any(form.isVisible() for form in counter._spare_forms.values())
     assert counter.card_panel.title.text() == "" and not counter.content_scroll.isVisible()
+    assert counter.card_panel.card is None and not counter.card_panel.isVisible()
+    assert counter.card_panel.details.text() == "" and not counter.card_panel.revealed
     visible = [w for w in QApplication.topLevelWidgets() if w.isVisible()]
     assert visible == [window]

@@ -387,6 +387,12 @@ class CounterWorkspace(QWidget):
             panel.grab()
             panel.body.grab()
             holder.deleteLater()
+            if self.card is None and self.card_panel.card is None:
+                # the window's own panel laid out and drawn once in its place (into a pixmap; cleared
+                # before the event loop could paint it), so the first customer's card is not the first
+                self.card_panel.show_card(card)
+                self.grab()
+                self.card_panel.clear()
         with contextlib.suppress(UserFacingError):
             drafts.load(flow.store, self.WARM_UP_ID)  # the first survey's draft read: its statement ready
             task_desk.prepare_flag(flow.store, self.WARM_UP_ID)  # a listed walk-in's flag: statements ready
