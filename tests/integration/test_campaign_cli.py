@@ -92,7 +92,7 @@ def test_a_campaign_from_creation_to_a_corrected_roster_and_closing(
     assert view["by_status"] == {"matched": 0, "new_to_bank": 2, "refused": 0, "removed": 1}
     assert view["members"] == 2 and view["indicator"] == {"people": 2, "measure": "signed"}
     assert view["indicator_progress"] == {  # as kpi show --scope campaign:CODE counts it: nobody signed yet
-        "measure": "signed", "people": 2, "from": "2026-11-30", "to": "2027-02-28", "done": 0,
+        "measure": "signed", "people": 2, "from": START.isoformat(), "to": END.isoformat(), "done": 0,
         "completion_percent": "0.00",
     }  # fmt: skip
     assert view["prequalified"]["bands"]["≤30,000"]["grantable_people"] == 2

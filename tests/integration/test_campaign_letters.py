@@ -264,7 +264,7 @@ def test_signatures_one_by_one_and_from_a_list_through_the_counters_signing(
     made = granted_campaign(store, team, policy, tmp_path)
     (before,) = letters.sign_members(store, team.teller.operator, CODE, [P["王二"]], today=TODAY)
     assert not before.signed and "尚未打印" in (before.reason_zh or "")  # nothing to sign yet
-    letters.issue_letters(store, paper, team.teller.operator, CODE, tmp_path / "out", today=TODAY)
+    letters.issue_letters(store, paper, team.teller.operator, CODE, tmp_path / "out", today=TODAY, now=NOW)
     (one,) = letters.sign_members(store, team.teller.operator, CODE, [P["王二"]], today=TODAY)
     assert one.signed and one.application_id == made["王二"] and one.given == MASK.resident_id(P["王二"])
     listed = [P["孙一"], P["王二"], P["李一"], rid(seq=201), BAD, P["孙一"]]
