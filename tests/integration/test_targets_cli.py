@@ -180,10 +180,16 @@ def test_the_programme_from_head_office_to_the_officer(county: dict[str, str]) -
 
 def test_bad_input_is_said_before_anything_is_done(county: dict[str, str], tmp_path: Path) -> None:
     for args, words in [
-        (("targets", "preview", "=bad", "--due", "2026-12-31"), "不能以"),
-        (("targets", "preview", "L2", "--due", "2026-12-31", "--percent", "0"), "指标比例"),
+        (("targets", "preview", "=bad", "--due", "2026-12-31", "--date", "2026-11-28"), "不能以"),
+        (
+            ("targets", "preview", "L2", "--due", "2026-12-31", "--date", "2026-11-28", "--percent", "0"),
+            "指标比例",
+        ),
         (("targets", "preview", "L2", "--due", "2026-11-01", "--date", "2026-11-28"), "应晚于"),
-        (("targets", "preview", "L2", "--due", "2026-12-31", "--tag", "vip"), "未知的标签"),
+        (
+            ("targets", "preview", "L2", "--due", "2026-12-31", "--date", "2026-11-28", "--tag", "vip"),
+            "未知的标签",
+        ),
         (("tasks", "record", "110105194912310021", "--outcome", "done"), "身份证号无效"),
     ]:
         done = cli(county, *args, user="admin1")

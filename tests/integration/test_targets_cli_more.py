@@ -115,7 +115,17 @@ def test_a_list_from_a_file_given_out_by_village_handed_over_and_digested(
 
     # bad options: said plainly, nothing done
     alone = cli(
-        env, "targets", "preview", "X1", "--due", "2026-12-31", "--refused-out", "r.xlsx", user="admin1"
+        env,
+        "targets",
+        "preview",
+        "X1",
+        "--due",
+        "2026-12-31",
+        "--date",
+        "2026-11-28",
+        "--refused-out",
+        "r.xlsx",
+        user="admin1",
     )
     assert alone.returncode == 3 and "--from-file" in alone.stderr and "Traceback" not in alone.stderr
     csv_out = cli(env, "targets", "preview", "X1", *options, "--refused-out", "r.csv", user="admin1")
@@ -123,7 +133,17 @@ def test_a_list_from_a_file_given_out_by_village_handed_over_and_digested(
     filtered = cli(env, "targets", "preview", "X1", *options, "--tag", "veteran", user="admin1")
     assert filtered.returncode == 3 and "不能再加筛选条件" in filtered.stderr
     missing = cli(
-        env, "targets", "preview", "X1", "--due", "2026-12-31", "--from-file", "nope.csv", user="admin1"
+        env,
+        "targets",
+        "preview",
+        "X1",
+        "--due",
+        "2026-12-31",
+        "--date",
+        "2026-11-28",
+        "--from-file",
+        "nope.csv",
+        user="admin1",
     )
     assert missing.returncode == 3 and "无法读取名单文件" in missing.stderr
 
