@@ -12,6 +12,7 @@ a dead network): closing the window never waits on it.
 from __future__ import annotations
 
 import threading
+import warnings
 from collections.abc import Callable
 from typing import Any
 
@@ -43,6 +44,43 @@ class Task(QObject):
 
     def wait(self, msecs: int = 60_000) -> bool:
         return self._thread.wait(msecs)
+
+    def running(self) -> bool:
+        return self._thread.isRunning()
+
+    def release(self) -> None:
+        """Its owner goes (a sign-out, a closed view) while the work may still run, held up by a database
+        that does not answer: the task reports nothing more, leaves its parent (deleting a running
+        thread with it would end the program) and lives on its own until the work ends, then goes."""
+        self.cancel()
+        with warnings.catch_warnings():  # a signal nobody listened to says so: nothing to undo
+            warnings.simplefilter("ignore", RuntimeWarning)
+            for signal in (self.progress, self.succeeded, self.failed, self.finished):
+                signal.disconnect()
+        if not self._thread.isRunning():
+            self.deleteLater()
+            return
+        _LINGERING.add(self)
+        self.setParent(None)
+        self._thread.finished.connect(self._gone)
+
+    OWNER_WAIT_MS = 5_000  # how long an owner that goes waits for the work before letting it go
+
+    def wait_or_release(self, msecs: int | None = None) -> bool:
+        """For an owner that goes: wait up to ``msecs`` for the work, else let it end on its own
+        (``release``). True if it had ended."""
+        if self.wait(self.OWNER_WAIT_MS if msecs is None else msecs):
+            return True
+        self.release()
+        return False
+
+    def _gone(self) -> None:
+        self._thread.wait()
+        _LINGERING.discard(self)
+        self.deleteLater()
+
+
+_LINGERING: set[Task] = set()  # released tasks whose work still runs: kept alive until it ends
 
 
 class _Runner(QObject):

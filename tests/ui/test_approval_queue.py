@@ -278,3 +278,46 @@ def test_the_selected_application_stays_selected_when_one_above_it_goes(
     chosen = queue.selected()
     assert chosen is not None and chosen.id == second.id, (chosen, third.id)
     assert queue.factors.text().startswith(f"申请 {second.id} 的依据：")
+
+
+def test_signing_out_while_a_reading_hangs_on_the_database_neither_waits_nor_ends_the_program(
+    qtbot: QtBot,
+    settings: Settings,
+    memory_keyring: MemoryKeyring,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A database that stops answering holds today's walk-ins' reading: signing out waits a moment, then
+    lets the reading end on its own. Before, the view went with its reading's thread still running, and
+    Qt ends the program when a running thread is destroyed."""
+    from teller_assist.services import walkins
+    from teller_assist.ui import tasks as ui_tasks
+
+    window, queue = manager(qtbot, settings, tmp_path)
+    assert window.walkins is not None
+    view = window.walkins
+    read(qtbot, queue)
+    qtbot.waitUntil(lambda: not view.reader.busy(), timeout=3000)
+    answer = threading.Event()
+    hung: list[str] = []
+    read_day = walkins.today
+
+    def hanging(*args: object) -> object:
+        hung.append("reading")
+        answer.wait(30)  # the database answers only when the test says so
+        return read_day(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(walkins, "today", hanging)
+    monkeypatch.setattr(ui_tasks.Task, "OWNER_WAIT_MS", 200)
+    shown: list[object] = []
+    monkeypatch.setattr(view, "_show", shown.append)
+    view.refresh()
+    qtbot.waitUntil(lambda: hung == ["reading"], timeout=3000)
+    window.logout()
+    assert window.walkins is None and window.operator is None  # signed out without waiting for it
+    assert len(ui_tasks._LINGERING) == 1
+    qtbot.wait(100)  # the view is deleted while its reading still runs
+    answer.set()
+    qtbot.waitUntil(lambda: not ui_tasks._LINGERING, timeout=10_000)  # ended on its own, and gone
+    qtbot.wait(50)
+    assert shown == []  # nothing shown for the operator who left

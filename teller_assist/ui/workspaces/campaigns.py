@@ -513,9 +513,12 @@ class CampaignsWorkspace(QWidget):
         self.settle.stop()
         if self.action_task is not None:
             self.action_task.cancel()  # a long run (the letters) stops between two members
-        for task in (self.load_task, self.detail_task, self.action_task):
-            if task is not None:
-                task.wait()
+        if self.load_task is not None and not self.load_task.wait_or_release():
+            self.load_task = None  # a database that does not answer: the work ends on its own
+        if self.detail_task is not None and not self.detail_task.wait_or_release():
+            self.detail_task = None
+        if self.action_task is not None and not self.action_task.wait_or_release():
+            self.action_task = None
         if self.dialog is not None:
             self.dialog.done(QDialog.DialogCode.Rejected)  # (also the roster's, which Esc leaves open)
 

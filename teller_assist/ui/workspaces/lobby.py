@@ -112,8 +112,8 @@ class _Reader(QObject):
         self._again = None
         self._generation += 1
         if self.task is not None:
-            self.task.cancel()
-            self.task.wait(5_000)
+            self.task.wait_or_release()  # a database that does not answer: the reading ends on its own
+            self.task = None
 
 
 class WalkinsView(QWidget):
@@ -301,7 +301,7 @@ class ApprovalQueue(QWidget):
         self.reader.stop()
         if self.watch is not None:
             self.watch.cancel()
-            self.watch.wait(5_000)
+            self.watch.wait_or_release()
             self.watch = None
 
     def _watch_failed(self, exc: BaseException) -> None:

@@ -191,9 +191,12 @@ class TasksWorkspace(QWidget):
     def stop(self) -> None:
         """The session ends: the work under way finishes (its answers are dropped) before the store goes."""
         self._stopped = True
-        for task in (self.load_task, self.count_task, self.record_task):
-            if task is not None:
-                task.wait()
+        if self.load_task is not None and not self.load_task.wait_or_release():
+            self.load_task = None  # a database that does not answer: the work ends on its own
+        if self.count_task is not None and not self.count_task.wait_or_release():
+            self.count_task = None
+        if self.record_task is not None and not self.record_task.wait_or_release():
+            self.record_task = None
         if self.dialog is not None:
             self.dialog.reject()
 
