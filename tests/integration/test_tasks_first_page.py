@@ -103,6 +103,14 @@ def _same(store: Store, policy: Policy, team: Team, *, slow: tuple[str, ...] = (
             assert page.people == whole.people[:first]
             assert page.shown.counts == whole.shown.counts and page.shown.notes == whole.shown.notes
             assert (page.shown.day, page.shown.scope) == (whole.shown.day, whole.shown.scope)
+        desk = task_desk.Scope(officer=officer)
+        whole_desk = task_desk.listing(store, policy, head, day, MASK, desk)
+        for first in (2, len(whole_desk.tasks)):
+            page_desk = task_desk.listing(store, policy, head, day, MASK, desk, first=first)
+            assert page_desk.tasks == whole_desk.tasks[:first] and page_desk.counts == whole_desk.counts
+            assert page_desk.total == len(whole_desk.tasks) and page_desk.complete is (
+                first >= page_desk.total
+            )
     mine = task_desk.count_today(store, policy, team.teller.operator, day)
     assert mine == len(targets.today_tasks(store, policy, day, officer="teller1").tasks)
 
