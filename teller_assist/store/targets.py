@@ -17,7 +17,22 @@ from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple, cast
 
-from sqlalchemy import Table, and_, bindparam, case, delete, exists, func, insert, not_, or_, select, update
+from sqlalchemy import (
+    Select,
+    Table,
+    and_,
+    bindparam,
+    case,
+    delete,
+    exists,
+    func,
+    insert,
+    not_,
+    or_,
+    select,
+    union,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -988,22 +1003,30 @@ def _changed_since(conn: Any, at: dt.datetime) -> set[str]:
     an application submitted, decided, signed, cancelled or expired; a task outcome recorded; a survey
     draft saved. (Strikes follow a signature or an outcome; drawdowns, the negative list and the
     customers come only with an import, after which the kept tasks are not used at all.)"""
-    on = at.astimezone().date()
     found: set[str] = set()
-    for query in (
+    for query in _changes_since(at):
+        found.update(str(i) for i in conn.execute(query).scalars())
+    return found
+
+
+def _changes_since(at: dt.datetime) -> tuple[Select[Any], ...]:
+    """:func:`_changed_since`'s queries, one per kind of change, each of the people's IDs."""
+    on = at.astimezone().date()
+    return (
         select(A.c.id_no).where(A.c.status.in_(APPLICATION_STATUSES), A.c.submitted_at >= at),
         select(A.c.id_no).where(A.c.decided_on >= on),
         select(A.c.id_no).where(A.c.signed_on >= on),
         select(A.c.id_no).where(A.c.closed_at >= at),
         select(OC.c.id_no).where(OC.c.recorded_at >= at),
         select(SD.c.id_no).where(SD.c.updated_at >= at),
-    ):
-        found.update(str(i) for i in conn.execute(query).scalars())
-    return found
+    )
 
 
 STALE_AT_MOST = CHUNK
 """More people to compute again than this, and the scope's facts are read whole instead."""
+GIVEN_AT_MOST = 4 * CHUNK
+"""More targets given out since the sweep than this (anywhere), and a login compares each of its
+targets with its kept row instead of looking at each of those."""
 
 
 def _swept_since(conn: Any, day: dt.date, band: AgeBand) -> dt.datetime | None:
@@ -1044,20 +1067,33 @@ def _stale_by_log(
     """The people of a scope to compute again, found from what the day's work wrote since the sweep
     instead of comparing each of the scope's targets with its kept row: the people whose facts changed
     (:func:`_changed_since`) or whose targets changed hands (``target_assignment``: every change of a
-    target's officer is kept there), when they have a target or a kept row in the scope; for a branch,
-    those on a list issued since; and those kept with a survey to submit whose draft is gone. None
-    (compare row by row instead) when more than :data:`STALE_AT_MOST`, or when the scope's targets and
-    its kept rows, the stale people's left out, are not as many (a target came some other way)."""
+    target's officer is kept there; those whose kept row already names the officer they have now are
+    not stale), when they have a target or a kept row in the scope; for a branch, those on a list
+    issued since; and those kept with a survey to submit whose draft is gone. None (compare row by row
+    instead) when more than :data:`STALE_AT_MOST` (or :data:`GIVEN_AT_MOST` targets given out since,
+    anywhere), or when the scope's targets and its kept rows, the stale people's left out, are not as
+    many (a target came some other way)."""
     now_theirs, kept_theirs = _scope(officer, branch)
-    changed = _changed_since(conn, since)
-    changed.update(
-        str(i) for i in conn.execute(select(AS.c.id_no).where(AS.c.assigned_at >= since)).scalars()
-    )
+    # the people changed since, as one set the database meets with the scope's (a day's changes in the
+    # county may be many: they are never read out, only those of the scope)
+    changed = select(union(*_changes_since(since)).subquery().c.id_no)
     stale: set[str] = set()
-    for part in _chunks(changed):
-        for where, column in ((now_theirs, T.c.id_no), (kept_theirs, TT.c.id_no)):
-            found = conn.execute(select(column).where(where, column.in_(part)).distinct()).scalars()
-            stale.update(str(i) for i in found)
+    for where, column in ((now_theirs, T.c.id_no), (kept_theirs, TT.c.id_no)):
+        found = conn.execute(select(column).where(where, column.in_(changed)).distinct())
+        stale.update(str(i) for i in found.scalars())
+    # a target given to another officer since: its kept row names another officer (or none is kept yet)
+    since_given = AS.c.assigned_at >= since
+    if _count(conn, AS, since_given) > GIVEN_AT_MOST:
+        return None
+    key = and_(TT.c.campaign == T.c.campaign, TT.c.id_no == T.c.id_no)
+    other = or_(TT.c.campaign.is_(None), TT.c.officer.is_distinct_from(T.c.officer))
+    given = {str(i) for i in conn.execute(select(AS.c.id_no).where(since_given)).scalars()}
+    for part in _chunks(given):
+        for query in (
+            select(T.c.id_no).select_from(T.outerjoin(TT, key)).where(now_theirs, T.c.id_no.in_(part), other),
+            select(TT.c.id_no).select_from(TT.join(T, key)).where(kept_theirs, TT.c.id_no.in_(part), other),
+        ):
+            stale.update(str(i) for i in conn.execute(query.distinct()).scalars())
     # a list issued since gives a branch new targets (an officer's come to them by an assignment)
     lists = (
         []

@@ -271,3 +271,24 @@ def test_0018_adds_the_index_of_assignments_by_moment_and_takes_it_back(store: S
     with store.engine.begin() as conn:
         command.upgrade(_config(conn), "head")
     assert "ix_target_assignment_assigned_at" in indexes()
+
+
+def test_targets_given_away_and_back_since_the_sweep_are_read_from_their_kept_rows(
+    store: Store, team: Team, policy: Policy, swept: None
+) -> None:
+    """Given to another officer and back since the sweep: the kept rows name the officer they have
+    now, so the people are not computed again (and the list is the same)."""
+    _assign(store, team, "L1", "manager1", PEOPLE[:2], NOW)
+    _assign(store, team, "L1", "teller1", PEOPLE[:2], NOW)
+    _assign(store, team, "L1", "manager1", PEOPLE[2:3], NOW)  # and one given away for good
+    page = store_targets.kept_page(store, TODAY, targets._band(policy), first=5, officer="teller1")
+    assert page is not None and page.stale == {PEOPLE[2]}
+    _same(store, policy, team)
+
+
+def test_a_day_with_more_targets_given_out_than_worth_it_compares_row_by_row(
+    store: Store, team: Team, policy: Policy, swept: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(store_targets, "GIVEN_AT_MOST", 1)
+    _assign(store, team, "L1", "manager1", PEOPLE[:2], NOW)
+    _same(store, policy, team, slow=("teller1", "manager1", "0101"))
