@@ -1024,6 +1024,11 @@ def _changes_since(at: dt.datetime) -> tuple[Select[Any], ...]:
 
 STALE_AT_MOST = CHUNK
 """More people to compute again than this, and the scope's facts are read whole instead."""
+GIVEN_BEFORE_SWEEP = dt.timedelta(hours=1)
+"""Targets given out up to this long before the sweep began reading (or since the day's midnight, if
+earlier) are looked at as given since: an assignment is stamped as its writing begins, and the writing
+takes seconds; the rest covers the clocks of workstations apart. (Looked at, a target whose kept row
+names the officer it has now is not computed again.)"""
 GIVEN_AT_MOST = 4 * CHUNK
 """More targets given out since the sweep than this (anywhere), and a login compares each of its
 targets with its kept row instead of looking at each of those."""
@@ -1066,13 +1071,13 @@ def _stale_by_log(
 ) -> frozenset[str] | None:
     """The people of a scope to compute again, found from what the day's work wrote since the sweep
     instead of comparing each of the scope's targets with its kept row: the people whose facts changed
-    (:func:`_changed_since`) or whose targets changed hands (``target_assignment``: every change of a
-    target's officer is kept there; those whose kept row already names the officer they have now are
-    not stale), when they have a target or a kept row in the scope; for a branch, those on a list
-    issued since; and those kept with a survey to submit whose draft is gone. None (compare row by row
-    instead) when more than :data:`STALE_AT_MOST` (or :data:`GIVEN_AT_MOST` targets given out since,
-    anywhere), or when the scope's targets and its kept rows, the stale people's left out, are not as
-    many (a target came some other way)."""
+    (:func:`_changed_since`) or whose targets changed hands since the sweep (``target_assignment``:
+    every change of a target's officer is kept there, see :data:`GIVEN_BEFORE_SWEEP`; those whose kept
+    row already names the officer they have now are not stale), when they have a target or a kept row
+    in the scope; for a branch, those on a list issued since; and those kept with a survey to submit
+    whose draft is gone. None (compare row by row instead) when more than :data:`STALE_AT_MOST` (or
+    :data:`GIVEN_AT_MOST` targets given out since, anywhere), or when the scope's targets and its kept
+    rows, the stale people's left out, are not as many (a target came some other way)."""
     now_theirs, kept_theirs = _scope(officer, branch)
     # the people changed since, as one set the database meets with the scope's (a day's changes in the
     # county may be many: they are never read out, only those of the scope)
@@ -1082,7 +1087,8 @@ def _stale_by_log(
         found = conn.execute(select(column).where(where, column.in_(changed)).distinct())
         stale.update(str(i) for i in found.scalars())
     # a target given to another officer since: its kept row names another officer (or none is kept yet)
-    since_given = AS.c.assigned_at >= since
+    swept_at = conn.execute(select(SW.c.swept_at)).scalar_one()
+    since_given = AS.c.assigned_at >= min(since, swept_at - GIVEN_BEFORE_SWEEP)
     if _count(conn, AS, since_given) > GIVEN_AT_MOST:
         return None
     key = and_(TT.c.campaign == T.c.campaign, TT.c.id_no == T.c.id_no)

@@ -71,11 +71,7 @@ def kinds(today: targets.Today) -> list[tuple[str, str, bool]]:
 def test_a_login_reads_the_sweeps_tasks_and_a_signature_since_removes_the_task_at_once(
     store: Store, team: Team, policy: Policy, issued_list: str
 ) -> None:
-    # given out the day before (an assignment since the day began is computed again, kept row or not)
-    the_day_before = NOW - dt.timedelta(days=1)
-    targets.assign(
-        store, team.head.operator, issued_list, "teller1", day=TODAY, id_nos=[A1, A2], now=the_day_before
-    )
+    targets.assign(store, team.head.operator, issued_list, "teller1", day=TODAY, id_nos=[A1, A2])
     assert not listed(store, policy, TODAY, officer="teller1").kept  # no sweep of the day yet
     swept = targets.sweep(store, policy, TODAY, by="os:night")
     with store.connection() as conn:
