@@ -158,6 +158,12 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
     who.add_argument("--branch", metavar="CODE", help="网点")
     today.add_argument("--date", type=parse_date, default=None, metavar="DATE")
     today.add_argument("--json", action="store_true")
+    today.add_argument(
+        "--first",
+        type=int,
+        metavar="N",
+        help="只列出前N项（合计仍为全部任务）only the first N tasks (the counts still the whole list's)",
+    )
     _user(today, required=False, note="（默认为 --officer 本人）")
     rec = t_actions.add_parser("record", parents=[common], help="登记任务结果 record an outcome")
     rec.add_argument("id_no", metavar="ID", help="客户身份证号")
@@ -507,8 +513,10 @@ def _today_tasks(args: argparse.Namespace) -> int:
     from teller_assist.services.prequal import active_policy
 
     day = args.date or _today()
+    if args.first is not None and args.first < 1:
+        raise targets.TargetsRefused("--first 须为正整数", "--first must be a positive number")
     with _signed_in(args, args.user or args.officer) as (store, operator, settings):
-        listing = targets.tasks_today(
+        listing = targets.listed_today(
             store,
             active_policy(settings),
             operator,
@@ -516,20 +524,24 @@ def _today_tasks(args: argparse.Namespace) -> int:
             settings.masking,
             officer=args.officer,
             branch=args.branch,
-        )
+            first=args.first,
+        ).shown
+    total = sum(listing.counts.values())  # the whole list's, also with --first
     if args.json:
-        _print_json(
-            {
-                "date": listing.day.isoformat(),
-                "scope": listing.scope,
-                "total": len(listing.tasks),
-                "counts": listing.counts,
-                "notes": list(listing.notes),
-                "tasks": [_task_json(t) for t in listing.tasks],
-            }
-        )
+        out: dict[str, object] = {
+            "date": listing.day.isoformat(),
+            "scope": listing.scope,
+            "total": total,
+            "counts": listing.counts,
+            "notes": list(listing.notes),
+            "tasks": [_task_json(t) for t in listing.tasks],
+        }
+        if args.first is not None:
+            out["shown"] = len(listing.tasks)  # the first lines only
+        _print_json(out)
         return EXIT_OK
-    print(f"今日任务 tasks {listing.day.isoformat()}  {listing.scope}：共 {len(listing.tasks):,} 项")
+    shown = "" if len(listing.tasks) == total else f"（列出前 {len(listing.tasks):,} 项）"
+    print(f"今日任务 tasks {listing.day.isoformat()}  {listing.scope}：共 {total:,} 项{shown}")
     print("  ".join(f"{targets.KIND_ZH[k]} {n:,}" for k, n in listing.counts.items()))
     body = [
         (

@@ -57,6 +57,7 @@ from teller_assist.targets.tasks import (
     one_visit,
     signing_strike,
     strike_of,
+    summary,
     task_of,
 )
 
@@ -67,6 +68,7 @@ __all__ = [
     "Issued",
     "ListSpec",
     "Listed",
+    "Page",
     "Preview",
     "TargetsRefused",
     "TaskLine",
@@ -86,6 +88,7 @@ __all__ = [
     "sweep",
     "sweeper",
     "tasks_today",
+    "today_page",
     "today_tasks",
 ]
 
@@ -976,6 +979,62 @@ def today_tasks(
     return Today(one_visit(tasks), names, moved, True)
 
 
+@dataclass(frozen=True)
+class Page:
+    """The first tasks of an officer's or a branch's list of a day (:func:`today_tasks`' first ones, in
+    its order), and what the whole list holds: its tasks by kind (every kind named), how many of its
+    targets' homes moved; ``names`` the page's people's."""
+
+    tasks: list[Task]
+    names: dict[str, str]
+    counts: dict[str, int]
+    moved: int
+    kept: bool
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+def today_page(
+    store: Store,
+    policy: Policy | None,
+    day: dt.date,
+    *,
+    first: int,
+    officer: str | None = None,
+    branch: str | None = None,
+) -> Page:
+    """The first ``first`` tasks of :func:`today_tasks` (the same, in the same order) with the whole
+    list's counts, without building the whole list when the sweep's kept tasks hold: their first page
+    read in the list's order, the people changed since computed again from their facts and merged in.
+    Otherwise the whole list is computed and cut."""
+    band = None if policy is None else _band(policy)
+    kept = (
+        None
+        if band is None
+        else store_targets.kept_page(store, day, band, first=first, officer=officer, branch=branch)
+    )
+    if kept is None:
+        whole = today_tasks(store, policy, day, officer=officer, branch=branch)
+        shown = whole.tasks[:first]
+        names = {t.id_no: whole.names[t.id_no] for t in shown if t.id_no in whole.names}
+        return Page(shown, names, summary(whole.tasks), whole.moved, whole.kept)
+    fresh = [  # read by the people alone, then kept if in the scope (as today_tasks does)
+        f
+        for f in (store_targets.facts(store, persons=kept.stale) if kept.stale else [])
+        if (officer is None or f.officer == officer) and (branch is None or f.branch_code == branch)
+    ]
+    again = one_visit(t for t in (task_of(f, day, band) for f in fresh) if t is not None)
+    counts = dict(kept.counts)
+    for t in again:
+        counts[t.kind] += 1
+    shown = one_visit([*kept.tasks, *again])[:first]  # the people apart: no one in both
+    names = {**kept.names, **{f.id_no: f.name for f in fresh if f.name is not None}}
+    moved = kept.moved + sum(1 for f in fresh if f.moved_home)
+    return Page(shown, {t.id_no: names[t.id_no] for t in shown if t.id_no in names}, counts, moved, True)
+
+
 def tasks_today(
     store: Store,
     policy: Policy,
@@ -1009,9 +1068,11 @@ def listed_today(
     *,
     officer: str | None = None,
     branch: str | None = None,
+    first: int | None = None,
 ) -> Listed:
     """:func:`tasks_today` (its role check, its order, its masking, its audit row) with the person
-    behind each line, read once."""
+    behind each line, read once. ``first``: only the list's first lines (:func:`today_page`), with the
+    whole list's counts (the audit row says how many lines were shown of how many)."""
     op = _signed_in(operator)
     if (officer is None) == (branch is None):
         raise TargetsRefused("请指定客户经理或网点（二选一）", "name an officer or a branch (one of them)")
@@ -1036,7 +1097,7 @@ def listed_today(
                 f"客户经理 {login} 已停用，请网点负责人将其目标客户重新分配"
                 f"（targets reassign --from {login} --balance，或 targets assign --from-officer）"
             )
-        today = today_tasks(store, policy, day, officer=login)
+        today = _today(store, policy, day, first, officer=login)
         scope = f"officer:{login}"
     else:
         assert branch is not None
@@ -1047,7 +1108,7 @@ def listed_today(
                 "a branch head sees only their own branch's tasks",
                 hint_zh="总行管理员可查看各网点",
             )
-        today = today_tasks(store, policy, day, branch=code)
+        today = _today(store, policy, day, first, branch=code)
         scope = f"branch:{code}"
     if today.moved:
         notes.append(
@@ -1056,12 +1117,30 @@ def listed_today(
         )
     tasks, names = today.tasks, today.names
     lines = tuple(_line(t, day, masking, names) for t in tasks)
-    counts = dict.fromkeys(KIND_ZH, 0)
-    for t in tasks:
-        counts[t.kind] += 1
-    detail = {"date": day.isoformat(), "tasks": len(lines)}
+    if isinstance(today, Page):
+        counts = dict(today.counts)
+        detail: dict[str, object] = {"date": day.isoformat(), "tasks": today.total, "shown": len(lines)}
+    else:
+        counts = dict.fromkeys(KIND_ZH, 0)
+        for t in tasks:
+            counts[t.kind] += 1
+        detail = {"date": day.isoformat(), "tasks": len(lines)}
     audit.log(store, "tasks_view", operator=op.login, subject=scope, purpose="targets", detail=detail)
     return Listed(TaskList(day, scope, lines, counts, tuple(notes)), tuple(t.id_no for t in tasks))
+
+
+def _today(
+    store: Store,
+    policy: Policy,
+    day: dt.date,
+    first: int | None,
+    *,
+    officer: str | None = None,
+    branch: str | None = None,
+) -> Today | Page:
+    if first is None:
+        return today_tasks(store, policy, day, officer=officer, branch=branch)
+    return today_page(store, policy, day, first=first, officer=officer, branch=branch)
 
 
 def count_today(store: Store, policy: Policy | None, day: dt.date, *, officer: str) -> int:

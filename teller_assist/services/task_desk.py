@@ -134,11 +134,24 @@ class DeskTask:
 
 @dataclass(frozen=True)
 class DeskList:
+    """A scope's tasks of a day: all of them, or (read with ``first``) only the first lines; ``counts``
+    are always the whole list's."""
+
     day: dt.date
     scope: Scope
     tasks: tuple[DeskTask, ...]
     counts: dict[str, int]
     notes: tuple[str, ...] = ()
+
+    @property
+    def total(self) -> int:
+        """How many tasks the whole list has."""
+        return sum(self.counts.values())
+
+    @property
+    def complete(self) -> bool:
+        """Every task of the list is in ``tasks``."""
+        return len(self.tasks) == self.total
 
 
 def listing(
@@ -149,15 +162,17 @@ def listing(
     masking: Masking,
     scope: Scope,
     *,
+    first: int | None = None,
     locked: bool = False,
 ) -> DeskList:
     """Today's tasks of ``scope`` as :func:`targets.tasks_today` lists them (its role check, its order,
     its masking, its audit row), each with the person it is about, from the same single reading (so a
-    line never carries another person than the one it shows)."""
+    line never carries another person than the one it shows). ``first``: only the list's first lines
+    (the window's first screen, read without the whole list), with the whole list's counts."""
     if locked:
         raise LOCKED
     listed = targets.listed_today(
-        store, policy, operator, day, masking, officer=scope.officer, branch=scope.branch
+        store, policy, operator, day, masking, officer=scope.officer, branch=scope.branch, first=first
     )
     shown = listed.shown
     tasks = tuple(DeskTask(line, i) for line, i in zip(shown.tasks, listed.people, strict=True))

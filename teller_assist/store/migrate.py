@@ -21,7 +21,7 @@ from teller_assist.store.engine import Store, StoreError
 if TYPE_CHECKING:
     from alembic.config import Config
 
-HEAD = "0017"  # the newest revision in migrations/versions (checked by a test)
+HEAD = "0018"  # the newest revision in migrations/versions (checked by a test)
 
 
 def _config(connection: Connection | None = None) -> Config:

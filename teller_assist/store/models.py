@@ -316,6 +316,7 @@ class TargetAssignment(Base):
     __table_args__ = (
         ForeignKeyConstraint(*_TARGET_KEY, name="fk_target_assignment_target"),
         Index("ix_target_assignment_target", "campaign", "id_no"),
+        Index("ix_target_assignment_assigned_at", "assigned_at"),  # changed since the sweep (0018)
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -17,7 +17,22 @@ from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple, cast
 
-from sqlalchemy import Table, and_, bindparam, delete, exists, func, insert, not_, or_, select, update
+from sqlalchemy import (
+    Select,
+    Table,
+    and_,
+    bindparam,
+    case,
+    delete,
+    exists,
+    func,
+    insert,
+    not_,
+    or_,
+    select,
+    union,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -45,7 +60,16 @@ from teller_assist.store.models import (
 )
 from teller_assist.targets.assignment import Pending
 from teller_assist.targets.file_list import Known
-from teller_assist.targets.tasks import AgeBand, ApplicationFacts, Outcome, Strike, TargetFacts, Task
+from teller_assist.targets.tasks import (
+    TASK_KINDS,
+    AgeBand,
+    ApplicationFacts,
+    Outcome,
+    Strike,
+    TargetFacts,
+    Task,
+    one_visit,
+)
 
 __all__ = [
     "AssignConflict",
@@ -54,6 +78,7 @@ __all__ = [
     "FileIssued",
     "Kept",
     "KeptCount",
+    "KeptPage",
     "KeptTask",
     "ListExists",
     "ListRow",
@@ -69,6 +94,7 @@ __all__ = [
     "issue_list",
     "keep_tasks",
     "kept_count",
+    "kept_page",
     "kept_tasks",
     "known_people",
     "list_of",
@@ -977,22 +1003,129 @@ def _changed_since(conn: Any, at: dt.datetime) -> set[str]:
     an application submitted, decided, signed, cancelled or expired; a task outcome recorded; a survey
     draft saved. (Strikes follow a signature or an outcome; drawdowns, the negative list and the
     customers come only with an import, after which the kept tasks are not used at all.)"""
-    on = at.astimezone().date()
     found: set[str] = set()
-    for query in (
+    for query in _changes_since(at):
+        found.update(str(i) for i in conn.execute(query).scalars())
+    return found
+
+
+def _changes_since(at: dt.datetime) -> tuple[Select[Any], ...]:
+    """:func:`_changed_since`'s queries, one per kind of change, each of the people's IDs."""
+    on = at.astimezone().date()
+    return (
         select(A.c.id_no).where(A.c.status.in_(APPLICATION_STATUSES), A.c.submitted_at >= at),
         select(A.c.id_no).where(A.c.decided_on >= on),
         select(A.c.id_no).where(A.c.signed_on >= on),
         select(A.c.id_no).where(A.c.closed_at >= at),
         select(OC.c.id_no).where(OC.c.recorded_at >= at),
         select(SD.c.id_no).where(SD.c.updated_at >= at),
-    ):
-        found.update(str(i) for i in conn.execute(query).scalars())
-    return found
+    )
 
 
 STALE_AT_MOST = CHUNK
 """More people to compute again than this, and the scope's facts are read whole instead."""
+GIVEN_BEFORE_SWEEP = dt.timedelta(hours=1)
+"""Targets given out up to this long before the sweep began reading (or since the day's midnight, if
+earlier) are looked at as given since: an assignment is stamped as its writing begins, and the writing
+takes seconds; the rest covers the clocks of workstations apart. (Looked at, a target whose kept row
+names the officer it has now is not computed again.)"""
+GIVEN_AT_MOST = 4 * CHUNK
+"""More targets given out since the sweep than this (anywhere), and a login compares each of its
+targets with its kept row instead of looking at each of those."""
+
+
+def _swept_since(conn: Any, day: dt.date, band: AgeBand) -> dt.datetime | None:
+    """From when a day's work may have changed the kept tasks of ``day``: the sweep's reading (or the
+    day's midnight, if earlier); None when the kept tasks are not that day's under that age band, or an
+    import came after the sweep (it may change anything)."""
+    sweep = conn.execute(select(SW.c.day, SW.c.swept_at, SW.c.min_age, SW.c.max_age)).first()
+    if sweep is None or sweep.day != day or (sweep.min_age, sweep.max_age) != (band.min_age, band.max_age):
+        return None
+    if conn.execute(select(B.c.id).where(B.c.started_at >= sweep.swept_at).limit(1)).first() is not None:
+        return None
+    since: dt.datetime = min(sweep.swept_at, _local_midnight(day))
+    return since
+
+
+def _scope(officer: str | None, branch: str | None) -> tuple[Any, Any]:
+    """The scope's targets now, and its kept rows."""
+    if (officer is None) == (branch is None):
+        raise ValueError("an officer or a branch")
+    if officer is not None:
+        return T.c.officer == officer, TT.c.officer == officer
+    return T.c.branch_code == branch, TT.c.branch_code == branch
+
+
+def _chunks(people: Collection[str]) -> Iterable[list[str]]:
+    ordered = sorted(people)
+    for start in range(0, len(ordered), CHUNK):
+        yield ordered[start : start + CHUNK]
+
+
+def _count(conn: Any, table: Table, *where: Any) -> int:
+    return int(conn.execute(select(func.count()).select_from(table).where(*where)).scalar_one())
+
+
+def _stale_by_log(
+    conn: Any, since: dt.datetime, *, officer: str | None, branch: str | None
+) -> frozenset[str] | None:
+    """The people of a scope to compute again, found from what the day's work wrote since the sweep
+    instead of comparing each of the scope's targets with its kept row: the people whose facts changed
+    (:func:`_changed_since`) or whose targets changed hands since the sweep (``target_assignment``:
+    every change of a target's officer is kept there, see :data:`GIVEN_BEFORE_SWEEP`; those whose kept
+    row already names the officer they have now are not stale), when they have a target or a kept row
+    in the scope; for a branch, those on a list issued since; and those kept with a survey to submit
+    whose draft is gone. None (compare row by row instead) when more than :data:`STALE_AT_MOST` (or
+    :data:`GIVEN_AT_MOST` targets given out since, anywhere), or when the scope's targets and its kept
+    rows, the stale people's left out, are not as many (a target came some other way)."""
+    now_theirs, kept_theirs = _scope(officer, branch)
+    # the people changed since, as one set the database meets with the scope's (a day's changes in the
+    # county may be many: they are never read out, only those of the scope)
+    changed = select(union(*_changes_since(since)).subquery().c.id_no)
+    stale: set[str] = set()
+    for where, column in ((now_theirs, T.c.id_no), (kept_theirs, TT.c.id_no)):
+        found = conn.execute(select(column).where(where, column.in_(changed)).distinct())
+        stale.update(str(i) for i in found.scalars())
+    # a target given to another officer since: its kept row names another officer (or none is kept yet)
+    swept_at = conn.execute(select(SW.c.swept_at)).scalar_one()
+    since_given = AS.c.assigned_at >= min(since, swept_at - GIVEN_BEFORE_SWEEP)
+    if _count(conn, AS, since_given) > GIVEN_AT_MOST:
+        return None
+    key = and_(TT.c.campaign == T.c.campaign, TT.c.id_no == T.c.id_no)
+    other = or_(TT.c.campaign.is_(None), TT.c.officer.is_distinct_from(T.c.officer))
+    given = {str(i) for i in conn.execute(select(AS.c.id_no).where(since_given)).scalars()}
+    for part in _chunks(given):
+        for query in (
+            select(T.c.id_no).select_from(T.outerjoin(TT, key)).where(now_theirs, T.c.id_no.in_(part), other),
+            select(TT.c.id_no).select_from(TT.join(T, key)).where(kept_theirs, TT.c.id_no.in_(part), other),
+        ):
+            stale.update(str(i) for i in conn.execute(query.distinct()).scalars())
+    # a list issued since gives a branch new targets (an officer's come to them by an assignment)
+    lists = (
+        []
+        if officer is not None
+        else list(conn.execute(select(L.c.code).where(L.c.issued_at >= since)).scalars())
+    )
+    if lists:
+        found = conn.execute(
+            select(T.c.id_no).where(now_theirs, T.c.campaign.in_(lists)).distinct()
+        ).scalars()
+        stale.update(str(i) for i in found)
+    if len(stale) > STALE_AT_MOST:
+        return None
+    now_rest, kept_rest = _count(conn, T, now_theirs), _count(conn, TT, kept_theirs)
+    for part in _chunks(stale):
+        now_rest -= _count(conn, T, now_theirs, T.c.id_no.in_(part))
+        kept_rest -= _count(conn, TT, kept_theirs, TT.c.id_no.in_(part))
+    if now_rest != kept_rest:
+        return None
+    no_draft = (
+        select(TT.c.id_no)
+        .where(kept_theirs, TT.c.kind == "submit", not_(exists().where(SD.c.id_no == TT.c.id_no)))
+        .distinct()
+    )
+    stale.update(str(i) for i in conn.execute(no_draft).scalars())
+    return None if len(stale) > STALE_AT_MOST else frozenset(stale)
 
 
 def _kept_in(
@@ -1007,18 +1140,20 @@ def _kept_in(
     """The kept rows of ``columns`` (list and ID first, then the officer and the kind where
     :data:`_KEPT_COLUMNS` has them) that still hold for an officer or a branch, and the people to
     compute again; None when none hold (see :func:`kept_tasks`)."""
-    if (officer is None) == (branch is None):
-        raise ValueError("an officer or a branch")
-    sweep = conn.execute(select(SW.c.day, SW.c.swept_at, SW.c.min_age, SW.c.max_age)).first()
-    if sweep is None or sweep.day != day or (sweep.min_age, sweep.max_age) != (band.min_age, band.max_age):
+    since = _swept_since(conn, day, band)
+    if since is None:
         return None
-    if conn.execute(select(B.c.id).where(B.c.started_at >= sweep.swept_at).limit(1)).first() is not None:
-        return None
-    since = min(sweep.swept_at, _local_midnight(day))
-    if officer is not None:
-        now_theirs, kept_theirs = T.c.officer == officer, TT.c.officer == officer
-    else:
-        now_theirs, kept_theirs = T.c.branch_code == branch, TT.c.branch_code == branch
+    by_log = _stale_by_log(conn, since, officer=officer, branch=branch)
+    if by_log is not None:  # the scope's kept rows hold but for the stale people's
+        return conn.execute(select(*columns).where(_scope(officer, branch)[1])).all(), by_log
+    return _compared(conn, since, columns, officer=officer, branch=branch)
+
+
+def _compared(
+    conn: Any, since: dt.datetime, columns: Sequence[Any], *, officer: str | None, branch: str | None
+) -> tuple[list[Any], frozenset[str]] | None:
+    """:func:`_kept_in` by comparing each of the scope's targets with its kept row."""
+    now_theirs, kept_theirs = _scope(officer, branch)
     current: dict[tuple[str, str], str | None] = {
         (c, i): o
         for c, i, o in conn.execute(select(T.c.campaign, T.c.id_no, T.c.officer).where(now_theirs)).all()
@@ -1095,11 +1230,155 @@ def kept_count(
     """The kept tasks' visits, read by the same rule as :func:`kept_tasks` (only the columns the rule
     needs, no task built), or None when none hold."""
     with store.connection() as conn:
-        found = _kept_in(conn, day, band, _KEPT_COLUMNS[:5], officer=officer, branch=branch)
+        since = _swept_since(conn, day, band)
+        stale = None if since is None else _stale_by_log(conn, since, officer=officer, branch=branch)
+        if stale is not None:  # the visits counted where the rows are, the stale people's taken off
+            _now, kept_theirs = _scope(officer, branch)
+            visits = _visits(conn, kept_theirs)
+            for part in _chunks(stale):
+                visits -= _visits(conn, kept_theirs, TT.c.id_no.in_(part))
+            return KeptCount(visits, stale)
+        found = (
+            None
+            if since is None
+            else _compared(conn, since, _KEPT_COLUMNS[:5], officer=officer, branch=branch)
+        )
     if found is None:
         return None
     held, stale = found  # list, ID, branch, officer, kind
     return KeptCount(len({(r[3], r[1]) for r in held if r[4] is not None and r[1] not in stale}), stale)
+
+
+def _visits(conn: Any, *where: Any) -> int:
+    """How many visits (officer and person) the kept rows with a task bring."""
+    theirs = select(TT.c.officer, TT.c.id_no).where(*where, TT.c.kind.is_not(None)).distinct().subquery()
+    return int(conn.execute(select(func.count()).select_from(theirs)).scalar_one())
+
+
+def _kinds(conn: Any, kept_theirs: Any) -> dict[str, int]:
+    """The kept tasks' visits by kind (every kind named): a person whose kept tasks in the scope are
+    all of one kind counts for it, whichever of them the list keeps; the few with tasks of several
+    kinds are read and kept as the list keeps them (:func:`one_visit`)."""
+    visit = (
+        select(TT.c.officer, TT.c.id_no, func.min(TT.c.kind).label("low"), func.max(TT.c.kind).label("high"))
+        .where(kept_theirs, TT.c.kind.is_not(None))
+        .group_by(TT.c.officer, TT.c.id_no)
+        .subquery()
+    )
+    counts = dict.fromkeys(TASK_KINDS, 0)
+    mixed = 0
+    for low, high, n in conn.execute(
+        select(visit.c.low, visit.c.high, func.count()).group_by(visit.c.low, visit.c.high)
+    ):
+        if low == high:
+            counts[str(low)] += int(n)
+        else:
+            mixed += int(n)
+    if mixed:
+        people = list(conn.execute(select(visit.c.id_no).where(visit.c.low != visit.c.high)).scalars())
+        for part in _chunks({str(i) for i in people}):
+            rows = conn.execute(
+                select(*_KEPT_COLUMNS).where(kept_theirs, TT.c.kind.is_not(None), TT.c.id_no.in_(part))
+            ).all()
+            for t in one_visit(_kept_task(r) for r in rows):
+                counts[t.kind] += 1
+    return counts
+
+
+_KIND_RANK = case({k: n for n, k in enumerate(TASK_KINDS)}, value=TT.c.kind)
+
+
+def _task_order(conn: Any) -> list[Any]:
+    """The list's order of kept tasks in SQL, as :func:`teller_assist.targets.tasks` orders tasks: due
+    date (none last), value (largest first, none last), kind, person, list; the IDs and codes compared
+    byte by byte on PostgreSQL too (as Python compares them), whatever the database's collation."""
+
+    def bytewise(column: Any) -> Any:
+        return column.collate("C") if conn.dialect.name == "postgresql" else column
+
+    return [
+        TT.c.due_on.is_(None),
+        TT.c.due_on,
+        TT.c.value_fen.is_(None),
+        TT.c.value_fen.desc(),
+        _KIND_RANK,
+        bytewise(TT.c.id_no),
+        bytewise(TT.c.campaign),
+    ]
+
+
+def _kept_task(r: Any) -> Task:
+    return Task(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], bool(r[8]))
+
+
+@dataclass(frozen=True)
+class KeptPage:
+    """The first visits of a scope's kept tasks that hold, in the list's order (``tasks``, with their
+    people's names), and what the whole of them holds: visits by kind (every kind named), targets
+    whose home moved, and the people to compute again (as :class:`Kept`, left out of all of these)."""
+
+    tasks: list[Task]
+    names: dict[str, str]
+    counts: dict[str, int]
+    moved: int
+    stale: frozenset[str]
+
+
+def kept_page(
+    store: Store,
+    day: dt.date,
+    band: AgeBand,
+    *,
+    first: int,
+    officer: str | None = None,
+    branch: str | None = None,
+) -> KeptPage | None:
+    """The first ``first`` visits of :func:`kept_tasks` (the same tasks, in the same order) read in the
+    list's order with a limit, and the counts of the whole list from SQL, without building it; the
+    people to compute again found from what changed since the sweep. None when the kept tasks do not
+    hold (as :func:`kept_tasks`), or when what changed cannot be told that way (the caller then reads
+    the whole list)."""
+    if first < 0:
+        raise ValueError("first must not be negative")
+    with store.connection() as conn:
+        since = _swept_since(conn, day, band)
+        stale = None if since is None else _stale_by_log(conn, since, officer=officer, branch=branch)
+        if stale is None:
+            return None
+        _now, kept_theirs = _scope(officer, branch)
+        order = _task_order(conn)
+        counts = _kinds(conn, kept_theirs)
+        moved = _count(conn, TT, kept_theirs, TT.c.moved)
+        for part in _chunks(stale):  # the stale people's kept rows taken off the counts
+            rows = conn.execute(select(*_KEPT_COLUMNS).where(kept_theirs, TT.c.id_no.in_(part))).all()
+            for t in one_visit(_kept_task(r) for r in rows if r[4] is not None):
+                counts[t.kind] -= 1
+            moved -= sum(1 for r in rows if r[10])
+        tasks: list[Task] = []
+        names: dict[str, str] = {}
+        limit = 2 * first + 16
+        while first:
+            seen: set[tuple[str | None, str]] = set()
+            tasks, names = [], {}
+            rows = conn.execute(
+                select(*_KEPT_COLUMNS)
+                .where(kept_theirs, TT.c.kind.is_not(None))
+                .order_by(*order)
+                .limit(limit)
+            ).all()
+            for r in rows:
+                if r[1] in stale or (r[3], r[1]) in seen:
+                    continue  # computed again by the caller; or the person's later task (one visit)
+                seen.add((r[3], r[1]))
+                tasks.append(_kept_task(r))
+                if r[9] is not None:
+                    names[r[1]] = r[9]
+                if len(tasks) == first:
+                    break
+            if len(tasks) == first or len(rows) < limit:
+                break
+            limit *= 4
+    return KeptPage(tasks, names, counts, moved, frozenset(stale))
 
 
 def id_slices(store: Store, size: int) -> list[tuple[str, str | None]]:

@@ -130,6 +130,20 @@ def test_the_programme_from_head_office_to_the_officer(county: dict[str, str]) -
         "客户"
     )
     no_full_id(today.stdout)
+    assert "shown" not in data  # the whole list: the output as it always was
+    # the first lines only (a login's first screen): the same lines, the whole list's counts
+    first = cli(env, "tasks", "today", "--officer", "teller1", "--date", "2026-11-28", "--json", "--first",
+                "2", user="teller1")  # fmt: skip
+    assert first.returncode == 0, first.stderr
+    page = json.loads(first.stdout)
+    assert page["tasks"] == data["tasks"][:2] and page["shown"] == 2
+    assert (page["total"], page["counts"], page["notes"]) == (data["total"], data["counts"], data["notes"])
+    table = cli(
+        env, "tasks", "today", "--officer", "teller1", "--date", "2026-11-28", "--first", "1", user="teller1"
+    )
+    assert table.returncode == 0 and "共 3 项（列出前 1 项）" in table.stdout
+    bad = cli(env, "tasks", "today", "--officer", "teller1", "--first", "0", user="teller1")
+    assert bad.returncode == 3 and "--first" in bad.stderr
     # another officer cannot read them; the branch head can, in a table
     assert cli(env, "tasks", "today", "--officer", "teller1", user="teller2").returncode == 3
     table = cli(env, "tasks", "today", "--officer", "teller1", "--date", "2026-11-28", user="head0101")

@@ -18,7 +18,7 @@ from teller_assist.services import targets
 from teller_assist.store import drafts
 from teller_assist.store import targets as store_targets
 from teller_assist.store.engine import Store
-from teller_assist.targets.tasks import daily_tasks
+from teller_assist.targets.tasks import daily_tasks, summary
 from tests.helpers.surveys import walk_in_answers
 from tests.helpers.workflow import Team, agreement_printed
 from tests.integration.test_targets import A1, A2, LOST, NOW, SPEC, TODAY, seed
@@ -48,7 +48,20 @@ def listed(store: Store, policy: Policy, day: dt.date, **scope: str) -> targets.
     assert {t.id_no: today.names.get(t.id_no) for t in today.tasks} == {
         f.id_no: f.name for f in facts if any(t.id_no == f.id_no for t in today.tasks)
     }
+    paged(store, policy, day, today, **scope)
     return today
+
+
+def paged(store: Store, policy: Policy, day: dt.date, today: targets.Today, **scope: str) -> None:
+    """The login's first page, whatever its length, is the whole list's first lines (the same tasks in
+    the same order, with their people's names), with the whole list's counts and moved homes."""
+    whole = len(today.tasks)
+    for first in sorted({0, 1, 2, 3, 5, whole - 1, whole, whole + 1} - {-1}):
+        page = targets.today_page(store, policy, day, first=first, **scope)  # type: ignore[arg-type]
+        assert page.tasks == today.tasks[:first], first
+        assert page.counts == summary(today.tasks) and page.total == whole
+        assert page.moved == today.moved
+        assert page.names == {t.id_no: today.names[t.id_no] for t in page.tasks if t.id_no in today.names}
 
 
 def kinds(today: targets.Today) -> list[tuple[str, str, bool]]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
@@ -16,7 +17,7 @@ from sqlalchemy import text
 from teller_assist.identity.masking import Masking
 from teller_assist.prequal.policy import default_policy_path, load_policy
 from teller_assist.services import applications as apps
-from teller_assist.services import targets
+from teller_assist.services import targets, task_desk
 from teller_assist.services.operators import authenticate
 from teller_assist.settings import Settings
 from teller_assist.store.engine import Store
@@ -144,6 +145,39 @@ def test_a_long_list_shows_its_first_rows_at_once_and_the_rest_as_the_window_idl
     assert [table.item(r, 1).text() for r in range(4)] == [
         f"{n} {MASK.resident_id(i)}" for n, i in zip(("赵一", "钱二", "孙三", "李四"), ORDER, strict=True)
     ]
+
+
+def test_a_long_list_shows_its_first_page_before_the_whole_list_is_read(
+    qtbot: QtBot,
+    settings: Settings,
+    memory_keyring: MemoryKeyring,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The first screen is read on its own (the list's first lines and its counts), shown, and then the
+    whole list: the same first lines, the summary the whole list's count from the start."""
+    window, tasks, _seeded = officer_window(qtbot, settings, tmp_path)
+    tasks.FIRST_ROWS = 2  # the seeded four lines stand for thousands
+    shown: list[tuple[int, int, str, list[str]]] = []
+    show = tasks._show
+
+    def spy(listing: task_desk.DeskList) -> None:
+        show(listing)
+        people = [t.line.id_masked for t in listing.tasks]
+        shown.append((len(listing.tasks), tasks.table.rowCount(), tasks.summary.text(), people))
+
+    monkeypatch.setattr(tasks, "_show", spy)
+    f6(qtbot, window, tasks)
+    masked = [MASK.resident_id(i) for i in ORDER]
+    summary = "今日任务 4 项：调查 3，送达告知函 1"
+    assert shown == [(2, 2, summary, masked[:2]), (4, 4, summary, masked)]
+    assert tasks.listing is not None and tasks.listing.complete
+    # a list no longer than the first screen is read once
+    shown.clear()
+    tasks.FIRST_ROWS = 4
+    with qtbot.waitSignal(tasks.loaded, timeout=10_000):
+        tasks.refresh()
+    assert shown == [(4, 4, summary, masked)]
 
 
 def test_f6_lists_the_officers_tasks_in_the_services_order_masked_with_the_count(

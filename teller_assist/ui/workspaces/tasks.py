@@ -90,7 +90,7 @@ class TasksWorkspace(QWidget):
     )
     STRETCH = 1  # the customer
     OFFICER_COLUMN = 4
-    FIRST_ROWS = 200  # filled at once: the first screen (and more), the rest a chunk at a time after
+    FIRST_ROWS = 200  # the first screen (and more): read first and filled at once, the rest after
     MORE_ROWS = 1_000  # rows filled per turn of the event loop, so keys and scrolling stay live
 
     def __init__(
@@ -221,14 +221,19 @@ class TasksWorkspace(QWidget):
             self._load_again = True
             return
         store, policy, masking, day = self.store, self.policy, self.masking, self._today()
-        scope, need_scopes = self.scope, not self.scopes
+        scope, need_scopes, first = self.scope, not self.scopes, self.FIRST_ROWS
 
-        def work(_report: Callable[..., None], _cancelled: Callable[[], bool]) -> tuple[Any, DeskList]:
+        def work(report: Callable[..., None], _cancelled: Callable[[], bool]) -> tuple[Any, DeskList]:
             chosen = task_desk.scopes(store, operator) if need_scopes else None
             shown = scope or (chosen[0] if chosen else task_desk.Scope(officer=operator.login))
+            page = task_desk.listing(store, policy, operator, day, masking, shown, first=first)
+            if page.complete:
+                return chosen, page
+            report(chosen, page)  # the first screen now (read without the whole list), the rest after
             return chosen, task_desk.listing(store, policy, operator, day, masking, shown)
 
         task = Task(work, self)
+        task.progress.connect(self._first_page)
         task.succeeded.connect(self._loaded)
         task.failed.connect(self._load_failed)
         self.load_task = task
@@ -257,6 +262,17 @@ class TasksWorkspace(QWidget):
         self.scope = listing.scope
         self._show(listing)
         self.loaded.emit()
+
+    def _first_page(self, result: tuple[tuple[Scope, ...] | None, DeskList]) -> None:
+        """A long list's first lines, shown while the whole list is read (unless a newer reading is
+        asked for: its own first lines come)."""
+        if self._stopped or self._load_again:
+            return
+        chosen, page = result
+        if chosen is not None:
+            self._set_scopes(chosen)
+        self.scope = page.scope
+        self._show(page)
 
     def _load_failed(self, exc: BaseException) -> None:
         if not self._end_load():
@@ -301,8 +317,8 @@ class TasksWorkspace(QWidget):
             self.scope_box.setCurrentIndex(self.scopes.index(listing.scope))
         counts = self.tr("，").join(f"{word(KIND_ZH[k])} {n}" for k, n in listing.counts.items() if n)
         self.summary.setText(
-            self.tr("今日任务 {0} 项").format(len(listing.tasks)) + (self.tr("：") + counts if counts else "")
-            if listing.tasks
+            self.tr("今日任务 {0} 项").format(listing.total) + (self.tr("：") + counts if counts else "")
+            if listing.total
             else self.tr("今日没有待办任务")
         )
         self.notes.setText("\n".join(listing.notes))
