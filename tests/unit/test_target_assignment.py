@@ -174,10 +174,12 @@ def test_every_target_is_given_once_and_no_officer_goes_far_past_the_share(
     assert set(given_out) == {(p.campaign, p.id_no) for p in pending}
     assert set(given_out.values()) <= {1}
     share = quotas(loads, officers, len(pending))
+    # three to a number, but the numbers can meet: 东村1's 11th (东村110号) and 东村11's first
+    largest = max(Counter(household_of(p.address) for p in pending if p.address).values(), default=1)
     positive = [n for n in share.values() if n > 0]
     slack = (-(-sum(positive) // len(positive)) * SLACK_PERCENT // 100) if positive else 0
     for officer in officers:
         if mode == "village":
             assert plan.added[officer] <= share[officer] + slack
-        else:  # a household of at most three goes whole
-            assert plan.added[officer] <= share[officer] + 2
+        else:  # a household goes whole: past the share by less than the largest household
+            assert plan.added[officer] <= share[officer] + largest - 1
