@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontDatabase, QFontMetrics
 from PySide6.QtWidgets import QApplication, QLineEdit
@@ -162,3 +163,43 @@ def test_the_idle_warm_up_draws_a_card_and_a_survey_off_screen_and_shows_or_audi
     assert counter.card_panel.details.text() == "" and not counter.card_panel.revealed
     visible = [w for w in QApplication.topLevelWidgets() if w.isVisible()]
     assert visible == [window]
+
+
+def test_the_documents_warm_up_waits_for_a_quiet_counter_and_never_runs_beside_a_preview(
+    qtbot: QtBot, settings: Settings, memory_keyring: MemoryKeyring, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The renderer's warm-up runs on its own thread, which would take the interpreter's lock from a
+    card being made: it starts after the window's own warm-up, once the counter has been quiet for a
+    moment (no key in the ID field). A preview asked for before that renders alone: the warm-up then
+    never starts."""
+    import time
+
+    from teller_assist.ui.workspaces import counter as counter_module
+
+    started: list[float] = []
+    monkeypatch.setattr(counter_module, "_prepare_documents", lambda _url: started.append(time.monotonic()))
+    window = make_window(qtbot, settings)
+    counter = window.counter
+    quiet = counter.DOCUMENTS_QUIET_MS / 1000
+    typed = ""
+    last_key = time.monotonic()
+    for digit in "11010519491231002":  # a key every 100 ms: never quiet for long enough
+        qtbot.keyClicks(counter.id_input, digit)
+        typed += digit
+        last_key = time.monotonic()
+        qtbot.wait(100)
+        assert started == [], f"started while typing, after {typed!r}"
+    qtbot.waitUntil(lambda: started != [], timeout=3000)
+    assert started[0] - last_key >= quiet * 0.9  # after the quiet moment, not before
+    qtbot.wait(int(quiet * 2000))
+    assert len(started) == 1  # once
+    assert counter._warming is not None
+    counter._documents_ready()  # (as F8 does before rendering) waits for it
+    assert counter._warming is None
+
+    # another window, a preview asked for before the counter was quiet: rendered alone, no warm-up after
+    started.clear()
+    second = make_window(qtbot, settings)
+    second.counter._documents_ready()
+    qtbot.wait(second.counter.WARM_UP_MS + second.counter.DOCUMENTS_QUIET_MS * 2)
+    assert started == [] and second.counter._warming is None

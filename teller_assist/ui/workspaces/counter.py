@@ -120,6 +120,7 @@ class CounterWorkspace(QWidget):
 
     REVEAL_SECONDS = 30
     WARM_UP_MS = 1000
+    DOCUMENTS_QUIET_MS = 1500
     WARM_UP_ID = "11010519491231002X"  # the standard's own example: valid, and nobody at this bank
 
     def __init__(
@@ -275,6 +276,14 @@ class CounterWorkspace(QWidget):
         self.reader_watcher: ReaderWatcher | None = None
         self.local_hook: LocalHook | None = None
         self._warming: threading.Thread | None = None  # the document renderer, warming up
+        # ... started after the window's own warm-up, once the counter has been quiet for a moment (no
+        # sign-in, no key in the ID field) or the survey is being answered: on its own thread it would
+        # take the interpreter's lock from a card being made
+        self._warm_documents = QTimer(self)
+        self._warm_documents.setSingleShot(True)
+        self._warm_documents.setInterval(self.DOCUMENTS_QUIET_MS)
+        self._warm_documents.timeout.connect(self._start_documents_warm_up)
+        self._documents_url: str | None = None  # the app's URL, until the warm-up starts (None after)
         # a scanner's burst into any other field of the window still lands in the ID field
         self.scan_burst = ScanBurst(host, self.id_input, self._scanned, today=today, paused=is_locked)
         app = QApplication.instance()
@@ -320,12 +329,12 @@ class CounterWorkspace(QWidget):
             ready.opened.store, settings, ready.policy, today=self._today, locked=self.is_locked
         )
         self.flow.sign_in(operator)
-        url = settings.app_download_url
-        self._warming = detached(lambda: _prepare_documents(url), "warm-documents")
+        self._documents_url = settings.app_download_url  # warmed after the window's own warm-up
         self.start_sources(ready.opened.store.demo_mode)
         QTimer.singleShot(self.WARM_UP_MS, self._warm_up)  # while the teller signs in
 
     def sign_in(self, operator: OperatorRecord | None) -> None:
+        self._not_quiet()  # a card may be typed at once: the documents wait for a quiet moment
         if self.flow is not None:
             self.flow.sign_in(operator)
         if operator is not None:
@@ -408,6 +417,8 @@ class CounterWorkspace(QWidget):
         QPainter(writer).end()
         with contextlib.suppress(UserFacingError):
             load_pdf(bytes(buffer.data().data())).render(0, QSize(8, 8))
+        if self._documents_url is not None:
+            self._warm_documents.start()  # then the documents' renderer, at the next quiet moment
 
     # --- identification (validation as the characters arrive) ------------------------------------
     def _focus_id(self) -> None:
@@ -427,6 +438,7 @@ class CounterWorkspace(QWidget):
     def _on_id_changed(self, text: str) -> None:
         if self._showing_id:
             return  # the masked ID of the customer on screen, not typing
+        self._not_quiet()
         problem = partial_problem(text)
         self.id_feedback.setText(pick(problem.zh, problem.en) if problem else "")
         if problem is None and len(text.strip()) == 18:
@@ -583,6 +595,7 @@ class CounterWorkspace(QWidget):
                     )
                 )
             self.survey_form.changed.connect(self.draft_timer.start)
+            self.survey_form.changed.connect(self._survey_begun)
         self.survey_area.setVisible(True)
         self.factors_label.setVisible(True)
         self.recompute()
@@ -1108,9 +1121,26 @@ class CounterWorkspace(QWidget):
             self.print_documents()
         return self.preview
 
+    def _not_quiet(self) -> None:
+        if self._warm_documents.isActive():
+            self._warm_documents.start()  # again from now
+
+    def _survey_begun(self) -> None:
+        """The survey is being answered, at a person's pace: the documents need not wait any longer."""
+        if self._warm_documents.isActive():
+            self._warm_documents.stop()
+            self._start_documents_warm_up()
+
+    def _start_documents_warm_up(self) -> None:
+        url, self._documents_url = self._documents_url, None
+        if url is not None:
+            self._warming = detached(lambda: _prepare_documents(url), "warm-documents")
+
     def _documents_ready(self) -> None:
-        """The renderer's warm-up has finished: ReportLab's font subsetting is not for two threads at
-        once (a preview asked for in the first second raced it once)."""
+        """The renderer's warm-up has finished, or will not start: ReportLab's font subsetting is not for
+        two threads at once (a preview asked for in the first second raced it once)."""
+        self._warm_documents.stop()
+        self._documents_url = None  # a preview before the quiet moment renders cold, and alone
         if self._warming is not None:
             self._warming.join()
             self._warming = None
