@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import os
 import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -15,6 +17,7 @@ from teller_assist.ui.fonts import install_fonts
 from teller_assist.ui.main_window import MainWindow
 from teller_assist.ui.qt_workarounds import guard_none_refcount
 from teller_assist.ui.stall_watch import StallWatch
+from teller_assist.ui.tasks import settle_lingering
 
 if TYPE_CHECKING:
     from teller_assist.services.database import CounterStart
@@ -54,6 +57,9 @@ def after_first_paint(widget: QWidget, then: Callable[[], None]) -> None:
     _FirstPaint(widget, then)
 
 
+EXIT_WAIT_MS = 2_000  # at exit, how long the work of a closed view may still take before it is left
+
+
 def run(settings: Settings, *, demo_if_empty: bool = False) -> int:
     try:
         app = make_application(language=settings.language)
@@ -76,4 +82,18 @@ def run(settings: Settings, *, demo_if_empty: bool = False) -> int:
 
     # after the first paint: a thread importing the data layers would hold the window back
     after_first_paint(window, lambda: window.open_in_background(opened))
-    return app.exec()
+    return finish(app.exec())
+
+
+def finish(code: int) -> int:
+    """The event loop has ended with ``code``: wait a moment for the work of views already closed, and
+    if a reading is still held up by a database that does not answer, end the program here: its thread
+    cannot be stopped, and destroying it running (as Python's exit would) makes Qt abort. Everything
+    else is closed by then (the window's close disposed of the store)."""
+    if not settle_lingering(EXIT_WAIT_MS):
+        logging.getLogger(__name__).warning("closed with a database reading still unanswered")
+        logging.shutdown()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    return code

@@ -12,6 +12,7 @@ a dead network): closing the window never waits on it.
 from __future__ import annotations
 
 import threading
+import time
 import warnings
 from collections.abc import Callable
 from typing import Any
@@ -81,6 +82,18 @@ class Task(QObject):
 
 
 _LINGERING: set[Task] = set()  # released tasks whose work still runs: kept alive until it ends
+
+
+def settle_lingering(msecs: int) -> bool:
+    """At exit: wait up to ``msecs`` in all for the released tasks' work to end. False if some still
+    runs (a database that never answered): the program then ends without destroying its thread, which Qt
+    would answer with an abort."""
+    deadline = time.monotonic() + msecs / 1000
+    for task in list(_LINGERING):
+        left = max(0, int((deadline - time.monotonic()) * 1000))
+        if not task.wait(left):
+            return False
+    return True
 
 
 class _Runner(QObject):

@@ -3,6 +3,7 @@ dialog and rejects the application that was selected; a refusal is said in the d
 
 from __future__ import annotations
 
+import os
 import threading
 from pathlib import Path
 
@@ -321,3 +322,41 @@ def test_signing_out_while_a_reading_hangs_on_the_database_neither_waits_nor_end
     qtbot.waitUntil(lambda: not ui_tasks._LINGERING, timeout=10_000)  # ended on its own, and gone
     qtbot.wait(50)
     assert shown == []  # nothing shown for the operator who left
+
+
+def test_a_reading_still_unanswered_at_exit_does_not_abort_the_program(tmp_path: Path) -> None:
+    """The window closed while a released reading still waits on the database: the program ends with
+    its own exit code, in a moment, instead of Qt's abort when Python's exit destroys the thread."""
+    import subprocess
+    import sys
+    import time
+
+    child = tmp_path / "child.py"
+    child.write_text(
+        "import sys, threading\n"
+        "from PySide6.QtCore import QObject, QTimer\n"
+        "from PySide6.QtWidgets import QApplication\n"
+        "from teller_assist.ui import app as ui_app\n"
+        "from teller_assist.ui.tasks import Task\n"
+        "app = QApplication([])\n"
+        "owner = QObject()\n"
+        "task = Task(lambda _r, _c: threading.Event().wait(60), owner)  # a database that never answers\n"
+        "task.start()\n"
+        "assert not task.wait_or_release(100)\n"
+        "del owner\n"
+        "ui_app.EXIT_WAIT_MS = 200\n"
+        "QTimer.singleShot(50, app.quit)\n"
+        "sys.exit(ui_app.finish(app.exec()) if sys.argv[1] == 'finish' else app.exec())\n",
+        encoding="utf-8",
+    )
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    started = time.monotonic()
+    done = subprocess.run(
+        [sys.executable, str(child), "finish"], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert time.monotonic() - started < 30  # not the reading's 60 s
+    assert "still unanswered" in done.stderr
+    # without it, Python's exit destroys the running thread and Qt aborts the program
+    plain = subprocess.run([sys.executable, str(child), "plain"], env=env, capture_output=True, timeout=60)
+    assert plain.returncode != 0
