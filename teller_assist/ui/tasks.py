@@ -84,6 +84,12 @@ class Task(QObject):
 _LINGERING: set[Task] = set()  # released tasks whose work still runs: kept alive until it ends
 
 
+def kept_or_released(task: Task | None) -> Task | None:
+    """For an owner that goes: ``task`` if its work has ended within the wait (its answer still comes),
+    None if it had to be let go (:meth:`Task.wait_or_release`)."""
+    return task if task is None or task.wait_or_release() else None
+
+
 def settle_lingering(msecs: int) -> bool:
     """At exit: wait up to ``msecs`` in all for the released tasks' work to end. False if some still
     runs (a database that never answered): the program then ends without destroying its thread, which Qt

@@ -71,7 +71,7 @@ from teller_assist.identity.masking import Masking
 from teller_assist.money import yuan_text
 from teller_assist.ui import messages
 from teller_assist.ui.i18n import error_text, pick
-from teller_assist.ui.tasks import Task
+from teller_assist.ui.tasks import Task, kept_or_released
 from teller_assist.ui.widgets import ERROR_STYLE, error_label, grow_to_fit, keep_on_screen
 from teller_assist.ui.words import word
 
@@ -513,12 +513,10 @@ class CampaignsWorkspace(QWidget):
         self.settle.stop()
         if self.action_task is not None:
             self.action_task.cancel()  # a long run (the letters) stops between two members
-        if self.load_task is not None and not self.load_task.wait_or_release():
-            self.load_task = None  # a database that does not answer: the work ends on its own
-        if self.detail_task is not None and not self.detail_task.wait_or_release():
-            self.detail_task = None
-        if self.action_task is not None and not self.action_task.wait_or_release():
-            self.action_task = None
+        # a database that does not answer: the work is let go and ends on its own
+        self.load_task = kept_or_released(self.load_task)
+        self.detail_task = kept_or_released(self.detail_task)
+        self.action_task = kept_or_released(self.action_task)
         if self.dialog is not None:
             self.dialog.done(QDialog.DialogCode.Rejected)  # (also the roster's, which Esc leaves open)
 

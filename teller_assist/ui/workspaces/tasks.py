@@ -41,7 +41,7 @@ from teller_assist.identity.masking import Masking
 from teller_assist.targets.tasks import KIND_ZH, OUTCOME_ZH
 from teller_assist.ui.i18n import error_text
 from teller_assist.ui.scan_burst import BURST_GAP_SECONDS, ID_CHARACTERS
-from teller_assist.ui.tasks import Task
+from teller_assist.ui.tasks import Task, kept_or_released
 from teller_assist.ui.widgets import ERROR_STYLE, error_label, grow_to_fit, keep_on_screen
 from teller_assist.ui.words import word
 from teller_assist.ui.workspaces.lobby import fit_columns
@@ -191,12 +191,10 @@ class TasksWorkspace(QWidget):
     def stop(self) -> None:
         """The session ends: the work under way finishes (its answers are dropped) before the store goes."""
         self._stopped = True
-        if self.load_task is not None and not self.load_task.wait_or_release():
-            self.load_task = None  # a database that does not answer: the work ends on its own
-        if self.count_task is not None and not self.count_task.wait_or_release():
-            self.count_task = None
-        if self.record_task is not None and not self.record_task.wait_or_release():
-            self.record_task = None
+        # a database that does not answer: the work is let go and ends on its own
+        self.load_task = kept_or_released(self.load_task)
+        self.count_task = kept_or_released(self.count_task)
+        self.record_task = kept_or_released(self.record_task)
         if self.dialog is not None:
             self.dialog.reject()
 
