@@ -426,3 +426,41 @@ def test_a_card_scanned_into_the_outcome_dialog_records_nothing(
     qtbot.wait(300)
     assert dialog.isVisible() and dialog.error.text().startswith("这是扫码输入，结果未登记")
     assert outcomes(store) == []
+
+
+def test_signing_out_while_the_list_hangs_on_the_database_lets_the_reading_end_on_its_own(
+    qtbot: QtBot,
+    settings: Settings,
+    memory_keyring: MemoryKeyring,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """今日任务's reading held up by a database that stops answering: signing out waits a moment and lets
+    it go (before, the tab went with its reading's thread still running, which Qt answers by ending the
+    program); its answer, when it comes, shows nothing to anyone."""
+    import threading
+
+    from teller_assist.ui import tasks as ui_tasks
+
+    window, tasks, _seeded = officer_window(qtbot, settings, tmp_path)
+    f6(qtbot, window, tasks)
+    answer = threading.Event()
+    hung: list[str] = []
+    listing = task_desk.listing
+
+    def hanging(*args: object, **kwargs: object) -> task_desk.DeskList:
+        hung.append("reading")
+        answer.wait(30)
+        return listing(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(task_desk, "listing", hanging)
+    monkeypatch.setattr(ui_tasks.Task, "OWNER_WAIT_MS", 200)
+    tasks.refresh()
+    qtbot.waitUntil(lambda: hung == ["reading"], timeout=3000)
+    window.logout()
+    assert window.tasks is None and window.operator is None  # signed out without waiting for it
+    assert len(ui_tasks._LINGERING) == 1
+    qtbot.wait(100)  # the tab is deleted while its reading still runs
+    answer.set()
+    qtbot.waitUntil(lambda: not ui_tasks._LINGERING, timeout=10_000)  # ended on its own, and gone
+    assert "赵一" not in shown_text(window)
