@@ -19,6 +19,7 @@ from teller_assist.store.engine import Store
 from teller_assist.ui.main_window import MainWindow
 from teller_assist.ui.workspaces.lobby import ApprovalQueue, RejectDialog
 from tests.helpers.extracts import rid
+from tests.helpers.hangs import hang
 from tests.helpers.keyrings import MemoryKeyring
 from tests.helpers.operators import make_operator
 from tests.helpers.surveys import walk_in_answers
@@ -299,16 +300,7 @@ def test_signing_out_while_a_reading_hangs_on_the_database_neither_waits_nor_end
     view = window.walkins
     read(qtbot, queue)
     qtbot.waitUntil(lambda: not view.reader.busy(), timeout=3000)
-    answer = threading.Event()
-    hung: list[str] = []
-    read_day = walkins.today
-
-    def hanging(*args: object) -> object:
-        hung.append("reading")
-        answer.wait(30)  # the database answers only when the test says so
-        return read_day(*args)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(walkins, "today", hanging)
+    answer, hung = hang(monkeypatch, walkins, "today")  # the database answers when the test says so
     monkeypatch.setattr(ui_tasks.Task, "OWNER_WAIT_MS", 200)
     shown: list[object] = []
     monkeypatch.setattr(view, "_show", shown.append)

@@ -25,6 +25,7 @@ from teller_assist.ui.fonts import install_fonts
 from teller_assist.ui.main_window import MainWindow
 from teller_assist.ui.workspaces.tasks import OVERDUE as OVERDUE_RED
 from teller_assist.ui.workspaces.tasks import OutcomeDialog, TasksWorkspace
+from tests.helpers.hangs import hang
 from tests.helpers.keyrings import MemoryKeyring
 from tests.helpers.operators import PASSWORD, wait_checked
 from tests.helpers.tasks import (
@@ -438,22 +439,11 @@ def test_signing_out_while_the_list_hangs_on_the_database_lets_the_reading_end_o
     """今日任务's reading held up by a database that stops answering: signing out waits a moment and lets
     it go (before, the tab went with its reading's thread still running, which Qt answers by ending the
     program); its answer, when it comes, shows nothing to anyone."""
-    import threading
-
     from teller_assist.ui import tasks as ui_tasks
 
     window, tasks, _seeded = officer_window(qtbot, settings, tmp_path)
     f6(qtbot, window, tasks)
-    answer = threading.Event()
-    hung: list[str] = []
-    listing = task_desk.listing
-
-    def hanging(*args: object, **kwargs: object) -> task_desk.DeskList:
-        hung.append("reading")
-        answer.wait(30)
-        return listing(*args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(task_desk, "listing", hanging)
+    answer, hung = hang(monkeypatch, task_desk, "listing")
     monkeypatch.setattr(ui_tasks.Task, "OWNER_WAIT_MS", 200)
     tasks.refresh()
     qtbot.waitUntil(lambda: hung == ["reading"], timeout=3000)
