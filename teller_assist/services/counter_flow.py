@@ -43,6 +43,7 @@ from teller_assist.settings import Settings
 from teller_assist.store.engine import Store
 
 if TYPE_CHECKING:
+    from teller_assist.services.context import Context
     from teller_assist.services.documents import Issued
     from teller_assist.services.printing import PrintRun
 
@@ -115,19 +116,28 @@ class Identified:
 class CounterFlow:
     """One customer's way through the counter, for the signed-in operator of one workstation."""
 
-    def __init__(
-        self,
-        store: Store,
-        settings: Settings,
-        policy: Policy | None,
-        *,
-        today: Callable[[], dt.date] = dt.date.today,
-        locked: Callable[[], bool] = lambda: False,
-    ) -> None:
-        self.store, self.settings, self.policy = store, settings, policy
-        self._today, self._locked = today, locked
+    def __init__(self, ctx: Context, *, locked: Callable[[], bool] = lambda: False) -> None:
+        self.ctx, self._locked = ctx, locked
         self.operator: OperatorRecord | None = None
         self._clear()
+
+    @property
+    def store(self) -> Store:
+        return self.ctx.store
+
+    @property
+    def settings(self) -> Settings:
+        return self.ctx.settings
+
+    @property
+    def policy(self) -> Policy | None:
+        return self.ctx.policy
+
+    def _today(self) -> dt.date:
+        return self.ctx.today()
+
+    def _actor(self, operator: OperatorRecord) -> apps.Actor:
+        return apps.Actor(operator, self.ctx.workstation)
 
     def _clear(self) -> None:
         self.card: CustomerCard | None = None
@@ -263,7 +273,10 @@ class CounterFlow:
         self.save_draft()  # the previous customer's survey, if typed since it was saved, kept before it goes
         today = self._today()
         card = lookup(self.store, rid, as_of=today)
-        audit.log(self.store, "lookup", operator=self.operator.login, subject=rid.value, purpose=source)
+        audit.log(
+            self.store, "lookup", operator=self.operator.login, subject=rid.value, purpose=source,
+            now=self.ctx.now(),
+        )  # fmt: skip
         held = card.open_application
         application = apps.get(self.store, held.id) if held is not None else None
         self._clear()
@@ -356,8 +369,9 @@ class CounterFlow:
             self.policy,
             self.card.rid,
             self.survey,
-            apps.Actor.here(self.operator),
+            self._actor(self.operator),
             today=self._today(),
+            now=self.ctx.now(),
             name=self.name,
         )
         self.application, self._unsaved = record, False
@@ -378,8 +392,9 @@ class CounterFlow:
             self.store,
             policy,
             app.id,
-            apps.Actor.here(approver),
+            self._actor(approver),
             today=today,
+            now=self.ctx.now(),
             expected_version=app.version,
             sms_sender=sms_sender,
         )
@@ -440,7 +455,7 @@ class CounterFlow:
             (issued.kind, issued.pdf, issued.copy_no)
             for issued in issue_all(
                 self.store, self.settings, app.id, kinds, operator=operator.login, destination=destination,
-                today=today, each=each,
+                today=today, now=self.ctx.now(), each=each,
             )
         ]
 
@@ -457,7 +472,7 @@ class CounterFlow:
         return print_documents(
             lambda ks, destination, each: self.issue_documents(ks, destination=destination, each=each),
             kinds, printer, folder, f"app{app.id}", functools.partial(job_title, app.id),
-        )
+        )  # fmt: skip
 
     def documents_issued(self, app_id: int) -> None:
         """Issuing ended (whole or in part): the flow reads whether the agreement is out now."""
@@ -478,8 +493,9 @@ class CounterFlow:
         self.application = apps.sign(
             self.store,
             app.id,
-            apps.Actor.here(self.operator),
+            self._actor(self.operator),
             today=self._today(),
+            now=self.ctx.now(),
             expected_version=app.version,
         )
         self.refresh_card()
@@ -496,6 +512,7 @@ class CounterFlow:
             subject=self.card.rid.value,
             purpose="counter",
             detail={"fields": ["resident_id", "phone", "income"]},
+            now=self.ctx.now(),
         )
         return self.card
 

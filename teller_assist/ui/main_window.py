@@ -10,7 +10,6 @@ data menu's jobs (``data``) and the window's place (``place``). Messages to the 
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -26,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from teller_assist.services.clock import SYSTEM_CLOCK, Clock
 from teller_assist.settings import Settings
 from teller_assist.ui import messages
 from teller_assist.ui.session import IdleWatcher, LockPage, LoginDialog
@@ -44,6 +44,7 @@ from teller_assist.ui.workspaces.tasks import TasksWorkspace
 
 if TYPE_CHECKING:  # these load after the window is painted, or when first needed (cold start at the counter)
     from teller_assist.prequal.policy import Policy
+    from teller_assist.services.context import Context
     from teller_assist.services.database import CounterStart, KeyringUnavailable, Opened, Store
     from teller_assist.services.operators import OperatorRecord
     from teller_assist.ui.import_dialog import ImportDialog
@@ -89,14 +90,14 @@ class MainWindow(QMainWindow):
         settings: Settings,
         *,
         ask_demo: AskDemoMode = ask_demo_mode,
-        today: Callable[[], dt.date] = dt.date.today,
+        clock: Clock = SYSTEM_CLOCK,
     ) -> None:
         super().__init__()
         self.settings = settings
         self._ask_demo = ask_demo
-        self._today = today
-        self.store: Store | None = None
-        self.policy: Policy | None = None
+        self.clock = clock  # the day every workspace reads by and the moment the services stamp
+        self._today = clock.today
+        self.ctx: Context | None = None  # what the services take: made when the database opens
         self.opened: Opened | None = None
         self.operator: OperatorRecord | None = None
         self.has_operators = False  # a login, not the first administrator, is asked
@@ -143,7 +144,7 @@ class MainWindow(QMainWindow):
         self.counter = CounterWorkspace(
             settings,
             self,
-            today=today,
+            today=clock.today,
             is_locked=lambda: self.is_locked(),
             store_trouble=self.startup.store_trouble,
             printer_changed=self.startup.printer_changed,
@@ -198,6 +199,14 @@ class MainWindow(QMainWindow):
 
     def lock(self) -> None:
         self.sessions.lock()
+
+    @property
+    def store(self) -> Store | None:
+        return None if self.ctx is None else self.ctx.store
+
+    @property
+    def policy(self) -> Policy | None:
+        return None if self.ctx is None else self.ctx.policy
 
     def is_locked(self) -> bool:
         return self.stack.currentWidget() is self.lock_page

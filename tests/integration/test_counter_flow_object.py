@@ -16,6 +16,8 @@ from teller_assist.prequal.policy import Policy
 from teller_assist.prequal.survey import Survey
 from teller_assist.services import applications as apps
 from teller_assist.services import counter_flow as cf
+from teller_assist.services.clock import Clock
+from teller_assist.services.context import Context
 from teller_assist.services.counter_flow import Action, CounterFlow, Step
 from teller_assist.services.database import open_database
 from teller_assist.services.documents import COUNTER_KINDS
@@ -52,7 +54,7 @@ def counter(
     store = open_database(settings).store
     try:
         locked = [False]
-        flow = CounterFlow(store, settings, policy, today=lambda: TODAY, locked=lambda: locked[0])
+        flow = CounterFlow(Context(store, settings, policy, Clock.on(TODAY)), locked=lambda: locked[0])
         yield Counter(store, settings, make_team(store), flow, locked)
     finally:
         store.dispose()
@@ -316,9 +318,9 @@ def test_the_next_step_comes_by_itself_only_where_it_is_safe(c: Counter, policy:
     assert not flow.approvable_here()  # nothing while locked
     c.locked[0] = False
     lower = {"lobby_manager": 50_000_00, "branch_head": 100_000_00}
-    flow.policy = dataclasses.replace(policy, approval_fen=lower)
+    flow.ctx = flow.ctx.with_policy(dataclasses.replace(policy, approval_fen=lower))
     assert not flow.approvable_here()  # beyond every role here: the queue, not this screen
-    flow.policy = policy
+    flow.ctx = flow.ctx.with_policy(policy)
     flow.decided(flow.authorize("head1", PASSWORD))
     assert not flow.approvable_here() and flow.first_print()
     assert flow.why_not(Action.SIGN) is cf.NOT_PRINTED  # printing first, still

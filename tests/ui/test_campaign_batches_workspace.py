@@ -20,6 +20,7 @@ from teller_assist.identity.masking import Masking
 from teller_assist.prequal.policy import default_policy_path, load_policy
 from teller_assist.services import campaign_batches, campaigns
 from teller_assist.services.audit import now_utc
+from teller_assist.services.clock import Clock
 from teller_assist.services.operators import authenticate
 from teller_assist.settings import Settings
 from teller_assist.store.applications import local_day
@@ -76,7 +77,7 @@ def roster(path: Path) -> Path:
 @pytest.fixture
 def desk(qtbot: QtBot, settings: Settings, memory_keyring: MemoryKeyring, tmp_path: Path) -> Desk:
     QApplication.setFont(install_fonts())
-    window = MainWindow(settings, today=lambda: TODAY)
+    window = MainWindow(settings, clock=Clock.on(TODAY))
     qtbot.addWidget(window)
     window.show()
     window.activateWindow()

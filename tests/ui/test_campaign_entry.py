@@ -17,6 +17,7 @@ from teller_assist.campaigns.entry import decide_row
 from teller_assist.errors import UserFacingError
 from teller_assist.prequal.policy import default_policy_path, load_policy
 from teller_assist.services import campaign_entry, campaigns, drafts
+from teller_assist.services.clock import Clock
 from teller_assist.services.operators import authenticate
 from teller_assist.settings import Settings
 from teller_assist.store import campaigns as store_campaigns
@@ -50,7 +51,7 @@ COMMUNITY = "comm-幸福里-2026"
 def desk(qtbot: QtBot, settings: Settings, memory_keyring: MemoryKeyring, tmp_path: Path) -> Desk:
     """The window started on the campaigns workspace's seeded store: head1's village campaign."""
     QApplication.setFont(install_fonts())
-    window = MainWindow(settings, today=lambda: TODAY)
+    window = MainWindow(settings, clock=Clock.on(TODAY))
     qtbot.addWidget(window)
     window.show()
     window.activateWindow()

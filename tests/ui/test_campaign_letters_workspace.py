@@ -22,6 +22,7 @@ from teller_assist.identity.masking import Masking
 from teller_assist.prequal.policy import default_policy_path, load_policy
 from teller_assist.services import campaign_batches, campaigns, printing
 from teller_assist.services.campaigns import IMPORT_STAGE_ZH
+from teller_assist.services.clock import Clock
 from teller_assist.services.operators import add_operator, authenticate
 from teller_assist.settings import Settings
 from teller_assist.ui import i18n
@@ -62,7 +63,7 @@ def open_desk(qtbot: QtBot, settings: Settings, tmp_path: Path) -> Desk:
     """The village campaign of the batches' tests, its three members granted (teller1 submitted,
     lobby1 approved), and a market campaign with two merchants."""
     QApplication.setFont(install_fonts())
-    window = MainWindow(settings, today=lambda: TODAY)
+    window = MainWindow(settings, clock=Clock.on(TODAY))
     qtbot.addWidget(window)
     window.show()
     window.activateWindow()

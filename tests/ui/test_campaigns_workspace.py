@@ -24,6 +24,7 @@ from teller_assist.campaigns.campaign import check_spec
 from teller_assist.identity.masking import Masking
 from teller_assist.prequal.policy import default_policy_path, load_policy
 from teller_assist.services import campaigns
+from teller_assist.services.clock import Clock
 from teller_assist.services.imports import import_paths
 from teller_assist.services.operators import add_operator, authenticate
 from teller_assist.settings import Settings
@@ -143,7 +144,7 @@ def seed(store: Store, tmp_path: Path) -> None:
 @pytest.fixture
 def desk(qtbot: QtBot, settings: Settings, memory_keyring: MemoryKeyring, tmp_path: Path) -> Desk:
     QApplication.setFont(install_fonts())
-    window = MainWindow(settings, today=lambda: TODAY)
+    window = MainWindow(settings, clock=Clock.on(TODAY))
     qtbot.addWidget(window)
     window.show()
     window.activateWindow()
@@ -610,7 +611,7 @@ def test_the_workspace_and_its_dialogs_fit_the_420_pixel_window_in_either_langua
     qtbot: QtBot, settings: Settings, memory_keyring: MemoryKeyring, tmp_path: Path, language: str
 ) -> None:
     QApplication.setFont(install_fonts())
-    window = MainWindow(dataclasses.replace(settings, language=language), today=lambda: TODAY)
+    window = MainWindow(dataclasses.replace(settings, language=language), clock=Clock.on(TODAY))
     qtbot.addWidget(window)
     window.show()
     window.activateWindow()

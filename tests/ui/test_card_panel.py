@@ -17,6 +17,7 @@ from pytestqt.qtbot import QtBot
 from teller_assist.identity.resident_id import parse_resident_id
 from teller_assist.lookup.ga467 import CardText
 from teller_assist.security.keys import hook_token
+from teller_assist.services.clock import Clock
 from teller_assist.settings import Settings
 from teller_assist.ui.fonts import install_fonts
 from teller_assist.ui.main_window import MainWindow
@@ -31,7 +32,7 @@ TODAY = dt.date(2026, 11, 28)
 
 def window_with_data(qtbot: QtBot, settings: Settings, tmp_path: Path) -> MainWindow:
     QApplication.setFont(install_fonts())
-    window = MainWindow(settings, today=lambda: TODAY)
+    window = MainWindow(settings, clock=Clock.on(TODAY))
     qtbot.addWidget(window)
     window.show()
     window.activateWindow()

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication, QCheckBox, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from teller_assist.identity.resident_id import parse_resident_id
+from teller_assist.services.clock import Clock
 from teller_assist.settings import Settings, load_settings
 from teller_assist.ui.fonts import install_fonts
 from teller_assist.ui.main_window import MainWindow
@@ -186,8 +187,8 @@ def test_two_windows_on_one_postgres_database(
 ) -> None:
     settings = load_settings(env, database_url=request.getfixturevalue("postgres_url"))
     QApplication.setFont(install_fonts())
-    teller = MainWindow(settings, today=lambda: TODAY)
-    manager = MainWindow(settings, today=lambda: TODAY)
+    teller = MainWindow(settings, clock=Clock.on(TODAY))
+    manager = MainWindow(settings, clock=Clock.on(TODAY))
     for w in (teller, manager):
         qtbot.addWidget(w)
         w.show()

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
+from teller_assist.services.clock import Clock
 from teller_assist.settings import Settings
 from teller_assist.store.audit import export_rows
 from teller_assist.store.engine import Store
@@ -104,7 +105,7 @@ def test_first_start_loads_the_demo_county_in_the_background(
     qtbot: QtBot, settings: Settings, memory_keyring: MemoryKeyring
 ) -> None:
     QApplication.setFont(install_fonts())
-    window = MainWindow(settings, today=lambda: TODAY)
+    window = MainWindow(settings, clock=Clock.on(TODAY))
     qtbot.addWidget(window)
     window.show()
     window.start()

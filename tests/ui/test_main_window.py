@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication, QLineEdit
 from pytestqt.qtbot import QtBot
 
 from teller_assist.security.keys import KeyringUnavailable
+from teller_assist.services.clock import Clock
 from teller_assist.settings import Settings
 from teller_assist.ui.fonts import install_fonts
 from teller_assist.ui.main_window import MainWindow
@@ -23,7 +24,7 @@ TODAY = dt.date(2026, 11, 28)
 
 def make_window(qtbot: QtBot, settings: Settings, **kwargs: object) -> MainWindow:
     QApplication.setFont(install_fonts())
-    window = MainWindow(settings, today=lambda: TODAY, **kwargs)  # type: ignore[arg-type]
+    window = MainWindow(settings, clock=Clock.on(TODAY), **kwargs)  # type: ignore[arg-type]
     qtbot.addWidget(window)
     window.show()
     window.activateWindow()

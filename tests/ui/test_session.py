@@ -4,7 +4,6 @@ and the approval queue on another desktop."""
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import json
 import threading
 from pathlib import Path
@@ -316,7 +315,7 @@ def test_the_remote_queue_sees_a_submission_within_two_seconds(
     teller_side = open_database(settings).store  # the teller's desktop
     QApplication.setFont(install_fonts())
     # another desktop; its "today" is the clock's, as the audit rows that make today's walk-ins are
-    manager_window = MainWindow(dataclasses.replace(settings), today=dt.date.today)
+    manager_window = MainWindow(dataclasses.replace(settings))
     qtbot.addWidget(manager_window)
     manager_window.show()
     manager_window.start()

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from teller_assist.services import database
+from teller_assist.services.clock import Clock
 from teller_assist.services.database import CounterStart, open_database
 from teller_assist.services.imports import Importer, demo_county
 from teller_assist.settings import Settings, load_settings
@@ -81,7 +82,7 @@ def visible_logins() -> list[str]:
 def cold_start(qtbot: QtBot, settings: Settings, **kwargs: object) -> tuple[MainWindow, LoginDialog]:
     """What ``ui.app.run`` does: the window and its login at once, the database opening behind them."""
     QApplication.setFont(install_fonts())
-    window = MainWindow(settings, today=lambda: TODAY, **kwargs)  # type: ignore[arg-type]
+    window = MainWindow(settings, clock=Clock.on(TODAY), **kwargs)  # type: ignore[arg-type]
     qtbot.addWidget(window)
     window.show()
     dialog = window.ask_login()

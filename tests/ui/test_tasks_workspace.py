@@ -18,6 +18,7 @@ from teller_assist.identity.masking import Masking
 from teller_assist.prequal.policy import default_policy_path, load_policy
 from teller_assist.services import applications as apps
 from teller_assist.services import targets, task_desk
+from teller_assist.services.clock import Clock
 from teller_assist.services.operators import authenticate
 from teller_assist.settings import Settings
 from teller_assist.store.engine import Store
@@ -51,7 +52,7 @@ def officer_window(
     qtbot: QtBot, settings: Settings, tmp_path: Path, login: str = "teller1"
 ) -> tuple[MainWindow, TasksWorkspace, Seeded]:
     QApplication.setFont(install_fonts())
-    window = MainWindow(settings, today=lambda: TODAY)
+    window = MainWindow(settings, clock=Clock.on(TODAY))
     qtbot.addWidget(window)
     window.show()
     window.activateWindow()

@@ -29,19 +29,9 @@ class Hosted(QObject):
         from teller_assist.services.targets import OFFICER_ROLES
 
         w = self.w
-        if w.store is not None and w.policy is not None and authority_fen(w.policy, operator.role):
-            w.queue = ApprovalQueue(
-                w.store,
-                w.policy,
-                w.settings.masking,
-                lambda: w.operator,
-                w._today,
-                w,
-                sms_sender=w.settings.bank_short_name,
-            )
-            w.walkins = WalkinsView(
-                w.store, w.settings.masking, lambda: w.operator, w._today, w, is_locked=w.is_locked
-            )
+        if w.ctx is not None and w.ctx.policy is not None and authority_fen(w.ctx.policy, operator.role):
+            w.queue = ApprovalQueue(w.ctx, lambda: w.operator, w)
+            w.walkins = WalkinsView(w.ctx, lambda: w.operator, w, is_locked=w.is_locked)
             w.queue.refreshed.connect(w.walkins.refresh)
             w.queue.refreshed.connect(self.count_waiting)
             w.queue.refreshed.connect(w.sessions.lock_waiting)
@@ -49,16 +39,14 @@ class Hosted(QObject):
             w.workspaces.addTab(w.walkins, self.tr("今日到店"))
             w.queue.refreshed.connect(self.count_tasks)  # the change watch: cheap, not audited
             w.queue.start()
-        if w.store is not None and w.policy is not None and operator.role in OFFICER_ROLES:
-            w.tasks = TasksWorkspace(
-                w.store, w.policy, w.settings.masking, lambda: w.operator, w._today, w.is_locked, w
-            )
+        if w.ctx is not None and w.ctx.policy is not None and operator.role in OFFICER_ROLES:
+            w.tasks = TasksWorkspace(w.ctx, lambda: w.operator, w.is_locked, w)
             w.tasks.openCustomer.connect(lambda id_no: self.open_card(id_no, "task"))
             w.tasks.counted.connect(self.show_task_count)
             w.workspaces.insertTab(1, w.tasks, self.tr("今日任务"))
             w.tasks_action.setEnabled(True)
             w.tasks.recount()
-        w.campaigns_action.setEnabled(w.store is not None and w.policy is not None)
+        w.campaigns_action.setEnabled(w.ctx is not None and w.ctx.policy is not None)
         if operator.role in ("hq_admin", "branch_head"):
             self.campaigns_tab()
 
@@ -95,7 +83,7 @@ class Hosted(QObject):
     def unlocked(self) -> None:
         w = self.w
         w.tasks_action.setEnabled(w.tasks is not None)
-        w.campaigns_action.setEnabled(w.store is not None and w.policy is not None)
+        w.campaigns_action.setEnabled(w.ctx is not None and w.ctx.policy is not None)
         if w.walkins is not None:
             w.walkins.refresh()  # not read while locked
         self.count_tasks()
@@ -146,10 +134,8 @@ class Hosted(QObject):
     # --- 客群活动 ------------------------------------------------------------------------------------------
     def campaigns_tab(self) -> CampaignsWorkspace | None:
         w = self.w
-        if w.campaigns is None and w.store is not None and w.policy is not None:
-            w.campaigns = CampaignsWorkspace(
-                w.store, w.policy, w.settings.masking, lambda: w.operator, w._today, w.is_locked, w
-            )
+        if w.campaigns is None and w.ctx is not None and w.ctx.policy is not None:
+            w.campaigns = CampaignsWorkspace(w.ctx, lambda: w.operator, w.is_locked, w)
             w.campaigns.openCustomer.connect(lambda id_no: self.open_card(id_no, "campaign"))
             w.workspaces.addTab(w.campaigns, self.tr("客群活动"))
         return w.campaigns

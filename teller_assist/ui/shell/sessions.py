@@ -4,7 +4,6 @@ and the switch to another operator. Every step is audited through the services."
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -202,7 +201,7 @@ class Sessions(QObject):
         """An approver's lock page counts the customers waiting for a decision (refreshed with the queue)."""
         w = self.w
         rows = w.queue.rows if w.queue is not None else []
-        now = dt.datetime.now(dt.UTC)
+        now = w.clock.now()  # the clock the services stamp with
         longest = max((int((now - r.submitted_at).total_seconds() // 60) for r in rows), default=0)
         w.lock_page.set_waiting(len(rows), max(0, longest))
 

@@ -113,14 +113,17 @@ class Startup(QObject):
 
     def started(self, ready: CounterStart) -> None:
         w = self.w
-        w.opened, w.store, w.policy = ready.opened, ready.opened.store, ready.policy
+        from teller_assist.services.context import Context
+
+        w.opened = ready.opened
+        w.ctx = Context(ready.opened.store, w.settings, ready.policy, w.clock)
         w.has_operators = ready.has_operators
         self.show_overview()
         if ready.policy_problem is not None:
             w.db_status.setText(self.tr("授信政策未载入：") + error_text(ready.policy_problem))
         elif ready.expiry_problem is not None:
             w.db_status.setText(error_text(ready.expiry_problem))
-        w.counter.started(ready, w.settings, w.operator)
+        w.counter.started(w.ctx, w.operator)
         self.start_watches()
         w.data.update_actions()
 

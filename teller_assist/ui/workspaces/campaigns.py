@@ -78,7 +78,6 @@ from teller_assist.ui.words import word
 if TYPE_CHECKING:
     from teller_assist.campaigns.campaign import CampaignSpec
     from teller_assist.campaigns.grant import SubmissionPlan
-    from teller_assist.prequal.policy import Policy
     from teller_assist.services.applications import ApplicationRecord
     from teller_assist.services.campaign_batches import (
         BatchApproval,
@@ -98,7 +97,7 @@ if TYPE_CHECKING:
     )
     from teller_assist.services.campaign_letters import LettersRun
     from teller_assist.services.campaigns import CampaignRow, CampaignShow
-    from teller_assist.services.database import Store
+    from teller_assist.services.context import Context
     from teller_assist.services.operators import OperatorRecord
     from teller_assist.settings import Settings
 
@@ -294,17 +293,14 @@ class CampaignsWorkspace(QWidget):
 
     def __init__(
         self,
-        store: Store,
-        policy: Policy,
-        masking: Masking,
+        ctx: Context,
         operator: Callable[[], OperatorRecord | None],
-        today: Callable[[], dt.date],
         is_locked: Callable[[], bool],
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self.store, self.policy, self.masking = store, policy, masking
-        self._operator, self._today, self.is_locked = operator, today, is_locked
+        self.ctx, self.store, self.policy, self.masking = ctx, ctx.store, ctx.in_force(), ctx.settings.masking
+        self._operator, self._today, self.is_locked = operator, ctx.today, is_locked
         self.setObjectName("campaignsView")
         self.lines: dict[str, CampaignLine] = {}
         self.shown: CampaignDetail | None = None

@@ -53,8 +53,9 @@ if TYPE_CHECKING:
     from teller_assist.prequal.survey import Survey
     from teller_assist.services import task_desk
     from teller_assist.services.applications import ApplicationRecord
+    from teller_assist.services.context import Context
     from teller_assist.services.counter_flow import CounterFlow
-    from teller_assist.services.database import CounterStart, Store
+    from teller_assist.services.database import Store
     from teller_assist.services.documents import Issued as IssuedDocument
     from teller_assist.services.operators import OperatorRecord
     from teller_assist.services.printing import PrintRun
@@ -321,16 +322,14 @@ class CounterWorkspace(QWidget):
         return self.flow.policy if self.flow is not None else None
 
     # --- the shell's calls: the database opened, who signed in, the lock ------------------------------
-    def started(self, ready: CounterStart, settings: Settings, operator: OperatorRecord | None) -> None:
+    def started(self, ctx: Context, operator: OperatorRecord | None) -> None:
         from teller_assist.services.counter_flow import CounterFlow
 
-        self.settings = settings
-        self.flow = CounterFlow(
-            ready.opened.store, settings, ready.policy, today=self._today, locked=self.is_locked
-        )
+        self.settings = ctx.settings
+        self.flow = CounterFlow(ctx, locked=self.is_locked)
         self.flow.sign_in(operator)
-        self._documents_url = settings.app_download_url  # warmed after the window's own warm-up
-        self.start_sources(ready.opened.store.demo_mode)
+        self._documents_url = ctx.settings.app_download_url  # warmed after the window's own warm-up
+        self.start_sources(ctx.store.demo_mode)
         QTimer.singleShot(self.WARM_UP_MS, self._warm_up)  # while the teller signs in
 
     def sign_in(self, operator: OperatorRecord | None) -> None:
@@ -964,7 +963,7 @@ class CounterWorkspace(QWidget):
                 app.id, yuan_text(app.line_fen), rate_text(app.annual_rate_bp)
             )
             self._approver_text = approver_text(flow.policy, app.line_fen) + " (F4)"  # whom to call before F4
-            waited = max(0.0, (dt.datetime.now(dt.UTC) - app.submitted_at).total_seconds())
+            waited = max(0.0, (flow.ctx.now() - app.submitted_at).total_seconds())
             self._submitted_clock = time.monotonic() - waited
             self.application_status.setText(self._submitted_text + "\n" + self._approver_text)
             if not self.decision_watch.isActive():

@@ -5,7 +5,6 @@ GUI thread never polls the database."""
 
 from __future__ import annotations
 
-import datetime as dt
 import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -25,7 +24,6 @@ from PySide6.QtWidgets import (
 )
 
 from teller_assist.errors import UserFacingError
-from teller_assist.identity.masking import Masking
 from teller_assist.money import yuan_text
 from teller_assist.ui.i18n import error_text
 from teller_assist.ui.tasks import Task
@@ -33,9 +31,8 @@ from teller_assist.ui.widgets import ERROR_STYLE, grow_to_fit
 from teller_assist.ui.words import word
 
 if TYPE_CHECKING:
-    from teller_assist.prequal.policy import Policy
     from teller_assist.services.applications import ApplicationRecord
-    from teller_assist.services.database import Store
+    from teller_assist.services.context import Context
     from teller_assist.services.operators import OperatorRecord
     from teller_assist.services.walkins import Today
 
@@ -130,16 +127,15 @@ class WalkinsView(QWidget):
 
     def __init__(
         self,
-        store: Store,
-        masking: Masking,
+        ctx: Context,
         operator: Callable[[], OperatorRecord | None],
-        today: Callable[[], dt.date],
         parent: QWidget | None = None,
         *,
         is_locked: Callable[[], bool] = lambda: False,
     ) -> None:
         super().__init__(parent)
-        self.store, self.masking, self._operator, self._today = store, masking, operator, today
+        self.ctx, self.store, self.masking = ctx, ctx.store, ctx.settings.masking
+        self._operator, self._today = operator, ctx.today
         self._is_locked = is_locked
         self.setObjectName("walkinsView")
         layout = QVBoxLayout(self)
@@ -180,7 +176,7 @@ class WalkinsView(QWidget):
 
         self.day = today
         counts = self.tr("，").join(f"{word(walkins.STAGE_ZH[s])} {n}" for s, n in today.counts.items())
-        now = dt.datetime.now(dt.UTC)
+        now = self.ctx.now()  # the clock the services stamp with
         waiting = self.tr("；").join(
             self.tr("{0} 已等 {1} 分钟").format(
                 w.name or self.masking.resident_id(w.id_no),
@@ -226,19 +222,14 @@ class ApprovalQueue(QWidget):
 
     def __init__(
         self,
-        store: Store,
-        policy: Policy,
-        masking: Masking,
+        ctx: Context,
         operator: Callable[[], OperatorRecord | None],
-        today: Callable[[], dt.date],
         parent: QWidget | None = None,
-        *,
-        sms_sender: str | None = None,
     ) -> None:
         super().__init__(parent)
-        self.store, self.policy, self.masking = store, policy, masking
-        self.sms_sender = sms_sender
-        self._operator, self._today = operator, today
+        self.ctx, self.store, self.policy, self.masking = ctx, ctx.store, ctx.in_force(), ctx.settings.masking
+        self.sms_sender = ctx.settings.bank_short_name
+        self._operator, self._today = operator, ctx.today
         self.setObjectName("approvalQueue")
         self.rows: list[ApplicationRecord] = []
         layout = QVBoxLayout(self)
@@ -333,7 +324,7 @@ class ApprovalQueue(QWidget):
 
     def _render(self, chosen: ApplicationRecord | None = None) -> None:
         """The rows, with ``chosen`` (else the selected one) still selected wherever it moved."""
-        now = dt.datetime.now(dt.UTC)
+        now = self.ctx.now()  # the clock the services stamp with
         chosen = chosen or self.selected()
         self.table.blockSignals(True)  # (one _show_factors below, not one a cell)
         self.table.setRowCount(len(self.rows))

@@ -37,7 +37,6 @@ from PySide6.QtWidgets import (
 )
 
 from teller_assist.errors import UserFacingError
-from teller_assist.identity.masking import Masking
 from teller_assist.targets.tasks import KIND_ZH, OUTCOME_ZH
 from teller_assist.ui.i18n import error_text
 from teller_assist.ui.scan_burst import BURST_GAP_SECONDS, ID_CHARACTERS
@@ -47,8 +46,7 @@ from teller_assist.ui.words import word
 from teller_assist.ui.workspaces.lobby import fit_columns
 
 if TYPE_CHECKING:
-    from teller_assist.prequal.policy import Policy
-    from teller_assist.services.database import Store
+    from teller_assist.services.context import Context
     from teller_assist.services.operators import OperatorRecord
     from teller_assist.services.targets import Recorded
     from teller_assist.services.task_desk import DeskList, DeskTask, Scope
@@ -95,17 +93,14 @@ class TasksWorkspace(QWidget):
 
     def __init__(
         self,
-        store: Store,
-        policy: Policy,
-        masking: Masking,
+        ctx: Context,
         operator: Callable[[], OperatorRecord | None],
-        today: Callable[[], dt.date],
         is_locked: Callable[[], bool],
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self.store, self.policy, self.masking = store, policy, masking
-        self._operator, self._today, self.is_locked = operator, today, is_locked
+        self.ctx, self.store, self.policy, self.masking = ctx, ctx.store, ctx.in_force(), ctx.settings.masking
+        self._operator, self._today, self.is_locked = operator, ctx.today, is_locked
         self.setObjectName("tasksView")
         self.listing: DeskList | None = None
         self._filling = 0  # the listing whose rows are being filled (a newer one stops an older's)
