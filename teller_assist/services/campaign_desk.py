@@ -25,7 +25,6 @@ whether it is locked on its own thread and passes the answer in.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,18 +33,17 @@ from teller_assist.campaigns.grant import SubmissionPlan
 from teller_assist.campaigns.roster import Refusal
 from teller_assist.errors import UserFacingError
 from teller_assist.identity.masking import Masking, mask_free_text, mask_refused_row
-from teller_assist.prequal.policy import Policy
 from teller_assist.services import audit
 from teller_assist.services import campaign_batches as batches
 from teller_assist.services import campaigns as service
 from teller_assist.services.campaign_batches import BatchApproval, BatchView, Submission
 from teller_assist.services.campaign_letters import Cancelled, LettersRun, Progress, Signed
 from teller_assist.services.campaigns import CampaignRow, CampaignShow, MemberLine, RosterImport, TillImport
+from teller_assist.services.context import Context
 from teller_assist.settings import Settings
 from teller_assist.store import campaigns as store_campaigns
 from teller_assist.store import operators as store_ops
-from teller_assist.store.applications import ApplicationRecord
-from teller_assist.store.engine import Store
+from teller_assist.store.applications import ApplicationRecord, local_day
 from teller_assist.store.operators import OperatorRecord
 
 __all__ = [
@@ -98,18 +96,19 @@ CHANGED = DeskRefused(
 
 
 def refuse_locked(
-    store: Store, operator: OperatorRecord | None, action: str, code: str | None
+    ctx: Context, operator: OperatorRecord | None, action: str, code: str | None
 ) -> DeskRefused:
     """The lock's refusal of ``action``, audited under the operator who was refused (nobody's data in
     it); returned for the caller to raise or say."""
     if operator is not None:
         audit.log(
-            store,
+            ctx.store,
             "campaign_refused",
             operator=operator.login,
             subject=None if code is None else code[:64],
             purpose=PURPOSE,
             detail={"action": action, "reason": "screen locked", "role": operator.role},
+            now=ctx.now(),
         )
     return LOCKED
 
@@ -126,12 +125,13 @@ class CampaignLine:
 
 
 def overview(
-    store: Store, operator: OperatorRecord | None, *, status: str | None = None, locked: bool = False
+    ctx: Context, operator: OperatorRecord | None, *, status: str | None = None, locked: bool = False
 ) -> tuple[CampaignLine, ...]:
     """The campaigns the operator may see, as :func:`campaigns.list_campaigns` lists them (its role
     check, its order, its audit row), each with how many people are on it now."""
     if locked:
-        raise refuse_locked(store, operator, "list", None)
+        raise refuse_locked(ctx, operator, "list", None)
+    store = ctx.store
     rows = service.list_campaigns(store, operator, status=status)
     out = []
     for c in rows:
@@ -170,21 +170,15 @@ def _same(stored: store_campaigns.StoredMember, line: MemberLine, masking: Maski
 
 
 def detail(
-    store: Store,
-    policy: Policy,
-    operator: OperatorRecord | None,
-    code: str,
-    *,
-    as_of: dt.date,
-    masking: Masking,
-    locked: bool = False,
+    ctx: Context, operator: OperatorRecord | None, code: str, *, locked: bool = False
 ) -> CampaignDetail:
     """A campaign as :func:`campaigns.show_campaign` shows it with its members (its role check, its
     masking, its audit row), each member with the person it is about. The members are read again and
     matched line by line; a list that changed between the two readings is read once more, then refused
     rather than shown with a person on the wrong line."""
     if locked:
-        raise refuse_locked(store, operator, "show", code)
+        raise refuse_locked(ctx, operator, "show", code)
+    store, policy, as_of, masking = ctx.store, ctx.in_force(), ctx.today(), ctx.settings.masking
     for _attempt in range(2):
         shown = service.show_campaign(store, operator, code, policy, as_of=as_of, members=masking)
         lines = shown.member_lines or ()
@@ -201,20 +195,20 @@ def detail(
 
 
 def create(
-    store: Store, operator: OperatorRecord | None, spec: CampaignSpec, *, locked: bool = False
+    ctx: Context, operator: OperatorRecord | None, spec: CampaignSpec, *, locked: bool = False
 ) -> CampaignRow:
     """Make the campaign through :func:`campaigns.create_campaign` (who may is checked and audited
     there); refused first while the window is locked."""
     if locked:
-        raise refuse_locked(store, operator, "create", spec.code)
-    return service.create_campaign(store, operator, spec)
+        raise refuse_locked(ctx, operator, "create", spec.code)
+    return service.create_campaign(ctx.store, operator, spec, now=ctx.now())
 
 
-def close(store: Store, operator: OperatorRecord | None, code: str, *, locked: bool = False) -> CampaignRow:
+def close(ctx: Context, operator: OperatorRecord | None, code: str, *, locked: bool = False) -> CampaignRow:
     """Close the campaign through :func:`campaigns.close_campaign`; refused first while locked."""
     if locked:
-        raise refuse_locked(store, operator, "close", code)
-    return service.close_campaign(store, operator, code)
+        raise refuse_locked(ctx, operator, "close", code)
+    return service.close_campaign(ctx.store, operator, code, now=ctx.now())
 
 
 # --- rosters -------------------------------------------------------------------------------------------
@@ -245,14 +239,11 @@ class Imported:
 
 
 def import_file(
-    store: Store,
-    policy: Policy,
+    ctx: Context,
     operator: OperatorRecord | None,
     code: str,
     path: Path,
     *,
-    as_of: dt.date,
-    masking: Masking,
     locked: bool = False,
     progress: service.ImportProgress | None = None,
 ) -> Imported:
@@ -260,10 +251,12 @@ def import_file(
     transaction and audited there), with the refused rows ready to show, masked; ``progress`` is told
     each stage as it goes."""
     if locked:
-        raise refuse_locked(store, operator, "import", code)
+        raise refuse_locked(ctx, operator, "import", code)
+    masking, now = ctx.settings.masking, ctx.now()
     done = service.import_roster(
-        store, operator, code, path, policy, as_of=as_of, masking=masking, progress=progress
-    )
+        ctx.store, operator, code, path, ctx.in_force(), as_of=local_day(now), masking=masking,
+        progress=progress, now=now,
+    )  # fmt: skip
     refused = tuple(
         RefusedLine(
             r.line_no,
@@ -289,20 +282,15 @@ def import_file(
 
 
 def export_refused(
-    store: Store,
-    operator: OperatorRecord | None,
-    imported: Imported,
-    out: Path,
-    *,
-    masking: Masking,
-    locked: bool = False,
+    ctx: Context, operator: OperatorRecord | None, imported: Imported, out: Path, *, locked: bool = False
 ) -> int:
     """The refused rows of a roster this operator just loaded, as the workbook ``campaign import
     --refused-out`` writes (:func:`campaigns.write_refused`: masked, no formula, private, whole or not
     at all), audited as an export (``campaign_refused_export``: the campaign, the rows, the file's
     name). Only the operator who loaded it, still active; never while locked."""
     if locked:
-        raise refuse_locked(store, operator, "export", imported.code)
+        raise refuse_locked(ctx, operator, "export", imported.code)
+    store, masking = ctx.store, ctx.settings.masking
     now = None if operator is None else store_ops.get_operator(store, operator.login)
     if now is None or not now.active or now.must_change_password or now.login != imported.operator:
         raise DeskRefused(
@@ -331,6 +319,7 @@ def export_refused(
                 "file": mask_free_text(out.name, masking),
                 "sha256": imported.done.sha256,
             },
+            now=ctx.now(),
         )
     except BaseException:
         out.unlink(missing_ok=True)  # not audited: not exported
@@ -342,61 +331,44 @@ def export_refused(
 
 
 def plan_submission(
-    store: Store,
-    policy: Policy,
-    operator: OperatorRecord | None,
-    code: str,
-    *,
-    today: dt.date,
-    locked: bool = False,
+    ctx: Context, operator: OperatorRecord | None, code: str, *, locked: bool = False
 ) -> SubmissionPlan:
     """Who a submission would take now and at which line (nothing written), for the confirmation's count
     and total; refused as the submission is (who may, a closed campaign), and first while locked."""
     if locked:
-        raise refuse_locked(store, operator, "submit", code)
-    return batches.plan_campaign(store, operator, code, policy, today=today)
+        raise refuse_locked(ctx, operator, "submit", code)
+    return batches.plan_campaign(ctx.store, operator, code, ctx.in_force(), today=ctx.today())
 
 
-def submit(
-    store: Store,
-    policy: Policy,
-    operator: OperatorRecord | None,
-    code: str,
-    *,
-    today: dt.date,
-    locked: bool = False,
-) -> Submission:
+def submit(ctx: Context, operator: OperatorRecord | None, code: str, *, locked: bool = False) -> Submission:
     """Submit the campaign's members in one batch through :func:`campaign_batches.submit_campaign`
     (base lines without a survey, more only with a completed one; one transaction, audited there)."""
     if locked:
-        raise refuse_locked(store, operator, "submit", code)
-    return batches.submit_campaign(store, operator, code, policy, today=today)
+        raise refuse_locked(ctx, operator, "submit", code)
+    now = ctx.now()
+    return batches.submit_campaign(ctx.store, operator, code, ctx.in_force(), today=local_day(now), now=now)
 
 
 def batch(
-    store: Store,
-    policy: Policy,
+    ctx: Context,
     operator: OperatorRecord | None,
     batch_id: int,
     *,
-    masking: Masking,
     code: str | None = None,
     locked: bool = False,
 ) -> BatchView:
     """A batch as this operator sees it (:func:`campaign_batches.show_batch`: the count, the total, the
     bands, exceptions first, IDs masked; audited there)."""
     if locked:
-        raise refuse_locked(store, operator, "batch_show", code)
-    return batches.show_batch(store, operator, batch_id, policy, masking=masking)
+        raise refuse_locked(ctx, operator, "batch_show", code)
+    return batches.show_batch(ctx.store, operator, batch_id, ctx.in_force(), masking=ctx.settings.masking)
 
 
 def approve(
-    store: Store,
-    policy: Policy,
+    ctx: Context,
     operator: OperatorRecord | None,
     batch_id: int,
     *,
-    today: dt.date,
     sms_sender: str | None = None,
     code: str | None = None,
     locked: bool = False,
@@ -404,29 +376,32 @@ def approve(
     """Approve in one step what the approver's authority covers (:func:`campaign_batches.approve_batch`:
     never the maker, each row checked and audited, the database enforcing both)."""
     if locked:
-        raise refuse_locked(store, operator, "batch_approve", code)
-    return batches.approve_batch(store, operator, batch_id, policy, today=today, sms_sender=sms_sender)
+        raise refuse_locked(ctx, operator, "batch_approve", code)
+    now = ctx.now()
+    return batches.approve_batch(
+        ctx.store, operator, batch_id, ctx.in_force(), today=local_day(now), now=now, sms_sender=sms_sender
+    )
 
 
 def reject(
-    store: Store,
-    policy: Policy,
+    ctx: Context,
     operator: OperatorRecord | None,
     batch_id: int,
     application_id: int,
     reason: str,
     *,
-    today: dt.date,
     code: str | None = None,
     locked: bool = False,
 ) -> ApplicationRecord:
     """Reject one application of the batch with the reason the customer reads
     (:func:`campaign_batches.reject_in_batch`: a reason required, never by the maker, audited)."""
     if locked:
-        raise refuse_locked(store, operator, "batch_reject", code)
+        raise refuse_locked(ctx, operator, "batch_reject", code)
+    now = ctx.now()
     return batches.reject_in_batch(
-        store, operator, batch_id, policy, reason, today=today, application_id=application_id
-    )
+        ctx.store, operator, batch_id, ctx.in_force(), reason, today=local_day(now), now=now,
+        application_id=application_id,
+    )  # fmt: skip
 
 
 # --- notification for the whole group, signatures, till records -------------------------------------------
@@ -440,13 +415,11 @@ def letters_folder(settings: Settings, code: str) -> Path:
 
 
 def letters(
-    store: Store,
-    settings: Settings,
+    ctx: Context,
     operator: OperatorRecord | None,
     code: str,
     out: Path,
     *,
-    today: dt.date,
     printer: str | None = None,
     progress: Progress | None = None,
     cancelled: Cancelled | None = None,
@@ -459,10 +432,11 @@ def letters(
     from teller_assist.services.campaign_letters import issue_letters
 
     if locked:
-        raise refuse_locked(store, operator, "letters", code)
+        raise refuse_locked(ctx, operator, "letters", code)
+    now = ctx.now()
     return issue_letters(
-        store, settings, operator, code, out, today=today, printer=printer or None, progress=progress,
-        cancelled=cancelled,
+        ctx.store, ctx.settings, operator, code, out, today=local_day(now), now=now, printer=printer or None,
+        progress=progress, cancelled=cancelled,
     )  # fmt: skip
 
 
@@ -521,14 +495,7 @@ def _shown(s: Signed, masking: Masking) -> SignedLine:
 
 
 def sign_from_list(
-    store: Store,
-    operator: OperatorRecord | None,
-    code: str,
-    path: Path,
-    *,
-    today: dt.date,
-    masking: Masking,
-    locked: bool = False,
+    ctx: Context, operator: OperatorRecord | None, code: str, path: Path, *, locked: bool = False
 ) -> tuple[SignedLine, ...]:
     """Record the signatures of the people a list file names (:func:`read_id_list`) through
     :func:`campaign_letters.sign_members` (who may, the counter's own signing, one person's refusal never
@@ -536,21 +503,15 @@ def sign_from_list(
     from teller_assist.services.campaign_letters import sign_members
 
     if locked:
-        raise refuse_locked(store, operator, "sign", code)
+        raise refuse_locked(ctx, operator, "sign", code)
     ids = read_id_list(path)
-    done = sign_members(store, operator, code, ids, today=today, masking=masking)
+    masking, now = ctx.settings.masking, ctx.now()
+    done = sign_members(ctx.store, operator, code, ids, today=local_day(now), now=now, masking=masking)
     return tuple(_shown(s, masking) for s in done)
 
 
 def sign_one(
-    store: Store,
-    operator: OperatorRecord | None,
-    code: str,
-    id_no: str,
-    *,
-    today: dt.date,
-    masking: Masking,
-    locked: bool = False,
+    ctx: Context, operator: OperatorRecord | None, code: str, id_no: str, *, locked: bool = False
 ) -> SignedLine:
     """Record one member's signature (``campaign sign --id``) through
     :func:`campaign_letters.sign_members`: the same checks, refusals and audit rows as a list of one;
@@ -558,8 +519,9 @@ def sign_one(
     from teller_assist.services.campaign_letters import sign_members
 
     if locked:
-        raise refuse_locked(store, operator, "sign", code)
-    (done,) = sign_members(store, operator, code, [id_no], today=today, masking=masking)
+        raise refuse_locked(ctx, operator, "sign", code)
+    masking, now = ctx.settings.masking, ctx.now()
+    (done,) = sign_members(ctx.store, operator, code, [id_no], today=local_day(now), now=now, masking=masking)
     return _shown(done, masking)
 
 
@@ -574,21 +536,17 @@ class TillDone:
 
 
 def import_till(
-    store: Store,
-    operator: OperatorRecord | None,
-    code: str,
-    path: Path,
-    *,
-    as_of: dt.date,
-    masking: Masking,
-    locked: bool = False,
+    ctx: Context, operator: OperatorRecord | None, code: str, path: Path, *, locked: bool = False
 ) -> TillDone:
     """Load a market's till records through :func:`campaigns.import_till` (a market campaign only, who
     may, one transaction, ``campaign_till_import`` audited there), the refused rows masked to be shown.
     Refused first while locked."""
     if locked:
-        raise refuse_locked(store, operator, "import_till", code)
-    done = service.import_till(store, operator, code, path, as_of=as_of, masking=masking)
+        raise refuse_locked(ctx, operator, "import_till", code)
+    masking, now = ctx.settings.masking, ctx.now()
+    done = service.import_till(
+        ctx.store, operator, code, path, as_of=local_day(now), now=now, masking=masking
+    )
     return TillDone(done, masked_refusals(done.refused, masking))
 
 

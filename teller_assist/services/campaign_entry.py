@@ -22,7 +22,6 @@ The row's line itself is computed by the pure :func:`teller_assist.campaigns.ent
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import json
 from dataclasses import dataclass, field
 from typing import Any
@@ -30,14 +29,12 @@ from typing import Any
 from teller_assist.campaigns.batch import decide_roster
 from teller_assist.campaigns.roster import check_roster
 from teller_assist.errors import UserFacingError
-from teller_assist.identity.masking import Masking
 from teller_assist.lookup.card import CustomerCard
 from teller_assist.prequal.engine import Decision
 from teller_assist.prequal.group import GroupEvidence
-from teller_assist.prequal.policy import CONSENTS, Form, Policy
+from teller_assist.prequal.policy import CONSENTS, Form
 from teller_assist.prequal.survey import Survey
 from teller_assist.services import audit, campaign_batches, drafts
-from teller_assist.services.audit import now_utc, workstation
 from teller_assist.services.campaign_batches import SurveyRecorded, _may_work, _not_officer, _open
 from teller_assist.services.campaign_desk import refuse_locked
 from teller_assist.services.campaigns import (
@@ -49,12 +46,13 @@ from teller_assist.services.campaigns import (
     _evidence,
     _refused,
 )
+from teller_assist.services.context import Context
 from teller_assist.services.lookup import lookup_many
 from teller_assist.store import campaign_entry as store_entry
 from teller_assist.store import campaigns as store_campaigns
+from teller_assist.store.applications import local_day
 from teller_assist.store.audit import AuditEntry
 from teller_assist.store.campaigns import CampaignRow
-from teller_assist.store.engine import Store
 from teller_assist.store.operators import OperatorRecord
 
 __all__ = ["EntryRow", "EntrySheet", "Registration", "keep_draft", "open_sheet", "register", "save_row"]
@@ -86,9 +84,9 @@ class EntrySheet:
     rows: tuple[EntryRow, ...]
 
 
-def _lock(store: Store, operator: OperatorRecord | None, action: str, code: str, locked: bool) -> None:
+def _lock(ctx: Context, operator: OperatorRecord | None, action: str, code: str, locked: bool) -> None:
     if locked:
-        raise refuse_locked(store, operator, action, code)
+        raise refuse_locked(ctx, operator, action, code)
 
 
 def _recorded(m: store_campaigns.StoredMember) -> dict[str, Any]:
@@ -99,19 +97,13 @@ def _recorded(m: store_campaigns.StoredMember) -> dict[str, Any]:
 
 
 def open_sheet(
-    store: Store,
-    operator: OperatorRecord | None,
-    code: str,
-    policy: Policy,
-    *,
-    today: dt.date,
-    masking: Masking,
-    locked: bool = False,
+    ctx: Context, operator: OperatorRecord | None, code: str, *, locked: bool = False
 ) -> EntrySheet:
     """The grid's rows: every member matched or new to the bank, in roster order, with what was typed
     for them before. Refused while locked, to whoever may not survey for the campaign, on a closed
     campaign; audited as ``campaign_entry`` (how many rows, how many drafts)."""
-    _lock(store, operator, "entry", code, locked)
+    _lock(ctx, operator, "entry", code, locked)
+    store, policy, today, masking = ctx.store, ctx.in_force(), ctx.today(), ctx.settings.masking
     op = _current(store, operator)
     campaign = _campaign(store, code)
     if not _may_work(op, campaign.branch_code):
@@ -159,7 +151,7 @@ def open_sheet(
 
 
 def keep_draft(
-    store: Store,
+    ctx: Context,
     operator: OperatorRecord | None,
     sheet: EntrySheet,
     row: EntryRow,
@@ -168,30 +160,30 @@ def keep_draft(
     locked: bool = False,
 ) -> None:
     """The row as typed so far kept as the person's survey draft (the consents are ticked again)."""
-    _lock(store, operator, "entry_draft", sheet.campaign.code, locked)
+    _lock(ctx, operator, "entry_draft", sheet.campaign.code, locked)
+    store = ctx.store
     op = _current(store, operator)
     typed = {k: v for k, v in answers.items() if v is not None and k not in CONSENTS}
     drafts.save(store, row.id_no, Survey(sheet.campaign.scenario, typed), op.login)
 
 
 def save_row(
-    store: Store,
+    ctx: Context,
     operator: OperatorRecord | None,
     sheet: EntrySheet,
     row: EntryRow,
     answers: dict[str, Any],
-    policy: Policy,
     *,
-    today: dt.date,
     locked: bool = False,
 ) -> SurveyRecorded:
     """A complete row recorded as the member's survey, exactly as ``campaign survey`` records one (who
     may, an open campaign, a complete form with both consents, its ``campaign_survey`` audit row); the
     person's draft then dropped."""
-    _lock(store, operator, "survey", sheet.campaign.code, locked)
+    _lock(ctx, operator, "survey", sheet.campaign.code, locked)
+    store, now = ctx.store, ctx.now()
     survey = Survey(sheet.campaign.scenario, {k: v for k, v in answers.items() if v is not None})
-    recorded = campaign_batches.record_survey(store, operator, sheet.campaign.code, row.id_no, survey, policy,
-                                              today=today)  # fmt: skip
+    recorded = campaign_batches.record_survey(store, operator, sheet.campaign.code, row.id_no, survey,
+                                              ctx.in_force(), today=local_day(now), now=now)  # fmt: skip
     with contextlib.suppress(UserFacingError):  # an orphan draft is purged after 30 days
         drafts.discard(store, row.id_no)
     return recorded
@@ -226,7 +218,7 @@ def _bad(zh: str, en: str, hint_zh: str = "请核对后重新输入；已输入�
 
 
 def register(
-    store: Store,
+    ctx: Context,
     operator: OperatorRecord | None,
     code: str,
     *,
@@ -234,17 +226,15 @@ def register(
     name: str,
     phone: str,
     consents: tuple[bool, bool],
-    policy: Policy,
-    today: dt.date,
-    masking: Masking,
     locked: bool = False,
-    now: dt.datetime | None = None,
 ) -> Registration:
     """One resident registered on a community campaign, read as a one-row roster of the campaign's
     columns (the same checks as an imported roster: the ID, the name, the phone, both consents, the
     name against the bank's record). Refused: while locked, to whoever may not work the campaign, on a
     closed or non-community campaign (those audited), and each bad entry with its reason."""
-    _lock(store, operator, "register", code, locked)
+    _lock(ctx, operator, "register", code, locked)
+    store, policy, masking, moment = ctx.store, ctx.in_force(), ctx.settings.masking, ctx.now()
+    today = local_day(moment)
     op = _current(store, operator)
     campaign = _campaign(store, code)
     if not _may_work(op, campaign.branch_code):
@@ -280,7 +270,6 @@ def register(
         why = decided.refused[0]
         raise _bad(why.reason_zh, why.reason_en)
     status = "matched" if card.known else "new_to_bank"
-    moment = now or now_utc()
     masked = masking.resident_id(member.id_no)
     try:
         written = store_entry.register_member(
@@ -295,7 +284,7 @@ def register(
             entry=lambda line: AuditEntry(
                 "campaign_register",
                 op.login,
-                workstation(),
+                ctx.workstation,
                 campaign.code,
                 PURPOSE,
                 {"line": line, "status": status, "consents": True},

@@ -18,6 +18,9 @@ from teller_assist.identity.masking import Masking
 from teller_assist.prequal.policy import Policy
 from teller_assist.services import campaign_desk, campaigns
 from teller_assist.services.campaign_desk import CHANGED, LOCKED, DeskRefused
+from teller_assist.services.clock import Clock
+from teller_assist.services.context import Context
+from teller_assist.settings import Settings
 from teller_assist.store.engine import Store
 from tests.helpers.extracts import MAN, WOMAN, rid
 from tests.helpers.workflow import Team
@@ -26,6 +29,11 @@ TODAY = dt.date(2026, 11, 30)
 MASK = Masking()
 CODE = "village-后白-2026"
 NEW = rid(seq=95)
+
+
+@pytest.fixture
+def ctx(store: Store, settings: Settings, policy: Policy) -> Context:
+    return Context(store, settings, policy, Clock.on(TODAY))
 
 
 def spec(code: str = CODE):  # type: ignore[no-untyped-def]
@@ -60,18 +68,16 @@ def audit_rows(store: Store, action: str) -> list[tuple[str, str | None, dict[st
 
 
 def test_the_desk_lists_shows_and_keeps_each_person_behind_the_masked_line(
-    store: Store, team: Team, policy: Policy, tmp_path: Path
+    store: Store, ctx: Context, team: Team, policy: Policy, tmp_path: Path
 ) -> None:
     head, teller = team.head.operator, team.teller.operator
-    campaign_desk.create(store, head, spec())
-    campaign_desk.create(store, head, spec("village-前进-2026"))
-    done = campaign_desk.import_file(
-        store, policy, head, CODE, roster(tmp_path / "r.xlsx", ROWS), as_of=TODAY, masking=MASK
-    )
+    campaign_desk.create(ctx, head, spec())
+    campaign_desk.create(ctx, head, spec("village-前进-2026"))
+    done = campaign_desk.import_file(ctx, head, CODE, roster(tmp_path / "r.xlsx", ROWS))
     assert [(r.line_no, r.id_masked) for r in done.refused] == [(5, "***")]  # every number of it masked
-    lines = campaign_desk.overview(store, teller)
+    lines = campaign_desk.overview(ctx, teller)
     assert {(line.campaign.code, line.members) for line in lines} == {(CODE, 3), ("village-前进-2026", 0)}
-    found = campaign_desk.detail(store, policy, teller, CODE, as_of=TODAY, masking=MASK)
+    found = campaign_desk.detail(ctx, teller, CODE)
     assert [(m.line.line_no, m.line.id_masked, m.id_no) for m in found.members] == [
         (2, MASK.resident_id(MAN), MAN), (3, MASK.resident_id(WOMAN), WOMAN), (4, MASK.resident_id(NEW), NEW),
     ]  # fmt: skip
@@ -80,13 +86,11 @@ def test_the_desk_lists_shows_and_keeps_each_person_behind_the_masked_line(
 
 
 def test_a_roster_loaded_between_the_two_readings_is_read_again_then_refused(
-    store: Store, team: Team, policy: Policy, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    store: Store, ctx: Context, team: Team, policy: Policy, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     head = team.head.operator
-    campaign_desk.create(store, head, spec())
-    campaign_desk.import_file(
-        store, policy, head, CODE, roster(tmp_path / "a.xlsx", ROWS[:2]), as_of=TODAY, masking=MASK
-    )
+    campaign_desk.create(ctx, head, spec())
+    campaign_desk.import_file(ctx, head, CODE, roster(tmp_path / "a.xlsx", ROWS[:2]))
     shown_by_service = campaigns.show_campaign
     loads = iter([[ROWS[1], ROWS[0]], ROWS[:3], [ROWS[2]]])  # each a different order or set
     calls = []
@@ -104,9 +108,9 @@ def test_a_roster_loaded_between_the_two_readings_is_read_again_then_refused(
 
     monkeypatch.setattr(campaign_desk.service, "show_campaign", show_then_load)
     with pytest.raises(DeskRefused) as refused:
-        campaign_desk.detail(store, policy, head, CODE, as_of=TODAY, masking=MASK)
+        campaign_desk.detail(ctx, head, CODE)
     assert refused.value is CHANGED and len(calls) == 2
-    found = campaign_desk.detail(store, policy, head, CODE, as_of=TODAY, masking=MASK)  # then a quiet one
+    found = campaign_desk.detail(ctx, head, CODE)  # then a quiet one
     assert len(calls) == 4  # one load more after the first reading, none after the second
     assert [(m.id_no, m.line.line_no, m.line.status) for m in found.members] == [
         (MAN, 2, "removed"), (NEW, 2, "new_to_bank"), (WOMAN, 3, "removed"),
@@ -115,34 +119,28 @@ def test_a_roster_loaded_between_the_two_readings_is_read_again_then_refused(
 
 
 def test_refused_rows_are_exported_by_who_loaded_them_only_and_nothing_is_done_while_locked(
-    store: Store, team: Team, policy: Policy, tmp_path: Path
+    store: Store, ctx: Context, team: Team, policy: Policy, tmp_path: Path
 ) -> None:
     head, admin = team.head.operator, team.admin.operator
-    campaign_desk.create(store, head, spec())
-    done = campaign_desk.import_file(
-        store, policy, head, CODE, roster(tmp_path / "r.xlsx", ROWS), as_of=TODAY, masking=MASK
-    )
+    campaign_desk.create(ctx, head, spec())
+    done = campaign_desk.import_file(ctx, head, CODE, roster(tmp_path / "r.xlsx", ROWS))
     with pytest.raises(DeskRefused, match="只有导入该名单的操作员"):
-        campaign_desk.export_refused(store, admin, done, tmp_path / "x.xlsx", masking=MASK)
+        campaign_desk.export_refused(ctx, admin, done, tmp_path / "x.xlsx")
     assert not (tmp_path / "x.xlsx").exists()
     out = tmp_path / "退回.xlsx"
-    assert campaign_desk.export_refused(store, head, done, out, masking=MASK) == 1
+    assert campaign_desk.export_refused(ctx, head, done, out) == 1
     sheet = load_workbook(out).active
     assert [c.value for c in sheet[2]][:3] == [5, "周八", "***"]
     [(who, subject, detail)] = audit_rows(store, "campaign_refused_export")
     assert (who, subject, detail["rows"], detail["file"]) == ("head1", CODE, 1, "退回.xlsx")
 
     for call in (
-        lambda: campaign_desk.overview(store, head, locked=True),
-        lambda: campaign_desk.detail(store, policy, head, CODE, as_of=TODAY, masking=MASK, locked=True),
-        lambda: campaign_desk.create(store, head, spec("village-x"), locked=True),
-        lambda: campaign_desk.close(store, head, CODE, locked=True),
-        lambda: campaign_desk.import_file(
-            store, policy, head, CODE, tmp_path / "r.xlsx", as_of=TODAY, masking=MASK, locked=True
-        ),
-        lambda: campaign_desk.export_refused(
-            store, head, done, tmp_path / "y.xlsx", masking=MASK, locked=True
-        ),
+        lambda: campaign_desk.overview(ctx, head, locked=True),
+        lambda: campaign_desk.detail(ctx, head, CODE, locked=True),
+        lambda: campaign_desk.create(ctx, head, spec("village-x"), locked=True),
+        lambda: campaign_desk.close(ctx, head, CODE, locked=True),
+        lambda: campaign_desk.import_file(ctx, head, CODE, tmp_path / "r.xlsx", locked=True),
+        lambda: campaign_desk.export_refused(ctx, head, done, tmp_path / "y.xlsx", locked=True),
     ):
         with pytest.raises(DeskRefused) as refused:
             call()

@@ -18,7 +18,10 @@ from teller_assist.identity.masking import Masking
 from teller_assist.prequal.policy import Policy
 from teller_assist.services import campaign_entry, campaigns, drafts
 from teller_assist.services.campaigns import CampaignRefused
+from teller_assist.services.clock import Clock
+from teller_assist.services.context import Context
 from teller_assist.services.operators import add_operator
+from teller_assist.settings import Settings
 from teller_assist.store import campaigns as store_campaigns
 from teller_assist.store.engine import Store
 from tests.helpers.extracts import rid
@@ -40,6 +43,11 @@ MASKING = Masking()
 COMMUNITY = "comm-幸福里-2026"
 
 
+@pytest.fixture
+def ctx(store: Store, settings: Settings, policy: Policy) -> Context:
+    return Context(store, settings, policy, Clock.on(TODAY))
+
+
 def community(store: Store, team: Team) -> None:
     spec = check_spec(
         code=COMMUNITY, scenario="community", group_name="幸福里小区", branch_code="0101",
@@ -49,47 +57,45 @@ def community(store: Store, team: Team) -> None:
 
 
 def test_the_sheet_keeps_drafts_and_records_a_complete_row_as_the_survey(
-    store: Store, team: Team, policy: Policy, tmp_path: Path
+    store: Store, ctx: Context, team: Team, policy: Policy, tmp_path: Path
 ) -> None:
     campaign_with_roster(store, team, policy, tmp_path)
     teller = team.teller.operator
-    sheet = campaign_entry.open_sheet(store, teller, CODE, policy, today=TODAY, masking=MASKING)
+    sheet = campaign_entry.open_sheet(ctx, teller, CODE)
     assert [r.name for r in sheet.rows] == ["张三", "李四", "孙五", "钱七", "王六", "赵八", "周九"]
     assert [f.key for f in sheet.form.fields][:2] == ["household_members", "farmland_mu"]
     li = next(r for r in sheet.rows if r.id_no == LI)
     assert li.id_masked == MASKING.resident_id(LI) and LI not in repr(li) and li.answers == {}
 
     answers = {"household_members": 3, "farmland_mu": "2.5", "consent_credit_inquiry": True}
-    campaign_entry.keep_draft(store, teller, sheet, li, answers)
+    campaign_entry.keep_draft(ctx, teller, sheet, li, answers)
     kept = drafts.load(store, LI)
     assert kept is not None and kept.survey.answers == {"household_members": 3, "farmland_mu": "2.5"}
-    again = campaign_entry.open_sheet(store, teller, CODE, policy, today=TODAY, masking=MASKING)
+    again = campaign_entry.open_sheet(ctx, teller, CODE)
     li_again = next(r for r in again.rows if r.id_no == LI)
     assert li_again.drafted and li_again.answers == {"household_members": 3, "farmland_mu": "2.5"}
 
     with pytest.raises(UserFacingError):  # not complete: refused as campaign survey refuses it
-        campaign_entry.save_row(store, teller, again, li_again, answers, policy, today=TODAY)
+        campaign_entry.save_row(ctx, teller, again, li_again, answers)
     cs = next(r for r in again.rows if r.id_no == CS)
-    recorded = campaign_entry.save_row(
-        store, teller, again, cs, dict(village_survey().answers), policy, today=TODAY
-    )
+    recorded = campaign_entry.save_row(ctx, teller, again, cs, dict(village_survey().answers))
     assert recorded.decision.survey_complete
     member = store_campaigns.member(store, again.campaign.id, CS)
     assert member is not None and member.surveyed_by == teller.login
     assert [(w, s) for w, s, _d in audit_rows(store, "campaign_survey")] == [(teller.login, CODE)]
-    third = campaign_entry.open_sheet(store, teller, CODE, policy, today=TODAY, masking=MASKING)
+    third = campaign_entry.open_sheet(ctx, teller, CODE)
     cs_row = next(r for r in third.rows if r.id_no == CS)
     assert cs_row.surveyed and not cs_row.drafted and cs_row.answers["main_produce"] == "茶叶"
     assert [d["rows"] for _w, _s, d in audit_rows(store, "campaign_entry")] == [7, 7, 7]
 
     with pytest.raises(UserFacingError, match="屏幕已锁定"):
-        campaign_entry.keep_draft(store, teller, third, cs_row, {}, locked=True)
+        campaign_entry.keep_draft(ctx, teller, third, cs_row, {}, locked=True)
     refused = audit_rows(store, "campaign_refused")
     assert refused[-1][2]["action"] == "entry_draft" and refused[-1][2]["reason"] == "screen locked"
 
 
 def test_the_community_desk_registers_one_resident_at_a_time(
-    store: Store, team: Team, policy: Policy, tmp_path: Path
+    store: Store, ctx: Context, team: Team, policy: Policy, tmp_path: Path
 ) -> None:
     campaign_with_roster(store, team, policy, tmp_path)  # the bank's customers (and a village campaign)
     community(store, team)
@@ -97,8 +103,7 @@ def test_the_community_desk_registers_one_resident_at_a_time(
 
     def register(raw_id: str, name: str, phone: str = "13812345678", consents=(True, True)):  # type: ignore[no-untyped-def]
         return campaign_entry.register(
-            store, teller, COMMUNITY, raw_id=raw_id, name=name, phone=phone, consents=consents,
-            policy=policy, today=TODAY, masking=MASKING, now=NOW,
+            ctx, teller, COMMUNITY, raw_id=raw_id, name=name, phone=phone, consents=consents,
         )  # fmt: skip
 
     first = register(NEW, "王六")
@@ -135,8 +140,7 @@ def test_the_community_desk_registers_one_resident_at_a_time(
 
     with pytest.raises(CampaignRefused, match="只有整社区活动"):
         campaign_entry.register(
-            store, teller, CODE, raw_id=rid(seq=71), name="吴七", phone="13812345678", consents=(True, True),
-            policy=policy, today=TODAY, masking=MASKING,
+            ctx, teller, CODE, raw_id=rid(seq=71), name="吴七", phone="13812345678", consents=(True, True),
         )  # fmt: skip
     other = add_operator(
         store, team.admin.operator, login="teller9", name="teller9", role="teller", password=PASSWORD,
@@ -144,11 +148,11 @@ def test_the_community_desk_registers_one_resident_at_a_time(
     )  # fmt: skip
     with pytest.raises(CampaignRefused, match="只有总行管理员或网点 0101 的员工"):
         campaign_entry.register(
-            store, other, COMMUNITY, raw_id=rid(seq=71), name="吴七", phone="13812345678",
-            consents=(True, True), policy=policy, today=TODAY, masking=MASKING,
+            ctx, other, COMMUNITY, raw_id=rid(seq=71), name="吴七", phone="13812345678",
+            consents=(True, True),
         )  # fmt: skip
     with pytest.raises(CampaignRefused, match="只有总行管理员或网点 0101 的员工"):
-        campaign_entry.open_sheet(store, other, COMMUNITY, policy, today=TODAY, masking=MASKING)
+        campaign_entry.open_sheet(ctx, other, COMMUNITY)
     campaigns.close_campaign(store, team.head.operator, COMMUNITY)
     with pytest.raises(CampaignRefused, match="已于"):
         register(rid(seq=71), "吴七")

@@ -211,10 +211,10 @@ def test_the_grid_is_refused_while_locked_and_to_another_branch(qtbot: QtBot, de
         ("head1", VILLAGE, "entry", "screen locked"),
     ]
 
-    policy = load_policy(default_policy_path())
     head2 = authenticate(desk.store, "head2", PASSWORD)
+    assert window.ctx is not None
     with pytest.raises(UserFacingError, match="只有总行管理员或网点 0101 的员工"):
-        campaign_entry.open_sheet(desk.store, head2, VILLAGE, policy, today=TODAY, masking=MASK)
+        campaign_entry.open_sheet(window.ctx, head2, VILLAGE)
     assert audit_of(desk.store, "campaign_refused")[-1][:2] == ("head2", VILLAGE)
     assert [w for w, _s, _d in audit_of(desk.store, "campaign_entry")] == ["head1"]
 

@@ -65,7 +65,7 @@ from teller_assist.ui.widgets import ERROR_STYLE, error_label
 if TYPE_CHECKING:
     from teller_assist.prequal.policy import Policy
     from teller_assist.services.campaign_entry import EntryRow, EntrySheet, Registration
-    from teller_assist.services.database import Store
+    from teller_assist.services.context import Context
     from teller_assist.services.operators import OperatorRecord
     from teller_assist.ui.workspaces.campaigns import CampaignsWorkspace
 
@@ -569,19 +569,17 @@ class EntryDialog(QDialog):
 
     def __init__(
         self,
-        store: Store,
-        policy: Policy,
-        masking: Masking,
+        ctx: Context,
         operator: Callable[[], OperatorRecord | None],
-        today: dt.date,
         is_locked: Callable[[], bool],
         code: str,
         scenario: str,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self.store, self.policy, self.masking = store, policy, masking
-        self._operator, self.today, self.is_locked = operator, today, is_locked
+        self.ctx, self.policy, self.masking = ctx, ctx.in_force(), ctx.settings.masking
+        self.today = ctx.today()  # the day the rows' lines are computed for while the grid is open
+        self._operator, self.is_locked = operator, is_locked
         self.code, self.scenario = code, scenario
         self.setObjectName("campaignEntry")
         self.setWindowTitle(self.tr("客群录入 — {0}").format(code))
@@ -600,7 +598,7 @@ class EntryDialog(QDialog):
         page = QWidget(self.tabs)
         page_layout = QVBoxLayout(page)
         page_layout.setContentsMargins(0, 4, 0, 0)
-        self.model = EntryModel(policy, today, masking, self)
+        self.model = EntryModel(self.policy, self.today, self.masking, self)
         self.model.edited.connect(self.keep_row)
         self.view = EntryView(self.model, page)
         page_layout.addWidget(self.view, 1)
@@ -633,12 +631,11 @@ class EntryDialog(QDialog):
         if self.load_task is not None:
             self._reload = True
             return
-        store, policy, masking, today = self.store, self.policy, self.masking, self.today
+        ctx, policy, today = self.ctx, self.policy, self.today
         operator, locked, code = self._operator(), self.is_locked(), self.code
 
         def work(_report: Callable[..., None], _cancelled: Callable[[], bool]) -> Loaded:
-            sheet = campaign_entry.open_sheet(store, operator, code, policy, today=today, masking=masking,
-                                              locked=locked)  # fmt: skip
+            sheet = campaign_entry.open_sheet(ctx, operator, code, locked=locked)
             scenario = sheet.campaign.scenario
             return sheet, [
                 decide_row(r.card, r.evidence, scenario, r.answers, policy, today) for r in sheet.rows
@@ -727,8 +724,7 @@ class EntryDialog(QDialog):
         try:
             if checked.complete:
                 recorded = campaign_entry.save_row(
-                    self.store, self._operator(), sheet, state.row, state.answers, self.policy,
-                    today=self.today, locked=self.is_locked(),
+                    self.ctx, self._operator(), sheet, state.row, state.answers, locked=self.is_locked(),
                 )  # fmt: skip
                 self.model.mark(row, saved=True)
                 self.say("")
@@ -736,7 +732,7 @@ class EntryDialog(QDialog):
                     self.tr("第{0}行 {1} 的调查已保存").format(recorded.line_no, state.row.name)
                 )
             else:
-                campaign_entry.keep_draft(self.store, self._operator(), sheet, state.row, state.answers,
+                campaign_entry.keep_draft(self.ctx, self._operator(), sheet, state.row, state.answers,
                                           locked=self.is_locked())  # fmt: skip
                 self.model.mark(row, kept=True)
                 self._summarise()
@@ -754,9 +750,8 @@ class EntryDialog(QDialog):
         raw_id, name, phone, consents = self.desk.entered()
         try:
             done = campaign_entry.register(
-                self.store, self._operator(), self.code, raw_id=raw_id, name=name, phone=phone,
-                consents=consents, policy=self.policy, today=self.today, masking=self.masking,
-                locked=self.is_locked(),
+                self.ctx, self._operator(), self.code, raw_id=raw_id, name=name, phone=phone,
+                consents=consents, locked=self.is_locked(),
             )  # fmt: skip
         except UserFacingError as exc:
             where = self._field_for(exc)
@@ -817,11 +812,8 @@ def open_entry(workspace: CampaignsWorkspace) -> EntryDialog | None:
     if workspace._locked_refusal("entry", line.campaign.code):
         return None
     dialog = EntryDialog(
-        workspace.store,
-        workspace.policy,
-        workspace.masking,
+        workspace.ctx,
         workspace._operator,
-        workspace._today(),
         workspace.is_locked,
         line.campaign.code,
         line.campaign.scenario,

@@ -533,7 +533,7 @@ class CampaignsWorkspace(QWidget):
 
         refusal: UserFacingError
         try:
-            refusal = campaign_desk.refuse_locked(self.store, self._operator(), action, code)
+            refusal = campaign_desk.refuse_locked(self.ctx, self._operator(), action, code)
         except UserFacingError as exc:  # the audit row could not be written: refused all the same
             refusal = exc
         self._refused_here(refusal)
@@ -566,10 +566,9 @@ class CampaignsWorkspace(QWidget):
         if self.load_task is not None:
             self._load_again = True
             return
-        store = self.store
 
         def work(_report: Callable[..., None], _cancelled: Callable[[], bool]) -> tuple[CampaignLine, ...]:
-            return campaign_desk.overview(store, operator)
+            return campaign_desk.overview(self.ctx, operator)
 
         task = Task(work, self)
         task.succeeded.connect(self._loaded)
@@ -715,10 +714,9 @@ class CampaignsWorkspace(QWidget):
         if self.detail_task is not None:
             self._detail_again = True
             return
-        store, policy, masking, day = self.store, self.policy, self.masking, self._today()
 
         def work(_report: Callable[..., None], _cancelled: Callable[[], bool]) -> CampaignDetail:
-            return campaign_desk.detail(store, policy, operator, code, as_of=day, masking=masking)
+            return campaign_desk.detail(self.ctx, operator, code)
 
         def done(found: CampaignDetail) -> None:
             if not self._end_detail():
@@ -1133,7 +1131,7 @@ class CampaignsWorkspace(QWidget):
     def _create(self, dialog: CampaignDialog, spec: CampaignSpec) -> None:
         from teller_assist.services import campaign_desk
 
-        store, operator, locked = self.store, self._operator(), self.is_locked()
+        operator, locked = self._operator(), self.is_locked()
 
         def done(made: CampaignRow) -> None:
             self.say(self.tr("已新建活动 {0}").format(made.code))
@@ -1149,7 +1147,7 @@ class CampaignsWorkspace(QWidget):
             else:
                 self._refused_here(exc)
 
-        if self._run(lambda: campaign_desk.create(store, operator, spec, locked=locked), done, failed):
+        if self._run(lambda: campaign_desk.create(self.ctx, operator, spec, locked=locked), done, failed):
             dialog.set_busy(True)
 
     # --- close -----------------------------------------------------------------------------------------
@@ -1186,14 +1184,15 @@ class CampaignsWorkspace(QWidget):
 
         if not confirmed or self._stopped:
             return
-        store, operator, locked = self.store, self._operator(), self.is_locked()
+        operator, locked = self._operator(), self.is_locked()
 
         def done(closed: CampaignRow) -> None:
             self.say(self.tr("已结束活动 {0}，不再接收名单").format(closed.code))
             self.changed.emit()
             self.refresh()
 
-        self._run(lambda: campaign_desk.close(store, operator, code, locked=locked), done, self._refused_here)
+        ctx = self.ctx
+        self._run(lambda: campaign_desk.close(ctx, operator, code, locked=locked), done, self._refused_here)
 
     # --- rosters ---------------------------------------------------------------------------------------
     def choose_roster(self) -> QFileDialog | None:
@@ -1230,7 +1229,6 @@ class CampaignsWorkspace(QWidget):
             return None
         if self._locked_refusal("import", code):
             return None
-        store, policy, masking, day = self.store, self.policy, self.masking, self._today()
         operator, locked = self._operator(), self.is_locked()
         dialog = RosterImportDialog(code, path, self)
         dialog.export.connect(lambda out: self._export(dialog, out))
@@ -1248,7 +1246,7 @@ class CampaignsWorkspace(QWidget):
 
         def work(_report: Callable[..., None], _cancelled: Callable[[], bool]) -> Imported:
             return campaign_desk.import_file(
-                store, policy, operator, code, path, as_of=day, masking=masking, locked=locked, progress=tell
+                self.ctx, operator, code, path, locked=locked, progress=tell
             )
 
         return self._opened(dialog, self._dialog_run(code, work, shown, refused))
@@ -1262,7 +1260,7 @@ class CampaignsWorkspace(QWidget):
         if self._locked_refusal("export", imported.code):
             dialog.refused(campaign_desk.LOCKED, keep_result=True)
             return
-        store, operator, masking, locked = self.store, self._operator(), self.masking, self.is_locked()
+        operator, locked = self._operator(), self.is_locked()
 
         def done(rows: int) -> None:
             dialog.exported(rows, out)
@@ -1272,7 +1270,7 @@ class CampaignsWorkspace(QWidget):
 
         if self._run(
             lambda: campaign_desk.export_refused(
-                store, operator, imported, out, masking=masking, locked=locked
+                self.ctx, operator, imported, out, locked=locked
             ),
             done,
             failed,
@@ -1314,11 +1312,11 @@ class CampaignsWorkspace(QWidget):
             return
         settings = self.settings
         assert settings is not None
-        store, operator, day, locked = self.store, self._operator(), self._today(), self.is_locked()
+        operator, locked = self._operator(), self.is_locked()
 
         def work(report: Callable[..., None], cancelled: Callable[[], bool]) -> LettersRun:
             return campaign_desk.letters(
-                store, settings, operator, code, out, today=day, printer=printer or None, progress=report,
+                self.ctx, operator, code, out, printer=printer or None, progress=report,
                 cancelled=cancelled, locked=locked,
             )  # fmt: skip
 
@@ -1369,7 +1367,7 @@ class CampaignsWorkspace(QWidget):
             return None
         if self._locked_refusal("sign", code):
             return None
-        store, operator, day, masking = self.store, self._operator(), self._today(), self.masking
+        operator = self._operator()
         locked = self.is_locked()
         dialog = ListResultDialog(
             "signResultDialog",
@@ -1400,7 +1398,7 @@ class CampaignsWorkspace(QWidget):
 
         def work(_report: Callable[..., None], _cancelled: Callable[[], bool]) -> tuple[SignedLine, ...]:
             return campaign_desk.sign_from_list(
-                store, operator, code, path, today=day, masking=masking, locked=locked
+                self.ctx, operator, code, path, locked=locked
             )
 
         return self._opened(dialog, self._dialog_run(code, work, shown, refused))
@@ -1425,7 +1423,7 @@ class CampaignsWorkspace(QWidget):
         if self._locked_refusal("sign", code):
             dialog.refused(campaign_desk.LOCKED)
             return
-        store, operator, day, masking = self.store, self._operator(), self._today(), self.masking
+        operator = self._operator()
         locked = self.is_locked()
 
         def done(signed: SignedLine) -> None:
@@ -1441,7 +1439,7 @@ class CampaignsWorkspace(QWidget):
 
         if self._run(
             lambda: campaign_desk.sign_one(
-                store, operator, code, id_no, today=day, masking=masking, locked=locked
+                self.ctx, operator, code, id_no, locked=locked
             ),
             done,
             failed,
@@ -1480,7 +1478,7 @@ class CampaignsWorkspace(QWidget):
             return None
         if self._locked_refusal("import_till", code):
             return None
-        store, operator, day, masking = self.store, self._operator(), self._today(), self.masking
+        operator = self._operator()
         locked = self.is_locked()
         dialog = ListResultDialog(
             "tillResultDialog",
@@ -1507,7 +1505,7 @@ class CampaignsWorkspace(QWidget):
 
         def work(_report: Callable[..., None], _cancelled: Callable[[], bool]) -> TillDone:
             return campaign_desk.import_till(
-                store, operator, code, path, as_of=day, masking=masking, locked=locked
+                self.ctx, operator, code, path, locked=locked
             )
 
         return self._opened(dialog, self._dialog_run(code, work, shown, refused))
@@ -1529,7 +1527,6 @@ class CampaignsWorkspace(QWidget):
         if line.campaign.status != "open":
             self.say(self.tr("活动 {0} 已结束，不能提交").format(code), refusal=True)
             return None
-        store, policy, day = self.store, self.policy, self._today()
         dialog = SubmitDialog(code, self)
         dialog.confirmed.connect(lambda: self._submit(dialog, code))
         dialog.showBatch.connect(lambda batch_id: self._batch_after(dialog, batch_id))
@@ -1539,7 +1536,7 @@ class CampaignsWorkspace(QWidget):
             self._refused_here(exc)
 
         started = self._run(
-            lambda: campaign_desk.plan_submission(store, policy, operator, code, today=day),
+            lambda: campaign_desk.plan_submission(self.ctx, operator, code),
             dialog.show_plan,
             failed,
         )
@@ -1555,7 +1552,7 @@ class CampaignsWorkspace(QWidget):
         if self._locked_refusal("submit", code):
             dialog.refused(campaign_desk.LOCKED)
             return
-        store, policy, operator, day = self.store, self.policy, self._operator(), self._today()
+        operator = self._operator()
         locked = self.is_locked()
 
         def done(submitted: Submission) -> None:
@@ -1570,7 +1567,7 @@ class CampaignsWorkspace(QWidget):
             self._refused_here(exc)
 
         if self._run(
-            lambda: campaign_desk.submit(store, policy, operator, code, today=day, locked=locked),
+            lambda: campaign_desk.submit(self.ctx, operator, code, locked=locked),
             done,
             failed,
         ):
@@ -1618,7 +1615,7 @@ class CampaignsWorkspace(QWidget):
     def _read_batch(self, dialog: BatchDialog, said: str = "") -> bool:
         from teller_assist.services import campaign_desk
 
-        store, policy, operator, masking = self.store, self.policy, self._operator(), self.masking
+        operator = self._operator()
         locked, batch_id = self.is_locked(), dialog.batch_id
 
         def done(view: BatchView) -> None:
@@ -1631,7 +1628,7 @@ class CampaignsWorkspace(QWidget):
             self._refused_here(exc)
 
         return self._run(
-            lambda: campaign_desk.batch(store, policy, operator, batch_id, masking=masking, locked=locked),
+            lambda: campaign_desk.batch(self.ctx, operator, batch_id, locked=locked),
             done,
             failed,
         )
@@ -1650,7 +1647,7 @@ class CampaignsWorkspace(QWidget):
         if self._locked_refusal("batch_approve", code):
             dialog.refused(campaign_desk.LOCKED)
             return
-        store, policy, operator, day = self.store, self.policy, self._operator(), self._today()
+        operator = self._operator()
         sms, batch_id, locked = self.sms_sender, dialog.batch_id, self.is_locked()
 
         def done(approved: BatchApproval) -> None:
@@ -1662,7 +1659,7 @@ class CampaignsWorkspace(QWidget):
 
         if self._run(
             lambda: campaign_desk.approve(
-                store, policy, operator, batch_id, today=day, sms_sender=sms, code=code, locked=locked
+                self.ctx, operator, batch_id, sms_sender=sms, code=code, locked=locked
             ),
             done,
             dialog.refused,
@@ -1676,7 +1673,7 @@ class CampaignsWorkspace(QWidget):
         if self._locked_refusal("batch_reject", code):
             dialog.refused(campaign_desk.LOCKED)
             return
-        store, policy, operator, day = self.store, self.policy, self._operator(), self._today()
+        operator = self._operator()
         batch_id, locked = dialog.batch_id, self.is_locked()
 
         def done(record: ApplicationRecord) -> None:
@@ -1685,7 +1682,7 @@ class CampaignsWorkspace(QWidget):
 
         if self._run(
             lambda: campaign_desk.reject(
-                store, policy, operator, batch_id, application_id, reason, today=day, code=code, locked=locked
+                self.ctx, operator, batch_id, application_id, reason, code=code, locked=locked
             ),
             done,
             dialog.refused,
