@@ -23,6 +23,7 @@ from teller_assist.services.database import open_database
 from teller_assist.services.documents import COUNTER_KINDS
 from teller_assist.settings import Settings, load_settings
 from teller_assist.store import audit as store_audit
+from teller_assist.store.applications import local_day
 from teller_assist.store.engine import Store
 from tests.helpers.extracts import MAN, OLD, WOMAN
 from tests.helpers.keyrings import MemoryKeyring
@@ -346,3 +347,22 @@ def test_documents_are_refused_before_approval(c: Counter) -> None:
 @pytest.fixture
 def c(counter: Counter) -> Counter:
     return counter
+
+
+def test_what_the_flow_writes_is_stamped_on_the_day_it_reads_by(c: Counter) -> None:
+    """The flow's day and the moments it writes come from one clock: a counter on another day (here the
+    tests' fixed day, days from the real one) submits, approves, issues and signs on that day, and its
+    lookups are audited on it. A flow that read by one day and stamped the system's clock would put a
+    line decided "today" on another day of the KPIs."""
+    assert dt.date.today() != TODAY, "the real day must differ from the flow's for this test to say anything"
+    flow = at_the_survey(c)
+    submitted = flow.submit()
+    flow.decided(flow.authorize("head1", PASSWORD))
+    flow.issue_documents(COUNTER_KINDS, destination="test printer")
+    flow.documents_printed(submitted.id)
+    signed = flow.sign()
+    assert local_day(signed.submitted_at) == TODAY
+    assert signed.decided_at is not None and local_day(signed.decided_at) == TODAY
+    assert signed.signed_at is not None and local_day(signed.signed_at) == TODAY
+    days = {r.action: local_day(r.at) for r in store_audit.export_rows(c.store, None, None)}
+    assert {days[a] for a in ("lookup", "submit", "approve", "sign")} == {TODAY}
