@@ -21,12 +21,12 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from teller_assist.errors import UserFacingError
-from teller_assist.identity.masking import Masking
 from teller_assist.prequal.policy import Policy
 from teller_assist.services import targets
+from teller_assist.services.context import Context
 from teller_assist.store import operators as store_ops
 from teller_assist.store import targets as store_targets
-from teller_assist.store.engine import Store
+from teller_assist.store.applications import local_day
 from teller_assist.store.operators import OperatorRecord
 from teller_assist.targets.tasks import KIND_ZH, AgeBand, daily_tasks, strike_of, task_of
 
@@ -94,7 +94,7 @@ class Scope:
         return f"officer:{self.officer}" if self.officer is not None else f"branch:{self.branch}"
 
 
-def officers(store: Store, operator: OperatorRecord | None) -> tuple[Officer, ...]:
+def officers(ctx: Context, operator: OperatorRecord | None) -> tuple[Officer, ...]:
     """The active officers of a branch head's own branch (themselves included), by login; nobody
     else's. Other roles get nothing: they see their own tasks only."""
     op = _signed_in(operator)
@@ -102,19 +102,19 @@ def officers(store: Store, operator: OperatorRecord | None) -> tuple[Officer, ..
         return ()
     return tuple(
         Officer(o.login, o.name)
-        for o in store_ops.list_operators(store)
+        for o in store_ops.list_operators(ctx.store)
         if o.active and o.branch_code == op.branch_code and o.role in targets.OFFICER_ROLES
     )
 
 
-def scopes(store: Store, operator: OperatorRecord | None) -> tuple[Scope, ...]:
+def scopes(ctx: Context, operator: OperatorRecord | None) -> tuple[Scope, ...]:
     """The lists the operator may switch between, their own first: a branch head also has the whole
     branch and each of its officers; anyone else only their own."""
     op = _signed_in(operator)
     own = Scope(officer=op.login, name=op.name)
     if op.role != targets.BRANCH_HEAD or not op.branch_code:
         return (own,)
-    others = tuple(Scope(officer=o.login, name=o.name) for o in officers(store, op) if o.login != op.login)
+    others = tuple(Scope(officer=o.login, name=o.name) for o in officers(ctx, op) if o.login != op.login)
     return (own, Scope(branch=op.branch_code), *others)
 
 
@@ -155,11 +155,8 @@ class DeskList:
 
 
 def listing(
-    store: Store,
-    policy: Policy,
+    ctx: Context,
     operator: OperatorRecord | None,
-    day: dt.date,
-    masking: Masking,
     scope: Scope,
     *,
     first: int | None = None,
@@ -172,40 +169,31 @@ def listing(
     if locked:
         raise LOCKED
     listed = targets.listed_today(
-        store, policy, operator, day, masking, officer=scope.officer, branch=scope.branch, first=first
-    )
+        ctx.store, ctx.in_force(), operator, ctx.today(), ctx.settings.masking, officer=scope.officer,
+        branch=scope.branch, first=first,
+    )  # fmt: skip
     shown = listed.shown
     tasks = tuple(DeskTask(line, i) for line, i in zip(shown.tasks, listed.people, strict=True))
     return DeskList(shown.day, scope, tasks, dict(shown.counts), shown.notes)
 
 
-def count_today(
-    store: Store,
-    policy: Policy | None,
-    operator: OperatorRecord | None,
-    day: dt.date,
-    *,
-    locked: bool = False,
-) -> int | None:
-    """How many tasks the signed-in officer has on ``day`` (the figure :func:`listing` would list for
+def count_today(ctx: Context, operator: OperatorRecord | None, *, locked: bool = False) -> int | None:
+    """How many tasks the signed-in officer has today (the figure :func:`listing` would list for
     them), or None for nobody to count for (signed out, locked, disabled, not an officer). A number
     with no person behind it: not audited (the list itself is, when it is opened)."""
     if locked or operator is None or not operator.active or operator.must_change_password:
         return None
     if operator.role not in targets.OFFICER_ROLES:
         return None
-    return targets.count_today(store, policy, day, officer=operator.login)
+    return targets.count_today(ctx.store, ctx.policy, ctx.today(), officer=operator.login)
 
 
 def record(
-    store: Store,
-    policy: Policy,
+    ctx: Context,
     operator: OperatorRecord | None,
     task: DeskTask,
     outcome: str,
     *,
-    day: dt.date,
-    masking: Masking,
     reason: str | None = None,
     appointment_on: dt.date | None = None,
     for_good: bool = False,
@@ -217,6 +205,8 @@ def record(
     if locked:
         raise LOCKED
     op = _signed_in(operator)
+    store, policy, now = ctx.store, ctx.in_force(), ctx.now()
+    day = local_day(now)
     mine = daily_tasks(store_targets.facts(store, officer=op.login, id_no=task.id_no), day, _band(policy))
     if mine and mine[0].kind != task.line.kind:
         raise DeskRefused(
@@ -232,10 +222,11 @@ def record(
         task.id_no,
         outcome,
         day=day,
-        masking=masking,
+        masking=ctx.settings.masking,
         reason=reason,
         appointment_on=appointment_on,
         for_good=for_good,
+        now=now,
     )
 
 
@@ -258,21 +249,15 @@ class Flag:
         return None if self.kind is None else KIND_ZH[self.kind]
 
 
-def prepare_flag(store: Store, nobody: str) -> None:
+def prepare_flag(ctx: Context, nobody: str) -> None:
     """Read the flag's facts once for ``nobody`` (the window's idle warm-up): the first listed walk-in's
     flag then does not build and compile its statements on a worker while their card is drawn. Reads
     only; nothing audited, nothing shown."""
-    store_targets.facts(store, id_no=nobody)
+    store_targets.facts(ctx.store, id_no=nobody)
 
 
 def walk_in_flag(
-    store: Store,
-    policy: Policy | None,
-    operator: OperatorRecord | None,
-    id_no: str,
-    day: dt.date,
-    *,
-    locked: bool = False,
+    ctx: Context, operator: OperatorRecord | None, id_no: str, *, locked: bool = False
 ) -> tuple[Flag, ...]:
     """The lists the person is an open target of, with today's task on each; and those their signing
     struck today. Empty for someone on no list, or struck otherwise (ineligible, declined for good).
@@ -280,9 +265,9 @@ def walk_in_flag(
     if locked:
         raise LOCKED
     _signed_in(operator)
-    band = _band(policy)
+    band, day = _band(ctx.policy), ctx.today()
     out = []
-    for f in store_targets.facts(store, id_no=id_no):
+    for f in store_targets.facts(ctx.store, id_no=id_no):
         struck = strike_of(f, day, band)
         task = task_of(f, day, band)
         if struck is not None and struck.reason != "signed":

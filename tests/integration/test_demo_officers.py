@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from teller_assist.identity.masking import Masking
 from teller_assist.prequal.policy import Policy
 from teller_assist.services import operators as ops
 from teller_assist.services import targets, task_desk
+from teller_assist.services.context import Context
 from teller_assist.services.demo_history import BRANCH_HEAD_SHARE
 from teller_assist.services.imports import Importer, demo_county
 from teller_assist.services.operators import LoginFailed
@@ -37,7 +39,7 @@ def signed_in(store: Store, admin: ops.OperatorRecord, login: str) -> ops.Operat
 
 
 def test_the_demo_teller_and_branch_head_sign_in_and_have_their_tasks_today(
-    store: Store, policy: Policy, tmp_path: Path
+    store: Store, policy: Policy, tmp_path: Path, on: Callable[[dt.date], Context]
 ) -> None:
     admin = admin_of(store)
     demo_county(store, tmp_path, by=Importer.operator(admin), people=8_000, today=TODAY)
@@ -52,7 +54,7 @@ def test_the_demo_teller_and_branch_head_sign_in_and_have_their_tasks_today(
     teller = signed_in(store, admin, TELLER)
     mine = targets.tasks_today(store, policy, teller, TODAY, Masking(), officer=TELLER)
     assert len(mine.tasks) > 0 and not mine.notes  # an active officer: nothing to hand over
-    assert task_desk.count_today(store, policy, teller, TODAY) == len(mine.tasks)  # the status bar's
+    assert task_desk.count_today(on(TODAY), teller) == len(mine.tasks)  # the status bar's
     # the load swept the day as the night's job does: the count is read from its kept tasks, and is
     # what every target's facts give
     kept = targets.today_tasks(store, policy, TODAY, officer=TELLER)

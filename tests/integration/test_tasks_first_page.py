@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import random
+from collections.abc import Callable
 
 import pytest
 from sqlalchemy import text
@@ -18,6 +19,7 @@ from teller_assist.prequal.policy import Policy
 from teller_assist.prequal.survey import Survey
 from teller_assist.services import applications as apps
 from teller_assist.services import targets, task_desk
+from teller_assist.services.context import Context
 from teller_assist.store import drafts
 from teller_assist.store import targets as store_targets
 from teller_assist.store.audit import AuditEntry
@@ -34,6 +36,9 @@ BEFORE = NOW - dt.timedelta(days=1)  # the day before the sweep's day: what the 
 YESTERDAY = TODAY - dt.timedelta(days=1)
 # thirty people of branch 0101, born in different years (some IDs share a birth day: ties by ID)
 PEOPLE = [rid("330101", dt.date(1970 + n % 25, 1 + n % 12, 1 + n % 27), 100 + n) for n in range(30)]
+
+
+On = Callable[[dt.date], Context]  # the context on a day (tests/integration/conftest.py)
 
 
 def _seed(store: Store) -> None:
@@ -86,7 +91,7 @@ def _apply(store: Store, policy: Policy, team: Team, id_no: str, *, today: dt.da
     ).id
 
 
-def _same(store: Store, policy: Policy, team: Team, *, slow: tuple[str, ...] = ()) -> None:
+def _same(store: Store, policy: Policy, team: Team, on: On, *, slow: tuple[str, ...] = ()) -> None:
     """Every scope's first pages, count and masked lines are the whole computation's; the first page
     came from the kept rows and the log of what changed (not the whole list cut) but for ``slow``."""
     day = TODAY
@@ -104,14 +109,14 @@ def _same(store: Store, policy: Policy, team: Team, *, slow: tuple[str, ...] = (
             assert page.shown.counts == whole.shown.counts and page.shown.notes == whole.shown.notes
             assert (page.shown.day, page.shown.scope) == (whole.shown.day, whole.shown.scope)
         desk = task_desk.Scope(officer=officer)
-        whole_desk = task_desk.listing(store, policy, head, day, MASK, desk)
+        whole_desk = task_desk.listing(on(day), head, desk)
         for first in (2, len(whole_desk.tasks)):
-            page_desk = task_desk.listing(store, policy, head, day, MASK, desk, first=first)
+            page_desk = task_desk.listing(on(day), head, desk, first=first)
             assert page_desk.tasks == whole_desk.tasks[:first] and page_desk.counts == whole_desk.counts
             assert page_desk.total == len(whole_desk.tasks) and page_desk.complete is (
                 first >= page_desk.total
             )
-    mine = task_desk.count_today(store, policy, team.teller.operator, day)
+    mine = task_desk.count_today(on(day), team.teller.operator)
     assert mine == len(targets.today_tasks(store, policy, day, officer="teller1").tasks)
 
 
@@ -143,10 +148,10 @@ def swept(store: Store, team: Team, policy: Policy) -> None:
 
 
 def test_the_first_page_and_the_count_are_the_whole_lists_after_every_change_since_the_sweep(
-    store: Store, team: Team, policy: Policy, swept: None
+    store: Store, team: Team, policy: Policy, swept: None, on: On
 ) -> None:
     teller, manager = team.teller.operator, team.manager.operator
-    _same(store, policy, team)
+    _same(store, policy, team, on)
     # outcomes: not reached, declined, an appointment for today and one for later, a letter delivered
     targets.record_outcome(store, policy, teller, PEOPLE[0], "not_reached", day=TODAY, masking=MASK)
     targets.record_outcome(
@@ -167,34 +172,34 @@ def test_the_first_page_and_the_count_are_the_whole_lists_after_every_change_sin
     )
     targets.record_outcome(store, policy, teller, PEOPLE[4], "done", day=TODAY, masking=MASK)
     targets.record_outcome(store, policy, manager, PEOPLE[21], "done", day=TODAY, masking=MASK)
-    _same(store, policy, team)
+    _same(store, policy, team, on)
     # applications: one submitted, one approved, one signed since the sweep
     _apply(store, policy, team, PEOPLE[11], today=TODAY, at=NOW)
     approved = _apply(store, policy, team, PEOPLE[12], today=TODAY, at=NOW)
     apps.approve(store, policy, approved, team.head, today=TODAY, now=NOW)
     agreement_printed(store, approved)
     apps.sign(store, approved, team.manager, today=TODAY, now=NOW)
-    _same(store, policy, team)
+    _same(store, policy, team, on)
     # targets given to another officer since, both ways, and one taken back to the branch
     _assign(store, team, "L1", "manager1", PEOPLE[14:17], NOW)
     _assign(store, team, "L2", "teller1", PEOPLE[12:14], NOW)
     targets.assign(store, team.head.operator, "L1", None, day=TODAY, id_nos=[PEOPLE[17]], now=NOW)
-    _same(store, policy, team)
+    _same(store, policy, team, on)
     # a draft saved since (submit), and one discarded (a survey again)
     drafts.save_draft(
         store, id_no=PEOPLE[18], scenario="walk_in", answers=json.dumps({}), operator="teller1", now=NOW
     )
     drafts.delete_draft(store, PEOPLE[9])
-    _same(store, policy, team)
+    _same(store, policy, team, on)
     # a new list since: the branch's targets grow at once; given to an officer, theirs
     _issue(store, "L3", PEOPLE[25:30], dt.date(2026, 12, 10), NOW)
-    _same(store, policy, team)
+    _same(store, policy, team, on)
     _assign(store, team, "L3", "teller1", PEOPLE[27:30], NOW)
-    _same(store, policy, team)
+    _same(store, policy, team, on)
 
 
 def test_a_target_that_came_some_other_way_sends_the_login_to_the_row_by_row_comparison(
-    store: Store, team: Team, policy: Policy, swept: None
+    store: Store, team: Team, policy: Policy, swept: None, on: On
 ) -> None:
     """A target written since the sweep without an assignment or a list (no log of it): the counts of
     targets and kept rows differ, so the first page is the whole list's, cut (still the same)."""
@@ -206,19 +211,19 @@ def test_a_target_that_came_some_other_way_sends_the_login_to_the_row_by_row_com
             ),
             {"i": rid("330101", dt.date(1990, 2, 2), 999)},
         )
-    _same(store, policy, team, slow=("teller1", "0101"))
+    _same(store, policy, team, on, slow=("teller1", "0101"))
 
 
 def test_a_day_with_more_people_changed_than_worth_it_reads_the_whole_list(
-    store: Store, team: Team, policy: Policy, swept: None, monkeypatch: pytest.MonkeyPatch
+    store: Store, team: Team, policy: Policy, swept: None, on: On, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(store_targets, "STALE_AT_MOST", 2)
     _assign(store, team, "L1", "manager1", PEOPLE[:3], NOW)
-    _same(store, policy, team, slow=("teller1", "manager1", "0101"))
+    _same(store, policy, team, on, slow=("teller1", "manager1", "0101"))
 
 
 def test_the_kept_rows_are_read_in_the_lists_own_order_whatever_their_values(
-    store: Store, team: Team, policy: Policy, swept: None
+    store: Store, team: Team, policy: Policy, swept: None, on: On
 ) -> None:
     """The SQL order of the first page is the list's: kept rows given every mix of due dates (none
     among them), values (none, equal, large), kinds and lists, read a page at a time, are the first
@@ -274,7 +279,7 @@ def test_0018_adds_the_index_of_assignments_by_moment_and_takes_it_back(store: S
 
 
 def test_targets_given_away_and_back_since_the_sweep_are_read_from_their_kept_rows(
-    store: Store, team: Team, policy: Policy, swept: None
+    store: Store, team: Team, policy: Policy, swept: None, on: On
 ) -> None:
     """Given to another officer and back since the sweep: the kept rows name the officer they have
     now, so the people are not computed again (and the list is the same)."""
@@ -283,12 +288,12 @@ def test_targets_given_away_and_back_since_the_sweep_are_read_from_their_kept_ro
     _assign(store, team, "L1", "manager1", PEOPLE[2:3], NOW)  # and one given away for good
     page = store_targets.kept_page(store, TODAY, targets._band(policy), first=5, officer="teller1")
     assert page is not None and page.stale == {PEOPLE[2]}
-    _same(store, policy, team)
+    _same(store, policy, team, on)
 
 
 def test_a_day_with_more_targets_given_out_than_worth_it_compares_row_by_row(
-    store: Store, team: Team, policy: Policy, swept: None, monkeypatch: pytest.MonkeyPatch
+    store: Store, team: Team, policy: Policy, swept: None, on: On, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(store_targets, "GIVEN_AT_MOST", 1)
     _assign(store, team, "L1", "manager1", PEOPLE[:2], NOW)
-    _same(store, policy, team, slow=("teller1", "manager1", "0101"))
+    _same(store, policy, team, on, slow=("teller1", "manager1", "0101"))

@@ -403,7 +403,7 @@ class CounterWorkspace(QWidget):
                 self.card_panel.clear()
         with contextlib.suppress(UserFacingError):
             drafts.load(flow.store, self.WARM_UP_ID)  # the first survey's draft read: its statement ready
-            task_desk.prepare_flag(flow.store, self.WARM_UP_ID)  # a listed walk-in's flag: statements ready
+            task_desk.prepare_flag(flow.ctx, self.WARM_UP_ID)  # a listed walk-in's flag: statements ready
         with contextlib.suppress(UserFacingError):  # a customer holding a line: their application's reads
             applications.get(flow.store, 0)  # (no application 0: the statement compiled, nothing found)
         with contextlib.suppress(UserFacingError):
@@ -881,10 +881,10 @@ class CounterWorkspace(QWidget):
             self._show_flag(())
             return
         generation, rid = self._flag_generation, flow.card.rid
-        store, policy, operator, day = flow.store, flow.policy, flow.operator, self._today()
+        ctx, operator = flow.ctx, flow.operator
 
         def work(_report: Callable[..., None], _cancelled: Callable[[], bool]) -> object:
-            return task_desk.walk_in_flag(store, policy, operator, rid.value, day)
+            return task_desk.walk_in_flag(ctx, operator, rid.value)
 
         task = Task(work, self)
 

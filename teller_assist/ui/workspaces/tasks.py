@@ -213,17 +213,16 @@ class TasksWorkspace(QWidget):
         if self.load_task is not None:
             self._load_again = True
             return
-        store, policy, masking, day = self.store, self.policy, self.masking, self._today()
-        scope, need_scopes, first = self.scope, not self.scopes, self.FIRST_ROWS
+        ctx, scope, need_scopes, first = self.ctx, self.scope, not self.scopes, self.FIRST_ROWS
 
         def work(report: Callable[..., None], _cancelled: Callable[[], bool]) -> tuple[Any, DeskList]:
-            chosen = task_desk.scopes(store, operator) if need_scopes else None
+            chosen = task_desk.scopes(ctx, operator) if need_scopes else None
             shown = scope or (chosen[0] if chosen else task_desk.Scope(officer=operator.login))
-            page = task_desk.listing(store, policy, operator, day, masking, shown, first=first)
+            page = task_desk.listing(ctx, operator, shown, first=first)
             if page.complete:
                 return chosen, page
             report(chosen, page)  # the first screen now (read without the whole list), the rest after
-            return chosen, task_desk.listing(store, policy, operator, day, masking, shown)
+            return chosen, task_desk.listing(ctx, operator, shown)
 
         task = Task(work, self)
         task.progress.connect(self._first_page)
@@ -469,18 +468,14 @@ class TasksWorkspace(QWidget):
 
         if self.record_task is not None:
             return
-        store, policy, masking, day = self.store, self.policy, self.masking, self._today()
-        operator, locked = self._operator(), self.is_locked()
+        ctx, operator, locked = self.ctx, self._operator(), self.is_locked()
 
         def work(_report: Callable[..., None], _cancelled: Callable[[], bool]) -> Recorded:
             return task_desk.record(
-                store,
-                policy,
+                ctx,
                 operator,
                 t,
                 outcome,
-                day=day,
-                masking=masking,
                 reason=reason,
                 appointment_on=appointment_on,
                 for_good=for_good,
@@ -545,10 +540,10 @@ class TasksWorkspace(QWidget):
         if self.count_task is not None:
             self._count_again = True
             return
-        store, policy, day = self.store, self.policy, self._today()
+        ctx = self.ctx
 
         def work(_report: Callable[..., None], _cancelled: Callable[[], bool]) -> int | None:
-            return task_desk.count_today(store, policy, operator, day)
+            return task_desk.count_today(ctx, operator)
 
         def done(n: int | None) -> None:
             if not self._end_count():
