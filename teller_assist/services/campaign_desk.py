@@ -39,11 +39,12 @@ from teller_assist.services import campaigns as service
 from teller_assist.services.campaign_batches import BatchApproval, BatchView, Submission
 from teller_assist.services.campaign_letters import Cancelled, LettersRun, Progress, Signed
 from teller_assist.services.campaigns import CampaignRow, CampaignShow, MemberLine, RosterImport, TillImport
+from teller_assist.services.clock import local_day
 from teller_assist.services.context import Context
 from teller_assist.settings import Settings
 from teller_assist.store import campaigns as store_campaigns
 from teller_assist.store import operators as store_ops
-from teller_assist.store.applications import ApplicationRecord, local_day
+from teller_assist.store.applications import ApplicationRecord
 from teller_assist.store.operators import OperatorRecord
 
 __all__ = [

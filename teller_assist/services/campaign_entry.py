@@ -46,11 +46,11 @@ from teller_assist.services.campaigns import (
     _evidence,
     _refused,
 )
+from teller_assist.services.clock import local_day
 from teller_assist.services.context import Context
 from teller_assist.services.lookup import lookup_many
 from teller_assist.store import campaign_entry as store_entry
 from teller_assist.store import campaigns as store_campaigns
-from teller_assist.store.applications import local_day
 from teller_assist.store.audit import AuditEntry
 from teller_assist.store.campaigns import CampaignRow
 from teller_assist.store.operators import OperatorRecord

@@ -8,6 +8,11 @@ import datetime as dt
 from dataclasses import dataclass
 
 
+def local_day(moment: dt.datetime) -> dt.date:
+    """The bank's local day of a moment (this desktop's zone): the day it counts on."""
+    return moment.astimezone().date()
+
+
 @dataclass(frozen=True)
 class Clock:
     """The system clock has no offset. :meth:`on` gives a clock whose day is another day while its hours
@@ -20,7 +25,7 @@ class Clock:
         return dt.datetime.now(dt.UTC) + self.offset
 
     def today(self) -> dt.date:
-        return self.now().astimezone().date()  # this desktop's zone: the bank's local day
+        return local_day(self.now())
 
     @classmethod
     def on(cls, day: dt.date) -> Clock:

@@ -23,10 +23,10 @@ from dataclasses import dataclass, field
 from teller_assist.errors import UserFacingError
 from teller_assist.prequal.policy import Policy
 from teller_assist.services import targets
+from teller_assist.services.clock import local_day
 from teller_assist.services.context import Context
 from teller_assist.store import operators as store_ops
 from teller_assist.store import targets as store_targets
-from teller_assist.store.applications import local_day
 from teller_assist.store.operators import OperatorRecord
 from teller_assist.targets.tasks import KIND_ZH, AgeBand, daily_tasks, strike_of, task_of
 

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 from teller_assist import vocabulary
 from teller_assist.prequal.workflow import Status
+from teller_assist.services.context import Context
 from teller_assist.store import walkins as store_walkins
-from teller_assist.store.engine import Store
 from teller_assist.store.walkins import WalkIn
 
 STAGES = ("identified", "surveyed", "submitted", "approved", "signed")
@@ -34,10 +34,11 @@ class Today:
     waiting: list[WalkIn]  # submitted and not yet decided, oldest first
 
 
-def today(store: Store, day: dt.date, branch_code: str | None) -> Today:
-    tz = dt.datetime.now().astimezone().tzinfo
-    start = dt.datetime.combine(day, dt.time(), tzinfo=tz)
-    rows = store_walkins.walkins(store, start, start + dt.timedelta(days=1), branch_code)
+def today(ctx: Context, branch_code: str | None) -> Today:
+    """Who came to the counters of ``branch_code`` on the context's day (its clock's local day)."""
+    now = ctx.now().astimezone()
+    start = dt.datetime.combine(now.date(), dt.time(), tzinfo=now.tzinfo)
+    rows = store_walkins.walkins(ctx.store, start, start + dt.timedelta(days=1), branch_code)
     reached: Counter[str] = Counter()
     for w in rows:
         for s in STAGES[: STAGES.index(stage(w)) + 1]:

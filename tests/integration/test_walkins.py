@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from teller_assist.prequal.policy import Policy
 from teller_assist.prequal.survey import Survey
 from teller_assist.services import applications as apps
 from teller_assist.services import audit, drafts, walkins
+from teller_assist.services.context import Context
 from teller_assist.store.engine import Store
 from tests.helpers.extracts import rid
 from tests.helpers.surveys import walk_in_answers
 from tests.helpers.workflow import Team, agreement_printed
 
 
-def test_the_day_at_the_counter(store: Store, team: Team, policy: Policy) -> None:
+def test_the_day_at_the_counter(
+    store: Store, team: Team, policy: Policy, on: Callable[[dt.date], Context]
+) -> None:
     today = dt.date.today()
     people = [rid(seq=300 + i) for i in range(5)]
     for person in people:
@@ -31,7 +35,7 @@ def test_the_day_at_the_counter(store: Store, team: Team, policy: Policy) -> Non
     agreement_printed(store, signed.id)
     apps.sign(store, signed.id, team.teller, today=today)
 
-    day = walkins.today(store, today, "0101")
+    day = walkins.today(on(today), "0101")
     assert [w.id_no for w in day.rows] == people
     assert [walkins.stage(w) for w in day.rows] == [
         "identified",
@@ -42,5 +46,5 @@ def test_the_day_at_the_counter(store: Store, team: Team, policy: Policy) -> Non
     ]
     assert day.counts == {"identified": 5, "surveyed": 4, "submitted": 3, "approved": 2, "signed": 1}
     assert [w.application_id for w in day.waiting] == [waiting.id]
-    assert walkins.today(store, today, "0999").rows == []  # another branch's counter
-    assert walkins.today(store, today - dt.timedelta(days=1), "0101").rows == []
+    assert walkins.today(on(today), "0999").rows == []  # another branch's counter
+    assert walkins.today(on(today - dt.timedelta(days=1)), "0101").rows == []

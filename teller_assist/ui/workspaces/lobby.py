@@ -160,8 +160,8 @@ class WalkinsView(QWidget):
         operator = self._operator()
         if operator is None or self._is_locked():
             return
-        store, day, branch = self.store, self._today(), operator.branch_code
-        self.reader.read(lambda: walkins.today(store, day, branch))
+        ctx, branch = self.ctx, operator.branch_code
+        self.reader.read(lambda: walkins.today(ctx, branch))
 
     def stop(self) -> None:
         """Nothing more is read or shown (sign-out): a reading under way is waited for and dropped."""
@@ -389,11 +389,13 @@ class ApprovalQueue(QWidget):
     ) -> UserFacingError | None:
         """Approve or reject ``record``; the refusal, if any, is said under the queue and returned."""
         from teller_assist.services import applications as apps
+        from teller_assist.services.clock import local_day
 
         operator = self._operator()
         if operator is None:
             return UserFacingError("请先登录", "sign in first")
-        actor = apps.Actor.here(operator)
+        # stamped by the window's clock, under this workstation
+        actor, now = apps.Actor(operator, self.ctx.workstation), self.ctx.now()
         try:
             if approve:
                 done = apps.approve(
@@ -401,14 +403,16 @@ class ApprovalQueue(QWidget):
                     self.policy,
                     record.id,
                     actor,
-                    today=self._today(),
+                    today=local_day(now),
+                    now=now,
                     expected_version=record.version,
                     sms_sender=self.sms_sender,
                 )
             else:
                 done = apps.reject(
-                    self.store, self.policy, record.id, actor, reason, expected_version=record.version
-                )
+                    self.store, self.policy, record.id, actor, reason, expected_version=record.version,
+                    now=now,
+                )  # fmt: skip
         except UserFacingError as exc:
             self.message.setText(error_text(exc))
             self.refresh()
