@@ -77,7 +77,8 @@ ALLOWED: dict[str, set[str]] = {
     "cli.table": set(),
     "cli.dates": set(),
     "cli.passwords": {"errors"},
-    "cli.common": {"errors", "settings", "services", "cli.passwords"},
+    # (prequal: the Policy a context holds)
+    "cli.common": {"errors", "settings", "services", "cli.passwords", "prequal"},
     "cli.data": CLI_AREA | {"demo"},  # demo-data writes the synthetic county
     "cli.counter": CLI_AREA,
     "cli.workflow": CLI_AREA,

@@ -168,14 +168,14 @@ def cmd_users(args: argparse.Namespace) -> int:
     settings = settings_of(args)
     command = args.users_command
     reader = PasswordReader(getattr(args, "password_stdin", False))
-    with opened(settings) as store:
+    with opened(settings) as ctx:
         if command == "list":
-            _list_users(store, args.json)
+            _list_users(ctx.store, args.json)
             return EXIT_OK
         if command == "add-first-admin":
             password = reader.new(f"新管理员 {args.login} 的密码", f"password for {args.login}")
             record = operators.add_first_admin(
-                store, login=args.login, name=args.name, password=password, branch_code=args.branch
+                ctx.store, login=args.login, name=args.name, password=password, branch_code=args.branch
             )
             print(f"已创建首个总行管理员 first administrator added: {record.login}（{record.name}）")
             return EXIT_OK
@@ -184,17 +184,17 @@ def cmd_users(args: argparse.Namespace) -> int:
                 f"{args.user} 的当前密码（或一次性密码）", f"current password of {args.user}"
             )
             new = reader.new("新密码", "new password")
-            operators.change_password(store, args.user, current, new)
+            operators.change_password(ctx.store, args.user, current, new)
             print(f"已修改密码 password changed for {args.user.strip().lower()}")
             return EXIT_OK
         admin = operators.authenticate(
-            store, args.user, reader.existing(f"管理员 {args.user} 的密码", f"password of {args.user}")
+            ctx.store, args.user, reader.existing(f"管理员 {args.user} 的密码", f"password of {args.user}")
         )
-        operators.require_admin(store, admin)  # before a new password is asked for
+        operators.require_admin(ctx.store, admin)  # before a new password is asked for
         if command == "add":
             password = reader.new(f"新操作员 {args.login} 的密码", f"password for {args.login}")
             record = operators.add_operator(
-                store,
+                ctx.store,
                 admin,
                 login=args.login,
                 name=args.name,
@@ -204,14 +204,14 @@ def cmd_users(args: argparse.Namespace) -> int:
             )
             print(f"已新增操作员 added {record.login}（{record.name}，{ROLE_ZH[record.role]}）")
         elif command == "disable":
-            record = operators.disable_operator(store, admin, args.login)
+            record = operators.disable_operator(ctx.store, admin, args.login)
             print(f"已停用 disabled {record.login}")
         elif command == "set-role":
-            record = operators.set_role(store, admin, args.login, args.role)
+            record = operators.set_role(ctx.store, admin, args.login, args.role)
             print(f"已修改角色 role changed: {record.login} → {ROLE_ZH[record.role]} {record.role}")
         else:
             password = reader.new(f"{args.login} 的一次性密码", f"one-time password for {args.login}")
-            record = operators.reset_password(store, admin, args.login, password)
+            record = operators.reset_password(ctx.store, admin, args.login, password)
             print(
                 f"已重置 {record.login} 的密码：旧密码已失效，下次登录须先设置新密码 "
                 f"(password reset: the old one no longer works; {record.login} must set a new one "
@@ -264,9 +264,9 @@ def cmd_audit(args: argparse.Namespace) -> int:
         writable_output(args.out)
     if args.audit_command == "export" and args.start and args.end and args.start > args.end:
         raise UserFacingError("起始日期晚于结束日期", "--from is after --to")
-    with opened(settings) as store:
+    with opened(settings) as ctx:
         if args.audit_command == "verify":
-            result = audit.verify(store, anchors)
+            result = audit.verify(ctx.store, anchors)
             against = f"，与 {len(anchors)} 个锚点相符 matches {len(anchors)} anchors" if anchors else ""
             if result.ok:
                 print(
@@ -279,12 +279,13 @@ def cmd_audit(args: argparse.Namespace) -> int:
             return EXIT_TAMPERED
         if args.audit_command == "anchor":
             with writing(args.out):
+                store = ctx.store
                 made = audit.anchor(store, args.out, operator=audit.os_actor(), database=store.display)
             print(f"已记录锚点 anchored: 第 {made.seq} 条 row {made.seq}  {made.hash}  → {args.out}")
             return EXIT_OK
         with writing(args.out):
             count = audit.export_csv(
-                store,
+                ctx.store,
                 args.out,
                 start=args.start,
                 end=args.end,
@@ -302,16 +303,16 @@ def cmd_document_key(args: argparse.Namespace) -> int:
     settings = settings_of(args)
     if args.key_command == "export":
         writable_output(args.out)
-    with opened(settings) as store:
+    with opened(settings) as ctx:
         if args.key_command == "export":
-            mark = export_key(store, settings, args.out, operator=audit.os_actor())
+            mark = export_key(ctx.store, settings, args.out, operator=audit.os_actor())
             print(
                 f"已写出 wrote {args.out}（指纹 fingerprint {mark}）。"
                 "请只用于在本行另一台电脑上导入，导入后立即删除该文件 "
                 "(import it on another desktop of the bank, then delete the file)"
             )
         else:
-            mark = import_key(store, settings, args.file, operator=audit.os_actor())
+            mark = import_key(ctx.store, settings, args.file, operator=audit.os_actor())
             print(f"已导入 imported（指纹 fingerprint {mark}）。请删除文件 now delete {args.file}")
     return EXIT_OK
 
@@ -353,11 +354,11 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     policies = [active_policy(settings, args.policy)]
     if args.against:
         policies.append(load_policy(args.against))
-    with opened(settings) as store:
+    with opened(settings) as ctx:
         started = time.monotonic()
         bar = ProgressBar("模拟 simulating")
-        total = current_overview(store).customers
-        result = simulate(store, policies, as_of=as_of, progress=lambda n: bar(n, total))
+        total = current_overview(ctx.store).customers
+        result = simulate(ctx.store, policies, as_of=as_of, progress=lambda n: bar(n, total))
     result.seconds = time.monotonic() - started
     rows: list[dict[str, Any]] = []
     for label, run in zip(("policy", "against"), result.runs, strict=False):

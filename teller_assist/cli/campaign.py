@@ -289,9 +289,9 @@ def _check(args: argparse.Namespace) -> int:
         writable_output(args.refused_out)
     policy = active_policy(settings, args.policy)
     as_of = args.as_of or _today()
-    with opened(settings) as store:
+    with opened(settings) as ctx:
         check = check_roster_file(
-            store, args.file, args.scenario, policy, as_of=as_of, operator=audit.os_actor()
+            ctx.store, args.file, args.scenario, policy, as_of=as_of, operator=audit.os_actor()
         )
     decision = check.decision
     written = None
@@ -379,8 +379,8 @@ def _create(args: argparse.Namespace) -> int:
         indicator=args.indicator,
         indicator_measure="granted" if args.granted else "signed",
     )
-    with _signed_in(args) as (store, operator, _s):
-        made = create_campaign(store, operator, spec)
+    with _signed_in(args) as (ctx, operator):
+        made = create_campaign(ctx.store, operator, spec)
     if args.json:
         _print_json(_campaign_json(made))
     else:
@@ -391,8 +391,8 @@ def _create(args: argparse.Namespace) -> int:
 def _list(args: argparse.Namespace) -> int:
     from teller_assist.services.campaigns import STATUS_ZH, list_campaigns
 
-    with _signed_in(args) as (store, operator, _s):
-        rows = list_campaigns(store, operator, status=args.status)
+    with _signed_in(args) as (ctx, operator):
+        rows = list_campaigns(ctx.store, operator, status=args.status)
     if args.json:
         _print_json([_campaign_json(c) for c in rows])
         return EXIT_OK
@@ -420,14 +420,14 @@ def _show(args: argparse.Namespace) -> int:
     from teller_assist.services.prequal import active_policy
 
     as_of = args.as_of or _today()
-    with _signed_in(args) as (store, operator, settings):
+    with _signed_in(args) as (ctx, operator):
         shown = show_campaign(
-            store,
+            ctx.store,
             operator,
             args.code,
-            active_policy(settings, args.policy),
+            active_policy(ctx.settings, args.policy),
             as_of=as_of,
-            members=settings.masking if args.members else None,
+            members=ctx.settings.masking if args.members else None,
         )
     pre = shown.prequalified
     bands = [
@@ -568,8 +568,8 @@ def _batch_json(b: Any) -> dict[str, object]:
 def _close(args: argparse.Namespace) -> int:
     from teller_assist.services.campaigns import close_campaign
 
-    with _signed_in(args) as (store, operator, _s):
-        closed = close_campaign(store, operator, args.code)
+    with _signed_in(args) as (ctx, operator):
+        closed = close_campaign(ctx.store, operator, args.code)
     print(
         f"已结束 closed: 活动 {closed.code}（{closed.closed_by} 于 {_local(closed.closed_at)}），"
         "不再接收名单"
@@ -599,21 +599,21 @@ def _import(args: argparse.Namespace) -> int:
     if args.refused_out is not None:
         writable_output(args.refused_out)
     as_of = args.as_of or _today()
-    with _signed_in(args) as (store, operator, settings):
+    with _signed_in(args) as (ctx, operator):
         done = import_roster(
-            store,
+            ctx.store,
             operator,
             args.code,
             args.file,
-            active_policy(settings, args.policy),
+            active_policy(ctx.settings, args.policy),
             as_of=as_of,
-            masking=settings.masking,
+            masking=ctx.settings.masking,
             refused_out=args.refused_out,
             progress=_import_progress(),
         )
     plan, counts = done.plan, done.counts
     refused_rows = len(plan.refused)
-    mask = settings.masking
+    mask = ctx.settings.masking
     held = [(mask.resident_id(h.id_no), h.name, h.line_no) for h in done.held]
     if args.json:
         _print_json(
@@ -674,9 +674,10 @@ def _survey(args: argparse.Namespace) -> int:
 
     survey = load_survey(args.survey)  # a file that cannot be read fails before the password prompt
     as_of = args.as_of or _today()
-    with _signed_in(args) as (store, operator, settings):
+    with _signed_in(args) as (ctx, operator):
         done = record_survey(
-            store, operator, args.code, args.member, survey, active_policy(settings, args.policy), today=as_of
+            ctx.store, operator, args.code, args.member, survey, active_policy(ctx.settings, args.policy),
+            today=as_of,
         )
     d = done.decision
     if args.json:
@@ -684,7 +685,7 @@ def _survey(args: argparse.Namespace) -> int:
             {
                 "campaign": done.campaign.code,
                 "line": done.line_no,
-                "id_masked": settings.masking.resident_id(args.member.strip().upper()),
+                "id_masked": ctx.settings.masking.resident_id(args.member.strip().upper()),
                 "grantable_fen": d.grantable_fen,
                 "potential_fen": d.potential_fen,
                 "eligible": d.eligible,
@@ -705,9 +706,10 @@ def _submit(args: argparse.Namespace) -> int:
     from teller_assist.services.prequal import active_policy
 
     as_of = args.as_of or _today()
-    with _signed_in(args) as (store, operator, settings):
-        done = submit_campaign(store, operator, args.code, active_policy(settings, args.policy), today=as_of)
-    masking = settings.masking
+    with _signed_in(args) as (ctx, operator):
+        policy = active_policy(ctx.settings, args.policy)
+        done = submit_campaign(ctx.store, operator, args.code, policy, today=as_of)
+    masking = ctx.settings.masking
     skipped = done.skipped
     listed = [
         {"line": s.line_no, "id_masked": masking.resident_id(s.id_no), "name": s.name, "reason": s.reason}
@@ -770,9 +772,10 @@ def _batch_show(args: argparse.Namespace) -> int:
     from teller_assist.services.campaign_batches import EXCEPTION_ZH, show_batch
     from teller_assist.services.prequal import active_policy
 
-    with _signed_in(args) as (store, operator, settings):
+    with _signed_in(args) as (ctx, operator):
         view = show_batch(
-            store, operator, args.batch, active_policy(settings, args.policy), masking=settings.masking
+            ctx.store, operator, args.batch, active_policy(ctx.settings, args.policy),
+            masking=ctx.settings.masking,
         )
     r, b = view.review, view.batch
     if args.json:
@@ -840,14 +843,14 @@ def _batch_approve(args: argparse.Namespace) -> int:
     from teller_assist.services.prequal import active_policy
 
     as_of = args.as_of or _today()
-    with _signed_in(args) as (store, operator, settings):
+    with _signed_in(args) as (ctx, operator):
         done = approve_batch(
-            store,
+            ctx.store,
             operator,
             args.batch,
-            active_policy(settings, args.policy),
+            active_policy(ctx.settings, args.policy),
             today=as_of,
-            sms_sender=settings.bank_short_name,
+            sms_sender=ctx.settings.bank_short_name,
         )
     if args.json:
         _print_json(
@@ -877,13 +880,13 @@ def _batch_reject(args: argparse.Namespace) -> int:
     from teller_assist.services.campaign_batches import reject_in_batch
     from teller_assist.services.prequal import active_policy
 
-    with _signed_in(args) as (store, operator, settings):
+    with _signed_in(args) as (ctx, operator):
         try:
             record = reject_in_batch(
-                store,
+                ctx.store,
                 operator,
                 args.batch,
-                active_policy(settings),
+                active_policy(ctx.settings),
                 args.reason,
                 today=_today(),
                 member=args.member,
@@ -896,7 +899,7 @@ def _batch_reject(args: argparse.Namespace) -> int:
         _print_json({"batch": args.batch, "application": record.id, "status": record.status})
         return EXIT_OK
     print(
-        f"批次 {args.batch}：申请 {record.id}（{settings.masking.resident_id(record.id_no)}）已拒绝，"
+        f"批次 {args.batch}：申请 {record.id}（{ctx.settings.masking.resident_id(record.id_no)}）已拒绝，"
         f"原因：{record.reject_reason}"
     )
     return EXIT_OK
@@ -996,9 +999,9 @@ def _letters(args: argparse.Namespace) -> int:
             print(f"{stages.get(stage, stage)} {done:,}/{of:,}", file=sys.stderr, flush=True)
 
     try:
-        with _signed_in(args) as (store, operator, settings):
+        with _signed_in(args) as (ctx, operator):
             run = issue_letters(
-                store, settings, operator, args.code, args.out, today=args.as_of or _today(),
+                ctx.store, ctx.settings, operator, args.code, args.out, today=args.as_of or _today(),
                 printer=args.printer, progress=progress, cancelled=lambda: bool(stop), workers=args.workers,
             )  # fmt: skip
     except LettersCancelled as cancelled:
@@ -1048,9 +1051,9 @@ def _sign(args: argparse.Namespace) -> int:
     from teller_assist.services.campaign_letters import sign_members
 
     ids = [args.id] if args.id is not None else read_id_list(args.from_file)
-    with _signed_in(args) as (store, operator, settings):
+    with _signed_in(args) as (ctx, operator):
         done = sign_members(
-            store, operator, args.code, ids, today=args.as_of or _today(), masking=settings.masking
+            ctx.store, operator, args.code, ids, today=args.as_of or _today(), masking=ctx.settings.masking
         )
     refused = [s for s in done if not s.signed]
     if args.json:
@@ -1075,11 +1078,12 @@ def _till(args: argparse.Namespace) -> int:
     from teller_assist.services.campaign_desk import masked_refusals
     from teller_assist.services.campaigns import import_till
 
-    with _signed_in(args) as (store, operator, settings):
+    with _signed_in(args) as (ctx, operator):
         done = import_till(
-            store, operator, args.code, args.file, as_of=args.as_of or _today(), masking=settings.masking
+            ctx.store, operator, args.code, args.file, as_of=args.as_of or _today(),
+            masking=ctx.settings.masking,
         )
-        refused = masked_refusals(done.refused, settings.masking)
+        refused = masked_refusals(done.refused, ctx.settings.masking)
     if args.json:
         _print_json(
             {

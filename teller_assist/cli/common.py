@@ -21,7 +21,8 @@ from teller_assist.errors import UserFacingError
 from teller_assist.settings import Settings, load_settings
 
 if TYPE_CHECKING:  # the data layer loads with the command that needs it
-    from teller_assist.services.database import Store
+    from teller_assist.prequal.policy import Policy
+    from teller_assist.services.context import Context
     from teller_assist.services.operators import OperatorRecord
 
 EXIT_OK = 0
@@ -35,31 +36,34 @@ def settings_of(args: argparse.Namespace) -> Settings:
 
 
 @contextlib.contextmanager
-def opened(settings: Settings) -> Iterator[Store]:
-    """The database, its schema checked (behind or ahead is refused in words), closed after the block."""
+def opened(settings: Settings, policy: Policy | None = None) -> Iterator[Context]:
+    """The context the services take: the database (its schema checked: behind or ahead is refused in
+    words), the settings, ``policy`` (the commands that compute lines load it first), the system's clock
+    and this workstation; the database closed after the block."""
+    from teller_assist.services.context import Context
     from teller_assist.services.database import open_database
 
     done = open_database(settings, upgrade=False)
     try:
-        yield done.store
+        yield Context(done.store, settings, policy)
     finally:
         done.store.dispose()
 
 
 @contextlib.contextmanager
 def signed_in(
-    args: argparse.Namespace, login: str | None = None
-) -> Iterator[tuple[Store, OperatorRecord | None, Settings]]:
-    """(store, operator, settings): the password read first (``--password-stdin`` or a prompt), then the
-    database opened and the operator signed in. Without a login (``--user`` omitted where a command
-    allows it: the night's job) the operator is None and the command acts as the OS account."""
+    args: argparse.Namespace, login: str | None = None, policy: Policy | None = None
+) -> Iterator[tuple[Context, OperatorRecord | None]]:
+    """(context, operator): the password read first (``--password-stdin`` or a prompt), then the database
+    opened (:func:`opened`) and the operator signed in. Without a login (``--user`` omitted where a
+    command allows it: the night's job) the operator is None and the command acts as the OS account."""
     from teller_assist.services.operators import authenticate
 
     settings = settings_of(args)
     login = login or args.user
     password = read_login_password(args.password_stdin) if login else ""
-    with opened(settings) as store:
-        yield store, authenticate(store, login, password) if login else None, settings
+    with opened(settings, policy) as ctx:
+        yield ctx, authenticate(ctx.store, login, password) if login else None
 
 
 def today() -> dt.date:

@@ -100,9 +100,9 @@ def cmd_lookup(args: argparse.Namespace) -> int:
 
     audit.check_purpose(args.purpose)  # before the database: the audit row's column holds 64
     settings = settings_of(args)
-    with opened(settings) as store:  # a payroll shown in full is an audited reveal, as in the window
+    with opened(settings) as ctx:  # a payroll shown in full is an audited reveal, as in the window
         card = lookup_audited(
-            store, rid, as_of=as_of, operator=audit.os_actor(), purpose=args.purpose, reveal=args.reveal
+            ctx.store, rid, as_of=as_of, operator=audit.os_actor(), purpose=args.purpose, reveal=args.reveal
         )
     data = card_to_json(card, settings.masking, reveal_income=args.reveal)
     if args.json:
@@ -176,9 +176,9 @@ def cmd_prequal(args: argparse.Namespace) -> int:
     settings = settings_of(args)
     policy = active_policy(settings, args.policy)
     survey = load_survey(args.survey) if args.survey else None
-    with opened(settings) as store:
+    with opened(settings) as ctx:
         card, decision = prequalify_audited(
-            store,
+            ctx.store,
             rid,
             survey=survey,
             policy=policy,

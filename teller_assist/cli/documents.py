@@ -49,9 +49,9 @@ def cmd_document(args: argparse.Namespace) -> int:
 
     settings = settings_of(args)
     writable_output(args.out)  # before the issue is recorded: a failed write would spend the original
-    with opened(settings) as store:
+    with opened(settings) as ctx:
         issued = issue(
-            store,
+            ctx.store,
             settings,
             args.app_id,
             args.kind,
@@ -79,10 +79,10 @@ def cmd_print(args: argparse.Namespace) -> int:
     name = args.printer or settings.printer
     kinds = COUNTER_KINDS if args.kind in ("all", "both") else (args.kind,)
     folder = settings.paths.data_dir / "printed"
-    with opened(settings) as store:
+    with opened(settings) as ctx:
         run = print_documents(
             lambda ks, destination, each: issue_all(
-                store,
+                ctx.store,
                 settings,
                 args.app_id,
                 ks,
@@ -113,8 +113,8 @@ def cmd_verify(args: argparse.Namespace) -> int:
     from teller_assist.services.documents import verify
 
     settings = settings_of(args)
-    with opened(settings) as store:
-        verdict = verify(store, settings, args.code, args.agreement_no)
+    with opened(settings) as ctx:
+        verdict = verify(ctx.store, settings, args.code, args.agreement_no)
     if verdict.genuine:
         print(f"真实 genuine: {verdict.says}")
         return EXIT_OK

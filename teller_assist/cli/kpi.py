@@ -510,11 +510,11 @@ def _show(args: argparse.Namespace) -> int:
     policy = active_policy(settings)
     day = args.date or _today()
     password = _password(args)
-    with _opened(settings) as store:
-        operator = _operator(store, args, password)
+    with _opened(settings) as ctx:
+        operator = _operator(ctx.store, args, password)
         if args.people:
             listing = kpi.people_for(
-                store,
+                ctx.store,
                 policy,
                 operator,
                 scope,
@@ -527,7 +527,7 @@ def _show(args: argparse.Namespace) -> int:
             _print_people(listing, args.json)
             return EXIT_OK
         view = kpi.view_for(
-            store,
+            ctx.store,
             policy,
             operator,
             scope,
@@ -554,9 +554,9 @@ def _report(args: argparse.Namespace) -> int:
     policy = active_policy(settings)
     out = writable_output(args.out)
     password = _password(args)
-    with _opened(settings) as store:
+    with _opened(settings) as ctx:
         report = write_monthly(
-            store, policy, args.month, out, operator=_operator(store, args, password), today=_today()
+            ctx.store, policy, args.month, out, operator=_operator(ctx.store, args, password), today=_today()
         )
     print(
         f"已写出 wrote {args.out}：{report.month.label} 月报，统计日 {report.as_of.isoformat()}，"
@@ -572,16 +572,16 @@ def _refresh(args: argparse.Namespace) -> int:
     settings = _settings(args)
     policy = active_policy(settings)
     password = _password(args)
-    with _opened(settings) as store:
+    with _opened(settings) as ctx:
         if args.user:  # a head-office administrator by hand
             by = kpi.require_head_office(
-                _operator(store, args, password), "保存每日汇总", "keep the daily sums"
+                _operator(ctx.store, args, password), "保存每日汇总", "keep the daily sums"
             ).login
         else:  # the unattended night's job, as the OS account that holds the database's key
             from teller_assist.services.audit import os_actor
 
             by = os_actor()
-        info = kpi.refresh_by(store, args.date or _today(), policy, by=by)
+        info = kpi.refresh_by(ctx.store, args.date or _today(), policy, by=by)
     print(
         f"已保存每日汇总 kept the daily sums: {info.rows:,} 行 rows, "
         f"up to {info.live_from.isoformat()}（不含 excluded）, {info.seconds:.1f} s"
@@ -596,8 +596,8 @@ def _indicator(args: argparse.Namespace) -> int:
     settings = _settings(args)
     password = _password(args)
     if args.indicator_command == "list":
-        with _opened(settings) as store:
-            rows = kpi.indicators_for(store, _operator(store, args, password), args.date)
+        with _opened(settings) as ctx:
+            rows = kpi.indicators_for(ctx.store, _operator(ctx.store, args, password), args.date)
         if args.json:
             print(
                 json.dumps(
@@ -632,10 +632,10 @@ def _indicator(args: argparse.Namespace) -> int:
             print(line)
         return EXIT_OK
     scope = parse_scope(args.scope)
-    with _opened(settings) as store:
-        operator = _operator(store, args, password)
+    with _opened(settings) as ctx:
+        operator = _operator(ctx.store, args, password)
         row = kpi.set_indicator(
-            store,
+            ctx.store,
             operator,
             scope,
             people=args.people,

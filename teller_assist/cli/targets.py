@@ -265,16 +265,16 @@ def _print_preview(p: Any) -> None:
 def _region(args: argparse.Namespace) -> int:
     from teller_assist.services import targets
 
-    with _signed_in(args) as (store, operator, _s):
+    with _signed_in(args) as (ctx, operator):
         if args.region_command == "list":
-            rows = targets.regions(store, operator)
+            rows = targets.regions(ctx.store, operator)
             if args.json:
                 _print_json([{"region": r, "branch": b} for r, b in sorted(rows.items())])
             else:
                 print("\n".join(table(("社保区域 region", "网点 branch"), sorted(rows.items()))))
             return EXIT_OK
         branch = args.branch if args.region_command == "set" else None
-        before = targets.set_region(store, operator, args.region, branch)
+        before = targets.set_region(ctx.store, operator, args.region, branch)
     if branch is None:
         print(f"已删除 removed: {args.region}（原网点 was {before or '—'}）")
     else:
@@ -289,9 +289,9 @@ def _preview(args: argparse.Namespace) -> int:
     spec = _spec(args)  # a bad code or percentage fails before the database opens
     _check_refused_out(args)
     day = args.date or _today()
-    with _signed_in(args) as (store, operator, settings):
-        p = targets.preview(store, active_policy(settings), operator, spec, day)
-        written = _refused_out(args, store, operator, p, settings)
+    with _signed_in(args) as (ctx, operator):
+        p = targets.preview(ctx.store, active_policy(ctx.settings), operator, spec, day)
+        written = _refused_out(args, ctx.store, operator, p, ctx.settings)
     if args.json:
         _print_json({**_preview_json(p), **written})
     else:
@@ -337,10 +337,10 @@ def _issue(args: argparse.Namespace) -> int:
     spec = _spec(args)
     _check_refused_out(args)
     day = args.date or _today()
-    with _signed_in(args) as (store, operator, settings):
-        done = targets.issue(store, active_policy(settings), operator, spec, day)
+    with _signed_in(args) as (ctx, operator):
+        done = targets.issue(ctx.store, active_policy(ctx.settings), operator, spec, day)
         try:
-            written = _refused_out(args, store, operator, done.preview, settings)
+            written = _refused_out(args, ctx.store, operator, done.preview, ctx.settings)
         except UserFacingError as exc:
             raise UserFacingError(
                 f"名单 {done.preview.code} 已下达；但未列入的行未能写出：{exc.message_zh}",
@@ -392,9 +392,9 @@ def _assign(args: argparse.Namespace) -> int:
                 "--by gives out unassigned targets only (--unassigned N for the first N)",
                 hint_zh="离岗移交请用 targets reassign --from 登录名 --balance",
             )
-        with _signed_in(args) as (store, operator, _s):
+        with _signed_in(args) as (ctx, operator):
             done = targets.assign_balanced(
-                store, operator, args.code, args.by, among=args.among, limit=args.unassigned
+                ctx.store, operator, args.code, args.by, among=args.among, limit=args.unassigned
             )
         if args.json:
             _print_json({"list": args.code, **_balanced_json(done)})
@@ -403,9 +403,9 @@ def _assign(args: argparse.Namespace) -> int:
         return EXIT_OK
     if args.among:
         raise TargetsRefused("--among 只与 --by 同用", "--among goes with --by")
-    with _signed_in(args) as (store, operator, _s):
+    with _signed_in(args) as (ctx, operator):
         moved = targets.assign(
-            store,
+            ctx.store,
             operator,
             args.code,
             None if args.back else args.officer,
@@ -425,9 +425,9 @@ def _assign(args: argparse.Namespace) -> int:
 def _reassign(args: argparse.Namespace) -> int:
     from teller_assist.services import targets
 
-    with _signed_in(args) as (store, operator, _s):
+    with _signed_in(args) as (ctx, operator):
         done = targets.reassign(
-            store,
+            ctx.store,
             operator,
             args.from_officer,
             to=args.to,
@@ -445,8 +445,8 @@ def _progress(args: argparse.Namespace) -> int:
     from teller_assist.services import targets
     from teller_assist.targets.tasks import STRIKE_REASONS
 
-    with _signed_in(args) as (store, operator, _s):
-        rows = targets.list_progress(store, operator, args.code)
+    with _signed_in(args) as (ctx, operator):
+        rows = targets.list_progress(ctx.store, operator, args.code)
     if args.json:
         _print_json(
             [
@@ -476,9 +476,9 @@ def _sweep(args: argparse.Namespace) -> int:
     from teller_assist.services.prequal import active_policy
 
     day = args.date or _today()
-    with _signed_in(args) as (store, operator, settings):
+    with _signed_in(args) as (ctx, operator):
         by = targets.sweeper(operator) if args.user else os_actor()
-        swept = targets.sweep(store, active_policy(settings), day, by=by)
+        swept = targets.sweep(ctx.store, active_policy(ctx.settings), day, by=by)
     print(
         f"销号 struck on {day.isoformat()}: 签约 signed {swept.struck['signed']:,}，"
         f"不再符合 ineligible {swept.struck['ineligible']:,}，拒绝 declined {swept.struck['declined']:,}"
@@ -515,13 +515,13 @@ def _today_tasks(args: argparse.Namespace) -> int:
     day = args.date or _today()
     if args.first is not None and args.first < 1:
         raise targets.TargetsRefused("--first 须为正整数", "--first must be a positive number")
-    with _signed_in(args, args.user or args.officer) as (store, operator, settings):
+    with _signed_in(args, args.user or args.officer) as (ctx, operator):
         listing = targets.listed_today(
-            store,
-            active_policy(settings),
+            ctx.store,
+            active_policy(ctx.settings),
             operator,
             day,
-            settings.masking,
+            ctx.settings.masking,
             officer=args.officer,
             branch=args.branch,
             first=args.first,
@@ -568,15 +568,15 @@ def _record(args: argparse.Namespace) -> int:
     from teller_assist.services.prequal import active_policy
 
     day = args.date or _today()
-    with _signed_in(args) as (store, operator, settings):
+    with _signed_in(args) as (ctx, operator):
         done = targets.record_outcome(
-            store,
-            active_policy(settings),
+            ctx.store,
+            active_policy(ctx.settings),
             operator,
             args.id_no,
             args.outcome,
             day=day,
-            masking=settings.masking,
+            masking=ctx.settings.masking,
             reason=args.reason,
             appointment_on=args.appointment_on,
             for_good=args.for_good,
@@ -606,9 +606,9 @@ def _digest(args: argparse.Namespace) -> int:
 
     check_suffix(args.out, targets_digest.FORMATS)  # before the password is asked
     day = args.date or _today()
-    with _signed_in(args) as (store, operator, settings):
+    with _signed_in(args) as (ctx, operator):
         done = targets_digest.write(
-            store, active_policy(settings), operator, args.branch, day, args.out, settings.masking
+            ctx.store, active_policy(ctx.settings), operator, args.branch, day, args.out, ctx.settings.masking
         )
     print(
         f"晨会任务简报 digest {done.branch} {done.day.isoformat()}：{len(done.tasks):,} 项任务，"

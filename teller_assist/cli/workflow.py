@@ -124,17 +124,17 @@ def cmd_workflow(args: argparse.Namespace) -> int:
             return EXIT_USAGE
         survey = load_survey(args.survey)
     password = read_login_password(args.password_stdin)
-    with opened(settings) as store:
-        actor = Actor.here(authenticate(store, args.user, password))
+    with opened(settings) as ctx:
+        actor = Actor.here(authenticate(ctx.store, args.user, password))
         try:
             if args.command == "apply":
                 assert survey is not None
                 record = apps.submit(
-                    store, policy, args.id_no, survey, actor, today=day_of(args), name=args.name
+                    ctx.store, policy, args.id_no, survey, actor, today=day_of(args), name=args.name
                 )
             elif args.command == "approve":
                 record = apps.approve(
-                    store,
+                    ctx.store,
                     policy,
                     args.app_id,
                     actor,
@@ -142,11 +142,11 @@ def cmd_workflow(args: argparse.Namespace) -> int:
                     sms_sender=settings.bank_short_name,
                 )
             elif args.command == "reject":
-                record = apps.reject(store, policy, args.app_id, actor, args.reason)
+                record = apps.reject(ctx.store, policy, args.app_id, actor, args.reason)
             elif args.command == "sign":
-                record = apps.sign(store, args.app_id, actor, today=day_of(args))
+                record = apps.sign(ctx.store, args.app_id, actor, today=day_of(args))
             else:
-                record = apps.cancel(store, args.app_id, actor)
+                record = apps.cancel(ctx.store, args.app_id, actor)
         except WorkflowRefused as exc:
             print(f"拒绝 refused: {exc.describe()}", file=sys.stderr)
             return EXIT_REFUSED
@@ -159,11 +159,11 @@ def cmd_applications(args: argparse.Namespace) -> int:
     from teller_assist.services import applications as apps
 
     settings = settings_of(args)
-    with opened(settings) as store:
+    with opened(settings) as ctx:
         if args.expire:
-            closed = apps.expire_due(store, today())
+            closed = apps.expire_due(ctx.store, today())
             print(f"已关闭到期额度 {closed} 笔 closed {closed} past validity", file=sys.stderr)
-        rows = apps.listing(store, status=args.status)
+        rows = apps.listing(ctx.store, status=args.status)
     if args.json:
         data = [apps.application_to_json(r, settings.masking.resident_id(r.id_no)) for r in rows]
         print(json.dumps(data, ensure_ascii=False, indent=2))
@@ -200,8 +200,8 @@ def cmd_sms(args: argparse.Namespace) -> int:
 
     settings = settings_of(args)
     writable_output(args.out)
-    with opened(settings) as store, writing(args.out):
-        count = sms.export(store, args.out, operator=audit.os_actor())
+    with opened(settings) as ctx, writing(args.out):
+        count = sms.export(ctx.store, args.out, operator=audit.os_actor())
     if count:
         print(f"已导出 {count} 条短信 exported {count} texts → {args.out}")
     else:
