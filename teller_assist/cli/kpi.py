@@ -510,25 +510,14 @@ def _show(args: argparse.Namespace) -> int:
     policy = active_policy(settings)
     day = args.date or _today()
     password = _password(args)
-    with _opened(settings) as ctx:
+    with _opened(settings, policy) as ctx:
         operator = _operator(ctx.store, args, password)
         if args.people:
-            listing = kpi.people_for(
-                ctx.store,
-                policy,
-                operator,
-                scope,
-                day,
-                args.people,
-                settings.masking,
-                purpose="cli",
-                limit=args.limit,
-            )
+            listing = kpi.people_for(ctx, operator, scope, day, args.people, purpose="cli", limit=args.limit)
             _print_people(listing, args.json)
             return EXIT_OK
         view = kpi.view_for(
-            ctx.store,
-            policy,
+            ctx,
             operator,
             scope,
             day,

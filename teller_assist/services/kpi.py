@@ -45,6 +45,7 @@ from teller_assist.kpi.records import (
 from teller_assist.kpi.series import BandCounts, Ledger, Measure, SpecialPerson, eligibility_changes
 from teller_assist.prequal.policy import Policy
 from teller_assist.services.audit import now_utc, workstation
+from teller_assist.services.context import Context
 from teller_assist.store import kpi as store_kpi
 from teller_assist.store.audit import AuditEntry
 from teller_assist.store.engine import Store
@@ -747,16 +748,18 @@ def branches_of_officer(store: Store, login: str) -> set[str]:
 
 
 def _audit(
-    store: Store, action: str, login: str, scope: Scope, purpose: str, detail: dict[str, object]
+    ctx: Context, action: str, login: str, scope: Scope, purpose: str, detail: dict[str, object]
 ) -> None:
     from teller_assist.services import audit
 
-    audit.log(store, action, operator=login, subject=str(scope)[:64], purpose=purpose, detail=detail)
+    audit.log(
+        ctx.store, action, operator=login, subject=str(scope)[:64], purpose=purpose, detail=detail,
+        now=ctx.now(),
+    )  # fmt: skip
 
 
 def view_for(
-    store: Store,
-    policy: Policy,
+    ctx: Context,
     operator: OperatorRecord | None,
     scope: Scope,
     day: dt.date,
@@ -765,41 +768,38 @@ def view_for(
     grain: Grain = Grain.MONTH,
     flow_periods: int = 12,
 ) -> KpiView:
-    """:func:`view`, for a signed-in operator who may see the scope; audited (no audit row, no figures)."""
-    op = authorize(store, operator, scope)
-    result = view(store, policy, scope, day, grain=grain, flow_periods=flow_periods)
-    _audit(store, "kpi_view", op.login, scope, purpose, {"date": day.isoformat()})
+    """:func:`view` at ``day`` (the day asked for: the figures as they stood then), for a signed-in
+    operator who may see the scope; audited (no audit row, no figures)."""
+    op = authorize(ctx.store, operator, scope)
+    result = view(ctx.store, ctx.in_force(), scope, day, grain=grain, flow_periods=flow_periods)
+    _audit(ctx, "kpi_view", op.login, scope, purpose, {"date": day.isoformat()})
     return result
 
 
-def dashboard_for(
-    store: Store, policy: Policy, operator: OperatorRecord | None, scope: Scope, day: dt.date
-) -> Dashboard:
-    """:func:`dashboard`, for a signed-in operator who may see the scope; audited."""
-    op = authorize(store, operator, scope)
-    result = dashboard(store, policy, scope, day)
-    _audit(store, "kpi_view", op.login, scope, "window", {"date": day.isoformat()})
+def dashboard_for(ctx: Context, operator: OperatorRecord | None, scope: Scope, day: dt.date) -> Dashboard:
+    """:func:`dashboard` at ``day``, for a signed-in operator who may see the scope; audited."""
+    op = authorize(ctx.store, operator, scope)
+    result = dashboard(ctx.store, ctx.in_force(), scope, day)
+    _audit(ctx, "kpi_view", op.login, scope, "window", {"date": day.isoformat()})
     return result
 
 
 def people_for(
-    store: Store,
-    policy: Policy,
+    ctx: Context,
     operator: OperatorRecord | None,
     scope: Scope,
     day: dt.date,
     category: str,
-    masking: Masking,
     *,
     purpose: str,
     limit: int = 500,
 ) -> PeopleList:
-    """:func:`people` (masked), for a signed-in operator who may see the scope; audited with how many
-    people were shown (no audit row, no list)."""
-    op = authorize(store, operator, scope)
-    listing = people(store, policy, scope, day, category, masking, limit=limit)
+    """:func:`people` at ``day`` (masked as the context's settings say), for a signed-in operator who may
+    see the scope; audited with how many people were shown (no audit row, no list)."""
+    op = authorize(ctx.store, operator, scope)
+    listing = people(ctx.store, ctx.in_force(), scope, day, category, ctx.settings.masking, limit=limit)
     _audit(
-        store,
+        ctx,
         "kpi_people",
         op.login,
         scope,

@@ -49,15 +49,14 @@ from PySide6.QtWidgets import (
 )
 
 from teller_assist.errors import UserFacingError
-from teller_assist.identity.masking import Masking
 from teller_assist.kpi.definitions import COUNTY, HEADLINE, Kpi, Ratio, Scope
 from teller_assist.kpi.records import Dashboard, GroupFigures, PeopleList
 from teller_assist.money import yuan_text
-from teller_assist.prequal.policy import Policy
 from teller_assist.ui.i18n import error_text
 from teller_assist.ui.tasks import Task
 
 if TYPE_CHECKING:
+    from teller_assist.services.context import Context
     from teller_assist.services.kpi import OperatorRecord
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -125,10 +124,7 @@ class KpiDashboard(QWidget):
 
     def __init__(
         self,
-        store: Any,
-        policy: Policy,
-        masking: Masking,
-        today: Callable[[], dt.date],
+        ctx: Context,
         *,
         operator: OperatorRecord,
         scope: Scope = COUNTY,
@@ -137,7 +133,7 @@ class KpiDashboard(QWidget):
     ) -> None:
         super().__init__(parent)
         self.setObjectName("kpiDashboard")
-        self.store, self.policy, self.masking, self._today = store, policy, masking, today
+        self.ctx = ctx  # the day the date starts at and the moment the views are audited come from its clock
         self.operator = operator  # every figure and list is asked for as them, checked and audited
         self.is_locked = is_locked
         self.top = scope
@@ -182,7 +178,7 @@ class KpiDashboard(QWidget):
         self.date_edit.setObjectName("kpiDate")
         self.date_edit.setCalendarPopup(True)
         self.date_edit.setDisplayFormat("yyyy-MM-dd")
-        day = today()
+        day = ctx.today()
         self.date_edit.setDate(QDate(day.year, day.month, day.day))
         self.date_edit.setMaximumDate(QDate(day.year, day.month, day.day))
         self.date_edit.dateChanged.connect(lambda _d: self.refresh())
@@ -373,12 +369,12 @@ class KpiDashboard(QWidget):
 
         self._generation += 1
         generation = self._generation
-        store, policy, scope, day, operator = self.store, self.policy, self.scope, self.day, self.operator
+        ctx, scope, day, operator = self.ctx, self.scope, self.day, self.operator
         self.status.setText(self.tr("正在计算…"))
         self._render_path()
 
         def work(_report: Callable[..., None], _cancelled: Callable[[], bool]) -> Dashboard:
-            return kpi.dashboard_for(store, policy, operator, scope, day)
+            return kpi.dashboard_for(ctx, operator, scope, day)
 
         self._start(work, lambda result: self._show(generation, result))
 
@@ -393,15 +389,13 @@ class KpiDashboard(QWidget):
         self.category.blockSignals(False)
         self._generation += 1
         generation = self._generation
-        store, policy, scope, day, masking = self.store, self.policy, self.scope, self.day, self.masking
+        ctx, scope, day = self.ctx, self.scope, self.day
         operator = self.operator
         self.status.setText(self.tr("正在读取名单…"))
         self._render_path()
 
         def work(_report: Callable[..., None], _cancelled: Callable[[], bool]) -> PeopleList:
-            return kpi.people_for(
-                store, policy, operator, scope, day, category, masking, purpose="window", limit=500
-            )
+            return kpi.people_for(ctx, operator, scope, day, category, purpose="window", limit=500)
 
         self._start(work, lambda result: self._show_people(generation, result))
 
@@ -682,17 +676,11 @@ class KpiWindow(QMainWindow):
 
 
 def open_dashboard(
-    parent: QWidget,
-    store: Any,
-    policy: Policy | None,
-    masking: Masking,
-    operator: Any,
-    today: Callable[[], dt.date],
-    is_locked: Callable[[], bool],
+    parent: QWidget, ctx: Context | None, operator: Any, is_locked: Callable[[], bool]
 ) -> KpiWindow | None:
     """The 考核 window for the signed-in operator: the county for head office, their own branch for a
-    branch head, nothing for anyone else (or while locked)."""
-    if store is None or policy is None or operator is None or is_locked():
+    branch head, nothing for anyone else (or while locked, or with no policy loaded)."""
+    if ctx is None or ctx.policy is None or operator is None or is_locked():
         return None
     if operator.role not in ROLES_ALLOWED or not operator.active:
         return None
@@ -703,7 +691,7 @@ def open_dashboard(
     else:
         scope = COUNTY
     dashboard = KpiDashboard(
-        store, policy, masking, today, operator=operator, scope=scope, is_locked=is_locked
+        ctx, operator=operator, scope=scope, is_locked=is_locked
     )
     window = KpiWindow(dashboard, parent)
     window.show()

@@ -346,12 +346,14 @@ def test_every_kpi_command_is_a_signed_in_operators_and_checked_against_their_ro
 
 def test_the_service_lets_each_role_see_only_its_scopes(county: dict[str, str]) -> None:
     """Every scope against every role, through the service both faces call (no process per case)."""
-    from teller_assist.identity.masking import Masking
+    from teller_assist.services.context import Context
     from teller_assist.store.kpi import officer_branches
     from teller_assist.store.operators import get_operator
 
-    opened = open_database(load_settings({**county, "TELLER_ASSIST_KEY_STORE": "demo-file"}))
+    settings = load_settings({**county, "TELLER_ASSIST_KEY_STORE": "demo-file"})
+    opened = open_database(settings)
     store, policy = opened.store, load_policy(default_policy_path())
+    ctx = Context(store, settings, policy)
     try:
         admin, head, teller = (get_operator(store, login) for login in ("admin1", "head0101", "teller1"))
         assert admin is not None and head is not None and teller is not None
@@ -380,9 +382,7 @@ def test_the_service_lets_each_role_see_only_its_scopes(county: dict[str, str]) 
                     with pytest.raises(kpi.KpiRefused):
                         kpi.authorize(store, op, scope)
                     with pytest.raises(kpi.KpiRefused):
-                        kpi.people_for(
-                            store, policy, op, scope, AS_OF, "signed", Masking(), purpose="test", limit=5
-                        )
+                        kpi.people_for(ctx, op, scope, AS_OF, "signed", purpose="test", limit=5)
         with pytest.raises(kpi.KpiRefused):
             kpi.authorize(store, None, Scope("branch", "0101"))
         gone = dataclasses.replace(admin, active=False)

@@ -15,10 +15,11 @@ from PySide6.QtWidgets import QApplication, QLabel
 from pytestqt.qtbot import QtBot
 
 from teller_assist.demo.county import generate_county
-from teller_assist.identity.masking import Masking
 from teller_assist.kpi.definitions import COUNTY, HEADLINE, Scope
 from teller_assist.prequal.policy import Policy, default_policy_path, load_policy
 from teller_assist.services import kpi
+from teller_assist.services.clock import Clock
+from teller_assist.services.context import Context
 from teller_assist.services.demo_history import load_history
 from teller_assist.services.imports import import_paths
 from teller_assist.settings import Settings
@@ -65,13 +66,14 @@ def loaded(qtbot: QtBot, dashboard: KpiDashboard, action: object) -> None:
         action()  # type: ignore[operator]
 
 
-def test_tiles_league_drill_down_and_people(qtbot: QtBot, county: Store, policy: Policy) -> None:
+def test_tiles_league_drill_down_and_people(
+    qtbot: QtBot, county: Store, policy: Policy, settings: Settings
+) -> None:
     QApplication.setFont(install_fonts())
     locked = [False]
     admin = admin_of(county)
-    dashboard = KpiDashboard(
-        county, policy, Masking(), lambda: AS_OF, operator=admin, is_locked=lambda: locked[0]
-    )
+    ctx = Context(county, settings, policy, Clock.on(AS_OF))
+    dashboard = KpiDashboard(ctx, operator=admin, is_locked=lambda: locked[0])
     qtbot.addWidget(dashboard)
     dashboard.resize(1200, 760)
     dashboard.show()

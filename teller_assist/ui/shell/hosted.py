@@ -157,9 +157,7 @@ class Hosted(QObject):
 
         w = self.w
         self.close_kpi_window()
-        w.kpi_window = open_dashboard(
-            w, w.store, w.policy, w.settings.masking, w.operator, w._today, w.is_locked
-        )
+        w.kpi_window = open_dashboard(w, w.ctx, w.operator, w.is_locked)
         if w.kpi_window is not None:  # Enter on a person in the 考核 list: their card at the counter
             w.kpi_window.dashboard.personActivated.connect(lambda id_no: self.open_card(id_no, "kpi"))
 
