@@ -204,3 +204,29 @@ def test_the_documents_warm_up_waits_for_a_quiet_counter_and_never_runs_beside_a
     second.counter._documents_ready()
     qtbot.wait(second.counter.WARM_UP_MS + second.counter.DOCUMENTS_QUIET_MS * 2)
     assert started == [] and second.counter._warming is None
+
+
+def test_a_wrong_id_typed_for_the_next_customer_lets_the_previous_one_go(
+    qtbot: QtBot, settings: Settings, memory_keyring: MemoryKeyring
+) -> None:
+    """The next customer's number typed wrong (Enter, or its 18th character): the rule is said, the
+    number stays to be corrected, and the previous customer's card goes, so that F3, F8 or F9 cannot
+    act on them while the field holds someone else's number."""
+    window = make_window(qtbot, settings)
+    counter = window.counter
+    # Enter on a number too short to be one; the 18th character of one whose check digit does not hold
+    cases = (("11010519491231002", "身份证号长度错误"), ("110105194912310021", "身份证校验位错误"))
+    for wrong, said in cases:
+        qtbot.keyClick(window, Qt.Key.Key_F2)
+        qtbot.keyClicks(counter.id_input, "11010519491231002x")
+        assert counter.card is not None and counter.card_panel.isVisible()
+        qtbot.keyClick(window, Qt.Key.Key_F2)  # F2: the field, its text chosen to be typed over
+        qtbot.keyClicks(counter.id_input, wrong[:-1])
+        assert counter.card is not None  # half typed: the customer on screen stays
+        qtbot.keyClicks(counter.id_input, wrong[-1])
+        if len(wrong) < 18:
+            qtbot.keyClick(counter.id_input, Qt.Key.Key_Return)
+        assert said in counter.id_feedback.text()
+        assert counter.card is None and not counter.card_panel.isVisible() and counter.flow is not None
+        assert counter.flow.card is None and counter.id_input.text() == wrong
+        assert counter.id_input.hasFocus()

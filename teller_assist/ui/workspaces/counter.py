@@ -445,7 +445,7 @@ class CounterWorkspace(QWidget):
             try:
                 rid = parse_resident_id(text, today=self._today())
             except InvalidResidentId as exc:
-                self.id_feedback.setText(pick(exc.rule.zh, exc.rule.en))
+                self._not_an_id(text, exc)
                 return
             self.customerIdentified.emit(rid, "typed")
 
@@ -455,9 +455,19 @@ class CounterWorkspace(QWidget):
         try:
             rid = parse_resident_id(self.id_input.text(), today=self._today())
         except InvalidResidentId as exc:
-            self.id_feedback.setText(pick(exc.rule.zh, exc.rule.en))
+            self._not_an_id(self.id_input.text(), exc)
             return
         self.customerIdentified.emit(rid, "typed")
+
+    def _not_an_id(self, text: str, exc: InvalidResidentId) -> None:
+        """A whole ID typed that is not a valid one: the rule it breaks is said, what was typed stays to be
+        corrected, and the customer on screen before goes (kept as at Esc: their survey as a draft). The
+        keys that act on the customer at the counter (F3, F8, F9) must not act on the previous one while
+        the field holds another person's number."""
+        if self.card is not None and text != self._shown_id:
+            self.next_customer()
+            self.id_input.setText(text)
+        self.id_feedback.setText(pick(exc.rule.zh, exc.rule.en))
 
     def show_customer(self, rid: ResidentId, source: str = "typed") -> None:
         """The one place every source ends: look the customer up and show the card."""
