@@ -43,6 +43,8 @@ from teller_assist.campaigns.entry import decide_row
 from teller_assist.identity.masking import Masking
 from teller_assist.prequal.policy import default_policy_path, load_policy
 from teller_assist.services import campaign_entry, campaigns
+from teller_assist.services.clock import Clock
+from teller_assist.services.context import Context
 from teller_assist.services.database import open_database
 from teller_assist.services.imports import import_paths
 from teller_assist.settings import load_settings
@@ -107,9 +109,8 @@ def main() -> None:
     masking = Masking()
     campaigns.import_roster(store, admin, code, roster(folder, "grid.xlsx", chosen), policy, as_of=AS_OF,
                             masking=masking)  # fmt: skip
-    seconds, sheet = timed(
-        lambda: campaign_entry.open_sheet(store, head1, code, policy, today=AS_OF, masking=masking)
-    )
+    ctx = Context(store, settings, policy, Clock.on(AS_OF))
+    seconds, sheet = timed(lambda: campaign_entry.open_sheet(ctx, head1, code))
     print(f"  grid's sheet read (members, cards, drafts) for {len(sheet.rows):,} rows in {seconds:.2f} s")
     seconds, decided = timed(
         lambda: [decide_row(r.card, r.evidence, "village", r.answers, policy, AS_OF) for r in sheet.rows]
@@ -117,7 +118,7 @@ def main() -> None:
     print(f"  every row's line decided (on the worker, before the grid shows) in {seconds:.2f} s")
 
     app = make_application([])  # the window's own: its fonts, its language, its guards
-    dialog = EntryDialog(store, policy, masking, lambda: head1, AS_OF, lambda: False, code, "village")
+    dialog = EntryDialog(ctx, lambda: head1, lambda: False, code, "village")
     dialog.resize(1366, 740)
     dialog.show()
     app.processEvents()

@@ -224,6 +224,7 @@ def flow(env: dict[str, str], customers: int, printer: str) -> None:
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication, QCheckBox, QComboBox, QLineEdit, QMessageBox, QWidget
 
+    from teller_assist.services.clock import Clock
     from teller_assist.settings import load_settings
     from teller_assist.store.operators import get_operator
     from teller_assist.store.queries import customer_ids
@@ -234,7 +235,7 @@ def flow(env: dict[str, str], customers: int, printer: str) -> None:
     app = make_application([])
     settings = load_settings({**env, "TELLER_ASSIST_PRINTER": printer})
     today = dt.date(2026, 11, 28)
-    window = MainWindow(settings, today=lambda: today)
+    window = MainWindow(settings, clock=Clock.on(today))
     window.resize(420, 640)  # the default panel on the 1366 x 768 counter screen
     window.show()
     window.start()

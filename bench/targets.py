@@ -53,6 +53,8 @@ from teller_assist.demo.history import demo_operators
 from teller_assist.identity.masking import Masking
 from teller_assist.prequal.policy import Policy, default_policy_path, load_policy
 from teller_assist.services import targets, task_desk
+from teller_assist.services.clock import Clock
+from teller_assist.services.context import Context
 from teller_assist.services.database import open_database
 from teller_assist.services.demo_history import load_history
 from teller_assist.services.imports import import_paths
@@ -239,6 +241,8 @@ def run(name: str, store: Store, policy: Policy, runs: int) -> None:
 
 
 def task_lists(store: Store, policy: Policy, runs: int, who: tuple[tuple[str, str], ...], how: str) -> None:
+    # the context the window makes (the default masking; the bench's day)
+    ctx = Context(store, load_settings({"TELLER_ASSIST_CONFIG": "/nonexistent"}), policy, Clock.on(AS_OF))
     for login, what in who:
         me = signed_in(store, login)
 
@@ -256,15 +260,13 @@ def task_lists(store: Store, policy: Policy, runs: int, who: tuple[tuple[str, st
 
         # what the window does at login: the status bar's count, and the 今日任务 list with its people
         def count(me: OperatorRecord = me) -> int | None:
-            return task_desk.count_today(store, policy, me, AS_OF)
+            return task_desk.count_today(ctx, me)
 
         def desk(me: OperatorRecord = me, login: str = login) -> task_desk.DeskList:
-            return task_desk.listing(store, policy, me, AS_OF, MASK, task_desk.Scope(officer=login))
+            return task_desk.listing(ctx, me, task_desk.Scope(officer=login))
 
         def first_screen(me: OperatorRecord = me, login: str = login) -> task_desk.DeskList:
-            return task_desk.listing(
-                store, policy, me, AS_OF, MASK, task_desk.Scope(officer=login), first=FIRST
-            )
+            return task_desk.listing(ctx, me, task_desk.Scope(officer=login), first=FIRST)
 
         def first_lines(me: OperatorRecord = me, login: str = login) -> targets.Listed:
             return targets.listed_today(store, policy, me, AS_OF, MASK, officer=login, first=FIRST)

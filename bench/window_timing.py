@@ -81,13 +81,14 @@ def card_paint(env: dict[str, str], customers: int = 200) -> None:
     from PySide6.QtCore import QEvent, QObject, Qt
     from PySide6.QtTest import QTest
 
+    from teller_assist.services.clock import Clock
     from teller_assist.settings import load_settings
     from teller_assist.store.queries import customer_ids
     from teller_assist.ui.app import make_application
     from teller_assist.ui.main_window import MainWindow
 
     app = make_application([])
-    window = MainWindow(load_settings(env), today=lambda: dt.date(2026, 11, 28))
+    window = MainWindow(load_settings(env), clock=Clock.on(dt.date(2026, 11, 28)))
     window.show()
     window.start()
     assert window.store is not None
@@ -131,6 +132,7 @@ def reader_stalls(env: dict[str, str], seconds: float = 10.0) -> None:
     from PySide6.QtCore import QTimer
 
     from teller_assist.lookup.ga467 import CardText
+    from teller_assist.services.clock import Clock
     from teller_assist.settings import load_settings
     from teller_assist.ui.app import make_application
     from teller_assist.ui.main_window import MainWindow
@@ -140,7 +142,7 @@ def reader_stalls(env: dict[str, str], seconds: float = 10.0) -> None:
     sim = SimulatedReader()
     app = make_application([])
     settings = load_settings({**env, "TELLER_ASSIST_CARD_READER": sim.device})
-    window = MainWindow(settings, today=lambda: dt.date(2026, 11, 28))
+    window = MainWindow(settings, clock=Clock.on(dt.date(2026, 11, 28)))
     window.show()
     window.start()
     sign_in(window)

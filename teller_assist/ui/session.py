@@ -4,7 +4,6 @@ authorisation at the counter (主管授权). The lobby's queue and walk-ins are 
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -341,20 +340,16 @@ class AuthorizeDialog(QDialog):
 
     def __init__(
         self,
-        store: Store,
         policy: Policy,
         application: ApplicationRecord,
-        today: dt.date,
+        approve: Callable[[str, str], ApplicationRecord],
         parent: QWidget | None = None,
         *,
         who: str = "",
-        sms_sender: str | None = None,
-        approve: Callable[[str, str], ApplicationRecord] | None = None,
     ) -> None:
         super().__init__(parent)
-        self.store, self.policy, self.application, self.today = store, policy, application, today
-        self._approve = approve  # the counter flow's 主管授权, when the counter asks
-        self.sms_sender = sms_sender
+        self.policy, self.application = policy, application
+        self._approve = approve  # the counter flow's 主管授权: the approver checked, then the approval
         self.result_record: ApplicationRecord | None = None
         self.task: Task | None = None
         self.setObjectName("authorizeDialog")
@@ -406,37 +401,17 @@ class AuthorizeDialog(QDialog):
         self.password.returnPressed.connect(self.authorize)
 
     def authorize(self) -> None:
-        """Check the approver (Argon2id, ~0.1 s by design) and approve, on a worker thread: the dialog
-        says 正在核验 at once. Enter and the default button arrive together; the second is ignored."""
-        from teller_assist.services import applications as apps
-        from teller_assist.services.operators import authenticate
-
+        """Check the approver (Argon2id, ~0.1 s by design) and approve, through the counter flow, on a
+        worker thread: the dialog says 正在核验 at once. Enter and the default button arrive together;
+        the second is ignored."""
         if self.task is not None:
             return
-        store, policy, application, today, sms = (
-            self.store,
-            self.policy,
-            self.application,
-            self.today,
-            self.sms_sender,
-        )
         login, password = self.login.text(), self.password.text()
         self.password.clear()
         approve = self._approve
 
         def work(_report: Callable[..., None], _cancelled: Callable[[], bool]) -> ApplicationRecord:
-            if approve is not None:
-                return approve(login, password)
-            approver = authenticate(store, login, password, purpose="authorize")
-            return apps.approve(
-                store,
-                policy,
-                application.id,
-                apps.Actor.here(approver),
-                today=today,
-                expected_version=application.version,
-                sms_sender=sms,
-            )
+            return approve(login, password)
 
         self.button.setEnabled(False)
         self.error.setStyleSheet("")

@@ -1063,14 +1063,11 @@ class CounterWorkspace(QWidget):
         who = f"{app.name or ''} {self.settings.masking.resident_id(app.id_no)}".strip()
         sms = self.settings.bank_short_name
         dialog = AuthorizeDialog(
-            flow.store,
             flow.policy,
             app,
-            self._today(),
+            lambda login, password: flow.authorize(login, password, sms_sender=sms),
             self._host,
             who=who,
-            sms_sender=sms,
-            approve=lambda login, password: flow.authorize(login, password, sms_sender=sms),
         )
         dialog.accepted.connect(lambda: self._approved(dialog.result_record))
         dialog.finished.connect(lambda _result: self._authorize_closed(dialog))
