@@ -11,10 +11,12 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from teller_assist.money import yuan_text
-from teller_assist.prequal.engine import add_years
-from teller_assist.prequal.policy import Policy
+
+if TYPE_CHECKING:  # the statuses load with the window, before the engine and the policy are needed
+    from teller_assist.prequal.policy import Policy
 
 
 class Status(StrEnum):
@@ -84,6 +86,8 @@ def agreement_number(app_id: int, approved_on: dt.date) -> str:
 
 def valid_until(policy: Policy, approved_on: dt.date) -> dt.date:
     """The last day of validity: ``validity.years`` after approval, less a day."""
+    from teller_assist.prequal.engine import add_years
+
     return add_years(approved_on, policy.validity_years) - dt.timedelta(days=1)
 
 

@@ -37,10 +37,7 @@ from teller_assist.ui.shell.startup import Startup
 from teller_assist.ui.status import BackgroundCheck, ConnectionWatch
 from teller_assist.ui.tasks import Task
 from teller_assist.ui.widgets import ElidedLabel, NoteLabel
-from teller_assist.ui.workspaces.campaigns import CampaignsWorkspace
 from teller_assist.ui.workspaces.counter import CounterWorkspace
-from teller_assist.ui.workspaces.lobby import ApprovalQueue, WalkinsView
-from teller_assist.ui.workspaces.tasks import TasksWorkspace
 
 if TYPE_CHECKING:  # these load after the window is painted, or when first needed (cold start at the counter)
     from teller_assist.prequal.policy import Policy
@@ -50,6 +47,9 @@ if TYPE_CHECKING:  # these load after the window is painted, or when first neede
     from teller_assist.ui.import_dialog import ImportDialog
     from teller_assist.ui.kpi_dashboard import KpiWindow
     from teller_assist.ui.operators_dialog import OperatorsDialog
+    from teller_assist.ui.workspaces.campaigns import CampaignsWorkspace
+    from teller_assist.ui.workspaces.lobby import ApprovalQueue, WalkinsView
+    from teller_assist.ui.workspaces.tasks import TasksWorkspace
 
 AskDemoMode = Callable[[QWidget, "KeyringUnavailable"], bool]
 

@@ -10,13 +10,10 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QGuiApplication
 
-from teller_assist.ui.workspaces.campaigns import CampaignsWorkspace
-from teller_assist.ui.workspaces.lobby import ApprovalQueue, WalkinsView
-from teller_assist.ui.workspaces.tasks import TasksWorkspace
-
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # each loads when it is first made (sign-in, F7), not before the login is painted
     from teller_assist.services.operators import OperatorRecord
     from teller_assist.ui.main_window import MainWindow
+    from teller_assist.ui.workspaces.campaigns import CampaignsWorkspace
 
 
 class Hosted(QObject):
@@ -30,6 +27,8 @@ class Hosted(QObject):
 
         w = self.w
         if w.ctx is not None and w.ctx.policy is not None and authority_fen(w.ctx.policy, operator.role):
+            from teller_assist.ui.workspaces.lobby import ApprovalQueue, WalkinsView
+
             w.queue = ApprovalQueue(w.ctx, lambda: w.operator, w)
             w.walkins = WalkinsView(w.ctx, lambda: w.operator, w, is_locked=w.is_locked)
             w.queue.refreshed.connect(w.walkins.refresh)
@@ -40,6 +39,8 @@ class Hosted(QObject):
             w.queue.refreshed.connect(self.count_tasks)  # the change watch: cheap, not audited
             w.queue.start()
         if w.ctx is not None and w.ctx.policy is not None and operator.role in OFFICER_ROLES:
+            from teller_assist.ui.workspaces.tasks import TasksWorkspace
+
             w.tasks = TasksWorkspace(w.ctx, lambda: w.operator, w.is_locked, w)
             w.tasks.openCustomer.connect(lambda id_no: self.open_card(id_no, "task"))
             w.tasks.counted.connect(self.show_task_count)
@@ -135,6 +136,8 @@ class Hosted(QObject):
     def campaigns_tab(self) -> CampaignsWorkspace | None:
         w = self.w
         if w.campaigns is None and w.ctx is not None and w.ctx.policy is not None:
+            from teller_assist.ui.workspaces.campaigns import CampaignsWorkspace
+
             w.campaigns = CampaignsWorkspace(w.ctx, lambda: w.operator, w.is_locked, w)
             w.campaigns.openCustomer.connect(lambda id_no: self.open_card(id_no, "campaign"))
             w.workspaces.addTab(w.campaigns, self.tr("客群活动"))
