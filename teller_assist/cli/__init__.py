@@ -15,12 +15,13 @@ subcommand the window opens.
 from __future__ import annotations
 
 import argparse
+import functools
 import logging
 import sys
 from collections.abc import Callable, Sequence
+from types import ModuleType
 
 from teller_assist import __version__
-from teller_assist.cli import admin, campaign, counter, data, documents, kpi, targets, workflow
 from teller_assist.cli.common import EXIT_USAGE, settings_of
 from teller_assist.errors import UserFacingError
 
@@ -28,8 +29,13 @@ log = logging.getLogger("teller_assist.cli")
 
 DB_HELP = "数据库地址，不含密码 database URL, without a password (default: settings / TELLER_ASSIST_DB)"
 
-AREAS = (data, counter, workflow, documents, admin, campaign, kpi, targets)
-"""The command line's areas, in the order ``--help`` lists their commands."""
+def areas() -> tuple[ModuleType, ...]:
+    """The command line's areas, in the order ``--help`` lists their commands. Loaded when a command is
+    parsed, not before: the desktop shortcut (no arguments) opens the window without them (about 45 ms
+    of a cold start)."""
+    from teller_assist.cli import admin, campaign, counter, data, documents, kpi, targets, workflow
+
+    return (data, counter, workflow, documents, admin, campaign, kpi, targets)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -54,7 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="数据库为空时直接载入演示县数据 load the demo county when the database is empty",
     )
-    for area in AREAS:
+    for area in areas():
         area.add_parsers(sub, common)
     return parser
 
@@ -72,17 +78,16 @@ def cmd_gui(args: argparse.Namespace) -> int:
     return run(settings_of(args), demo_if_empty=getattr(args, "demo_if_empty", False))
 
 
-def _commands() -> dict[str, Callable[[argparse.Namespace], int]]:
+@functools.cache
+def commands() -> dict[str, Callable[[argparse.Namespace], int]]:
+    """Every command's function by name (the areas loaded: see :func:`areas`)."""
     commands: dict[str, Callable[[argparse.Namespace], int]] = {"gui": cmd_gui}
-    for area in AREAS:
+    for area in areas():
         twice = commands.keys() & area.COMMANDS.keys()
         if twice:
             raise RuntimeError(f"{area.__name__} adds commands another area has: {sorted(twice)}")
         commands |= area.COMMANDS
     return commands
-
-
-COMMANDS = _commands()
 
 
 def _start_logging(args: argparse.Namespace) -> None:
@@ -120,7 +125,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     _start_logging(args)
     log.info("teller-assist %s: %s", __version__, command)
     try:
-        code = COMMANDS[command](args)
+        code = cmd_gui(args) if command == "gui" else commands()[command](args)
         if sys.stdout is not None:  # (a windowed build has none)
             sys.stdout.flush()  # a reader that went away is found here, not at the interpreter's exit
         return code
