@@ -330,7 +330,7 @@ class CounterWorkspace(QWidget):
         self.flow.sign_in(operator)
         self._documents_url = ctx.settings.app_download_url  # warmed after the window's own warm-up
         self.start_sources(ctx.store.demo_mode)
-        QTimer.singleShot(self.WARM_UP_MS, self._warm_up)  # while the teller signs in
+        QTimer.singleShot(self.WARM_UP_MS, self._warm_up_at_idle)  # while the teller signs in
 
     def sign_in(self, operator: OperatorRecord | None) -> None:
         self._not_quiet()  # a card may be typed at once: the documents wait for a quiet moment
@@ -367,40 +367,92 @@ class CounterWorkspace(QWidget):
 
     # --- the first customer should not wait for what could be loaded before they came ----------------
     def _warm_up(self) -> None:
-        """Load, once and at idle, what the first lookup and the first preview would otherwise load
-        while the customer waits: the decision engine, the card's prepared statements, the card's rich
-        text and the survey's widgets laid out and drawn once with their fonts (on throw-away widgets,
-        never shown), QtPdf."""
-        from PySide6.QtCore import QBuffer, QIODevice, QSize
-        from PySide6.QtGui import QPageSize, QPainter, QPdfWriter
+        """Load, once, what the first lookup and the first preview would otherwise load while the
+        customer waits (every part of :meth:`_warm_up_parts`, now)."""
+        for part in self._warm_up_parts():
+            part()
 
-        from teller_assist.services import applications, audit, drafts, task_desk
+    def _warm_up_at_idle(self) -> None:
+        """The warm-up at idle, one part an event-loop turn: no part holds the loop for long, so a card
+        read or an ID typed meanwhile is answered between two parts (the reader's check: no stall over
+        50 ms)."""
+        parts = list(self._warm_up_parts())
+
+        def next_part() -> None:
+            if parts and self.flow is not None:
+                parts.pop(0)()
+                QTimer.singleShot(0, self, next_part)  # dropped if the workspace goes meanwhile
+
+        next_part()
+
+    def _warm_up_parts(self) -> tuple[Callable[[], None], ...]:
+        """The decision engine, the card's prepared statements and the lookup's audit row rehearsed; the
+        card's rich text and the survey's widgets laid out and drawn once with their fonts (on
+        throw-away widgets, never shown); the statements of the draft, the flag and the application;
+        QtPdf; then the documents' renderer, at the next quiet moment."""
+        return (
+            self._warm_lookup,
+            self._warm_card,
+            self._warm_own_card,
+            self._warm_reads,
+            self._make_spare_forms,
+            self._warm_pdf,
+            self._warm_documents_next,
+        )
+
+    def _warm_card_data(self) -> CustomerCard | None:
         from teller_assist.services.lookup import lookup
+
+        flow = self.flow
+        if flow is None:
+            return None
+        try:
+            nobody = parse_resident_id(self.WARM_UP_ID, today=self._today())
+            return lookup(flow.store, nobody, as_of=self._today())
+        except (UserFacingError, InvalidResidentId):
+            return None
+
+    def _warm_lookup(self) -> None:
+        from teller_assist.services import audit
         from teller_assist.services.prequal import decide_for_card
-        from teller_assist.ui.print_preview import load_pdf
+
+        flow, card = self.flow, self._warm_card_data()
+        if flow is None or card is None:
+            return
+        with contextlib.suppress(UserFacingError):
+            audit.rehearse(flow.store)  # the first lookup's audit row: prepared, then rolled back
+            if flow.policy is not None:
+                decide_for_card(card, None, flow.policy, self._today())
+
+    def _warm_card(self) -> None:
+        card = self._warm_card_data()
+        if card is None:
+            return
+        holder = QWidget()  # never shown: the panel's details live beside it, in its parent
+        panel = CardPanel(self.settings.masking, holder)
+        panel.resize(max(self.card_panel.width(), 360), 480)
+        panel.show_card(card)
+        panel.grab()
+        panel.body.grab()
+        holder.deleteLater()
+
+    def _warm_own_card(self) -> None:
+        if self.card is not None or self.card_panel.card is not None:
+            return
+        card = self._warm_card_data()
+        if card is not None:
+            # the window's own panel laid out and drawn once in its place (into a pixmap; cleared
+            # before the event loop could paint it), so the first customer's card is not the first
+            self.card_panel.show_card(card)
+            self.grab()
+            self.card_panel.clear()
+
+    def _warm_reads(self) -> None:
+        from teller_assist.services import applications, drafts, task_desk
 
         flow = self.flow
         if flow is None:
             return
-        with contextlib.suppress(UserFacingError, InvalidResidentId):
-            nobody = parse_resident_id(self.WARM_UP_ID, today=self._today())
-            card = lookup(flow.store, nobody, as_of=self._today())
-            audit.rehearse(flow.store)  # the first lookup's audit row: prepared, then rolled back
-            if flow.policy is not None:
-                decide_for_card(card, None, flow.policy, self._today())
-            holder = QWidget()  # never shown: the panel's details live beside it, in its parent
-            panel = CardPanel(self.settings.masking, holder)
-            panel.resize(max(self.card_panel.width(), 360), 480)
-            panel.show_card(card)
-            panel.grab()
-            panel.body.grab()
-            holder.deleteLater()
-            if self.card is None and self.card_panel.card is None:
-                # the window's own panel laid out and drawn once in its place (into a pixmap; cleared
-                # before the event loop could paint it), so the first customer's card is not the first
-                self.card_panel.show_card(card)
-                self.grab()
-                self.card_panel.clear()
         with contextlib.suppress(UserFacingError):
             drafts.load(flow.store, self.WARM_UP_ID)  # the first survey's draft read: its statement ready
             task_desk.prepare_flag(flow.ctx, self.WARM_UP_ID)  # a listed walk-in's flag: statements ready
@@ -408,7 +460,13 @@ class CounterWorkspace(QWidget):
             applications.get(flow.store, 0)  # (no application 0: the statement compiled, nothing found)
         with contextlib.suppress(UserFacingError):
             applications.agreement_issued(flow.store, 0)
-        self._make_spare_forms()  # the survey's widgets made, laid out and drawn with their fonts
+
+    def _warm_pdf(self) -> None:
+        from PySide6.QtCore import QBuffer, QIODevice, QSize
+        from PySide6.QtGui import QPageSize, QPainter, QPdfWriter
+
+        from teller_assist.ui.print_preview import load_pdf
+
         buffer = QBuffer()
         buffer.open(QIODevice.OpenModeFlag.WriteOnly)
         writer = QPdfWriter(buffer)
@@ -416,7 +474,9 @@ class CounterWorkspace(QWidget):
         QPainter(writer).end()
         with contextlib.suppress(UserFacingError):
             load_pdf(bytes(buffer.data().data())).render(0, QSize(8, 8))
-        if self._documents_url is not None:
+
+    def _warm_documents_next(self) -> None:
+        if self.flow is not None and self._documents_url is not None:
             self._warm_documents.start()  # then the documents' renderer, at the next quiet moment
 
     # --- identification (validation as the characters arrive) ------------------------------------
