@@ -175,42 +175,25 @@ def bench_card(ver: str, tree: Path, folder: Path, i: int) -> dict[str, float]:
     return parse_card(out)
 
 
-def bench_flow(ver: str, tree: Path, i: int) -> dict[str, float]:
-    folder = fresh_copy(DATA / f"demo-{ver}", f"demo-{ver}-{i}")
+def on_demo_copy(tag: str, ver: str, tree: Path, i: int, script: str, *more: str) -> str:
+    """``script`` of ``tree`` on a fresh copy of the demo county (removed after), its output."""
+    folder = fresh_copy(DATA / f"demo-{ver}", f"{tag}-{ver}-{i}")
     try:
-        out = run(
-            f"flow-{ver}-{i}",
-            tree,
-            [
-                ".venv/bin/python",
-                "-u",
-                "bench/counter_flow.py",
-                "--data-dir",
-                str(folder),
-                "--runs",
-                str(CF_RUNS),
-                "--customers",
-                str(CF_CUSTOMERS),
-            ],
-        )
+        argv = [".venv/bin/python", "-u", script, "--data-dir", str(folder), *more]
+        return run(f"{tag}-{ver}-{i}", tree, argv)
     finally:
         if ver == "old":
             drop_old_byte_code()
         shutil.rmtree(folder, ignore_errors=True)
-    return parse_flow(out)
+
+
+def bench_flow(ver: str, tree: Path, i: int) -> dict[str, float]:
+    more = ("--runs", str(CF_RUNS), "--customers", str(CF_CUSTOMERS))
+    return parse_flow(on_demo_copy("flow", ver, tree, i, "bench/counter_flow.py", *more))
 
 
 def bench_window(ver: str, tree: Path, i: int) -> dict[str, float]:
-    folder = fresh_copy(DATA / f"demo-{ver}", f"win-{ver}-{i}")
-    try:
-        out = run(
-            f"window-{ver}-{i}",
-            tree,
-            [".venv/bin/python", "-u", "bench/window_timing.py", "--data-dir", str(folder)],
-        )
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
-    return parse_window(out)
+    return parse_window(on_demo_copy("window", ver, tree, i, "bench/window_timing.py"))
 
 
 def git(tree: Path, *args: str) -> str:

@@ -114,37 +114,14 @@ def test_a_list_from_a_file_given_out_by_village_handed_over_and_digested(
     no_full_id(" ".join(map(str, shown)))
 
     # bad options: said plainly, nothing done
-    alone = cli(
-        env,
-        "targets",
-        "preview",
-        "X1",
-        "--due",
-        "2026-12-31",
-        "--date",
-        "2026-11-28",
-        "--refused-out",
-        "r.xlsx",
-        user="admin1",
-    )
+    dated = ("--due", "2026-12-31", "--date", "2026-11-28")
+    alone = cli(env, "targets", "preview", "X1", *dated, "--refused-out", "r.xlsx", user="admin1")
     assert alone.returncode == 3 and "--from-file" in alone.stderr and "Traceback" not in alone.stderr
     csv_out = cli(env, "targets", "preview", "X1", *options, "--refused-out", "r.csv", user="admin1")
     assert csv_out.returncode == 2 and ".xlsx" in csv_out.stderr
     filtered = cli(env, "targets", "preview", "X1", *options, "--tag", "veteran", user="admin1")
     assert filtered.returncode == 3 and "不能再加筛选条件" in filtered.stderr
-    missing = cli(
-        env,
-        "targets",
-        "preview",
-        "X1",
-        "--due",
-        "2026-12-31",
-        "--date",
-        "2026-11-28",
-        "--from-file",
-        "nope.csv",
-        user="admin1",
-    )
+    missing = cli(env, "targets", "preview", "X1", *dated, "--from-file", "nope.csv", user="admin1")
     assert missing.returncode == 3 and "无法读取名单文件" in missing.stderr
 
     issued = cli(env, "targets", "issue", "2026-某村", *options, user="admin1")

@@ -19,7 +19,7 @@ from teller_assist.store.engine import Store
 from teller_assist.ui.main_window import MainWindow
 from teller_assist.ui.workspaces.lobby import ApprovalQueue, RejectDialog
 from tests.helpers.extracts import rid
-from tests.helpers.hangs import hang
+from tests.helpers.hangs import hang, sign_out_while_hung
 from tests.helpers.keyrings import MemoryKeyring
 from tests.helpers.operators import make_operator
 from tests.helpers.surveys import walk_in_answers
@@ -293,7 +293,6 @@ def test_signing_out_while_a_reading_hangs_on_the_database_neither_waits_nor_end
     lets the reading end on its own. Before, the view went with its reading's thread still running, and
     Qt ends the program when a running thread is destroyed."""
     from teller_assist.services import walkins
-    from teller_assist.ui import tasks as ui_tasks
 
     window, queue = manager(qtbot, settings, tmp_path)
     assert window.walkins is not None
@@ -301,17 +300,10 @@ def test_signing_out_while_a_reading_hangs_on_the_database_neither_waits_nor_end
     read(qtbot, queue)
     qtbot.waitUntil(lambda: not view.reader.busy(), timeout=3000)
     answer, hung = hang(monkeypatch, walkins, "today")  # the database answers when the test says so
-    monkeypatch.setattr(ui_tasks.Task, "OWNER_WAIT_MS", 200)
     shown: list[object] = []
     monkeypatch.setattr(view, "_show", shown.append)
     view.refresh()
-    qtbot.waitUntil(lambda: hung == ["reading"], timeout=3000)
-    window.logout()
-    assert window.walkins is None and window.operator is None  # signed out without waiting for it
-    assert len(ui_tasks._LINGERING) == 1
-    qtbot.wait(100)  # the view is deleted while its reading still runs
-    answer.set()
-    qtbot.waitUntil(lambda: not ui_tasks._LINGERING, timeout=10_000)  # ended on its own, and gone
+    sign_out_while_hung(qtbot, monkeypatch, window, answer, hung, lambda: window.walkins is None)
     qtbot.wait(50)
     assert shown == []  # nothing shown for the operator who left
 

@@ -26,7 +26,7 @@ from teller_assist.ui.fonts import install_fonts
 from teller_assist.ui.main_window import MainWindow
 from teller_assist.ui.workspaces.tasks import OVERDUE as OVERDUE_RED
 from teller_assist.ui.workspaces.tasks import OutcomeDialog, TasksWorkspace
-from tests.helpers.hangs import hang
+from tests.helpers.hangs import hang, sign_out_while_hung
 from tests.helpers.keyrings import MemoryKeyring
 from tests.helpers.operators import PASSWORD, wait_checked
 from tests.helpers.tasks import (
@@ -440,18 +440,9 @@ def test_signing_out_while_the_list_hangs_on_the_database_lets_the_reading_end_o
     """今日任务's reading held up by a database that stops answering: signing out waits a moment and lets
     it go (before, the tab went with its reading's thread still running, which Qt answers by ending the
     program); its answer, when it comes, shows nothing to anyone."""
-    from teller_assist.ui import tasks as ui_tasks
-
     window, tasks, _seeded = officer_window(qtbot, settings, tmp_path)
     f6(qtbot, window, tasks)
     answer, hung = hang(monkeypatch, task_desk, "listing")
-    monkeypatch.setattr(ui_tasks.Task, "OWNER_WAIT_MS", 200)
     tasks.refresh()
-    qtbot.waitUntil(lambda: hung == ["reading"], timeout=3000)
-    window.logout()
-    assert window.tasks is None and window.operator is None  # signed out without waiting for it
-    assert len(ui_tasks._LINGERING) == 1
-    qtbot.wait(100)  # the tab is deleted while its reading still runs
-    answer.set()
-    qtbot.waitUntil(lambda: not ui_tasks._LINGERING, timeout=10_000)  # ended on its own, and gone
+    sign_out_while_hung(qtbot, monkeypatch, window, answer, hung, lambda: window.tasks is None)
     assert "赵一" not in shown_text(window)
