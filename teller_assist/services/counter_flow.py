@@ -35,6 +35,7 @@ from teller_assist.prequal.workflow import GRANTED, STANDING, Status
 from teller_assist.services import applications as apps
 from teller_assist.services import audit, drafts
 from teller_assist.services.applications import ApplicationRecord
+from teller_assist.services.clock import local_day
 from teller_assist.services.counter import Blocked, survey_blocked
 from teller_assist.services.lookup import lookup
 from teller_assist.services.operators import OperatorRecord, authenticate
@@ -271,11 +272,11 @@ class CounterFlow:
         if source not in SOURCES:
             raise ValueError(source)
         self.save_draft()  # the previous customer's survey, if typed since it was saved, kept before it goes
-        today = self._today()
+        now = self.ctx.now()  # the lookup's day and its audit row's moment, from one reading of the clock
+        today = local_day(now)
         card = lookup(self.store, rid, as_of=today)
         audit.log(
-            self.store, "lookup", operator=self.operator.login, subject=rid.value, purpose=source,
-            now=self.ctx.now(),
+            self.store, "lookup", operator=self.operator.login, subject=rid.value, purpose=source, now=now,
         )  # fmt: skip
         held = card.open_application
         application = apps.get(self.store, held.id) if held is not None else None
@@ -364,14 +365,15 @@ class CounterFlow:
             raise gate
         assert self.policy is not None and self.operator is not None and self.card is not None
         assert self.survey is not None
+        now = self.ctx.now()
         record = apps.submit(
             self.store,
             self.policy,
             self.card.rid,
             self.survey,
             self._actor(self.operator),
-            today=self._today(),
-            now=self.ctx.now(),
+            today=local_day(now),
+            now=now,
             name=self.name,
         )
         self.application, self._unsaved = record, False
@@ -385,16 +387,17 @@ class CounterFlow:
         flow itself does not change (this may run on a worker thread): hand the result to ``decided``.
         The submitter never approves their own application (the service refuses and audits it)."""
         self._refuse(Action.AUTHORIZE)
-        app, policy, today = self.application, self.policy, self._today()
+        app, policy = self.application, self.policy
         assert app is not None and policy is not None
         approver = authenticate(self.store, login, password, purpose="authorize")
+        now = self.ctx.now()
         return apps.approve(
             self.store,
             policy,
             app.id,
             self._actor(approver),
-            today=today,
-            now=self.ctx.now(),
+            today=local_day(now),
+            now=now,
             expected_version=app.version,
             sms_sender=sms_sender,
         )
@@ -449,13 +452,13 @@ class CounterFlow:
         from teller_assist.services.documents import issue_all
 
         self._refuse(Action.PRINT)
-        app, operator, today = self.application, self.operator, self._today()
+        app, operator, now = self.application, self.operator, self.ctx.now()
         assert app is not None and operator is not None
         return [
             (issued.kind, issued.pdf, issued.copy_no)
             for issued in issue_all(
                 self.store, self.settings, app.id, kinds, operator=operator.login, destination=destination,
-                today=today, now=self.ctx.now(), each=each,
+                today=local_day(now), now=now, each=each,
             )
         ]
 
@@ -490,12 +493,13 @@ class CounterFlow:
         self._refuse(Action.SIGN)
         app = self.application
         assert app is not None and self.operator is not None
+        now = self.ctx.now()
         self.application = apps.sign(
             self.store,
             app.id,
             self._actor(self.operator),
-            today=self._today(),
-            now=self.ctx.now(),
+            today=local_day(now),
+            now=now,
             expected_version=app.version,
         )
         self.refresh_card()

@@ -99,7 +99,6 @@ if TYPE_CHECKING:
     from teller_assist.services.campaigns import CampaignRow, CampaignShow
     from teller_assist.services.context import Context
     from teller_assist.services.operators import OperatorRecord
-    from teller_assist.settings import Settings
 
 REFUSED_RED = QColor("#a11212")
 GREY = QColor("#5f6368")
@@ -314,10 +313,10 @@ class CampaignsWorkspace(QWidget):
         self.dialog: QDialog | None = None  # the one dialog open over the workspace
         self._sort: tuple[int, Qt.SortOrder] | None = None
         self._stale = False  # read again when shown (asked for while locked)
-        # the bank's short name that signs an approval's text (the window's settings, as the queue's)
-        self.sms_sender: str | None = getattr(getattr(parent, "settings", None), "bank_short_name", None)
-        # the window's settings: the data folder the letters are kept under, the configured printer
-        self.settings: Settings | None = getattr(parent, "settings", None)
+        # the settings: the bank's short name that signs an approval's text, the data folder the letters
+        # are kept under, the configured printer
+        self.settings = ctx.settings
+        self.sms_sender: str | None = ctx.settings.bank_short_name
         self._roster_dir = Path.home()
 
         layout = QVBoxLayout(self)
@@ -1292,8 +1291,6 @@ class CampaignsWorkspace(QWidget):
         if line.campaign.status != "open":
             self.say(self.tr("活动 {0} 已结束，不再出具通知书").format(code), refusal=True)
             return None
-        if self.settings is None:
-            return None
         from teller_assist.services import campaign_desk
 
         dialog = LettersDialog(
@@ -1310,8 +1307,6 @@ class CampaignsWorkspace(QWidget):
         if self._locked_refusal("letters", code):
             dialog.refused(campaign_desk.LOCKED)
             return
-        settings = self.settings
-        assert settings is not None
         operator, locked = self._operator(), self.is_locked()
 
         def work(report: Callable[..., None], cancelled: Callable[[], bool]) -> LettersRun:
