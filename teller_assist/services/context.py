@@ -9,7 +9,6 @@ helpers and the domain's pure functions still take just the parts they use (a st
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 
@@ -50,6 +49,3 @@ class Context:
         if self.policy is None:
             raise NO_POLICY
         return self.policy
-
-    def with_policy(self, policy: Policy | None) -> Context:
-        return dataclasses.replace(self, policy=policy)

@@ -319,9 +319,9 @@ def test_the_next_step_comes_by_itself_only_where_it_is_safe(c: Counter, policy:
     assert not flow.approvable_here()  # nothing while locked
     c.locked[0] = False
     lower = {"lobby_manager": 50_000_00, "branch_head": 100_000_00}
-    flow.ctx = flow.ctx.with_policy(dataclasses.replace(policy, approval_fen=lower))
+    flow.ctx = dataclasses.replace(flow.ctx, policy=dataclasses.replace(policy, approval_fen=lower))
     assert not flow.approvable_here()  # beyond every role here: the queue, not this screen
-    flow.ctx = flow.ctx.with_policy(policy)
+    flow.ctx = dataclasses.replace(flow.ctx, policy=policy)
     flow.decided(flow.authorize("head1", PASSWORD))
     assert not flow.approvable_here() and flow.first_print()
     assert flow.why_not(Action.SIGN) is cf.NOT_PRINTED  # printing first, still

@@ -91,7 +91,7 @@ def test_a_line_beyond_every_role_opens_no_authorisation(
     # the branch's roles approve up to 100,000 here: 220,000 goes to a remote approver, not this screen
     lower = {"lobby_manager": 50_000_00, "branch_head": 100_000_00}
     flow = window.counter.flow
-    flow.ctx = flow.ctx.with_policy(dataclasses.replace(policy, approval_fen=lower))
+    flow.ctx = dataclasses.replace(flow.ctx, policy=dataclasses.replace(policy, approval_fen=lower))
     qtbot.keyClicks(window.counter.id_input, MAN)
     fill_survey(qtbot, window)
     qtbot.keyClick(window, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
