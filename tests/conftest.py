@@ -13,6 +13,8 @@ import hypothesis
 import keyring
 import pytest
 
+from teller_assist.prequal.policy import Policy, default_policy_path, load_policy
+from teller_assist.services.context import Context
 from teller_assist.services.database import open_database
 from teller_assist.settings import Settings, load_settings
 from teller_assist.store.engine import Store
@@ -145,6 +147,24 @@ def store(request: pytest.FixtureRequest, env: dict[str, str]) -> Iterator[Store
         yield opened.store
     finally:
         opened.store.dispose()
+
+
+@pytest.fixture(scope="session")
+def policy() -> Policy:
+    return load_policy(default_policy_path())
+
+
+@pytest.fixture
+def ctx(store: Store, settings: Settings, policy: Policy) -> Context:
+    """The context a face makes for the services: the store under test, the settings, the default policy
+    and the system clock. ``ctx.on(day)`` is the same on a test's day, ``ctx.at(moment)`` at one moment."""
+    return Context(store, settings, policy)
+
+
+@pytest.fixture
+def on(ctx: Context) -> Callable[[dt.date], Context]:
+    """The context on ``day``: as ``ctx``, with a clock on that day."""
+    return ctx.on
 
 
 @pytest.fixture

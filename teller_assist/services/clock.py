@@ -17,11 +17,14 @@ def local_day(moment: dt.datetime) -> dt.date:
 class Clock:
     """The system clock has no offset. :meth:`on` gives a clock whose day is another day while its hours
     and seconds keep running (a test's fixed day), so what is stamped stays on that day and what
-    measures waiting still sees time pass."""
+    measures waiting still sees time pass; :meth:`at` a clock stopped at one moment."""
 
     offset: dt.timedelta = dt.timedelta(0)
+    stopped_at: dt.datetime | None = None
 
     def now(self) -> dt.datetime:
+        if self.stopped_at is not None:
+            return self.stopped_at
         return dt.datetime.now(dt.UTC) + self.offset
 
     def today(self) -> dt.date:
@@ -32,6 +35,14 @@ class Clock:
         """A running clock on ``day``: the local time of day as the system's, the date ``day``."""
         here = dt.datetime.now().astimezone()
         return cls(dt.datetime.combine(day, here.timetz()) - here)
+
+    @classmethod
+    def at(cls, moment: dt.datetime) -> Clock:
+        """A stopped clock that always says ``moment`` (aware): what a backfill writes is stamped at the
+        past moment it replays (the demo's year of history), and a test can name the moment it means."""
+        if moment.tzinfo is None:
+            raise ValueError("a clock's moment must carry its zone")
+        return cls(stopped_at=moment.astimezone(dt.UTC))
 
 
 SYSTEM_CLOCK = Clock()

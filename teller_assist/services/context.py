@@ -9,6 +9,7 @@ helpers and the domain's pure functions still take just the parts they use (a st
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 
@@ -43,6 +44,15 @@ class Context:
 
     def now(self) -> dt.datetime:
         return self.clock.now()
+
+    def on(self, day: dt.date) -> Context:
+        """The same context on ``day``, its clock still running (a test's day, a command's ``--as-of``)."""
+        return dataclasses.replace(self, clock=Clock.on(day))
+
+    def at(self, moment: dt.datetime) -> Context:
+        """The same context with its clock stopped at ``moment``: a backfill writing the past, or a test
+        naming the moment it means."""
+        return dataclasses.replace(self, clock=Clock.at(moment))
 
     def in_force(self) -> Policy:
         """The policy, or the plain refusal when none is loaded."""

@@ -1,0 +1,33 @@
+"""The bank's clock: a running clock on another day keeps its hours; a stopped one says its moment."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from teller_assist.services.clock import Clock, local_day
+
+CST = dt.timezone(dt.timedelta(hours=8))
+
+
+def test_a_clock_on_a_day_runs_on_that_day() -> None:
+    day = dt.date(2026, 11, 28)
+    clock = Clock.on(day)
+    first = clock.now()
+    assert clock.today() == day == local_day(first)
+    assert clock.now() >= first
+
+
+def test_a_stopped_clock_says_its_moment_in_utc_and_its_local_day() -> None:
+    moment = dt.datetime(2026, 3, 1, 9, 30, tzinfo=CST)
+    clock = Clock.at(moment)
+    assert clock.now() == moment
+    assert clock.now().tzinfo == dt.UTC
+    assert clock.now() == clock.now()
+    assert clock.today() == local_day(moment)
+
+
+def test_a_stopped_clock_refuses_a_moment_without_its_zone() -> None:
+    with pytest.raises(ValueError, match="zone"):
+        Clock.at(dt.datetime(2026, 3, 1, 9, 30))
