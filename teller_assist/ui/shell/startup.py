@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject
 
 from teller_assist.errors import UserFacingError
+from teller_assist.ui import heap
 from teller_assist.ui.i18n import error_text
 from teller_assist.ui.status import BackgroundCheck, ConnectionWatch
 from teller_assist.ui.tasks import Task
@@ -126,6 +127,7 @@ class Startup(QObject):
         w.counter.started(w.ctx, w.operator)
         self.start_watches()
         w.data.update_actions()
+        heap.settled("started")  # the database layer, the policy, the window: kept for good (ui/heap.py)
 
     def show_open_error(self, exc: UserFacingError) -> None:
         """The database could not be opened: said where the customer's card would be, with F5 to retry."""

@@ -36,7 +36,7 @@ from teller_assist.identity.resident_id import (
 from teller_assist.money import yuan_text
 from teller_assist.prequal.workflow import OPEN, Status
 from teller_assist.settings import Settings
-from teller_assist.ui import messages
+from teller_assist.ui import heap, messages
 from teller_assist.ui.card_panel import CardPanel
 from teller_assist.ui.i18n import error_text, pick
 from teller_assist.ui.scan_burst import ScanBurst
@@ -70,15 +70,16 @@ def _prepare_documents(app_url: str) -> None:
     from teller_assist.documents.render import DocumentData, render
     from teller_assist.documents.templates import KINDS
 
-    fonts.register()
-    day = dt.date(2000, 1, 1)
-    for kind in KINDS:  # a throw-away rendering with made-up words: nothing is kept or logged
-        render(
-            DocumentData(
-                kind, "预热", "预热", "YSX00000000000000", "预热", "0000**********0000",
-                100, "0.00", day, day, ("预热",), app_url, day, "00000-00000",
+    with heap.building("documents"):  # ~350,000 objects, half of them kept: see ui/heap.py
+        fonts.register()
+        day = dt.date(2000, 1, 1)
+        for kind in KINDS:  # a throw-away rendering with made-up words: nothing is kept or logged
+            render(
+                DocumentData(
+                    kind, "预热", "预热", "YSX00000000000000", "预热", "0000**********0000",
+                    100, "0.00", day, day, ("预热",), app_url, day, "00000-00000",
+                )
             )
-        )
 
 
 def estimated_line_text(decision: Decision) -> str:
@@ -476,6 +477,7 @@ class CounterWorkspace(QWidget):
             load_pdf(bytes(buffer.data().data())).render(0, QSize(8, 8))
 
     def _warm_documents_next(self) -> None:
+        heap.settled("warm")  # the statements, the forms, QtPdf: kept for good (ui/heap.py)
         if self.flow is not None and self._documents_url is not None:
             self._warm_documents.start()  # then the documents' renderer, at the next quiet moment
 
