@@ -52,6 +52,7 @@ from teller_assist.store import audit as store_audit
 from teller_assist.store.engine import Store
 from teller_assist.store.models import Application, Customer, NegativeListEntry
 from teller_assist.store.operators import OperatorRecord
+from tests.helpers.context import context_of
 from tests.helpers.operators import PASSWORD
 
 AS_OF = dt.date(2026, 11, 28)
@@ -77,7 +78,7 @@ def staff(store: Store) -> tuple[OperatorRecord, OperatorRecord, OperatorRecord]
     from teller_assist.store.operators import get_operator
 
     admin = get_operator(store, "bench-admin") or add_first_admin(
-        store, login="bench-admin", name="bench-admin", password=PASSWORD, branch_code="0001"
+        context_of(store), login="bench-admin", name="bench-admin", password=PASSWORD, branch_code="0001"
     )
     people = []
     for login in ("bench-head1", "bench-head2"):
@@ -85,7 +86,7 @@ def staff(store: Store) -> tuple[OperatorRecord, OperatorRecord, OperatorRecord]
         people.append(
             found
             or add_operator(
-                store,
+                context_of(store),
                 admin,
                 login=login,
                 name=login,

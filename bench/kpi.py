@@ -166,17 +166,19 @@ def report_seconds(store: Store, policy: Any) -> None:
         from teller_assist.services import kpi_reports
     except ImportError:
         return
+    from teller_assist.services.context import Context
     from teller_assist.store.operators import OperatorRecord
 
+    ctx = Context(store, load_settings({"TELLER_ASSIST_CONFIG": "/nonexistent"}), policy)
     now = dt.datetime.now(dt.UTC)
     # the report is head office's: the service checks the role (no password is checked here)
     hq = OperatorRecord(0, "bench", "bench", "hq_admin", "0001", True, 0, None, "", now, now)
     out = Path(tempfile.mkdtemp(prefix="ta-kpi-report-"))
     seconds, _ = timed(
-        lambda: kpi_reports.write_monthly(store, policy, "2026-11", out / "kpi-2026-11.xlsx", operator=hq)
+        lambda: kpi_reports.write_monthly(ctx, "2026-11", out / "kpi-2026-11.xlsx", operator=hq)
     )
     pdf_seconds, _ = timed(
-        lambda: kpi_reports.write_monthly(store, policy, "2026-11", out / "kpi-2026-11.pdf", operator=hq)
+        lambda: kpi_reports.write_monthly(ctx, "2026-11", out / "kpi-2026-11.pdf", operator=hq)
     )
     print(
         f"  monthly report 2026-11: .xlsx {seconds:.2f} s, PDF {pdf_seconds:.2f} s, together "

@@ -24,6 +24,7 @@ from teller_assist.money import format_yuan
 from teller_assist.prequal.engine import decide
 from teller_assist.prequal.policy import default_policy_path, load_policy
 from teller_assist.prequal.survey import Survey, check_survey
+from teller_assist.services.context import Context
 from teller_assist.services.database import open_database
 from teller_assist.services.lookup import lookup
 from teller_assist.services.simulate import simulate
@@ -73,7 +74,7 @@ def main() -> None:
         )
     del cards
     started = time.perf_counter()
-    result = simulate(store, [policy], as_of=AS_OF)
+    result = simulate(Context(store, settings, policy), [policy], as_of=AS_OF)
     elapsed = time.perf_counter() - started
     run = result.runs[0]
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

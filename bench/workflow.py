@@ -37,6 +37,7 @@ from teller_assist.store import audit as store_audit
 from teller_assist.store.engine import Store
 from teller_assist.store.notify import listen_for_applications
 from teller_assist.store.queries import customer_ids
+from tests.helpers.context import context_of
 from tests.helpers.operators import PASSWORD
 from tests.helpers.surveys import walk_in_answers
 
@@ -51,12 +52,13 @@ def pct(values: list[float], p: float) -> float:
 
 
 def team(store: Store) -> tuple[apps.Actor, apps.Actor]:
-    admin = add_first_admin(store, login="admin1", name="admin1", password=PASSWORD)
+    ctx = context_of(store)
+    admin = add_first_admin(ctx, login="admin1", name="admin1", password=PASSWORD)
     for login, role in (("teller1", "teller"), ("head1", "branch_head")):
-        add_operator(store, admin, login=login, name=login, role=role, password=PASSWORD, branch_code="0101")
+        add_operator(ctx, admin, login=login, name=login, role=role, password=PASSWORD, branch_code="0101")
     return (
-        apps.Actor.here(authenticate(store, "teller1", PASSWORD)),
-        apps.Actor.here(authenticate(store, "head1", PASSWORD)),
+        apps.Actor.here(authenticate(context_of(store), "teller1", PASSWORD)),
+        apps.Actor.here(authenticate(context_of(store), "head1", PASSWORD)),
     )
 
 
@@ -64,7 +66,7 @@ def bench_login(store: Store) -> None:
     times = []
     for _ in range(20):
         t = time.perf_counter()
-        authenticate(store, "teller1", PASSWORD)
+        authenticate(context_of(store), "teller1", PASSWORD)
         times.append(time.perf_counter() - t)
     p = HASHER
     print(
@@ -104,7 +106,7 @@ def bench_round_trip(store: Store, ids: list[str], rounds: int) -> None:
 
 
 def bench_queue(store: Store, label: str, rounds: int, poll: bool) -> None:
-    teller = apps.Actor.here(authenticate(store, "teller1", PASSWORD))
+    teller = apps.Actor.here(authenticate(context_of(store), "teller1", PASSWORD))
     heard = threading.Event()
     stop = threading.Event()
     if poll:

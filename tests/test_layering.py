@@ -283,3 +283,35 @@ def test_the_command_lines_modules_are_areas_of_their_own(tmp_path: Path) -> Non
         encoding="utf-8",
     )
     assert crossings(root) == {("cli/campaign.py", "cli.workflow"), ("cli/campaign.py", "ui")}
+
+
+def store_handed(path: Path) -> list[str]:
+    """Where a face hands a store to something it calls: ``f(ctx.store)``, ``f(store)``, ``g(x=w.store)``.
+    Making the context itself (``Context(opened.store, ...)``) is the one place a face holds the store."""
+    said = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if not isinstance(node, ast.Call) or ast.unparse(node.func) == "Context":
+            continue
+        for arg in [*node.args, *(k.value for k in node.keywords)]:
+            named = arg.attr if isinstance(arg, ast.Attribute) else getattr(arg, "id", "")
+            if named == "store":
+                said.append(f"line {node.lineno}: {ast.unparse(node)[:90]}")
+    return said
+
+
+def test_the_faces_hand_the_services_the_context_not_its_store(tmp_path: Path) -> None:
+    """A service takes the context (its store, settings, policy, clock, workstation) and takes the day, the
+    moment and the masking from it: a face that handed it the store would be choosing those itself."""
+    offenders = {
+        rel: found
+        for rel, path in sources()
+        if rel.startswith(("ui/", "cli/")) and (found := store_handed(path))
+    }
+    assert not offenders, offenders
+    sample = tmp_path / "face.py"
+    sample.write_text(
+        "ctx = Context(opened.store, settings)\nlookup(ctx.store, rid)\nquery(x=w.store)\n"
+        "note(ctx, 'lock')\n",
+        encoding="utf-8",
+    )
+    assert store_handed(sample) == ["line 2: lookup(ctx.store, rid)", "line 3: query(x=w.store)"]

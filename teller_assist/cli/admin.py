@@ -29,7 +29,7 @@ from teller_assist.errors import UserFacingError
 from teller_assist.money import signed_yuan_text, yuan_text
 
 if TYPE_CHECKING:  # the data layer loads with the command that needs it
-    from teller_assist.services.database import Store
+    from teller_assist.services.context import Context
 
 ROLES = ("teller", "lobby_manager", "branch_head", "hq_admin")
 EXIT_TAMPERED = 4  # audit verify found a broken chain
@@ -170,12 +170,12 @@ def cmd_users(args: argparse.Namespace) -> int:
     reader = PasswordReader(getattr(args, "password_stdin", False))
     with opened(settings) as ctx:
         if command == "list":
-            _list_users(ctx.store, args.json)
+            _list_users(ctx, args.json)
             return EXIT_OK
         if command == "add-first-admin":
             password = reader.new(f"新管理员 {args.login} 的密码", f"password for {args.login}")
             record = operators.add_first_admin(
-                ctx.store, login=args.login, name=args.name, password=password, branch_code=args.branch
+                ctx, login=args.login, name=args.name, password=password, branch_code=args.branch
             )
             print(f"已创建首个总行管理员 first administrator added: {record.login}（{record.name}）")
             return EXIT_OK
@@ -184,17 +184,17 @@ def cmd_users(args: argparse.Namespace) -> int:
                 f"{args.user} 的当前密码（或一次性密码）", f"current password of {args.user}"
             )
             new = reader.new("新密码", "new password")
-            operators.change_password(ctx.store, args.user, current, new)
+            operators.change_password(ctx, args.user, current, new)
             print(f"已修改密码 password changed for {args.user.strip().lower()}")
             return EXIT_OK
         admin = operators.authenticate(
-            ctx.store, args.user, reader.existing(f"管理员 {args.user} 的密码", f"password of {args.user}")
+            ctx, args.user, reader.existing(f"管理员 {args.user} 的密码", f"password of {args.user}")
         )
-        operators.require_admin(ctx.store, admin)  # before a new password is asked for
+        operators.require_admin(ctx, admin)  # before a new password is asked for
         if command == "add":
             password = reader.new(f"新操作员 {args.login} 的密码", f"password for {args.login}")
             record = operators.add_operator(
-                ctx.store,
+                ctx,
                 admin,
                 login=args.login,
                 name=args.name,
@@ -204,14 +204,14 @@ def cmd_users(args: argparse.Namespace) -> int:
             )
             print(f"已新增操作员 added {record.login}（{record.name}，{ROLE_ZH[record.role]}）")
         elif command == "disable":
-            record = operators.disable_operator(ctx.store, admin, args.login)
+            record = operators.disable_operator(ctx, admin, args.login)
             print(f"已停用 disabled {record.login}")
         elif command == "set-role":
-            record = operators.set_role(ctx.store, admin, args.login, args.role)
+            record = operators.set_role(ctx, admin, args.login, args.role)
             print(f"已修改角色 role changed: {record.login} → {ROLE_ZH[record.role]} {record.role}")
         else:
             password = reader.new(f"{args.login} 的一次性密码", f"one-time password for {args.login}")
-            record = operators.reset_password(ctx.store, admin, args.login, password)
+            record = operators.reset_password(ctx, admin, args.login, password)
             print(
                 f"已重置 {record.login} 的密码：旧密码已失效，下次登录须先设置新密码 "
                 f"(password reset: the old one no longer works; {record.login} must set a new one "
@@ -220,12 +220,12 @@ def cmd_users(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _list_users(store: Store, as_json: bool) -> None:
+def _list_users(ctx: Context, as_json: bool) -> None:
     from teller_assist.services import operators
     from teller_assist.vocabulary import ROLE_ZH
 
     at = now()
-    rows = operators.list_operators(store)
+    rows = operators.list_operators(ctx)
     if as_json:
         print(
             json.dumps(
@@ -266,7 +266,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
         raise UserFacingError("起始日期晚于结束日期", "--from is after --to")
     with opened(settings) as ctx:
         if args.audit_command == "verify":
-            result = audit.verify(ctx.store, anchors)
+            result = audit.verify(ctx, anchors)
             against = f"，与 {len(anchors)} 个锚点相符 matches {len(anchors)} anchors" if anchors else ""
             if result.ok:
                 print(
@@ -279,19 +279,11 @@ def cmd_audit(args: argparse.Namespace) -> int:
             return EXIT_TAMPERED
         if args.audit_command == "anchor":
             with writing(args.out):
-                store = ctx.store
-                made = audit.anchor(store, args.out, operator=audit.os_actor(), database=store.display)
+                made = audit.anchor(ctx, args.out, operator=audit.os_actor())
             print(f"已记录锚点 anchored: 第 {made.seq} 条 row {made.seq}  {made.hash}  → {args.out}")
             return EXIT_OK
         with writing(args.out):
-            count = audit.export_csv(
-                ctx.store,
-                args.out,
-                start=args.start,
-                end=args.end,
-                masking=settings.masking,
-                operator=audit.os_actor(),
-            )
+            count = audit.export_csv(ctx, args.out, start=args.start, end=args.end, operator=audit.os_actor())
         print(f"已导出 {count} 条 exported {count} rows to {args.out}")
     return EXIT_OK
 
@@ -357,8 +349,8 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     with opened(settings) as ctx:
         started = time.monotonic()
         bar = ProgressBar("模拟 simulating")
-        total = current_overview(ctx.store).customers
-        result = simulate(ctx.store, policies, as_of=as_of, progress=lambda n: bar(n, total))
+        total = current_overview(ctx).customers
+        result = simulate(ctx, policies, as_of=as_of, progress=lambda n: bar(n, total))
     result.seconds = time.monotonic() - started
     rows: list[dict[str, Any]] = []
     for label, run in zip(("policy", "against"), result.runs, strict=False):

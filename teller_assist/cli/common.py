@@ -63,7 +63,7 @@ def signed_in(
     login = login or args.user
     password = read_login_password(args.password_stdin) if login else ""
     with opened(settings, policy) as ctx:
-        yield ctx, authenticate(ctx.store, login, password) if login else None
+        yield ctx, authenticate(ctx, login, password) if login else None
 
 
 def today() -> dt.date:

@@ -102,7 +102,7 @@ def cmd_lookup(args: argparse.Namespace) -> int:
     settings = settings_of(args)
     with opened(settings) as ctx:  # a payroll shown in full is an audited reveal, as in the window
         card = lookup_audited(
-            ctx.store, rid, as_of=as_of, operator=audit.os_actor(), purpose=args.purpose, reveal=args.reveal
+            ctx, rid, as_of=as_of, operator=audit.os_actor(), purpose=args.purpose, reveal=args.reveal
         )
     data = card_to_json(card, settings.masking, reveal_income=args.reveal)
     if args.json:
@@ -176,12 +176,11 @@ def cmd_prequal(args: argparse.Namespace) -> int:
     settings = settings_of(args)
     policy = active_policy(settings, args.policy)
     survey = load_survey(args.survey) if args.survey else None
-    with opened(settings) as ctx:
+    with opened(settings, policy) as ctx:
         card, decision = prequalify_audited(
-            ctx.store,
+            ctx,
             rid,
             survey=survey,
-            policy=policy,
             as_of=as_of,
             operator=audit.os_actor(),
             reveal=args.reveal,

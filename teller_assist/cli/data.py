@@ -200,15 +200,14 @@ def cmd_import(args: argparse.Namespace) -> int:
     password = read_login_password(args.password_stdin) if args.user else ""
     with opened(settings) as ctx:  # audited under the administrator, or (the nightly job) the OS account
         bar = ProgressBar("导入 importing", unit="MB")
-        by = Importer.operator(authenticate(ctx.store, args.user, password)) if args.user else None
+        by = Importer.operator(authenticate(ctx, args.user, password)) if args.user else None
         report = run_import(
-            ctx.store,
+            ctx,
             args.paths,
             by=by or Importer.os_account(),
             purpose="cli",
             kind=args.kind,
             encoding=args.encoding,
-            today=today(),
             progress=lambda name, done, total: bar(done, total, name[:24]),
         )
     if bar.enabled:
@@ -243,7 +242,7 @@ def cmd_import_rejects(args: argparse.Namespace) -> int:
     with opened(settings) as ctx, writing(args.out):
         batches = None if args.batch is None else [args.batch]
         by = Importer.os_account()
-        count = export_rejects(ctx.store, args.out, settings.masking, batches, by=by)
+        count = export_rejects(ctx, args.out, batches, by=by)
     print(f"已导出 {count:,} 行拒绝记录 exported {count:,} refused rows → {args.out}")
     return EXIT_OK
 

@@ -108,10 +108,10 @@ def _password(args: argparse.Namespace) -> str:
     return read_login_password(args.password_stdin) if args.user else ""
 
 
-def _operator(store: Any, args: argparse.Namespace, password: str) -> Any:
+def _operator(ctx: Any, args: argparse.Namespace, password: str) -> Any:
     from teller_assist.services.operators import authenticate
 
-    return authenticate(store, args.user, password)
+    return authenticate(ctx, args.user, password)
 
 
 _settings, _opened, _today = settings_of, opened, today  # the command line's one way of each
@@ -511,7 +511,7 @@ def _show(args: argparse.Namespace) -> int:
     day = args.date or _today()
     password = _password(args)
     with _opened(settings, policy) as ctx:
-        operator = _operator(ctx.store, args, password)
+        operator = _operator(ctx, args, password)
         if args.people:
             listing = kpi.people_for(ctx, operator, scope, day, args.people, purpose="cli", limit=args.limit)
             _print_people(listing, args.json)
@@ -543,10 +543,8 @@ def _report(args: argparse.Namespace) -> int:
     policy = active_policy(settings)
     out = writable_output(args.out)
     password = _password(args)
-    with _opened(settings) as ctx:
-        report = write_monthly(
-            ctx.store, policy, args.month, out, operator=_operator(ctx.store, args, password), today=_today()
-        )
+    with _opened(settings, policy) as ctx:
+        report = write_monthly(ctx, args.month, out, operator=_operator(ctx, args, password))
     print(
         f"已写出 wrote {args.out}：{report.month.label} 月报，统计日 {report.as_of.isoformat()}，"
         f"政策 {report.provenance.policy_version}"
@@ -561,16 +559,16 @@ def _refresh(args: argparse.Namespace) -> int:
     settings = _settings(args)
     policy = active_policy(settings)
     password = _password(args)
-    with _opened(settings) as ctx:
+    with _opened(settings, policy) as ctx:
         if args.user:  # a head-office administrator by hand
             by = kpi.require_head_office(
-                _operator(ctx.store, args, password), "保存每日汇总", "keep the daily sums"
+                _operator(ctx, args, password), "保存每日汇总", "keep the daily sums"
             ).login
         else:  # the unattended night's job, as the OS account that holds the database's key
             from teller_assist.services.audit import os_actor
 
             by = os_actor()
-        info = kpi.refresh_by(ctx.store, args.date or _today(), policy, by=by)
+        info = kpi.refresh_by(ctx, args.date or _today(), by=by)
     print(
         f"已保存每日汇总 kept the daily sums: {info.rows:,} 行 rows, "
         f"up to {info.live_from.isoformat()}（不含 excluded）, {info.seconds:.1f} s"
@@ -586,7 +584,7 @@ def _indicator(args: argparse.Namespace) -> int:
     password = _password(args)
     if args.indicator_command == "list":
         with _opened(settings) as ctx:
-            rows = kpi.indicators_for(ctx.store, _operator(ctx.store, args, password), args.date)
+            rows = kpi.indicators_for(ctx, _operator(ctx, args, password), args.date)
         if args.json:
             print(
                 json.dumps(
@@ -622,9 +620,9 @@ def _indicator(args: argparse.Namespace) -> int:
         return EXIT_OK
     scope = parse_scope(args.scope)
     with _opened(settings) as ctx:
-        operator = _operator(ctx.store, args, password)
+        operator = _operator(ctx, args, password)
         row = kpi.set_indicator(
-            ctx.store,
+            ctx,
             operator,
             scope,
             people=args.people,

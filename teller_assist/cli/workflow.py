@@ -125,7 +125,7 @@ def cmd_workflow(args: argparse.Namespace) -> int:
         survey = load_survey(args.survey)
     password = read_login_password(args.password_stdin)
     with opened(settings) as ctx:
-        actor = Actor.here(authenticate(ctx.store, args.user, password))
+        actor = Actor.here(authenticate(ctx, args.user, password))
         try:
             if args.command == "apply":
                 assert survey is not None
@@ -201,7 +201,7 @@ def cmd_sms(args: argparse.Namespace) -> int:
     settings = settings_of(args)
     writable_output(args.out)
     with opened(settings) as ctx, writing(args.out):
-        count = sms.export(ctx.store, args.out, operator=audit.os_actor())
+        count = sms.export(ctx, args.out, operator=audit.os_actor())
     if count:
         print(f"已导出 {count} 条短信 exported {count} texts → {args.out}")
     else:

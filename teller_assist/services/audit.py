@@ -12,15 +12,18 @@ import stat
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from teller_assist import vocabulary
 from teller_assist.errors import UserFacingError
 from teller_assist.exports import private_csv
-from teller_assist.identity.masking import Masking, mask_free_text
+from teller_assist.identity.masking import mask_free_text
 from teller_assist.store import audit as store_audit
 from teller_assist.store.audit import AuditEntry, Finding, VerifyResult
 from teller_assist.store.engine import Store
+
+if TYPE_CHECKING:
+    from teller_assist.services.context import Context
 
 ACTIONS_ZH = vocabulary.AUDIT_ACTION_ZH  # the words live in teller_assist.vocabulary
 
@@ -64,16 +67,35 @@ def log(
     purpose: str | None = None,
     detail: Mapping[str, Any] | None = None,
     now: dt.datetime | None = None,
+    station: str | None = None,
 ) -> int:
+    """One audit row, committed on its own (inside the services; a face calls :func:`note`)."""
     check_purpose(purpose)
-    entry = AuditEntry(action, operator, workstation(), subject, purpose, dict(detail or {}))
+    entry = AuditEntry(action, operator, station or workstation(), subject, purpose, dict(detail or {}))
     return store_audit.record(store, entry, now or now_utc())
 
 
-def rehearse(store: Store) -> None:
+def note(
+    ctx: Context,
+    action: str,
+    *,
+    operator: str | None,
+    subject: str | None = None,
+    purpose: str | None = None,
+    detail: Mapping[str, Any] | None = None,
+) -> int:
+    """One audit row for what a face did itself (a sign-out, a lock, an unlock), stamped by the context's
+    clock at its workstation."""
+    return log(
+        ctx.store, action, operator=operator, subject=subject, purpose=purpose, detail=detail,
+        now=ctx.now(), station=ctx.workstation,
+    )  # fmt: skip
+
+
+def rehearse(ctx: Context) -> None:
     """The lookup's audit write rehearsed and rolled back (``store.audit.rehearse``): nothing is kept."""
-    entry = AuditEntry("lookup", None, workstation(), None, None, {})
-    store_audit.rehearse(store, entry, now_utc())
+    entry = AuditEntry("lookup", None, ctx.workstation, None, None, {})
+    store_audit.rehearse(ctx.store, entry, ctx.now())
 
 
 @dataclass(frozen=True)
@@ -135,7 +157,7 @@ def read_anchors(path: Path) -> list[Anchor]:
 _HEX64 = re.compile(r"[0-9a-f]{64}")
 
 
-def verify(store: Store, anchors: Sequence[Anchor] = ()) -> VerifyResult:
+def verify(ctx: Context, anchors: Sequence[Anchor] = ()) -> VerifyResult:
     """The chain's own check, and against head office's anchors: a recomputed chain and a truncated one
     are both found. Two anchors that disagree about one row are a finding too."""
     by_seq: dict[int, str] = {}
@@ -149,13 +171,13 @@ def verify(store: Store, anchors: Sequence[Anchor] = ()) -> VerifyResult:
                     f"the anchor file holds two hashes for row {a.seq} (anchors of another chain?)",
                 )
             )
-    result = store_audit.verify(store, by_seq)
+    result = store_audit.verify(ctx.store, by_seq)
     if clashes:
         return VerifyResult(result.rows, result.head_seq, (*result.findings, *clashes))
     return result
 
 
-def anchor(store: Store, out: Path, *, operator: str | None, database: str) -> Anchor:
+def anchor(ctx: Context, out: Path, *, operator: str | None) -> Anchor:
     """Check the chain (against the anchors ``out`` already holds), then append the head's sequence
     number and hash to ``out`` (created with mode 0600; refused if others may read or write it).
     A broken chain is not anchored: :class:`ChainBroken` carries the findings. The anchor is audited."""
@@ -169,17 +191,17 @@ def anchor(store: Store, out: Path, *, operator: str | None, database: str) -> A
                 hint_zh=f"执行 chmod 600 {out} 后重试",
                 hint_en=f"run chmod 600 {out} and retry",
             )
-    result = verify(store, previous)
+    result = verify(ctx, previous)
     if not result.ok:
         raise ChainBroken(result)
-    seq, digest = store_audit.chain_head(store)
-    made = Anchor(seq, digest, now_utc(), database)
+    seq, digest = store_audit.chain_head(ctx.store)
+    made = Anchor(seq, digest, ctx.now(), ctx.store.display)
     fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
     with os.fdopen(fd, "a", encoding="utf-8") as f:
         f.write(made.line() + "\n")
         f.flush()
         os.fsync(f.fileno())
-    log(store, "audit_anchor", operator=operator, subject="audit", detail={"seq": seq, "hash": digest})
+    note(ctx, "audit_anchor", operator=operator, subject="audit", detail={"seq": seq, "hash": digest})
     return made
 
 
@@ -197,17 +219,17 @@ class ChainBroken(UserFacingError):
 
 
 def export_csv(
-    store: Store,
+    ctx: Context,
     out: Path,
     *,
     start: dt.date | None,
     end: dt.date | None,
-    masking: Masking,
     operator: str | None,
 ) -> int:
     """Write audit rows from ``start`` to ``end`` (local dates, inclusive) as UTF-8 CSV with the chain
     hashes (mode 0600, no cell a spreadsheet would evaluate); resident IDs and phones in subjects, purposes
     and details are masked. The export itself is audited: no audit row, no file. Returns the row count."""
+    store, masking = ctx.store, ctx.settings.masking
     tz = dt.datetime.now().astimezone().tzinfo
 
     def moment(day: dt.date | None) -> dt.datetime | None:
@@ -247,8 +269,8 @@ def export_csv(
             )
             count += 1
         # the file takes its name only once its audit row is committed (private_csv renames on success)
-        log(
-            store,
+        note(
+            ctx,
             "export",
             operator=operator,
             subject="audit",

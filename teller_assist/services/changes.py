@@ -13,8 +13,8 @@ import threading
 from collections.abc import Callable
 
 from teller_assist.errors import UserFacingError
+from teller_assist.services.context import Context
 from teller_assist.store import audit as store_audit
-from teller_assist.store.engine import Store
 
 log = logging.getLogger(__name__)
 
@@ -22,10 +22,11 @@ POLL_SECONDS = 1.0  # SQLite: how often the audit head is read
 
 
 def watch_applications(
-    store: Store, changed: Callable[[], None], stop: threading.Event, *, poll_seconds: float = POLL_SECONDS
+    ctx: Context, changed: Callable[[], None], stop: threading.Event, *, poll_seconds: float = POLL_SECONDS
 ) -> None:
     """Call ``changed`` once at the start and then after each change, until ``stop`` is set (it returns
     within a second of that). A database that cannot be read for a moment is tried again, not raised."""
+    store = ctx.store
     if not store.is_sqlite:
         from teller_assist.store.notify import listen_for_applications  # psycopg, PostgreSQL only
 

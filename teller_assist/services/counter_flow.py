@@ -389,7 +389,7 @@ class CounterFlow:
         self._refuse(Action.AUTHORIZE)
         app, policy = self.application, self.policy
         assert app is not None and policy is not None
-        approver = authenticate(self.store, login, password, purpose="authorize")
+        approver = authenticate(self.ctx, login, password, purpose="authorize")
         now = self.ctx.now()
         return apps.approve(
             self.store,

@@ -20,6 +20,7 @@ from teller_assist.store.queries import Overview, db_stats, opening, overview
 
 if TYPE_CHECKING:
     from teller_assist.prequal.policy import Policy
+    from teller_assist.services.context import Context
     from teller_assist.store.roles import RolesReport
 
 log = logging.getLogger(__name__)
@@ -165,9 +166,9 @@ def open_for_counter(settings: Settings, today: dt.date) -> CounterStart:
         raise
 
 
-def current_overview(store: Store) -> Overview:
+def current_overview(ctx: Context) -> Overview:
     """How many customers, and how fresh the data are, now (after an import, say)."""
-    return overview(store)
+    return overview(ctx.store)
 
 
 def set_db_password(database_url: str, password: str) -> None:

@@ -28,6 +28,7 @@ from teller_assist.ingest.kinds import (
 from teller_assist.ingest.parse import Chunk, ParsedHeader, parse_file, parse_file_in_child
 from teller_assist.ingest.reader import FileRefused, fingerprint, kind_named
 from teller_assist.services import audit
+from teller_assist.services.context import Context
 from teller_assist.store.bulk import find_loaded, open_batch
 from teller_assist.store.engine import Store
 from teller_assist.store.operators import OperatorRecord
@@ -404,19 +405,20 @@ def _audit_run(
 
 
 def run_import(
-    store: Store,
+    ctx: Context,
     paths: Sequence[Path],
     *,
     by: Importer,
     purpose: str,
     kind: str | None = None,
     encoding: str | None = None,
-    today: dt.date,
     progress: Progress | None = None,
     cancelled: Cancelled | None = None,
 ) -> ImportReport:
-    """Import as ``by`` (see ``Importer``), audited with every file and its counts; a run cancelled
-    midway is audited with the files it finished. ``purpose``: where it ran (window, cli)."""
+    """Import as ``by`` (see ``Importer``) on the context's day, audited with every file and its counts;
+    a run cancelled midway is audited with the files it finished. ``purpose``: where it ran (window,
+    cli)."""
+    store, today = ctx.store, ctx.today()
     try:
         report = import_paths(
             store, paths, kind=kind, encoding=encoding, today=today, progress=progress, cancelled=cancelled
@@ -429,12 +431,13 @@ def run_import(
 
 
 def refused_rows(
-    store: Store, batch_ids: Sequence[int], masking: Masking, *, limit: int | None = None
+    ctx: Context, batch_ids: Sequence[int], *, limit: int | None = None
 ) -> list[tuple[str, int, str, str]]:
     """The refused rows of the batches to show on screen, masked as the export masks them: (file, line,
     reason, raw row), at most ``limit``."""
+    masking = ctx.settings.masking
     rows: list[tuple[str, int, str, str]] = []
-    for r in rejects(store, batch_ids):
+    for r in rejects(ctx.store, batch_ids):
         if limit is not None and len(rows) >= limit:
             break
         reason, raw = masked_reject(r.reason, r.raw, masking)
@@ -442,12 +445,11 @@ def refused_rows(
     return rows
 
 
-def export_rejects(
-    store: Store, out: Path, masking: Masking, batch_ids: Sequence[int] | None = None, *, by: Importer
-) -> int:
+def export_rejects(ctx: Context, out: Path, batch_ids: Sequence[int] | None = None, *, by: Importer) -> int:
     """Write refused rows of the given batches (all when ``None``) to a CSV (UTF-8 with BOM, so
     spreadsheet programs read the Chinese; mode 0600), masked, no cell a spreadsheet would evaluate;
     audited under ``by`` once written. Returns the number of rows written."""
+    store, masking = ctx.store, ctx.settings.masking
     for batch_id in batch_ids or ():
         if not batch_exists(store, batch_id):
             raise UserFacingError(
@@ -465,7 +467,7 @@ def export_rejects(
             )
             count += 1
     detail = {"rows": count, "batches": list(batch_ids) if batch_ids is not None else "all", "file": out.name}
-    audit.log(store, "export", operator=by.login, subject="rejects", detail=detail)
+    audit.note(ctx, "export", operator=by.login, subject="rejects", detail=detail)
     return count
 
 
@@ -534,6 +536,6 @@ def demo_county(
     return report
 
 
-def real_data_present(store: Store) -> bool:
+def real_data_present(ctx: Context) -> bool:
     """Whether the database holds anything but the demo county (no demo is loaded over real data)."""
-    return holds_real_data(store)
+    return holds_real_data(ctx.store)

@@ -44,7 +44,7 @@ from teller_assist.kpi.records import (
 )
 from teller_assist.kpi.series import BandCounts, Ledger, Measure, SpecialPerson, eligibility_changes
 from teller_assist.prequal.policy import Policy
-from teller_assist.services.audit import now_utc, workstation
+from teller_assist.services.audit import now_utc
 from teller_assist.services.context import Context
 from teller_assist.store import kpi as store_kpi
 from teller_assist.store.audit import AuditEntry
@@ -809,14 +809,14 @@ def people_for(
     return listing
 
 
-def refresh_by(store: Store, today: dt.date, policy: Policy, *, by: str) -> store_kpi.SnapshotInfo:
-    """:func:`refresh`, audited under ``by`` (a head-office administrator, or the night's job's OS
-    account)."""
+def refresh_by(ctx: Context, today: dt.date, *, by: str) -> store_kpi.SnapshotInfo:
+    """:func:`refresh` up to ``today`` under the context's policy, audited under ``by`` (a head-office
+    administrator, or the night's job's OS account)."""
     from teller_assist.services import audit
 
-    info = refresh(store, today, policy)
-    audit.log(
-        store,
+    info = refresh(ctx.store, today, ctx.in_force())
+    audit.note(
+        ctx,
         "kpi_refresh",
         operator=by,
         purpose="kpi",
@@ -826,11 +826,11 @@ def refresh_by(store: Store, today: dt.date, policy: Policy, *, by: str) -> stor
 
 
 def indicators_for(
-    store: Store, operator: OperatorRecord | None, day: dt.date | None = None
+    ctx: Context, operator: OperatorRecord | None, day: dt.date | None = None
 ) -> list[store_kpi.IndicatorRow]:
     """The indicators an operator may see: all for head office, their own branch's for a branch head."""
     op = _refuse_not_signed_in(operator)
-    rows = list_indicators(store, day)
+    rows = list_indicators(ctx.store, day)
     if op.role == HEAD_OFFICE:
         return rows
     if op.role == "branch_head" and op.branch_code:
@@ -847,7 +847,7 @@ def list_indicators(store: Store, day: dt.date | None = None) -> list[store_kpi.
 
 
 def set_indicator(
-    store: Store,
+    ctx: Context,
     operator: OperatorRecord,
     scope: Scope,
     *,
@@ -855,7 +855,6 @@ def set_indicator(
     granted: bool,
     starts_on: dt.date,
     ends_on: dt.date,
-    now: dt.datetime | None = None,
 ) -> store_kpi.IndicatorRow:
     """Head office gives a branch or a campaign its indicator (指标任务); audited with the change."""
     require_head_office(operator, "下达考核指标", "set indicators")
@@ -869,8 +868,9 @@ def set_indicator(
         raise UserFacingError("指标人数应为正整数", "the indicator must be a positive number of people")
     if ends_on < starts_on:
         raise UserFacingError("指标的结束日期早于开始日期", "the indicator ends before it starts")
+    store = ctx.store
     _check_known(store, scope)
-    moment = now or now_utc()
+    moment = ctx.now()
     row = store_kpi.IndicatorRow(
         scope.kind,
         scope.key,
@@ -884,7 +884,7 @@ def set_indicator(
     entry = AuditEntry(
         "kpi_indicator",
         operator.login,
-        workstation(),
+        ctx.workstation,
         str(scope)[:64],
         None,
         {"measure": row.measure, "people": people, "from": starts_on.isoformat(), "to": ends_on.isoformat()},

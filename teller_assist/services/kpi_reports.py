@@ -3,7 +3,6 @@ owner, and audited as an export."""
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 from pathlib import Path
 
@@ -11,9 +10,8 @@ from teller_assist.errors import UserFacingError
 from teller_assist.files import PRIVATE_FILE
 from teller_assist.kpi.periods import Period, parse_month
 from teller_assist.kpi.records import MonthlyReport
-from teller_assist.prequal.policy import Policy
 from teller_assist.services import audit, kpi
-from teller_assist.store.engine import Store
+from teller_assist.services.context import Context
 from teller_assist.store.operators import OperatorRecord
 
 __all__ = ["FORMATS", "render", "write_monthly"]
@@ -32,13 +30,11 @@ def render(report: MonthlyReport, suffix: str) -> bytes:
 
 
 def write_monthly(
-    store: Store,
-    policy: Policy,
+    ctx: Context,
     month: str | Period,
     out: Path,
     *,
     operator: OperatorRecord | None,
-    today: dt.date | None = None,
     purpose: str = "cli",
 ) -> MonthlyReport:
     """Build the month's report and write it to ``out`` (its suffix says the format, the file readable by
@@ -55,7 +51,7 @@ def write_monthly(
             hint_en="name the file .xlsx or .pdf",
         )
     period = parse_month(month) if isinstance(month, str) else month
-    report = kpi.monthly(store, policy, period, today or dt.date.today())  # noqa: DTZ011 - the bank's local date
+    report = kpi.monthly(ctx.store, ctx.in_force(), period, ctx.today())
     data = render(report, suffix)
     tmp = out.with_name(out.name + ".part")
     try:
@@ -73,8 +69,8 @@ def write_monthly(
             hint_en="check that the folder exists and can be written",
         ) from None
     try:  # no audit row, no file
-        audit.log(
-            store,
+        audit.note(
+            ctx,
             "export",
             operator=op.login,
             subject="kpi_report",

@@ -13,6 +13,7 @@ from teller_assist.ingest.kinds import KINDS
 from teller_assist.lookup.card import CustomerCard, Window, build_card, freshness_of
 from teller_assist.prequal.workflow import rate_text
 from teller_assist.services import audit
+from teller_assist.services.context import Context
 from teller_assist.store.cards import fetch_card_facts, fetch_many_card_facts
 from teller_assist.store.engine import Store
 
@@ -30,15 +31,16 @@ def lookup(store: Store, raw_id: str | ResidentId, *, as_of: dt.date) -> Custome
 
 
 def lookup_audited(
-    store: Store, rid: ResidentId, *, as_of: dt.date, operator: str, purpose: str, reveal: bool = False
+    ctx: Context, rid: ResidentId, *, as_of: dt.date, operator: str, purpose: str, reveal: bool = False
 ) -> CustomerCard:
-    """The card, with the audit rows a lookup owes: one ``lookup`` row under ``operator`` for its
-    ``purpose``, and with ``reveal`` (the incomes to be shown in full) a ``reveal`` row as well."""
-    card = lookup(store, rid, as_of=as_of)
-    audit.log(store, "lookup", operator=operator, subject=rid.value, purpose=purpose)
+    """The card as of ``as_of`` (the day asked for), with the audit rows a lookup owes: one ``lookup``
+    row under ``operator`` for its ``purpose``, and with ``reveal`` (the incomes to be shown in full) a
+    ``reveal`` row as well."""
+    card = lookup(ctx.store, rid, as_of=as_of)
+    audit.note(ctx, "lookup", operator=operator, subject=rid.value, purpose=purpose)
     if reveal:
         fields = {"fields": ["income"]}
-        audit.log(store, "reveal", operator=operator, subject=rid.value, purpose=purpose, detail=fields)
+        audit.note(ctx, "reveal", operator=operator, subject=rid.value, purpose=purpose, detail=fields)
     return card
 
 

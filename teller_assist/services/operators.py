@@ -14,6 +14,7 @@ import datetime as dt
 import functools
 import logging
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from teller_assist.errors import UserFacingError
 from teller_assist.identity.masking import Masking, mask_free_text
@@ -27,14 +28,12 @@ from teller_assist.store.engine import Store
 from teller_assist.store.operators import OperatorConflict
 from teller_assist.store.operators import OperatorRecord as OperatorRecord  # the record the faces hold
 
-Now = Callable[[], dt.datetime]
+if TYPE_CHECKING:
+    from teller_assist.services.context import Context
+
 log = logging.getLogger(__name__)
 
 ADMIN_ROLE = "hq_admin"
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 class LoginFailed(UserFacingError):
@@ -104,14 +103,14 @@ def _checked_role(role: str) -> str:
     return role
 
 
-def _entry(action: str, operator: str, subject: str, **detail: object) -> AuditEntry:
-    return AuditEntry(action, operator, audit.workstation(), subject, None, dict(detail))
+def _entry(ctx: Context, action: str, operator: str, subject: str, **detail: object) -> AuditEntry:
+    return AuditEntry(action, operator, ctx.workstation, subject, None, dict(detail))
 
 
-def require_admin(store: Store, actor: OperatorRecord) -> OperatorRecord:
+def require_admin(ctx: Context, actor: OperatorRecord) -> OperatorRecord:
     """The acting administrator as the database has them now; :class:`NotAllowed` unless they are an
     active head-office administrator with no password change pending."""
-    current = store_ops.get_operator(store, actor.login)
+    current = store_ops.get_operator(ctx.store, actor.login)
     if current is None or current.id != actor.id or not current.active:
         raise NotAllowed(
             f"操作员 {actor.login} 不存在或已停用，不能管理操作员",
@@ -165,13 +164,12 @@ def _words(conflict: OperatorConflict) -> UserFacingError:
 
 
 def add_first_admin(
-    store: Store,
+    ctx: Context,
     *,
     login: str,
     name: str,
     password: str,
     branch_code: str | None = None,
-    now: Now = _now,
 ) -> OperatorRecord:
     """The first head-office administrator, only while no operator exists at all (of two made at once,
     exactly one succeeds). Audited under the new administrator's own login."""
@@ -179,17 +177,17 @@ def add_first_admin(
     if not name.strip():
         raise UserFacingError("姓名不能为空", "a name is required")
     _rules(password, login)
-    moment = now()
+    moment = ctx.now()
     try:
         record = store_ops.insert_operator(
-            store,
+            ctx.store,
             login=login,
             name=name.strip(),
             role=ADMIN_ROLE,
             branch_code=branch_code,
             password_hash=passwords.hash_password(password),
             now=moment,
-            entry=_entry("user_add", login, login, role=ADMIN_ROLE, first=True),
+            entry=_entry(ctx, "user_add", login, login, role=ADMIN_ROLE, first=True),
             only_if_empty=True,
         )
     except OperatorConflict as exc:
@@ -199,7 +197,7 @@ def add_first_admin(
 
 
 def add_operator(
-    store: Store,
+    ctx: Context,
     actor: OperatorRecord,
     *,
     login: str,
@@ -207,68 +205,65 @@ def add_operator(
     role: str,
     password: str,
     branch_code: str | None = None,
-    now: Now = _now,
 ) -> OperatorRecord:
     """Add an operator (``actor``: the signed-in administrator), audited under the administrator."""
-    admin = require_admin(store, actor)
+    admin = require_admin(ctx, actor)
     login = _checked_login(login)
     _checked_role(role)
     if not name.strip():
         raise UserFacingError("姓名不能为空", "a name is required")
     _rules(password, login)
-    moment = now()
+    moment = ctx.now()
     record = store_ops.insert_operator(
-        store,
+        ctx.store,
         login=login,
         name=name.strip(),
         role=role,
         branch_code=branch_code,
         password_hash=passwords.hash_password(password),
         now=moment,
-        entry=_entry("user_add", admin.login, login, role=role),
+        entry=_entry(ctx, "user_add", admin.login, login, role=role),
     )
     log.info("operator %s (%s) added by %s", login, role, admin.login)
     return record
 
 
-def list_operators(store: Store) -> list[OperatorRecord]:
-    return store_ops.list_operators(store)
+def list_operators(ctx: Context) -> list[OperatorRecord]:
+    return store_ops.list_operators(ctx.store)
 
 
-def any_operator(store: Store) -> bool:
-    return store_ops.any_operator(store)
+def any_operator(ctx: Context) -> bool:
+    return store_ops.any_operator(ctx.store)
 
 
-def disable_operator(store: Store, actor: OperatorRecord, login: str, *, now: Now = _now) -> OperatorRecord:
-    admin = require_admin(store, actor)
+def disable_operator(ctx: Context, actor: OperatorRecord, login: str) -> OperatorRecord:
+    admin = require_admin(ctx, actor)
     login = login.strip().lower()
     _not_self(admin, login, "停用", "disable")
     try:
         return store_ops.change_operator(
-            store,
+            ctx.store,
             login,
             {"active": False},
-            _entry("user_disable", admin.login, login),
-            now(),
+            _entry(ctx, "user_disable", admin.login, login),
+            ctx.now(),
             keep_an_admin=True,
         )
     except OperatorConflict as exc:
         raise _words(exc) from None
 
 
-def reset_password(
-    store: Store, actor: OperatorRecord, login: str, password: str, *, now: Now = _now
-) -> OperatorRecord:
+def reset_password(ctx: Context, actor: OperatorRecord, login: str, password: str) -> OperatorRecord:
     """Give ``login`` a one-time password: their old one stops working, a lock is lifted, and at the
     next login they must choose a new password before anything else (so whoever knows the one-time
     password cannot go on using the account unnoticed: the owner finds their password changed)."""
-    admin = require_admin(store, actor)
+    admin = require_admin(ctx, actor)
     login = login.strip().lower()
     _not_self(admin, login, "重置", "reset")
     _rules(password, login)
-    moment = now()
+    moment = ctx.now()
     return store_ops.change_operator(
-        store,
+        ctx.store,
         login,
         {
             "password_hash": passwords.hash_password(password),
@@ -277,15 +272,13 @@ def reset_password(
             "password_changed_at": moment,
             "must_change_password": True,
         },
-        _entry("user_reset_password", admin.login, login),
+        _entry(ctx, "user_reset_password", admin.login, login),
         moment,
     )
 
 
-def set_role(
-    store: Store, actor: OperatorRecord, login: str, role: str, *, now: Now = _now
-) -> OperatorRecord:
-    admin = require_admin(store, actor)
+def set_role(ctx: Context, actor: OperatorRecord, login: str, role: str) -> OperatorRecord:
+    admin = require_admin(ctx, actor)
     login = login.strip().lower()
     _checked_role(role)
     _not_self(admin, login, "修改角色：", "change the role of")
@@ -298,11 +291,11 @@ def set_role(
 
     try:
         return store_ops.change_operator(
-            store,
+            ctx.store,
             login,
             {"role": role},
-            _entry("user_set_role", admin.login, login, role=role),
-            now(),
+            _entry(ctx, "user_set_role", admin.login, login, role=role),
+            ctx.now(),
             keep_an_admin=True,
             check=unchanged,
         )
@@ -311,31 +304,29 @@ def set_role(
 
 
 def change_password(
-    store: Store, login: str, current: str, new: str, *, now: Now = _now, purpose: str = "cli"
+    ctx: Context, login: str, current: str, new: str, *, purpose: str = "cli"
 ) -> OperatorRecord:
     """The operator sets their own new password, proving the current one (or the one-time password an
     administrator gave). Clears a pending change; audited under the operator."""
-    record = authenticate(store, login, current, now=now, purpose=purpose)
+    record = authenticate(ctx, login, current, purpose=purpose)
     _rules(new, record.login)
     if new == current:
         raise UserFacingError("新密码不能与当前密码相同", "the new password must differ from the current one")
-    moment = now()
+    moment = ctx.now()
     return store_ops.change_operator(
-        store,
+        ctx.store,
         record.login,
         {
             "password_hash": passwords.hash_password(new),
             "password_changed_at": moment,
             "must_change_password": False,
         },
-        _entry("password_change", record.login, record.login),
+        _entry(ctx, "password_change", record.login, record.login),
         moment,
     )
 
 
-def authenticate(
-    store: Store, login: str, password: str, *, now: Now = _now, purpose: str = "cli"
-) -> OperatorRecord:
+def authenticate(ctx: Context, login: str, password: str, *, purpose: str = "cli") -> OperatorRecord:
     """The operator when the password is right; five failures lock the account for 15 minutes.
     Every attempt is audited (``purpose``: where the login happened: cli, window, authorize, unlock),
     the row in the same transaction as the failure count or its reset.
@@ -345,17 +336,15 @@ def authenticate(
     administration functions refuse to act for them until they have."""
     audit.check_purpose(purpose)
     login = login.strip().lower()
-    moment = now()
+    moment, store, station = ctx.now(), ctx.store, ctx.workstation
     shown = mask_free_text(login, Masking())[:64]  # a mistyped ID in the login box stays masked
 
     def refused(exc: LoginFailed) -> AuditEntry:
         log.warning("login refused for %s (%s): %s", shown, purpose, exc.message_en)
-        return AuditEntry(
-            "login_failed", None, audit.workstation(), shown, purpose, {"reason": exc.message_en}
-        )
+        return AuditEntry("login_failed", None, station, shown, purpose, {"reason": exc.message_en})
 
     try:
-        record = _authenticate(store, login, password, moment, refused, purpose)
+        record = _authenticate(store, login, password, moment, station, refused, purpose)
     except LoginFailed as exc:
         if not exc.recorded:  # an unknown, disabled or locked login: nothing of the operator changes
             audit.log(
@@ -366,6 +355,7 @@ def authenticate(
                 purpose=purpose,
                 detail={"reason": exc.message_en},
                 now=moment,
+                station=station,
             )
         raise
     log.info("login %s (%s, %s)", record.login, record.role, purpose)
@@ -377,6 +367,7 @@ def _authenticate(
     login: str,
     password: str,
     moment: dt.datetime,
+    station: str,
     refused: Callable[[LoginFailed], AuditEntry],
     purpose: str,
 ) -> OperatorRecord:
@@ -414,6 +405,6 @@ def _authenticate(
     if passwords.needs_rehash(record.password_hash):
         updates["password_hash"] = passwords.hash_password(password)
     detail = {"must_change_password": True} if record.must_change_password else {}
-    entry = AuditEntry("login", record.login, audit.workstation(), record.login, purpose, detail)
+    entry = AuditEntry("login", record.login, station, record.login, purpose, detail)
     store_ops.update_operator(store, login, updates, entry, moment)
     return store_ops.get_operator(store, login) or record

@@ -12,6 +12,7 @@ from teller_assist.lookup.card import CustomerCard
 from teller_assist.prequal.engine import Decision, Factor, decide
 from teller_assist.prequal.policy import Policy, default_policy_path, load_policy
 from teller_assist.prequal.survey import Survey, check_survey
+from teller_assist.services.context import Context
 from teller_assist.services.lookup import lookup, lookup_audited
 from teller_assist.settings import Settings
 from teller_assist.store.engine import Store
@@ -39,18 +40,18 @@ def prequalify(
 
 
 def prequalify_audited(
-    store: Store,
+    ctx: Context,
     rid: ResidentId,
     *,
     survey: Survey | None,
-    policy: Policy,
     as_of: dt.date,
     operator: str,
     reveal: bool = False,
 ) -> tuple[CustomerCard, Decision]:
-    """:func:`prequalify` with the lookup's audit rows (purpose ``prequal``; a ``reveal`` row when the
-    incomes and debts are to be shown in full)."""
-    card = lookup_audited(store, rid, as_of=as_of, operator=operator, purpose="prequal", reveal=reveal)
+    """:func:`prequalify` under the context's policy, with the lookup's audit rows (purpose ``prequal``;
+    a ``reveal`` row when the incomes and debts are to be shown in full)."""
+    policy = ctx.in_force()
+    card = lookup_audited(ctx, rid, as_of=as_of, operator=operator, purpose="prequal", reveal=reveal)
     return card, decide_for_card(card, survey, policy, as_of)
 
 

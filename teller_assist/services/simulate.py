@@ -17,8 +17,8 @@ from teller_assist.lookup.card import Window, build_card
 from teller_assist.prequal.bands import Tally, band_of, empty_bands
 from teller_assist.prequal.engine import decide
 from teller_assist.prequal.policy import Policy
+from teller_assist.services.context import Context
 from teller_assist.store.cards import iter_all_card_facts
-from teller_assist.store.engine import Store
 
 
 @dataclass
@@ -54,8 +54,11 @@ class Simulation:
 
 
 def simulate(
-    store: Store, policies: list[Policy], *, as_of: dt.date, progress: Callable[[int], None] | None = None
+    ctx: Context, policies: list[Policy], *, as_of: dt.date, progress: Callable[[int], None] | None = None
 ) -> Simulation:
+    """Every customer's decision as of ``as_of`` under each of ``policies`` (the one in force and the one
+    it would be compared with), tallied."""
+    store = ctx.store
     window = Window.before(as_of)
     runs = [PolicyRun(p.version, p.sha256) for p in policies]
     kinds: tuple[str, ...] = ()  # data freshness is not part of a simulation

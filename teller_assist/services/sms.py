@@ -9,17 +9,16 @@ from pathlib import Path
 from teller_assist.errors import UserFacingError
 from teller_assist.exports import SpreadsheetWriter, part_path
 from teller_assist.files import open_private
-from teller_assist.services import audit
+from teller_assist.services.context import Context
 from teller_assist.store import sms as store_sms
 from teller_assist.store.audit import AuditEntry
-from teller_assist.store.engine import Store
 from teller_assist.store.sms import OutboxRow
 
 log = logging.getLogger(__name__)
 COLUMNS = ("mobile", "content", "ref")
 
 
-def export(store: Store, out: Path, *, operator: str) -> int:
+def export(ctx: Context, out: Path, *, operator: str) -> int:
     """Write the queued texts to ``out`` (UTF-8 CSV: mobile, content, ref) and mark them exported,
     audited in the same transaction. The file is complete on disk before anything is marked; if the
     marking or its audit row fails, the file is removed and the texts stay queued. The phone appears
@@ -44,11 +43,11 @@ def export(store: Store, out: Path, *, operator: str) -> int:
 
     def entry(batch: str, count: int) -> AuditEntry:
         return AuditEntry(
-            "export", operator, audit.workstation(), "sms", None, {"rows": count, "batch": batch}
+            "export", operator, ctx.workstation, "sms", None, {"rows": count, "batch": batch}
         )
 
     try:
-        batch, count = store_sms.export_pending(store, write, audit.now_utc(), entry)
+        batch, count = store_sms.export_pending(ctx.store, write, ctx.now(), entry)
     except BaseException:
         part.unlink(missing_ok=True)
         raise

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
@@ -24,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from teller_assist.errors import UserFacingError
-from teller_assist.services.database import Store
+from teller_assist.services.context import Context
 from teller_assist.services.imports import (
     ImportCancelled,
     Importer,
@@ -37,7 +36,6 @@ from teller_assist.services.imports import (
     run_import,
 )
 from teller_assist.services.operators import OperatorRecord
-from teller_assist.settings import Settings
 from teller_assist.ui import messages
 from teller_assist.ui.i18n import error_text
 from teller_assist.ui.tasks import Task
@@ -56,13 +54,11 @@ class ImportDialog(QDialog):
 
     def __init__(
         self,
-        store: Store,
-        settings: Settings,
+        ctx: Context,
         parent: QWidget | None = None,
         *,
         operator: OperatorRecord | None,
         locked: Callable[[], bool] = lambda: False,
-        today: Callable[[], dt.date] = dt.date.today,
     ) -> None:
         super().__init__(parent)
         self.operator = operator
@@ -70,9 +66,7 @@ class ImportDialog(QDialog):
         self.setObjectName("importDialog")
         self.setWindowTitle(self.tr("导入核心系统数据"))
         self.resize(760, 560)
-        self.store = store
-        self.settings = settings
-        self._today = today
+        self.ctx = ctx
         self.paths: list[Path] = []
         self.task: Task | None = None
         self.report: ImportReport | None = None
@@ -171,7 +165,7 @@ class ImportDialog(QDialog):
         self.rejects_table.setRowCount(0)
         self.export_button.setEnabled(False)
         self.progress.setValue(0)
-        today = self._today()
+        today = self.ctx.today()
         future = [p.name for p, _kind in plan(paths) if future_extract(p, today) is not None]
         self.progress_label.setStyleSheet("QLabel { color: #8a5a00; }" if future else "")
         self.progress_label.setText(
@@ -213,12 +207,10 @@ class ImportDialog(QDialog):
         self.files_button.setEnabled(False)
         self.folder_button.setEnabled(False)
         self.cancel_button.setText(self.tr("取消"))
-        store, paths, today = self.store, list(self.paths), self._today()
+        ctx, paths = self.ctx, list(self.paths)
 
         def work(report, cancelled):
-            return run_import(
-                store, paths, by=by, purpose="window", today=today, progress=report, cancelled=cancelled
-            )
+            return run_import(ctx, paths, by=by, purpose="window", progress=report, cancelled=cancelled)
 
         self.task = Task(work, self)
         self.task.progress.connect(self._on_progress)
@@ -280,7 +272,7 @@ class ImportDialog(QDialog):
 
     def _show_rejects(self, report: ImportReport) -> None:
         batches = [f.batch_id for f in report.files if f.status == "loaded" and f.rejected and f.batch_id]
-        rows = refused_rows(self.store, batches, self.settings.masking, limit=MAX_REJECTS_SHOWN)
+        rows = refused_rows(self.ctx, batches, limit=MAX_REJECTS_SHOWN)
         self.rejects_table.setRowCount(len(rows))
         for i, (file_name, line_no, reason, raw) in enumerate(rows):
             for col, value in enumerate((file_name, str(line_no), reason, raw)):
@@ -330,7 +322,7 @@ class ImportDialog(QDialog):
         except ImportRefused as exc:
             self.progress_label.setText(error_text(exc, hint=True))
             return 0
-        total = export_rejects(self.store, path, self.settings.masking, self._reject_batches, by=by)
+        total = export_rejects(self.ctx, path, self._reject_batches, by=by)
         self.progress_label.setText(self.tr("已导出 {n} 行到 {p}").format(n=total, p=path))
         return total
 

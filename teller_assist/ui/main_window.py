@@ -242,10 +242,10 @@ class MainWindow(QMainWindow):
         self.idle.stop()
         self.hosted.stop()
         self.sessions.settle()  # the lock's audit row, before the logout's and the store closing
-        if self.operator is not None and self.store is not None:
+        if self.operator is not None and self.ctx is not None:
             from teller_assist.services import audit
 
-            audit.log(self.store, "logout", operator=self.operator.login)
+            audit.note(self.ctx, "logout", operator=self.operator.login)
         self.data.stop()
         if self.store is not None:
             self.store.dispose()

@@ -34,7 +34,7 @@ from teller_assist.ui.tasks import Task
 from teller_assist.ui.words import word
 
 if TYPE_CHECKING:
-    from teller_assist.services.database import Store
+    from teller_assist.services.context import Context
     from teller_assist.services.operators import OperatorRecord
 
 OK_STYLE = "color: #1b5e20"
@@ -43,14 +43,14 @@ OK_STYLE = "color: #1b5e20"
 class OperatorsDialog(QDialog):
     def __init__(
         self,
-        store: Store,
+        ctx: Context,
         admin: OperatorRecord,
         parent: QWidget | None = None,
         *,
         is_locked: Callable[[], bool] = lambda: False,
     ) -> None:
         super().__init__(parent)
-        self.store, self.admin, self.is_locked = store, admin, is_locked
+        self.ctx, self.admin, self.is_locked = ctx, admin, is_locked
         self.setObjectName("operatorsDialog")
         self.setWindowTitle(self.tr("操作员管理"))
         self.resize(640, 560)
@@ -152,7 +152,7 @@ class OperatorsDialog(QDialog):
     def refresh(self) -> None:
         from teller_assist.services import operators
 
-        rows = operators.list_operators(self.store)
+        rows = operators.list_operators(self.ctx)
         now = dt.datetime.now(dt.UTC)
         self.table.setRowCount(len(rows))
         for i, r in enumerate(rows):
@@ -255,14 +255,14 @@ class OperatorsDialog(QDialog):
     def add(self) -> None:
         from teller_assist.services import operators
 
-        store, admin, login, name = self.store, self.admin, self.new_login.text(), self.new_name.text()
+        ctx, admin, login, name = self.ctx, self.admin, self.new_login.text(), self.new_name.text()
         role, password = str(self.new_role.currentData()), self.new_password.text()
         branch = self.new_branch.text().strip() or None
         said = self.tr("已新增 {0}")
 
         def work() -> str:
             record = operators.add_operator(
-                store, admin, login=login, name=name, role=role, password=password, branch_code=branch
+                ctx, admin, login=login, name=name, role=role, password=password, branch_code=branch
             )
             return said.format(record.login)
 
@@ -280,20 +280,20 @@ class OperatorsDialog(QDialog):
     def disable(self) -> None:
         from teller_assist.services import operators
 
-        store, admin, login, said = self.store, self.admin, self._chosen(), self.tr("已停用 {0}")
+        ctx, admin, login, said = self.ctx, self.admin, self._chosen(), self.tr("已停用 {0}")
         if login is None and not self.is_locked():
             return
 
         def work() -> str:
             assert login is not None
-            return said.format(operators.disable_operator(store, admin, login).login)
+            return said.format(operators.disable_operator(ctx, admin, login).login)
 
         self._run(work)
 
     def reset(self) -> None:
         from teller_assist.services import operators
 
-        store, admin, login, one_time = self.store, self.admin, self._chosen(), self.reset_password.text()
+        ctx, admin, login, one_time = self.ctx, self.admin, self._chosen(), self.reset_password.text()
         said = self.tr("已重置 {0} 的密码：请把一次性密码当面告知本人，其下次登录须设置新密码")
         fine = self.is_locked() or (
             login is not None and self._matching(self.reset_password, self.reset_password2)
@@ -305,15 +305,15 @@ class OperatorsDialog(QDialog):
 
         def work() -> str:
             assert login is not None
-            return said.format(operators.reset_password(store, admin, login, one_time).login)
+            return said.format(operators.reset_password(ctx, admin, login, one_time).login)
 
         self._run(work)
 
     def set_role(self) -> None:
         from teller_assist.services import operators
 
-        store, admin, login, role = (
-            self.store,
+        ctx, admin, login, role = (
+            self.ctx,
             self.admin,
             self._chosen(),
             str(self.role_choice.currentData()),
@@ -324,7 +324,7 @@ class OperatorsDialog(QDialog):
 
         def work() -> str:
             assert login is not None
-            record = operators.set_role(store, admin, login, role)
+            record = operators.set_role(ctx, admin, login, role)
             return said.format(record.login, word(ROLE_ZH[record.role]))
 
         self._run(work)

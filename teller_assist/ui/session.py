@@ -33,7 +33,7 @@ from teller_assist.ui.words import word
 if TYPE_CHECKING:
     from teller_assist.prequal.policy import Policy
     from teller_assist.services.applications import ApplicationRecord
-    from teller_assist.services.database import Store
+    from teller_assist.services.context import Context
     from teller_assist.services.operators import OperatorRecord
 
 
@@ -84,10 +84,10 @@ class LoginDialog(QDialog):
     """
 
     def __init__(
-        self, store: Store | None, parent: QWidget | None = None, *, first_admin: bool = False
+        self, ctx: Context | None, parent: QWidget | None = None, *, first_admin: bool = False
     ) -> None:
         super().__init__(parent)
-        self.store = store
+        self.ctx = ctx  # None: the database is still opening
         self._pending = False  # Enter was pressed before the database was open
         self._one_time: str | None = None  # the reset password, while a new one is being set
         self.first_admin = first_admin
@@ -154,9 +154,9 @@ class LoginDialog(QDialog):
         # typed while the login is checked: for the window behind, once signed in
         self.kept = KeysMeanwhile(fields, lambda: self.task is not None, parent or self, self)
 
-    def set_store(self, store: Store) -> None:
+    def set_context(self, ctx: Context) -> None:
         """The database is open: a login asked for meanwhile goes ahead now."""
-        self.store = store
+        self.ctx = ctx
         if self._pending:
             self._pending = False
             self.button.setEnabled(True)
@@ -173,7 +173,7 @@ class LoginDialog(QDialog):
         the second is ignored."""
         from teller_assist.services import operators
 
-        if self.store is None:  # still opening: said, and done when it is open
+        if self.ctx is None:  # still opening: said, and done when it is open
             self._pending = True
             self.button.setEnabled(False)
             self.error.setStyleSheet("")  # news, not an error
@@ -184,7 +184,7 @@ class LoginDialog(QDialog):
         if self._one_time is not None:
             self._set_new_password()
             return
-        store, first_admin, name = self.store, self.first_admin, self.name.text()
+        ctx, first_admin, name = self.ctx, self.first_admin, self.name.text()
         login, password = self.login.text().strip(), self.password.text()
         if first_admin and password != self.password2.text():
             self._refused(UserFacingError("两次输入的密码不一致", "the passwords do not match"))
@@ -192,8 +192,8 @@ class LoginDialog(QDialog):
 
         def work(_report: Callable[..., None], _cancelled: Callable[[], bool]) -> OperatorRecord:
             if first_admin:
-                operators.add_first_admin(store, login=login, name=name, password=password)
-            return operators.authenticate(store, login, password, purpose="window")
+                operators.add_first_admin(ctx, login=login, name=name, password=password)
+            return operators.authenticate(ctx, login, password, purpose="window")
 
         def signed_in(record: OperatorRecord) -> None:
             self.password.clear()
@@ -281,8 +281,8 @@ class LoginDialog(QDialog):
     def _set_new_password(self) -> None:
         from teller_assist.services import operators
 
-        assert self.store is not None and self._one_time is not None
-        store, login, one_time = self.store, self.login.text().strip(), self._one_time
+        assert self.ctx is not None and self._one_time is not None
+        ctx, login, one_time = self.ctx, self.login.text().strip(), self._one_time
         new = self.new_password.text()
 
         def refused(exc: UserFacingError) -> None:
@@ -297,7 +297,7 @@ class LoginDialog(QDialog):
             return
 
         def work(_report: Callable[..., None], _cancelled: Callable[[], bool]) -> OperatorRecord:
-            return operators.change_password(store, login, one_time, new, purpose="window")
+            return operators.change_password(ctx, login, one_time, new, purpose="window")
 
         def changed(record: OperatorRecord) -> None:
             self._one_time = None
@@ -481,7 +481,7 @@ class LockPage(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("lockScreen")
-        self.store: Store | None = None
+        self.ctx: Context | None = None
         self.operator: OperatorRecord | None = None
         self.task: Task | None = None  # the password being checked, on a worker thread
         layout = QVBoxLayout(self)
@@ -521,8 +521,8 @@ class LockPage(QWidget):
         layout.addWidget(self.switch_button)
         layout.addStretch(2)
 
-    def lock_for(self, store: Store, operator: OperatorRecord) -> None:
-        self.store, self.operator = store, operator
+    def lock_for(self, ctx: Context, operator: OperatorRecord) -> None:
+        self.ctx, self.operator = ctx, operator
         self.label.setText(
             self.tr("屏幕已锁定，客户信息已隐藏。\n仅 {0}（{1}）可以解锁。").format(
                 operator.name, operator.login
@@ -548,16 +548,16 @@ class LockPage(QWidget):
         from teller_assist.services import audit
         from teller_assist.services.operators import LoginFailed, PasswordChangeRequired, authenticate
 
-        assert self.store is not None and self.operator is not None
+        assert self.ctx is not None and self.operator is not None
         if self.task is not None:
             return
-        store, login, password = self.store, self.operator.login, self.password.text()
+        ctx, login, password = self.ctx, self.operator.login, self.password.text()
 
         def work(_report: Callable[..., None], _cancelled: Callable[[], bool]) -> None:
-            record = authenticate(store, login, password, purpose="unlock")
+            record = authenticate(ctx, login, password, purpose="unlock")
             if record.must_change_password:  # reset meanwhile: the one-time password opens no session
                 raise PasswordChangeRequired(record.login)
-            audit.log(store, "unlock", operator=login)
+            audit.note(ctx, "unlock", operator=login)
 
         def finish() -> None:
             task.wait()

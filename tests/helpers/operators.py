@@ -9,6 +9,7 @@ from teller_assist.services.operators import add_first_admin, add_operator, auth
 from teller_assist.store import operators as store_ops
 from teller_assist.store.engine import Store
 from teller_assist.store.operators import OperatorRecord
+from tests.helpers.context import context_of
 
 if TYPE_CHECKING:
     from pytestqt.qtbot import QtBot
@@ -22,7 +23,9 @@ def admin_of(store: Store, login: str = ADMIN) -> OperatorRecord:
     for record in store_ops.list_operators(store):
         if record.role == "hq_admin" and record.active and not record.must_change_password:
             return record
-    return add_first_admin(store, login=login, name=f"测试{login}", password=PASSWORD, branch_code="0001")
+    return add_first_admin(
+        context_of(store), login=login, name=f"测试{login}", password=PASSWORD, branch_code="0001"
+    )
 
 
 def make_operator(store: Store, login: str = "teller1", role: str = "teller") -> OperatorRecord:
@@ -30,7 +33,7 @@ def make_operator(store: Store, login: str = "teller1", role: str = "teller") ->
         admin_of(store, login)
     else:
         add_operator(
-            store,
+            context_of(store),
             admin_of(store),
             login=login,
             name=f"测试{login}",
@@ -38,7 +41,7 @@ def make_operator(store: Store, login: str = "teller1", role: str = "teller") ->
             password=PASSWORD,
             branch_code="0101",
         )
-    return authenticate(store, login, PASSWORD, purpose="test")
+    return authenticate(context_of(store), login, PASSWORD, purpose="test")
 
 
 class Checking(Protocol):

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from teller_assist.services.applications import Actor
 from teller_assist.services.operators import add_operator
 from teller_assist.store.engine import Store
+from tests.helpers.context import context_of
 from tests.helpers.operators import PASSWORD, admin_of
 
 
@@ -23,7 +24,8 @@ def make_team(store: Store) -> Team:
 
     def person(login: str, role: str) -> Actor:
         record = add_operator(
-            store, admin, login=login, name=login, role=role, password=PASSWORD, branch_code="0101"
+            context_of(store),
+            admin, login=login, name=login, role=role, password=PASSWORD, branch_code="0101"
         )
         return Actor(record, "ws-test")
 

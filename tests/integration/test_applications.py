@@ -20,6 +20,7 @@ from teller_assist.services.lookup import card_to_json, lookup
 from teller_assist.services.operators import add_operator
 from teller_assist.store import audit as store_audit
 from teller_assist.store.engine import Store
+from tests.helpers.context import context_of
 from tests.helpers.extracts import MAN, OLD, WOMAN, rid
 from tests.helpers.operators import PASSWORD
 from tests.helpers.surveys import walk_in_answers
@@ -288,7 +289,8 @@ def test_queue_by_branch_includes_applications_without_one(store: Store, team: T
     here = submit(store, policy, team.teller)  # the teller's branch, 0101
     floater = Actor(
         add_operator(
-            store, team.admin.operator, login="floater", name="floater", role="teller", password=PASSWORD
+            context_of(store),
+            team.admin.operator, login="floater", name="floater", role="teller", password=PASSWORD
         ),
         "ws",
     )

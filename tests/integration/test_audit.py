@@ -13,6 +13,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from teller_assist.services import audit
+from teller_assist.services.context import Context
 from teller_assist.services.database import open_database
 from teller_assist.settings import load_settings
 from teller_assist.store import audit as store_audit
@@ -53,13 +54,13 @@ def test_a_clean_chain_verifies(store: Store) -> None:
     assert result.ok and result.rows == 6 and result.head_seq == 6
 
 
-def test_a_rehearsed_write_keeps_nothing(store: Store) -> None:
+def test_a_rehearsed_write_keeps_nothing(store: Store, ctx: Context) -> None:
     """The window's idle warm-up rehearses the lookup's audit write: no row, the chain's head as it was,
     and the next real row follows the last as if nothing had happened."""
     fill(store, 3)
     with store.engine.connect() as conn:
         head_before = conn.exec_driver_sql("SELECT seq, hash FROM audit_head").one()
-    audit.rehearse(store)
+    audit.rehearse(ctx)
     with store.engine.connect() as conn:
         assert conn.exec_driver_sql("SELECT seq, hash FROM audit_head").one() == head_before
         assert conn.exec_driver_sql("SELECT count(*) FROM audit_event").scalar() == 3
@@ -192,17 +193,16 @@ def test_concurrent_appends_keep_one_chain(store: Store) -> None:
     assert store_audit.verify(store).ok
 
 
-def test_export_masks_ids_and_audits_itself(store: Store, tmp_path: object) -> None:
+def test_export_masks_ids_and_audits_itself(store: Store, ctx: Context, tmp_path: object) -> None:
     from pathlib import Path
 
-    from teller_assist.identity.masking import Masking
     from tests.helpers.extracts import MAN
 
     audit.log(store, "lookup", operator="t", subject=MAN, now=T0)
     audit.log(store, "lookup", operator="t", subject=MAN, now=T0 + dt.timedelta(days=3))
     out = Path(str(tmp_path)) / "a.csv"
     local = T0.astimezone().date()
-    assert audit.export_csv(store, out, start=local, end=local, masking=Masking(), operator="auditor") == 1
+    assert audit.export_csv(ctx, out, start=local, end=local, operator="auditor") == 1
     body = out.read_text(encoding="utf-8-sig")
     assert MAN not in body and MAN[:4] in body
     last: Callable[[], str] = lambda: list(store_audit.export_rows(store, None, None))[-1].action  # noqa: E731
@@ -262,44 +262,46 @@ def recompute_from(store: Store, seq: int, *statements: str) -> None:
         )
 
 
-def test_anchors_find_a_recomputed_chain(store: Store, tmp_path: Path) -> None:
+def test_anchors_find_a_recomputed_chain(store: Store, ctx: Context, tmp_path: Path) -> None:
     fill(store)
     anchors = tmp_path / "head-office" / "anchors.jsonl"
     anchors.parent.mkdir()
-    made = audit.anchor(store, anchors, operator="hq", database=store.display)
+    made = audit.anchor(ctx, anchors, operator="hq")
     assert made.seq == 6 and len(made.hash) == 64
     assert stat.S_IMODE(anchors.stat().st_mode) == 0o600
     fill(store, 3)  # the day goes on: rows after the anchor
     recompute_from(store, 3, "UPDATE audit_event SET operator = 'nobody' WHERE seq = 3")
     assert store_audit.verify(store).ok  # the chain alone is fooled...
-    result = audit.verify(store, audit.read_anchors(anchors))
+    result = audit.verify(ctx, audit.read_anchors(anchors))
     assert not result.ok  # ...the anchor is not
     assert [f.seq for f in result.findings] == [made.seq] and "锚点" in result.findings[0].problem_zh
     with pytest.raises(audit.ChainBroken):  # and no anchor blesses the rewritten chain
-        audit.anchor(store, anchors, operator="hq", database=store.display)
+        audit.anchor(ctx, anchors, operator="hq")
     assert len(audit.read_anchors(anchors)) == 1
 
 
-def test_anchors_find_a_truncated_chain(store: Store, tmp_path: Path) -> None:
+def test_anchors_find_a_truncated_chain(store: Store, ctx: Context, tmp_path: Path) -> None:
     fill(store)
     anchors = tmp_path / "anchors.jsonl"
-    audit.anchor(store, anchors, operator="hq", database=store.display)
+    audit.anchor(ctx, anchors, operator="hq")
     anchored = audit.read_anchors(anchors)[-1].seq
     assert anchored == 6
     tamper(store, "DELETE FROM audit_event WHERE seq > 3")  # the last three anchored rows, and later ones
     recompute_from(store, 3)  # the head moved back to the new last row
     assert store_audit.verify(store).ok
-    findings = audit.verify(store, audit.read_anchors(anchors)).findings
+    findings = audit.verify(ctx, audit.read_anchors(anchors)).findings
     assert len(findings) == 1 and "比锚点短" in findings[0].problem_zh and findings[0].seq == anchored
 
 
-def test_an_anchor_file_open_to_others_or_not_an_anchor_file_is_refused(store: Store, tmp_path: Path) -> None:
+def test_an_anchor_file_open_to_others_or_not_an_anchor_file_is_refused(
+    store: Store, ctx: Context, tmp_path: Path
+) -> None:
     fill(store, 2)
     anchors = tmp_path / "anchors.jsonl"
-    audit.anchor(store, anchors, operator="hq", database=store.display)
+    audit.anchor(ctx, anchors, operator="hq")
     anchors.chmod(0o644)
     with pytest.raises(audit.AnchorFileError, match="权限过宽"):
-        audit.anchor(store, anchors, operator="hq", database=store.display)
+        audit.anchor(ctx, anchors, operator="hq")
     anchors.chmod(0o600)
     with anchors.open("a", encoding="utf-8") as f:
         f.write("# a comment is fine\n\nnot an anchor\n")

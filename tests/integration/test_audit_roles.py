@@ -21,8 +21,9 @@ from teller_assist.prequal.policy import Policy
 from teller_assist.prequal.survey import Survey
 from teller_assist.services import applications as apps
 from teller_assist.services import audit
+from teller_assist.services.context import Context
 from teller_assist.services.database import open_database, setup_roles
-from teller_assist.settings import load_settings
+from teller_assist.settings import Settings, load_settings
 from teller_assist.store import audit as store_audit
 from teller_assist.store.engine import Store
 from tests.helpers.cli import run_cli
@@ -101,7 +102,9 @@ def app_store(two_roles: TwoRoles, roles_env: dict[str, str]) -> Iterator[Store]
         opened.store.dispose()
 
 
-def test_the_program_works_as_its_role(app_store: Store, policy: Policy, tmp_path: Path) -> None:
+def test_the_program_works_as_its_role(
+    app_store: Store, settings: Settings, policy: Policy, tmp_path: Path
+) -> None:
     """Everything the program does still works: operators, a submission, an approval (each with its audit
     row through the function), lookups, an anchor, the check."""
     team = make_team(app_store)
@@ -111,13 +114,14 @@ def test_the_program_works_as_its_role(app_store: Store, policy: Policy, tmp_pat
     approved = apps.approve(app_store, policy, app.id, team.head, today=today, sms_sender="农商")
     assert approved.status == "approved"
     audit.log(app_store, "lookup", operator="teller1", subject=MAN, purpose="counter")
-    audit.anchor(app_store, tmp_path / "anchors.jsonl", operator="hq", database=app_store.display)
-    result = audit.verify(app_store, audit.read_anchors(tmp_path / "anchors.jsonl"))
+    as_app = Context(app_store, settings, policy)
+    audit.anchor(as_app, tmp_path / "anchors.jsonl", operator="hq")
+    result = audit.verify(as_app, audit.read_anchors(tmp_path / "anchors.jsonl"))
     assert result.ok and result.rows >= 8, result.findings
 
 
 def test_a_campaigns_batch_works_as_the_programs_role(
-    app_store: Store, policy: Policy, tmp_path: Path
+    app_store: Store, settings: Settings, policy: Policy, tmp_path: Path
 ) -> None:
     """A campaign's batch, submitted and approved in one step as the program's role: its tables written,
     every application's audit row appended through the function, in bulk, and the chain whole."""
@@ -145,7 +149,7 @@ def test_a_campaigns_batch_works_as_the_programs_role(
     assert sub.submitted == 20 and sub.batch_id is not None
     done = campaign_batches.approve_batch(app_store, checker, sub.batch_id, policy, today=today)
     assert len(done.approved) == 20
-    assert audit.verify(app_store).ok
+    assert audit.verify(Context(app_store, settings, policy)).ok
 
 
 ATTACKS = (

@@ -17,11 +17,11 @@ import pytest
 from sqlalchemy.exc import DBAPIError
 
 from teller_assist.errors import UserFacingError
-from teller_assist.identity.masking import Masking
 from teller_assist.prequal.policy import Policy
 from teller_assist.security import keys
 from teller_assist.services import applications as apps
 from teller_assist.services import audit, documents, sms
+from teller_assist.services.context import Context
 from teller_assist.services.operators import add_operator, authenticate, disable_operator, reset_password
 from teller_assist.settings import Settings
 from teller_assist.store import audit as store_audit
@@ -29,6 +29,7 @@ from teller_assist.store import documents as store_docs
 from teller_assist.store import operators as store_ops
 from teller_assist.store import sms as store_sms
 from teller_assist.store.engine import Store
+from tests.helpers.context import context_of
 from tests.helpers.extracts import MAN
 from tests.helpers.keyrings import MemoryKeyring
 from tests.helpers.operators import PASSWORD
@@ -172,26 +173,26 @@ def test_a_refused_audit_row_refuses_the_document_issue(
 
 
 def test_a_refused_audit_row_refuses_the_sms_export(
-    store: Store, team: Team, policy: Policy, audit_refused: Refused, tmp_path: Path
+    store: Store, ctx: Context, team: Team, policy: Policy, audit_refused: Refused, tmp_path: Path
 ) -> None:
     MOVES["approve"][1](store, policy, team, _submitted(store, policy, team))
     assert store_sms.pending_count(store) == 1
     folder = tmp_path / "out"
     folder.mkdir()
     with audit_refused():
-        sms.export(store, folder / "sms.csv", operator="ops")
+        sms.export(ctx, folder / "sms.csv", operator="ops")
     assert store_sms.pending_count(store) == 1  # still queued: nothing was handed over unaudited
     assert list(folder.iterdir()) == []  # neither the file nor its .part
 
 
 def test_a_refused_audit_row_refuses_the_audit_export(
-    store: Store, audit_refused: Refused, tmp_path: Path
+    store: Store, ctx: Context, audit_refused: Refused, tmp_path: Path
 ) -> None:
     audit.log(store, "lookup", operator="t", subject=MAN, now=NOW)
     folder = tmp_path / "out"
     folder.mkdir()
     with audit_refused():
-        audit.export_csv(store, folder / "audit.csv", start=None, end=None, masking=Masking(), operator="x")
+        audit.export_csv(ctx, folder / "audit.csv", start=None, end=None, operator="x")
     assert list(folder.iterdir()) == []  # neither the file nor its .part
 
 
@@ -234,7 +235,8 @@ def test_a_refused_audit_row_refuses_adding_an_operator(
 ) -> None:
     with audit_refused():
         add_operator(
-            store, team.admin.operator, login="newteller", name="新柜员", role="teller", password=PASSWORD
+            context_of(store),
+            team.admin.operator, login="newteller", name="新柜员", role="teller", password=PASSWORD
         )
     assert store_ops.get_operator(store, "newteller") is None
 
@@ -243,7 +245,7 @@ def test_a_refused_audit_row_refuses_disabling_an_operator(
     store: Store, team: Team, audit_refused: Refused
 ) -> None:
     with audit_refused():
-        disable_operator(store, team.admin.operator, "teller1")
+        disable_operator(context_of(store), team.admin.operator, "teller1")
     found = store_ops.get_operator(store, "teller1")
     assert found is not None and found.active
 
@@ -253,7 +255,7 @@ def test_a_refused_audit_row_refuses_a_password_reset(
 ) -> None:
     before = store_ops.get_operator(store, "teller1")
     with audit_refused():
-        reset_password(store, team.admin.operator, "teller1", "Another2027x")
+        reset_password(context_of(store), team.admin.operator, "teller1", "Another2027x")
     after = store_ops.get_operator(store, "teller1")
     assert before is not None and after is not None and after.password_hash == before.password_hash
     assert not after.must_change_password
@@ -262,9 +264,9 @@ def test_a_refused_audit_row_refuses_a_password_reset(
 def test_a_refused_audit_row_refuses_the_login(store: Store, team: Team, audit_refused: Refused) -> None:
     for _ in range(2):
         with pytest.raises(UserFacingError):
-            authenticate(store, "teller1", "wrong-password")
+            authenticate(context_of(store), "teller1", "wrong-password")
     with audit_refused():
-        authenticate(store, "teller1", PASSWORD)
+        authenticate(context_of(store), "teller1", PASSWORD)
     found = store_ops.get_operator(store, "teller1")
     assert found is not None and found.failed_logins == 2
 
@@ -273,6 +275,6 @@ def test_a_refused_audit_row_refuses_counting_a_failed_login(
     store: Store, team: Team, audit_refused: Refused
 ) -> None:
     with audit_refused():
-        authenticate(store, "teller1", "wrong-password")
+        authenticate(context_of(store), "teller1", "wrong-password")
     found = store_ops.get_operator(store, "teller1")
     assert found is not None and found.failed_logins == 0

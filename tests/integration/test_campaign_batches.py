@@ -36,6 +36,7 @@ from teller_assist.store import campaigns as store_campaigns
 from teller_assist.store.audit import AuditEntry
 from teller_assist.store.engine import Store
 from teller_assist.store.operators import OperatorRecord
+from tests.helpers.context import context_of
 from tests.helpers.extracts import GOV, MAN, WOMAN, rid, write
 from tests.helpers.operators import PASSWORD
 from tests.helpers.surveys import walk_in_answers
@@ -118,7 +119,8 @@ def village_survey(**changes: object) -> Survey:
 def head2(store: Store, team: Team) -> OperatorRecord:
     """A second branch head of the campaign's branch: the higher approver when the first submitted."""
     return add_operator(
-        store, team.admin.operator, login="head2", name="head2", role="branch_head", password=PASSWORD,
+        context_of(store),
+        team.admin.operator, login="head2", name="head2", role="branch_head", password=PASSWORD,
         branch_code="0101",
     )  # fmt: skip
 
@@ -426,7 +428,8 @@ def test_progress_counts_each_person_once_as_the_programme_defines(
 def test_who_may_submit_and_survey(store: Store, team: Team, policy: Policy, tmp_path: Path) -> None:
     campaign_with_roster(store, team, policy, tmp_path)
     other = add_operator(
-        store, team.admin.operator, login="teller9", name="teller9", role="teller", password=PASSWORD,
+        context_of(store),
+        team.admin.operator, login="teller9", name="teller9", role="teller", password=PASSWORD,
         branch_code="0102",
     )  # fmt: skip
     with pytest.raises(CampaignRefused, match="只有总行管理员或网点 0101 的员工可以为该活动提交"):

@@ -24,6 +24,7 @@ from teller_assist.services.operators import add_operator
 from teller_assist.settings import Settings
 from teller_assist.store import campaigns as store_campaigns
 from teller_assist.store.engine import Store
+from tests.helpers.context import context_of
 from tests.helpers.extracts import rid
 from tests.helpers.operators import PASSWORD
 from tests.helpers.workflow import Team
@@ -143,7 +144,8 @@ def test_the_community_desk_registers_one_resident_at_a_time(
             ctx, teller, CODE, raw_id=rid(seq=71), name="吴七", phone="13812345678", consents=(True, True),
         )  # fmt: skip
     other = add_operator(
-        store, team.admin.operator, login="teller9", name="teller9", role="teller", password=PASSWORD,
+        context_of(store),
+        team.admin.operator, login="teller9", name="teller9", role="teller", password=PASSWORD,
         branch_code="0102",
     )  # fmt: skip
     with pytest.raises(CampaignRefused, match="只有总行管理员或网点 0101 的员工"):

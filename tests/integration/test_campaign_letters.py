@@ -30,6 +30,7 @@ from teller_assist.settings import Settings, load_settings
 from teller_assist.store import documents as store_docs
 from teller_assist.store.engine import Store
 from tests.helpers import required
+from tests.helpers.context import context_of
 from tests.helpers.cups import CupsServer
 from tests.helpers.extracts import rid
 from tests.helpers.operators import PASSWORD
@@ -242,7 +243,8 @@ def test_refused_to_another_branch_and_on_a_closed_campaign(
 ) -> None:
     granted_campaign(store, team, policy, tmp_path)
     elsewhere = add_operator(
-        store, team.admin.operator, login="teller9", name="teller9", role="teller", password=PASSWORD,
+        context_of(store),
+        team.admin.operator, login="teller9", name="teller9", role="teller", password=PASSWORD,
         branch_code="0202",
     )  # fmt: skip
     with pytest.raises(CampaignRefused, match="网点 0101 的员工"):

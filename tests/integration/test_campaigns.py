@@ -28,6 +28,7 @@ from teller_assist.services.operators import add_operator, disable_operator
 from teller_assist.store import campaigns as store_campaigns
 from teller_assist.store.engine import Store
 from teller_assist.store.operators import OperatorRecord
+from tests.helpers.context import context_of
 from tests.helpers.extracts import COMPANY, MAN, WOMAN, rid, write
 from tests.helpers.operators import PASSWORD
 from tests.helpers.surveys import walk_in_answers
@@ -115,7 +116,8 @@ def member_rows(store: Store, code: str) -> dict[str, store_campaigns.StoredMemb
 
 def other_head(store: Store, team: Team) -> OperatorRecord:
     return add_operator(
-        store, team.admin.operator, login="head2", name="head2", role="branch_head", password=PASSWORD,
+        context_of(store),
+        team.admin.operator, login="head2", name="head2", role="branch_head", password=PASSWORD,
         branch_code="0102",
     )  # fmt: skip
 
@@ -156,7 +158,7 @@ def test_campaigns_are_made_by_head_office_or_their_branchs_head_and_every_refus
         )
     with pytest.raises(CampaignRefused, match="已被另一目标名单使用"):
         campaigns.create_campaign(store, admin, spec("2026-总行-首批"))
-    disable_operator(store, admin, "head1")
+    disable_operator(context_of(store), admin, "head1")
     with pytest.raises(CampaignRefused, match="已停用"):  # the record read at sign-in is stale
         campaigns.create_campaign(store, head, spec("village-z"))
 

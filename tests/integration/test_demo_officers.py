@@ -23,6 +23,7 @@ from teller_assist.services.operators import LoginFailed
 from teller_assist.store import targets as store_targets
 from teller_assist.store.engine import Store
 from teller_assist.targets.tasks import daily_tasks
+from tests.helpers.context import context_of
 from tests.helpers.operators import PASSWORD, admin_of
 
 TODAY = dt.date(2026, 11, 28)
@@ -32,10 +33,10 @@ TELLER, HEAD = "jr010101", "zh0101"  # the README's demo teller and branch head 
 
 def signed_in(store: Store, admin: ops.OperatorRecord, login: str) -> ops.OperatorRecord:
     """Head office gives the demo officer a one-time password; they sign in and choose their own."""
-    ops.reset_password(store, admin, login, ONE_TIME)
-    first = ops.authenticate(store, login, ONE_TIME)
+    ops.reset_password(context_of(store), admin, login, ONE_TIME)
+    first = ops.authenticate(context_of(store), login, ONE_TIME)
     assert first.must_change_password
-    return ops.change_password(store, login, ONE_TIME, PASSWORD)
+    return ops.change_password(context_of(store), login, ONE_TIME, PASSWORD)
 
 
 def test_the_demo_teller_and_branch_head_sign_in_and_have_their_tasks_today(
@@ -43,13 +44,13 @@ def test_the_demo_teller_and_branch_head_sign_in_and_have_their_tasks_today(
 ) -> None:
     admin = admin_of(store)
     demo_county(store, tmp_path, by=Importer.operator(admin), people=8_000, today=TODAY)
-    staff = {o.login: o for o in ops.list_operators(store)}
+    staff = {o.login: o for o in ops.list_operators(context_of(store))}
     assert staff[TELLER].role == "teller" and staff[HEAD].role == "branch_head"
     assert all(staff[x].active and staff[x].branch_code == "0101" for x in (TELLER, HEAD))
     # no password opens a demo account until head office gives one
     for tried in (PASSWORD, "", "!no-login"):
         with pytest.raises(LoginFailed):
-            ops.authenticate(store, TELLER, tried)
+            ops.authenticate(context_of(store), TELLER, tried)
 
     teller = signed_in(store, admin, TELLER)
     mine = targets.tasks_today(store, policy, teller, TODAY, Masking(), officer=TELLER)

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from teller_assist.identity.masking import Masking
 from teller_assist.security.passwords import check_login
 from teller_assist.services import applications as apps
 from teller_assist.services import audit, sms
+from teller_assist.services.context import Context
 from teller_assist.services.imports import Importer, export_rejects, import_file
 from teller_assist.store.engine import Store
 from tests.helpers.cli import run_cli
@@ -52,7 +52,9 @@ def umask_022() -> Iterator[None]:
         os.umask(previous)
 
 
-def test_refused_rows_export_neutralises_formulas_and_keeps_numbers(store: Store, tmp_path: Path) -> None:
+def test_refused_rows_export_neutralises_formulas_and_keeps_numbers(
+    store: Store, ctx: Context, tmp_path: Path
+) -> None:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["name", "id_no", "gender"])
@@ -61,7 +63,7 @@ def test_refused_rows_export_neutralises_formulas_and_keeps_numbers(store: Store
     path.write_text(buffer.getvalue(), encoding="utf-8")
     assert import_file(store, path, today=TODAY).rejected == len(NASTY)
     out = tmp_path / "rejects.csv"
-    assert export_rejects(store, out, Masking(), by=Importer("os:test")) == len(NASTY)
+    assert export_rejects(ctx, out, by=Importer("os:test")) == len(NASTY)
     table = read_back(out)
     assert not [cell for row in table for cell in row if evaluated(cell)], table
     raws = [row[5] for row in table[1:]]
@@ -70,12 +72,14 @@ def test_refused_rows_export_neutralises_formulas_and_keeps_numbers(store: Store
     assert all(row[0].isdigit() and row[3].isdigit() for row in table[1:])  # batch and line stay numbers
 
 
-def test_audit_export_neutralises_formulas_in_every_column(store: Store, tmp_path: Path) -> None:
+def test_audit_export_neutralises_formulas_in_every_column(
+    store: Store, ctx: Context, tmp_path: Path
+) -> None:
     audit.log(store, "lookup", operator="teller1", subject=MAN, purpose=HYPERLINK)
     audit.log(store, "login_failed", operator=None, subject=DDE, purpose="window")  # a typed login
     audit.log(store, "lookup", operator="teller1", subject=WOMAN, purpose="@SUM(1+1)", detail={"x": "-1+1"})
     out = tmp_path / "audit.csv"
-    assert audit.export_csv(store, out, start=None, end=None, masking=Masking(), operator="auditor") == 3
+    assert audit.export_csv(ctx, out, start=None, end=None, operator="auditor") == 3
     table = read_back(out)
     assert not [cell for row in table for cell in row if evaluated(cell)], table
     by_seq = {row[0]: row for row in table[1:]}
@@ -94,7 +98,7 @@ def test_operator_logins_that_a_spreadsheet_would_evaluate_are_refused() -> None
 
 
 def test_sms_export_is_private_to_its_owner(
-    store: Store, team: Team, policy: object, tmp_path: Path, umask_022: None
+    store: Store, ctx: Context, team: Team, policy: object, tmp_path: Path, umask_022: None
 ) -> None:
     from teller_assist.prequal.policy import Policy
 
@@ -102,7 +106,7 @@ def test_sms_export_is_private_to_its_owner(
     record = apps.submit(store, policy, rid(seq=601), survey(), team.teller, today=TODAY, now=NOW)
     apps.approve(store, policy, record.id, team.head, today=TODAY, now=NOW, sms_sender="句容农商银行")
     out = tmp_path / "sms.csv"
-    assert sms.export(store, out, operator="ops") == 1
+    assert sms.export(ctx, out, operator="ops") == 1
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
     table = read_back(out, encoding="utf-8")
     assert table[0] == ["mobile", "content", "ref"] and table[1][0] == "13951234567"

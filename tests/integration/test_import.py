@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from teller_assist.services.context import Context
 from teller_assist.services.imports import import_file, import_paths
+from teller_assist.settings import Settings
 from teller_assist.store.engine import Store
 from teller_assist.store.migrate import HEAD, current_revision
 from teller_assist.store.models import (
@@ -390,8 +392,9 @@ def test_same_fixture_same_stats_on_both_engines(
         pg.dispose()
 
 
-def test_exported_rejects_mask_ids_in_reasons_too(sqlite_store: Store, tmp_path: Path) -> None:
-    from teller_assist.identity.masking import Masking
+def test_exported_rejects_mask_ids_in_reasons_too(
+    sqlite_store: Store, settings: Settings, tmp_path: Path
+) -> None:
     from teller_assist.services.imports import Importer, export_rejects
 
     path = write(
@@ -401,6 +404,6 @@ def test_exported_rejects_mask_ids_in_reasons_too(sqlite_store: Store, tmp_path:
     )
     assert import_file(sqlite_store, path, today=TODAY).rejected == 1
     out = tmp_path / "rejects.csv"
-    assert export_rejects(sqlite_store, out, Masking(), by=Importer("os:test")) == 1
+    assert export_rejects(Context(sqlite_store, settings), out, by=Importer("os:test")) == 1
     text = out.read_text(encoding="utf-8-sig")
     assert "代扣类型无效" in text and WOMAN not in text and MAN not in text

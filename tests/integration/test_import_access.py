@@ -13,6 +13,7 @@ from teller_assist.prequal.policy import default_policy_path, load_policy
 from teller_assist.prequal.survey import Survey
 from teller_assist.services import applications as apps
 from teller_assist.services.audit import os_actor
+from teller_assist.services.context import Context
 from teller_assist.services.database import open_database
 from teller_assist.services.imports import (
     ImportCancelled,
@@ -49,7 +50,7 @@ def two_files(folder: Path) -> Path:
 
 
 def test_only_a_head_office_administrator_may_import_and_each_run_is_audited(
-    store: Store, tmp_path: Path
+    store: Store, ctx: Context, tmp_path: Path
 ) -> None:
     folder = two_files(tmp_path / "in")
     for role in ("teller", "lobby_manager", "branch_head"):
@@ -59,7 +60,7 @@ def test_only_a_head_office_administrator_may_import_and_each_run_is_audited(
     with pytest.raises(ImportRefused):
         Importer.operator(None)
     admin = make_operator(store, "hq1", "hq_admin")
-    report = run_import(store, [folder], by=Importer.operator(admin), purpose="window", today=TODAY)
+    report = run_import(ctx.on(TODAY), [folder], by=Importer.operator(admin), purpose="window")
     assert [f.status for f in report.files] == ["loaded", "loaded"]
     (row,) = import_rows(store)
     assert (row.operator, row.purpose, row.subject) == ("hq1", "window", "2 files")
@@ -70,12 +71,14 @@ def test_only_a_head_office_administrator_may_import_and_each_run_is_audited(
     ]
     assert all(f["batch"] for f in files) and MAN not in row.detail  # names and counts, no row's content
     # a file already loaded is skipped, and that is audited too
-    run_import(store, [folder / "payroll_20261127.csv"], by=Importer.os_account(), purpose="cli", today=TODAY)
+    run_import(ctx.on(TODAY), [folder / "payroll_20261127.csv"], by=Importer.os_account(), purpose="cli")
     last = import_rows(store)[-1]
     assert last.operator == os_actor() and json.loads(last.detail)["files"][0]["status"] == "skipped"
 
 
-def test_a_cancelled_import_is_audited_with_the_files_it_finished(store: Store, tmp_path: Path) -> None:
+def test_a_cancelled_import_is_audited_with_the_files_it_finished(
+    store: Store, ctx: Context, tmp_path: Path
+) -> None:
     folder = two_files(tmp_path / "in")
     admin = make_operator(store, "hq1", "hq_admin")
     seen: list[str] = []
@@ -85,11 +88,10 @@ def test_a_cancelled_import_is_audited_with_the_files_it_finished(store: Store, 
 
     with pytest.raises(ImportCancelled):  # cancelled once the customers file is in
         run_import(
-            store,
+            ctx.on(TODAY),
             [folder],
             by=Importer.operator(admin),
             purpose="window",
-            today=TODAY,
             progress=progress,
             cancelled=lambda: "payroll_20261127.csv" in seen,
         )
@@ -99,7 +101,9 @@ def test_a_cancelled_import_is_audited_with_the_files_it_finished(store: Store, 
     assert [f["file"] for f in detail["files"]] == ["customers_20261127.csv"]
 
 
-def test_the_demo_county_never_goes_into_a_database_with_real_data(store: Store, tmp_path: Path) -> None:
+def test_the_demo_county_never_goes_into_a_database_with_real_data(
+    store: Store, ctx: Context, tmp_path: Path
+) -> None:
     admin = Importer.operator(make_operator(store, "hq1", "hq_admin"))
     assert not holds_real_data(store)
     report = demo_county(store, tmp_path / "demo", by=admin, people=30, today=TODAY)
@@ -111,7 +115,7 @@ def test_the_demo_county_never_goes_into_a_database_with_real_data(store: Store,
     assert len(demo_rows) == 2 and demo_rows[0].operator == "hq1"
 
     # a real night's file: from now on, no demo people
-    run_import(store, [two_files(tmp_path / "real")], by=admin, purpose="cli", today=TODAY)
+    run_import(ctx.on(TODAY), [two_files(tmp_path / "real")], by=admin, purpose="cli")
     assert holds_real_data(store)
     with pytest.raises(RealDataPresent) as refused:
         demo_county(store, tmp_path / "demo2", by=admin, people=30, today=TODAY + dt.timedelta(days=2))

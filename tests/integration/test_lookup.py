@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from teller_assist.identity.resident_id import IdRule, InvalidResidentId, parse_resident_id
+from teller_assist.services.context import Context
 from teller_assist.services.database import open_database
 from teller_assist.services.imports import import_paths
 from teller_assist.services.lookup import card_to_json, lookup, lookup_audited
@@ -218,18 +219,16 @@ def test_many_cards_at_once_are_the_cards_one_at_a_time(store: Store, tmp_path: 
     assert many[WOMAN].negative_listed and not many[others[0]].seen
 
 
-def test_the_lookup_service_writes_the_audit_rows_a_lookup_owes(store: Store, tmp_path: Path) -> None:
+def test_the_lookup_service_writes_the_audit_rows_a_lookup_owes(
+    store: Store, ctx: Context, tmp_path: Path
+) -> None:
     """The command line's lookup and prequal are one service call each: the card with its lookup row
     under the operator and purpose, and a reveal row only when the incomes are to be shown in full."""
-    from teller_assist.prequal.policy import default_policy_path, load_policy
-
     load_fixture(store, tmp_path)
     man = parse_resident_id(MAN, today=AS_OF)
     before = len(list(store_audit.export_rows(store, None, None)))
-    card = lookup_audited(store, man, as_of=AS_OF, operator="os:clerk", purpose="核实收入", reveal=True)
-    _, decision = prequalify_audited(
-        store, man, survey=None, policy=load_policy(default_policy_path()), as_of=AS_OF, operator="os:clerk"
-    )
+    card = lookup_audited(ctx, man, as_of=AS_OF, operator="os:clerk", purpose="核实收入", reveal=True)
+    _, decision = prequalify_audited(ctx, man, survey=None, as_of=AS_OF, operator="os:clerk")
     rows = list(store_audit.export_rows(store, None, None))[before:]
     assert card.name == "张三" and decision.eligible
     assert [(r.action, r.operator, r.subject, r.purpose) for r in rows] == [

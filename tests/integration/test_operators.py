@@ -40,6 +40,7 @@ from teller_assist.store import operators as store_ops
 from teller_assist.store.engine import Store
 from teller_assist.store.operators import OperatorRecord
 from tests.helpers.cli import run_cli, write_survey
+from tests.helpers.context import context_of
 from tests.helpers.extracts import MAN
 from tests.helpers.operators import PASSWORD, admin_of
 from tests.helpers.surveys import walk_in_answers
@@ -61,7 +62,7 @@ def add(
 ) -> OperatorRecord:
     moment = now or dt.datetime.now(dt.UTC)
     return add_operator(
-        store, admin, login=login, name=login, role=role, password=PASSWORD, now=lambda: moment
+        context_of(store).at(moment), admin, login=login, name=login, role=role, password=PASSWORD
     )
 
 
@@ -71,19 +72,18 @@ def audit_rows(store: Store, action: str) -> list[store_audit.AuditRow]:
 
 def test_hash_is_argon2id_and_the_login_works(store: Store, admin: OperatorRecord) -> None:
     record = add_operator(
-        store,
+        context_of(store).at(T0),
         admin,
         login="Wang.Li",
         name="王丽",
         role="lobby_manager",
         password="Counter2026",
         branch_code="0101",
-        now=lambda: T0,
     )
     assert record.login == "wang.li" and not record.must_change_password
     assert record.password_hash.startswith("$argon2id$") and "Counter2026" not in record.password_hash
     assert "argon2" not in repr(record)
-    assert authenticate(store, "WANG.LI", "Counter2026", now=lambda: at(1)).role == "lobby_manager"
+    assert authenticate(context_of(store).at(at(1)), "WANG.LI", "Counter2026").role == "lobby_manager"
 
 
 def test_rules_for_new_operators(store: Store, admin: OperatorRecord) -> None:
@@ -95,24 +95,28 @@ def test_rules_for_new_operators(store: Store, admin: OperatorRecord) -> None:
         ("zhang", "Counter2026", "boss"),
     ):
         with pytest.raises(UserFacingError):
-            add_operator(store, admin, login=login, name="张", role=role, password=password)
-    add_operator(store, admin, login="zhang", name="张", role="teller", password="Counter2026")
+            add_operator(context_of(store), admin, login=login, name="张", role=role, password=password)
+    add_operator(context_of(store), admin, login="zhang", name="张", role="teller", password="Counter2026")
     with pytest.raises(UserFacingError, match="已存在"):
-        add_operator(store, admin, login="zhang", name="张", role="teller", password="Counter2026")
+        add_operator(
+            context_of(store), admin, login="zhang", name="张", role="teller", password="Counter2026"
+        )
 
 
 def test_five_failures_lock_for_fifteen_minutes(store: Store, admin: OperatorRecord) -> None:
-    add_operator(store, admin, login="li", name="李", role="teller", password="Counter2026", now=lambda: T0)
+    add_operator(
+        context_of(store).at(T0), admin, login="li", name="李", role="teller", password="Counter2026"
+    )
     for i in range(4):
         with pytest.raises(LoginFailed, match="登录名或密码错误"):
-            authenticate(store, "li", "wrong", now=lambda i=i: at(i))
+            authenticate(context_of(store).at(at(i)), "li", "wrong")
     with pytest.raises(LoginFailed, match="已锁定15分钟"):
-        authenticate(store, "li", "wrong", now=lambda: at(4))
+        authenticate(context_of(store).at(at(4)), "li", "wrong")
     with pytest.raises(LoginFailed, match="已锁定"):
-        authenticate(store, "li", "Counter2026", now=lambda: at(18))  # the right password, still locked
-    assert authenticate(store, "li", "Counter2026", now=lambda: at(19.1)).failed_logins == 0
+        authenticate(context_of(store).at(at(18)), "li", "Counter2026")  # the right password, still locked
+    assert authenticate(context_of(store).at(at(19.1)), "li", "Counter2026").failed_logins == 0
     with pytest.raises(LoginFailed, match="登录名或密码错误"):
-        authenticate(store, "nobody", "Counter2026", now=lambda: at(20))
+        authenticate(context_of(store).at(at(20)), "nobody", "Counter2026")
 
 
 def test_rehash_on_login_when_the_parameters_rise(store: Store, admin: OperatorRecord) -> None:
@@ -120,7 +124,7 @@ def test_rehash_on_login_when_the_parameters_rise(store: Store, admin: OperatorR
     weak = PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1).hash(PASSWORD)
     store_ops.update_operator(store, "zhao", {"password_hash": weak})
     assert passwords.needs_rehash(weak)
-    authenticate(store, "zhao", PASSWORD)
+    authenticate(context_of(store), "zhao", PASSWORD)
     stored = store_ops.get_operator(store, "zhao")
     assert (
         stored is not None
@@ -140,13 +144,13 @@ def test_only_a_head_office_administrator_administers_operators(
     every role but hq_admin, whichever face asks."""
     add(store, admin, "insider", role)
     add(store, admin, "victim")
-    insider = authenticate(store, "insider", PASSWORD)
+    insider = authenticate(context_of(store), "insider", PASSWORD)
     for attempt in (
         lambda: add(store, insider, "ghost", "branch_head"),
-        lambda: disable_operator(store, insider, "victim"),
-        lambda: reset_password(store, insider, "victim", "Another2027"),
-        lambda: set_role(store, insider, "insider", "branch_head"),
-        lambda: set_role(store, insider, "victim", "branch_head"),
+        lambda: disable_operator(context_of(store), insider, "victim"),
+        lambda: reset_password(context_of(store), insider, "victim", "Another2027"),
+        lambda: set_role(context_of(store), insider, "insider", "branch_head"),
+        lambda: set_role(context_of(store), insider, "victim", "branch_head"),
     ):
         with pytest.raises(NotAllowed, match="总行管理员"):
             attempt()
@@ -158,9 +162,9 @@ def test_only_a_head_office_administrator_administers_operators(
 
 def test_administration_is_audited_under_the_administrator(store: Store, admin: OperatorRecord) -> None:
     add(store, admin, "sun", "teller")
-    set_role(store, admin, "sun", "lobby_manager")
-    reset_password(store, admin, "sun", "Another2027")
-    disable_operator(store, admin, "sun")
+    set_role(context_of(store), admin, "sun", "lobby_manager")
+    reset_password(context_of(store), admin, "sun", "Another2027")
+    disable_operator(context_of(store), admin, "sun")
     actions = ("user_add", "user_set_role", "user_reset_password", "user_disable")
     rows = [r for r in store_audit.export_rows(store, None, None) if r.action in actions]
     rows = [r for r in rows if r.subject == "sun"]
@@ -177,11 +181,11 @@ def test_the_administrator_is_checked_again_against_the_database(store: Store, a
     """A record from an earlier login is not a pass: an administrator disabled or moved to another role
     since (in another window) can no longer act with it."""
     other = add(store, admin, "admin2", "hq_admin")
-    set_role(store, admin, "admin2", "teller")
+    set_role(context_of(store), admin, "admin2", "teller")
     with pytest.raises(NotAllowed):
         add(store, other, "ghost", "branch_head")
     back = add(store, admin, "admin3", "hq_admin")
-    disable_operator(store, admin, "admin3")
+    disable_operator(context_of(store), admin, "admin3")
     with pytest.raises(NotAllowed, match="停用"):
         add(store, back, "ghost", "branch_head")
     forged = OperatorRecord(**{**admin.__dict__, "login": "admin2"})  # another's login on the admin's id
@@ -193,15 +197,15 @@ def test_no_administrator_acts_on_their_own_account_or_removes_the_last(
     store: Store, admin: OperatorRecord
 ) -> None:
     with pytest.raises(NotAllowed, match="自己"):
-        disable_operator(store, admin, admin.login)
+        disable_operator(context_of(store), admin, admin.login)
     with pytest.raises(NotAllowed, match="自己"):
-        reset_password(store, admin, admin.login, "Another2027")
+        reset_password(context_of(store), admin, admin.login, "Another2027")
     with pytest.raises(NotAllowed, match="自己"):
-        set_role(store, admin, admin.login, "branch_head")
+        set_role(context_of(store), admin, admin.login, "branch_head")
     second = add(store, admin, "admin2", "hq_admin")
-    disable_operator(store, second, admin.login)  # two administrators: one may disable the other
+    disable_operator(context_of(store), second, admin.login)  # two administrators: one may disable the other
     with pytest.raises(NotAllowed, match="自己"):
-        disable_operator(store, second, "admin2")
+        disable_operator(context_of(store), second, "admin2")
     assert store_ops.count_admins(store) == 1
 
 
@@ -214,7 +218,7 @@ def test_two_administrators_removing_each_other_at_once_leave_one(
     def remove(actor: OperatorRecord, target: str) -> str:
         barrier.wait()
         try:
-            disable_operator(store, actor, target)
+            disable_operator(context_of(store), actor, target)
         except NotAllowed as exc:
             return exc.message_en
         return "done"
@@ -232,18 +236,18 @@ def test_a_role_the_approval_history_names_stays(store: Store, admin: OperatorRe
     )
     apps.approve(store, policy, app.id, Actor(head, "ws"), today=T0.date())
     with pytest.raises(NotAllowed, match="已按现有角色审批"):
-        set_role(store, admin, "head1", "lobby_manager")
-    assert set_role(store, admin, "teller1", "lobby_manager").role == "lobby_manager"
+        set_role(context_of(store), admin, "head1", "lobby_manager")
+    assert set_role(context_of(store), admin, "teller1", "lobby_manager").role == "lobby_manager"
 
 
 # --- the first administrator ----------------------------------------------------------------------
 
 
 def test_the_first_administrator_only_while_there_is_nobody(store: Store) -> None:
-    first = add_first_admin(store, login="root1", name="首位", password=PASSWORD)
+    first = add_first_admin(context_of(store), login="root1", name="首位", password=PASSWORD)
     assert first.role == "hq_admin"
     with pytest.raises(NotAllowed, match="已有操作员"):
-        add_first_admin(store, login="root2", name="第二位", password=PASSWORD)
+        add_first_admin(context_of(store), login="root2", name="第二位", password=PASSWORD)
     (row,) = audit_rows(store, "user_add")
     assert row.operator == "root1" and row.subject == "root1" and '"first":true' in row.detail
 
@@ -256,7 +260,7 @@ def test_racing_first_administrators_one_wins(store: Store) -> None:
     def create(i: int) -> bool:
         barrier.wait()
         try:
-            add_first_admin(store, login=f"racer{i}", name=f"racer{i}", password=PASSWORD)
+            add_first_admin(context_of(store), login=f"racer{i}", name=f"racer{i}", password=PASSWORD)
         except NotAllowed:
             return False
         return True
@@ -277,11 +281,11 @@ def test_a_reset_forces_a_new_password_before_anything_else(
     add(store, admin, "sun")
     for i in range(5):  # locked out
         with pytest.raises(LoginFailed):
-            authenticate(store, "sun", "wrong", now=lambda i=i: at(i))
-    reset_password(store, admin, "sun", "OneTime2027")
+            authenticate(context_of(store).at(at(i)), "sun", "wrong")
+    reset_password(context_of(store), admin, "sun", "OneTime2027")
     with pytest.raises(LoginFailed):
-        authenticate(store, "sun", PASSWORD)  # the old password no longer works
-    record = authenticate(store, "sun", "OneTime2027")  # the lock is lifted...
+        authenticate(context_of(store), "sun", PASSWORD)  # the old password no longer works
+    record = authenticate(context_of(store), "sun", "OneTime2027")  # the lock is lifted...
     assert record.must_change_password  # ...and the login says a new password comes first
     (login_row,) = [r for r in audit_rows(store, "login") if r.subject == "sun"]
     assert "must_change_password" in login_row.detail
@@ -291,14 +295,14 @@ def test_a_reset_forces_a_new_password_before_anything_else(
     with pytest.raises(PasswordChangeRequired):
         apps.submit(store, policy, MAN, survey, Actor(record, "ws"), today=T0.date())
     with pytest.raises(UserFacingError, match="不能与当前密码相同"):
-        change_password(store, "sun", "OneTime2027", "OneTime2027")
+        change_password(context_of(store), "sun", "OneTime2027", "OneTime2027")
     with pytest.raises(LoginFailed):
-        change_password(store, "sun", "Guessed2027", "Mine2028x")
-    changed = change_password(store, "sun", "OneTime2027", "Mine2028x")
+        change_password(context_of(store), "sun", "Guessed2027", "Mine2028x")
+    changed = change_password(context_of(store), "sun", "OneTime2027", "Mine2028x")
     assert not changed.must_change_password
-    assert Actor.here(authenticate(store, "sun", "Mine2028x")).operator.login == "sun"
+    assert Actor.here(authenticate(context_of(store), "sun", "Mine2028x")).operator.login == "sun"
     with pytest.raises(LoginFailed):
-        authenticate(store, "sun", "OneTime2027")  # the one-time password is spent
+        authenticate(context_of(store), "sun", "OneTime2027")  # the one-time password is spent
     assert [r.operator for r in audit_rows(store, "password_change")] == ["sun"]
 
 
@@ -306,19 +310,19 @@ def test_an_administrator_whose_password_was_reset_must_change_it_first(
     store: Store, admin: OperatorRecord
 ) -> None:
     add(store, admin, "admin2", "hq_admin")
-    reset_password(store, admin, "admin2", "OneTime2027")
-    second = authenticate(store, "admin2", "OneTime2027")
+    reset_password(context_of(store), admin, "admin2", "OneTime2027")
+    second = authenticate(context_of(store), "admin2", "OneTime2027")
     with pytest.raises(PasswordChangeRequired):
         add(store, second, "ghost", "branch_head")
-    second = change_password(store, "admin2", "OneTime2027", "Mine2028x")
+    second = change_password(context_of(store), "admin2", "OneTime2027", "Mine2028x")
     assert add(store, second, "ghost", "teller").login == "ghost"
 
 
 def test_disabled_operators_cannot_log_in(store: Store, admin: OperatorRecord) -> None:
     add(store, admin, "sun")
-    disable_operator(store, admin, "sun")
+    disable_operator(context_of(store), admin, "sun")
     with pytest.raises(LoginFailed, match="停用"):
-        authenticate(store, "sun", PASSWORD)
+        authenticate(context_of(store), "sun", PASSWORD)
 
 
 # --- the login's cost -----------------------------------------------------------------------------
@@ -350,11 +354,11 @@ def test_known_and_unknown_logins_cost_the_same_argon2_work(
     included: the time a login takes does not tell whether the login name exists."""
     add(store, admin, "known", now=T0)
     add(store, admin, "gone")
-    disable_operator(store, admin, "gone")
+    disable_operator(context_of(store), admin, "gone")
     add(store, admin, "shut")
     for i in range(5):
         with pytest.raises(LoginFailed):
-            authenticate(store, "shut", "wrong", now=lambda i=i: at(i))
+            authenticate(context_of(store).at(at(i)), "shut", "wrong")
     from teller_assist.services import operators
 
     operators._dummy_hash.cache_clear()  # as in a fresh process
@@ -369,7 +373,7 @@ def test_known_and_unknown_logins_cost_the_same_argon2_work(
     ):
         argon2_calls.update(hash=0, verify=0)
         with contextlib.suppress(LoginFailed):
-            authenticate(store, login, password, now=lambda: at(6))
+            authenticate(context_of(store).at(at(6)), login, password)
         cost[case] = (argon2_calls["hash"], argon2_calls["verify"])
     assert set(cost.values()) == {(0, 1)}, cost
 

@@ -8,7 +8,7 @@ import datetime as dt
 import re
 from pathlib import Path
 
-from teller_assist.identity.masking import Masking
+from teller_assist.services.context import Context
 from teller_assist.services.imports import Importer, export_rejects, import_paths
 from teller_assist.store.engine import Store
 from tests.helpers.extracts import GOV, MAN, WOMAN, write
@@ -17,7 +17,9 @@ TODAY = dt.date(2026, 11, 28)
 PAYROLL = "txn_id,id_no,employer_code,employer_name,pay_date,amount"
 
 
-def test_exported_refused_rows_hold_no_id_phone_or_amount(store: Store, tmp_path: Path) -> None:
+def test_exported_refused_rows_hold_no_id_phone_or_amount(
+    store: Store, ctx: Context, tmp_path: Path
+) -> None:
     legacy = "110101850314002"
     bad_uscc = GOV[:-1] + ("0" if GOV[-1] != "0" else "1")
     write(
@@ -44,7 +46,7 @@ def test_exported_refused_rows_hold_no_id_phone_or_amount(store: Store, tmp_path
     report = import_paths(store, [tmp_path], today=TODAY)
     assert sum(f.rejected for f in report.files) == 7
     out = tmp_path / "rejects.csv"
-    assert export_rejects(store, out, Masking(), by=Importer("os:test")) == 7
+    assert export_rejects(ctx, out, by=Importer("os:test")) == 7
     with out.open(encoding="utf-8-sig", newline="") as fh:
         table = list(csv.reader(fh))
     text = "\n".join(",".join(row[4:]) for row in table)  # the reason and the row as read

@@ -9,6 +9,7 @@ from pathlib import Path
 from teller_assist.demo.county import generate_county
 from teller_assist.prequal.engine import decide
 from teller_assist.prequal.policy import default_policy_path, load_policy, parse_policy
+from teller_assist.services.context import Context
 from teller_assist.services.imports import import_paths
 from teller_assist.services.lookup import lookup
 from teller_assist.services.simulate import band_of, simulate
@@ -19,14 +20,14 @@ from tests.helpers.cli import run_cli
 AS_OF = dt.date(2026, 11, 28)
 
 
-def test_simulation_matches_person_by_person_decisions(store: Store, tmp_path: Path) -> None:
+def test_simulation_matches_person_by_person_decisions(store: Store, ctx: Context, tmp_path: Path) -> None:
     generate_county(tmp_path / "county", people=600, seed=11, as_of=AS_OF, processes=1)
     assert import_paths(store, [tmp_path / "county"], today=AS_OF).exit_code == 0
     policy = load_policy(default_policy_path())
     cheaper = parse_policy(
         default_policy_path().read_bytes().replace(b"floor = 200000", b"floor = 150000"), "cheaper.toml"
     )
-    result = simulate(store, [policy, cheaper], as_of=AS_OF)
+    result = simulate(ctx, [policy, cheaper], as_of=AS_OF)
     run = result.runs[0]
     assert run.people == 600 and run.coverage == 1.0 and run.with_line == run.eligible > 0
 

@@ -14,6 +14,7 @@ from teller_assist.documents.templates import TemplateError
 from teller_assist.prequal.policy import Policy
 from teller_assist.services import applications as apps
 from teller_assist.services import sms
+from teller_assist.services.context import Context
 from teller_assist.store import audit as store_audit
 from teller_assist.store import sms as store_sms
 from teller_assist.store.engine import Store
@@ -36,13 +37,13 @@ def read(path: Path) -> list[dict[str, str]]:
 
 
 def test_queued_with_the_approval_and_exported_once(
-    store: Store, team: Team, policy: Policy, tmp_path: Path
+    store: Store, ctx: Context, team: Team, policy: Policy, tmp_path: Path
 ) -> None:
     first = approve(store, policy, team, 60)
     approve(store, policy, team, 61, sender=None)  # a caller that sends no text queues none
     assert store_sms.pending_count(store) == 1
     out = tmp_path / "sms-1.csv"
-    assert sms.export(store, out, operator="ops") == 1
+    assert sms.export(ctx, out, operator="ops") == 1
     rows = read(out)
     assert rows == [
         {
@@ -52,24 +53,26 @@ def test_queued_with_the_approval_and_exported_once(
             "ref": f"APP{first}",
         }
     ]
-    assert sms.export(store, tmp_path / "sms-2.csv", operator="ops") == 0  # exactly once
+    assert sms.export(ctx, tmp_path / "sms-2.csv", operator="ops") == 0  # exactly once
     assert not (tmp_path / "sms-2.csv").exists()
     with pytest.raises(Exception, match="已存在"):
-        sms.export(store, out, operator="ops")  # never overwrite a file that may already be sent
+        sms.export(ctx, out, operator="ops")  # never overwrite a file that may already be sent
     exports = [e for e in store_audit.export_rows(store, None, None) if e.action == "export"]
     assert len(exports) == 2 and PHONE not in "".join(e.detail for e in exports)
 
 
-def test_a_failed_write_marks_nothing(store: Store, team: Team, policy: Policy, tmp_path: Path) -> None:
+def test_a_failed_write_marks_nothing(
+    store: Store, ctx: Context, team: Team, policy: Policy, tmp_path: Path
+) -> None:
     approve(store, policy, team, 62)
     with pytest.raises(FileNotFoundError):
-        sms.export(store, tmp_path / "missing-folder" / "sms.csv", operator="ops")
+        sms.export(ctx, tmp_path / "missing-folder" / "sms.csv", operator="ops")
     assert store_sms.pending_count(store) == 1
-    assert sms.export(store, tmp_path / "sms.csv", operator="ops") == 1
+    assert sms.export(ctx, tmp_path / "sms.csv", operator="ops") == 1
 
 
 def test_two_exports_at_once_take_each_text_once(
-    store: Store, team: Team, policy: Policy, tmp_path: Path
+    store: Store, ctx: Context, team: Team, policy: Policy, tmp_path: Path
 ) -> None:
     ids = [approve(store, policy, team, 70 + i) for i in range(12)]
     gate = threading.Barrier(2)
@@ -77,7 +80,7 @@ def test_two_exports_at_once_take_each_text_once(
 
     def run(n: int) -> None:
         gate.wait()
-        counts.append(sms.export(store, tmp_path / f"sms-{n}.csv", operator=f"ops{n}"))
+        counts.append(sms.export(ctx, tmp_path / f"sms-{n}.csv", operator=f"ops{n}"))
 
     threads = [threading.Thread(target=run, args=(n,)) for n in range(2)]
     for t in threads:

@@ -24,6 +24,7 @@ from teller_assist.store.audit import AuditEntry
 from teller_assist.store.engine import Store
 from teller_assist.targets.lists import ListRefused
 from teller_assist.targets.tasks import Outcome, Strike, TaskRefused
+from tests.helpers.context import context_of
 from tests.helpers.extracts import rid
 from tests.helpers.operators import PASSWORD
 from tests.helpers.surveys import walk_in_answers
@@ -346,7 +347,7 @@ def test_a_branch_head_assigns_their_own_branch_to_its_active_officers(
     with pytest.raises(targets.TargetsRefused, match="不在本网点"):  # B1 is branch 0102's
         targets.assign(store, head, issued_list, "teller1", day=TODAY, id_nos=[B1])
     leaver = add_operator(
-        store,
+        context_of(store),
         team.admin.operator,
         login="gone1",
         name="gone1",
@@ -355,7 +356,7 @@ def test_a_branch_head_assigns_their_own_branch_to_its_active_officers(
         branch_code="0101",
     )
     assert targets.assign(store, head, issued_list, "gone1", day=TODAY, id_nos=[A1, A2]) == 2
-    disable_operator(store, team.admin.operator, leaver.login)
+    disable_operator(context_of(store), team.admin.operator, leaver.login)
     with pytest.raises(targets.TargetsRefused, match="已停用") as disabled:
         targets.assign(store, head, issued_list, "gone1", day=TODAY, unassigned=1)
     assert disabled.value.hint_zh

@@ -31,6 +31,7 @@ from teller_assist.store.engine import Store
 from teller_assist.targets.file_list import FileRowRefused
 from teller_assist.targets.lists import ListRefused
 from teller_assist.targets.tasks import Strike
+from tests.helpers.context import context_of
 from tests.helpers.extracts import rid, write
 from tests.helpers.operators import PASSWORD
 from tests.helpers.surveys import walk_in_answers
@@ -264,7 +265,8 @@ def test_a_file_the_lists_cannot_take_is_refused_whole(
 
 def officer(store: Store, team: Team, login: str, branch: str = "0101", role: str = "teller") -> str:
     add_operator(
-        store, team.admin.operator, login=login, name=login, role=role, password=PASSWORD, branch_code=branch
+        context_of(store),
+        team.admin.operator, login=login, name=login, role=role, password=PASSWORD, branch_code=branch
     )
     return login
 
@@ -290,7 +292,7 @@ def test_a_branch_head_balances_their_unassigned_targets_by_village(
     officer(store, team, "teller2")
     officer(store, team, "elsewhere", branch="0102")
     gone = officer(store, team, "gone1")
-    disable_operator(store, team.admin.operator, gone)
+    disable_operator(context_of(store), team.admin.operator, gone)
     for who in (team.admin.operator, team.teller.operator):
         with pytest.raises(targets.TargetsRefused, match="网点负责人"):
             targets.assign_balanced(store, who, branch_list, "village")
@@ -392,7 +394,7 @@ def test_an_officer_who_leaves_hands_over_everything(
         at=NOW,
         entry=_entry(),
     )
-    disable_operator(store, team.admin.operator, leaver)
+    disable_operator(context_of(store), team.admin.operator, leaver)
     with pytest.raises(targets.TargetsRefused, match="二选一"):
         targets.reassign(store, head, leaver)
     with pytest.raises(targets.TargetsRefused, match="相同"):

@@ -29,6 +29,7 @@ from teller_assist.services.imports import import_paths
 from teller_assist.services.operators import add_operator
 from teller_assist.store.engine import Store
 from tests.helpers import required
+from tests.helpers.context import context_of
 from tests.helpers.extracts import rid, write
 from tests.helpers.operators import PASSWORD
 from tests.helpers.surveys import walk_in_answers
@@ -68,10 +69,12 @@ def branch_day(store: Store, team: Team, policy: Policy, tmp_path: Path) -> Team
     targets.set_region(store, admin, "321182", "0102")
     targets.issue(store, policy, admin, targets.ListSpec("L1", DUE, Decimal("50")), TODAY)
     add_operator(
-        store, admin, login="teller2", name="李经理", role="teller", password=PASSWORD, branch_code="0101"
+        context_of(store),
+        admin, login="teller2", name="李经理", role="teller", password=PASSWORD, branch_code="0101"
     )
     add_operator(
-        store, admin, login="idle1", name="闲经理", role="teller", password=PASSWORD, branch_code="0101"
+        context_of(store),
+        admin, login="idle1", name="闲经理", role="teller", password=PASSWORD, branch_code="0101"
     )
     targets.assign(store, head, "L1", "teller1", day=TODAY, id_nos=PEOPLE[:3])
     targets.assign(store, head, "L1", "teller2", day=TODAY, id_nos=PEOPLE[3:5])  # PEOPLE[5]: nobody yet
@@ -135,7 +138,8 @@ def test_only_the_branch_head_or_head_office_and_it_is_audited(
 ) -> None:
     team = branch_day
     other_head = add_operator(
-        store, team.admin.operator, login="head2", name="head2", role="branch_head", password=PASSWORD,
+        context_of(store),
+        team.admin.operator, login="head2", name="head2", role="branch_head", password=PASSWORD,
         branch_code="0102",
     )  # fmt: skip
     for who in (team.teller.operator, team.manager.operator, other_head, None):

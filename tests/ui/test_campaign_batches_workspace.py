@@ -29,6 +29,7 @@ from teller_assist.ui import i18n
 from teller_assist.ui.fonts import install_fonts
 from teller_assist.ui.main_window import MainWindow
 from teller_assist.ui.workspaces.campaigns import BatchDialog, CampaignsWorkspace, SubmitDialog
+from tests.helpers.context import context_of
 from tests.helpers.extracts import MAN, WOMAN, rid
 from tests.helpers.keyrings import MemoryKeyring
 from tests.helpers.operators import PASSWORD
@@ -89,10 +90,10 @@ def desk(qtbot: QtBot, settings: Settings, memory_keyring: MemoryKeyring, tmp_pa
     from teller_assist.services.operators import add_operator
     from tests.helpers.operators import admin_of
 
-    add_operator(store, admin_of(store, "admin1"), login="lobby1", name="测试lobby1", role="lobby_manager",
-                 password=PASSWORD, branch_code="0101")  # fmt: skip
+    add_operator(context_of(store), admin_of(store, "admin1"), login="lobby1", name="测试lobby1",
+                 role="lobby_manager", password=PASSWORD, branch_code="0101")  # fmt: skip
     bank_knows(store, tmp_path / "extracts")
-    admin = authenticate(store, "admin1", PASSWORD)
+    admin = authenticate(context_of(store), "admin1", PASSWORD)
     campaigns.create_campaign(store, admin, spec())
     campaigns.import_roster(
         store, admin, VILLAGE, roster(tmp_path / "村民名单.xlsx"), load_policy(default_policy_path()),
@@ -137,7 +138,7 @@ def test_s_shows_the_count_and_total_the_service_works_out_and_y_submits_them_in
     choose_village(qtbot, view)
     policy = load_policy(default_policy_path())
     expected = campaign_batches.plan_campaign(
-        desk.store, authenticate(desk.store, "head1", PASSWORD), VILLAGE, policy, today=TODAY
+        desk.store, authenticate(context_of(desk.store), "head1", PASSWORD), VILLAGE, policy, today=TODAY
     )
     assert len(expected.submit) == 3 and expected.total > 0 and expected.total % 100 == 0  # 张三, 李四, 王六
     dialog = submit_by_keys(qtbot, view)
@@ -179,7 +180,7 @@ def test_an_approver_sees_the_batch_rejects_one_with_a_reason_and_approves_the_r
 ) -> None:
     policy = load_policy(default_policy_path())
     made = campaign_batches.submit_campaign(
-        desk.store, authenticate(desk.store, "teller1", PASSWORD), VILLAGE, policy, today=TODAY
+        desk.store, authenticate(context_of(desk.store), "teller1", PASSWORD), VILLAGE, policy, today=TODAY
     )
     assert made.submitted == 3
     sign_in(qtbot, desk, "lobby1")
@@ -234,7 +235,7 @@ def test_an_approver_sees_the_batch_rejects_one_with_a_reason_and_approves_the_r
     # the decisions are stamped by the real clock while the window's day is TODAY: counted at the day
     # they were stamped (the same day as TODAY in use; later when the suite runs after that date)
     stamped = max(TODAY, local_day(now_utc()))
-    lobby1 = authenticate(desk.store, "lobby1", PASSWORD)
+    lobby1 = authenticate(context_of(desk.store), "lobby1", PASSWORD)
     counted = campaigns.show_campaign(desk.store, lobby1, VILLAGE, policy, as_of=stamped).progress
     assert counted is not None
     assert (counted.submitted, counted.decided, counted.granted) == (3, 3, 2)
@@ -256,7 +257,7 @@ def test_b_lets_the_approver_choose_among_the_waiting_batches_newest_first(
     from teller_assist.ui.workspaces.campaigns import BatchChooser
 
     policy = load_policy(default_policy_path())
-    teller = authenticate(desk.store, "teller1", PASSWORD)
+    teller = authenticate(context_of(desk.store), "teller1", PASSWORD)
     first = campaign_batches.submit_campaign(desk.store, teller, VILLAGE, policy, today=TODAY)
     book = Workbook()
     book.active.append(HEADER)
@@ -264,7 +265,9 @@ def test_b_lets_the_approver_choose_among_the_waiting_batches_newest_first(
         book.active.append(row)
     book.save(tmp_path / "补充名单.xlsx")
     campaigns.import_roster(
-        desk.store, authenticate(desk.store, "admin1", PASSWORD), VILLAGE, tmp_path / "补充名单.xlsx", policy,
+        desk.store, authenticate(
+            context_of(desk.store), "admin1", PASSWORD
+        ), VILLAGE, tmp_path / "补充名单.xlsx", policy,
         as_of=TODAY, masking=MASK,
     )  # fmt: skip
     second = campaign_batches.submit_campaign(desk.store, teller, VILLAGE, policy, today=TODAY)

@@ -25,6 +25,7 @@ from teller_assist.ui.fonts import install_fonts
 from teller_assist.ui.main_window import MainWindow
 from teller_assist.ui.workspaces.campaign_entry import FIXED, EntryDialog
 from teller_assist.ui.workspaces.campaigns import CampaignsWorkspace
+from tests.helpers.context import context_of
 from tests.helpers.extracts import MAN, WOMAN
 from tests.helpers.keyrings import MemoryKeyring
 from tests.helpers.operators import PASSWORD
@@ -211,7 +212,7 @@ def test_the_grid_is_refused_while_locked_and_to_another_branch(qtbot: QtBot, de
         ("head1", VILLAGE, "entry", "screen locked"),
     ]
 
-    head2 = authenticate(desk.store, "head2", PASSWORD)
+    head2 = authenticate(context_of(desk.store), "head2", PASSWORD)
     assert window.ctx is not None
     with pytest.raises(UserFacingError, match="只有总行管理员或网点 0101 的员工"):
         campaign_entry.open_sheet(window.ctx, head2, VILLAGE)
@@ -222,7 +223,7 @@ def test_the_grid_is_refused_while_locked_and_to_another_branch(qtbot: QtBot, de
 def test_the_community_desk_registers_by_keys_and_refuses_a_bad_id_a_duplicate_and_another_name(
     qtbot: QtBot, desk: Desk
 ) -> None:
-    admin = authenticate(desk.store, "admin1", PASSWORD)
+    admin = authenticate(context_of(desk.store), "admin1", PASSWORD)
     made = spec(COMMUNITY, scenario="community", group_name="幸福里小区", village_groups=())
     campaigns.create_campaign(desk.store, admin, made)
     sign_in(qtbot, desk, "teller1")

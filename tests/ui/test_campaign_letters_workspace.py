@@ -36,6 +36,7 @@ from teller_assist.ui.workspaces.campaigns import (
     RosterImportDialog,
 )
 from tests.helpers import required
+from tests.helpers.context import context_of
 from tests.helpers.extracts import COMPANY, MAN, WOMAN, rid
 from tests.helpers.keyrings import MemoryKeyring
 from tests.helpers.operators import PASSWORD, admin_of
@@ -72,20 +73,20 @@ def open_desk(qtbot: QtBot, settings: Settings, tmp_path: Path) -> Desk:
     store = window.store
     assert store is not None
     make_people(store)
-    add_operator(store, admin_of(store, "admin1"), login="lobby1", name="测试lobby1", role="lobby_manager",
-                 password=PASSWORD, branch_code="0101")  # fmt: skip
+    add_operator(context_of(store), admin_of(store, "admin1"), login="lobby1", name="测试lobby1",
+                 role="lobby_manager", password=PASSWORD, branch_code="0101")  # fmt: skip
     bank_knows(store, tmp_path / "extracts")
-    admin = authenticate(store, "admin1", PASSWORD)
+    admin = authenticate(context_of(store), "admin1", PASSWORD)
     policy = load_policy(default_policy_path())
     campaigns.create_campaign(store, admin, spec())
     campaigns.import_roster(
         store, admin, VILLAGE, roster(tmp_path / "村民名单.xlsx"), policy, as_of=TODAY, masking=MASK
     )
     made = campaign_batches.submit_campaign(
-        store, authenticate(store, "teller1", PASSWORD), VILLAGE, policy, today=TODAY
+        store, authenticate(context_of(store), "teller1", PASSWORD), VILLAGE, policy, today=TODAY
     )
     campaign_batches.approve_batch(
-        store, authenticate(store, "lobby1", PASSWORD), made.batch_id, policy, today=TODAY
+        store, authenticate(context_of(store), "lobby1", PASSWORD), made.batch_id, policy, today=TODAY
     )
     campaigns.create_campaign(
         store, admin, spec(MARKET, scenario="market", group_name="城南农贸市场", village_groups=())
@@ -136,7 +137,7 @@ def test_l_issues_the_letters_with_progress_cancels_between_two_members_and_goes
     qtbot: QtBot, desk: Desk, settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     required.program("pdftotext")
-    desk.window.sign_in(authenticate(desk.store, "teller1", PASSWORD))
+    desk.window.sign_in(authenticate(context_of(desk.store), "teller1", PASSWORD))
     view = f7(qtbot, desk.window)
     choose_village(qtbot, view)
     dialog = letters_by_keys(qtbot, view)
@@ -217,7 +218,7 @@ def test_l_lists_the_member_whose_agreement_was_refused_masked_and_goes_on_to_th
     with desk.store.connection() as conn:  # 李四's application lost its name: no agreement for her
         conn.execute(text("UPDATE application SET name = NULL WHERE id_no = :i"), {"i": WOMAN})
         conn.commit()
-    desk.window.sign_in(authenticate(desk.store, "teller1", PASSWORD))
+    desk.window.sign_in(authenticate(context_of(desk.store), "teller1", PASSWORD))
     view = f7(qtbot, desk.window)
     choose_village(qtbot, view)
     dialog = letters_by_keys(qtbot, view)
@@ -244,7 +245,7 @@ def paper_desk(
 def test_l_sends_the_print_files_to_the_configured_printer_when_asked(
     qtbot: QtBot, paper_desk: Desk, printing_settings: Settings
 ) -> None:
-    paper_desk.window.sign_in(authenticate(paper_desk.store, "head1", PASSWORD))
+    paper_desk.window.sign_in(authenticate(context_of(paper_desk.store), "head1", PASSWORD))
     view = f7(qtbot, paper_desk.window)
     choose_village(qtbot, view)
     dialog = letters_by_keys(qtbot, view)
@@ -282,7 +283,7 @@ def choose_file(
 def test_q_records_signatures_from_a_list_the_refused_listed_masked(
     qtbot: QtBot, desk: Desk, tmp_path: Path
 ) -> None:
-    desk.window.sign_in(authenticate(desk.store, "teller1", PASSWORD))
+    desk.window.sign_in(authenticate(context_of(desk.store), "teller1", PASSWORD))
     view = f7(qtbot, desk.window)
     choose_village(qtbot, view)
     dialog = letters_by_keys(qtbot, view)
@@ -325,10 +326,12 @@ def test_k_records_one_members_signature_by_id_masked_and_refused_in_words(
     from teller_assist.ui.workspaces.campaigns import SignOneDialog
 
     kpi.set_indicator(  # head office's indicator for the campaign: 2 people signed in November
-        desk.store, authenticate(desk.store, "admin1", PASSWORD), Scope("campaign", VILLAGE), people=2,
+        desk.store, authenticate(
+            context_of(desk.store), "admin1", PASSWORD
+        ), Scope("campaign", VILLAGE), people=2,
         granted=False, starts_on=dt.date(2026, 11, 1), ends_on=dt.date(2026, 11, 30),
     )  # fmt: skip
-    desk.window.sign_in(authenticate(desk.store, "teller1", PASSWORD))
+    desk.window.sign_in(authenticate(context_of(desk.store), "teller1", PASSWORD))
     view = f7(qtbot, desk.window)
     choose_village(qtbot, view)
     dialog = letters_by_keys(qtbot, view)
@@ -386,7 +389,7 @@ def till_file(path: Path) -> Path:
 def test_t_loads_a_markets_till_records_the_refused_rows_masked_and_only_for_a_market(
     qtbot: QtBot, desk: Desk, tmp_path: Path
 ) -> None:
-    desk.window.sign_in(authenticate(desk.store, "head1", PASSWORD))
+    desk.window.sign_in(authenticate(context_of(desk.store), "head1", PASSWORD))
     view = f7(qtbot, desk.window)
     choose_village(qtbot, view)
     assert not view.till_button.isEnabled()
@@ -404,7 +407,7 @@ def test_t_loads_a_markets_till_records_the_refused_rows_masked_and_only_for_a_m
 
 
 def test_l_q_and_t_are_refused_and_audited_while_locked(qtbot: QtBot, desk: Desk, tmp_path: Path) -> None:
-    desk.window.sign_in(authenticate(desk.store, "head1", PASSWORD))
+    desk.window.sign_in(authenticate(context_of(desk.store), "head1", PASSWORD))
     view = f7(qtbot, desk.window)
     choose(qtbot, view, MARKET)
     desk.window.lock()
@@ -429,7 +432,7 @@ def test_l_q_and_t_are_refused_and_audited_while_locked(qtbot: QtBot, desk: Desk
 
 def test_a_run_started_then_locked_is_refused_by_the_desk(qtbot: QtBot, desk: Desk) -> None:
     """The lock comes between L and Enter: the run is refused in the dialog, audited, nothing issued."""
-    desk.window.sign_in(authenticate(desk.store, "head1", PASSWORD))
+    desk.window.sign_in(authenticate(context_of(desk.store), "head1", PASSWORD))
     view = f7(qtbot, desk.window)
     choose_village(qtbot, view)
     dialog = letters_by_keys(qtbot, view)
@@ -471,7 +474,7 @@ def language(request: pytest.FixtureRequest, qapp: QApplication) -> Iterator[str
 def test_the_new_keys_and_dialogs_fit_the_420_pixel_window_in_either_language(
     qtbot: QtBot, desk: Desk, language: str, tmp_path: Path
 ) -> None:
-    desk.window.sign_in(authenticate(desk.store, "head1", PASSWORD))
+    desk.window.sign_in(authenticate(context_of(desk.store), "head1", PASSWORD))
     view = f7(qtbot, desk.window)
     choose_village(qtbot, view)
     QApplication.processEvents()

@@ -33,6 +33,7 @@ from teller_assist.ui import i18n
 from teller_assist.ui.fonts import install_fonts
 from teller_assist.ui.main_window import MainWindow
 from teller_assist.ui.workspaces.campaigns import CampaignDialog, CampaignsWorkspace, RosterImportDialog
+from tests.helpers.context import context_of
 from tests.helpers.extracts import COMPANY, GOV, MAN, WOMAN, rid, write
 from tests.helpers.keyrings import MemoryKeyring
 from tests.helpers.operators import PASSWORD, admin_of
@@ -118,7 +119,7 @@ def make_people(store: Store) -> None:
         ("teller1", "teller", "0101"),
         ("head2", "branch_head", "0102"),
     ):
-        add_operator(store, admin, login=login, name=f"测试{login}", role=role, password=PASSWORD,
+        add_operator(context_of(store), admin, login=login, name=f"测试{login}", role=role, password=PASSWORD,
                      branch_code=branch)  # fmt: skip
 
 
@@ -127,7 +128,7 @@ def seed(store: Store, tmp_path: Path) -> None:
     0101 with an indicator, and 0102's village (which 0101's people never see)."""
     make_people(store)
     bank_knows(store, tmp_path / "extracts")
-    admin = authenticate(store, "admin1", PASSWORD)
+    admin = authenticate(context_of(store), "admin1", PASSWORD)
     campaigns.create_campaign(store, admin, spec())
     campaigns.create_campaign(
         store, admin, spec("ent-某厂-2026", scenario="enterprise", group_name="某厂", group_uscc=COMPANY,
@@ -156,7 +157,7 @@ def desk(qtbot: QtBot, settings: Settings, memory_keyring: MemoryKeyring, tmp_pa
 
 
 def sign_in(qtbot: QtBot, desk: Desk, login: str) -> None:
-    desk.window.sign_in(authenticate(desk.store, login, PASSWORD))
+    desk.window.sign_in(authenticate(context_of(desk.store), login, PASSWORD))
 
 
 def f7(qtbot: QtBot, window: MainWindow) -> CampaignsWorkspace:
@@ -619,7 +620,7 @@ def test_the_workspace_and_its_dialogs_fit_the_420_pixel_window_in_either_langua
     window.start()
     assert window.store is not None
     seed(window.store, tmp_path)
-    window.sign_in(authenticate(window.store, "head1", PASSWORD))
+    window.sign_in(authenticate(window.ctx, "head1", PASSWORD))
     view = f7(qtbot, window)
     assert window.width() == MainWindow.DEFAULT_WIDTH
     qtbot.keyClick(view.table, Qt.Key.Key_Down)

@@ -11,6 +11,7 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
 from teller_assist.services.clock import Clock
+from teller_assist.services.context import Context
 from teller_assist.settings import Settings
 from teller_assist.store.audit import export_rows
 from teller_assist.store.engine import Store
@@ -28,7 +29,7 @@ TODAY = dt.date(2026, 11, 28)
 def dialog_for(qtbot: QtBot, store: Store, settings: Settings) -> ImportDialog:
     QApplication.setFont(install_fonts())
     admin = make_operator(store, "hq1", "hq_admin")
-    dialog = ImportDialog(store, settings, operator=admin, today=lambda: TODAY)
+    dialog = ImportDialog(Context(store, settings, clock=Clock.on(TODAY)), operator=admin)
     qtbot.addWidget(dialog)
     dialog.show()
     return dialog
@@ -75,7 +76,8 @@ def test_refused_rows_are_not_exported_while_the_window_is_locked(
 ) -> None:
     QApplication.setFont(install_fonts())
     admin = make_operator(sqlite_store, "hq1", "hq_admin")
-    dialog = ImportDialog(sqlite_store, settings, operator=admin, today=lambda: TODAY, locked=lambda: True)
+    on_today = Context(sqlite_store, settings, clock=Clock.on(TODAY))
+    dialog = ImportDialog(on_today, operator=admin, locked=lambda: True)
     qtbot.addWidget(dialog)
     out = tmp_path / "rejects.csv"
     assert dialog.export_to(out) == 0

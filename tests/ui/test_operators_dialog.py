@@ -15,6 +15,7 @@ from teller_assist.store.engine import Store
 from teller_assist.ui.main_window import MainWindow
 from teller_assist.ui.operators_dialog import OperatorsDialog
 from teller_assist.ui.session import LoginDialog
+from tests.helpers.context import context_of
 from tests.helpers.keyrings import MemoryKeyring
 from tests.helpers.operators import PASSWORD, admin_of, make_operator, wait_checked
 from tests.ui.test_card_panel import window_with_data
@@ -23,7 +24,7 @@ from tests.ui.test_card_panel import window_with_data
 def signed_in_admin(qtbot: QtBot, settings: Settings, tmp_path: Path) -> MainWindow:
     window = window_with_data(qtbot, settings, tmp_path)  # a teller is signed in
     assert window.store is not None
-    window.sign_in(authenticate(window.store, admin_of(window.store).login, PASSWORD))
+    window.sign_in(authenticate(window.ctx, admin_of(window.store).login, PASSWORD))
     return window
 
 
@@ -37,7 +38,7 @@ def test_the_menu_is_there_for_administrators_only(
     head = make_operator(window.store, "head1", "branch_head")
     window.sign_in(head)
     assert not window.admin_menu.menuAction().isVisible() and window.open_operators_dialog() is None
-    window.sign_in(authenticate(window.store, admin_of(window.store).login, PASSWORD))
+    window.sign_in(authenticate(window.ctx, admin_of(window.store).login, PASSWORD))
     assert window.admin_menu.menuAction().isVisible()
     window.operators_action.trigger()
     dialog = window.findChild(OperatorsDialog, "operatorsDialog")
@@ -130,9 +131,9 @@ def test_an_administrator_adds_resets_changes_the_role_and_disables(
 
 def test_a_reset_password_must_be_replaced_at_the_login(qtbot: QtBot, sqlite_store: Store) -> None:
     admin = admin_of(sqlite_store)
-    add_operator(sqlite_store, admin, login="sun", name="孙", role="teller", password=PASSWORD)
-    reset_password(sqlite_store, admin, "sun", "OneTime2027")
-    dialog = LoginDialog(sqlite_store)
+    add_operator(context_of(sqlite_store), admin, login="sun", name="孙", role="teller", password=PASSWORD)
+    reset_password(context_of(sqlite_store), admin, "sun", "OneTime2027")
+    dialog = LoginDialog(context_of(sqlite_store))
     qtbot.addWidget(dialog)
     dialog.show()
     dialog.login.setText("sun")
@@ -157,7 +158,7 @@ def test_a_reset_password_must_be_replaced_at_the_login(qtbot: QtBot, sqlite_sto
     wait_checked(qtbot, dialog)
     assert dialog.operator is not None and not dialog.operator.must_change_password
     assert dialog.result() == LoginDialog.DialogCode.Accepted
-    assert authenticate(sqlite_store, "sun", "Mine2028x").login == "sun"
+    assert authenticate(context_of(sqlite_store), "sun", "Mine2028x").login == "sun"
 
 
 def test_a_one_time_password_does_not_unlock_a_session(
@@ -168,7 +169,7 @@ def test_a_one_time_password_does_not_unlock_a_session(
     window = window_with_data(qtbot, settings, tmp_path)
     assert window.store is not None and window.operator is not None
     window.lock()
-    reset_password(window.store, admin_of(window.store), window.operator.login, "OneTime2027")
+    reset_password(window.ctx, admin_of(window.store), window.operator.login, "OneTime2027")
     window.lock_page.password.setText("OneTime2027")
     window.lock_page.button.click()
     wait_checked(qtbot, window.lock_page)

@@ -24,6 +24,7 @@ from teller_assist.ui.fonts import install_fonts
 from teller_assist.ui.main_window import MainWindow
 from teller_assist.ui.session import AuthorizeDialog, LoginDialog
 from teller_assist.ui.workspaces.lobby import ApprovalQueue
+from tests.helpers.context import context_of
 from tests.helpers.extracts import MAN, rid
 from tests.helpers.keyrings import MemoryKeyring
 from tests.helpers.operators import PASSWORD, make_operator, wait_checked
@@ -54,7 +55,7 @@ def fill_survey(qtbot: QtBot, window: MainWindow) -> None:
 
 
 def test_first_start_creates_the_first_administrator(qtbot: QtBot, sqlite_store: Store) -> None:
-    dialog = LoginDialog(sqlite_store, first_admin=True)
+    dialog = LoginDialog(context_of(sqlite_store), first_admin=True)
     qtbot.addWidget(dialog)
     assert dialog.objectName() == "firstAdminDialog"
     dialog.login.setText("zhao.hq")
@@ -78,7 +79,7 @@ def test_each_login_dialog_shows_only_its_own_fields(qtbot: QtBot, sqlite_store:
         (False, ["loginUser", "loginPassword"]),
         (True, ["loginUser", "adminName", "loginPassword", "adminPassword2"]),
     ):
-        dialog = LoginDialog(sqlite_store, first_admin=first_admin)
+        dialog = LoginDialog(context_of(sqlite_store), first_admin=first_admin)
         qtbot.addWidget(dialog)
         dialog.show()
         qtbot.waitExposed(dialog)
@@ -99,7 +100,7 @@ def test_the_login_follows_its_window_where_the_desktop_places_it(qtbot: QtBot, 
     window.resize(420, 640)
     window.move(0, 0)
     window.show()
-    dialog = LoginDialog(sqlite_store, window)
+    dialog = LoginDialog(context_of(sqlite_store), window)
     dialog.open()
     qtbot.waitExposed(dialog)
     window.move(473, 52)  # as the window manager centres a 420 x 640 window on a 1366 x 768 screen
@@ -109,7 +110,7 @@ def test_the_login_follows_its_window_where_the_desktop_places_it(qtbot: QtBot, 
 
 def test_login_dialog_says_why_and_keeps_the_login(qtbot: QtBot, sqlite_store: Store) -> None:
     make_operator(sqlite_store, "teller9")
-    dialog = LoginDialog(sqlite_store)
+    dialog = LoginDialog(context_of(sqlite_store))
     qtbot.addWidget(dialog)
     dialog.login.setText("teller9")
     dialog.password.setText("wrong-pass1")
@@ -146,7 +147,7 @@ def test_the_first_administrator_is_hashed_off_the_gui_thread(
     qtbot: QtBot, sqlite_store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     on_gui = argon2_threads(monkeypatch)
-    first = LoginDialog(sqlite_store, first_admin=True)
+    first = LoginDialog(context_of(sqlite_store), first_admin=True)
     qtbot.addWidget(first)
     first.login.setText("zhao.hq")
     first.name.setText("管理员")
@@ -171,7 +172,7 @@ def test_no_password_is_checked_on_the_gui_thread(
     window = window_with_data(qtbot, settings, tmp_path)
     assert window.store is not None
     on_gui = argon2_threads(monkeypatch)
-    dialog = LoginDialog(window.store, window)
+    dialog = LoginDialog(window.ctx, window)
     dialog.show()
     qtbot.waitExposed(dialog)
     qtbot.keyClicks(dialog.login, "teller1")

@@ -144,7 +144,7 @@ def test_a_new_database_asks_for_its_first_administrator_once_it_is_open(
     gate.open.set()
     qtbot.waitUntil(lambda: window.login_dialog is not None and window.login_dialog is not dialog)
     first = window.login_dialog
-    assert first is not None and first.objectName() == "firstAdminDialog" and first.store is window.store
+    assert first is not None and first.objectName() == "firstAdminDialog" and first.ctx is window.ctx
     qtbot.waitUntil(first.isVisible)
     assert visible_logins() == ["firstAdminDialog"] and window.isVisible()  # the window stayed
     qtbot.keyClicks(first.login, "admin")
@@ -236,7 +236,7 @@ def test_a_policy_that_does_not_load_is_said_on_the_status_line(
     settings = load_settings({**env, "TELLER_ASSIST_POLICY_FILE": str(broken)})
     county(settings, tmp_path)
     window, dialog = cold_start(qtbot, settings)
-    qtbot.waitUntil(lambda: dialog.store is not None, timeout=15_000)
+    qtbot.waitUntil(lambda: dialog.ctx is not None, timeout=15_000)
     assert window.policy is None
     assert window.db_status.text().startswith("授信政策未载入：")
     assert str(broken.name) in window.db_status.text()
@@ -262,9 +262,9 @@ def ask_login(self, **kw):
 behind = main_window.MainWindow.opened_behind_login
 def opened_behind_login(self, ready):
     dialog = self.login_dialog
-    seen.append(f"database open, dialog visible={dialog.isVisible()}, handed={dialog.store is None}")
+    seen.append(f"database open, dialog visible={dialog.isVisible()}, handed={dialog.ctx is None}")
     behind(self, ready)
-    seen.append(f"dialog has the store={dialog.store is self.store}, status={self.db_status.text()}")
+    seen.append(f"dialog has the context={dialog.ctx is self.ctx}, status={self.db_status.text()}")
     print("\n".join(seen), flush=True)
     os._exit(0)
 main_window.MainWindow.ask_login = ask_login
@@ -284,7 +284,7 @@ sys.exit(cli.main([]))
     assert out.stdout.splitlines() == [
         "login asked, visible=True, store=False",
         "database open, dialog visible=True, handed=True",
-        "dialog has the store=True, status=【演示模式】数据库：teller-assist.db",
+        "dialog has the context=True, status=【演示模式】数据库：teller-assist.db",
     ]
 
 

@@ -60,7 +60,7 @@ def officer_window(
     window.start()
     assert window.store is not None
     seeded = seed_tasks(window.store, tmp_path / "in")
-    window.sign_in(authenticate(window.store, login, PASSWORD))
+    window.sign_in(authenticate(window.ctx, login, PASSWORD))
     assert window.tasks is not None
     return window, window.tasks, seeded
 

@@ -212,9 +212,9 @@ def test_the_dialogs_and_the_lobby_view_are_not_cut_off(
     window = window_with_data(qtbot, dataclasses.replace(settings, language=language), tmp_path)  # type: ignore[type-var]
     assert window.store is not None
     dialogs: list[QWidget] = [
-        LoginDialog(window.store, window, first_admin=True),
-        LoginDialog(window.store, window),
-        ImportDialog(window.store, window.settings, window, operator=window.operator),
+        LoginDialog(window.ctx, window, first_admin=True),
+        LoginDialog(window.ctx, window),
+        ImportDialog(window.ctx, window, operator=window.operator),
     ]
     for dialog in dialogs:
         dialog.show()

@@ -1,7 +1,7 @@
 """Every audit action the program writes has its Chinese name, so the audit export (审计记录导出) reads in
 the bank's words, not in the program's codes. The actions are found in the source: the first argument of
-every ``AuditEntry(...)``, the action of every ``audit.log(store, ...)``, and the action handed to the
-target lists' own entry helper, wherever it is a literal."""
+every ``AuditEntry(...)``, the action of every ``audit.log(store, ...)`` and ``audit.note(ctx, ...)``,
+and the action handed to the target lists' own entry helper, wherever it is a literal."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from pathlib import Path
 from teller_assist.services.audit import ACTIONS_ZH
 
 PACKAGE = Path(__file__).resolve().parents[2] / "teller_assist"
+ACTION_AT = {"AuditEntry": 0, "audit.log": 1, "log": 1, "audit.note": 1, "note": 1, "_entry": 1}
 
 
 def written_actions() -> dict[str, str]:
@@ -20,10 +21,10 @@ def written_actions() -> dict[str, str]:
             if not isinstance(node, ast.Call):
                 continue
             called = ast.unparse(node.func)
-            position = {"AuditEntry": 0, "audit.log": 1, "log": 1, "_entry": 1}.get(called)
+            position = ACTION_AT.get(called)
             if position is None or len(node.args) <= position:
                 continue
-            if called == "log" and path.name != "audit.py":
+            if called in ("log", "note") and path.name != "audit.py":
                 continue  # the logging module's log(), not the audit trail's
             argument = node.args[position]
             if isinstance(argument, ast.Constant) and isinstance(argument.value, str):

@@ -64,13 +64,13 @@ class DataJobs(QObject):
         from teller_assist.ui.import_dialog import ImportDialog
 
         w = self.w
-        if w.store is None:
+        if w.ctx is None:
             return None
         refusal = self.refusal()
         if refusal is not None:
             messages.say(w, error_text(refusal))
             return None
-        dialog = ImportDialog(w.store, w.settings, w, operator=w.operator, locked=w.is_locked, today=w._today)
+        dialog = ImportDialog(w.ctx, w, operator=w.operator, locked=w.is_locked)
         dialog.finished.connect(lambda _result: w.startup.refresh_overview())
         dialog.open()
         return dialog
@@ -81,9 +81,9 @@ class DataJobs(QObject):
 
         w = self.w
         admin = w.operator is not None and w.operator.role == "hq_admin"
-        if w.store is None or w.operator is None or not admin or w.is_locked():
+        if w.ctx is None or w.operator is None or not admin or w.is_locked():
             return None
-        dialog = OperatorsDialog(w.store, w.operator, w, is_locked=w.is_locked)
+        dialog = OperatorsDialog(w.ctx, w.operator, w, is_locked=w.is_locked)
         dialog.open()
         return dialog
 
@@ -95,7 +95,7 @@ class DataJobs(QObject):
         from teller_assist.services.imports import real_data_present as holds_real_data
 
         w = self.w
-        if w.store is None or w.demo_task is not None:
+        if w.ctx is None or w.demo_task is not None:
             return
         refusal = self.refusal()
         if refusal is not None:
@@ -103,7 +103,7 @@ class DataJobs(QObject):
             return
         by = Importer.operator(w.operator)
         try:
-            real = holds_real_data(w.store)  # said before asking (the service checks it again)
+            real = holds_real_data(w.ctx)  # said before asking (the service checks it again)
         except UserFacingError as exc:
             messages.say(w, error_text(exc))
             return
@@ -114,7 +114,7 @@ class DataJobs(QObject):
             question = self.tr("生成并导入一个{n}人的演示县（虚构数据），用于熟悉软件。是否继续？")
             if not messages.ask(w, self.tr("载入演示数据"), question.format(n=f"{people:,}")):
                 return
-        store, work_dir, today = w.store, w.settings.paths.data_dir, w._today()
+        store, work_dir, today = w.ctx.store, w.settings.paths.data_dir, w._today()
 
         def work(report, cancelled):
             return demo_county(

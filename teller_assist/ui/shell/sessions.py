@@ -43,8 +43,8 @@ class Sessions(QObject):
         asked instead. Cancelled: the window closes. Signed in on a database without customers: the demo
         county is offered (or, from ``make run``, loaded)."""
         w = self.w
-        first_admin = w.store is not None and not w.has_operators
-        dialog = LoginDialog(w.store, w, first_admin=first_admin)
+        first_admin = w.ctx is not None and not w.has_operators
+        dialog = LoginDialog(w.ctx, w, first_admin=first_admin)
         w.login_dialog, self.demo_if_empty = dialog, demo_if_empty
 
         def accepted() -> None:
@@ -65,10 +65,10 @@ class Sessions(QObject):
         the first administrator instead, or (not opened) take the dialog away: the window says why."""
         w = self.w
         dialog = w.login_dialog
-        if dialog is None or dialog.store is not None:
+        if dialog is None or dialog.ctx is not None:
             return
-        if ready is not None and ready.has_operators:
-            dialog.set_store(ready.opened.store)
+        if ready is not None and ready.has_operators and w.ctx is not None:
+            dialog.set_context(w.ctx)
             return
         dialog.rejected.disconnect(w.close)
         dialog.reject()
@@ -109,7 +109,7 @@ class Sessions(QObject):
         from teller_assist.services import audit
 
         w = self.w
-        if w.operator is None or w.store is None:
+        if w.operator is None or w.ctx is None:
             return None
         if w.counter.print_task is not None or w.demo_task is not None:
             messages.say(w, self.tr("正在打印或导入，完成后再退出登录"))
@@ -125,7 +125,7 @@ class Sessions(QObject):
         self.settle()  # the lock's row before the logout's
         self.end_session()
         try:
-            audit.log(w.store, "logout", operator=who, purpose="switch")
+            audit.note(w.ctx, "logout", operator=who, purpose="switch")
         except UserFacingError as exc:
             messages.say(w, error_text(exc))
         return w.ask_login()
@@ -153,7 +153,7 @@ class Sessions(QObject):
         from teller_assist.services import audit
 
         w = self.w
-        if w.operator is None or w.store is None or w.is_locked():
+        if w.operator is None or w.ctx is None or w.is_locked():
             return
         w.stack.setCurrentWidget(w.lock_page)
         w.data.update_actions()
@@ -167,12 +167,12 @@ class Sessions(QObject):
             dialog.hide()
         w.counter.locking()  # a reveal ends with the lock
         w.hosted.locking()  # nothing of the officer's day on a locked screen
-        w.lock_page.lock_for(w.store, w.operator)
+        w.lock_page.lock_for(w.ctx, w.operator)
         self.lock_waiting()
-        store, login = w.store, w.operator.login  # the row is written behind the lock, not before it
+        ctx, login = w.ctx, w.operator.login  # the row is written behind the lock, not before it
 
         def work(_report: Callable[..., None], _cancelled: Callable[[], bool]) -> None:
-            audit.log(store, "lock", operator=login)
+            audit.note(ctx, "lock", operator=login)
 
         self.settle()  # (a lock's row before the next one)
         task = Task(work, self)

@@ -160,9 +160,9 @@ class Startup(QObject):
         from teller_assist.services.database import current_overview as overview
 
         w = self.w
-        if w.opened is None:
+        if w.opened is None or w.ctx is None:
             return
-        w.opened = dataclasses.replace(w.opened, overview=overview(w.opened.store))
+        w.opened = dataclasses.replace(w.opened, overview=overview(w.ctx))
         self.show_overview()
 
     def show_overview(self) -> None:

@@ -421,7 +421,7 @@ class CounterWorkspace(QWidget):
         if flow is None or card is None:
             return
         with contextlib.suppress(UserFacingError):
-            audit.rehearse(flow.store)  # the first lookup's audit row: prepared, then rolled back
+            audit.rehearse(flow.ctx)  # the first lookup's audit row: prepared, then rolled back
             if flow.policy is not None:
                 decide_for_card(card, None, flow.policy, self._today())
 

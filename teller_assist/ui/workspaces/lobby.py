@@ -274,10 +274,10 @@ class ApprovalQueue(QWidget):
 
         self.refresh()
         self.clock.start()
-        store, stop = self.store, self._stop
+        ctx, stop = self.ctx, self._stop
 
         def work(report: Callable[..., None], _cancelled: Callable[[], bool]) -> None:
-            watch_applications(store, report, stop)  # each report wakes the GUI thread: refresh
+            watch_applications(ctx, report, stop)  # each report wakes the GUI thread: refresh
 
         task = Task(work, self)
         task.progress.connect(lambda _args: self.refresh())
