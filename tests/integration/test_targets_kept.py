@@ -61,7 +61,7 @@ def paged(ctx: Context, today: targets.Today, **scope: str) -> None:
     the same order, with their people's names), with the whole list's counts and moved homes."""
     whole = len(today.tasks)
     for first in sorted({0, 1, 2, 3, 5, whole - 1, whole, whole + 1} - {-1}):
-        page = targets.today_page(ctx, first=first, **scope)  # type: ignore[arg-type]
+        page = targets.today_page(ctx, first=first, **scope)
         assert page.tasks == today.tasks[:first], first
         assert page.counts == summary(today.tasks) and page.total == whole
         assert page.moved == today.moved

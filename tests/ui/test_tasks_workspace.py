@@ -208,6 +208,7 @@ def test_f6_lists_the_officers_tasks_in_the_services_order_masked_with_the_count
     assert window.store is not None
     assert audit_of(window.store, "tasks_view")[-1] == ("teller1", "officer:teller1", "targets")
     # the list follows the service: the same people in the same order
+    assert window.ctx is not None
     listing = targets.tasks_today(window.ctx, window.operator, officer="teller1")  # the window's day
     assert [t.id_masked for t in listing.tasks] == [MASK.resident_id(i) for i in ORDER]
 
@@ -281,6 +282,7 @@ def test_each_outcome_is_recorded_by_its_keys(
     qtbot.waitUntil(lambda: window.tasks_status.text() == "今日任务 0 项", timeout=10_000)
     assert [r[0] for r in audit_of(store, "task_outcome")] == ["teller1"] * 4
     # the appointment brings the task back that day
+    assert window.ctx is not None
     back = targets.tasks_today(window.ctx.on(on), window.operator, officer="teller1")
     assert [(t.id_masked, t.appointment) for t in back.tasks if t.appointment] == [
         (MASK.resident_id(LATE), True)
