@@ -50,7 +50,6 @@ from sqlalchemy import func, select, update
 
 from teller_assist.demo.county import TOWNS, generate_county, history_file
 from teller_assist.demo.history import demo_operators
-from teller_assist.identity.masking import Masking
 from teller_assist.prequal.policy import Policy, default_policy_path, load_policy
 from teller_assist.services import targets, task_desk
 from teller_assist.services.clock import Clock
@@ -63,7 +62,7 @@ from teller_assist.store import operators as store_ops
 from teller_assist.store import targets as store_targets
 from teller_assist.store.engine import Store
 from teller_assist.store.history import StaffMember, ensure_staff
-from teller_assist.store.models import Customer, Operator, Target, TargetAssignment, TargetList
+from teller_assist.store.models import Customer, ImportBatch, Operator, Target, TargetAssignment, TargetList
 from teller_assist.store.operators import NO_LOGIN_HASH, OperatorRecord
 
 AS_OF = dt.date(2026, 11, 28)
@@ -74,8 +73,12 @@ DAY_BEFORE = dt.datetime.combine(AS_OF - dt.timedelta(days=1), dt.time(16, 0)).a
 FIRST = 200  # the window's first screen
 DUE = dt.date(2027, 3, 31)
 ASSIGN = 10_000
-MASK = Masking()
 BRANCHES = tuple(b for _t, b in TOWNS)
+
+
+def context(store: Store, policy: Policy, day: dt.date) -> Context:
+    """The context the window makes (the default masking), its clock on the bench's ``day``."""
+    return Context(store, load_settings({"TELLER_ASSIST_CONFIG": "/nonexistent"}), policy, Clock.on(day))
 
 
 def timed(fn: Callable[[], Any]) -> tuple[float, float, Any]:
@@ -112,7 +115,9 @@ def ensure_county(folder: Path | None, people: int) -> Path:
 
 
 def load(store: Store, county: Path, policy: Policy) -> None:
-    seconds, _cpu, report = timed(lambda: import_paths(store, [county], today=AS_OF))
+    # stamped by the bench's clock (the sweep of the day finds the extracts imported before it)
+    clock = Clock.on(AS_OF)
+    seconds, _cpu, report = timed(lambda: import_paths(store, [county], today=AS_OF, now=clock.now))
     print(f"  import: {seconds:.1f} s (exit {report.exit_code})")
     history = history_file(county, AS_OF)
     if history.exists():
@@ -141,13 +146,16 @@ def prepare(store: Store) -> None:
             .values(active=True, must_change_password=False)
         )
         # a folder kept between runs holds earlier runs' lists and assignments stamped by the real clock,
-        # days after the bench's day: as the bench's own, they are the afternoon before it
+        # days after the bench's day, and their night's imports, the day after it (or a folder loaded
+        # by the real clock): as the bench's own, they are the afternoon before it, before its sweep
         s.execute(
             update(TargetAssignment)
             .where(TargetAssignment.assigned_at > DAY_BEFORE)
             .values(assigned_at=DAY_BEFORE)
         )
         s.execute(update(TargetList).where(TargetList.issued_at > DAY_BEFORE).values(issued_at=DAY_BEFORE))
+        after = dt.datetime.combine(NIGHT, dt.time()).astimezone()  # the nights' imports of earlier runs
+        s.execute(update(ImportBatch).where(ImportBatch.started_at >= after).values(started_at=DAY_BEFORE))
 
 
 def head_office() -> OperatorRecord:
@@ -164,6 +172,7 @@ def signed_in(store: Store, login: str) -> OperatorRecord:
 
 def run(name: str, store: Store, policy: Policy, runs: int) -> None:
     hq = head_office()
+    ctx = context(store, policy, AS_OF)
     print(f"{name}  ({machine_line()})")
     with store.connection() as conn:
         people = conn.execute(select(func.count()).select_from(Customer)).scalar_one()
@@ -172,18 +181,18 @@ def run(name: str, store: Store, policy: Policy, runs: int) -> None:
         f"  {people:,} customers; {before:,} targets already (the night's targets extract and earlier runs)"
     )
     for n, branch in enumerate(BRANCHES, start=1):
-        targets.set_region(store, hq, f"3211{n:02d}", branch)
+        targets.set_region(ctx, hq, f"3211{n:02d}", branch)
 
     # 1. building and issuing the county's list
     code = f"bench-{dt.datetime.now():%Y%m%d-%H%M%S}"
     spec = targets.ListSpec(code, DUE, Decimal("30"))
-    seconds, cpu, preview = timed(lambda: targets.preview(store, policy, hq, spec, AS_OF))
+    seconds, cpu, preview = timed(lambda: targets.preview(ctx, hq, spec))
     print(
         f"  preview: {preview.people:,} people to {len(preview.shares)} branches "
         f"({preview.negative_removed:,} on the negative list, {preview.holding_removed:,} holding a line "
         f"left out) in {seconds:.1f} s wall, {cpu:.1f} s CPU"
     )
-    seconds, cpu, issued = timed(lambda: targets.issue(store, policy, hq, spec, AS_OF, now=DAY_BEFORE))
+    seconds, cpu, issued = timed(lambda: targets.issue(ctx.at(DAY_BEFORE), hq, spec))
     print(
         f"  building and issuing the county's list: {issued.preview.people:,} targets, indicator "
         f"{issued.preview.indicator:,}, in {seconds:.1f} s wall, {cpu:.1f} s CPU {verdict(seconds, 60)}"
@@ -203,7 +212,7 @@ def run(name: str, store: Store, policy: Policy, runs: int) -> None:
 
     head = signed_in(store, f"zh{first}")
     seconds, cpu, plan = timed(
-        lambda: targets.assign_balanced(store, head, code, "village", limit=ASSIGN, now=DAY_BEFORE)
+        lambda: targets.assign_balanced(ctx.at(DAY_BEFORE), head, code, "village", limit=ASSIGN)
     )
     loads = ", ".join(f"{o} {b + a:,}" for o, b, a in plan.officers)
     print(
@@ -215,7 +224,7 @@ def run(name: str, store: Store, policy: Policy, runs: int) -> None:
     head = signed_in(store, f"zh{second}")
     loaded = tellers(second)[0]
     seconds, cpu, moved = timed(
-        lambda: targets.assign(store, head, code, loaded, day=AS_OF, unassigned=ASSIGN, now=DAY_BEFORE)
+        lambda: targets.assign(ctx.at(DAY_BEFORE), head, code, loaded, unassigned=ASSIGN)
     )
     print(
         f"  assigning {moved:,} targets of branch {second} to one officer: {seconds:.2f} s wall, "
@@ -225,32 +234,30 @@ def run(name: str, store: Store, policy: Policy, runs: int) -> None:
     # 3. an officer's task list at login: the day's targets given out after the night's sweep (every
     # target's facts read), then the next morning's login after the sweep kept every task of its day
     who = ((balanced, "a balanced share"), (loaded, f"{moved:,} given at once"))
-    task_lists(store, policy, runs, who, "no sweep of the day: every target's facts read")
-    seconds, cpu, swept = timed(lambda: targets.sweep(store, policy, AS_OF, by="bench"))
+    task_lists(ctx, runs, who, "no sweep of the day: every target's facts read")
+    seconds, cpu, swept = timed(lambda: targets.sweep(ctx, by="bench"))
     print(
         f"  the sweep of {AS_OF} keeping every target's task ({swept.targets:,} targets, "
         f"{sum(swept.tasks.values()):,} tasks): {seconds:.1f} s wall, {cpu:.1f} s CPU ({machine_line()})"
     )
-    task_lists(store, policy, runs, who, "after the sweep: its kept tasks read")
+    task_lists(ctx, runs, who, "after the sweep: its kept tasks read")
     # a day's work since the sweep: outcomes on 50 of the balanced officer's tasks, computed again
     me = signed_in(store, balanced)
-    day_tasks = targets.today_tasks(store, policy, AS_OF, officer=balanced).tasks
+    day_tasks = targets.today_tasks(ctx, officer=balanced).tasks
     for t in day_tasks[:50]:
-        targets.record_outcome(store, policy, me, t.id_no, "not_reached", day=AS_OF, masking=MASK)
-    task_lists(store, policy, runs, who[:1], "after the sweep and 50 outcomes recorded since")
+        targets.record_outcome(ctx, me, t.id_no, "not_reached")
+    task_lists(ctx, runs, who[:1], "after the sweep and 50 outcomes recorded since")
 
 
-def task_lists(store: Store, policy: Policy, runs: int, who: tuple[tuple[str, str], ...], how: str) -> None:
-    # the context the window makes (the default masking; the bench's day)
-    ctx = Context(store, load_settings({"TELLER_ASSIST_CONFIG": "/nonexistent"}), policy, Clock.on(AS_OF))
+def task_lists(ctx: Context, runs: int, who: tuple[tuple[str, str], ...], how: str) -> None:
     for login, what in who:
-        me = signed_in(store, login)
+        me = signed_in(ctx.store, login)
 
         def listing_of(me: OperatorRecord = me, login: str = login) -> targets.TaskList:
-            return targets.tasks_today(store, policy, me, AS_OF, MASK, officer=login)
+            return targets.tasks_today(ctx, me, officer=login)
 
         listing = listing_of()
-        kept = targets.today_tasks(store, policy, AS_OF, officer=login).kept
+        kept = targets.today_tasks(ctx, officer=login).kept
         p50, worst = median_ms(listing_of, runs)
         print(
             f"  task list of {login} ({what}: {len(listing.tasks):,} tasks; {how}; kept used: {kept}): "
@@ -269,7 +276,7 @@ def task_lists(store: Store, policy: Policy, runs: int, who: tuple[tuple[str, st
             return task_desk.listing(ctx, me, task_desk.Scope(officer=login), first=FIRST)
 
         def first_lines(me: OperatorRecord = me, login: str = login) -> targets.Listed:
-            return targets.listed_today(store, policy, me, AS_OF, MASK, officer=login, first=FIRST)
+            return targets.listed_today(ctx, me, officer=login, first=FIRST)
 
         for name, fn in (
             ("the status bar's count", count),
@@ -287,7 +294,8 @@ def nightly(store: Store, county: Path, policy: Policy) -> None:
 
     delta = Path(tempfile.mkdtemp(prefix="ta-bench-targets-delta-"))
     rows = make_delta(county, delta, tag=f"{time.time_ns() % 10**9}")  # new each run: never skipped
-    seconds, _cpu, report = timed(lambda: import_paths(store, [delta], today=NIGHT))
+    ctx = context(store, policy, NIGHT)
+    seconds, _cpu, report = timed(lambda: import_paths(store, [delta], today=NIGHT, now=ctx.now))
     shutil.rmtree(delta)
     loaded = sum(f.loaded for f in report.files)
     print(
@@ -295,7 +303,7 @@ def nightly(store: Store, county: Path, policy: Policy) -> None:
     )
     with store.connection() as conn:
         total = conn.execute(select(func.count()).select_from(Target)).scalar_one()
-    sweep_s, cpu, swept = timed(lambda: targets.sweep(store, policy, NIGHT, by="bench"))
+    sweep_s, cpu, swept = timed(lambda: targets.sweep(ctx, by="bench"))
     struck = ", ".join(f"{k} {v:,}" for k, v in swept.struck.items())
     print(
         f"  recomputing every task after the import (targets sweep: {swept.targets:,} of {total:,} targets, "
@@ -305,7 +313,7 @@ def nightly(store: Store, county: Path, policy: Policy) -> None:
     hq = head_office()
     branches = [b for b in store_targets.target_branches(store) if b is not None]
     started, cpu_started = time.perf_counter(), time.process_time()
-    tasks = sum(len(targets.tasks_today(store, policy, hq, NIGHT, MASK, branch=b).tasks) for b in branches)
+    tasks = sum(len(targets.tasks_today(ctx, hq, branch=b).tasks) for b in branches)
     seconds, cpu = time.perf_counter() - started, time.process_time() - cpu_started
     print(
         f"  every branch's task list of {NIGHT} as its head reads it ({len(branches)} branches, {tasks:,} "

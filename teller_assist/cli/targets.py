@@ -30,12 +30,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from teller_assist.cli.common import settings_of, signed_in, today
+from teller_assist.cli.common import settings_of, signed_in
 from teller_assist.cli.dates import parse_date
 from teller_assist.cli.table import table
 from teller_assist.errors import UserFacingError
 from teller_assist.money import format_yuan
-from teller_assist.settings import Settings
 
 EXIT_OK = 0
 
@@ -188,7 +187,19 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
 # --- plumbing -----------------------------------------------------------------------------------------
 
 
-_today, _settings, _signed_in = today, settings_of, signed_in  # the command line's one way of each
+_settings, _signed_in = settings_of, signed_in  # the command line's one way of each
+
+
+def _policy(args: argparse.Namespace) -> Any:
+    """The policy in force, for the commands whose lists and tasks are by its age band."""
+    from teller_assist.services.prequal import active_policy
+
+    return active_policy(_settings(args))
+
+
+def _on(ctx: Any, args: argparse.Namespace) -> Any:
+    """The context on the command's ``--date`` (the day it acts as of), else as it is: today."""
+    return ctx if args.date is None else ctx.on(args.date)
 
 
 def _print_json(value: object) -> None:
@@ -267,14 +278,14 @@ def _region(args: argparse.Namespace) -> int:
 
     with _signed_in(args) as (ctx, operator):
         if args.region_command == "list":
-            rows = targets.regions(ctx.store, operator)
+            rows = targets.regions(ctx, operator)
             if args.json:
                 _print_json([{"region": r, "branch": b} for r, b in sorted(rows.items())])
             else:
                 print("\n".join(table(("社保区域 region", "网点 branch"), sorted(rows.items()))))
             return EXIT_OK
         branch = args.branch if args.region_command == "set" else None
-        before = targets.set_region(ctx.store, operator, args.region, branch)
+        before = targets.set_region(ctx, operator, args.region, branch)
     if branch is None:
         print(f"已删除 removed: {args.region}（原网点 was {before or '—'}）")
     else:
@@ -284,14 +295,12 @@ def _region(args: argparse.Namespace) -> int:
 
 def _preview(args: argparse.Namespace) -> int:
     from teller_assist.services import targets
-    from teller_assist.services.prequal import active_policy
 
     spec = _spec(args)  # a bad code or percentage fails before the database opens
     _check_refused_out(args)
-    day = args.date or _today()
-    with _signed_in(args) as (ctx, operator):
-        p = targets.preview(ctx.store, active_policy(ctx.settings), operator, spec, day)
-        written = _refused_out(args, ctx.store, operator, p, ctx.settings)
+    with _signed_in(args, policy=_policy(args)) as (ctx, operator):
+        p = targets.preview(_on(ctx, args), operator, spec)
+        written = _refused_out(args, ctx, operator, p)
     if args.json:
         _print_json({**_preview_json(p), **written})
     else:
@@ -313,14 +322,12 @@ def _check_refused_out(args: argparse.Namespace) -> None:
     check_suffix(args.refused_out, (".xlsx",))
 
 
-def _refused_out(
-    args: argparse.Namespace, store: Any, operator: Any, p: Any, settings: Settings
-) -> dict[str, Any]:
+def _refused_out(args: argparse.Namespace, ctx: Any, operator: Any, p: Any) -> dict[str, Any]:
     from teller_assist.services import targets
 
     if args.refused_out is None or p.file is None:
         return {}
-    rows = targets.export_not_listed(store, operator, p, args.refused_out, settings.masking)
+    rows = targets.export_not_listed(ctx, operator, p, args.refused_out)
     return {"refused_out": {"file": str(args.refused_out), "rows": rows}}
 
 
@@ -332,15 +339,13 @@ def _print_refused_out(written: dict[str, Any]) -> None:
 
 def _issue(args: argparse.Namespace) -> int:
     from teller_assist.services import targets
-    from teller_assist.services.prequal import active_policy
 
     spec = _spec(args)
     _check_refused_out(args)
-    day = args.date or _today()
-    with _signed_in(args) as (ctx, operator):
-        done = targets.issue(ctx.store, active_policy(ctx.settings), operator, spec, day)
+    with _signed_in(args, policy=_policy(args)) as (ctx, operator):
+        done = targets.issue(_on(ctx, args), operator, spec)
         try:
-            written = _refused_out(args, ctx.store, operator, done.preview, ctx.settings)
+            written = _refused_out(args, ctx, operator, done.preview)
         except UserFacingError as exc:
             raise UserFacingError(
                 f"名单 {done.preview.code} 已下达；但未列入的行未能写出：{exc.message_zh}",
@@ -384,7 +389,6 @@ def _assign(args: argparse.Namespace) -> int:
     from teller_assist.services import targets
     from teller_assist.services.targets import TargetsRefused
 
-    day = args.date or _today()
     if args.by is not None:
         if args.ids or args.from_officer:
             raise TargetsRefused(
@@ -394,7 +398,7 @@ def _assign(args: argparse.Namespace) -> int:
             )
         with _signed_in(args) as (ctx, operator):
             done = targets.assign_balanced(
-                ctx.store, operator, args.code, args.by, among=args.among, limit=args.unassigned
+                ctx, operator, args.code, args.by, among=args.among, limit=args.unassigned
             )
         if args.json:
             _print_json({"list": args.code, **_balanced_json(done)})
@@ -405,11 +409,10 @@ def _assign(args: argparse.Namespace) -> int:
         raise TargetsRefused("--among 只与 --by 同用", "--among goes with --by")
     with _signed_in(args) as (ctx, operator):
         moved = targets.assign(
-            ctx.store,
+            _on(ctx, args),
             operator,
             args.code,
             None if args.back else args.officer,
-            day=day,
             id_nos=tuple(args.ids or ()),
             unassigned=args.unassigned,
             from_officer=args.from_officer,
@@ -427,7 +430,7 @@ def _reassign(args: argparse.Namespace) -> int:
 
     with _signed_in(args) as (ctx, operator):
         done = targets.reassign(
-            ctx.store,
+            ctx,
             operator,
             args.from_officer,
             to=args.to,
@@ -446,7 +449,7 @@ def _progress(args: argparse.Namespace) -> int:
     from teller_assist.targets.tasks import STRIKE_REASONS
 
     with _signed_in(args) as (ctx, operator):
-        rows = targets.list_progress(ctx.store, operator, args.code)
+        rows = targets.list_progress(ctx, operator, args.code)
     if args.json:
         _print_json(
             [
@@ -473,12 +476,11 @@ def _progress(args: argparse.Namespace) -> int:
 def _sweep(args: argparse.Namespace) -> int:
     from teller_assist.services import targets
     from teller_assist.services.audit import os_actor
-    from teller_assist.services.prequal import active_policy
 
-    day = args.date or _today()
-    with _signed_in(args) as (ctx, operator):
+    with _signed_in(args, policy=_policy(args)) as (ctx, operator):
         by = targets.sweeper(operator) if args.user else os_actor()
-        swept = targets.sweep(ctx.store, active_policy(ctx.settings), day, by=by)
+        swept = targets.sweep(_on(ctx, args), by=by)
+    day = swept.day
     print(
         f"销号 struck on {day.isoformat()}: 签约 signed {swept.struck['signed']:,}，"
         f"不再符合 ineligible {swept.struck['ineligible']:,}，拒绝 declined {swept.struck['declined']:,}"
@@ -510,18 +512,13 @@ def _task_json(t: Any) -> dict[str, object]:
 
 def _today_tasks(args: argparse.Namespace) -> int:
     from teller_assist.services import targets
-    from teller_assist.services.prequal import active_policy
 
-    day = args.date or _today()
     if args.first is not None and args.first < 1:
         raise targets.TargetsRefused("--first 须为正整数", "--first must be a positive number")
-    with _signed_in(args, args.user or args.officer) as (ctx, operator):
+    with _signed_in(args, args.user or args.officer, _policy(args)) as (ctx, operator):
         listing = targets.listed_today(
-            ctx.store,
-            active_policy(ctx.settings),
+            _on(ctx, args),
             operator,
-            day,
-            ctx.settings.masking,
             officer=args.officer,
             branch=args.branch,
             first=args.first,
@@ -565,18 +562,13 @@ def _today_tasks(args: argparse.Namespace) -> int:
 
 def _record(args: argparse.Namespace) -> int:
     from teller_assist.services import targets
-    from teller_assist.services.prequal import active_policy
 
-    day = args.date or _today()
-    with _signed_in(args) as (ctx, operator):
+    with _signed_in(args, policy=_policy(args)) as (ctx, operator):
         done = targets.record_outcome(
-            ctx.store,
-            active_policy(ctx.settings),
+            _on(ctx, args),
             operator,
             args.id_no,
             args.outcome,
-            day=day,
-            masking=ctx.settings.masking,
             reason=args.reason,
             appointment_on=args.appointment_on,
             for_good=args.for_good,
@@ -601,15 +593,11 @@ def _record(args: argparse.Namespace) -> int:
 
 def _digest(args: argparse.Namespace) -> int:
     from teller_assist.services import targets_digest
-    from teller_assist.services.prequal import active_policy
     from teller_assist.services.report_files import check_suffix
 
     check_suffix(args.out, targets_digest.FORMATS)  # before the password is asked
-    day = args.date or _today()
-    with _signed_in(args) as (ctx, operator):
-        done = targets_digest.write(
-            ctx.store, active_policy(ctx.settings), operator, args.branch, day, args.out, ctx.settings.masking
-        )
+    with _signed_in(args, policy=_policy(args)) as (ctx, operator):
+        done = targets_digest.write(_on(ctx, args), operator, args.branch, args.out)
     print(
         f"晨会任务简报 digest {done.branch} {done.day.isoformat()}：{len(done.tasks):,} 项任务，"
         f"客户经理 {len(done.officers):,} 行，名单 {len(done.lists):,} 份 → {args.out}"

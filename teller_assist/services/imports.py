@@ -500,7 +500,9 @@ def demo_county(
     ``by``, audited, with a year of the programme's history unless ``history`` is off. Refused when the
     database holds anything but the demo county: made-up people never mix with real customers."""
     from teller_assist.demo.county import generate_county
+    from teller_assist.services.clock import Clock
 
+    clock = Clock.on(today)  # the county is loaded, then swept, on its day
     if holds_real_data(store):
         raise RealDataPresent.for_this_database()
     folder = work_dir / f"demo-county-{today:%Y%m%d}"
@@ -514,7 +516,9 @@ def demo_county(
         history=history,
     )
     try:
-        report = import_paths(store, [folder], today=today, progress=progress, cancelled=cancelled, demo=True)
+        report = import_paths(
+            store, [folder], today=today, now=clock.now, progress=progress, cancelled=cancelled, demo=True
+        )
     except ImportCancelled as exc:
         _audit_run(store, by, "demo", exc.files, cancelled=True)
         raise
@@ -531,8 +535,11 @@ def demo_county(
         load_history(store, summary.history, policy, as_of=today, by=by.login)
     load_demo_campaigns(store, summary, policy, by=by.login, today=today)  # two of each scenario
     from teller_assist.services import targets
+    from teller_assist.services.context import Context
+    from teller_assist.settings import load_settings
 
-    targets.sweep(store, policy, today, by=by.login)  # the night's sweep, as after an import
+    # the night's sweep, as after an import (the settings only complete the context: it reads none)
+    targets.sweep(Context(store, load_settings(), policy, clock), by=by.login)
     return report
 
 

@@ -29,7 +29,8 @@ from teller_assist.identity.resident_id import InvalidResidentId, parse_resident
 from teller_assist.kpi.ages import birth_bounds
 from teller_assist.prequal.policy import Policy
 from teller_assist.services import audit
-from teller_assist.services.audit import now_utc, workstation
+from teller_assist.services.clock import local_day
+from teller_assist.services.context import Context
 from teller_assist.store import operators as store_ops
 from teller_assist.store import targets as store_targets
 from teller_assist.store.audit import AuditEntry
@@ -156,9 +157,11 @@ def branch_viewer(operator: OperatorRecord | None, branch: str, what_zh: str, wh
     return op
 
 
-def _entry(op: OperatorRecord, action: str, subject: str | None, detail: dict[str, object]) -> AuditEntry:
+def _entry(
+    ctx: Context, op: OperatorRecord, action: str, subject: str | None, detail: dict[str, object]
+) -> AuditEntry:
     return AuditEntry(
-        action, op.login, workstation(), None if subject is None else subject[:64], "targets", detail
+        action, op.login, ctx.workstation, None if subject is None else subject[:64], "targets", detail
     )
 
 
@@ -169,28 +172,21 @@ def _band(policy: Policy) -> AgeBand:
 # --- the region table ----------------------------------------------------------------------------------
 
 
-def set_region(
-    store: Store,
-    operator: OperatorRecord | None,
-    region: str,
-    branch: str | None,
-    *,
-    now: dt.datetime | None = None,
-) -> str | None:
+def set_region(ctx: Context, operator: OperatorRecord | None, region: str, branch: str | None) -> str | None:
     """Head office sets which branch serves a social-security region (``branch`` None removes the row);
     audited with the branch it had. Returns that branch."""
     op = _head_office(operator, "修改社保区域与网点对照表", "edit the region table")
     region = check_region_code(region)
     branch = None if branch is None else check_branch_code(branch)
-    before = store_targets.regions(store).get(region)
-    moment = now or now_utc()
-    entry = _entry(op, "target_region", region, {"branch": branch, "was": before})
-    return store_targets.set_region(store, region, branch, by=op.login, at=moment, entry=entry)
+    before = store_targets.regions(ctx.store).get(region)
+    entry = _entry(ctx, op, "target_region", region, {"branch": branch, "was": before})
+    return store_targets.set_region(ctx.store, region, branch, by=op.login, at=ctx.now(), entry=entry)
 
 
-def regions(store: Store, operator: OperatorRecord | None) -> dict[str, str]:
+def regions(ctx: Context, operator: OperatorRecord | None) -> dict[str, str]:
     """The region table, for any signed-in operator; audited."""
     op = _signed_in(operator)
+    store = ctx.store
     rows = store_targets.regions(store)
     audit.log(store, "target_regions_view", operator=op.login, purpose="targets", detail={"rows": len(rows)})
     return rows
@@ -387,12 +383,12 @@ def _preview(store: Store, policy: Policy, spec: ListSpec, day: dt.date) -> Prev
     )
 
 
-def preview(
-    store: Store, policy: Policy, operator: OperatorRecord | None, spec: ListSpec, day: dt.date
-) -> Preview:
-    """The counts per branch a list would have, before issuing it (head office; audited, counts only)."""
+def preview(ctx: Context, operator: OperatorRecord | None, spec: ListSpec) -> Preview:
+    """The counts per branch a list would have if issued today, before issuing it (head office; audited,
+    counts only)."""
     op = _head_office(operator, "生成目标名单", "build target lists")
-    result = _preview(store, policy, spec, day)
+    store = ctx.store
+    result = _preview(store, ctx.in_force(), spec, ctx.today())
     detail: dict[str, object] = {
         "people": result.people,
         "branches": len(result.shares),
@@ -424,19 +420,14 @@ def _unrouted_refusal(unrouted: dict[str, int]) -> TargetsRefused:
     )
 
 
-def issue(
-    store: Store,
-    policy: Policy,
-    operator: OperatorRecord | None,
-    spec: ListSpec,
-    day: dt.date,
-    *,
-    now: dt.datetime | None = None,
-) -> Issued:
-    """Issue a list: its people as targets of their branches (no officer yet), each branch's indicator,
+def issue(ctx: Context, operator: OperatorRecord | None, spec: ListSpec) -> Issued:
+    """Issue a list today: its people as targets of their branches (no officer yet), each branch's indicator,
     all in one transaction with its audit row. Refused whole when a person's region has no branch, when
     nobody matches, or when the code was issued (or imported) before."""
     op = _head_office(operator, "下达目标名单", "issue target lists")
+    store, policy = ctx.store, ctx.in_force()
+    moment = ctx.now()
+    day = local_day(moment)
     result = _preview(store, policy, spec, day)
     if result.unrouted:
         raise _unrouted_refusal(result.unrouted)
@@ -446,7 +437,6 @@ def issue(
             "nobody matches; the list was not issued",
             hint_zh="请放宽筛选条件",
         )
-    moment = now or now_utc()
     filters = spec.filters() if result.file is None else {"from_file": _file_detail(result.file)}
     row = store_targets.ListRow(
         spec.code,
@@ -460,6 +450,7 @@ def issue(
         tuple((s.branch_code, s.people, s.indicator) for s in result.shares),
     )
     entry = _entry(
+        ctx,
         op,
         "target_list_issue",
         spec.code,
@@ -519,17 +510,17 @@ def issue(
     return Issued(result, op.login, moment)
 
 
-def list_progress(store: Store, operator: OperatorRecord | None, code: str) -> list[store_targets.Progress]:
+def list_progress(ctx: Context, operator: OperatorRecord | None, code: str) -> list[store_targets.Progress]:
     """Each branch's targets, indicator, assigned and struck (head office all; a branch head their own)."""
     op = _signed_in(operator)
-    rows = store_targets.progress(store, check_list_code(code))
+    rows = store_targets.progress(ctx.store, check_list_code(code))
     if op.role == BRANCH_HEAD and op.branch_code:
         rows = [p for p in rows if p.branch_code == op.branch_code]
     elif op.role != HEAD_OFFICE:
         raise TargetsRefused(
             "只有总行管理员和网点负责人可以查看名单进度", "only head office and branch heads see a list"
         )
-    audit.log(store, "target_list_view", operator=op.login, subject=code, purpose="targets", detail={})
+    audit.log(ctx.store, "target_list_view", operator=op.login, subject=code, purpose="targets", detail={})
     return rows
 
 
@@ -570,22 +561,21 @@ def _checked_ids(id_nos: Sequence[str], day: dt.date) -> list[str]:
 
 
 def assign(
-    store: Store,
+    ctx: Context,
     operator: OperatorRecord | None,
     campaign: str,
     officer: str | None,
     *,
-    day: dt.date,
     id_nos: Sequence[str] = (),
     unassigned: int | None = None,
     from_officer: str | None = None,
-    now: dt.datetime | None = None,
 ) -> int:
     """A branch head gives targets of their own branch on list ``campaign`` to an officer of the branch
     (``officer`` None: back to the branch): the IDs named, or the first ``unassigned`` not yet given,
     or every target of ``from_officer`` (an officer who leaves). Nothing is lost: every change is kept.
     Returns the targets moved."""
     op, branch = _branch_head(operator)
+    store, moment = ctx.store, ctx.now()
     campaign = check_list_code(campaign)
     chosen = sum(x is not None and x != () for x in (tuple(id_nos) or None, unassigned, from_officer))
     if chosen != 1:
@@ -595,7 +585,7 @@ def assign(
         )
     to = None if officer is None else _officer(store, officer, branch).login
     if id_nos:
-        wanted = _checked_ids(id_nos, day)
+        wanted = _checked_ids(id_nos, local_day(moment))
         rows = store_targets.targets_of(store, campaign=campaign, branch=branch, id_nos=wanted)
         missing = len(set(wanted)) - len({r.id_no for r in rows})
         if missing:
@@ -617,8 +607,8 @@ def assign(
             f"本网点在名单 {campaign} 上没有符合的目标客户",
             f"no such targets of branch {branch} on list {campaign}",
         )
-    moment = now or now_utc()
     entry = _entry(
+        ctx,
         op,
         "target_assign",
         campaign,
@@ -733,14 +723,13 @@ def _summary(plan: Plan, moved: int) -> Balanced:
 
 
 def assign_balanced(
-    store: Store,
+    ctx: Context,
     operator: OperatorRecord | None,
     campaign: str,
     mode: str,
     *,
     among: Sequence[str] = (),
     limit: int | None = None,
-    now: dt.datetime | None = None,
 ) -> Balanced:
     """A branch head gives their branch's targets on list ``campaign`` that have no officer yet (at most
     ``limit`` of them, in ID order) to the branch's active officers (or those named in ``among``), by
@@ -748,6 +737,7 @@ def assign_balanced(
     targets on every list. All at once or nothing (a target changed meanwhile refuses the whole
     assignment); every change kept and the whole audited with its counts."""
     op, branch = _branch_head(operator)
+    store = ctx.store
     campaign = check_list_code(campaign)
     mode = _check_mode(mode)
     if limit is not None and limit < 1:
@@ -760,8 +750,8 @@ def assign_balanced(
             f"branch {branch} has no unassigned targets on list {campaign}",
         )
     plan, moves = _plan(store, branch, rows, officers, mode)
-    moment = now or now_utc()
     entry = _entry(
+        ctx,
         op,
         "target_assign",
         campaign,
@@ -774,24 +764,24 @@ def assign_balanced(
             "split": len(plan.split),
         },
     )
-    return _summary(plan, _apply(store, moves, op, entry, moment))
+    return _summary(plan, _apply(store, moves, op, entry, ctx.now()))
 
 
 def reassign(
-    store: Store,
+    ctx: Context,
     operator: OperatorRecord | None,
     from_officer: str,
     *,
     to: str | None = None,
     mode: str | None = None,
     among: Sequence[str] = (),
-    now: dt.datetime | None = None,
 ) -> Balanced:
     """An officer leaves (or moves on): a branch head gives every target they hold in the branch, on
     every list and struck ones too (so their history stays with an officer), to one officer (``to``)
     or balanced among the branch's other active officers (``mode``: village or address). Nothing is
     lost: all at once or nothing, every change kept, audited."""
     op, branch = _branch_head(operator)
+    store = ctx.store
     if (to is None) == (mode is None):
         raise TargetsRefused(
             "请指定接手的客户经理，或选择在其他客户经理间均衡分配（二选一）",
@@ -804,14 +794,14 @@ def reassign(
             f"{leaver} 在本网点（{branch}）没有目标客户",
             f"{leaver} holds no targets of branch {branch}",
         )
-    moment = now or now_utc()
+    moment = ctx.now()
     if to is not None:
         if to.strip().lower() == leaver:
             raise TargetsRefused("接手人与原客户经理相同", "the officer taking over is the one leaving")
         heir = _officer(store, to, branch).login
         moves: list[tuple[store_targets.TargetRow, str | None]] = [(r, heir) for r, _p in rows]
         detail: dict[str, object] = {"branch": branch, "from": leaver, "to": heir, "targets": len(moves)}
-        moved = _apply(store, moves, op, _entry(op, "target_reassign", leaver, detail), moment)
+        moved = _apply(store, moves, op, _entry(ctx, op, "target_reassign", leaver, detail), moment)
         return Balanced("officer", moved, ((heir, 0, moved),), 0, 0)
     assert mode is not None
     mode = _check_mode(mode)
@@ -830,15 +820,14 @@ def reassign(
         "targets": len(moves),
         "split": len(plan.split),
     }
-    return _summary(plan, _apply(store, moves, op, _entry(op, "target_reassign", leaver, detail), moment))
+    entry = _entry(ctx, op, "target_reassign", leaver, detail)
+    return _summary(plan, _apply(store, moves, op, entry, moment))
 
 
 # --- a list's file: the rows not listed, handed back -------------------------------------------------------
 
 
-def export_not_listed(
-    store: Store, operator: OperatorRecord | None, result: Preview, out: Path, masking: Masking
-) -> int:
+def export_not_listed(ctx: Context, operator: OperatorRecord | None, result: Preview, out: Path) -> int:
     """The rows of a list's file that did not go on it (refused, or unknown to the bank), as a workbook
     for whoever gave the file: line, the name as given, the ID masked, the reason. Head office only;
     private (0600), whole or not at all, audited with its counts. Returns the rows written."""
@@ -852,6 +841,7 @@ def export_not_listed(
             "只有从文件生成的名单才有未列入的行", "only a list from a file has rows left out"
         )
     check_suffix(out, (".xlsx",))
+    store, masking = ctx.store, ctx.settings.masking
     f = result.file
     rows = []
     for o in f.not_listed:
@@ -944,7 +934,16 @@ class Today:
     kept: bool  # read from the sweep's kept tasks (the changed people computed again)
 
 
-def today_tasks(
+def today_tasks(ctx: Context, *, officer: str | None = None, branch: str | None = None) -> Today:
+    """The tasks of today of an officer or a branch (no role check: the callers make it). When the
+    night's sweep of the day kept every target's task, those are read, and only the people whose facts
+    changed since (an application, a signature, an outcome, a draft, a target given to the scope) are
+    computed again from their facts; else every target's facts are read, as the sweep would. (With no
+    policy loaded, no age band: the tasks from every target's facts.)"""
+    return _today_tasks(ctx.store, ctx.policy, ctx.today(), officer=officer, branch=branch)
+
+
+def _today_tasks(
     store: Store,
     policy: Policy | None,
     day: dt.date,
@@ -952,10 +951,6 @@ def today_tasks(
     officer: str | None = None,
     branch: str | None = None,
 ) -> Today:
-    """The tasks of ``day`` of an officer or a branch (no role check: the callers make it). When the
-    night's sweep of ``day`` kept every target's task, those are read, and only the people whose facts
-    changed since (an application, a signature, an outcome, a draft, a target given to the scope) are
-    computed again from their facts; else every target's facts are read, as the sweep would."""
     band = None if policy is None else _band(policy)
     kept = (
         None if band is None else store_targets.kept_tasks(store, day, band, officer=officer, branch=branch)
@@ -997,6 +992,16 @@ class Page:
 
 
 def today_page(
+    ctx: Context, *, first: int, officer: str | None = None, branch: str | None = None
+) -> Page:
+    """The first ``first`` tasks of :func:`today_tasks` (the same, in the same order) with the whole
+    list's counts, without building the whole list when the sweep's kept tasks hold: their first page
+    read in the list's order, the people changed since computed again from their facts and merged in.
+    Otherwise the whole list is computed and cut."""
+    return _today_page(ctx.store, ctx.policy, ctx.today(), first=first, officer=officer, branch=branch)
+
+
+def _today_page(
     store: Store,
     policy: Policy | None,
     day: dt.date,
@@ -1005,10 +1010,6 @@ def today_page(
     officer: str | None = None,
     branch: str | None = None,
 ) -> Page:
-    """The first ``first`` tasks of :func:`today_tasks` (the same, in the same order) with the whole
-    list's counts, without building the whole list when the sweep's kept tasks hold: their first page
-    read in the list's order, the people changed since computed again from their facts and merged in.
-    Otherwise the whole list is computed and cut."""
     band = None if policy is None else _band(policy)
     kept = (
         None
@@ -1016,7 +1017,7 @@ def today_page(
         else store_targets.kept_page(store, day, band, first=first, officer=officer, branch=branch)
     )
     if kept is None:
-        whole = today_tasks(store, policy, day, officer=officer, branch=branch)
+        whole = _today_tasks(store, policy, day, officer=officer, branch=branch)
         shown = whole.tasks[:first]
         names = {t.id_no: whole.names[t.id_no] for t in shown if t.id_no in whole.names}
         return Page(shown, names, summary(whole.tasks), whole.moved, whole.kept)
@@ -1036,18 +1037,11 @@ def today_page(
 
 
 def tasks_today(
-    store: Store,
-    policy: Policy,
-    operator: OperatorRecord | None,
-    day: dt.date,
-    masking: Masking,
-    *,
-    officer: str | None = None,
-    branch: str | None = None,
+    ctx: Context, operator: OperatorRecord | None, *, officer: str | None = None, branch: str | None = None
 ) -> TaskList:
-    """An officer's tasks of ``day`` (their own; their branch head's; head office's), or a branch's
+    """An officer's tasks of today (their own; their branch head's; head office's), or a branch's
     (its head's; head office's), masked, audited with the count shown."""
-    return listed_today(store, policy, operator, day, masking, officer=officer, branch=branch).shown
+    return listed_today(ctx, operator, officer=officer, branch=branch).shown
 
 
 @dataclass(frozen=True)
@@ -1060,11 +1054,8 @@ class Listed:
 
 
 def listed_today(
-    store: Store,
-    policy: Policy,
+    ctx: Context,
     operator: OperatorRecord | None,
-    day: dt.date,
-    masking: Masking,
     *,
     officer: str | None = None,
     branch: str | None = None,
@@ -1076,6 +1067,7 @@ def listed_today(
     op = _signed_in(operator)
     if (officer is None) == (branch is None):
         raise TargetsRefused("请指定客户经理或网点（二选一）", "name an officer or a branch (one of them)")
+    store, policy, day, masking = ctx.store, ctx.in_force(), ctx.today(), ctx.settings.masking
     notes: list[str] = []
     if officer is not None:
         login = officer.strip().lower()
@@ -1139,14 +1131,15 @@ def _today(
     branch: str | None = None,
 ) -> Today | Page:
     if first is None:
-        return today_tasks(store, policy, day, officer=officer, branch=branch)
-    return today_page(store, policy, day, first=first, officer=officer, branch=branch)
+        return _today_tasks(store, policy, day, officer=officer, branch=branch)
+    return _today_page(store, policy, day, first=first, officer=officer, branch=branch)
 
 
-def count_today(store: Store, policy: Policy | None, day: dt.date, *, officer: str) -> int:
-    """How many tasks :func:`today_tasks` lists for ``officer`` on ``day`` (no role check: the caller
+def count_today(ctx: Context, *, officer: str) -> int:
+    """How many tasks :func:`today_tasks` lists for ``officer`` today (no role check: the caller
     makes it), counted without building them: the kept tasks' visits by the same rule, the people
     changed since computed again from their facts; with no sweep of the day, every target's facts."""
+    store, policy, day = ctx.store, ctx.policy, ctx.today()
     band = None if policy is None else _band(policy)
     kept = None if band is None else store_targets.kept_count(store, day, band, officer=officer)
     if kept is None:
@@ -1176,22 +1169,21 @@ class Recorded:
 
 
 def record_outcome(
-    store: Store,
-    policy: Policy,
+    ctx: Context,
     operator: OperatorRecord | None,
     id_no: str,
     outcome: str,
     *,
-    day: dt.date,
-    masking: Masking,
     reason: str | None = None,
     appointment_on: dt.date | None = None,
     for_good: bool = False,
-    now: dt.datetime | None = None,
 ) -> Recorded:
     """The officer records what happened on today's task for a person on their targets. Refused (and
     the refusal audited) when the person is not on the operator's own targets or has no task today."""
     op = _signed_in(operator)
+    store, policy = ctx.store, ctx.in_force()
+    moment = ctx.now()
+    day = local_day(moment)
     person = _checked_ids([id_no], day)[0]
     mine = store_targets.facts(store, officer=op.login, id_no=person)
     if not mine:
@@ -1219,7 +1211,6 @@ def record_outcome(
         ),
         application_id=task.application_id,
     )
-    moment = now or now_utc()
     detail: dict[str, object] = {
         "campaign": task.campaign,
         "kind": task.kind,
@@ -1228,7 +1219,7 @@ def record_outcome(
     }
     if appointment_on is not None:
         detail["appointment_on"] = appointment_on.isoformat()
-    entry = _entry(op, "task_outcome", person, detail)
+    entry = _entry(ctx, op, "task_outcome", person, detail)
     if not store_targets.record_outcome(
         store, task.campaign, person, checked, by=op.login, at=moment, entry=entry, expected_officer=op.login
     ):
@@ -1236,7 +1227,7 @@ def record_outcome(
             "该客户刚被重新分配给其他客户经理，结果未登记",
             "the person was just reassigned; nothing was recorded",
         )
-    return Recorded(task.kind, outcome, task.campaign, masking.resident_id(person), for_good)
+    return Recorded(task.kind, outcome, task.campaign, ctx.settings.masking.resident_id(person), for_good)
 
 
 # --- strikes -----------------------------------------------------------------------------------------
@@ -1296,12 +1287,14 @@ def sweeper(operator: OperatorRecord | None) -> str:
     return _head_office(operator, "执行销号", "keep the strikes").login
 
 
-def sweep(store: Store, policy: Policy, day: dt.date, *, by: str, now: dt.datetime | None = None) -> Swept:
-    """Mark every target the data shows struck on ``day`` (signed anywhere, ineligible) that is not yet
+def sweep(ctx: Context, *, by: str) -> Swept:
+    """Mark every target the data shows struck today (signed anywhere, ineligible) that is not yet
     marked: after the night's import, by head office or the night's job (``by``); audited with counts.
-    Every target's task of the day is recomputed on the way (counted by kind, for the night's log)."""
-    band = _band(policy)
-    read_at = now_utc()  # what changes from here on, a login computes again
+    Every target's task of the day is recomputed on the way (counted by kind, for the night's log).
+    The strikes are stamped with the moment the reading began."""
+    store, band = ctx.store, _band(ctx.in_force())
+    read_at = ctx.now()  # what changes from here on, a login computes again
+    day = local_day(read_at)
     found = []
     looked = 0
     tasks = dict.fromkeys(KIND_ZH, 0)
@@ -1324,11 +1317,10 @@ def sweep(store: Store, policy: Policy, day: dt.date, *, by: str, now: dt.dateti
     counts = dict.fromkeys(STRIKE_ZH, 0)
     for _c, _i, s in found:
         counts[s.reason] += 1
-    moment = now or now_utc()
     entry = AuditEntry(
-        "target_strike", by, workstation(), None, "targets", {"date": day.isoformat(), **counts}
+        "target_strike", by, ctx.workstation, None, "targets", {"date": day.isoformat(), **counts}
     )
-    store_targets.record_strikes(store, found, by=by, at=moment, entry=entry)
+    store_targets.record_strikes(store, found, by=by, at=read_at, entry=entry)
     store_targets.keep_tasks(store, kept, day=day, read_at=read_at, band=band)
     return Swept(day, counts, looked, tasks)
 

@@ -8,16 +8,13 @@ counts; no person's data).
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
-from teller_assist.identity.masking import Masking
 from teller_assist.kpi.records import KIND_ZH as EXTRACT_ZH
-from teller_assist.prequal.policy import Policy
 from teller_assist.services import audit
 from teller_assist.services import targets as svc
-from teller_assist.services.audit import now_utc
+from teller_assist.services.context import Context
 from teller_assist.store import kpi as store_kpi
 from teller_assist.store import operators as store_ops
 from teller_assist.store import targets as store_targets
@@ -41,21 +38,15 @@ def _freshness(store: Store) -> str:
     return "数据截至：" + "，".join(parts) + "；申请与签约为实时数据"
 
 
-def build(
-    store: Store,
-    policy: Policy,
-    operator: OperatorRecord | None,
-    branch: str,
-    day: dt.date,
-    masking: Masking,
-    *,
-    now: dt.datetime | None = None,
-) -> TaskDigest:
-    """The branch's digest for ``day``: the day's tasks (masked, as ``tasks today --branch`` shows them,
+def build(ctx: Context, operator: OperatorRecord | None, branch: str) -> TaskDigest:
+    """The branch's digest for today: the day's tasks (masked, as ``tasks today --branch`` shows them,
     and audited the same way), each officer's counts, the lists' progress, the notes."""
     code = check_branch_code(branch)
     op = svc.branch_viewer(operator, code, "晨会任务简报", "a branch's digest")
-    listing = svc.tasks_today(store, policy, op, day, masking, branch=code)
+    now = ctx.now()
+    ctx = ctx.at(now)  # the day listed and the moment stamped from one reading of the clock
+    store = ctx.store
+    listing = svc.tasks_today(ctx, op, branch=code)
     operators = store_ops.list_operators(store)
     holding = {t.officer for t in listing.tasks if t.officer}
     staff = [
@@ -97,8 +88,8 @@ def build(
         )
     return TaskDigest(
         code,
-        day,
-        now or now_utc(),
+        listing.day,
+        now,
         op.login,
         officer_rows(tasks, staff),
         tuple(tasks),
@@ -121,23 +112,13 @@ def _officer_order(rank: dict[str, int]) -> Callable[[DigestTask], tuple[int, in
     return key
 
 
-def write(
-    store: Store,
-    policy: Policy,
-    operator: OperatorRecord | None,
-    branch: str,
-    day: dt.date,
-    out: Path,
-    masking: Masking,
-    *,
-    now: dt.datetime | None = None,
-) -> TaskDigest:
+def write(ctx: Context, operator: OperatorRecord | None, branch: str, out: Path) -> TaskDigest:
     """Build the digest and write it to ``out`` (``.xlsx`` or ``.pdf`` by its name), private to its
     owner, whole or not at all, with its audit row."""
     from teller_assist.services.report_files import check_suffix, write_private
 
     suffix = check_suffix(out, FORMATS)
-    digest = build(store, policy, operator, branch, day, masking, now=now)
+    digest = build(ctx, operator, branch)
     if suffix == ".xlsx":
         from teller_assist.reports.task_digest import digest_xlsx
 
@@ -149,14 +130,14 @@ def write(
 
     def audited() -> None:
         audit.log(
-            store,
+            ctx.store,
             "export",
             operator=digest.generated_by,
             subject="task_digest",
             purpose="targets",
             detail={
                 "branch": digest.branch,
-                "date": day.isoformat(),
+                "date": digest.day.isoformat(),
                 "format": suffix[1:],
                 "tasks": len(digest.tasks),
                 "officers": len(digest.officers),

@@ -168,10 +168,7 @@ def listing(
     (the window's first screen, read without the whole list), with the whole list's counts."""
     if locked:
         raise LOCKED
-    listed = targets.listed_today(
-        ctx.store, ctx.in_force(), operator, ctx.today(), ctx.settings.masking, officer=scope.officer,
-        branch=scope.branch, first=first,
-    )  # fmt: skip
+    listed = targets.listed_today(ctx, operator, officer=scope.officer, branch=scope.branch, first=first)
     shown = listed.shown
     tasks = tuple(DeskTask(line, i) for line, i in zip(shown.tasks, listed.people, strict=True))
     return DeskList(shown.day, scope, tasks, dict(shown.counts), shown.notes)
@@ -185,7 +182,7 @@ def count_today(ctx: Context, operator: OperatorRecord | None, *, locked: bool =
         return None
     if operator.role not in targets.OFFICER_ROLES:
         return None
-    return targets.count_today(ctx.store, ctx.policy, ctx.today(), officer=operator.login)
+    return targets.count_today(ctx, officer=operator.login)
 
 
 def record(
@@ -215,18 +212,8 @@ def record(
             hint_zh="请刷新今日任务后再登记",
             hint_en="refresh today's tasks, then record",
         )
-    return targets.record_outcome(
-        store,
-        policy,
-        op,
-        task.id_no,
-        outcome,
-        day=day,
-        masking=ctx.settings.masking,
-        reason=reason,
-        appointment_on=appointment_on,
-        for_good=for_good,
-        now=now,
+    return targets.record_outcome(  # on the same reading of the clock as the check above
+        ctx.at(now), op, task.id_no, outcome, reason=reason, appointment_on=appointment_on, for_good=for_good
     )
 
 

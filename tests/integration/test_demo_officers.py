@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from teller_assist.identity.masking import Masking
 from teller_assist.prequal.policy import Policy
 from teller_assist.services import operators as ops
 from teller_assist.services import targets, task_desk
@@ -40,7 +39,7 @@ def signed_in(store: Store, admin: ops.OperatorRecord, login: str) -> ops.Operat
 
 
 def test_the_demo_teller_and_branch_head_sign_in_and_have_their_tasks_today(
-    store: Store, policy: Policy, tmp_path: Path, on: Callable[[dt.date], Context]
+    store: Store, policy: Policy, tmp_path: Path, on: Callable[[dt.date], Context], ctx: Context
 ) -> None:
     admin = admin_of(store)
     demo_county(store, tmp_path, by=Importer.operator(admin), people=8_000, today=TODAY)
@@ -53,17 +52,17 @@ def test_the_demo_teller_and_branch_head_sign_in_and_have_their_tasks_today(
             ops.authenticate(context_of(store), TELLER, tried)
 
     teller = signed_in(store, admin, TELLER)
-    mine = targets.tasks_today(store, policy, teller, TODAY, Masking(), officer=TELLER)
+    mine = targets.tasks_today(ctx.on(TODAY), teller, officer=TELLER)
     assert len(mine.tasks) > 0 and not mine.notes  # an active officer: nothing to hand over
     assert task_desk.count_today(on(TODAY), teller) == len(mine.tasks)  # the status bar's
     # the load swept the day as the night's job does: the count is read from its kept tasks, and is
     # what every target's facts give
-    kept = targets.today_tasks(store, policy, TODAY, officer=TELLER)
+    kept = targets.today_tasks(ctx.on(TODAY), officer=TELLER)
     assert kept.kept and kept.tasks == daily_tasks(store_targets.facts(store, officer=TELLER), TODAY,
                                                    targets._band(policy))  # fmt: skip
     head = signed_in(store, admin, HEAD)
-    own = targets.tasks_today(store, policy, head, TODAY, Masking(), officer=HEAD)
-    branch = targets.tasks_today(store, policy, head, TODAY, Masking(), branch="0101")
+    own = targets.tasks_today(ctx.on(TODAY), head, officer=HEAD)
+    branch = targets.tasks_today(ctx.on(TODAY), head, branch="0101")
     assert 0 < len(own.tasks) < len(branch.tasks)
     assert {t.officer for t in branch.tasks} >= {TELLER, HEAD}
 
@@ -93,4 +92,4 @@ def test_the_demo_teller_and_branch_head_sign_in_and_have_their_tasks_today(
     assert {x.campaign for x in lists} == {"2026-walk-in", "village-华阳街道"}
     assert all(0 < x.struck.get("signed", 0) < x.people for x in lists)
     # the night's sweep finds them struck: nothing signed is struck again
-    assert targets.sweep(store, policy, TODAY, by="os:night").struck["signed"] == 0
+    assert targets.sweep(ctx.on(TODAY), by="os:night").struck["signed"] == 0

@@ -26,6 +26,7 @@ from teller_assist.prequal.policy import Policy
 from teller_assist.prequal.survey import Survey
 from teller_assist.services import applications as apps
 from teller_assist.services import kpi, targets
+from teller_assist.services.context import Context
 from teller_assist.services.demo_history import load_history
 from teller_assist.services.imports import import_paths
 from teller_assist.store import campaigns as store_campaigns
@@ -328,7 +329,9 @@ def assert_agrees(store: Store, policy: Policy, raw: Raw, *, snapshot: bool, few
 
 
 @pytest.mark.long
-def test_every_figure_agrees_with_the_raw_rows(county: Store, policy: Policy, team: Team) -> None:
+def test_every_figure_agrees_with_the_raw_rows(
+    county: Store, policy: Policy, team: Team, ctx: Context
+) -> None:
     store = county
     raw = Raw(store, policy.min_age, policy.max_age)
     # every kind of row the figures turn on is there: lines granted, signed, used and expired, people
@@ -402,7 +405,7 @@ def test_every_figure_agrees_with_the_raw_rows(county: Store, policy: Policy, te
     # a branch head hands an officer's targets to another after the sums were kept: the lists' own
     # figures (a branch's officers) come from the rows, the bank's people still from the sums
     head = store_ops.get_operator(store, "zh0109")  # the demo's branch head
-    moved = targets.assign(store, head, "2026-walk-in", "jr010902", day=AS_OF, from_officer="jr010901")
+    moved = targets.assign(ctx.on(AS_OF), head, "2026-walk-in", "jr010902", from_officer="jr010901")
     assert moved > 0 and kpi.snapshot_state(store)[1]
     assert_agrees(store, policy, raw, snapshot=True, few=True)
 

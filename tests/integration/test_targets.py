@@ -18,6 +18,7 @@ from teller_assist.prequal.policy import Policy
 from teller_assist.prequal.survey import Survey
 from teller_assist.services import applications as apps
 from teller_assist.services import targets
+from teller_assist.services.context import Context
 from teller_assist.services.operators import add_operator, disable_operator
 from teller_assist.store import targets as store_targets
 from teller_assist.store.audit import AuditEntry
@@ -268,57 +269,57 @@ SPEC = targets.ListSpec("2026-总行-首批", dt.date(2026, 12, 31), Decimal("50
 
 
 def test_only_head_office_edits_regions_and_issues_and_a_disabled_operator_nothing(
-    store: Store, team: Team, policy: Policy
+    store: Store, team: Team, policy: Policy, ctx: Context
 ) -> None:
     seed(store)
     for who in (team.teller.operator, team.head.operator, None):
         with pytest.raises(targets.TargetsRefused):
-            targets.set_region(store, who, "330101", "0101")
+            targets.set_region(ctx, who, "330101", "0101")
         with pytest.raises(targets.TargetsRefused):
-            targets.preview(store, policy, who, SPEC, TODAY)
+            targets.preview(ctx.on(TODAY), who, SPEC)
         with pytest.raises(targets.TargetsRefused):
-            targets.issue(store, policy, who, SPEC, TODAY)
+            targets.issue(ctx.on(TODAY), who, SPEC)
     disabled = dataclasses.replace(team.admin.operator, active=False)
     with pytest.raises(targets.TargetsRefused, match="停用"):
-        targets.set_region(store, disabled, "330101", "0101")
+        targets.set_region(ctx, disabled, "330101", "0101")
     assert store_targets.regions(store) == {} and rows_of(store, "target_region") == []
     admin = team.admin.operator
-    assert targets.set_region(store, admin, "330101", "0101") is None
-    assert targets.set_region(store, admin, "330101", "0103") == "0101"
+    assert targets.set_region(ctx, admin, "330101", "0101") is None
+    assert targets.set_region(ctx, admin, "330101", "0103") == "0101"
     assert rows_of(store, "target_region")[-1][:2] == ("admin1", "330101")
     with pytest.raises(ListRefused):
-        targets.set_region(store, admin, "33010", "0101")
+        targets.set_region(ctx, admin, "33010", "0101")
 
 
 def test_a_list_is_previewed_refused_while_a_region_has_no_branch_then_issued_once(
-    store: Store, team: Team, policy: Policy
+    store: Store, team: Team, policy: Policy, ctx: Context
 ) -> None:
     seed(store)
     admin = team.admin.operator
-    targets.set_region(store, admin, "330101", "0101")
-    targets.set_region(store, admin, "330102", "0102")
-    seen = targets.preview(store, policy, admin, SPEC, TODAY)
+    targets.set_region(ctx, admin, "330101", "0101")
+    targets.set_region(ctx, admin, "330102", "0102")
+    seen = targets.preview(ctx.on(TODAY), admin, SPEC)
     assert [(s.branch_code, s.people, s.indicator) for s in seen.shares] == [("0101", 2, 1), ("0102", 1, 1)]
     assert seen.unrouted == {"339999": 1} and seen.negative_removed == 1
     with pytest.raises(targets.TargetsRefused, match="339999（1人）") as refused:
-        targets.issue(store, policy, admin, SPEC, TODAY)
+        targets.issue(ctx.on(TODAY), admin, SPEC)
     assert refused.value.hint_zh and refused.value.message_en
     assert store_targets.list_of(store, SPEC.code) is None and store_targets.targets_of(store) == []
-    targets.set_region(store, admin, "339999", "0101")
-    done = targets.issue(store, policy, admin, SPEC, TODAY)
+    targets.set_region(ctx, admin, "339999", "0101")
+    done = targets.issue(ctx.on(TODAY), admin, SPEC)
     assert (done.preview.people, done.preview.indicator) == (4, 3)
     assert [
-        (p.branch_code, p.people, p.indicator) for p in targets.list_progress(store, admin, SPEC.code)
+        (p.branch_code, p.people, p.indicator) for p in targets.list_progress(ctx, admin, SPEC.code)
     ] == [
         ("0101", 3, 2),
         ("0102", 1, 1),
     ]
-    assert [p.branch_code for p in targets.list_progress(store, team.head.operator, SPEC.code)] == ["0101"]
+    assert [p.branch_code for p in targets.list_progress(ctx, team.head.operator, SPEC.code)] == ["0101"]
     with pytest.raises(targets.TargetsRefused, match="名单进度"):
-        targets.list_progress(store, team.teller.operator, SPEC.code)
+        targets.list_progress(ctx, team.teller.operator, SPEC.code)
     assert [r[0] for r in rows_of(store, "target_list_view")] == ["admin1", "head1"]
     with pytest.raises(targets.TargetsRefused, match="不能重复下达"):
-        targets.issue(store, policy, admin, SPEC, TODAY)
+        targets.issue(ctx.on(TODAY), admin, SPEC)
     assert len(store_targets.targets_of(store, campaign=SPEC.code)) == 4  # nothing counted twice
     assert [r[1] for r in rows_of(store, "target_list_issue")] == [SPEC.code]
     assert rows_of(store, "target_list_refused")[0][:2] == ("admin1", SPEC.code)
@@ -327,25 +328,25 @@ def test_a_list_is_previewed_refused_while_a_region_has_no_branch_then_issued_on
 
 
 @pytest.fixture
-def issued_list(store: Store, team: Team, policy: Policy) -> str:
+def issued_list(store: Store, team: Team, policy: Policy, ctx: Context) -> str:
     seed(store)
     for region, branch in (("330101", "0101"), ("330102", "0102"), ("339999", "0101")):
-        targets.set_region(store, team.admin.operator, region, branch)
-    targets.issue(store, policy, team.admin.operator, SPEC, TODAY)
+        targets.set_region(ctx, team.admin.operator, region, branch)
+    targets.issue(ctx.on(TODAY), team.admin.operator, SPEC)
     return SPEC.code
 
 
 def test_a_branch_head_assigns_their_own_branch_to_its_active_officers(
-    store: Store, team: Team, policy: Policy, issued_list: str
+    store: Store, team: Team, policy: Policy, issued_list: str, ctx: Context
 ) -> None:
     head, teller = team.head.operator, team.teller.operator
     for who in (team.admin.operator, teller):
         with pytest.raises(targets.TargetsRefused, match="网点负责人"):
-            targets.assign(store, who, issued_list, "teller1", day=TODAY, unassigned=1)
+            targets.assign(ctx.on(TODAY), who, issued_list, "teller1", unassigned=1)
     with pytest.raises(targets.TargetsRefused, match="三选一"):
-        targets.assign(store, head, issued_list, "teller1", day=TODAY)
+        targets.assign(ctx.on(TODAY), head, issued_list, "teller1")
     with pytest.raises(targets.TargetsRefused, match="不在本网点"):  # B1 is branch 0102's
-        targets.assign(store, head, issued_list, "teller1", day=TODAY, id_nos=[B1])
+        targets.assign(ctx.on(TODAY), head, issued_list, "teller1", id_nos=[B1])
     leaver = add_operator(
         context_of(store),
         team.admin.operator,
@@ -355,16 +356,16 @@ def test_a_branch_head_assigns_their_own_branch_to_its_active_officers(
         password=PASSWORD,
         branch_code="0101",
     )
-    assert targets.assign(store, head, issued_list, "gone1", day=TODAY, id_nos=[A1, A2]) == 2
-    disable_operator(context_of(store), team.admin.operator, leaver.login)
+    assert targets.assign(ctx.on(TODAY), head, issued_list, "gone1", id_nos=[A1, A2]) == 2
+    disable_operator(ctx, team.admin.operator, leaver.login)
     with pytest.raises(targets.TargetsRefused, match="已停用") as disabled:
-        targets.assign(store, head, issued_list, "gone1", day=TODAY, unassigned=1)
+        targets.assign(ctx.on(TODAY), head, issued_list, "gone1", unassigned=1)
     assert disabled.value.hint_zh
-    left = targets.tasks_today(store, policy, head, TODAY, Masking(), officer="gone1")
+    left = targets.tasks_today(ctx.on(TODAY), head, officer="gone1")
     assert len(left.tasks) == 2 and any("已停用" in n and "--from-officer" in n for n in left.notes)
     # the officer leaves: every target of theirs goes to another, nothing lost, every change kept
-    assert targets.assign(store, head, issued_list, "teller1", day=TODAY, from_officer="gone1") == 2
-    assert targets.assign(store, head, issued_list, "manager1", day=TODAY, unassigned=5) == 1
+    assert targets.assign(ctx.on(TODAY), head, issued_list, "teller1", from_officer="gone1") == 2
+    assert targets.assign(ctx.on(TODAY), head, issued_list, "manager1", unassigned=5) == 1
     mine = store_targets.targets_of(store, campaign=issued_list, branch="0101")
     assert sorted((r.id_no, r.officer) for r in mine) == sorted(
         [(A1, "teller1"), (A2, "teller1"), (LOST, "manager1")]
@@ -377,73 +378,55 @@ def test_a_branch_head_assigns_their_own_branch_to_its_active_officers(
 
 
 def test_an_officers_tasks_are_theirs_masked_and_outcomes_only_from_them(
-    store: Store, team: Team, policy: Policy, issued_list: str
+    store: Store, team: Team, policy: Policy, issued_list: str, ctx: Context
 ) -> None:
     head, teller, manager = team.head.operator, team.teller.operator, team.manager.operator
-    targets.assign(store, head, issued_list, "teller1", day=TODAY, id_nos=[A1, A2])
-    targets.assign(store, head, issued_list, "manager1", day=TODAY, id_nos=[LOST])
+    targets.assign(ctx.on(TODAY), head, issued_list, "teller1", id_nos=[A1, A2])
+    targets.assign(ctx.on(TODAY), head, issued_list, "manager1", id_nos=[LOST])
     masking = Masking()
-    mine = targets.tasks_today(store, policy, teller, TODAY, masking, officer="teller1")
+    mine = targets.tasks_today(ctx.on(TODAY), teller, officer="teller1")
     assert [(t.kind, t.id_masked, t.due_on) for t in mine.tasks] == [
         ("survey", masking.resident_id(A1), dt.date(2026, 12, 31)),
         ("survey", masking.resident_id(A2), dt.date(2026, 12, 31)),
     ]
     assert mine.counts["survey"] == 2 and all(A1 not in repr(t) and A2 not in repr(t) for t in mine.tasks)
-    assert len(targets.tasks_today(store, policy, head, TODAY, masking, officer="teller1").tasks) == 2
+    assert len(targets.tasks_today(ctx.on(TODAY), head, officer="teller1").tasks) == 2
     with pytest.raises(targets.TargetsRefused, match="本人"):
-        targets.tasks_today(store, policy, manager, TODAY, masking, officer="teller1")
-    branch = targets.tasks_today(store, policy, head, TODAY, masking, branch="0101")
+        targets.tasks_today(ctx.on(TODAY), manager, officer="teller1")
+    branch = targets.tasks_today(ctx.on(TODAY), head, branch="0101")
     assert len(branch.tasks) == 3
     with pytest.raises(targets.TargetsRefused):
-        targets.tasks_today(store, policy, head, TODAY, masking, branch="0102")
+        targets.tasks_today(ctx.on(TODAY), head, branch="0102")
     # someone else's task: refused, audited, nothing recorded
     with pytest.raises(targets.TargetsRefused, match="不是您的目标客户"):
-        targets.record_outcome(store, policy, manager, A1, "done", day=TODAY, masking=masking)
+        targets.record_outcome(ctx.on(TODAY), manager, A1, "done")
     assert rows_of(store, "task_outcome_refused") == [
         ("manager1", A1, '{"reason":"not the officer\'s target"}')
     ]
     with pytest.raises(TaskRefused, match="原因"):
-        targets.record_outcome(store, policy, teller, A1, "declined", day=TODAY, masking=masking)
+        targets.record_outcome(ctx.on(TODAY), teller, A1, "declined")
     done = targets.record_outcome(
-        store,
-        policy,
-        teller,
-        A1,
-        "appointment",
-        day=TODAY,
-        masking=masking,
-        appointment_on=dt.date(2026, 12, 3),
+        ctx.on(TODAY), teller, A1, "appointment", appointment_on=dt.date(2026, 12, 3)
     )
     assert (done.kind, done.id_masked) == ("survey", masking.resident_id(A1))
-    targets.record_outcome(
-        store,
-        policy,
-        teller,
-        A2,
-        "declined",
-        day=TODAY,
-        masking=masking,
-        reason="已在他行贷款",
-        for_good=True,
-    )
-    assert targets.tasks_today(store, policy, teller, TODAY, masking, officer="teller1").tasks == ()
-    back = targets.tasks_today(store, policy, teller, dt.date(2026, 12, 3), masking, officer="teller1")
+    targets.record_outcome(ctx.on(TODAY), teller, A2, "declined", reason="已在他行贷款", for_good=True)
+    assert targets.tasks_today(ctx.on(TODAY), teller, officer="teller1").tasks == ()
+    back = targets.tasks_today(ctx.on(dt.date(2026, 12, 3)), teller, officer="teller1")
     assert [(t.id_masked, t.appointment) for t in back.tasks] == [(masking.resident_id(A1), True)]
-    assert [p.struck for p in targets.list_progress(store, head, issued_list)] == [{"declined": 1}]
+    assert [p.struck for p in targets.list_progress(ctx, head, issued_list)] == [{"declined": 1}]
     with pytest.raises(targets.TargetsRefused, match="没有待办任务"):
-        targets.record_outcome(store, policy, teller, A2, "done", day=TODAY, masking=masking)
+        targets.record_outcome(ctx.on(TODAY), teller, A2, "done")
     assert [r[0] for r in rows_of(store, "task_outcome")] == ["teller1", "teller1"]
 
 
 def test_signing_at_any_counter_strikes_the_target_and_the_sweep_keeps_it_once(
-    store: Store, team: Team, policy: Policy, issued_list: str
+    store: Store, team: Team, policy: Policy, issued_list: str, ctx: Context
 ) -> None:
-    targets.assign(store, team.head.operator, issued_list, "teller1", day=TODAY, id_nos=[A1])
+    targets.assign(ctx.on(TODAY), team.head.operator, issued_list, "teller1", id_nos=[A1])
     with store.write_session() as s:  # the same person on an imported list no branch was found for
         s.execute(
             text("INSERT INTO target (campaign, id_no, batch_id) VALUES ('imported', :i, 1)"), {"i": A1}
         )
-    masking = Masking()
     submitted = apps.submit(
         store,
         policy,
@@ -454,19 +437,18 @@ def test_signing_at_any_counter_strikes_the_target_and_the_sweep_keeps_it_once(
         now=NOW,
         name="测试",
     )
-    assert [t.kind for t in targets.tasks_today(store, policy, team.teller.operator, TODAY, masking,
-                                                officer="teller1").tasks] == []  # fmt: skip
+    assert targets.tasks_today(ctx.on(TODAY), team.teller.operator, officer="teller1").tasks == ()
     approved_app = apps.approve(store, policy, submitted.id, team.head, today=TODAY, now=NOW)
     line_fen = approved_app.line_fen
-    shown = targets.tasks_today(store, policy, team.teller.operator, TODAY, masking, officer="teller1").tasks
+    shown = targets.tasks_today(ctx.on(TODAY), team.teller.operator, officer="teller1").tasks
     assert [(t.kind, t.value_fen, t.application_id) for t in shown] == [
         ("deliver_letter", line_fen, submitted.id)
     ]
     agreement_printed(store, submitted.id)
-    assert [p.struck for p in targets.list_progress(store, team.admin.operator, issued_list)] == [{}, {}]
+    assert [p.struck for p in targets.list_progress(ctx, team.admin.operator, issued_list)] == [{}, {}]
     apps.sign(store, submitted.id, team.manager, today=TODAY, now=NOW)  # another operator, at the counter
     # struck at once, on every list the person is on, by the signature's own transaction
-    assert [p.struck for p in targets.list_progress(store, team.admin.operator, issued_list)] == [
+    assert [p.struck for p in targets.list_progress(ctx, team.admin.operator, issued_list)] == [
         {"signed": 1},
         {},
     ]
@@ -498,29 +480,29 @@ def test_signing_at_any_counter_strikes_the_target_and_the_sweep_keeps_it_once(
         "application": submitted.id,
     }
     assert (
-        targets.tasks_today(store, policy, team.teller.operator, TODAY, masking, officer="teller1").tasks
+        targets.tasks_today(ctx.on(TODAY), team.teller.operator, officer="teller1").tasks
         == ()
     )
     # the night's sweep finds them struck: nothing counted twice, nothing audited again
     for _night in range(2):
-        assert targets.sweep(store, policy, TODAY, by="os:night").struck == {
+        assert targets.sweep(ctx.on(TODAY), by="os:night").struck == {
             "signed": 0,
             "ineligible": 0,
             "declined": 0,
         }
     assert len(rows_of(store, "target_strike")) == 1
-    assert [p.struck for p in targets.list_progress(store, team.admin.operator, issued_list)] == [
+    assert [p.struck for p in targets.list_progress(ctx, team.admin.operator, issued_list)] == [
         {"signed": 1},
         {},
     ]
     # a list the person joins after signing, still holding the line: struck by the sweep, once
     with store.write_session() as s:
         s.execute(text("INSERT INTO target (campaign, id_no, batch_id) VALUES ('later', :i, 1)"), {"i": A1})
-    assert targets.sweep(store, policy, TODAY, by="os:night").struck["signed"] == 1
-    assert targets.sweep(store, policy, TODAY, by="os:night").struck["signed"] == 0
+    assert targets.sweep(ctx.on(TODAY), by="os:night").struck["signed"] == 1
+    assert targets.sweep(ctx.on(TODAY), by="os:night").struck["signed"] == 0
     # a month on and nothing drawn: the officer is asked to encourage a first use of the line
     later = TODAY + dt.timedelta(days=31)
-    follow = targets.tasks_today(store, policy, team.teller.operator, later, masking, officer="teller1").tasks
+    follow = targets.tasks_today(ctx.on(later), team.teller.operator, officer="teller1").tasks
     assert [(t.kind, t.due_on) for t in follow] == [("follow_up_usage", later)]
 
 
@@ -593,20 +575,20 @@ def test_two_branch_heads_assigning_the_same_targets_at_once_one_wins_whole(stor
 
 
 def test_a_target_whose_home_branch_changes_later_stays_with_the_list_and_is_said(
-    store: Store, team: Team, policy: Policy, issued_list: str
+    store: Store, team: Team, policy: Policy, issued_list: str, ctx: Context
 ) -> None:
-    targets.assign(store, team.head.operator, issued_list, "teller1", day=TODAY, id_nos=[A1, A2])
+    targets.assign(ctx.on(TODAY), team.head.operator, issued_list, "teller1", id_nos=[A1, A2])
     with store.write_session() as s:  # the next customer extract moves one of them to another branch
         s.execute(text("UPDATE customer SET branch_code = '0103' WHERE id_no = :i"), {"i": A1})
     masking = Masking()
     for scope in ({"officer": "teller1"}, {"branch": "0101"}):
-        shown = targets.tasks_today(store, policy, team.head.operator, TODAY, masking, **scope)
+        shown = targets.tasks_today(ctx.on(TODAY), team.head.operator, **scope)
         assert masking.resident_id(A1) in [t.id_masked for t in shown.tasks]  # nothing lost
         assert [n for n in shown.notes if "改属其他网点" in n] == [
             "有 1 位目标客户在最新客户信息中已改属其他网点；仍由原网点跟进、按原网点计数，如需移交请联系总行"
         ]
     assert [
-        (p.branch_code, p.people) for p in targets.list_progress(store, team.admin.operator, issued_list)
+        (p.branch_code, p.people) for p in targets.list_progress(ctx, team.admin.operator, issued_list)
     ] == [
         ("0101", 3),
         ("0102", 1),

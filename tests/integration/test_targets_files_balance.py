@@ -23,6 +23,7 @@ from teller_assist.prequal.policy import Policy
 from teller_assist.prequal.survey import Survey
 from teller_assist.services import applications as apps
 from teller_assist.services import targets
+from teller_assist.services.context import Context
 from teller_assist.services.imports import import_paths
 from teller_assist.services.operators import add_operator, disable_operator
 from teller_assist.store import targets as store_targets
@@ -80,9 +81,9 @@ def county(store: Store, tmp_path: Path) -> None:
     assert import_paths(store, [folder], today=TODAY).exit_code == 0
 
 
-def regions(store: Store, team: Team) -> None:
-    targets.set_region(store, team.admin.operator, "321183", "0101")
-    targets.set_region(store, team.admin.operator, "321182", "0102")
+def regions(ctx: Context, team: Team) -> None:
+    targets.set_region(ctx, team.admin.operator, "321183", "0101")
+    targets.set_region(ctx, team.admin.operator, "321182", "0102")
 
 
 def audit_rows(store: Store, action: str) -> list[tuple[str | None, str | None, dict[str, object]]]:
@@ -140,17 +141,17 @@ FILE_ROWS: list[list[object]] = [
 
 @pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
 def test_a_list_from_a_file_accounts_for_every_row_and_hands_back_the_rest(
-    store: Store, team: Team, policy: Policy, tmp_path: Path, suffix: str
+    store: Store, team: Team, policy: Policy, tmp_path: Path, suffix: str, ctx: Context
 ) -> None:
     county(store, tmp_path)
-    regions(store, team)
+    regions(ctx, team)
     hold_a_line(store, team, policy, HELD)
     path = list_file(tmp_path / f"局名单{suffix}", FILE_ROWS)
     spec = targets.ListSpec("2026-某局", DUE, Decimal("50"), from_file=path)
     for who in (team.head.operator, team.teller.operator, None):
         with pytest.raises(targets.TargetsRefused):
-            targets.preview(store, policy, who, spec, TODAY)
-    seen = targets.preview(store, policy, team.admin.operator, spec, TODAY)
+            targets.preview(ctx.on(TODAY), who, spec)
+    seen = targets.preview(ctx.on(TODAY), team.admin.operator, spec)
     assert [(s.branch_code, s.people, s.indicator) for s in seen.shares] == [("0101", 2, 1), ("0102", 1, 1)]
     f = seen.file
     assert f is not None and (f.rows, f.listed) == (11, 3)
@@ -169,9 +170,9 @@ def test_a_list_from_a_file_accounts_for_every_row_and_hands_back_the_rest(
     assert f.listed + sum(f.counts.values()) == f.rows  # every row accounted for
 
     out = tmp_path / "未列入.xlsx"
-    assert targets.export_not_listed(store, team.admin.operator, seen, out, MASK) == 8
+    assert targets.export_not_listed(ctx, team.admin.operator, seen, out) == 8
     with pytest.raises(targets.TargetsRefused):
-        targets.export_not_listed(store, team.head.operator, seen, tmp_path / "x.xlsx", MASK)
+        targets.export_not_listed(ctx, team.head.operator, seen, tmp_path / "x.xlsx")
     sheet = load_workbook(out).active
     rows = [[c.value for c in r] for r in sheet.iter_rows(min_row=1) if r[0].value is not None]
     header = next(r for r in rows if r[0] == "行号")
@@ -194,7 +195,7 @@ def test_a_list_from_a_file_accounts_for_every_row_and_hands_back_the_rest(
     assert "客户2".encode() not in raw  # the bank's own name for the differing row is never shown
     assert oct(out.stat().st_mode & 0o777) == "0o600"
 
-    done = targets.issue(store, policy, team.admin.operator, spec, TODAY)
+    done = targets.issue(ctx.on(TODAY), team.admin.operator, spec)
     assert done.preview.people == 3
     listed = store_targets.targets_of(store, campaign="2026-某局")
     assert [(r.id_no, r.branch_code) for r in listed] == sorted(
@@ -209,7 +210,7 @@ def test_a_list_from_a_file_accounts_for_every_row_and_hands_back_the_rest(
     # the same file again, under another code: refused, nothing added, the refusal audited
     again = dataclasses.replace(spec, code="2026-某局-二")
     with pytest.raises(targets.TargetsRefused, match=r"已于 .* 下达为名单 2026-某局"):
-        targets.issue(store, policy, team.admin.operator, again, TODAY)
+        targets.issue(ctx.on(TODAY), team.admin.operator, again)
     assert store_targets.list_of(store, "2026-某局-二") is None
     assert len(store_targets.targets_of(store)) == 3
     assert audit_rows(store, "target_list_refused")[-1][2] == {
@@ -219,44 +220,35 @@ def test_a_list_from_a_file_accounts_for_every_row_and_hands_back_the_rest(
 
 
 def test_a_file_the_lists_cannot_take_is_refused_whole(
-    store: Store, team: Team, policy: Policy, tmp_path: Path
+    store: Store, team: Team, policy: Policy, tmp_path: Path, ctx: Context
 ) -> None:
     county(store, tmp_path)
-    regions(store, team)
+    regions(ctx, team)
     admin = team.admin.operator
     no_id = write(tmp_path, "名单.csv", ["姓名,电话", "王一,13900000000"])
     with pytest.raises(FileRefused, match="表头"):
-        targets.preview(
-            store, policy, admin, targets.ListSpec("F1", DUE, Decimal(50), from_file=no_id), TODAY
-        )
+        targets.preview(ctx.on(TODAY), admin, targets.ListSpec("F1", DUE, Decimal(50), from_file=no_id))
     two = write(tmp_path, "两列.csv", ["身份证号,公民身份号码", f"{EAST[0]},{EAST[1]}"])
     with pytest.raises(FileRowRefused, match="只有一列"):
-        targets.preview(store, policy, admin, targets.ListSpec("F1", DUE, Decimal(50), from_file=two), TODAY)
+        targets.preview(ctx.on(TODAY), admin, targets.ListSpec("F1", DUE, Decimal(50), from_file=two))
     old = tmp_path / "旧.xls"
     old.write_bytes(b"\xd0\xcf\x11\xe0")
     with pytest.raises(FileRefused, match="xls"):
-        targets.issue(store, policy, admin, targets.ListSpec("F1", DUE, Decimal(50), from_file=old), TODAY)
+        targets.issue(ctx.on(TODAY), admin, targets.ListSpec("F1", DUE, Decimal(50), from_file=old))
     missing = targets.ListSpec("F1", DUE, Decimal(50), from_file=tmp_path / "没有.csv")
     with pytest.raises(UserFacingError):
-        targets.preview(store, policy, admin, missing, TODAY)
+        targets.preview(ctx.on(TODAY), admin, missing)
     strangers = list_file(tmp_path / "陌生.csv", [["陌生", STRANGER]])
     with pytest.raises(targets.TargetsRefused, match="没有符合条件"):
-        targets.issue(
-            store, policy, admin, targets.ListSpec("F1", DUE, Decimal(50), from_file=strangers), TODAY
-        )
+        targets.issue(ctx.on(TODAY), admin, targets.ListSpec("F1", DUE, Decimal(50), from_file=strangers))
+    filtered = targets.ListSpec("F1", DUE, Decimal(50), regions=("321183",), from_file=strangers)
     with pytest.raises(ListRefused, match="不能再加筛选条件"):
-        targets.preview(
-            store,
-            policy,
-            admin,
-            targets.ListSpec("F1", DUE, Decimal(50), regions=("321183",), from_file=strangers),
-            TODAY,
-        )
+        targets.preview(ctx.on(TODAY), admin, filtered)
     # a region with no branch: refused as the filtered lists are, naming it
-    targets.set_region(store, admin, "321182", None)
+    targets.set_region(ctx, admin, "321182", None)
     far = list_file(tmp_path / "远.csv", [["", FAR[0]]])
     with pytest.raises(targets.TargetsRefused, match="321182（1人）"):
-        targets.issue(store, policy, admin, targets.ListSpec("F1", DUE, Decimal(50), from_file=far), TODAY)
+        targets.issue(ctx.on(TODAY), admin, targets.ListSpec("F1", DUE, Decimal(50), from_file=far))
     assert store_targets.targets_of(store) == [] and store_targets.list_of(store, "F1") is None
 
 
@@ -272,11 +264,11 @@ def officer(store: Store, team: Team, login: str, branch: str = "0101", role: st
 
 
 @pytest.fixture
-def branch_list(store: Store, team: Team, policy: Policy, tmp_path: Path) -> str:
+def branch_list(store: Store, team: Team, policy: Policy, tmp_path: Path, ctx: Context) -> str:
     county(store, tmp_path)
-    regions(store, team)
+    regions(ctx, team)
     hold_a_line(store, team, policy, HELD)  # so the list holds 0101's eleven and 0102's two
-    targets.issue(store, policy, team.admin.operator, targets.ListSpec("L1", DUE, Decimal(50)), TODAY)
+    targets.issue(ctx.on(TODAY), team.admin.operator, targets.ListSpec("L1", DUE, Decimal(50)))
     assert len(store_targets.targets_of(store, campaign="L1")) == 13
     return "L1"
 
@@ -286,7 +278,7 @@ def holders(store: Store, people: list[str], campaign: str = "L1") -> set[str | 
 
 
 def test_a_branch_head_balances_their_unassigned_targets_by_village(
-    store: Store, team: Team, policy: Policy, branch_list: str
+    store: Store, team: Team, policy: Policy, branch_list: str, ctx: Context
 ) -> None:
     head = team.head.operator
     officer(store, team, "teller2")
@@ -295,15 +287,15 @@ def test_a_branch_head_balances_their_unassigned_targets_by_village(
     disable_operator(context_of(store), team.admin.operator, gone)
     for who in (team.admin.operator, team.teller.operator):
         with pytest.raises(targets.TargetsRefused, match="网点负责人"):
-            targets.assign_balanced(store, who, branch_list, "village")
+            targets.assign_balanced(ctx, who, branch_list, "village")
     with pytest.raises(targets.TargetsRefused, match="未知的分配方式"):
-        targets.assign_balanced(store, head, branch_list, "street")
+        targets.assign_balanced(ctx, head, branch_list, "street")
     for among in (["gone1"], ["elsewhere"], ["nobody"]):
         with pytest.raises(targets.TargetsRefused):
-            targets.assign_balanced(store, head, branch_list, "village", among=among)
+            targets.assign_balanced(ctx, head, branch_list, "village", among=among)
     assert store_targets.targets_of(store, campaign=branch_list, unassigned=False)[0].officer is None
 
-    done = targets.assign_balanced(store, head, branch_list, "village")
+    done = targets.assign_balanced(ctx, head, branch_list, "village")
     # 11 people of branch 0101: 东村 6, 西村 3, 人民路 2 among the two active tellers (not the disabled one)
     assert done.moved == 11 and done.mode == "village"
     assert {o: (b, a) for o, b, a in done.officers} == {"teller1": (0, 6), "teller2": (0, 5)}
@@ -324,16 +316,16 @@ def test_a_branch_head_balances_their_unassigned_targets_by_village(
         "split": 0,
     }
     with pytest.raises(targets.TargetsRefused, match="没有未分配"):
-        targets.assign_balanced(store, head, branch_list, "village")
+        targets.assign_balanced(ctx, head, branch_list, "village")
 
 
 def test_balancing_counts_what_each_officer_already_holds(
-    store: Store, team: Team, policy: Policy, branch_list: str
+    store: Store, team: Team, policy: Policy, branch_list: str, ctx: Context
 ) -> None:
     head = team.head.operator
     officer(store, team, "teller2")
-    targets.assign(store, head, branch_list, "teller2", day=TODAY, id_nos=[WEST[0]])
-    done = targets.assign_balanced(store, head, branch_list, "village")
+    targets.assign(ctx.on(TODAY), head, branch_list, "teller2", id_nos=[WEST[0]])
+    done = targets.assign_balanced(ctx, head, branch_list, "village")
     assert done.moved == 10
     assert {o: (b, a) for o, b, a in done.officers} == {"teller1": (0, 6), "teller2": (1, 4)}
     assert holders(store, EAST) == {"teller1"} and holders(store, WEST) == {"teller2"}
@@ -341,17 +333,17 @@ def test_balancing_counts_what_each_officer_already_holds(
 
 
 def test_by_address_gives_each_officer_a_stretch_of_neighbours(
-    store: Store, team: Team, policy: Policy, branch_list: str
+    store: Store, team: Team, policy: Policy, branch_list: str, ctx: Context
 ) -> None:
     head = team.head.operator
     first = targets.assign_balanced(
-        store, head, branch_list, "address", among=["teller1", "manager1"], limit=5
+        ctx, head, branch_list, "address", among=["teller1", "manager1"], limit=5
     )  # the first five in ID order: 西村's three, 人民路's two
     assert first.moved == 5 and {o: a for o, _b, a in first.officers} == {"manager1": 3, "teller1": 2}
     # in address order: 华阳街道人民路 1-2, then 后白镇西村 1-3
     assert holders(store, STREET) == {"manager1"} and holders(store, WEST[:1]) == {"manager1"}
     assert holders(store, WEST[1:]) == {"teller1"} and holders(store, EAST) == {None}
-    rest = targets.assign_balanced(store, head, branch_list, "address", among=["teller1", "manager1"])
+    rest = targets.assign_balanced(ctx, head, branch_list, "address", among=["teller1", "manager1"])
     assert {o: (b, a) for o, b, a in rest.officers} == {"manager1": (3, 2), "teller1": (2, 4)}
     assert holders(store, EAST[:2]) == {"manager1"} and holders(store, EAST[2:]) == {"teller1"}
 
@@ -371,13 +363,13 @@ def _entry() -> AuditEntry:
 
 
 def test_an_officer_who_leaves_hands_over_everything(
-    store: Store, team: Team, policy: Policy, branch_list: str
+    store: Store, team: Team, policy: Policy, branch_list: str, ctx: Context
 ) -> None:
     head = team.head.operator
     officer(store, team, "teller2")
     officer(store, team, "teller3")
     leaver = officer(store, team, "leaver")
-    targets.assign(store, head, branch_list, leaver, day=TODAY, id_nos=BRANCH_0101)
+    targets.assign(ctx.on(TODAY), head, branch_list, leaver, id_nos=BRANCH_0101)
     # the leaver also holds a target on another list, and one struck already
     with store.write_session() as s:
         s.execute(
@@ -396,14 +388,14 @@ def test_an_officer_who_leaves_hands_over_everything(
     )
     disable_operator(context_of(store), team.admin.operator, leaver)
     with pytest.raises(targets.TargetsRefused, match="二选一"):
-        targets.reassign(store, head, leaver)
+        targets.reassign(ctx, head, leaver)
     with pytest.raises(targets.TargetsRefused, match="相同"):
-        targets.reassign(store, head, leaver, to=leaver)
+        targets.reassign(ctx, head, leaver, to=leaver)
     with pytest.raises(targets.TargetsRefused, match="没有目标客户"):
-        targets.reassign(store, head, "teller3", to="teller2")
+        targets.reassign(ctx, head, "teller3", to="teller2")
     with pytest.raises(targets.TargetsRefused, match="网点负责人"):
-        targets.reassign(store, team.teller.operator, leaver, to="teller2")
-    done = targets.reassign(store, head, leaver, mode="village", among=["teller2", "teller3"])
+        targets.reassign(ctx, team.teller.operator, leaver, to="teller2")
+    done = targets.reassign(ctx, head, leaver, mode="village", among=["teller2", "teller3"])
     assert done.moved == 12  # eleven on L1 (the struck one too) and one on L0
     assert {o for o, _b, a in done.officers if a} == {"teller2", "teller3"}
     assert store_targets.targets_of(store, officer=leaver) == []
@@ -413,8 +405,8 @@ def test_an_officer_who_leaves_hands_over_everything(
     row = audit_rows(store, "target_reassign")[-1]
     assert row[:2] == ("head1", leaver) and row[2]["targets"] == 12 and row[2]["by"] == "village"
     # and back to one officer, all at once
-    whole = targets.reassign(store, head, "teller2", to="teller3")
+    whole = targets.reassign(ctx, head, "teller2", to="teller3")
     assert whole.mode == "officer" and whole.officers == (("teller3", 0, whole.moved),)
     assert {r.officer for r in store_targets.targets_of(store, branch="0101")} == {"teller3"}
     with pytest.raises(targets.TargetsRefused, match="已停用"):
-        targets.reassign(store, head, "teller3", to=leaver)
+        targets.reassign(ctx, head, "teller3", to=leaver)

@@ -15,6 +15,7 @@ from teller_assist.prequal.policy import Policy
 from teller_assist.prequal.survey import Survey
 from teller_assist.services import applications as apps
 from teller_assist.services import targets
+from teller_assist.services.context import Context
 from teller_assist.store import drafts
 from teller_assist.store import targets as store_targets
 from teller_assist.store.engine import Store
@@ -24,40 +25,43 @@ from tests.helpers.workflow import Team, agreement_printed
 from tests.integration.test_targets import A1, A2, LOST, NOW, SPEC, TODAY, seed
 
 MASK = Masking()
+SWEPT = NOW + dt.timedelta(minutes=30)  # the night's sweep of TODAY, after its import (the seed's, at NOW)
 
 
 @pytest.fixture
-def issued_list(store: Store, team: Team, policy: Policy) -> str:
+def issued_list(store: Store, team: Team, policy: Policy, ctx: Context) -> str:
     """Head office's list of the small county (as ``test_targets`` issues it): A1, A2 and LOST to branch
     0101, B1 to 0102."""
     seed(store)
     for region, branch in (("330101", "0101"), ("330102", "0102"), ("339999", "0101")):
-        targets.set_region(store, team.admin.operator, region, branch)
-    targets.issue(store, policy, team.admin.operator, SPEC, TODAY)
+        targets.set_region(ctx, team.admin.operator, region, branch)
+    targets.issue(ctx.on(TODAY), team.admin.operator, SPEC)
     return SPEC.code
 
 
-def listed(store: Store, policy: Policy, day: dt.date, **scope: str) -> targets.Today:
-    """The login's list, checked against every target's facts read afresh (the way without the sweep)."""
-    today = targets.today_tasks(store, policy, day, **scope)
+def listed(ctx: Context, **scope: str) -> targets.Today:
+    """The login's list of the context's day, checked against every target's facts read afresh (the way
+    without the sweep)."""
+    store, policy, day = ctx.store, ctx.in_force(), ctx.today()
+    today = targets.today_tasks(ctx, **scope)
     facts = store_targets.facts(store, **scope)  # type: ignore[arg-type]
     assert today.tasks == daily_tasks(facts, day, targets._band(policy))
     if "officer" in scope:  # the status bar's count, counted from the kept rows by the same rule
-        assert targets.count_today(store, policy, day, officer=scope["officer"]) == len(today.tasks)
+        assert targets.count_today(ctx, officer=scope["officer"]) == len(today.tasks)
     assert today.moved == sum(1 for f in facts if f.moved_home)
     assert {t.id_no: today.names.get(t.id_no) for t in today.tasks} == {
         f.id_no: f.name for f in facts if any(t.id_no == f.id_no for t in today.tasks)
     }
-    paged(store, policy, day, today, **scope)
+    paged(ctx, today, **scope)
     return today
 
 
-def paged(store: Store, policy: Policy, day: dt.date, today: targets.Today, **scope: str) -> None:
+def paged(ctx: Context, today: targets.Today, **scope: str) -> None:
     """The login's first page, whatever its length, is the whole list's first lines (the same tasks in
     the same order, with their people's names), with the whole list's counts and moved homes."""
     whole = len(today.tasks)
     for first in sorted({0, 1, 2, 3, 5, whole - 1, whole, whole + 1} - {-1}):
-        page = targets.today_page(store, policy, day, first=first, **scope)  # type: ignore[arg-type]
+        page = targets.today_page(ctx, first=first, **scope)
         assert page.tasks == today.tasks[:first], first
         assert page.counts == summary(today.tasks) and page.total == whole
         assert page.moved == today.moved
@@ -69,27 +73,27 @@ def kinds(today: targets.Today) -> list[tuple[str, str, bool]]:
 
 
 def test_a_login_reads_the_sweeps_tasks_and_a_signature_since_removes_the_task_at_once(
-    store: Store, team: Team, policy: Policy, issued_list: str
+    store: Store, team: Team, policy: Policy, issued_list: str, ctx: Context
 ) -> None:
-    targets.assign(store, team.head.operator, issued_list, "teller1", day=TODAY, id_nos=[A1, A2])
-    assert not listed(store, policy, TODAY, officer="teller1").kept  # no sweep of the day yet
-    swept = targets.sweep(store, policy, TODAY, by="os:night")
+    targets.assign(ctx.on(TODAY), team.head.operator, issued_list, "teller1", id_nos=[A1, A2])
+    assert not listed(ctx.on(TODAY), officer="teller1").kept  # no sweep of the day yet
+    swept = targets.sweep(ctx.at(SWEPT), by="os:night")
     with store.connection() as conn:
         kept_rows = conn.execute(text("SELECT count(*) FROM target_task")).scalar_one()
         day = conn.execute(text("SELECT day FROM task_sweep")).scalar_one()
     assert kept_rows == swept.targets == 4 and str(day) == TODAY.isoformat()
-    mine = listed(store, policy, TODAY, officer="teller1")
+    mine = listed(ctx.on(TODAY), officer="teller1")
     assert mine.kept and kinds(mine) == [(A1, "survey", False), (A2, "survey", False)]
     # the login reads the kept rows: one changed by hand shows (and nothing else is read for the person)
     with store.write_session() as s:
         s.execute(text("UPDATE target_task SET due_on = :d WHERE id_no = :i"), {"d": TODAY, "i": A2})
     assert [
-        (t.id_no, t.due_on) for t in targets.today_tasks(store, policy, TODAY, officer="teller1").tasks
+        (t.id_no, t.due_on) for t in targets.today_tasks(ctx.on(TODAY), officer="teller1").tasks
     ] == [
         (A2, TODAY),
         (A1, SPEC.due_on),
     ]
-    targets.sweep(store, policy, TODAY, by="os:night")  # kept again as the facts give it
+    targets.sweep(ctx.at(SWEPT), by="os:night")  # kept again as the facts give it
     submitted = apps.submit(
         store,
         policy,
@@ -100,64 +104,55 @@ def test_a_login_reads_the_sweeps_tasks_and_a_signature_since_removes_the_task_a
         now=NOW,
         name="测试",
     )
-    assert kinds(listed(store, policy, TODAY, officer="teller1")) == [(A2, "survey", False)]
+    assert kinds(listed(ctx.on(TODAY), officer="teller1")) == [(A2, "survey", False)]
     apps.approve(store, policy, submitted.id, team.head, today=TODAY, now=NOW)
-    assert kinds(listed(store, policy, TODAY, officer="teller1"))[0] == (A1, "deliver_letter", False)
+    assert kinds(listed(ctx.on(TODAY), officer="teller1"))[0] == (A1, "deliver_letter", False)
     agreement_printed(store, submitted.id)
     apps.sign(store, submitted.id, team.manager, today=TODAY, now=NOW)
-    after = listed(store, policy, TODAY, officer="teller1")
+    after = listed(ctx.on(TODAY), officer="teller1")
     assert after.kept and kinds(after) == [(A2, "survey", False)]  # struck at once, no night needed
     assert (
-        len(targets.tasks_today(store, policy, team.teller.operator, TODAY, MASK, officer="teller1").tasks)
+        len(targets.tasks_today(ctx.on(TODAY), team.teller.operator, officer="teller1").tasks)
         == 1
     )
 
 
 def test_an_appointment_for_today_brings_the_task_back_at_once_and_one_for_later_on_its_day(
-    store: Store, team: Team, policy: Policy, issued_list: str
+    store: Store, team: Team, policy: Policy, issued_list: str, ctx: Context
 ) -> None:
     teller = team.teller.operator
-    targets.assign(store, team.head.operator, issued_list, "teller1", day=TODAY, id_nos=[A1, A2])
-    targets.sweep(store, policy, TODAY, by="os:night")
-    targets.record_outcome(store, policy, teller, A1, "not_reached", day=TODAY, masking=MASK)
-    assert kinds(listed(store, policy, TODAY, officer="teller1")) == [(A2, "survey", False)]
+    targets.assign(ctx.on(TODAY), team.head.operator, issued_list, "teller1", id_nos=[A1, A2])
+    targets.sweep(ctx.at(SWEPT), by="os:night")
+    targets.record_outcome(ctx.on(TODAY), teller, A1, "not_reached")
+    assert kinds(listed(ctx.on(TODAY), officer="teller1")) == [(A2, "survey", False)]
     targets.record_outcome(
-        store,
-        policy,
-        teller,
-        A2,
-        "appointment",
-        day=TODAY,
-        masking=MASK,
-        appointment_on=TODAY + dt.timedelta(days=2),
+        ctx.on(TODAY), teller, A2, "appointment", appointment_on=TODAY + dt.timedelta(days=2)
     )
-    assert kinds(listed(store, policy, TODAY, officer="teller1")) == []
+    assert kinds(listed(ctx.on(TODAY), officer="teller1")) == []
     # the night before the appointment's day: back on the list, as an appointment
     later = TODAY + dt.timedelta(days=2)
-    targets.sweep(store, policy, later, by="os:night")
-    back = listed(store, policy, later, officer="teller1")
+    targets.sweep(ctx.on(later), by="os:night")
+    back = listed(ctx.on(later), officer="teller1")
     assert back.kept and kinds(back) == [(A2, "survey", True), (A1, "survey", False)]
     # the person not reached yesterday calls: come today; back on today's list at once
-    targets.record_outcome(
-        store, policy, teller, A1, "appointment", day=later, masking=MASK, appointment_on=later
-    )
-    now = listed(store, policy, later, officer="teller1")
+    targets.record_outcome(ctx.on(later), teller, A1, "appointment", appointment_on=later)
+    now = listed(ctx.on(later), officer="teller1")
     assert now.kept and {(i, k, a) for i, k, a in kinds(now)} == {(A1, "survey", True), (A2, "survey", True)}
 
 
 def test_assignments_drafts_and_lists_since_the_sweep_show_at_once_and_an_import_sets_the_kept_aside(
-    store: Store, team: Team, policy: Policy, issued_list: str
+    store: Store, team: Team, policy: Policy, issued_list: str, ctx: Context
 ) -> None:
     head = team.head.operator
-    targets.assign(store, head, issued_list, "teller1", day=TODAY, id_nos=[A1])
-    targets.assign(store, head, issued_list, "manager1", day=TODAY, id_nos=[A2, LOST])
-    targets.sweep(store, policy, TODAY, by="os:night")
-    assert [t.id_no for t in listed(store, policy, TODAY, officer="teller1").tasks] == [A1]
+    targets.assign(ctx.on(TODAY), head, issued_list, "teller1", id_nos=[A1])
+    targets.assign(ctx.on(TODAY), head, issued_list, "manager1", id_nos=[A2, LOST])
+    targets.sweep(ctx.at(SWEPT), by="os:night")
+    assert [t.id_no for t in listed(ctx.on(TODAY), officer="teller1").tasks] == [A1]
     # a target given to another officer since: on the new officer's list at once, off the old one's
-    targets.assign(store, head, issued_list, "teller1", day=TODAY, id_nos=[A2])
-    assert {t.id_no for t in listed(store, policy, TODAY, officer="teller1").tasks} == {A1, A2}
-    assert [t.id_no for t in listed(store, policy, TODAY, officer="manager1").tasks] == [LOST]
-    branch = listed(store, policy, TODAY, branch="0101")
+    targets.assign(ctx.on(TODAY), head, issued_list, "teller1", id_nos=[A2])
+    assert {t.id_no for t in listed(ctx.on(TODAY), officer="teller1").tasks} == {A1, A2}
+    assert [t.id_no for t in listed(ctx.on(TODAY), officer="manager1").tasks] == [LOST]
+    branch = listed(ctx.on(TODAY), branch="0101")
     assert branch.kept and {(t.id_no, t.officer) for t in branch.tasks} == {
         (A1, "teller1"),
         (A2, "teller1"),
@@ -172,11 +167,11 @@ def test_assignments_drafts_and_lists_since_the_sweep_show_at_once_and_an_import
         operator="teller1",
         now=dt.datetime.now(dt.UTC),
     )
-    assert (A1, "submit", False) in kinds(listed(store, policy, TODAY, officer="teller1"))
-    targets.sweep(store, policy, TODAY, by="os:night")
-    assert (A1, "submit", False) in kinds(listed(store, policy, TODAY, officer="teller1"))
+    assert (A1, "submit", False) in kinds(listed(ctx.on(TODAY), officer="teller1"))
+    targets.sweep(ctx.at(SWEPT), by="os:night")
+    assert (A1, "submit", False) in kinds(listed(ctx.on(TODAY), officer="teller1"))
     drafts.delete_draft(store, A1)
-    assert (A1, "survey", False) in kinds(listed(store, policy, TODAY, officer="teller1"))
+    assert (A1, "survey", False) in kinds(listed(ctx.on(TODAY), officer="teller1"))
     # a list the person joins since the sweep: its target counted on the branch's list at once
     with store.write_session() as s:
         s.execute(
@@ -185,7 +180,7 @@ def test_assignments_drafts_and_lists_since_the_sweep_show_at_once_and_an_import
             ),
             {"i": A1},
         )
-    assert {(t.id_no, t.campaign) for t in listed(store, policy, TODAY, branch="0101").tasks} >= {
+    assert {(t.id_no, t.campaign) for t in listed(ctx.on(TODAY), branch="0101").tasks} >= {
         (A1, "later"),
         (A1, issued_list),
     }
@@ -197,13 +192,13 @@ def test_assignments_drafts_and_lists_since_the_sweep_show_at_once_and_an_import
                 "rows_loaded, rows_rejected, warnings, started_at) VALUES (2, 'customers', 'd.csv', :h, "
                 "'loaded', :d, 0, 0, 0, '[]', :t)"
             ),
-            {"h": "d" * 64, "d": TODAY, "t": dt.datetime.now(dt.UTC)},
+            {"h": "d" * 64, "d": TODAY, "t": SWEPT + dt.timedelta(minutes=1)},
         )
-    assert not listed(store, policy, TODAY, officer="teller1").kept
-    targets.sweep(store, policy, TODAY, by="os:night")
-    assert listed(store, policy, TODAY, officer="teller1").kept
+    assert not listed(ctx.on(TODAY), officer="teller1").kept
+    targets.sweep(ctx.at(SWEPT + dt.timedelta(minutes=2)), by="os:night")
+    assert listed(ctx.on(TODAY), officer="teller1").kept
     # another day, or another age band, and the kept tasks are not used
-    assert not listed(store, policy, TODAY + dt.timedelta(days=1), officer="teller1").kept
+    assert not listed(ctx.on(TODAY + dt.timedelta(days=1)), officer="teller1").kept
 
 
 def test_the_sweep_writes_only_what_changed_and_the_kept_rows_are_its_rows_exactly(

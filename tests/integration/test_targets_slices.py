@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from teller_assist.identity.masking import Masking
 from teller_assist.prequal.policy import Policy
 from teller_assist.prequal.survey import Survey
 from teller_assist.services import applications as apps
 from teller_assist.services import targets
+from teller_assist.services.context import Context
 from teller_assist.store import targets as store_targets
 from teller_assist.store.engine import Store
 from teller_assist.targets.tasks import AgeBand, daily_tasks
@@ -27,25 +27,16 @@ from tests.integration.test_targets_files_balance import BRANCH_0101, EAST, FAR,
 
 
 def test_slices_read_the_same_facts_and_sweep_the_same(
-    store: Store, team: Team, policy: Policy, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    store: Store, team: Team, policy: Policy, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ctx: Context
 ) -> None:
     county(store, tmp_path)
-    regions(store, team)
+    regions(ctx, team)
     admin, head = team.admin.operator, team.head.operator
-    targets.issue(store, policy, admin, targets.ListSpec("L1", dt.date(2026, 12, 31), Decimal(50)), TODAY)
+    targets.issue(ctx.on(TODAY), admin, targets.ListSpec("L1", dt.date(2026, 12, 31), Decimal(50)))
     with store.write_session() as s:  # someone on an imported list with no branch
         s.execute(text("INSERT INTO target (campaign, id_no) VALUES ('L0', :i)"), {"i": FAR[1]})
-    targets.assign(store, head, "L1", "teller1", day=TODAY, id_nos=BRANCH_0101)
-    targets.record_outcome(
-        store,
-        policy,
-        team.teller.operator,
-        EAST[1],
-        "declined",
-        day=TODAY,
-        masking=Masking(),
-        reason="暂不需要",
-    )
+    targets.assign(ctx.on(TODAY), head, "L1", "teller1", id_nos=BRANCH_0101)
+    targets.record_outcome(ctx.on(TODAY), team.teller.operator, EAST[1], "declined", reason="暂不需要")
     done = apps.submit(
         store,
         policy,
@@ -80,10 +71,10 @@ def test_slices_read_the_same_facts_and_sweep_the_same(
     day = TODAY + dt.timedelta(days=1)
     expected = daily_tasks(everyone, day, AgeBand(policy.min_age, policy.max_age))  # the county at once
     monkeypatch.setattr(targets, "SWEEP_SLICE", 3)
-    swept = targets.sweep(store, policy, day, by="os:night")
+    swept = targets.sweep(ctx.on(day), by="os:night")
     assert swept.struck == {"signed": 1, "ineligible": 0, "declined": 0}  # EAST[0] on L0
     assert swept.targets == len(everyone)
     assert swept.tasks == {k: sum(1 for t in expected if t.kind == k) for k in swept.tasks}
     assert sum(swept.tasks.values()) == len(expected) > 0
-    again = targets.sweep(store, policy, day, by="os:night")
+    again = targets.sweep(ctx.on(day), by="os:night")
     assert again.struck == {"signed": 0, "ineligible": 0, "declined": 0} and again.tasks == swept.tasks

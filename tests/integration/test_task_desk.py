@@ -66,12 +66,12 @@ def seeded(store: Store, tmp_path: Path) -> Seeded:
 
 
 def test_the_list_carries_each_lines_person_in_the_services_order(
-    store: Store, policy: Policy, seeded: Seeded, on: On
+    store: Store, policy: Policy, seeded: Seeded, on: On, ctx: Context
 ) -> None:
     teller = who(store, "teller1")
     own = task_desk.Scope(officer="teller1")
     desk = task_desk.listing(on(TODAY), teller, own)
-    shown = targets.tasks_today(store, policy, teller, TODAY, MASK, officer="teller1")
+    shown = targets.tasks_today(ctx.on(TODAY), teller, officer="teller1")
     assert [t.line for t in desk.tasks] == list(shown.tasks)  # the service's lines, as it orders them
     assert [t.id_no for t in desk.tasks] == ORDER
     assert [t.line.kind for t in desk.tasks] == ["survey", "deliver_letter", "survey", "survey"]

@@ -25,6 +25,7 @@ from teller_assist.prequal.policy import Policy
 from teller_assist.prequal.survey import Survey
 from teller_assist.services import applications as apps
 from teller_assist.services import targets, targets_digest
+from teller_assist.services.context import Context
 from teller_assist.services.imports import import_paths
 from teller_assist.services.operators import add_operator
 from teller_assist.store.engine import Store
@@ -61,13 +62,13 @@ def county(store: Store, tmp_path: Path) -> None:
 
 
 @pytest.fixture
-def branch_day(store: Store, team: Team, policy: Policy, tmp_path: Path) -> Team:
+def branch_day(store: Store, team: Team, policy: Policy, tmp_path: Path, ctx: Context) -> Team:
     """Branch 0101's list, given out to two officers; one appointment for LATER, one line approved."""
     county(store, tmp_path)
     admin, head = team.admin.operator, team.head.operator
-    targets.set_region(store, admin, "321183", "0101")
-    targets.set_region(store, admin, "321182", "0102")
-    targets.issue(store, policy, admin, targets.ListSpec("L1", DUE, Decimal("50")), TODAY)
+    targets.set_region(ctx, admin, "321183", "0101")
+    targets.set_region(ctx, admin, "321182", "0102")
+    targets.issue(ctx.on(TODAY), admin, targets.ListSpec("L1", DUE, Decimal("50")))
     add_operator(
         context_of(store),
         admin, login="teller2", name="李经理", role="teller", password=PASSWORD, branch_code="0101"
@@ -76,17 +77,10 @@ def branch_day(store: Store, team: Team, policy: Policy, tmp_path: Path) -> Team
         context_of(store),
         admin, login="idle1", name="闲经理", role="teller", password=PASSWORD, branch_code="0101"
     )
-    targets.assign(store, head, "L1", "teller1", day=TODAY, id_nos=PEOPLE[:3])
-    targets.assign(store, head, "L1", "teller2", day=TODAY, id_nos=PEOPLE[3:5])  # PEOPLE[5]: nobody yet
+    targets.assign(ctx.on(TODAY), head, "L1", "teller1", id_nos=PEOPLE[:3])
+    targets.assign(ctx.on(TODAY), head, "L1", "teller2", id_nos=PEOPLE[3:5])  # PEOPLE[5]: nobody yet
     targets.record_outcome(
-        store,
-        policy,
-        team.teller.operator,
-        PEOPLE[0],
-        "appointment",
-        day=TODAY,
-        masking=MASK,
-        appointment_on=LATER,
+        ctx.on(TODAY), team.teller.operator, PEOPLE[0], "appointment", appointment_on=LATER
     )
     submitted = apps.submit(
         store, policy, PEOPLE[1], Survey("walk_in", walk_in_answers()), team.manager, today=TODAY, now=NOW,
@@ -105,11 +99,11 @@ def full_ids_in(data: str | bytes) -> list[str]:
 
 
 def test_the_digest_counts_every_officer_and_the_lists(
-    store: Store, branch_day: Team, policy: Policy
+    store: Store, branch_day: Team, policy: Policy, ctx: Context
 ) -> None:
     team = branch_day
-    digest = targets_digest.build(store, policy, team.head.operator, "0101", LATER, MASK)
-    shown = targets.tasks_today(store, policy, team.admin.operator, LATER, MASK, branch="0101")
+    digest = targets_digest.build(ctx.on(LATER), team.head.operator, "0101")
+    shown = targets.tasks_today(ctx.on(LATER), team.admin.operator, branch="0101")
     assert len(digest.tasks) == len(shown.tasks) == 6
     assert digest.counts == shown.counts
     rows = {o.login: o for o in digest.officers}
@@ -134,7 +128,7 @@ def test_the_digest_counts_every_officer_and_the_lists(
 
 
 def test_only_the_branch_head_or_head_office_and_it_is_audited(
-    store: Store, branch_day: Team, policy: Policy, tmp_path: Path
+    store: Store, branch_day: Team, policy: Policy, tmp_path: Path, ctx: Context
 ) -> None:
     team = branch_day
     other_head = add_operator(
@@ -144,12 +138,12 @@ def test_only_the_branch_head_or_head_office_and_it_is_audited(
     )  # fmt: skip
     for who in (team.teller.operator, team.manager.operator, other_head, None):
         with pytest.raises(targets.TargetsRefused):
-            targets_digest.write(store, policy, who, "0101", LATER, tmp_path / "d.xlsx", MASK)
+            targets_digest.write(ctx.on(LATER), who, "0101", tmp_path / "d.xlsx")
     assert not (tmp_path / "d.xlsx").exists()
     disabled = dataclasses.replace(team.head.operator, active=False)
     with pytest.raises(targets.TargetsRefused, match="停用"):
-        targets_digest.build(store, policy, disabled, "0101", LATER, MASK)
-    done = targets_digest.write(store, policy, team.admin.operator, "0101", LATER, tmp_path / "d.pdf", MASK)
+        targets_digest.build(ctx.on(LATER), disabled, "0101")
+    done = targets_digest.write(ctx.on(LATER), team.admin.operator, "0101", tmp_path / "d.pdf")
     assert len(done.tasks) == 6
     with store.connection() as conn:
         rows = conn.execute(
@@ -164,12 +158,10 @@ def test_only_the_branch_head_or_head_office_and_it_is_audited(
         "officers": len(done.officers),
     }
     with pytest.raises(UserFacingError, match="不支持的文件格式") as csv:
-        targets_digest.write(store, policy, team.admin.operator, "0101", LATER, tmp_path / "d.csv", MASK)
+        targets_digest.write(ctx.on(LATER), team.admin.operator, "0101", tmp_path / "d.csv")
     assert ".xlsx 或 .pdf" in csv.value.hint_zh
     with pytest.raises(UserFacingError, match="无法写入"):
-        targets_digest.write(
-            store, policy, team.admin.operator, "0101", LATER, tmp_path / "no" / "d.pdf", MASK
-        )
+        targets_digest.write(ctx.on(LATER), team.admin.operator, "0101", tmp_path / "no" / "d.pdf")
     assert not (tmp_path / "no").exists()
     with store.connection() as conn:
         assert (
@@ -178,10 +170,10 @@ def test_only_the_branch_head_or_head_office_and_it_is_audited(
 
 
 def test_the_workbook_holds_numbers_masked_people_and_no_formula(
-    store: Store, branch_day: Team, policy: Policy, tmp_path: Path
+    store: Store, branch_day: Team, policy: Policy, tmp_path: Path, ctx: Context
 ) -> None:
     out = tmp_path / "晨会.xlsx"
-    targets_digest.write(store, policy, branch_day.head.operator, "0101", LATER, out, MASK)
+    targets_digest.write(ctx.on(LATER), branch_day.head.operator, "0101", out)
     assert oct(out.stat().st_mode & 0o777) == "0o600"
     book = load_workbook(out)
     assert book.sheetnames == ["概览", "名单进度", "逾期与预约", "任务清单", "说明"]
@@ -228,10 +220,12 @@ def test_the_workbook_holds_numbers_masked_people_and_no_formula(
         assert who[6:14].encode() not in raw
 
 
-def test_the_pdf_reads_back_masked(store: Store, branch_day: Team, policy: Policy, tmp_path: Path) -> None:
+def test_the_pdf_reads_back_masked(
+    store: Store, branch_day: Team, policy: Policy, tmp_path: Path, ctx: Context
+) -> None:
     pdftotext = required.program("pdftotext")
     out = tmp_path / "晨会.pdf"
-    targets_digest.write(store, policy, branch_day.head.operator, "0101", LATER, out, MASK)
+    targets_digest.write(ctx.on(LATER), branch_day.head.operator, "0101", out)
     words = subprocess.run(
         [pdftotext, "-layout", str(out), "-"], capture_output=True, text=True, check=True
     ).stdout

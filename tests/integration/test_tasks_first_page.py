@@ -74,8 +74,8 @@ def _issue(store: Store, code: str, people: list[str], due: dt.date, at: dt.date
     store_targets.issue_list(store, row, [(p, "0101") for p in people], AuditEntry("test", "admin1", "ws"))
 
 
-def _assign(store: Store, team: Team, code: str, officer: str, people: list[str], at: dt.datetime) -> None:
-    targets.assign(store, team.head.operator, code, officer, day=TODAY, id_nos=people, now=at)
+def _assign(ctx: Context, team: Team, code: str, officer: str, people: list[str], at: dt.datetime) -> None:
+    targets.assign(ctx.at(at), team.head.operator, code, officer, id_nos=people)
 
 
 def _apply(store: Store, policy: Policy, team: Team, id_no: str, *, today: dt.date, at: dt.datetime) -> int:
@@ -96,14 +96,14 @@ def _same(store: Store, policy: Policy, team: Team, on: On, *, slow: tuple[str, 
     came from the kept rows and the log of what changed (not the whole list cut) but for ``slow``."""
     day = TODAY
     for scope in ({"officer": "teller1"}, {"officer": "manager1"}, {"branch": "0101"}):
-        listed(store, policy, day, **scope)  # the kept list, its count and pages against every fact
+        listed(on(day), **scope)  # the kept list, its count and pages against every fact
         fast = store_targets.kept_page(store, day, targets._band(policy), first=3, **scope) is not None
         assert fast is (next(iter(scope.values())) not in slow), scope
     head = team.head.operator
     for officer in ("teller1", "manager1"):
-        whole = targets.listed_today(store, policy, head, day, MASK, officer=officer)
+        whole = targets.listed_today(on(day), head, officer=officer)
         for first in (1, 4, len(whole.shown.tasks) + 2):
-            page = targets.listed_today(store, policy, head, day, MASK, officer=officer, first=first)
+            page = targets.listed_today(on(day), head, officer=officer, first=first)
             assert page.shown.tasks == whole.shown.tasks[:first]
             assert page.people == whole.people[:first]
             assert page.shown.counts == whole.shown.counts and page.shown.notes == whole.shown.notes
@@ -117,21 +117,21 @@ def _same(store: Store, policy: Policy, team: Team, on: On, *, slow: tuple[str, 
                 first >= page_desk.total
             )
     mine = task_desk.count_today(on(day), team.teller.operator)
-    assert mine == len(targets.today_tasks(store, policy, day, officer="teller1").tasks)
+    assert mine == len(targets.today_tasks(on(day), officer="teller1").tasks)
 
 
 @pytest.fixture
-def swept(store: Store, team: Team, policy: Policy) -> None:
+def swept(store: Store, team: Team, policy: Policy, ctx: Context) -> None:
     """Two lists over the same people (the second due sooner, for half of them), given out the day
     before to two officers, some people with an application under way, one signed, one with a draft;
     then the night's sweep of the day."""
     _seed(store)
     _issue(store, "L1", PEOPLE, dt.date(2026, 12, 31), BEFORE - dt.timedelta(days=1))
     _issue(store, "L2", PEOPLE[:16], dt.date(2026, 12, 15), BEFORE - dt.timedelta(days=1))
-    _assign(store, team, "L1", "teller1", PEOPLE[:20], BEFORE)
-    _assign(store, team, "L2", "teller1", PEOPLE[:10], BEFORE)
-    _assign(store, team, "L2", "manager1", PEOPLE[10:16], BEFORE)
-    _assign(store, team, "L1", "manager1", PEOPLE[20:26], BEFORE)  # 26..29 left with the branch
+    _assign(ctx, team, "L1", "teller1", PEOPLE[:20], BEFORE)
+    _assign(ctx, team, "L2", "teller1", PEOPLE[:10], BEFORE)
+    _assign(ctx, team, "L2", "manager1", PEOPLE[10:16], BEFORE)
+    _assign(ctx, team, "L1", "manager1", PEOPLE[20:26], BEFORE)  # 26..29 left with the branch
     for id_no in PEOPLE[4:7] + PEOPLE[21:23]:  # approved: a letter to deliver
         app = _apply(store, policy, team, id_no, today=YESTERDAY, at=BEFORE)
         apps.approve(store, policy, app, team.head, today=YESTERDAY, now=BEFORE)
@@ -144,34 +144,23 @@ def swept(store: Store, team: Team, policy: Policy) -> None:
         drafts.save_draft(
             store, id_no=id_no, scenario="walk_in", answers="{}", operator="teller1", now=BEFORE
         )
-    targets.sweep(store, policy, TODAY, by="os:night")
+    targets.sweep(ctx.on(TODAY), by="os:night")
 
 
 def test_the_first_page_and_the_count_are_the_whole_lists_after_every_change_since_the_sweep(
-    store: Store, team: Team, policy: Policy, swept: None, on: On
+    store: Store, team: Team, policy: Policy, swept: None, on: On, ctx: Context
 ) -> None:
     teller, manager = team.teller.operator, team.manager.operator
     _same(store, policy, team, on)
     # outcomes: not reached, declined, an appointment for today and one for later, a letter delivered
-    targets.record_outcome(store, policy, teller, PEOPLE[0], "not_reached", day=TODAY, masking=MASK)
+    targets.record_outcome(ctx.on(TODAY), teller, PEOPLE[0], "not_reached")
+    targets.record_outcome(ctx.on(TODAY), teller, PEOPLE[1], "declined", reason="暂无资金需求")
+    targets.record_outcome(ctx.on(TODAY), teller, PEOPLE[2], "appointment", appointment_on=TODAY)
     targets.record_outcome(
-        store, policy, teller, PEOPLE[1], "declined", day=TODAY, masking=MASK, reason="暂无资金需求"
+        ctx.on(TODAY), teller, PEOPLE[3], "appointment", appointment_on=TODAY + dt.timedelta(days=3)
     )
-    targets.record_outcome(
-        store, policy, teller, PEOPLE[2], "appointment", day=TODAY, masking=MASK, appointment_on=TODAY
-    )
-    targets.record_outcome(
-        store,
-        policy,
-        teller,
-        PEOPLE[3],
-        "appointment",
-        day=TODAY,
-        masking=MASK,
-        appointment_on=TODAY + dt.timedelta(days=3),
-    )
-    targets.record_outcome(store, policy, teller, PEOPLE[4], "done", day=TODAY, masking=MASK)
-    targets.record_outcome(store, policy, manager, PEOPLE[21], "done", day=TODAY, masking=MASK)
+    targets.record_outcome(ctx.on(TODAY), teller, PEOPLE[4], "done")
+    targets.record_outcome(ctx.on(TODAY), manager, PEOPLE[21], "done")
     _same(store, policy, team, on)
     # applications: one submitted, one approved, one signed since the sweep
     _apply(store, policy, team, PEOPLE[11], today=TODAY, at=NOW)
@@ -181,9 +170,9 @@ def test_the_first_page_and_the_count_are_the_whole_lists_after_every_change_sin
     apps.sign(store, approved, team.manager, today=TODAY, now=NOW)
     _same(store, policy, team, on)
     # targets given to another officer since, both ways, and one taken back to the branch
-    _assign(store, team, "L1", "manager1", PEOPLE[14:17], NOW)
-    _assign(store, team, "L2", "teller1", PEOPLE[12:14], NOW)
-    targets.assign(store, team.head.operator, "L1", None, day=TODAY, id_nos=[PEOPLE[17]], now=NOW)
+    _assign(ctx, team, "L1", "manager1", PEOPLE[14:17], NOW)
+    _assign(ctx, team, "L2", "teller1", PEOPLE[12:14], NOW)
+    targets.assign(ctx.at(NOW), team.head.operator, "L1", None, id_nos=[PEOPLE[17]])
     _same(store, policy, team, on)
     # a draft saved since (submit), and one discarded (a survey again)
     drafts.save_draft(
@@ -194,7 +183,7 @@ def test_the_first_page_and_the_count_are_the_whole_lists_after_every_change_sin
     # a new list since: the branch's targets grow at once; given to an officer, theirs
     _issue(store, "L3", PEOPLE[25:30], dt.date(2026, 12, 10), NOW)
     _same(store, policy, team, on)
-    _assign(store, team, "L3", "teller1", PEOPLE[27:30], NOW)
+    _assign(ctx, team, "L3", "teller1", PEOPLE[27:30], NOW)
     _same(store, policy, team, on)
 
 
@@ -215,10 +204,16 @@ def test_a_target_that_came_some_other_way_sends_the_login_to_the_row_by_row_com
 
 
 def test_a_day_with_more_people_changed_than_worth_it_reads_the_whole_list(
-    store: Store, team: Team, policy: Policy, swept: None, on: On, monkeypatch: pytest.MonkeyPatch
+    store: Store,
+    team: Team,
+    policy: Policy,
+    swept: None,
+    on: On,
+    monkeypatch: pytest.MonkeyPatch,
+    ctx: Context,
 ) -> None:
     monkeypatch.setattr(store_targets, "STALE_AT_MOST", 2)
-    _assign(store, team, "L1", "manager1", PEOPLE[:3], NOW)
+    _assign(ctx, team, "L1", "manager1", PEOPLE[:3], NOW)
     _same(store, policy, team, on, slow=("teller1", "manager1", "0101"))
 
 
@@ -279,21 +274,27 @@ def test_0018_adds_the_index_of_assignments_by_moment_and_takes_it_back(store: S
 
 
 def test_targets_given_away_and_back_since_the_sweep_are_read_from_their_kept_rows(
-    store: Store, team: Team, policy: Policy, swept: None, on: On
+    store: Store, team: Team, policy: Policy, swept: None, on: On, ctx: Context
 ) -> None:
     """Given to another officer and back since the sweep: the kept rows name the officer they have
     now, so the people are not computed again (and the list is the same)."""
-    _assign(store, team, "L1", "manager1", PEOPLE[:2], NOW)
-    _assign(store, team, "L1", "teller1", PEOPLE[:2], NOW)
-    _assign(store, team, "L1", "manager1", PEOPLE[2:3], NOW)  # and one given away for good
+    _assign(ctx, team, "L1", "manager1", PEOPLE[:2], NOW)
+    _assign(ctx, team, "L1", "teller1", PEOPLE[:2], NOW)
+    _assign(ctx, team, "L1", "manager1", PEOPLE[2:3], NOW)  # and one given away for good
     page = store_targets.kept_page(store, TODAY, targets._band(policy), first=5, officer="teller1")
     assert page is not None and page.stale == {PEOPLE[2]}
     _same(store, policy, team, on)
 
 
 def test_a_day_with_more_targets_given_out_than_worth_it_compares_row_by_row(
-    store: Store, team: Team, policy: Policy, swept: None, on: On, monkeypatch: pytest.MonkeyPatch
+    store: Store,
+    team: Team,
+    policy: Policy,
+    swept: None,
+    on: On,
+    monkeypatch: pytest.MonkeyPatch,
+    ctx: Context,
 ) -> None:
     monkeypatch.setattr(store_targets, "GIVEN_AT_MOST", 1)
-    _assign(store, team, "L1", "manager1", PEOPLE[:2], NOW)
+    _assign(ctx, team, "L1", "manager1", PEOPLE[:2], NOW)
     _same(store, policy, team, on, slow=("teller1", "manager1", "0101"))

@@ -15,7 +15,6 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import text
 
 from teller_assist.identity.masking import Masking
-from teller_assist.prequal.policy import default_policy_path, load_policy
 from teller_assist.services import applications as apps
 from teller_assist.services import targets, task_desk
 from teller_assist.services.clock import Clock
@@ -209,9 +208,8 @@ def test_f6_lists_the_officers_tasks_in_the_services_order_masked_with_the_count
     assert window.store is not None
     assert audit_of(window.store, "tasks_view")[-1] == ("teller1", "officer:teller1", "targets")
     # the list follows the service: the same people in the same order
-    listing = targets.tasks_today(
-        window.store, load_policy(default_policy_path()), window.operator, TODAY, MASK, officer="teller1"
-    )
+    assert window.ctx is not None
+    listing = targets.tasks_today(window.ctx, window.operator, officer="teller1")  # the window's day
     assert [t.id_masked for t in listing.tasks] == [MASK.resident_id(i) for i in ORDER]
 
 
@@ -284,8 +282,8 @@ def test_each_outcome_is_recorded_by_its_keys(
     qtbot.waitUntil(lambda: window.tasks_status.text() == "今日任务 0 项", timeout=10_000)
     assert [r[0] for r in audit_of(store, "task_outcome")] == ["teller1"] * 4
     # the appointment brings the task back that day
-    back = targets.tasks_today(store, load_policy(default_policy_path()), window.operator, on, MASK,
-                               officer="teller1")  # fmt: skip
+    assert window.ctx is not None
+    back = targets.tasks_today(window.ctx.on(on), window.operator, officer="teller1")
     assert [(t.id_masked, t.appointment) for t in back.tasks if t.appointment] == [
         (MASK.resident_id(LATE), True)
     ]
