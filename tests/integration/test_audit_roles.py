@@ -22,7 +22,7 @@ from teller_assist.prequal.survey import Survey
 from teller_assist.services import applications as apps
 from teller_assist.services import audit
 from teller_assist.services.database import open_database, setup_roles
-from teller_assist.settings import load_settings
+from teller_assist.settings import Settings, load_settings
 from teller_assist.store import audit as store_audit
 from teller_assist.store.engine import Store
 from tests.helpers.cli import run_cli
@@ -117,13 +117,14 @@ def test_the_program_works_as_its_role(app_store: Store, policy: Policy, tmp_pat
 
 
 def test_a_campaigns_batch_works_as_the_programs_role(
-    app_store: Store, policy: Policy, tmp_path: Path
+    app_store: Store, policy: Policy, settings: Settings, tmp_path: Path
 ) -> None:
     """A campaign's batch, submitted and approved in one step as the program's role: its tables written,
     every application's audit row appended through the function, in bulk, and the chain whole."""
     from teller_assist.campaigns.campaign import check_spec
-    from teller_assist.identity.masking import Masking
     from teller_assist.services import campaign_batches, campaigns
+    from teller_assist.services.clock import Clock
+    from teller_assist.services.context import Context
     from tests.helpers.extracts import rid
     from tests.helpers.operators import admin_of, make_operator
 
@@ -133,14 +134,13 @@ def test_a_campaigns_batch_works_as_the_programs_role(
     checker = make_operator(app_store, "bmgr1", "lobby_manager")
     spec = check_spec(code="village-roles", scenario="village", group_name="后白村", branch_code="0101",
                       starts_on=today, ends_on=today + dt.timedelta(days=30), today=today)  # fmt: skip
-    campaigns.create_campaign(app_store, admin, spec)
+    ctx = Context(app_store, settings, policy, Clock.on(today))
+    campaigns.create_campaign(ctx, admin, spec)
     roster = tmp_path / "roster.csv"
     people = [rid(seq=600 + i) for i in range(20)]
     lines = "".join(f"{p},王五,是,是\n" for p in people)
     roster.write_text("身份证号,姓名,同意查询征信,同意处理个人信息\n" + lines, encoding="utf-8")
-    campaigns.import_roster(
-        app_store, admin, "village-roles", roster, policy, as_of=today, masking=Masking()
-    )
+    campaigns.import_roster(ctx, admin, "village-roles", roster)
     sub = campaign_batches.submit_campaign(app_store, maker, "village-roles", policy, today=today)
     assert sub.submitted == 20 and sub.batch_id is not None
     done = campaign_batches.approve_batch(app_store, checker, sub.batch_id, policy, today=today)
