@@ -40,7 +40,6 @@ from PySide6.QtTest import QTest
 from bench._common import print_load_after, print_machine
 from bench.campaigns import AS_OF, eligible_people, ensure_county, new_campaign, roster, staff, timed
 from teller_assist.campaigns.entry import decide_row
-from teller_assist.identity.masking import Masking
 from teller_assist.prequal.policy import default_policy_path, load_policy
 from teller_assist.services import campaign_entry, campaigns
 from teller_assist.services.clock import Clock
@@ -105,11 +104,9 @@ def main() -> None:
     chosen = [next(pool) for _ in range(args.members)]
     folder = Path(tempfile.mkdtemp(prefix="ta-bench-grid-"))
     code = f"bench-grid-{time.time_ns() % 10**9}"
-    new_campaign(store, admin, code)
-    masking = Masking()
-    campaigns.import_roster(store, admin, code, roster(folder, "grid.xlsx", chosen), policy, as_of=AS_OF,
-                            masking=masking)  # fmt: skip
     ctx = Context(store, settings, policy, Clock.on(AS_OF))
+    new_campaign(ctx, admin, code)
+    campaigns.import_roster(ctx, admin, code, roster(folder, "grid.xlsx", chosen))
     seconds, sheet = timed(lambda: campaign_entry.open_sheet(ctx, head1, code))
     print(f"  grid's sheet read (members, cards, drafts) for {len(sheet.rows):,} rows in {seconds:.2f} s")
     seconds, decided = timed(

@@ -32,36 +32,38 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench._common import print_load_after, print_machine, run_measured, spread
 from bench.campaigns import AS_OF, ensure_county, new_campaign, roster, staff, timed
 from teller_assist.documents.render import render
-from teller_assist.identity.masking import Masking
-from teller_assist.prequal.policy import Policy, default_policy_path, load_policy
+from teller_assist.prequal.policy import default_policy_path, load_policy
 from teller_assist.services import campaign_batches, campaigns, documents
+from teller_assist.services.clock import Clock
+from teller_assist.services.context import Context
 from teller_assist.services.database import open_database
 from teller_assist.services.imports import import_paths
-from teller_assist.settings import Settings, load_settings
+from teller_assist.settings import load_settings
 from teller_assist.store import applications as store_apps
 from teller_assist.store import campaigns as store_campaigns
-from teller_assist.store.engine import Store
 from tests.helpers.operators import PASSWORD
 
 
-def granted(store: Store, policy: Policy, people: list[tuple[str, str]], code: str, folder: Path) -> int:
+def granted(ctx: Context, people: list[tuple[str, str]], code: str, folder: Path) -> int:
     """A village campaign of ``people`` (groups of ~200, households of 3), submitted and approved."""
+    store, policy = ctx.store, ctx.in_force()
     admin, head1, head2 = staff(store)
-    new_campaign(store, admin, code)
+    new_campaign(ctx, admin, code)
     path = roster(folder, f"{code}.xlsx", people)
-    campaigns.import_roster(store, admin, code, path, policy, as_of=AS_OF, masking=Masking())
+    campaigns.import_roster(ctx, admin, code, path)
     sub = campaign_batches.submit_campaign(store, head1, code, policy, today=AS_OF)
     assert sub.batch_id is not None
     done = campaign_batches.approve_batch(store, head2, sub.batch_id, policy, today=AS_OF)
     return len(done.approved)
 
 
-def single_document_seconds(store: Store, settings: Settings, code: str, samples: int = 20) -> float:
+def single_document_seconds(ctx: Context, code: str, samples: int = 20) -> float:
     """One member's agreement and letter rendered here, warm: the median over ``samples`` members."""
+    store, settings = ctx.store, ctx.settings
     campaign = store_campaigns.get(store, code)
     assert campaign is not None
     members = store_campaigns.granted_here(store, campaign.id, ("approved",))[:samples]
-    key = documents.document_key(store, settings)
+    key = documents.document_key(ctx)
     times = []
     for i, m in enumerate([members[0], *members]):
         record = store_apps.get_application(store, m.application_id)
@@ -100,6 +102,7 @@ def main() -> None:
     settings = load_settings(env)
     opened = open_database(settings)
     store = opened.store
+    ctx = Context(store, settings, policy, Clock.on(AS_OF))
     if opened.overview.empty:
         print(f"loading the county into SQLite at {data_dir} ...")
         seconds, _ = timed(lambda: import_paths(store, [args.county], today=AS_OF))
@@ -123,9 +126,9 @@ def main() -> None:
                 chosen.append(person)
                 taken.add(person[0])
         code = f"bench-letters-{stamp}-{k}"
-        seconds, count = timed(lambda c=chosen, code=code: granted(store, policy, c, code, folder))
+        seconds, count = timed(lambda c=chosen, code=code: granted(ctx, c, code, folder))
         print(f"  campaign {code}: {count:,} granted (set-up, not timed: {seconds:.1f} s)")
-        one = single_document_seconds(store, settings, code)
+        one = single_document_seconds(ctx, code)
         out = folder / f"out-{k}"
         cmd = [sys.executable, "-m", "teller_assist", "campaign", "letters", code, "--out", str(out),
                "--as-of", AS_OF.isoformat(), "--json", "--user", "bench-head1",

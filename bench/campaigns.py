@@ -39,11 +39,12 @@ from sqlalchemy import select
 from bench._common import print_load_after, print_machine, spread
 from teller_assist.campaigns.campaign import check_spec
 from teller_assist.demo.county import generate_county
-from teller_assist.identity.masking import Masking
 from teller_assist.identity.resident_id import parse_resident_id
 from teller_assist.money import format_yuan
 from teller_assist.prequal.policy import Policy, default_policy_path, load_policy
 from teller_assist.services import campaign_batches, campaigns
+from teller_assist.services.clock import Clock
+from teller_assist.services.context import Context
 from teller_assist.services.database import open_database
 from teller_assist.services.imports import import_paths
 from teller_assist.services.operators import add_first_admin, add_operator
@@ -129,7 +130,12 @@ def roster(folder: Path, name: str, people: list[tuple[str, str]]) -> Path:
     return path
 
 
-def new_campaign(store: Store, admin: OperatorRecord, code: str) -> None:
+def context(store: Store, policy: Policy) -> Context:
+    """The services' context on the bench's day, with the default settings (the default masking)."""
+    return Context(store, load_settings({"TELLER_ASSIST_CONFIG": "/nonexistent"}), policy, Clock.on(AS_OF))
+
+
+def new_campaign(ctx: Context, admin: OperatorRecord, code: str) -> None:
     spec = check_spec(
         code=code,
         scenario="village",
@@ -139,7 +145,7 @@ def new_campaign(store: Store, admin: OperatorRecord, code: str) -> None:
         ends_on=AS_OF + dt.timedelta(days=120),
         today=AS_OF,
     )
-    campaigns.create_campaign(store, admin, spec)
+    campaigns.create_campaign(ctx, admin, spec)
 
 
 def run(name: str, store: Store, args: argparse.Namespace, policy: Policy) -> None:
@@ -148,14 +154,14 @@ def run(name: str, store: Store, args: argparse.Namespace, policy: Policy) -> No
     pool = eligible_people(store)
     folder = Path(tempfile.mkdtemp(prefix="ta-bench-campaigns-"))
     stamp = f"{time.time_ns() % 10**9}"
-    masking = Masking()
+    ctx = context(store, policy)
 
     imports: list[float] = []
     for k in range(args.repeat):
         chosen = [next(pool) for _ in range(args.members)]
         path = roster(folder, f"roster-{k}.xlsx", chosen)
         code = f"bench-import-{stamp}-{k}"
-        new_campaign(store, admin, code)
+        new_campaign(ctx, admin, code)
         began: dict[str, float] = {}
 
         def stage(name: str, _done: int, _total: int, began: dict[str, float] = began) -> None:
@@ -163,7 +169,7 @@ def run(name: str, store: Store, args: argparse.Namespace, policy: Policy) -> No
 
         seconds, done = timed(
             lambda path=path, code=code, stage=stage: campaigns.import_roster(
-                store, admin, code, path, policy, as_of=AS_OF, masking=masking, progress=stage
+                ctx, admin, code, path, progress=stage
             )
         )
         ended = time.perf_counter()
@@ -185,16 +191,8 @@ def run(name: str, store: Store, args: argparse.Namespace, policy: Policy) -> No
     for k in range(args.repeat):
         chosen = [next(pool) for _ in range(args.base)]
         code = f"bench-batch-{stamp}-{k}"
-        new_campaign(store, admin, code)
-        campaigns.import_roster(
-            store,
-            admin,
-            code,
-            roster(folder, f"batch-{k}.xlsx", chosen),
-            policy,
-            as_of=AS_OF,
-            masking=masking,
-        )
+        new_campaign(ctx, admin, code)
+        campaigns.import_roster(ctx, admin, code, roster(folder, f"batch-{k}.xlsx", chosen))
         seq_before = store_audit.last_seq(store)
         t_submit, sub = timed(
             lambda code=code: campaign_batches.submit_campaign(store, head1, code, policy, today=AS_OF)

@@ -29,6 +29,8 @@ from sqlalchemy import select
 
 from teller_assist.prequal.policy import default_policy_path, load_policy
 from teller_assist.services.campaigns import check_roster_file
+from teller_assist.services.clock import Clock
+from teller_assist.services.context import Context
 from teller_assist.services.database import open_database
 from teller_assist.settings import load_settings
 from teller_assist.store.models import Customer
@@ -79,12 +81,12 @@ def main() -> None:
     book.save(xlsx)
     csv_path = folder / "roster.csv"
     csv_path.write_text("\n".join(",".join(map(str, r)) for r in [HEADER, *rows]) + "\n", encoding="utf-8")
-    policy = load_policy(default_policy_path())
+    ctx = Context(store, settings, load_policy(default_policy_path()), Clock.on(AS_OF))
     for path in (xlsx, csv_path):
         times = []
         for _ in range(args.repeat):
             started = time.perf_counter()
-            check = check_roster_file(store, path, "village", policy, as_of=AS_OF, operator="os:bench")
+            check = check_roster_file(ctx, path, "village", operator="os:bench")
             times.append(time.perf_counter() - started)
         d = check.decision
         median = statistics.median(times)

@@ -297,14 +297,14 @@ def cmd_document_key(args: argparse.Namespace) -> int:
         writable_output(args.out)
     with opened(settings) as ctx:
         if args.key_command == "export":
-            mark = export_key(ctx.store, settings, args.out, operator=audit.os_actor())
+            mark = export_key(ctx, args.out, operator=audit.os_actor())
             print(
                 f"已写出 wrote {args.out}（指纹 fingerprint {mark}）。"
                 "请只用于在本行另一台电脑上导入，导入后立即删除该文件 "
                 "(import it on another desktop of the bank, then delete the file)"
             )
         else:
-            mark = import_key(ctx.store, settings, args.file, operator=audit.os_actor())
+            mark = import_key(ctx, args.file, operator=audit.os_actor())
             print(f"已导入 imported（指纹 fingerprint {mark}）。请删除文件 now delete {args.file}")
     return EXIT_OK
 

@@ -28,6 +28,7 @@ import datetime as dt
 import json
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, cast
 
@@ -289,15 +290,14 @@ def _check(args: argparse.Namespace) -> int:
         writable_output(args.refused_out)
     policy = active_policy(settings, args.policy)
     as_of = args.as_of or _today()
-    with opened(settings) as ctx:
-        check = check_roster_file(
-            ctx.store, args.file, args.scenario, policy, as_of=as_of, operator=audit.os_actor()
-        )
+    with opened(settings, policy) as ctx:
+        ctx = ctx.on(as_of)
+        check = check_roster_file(ctx, args.file, args.scenario, operator=audit.os_actor())
     decision = check.decision
     written = None
     if args.refused_out is not None and decision.refused:
         with writing(args.refused_out):
-            written = export_refused(check, args.refused_out, settings.masking)
+            written = export_refused(ctx, check, args.refused_out)
     bands = [
         (label, decision.grantable[label].people, decision.grantable[label].exposure_fen,
          decision.potential[label].people, decision.potential[label].exposure_fen)
@@ -380,7 +380,7 @@ def _create(args: argparse.Namespace) -> int:
         indicator_measure="granted" if args.granted else "signed",
     )
     with _signed_in(args) as (ctx, operator):
-        made = create_campaign(ctx.store, operator, spec)
+        made = create_campaign(ctx, operator, spec)
     if args.json:
         _print_json(_campaign_json(made))
     else:
@@ -392,7 +392,7 @@ def _list(args: argparse.Namespace) -> int:
     from teller_assist.services.campaigns import STATUS_ZH, list_campaigns
 
     with _signed_in(args) as (ctx, operator):
-        rows = list_campaigns(ctx.store, operator, status=args.status)
+        rows = list_campaigns(ctx, operator, status=args.status)
     if args.json:
         _print_json([_campaign_json(c) for c in rows])
         return EXIT_OK
@@ -421,14 +421,8 @@ def _show(args: argparse.Namespace) -> int:
 
     as_of = args.as_of or _today()
     with _signed_in(args) as (ctx, operator):
-        shown = show_campaign(
-            ctx.store,
-            operator,
-            args.code,
-            active_policy(ctx.settings, args.policy),
-            as_of=as_of,
-            members=ctx.settings.masking if args.members else None,
-        )
+        ctx = replace(ctx, policy=active_policy(ctx.settings, args.policy)).on(as_of)
+        shown = show_campaign(ctx, operator, args.code, members=args.members)
     pre = shown.prequalified
     bands = [
         (label, pre.grantable[label].people, pre.grantable[label].exposure_fen,
@@ -569,7 +563,7 @@ def _close(args: argparse.Namespace) -> int:
     from teller_assist.services.campaigns import close_campaign
 
     with _signed_in(args) as (ctx, operator):
-        closed = close_campaign(ctx.store, operator, args.code)
+        closed = close_campaign(ctx, operator, args.code)
     print(
         f"已结束 closed: 活动 {closed.code}（{closed.closed_by} 于 {_local(closed.closed_at)}），"
         "不再接收名单"
@@ -600,16 +594,9 @@ def _import(args: argparse.Namespace) -> int:
         writable_output(args.refused_out)
     as_of = args.as_of or _today()
     with _signed_in(args) as (ctx, operator):
+        ctx = replace(ctx, policy=active_policy(ctx.settings, args.policy)).on(as_of)
         done = import_roster(
-            ctx.store,
-            operator,
-            args.code,
-            args.file,
-            active_policy(ctx.settings, args.policy),
-            as_of=as_of,
-            masking=ctx.settings.masking,
-            refused_out=args.refused_out,
-            progress=_import_progress(),
+            ctx, operator, args.code, args.file, refused_out=args.refused_out, progress=_import_progress()
         )
     plan, counts = done.plan, done.counts
     refused_rows = len(plan.refused)
@@ -1079,10 +1066,7 @@ def _till(args: argparse.Namespace) -> int:
     from teller_assist.services.campaigns import import_till
 
     with _signed_in(args) as (ctx, operator):
-        done = import_till(
-            ctx.store, operator, args.code, args.file, as_of=args.as_of or _today(),
-            masking=ctx.settings.masking,
-        )
+        done = import_till(ctx.on(args.as_of or _today()), operator, args.code, args.file)
         refused = masked_refusals(done.refused, ctx.settings.masking)
     if args.json:
         _print_json(

@@ -51,13 +51,7 @@ def cmd_document(args: argparse.Namespace) -> int:
     writable_output(args.out)  # before the issue is recorded: a failed write would spend the original
     with opened(settings) as ctx:
         issued = issue(
-            ctx.store,
-            settings,
-            args.app_id,
-            args.kind,
-            operator=audit.os_actor(),
-            destination="file",
-            today=day_of(args),
+            ctx.on(day_of(args)), args.app_id, args.kind, operator=audit.os_actor(), destination="file"
         )
     with writing(args.out):
         write_pdf(issued.pdf, args.out)
@@ -82,13 +76,11 @@ def cmd_print(args: argparse.Namespace) -> int:
     with opened(settings) as ctx:
         run = print_documents(
             lambda ks, destination, each: issue_all(
-                ctx.store,
-                settings,
+                ctx.on(day_of(args)),
                 args.app_id,
                 ks,
                 operator=audit.os_actor(),
                 destination=destination,
-                today=day_of(args),
                 each=each,
             ),
             kinds,
@@ -114,7 +106,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
     settings = settings_of(args)
     with opened(settings) as ctx:
-        verdict = verify(ctx.store, settings, args.code, args.agreement_no)
+        verdict = verify(ctx, args.code, args.agreement_no)
     if verdict.genuine:
         print(f"真实 genuine: {verdict.says}")
         return EXIT_OK

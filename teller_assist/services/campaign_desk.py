@@ -133,7 +133,7 @@ def overview(
     if locked:
         raise refuse_locked(ctx, operator, "list", None)
     store = ctx.store
-    rows = service.list_campaigns(store, operator, status=status)
+    rows = service.list_campaigns(ctx, operator, status=status)
     out = []
     for c in rows:
         counts = store_campaigns.status_counts(store, c.id)
@@ -179,9 +179,9 @@ def detail(
     rather than shown with a person on the wrong line."""
     if locked:
         raise refuse_locked(ctx, operator, "show", code)
-    store, policy, as_of, masking = ctx.store, ctx.in_force(), ctx.today(), ctx.settings.masking
+    store, masking = ctx.store, ctx.settings.masking
     for _attempt in range(2):
-        shown = service.show_campaign(store, operator, code, policy, as_of=as_of, members=masking)
+        shown = service.show_campaign(ctx, operator, code, members=True)
         lines = shown.member_lines or ()
         stored = store_campaigns.members(store, shown.campaign.id)
         if len(stored) == len(lines) and all(
@@ -202,14 +202,14 @@ def create(
     there); refused first while the window is locked."""
     if locked:
         raise refuse_locked(ctx, operator, "create", spec.code)
-    return service.create_campaign(ctx.store, operator, spec, now=ctx.now())
+    return service.create_campaign(ctx, operator, spec)
 
 
 def close(ctx: Context, operator: OperatorRecord | None, code: str, *, locked: bool = False) -> CampaignRow:
     """Close the campaign through :func:`campaigns.close_campaign`; refused first while locked."""
     if locked:
         raise refuse_locked(ctx, operator, "close", code)
-    return service.close_campaign(ctx.store, operator, code, now=ctx.now())
+    return service.close_campaign(ctx, operator, code)
 
 
 # --- rosters -------------------------------------------------------------------------------------------
@@ -253,11 +253,8 @@ def import_file(
     each stage as it goes."""
     if locked:
         raise refuse_locked(ctx, operator, "import", code)
-    masking, now = ctx.settings.masking, ctx.now()
-    done = service.import_roster(
-        ctx.store, operator, code, path, ctx.in_force(), as_of=local_day(now), masking=masking,
-        progress=progress, now=now,
-    )  # fmt: skip
+    masking = ctx.settings.masking
+    done = service.import_roster(ctx, operator, code, path, progress=progress)
     refused = tuple(
         RefusedLine(
             r.line_no,
@@ -300,7 +297,7 @@ def export_refused(
             hint_zh="请重新导入名单后再导出",
         )
     try:
-        written = service.write_refused(imported.done.plan.refused, out, masking)
+        written = service.write_refused(ctx, imported.done.plan.refused, out)
     except OSError as exc:
         raise UserFacingError(
             f"无法写入 {out.name}：{exc.strerror or exc}；未导出",
@@ -544,11 +541,8 @@ def import_till(
     Refused first while locked."""
     if locked:
         raise refuse_locked(ctx, operator, "import_till", code)
-    masking, now = ctx.settings.masking, ctx.now()
-    done = service.import_till(
-        ctx.store, operator, code, path, as_of=local_day(now), now=now, masking=masking
-    )
-    return TillDone(done, masked_refusals(done.refused, masking))
+    done = service.import_till(ctx, operator, code, path)
+    return TillDone(done, masked_refusals(done.refused, ctx.settings.masking))
 
 
 def masked_refusals(

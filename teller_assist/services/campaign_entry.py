@@ -164,7 +164,7 @@ def keep_draft(
     store = ctx.store
     op = _current(store, operator)
     typed = {k: v for k, v in answers.items() if v is not None and k not in CONSENTS}
-    drafts.save(store, row.id_no, Survey(sheet.campaign.scenario, typed), op.login)
+    drafts.save(ctx, row.id_no, Survey(sheet.campaign.scenario, typed), op.login)
 
 
 def save_row(
@@ -185,7 +185,7 @@ def save_row(
     recorded = campaign_batches.record_survey(store, operator, sheet.campaign.code, row.id_no, survey,
                                               ctx.in_force(), today=local_day(now), now=now)  # fmt: skip
     with contextlib.suppress(UserFacingError):  # an orphan draft is purged after 30 days
-        drafts.discard(store, row.id_no)
+        drafts.discard(ctx, row.id_no)
     return recorded
 
 

@@ -44,6 +44,8 @@ from teller_assist.services import audit, documents, printing
 from teller_assist.services.audit import now_utc, workstation
 from teller_assist.services.campaign_batches import _may_work, _open
 from teller_assist.services.campaigns import PURPOSE, CampaignRefused, _campaign, _current, _refused
+from teller_assist.services.clock import Clock
+from teller_assist.services.context import Context
 from teller_assist.settings import Settings
 from teller_assist.store import applications as store_apps
 from teller_assist.store import campaigns as store_campaigns
@@ -234,7 +236,7 @@ class _Ahead:
         self.futures: dict[DocumentData, Future[bytes]] = {}
         self.next = 0
         self.hits = 0
-        self.key = documents.document_key(store, settings) if self.pool is not None else b""
+        self.key = documents.document_key(Context(store, settings)) if self.pool is not None else b""
 
     def up_to(self, plan: Sequence[tuple[int, dict[str, Path], tuple[str, ...]]], at: int) -> None:
         if self.pool is None:
@@ -300,8 +302,9 @@ def issue_letters(
     if not _may_work(op, campaign.branch_code):
         raise _refuse_officer(store, op, "letters", campaign)
     _open(store, op, "letters", campaign)
-    documents.document_key(store, settings)  # a desktop without the bank's key is refused before anything
     moment = now or now_utc()
+    ctx = Context(store, settings, clock=Clock.at(now) if now else Clock.on(today))
+    documents.document_key(ctx)  # a desktop without the bank's key is refused before anything
     granted = store_campaigns.granted_here(store, campaign.id, GRANTED)
     run = LettersRun(campaign.code, len(granted))
     detail: dict[str, object] = {}
@@ -395,14 +398,11 @@ def issue_letters(
 
                 try:
                     documents.issue_all(
-                        store,
-                        settings,
+                        ctx,
                         app_id,
                         missing,
                         operator=op.login,
                         destination=f"campaign {campaign.code}",
-                        today=today,
-                        now=moment,
                         each=keep,
                         pdf_for=ahead,
                     )

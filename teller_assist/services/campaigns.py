@@ -50,11 +50,11 @@ from teller_assist.prequal.engine import decide
 from teller_assist.prequal.group import EVALUATION_ZH, GroupEvidence
 from teller_assist.prequal.policy import Policy
 from teller_assist.services import audit
-from teller_assist.services.audit import now_utc, workstation
+from teller_assist.services.clock import local_day
+from teller_assist.services.context import Context
 from teller_assist.services.lookup import lookup_many
 from teller_assist.store import campaigns as store_campaigns
 from teller_assist.store import operators as store_ops
-from teller_assist.store.applications import local_day
 from teller_assist.store.audit import AuditEntry
 from teller_assist.store.campaigns import BatchRow, CampaignRow, ImportCounts
 from teller_assist.store.engine import Store
@@ -174,8 +174,9 @@ def _not_yours(store: Store, op: OperatorRecord, campaign: CampaignRow, action: 
     )
 
 
-def _entry(op: OperatorRecord, action: str, code: str, detail: dict[str, object]) -> AuditEntry:
-    return AuditEntry(action, op.login, workstation(), code[:64], PURPOSE, detail)
+def _entry(op: OperatorRecord, where: str, action: str, code: str, detail: dict[str, object]) -> AuditEntry:
+    """An audit row under ``op`` at workstation ``where``."""
+    return AuditEntry(action, op.login, where, code[:64], PURPOSE, detail)
 
 
 def _campaign(store: Store, code: str) -> CampaignRow:
@@ -203,15 +204,14 @@ def _closed(campaign: str, by: str | None, at: dt.datetime | None) -> CampaignRe
 # --- campaigns -----------------------------------------------------------------------------------------
 
 
-def create_campaign(
-    store: Store, operator: OperatorRecord | None, spec: CampaignSpec, *, now: dt.datetime | None = None
-) -> CampaignRow:
+def create_campaign(ctx: Context, operator: OperatorRecord | None, spec: CampaignSpec) -> CampaignRow:
     """Make a campaign, open (head office for any branch; a branch head for their own), audited. The
     code must be new: neither another campaign's nor a target list's."""
+    store = ctx.store
     op = _current(store, operator)
     if not _may_manage(op, spec.branch_code):
         raise _not_manager(store, op, "create", spec.code, spec.branch_code)
-    moment = now or now_utc()
+    moment = ctx.now()
     detail: dict[str, object] = {
         "scenario": spec.scenario,
         "branch": spec.branch_code,
@@ -236,7 +236,11 @@ def create_campaign(
     )
     try:
         return store_campaigns.create(
-            store, new, by=op.login, at=moment, entry=_entry(op, "campaign_create", spec.code, detail)
+            store,
+            new,
+            by=op.login,
+            at=moment,
+            entry=_entry(op, ctx.workstation, "campaign_create", spec.code, detail),
         )
     except store_campaigns.CodeTaken as taken:
         whose = "目标名单" if taken.target_list else "活动"
@@ -256,10 +260,11 @@ def create_campaign(
 
 
 def list_campaigns(
-    store: Store, operator: OperatorRecord | None, *, status: str | None = None
+    ctx: Context, operator: OperatorRecord | None, *, status: str | None = None
 ) -> list[CampaignRow]:
     """The campaigns the operator may see (head office: all; anyone else: their branch's), open first;
     audited with the count."""
+    store = ctx.store
     op = _current(store, operator)
     if op.role == HEAD_OFFICE:
         rows = store_campaigns.list_campaigns(store, status=status)
@@ -273,26 +278,28 @@ def list_campaigns(
         operator=op.login,
         purpose=PURPOSE,
         detail={"campaigns": len(rows), "status": status},
+        now=ctx.now(),
     )
     return rows
 
 
-def close_campaign(
-    store: Store, operator: OperatorRecord | None, code: str, *, now: dt.datetime | None = None
-) -> CampaignRow:
+def close_campaign(ctx: Context, operator: OperatorRecord | None, code: str) -> CampaignRow:
     """Close a campaign: it takes no roster afterwards. Head office, or the owning branch's head; audited."""
+    store = ctx.store
     op = _current(store, operator)
     campaign = _campaign(store, code)
     if not _may_manage(op, campaign.branch_code):
         raise _not_manager(store, op, "close", campaign.code, campaign.branch_code)
-    moment = now or now_utc()
+    moment = ctx.now()
     try:
         return store_campaigns.close(
             store,
             campaign.code,
             by=op.login,
             at=moment,
-            entry=_entry(op, "campaign_close", campaign.code, {"branch": campaign.branch_code}),
+            entry=_entry(
+                op, ctx.workstation, "campaign_close", campaign.code, {"branch": campaign.branch_code}
+            ),
         )
     except store_campaigns.CampaignClosed as closed:
         raise _refused(
@@ -381,18 +388,15 @@ def _line(m: store_campaigns.StoredMember, masking: Masking) -> MemberLine:
 
 
 def show_campaign(
-    store: Store,
-    operator: OperatorRecord | None,
-    code: str,
-    policy: Policy,
-    *,
-    as_of: dt.date,
-    members: Masking | None = None,
+    ctx: Context, operator: OperatorRecord | None, code: str, *, members: bool = False
 ) -> CampaignShow:
     """A campaign with its members counted by status, and its matched and new members pre-qualified
-    from the bank's data at ``as_of`` (eligible, lines still to grant by band; those already holding a
-    line counted apart, once). With ``members`` (the masking to show them with) also every member in
-    roster order, IDs and phones masked. Head office, or an operator of the owning branch; audited."""
+    from the bank's data on the context's day (eligible, lines still to grant by band; those already
+    holding a line counted apart, once). With ``members`` also every member in roster order, IDs and
+    phones masked as the settings say. Head office, or an operator of the owning branch; audited."""
+    store, policy = ctx.store, ctx.in_force()
+    now = ctx.now()
+    as_of = local_day(now)
     op = _current(store, operator)
     campaign = _campaign(store, code)
     if not _may_see(op, campaign.branch_code):
@@ -403,7 +407,7 @@ def show_campaign(
     cards = lookup_many(store, [m.id_no for m in stored if m.status != "removed"], as_of=as_of)
     pre = prequalify([(cards[m.id_no], _evidence(campaign, m)) for m in live], policy, as_of)
     others = store_campaigns.on_other_campaigns(store, campaign.id)
-    lines = None if members is None else tuple(_line(m, members) for m in stored)
+    lines = tuple(_line(m, ctx.settings.masking) for m in stored) if members else None
     progress = _progress(store, campaign, stored, cards, policy, as_of)
     batches = tuple(store_campaigns.batches(store, campaign.id))
     indicator = _indicator(store, campaign, policy, as_of)
@@ -419,6 +423,7 @@ def show_campaign(
             "listed": 0 if lines is None else len(lines),
             "policy": policy.identity,
         },
+        now=now,
     )
     return CampaignShow(
         campaign, as_of, policy.identity, counts, pre, others, lines, progress, batches, indicator
@@ -479,12 +484,14 @@ def _progress(
     return count_progress(people, day)
 
 
-def campaign_progress(
-    store: Store, operator: OperatorRecord | None, code: str, policy: Policy, *, as_of: dt.date
-) -> Progress:
-    """A campaign's progress at ``as_of`` (members, matched, eligible, decided, surveyed, submitted,
-    granted, notified, signed, used: :mod:`teller_assist.campaigns.progress` says how each is counted),
-    for whoever may see the campaign; audited as ``campaign_view``. What the window's workspace shows."""
+def campaign_progress(ctx: Context, operator: OperatorRecord | None, code: str) -> Progress:
+    """A campaign's progress on the context's day (members, matched, eligible, decided, surveyed,
+    submitted, granted, notified, signed, used: :mod:`teller_assist.campaigns.progress` says how each is
+    counted), for whoever may see the campaign; audited as ``campaign_view``. What the window's
+    workspace shows."""
+    store, policy = ctx.store, ctx.in_force()
+    now = ctx.now()
+    as_of = local_day(now)
     op = _current(store, operator)
     campaign = _campaign(store, code)
     if not _may_see(op, campaign.branch_code):
@@ -499,6 +506,7 @@ def campaign_progress(
         subject=campaign.code,
         purpose=PURPOSE,
         detail={"as_of": as_of.isoformat(), "progress": True, "policy": policy.identity},
+        now=now,
     )
     return progress
 
@@ -572,16 +580,12 @@ def _managed_open(
 
 
 def import_roster(
-    store: Store,
+    ctx: Context,
     operator: OperatorRecord | None,
     code: str,
     path: Path,
-    policy: Policy,
     *,
-    as_of: dt.date,
-    masking: Masking,
     refused_out: Path | None = None,
-    now: dt.datetime | None = None,
     progress: ImportProgress | None = None,
 ) -> RosterImport:
     """Load a group's roster as the campaign's members, in one transaction with its audit row: every row
@@ -591,8 +595,12 @@ def import_roster(
     branch's head; a closed campaign refuses (audited). The refused rows go to ``refused_out`` first,
     so a file that cannot be written leaves the campaign as it was. A roster with no row that names a
     person is refused whole: loading it would mark every member removed. ``progress`` is told each
-    stage's (done, total) as it goes (:data:`ImportProgress`)."""
+    stage's (done, total) as it goes (:data:`ImportProgress`). Decided on the context's day with the
+    policy in force; the refused rows masked as the settings say."""
+    store, policy, masking = ctx.store, ctx.in_force(), ctx.settings.masking
     op, campaign = _managed_open(store, operator, code, "import")
+    now = ctx.now()
+    as_of = local_day(now)
     table, decision = _decide_file(store, path, campaign.scenario, policy, as_of, progress)
     plan = plan_import(decision, as_of, campaign.village_groups)
     if not plan.members:
@@ -608,7 +616,7 @@ def import_roster(
     written = None
     if refused_out is not None and plan.refused:
         try:
-            written = write_refused(plan.refused, refused_out, masking)
+            written = write_refused(ctx, plan.refused, refused_out)
         except OSError as exc:
             raise UserFacingError(
                 f"无法写入 {refused_out}：{exc.strerror or exc}；名单未导入",
@@ -645,6 +653,7 @@ def import_roster(
     def entry(counts: ImportCounts) -> AuditEntry:
         return _entry(
             op,
+            ctx.workstation,
             "campaign_import",
             campaign.code,
             {
@@ -673,7 +682,7 @@ def import_roster(
             incoming,
             store_campaigns.RosterIn(file_name, table.sha256, plan.rows),
             by=op.login,
-            at=now or now_utc(),
+            at=now,
             entry=entry,
             progress=None if progress is None else lambda n, total: progress("store", n, total),
             hold=hold,
@@ -704,21 +713,16 @@ class TillImport:
     sha256: str
 
 
-def import_till(
-    store: Store,
-    operator: OperatorRecord | None,
-    code: str,
-    path: Path,
-    *,
-    as_of: dt.date,
-    masking: Masking,
-    now: dt.datetime | None = None,
-) -> TillImport:
+def import_till(ctx: Context, operator: OperatorRecord | None, code: str, path: Path) -> TillImport:
     """Load a market's till records (merchant, month, sales) onto the campaign's members, in one
     transaction with its audit row: each row matched to a member by the merchant's resident ID or by
     the shop's unified social credit code on the roster, or refused with its reason (a merchant not on
     the campaign among them). Who may: as for a roster; only a market campaign takes till records. The
-    policy's market factor then reads them into every decision (months, average, candidate)."""
+    policy's market factor then reads them into every decision (months, average, candidate). Checked
+    on the context's day; the file's name masked as the settings say."""
+    store, masking = ctx.store, ctx.settings.masking
+    now = ctx.now()
+    as_of = local_day(now)
     op, campaign = _managed_open(store, operator, code, "import_till")
     if campaign.scenario != "market":
         raise _refused(
@@ -772,6 +776,7 @@ def import_till(
     def entry(changed: int) -> AuditEntry:
         return _entry(
             op,
+            ctx.workstation,
             "campaign_till_import",
             campaign.code,
             {
@@ -790,7 +795,7 @@ def import_till(
             store,
             campaign.code,
             {who: months_json(m) for who, m in sales.items()},
-            at=now or now_utc(),
+            at=now,
             entry=entry,
         )
     except store_campaigns.CampaignClosed as closed:
@@ -819,12 +824,14 @@ class RosterCheck:
     as_of: dt.date
 
 
-def check_roster_file(
-    store: Store, path: Path, scenario: str, policy: Policy, *, as_of: dt.date, operator: str
-) -> RosterCheck:
+def check_roster_file(ctx: Context, path: Path, scenario: str, *, operator: str) -> RosterCheck:
     """Read ``path`` (refused whole when its shape cannot be read), check every row, decide every member
-    without a survey, and audit the check under ``operator`` with its counts (no one's ID in the row:
-    the file's name and fingerprint say which roster it was). Nothing is stored."""
+    without a survey on the context's day with the policy in force, and audit the check under
+    ``operator`` with its counts (no one's ID in the row: the file's name and fingerprint say which
+    roster it was). Nothing is stored."""
+    store, policy = ctx.store, ctx.in_force()
+    now = ctx.now()
+    as_of = local_day(now)
     table, decision = _decide_file(store, path, scenario, policy, as_of)
     audit.log(
         store,
@@ -841,6 +848,7 @@ def check_roster_file(
             "eligible": decision.eligible,
             "policy": policy.identity,
         },
+        now=now,
     )
     return RosterCheck(table, decision, as_of)
 
@@ -848,16 +856,17 @@ def check_roster_file(
 REFUSED_HEADER = ("行号", "姓名", "身份证号（部分隐藏）", "原因", "reason")
 
 
-def export_refused(check: RosterCheck, out: Path, masking: Masking) -> int:
+def export_refused(ctx: Context, check: RosterCheck, out: Path) -> int:
     """A checked roster's refused rows as a workbook (see :func:`write_refused`)."""
-    return write_refused(check.decision.refused, out, masking)
+    return write_refused(ctx, check.decision.refused, out)
 
 
-def write_refused(refused: Sequence[Refusal], out: Path, masking: Masking) -> int:
+def write_refused(ctx: Context, refused: Sequence[Refusal], out: Path) -> int:
     """The refused rows as a workbook for the group to correct: line, name, the ID masked (every number
     in it, as the import's refused rows are), the reason in Chinese and English (any ID or phone it
     quotes masked). No cell is a formula (text stays text, whatever it begins with); the file is
-    private (0600) and moved into place only when complete. Returns the rows written."""
+    private (0600) and moved into place only when complete; masked as the context's settings say.
+    Returns the rows written."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -867,6 +876,7 @@ def write_refused(refused: Sequence[Refusal], out: Path, masking: Masking) -> in
     sheet.append(list(REFUSED_HEADER))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
+    masking = ctx.settings.masking
     rows = 0
     for refusal in refused:
         values = [

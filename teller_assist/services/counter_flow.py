@@ -307,7 +307,7 @@ class CounterFlow:
             return None
         assert self.card is not None
         self.survey, self._unsaved = Survey(scenario, {}), False
-        draft = drafts.load(self.store, self.card.rid.value)
+        draft = drafts.load(self.ctx, self.card.rid.value)
         if draft is None or draft.survey.scenario != scenario:
             self.recompute()
             return None
@@ -336,7 +336,7 @@ class CounterFlow:
         if taken is None:
             return
         try:
-            drafts.save(self.store, *taken)
+            drafts.save(self.ctx, *taken)
         except BaseException:
             self.draft_not_saved(taken[0])
             raise
@@ -378,7 +378,7 @@ class CounterFlow:
         )
         self.application, self._unsaved = record, False
         with contextlib.suppress(UserFacingError):  # an orphan draft is purged after 30 days
-            drafts.discard(self.store, record.id_no)
+            drafts.discard(self.ctx, record.id_no)
         self.refresh_card()
         return record
 
@@ -452,13 +452,12 @@ class CounterFlow:
         from teller_assist.services.documents import issue_all
 
         self._refuse(Action.PRINT)
-        app, operator, now = self.application, self.operator, self.ctx.now()
+        app, operator = self.application, self.operator
         assert app is not None and operator is not None
         return [
             (issued.kind, issued.pdf, issued.copy_no)
             for issued in issue_all(
-                self.store, self.settings, app.id, kinds, operator=operator.login, destination=destination,
-                today=local_day(now), now=now, each=each,
+                self.ctx, app.id, kinds, operator=operator.login, destination=destination, each=each
             )
         ]
 

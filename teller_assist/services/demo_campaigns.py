@@ -8,6 +8,7 @@ its refused rows and its lines by band, read from the same tables as a real one.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,9 +16,11 @@ from pathlib import Path
 from teller_assist.campaigns.campaign import check_spec
 from teller_assist.demo.campaigns import CAMPAIGNS_FOLDER, write_campaigns
 from teller_assist.demo.county import DemoSummary, make_employers
-from teller_assist.identity.masking import Masking
 from teller_assist.prequal.policy import Policy
 from teller_assist.services import campaigns
+from teller_assist.services.clock import Clock
+from teller_assist.services.context import Context
+from teller_assist.settings import Settings, default_paths
 from teller_assist.store import operators as store_ops
 from teller_assist.store.engine import Store
 
@@ -51,8 +54,9 @@ def load_demo_campaigns(
         as_of=today,
         seed=summary.seed,
     )
-    existing = {c.code for c in campaigns.list_campaigns(store, operator)}
-    masking = Masking()
+    # the demo's day, and the default masking (whatever this desktop's settings say) as before
+    ctx = Context(store, Settings(paths=default_paths(os.environ)), policy, Clock.on(today))
+    existing = {c.code for c in campaigns.list_campaigns(ctx, operator)}
     members = refused = count = 0
     for c in made:
         if c.code in existing:
@@ -70,10 +74,8 @@ def load_demo_campaigns(
             village_groups=c.village_groups,
             indicator=c.indicator,
         )
-        campaigns.create_campaign(store, operator, spec)
-        done = campaigns.import_roster(
-            store, operator, c.code, c.roster, policy, as_of=today, masking=masking
-        )
+        campaigns.create_campaign(ctx, operator, spec)
+        done = campaigns.import_roster(ctx, operator, c.code, c.roster)
         count += 1
         members += done.counts.added + done.counts.updated + done.counts.unchanged
         refused += len(done.plan.refused)

@@ -23,7 +23,8 @@ from teller_assist.prequal.workflow import Status, rate_text
 from teller_assist.security import keys
 from teller_assist.services import audit
 from teller_assist.services.applications import applied_factors
-from teller_assist.services.audit import now_utc, workstation
+from teller_assist.services.clock import local_day
+from teller_assist.services.context import Context
 from teller_assist.settings import Settings
 from teller_assist.store import applications as store_apps
 from teller_assist.store import documents as store_docs
@@ -63,12 +64,13 @@ def _demo_file(store: Store, settings: Settings) -> Path | None:
     return settings.paths.data_dir / "DEMO-MODE-document.key" if store.demo_mode else None
 
 
-def document_key(store: Store, settings: Settings) -> bytes:
+def document_key(ctx: Context) -> bytes:
     """The documents' verification key, the same on every desktop of the bank. The first desktop to
     need one makes it and records its fingerprint; any other desktop must be given it (``teller-assist
     document-key export`` there, ``import`` here) and is refused, with what to do, until then. A desktop
     that made its own would print codes every other desktop calls forged."""
-    demo_file = _demo_file(store, settings)
+    store = ctx.store
+    demo_file = _demo_file(store, ctx.settings)
     key = keys.document_key(demo_file)
     standing = store_fingerprints.recorded(store, DOCUMENT_KEY)
     if key is None:
@@ -84,7 +86,7 @@ def document_key(store: Store, settings: Settings) -> bytes:
         key = keys.new_document_key(demo_file)
     mine = keys.fingerprint(key)
     if standing is None:
-        standing = store_fingerprints.record(store, DOCUMENT_KEY, mine, now_utc())
+        standing = store_fingerprints.record(store, DOCUMENT_KEY, mine, ctx.now())
     if standing != mine:
         raise DocumentKeyProblem(
             "本机的文书验证密钥与本行登记的不一致：用它出具的验证码在其他网点会被判为不符",
@@ -100,10 +102,10 @@ def document_key(store: Store, settings: Settings) -> bytes:
 KEY_FILE_HEADER = "teller-assist document verification key v1"
 
 
-def export_key(store: Store, settings: Settings, out: Path, *, operator: str) -> str:
+def export_key(ctx: Context, out: Path, *, operator: str) -> str:
     """Write this desktop's key to ``out`` (mode 0600, refused if it exists) for another desktop to
     import; audited. Returns the key's fingerprint."""
-    key = document_key(store, settings)
+    key = document_key(ctx)
     mine = keys.fingerprint(key)
     try:
         fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -118,14 +120,16 @@ def export_key(store: Store, settings: Settings, out: Path, *, operator: str) ->
     try:
         with os.fdopen(fd, "w", encoding="ascii") as f:
             f.write(f"{KEY_FILE_HEADER}\nfingerprint {mine}\n{key.decode('ascii')}\n")
-        audit.log(store, "document_key_export", operator=operator, detail={"fingerprint": mine})
+        audit.log(
+            ctx.store, "document_key_export", operator=operator, detail={"fingerprint": mine}, now=ctx.now()
+        )
     except BaseException:  # no audit row, no key file
         out.unlink(missing_ok=True)
         raise
     return mine
 
 
-def import_key(store: Store, settings: Settings, source: Path, *, operator: str) -> str:
+def import_key(ctx: Context, source: Path, *, operator: str) -> str:
     """Keep the key in ``source`` (written by ``export_key``) as this desktop's, if it is the bank's
     (its fingerprint matches the one recorded); audited in the transaction that records it, the key
     kept in the keyring last before that commits. Returns its fingerprint."""
@@ -151,6 +155,7 @@ def import_key(store: Store, settings: Settings, source: Path, *, operator: str)
         hint_zh="请从连接同一数据库、已出具过文书的电脑导出",
         hint_en="export it on a desktop using the same database that has printed documents",
     )
+    store = ctx.store
     standing = store_fingerprints.recorded(store, DOCUMENT_KEY)
     if standing is not None and standing != theirs:
         raise not_the_banks
@@ -158,9 +163,9 @@ def import_key(store: Store, settings: Settings, source: Path, *, operator: str)
         store,
         DOCUMENT_KEY,
         theirs,
-        now_utc(),
-        AuditEntry("document_key_import", operator, workstation(), None, None, {"fingerprint": theirs}),
-        lambda: keys.set_document_key(key, _demo_file(store, settings)),
+        ctx.now(),
+        AuditEntry("document_key_import", operator, ctx.workstation, None, None, {"fingerprint": theirs}),
+        lambda: keys.set_document_key(key, _demo_file(store, ctx.settings)),
     )
     if adopted != theirs:  # another desktop recorded a different key a moment ago
         raise not_the_banks
@@ -229,49 +234,39 @@ def document_data(
     )
 
 
-def issue(
-    store: Store,
-    settings: Settings,
-    app_id: int,
-    kind: str,
-    *,
-    operator: str,
-    destination: str,
-    today: dt.date,
-    now: dt.datetime | None = None,
-) -> Issued:
+def issue(ctx: Context, app_id: int, kind: str, *, operator: str, destination: str) -> Issued:
     """Render the document and record the issue: the first is the original, later ones copies (副本),
     each with its audit row ('print' or 'reprint')."""
-    return issue_all(
-        store, settings, app_id, (kind,), operator=operator, destination=destination, today=today, now=now
-    )[0]
+    return issue_all(ctx, app_id, (kind,), operator=operator, destination=destination)[0]
 
 
 def issue_all(
-    store: Store,
-    settings: Settings,
+    ctx: Context,
     app_id: int,
     kinds: tuple[str, ...],
     *,
     operator: str,
     destination: str,
-    today: dt.date,
-    now: dt.datetime | None = None,
     each: Callable[[Issued], None] | None = None,
     pdf_for: Callable[[DocumentData], bytes] = render,
 ) -> list[Issued]:
     """``issue`` for each of ``kinds`` in turn, the application and the key read once; each document is
     recorded (its own transaction and audit row) and handed to ``each`` before the next is rendered, so
     a failure later leaves the earlier ones issued and kept. ``pdf_for``: the renderer (a campaign's run
-    hands over documents its worker processes rendered ahead)."""
+    hands over documents its worker processes rendered ahead). Dated and stamped from one reading of
+    the context's clock."""
+    store, settings = ctx.store, ctx.settings
     record = store_apps.get_application(store, app_id)
     if record is None:
         raise DocumentRefused(f"没有编号为 {app_id} 的申请", f"no application {app_id}")
-    key = document_key(store, settings)
-    moment = now or now_utc()
+    key = document_key(ctx)
+    moment = ctx.now()
+    today = local_day(moment)
     done = []
     for kind in kinds:
-        issued = _issue(store, settings, record, key, kind, operator, destination, today, moment, pdf_for)
+        issued = _issue(
+            store, settings, ctx.workstation, record, key, kind, operator, destination, today, moment, pdf_for
+        )
         done.append(issued)
         if each is not None:
             each(issued)
@@ -281,6 +276,7 @@ def issue_all(
 def _issue(
     store: Store,
     settings: Settings,
+    where: str,
     record: ApplicationRecord,
     key: bytes,
     kind: str,
@@ -302,7 +298,7 @@ def _issue(
             application_id=app_id,
             kind=kind,
             operator=operator,
-            workstation=workstation(),
+            workstation=where,
             destination=destination[:64],
             sha256=hashlib.sha256(pdf).hexdigest(),
             now=moment,
@@ -336,12 +332,12 @@ class Verdict:
     says: str  # what the genuine paper says, in a clerk's words (masked)
 
 
-def verify(store: Store, settings: Settings, code: str, agreement_no: str) -> Verdict:
+def verify(ctx: Context, code: str, agreement_no: str) -> Verdict:
     """Is the paper in front of the clerk genuine? The code must match the agreement's current record."""
-    record = store_apps.application_by_agreement(store, agreement_no.strip().upper())
+    record = store_apps.application_by_agreement(ctx.store, agreement_no.strip().upper())
     if record is None or record.valid_until is None:
         return Verdict(False, None, f"没有协议编号为 {agreement_no} 的预授信")
-    key = document_key(store, settings)
+    key = document_key(ctx)
     genuine = verification.matches(
         key,
         code,
@@ -352,30 +348,28 @@ def verify(store: Store, settings: Settings, code: str, agreement_no: str) -> Ve
         record.id_no,
     )
     says = (
-        f"{record.name or ''} {settings.masking.resident_id(record.id_no)}，"
+        f"{record.name or ''} {ctx.settings.masking.resident_id(record.id_no)}，"
         f"额度 {yuan_text(record.line_fen)} 元，"
         f"年利率 {rate_text(record.annual_rate_bp)}%，有效期至 {record.valid_until}，当前状态 {record.status}"
     )
     return Verdict(genuine, record, says)
 
 
-def preview(
-    store: Store, settings: Settings, app_id: int, kinds: tuple[str, ...], today: dt.date
-) -> list[tuple[str, bytes]]:
-    """What printing now would produce (original or 副本), without recording anything. On screen, so the
-    resident ID is masked on every part, the bank's too; only the paper carries it in full."""
-    return [(title, make()) for title, make in previews(store, settings, app_id, kinds, today)]
+def preview(ctx: Context, app_id: int, kinds: tuple[str, ...]) -> list[tuple[str, bytes]]:
+    """What printing now would produce (original or 副本, dated the context's day), without recording
+    anything. On screen, so the resident ID is masked on every part, the bank's too; only the paper
+    carries it in full."""
+    return [(title, make()) for title, make in previews(ctx, app_id, kinds)]
 
 
-def previews(
-    store: Store, settings: Settings, app_id: int, kinds: tuple[str, ...], today: dt.date
-) -> list[tuple[str, Callable[[], bytes]]]:
+def previews(ctx: Context, app_id: int, kinds: tuple[str, ...]) -> list[tuple[str, Callable[[], bytes]]]:
     """``preview``, each document rendered when it is asked for (the counter shows the first at once and
     renders the others when the teller turns to them). A refusal (not approved, no name) comes now."""
+    store, settings, today = ctx.store, ctx.settings, ctx.today()
     record = store_apps.get_application(store, app_id)
     if record is None:
         raise DocumentRefused(f"没有编号为 {app_id} 的申请", f"no application {app_id}")
-    key = document_key(store, settings)
+    key = document_key(ctx)
     out: list[tuple[str, Callable[[], bytes]]] = []
     for kind in kinds:
         copy = store_docs.issued_count(store, app_id, kind) > 0
@@ -384,6 +378,6 @@ def previews(
     return out
 
 
-def signatures(store: Store, app_id: int) -> dict[str, dt.datetime]:
+def signatures(ctx: Context, app_id: int) -> dict[str, dt.datetime]:
     """Which documents of the application the customer signed, and when (recorded by F9 / ``sign``)."""
-    return store_docs.signatures(store, app_id)
+    return store_docs.signatures(ctx.store, app_id)

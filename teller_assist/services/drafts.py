@@ -11,9 +11,8 @@ from typing import Any
 
 from teller_assist.prequal.policy import CONSENTS
 from teller_assist.prequal.survey import Survey
-from teller_assist.services.audit import now_utc
+from teller_assist.services.context import Context
 from teller_assist.store import drafts as store_drafts
-from teller_assist.store.engine import Store
 
 KEEP_DAYS = 30
 
@@ -25,29 +24,29 @@ class Draft:
     operator: str
 
 
-def save(store: Store, id_no: str, survey: Survey, operator: str) -> None:
+def save(ctx: Context, id_no: str, survey: Survey, operator: str) -> None:
     answers = {k: v for k, v in survey.answers.items() if k not in CONSENTS}
     store_drafts.save_draft(
-        store,
+        ctx.store,
         id_no=id_no,
         scenario=survey.scenario,
         answers=json.dumps(answers, ensure_ascii=False, default=str),
         operator=operator,
-        now=now_utc(),
+        now=ctx.now(),
     )
 
 
-def load(store: Store, id_no: str) -> Draft | None:
-    record = store_drafts.get_draft(store, id_no)
+def load(ctx: Context, id_no: str) -> Draft | None:
+    record = store_drafts.get_draft(ctx.store, id_no)
     if record is None:
         return None
     answers: dict[str, Any] = json.loads(record.answers)
     return Draft(Survey(record.scenario, answers), record.updated_at, record.operator)
 
 
-def discard(store: Store, id_no: str) -> None:
-    store_drafts.delete_draft(store, id_no)
+def discard(ctx: Context, id_no: str) -> None:
+    store_drafts.delete_draft(ctx.store, id_no)
 
 
-def purge(store: Store) -> int:
-    return store_drafts.purge_drafts(store, now_utc() - dt.timedelta(days=KEEP_DAYS))
+def purge(ctx: Context) -> int:
+    return store_drafts.purge_drafts(ctx.store, ctx.now() - dt.timedelta(days=KEEP_DAYS))

@@ -126,8 +126,9 @@ def test_a_campaigns_batch_works_as_the_programs_role(
     """A campaign's batch, submitted and approved in one step as the program's role: its tables written,
     every application's audit row appended through the function, in bulk, and the chain whole."""
     from teller_assist.campaigns.campaign import check_spec
-    from teller_assist.identity.masking import Masking
     from teller_assist.services import campaign_batches, campaigns
+    from teller_assist.services.clock import Clock
+    from teller_assist.services.context import Context
     from tests.helpers.extracts import rid
     from tests.helpers.operators import admin_of, make_operator
 
@@ -137,14 +138,13 @@ def test_a_campaigns_batch_works_as_the_programs_role(
     checker = make_operator(app_store, "bmgr1", "lobby_manager")
     spec = check_spec(code="village-roles", scenario="village", group_name="后白村", branch_code="0101",
                       starts_on=today, ends_on=today + dt.timedelta(days=30), today=today)  # fmt: skip
-    campaigns.create_campaign(app_store, admin, spec)
+    ctx = Context(app_store, settings, policy, Clock.on(today))
+    campaigns.create_campaign(ctx, admin, spec)
     roster = tmp_path / "roster.csv"
     people = [rid(seq=600 + i) for i in range(20)]
     lines = "".join(f"{p},王五,是,是\n" for p in people)
     roster.write_text("身份证号,姓名,同意查询征信,同意处理个人信息\n" + lines, encoding="utf-8")
-    campaigns.import_roster(
-        app_store, admin, "village-roles", roster, policy, as_of=today, masking=Masking()
-    )
+    campaigns.import_roster(ctx, admin, "village-roles", roster)
     sub = campaign_batches.submit_campaign(app_store, maker, "village-roles", policy, today=today)
     assert sub.submitted == 20 and sub.batch_id is not None
     done = campaign_batches.approve_batch(app_store, checker, sub.batch_id, policy, today=today)

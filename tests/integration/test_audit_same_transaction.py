@@ -158,17 +158,14 @@ def test_a_refused_audit_row_refuses_the_document_issue(
     settings: Settings,
     memory_keyring: MemoryKeyring,
     audit_refused: Refused,
+    ctx: Context,
 ) -> None:
     app_id = _approved(store, policy, team)
     with audit_refused():
-        documents.issue(
-            store, settings, app_id, "agreement", operator="teller1", destination="f", today=TODAY
-        )
+        documents.issue(ctx.on(TODAY), app_id, "agreement", operator="teller1", destination="f")
     assert store_docs.issued_count(store, app_id, "agreement") == 0
     # so the next issue is still the original, not a 副本 of a paper nobody has
-    issued = documents.issue(
-        store, settings, app_id, "agreement", operator="teller1", destination="f", today=TODAY
-    )
+    issued = documents.issue(ctx.on(TODAY), app_id, "agreement", operator="teller1", destination="f")
     assert issued.copy_no == 0
 
 
@@ -206,23 +203,24 @@ def test_a_refused_audit_row_refuses_the_document_key_export_and_import(
     memory_keyring: MemoryKeyring,
     audit_refused: Refused,
     tmp_path: Path,
+    ctx: Context,
 ) -> None:
-    documents.document_key(store, settings)  # this desktop makes the bank's key
+    documents.document_key(ctx)  # this desktop makes the bank's key
     out = tmp_path / "document.key"
     with audit_refused():
-        documents.export_key(store, settings, out, operator="os:admin")
+        documents.export_key(ctx, out, operator="os:admin")
     assert not out.exists()  # no key file leaves without its audit row
 
-    documents.export_key(store, settings, out, operator="os:admin")
+    documents.export_key(ctx, out, operator="os:admin")
     demo_file = _demo_key_file(store, settings)
     if demo_file is not None:  # a second desktop: no key yet
         demo_file.unlink()
     else:
         keyring.set_keyring(MemoryKeyring())
     with audit_refused():
-        documents.import_key(store, settings, out, operator="os:admin")
+        documents.import_key(ctx, out, operator="os:admin")
     assert keys.document_key(demo_file) is None  # not kept unaudited
-    documents.import_key(store, settings, out, operator="os:admin")
+    documents.import_key(ctx, out, operator="os:admin")
     assert keys.document_key(demo_file) is not None
 
 

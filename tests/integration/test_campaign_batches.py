@@ -28,6 +28,7 @@ from teller_assist.services import campaign_batches as batches
 from teller_assist.services import campaigns
 from teller_assist.services.applications import WorkflowRefused
 from teller_assist.services.campaigns import CampaignRefused
+from teller_assist.services.context import Context
 from teller_assist.services.imports import import_paths
 from teller_assist.services.operators import add_operator
 from teller_assist.store import applications as store_apps
@@ -125,17 +126,17 @@ def head2(store: Store, team: Team) -> OperatorRecord:
     )  # fmt: skip
 
 
-def campaign_with_roster(store: Store, team: Team, policy: Policy, tmp_path: Path) -> None:
+def campaign_with_roster(ctx: Context, team: Team, tmp_path: Path) -> None:
+    store, policy = ctx.store, ctx.in_force()
     bank_knows(store, tmp_path / "extracts")
     spec = check_spec(
         code=CODE, scenario="village", group_name="后白镇后白村", branch_code="0101",
         starts_on=dt.date(2026, 12, 1), ends_on=dt.date(2027, 3, 31), today=TODAY,
         village_groups=("一组", "二组"),
     )  # fmt: skip
-    campaigns.create_campaign(store, team.head.operator, spec, now=NOW)
+    campaigns.create_campaign(ctx.at(NOW), team.head.operator, spec)
     campaigns.import_roster(
-        store, team.head.operator, CODE, roster(tmp_path / "后白村.xlsx", ROWS), policy, as_of=TODAY,
-        masking=MASKING, now=NOW,
+        ctx.at(NOW), team.head.operator, CODE, roster(tmp_path / "后白村.xlsx", ROWS)
     )  # fmt: skip
     apps.submit(store, policy, HELD, Survey("walk_in", walk_in_answers()), team.teller, today=TODAY, now=NOW)
 
@@ -159,9 +160,9 @@ def batch_of(store: Store, app_id: int) -> int | None:
 
 
 def test_a_batch_from_survey_to_approval_within_authority_four_eyes(
-    store: Store, team: Team, head2: OperatorRecord, policy: Policy, tmp_path: Path
+    store: Store, team: Team, head2: OperatorRecord, policy: Policy, tmp_path: Path, ctx: Context
 ) -> None:
-    campaign_with_roster(store, team, policy, tmp_path)
+    campaign_with_roster(ctx, team, tmp_path)
     head1, manager, teller = team.head.operator, team.manager.operator, team.teller.operator
 
     # a survey for 张三: the committee's form, both consents; the line it gives now
@@ -275,11 +276,11 @@ def test_a_batch_from_survey_to_approval_within_authority_four_eyes(
 
 
 def test_the_database_refuses_a_batch_approved_by_its_maker_or_beyond_authority(
-    store: Store, team: Team, policy: Policy, tmp_path: Path
+    store: Store, team: Team, policy: Policy, tmp_path: Path, ctx: Context
 ) -> None:
     """With every line of Python's rule set aside, the batch's own write meets the constraints that
     guard one approval: maker = checker, and an authority that does not cover the line."""
-    campaign_with_roster(store, team, policy, tmp_path)
+    campaign_with_roster(ctx, team, tmp_path)
     batches.record_survey(store, team.teller.operator, CODE, CS, village_survey(), policy, today=TODAY)
     sub = batches.submit_campaign(store, team.manager.operator, CODE, policy, today=TODAY, now=NOW)
     ids = sorted(sub.made.values())
@@ -312,26 +313,18 @@ def test_the_database_refuses_a_batch_approved_by_its_maker_or_beyond_authority(
 
 
 def test_two_approvers_at_once_approve_each_application_once(
-    store: Store, team: Team, head2: OperatorRecord, policy: Policy, tmp_path: Path
+    store: Store, team: Team, head2: OperatorRecord, policy: Policy, tmp_path: Path, ctx: Context
 ) -> None:
     bank_knows(store, tmp_path / "extracts")
     spec = check_spec(
         code=CODE, scenario="village", group_name="后白村", branch_code="0101",
         starts_on=dt.date(2026, 12, 1), ends_on=dt.date(2027, 3, 31), today=TODAY,
     )  # fmt: skip
-    campaigns.create_campaign(store, team.head.operator, spec)
+    campaigns.create_campaign(ctx, team.head.operator, spec)
     born = [dt.date(1980, 1, 1) + dt.timedelta(days=i) for i in range(120)]
     names = ["成员" + "一二三四五六七八九十"[i % 10] for i in range(120)]
     people = [[f"H{i}", names[i], rid(born=born[i]), "", "", "", "", "", "是", "是"] for i in range(120)]
-    campaigns.import_roster(
-        store,
-        team.head.operator,
-        CODE,
-        roster(tmp_path / "r.xlsx", people),
-        policy,
-        as_of=TODAY,
-        masking=MASKING,
-    )
+    campaigns.import_roster(ctx.on(TODAY), team.head.operator, CODE, roster(tmp_path / "r.xlsx", people))
     sub = batches.submit_campaign(store, team.teller.operator, CODE, policy, today=TODAY, now=NOW)
     assert sub.batch_id is not None and sub.submitted == 120
     gate = threading.Barrier(2)
@@ -366,9 +359,9 @@ def test_two_approvers_at_once_approve_each_application_once(
 
 
 def test_progress_counts_each_person_once_as_the_programme_defines(
-    store: Store, team: Team, head2: OperatorRecord, policy: Policy, tmp_path: Path
+    store: Store, team: Team, head2: OperatorRecord, policy: Policy, tmp_path: Path, ctx: Context
 ) -> None:
-    campaign_with_roster(store, team, policy, tmp_path)
+    campaign_with_roster(ctx, team, tmp_path)
     batches.record_survey(
         store, team.teller.operator, CODE, CS, village_survey(), policy, today=TODAY, now=NOW
     )
@@ -398,7 +391,7 @@ def test_progress_counts_each_person_once_as_the_programme_defines(
     } == {"loaded"}
 
     def progress(day: dt.date) -> dict[str, int]:
-        p = campaigns.campaign_progress(store, team.teller.operator, CODE, policy, as_of=day)
+        p = campaigns.campaign_progress(ctx.on(day), team.teller.operator, CODE)
         return p.figures() | {"granted_fen": p.granted_fen, "signed_fen": p.signed_fen}
 
     assert progress(dt.date(2026, 12, 2)) == {
@@ -420,13 +413,15 @@ def test_progress_counts_each_person_once_as_the_programme_defines(
     on_the_day = progress(TODAY)  # signed, not yet drawn
     assert (on_the_day["signed"], on_the_day["used"]) == (1, 0)
 
-    shown = campaigns.show_campaign(store, team.teller.operator, CODE, policy, as_of=dt.date(2026, 12, 2))
+    shown = campaigns.show_campaign(ctx.on(dt.date(2026, 12, 2)), team.teller.operator, CODE)
     assert shown.progress is not None and shown.progress.granted == 4
     assert [(b.id, b.applications, b.waiting) for b in shown.batches] == [(sub.batch_id, 4, 0)]
 
 
-def test_who_may_submit_and_survey(store: Store, team: Team, policy: Policy, tmp_path: Path) -> None:
-    campaign_with_roster(store, team, policy, tmp_path)
+def test_who_may_submit_and_survey(
+    store: Store, team: Team, policy: Policy, tmp_path: Path, ctx: Context
+) -> None:
+    campaign_with_roster(ctx, team, tmp_path)
     other = add_operator(
         context_of(store),
         team.admin.operator, login="teller9", name="teller9", role="teller", password=PASSWORD,
@@ -436,7 +431,7 @@ def test_who_may_submit_and_survey(store: Store, team: Team, policy: Policy, tmp
         batches.submit_campaign(store, other, CODE, policy, today=TODAY)
     with pytest.raises(CampaignRefused, match="登记调查"):
         batches.record_survey(store, other, CODE, CS, village_survey(), policy, today=TODAY)
-    campaigns.close_campaign(store, team.head.operator, CODE, now=NOW)
+    campaigns.close_campaign(ctx.at(NOW), team.head.operator, CODE)
     with pytest.raises(CampaignRefused, match="不再接收名单"):
         batches.submit_campaign(store, team.admin.operator, CODE, policy, today=TODAY)
     assert [(o, d["action"]) for o, _s, d in audit_rows(store, "campaign_refused")] == [
@@ -447,9 +442,9 @@ def test_who_may_submit_and_survey(store: Store, team: Team, policy: Policy, tmp
 
 
 def test_two_submissions_at_once_and_a_counter_in_between_submit_each_person_once(
-    store: Store, team: Team, policy: Policy, tmp_path: Path
+    store: Store, team: Team, policy: Policy, tmp_path: Path, ctx: Context
 ) -> None:
-    campaign_with_roster(store, team, policy, tmp_path)
+    campaign_with_roster(ctx, team, tmp_path)
     # planned while nobody held a line, written after the counter took one: the one-open index passes
     # 王六 over instead of failing the batch or doubling him
     actor = apps.Actor(team.head.operator, "ws-test")
@@ -504,11 +499,11 @@ def test_two_submissions_at_once_and_a_counter_in_between_submit_each_person_onc
 
 
 def test_the_lobbys_queue_leaves_a_campaigns_batch_to_the_batch_view(
-    store: Store, team: Team, policy: Policy, tmp_path: Path
+    store: Store, team: Team, policy: Policy, tmp_path: Path, ctx: Context
 ) -> None:
     """A batch of a campaign's members waits in 客群活动's batch view, not in the lobby's queue, where
     its thousands (oldest first, 500 shown) would hide the customer waiting at the counter."""
-    campaign_with_roster(store, team, policy, tmp_path)  # 钱七 submitted at the counter first
+    campaign_with_roster(ctx, team, tmp_path)  # 钱七 submitted at the counter first
     sub = batches.submit_campaign(store, team.head.operator, CODE, policy, today=TODAY, now=NOW)
     assert sub.submitted == 4
     walk_in = apps.submit(

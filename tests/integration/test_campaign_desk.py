@@ -101,8 +101,7 @@ def test_a_roster_loaded_between_the_two_readings_is_read_again_then_refused(
         calls.append(rows)
         if rows is not None:  # another desk loads a roster right after this reading
             campaigns.import_roster(
-                store, team.admin.operator, CODE, roster(tmp_path / f"{len(calls)}.xlsx", rows), policy,
-                as_of=TODAY, masking=MASK,
+                ctx, team.admin.operator, CODE, roster(tmp_path / f"{len(calls)}.xlsx", rows)
             )  # fmt: skip
         return shown
 
@@ -154,4 +153,4 @@ def test_refused_rows_are_exported_by_who_loaded_them_only_and_nothing_is_done_w
         ("head1", CODE, "import", "screen locked"),
         ("head1", CODE, "export", "screen locked"),
     ]
-    assert campaigns.show_campaign(store, head, CODE, policy, as_of=TODAY).campaign.status == "open"
+    assert campaigns.show_campaign(ctx, head, CODE).campaign.status == "open"

@@ -49,18 +49,18 @@ def ctx(store: Store, settings: Settings, policy: Policy) -> Context:
     return Context(store, settings, policy, Clock.on(TODAY))
 
 
-def community(store: Store, team: Team) -> None:
+def community(ctx: Context, team: Team) -> None:
     spec = check_spec(
         code=COMMUNITY, scenario="community", group_name="幸福里小区", branch_code="0101",
         starts_on=dt.date(2026, 12, 1), ends_on=dt.date(2027, 3, 31), today=TODAY,
     )  # fmt: skip
-    campaigns.create_campaign(store, team.head.operator, spec, now=NOW)
+    campaigns.create_campaign(ctx.at(NOW), team.head.operator, spec)
 
 
 def test_the_sheet_keeps_drafts_and_records_a_complete_row_as_the_survey(
     store: Store, ctx: Context, team: Team, policy: Policy, tmp_path: Path
 ) -> None:
-    campaign_with_roster(store, team, policy, tmp_path)
+    campaign_with_roster(ctx, team, tmp_path)
     teller = team.teller.operator
     sheet = campaign_entry.open_sheet(ctx, teller, CODE)
     assert [r.name for r in sheet.rows] == ["张三", "李四", "孙五", "钱七", "王六", "赵八", "周九"]
@@ -70,7 +70,7 @@ def test_the_sheet_keeps_drafts_and_records_a_complete_row_as_the_survey(
 
     answers = {"household_members": 3, "farmland_mu": "2.5", "consent_credit_inquiry": True}
     campaign_entry.keep_draft(ctx, teller, sheet, li, answers)
-    kept = drafts.load(store, LI)
+    kept = drafts.load(ctx, LI)
     assert kept is not None and kept.survey.answers == {"household_members": 3, "farmland_mu": "2.5"}
     again = campaign_entry.open_sheet(ctx, teller, CODE)
     li_again = next(r for r in again.rows if r.id_no == LI)
@@ -98,8 +98,8 @@ def test_the_sheet_keeps_drafts_and_records_a_complete_row_as_the_survey(
 def test_the_community_desk_registers_one_resident_at_a_time(
     store: Store, ctx: Context, team: Team, policy: Policy, tmp_path: Path
 ) -> None:
-    campaign_with_roster(store, team, policy, tmp_path)  # the bank's customers (and a village campaign)
-    community(store, team)
+    campaign_with_roster(ctx, team, tmp_path)  # the bank's customers (and a village campaign)
+    community(ctx, team)
     teller = team.teller.operator
 
     def register(raw_id: str, name: str, phone: str = "13812345678", consents=(True, True)):  # type: ignore[no-untyped-def]
@@ -155,7 +155,7 @@ def test_the_community_desk_registers_one_resident_at_a_time(
         )  # fmt: skip
     with pytest.raises(CampaignRefused, match="只有总行管理员或网点 0101 的员工"):
         campaign_entry.open_sheet(ctx, other, COMMUNITY)
-    campaigns.close_campaign(store, team.head.operator, COMMUNITY)
+    campaigns.close_campaign(ctx, team.head.operator, COMMUNITY)
     with pytest.raises(CampaignRefused, match="已于"):
         register(rid(seq=71), "吴七")
     refused = [(w, d["action"]) for w, _s, d in audit_rows(store, "campaign_refused")]

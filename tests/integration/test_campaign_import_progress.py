@@ -12,9 +12,9 @@ import sys
 from pathlib import Path
 
 from teller_assist.campaigns.campaign import check_spec
-from teller_assist.identity.masking import Masking
 from teller_assist.prequal.policy import Policy
 from teller_assist.services import campaigns
+from teller_assist.services.context import Context
 from teller_assist.store.engine import Store
 from tests.helpers.cli import add_users, as_user
 from tests.helpers.extracts import MAN, WOMAN, rid
@@ -37,17 +37,17 @@ def roster(path: Path, people: int) -> Path:
 
 
 def test_the_service_tells_each_stage_in_order_with_its_counts(
-    store: Store, team: Team, policy: Policy, tmp_path: Path
+    store: Store, team: Team, policy: Policy, tmp_path: Path, ctx: Context
 ) -> None:
     spec = check_spec(
         code=CODE, scenario="association", group_name="茶叶协会", branch_code="0101",
         starts_on=dt.date(2026, 12, 1), ends_on=dt.date(2027, 3, 31), today=TODAY,
     )  # fmt: skip
-    campaigns.create_campaign(store, team.head.operator, spec)
+    campaigns.create_campaign(ctx, team.head.operator, spec)
     told: list[tuple[str, int, int]] = []
     done = campaigns.import_roster(
-        store, team.head.operator, CODE, roster(tmp_path / "会员.csv", 1_200), policy, as_of=TODAY,
-        masking=Masking(), progress=lambda stage, n, total: told.append((stage, n, total)),
+        ctx.on(TODAY), team.head.operator, CODE, roster(tmp_path / "会员.csv", 1_200),
+        progress=lambda stage, n, total: told.append((stage, n, total)),
     )  # fmt: skip
     assert done.counts.added == 1_201
     stages = [stage for stage, _n, _t in told]

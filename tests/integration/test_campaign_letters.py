@@ -25,6 +25,7 @@ from teller_assist.services import campaign_batches as batches
 from teller_assist.services import campaign_letters as letters
 from teller_assist.services import campaigns
 from teller_assist.services.campaigns import CampaignRefused
+from teller_assist.services.context import Context
 from teller_assist.services.operators import add_operator
 from teller_assist.settings import Settings, load_settings
 from teller_assist.store import documents as store_docs
@@ -64,24 +65,21 @@ def paper(env: dict[str, str], store: Store, memory_keyring: object) -> Settings
     return load_settings({**env, **({"TELLER_ASSIST_KEY_STORE": "demo-file"} if store.demo_mode else {})})
 
 
-def granted_campaign(
-    store: Store, team: Team, policy: Policy, tmp_path: Path, **changes: object
-) -> dict[str, int]:
+def granted_campaign(ctx: Context, team: Team, tmp_path: Path, **changes: object) -> dict[str, int]:
+    store, policy = ctx.store, ctx.in_force()
     spec = check_spec(
         code=CODE, scenario="village", group_name="前进村", branch_code="0101",
         starts_on=dt.date(2026, 12, 1), ends_on=dt.date(2027, 3, 31), today=TODAY,
         village_groups=("一组", "二组"), **changes,  # type: ignore[arg-type]
     )  # fmt: skip
-    campaigns.create_campaign(store, team.head.operator, spec, now=NOW)
+    campaigns.create_campaign(ctx.at(NOW), team.head.operator, spec)
     book = Workbook()
     sheet = book.active
     sheet.append(["户号", "姓名", "身份证号", "村民小组", "手机号", "同意查询征信", "同意处理个人信息"])
     for row in ROWS:
         sheet.append(row)
     book.save(tmp_path / "前进村.xlsx")
-    campaigns.import_roster(
-        store, team.head.operator, CODE, tmp_path / "前进村.xlsx", policy, as_of=TODAY, masking=MASK, now=NOW
-    )
+    campaigns.import_roster(ctx.at(NOW), team.head.operator, CODE, tmp_path / "前进村.xlsx")
     sub = batches.submit_campaign(store, team.head.operator, CODE, policy, today=TODAY, now=NOW)
     assert sub.batch_id is not None and set(sub.made) == {P[n] for n in DELIVERY}
     done = batches.approve_batch(store, team.manager.operator, sub.batch_id, policy, today=TODAY, now=NOW)
@@ -124,9 +122,9 @@ def check_paper(files: list[Path], order: list[str]) -> list[str]:
 
 
 def test_letters_for_the_granted_in_delivery_order_masked_with_texts(
-    store: Store, team: Team, policy: Policy, paper: Settings, tmp_path: Path
+    store: Store, team: Team, policy: Policy, paper: Settings, tmp_path: Path, ctx: Context
 ) -> None:
-    made = granted_campaign(store, team, policy, tmp_path)
+    made = granted_campaign(ctx, team, tmp_path)
     seen: list[tuple[str, int, int]] = []
     run = letters.issue_letters(
         store, paper, team.teller.operator, CODE, tmp_path / "out", today=TODAY,
@@ -157,9 +155,9 @@ def test_letters_for_the_granted_in_delivery_order_masked_with_texts(
 
 
 def test_rendered_ahead_in_worker_processes_the_same_letters_in_the_same_order(
-    store: Store, team: Team, policy: Policy, paper: Settings, tmp_path: Path
+    store: Store, team: Team, policy: Policy, paper: Settings, tmp_path: Path, ctx: Context
 ) -> None:
-    made = granted_campaign(store, team, policy, tmp_path)
+    made = granted_campaign(ctx, team, tmp_path)
     run = letters.issue_letters(
         store, paper, team.teller.operator, CODE, tmp_path / "out", today=TODAY, workers=2
     )
@@ -169,9 +167,9 @@ def test_rendered_ahead_in_worker_processes_the_same_letters_in_the_same_order(
 
 
 def test_a_cancelled_run_resumes_and_a_lost_document_comes_again_as_a_copy(
-    store: Store, team: Team, policy: Policy, paper: Settings, tmp_path: Path
+    store: Store, team: Team, policy: Policy, paper: Settings, tmp_path: Path, ctx: Context
 ) -> None:
-    made = granted_campaign(store, team, policy, tmp_path)
+    made = granted_campaign(ctx, team, tmp_path)
     out = tmp_path / "out"
     done: list[int] = []
     with pytest.raises(letters.LettersCancelled) as stopped:
@@ -203,9 +201,9 @@ def test_a_cancelled_run_resumes_and_a_lost_document_comes_again_as_a_copy(
 
 
 def test_one_refused_document_never_stops_the_run_and_stays_out_of_the_print_files(
-    store: Store, team: Team, policy: Policy, paper: Settings, tmp_path: Path
+    store: Store, team: Team, policy: Policy, paper: Settings, tmp_path: Path, ctx: Context
 ) -> None:
-    made = granted_campaign(store, team, policy, tmp_path)
+    made = granted_campaign(ctx, team, tmp_path)
     with store.connection() as conn:  # 钱九's application lost its name; 王二's phone came in masked
         conn.execute(text("UPDATE application SET name = NULL WHERE id = :a"), {"a": made["钱九"]})
         conn.execute(
@@ -239,9 +237,9 @@ def test_one_refused_document_never_stops_the_run_and_stays_out_of_the_print_fil
 
 
 def test_refused_to_another_branch_and_on_a_closed_campaign(
-    store: Store, team: Team, policy: Policy, paper: Settings, tmp_path: Path
+    store: Store, team: Team, policy: Policy, paper: Settings, tmp_path: Path, ctx: Context
 ) -> None:
-    granted_campaign(store, team, policy, tmp_path)
+    granted_campaign(ctx, team, tmp_path)
     elsewhere = add_operator(
         context_of(store),
         team.admin.operator, login="teller9", name="teller9", role="teller", password=PASSWORD,
@@ -254,16 +252,16 @@ def test_refused_to_another_branch_and_on_a_closed_campaign(
     refused = [d for d in audit_details(store, "campaign_refused") if d["action"] in ("letters", "sign")]
     assert [d["action"] for d in refused] == ["letters", "sign"]
     assert not (tmp_path / "o").exists() and not audit_details(store, "print")
-    campaigns.close_campaign(store, team.head.operator, CODE, now=NOW)
+    campaigns.close_campaign(ctx.at(NOW), team.head.operator, CODE)
     with pytest.raises(CampaignRefused, match="已于"):
         letters.issue_letters(store, paper, team.teller.operator, CODE, tmp_path / "o", today=TODAY)
     assert not audit_details(store, "print")
 
 
 def test_signatures_one_by_one_and_from_a_list_through_the_counters_signing(
-    store: Store, team: Team, policy: Policy, paper: Settings, tmp_path: Path
+    store: Store, team: Team, policy: Policy, paper: Settings, tmp_path: Path, ctx: Context
 ) -> None:
-    made = granted_campaign(store, team, policy, tmp_path)
+    made = granted_campaign(ctx, team, tmp_path)
     (before,) = letters.sign_members(store, team.teller.operator, CODE, [P["王二"]], today=TODAY)
     assert not before.signed and "尚未打印" in (before.reason_zh or "")  # nothing to sign yet
     letters.issue_letters(store, paper, team.teller.operator, CODE, tmp_path / "out", today=TODAY, now=NOW)
@@ -281,7 +279,7 @@ def test_signatures_one_by_one_and_from_a_list_through_the_counters_signing(
         assert record.status == "signed" and record.signed_at is not None
         assert set(store_docs.signatures(store, made[name])) == {"agreement"}
     assert apps.get(store, made["赵一"]).status == "approved"
-    progress = campaigns.campaign_progress(store, team.teller.operator, CODE, policy, as_of=TODAY)
+    progress = campaigns.campaign_progress(ctx.on(TODAY), team.teller.operator, CODE)
     assert (progress.granted, progress.notified, progress.signed) == (4, 4, 2)
     assert [d["signed"] for d in audit_details(store, "campaign_sign")] == [0, 1, 1]
 
@@ -294,13 +292,14 @@ def test_print_files_go_to_a_real_queue_once_and_a_disabled_one_loses_nothing(
     tmp_path: Path,
     cups_server: CupsServer,
     monkeypatch: pytest.MonkeyPatch,
+    ctx: Context,
 ) -> None:
     from tests.integration.test_printing import landed
     from tests.integration.test_printing import pages as page_count
 
     for name, value in cups_server.env.items():
         monkeypatch.setenv(name, value)
-    granted_campaign(store, team, policy, tmp_path)
+    granted_campaign(ctx, team, tmp_path)
     out = tmp_path / "out"
     off = letters.issue_letters(store, paper, team.teller.operator, CODE, out, today=TODAY, printer="TA-OFF")
     assert off.problem is not None and "已停用" in off.problem.message_zh and off.printed == {}
@@ -319,12 +318,12 @@ def test_print_files_go_to_a_real_queue_once_and_a_disabled_one_loses_nothing(
 
 
 def test_the_campaigns_own_indicator_is_read_by_the_kpis_and_shown_with_its_progress(
-    store: Store, team: Team, policy: Policy, paper: Settings, tmp_path: Path
+    store: Store, team: Team, policy: Policy, paper: Settings, tmp_path: Path, ctx: Context
 ) -> None:
     from teller_assist.kpi.definitions import Ratio, Scope
     from teller_assist.services import kpi
 
-    granted_campaign(store, team, policy, tmp_path, indicator=3)  # 3 people to sign by 2027-03-31
+    granted_campaign(ctx, team, tmp_path, indicator=3)  # 3 people to sign by 2027-03-31
     letters.issue_letters(store, paper, team.teller.operator, CODE, tmp_path / "out", today=TODAY)
     done = letters.sign_members(store, team.teller.operator, CODE, [P["王二"], P["赵一"]], today=TODAY)
     assert all(s.signed for s in done)
@@ -338,7 +337,7 @@ def test_the_campaigns_own_indicator_is_read_by_the_kpis_and_shown_with_its_prog
     (row,) = [g for g in kpi.table(store, policy, "campaign", day) if g.key == CODE]  # the monthly report's
     assert row.completion == Ratio(2, 3)
     # the workspace's and `campaign show`'s progress: the same figure, also before the period begins
-    shown = campaigns.show_campaign(store, team.head.operator, CODE, policy, as_of=TODAY)
+    shown = campaigns.show_campaign(ctx.on(TODAY), team.head.operator, CODE)
     assert kpi.view(store, policy, Scope("campaign", CODE), TODAY).total.indicator is None  # not in force
     assert shown.indicator is not None and shown.indicator.completion == Ratio(2, 3)
     assert shown.progress is not None and shown.progress.signed == 2

@@ -11,8 +11,8 @@ from pathlib import Path
 from openpyxl import Workbook, load_workbook
 
 from teller_assist.identity.masking import Masking
-from teller_assist.prequal.policy import default_policy_path, load_policy
 from teller_assist.services.campaigns import check_roster_file, export_refused
+from teller_assist.services.context import Context
 from teller_assist.services.imports import import_paths
 from teller_assist.store.audit import export_rows
 from teller_assist.store.engine import Store
@@ -20,7 +20,6 @@ from tests.helpers.cli import run_cli
 from tests.helpers.extracts import MAN, WOMAN, rid, write
 
 TODAY = dt.date(2026, 11, 30)
-POLICY = load_policy(default_policy_path())
 NEW = rid(seq=95)
 
 
@@ -59,11 +58,11 @@ def roster(path: Path) -> Path:
     return path
 
 
-def test_a_roster_checked_on_either_engine_and_its_refusals_handed_back(store: Store, tmp_path: Path) -> None:
+def test_a_roster_checked_on_either_engine_and_its_refusals_handed_back(
+    store: Store, tmp_path: Path, ctx: Context
+) -> None:
     bank_knows(store, tmp_path / "extracts")
-    check = check_roster_file(
-        store, roster(tmp_path / "后白村.xlsx"), "village", POLICY, as_of=TODAY, operator="os:clerk"
-    )
+    check = check_roster_file(ctx.on(TODAY), roster(tmp_path / "后白村.xlsx"), "village", operator="os:clerk")
     decision = check.decision
     assert [d.member.line_no for d in decision.decided] == [3, 4, 5]
     assert [(r.line_no, r.reason_zh[:6]) for r in decision.refused] == [
@@ -73,7 +72,7 @@ def test_a_roster_checked_on_either_engine_and_its_refusals_handed_back(store: S
     assert decision.grantable["≤30,000"].people == 2 and decision.grantable["0"].people == 1
 
     out = tmp_path / "退回更正.xlsx"
-    assert export_refused(check, out, Masking()) == 3
+    assert export_refused(ctx, check, out) == 3
     assert out.stat().st_mode & 0o777 == 0o600
     sheet = load_workbook(out).active
     rows = [[c.value for c in row] for row in sheet.iter_rows()]

@@ -23,6 +23,7 @@ from teller_assist.prequal.survey import Survey
 from teller_assist.services import campaign_batches as batches
 from teller_assist.services import campaigns
 from teller_assist.services.campaigns import CampaignRefused
+from teller_assist.services.context import Context
 from teller_assist.services.imports import import_paths
 from teller_assist.store import campaigns as store_campaigns
 from teller_assist.store.engine import Store
@@ -64,17 +65,16 @@ ROSTER = [
 ]
 
 
-def market(store: Store, team: Team, policy: Policy, tmp_path: Path, scenario: str = "market") -> None:
-    bank_knows(store, tmp_path / "extracts")
+def market(ctx: Context, team: Team, tmp_path: Path, scenario: str = "market") -> None:
+    bank_knows(ctx.store, tmp_path / "extracts")
     spec = check_spec(
         code=CODE, scenario=scenario, group_name="城南农贸市场", branch_code="0101",
         starts_on=dt.date(2026, 12, 1), ends_on=dt.date(2027, 3, 31), today=TODAY,
     )  # fmt: skip
-    campaigns.create_campaign(store, team.head.operator, spec, now=NOW)
+    campaigns.create_campaign(ctx.at(NOW), team.head.operator, spec)
     rows = ROSTER if scenario == "market" else [r[:3] for r in ROSTER]
     campaigns.import_roster(
-        store, team.head.operator, CODE, sheet(tmp_path / "商户名单.xlsx", rows), policy, as_of=TODAY,
-        masking=MASKING, now=NOW,
+        ctx.at(NOW), team.head.operator, CODE, sheet(tmp_path / "商户名单.xlsx", rows)
     )  # fmt: skip
 
 
@@ -111,12 +111,11 @@ def factor(decision, code: str):  # type: ignore[no-untyped-def]
 
 
 def test_till_records_load_onto_the_merchants_and_give_the_policys_candidate_with_its_evidence(
-    store: Store, team: Team, policy: Policy, tmp_path: Path
+    store: Store, team: Team, policy: Policy, tmp_path: Path, ctx: Context
 ) -> None:
-    market(store, team, policy, tmp_path)
+    market(ctx, team, tmp_path)
     done = campaigns.import_till(
-        store, team.head.operator, CODE, sheet(tmp_path / "收银流水.xlsx", TILL), as_of=TODAY,
-        masking=MASKING, now=NOW,
+        ctx.at(NOW), team.head.operator, CODE, sheet(tmp_path / "收银流水.xlsx", TILL)
     )  # fmt: skip
     assert (done.rows, done.months, done.merchants, done.changed) == (10, 6, 2, 2)
     assert [(r.line_no, r.reason_zh[:6]) for r in done.refused] == [
@@ -164,25 +163,25 @@ def test_till_records_load_onto_the_merchants_and_give_the_policys_candidate_wit
 
     # a corrected roster keeps the till records; the member's shown columns do not carry them
     corrected = sheet(tmp_path / "更正.xlsx", [*ROSTER[:2], [2, "李四", WOMAN, "B-04", ""]])
-    campaigns.import_roster(store, team.head.operator, CODE, corrected, policy, as_of=TODAY, masking=MASKING)
+    campaigns.import_roster(ctx.on(TODAY), team.head.operator, CODE, corrected)
     kept = {m.id_no: m for m in store_campaigns.members(store, done.campaign.id)}
     assert kept[WOMAN].extras["shop"] == "B-04" and json.loads(kept[WOMAN].extras["till_sales"]) == {
         "2026-08": 6_000_000, "2026-09": 6_000_000
     }  # fmt: skip
-    shown = campaigns.show_campaign(store, team.head.operator, CODE, policy, as_of=TODAY, members=MASKING)
+    shown = campaigns.show_campaign(ctx.on(TODAY), team.head.operator, CODE, members=True)
     assert shown.member_lines is not None and len(shown.member_lines) == 2
     assert all("till_sales" not in line.extras for line in shown.member_lines)
 
 
 def test_till_records_only_for_a_market_campaign_and_only_by_its_managers(
-    store: Store, team: Team, policy: Policy, tmp_path: Path
+    store: Store, team: Team, policy: Policy, tmp_path: Path, ctx: Context
 ) -> None:
-    market(store, team, policy, tmp_path, scenario="association")
+    market(ctx, team, tmp_path, scenario="association")
     path = sheet(tmp_path / "收银流水.xlsx", TILL)
     with pytest.raises(CampaignRefused, match="收银记录只用于整市场活动"):
-        campaigns.import_till(store, team.head.operator, CODE, path, as_of=TODAY, masking=MASKING)
+        campaigns.import_till(ctx.on(TODAY), team.head.operator, CODE, path)
     with pytest.raises(CampaignRefused, match="导入收银记录到"):
-        campaigns.import_till(store, team.teller.operator, CODE, path, as_of=TODAY, masking=MASKING)
+        campaigns.import_till(ctx.on(TODAY), team.teller.operator, CODE, path)
     with store.connection() as conn:
         reasons = [
             json.loads(d)["reason"]
@@ -202,23 +201,21 @@ def test_a_till_file_without_a_month_or_with_an_unknown_column_is_refused_whole(
 
 
 def test_a_merchant_removed_by_a_roster_loaded_meanwhile_loads_nothing_and_says_so(
-    store: Store, team: Team, policy: Policy, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    store: Store, team: Team, policy: Policy, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ctx: Context
 ) -> None:
-    market(store, team, policy, tmp_path)
+    market(ctx, team, tmp_path)
     real = store_campaigns.record_till
 
     def roster_first(*args: object, **kwargs: object) -> int:  # another clerk's roster lands in between
         campaigns.import_roster(
-            store, team.head.operator, CODE, sheet(tmp_path / "新名单.xlsx", ROSTER[:2]), policy, as_of=TODAY,
-            masking=MASKING,
+            ctx.on(TODAY), team.head.operator, CODE, sheet(tmp_path / "新名单.xlsx", ROSTER[:2])
         )  # fmt: skip
         return real(*args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(store_campaigns, "record_till", roster_first)
     with pytest.raises(UserFacingError, match="读取收银记录期间活动名单有变化，收银记录未导入"):
         campaigns.import_till(
-            store, team.head.operator, CODE, sheet(tmp_path / "收银流水.xlsx", TILL), as_of=TODAY,
-            masking=MASKING,
+            ctx.on(TODAY), team.head.operator, CODE, sheet(tmp_path / "收银流水.xlsx", TILL)
         )  # fmt: skip
     found = store_campaigns.get(store, CODE)
     assert found is not None

@@ -23,6 +23,7 @@ from teller_assist.prequal.survey import Survey
 from teller_assist.services import applications as apps
 from teller_assist.services import campaigns
 from teller_assist.services.campaigns import CampaignRefused
+from teller_assist.services.context import Context
 from teller_assist.services.imports import import_paths
 from teller_assist.services.operators import add_operator, disable_operator
 from teller_assist.store import campaigns as store_campaigns
@@ -123,10 +124,10 @@ def other_head(store: Store, team: Team) -> OperatorRecord:
 
 
 def test_campaigns_are_made_by_head_office_or_their_branchs_head_and_every_refusal_is_audited(
-    store: Store, team: Team
+    store: Store, team: Team, ctx: Context
 ) -> None:
     head, teller, admin = team.head.operator, team.teller.operator, team.admin.operator
-    made = campaigns.create_campaign(store, head, spec(), now=NOW)
+    made = campaigns.create_campaign(ctx.at(NOW), head, spec())
     assert (made.code, made.status, made.branch_code, made.created_by) == (
         "village-后白-2026",
         "open",
@@ -135,8 +136,8 @@ def test_campaigns_are_made_by_head_office_or_their_branchs_head_and_every_refus
     )
     assert made.village_groups == ("一组", "二组") and made.created_at == NOW
     elsewhere = campaigns.create_campaign(
-        store, admin, spec("ent-某厂-2026", "0102", scenario="enterprise", group_name="某厂",
-                           group_uscc=COMPANY, village_groups=(), indicator=300)
+        ctx, admin, spec("ent-某厂-2026", "0102", scenario="enterprise", group_name="某厂",
+                         group_uscc=COMPANY, village_groups=(), indicator=300)
     )  # fmt: skip
     assert (elsewhere.group_uscc, elsewhere.indicator, elsewhere.indicator_measure) == (
         COMPANY,
@@ -145,22 +146,22 @@ def test_campaigns_are_made_by_head_office_or_their_branchs_head_and_every_refus
     )
 
     with pytest.raises(CampaignRefused, match="只有总行管理员或网点 0102 的负责人") as refused:
-        campaigns.create_campaign(store, head, spec("village-x", "0102"))
+        campaigns.create_campaign(ctx, head, spec("village-x", "0102"))
     assert refused.value.exit_code == 3
     with pytest.raises(CampaignRefused, match="只有总行管理员或网点 0101 的负责人"):
-        campaigns.create_campaign(store, teller, spec("village-y"))
+        campaigns.create_campaign(ctx, teller, spec("village-y"))
     with pytest.raises(CampaignRefused, match="已被另一活动使用"):
-        campaigns.create_campaign(store, admin, spec())
+        campaigns.create_campaign(ctx, admin, spec())
     with store.write_session() as s:  # a target list's code is a campaign's code in the KPIs
         s.execute(
             text("INSERT INTO target (campaign, id_no, scenario) VALUES ('2026-总行-首批', :i, NULL)"),
             {"i": MAN},
         )
     with pytest.raises(CampaignRefused, match="已被另一目标名单使用"):
-        campaigns.create_campaign(store, admin, spec("2026-总行-首批"))
-    disable_operator(context_of(store), admin, "head1")
+        campaigns.create_campaign(ctx, admin, spec("2026-总行-首批"))
+    disable_operator(ctx, admin, "head1")
     with pytest.raises(CampaignRefused, match="已停用"):  # the record read at sign-in is stale
-        campaigns.create_campaign(store, head, spec("village-z"))
+        campaigns.create_campaign(ctx, head, spec("village-z"))
 
     assert [(o, s) for o, s, _d in rows_of(store, "campaign_create")] == [
         ("head1", "village-后白-2026"), ("admin1", "ent-某厂-2026")
@@ -182,29 +183,31 @@ def test_campaigns_are_made_by_head_office_or_their_branchs_head_and_every_refus
         )
 
 
-def test_each_operator_lists_the_campaigns_they_may_see(store: Store, team: Team, policy: Policy) -> None:
-    campaigns.create_campaign(store, team.admin.operator, spec())
-    campaigns.create_campaign(store, team.admin.operator, spec("village-前进-2026", "0102"))
+def test_each_operator_lists_the_campaigns_they_may_see(
+    store: Store, team: Team, policy: Policy, ctx: Context
+) -> None:
+    campaigns.create_campaign(ctx, team.admin.operator, spec())
+    campaigns.create_campaign(ctx, team.admin.operator, spec("village-前进-2026", "0102"))
     head2 = other_head(store, team)
-    assert [c.code for c in campaigns.list_campaigns(store, team.admin.operator)] == [
+    assert [c.code for c in campaigns.list_campaigns(ctx, team.admin.operator)] == [
         "village-前进-2026", "village-后白-2026"
     ]  # fmt: skip
-    assert [c.code for c in campaigns.list_campaigns(store, team.teller.operator)] == ["village-后白-2026"]
-    assert [c.code for c in campaigns.list_campaigns(store, head2)] == ["village-前进-2026"]
+    assert [c.code for c in campaigns.list_campaigns(ctx, team.teller.operator)] == ["village-后白-2026"]
+    assert [c.code for c in campaigns.list_campaigns(ctx, head2)] == ["village-前进-2026"]
     with pytest.raises(CampaignRefused, match="只能查看本网点的活动"):
-        campaigns.show_campaign(store, head2, "village-后白-2026", policy, as_of=TODAY)
+        campaigns.show_campaign(ctx.on(TODAY), head2, "village-后白-2026")
     assert rows_of(store, "campaign_refused")[-1][2]["action"] == "show"
 
 
 def test_a_roster_loads_in_one_go_every_row_accounted_for(
-    store: Store, team: Team, policy: Policy, tmp_path: Path
+    store: Store, team: Team, policy: Policy, tmp_path: Path, ctx: Context
 ) -> None:
     bank_knows(store, tmp_path / "extracts")
-    campaigns.create_campaign(store, team.head.operator, spec())
+    campaigns.create_campaign(ctx, team.head.operator, spec())
     out = tmp_path / "退回村委会.xlsx"
     done = campaigns.import_roster(
-        store, team.head.operator, "village-后白-2026", roster(tmp_path / "后白村.xlsx", FIRST), policy,
-        as_of=TODAY, masking=MASKING, refused_out=out,
+        ctx.on(TODAY), team.head.operator, "village-后白-2026", roster(tmp_path / "后白村.xlsx", FIRST),
+        refused_out=out,
     )  # fmt: skip
     plan, counts = done.plan, done.counts
     assert plan.rows == 8 and len(plan.refused) == 4 and done.refused_written == 4
@@ -236,7 +239,7 @@ def test_a_roster_loads_in_one_go_every_row_accounted_for(
     assert (detail["rows"], detail["matched"], detail["refused_rows"], detail["added"]) == (8, 3, 4, 5)
     assert all(i not in json.dumps(detail) for i in (MAN, WOMAN, NEG, NEW, QIAN))
 
-    shown = campaigns.show_campaign(store, team.teller.operator, "village-后白-2026", policy, as_of=TODAY)
+    shown = campaigns.show_campaign(ctx.on(TODAY), team.teller.operator, "village-后白-2026")
     assert shown.counts == {"matched": 3, "new_to_bank": 1, "refused": 1, "removed": 0} and shown.members == 5
     pre = shown.prequalified
     assert (pre.decided, pre.eligible, pre.holding) == (4, 3, 0)  # 孙五 on the negative list
@@ -245,15 +248,14 @@ def test_a_roster_loads_in_one_go_every_row_accounted_for(
 
 
 def test_a_corrected_roster_updates_the_members_and_never_doubles_them(
-    store: Store, team: Team, policy: Policy, tmp_path: Path
+    store: Store, team: Team, policy: Policy, tmp_path: Path, ctx: Context
 ) -> None:
     bank_knows(store, tmp_path / "extracts")
-    campaigns.create_campaign(store, team.head.operator, spec())
+    campaigns.create_campaign(ctx, team.head.operator, spec())
 
     def load(name: str, rows: list[list[object]]) -> campaigns.RosterImport:
         return campaigns.import_roster(
-            store, team.admin.operator, "village-后白-2026", roster(tmp_path / name, rows), policy,
-            as_of=TODAY, masking=MASKING,
+            ctx.on(TODAY), team.admin.operator, "village-后白-2026", roster(tmp_path / name, rows)
         )  # fmt: skip
 
     load("第一版.xlsx", FIRST)
@@ -289,7 +291,7 @@ def test_a_corrected_roster_updates_the_members_and_never_doubles_them(
         "fair",
     )
     assert stored[MAN].reason == "手机号无效：手机号应为11位" and stored[NEW].status == "new_to_bank"
-    shown = campaigns.show_campaign(store, team.admin.operator, "village-后白-2026", policy, as_of=TODAY)
+    shown = campaigns.show_campaign(ctx.on(TODAY), team.admin.operator, "village-后白-2026")
     assert shown.counts == {"matched": 3, "new_to_bank": 2, "refused": 1, "removed": 0}
 
 
@@ -299,15 +301,14 @@ def typo(id_no: str, at: int = 10) -> str:
 
 
 def test_a_member_whose_row_was_refused_for_its_id_is_kept_not_removed(
-    store: Store, team: Team, policy: Policy, tmp_path: Path
+    store: Store, team: Team, policy: Policy, tmp_path: Path, ctx: Context
 ) -> None:
     bank_knows(store, tmp_path / "extracts")
-    campaigns.create_campaign(store, team.head.operator, spec())
+    campaigns.create_campaign(ctx, team.head.operator, spec())
 
     def load(name: str, rows: list[list[object]]) -> campaigns.RosterImport:
         return campaigns.import_roster(
-            store, team.head.operator, "village-后白-2026", roster(tmp_path / name, rows), policy,
-            as_of=TODAY, masking=MASKING,
+            ctx.on(TODAY), team.head.operator, "village-后白-2026", roster(tmp_path / name, rows)
         )  # fmt: skip
 
     load("第一版.xlsx", FIRST[:5])
@@ -336,44 +337,40 @@ def test_a_member_whose_row_was_refused_for_its_id_is_kept_not_removed(
 
 
 def test_a_roster_with_no_readable_person_is_refused_whole(
-    store: Store, team: Team, policy: Policy, tmp_path: Path
+    store: Store, team: Team, policy: Policy, tmp_path: Path, ctx: Context
 ) -> None:
-    campaigns.create_campaign(store, team.head.operator, spec())
+    campaigns.create_campaign(ctx, team.head.operator, spec())
     campaigns.import_roster(
-        store, team.head.operator, "village-后白-2026", roster(tmp_path / "a.xlsx", FIRST[:4]), policy,
-        as_of=TODAY, masking=MASKING,
+        ctx.on(TODAY), team.head.operator, "village-后白-2026", roster(tmp_path / "a.xlsx", FIRST[:4])
     )  # fmt: skip
     cut = [[1, "H1", "张三", 321183198503140000, "一组", "", "", "", ""]]  # Excel cut every ID
     with pytest.raises(UserFacingError, match="没有一行能识别为成员"):
         campaigns.import_roster(
-            store, team.head.operator, "village-后白-2026", roster(tmp_path / "b.xlsx", cut), policy,
-            as_of=TODAY, masking=MASKING,
+            ctx.on(TODAY), team.head.operator, "village-后白-2026", roster(tmp_path / "b.xlsx", cut)
         )  # fmt: skip
     kept = member_rows(store, "village-后白-2026")
     assert len(kept) == 4 and {m.status for m in kept.values()} == {"new_to_bank"}  # nobody removed
 
 
 def test_a_closed_campaign_takes_no_roster_and_closes_once(
-    store: Store, team: Team, policy: Policy, tmp_path: Path
+    store: Store, team: Team, policy: Policy, tmp_path: Path, ctx: Context
 ) -> None:
-    campaigns.create_campaign(store, team.head.operator, spec())
+    campaigns.create_campaign(ctx, team.head.operator, spec())
     path = roster(tmp_path / "r.xlsx", FIRST[:2])
     head2 = other_head(store, team)
     with pytest.raises(CampaignRefused, match="只有总行管理员或网点 0101 的负责人可以导入名单到"):
-        campaigns.import_roster(store, head2, "village-后白-2026", path, policy, as_of=TODAY, masking=MASKING)
+        campaigns.import_roster(ctx.on(TODAY), head2, "village-后白-2026", path)
     with pytest.raises(CampaignRefused, match="可以结束该网点的活动"):
-        campaigns.close_campaign(store, head2, "village-后白-2026")
+        campaigns.close_campaign(ctx, head2, "village-后白-2026")
     with pytest.raises(CampaignRefused):
-        campaigns.close_campaign(store, team.teller.operator, "village-后白-2026")
-    closed = campaigns.close_campaign(store, team.head.operator, "village-后白-2026", now=NOW)
+        campaigns.close_campaign(ctx, team.teller.operator, "village-后白-2026")
+    closed = campaigns.close_campaign(ctx.at(NOW), team.head.operator, "village-后白-2026")
     assert (closed.status, closed.closed_by, closed.closed_at) == ("closed", "head1", NOW)
     with pytest.raises(CampaignRefused, match="已于 2026-11-30 由 head1 结束，不再接收名单") as refused:
-        campaigns.import_roster(
-            store, team.admin.operator, "village-后白-2026", path, policy, as_of=TODAY, masking=MASKING
-        )
+        campaigns.import_roster(ctx.on(TODAY), team.admin.operator, "village-后白-2026", path)
     assert refused.value.exit_code == 3
     with pytest.raises(CampaignRefused, match="已于"):
-        campaigns.close_campaign(store, team.admin.operator, "village-后白-2026")
+        campaigns.close_campaign(ctx, team.admin.operator, "village-后白-2026")
     assert member_rows(store, "village-后白-2026") == {}
     assert [(o, d["action"], d["reason"]) for o, _s, d in rows_of(store, "campaign_refused")] == [
         ("head2", "import", "not head office or the owning branch's head"),
@@ -390,16 +387,16 @@ def test_a_closed_campaign_takes_no_roster_and_closes_once(
             entry=lambda _c: pytest.fail("no audit row for what was not done"),
         )  # fmt: skip
     with pytest.raises(campaigns.CampaignNotFound, match="没有活动代码为 nothing 的活动"):
-        campaigns.close_campaign(store, team.admin.operator, "nothing")
+        campaigns.close_campaign(ctx, team.admin.operator, "nothing")
 
 
 def test_a_person_on_two_campaigns_is_one_person_with_one_line(
-    store: Store, team: Team, policy: Policy, tmp_path: Path
+    store: Store, team: Team, policy: Policy, tmp_path: Path, ctx: Context
 ) -> None:
     bank_knows(store, tmp_path / "extracts")
-    campaigns.create_campaign(store, team.head.operator, spec())
+    campaigns.create_campaign(ctx, team.head.operator, spec())
     campaigns.create_campaign(
-        store, team.head.operator,
+        ctx, team.head.operator,
         spec("assoc-个协-2026", scenario="association", group_name="个体劳动者协会", village_groups=()),
     )  # fmt: skip
     submitted = apps.submit(
@@ -414,17 +411,14 @@ def test_a_person_on_two_campaigns_is_one_person_with_one_line(
     )
     line_fen = apps.approve(store, policy, submitted.id, team.head, today=TODAY, now=NOW).line_fen
     campaigns.import_roster(
-        store, team.head.operator, "village-后白-2026", roster(tmp_path / "v.xlsx", FIRST[:2]), policy,
-        as_of=TODAY, masking=MASKING,
+        ctx.on(TODAY), team.head.operator, "village-后白-2026", roster(tmp_path / "v.xlsx", FIRST[:2])
     )  # fmt: skip
     members = tmp_path / "协会.csv"
     members.write_text(f"身份证号,姓名,会员编号\n{MAN},张三,A-1\n{NEW},王六,A-2\n", encoding="utf-8")
-    done = campaigns.import_roster(
-        store, team.head.operator, "assoc-个协-2026", members, policy, as_of=TODAY, masking=MASKING
-    )
+    done = campaigns.import_roster(ctx.on(TODAY), team.head.operator, "assoc-个协-2026", members)
     assert done.plan.holding == 1  # taken as a member, marked as holding a line already
     for code, others in (("village-后白-2026", 1), ("assoc-个协-2026", 1)):
-        shown = campaigns.show_campaign(store, team.head.operator, code, policy, as_of=TODAY)
+        shown = campaigns.show_campaign(ctx.on(TODAY), team.head.operator, code)
         pre = shown.prequalified
         assert (shown.on_other_campaigns, pre.holding, pre.holding_fen) == (others, 1, line_fen)
         assert sum(t.people for t in pre.grantable.values()) == pre.decided - 1  # not granted again
@@ -443,16 +437,15 @@ def test_a_person_on_two_campaigns_is_one_person_with_one_line(
     assert not {c for c in columns if "line" in c and c != "line_no"}  # a membership, never a copy of a line
 
 
-def test_members_are_shown_masked(store: Store, team: Team, policy: Policy, tmp_path: Path) -> None:
+def test_members_are_shown_masked(
+    store: Store, team: Team, policy: Policy, tmp_path: Path, ctx: Context
+) -> None:
     bank_knows(store, tmp_path / "extracts")
-    campaigns.create_campaign(store, team.head.operator, spec())
+    campaigns.create_campaign(ctx, team.head.operator, spec())
     campaigns.import_roster(
-        store, team.head.operator, "village-后白-2026", roster(tmp_path / "v.xlsx", FIRST), policy,
-        as_of=TODAY, masking=MASKING,
+        ctx.on(TODAY), team.head.operator, "village-后白-2026", roster(tmp_path / "v.xlsx", FIRST)
     )  # fmt: skip
-    shown = campaigns.show_campaign(
-        store, team.teller.operator, "village-后白-2026", policy, as_of=TODAY, members=MASKING
-    )
+    shown = campaigns.show_campaign(ctx.on(TODAY), team.teller.operator, "village-后白-2026", members=True)
     assert shown.member_lines is not None
     first = shown.member_lines[0]
     assert (first.line_no, first.id_masked, first.phone_masked, first.status_zh, first.evaluation_zh) == (
@@ -506,7 +499,7 @@ def test_the_database_keeps_the_campaigns_rules(store: Store) -> None:
             s.execute(text(member), {"i": MAN, "f": False, "s": "matched", "r": None, "t": NOW} | bad_member)
 
 
-def test_0014_goes_back_only_while_no_campaign_was_made(store: Store, team: Team) -> None:
+def test_0014_goes_back_only_while_no_campaign_was_made(store: Store, team: Team, ctx: Context) -> None:
     from alembic import command
 
     from teller_assist.store.migrate import _config
@@ -517,19 +510,21 @@ def test_0014_goes_back_only_while_no_campaign_was_made(store: Store, team: Team
 
     to("0013")
     to("head")
-    campaigns.create_campaign(store, team.admin.operator, spec())
+    campaigns.create_campaign(ctx, team.admin.operator, spec())
     with pytest.raises(RuntimeError, match="campaign holds 1 rows"):
         to("0013")
-    assert [c.code for c in campaigns.list_campaigns(store, team.admin.operator)] == ["village-后白-2026"]
+    assert [c.code for c in campaigns.list_campaigns(ctx, team.admin.operator)] == ["village-后白-2026"]
 
 
-def test_two_imports_of_one_campaign_at_once_load_each_person_once(store: Store, team: Team) -> None:
+def test_two_imports_of_one_campaign_at_once_load_each_person_once(
+    store: Store, team: Team, ctx: Context
+) -> None:
     import threading
     import time
 
     from teller_assist.store.audit import AuditEntry
 
-    campaigns.create_campaign(store, team.admin.operator, spec())
+    campaigns.create_campaign(ctx, team.admin.operator, spec())
     people = [
         store_campaigns.MemberIn(
             rid(born=dt.date(1980, 1, 1) + dt.timedelta(days=i)), f"成员{i}", "new_to_bank", i + 2

@@ -13,9 +13,9 @@ from openpyxl import load_workbook
 from sqlalchemy import text
 
 from teller_assist.demo.campaigns import CAMPAIGNS_FOLDER
-from teller_assist.identity.masking import Masking
 from teller_assist.prequal.policy import Policy
 from teller_assist.services import campaigns
+from teller_assist.services.context import Context
 from teller_assist.services.imports import Importer, demo_county
 from teller_assist.store.engine import Store
 from tests.helpers.operators import admin_of
@@ -24,11 +24,11 @@ TODAY = dt.date(2026, 11, 28)
 
 
 def test_the_demo_county_has_two_campaigns_of_each_scenario_loaded_from_the_groups_rosters(
-    store: Store, policy: Policy, tmp_path: Path
+    store: Store, policy: Policy, tmp_path: Path, ctx: Context
 ) -> None:
     admin = admin_of(store)
     demo_county(store, tmp_path, by=Importer.operator(admin), people=6_000, today=TODAY, history=False)
-    listed = campaigns.list_campaigns(store, admin)
+    listed = campaigns.list_campaigns(ctx, admin)
     assert Counter(c.scenario for c in listed) == dict.fromkeys(
         ("village", "enterprise", "association", "bureau", "community", "market"), 2
     )
@@ -60,11 +60,11 @@ def test_the_demo_county_has_two_campaigns_of_each_scenario_loaded_from_the_grou
         pass
     # a village's members: the county's people matched, neighbours new to the bank, slips handed back
     village = next(c for c in listed if c.scenario == "village")
-    shown = campaigns.show_campaign(store, admin, village.code, policy, as_of=TODAY, members=Masking())
+    shown = campaigns.show_campaign(ctx.on(TODAY), admin, village.code, members=True)
     assert shown.counts["matched"] > 5 and shown.counts["new_to_bank"] > 5
     assert shown.prequalified.eligible > 0 and shown.progress is not None
     assert shown.progress.members == shown.members
     assert village.roster_rows is not None and village.roster_rows > shown.members  # the slips: refused
     for c in listed:
-        one = campaigns.show_campaign(store, admin, c.code, policy, as_of=TODAY)
+        one = campaigns.show_campaign(ctx.on(TODAY), admin, c.code)
         assert one.members > 0, c.code

@@ -21,6 +21,7 @@ from teller_assist.prequal.survey import Survey
 from teller_assist.security import keys
 from teller_assist.services import applications as apps
 from teller_assist.services import documents
+from teller_assist.services.context import Context
 from teller_assist.services.database import open_database
 from teller_assist.settings import Settings, load_settings
 from teller_assist.store import audit as store_audit
@@ -64,16 +65,15 @@ def shared(env: dict[str, str], postgres_url: str, desktops: Desktops) -> Iterat
         store.dispose()
 
 
-def printed_at_a(store: Store, settings: Settings, policy: Policy, desktops: Desktops) -> tuple[str, str]:
+def printed_at_a(ctx: Context, desktops: Desktops) -> tuple[str, str]:
     """Desktop A approves and prints an agreement: its verification code and agreement number."""
+    store, policy = ctx.store, ctx.in_force()
     desktops.at("A")
     team = make_team(store)
     survey = Survey("walk_in", walk_in_answers())
     submitted = apps.submit(store, policy, rid(seq=71), survey, team.teller, today=TODAY, name="钱七")
     approved = apps.approve(store, policy, submitted.id, team.head, today=TODAY)
-    issued = documents.issue(
-        store, settings, approved.id, "agreement", operator="teller1", destination="file", today=TODAY
-    )
+    issued = documents.issue(ctx.on(TODAY), approved.id, "agreement", operator="teller1", destination="file")
     assert approved.agreement_no is not None
     return issued.verification_code, approved.agreement_no
 
@@ -82,25 +82,26 @@ def test_a_second_desktop_is_refused_until_it_imports_the_banks_key(
     shared: tuple[Store, Settings], policy: Policy, desktops: Desktops, tmp_path: Path
 ) -> None:
     store, settings = shared
-    code, agreement_no = printed_at_a(store, settings, policy, desktops)
-    assert documents.verify(store, settings, code, agreement_no).genuine  # where it was printed
+    ctx = Context(store, settings, policy)
+    code, agreement_no = printed_at_a(ctx, desktops)
+    assert documents.verify(ctx, code, agreement_no).genuine  # where it was printed
 
     desktops.at("B")  # another branch's desktop, same database, its own (empty) keyring
     with pytest.raises(documents.DocumentKeyProblem, match="本机没有文书验证密钥") as refused:
-        documents.verify(store, settings, code, agreement_no)
+        documents.verify(ctx, code, agreement_no)
     assert "document-key export" in refused.value.hint_zh
     assert keys.document_key() is None  # it did not invent a key of its own
 
     desktops.at("A")
     key_file = tmp_path / "document.key"
-    mark = documents.export_key(store, settings, key_file, operator="os:admin")
+    mark = documents.export_key(ctx, key_file, operator="os:admin")
     assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
     with pytest.raises(UserFacingError, match="已存在"):  # never overwritten
-        documents.export_key(store, settings, key_file, operator="os:admin")
+        documents.export_key(ctx, key_file, operator="os:admin")
 
     desktops.at("B")
-    assert documents.import_key(store, settings, key_file, operator="os:admin") == mark
-    verdict = documents.verify(store, settings, code, agreement_no)
+    assert documents.import_key(ctx, key_file, operator="os:admin") == mark
+    verdict = documents.verify(ctx, code, agreement_no)
     assert verdict.genuine and "有效期至" in verdict.says
     actions = [r.action for r in store_audit.export_rows(store, None, None)]
     assert "document_key_export" in actions and "document_key_import" in actions
@@ -110,11 +111,12 @@ def test_a_desktop_with_a_key_of_its_own_is_refused_instead_of_printing_codes_ot
     shared: tuple[Store, Settings], policy: Policy, desktops: Desktops
 ) -> None:
     store, settings = shared
-    code, agreement_no = printed_at_a(store, settings, policy, desktops)
+    ctx = Context(store, settings, policy)
+    code, agreement_no = printed_at_a(ctx, desktops)
     desktops.at("B")
     keys.new_document_key()  # say, made before the bank's was recorded
     with pytest.raises(documents.DocumentKeyProblem, match="不一致"):
-        documents.verify(store, settings, code, agreement_no)
+        documents.verify(ctx, code, agreement_no)
 
 
 def test_a_damaged_or_foreign_key_file_is_refused_and_changes_nothing(
@@ -125,9 +127,10 @@ def test_a_damaged_or_foreign_key_file_is_refused_and_changes_nothing(
     env: dict[str, str],
 ) -> None:
     store, settings = shared
-    printed_at_a(store, settings, policy, desktops)
+    ctx = Context(store, settings, policy)
+    printed_at_a(ctx, desktops)
     key_file = tmp_path / "document.key"
-    documents.export_key(store, settings, key_file, operator="os:admin")
+    documents.export_key(ctx, key_file, operator="os:admin")
     lines = key_file.read_text(encoding="ascii").splitlines()
 
     damaged = tmp_path / "damaged.key"
@@ -140,11 +143,11 @@ def test_a_damaged_or_foreign_key_file_is_refused_and_changes_nothing(
     )
     b = desktops.at("B")
     with pytest.raises(UserFacingError, match="已损坏"):
-        documents.import_key(store, settings, damaged, operator="os:admin")
+        documents.import_key(ctx, damaged, operator="os:admin")
     with pytest.raises(documents.DocumentKeyProblem, match="不是本行登记的"):
-        documents.import_key(store, settings, foreign, operator="os:admin")
+        documents.import_key(ctx, foreign, operator="os:admin")
     with pytest.raises(UserFacingError, match="不是文书验证密钥文件"):
-        documents.import_key(store, settings, tmp_path / "missing.key", operator="os:admin")
+        documents.import_key(ctx, tmp_path / "missing.key", operator="os:admin")
     assert b.secrets == {}  # nothing kept
 
 

@@ -17,7 +17,7 @@ from tests.helpers.workflow import Team, agreement_printed
 
 
 def test_the_day_at_the_counter(
-    store: Store, team: Team, policy: Policy, on: Callable[[dt.date], Context]
+    store: Store, team: Team, policy: Policy, on: Callable[[dt.date], Context], ctx: Context
 ) -> None:
     today = dt.date.today()
     people = [rid(seq=300 + i) for i in range(5)]
@@ -25,7 +25,7 @@ def test_the_day_at_the_counter(
         audit.log(store, "lookup", operator="teller1", subject=person, purpose="typed")
     audit.log(store, "lookup", operator="teller1", subject=people[0], purpose="reader")  # seen twice: once
     audit.log(store, "lookup", operator="teller1", subject=rid(seq=399), purpose="cli")  # not the counter
-    drafts.save(store, people[1], Survey("walk_in", {"household_income": 1}), "teller1")
+    drafts.save(ctx, people[1], Survey("walk_in", {"household_income": 1}), "teller1")
     survey = Survey("walk_in", walk_in_answers(household_income=20_000))
     waiting = apps.submit(store, policy, people[2], survey, team.teller, today=today)
     approved = apps.submit(store, policy, people[3], survey, team.teller, today=today)

@@ -84,8 +84,9 @@ def desk(qtbot: QtBot, settings: Settings, memory_keyring: MemoryKeyring, tmp_pa
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow, timeout=3000)
     window.start()
-    store = window.store
-    assert store is not None
+    ctx = window.ctx
+    assert ctx is not None
+    store = ctx.store
     make_people(store)
     from teller_assist.services.operators import add_operator
     from tests.helpers.operators import admin_of
@@ -93,12 +94,9 @@ def desk(qtbot: QtBot, settings: Settings, memory_keyring: MemoryKeyring, tmp_pa
     add_operator(context_of(store), admin_of(store, "admin1"), login="lobby1", name="测试lobby1",
                  role="lobby_manager", password=PASSWORD, branch_code="0101")  # fmt: skip
     bank_knows(store, tmp_path / "extracts")
-    admin = authenticate(context_of(store), "admin1", PASSWORD)
-    campaigns.create_campaign(store, admin, spec())
-    campaigns.import_roster(
-        store, admin, VILLAGE, roster(tmp_path / "村民名单.xlsx"), load_policy(default_policy_path()),
-        as_of=TODAY, masking=MASK,
-    )  # fmt: skip
+    admin = authenticate(ctx, "admin1", PASSWORD)
+    campaigns.create_campaign(ctx, admin, spec())
+    campaigns.import_roster(ctx, admin, VILLAGE, roster(tmp_path / "村民名单.xlsx"))
     return Desk(window, store)
 
 
@@ -235,12 +233,12 @@ def test_an_approver_sees_the_batch_rejects_one_with_a_reason_and_approves_the_r
     # the decisions are stamped by the real clock while the window's day is TODAY: counted at the day
     # they were stamped (the same day as TODAY in use; later when the suite runs after that date)
     stamped = max(TODAY, local_day(now_utc()))
-    lobby1 = authenticate(context_of(desk.store), "lobby1", PASSWORD)
-    counted = campaigns.show_campaign(desk.store, lobby1, VILLAGE, policy, as_of=stamped).progress
+    lobby1 = authenticate(desk.ctx, "lobby1", PASSWORD)
+    counted = campaigns.show_campaign(desk.ctx.on(stamped), lobby1, VILLAGE).progress
     assert counted is not None
     assert (counted.submitted, counted.decided, counted.granted) == (3, 3, 2)
     # the overview's progress: the service's figures at the window's date, each named
-    shown = campaigns.show_campaign(desk.store, lobby1, VILLAGE, policy, as_of=TODAY)
+    shown = campaigns.show_campaign(desk.ctx, lobby1, VILLAGE)
     assert shown.progress is not None
     figures = shown.progress.figures()
     progress = view.progress.text()
@@ -265,10 +263,7 @@ def test_b_lets_the_approver_choose_among_the_waiting_batches_newest_first(
         book.active.append(row)
     book.save(tmp_path / "补充名单.xlsx")
     campaigns.import_roster(
-        desk.store, authenticate(
-            context_of(desk.store), "admin1", PASSWORD
-        ), VILLAGE, tmp_path / "补充名单.xlsx", policy,
-        as_of=TODAY, masking=MASK,
+        desk.ctx, authenticate(desk.ctx, "admin1", PASSWORD), VILLAGE, tmp_path / "补充名单.xlsx"
     )  # fmt: skip
     second = campaign_batches.submit_campaign(desk.store, teller, VILLAGE, policy, today=TODAY)
     assert (first.submitted, second.submitted) == (3, 1)

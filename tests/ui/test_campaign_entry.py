@@ -59,7 +59,8 @@ def desk(qtbot: QtBot, settings: Settings, memory_keyring: MemoryKeyring, tmp_pa
     qtbot.waitUntil(window.isActiveWindow, timeout=3000)  # window shortcuts (F7) need it
     window.start()
     assert window.store is not None
-    seed(window.store, tmp_path)
+    assert window.ctx is not None
+    seed(window.ctx, tmp_path)
     return Desk(window, window.store)
 
 
@@ -158,7 +159,7 @@ def test_typing_a_row_recomputes_its_line_and_a_complete_row_becomes_the_survey(
     assert '"farmland_mu": "12.5"' in member.survey and '"main_produce": "水稻"' in member.survey
     surveyed = audit_of(desk.store, "campaign_survey")
     assert [(who, code, d["line"]) for who, code, d in surveyed] == [("head1", VILLAGE, 3)]
-    assert drafts.load(desk.store, MAN) is None  # the draft went with the saving
+    assert drafts.load(desk.ctx, MAN) is None  # the draft went with the saving
     assert audit_of(desk.store, "campaign_entry")[-1][:2] == ("head1", VILLAGE)
 
 
@@ -170,12 +171,12 @@ def test_a_draft_survives_closing_the_grid_and_a_bad_answer_is_said(qtbot: QtBot
     qtbot.keyClick(dialog.view, Qt.Key.Key_Down)  # 李四
     type_cell(qtbot, dialog, "3")
     type_cell(qtbot, dialog, "2", keep=False)  # being typed when the grid closes: kept all the same
-    assert drafts.load(desk.store, MAN) is None
+    assert drafts.load(desk.ctx, MAN) is None
     qtbot.keyClick(editor(dialog), Qt.Key.Key_Escape)  # Esc leaves the cell as it was
     type_cell(qtbot, dialog, "2.5", keep=False)
     dialog.reject()  # Esc: the grid closes, the cell being typed kept
     qtbot.waitUntil(lambda: view.dialog is None, timeout=3000)
-    kept = drafts.load(desk.store, WOMAN)
+    kept = drafts.load(desk.ctx, WOMAN)
     assert kept is not None and kept.survey.answers == {"household_members": 3, "farmland_mu": "2.5"}
     assert kept.survey.scenario == "village" and kept.operator == "teller1"
 
@@ -203,7 +204,7 @@ def test_the_grid_is_refused_while_locked_and_to_another_branch(qtbot: QtBot, de
     assert dialog.error.text().startswith("屏幕已锁定")
     assert dialog.model.states[0].answers == {"household_members": 4}  # what was typed is kept
     assert row_cells(dialog, 0)[dialog.model.line_col + 2] == "未保存"
-    assert drafts.load(desk.store, MAN) is None
+    assert drafts.load(desk.ctx, MAN) is None
     dialog.reject()
     assert view.open_entry() is None and view.message.text().startswith("屏幕已锁定")
     refused = [(w, s, d["action"], d["reason"]) for w, s, d in audit_of(desk.store, "campaign_refused")]
@@ -225,7 +226,7 @@ def test_the_community_desk_registers_by_keys_and_refuses_a_bad_id_a_duplicate_a
 ) -> None:
     admin = authenticate(context_of(desk.store), "admin1", PASSWORD)
     made = spec(COMMUNITY, scenario="community", group_name="幸福里小区", village_groups=())
-    campaigns.create_campaign(desk.store, admin, made)
+    campaigns.create_campaign(desk.ctx, admin, made)
     sign_in(qtbot, desk, "teller1")
     view = f7(qtbot, desk.window)
     choose(qtbot, view, COMMUNITY)

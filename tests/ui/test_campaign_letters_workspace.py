@@ -70,18 +70,17 @@ def open_desk(qtbot: QtBot, settings: Settings, tmp_path: Path) -> Desk:
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow, timeout=3000)
     window.start()
-    store = window.store
-    assert store is not None
+    ctx = window.ctx
+    assert ctx is not None
+    store = ctx.store
     make_people(store)
     add_operator(context_of(store), admin_of(store, "admin1"), login="lobby1", name="测试lobby1",
                  role="lobby_manager", password=PASSWORD, branch_code="0101")  # fmt: skip
     bank_knows(store, tmp_path / "extracts")
     admin = authenticate(context_of(store), "admin1", PASSWORD)
     policy = load_policy(default_policy_path())
-    campaigns.create_campaign(store, admin, spec())
-    campaigns.import_roster(
-        store, admin, VILLAGE, roster(tmp_path / "村民名单.xlsx"), policy, as_of=TODAY, masking=MASK
-    )
+    campaigns.create_campaign(ctx, admin, spec())
+    campaigns.import_roster(ctx, admin, VILLAGE, roster(tmp_path / "村民名单.xlsx"))
     made = campaign_batches.submit_campaign(
         store, authenticate(context_of(store), "teller1", PASSWORD), VILLAGE, policy, today=TODAY
     )
@@ -89,7 +88,7 @@ def open_desk(qtbot: QtBot, settings: Settings, tmp_path: Path) -> Desk:
         store, authenticate(context_of(store), "lobby1", PASSWORD), made.batch_id, policy, today=TODAY
     )
     campaigns.create_campaign(
-        store, admin, spec(MARKET, scenario="market", group_name="城南农贸市场", village_groups=())
+        ctx, admin, spec(MARKET, scenario="market", group_name="城南农贸市场", village_groups=())
     )
     book = Workbook()
     for row in (
@@ -99,9 +98,7 @@ def open_desk(qtbot: QtBot, settings: Settings, tmp_path: Path) -> Desk:
     ):
         book.active.append(row)
     book.save(tmp_path / "商户名单.xlsx")
-    campaigns.import_roster(
-        store, admin, MARKET, tmp_path / "商户名单.xlsx", policy, as_of=TODAY, masking=MASK
-    )
+    campaigns.import_roster(ctx, admin, MARKET, tmp_path / "商户名单.xlsx")
     return Desk(window, store)
 
 

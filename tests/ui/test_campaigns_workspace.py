@@ -22,9 +22,9 @@ from sqlalchemy import text
 
 from teller_assist.campaigns.campaign import check_spec
 from teller_assist.identity.masking import Masking
-from teller_assist.prequal.policy import default_policy_path, load_policy
 from teller_assist.services import campaigns
 from teller_assist.services.clock import Clock
+from teller_assist.services.context import Context
 from teller_assist.services.imports import import_paths
 from teller_assist.services.operators import add_operator, authenticate
 from teller_assist.settings import Settings
@@ -111,6 +111,12 @@ class Desk:
     window: MainWindow
     store: Store
 
+    @property
+    def ctx(self) -> Context:
+        """The window's context (the services' store, settings, policy and the window's clock)."""
+        assert self.window.ctx is not None
+        return self.window.ctx
+
 
 def make_people(store: Store) -> None:
     admin = admin_of(store, "admin1")
@@ -123,23 +129,20 @@ def make_people(store: Store) -> None:
                      branch_code=branch)  # fmt: skip
 
 
-def seed(store: Store, tmp_path: Path) -> None:
+def seed(ctx: Context, tmp_path: Path) -> None:
     """The bank's customers; head1's village campaign with a roster loaded, an enterprise campaign of
     0101 with an indicator, and 0102's village (which 0101's people never see)."""
+    store = ctx.store
     make_people(store)
     bank_knows(store, tmp_path / "extracts")
-    admin = authenticate(context_of(store), "admin1", PASSWORD)
-    campaigns.create_campaign(store, admin, spec())
+    admin = authenticate(ctx, "admin1", PASSWORD)
+    campaigns.create_campaign(ctx, admin, spec())
     campaigns.create_campaign(
-        store, admin, spec("ent-某厂-2026", scenario="enterprise", group_name="某厂", group_uscc=COMPANY,
-                           village_groups=(), indicator=300)
+        ctx, admin, spec("ent-某厂-2026", scenario="enterprise", group_name="某厂", group_uscc=COMPANY,
+                         village_groups=(), indicator=300)
     )  # fmt: skip
-    campaigns.create_campaign(store, admin, spec("village-前进-2026", "0102", group_name="前进村"))
-    policy = load_policy(default_policy_path())
-    campaigns.import_roster(
-        store, admin, VILLAGE, xlsx_roster(tmp_path / "first.xlsx", FIRST[:5]), policy,
-        as_of=TODAY, masking=MASK,
-    )  # fmt: skip
+    campaigns.create_campaign(ctx, admin, spec("village-前进-2026", "0102", group_name="前进村"))
+    campaigns.import_roster(ctx, admin, VILLAGE, xlsx_roster(tmp_path / "first.xlsx", FIRST[:5]))
 
 
 @pytest.fixture
@@ -152,7 +155,8 @@ def desk(qtbot: QtBot, settings: Settings, memory_keyring: MemoryKeyring, tmp_pa
     qtbot.waitUntil(window.isActiveWindow, timeout=3000)  # window shortcuts (F7) need it
     window.start()
     assert window.store is not None
-    seed(window.store, tmp_path)
+    assert window.ctx is not None
+    seed(window.ctx, tmp_path)
     return Desk(window, window.store)
 
 
@@ -619,7 +623,8 @@ def test_the_workspace_and_its_dialogs_fit_the_420_pixel_window_in_either_langua
     qtbot.waitUntil(window.isActiveWindow, timeout=3000)
     window.start()
     assert window.store is not None
-    seed(window.store, tmp_path)
+    assert window.ctx is not None
+    seed(window.ctx, tmp_path)
     window.sign_in(authenticate(window.ctx, "head1", PASSWORD))
     view = f7(qtbot, window)
     assert window.width() == MainWindow.DEFAULT_WIDTH

@@ -114,7 +114,8 @@ def test_a_scanner_burst_anywhere_goes_to_the_id_field_and_typing_does_not(
     qtbot.keyClicks(income, STRANGER)  # a scanner: eighteen characters within milliseconds
     assert window.counter.card is not None and window.counter.card.rid.value == STRANGER
     assert window.counter.id_input.text() == STRANGER[:4] + "*" * 10 + STRANGER[-4:]
-    saved = drafts.load(window.store, MAN)  # the first customer's survey, as it was before the burst
+    assert window.ctx is not None
+    saved = drafts.load(window.ctx, MAN)  # the first customer's survey, as it was before the burst
     assert saved is not None and saved.survey.answers["household_income"] == 50000
 
 

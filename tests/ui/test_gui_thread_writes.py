@@ -15,6 +15,7 @@ from pytestqt.qtbot import QtBot
 
 from teller_assist.prequal.survey import Survey
 from teller_assist.services import audit, drafts
+from teller_assist.services.context import Context
 from teller_assist.settings import Settings
 from teller_assist.store.engine import Store
 from teller_assist.ui.main_window import MainWindow
@@ -30,13 +31,13 @@ def spy_saves(monkeypatch: pytest.MonkeyPatch, hold_first: threading.Event | Non
     saves: Saves = []
     real = drafts.save
 
-    def spied(store: Store, id_no: str, survey: Survey, operator: str) -> None:
+    def spied(ctx: Context, id_no: str, survey: Survey, operator: str) -> None:
         saves.append(
             (survey.answers.get("household_income", 0), threading.current_thread() is threading.main_thread())
         )
         if hold_first is not None and len(saves) == 1:
             hold_first.wait(10)
-        real(store, id_no, survey, operator)
+        real(ctx, id_no, survey, operator)
 
     monkeypatch.setattr(drafts, "save", spied)
     return saves
@@ -52,8 +53,9 @@ def typing_income(qtbot: QtBot, window: MainWindow, keys: str) -> Any:
     return income
 
 
-def saved_income(store: Store) -> int | None:
-    draft = drafts.load(store, MAN)
+def saved_income(ctx: Context | None) -> int | None:
+    assert ctx is not None
+    draft = drafts.load(ctx, MAN)
     return None if draft is None else draft.survey.answers.get("household_income")
 
 
@@ -78,7 +80,7 @@ def test_a_draft_is_written_off_the_gui_thread_and_the_last_keys_win(
     qtbot.waitUntil(lambda: len(saves) == 2 and window.counter._draft_task is None, timeout=3000)
     assert [income for income, _gui in saves] == [5, 50000]  # the older first, then the newer
     assert not any(gui for _income, gui in saves), saves
-    assert saved_income(window.store) == 50000
+    assert saved_income(window.ctx) == 50000
 
 
 def test_a_draft_on_its_way_is_written_before_the_customer_is_cleared(
@@ -98,7 +100,7 @@ def test_a_draft_on_its_way_is_written_before_the_customer_is_cleared(
     threading.Timer(0.3, held.set).start()  # the slow write ends while Esc waits for it
     qtbot.keyClick(window, Qt.Key.Key_Escape)  # at once, before typing pauses
     assert window.counter.card is None
-    assert saved_income(window.store) == 50000  # the last keys, not the older write under way
+    assert saved_income(window.ctx) == 50000  # the last keys, not the older write under way
 
 
 def test_the_last_keys_before_the_window_closes_are_kept(
@@ -116,7 +118,7 @@ def test_the_last_keys_before_the_window_closes_are_kept(
     window.close()  # at once: the pause that would write the draft never comes
     again = window_with_data(qtbot, settings, tmp_path / "again")  # the same data folder
     assert again.store is not None
-    assert saved_income(again.store) == 50000
+    assert saved_income(again.ctx) == 50000
 
 
 def test_the_lock_is_at_once_and_its_audit_row_and_the_draft_are_written_behind_it(
@@ -143,8 +145,8 @@ def test_the_lock_is_at_once_and_its_audit_row_and_the_draft_are_written_behind_
     qtbot.waitUntil(lambda: ("lock", False) in rows and saves != [], timeout=3000)
     assert ("lock", True) not in rows, rows
     assert saves == [(50000, False)]
-    store = window.store
-    qtbot.waitUntil(lambda: saved_income(store) == 50000, timeout=3000)  # the write (begun above) done
+    ctx = window.ctx
+    qtbot.waitUntil(lambda: saved_income(ctx) == 50000, timeout=3000)  # the write (begun above) done
     window.logout()  # from the locked desk: the lock's row comes before the logout's
     actions = [action for action, _gui in rows]
     assert actions.index("lock") < actions.index("logout")
@@ -174,4 +176,4 @@ def test_a_draft_that_cannot_be_written_is_said_and_written_when_it_can(
     assert window.counter.flow.unsaved  # still to be written
     monkeypatch.setattr(drafts, "save", real)  # the database is back
     qtbot.keyClick(window, Qt.Key.Key_Escape)
-    assert saved_income(window.store) == 50000
+    assert saved_income(window.ctx) == 50000

@@ -95,7 +95,8 @@ def test_preview_then_print_then_signed(
     # the customer signed the agreement and, with it, the authorisation printed beside it
     from teller_assist.services.documents import signatures
 
-    assert set(signatures(window.store, window.counter.application.id)) == {"agreement", "authorization"}
+    assert window.ctx is not None
+    assert set(signatures(window.ctx, window.counter.application.id)) == {"agreement", "authorization"}
 
     # a reprint is a 副本: F8 shows it and waits for 打印 (Enter), printing nothing by itself
     qtbot.waitUntil(window.isActiveWindow, timeout=3000)

@@ -431,7 +431,7 @@ def test_a_half_filled_survey_survives_a_restart_and_goes_once_submitted(
     assert again.counter.application is not None
     from teller_assist.services import drafts
 
-    assert again.store is not None and drafts.load(again.store, MAN) is None
+    assert again.ctx is not None and drafts.load(again.ctx, MAN) is None
 
 
 def fill_survey_rest(qtbot: QtBot, window: MainWindow) -> None:

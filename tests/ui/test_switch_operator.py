@@ -41,7 +41,8 @@ def test_switching_operator_ends_the_session_and_asks_the_next_login(
     counter = window.counter
     assert window.operator is None and counter.card is None and not counter.card_panel.isVisible()
     assert "teller1" not in window.counter.header.text()
-    saved = drafts.load(window.store, MAN)
+    assert window.ctx is not None
+    saved = drafts.load(window.ctx, MAN)
     assert saved is not None and saved.survey.answers["household_income"] == 50000  # nothing typed lost
     last = list(store_audit.export_rows(window.store, None, None))[-1]
     assert (last.action, last.operator, last.purpose) == ("logout", "teller1", "switch")

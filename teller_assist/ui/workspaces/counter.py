@@ -55,7 +55,6 @@ if TYPE_CHECKING:
     from teller_assist.services.applications import ApplicationRecord
     from teller_assist.services.context import Context
     from teller_assist.services.counter_flow import CounterFlow
-    from teller_assist.services.database import Store
     from teller_assist.services.documents import Issued as IssuedDocument
     from teller_assist.services.operators import OperatorRecord
     from teller_assist.services.printing import PrintRun
@@ -455,7 +454,7 @@ class CounterWorkspace(QWidget):
         if flow is None:
             return
         with contextlib.suppress(UserFacingError):
-            drafts.load(flow.store, self.WARM_UP_ID)  # the first survey's draft read: its statement ready
+            drafts.load(flow.ctx, self.WARM_UP_ID)  # the first survey's draft read: its statement ready
             task_desk.prepare_flag(flow.ctx, self.WARM_UP_ID)  # a listed walk-in's flag: statements ready
         with contextlib.suppress(UserFacingError):  # a customer holding a line: their application's reads
             applications.get(flow.store, 0)  # (no application 0: the statement compiled, nothing found)
@@ -772,7 +771,7 @@ class CounterWorkspace(QWidget):
             return
         taken = flow.take_draft()
         if taken is not None:
-            self._drafts_waiting[taken[0]] = _DraftToWrite(flow.store, *taken)
+            self._drafts_waiting[taken[0]] = _DraftToWrite(flow.ctx, *taken)
         self._write_next_draft()
 
     def _write_next_draft(self) -> None:
@@ -785,7 +784,7 @@ class CounterWorkspace(QWidget):
 
         def work(_report: Callable[..., None], _cancelled: Callable[[], bool]) -> None:
             try:
-                drafts.save(draft.store, draft.id_no, draft.survey, draft.operator)
+                drafts.save(draft.ctx, draft.id_no, draft.survey, draft.operator)
             except BaseException as exc:
                 outcome.append(exc)
                 raise
@@ -826,7 +825,7 @@ class CounterWorkspace(QWidget):
         waiting, self._drafts_waiting = self._drafts_waiting, {}
         for draft in waiting.values():
             try:
-                drafts.save(draft.store, draft.id_no, draft.survey, draft.operator)
+                drafts.save(draft.ctx, draft.id_no, draft.survey, draft.operator)
             except UserFacingError as exc:
                 if self.flow is not None:
                     self.flow.draft_not_saved(draft.id_no)
@@ -1173,7 +1172,7 @@ class CounterWorkspace(QWidget):
             return None
         self._documents_ready()
         try:
-            pages = previews(flow.store, self.settings, app.id, COUNTER_KINDS, self._today())
+            pages = previews(flow.ctx, app.id, COUNTER_KINDS)
         except UserFacingError as exc:
             self.application_status.setText(error_text(exc))
             return None
@@ -1508,7 +1507,7 @@ class CounterWorkspace(QWidget):
 class _DraftToWrite:
     """A survey as typed, taken from the flow to be written on a worker thread: plain data only."""
 
-    store: Store
+    ctx: Context
     id_no: str
     survey: Survey
     operator: str
