@@ -21,6 +21,7 @@ from teller_assist.prequal.policy import Policy
 from teller_assist.prequal.survey import Survey
 from teller_assist.services import applications as apps
 from teller_assist.services import audit
+from teller_assist.services.context import Context
 from teller_assist.services.database import open_database, setup_roles
 from teller_assist.settings import load_settings
 from teller_assist.store import audit as store_audit
@@ -101,14 +102,17 @@ def app_store(two_roles: TwoRoles, roles_env: dict[str, str]) -> Iterator[Store]
         opened.store.dispose()
 
 
-def test_the_program_works_as_its_role(app_store: Store, policy: Policy, tmp_path: Path) -> None:
+def test_the_program_works_as_its_role(
+    app_store: Store, roles_env: dict[str, str], policy: Policy, tmp_path: Path
+) -> None:
     """Everything the program does still works: operators, a submission, an approval (each with its audit
     row through the function), lookups, an anchor, the check."""
     team = make_team(app_store)
     survey = Survey("walk_in", walk_in_answers())
     today = dt.date(2026, 11, 28)
-    app = apps.submit(app_store, policy, MAN, survey, team.teller, today=today)
-    approved = apps.approve(app_store, policy, app.id, team.head, today=today, sms_sender="农商")
+    ctx = Context(app_store, load_settings(roles_env), policy).on(today)
+    app = apps.submit(ctx, MAN, survey, team.teller)
+    approved = apps.approve(ctx, app.id, team.head, sms_sender="农商")
     assert approved.status == "approved"
     audit.log(app_store, "lookup", operator="teller1", subject=MAN, purpose="counter")
     audit.anchor(app_store, tmp_path / "anchors.jsonl", operator="hq", database=app_store.display)
@@ -117,7 +121,7 @@ def test_the_program_works_as_its_role(app_store: Store, policy: Policy, tmp_pat
 
 
 def test_a_campaigns_batch_works_as_the_programs_role(
-    app_store: Store, policy: Policy, tmp_path: Path
+    app_store: Store, roles_env: dict[str, str], policy: Policy, tmp_path: Path
 ) -> None:
     """A campaign's batch, submitted and approved in one step as the program's role: its tables written,
     every application's audit row appended through the function, in bulk, and the chain whole."""
@@ -141,9 +145,10 @@ def test_a_campaigns_batch_works_as_the_programs_role(
     campaigns.import_roster(
         app_store, admin, "village-roles", roster, policy, as_of=today, masking=Masking()
     )
-    sub = campaign_batches.submit_campaign(app_store, maker, "village-roles", policy, today=today)
+    ctx = Context(app_store, load_settings(roles_env), policy).on(today)
+    sub = campaign_batches.submit_campaign(ctx, maker, "village-roles")
     assert sub.submitted == 20 and sub.batch_id is not None
-    done = campaign_batches.approve_batch(app_store, checker, sub.batch_id, policy, today=today)
+    done = campaign_batches.approve_batch(ctx, checker, sub.batch_id)
     assert len(done.approved) == 20
     assert audit.verify(app_store).ok
 

@@ -59,7 +59,7 @@ def community(store: Store, team: Team) -> None:
 def test_the_sheet_keeps_drafts_and_records_a_complete_row_as_the_survey(
     store: Store, ctx: Context, team: Team, policy: Policy, tmp_path: Path
 ) -> None:
-    campaign_with_roster(store, team, policy, tmp_path)
+    campaign_with_roster(ctx, team, tmp_path)
     teller = team.teller.operator
     sheet = campaign_entry.open_sheet(ctx, teller, CODE)
     assert [r.name for r in sheet.rows] == ["张三", "李四", "孙五", "钱七", "王六", "赵八", "周九"]
@@ -97,7 +97,7 @@ def test_the_sheet_keeps_drafts_and_records_a_complete_row_as_the_survey(
 def test_the_community_desk_registers_one_resident_at_a_time(
     store: Store, ctx: Context, team: Team, policy: Policy, tmp_path: Path
 ) -> None:
-    campaign_with_roster(store, team, policy, tmp_path)  # the bank's customers (and a village campaign)
+    campaign_with_roster(ctx, team, tmp_path)  # the bank's customers (and a village campaign)
     community(store, team)
     teller = team.teller.operator
 

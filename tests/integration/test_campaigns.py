@@ -23,6 +23,7 @@ from teller_assist.prequal.survey import Survey
 from teller_assist.services import applications as apps
 from teller_assist.services import campaigns
 from teller_assist.services.campaigns import CampaignRefused
+from teller_assist.services.context import Context
 from teller_assist.services.imports import import_paths
 from teller_assist.services.operators import add_operator, disable_operator
 from teller_assist.store import campaigns as store_campaigns
@@ -392,7 +393,7 @@ def test_a_closed_campaign_takes_no_roster_and_closes_once(
 
 
 def test_a_person_on_two_campaigns_is_one_person_with_one_line(
-    store: Store, team: Team, policy: Policy, tmp_path: Path
+    store: Store, team: Team, policy: Policy, tmp_path: Path, ctx: Context
 ) -> None:
     bank_knows(store, tmp_path / "extracts")
     campaigns.create_campaign(store, team.head.operator, spec())
@@ -400,17 +401,8 @@ def test_a_person_on_two_campaigns_is_one_person_with_one_line(
         store, team.head.operator,
         spec("assoc-个协-2026", scenario="association", group_name="个体劳动者协会", village_groups=()),
     )  # fmt: skip
-    submitted = apps.submit(
-        store,
-        policy,
-        MAN,
-        Survey("walk_in", walk_in_answers()),
-        team.manager,
-        today=TODAY,
-        now=NOW,
-        name="张三",
-    )
-    line_fen = apps.approve(store, policy, submitted.id, team.head, today=TODAY, now=NOW).line_fen
+    submitted = apps.submit(ctx.at(NOW), MAN, Survey("walk_in", walk_in_answers()), team.manager, name="张三")
+    line_fen = apps.approve(ctx.at(NOW), submitted.id, team.head).line_fen
     campaigns.import_roster(
         store, team.head.operator, "village-后白-2026", roster(tmp_path / "v.xlsx", FIRST[:2]), policy,
         as_of=TODAY, masking=MASKING,

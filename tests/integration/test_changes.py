@@ -3,13 +3,13 @@ a submission and after a decision made elsewhere, and it returns soon after it i
 
 from __future__ import annotations
 
-import datetime as dt
 import threading
 
 from teller_assist.prequal.policy import Policy
 from teller_assist.prequal.survey import Survey
 from teller_assist.services import applications as apps
 from teller_assist.services.changes import watch_applications
+from teller_assist.services.context import Context
 from teller_assist.store.engine import Store
 from tests.helpers.extracts import rid
 from tests.helpers.surveys import walk_in_answers
@@ -17,7 +17,7 @@ from tests.helpers.workflow import Team
 
 
 def test_the_watch_sees_a_submission_and_a_decision_then_stops(
-    store: Store, team: Team, policy: Policy
+    store: Store, team: Team, policy: Policy, ctx: Context
 ) -> None:
     calls: list[int] = []
     changed = threading.Condition()
@@ -38,10 +38,10 @@ def test_the_watch_sees_a_submission_and_a_decision_then_stops(
         assert seen_more_than(0)  # the start: whoever shows the queue reads it now
         settled = len(calls)
         survey = Survey("walk_in", walk_in_answers(household_income=20_000))
-        record = apps.submit(store, policy, rid(seq=501), survey, team.teller, today=dt.date.today())
+        record = apps.submit(ctx, rid(seq=501), survey, team.teller)
         assert seen_more_than(settled)
         settled = len(calls)
-        apps.approve(store, policy, record.id, team.manager, today=dt.date.today())
+        apps.approve(ctx, record.id, team.manager)
         assert seen_more_than(settled)
     finally:
         stop.set()

@@ -21,6 +21,7 @@ from teller_assist.prequal.survey import Survey
 from teller_assist.security import keys
 from teller_assist.services import applications as apps
 from teller_assist.services import documents
+from teller_assist.services.context import Context
 from teller_assist.services.database import open_database
 from teller_assist.settings import Settings, load_settings
 from teller_assist.store import audit as store_audit
@@ -69,8 +70,9 @@ def printed_at_a(store: Store, settings: Settings, policy: Policy, desktops: Des
     desktops.at("A")
     team = make_team(store)
     survey = Survey("walk_in", walk_in_answers())
-    submitted = apps.submit(store, policy, rid(seq=71), survey, team.teller, today=TODAY, name="钱七")
-    approved = apps.approve(store, policy, submitted.id, team.head, today=TODAY)
+    ctx = Context(store, settings, policy).on(TODAY)
+    submitted = apps.submit(ctx, rid(seq=71), survey, team.teller, name="钱七")
+    approved = apps.approve(ctx, submitted.id, team.head)
     issued = documents.issue(
         store, settings, approved.id, "agreement", operator="teller1", destination="file", today=TODAY
     )

@@ -17,6 +17,7 @@ from teller_assist.prequal.policy import Policy
 from teller_assist.prequal.survey import Survey
 from teller_assist.services import applications as apps
 from teller_assist.services import documents
+from teller_assist.services.context import Context
 from teller_assist.settings import Settings, load_settings
 from teller_assist.store import audit as store_audit
 from teller_assist.store.engine import Store
@@ -36,10 +37,10 @@ def paper(env: dict[str, str], store: Store, memory_keyring: MemoryKeyring) -> S
     return load_settings({**env, **({"TELLER_ASSIST_KEY_STORE": "demo-file"} if store.demo_mode else {})})
 
 
-def approved(store: Store, policy: Policy, team: Team) -> apps.ApplicationRecord:
+def approved(ctx: Context, team: Team) -> apps.ApplicationRecord:
     survey = Survey("walk_in", walk_in_answers())
-    submitted = apps.submit(store, policy, WHO, survey, team.teller, today=TODAY, now=NOW, name="赵六")
-    return apps.approve(store, policy, submitted.id, team.head, today=TODAY, now=NOW)
+    submitted = apps.submit(ctx.at(NOW), WHO, survey, team.teller, name="赵六")
+    return apps.approve(ctx.at(NOW), submitted.id, team.head)
 
 
 def sign_detail(store: Store) -> dict[str, object]:
@@ -48,33 +49,33 @@ def sign_detail(store: Store) -> dict[str, object]:
 
 
 def test_signing_records_the_signature_of_each_issued_document(
-    store: Store, team: Team, policy: Policy, paper: Settings
+    store: Store, team: Team, policy: Policy, paper: Settings, ctx: Context
 ) -> None:
-    record = approved(store, policy, team)
+    record = approved(ctx, team)
     for kind in documents.COUNTER_KINDS:
         documents.issue(store, paper, record.id, kind, operator="teller1", destination="file", today=TODAY)
     assert documents.signatures(store, record.id) == {}
     moment = NOW + dt.timedelta(minutes=3)
-    signed = apps.sign(store, record.id, team.teller, today=TODAY, now=moment)
+    signed = apps.sign(ctx.at(moment), record.id, team.teller)
     assert documents.signatures(store, record.id) == {"agreement": moment, "authorization": moment}
     assert signed.signed_at == moment
     assert sign_detail(store)["documents"] == ["agreement", "authorization"]
 
 
 def test_a_document_never_issued_was_never_signed(
-    store: Store, team: Team, policy: Policy, paper: Settings
+    store: Store, team: Team, policy: Policy, paper: Settings, ctx: Context
 ) -> None:
-    record = approved(store, policy, team)
+    record = approved(ctx, team)
     documents.issue(store, paper, record.id, "agreement", operator="teller1", destination="file", today=TODAY)
-    apps.sign(store, record.id, team.teller, today=TODAY, now=NOW)
+    apps.sign(ctx.at(NOW), record.id, team.teller)
     assert set(documents.signatures(store, record.id)) == {"agreement"}
     assert sign_detail(store)["documents"] == ["agreement"]
 
 
 def test_the_database_knows_the_authorisation_and_keeps_its_rules(
-    store: Store, team: Team, policy: Policy, paper: Settings
+    store: Store, team: Team, policy: Policy, paper: Settings, ctx: Context
 ) -> None:
-    record = approved(store, policy, team)
+    record = approved(ctx, team)
     first = documents.issue(
         store, paper, record.id, "authorization", operator="teller1", destination="file", today=TODAY
     )
@@ -101,9 +102,9 @@ def test_the_database_knows_the_authorisation_and_keeps_its_rules(
 
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
 def test_the_preview_on_screen_never_shows_the_full_id(
-    store: Store, team: Team, policy: Policy, paper: Settings, tmp_path: Path
+    store: Store, team: Team, policy: Policy, paper: Settings, tmp_path: Path, ctx: Context
 ) -> None:
-    record = approved(store, policy, team)
+    record = approved(ctx, team)
     shown = documents.preview(store, paper, record.id, documents.COUNTER_KINDS, TODAY)
     titles = ["预授信协议", "个人信用信息查询及个人信息处理授权书", "授信告知函"]
     assert [title for title, _pdf in shown] == titles
@@ -124,7 +125,7 @@ def words_of(pdf: bytes, tmp_path: Path) -> str:
 
 
 def test_0009_keeps_the_issues_before_it_and_goes_back_only_without_an_authorisation(
-    store: Store, team: Team, policy: Policy, paper: Settings
+    store: Store, team: Team, policy: Policy, paper: Settings, ctx: Context
 ) -> None:
     from alembic import command
 
@@ -135,7 +136,7 @@ def test_0009_keeps_the_issues_before_it_and_goes_back_only_without_an_authorisa
         with store.engine.begin() as conn:
             (command.upgrade if revision == "head" else command.downgrade)(_config(conn), revision)
 
-    record = approved(store, policy, team)
+    record = approved(ctx, team)
     documents.issue(store, paper, record.id, "agreement", operator="teller1", destination="file", today=TODAY)
     to("0008")
     to("head")  # SQLite copies the table to change its CHECK: the rows come along

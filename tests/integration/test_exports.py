@@ -17,6 +17,7 @@ from teller_assist.identity.masking import Masking
 from teller_assist.security.passwords import check_login
 from teller_assist.services import applications as apps
 from teller_assist.services import audit, sms
+from teller_assist.services.context import Context
 from teller_assist.services.imports import Importer, export_rejects, import_file
 from teller_assist.store.engine import Store
 from tests.helpers.cli import run_cli
@@ -94,13 +95,13 @@ def test_operator_logins_that_a_spreadsheet_would_evaluate_are_refused() -> None
 
 
 def test_sms_export_is_private_to_its_owner(
-    store: Store, team: Team, policy: object, tmp_path: Path, umask_022: None
+    store: Store, team: Team, policy: object, tmp_path: Path, umask_022: None, ctx: Context
 ) -> None:
     from teller_assist.prequal.policy import Policy
 
     assert isinstance(policy, Policy)
-    record = apps.submit(store, policy, rid(seq=601), survey(), team.teller, today=TODAY, now=NOW)
-    apps.approve(store, policy, record.id, team.head, today=TODAY, now=NOW, sms_sender="句容农商银行")
+    record = apps.submit(ctx.at(NOW), rid(seq=601), survey(), team.teller)
+    apps.approve(ctx.at(NOW), record.id, team.head, sms_sender="句容农商银行")
     out = tmp_path / "sms.csv"
     assert sms.export(store, out, operator="ops") == 1
     assert stat.S_IMODE(out.stat().st_mode) == 0o600

@@ -18,6 +18,7 @@ from teller_assist.prequal.policy import Policy
 from teller_assist.prequal.survey import Survey
 from teller_assist.services import applications as apps
 from teller_assist.services import targets
+from teller_assist.services.context import Context
 from teller_assist.services.operators import add_operator, disable_operator
 from teller_assist.store import targets as store_targets
 from teller_assist.store.audit import AuditEntry
@@ -435,7 +436,7 @@ def test_an_officers_tasks_are_theirs_masked_and_outcomes_only_from_them(
 
 
 def test_signing_at_any_counter_strikes_the_target_and_the_sweep_keeps_it_once(
-    store: Store, team: Team, policy: Policy, issued_list: str
+    store: Store, team: Team, policy: Policy, issued_list: str, ctx: Context
 ) -> None:
     targets.assign(store, team.head.operator, issued_list, "teller1", day=TODAY, id_nos=[A1])
     with store.write_session() as s:  # the same person on an imported list no branch was found for
@@ -443,19 +444,10 @@ def test_signing_at_any_counter_strikes_the_target_and_the_sweep_keeps_it_once(
             text("INSERT INTO target (campaign, id_no, batch_id) VALUES ('imported', :i, 1)"), {"i": A1}
         )
     masking = Masking()
-    submitted = apps.submit(
-        store,
-        policy,
-        A1,
-        Survey("walk_in", walk_in_answers()),
-        team.manager,
-        today=TODAY,
-        now=NOW,
-        name="测试",
-    )
+    submitted = apps.submit(ctx.at(NOW), A1, Survey("walk_in", walk_in_answers()), team.manager, name="测试")
     assert [t.kind for t in targets.tasks_today(store, policy, team.teller.operator, TODAY, masking,
                                                 officer="teller1").tasks] == []  # fmt: skip
-    approved_app = apps.approve(store, policy, submitted.id, team.head, today=TODAY, now=NOW)
+    approved_app = apps.approve(ctx.at(NOW), submitted.id, team.head)
     line_fen = approved_app.line_fen
     shown = targets.tasks_today(store, policy, team.teller.operator, TODAY, masking, officer="teller1").tasks
     assert [(t.kind, t.value_fen, t.application_id) for t in shown] == [
@@ -463,7 +455,7 @@ def test_signing_at_any_counter_strikes_the_target_and_the_sweep_keeps_it_once(
     ]
     agreement_printed(store, submitted.id)
     assert [p.struck for p in targets.list_progress(store, team.admin.operator, issued_list)] == [{}, {}]
-    apps.sign(store, submitted.id, team.manager, today=TODAY, now=NOW)  # another operator, at the counter
+    apps.sign(ctx.at(NOW), submitted.id, team.manager)  # another operator, at the counter
     # struck at once, on every list the person is on, by the signature's own transaction
     assert [p.struck for p in targets.list_progress(store, team.admin.operator, issued_list)] == [
         {"signed": 1},

@@ -23,6 +23,7 @@ from teller_assist.prequal.policy import Policy
 from teller_assist.prequal.survey import Survey
 from teller_assist.services import applications as apps
 from teller_assist.services import targets
+from teller_assist.services.context import Context
 from teller_assist.services.imports import import_paths
 from teller_assist.services.operators import add_operator, disable_operator
 from teller_assist.store import targets as store_targets
@@ -109,17 +110,8 @@ def list_file(path: Path, rows: list[list[object]]) -> Path:
     return write(path.parent, path.name, lines, encoding="gb18030")
 
 
-def hold_a_line(store: Store, team: Team, policy: Policy, who: str) -> None:
-    apps.submit(
-        store,
-        policy,
-        who,
-        Survey("walk_in", walk_in_answers()),
-        team.manager,
-        today=TODAY,
-        now=NOW,
-        name="客户",
-    )
+def hold_a_line(ctx: Context, team: Team, who: str) -> None:
+    apps.submit(ctx.at(NOW), who, Survey("walk_in", walk_in_answers()), team.manager, name="客户")
 
 
 FILE_ROWS: list[list[object]] = [
@@ -139,11 +131,11 @@ FILE_ROWS: list[list[object]] = [
 
 @pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
 def test_a_list_from_a_file_accounts_for_every_row_and_hands_back_the_rest(
-    store: Store, team: Team, policy: Policy, tmp_path: Path, suffix: str
+    store: Store, team: Team, policy: Policy, tmp_path: Path, suffix: str, ctx: Context
 ) -> None:
     county(store, tmp_path)
     regions(store, team)
-    hold_a_line(store, team, policy, HELD)
+    hold_a_line(ctx, team, HELD)
     path = list_file(tmp_path / f"局名单{suffix}", FILE_ROWS)
     spec = targets.ListSpec("2026-某局", DUE, Decimal("50"), from_file=path)
     for who in (team.head.operator, team.teller.operator, None):
@@ -270,10 +262,10 @@ def officer(store: Store, team: Team, login: str, branch: str = "0101", role: st
 
 
 @pytest.fixture
-def branch_list(store: Store, team: Team, policy: Policy, tmp_path: Path) -> str:
+def branch_list(store: Store, team: Team, policy: Policy, tmp_path: Path, ctx: Context) -> str:
     county(store, tmp_path)
     regions(store, team)
-    hold_a_line(store, team, policy, HELD)  # so the list holds 0101's eleven and 0102's two
+    hold_a_line(ctx, team, HELD)  # so the list holds 0101's eleven and 0102's two
     targets.issue(store, policy, team.admin.operator, targets.ListSpec("L1", DUE, Decimal(50)), TODAY)
     assert len(store_targets.targets_of(store, campaign="L1")) == 13
     return "L1"

@@ -15,6 +15,7 @@ from teller_assist.prequal.policy import Policy
 from teller_assist.prequal.survey import Survey
 from teller_assist.services import applications as apps
 from teller_assist.services import targets
+from teller_assist.services.context import Context
 from teller_assist.store import drafts
 from teller_assist.store import targets as store_targets
 from teller_assist.store.engine import Store
@@ -69,7 +70,7 @@ def kinds(today: targets.Today) -> list[tuple[str, str, bool]]:
 
 
 def test_a_login_reads_the_sweeps_tasks_and_a_signature_since_removes_the_task_at_once(
-    store: Store, team: Team, policy: Policy, issued_list: str
+    store: Store, team: Team, policy: Policy, issued_list: str, ctx: Context
 ) -> None:
     targets.assign(store, team.head.operator, issued_list, "teller1", day=TODAY, id_nos=[A1, A2])
     assert not listed(store, policy, TODAY, officer="teller1").kept  # no sweep of the day yet
@@ -90,21 +91,12 @@ def test_a_login_reads_the_sweeps_tasks_and_a_signature_since_removes_the_task_a
         (A1, SPEC.due_on),
     ]
     targets.sweep(store, policy, TODAY, by="os:night")  # kept again as the facts give it
-    submitted = apps.submit(
-        store,
-        policy,
-        A1,
-        Survey("walk_in", walk_in_answers()),
-        team.manager,
-        today=TODAY,
-        now=NOW,
-        name="测试",
-    )
+    submitted = apps.submit(ctx.at(NOW), A1, Survey("walk_in", walk_in_answers()), team.manager, name="测试")
     assert kinds(listed(store, policy, TODAY, officer="teller1")) == [(A2, "survey", False)]
-    apps.approve(store, policy, submitted.id, team.head, today=TODAY, now=NOW)
+    apps.approve(ctx.at(NOW), submitted.id, team.head)
     assert kinds(listed(store, policy, TODAY, officer="teller1"))[0] == (A1, "deliver_letter", False)
     agreement_printed(store, submitted.id)
-    apps.sign(store, submitted.id, team.manager, today=TODAY, now=NOW)
+    apps.sign(ctx.at(NOW), submitted.id, team.manager)
     after = listed(store, policy, TODAY, officer="teller1")
     assert after.kept and kinds(after) == [(A2, "survey", False)]  # struck at once, no night needed
     assert (

@@ -18,6 +18,7 @@ from teller_assist.prequal.policy import Policy
 from teller_assist.prequal.survey import Survey
 from teller_assist.services import applications as apps
 from teller_assist.services import targets
+from teller_assist.services.context import Context
 from teller_assist.store import targets as store_targets
 from teller_assist.store.engine import Store
 from teller_assist.targets.tasks import AgeBand, daily_tasks
@@ -27,7 +28,7 @@ from tests.integration.test_targets_files_balance import BRANCH_0101, EAST, FAR,
 
 
 def test_slices_read_the_same_facts_and_sweep_the_same(
-    store: Store, team: Team, policy: Policy, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    store: Store, team: Team, policy: Policy, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ctx: Context
 ) -> None:
     county(store, tmp_path)
     regions(store, team)
@@ -46,19 +47,10 @@ def test_slices_read_the_same_facts_and_sweep_the_same(
         masking=Masking(),
         reason="暂不需要",
     )
-    done = apps.submit(
-        store,
-        policy,
-        EAST[0],
-        Survey("walk_in", walk_in_answers()),
-        team.manager,
-        today=TODAY,
-        now=NOW,
-        name="客户0",
-    )
-    apps.approve(store, policy, done.id, team.head, today=TODAY, now=NOW)
+    done = apps.submit(ctx.at(NOW), EAST[0], Survey("walk_in", walk_in_answers()), team.manager, name="客户0")
+    apps.approve(ctx.at(NOW), done.id, team.head)
     agreement_printed(store, done.id)
-    apps.sign(store, done.id, team.manager, today=TODAY, now=NOW)  # struck on L1 by the signature
+    apps.sign(ctx.at(NOW), done.id, team.manager)  # struck on L1 by the signature
     with store.write_session() as s:  # the same person on an imported list after signing: the sweep's
         s.execute(
             text("INSERT INTO target (campaign, id_no, branch_code) VALUES ('L0', :i, '0101')"),

@@ -25,6 +25,7 @@ from teller_assist.prequal.policy import Policy
 from teller_assist.prequal.survey import Survey
 from teller_assist.services import applications as apps
 from teller_assist.services import targets, targets_digest
+from teller_assist.services.context import Context
 from teller_assist.services.imports import import_paths
 from teller_assist.services.operators import add_operator
 from teller_assist.store.engine import Store
@@ -60,7 +61,7 @@ def county(store: Store, tmp_path: Path) -> None:
 
 
 @pytest.fixture
-def branch_day(store: Store, team: Team, policy: Policy, tmp_path: Path) -> Team:
+def branch_day(store: Store, team: Team, policy: Policy, tmp_path: Path, ctx: Context) -> Team:
     """Branch 0101's list, given out to two officers; one appointment for LATER, one line approved."""
     county(store, tmp_path)
     admin, head = team.admin.operator, team.head.operator
@@ -86,10 +87,13 @@ def branch_day(store: Store, team: Team, policy: Policy, tmp_path: Path) -> Team
         appointment_on=LATER,
     )
     submitted = apps.submit(
-        store, policy, PEOPLE[1], Survey("walk_in", walk_in_answers()), team.manager, today=TODAY, now=NOW,
+        ctx.at(NOW),
+        PEOPLE[1],
+        Survey("walk_in", walk_in_answers()),
+        team.manager,
         name="客户1",
     )  # fmt: skip
-    apps.approve(store, policy, submitted.id, team.head, today=TODAY, now=NOW)
+    apps.approve(ctx.at(NOW), submitted.id, team.head)
     return team
 
 

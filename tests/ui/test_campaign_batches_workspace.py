@@ -135,9 +135,8 @@ def test_s_shows_the_count_and_total_the_service_works_out_and_y_submits_them_in
     sign_in(qtbot, desk, "head1")
     view = f7(qtbot, desk.window)
     choose_village(qtbot, view)
-    policy = load_policy(default_policy_path())
     expected = campaign_batches.plan_campaign(
-        desk.store, authenticate(desk.store, "head1", PASSWORD), VILLAGE, policy, today=TODAY
+        desk.window.ctx.on(TODAY), authenticate(desk.store, "head1", PASSWORD), VILLAGE
     )
     assert len(expected.submit) == 3 and expected.total > 0 and expected.total % 100 == 0  # 张三, 李四, 王六
     dialog = submit_by_keys(qtbot, view)
@@ -179,7 +178,7 @@ def test_an_approver_sees_the_batch_rejects_one_with_a_reason_and_approves_the_r
 ) -> None:
     policy = load_policy(default_policy_path())
     made = campaign_batches.submit_campaign(
-        desk.store, authenticate(desk.store, "teller1", PASSWORD), VILLAGE, policy, today=TODAY
+        desk.window.ctx.on(TODAY), authenticate(desk.store, "teller1", PASSWORD), VILLAGE
     )
     assert made.submitted == 3
     sign_in(qtbot, desk, "lobby1")
@@ -257,7 +256,7 @@ def test_b_lets_the_approver_choose_among_the_waiting_batches_newest_first(
 
     policy = load_policy(default_policy_path())
     teller = authenticate(desk.store, "teller1", PASSWORD)
-    first = campaign_batches.submit_campaign(desk.store, teller, VILLAGE, policy, today=TODAY)
+    first = campaign_batches.submit_campaign(desk.window.ctx.on(TODAY), teller, VILLAGE)
     book = Workbook()
     book.active.append(HEADER)
     for row in [*ROWS, [6, "H3", "周七", rid(seq=43), "二组", "", "", "是", "是"]]:
@@ -267,7 +266,7 @@ def test_b_lets_the_approver_choose_among_the_waiting_batches_newest_first(
         desk.store, authenticate(desk.store, "admin1", PASSWORD), VILLAGE, tmp_path / "补充名单.xlsx", policy,
         as_of=TODAY, masking=MASK,
     )  # fmt: skip
-    second = campaign_batches.submit_campaign(desk.store, teller, VILLAGE, policy, today=TODAY)
+    second = campaign_batches.submit_campaign(desk.window.ctx.on(TODAY), teller, VILLAGE)
     assert (first.submitted, second.submitted) == (3, 1)
     sign_in(qtbot, desk, "lobby1")
     view = f7(qtbot, desk.window)

@@ -81,11 +81,12 @@ def open_desk(qtbot: QtBot, settings: Settings, tmp_path: Path) -> Desk:
     campaigns.import_roster(
         store, admin, VILLAGE, roster(tmp_path / "村民名单.xlsx"), policy, as_of=TODAY, masking=MASK
     )
+    assert window.ctx is not None
     made = campaign_batches.submit_campaign(
-        store, authenticate(store, "teller1", PASSWORD), VILLAGE, policy, today=TODAY
+        window.ctx.on(TODAY), authenticate(store, "teller1", PASSWORD), VILLAGE
     )
     campaign_batches.approve_batch(
-        store, authenticate(store, "lobby1", PASSWORD), made.batch_id, policy, today=TODAY
+        window.ctx.on(TODAY), authenticate(store, "lobby1", PASSWORD), made.batch_id
     )
     campaigns.create_campaign(
         store, admin, spec(MARKET, scenario="market", group_name="城南农贸市场", village_groups=())
