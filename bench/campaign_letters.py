@@ -30,7 +30,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench._common import print_load_after, print_machine, run_measured, spread
-from bench.campaigns import AS_OF, ensure_county, new_campaign, roster, staff, timed
+from bench.campaigns import AS_OF, ensure_county, new_campaign, on_day, roster, staff, timed
 from teller_assist.documents.render import render
 from teller_assist.identity.masking import Masking
 from teller_assist.prequal.policy import Policy, default_policy_path, load_policy
@@ -50,9 +50,10 @@ def granted(store: Store, policy: Policy, people: list[tuple[str, str]], code: s
     new_campaign(store, admin, code)
     path = roster(folder, f"{code}.xlsx", people)
     campaigns.import_roster(store, admin, code, path, policy, as_of=AS_OF, masking=Masking())
-    sub = campaign_batches.submit_campaign(store, head1, code, policy, today=AS_OF)
+    ctx = on_day(store, policy)
+    sub = campaign_batches.submit_campaign(ctx, head1, code)
     assert sub.batch_id is not None
-    done = campaign_batches.approve_batch(store, head2, sub.batch_id, policy, today=AS_OF)
+    done = campaign_batches.approve_batch(ctx, head2, sub.batch_id)
     return len(done.approved)
 
 
