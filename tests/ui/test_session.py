@@ -332,7 +332,7 @@ def test_the_remote_queue_sees_a_submission_within_two_seconds(
 
         audit.log(teller_side, "lookup", operator="teller1", subject=rid(seq=55), purpose="typed")
         submitted = apps.submit(
-            Context(teller_side, settings, policy).on(TODAY),
+            Context(teller_side, settings, policy),  # the teller's desktop, on the clock's day
             rid(seq=55),
             Survey("walk_in", walk_in_answers(household_income=20_000)),
             apps.Actor.here(teller),
