@@ -46,14 +46,14 @@ from tests.helpers.operators import PASSWORD
 
 def granted(ctx: Context, people: list[tuple[str, str]], code: str, folder: Path) -> int:
     """A village campaign of ``people`` (groups of ~200, households of 3), submitted and approved."""
-    store, policy = ctx.store, ctx.in_force()
+    store = ctx.store
     admin, head1, head2 = staff(store)
     new_campaign(ctx, admin, code)
     path = roster(folder, f"{code}.xlsx", people)
     campaigns.import_roster(ctx, admin, code, path)
-    sub = campaign_batches.submit_campaign(store, head1, code, policy, today=AS_OF)
+    sub = campaign_batches.submit_campaign(ctx, head1, code)
     assert sub.batch_id is not None
-    done = campaign_batches.approve_batch(store, head2, sub.batch_id, policy, today=AS_OF)
+    done = campaign_batches.approve_batch(ctx, head2, sub.batch_id)
     return len(done.approved)
 
 

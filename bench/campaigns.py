@@ -60,6 +60,11 @@ AS_OF = dt.date(2026, 11, 28)
 HEADER = ["序号", "户号", "姓名", "身份证号", "评议", "评议人", "同意查询征信", "同意处理个人信息"]
 
 
+def on_day(store: Store, policy: Policy) -> Context:
+    """The context the batch services take: the store and the policy, on the bench's day."""
+    return Context(store, load_settings({"TELLER_ASSIST_CONFIG": "/nonexistent"}), policy, Clock.on(AS_OF))
+
+
 def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
     started = time.perf_counter()
     result = fn()
@@ -188,20 +193,17 @@ def run(name: str, store: Store, args: argparse.Namespace, policy: Policy) -> No
         return
     submits: list[float] = []
     approves: list[float] = []
+    ctx = on_day(store, policy)
     for k in range(args.repeat):
         chosen = [next(pool) for _ in range(args.base)]
         code = f"bench-batch-{stamp}-{k}"
         new_campaign(ctx, admin, code)
         campaigns.import_roster(ctx, admin, code, roster(folder, f"batch-{k}.xlsx", chosen))
         seq_before = store_audit.last_seq(store)
-        t_submit, sub = timed(
-            lambda code=code: campaign_batches.submit_campaign(store, head1, code, policy, today=AS_OF)
-        )
+        t_submit, sub = timed(lambda code=code: campaign_batches.submit_campaign(ctx, head1, code))
         seq_mid = store_audit.last_seq(store)
         t_approve, approved = timed(
-            lambda sub=sub: campaign_batches.approve_batch(
-                store, head2, sub.batch_id, policy, today=AS_OF, sms_sender="句容农商行"
-            )
+            lambda sub=sub: campaign_batches.approve_batch(ctx, head2, sub.batch_id, sms_sender="句容农商行")
         )
         seq_after = store_audit.last_seq(store)
         submits.append(t_submit)

@@ -29,10 +29,12 @@ from teller_assist.prequal.policy import default_policy_path, load_policy
 from teller_assist.prequal.survey import Survey
 from teller_assist.security.passwords import HASHER
 from teller_assist.services import applications as apps
+from teller_assist.services.clock import Clock
+from teller_assist.services.context import Context
 from teller_assist.services.database import open_database
 from teller_assist.services.imports import Importer, demo_county
 from teller_assist.services.operators import add_first_admin, add_operator, authenticate
-from teller_assist.settings import load_settings
+from teller_assist.settings import Settings, load_settings
 from teller_assist.store import audit as store_audit
 from teller_assist.store.engine import Store
 from teller_assist.store.notify import listen_for_applications
@@ -75,7 +77,13 @@ def bench_login(store: Store) -> None:
     )
 
 
-def bench_round_trip(store: Store, ids: list[str], rounds: int) -> None:
+def on_day(store: Store, settings: Settings) -> Context:
+    """The context the services take: the store, on the bench's day."""
+    return Context(store, settings, POLICY, Clock.on(TODAY))
+
+
+def bench_round_trip(ctx: Context, ids: list[str], rounds: int) -> None:
+    store = ctx.store
     teller, head = team(store)
     bench_login(store)
     survey = Survey("walk_in", walk_in_answers(household_income=60_000))
@@ -84,12 +92,12 @@ def bench_round_trip(store: Store, ids: list[str], rounds: int) -> None:
     for id_no in ids[:rounds]:
         t0 = time.perf_counter()
         try:
-            record = apps.submit(store, POLICY, id_no, survey, teller, today=TODAY)
+            record = apps.submit(ctx, id_no, survey, teller)
         except apps.WorkflowRefused:  # an ineligible person (negative list, age): not a round trip
             refused += 1
             continue
         t1 = time.perf_counter()
-        apps.approve(store, POLICY, record.id, head, today=TODAY, expected_version=record.version)
+        apps.approve(ctx, record.id, head, expected_version=record.version)
         t2 = time.perf_counter()
         submit_t.append(t1 - t0)
         approve_t.append(t2 - t1)
@@ -105,8 +113,9 @@ def bench_round_trip(store: Store, ids: list[str], rounds: int) -> None:
     assert store_audit.verify(store).ok
 
 
-def bench_queue(store: Store, label: str, rounds: int, poll: bool) -> None:
-    teller = apps.Actor.here(authenticate(context_of(store), "teller1", PASSWORD))
+def bench_queue(ctx: Context, label: str, rounds: int, poll: bool) -> None:
+    store = ctx.store
+    teller = apps.Actor.here(authenticate(ctx, "teller1", PASSWORD))
     heard = threading.Event()
     stop = threading.Event()
     if poll:
@@ -133,14 +142,7 @@ def bench_queue(store: Store, label: str, rounds: int, poll: bool) -> None:
     for i in range(rounds):
         time.sleep(rng.uniform(0.0, 0.3))
         heard.clear()
-        record = apps.submit(
-            store,
-            POLICY,
-            rid(seq=i % 1000, born=dt.date(1990, 1, 1 + i // 1000)),
-            survey,
-            teller,
-            today=TODAY,
-        )
+        record = apps.submit(ctx, rid(seq=i % 1000, born=dt.date(1990, 1, 1 + i // 1000)), survey, teller)
         t = time.perf_counter()
         if not heard.wait(5):
             raise SystemExit(f"{label}: submission {record.id} never reached the queue")
@@ -171,14 +173,15 @@ def main() -> None:
             "TELLER_ASSIST_CONFIG": f"{tmp}/none.toml",
             "TELLER_ASSIST_KEY_STORE": "demo-file",
         }
-        store = open_database(load_settings(env)).store
+        settings = load_settings(env)
+        store = open_database(settings).store
         t = time.perf_counter()
         demo_county(store, Path(tmp), by=Importer.os_account(), people=args.people, today=TODAY)
         print(f"demo county of {args.people:,} loaded in {time.perf_counter() - t:.1f} s")
         ids = customer_ids(store)
         random.Random(11).shuffle(ids)
-        bench_round_trip(store, ids, args.rounds)
-        bench_queue(store, "SQLite 1 s poll", 20, poll=True)
+        bench_round_trip(on_day(store, settings), ids, args.rounds)
+        bench_queue(on_day(store, settings), "SQLite 1 s poll", 20, poll=True)
         store.dispose()
 
         from tests.helpers.postgres import start_server
@@ -186,9 +189,10 @@ def main() -> None:
         server = start_server()
         try:
             url = server.create_database("bench_workflow")
-            pg = open_database(load_settings(env, database_url=url)).store
+            pg_settings = load_settings(env, database_url=url)
+            pg = open_database(pg_settings).store
             team(pg)
-            bench_queue(pg, "PostgreSQL LISTEN/NOTIFY", 100, poll=False)
+            bench_queue(on_day(pg, pg_settings), "PostgreSQL LISTEN/NOTIFY", 100, poll=False)
             pg.dispose()
         finally:
             server.stop()

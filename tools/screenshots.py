@@ -41,6 +41,7 @@ def main() -> None:
     from PySide6.QtCore import Qt
     from PySide6.QtTest import QTest
 
+    from teller_assist.services.clock import Clock
     from teller_assist.settings import load_settings
     from teller_assist.ui.app import make_application
     from teller_assist.ui.main_window import MainWindow
@@ -65,12 +66,12 @@ def main() -> None:
         widget.grab().save(str(args.out / f"{name}.png"))  # type: ignore[attr-defined]
         print(f"wrote {args.out / name}.png")
 
-    window = MainWindow(load_settings(), today=lambda: TODAY)  # its default size, as a first start
+    window = MainWindow(load_settings(), clock=Clock.on(TODAY))  # its default size, as a first start
     window.show()
     window.start()
     assert window.store is not None
     load_fixture(window.store, tmp / "in")
-    first = LoginDialog(window.store, window, first_admin=True)
+    first = LoginDialog(window.ctx, window, first_admin=True)
     first.show()
     shot(first, "01-first-administrator")
     first.close()
@@ -118,17 +119,17 @@ def main() -> None:
     window.lock_page.password.setText(PASSWORD)
     window.lock_page.try_unlock()
     window.sign_in(make_operator(window.store, "manager1", "lobby_manager"))
-    policy = window.policy
-    assert policy is not None
+    assert window.ctx is not None and window.policy is not None
+    ctx = window.ctx.on(TODAY)
     from teller_assist.prequal.survey import Survey
     from teller_assist.services import applications as apps
     from tests.helpers.extracts import rid
     from tests.helpers.surveys import walk_in_answers
 
-    teller = apps.Actor.here(make_operator(window.store, "teller2"))
+    teller = apps.Actor(make_operator(window.store, "teller2"), ctx.workstation)
     for seq, income in ((401, 20_000), (402, 60_000)):
         survey = Survey("walk_in", walk_in_answers(household_income=income))
-        apps.submit(window.store, policy, rid(seq=seq), survey, teller, today=TODAY, name="王五")
+        apps.submit(ctx, rid(seq=seq), survey, teller, name="王五")
     assert window.queue is not None
     window.queue.refresh()
     window.workspaces.setCurrentWidget(window.queue)

@@ -30,7 +30,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from teller_assist.campaigns.roster import SCENARIO_ZH, SCENARIOS
 from teller_assist.cli.common import (
@@ -45,6 +45,9 @@ from teller_assist.cli.common import (
 from teller_assist.cli.dates import parse_date
 from teller_assist.cli.table import table
 from teller_assist.money import yuan_text
+
+if TYPE_CHECKING:
+    from teller_assist.services.context import Context
 
 EXIT_OK, EXIT_ROWS_REFUSED, EXIT_REFUSED = 0, 1, 3
 SCENARIO_HELP = "场景 " + "、".join(f"{k}={v}" for k, v in SCENARIO_ZH.items())
@@ -221,6 +224,19 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
 
 # the command line's one way of each (cli/common.py), kept under this module's own names
 _today, _settings, _signed_in = today, settings_of, signed_in
+
+
+def _batch_context(ctx: Context, args: argparse.Namespace, *, policy: bool = True) -> Context:
+    """The context a survey, a batch or the letters work in: the policy the command names (``--policy``,
+    else the settings'), loaded once signed in; on the ``--as-of`` day when one is given."""
+    import dataclasses
+
+    if policy:
+        from teller_assist.services.prequal import active_policy
+
+        ctx = dataclasses.replace(ctx, policy=active_policy(ctx.settings, getattr(args, "policy", None)))
+    as_of = getattr(args, "as_of", None)
+    return ctx if as_of is None else ctx.on(as_of)
 
 
 def _print_json(value: object) -> None:
@@ -657,15 +673,10 @@ def _import(args: argparse.Namespace) -> int:
 def _survey(args: argparse.Namespace) -> int:
     from teller_assist.prequal.survey import load_survey
     from teller_assist.services.campaign_batches import record_survey
-    from teller_assist.services.prequal import active_policy
 
     survey = load_survey(args.survey)  # a file that cannot be read fails before the password prompt
-    as_of = args.as_of or _today()
     with _signed_in(args) as (ctx, operator):
-        done = record_survey(
-            ctx.store, operator, args.code, args.member, survey, active_policy(ctx.settings, args.policy),
-            today=as_of,
-        )
+        done = record_survey(_batch_context(ctx, args), operator, args.code, args.member, survey)
     d = done.decision
     if args.json:
         _print_json(
@@ -690,12 +701,9 @@ def _survey(args: argparse.Namespace) -> int:
 
 def _submit(args: argparse.Namespace) -> int:
     from teller_assist.services.campaign_batches import SKIP_ZH, submit_campaign
-    from teller_assist.services.prequal import active_policy
 
-    as_of = args.as_of or _today()
     with _signed_in(args) as (ctx, operator):
-        policy = active_policy(ctx.settings, args.policy)
-        done = submit_campaign(ctx.store, operator, args.code, policy, today=as_of)
+        done = submit_campaign(_batch_context(ctx, args), operator, args.code)
     masking = ctx.settings.masking
     skipped = done.skipped
     listed = [
@@ -757,13 +765,9 @@ def _bands_of(tallies: Any) -> dict[str, dict[str, int]]:
 def _batch_show(args: argparse.Namespace) -> int:
     from teller_assist.prequal.workflow import STATUS_ZH as APPLICATION_ZH
     from teller_assist.services.campaign_batches import EXCEPTION_ZH, show_batch
-    from teller_assist.services.prequal import active_policy
 
     with _signed_in(args) as (ctx, operator):
-        view = show_batch(
-            ctx.store, operator, args.batch, active_policy(ctx.settings, args.policy),
-            masking=ctx.settings.masking,
-        )
+        view = show_batch(_batch_context(ctx, args), operator, args.batch)
     r, b = view.review, view.batch
     if args.json:
         _print_json(
@@ -827,17 +831,10 @@ def _batch_show(args: argparse.Namespace) -> int:
 
 def _batch_approve(args: argparse.Namespace) -> int:
     from teller_assist.services.campaign_batches import EXCEPTION_ZH, approve_batch
-    from teller_assist.services.prequal import active_policy
 
-    as_of = args.as_of or _today()
     with _signed_in(args) as (ctx, operator):
         done = approve_batch(
-            ctx.store,
-            operator,
-            args.batch,
-            active_policy(ctx.settings, args.policy),
-            today=as_of,
-            sms_sender=ctx.settings.bank_short_name,
+            _batch_context(ctx, args), operator, args.batch, sms_sender=ctx.settings.bank_short_name
         )
     if args.json:
         _print_json(
@@ -865,17 +862,14 @@ def _batch_approve(args: argparse.Namespace) -> int:
 def _batch_reject(args: argparse.Namespace) -> int:
     from teller_assist.services.applications import WorkflowRefused
     from teller_assist.services.campaign_batches import reject_in_batch
-    from teller_assist.services.prequal import active_policy
 
     with _signed_in(args) as (ctx, operator):
         try:
             record = reject_in_batch(
-                ctx.store,
+                _batch_context(ctx, args),
                 operator,
                 args.batch,
-                active_policy(ctx.settings),
                 args.reason,
-                today=_today(),
                 member=args.member,
                 application_id=args.application,
             )
@@ -988,8 +982,8 @@ def _letters(args: argparse.Namespace) -> int:
     try:
         with _signed_in(args) as (ctx, operator):
             run = issue_letters(
-                ctx.store, ctx.settings, operator, args.code, args.out, today=args.as_of or _today(),
-                printer=args.printer, progress=progress, cancelled=lambda: bool(stop), workers=args.workers,
+                _batch_context(ctx, args, policy=False), operator, args.code, args.out, printer=args.printer,
+                progress=progress, cancelled=lambda: bool(stop), workers=args.workers,
             )  # fmt: skip
     except LettersCancelled as cancelled:
         print(cancelled.describe(), file=sys.stderr)
@@ -1039,9 +1033,7 @@ def _sign(args: argparse.Namespace) -> int:
 
     ids = [args.id] if args.id is not None else read_id_list(args.from_file)
     with _signed_in(args) as (ctx, operator):
-        done = sign_members(
-            ctx.store, operator, args.code, ids, today=args.as_of or _today(), masking=ctx.settings.masking
-        )
+        done = sign_members(_batch_context(ctx, args, policy=False), operator, args.code, ids)
     refused = [s for s in done if not s.signed]
     if args.json:
         _print_json(

@@ -21,7 +21,6 @@ from teller_assist.cli.common import (
     day_of,
     opened,
     settings_of,
-    today,
     writable_output,
     writing,
 )
@@ -124,29 +123,22 @@ def cmd_workflow(args: argparse.Namespace) -> int:
             return EXIT_USAGE
         survey = load_survey(args.survey)
     password = read_login_password(args.password_stdin)
-    with opened(settings) as ctx:
-        actor = Actor.here(authenticate(ctx, args.user, password))
+    with opened(settings, policy) as ctx:
+        if getattr(args, "as_of", None) is not None:
+            ctx = ctx.on(args.as_of)  # a test's day (the option is hidden)
+        actor = Actor(authenticate(ctx, args.user, password), ctx.workstation)
         try:
             if args.command == "apply":
                 assert survey is not None
-                record = apps.submit(
-                    ctx.store, policy, args.id_no, survey, actor, today=day_of(args), name=args.name
-                )
+                record = apps.submit(ctx, args.id_no, survey, actor, name=args.name)
             elif args.command == "approve":
-                record = apps.approve(
-                    ctx.store,
-                    policy,
-                    args.app_id,
-                    actor,
-                    today=day_of(args),
-                    sms_sender=settings.bank_short_name,
-                )
+                record = apps.approve(ctx, args.app_id, actor, sms_sender=settings.bank_short_name)
             elif args.command == "reject":
-                record = apps.reject(ctx.store, policy, args.app_id, actor, args.reason)
+                record = apps.reject(ctx, args.app_id, actor, args.reason)
             elif args.command == "sign":
-                record = apps.sign(ctx.store, args.app_id, actor, today=day_of(args))
+                record = apps.sign(ctx, args.app_id, actor)
             else:
-                record = apps.cancel(ctx.store, args.app_id, actor)
+                record = apps.cancel(ctx, args.app_id, actor)
         except WorkflowRefused as exc:
             print(f"拒绝 refused: {exc.describe()}", file=sys.stderr)
             return EXIT_REFUSED
@@ -161,9 +153,9 @@ def cmd_applications(args: argparse.Namespace) -> int:
     settings = settings_of(args)
     with opened(settings) as ctx:
         if args.expire:
-            closed = apps.expire_due(ctx.store, today())
+            closed = apps.expire_due(ctx)
             print(f"已关闭到期额度 {closed} 笔 closed {closed} past validity", file=sys.stderr)
-        rows = apps.listing(ctx.store, status=args.status)
+        rows = apps.listing(ctx, status=args.status)
     if args.json:
         data = [apps.application_to_json(r, settings.masking.resident_id(r.id_no)) for r in rows]
         print(json.dumps(data, ensure_ascii=False, indent=2))

@@ -19,7 +19,9 @@ from teller_assist.prequal.engine import Decision, decide
 from teller_assist.prequal.policy import CONSENTS, Policy
 from teller_assist.prequal.survey import CheckedSurvey, Survey, check_survey
 from teller_assist.prequal.workflow import Status
-from teller_assist.services.audit import now_utc, workstation
+from teller_assist.services.audit import workstation
+from teller_assist.services.clock import local_day
+from teller_assist.services.context import Context
 from teller_assist.services.lookup import lookup
 from teller_assist.services.operators import PasswordChangeRequired
 from teller_assist.services.prequal import decision_to_json
@@ -42,8 +44,10 @@ __all__ = [
     "AlreadyDecided",
     "ApplicationRecord",
     "WorkflowRefused",
+    "agreement_issued",
     "application_to_json",
     "approve",
+    "approve_many",
     "cancel",
     "expire_due",
     "get",
@@ -68,6 +72,7 @@ class Actor:
 
     @classmethod
     def here(cls, operator: OperatorRecord) -> Actor:
+        """At this machine (a face with a context builds ``Actor(operator, ctx.workstation)``)."""
         return cls(operator, workstation())
 
 
@@ -93,7 +98,7 @@ def _require_active(actor: Actor) -> None:
 
 
 P = ParamSpec("P")
-Decide = Callable[Concatenate[Store, Policy, int, Actor, P], ApplicationRecord]
+Decide = Callable[Concatenate[Context, int, Actor, P], ApplicationRecord]
 
 
 def _audit_refusals(action: str) -> Callable[[Decide[P]], Decide[P]]:
@@ -103,10 +108,10 @@ def _audit_refusals(action: str) -> Callable[[Decide[P]], Decide[P]]:
     def wrap(decide: Decide[P]) -> Decide[P]:
         @functools.wraps(decide)
         def audited(
-            store: Store, policy: Policy, app_id: int, actor: Actor, /, *args: P.args, **kwargs: P.kwargs
+            ctx: Context, app_id: int, actor: Actor, /, *args: P.args, **kwargs: P.kwargs
         ) -> ApplicationRecord:
             try:
-                return decide(store, policy, app_id, actor, *args, **kwargs)
+                return decide(ctx, app_id, actor, *args, **kwargs)
             except WorkflowRefused as exc:
                 entry = AuditEntry(
                     f"{action}_refused",
@@ -116,7 +121,7 @@ def _audit_refusals(action: str) -> Callable[[Decide[P]], Decide[P]]:
                     None,
                     {"reason": exc.message_en or exc.message_zh},
                 )
-                store_audit.record(store, entry, now_utc())
+                store_audit.record(ctx.store, entry, ctx.now())
                 raise
 
         return audited
@@ -125,14 +130,11 @@ def _audit_refusals(action: str) -> Callable[[Decide[P]], Decide[P]]:
 
 
 def submit(
-    store: Store,
-    policy: Policy,
+    ctx: Context,
     raw_id: str | ResidentId,
     survey: Survey,
     actor: Actor,
     *,
-    today: dt.date,
-    now: dt.datetime | None = None,
     name: str | None = None,
     consent_times: dict[str, dt.datetime] | None = None,
 ) -> ApplicationRecord:
@@ -140,7 +142,9 @@ def submit(
     the window computed is trusted. Refused (with the reason) without both consents, with an incomplete
     or wrong survey, for an ineligible person, or when the person already has an open application."""
     _require_active(actor)
-    moment = now or now_utc()
+    store, policy = ctx.store, ctx.in_force()
+    moment = ctx.now()
+    today = local_day(moment)
     rid = raw_id if isinstance(raw_id, ResidentId) else parse_resident_id(raw_id, today=today)
     checked = check_survey(survey, policy)
     require_complete(checked)
@@ -257,23 +261,20 @@ def submit_entry(actor: Actor, app_id: int, new: NewApplication, **more: Any) ->
 
 @_audit_refusals("approve")
 def approve(
-    store: Store,
-    policy: Policy,
+    ctx: Context,
     app_id: int,
     actor: Actor,
     *,
-    today: dt.date,
     expected_version: int | None = None,
-    now: dt.datetime | None = None,
     sms_sender: str | None = None,
 ) -> ApplicationRecord:
     """Approve as the second person. With ``sms_sender`` (the bank's short name for the 【】 signature)
     the customer's text is queued in the same transaction; the window and the command line pass it."""
     _require_active(actor)
-    moment = now or now_utc()
-    how = _Approval(policy, actor, today, moment, sms_sender)
+    moment = ctx.now()
+    how = _Approval(ctx.in_force(), actor, local_day(moment), moment, sms_sender)
     return store_apps.transition(
-        store,
+        ctx.store,
         app_id,
         leaving=workflow.leaving("approve"),
         expected_version=expected_version,
@@ -344,13 +345,10 @@ class _Approval:
 
 
 def approve_many(
-    store: Store,
-    policy: Policy,
+    ctx: Context,
     app_ids: Sequence[int],
     actor: Actor,
     *,
-    today: dt.date,
-    now: dt.datetime | None = None,
     sms_sender: str | None = None,
     hold: Callable[[ApplicationRecord], None] = lambda _r: None,
     detail: dict[str, Any] | None = None,
@@ -362,10 +360,10 @@ def approve_many(
     audit row (with ``detail`` added: the batch). ``hold`` may keep one back (raising
     :class:`WorkflowRefused`): it is left submitted with the reason. Those decided meanwhile by someone
     else are left too, never approved twice. A role without authority is refused whole and audited."""
-    moment = now or now_utc()
+    store, moment = ctx.store, ctx.now()
     try:
         _require_active(actor)
-        how = _Approval(policy, actor, today, moment, sms_sender)
+        how = _Approval(ctx.in_force(), actor, local_day(moment), moment, sms_sender)
     except WorkflowRefused as exc:
         store_audit.record(
             store,
@@ -419,17 +417,15 @@ def _queue_sms(session: Any, record: ApplicationRecord, bank_short_name: str, no
 
 @_audit_refusals("reject")
 def reject(
-    store: Store,
-    policy: Policy,
+    ctx: Context,
     app_id: int,
     actor: Actor,
     reason: str,
     *,
     expected_version: int | None = None,
-    now: dt.datetime | None = None,
 ) -> ApplicationRecord:
     _require_active(actor)
-    moment = now or now_utc()
+    policy, moment = ctx.in_force(), ctx.now()
     reason = reason.strip()
     if not reason:
         raise WorkflowRefused("拒绝时必须填写原因", "a reason is required to reject")
@@ -446,7 +442,7 @@ def reject(
             )
 
     return store_apps.transition(
-        store,
+        ctx.store,
         app_id,
         leaving=workflow.leaving("reject"),
         expected_version=expected_version,
@@ -465,18 +461,17 @@ def reject(
 
 
 def cancel(
-    store: Store,
+    ctx: Context,
     app_id: int,
     actor: Actor,
     *,
     expected_version: int | None = None,
-    now: dt.datetime | None = None,
 ) -> ApplicationRecord:
     """Withdraw a submitted application (the customer left, or the survey was wrong)."""
     _require_active(actor)
-    moment = now or now_utc()
+    moment = ctx.now()
     return store_apps.transition(
-        store,
+        ctx.store,
         app_id,
         leaving=workflow.leaving("cancel"),
         expected_version=expected_version,
@@ -487,13 +482,11 @@ def cancel(
 
 
 def sign(
-    store: Store,
+    ctx: Context,
     app_id: int,
     actor: Actor,
     *,
-    today: dt.date,
     expected_version: int | None = None,
-    now: dt.datetime | None = None,
 ) -> ApplicationRecord:
     """The customer signed the printed agreement, and with it the authorisation printed beside it:
     refused until the agreement was issued (printed, or written with ``document agreement``), since there
@@ -502,13 +495,14 @@ def sign(
     from teller_assist.services.targets import strike_on_signing
 
     _require_active(actor)
-    moment = now or now_utc()
+    store, moment = ctx.store, ctx.now()
+    today = local_day(moment)
     signed: list[str] = []
 
     def check(current: ApplicationRecord) -> None:
         if current.valid_until is not None and current.valid_until < today:
             raise WorkflowRefused("该额度已过有效期，不能签约", "the line's validity has ended")
-        if not agreement_issued(store, app_id):  # issues only ever grow: read once is enough
+        if not _issued(store, app_id):  # issues only ever grow: read once is enough
             raise WorkflowRefused(
                 "预授信协议尚未打印，客户无从签字",
                 "the agreement has not been issued yet: there is nothing for the customer to sign",
@@ -556,43 +550,48 @@ def sign(
     )
 
 
-def agreement_issued(store: Store, app_id: int) -> bool:
+def agreement_issued(ctx: Context, app_id: int) -> bool:
     """Whether the agreement was issued (printed or written out), so the customer has it to sign."""
+    return _issued(ctx.store, app_id)
+
+
+def _issued(store: Store, app_id: int) -> bool:
     from teller_assist.store.documents import issued_count
 
     return issued_count(store, app_id, "agreement") > 0
 
 
-def expire_due(store: Store, today: dt.date, *, now: dt.datetime | None = None) -> int:
-    """Close approved and signed applications whose validity ended before ``today``."""
-    moment = now or now_utc()
-    here = workstation()
+def expire_due(ctx: Context) -> int:
+    """Close approved and signed applications whose validity ended before the context's day."""
+    moment = ctx.now()
+    here = ctx.workstation
     return store_apps.expire_due(
-        store,
-        today,
+        ctx.store,
+        local_day(moment),
         moment,
         lambda r: AuditEntry("expire", None, here, f"app:{r.id}", None, {"valid_until": str(r.valid_until)}),
     )
 
 
-def get(store: Store, app_id: int) -> ApplicationRecord:
-    record = store_apps.get_application(store, app_id)
+def get(ctx: Context, app_id: int) -> ApplicationRecord:
+    record = store_apps.get_application(ctx.store, app_id)
     if record is None:
         raise WorkflowRefused(f"没有编号为 {app_id} 的申请", f"no application {app_id}")
     return record
 
 
-def listing(store: Store, *, status: str | None = None, id_no: str | None = None) -> list[ApplicationRecord]:
-    return store_apps.list_applications(store, statuses=None if status is None else (status,), id_no=id_no)
+def listing(ctx: Context, *, status: str | None = None, id_no: str | None = None) -> list[ApplicationRecord]:
+    statuses = None if status is None else (status,)
+    return store_apps.list_applications(ctx.store, statuses=statuses, id_no=id_no)
 
 
-def queue(store: Store, *, branch_code: str | None = None) -> list[ApplicationRecord]:
+def queue(ctx: Context, *, branch_code: str | None = None) -> list[ApplicationRecord]:
     """Applications waiting for a decision, oldest first (the customer who has waited longest on top);
     with ``branch_code``, that branch's (and any made by an operator without a branch). Only those made
     one by one (at the counter, from the command line): a campaign's batch of thousands is decided as a
     batch in 客群活动, and here it would bury the customer waiting at the counter below the first 500."""
     return store_apps.list_applications(
-        store,
+        ctx.store,
         statuses=(Status.SUBMITTED,),
         branch_code=branch_code,
         oldest_first=True,

@@ -37,7 +37,6 @@ from teller_assist.campaigns.grant import (
     survey_needed,
 )
 from teller_assist.errors import UserFacingError
-from teller_assist.identity.masking import Masking
 from teller_assist.identity.resident_id import InvalidResidentId, parse_resident_id
 from teller_assist.prequal import workflow
 from teller_assist.prequal.engine import Decision, decide
@@ -45,7 +44,6 @@ from teller_assist.prequal.policy import Policy
 from teller_assist.prequal.survey import CheckedSurvey, Survey, check_survey
 from teller_assist.services import applications as apps
 from teller_assist.services import audit
-from teller_assist.services.audit import now_utc, workstation
 from teller_assist.services.campaigns import (
     PURPOSE,
     CampaignNotFound,
@@ -57,6 +55,8 @@ from teller_assist.services.campaigns import (
     _may_see,
     _refused,
 )
+from teller_assist.services.clock import local_day
+from teller_assist.services.context import Context
 from teller_assist.services.lookup import lookup_many
 from teller_assist.store import campaigns as store_campaigns
 from teller_assist.store.applications import ApplicationRecord, ManyResult
@@ -146,19 +146,14 @@ class SurveyRecorded:
 
 
 def record_survey(
-    store: Store,
-    operator: OperatorRecord | None,
-    code: str,
-    raw_id: str,
-    survey: Survey,
-    policy: Policy,
-    *,
-    today: dt.date,
-    now: dt.datetime | None = None,
+    ctx: Context, operator: OperatorRecord | None, code: str, raw_id: str, survey: Survey
 ) -> SurveyRecorded:
     """Keep a member's completed survey (the campaign's own form, both consents given: they are recorded
     with the time and the operator), replacing an earlier one. Refused, as at the counter, without both
     consents, with a wrong answer or an unfinished form; audited as ``campaign_survey``."""
+    store, policy = ctx.store, ctx.in_force()
+    moment = ctx.now()
+    today = local_day(moment)
     op = _current(store, operator)
     campaign = _campaign(store, code)
     if not _may_work(op, campaign.branch_code):
@@ -176,7 +171,6 @@ def record_survey(
     member = store_campaigns.member(store, campaign.id, id_no)
     if member is None or member.status not in store_campaigns.LIVE:
         raise _no_member(campaign, member)
-    moment = now or now_utc()
     try:
         line_no = store_campaigns.record_survey(
             store,
@@ -189,7 +183,7 @@ def record_survey(
             entry=lambda line: AuditEntry(
                 "campaign_survey",
                 op.login,
-                workstation(),
+                ctx.workstation,
                 campaign.code,
                 PURPOSE,
                 {"line": line, "scenario": survey.scenario, "policy": policy.identity},
@@ -318,30 +312,22 @@ def _planned(
     return op, campaign, plan
 
 
-def plan_campaign(
-    store: Store, operator: OperatorRecord | None, code: str, policy: Policy, *, today: dt.date
-) -> SubmissionPlan:
+def plan_campaign(ctx: Context, operator: OperatorRecord | None, code: str) -> SubmissionPlan:
     """What ``submit_campaign`` would submit now (who, at which line, who left and why), nothing
     written: for a face to confirm the count and the total first. Refused as the submission is."""
-    return _planned(store, operator, code, policy, today)[2]
+    return _planned(ctx.store, operator, code, ctx.in_force(), ctx.today())[2]
 
 
-def submit_campaign(
-    store: Store,
-    operator: OperatorRecord | None,
-    code: str,
-    policy: Policy,
-    *,
-    today: dt.date,
-    now: dt.datetime | None = None,
-) -> Submission:
+def submit_campaign(ctx: Context, operator: OperatorRecord | None, code: str) -> Submission:
     """Submit the campaign's members as applications in one batch (see :mod:`teller_assist.campaigns.
     grant` for who is taken and at which line): one transaction, each application with its own
     ``submit`` audit row naming the campaign and the batch, then the batch's ``campaign_submit`` row
     with the counts. A second submission takes only those not yet holding or awaiting a line."""
+    store, policy = ctx.store, ctx.in_force()
+    moment = ctx.now()
+    today = local_day(moment)
     op, campaign, plan = _planned(store, operator, code, policy, today)
-    actor = apps.Actor(op, workstation())
-    moment = now or now_utc()
+    actor = apps.Actor(op, ctx.workstation)
     news = [
         apps.new_application(
             s.candidate.id_no,
@@ -466,13 +452,12 @@ def _review(store: Store, batch: BatchRow, op: OperatorRecord, policy: Policy) -
     return review_batch(items, approver_id=op.id, authority_fen=workflow.authority_fen(policy, op.role))
 
 
-def show_batch(
-    store: Store, operator: OperatorRecord | None, batch_id: int, policy: Policy, *, masking: Masking
-) -> BatchView:
+def show_batch(ctx: Context, operator: OperatorRecord | None, batch_id: int) -> BatchView:
     """A batch as the signed-in operator sees it: every application (IDs masked), the exceptions first
     (for this operator: their own submissions, those over their authority, people listed negative since,
     no longer members, those at the base line a survey could raise), the count, the total and the
     bands. Whoever may see the campaign; audited as ``campaign_batch_view``."""
+    store, policy, masking = ctx.store, ctx.in_force(), ctx.settings.masking
     op = _current(store, operator)
     batch = _batch(store, batch_id)
     if not _may_see(op, batch.branch_code):
@@ -512,6 +497,7 @@ def show_batch(
         subject=batch.campaign_code,
         purpose=PURPOSE,
         detail={"batch": batch.id, "applications": review.count, "waiting": review.by_status()["submitted"]},
+        now=ctx.now(),
     )
     return BatchView(batch, review, op.login, review.authority_fen, lines)
 
@@ -563,20 +549,14 @@ class BatchApproval:
 
 
 def approve_batch(
-    store: Store,
-    operator: OperatorRecord | None,
-    batch_id: int,
-    policy: Policy,
-    *,
-    today: dt.date,
-    now: dt.datetime | None = None,
-    sms_sender: str | None = None,
+    ctx: Context, operator: OperatorRecord | None, batch_id: int, *, sms_sender: str | None = None
 ) -> BatchApproval:
     """Approve in one step every waiting application of the batch within the approver's authority and
     without an exception that holds it back; each exactly as one approval (``applications.approve_many``:
     never the maker, the authority checked again on each row and enforced by the database, each its
     own ``approve`` row); those over the authority stay for a higher approver, the flagged for a decision
     one by one. Then the batch's ``campaign_batch_approve`` row with the counts, in the same transaction."""
+    store, policy = ctx.store, ctx.in_force()
     op = _current(store, operator)
     batch = _batch(store, batch_id)
     _approver(store, op, "batch_approve", batch, policy)
@@ -587,7 +567,7 @@ def approve_batch(
             first = next(e for e in r.exceptions if e in HELD)
             held[first] = held.get(first, 0) + 1
     wanted = [r.item.application_id for r in review.approvable]
-    actor = apps.Actor(op, workstation())
+    actor = apps.Actor(op, ctx.workstation)
     detail = {"campaign": batch.campaign_code, "batch": batch.id}
 
     def closing(result: ManyResult) -> AuditEntry:
@@ -605,17 +585,7 @@ def approve_batch(
             },
         )
 
-    result = apps.approve_many(
-        store,
-        policy,
-        wanted,
-        actor,
-        today=today,
-        now=now,
-        sms_sender=sms_sender,
-        detail=detail,
-        closing=closing,
-    )
+    result = apps.approve_many(ctx, wanted, actor, sms_sender=sms_sender, detail=detail, closing=closing)
     left = dict(held)
     if result.left:
         left["already"] = len(result.left)
@@ -625,24 +595,22 @@ def approve_batch(
 
 
 def reject_in_batch(
-    store: Store,
+    ctx: Context,
     operator: OperatorRecord | None,
     batch_id: int,
-    policy: Policy,
     reason: str,
     *,
-    today: dt.date,
     member: str | None = None,
     application_id: int | None = None,
-    now: dt.datetime | None = None,
 ) -> ApplicationRecord:
     """Reject one member's application of the batch (named by resident ID or application number) with
     the reason the customer will read: exactly as one rejection (``applications.reject``: a reason
     required, never by the maker, audited as ``reject`` or ``reject_refused``)."""
+    store, policy = ctx.store, ctx.in_force()
     op = _current(store, operator)
     batch = _batch(store, batch_id)
     _approver(store, op, "batch_reject", batch, policy)
-    id_no = None if member is None else _rid(member, today)
+    id_no = None if member is None else _rid(member, ctx.today())
     found = [
         a
         for a in store_campaigns.batch_applications(store, batch.id)
@@ -654,4 +622,4 @@ def reject_in_batch(
             f"batch {batch.id} holds no application of this member",
             hint_zh=f"用 teller-assist campaign batch show {batch.id} 查看批次中的申请",
         )
-    return apps.reject(store, policy, found[0].application_id, apps.Actor(op, workstation()), reason, now=now)
+    return apps.reject(ctx, found[0].application_id, apps.Actor(op, ctx.workstation), reason)

@@ -39,7 +39,6 @@ from teller_assist.services import campaigns as service
 from teller_assist.services.campaign_batches import BatchApproval, BatchView, Submission
 from teller_assist.services.campaign_letters import Cancelled, LettersRun, Progress, Signed
 from teller_assist.services.campaigns import CampaignRow, CampaignShow, MemberLine, RosterImport, TillImport
-from teller_assist.services.clock import local_day
 from teller_assist.services.context import Context
 from teller_assist.settings import Settings
 from teller_assist.store import campaigns as store_campaigns
@@ -335,7 +334,7 @@ def plan_submission(
     and total; refused as the submission is (who may, a closed campaign), and first while locked."""
     if locked:
         raise refuse_locked(ctx, operator, "submit", code)
-    return batches.plan_campaign(ctx.store, operator, code, ctx.in_force(), today=ctx.today())
+    return batches.plan_campaign(ctx, operator, code)
 
 
 def submit(ctx: Context, operator: OperatorRecord | None, code: str, *, locked: bool = False) -> Submission:
@@ -343,8 +342,7 @@ def submit(ctx: Context, operator: OperatorRecord | None, code: str, *, locked: 
     (base lines without a survey, more only with a completed one; one transaction, audited there)."""
     if locked:
         raise refuse_locked(ctx, operator, "submit", code)
-    now = ctx.now()
-    return batches.submit_campaign(ctx.store, operator, code, ctx.in_force(), today=local_day(now), now=now)
+    return batches.submit_campaign(ctx, operator, code)
 
 
 def batch(
@@ -359,7 +357,7 @@ def batch(
     bands, exceptions first, IDs masked; audited there)."""
     if locked:
         raise refuse_locked(ctx, operator, "batch_show", code)
-    return batches.show_batch(ctx.store, operator, batch_id, ctx.in_force(), masking=ctx.settings.masking)
+    return batches.show_batch(ctx, operator, batch_id)
 
 
 def approve(
@@ -375,10 +373,7 @@ def approve(
     never the maker, each row checked and audited, the database enforcing both)."""
     if locked:
         raise refuse_locked(ctx, operator, "batch_approve", code)
-    now = ctx.now()
-    return batches.approve_batch(
-        ctx.store, operator, batch_id, ctx.in_force(), today=local_day(now), now=now, sms_sender=sms_sender
-    )
+    return batches.approve_batch(ctx, operator, batch_id, sms_sender=sms_sender)
 
 
 def reject(
@@ -395,11 +390,7 @@ def reject(
     (:func:`campaign_batches.reject_in_batch`: a reason required, never by the maker, audited)."""
     if locked:
         raise refuse_locked(ctx, operator, "batch_reject", code)
-    now = ctx.now()
-    return batches.reject_in_batch(
-        ctx.store, operator, batch_id, ctx.in_force(), reason, today=local_day(now), now=now,
-        application_id=application_id,
-    )  # fmt: skip
+    return batches.reject_in_batch(ctx, operator, batch_id, reason, application_id=application_id)
 
 
 # --- notification for the whole group, signatures, till records -------------------------------------------
@@ -431,11 +422,9 @@ def letters(
 
     if locked:
         raise refuse_locked(ctx, operator, "letters", code)
-    now = ctx.now()
     return issue_letters(
-        ctx.store, ctx.settings, operator, code, out, today=local_day(now), now=now, printer=printer or None,
-        progress=progress, cancelled=cancelled,
-    )  # fmt: skip
+        ctx, operator, code, out, printer=printer or None, progress=progress, cancelled=cancelled
+    )
 
 
 def read_id_list(path: Path) -> list[str]:
@@ -503,9 +492,8 @@ def sign_from_list(
     if locked:
         raise refuse_locked(ctx, operator, "sign", code)
     ids = read_id_list(path)
-    masking, now = ctx.settings.masking, ctx.now()
-    done = sign_members(ctx.store, operator, code, ids, today=local_day(now), now=now, masking=masking)
-    return tuple(_shown(s, masking) for s in done)
+    done = sign_members(ctx, operator, code, ids)
+    return tuple(_shown(s, ctx.settings.masking) for s in done)
 
 
 def sign_one(
@@ -518,9 +506,8 @@ def sign_one(
 
     if locked:
         raise refuse_locked(ctx, operator, "sign", code)
-    masking, now = ctx.settings.masking, ctx.now()
-    (done,) = sign_members(ctx.store, operator, code, [id_no], today=local_day(now), now=now, masking=masking)
-    return _shown(done, masking)
+    (done,) = sign_members(ctx, operator, code, [id_no])
+    return _shown(done, ctx.settings.masking)
 
 
 @dataclass(frozen=True)

@@ -180,10 +180,8 @@ def save_row(
     may, an open campaign, a complete form with both consents, its ``campaign_survey`` audit row); the
     person's draft then dropped."""
     _lock(ctx, operator, "survey", sheet.campaign.code, locked)
-    store, now = ctx.store, ctx.now()
     survey = Survey(sheet.campaign.scenario, {k: v for k, v in answers.items() if v is not None})
-    recorded = campaign_batches.record_survey(store, operator, sheet.campaign.code, row.id_no, survey,
-                                              ctx.in_force(), today=local_day(now), now=now)  # fmt: skip
+    recorded = campaign_batches.record_survey(ctx, operator, sheet.campaign.code, row.id_no, survey)
     with contextlib.suppress(UserFacingError):  # an orphan draft is purged after 30 days
         drafts.discard(ctx, row.id_no)
     return recorded

@@ -35,16 +35,15 @@ from teller_assist.documents.merge import MergeError, merge_files
 from teller_assist.documents.render import DocumentData, render
 from teller_assist.documents.templates import TemplateError
 from teller_assist.errors import UserFacingError
-from teller_assist.identity.masking import Masking, mask_free_text
+from teller_assist.identity.masking import mask_free_text
 from teller_assist.identity.phone import InvalidPhone, parse_mobile
 from teller_assist.identity.resident_id import InvalidResidentId, parse_resident_id
 from teller_assist.prequal.workflow import rate_text
 from teller_assist.services import applications as apps
 from teller_assist.services import audit, documents, printing
-from teller_assist.services.audit import now_utc, workstation
 from teller_assist.services.campaign_batches import _may_work, _open
 from teller_assist.services.campaigns import PURPOSE, CampaignRefused, _campaign, _current, _refused
-from teller_assist.services.clock import Clock
+from teller_assist.services.clock import local_day
 from teller_assist.services.context import Context
 from teller_assist.settings import Settings
 from teller_assist.store import applications as store_apps
@@ -173,7 +172,7 @@ def _write_state(out: Path, state: dict[str, dict[str, str]]) -> None:
 
 
 def _texts(
-    store: Store, settings: Settings, people: Sequence[GrantedMember]
+    ctx: Context, people: Sequence[GrantedMember]
 ) -> tuple[list[tuple[int, str, str]], list[GrantedMember]]:
     """The approval text for each member with a phone on the roster, as the approval writes it; and the
     members whose phone is not a mobile number a text can go to (a masked one, digits missing)."""
@@ -190,12 +189,12 @@ def _texts(
         except InvalidPhone:
             bad.append(m)
             continue
-        record = apps.get(store, m.application_id)
+        record = apps.get(ctx, m.application_id)
         if record.valid_until is None:
             continue
         text = approval_text(
             template,
-            bank_short_name=settings.bank_short_name,
+            bank_short_name=ctx.settings.bank_short_name,
             line_fen=record.line_fen,
             annual_rate=rate_text(record.annual_rate_bp),
             valid_until=record.valid_until,
@@ -279,17 +278,14 @@ class _Ahead:
 
 
 def issue_letters(
-    store: Store,
-    settings: Settings,
+    ctx: Context,
     operator: OperatorRecord | None,
     code: str,
     out: Path,
     *,
-    today: dt.date,
     printer: str | None = None,
     progress: Progress | None = None,
     cancelled: Cancelled | None = None,
-    now: dt.datetime | None = None,
     workers: int | None = None,
 ) -> LettersRun:
     """Issue, keep, merge (and print with ``printer``) the agreement and the letter of every member the
@@ -297,13 +293,14 @@ def issue_letters(
     raises ``LettersCancelled`` (audited), everything issued so far kept. ``workers`` processes render
     the coming members' documents while this one records and keeps each in order (default: one per
     core, up to 4, when there are at least ``AHEAD_FROM`` people to issue; 0: all rendered here)."""
+    store, settings = ctx.store, ctx.settings
+    moment = ctx.now()  # every document of the run dated and stamped from this one reading
+    today, stamped = local_day(moment), ctx.at(moment)
     op = _current(store, operator)
     campaign = _campaign(store, code)
     if not _may_work(op, campaign.branch_code):
         raise _refuse_officer(store, op, "letters", campaign)
     _open(store, op, "letters", campaign)
-    moment = now or now_utc()
-    ctx = Context(store, settings, clock=Clock.at(now) if now else Clock.on(today))
     documents.document_key(ctx)  # a desktop without the bank's key is refused before anything
     granted = store_campaigns.granted_here(store, campaign.id, GRANTED)
     run = LettersRun(campaign.code, len(granted))
@@ -333,11 +330,12 @@ def issue_letters(
             subject=campaign.code,
             purpose=PURPOSE,
             detail=detail,
+            now=ctx.now(),
         )
 
     mask = settings.masking
     people = {m.application_id: m for m in granted}
-    texts, bad_phones = _texts(store, settings, granted)
+    texts, bad_phones = _texts(ctx, granted)
     run.refused += [
         LetterRefused(
             m.application_id, mask.resident_id(m.id_no), m.name, m.line_no,
@@ -352,7 +350,9 @@ def issue_letters(
         store,
         texts,
         moment,
-        lambda n: AuditEntry("campaign_sms", op.login, workstation(), campaign.code, PURPOSE, {"queued": n}),
+        lambda n: AuditEntry(
+            "campaign_sms", op.login, ctx.workstation, campaign.code, PURPOSE, {"queued": n}
+        ),
     )
     folder = settings.paths.data_dir / "printed"
     kept = _kept(folder)
@@ -398,7 +398,7 @@ def issue_letters(
 
                 try:
                     documents.issue_all(
-                        ctx,
+                        stamped,
                         app_id,
                         missing,
                         operator=op.login,
@@ -505,14 +505,7 @@ class Signed:
 
 
 def sign_members(
-    store: Store,
-    operator: OperatorRecord | None,
-    code: str,
-    raw_ids: Sequence[str],
-    *,
-    today: dt.date,
-    masking: Masking | None = None,
-    now: dt.datetime | None = None,
+    ctx: Context, operator: OperatorRecord | None, code: str, raw_ids: Sequence[str]
 ) -> list[Signed]:
     """Record that each of the members (resident IDs) signed the agreement delivered to them: through
     the counter's own signing (``applications.sign``: refused until the agreement was issued, the
@@ -520,12 +513,14 @@ def sign_members(
     One person's refusal (not a member, nothing granted, already signed, lapsed) never stops the rest;
     the list ends with a ``campaign_sign`` audit row with the counts. A closed campaign still records
     signatures (a signature given is a fact); who may: as for the letters."""
-    mask = masking or Masking()
+    store, mask = ctx.store, ctx.settings.masking
+    ctx = ctx.at(ctx.now())  # the clock read once: the IDs read, each signature and the list's row agree
+    today = ctx.today()
     op = _current(store, operator)
     campaign = _campaign(store, code)
     if not _may_work(op, campaign.branch_code):
         raise _refuse_officer(store, op, "sign", campaign)
-    actor = apps.Actor(op, workstation())
+    actor = apps.Actor(op, ctx.workstation)
     out: list[Signed] = []
     seen: set[str] = set()
     for raw in raw_ids:
@@ -579,7 +574,7 @@ def sign_members(
             out.append(Signed(shown, member.name, found[0], False, "已签约", "already signed"))
             continue
         try:
-            apps.sign(store, found[0], actor, today=today, now=now)
+            apps.sign(ctx, found[0], actor)
         except UserFacingError as exc:
             out.append(Signed(shown, member.name, found[0], False, exc.message_zh, exc.message_en))
             continue
@@ -595,5 +590,6 @@ def sign_members(
             "signed": sum(1 for s in out if s.signed),
             "refused": sum(1 for s in out if not s.signed),
         },
+        now=ctx.now(),
     )
     return out

@@ -279,7 +279,7 @@ class CounterFlow:
             self.store, "lookup", operator=self.operator.login, subject=rid.value, purpose=source, now=now,
         )  # fmt: skip
         held = card.open_application
-        application = apps.get(self.store, held.id) if held is not None else None
+        application = apps.get(self.ctx, held.id) if held is not None else None
         self._clear()
         self.card, self.application = card, application
         self._read_issued()
@@ -365,17 +365,7 @@ class CounterFlow:
             raise gate
         assert self.policy is not None and self.operator is not None and self.card is not None
         assert self.survey is not None
-        now = self.ctx.now()
-        record = apps.submit(
-            self.store,
-            self.policy,
-            self.card.rid,
-            self.survey,
-            self._actor(self.operator),
-            today=local_day(now),
-            now=now,
-            name=self.name,
-        )
+        record = apps.submit(self.ctx, self.card.rid, self.survey, self._actor(self.operator), name=self.name)
         self.application, self._unsaved = record, False
         with contextlib.suppress(UserFacingError):  # an orphan draft is purged after 30 days
             drafts.discard(self.ctx, record.id_no)
@@ -387,19 +377,11 @@ class CounterFlow:
         flow itself does not change (this may run on a worker thread): hand the result to ``decided``.
         The submitter never approves their own application (the service refuses and audits it)."""
         self._refuse(Action.AUTHORIZE)
-        app, policy = self.application, self.policy
-        assert app is not None and policy is not None
+        app = self.application
+        assert app is not None and self.policy is not None
         approver = authenticate(self.ctx, login, password, purpose="authorize")
-        now = self.ctx.now()
         return apps.approve(
-            self.store,
-            policy,
-            app.id,
-            self._actor(approver),
-            today=local_day(now),
-            now=now,
-            expected_version=app.version,
-            sms_sender=sms_sender,
+            self.ctx, app.id, self._actor(approver), expected_version=app.version, sms_sender=sms_sender
         )
 
     def approvable_here(self) -> bool:
@@ -424,7 +406,7 @@ class CounterFlow:
         app = self.application
         if app is None or app.status != Status.SUBMITTED:
             return None
-        return apps.get(self.store, app.id)
+        return apps.get(self.ctx, app.id)
 
     def decided(self, record: ApplicationRecord) -> bool:
         """A newer state of the application on screen (approved here, or decided elsewhere): True when
@@ -492,15 +474,8 @@ class CounterFlow:
         self._refuse(Action.SIGN)
         app = self.application
         assert app is not None and self.operator is not None
-        now = self.ctx.now()
-        self.application = apps.sign(
-            self.store,
-            app.id,
-            self._actor(self.operator),
-            today=local_day(now),
-            now=now,
-            expected_version=app.version,
-        )
+        actor = self._actor(self.operator)
+        self.application = apps.sign(self.ctx, app.id, actor, expected_version=app.version)
         self.refresh_card()
         return self.application
 
@@ -555,7 +530,7 @@ class CounterFlow:
         issued = False
         if app is not None and app.status in (Status.APPROVED, Status.SIGNED):
             try:
-                issued = apps.agreement_issued(self.store, app.id)
+                issued = apps.agreement_issued(self.ctx, app.id)
             except UserFacingError:
                 if strict:
                     raise

@@ -141,6 +141,7 @@ def open_for_counter(settings: Settings, today: dt.date) -> CounterStart:
     ended closed, old drafts purged, and whether anyone can log in yet. No Qt: runs on a worker thread."""
     from teller_assist.services import drafts
     from teller_assist.services.applications import expire_due
+    from teller_assist.services.clock import Clock
     from teller_assist.services.context import Context
     from teller_assist.services.prequal import active_policy
     from teller_assist.store.operators import any_operator
@@ -154,7 +155,7 @@ def open_for_counter(settings: Settings, today: dt.date) -> CounterStart:
         except UserFacingError as exc:
             policy_problem = exc
         try:
-            expire_due(opened.store, today)
+            expire_due(Context(opened.store, settings, policy, Clock.on(today)))
         except UserFacingError as exc:
             expiry_problem = exc
         with contextlib.suppress(UserFacingError):  # drafts older than kept: tried again next start

@@ -8,11 +8,10 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from teller_assist.prequal.policy import default_policy_path, load_policy
 from teller_assist.prequal.survey import Survey
 from teller_assist.services import applications as apps
+from teller_assist.services.context import Context
 from teller_assist.services.imports import import_paths
-from teller_assist.store.engine import Store
 from teller_assist.store.operators import get_operator
 from tests.helpers.extracts import rid, write
 from tests.helpers.operators import make_operator
@@ -36,9 +35,11 @@ class Seeded:
     line_fen: int  # the approved line
 
 
-def seed_tasks(store: Store, folder: Path) -> Seeded:
+def seed_tasks(ctx: Context, folder: Path) -> Seeded:
     """The customers and the list through the night's import; teller1, teller2, manager1 and head1 of
-    branch 0101; LETTER's application submitted by teller1 and approved by head1."""
+    branch 0101; LETTER's application submitted by teller1 and approved by head1 (under the context's
+    policy, on TODAY)."""
+    store, today = ctx.store, ctx.on(TODAY)
     write(
         folder,
         "customers_20261127.csv",
@@ -61,15 +62,12 @@ def seed_tasks(store: Store, folder: Path) -> Seeded:
             make_operator(store, login, role)
     teller, head = get_operator(store, "teller1"), get_operator(store, "head1")
     assert teller is not None and head is not None
-    policy = load_policy(default_policy_path())
     submitted = apps.submit(
-        store,
-        policy,
+        today,
         LETTER,
         Survey("walk_in", walk_in_answers(household_income=40_000)),
         apps.Actor(teller, "ws-test"),
-        today=TODAY,
         name=NAMES[LETTER],
     )
-    approved = apps.approve(store, policy, submitted.id, apps.Actor(head, "ws-test"), today=TODAY)
+    approved = apps.approve(today, submitted.id, apps.Actor(head, "ws-test"))
     return Seeded(approved.id, approved.line_fen)

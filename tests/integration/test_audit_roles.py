@@ -23,7 +23,7 @@ from teller_assist.services import applications as apps
 from teller_assist.services import audit
 from teller_assist.services.context import Context
 from teller_assist.services.database import open_database, setup_roles
-from teller_assist.settings import Settings, load_settings
+from teller_assist.settings import load_settings
 from teller_assist.store import audit as store_audit
 from teller_assist.store.engine import Store
 from tests.helpers.cli import run_cli
@@ -103,25 +103,25 @@ def app_store(two_roles: TwoRoles, roles_env: dict[str, str]) -> Iterator[Store]
 
 
 def test_the_program_works_as_its_role(
-    app_store: Store, settings: Settings, policy: Policy, tmp_path: Path
+    app_store: Store, roles_env: dict[str, str], policy: Policy, tmp_path: Path
 ) -> None:
     """Everything the program does still works: operators, a submission, an approval (each with its audit
     row through the function), lookups, an anchor, the check."""
     team = make_team(app_store)
     survey = Survey("walk_in", walk_in_answers())
     today = dt.date(2026, 11, 28)
-    app = apps.submit(app_store, policy, MAN, survey, team.teller, today=today)
-    approved = apps.approve(app_store, policy, app.id, team.head, today=today, sms_sender="农商")
+    ctx = Context(app_store, load_settings(roles_env), policy).on(today)
+    app = apps.submit(ctx, MAN, survey, team.teller)
+    approved = apps.approve(ctx, app.id, team.head, sms_sender="农商")
     assert approved.status == "approved"
     audit.log(app_store, "lookup", operator="teller1", subject=MAN, purpose="counter")
-    as_app = Context(app_store, settings, policy)
-    audit.anchor(as_app, tmp_path / "anchors.jsonl", operator="hq")
-    result = audit.verify(as_app, audit.read_anchors(tmp_path / "anchors.jsonl"))
+    audit.anchor(ctx, tmp_path / "anchors.jsonl", operator="hq")
+    result = audit.verify(ctx, audit.read_anchors(tmp_path / "anchors.jsonl"))
     assert result.ok and result.rows >= 8, result.findings
 
 
 def test_a_campaigns_batch_works_as_the_programs_role(
-    app_store: Store, settings: Settings, policy: Policy, tmp_path: Path
+    app_store: Store, roles_env: dict[str, str], policy: Policy, tmp_path: Path
 ) -> None:
     """A campaign's batch, submitted and approved in one step as the program's role: its tables written,
     every application's audit row appended through the function, in bulk, and the chain whole."""
@@ -138,18 +138,18 @@ def test_a_campaigns_batch_works_as_the_programs_role(
     checker = make_operator(app_store, "bmgr1", "lobby_manager")
     spec = check_spec(code="village-roles", scenario="village", group_name="后白村", branch_code="0101",
                       starts_on=today, ends_on=today + dt.timedelta(days=30), today=today)  # fmt: skip
-    ctx = Context(app_store, settings, policy, Clock.on(today))
+    ctx = Context(app_store, load_settings(roles_env), policy, Clock.on(today))
     campaigns.create_campaign(ctx, admin, spec)
     roster = tmp_path / "roster.csv"
     people = [rid(seq=600 + i) for i in range(20)]
     lines = "".join(f"{p},王五,是,是\n" for p in people)
     roster.write_text("身份证号,姓名,同意查询征信,同意处理个人信息\n" + lines, encoding="utf-8")
     campaigns.import_roster(ctx, admin, "village-roles", roster)
-    sub = campaign_batches.submit_campaign(app_store, maker, "village-roles", policy, today=today)
+    sub = campaign_batches.submit_campaign(ctx, maker, "village-roles")
     assert sub.submitted == 20 and sub.batch_id is not None
-    done = campaign_batches.approve_batch(app_store, checker, sub.batch_id, policy, today=today)
+    done = campaign_batches.approve_batch(ctx, checker, sub.batch_id)
     assert len(done.approved) == 20
-    assert audit.verify(Context(app_store, settings, policy)).ok
+    assert audit.verify(ctx).ok
 
 
 ATTACKS = (

@@ -82,65 +82,65 @@ def audit_refused(store: Store) -> Refused:
 
 
 def test_a_refused_audit_row_refuses_the_submission(
-    store: Store, team: Team, policy: Policy, audit_refused: Refused
+    store: Store, team: Team, policy: Policy, audit_refused: Refused, ctx: Context
 ) -> None:
     with audit_refused():
-        apps.submit(store, policy, MAN, survey(), team.teller, today=TODAY, now=NOW)
-    assert apps.listing(store) == []
+        apps.submit(ctx.at(NOW), MAN, survey(), team.teller)
+    assert apps.listing(ctx) == []
     # the same submission, once audit rows can be written again, goes through with its row
-    record = apps.submit(store, policy, MAN, survey(), team.teller, today=TODAY, now=NOW)
+    record = apps.submit(ctx.at(NOW), MAN, survey(), team.teller)
     last = list(store_audit.export_rows(store, None, None))[-1]
     assert (last.action, last.subject) == ("submit", f"app:{record.id}")
 
 
-def _submitted(store: Store, policy: Policy, team: Team) -> int:  # a stranger: named at the counter
-    return apps.submit(store, policy, MAN, survey(), team.teller, today=TODAY, now=NOW, name="王建国").id
+def _submitted(ctx: Context, team: Team) -> int:  # a stranger: named at the counter
+    return apps.submit(ctx.at(NOW), MAN, survey(), team.teller, name="王建国").id
 
 
-def _approved(store: Store, policy: Policy, team: Team) -> int:
-    app_id = _submitted(store, policy, team)
-    apps.approve(store, policy, app_id, team.head, today=TODAY, now=NOW)
+def _approved(ctx: Context, team: Team) -> int:
+    app_id = _submitted(ctx, team)
+    apps.approve(ctx.at(NOW), app_id, team.head)
     return app_id
 
 
-def _printed(store: Store, policy: Policy, team: Team) -> int:
-    app_id = _approved(store, policy, team)
-    agreement_printed(store, app_id)
+def _printed(ctx: Context, team: Team) -> int:
+    app_id = _approved(ctx, team)
+    agreement_printed(ctx.store, app_id)
     return app_id
 
 
-def _signed(store: Store, policy: Policy, team: Team) -> int:
-    app_id = _printed(store, policy, team)
-    apps.sign(store, app_id, team.teller, today=TODAY, now=NOW)
+def _signed(ctx: Context, team: Team) -> int:
+    app_id = _printed(ctx, team)
+    apps.sign(ctx.at(NOW), app_id, team.teller)
     return app_id
 
 
 AFTER_VALIDITY = dt.date(2028, 11, 28)  # approved on TODAY: valid up to 2028-11-27
-Prepare = Callable[[Store, Policy, Team], int]
-Act = Callable[[Store, Policy, Team, int], object]
+Prepare = Callable[[Context, Team], int]
+Act = Callable[[Context, Team, int], object]
 MOVES: dict[str, tuple[Prepare, Act]] = {
     "approve": (
         _submitted,
-        lambda s, p, t, a: apps.approve(s, p, a, t.head, today=TODAY, now=NOW, sms_sender="句容农商银行"),
+        lambda c, t, a: apps.approve(c.at(NOW), a, t.head, sms_sender="句容农商银行"),
     ),
-    "reject": (_submitted, lambda s, p, t, a: apps.reject(s, p, a, t.head, "收入证明不足", now=NOW)),
-    "cancel": (_submitted, lambda s, p, t, a: apps.cancel(s, a, t.teller, now=NOW)),
-    "sign": (_printed, lambda s, p, t, a: apps.sign(s, a, t.teller, today=TODAY, now=NOW)),
-    "expire approved": (_approved, lambda s, p, t, a: apps.expire_due(s, AFTER_VALIDITY, now=NOW)),
-    "expire signed": (_signed, lambda s, p, t, a: apps.expire_due(s, AFTER_VALIDITY, now=NOW)),
+    "reject": (_submitted, lambda c, t, a: apps.reject(c.at(NOW), a, t.head, "收入证明不足")),
+    "cancel": (_submitted, lambda c, t, a: apps.cancel(c.at(NOW), a, t.teller)),
+    "sign": (_printed, lambda c, t, a: apps.sign(c.at(NOW), a, t.teller)),
+    "expire approved": (_approved, lambda c, t, a: apps.expire_due(c.on(AFTER_VALIDITY))),
+    "expire signed": (_signed, lambda c, t, a: apps.expire_due(c.on(AFTER_VALIDITY))),
 }
 
 
 @pytest.mark.parametrize("move", list(MOVES))
 def test_a_refused_audit_row_refuses_the_decision(
-    store: Store, team: Team, policy: Policy, audit_refused: Refused, move: str
+    store: Store, team: Team, policy: Policy, audit_refused: Refused, move: str, ctx: Context
 ) -> None:
     prepare, act = MOVES[move]
-    app_id = prepare(store, policy, team)
-    before = apps.get(store, app_id)
+    app_id = prepare(ctx, team)
+    before = apps.get(ctx, app_id)
     with audit_refused():
-        act(store, policy, team, app_id)
-    after = apps.get(store, app_id)
+        act(ctx, team, app_id)
+    after = apps.get(ctx, app_id)
     assert (after.status, after.version, after.checker_id, after.signed_at, after.closed_at) == (
         before.status,
         before.version,
@@ -160,7 +160,7 @@ def test_a_refused_audit_row_refuses_the_document_issue(
     audit_refused: Refused,
     ctx: Context,
 ) -> None:
-    app_id = _approved(store, policy, team)
+    app_id = _approved(ctx, team)
     with audit_refused():
         documents.issue(ctx.on(TODAY), app_id, "agreement", operator="teller1", destination="f")
     assert store_docs.issued_count(store, app_id, "agreement") == 0
@@ -172,7 +172,7 @@ def test_a_refused_audit_row_refuses_the_document_issue(
 def test_a_refused_audit_row_refuses_the_sms_export(
     store: Store, ctx: Context, team: Team, policy: Policy, audit_refused: Refused, tmp_path: Path
 ) -> None:
-    MOVES["approve"][1](store, policy, team, _submitted(store, policy, team))
+    MOVES["approve"][1](ctx, team, _submitted(ctx, team))
     assert store_sms.pending_count(store) == 1
     folder = tmp_path / "out"
     folder.mkdir()

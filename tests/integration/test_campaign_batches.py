@@ -127,7 +127,7 @@ def head2(store: Store, team: Team) -> OperatorRecord:
 
 
 def campaign_with_roster(ctx: Context, team: Team, tmp_path: Path) -> None:
-    store, policy = ctx.store, ctx.in_force()
+    store = ctx.store
     bank_knows(store, tmp_path / "extracts")
     spec = check_spec(
         code=CODE, scenario="village", group_name="后白镇后白村", branch_code="0101",
@@ -138,7 +138,7 @@ def campaign_with_roster(ctx: Context, team: Team, tmp_path: Path) -> None:
     campaigns.import_roster(
         ctx.at(NOW), team.head.operator, CODE, roster(tmp_path / "后白村.xlsx", ROWS)
     )  # fmt: skip
-    apps.submit(store, policy, HELD, Survey("walk_in", walk_in_answers()), team.teller, today=TODAY, now=NOW)
+    apps.submit(ctx.at(NOW), HELD, Survey("walk_in", walk_in_answers()), team.teller)
 
 
 def audit_rows(store: Store, action: str) -> list[tuple[str | None, str | None, dict[str, object]]]:
@@ -167,20 +167,16 @@ def test_a_batch_from_survey_to_approval_within_authority_four_eyes(
 
     # a survey for 张三: the committee's form, both consents; the line it gives now
     with pytest.raises(WorkflowRefused, match="客户尚未同意"):
-        batches.record_survey(
-            store, teller, CODE, CS, village_survey(consent_personal_info=False), policy, today=TODAY
-        )
+        batches.record_survey(ctx.on(TODAY), teller, CODE, CS, village_survey(consent_personal_info=False))
     with pytest.raises(UserFacingError, match="不是本活动的"):
-        batches.record_survey(
-            store, teller, CODE, CS, Survey("walk_in", walk_in_answers()), policy, today=TODAY
-        )
-    done = batches.record_survey(store, teller, CODE, CS, village_survey(), policy, today=TODAY, now=NOW)
+        batches.record_survey(ctx.on(TODAY), teller, CODE, CS, Survey("walk_in", walk_in_answers()))
+    done = batches.record_survey(ctx.at(NOW), teller, CODE, CS, village_survey())
     assert (done.line_no, done.decision.grantable_fen) == (2, 240_000_00)  # 200,000 floor + 20% for 好
     with pytest.raises(UserFacingError, match="不是活动 village-后白-2026 的成员"):
-        batches.record_survey(store, teller, CODE, rid(seq=41), village_survey(), policy, today=TODAY)
+        batches.record_survey(ctx.on(TODAY), teller, CODE, rid(seq=41), village_survey())
 
     # submitted in one batch by the branch head
-    sub = batches.submit_campaign(store, head1, CODE, policy, today=TODAY, now=NOW)
+    sub = batches.submit_campaign(ctx.at(NOW), head1, CODE)
     assert sub.batch_id is not None and sub.submitted == 4
     assert sub.total == 240_000_00 + 3 * 30_000_00 and sub.with_survey == 1 and sub.survey_needed == 1
     assert sub.skipped == {
@@ -189,14 +185,14 @@ def test_a_batch_from_survey_to_approval_within_authority_four_eyes(
     }  # fmt: skip
     made = sub.made
     assert set(made) == {CS, LI, NEW, KEY}
-    cs_app = apps.get(store, made[CS])
+    cs_app = apps.get(ctx, made[CS])
     assert (cs_app.line_fen, cs_app.scenario, cs_app.maker_login, cs_app.branch_code) == (
         240_000_00, "village", "head1", "0101"
     )  # fmt: skip
     assert json.loads(cs_app.consents)["consent_credit_inquiry"] == {
         "at": NOW.isoformat(), "by": "teller1", "source": "survey"
     }  # fmt: skip
-    new_app = apps.get(store, made[NEW])
+    new_app = apps.get(ctx, made[NEW])
     assert (new_app.line_fen, new_app.name, json.loads(new_app.survey)) == (30_000_00, "王六", {})
     assert json.loads(new_app.consents)["consent_personal_info"]["source"] == "roster"
     assert {batch_of(store, i) for i in made.values()} == {sub.batch_id}
@@ -207,7 +203,7 @@ def test_a_batch_from_survey_to_approval_within_authority_four_eyes(
     assert all(i not in json.dumps(detail) for i in (CS, LI, NEW, KEY, NEG, NOCON, HELD))
 
     # what the lobby manager sees: exceptions first
-    view = batches.show_batch(store, manager, sub.batch_id, policy, masking=MASKING)
+    view = batches.show_batch(ctx, manager, sub.batch_id)
     r = view.review
     assert (r.count, r.total, view.authority_fen) == (4, 330_000_00, 50_000_00)
     assert [x.application_id for x in view.lines][:2] == [made[CS], made[KEY]]
@@ -219,28 +215,26 @@ def test_a_batch_from_survey_to_approval_within_authority_four_eyes(
 
     # the maker may never approve it (and the teller has no authority at all): refused and audited
     with pytest.raises(CampaignRefused, match="经办人不能审批自己提交的批次") as refused:
-        batches.approve_batch(store, head1, sub.batch_id, policy, today=TODAY)
+        batches.approve_batch(ctx.on(TODAY), head1, sub.batch_id)
     assert refused.value.exit_code == 3
     with pytest.raises(CampaignRefused, match="有审批权限的人员"):
-        batches.approve_batch(store, teller, sub.batch_id, policy, today=TODAY)
+        batches.approve_batch(ctx.on(TODAY), teller, sub.batch_id)
     assert [(o, d["action"], d["reason"]) for o, _s, d in audit_rows(store, "campaign_refused")] == [
         ("head1", "batch_approve", "the batch's maker"),
         ("teller1", "batch_approve", "no approval authority for the campaign's branch"),
     ]
-    assert {apps.get(store, i).status for i in made.values()} == {"submitted"}
+    assert {apps.get(ctx, i).status for i in made.values()} == {"submitted"}
 
     # one rejected with a reason, one by one; the rest within 50,000 approved in one step
     with pytest.raises(WorkflowRefused, match="必须填写原因"):
-        batches.reject_in_batch(store, manager, sub.batch_id, policy, "  ", today=TODAY, member=LI)
+        batches.reject_in_batch(ctx.on(TODAY), manager, sub.batch_id, "  ", member=LI)
     rejected = batches.reject_in_batch(
-        store, manager, sub.batch_id, policy, "村委会反映已外出务工多年", today=TODAY, member=LI, now=NOW
+        ctx.at(NOW), manager, sub.batch_id, "村委会反映已外出务工多年", member=LI
     )
     assert (rejected.status, rejected.reject_reason, rejected.checker_login) == (
         "rejected", "村委会反映已外出务工多年", "manager1"
     )  # fmt: skip
-    approval = batches.approve_batch(
-        store, manager, sub.batch_id, policy, today=TODAY, now=NOW, sms_sender="某行"
-    )
+    approval = batches.approve_batch(ctx.at(NOW), manager, sub.batch_id, sms_sender="某行")
     assert {a.id for a in approval.approved} == {made[NEW], made[KEY]} and approval.total == 60_000_00
     assert approval.left == {"over_authority": 1}
     for a in approval.approved:
@@ -256,19 +250,19 @@ def test_a_batch_from_survey_to_approval_within_authority_four_eyes(
     )  # fmt: skip
 
     # the higher approver takes what was left; nothing is approved twice
-    again = batches.approve_batch(store, head2, sub.batch_id, policy, today=TODAY, now=NOW, sms_sender="某行")
+    again = batches.approve_batch(ctx.at(NOW), head2, sub.batch_id, sms_sender="某行")
     assert [a.id for a in again.approved] == [made[CS]] and again.total == 240_000_00 and again.left == {}
-    assert apps.get(store, made[CS]).checker_login == "head2"
+    assert apps.get(ctx, made[CS]).checker_login == "head2"
     with store.connection() as conn:  # 张三's survey gave his phone: his approval text is queued with it
         queued = conn.execute(text("SELECT application_id FROM sms_outbox")).scalars().all()
     assert list(queued) == [made[CS]]
-    after = batches.show_batch(store, head2, sub.batch_id, policy, masking=MASKING)
+    after = batches.show_batch(ctx, head2, sub.batch_id)
     assert after.review.by_status() == {
         "submitted": 0, "approved": 3, "rejected": 1, "cancelled": 0, "signed": 0, "expired": 0
     }  # fmt: skip
 
     # a second submission doubles nobody: those holding a line, the rejected, the rest as before
-    second = batches.submit_campaign(store, head1, CODE, policy, today=TODAY, now=NOW)
+    second = batches.submit_campaign(ctx.at(NOW), head1, CODE)
     assert second.batch_id is None and second.submitted == 0
     assert (second.skipped["holding"], second.skipped["rejected"]) == (4, 1)
     assert audit_rows(store, "campaign_submit")[-1][2]["batch"] is None
@@ -281,8 +275,8 @@ def test_the_database_refuses_a_batch_approved_by_its_maker_or_beyond_authority(
     """With every line of Python's rule set aside, the batch's own write meets the constraints that
     guard one approval: maker = checker, and an authority that does not cover the line."""
     campaign_with_roster(ctx, team, tmp_path)
-    batches.record_survey(store, team.teller.operator, CODE, CS, village_survey(), policy, today=TODAY)
-    sub = batches.submit_campaign(store, team.manager.operator, CODE, policy, today=TODAY, now=NOW)
+    batches.record_survey(ctx.on(TODAY), team.teller.operator, CODE, CS, village_survey())
+    sub = batches.submit_campaign(ctx.at(NOW), team.manager.operator, CODE)
     ids = sorted(sub.made.values())
 
     def forced(checker: OperatorRecord, authority_fen: int) -> store_apps.ManyResult:
@@ -308,7 +302,7 @@ def test_the_database_refuses_a_batch_approved_by_its_maker_or_beyond_authority(
         forced(team.manager.operator, 300_000_00)  # the maker: ck_application_maker_checker
     with pytest.raises(WorkflowRefused, match="审批权限不足以覆盖该额度"):
         forced(team.head.operator, 50_000_00)  # 张三's 240,000: ck_application_authority_covers_line
-    assert {apps.get(store, i).status for i in ids} == {"submitted"}  # the whole batch, not a part
+    assert {apps.get(ctx, i).status for i in ids} == {"submitted"}  # the whole batch, not a part
     assert audit_rows(store, "approve") == []
 
 
@@ -325,7 +319,7 @@ def test_two_approvers_at_once_approve_each_application_once(
     names = ["成员" + "一二三四五六七八九十"[i % 10] for i in range(120)]
     people = [[f"H{i}", names[i], rid(born=born[i]), "", "", "", "", "", "是", "是"] for i in range(120)]
     campaigns.import_roster(ctx.on(TODAY), team.head.operator, CODE, roster(tmp_path / "r.xlsx", people))
-    sub = batches.submit_campaign(store, team.teller.operator, CODE, policy, today=TODAY, now=NOW)
+    sub = batches.submit_campaign(ctx.at(NOW), team.teller.operator, CODE)
     assert sub.batch_id is not None and sub.submitted == 120
     gate = threading.Barrier(2)
     results: dict[str, object] = {}
@@ -333,7 +327,7 @@ def test_two_approvers_at_once_approve_each_application_once(
     def approve(who: OperatorRecord) -> None:
         gate.wait()
         try:
-            results[who.login] = batches.approve_batch(store, who, sub.batch_id or 0, policy, today=TODAY)
+            results[who.login] = batches.approve_batch(ctx.on(TODAY), who, sub.batch_id or 0)
         except Exception as exc:  # the other approver's outcome is what the assertions read
             results[who.login] = exc
 
@@ -362,19 +356,15 @@ def test_progress_counts_each_person_once_as_the_programme_defines(
     store: Store, team: Team, head2: OperatorRecord, policy: Policy, tmp_path: Path, ctx: Context
 ) -> None:
     campaign_with_roster(ctx, team, tmp_path)
-    batches.record_survey(
-        store, team.teller.operator, CODE, CS, village_survey(), policy, today=TODAY, now=NOW
-    )
-    sub = batches.submit_campaign(store, team.head.operator, CODE, policy, today=TODAY, now=NOW)
-    batches.reject_in_batch(
-        store, head2, sub.batch_id or 0, policy, "不符合", today=TODAY, member=LI, now=NOW
-    )
-    batches.approve_batch(store, head2, sub.batch_id or 0, policy, today=TODAY, now=NOW)  # 张三, 王六, 周九
-    held = apps.approve(store, policy, apps.queue(store)[0].id, team.head, today=TODAY, now=NOW)
+    batches.record_survey(ctx.at(NOW), team.teller.operator, CODE, CS, village_survey())
+    sub = batches.submit_campaign(ctx.at(NOW), team.head.operator, CODE)
+    batches.reject_in_batch(ctx.at(NOW), head2, sub.batch_id or 0, "不符合", member=LI)
+    batches.approve_batch(ctx.at(NOW), head2, sub.batch_id or 0)  # 张三, 王六, 周九
+    held = apps.approve(ctx.at(NOW), apps.queue(ctx)[0].id, team.head)
     assert held.id_no == HELD  # 钱七's line from the counter: his, counted once for the campaign too
     made = sub.made
     agreement_printed(store, made[NEW])
-    apps.sign(store, made[NEW], team.teller, today=TODAY, now=NOW)  # 王六 signs...
+    apps.sign(ctx.at(NOW), made[NEW], team.teller)  # 王六 signs...
     from teller_assist.store.documents import record_issue
 
     record_issue(
@@ -428,12 +418,12 @@ def test_who_may_submit_and_survey(
         branch_code="0102",
     )  # fmt: skip
     with pytest.raises(CampaignRefused, match="只有总行管理员或网点 0101 的员工可以为该活动提交"):
-        batches.submit_campaign(store, other, CODE, policy, today=TODAY)
+        batches.submit_campaign(ctx.on(TODAY), other, CODE)
     with pytest.raises(CampaignRefused, match="登记调查"):
-        batches.record_survey(store, other, CODE, CS, village_survey(), policy, today=TODAY)
+        batches.record_survey(ctx.on(TODAY), other, CODE, CS, village_survey())
     campaigns.close_campaign(ctx.at(NOW), team.head.operator, CODE)
     with pytest.raises(CampaignRefused, match="不再接收名单"):
-        batches.submit_campaign(store, team.admin.operator, CODE, policy, today=TODAY)
+        batches.submit_campaign(ctx.on(TODAY), team.admin.operator, CODE)
     assert [(o, d["action"]) for o, _s, d in audit_rows(store, "campaign_refused")] == [
         ("teller9", "submit"), ("teller9", "survey"), ("admin1", "submit")
     ]  # fmt: skip
@@ -459,7 +449,7 @@ def test_two_submissions_at_once_and_a_counter_in_between_submit_each_person_onc
         )
         for who in (NEW, KEY)
     ]  # fmt: skip
-    apps.submit(store, policy, NEW, Survey("walk_in", walk_in_answers()), team.teller, today=TODAY, now=NOW)
+    apps.submit(ctx.at(NOW), NEW, Survey("walk_in", walk_in_answers()), team.teller)
     written = store_campaigns.submit_batch(
         store, CODE, news, maker_id=actor.operator.id, by="head1", at=NOW, on=TODAY, policy_version="x",
         skipped={"holding": 0},
@@ -467,7 +457,7 @@ def test_two_submissions_at_once_and_a_counter_in_between_submit_each_person_onc
         closing=lambda b, n: AuditEntry("campaign_submit", "head1", "ws-test", CODE, None, {"batch": b}),
     )  # fmt: skip
     assert set(written.made) == {KEY} and written.passed_over == (NEW,)
-    assert len(apps.listing(store, id_no=NEW)) == 1
+    assert len(apps.listing(ctx, id_no=NEW)) == 1
 
     gate = threading.Barrier(2)
     results: list[object] = []
@@ -475,7 +465,7 @@ def test_two_submissions_at_once_and_a_counter_in_between_submit_each_person_onc
     def submit() -> None:
         gate.wait()
         try:
-            results.append(batches.submit_campaign(store, team.head.operator, CODE, policy, today=TODAY))
+            results.append(batches.submit_campaign(ctx.on(TODAY), team.head.operator, CODE))
         except Exception as exc:
             results.append(exc)
 
@@ -504,12 +494,12 @@ def test_the_lobbys_queue_leaves_a_campaigns_batch_to_the_batch_view(
     """A batch of a campaign's members waits in 客群活动's batch view, not in the lobby's queue, where
     its thousands (oldest first, 500 shown) would hide the customer waiting at the counter."""
     campaign_with_roster(ctx, team, tmp_path)  # 钱七 submitted at the counter first
-    sub = batches.submit_campaign(store, team.head.operator, CODE, policy, today=TODAY, now=NOW)
+    sub = batches.submit_campaign(ctx.at(NOW), team.head.operator, CODE)
     assert sub.submitted == 4
     walk_in = apps.submit(
-        store, policy, rid(seq=35), Survey("walk_in", walk_in_answers()), team.teller, today=TODAY, now=NOW
+        ctx.at(NOW), rid(seq=35), Survey("walk_in", walk_in_answers()), team.teller
     )  # a customer at the counter after the batch
-    waiting = {a.id_no for a in apps.listing(store, status="submitted")}
+    waiting = {a.id_no for a in apps.listing(ctx, status="submitted")}
     assert set(sub.made) | {HELD, walk_in.id_no} == waiting
     for branch in (None, "0101"):
-        assert [a.id_no for a in apps.queue(store, branch_code=branch)] == [HELD, walk_in.id_no]
+        assert [a.id_no for a in apps.queue(ctx, branch_code=branch)] == [HELD, walk_in.id_no]

@@ -7,6 +7,7 @@ a closed campaign; signatures recorded one by one and from a list through the co
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import subprocess
@@ -31,7 +32,6 @@ from teller_assist.settings import Settings, load_settings
 from teller_assist.store import documents as store_docs
 from teller_assist.store.engine import Store
 from tests.helpers import required
-from tests.helpers.context import context_of
 from tests.helpers.cups import CupsServer
 from tests.helpers.extracts import rid
 from tests.helpers.operators import PASSWORD
@@ -65,8 +65,13 @@ def paper(env: dict[str, str], store: Store, memory_keyring: object) -> Settings
     return load_settings({**env, **({"TELLER_ASSIST_KEY_STORE": "demo-file"} if store.demo_mode else {})})
 
 
+@pytest.fixture
+def paper_ctx(ctx: Context, paper: Settings) -> Context:
+    """The context with the paper settings."""
+    return dataclasses.replace(ctx, settings=paper)
+
+
 def granted_campaign(ctx: Context, team: Team, tmp_path: Path, **changes: object) -> dict[str, int]:
-    store, policy = ctx.store, ctx.in_force()
     spec = check_spec(
         code=CODE, scenario="village", group_name="前进村", branch_code="0101",
         starts_on=dt.date(2026, 12, 1), ends_on=dt.date(2027, 3, 31), today=TODAY,
@@ -80,9 +85,9 @@ def granted_campaign(ctx: Context, team: Team, tmp_path: Path, **changes: object
         sheet.append(row)
     book.save(tmp_path / "前进村.xlsx")
     campaigns.import_roster(ctx.at(NOW), team.head.operator, CODE, tmp_path / "前进村.xlsx")
-    sub = batches.submit_campaign(store, team.head.operator, CODE, policy, today=TODAY, now=NOW)
+    sub = batches.submit_campaign(ctx.at(NOW), team.head.operator, CODE)
     assert sub.batch_id is not None and set(sub.made) == {P[n] for n in DELIVERY}
-    done = batches.approve_batch(store, team.manager.operator, sub.batch_id, policy, today=TODAY, now=NOW)
+    done = batches.approve_batch(ctx.at(NOW), team.manager.operator, sub.batch_id)
     assert len(done.approved) == 4
     return {name: sub.made[P[name]] for name in DELIVERY}
 
@@ -122,12 +127,15 @@ def check_paper(files: list[Path], order: list[str]) -> list[str]:
 
 
 def test_letters_for_the_granted_in_delivery_order_masked_with_texts(
-    store: Store, team: Team, policy: Policy, paper: Settings, tmp_path: Path, ctx: Context
+    store: Store, team: Team, policy: Policy, paper: Settings, tmp_path: Path, paper_ctx: Context
 ) -> None:
-    made = granted_campaign(ctx, team, tmp_path)
+    made = granted_campaign(paper_ctx, team, tmp_path)
     seen: list[tuple[str, int, int]] = []
     run = letters.issue_letters(
-        store, paper, team.teller.operator, CODE, tmp_path / "out", today=TODAY,
+        paper_ctx.on(TODAY),
+        team.teller.operator,
+        CODE,
+        tmp_path / "out",
         progress=lambda stage, done, of: seen.append((stage, done, of)),
     )  # fmt: skip
     assert (run.people, run.originals, run.copies, run.kept_before) == (4, 8, 0, 0)
@@ -155,27 +163,29 @@ def test_letters_for_the_granted_in_delivery_order_masked_with_texts(
 
 
 def test_rendered_ahead_in_worker_processes_the_same_letters_in_the_same_order(
-    store: Store, team: Team, policy: Policy, paper: Settings, tmp_path: Path, ctx: Context
+    store: Store, team: Team, policy: Policy, paper: Settings, tmp_path: Path, paper_ctx: Context
 ) -> None:
-    made = granted_campaign(ctx, team, tmp_path)
-    run = letters.issue_letters(
-        store, paper, team.teller.operator, CODE, tmp_path / "out", today=TODAY, workers=2
-    )
+    made = granted_campaign(paper_ctx, team, tmp_path)
+    run = letters.issue_letters(paper_ctx.on(TODAY), team.teller.operator, CODE, tmp_path / "out", workers=2)
     assert (run.originals, run.copies, run.rendered_ahead) == (8, 0, 8)
     check_paper(run.files, DELIVERY)
     assert all(store_docs.issued_count(store, a, "letter") == 1 for a in made.values())
 
 
 def test_a_cancelled_run_resumes_and_a_lost_document_comes_again_as_a_copy(
-    store: Store, team: Team, policy: Policy, paper: Settings, tmp_path: Path, ctx: Context
+    store: Store, team: Team, policy: Policy, paper: Settings, tmp_path: Path, paper_ctx: Context
 ) -> None:
-    made = granted_campaign(ctx, team, tmp_path)
+    made = granted_campaign(paper_ctx, team, tmp_path)
     out = tmp_path / "out"
     done: list[int] = []
     with pytest.raises(letters.LettersCancelled) as stopped:
         letters.issue_letters(
-            store, paper, team.teller.operator, CODE, out, today=TODAY,
-            progress=lambda stage, n, of: done.append(n), cancelled=lambda: len(done) >= 2,
+            paper_ctx.on(TODAY),
+            team.teller.operator,
+            CODE,
+            out,
+            progress=lambda stage, n, of: done.append(n),
+            cancelled=lambda: len(done) >= 2,
         )  # fmt: skip
     assert (stopped.value.done, stopped.value.of) == (2, 4)
     assert audit_details(store, "campaign_letters")[-1]["cancelled"] is True
@@ -184,7 +194,7 @@ def test_a_cancelled_run_resumes_and_a_lost_document_comes_again_as_a_copy(
     lost = paper.paths.data_dir / "printed" / f"app{made['钱九']}-letter-0.pdf"
     lost.unlink()
 
-    run = letters.issue_letters(store, paper, team.teller.operator, CODE, out, today=TODAY)
+    run = letters.issue_letters(paper_ctx.on(TODAY), team.teller.operator, CODE, out)
     assert (run.originals, run.copies, run.kept_before) == (4, 1, 3)
     assert store_docs.issued_count(store, made["孙一"], "agreement") == 1  # not issued twice
     assert store_docs.issued_count(store, made["钱九"], "letter") == 2
@@ -195,22 +205,22 @@ def test_a_cancelled_run_resumes_and_a_lost_document_comes_again_as_a_copy(
 
     # a third run issues nothing and rewrites no file
     stamps = [f.stat().st_mtime_ns for f in run.files]
-    again = letters.issue_letters(store, paper, team.teller.operator, CODE, out, today=TODAY)
+    again = letters.issue_letters(paper_ctx.on(TODAY), team.teller.operator, CODE, out)
     assert (again.originals, again.copies, again.kept_before) == (0, 0, 8)
     assert [f.stat().st_mtime_ns for f in again.files] == stamps
 
 
 def test_one_refused_document_never_stops_the_run_and_stays_out_of_the_print_files(
-    store: Store, team: Team, policy: Policy, paper: Settings, tmp_path: Path, ctx: Context
+    store: Store, team: Team, policy: Policy, paper: Settings, tmp_path: Path, paper_ctx: Context
 ) -> None:
-    made = granted_campaign(ctx, team, tmp_path)
+    made = granted_campaign(paper_ctx, team, tmp_path)
     with store.connection() as conn:  # 钱九's application lost its name; 王二's phone came in masked
         conn.execute(text("UPDATE application SET name = NULL WHERE id = :a"), {"a": made["钱九"]})
         conn.execute(
             text("UPDATE campaign_member SET phone = '139****4567' WHERE id_no = :i"), {"i": P["王二"]}
         )
         conn.commit()
-    run = letters.issue_letters(store, paper, team.teller.operator, CODE, tmp_path / "out", today=TODAY)
+    run = letters.issue_letters(paper_ctx.on(TODAY), team.teller.operator, CODE, tmp_path / "out")
     # the others' paper all came out; 钱九 refused in words, masked, and left out of the print files
     assert (run.people, run.originals, run.texts) == (4, 6, 0)
     paper_refused = [r for r in run.refused if r.paper]
@@ -231,55 +241,54 @@ def test_one_refused_document_never_stops_the_run_and_stays_out_of_the_print_fil
     with store.connection() as conn:
         conn.execute(text("UPDATE application SET name = '钱九' WHERE id = :a"), {"a": made["钱九"]})
         conn.commit()
-    again = letters.issue_letters(store, paper, team.teller.operator, CODE, tmp_path / "out", today=TODAY)
+    again = letters.issue_letters(paper_ctx.on(TODAY), team.teller.operator, CODE, tmp_path / "out")
     assert (again.originals, again.kept_before, [r.paper for r in again.refused]) == (2, 6, [False])
     check_paper(again.files, DELIVERY)
 
 
 def test_refused_to_another_branch_and_on_a_closed_campaign(
-    store: Store, team: Team, policy: Policy, paper: Settings, tmp_path: Path, ctx: Context
+    store: Store, team: Team, policy: Policy, paper: Settings, tmp_path: Path, paper_ctx: Context
 ) -> None:
-    granted_campaign(ctx, team, tmp_path)
+    granted_campaign(paper_ctx, team, tmp_path)
     elsewhere = add_operator(
-        context_of(store),
-        team.admin.operator, login="teller9", name="teller9", role="teller", password=PASSWORD,
+        paper_ctx, team.admin.operator, login="teller9", name="teller9", role="teller", password=PASSWORD,
         branch_code="0202",
     )  # fmt: skip
     with pytest.raises(CampaignRefused, match="网点 0101 的员工"):
-        letters.issue_letters(store, paper, elsewhere, CODE, tmp_path / "o", today=TODAY)
+        letters.issue_letters(paper_ctx.on(TODAY), elsewhere, CODE, tmp_path / "o")
     with pytest.raises(CampaignRefused, match="网点 0101 的员工"):
-        letters.sign_members(store, elsewhere, CODE, [P["王二"]], today=TODAY)
+        letters.sign_members(paper_ctx.on(TODAY), elsewhere, CODE, [P["王二"]])
     refused = [d for d in audit_details(store, "campaign_refused") if d["action"] in ("letters", "sign")]
     assert [d["action"] for d in refused] == ["letters", "sign"]
     assert not (tmp_path / "o").exists() and not audit_details(store, "print")
-    campaigns.close_campaign(ctx.at(NOW), team.head.operator, CODE)
+    campaigns.close_campaign(paper_ctx.at(NOW), team.head.operator, CODE)
     with pytest.raises(CampaignRefused, match="已于"):
-        letters.issue_letters(store, paper, team.teller.operator, CODE, tmp_path / "o", today=TODAY)
+        letters.issue_letters(paper_ctx.on(TODAY), team.teller.operator, CODE, tmp_path / "o")
     assert not audit_details(store, "print")
 
 
 def test_signatures_one_by_one_and_from_a_list_through_the_counters_signing(
-    store: Store, team: Team, policy: Policy, paper: Settings, tmp_path: Path, ctx: Context
+    store: Store, team: Team, policy: Policy, paper: Settings, tmp_path: Path, paper_ctx: Context
 ) -> None:
-    made = granted_campaign(ctx, team, tmp_path)
-    (before,) = letters.sign_members(store, team.teller.operator, CODE, [P["王二"]], today=TODAY)
+    made = granted_campaign(paper_ctx, team, tmp_path)
+    (before,) = letters.sign_members(paper_ctx.on(TODAY), team.teller.operator, CODE, [P["王二"]])
     assert not before.signed and "尚未打印" in (before.reason_zh or "")  # nothing to sign yet
-    letters.issue_letters(store, paper, team.teller.operator, CODE, tmp_path / "out", today=TODAY, now=NOW)
-    (one,) = letters.sign_members(store, team.teller.operator, CODE, [P["王二"]], today=TODAY)
+    letters.issue_letters(paper_ctx.at(NOW), team.teller.operator, CODE, tmp_path / "out")
+    (one,) = letters.sign_members(paper_ctx.on(TODAY), team.teller.operator, CODE, [P["王二"]])
     assert one.signed and one.application_id == made["王二"] and one.given == MASK.resident_id(P["王二"])
     listed = [P["孙一"], P["王二"], P["李一"], rid(seq=201), BAD, P["孙一"]]
-    result = letters.sign_members(store, team.teller.operator, CODE, listed, today=TODAY)
+    result = letters.sign_members(paper_ctx.on(TODAY), team.teller.operator, CODE, listed)
     assert [r.signed for r in result] == [True, False, False, False, False, False]
     assert [r.reason_zh for r in result[1:3]] == ["已签约", "本活动未给此人授信"]
     assert "不是活动" in (result[3].reason_zh or "") and "身份证号无效" in (result[4].reason_zh or "")
     assert result[5].reason_zh == "名单中重复"
     assert all(P["孙一"] not in r.given for r in result)
     for name in ("王二", "孙一"):
-        record = apps.get(store, made[name])
+        record = apps.get(paper_ctx, made[name])
         assert record.status == "signed" and record.signed_at is not None
         assert set(store_docs.signatures(store, made[name])) == {"agreement"}
-    assert apps.get(store, made["赵一"]).status == "approved"
-    progress = campaigns.campaign_progress(ctx.on(TODAY), team.teller.operator, CODE)
+    assert apps.get(paper_ctx, made["赵一"]).status == "approved"
+    progress = campaigns.campaign_progress(paper_ctx.on(TODAY), team.teller.operator, CODE)
     assert (progress.granted, progress.notified, progress.signed) == (4, 4, 2)
     assert [d["signed"] for d in audit_details(store, "campaign_sign")] == [0, 1, 1]
 
@@ -292,40 +301,38 @@ def test_print_files_go_to_a_real_queue_once_and_a_disabled_one_loses_nothing(
     tmp_path: Path,
     cups_server: CupsServer,
     monkeypatch: pytest.MonkeyPatch,
-    ctx: Context,
+    paper_ctx: Context,
 ) -> None:
     from tests.integration.test_printing import landed
     from tests.integration.test_printing import pages as page_count
 
     for name, value in cups_server.env.items():
         monkeypatch.setenv(name, value)
-    granted_campaign(ctx, team, tmp_path)
+    granted_campaign(paper_ctx, team, tmp_path)
     out = tmp_path / "out"
-    off = letters.issue_letters(store, paper, team.teller.operator, CODE, out, today=TODAY, printer="TA-OFF")
+    off = letters.issue_letters(paper_ctx.on(TODAY), team.teller.operator, CODE, out, printer="TA-OFF")
     assert off.problem is not None and "已停用" in off.problem.message_zh and off.printed == {}
     assert len(off.files) == 2 and all(f.exists() for f in off.files)  # made and kept, not sent
     since = time.time() - 1
-    sent = letters.issue_letters(store, paper, team.teller.operator, CODE, out, today=TODAY, printer="TA-PDF")
+    sent = letters.issue_letters(paper_ctx.on(TODAY), team.teller.operator, CODE, out, printer="TA-PDF")
     assert sent.problem is None and sorted(sent.printed) == ["001-一组", "002-二组"]
     assert (sent.originals, sent.copies) == (0, 0)
     paper_out = landed(cups_server, since, 2)
     assert sorted(page_count(p) for p in paper_out) == sorted(len(pages(f)) for f in sent.files)
-    again = letters.issue_letters(
-        store, paper, team.teller.operator, CODE, out, today=TODAY, printer="TA-PDF"
-    )
+    again = letters.issue_letters(paper_ctx.on(TODAY), team.teller.operator, CODE, out, printer="TA-PDF")
     assert again.printed == sent.printed  # the printer took them: not sent twice
     assert audit_details(store, "campaign_letters")[-1]["printed"] == 2
 
 
 def test_the_campaigns_own_indicator_is_read_by_the_kpis_and_shown_with_its_progress(
-    store: Store, team: Team, policy: Policy, paper: Settings, tmp_path: Path, ctx: Context
+    store: Store, team: Team, policy: Policy, paper: Settings, tmp_path: Path, paper_ctx: Context
 ) -> None:
     from teller_assist.kpi.definitions import Ratio, Scope
     from teller_assist.services import kpi
 
-    granted_campaign(ctx, team, tmp_path, indicator=3)  # 3 people to sign by 2027-03-31
-    letters.issue_letters(store, paper, team.teller.operator, CODE, tmp_path / "out", today=TODAY)
-    done = letters.sign_members(store, team.teller.operator, CODE, [P["王二"], P["赵一"]], today=TODAY)
+    granted_campaign(paper_ctx, team, tmp_path, indicator=3)  # 3 people to sign by 2027-03-31
+    letters.issue_letters(paper_ctx.on(TODAY), team.teller.operator, CODE, tmp_path / "out")
+    done = letters.sign_members(paper_ctx.on(TODAY), team.teller.operator, CODE, [P["王二"], P["赵一"]])
     assert all(s.signed for s in done)
     day = dt.date(2026, 12, 5)  # within the campaign's period
     total = kpi.view(store, policy, Scope("campaign", CODE), day).total
@@ -337,14 +344,14 @@ def test_the_campaigns_own_indicator_is_read_by_the_kpis_and_shown_with_its_prog
     (row,) = [g for g in kpi.table(store, policy, "campaign", day) if g.key == CODE]  # the monthly report's
     assert row.completion == Ratio(2, 3)
     # the workspace's and `campaign show`'s progress: the same figure, also before the period begins
-    shown = campaigns.show_campaign(ctx.on(TODAY), team.head.operator, CODE)
+    shown = campaigns.show_campaign(paper_ctx.on(TODAY), team.head.operator, CODE)
     assert kpi.view(store, policy, Scope("campaign", CODE), TODAY).total.indicator is None  # not in force
     assert shown.indicator is not None and shown.indicator.completion == Ratio(2, 3)
     assert shown.progress is not None and shown.progress.signed == 2
     # one head office sets for the campaign replaces its own: 4 granted in December, all 4 done
     kpi.set_indicator(
-        store, team.admin.operator, Scope("campaign", CODE), people=4, granted=True,
-        starts_on=dt.date(2026, 12, 1), ends_on=dt.date(2026, 12, 31), now=NOW,
+        paper_ctx.at(NOW), team.admin.operator, Scope("campaign", CODE), people=4, granted=True,
+        starts_on=dt.date(2026, 12, 1), ends_on=dt.date(2026, 12, 31),
     )  # fmt: skip
     total = kpi.view(store, policy, Scope("campaign", CODE), day).total
     assert total.indicator is not None and total.indicator.people == 4 and total.completion == Ratio(4, 4)

@@ -5,6 +5,7 @@ decision with its evidence, every figure from the policy file."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 from pathlib import Path
@@ -133,14 +134,16 @@ def test_till_records_load_onto_the_merchants_and_give_the_policys_candidate_wit
     assert all(i not in detail for i in (MAN, WOMAN, STRANGER, COMPANY))
 
     # four months with records: (90,000 + 75,000 + 81,000.50 + 0) / 4 = 61,500.12, x3 = 184,500.36
-    zhang = batches.record_survey(
-        store, team.teller.operator, CODE, MAN, market_survey(), policy, today=TODAY
-    )
+    zhang = batches.record_survey(ctx.on(TODAY), team.teller.operator, CODE, MAN, market_survey())
     till = factor(zhang.decision, "till_sales")
     assert till.applies and till.amount_fen == 3 * 6_150_012
     assert "近6个月中4个月有收银记录" in till.evidence and "3倍月均销售额" in till.evidence
     li = batches.record_survey(
-        store, team.teller.operator, CODE, WOMAN, market_survey(shop_name="李家水产"), policy, today=TODAY
+        ctx.on(TODAY),
+        team.teller.operator,
+        CODE,
+        WOMAN,
+        market_survey(shop_name="李家水产"),
     )
     assert not factor(li.decision, "till_sales").applies
     assert "有收银记录2个月，不足3个月" in factor(li.decision, "till_sales").evidence
@@ -156,7 +159,11 @@ def test_till_records_load_onto_the_merchants_and_give_the_policys_candidate_wit
     )
     other = load_policy(changed)
     again = batches.record_survey(
-        store, team.teller.operator, CODE, WOMAN, market_survey(shop_name="李家水产"), other, today=TODAY
+        dataclasses.replace(ctx, policy=other).on(TODAY),
+        team.teller.operator,
+        CODE,
+        WOMAN,
+        market_survey(shop_name="李家水产"),
     )
     assert factor(again.decision, "till_sales").amount_fen == 2 * 6_000_000
     assert "2倍月均销售额" in factor(again.decision, "till_sales").evidence

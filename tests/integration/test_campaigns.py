@@ -399,17 +399,8 @@ def test_a_person_on_two_campaigns_is_one_person_with_one_line(
         ctx, team.head.operator,
         spec("assoc-个协-2026", scenario="association", group_name="个体劳动者协会", village_groups=()),
     )  # fmt: skip
-    submitted = apps.submit(
-        store,
-        policy,
-        MAN,
-        Survey("walk_in", walk_in_answers()),
-        team.manager,
-        today=TODAY,
-        now=NOW,
-        name="张三",
-    )
-    line_fen = apps.approve(store, policy, submitted.id, team.head, today=TODAY, now=NOW).line_fen
+    submitted = apps.submit(ctx.at(NOW), MAN, Survey("walk_in", walk_in_answers()), team.manager, name="张三")
+    line_fen = apps.approve(ctx.at(NOW), submitted.id, team.head).line_fen
     campaigns.import_roster(
         ctx.on(TODAY), team.head.operator, "village-后白-2026", roster(tmp_path / "v.xlsx", FIRST[:2])
     )  # fmt: skip

@@ -3,21 +3,22 @@ a submission and after a decision made elsewhere, and it returns soon after it i
 
 from __future__ import annotations
 
-import datetime as dt
 import threading
 
 from teller_assist.prequal.policy import Policy
 from teller_assist.prequal.survey import Survey
 from teller_assist.services import applications as apps
 from teller_assist.services.changes import watch_applications
+from teller_assist.services.context import Context
 from teller_assist.store.engine import Store
+from tests.helpers.context import context_of
 from tests.helpers.extracts import rid
 from tests.helpers.surveys import walk_in_answers
 from tests.helpers.workflow import Team
 
 
 def test_the_watch_sees_a_submission_and_a_decision_then_stops(
-    store: Store, team: Team, policy: Policy
+    store: Store, team: Team, policy: Policy, ctx: Context
 ) -> None:
     calls: list[int] = []
     changed = threading.Condition()
@@ -32,16 +33,16 @@ def test_the_watch_sees_a_submission_and_a_decision_then_stops(
         with changed:
             return changed.wait_for(lambda: len(calls) > n, timeout=10)
 
-    watcher = threading.Thread(target=watch_applications, args=(store, note, stop), daemon=True)
+    watcher = threading.Thread(target=watch_applications, args=(ctx, note, stop), daemon=True)
     watcher.start()
     try:
         assert seen_more_than(0)  # the start: whoever shows the queue reads it now
         settled = len(calls)
         survey = Survey("walk_in", walk_in_answers(household_income=20_000))
-        record = apps.submit(store, policy, rid(seq=501), survey, team.teller, today=dt.date.today())
+        record = apps.submit(ctx, rid(seq=501), survey, team.teller)
         assert seen_more_than(settled)
         settled = len(calls)
-        apps.approve(store, policy, record.id, team.manager, today=dt.date.today())
+        apps.approve(ctx, record.id, team.manager)
         assert seen_more_than(settled)
     finally:
         stop.set()
@@ -55,7 +56,7 @@ def test_nothing_changed_nothing_said(sqlite_store: Store) -> None:
     stop = threading.Event()
     watcher = threading.Thread(
         target=watch_applications,
-        args=(sqlite_store, lambda: calls.append(1), stop),
+        args=(context_of(sqlite_store), lambda: calls.append(1), stop),
         kwargs={"poll_seconds": 0.05},
         daemon=True,
     )

@@ -162,7 +162,7 @@ def test_nothing_is_allowed_while_locked_and_all_of_it_after_unlocking(c: Counte
     with pytest.raises(cf.CounterRefused, match="屏幕已锁定"):
         flow.authorize("head1", PASSWORD)
     assert flow.card is not None and flow.card.rid.value == MAN and flow.application is None
-    assert apps.listing(c.store, id_no=MAN) == []
+    assert apps.listing(c.flow.ctx, id_no=MAN) == []
     c.locked[0] = False
     assert flow.allowed() == before and Action.SUBMIT in before
 
@@ -179,7 +179,7 @@ def test_no_signing_before_the_agreement_is_printed(c: Counter) -> None:
     with pytest.raises(cf.CounterRefused, match="协议尚未打印"):
         flow.sign()
     assert flow.application is not None
-    assert apps.get(c.store, flow.application.id).status == "approved"  # nothing recorded
+    assert apps.get(c.flow.ctx, flow.application.id).status == "approved"  # nothing recorded
     flow.issue_documents(("agreement",), destination="test printer")
     flow.documents_issued(flow.application.id)
     assert flow.may(Action.SIGN)  # issued for print: the customer has it to sign
@@ -192,7 +192,7 @@ def test_no_submission_twice(c: Counter) -> None:
     assert flow.why_not(Action.SUBMIT) is cf.SUBMITTED_ALREADY
     with pytest.raises(cf.CounterRefused, match="已提交，不能再次提交"):
         flow.submit()
-    assert [a.id for a in apps.listing(c.store, id_no=MAN)] == [first.id]
+    assert [a.id for a in apps.listing(c.flow.ctx, id_no=MAN)] == [first.id]
 
     flow.next_customer()  # and identified again: the application on its way, no new survey
     flow.identify(rid(MAN))
@@ -204,7 +204,7 @@ def test_no_submission_twice(c: Counter) -> None:
     assert flow.why_not(Action.SUBMIT) is cf.NO_SURVEY
     with pytest.raises(cf.CounterRefused, match="请先填写调查表"):
         flow.submit()
-    assert len(apps.listing(c.store, id_no=MAN)) == 1
+    assert len(apps.listing(c.flow.ctx, id_no=MAN)) == 1
 
 
 def test_no_approval_by_the_submitter_nor_beyond_authority(c: Counter) -> None:
@@ -216,7 +216,7 @@ def test_no_approval_by_the_submitter_nor_beyond_authority(c: Counter) -> None:
         flow.authorize("manager1", PASSWORD)  # a lobby manager, up to 50,000: the line is 160,000
     with pytest.raises(UserFacingError):
         flow.authorize("head1", "not the password")
-    assert apps.get(c.store, submitted.id).status == "submitted"
+    assert apps.get(c.flow.ctx, submitted.id).status == "submitted"
     assert flow.step is Step.SUBMITTED
     refused = [(a, op) for a, op, _p in audit_actions(c.store) if a == "approve_refused"]
     assert refused == [("approve_refused", "teller1"), ("approve_refused", "manager1")]
@@ -228,7 +228,7 @@ def test_a_decision_made_elsewhere_reaches_the_counter(c: Counter, policy: Polic
     now = flow.poll_decision()
     assert now is not None and not flow.decided(now)  # still waiting: nothing moved
     head, version = c.team.head, submitted.version
-    apps.reject(c.store, policy, submitted.id, head, "收入证明不足", expected_version=version)
+    apps.reject(c.flow.ctx, submitted.id, head, "收入证明不足", expected_version=version)
     now = flow.poll_decision()
     assert now is not None and flow.decided(now)
     assert flow.step is Step.CLOSED and flow.application is not None

@@ -67,13 +67,14 @@ def shared(env: dict[str, str], postgres_url: str, desktops: Desktops) -> Iterat
 
 def printed_at_a(ctx: Context, desktops: Desktops) -> tuple[str, str]:
     """Desktop A approves and prints an agreement: its verification code and agreement number."""
-    store, policy = ctx.store, ctx.in_force()
+    store = ctx.store
     desktops.at("A")
     team = make_team(store)
     survey = Survey("walk_in", walk_in_answers())
-    submitted = apps.submit(store, policy, rid(seq=71), survey, team.teller, today=TODAY, name="钱七")
-    approved = apps.approve(store, policy, submitted.id, team.head, today=TODAY)
-    issued = documents.issue(ctx.on(TODAY), approved.id, "agreement", operator="teller1", destination="file")
+    ctx = ctx.on(TODAY)
+    submitted = apps.submit(ctx, rid(seq=71), survey, team.teller, name="钱七")
+    approved = apps.approve(ctx, submitted.id, team.head)
+    issued = documents.issue(ctx, approved.id, "agreement", operator="teller1", destination="file")
     assert approved.agreement_no is not None
     return issued.verification_code, approved.agreement_no
 

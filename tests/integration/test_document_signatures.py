@@ -43,10 +43,10 @@ def ctx(store: Store, paper: Settings, policy: Policy) -> Context:
     return Context(store, paper, policy)
 
 
-def approved(store: Store, policy: Policy, team: Team) -> apps.ApplicationRecord:
+def approved(ctx: Context, team: Team) -> apps.ApplicationRecord:
     survey = Survey("walk_in", walk_in_answers())
-    submitted = apps.submit(store, policy, WHO, survey, team.teller, today=TODAY, now=NOW, name="赵六")
-    return apps.approve(store, policy, submitted.id, team.head, today=TODAY, now=NOW)
+    submitted = apps.submit(ctx.at(NOW), WHO, survey, team.teller, name="赵六")
+    return apps.approve(ctx.at(NOW), submitted.id, team.head)
 
 
 def sign_detail(store: Store) -> dict[str, object]:
@@ -57,12 +57,12 @@ def sign_detail(store: Store) -> dict[str, object]:
 def test_signing_records_the_signature_of_each_issued_document(
     store: Store, team: Team, policy: Policy, paper: Settings, ctx: Context
 ) -> None:
-    record = approved(store, policy, team)
+    record = approved(ctx, team)
     for kind in documents.COUNTER_KINDS:
         documents.issue(ctx.on(TODAY), record.id, kind, operator="teller1", destination="file")
     assert documents.signatures(ctx, record.id) == {}
     moment = NOW + dt.timedelta(minutes=3)
-    signed = apps.sign(store, record.id, team.teller, today=TODAY, now=moment)
+    signed = apps.sign(ctx.at(moment), record.id, team.teller)
     assert documents.signatures(ctx, record.id) == {"agreement": moment, "authorization": moment}
     assert signed.signed_at == moment
     assert sign_detail(store)["documents"] == ["agreement", "authorization"]
@@ -71,9 +71,9 @@ def test_signing_records_the_signature_of_each_issued_document(
 def test_a_document_never_issued_was_never_signed(
     store: Store, team: Team, policy: Policy, paper: Settings, ctx: Context
 ) -> None:
-    record = approved(store, policy, team)
+    record = approved(ctx, team)
     documents.issue(ctx.on(TODAY), record.id, "agreement", operator="teller1", destination="file")
-    apps.sign(store, record.id, team.teller, today=TODAY, now=NOW)
+    apps.sign(ctx.at(NOW), record.id, team.teller)
     assert set(documents.signatures(ctx, record.id)) == {"agreement"}
     assert sign_detail(store)["documents"] == ["agreement"]
 
@@ -81,7 +81,7 @@ def test_a_document_never_issued_was_never_signed(
 def test_the_database_knows_the_authorisation_and_keeps_its_rules(
     store: Store, team: Team, policy: Policy, paper: Settings, ctx: Context
 ) -> None:
-    record = approved(store, policy, team)
+    record = approved(ctx, team)
     first = documents.issue(ctx.on(TODAY), record.id, "authorization", operator="teller1", destination="file")
     again = documents.issue(ctx.on(TODAY), record.id, "authorization", operator="teller1", destination="file")
     assert (first.copy_no, again.copy_no) == (0, 1)  # originals and copies, as for the others
@@ -106,7 +106,7 @@ def test_the_database_knows_the_authorisation_and_keeps_its_rules(
 def test_the_preview_on_screen_never_shows_the_full_id(
     store: Store, team: Team, policy: Policy, paper: Settings, tmp_path: Path, ctx: Context
 ) -> None:
-    record = approved(store, policy, team)
+    record = approved(ctx, team)
     shown = documents.preview(ctx.on(TODAY), record.id, documents.COUNTER_KINDS)
     titles = ["预授信协议", "个人信用信息查询及个人信息处理授权书", "授信告知函"]
     assert [title for title, _pdf in shown] == titles
@@ -136,7 +136,7 @@ def test_0009_keeps_the_issues_before_it_and_goes_back_only_without_an_authorisa
         with store.engine.begin() as conn:
             (command.upgrade if revision == "head" else command.downgrade)(_config(conn), revision)
 
-    record = approved(store, policy, team)
+    record = approved(ctx, team)
     documents.issue(ctx.on(TODAY), record.id, "agreement", operator="teller1", destination="file")
     to("0008")
     to("head")  # SQLite copies the table to change its CHECK: the rows come along

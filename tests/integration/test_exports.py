@@ -103,8 +103,8 @@ def test_sms_export_is_private_to_its_owner(
     from teller_assist.prequal.policy import Policy
 
     assert isinstance(policy, Policy)
-    record = apps.submit(store, policy, rid(seq=601), survey(), team.teller, today=TODAY, now=NOW)
-    apps.approve(store, policy, record.id, team.head, today=TODAY, now=NOW, sms_sender="句容农商银行")
+    record = apps.submit(ctx.at(NOW), rid(seq=601), survey(), team.teller)
+    apps.approve(ctx.at(NOW), record.id, team.head, sms_sender="句容农商银行")
     out = tmp_path / "sms.csv"
     assert sms.export(ctx, out, operator="ops") == 1
     assert stat.S_IMODE(out.stat().st_mode) == 0o600

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from teller_assist.prequal.policy import default_policy_path, load_policy
 from teller_assist.prequal.survey import Survey
 from teller_assist.services import applications as apps
 from teller_assist.services.audit import os_actor
@@ -122,16 +121,15 @@ def test_the_demo_county_never_goes_into_a_database_with_real_data(
     assert "真实数据" in refused.value.message_zh and refused.value.hint_zh
 
 
-def test_an_application_for_someone_the_demo_did_not_make_is_real_data(store: Store, tmp_path: Path) -> None:
-    policy = load_policy(default_policy_path())
+def test_an_application_for_someone_the_demo_did_not_make_is_real_data(
+    store: Store, tmp_path: Path, ctx: Context
+) -> None:
     teller = make_operator(store, "teller1")
     apps.submit(
-        store,
-        policy,
+        ctx.on(TODAY),
         rid(seq=401),  # a walk-in the bank has never seen: no import at all
         Survey("walk_in", walk_in_answers(household_income=20_000)),
         apps.Actor.here(teller),
-        today=TODAY,
         name="王五",
     )
     assert holds_real_data(store)

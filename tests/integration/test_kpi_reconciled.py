@@ -389,10 +389,10 @@ def test_every_figure_agrees_with_the_raw_rows(
     # the counter goes on after the sums were kept: a grant and a signature today are read from the rows
     survey = Survey("walk_in", walk_in_answers(household_income=40_000))
     for (id_no,) in who:
-        record = apps.submit(store, policy, id_no, survey, team.teller, today=AS_OF)
-        apps.approve(store, policy, record.id, team.head, today=AS_OF)
+        record = apps.submit(ctx.on(AS_OF), id_no, survey, team.teller)
+        apps.approve(ctx.on(AS_OF), record.id, team.head)
     agreement_printed(store, record.id)
-    apps.sign(store, record.id, team.teller, today=AS_OF)  # struck at once, in both branches
+    apps.sign(ctx.on(AS_OF), record.id, team.teller)  # struck at once, in both branches
     assert raw.one("SELECT COUNT(*) FROM target_strike WHERE id_no = :i", i=who[-1][0]) == 2
     assert kpi.snapshot_state(store)[1]
     assert_agrees(store, policy, raw, snapshot=True, few=True)
@@ -427,21 +427,21 @@ def test_every_figure_agrees_with_the_raw_rows(
         b=dt.date(1990, 1, 1),
     )[0][0]
     earlier = AS_OF - dt.timedelta(days=40)
-    record = apps.submit(store, policy, late, survey, team.teller, today=earlier)
-    apps.approve(store, policy, record.id, team.head, today=earlier)
+    record = apps.submit(ctx.on(earlier), late, survey, team.teller)
+    apps.approve(ctx.on(earlier), record.id, team.head)
     assert not kpi.snapshot_state(store)[1]
     assert_agrees(store, policy, raw, snapshot=False, few=True)
 
 
-def test_the_write_path_keeps_the_local_days(store: Store, policy: Policy, team: Team) -> None:
+def test_the_write_path_keeps_the_local_days(store: Store, policy: Policy, team: Team, ctx: Context) -> None:
     """Submission, approval and signature record the days the KPIs count by, as the counter sees them."""
     from tests.helpers.extracts import MAN
 
     survey = Survey("walk_in", walk_in_answers(household_income=40_000))
-    record = apps.submit(store, policy, MAN, survey, team.teller, today=AS_OF)
-    apps.approve(store, policy, record.id, team.head, today=AS_OF - dt.timedelta(days=2))
+    record = apps.submit(ctx.on(AS_OF), MAN, survey, team.teller)
+    apps.approve(ctx.on(AS_OF - dt.timedelta(days=2)), record.id, team.head)
     agreement_printed(store, record.id)
-    apps.sign(store, record.id, team.teller, today=AS_OF - dt.timedelta(days=1))
+    apps.sign(ctx.on(AS_OF - dt.timedelta(days=1)), record.id, team.teller)
     raw = Raw(store, policy.min_age, policy.max_age)
     (submitted_on, decided_on, signed_on), *_ = raw.rows(
         "SELECT submitted_on, decided_on, signed_on FROM application WHERE id = :i", i=record.id

@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from teller_assist.prequal.policy import Policy
 from teller_assist.services import applications as apps
+from teller_assist.services.context import Context
 from teller_assist.store import applications as store_apps
 from teller_assist.store.engine import Store
 from tests.helpers.extracts import MAN, WOMAN
@@ -36,15 +37,19 @@ def rows(store: Store, sql: str) -> list[tuple[object, ...]]:
         return [tuple(r) for r in conn.execute(text(sql))]
 
 
-def test_yuan_lines_and_authorities_read_back_as_fen(store: Store, team: Team, policy: Policy) -> None:
+def test_yuan_lines_and_authorities_read_back_as_fen(
+    store: Store, team: Team, policy: Policy, ctx: Context
+) -> None:
     from teller_assist.prequal.survey import Survey
 
     survey = Survey("walk_in", walk_in_answers())
-    approved = apps.submit(store, policy, MAN, survey, team.teller, today=TODAY)
-    approved = apps.approve(store, policy, approved.id, team.head, today=TODAY, now=NOW)
+    approved = apps.submit(ctx.on(TODAY), MAN, survey, team.teller)
+    approved = apps.approve(ctx.at(NOW), approved.id, team.head)
     waiting = apps.submit(
-        store, policy, WOMAN, Survey("walk_in", walk_in_answers(household_income=10_000)), team.teller,
-        today=TODAY,
+        ctx.on(TODAY),
+        WOMAN,
+        Survey("walk_in", walk_in_answers(household_income=10_000)),
+        team.teller,
     )  # fmt: skip
     assert (approved.line_fen, approved.checker_authority_fen, waiting.line_fen) == (
         160_000_00, 300_000_00, 30_000_00
@@ -92,7 +97,7 @@ def test_yuan_lines_and_authorities_read_back_as_fen(store: Store, team: Team, p
             text("UPDATE application SET checker_authority_fen = 300001 WHERE id = :i"), {"i": approved.id}
         )
     # an approval after the migration records the authority in fen, beside the yuan-era grant turned fen
-    decided = apps.approve(store, policy, waiting.id, team.manager, today=TODAY, now=NOW)
+    decided = apps.approve(ctx.at(NOW), waiting.id, team.manager)
     assert (decided.line_fen, decided.checker_authority_fen) == (30_000_00, 50_000_00)
 
     # back again: exact while every amount is whole yuan ...

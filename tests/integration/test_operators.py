@@ -23,6 +23,7 @@ from teller_assist.prequal.survey import Survey
 from teller_assist.security import passwords
 from teller_assist.services import applications as apps
 from teller_assist.services.applications import Actor
+from teller_assist.services.context import Context
 from teller_assist.services.operators import (
     LoginFailed,
     NotAllowed,
@@ -229,12 +230,12 @@ def test_two_administrators_removing_each_other_at_once_leave_one(
     assert store_ops.count_admins(store) == 1
 
 
-def test_a_role_the_approval_history_names_stays(store: Store, admin: OperatorRecord, policy: Policy) -> None:
+def test_a_role_the_approval_history_names_stays(
+    store: Store, admin: OperatorRecord, policy: Policy, ctx: Context
+) -> None:
     teller, head = add(store, admin, "teller1"), add(store, admin, "head1", "branch_head")
-    app = apps.submit(
-        store, policy, MAN, Survey("walk_in", walk_in_answers()), Actor(teller, "ws"), today=T0.date()
-    )
-    apps.approve(store, policy, app.id, Actor(head, "ws"), today=T0.date())
+    app = apps.submit(ctx.on(T0.date()), MAN, Survey("walk_in", walk_in_answers()), Actor(teller, "ws"))
+    apps.approve(ctx.on(T0.date()), app.id, Actor(head, "ws"))
     with pytest.raises(NotAllowed, match="已按现有角色审批"):
         set_role(context_of(store), admin, "head1", "lobby_manager")
     assert set_role(context_of(store), admin, "teller1", "lobby_manager").role == "lobby_manager"
@@ -276,7 +277,7 @@ def test_racing_first_administrators_one_wins(store: Store) -> None:
 
 
 def test_a_reset_forces_a_new_password_before_anything_else(
-    store: Store, admin: OperatorRecord, policy: Policy
+    store: Store, admin: OperatorRecord, policy: Policy, ctx: Context
 ) -> None:
     add(store, admin, "sun")
     for i in range(5):  # locked out
@@ -293,7 +294,7 @@ def test_a_reset_forces_a_new_password_before_anything_else(
         Actor.here(record)
     survey = Survey("walk_in", walk_in_answers())
     with pytest.raises(PasswordChangeRequired):
-        apps.submit(store, policy, MAN, survey, Actor(record, "ws"), today=T0.date())
+        apps.submit(ctx.on(T0.date()), MAN, survey, Actor(record, "ws"))
     with pytest.raises(UserFacingError, match="不能与当前密码相同"):
         change_password(context_of(store), "sun", "OneTime2027", "OneTime2027")
     with pytest.raises(LoginFailed):

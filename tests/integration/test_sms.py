@@ -20,14 +20,14 @@ from teller_assist.store import sms as store_sms
 from teller_assist.store.engine import Store
 from tests.helpers.extracts import rid
 from tests.helpers.workflow import Team
-from tests.integration.test_applications import NOW, TODAY, survey
+from tests.integration.test_applications import NOW, survey
 
 PHONE = "13951234567"  # walk_in_answers' phone
 
 
-def approve(store: Store, policy: Policy, team: Team, seq: int, sender: str | None = "句容农商银行") -> int:
-    record = apps.submit(store, policy, rid(seq=seq), survey(), team.teller, today=TODAY, now=NOW)
-    apps.approve(store, policy, record.id, team.head, today=TODAY, now=NOW, sms_sender=sender)
+def approve(ctx: Context, team: Team, seq: int, sender: str | None = "句容农商银行") -> int:
+    record = apps.submit(ctx.at(NOW), rid(seq=seq), survey(), team.teller)
+    apps.approve(ctx.at(NOW), record.id, team.head, sms_sender=sender)
     return record.id
 
 
@@ -39,8 +39,8 @@ def read(path: Path) -> list[dict[str, str]]:
 def test_queued_with_the_approval_and_exported_once(
     store: Store, ctx: Context, team: Team, policy: Policy, tmp_path: Path
 ) -> None:
-    first = approve(store, policy, team, 60)
-    approve(store, policy, team, 61, sender=None)  # a caller that sends no text queues none
+    first = approve(ctx, team, 60)
+    approve(ctx, team, 61, sender=None)  # a caller that sends no text queues none
     assert store_sms.pending_count(store) == 1
     out = tmp_path / "sms-1.csv"
     assert sms.export(ctx, out, operator="ops") == 1
@@ -64,7 +64,7 @@ def test_queued_with_the_approval_and_exported_once(
 def test_a_failed_write_marks_nothing(
     store: Store, ctx: Context, team: Team, policy: Policy, tmp_path: Path
 ) -> None:
-    approve(store, policy, team, 62)
+    approve(ctx, team, 62)
     with pytest.raises(FileNotFoundError):
         sms.export(ctx, tmp_path / "missing-folder" / "sms.csv", operator="ops")
     assert store_sms.pending_count(store) == 1
@@ -74,7 +74,7 @@ def test_a_failed_write_marks_nothing(
 def test_two_exports_at_once_take_each_text_once(
     store: Store, ctx: Context, team: Team, policy: Policy, tmp_path: Path
 ) -> None:
-    ids = [approve(store, policy, team, 70 + i) for i in range(12)]
+    ids = [approve(ctx, team, 70 + i) for i in range(12)]
     gate = threading.Barrier(2)
     counts: list[int] = []
 

@@ -427,18 +427,9 @@ def test_signing_at_any_counter_strikes_the_target_and_the_sweep_keeps_it_once(
         s.execute(
             text("INSERT INTO target (campaign, id_no, batch_id) VALUES ('imported', :i, 1)"), {"i": A1}
         )
-    submitted = apps.submit(
-        store,
-        policy,
-        A1,
-        Survey("walk_in", walk_in_answers()),
-        team.manager,
-        today=TODAY,
-        now=NOW,
-        name="测试",
-    )
+    submitted = apps.submit(ctx.at(NOW), A1, Survey("walk_in", walk_in_answers()), team.manager, name="测试")
     assert targets.tasks_today(ctx.on(TODAY), team.teller.operator, officer="teller1").tasks == ()
-    approved_app = apps.approve(store, policy, submitted.id, team.head, today=TODAY, now=NOW)
+    approved_app = apps.approve(ctx.at(NOW), submitted.id, team.head)
     line_fen = approved_app.line_fen
     shown = targets.tasks_today(ctx.on(TODAY), team.teller.operator, officer="teller1").tasks
     assert [(t.kind, t.value_fen, t.application_id) for t in shown] == [
@@ -446,7 +437,7 @@ def test_signing_at_any_counter_strikes_the_target_and_the_sweep_keeps_it_once(
     ]
     agreement_printed(store, submitted.id)
     assert [p.struck for p in targets.list_progress(ctx, team.admin.operator, issued_list)] == [{}, {}]
-    apps.sign(store, submitted.id, team.manager, today=TODAY, now=NOW)  # another operator, at the counter
+    apps.sign(ctx.at(NOW), submitted.id, team.manager)  # another operator, at the counter
     # struck at once, on every list the person is on, by the signature's own transaction
     assert [p.struck for p in targets.list_progress(ctx, team.admin.operator, issued_list)] == [
         {"signed": 1},

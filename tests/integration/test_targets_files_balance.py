@@ -111,17 +111,8 @@ def list_file(path: Path, rows: list[list[object]]) -> Path:
     return write(path.parent, path.name, lines, encoding="gb18030")
 
 
-def hold_a_line(store: Store, team: Team, policy: Policy, who: str) -> None:
-    apps.submit(
-        store,
-        policy,
-        who,
-        Survey("walk_in", walk_in_answers()),
-        team.manager,
-        today=TODAY,
-        now=NOW,
-        name="客户",
-    )
+def hold_a_line(ctx: Context, team: Team, who: str) -> None:
+    apps.submit(ctx.at(NOW), who, Survey("walk_in", walk_in_answers()), team.manager, name="客户")
 
 
 FILE_ROWS: list[list[object]] = [
@@ -145,7 +136,7 @@ def test_a_list_from_a_file_accounts_for_every_row_and_hands_back_the_rest(
 ) -> None:
     county(store, tmp_path)
     regions(ctx, team)
-    hold_a_line(store, team, policy, HELD)
+    hold_a_line(ctx, team, HELD)
     path = list_file(tmp_path / f"局名单{suffix}", FILE_ROWS)
     spec = targets.ListSpec("2026-某局", DUE, Decimal("50"), from_file=path)
     for who in (team.head.operator, team.teller.operator, None):
@@ -267,7 +258,7 @@ def officer(store: Store, team: Team, login: str, branch: str = "0101", role: st
 def branch_list(store: Store, team: Team, policy: Policy, tmp_path: Path, ctx: Context) -> str:
     county(store, tmp_path)
     regions(ctx, team)
-    hold_a_line(store, team, policy, HELD)  # so the list holds 0101's eleven and 0102's two
+    hold_a_line(ctx, team, HELD)  # so the list holds 0101's eleven and 0102's two
     targets.issue(ctx.on(TODAY), team.admin.operator, targets.ListSpec("L1", DUE, Decimal(50)))
     assert len(store_targets.targets_of(store, campaign="L1")) == 13
     return "L1"

@@ -94,21 +94,12 @@ def test_a_login_reads_the_sweeps_tasks_and_a_signature_since_removes_the_task_a
         (A1, SPEC.due_on),
     ]
     targets.sweep(ctx.at(SWEPT), by="os:night")  # kept again as the facts give it
-    submitted = apps.submit(
-        store,
-        policy,
-        A1,
-        Survey("walk_in", walk_in_answers()),
-        team.manager,
-        today=TODAY,
-        now=NOW,
-        name="测试",
-    )
+    submitted = apps.submit(ctx.at(NOW), A1, Survey("walk_in", walk_in_answers()), team.manager, name="测试")
     assert kinds(listed(ctx.on(TODAY), officer="teller1")) == [(A2, "survey", False)]
-    apps.approve(store, policy, submitted.id, team.head, today=TODAY, now=NOW)
+    apps.approve(ctx.at(NOW), submitted.id, team.head)
     assert kinds(listed(ctx.on(TODAY), officer="teller1"))[0] == (A1, "deliver_letter", False)
     agreement_printed(store, submitted.id)
-    apps.sign(store, submitted.id, team.manager, today=TODAY, now=NOW)
+    apps.sign(ctx.at(NOW), submitted.id, team.manager)
     after = listed(ctx.on(TODAY), officer="teller1")
     assert after.kept and kinds(after) == [(A2, "survey", False)]  # struck at once, no night needed
     assert (

@@ -37,19 +37,10 @@ def test_slices_read_the_same_facts_and_sweep_the_same(
         s.execute(text("INSERT INTO target (campaign, id_no) VALUES ('L0', :i)"), {"i": FAR[1]})
     targets.assign(ctx.on(TODAY), head, "L1", "teller1", id_nos=BRANCH_0101)
     targets.record_outcome(ctx.on(TODAY), team.teller.operator, EAST[1], "declined", reason="暂不需要")
-    done = apps.submit(
-        store,
-        policy,
-        EAST[0],
-        Survey("walk_in", walk_in_answers()),
-        team.manager,
-        today=TODAY,
-        now=NOW,
-        name="客户0",
-    )
-    apps.approve(store, policy, done.id, team.head, today=TODAY, now=NOW)
+    done = apps.submit(ctx.at(NOW), EAST[0], Survey("walk_in", walk_in_answers()), team.manager, name="客户0")
+    apps.approve(ctx.at(NOW), done.id, team.head)
     agreement_printed(store, done.id)
-    apps.sign(store, done.id, team.manager, today=TODAY, now=NOW)  # struck on L1 by the signature
+    apps.sign(ctx.at(NOW), done.id, team.manager)  # struck on L1 by the signature
     with store.write_session() as s:  # the same person on an imported list after signing: the sweep's
         s.execute(
             text("INSERT INTO target (campaign, id_no, branch_code) VALUES ('L0', :i, '0101')"),

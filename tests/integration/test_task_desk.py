@@ -61,8 +61,8 @@ def audit_rows(store: Store, action: str) -> list[tuple[str, str | None, str | N
 
 
 @pytest.fixture
-def seeded(store: Store, tmp_path: Path) -> Seeded:
-    return seed_tasks(store, tmp_path / "in")
+def seeded(ctx: Context, tmp_path: Path) -> Seeded:
+    return seed_tasks(ctx, tmp_path / "in")
 
 
 def test_the_list_carries_each_lines_person_in_the_services_order(
@@ -156,7 +156,7 @@ def test_the_list_and_its_people_come_from_one_reading(
 
 
 def test_the_counters_flag_says_the_task_and_the_strike_of_the_day_they_sign(
-    store: Store, policy: Policy, seeded: Seeded, on: On
+    store: Store, policy: Policy, seeded: Seeded, on: On, ctx: Context
 ) -> None:
     teller = who(store, "teller1")
     flags = task_desk.walk_in_flag(on(TODAY), teller, EARLY)
@@ -174,7 +174,7 @@ def test_the_counters_flag_says_the_task_and_the_strike_of_the_day_they_sign(
         task_desk.walk_in_flag(on(TODAY), teller, EARLY, locked=True)
     # signed at the counter: the data strikes the target that day (no task), and the flag says so
     agreement_printed(store, seeded.letter_app)
-    apps.sign(store, seeded.letter_app, apps.Actor(teller, "ws-test"), today=TODAY)
+    apps.sign(ctx.on(TODAY), seeded.letter_app, apps.Actor(teller, "ws-test"))
     signed = task_desk.walk_in_flag(on(TODAY), teller, LETTER)
     assert [(f.kind, f.signed_today) for f in signed] == [(None, True)]
     assert task_desk.count_today(on(TODAY), teller) == 3

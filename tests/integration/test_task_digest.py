@@ -83,10 +83,13 @@ def branch_day(store: Store, team: Team, policy: Policy, tmp_path: Path, ctx: Co
         ctx.on(TODAY), team.teller.operator, PEOPLE[0], "appointment", appointment_on=LATER
     )
     submitted = apps.submit(
-        store, policy, PEOPLE[1], Survey("walk_in", walk_in_answers()), team.manager, today=TODAY, now=NOW,
+        ctx.at(NOW),
+        PEOPLE[1],
+        Survey("walk_in", walk_in_answers()),
+        team.manager,
         name="客户1",
     )  # fmt: skip
-    apps.approve(store, policy, submitted.id, team.head, today=TODAY, now=NOW)
+    apps.approve(ctx.at(NOW), submitted.id, team.head)
     return team
 
 

@@ -78,17 +78,8 @@ def _assign(ctx: Context, team: Team, code: str, officer: str, people: list[str]
     targets.assign(ctx.at(at), team.head.operator, code, officer, id_nos=people)
 
 
-def _apply(store: Store, policy: Policy, team: Team, id_no: str, *, today: dt.date, at: dt.datetime) -> int:
-    return apps.submit(
-        store,
-        policy,
-        id_no,
-        Survey("walk_in", walk_in_answers()),
-        team.manager,
-        today=today,
-        now=at,
-        name="测试",
-    ).id
+def _apply(ctx: Context, team: Team, id_no: str, *, at: dt.datetime) -> int:
+    return apps.submit(ctx.at(at), id_no, Survey("walk_in", walk_in_answers()), team.manager, name="测试").id
 
 
 def _same(store: Store, policy: Policy, team: Team, on: On, *, slow: tuple[str, ...] = ()) -> None:
@@ -133,13 +124,13 @@ def swept(store: Store, team: Team, policy: Policy, ctx: Context) -> None:
     _assign(ctx, team, "L2", "manager1", PEOPLE[10:16], BEFORE)
     _assign(ctx, team, "L1", "manager1", PEOPLE[20:26], BEFORE)  # 26..29 left with the branch
     for id_no in PEOPLE[4:7] + PEOPLE[21:23]:  # approved: a letter to deliver
-        app = _apply(store, policy, team, id_no, today=YESTERDAY, at=BEFORE)
-        apps.approve(store, policy, app, team.head, today=YESTERDAY, now=BEFORE)
-    _apply(store, policy, team, PEOPLE[7], today=YESTERDAY, at=BEFORE)  # submitted: with its approver
-    signed = _apply(store, policy, team, PEOPLE[8], today=YESTERDAY, at=BEFORE)
-    apps.approve(store, policy, signed, team.head, today=YESTERDAY, now=BEFORE)
+        app = _apply(ctx, team, id_no, at=BEFORE)
+        apps.approve(ctx.at(BEFORE), app, team.head)
+    _apply(ctx, team, PEOPLE[7], at=BEFORE)  # submitted: with its approver
+    signed = _apply(ctx, team, PEOPLE[8], at=BEFORE)
+    apps.approve(ctx.at(BEFORE), signed, team.head)
     agreement_printed(store, signed)
-    apps.sign(store, signed, team.manager, today=YESTERDAY, now=BEFORE)
+    apps.sign(ctx.at(BEFORE), signed, team.manager)
     for id_no in (PEOPLE[9], PEOPLE[24]):
         drafts.save_draft(
             store, id_no=id_no, scenario="walk_in", answers="{}", operator="teller1", now=BEFORE
@@ -163,11 +154,11 @@ def test_the_first_page_and_the_count_are_the_whole_lists_after_every_change_sin
     targets.record_outcome(ctx.on(TODAY), manager, PEOPLE[21], "done")
     _same(store, policy, team, on)
     # applications: one submitted, one approved, one signed since the sweep
-    _apply(store, policy, team, PEOPLE[11], today=TODAY, at=NOW)
-    approved = _apply(store, policy, team, PEOPLE[12], today=TODAY, at=NOW)
-    apps.approve(store, policy, approved, team.head, today=TODAY, now=NOW)
+    _apply(ctx, team, PEOPLE[11], at=NOW)
+    approved = _apply(ctx, team, PEOPLE[12], at=NOW)
+    apps.approve(ctx.at(NOW), approved, team.head)
     agreement_printed(store, approved)
-    apps.sign(store, approved, team.manager, today=TODAY, now=NOW)
+    apps.sign(ctx.at(NOW), approved, team.manager)
     _same(store, policy, team, on)
     # targets given to another officer since, both ways, and one taken back to the branch
     _assign(ctx, team, "L1", "manager1", PEOPLE[14:17], NOW)

@@ -27,13 +27,13 @@ def test_the_day_at_the_counter(
     audit.log(store, "lookup", operator="teller1", subject=rid(seq=399), purpose="cli")  # not the counter
     drafts.save(ctx, people[1], Survey("walk_in", {"household_income": 1}), "teller1")
     survey = Survey("walk_in", walk_in_answers(household_income=20_000))
-    waiting = apps.submit(store, policy, people[2], survey, team.teller, today=today)
-    approved = apps.submit(store, policy, people[3], survey, team.teller, today=today)
-    apps.approve(store, policy, approved.id, team.manager, today=today)
-    signed = apps.submit(store, policy, people[4], survey, team.teller, today=today)
-    apps.approve(store, policy, signed.id, team.head, today=today)
+    waiting = apps.submit(ctx.on(today), people[2], survey, team.teller)
+    approved = apps.submit(ctx.on(today), people[3], survey, team.teller)
+    apps.approve(ctx.on(today), approved.id, team.manager)
+    signed = apps.submit(ctx.on(today), people[4], survey, team.teller)
+    apps.approve(ctx.on(today), signed.id, team.head)
     agreement_printed(store, signed.id)
-    apps.sign(store, signed.id, team.teller, today=today)
+    apps.sign(ctx.on(today), signed.id, team.teller)
 
     day = walkins.today(on(today), "0101")
     assert [w.id_no for w in day.rows] == people

@@ -24,6 +24,7 @@ from teller_assist.prequal import workflow
 from teller_assist.prequal.policy import default_policy_path, load_policy
 from teller_assist.services import applications as apps
 from teller_assist.services.applications import AlreadyDecided, WorkflowRefused
+from teller_assist.services.context import Context
 from teller_assist.services.database import open_database
 from teller_assist.settings import load_settings
 from teller_assist.store import audit as store_audit
@@ -67,22 +68,21 @@ def pg_store(postgres_url: str, env: dict[str, str]) -> Store:
     store.dispose()
 
 
-def test_200_races_of_two_approvers_on_postgres(pg_store: Store) -> None:
+def test_200_races_of_two_approvers_on_postgres(pg_store: Store, env: dict[str, str]) -> None:
     team = make_team(pg_store)
+    ctx = Context(pg_store, load_settings(env), POLICY).at(NOW)
     crowd = Crowd(2)
     for i in range(200):
-        record = apps.submit(
-            pg_store, POLICY, rid(seq=100 + i), survey(20_000), team.teller, today=TODAY, now=NOW
-        )
+        record = apps.submit(ctx, rid(seq=100 + i), survey(20_000), team.teller)
         a, b = crowd.run(
             [
-                lambda r=record: apps.approve(pg_store, POLICY, r.id, team.manager, today=TODAY, now=NOW),
-                lambda r=record: apps.reject(pg_store, POLICY, r.id, team.head, "并发", now=NOW),
+                lambda r=record: apps.approve(ctx, r.id, team.manager),
+                lambda r=record: apps.reject(ctx, r.id, team.head, "并发"),
             ],
         )
         outcomes = sorted(type(x).__name__ for x in (a, b))
         assert outcomes == ["AlreadyDecided", "ApplicationRecord"], (i, a, b)
-        final = apps.get(pg_store, record.id)
+        final = apps.get(ctx, record.id)
         assert final.version == 2 and final.status in ("approved", "rejected")
     crowd.close()
     assert store_audit.verify(pg_store).ok
@@ -97,14 +97,12 @@ def test_200_concurrent_duplicate_submissions_leave_one_open(
     else:
         settings_ = load_settings({**env, "TELLER_ASSIST_KEY_STORE": "demo-file"})
     store = open_database(settings_).store
+    ctx = Context(store, settings_, POLICY).at(NOW)
     try:
         team = make_team(store)
         person = rid(seq=77)
         actors = [team.teller, team.manager, team.head, team.admin]
-        work = [
-            lambda a=actors[i % 4]: apps.submit(store, POLICY, person, survey(), a, today=TODAY, now=NOW)
-            for i in range(200)
-        ]
+        work = [lambda a=actors[i % 4]: apps.submit(ctx, person, survey(), a) for i in range(200)]
         results: list[object] = []
         crowd = Crowd(20)
         for start in range(0, 200, 20):  # twenty at the same instant, ten times over
@@ -114,7 +112,7 @@ def test_200_concurrent_duplicate_submissions_leave_one_open(
         refused = [r for r in results if isinstance(r, WorkflowRefused)]
         assert len(made) == 1 and len(refused) == 199, {type(r).__name__ for r in results}
         assert all("未结" in r.message_zh for r in refused)
-        assert len(apps.listing(store, id_no=person)) == 1
+        assert len(apps.listing(ctx, id_no=person)) == 1
         assert store_audit.verify(store).ok
     finally:
         store.dispose()
@@ -125,6 +123,7 @@ class Workflow(RuleBasedStateMachine):
     ever holds legal states, every refusal is a rule, and the model and the database agree."""
 
     store: Store
+    ctx: Context
     team: Team
 
     def __init__(self) -> None:
@@ -154,9 +153,7 @@ class Workflow(RuleBasedStateMachine):
             if self.person_of[a] == id_no
         )
         try:
-            r = apps.submit(
-                self.store, POLICY, id_no, survey(income), self.actor(who), today=self.day, now=NOW
-            )
+            r = apps.submit(self.ctx.on(self.day), id_no, survey(income), self.actor(who))
         except WorkflowRefused:
             assert open_now
             return
@@ -181,20 +178,20 @@ class Workflow(RuleBasedStateMachine):
         before = self.model[app_id]
         try:
             if move == "approve":
-                r = apps.approve(self.store, POLICY, app_id, actor, today=self.day, now=NOW)
+                r = apps.approve(self.ctx.on(self.day), app_id, actor)
             elif move == "reject":
-                r = apps.reject(self.store, POLICY, app_id, actor, "不符合", now=NOW)
+                r = apps.reject(self.ctx.on(self.day), app_id, actor, "不符合")
             elif move == "cancel":
-                r = apps.cancel(self.store, app_id, actor, now=NOW)
+                r = apps.cancel(self.ctx.on(self.day), app_id, actor)
             else:
                 if before == "approved":  # the agreement is printed before the customer signs it
                     agreement_printed(self.store, app_id, actor.operator.login)
-                r = apps.sign(self.store, app_id, actor, today=self.day, now=NOW)
+                r = apps.sign(self.ctx.on(self.day), app_id, actor)
         except (AlreadyDecided, WorkflowRefused):
             legal = move in workflow.TRANSITIONS[before]
             own = self.makers[app_id] == actor.operator.login
             no_authority = workflow.authority_fen(POLICY, actor.operator.role) is None
-            current = apps.get(self.store, app_id)
+            current = apps.get(self.ctx, app_id)
             too_big = (
                 move == "approve"
                 and not no_authority
@@ -213,9 +210,9 @@ class Workflow(RuleBasedStateMachine):
     @rule(days=st.integers(1, 900))
     def time_passes(self, days: int) -> None:
         self.day = self.day + dt.timedelta(days=days)
-        apps.expire_due(self.store, self.day, now=NOW)
+        apps.expire_due(self.ctx.on(self.day))
         for app_id in list(self.model):
-            r = apps.get(self.store, app_id)
+            r = apps.get(self.ctx, app_id)
             if self.model[app_id] != r.status:
                 assert self.model[app_id] in ("approved", "signed") and r.status == "expired"
                 assert r.valid_until is not None and r.valid_until < self.day
@@ -224,7 +221,7 @@ class Workflow(RuleBasedStateMachine):
     @precondition(lambda self: bool(self.model))
     @invariant()
     def database_agrees(self) -> None:
-        rows = {r.id: r for r in apps.listing(self.store)}
+        rows = {r.id: r for r in apps.listing(self.ctx)}
         assert {i: r.status for i, r in rows.items()} == self.model
         for r in rows.values():
             if r.checker_id is not None:
@@ -235,8 +232,10 @@ class Workflow(RuleBasedStateMachine):
         assert len(open_people) == len(set(open_people))
 
 
-def test_state_machine(sqlite_store: Store) -> None:
+def test_state_machine(sqlite_store: Store, env: dict[str, str]) -> None:
     Workflow.store = sqlite_store
+    settings_ = load_settings({**env, "TELLER_ASSIST_KEY_STORE": "demo-file"})
+    Workflow.ctx = Context(sqlite_store, settings_, POLICY)
     Workflow.team = make_team(sqlite_store)
     run = Workflow.TestCase
     run.settings = settings(
@@ -257,9 +256,12 @@ from teller_assist.services.database import open_database
 from teller_assist.settings import load_settings
 from teller_assist.store import operators as ops
 from teller_assist.prequal.survey import Survey
+from teller_assist.services.clock import Clock
+from teller_assist.services.context import Context
 
-store = open_database(load_settings()).store
-policy = load_policy(default_policy_path())
+settings = load_settings()
+store = open_database(settings).store
+ctx = Context(store, settings, load_policy(default_policy_path()), Clock.on(dt.date(2026, 11, 28)))
 teller = Actor(ops.get_operator(store, "teller1"), "ws")
 head = Actor(ops.get_operator(store, "head1"), "ws")
 answers = json.loads(sys.argv[1])
@@ -268,9 +270,8 @@ print("ready", flush=True)
 i = 0
 while True:
     from tests.helpers.extracts import rid
-    r = apps.submit(store, policy, rid(seq=(base + i) % 1000), Survey("walk_in", answers), teller,
-                    today=dt.date(2026, 11, 28))
-    apps.approve(store, policy, r.id, head, today=dt.date(2026, 11, 28))
+    r = apps.submit(ctx, rid(seq=(base + i) % 1000), Survey("walk_in", answers), teller)
+    apps.approve(ctx, r.id, head)
     i += 1
 """
 
@@ -304,7 +305,7 @@ def test_sigkill_during_submission_or_approval_keeps_rows_and_audit_together(
 
     store = open_database(settings_).store
     try:
-        rows = apps.listing(store)
+        rows = apps.listing(Context(store, settings_, POLICY))
         assert rows, "the child made no application before it was killed"
         events = list(store_audit.export_rows(store, None, None))
         submits = {e.subject for e in events if e.action == "submit"}

@@ -11,9 +11,9 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from teller_assist.prequal.policy import default_policy_path, load_policy
 from teller_assist.prequal.survey import Survey
 from teller_assist.services import applications as apps
+from teller_assist.services.context import Context
 from teller_assist.settings import Settings
 from teller_assist.store.engine import Store
 from teller_assist.ui.main_window import MainWindow
@@ -26,17 +26,18 @@ from tests.helpers.surveys import walk_in_answers
 from tests.ui.test_card_panel import TODAY, window_with_data
 
 
-def submitted(store: Store, seq: int) -> apps.ApplicationRecord:
+def submitted(ctx: Context | None, seq: int) -> apps.ApplicationRecord:
+    """An application waiting in the queue, submitted by teller1 on TODAY under the window's context."""
     from teller_assist.store.operators import get_operator
 
+    assert ctx is not None
+    store = ctx.store
     teller = get_operator(store, "teller1") or make_operator(store, "teller1")
     return apps.submit(
-        store,
-        load_policy(default_policy_path()),
+        ctx.on(TODAY),
         rid(seq=seq),
         Survey("walk_in", walk_in_answers(household_income=20_000)),
         apps.Actor.here(teller),
-        today=TODAY,
         name="王五",
     )
 
@@ -63,22 +64,22 @@ def test_reject_asks_the_reason_and_rejects_the_selected_application(
 ) -> None:
     window, queue = manager(qtbot, settings, tmp_path)
     assert window.store is not None
-    first = submitted(window.store, 401)
+    first = submitted(window.ctx, 401)
     read(qtbot, queue)
     assert queue.table.rowCount() == 1 and queue.selected() is not None
     qtbot.mouseClick(queue.reject_button, Qt.MouseButton.LeftButton)  # clicked(bool): not a reason
     dialog = queue.findChild(RejectDialog, "rejectDialog")
     assert dialog is not None and dialog.isVisible()
-    assert apps.get(window.store, first.id).status == "submitted"  # nothing decided yet
+    assert apps.get(window.ctx, first.id).status == "submitted"  # nothing decided yet
     qtbot.mouseClick(dialog.button, Qt.MouseButton.LeftButton)
     assert dialog.isVisible() and dialog.error.text() == "请填写拒绝原因"
 
-    submitted(window.store, 402)  # another submission arrives while the reason is typed
+    submitted(window.ctx, 402)  # another submission arrives while the reason is typed
     read(qtbot, queue)
     dialog.reason.insert("收入证明不足")  # typed through the input method (QTest types ASCII only)
     qtbot.keyClick(dialog.reason, Qt.Key.Key_Return)
     assert not dialog.isVisible()
-    done = apps.get(window.store, first.id)
+    done = apps.get(window.ctx, first.id)
     assert (done.status, done.reject_reason) == ("rejected", "收入证明不足")
     assert queue.message.text() == f"申请 {first.id} 已拒绝"
     qtbot.waitUntil(lambda: queue.table.rowCount() == 1, timeout=3000)  # the other one still waits
@@ -89,16 +90,20 @@ def test_a_refused_rejection_is_said_in_the_dialog_and_keeps_the_reason(
 ) -> None:
     window, queue = manager(qtbot, settings, tmp_path)
     assert window.store is not None
-    record = submitted(window.store, 403)
+    record = submitted(window.ctx, 403)
     read(qtbot, queue)
     dialog = queue.reject_selected()
     assert isinstance(dialog, RejectDialog)
     head = apps.Actor.here(make_operator(window.store, "head1", "branch_head"))
-    apps.approve(window.store, load_policy(default_policy_path()), record.id, head, today=TODAY)  # first
+    apps.approve(
+        window.ctx.on(TODAY),
+        record.id,
+        head,
+    )  # first
     dialog.reason.setText("资料不全")
     dialog.button.click()
     assert dialog.isVisible() and dialog.error.text() and dialog.reason.text() == "资料不全"
-    assert apps.get(window.store, record.id).status == "approved"
+    assert apps.get(window.ctx, record.id).status == "approved"
 
 
 def test_the_queue_watches_for_changes_off_the_gui_thread(
@@ -122,7 +127,7 @@ def test_the_queue_watches_for_changes_off_the_gui_thread(
     monkeypatch.setattr(store_audit, "last_seq", spied)
     window, queue = manager(qtbot, settings, tmp_path)
     assert window.store is not None
-    record = submitted(window.store, 404)
+    record = submitted(window.ctx, 404)
     qtbot.waitUntil(lambda: queue.table.rowCount() == 1, timeout=3000)
     assert queue.table.item(0, 1).text() == str(record.id)
     qtbot.waitUntil(lambda: len(readers) >= 2, timeout=3000)
@@ -147,9 +152,9 @@ def test_the_lists_are_read_off_the_gui_thread_and_only_shown_on_it(
     readers: list[tuple[str, bool]] = []  # each read of a list: which, and was it on the GUI thread?
     read_queue, read_day = apps.queue, walkins.today
 
-    def spied_queue(store: Store, **kw: str | None) -> list[apps.ApplicationRecord]:
+    def spied_queue(ctx: Context, **kw: str | None) -> list[apps.ApplicationRecord]:
         readers.append(("queue", threading.current_thread() is threading.main_thread()))
-        return read_queue(store, **kw)
+        return read_queue(ctx, **kw)
 
     def spied_day(*args: object) -> walkins.Today:
         readers.append(("walkins", threading.current_thread() is threading.main_thread()))
@@ -160,7 +165,7 @@ def test_the_lists_are_read_off_the_gui_thread_and_only_shown_on_it(
     window, queue = manager(qtbot, settings, tmp_path)
     assert window.store is not None and window.walkins is not None
     view = window.walkins
-    record = submitted(window.store, 405)
+    record = submitted(window.ctx, 405)
     qtbot.waitUntil(lambda: queue.table.rowCount() == 1, timeout=3000)  # the watch woke the queue
     assert queue.table.item(0, 1).text() == str(record.id) and queue.selected() == record
     qtbot.waitUntil(lambda: "今日到店" in view.summary.text(), timeout=3000)  # the walk-ins follow
@@ -183,8 +188,8 @@ def test_an_older_reading_never_replaces_a_newer_one(
     held, release = threading.Event(), threading.Event()
     real = apps.queue
 
-    def slow_once(store: Store, **kw: str | None) -> list[apps.ApplicationRecord]:
-        rows = real(store, **kw)  # read before the submission below...
+    def slow_once(ctx: Context, **kw: str | None) -> list[apps.ApplicationRecord]:
+        rows = real(ctx, **kw)  # read before the submission below...
         if not held.is_set():
             held.set()
             release.wait(10)  # ...and answered after it
@@ -195,7 +200,7 @@ def test_an_older_reading_never_replaces_a_newer_one(
     queue.refreshed.connect(lambda: shown.append(len(queue.rows)))
     queue.refresh()
     assert held.wait(5)
-    record = submitted(window.store, 406)
+    record = submitted(window.ctx, 406)
     queue.refresh()  # a newer reading asked while the old one is held
     release.set()
     qtbot.waitUntil(lambda: shown != [] and not queue.reader.busy(), timeout=5000)
@@ -215,7 +220,7 @@ def test_a_failed_reading_is_said_once_and_the_list_stays(
 
     window, queue = manager(qtbot, settings, tmp_path)
     assert window.store is not None
-    record = submitted(window.store, 407)
+    record = submitted(window.ctx, 407)
     qtbot.waitUntil(lambda: queue.table.rowCount() == 1, timeout=3000)
 
     def gone(store: Store, **kw: str | None) -> list[apps.ApplicationRecord]:
@@ -248,7 +253,7 @@ def test_nothing_is_read_for_a_locked_or_signed_out_lobby(
     monkeypatch.setattr(apps, "queue", lambda *a, **k: reads.append("queue") or read_queue(*a, **k))
     monkeypatch.setattr(walkins, "today", lambda *a: reads.append("walkins") or read_day(*a))
     window.lock()
-    submitted(window.store, 408)
+    submitted(window.ctx, 408)
     qtbot.waitUntil(lambda: "queue" in reads, timeout=3000)  # the lock page still counts who waits
     qtbot.wait(200)
     assert "walkins" not in reads
@@ -258,7 +263,7 @@ def test_nothing_is_read_for_a_locked_or_signed_out_lobby(
     reads.clear()
     queue.refresh()
     view.refresh()
-    submitted(window.store, 409)
+    submitted(window.ctx, 409)
     qtbot.wait(1500)  # the watch, had it not ended, would have woken the lists
     assert reads == []
 
@@ -270,12 +275,16 @@ def test_the_selected_application_stays_selected_when_one_above_it_goes(
     stays on the same application, not on whichever moved into its row (批准 would approve another)."""
     window, queue = manager(qtbot, settings, tmp_path)
     assert window.store is not None
-    first, second, third = (submitted(window.store, seq) for seq in (410, 411, 412))
+    first, second, third = (submitted(window.ctx, seq) for seq in (410, 411, 412))
     qtbot.waitUntil(lambda: queue.table.rowCount() == 3, timeout=3000)
     queue.table.selectRow(1)
     assert queue.selected() == second
     head = apps.Actor.here(make_operator(window.store, "head1", "branch_head"))
-    apps.approve(window.store, load_policy(default_policy_path()), first.id, head, today=TODAY)
+    apps.approve(
+        window.ctx.on(TODAY),
+        first.id,
+        head,
+    )
     qtbot.waitUntil(lambda: queue.table.rowCount() == 2, timeout=3000)
     chosen = queue.selected()
     assert chosen is not None and chosen.id == second.id, (chosen, third.id)

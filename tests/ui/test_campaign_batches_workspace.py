@@ -17,7 +17,6 @@ from sqlalchemy import text
 
 from teller_assist.campaigns.progress import FIGURE_ZH, FIGURES
 from teller_assist.identity.masking import Masking
-from teller_assist.prequal.policy import default_policy_path, load_policy
 from teller_assist.services import campaign_batches, campaigns
 from teller_assist.services.audit import now_utc
 from teller_assist.services.clock import Clock
@@ -134,9 +133,8 @@ def test_s_shows_the_count_and_total_the_service_works_out_and_y_submits_them_in
     sign_in(qtbot, desk, "head1")
     view = f7(qtbot, desk.window)
     choose_village(qtbot, view)
-    policy = load_policy(default_policy_path())
     expected = campaign_batches.plan_campaign(
-        desk.store, authenticate(context_of(desk.store), "head1", PASSWORD), VILLAGE, policy, today=TODAY
+        desk.ctx.on(TODAY), authenticate(desk.ctx, "head1", PASSWORD), VILLAGE
     )
     assert len(expected.submit) == 3 and expected.total > 0 and expected.total % 100 == 0  # 张三, 李四, 王六
     dialog = submit_by_keys(qtbot, view)
@@ -176,9 +174,8 @@ def test_s_shows_the_count_and_total_the_service_works_out_and_y_submits_them_in
 def test_an_approver_sees_the_batch_rejects_one_with_a_reason_and_approves_the_rest_in_one_step(
     qtbot: QtBot, desk: Desk
 ) -> None:
-    policy = load_policy(default_policy_path())
     made = campaign_batches.submit_campaign(
-        desk.store, authenticate(context_of(desk.store), "teller1", PASSWORD), VILLAGE, policy, today=TODAY
+        desk.ctx.on(TODAY), authenticate(desk.ctx, "teller1", PASSWORD), VILLAGE
     )
     assert made.submitted == 3
     sign_in(qtbot, desk, "lobby1")
@@ -254,9 +251,8 @@ def test_b_lets_the_approver_choose_among_the_waiting_batches_newest_first(
 
     from teller_assist.ui.workspaces.campaigns import BatchChooser
 
-    policy = load_policy(default_policy_path())
-    teller = authenticate(context_of(desk.store), "teller1", PASSWORD)
-    first = campaign_batches.submit_campaign(desk.store, teller, VILLAGE, policy, today=TODAY)
+    teller = authenticate(desk.ctx, "teller1", PASSWORD)
+    first = campaign_batches.submit_campaign(desk.ctx.on(TODAY), teller, VILLAGE)
     book = Workbook()
     book.active.append(HEADER)
     for row in [*ROWS, [6, "H3", "周七", rid(seq=43), "二组", "", "", "是", "是"]]:
@@ -265,7 +261,7 @@ def test_b_lets_the_approver_choose_among_the_waiting_batches_newest_first(
     campaigns.import_roster(
         desk.ctx, authenticate(desk.ctx, "admin1", PASSWORD), VILLAGE, tmp_path / "补充名单.xlsx"
     )  # fmt: skip
-    second = campaign_batches.submit_campaign(desk.store, teller, VILLAGE, policy, today=TODAY)
+    second = campaign_batches.submit_campaign(desk.window.ctx.on(TODAY), teller, VILLAGE)
     assert (first.submitted, second.submitted) == (3, 1)
     sign_in(qtbot, desk, "lobby1")
     view = f7(qtbot, desk.window)

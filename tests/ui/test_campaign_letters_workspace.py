@@ -19,7 +19,6 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QLabel
 from pytestqt.qtbot import QtBot
 
 from teller_assist.identity.masking import Masking
-from teller_assist.prequal.policy import default_policy_path, load_policy
 from teller_assist.services import campaign_batches, campaigns, printing
 from teller_assist.services.campaigns import IMPORT_STAGE_ZH
 from teller_assist.services.clock import Clock
@@ -74,19 +73,14 @@ def open_desk(qtbot: QtBot, settings: Settings, tmp_path: Path) -> Desk:
     assert ctx is not None
     store = ctx.store
     make_people(store)
-    add_operator(context_of(store), admin_of(store, "admin1"), login="lobby1", name="测试lobby1",
-                 role="lobby_manager", password=PASSWORD, branch_code="0101")  # fmt: skip
+    add_operator(ctx, admin_of(store, "admin1"), login="lobby1", name="测试lobby1", role="lobby_manager",
+                 password=PASSWORD, branch_code="0101")  # fmt: skip
     bank_knows(store, tmp_path / "extracts")
-    admin = authenticate(context_of(store), "admin1", PASSWORD)
-    policy = load_policy(default_policy_path())
+    admin = authenticate(ctx, "admin1", PASSWORD)
     campaigns.create_campaign(ctx, admin, spec())
     campaigns.import_roster(ctx, admin, VILLAGE, roster(tmp_path / "村民名单.xlsx"))
-    made = campaign_batches.submit_campaign(
-        store, authenticate(context_of(store), "teller1", PASSWORD), VILLAGE, policy, today=TODAY
-    )
-    campaign_batches.approve_batch(
-        store, authenticate(context_of(store), "lobby1", PASSWORD), made.batch_id, policy, today=TODAY
-    )
+    made = campaign_batches.submit_campaign(ctx, authenticate(ctx, "teller1", PASSWORD), VILLAGE)
+    campaign_batches.approve_batch(ctx, authenticate(ctx, "lobby1", PASSWORD), made.batch_id)
     campaigns.create_campaign(
         ctx, admin, spec(MARKET, scenario="market", group_name="城南农贸市场", village_groups=())
     )
@@ -323,9 +317,7 @@ def test_k_records_one_members_signature_by_id_masked_and_refused_in_words(
     from teller_assist.ui.workspaces.campaigns import SignOneDialog
 
     kpi.set_indicator(  # head office's indicator for the campaign: 2 people signed in November
-        desk.store, authenticate(
-            context_of(desk.store), "admin1", PASSWORD
-        ), Scope("campaign", VILLAGE), people=2,
+        desk.ctx, authenticate(desk.ctx, "admin1", PASSWORD), Scope("campaign", VILLAGE), people=2,
         granted=False, starts_on=dt.date(2026, 11, 1), ends_on=dt.date(2026, 11, 30),
     )  # fmt: skip
     desk.window.sign_in(authenticate(context_of(desk.store), "teller1", PASSWORD))

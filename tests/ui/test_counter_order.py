@@ -11,7 +11,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
-from teller_assist.prequal.policy import default_policy_path, load_policy
 from teller_assist.services import applications as apps
 from teller_assist.services import drafts
 from teller_assist.settings import Settings
@@ -36,7 +35,11 @@ def approved_here(qtbot: QtBot, settings: Settings, tmp_path: Path) -> MainWindo
     app = window.counter.application
     assert app is not None
     head = apps.Actor.here(make_operator(window.store, "head1", "branch_head"))
-    apps.approve(window.store, load_policy(default_policy_path()), app.id, head, today=TODAY)
+    apps.approve(
+        window.ctx.on(TODAY),
+        app.id,
+        head,
+    )
     counter = window.counter
     qtbot.waitUntil(lambda: counter.application is not None and counter.application.status == "approved")
     return window
@@ -52,7 +55,7 @@ def test_f9_records_nothing_before_the_agreement_is_printed(
     qtbot.keyClick(window, Qt.Key.Key_F9)
     assert window.findChild(QMessageBox, "signConfirm") is None
     assert "协议尚未打印" in window.counter.application_status.text()
-    assert apps.get(window.store, window.counter.application.id).status == "approved"
+    assert apps.get(window.ctx, window.counter.application.id).status == "approved"
 
     agreement_printed(window.store, window.counter.application.id)  # it came out of the printer
     window.counter.next_customer()
@@ -63,12 +66,12 @@ def test_f9_records_nothing_before_the_agreement_is_printed(
     assert confirm is not None and confirm.isVisible()
     qtbot.keyClick(confirm, Qt.Key.Key_Escape)  # not signed after all
     QApplication.processEvents()
-    assert apps.get(window.store, window.counter.application.id).status == "approved"
+    assert apps.get(window.ctx, window.counter.application.id).status == "approved"
     qtbot.keyClick(window, Qt.Key.Key_F9)
     confirm = window.findChild(QMessageBox, "signConfirm")
     assert confirm is not None
     qtbot.keyClick(confirm, Qt.Key.Key_Return)
-    assert apps.get(window.store, window.counter.application.id).status == "signed"
+    assert apps.get(window.ctx, window.counter.application.id).status == "signed"
     assert window.counter.id_input.hasFocus() and not window.counter.signed_button.isVisible()
 
 
@@ -94,7 +97,7 @@ def test_after_signing_the_next_id_goes_to_the_id_field_and_the_survey_stays_as_
     signed_id = window.counter.application.id
     qtbot.keyClicks(QApplication.focusWidget(), STRANGER)  # the next customer's ID, typed at once
     assert window.counter.card is not None and window.counter.card.rid.value == STRANGER
-    assert json.loads(apps.get(window.store, signed_id).survey)["household_income"] == 50000
+    assert json.loads(apps.get(window.ctx, signed_id).survey)["household_income"] == 50000
 
 
 def test_a_scanner_burst_anywhere_goes_to_the_id_field_and_typing_does_not(
@@ -138,12 +141,11 @@ def test_the_card_says_at_once_what_is_possible_and_the_survey_follows(
     from teller_assist.prequal.survey import Survey
     from tests.helpers.surveys import walk_in_answers
 
-    policy = load_policy(default_policy_path())
     survey = Survey("walk_in", walk_in_answers())
-    held = apps.submit(window.store, policy, STRANGER, survey, teller, today=TODAY)
-    apps.approve(window.store, policy, held.id, head, today=TODAY)
+    held = apps.submit(window.ctx.on(TODAY), STRANGER, survey, teller)
+    apps.approve(window.ctx.on(TODAY), held.id, head)
     agreement_printed(window.store, held.id)
-    apps.sign(window.store, held.id, teller, today=TODAY)
+    apps.sign(window.ctx.on(TODAY), held.id, teller)
     window.counter.next_customer()
     qtbot.keyClicks(window.counter.id_input, STRANGER)
     assert window.counter.card_panel.estimated_line.text().startswith("已签约 160,000元")

@@ -219,7 +219,6 @@ def test_the_print_preview_fits_the_screen_with_its_buttons(
 def test_the_lobbys_queue_is_usable_while_a_card_is_open(
     qtbot: QtBot, settings: Settings, memory_keyring: MemoryKeyring, tmp_path: Path, language: str
 ) -> None:
-    from teller_assist.prequal.policy import default_policy_path, load_policy
     from teller_assist.prequal.survey import Survey
     from teller_assist.services import applications as apps
     from tests.helpers.surveys import walk_in_answers
@@ -227,10 +226,9 @@ def test_the_lobbys_queue_is_usable_while_a_card_is_open(
     window = counter_window(qtbot, settings, tmp_path, language, "default")
     assert window.store is not None
     teller = apps.Actor.here(make_operator(window.store, "teller2"))
-    policy = load_policy(default_policy_path())
     for seq in (401, 402, 403, 404):
         survey = Survey("walk_in", walk_in_answers(household_income=20_000))
-        apps.submit(window.store, policy, rid(seq=seq), survey, teller, today=window._today(), name="王五")
+        apps.submit(window.ctx.on(window._today()), rid(seq=seq), survey, teller, name="王五")
     window.sign_in(make_operator(window.store, "manager1", "lobby_manager"))
     qtbot.keyClicks(window.counter.id_input, MAN)  # a customer at the manager's own desk
     assert window.counter.card_panel.isVisible()

@@ -51,7 +51,7 @@ def test_a_new_customers_name_is_asked_checked_kept_and_submitted(
     fill_survey_rest(qtbot, again)
     qtbot.keyClick(again, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     assert again.counter.application is not None and again.store is not None
-    assert apps.get(again.store, again.counter.application.id).name == "王五"
+    assert apps.get(again.ctx, again.counter.application.id).name == "王五"
 
 
 def test_a_customer_the_bank_knows_is_not_asked_a_name(

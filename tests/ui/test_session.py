@@ -16,6 +16,7 @@ from pytestqt.qtbot import QtBot
 from teller_assist.prequal.policy import default_policy_path, load_policy
 from teller_assist.prequal.survey import Survey
 from teller_assist.services import applications as apps
+from teller_assist.services.context import Context
 from teller_assist.services.database import open_database
 from teller_assist.settings import Settings, load_settings
 from teller_assist.store import audit as store_audit
@@ -332,12 +333,10 @@ def test_the_remote_queue_sees_a_submission_within_two_seconds(
 
         audit.log(teller_side, "lookup", operator="teller1", subject=rid(seq=55), purpose="typed")
         submitted = apps.submit(
-            teller_side,
-            policy,
+            Context(teller_side, settings, policy),  # the teller's desktop, on the clock's day
             rid(seq=55),
             Survey("walk_in", walk_in_answers(household_income=20_000)),
             apps.Actor.here(teller),
-            today=TODAY,
         )
         qtbot.waitUntil(lambda: queue.table.rowCount() == 1, timeout=2000)
         assert queue.table.item(0, 1).text() == str(submitted.id)
@@ -351,7 +350,7 @@ def test_the_remote_queue_sees_a_submission_within_two_seconds(
         assert "额度40,000元" in queue.factors.text()
         assert "20,000" not in queue.factors.text()
         queue.approve_selected()
-        assert apps.get(teller_side, submitted.id).status == "approved"
+        assert apps.get(Context(teller_side, settings, policy), submitted.id).status == "approved"
         assert "已批准" in queue.message.text()
         walkins = manager_window.walkins
         assert walkins is not None and walkins.objectName() == "walkinsView"
@@ -378,10 +377,11 @@ def test_the_tellers_window_sees_a_decision_made_on_another_desktop(
     try:
         head = apps.Actor.here(make_operator(elsewhere, "head1", "branch_head"))
         policy = load_policy(default_policy_path())
+        ctx = Context(elsewhere, window.settings, policy)
         if decision == "approve":
-            apps.approve(elsewhere, policy, window.counter.application.id, head, today=TODAY)
+            apps.approve(ctx.on(TODAY), window.counter.application.id, head)
         else:
-            apps.reject(elsewhere, policy, window.counter.application.id, head, "收入证明不足")
+            apps.reject(ctx, window.counter.application.id, head, "收入证明不足")
     finally:
         elsewhere.dispose()
     qtbot.waitUntil(

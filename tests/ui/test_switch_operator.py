@@ -10,7 +10,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
-from teller_assist.prequal.policy import default_policy_path, load_policy
 from teller_assist.prequal.survey import Survey
 from teller_assist.services import applications as apps
 from teller_assist.services import drafts
@@ -84,8 +83,7 @@ def test_a_locked_approvers_screen_says_customers_wait_but_not_who(
     assert not window.lock_page.waiting.isVisible()  # nobody waits yet
     teller = apps.Actor.here(make_operator(window.store, "teller2"))
     survey = Survey("walk_in", walk_in_answers(household_income=20_000))
-    policy = load_policy(default_policy_path())
-    apps.submit(window.store, policy, rid(seq=401), survey, teller, today=TODAY, name="王五")
+    apps.submit(window.ctx.on(TODAY), rid(seq=401), survey, teller, name="王五")
     qtbot.waitUntil(window.lock_page.waiting.isVisible, timeout=3000)  # the queue keeps watching
     assert window.lock_page.waiting.text().startswith("有 1 位客户在等待审批")
     shown = " ".join(w.text() for w in window.lock_page.findChildren(QLabel))

@@ -57,8 +57,8 @@ def officer_window(
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow, timeout=3000)  # window shortcuts (F2, F6) need it
     window.start()
-    assert window.store is not None
-    seeded = seed_tasks(window.store, tmp_path / "in")
+    assert window.store is not None and window.ctx is not None
+    seeded = seed_tasks(window.ctx, tmp_path / "in")
     window.sign_in(authenticate(window.ctx, login, PASSWORD))
     assert window.tasks is not None
     return window, window.tasks, seeded
@@ -389,7 +389,7 @@ def test_the_counter_flags_a_walk_in_target_and_signing_there_strikes_it(
     confirm = window.findChild(QMessageBox, "signConfirm")
     assert confirm is not None
     qtbot.keyClick(confirm, Qt.Key.Key_Return)
-    assert apps.get(store, seeded.letter_app).status == "signed"
+    assert apps.get(window.ctx, seeded.letter_app).status == "signed"
     qtbot.waitUntil(
         lambda: counter.target_flag.text() == f"本行目标客户：今日已签约，已销号（名单 {LIST} · 您负责）",
         timeout=10_000,

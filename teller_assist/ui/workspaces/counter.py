@@ -457,9 +457,9 @@ class CounterWorkspace(QWidget):
             drafts.load(flow.ctx, self.WARM_UP_ID)  # the first survey's draft read: its statement ready
             task_desk.prepare_flag(flow.ctx, self.WARM_UP_ID)  # a listed walk-in's flag: statements ready
         with contextlib.suppress(UserFacingError):  # a customer holding a line: their application's reads
-            applications.get(flow.store, 0)  # (no application 0: the statement compiled, nothing found)
+            applications.get(flow.ctx, 0)  # (no application 0: the statement compiled, nothing found)
         with contextlib.suppress(UserFacingError):
-            applications.agreement_issued(flow.store, 0)
+            applications.agreement_issued(flow.ctx, 0)
 
     def _warm_pdf(self) -> None:
         from PySide6.QtCore import QBuffer, QIODevice, QSize

@@ -310,8 +310,8 @@ class ApprovalQueue(QWidget):
         operator = self._operator()
         if operator is None:
             return
-        store, branch = self.store, operator.branch_code
-        self.reader.read(lambda: apps.queue(store, branch_code=branch))
+        ctx, branch = self.ctx, operator.branch_code
+        self.reader.read(lambda: apps.queue(ctx, branch_code=branch))
 
     def _read_failed(self, exc: UserFacingError) -> None:
         self.message.setText(error_text(exc))  # the table keeps the last queue read
@@ -389,30 +389,19 @@ class ApprovalQueue(QWidget):
     ) -> UserFacingError | None:
         """Approve or reject ``record``; the refusal, if any, is said under the queue and returned."""
         from teller_assist.services import applications as apps
-        from teller_assist.services.clock import local_day
 
         operator = self._operator()
         if operator is None:
             return UserFacingError("请先登录", "sign in first")
         # stamped by the window's clock, under this workstation
-        actor, now = apps.Actor(operator, self.ctx.workstation), self.ctx.now()
+        actor = apps.Actor(operator, self.ctx.workstation)
         try:
             if approve:
                 done = apps.approve(
-                    self.store,
-                    self.policy,
-                    record.id,
-                    actor,
-                    today=local_day(now),
-                    now=now,
-                    expected_version=record.version,
-                    sms_sender=self.sms_sender,
+                    self.ctx, record.id, actor, expected_version=record.version, sms_sender=self.sms_sender
                 )
             else:
-                done = apps.reject(
-                    self.store, self.policy, record.id, actor, reason, expected_version=record.version,
-                    now=now,
-                )  # fmt: skip
+                done = apps.reject(self.ctx, record.id, actor, reason, expected_version=record.version)
         except UserFacingError as exc:
             self.message.setText(error_text(exc))
             self.refresh()
