@@ -28,7 +28,6 @@ entries by cumulative time. Prints figures; never run by the tests.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import os
 import random
@@ -156,6 +155,7 @@ def prepare(data_dir: Path | None, tmp: Path) -> tuple[dict[str, str], list[str]
     from teller_assist.settings import load_settings
     from teller_assist.store.operators import get_operator
     from teller_assist.store.queries import customer_ids
+    from tests.helpers.context import context_of
     from tests.helpers.operators import make_operator
 
     folder = tmp / "data" if data_dir is None else data_dir
@@ -170,7 +170,7 @@ def prepare(data_dir: Path | None, tmp: Path) -> tuple[dict[str, str], list[str]
     try:
         made = not customer_ids(store)
         if made:
-            demo_county(store, tmp, by=Importer.os_account(), people=20_000, today=dt.date.today())
+            demo_county(context_of(store), tmp, by=Importer.os_account(), people=20_000)
         if get_operator(store, "bench-card") is None:
             make_operator(store, "bench-card")
         ids = customer_ids(store)

@@ -30,6 +30,7 @@ from teller_assist.settings import load_settings
 from teller_assist.store import cards
 from teller_assist.store.engine import Store
 from teller_assist.store.queries import customer_ids
+from tests.helpers.context import context_of
 
 AS_OF = dt.date(2026, 11, 28)
 N = 10_000
@@ -106,7 +107,7 @@ def counter_lookup(store: Store):  # type: ignore[no-untyped-def]
     from teller_assist.services import audit
 
     def run(id_no: str) -> None:
-        card = lookup(store, id_no, as_of=AS_OF)
+        card = lookup(context_of(store), id_no, as_of=AS_OF)
         audit.log(store, "lookup", operator="bench", subject=card.rid.value, purpose="typed")
 
     return run
@@ -115,13 +116,13 @@ def counter_lookup(store: Store):  # type: ignore[no-untyped-def]
 def report(name: str, store: Store, ids: list[str], floor_fn) -> None:  # type: ignore[no-untyped-def]
     # warm: every ID once through both paths (pages decrypted and cached), then measure both in
     # alternating slices so neither gets a warmer cache or a quieter machine than the other
-    measure(lambda i: lookup(store, i, as_of=AS_OF), ids)
+    measure(lambda i: lookup(context_of(store), i, as_of=AS_OF), ids)
     floor_fn(store, ids)
     shipped: list[float] = []
     floor: list[float] = []
     for k in range(0, len(ids), 500):
         part = ids[k : k + 500]
-        shipped += measure(lambda i: lookup(store, i, as_of=AS_OF), part)
+        shipped += measure(lambda i: lookup(context_of(store), i, as_of=AS_OF), part)
         floor += floor_fn(store, part)
     audited = measure(counter_lookup(store), ids[:2000])
     p50, p99 = percentiles(shipped)

@@ -30,6 +30,7 @@ from teller_assist.services.lookup import lookup
 from teller_assist.services.simulate import simulate
 from teller_assist.settings import load_settings
 from teller_assist.store.queries import customer_ids
+from tests.helpers.context import context_of
 from tests.helpers.surveys import walk_in_answers
 
 AS_OF = dt.date(2026, 11, 28)
@@ -56,7 +57,7 @@ def main() -> None:
     store = opened.store
     policy = load_policy(default_policy_path())
     ids = customer_ids(store)
-    cards = [lookup(store, i, as_of=AS_OF) for i in random.Random(5).sample(ids, 10_000)]
+    cards = [lookup(context_of(store), i, as_of=AS_OF) for i in random.Random(5).sample(ids, 10_000)]
     survey = check_survey(
         Survey("walk_in", walk_in_answers(household_income=90_000, debts=10_000)),
         policy,

@@ -176,7 +176,7 @@ def main() -> None:
         settings = load_settings(env)
         store = open_database(settings).store
         t = time.perf_counter()
-        demo_county(store, Path(tmp), by=Importer.os_account(), people=args.people, today=TODAY)
+        demo_county(context_of(store, TODAY), Path(tmp), by=Importer.os_account(), people=args.people)
         print(f"demo county of {args.people:,} loaded in {time.perf_counter() - t:.1f} s")
         ids = customer_ids(store)
         random.Random(11).shuffle(ids)

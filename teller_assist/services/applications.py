@@ -148,7 +148,7 @@ def submit(
     rid = raw_id if isinstance(raw_id, ResidentId) else parse_resident_id(raw_id, today=today)
     checked = check_survey(survey, policy)
     require_complete(checked)
-    card = lookup(store, rid, as_of=today)
+    card = lookup(ctx, rid, as_of=today)
     if not card.name and name is not None:  # someone the bank has never seen: the name as typed
         name = clean_name(name) or None  # (the window checks it is a name: identity.names)
     decision = decide(card, checked, policy, today)

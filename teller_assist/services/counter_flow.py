@@ -274,7 +274,7 @@ class CounterFlow:
         self.save_draft()  # the previous customer's survey, if typed since it was saved, kept before it goes
         now = self.ctx.now()  # the lookup's day and its audit row's moment, from one reading of the clock
         today = local_day(now)
-        card = lookup(self.store, rid, as_of=today)
+        card = lookup(self.ctx, rid, as_of=today)
         audit.log(
             self.store, "lookup", operator=self.operator.login, subject=rid.value, purpose=source, now=now,
         )  # fmt: skip
@@ -517,7 +517,7 @@ class CounterFlow:
         if self.card is None:
             return None
         try:
-            self.card = lookup(self.store, self.card.rid, as_of=self._today())
+            self.card = lookup(self.ctx, self.card.rid, as_of=self._today())
         except UserFacingError:
             return self.card
         self.recompute()

@@ -8,6 +8,7 @@ the loader beneath them.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 import os
@@ -485,12 +486,11 @@ class RealDataPresent(ImportRefused):
 
 
 def demo_county(
-    store: Store,
+    ctx: Context,
     work_dir: Path,
     *,
     by: Importer,
     people: int,
-    today: dt.date,
     seed: int = 1,
     progress: Progress | None = None,
     cancelled: Cancelled | None = None,
@@ -498,11 +498,11 @@ def demo_county(
 ) -> ImportReport:
     """Generate the demo county into ``work_dir`` and import it (a newcomer's first start), as
     ``by``, audited, with a year of the programme's history unless ``history`` is off. Refused when the
-    database holds anything but the demo county: made-up people never mix with real customers."""
+    database holds anything but the demo county: made-up people never mix with real customers. The county
+    is made as of the context's day, loaded, then swept on it."""
     from teller_assist.demo.county import generate_county
-    from teller_assist.services.clock import Clock
 
-    clock = Clock.on(today)  # the county is loaded, then swept, on its day
+    store, today = ctx.store, ctx.today()
     if holds_real_data(store):
         raise RealDataPresent.for_this_database()
     folder = work_dir / f"demo-county-{today:%Y%m%d}"
@@ -517,7 +517,7 @@ def demo_county(
     )
     try:
         report = import_paths(
-            store, [folder], today=today, now=clock.now, progress=progress, cancelled=cancelled, demo=True
+            store, [folder], today=today, now=ctx.now, progress=progress, cancelled=cancelled, demo=True
         )
     except ImportCancelled as exc:
         _audit_run(store, by, "demo", exc.files, cancelled=True)
@@ -535,11 +535,8 @@ def demo_county(
         load_history(store, summary.history, policy, as_of=today, by=by.login)
     load_demo_campaigns(store, summary, policy, by=by.login, today=today)  # two of each scenario
     from teller_assist.services import targets
-    from teller_assist.services.context import Context
-    from teller_assist.settings import load_settings
 
-    # the night's sweep, as after an import (the settings only complete the context: it reads none)
-    targets.sweep(Context(store, load_settings(), policy, clock), by=by.login)
+    targets.sweep(dataclasses.replace(ctx, policy=policy), by=by.login)  # the night's, as after an import
     return report
 
 

@@ -21,12 +21,13 @@ KIND_NAMES = tuple(KINDS)
 log = logging.getLogger(__name__)
 
 
-def lookup(store: Store, raw_id: str | ResidentId, *, as_of: dt.date) -> CustomerCard:
-    """The card for a resident ID (raises ``InvalidResidentId`` naming the rule a bad ID broke)."""
+def lookup(ctx: Context, raw_id: str | ResidentId, *, as_of: dt.date) -> CustomerCard:
+    """The card for a resident ID as of ``as_of`` (raises ``InvalidResidentId`` naming the rule a bad ID
+    broke). Not audited: the faces show a card through :func:`lookup_audited` or the counter flow."""
     rid = raw_id if isinstance(raw_id, ResidentId) else parse_resident_id(raw_id, today=as_of)
     log.debug("card for %s as of %s", Masking().resident_id(rid.value), as_of)  # masked at the source too
     window = Window.before(as_of)
-    facts = fetch_card_facts(store, rid.value, window.start, window.end)
+    facts = fetch_card_facts(ctx.store, rid.value, window.start, window.end)
     return build_card(rid, facts, as_of, KIND_NAMES)
 
 
@@ -36,7 +37,7 @@ def lookup_audited(
     """The card as of ``as_of`` (the day asked for), with the audit rows a lookup owes: one ``lookup``
     row under ``operator`` for its ``purpose``, and with ``reveal`` (the incomes to be shown in full) a
     ``reveal`` row as well."""
-    card = lookup(ctx.store, rid, as_of=as_of)
+    card = lookup(ctx, rid, as_of=as_of)
     audit.note(ctx, "lookup", operator=operator, subject=rid.value, purpose=purpose)
     if reveal:
         fields = {"fields": ["income"]}

@@ -13,9 +13,8 @@ from teller_assist.prequal.engine import Decision, Factor, decide
 from teller_assist.prequal.policy import Policy, default_policy_path, load_policy
 from teller_assist.prequal.survey import Survey, check_survey
 from teller_assist.services.context import Context
-from teller_assist.services.lookup import lookup, lookup_audited
+from teller_assist.services.lookup import lookup_audited
 from teller_assist.settings import Settings
-from teller_assist.store.engine import Store
 
 
 def active_policy(settings: Settings, override: Path | None = None) -> Policy:
@@ -30,13 +29,6 @@ def active_policy(settings: Settings, override: Path | None = None) -> Policy:
 def decide_for_card(card: CustomerCard, survey: Survey | None, policy: Policy, as_of: dt.date) -> Decision:
     checked = check_survey(survey, policy) if survey is not None else None
     return decide(card, checked, policy, as_of)
-
-
-def prequalify(
-    store: Store, rid: ResidentId | str, *, survey: Survey | None, policy: Policy, as_of: dt.date
-) -> tuple[CustomerCard, Decision]:
-    card = lookup(store, rid, as_of=as_of)
-    return card, decide_for_card(card, survey, policy, as_of)
 
 
 def prequalify_audited(

@@ -146,7 +146,7 @@ def test_full_life_approve_sign_expire(store: Store, team: Team, policy: Policy,
     signed = apps.sign(ctx.at(NOW), record.id, team.teller)
     assert signed.status == "signed" and signed.signed_at == NOW
     # the card shows the signed pre-credit and its expiry (issue 4), through its one query path
-    card = lookup(store, MAN, as_of=TODAY)
+    card = lookup(context_of(store), MAN, as_of=TODAY)
     current = card.open_application
     assert current is not None and (current.id, current.status, current.line_fen) == (
         record.id,
@@ -169,7 +169,7 @@ def test_full_life_approve_sign_expire(store: Store, team: Team, policy: Policy,
     assert apps.expire_due(ctx.on(dt.date(2028, 11, 27))) == 0
     assert apps.expire_due(ctx.on(dt.date(2028, 11, 28))) == 1
     assert apps.get(ctx, record.id).status == "expired"
-    assert lookup(store, MAN, as_of=TODAY).open_application is None
+    assert lookup(context_of(store), MAN, as_of=TODAY).open_application is None
     actions = [r.action for r in store_audit.export_rows(store, None, None)]
     assert actions[-5:] == ["submit", "approve", "print", "sign", "expire"]
     assert store_audit.verify(store).ok

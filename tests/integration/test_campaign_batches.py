@@ -444,7 +444,7 @@ def test_two_submissions_at_once_and_a_counter_in_between_submit_each_person_onc
 
     news = [
         apps.new_application(
-            who, "某人", decide(lookup(store, who, as_of=TODAY), None, policy, TODAY), policy, actor,
+            who, "某人", decide(lookup(ctx, who, as_of=TODAY), None, policy, TODAY), policy, actor,
             survey={}, consents=Consent(NOW, "head1", "roster").as_json(), branch_code="0101", now=NOW,
         )
         for who in (NEW, KEY)

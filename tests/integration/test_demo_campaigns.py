@@ -18,6 +18,7 @@ from teller_assist.services import campaigns
 from teller_assist.services.context import Context
 from teller_assist.services.imports import Importer, demo_county
 from teller_assist.store.engine import Store
+from tests.helpers.context import context_of
 from tests.helpers.operators import admin_of
 
 TODAY = dt.date(2026, 11, 28)
@@ -27,7 +28,7 @@ def test_the_demo_county_has_two_campaigns_of_each_scenario_loaded_from_the_grou
     store: Store, policy: Policy, tmp_path: Path, ctx: Context
 ) -> None:
     admin = admin_of(store)
-    demo_county(store, tmp_path, by=Importer.operator(admin), people=6_000, today=TODAY, history=False)
+    demo_county(context_of(store, TODAY), tmp_path, by=Importer.operator(admin), people=6_000, history=False)
     listed = campaigns.list_campaigns(ctx, admin)
     assert Counter(c.scenario for c in listed) == dict.fromkeys(
         ("village", "enterprise", "association", "bureau", "community", "market"), 2

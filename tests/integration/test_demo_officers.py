@@ -42,7 +42,7 @@ def test_the_demo_teller_and_branch_head_sign_in_and_have_their_tasks_today(
     store: Store, policy: Policy, tmp_path: Path, on: Callable[[dt.date], Context], ctx: Context
 ) -> None:
     admin = admin_of(store)
-    demo_county(store, tmp_path, by=Importer.operator(admin), people=8_000, today=TODAY)
+    demo_county(context_of(store, TODAY), tmp_path, by=Importer.operator(admin), people=8_000)
     staff = {o.login: o for o in ops.list_operators(context_of(store))}
     assert staff[TELLER].role == "teller" and staff[HEAD].role == "branch_head"
     assert all(staff[x].active and staff[x].branch_code == "0101" for x in (TELLER, HEAD))

@@ -27,6 +27,7 @@ from teller_assist.store import audit as store_audit
 from teller_assist.store.engine import Store
 from teller_assist.store.queries import holds_real_data
 from tests.helpers.cli import run_cli
+from tests.helpers.context import context_of
 from tests.helpers.extracts import GOV, MAN, rid, write
 from tests.helpers.operators import PASSWORD, make_operator
 from tests.helpers.surveys import walk_in_answers
@@ -105,10 +106,11 @@ def test_the_demo_county_never_goes_into_a_database_with_real_data(
 ) -> None:
     admin = Importer.operator(make_operator(store, "hq1", "hq_admin"))
     assert not holds_real_data(store)
-    report = demo_county(store, tmp_path / "demo", by=admin, people=30, today=TODAY)
+    report = demo_county(context_of(store, TODAY), tmp_path / "demo", by=admin, people=30)
     assert report.exit_code in (0, 1)
     assert not holds_real_data(store)  # the demo county's own batches are not real data
-    again = demo_county(store, tmp_path / "demo", by=admin, people=30, today=TODAY + dt.timedelta(days=1))
+    tomorrow = context_of(store, TODAY + dt.timedelta(days=1))
+    again = demo_county(tomorrow, tmp_path / "demo", by=admin, people=30)
     assert {f.status for f in again.files} == {"loaded"}  # a demo database takes a newer demo county
     demo_rows = [r for r in import_rows(store) if r.purpose == "demo"]
     assert len(demo_rows) == 2 and demo_rows[0].operator == "hq1"
@@ -117,7 +119,7 @@ def test_the_demo_county_never_goes_into_a_database_with_real_data(
     run_import(ctx.on(TODAY), [two_files(tmp_path / "real")], by=admin, purpose="cli")
     assert holds_real_data(store)
     with pytest.raises(RealDataPresent) as refused:
-        demo_county(store, tmp_path / "demo2", by=admin, people=30, today=TODAY + dt.timedelta(days=2))
+        demo_county(context_of(store, TODAY + dt.timedelta(days=2)), tmp_path / "demo2", by=admin, people=30)
     assert "真实数据" in refused.value.message_zh and refused.value.hint_zh
 
 
@@ -135,11 +137,10 @@ def test_an_application_for_someone_the_demo_did_not_make_is_real_data(
     assert holds_real_data(store)
     with pytest.raises(RealDataPresent):
         demo_county(
-            store,
+            context_of(store, TODAY),
             tmp_path / "demo",
             by=Importer.operator(make_operator(store, "hq1", "hq_admin")),
             people=10,
-            today=TODAY,
         )
 
 

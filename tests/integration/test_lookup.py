@@ -19,6 +19,7 @@ from teller_assist.settings import load_settings
 from teller_assist.store import audit as store_audit
 from teller_assist.store.engine import Store
 from tests.helpers.cli import run_cli
+from tests.helpers.context import context_of
 from tests.helpers.extracts import COMPANY, GOV, MAN, WOMAN, rid, write
 from tests.helpers.surveys import walk_in_answers
 
@@ -70,7 +71,7 @@ def load_fixture(store: Store, folder: Path) -> None:
 
 def test_card_on_both_engines(store: Store, tmp_path: Path) -> None:
     load_fixture(store, tmp_path)
-    card = lookup(store, MAN.lower(), as_of=AS_OF)
+    card = lookup(context_of(store), MAN.lower(), as_of=AS_OF)
     assert card.known and card.name == "张三" and card.phone == "13951234567" and card.branch_code == "0101"
     assert card.payroll.months == 10 and card.payroll.average_monthly_fen == 800000
     assert card.payroll.last_pay_date == dt.date(2026, 11, 5)
@@ -83,19 +84,19 @@ def test_card_on_both_engines(store: Store, tmp_path: Path) -> None:
     assert {f.kind: f.latest for f in card.freshness}["payroll"] == dt.date(2026, 11, 27)
     assert card.stale_kinds == ["drawdowns"]  # never loaded
 
-    listed = lookup(store, WOMAN, as_of=AS_OF)
+    listed = lookup(context_of(store), WOMAN, as_of=AS_OF)
     data = card_to_json(listed, load_settings({}).masking)
     assert data["negative"] == {"listed": True, "category": "fraud"}
     assert "秘密备注" not in json.dumps(data, ensure_ascii=False)
     assert not data["customer"] and data["seen"] and data["payroll"]["employer_kind"] == "企业"
 
-    stranger = lookup(store, rid(seq=201), as_of=AS_OF)
+    stranger = lookup(context_of(store), rid(seq=201), as_of=AS_OF)
     assert not stranger.known and not stranger.seen
 
 
 def test_invalid_id_names_the_rule(sqlite_store: Store) -> None:
     with pytest.raises(InvalidResidentId) as info:
-        lookup(sqlite_store, "3211831985031400", as_of=AS_OF)
+        lookup(context_of(sqlite_store), "3211831985031400", as_of=AS_OF)
     assert info.value.rule is IdRule.LENGTH
 
 
@@ -214,7 +215,7 @@ def test_many_cards_at_once_are_the_cards_one_at_a_time(store: Store, tmp_path: 
         store_cards.MANY_CHUNK = chunk
     assert list(many) == ids
     for id_no in ids:
-        assert many[id_no] == lookup(store, id_no, as_of=AS_OF), id_no
+        assert many[id_no] == lookup(context_of(store), id_no, as_of=AS_OF), id_no
     assert many[MAN].payroll.months == 10 and many[MAN].withholding.active_agreements
     assert many[WOMAN].negative_listed and not many[others[0]].seen
 
@@ -303,7 +304,7 @@ def test_many_cards_equal_single_lookups_for_gaps_listings_strangers(store: Stor
     many = lookup_many(store, ids, as_of=AS_OF)
     assert set(many) == set(ids)
     for id_no in ids:
-        assert many[id_no] == lookup(store, id_no, as_of=AS_OF), id_no
+        assert many[id_no] == lookup(context_of(store), id_no, as_of=AS_OF), id_no
     g = many[gappy]
     assert (g.payroll.months, g.payroll.regularity, g.payroll.total_fen) == (6, "irregular", 2_550_050)
     assert g.withholding.ok_debits == 10 and g.withholding.failed_debits == 1 and g.withholding.settled

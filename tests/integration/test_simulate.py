@@ -16,6 +16,7 @@ from teller_assist.services.simulate import band_of, simulate
 from teller_assist.store.engine import Store
 from teller_assist.store.queries import customer_ids
 from tests.helpers.cli import run_cli
+from tests.helpers.context import context_of
 
 AS_OF = dt.date(2026, 11, 28)
 
@@ -35,7 +36,7 @@ def test_simulation_matches_person_by_person_decisions(store: Store, ctx: Contex
     expected_now = expected_confirmed = eligible = 0
     bands: dict[str, int] = {}
     for id_no in ids:
-        d = decide(lookup(store, id_no, as_of=AS_OF), None, policy, AS_OF)
+        d = decide(lookup(context_of(store), id_no, as_of=AS_OF), None, policy, AS_OF)
         if d.eligible:
             eligible += 1
             expected_now += d.grantable_fen

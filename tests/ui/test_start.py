@@ -28,6 +28,7 @@ from teller_assist.settings import Settings, load_settings
 from teller_assist.ui.fonts import install_fonts
 from teller_assist.ui.main_window import MainWindow
 from teller_assist.ui.session import LoginDialog
+from tests.helpers.context import context_of
 from tests.helpers.keyrings import MemoryKeyring
 from tests.helpers.operators import PASSWORD, make_operator, wait_checked
 from tests.helpers.postgres import PostgresServer
@@ -67,7 +68,7 @@ def county(settings: Settings, tmp_path: Path, *, operator: bool = True) -> None
     """A small county with (or without) a teller, made before the window starts."""
     store = open_database(settings).store
     try:
-        demo_county(store, tmp_path / "county", by=Importer.os_account(), people=40, today=TODAY)
+        demo_county(context_of(store, TODAY), tmp_path / "county", by=Importer.os_account(), people=40)
         if operator:
             make_operator(store)
     finally:

@@ -114,12 +114,10 @@ class DataJobs(QObject):
             question = self.tr("生成并导入一个{n}人的演示县（虚构数据），用于熟悉软件。是否继续？")
             if not messages.ask(w, self.tr("载入演示数据"), question.format(n=f"{people:,}")):
                 return
-        store, work_dir, today = w.ctx.store, w.settings.paths.data_dir, w._today()
+        ctx, work_dir = w.ctx, w.settings.paths.data_dir
 
         def work(report, cancelled):
-            return demo_county(
-                store, work_dir, by=by, people=people, today=today, progress=report, cancelled=cancelled
-            )
+            return demo_county(ctx, work_dir, by=by, people=people, progress=report, cancelled=cancelled)
 
         progress = QProgressDialog(self.tr("正在生成并导入演示县数据…"), self.tr("取消"), 0, 1000, w)
         progress.setObjectName("demoProgress")

@@ -408,7 +408,7 @@ class CounterWorkspace(QWidget):
             return None
         try:
             nobody = parse_resident_id(self.WARM_UP_ID, today=self._today())
-            return lookup(flow.store, nobody, as_of=self._today())
+            return lookup(flow.ctx, nobody, as_of=self._today())
         except (UserFacingError, InvalidResidentId):
             return None
 
