@@ -26,6 +26,8 @@ def written_actions() -> dict[str, str]:
                 continue
             if called in ("log", "note") and path.name != "audit.py":
                 continue  # the logging module's log(), not the audit trail's
+            if called == "_entry":  # a module's own helper: its action is its first string argument
+                position = next((i for i, a in enumerate(node.args) if isinstance(a, ast.Constant)), position)
             argument = node.args[position]
             if isinstance(argument, ast.Constant) and isinstance(argument.value, str):
                 found.setdefault(argument.value, str(path.relative_to(PACKAGE)))
