@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import gc
 import itertools
 import os
 import random
@@ -147,6 +148,18 @@ def reader_stalls(env: dict[str, str], seconds: float = 10.0) -> None:
     window.start()
     sign_in(window)
     ticks: list[float] = []
+    full: list[float] = []  # Python's full (generation-2) garbage collections meanwhile, ms each
+    started: list[float] = []
+
+    def collecting(phase: str, info: dict[str, int]) -> None:
+        if info["generation"] != 2:
+            return
+        if phase == "start":
+            started[:] = [time.perf_counter()]
+        elif started:
+            full.append((time.perf_counter() - started[0]) * 1000)
+
+    gc.callbacks.append(collecting)
     timer = QTimer()
     timer.setInterval(5)
     timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
@@ -160,11 +173,13 @@ def reader_stalls(env: dict[str, str], seconds: float = 10.0) -> None:
             flip = time.perf_counter()
         time.sleep(0.001)
     timer.stop()
+    gc.callbacks.remove(collecting)
     gaps = [(b - a) * 1000 for a, b in itertools.pairwise(ticks)]
     print(
         f"event loop while polling the reader for {seconds:.0f} s: {len(ticks)} ticks, longest gap "
         f"{max(gaps):.1f} ms, gaps over 50 ms: {sum(g > 50 for g in gaps)} (target 0); "
-        f"reader requests answered: {len(sim.requests)}"
+        f"reader requests answered: {len(sim.requests)}; full garbage collections meanwhile: "
+        f"{len(full)}" + (f", longest {max(full):.0f} ms" if full else "")
     )
     window.close()
     sim.close()
