@@ -236,7 +236,7 @@ def _batch_context(ctx: Context, args: argparse.Namespace, *, policy: bool = Tru
 
         ctx = dataclasses.replace(ctx, policy=active_policy(ctx.settings, getattr(args, "policy", None)))
     as_of = getattr(args, "as_of", None)
-    return ctx if as_of is None else ctx.on(as_of)
+    return ctx if as_of is None else ctx.dated(as_of)
 
 
 def _print_json(value: object) -> None:
@@ -307,7 +307,7 @@ def _check(args: argparse.Namespace) -> int:
     policy = active_policy(settings, args.policy)
     as_of = args.as_of or _today()
     with opened(settings, policy) as ctx:
-        ctx = ctx.on(as_of)
+        ctx = ctx.dated(as_of)
         check = check_roster_file(ctx, args.file, args.scenario, operator=audit.os_actor())
     decision = check.decision
     written = None
@@ -437,7 +437,7 @@ def _show(args: argparse.Namespace) -> int:
 
     as_of = args.as_of or _today()
     with _signed_in(args) as (ctx, operator):
-        ctx = replace(ctx, policy=active_policy(ctx.settings, args.policy)).on(as_of)
+        ctx = replace(ctx, policy=active_policy(ctx.settings, args.policy)).dated(as_of)
         shown = show_campaign(ctx, operator, args.code, members=args.members)
     pre = shown.prequalified
     bands = [
@@ -610,7 +610,7 @@ def _import(args: argparse.Namespace) -> int:
         writable_output(args.refused_out)
     as_of = args.as_of or _today()
     with _signed_in(args) as (ctx, operator):
-        ctx = replace(ctx, policy=active_policy(ctx.settings, args.policy)).on(as_of)
+        ctx = replace(ctx, policy=active_policy(ctx.settings, args.policy)).dated(as_of)
         done = import_roster(
             ctx, operator, args.code, args.file, refused_out=args.refused_out, progress=_import_progress()
         )
@@ -1058,7 +1058,7 @@ def _till(args: argparse.Namespace) -> int:
     from teller_assist.services.campaigns import import_till
 
     with _signed_in(args) as (ctx, operator):
-        done = import_till(ctx.on(args.as_of or _today()), operator, args.code, args.file)
+        done = import_till(ctx.dated(args.as_of or _today()), operator, args.code, args.file)
         refused = masked_refusals(done.refused, ctx.settings.masking)
     if args.json:
         _print_json(

@@ -51,7 +51,7 @@ def cmd_document(args: argparse.Namespace) -> int:
     writable_output(args.out)  # before the issue is recorded: a failed write would spend the original
     with opened(settings) as ctx:
         issued = issue(
-            ctx.on(day_of(args)), args.app_id, args.kind, operator=audit.os_actor(), destination="file"
+            ctx.dated(day_of(args)), args.app_id, args.kind, operator=audit.os_actor(), destination="file"
         )
     with writing(args.out):
         write_pdf(issued.pdf, args.out)
@@ -76,7 +76,7 @@ def cmd_print(args: argparse.Namespace) -> int:
     with opened(settings) as ctx:
         run = print_documents(
             lambda ks, destination, each: issue_all(
-                ctx.on(day_of(args)),
+                ctx.dated(day_of(args)),
                 args.app_id,
                 ks,
                 operator=audit.os_actor(),

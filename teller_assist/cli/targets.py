@@ -199,7 +199,7 @@ def _policy(args: argparse.Namespace) -> Any:
 
 def _on(ctx: Any, args: argparse.Namespace) -> Any:
     """The context on the command's ``--date`` (the day it acts as of), else as it is: today."""
-    return ctx if args.date is None else ctx.on(args.date)
+    return ctx if args.date is None else ctx.dated(args.date)
 
 
 def _print_json(value: object) -> None:

@@ -125,7 +125,7 @@ def cmd_workflow(args: argparse.Namespace) -> int:
     password = read_login_password(args.password_stdin)
     with opened(settings, policy) as ctx:
         if getattr(args, "as_of", None) is not None:
-            ctx = ctx.on(args.as_of)  # a test's day (the option is hidden)
+            ctx = ctx.dated(args.as_of)  # a test's day (the option is hidden)
         actor = Actor(authenticate(ctx, args.user, password), ctx.workstation)
         try:
             if args.command == "apply":

@@ -20,7 +20,6 @@ from teller_assist.prequal.policy import CONSENTS, Policy
 from teller_assist.prequal.survey import CheckedSurvey, Survey, check_survey
 from teller_assist.prequal.workflow import Status
 from teller_assist.services.audit import workstation
-from teller_assist.services.clock import local_day
 from teller_assist.services.context import Context
 from teller_assist.services.lookup import lookup
 from teller_assist.services.operators import PasswordChangeRequired
@@ -144,7 +143,7 @@ def submit(
     _require_active(actor)
     store, policy = ctx.store, ctx.in_force()
     moment = ctx.now()
-    today = local_day(moment)
+    today = ctx.day_of(moment)
     rid = raw_id if isinstance(raw_id, ResidentId) else parse_resident_id(raw_id, today=today)
     checked = check_survey(survey, policy)
     require_complete(checked)
@@ -272,7 +271,7 @@ def approve(
     the customer's text is queued in the same transaction; the window and the command line pass it."""
     _require_active(actor)
     moment = ctx.now()
-    how = _Approval(ctx.in_force(), actor, local_day(moment), moment, sms_sender)
+    how = _Approval(ctx.in_force(), actor, ctx.day_of(moment), moment, sms_sender)
     return store_apps.transition(
         ctx.store,
         app_id,
@@ -363,7 +362,7 @@ def approve_many(
     store, moment = ctx.store, ctx.now()
     try:
         _require_active(actor)
-        how = _Approval(ctx.in_force(), actor, local_day(moment), moment, sms_sender)
+        how = _Approval(ctx.in_force(), actor, ctx.day_of(moment), moment, sms_sender)
     except WorkflowRefused as exc:
         store_audit.record(
             store,
@@ -496,7 +495,7 @@ def sign(
 
     _require_active(actor)
     store, moment = ctx.store, ctx.now()
-    today = local_day(moment)
+    today = ctx.day_of(moment)
     signed: list[str] = []
 
     def check(current: ApplicationRecord) -> None:
@@ -567,7 +566,7 @@ def expire_due(ctx: Context) -> int:
     here = ctx.workstation
     return store_apps.expire_due(
         ctx.store,
-        local_day(moment),
+        ctx.day_of(moment),
         moment,
         lambda r: AuditEntry("expire", None, here, f"app:{r.id}", None, {"valid_until": str(r.valid_until)}),
     )

@@ -55,7 +55,6 @@ from teller_assist.services.campaigns import (
     _may_see,
     _refused,
 )
-from teller_assist.services.clock import local_day
 from teller_assist.services.context import Context
 from teller_assist.services.lookup import lookup_many
 from teller_assist.store import campaigns as store_campaigns
@@ -153,7 +152,7 @@ def record_survey(
     consents, with a wrong answer or an unfinished form; audited as ``campaign_survey``."""
     store, policy = ctx.store, ctx.in_force()
     moment = ctx.now()
-    today = local_day(moment)
+    today = ctx.day_of(moment)
     op = _current(store, operator)
     campaign = _campaign(store, code)
     if not _may_work(op, campaign.branch_code):
@@ -325,7 +324,7 @@ def submit_campaign(ctx: Context, operator: OperatorRecord | None, code: str) ->
     with the counts. A second submission takes only those not yet holding or awaiting a line."""
     store, policy = ctx.store, ctx.in_force()
     moment = ctx.now()
-    today = local_day(moment)
+    today = ctx.day_of(moment)
     op, campaign, plan = _planned(store, operator, code, policy, today)
     actor = apps.Actor(op, ctx.workstation)
     news = [

@@ -46,7 +46,6 @@ from teller_assist.services.campaigns import (
     _evidence,
     _refused,
 )
-from teller_assist.services.clock import local_day
 from teller_assist.services.context import Context
 from teller_assist.services.lookup import lookup_many
 from teller_assist.store import campaign_entry as store_entry
@@ -232,7 +231,7 @@ def register(
     closed or non-community campaign (those audited), and each bad entry with its reason."""
     _lock(ctx, operator, "register", code, locked)
     store, policy, masking, moment = ctx.store, ctx.in_force(), ctx.settings.masking, ctx.now()
-    today = local_day(moment)
+    today = ctx.day_of(moment)
     op = _current(store, operator)
     campaign = _campaign(store, code)
     if not _may_work(op, campaign.branch_code):

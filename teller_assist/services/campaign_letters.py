@@ -43,7 +43,6 @@ from teller_assist.services import applications as apps
 from teller_assist.services import audit, documents, printing
 from teller_assist.services.campaign_batches import _may_work, _open
 from teller_assist.services.campaigns import PURPOSE, CampaignRefused, _campaign, _current, _refused
-from teller_assist.services.clock import local_day
 from teller_assist.services.context import Context
 from teller_assist.settings import Settings
 from teller_assist.store import applications as store_apps
@@ -295,7 +294,7 @@ def issue_letters(
     core, up to 4, when there are at least ``AHEAD_FROM`` people to issue; 0: all rendered here)."""
     store, settings = ctx.store, ctx.settings
     moment = ctx.now()  # every document of the run dated and stamped from this one reading
-    today, stamped = local_day(moment), ctx.at(moment)
+    today, stamped = ctx.day_of(moment), ctx.at(moment)
     op = _current(store, operator)
     campaign = _campaign(store, code)
     if not _may_work(op, campaign.branch_code):

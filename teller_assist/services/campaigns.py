@@ -396,7 +396,7 @@ def show_campaign(
     phones masked as the settings say. Head office, or an operator of the owning branch; audited."""
     store, policy = ctx.store, ctx.in_force()
     now = ctx.now()
-    as_of = local_day(now)
+    as_of = ctx.day_of(now)
     op = _current(store, operator)
     campaign = _campaign(store, code)
     if not _may_see(op, campaign.branch_code):
@@ -491,7 +491,7 @@ def campaign_progress(ctx: Context, operator: OperatorRecord | None, code: str) 
     workspace shows."""
     store, policy = ctx.store, ctx.in_force()
     now = ctx.now()
-    as_of = local_day(now)
+    as_of = ctx.day_of(now)
     op = _current(store, operator)
     campaign = _campaign(store, code)
     if not _may_see(op, campaign.branch_code):
@@ -600,7 +600,7 @@ def import_roster(
     store, policy, masking = ctx.store, ctx.in_force(), ctx.settings.masking
     op, campaign = _managed_open(store, operator, code, "import")
     now = ctx.now()
-    as_of = local_day(now)
+    as_of = ctx.day_of(now)
     table, decision = _decide_file(store, path, campaign.scenario, policy, as_of, progress)
     plan = plan_import(decision, as_of, campaign.village_groups)
     if not plan.members:
@@ -722,7 +722,7 @@ def import_till(ctx: Context, operator: OperatorRecord | None, code: str, path: 
     on the context's day; the file's name masked as the settings say."""
     store, masking = ctx.store, ctx.settings.masking
     now = ctx.now()
-    as_of = local_day(now)
+    as_of = ctx.day_of(now)
     op, campaign = _managed_open(store, operator, code, "import_till")
     if campaign.scenario != "market":
         raise _refused(
@@ -831,7 +831,7 @@ def check_roster_file(ctx: Context, path: Path, scenario: str, *, operator: str)
     roster it was). Nothing is stored."""
     store, policy = ctx.store, ctx.in_force()
     now = ctx.now()
-    as_of = local_day(now)
+    as_of = ctx.day_of(now)
     table, decision = _decide_file(store, path, scenario, policy, as_of)
     audit.log(
         store,

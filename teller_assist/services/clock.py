@@ -4,6 +4,7 @@ Light on purpose: the window makes its clock before the data layers load."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 
@@ -21,20 +22,32 @@ class Clock:
 
     offset: dt.timedelta = dt.timedelta(0)
     stopped_at: dt.datetime | None = None
+    dated: dt.date | None = None  # the day read and recorded by, whatever the moment (see dated_on)
 
     def now(self) -> dt.datetime:
         if self.stopped_at is not None:
             return self.stopped_at
         return dt.datetime.now(dt.UTC) + self.offset
 
+    def day_of(self, moment: dt.datetime) -> dt.date:
+        """The day a service reads and records by at ``moment``, read from this clock: the local day of
+        that moment, or the day this clock is dated."""
+        return self.dated if self.dated is not None else local_day(moment)
+
     def today(self) -> dt.date:
-        return local_day(self.now())
+        return self.day_of(self.now())
 
     @classmethod
     def on(cls, day: dt.date) -> Clock:
         """A running clock on ``day``: the local time of day as the system's, the date ``day``."""
         here = dt.datetime.now().astimezone()
         return cls(dt.datetime.combine(day, here.timetz()) - here)
+
+    def dated_on(self, day: dt.date) -> Clock:
+        """This clock, its moments unchanged, dated ``day``: what a service reads and records is of that
+        day (a signature given yesterday and recorded today), while every moment it stamps, the audit
+        rows' among them, is the moment it really happened. A command's ``--as-of``."""
+        return dataclasses.replace(self, dated=day)
 
     @classmethod
     def at(cls, moment: dt.datetime) -> Clock:

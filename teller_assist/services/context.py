@@ -45,8 +45,17 @@ class Context:
     def now(self) -> dt.datetime:
         return self.clock.now()
 
+    def day_of(self, moment: dt.datetime) -> dt.date:
+        """The day a service reads and records by, for the moment it read from :meth:`now`."""
+        return self.clock.day_of(moment)
+
+    def dated(self, day: dt.date) -> Context:
+        """The same context dated ``day``: read and recorded as of that day, every moment stamped as it
+        really is (a command's ``--as-of``; the audit trail is never back-dated by it)."""
+        return dataclasses.replace(self, clock=self.clock.dated_on(day))
+
     def on(self, day: dt.date) -> Context:
-        """The same context on ``day``, its clock still running (a test's day, a command's ``--as-of``)."""
+        """The same context on ``day``, its clock moved there and still running (a test's day)."""
         return dataclasses.replace(self, clock=Clock.on(day))
 
     def at(self, moment: dt.datetime) -> Context:

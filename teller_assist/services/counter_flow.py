@@ -35,7 +35,6 @@ from teller_assist.prequal.workflow import GRANTED, STANDING, Status
 from teller_assist.services import applications as apps
 from teller_assist.services import audit, drafts
 from teller_assist.services.applications import ApplicationRecord
-from teller_assist.services.clock import local_day
 from teller_assist.services.counter import Blocked, survey_blocked
 from teller_assist.services.lookup import lookup
 from teller_assist.services.operators import OperatorRecord, authenticate
@@ -273,7 +272,7 @@ class CounterFlow:
             raise ValueError(source)
         self.save_draft()  # the previous customer's survey, if typed since it was saved, kept before it goes
         now = self.ctx.now()  # the lookup's day and its audit row's moment, from one reading of the clock
-        today = local_day(now)
+        today = self.ctx.day_of(now)
         card = lookup(self.ctx, rid, as_of=today)
         audit.log(
             self.store, "lookup", operator=self.operator.login, subject=rid.value, purpose=source, now=now,

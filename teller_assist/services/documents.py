@@ -23,7 +23,6 @@ from teller_assist.prequal.workflow import Status, rate_text
 from teller_assist.security import keys
 from teller_assist.services import audit
 from teller_assist.services.applications import applied_factors
-from teller_assist.services.clock import local_day
 from teller_assist.services.context import Context
 from teller_assist.settings import Settings
 from teller_assist.store import applications as store_apps
@@ -261,7 +260,7 @@ def issue_all(
         raise DocumentRefused(f"没有编号为 {app_id} 的申请", f"no application {app_id}")
     key = document_key(ctx)
     moment = ctx.now()
-    today = local_day(moment)
+    today = ctx.day_of(moment)
     done = []
     for kind in kinds:
         issued = _issue(

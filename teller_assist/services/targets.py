@@ -29,7 +29,6 @@ from teller_assist.identity.resident_id import InvalidResidentId, parse_resident
 from teller_assist.kpi.ages import birth_bounds
 from teller_assist.prequal.policy import Policy
 from teller_assist.services import audit
-from teller_assist.services.clock import local_day
 from teller_assist.services.context import Context
 from teller_assist.store import operators as store_ops
 from teller_assist.store import targets as store_targets
@@ -427,7 +426,7 @@ def issue(ctx: Context, operator: OperatorRecord | None, spec: ListSpec) -> Issu
     op = _head_office(operator, "下达目标名单", "issue target lists")
     store, policy = ctx.store, ctx.in_force()
     moment = ctx.now()
-    day = local_day(moment)
+    day = ctx.day_of(moment)
     result = _preview(store, policy, spec, day)
     if result.unrouted:
         raise _unrouted_refusal(result.unrouted)
@@ -585,7 +584,7 @@ def assign(
         )
     to = None if officer is None else _officer(store, officer, branch).login
     if id_nos:
-        wanted = _checked_ids(id_nos, local_day(moment))
+        wanted = _checked_ids(id_nos, ctx.day_of(moment))
         rows = store_targets.targets_of(store, campaign=campaign, branch=branch, id_nos=wanted)
         missing = len(set(wanted)) - len({r.id_no for r in rows})
         if missing:
@@ -1183,7 +1182,7 @@ def record_outcome(
     op = _signed_in(operator)
     store, policy = ctx.store, ctx.in_force()
     moment = ctx.now()
-    day = local_day(moment)
+    day = ctx.day_of(moment)
     person = _checked_ids([id_no], day)[0]
     mine = store_targets.facts(store, officer=op.login, id_no=person)
     if not mine:
@@ -1294,7 +1293,7 @@ def sweep(ctx: Context, *, by: str) -> Swept:
     The strikes are stamped with the moment the reading began."""
     store, band = ctx.store, _band(ctx.in_force())
     read_at = ctx.now()  # what changes from here on, a login computes again
-    day = local_day(read_at)
+    day = ctx.day_of(read_at)
     found = []
     looked = 0
     tasks = dict.fromkeys(KIND_ZH, 0)

@@ -23,7 +23,6 @@ from dataclasses import dataclass, field
 from teller_assist.errors import UserFacingError
 from teller_assist.prequal.policy import Policy
 from teller_assist.services import targets
-from teller_assist.services.clock import local_day
 from teller_assist.services.context import Context
 from teller_assist.store import operators as store_ops
 from teller_assist.store import targets as store_targets
@@ -203,7 +202,7 @@ def record(
         raise LOCKED
     op = _signed_in(operator)
     store, policy, now = ctx.store, ctx.in_force(), ctx.now()
-    day = local_day(now)
+    day = ctx.day_of(now)
     mine = daily_tasks(store_targets.facts(store, officer=op.login, id_no=task.id_no), day, _band(policy))
     if mine and mine[0].kind != task.line.kind:
         raise DeskRefused(

@@ -145,3 +145,24 @@ def test_0009_keeps_the_issues_before_it_and_goes_back_only_without_an_authorisa
     with pytest.raises(RuntimeError, match="authorisations were issued"):
         to("0008")
     assert store_docs.issued_count(store, record.id, "authorization") == 1
+
+
+def test_a_signature_recorded_as_of_an_earlier_day_keeps_the_moment_it_was_recorded(
+    store: Store, team: Team, ctx: Context
+) -> None:
+    """A command's ``--as-of`` (``ctx.dated``): the signature is of the day asked, the moment stamped on the
+    application and on its audit row is when it was recorded. An option never back-dates the trail."""
+    from tests.helpers.workflow import agreement_printed
+
+    record = approved(ctx, team)
+    agreement_printed(store, record.id)
+    yesterday = dt.date.today() - dt.timedelta(days=1)
+    before = dt.datetime.now(dt.UTC)
+    signed = apps.sign(ctx.dated(yesterday), record.id, team.teller)
+    after = dt.datetime.now(dt.UTC)
+    with store.connection() as conn:
+        signed_on = conn.execute(text("SELECT signed_on FROM application WHERE id = :i"), {"i": record.id})
+        assert str(signed_on.scalar_one())[:10] == yesterday.isoformat()
+    assert signed.signed_at is not None and before <= signed.signed_at <= after
+    row = [r for r in store_audit.export_rows(store, None, None) if r.action == "sign"][-1]
+    assert before <= row.at <= after

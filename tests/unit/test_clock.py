@@ -31,3 +31,13 @@ def test_a_stopped_clock_says_its_moment_in_utc_and_its_local_day() -> None:
 def test_a_stopped_clock_refuses_a_moment_without_its_zone() -> None:
     with pytest.raises(ValueError, match="zone"):
         Clock.at(dt.datetime(2026, 3, 1, 9, 30))
+
+
+def test_a_dated_clock_reads_by_its_day_and_stamps_the_real_moment() -> None:
+    day = dt.date(2026, 11, 28)
+    clock = Clock().dated_on(day)
+    before = dt.datetime.now(dt.UTC)
+    moment = clock.now()
+    assert before <= moment <= dt.datetime.now(dt.UTC)
+    assert clock.today() == day == clock.day_of(moment)
+    assert Clock().day_of(moment) == local_day(moment)
