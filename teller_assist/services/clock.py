@@ -49,13 +49,18 @@ class Clock:
         rows' among them, is the moment it really happened. A command's ``--as-of``."""
         return dataclasses.replace(self, dated=day)
 
+    def stopped(self, moment: dt.datetime) -> Clock:
+        """This clock stopped at ``moment`` (aware), still dated as it was: a service that read the clock
+        once hands on the same moment and the same day."""
+        if moment.tzinfo is None:
+            raise ValueError("a clock's moment must carry its zone")
+        return dataclasses.replace(self, stopped_at=moment.astimezone(dt.UTC))
+
     @classmethod
     def at(cls, moment: dt.datetime) -> Clock:
         """A stopped clock that always says ``moment`` (aware): what a backfill writes is stamped at the
         past moment it replays (the demo's year of history), and a test can name the moment it means."""
-        if moment.tzinfo is None:
-            raise ValueError("a clock's moment must carry its zone")
-        return cls(stopped_at=moment.astimezone(dt.UTC))
+        return cls().stopped(moment)
 
 
 SYSTEM_CLOCK = Clock()

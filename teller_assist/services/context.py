@@ -59,9 +59,9 @@ class Context:
         return dataclasses.replace(self, clock=Clock.on(day))
 
     def at(self, moment: dt.datetime) -> Context:
-        """The same context with its clock stopped at ``moment``: a backfill writing the past, or a test
-        naming the moment it means."""
-        return dataclasses.replace(self, clock=Clock.at(moment))
+        """The same context with its clock stopped at ``moment`` (still dated, when it was): a backfill
+        writing the past, a test naming the moment it means, a service handing on its one reading."""
+        return dataclasses.replace(self, clock=self.clock.stopped(moment))
 
     def in_force(self) -> Policy:
         """The policy, or the plain refusal when none is loaded."""

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import cast
 
 import pytest
 
 from teller_assist.services.clock import Clock, local_day
+from teller_assist.services.context import Context
+from teller_assist.settings import Settings
+from teller_assist.store.engine import Store
 
 CST = dt.timezone(dt.timedelta(hours=8))
 
@@ -41,3 +45,14 @@ def test_a_dated_clock_reads_by_its_day_and_stamps_the_real_moment() -> None:
     assert before <= moment <= dt.datetime.now(dt.UTC)
     assert clock.today() == day == clock.day_of(moment)
     assert Clock().day_of(moment) == local_day(moment)
+
+
+def test_a_dated_context_stopped_at_its_one_reading_keeps_its_day() -> None:
+    """A service reads the clock once and hands on ``ctx.at(moment)`` (the letters, a signed list, the
+    digest): under a command's ``--as-of`` that must still be the day asked, not the moment's own."""
+    day = dt.date(2026, 11, 28)
+    ctx = Context(cast(Store, None), cast(Settings, None)).dated(day)
+    moment = ctx.now()
+    held = ctx.at(moment)
+    assert held.now() == moment and held.today() == day == held.day_of(moment)
+    assert Clock().dated_on(day).stopped(moment).today() == day
