@@ -225,6 +225,7 @@ class _Ahead:
         today: dt.date,
         workers: int,
         issued: dict[int, dict[str, int]],
+        key: bytes,
     ) -> None:
         self.store, self.settings, self.today, self.issued = store, settings, today, issued
         self.pool: ProcessPoolExecutor | None = None
@@ -234,7 +235,7 @@ class _Ahead:
         self.futures: dict[DocumentData, Future[bytes]] = {}
         self.next = 0
         self.hits = 0
-        self.key = documents.document_key(Context(store, settings)) if self.pool is not None else b""
+        self.key = key
 
     def up_to(self, plan: Sequence[tuple[int, dict[str, Path], tuple[str, ...]]], at: int) -> None:
         if self.pool is None:
@@ -300,7 +301,7 @@ def issue_letters(
     if not _may_work(op, campaign.branch_code):
         raise _refuse_officer(store, op, "letters", campaign)
     _open(store, op, "letters", campaign)
-    documents.document_key(ctx)  # a desktop without the bank's key is refused before anything
+    key = documents.document_key(ctx)  # a desktop without the bank's key is refused before anything
     granted = store_campaigns.granted_here(store, campaign.id, GRANTED)
     run = LettersRun(campaign.code, len(granted))
     detail: dict[str, object] = {}
@@ -377,7 +378,7 @@ def issue_letters(
     count = (
         workers if workers is not None else (min(os.cpu_count() or 1, 4) if to_render >= AHEAD_FROM else 0)
     )
-    ahead = _Ahead(store, settings, today, count, issued)
+    ahead = _Ahead(store, settings, today, count, issued, key)
     try:
         for done, (app_id, mine, missing) in enumerate(plan):
             if cancelled is not None and cancelled():

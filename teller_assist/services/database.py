@@ -154,12 +154,13 @@ def open_for_counter(settings: Settings, today: dt.date) -> CounterStart:
             policy = active_policy(settings)
         except UserFacingError as exc:
             policy_problem = exc
+        ctx = Context(opened.store, settings, policy, Clock.on(today))
         try:
-            expire_due(Context(opened.store, settings, policy, Clock.on(today)))
+            expire_due(ctx)
         except UserFacingError as exc:
             expiry_problem = exc
         with contextlib.suppress(UserFacingError):  # drafts older than kept: tried again next start
-            drafts.purge(Context(opened.store, settings, policy))
+            drafts.purge(ctx)
         anyone = any_operator(opened.store)
         opened.overview.customers  # noqa: B018 - counted here, off the GUI thread, for the window's welcome
         return CounterStart(opened, policy, policy_problem, expiry_problem, anyone)

@@ -8,7 +8,6 @@ its refused rows and its lines by band, read from the same tables as a real one.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,13 +15,9 @@ from pathlib import Path
 from teller_assist.campaigns.campaign import check_spec
 from teller_assist.demo.campaigns import CAMPAIGNS_FOLDER, write_campaigns
 from teller_assist.demo.county import DemoSummary, make_employers
-from teller_assist.prequal.policy import Policy
 from teller_assist.services import campaigns
-from teller_assist.services.clock import Clock
 from teller_assist.services.context import Context
-from teller_assist.settings import Settings, default_paths
 from teller_assist.store import operators as store_ops
-from teller_assist.store.engine import Store
 
 __all__ = ["DemoCampaignsLoaded", "load_demo_campaigns"]
 
@@ -35,13 +30,12 @@ class DemoCampaignsLoaded:
     seconds: float
 
 
-def load_demo_campaigns(
-    store: Store, summary: DemoSummary, policy: Policy, *, by: str, today: dt.date
-) -> DemoCampaignsLoaded | None:
+def load_demo_campaigns(ctx: Context, summary: DemoSummary, *, by: str) -> DemoCampaignsLoaded | None:
     """Write the demo rosters beside the county's extracts, make the campaigns and import each roster
-    as ``by`` (a head-office administrator: None, nothing made, when ``by`` is not one). A campaign
-    already there (the demo loaded again) is left as it is."""
+    as ``by`` (a head-office administrator: None, nothing made, when ``by`` is not one), as of the
+    context's day. A campaign already there (the demo loaded again) is left as it is."""
     started = time.perf_counter()
+    store, today = ctx.store, ctx.today()
     operator = store_ops.get_operator(store, by)
     if operator is None or operator.role != "hq_admin" or not operator.active:
         return None
@@ -54,8 +48,6 @@ def load_demo_campaigns(
         as_of=today,
         seed=summary.seed,
     )
-    # the demo's day, and the default masking (whatever this desktop's settings say) as before
-    ctx = Context(store, Settings(paths=default_paths(os.environ)), policy, Clock.on(today))
     existing = {c.code for c in campaigns.list_campaigns(ctx, operator)}
     members = refused = count = 0
     for c in made:

@@ -533,10 +533,11 @@ def demo_county(
         from teller_assist.services.demo_history import load_history
 
         load_history(store, summary.history, policy, as_of=today, by=by.login)
-    load_demo_campaigns(store, summary, policy, by=by.login, today=today)  # two of each scenario
+    demo = dataclasses.replace(ctx, policy=policy)  # the demo's own figures, whatever policy is in force
+    load_demo_campaigns(demo, summary, by=by.login)  # two of each scenario
     from teller_assist.services import targets
 
-    targets.sweep(dataclasses.replace(ctx, policy=policy), by=by.login)  # the night's, as after an import
+    targets.sweep(demo, by=by.login)  # the night's, as after an import
     return report
 
 
