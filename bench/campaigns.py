@@ -122,14 +122,17 @@ def eligible_people(store: Store) -> Iterator[tuple[str, str]]:
     yield from people
 
 
-def roster(folder: Path, name: str, people: list[tuple[str, str]]) -> Path:
+def roster(folder: Path, name: str, people: list[tuple[str, str]], *, delivery: bool = False) -> Path:
+    """The village's roster as the committee hands it over; with ``delivery`` also each member's
+    村民小组 (about 200 people a group) and a mobile phone for four in five, as a letters run meets them."""
     book = Workbook()
     sheet = book.active
     sheet.append(["后白村村民名单"])
-    sheet.append(HEADER)
+    sheet.append(HEADER + (["村民小组", "手机号"] if delivery else []))
     for i, (id_no, person) in enumerate(people, 1):
         evaluation = ("好", "村委会 张主任") if i % 10 == 0 else ("", "")
-        sheet.append([i, f"H{i // 3:05d}", person, id_no, *evaluation, "是", "是"])
+        extra = [f"{i // 200 + 1}组", f"139{i:08d}" if i % 5 else ""] if delivery else []
+        sheet.append([i, f"H{i // 3:05d}", person, id_no, *evaluation, "是", "是", *extra])
     path = folder / name
     book.save(path)
     return path

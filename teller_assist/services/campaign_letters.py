@@ -47,6 +47,7 @@ from teller_assist.services.context import Context
 from teller_assist.settings import Settings
 from teller_assist.store import applications as store_apps
 from teller_assist.store import campaigns as store_campaigns
+from teller_assist.store.applications import ApplicationRecord
 from teller_assist.store.audit import AuditEntry
 from teller_assist.store.campaigns import CampaignRow, GrantedMember
 from teller_assist.store.engine import Store
@@ -171,7 +172,7 @@ def _write_state(out: Path, state: dict[str, dict[str, str]]) -> None:
 
 
 def _texts(
-    ctx: Context, people: Sequence[GrantedMember]
+    ctx: Context, people: Sequence[GrantedMember], records: dict[int, ApplicationRecord]
 ) -> tuple[list[tuple[int, str, str]], list[GrantedMember]]:
     """The approval text for each member with a phone on the roster, as the approval writes it; and the
     members whose phone is not a mobile number a text can go to (a masked one, digits missing)."""
@@ -188,8 +189,8 @@ def _texts(
         except InvalidPhone:
             bad.append(m)
             continue
-        record = apps.get(ctx, m.application_id)
-        if record.valid_until is None:
+        record = records.get(m.application_id)
+        if record is None or record.valid_until is None:
             continue
         text = approval_text(
             template,
@@ -203,6 +204,7 @@ def _texts(
 
 
 AHEAD_FROM = 20  # people to issue before worker processes pay for their start
+GROUP = 25  # people whose documents are recorded in one transaction (each document its own audit row)
 WINDOW = 6  # people rendered ahead per worker: the pool kept busy, the PDFs waiting in memory few
 
 
@@ -220,14 +222,14 @@ class _Ahead:
 
     def __init__(
         self,
-        store: Store,
+        records: dict[int, ApplicationRecord],
         settings: Settings,
         today: dt.date,
         workers: int,
         issued: dict[int, dict[str, int]],
         key: bytes,
     ) -> None:
-        self.store, self.settings, self.today, self.issued = store, settings, today, issued
+        self.records, self.settings, self.today, self.issued = records, settings, today, issued
         self.pool: ProcessPoolExecutor | None = None
         if workers > 0:
             self.pool = ProcessPoolExecutor(workers, mp_context=get_context("spawn"), initializer=_quiet)
@@ -246,7 +248,7 @@ class _Ahead:
             self.next += 1
             if not missing:
                 continue
-            record = store_apps.get_application(self.store, app_id)
+            record = self.records.get(app_id)
             if record is None:
                 continue
             for kind in missing:
@@ -335,7 +337,8 @@ def issue_letters(
 
     mask = settings.masking
     people = {m.application_id: m for m in granted}
-    texts, bad_phones = _texts(ctx, granted)
+    records = store_apps.get_applications(store, list(people))  # read once, not per document
+    texts, bad_phones = _texts(ctx, granted, records)
     run.refused += [
         LetterRefused(
             m.application_id, mask.resident_id(m.id_no), m.name, m.line_no,
@@ -356,13 +359,14 @@ def issue_letters(
     )
     folder = settings.paths.data_dir / "printed"
     kept = _kept(folder)
-    issued = store_campaigns.issued_kinds(store, [m.application_id for m in granted])
+    issued = store_campaigns.issued_kinds(store, list(people))
     files = print_files(
         campaign.scenario,
         [Recipient(m.application_id, m.id_no, m.name, m.extras) for m in granted],
     )
     sources: dict[int, list[Path]] = {}
     plan: list[tuple[int, dict[str, Path], tuple[str, ...]]] = []  # in delivery order
+    ends: dict[int, PrintFile] = {}  # the plan's index of each print file's last person -> the file
     for file in files:
         for r in file.people:
             app_id = r.application_id
@@ -374,71 +378,147 @@ def issue_letters(
                     mine[kind] = _path(folder, app_id, kind, max(copies))
                     run.kept_before += 1
             plan.append((app_id, mine, tuple(k for k in KINDS if k not in mine)))
+        ends[len(plan) - 1] = file
     to_render = sum(1 for _a, _m, missing in plan if missing)
     count = (
         workers if workers is not None else (min(os.cpu_count() or 1, 4) if to_render >= AHEAD_FROM else 0)
     )
-    ahead = _Ahead(store, settings, today, count, issued, key)
-    try:
-        for done, (app_id, mine, missing) in enumerate(plan):
-            if cancelled is not None and cancelled():
-                finish(True)
-                raise LettersCancelled(done, run.people)
-            ahead.up_to(plan, done)
-            if missing:
+    ahead = _Ahead(records, settings, today, count, issued, key)
+    merger = _Merger(out)
+    destination = f"campaign {campaign.code}"
+    waiting: list[tuple[int, dict[str, Path], list[documents.Rendered]]] = []  # rendered, not recorded
 
-                def keep(doc: documents.Issued, app_id: int = app_id, mine: dict[str, Path] = mine) -> None:
-                    mine[doc.kind] = printing.save_copy(
-                        doc.pdf, folder, f"app{app_id}-{doc.kind}-{doc.copy_no}"
-                    )
-                    if doc.copy_no:
-                        run.copies += 1
-                    else:
-                        run.originals += 1
+    def refuse(app_id: int, exc: UserFacingError) -> None:
+        who = people[app_id]
+        run.refused.append(
+            LetterRefused(
+                app_id, mask.resident_id(who.id_no), who.name, who.line_no,
+                mask_free_text(exc.message_zh, mask), mask_free_text(exc.message_en, mask),
+            )
+        )  # fmt: skip
+
+    def keep(doc: documents.Issued, app_id: int, mine: dict[str, Path]) -> None:
+        mine[doc.kind] = printing.save_copy(doc.pdf, folder, f"app{app_id}-{doc.kind}-{doc.copy_no}")
+        issued.setdefault(app_id, {})[doc.kind] = doc.copy_no + 1
+        if doc.copy_no:
+            run.copies += 1
+        else:
+            run.originals += 1
+
+    def record_waiting() -> None:
+        """Record the waiting people's documents in one transaction, then keep each: a crash between
+        the two leaves them recorded and not kept, and the next run issues them again as 副本."""
+        rendered = [d for _a, _m, ds in waiting for d in ds]
+        recorded = iter(
+            documents.record_rendered(
+                stamped, rendered, operator=op.login, destination=destination, moment=moment
+            )
+        )
+        for app_id, mine, ds in waiting:
+            taken = []  # copy numbers another desktop took meanwhile: issued again, as the next copy
+            for d in ds:
+                doc = next(recorded)
+                if doc is None:
+                    taken.append(d.data.kind)
+                else:
+                    keep(doc, app_id, mine)
+            if taken:
+
+                def keep_here(doc: documents.Issued, a: int = app_id, m: dict[str, Path] = mine) -> None:
+                    keep(doc, a, m)
 
                 try:
                     documents.issue_all(
-                        stamped,
-                        app_id,
-                        missing,
-                        operator=op.login,
-                        destination=f"campaign {campaign.code}",
-                        each=keep,
-                        pdf_for=ahead,
-                    )
+                        stamped, app_id, tuple(taken), operator=op.login, destination=destination,
+                        each=keep_here, pdf_for=ahead,
+                    )  # fmt: skip
+                except (documents.DocumentKeyProblem, TemplateError):
+                    raise
+                except UserFacingError as exc:
+                    refuse(app_id, exc)
+                    continue
+            sources[app_id] = [mine[k] for k in KINDS]
+        waiting.clear()
+
+    try:
+        for done, (app_id, mine, missing) in enumerate(plan):
+            if cancelled is not None and cancelled():
+                record_waiting()
+                finish(True)
+                raise LettersCancelled(done, run.people)
+            ahead.up_to(plan, done)
+            if not missing:
+                sources[app_id] = [mine[k] for k in KINDS]
+            else:
+                record, numbers = records[app_id], issued.get(app_id, {})
+                try:
+                    ds = [
+                        documents.rendered(stamped, record, k, numbers.get(k, 0), key, today, ahead)
+                        for k in missing
+                    ]
                 except (documents.DocumentKeyProblem, TemplateError):
                     raise  # the desktop's, not the member's: nobody's paper could come out
                 except UserFacingError as exc:  # this member's paper: refused, the others go on
-                    who = people[app_id]
-                    run.refused.append(
-                        LetterRefused(
-                            app_id, mask.resident_id(who.id_no), who.name, who.line_no,
-                            mask_free_text(exc.message_zh, mask), mask_free_text(exc.message_en, mask),
-                        )
-                    )  # fmt: skip
-                    if progress is not None:
-                        progress("issue", done + 1, run.people)
-                    continue
-            sources[app_id] = [mine[k] for k in KINDS]
+                    refuse(app_id, exc)
+                else:
+                    waiting.append((app_id, mine, ds))
+            last_of = ends.get(done)
+            if len(waiting) >= GROUP or last_of is not None:
+                record_waiting()
+            if last_of is not None and not any(r.paper for r in run.refused):
+                # the file's people all issued and kept: merged now, while the workers render on
+                merger.merge(last_of, sources)
             if progress is not None:
                 progress("issue", done + 1, run.people)
+        record_waiting()
     finally:
         ahead.close()
         run.rendered_ahead = ahead.hits
     if any(r.paper for r in run.refused):  # the print files leave out those whose paper was refused
         kept_people = [r for f in files for r in f.people if r.application_id in sources]
         files = print_files(campaign.scenario, kept_people)
-    _files(run, files, sources, out, printer, progress, cancelled, finish)
+    _files(run, files, sources, merger, printer, progress, cancelled, finish)
     finish(False)
     log.info("campaign %s: letters for %d people, %d files", campaign.code, run.people, len(run.files))
     return run
+
+
+class _Merger:
+    """The merged print files of an output folder, and which documents each was merged from
+    (``letters-state.json``): a file is merged again only when its documents changed."""
+
+    def __init__(self, out: Path) -> None:
+        self.out = out
+        self.state = _read_state(out)
+
+    def merge(self, file: PrintFile, sources: dict[int, list[Path]]) -> Path:
+        paths = [p for r in file.people for p in sources[r.application_id]]
+        signature = hashlib.sha256("\n".join(p.name for p in paths).encode()).hexdigest()[:32]
+        target = self.out / f"{file.stem}.pdf"
+        if self.state["merged"].get(file.stem) == signature and target.exists():
+            return target
+        self.out.mkdir(parents=True, exist_ok=True)
+        try:
+            merge_files(paths, target)
+        except MergeError as exc:
+            raise UserFacingError(
+                f"无法合并打印文件 {target.name}：保存的文书已损坏（{exc}）",
+                f"cannot merge {target.name}: a kept document is damaged ({exc})",
+                hint_zh="请将损坏的文书移出数据目录的 printed 文件夹后重新运行（将重新出具为副本）",
+                hint_en="move the damaged document out of the data folder's printed folder and run "
+                "again (it is issued again, as a copy)",
+            ) from None
+        self.state["merged"][file.stem] = signature
+        self.state["printed"].pop(file.stem, None)  # other documents now: this file was never sent
+        _write_state(self.out, self.state)
+        return target
 
 
 def _files(
     run: LettersRun,
     files: Sequence[PrintFile],
     sources: dict[int, list[Path]],
-    out: Path,
+    merger: _Merger,
     printer_name: str | None,
     progress: Progress | None,
     cancelled: Cancelled | None,
@@ -446,8 +526,8 @@ def _files(
 ) -> None:
     """Merge each print file (unless the same documents were merged before) and send it (unless the
     printer took it before)."""
-    out.mkdir(parents=True, exist_ok=True)
-    state = _read_state(out)
+    merger.out.mkdir(parents=True, exist_ok=True)
+    state = merger.state
     queue: printing.PrinterState | None = None
     if printer_name:
         try:
@@ -458,23 +538,7 @@ def _files(
         if cancelled is not None and cancelled():
             finish(True)
             raise LettersCancelled(run.people, run.people)
-        paths = [p for r in file.people for p in sources[r.application_id]]
-        signature = hashlib.sha256("\n".join(p.name for p in paths).encode()).hexdigest()[:32]
-        target = out / f"{file.stem}.pdf"
-        if state["merged"].get(file.stem) != signature or not target.exists():
-            try:
-                merge_files(paths, target)
-            except MergeError as exc:
-                raise UserFacingError(
-                    f"无法合并打印文件 {target.name}：保存的文书已损坏（{exc}）",
-                    f"cannot merge {target.name}: a kept document is damaged ({exc})",
-                    hint_zh="请将损坏的文书移出数据目录的 printed 文件夹后重新运行（将重新出具为副本）",
-                    hint_en="move the damaged document out of the data folder's printed folder and run "
-                    "again (it is issued again, as a copy)",
-                ) from None
-            state["merged"][file.stem] = signature
-            state["printed"].pop(file.stem, None)  # other documents now: this file was never sent
-            _write_state(out, state)
+        target = merger.merge(file, sources)
         run.files.append(target)
         if progress is not None:
             progress("merge", i, len(files))
@@ -485,7 +549,7 @@ def _files(
                 run.problem = exc
                 continue
             state["printed"][file.stem] = job
-            _write_state(out, state)
+            _write_state(merger.out, state)
     run.printed = {stem: job for stem, job in state["printed"].items() if stem in {f.stem for f in files}}
 
 

@@ -9,7 +9,7 @@ import functools
 import hashlib
 import logging
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -315,6 +315,70 @@ def _issue(
             return Issued(kind, pdf, copy_no, data.verification_code)
         copy_no = store_docs.issued_count(store, app_id, kind)  # another desktop was first: a copy
     raise DocumentRefused("文书编号冲突，请重试", "could not number the copy; try again")
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A document rendered for issue as copy ``copy_no`` (0 = the original) and not yet recorded."""
+
+    record: ApplicationRecord
+    data: DocumentData
+    copy_no: int
+    pdf: bytes
+
+
+def rendered(
+    ctx: Context,
+    record: ApplicationRecord,
+    kind: str,
+    copy_no: int,
+    key: bytes,
+    today: dt.date,
+    pdf_for: Callable[[DocumentData], bytes] = render,
+) -> Rendered:
+    """The document for issue as copy ``copy_no``, rendered (``pdf_for``) but not recorded: refused
+    (``DocumentRefused``) when the application cannot have it."""
+    settings = ctx.settings
+    data = document_data(
+        record, kind, settings, settings.masking, key, copy=copy_no > 0, today=today, full_id=True
+    )
+    return Rendered(record, data, copy_no, pdf_for(data))
+
+
+def record_rendered(
+    ctx: Context,
+    documents: Sequence[Rendered],
+    *,
+    operator: str,
+    destination: str,
+    moment: dt.datetime,
+) -> list[Issued | None]:
+    """Record many rendered documents as issued in one transaction, each with its own audit row
+    ('print' or 'reprint'), as ``issue`` records one (a campaign's letters record a few dozen people's
+    at a time), in the order given. ``None`` for a document whose copy number another desktop took
+    meanwhile: not recorded; issue it again (``issue_all``), as the next copy."""
+    where, to = ctx.workstation, destination[:64]
+    done = store_docs.record_issues(
+        ctx.store,
+        [
+            store_docs.NewIssue(
+                d.record.id, d.data.kind, d.copy_no, operator, where, to, hashlib.sha256(d.pdf).hexdigest()
+            )
+            for d in documents
+        ],
+        moment,
+    )
+    out: list[Issued | None] = []
+    for d, recorded in zip(documents, done, strict=True):
+        if not recorded:
+            out.append(None)
+            continue
+        log.info(
+            "application %d: %s issued as %s to %s by %s",
+            d.record.id, d.data.kind, d.copy_no or "original", destination, operator,
+        )  # fmt: skip
+        out.append(Issued(d.data.kind, d.pdf, d.copy_no, d.data.verification_code))
+    return out
 
 
 def write_pdf(pdf: bytes, out: Path) -> None:

@@ -562,6 +562,20 @@ def get_application(store: Store, app_id: int) -> ApplicationRecord | None:
         return _get(s, app_id)
 
 
+def get_applications(store: Store, app_ids: Sequence[int]) -> dict[int, ApplicationRecord]:
+    """The applications of ``app_ids`` (those that exist), read a thousand at a time: a campaign's
+    letters read every granted member's record once, not once per document."""
+    out: dict[int, ApplicationRecord] = {}
+    ids = sorted(set(app_ids))
+    with store.session() as s:
+        for start in range(0, len(ids), CHUNK):
+            part = ids[start : start + CHUNK]
+            for row in s.execute(_select().where(Application.id.in_(part))):
+                record = _record(*row)
+                out[record.id] = record
+    return out
+
+
 def list_applications(
     store: Store,
     *,

@@ -4,9 +4,10 @@ documents the customer signed."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from teller_assist.store import audit
@@ -87,6 +88,75 @@ def record_issue(
             now,
         )
         return IssueRecord(application_id, kind, expected_copy_no, now, operator, destination)
+
+    return with_retries(store, work)
+
+
+@dataclass(frozen=True)
+class NewIssue:
+    """A document to record as issued: copy number ``copy_no`` (0 = the original) of ``kind``."""
+
+    application_id: int
+    kind: str
+    copy_no: int
+    operator: str
+    workstation: str
+    destination: str
+    sha256: str
+
+
+def record_issues(store: Store, issues: Sequence[NewIssue], now: dt.datetime) -> list[bool]:
+    """Record many issues in one transaction, each with its own audit row, exactly as
+    :func:`record_issue` records one: for each, whether it was recorded (False: another desktop issued
+    that copy number first, so it must be rendered again as the next copy)."""
+    if not issues:
+        return []
+
+    def work(s: Session) -> list[bool]:
+        ids = sorted({i.application_id for i in issues})
+        counts: dict[tuple[int, str], int] = {}
+        for app_id, kind, n in s.execute(
+            select(DocumentIssue.application_id, DocumentIssue.kind, func.count())
+            .where(DocumentIssue.application_id.in_(ids))
+            .group_by(DocumentIssue.application_id, DocumentIssue.kind)
+        ):
+            counts[(int(app_id), str(kind))] = int(n)
+        done: list[bool] = []
+        rows: list[dict[str, object]] = []
+        entries: list[AuditEntry] = []
+        for i in issues:
+            key = (i.application_id, i.kind)
+            if counts.get(key, 0) != i.copy_no:
+                done.append(False)
+                continue
+            counts[key] = i.copy_no + 1
+            done.append(True)
+            rows.append(
+                {
+                    "application_id": i.application_id,
+                    "kind": i.kind,
+                    "copy_no": i.copy_no,
+                    "issued_at": now,
+                    "operator": i.operator,
+                    "workstation": i.workstation,
+                    "destination": i.destination,
+                    "sha256": i.sha256,
+                }
+            )
+            entries.append(
+                AuditEntry(
+                    "reprint" if i.copy_no else "print",
+                    i.operator,
+                    i.workstation,
+                    f"app:{i.application_id}",
+                    None,
+                    {"kind": i.kind, "copy_no": i.copy_no, "to": i.destination, "sha256": i.sha256},
+                )
+            )
+        if rows:
+            s.execute(insert(DocumentIssue), rows)
+            audit.append_many(s, entries, now)
+        return done
 
     return with_retries(store, work)
 

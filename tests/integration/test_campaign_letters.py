@@ -210,6 +210,48 @@ def test_a_cancelled_run_resumes_and_a_lost_document_comes_again_as_a_copy(
     assert [f.stat().st_mtime_ns for f in again.files] == stamps
 
 
+def test_a_copy_number_another_desktop_took_meanwhile_comes_out_as_the_next_copy(
+    store: Store,
+    team: Team,
+    policy: Policy,
+    paper: Settings,
+    tmp_path: Path,
+    paper_ctx: Context,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The run records its documents a few people at a time: while 钱九's waited to be recorded, the
+    counter printed his letter. His is recorded as the next copy (副本) and the others as they were."""
+    from teller_assist.services import documents
+
+    made = granted_campaign(paper_ctx, team, tmp_path)
+    real, calls = documents.rendered, []
+
+    def counter_prints_meanwhile(*args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(args[2])
+        if len(calls) == 4:  # 钱九's letter rendered, not yet recorded: the counter prints it
+            store_docs.record_issue(
+                store, application_id=made["钱九"], kind="letter", operator="manager1",
+                workstation="counter-2", destination="counter printer", sha256="0" * 64, now=NOW,
+                expected_copy_no=0,
+            )  # fmt: skip
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(documents, "rendered", counter_prints_meanwhile)
+    run = letters.issue_letters(paper_ctx.on(TODAY), team.teller.operator, CODE, tmp_path / "out")
+    assert (run.originals, run.copies, run.refused) == (7, 1, [])
+    assert store_docs.issued_count(store, made["钱九"], "letter") == 2
+    assert store_docs.issued_count(store, made["钱九"], "agreement") == 1
+    kept = paper.paths.data_dir / "printed"
+    assert (kept / f"app{made['钱九']}-letter-1.pdf").exists()
+    assert not (kept / f"app{made['钱九']}-letter-0.pdf").exists()  # the counter's own, not kept here
+    check_paper(run.files, DELIVERY)
+    copies = [page for page in pages(run.files[0]) if "副本" in page]
+    assert len(copies) == 1 and "钱九" in copies[0] and "授信告知函" in copies[0]
+    rows = audit_details(store, "reprint")
+    assert [(r["kind"], r["copy_no"]) for r in rows] == [("letter", 1)]
+    assert len(audit_details(store, "print")) == 8  # the counter's original and the run's seven
+
+
 def test_one_refused_document_never_stops_the_run_and_stays_out_of_the_print_files(
     store: Store, team: Team, policy: Policy, paper: Settings, tmp_path: Path, paper_ctx: Context
 ) -> None:

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QLabel
 from pytestqt.qtbot import QtBot
 
 from teller_assist.identity.masking import Masking
-from teller_assist.services import campaign_batches, campaigns, printing
+from teller_assist.services import campaign_batches, campaigns, documents
 from teller_assist.services.campaigns import IMPORT_STAGE_ZH
 from teller_assist.services.clock import Clock
 from teller_assist.services.operators import add_operator, authenticate
@@ -137,18 +137,17 @@ def test_l_issues_the_letters_with_progress_cancels_between_two_members_and_goes
     qtbot.waitUntil(dialog.folder.hasFocus, timeout=3000)
     assert not dialog.print_box.isEnabled()  # no printer set: the files only
 
-    # the first member's two documents kept, then the worker waits until Esc has been pressed
-    real, first, go, saved = printing.save_copy, threading.Event(), threading.Event(), []
+    # the first member's two documents rendered; the worker waits in the second's until Esc is pressed
+    real, first, go, made = documents.rendered, threading.Event(), threading.Event(), []
 
     def gated(*args, **kwargs):  # type: ignore[no-untyped-def]
-        out = real(*args, **kwargs)
-        saved.append(out)
-        if len(saved) == 2:
+        made.append(1)
+        if len(made) == 3:
             first.set()
             go.wait(10)
-        return out
+        return real(*args, **kwargs)
 
-    monkeypatch.setattr(printing, "save_copy", gated)
+    monkeypatch.setattr(documents, "rendered", gated)
     seen: list[tuple[str, int, int]] = []
     dialog.started.connect(lambda *_a: view.action_task.progress.connect(lambda a: seen.append(a)))  # type: ignore[union-attr]
     qtbot.keyClick(dialog.folder, Qt.Key.Key_Return)
@@ -158,21 +157,24 @@ def test_l_issues_the_letters_with_progress_cancels_between_two_members_and_goes
     assert dialog.isVisible() and "正在取消" in dialog.status.text()
     go.set()
     finished(qtbot, view, dialog)
-    assert "已取消：3 人中已完成 1 人" in dialog.status.text() and dialog.isVisible()
+    # the member under way when Esc came was finished, recorded and kept; nobody after
+    assert "已取消：3 人中已完成 2 人" in dialog.status.text() and dialog.isVisible()
     assert dialog.start_button.text() == "继续 (Enter)"
-    assert ("issue", 1, 3) in seen  # the progress came through to the window's thread
-    assert len(kept(settings)) == 2 and not default.exists()  # one person's documents, no print file yet
+    assert ("issue", 2, 3) in seen  # the progress came through to the window's thread
+    assert len(kept(settings)) == 4
+    # the first village group's file, its people all issued, was merged while the run went on
+    assert sorted(p.name for p in default.glob("*.pdf")) == ["001-一组.pdf"]
     assert [d["cancelled"] for _w, _s, d in audit_of(desk.store, "campaign_letters")] == [True]
 
-    monkeypatch.setattr(printing, "save_copy", real)
+    monkeypatch.setattr(documents, "rendered", real)
     qtbot.keyClick(dialog, Qt.Key.Key_Return)  # on where it stopped
     finished(qtbot, view, dialog)
     assert dialog.run is not None, dialog.error.text()
     said = dialog.status.text()
-    assert "已授信 3 人：本次出具原件 4 份、副本 0 份，沿用已出具 2 份" in said, said
+    assert "已授信 3 人：本次出具原件 2 份、副本 0 份，沿用已出具 4 份" in said, said
     assert str(default) in said and "001-一组.pdf" in said
     assert len(kept(settings)) == 6
-    assert "原件 4 份" in view.message.text() and str(default) in view.message.text()
+    assert "原件 2 份" in view.message.text() and str(default) in view.message.text()
     merged = sorted(p.name for p in default.glob("*.pdf"))
     assert merged == ["001-一组.pdf", "002-二组.pdf"]
     flat = "".join(
