@@ -5,15 +5,15 @@ processes included). Target: <= 60 s on two cores, memory flat, within 1.5x of t
 count / cores measured in the same run.
 
     .venv/bin/python -u bench/campaign_letters.py --county DIR [--people 620000] [--letters 5000]
-        [--repeat 1] [--data-dir DIR] [--workers N]
+        [--repeat 1] [--data-dir DIR] [--workers N] [--documents both|letter|agreement]
 
 ``--county DIR`` holds the demo county's extracts (written there first when missing). SQLite as shipped
 (the engine whose writes are slowest); ``--data-dir`` keeps the loaded folder between runs. Each
 repetition grants a new village campaign of people not used before (submitted and batch-approved
 in-process, not timed), then times the command from launch to exit while sampling its process tree's
-summed RSS. The single-document time: one member's agreement and letter rendered in this process (the
-median of 20 members, warm), times the count, over the cores. Prints the machine's load before and after;
-never run by the tests.
+summed RSS. The single-document time: one member's agreement and letter (or the one ``--documents``
+names) rendered in this process (the median of 20 members, warm), times the count, over the cores.
+Prints the machine's load before and after; never run by the tests.
 """
 
 from __future__ import annotations
@@ -58,8 +58,10 @@ def granted(ctx: Context, people: list[tuple[str, str]], code: str, folder: Path
     return len(done.approved)
 
 
-def single_document_seconds(ctx: Context, code: str, samples: int = 20) -> float:
-    """One member's agreement and letter rendered here, warm: the median over ``samples`` members."""
+def single_document_seconds(
+    ctx: Context, code: str, kinds: tuple[str, ...] = ("agreement", "letter"), samples: int = 20
+) -> float:
+    """One member's documents (``kinds``) rendered here, warm: the median over ``samples`` members."""
     store, settings = ctx.store, ctx.settings
     campaign = store_campaigns.get(store, code)
     assert campaign is not None
@@ -70,7 +72,7 @@ def single_document_seconds(ctx: Context, code: str, samples: int = 20) -> float
         record = store_apps.get_application(store, m.application_id)
         assert record is not None
         started = time.perf_counter()
-        for kind in ("agreement", "letter"):
+        for kind in kinds:
             render(
                 documents.document_data(
                     record, kind, settings, settings.masking, key, copy=False, today=AS_OF, full_id=True
@@ -89,6 +91,12 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--data-dir", type=Path)
     parser.add_argument("--workers", type=int, help="render processes (default: the command's own choice)")
+    parser.add_argument(
+        "--documents",
+        choices=("both", "letter", "agreement"),
+        default="both",
+        help="what each member is issued (the command's --documents): both, or the letter or agreement alone",
+    )
     args = parser.parse_args()
     print_machine("bench/campaign_letters.py", f"{args.repeat}, new people each time")
     cores = os.cpu_count() or 1
@@ -129,11 +137,14 @@ def main() -> None:
         code = f"bench-letters-{stamp}-{k}"
         seconds, count = timed(lambda c=chosen, code=code: granted(ctx, c, code, folder))
         print(f"  campaign {code}: {count:,} granted (set-up, not timed: {seconds:.1f} s)")
-        one = single_document_seconds(ctx, code)
+        kinds = {"both": ("agreement", "letter"), "letter": ("letter",), "agreement": ("agreement",)}[
+            args.documents
+        ]
+        one = single_document_seconds(ctx, code, kinds)
         out = folder / f"out-{k}"
         cmd = [sys.executable, "-m", "teller_assist", "campaign", "letters", code, "--out", str(out),
                "--as-of", AS_OF.isoformat(), "--json", "--user", "bench-head1",
-               "--password-stdin"]  # fmt: skip
+               "--password-stdin", "--documents", args.documents]  # fmt: skip
         if args.workers is not None:
             cmd += ["--workers", str(args.workers)]
         load_before = os.getloadavg()[0]
@@ -145,11 +156,12 @@ def main() -> None:
         peaks.append(run.peak_tree_mb)
         pages = sum(f.stat().st_size for f in out.glob("*.pdf")) / 2**20
         said = json.loads(run.stdout)
-        assert said["originals"] == 2 * count, said
+        assert said["originals"] == len(kinds) * count, said
         print(
             f"  {count:,} people: {run.seconds:.1f} s wall, {run.cpu_seconds:.1f} s CPU, "
-            f"peak RSS {run.peak_tree_mb:.0f} MB summed over {run.processes} processes; single document "
-            f"pair {one * 1000:.1f} ms x {count:,} / {cores} cores = {floor:.1f} s, ratio {ratio:.2f}; "
+            f"peak RSS {run.peak_tree_mb:.0f} MB summed over {run.processes} processes; one member's "
+            f"{'+'.join(kinds)} {one * 1000:.1f} ms x {count:,} / {cores} cores = {floor:.1f} s, "
+            f"ratio {ratio:.2f}; "
             f"merged files {len(list(out.glob('*.pdf')))} ({pages:.0f} MB), {said['rendered_ahead']:,} "
             f"documents rendered by workers; load {load_before:.2f} at its start"
         )

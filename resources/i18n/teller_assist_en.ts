@@ -1487,10 +1487,6 @@ L letters · Q signed · K sign one · T tills · F7 refresh</translation>
         <translation>Letters</translation>
     </message>
     <message>
-        <source>活动 {0}：为已授信的每位成员出具预授信协议和授信告知函（每份保存一份），按送达顺序合并为打印文件；有手机号的成员加入短信待发。</source>
-        <translation>Campaign {0}: the agreement and the letter for every member granted a line (each kept as a PDF), merged into print files in delivery order; members with a phone get a text queued.</translation>
-    </message>
-    <message>
         <source>打印文件存放位置(&amp;F)</source>
         <translation>&amp;Folder for the print files</translation>
     </message>
@@ -1535,8 +1531,16 @@ L letters · Q signed · K sign one · T tills · F7 refresh</translation>
         <translation>Issuing…</translation>
     </message>
     <message>
-        <source>出具协议和告知函：{0}/{1} 人</source>
-        <translation>Issuing agreements and letters: {0}/{1} people</translation>
+        <source>活动 {0}：为已授信的每位成员出具预授信协议和授信告知函，或只出具其一（每份保存一份），按送达顺序合并为打印文件；有手机号的成员加入短信待发。</source>
+        <translation>Campaign {0}: the agreement and the letter, or one of them, for every member granted a line (each kept as a PDF), merged into print files in delivery order; members with a phone get a text queued.</translation>
+    </message>
+    <message>
+        <source>出具文书(&amp;D)</source>
+        <translation>&amp;Documents</translation>
+    </message>
+    <message>
+        <source>出具{0}：{1}/{2} 人</source>
+        <translation>Issuing {0}: {1}/{2} people</translation>
     </message>
     <message>
         <source>合并打印文件：{0}/{1}</source>

@@ -20,6 +20,14 @@ _STOPS: dict[str, tuple[str, ...]] = {
 }
 # the roster column a print file is cut at (a village group's letters in files of their own)
 _FILE_BY: dict[str, str] = {"village": "village_group", "enterprise": "department", "bureau": "department"}
+DOCUMENTS = ("agreement", "letter")  # what each granted member receives, in this order
+# what a run may issue: both (the default), the letters alone (members told of their line first, the
+# agreement printed when they come to sign) or the agreements alone; each in Chinese and English
+DOCUMENT_CHOICES: dict[tuple[str, ...], tuple[str, str]] = {
+    DOCUMENTS: ("协议和告知函", "agreements and letters"),
+    ("letter",): ("仅告知函", "letters only"),
+    ("agreement",): ("仅协议", "agreements only"),
+}
 UNKNOWN = "（未填）"  # a member the roster gave no group, department or shop: delivered last
 FILE_SIZE = 100  # people in one print file at most: a file a printer takes in one go, memory flat
 

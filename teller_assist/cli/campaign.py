@@ -13,7 +13,8 @@
     campaign batch show BATCH [--policy FILE] [--json] --user LOGIN
     campaign batch approve BATCH [--as-of DATE] [--policy FILE] [--json] --user LOGIN
     campaign batch reject BATCH (--member ID | --application N) --reason TEXT --user LOGIN
-    campaign letters CODE --out DIR [--printer QUEUE] [--as-of DATE] [--workers N] [--json] --user LOGIN
+    campaign letters CODE --out DIR [--documents both|letter|agreement] [--printer QUEUE] [--as-of DATE]
+        [--workers N] [--json] --user LOGIN
     campaign sign CODE (--id ID | --from-file FILE) [--as-of DATE] [--json] --user LOGIN
 
 Every command but ``check`` is a signed-in operator's (``--user``, the password from the terminal or
@@ -916,6 +917,9 @@ def cmd_campaign(args: argparse.Namespace) -> int:
 # --- notification for the whole group, signatures ---------------------------------------------------------
 
 
+DOCUMENTS = {"both": ("agreement", "letter"), "letter": ("letter",), "agreement": ("agreement",)}
+
+
 def _add_letter_parsers(camp_sub: Any, common: argparse.ArgumentParser) -> None:
     letters = camp_sub.add_parser(
         "letters",
@@ -929,6 +933,12 @@ def _add_letter_parsers(camp_sub: Any, common: argparse.ArgumentParser) -> None:
     )
     letters.add_argument("code", metavar="CODE")
     letters.add_argument("--out", type=Path, required=True, metavar="DIR", help="合并打印文件的目录")
+    letters.add_argument(
+        "--documents",
+        choices=tuple(DOCUMENTS),
+        default="both",
+        help="出具哪些文书：both 协议和告知函（默认），letter 仅告知函，agreement 仅协议",
+    )
     letters.add_argument("--printer", metavar="QUEUE", help="送打印机（CUPS 队列名）send to a printer")
     letters.add_argument("--as-of", type=parse_date, default=None, metavar="DATE", help="出具日（默认今天）")
     letters.add_argument(
@@ -969,7 +979,7 @@ def _add_letter_parsers(camp_sub: Any, common: argparse.ArgumentParser) -> None:
 def _letters(args: argparse.Namespace) -> int:
     import signal
 
-    from teller_assist.services.campaign_letters import LettersCancelled, issue_letters
+    from teller_assist.services.campaign_letters import CHOICES, LettersCancelled, issue_letters
 
     stop: list[bool] = []
     previous = signal.signal(signal.SIGINT, lambda _sig, _frame: stop.append(True))
@@ -984,6 +994,7 @@ def _letters(args: argparse.Namespace) -> int:
             run = issue_letters(
                 _batch_context(ctx, args, policy=False), operator, args.code, args.out, printer=args.printer,
                 progress=progress, cancelled=lambda: bool(stop), workers=args.workers,
+                kinds=DOCUMENTS[args.documents],
             )  # fmt: skip
     except LettersCancelled as cancelled:
         print(cancelled.describe(), file=sys.stderr)
@@ -993,7 +1004,8 @@ def _letters(args: argparse.Namespace) -> int:
     if args.json:
         _print_json(
             {
-                "campaign": run.campaign, "people": run.people, "originals": run.originals,
+                "campaign": run.campaign, "documents": list(run.kinds), "people": run.people,
+                "originals": run.originals,
                 "copies": run.copies, "kept_before": run.kept_before, "texts": run.texts,
                 "rendered_ahead": run.rendered_ahead,
                 "files": [str(f) for f in run.files], "printed": run.printed,
@@ -1007,7 +1019,8 @@ def _letters(args: argparse.Namespace) -> int:
         )  # fmt: skip
     else:
         print(
-            f"活动 {run.campaign}：已授信 {run.people:,} 人，本次出具原件 {run.originals:,} 份、"
+            f"活动 {run.campaign}（{CHOICES[run.kinds][0]}）：已授信 {run.people:,} 人，"
+            f"本次出具原件 {run.originals:,} 份、"
             f"副本 {run.copies:,} 份，沿用已出具 {run.kept_before:,} 份；短信入队 {run.texts:,} 条"
         )
         for f in run.files:

@@ -413,8 +413,10 @@ def letters(
     progress: Progress | None = None,
     cancelled: Cancelled | None = None,
     locked: bool = False,
+    kinds: tuple[str, ...] = ("agreement", "letter"),
 ) -> LettersRun:
-    """The agreement and the letter of every member the campaign granted a line, through
+    """The agreement and the letter (``kinds``: or one of them) of every member the campaign granted a
+    line, through
     :func:`campaign_letters.issue_letters` (who may, the issue, keeping, merging in delivery order, the
     printer, the SMS outbox, resuming and its audit rows are all there); refused first while locked.
     Cancelled between two members it raises ``LettersCancelled``: running it again goes on."""
@@ -423,7 +425,7 @@ def letters(
     if locked:
         raise refuse_locked(ctx, operator, "letters", code)
     return issue_letters(
-        ctx, operator, code, out, printer=printer or None, progress=progress, cancelled=cancelled
+        ctx, operator, code, out, printer=printer or None, progress=progress, cancelled=cancelled, kinds=kinds
     )
 
 

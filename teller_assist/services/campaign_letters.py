@@ -30,7 +30,13 @@ from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
 
-from teller_assist.campaigns.delivery import PrintFile, Recipient, print_files
+from teller_assist.campaigns.delivery import (
+    DOCUMENT_CHOICES,
+    DOCUMENTS,
+    PrintFile,
+    Recipient,
+    print_files,
+)
 from teller_assist.documents.merge import MergeError, merge_files
 from teller_assist.documents.render import DocumentData, render
 from teller_assist.documents.templates import TemplateError
@@ -55,7 +61,8 @@ from teller_assist.store.operators import OperatorRecord
 
 log = logging.getLogger(__name__)
 
-KINDS = ("agreement", "letter")  # what each granted member receives, in this order
+KINDS = DOCUMENTS  # what each granted member receives, in this order
+CHOICES = DOCUMENT_CHOICES  # or only one of them
 GRANTED = ("approved", "signed")
 STATE_FILE = "letters-state.json"
 
@@ -82,6 +89,7 @@ class LettersCancelled(UserFacingError):
 class LettersRun:
     campaign: str
     people: int
+    kinds: tuple[str, ...] = DOCUMENTS  # the documents this run issued each person
     originals: int = 0  # documents issued as originals in this run
     copies: int = 0  # documents issued again (副本) in this run: issued before, not kept here
     kept_before: int = 0  # documents an earlier run issued and kept, used as they are
@@ -289,13 +297,20 @@ def issue_letters(
     progress: Progress | None = None,
     cancelled: Cancelled | None = None,
     workers: int | None = None,
+    kinds: Sequence[str] = KINDS,
 ) -> LettersRun:
     """Issue, keep, merge (and print with ``printer``) the agreement and the letter of every member the
     campaign granted a line, in delivery order; queue their SMS texts. Cancelled between two members:
     raises ``LettersCancelled`` (audited), everything issued so far kept. ``workers`` processes render
     the coming members' documents while this one records and keeps each in order (default: one per
-    core, up to 4, when there are at least ``AHEAD_FROM`` people to issue; 0: all rendered here)."""
+    core, up to 4, when there are at least ``AHEAD_FROM`` people to issue; 0: all rendered here).
+    ``kinds``: the documents to issue (``CHOICES``), each person's in the order of ``KINDS``."""
     store, settings = ctx.store, ctx.settings
+    chosen = tuple(k for k in KINDS if k in kinds)
+    if not chosen or any(k not in KINDS for k in kinds):
+        raise UserFacingError(
+            "只能出具协议、告知函或两者", "only agreements, letters or both can be issued for a campaign"
+        )
     moment = ctx.now()  # every document of the run dated and stamped from this one reading
     today, stamped = ctx.day_of(moment), ctx.at(moment)
     op = _current(store, operator)
@@ -305,11 +320,12 @@ def issue_letters(
     _open(store, op, "letters", campaign)
     key = documents.document_key(ctx)  # a desktop without the bank's key is refused before anything
     granted = store_campaigns.granted_here(store, campaign.id, GRANTED)
-    run = LettersRun(campaign.code, len(granted))
+    run = LettersRun(campaign.code, len(granted), chosen)
     detail: dict[str, object] = {}
 
     def finish(cancel: bool) -> None:
         detail.update(
+            documents=list(chosen),
             people=run.people,
             originals=run.originals,
             copies=run.copies,
@@ -372,12 +388,12 @@ def issue_letters(
             app_id = r.application_id
             have = issued.get(app_id, {})
             mine: dict[str, Path] = {}
-            for kind in KINDS:
+            for kind in chosen:
                 copies = [n for n in kept.get((app_id, kind), []) if n < have.get(kind, 0)]
                 if copies:
                     mine[kind] = _path(folder, app_id, kind, max(copies))
                     run.kept_before += 1
-            plan.append((app_id, mine, tuple(k for k in KINDS if k not in mine)))
+            plan.append((app_id, mine, tuple(k for k in chosen if k not in mine)))
         ends[len(plan) - 1] = file
     to_render = sum(1 for _a, _m, missing in plan if missing)
     count = (
@@ -437,7 +453,7 @@ def issue_letters(
                 except UserFacingError as exc:
                     refuse(app_id, exc)
                     continue
-            sources[app_id] = [mine[k] for k in KINDS]
+            sources[app_id] = [mine[k] for k in chosen]
         waiting.clear()
 
     try:
@@ -448,7 +464,7 @@ def issue_letters(
                 raise LettersCancelled(done, run.people)
             ahead.up_to(plan, done)
             if not missing:
-                sources[app_id] = [mine[k] for k in KINDS]
+                sources[app_id] = [mine[k] for k in chosen]
             else:
                 record, numbers = records[app_id], issued.get(app_id, {})
                 try:

@@ -43,11 +43,27 @@ def test_letters_merged_by_department_and_signatures_from_a_list(env: dict[str, 
     approved = as_user(env, "campaign", "batch", "approve", str(sub["batch"]), user="manager1")
     assert approved.returncode == 0, approved.stderr
 
+    # the letters alone first (the members told of their line), then the agreements join them
+    first = tmp_path / "letters-only"
+    told = as_user(
+        env, "campaign", "letters", CODE, "--out", str(first), "--documents", "letter", "--json", user="teller1"
+    )
+    assert told.returncode == 0, told.stderr
+    run = json.loads(told.stdout)
+    assert (run["documents"], run["originals"], run["copies"], run["texts"]) == (["letter"], 3, 0, 1)
+    only = "".join(
+        subprocess.run(
+            ["pdftotext", str(first / "002-财务部.pdf"), "-"], capture_output=True, text=True, check=True
+        ).stdout.split()
+    )
+    assert only.count("授信告知函") == 2 and "第一联" not in only  # 张一’s and 张三’s letters alone
+
     out = tmp_path / "letters"
     done = as_user(env, "campaign", "letters", CODE, "--out", str(out), "--json", user="teller1")
     assert done.returncode == 0, done.stderr
     run = json.loads(done.stdout)
-    assert (run["people"], run["originals"], run["copies"], run["texts"]) == (3, 6, 0, 1)
+    assert run["documents"] == ["agreement", "letter"]
+    assert (run["people"], run["originals"], run["copies"], run["kept_before"]) == (3, 3, 0, 3)
     assert [Path(f).name for f in run["files"]] == ["001-生产部.pdf", "002-财务部.pdf"]
     assert "出具 issuing 3/3" in done.stderr and "合并 merging 2/2" in done.stderr
     assert all(i not in done.stdout + done.stderr for i in (A, B, C, D))

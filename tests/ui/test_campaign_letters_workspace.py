@@ -244,7 +244,7 @@ def test_l_sends_the_print_files_to_the_configured_printer_when_asked(
     dialog = letters_by_keys(qtbot, view)
     assert dialog.print_box.isEnabled() and "TA-PDF" in dialog.print_box.text()
     qtbot.waitUntil(lambda: dialog.isActiveWindow() and dialog.folder.hasFocus(), timeout=3000)
-    for _ in range(2):  # Tab past the folder's 选择… to the printer's box, Space ticks it
+    for _ in range(3):  # Tab past the folder's 选择… and the documents' choice to the printer's box
         qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
     assert dialog.print_box.hasFocus()
     qtbot.keyClick(dialog.print_box, Qt.Key.Key_Space)
@@ -255,6 +255,41 @@ def test_l_sends_the_print_files_to_the_configured_printer_when_asked(
     assert len(dialog.run.printed) == 2 and "已送打印机：2 个文件" in dialog.status.text()
     assert not dialog.error.isVisible()
     assert [d["printer"] for _w, _s, d in audit_of(paper_desk.store, "campaign_letters")] == ["TA-PDF"]
+
+
+def test_alt_d_chooses_the_letters_alone_and_the_agreements_join_them_on_a_later_run(
+    qtbot: QtBot, desk: Desk, settings: Settings
+) -> None:
+    """The members told of their line by letter first; the agreements printed later, the letters kept."""
+    desk.window.sign_in(authenticate(context_of(desk.store), "teller1", PASSWORD))
+    view = f7(qtbot, desk.window)
+    choose_village(qtbot, view)
+    dialog = letters_by_keys(qtbot, view)
+    qtbot.waitUntil(lambda: dialog.isActiveWindow() and dialog.folder.hasFocus(), timeout=3000)
+    assert dialog.kinds.currentText() == "协议和告知函"  # both, unless asked
+    qtbot.keyClick(dialog, Qt.Key.Key_D, Qt.KeyboardModifier.AltModifier)
+    assert dialog.kinds.hasFocus()
+    qtbot.keyClick(dialog.kinds, Qt.Key.Key_Down)
+    assert dialog.kinds.currentText() == "仅告知函"
+    qtbot.keyClick(dialog.kinds, Qt.Key.Key_Return)
+    finished(qtbot, view, dialog)
+    assert dialog.run is not None, dialog.error.text()
+    assert (dialog.run.kinds, dialog.run.originals) == (("letter",), 3)
+    assert len(kept(settings)) == 3 and all("-letter-0" in name for name in kept(settings))
+    qtbot.keyClick(dialog, Qt.Key.Key_Return)  # done: Enter closes
+    qtbot.waitUntil(lambda: view.dialog is None, timeout=5000)
+    settled(qtbot, view)
+
+    dialog = letters_by_keys(qtbot, view)  # both again: only the agreements are issued
+    qtbot.waitUntil(lambda: dialog.isActiveWindow() and dialog.folder.hasFocus(), timeout=3000)
+    assert dialog.kinds.currentText() == "协议和告知函"
+    qtbot.keyClick(dialog.folder, Qt.Key.Key_Return)
+    finished(qtbot, view, dialog)
+    assert dialog.run is not None, dialog.error.text()
+    assert (dialog.run.originals, dialog.run.kept_before) == (3, 3)
+    assert "本次出具原件 3 份、副本 0 份，沿用已出具 3 份" in dialog.status.text()
+    runs = [d["documents"] for _w, _s, d in audit_of(desk.store, "campaign_letters")]
+    assert runs == [["letter"], ["agreement", "letter"]]
 
 
 def choose_file(

@@ -65,6 +65,7 @@ from PySide6.QtWidgets import (
 )
 
 from teller_assist.campaigns.campaign import GROUP_ZH, NEEDS_USCC, STATUS_ZH, CampaignInvalid, check_spec
+from teller_assist.campaigns.delivery import DOCUMENT_CHOICES as CHOICES
 from teller_assist.campaigns.roster import SCENARIO_ZH, SCENARIOS
 from teller_assist.errors import UserFacingError
 from teller_assist.identity.masking import Masking
@@ -1296,11 +1297,13 @@ class CampaignsWorkspace(QWidget):
         dialog = LettersDialog(
             code, campaign_desk.letters_folder(self.settings, code), self.settings.printer.strip(), self
         )
-        dialog.started.connect(lambda out, printer: self._letters(dialog, code, out, printer))
+        dialog.started.connect(lambda out, printer, kinds: self._letters(dialog, code, out, printer, kinds))
         self._open_dialog(dialog)
         return dialog
 
-    def _letters(self, dialog: LettersDialog, code: str, out: Path, printer: str) -> None:
+    def _letters(
+        self, dialog: LettersDialog, code: str, out: Path, printer: str, kinds: tuple[str, ...]
+    ) -> None:
         from teller_assist.services import campaign_desk
         from teller_assist.services.campaign_letters import LettersCancelled
 
@@ -1312,7 +1315,7 @@ class CampaignsWorkspace(QWidget):
         def work(report: Callable[..., None], cancelled: Callable[[], bool]) -> LettersRun:
             return campaign_desk.letters(
                 self.ctx, operator, code, out, printer=printer or None, progress=report,
-                cancelled=cancelled, locked=locked,
+                cancelled=cancelled, locked=locked, kinds=kinds,
             )  # fmt: skip
 
         def shown(run: LettersRun) -> str:
@@ -2812,7 +2815,7 @@ class LettersDialog(QDialog):
     ``Enter`` again goes on where it stopped; at the end the counts (originals, 副本, kept before, texts
     queued), the files and where they are, and what kept paper from coming out."""
 
-    started = Signal(object, str)  # the folder, the printer queue ("" for none)
+    started = Signal(object, str, object)  # the folder, the printer queue ("" for none), the kinds
 
     def __init__(self, code: str, folder: Path, printer: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -2826,7 +2829,7 @@ class LettersDialog(QDialog):
         layout = QVBoxLayout(self)
         heading = QLabel(
             self.tr(
-                "活动 {0}：为已授信的每位成员出具预授信协议和授信告知函（每份保存一份），"
+                "活动 {0}：为已授信的每位成员出具预授信协议和授信告知函，或只出具其一（每份保存一份），"
                 "按送达顺序合并为打印文件；有手机号的成员加入短信待发。"
             ).format(code),
             self,
@@ -2847,6 +2850,16 @@ class LettersDialog(QDialog):
         self.browse_button.clicked.connect(lambda _checked=False: self.browse())
         row.addWidget(self.browse_button)
         layout.addLayout(row)
+        which = QHBoxLayout()
+        what = QLabel(self.tr("出具文书(&D)"), self)
+        which.addWidget(what)
+        self.kinds = QComboBox(self)
+        self.kinds.setObjectName("lettersKinds")
+        for kinds, (zh, en) in CHOICES.items():
+            self.kinds.addItem(pick(zh, en), kinds)
+        what.setBuddy(self.kinds)
+        which.addWidget(self.kinds, 1)
+        layout.addLayout(which)
         self.print_box = QCheckBox(
             self.tr("同时送打印机 {0}(&P)").format(printer)
             if printer
@@ -2914,12 +2927,14 @@ class LettersDialog(QDialog):
             return
         self._say("")
         self.out = Path(typed).expanduser()
-        self.started.emit(self.out, self.printer if self.print_box.isChecked() else "")
+        printer = self.printer if self.print_box.isChecked() else ""
+        self.started.emit(self.out, printer, self.kinds.currentData())
 
     def running(self, cancel: Callable[[], None]) -> None:
         self.busy, self._cancel = True, cancel
         self.folder.setEnabled(False)
         self.browse_button.setEnabled(False)
+        self.kinds.setEnabled(False)
         self.print_box.setEnabled(False)
         self.start_button.setEnabled(False)
         self.close_button.setText(self.tr("取消 (Esc)"))
@@ -2936,7 +2951,8 @@ class LettersDialog(QDialog):
             self.progress.setRange(0, of)
             self.progress.setValue(done)
         if stage == "issue":
-            self.status.setText(self.tr("出具协议和告知函：{0}/{1} 人").format(f"{done:,}", f"{of:,}"))
+            zh, en = CHOICES[self.kinds.currentData()]
+            self.status.setText(self.tr("出具{0}：{1}/{2} 人").format(pick(zh, en), f"{done:,}", f"{of:,}"))
         elif stage == "merge":
             self.status.setText(self.tr("合并打印文件：{0}/{1}").format(f"{done:,}", f"{of:,}"))
 
@@ -2950,6 +2966,7 @@ class LettersDialog(QDialog):
         self.busy, self._cancel = False, None
         self.folder.setEnabled(True)
         self.browse_button.setEnabled(True)
+        self.kinds.setEnabled(True)
         self.print_box.setEnabled(bool(self.printer))
         self.start_button.setEnabled(True)
         self.close_button.setText(self.tr("关闭 (Esc)"))
