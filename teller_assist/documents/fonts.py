@@ -21,7 +21,8 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from reportlab.pdfbase import pdfdoc, pdfmetrics
+from reportlab import rl_config
+from reportlab.pdfbase import pdfdoc, pdfmetrics, ttfonts
 from reportlab.pdfbase.ttfonts import TTFont, TTFontFace
 
 from teller_assist.resources import resource
@@ -117,8 +118,56 @@ class _KeptFlate(pdfdoc.PDFStreamFilterZCompress):
 _KEPT_FLATE = _KeptFlate()
 
 
+_WIDTHS_KEPT: collections.OrderedDict[tuple[Any, ...], bytes] = collections.OrderedDict()
+
+
+class _KeptWidths(pdfdoc.PDFArray):
+    """A subset's glyph widths, formatted as ReportLab formats them, once per distinct subset: a kept
+    subset's few hundred numbers were formatted again for every document that embedded it."""
+
+    def format(self, document: Any, IND: bytes = b"\n ") -> bytes:
+        key = (tuple(self.sequence), self.multiline, rl_config.pdfMultiLine, IND)
+        with _lock:
+            done = _WIDTHS_KEPT.get(key)
+            if done is not None:
+                _WIDTHS_KEPT.move_to_end(key)
+                return done
+        done = super().format(document, IND)
+        with _lock:
+            _WIDTHS_KEPT[key] = done
+            if len(_WIDTHS_KEPT) > KEPT_SUBSETS * (1 + len(FALLBACKS)):
+                _WIDTHS_KEPT.popitem(last=False)
+        return done
+
+
+class _Font(TTFont):
+    """ReportLab's TrueType font, its subsets' width arrays formatted once (``_KeptWidths``) and their
+    ToUnicode maps made once (``_to_unicode``); the objects and bytes embedded are ReportLab's."""
+
+    def addObjects(self, doc: Any) -> None:
+        super().addObjects(doc)
+        for font in doc.idToObject["BasicFonts"].dict.values():
+            widths = getattr(font, "Widths", None)
+            if type(widths) is pdfdoc.PDFArray and all(type(w) in (int, float) for w in widths.sequence):
+                widths.__class__ = _KeptWidths
+
+
+@functools.lru_cache(maxsize=KEPT_SUBSETS * (1 + len(FALLBACKS)))
+def _to_unicode_kept(fontname: str, subset: tuple[int, ...]) -> str:
+    return str(_MAKE_TO_UNICODE(fontname, list(subset)))
+
+
+def _to_unicode(fontname: str, subset: Sequence[int]) -> str:
+    """ReportLab's ToUnicode map of a subset, made once per distinct subset."""
+    return _to_unicode_kept(fontname, tuple(subset))
+
+
+_MAKE_TO_UNICODE = ttfonts.makeToUnicodeCMap
+ttfonts.makeToUnicodeCMap = _to_unicode  # what TTFont.addObjects calls for each subset
+
+
 def _font(name: str, path: Path, subfont: int = 0) -> TTFont:
-    font = TTFont(name, _Mapped(path), subfontIndex=subfont)  # ReportLab reads a file-like too
+    font = _Font(name, _Mapped(path), subfontIndex=subfont)  # ReportLab reads a file-like too
     font.face.__class__ = _Face
     return font
 

@@ -233,13 +233,31 @@ def _better_break(glyphs: list[str], start: int, end: int, inside: list[bool] | 
 
 
 class _Parsed:
-    """A paragraph's markup as ReportLab's parser left it, and its positions once laid out."""
+    """A paragraph's markup as ReportLab's parser left it, its positions once laid out, and its lines
+    for each set of widths it was broken at (the same terms at the same width in every document)."""
 
-    __slots__ = ("bullet", "frags", "style", "text")
+    __slots__ = ("bullet", "frags", "lines", "style", "text")
 
     def __init__(self, style: Any, frags: Any, bullet: Any) -> None:
         self.style, self.frags, self.bullet = style, frags, bullet
         self.text: _Text | None = None
+        self.lines: dict[tuple[tuple[float, ...], bool], Any] = {}
+
+
+def shared_lines(parsed: _Parsed, text: _Text, max_widths: list[float], bounds: bool) -> Any:
+    """The paragraph's lines at these widths, broken once for every paragraph of the same markup and
+    style (the same terms at the same width in every document of a campaign): ReportLab only reads them,
+    when it draws a paragraph and when it splits one over two pages (a test renders a document through
+    shared lines, split paragraphs included, and finds the very bytes rendered without them)."""
+    key = (tuple(max_widths), bounds)
+    with _parsed_lock:
+        lines = parsed.lines.get(key)
+    if lines is None:
+        lines = split_lines(text, max_widths, bounds)
+        with _parsed_lock:
+            if len(parsed.lines) < 8:
+                parsed.lines[key] = lines
+    return lines
 
 
 # paragraphs parsed, by markup and style: a campaign's documents repeat the same terms thousands of
@@ -290,6 +308,8 @@ class ChineseParagraph(Paragraph):
             if parsed.text is None:
                 parsed.text = _prepare(self.frags)
             text = parsed.text
+            if text is not None:
+                return shared_lines(parsed, text, list(maxWidths), bounds)
         else:
             cached = self.__dict__.get("_ta_text")
             if cached is None or cached[0] is not self.frags:

@@ -94,3 +94,45 @@ def test_another_persons_document_builds_only_their_own_subset(monkeypatch: pyte
     # second person's name, reasons and amount make one small subset of their own
     assert len(built) == 1, built
     assert built[0] < 128
+
+
+def test_a_document_through_the_kept_lines_widths_and_maps_is_byte_for_byte_reportlabs(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A campaign renders thousands of documents in one process: each paragraph's lines are broken once
+    and shared, each kept subset's widths formatted and ToUnicode map made once. In ReportLab's
+    invariant mode (no dates, no random IDs) a document rendered after others, through all of it, is
+    the very bytes rendered with none of it, including paragraphs split over two pages."""
+    from reportlab import rl_config
+    from reportlab.pdfbase import pdfdoc, ttfonts
+
+    from teller_assist.documents import linebreak
+
+    monkeypatch.setattr(rl_config, "invariant", 1)
+    long = dataclasses.replace(
+        OTHER,
+        reasons=tuple(
+            f"第{i}条：代发工资近12个月月均***元，按政策系数计算候选额度，较长的说明以便分页"
+            for i in range(40)
+        ),
+    )
+    splits: list[int] = []
+    real_split = linebreak.ChineseParagraph.split
+
+    def counting(self: Any, width: Any, height: Any) -> Any:
+        splits.append(1)
+        return real_split(self, width, height)
+
+    monkeypatch.setattr(linebreak.ChineseParagraph, "split", counting)
+    for data in (PERSON, long, OTHER, long):
+        render.render(data)
+    kept = render.render(long)
+    assert splits  # a paragraph went over a page's end, its lines shared
+    monkeypatch.setattr(
+        linebreak,
+        "shared_lines",
+        lambda parsed, text, widths, bounds: linebreak.split_lines(text, widths, bounds),
+    )
+    monkeypatch.setattr(fonts._KeptWidths, "format", pdfdoc.PDFArray.format)
+    monkeypatch.setattr(ttfonts, "makeToUnicodeCMap", fonts._MAKE_TO_UNICODE)
+    assert render.render(long) == kept
