@@ -29,6 +29,8 @@ from reportlab.platypus import paragraph as rl_paragraph
 from reportlab.platypus.paragraph import Paragraph, ParaLines
 from reportlab.rl_config import _FUZZ
 
+from teller_assist.documents.fonts import PRIMARY
+
 # ReportLab's own glyph and line builders for CJK text (not in the type stubs, stable since 2.x)
 cjkU: Any = getattr(rl_paragraph, "cjkU")  # noqa: B009
 makeCJKParaLine: Any = getattr(rl_paragraph, "makeCJKParaLine")  # noqa: B009
@@ -236,12 +238,18 @@ class _Parsed:
     """A paragraph's markup as ReportLab's parser left it, its positions once laid out, and its lines
     for each set of widths it was broken at (the same terms at the same width in every document)."""
 
-    __slots__ = ("bullet", "frags", "lines", "style", "text")
+    __slots__ = ("bullet", "drawn", "frags", "lines", "style", "text")
 
     def __init__(self, style: Any, frags: Any, bullet: Any) -> None:
         self.style, self.frags, self.bullet = style, frags, bullet
         self.text: _Text | None = None
         self.lines: dict[tuple[tuple[float, ...], bool], Any] = {}
+        self.drawn: dict[tuple[Any, ...], list[str]] = {}  # see ChineseParagraph.draw
+
+
+# the characters whose codes in the embedded font are the same in every document drawn on a canvas
+# with this seed (see fonts.seed): the seeded ones, and ASCII, which ReportLab places first itself
+_FIXED_CODES: dict[str, frozenset[str]] = {}
 
 
 def shared_lines(parsed: _Parsed, text: _Text, max_widths: list[float], bounds: bool) -> Any:
@@ -318,3 +326,49 @@ class ChineseParagraph(Paragraph):
         if text is None:
             return _split_glyphs_slowly(self.frags, list(maxWidths), bounds)
         return split_lines(text, list(maxWidths), bounds)
+
+    def draw(self) -> None:
+        """ReportLab's drawing; for a paragraph of shared lines whose every character has the same
+        code in every document drawn with this canvas's seed, what the drawing added to the page is
+        kept and added again for the next document: it depends only on the lines, the paragraph's
+        size and style, and the canvas's state as the drawing starts, all in the key. A test renders
+        documents through kept drawings and finds the very bytes drawn without them."""
+        key = self._drawn_key()
+        if key is None:
+            super().draw()
+            return
+        parsed: _Parsed = self.__dict__["_ta_parsed"]
+        canvas: Any = self.canv
+        with _parsed_lock:
+            code = parsed.drawn.get(key)
+        if code is not None:
+            canvas._code.extend(code)
+            return
+        start = len(canvas._code)
+        super().draw()
+        with _parsed_lock:
+            if len(parsed.drawn) < 8:
+                parsed.drawn[key] = canvas._code[start:]
+
+    def _drawn_key(self) -> tuple[Any, ...] | None:
+        parsed = self.__dict__.get("_ta_parsed")
+        canvas: Any = getattr(self, "canv", None)
+        seed = getattr(canvas, "seed", "")
+        if parsed is None or parsed.text is None or not seed or parsed.frags is not self.frags:
+            return None
+        lines = self.__dict__.get("blPara")
+        at = next((k for k, v in parsed.lines.items() if v is lines), None)
+        if at is None or any(getattr(f, "link", None) or f.fontName != PRIMARY for f in parsed.frags):
+            # lines of its own (a split paragraph's part), a link's annotation, or a font other than
+            # the seeded one (which the seed registered in the document already)
+            return None
+        fixed = _FIXED_CODES.get(seed)
+        if fixed is None:
+            fixed = _FIXED_CODES[seed] = frozenset(seed) | frozenset(map(chr, range(32, 128))) | {""}
+        if not fixed.issuperset(parsed.text.chars):
+            return None  # a person's own characters: their codes depend on the document
+        return (
+            seed, at, self.width, self.height, self.bulletText, tuple(getattr(self, "_offsets", ())),
+            getattr(self, "_JustifyLast", False), canvas._fontname, canvas._fontsize, canvas._leading,
+            repr(canvas._fillColorObj), repr(canvas._strokeColorObj),
+        )  # fmt: skip

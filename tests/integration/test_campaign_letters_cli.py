@@ -46,8 +46,9 @@ def test_letters_merged_by_department_and_signatures_from_a_list(env: dict[str, 
     # the letters alone first (the members told of their line), then the agreements join them
     first = tmp_path / "letters-only"
     told = as_user(
-        env, "campaign", "letters", CODE, "--out", str(first), "--documents", "letter", "--json", user="teller1"
-    )
+        env, "campaign", "letters", CODE, "--out", str(first), "--documents", "letter", "--json",
+        user="teller1",
+    )  # fmt: skip
     assert told.returncode == 0, told.stderr
     run = json.loads(told.stdout)
     assert (run["documents"], run["originals"], run["copies"], run["texts"]) == (["letter"], 3, 0, 1)

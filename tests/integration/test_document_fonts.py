@@ -96,11 +96,12 @@ def test_another_persons_document_builds_only_their_own_subset(monkeypatch: pyte
     assert built[0] < 128
 
 
-def test_a_document_through_the_kept_lines_widths_and_maps_is_byte_for_byte_reportlabs(
+def test_a_document_through_the_kept_lines_drawings_widths_and_maps_is_byte_for_byte_reportlabs(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """A campaign renders thousands of documents in one process: each paragraph's lines are broken once
-    and shared, each kept subset's widths formatted and ToUnicode map made once. In ReportLab's
+    and shared, a paragraph of the template's own characters drawn once and its drawing added again,
+    each kept subset's widths formatted and ToUnicode map made once. In ReportLab's
     invariant mode (no dates, no random IDs) a document rendered after others, through all of it, is
     the very bytes rendered with none of it, including paragraphs split over two pages."""
     from reportlab import rl_config
@@ -126,13 +127,17 @@ def test_a_document_through_the_kept_lines_widths_and_maps_is_byte_for_byte_repo
     monkeypatch.setattr(linebreak.ChineseParagraph, "split", counting)
     for data in (PERSON, long, OTHER, long):
         render.render(data)
-    kept = render.render(long)
+    # another person of the same line and reasons: the terms drawn for the others, their own words not
+    another = dataclasses.replace(long, name="李四海", agreement_no="YSX20261128000003")
+    kept = render.render(another)
     assert splits  # a paragraph went over a page's end, its lines shared
+    assert any(parsed.drawn for parsed in linebreak._PARSED.values())  # drawings kept and added again
     monkeypatch.setattr(
         linebreak,
         "shared_lines",
         lambda parsed, text, widths, bounds: linebreak.split_lines(text, widths, bounds),
     )
+    monkeypatch.setattr(linebreak.ChineseParagraph, "_drawn_key", lambda self: None)
     monkeypatch.setattr(fonts._KeptWidths, "format", pdfdoc.PDFArray.format)
     monkeypatch.setattr(ttfonts, "makeToUnicodeCMap", fonts._MAKE_TO_UNICODE)
-    assert render.render(long) == kept
+    assert render.render(another) == kept
